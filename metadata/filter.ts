@@ -1,0 +1,251 @@
+// The filter language of lists, views and permissions, validated against an entity type. Pure.
+//   { "and": [ … ] } | { "or": [ … ] } | { "not": … } | { "<field>": { "<op>": value, … }, … }
+// A bare value means eq. Several fields in one object are combined with and. Values coming from
+// query strings arrive as text and are coerced to the field's type here, so the SQL layer only
+// ever binds typed parameters.
+import type { EntityModel } from './model.ts';
+import type { Field } from './schema/types.generated.ts';
+import { compactTaxId } from './tax-id.ts';
+
+export const FILTER_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between'] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+export type FilterValue = string | number | boolean | null;
+
+export type FilterExpr =
+  | { readonly kind: 'and'; readonly items: readonly FilterExpr[] }
+  | { readonly kind: 'or'; readonly items: readonly FilterExpr[] }
+  | { readonly kind: 'not'; readonly item: FilterExpr }
+  | { readonly kind: 'compare'; readonly field: string; readonly valueType: FilterableType; readonly op: FilterOperator; readonly value: FilterValue | readonly FilterValue[] }
+  | { readonly kind: 'linked'; readonly field: string; readonly op: 'eq' | 'in' | 'isNull'; readonly value: FilterValue | readonly FilterValue[] };
+
+export interface FilterProblem {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+export type FilterableType = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'json';
+
+/** System columns every record has, with their filter types. */
+export const SYSTEM_FIELD_TYPES: Readonly<Record<string, FilterableType>> = {
+  id: 'uuid',
+  version: 'number',
+  created_at: 'datetime',
+  created_by: 'uuid',
+  updated_at: 'datetime',
+  updated_by: 'uuid',
+  deleted_at: 'datetime',
+  deleted_by: 'uuid',
+  owner: 'uuid',
+};
+
+export function filterableType(field: Field): FilterableType | null {
+  switch (field.type) {
+    case 'integer':
+    case 'decimal':
+    case 'percent':
+    case 'money':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'datetime';
+    case 'reference':
+    case 'attachment':
+      return 'uuid';
+    case 'json':
+      return 'json';
+    case 'manyToMany':
+      return null;
+    default:
+      return 'text';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const ORDERED: ReadonlySet<FilterableType> = new Set(['text', 'number', 'date', 'datetime']);
+
+/** Parses and validates a filter against an entity type. Problems carry pointers relative to `base`. */
+export function parseFilter(entity: EntityModel, input: unknown, base = ''): { filter: FilterExpr | null; problems: FilterProblem[] } {
+  const problems: FilterProblem[] = [];
+  const filter = parseNode(entity, input, base, problems, 0);
+  return { filter: problems.length ? null : filter, problems };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function parseNode(entity: EntityModel, input: unknown, at: string, problems: FilterProblem[], depth: number): FilterExpr {
+  const empty: FilterExpr = { kind: 'and', items: [] };
+  if (depth > 16) {
+    problems.push({ pointer: at, message: 'filter is nested too deeply (16 levels at most)' });
+    return empty;
+  }
+  if (!isPlainObject(input)) {
+    problems.push({ pointer: at, message: 'a filter must be an object' });
+    return empty;
+  }
+  const items: FilterExpr[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    const here = `${at}/${esc(key)}`;
+    if (key === 'and' || key === 'or') {
+      if (!Array.isArray(value)) {
+        problems.push({ pointer: here, message: `"${key}" takes an array of filters` });
+        continue;
+      }
+      items.push({ kind: key, items: value.map((v, i) => parseNode(entity, v, `${here}/${i}`, problems, depth + 1)) });
+    } else if (key === 'not') {
+      items.push({ kind: 'not', item: parseNode(entity, value, here, problems, depth + 1) });
+    } else {
+      items.push(...parseField(entity, key, value, here, problems));
+    }
+  }
+  return items.length === 1 ? items[0]! : { kind: 'and', items };
+}
+
+function parseField(entity: EntityModel, name: string, spec: unknown, at: string, problems: FilterProblem[]): FilterExpr[] {
+  const field = entity.fieldsByName.get(name);
+  const system = SYSTEM_FIELD_TYPES[name];
+  if (!field && !system) {
+    problems.push({ pointer: at, message: `unknown field "${name}" of ${entity.name}` });
+    return [];
+  }
+  const ops: Record<string, unknown> = isPlainObject(spec) ? spec : { eq: spec };
+  const result: FilterExpr[] = [];
+  for (const [op, raw] of Object.entries(ops)) {
+    const here = `${at}/${esc(op)}`;
+    if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
+      problems.push({ pointer: here, message: `unknown operator "${op}" (use one of ${FILTER_OPERATORS.join(', ')})` });
+      continue;
+    }
+    if (field?.type === 'manyToMany') {
+      if (op !== 'eq' && op !== 'in' && op !== 'isNull') {
+        problems.push({ pointer: here, message: `many-to-many field "${name}" supports eq, in and isNull` });
+        continue;
+      }
+      const value = op === 'isNull' ? coerceBoolean(raw, here, problems) : coerceList(op, raw, 'uuid', field, here, problems);
+      if (value === undefined) continue;
+      result.push({ kind: 'linked', field: name, op, value });
+      continue;
+    }
+    const type = field ? filterableType(field)! : system!;
+    const value = coerceOperand(op as FilterOperator, raw, type, field, here, problems);
+    if (value === undefined) continue;
+    result.push({ kind: 'compare', field: name, valueType: type, op: op as FilterOperator, value });
+  }
+  return result;
+}
+
+function coerceOperand(op: FilterOperator, raw: unknown, type: FilterableType, field: Field | undefined, at: string, problems: FilterProblem[]): FilterValue | FilterValue[] | undefined {
+  switch (op) {
+    case 'isNull':
+      return coerceBoolean(raw, at, problems);
+    case 'in':
+    case 'nin':
+      return coerceList(op, raw, type, field, at, problems);
+    case 'between': {
+      const list = coerceList(op, raw, type, field, at, problems);
+      if (list && list.length !== 2) {
+        problems.push({ pointer: at, message: 'between takes two values [from, to]' });
+        return undefined;
+      }
+      if (list && !ORDERED.has(type)) {
+        problems.push({ pointer: at, message: `between does not apply to ${type} values` });
+        return undefined;
+      }
+      return list;
+    }
+    case 'contains':
+    case 'startsWith':
+      if (type !== 'text') {
+        problems.push({ pointer: at, message: `${op} applies to text fields only` });
+        return undefined;
+      }
+      return coerceScalar(raw, 'text', undefined, at, problems);
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
+      if (!ORDERED.has(type)) {
+        problems.push({ pointer: at, message: `${op} does not apply to ${type} values` });
+        return undefined;
+      }
+      return coerceScalar(raw, type, field, at, problems);
+    default:
+      return coerceScalar(raw, type, field, at, problems);
+  }
+}
+
+function coerceBoolean(raw: unknown, at: string, problems: FilterProblem[]): boolean | undefined {
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  problems.push({ pointer: at, message: 'expected true or false' });
+  return undefined;
+}
+
+function coerceList(op: string, raw: unknown, type: FilterableType, field: Field | undefined, at: string, problems: FilterProblem[]): FilterValue[] | undefined {
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  if (!list || list.length === 0 || list.length > 1000) {
+    problems.push({ pointer: at, message: `${op} takes a list of 1 to 1000 values` });
+    return undefined;
+  }
+  const values: FilterValue[] = [];
+  list.forEach((item, i) => {
+    const v = coerceScalar(item, type, field, `${at}/${i}`, problems);
+    if (v !== undefined) values.push(v);
+  });
+  return values.length === list.length ? values : undefined;
+}
+
+/** Coerces one operand to the field's type (text from query strings included). */
+export function coerceScalar(raw: unknown, type: FilterableType, field: Field | undefined, at: string, problems: FilterProblem[]): FilterValue | undefined {
+  const fail = (message: string) => {
+    problems.push({ pointer: at, message });
+    return undefined;
+  };
+  if (raw === null) return fail('null is not a value here; use isNull');
+  switch (type) {
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      return Number.isFinite(n) ? n : fail(`expected a number, got ${JSON.stringify(raw)}`);
+    }
+    case 'boolean':
+      return coerceBoolean(raw, at, problems);
+    case 'uuid':
+      return typeof raw === 'string' && UUID.test(raw) ? raw.toLowerCase() : fail(`expected a record id (UUID), got ${JSON.stringify(raw)}`);
+    case 'date':
+      return typeof raw === 'string' && DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : fail(`expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+    case 'datetime':
+      return typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) && /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw).toISOString() : fail(`expected an ISO 8601 date-time, got ${JSON.stringify(raw)}`);
+    case 'json':
+      return fail('json fields cannot be filtered');
+    case 'text': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') return fail(`expected text, got ${JSON.stringify(raw)}`);
+      const text = String(raw);
+      if (text.length > 1000) return fail('filter text is longer than 1000 characters');
+      if (field && (field.type === 'enum' || field.type === 'state') && field.type === 'enum' && !field.values.some((v) => v.value === text)) {
+        return fail(`"${text}" is not a value of ${field.name} (${field.values.map((v) => v.value).join(', ')})`);
+      }
+      if (field?.type === 'taxId') return compactTaxId(text);
+      return text;
+    }
+  }
+}
+
+/** Field names a filter mentions (for permission checks on field-level read rights). */
+export function filterFields(filter: FilterExpr | null): string[] {
+  if (!filter) return [];
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.items.flatMap(filterFields);
+    case 'not':
+      return filterFields(filter.item);
+    default:
+      return [filter.field];
+  }
+}

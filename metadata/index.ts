@@ -1,0 +1,34 @@
+// The metadata module: the model of the business, pure (no database, no HTTP).
+export type * from './schema/types.generated.ts';
+export { metaSchema } from './schema/meta-schema.ts';
+export { loadPackageDir, type LoadResult } from './load.ts';
+export { validatePackage, type ValidationResult } from './validate.ts';
+export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
+export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
+export { buildModel, allowedTargets, transitionsBetween, labelText, USER_TARGET, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
+export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES } from './activity.ts';
+export {
+  physicalSchema,
+  fieldColumnType,
+  objectName,
+  quoteIdent,
+  searchExpression,
+  joinTableName,
+  CURRENCY_SUFFIX,
+  PLATFORM_SCHEMA,
+  RECORD_SCHEMA,
+  SYSTEM_COLUMNS,
+  USERS_TABLE,
+  type ColumnType,
+  type ForeignKey,
+  type OnDelete,
+  type PhysicalColumn,
+  type PhysicalIndex,
+  type PhysicalSchema,
+  type PhysicalTable,
+} from './physical.ts';
+export { planMigration, typeChange, describeType, checkConstraintName, foreignKeyName, type MigrationPlan, type MigrationStep, type PlannedStep } from './plan.ts';
+export { parseFilter, coerceScalar, filterFields, filterableType, FILTER_OPERATORS, SYSTEM_FIELD_TYPES, type FilterExpr, type FilterOperator, type FilterProblem, type FilterValue, type FilterableType } from './filter.ts';
+export { checkFeel, evaluateFeel, feelConditionHolds, type FeelContext } from './feel.ts';
+export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
+export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';

@@ -1,0 +1,194 @@
+import { ACTIVITY_ENTITY, activityEntity } from './activity.ts';
+import type { MetadataPackage } from './package.ts';
+import type {
+  ActivityKind,
+  EntityType,
+  Field,
+  FormSection,
+  Index,
+  Label,
+  Numbering,
+  Pipeline,
+  Role,
+  SortKey,
+  StatusMachine,
+  Transition,
+  View,
+} from './schema/types.generated.ts';
+
+/** Reference target naming the platform's users table rather than an entity type. */
+export const USER_TARGET = 'user';
+
+export type FieldType = Field['type'];
+
+/** A state of a pipeline or status machine, with the attributes of both. */
+export interface MachineState {
+  readonly id: string;
+  readonly name: string;
+  readonly label: Label;
+  readonly color?: string;
+  readonly category: 'open' | 'won' | 'lost';
+  readonly probability?: number;
+  readonly potential?: string;
+  readonly final: boolean;
+  readonly requiredFields: readonly string[];
+}
+
+/** A pipeline or status machine, resolved: one shape, so one checker serves both. */
+export interface MachineModel {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'pipeline' | 'statusMachine';
+  readonly label: Label;
+  readonly entity: string;
+  readonly field: string;
+  readonly states: readonly MachineState[];
+  /** null: any state may follow any other. */
+  readonly transitions: readonly Transition[] | null;
+  readonly initial: readonly string[];
+  readonly amountField?: string;
+  readonly lostReasonField?: string;
+}
+
+export interface EntityModel {
+  readonly id: string;
+  readonly name: string;
+  readonly table: string;
+  readonly label: Label;
+  readonly pluralLabel: Label;
+  readonly module?: string;
+  readonly icon?: string;
+  readonly fields: readonly Field[];
+  readonly fieldsByName: ReadonlyMap<string, Field>;
+  readonly displayField: string;
+  readonly defaultSort: readonly SortKey[];
+  readonly searchFields: readonly string[];
+  readonly numbering?: Numbering;
+  readonly indexes: readonly Index[];
+  readonly layout?: readonly FormSection[];
+  /** Activities can link to records of this type. */
+  readonly activities: boolean;
+  /** State field name → the machine bound to it. */
+  readonly machines: ReadonlyMap<string, MachineModel>;
+  /** Activity only: kind name → the kind-specific fields it accepts. */
+  readonly kindFields?: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly platform: boolean;
+}
+
+/** The resolved model the engine, forms and docs work from. */
+export interface Model {
+  readonly pkg: MetadataPackage;
+  readonly entities: ReadonlyMap<string, EntityModel>;
+  readonly machines: readonly MachineModel[];
+  readonly activityKinds: readonly ActivityKind[];
+  readonly views: readonly View[];
+  readonly roles: readonly Role[];
+}
+
+export function machineFromPipeline(p: Pipeline): MachineModel {
+  return {
+    id: p.id,
+    name: p.name,
+    kind: 'pipeline',
+    label: p.label,
+    entity: p.entity,
+    field: p.field,
+    states: p.stages.map((s) => ({
+      id: s.id,
+      name: s.name,
+      label: s.label,
+      ...(s.color ? { color: s.color } : {}),
+      category: s.category,
+      ...(s.probability !== undefined ? { probability: s.probability } : {}),
+      ...(s.potential ? { potential: s.potential } : {}),
+      final: s.category !== 'open',
+      requiredFields: s.requiredFields ?? [],
+    })),
+    transitions: p.transitions ?? null,
+    initial: p.stages.filter((s) => s.category === 'open').map((s) => s.name),
+    ...(p.amountField ? { amountField: p.amountField } : {}),
+    ...(p.lostReasonField ? { lostReasonField: p.lostReasonField } : {}),
+  };
+}
+
+export function machineFromStatusMachine(m: StatusMachine): MachineModel {
+  return {
+    id: m.id,
+    name: m.name,
+    kind: 'statusMachine',
+    label: m.label,
+    entity: m.entity,
+    field: m.field,
+    states: m.states.map((s) => ({
+      id: s.id,
+      name: s.name,
+      label: s.label,
+      ...(s.color ? { color: s.color } : {}),
+      category: 'open',
+      final: s.final ?? false,
+      requiredFields: s.requiredFields ?? [],
+    })),
+    transitions: m.transitions,
+    initial: m.initial ?? [m.states[0]!.name],
+  };
+}
+
+function entityModel(entity: EntityType, machines: readonly MachineModel[], platform: boolean, kinds?: readonly ActivityKind[]): EntityModel {
+  const fieldsByName = new Map(entity.fields.map((f) => [f.name, f]));
+  const firstText = entity.fields.find((f) => f.type === 'string' || f.type === 'text');
+  const displayField = entity.displayField ?? firstText?.name ?? 'id';
+  const searchFields = entity.fields.filter((f) => 'searchable' in f && f.searchable).map((f) => f.name);
+  if (searchFields.length === 0 && fieldsByName.has(displayField)) searchFields.push(displayField);
+  const bound = new Map(machines.filter((m) => m.entity === entity.name).map((m) => [m.field, m]));
+  return {
+    id: entity.id,
+    name: entity.name,
+    table: entity.name,
+    label: entity.label,
+    pluralLabel: entity.pluralLabel ?? entity.label,
+    ...(entity.module ? { module: entity.module } : {}),
+    ...(entity.icon ? { icon: entity.icon } : {}),
+    fields: entity.fields,
+    fieldsByName,
+    displayField,
+    defaultSort: entity.defaultSort ?? [{ field: 'created_at', direction: 'desc' }],
+    searchFields,
+    ...(entity.numbering ? { numbering: entity.numbering } : {}),
+    indexes: entity.indexes ?? [],
+    ...(entity.layout ? { layout: entity.layout } : {}),
+    activities: entity.activities ?? false,
+    machines: bound,
+    ...(kinds ? { kindFields: new Map(kinds.map((k) => [k.name, new Set((k.fields ?? []).map((f) => f.name))])) } : {}),
+    platform,
+  };
+}
+
+/** Resolves a validated package into the model (adds the platform's activity entity type). */
+export function buildModel(pkg: MetadataPackage): Model {
+  const machines = [...pkg.pipelines.map(machineFromPipeline), ...pkg.statusMachines.map(machineFromStatusMachine)];
+  const entities = new Map<string, EntityModel>();
+  for (const entity of pkg.entities) entities.set(entity.name, entityModel(entity, machines, false));
+  const activity = activityEntity(pkg.activityKinds, pkg.entities.filter((e) => e.activities));
+  entities.set(ACTIVITY_ENTITY, entityModel(activity, machines, true, pkg.activityKinds));
+  return { pkg, entities, machines, activityKinds: pkg.activityKinds, views: pkg.views, roles: pkg.roles };
+}
+
+/** Machine states a record may move to from `from` (without guards). */
+export function allowedTargets(machine: MachineModel, from: string): string[] {
+  if (machine.transitions === null) return machine.states.map((s) => s.name).filter((s) => s !== from);
+  const targets = new Set<string>();
+  for (const t of machine.transitions) if (t.from === '*' || t.from.includes(from)) targets.add(t.to);
+  targets.delete(from);
+  return [...targets];
+}
+
+/** Transitions from → to (several may exist with different guards); empty when not allowed. */
+export function transitionsBetween(machine: MachineModel, from: string, to: string): readonly Transition[] {
+  if (machine.transitions === null) return from === to ? [] : [{ from: [from], to }];
+  return machine.transitions.filter((t) => t.to === to && (t.from === '*' || t.from.includes(from)));
+}
+
+export function labelText(label: Label | undefined, language: 'en' | 'pl' | 'ro'): string {
+  if (!label) return '';
+  return label[language] ?? label.en;
+}

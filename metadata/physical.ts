@@ -1,0 +1,291 @@
+// The physical schema a model implies: tables, typed columns, checks, foreign keys and indexes.
+// Pure. Every object carries a stable identity (derived from metadata ids, never from names), so the
+// planner can tell a rename from a drop and a create.
+import { createHash } from 'node:crypto';
+import { USER_TARGET, type EntityModel, type Model } from './model.ts';
+import type { Field } from './schema/types.generated.ts';
+
+export type ColumnType =
+  | { readonly kind: 'uuid' }
+  | { readonly kind: 'varchar'; readonly length: number }
+  | { readonly kind: 'text' }
+  | { readonly kind: 'integer' }
+  | { readonly kind: 'bigint' }
+  | { readonly kind: 'numeric'; readonly precision: number; readonly scale: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'timestamptz' }
+  | { readonly kind: 'jsonb' };
+
+export type OnDelete = 'restrict' | 'cascade' | 'setNull';
+
+export interface ForeignKey {
+  readonly schema: string;
+  readonly table: string;
+  readonly onDelete: OnDelete;
+  /** Identity of the referenced table (entity id, or 'platform.users'). */
+  readonly targetIdentity: string;
+}
+
+export interface PhysicalColumn {
+  readonly identity: string;
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly notNull: boolean;
+  /** SQL default expression (system columns only; field defaults are applied by the engine). */
+  readonly defaultSql?: string;
+  /** Allowed values (enum, state). The value ids let renames become data updates. */
+  readonly allowedValues?: readonly { readonly id?: string; readonly value: string }[];
+  readonly references?: ForeignKey;
+  /** Value used to fill existing rows when the column becomes NOT NULL. */
+  readonly backfill?: unknown;
+  /** Pointer to the field in the package, for errors ("entities/deal.json#/fields/3"). */
+  readonly origin?: string;
+}
+
+export interface PhysicalIndex {
+  readonly identity: string;
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  /** Expression index (text search) instead of plain columns. */
+  readonly expression?: string;
+  readonly method?: 'btree' | 'gin';
+  /** Unique among live rows only (`WHERE deleted_at IS NULL`): soft-deleted records keep their values. */
+  readonly liveOnly?: boolean;
+}
+
+export interface PhysicalTable {
+  readonly identity: string;
+  readonly name: string;
+  readonly columns: readonly PhysicalColumn[];
+  readonly indexes: readonly PhysicalIndex[];
+  /** Join table of a many-to-many field. */
+  readonly joinOf?: { readonly entity: string; readonly field: string };
+}
+
+export interface PhysicalSchema {
+  readonly tables: readonly PhysicalTable[];
+}
+
+export const RECORD_SCHEMA = 'public';
+export const PLATFORM_SCHEMA = 'tessera';
+export const USERS_TABLE = 'users';
+
+/** Columns every entity table has; they may not be declared as fields. */
+export const SYSTEM_COLUMNS = [
+  'id',
+  'version',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'deleted_at',
+  'deleted_by',
+  'owner',
+] as const;
+
+const userFk: ForeignKey = { schema: PLATFORM_SCHEMA, table: USERS_TABLE, onDelete: 'setNull', targetIdentity: 'platform.users' };
+
+function systemColumns(): PhysicalColumn[] {
+  const ts = { kind: 'timestamptz' } as const;
+  return [
+    { identity: 'sys.id', name: 'id', type: { kind: 'uuid' }, notNull: true, defaultSql: 'gen_random_uuid()' },
+    { identity: 'sys.version', name: 'version', type: { kind: 'integer' }, notNull: true, defaultSql: '1' },
+    { identity: 'sys.created_at', name: 'created_at', type: ts, notNull: true, defaultSql: 'now()' },
+    { identity: 'sys.created_by', name: 'created_by', type: { kind: 'uuid' }, notNull: false, references: userFk },
+    { identity: 'sys.updated_at', name: 'updated_at', type: ts, notNull: true, defaultSql: 'now()' },
+    { identity: 'sys.updated_by', name: 'updated_by', type: { kind: 'uuid' }, notNull: false, references: userFk },
+    { identity: 'sys.deleted_at', name: 'deleted_at', type: ts, notNull: false },
+    { identity: 'sys.deleted_by', name: 'deleted_by', type: { kind: 'uuid' }, notNull: false, references: userFk },
+    { identity: 'sys.owner', name: 'owner', type: { kind: 'uuid' }, notNull: false, references: userFk },
+  ];
+}
+
+/** Column type of a field that is stored in its own column (not many-to-many). */
+export function fieldColumnType(field: Field): ColumnType {
+  switch (field.type) {
+    case 'string':
+      return { kind: 'varchar', length: field.maxLength ?? 255 };
+    case 'text':
+      return { kind: 'text' };
+    case 'integer':
+      return field.big ? { kind: 'bigint' } : { kind: 'integer' };
+    case 'decimal':
+      return { kind: 'numeric', precision: field.precision ?? 18, scale: field.scale ?? 4 };
+    case 'percent':
+      return { kind: 'numeric', precision: 5, scale: 2 };
+    case 'money':
+      return { kind: 'numeric', precision: 18, scale: 2 };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'date':
+      return { kind: 'date' };
+    case 'datetime':
+      return { kind: 'timestamptz' };
+    case 'enum':
+    case 'state':
+      return { kind: 'varchar', length: 48 };
+    case 'email':
+      return { kind: 'varchar', length: 254 };
+    case 'phone':
+      return { kind: 'varchar', length: 32 };
+    case 'url':
+      return { kind: 'varchar', length: 2048 };
+    case 'taxId':
+      return { kind: 'varchar', length: 16 };
+    case 'reference':
+    case 'attachment':
+      return { kind: 'uuid' };
+    case 'json':
+      return { kind: 'jsonb' };
+    case 'manyToMany':
+      throw new Error('many-to-many fields live in a join table');
+  }
+}
+
+export const CURRENCY_SUFFIX = '_currency';
+
+/**
+ * Name of an index or constraint: a kind prefix and a hash of the object's identity. Derived from
+ * identities only, names survive renames of tables and columns and stay within PostgreSQL's 63 bytes.
+ */
+export function objectName(prefix: 'ix' | 'uq' | 'ck' | 'fk' | 'ts', identity: string): string {
+  return `${prefix}_${createHash('sha1').update(identity).digest('hex').slice(0, 16)}`;
+}
+
+export function joinTableName(entity: string, field: string): string {
+  return `${entity}__${field}`;
+}
+
+function fkFor(model: Model, target: string, onDelete: OnDelete): ForeignKey {
+  if (target === USER_TARGET) return { ...userFk, onDelete };
+  const entity = model.entities.get(target);
+  if (!entity) throw new Error(`unknown reference target ${target}`);
+  return { schema: RECORD_SCHEMA, table: entity.table, onDelete, targetIdentity: entity.id };
+}
+
+function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: string): PhysicalColumn[] {
+  if (field.type === 'manyToMany') return [];
+  const machine = field.type === 'state' ? entity.machines.get(field.name) : undefined;
+  const required = field.required === true || field.type === 'state';
+  const kindSpecific = entity.kindFields !== undefined && ![...entity.kindFields.values()].every((s) => !s.has(field.name));
+  // A kind-specific activity field cannot be NOT NULL: rows of the other kinds leave it empty.
+  const notNull = required && !kindSpecific;
+  const backfill = field.type === 'state' ? machine?.initial[0] : field.default;
+  const base = {
+    identity: `field.${field.id}`,
+    name: field.name,
+    type: fieldColumnType(field),
+    notNull,
+    origin,
+    ...(backfill !== undefined && typeof backfill !== 'object' ? { backfill } : {}),
+  };
+  switch (field.type) {
+    case 'enum':
+      return [{ ...base, allowedValues: field.values.map((v) => ({ ...(v.id ? { id: v.id } : {}), value: v.value })) }];
+    case 'state':
+      return [{ ...base, allowedValues: machine ? machine.states.map((s) => ({ id: s.id, value: s.name })) : [] }];
+    case 'reference':
+      return [{ ...base, references: fkFor(model, field.target, field.onDelete ?? 'restrict') }];
+    case 'attachment':
+      return [{ ...base, references: { schema: PLATFORM_SCHEMA, table: 'files', onDelete: 'restrict', targetIdentity: 'platform.files' } }];
+    case 'money': {
+      const amount: PhysicalColumn = { ...base, ...(field.default ? { backfill: field.default.amount } : {}) };
+      const currency: PhysicalColumn = {
+        identity: `field.${field.id}#currency`,
+        name: `${field.name}${CURRENCY_SUFFIX}`,
+        type: { kind: 'varchar', length: 3 },
+        notNull,
+        origin,
+        ...(field.default ? { backfill: field.default.currency } : field.currency ? { backfill: field.currency } : {}),
+      };
+      return [amount, currency];
+    }
+    default:
+      return [base];
+  }
+}
+
+function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
+  const file = model.pkg.fileOf.get(entity.id) ?? `(platform)/${entity.name}`;
+  const columns = systemColumns();
+  const indexes: PhysicalIndex[] = [];
+  const joins: PhysicalTable[] = [];
+  entity.fields.forEach((field, i) => {
+    const origin = `${file}#/fields/${i}`;
+    const cols = fieldColumns(model, entity, field, origin);
+    columns.push(...cols);
+    const first = cols[0];
+    if (!first) {
+      if (field.type === 'manyToMany') joins.push(joinTable(model, entity, field));
+      return;
+    }
+    const idBase = `field.${field.id}`;
+    if (field.unique) {
+      indexes.push({ identity: `${idBase}#unique`, name: objectName('uq', `${idBase}#unique`), columns: [first.name], unique: true, liveOnly: true });
+    } else if (field.indexed || first.references || field.type === 'state') {
+      // Foreign keys and state fields are always indexed: joins, cascades and boards filter on them.
+      indexes.push({ identity: `${idBase}#index`, name: objectName('ix', `${idBase}#index`), columns: [first.name], unique: false });
+    }
+  });
+  for (const index of entity.indexes) {
+    const cols = index.fields.map((name) => columns.find((c) => c.name === name)?.name ?? name);
+    indexes.push({ identity: `index.${index.id}`, name: objectName(index.unique ? 'uq' : 'ix', `index.${index.id}`), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
+  }
+  indexes.push({ identity: `${entity.id}#created_at`, name: objectName('ix', `${entity.id}#created_at`), columns: ['created_at', 'id'], unique: false });
+  if (entity.searchFields.length > 0) {
+    const expression = searchExpression(entity.searchFields);
+    indexes.push({ identity: `${entity.id}#search`, name: objectName('ts', `${entity.id}#search`), columns: [], unique: false, expression: `${expression} gin_trgm_ops`, method: 'gin' });
+  }
+  return [{ identity: entity.id, name: entity.table, columns, indexes }, ...joins];
+}
+
+function joinTable(model: Model, entity: EntityModel, field: Extract<Field, { type: 'manyToMany' }>): PhysicalTable {
+  const identity = `join.${entity.id}.${field.id}`;
+  const name = joinTableName(entity.table, field.name);
+  const source: ForeignKey = { schema: RECORD_SCHEMA, table: entity.table, onDelete: 'cascade', targetIdentity: entity.id };
+  const target = fkFor(model, field.target, 'cascade');
+  return {
+    identity,
+    name,
+    joinOf: { entity: entity.name, field: field.name },
+    columns: [
+      { identity: 'sys.id', name: 'id', type: { kind: 'uuid' }, notNull: true, defaultSql: 'gen_random_uuid()' },
+      { identity: 'join.source', name: 'source', type: { kind: 'uuid' }, notNull: true, references: source },
+      { identity: 'join.target', name: 'target', type: { kind: 'uuid' }, notNull: true, references: target },
+      {
+        identity: 'join.role',
+        name: 'role',
+        type: { kind: 'varchar', length: 48 },
+        notNull: true,
+        defaultSql: "''",
+        ...(field.roles ? { allowedValues: [{ value: '' }, ...field.roles.map((r) => ({ ...(r.id ? { id: r.id } : {}), value: r.value }))] } : {}),
+      },
+      { identity: 'join.position', name: 'position', type: { kind: 'integer' }, notNull: true, defaultSql: '0' },
+    ],
+    indexes: [
+      { identity: `${identity}#link`, name: objectName('uq', `${identity}#link`), columns: ['source', 'target', 'role'], unique: true },
+      { identity: `${identity}#target`, name: objectName('ix', `${identity}#target`), columns: ['target'], unique: false },
+    ],
+  };
+}
+
+/**
+ * SQL expression folding the searchable fields to lower case without Polish/Romanian diacritics;
+ * `tessera.fold` is an IMMUTABLE SQL function created by the platform migrations, so the trigram
+ * index over this expression serves `ILIKE` searches.
+ */
+export function searchExpression(fields: readonly string[]): string {
+  const parts = fields.map((f) => `coalesce(${quoteIdent(f)}::text, '')`).join(` || ' ' || `);
+  return `(${PLATFORM_SCHEMA}.fold(${parts}))`;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The physical schema of a model: one table per entity type plus join tables. */
+export function physicalSchema(model: Model): PhysicalSchema {
+  return { tables: [...model.entities.values()].flatMap((entity) => tableOf(model, entity)) };
+}

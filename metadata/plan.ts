@@ -1,0 +1,221 @@
+// Migration planning: old physical schema + new physical schema → ordered steps. Pure.
+// Renames come from stable identities; anything that could lose data (drop, narrowing) is a
+// destructive step that the executor refuses unless explicitly allowed, and then archives first.
+import { objectName, type ColumnType, type ForeignKey, type PhysicalColumn, type PhysicalIndex, type PhysicalSchema, type PhysicalTable } from './physical.ts';
+
+export type MigrationStep =
+  | { readonly op: 'createTable'; readonly table: PhysicalTable }
+  | { readonly op: 'renameTable'; readonly from: string; readonly to: string }
+  | { readonly op: 'archiveTable'; readonly table: string }
+  | { readonly op: 'addColumn'; readonly table: string; readonly column: PhysicalColumn }
+  | { readonly op: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
+  | { readonly op: 'archiveColumn'; readonly table: string; readonly column: string }
+  | { readonly op: 'clearColumn'; readonly table: string; readonly column: string }
+  | { readonly op: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType; readonly change: 'widen' | 'narrow' }
+  | { readonly op: 'setNotNull'; readonly table: string; readonly column: string; readonly backfill?: unknown; readonly origin?: string }
+  | { readonly op: 'dropNotNull'; readonly table: string; readonly column: string }
+  | { readonly op: 'renameValues'; readonly table: string; readonly column: string; readonly renames: readonly { from: string; to: string }[] }
+  | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[] }
+  | { readonly op: 'addForeignKey'; readonly table: string; readonly column: string; readonly constraint: string; readonly references: ForeignKey }
+  | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
+  | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
+  | { readonly op: 'dropIndex'; readonly name: string };
+
+export interface PlannedStep {
+  readonly step: MigrationStep;
+  /** Could lose data: refused unless destructive changes are allowed; then archived before it runs. */
+  readonly destructive: boolean;
+  readonly description: string;
+}
+
+export interface MigrationPlan {
+  readonly steps: readonly PlannedStep[];
+  readonly destructive: boolean;
+}
+
+
+export function checkConstraintName(tableIdentity: string, columnIdentity: string): string {
+  return objectName('ck', `${tableIdentity}/${columnIdentity}#check`);
+}
+
+export function foreignKeyName(tableIdentity: string, columnIdentity: string): string {
+  return objectName('fk', `${tableIdentity}/${columnIdentity}#fk`);
+}
+
+export function describeType(type: ColumnType): string {
+  switch (type.kind) {
+    case 'varchar':
+      return `varchar(${type.length})`;
+    case 'numeric':
+      return `numeric(${type.precision},${type.scale})`;
+    default:
+      return type.kind;
+  }
+}
+
+/** How a column type change affects stored values. */
+export function typeChange(from: ColumnType, to: ColumnType): 'same' | 'widen' | 'narrow' {
+  if (describeType(from) === describeType(to)) return 'same';
+  const integerDigits = (t: ColumnType): number | null =>
+    t.kind === 'integer' ? 10 : t.kind === 'bigint' ? 19 : t.kind === 'numeric' ? t.precision - t.scale : null;
+  const scale = (t: ColumnType): number => (t.kind === 'numeric' ? t.scale : 0);
+  switch (from.kind) {
+    case 'varchar':
+      if (to.kind === 'text') return 'widen';
+      if (to.kind === 'varchar') return to.length > from.length ? 'widen' : 'narrow';
+      return 'narrow';
+    case 'integer':
+    case 'bigint':
+    case 'numeric': {
+      const a = integerDigits(from);
+      const b = integerDigits(to);
+      if (a !== null && b !== null && b >= a && scale(to) >= scale(from)) return 'widen';
+      if (to.kind === 'text' || (to.kind === 'varchar' && to.length >= 40)) return 'widen';
+      return 'narrow';
+    }
+    case 'date':
+      return to.kind === 'timestamptz' || to.kind === 'text' ? 'widen' : 'narrow';
+    case 'uuid':
+    case 'boolean':
+    case 'timestamptz':
+      return to.kind === 'text' ? 'widen' : 'narrow';
+    default:
+      return 'narrow';
+  }
+}
+
+const sameFk = (a?: ForeignKey, b?: ForeignKey): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.targetIdentity === b.targetIdentity && a.onDelete === b.onDelete);
+
+const sameIndex = (a: PhysicalIndex, b: PhysicalIndex): boolean =>
+  a.name === b.name &&
+  a.unique === b.unique &&
+  a.expression === b.expression &&
+  a.method === b.method &&
+  (a.liveOnly ?? false) === (b.liveOnly ?? false) &&
+  a.columns.join(',') === b.columns.join(',');
+
+const valuesOf = (c: PhysicalColumn): string[] | null => (c.allowedValues ? c.allowedValues.map((v) => v.value) : null);
+
+/** Plans the migration from `from` (applied) to `to` (new). `from` is empty for a new database. */
+export function planMigration(from: PhysicalSchema, to: PhysicalSchema): MigrationPlan {
+  const buckets: PlannedStep[][] = Array.from({ length: 10 }, () => []);
+  const [drops, renames, creates, valueRenames, types, allowed, nullability, archives, fks, indexes] = buckets as [
+    PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[],
+  ];
+  const add = (bucket: PlannedStep[], step: MigrationStep, description: string, destructive = false) =>
+    bucket.push({ step, description, destructive });
+
+  const oldTables = new Map(from.tables.map((t) => [t.identity, t]));
+  const newTables = new Map(to.tables.map((t) => [t.identity, t]));
+
+  for (const table of to.tables) {
+    const old = oldTables.get(table.identity);
+    if (!old) {
+      add(creates, { op: 'createTable', table }, `create table ${table.name}`);
+      for (const column of table.columns) {
+        if (column.references) {
+          add(fks, { op: 'addForeignKey', table: table.name, column: column.name, constraint: foreignKeyName(table.identity, column.identity), references: column.references },
+            `add foreign key ${table.name}.${column.name} → ${column.references.table}`);
+        }
+      }
+      for (const index of table.indexes) add(indexes, { op: 'createIndex', table: table.name, index }, `create ${index.unique ? 'unique ' : ''}index on ${table.name}(${index.columns.join(', ') || 'search'})`);
+      continue;
+    }
+    if (old.name !== table.name) add(renames, { op: 'renameTable', from: old.name, to: table.name }, `rename table ${old.name} → ${table.name}`);
+    diffColumns(old, table, { drops, renames, creates, valueRenames, types, allowed, nullability, archives, fks, add });
+    const oldIndexes = new Map(old.indexes.map((i) => [i.identity, i]));
+    const newIndexIds = new Set(table.indexes.map((i) => i.identity));
+    for (const index of table.indexes) {
+      const was = oldIndexes.get(index.identity);
+      if (was && sameIndex(was, index)) continue;
+      if (was) add(drops, { op: 'dropIndex', name: was.name }, `drop index ${was.name} (redefined)`);
+      add(indexes, { op: 'createIndex', table: table.name, index }, `create ${index.unique ? 'unique ' : ''}index on ${table.name}(${index.columns.join(', ') || 'search'})`);
+    }
+    for (const was of old.indexes) if (!newIndexIds.has(was.identity)) add(drops, { op: 'dropIndex', name: was.name }, `drop index ${was.name}`);
+  }
+  for (const old of from.tables) {
+    if (newTables.has(old.identity)) continue;
+    for (const column of old.columns) {
+      if (column.references) add(drops, { op: 'dropForeignKey', table: old.name, constraint: foreignKeyName(old.identity, column.identity) }, `drop foreign key ${old.name}.${column.name}`);
+    }
+    add(archives, { op: 'archiveTable', table: old.name }, `archive table ${old.name} (moved to the archive schema with its rows)`, true);
+  }
+  const steps = buckets.flat();
+  return { steps, destructive: steps.some((s) => s.destructive) };
+}
+
+interface ColumnBuckets {
+  drops: PlannedStep[];
+  renames: PlannedStep[];
+  creates: PlannedStep[];
+  valueRenames: PlannedStep[];
+  types: PlannedStep[];
+  allowed: PlannedStep[];
+  nullability: PlannedStep[];
+  archives: PlannedStep[];
+  fks: PlannedStep[];
+  add: (bucket: PlannedStep[], step: MigrationStep, description: string, destructive?: boolean) => void;
+}
+
+function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets): void {
+  const t = table.name;
+  const oldColumns = new Map(old.columns.map((c) => [c.identity, c]));
+  const newIds = new Set(table.columns.map((c) => c.identity));
+  for (const column of table.columns) {
+    const was = oldColumns.get(column.identity);
+    const fkName = foreignKeyName(table.identity, column.identity);
+    const ckName = checkConstraintName(table.identity, column.identity);
+    if (!was) {
+      b.add(b.creates, { op: 'addColumn', table: t, column }, `add column ${t}.${column.name} ${describeType(column.type)}${column.notNull ? ' not null' : ''}`);
+      if (column.references) b.add(b.fks, { op: 'addForeignKey', table: t, column: column.name, constraint: fkName, references: column.references }, `add foreign key ${t}.${column.name} → ${column.references.table}`);
+      continue;
+    }
+    if (was.name !== column.name) b.add(b.renames, { op: 'renameColumn', table: t, from: was.name, to: column.name }, `rename column ${t}.${was.name} → ${column.name}`);
+    const change = typeChange(was.type, column.type);
+    if (change !== 'same') {
+      b.add(b.types, { op: 'alterColumnType', table: t, column: column.name, from: was.type, to: column.type, change },
+        `${change} ${t}.${column.name}: ${describeType(was.type)} → ${describeType(column.type)}${change === 'narrow' ? ' (old values archived)' : ''}`, change === 'narrow');
+    }
+    const renames = valueRenames(was, column);
+    if (renames.length > 0) {
+      b.add(b.valueRenames, { op: 'renameValues', table: t, column: column.name, renames }, `rename values of ${t}.${column.name}: ${renames.map((r) => `${r.from} → ${r.to}`).join(', ')}`);
+    }
+    const oldValues = valuesOf(was)?.map((v) => renames.find((r) => r.from === v)?.to ?? v) ?? null;
+    const newValues = valuesOf(column);
+    if ((oldValues ?? []).join('\u0000') !== (newValues ?? []).join('\u0000') || (oldValues === null) !== (newValues === null)) {
+      const removed = oldValues && newValues ? oldValues.filter((v) => !newValues.includes(v)) : [];
+      b.add(b.allowed, { op: 'setAllowedValues', table: t, column: column.name, constraint: ckName, values: newValues, removed },
+        removed.length > 0 ? `narrow allowed values of ${t}.${column.name}: remove ${removed.join(', ')}` : `set allowed values of ${t}.${column.name}`, removed.length > 0);
+    }
+    if (was.notNull && !column.notNull) b.add(b.nullability, { op: 'dropNotNull', table: t, column: column.name }, `make ${t}.${column.name} optional`);
+    if (!was.notNull && column.notNull) {
+      b.add(b.nullability, { op: 'setNotNull', table: t, column: column.name, ...(column.backfill !== undefined ? { backfill: column.backfill } : {}), ...(column.origin ? { origin: column.origin } : {}) },
+        `make ${t}.${column.name} required${column.backfill !== undefined ? ` (empty values filled with ${JSON.stringify(column.backfill)})` : ''}`);
+    }
+    if (!sameFk(was.references, column.references)) {
+      if (was.references) b.add(b.drops, { op: 'dropForeignKey', table: old.name, constraint: fkName }, `drop foreign key ${t}.${column.name}`);
+      if (column.references) b.add(b.fks, { op: 'addForeignKey', table: t, column: column.name, constraint: fkName, references: column.references }, `add foreign key ${t}.${column.name} → ${column.references.table}`);
+      // Pointing at another table invalidates stored ids; changing only onDelete does not.
+      if (was.references && column.references && was.references.targetIdentity !== column.references.targetIdentity) {
+        b.add(b.types, { op: 'clearColumn', table: t, column: column.name }, `retarget ${t}.${column.name} (old references archived and cleared)`, true);
+      }
+    }
+  }
+  for (const was of old.columns) {
+    if (newIds.has(was.identity)) continue;
+    if (was.references) b.add(b.drops, { op: 'dropForeignKey', table: old.name, constraint: foreignKeyName(old.identity, was.identity) }, `drop foreign key ${t}.${was.name}`);
+    b.add(b.archives, { op: 'archiveColumn', table: t, column: was.name }, `archive column ${t}.${was.name} (values kept in the archive)`, true);
+  }
+}
+
+function valueRenames(was: PhysicalColumn, column: PhysicalColumn): { from: string; to: string }[] {
+  if (!was.allowedValues || !column.allowedValues) return [];
+  const renames: { from: string; to: string }[] = [];
+  for (const value of column.allowedValues) {
+    if (!value.id) continue;
+    const old = was.allowedValues.find((v) => v.id === value.id);
+    if (old && old.value !== value.value) renames.push({ from: old.value, to: value.value });
+  }
+  return renames;
+}

@@ -1,0 +1,466 @@
+/* Generated from metadata/schema/package.schema.json by `npm run generate:types`. Do not edit. */
+/**
+ * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view or role.
+ */
+export type MetadataItem = Manifest | EntityType | ActivityKind | Pipeline | StatusMachine | View | Role;
+/**
+ * Stable identifier, never shown to users and never changed: renaming an item keeps its id, so the migration planner sees a rename instead of a drop and a create.
+ */
+export type StableId = string;
+/**
+ * Name used as table, column and API property name: lower snake_case, starting with a letter.
+ */
+export type Identifier = string;
+export type Field =
+  | StringField
+  | TextField
+  | IntegerField
+  | DecimalField
+  | PercentField
+  | MoneyField
+  | BooleanField
+  | DateField
+  | DateTimeField
+  | EnumField
+  | EmailField
+  | PhoneField
+  | UrlField
+  | TaxIdField
+  | ReferenceField
+  | ManyToManyField
+  | JsonField
+  | AttachmentField
+  | StateField;
+export type StringField = FieldCommon & {
+  type: 'string';
+  maxLength?: number;
+  minLength?: number;
+  /**
+   * ECMAScript regular expression the value must match.
+   */
+  pattern?: string;
+  default?: string;
+};
+export type TextField = FieldCommon & {
+  type: 'text';
+  maxLength?: number;
+  default?: string;
+};
+export type IntegerField = FieldCommon & {
+  type: 'integer';
+  minimum?: number;
+  maximum?: number;
+  /**
+   * 64-bit storage (bigint) instead of 32-bit.
+   */
+  big?: boolean;
+  default?: number;
+};
+export type DecimalField = FieldCommon & {
+  type: 'decimal';
+  /**
+   * Total digits (default 18).
+   */
+  precision?: number;
+  /**
+   * Digits after the point (default 4).
+   */
+  scale?: number;
+  minimum?: number;
+  maximum?: number;
+  default?: number;
+};
+export type PercentField = FieldCommon & {
+  type: 'percent';
+  default?: number;
+};
+export type MoneyField = FieldCommon & {
+  type: 'money';
+  /**
+   * Fixed currency; when absent each value carries its own.
+   */
+  currency?: string;
+  minimum?: number;
+  default?: {
+    amount: number;
+    currency: string;
+  };
+};
+export type BooleanField = FieldCommon & {
+  type: 'boolean';
+  default?: boolean;
+};
+export type DateField = FieldCommon & {
+  type: 'date';
+  default?: string;
+};
+export type DateTimeField = FieldCommon & {
+  type: 'datetime';
+  default?: string;
+};
+export type EnumField = FieldCommon & {
+  type: 'enum';
+  /**
+   * @minItems 1
+   */
+  values: EnumValue[];
+  default?: string;
+};
+export type Color = string;
+export type EmailField = FieldCommon & {
+  type: 'email';
+  default?: string;
+};
+export type PhoneField = FieldCommon & {
+  type: 'phone';
+  default?: string;
+};
+export type UrlField = FieldCommon & {
+  type: 'url';
+  default?: string;
+};
+export type TaxIdField = FieldCommon & {
+  type: 'taxId';
+  /**
+   * Accepted tax-id systems: PL (NIP) and RO (CUI/CIF). A value may carry its EU prefix (PL…, RO…).
+   *
+   * @minItems 1
+   */
+  countries?: ('PL' | 'RO')[];
+};
+export type ReferenceField = FieldCommon & {
+  type: 'reference';
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  target: string;
+  /**
+   * What deleting the referenced record does to this one (default restrict).
+   */
+  onDelete?: 'restrict' | 'cascade' | 'setNull';
+};
+export type ManyToManyField = FieldCommon & {
+  type: 'manyToMany';
+  target: Identifier;
+  /**
+   * Allowed roles of a link (e.g. buyer, payer, recipient). Without roles a link has none.
+   *
+   * @minItems 1
+   */
+  roles?: EnumValue[];
+};
+export type JsonField = FieldCommon & {
+  type: 'json';
+  /**
+   * Optional JSON Schema the value must satisfy.
+   */
+  schema?: Record<string, unknown>;
+};
+export type AttachmentField = FieldCommon & {
+  type: 'attachment';
+  /**
+   * Accepted media types, e.g. image/*, application/pdf.
+   */
+  accept?: string[];
+  maxBytes?: number;
+};
+/**
+ * Holds the current stage or status of the pipeline or status machine bound to it.
+ */
+export type StateField = FieldCommon & {
+  type: 'state';
+};
+/**
+ * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.
+ */
+export type FilterNode = Record<string, unknown>;
+export type Scope = 'none' | 'own' | 'team' | 'all';
+
+/**
+ * tessera.json: the package manifest.
+ */
+export interface Manifest {
+  kind: 'manifest';
+  name: string;
+  version: string;
+  label?: Label;
+  defaultLanguage?: 'en' | 'pl' | 'ro';
+  defaultCurrency?: string;
+  /**
+   * @minItems 1
+   */
+  currencies?: string[];
+}
+/**
+ * Text in the supported languages; en is required, pl and ro fall back to en.
+ */
+export interface Label {
+  en: string;
+  pl?: string;
+  ro?: string;
+}
+export interface EntityType {
+  kind: 'entity';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  pluralLabel?: Label;
+  description?: string;
+  icon?: string;
+  /**
+   * @minItems 1
+   */
+  fields: Field[];
+  /**
+   * Field shown as the record's title and in pickers.
+   */
+  displayField?: string;
+  defaultSort?: SortKey[];
+  numbering?: Numbering;
+  indexes?: Index[];
+  /**
+   * Form sections; fields not placed in any section follow at the end.
+   */
+  layout?: FormSection[];
+  /**
+   * Activities can link to records of this type (a column on the activity table); the record's card shows its timeline.
+   */
+  activities?: boolean;
+  /**
+   * Navigation group (e.g. sales, service).
+   */
+  module?: string;
+}
+export interface FieldCommon {
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  help?: HelpText;
+  /**
+   * A value must be present on create and may not be cleared.
+   */
+  required?: boolean;
+  /**
+   * Unique among records that are not deleted.
+   */
+  unique?: boolean;
+  indexed?: boolean;
+  /**
+   * Set only by the platform (numbering, workflows), never by a client write.
+   */
+  readOnly?: boolean;
+  /**
+   * Included in the list's text search (diacritics ignored).
+   */
+  searchable?: boolean;
+  /**
+   * Default on create. For date and datetime fields the strings "$today" and "$now" are evaluated at write time.
+   */
+  default?: unknown;
+  /**
+   * FEEL condition over the form values: the field is shown only while it holds.
+   */
+  visibleWhen?: string;
+  /**
+   * FEEL condition over the record: the field is required while it holds.
+   */
+  requiredWhen?: string;
+}
+export interface HelpText {
+  en: string;
+  pl?: string;
+  ro?: string;
+}
+export interface EnumValue {
+  id?: StableId;
+  value: Identifier;
+  label: Label;
+  color?: Color;
+}
+export interface SortKey {
+  field: string;
+  direction?: 'asc' | 'desc';
+}
+/**
+ * Numbering series filled on create, e.g. OF/{YYYY}/{seq:4}. Tokens: {YYYY}, {YY}, {MM}, {seq} or {seq:N} (zero-padded).
+ */
+export interface Numbering {
+  field: string;
+  pattern: string;
+  reset?: 'never' | 'yearly' | 'monthly';
+}
+export interface Index {
+  id: StableId;
+  /**
+   * @minItems 1
+   */
+  fields: string[];
+  unique?: boolean;
+}
+export interface FormSection {
+  id: StableId;
+  label?: Label;
+  /**
+   * Sections with the same tab name share a tab.
+   */
+  tab?: string;
+  columns?: number;
+  /**
+   * @minItems 1
+   */
+  fields: string[];
+}
+/**
+ * A kind of activity (task, call, meeting…). All kinds share the activity table and its common fields; the fields listed here exist only for this kind.
+ */
+export interface ActivityKind {
+  kind: 'activityKind';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  pluralLabel?: Label;
+  icon?: string;
+  color?: Color;
+  /**
+   * Shown in the calendar (needs start/end).
+   */
+  calendar?: boolean;
+  /**
+   * At least one of these links must be set (e.g. a note must link to a contractor or a person).
+   */
+  requiresLink?: Identifier[];
+  fields?: Field[];
+}
+/**
+ * A sales process: ordered stages with probability, bound to a state field of an entity type.
+ */
+export interface Pipeline {
+  kind: 'pipeline';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  entity: Identifier;
+  field: Identifier;
+  /**
+   * Money field summed per stage on the board and in the funnel.
+   */
+  amountField?: string;
+  /**
+   * Field that must be set when the record enters a lost stage.
+   */
+  lostReasonField?: string;
+  /**
+   * @minItems 1
+   */
+  stages: Stage[];
+  /**
+   * Allowed moves. When absent, any stage may follow any other.
+   */
+  transitions?: Transition[];
+}
+export interface Stage {
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  color?: Color;
+  probability?: number;
+  potential?: 'zero' | 'low' | 'medium' | 'high' | 'very_high';
+  category: 'open' | 'won' | 'lost';
+  /**
+   * Fields that must hold a value to enter this stage.
+   */
+  requiredFields?: string[];
+}
+export interface Transition {
+  id?: StableId;
+  /**
+   * State names the transition leaves, or "*" for any state.
+   */
+  from: '*' | Identifier[];
+  to: Identifier;
+  label?: Label;
+  /**
+   * FEEL condition over the record after the change (fields by name; the previous values under `previous`).
+   */
+  guard?: string;
+  guardMessage?: Label;
+}
+/**
+ * States and the allowed transitions between them, bound to a state field of an entity type.
+ */
+export interface StatusMachine {
+  kind: 'statusMachine';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  entity: Identifier;
+  field: Identifier;
+  /**
+   * States a new record may start in; the first is the default.
+   *
+   * @minItems 1
+   */
+  initial?: Identifier[];
+  /**
+   * @minItems 1
+   */
+  states: State[];
+  transitions: Transition[];
+}
+export interface State {
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  color?: Color;
+  final?: boolean;
+  requiredFields?: string[];
+}
+/**
+ * A saved list view of an entity type.
+ */
+export interface View {
+  kind: 'view';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  entity: Identifier;
+  type?: 'table' | 'board' | 'calendar';
+  /**
+   * @minItems 1
+   */
+  columns?: string[];
+  filter?: FilterNode;
+  sort?: SortKey[];
+  default?: boolean;
+}
+export interface Role {
+  kind: 'role';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  permissions?: Permission[];
+  administerMetadata?: boolean;
+  administerWorkflows?: boolean;
+  administerUsers?: boolean;
+}
+export interface Permission {
+  /**
+   * Entity type name, or "*" for every type.
+   */
+  entity: string;
+  read?: Scope;
+  create?: boolean;
+  update?: Scope;
+  delete?: Scope;
+  export?: Scope;
+  /**
+   * Row condition that must also hold (FEEL over the record; `user` is the current user).
+   */
+  condition?: string;
+  /**
+   * Field-level rights: field name → none | read | write.
+   */
+  fields?: {
+    [k: string]: 'none' | 'read' | 'write';
+  };
+}

@@ -1,0 +1,424 @@
+// Validation of a metadata package: every file against the meta-schema (ajv), then the semantic
+// checks a schema cannot express (dangling references, duplicates, reserved names, column clashes,
+// cycles, FEEL syntax). Every problem names its file and a JSON pointer into it.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
+import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
+import { checkFeel } from './feel.ts';
+import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
+import { buildModel, USER_TARGET, type Model } from './model.ts';
+import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
+import { CURRENCY_SUFFIX, joinTableName, SYSTEM_COLUMNS } from './physical.ts';
+import { entityNameProblem, fieldNameProblem } from './reserved.ts';
+import { metaSchema } from './schema/meta-schema.ts';
+import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+let compiled: ValidateFunction<MetadataItem> | undefined;
+function itemValidator(): ValidateFunction<MetadataItem> {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
+    addFormats(ajv);
+    ajv.addKeyword('tsType');
+    compiled = ajv.compile<MetadataItem>(metaSchema);
+  }
+  return compiled;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly pkg: MetadataPackage; readonly model: Model }
+  | { readonly ok: false; readonly errors: readonly MetadataError[] };
+
+/** Validates a package. On success returns the grouped package and its resolved model. */
+export function validatePackage(input: PackageFiles): ValidationResult {
+  const errors: MetadataError[] = [];
+  const items: Record<string, MetadataItem> = {};
+  if (typeof input !== 'object' || input === null || typeof input.files !== 'object' || input.files === null || Array.isArray(input.files)) {
+    return { ok: false, errors: [{ code: 'META_SCHEMA', file: '', pointer: '/files', message: 'a package is an object {"files": {"<path>.json": item, …}}' }] };
+  }
+  const validate = itemValidator();
+  for (const [file, content] of Object.entries(input.files)) {
+    if (!/^[A-Za-z0-9_.\-/]+\.json$/.test(file) || file.includes('..')) {
+      errors.push({ code: 'META_SCHEMA', file, pointer: '', message: 'file names are relative paths of letters, digits, _ . - / ending in .json' });
+      continue;
+    }
+    if (validate(content)) items[file] = content;
+    else errors.push(...schemaErrors(file, validate.errors ?? []));
+  }
+  const manifests = Object.entries(items).filter(([, item]) => item.kind === 'manifest');
+  if (manifests.length === 0 && !errors.some((e) => e.file === MANIFEST_FILE)) {
+    errors.push({ code: 'META_MANIFEST_MISSING', file: MANIFEST_FILE, pointer: '', message: `the package needs a manifest (${MANIFEST_FILE} with "kind": "manifest")` });
+  }
+  if (manifests.length > 1) {
+    for (const [file] of manifests.slice(1)) errors.push({ code: 'META_DUPLICATE_ID', file, pointer: '/kind', message: 'a package has exactly one manifest' });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const pkg = groupItems(items);
+  const semantic = semanticErrors(pkg);
+  if (semantic.length > 0) return { ok: false, errors: semantic };
+  return { ok: true, pkg, model: buildModel(pkg) };
+}
+
+function schemaErrors(file: string, raw: readonly ErrorObject[]): MetadataError[] {
+  // With a discriminator, ajv reports only the matching branch; drop the generic "must match oneOf" noise.
+  const relevant = raw.filter((e) => e.keyword !== 'oneOf' || raw.length === 1);
+  const seen = new Set<string>();
+  const result: MetadataError[] = [];
+  for (const e of relevant) {
+    let message = e.message ?? 'is invalid';
+    let at = e.instancePath;
+    if (e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties') {
+      const prop = (e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
+      at = `${at}/${prop}`;
+      message = `unknown property "${prop}"`;
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+    } else if (e.keyword === 'const') {
+      message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    } else if (e.keyword === 'required') {
+      at = `${at}/${(e.params as { missingProperty: string }).missingProperty}`;
+      message = 'is required';
+    } else if (e.keyword === 'discriminator') {
+      const tag = (e.params as { tag: string }).tag;
+      at = `${at}/${tag}`;
+      message = `"${tag}" is missing or not one of the known kinds`;
+    }
+    const key = `${at}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push({ code: 'META_SCHEMA', file, pointer: at, message });
+  }
+  return result;
+}
+
+interface Ctx {
+  readonly pkg: MetadataPackage;
+  readonly errors: MetadataError[];
+  readonly entityNames: ReadonlySet<string>;
+}
+
+function report(ctx: Ctx, code: MetadataErrorCode, id: string, path: readonly (string | number)[], message: string): void {
+  ctx.errors.push({ code, file: ctx.pkg.fileOf.get(id) ?? '', pointer: ptr(...path), message });
+}
+
+function semanticErrors(pkg: MetadataPackage): MetadataError[] {
+  const ctx: Ctx = { pkg, errors: [], entityNames: new Set([...pkg.entities.map((e) => e.name), ACTIVITY_ENTITY]) };
+  checkUniqueIds(ctx);
+  checkUniqueNames(ctx);
+  for (const entity of pkg.entities) checkEntity(ctx, entity);
+  checkActivityKinds(ctx);
+  checkRequiredReferenceCycles(ctx);
+  if (ctx.errors.length > 0) return ctx.errors;
+  // Machines, views and roles are checked against the resolved model.
+  const model = buildModel(pkg);
+  checkMachines(ctx, model);
+  checkViews(ctx, model);
+  checkRoles(ctx, model);
+  return ctx.errors;
+}
+
+function checkUniqueIds(ctx: Ctx): void {
+  const seen = new Map<string, string>();
+  for (const [file, item] of Object.entries(ctx.pkg.files) as [string, MetadataItem][]) {
+    if (item.kind === 'manifest') continue;
+    if (item.id.startsWith('platform.')) ctx.errors.push({ code: 'META_RESERVED_NAME', file, pointer: '/id', message: 'ids starting with "platform." are reserved' });
+    const other = seen.get(item.id);
+    if (other !== undefined) ctx.errors.push({ code: 'META_DUPLICATE_ID', file, pointer: '/id', message: `id "${item.id}" is also used in ${other}` });
+    else seen.set(item.id, file);
+  }
+}
+
+function checkUniqueNames(ctx: Ctx): void {
+  const groups: [string, readonly { id: string; name: string }[]][] = [
+    ['entity type', ctx.pkg.entities],
+    ['activity kind', ctx.pkg.activityKinds],
+    ['pipeline or status machine', [...ctx.pkg.pipelines, ...ctx.pkg.statusMachines]],
+    ['role', ctx.pkg.roles],
+  ];
+  for (const [what, items] of groups) {
+    const seen = new Map<string, string>();
+    for (const item of items) {
+      const other = seen.get(item.name);
+      if (other) report(ctx, 'META_DUPLICATE_NAME', item.id, ['name'], `${what} "${item.name}" is already defined in ${ctx.pkg.fileOf.get(other)}`);
+      else seen.set(item.name, item.id);
+    }
+  }
+  const views = new Map<string, string>();
+  for (const view of ctx.pkg.views) {
+    const key = `${view.entity}/${view.name}`;
+    if (views.has(key)) report(ctx, 'META_DUPLICATE_NAME', view.id, ['name'], `view "${view.name}" of ${view.entity} is already defined in ${ctx.pkg.fileOf.get(views.get(key)!)}`);
+    else views.set(key, view.id);
+  }
+}
+
+function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: readonly Field[], base: readonly (string | number)[], extraColumns: ReadonlySet<string>): void {
+  const names = new Map<string, number>();
+  const ids = new Map<string, number>();
+  const columns = new Map<string, string>();
+  for (const c of [...SYSTEM_COLUMNS, ...extraColumns]) columns.set(c, 'a system column');
+  fields.forEach((field, i) => {
+    const at = [...base, i];
+    const problem = fieldNameProblem(field.name);
+    if (problem) report(ctx, 'META_RESERVED_NAME', ownerId, [...at, 'name'], problem);
+    if (names.has(field.name)) report(ctx, 'META_DUPLICATE_NAME', ownerId, [...at, 'name'], `field "${field.name}" is already defined at ${ptr(...base, names.get(field.name)!)}`);
+    names.set(field.name, i);
+    if (ids.has(field.id)) report(ctx, 'META_DUPLICATE_ID', ownerId, [...at, 'id'], `field id "${field.id}" is already used at ${ptr(...base, ids.get(field.id)!)}`);
+    ids.set(field.id, i);
+    const own = field.type === 'manyToMany' ? [] : field.type === 'money' ? [field.name, `${field.name}${CURRENCY_SUFFIX}`] : [field.name];
+    for (const column of own) {
+      const clash = columns.get(column);
+      if (clash && !(problem && column === field.name)) report(ctx, 'META_COLUMN_CLASH', ownerId, [...at, 'name'], `column "${column}" clashes with ${clash}`);
+      columns.set(column, `field "${field.name}"`);
+    }
+    if (field.type === 'reference' || field.type === 'manyToMany') {
+      if (field.target !== USER_TARGET && !ctx.entityNames.has(field.target)) {
+        report(ctx, 'META_UNKNOWN_ENTITY', ownerId, [...at, 'target'], `unknown entity type "${field.target}"`);
+      }
+      if (field.type === 'manyToMany') {
+        if (field.target === USER_TARGET) report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'target'], 'many-to-many links to users are not supported; link to employees');
+        const join = joinTableName(ownerName, field.name);
+        if (join.length > 63) report(ctx, 'META_RESERVED_NAME', ownerId, [...at, 'name'], `join table name "${join}" is longer than 63 characters`);
+        if (field.required || field.unique || field.indexed) report(ctx, 'META_FIELD_KIND', ownerId, at, 'required, unique and indexed do not apply to many-to-many fields');
+        checkEnumValues(ctx, ownerId, [...at, 'roles'], field.roles ?? []);
+      }
+    }
+    if (field.type === 'enum') {
+      checkEnumValues(ctx, ownerId, [...at, 'values'], field.values);
+      if (field.default !== undefined && !field.values.some((v) => v.value === field.default)) {
+        report(ctx, 'META_INVALID_DEFAULT', ownerId, [...at, 'default'], `default "${String(field.default)}" is not one of the values`);
+      }
+    }
+    if (field.type === 'string' && field.pattern !== undefined) {
+      try {
+        new RegExp(field.pattern, 'u');
+      } catch (error) {
+        report(ctx, 'META_PATTERN', ownerId, [...at, 'pattern'], `invalid regular expression: ${(error as Error).message}`);
+      }
+    }
+    if (field.type === 'string' && field.default !== undefined && field.default.length > (field.maxLength ?? 255)) {
+      report(ctx, 'META_INVALID_DEFAULT', ownerId, [...at, 'default'], 'default is longer than maxLength');
+    }
+    if ((field.type === 'integer' || field.type === 'decimal') && field.minimum !== undefined && field.maximum !== undefined && field.minimum > field.maximum) {
+      report(ctx, 'META_INVALID_DEFAULT', ownerId, [...at, 'minimum'], 'minimum is greater than maximum');
+    }
+    if (field.type === 'decimal' && (field.scale ?? 4) >= (field.precision ?? 18)) {
+      report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'scale'], 'scale must be smaller than precision');
+    }
+    if ((field.unique || field.indexed) && (field.type === 'json' || field.type === 'text')) {
+      report(ctx, 'META_FIELD_KIND', ownerId, at, `${field.type} fields cannot be unique or indexed`);
+    }
+    for (const key of ['visibleWhen', 'requiredWhen'] as const) {
+      const expr = field[key];
+      if (expr !== undefined) {
+        const problem = checkFeel(expr);
+        if (problem) report(ctx, 'META_FEEL_SYNTAX', ownerId, [...at, key], `FEEL syntax error: ${problem.message}`);
+      }
+    }
+  });
+}
+
+function checkEnumValues(ctx: Ctx, ownerId: string, at: readonly (string | number)[], values: readonly { id?: string; value: string }[]): void {
+  const seen = new Set<string>();
+  const ids = new Set<string>();
+  values.forEach((v, i) => {
+    if (seen.has(v.value)) report(ctx, 'META_DUPLICATE_NAME', ownerId, [...at, i, 'value'], `value "${v.value}" is listed twice`);
+    seen.add(v.value);
+    if (v.id !== undefined) {
+      if (ids.has(v.id)) report(ctx, 'META_DUPLICATE_ID', ownerId, [...at, i, 'id'], `value id "${v.id}" is listed twice`);
+      ids.add(v.id);
+    }
+  });
+}
+
+function checkEntity(ctx: Ctx, entity: EntityType): void {
+  const problem = entityNameProblem(entity.name);
+  if (problem) report(ctx, 'META_RESERVED_NAME', entity.id, ['name'], problem);
+  checkFields(ctx, entity.id, entity.name, entity.fields, ['fields'], new Set());
+  const names = new Set(entity.fields.map((f) => f.name));
+  const fieldOf = (name: string) => entity.fields.find((f) => f.name === name);
+  const isColumn = (name: string) => (SYSTEM_COLUMNS as readonly string[]).includes(name) || (names.has(name) && fieldOf(name)?.type !== 'manyToMany');
+  if (entity.displayField !== undefined && !names.has(entity.displayField)) {
+    report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['displayField'], `unknown field "${entity.displayField}"`);
+  }
+  entity.defaultSort?.forEach((s, i) => {
+    if (!isColumn(s.field) || fieldOf(s.field)?.type === 'json') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['defaultSort', i, 'field'], `"${s.field}" is not a sortable field`);
+  });
+  if (entity.numbering) {
+    const field = fieldOf(entity.numbering.field);
+    if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['numbering', 'field'], `unknown field "${entity.numbering.field}"`);
+    else if (field.type !== 'string' || !field.readOnly) report(ctx, 'META_FIELD_KIND', entity.id, ['numbering', 'field'], 'the numbered field must be a read-only string field');
+  }
+  entity.indexes?.forEach((index, i) => {
+    index.fields.forEach((name, j) => {
+      if (!isColumn(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
+    });
+  });
+  const placed = new Set<string>();
+  entity.layout?.forEach((section, i) => {
+    section.fields.forEach((name, j) => {
+      if (!names.has(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['layout', i, 'fields', j], `unknown field "${name}"`);
+      else if (placed.has(name)) report(ctx, 'META_DUPLICATE_NAME', entity.id, ['layout', i, 'fields', j], `field "${name}" is placed twice`);
+      placed.add(name);
+    });
+  });
+  if (entity.activities) {
+    if (ACTIVITY_COMMON_FIELD_NAMES.has(entity.name)) report(ctx, 'META_COLUMN_CLASH', entity.id, ['name'], `an entity type named "${entity.name}" cannot accept activities: the activity model has a field of that name`);
+    const kindFieldNames = new Set(ctx.pkg.activityKinds.flatMap((k) => (k.fields ?? []).map((f) => f.name)));
+    if (kindFieldNames.has(entity.name)) report(ctx, 'META_COLUMN_CLASH', entity.id, ['activities'], `an activity kind declares a field "${entity.name}", which would clash with the link to this type`);
+  }
+}
+
+function checkActivityKinds(ctx: Ctx): void {
+  const shared = new Map<string, { field: Field; kind: string }>();
+  const linked = new Set(ctx.pkg.entities.filter((e) => e.activities).map((e) => e.name));
+  for (const kind of ctx.pkg.activityKinds) {
+    const fields = kind.fields ?? [];
+    checkFields(ctx, kind.id, ACTIVITY_ENTITY, fields, ['fields'], new Set());
+    fields.forEach((field, i) => {
+      if (ACTIVITY_COMMON_FIELD_NAMES.has(field.name)) {
+        report(ctx, 'META_RESERVED_NAME', kind.id, ['fields', i, 'name'], `"${field.name}" is a common activity field`);
+      }
+      if (field.required) report(ctx, 'META_FIELD_KIND', kind.id, ['fields', i, 'required'], 'kind-specific fields cannot be required in the database; use requiredWhen: kind = "…"');
+      const other = shared.get(field.name);
+      if (other) {
+        const { label: _a, help: _b, ...a } = other.field;
+        const { label: _c, help: _d, ...b } = field;
+        if (JSON.stringify(a) !== JSON.stringify(b)) {
+          report(ctx, 'META_COLUMN_CLASH', kind.id, ['fields', i], `field "${field.name}" is also declared by kind "${other.kind}" with another id or definition; kinds share a field by declaring it identically`);
+        }
+      } else shared.set(field.name, { field, kind: kind.name });
+    });
+    kind.requiresLink?.forEach((name, i) => {
+      if (!linked.has(name)) report(ctx, 'META_UNKNOWN_ENTITY', kind.id, ['requiresLink', i], `"${name}" is not an entity type that accepts activities`);
+    });
+  }
+}
+
+/** Required references that form a cycle make the first record of each type impossible to create. */
+function checkRequiredReferenceCycles(ctx: Ctx): void {
+  const edges = new Map<string, { target: string; index: number }[]>();
+  for (const entity of ctx.pkg.entities) {
+    edges.set(entity.name, entity.fields.flatMap((f, index) => (f.type === 'reference' && f.required && ctx.entityNames.has(f.target) ? [{ target: f.target, index }] : [])));
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const edge of edges.get(name) ?? []) {
+      const s = state.get(edge.target);
+      if (s === 'visiting') {
+        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target];
+        const entity = ctx.pkg.entities.find((e) => e.name === name)!;
+        report(ctx, 'META_CYCLE', entity.id, ['fields', edge.index, 'required'], `required references form a cycle (${cycle.join(' → ')}): no record of these types could be created first`);
+      } else if (s === undefined) visit(edge.target);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of edges.keys()) if (!state.has(name)) visit(name);
+}
+
+function checkMachines(ctx: Ctx, model: Model): void {
+  const boundFields = new Map<string, string>();
+  const machines = [
+    ...ctx.pkg.pipelines.map((p) => ({ item: p, states: p.stages.map((s) => s.name), statesKey: 'stages' as const })),
+    ...ctx.pkg.statusMachines.map((m) => ({ item: m, states: m.states.map((s) => s.name), statesKey: 'states' as const })),
+  ];
+  for (const { item, states, statesKey } of machines) {
+    const entity = model.entities.get(item.entity);
+    if (!entity || entity.platform) {
+      report(ctx, 'META_UNKNOWN_ENTITY', item.id, ['entity'], `unknown entity type "${item.entity}"`);
+      continue;
+    }
+    const field = entity.fieldsByName.get(item.field);
+    if (!field) report(ctx, 'META_UNKNOWN_FIELD', item.id, ['field'], `entity type ${item.entity} has no field "${item.field}"`);
+    else if (field.type !== 'state') report(ctx, 'META_STATE_BINDING', item.id, ['field'], `field ${item.entity}.${item.field} must be of type "state" to hold a ${item.kind === 'pipeline' ? 'stage' : 'status'}`);
+    const key = `${item.entity}.${item.field}`;
+    if (boundFields.has(key)) report(ctx, 'META_STATE_BINDING', item.id, ['field'], `${key} is already bound to ${boundFields.get(key)}`);
+    boundFields.set(key, item.name);
+    const seen = new Set<string>();
+    const list = item.kind === 'pipeline' ? item.stages : item.states;
+    list.forEach((state, i) => {
+      if (seen.has(state.name)) report(ctx, 'META_DUPLICATE_NAME', item.id, [statesKey, i, 'name'], `state "${state.name}" is listed twice`);
+      seen.add(state.name);
+      (state.requiredFields ?? []).forEach((name, j) => {
+        if (!entity.fieldsByName.has(name)) report(ctx, 'META_UNKNOWN_FIELD', item.id, [statesKey, i, 'requiredFields', j], `unknown field "${name}"`);
+      });
+    });
+    const known = new Set(states);
+    (item.transitions ?? []).forEach((t, i) => {
+      if (t.from !== '*') t.from.forEach((s, j) => {
+        if (!known.has(s)) report(ctx, 'META_UNKNOWN_STATE', item.id, ['transitions', i, 'from', j], `unknown state "${s}"`);
+      });
+      if (!known.has(t.to)) report(ctx, 'META_UNKNOWN_STATE', item.id, ['transitions', i, 'to'], `unknown state "${t.to}"`);
+      if (t.guard !== undefined) {
+        const problem = checkFeel(t.guard);
+        if (problem) report(ctx, 'META_FEEL_SYNTAX', item.id, ['transitions', i, 'guard'], `FEEL syntax error: ${problem.message}`);
+      }
+    });
+    if (item.kind === 'statusMachine') {
+      item.initial?.forEach((s, i) => {
+        if (!known.has(s)) report(ctx, 'META_UNKNOWN_STATE', item.id, ['initial', i], `unknown state "${s}"`);
+      });
+    } else {
+      if (!item.stages.some((s) => s.category === 'open')) report(ctx, 'META_UNKNOWN_STATE', item.id, ['stages'], 'a pipeline needs at least one open stage');
+      for (const key of ['amountField', 'lostReasonField'] as const) {
+        const name = item[key];
+        if (name === undefined) continue;
+        const f = entity.fieldsByName.get(name);
+        if (!f) report(ctx, 'META_UNKNOWN_FIELD', item.id, [key], `unknown field "${name}"`);
+        else if (key === 'amountField' && f.type !== 'money' && f.type !== 'decimal' && f.type !== 'integer') report(ctx, 'META_FIELD_KIND', item.id, [key], 'the amount field must be money or a number');
+      }
+    }
+  }
+  for (const entity of model.entities.values()) {
+    for (const field of entity.fields) {
+      if (field.type === 'state' && !boundFields.has(`${entity.name}.${field.name}`)) {
+        const index = entity.fields.indexOf(field);
+        report(ctx, 'META_STATE_BINDING', entity.id, ['fields', index], `state field "${field.name}" is not bound to any pipeline or status machine`);
+      }
+    }
+  }
+}
+
+function checkViews(ctx: Ctx, model: Model): void {
+  for (const view of ctx.pkg.views) {
+    const entity = model.entities.get(view.entity);
+    if (!entity) {
+      report(ctx, 'META_UNKNOWN_ENTITY', view.id, ['entity'], `unknown entity type "${view.entity}"`);
+      continue;
+    }
+    const known = (name: string) => entity.fieldsByName.has(name) || name in SYSTEM_FIELD_TYPES;
+    view.columns?.forEach((c, i) => {
+      if (!known(c)) report(ctx, 'META_UNKNOWN_FIELD', view.id, ['columns', i], `unknown field "${c}"`);
+    });
+    view.sort?.forEach((s, i) => {
+      if (!known(s.field) || entity.fieldsByName.get(s.field)?.type === 'manyToMany') report(ctx, 'META_UNKNOWN_FIELD', view.id, ['sort', i, 'field'], `"${s.field}" is not a sortable field`);
+    });
+    if (view.filter !== undefined) {
+      const { problems } = parseFilter(entity, view.filter, '/filter');
+      for (const p of problems) ctx.errors.push({ code: 'META_FILTER', file: ctx.pkg.fileOf.get(view.id) ?? '', pointer: p.pointer, message: p.message });
+    }
+    if (view.type === 'board' && entity.machines.size === 0) report(ctx, 'META_FIELD_KIND', view.id, ['type'], `a board needs a pipeline or status machine on ${entity.name}`);
+  }
+}
+
+function checkRoles(ctx: Ctx, model: Model): void {
+  for (const role of ctx.pkg.roles) {
+    role.permissions?.forEach((perm, i) => {
+      const entity = perm.entity === '*' ? undefined : model.entities.get(perm.entity);
+      if (perm.entity !== '*' && !entity) report(ctx, 'META_UNKNOWN_ENTITY', role.id, ['permissions', i, 'entity'], `unknown entity type "${perm.entity}"`);
+      if (perm.condition !== undefined) {
+        const problem = checkFeel(perm.condition);
+        if (problem) report(ctx, 'META_FEEL_SYNTAX', role.id, ['permissions', i, 'condition'], `FEEL syntax error: ${problem.message}`);
+      }
+      for (const name of Object.keys(perm.fields ?? {})) {
+        if (entity && !entity.fieldsByName.has(name)) report(ctx, 'META_UNKNOWN_FIELD', role.id, ['permissions', i, 'fields', name], `unknown field "${name}"`);
+        if (!entity) report(ctx, 'META_UNKNOWN_FIELD', role.id, ['permissions', i, 'fields', name], 'field rights need a single entity type');
+      }
+    });
+  }
+}
