@@ -183,7 +183,8 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
     }
     const oldValues = valuesOf(was)?.map((v) => renames.find((r) => r.from === v)?.to ?? v) ?? null;
     const newValues = valuesOf(column);
-    if ((oldValues ?? []).join('\u0000') !== (newValues ?? []).join('\u0000') || (oldValues === null) !== (newValues === null)) {
+    // A rename changes the allowed list too, though no value is removed (the rows were updated).
+    if (renames.length > 0 || (oldValues ?? []).join('\u0000') !== (newValues ?? []).join('\u0000') || (oldValues === null) !== (newValues === null)) {
       const removed = oldValues && newValues ? oldValues.filter((v) => !newValues.includes(v)) : [];
       b.add(b.allowed, { op: 'setAllowedValues', table: t, column: column.name, constraint: ckName, values: newValues, removed },
         removed.length > 0 ? `narrow allowed values of ${t}.${column.name}: remove ${removed.join(', ')}` : `set allowed values of ${t}.${column.name}`, removed.length > 0);
