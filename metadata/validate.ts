@@ -281,6 +281,7 @@ function checkActivityKinds(ctx: Ctx): void {
         report(ctx, 'META_RESERVED_NAME', kind.id, ['fields', i, 'name'], `"${field.name}" is a common activity field`);
       }
       if (field.required) report(ctx, 'META_FIELD_KIND', kind.id, ['fields', i, 'required'], 'kind-specific fields cannot be required in the database; use requiredWhen: kind = "…"');
+      if (field.type === 'state') report(ctx, 'META_FIELD_KIND', kind.id, ['fields', i, 'type'], 'activity kinds cannot declare state fields: pipelines and status machines bind to entity types');
       const other = shared.get(field.name);
       if (other) {
         const { label: _a, help: _b, ...a } = other.field;
