@@ -67,6 +67,13 @@ export function filterableType(field: Field): FilterableType | null {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The leading YYYY-MM-DD is a real day: Date.parse rolls 2024-02-30 over to March 1st. */
+const isCalendarDate = (text: string): boolean => {
+  const day = text.slice(0, 10);
+  const time = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === day;
+};
+
 const ORDERED: ReadonlySet<FilterableType> = new Set(['text', 'number', 'date', 'datetime']);
 
 /** Parses and validates a filter against an entity type. Problems carry pointers relative to `base`. */
@@ -218,9 +225,9 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
     case 'uuid':
       return typeof raw === 'string' && UUID.test(raw) ? raw.toLowerCase() : fail(`expected a record id (UUID), got ${JSON.stringify(raw)}`);
     case 'date':
-      return typeof raw === 'string' && DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : fail(`expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+      return typeof raw === 'string' && DATE.test(raw) && isCalendarDate(raw) ? raw : fail(`expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
     case 'datetime':
-      return typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) && /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw).toISOString() : fail(`expected an ISO 8601 date-time, got ${JSON.stringify(raw)}`);
+      return typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) && /^\d{4}-\d{2}-\d{2}/.test(raw) && isCalendarDate(raw) ? new Date(raw).toISOString() : fail(`expected an ISO 8601 date-time, got ${JSON.stringify(raw)}`);
     case 'json':
       return fail('json fields cannot be filtered');
     case 'text': {
