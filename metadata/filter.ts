@@ -142,6 +142,16 @@ function parseField(entity: EntityModel, name: string, spec: unknown, at: string
     const type = field ? filterableType(field)! : system!;
     const value = coerceOperand(op as FilterOperator, raw, type, field, here, problems);
     if (value === undefined) continue;
+    if (field?.type === 'state' && op !== 'contains' && op !== 'startsWith') {
+      // The states live on the machine bound to the field, not on the field itself.
+      const states = entity.machines.get(name)?.states.map((s) => s.name) ?? [];
+      const list = Array.isArray(value) ? value : [value];
+      const i = list.findIndex((v) => typeof v === 'string' && !states.includes(v));
+      if (i >= 0) {
+        problems.push({ pointer: Array.isArray(value) ? `${here}/${i}` : here, message: `"${String(list[i])}" is not a state of ${name} (${states.join(', ')})` });
+        continue;
+      }
+    }
     result.push({ kind: 'compare', field: name, valueType: type, op: op as FilterOperator, value });
   }
   return result;
@@ -234,7 +244,7 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail(`expected text, got ${JSON.stringify(raw)}`);
       const text = String(raw);
       if (text.length > 1000) return fail('filter text is longer than 1000 characters');
-      if (field && (field.type === 'enum' || field.type === 'state') && field.type === 'enum' && !field.values.some((v) => v.value === text)) {
+      if (field?.type === 'enum' && !field.values.some((v) => v.value === text)) {
         return fail(`"${text}" is not a value of ${field.name} (${field.values.map((v) => v.value).join(', ')})`);
       }
       if (field?.type === 'taxId') return compactTaxId(text);
