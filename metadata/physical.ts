@@ -221,7 +221,8 @@ function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
       if (field.type === 'manyToMany') joins.push(joinTable(model, entity, field));
       return;
     }
-    const idBase = `field.${field.id}`;
+    // Index names live in one namespace per schema: scope them by the entity (field ids are unique per entity only).
+    const idBase = `${entity.id}/field.${field.id}`;
     if (field.unique) {
       indexes.push({ identity: `${idBase}#unique`, name: objectName('uq', `${idBase}#unique`), columns: [first.name], unique: true, liveOnly: true });
     } else if (field.indexed || first.references || field.type === 'state') {
@@ -231,7 +232,8 @@ function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
   });
   for (const index of entity.indexes) {
     const cols = index.fields.map((name) => columns.find((c) => c.name === name)?.name ?? name);
-    indexes.push({ identity: `index.${index.id}`, name: objectName(index.unique ? 'uq' : 'ix', `index.${index.id}`), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
+    const identity = `${entity.id}/index.${index.id}`;
+    indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
   }
   indexes.push({ identity: `${entity.id}#created_at`, name: objectName('ix', `${entity.id}#created_at`), columns: ['created_at', 'id'], unique: false });
   if (entity.searchFields.length > 0) {
