@@ -250,7 +250,10 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['numbering', 'field'], `unknown field "${entity.numbering.field}"`);
     else if (field.type !== 'string' || !field.readOnly) report(ctx, 'META_FIELD_KIND', entity.id, ['numbering', 'field'], 'the numbered field must be a read-only string field');
   }
+  const indexIds = new Set<string>();
   entity.indexes?.forEach((index, i) => {
+    if (indexIds.has(index.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['indexes', i, 'id'], `index id "${index.id}" is listed twice`);
+    indexIds.add(index.id);
     index.fields.forEach((name, j) => {
       if (!isColumn(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
     });
@@ -341,10 +344,14 @@ function checkMachines(ctx: Ctx, model: Model): void {
     if (boundFields.has(key)) report(ctx, 'META_STATE_BINDING', item.id, ['field'], `${key} is already bound to ${boundFields.get(key)}`);
     boundFields.set(key, item.name);
     const seen = new Set<string>();
+    const seenIds = new Set<string>();
     const list = item.kind === 'pipeline' ? item.stages : item.states;
     list.forEach((state, i) => {
       if (seen.has(state.name)) report(ctx, 'META_DUPLICATE_NAME', item.id, [statesKey, i, 'name'], `state "${state.name}" is listed twice`);
       seen.add(state.name);
+      // State ids turn renames into data updates: one id naming two states would make them ambiguous.
+      if (seenIds.has(state.id)) report(ctx, 'META_DUPLICATE_ID', item.id, [statesKey, i, 'id'], `state id "${state.id}" is listed twice`);
+      seenIds.add(state.id);
       (state.requiredFields ?? []).forEach((name, j) => {
         if (!entity.fieldsByName.has(name)) report(ctx, 'META_UNKNOWN_FIELD', item.id, [statesKey, i, 'requiredFields', j], `unknown field "${name}"`);
       });
