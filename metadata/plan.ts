@@ -7,14 +7,14 @@ export type MigrationStep =
   | { readonly op: 'createTable'; readonly table: PhysicalTable }
   | { readonly op: 'renameTable'; readonly from: string; readonly to: string }
   | { readonly op: 'archiveTable'; readonly table: string }
-  | { readonly op: 'addColumn'; readonly table: string; readonly column: PhysicalColumn }
+  | { readonly op: 'addColumn'; readonly table: string; readonly column: PhysicalColumn; readonly checkConstraint: string }
   | { readonly op: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
   | { readonly op: 'archiveColumn'; readonly table: string; readonly column: string }
   | { readonly op: 'clearColumn'; readonly table: string; readonly column: string }
   | { readonly op: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType; readonly change: 'widen' | 'narrow' }
   | { readonly op: 'setNotNull'; readonly table: string; readonly column: string; readonly backfill?: unknown; readonly origin?: string }
   | { readonly op: 'dropNotNull'; readonly table: string; readonly column: string }
-  | { readonly op: 'renameValues'; readonly table: string; readonly column: string; readonly renames: readonly { from: string; to: string }[] }
+  | { readonly op: 'renameValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly renames: readonly { from: string; to: string }[] }
   | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[] }
   | { readonly op: 'addForeignKey'; readonly table: string; readonly column: string; readonly constraint: string; readonly references: ForeignKey }
   | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
@@ -167,7 +167,7 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
     const fkName = foreignKeyName(table.identity, column.identity);
     const ckName = checkConstraintName(table.identity, column.identity);
     if (!was) {
-      b.add(b.creates, { op: 'addColumn', table: t, column }, `add column ${t}.${column.name} ${describeType(column.type)}${column.notNull ? ' not null' : ''}`);
+      b.add(b.creates, { op: 'addColumn', table: t, column, checkConstraint: ckName }, `add column ${t}.${column.name} ${describeType(column.type)}${column.notNull ? ' not null' : ''}`);
       if (column.references) b.add(b.fks, { op: 'addForeignKey', table: t, column: column.name, constraint: fkName, references: column.references }, `add foreign key ${t}.${column.name} → ${column.references.table}`);
       continue;
     }
@@ -179,7 +179,7 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
     }
     const renames = valueRenames(was, column);
     if (renames.length > 0) {
-      b.add(b.valueRenames, { op: 'renameValues', table: t, column: column.name, renames }, `rename values of ${t}.${column.name}: ${renames.map((r) => `${r.from} → ${r.to}`).join(', ')}`);
+      b.add(b.valueRenames, { op: 'renameValues', table: t, column: column.name, constraint: ckName, renames }, `rename values of ${t}.${column.name}: ${renames.map((r) => `${r.from} → ${r.to}`).join(', ')}`);
     }
     const oldValues = valuesOf(was)?.map((v) => renames.find((r) => r.from === v)?.to ?? v) ?? null;
     const newValues = valuesOf(column);

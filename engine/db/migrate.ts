@@ -1,0 +1,40 @@
+// Platform migrations (the tables in schema `tessera`), run by knex on start. The same files run on
+// the embedded PGlite and on a PostgreSQL server.
+import type { Knex } from 'knex';
+import * as platform001 from './migrations/001-platform.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['001-platform', platform001]];
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS.find(([n]) => n === name)![1],
+};
+
+export interface PlatformCapabilities {
+  /** pg_trgm is installed: text search uses trigram indexes. */
+  readonly trigram: boolean;
+}
+
+export async function migratePlatform(knex: Knex): Promise<PlatformCapabilities> {
+  await knex.raw('CREATE SCHEMA IF NOT EXISTS tessera');
+  await knex.migrate.latest({ migrationSource: source, schemaName: 'tessera', tableName: 'platform_migrations' });
+  return { trigram: await ensureTrigram(knex) };
+}
+
+/** pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may create it. Without it, search still works unindexed. */
+async function ensureTrigram(knex: Knex): Promise<boolean> {
+  const installed = await knex.raw(`SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'`);
+  if (installed.rows.length > 0) return true;
+  try {
+    await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,83 @@
+// Errors of the engine are typed values with a code, an HTTP status and, where input was at fault,
+// one problem per bad value with its JSON pointer. The HTTP layer renders them as RFC 9457
+// problem+json; the CLI prints them and exits non-zero.
+
+export interface Problem {
+  /** RFC 6901 pointer to the bad value in the request (body, or /query/<param> for query strings). */
+  readonly pointer: string;
+  readonly detail: string;
+  readonly code?: string;
+}
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'METADATA_INVALID'
+  | 'MIGRATION_REFUSED'
+  | 'MIGRATION_FAILED'
+  | 'NOT_FOUND'
+  | 'UNKNOWN_ENTITY'
+  | 'VERSION_CONFLICT'
+  | 'VERSION_REQUIRED'
+  | 'METADATA_CONFLICT'
+  | 'ILLEGAL_TRANSITION'
+  | 'TRANSITION_GUARD_FAILED'
+  | 'REFERENCE_NOT_FOUND'
+  | 'DELETE_RESTRICTED'
+  | 'UNIQUE_VIOLATION'
+  | 'BAD_QUERY'
+  | 'MALFORMED_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CSRF_REJECTED'
+  | 'TOO_MANY_REQUESTS'
+  | 'DATABASE_LOCKED'
+  | 'CONFLICT'
+  | 'INTERNAL';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 422,
+  METADATA_INVALID: 422,
+  MIGRATION_REFUSED: 409,
+  MIGRATION_FAILED: 422,
+  NOT_FOUND: 404,
+  UNKNOWN_ENTITY: 404,
+  VERSION_CONFLICT: 409,
+  VERSION_REQUIRED: 428,
+  METADATA_CONFLICT: 409,
+  ILLEGAL_TRANSITION: 422,
+  TRANSITION_GUARD_FAILED: 422,
+  REFERENCE_NOT_FOUND: 422,
+  DELETE_RESTRICTED: 409,
+  UNIQUE_VIOLATION: 409,
+  BAD_QUERY: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  TOO_MANY_REQUESTS: 429,
+  DATABASE_LOCKED: 409,
+  CONFLICT: 409,
+  INTERNAL: 500,
+};
+
+export class TesseraError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly problems: readonly Problem[];
+  /** Extra members of the problem document (e.g. allowed transitions, current version). */
+  readonly extensions: Readonly<Record<string, unknown>>;
+  constructor(code: ErrorCode, message: string, options: { problems?: readonly Problem[]; extensions?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = 'TesseraError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.problems = options.problems ?? [];
+    this.extensions = options.extensions ?? {};
+  }
+}
+
+export const isTesseraError = (e: unknown): e is TesseraError => e instanceof TesseraError;

@@ -1,0 +1,52 @@
+// /api/meta — the applied metadata package; plan and apply new versions.
+import { Router } from 'express';
+import { TesseraError } from '../errors.ts';
+import type { Platform } from '../platform.ts';
+import { currentMetadata } from '../schema-sync/index.ts';
+import type { PackageFiles } from '../../metadata/index.ts';
+import { recordContext } from './context.ts';
+import { requireJsonObject } from './params.ts';
+
+function packageOf(body: Record<string, unknown>): PackageFiles {
+  const files = body.files;
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) {
+    throw new TesseraError('VALIDATION_FAILED', 'the body is {"files": {"<path>.json": item, …}}', { problems: [{ pointer: '/files', detail: 'must be an object of files' }] });
+  }
+  return { files: files as Record<string, unknown> };
+}
+
+const summary = (steps: readonly { step: { op: string }; description: string; destructive: boolean }[]) =>
+  steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }));
+
+export function metaRouter(platform: Platform): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    const applied = await currentMetadata(platform.knex);
+    if (!applied) throw new TesseraError('NOT_FOUND', 'no metadata has been applied yet');
+    res.set('ETag', `"${applied.version}"`).json({ version: applied.version, appliedAt: applied.appliedAt, checksum: applied.checksum, files: applied.files.files });
+  });
+
+  router.post('/plan', async (req, res) => {
+    const { plan, fromVersion } = await platform.planMetadata(packageOf(requireJsonObject(req)));
+    res.json({ fromVersion, destructive: plan.destructive, steps: summary(plan.steps) });
+  });
+
+  router.put('/', async (req, res) => {
+    const body = requireJsonObject(req);
+    const allowDestructive = body.allowDestructive === true;
+    const expected = body.expectedVersion;
+    if (expected !== undefined && !Number.isInteger(expected)) {
+      throw new TesseraError('VALIDATION_FAILED', 'expectedVersion must be an integer', { problems: [{ pointer: '/expectedVersion', detail: 'must be an integer' }] });
+    }
+    const result = await platform.applyMetadata(packageOf(body), {
+      source: 'api',
+      allowDestructive,
+      actor: recordContext(req).actor.userId,
+      ...(expected !== undefined ? { expectedVersion: expected as number } : {}),
+    });
+    res.status(result.changed ? 200 : 200).json({ version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps) });
+  });
+
+  return router;
+}

@@ -1,0 +1,106 @@
+// The OpenAPI 3.1 document of the API, generated from the applied metadata: one set of paths and
+// schemas per entity type, with the same JSON Schemas the server validates with.
+import { labelText, recordInputSchema, recordOutputSchema, type Model, type JsonSchema } from '../../metadata/index.ts';
+
+const pascal = (name: string) => name.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
+
+function stripDialect(schema: JsonSchema): JsonSchema {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
+}
+
+const problemRef = { $ref: '#/components/schemas/Problem' };
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } });
+
+export function openApiDocument(model: Model, version: number): JsonSchema {
+  const schemas: Record<string, JsonSchema> = {
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details',
+      properties: {
+        type: { type: 'string', format: 'uri' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        code: { type: 'string' },
+        instance: { type: 'string' },
+        errors: {
+          type: 'array',
+          items: { type: 'object', properties: { pointer: { type: 'string', description: 'RFC 6901 JSON pointer to the bad value' }, detail: { type: 'string' }, code: { type: 'string' } }, required: ['pointer', 'detail'] },
+        },
+      },
+      required: ['type', 'title', 'status', 'code'],
+    },
+  };
+  const paths: Record<string, unknown> = {};
+  const listParams = [
+    { name: 'filter', in: 'query', description: 'JSON filter, e.g. {"name":{"contains":"stal"}}; or filter[field][op]=value', schema: { type: 'string' } },
+    { name: 'sort', in: 'query', description: 'Comma-separated fields, "-" for descending', schema: { type: 'string' } },
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+    { name: 'after', in: 'query', description: 'Cursor from the previous page (keyset pagination)', schema: { type: 'string' } },
+    { name: 'search', in: 'query', description: 'Text search over the searchable fields, ignoring case and diacritics', schema: { type: 'string' } },
+    { name: 'include', in: 'query', description: 'Relations to embed', schema: { type: 'string' } },
+    { name: 'fields', in: 'query', description: 'Fields to return', schema: { type: 'string' } },
+    { name: 'count', in: 'query', schema: { type: 'boolean' } },
+    { name: 'deleted', in: 'query', schema: { type: 'string', enum: ['exclude', 'include', 'only'] } },
+  ];
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const ifMatch = { name: 'If-Match', in: 'header', description: 'Version being edited, e.g. "3" (or send "version" in the body)', schema: { type: 'string' } };
+  for (const entity of model.entities.values()) {
+    const name = pascal(entity.name);
+    schemas[name] = stripDialect(recordOutputSchema(model, entity));
+    schemas[`${name}Create`] = stripDialect(recordInputSchema(model, entity, { mode: 'create' }));
+    schemas[`${name}Update`] = { ...stripDialect(recordInputSchema(model, entity, { mode: 'update' })), properties: { ...(recordInputSchema(model, entity, { mode: 'update' }).properties as object), version: { type: 'integer', minimum: 1 } } };
+    const ref = { $ref: `#/components/schemas/${name}` };
+    const tag = labelText(entity.pluralLabel, 'en');
+    const base = `/api/records/${entity.name}`;
+    paths[base] = {
+      get: {
+        tags: [tag],
+        summary: `List ${tag.toLowerCase()}`,
+        parameters: listParams,
+        responses: {
+          200: { description: 'A page', content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: ref }, next: { type: ['string', 'null'] }, count: { type: 'integer' } } } } } },
+          400: problemResponse('Invalid filter, sort or parameter'),
+        },
+      },
+      post: {
+        tags: [tag],
+        summary: `Create a ${labelText(entity.label, 'en').toLowerCase()}`,
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Create` } } } },
+        responses: { 201: { description: 'Created', content: { 'application/json': { schema: ref } } }, 422: problemResponse('Invalid values') },
+      },
+    };
+    paths[`${base}/{id}`] = {
+      parameters: [idParam],
+      get: { tags: [tag], responses: { 200: { description: 'The record', content: { 'application/json': { schema: ref } } }, 404: problemResponse('Not found') } },
+      patch: {
+        tags: [tag],
+        parameters: [ifMatch],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Update` } } } },
+        responses: {
+          200: { description: 'Updated', content: { 'application/json': { schema: ref } } },
+          409: problemResponse('Changed by someone else meanwhile'),
+          422: problemResponse('Invalid values or illegal transition'),
+          428: problemResponse('Version missing'),
+        },
+      },
+      delete: { tags: [tag], responses: { 200: { description: 'Deleted (restorable)', content: { 'application/json': { schema: ref } } }, 409: problemResponse('Still referenced') } },
+    };
+    paths[`${base}/{id}/restore`] = { parameters: [idParam], post: { tags: [tag], responses: { 200: { description: 'Restored', content: { 'application/json': { schema: ref } } } } } };
+    paths[`${base}/{id}/history`] = { parameters: [idParam], get: { tags: [tag], responses: { 200: { description: 'Audit trail' } } } };
+    if (entity.activities) paths[`${base}/{id}/activities`] = { parameters: [idParam], get: { tags: [tag], summary: 'Activities linked to the record, newest first', responses: { 200: { description: 'A page of activities' } } } };
+  }
+  paths['/api/meta'] = {
+    get: { tags: ['Metadata'], responses: { 200: { description: 'The applied package' } } },
+    put: { tags: ['Metadata'], summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
+  };
+  paths['/api/meta/plan'] = { post: { tags: ['Metadata'], summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
+  paths['/api/health'] = { get: { tags: ['Platform'], responses: { 200: { description: 'Healthy' } } } };
+  return {
+    openapi: '3.1.0',
+    info: { title: `Tessera API — ${model.pkg.manifest.name}`, version: `${model.pkg.manifest.version}+meta.${version}` },
+    paths,
+    components: { schemas },
+  };
+}

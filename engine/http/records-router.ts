@@ -1,0 +1,63 @@
+// /api/records/:type — CRUD, lists, timeline, history of the records of every entity type.
+import { Router } from 'express';
+import type { Platform } from '../platform.ts';
+import { recordContext } from './context.ts';
+import { expectedVersion, listParam, listRequest, requireJsonObject } from './params.ts';
+
+export function recordsRouter(platform: Platform): Router {
+  const router = Router();
+  const { records } = platform;
+
+  router.get('/:type', async (req, res) => {
+    const result = await records.list(recordContext(req), req.params.type, listRequest(req));
+    if (result.next) {
+      const url = new URL(req.originalUrl, 'http://x');
+      url.searchParams.set('after', result.next);
+      res.links({ next: `${url.pathname}${url.search}` });
+    }
+    res.json({ data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
+  });
+
+  router.post('/:type', async (req, res) => {
+    const record = await records.create(recordContext(req), req.params.type, requireJsonObject(req));
+    res.status(201).location(`${req.baseUrl}/${req.params.type}/${String(record.id)}`).set('ETag', `"${String(record.version)}"`).json(record);
+  });
+
+  router.get('/:type/:id', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const include = listParam(q.include, 'include');
+    const fields = listParam(q.fields, 'fields');
+    const record = await records.get(recordContext(req), req.params.type, req.params.id, { ...(include ? { include } : {}), ...(fields ? { fields } : {}) });
+    res.set('ETag', `"${String(record.version)}"`).json(record);
+  });
+
+  router.patch('/:type/:id', async (req, res) => {
+    const body = requireJsonObject(req);
+    const version = expectedVersion(req, body);
+    const { version: _omit, ...values } = body;
+    const record = await records.update(recordContext(req), req.params.type, req.params.id, values, version !== undefined ? { expectedVersion: version } : {});
+    res.set('ETag', `"${String(record.version)}"`).json(record);
+  });
+
+  router.delete('/:type/:id', async (req, res) => {
+    const version = expectedVersion(req, undefined);
+    const record = await records.remove(recordContext(req), req.params.type, req.params.id, version !== undefined ? { expectedVersion: version } : {});
+    res.json(record);
+  });
+
+  router.post('/:type/:id/restore', async (req, res) => {
+    const record = await records.restore(recordContext(req), req.params.type, req.params.id);
+    res.set('ETag', `"${String(record.version)}"`).json(record);
+  });
+
+  router.get('/:type/:id/history', async (req, res) => {
+    res.json({ data: await records.history(recordContext(req), req.params.type, req.params.id) });
+  });
+
+  router.get('/:type/:id/activities', async (req, res) => {
+    const result = await records.timeline(recordContext(req), req.params.type, req.params.id, listRequest(req));
+    res.json({ data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
+  });
+
+  return router;
+}

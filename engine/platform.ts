@@ -1,0 +1,56 @@
+// The composition root: database, platform migrations, the running metadata and the services on
+// top. Everything that serves requests (HTTP, CLI, workflows, Node-RED) gets its parts from here.
+import type { Knex } from 'knex';
+import type { PackageFiles } from '../metadata/index.ts';
+import { openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
+import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
+import { MetadataRuntime, RecordService } from './records/index.ts';
+import { applyPackage, planPackage, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
+
+export interface Platform {
+  readonly db: Database;
+  readonly knex: Knex;
+  readonly capabilities: PlatformCapabilities;
+  readonly runtime: MetadataRuntime;
+  readonly records: RecordService;
+  /** Validates, plans and applies a package, then switches the running model to it. */
+  applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
+  planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions extends DatabaseOptions {
+  /** Follow metadata applied by other processes (LISTEN); servers do, one-shot CLI commands don't. */
+  readonly listen?: boolean;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const db = await openDatabase(options);
+  try {
+    const capabilities = await migratePlatform(db.knex);
+    const runtime = new MetadataRuntime(db.knex, db.url);
+    await runtime.reload();
+    if (options.listen) await runtime.listen();
+    const records = new RecordService(db.knex, runtime);
+    return {
+      db,
+      knex: db.knex,
+      capabilities,
+      runtime,
+      records,
+      async applyMetadata(files, applyOptions) {
+        const result = await applyPackage(db.knex, files, { ...applyOptions, trigram: capabilities.trigram });
+        await runtime.reload();
+        return result;
+      },
+      planMetadata: (files) => planPackage(db.knex, files),
+      async close() {
+        await runtime.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

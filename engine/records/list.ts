@@ -1,0 +1,236 @@
+// List queries: filter, sort, keyset pagination and diacritic-insensitive text search, compiled to
+// parameterised SQL. Field names come from the model and values are bound, so nothing a client
+// sends is ever spliced into SQL.
+import type { Knex } from 'knex';
+import {
+  joinTableName,
+  parseFilter,
+  searchExpression,
+  SYSTEM_FIELD_TYPES,
+  type EntityModel,
+  type FilterExpr,
+} from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
+
+export interface SortKey {
+  readonly field: string;
+  readonly direction: 'asc' | 'desc';
+  /** The column may hold NULL (affects keyset predicates). */
+  readonly nullable: boolean;
+}
+
+export interface ListRequest {
+  readonly filter?: unknown;
+  readonly sort?: string;
+  readonly limit?: number;
+  readonly after?: string;
+  readonly search?: string;
+  readonly include?: readonly string[];
+  readonly fields?: readonly string[];
+  readonly count?: boolean;
+  readonly deleted?: 'exclude' | 'include' | 'only';
+}
+
+export const MAX_LIMIT = 500;
+export const DEFAULT_LIMIT = 50;
+
+const bad = (problems: Problem[], message = 'invalid list query') => new TesseraError('BAD_QUERY', `${message}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
+
+export function parseListFilter(entity: EntityModel, raw: unknown): FilterExpr | null {
+  if (raw === undefined || raw === '') return null;
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw bad([{ pointer: '/query/filter', detail: 'is not valid JSON' }]);
+    }
+  }
+  const { filter, problems } = parseFilter(entity, value, '/query/filter');
+  if (problems.length) throw bad(problems.map((p) => ({ pointer: p.pointer, detail: p.message })), 'invalid filter');
+  return filter;
+}
+
+export function parseSort(entity: EntityModel, raw: string | undefined): SortKey[] {
+  const keys: SortKey[] = [];
+  const problems: Problem[] = [];
+  const spec = raw?.trim() ? raw.split(',').map((s) => s.trim()) : entity.defaultSort.map((s) => `${s.direction === 'desc' ? '-' : ''}${s.field}`);
+  spec.forEach((part, i) => {
+    const direction = part.startsWith('-') ? 'desc' : 'asc';
+    const name = part.replace(/^[-+]/, '');
+    const field = entity.fieldsByName.get(name);
+    if (name in SYSTEM_FIELD_TYPES) {
+      keys.push({ field: name, direction, nullable: !['id', 'version', 'created_at', 'updated_at'].includes(name) });
+    } else if (field && field.type !== 'manyToMany' && field.type !== 'json') {
+      keys.push({ field: name, direction, nullable: !(field.required === true || field.type === 'state') || entity.kindFields !== undefined });
+    } else {
+      problems.push({ pointer: `/query/sort/${i}`, detail: `"${name}" is not a sortable field of ${entity.name}` });
+    }
+  });
+  if (problems.length) throw bad(problems, 'invalid sort');
+  if (keys.length > 4) throw bad([{ pointer: '/query/sort', detail: 'at most 4 sort keys' }], 'invalid sort');
+  if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', direction: keys[keys.length - 1]?.direction ?? 'asc', nullable: false });
+  return keys;
+}
+
+export function encodeCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(values) && values.length === keys.length && values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) return values;
+  } catch {
+    // fall through
+  }
+  throw bad([{ pointer: '/query/after', detail: 'is not a cursor of this list (sort changed?)' }], 'invalid cursor');
+}
+
+/** Column holding a sort/filter field's comparable value (money compares its amount). */
+const columnOf = (table: string, field: string) => `${table}.${field}`;
+
+export function applyFilter(qb: Knex.QueryBuilder, entity: EntityModel, expr: FilterExpr): void {
+  const t = entity.table;
+  switch (expr.kind) {
+    case 'and':
+      for (const item of expr.items) qb.where((b) => applyFilter(b, entity, item));
+      return;
+    case 'or':
+      qb.where((outer) => {
+        for (const item of expr.items) outer.orWhere((b) => applyFilter(b, entity, item));
+      });
+      return;
+    case 'not':
+      qb.whereNot((b) => applyFilter(b, entity, expr.item));
+      return;
+    case 'linked': {
+      const field = entity.fieldsByName.get(expr.field)!;
+      const join = joinTableName(t, field.name);
+      const exists = (b: Knex.QueryBuilder) => {
+        b.select(1).from(join).whereRaw('??.source = ??.id', [join, t]);
+        if (expr.op === 'eq') b.where(`${join}.target`, expr.value as string);
+        if (expr.op === 'in') b.whereIn(`${join}.target`, expr.value as string[]);
+      };
+      if (expr.op === 'isNull' && expr.value === true) qb.whereNotExists(exists);
+      else qb.whereExists(exists);
+      return;
+    }
+    case 'compare': {
+      const col = columnOf(t, expr.field);
+      const v = expr.value;
+      switch (expr.op) {
+        case 'eq':
+          qb.where(col, v as Knex.Value);
+          return;
+        case 'ne':
+          qb.where((b) => b.whereNot(col, v as Knex.Value).orWhereNull(col));
+          return;
+        case 'lt':
+          qb.where(col, '<', v as Knex.Value);
+          return;
+        case 'lte':
+          qb.where(col, '<=', v as Knex.Value);
+          return;
+        case 'gt':
+          qb.where(col, '>', v as Knex.Value);
+          return;
+        case 'gte':
+          qb.where(col, '>=', v as Knex.Value);
+          return;
+        case 'in':
+          qb.whereIn(col, v as Knex.Value[]);
+          return;
+        case 'nin':
+          qb.where((b) => b.whereNotIn(col, v as Knex.Value[]).orWhereNull(col));
+          return;
+        case 'between': {
+          const [from, to] = v as [Knex.Value, Knex.Value];
+          qb.whereBetween(col, [from, to]);
+          return;
+        }
+        case 'isNull':
+          if (v === true) qb.whereNull(col);
+          else qb.whereNotNull(col);
+          return;
+        case 'contains':
+          qb.whereRaw('tessera.fold(??::text) LIKE ?', [col, `%${escapeLike(fold(String(v)))}%`]);
+          return;
+        case 'startsWith':
+          qb.whereRaw('tessera.fold(??::text) LIKE ?', [col, `${escapeLike(fold(String(v)))}%`]);
+          return;
+      }
+    }
+  }
+}
+
+const FOLD_FROM = 'ĄĆĘŁŃÓŚŹŻąćęłńóśźżĂÂÎȘŞȚŢăâîșşțţÄÖÜäöüÉÈÊéèêÁÀáàÍíÚúČčŠšŽžŘřŇňĎďŤťŮů';
+const FOLD_TO = 'ACELNOSZZacelnoszzAAISSTTaaisstAOUaouEEEeeeAAaaIiUuCcSsZzRrNnDdTtUu';
+const FOLD_MAP = new Map([...FOLD_FROM].map((c, i) => [c, FOLD_TO[i]!]));
+
+/** The same folding as the SQL function tessera.fold, so bound search terms match the index. */
+export function fold(text: string): string {
+  return [...text].map((c) => FOLD_MAP.get(c) ?? c).join('').toLowerCase();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function applySearch(qb: Knex.QueryBuilder, entity: EntityModel, search: string): void {
+  const term = search.trim();
+  if (!term) return;
+  if (term.length > 200) throw bad([{ pointer: '/query/search', detail: 'is longer than 200 characters' }]);
+  if (entity.searchFields.length === 0) throw bad([{ pointer: '/query/search', detail: `${entity.name} has no searchable fields` }]);
+  // Same expression as the trigram index (metadata/physical.ts), so the index serves the LIKE.
+  qb.whereRaw(`${searchExpression(entity.searchFields)} LIKE ?`, [`%${escapeLike(fold(term))}%`]);
+}
+
+/**
+ * Keyset predicate "after the row with these sort values". PostgreSQL's default null ordering
+ * (NULLS LAST ascending, NULLS FIRST descending) treats NULL as the largest value either way; the
+ * predicate follows it, so ORDER BY and index scans agree.
+ */
+export function applyKeyset(qb: Knex.QueryBuilder, table: string, keys: readonly SortKey[], values: readonly unknown[]): void {
+  const simple = keys.every((k) => !k.nullable && k.direction === keys[0]!.direction);
+  if (simple) {
+    const cols = keys.map((k) => `${table}.${k.field}`);
+    const op = keys[0]!.direction === 'asc' ? '>' : '<';
+    qb.whereRaw(`(${cols.map(() => '??').join(', ')}) ${op} (${values.map(() => '?').join(', ')})`, [...cols, ...(values as Knex.Value[])]);
+    return;
+  }
+  qb.where((outer) => {
+    keys.forEach((key, i) => {
+      outer.orWhere((b) => {
+        for (let j = 0; j < i; j++) equalTo(b, `${table}.${keys[j]!.field}`, values[j]);
+        after(b, `${table}.${key.field}`, key, values[i]);
+      });
+    });
+  });
+}
+
+function equalTo(b: Knex.QueryBuilder, col: string, value: unknown): void {
+  if (value === null) b.whereNull(col);
+  else b.where(col, value as Knex.Value);
+}
+
+function after(b: Knex.QueryBuilder, col: string, key: SortKey, value: unknown): void {
+  if (key.direction === 'asc') {
+    if (value === null) b.whereRaw('false');
+    else b.where((x) => x.where(col, '>', value as Knex.Value).orWhereNull(col));
+  } else if (value === null) b.whereNotNull(col);
+  else b.where(col, '<', value as Knex.Value);
+}
+
+export function applyOrder(qb: Knex.QueryBuilder, table: string, keys: readonly SortKey[]): void {
+  for (const key of keys) qb.orderBy(`${table}.${key.field}`, key.direction);
+}
+
+/** Sort values of a row, for the next cursor (money sorts by amount; dates as stored). */
+export function sortValues(row: Record<string, unknown>, keys: readonly SortKey[]): unknown[] {
+  return keys.map((k) => {
+    const v = row[k.field];
+    return v instanceof Date ? v.toISOString() : (v ?? null);
+  });
+}
+

@@ -1,0 +1,148 @@
+// The running metadata: the applied model with everything derived from it (validators, objection
+// model classes). A new version replaces the snapshot atomically, so requests in flight finish on the
+// version they started with and the server never restarts for a metadata change.
+import type { Knex } from 'knex';
+import { Model as ObjectionModel, type RelationMappings } from 'objection';
+import pg from 'pg';
+import { joinTableName, USER_TARGET, type EntityModel, type Model } from '../../metadata/index.ts';
+import { TesseraError } from '../errors.ts';
+import { currentMetadata, META_CHANNEL } from '../schema-sync/index.ts';
+import { compileValidators, createRecordAjv, type EntityValidators } from './validation.ts';
+
+export type RecordModelClass = typeof ObjectionModel;
+
+export interface EntityRuntime {
+  readonly entity: EntityModel;
+  readonly validators: EntityValidators;
+  /** objection model bound to the entity's table; relations are named `R_<field>`. */
+  readonly Record: RecordModelClass;
+}
+
+export interface MetadataSnapshot {
+  readonly version: number;
+  readonly model: Model;
+  readonly entities: ReadonlyMap<string, EntityRuntime>;
+  /** Entity types and fields that reference each entity type (for onDelete). */
+  readonly referrers: ReadonlyMap<string, readonly { entity: string; field: string; onDelete: 'restrict' | 'cascade' | 'setNull' }[]>;
+}
+
+class UserRecord extends ObjectionModel {
+  static override tableName = 'tessera.users';
+}
+
+export const relationName = (field: string) => `R_${field}`;
+
+function buildClasses(model: Model): Map<string, RecordModelClass> {
+  const classes = new Map<string, RecordModelClass>();
+  for (const entity of model.entities.values()) {
+    const Record = class extends ObjectionModel {};
+    Object.defineProperty(Record, 'name', { value: `Record_${entity.name}` });
+    Record.tableName = entity.table;
+    Record.idColumn = 'id';
+    classes.set(entity.name, Record);
+  }
+  for (const entity of model.entities.values()) {
+    const Record = classes.get(entity.name)!;
+    const mappings: RelationMappings = {};
+    for (const field of entity.fields) {
+      if (field.type === 'reference') {
+        const target = field.target === USER_TARGET ? UserRecord : classes.get(field.target)!;
+        mappings[relationName(field.name)] = {
+          relation: ObjectionModel.BelongsToOneRelation,
+          modelClass: target,
+          join: { from: `${entity.table}.${field.name}`, to: `${target.tableName}.id` },
+        };
+      } else if (field.type === 'manyToMany') {
+        const target = classes.get(field.target)!;
+        const join = joinTableName(entity.table, field.name);
+        mappings[relationName(field.name)] = {
+          relation: ObjectionModel.ManyToManyRelation,
+          modelClass: target,
+          join: { from: `${entity.table}.id`, through: { from: `${join}.source`, to: `${join}.target`, extra: ['role'] }, to: `${target.tableName}.id` },
+        };
+      }
+    }
+    Record.relationMappings = mappings;
+  }
+  return classes;
+}
+
+export function buildSnapshot(version: number, model: Model): MetadataSnapshot {
+  const ajv = createRecordAjv();
+  const classes = buildClasses(model);
+  const entities = new Map<string, EntityRuntime>();
+  const referrers = new Map<string, { entity: string; field: string; onDelete: 'restrict' | 'cascade' | 'setNull' }[]>();
+  for (const entity of model.entities.values()) {
+    entities.set(entity.name, { entity, validators: compileValidators(ajv, model, entity), Record: classes.get(entity.name)! });
+    for (const field of entity.fields) {
+      if (field.type !== 'reference' || field.target === USER_TARGET) continue;
+      const list = referrers.get(field.target) ?? [];
+      list.push({ entity: entity.name, field: field.name, onDelete: field.onDelete ?? 'restrict' });
+      referrers.set(field.target, list);
+    }
+  }
+  return { version, model, entities, referrers };
+}
+
+/** Holds the current snapshot; reloads on NOTIFY from any process that applies metadata. */
+export class MetadataRuntime {
+  #snapshot: MetadataSnapshot | null = null;
+  #listener: pg.Client | null = null;
+  #reloading: Promise<void> | null = null;
+  readonly #knex: Knex;
+  readonly #url: string;
+  readonly #onChange: ((snapshot: MetadataSnapshot) => void)[] = [];
+
+  constructor(knex: Knex, url: string) {
+    this.#knex = knex;
+    this.#url = url;
+  }
+
+  get snapshot(): MetadataSnapshot {
+    if (!this.#snapshot) throw new TesseraError('NOT_FOUND', 'no metadata has been applied to this database yet');
+    return this.#snapshot;
+  }
+
+  get loaded(): boolean {
+    return this.#snapshot !== null;
+  }
+
+  entity(name: string): EntityRuntime {
+    const runtime = this.snapshot.entities.get(name);
+    if (!runtime) throw new TesseraError('UNKNOWN_ENTITY', `unknown entity type "${name}"`, { extensions: { entity: name } });
+    return runtime;
+  }
+
+  onChange(listener: (snapshot: MetadataSnapshot) => void): void {
+    this.#onChange.push(listener);
+  }
+
+  /** Loads the latest applied version (no-op when already current). */
+  async reload(): Promise<void> {
+    if (this.#reloading) return this.#reloading;
+    this.#reloading = (async () => {
+      const applied = await currentMetadata(this.#knex);
+      if (!applied || applied.version === this.#snapshot?.version) return;
+      this.#snapshot = buildSnapshot(applied.version, applied.model);
+      for (const listener of this.#onChange) listener(this.#snapshot);
+    })().finally(() => {
+      this.#reloading = null;
+    });
+    return this.#reloading;
+  }
+
+  /** Follows metadata applied by other processes. */
+  async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#url });
+    await client.connect();
+    client.on('notification', () => void this.reload().catch(() => undefined));
+    client.on('error', () => undefined);
+    await client.query(`LISTEN ${META_CHANNEL}`);
+    this.#listener = client;
+  }
+
+  async close(): Promise<void> {
+    await this.#listener?.end().catch(() => undefined);
+    this.#listener = null;
+  }
+}

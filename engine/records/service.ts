@@ -1,0 +1,520 @@
+// The records service: the one path every write and read of business data takes, whatever the
+// entry point (HTTP API, UI, workflows, Node-RED, CLI seed). Validation, state machines, numbering,
+// optimistic locking, soft delete, reference integrity and the audit trail all live here.
+import type { Knex } from 'knex';
+import {
+  ACTIVITY_ENTITY,
+  CURRENCY_SUFFIX,
+  joinTableName,
+  physicalSchema,
+  USER_TARGET,
+  type EntityModel,
+  type Field,
+} from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
+import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
+import { nextNumber } from '../rules/numbering.ts';
+import {
+  applyFilter,
+  applyKeyset,
+  applyOrder,
+  applySearch,
+  decodeCursor,
+  DEFAULT_LIMIT,
+  encodeCursor,
+  MAX_LIMIT,
+  parseListFilter,
+  parseSort,
+  sortValues,
+  type ListRequest,
+} from './list.ts';
+import type { EntityRuntime, MetadataRuntime, MetadataSnapshot } from './runtime.ts';
+import { checkRecordRules, validateInput } from './validation.ts';
+import { changedFields, defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
+
+/** Who acts and through what: recorded in the audit trail, used by permission checks. */
+export interface Actor {
+  readonly userId: string | null;
+  readonly via: 'ui' | 'api' | 'token' | 'workflow' | 'automation' | 'system';
+}
+
+export interface RecordContext {
+  readonly actor: Actor;
+  /** Run inside this transaction (workflow steps commit their record changes with the step). */
+  readonly trx?: Knex.Transaction;
+}
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'restore';
+
+/** A committed-with-the-transaction change, handed to hooks inside the transaction. */
+export interface RecordChange {
+  readonly entity: string;
+  readonly action: ChangeAction;
+  readonly record: ApiRecord;
+  readonly previous: ApiRecord | null;
+  readonly changes: Readonly<Record<string, [unknown, unknown]>>;
+  readonly transitions: readonly { field: string; from: string; to: string }[];
+  readonly actor: Actor;
+}
+
+export type ChangeHook = (trx: Knex.Transaction, change: RecordChange) => Promise<void>;
+
+export interface ListResult {
+  readonly data: ApiRecord[];
+  /** Cursor of the next page; absent on the last page. */
+  readonly next?: string;
+  readonly count?: number;
+}
+
+export interface GetOptions {
+  readonly include?: readonly string[];
+  readonly fields?: readonly string[];
+  readonly withDeleted?: boolean;
+}
+
+const PG_UNIQUE = '23505';
+const PG_FK = '23503';
+const PG_CHECK = '23514';
+const PG_NUMERIC_RANGE = '22003';
+
+export class RecordService {
+  readonly #knex: Knex;
+  readonly #runtime: MetadataRuntime;
+  readonly #hooks: ChangeHook[] = [];
+  readonly #uniqueIndexes = new WeakMap<MetadataSnapshot, Map<string, { entity: string; columns: readonly string[] }>>();
+
+  constructor(knex: Knex, runtime: MetadataRuntime) {
+    this.#knex = knex;
+    this.#runtime = runtime;
+  }
+
+  get runtime(): MetadataRuntime {
+    return this.#runtime;
+  }
+
+  /** Hooks run inside the write transaction, after the change (workflow triggers, audit consumers). */
+  onChange(hook: ChangeHook): void {
+    this.#hooks.push(hook);
+  }
+
+  async #inTransaction<T>(ctx: RecordContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    if (ctx.trx) return work(ctx.trx);
+    return this.#knex.transaction(work);
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async get(ctx: RecordContext, entityName: string, id: string, options: GetOptions = {}): Promise<ApiRecord> {
+    const rt = this.#runtime.entity(entityName);
+    assertUuid(id, '/id');
+    checkIncludes(rt.entity, options.include ?? []);
+    const fields = checkFields(rt.entity, options.fields);
+    const db = ctx.trx ?? this.#knex;
+    const query = rt.Record.query(db).where(`${rt.entity.table}.id`, id);
+    if (!options.withDeleted) query.whereNull(`${rt.entity.table}.deleted_at`);
+    const row = (await query.first()) as Row | undefined;
+    if (!row) throw notFound(entityName, id);
+    const [record] = await this.#present(db, rt, [row], options.include ?? [], fields);
+    return record!;
+  }
+
+  async list(ctx: RecordContext, entityName: string, request: ListRequest = {}): Promise<ListResult> {
+    const rt = this.#runtime.entity(entityName);
+    const { entity } = rt;
+    const db = ctx.trx ?? this.#knex;
+    const filter = parseListFilter(entity, request.filter);
+    const keys = parseSort(entity, request.sort);
+    const limit = request.limit ?? DEFAULT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new TesseraError('BAD_QUERY', `limit must be an integer from 1 to ${MAX_LIMIT}`, { problems: [{ pointer: '/query/limit', detail: `must be 1…${MAX_LIMIT}` }] });
+    }
+    checkIncludes(entity, request.include ?? []);
+    const fields = checkFields(entity, request.fields);
+    const base = () => {
+      const qb = db(entity.table);
+      const deleted = request.deleted ?? 'exclude';
+      if (deleted === 'exclude') qb.whereNull(`${entity.table}.deleted_at`);
+      if (deleted === 'only') qb.whereNotNull(`${entity.table}.deleted_at`);
+      if (filter) qb.where((b) => applyFilter(b, entity, filter));
+      if (request.search) applySearch(qb, entity, request.search);
+      return qb;
+    };
+    const page = base().select(`${entity.table}.*`);
+    if (request.after) applyKeyset(page, entity.table, keys, decodeCursor(request.after, keys));
+    applyOrder(page, entity.table, keys);
+    page.limit(limit + 1);
+    const [rows, count] = await Promise.all([
+      page as Promise<Row[]>,
+      request.count ? base().count({ n: '*' }).first().then((r) => Number((r as { n: number }).n)) : Promise.resolve(undefined),
+    ]);
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const data = await this.#present(db, rt, pageRows, request.include ?? [], fields);
+    return {
+      data,
+      ...(more ? { next: encodeCursor(sortValues(pageRows[pageRows.length - 1]!, keys)) } : {}),
+      ...(count !== undefined ? { count } : {}),
+    };
+  }
+
+  /** Every activity linked to a record, across kinds, newest first (the record's timeline). */
+  async timeline(ctx: RecordContext, entityName: string, id: string, request: Omit<ListRequest, 'filter'> & { filter?: unknown } = {}): Promise<ListResult> {
+    const rt = this.#runtime.entity(entityName);
+    if (!rt.entity.activities) throw new TesseraError('BAD_QUERY', `activities do not link to ${entityName}`, { problems: [{ pointer: '/entity', detail: 'has no activities' }] });
+    await this.get(ctx, entityName, id, { fields: ['id'] });
+    const own = { [entityName]: { eq: id } };
+    const filter = request.filter ? { and: [own, typeof request.filter === 'string' ? JSON.parse(request.filter) : request.filter] } : own;
+    return this.list(ctx, ACTIVITY_ENTITY, { ...request, filter, sort: request.sort ?? '-created_at' });
+  }
+
+  async #present(db: Knex | Knex.Transaction, rt: EntityRuntime, rows: Row[], include: readonly string[], fields?: ReadonlySet<string> | readonly string[]): Promise<ApiRecord[]> {
+    const { entity } = rt;
+    const wanted = fields ? new Set(fields) : undefined;
+    const ids = rows.map((r) => r.id as string);
+    const links = new Map<string, Map<string, Link[]>>();
+    for (const field of entity.fields) {
+      if (field.type !== 'manyToMany' || (wanted && !wanted.has(field.name)) || ids.length === 0) continue;
+      const join = joinTableName(entity.table, field.name);
+      const linkRows = (await db(join).whereIn('source', ids).orderBy(['source', 'position', 'id']).select('source', 'target', 'role')) as { source: string; target: string; role: string }[];
+      for (const l of linkRows) {
+        const perRecord = links.get(l.source) ?? new Map<string, Link[]>();
+        const list = perRecord.get(field.name) ?? [];
+        list.push(l.role ? { id: l.target, role: l.role } : { id: l.target });
+        perRecord.set(field.name, list);
+        links.set(l.source, perRecord);
+      }
+    }
+    const records = rows.map((row) => rowToRecord(entity, row, links.get(row.id as string), wanted));
+    for (const name of include) await this.#include(db, entity, records, entity.fieldsByName.get(name)!);
+    return records;
+  }
+
+  async #include(db: Knex | Knex.Transaction, entity: EntityModel, records: ApiRecord[], field: Field): Promise<void> {
+    if (field.type === 'reference') {
+      const ids = [...new Set(records.map((r) => r[field.name]).filter((v): v is string => typeof v === 'string'))];
+      const byId = new Map<string, ApiRecord>();
+      if (ids.length > 0) {
+        if (field.target === USER_TARGET) {
+          for (const u of (await db('tessera.users').whereIn('id', ids).select('id', 'login', 'display_name', 'email')) as ApiRecord[]) byId.set(u.id as string, u);
+        } else {
+          const target = this.#runtime.entity(field.target);
+          const rows = (await target.Record.query(db).findByIds(ids)) as unknown as Row[];
+          for (const r of await this.#present(db, target, rows, [])) byId.set(r.id as string, r);
+        }
+      }
+      for (const r of records) if (typeof r[field.name] === 'string') r[field.name] = byId.get(r[field.name] as string) ?? r[field.name];
+    } else if (field.type === 'manyToMany') {
+      const target = this.#runtime.entity(field.target);
+      const ids = [...new Set(records.flatMap((r) => ((r[field.name] as Link[] | undefined) ?? []).map((l) => l.id)))];
+      const rows = ids.length ? ((await target.Record.query(db).findByIds(ids)) as unknown as Row[]) : [];
+      const byId = new Map((await this.#present(db, target, rows, [])).map((r) => [r.id as string, r]));
+      for (const r of records) r[field.name] = ((r[field.name] as Link[] | undefined) ?? []).map((l) => ({ ...l, record: byId.get(l.id) ?? null }));
+    }
+    void entity;
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  async create(ctx: RecordContext, entityName: string, input: unknown, options: { allowReadOnly?: boolean } = {}): Promise<ApiRecord> {
+    const rt = this.#runtime.entity(entityName);
+    const { entity } = rt;
+    const written = validateInput(entity, rt.validators.create, input);
+    return this.#inTransaction(ctx, async (trx) => {
+      const now = new Date();
+      const values: ApiRecord = { ...defaultsFor(entity, now), ...written };
+      checkRecordRules(entity, written, values, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
+      this.#checkActivityLinks(entity, values);
+      checkInitialStates(entity, values);
+      await this.#checkReferences(trx, entity, values);
+      if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
+        values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now);
+      }
+      const row = {
+        ...recordToColumns(entity, values),
+        created_by: ctx.actor.userId,
+        updated_by: ctx.actor.userId,
+        owner: ctx.actor.userId,
+      };
+      const inserted = await this.#write(entity, () => rt.Record.query(trx).insert(row).returning('*') as unknown as Promise<Row>);
+      await this.#writeLinks(trx, entity, inserted.id as string, values, true);
+      const [record] = await this.#present(trx, rt, [inserted], []);
+      const changes = changedFields({}, record!, entity.fields.map((f) => f.name));
+      await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
+      await this.#emit(trx, { entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor });
+      return record!;
+    });
+  }
+
+  async update(ctx: RecordContext, entityName: string, id: string, input: unknown, options: { expectedVersion?: number; allowReadOnly?: boolean } = {}): Promise<ApiRecord> {
+    const rt = this.#runtime.entity(entityName);
+    const { entity } = rt;
+    assertUuid(id, '/id');
+    const written = validateInput(entity, rt.validators.update, input);
+    if (options.expectedVersion === undefined) {
+      throw new TesseraError('VERSION_REQUIRED', 'send the version you edited (If-Match header or "version" in the body) so concurrent changes are not overwritten', {
+        problems: [{ pointer: '/version', detail: 'is required for updates' }],
+      });
+    }
+    return this.#inTransaction(ctx, async (trx) => {
+      const current = (await trx(entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined;
+      if (!current) throw notFound(entityName, id);
+      if (current.version !== options.expectedVersion) {
+        throw new TesseraError('VERSION_CONFLICT', `${entityName} ${id} was changed by someone else (version ${String(current.version)}, you edited ${options.expectedVersion}); reload and apply your change again`, {
+          extensions: { currentVersion: current.version },
+        });
+      }
+      const [previous] = await this.#present(trx, rt, [current], []);
+      const next: ApiRecord = { ...previous!, ...written };
+      checkRecordRules(entity, written, next, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
+      this.#checkActivityLinks(entity, next);
+      const transitions = checkTransitions(entity, previous!, next);
+      await this.#checkReferences(trx, entity, written);
+      const set = recordToColumns(entity, written);
+      if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
+        set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
+      }
+      const updated = await this.#write(entity, async () => {
+        const rows = (await trx(entity.table)
+          .where({ id, version: options.expectedVersion })
+          .update({ ...set, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: ctx.actor.userId })
+          .returning('*')) as Row[];
+        return rows[0]!;
+      });
+      await this.#writeLinks(trx, entity, id, written, false);
+      const [record] = await this.#present(trx, rt, [updated], []);
+      const changes = changedFields(previous!, record!, entity.fields.map((f) => f.name));
+      await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
+      await this.#emit(trx, { entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor });
+      return record!;
+    });
+  }
+
+  /** Soft delete. Dependents follow each reference's onDelete: restrict refuses, cascade deletes, setNull clears. */
+  async remove(ctx: RecordContext, entityName: string, id: string, options: { expectedVersion?: number } = {}): Promise<ApiRecord> {
+    const rt = this.#runtime.entity(entityName);
+    assertUuid(id, '/id');
+    return this.#inTransaction(ctx, async (trx) => {
+      const current = (await trx(rt.entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined;
+      if (!current) throw notFound(entityName, id);
+      if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+        throw new TesseraError('VERSION_CONFLICT', `${entityName} ${id} was changed by someone else (version ${String(current.version)})`, { extensions: { currentVersion: current.version } });
+      }
+      await this.#deleteCascade(trx, ctx.actor, rt, [id], new Set());
+      const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
+      const [record] = await this.#present(trx, rt, [row], []);
+      return record!;
+    });
+  }
+
+  async #deleteCascade(trx: Knex.Transaction, actor: Actor, rt: EntityRuntime, ids: string[], seen: Set<string>): Promise<void> {
+    const fresh = ids.filter((id) => !seen.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) seen.add(id);
+    const snapshot = this.#runtime.snapshot;
+    for (const ref of snapshot.referrers.get(rt.entity.name) ?? []) {
+      const dep = snapshot.entities.get(ref.entity)!;
+      const rows = (await trx(dep.entity.table).whereIn(ref.field, fresh).whereNull('deleted_at').select('id')) as { id: string }[];
+      if (rows.length === 0) continue;
+      if (ref.onDelete === 'restrict') {
+        throw new TesseraError('DELETE_RESTRICTED', `${rt.entity.name} is still referenced by ${rows.length} ${ref.entity} record(s) (field ${ref.field}); delete or relink them first`, {
+          extensions: { referencedBy: { entity: ref.entity, field: ref.field, count: rows.length } },
+        });
+      }
+      if (ref.onDelete === 'setNull') {
+        for (const { id } of rows) {
+          await trx(dep.entity.table).where({ id }).update({ [ref.field]: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId });
+          await this.#audit(trx, actor, ref.entity, id, 'update', { [ref.field]: ['(deleted)', null] });
+        }
+      } else {
+        await this.#deleteCascade(trx, actor, dep, rows.map((r) => r.id), seen);
+      }
+    }
+    // now() is the transaction's start time: every row of one cascade shares it, which is how restore finds them.
+    await trx(rt.entity.table).whereIn('id', fresh).update({ deleted_at: trx.fn.now(), deleted_by: actor.userId, version: trx.raw('version + 1') });
+    for (const id of fresh) {
+      await this.#audit(trx, actor, rt.entity.name, id, 'delete', {});
+      const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
+      const [record] = await this.#present(trx, rt, [row], []);
+      await this.#emit(trx, { entity: rt.entity.name, action: 'delete', record: record!, previous: record!, changes: {}, transitions: [], actor });
+    }
+  }
+
+  /** Restores a soft-deleted record together with the records its deletion cascaded to. */
+  async restore(ctx: RecordContext, entityName: string, id: string): Promise<ApiRecord> {
+    const rt = this.#runtime.entity(entityName);
+    assertUuid(id, '/id');
+    return this.#inTransaction(ctx, async (trx) => {
+      const current = (await trx(rt.entity.table).where({ id }).whereNotNull('deleted_at').forUpdate().first()) as Row | undefined;
+      if (!current) throw notFound(entityName, id, 'deleted ');
+      await this.#restoreCascade(trx, ctx.actor, rt, [id], current.deleted_at as Date);
+      const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
+      const [record] = await this.#present(trx, rt, [row], []);
+      return record!;
+    });
+  }
+
+  async #restoreCascade(trx: Knex.Transaction, actor: Actor, rt: EntityRuntime, ids: string[], deletedAt: Date): Promise<void> {
+    await this.#write(rt.entity, () => trx(rt.entity.table).whereIn('id', ids).update({ deleted_at: null, deleted_by: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId }));
+    for (const id of ids) {
+      await this.#audit(trx, actor, rt.entity.name, id, 'restore', {});
+      const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
+      const [record] = await this.#present(trx, rt, [row], []);
+      await this.#emit(trx, { entity: rt.entity.name, action: 'restore', record: record!, previous: null, changes: {}, transitions: [], actor });
+    }
+    const snapshot = this.#runtime.snapshot;
+    for (const ref of snapshot.referrers.get(rt.entity.name) ?? []) {
+      if (ref.onDelete !== 'cascade') continue;
+      const dep = snapshot.entities.get(ref.entity)!;
+      const rows = (await trx(dep.entity.table).whereIn(ref.field, ids).where('deleted_at', deletedAt).select('id')) as { id: string }[];
+      if (rows.length) await this.#restoreCascade(trx, actor, dep, rows.map((r) => r.id), deletedAt);
+    }
+  }
+
+  /** The audit trail of a record, oldest first. */
+  async history(ctx: RecordContext, entityName: string, id: string): Promise<ApiRecord[]> {
+    this.#runtime.entity(entityName);
+    assertUuid(id, '/id');
+    const db = ctx.trx ?? this.#knex;
+    const rows = (await db('tessera.audit_log as a')
+      .leftJoin('tessera.users as u', 'u.id', 'a.actor')
+      .where({ 'a.entity': entityName, 'a.record_id': id })
+      .orderBy('a.id')
+      .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
+    if (rows.length === 0) throw notFound(entityName, id);
+    return rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString() }));
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #checkActivityLinks(entity: EntityModel, values: ApiRecord): void {
+    if (entity.name !== ACTIVITY_ENTITY) return;
+    const kind = this.#runtime.snapshot.model.activityKinds.find((k) => k.name === values.kind);
+    const links = kind?.requiresLink;
+    if (!links?.length) return;
+    if (!links.some((name) => values[name] !== null && values[name] !== undefined)) {
+      throw new TesseraError('VALIDATION_FAILED', `a ${String(values.kind)} must link to one of: ${links.join(', ')}`, {
+        problems: links.map((name) => ({ pointer: `/${name}`, detail: `link a ${links.join(' or ')}`, code: 'REQUIRES_LINK' })),
+      });
+    }
+  }
+
+  /** References must point at live records (the foreign key alone would accept soft-deleted ones). */
+  async #checkReferences(trx: Knex.Transaction, entity: EntityModel, values: ApiRecord): Promise<void> {
+    const problems: Problem[] = [];
+    for (const field of entity.fields) {
+      const value = values[field.name];
+      if (value === null || value === undefined) continue;
+      if (field.type === 'reference' || field.type === 'attachment') {
+        const ok = await this.#live(trx, field.type === 'attachment' ? '#files' : field.target, [value as string]);
+        if (!ok.has(value as string)) problems.push({ pointer: `/${field.name}`, detail: `no ${field.type === 'attachment' ? 'file' : field.target} with id ${String(value)}`, code: 'REFERENCE_NOT_FOUND' });
+      } else if (field.type === 'manyToMany') {
+        const links = value as Link[];
+        const ok = await this.#live(trx, field.target, links.map((l) => l.id));
+        links.forEach((l, i) => {
+          if (!ok.has(l.id)) problems.push({ pointer: `/${field.name}/${i}/id`, detail: `no ${field.target} with id ${l.id}`, code: 'REFERENCE_NOT_FOUND' });
+        });
+        const seen = new Set<string>();
+        links.forEach((l, i) => {
+          const key = `${l.id}/${l.role ?? ''}`;
+          if (seen.has(key)) problems.push({ pointer: `/${field.name}/${i}`, detail: 'is listed twice', code: 'DUPLICATE_LINK' });
+          seen.add(key);
+        });
+      }
+    }
+    if (problems.length) throw new TesseraError('REFERENCE_NOT_FOUND', `referenced records do not exist: ${problems.map((p) => p.pointer).join(', ')}`, { problems });
+  }
+
+  async #live(trx: Knex.Transaction, target: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    let query: Knex.QueryBuilder;
+    if (target === USER_TARGET) query = trx('tessera.users').whereIn('id', ids).where('active', true);
+    else if (target === '#files') query = trx('tessera.files').whereIn('id', ids);
+    else query = trx(this.#runtime.entity(target).entity.table).whereIn('id', ids).whereNull('deleted_at');
+    return new Set(((await query.select('id')) as { id: string }[]).map((r) => r.id));
+  }
+
+  async #writeLinks(trx: Knex.Transaction, entity: EntityModel, id: string, values: ApiRecord, isNew: boolean): Promise<void> {
+    for (const field of entity.fields) {
+      if (field.type !== 'manyToMany' || !(field.name in values)) continue;
+      const join = joinTableName(entity.table, field.name);
+      if (!isNew) await trx(join).where({ source: id }).delete();
+      const links = (values[field.name] as Link[] | undefined) ?? [];
+      if (links.length) await trx(join).insert(links.map((l, position) => ({ source: id, target: l.id, role: l.role ?? '', position })));
+    }
+  }
+
+  /** Runs a write, turning constraint violations the checks could not foresee (races) into typed errors. */
+  async #write<T>(entity: EntityModel, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const pgError = error as { code?: string; constraint?: string; detail?: string };
+      if (pgError.code === PG_UNIQUE) {
+        const index = this.#uniqueIndex(pgError.constraint ?? '');
+        const pointers = index?.columns.map((c) => `/${c.endsWith(CURRENCY_SUFFIX) ? c.slice(0, -CURRENCY_SUFFIX.length) : c}`) ?? [''];
+        throw new TesseraError('UNIQUE_VIOLATION', `another ${entity.name} already has this value (${pgError.detail ?? pgError.constraint ?? ''})`, {
+          problems: pointers.map((pointer) => ({ pointer, detail: 'must be unique', code: 'UNIQUE' })),
+        });
+      }
+      if (pgError.code === PG_FK) throw new TesseraError('REFERENCE_NOT_FOUND', `a referenced record does not exist (${pgError.detail ?? ''})`);
+      if (pgError.code === PG_CHECK || pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', `value rejected by the database: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  #uniqueIndex(name: string): { entity: string; columns: readonly string[] } | undefined {
+    const snapshot = this.#runtime.snapshot;
+    let map = this.#uniqueIndexes.get(snapshot);
+    if (!map) {
+      map = new Map();
+      for (const table of physicalSchema(snapshot.model).tables) for (const index of table.indexes) if (index.unique) map.set(index.name, { entity: table.name, columns: index.columns });
+      this.#uniqueIndexes.set(snapshot, map);
+    }
+    return map.get(name);
+  }
+
+  async #audit(trx: Knex.Transaction, actor: Actor, entity: string, recordId: string, action: ChangeAction, changes: Record<string, [unknown, unknown]>): Promise<void> {
+    await trx('tessera.audit_log').insert({
+      actor: actor.userId,
+      via: actor.via,
+      entity,
+      record_id: recordId,
+      action,
+      changes: JSON.stringify(changes),
+      meta_version: this.#runtime.snapshot.version,
+    });
+  }
+
+  async #emit(trx: Knex.Transaction, change: RecordChange): Promise<void> {
+    for (const hook of this.#hooks) await hook(trx, change);
+  }
+}
+
+function notFound(entity: string, id: string, what = ''): TesseraError {
+  return new TesseraError('NOT_FOUND', `no ${what}${entity} with id ${id}`, { extensions: { entity, id } });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function assertUuid(id: string, pointer: string): void {
+  if (!UUID.test(id)) throw new TesseraError('NOT_FOUND', `"${id}" is not a record id`, { problems: [{ pointer, detail: 'must be a UUID' }] });
+}
+
+function checkIncludes(entity: EntityModel, include: readonly string[]): void {
+  const problems: Problem[] = [];
+  include.forEach((name, i) => {
+    const field = entity.fieldsByName.get(name);
+    if (!field || (field.type !== 'reference' && field.type !== 'manyToMany')) problems.push({ pointer: `/query/include/${i}`, detail: `"${name}" is not a relation of ${entity.name}` });
+  });
+  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid include: ${problems.map((p) => p.detail).join('; ')}`, { problems });
+}
+
+function checkFields(entity: EntityModel, fields: readonly string[] | undefined): Set<string> | undefined {
+  if (!fields || fields.length === 0) return undefined;
+  const system = new Set(['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'owner']);
+  const problems: Problem[] = [];
+  fields.forEach((name, i) => {
+    if (!entity.fieldsByName.has(name) && !system.has(name)) problems.push({ pointer: `/query/fields/${i}`, detail: `unknown field "${name}"` });
+  });
+  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid fields: ${problems.map((p) => p.detail).join('; ')}`, { problems });
+  return new Set(['id', ...fields]);
+}

@@ -1,0 +1,107 @@
+// Validation of record writes with the same JSON Schema the forms use (metadata/record-schema.ts),
+// compiled once per metadata version, plus the rules a schema cannot express (read-only fields,
+// kind-specific activity fields, conditional requirements). Errors carry JSON pointers.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import {
+  checkTaxId,
+  feelConditionHolds,
+  recordInputSchema,
+  TAX_ID_FORMATS,
+  type EntityModel,
+  type Model,
+  type TaxIdCountry,
+} from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export interface EntityValidators {
+  readonly create: ValidateFunction;
+  readonly update: ValidateFunction;
+}
+
+export function createRecordAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false });
+  addFormats(ajv);
+  for (const [format, countries] of Object.entries(TAX_ID_FORMATS)) {
+    ajv.addFormat(format, { type: 'string', validate: (value: string) => checkTaxId(value, countries as readonly TaxIdCountry[]).valid });
+  }
+  return ajv;
+}
+
+export function compileValidators(ajv: Ajv2020, model: Model, entity: EntityModel): EntityValidators {
+  return {
+    create: ajv.compile(recordInputSchema(model, entity, { mode: 'create' })),
+    update: ajv.compile(recordInputSchema(model, entity, { mode: 'update' })),
+  };
+}
+
+function describe(entity: EntityModel, e: ErrorObject): Problem {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { pointer: `${e.instancePath}/${String(params.additionalProperty)}`, detail: e.instancePath ? 'unknown property' : `unknown field of ${entity.name}`, code: 'UNKNOWN_FIELD' };
+    case 'required':
+      return { pointer: `${e.instancePath}/${String(params.missingProperty)}`, detail: 'is required', code: 'REQUIRED' };
+    case 'enum':
+      return { pointer: e.instancePath, detail: `must be one of: ${(params.allowedValues as unknown[]).filter((v) => v !== null).join(', ')}`, code: 'ENUM' };
+    case 'format':
+      return { pointer: e.instancePath, detail: String(params.format).startsWith('tax-id') ? 'is not a valid tax id (NIP or CUI check digit)' : `must be a valid ${String(params.format)}`, code: 'FORMAT' };
+    case 'type':
+      return { pointer: e.instancePath, detail: `must be ${String(params.type).replace(',', ' or ')}`, code: 'TYPE' };
+    default:
+      return { pointer: e.instancePath, detail: e.message ?? 'is invalid', code: e.keyword.toUpperCase() };
+  }
+}
+
+/** Problems from ajv, one per pointer (the first reason wins; anyOf noise is folded). */
+export function schemaProblems(entity: EntityModel, errors: readonly ErrorObject[]): Problem[] {
+  const byPointer = new Map<string, Problem>();
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    const problem = describe(entity, e);
+    if (!byPointer.has(problem.pointer)) byPointer.set(problem.pointer, problem);
+  }
+  return [...byPointer.values()];
+}
+
+export function validateInput(entity: EntityModel, validate: ValidateFunction, input: unknown): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TesseraError('VALIDATION_FAILED', 'the body must be a JSON object of field values', { problems: [{ pointer: '', detail: 'must be an object', code: 'TYPE' }] });
+  }
+  if (!validate(input)) {
+    const problems = schemaProblems(entity, validate.errors ?? []);
+    throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
+  }
+  return input as Record<string, unknown>;
+}
+
+/** Rules beyond JSON Schema, over the complete record after the write. */
+export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean }): void {
+  const problems: Problem[] = [];
+  if (!options.allowReadOnly) {
+    for (const name of Object.keys(written)) {
+      const field = entity.fieldsByName.get(name);
+      if (field && 'readOnly' in field && field.readOnly) problems.push({ pointer: `/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
+    }
+  }
+  if (entity.kindFields) {
+    const kind = String(record.kind ?? '');
+    const own = entity.kindFields.get(kind);
+    const allKindFields = new Set([...entity.kindFields.values()].flatMap((s) => [...s]));
+    for (const name of Object.keys(written)) {
+      if (allKindFields.has(name) && !own?.has(name) && written[name] !== null) {
+        problems.push({ pointer: `/${name}`, detail: `is not a field of activity kind "${kind}"`, code: 'KIND_FIELD' });
+      }
+    }
+  }
+  for (const field of entity.fields) {
+    if (!('requiredWhen' in field) || !field.requiredWhen) continue;
+    const value = record[field.name];
+    if ((value === null || value === undefined || value === '') && feelConditionHolds(field.requiredWhen, record)) {
+      problems.push({ pointer: `/${field.name}`, detail: 'is required here', code: 'REQUIRED' });
+    }
+  }
+  if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
+}

@@ -1,0 +1,68 @@
+// Pipelines and status machines at write time: a change of a state field must follow an allowed
+// transition, pass its guard (FEEL over the record after the change) and bring the fields the
+// target state requires. Pure: the records service calls it inside the write transaction.
+import { allowedTargets, feelConditionHolds, labelText, transitionsBetween, type EntityModel, type MachineModel } from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
+
+type Values = Readonly<Record<string, unknown>>;
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+
+function requiredProblems(machine: MachineModel, stateName: string, record: Values): Problem[] {
+  const state = machine.states.find((s) => s.name === stateName);
+  if (!state) return [];
+  const required = [...state.requiredFields];
+  if (state.category === 'lost' && machine.lostReasonField && !required.includes(machine.lostReasonField)) required.push(machine.lostReasonField);
+  return required
+    .filter((name) => isEmpty(record[name]))
+    .map((name) => ({ pointer: `/${name}`, detail: `is required to enter "${labelText(state.label, 'en')}"`, code: 'STATE_REQUIRES_FIELD' }));
+}
+
+/** Checks the initial state of a new record (already defaulted). */
+export function checkInitialStates(entity: EntityModel, record: Values): void {
+  for (const [field, machine] of entity.machines) {
+    const value = record[field];
+    if (typeof value !== 'string') continue;
+    if (!machine.initial.includes(value)) {
+      throw new TesseraError('ILLEGAL_TRANSITION', `a new ${entity.name} cannot start in "${value}"; it may start in: ${machine.initial.join(', ')}`, {
+        problems: [{ pointer: `/${field}`, detail: `not an initial state (allowed: ${machine.initial.join(', ')})`, code: 'ILLEGAL_INITIAL_STATE' }],
+        extensions: { allowed: machine.initial },
+      });
+    }
+    const missing = requiredProblems(machine, value, record);
+    if (missing.length) throw new TesseraError('VALIDATION_FAILED', `fields required by "${value}" are missing`, { problems: missing });
+  }
+}
+
+/** Checks every state field that changes between `previous` and `next`. */
+export function checkTransitions(entity: EntityModel, previous: Values, next: Values): { field: string; from: string; to: string }[] {
+  const moves: { field: string; from: string; to: string }[] = [];
+  for (const [field, machine] of entity.machines) {
+    const from = previous[field];
+    const to = next[field];
+    if (from === to || typeof to !== 'string') continue;
+    const fromState = typeof from === 'string' ? from : machine.initial[0]!;
+    const candidates = transitionsBetween(machine, fromState, to);
+    if (candidates.length === 0) {
+      const allowed = allowedTargets(machine, fromState);
+      throw new TesseraError('ILLEGAL_TRANSITION', `${entity.name}.${field} cannot move from "${fromState}" to "${to}"; allowed: ${allowed.join(', ') || 'none'}`, {
+        problems: [{ pointer: `/${field}`, detail: `illegal transition ${fromState} → ${to}; allowed: ${allowed.join(', ') || 'none'}`, code: 'ILLEGAL_TRANSITION' }],
+        extensions: { from: fromState, to, allowed },
+      });
+    }
+    const context = { ...next, previous };
+    const passing = candidates.find((t) => t.guard === undefined || feelConditionHolds(t.guard, context));
+    if (!passing) {
+      const failed = candidates[0]!;
+      const message = failed.guardMessage ? labelText(failed.guardMessage, 'en') : `condition not met: ${failed.guard}`;
+      throw new TesseraError('TRANSITION_GUARD_FAILED', `${entity.name}.${field} cannot move to "${to}": ${message}`, {
+        problems: [{ pointer: `/${field}`, detail: message, code: 'TRANSITION_GUARD_FAILED' }],
+        extensions: { from: fromState, to, guard: failed.guard },
+      });
+    }
+    const missing = requiredProblems(machine, to, next);
+    if (missing.length) throw new TesseraError('VALIDATION_FAILED', `fields required by "${to}" are missing`, { problems: missing });
+    moves.push({ field, from: fromState, to });
+  }
+  return moves;
+}

@@ -1,0 +1,153 @@
+// Applying a metadata package: validate → plan against the applied version → run the DDL and store
+// the new version, all in one transaction. Concurrent applies are serialised by an advisory lock;
+// destructive steps are refused unless allowed, and archive data before they run.
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import {
+  formatMetadataError,
+  physicalSchema,
+  planMigration,
+  pointer,
+  validatePackage,
+  type MetadataError,
+  type MigrationPlan,
+  type Model,
+  type PackageFiles,
+} from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
+import { stepActions } from './sql.ts';
+
+export interface AppliedMetadata {
+  readonly version: number;
+  readonly files: PackageFiles;
+  readonly model: Model;
+  readonly checksum: string;
+  readonly appliedAt: string;
+}
+
+export interface ApplyOptions {
+  readonly allowDestructive?: boolean;
+  readonly source: 'seed' | 'api' | 'cli';
+  readonly actor?: string | null;
+  /** Optimistic check: the version the caller planned against. */
+  readonly expectedVersion?: number;
+  readonly trigram: boolean;
+}
+
+export interface ApplyResult {
+  readonly version: number;
+  readonly previousVersion: number;
+  readonly plan: MigrationPlan;
+  /** False when the package equals the applied one (nothing stored). */
+  readonly changed: boolean;
+}
+
+export const META_CHANNEL = 'tessera_meta';
+// Any constant works; it names the lock that serialises metadata applies across processes.
+const APPLY_LOCK = 0x7e55e7a;
+
+/** sha256 of the package with object keys sorted, so key order never makes a new version. */
+export function packageChecksum(files: PackageFiles): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    }
+    return value;
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(files.files))).digest('hex');
+}
+
+export function metadataProblems(errors: readonly MetadataError[]): Problem[] {
+  return errors.map((e) => ({ pointer: e.file ? `${pointer('files', e.file)}${e.pointer}` : e.pointer, detail: e.message, code: e.code }));
+}
+
+function validated(files: PackageFiles): Model {
+  const result = validatePackage(files);
+  if (!result.ok) {
+    throw new TesseraError('METADATA_INVALID', `metadata package is invalid (${result.errors.length} problem(s)): ${result.errors.slice(0, 3).map(formatMetadataError).join('; ')}`, {
+      problems: metadataProblems(result.errors),
+    });
+  }
+  return result.model;
+}
+
+/** The applied metadata, or null on a database where none was applied yet. */
+export async function currentMetadata(knex: Knex | Knex.Transaction): Promise<AppliedMetadata | null> {
+  const row = await knex('tessera.meta_versions').orderBy('version', 'desc').first('version', 'package', 'checksum', 'applied_at');
+  if (!row) return null;
+  const files = row.package as PackageFiles;
+  const result = validatePackage(files);
+  if (!result.ok) throw new Error(`stored metadata version ${row.version} no longer validates: ${result.errors.map(formatMetadataError).join('; ')}`);
+  return { version: row.version, files, model: result.model, checksum: row.checksum, appliedAt: new Date(row.applied_at).toISOString() };
+}
+
+/** Plans without applying: what `apply` would do now. */
+export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ plan: MigrationPlan; fromVersion: number }> {
+  const model = validated(files);
+  const current = await currentMetadata(knex);
+  return { plan: planMigration(current ? physicalSchema(current.model) : { tables: [] }, physicalSchema(model)), fromVersion: current?.version ?? 0 };
+}
+
+export async function applyPackage(knex: Knex, files: PackageFiles, options: ApplyOptions): Promise<ApplyResult> {
+  const model = validated(files);
+  const checksum = packageChecksum(files);
+  return knex.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [APPLY_LOCK]);
+    const current = await currentMetadata(trx);
+    const previousVersion = current?.version ?? 0;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== previousVersion) {
+      throw new TesseraError('METADATA_CONFLICT', `metadata changed meanwhile: expected version ${options.expectedVersion}, the applied version is ${previousVersion}; plan again`, {
+        extensions: { currentVersion: previousVersion },
+      });
+    }
+    const plan = planMigration(current ? physicalSchema(current.model) : { tables: [] }, physicalSchema(model));
+    if (current && current.checksum === checksum) return { version: previousVersion, previousVersion, plan, changed: false };
+    const destructive = plan.steps.filter((s) => s.destructive);
+    if (destructive.length > 0 && !options.allowDestructive) {
+      throw new TesseraError('MIGRATION_REFUSED', `the change would drop or narrow data in ${destructive.length} step(s); send it again with allowDestructive to apply it (data is archived first)`, {
+        problems: destructive.map((s) => ({ pointer: '', detail: s.description, code: s.step.op })),
+        extensions: { plan: plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive })) },
+      });
+    }
+    const version = previousVersion + 1;
+    for (const planned of plan.steps) {
+      for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram })) {
+        try {
+          if (action.kind === 'sql') {
+            await trx.raw(action.sql, (action.bindings ?? []) as Knex.RawBinding[]);
+          } else {
+            const found = await trx.raw(action.sql);
+            if (found.rows.length > 0) {
+              throw new TesseraError('MIGRATION_FAILED', action.message, { problems: [{ pointer: originPointer(action.origin), detail: action.message, code: planned.step.op }] });
+            }
+          }
+        } catch (error) {
+          if (error instanceof TesseraError) throw error;
+          const reason = (error as Error).message;
+          throw new TesseraError('MIGRATION_FAILED', `step "${planned.description}" failed: ${reason}; nothing was applied`, {
+            problems: [{ pointer: '', detail: reason, code: planned.step.op }],
+            cause: error,
+          });
+        }
+      }
+    }
+    await trx('tessera.meta_versions').insert({
+      version,
+      package: JSON.stringify(files),
+      checksum,
+      plan: JSON.stringify(plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }))),
+      source: options.source,
+      applied_by: options.actor ?? null,
+    });
+    await trx.raw('SELECT pg_notify(?, ?)', [META_CHANNEL, String(version)]);
+    return { version, previousVersion, plan, changed: true };
+  });
+}
+
+/** "entities/deal.json#/fields/3" → "/files/entities~1deal.json/fields/3" */
+function originPointer(origin: string | undefined): string {
+  if (!origin) return '';
+  const [file, rest] = origin.split('#');
+  return `${pointer('files', file ?? '')}${rest ?? ''}`;
+}
