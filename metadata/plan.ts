@@ -87,13 +87,17 @@ export function typeChange(from: ColumnType, to: ColumnType): 'same' | 'widen' |
 const sameFk = (a?: ForeignKey, b?: ForeignKey): boolean =>
   a === b || (a !== undefined && b !== undefined && a.targetIdentity === b.targetIdentity && a.onDelete === b.onDelete);
 
-const sameIndex = (a: PhysicalIndex, b: PhysicalIndex): boolean =>
+/** An index's columns by identity: renaming a column keeps its indexes (PostgreSQL renames them along). */
+const indexColumns = (table: PhysicalTable, index: PhysicalIndex): string =>
+  index.columns.map((name) => table.columns.find((c) => c.name === name)?.identity ?? name).join(',');
+
+const sameIndex = (a: PhysicalIndex, aTable: PhysicalTable, b: PhysicalIndex, bTable: PhysicalTable): boolean =>
   a.name === b.name &&
   a.unique === b.unique &&
   a.expression === b.expression &&
   a.method === b.method &&
   (a.liveOnly ?? false) === (b.liveOnly ?? false) &&
-  a.columns.join(',') === b.columns.join(',');
+  indexColumns(aTable, a) === indexColumns(bTable, b);
 
 const valuesOf = (c: PhysicalColumn): string[] | null => (c.allowedValues ? c.allowedValues.map((v) => v.value) : null);
 
@@ -128,7 +132,7 @@ export function planMigration(from: PhysicalSchema, to: PhysicalSchema): Migrati
     const newIndexIds = new Set(table.indexes.map((i) => i.identity));
     for (const index of table.indexes) {
       const was = oldIndexes.get(index.identity);
-      if (was && sameIndex(was, index)) continue;
+      if (was && sameIndex(was, old, index, table)) continue;
       if (was) add(drops, { op: 'dropIndex', name: was.name }, `drop index ${was.name} (redefined)`);
       add(indexes, { op: 'createIndex', table: table.name, index }, `create ${index.unique ? 'unique ' : ''}index on ${table.name}(${index.columns.join(', ') || 'search'})`);
     }
