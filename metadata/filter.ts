@@ -134,7 +134,7 @@ function parseField(entity: EntityModel, name: string, spec: unknown, at: string
         problems.push({ pointer: here, message: `many-to-many field "${name}" supports eq, in and isNull` });
         continue;
       }
-      const value = op === 'isNull' ? coerceBoolean(raw, here, problems) : coerceList(op, raw, 'uuid', field, here, problems);
+      const value = op === 'isNull' ? coerceBoolean(raw, here, problems) : op === 'in' ? coerceList(op, raw, 'uuid', field, here, problems) : coerceScalar(raw, 'uuid', field, here, problems);
       if (value === undefined) continue;
       result.push({ kind: 'linked', field: name, op, value });
       continue;

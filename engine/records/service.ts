@@ -448,7 +448,8 @@ export class RecordService {
     try {
       return await work();
     } catch (error) {
-      const pgError = error as { code?: string; constraint?: string; detail?: string };
+      // objection wraps driver errors (db-errors); the PostgreSQL fields are on the native error.
+      const pgError = ((error as { nativeError?: unknown }).nativeError ?? error) as { code?: string; constraint?: string; detail?: string };
       if (pgError.code === PG_UNIQUE) {
         const index = this.#uniqueIndex(pgError.constraint ?? '');
         const pointers = index?.columns.map((c) => `/${c.endsWith(CURRENCY_SUFFIX) ? c.slice(0, -CURRENCY_SUFFIX.length) : c}`) ?? [''];
@@ -457,7 +458,7 @@ export class RecordService {
         });
       }
       if (pgError.code === PG_FK) throw new TesseraError('REFERENCE_NOT_FOUND', `a referenced record does not exist (${pgError.detail ?? ''})`);
-      if (pgError.code === PG_CHECK || pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', `value rejected by the database: ${(error as Error).message}`);
+      if (pgError.code === PG_CHECK || pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', `value rejected by the database: ${pgError.detail ?? (error as Error).message}`);
       throw error;
     }
   }
