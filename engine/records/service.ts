@@ -344,16 +344,17 @@ export class RecordService {
     const rt = this.#runtime.entity(entityName);
     assertUuid(id, '/id');
     return this.#inTransaction(ctx, async (trx) => {
-      const current = (await trx(rt.entity.table).where({ id }).whereNotNull('deleted_at').forUpdate().first()) as Row | undefined;
+      // The stamp as text keeps PostgreSQL's microseconds (a JS Date would round to milliseconds).
+      const current = (await trx(rt.entity.table).where({ id }).whereNotNull('deleted_at').forUpdate().first(trx.raw('deleted_at::text AS stamp'))) as { stamp: string } | undefined;
       if (!current) throw notFound(entityName, id, 'deleted ');
-      await this.#restoreCascade(trx, ctx.actor, rt, [id], current.deleted_at as Date);
+      await this.#restoreCascade(trx, ctx.actor, rt, [id], current.stamp);
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
       const [record] = await this.#present(trx, rt, [row], []);
       return record!;
     });
   }
 
-  async #restoreCascade(trx: Knex.Transaction, actor: Actor, rt: EntityRuntime, ids: string[], deletedAt: Date): Promise<void> {
+  async #restoreCascade(trx: Knex.Transaction, actor: Actor, rt: EntityRuntime, ids: string[], deletedAt: string): Promise<void> {
     await this.#write(rt.entity, () => trx(rt.entity.table).whereIn('id', ids).update({ deleted_at: null, deleted_by: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId }));
     for (const id of ids) {
       await this.#audit(trx, actor, rt.entity.name, id, 'restore', {});
@@ -365,7 +366,7 @@ export class RecordService {
     for (const ref of snapshot.referrers.get(rt.entity.name) ?? []) {
       if (ref.onDelete !== 'cascade') continue;
       const dep = snapshot.entities.get(ref.entity)!;
-      const rows = (await trx(dep.entity.table).whereIn(ref.field, ids).where('deleted_at', deletedAt).select('id')) as { id: string }[];
+      const rows = (await trx(dep.entity.table).whereIn(ref.field, ids).whereRaw('deleted_at = ?::timestamptz', [deletedAt]).select('id')) as { id: string }[];
       if (rows.length) await this.#restoreCascade(trx, actor, dep, rows.map((r) => r.id), deletedAt);
     }
   }
