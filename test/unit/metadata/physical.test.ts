@@ -1,0 +1,213 @@
+// The physical schema a model implies: column types, system columns, foreign keys, indexes, join
+// tables and the activity table.
+import { fieldColumnType, joinTableName, objectName, quoteIdent, searchExpression, SYSTEM_COLUMNS, type ColumnType, type Field } from '../../../metadata/index.ts';
+import { activityKind, columnOf, contractor, crm, crmItems, entity, field, packageOf, person, physicalOf, tableOf, values } from './package-builder.ts';
+
+describe('column type of each field type', () => {
+  test.each<[string, Field, ColumnType]>([
+    ['string', field('string', 'x'), { kind: 'varchar', length: 255 }],
+    ['string maxLength', field('string', 'x', { maxLength: 80 }), { kind: 'varchar', length: 80 }],
+    ['text', field('text', 'x'), { kind: 'text' }],
+    ['integer', field('integer', 'x'), { kind: 'integer' }],
+    ['integer big', field('integer', 'x', { big: true }), { kind: 'bigint' }],
+    ['decimal', field('decimal', 'x'), { kind: 'numeric', precision: 18, scale: 4 }],
+    ['decimal precision/scale', field('decimal', 'x', { precision: 10, scale: 3 }), { kind: 'numeric', precision: 10, scale: 3 }],
+    ['percent', field('percent', 'x'), { kind: 'numeric', precision: 5, scale: 2 }],
+    ['money (amount)', field('money', 'x'), { kind: 'numeric', precision: 18, scale: 2 }],
+    ['boolean', field('boolean', 'x'), { kind: 'boolean' }],
+    ['date', field('date', 'x'), { kind: 'date' }],
+    ['datetime', field('datetime', 'x'), { kind: 'timestamptz' }],
+    ['enum', field('enum', 'x', { values: values('a') }), { kind: 'varchar', length: 48 }],
+    ['state', field('state', 'x'), { kind: 'varchar', length: 48 }],
+    ['email', field('email', 'x'), { kind: 'varchar', length: 254 }],
+    ['phone', field('phone', 'x'), { kind: 'varchar', length: 32 }],
+    ['url', field('url', 'x'), { kind: 'varchar', length: 2048 }],
+    ['taxId', field('taxId', 'x'), { kind: 'varchar', length: 16 }],
+    ['reference', field('reference', 'x', { target: 'contractor' }), { kind: 'uuid' }],
+    ['attachment', field('attachment', 'x'), { kind: 'uuid' }],
+    ['json', field('json', 'x'), { kind: 'jsonb' }],
+  ])('%s', (_, f, expected) => {
+    expect(fieldColumnType(f)).toEqual(expected);
+  });
+
+  test('many-to-many has no column', () => {
+    expect(() => fieldColumnType(field('manyToMany', 'x', { target: 'contractor' }))).toThrow(/join table/);
+  });
+});
+
+describe('entity tables', () => {
+  const schema = physicalOf(crm());
+
+  test('one table per entity type plus the activity table, named after the entity types', () => {
+    expect(schema.tables.map((t) => [t.name, t.identity])).toEqual([
+      ['contractor', 'e.contractor'],
+      ['deal', 'e.deal'],
+      ['person', 'e.person'],
+      ['activity', 'platform.activity'],
+    ]);
+  });
+
+  test('every table starts with the system columns; user columns reference tessera.users', () => {
+    const deal = tableOf(schema, 'deal');
+    expect(deal.columns.slice(0, SYSTEM_COLUMNS.length).map((c) => c.name)).toEqual([...SYSTEM_COLUMNS]);
+    expect(columnOf(deal, 'id')).toMatchObject({ type: { kind: 'uuid' }, notNull: true, defaultSql: 'gen_random_uuid()' });
+    expect(columnOf(deal, 'version')).toMatchObject({ type: { kind: 'integer' }, notNull: true, defaultSql: '1' });
+    for (const name of ['created_by', 'updated_by', 'deleted_by', 'owner']) {
+      expect(columnOf(deal, name).references).toEqual({ schema: 'tessera', table: 'users', onDelete: 'setNull', targetIdentity: 'platform.users' });
+    }
+  });
+
+  test('field columns carry stable identities from field ids and their origin in the package', () => {
+    const contractorTable = tableOf(schema, 'contractor');
+    expect(columnOf(contractorTable, 'nip')).toMatchObject({ identity: 'field.f.nip', type: { kind: 'varchar', length: 16 }, notNull: false, origin: 'entities/contractor.json#/fields/1' });
+    expect(columnOf(contractorTable, 'name')).toMatchObject({ notNull: true });
+  });
+
+  test('a money field is two columns: amount and currency', () => {
+    const deal = tableOf(schema, 'deal');
+    expect(columnOf(deal, 'amount')).toMatchObject({ identity: 'field.f.amount', type: { kind: 'numeric', precision: 18, scale: 2 } });
+    expect(columnOf(deal, 'amount_currency')).toMatchObject({ identity: 'field.f.amount#currency', type: { kind: 'varchar', length: 3 } });
+  });
+
+  test('enum and state columns list their allowed values with ids; a state column is NOT NULL with the initial state as backfill', () => {
+    expect(columnOf(tableOf(schema, 'contractor'), 'segment')).toMatchObject({ allowedValues: [{ id: 'v.small', value: 'small' }, { id: 'v.medium', value: 'medium' }, { id: 'v.large', value: 'large' }], backfill: 'small', notNull: false });
+    const stage = columnOf(tableOf(schema, 'deal'), 'stage');
+    expect(stage.notNull).toBe(true);
+    expect(stage.backfill).toBe('new_opportunity');
+    expect(stage.allowedValues?.map((v) => v.value)).toEqual(['new_opportunity', 'presentation', 'offering', 'negotiation', 'sale', 'lost']);
+  });
+
+  test('references: foreign key to the target (restrict by default), or to tessera.users; attachments to tessera.files', () => {
+    const items = [...crmItems(), entity('document', [field('string', 'title'), field('reference', 'author', { target: 'user' }), field('attachment', 'scan'), field('reference', 'deal', { target: 'deal', onDelete: 'cascade' })])];
+    const doc = tableOf(physicalOf(packageOf(...items)), 'document');
+    expect(columnOf(doc, 'author').references).toEqual({ schema: 'tessera', table: 'users', onDelete: 'restrict', targetIdentity: 'platform.users' });
+    expect(columnOf(doc, 'scan').references).toEqual({ schema: 'tessera', table: 'files', onDelete: 'restrict', targetIdentity: 'platform.files' });
+    expect(columnOf(doc, 'deal').references).toEqual({ schema: 'public', table: 'deal', onDelete: 'cascade', targetIdentity: 'e.deal' });
+  });
+
+  test('indexes: unique fields (live rows only), indexed, reference and state fields, declared indexes, created_at and search', () => {
+    const c = contractor([field('string', 'city', { indexed: true }), field('reference', 'parent', { target: 'contractor' })]);
+    c.indexes = [{ id: 'by_city_segment', fields: ['city', 'segment'], unique: true }];
+    const table = tableOf(physicalOf(packageOf(c)), 'contractor');
+    expect(table.indexes.map((i) => [i.columns.join(',') || i.expression, i.unique, i.liveOnly ?? false])).toEqual([
+      ['nip', true, true],
+      ['city', false, false],
+      ['parent', false, false],
+      ['city,segment', true, true],
+      ['created_at,id', false, false],
+      [`${searchExpression(['name'])} gin_trgm_ops`, false, false],
+    ]);
+    expect(table.indexes.every((i) => /^(ix|uq|ts)_[0-9a-f]{16}$/.test(i.name))).toBe(true);
+  });
+
+  test('the search index covers the searchable fields, or the display field when none is searchable', () => {
+    const searchOf = (fields: Field[], displayField?: string) => tableOf(physicalOf(packageOf(entity('product', fields, displayField ? { displayField } : {}))), 'product').indexes.find((i) => i.method === 'gin')?.expression;
+    expect(searchOf([field('string', 'code', { searchable: true }), field('text', 'description', { searchable: true })])).toBe(`${searchExpression(['code', 'description'])} gin_trgm_ops`);
+    expect(searchOf([field('integer', 'qty'), field('string', 'code')])).toBe(`${searchExpression(['code'])} gin_trgm_ops`);
+    expect(searchOf([field('integer', 'qty')])).toBeUndefined();
+  });
+
+  test('index names are unique across tables even when field and index ids repeat', () => {
+    const invoice = entity('invoice', [field('reference', 'contractor', { id: 'contractor', target: 'contractor' }), field('string', 'number', { id: 'number', unique: true })], { indexes: [{ id: 'by_date', fields: ['created_at'] }] });
+    const offer = entity('offer', [field('reference', 'contractor', { id: 'contractor', target: 'contractor' }), field('string', 'number', { id: 'number', unique: true })], { indexes: [{ id: 'by_date', fields: ['created_at'] }] });
+    const names = physicalOf(packageOf(contractor(), invoice, offer)).tables.flatMap((t) => t.indexes.map((i) => i.name));
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('many-to-many join tables', () => {
+  const items = () => [contractor(), entity('campaign', [field('string', 'name'), field('manyToMany', 'members', { target: 'contractor', roles: values('target', 'sponsor') })])];
+  const schema = physicalOf(packageOf(...items()));
+
+  test('the owner table has no column for the field; the join table is named entity__field', () => {
+    expect(tableOf(schema, 'campaign').columns.map((c) => c.name)).not.toContain('members');
+    const join = tableOf(schema, joinTableName('campaign', 'members'));
+    expect(join.name).toBe('campaign__members');
+    expect(join.identity).toBe('join.e.campaign.f.members');
+    expect(join.joinOf).toEqual({ entity: 'campaign', field: 'members' });
+  });
+
+  test('source and target cascade, role defaults to "" and allows the declared roles, unique (source, target, role)', () => {
+    const join = tableOf(schema, 'campaign__members');
+    expect(join.columns.map((c) => [c.name, c.type.kind, c.notNull])).toEqual([
+      ['id', 'uuid', true],
+      ['source', 'uuid', true],
+      ['target', 'uuid', true],
+      ['role', 'varchar', true],
+      ['position', 'integer', true],
+    ]);
+    expect(columnOf(join, 'source').references).toMatchObject({ table: 'campaign', onDelete: 'cascade' });
+    expect(columnOf(join, 'target').references).toMatchObject({ table: 'contractor', onDelete: 'cascade' });
+    expect(columnOf(join, 'role')).toMatchObject({ defaultSql: "''", allowedValues: [{ value: '' }, { id: 'v.target', value: 'target' }, { id: 'v.sponsor', value: 'sponsor' }] });
+    expect(join.indexes.map((i) => [i.columns.join(','), i.unique])).toEqual([
+      ['source,target,role', true],
+      ['target', false],
+    ]);
+  });
+});
+
+describe('the activity table', () => {
+  const schema = physicalOf(packageOf(...crmItems(), activityKind('call', [field('integer', 'duration'), field('enum', 'direction', { values: values('in', 'out') })]), activityKind('meeting', [field('integer', 'duration'), field('string', 'place')])));
+  const activity = tableOf(schema, 'activity');
+
+  test('kind, common fields, one link per entity type accepting activities, then the kind-specific fields (shared ones once)', () => {
+    expect(activity.columns.slice(SYSTEM_COLUMNS.length).map((c) => c.name)).toEqual([
+      'kind',
+      'subject',
+      'status',
+      'priority',
+      'assignee',
+      'start_at',
+      'end_at',
+      'deadline',
+      'percent_done',
+      'resolved_at',
+      'parent',
+      'description',
+      'resolution',
+      'contractor',
+      'person',
+      'duration',
+      'direction',
+      'place',
+    ]);
+  });
+
+  test('kind lists the package kinds; required common fields are NOT NULL; kind-specific fields never are', () => {
+    expect(columnOf(activity, 'kind')).toMatchObject({ notNull: true, allowedValues: [{ id: 'k.call', value: 'call' }, { id: 'k.meeting', value: 'meeting' }] });
+    expect(['subject', 'status', 'priority'].map((n) => columnOf(activity, n).notNull)).toEqual([true, true, true]);
+    expect(columnOf(activity, 'status').backfill).toBe('open');
+    expect(['duration', 'direction', 'place'].map((n) => columnOf(activity, n).notNull)).toEqual([false, false, false]);
+  });
+
+  test('links cascade from the linked record; parent cascades; assignee is set null', () => {
+    expect(columnOf(activity, 'contractor')).toMatchObject({ identity: 'field.platform.activity.link.e.contractor', references: { table: 'contractor', onDelete: 'cascade' } });
+    expect(columnOf(activity, 'parent').references).toMatchObject({ table: 'activity', onDelete: 'cascade' });
+    expect(columnOf(activity, 'assignee').references).toMatchObject({ schema: 'tessera', table: 'users', onDelete: 'setNull' });
+  });
+
+  test('entity types without activities get no link', () => {
+    expect(activity.columns.map((c) => c.name)).not.toContain('deal');
+    const withoutActivities = tableOf(physicalOf(packageOf({ ...contractor(), activities: false }, { ...person(), activities: false })), 'activity');
+    expect(withoutActivities.columns.map((c) => c.name)).not.toContain('contractor');
+  });
+});
+
+describe('names', () => {
+  test('objectName: prefix and 16 hex digits of the identity hash, stable and within 63 bytes', () => {
+    const name = objectName('ix', 'e.contractor/field.f.nip#index');
+    expect(name).toMatch(/^ix_[0-9a-f]{16}$/);
+    expect(objectName('ix', 'e.contractor/field.f.nip#index')).toBe(name);
+    expect(objectName('uq', 'e.contractor/field.f.nip#index')).not.toBe(name);
+    expect(objectName('ix', 'e.contractor/field.f.nip2#index')).not.toBe(name);
+  });
+
+  test('quoteIdent doubles quotes', () => {
+    expect(quoteIdent('deal')).toBe('"deal"');
+    expect(quoteIdent('a"b')).toBe('"a""b"');
+  });
+
+  test('searchExpression folds the fields with tessera.fold', () => {
+    expect(searchExpression(['name', 'nip'])).toBe(`(tessera.fold(coalesce("name"::text, '') || ' ' || coalesce("nip"::text, '')))`);
+  });
+});
