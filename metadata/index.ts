@@ -32,3 +32,4 @@ export { parseFilter, coerceScalar, filterFields, filterableType, FILTER_OPERATO
 export { checkFeel, evaluateFeel, feelConditionHolds, type FeelContext } from './feel.ts';
 export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
+export { entityTypesSource } from './types.ts';

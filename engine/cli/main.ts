@@ -1,0 +1,154 @@
+// `tessera` — the command line: start the server, validate/plan/apply metadata, generate types, seed.
+// Errors print a message and exit non-zero; nothing is half-applied (every apply is one transaction).
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { entityTypesSource, formatMetadataError, loadPackageDir, validatePackage, type PackageFiles } from '../../metadata/index.ts';
+import { configFromEnv, type Config } from '../config.ts';
+import { isTesseraError } from '../errors.ts';
+import { startPlatform, type Platform } from '../platform.ts';
+import { loadDemoData, seedIfEmpty } from '../seeding.ts';
+import { startServer } from '../server.ts';
+
+const USAGE = `usage: tessera <command>
+
+  start                         start the server (embedded database unless DATABASE_URL is set);
+                                seeds the demo CRM on first start   [--no-demo]
+  meta validate <dir>           validate a metadata package folder
+  meta plan <dir>               show the migration a package would cause
+  meta apply <dir>              apply a package                     [--allow-destructive]
+  types [--out <file>]          TypeScript types of every entity type
+  seed                          apply the default CRM and demo data to an empty database [--no-demo]
+
+environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD`;
+
+class UsageError extends Error {}
+
+async function loadDir(dir: string | undefined): Promise<PackageFiles> {
+  if (!dir) throw new UsageError('missing <dir>');
+  const { package: files, errors } = await loadPackageDir(dir);
+  if (errors.length) throw new Error(`cannot read ${dir}:\n${errors.map((e) => `  ${formatMetadataError(e)}`).join('\n')}`);
+  return files;
+}
+
+/** Opens the platform; if a running server holds the embedded data directory, connects through it. */
+async function openPlatform(config: Config): Promise<Platform> {
+  try {
+    return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }) });
+  } catch (error) {
+    const url = isTesseraError(error) && error.code === 'DATABASE_LOCKED' ? (error.extensions.url as string | undefined) : undefined;
+    if (url) return startPlatform({ url });
+    throw error;
+  }
+}
+
+async function withPlatform<T>(config: Config, work: (platform: Platform) => Promise<T>): Promise<T> {
+  const platform = await openPlatform(config);
+  try {
+    return await work(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      'allow-destructive': { type: 'boolean', default: false },
+      'no-demo': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = configFromEnv();
+  switch (command) {
+    case 'start': {
+      await startServer(config, { demo: !values['no-demo'] });
+      return -1; // keeps running
+    }
+    case 'meta': {
+      if (sub === 'validate') {
+        const files = await loadDir(arg);
+        const result = validatePackage(files);
+        if (!result.ok) {
+          console.error(`${arg}: ${result.errors.length} problem(s)`);
+          for (const e of result.errors) console.error(`  ${formatMetadataError(e)}`);
+          return 1;
+        }
+        console.log(`${arg}: valid (${result.pkg.entities.length} entity types, ${result.pkg.activityKinds.length} activity kinds, ${result.pkg.pipelines.length} pipelines, ${result.pkg.statusMachines.length} status machines, ${result.pkg.views.length} views, ${result.pkg.roles.length} roles)`);
+        return 0;
+      }
+      if (sub === 'plan' || sub === 'apply') {
+        const files = await loadDir(arg);
+        return withPlatform(config, async (platform) => {
+          if (sub === 'plan') {
+            const { plan, fromVersion } = await platform.planMetadata(files);
+            console.log(`plan against metadata version ${fromVersion}: ${plan.steps.length} step(s)${plan.destructive ? ' (destructive steps need --allow-destructive)' : ''}`);
+            for (const s of plan.steps) console.log(`  ${s.destructive ? '!' : '-'} ${s.description}`);
+            return 0;
+          }
+          const result = await platform.applyMetadata(files, { source: 'cli', allowDestructive: values['allow-destructive'] });
+          if (!result.changed) console.log(`unchanged: metadata version ${result.version} is already this package`);
+          else {
+            console.log(`applied metadata version ${result.version} (${result.plan.steps.length} step(s))`);
+            for (const s of result.plan.steps) console.log(`  ${s.destructive ? '!' : '-'} ${s.description}`);
+          }
+          return 0;
+        });
+      }
+      throw new UsageError(`unknown meta command "${sub ?? ''}"`);
+    }
+    case 'types':
+      return withPlatform(config, async (platform) => {
+        const { model, version } = platform.runtime.snapshot;
+        const source = await entityTypesSource(model, version);
+        if (values.out) {
+          await writeFile(values.out, source);
+          console.log(`wrote ${values.out}`);
+        } else process.stdout.write(source);
+        return 0;
+      });
+    case 'seed':
+      return withPlatform(config, async (platform) => {
+        const result = await seedIfEmpty(platform, { demo: false });
+        let count = 0;
+        if (!values['no-demo']) {
+          const any = await platform.knex('tessera.audit_log').first('id');
+          if (any) console.log('demo data skipped: the database already holds records');
+          else count = await loadDemoData(platform, new Date().toISOString().slice(0, 10));
+        }
+        console.log(`metadata version ${result.metadataVersion ?? platform.runtime.snapshot.version}; ${count} demo record(s) created`);
+        return 0;
+      });
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** Runs a command line and sets the process exit code; errors print a message, never a stack. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  try {
+    const code = await main(argv);
+    if (code >= 0) process.exitCode = code;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`tessera: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (isTesseraError(error)) {
+      console.error(`tessera: ${error.message}`);
+      for (const p of error.problems) console.error(`  ${p.pointer || '(root)'}: ${p.detail}`);
+      process.exitCode = 1;
+    } else {
+      console.error(`tessera: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+if (import.meta.main) await runCli(process.argv.slice(2));

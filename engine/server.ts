@@ -1,0 +1,59 @@
+// `tessera start`: the platform, first-start seeding, the HTTP server, graceful shutdown.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ensureAdmin } from './access/users.ts';
+import type { Config } from './config.ts';
+import { createApp } from './http/app.ts';
+import { startPlatform, type Platform } from './platform.ts';
+import { seedIfEmpty } from './seeding.ts';
+
+export const UI_DIST = fileURLToPath(new URL('../ui/dist/', import.meta.url));
+
+export interface RunningServer {
+  readonly url: string;
+  readonly platform: Platform;
+  readonly server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { demo: boolean; quiet?: boolean }): Promise<RunningServer> {
+  const log = (line: string) => !options.quiet && console.log(line);
+  const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), listen: true });
+  try {
+    const admin = await ensureAdmin(platform.knex, config.adminPassword);
+    const seeded = await seedIfEmpty(platform, { demo: options.demo });
+    const app = createApp(platform, { uiDir: UI_DIST });
+    const server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+    log(`Tessera is running at ${url}`);
+    log(`  database: ${platform.db.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
+    if (seeded.metadataVersion !== null) log(`  seeded the default CRM (metadata version ${seeded.metadataVersion}, ${seeded.demoRecords} demo records)`);
+    if (admin.created) log(`  admin login: ${admin.login} / ${admin.password ?? '(TESSERA_ADMIN_PASSWORD)'}${admin.password ? '   (generated; shown only now)' : ''}`);
+    else log(`  admin login: ${admin.login}`);
+    let stopping: Promise<void> | null = null;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await platform.close();
+      })());
+    const onSignal = () => {
+      log('stopping…');
+      void stop().then(() => process.exit(0));
+    };
+    if (!options.quiet) {
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    }
+    return { url, platform, server, stop };
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+// `npm test`: type check, then the whole jest suite on the embedded database (PGlite), then the
+// database-backed suites again on a PostgreSQL server when TESSERA_TEST_PG_URL names one (.ci/run
+// does). Exits non-zero on the first failing stage.
+import { spawnSync } from 'node:child_process';
+import pg from 'pg';
+
+const jestArgs = process.argv.slice(2);
+
+function run(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function serverReachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const res = await client.query('SHOW server_version');
+    return String(res.rows[0].server_version);
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const jest = ['node_modules/jest/bin/jest.js'];
+// jest runs ES modules (and pg-boss, ESM-only) through Node's VM modules.
+const jestEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() };
+
+if (!jestArgs.length) run('type check (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
+
+const serverUrl = process.env.TESSERA_TEST_PG_URL;
+const { TESSERA_TEST_PG_URL: _ignored, ...embeddedEnv } = process.env;
+console.log('\nDatabase: embedded PostgreSQL (PGlite over the wire protocol), one in-memory database per test file');
+const embedded = spawnSync(process.execPath, [...jest, ...jestArgs], { stdio: 'inherit', env: { ...embeddedEnv, ...jestEnv } });
+if (embedded.status !== 0) process.exit(embedded.status ?? 1);
+
+if (!serverUrl) {
+  console.log('\nNo PostgreSQL server given (TESSERA_TEST_PG_URL unset): ran on the embedded database only.');
+} else {
+  const version = await serverReachable(serverUrl);
+  if (!version) {
+    console.error(`\n✖ TESSERA_TEST_PG_URL is set but ${new URL(serverUrl).host} is not reachable`);
+    process.exit(1);
+  }
+  run(`database suites on PostgreSQL ${version} at ${new URL(serverUrl).host}`, process.execPath, [...jest, '--selectProjects', 'database', ...jestArgs], { ...jestEnv, TESSERA_TEST_PG_URL: serverUrl });
+}
