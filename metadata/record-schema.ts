@@ -55,10 +55,10 @@ export function fieldValueSchema(model: Model, entity: EntityModel, field: Field
     case 'datetime':
       return { type: 'string', format: 'date-time' };
     case 'enum':
-      return { type: 'string', enum: field.values.map((v) => v.value) };
+      return closedSet(field.values.map((v) => v.value));
     case 'state': {
       const machine = entity.machines.get(field.name);
-      return { type: 'string', enum: machine ? machine.states.map((s) => s.name) : [] };
+      return closedSet(machine ? machine.states.map((s) => s.name) : []);
     }
     case 'email':
       return { type: 'string', format: 'email', maxLength: 254 };
@@ -85,6 +85,11 @@ export function fieldValueSchema(model: Model, entity: EntityModel, field: Field
     case 'json':
       return field.schema ? { ...field.schema } : {};
   }
+}
+
+/** A string from a fixed set; an empty set (e.g. no activity kinds yet) admits nothing. */
+function closedSet(values: readonly string[]): JsonSchema {
+  return values.length > 0 ? { type: 'string', enum: [...values] } : { type: 'string', not: {} };
 }
 
 function withNull(schema: JsonSchema): JsonSchema {

@@ -110,8 +110,9 @@ export class RecordService {
     checkIncludes(rt.entity, options.include ?? []);
     const fields = checkFields(rt.entity, options.fields);
     const db = ctx.trx ?? this.#knex;
-    const query = rt.Record.query(db).where(`${rt.entity.table}.id`, id);
-    if (!options.withDeleted) query.whereNull(`${rt.entity.table}.deleted_at`);
+    // Plain knex for the hot read path: no model instances to build for a row we map ourselves.
+    const query = db(rt.entity.table).where('id', id);
+    if (!options.withDeleted) query.whereNull('deleted_at');
     const row = (await query.first()) as Row | undefined;
     if (!row) throw notFound(entityName, id);
     const [record] = await this.#present(db, rt, [row], options.include ?? [], fields);
@@ -235,7 +236,7 @@ export class RecordService {
         updated_by: ctx.actor.userId,
         owner: ctx.actor.userId,
       };
-      const inserted = await this.#write(entity, () => rt.Record.query(trx).insert(row).returning('*') as unknown as Promise<Row>);
+      const inserted = await this.#write(entity, async () => ((await trx(entity.table).insert(row).returning('*')) as Row[])[0]!);
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
       const [record] = await this.#present(trx, rt, [inserted], []);
       const changes = changedFields({}, record!, entity.fields.map((f) => f.name));

@@ -1,0 +1,23 @@
+// `npm run bench`: the benchmarks, each printing its figures next to the baseline measured in the same
+// run. The database is a PostgreSQL server when TESSERA_BENCH_PG_URL is set (an admin URL; a scratch
+// database is created and dropped), else the embedded database.
+import { createServerDatabase } from '../test/support/database.ts';
+import { startPlatform } from '../engine/platform.ts';
+import { recordsBenchmark } from './records.ts';
+
+const log = (line: string) => console.log(line);
+const adminUrl = process.env.TESSERA_BENCH_PG_URL;
+const scratch = adminUrl ? await createServerDatabase(adminUrl) : null;
+const platform = await startPlatform(scratch ? { url: scratch.url } : {});
+log(`database: ${scratch ? `PostgreSQL server ${new URL(adminUrl!).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
+try {
+  await recordsBenchmark(platform, {
+    operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
+    bigRows: Number(process.env.BENCH_ROWS ?? 1_000_000),
+    log,
+  });
+} finally {
+  await platform.close();
+  await scratch?.drop();
+}
