@@ -734,32 +734,44 @@ export class Execution {
     this.enter(start.scopeId, scope.id, payload ?? {});
   }
 
-  /** BPMN error: the innermost matching boundary or error event sub-process catches it. */
+  /**
+   * BPMN error: the innermost matching boundary or error event sub-process catches it. A throwing end
+   * event is reached (left) before the catch cancels its scope; uncaught, it stays with an incident.
+   */
   throwError(thrower: ElementInstance, error: ThrownError): void {
-    for (let current: ElementInstance | undefined = thrower; current; current = current.parentId === null ? undefined : this.state.elementInstances[current.parentId]) {
-      const node = this.node(current.elementId);
-      const scopeId = current.kind === 'process' ? this.graph.processId : node?.kind === 'activity' && (node.behaviour.kind === 'subProcess' || node.behaviour.kind === 'eventSubProcess') ? node.behaviour.scopeId : null;
-      if (current !== thrower && scopeId !== null) {
-        const start = this.#errorCatcher(
-          (this.graph.scopes.get(scopeId)?.eventSubProcessIds ?? []).map((id) => {
-            const esp = this.node(id);
-            return esp?.kind === 'activity' && esp.behaviour.kind === 'eventSubProcess' ? this.node(esp.behaviour.startEventId) : undefined;
-          }),
-          error.errorCode,
-        );
-        if (start?.kind === 'startEvent') return this.triggerEventSubProcess(current, start, error.variables);
-      }
-      if (node?.kind === 'activity' && !this.#isInnerInstance(current)) {
-        const boundary = this.#errorCatcher(node.boundaryEventIds.map((id) => this.node(id)), error.errorCode);
-        if (boundary?.kind === 'boundaryEvent') {
-          this.terminate(current);
-          this.enter(boundary.id, current.parentId ?? this.state.rootElementInstanceId, error.variables ?? {});
-          return;
-        }
-      }
+    const catcher = this.#errorCatcherFor(thrower, error.errorCode);
+    if (catcher && this.node(thrower.elementId)?.kind === 'endEvent') this.#leave(thrower);
+    if (catcher?.kind === 'eventSubProcess') return this.triggerEventSubProcess(catcher.scope, catcher.start, error.variables);
+    if (catcher?.kind === 'boundary') {
+      this.terminate(catcher.host);
+      this.enter(catcher.boundary.id, catcher.host.parentId ?? this.state.rootElementInstanceId, error.variables ?? {});
+      return;
     }
     if (this.state.parent) return this.terminateInstance(error);
     this.raiseIncident(thrower, 'UNHANDLED_ERROR', `error '${error.errorCode}' was not caught${error.errorMessage ? `: ${error.errorMessage}` : ''}`, { op: 'none' });
+  }
+
+  #errorCatcherFor(
+    thrower: ElementInstance,
+    errorCode: string,
+  ): { kind: 'eventSubProcess'; scope: ElementInstance; start: StartEventNode } | { kind: 'boundary'; host: ElementInstance; boundary: FlowNode } | null {
+    for (let current: ElementInstance | undefined = thrower; current; current = current.parentId === null ? undefined : this.state.elementInstances[current.parentId]) {
+      const node = this.node(current.elementId);
+      const scopeId = current.kind === 'process' ? this.graph.processId : node?.kind === 'activity' && (node.behaviour.kind === 'subProcess' || node.behaviour.kind === 'eventSubProcess') ? node.behaviour.scopeId : null;
+      if (scopeId !== null) {
+        const starts = (this.graph.scopes.get(scopeId)?.eventSubProcessIds ?? []).map((id) => {
+          const esp = this.node(id);
+          return esp?.kind === 'activity' && esp.behaviour.kind === 'eventSubProcess' ? this.node(esp.behaviour.startEventId) : undefined;
+        });
+        const start = this.#errorCatcher(starts, errorCode);
+        if (start?.kind === 'startEvent') return { kind: 'eventSubProcess', scope: current, start };
+      }
+      if (node?.kind === 'activity' && !this.#isInnerInstance(current)) {
+        const boundary = this.#errorCatcher(node.boundaryEventIds.map((id) => this.node(id)), errorCode);
+        if (boundary) return { kind: 'boundary', host: current, boundary };
+      }
+    }
+    return null;
   }
 
   /** An exact error code wins over a catch-all at the same level. */

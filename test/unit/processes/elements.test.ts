@@ -57,8 +57,8 @@ describe('end events', () => {
   test('error end event in a sub-process is caught by the error boundary of the sub-process', async () => {
     const d = await driver('end-error');
     d.start();
-    expect(d.completedElements()).toEqual(['start', 'checkStart', 'onCredit', 'handle', 'handled']);
-    expect(d.cancelledElements()).toEqual(['rejected', 'check']);
+    expect(d.completedElements()).toEqual(['start', 'checkStart', 'rejected', 'onCredit', 'handle', 'handled']);
+    expect(d.cancelledElements()).toEqual(['check']);
     expect(d.current.status).toBe('completed');
   });
 
