@@ -343,6 +343,20 @@ describe('sub-processes', () => {
     expect(d.current.status).toBe('completed');
   });
 
+  test('timer event sub-process inside a sub-process repeats per cycle and ends with its scope', async () => {
+    const d = await driver('event-subprocess-nested');
+    d.start();
+    expect(d.wait('timer', 'hourly').dueAt).toBe('2026-01-05T10:00:00.000Z');
+    d.fireTimer('hourly');
+    expect(d.wait('timer', 'hourly').dueAt).toBe('2026-01-05T11:00:00.000Z');
+    d.completeJob('remind');
+    expect(d.completedElements()).toContain('reminders');
+    d.completeUserTask('handleCase');
+    expect(d.effectsOf('cancelTimer')).toHaveLength(1);
+    expect(d.completedElements().slice(-3)).toEqual(['caseEnd', 'case', 'end']);
+    expect(d.current.status).toBe('completed');
+  });
+
   test('error event sub-process catches an error thrown by a job', async () => {
     const d = await driver('event-subprocess-error');
     d.start();
@@ -403,6 +417,18 @@ describe('multi-instance', () => {
     d.completeUserTask('reviewEach');
     expect(d.effectsOf('createUserTask').map((t) => t.variables['contact'])).toEqual(['ana', 'ion']);
     d.completeUserTask('reviewEach');
+    expect(d.current.status).toBe('completed');
+  });
+
+  test('a completion condition ends the body early and cancels the remaining instances', async () => {
+    const d = await driver('multi-instance-completion');
+    d.start({ voters: ['a', 'b', 'c'] });
+    const [first, second] = d.waits('userTask');
+    d.send({ type: 'userTaskCompleted', userTaskId: first?.id ?? '' });
+    expect(d.current.status).toBe('active');
+    d.send({ type: 'userTaskCompleted', userTaskId: second?.id ?? '' });
+    expect(d.cancelledElements()).toEqual(['vote']);
+    expect(d.effectsOf('cancelUserTask')).toHaveLength(1);
     expect(d.current.status).toBe('completed');
   });
 
