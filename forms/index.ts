@@ -1,0 +1,22 @@
+// forms: metadata → generated forms (JSON Schema + rjsf uiSchema + layout + conditions), shared by
+// the web app and the server. Pure. It imports the pure files of metadata/ directly rather than
+// metadata/index.ts, whose re-exports include Node-only parts (package loading, type generation,
+// physical names hashed with node:crypto) that must stay out of the browser bundle.
+export {
+  recordForm,
+  type ChoiceOption,
+  type CustomFieldName,
+  type FieldUi,
+  type FieldUiOptions,
+  type FormConditions,
+  type FormSectionLayout,
+  type FormTabLayout,
+  type RecordForm,
+  type RecordFormOptions,
+  type UiSchema,
+  type WidgetName,
+} from './record-form.ts';
+export { evaluateConditions, conditionalProblems, type ConditionState } from './conditions.ts';
+export { formValues, writeValues } from './values.ts';
+export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemsByField, type FieldProblem, type SchemaError } from './problems.ts';
+export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';

@@ -1,0 +1,280 @@
+// Metadata → the generated form of an entity type: the JSON Schema of a write (exactly the one the
+// server validates with), an rjsf uiSchema naming a widget per field type with its options, the
+// layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
+// widgets by these names, the server can build the same description (e.g. for docs or previews).
+import { allowedTargets, labelText, USER_TARGET, type EntityModel, type MachineModel, type Model } from '../metadata/model.ts';
+import { recordInputSchema, type JsonSchema, type Language } from '../metadata/record-schema.ts';
+import type { EnumValue, Field } from '../metadata/schema/types.generated.ts';
+
+/** Names of the widgets (`ui:widget`) and custom fields (`ui:field`) a UI must provide. */
+export type WidgetName =
+  | 'text'
+  | 'textarea'
+  | 'integer'
+  | 'number'
+  | 'percent'
+  | 'checkbox'
+  | 'date'
+  | 'datetime'
+  | 'enum'
+  | 'state'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'taxId'
+  | 'reference'
+  | 'attachment';
+export type CustomFieldName = 'money' | 'manyToMany' | 'json';
+
+export interface ChoiceOption {
+  readonly value: string;
+  readonly label: string;
+  readonly color?: string;
+}
+
+/** Options a widget receives (`ui:options`), by field type. */
+export interface FieldUiOptions {
+  readonly fieldType: Field['type'];
+  /** enum values, state names, many-to-many roles: value, label in the form's language, colour. */
+  readonly choices?: readonly ChoiceOption[];
+  /** state fields: the states the record may be put in now (current + allowed targets, or the initial ones). */
+  readonly allowed?: readonly string[];
+  readonly machine?: string;
+  /** money */
+  readonly currencies?: readonly string[];
+  readonly fixedCurrency?: string;
+  /** reference and many-to-many: the target entity type (or "user") and how its records are shown. */
+  readonly target?: string;
+  readonly targetLabel?: string;
+  readonly displayField?: string;
+  /** tax id: accepted countries */
+  readonly countries?: readonly ('PL' | 'RO')[];
+  /** attachment */
+  readonly accept?: readonly string[];
+  readonly maxBytes?: number;
+  /** text */
+  readonly rows?: number;
+  readonly help?: string;
+}
+
+export interface FieldUi {
+  'ui:widget'?: WidgetName;
+  'ui:field'?: CustomFieldName;
+  /** rjsf: a custom field replaces the anyOf [value, null] of an optional money/json field. */
+  'ui:fieldReplacesAnyOrOneOf'?: boolean;
+  'ui:readonly'?: boolean;
+  'ui:title': string;
+  'ui:options': FieldUiOptions;
+}
+
+/** An rjsf uiSchema: one FieldUi per field plus form-level `ui:` keys. */
+export type UiSchema = Readonly<Record<string, unknown>>;
+
+export interface FormSectionLayout {
+  readonly id: string;
+  readonly label: string;
+  readonly columns: number;
+  readonly fields: readonly string[];
+}
+
+export interface FormTabLayout {
+  /** null: the main tab (sections without a `tab`). */
+  readonly tab: string | null;
+  readonly sections: readonly FormSectionLayout[];
+}
+
+export interface FormConditions {
+  /** field → FEEL condition over the form values; the field shows only while it holds. */
+  readonly visibleWhen: Readonly<Record<string, string>>;
+  /** field → FEEL condition over the record; the field is required while it holds. */
+  readonly requiredWhen: Readonly<Record<string, string>>;
+}
+
+export interface RecordForm {
+  readonly entity: string;
+  readonly mode: 'create' | 'update';
+  readonly language: Language;
+  readonly schema: JsonSchema;
+  readonly uiSchema: UiSchema;
+  /** The same per-field entries as `uiSchema`, typed. */
+  readonly fields: Readonly<Record<string, FieldUi>>;
+  readonly layout: readonly FormTabLayout[];
+  readonly conditions: FormConditions;
+  /** Fields a client may write (not read-only); a submit sends only these. */
+  readonly writable: readonly string[];
+}
+
+export interface RecordFormOptions {
+  readonly mode: 'create' | 'update';
+  readonly language?: Language;
+  /** update mode: the record as stored, so a state field offers only the transitions allowed from it. */
+  readonly record?: Readonly<Record<string, unknown>>;
+}
+
+const choices = (values: readonly EnumValue[] | undefined, language: Language): ChoiceOption[] =>
+  (values ?? []).map((v) => ({ value: v.value, label: labelText(v.label, language), ...(v.color ? { color: v.color } : {}) }));
+
+function stateOptions(machine: MachineModel | undefined, options: RecordFormOptions, fieldName: string, language: Language): Partial<FieldUiOptions> {
+  if (!machine) return { choices: [] };
+  const current = options.record?.[fieldName];
+  const allowed = options.mode === 'update' && typeof current === 'string' ? [current, ...allowedTargets(machine, current)] : [...machine.initial];
+  return {
+    machine: machine.name,
+    choices: machine.states.map((s) => ({ value: s.name, label: labelText(s.label, language), ...(s.color ? { color: s.color } : {}) })),
+    allowed,
+  };
+}
+
+function fieldUi(model: Model, entity: EntityModel, field: Field, options: RecordFormOptions, language: Language): FieldUi {
+  const base = { fieldType: field.type, ...(field.help ? { help: labelText(field.help, language) } : {}) };
+  const ui = (widget: WidgetName, extra: Partial<FieldUiOptions> = {}): FieldUi => ({ 'ui:widget': widget, 'ui:title': labelText(field.label, language), 'ui:options': { ...base, ...extra } });
+  const custom = (name: CustomFieldName, extra: Partial<FieldUiOptions> = {}): FieldUi => ({
+    'ui:field': name,
+    'ui:fieldReplacesAnyOrOneOf': true,
+    'ui:title': labelText(field.label, language),
+    'ui:options': { ...base, ...extra },
+  });
+  const targetInfo = (target: string): Partial<FieldUiOptions> => {
+    if (target === USER_TARGET) return { target };
+    const t = model.entities.get(target);
+    return { target, ...(t ? { targetLabel: labelText(t.label, language), displayField: t.displayField } : {}) };
+  };
+  let result: FieldUi;
+  switch (field.type) {
+    case 'string':
+      result = ui('text');
+      break;
+    case 'text':
+      result = ui('textarea', { rows: 4 });
+      break;
+    case 'integer':
+      result = ui('integer');
+      break;
+    case 'decimal':
+      result = ui('number');
+      break;
+    case 'percent':
+      result = ui('percent');
+      break;
+    case 'boolean':
+      result = ui('checkbox');
+      break;
+    case 'date':
+      result = ui('date');
+      break;
+    case 'datetime':
+      result = ui('datetime');
+      break;
+    case 'enum':
+      result = ui('enum', { choices: choices(field.values, language) });
+      break;
+    case 'state':
+      result = ui('state', stateOptions(entity.machines.get(field.name), options, field.name, language));
+      break;
+    case 'email':
+      result = ui('email');
+      break;
+    case 'phone':
+      result = ui('phone');
+      break;
+    case 'url':
+      result = ui('url');
+      break;
+    case 'taxId':
+      result = ui('taxId', { countries: field.countries ?? ['PL', 'RO'] });
+      break;
+    case 'reference':
+      result = ui('reference', targetInfo(field.target));
+      break;
+    case 'attachment':
+      result = ui('attachment', { ...(field.accept ? { accept: field.accept } : {}), ...(field.maxBytes ? { maxBytes: field.maxBytes } : {}) });
+      break;
+    case 'money': {
+      const currencies = model.pkg.manifest.currencies ?? [model.pkg.manifest.defaultCurrency ?? 'PLN'];
+      result = custom('money', { currencies: field.currency ? [field.currency] : currencies, ...(field.currency ? { fixedCurrency: field.currency } : {}) });
+      break;
+    }
+    case 'manyToMany':
+      result = custom('manyToMany', { ...targetInfo(field.target), ...(field.roles ? { choices: choices(field.roles, language) } : {}) });
+      break;
+    case 'json':
+      result = custom('json');
+      break;
+  }
+  if (field.readOnly) result['ui:readonly'] = true;
+  return result;
+}
+
+/** The activity entity type's kind-specific fields show only for their kinds. */
+function kindCondition(entity: EntityModel, fieldName: string): string | undefined {
+  if (!entity.kindFields) return undefined;
+  const kinds = [...entity.kindFields].filter(([, fields]) => fields.has(fieldName)).map(([kind]) => kind);
+  if (kinds.length === 0) return undefined;
+  return kinds.map((k) => `kind = ${JSON.stringify(k)}`).join(' or ');
+}
+
+const both = (a: string | undefined, b: string | undefined): string | undefined => (a && b ? `(${a}) and (${b})` : (a ?? b));
+
+function layoutOf(entity: EntityModel, shown: readonly string[], language: Language, otherLabel: string): FormTabLayout[] {
+  const visible = new Set(shown);
+  const placed = new Set<string>();
+  const tabs: { tab: string | null; sections: FormSectionLayout[] }[] = [];
+  const tabOf = (name: string | null) => {
+    let tab = tabs.find((t) => t.tab === name);
+    if (!tab) {
+      tab = { tab: name, sections: [] };
+      if (name === null) tabs.unshift(tab);
+      else tabs.push(tab);
+    }
+    return tab;
+  };
+  for (const section of entity.layout ?? []) {
+    const fields = section.fields.filter((f) => visible.has(f) && !placed.has(f));
+    fields.forEach((f) => placed.add(f));
+    if (fields.length === 0) continue;
+    tabOf(section.tab ?? null).sections.push({ id: section.id, label: labelText(section.label, language), columns: section.columns ?? 1, fields });
+  }
+  const rest = shown.filter((f) => !placed.has(f));
+  if (rest.length > 0) {
+    const hasLayout = (entity.layout ?? []).length > 0;
+    // Without a layout the whole form is one two-column section; fields a layout leaves out follow at the end.
+    tabOf(null).sections.push({ id: hasLayout ? 'other' : 'main', label: hasLayout ? otherLabel : '', columns: hasLayout ? 1 : 2, fields: rest });
+  }
+  return tabs;
+}
+
+const OTHER: Record<Language, string> = { en: 'Other', pl: 'Pozostałe', ro: 'Altele' };
+
+/** The generated form of an entity type. */
+export function recordForm(model: Model, entityName: string, options: RecordFormOptions): RecordForm {
+  const entity = model.entities.get(entityName);
+  if (!entity) throw new Error(`unknown entity type ${entityName}`);
+  const language = options.language ?? 'en';
+  const schema = recordInputSchema(model, entity, { mode: options.mode, language });
+  const fields: Record<string, FieldUi> = {};
+  const visibleWhen: Record<string, string> = {};
+  const requiredWhen: Record<string, string> = {};
+  const writable: string[] = [];
+  const shown: string[] = [];
+  for (const field of entity.fields) {
+    fields[field.name] = fieldUi(model, entity, field, options, language);
+    if (!field.readOnly) writable.push(field.name);
+    // Read-only fields (numbers, workflow results) are empty on create: nothing to show yet.
+    if (!(field.readOnly && options.mode === 'create')) shown.push(field.name);
+    const visible = both(kindCondition(entity, field.name), field.visibleWhen);
+    if (visible) visibleWhen[field.name] = visible;
+    if (field.requiredWhen) requiredWhen[field.name] = field.requiredWhen;
+  }
+  const uiSchema: UiSchema = { ...fields, 'ui:order': [...entity.fields.map((f) => f.name), '*'], 'ui:submitButtonOptions': { norender: true } };
+  return {
+    entity: entity.name,
+    mode: options.mode,
+    language,
+    schema,
+    uiSchema,
+    fields,
+    layout: layoutOf(entity, shown, language, OTHER[language]),
+    conditions: { visibleWhen, requiredWhen },
+    writable,
+  };
+}
