@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
+import { filesRouter } from './files-router.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
 import { openApiDocument } from './openapi.ts';
@@ -20,6 +21,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   app.set('trust proxy', 'loopback');
 
   const api = express.Router();
+  api.use('/files', filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
   api.use('/meta', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
   api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
