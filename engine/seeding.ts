@@ -1,6 +1,6 @@
 // First start: the default CRM configuration (seed/metadata) and its demo data, loaded through the
 // same records service every client uses, so demo data obeys every rule real data does.
-import { loadPackageDir, formatMetadataError, type PackageFiles } from '../metadata/index.ts';
+import { allowedTargets, formatMetadataError, loadPackageDir, type MachineModel, type PackageFiles } from '../metadata/index.ts';
 import { demoRecords, SEED_METADATA_DIR, type DemoRecord } from '../seed/index.ts';
 import { userIdByLogin } from './access/users.ts';
 import type { Platform } from './platform.ts';
@@ -12,16 +12,19 @@ export async function seedPackage(): Promise<PackageFiles> {
   return files;
 }
 
+const isRef = (v: unknown): v is { $ref: string } => typeof v === 'object' && v !== null && typeof (v as { $ref?: unknown }).$ref === 'string';
+const withoutRef = (v: { $ref: string }): Record<string, unknown> => Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$ref'));
+
 /** Resolves {"$ref": …} and {"$user": …} placeholders of demo records to ids. */
 function resolve(value: unknown, refs: ReadonlyMap<string, string>, users: ReadonlyMap<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolve(v, refs, users));
+  // Inside a list a reference is a many-to-many link, whose shape is {id, role?}.
+  if (Array.isArray(value)) return value.map((v) => (isRef(v) ? { id: resolve(v, refs, users), ...withoutRef(v) } : resolve(v, refs, users)));
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     if (typeof obj.$ref === 'string') {
       const id = refs.get(obj.$ref);
       if (!id) throw new Error(`demo data: unknown $ref ${obj.$ref}`);
-      const { $ref: _r, ...rest } = obj;
-      return Object.keys(rest).length ? { id, ...rest } : id;
+      return id;
     }
     if (typeof obj.$user === 'string') {
       const id = users.get(obj.$user);
@@ -33,6 +36,27 @@ function resolve(value: unknown, refs: ReadonlyMap<string, string>, users: Reado
   return value;
 }
 
+/** States to pass through from `from` to `to` (excluding `from`), breadth first; guards are checked by the engine. */
+function shortestPath(machine: MachineModel, from: string, to: string): string[] | null {
+  const previous = new Map<string, string | null>([[from, null]]);
+  const queue = [from];
+  while (queue.length) {
+    const state = queue.shift()!;
+    if (state === to) {
+      const path: string[] = [];
+      for (let s: string | null = to; s !== null && s !== from; s = previous.get(s) ?? null) path.unshift(s);
+      return path;
+    }
+    for (const next of allowedTargets(machine, state)) {
+      if (!previous.has(next)) {
+        previous.set(next, state);
+        queue.push(next);
+      }
+    }
+  }
+  return null;
+}
+
 export async function loadDemoData(platform: Platform, today: string, records: readonly DemoRecord[] = demoRecords(today)): Promise<number> {
   const adminId = await userIdByLogin(platform.knex, 'admin');
   const users = new Map<string, string>(adminId ? [['admin', adminId]] : []);
@@ -40,8 +64,25 @@ export async function loadDemoData(platform: Platform, today: string, records: r
   await platform.knex.transaction(async (trx) => {
     const ctx: RecordContext = { actor: { userId: adminId, via: 'system' }, trx };
     for (const demo of records) {
-      const created = await platform.records.create(ctx, demo.entity, resolve(demo.values, refs, users), { allowReadOnly: true });
-      refs.set(demo.ref, created.id as string);
+      const values = resolve(demo.values, refs, users) as Record<string, unknown>;
+      const { entity } = platform.runtime.entity(demo.entity);
+      // Records are born in an initial state; a demo record in a later state walks there through
+      // allowed transitions, so its history looks like real use and every guard is checked.
+      const targets = new Map<string, string>();
+      for (const [field, machine] of entity.machines) {
+        const target = values[field];
+        if (typeof target === 'string' && !machine.initial.includes(target)) {
+          targets.set(field, target);
+          delete values[field];
+        }
+      }
+      let record = await platform.records.create(ctx, demo.entity, values, { allowReadOnly: true });
+      for (const [field, target] of targets) {
+        const path = shortestPath(entity.machines.get(field)!, record[field] as string, target);
+        if (!path) throw new Error(`demo data: ${demo.ref} cannot reach ${field} = ${target}`);
+        for (const state of path) record = await platform.records.update(ctx, demo.entity, record.id as string, { [field]: state }, { expectedVersion: record.version as number, allowReadOnly: true });
+      }
+      refs.set(demo.ref, record.id as string);
     }
   });
   return records.length;

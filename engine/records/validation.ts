@@ -96,10 +96,13 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
       }
     }
   }
+  // Every field is in the FEEL context, null when empty: an absent name could resolve to a FEEL
+  // built-in (e.g. `product`) instead of the field.
+  const context = Object.fromEntries(entity.fields.map((f) => [f.name, record[f.name] ?? null]));
   for (const field of entity.fields) {
     if (!('requiredWhen' in field) || !field.requiredWhen) continue;
     const value = record[field.name];
-    if ((value === null || value === undefined || value === '') && feelConditionHolds(field.requiredWhen, record)) {
+    if ((value === null || value === undefined || value === '') && feelConditionHolds(field.requiredWhen, context)) {
       problems.push({ pointer: `/${field.name}`, detail: 'is required here', code: 'REQUIRED' });
     }
   }
