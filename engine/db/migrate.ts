@@ -2,13 +2,17 @@
 // the embedded PGlite and on a PostgreSQL server.
 import type { Knex } from 'knex';
 import * as platform001 from './migrations/001-platform.ts';
+import * as identity002 from './migrations/002-identity.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['001-platform', platform001]];
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+  ['001-platform', platform001],
+  ['002-identity', identity002],
+];
 
 const source: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),
