@@ -209,7 +209,6 @@ export function demoRecords(today: string): DemoRecord[] {
   const admin = { $user: 'admin' };
   const pln = (amount: number) => ({ amount, currency: 'PLN' });
   const ron = (amount: number) => ({ amount, currency: 'RON' });
-  const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
   // ── Organisation ─────────────────────────────────────────────────────────
   add('business_unit.waw', 'business_unit', { name: 'Centrala — Warszawa', code: 'WAW', tax_id: nip('527301846'), locality: 'Warszawa', active: true });

@@ -57,11 +57,6 @@ const entityIn = (items: Item[], name: string): EntityType => {
   if (!found) throw new Error(`no entity ${name}`);
   return found;
 };
-const fieldIn = (items: Item[], entityName: string, fieldName: string): Field => {
-  const found = entityIn(items, entityName).fields.find((f) => f.name === fieldName);
-  if (!found) throw new Error(`no field ${entityName}.${fieldName}`);
-  return found;
-};
 /** Replaces a field of an entity type, keeping its id and position. */
 const replaceField = (items: Item[], entityName: string, fieldName: string, next: (old: Field) => Field) => {
   const e = entityIn(items, entityName);
