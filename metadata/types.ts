@@ -6,9 +6,20 @@ import { recordInputSchema, recordOutputSchema, type JsonSchema } from './record
 
 const pascal = (name: string) => name.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
 
+/** json2ts names a type after each `title`; field labels would collide across entity types, so they become doc comments. */
+function titlesToComments(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(titlesToComments);
+  if (!schema || typeof schema !== 'object') return schema;
+  const { title, description, ...rest } = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, titlesToComments(v)]));
+  const text = [title, description].filter((t) => typeof t === 'string' && t).join(': ');
+  if (text) out.description = text;
+  return out;
+}
+
 async function toTs(schema: JsonSchema, name: string): Promise<string> {
   const { $schema: _d, title: _t, ...rest } = schema;
-  return compile({ ...rest, title: name } as Parameters<typeof compile>[0], name, { bannerComment: '', additionalProperties: false, format: true, style: { singleQuote: true, printWidth: 120 } });
+  return compile({ ...(titlesToComments(rest) as object), title: name } as Parameters<typeof compile>[0], name, { bannerComment: '', additionalProperties: false, format: true, style: { singleQuote: true, printWidth: 120 } });
 }
 
 export async function entityTypesSource(model: Model, metadataVersion?: number): Promise<string> {

@@ -87,6 +87,8 @@ function schemaErrors(file: string, raw: readonly ErrorObject[]): MetadataError[
     }
     const key = `${at}|${message}`;
     if (seen.has(key)) continue;
+    // A missing discriminator is reported once, by the discriminator keyword.
+    if (e.keyword === 'required' && relevant.some((d) => d.keyword === 'discriminator' && `${d.instancePath}/${(d.params as { tag: string }).tag}` === at)) continue;
     seen.add(key);
     result.push({ code: 'META_SCHEMA', file, pointer: at, message });
   }

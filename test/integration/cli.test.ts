@@ -1,0 +1,93 @@
+// The `tessera` command line as users run it: a child process, real exit codes and messages.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+
+const BIN = fileURLToPath(new URL('../../engine/cli/tessera.js', import.meta.url));
+const MINI = fileURLToPath(new URL('../fixtures/packages/crm-mini/', import.meta.url));
+
+function tessera(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let env: TestPlatform;
+beforeAll(async () => {
+  env = await startTestPlatform();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+test('meta validate: a valid package exits 0, an invalid one prints each problem with file and pointer and exits 1', async () => {
+  const ok = await tessera(['meta', 'validate', MINI]);
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toContain('valid (4 entity types');
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+  cpSync(MINI, dir, { recursive: true });
+  const file = join(dir, 'entities/person.json');
+  const person = JSON.parse(readFileSync(file, 'utf8'));
+  person.fields[2].target = 'company';
+  writeFileSync(file, JSON.stringify(person));
+  writeFileSync(join(dir, 'entities/broken.json'), '{ "kind": ');
+  const bad = await tessera(['meta', 'validate', dir]);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('entities/broken.json: invalid JSON');
+  expect(bad.stderr).not.toContain('entities/person.json'); // semantic checks wait for a schema-valid package
+  rmSync(join(dir, 'entities/broken.json'));
+  const semantic = await tessera(['meta', 'validate', dir]);
+  expect(semantic.code).toBe(1);
+  expect(semantic.stderr).toContain('entities/person.json#/fields/2/target: unknown entity type "company" [META_UNKNOWN_ENTITY]');
+  const bad2 = await tessera(['meta', 'validate', MINI.replace('crm-mini', 'nope')]);
+  expect(bad2.code).toBe(1);
+});
+
+test('usage errors exit 2 with the usage text', async () => {
+  const res = await tessera(['frobnicate']);
+  expect(res.code).toBe(2);
+  expect(res.stderr).toContain('unknown command "frobnicate"');
+  expect(res.stderr).toContain('usage: tessera');
+});
+
+test('meta plan and apply against a database, then types', async () => {
+  const db = { DATABASE_URL: env.platform.db.url };
+  const plan = await tessera(['meta', 'plan', MINI], db);
+  expect(plan.code).toBe(0);
+  expect(plan.stdout).toContain('plan against metadata version 0');
+  expect(plan.stdout).toContain('- create table contractor');
+  const apply = await tessera(['meta', 'apply', MINI], db);
+  expect(apply.code).toBe(0);
+  expect(apply.stdout).toContain('applied metadata version 1');
+  const cols = await env.platform.knex.raw(`SELECT column_name FROM information_schema.columns WHERE table_name = 'deal' AND table_schema = 'public'`);
+  expect(cols.rows.map((r: { column_name: string }) => r.column_name)).toEqual(expect.arrayContaining(['stage', 'value', 'value_currency']));
+  const again = await tessera(['meta', 'apply', MINI], db);
+  expect(again.stdout).toContain('unchanged');
+  const types = await tessera(['types'], db);
+  expect(types.code).toBe(0);
+  expect(types.stdout).toContain('export interface Contractor {');
+  expect(types.stdout).toMatch(/stage: 'new' \| 'meeting' \| 'offer' \| 'negotiation' \| 'won' \| 'lost' \| null;/);
+  // The generated file is valid TypeScript: no name declared twice.
+  const declared = [...types.stdout.matchAll(/^export (?:type|interface) (\w+)/gm)].map((m) => m[1]);
+  expect(new Set(declared).size).toBe(declared.length);
+});
+
+test('a destructive apply is refused without --allow-destructive and exits 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+  cpSync(MINI, dir, { recursive: true });
+  const file = join(dir, 'entities/contractor.json');
+  const contractor = JSON.parse(readFileSync(file, 'utf8'));
+  contractor.fields = contractor.fields.filter((f: { name: string }) => f.name !== 'since');
+  writeFileSync(file, JSON.stringify(contractor));
+  const db = { DATABASE_URL: env.platform.db.url };
+  const refused = await tessera(['meta', 'apply', dir], db);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('archive column contractor.since');
+  const allowed = await tessera(['meta', 'apply', dir, '--allow-destructive'], db);
+  expect(allowed.code).toBe(0);
+});
