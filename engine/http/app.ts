@@ -1,40 +1,65 @@
-// The express application: JSON API under /api, the web app at /.
+// The express application: JSON API under /api, the web app at /. Every API route but health and
+// sign-in needs a session or an API token (engine/http/authenticate.ts); security headers by helmet.
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
+import { authRouter } from './auth-router.ts';
+import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
+import { usersRouter } from './users-router.ts';
 
 export interface AppOptions {
   /** Folder of the built web app (ui/dist); served at / when present. */
   readonly uiDir?: string;
+  /** Session lifetime, login throttling, cookie flags (defaults in docs/security.md). */
+  readonly auth?: AuthOptions;
 }
 
 export function createApp(platform: Platform, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Records carry their own ETag (the version); hashing every response body would only cost time.
+  app.set('etag', false);
   app.set('query parser', 'extended');
   app.set('trust proxy', 'loopback');
+  // Helmet's defaults (CSP 'self', frame-ancestors, nosniff, no referrer…), except upgrading
+  // requests to https: a server on plain HTTP in a LAN would break its own page.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
+  const auth = resolveAuthOptions(options.auth);
   const api = express.Router();
-  api.use('/files', filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
-  api.use('/meta', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
-  api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-
+  // Responses carry personal data: no caches (ASVS V8.2.1). Routes may loosen it (files are immutable).
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   api.get('/health', async (_req, res) => {
     await platform.knex.raw('SELECT 1');
     res.json({ status: 'ok', database: platform.db.embedded ? 'embedded' : 'server', metadataVersion: platform.runtime.loaded ? platform.runtime.snapshot.version : null });
   });
+  api.use(authenticate(platform, auth));
+  api.use('/files', requireAuthenticated, filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
+  api.use('/meta', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
+  api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  api.use('/auth', authRouter(platform, auth));
+  // Everything below needs a signed-in user or a token; the OpenAPI document too (it describes the whole data model).
+  api.use(requireAuthenticated);
   api.get('/openapi.json', (_req, res) => {
     const { model, version } = platform.runtime.snapshot;
     res.json(openApiDocument(model, version));
   });
+  api.post('/meta/plan', requireRight('administerMetadata'));
+  api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
   api.use('/records', recordsRouter(platform));
+  api.use(usersRouter(platform));
   api.use((req, res) => sendProblem(res, new TesseraError('NOT_FOUND', `no API resource ${req.method} ${req.originalUrl}`), req.originalUrl));
   api.use(problemHandler);
   app.use('/api', api);
