@@ -21,6 +21,10 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   MALFORMED_JSON: 'Malformed JSON',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  UNAUTHENTICATED: 'Not signed in',
+  FORBIDDEN: 'Forbidden',
+  CSRF_REJECTED: 'CSRF token missing or wrong',
+  TOO_MANY_REQUESTS: 'Too many requests',
   INTERNAL: 'Internal error',
 };
 

@@ -1,6 +1,8 @@
 // /api/records/:type — CRUD, lists, timeline, history of the records of every entity type.
 import { Router } from 'express';
 import type { Platform } from '../platform.ts';
+import type { ApiRecord } from '../records/index.ts';
+import { csvColumns, csvLine } from './csv.ts';
 import { recordContext } from './context.ts';
 import { expectedVersion, listParam, listRequest, requireJsonObject } from './params.ts';
 
@@ -16,6 +18,25 @@ export function recordsRouter(platform: Platform): Router {
       res.links({ next: `${url.pathname}${url.search}` });
     }
     res.json({ data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
+  });
+
+  // Before /:type/:id. The export right applies on top of the read right; the first page is
+  // computed before the response starts, so a refusal is still a proper problem response.
+  router.get('/:type/export', async (req, res) => {
+    const { after: _after, limit: _limit, include: _include, count: _count, ...request } = listRequest(req);
+    const entity = platform.runtime.entity(req.params.type).entity;
+    const pages = records.export(recordContext(req), req.params.type, request);
+    const first = await pages.next();
+    const firstPage = first.done ? [] : first.value;
+    const columns = csvColumns(entity, firstPage[0], request.fields);
+    res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${entity.name}.csv"` });
+    res.write(`\uFEFF${csvLine(columns.map((c) => c.header))}`);
+    const write = (page: readonly ApiRecord[]) => {
+      for (const record of page) res.write(csvLine(columns.map((c) => c.value(record))));
+    };
+    write(firstPage);
+    for await (const page of pages) write(page);
+    res.end();
   });
 
   router.post('/:type', async (req, res) => {

@@ -11,6 +11,7 @@ import {
   type EntityModel,
   type Field,
 } from '../../metadata/index.ts';
+import { conditionHolds, grantAdmits, SYSTEM_ACCESS, type Access, type Grant } from '../access/permissions.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
 import { nextNumber } from '../rules/numbering.ts';
@@ -29,13 +30,22 @@ import {
   type ListRequest,
 } from './list.ts';
 import type { EntityRuntime, MetadataRuntime, MetadataSnapshot } from './runtime.ts';
+import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { changedFields, defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 
-/** Who acts and through what: recorded in the audit trail, used by permission checks. */
+/**
+ * Who acts and through what: recorded in the audit trail, used by permission checks. `via`: `ui`
+ * a browser session, `api` an API token, `workflow`/`automation` the engines, `system` the platform.
+ */
 export interface Actor {
   readonly userId: string | null;
   readonly via: 'ui' | 'api' | 'token' | 'workflow' | 'automation' | 'system';
+  /**
+   * The user's effective rights (engine/access). Required for `ui`, `api` and `token`; without it
+   * `system`, `workflow` and `automation` act with full rights.
+   */
+  readonly access?: Access;
 }
 
 export interface RecordContext {
@@ -72,6 +82,12 @@ export interface GetOptions {
   readonly withDeleted?: boolean;
 }
 
+/** Rows a conditional list examines per request before it returns a short page with a cursor. */
+export const SCAN_BUDGET = 5000;
+
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+const PLATFORM_VIA: ReadonlySet<Actor['via']> = new Set(['system', 'workflow', 'automation']);
+
 const PG_UNIQUE = '23505';
 const PG_FK = '23503';
 const PG_CHECK = '23514';
@@ -102,27 +118,69 @@ export class RecordService {
     return this.#knex.transaction(work);
   }
 
+  // ---- access --------------------------------------------------------------------------------
+
+  /** The rights a request acts with: its user's, or the platform's own for system and engine actors. */
+  #accessOf(ctx: RecordContext): Access {
+    if (ctx.actor.access) return ctx.actor.access;
+    if (PLATFORM_VIA.has(ctx.actor.via)) return SYSTEM_ACCESS;
+    throw new TesseraError('UNAUTHENTICATED', 'sign in or send an API token');
+  }
+
   // ---- reads ---------------------------------------------------------------------------------
 
   async get(ctx: RecordContext, entityName: string, id: string, options: GetOptions = {}): Promise<ApiRecord> {
+    const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     assertUuid(id, '/id');
     checkIncludes(rt.entity, options.include ?? []);
     const fields = checkFields(rt.entity, options.fields);
+    const rights = access.entity(entityName);
+    const rule: RowRule = access.unrestricted ? [] : [rights.read];
+    if (!access.unrestricted) {
+      requireAny(access, rights, 'read');
+      checkQueryFields(rt.entity, hiddenFields(rights), null, [], options.include ?? []);
+    }
     const db = ctx.trx ?? this.#knex;
     // Plain knex for the hot read path: no model instances to build for a row we map ourselves.
     const query = db(rt.entity.table).where('id', id);
     if (!options.withDeleted) query.whereNull('deleted_at');
+    applyRule(query, rt.entity.table, entityName, rule, access.subject);
     const row = (await query.first()) as Row | undefined;
-    if (!row) throw notFound(entityName, id);
-    const [record] = await this.#present(db, rt, [row], options.include ?? [], fields);
+    // A record the user may not read does not exist for them (404, not 403: existence must not leak).
+    if (!row || (ruleNeedsConditions(rule) && !ruleAdmits(rule, access.subject, entityName, rowToRecord(rt.entity, row)))) throw notFound(entityName, id);
+    const [record] = await this.#present(db, rt, [row], options.include ?? [], fields, access);
     return record!;
   }
 
   async list(ctx: RecordContext, entityName: string, request: ListRequest = {}): Promise<ListResult> {
+    return this.#list(ctx, entityName, request, 'read');
+  }
+
+  /**
+   * Every record an export may contain, page by page (export right and read right both apply). The
+   * first page is computed before anything is yielded, so refusals surface before a response starts.
+   */
+  async *export(ctx: RecordContext, entityName: string, request: Omit<ListRequest, 'after' | 'limit' | 'include' | 'count'> = {}): AsyncGenerator<ApiRecord[]> {
+    let after: string | undefined;
+    do {
+      const page = await this.#list(ctx, entityName, { ...request, limit: MAX_LIMIT, ...(after ? { after } : {}) }, 'export');
+      yield page.data;
+      after = page.next;
+    } while (after);
+  }
+
+  async #list(ctx: RecordContext, entityName: string, request: ListRequest, purpose: 'read' | 'export'): Promise<ListResult> {
+    const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
     const db = ctx.trx ?? this.#knex;
+    const rights = access.entity(entityName);
+    if (!access.unrestricted) {
+      requireAny(access, rights, 'read');
+      if (purpose === 'export') requireAny(access, rights, 'export');
+    }
+    const hidden = access.unrestricted ? NOTHING_HIDDEN : hiddenFields(rights);
     const filter = parseListFilter(entity, request.filter);
     const keys = parseSort(entity, request.sort);
     const limit = request.limit ?? DEFAULT_LIMIT;
@@ -131,31 +189,92 @@ export class RecordService {
     }
     checkIncludes(entity, request.include ?? []);
     const fields = checkFields(entity, request.fields);
+    checkQueryFields(entity, hidden, filter, keys.map((k) => k.field), request.include ?? []);
+    const rule: RowRule = access.unrestricted ? [] : purpose === 'export' ? [rights.read, rights.export] : [rights.read];
+    // Search must not match on fields the user cannot see (it would reveal their content).
+    const searchEntity: EntityModel = hidden.size ? { ...entity, searchFields: entity.searchFields.filter((f) => !hidden.has(f)) } : entity;
     const base = () => {
       const qb = db(entity.table);
       const deleted = request.deleted ?? 'exclude';
       if (deleted === 'exclude') qb.whereNull(`${entity.table}.deleted_at`);
       if (deleted === 'only') qb.whereNotNull(`${entity.table}.deleted_at`);
       if (filter) qb.where((b) => applyFilter(b, entity, filter));
-      if (request.search) applySearch(qb, entity, request.search);
+      if (request.search) applySearch(qb, searchEntity, request.search);
+      applyRule(qb, entity.table, entity.name, rule, access.subject);
       return qb;
     };
-    const page = base().select(`${entity.table}.*`);
-    if (request.after) applyKeyset(page, entity.table, keys, decodeCursor(request.after, keys));
-    applyOrder(page, entity.table, keys);
-    page.limit(limit + 1);
-    const [rows, count] = await Promise.all([
-      page as Promise<Row[]>,
-      request.count ? base().count({ n: '*' }).first().then((r) => Number((r as { n: number }).n)) : Promise.resolve(undefined),
-    ]);
-    const more = rows.length > limit;
-    const pageRows = more ? rows.slice(0, limit) : rows;
-    const data = await this.#present(db, rt, pageRows, request.include ?? [], fields);
-    return {
-      data,
-      ...(more ? { next: encodeCursor(sortValues(pageRows[pageRows.length - 1]!, keys)) } : {}),
-      ...(count !== undefined ? { count } : {}),
+    const pageQuery = (after: readonly unknown[] | null, size: number) => {
+      const page = base().select(`${entity.table}.*`);
+      if (after) applyKeyset(page, entity.table, keys, after);
+      applyOrder(page, entity.table, keys);
+      return page.limit(size) as Promise<Row[]>;
     };
+    const start = request.after ? decodeCursor(request.after, keys) : null;
+    let pageRows: Row[];
+    let next: string | undefined;
+    let count: number | undefined;
+    if (!ruleNeedsConditions(rule)) {
+      const [rows, n] = await Promise.all([
+        pageQuery(start, limit + 1),
+        request.count ? base().count({ n: '*' }).first().then((r) => Number((r as { n: number }).n)) : Promise.resolve(undefined),
+      ]);
+      const more = rows.length > limit;
+      pageRows = more ? rows.slice(0, limit) : rows;
+      if (more) next = encodeCursor(sortValues(pageRows[pageRows.length - 1]!, keys));
+      count = n;
+    } else {
+      // Row conditions hold or not per row: scan in sort order, keep admitted rows. The cursor is a
+      // position in the sort order, so a page cut short by the scan budget continues exactly
+      // where the scan stopped; clients follow `next` until it is null (a page may be short).
+      const admitted = (row: Row) => ruleAdmits(rule, access.subject, entity.name, rowToRecord(entity, row));
+      const batchSize = Math.min(MAX_LIMIT, Math.max(limit + 1, 100));
+      const collected: Row[] = [];
+      let cursor = start;
+      let scanned = 0;
+      let last: Row | null = null;
+      let exhausted = false;
+      scan: for (;;) {
+        const batch = await pageQuery(cursor, batchSize);
+        for (const row of batch) {
+          scanned++;
+          last = row;
+          if (admitted(row)) {
+            collected.push(row);
+            if (collected.length > limit) break scan;
+          }
+        }
+        if (batch.length < batchSize) {
+          exhausted = true;
+          break;
+        }
+        cursor = sortValues(last!, keys);
+        if (scanned >= SCAN_BUDGET) break;
+      }
+      if (collected.length > limit) {
+        pageRows = collected.slice(0, limit);
+        next = encodeCursor(sortValues(pageRows[pageRows.length - 1]!, keys));
+      } else {
+        pageRows = collected;
+        if (!exhausted && last) next = encodeCursor(sortValues(last, keys));
+      }
+      if (request.count) count = await this.#countAdmitted(base, entity.table, admitted);
+    }
+    const data = await this.#present(db, rt, pageRows, request.include ?? [], fields, access);
+    return { data, ...(next ? { next } : {}), ...(count !== undefined ? { count } : {}) };
+  }
+
+  /** Exact count under row conditions: every candidate row is evaluated (costly, like count itself). */
+  async #countAdmitted(base: () => Knex.QueryBuilder, table: string, admitted: (row: Row) => boolean): Promise<number> {
+    let n = 0;
+    let after: string | null = null;
+    for (;;) {
+      const q = base().select(`${table}.*`).orderBy(`${table}.id`).limit(1000);
+      if (after) q.where(`${table}.id`, '>', after);
+      const rows = (await q) as Row[];
+      for (const row of rows) if (admitted(row)) n++;
+      if (rows.length < 1000) return n;
+      after = rows[rows.length - 1]!.id as string;
+    }
   }
 
   /** Every activity linked to a record, across kinds, newest first (the record's timeline). */
@@ -168,7 +287,12 @@ export class RecordService {
     return this.list(ctx, ACTIVITY_ENTITY, { ...request, filter, sort: request.sort ?? '-created_at' });
   }
 
-  async #present(db: Knex | Knex.Transaction, rt: EntityRuntime, rows: Row[], include: readonly string[], fields?: ReadonlySet<string> | readonly string[]): Promise<ApiRecord[]> {
+  /**
+   * Rows → API records with many-to-many links and includes. With a restricted `access`, included
+   * records are limited to those the user may read and every record loses the fields the user may
+   * not see; without one (audit, hooks) records are whole.
+   */
+  async #present(db: Knex | Knex.Transaction, rt: EntityRuntime, rows: Row[], include: readonly string[], fields?: ReadonlySet<string> | readonly string[], access: Access = SYSTEM_ACCESS): Promise<ApiRecord[]> {
     const { entity } = rt;
     const wanted = fields ? new Set(fields) : undefined;
     const ids = rows.map((r) => r.id as string);
@@ -186,11 +310,24 @@ export class RecordService {
       }
     }
     const records = rows.map((row) => rowToRecord(entity, row, links.get(row.id as string), wanted));
-    for (const name of include) await this.#include(db, entity, records, entity.fieldsByName.get(name)!);
-    return records;
+    for (const name of include) await this.#include(db, records, entity.fieldsByName.get(name)!, access);
+    if (access.unrestricted) return records;
+    const hidden = hiddenFields(access.entity(entity.name));
+    return records.map((r) => stripHidden(r, hidden));
   }
 
-  async #include(db: Knex | Knex.Transaction, entity: EntityModel, records: ApiRecord[], field: Field): Promise<void> {
+  /** Rows of a target type with these ids that the user may read. */
+  async #readable(db: Knex | Knex.Transaction, target: EntityRuntime, ids: readonly string[], access: Access): Promise<Row[]> {
+    if (ids.length === 0) return [];
+    const query = db(target.entity.table).whereIn('id', ids);
+    if (access.unrestricted) return (await query) as Row[];
+    const rule: RowRule = [access.entity(target.entity.name).read];
+    applyRule(query, target.entity.table, target.entity.name, rule, access.subject);
+    const rows = (await query) as Row[];
+    return ruleNeedsConditions(rule) ? rows.filter((r) => ruleAdmits(rule, access.subject, target.entity.name, rowToRecord(target.entity, r))) : rows;
+  }
+
+  async #include(db: Knex | Knex.Transaction, records: ApiRecord[], field: Field, access: Access): Promise<void> {
     if (field.type === 'reference') {
       const ids = [...new Set(records.map((r) => r[field.name]).filter((v): v is string => typeof v === 'string'))];
       const byId = new Map<string, ApiRecord>();
@@ -199,26 +336,32 @@ export class RecordService {
           for (const u of (await db('tessera.users').whereIn('id', ids).select('id', 'login', 'display_name', 'email')) as ApiRecord[]) byId.set(u.id as string, u);
         } else {
           const target = this.#runtime.entity(field.target);
-          const rows = (await target.Record.query(db).findByIds(ids)) as unknown as Row[];
-          for (const r of await this.#present(db, target, rows, [])) byId.set(r.id as string, r);
+          const rows = await this.#readable(db, target, ids, access);
+          for (const r of await this.#present(db, target, rows, [], undefined, access)) byId.set(r.id as string, r);
         }
       }
+      // A target the user may not read stays a bare id.
       for (const r of records) if (typeof r[field.name] === 'string') r[field.name] = byId.get(r[field.name] as string) ?? r[field.name];
     } else if (field.type === 'manyToMany') {
       const target = this.#runtime.entity(field.target);
       const ids = [...new Set(records.flatMap((r) => ((r[field.name] as Link[] | undefined) ?? []).map((l) => l.id)))];
-      const rows = ids.length ? ((await target.Record.query(db).findByIds(ids)) as unknown as Row[]) : [];
-      const byId = new Map((await this.#present(db, target, rows, [])).map((r) => [r.id as string, r]));
+      const rows = await this.#readable(db, target, ids, access);
+      const byId = new Map((await this.#present(db, target, rows, [], undefined, access)).map((r) => [r.id as string, r]));
       for (const r of records) r[field.name] = ((r[field.name] as Link[] | undefined) ?? []).map((l) => ({ ...l, record: byId.get(l.id) ?? null }));
     }
-    void entity;
   }
 
   // ---- writes --------------------------------------------------------------------------------
 
   async create(ctx: RecordContext, entityName: string, input: unknown, options: { allowReadOnly?: boolean } = {}): Promise<ApiRecord> {
+    const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
+    const rights = access.entity(entityName);
+    if (!access.unrestricted) {
+      requireAny(access, rights, 'create');
+      if (isObject(input)) checkWritable(entity, rights, input);
+    }
     const written = validateInput(entity, rt.validators.create, input);
     return this.#inTransaction(ctx, async (trx) => {
       const now = new Date();
@@ -226,7 +369,11 @@ export class RecordService {
       checkRecordRules(entity, written, values, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
-      await this.#checkReferences(trx, entity, values);
+      // A conditional create right is checked on the record as it would be stored.
+      if (!access.unrestricted && !ruleAdmits([rights.create], access.subject, entity.name, { ...values, owner: ctx.actor.userId })) {
+        throw forbidden(`the new ${entity.name} does not meet the condition of your create right`);
+      }
+      await this.#checkReferences(trx, entity, values, access);
       if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
         values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now);
       }
@@ -242,14 +389,20 @@ export class RecordService {
       const changes = changedFields({}, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
       await this.#emit(trx, { entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor });
-      return record!;
+      return this.#visible(access, entity.name, record!);
     });
   }
 
   async update(ctx: RecordContext, entityName: string, id: string, input: unknown, options: { expectedVersion?: number; allowReadOnly?: boolean } = {}): Promise<ApiRecord> {
+    const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
     assertUuid(id, '/id');
+    const rights = access.entity(entityName);
+    if (!access.unrestricted) {
+      requireAny(access, rights, 'update');
+      if (isObject(input)) checkWritable(entity, rights, input);
+    }
     const written = validateInput(entity, rt.validators.update, input);
     if (options.expectedVersion === undefined) {
       throw new TesseraError('VERSION_REQUIRED', 'send the version you edited (If-Match header or "version" in the body) so concurrent changes are not overwritten', {
@@ -259,6 +412,7 @@ export class RecordService {
     return this.#inTransaction(ctx, async (trx) => {
       const current = (await trx(entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined;
       if (!current) throw notFound(entityName, id);
+      const usable = this.#usableGrants(access, entity, current, 'update');
       if (current.version !== options.expectedVersion) {
         throw new TesseraError('VERSION_CONFLICT', `${entityName} ${id} was changed by someone else (version ${String(current.version)}, you edited ${options.expectedVersion}); reload and apply your change again`, {
           extensions: { currentVersion: current.version },
@@ -266,10 +420,14 @@ export class RecordService {
       }
       const [previous] = await this.#present(trx, rt, [current], []);
       const next: ApiRecord = { ...previous!, ...written };
+      // The change must not take the record out of the conditions the user's update right has.
+      if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
+        throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
+      }
       checkRecordRules(entity, written, next, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next);
-      await this.#checkReferences(trx, entity, written);
+      await this.#checkReferences(trx, entity, written, access);
       const set = recordToColumns(entity, written);
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
         set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
@@ -286,24 +444,28 @@ export class RecordService {
       const changes = changedFields(previous!, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
       await this.#emit(trx, { entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor });
-      return record!;
+      return this.#visible(access, entity.name, record!);
     });
   }
 
   /** Soft delete. Dependents follow each reference's onDelete: restrict refuses, cascade deletes, setNull clears. */
   async remove(ctx: RecordContext, entityName: string, id: string, options: { expectedVersion?: number } = {}): Promise<ApiRecord> {
+    const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     assertUuid(id, '/id');
+    requireAny(access, access.entity(entityName), 'delete');
     return this.#inTransaction(ctx, async (trx) => {
       const current = (await trx(rt.entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined;
       if (!current) throw notFound(entityName, id);
+      // Only the record asked for is checked: what its deletion cascades to follows the model's onDelete rules.
+      this.#usableGrants(access, rt.entity, current, 'delete');
       if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
         throw new TesseraError('VERSION_CONFLICT', `${entityName} ${id} was changed by someone else (version ${String(current.version)})`, { extensions: { currentVersion: current.version } });
       }
       await this.#deleteCascade(trx, ctx.actor, rt, [id], new Set());
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
       const [record] = await this.#present(trx, rt, [row], []);
-      return record!;
+      return this.#visible(access, entityName, record!);
     });
   }
 
@@ -342,16 +504,20 @@ export class RecordService {
 
   /** Restores a soft-deleted record together with the records its deletion cascaded to. */
   async restore(ctx: RecordContext, entityName: string, id: string): Promise<ApiRecord> {
+    const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     assertUuid(id, '/id');
+    requireAny(access, access.entity(entityName), 'delete');
     return this.#inTransaction(ctx, async (trx) => {
       // The stamp as text keeps PostgreSQL's microseconds (a JS Date would round to milliseconds).
-      const current = (await trx(rt.entity.table).where({ id }).whereNotNull('deleted_at').forUpdate().first(trx.raw('deleted_at::text AS stamp'))) as { stamp: string } | undefined;
+      const current = (await trx(rt.entity.table).where({ id }).whereNotNull('deleted_at').forUpdate().first('*', trx.raw('deleted_at::text AS stamp'))) as (Row & { stamp: string }) | undefined;
       if (!current) throw notFound(entityName, id, 'deleted ');
+      // Restoring undoes a deletion, so it takes the delete right.
+      this.#usableGrants(access, rt.entity, current, 'delete');
       await this.#restoreCascade(trx, ctx.actor, rt, [id], current.stamp);
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
       const [record] = await this.#present(trx, rt, [row], []);
-      return record!;
+      return this.#visible(access, entityName, record!);
     });
   }
 
@@ -374,16 +540,23 @@ export class RecordService {
 
   /** The audit trail of a record, oldest first. */
   async history(ctx: RecordContext, entityName: string, id: string): Promise<ApiRecord[]> {
+    const access = this.#accessOf(ctx);
     this.#runtime.entity(entityName);
     assertUuid(id, '/id');
     const db = ctx.trx ?? this.#knex;
+    // The trail of a record is as readable as the record (deleted ones included), minus hidden fields.
+    let hidden: ReadonlySet<string> = NOTHING_HIDDEN;
+    if (!access.unrestricted) {
+      await this.get(ctx, entityName, id, { fields: ['id'], withDeleted: true });
+      hidden = hiddenFields(access.entity(entityName));
+    }
     const rows = (await db('tessera.audit_log as a')
       .leftJoin('tessera.users as u', 'u.id', 'a.actor')
       .where({ 'a.entity': entityName, 'a.record_id': id })
       .orderBy('a.id')
       .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
     if (rows.length === 0) throw notFound(entityName, id);
-    return rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString() }));
+    return rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString(), changes: stripHidden((r.changes ?? {}) as ApiRecord, hidden) }));
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -401,17 +574,17 @@ export class RecordService {
   }
 
   /** References must point at live records (the foreign key alone would accept soft-deleted ones). */
-  async #checkReferences(trx: Knex.Transaction, entity: EntityModel, values: ApiRecord): Promise<void> {
+  async #checkReferences(trx: Knex.Transaction, entity: EntityModel, values: ApiRecord, access: Access): Promise<void> {
     const problems: Problem[] = [];
     for (const field of entity.fields) {
       const value = values[field.name];
       if (value === null || value === undefined) continue;
       if (field.type === 'reference' || field.type === 'attachment') {
-        const ok = await this.#live(trx, field.type === 'attachment' ? '#files' : field.target, [value as string]);
+        const ok = await this.#live(trx, field.type === 'attachment' ? '#files' : field.target, [value as string], access);
         if (!ok.has(value as string)) problems.push({ pointer: `/${field.name}`, detail: `no ${field.type === 'attachment' ? 'file' : field.target} with id ${String(value)}`, code: 'REFERENCE_NOT_FOUND' });
       } else if (field.type === 'manyToMany') {
         const links = value as Link[];
-        const ok = await this.#live(trx, field.target, links.map((l) => l.id));
+        const ok = await this.#live(trx, field.target, links.map((l) => l.id), access);
         links.forEach((l, i) => {
           if (!ok.has(l.id)) problems.push({ pointer: `/${field.name}/${i}/id`, detail: `no ${field.target} with id ${l.id}`, code: 'REFERENCE_NOT_FOUND' });
         });
@@ -426,13 +599,38 @@ export class RecordService {
     if (problems.length) throw new TesseraError('REFERENCE_NOT_FOUND', `referenced records do not exist: ${problems.map((p) => p.pointer).join(', ')}`, { problems });
   }
 
-  async #live(trx: Knex.Transaction, target: string, ids: string[]): Promise<Set<string>> {
+  /** Ids among `ids` that exist, are live and, for record targets, are readable by the user (else it could probe for them). */
+  async #live(trx: Knex.Transaction, target: string, ids: string[], access: Access): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     let query: Knex.QueryBuilder;
     if (target === USER_TARGET) query = trx('tessera.users').whereIn('id', ids).where('active', true);
     else if (target === '#files') query = trx('tessera.files').whereIn('id', ids);
-    else query = trx(this.#runtime.entity(target).entity.table).whereIn('id', ids).whereNull('deleted_at');
+    else {
+      const rt = this.#runtime.entity(target);
+      const rows = (await this.#readable(trx, rt, ids, access)).filter((r) => r.deleted_at === null);
+      return new Set(rows.map((r) => r.id as string));
+    }
     return new Set(((await query.select('id')) as { id: string }[]).map((r) => r.id));
+  }
+
+  /**
+   * The grants of `right` that admit this row. A row the user may not read is reported as missing
+   * (404); a readable row no grant admits is refused (403). null: unrestricted access.
+   */
+  #usableGrants(access: Access, entity: EntityModel, row: Row, right: 'update' | 'delete'): readonly Grant[] | null {
+    if (access.unrestricted) return null;
+    const subject = access.subject!;
+    const rights = access.entity(entity.name);
+    const record = rowToRecord(entity, row);
+    if (!ruleAdmits([rights.read], subject, entity.name, record)) throw notFound(entity.name, row.id as string);
+    const usable = rights[right].filter((g) => grantAdmits(g, subject, entity.name, record));
+    if (usable.length === 0) throw forbidden(`you may not ${right} this ${entity.name}`);
+    return usable;
+  }
+
+  /** What the user gets back: the record without the fields they may not see. */
+  #visible(access: Access, entity: string, record: ApiRecord): ApiRecord {
+    return access.unrestricted ? record : stripHidden(record, hiddenFields(access.entity(entity)));
   }
 
   async #writeLinks(trx: Knex.Transaction, entity: EntityModel, id: string, values: ApiRecord, isNew: boolean): Promise<void> {
@@ -492,6 +690,8 @@ export class RecordService {
     for (const hook of this.#hooks) await hook(trx, change);
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function notFound(entity: string, id: string, what = ''): TesseraError {
   return new TesseraError('NOT_FOUND', `no ${what}${entity} with id ${id}`, { extensions: { entity, id } });

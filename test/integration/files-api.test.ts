@@ -5,6 +5,8 @@ import { jsonClient, startTestServer, type TestServer } from '../support/http.ts
 
 let env: TestPlatform;
 let server: TestServer;
+// Raw fetches carry the test administrator's token (the API needs authentication).
+const auth = () => ({ authorization: `Bearer ${server.adminToken}` });
 
 beforeAll(async () => {
   env = await startTestPlatform();
@@ -18,7 +20,7 @@ afterAll(async () => {
 
 test('upload, info and download round-trip the bytes', async () => {
   const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
-  const res = await fetch(`${server.url}/api/files?name=${encodeURIComponent('logo ż.png')}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: bytes });
+  const res = await fetch(`${server.url}/api/files?name=${encodeURIComponent('logo ż.png')}`, { method: 'POST', headers: { ...auth(), 'content-type': 'image/png' }, body: bytes });
   expect(res.status).toBe(201);
   const file = (await res.json()) as { id: string; name: string; mediaType: string; size: number; sha256: string };
   expect(file).toMatchObject({ name: 'logo ż.png', mediaType: 'image/png', size: 7 });
@@ -27,7 +29,7 @@ test('upload, info and download round-trip the bytes', async () => {
   const info = await jsonClient(`${server.url}/api`).get(`/files/${file.id}/info`);
   expect(info.body).toMatchObject({ id: file.id, name: 'logo ż.png', size: 7, sha256: file.sha256 });
 
-  const download = await fetch(`${server.url}/api/files/${file.id}`);
+  const download = await fetch(`${server.url}/api/files/${file.id}`, { headers: auth() });
   expect(download.headers.get('content-type')).toBe('image/png');
   expect(download.headers.get('content-disposition')).toBe(`inline; filename*=UTF-8''${encodeURIComponent('logo ż.png')}`);
   expect(download.headers.get('x-content-type-options')).toBe('nosniff');
@@ -35,18 +37,18 @@ test('upload, info and download round-trip the bytes', async () => {
 });
 
 test('JSON and HTML uploads are stored as bytes and download as attachments', async () => {
-  const res = await fetch(`${server.url}/api/files?name=page.html`, { method: 'POST', headers: { 'content-type': 'text/html' }, body: '<script>alert(1)</script>' });
+  const res = await fetch(`${server.url}/api/files?name=page.html`, { method: 'POST', headers: { ...auth(), 'content-type': 'text/html' }, body: '<script>alert(1)</script>' });
   const { id } = (await res.json()) as { id: string };
-  const download = await fetch(`${server.url}/api/files/${id}`);
+  const download = await fetch(`${server.url}/api/files/${id}`, { headers: auth() });
   expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
   expect(download.headers.get('content-security-policy')).toContain('sandbox');
-  const json = await fetch(`${server.url}/api/files?name=a.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+  const json = await fetch(`${server.url}/api/files?name=a.json`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{"a":1}' });
   expect(json.status).toBe(201);
   expect(((await json.json()) as { size: number }).size).toBe(7);
 });
 
 test('empty bodies and unknown ids are problems', async () => {
-  const empty = await fetch(`${server.url}/api/files`, { method: 'POST' });
+  const empty = await fetch(`${server.url}/api/files`, { method: 'POST', headers: auth() });
   expect(empty.status).toBe(422);
   expect(empty.headers.get('content-type')).toContain('application/problem+json');
   const api = jsonClient(`${server.url}/api`);

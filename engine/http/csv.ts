@@ -1,0 +1,42 @@
+// CSV of records for exports: one column per field (money as amount and currency, many-to-many as
+// ids joined by ";"), RFC 4180 quoting, a UTF-8 BOM so spreadsheets read Polish and Romanian
+// letters, and text that starts like a formula neutralised (OWASP "CSV injection").
+import type { EntityModel } from '../../metadata/index.ts';
+import type { ApiRecord, Link } from '../records/index.ts';
+
+export interface CsvColumn {
+  readonly header: string;
+  value(record: ApiRecord): unknown;
+}
+
+const SYSTEM = ['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'owner'];
+
+/** Columns of the fields present in the exported records (hidden fields are already gone from them). */
+export function csvColumns(entity: EntityModel, sample: ApiRecord | undefined, fields?: readonly string[]): CsvColumn[] {
+  const present = (name: string) => (sample ? name in sample : !fields || fields.includes(name));
+  const columns: CsvColumn[] = SYSTEM.filter(present).map((name) => ({ header: name, value: (r: ApiRecord) => r[name] }));
+  for (const field of entity.fields) {
+    if (!present(field.name)) continue;
+    const name = field.name;
+    if (field.type === 'money') {
+      columns.push({ header: name, value: (r) => (r[name] as { amount?: unknown } | null)?.amount ?? null });
+      columns.push({ header: `${name}_currency`, value: (r) => (r[name] as { currency?: unknown } | null)?.currency ?? null });
+    } else if (field.type === 'manyToMany') {
+      columns.push({ header: name, value: (r) => ((r[name] as Link[] | null) ?? []).map((l) => (l.role ? `${l.id}:${l.role}` : l.id)).join(';') });
+    } else {
+      columns.push({ header: name, value: (r) => r[name] });
+    }
+  }
+  return columns;
+}
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(cells: readonly unknown[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
