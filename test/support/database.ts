@@ -46,24 +46,53 @@ export async function createServerDatabase(adminUrl: string): Promise<{ url: str
 export interface TestPlatform {
   readonly platform: Platform;
   readonly kind: TestDatabaseKind;
+  /** Checks the audit trail (see auditGaps), then closes and drops the database. */
   close(): Promise<void>;
 }
 
-/** A platform on a fresh database of the configured kind. */
-export async function startTestPlatform(options: { listen?: boolean } = {}): Promise<TestPlatform> {
-  const adminUrl = process.env.TESSERA_TEST_PG_URL;
-  if (!adminUrl) {
-    const platform = await startPlatform({ ...options });
-    return { platform, kind: 'embedded', close: () => platform.close() };
+/**
+ * Records whose audit trail is incomplete. Every change of a record bumps its version and writes
+ * one audit row (create → version 1, each update, delete, restore → +1), so a record with
+ * version n must have n audit rows. Matched by record id, which survives entity renames.
+ */
+export async function auditGaps(platform: Platform): Promise<string[]> {
+  if (!platform.runtime.loaded) return [];
+  const gaps: string[] = [];
+  for (const { entity } of platform.runtime.snapshot.entities.values()) {
+    const rows = (await platform.knex(`${entity.table} as e`)
+      .select('e.id', 'e.version', platform.knex.raw('(SELECT count(*) FROM tessera.audit_log a WHERE a.record_id = e.id)::int AS n'))
+      .whereRaw('e.version <> (SELECT count(*) FROM tessera.audit_log a WHERE a.record_id = e.id)')) as { id: string; version: number; n: number }[];
+    for (const r of rows) gaps.push(`${entity.name} ${r.id}: version ${r.version} but ${r.n} audit row(s)`);
   }
-  const db = await createServerDatabase(adminUrl);
-  const platform = await startPlatform({ url: db.url, ...options });
+  return gaps;
+}
+
+/**
+ * A platform on a fresh database of the configured kind. Closing it fails when a record changed
+ * without an audit row, so every database test also proves the audit trail complete; a test that
+ * writes rows behind the records service on purpose passes { auditCheck: false }.
+ */
+export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean } = {}): Promise<TestPlatform> {
+  const { auditCheck = true, ...platformOptions } = options;
+  const adminUrl = process.env.TESSERA_TEST_PG_URL;
+  const db = adminUrl ? await createServerDatabase(adminUrl) : null;
+  const platform = await startPlatform({ ...(db ? { url: db.url } : {}), ...platformOptions });
   return {
     platform,
-    kind: 'server',
+    kind: db ? 'server' : 'embedded',
     async close() {
-      await platform.close();
-      await db.drop();
+      let gaps: string[] = [];
+      try {
+        if (auditCheck) gaps = await auditGaps(platform).catch((error: unknown) => {
+          // e.g. the test closed the platform itself already
+          console.warn(`audit trail check skipped: ${(error as Error).message}`);
+          return [];
+        });
+      } finally {
+        await platform.close();
+        await db?.drop();
+      }
+      if (gaps.length) throw new Error(`changes without an audit row:\n${gaps.slice(0, 20).join('\n')}`);
     },
   };
 }
