@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'DATABASE_LOCKED'
   | 'CONFLICT'
+  | 'WORKFLOW_INVALID'
   | 'INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -61,6 +62,7 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
   DATABASE_LOCKED: 409,
   CONFLICT: 409,
+  WORKFLOW_INVALID: 422,
   INTERNAL: 500,
 };
 

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { PackageFiles } from '../metadata/index.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
+import { ProcessRuntime } from './processes/runtime/index.ts';
 import { MetadataRuntime, RecordService } from './records/index.ts';
 import { applyPackage, planPackage, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
@@ -13,6 +14,8 @@ export interface Platform {
   readonly capabilities: PlatformCapabilities;
   readonly runtime: MetadataRuntime;
   readonly records: RecordService;
+  /** The workflow runtime (BPMN); its workers run only where startWorkers() was called (the server). */
+  readonly processes: ProcessRuntime;
   /** Validates, plans and applies a package, then switches the running model to it. */
   applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
@@ -22,6 +25,8 @@ export interface Platform {
 export interface PlatformOptions extends DatabaseOptions {
   /** Follow metadata applied by other processes (LISTEN); servers do, one-shot CLI commands don't. */
   readonly listen?: boolean;
+  /** Workflow runtime settings (tests shorten the time before lost jobs run again). */
+  readonly workflows?: { readonly expireInSeconds?: number; readonly superviseIntervalSeconds?: number };
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -32,12 +37,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await runtime.reload();
     if (options.listen) await runtime.listen();
     const records = new RecordService(db.knex, runtime);
+    const processes = new ProcessRuntime(db.knex, records, { url: db.url, ...options.workflows });
+    await processes.start();
     return {
       db,
       knex: db.knex,
       capabilities,
       runtime,
       records,
+      processes,
       async applyMetadata(files, applyOptions) {
         const result = await applyPackage(db.knex, files, { ...applyOptions, trigram: capabilities.trigram });
         await runtime.reload();
@@ -45,6 +53,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       planMetadata: (files) => planPackage(db.knex, files),
       async close() {
+        await processes.stop();
         await runtime.close();
         await db.close();
       },

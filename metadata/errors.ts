@@ -17,7 +17,8 @@ export type MetadataErrorCode =
   | 'META_FEEL_SYNTAX'
   | 'META_INVALID_DEFAULT'
   | 'META_FILTER'
-  | 'META_PATTERN';
+  | 'META_PATTERN'
+  | 'META_TRIGGER';
 
 /** One problem in a metadata package: which file, where in it (RFC 6901 JSON pointer) and what. */
 export interface MetadataError {

@@ -6,6 +6,7 @@ import type {
   Pipeline,
   Role,
   StatusMachine,
+  Trigger,
   View,
 } from './schema/types.generated.ts';
 
@@ -26,6 +27,8 @@ export interface MetadataPackage {
   readonly statusMachines: readonly StatusMachine[];
   readonly views: readonly View[];
   readonly roles: readonly Role[];
+  /** Workflow triggers: record changes that start processes or correlate messages. */
+  readonly triggers: readonly Trigger[];
   readonly fileOf: ReadonlyMap<string, string>;
   readonly files: PackageFiles['files'];
 }
@@ -40,6 +43,7 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
   const statusMachines: StatusMachine[] = [];
   const views: View[] = [];
   const roles: Role[] = [];
+  const triggers: Trigger[] = [];
   const fileOf = new Map<string, string>();
   let manifest: Manifest | undefined;
   for (const [file, item] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
@@ -66,8 +70,11 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
       case 'role':
         roles.push(item);
         break;
+      case 'trigger':
+        triggers.push(item);
+        break;
     }
   }
   if (!manifest) throw new Error('groupItems: package has no manifest (validate first)');
-  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, fileOf, files };
+  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, fileOf, files };
 }

@@ -118,6 +118,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkMachines(ctx, model);
   checkViews(ctx, model);
   checkRoles(ctx, model);
+  checkTriggers(ctx, model);
   return ctx.errors;
 }
 
@@ -138,6 +139,7 @@ function checkUniqueNames(ctx: Ctx): void {
     ['activity kind', ctx.pkg.activityKinds],
     ['pipeline or status machine', [...ctx.pkg.pipelines, ...ctx.pkg.statusMachines]],
     ['role', ctx.pkg.roles],
+    ['trigger', ctx.pkg.triggers],
   ];
   for (const [what, items] of groups) {
     const seen = new Map<string, string>();
@@ -430,5 +432,41 @@ function checkRoles(ctx: Ctx, model: Model): void {
         if (!entity) report(ctx, 'META_UNKNOWN_FIELD', role.id, ['permissions', i, 'fields', name], 'field rights need a single entity type');
       }
     });
+  }
+}
+
+/** Triggers name existing entity types, fields and states; their FEEL parses. Processes are checked when they run (deployed separately). */
+function checkTriggers(ctx: Ctx, model: Model): void {
+  for (const trigger of ctx.pkg.triggers) {
+    const entity = model.entities.get(trigger.entity);
+    if (!entity) {
+      report(ctx, 'META_UNKNOWN_ENTITY', trigger.id, ['entity'], `unknown entity type "${trigger.entity}"`);
+      continue;
+    }
+    if (!trigger.start && !trigger.message) report(ctx, 'META_TRIGGER', trigger.id, [], 'a trigger needs "start" (a process to start) or "message" (a message to correlate), or both');
+    const needsField = trigger.on === 'fieldChanged' || trigger.on === 'stateEntered';
+    if (needsField && trigger.field === undefined) report(ctx, 'META_TRIGGER', trigger.id, ['field'], `"on": "${trigger.on}" needs "field"`);
+    if (!needsField && trigger.field !== undefined) report(ctx, 'META_TRIGGER', trigger.id, ['field'], `"field" applies only to fieldChanged and stateEntered`);
+    if (trigger.state !== undefined && trigger.on !== 'stateEntered') report(ctx, 'META_TRIGGER', trigger.id, ['state'], '"state" applies only to stateEntered');
+    if (trigger.field !== undefined && needsField) {
+      const field = entity.fieldsByName.get(trigger.field);
+      const machine = entity.machines.get(trigger.field);
+      if (!field) report(ctx, 'META_UNKNOWN_FIELD', trigger.id, ['field'], `entity type ${entity.name} has no field "${trigger.field}"`);
+      else if (trigger.on === 'stateEntered' && !machine) report(ctx, 'META_STATE_BINDING', trigger.id, ['field'], `${entity.name}.${trigger.field} is not bound to a pipeline or status machine`);
+      else if (trigger.state !== undefined && machine && !machine.states.some((s) => s.name === trigger.state)) {
+        report(ctx, 'META_UNKNOWN_STATE', trigger.id, ['state'], `"${trigger.state}" is not a state of ${machine.name}`);
+      }
+    }
+    const feel: [readonly (string | number)[], string | undefined][] = [
+      [['condition'], trigger.condition],
+      [['message', 'correlationKey'], trigger.message?.correlationKey],
+      ...Object.entries(trigger.start?.variables ?? {}).map(([name, expr]): [readonly (string | number)[], string] => [['start', 'variables', name], expr]),
+      ...Object.entries(trigger.message?.variables ?? {}).map(([name, expr]): [readonly (string | number)[], string] => [['message', 'variables', name], expr]),
+    ];
+    for (const [path, expr] of feel) {
+      if (expr === undefined) continue;
+      const problem = checkFeel(expr);
+      if (problem) report(ctx, 'META_FEEL_SYNTAX', trigger.id, path, `FEEL syntax error: ${problem.message}`);
+    }
   }
 }

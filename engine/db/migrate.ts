@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import * as platform001 from './migrations/001-platform.ts';
 import * as identity002 from './migrations/002-identity.ts';
+import * as processes003 from './migrations/003-processes.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-platform', platform001],
   ['002-identity', identity002],
+  ['003-processes', processes003],
 ];
 
 const source: Knex.MigrationSource<string> = {

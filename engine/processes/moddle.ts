@@ -16,6 +16,7 @@ export type ParsedXml =
 
 interface ModdleParser {
   fromXML(xml: string): Promise<{ rootElement: unknown; warnings: readonly { message: string }[] }>;
+  toXML(element: unknown, options: { format: boolean }): Promise<{ xml: string }>;
 }
 
 const require = createRequire(import.meta.url);
@@ -33,6 +34,11 @@ export async function parseBpmnXml(xml: string): Promise<ParsedXml> {
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error) };
   }
+}
+
+/** One element (a process, a message…) as unformatted XML: what deployments compare to detect a changed process. */
+export async function serializeElement(element: ModdleElement): Promise<string> {
+  return (await parser.toXML(element, { format: false })).xml;
 }
 
 export function isModdleElement(value: unknown): value is ModdleElement {

@@ -1,8 +1,8 @@
 /* Generated from metadata/schema/package.schema.json by `npm run generate:types`. Do not edit. */
 /**
- * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view or role.
+ * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view, role or workflow trigger.
  */
-export type MetadataItem = Manifest | EntityType | ActivityKind | Pipeline | StatusMachine | View | Role;
+export type MetadataItem = Manifest | EntityType | ActivityKind | Pipeline | StatusMachine | View | Role | Trigger;
 /**
  * Stable identifier, never shown to users and never changed: renaming an item keeps its id, so the migration planner sees a rename instead of a drop and a create.
  */
@@ -175,6 +175,10 @@ export type StateField = FieldCommon & {
  */
 export type FilterNode = Record<string, unknown>;
 export type Scope = 'none' | 'own' | 'team' | 'all';
+/**
+ * A FEEL expression (feelin). Never JavaScript.
+ */
+export type FeelExpression = string;
 
 /**
  * tessera.json: the package manifest.
@@ -463,4 +467,46 @@ export interface Permission {
   fields?: {
     [k: string]: 'none' | 'read' | 'write';
   };
+}
+/**
+ * Starts a workflow, or correlates a message to waiting workflows, when a record changes. Evaluated in the transaction of the change, so the started instance commits with it.
+ */
+export interface Trigger {
+  kind: 'trigger';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  description?: string;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  entity: string;
+  /**
+   * created/updated/deleted: that action; fieldChanged: `field` changed (or was set on create); stateEntered: the state field `field` entered `state` (any state when absent), on create too.
+   */
+  on: 'created' | 'updated' | 'deleted' | 'fieldChanged' | 'stateEntered';
+  field?: Identifier;
+  state?: Identifier;
+  /**
+   * Fires only when this holds (true) for the record.
+   */
+  condition?: string;
+  start?: {
+    /**
+     * BPMN process id; its latest deployed version starts, about the record.
+     */
+    process: string;
+    variables?: TriggerVariables;
+  };
+  message?: {
+    name: string;
+    correlationKey: FeelExpression;
+    variables?: TriggerVariables;
+  };
+}
+/**
+ * Process variables: name → FEEL expression over the record (its fields, `previous` — the record before an update — and `action`).
+ */
+export interface TriggerVariables {
+  [k: string]: FeelExpression;
 }

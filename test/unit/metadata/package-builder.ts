@@ -23,6 +23,7 @@ import {
   type State,
   type StatusMachine,
   type Transition,
+  type Trigger,
   type View,
 } from '../../../metadata/index.ts';
 
@@ -83,6 +84,10 @@ export function role(name: string, extra: Partial<Omit<Role, 'kind' | 'name'>> =
   return { kind: 'role', id: `r.${name}`, label: label(name), ...extra, name };
 }
 
+export function trigger(name: string, entityName: string, on: Trigger['on'], extra: Partial<Omit<Trigger, 'kind' | 'name' | 'entity' | 'on'>> = {}): Trigger {
+  return { kind: 'trigger', id: `t.${name}`, label: label(name), ...extra, name, entity: entityName, on };
+}
+
 const FOLDERS: Record<Exclude<MetadataItem['kind'], 'manifest'>, string> = {
   entity: 'entities',
   activityKind: 'activity-kinds',
@@ -90,6 +95,7 @@ const FOLDERS: Record<Exclude<MetadataItem['kind'], 'manifest'>, string> = {
   statusMachine: 'status-machines',
   view: 'views',
   role: 'roles',
+  trigger: 'triggers',
 };
 
 /** The file an item gets in `packageOf` when no path is given: `<folder>/<name>.json`. */

@@ -1,0 +1,8 @@
+// The persisted workflow runtime on top of the pure core (../index.ts): deployments, instances in
+// PostgreSQL, user tasks as activities, metadata triggers, pg-boss workers for timers and connectors.
+export { ProcessRuntime, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions } from './runtime.ts';
+export { TaskTypeRegistry, TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, type TaskInput, type InlineTaskContext, type JobTaskContext, type Backoff } from './task-types.ts';
+export { NotificationService, type Notification, type NotificationInput, IN_APP, OUTBOX_CHANNELS } from './notifications.ts';
+export { prepareDeployment, workflowInvalid, type DeployedProcess } from './deployments.ts';
+export { instanceView, listInstances, listDefinitions, listIncidents, type InstanceView, type InstanceSummary, type DefinitionSummary } from './views.ts';
+export { evaluateTriggers, triggerMatches } from './triggers.ts';

@@ -1,0 +1,131 @@
+// The notification interface. Workflows (task type `tessera:notify`) and the engine write
+// notifications in the step transaction; each names a channel. The in-app channel is delivered by
+// storing the row: the user reads it with GET /api/notifications. Rows for other channels (`sms`,
+// `email`) are an outbox: they stay `pending` until the connector for that channel (registering the
+// job types `sms:send` / `email:send`) takes them with `pending()` and settles them with `settle()`.
+import type { Knex } from 'knex';
+import type { Sql } from './sql.ts';
+
+export const IN_APP = 'in-app';
+export const OUTBOX_CHANNELS = ['sms', 'email'] as const;
+
+export interface NotificationInput {
+  readonly channel: string;
+  /** In-app: the user it is for. */
+  readonly userId?: string | null;
+  /** Outbox channels: the contact it is for (e.g. a contractor or person) and the address used. */
+  readonly recipient?: { readonly entity: string; readonly id: string } | null;
+  readonly address?: string | null;
+  readonly subject: string;
+  readonly body?: string | null;
+  /** The record the notification is about. */
+  readonly record?: { readonly entity: string; readonly id: string } | null;
+  readonly instanceId?: string | null;
+  /** Writing the same key twice stores one notification. */
+  readonly idempotencyKey?: string | null;
+}
+
+export interface Notification {
+  readonly id: number;
+  readonly channel: string;
+  readonly userId: string | null;
+  readonly recipient: { readonly entity: string; readonly id: string } | null;
+  readonly address: string | null;
+  readonly subject: string;
+  readonly body: string | null;
+  readonly record: { readonly entity: string; readonly id: string } | null;
+  readonly instanceId: string | null;
+  readonly status: 'pending' | 'delivered' | 'failed';
+  readonly createdAt: string;
+  readonly readAt: string | null;
+}
+
+/** Stores one notification in the caller's transaction; returns its id (null when the key was already used). */
+export async function writeNotification(sql: Sql, input: NotificationInput): Promise<number | null> {
+  const rows = await sql<{ id: number }>(
+    `INSERT INTO tessera.notifications (channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, idempotency_key, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
+    [
+      input.channel,
+      input.userId ?? null,
+      input.recipient?.entity ?? null,
+      input.recipient?.id ?? null,
+      input.address ?? null,
+      input.subject,
+      input.body ?? null,
+      input.record?.entity ?? null,
+      input.record?.id ?? null,
+      input.instanceId ?? null,
+      input.idempotencyKey ?? null,
+      input.channel === IN_APP ? 'delivered' : 'pending',
+    ],
+  );
+  return rows[0]?.id ?? null;
+}
+
+interface NotificationRow {
+  id: number | string;
+  channel: string;
+  user_id: string | null;
+  recipient_entity: string | null;
+  recipient_id: string | null;
+  address: string | null;
+  subject: string;
+  body: string | null;
+  record_entity: string | null;
+  record_id: string | null;
+  instance_id: string | null;
+  status: Notification['status'];
+  created_at: Date;
+  read_at: Date | null;
+}
+
+function present(row: NotificationRow): Notification {
+  return {
+    id: Number(row.id),
+    channel: row.channel,
+    userId: row.user_id,
+    recipient: row.recipient_entity && row.recipient_id ? { entity: row.recipient_entity, id: row.recipient_id } : null,
+    address: row.address,
+    subject: row.subject,
+    body: row.body,
+    record: row.record_entity && row.record_id ? { entity: row.record_entity, id: row.record_id } : null,
+    instanceId: row.instance_id,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    readAt: row.read_at?.toISOString() ?? null,
+  };
+}
+
+export class NotificationService {
+  readonly #knex: Knex;
+
+  constructor(knex: Knex) {
+    this.#knex = knex;
+  }
+
+  /** A user's in-app notifications, newest first. */
+  async forUser(userId: string, options: { readonly unreadOnly?: boolean; readonly limit?: number; readonly before?: number } = {}): Promise<Notification[]> {
+    const query = this.#knex('tessera.notifications').where({ user_id: userId, channel: IN_APP }).orderBy('id', 'desc').limit(options.limit ?? 50);
+    if (options.unreadOnly) query.whereNull('read_at');
+    if (options.before !== undefined) query.where('id', '<', options.before);
+    return ((await query.select('*')) as NotificationRow[]).map(present);
+  }
+
+  /** Marks one of the user's notifications read; false when it is not theirs. */
+  async markRead(userId: string, id: number): Promise<boolean> {
+    const count = await this.#knex('tessera.notifications').where({ id, user_id: userId }).whereNull('read_at').update({ read_at: this.#knex.fn.now() });
+    if (count > 0) return true;
+    return (await this.#knex('tessera.notifications').where({ id, user_id: userId }).first('id')) !== undefined;
+  }
+
+  /** The outbox of a channel, oldest first: what its connector still has to send. */
+  async pending(channel: string, limit = 100): Promise<Notification[]> {
+    return ((await this.#knex('tessera.notifications').where({ channel, status: 'pending' }).orderBy('id').limit(limit).select('*')) as NotificationRow[]).map(present);
+  }
+
+  async settle(id: number, status: 'delivered' | 'failed'): Promise<void> {
+    await this.#knex('tessera.notifications').where({ id }).update({ status });
+  }
+}

@@ -1,0 +1,488 @@
+// The persisted process runtime: deployments, instances, user tasks as activities, triggers, and the
+// pg-boss workers that fire timers and run connector jobs. Every change runs in a step session (one
+// transaction, see session.ts). Several engine processes may share one database: a step locks its
+// instance row, and an event that no longer applies is rejected without changes, so each step runs
+// exactly once whoever delivers it, however often.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { ACTIVITY_ENTITY, type Trigger } from '../../../metadata/index.ts';
+import { TesseraError, type Problem } from '../../errors.ts';
+import type { RecordChange, RecordContext, RecordService } from '../../records/index.ts';
+import { ProcessGraphCache } from '../deploy.ts';
+import type { ProcessGraph } from '../definition.ts';
+import type { InstanceEvent } from '../events.ts';
+import type { JsonObject } from '../expression.ts';
+import type { InstanceState } from '../state.ts';
+import { startTriggers } from '../step.ts';
+import { BUILT_IN_TASK_TYPES } from './actions.ts';
+import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, type DeployedProcess } from './deployments.ts';
+import { checkFormData, formOf } from './forms.ts';
+import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
+import { NotificationService } from './notifications.ts';
+import { describeError, StepSession, taskInput, type InstanceMeta, type Outcome, type PublishResult, type SessionServices } from './session.ts';
+import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
+import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
+import { evaluateTriggers } from './triggers.ts';
+
+export interface RuntimeOptions {
+  /** The database URL pg-boss connects to (its own small pool). */
+  readonly url: string;
+  readonly log?: (message: string, error?: unknown) => void;
+  /** Extra task types (connectors); the built-in engine actions are always there. */
+  readonly taskTypes?: readonly TaskType[];
+  /** Seconds after which an internal job held by a dead process runs again (default 30). */
+  readonly expireInSeconds?: number;
+  /** pg-boss maintenance interval: how soon lost jobs are noticed (default 10). */
+  readonly superviseIntervalSeconds?: number;
+  readonly pollingIntervalSeconds?: number;
+  readonly now?: () => Date;
+}
+
+export interface WorkerOptions {
+  /** Timer, delivery and signal jobs handled at once per process (default 8). */
+  readonly concurrency?: number;
+  readonly batchSize?: number;
+}
+
+export interface DeployOptions {
+  readonly source: 'api' | 'cli' | 'seed' | 'test';
+  readonly resourceName?: string | null;
+  readonly deployedBy?: string | null;
+}
+
+export interface DeployResult {
+  readonly deploymentId: string | null;
+  readonly processes: readonly DeployedProcess[];
+  readonly warnings: readonly string[];
+}
+
+export interface StartRequest {
+  readonly processId: string;
+  readonly version?: number;
+  readonly variables?: JsonObject;
+  readonly record?: { readonly entity: string; readonly id: string } | null;
+  readonly startEventId?: string;
+}
+
+export class ProcessRuntime {
+  readonly registry = new TaskTypeRegistry();
+  readonly notifications: NotificationService;
+  readonly #knex: Knex;
+  readonly #records: RecordService;
+  #jobs: JobQueue;
+  readonly #graphs = new ProcessGraphCache();
+  readonly #sessions = new WeakMap<Knex.Transaction, StepSession>();
+  readonly #services: SessionServices;
+  readonly #options: RuntimeOptions;
+  readonly #log: (message: string, error?: unknown) => void;
+  #workers = false;
+  #started = false;
+
+  constructor(knex: Knex, records: RecordService, options: RuntimeOptions) {
+    this.#knex = knex;
+    this.#records = records;
+    this.#options = options;
+    this.#log = options.log ?? ((message, error) => console.error(`[tessera workflows] ${message}`, error ?? ''));
+    this.notifications = new NotificationService(knex);
+    for (const type of BUILT_IN_TASK_TYPES) this.registry.register(type);
+    for (const type of options.taskTypes ?? []) this.registry.register(type);
+    this.#jobs = new JobQueue({ url: options.url, supervise: false, log: this.#log, ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}) });
+    const runtime = this;
+    this.#services = {
+      records,
+      registry: this.registry,
+      get jobs() {
+        return runtime.#jobs;
+      },
+      graph: (sql, processId, version) => this.#graph(sql, processId, version),
+      newId: randomUUID,
+      now: options.now ?? (() => new Date()),
+      log: this.#log,
+      bind: (trx, session) => this.#sessions.set(trx, session),
+      unbind: (trx) => this.#sessions.delete(trx),
+    };
+    records.onChange((trx, change) => this.#onRecordChange(trx, change));
+  }
+
+  // ---- lifecycle ----
+
+  /** Installs pg-boss's schema and the queues; needed before any step (steps enqueue jobs). */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    await this.#jobs.start(this.#queues());
+    this.#started = true;
+  }
+
+  /**
+   * Starts the workers of this process: timers, deliveries, signal fan-out and every registered
+   * connector type. Servers and engine worker processes call it; one-shot CLI commands don't.
+   */
+  async startWorkers(options: WorkerOptions = {}): Promise<void> {
+    if (this.#workers) return;
+    // A worker process needs a pg-boss client that supervises (so jobs of a process that died are
+    // noticed and run again) and listens for new jobs; it replaces the plain client.
+    await this.stop();
+    this.#jobs = new JobQueue({ url: this.#options.url, supervise: true, superviseIntervalSeconds: this.#options.superviseIntervalSeconds ?? 10, listenNotify: true, log: this.#log, poolSize: 4 });
+    await this.start();
+    const jobs = this.#jobs;
+    const parallel = options.concurrency ?? 8;
+    const batchSize = options.batchSize ?? 32;
+    const polling = this.#options.pollingIntervalSeconds ?? 0.5;
+    await jobs.work<{ timerId: string; instanceId: string | null }>(TIMER_QUEUE, { batchSize, pollingIntervalSeconds: polling, parallel }, (job) => this.#fireTimer(job));
+    await jobs.work<{ instanceId: string; event: InstanceEvent }>(DELIVER_QUEUE, { batchSize, pollingIntervalSeconds: polling, parallel }, (job) => this.#deliverJob(job));
+    await jobs.work<{ signalName: string; variables: JsonObject }>(SIGNAL_QUEUE, { batchSize: 4, pollingIntervalSeconds: polling, parallel: 1 }, (job) => this.#fanOutSignal(job));
+    for (const type of this.registry.jobTypes()) {
+      const concurrency = type.concurrency ?? 10;
+      await jobs.work<{ jobId: string; instanceId: string; attempt: number }>(jobQueueName(type.type), { batchSize: concurrency, pollingIntervalSeconds: polling, parallel: concurrency }, (job) => this.#runJob(type, job));
+    }
+    this.#workers = true;
+  }
+
+  async stop(): Promise<void> {
+    await this.#jobs.stop();
+    this.#started = false;
+    this.#workers = false;
+  }
+
+  get workersRunning(): boolean {
+    return this.#workers;
+  }
+
+  #queues(): QueueSpec[] {
+    const expire = this.#options.expireInSeconds ?? 30;
+    return [
+      { name: TIMER_QUEUE, expireInSeconds: expire },
+      { name: DELIVER_QUEUE, expireInSeconds: expire },
+      { name: SIGNAL_QUEUE, expireInSeconds: expire },
+      ...this.registry.jobTypes().map((t) => ({ name: jobQueueName(t.type), expireInSeconds: t.timeoutSeconds ?? 60 })),
+    ];
+  }
+
+  // ---- transactions ----
+
+  /**
+   * Runs work in a step session. With `trx` it joins that transaction (a record write's); otherwise
+   * it opens one and runs it again on a deadlock or serialization failure.
+   */
+  async transact<T>(work: (session: StepSession) => Promise<T>, trx?: Knex.Transaction): Promise<T> {
+    if (trx) return this.#withSession(trx, work);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#knex.transaction((t) => this.#withSession(t, work));
+      } catch (error) {
+        if (attempt >= 8 || !isRetryableDbError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  async #withSession<T>(trx: Knex.Transaction, work: (session: StepSession) => Promise<T>): Promise<T> {
+    const existing = this.#sessions.get(trx);
+    if (existing) return work(existing);
+    if (!this.#started) await this.start();
+    const session = await StepSession.open(trx, this.#services);
+    this.#sessions.set(trx, session);
+    try {
+      const result = await work(session);
+      await session.settle();
+      return result;
+    } finally {
+      this.#sessions.delete(trx);
+    }
+  }
+
+  async #graph(sql: Sql, processId: string, version: number): Promise<ProcessGraph> {
+    return this.#graphs.get(processId, version, async () => {
+      const xml = await definitionXml(sql, processId, version);
+      if (xml === null) throw new TesseraError('NOT_FOUND', `process ${processId} version ${version} is not deployed`);
+      return xml;
+    });
+  }
+
+  // ---- deployments ----
+
+  /** Checks and stores a BPMN file; a process gets a new version only when its XML changed. */
+  async deploy(xml: string, options: DeployOptions): Promise<DeployResult> {
+    const prepared = await prepareDeployment(xml);
+    const warnings = this.#warnings(prepared.processes.map((p) => p.graph));
+    const result = await this.transact(async (session) => {
+      const recorded = await recordDeployment(session.sql, prepared, {
+        deploymentId: randomUUID(),
+        source: options.source,
+        resourceName: options.resourceName ?? null,
+        deployedBy: options.deployedBy ?? null,
+      });
+      for (const deployed of recorded.processes.filter((p) => p.changed)) {
+        const graph = prepared.processes.find((p) => p.graph.processId === deployed.processId)!.graph;
+        await this.#registerStartTriggers(session, graph, deployed.version);
+      }
+      return recorded;
+    });
+    return { ...result, warnings };
+  }
+
+  /** The latest version's start timers and message starts replace the previous version's. */
+  async #registerStartTriggers(session: StepSession, graph: ProcessGraph, version: number): Promise<void> {
+    const old = await session.sql<{ id: string }>(`SELECT id FROM tessera.process_timers WHERE process_id = $1 AND instance_id IS NULL`, [graph.processId]);
+    session.cancelStartTimers(old.map((r) => r.id));
+    await session.sql(`DELETE FROM tessera.process_message_starts WHERE process_id = $1`, [graph.processId]);
+    const triggers = startTriggers(graph, this.#services.now());
+    for (const timer of triggers.timers) {
+      session.scheduleStartTimer({ id: randomUUID(), processId: graph.processId, version, startEventId: timer.startEventId, dueAt: timer.dueAt, repetitions: timer.repetitions, cycle: timer.interval });
+    }
+    for (const message of triggers.messages) {
+      await session.sql(`INSERT INTO tessera.process_message_starts (process_id, version, start_event_id, message_name) VALUES ($1, $2, $3, $4)`, [graph.processId, version, message.startEventId, message.messageName]);
+    }
+  }
+
+  #warnings(graphs: readonly ProcessGraph[]): string[] {
+    const warnings: string[] = [];
+    for (const graph of graphs) {
+      for (const node of graph.nodes.values()) {
+        const job = node.kind === 'activity' && node.behaviour.kind === 'job' ? node.behaviour.job : (node.kind === 'endEvent' || node.kind === 'throwEvent') && node.result.kind === 'message' ? node.result.job : null;
+        if (job?.type.kind === 'literal' && !this.registry.get(job.type.text)) {
+          warnings.push(`${graph.processId}/${node.id}: no handler is registered for task type '${job.type.text}'; the task raises an incident until one is`);
+        }
+      }
+    }
+    return warnings;
+  }
+
+  // ---- instances ----
+
+  /** Starts an instance of the latest (or given) version; returns its id. */
+  async startInstance(ctx: RecordContext, request: StartRequest): Promise<string> {
+    return this.transact(async (session) => {
+      const version = request.version ?? (await latestVersion(session.sql, request.processId));
+      if (version === null) throw new TesseraError('NOT_FOUND', `no process ${request.processId} is deployed`, { problems: [{ pointer: '/processId', detail: 'is not deployed' }] });
+      const [known] = await session.sql(`SELECT 1 FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [request.processId, version]);
+      if (!known) throw new TesseraError('NOT_FOUND', `process ${request.processId} has no version ${version}`, { problems: [{ pointer: '/version', detail: 'no such version' }] });
+      if (request.record) await this.#records.get({ ...ctx, trx: session.trx }, request.record.entity, request.record.id, { fields: ['id'] });
+      const meta: InstanceMeta = { id: randomUUID(), processId: request.processId, version, record: request.record ?? null, parentInstanceId: null, startedBy: ctx.actor.userId };
+      const outcome = await session.start(meta, request.variables ?? {}, request.startEventId ? { startEventId: request.startEventId } : {});
+      rejectIfFailed(outcome);
+      return meta.id;
+    }, ctx.trx);
+  }
+
+  /** Publishes a message: correlates it to waiting instances by name and key, starts message-start processes. */
+  async publishMessage(name: string, correlationKey: string, variables: JsonObject = {}, trx?: Knex.Transaction): Promise<PublishResult> {
+    return this.transact(async (session) => (await session.publish(name, correlationKey, variables)) ?? { correlated: 0, started: [] }, trx);
+  }
+
+  /** Broadcasts a signal to every instance waiting for it (delivered by the workers). */
+  async broadcastSignal(name: string, variables: JsonObject = {}): Promise<void> {
+    await this.transact(async (session) => session.enqueue(SIGNAL_QUEUE, { data: { signalName: name, variables } }));
+  }
+
+  /**
+   * Completes the user task of an activity with form data: the data is checked against the task's
+   * form, the activity is resolved (as the acting user, so their rights apply) and the task
+   * completes, in one transaction.
+   */
+  async completeActivity(ctx: RecordContext, activityId: string, formData: JsonObject): Promise<{ instanceId: string; activity: Record<string, unknown> }> {
+    return this.transact(async (session) => {
+      const [task] = await session.sql<{ id: string; instance_id: string; process_id: string; version: number; form_key: string | null; ended_at: Date | null }>(
+        `SELECT id, instance_id, process_id, version, form_key, ended_at FROM tessera.process_user_tasks WHERE activity_id = $1 FOR UPDATE`,
+        [UUID.test(activityId) ? activityId : '00000000-0000-0000-0000-000000000000'],
+      );
+      if (!task) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
+      if (task.ended_at) throw new TesseraError('CONFLICT', `the workflow task of activity ${activityId} has already ended`);
+      const form = formOf(task.form_key, await definitionForms(session.sql, task.process_id, task.version));
+      if (form) {
+        const problems: Problem[] = checkFormData(form, formData);
+        if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `the form data does not fit the task's form: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
+      }
+      const recordCtx: RecordContext = { ...ctx, trx: session.trx };
+      const current = await this.#records.get(recordCtx, ACTIVITY_ENTITY, activityId, { fields: ['id', 'version', 'status'] });
+      if (current.status !== 'open') throw new TesseraError('CONFLICT', `activity ${activityId} is ${String(current.status)}, not open`);
+      session.formData.set(activityId, formData);
+      // Resolving the activity completes its task (see #onRecordChange), with the form data.
+      const activity = await this.#records.update(recordCtx, ACTIVITY_ENTITY, activityId, { status: 'resolved' }, { expectedVersion: current.version as number });
+      const outcome = this.#completions.get(session);
+      this.#completions.delete(session);
+      if (outcome) rejectIfFailed(outcome);
+      return { instanceId: task.instance_id, activity };
+    }, ctx.trx);
+  }
+
+  readonly #completions = new WeakMap<StepSession, Outcome>();
+
+  /** Resolves an incident: the failed work runs again (a job gets `retries` more attempts). */
+  async resolveIncident(incidentId: string, retries = 1): Promise<string> {
+    return this.transact(async (session) => {
+      const [incident] = await session.sql<{ instance_id: string; resolved_at: Date | null }>(`SELECT instance_id, resolved_at FROM tessera.process_incidents WHERE id = $1`, [UUID.test(incidentId) ? incidentId : null]);
+      if (!incident) throw new TesseraError('NOT_FOUND', `no incident ${incidentId}`);
+      if (incident.resolved_at) throw new TesseraError('CONFLICT', `incident ${incidentId} is already resolved`);
+      rejectIfFailed(await session.deliver(incident.instance_id, { type: 'resolveIncident', incidentId, retries }));
+      return incident.instance_id;
+    });
+  }
+
+  async cancelInstance(instanceId: string): Promise<void> {
+    await this.transact(async (session) => {
+      const loaded = await session.instance(instanceId);
+      if (!loaded) throw new TesseraError('NOT_FOUND', `no process instance ${instanceId}`);
+      rejectIfFailed(await session.deliver(instanceId, { type: 'cancelInstance' }));
+    });
+  }
+
+  /** Delivers any event to an instance (tests, tools). */
+  async deliver(instanceId: string, event: InstanceEvent): Promise<Outcome | null> {
+    return this.transact((session) => session.deliver(instanceId, event));
+  }
+
+  // ---- record hooks: triggers and activities resolved through the records API ----
+
+  async #onRecordChange(trx: Knex.Transaction, change: RecordChange): Promise<void> {
+    if (change.entity === ACTIVITY_ENTITY && change.action === 'update') {
+      const status = change.changes.status;
+      if (status && status[1] === 'resolved') {
+        await this.#withSession(trx, async (session) => {
+          const outcome = await session.activityResolved(change.record.id as string, session.formData.get(change.record.id as string) ?? {});
+          if (outcome) this.#completions.set(session, outcome);
+        });
+      }
+    }
+    const triggers = this.#triggersOf(change.entity);
+    if (triggers.length === 0) return;
+    const outcome = evaluateTriggers(triggers, change);
+    for (const problem of outcome.problems) this.#log(problem);
+    if (outcome.messages.length === 0 && outcome.starts.length === 0) return;
+    await this.#withSession(trx, async (session) => {
+      for (const message of outcome.messages) await session.publish(message.name, message.correlationKey, message.variables);
+      for (const start of outcome.starts) {
+        const version = await latestVersion(session.sql, start.processId);
+        if (version === null) {
+          this.#log(`trigger ${start.trigger}: process ${start.processId} is not deployed; nothing started`);
+          continue;
+        }
+        const meta: InstanceMeta = { id: randomUUID(), processId: start.processId, version, record: { entity: change.entity, id: change.record.id as string }, parentInstanceId: null, startedBy: change.actor.userId };
+        await session.start(meta, start.variables);
+      }
+    });
+  }
+
+  readonly #triggerCache = new WeakMap<object, Map<string, readonly Trigger[]>>();
+
+  #triggersOf(entity: string): readonly Trigger[] {
+    const runtime = this.#records.runtime;
+    if (!runtime.loaded) return [];
+    const model = runtime.snapshot.model;
+    let byEntity = this.#triggerCache.get(model);
+    if (!byEntity) {
+      byEntity = new Map();
+      for (const trigger of model.pkg.triggers ?? []) byEntity.set(trigger.entity, [...(byEntity.get(trigger.entity) ?? []), trigger]);
+      this.#triggerCache.set(model, byEntity);
+    }
+    return byEntity.get(entity) ?? [];
+  }
+
+  // ---- workers ----
+
+  async #fireTimer(job: QueuedJob<{ timerId: string; instanceId: string | null }>): Promise<void> {
+    await this.transact(async (session) => {
+      session.settleJob(TIMER_QUEUE, job.attempt);
+      if (job.data.instanceId) await session.deliver(job.data.instanceId, { type: 'timerFired', timerId: job.data.timerId });
+      else await session.fireStartTimer(job.data.timerId);
+    });
+  }
+
+  async #deliverJob(job: QueuedJob<{ instanceId: string; event: InstanceEvent }>): Promise<void> {
+    await this.transact(async (session) => {
+      session.settleJob(DELIVER_QUEUE, job.attempt);
+      await session.deliver(job.data.instanceId, job.data.event);
+    });
+  }
+
+  async #fanOutSignal(job: QueuedJob<{ signalName: string; variables: JsonObject }>): Promise<void> {
+    await this.transact(async (session) => {
+      session.settleJob(SIGNAL_QUEUE, job.attempt);
+      const rows = await session.sql<{ instance_id: string }>(`SELECT DISTINCT instance_id FROM tessera.process_signal_subscriptions WHERE signal_name = $1`, [job.data.signalName]);
+      for (const row of rows) {
+        session.enqueue(DELIVER_QUEUE, { data: { instanceId: row.instance_id, event: { type: 'signalBroadcast', signalName: job.data.signalName, variables: job.data.variables } } });
+      }
+    });
+  }
+
+  /** One attempt of a connector job: the handler runs outside any transaction, its result in a new step. */
+  async #runJob(type: JobTaskType, job: QueuedJob<{ jobId: string; instanceId: string; attempt: number }>): Promise<void> {
+    const queue = jobQueueName(type.type);
+    const { jobId, instanceId, attempt } = job.data;
+    const read = await withConnection(this.#knex, async (sql) => {
+      const [row] = await sql<{ process_id: string; version: number; state: InstanceState }>(`SELECT process_id, version, state FROM tessera.process_instances WHERE id = $1`, [instanceId]);
+      const wait = row?.state.waits[jobId];
+      if (!row || wait?.kind !== 'job') return null;
+      return { row, wait, graph: await this.#graph(sql, row.process_id, row.version) };
+    });
+    if (!read) {
+      // The task ended meanwhile (cancelled, or its instance is gone): nothing to run.
+      await this.transact(async (session) => session.settleJob(queue, job.attempt));
+      return;
+    }
+    const { row, wait, graph } = read;
+    const input = taskInput(graph, row.state, wait.elementInstanceId, wait.jobType);
+    const timeout = AbortSignal.timeout((type.timeoutSeconds ?? 60) * 1000);
+    const signal = AbortSignal.any([job.signal, timeout]);
+    let event: InstanceEvent;
+    try {
+      const result = await abortable(
+        type.handler(input, {
+          instanceId,
+          processId: row.process_id,
+          elementId: input.elementId,
+          jobId,
+          idempotencyKey: `${instanceId}:${wait.elementInstanceId}`,
+          record: null,
+          records: this.#records,
+          attempt,
+          retriesLeft: wait.retries,
+          signal,
+        }),
+        signal,
+      );
+      event = { type: 'jobCompleted', jobId, variables: result ?? {} };
+    } catch (error) {
+      if (job.signal.aborted) throw error; // stopping: the attempt runs again elsewhere
+      event =
+        error instanceof TaskBpmnError
+          ? { type: 'jobErrorThrown', jobId, errorCode: error.errorCode, errorMessage: error.message, ...(error.variables ? { variables: error.variables } : {}) }
+          : { type: 'jobFailed', jobId, retriesLeft: wait.retries - 1, errorMessage: describeError(error), retryBackoffMs: backoffDelay(type.backoff ?? DEFAULT_BACKOFF, attempt) };
+    }
+    await this.transact(async (session) => {
+      session.settleJob(queue, job.attempt);
+      if (event.type === 'jobFailed') {
+        // Retries are counted on the locked state, not the copy read before the handler ran.
+        const current = (await session.instance(instanceId))?.state.waits[jobId];
+        if (current?.kind !== 'job') return;
+        event = { ...event, retriesLeft: current.retries - 1 };
+      }
+      await session.deliver(instanceId, event, attempt);
+    });
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function rejectIfFailed(outcome: Outcome | null): void {
+  if (outcome && !outcome.ok) throw new TesseraError('CONFLICT', outcome.error.message, { extensions: { reason: outcome.error.code } });
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('the task timed out'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+

@@ -1,0 +1,742 @@
+// A step session: everything the runtime does inside one database transaction. It locks each
+// instance it touches (SELECT … FOR UPDATE), runs the pure step function on it, executes the
+// effects that stay in the database (activities for user tasks, inline engine actions, child
+// instances, parent notification, incidents, index rows) and enqueues the work that leaves it
+// (connector jobs, timers, signals) on pg-boss through the same connection. Events that effects
+// cause for other instances (or the same one) are queued and run in order until nothing moves; then
+// the new states, history rows and index rows are written with a few multi-row statements.
+//
+// A rejected event (a job completed twice, a timer already cancelled) changes nothing: that is what
+// makes re-delivered work harmless. Record hooks that fire inside the session (a trigger starting an
+// instance because an engine action changed a record) join the same queue instead of opening a
+// second view of instances this session already holds.
+import type { Knex } from 'knex';
+import type { JsonObject } from '../expression.ts';
+import type { ProcessGraph } from '../definition.ts';
+import { step, nextCycleDue } from '../step.ts';
+import type { Effect, HistoryEntry, InstanceEvent, StepRejection } from '../events.ts';
+import { visibleVariables, type InstanceState, type ParentLink } from '../state.ts';
+import type { IsoDuration } from '../timer.ts';
+import type { RecordService } from '../../records/index.ts';
+import { resolveCalledVersion } from './deployments.ts';
+import { DELIVER_QUEUE, SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
+import { sqlOf, type BossDb, type Sql } from './sql.ts';
+import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
+import { cancelTaskActivity, createTaskActivity } from './user-tasks.ts';
+
+export interface InstanceMeta {
+  readonly id: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly record: BusinessRecordRef | null;
+  readonly parentInstanceId: string | null;
+  readonly startedBy: string | null;
+}
+
+export interface SessionServices {
+  readonly records: RecordService;
+  readonly registry: TaskTypeRegistry;
+  readonly jobs: JobQueue;
+  readonly graph: (sql: Sql, processId: string, version: number) => Promise<ProcessGraph>;
+  readonly newId: () => string;
+  readonly now: () => Date;
+  readonly log: (message: string, error?: unknown) => void;
+  /** Makes a savepoint of this session's transaction resolve to this session (inline actions write through one). */
+  readonly bind: (trx: Knex.Transaction, session: StepSession) => void;
+  readonly unbind: (trx: Knex.Transaction) => void;
+}
+
+export type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: StepRejection };
+
+export interface PublishResult {
+  readonly correlated: number;
+  readonly started: readonly string[];
+}
+
+type Item =
+  | { readonly kind: 'event'; readonly instanceId: string; readonly event: InstanceEvent; readonly attempt?: number; outcome?: Outcome }
+  | { readonly kind: 'start'; readonly meta: InstanceMeta; readonly variables: JsonObject; readonly startEventId?: string; readonly parent?: ParentLink; outcome?: Outcome }
+  | { readonly kind: 'publish'; readonly name: string; readonly correlationKey: string; readonly variables: JsonObject; result?: PublishResult }
+  | { readonly kind: 'activityResolved'; readonly activityId: string; readonly variables: JsonObject; outcome?: Outcome | null };
+
+interface Loaded {
+  readonly meta: InstanceMeta;
+  readonly graph: ProcessGraph;
+  state: InstanceState;
+  /** Not yet in the table: the flush inserts it. */
+  isNew: boolean;
+  dirty: boolean;
+}
+
+interface InstanceRow {
+  id: string;
+  process_id: string;
+  version: number;
+  state: InstanceState;
+  business_entity: string | null;
+  business_id: string | null;
+  parent_instance_id: string | null;
+  started_by: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Rows to insert and ids to delete for one index table, written at the next flush. */
+class IndexTable {
+  readonly inserts = new Map<string, Record<string, unknown>>();
+  readonly deletes = new Set<string>();
+
+  add(id: string, row: Record<string, unknown>): void {
+    this.inserts.set(id, { id, ...row });
+  }
+
+  /** A row inserted and removed before the flush is never written. */
+  remove(id: string): void {
+    if (!this.inserts.delete(id)) this.deletes.add(id);
+  }
+
+  get empty(): boolean {
+    return this.inserts.size === 0 && this.deletes.size === 0;
+  }
+}
+
+export class StepSession {
+  readonly trx: Knex.Transaction;
+  readonly sql: Sql;
+  readonly bossDb: BossDb;
+  readonly #services: SessionServices;
+  readonly #instances = new Map<string, Loaded>();
+  readonly #queue: Item[] = [];
+  #running = false;
+  readonly #history: HistoryEntry[] = [];
+  readonly #timers = new IndexTable();
+  readonly #messageSubscriptions = new IndexTable();
+  readonly #signalSubscriptions = new IndexTable();
+  readonly #userTasks = new IndexTable();
+  readonly #userTaskEnds = new Map<string, 'completed' | 'cancelled'>();
+  readonly #incidents = new IndexTable();
+  readonly #resolvedIncidents = new Set<string>();
+  /** pg-boss jobs to create at the flush, by queue and id (a job cancelled before the flush is never sent). */
+  readonly #newJobs = new Map<string, Map<string, NewJob>>();
+  readonly #cancelledJobs = new Map<string, Set<string>>();
+  readonly #deletedJobs = new Map<string, Set<string>>();
+  /** The pg-boss attempts whose work this transaction settles. */
+  readonly #settled: { queue: string; attempt: JobAttempt }[] = [];
+
+  private constructor(trx: Knex.Transaction, sql: Sql, bossDb: BossDb, services: SessionServices) {
+    this.trx = trx;
+    this.sql = sql;
+    this.bossDb = bossDb;
+    this.#services = services;
+  }
+
+  static async open(trx: Knex.Transaction, services: SessionServices): Promise<StepSession> {
+    const { sql, bossDb } = await sqlOf(trx);
+    return new StepSession(trx, sql, bossDb, services);
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  // ---- entry points: each queues an item and, unless the session is already running, runs it now ----
+
+  /** Delivers an event; the outcome, or null when queued behind the step in progress. */
+  async deliver(instanceId: string, event: InstanceEvent, attempt?: number): Promise<Outcome | null> {
+    const item: Item = attempt === undefined ? { kind: 'event', instanceId, event } : { kind: 'event', instanceId, event, attempt };
+    await this.#submit(item);
+    return item.outcome ?? null;
+  }
+
+  async start(meta: InstanceMeta, variables: JsonObject, options: { startEventId?: string; parent?: ParentLink } = {}): Promise<Outcome | null> {
+    const item: Item = { kind: 'start', meta, variables, ...(options.startEventId ? { startEventId: options.startEventId } : {}), ...(options.parent ? { parent: options.parent } : {}) };
+    await this.#submit(item);
+    return item.outcome ?? null;
+  }
+
+  /** Correlates a message to every waiting subscription (one per instance) and starts message-start processes. */
+  async publish(name: string, correlationKey: string, variables: JsonObject): Promise<PublishResult | null> {
+    const item: Item = { kind: 'publish', name, correlationKey, variables };
+    await this.#submit(item);
+    return item.result ?? null;
+  }
+
+  /** An activity became resolved: completes its user task with the form data, if it is one. Null when queued or not a task. */
+  async activityResolved(activityId: string, variables: JsonObject): Promise<Outcome | null> {
+    const item: Item = { kind: 'activityResolved', activityId, variables };
+    await this.#submit(item);
+    return item.outcome ?? null;
+  }
+
+  /** Form data of activities completed through the API in this transaction, for their user tasks. */
+  readonly formData = new Map<string, JsonObject>();
+
+  /** A pg-boss job created with the transaction. */
+  enqueue(queue: string, job: NewJob): void {
+    this.#addJob(queue, job);
+  }
+
+  /** The instance, locked for this transaction, with its graph and current state; null when it does not exist. */
+  async instance(instanceId: string): Promise<{ readonly meta: InstanceMeta; readonly graph: ProcessGraph; readonly state: InstanceState } | null> {
+    return this.#load(instanceId);
+  }
+
+  /** The pg-boss job that caused this work is completed with the transaction. */
+  settleJob(queue: string, attempt: JobAttempt): void {
+    this.#settled.push({ queue, attempt });
+  }
+
+  /** A new process start timer (deploy, or the next cycle after a firing). */
+  scheduleStartTimer(timer: { id: string; processId: string; version: number; startEventId: string; dueAt: string; repetitions: number | null; cycle: IsoDuration | null }): void {
+    this.#timers.add(timer.id, {
+      instance_id: null,
+      element_instance_id: null,
+      element_id: timer.startEventId,
+      process_id: timer.processId,
+      version: timer.version,
+      repetitions: timer.repetitions,
+      cycle: timer.cycle ? JSON.stringify(timer.cycle) : null,
+      due_at: timer.dueAt,
+    });
+    this.#addJob(TIMER_QUEUE, { id: timer.id, data: { timerId: timer.id, instanceId: null }, startAfter: new Date(timer.dueAt) });
+  }
+
+  cancelStartTimers(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.#timers.remove(id);
+      this.#cancelJob(TIMER_QUEUE, id);
+    }
+  }
+
+  /** Fires a process start timer: starts an instance and plans the next cycle. False when it is gone. */
+  async fireStartTimer(timerId: string): Promise<boolean> {
+    const [row] = await this.sql<{ process_id: string; version: number; element_id: string; repetitions: number | null; cycle: IsoDuration | null; due_at: Date }>(
+      `DELETE FROM tessera.process_timers WHERE id = $1 AND instance_id IS NULL RETURNING process_id, version, element_id, repetitions, cycle, due_at`,
+      [timerId],
+    );
+    if (!row) return false;
+    const meta: InstanceMeta = { id: this.#services.newId(), processId: row.process_id, version: row.version, record: null, parentInstanceId: null, startedBy: null };
+    await this.start(meta, {}, { startEventId: row.element_id });
+    const next = row.cycle ? nextCycleDue(row.due_at.toISOString(), row.cycle, row.repetitions) : null;
+    if (next && row.cycle) {
+      this.scheduleStartTimer({ id: this.#services.newId(), processId: row.process_id, version: row.version, startEventId: row.element_id, dueAt: next, repetitions: row.repetitions === null ? null : row.repetitions - 1, cycle: row.cycle });
+    }
+    return true;
+  }
+
+  async #submit(item: Item): Promise<void> {
+    this.#queue.push(item);
+    await this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) await this.#process(next);
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** Runs what is queued and writes everything; the caller commits. */
+  async settle(): Promise<void> {
+    await this.#drain();
+    await this.#flushIndex();
+    await this.#flushInstances();
+    for (const { queue, attempt } of this.#settled) await this.#services.jobs.complete(this.bossDb, queue, attempt);
+    this.#settled.length = 0;
+  }
+
+  /** The instances this session has stepped, as they will be written. */
+  stateOf(instanceId: string): InstanceState | null {
+    return this.#instances.get(instanceId)?.state ?? null;
+  }
+
+  // ---- processing ----
+
+  async #process(item: Item): Promise<void> {
+    switch (item.kind) {
+      case 'event':
+        item.outcome = await this.#step(item.instanceId, item.event, item.attempt);
+        return;
+      case 'start':
+        item.outcome = await this.#startInstance(item);
+        return;
+      case 'publish':
+        item.result = await this.#publish(item.name, item.correlationKey, item.variables);
+        return;
+      case 'activityResolved':
+        item.outcome = await this.#completeActivityTask(item.activityId, item.variables);
+        return;
+    }
+  }
+
+  async #load(instanceId: string): Promise<Loaded | null> {
+    const known = this.#instances.get(instanceId);
+    if (known) return known;
+    if (!UUID.test(instanceId)) return null;
+    const [row] = await this.sql<InstanceRow>(
+      `SELECT id, process_id, version, state, business_entity, business_id, parent_instance_id, started_by FROM tessera.process_instances WHERE id = $1 FOR UPDATE`,
+      [instanceId],
+    );
+    if (!row) return null;
+    const graph = await this.#services.graph(this.sql, row.process_id, row.version);
+    const loaded: Loaded = {
+      meta: {
+        id: row.id,
+        processId: row.process_id,
+        version: row.version,
+        record: row.business_entity && row.business_id ? { entity: row.business_entity, id: row.business_id } : null,
+        parentInstanceId: row.parent_instance_id,
+        startedBy: row.started_by,
+      },
+      graph,
+      state: row.state,
+      isNew: false,
+      dirty: false,
+    };
+    this.#instances.set(instanceId, loaded);
+    return loaded;
+  }
+
+  async #startInstance(item: Extract<Item, { kind: 'start' }>): Promise<Outcome> {
+    if (this.#instances.has(item.meta.id)) return { ok: false, error: { code: 'INSTANCE_EXISTS', message: `instance ${item.meta.id} already exists` } };
+    const graph = await this.#services.graph(this.sql, item.meta.processId, item.meta.version);
+    const event: InstanceEvent = {
+      type: 'startInstance',
+      instanceId: item.meta.id,
+      variables: item.variables,
+      ...(item.startEventId ? { startEventId: item.startEventId } : {}),
+      ...(item.parent ? { parent: item.parent } : {}),
+    };
+    const result = step(graph, null, event, this.#context());
+    if (!result.ok) return { ok: false, error: result.error };
+    const loaded: Loaded = { meta: item.meta, graph, state: result.state, isNew: true, dirty: true };
+    this.#instances.set(item.meta.id, loaded);
+    await this.#applied(loaded, null, result.state, result.effects, result.history, undefined);
+    return { ok: true };
+  }
+
+  async #step(instanceId: string, event: InstanceEvent, attempt: number | undefined): Promise<Outcome> {
+    const loaded = await this.#load(instanceId);
+    if (!loaded) return { ok: false, error: { code: 'INSTANCE_MISSING', message: `no process instance ${instanceId}` } };
+    const result = step(loaded.graph, loaded.state, event, this.#context());
+    if (!result.ok) return { ok: false, error: result.error };
+    const before = loaded.state;
+    loaded.state = result.state;
+    loaded.dirty = true;
+    await this.#applied(loaded, before, result.state, result.effects, result.history, attempt);
+    return { ok: true };
+  }
+
+  #context() {
+    return { now: this.#services.now(), newId: this.#services.newId };
+  }
+
+  async #applied(loaded: Loaded, before: InstanceState | null, after: InstanceState, effects: readonly Effect[], history: readonly HistoryEntry[], attempt: number | undefined): Promise<void> {
+    this.#history.push(...history);
+    const cancelledTasks = new Set(effects.flatMap((e) => (e.type === 'cancelUserTask' ? [e.userTaskId] : [])));
+    // Waits that ended: their index rows go (consumed or cancelled alike); side effects follow below.
+    for (const wait of Object.values(before?.waits ?? {})) {
+      if (after.waits[wait.id]) continue;
+      if (wait.kind === 'timer') this.#timers.remove(wait.id);
+      else if (wait.kind === 'message') this.#messageSubscriptions.remove(wait.id);
+      else if (wait.kind === 'signal') this.#signalSubscriptions.remove(wait.id);
+      else if (wait.kind === 'userTask') this.#endUserTask(wait.id, cancelledTasks.has(wait.id) ? 'cancelled' : 'completed');
+    }
+    for (const effect of effects) await this.#effect(loaded, before, effect, attempt);
+  }
+
+  #endUserTask(id: string, outcome: 'completed' | 'cancelled'): void {
+    const pending = this.#userTasks.inserts.get(id);
+    if (pending) pending.ended_outcome = outcome;
+    else this.#userTaskEnds.set(id, outcome);
+  }
+
+  async #effect(loaded: Loaded, before: InstanceState | null, effect: Effect, attempt: number | undefined): Promise<void> {
+    const { meta } = loaded;
+    switch (effect.type) {
+      case 'createJob':
+        return this.#createJob(loaded, effect);
+      case 'retryJob': {
+        const wait = loaded.state.waits[effect.jobId];
+        if (wait?.kind !== 'job') return;
+        return this.#retryJob(loaded, effect.jobId, wait.jobType, wait.elementInstanceId, new Date(effect.retryAt), attempt === undefined ? 1 : attempt + 1);
+      }
+      case 'cancelJob': {
+        const wait = before?.waits[effect.jobId];
+        if (wait?.kind === 'job' && this.#services.registry.get(wait.jobType)?.mode === 'job') this.#cancelJob(jobQueueName(wait.jobType), effect.jobId);
+        return;
+      }
+      case 'createUserTask': {
+        const activityId = await createTaskActivity(this.#services.records, { actor: { userId: null, via: 'workflow' }, trx: this.trx, sql: this.sql }, effect, {
+          instanceId: meta.id,
+          processId: meta.processId,
+          version: meta.version,
+          record: meta.record,
+        });
+        this.#userTasks.add(effect.userTaskId, {
+          activity_id: activityId,
+          instance_id: meta.id,
+          element_instance_id: effect.elementInstanceId,
+          element_id: effect.elementId,
+          process_id: meta.processId,
+          version: meta.version,
+          form_key: effect.formKey,
+          assignee: effect.assignee,
+          candidate_groups: effect.candidateGroups,
+          candidate_users: effect.candidateUsers,
+        });
+        return;
+      }
+      case 'cancelUserTask': {
+        const activityId = await this.#activityOfTask(effect.userTaskId);
+        if (activityId) await cancelTaskActivity(this.#services.records, { actor: { userId: null, via: 'workflow' }, trx: this.trx }, activityId);
+        return;
+      }
+      case 'scheduleTimer':
+        this.#timers.add(effect.timerId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, process_id: null, version: null, repetitions: null, cycle: null, due_at: effect.dueAt });
+        this.#addJob(TIMER_QUEUE, { id: effect.timerId, data: { timerId: effect.timerId, instanceId: meta.id }, startAfter: new Date(effect.dueAt) });
+        return;
+      case 'cancelTimer':
+        this.#cancelJob(TIMER_QUEUE, effect.timerId);
+        return;
+      case 'openMessageSubscription':
+        this.#messageSubscriptions.add(effect.subscriptionId, {
+          instance_id: meta.id,
+          element_instance_id: effect.elementInstanceId,
+          element_id: effect.elementId,
+          message_name: effect.messageName,
+          correlation_key: effect.correlationKey,
+          interrupting: effect.interrupting,
+        });
+        return;
+      case 'openSignalSubscription':
+        this.#signalSubscriptions.add(effect.subscriptionId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, signal_name: effect.signalName });
+        return;
+      case 'closeMessageSubscription':
+      case 'closeSignalSubscription':
+        return; // rows go with the wait (see #applied)
+      case 'broadcastSignal':
+        this.#addJob(SIGNAL_QUEUE, { data: { signalName: effect.signalName, variables: effect.variables } });
+        return;
+      case 'startChildInstance': {
+        const version = await resolveCalledVersion(this.sql, meta, effect.processId, effect.binding, effect.versionTag);
+        if (version === null) {
+          this.#services.log(`call activity ${effect.elementId} of instance ${meta.id}: process ${effect.processId} is not deployed${effect.binding === 'versionTag' ? ` with version tag ${effect.versionTag ?? ''}` : ''}`);
+          this.#queue.push({ kind: 'event', instanceId: meta.id, event: { type: 'childInstanceTerminated', childInstanceId: effect.childInstanceId } });
+          return;
+        }
+        const child: InstanceMeta = { id: effect.childInstanceId, processId: effect.processId, version, record: meta.record, parentInstanceId: meta.id, startedBy: meta.startedBy };
+        this.#queue.push({ kind: 'start', meta: child, variables: effect.variables, parent: { instanceId: meta.id, elementInstanceId: effect.elementInstanceId } });
+        return;
+      }
+      case 'terminateChildInstance':
+        this.#queue.push({ kind: 'event', instanceId: effect.childInstanceId, event: { type: 'cancelInstance' } });
+        return;
+      case 'raiseIncident':
+        this.#incidents.add(effect.incidentId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, code: effect.code, message: effect.message });
+        return;
+      case 'resolveIncident':
+        if (!this.#incidents.inserts.delete(effect.incidentId)) this.#resolvedIncidents.add(effect.incidentId);
+        return;
+      case 'instanceCompleted':
+        if (effect.parent) this.#queue.push({ kind: 'event', instanceId: effect.parent.instanceId, event: { type: 'childInstanceCompleted', childInstanceId: effect.instanceId, variables: effect.variables } });
+        return;
+      case 'instanceTerminated':
+        if (effect.parent) {
+          const event: InstanceEvent = effect.error ? { type: 'childInstanceTerminated', childInstanceId: effect.instanceId, error: effect.error } : { type: 'childInstanceTerminated', childInstanceId: effect.instanceId };
+          this.#queue.push({ kind: 'event', instanceId: effect.parent.instanceId, event });
+        }
+        return;
+    }
+  }
+
+  // ---- jobs ----
+
+  async #createJob(loaded: Loaded, effect: Extract<Effect, { type: 'createJob' }>): Promise<void> {
+    await this.#runOrEnqueue(loaded, effect.jobId, effect.jobType, effect.elementInstanceId, null, 1);
+  }
+
+  async #retryJob(loaded: Loaded, jobId: string, jobType: string, elementInstanceId: string, retryAt: Date, attempt: number): Promise<void> {
+    await this.#runOrEnqueue(loaded, jobId, jobType, elementInstanceId, retryAt, attempt);
+  }
+
+  async #runOrEnqueue(loaded: Loaded, jobId: string, jobType: string, elementInstanceId: string, retryAt: Date | null, attempt: number): Promise<void> {
+    const type = this.#services.registry.get(jobType);
+    if (!type) {
+      this.#queue.push({ kind: 'event', instanceId: loaded.meta.id, event: { type: 'jobFailed', jobId, retriesLeft: 0, errorMessage: `no handler is registered for task type '${jobType}'` } });
+      return;
+    }
+    if (type.mode === 'job') {
+      const queue = jobQueueName(jobType);
+      if (!this.#services.jobs.has(queue)) {
+        this.#queue.push({ kind: 'event', instanceId: loaded.meta.id, event: { type: 'jobFailed', jobId, retriesLeft: 0, errorMessage: `the queue of task type '${jobType}' is not set up in this engine` } });
+        return;
+      }
+      // A retry replaces the attempt that failed; the job keeps its id so a cancel finds it.
+      if (retryAt) this.#deleteJob(queue, jobId);
+      this.#addJob(queue, { id: jobId, data: { jobId, instanceId: loaded.meta.id, attempt }, ...(retryAt ? { startAfter: retryAt } : {}) });
+      return;
+    }
+    // Inline engine action: runs now in a savepoint, so a failure leaves no partial record change behind.
+    const input = taskInput(loaded.graph, loaded.state, elementInstanceId, jobType);
+    const mark = this.#queue.length;
+    const instanceId = loaded.meta.id;
+    try {
+      const result = await this.trx.transaction(async (savepoint) => {
+        this.#services.bind(savepoint, this);
+        try {
+          return await type.handler(input, {
+            trx: savepoint,
+            records: this.#services.records,
+            instanceId,
+            processId: loaded.meta.processId,
+            elementId: input.elementId,
+            jobId,
+            idempotencyKey: `${instanceId}:${elementInstanceId}`,
+            record: loaded.meta.record,
+          });
+        } finally {
+          this.#services.unbind(savepoint);
+        }
+      });
+      this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobCompleted', jobId, variables: result ?? {} } });
+    } catch (error) {
+      // Whatever the failed action's record hooks queued is void with its savepoint.
+      this.#queue.length = mark;
+      if (error instanceof TaskBpmnError) {
+        this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobErrorThrown', jobId, errorCode: error.errorCode, errorMessage: error.message, ...(error.variables ? { variables: error.variables } : {}) } });
+      } else {
+        // Engine actions are deterministic: retrying at once would fail the same way, so they raise an incident.
+        this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobFailed', jobId, retriesLeft: 0, errorMessage: describeError(error) } });
+      }
+    }
+  }
+
+  #addJob(queue: string, job: NewJob): void {
+    const jobs = this.#newJobs.get(queue) ?? new Map<string, NewJob>();
+    jobs.set(job.id ?? this.#services.newId(), job);
+    this.#newJobs.set(queue, jobs);
+  }
+
+  #cancelJob(queue: string, id: string): void {
+    if (this.#newJobs.get(queue)?.delete(id)) return;
+    const set = this.#cancelledJobs.get(queue) ?? new Set<string>();
+    set.add(id);
+    this.#cancelledJobs.set(queue, set);
+  }
+
+  #deleteJob(queue: string, id: string): void {
+    if (this.#newJobs.get(queue)?.delete(id)) return;
+    const set = this.#deletedJobs.get(queue) ?? new Set<string>();
+    set.add(id);
+    this.#deletedJobs.set(queue, set);
+  }
+
+  // ---- messages and user tasks ----
+
+  async #publish(name: string, correlationKey: string, variables: JsonObject): Promise<PublishResult> {
+    await this.#flushIndex();
+    const subscriptions = await this.sql<{ id: string; instance_id: string }>(
+      `SELECT id, instance_id FROM tessera.process_message_subscriptions WHERE message_name = $1 AND correlation_key = $2 ORDER BY created_at, id`,
+      [name, correlationKey],
+    );
+    // A message correlates to one subscription per instance (the oldest).
+    const seen = new Set<string>();
+    for (const subscription of subscriptions) {
+      if (seen.has(subscription.instance_id)) continue;
+      seen.add(subscription.instance_id);
+      this.#queue.push({ kind: 'event', instanceId: subscription.instance_id, event: { type: 'messageCorrelated', subscriptionId: subscription.id, variables } });
+    }
+    const starts = await this.sql<{ process_id: string; version: number; start_event_id: string }>(
+      `SELECT process_id, version, start_event_id FROM tessera.process_message_starts WHERE message_name = $1 ORDER BY process_id, start_event_id`,
+      [name],
+    );
+    const started: string[] = [];
+    for (const start of starts) {
+      const meta: InstanceMeta = { id: this.#services.newId(), processId: start.process_id, version: start.version, record: null, parentInstanceId: null, startedBy: null };
+      started.push(meta.id);
+      this.#queue.push({ kind: 'start', meta, variables, startEventId: start.start_event_id });
+    }
+    return { correlated: seen.size, started };
+  }
+
+  async #activityOfTask(userTaskId: string): Promise<string | null> {
+    const pending = this.#userTasks.inserts.get(userTaskId);
+    if (pending) return pending.activity_id as string;
+    const [row] = await this.sql<{ activity_id: string }>(`SELECT activity_id FROM tessera.process_user_tasks WHERE id = $1`, [userTaskId]);
+    return row?.activity_id ?? null;
+  }
+
+  async #completeActivityTask(activityId: string, variables: JsonObject): Promise<Outcome | null> {
+    await this.#flushIndex();
+    const [task] = await this.sql<{ id: string; instance_id: string; ended_at: Date | null }>(`SELECT id, instance_id, ended_at FROM tessera.process_user_tasks WHERE activity_id = $1`, [activityId]);
+    if (!task) return null;
+    if (task.ended_at) return { ok: false, error: { code: 'WAIT_NOT_FOUND', message: `the workflow task of activity ${activityId} has already ended` } };
+    return this.#step(task.instance_id, { type: 'userTaskCompleted', userTaskId: task.id, variables }, undefined);
+  }
+
+  // ---- writing ----
+
+  async #flushIndex(): Promise<void> {
+    await this.#writeTable('tessera.process_timers', this.#timers, [
+      ['id', 'uuid'],
+      ['instance_id', 'uuid'],
+      ['element_instance_id', 'uuid'],
+      ['element_id', 'text'],
+      ['process_id', 'text'],
+      ['version', 'integer'],
+      ['repetitions', 'integer'],
+      ['cycle', 'jsonb'],
+      ['due_at', 'timestamptz'],
+    ]);
+    await this.#writeTable('tessera.process_message_subscriptions', this.#messageSubscriptions, [
+      ['id', 'uuid'],
+      ['instance_id', 'uuid'],
+      ['element_instance_id', 'uuid'],
+      ['element_id', 'text'],
+      ['message_name', 'text'],
+      ['correlation_key', 'text'],
+      ['interrupting', 'boolean'],
+    ]);
+    await this.#writeTable('tessera.process_signal_subscriptions', this.#signalSubscriptions, [
+      ['id', 'uuid'],
+      ['instance_id', 'uuid'],
+      ['element_instance_id', 'uuid'],
+      ['element_id', 'text'],
+      ['signal_name', 'text'],
+    ]);
+    if (!this.#userTasks.empty) {
+      const rows = [...this.#userTasks.inserts.values()];
+      this.#userTasks.inserts.clear();
+      await this.sql(
+        `INSERT INTO tessera.process_user_tasks (id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee, candidate_groups, candidate_users, ended_at, outcome)
+         SELECT id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee,
+                ARRAY(SELECT jsonb_array_elements_text(candidate_groups)), ARRAY(SELECT jsonb_array_elements_text(candidate_users)),
+                CASE WHEN ended_outcome IS NULL THEN NULL ELSE now() END, ended_outcome
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, activity_id uuid, instance_id uuid, element_instance_id uuid, element_id text, process_id text, version integer,
+                form_key text, assignee text, candidate_groups jsonb, candidate_users jsonb, ended_outcome text)`,
+        [JSON.stringify(rows)],
+      );
+    }
+    if (this.#userTaskEnds.size > 0) {
+      const ends = [...this.#userTaskEnds.entries()].map(([id, outcome]) => ({ id, outcome }));
+      this.#userTaskEnds.clear();
+      await this.sql(
+        `UPDATE tessera.process_user_tasks t SET ended_at = now(), outcome = x.outcome
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, outcome text) WHERE t.id = x.id AND t.ended_at IS NULL`,
+        [JSON.stringify(ends)],
+      );
+    }
+    await this.#writeTable('tessera.process_incidents', this.#incidents, [
+      ['id', 'uuid'],
+      ['instance_id', 'uuid'],
+      ['element_instance_id', 'uuid'],
+      ['element_id', 'text'],
+      ['code', 'text'],
+      ['message', 'text'],
+    ]);
+    if (this.#resolvedIncidents.size > 0) {
+      const ids = [...this.#resolvedIncidents];
+      this.#resolvedIncidents.clear();
+      await this.sql(`UPDATE tessera.process_incidents SET resolved_at = now() WHERE id = ANY($1::uuid[]) AND resolved_at IS NULL`, [ids]);
+    }
+    for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs.deleteJobs(this.bossDb, queue, [...ids]);
+    this.#deletedJobs.clear();
+    for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs.cancel(this.bossDb, queue, [...ids]);
+    this.#cancelledJobs.clear();
+    for (const [queue, jobs] of this.#newJobs) {
+      await this.#services.jobs.insert(
+        this.bossDb,
+        queue,
+        [...jobs.entries()].map(([id, job]) => ({ ...job, id })),
+      );
+    }
+    this.#newJobs.clear();
+  }
+
+  async #writeTable(table: string, index: IndexTable, columns: readonly (readonly [string, string])[]): Promise<void> {
+    if (index.inserts.size > 0) {
+      const rows = [...index.inserts.values()];
+      index.inserts.clear();
+      const names = columns.map(([name]) => name).join(', ');
+      await this.sql(`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`, [JSON.stringify(rows)]);
+    }
+    if (index.deletes.size > 0) {
+      const ids = [...index.deletes];
+      index.deletes.clear();
+      await this.sql(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+    }
+  }
+
+  async #flushInstances(): Promise<void> {
+    const fresh: Record<string, unknown>[] = [];
+    const changed: Record<string, unknown>[] = [];
+    for (const loaded of this.#instances.values()) {
+      if (!loaded.dirty) continue;
+      loaded.dirty = false;
+      const { meta, state } = loaded;
+      if (loaded.isNew) {
+        loaded.isNew = false;
+        fresh.push({
+          id: meta.id,
+          process_id: meta.processId,
+          version: meta.version,
+          status: state.status,
+          state,
+          business_entity: meta.record?.entity ?? null,
+          business_id: meta.record?.id ?? null,
+          parent_instance_id: meta.parentInstanceId,
+          started_by: meta.startedBy,
+        });
+      } else changed.push({ id: meta.id, status: state.status, state });
+    }
+    if (fresh.length > 0) {
+      await this.sql(
+        `INSERT INTO tessera.process_instances (id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, ended_at)
+         SELECT id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, CASE WHEN status = 'active' THEN NULL ELSE now() END
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, process_id text, version integer, status text, state jsonb, business_entity text, business_id uuid, parent_instance_id uuid, started_by uuid)`,
+        [JSON.stringify(fresh)],
+      );
+    }
+    if (changed.length > 0) {
+      await this.sql(
+        `UPDATE tessera.process_instances i SET state = x.state, status = x.status, updated_at = now(),
+                ended_at = CASE WHEN x.status = 'active' THEN NULL ELSE coalesce(i.ended_at, now()) END
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, state jsonb) WHERE i.id = x.id`,
+        [JSON.stringify(changed)],
+      );
+    }
+    if (this.#history.length > 0) {
+      const rows = this.#history.splice(0).map((h) => ({ instance_id: h.instanceId, element_instance_id: h.elementInstanceId, element_id: h.elementId, element_type: h.elementType, event: h.event, at: h.at }));
+      await this.sql(
+        `INSERT INTO tessera.process_history (instance_id, element_instance_id, element_id, element_type, event, at)
+         SELECT instance_id, element_instance_id, element_id, element_type, event, at
+           FROM jsonb_to_recordset($1::jsonb) AS x(instance_id uuid, element_instance_id uuid, element_id text, element_type text, event text, at timestamptz)`,
+        [JSON.stringify(rows)],
+      );
+    }
+  }
+
+}
+
+/** What a task handler gets: headers of the element, its input mappings as parameters, and all visible variables. */
+export function taskInput(graph: ProcessGraph, state: InstanceState, elementInstanceId: string, jobType: string): TaskInput & { readonly elementId: string } {
+  const elementId = state.elementInstances[elementInstanceId]?.elementId ?? '';
+  const node = graph.nodes.get(elementId);
+  let headers: Readonly<Record<string, string>> = {};
+  if (node?.kind === 'activity' && node.behaviour.kind === 'job') headers = node.behaviour.job.headers;
+  else if ((node?.kind === 'endEvent' || node?.kind === 'throwEvent') && node.result.kind === 'message') headers = node.result.job.headers;
+  return { jobType, headers, parameters: { ...state.variables[elementInstanceId] }, variables: visibleVariables(state, elementInstanceId), elementId };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const problems = (error as { problems?: readonly { pointer: string; detail: string }[] }).problems;
+    const detail = problems && problems.length > 0 ? ` (${problems.map((p) => `${p.pointer || '/'}: ${p.detail}`).join('; ')})` : '';
+    return `${error.message}${detail}`;
+  }
+  return String(error);
+}
