@@ -1,5 +1,7 @@
-// Two projects: pure unit suites, and the suites that need a database (run on the embedded
-// database by default, and again on a PostgreSQL server when TESSERA_TEST_PG_URL is set).
+// Three projects: pure unit suites; the suites that need a database (run on the embedded
+// database by default, and again on a PostgreSQL server when TESSERA_TEST_PG_URL is set); and the
+// browser suites (the built web app in headless Chromium against an embedded database; only in the
+// embedded pass). The browser project's global setup builds the UI once and finds Chromium.
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2024', experimental: { keepImportAttributes: true }, transform: { react: { runtime: 'automatic' } } }, module: { type: 'es6' } }],
 };
@@ -10,5 +12,6 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'database', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], globalSetup: '<rootDir>/test/browser/global-setup.ts', setupFilesAfterEnv: ['<rootDir>/test/browser/setup-timeout.ts'] },
   ],
 };

@@ -18,5 +18,6 @@ export {
 } from './record-form.ts';
 export { evaluateConditions, conditionalProblems, type ConditionState } from './conditions.ts';
 export { formValues, writeValues } from './values.ts';
+export { checkSchema, type CheckError } from './schema-check.ts';
 export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemsByField, type FieldProblem, type SchemaError } from './problems.ts';
 export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';

@@ -1,0 +1,77 @@
+// One browser test environment per test file: an embedded in-memory database with the UI test
+// package applied, the HTTP server serving the built web app on a loopback port (with the test
+// administrator, whose API token `api` sends), and a fresh headless Chromium profile, signed in as
+// that administrator unless asked not to be.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadPackageDir } from '../../metadata/index.ts';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { jsonClient, startTestServer, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type TestServer } from '../support/http.ts';
+import { chromiumPath, SCREENSHOTS, TEST_UI_DIST } from './paths.ts';
+
+export const UI_PACKAGE_DIR = new URL('../fixtures/packages/crm-ui/', import.meta.url).pathname;
+
+// The flags of ../shared/reference/stack.md: no sandbox (containers), no GPU, no background traffic.
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface BrowserEnv {
+  readonly url: string;
+  readonly env: TestPlatform;
+  readonly server: TestServer;
+  readonly api: ReturnType<typeof jsonClient>;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Errors thrown in the page since the last call (and console errors, except failed requests the test caused on purpose). */
+  takePageErrors(): string[];
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserEnv(options: { signedIn?: boolean } = {}): Promise<BrowserEnv> {
+  const env = await startTestPlatform();
+  const { package: files, errors } = await loadPackageDir(UI_PACKAGE_DIR);
+  if (errors.length) throw new Error(`fixture package unreadable: ${JSON.stringify(errors)}`);
+  await env.platform.applyMetadata(files, { source: 'cli' });
+  const server = await startTestServer(env.platform, { uiDir: TEST_UI_DIST });
+  const url = server.url;
+  const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('Chromium not found (the global setup should have installed it)');
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  // The app remembers the language; tests start in English.
+  await context.addInitScript(() => {
+    if (!localStorage.getItem('tessera.language')) localStorage.setItem('tessera.language', 'en');
+  });
+  if (options.signedIn !== false) {
+    // The session and CSRF cookies land in the browser context, as after signing in on the page.
+    const res = await context.request.post(`${url}/api/auth/login`, { data: { login: TEST_ADMIN_LOGIN, password: TEST_ADMIN_PASSWORD } });
+    if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  let pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+  return {
+    url,
+    env,
+    server,
+    api: jsonClient(`${url}/api`),
+    context,
+    page,
+    takePageErrors() {
+      const taken = pageErrors;
+      pageErrors = [];
+      return taken;
+    },
+    async screenshot(name) {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+      await server.close();
+      await env.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// The records API (docs/api.md): lists with keyset paging, one record with its version, writes with
+// optimistic locking (If-Match), the timeline and the audit trail; file uploads for attachments.
+import { api, etagVersion, request } from './client.ts';
+
+export type ApiRecord = { readonly id: string; readonly version: number } & Readonly<Record<string, unknown>>;
+
+export interface ListParams {
+  readonly filter?: unknown;
+  readonly sort?: string;
+  readonly limit?: number;
+  readonly after?: string | null;
+  readonly search?: string;
+  readonly include?: readonly string[];
+  readonly fields?: readonly string[];
+  readonly count?: boolean;
+}
+
+export interface ListPage<T = ApiRecord> {
+  readonly data: readonly T[];
+  readonly next: string | null;
+  readonly count?: number;
+}
+
+export function listQuery(params: ListParams): string {
+  const q = new URLSearchParams();
+  if (params.filter !== undefined && params.filter !== null) q.set('filter', JSON.stringify(params.filter));
+  if (params.sort) q.set('sort', params.sort);
+  if (params.limit) q.set('limit', String(params.limit));
+  if (params.after) q.set('after', params.after);
+  if (params.search) q.set('search', params.search);
+  if (params.include?.length) q.set('include', params.include.join(','));
+  if (params.fields?.length) q.set('fields', params.fields.join(','));
+  if (params.count) q.set('count', 'true');
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+const enc = encodeURIComponent;
+
+export async function listRecords(type: string, params: ListParams = {}, signal?: AbortSignal): Promise<ListPage> {
+  return (await api.get<ListPage>(`/records/${enc(type)}${listQuery(params)}`, signal ? { signal } : {})).data;
+}
+
+/** Every page of a list (for exports and boards), up to `max` records. */
+export async function listAll(type: string, params: ListParams, options: { max?: number; onProgress?: (n: number) => void; signal?: AbortSignal } = {}): Promise<{ data: ApiRecord[]; truncated: boolean }> {
+  const max = options.max ?? 100_000;
+  const data: ApiRecord[] = [];
+  let after: string | null = null;
+  do {
+    const page: ListPage = await listRecords(type, { ...params, limit: 500, after }, options.signal);
+    data.push(...page.data);
+    options.onProgress?.(data.length);
+    after = page.next;
+  } while (after && data.length < max);
+  return { data: data.slice(0, max), truncated: after !== null || data.length > max };
+}
+
+export async function getRecord(type: string, id: string, include: readonly string[] = []): Promise<ApiRecord> {
+  const res = await api.get<ApiRecord>(`/records/${enc(type)}/${enc(id)}${listQuery({ include })}`);
+  return { ...res.data, version: etagVersion(res.headers) ?? res.data.version };
+}
+
+export async function createRecord(type: string, values: Record<string, unknown>): Promise<ApiRecord> {
+  return (await api.post<ApiRecord>(`/records/${enc(type)}`, values)).data;
+}
+
+/** PATCH with If-Match: the server refuses (409) if someone changed the record since `version`. */
+export async function updateRecord(type: string, id: string, version: number, values: Record<string, unknown>): Promise<ApiRecord> {
+  return (await api.patch<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, values, { headers: { 'if-match': `"${version}"` } })).data;
+}
+
+export async function deleteRecord(type: string, id: string, version?: number): Promise<ApiRecord> {
+  return (await api.delete<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, version ? { headers: { 'if-match': `"${version}"` } } : {})).data;
+}
+
+export interface HistoryEntry {
+  readonly id?: number | string;
+  readonly at: string;
+  readonly actor?: string | null;
+  readonly via?: string;
+  readonly action: string;
+  readonly changes?: Readonly<Record<string, unknown>>;
+  readonly [key: string]: unknown;
+}
+
+export async function recordHistory(type: string, id: string): Promise<HistoryEntry[]> {
+  return (await api.get<{ data: HistoryEntry[] }>(`/records/${enc(type)}/${enc(id)}/history`)).data.data;
+}
+
+export async function recordActivities(type: string, id: string, params: ListParams = {}): Promise<ListPage> {
+  return (await api.get<ListPage>(`/records/${enc(type)}/${enc(id)}/activities${listQuery(params)}`)).data;
+}
+
+export interface FileInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly size: number;
+}
+
+export async function uploadFile(file: File): Promise<FileInfo> {
+  return (await request<FileInfo>('POST', `/files?name=${enc(file.name)}`, { blob: file })).data;
+}
+
+export async function fileInfo(id: string): Promise<FileInfo> {
+  return (await api.get<FileInfo>(`/files/${enc(id)}/info`)).data;
+}
+
+export const fileUrl = (id: string) => `/api/files/${enc(id)}`;

@@ -1,0 +1,189 @@
+// Choosing a record of an entity type with server-side search (GET /api/records/:type?search=…),
+// or a user from the directory (GET /api/users); used by reference and many-to-many fields and by
+// the board's lost-reason dialog.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { USER_TARGET, type Model } from '../../../metadata/model.ts';
+import { getRecord, listRecords, type ApiRecord } from '../api/records.ts';
+import { searchUsers, users } from '../api/users.ts';
+import { useI18n } from '../app/i18n.tsx';
+import { Link } from '../app/router.tsx';
+import { recordTitle } from './format.ts';
+
+export interface RecordPickerProps {
+  readonly model: Model;
+  readonly target: string;
+  readonly value: string | null | undefined;
+  onChange(id: string | null, record?: ApiRecord): void;
+  readonly id?: string;
+  readonly readonly?: boolean;
+  readonly disabled?: boolean;
+  readonly invalid?: boolean;
+  /** Records not to offer (e.g. already linked). */
+  readonly exclude?: readonly string[];
+  /** Keep the input empty after choosing (for adding several). */
+  readonly clearOnPick?: boolean;
+}
+
+interface Option {
+  readonly id: string;
+  readonly title: string;
+  readonly record?: ApiRecord;
+}
+
+/** Where the options come from: an entity type's records, or the user directory. */
+interface Source {
+  search(text: string, signal: AbortSignal): Promise<Option[]>;
+  title(id: string): Promise<string>;
+  readonly href?: (id: string) => string;
+  readonly placeholder: string;
+}
+
+function useSource(model: Model, target: string): Source | null {
+  const { t, label } = useI18n();
+  return useMemo(() => {
+    if (target === USER_TARGET) {
+      return {
+        search: async (text) => searchUsers(await users(), text).map((u) => ({ id: u.id, title: u.displayName })),
+        title: async (id) => (await users()).find((u) => u.id === id)?.displayName ?? id.slice(0, 8),
+        placeholder: t('form.pick', { entity: t('form.user') }),
+      } satisfies Source;
+    }
+    const entity = model.entities.get(target);
+    if (!entity) return null;
+    return {
+      search: async (text, signal) => {
+        const page = await listRecords(target, { ...(text ? { search: text } : {}), limit: 10, fields: [entity.displayField], sort: entity.displayField }, signal);
+        return page.data.map((r) => ({ id: r.id, title: recordTitle(entity, r), record: r }));
+      },
+      title: async (id) => recordTitle(entity, await getRecord(target, id)),
+      href: (id) => `/r/${target}/${id}`,
+      placeholder: t('form.pick', { entity: label(entity.label) }),
+    } satisfies Source;
+  }, [model, target, t, label]);
+}
+
+export function RecordPicker({ model, target, value, onChange, id, readonly, disabled, invalid, exclude, clearOnPick }: RecordPickerProps) {
+  const { t } = useI18n();
+  const source = useSource(model, target);
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
+  const [results, setResults] = useState<Option[]>([]);
+  const [active, setActive] = useState(0);
+  const listId = useId();
+  const box = useRef<HTMLDivElement>(null);
+
+  // The title of the current value.
+  useEffect(() => {
+    if (!value || !source) return setTitle(value ? value.slice(0, 8) : '');
+    let live = true;
+    source.title(value).then(
+      (title) => live && setTitle(title),
+      () => live && setTitle(value.slice(0, 8)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [value, source]);
+
+  // Server-side search while the user types (debounced).
+  useEffect(() => {
+    if (!open || !source) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      source.search(text, controller.signal).then(
+        (options) => {
+          setResults(options.filter((o) => !exclude?.includes(o.id)));
+          setActive(0);
+        },
+        () => undefined,
+      );
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [text, open, source, exclude]);
+
+  useEffect(() => {
+    const close = (e: MouseEvent) => box.current && !box.current.contains(e.target as Node) && setOpen(false);
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, []);
+
+  if (!source) return <input id={id} className="input" value={value ?? ''} readOnly disabled />;
+
+  const pick = (option: Option) => {
+    onChange(option.id, option.record);
+    setTitle(option.title);
+    setText('');
+    setOpen(false);
+  };
+
+  if (readonly || disabled) {
+    return <div className="picker-readonly">{value ? source.href ? <Link to={source.href(value)}>{title}</Link> : title : '—'}</div>;
+  }
+
+  const showValue = value && !clearOnPick && !open;
+  return (
+    <div className="picker" ref={box}>
+      <div className={`picker-control${invalid ? ' invalid' : ''}`}>
+        <input
+          id={id}
+          className="picker-input"
+          role="combobox"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-invalid={invalid}
+          placeholder={showValue ? '' : source.placeholder}
+          value={showValue ? title : text}
+          onFocus={() => setOpen(true)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setOpen(true);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
+            else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
+            else if (e.key === 'Enter' && open && results[active]) {
+              e.preventDefault();
+              pick(results[active]!);
+            } else if (e.key === 'Escape') setOpen(false);
+          }}
+        />
+        {value && !clearOnPick && (
+          <>
+            {source.href && (
+              <Link className="picker-open" to={source.href(value)} title={title} aria-label={title}>
+                ↗
+              </Link>
+            )}
+            <button type="button" className="icon-btn" aria-label={t('common.clear')} onClick={() => onChange(null)}>
+              ×
+            </button>
+          </>
+        )}
+      </div>
+      {open && (
+        <ul className="picker-list" role="listbox" id={listId}>
+          {results.length === 0 && <li className="muted picker-empty">{t('form.noMatches')}</li>}
+          {results.map((r, i) => (
+            <li
+              key={r.id}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : ''}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(r);
+              }}
+            >
+              {r.title}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

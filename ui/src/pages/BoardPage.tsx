@@ -1,0 +1,3 @@
+export default function BoardPage() {
+  return <div className="page">BoardPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function DesignerPage() {
+  return <div className="page">DesignerPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function ModelerPage() {
+  return <div className="page">ModelerPage</div>;
+}

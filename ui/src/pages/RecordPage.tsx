@@ -1,0 +1,359 @@
+// A record's card: the generated form (create or edit with optimistic locking), the activity
+// timeline with "log activity", related lists (records that reference this one) and the audit
+// history. Server problems land on the fields their pointers name.
+import { useCallback, useMemo, useState } from 'react';
+import { formValues, recordForm, writeValues, type FieldProblem } from '../../../forms/index.ts';
+import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import type { EntityModel, Model } from '../../../metadata/model.ts';
+import { ApiError } from '../api/client.ts';
+import { createRecord, deleteRecord, getRecord, listRecords, recordActivities, recordHistory, updateRecord, type ApiRecord } from '../api/records.ts';
+import { useI18n } from '../app/i18n.tsx';
+import { useMeta } from '../app/meta.tsx';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
+import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
+import { RecordFormView } from '../form/RecordFormView.tsx';
+
+type Values = Record<string, unknown>;
+
+export default function RecordPage({ params }: { params: Record<string, string> }) {
+  const { model } = useMeta();
+  const { t } = useI18n();
+  const entity = model.entities.get(params.type ?? '');
+  if (!entity) return <div className="empty-state">{t('common.notFound')}</div>;
+  return params.id ? <ExistingRecord key={`${entity.name}/${params.id}`} model={model} entity={entity} id={params.id} /> : <NewRecord model={model} entity={entity} />;
+}
+
+/** Values given in the query string (?contractor=<id>&kind=call) prefill a new record. */
+function prefill(entity: EntityModel, query: URLSearchParams): Values {
+  const values: Values = {};
+  for (const [key, value] of query) {
+    const field = entity.fieldsByName.get(key);
+    if (!field || field.readOnly) continue;
+    values[key] = field.type === 'integer' || field.type === 'decimal' || field.type === 'percent' ? Number(value) : field.type === 'boolean' ? value === 'true' : value;
+  }
+  return values;
+}
+
+/** The outcome of a failed write: problems for the fields, or a message for the whole record. */
+function problemsOf(error: unknown): { problems: FieldProblem[]; message: string | null; conflict: boolean } {
+  if (!(error instanceof ApiError)) return { problems: [], message: String(error), conflict: false };
+  const { problem } = error;
+  if (problem.code === 'VERSION_CONFLICT') return { problems: [], message: problem.detail ?? null, conflict: true };
+  const problems = (problem.errors ?? []).map((e) => ({ pointer: e.pointer, detail: e.detail, ...(e.code ? { code: e.code } : {}) }));
+  if (problems.length === 0) problems.push({ pointer: '', detail: problem.detail ?? problem.title ?? error.message });
+  return { problems, message: null, conflict: false };
+}
+
+function useSaveState() {
+  const [problems, setProblems] = useState<readonly FieldProblem[]>([]);
+  const [conflict, setConflict] = useState(false);
+  const [busy, setBusy] = useState(false);
+  return { problems, setProblems, conflict, setConflict, busy, setBusy };
+}
+
+export function NewRecordForm({ model, entity, initial, onCreated, formId }: { model: Model; entity: EntityModel; initial: Values; onCreated(record: ApiRecord): void; formId: string }) {
+  const { language, t } = useI18n();
+  const notify = useNotify();
+  const form = useMemo(() => recordForm(model, entity.name, { mode: 'create', language }), [model, entity, language]);
+  const state = useSaveState();
+  const submit = async (values: Values) => {
+    state.setBusy(true);
+    try {
+      const created = await createRecord(entity.name, writeValues(form, values));
+      state.setProblems([]);
+      notify('success', t('record.created'), recordTitle(entity, created));
+      onCreated(created);
+    } catch (error) {
+      const { problems, message } = problemsOf(error);
+      state.setProblems(problems);
+      if (message) notify('error', t('common.error'), message);
+    } finally {
+      state.setBusy(false);
+    }
+  };
+  return <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId={formId} />;
+}
+
+function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
+  const { t, label } = useI18n();
+  const location = useLocation();
+  const initial = useMemo(() => prefill(entity, location.query), [entity, location.query]);
+  return (
+    <div className="page record-page">
+      <div className="page-head">
+        <Link to={`/r/${entity.name}`} className="back">
+          ← {label(entity.pluralLabel)}
+        </Link>
+        <h1>{t('record.new', { entity: label(entity.label) })}</h1>
+        <div className="page-actions">
+          <button type="submit" form="record-form" className="btn btn-primary">
+            {t('common.save')}
+          </button>
+        </div>
+      </div>
+      <div className="card">
+        <NewRecordForm model={model} entity={entity} initial={initial} formId="record-form" onCreated={(r) => navigate(`/r/${entity.name}/${r.id}`, { replace: true })} />
+      </div>
+    </div>
+  );
+}
+
+function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
+  const { t, label, language, locale } = useI18n();
+  const notify = useNotify();
+  const loaded = useLoad(() => getRecord(entity.name, id), [entity.name, id]);
+  const [record, setRecord] = useState<ApiRecord | null>(null);
+  const current = record ?? loaded.data ?? null;
+  const state = useSaveState();
+  const [tab, setTab] = useState<'related' | 'history'>('related');
+  const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current }) : null), [model, entity, language, current]);
+  const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
+
+  if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
+  if (!current || !form) return <Spinner />;
+
+  const submit = async (values: Values) => {
+    const changes = writeValues(form, values, current);
+    if (Object.keys(changes).length === 0) return notify('info', t('record.saved'));
+    state.setBusy(true);
+    try {
+      const saved = await updateRecord(entity.name, id, current.version, changes);
+      setRecord(saved);
+      state.setProblems([]);
+      notify('success', t('record.saved'), recordTitle(entity, saved));
+    } catch (error) {
+      const { problems, message, conflict } = problemsOf(error);
+      state.setProblems(problems);
+      state.setConflict(conflict);
+      if (message && !conflict) notify('error', t('common.error'), message);
+    } finally {
+      state.setBusy(false);
+    }
+  };
+  const remove = async () => {
+    if (!window.confirm(`${t('common.delete')}: ${recordTitle(entity, current)}?`)) return;
+    try {
+      await deleteRecord(entity.name, id, current.version);
+      notify('success', t('record.deleted'), recordTitle(entity, current));
+      navigate(`/r/${entity.name}`);
+    } catch (error) {
+      notify('error', t('common.error'), error instanceof ApiError ? error.problem.detail : String(error));
+    }
+  };
+  const reload = async () => {
+    setRecord(await getRecord(entity.name, id));
+    state.setConflict(false);
+    state.setProblems([]);
+  };
+  const states = [...entity.machines.values()].map((m) => ({ machine: m, value: displayValue(model, entity, entity.fieldsByName.get(m.field), current[m.field], language, locale) }));
+
+  return (
+    <div className="page record-page">
+      <div className="page-head">
+        <Link to={`/r/${entity.name}`} className="back">
+          ← {label(entity.pluralLabel)}
+        </Link>
+        <h1 data-testid="record-title">{recordTitle(entity, current) || label(entity.label)}</h1>
+        {states.map(({ machine, value }) => (
+          <Chip key={machine.name} color={value.color}>
+            {value.text}
+          </Chip>
+        ))}
+        <span className="muted">{t('record.version', { n: current.version })}</span>
+        <div className="page-actions">
+          <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
+            {t('common.delete')}
+          </button>
+          <button type="submit" form="record-form" className="btn btn-primary" disabled={state.busy}>
+            {state.busy ? t('common.saving') : t('common.save')}
+          </button>
+        </div>
+      </div>
+      {state.conflict && (
+        <div className="form-banner" role="alert">
+          {t('record.conflict')}{' '}
+          <button type="button" className="btn btn-small" onClick={() => void reload()}>
+            {t('record.reload')}
+          </button>
+        </div>
+      )}
+      <div className={entity.activities ? 'record-columns' : ''}>
+        <div className="card">
+          <RecordFormView key={`${current.version}.${language}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId="record-form" />
+        </div>
+        {entity.activities && <Timeline model={model} entity={entity} id={id} />}
+      </div>
+      <div className="card">
+        <div className="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'related'} className={tab === 'related' ? 'tab active' : 'tab'} onClick={() => setTab('related')}>
+            {t('record.related')}
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'history'} className={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>
+            {t('record.history')}
+          </button>
+        </div>
+        {tab === 'related' ? <RelatedLists model={model} entity={entity} id={id} /> : <History model={model} entity={entity} id={id} version={current.version} />}
+      </div>
+    </div>
+  );
+}
+
+function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
+  const { t, label, locale, language } = useI18n();
+  const activity = model.entities.get(ACTIVITY_ENTITY)!;
+  const loaded = useLoad(() => recordActivities(entity.name, id, { limit: 100, include: ['assignee'] }), [entity.name, id]);
+  const [logging, setLogging] = useState(false);
+  const kinds = new Map(model.activityKinds.map((k) => [k.name, k]));
+  return (
+    <aside className="card timeline" aria-label={t('record.activities')}>
+      <div className="card-head">
+        <h2>{t('record.activities')}</h2>
+        <button type="button" className="btn btn-small" onClick={() => setLogging(true)}>
+          + {t('record.logActivity')}
+        </button>
+      </div>
+      {loaded.loading && !loaded.data && <Spinner />}
+      {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
+      {loaded.data && loaded.data.data.length === 0 && <div className="muted">{t('record.noActivities')}</div>}
+      <ol className="timeline-list">
+        {loaded.data?.data.map((a) => {
+          const kind = kinds.get(String(a.kind));
+          const status = displayValue(model, activity, activity.fieldsByName.get('status'), a.status, language, locale);
+          const when = (a.start_at ?? a.deadline ?? a.created_at) as string;
+          return (
+            <li key={a.id} className="timeline-item" style={kind?.color ? { ['--kind' as string]: kind.color } : undefined}>
+              <div className="timeline-meta">
+                <Chip color={kind?.color}>{kind ? label(kind.label) : String(a.kind)}</Chip>
+                <span className="muted">{formatDateTime(when, locale)}</span>
+                <Chip color={status.color}>{status.text}</Chip>
+              </div>
+              <Link to={`/r/${ACTIVITY_ENTITY}/${a.id}`} className="timeline-subject">
+                {String(a.subject)}
+              </Link>
+              {typeof a.description === 'string' && a.description && <div className="timeline-text">{a.description.slice(0, 200)}</div>}
+            </li>
+          );
+        })}
+      </ol>
+      {logging && (
+        <Modal
+          title={t('record.logActivity')}
+          onClose={() => setLogging(false)}
+          wide
+          footer={
+            <>
+              <button type="button" className="btn" onClick={() => setLogging(false)}>
+                {t('common.cancel')}
+              </button>
+              <button type="submit" form="activity-form" className="btn btn-primary">
+                {t('common.save')}
+              </button>
+            </>
+          }
+        >
+          <NewRecordForm
+            model={model}
+            entity={activity}
+            formId="activity-form"
+            initial={{ [entity.name]: id, kind: model.activityKinds[0]?.name, status: 'open', priority: 'normal', start_at: new Date().toISOString() }}
+            onCreated={() => {
+              setLogging(false);
+              loaded.reload();
+            }}
+          />
+        </Modal>
+      )}
+    </aside>
+  );
+}
+
+/** Entity types with a reference or many-to-many field pointing at this one. */
+function relations(model: Model, entity: EntityModel): { entity: EntityModel; field: string; fieldLabel: string }[] {
+  const result: { entity: EntityModel; field: string; fieldLabel: string }[] = [];
+  for (const other of model.entities.values()) {
+    if (other.name === ACTIVITY_ENTITY) continue;
+    for (const f of other.fields) if ((f.type === 'reference' || f.type === 'manyToMany') && f.target === entity.name) result.push({ entity: other, field: f.name, fieldLabel: f.label.en });
+  }
+  return result;
+}
+
+function RelatedLists({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
+  const { t, label } = useI18n();
+  const related = useMemo(() => relations(model, entity), [model, entity]);
+  if (related.length === 0) return <div className="muted">{t('list.empty')}</div>;
+  return (
+    <div className="related">
+      {related.map((r) => (
+        <RelatedList key={`${r.entity.name}.${r.field}`} model={model} entity={r.entity} field={r.field} id={id} title={`${label(r.entity.pluralLabel)} · ${label(r.entity.fieldsByName.get(r.field)!.label)}`} />
+      ))}
+    </div>
+  );
+}
+
+function RelatedList({ model, entity, field, id, title }: { model: Model; entity: EntityModel; field: string; id: string; title: string }) {
+  const { t, language, locale } = useI18n();
+  const loaded = useLoad(() => listRecords(entity.name, { filter: { [field]: { eq: id } }, limit: 20, sort: entity.defaultSort.map((k) => `${k.direction === 'desc' ? '-' : ''}${k.field}`).join(',') }), [entity.name, field, id]);
+  const extra = entity.fields.filter((f) => f.name !== entity.displayField && f.name !== field && ['state', 'enum', 'money', 'date'].includes(f.type)).slice(0, 3);
+  const isReference = entity.fieldsByName.get(field)?.type === 'reference';
+  return (
+    <section className="related-list">
+      <div className="card-head">
+        <h3>{title}</h3>
+        {isReference && (
+          <Link className="btn btn-small" to={`/r/${entity.name}/new?${field}=${id}`}>
+            + {t('common.new')}
+          </Link>
+        )}
+      </div>
+      {loaded.error ? <ErrorBox error={loaded.error} /> : null}
+      {loaded.data && loaded.data.data.length === 0 && <div className="muted">{t('common.none')}</div>}
+      <ul>
+        {loaded.data?.data.map((r) => (
+          <li key={r.id}>
+            <Link to={`/r/${entity.name}/${r.id}`}>{recordTitle(entity, r)}</Link>
+            {extra.map((f) => {
+              const d = displayValue(model, entity, f, r[f.name], language, locale);
+              return d.text ? (
+                <span key={f.name} className="related-extra">
+                  {d.color ? <Chip color={d.color}>{d.text}</Chip> : d.text}
+                </span>
+              ) : null;
+            })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function History({ model, entity, id, version }: { model: Model; entity: EntityModel; id: string; version: number }) {
+  const { t, label, language, locale } = useI18n();
+  const loaded = useLoad(() => recordHistory(entity.name, id), [entity.name, id, version]);
+  const show = useCallback((field: string, value: unknown) => displayValue(model, entity, entity.fieldsByName.get(field), value, language, locale).text || '∅', [model, entity, language, locale]);
+  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (!loaded.data) return <Spinner />;
+  if (loaded.data.length === 0) return <div className="muted">{t('record.noHistory')}</div>;
+  return (
+    <ol className="history">
+      {[...loaded.data].reverse().map((h) => (
+        <li key={String(h.id)}>
+          <div className="history-head">
+            <strong>{t(`history.${h.action}` as 'history.update') || h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
+            {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
+            {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
+          </div>
+          {h.changes && (
+            <ul className="history-changes">
+              {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
+                <li key={field}>
+                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0])}</s> → {show(field, pair?.[1])}
+                </li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

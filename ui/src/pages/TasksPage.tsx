@@ -1,0 +1,3 @@
+export default function TasksPage() {
+  return <div className="page">TasksPage</div>;
+}
