@@ -9,6 +9,16 @@ export interface Config {
   readonly databaseUrl?: string;
   /** Admin password for the first start; absent → one is generated and printed once. */
   readonly adminPassword?: string;
+  /** Browser sessions: idle timeout, absolute lifetime, Secure cookies behind a TLS proxy (docs/security.md). */
+  readonly auth: { readonly session: { readonly idleMinutes: number; readonly absoluteHours: number }; readonly secureCookies: boolean };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -20,5 +30,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.TESSERA_DATA_DIR ?? './data'),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.TESSERA_ADMIN_PASSWORD ? { adminPassword: env.TESSERA_ADMIN_PASSWORD } : {}),
+    auth: {
+      session: { idleMinutes: positive(env, 'TESSERA_SESSION_IDLE_MINUTES', 30), absoluteHours: positive(env, 'TESSERA_SESSION_HOURS', 12) },
+      secureCookies: env.TESSERA_SECURE_COOKIES === 'true' || env.TESSERA_SECURE_COOKIES === '1',
+    },
   };
 }

@@ -23,7 +23,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
   try {
     const admin = await ensureAdmin(platform.knex, config.adminPassword);
     const seeded = await seedIfEmpty(platform, { demo: options.demo });
-    const app = createApp(platform, { uiDir: UI_DIST });
+    const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth });
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

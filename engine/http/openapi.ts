@@ -96,11 +96,36 @@ export function openApiDocument(model: Model, version: number): JsonSchema {
     put: { tags: ['Metadata'], summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
   };
   paths['/api/meta/plan'] = { post: { tags: ['Metadata'], summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
-  paths['/api/health'] = { get: { tags: ['Platform'], responses: { 200: { description: 'Healthy' } } } };
+  paths['/api/health'] = { get: { tags: ['Platform'], security: [], responses: { 200: { description: 'Healthy' } } } };
+  // Authentication (docs/security.md): the rest of the paths need a token or a session.
+  paths['/api/auth/login'] = {
+    post: {
+      tags: ['Authentication'],
+      security: [],
+      summary: 'Sign in: sets the session cookie and returns the CSRF token',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['login', 'password'], properties: { login: { type: 'string' }, password: { type: 'string' } } } } } },
+      responses: { 200: { description: 'Signed in' }, 401: problemResponse('Wrong login or password'), 429: problemResponse('Too many failed attempts (Retry-After)') },
+    },
+  };
+  paths['/api/auth/me'] = { get: { tags: ['Authentication'], summary: 'The current user, their rights and (sessions) the CSRF token', responses: { 200: { description: 'Current user' }, 401: problemResponse('Not signed in') } } };
+  paths['/api/auth/logout'] = { post: { tags: ['Authentication'], responses: { 204: { description: 'Session ended' } } } };
+  paths['/api/auth/logout-all'] = { post: { tags: ['Authentication'], summary: 'End every session of the user (and with {"tokens": true} revoke their API tokens)', responses: { 200: { description: 'Counts of ended sessions and revoked tokens' } } } };
+  paths['/api/auth/tokens'] = {
+    get: { tags: ['Authentication'], responses: { 200: { description: 'The user’s API tokens (never their secrets)' } } },
+    post: { tags: ['Authentication'], summary: 'Create an API token (from a browser session); the token is shown only in this response', responses: { 201: { description: 'Created' } } },
+  };
+  paths['/api/auth/tokens/{id}'] = { parameters: [idParam], delete: { tags: ['Authentication'], responses: { 204: { description: 'Revoked' } } } };
   return {
     openapi: '3.1.0',
     info: { title: `Tessera API — ${model.pkg.manifest.name}`, version: `${model.pkg.manifest.version}+meta.${version}` },
     paths,
-    components: { schemas },
+    security: [{ bearer: [] }, { session: [] }],
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token (tsr_…) from POST /api/auth/tokens' },
+        session: { type: 'apiKey', in: 'cookie', name: 'tessera_session', description: 'Browser session from POST /api/auth/login; unsafe methods also need the X-CSRF-Token header' },
+      },
+    },
   };
 }
