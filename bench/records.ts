@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { ensureAdmin, userIdByLogin } from '../engine/access/users.ts';
+import { TOKEN_SCOPES } from '../engine/access/permissions.ts';
+import { createApiToken } from '../engine/access/tokens.ts';
 import { createApp } from '../engine/http/app.ts';
 import type { Platform } from '../engine/platform.ts';
 import type { RecordContext } from '../engine/records/index.ts';
@@ -58,8 +61,8 @@ async function measure(total: number, concurrency: number, op: (i: number) => Pr
 const LOAD = fileURLToPath(new URL('./http-load.ts', import.meta.url));
 
 /** HTTP throughput measured by autocannon in a child process (the client must not share the server's event loop). */
-async function measureHttp(urls: readonly string[], total: number, concurrency: number, body?: unknown): Promise<number> {
-  const { stdout } = await promisify(execFile)(process.execPath, [LOAD, urls.join('|'), body ? 'POST' : 'GET', body ? JSON.stringify(body) : '', String(concurrency), String(total)]);
+async function measureHttp(token: string, urls: readonly string[], total: number, concurrency: number, body?: unknown): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [LOAD, urls.join('|'), body ? 'POST' : 'GET', body ? JSON.stringify(body) : '', String(concurrency), String(total), token]);
   const result = JSON.parse(stdout) as { total: number; duration: number; failures: number };
   if (result.failures > 0) throw new Error(`HTTP benchmark: ${result.failures} failed requests`);
   return result.total / result.duration;
@@ -77,6 +80,9 @@ export async function recordsBenchmark(platform: Platform, options: { operations
   const server = createServer(createApp(platform));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/records/company`;
+  // HTTP requests authenticate as an administrator with an API token, as an integration would.
+  await ensureAdmin(platform.knex, 'bench-admin-password');
+  const { token } = await createApiToken(platform.knex, (await userIdByLogin(platform.knex, 'admin'))!, { name: 'bench', scopes: TOKEN_SCOPES });
   const n = options.operations;
   const c = options.concurrency;
   const values = (i: number) => ({ name: `Firma ${i}`, city: CITIES[i % CITIES.length]!, employees: i % 500, turnover: { amount: (i % 1000) * 1000, currency: 'PLN' } });
@@ -85,7 +91,7 @@ export async function recordsBenchmark(platform: Platform, options: { operations
     await measure(200, c, (i) => platform.records.create(ctx, 'company', values(i)));
 
     const createApi = await measure(n, c, (i) => platform.records.create(ctx, 'company', values(i)));
-    const createHttp = await measureHttp([base], n, c, values(7));
+    const createHttp = await measureHttp(token, [base], n, c, values(7));
     // The same statements the records API runs for a create: the row and its audit entry, in one transaction.
     const createRaw = await measure(n, c, async (i) => {
       const client = await raw.connect();
@@ -109,12 +115,12 @@ export async function recordsBenchmark(platform: Platform, options: { operations
 
     const ids = (await raw.query('SELECT id FROM company LIMIT 2000')).rows.map((r: { id: string }) => r.id);
     const getApi = await measure(n, c, (i) => platform.records.get(ctx, 'company', ids[i % ids.length]!));
-    const getHttp = await measureHttp(ids.slice(0, 200).map((id) => `${base}/${id}`), n, c);
+    const getHttp = await measureHttp(token, ids.slice(0, 200).map((id) => `${base}/${id}`), n, c);
     const getRaw = await measure(n, c, (i) => raw.query('SELECT * FROM company WHERE id = $1 AND deleted_at IS NULL', [ids[i % ids.length]]));
 
     const filter = (i: number) => ({ city: { eq: CITIES[i % CITIES.length] }, employees: { gte: 100 } });
     const listApi = await measure(n, c, (i) => platform.records.list(ctx, 'company', { filter: filter(i), sort: '-created_at', limit: 20 }));
-    const listHttp = await measureHttp(CITIES.map((_, i) => `${base}?limit=20&sort=-created_at&filter=${encodeURIComponent(JSON.stringify(filter(i)))}`), n, c);
+    const listHttp = await measureHttp(token, CITIES.map((_, i) => `${base}?limit=20&sort=-created_at&filter=${encodeURIComponent(JSON.stringify(filter(i)))}`), n, c);
     const listRaw = await measure(n, c, (i) =>
       raw.query('SELECT * FROM company WHERE deleted_at IS NULL AND city = $1 AND employees >= $2 ORDER BY created_at DESC, id DESC LIMIT 21', [CITIES[i % CITIES.length], 100]),
     );
