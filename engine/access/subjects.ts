@@ -24,20 +24,21 @@ export async function loadSubject(db: Knex | Knex.Transaction, userId: string): 
 }
 
 export async function subjectOf(db: Knex | Knex.Transaction, user: UserIdentityRow): Promise<Subject> {
-  const teams = (await db('tessera.team_members as m').join('tessera.teams as t', 't.id', 'm.team_id').where('m.user_id', user.id).orderBy('t.name').select('t.name')) as { name: string }[];
-  const mates = (await db('tessera.team_members as m1')
-    .join('tessera.team_members as m2', 'm2.team_id', 'm1.team_id')
-    .where('m1.user_id', user.id)
-    .distinct('m2.user_id')) as { user_id: string }[];
-  const teamMates = new Set([user.id, ...mates.map((m) => m.user_id)]);
+  // One round trip per request: the user's team names and everyone sharing a team with them.
+  const result = (await db.raw(
+    `SELECT ARRAY(SELECT t.name::text FROM tessera.team_members m JOIN tessera.teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY t.name) AS teams,
+            ARRAY(SELECT DISTINCT m2.user_id::text FROM tessera.team_members m1 JOIN tessera.team_members m2 ON m2.team_id = m1.team_id WHERE m1.user_id = ?) AS mates`,
+    [user.id, user.id],
+  )) as { rows: { teams: string[]; mates: string[] }[] };
+  const { teams, mates } = result.rows[0]!;
   return {
     userId: user.id,
     login: user.login,
     displayName: user.display_name,
     admin: user.is_admin,
     roles: [...user.roles],
-    teams: teams.map((t) => t.name),
-    teamMates: [...teamMates],
+    teams,
+    teamMates: [...new Set([user.id, ...mates])],
     employee: user.employee,
   };
 }

@@ -98,6 +98,8 @@ export class RecordService {
   readonly #runtime: MetadataRuntime;
   readonly #hooks: ChangeHook[] = [];
   readonly #uniqueIndexes = new WeakMap<MetadataSnapshot, Map<string, { entity: string; columns: readonly string[] }>>();
+  /** Rows a list under row conditions examines per request before returning a short page (tunable for tests). */
+  scanBudget = SCAN_BUDGET;
 
   constructor(knex: Knex, runtime: MetadataRuntime) {
     this.#knex = knex;
@@ -227,7 +229,7 @@ export class RecordService {
       // position in the sort order, so a page cut short by the scan budget continues exactly
       // where the scan stopped; clients follow `next` until it is null (a page may be short).
       const admitted = (row: Row) => ruleAdmits(rule, access.subject, entity.name, rowToRecord(entity, row));
-      const batchSize = Math.min(MAX_LIMIT, Math.max(limit + 1, 100));
+      const batchSize = Math.min(MAX_LIMIT, Math.max(limit + 1, Math.min(100, this.scanBudget)));
       const collected: Row[] = [];
       let cursor = start;
       let scanned = 0;
@@ -248,7 +250,7 @@ export class RecordService {
           break;
         }
         cursor = sortValues(last!, keys);
-        if (scanned >= SCAN_BUDGET) break;
+        if (scanned >= this.scanBudget) break;
       }
       if (collected.length > limit) {
         pageRows = collected.slice(0, limit);
