@@ -335,7 +335,9 @@ export class RecordService {
       const byId = new Map<string, ApiRecord>();
       if (ids.length > 0) {
         if (field.target === USER_TARGET) {
-          for (const u of (await db('tessera.users').whereIn('id', ids).select('id', 'login', 'display_name', 'email')) as ApiRecord[]) byId.set(u.id as string, u);
+          // E-mail addresses of users, like the user directory, only for those who administer users.
+          const columns = access.unrestricted || access.can('administerUsers') ? ['id', 'login', 'display_name', 'email'] : ['id', 'login', 'display_name'];
+          for (const u of (await db('tessera.users').whereIn('id', ids).select(columns)) as ApiRecord[]) byId.set(u.id as string, u);
         } else {
           const target = this.#runtime.entity(field.target);
           const rows = await this.#readable(db, target, ids, access);

@@ -195,6 +195,12 @@ describe('activities: own means owner or assignee; timeline', () => {
     expect((await as.anna!.patch(`/records/activity/${bobTask}`, { status: 'resolved', version: 1 })).status).toBe(404);
   });
 
+  test('an included user shows name and login; the e-mail only to user administrators', async () => {
+    const res = await as.anna!.get(`/records/activity/${bobForAnna}?include=assignee`);
+    expect(res.body.assignee).toEqual({ id: users.anna, login: 'anna', display_name: 'Anna' });
+    expect((await admin.get(`/records/activity/${bobForAnna}?include=assignee`)).body.assignee.email).toBe('anna@example.com');
+  });
+
   test('a link to a record the user may not read is refused like a missing one', async () => {
     const res = await as.anna!.post('/records/activity', { kind: 'task', subject: 'Peek', deal: deals.B1 });
     expect(res.status).toBe(422);
