@@ -13,6 +13,7 @@ import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { usersRouter } from './users-router.ts';
+import { workflowsRouter } from './workflows-router.ts';
 
 export interface AppOptions {
   /** Folder of the built web app (ui/dist); served at / when present. */
@@ -60,6 +61,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/meta', metaRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(usersRouter(platform));
+  api.use(workflowsRouter(platform));
   api.use((req, res) => sendProblem(res, new TesseraError('NOT_FOUND', `no API resource ${req.method} ${req.originalUrl}`), req.originalUrl));
   api.use(problemHandler);
   app.use('/api', api);

@@ -131,11 +131,25 @@ export class ProcessRuntime {
     await jobs.work<{ timerId: string; instanceId: string | null }>(TIMER_QUEUE, { batchSize, pollingIntervalSeconds: polling, parallel }, (job) => this.#fireTimer(job));
     await jobs.work<{ instanceId: string; event: InstanceEvent }>(DELIVER_QUEUE, { batchSize, pollingIntervalSeconds: polling, parallel }, (job) => this.#deliverJob(job));
     await jobs.work<{ signalName: string; variables: JsonObject }>(SIGNAL_QUEUE, { batchSize: 4, pollingIntervalSeconds: polling, parallel: 1 }, (job) => this.#fanOutSignal(job));
-    for (const type of this.registry.jobTypes()) {
-      const concurrency = type.concurrency ?? 10;
-      await jobs.work<{ jobId: string; instanceId: string; attempt: number }>(jobQueueName(type.type), { batchSize: concurrency, pollingIntervalSeconds: polling, parallel: concurrency }, (job) => this.#runJob(type, job));
-    }
+    for (const type of this.registry.jobTypes()) await this.#workJobType(type);
     this.#workers = true;
+  }
+
+  /** Registers a task type (a connector) at run time: its queue is created, and worked if workers run here. */
+  async registerTaskType(type: TaskType): Promise<void> {
+    this.registry.register(type);
+    if (type.mode !== 'job' || !this.#started) return;
+    await this.#jobs.ensureQueue({ name: jobQueueName(type.type), expireInSeconds: type.timeoutSeconds ?? 60 });
+    if (this.#workers) await this.#workJobType(type);
+  }
+
+  async #workJobType(type: JobTaskType): Promise<void> {
+    const concurrency = type.concurrency ?? 10;
+    await this.#jobs.work<{ jobId: string; instanceId: string; attempt: number }>(
+      jobQueueName(type.type),
+      { batchSize: concurrency, pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 0.5, parallel: concurrency },
+      (job) => this.#runJob(type, job),
+    );
   }
 
   async stop(): Promise<void> {

@@ -85,13 +85,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 class IndexTable {
   readonly inserts = new Map<string, Record<string, unknown>>();
   readonly deletes = new Set<string>();
+  readonly #removed = new Set<string>();
 
   add(id: string, row: Record<string, unknown>): void {
     this.inserts.set(id, { id, ...row });
   }
 
-  /** A row inserted and removed before the flush is never written. */
+  /** A row inserted and removed before the flush is never written. Removing twice is harmless. */
   remove(id: string): void {
+    if (this.#removed.has(id)) return;
+    this.#removed.add(id);
     if (!this.inserts.delete(id)) this.deletes.add(id);
   }
 
@@ -391,6 +394,8 @@ export class StepSession {
         return;
       }
       case 'cancelUserTask': {
+        // A task created and cancelled within one step never was in the diff of waits.
+        this.#endUserTask(effect.userTaskId, 'cancelled');
         const activityId = await this.#activityOfTask(effect.userTaskId);
         if (activityId) await cancelTaskActivity(this.#services.records, { actor: { userId: null, via: 'workflow' }, trx: this.trx }, activityId);
         return;
@@ -400,6 +405,7 @@ export class StepSession {
         this.#addJob(TIMER_QUEUE, { id: effect.timerId, data: { timerId: effect.timerId, instanceId: meta.id }, startAfter: new Date(effect.dueAt) });
         return;
       case 'cancelTimer':
+        this.#timers.remove(effect.timerId);
         this.#cancelJob(TIMER_QUEUE, effect.timerId);
         return;
       case 'openMessageSubscription':
@@ -416,8 +422,11 @@ export class StepSession {
         this.#signalSubscriptions.add(effect.subscriptionId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, signal_name: effect.signalName });
         return;
       case 'closeMessageSubscription':
+        this.#messageSubscriptions.remove(effect.subscriptionId);
+        return;
       case 'closeSignalSubscription':
-        return; // rows go with the wait (see #applied)
+        this.#signalSubscriptions.remove(effect.subscriptionId);
+        return;
       case 'broadcastSignal':
         this.#addJob(SIGNAL_QUEUE, { data: { signalName: effect.signalName, variables: effect.variables } });
         return;

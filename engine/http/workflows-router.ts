@@ -1,0 +1,193 @@
+// The workflow API: deploy BPMN (application/xml), list definitions, start, inspect and cancel
+// instances, publish messages, complete user tasks through their activities, retry incidents, and
+// the signed-in user's in-app notifications. Deploying, messages, cancelling and incidents need the
+// administerWorkflows right; reading an instance about a record needs the right to read that record.
+import express, { Router, type Request } from 'express';
+import { TesseraError, type Problem } from '../errors.ts';
+import type { Platform } from '../platform.ts';
+import type { JsonObject } from '../processes/expression.ts';
+import { instanceView, listDefinitions, listIncidents, listInstances } from '../processes/runtime/index.ts';
+import { requireRight } from './authenticate.ts';
+import { recordContext } from './context.ts';
+import { requireJsonObject } from './params.ts';
+
+const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml', 'application/*+xml'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function queryText(req: Request, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new TesseraError('BAD_QUERY', `${name} must be given once`, { problems: [{ pointer: `/query/${name}`, detail: 'must be a single value' }] });
+  return value;
+}
+
+function queryInt(req: Request, name: string, min: number, max: number): number | undefined {
+  const text = queryText(req, name);
+  if (text === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) throw new TesseraError('BAD_QUERY', `${name} must be a whole number from ${min} to ${max}`, { problems: [{ pointer: `/query/${name}`, detail: `must be ${min}…${max}` }] });
+  return Number(text);
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function recordRef(value: unknown, pointer: string): { entity: string; id: string } {
+  if (!isJsonObject(value) || typeof value.entity !== 'string' || typeof value.id !== 'string' || !UUID.test(value.id)) {
+    throw new TesseraError('VALIDATION_FAILED', 'record must be {"entity": "<entity type>", "id": "<record id>"}', { problems: [{ pointer, detail: 'must be {entity, id}' }] });
+  }
+  return { entity: value.entity, id: value.id };
+}
+
+function variablesOf(body: Record<string, unknown>, problems: Problem[]): JsonObject {
+  if (body.variables === undefined) return {};
+  if (!isJsonObject(body.variables)) {
+    problems.push({ pointer: '/variables', detail: 'must be an object' });
+    return {};
+  }
+  return body.variables;
+}
+
+export function workflowsRouter(platform: Platform): Router {
+  const router = Router();
+  const { processes, records } = platform;
+  const admin = requireRight('administerWorkflows');
+
+  // ---- definitions ----
+
+  router.post('/workflows', admin, express.text({ type: XML_TYPES, limit: '5mb' }), async (req, res) => {
+    if (typeof req.body !== 'string' || !req.is(XML_TYPES)) throw new TesseraError('UNSUPPORTED_MEDIA_TYPE', 'send the BPMN file as application/xml');
+    const name = queryText(req, 'name') ?? null;
+    const result = await processes.deploy(req.body, { source: 'api', resourceName: name, deployedBy: recordContext(req).actor.userId });
+    const changed = result.processes.some((p) => p.changed);
+    res.status(changed ? 201 : 200).json({
+      deploymentId: result.deploymentId,
+      processes: result.processes.map((p) => ({ processId: p.processId, version: p.version, name: p.name, versionTag: p.versionTag, changed: p.changed })),
+      warnings: result.warnings,
+    });
+  });
+
+  router.get('/workflows', async (_req, res) => {
+    res.json({ data: await listDefinitions(platform.knex) });
+  });
+
+  router.get('/workflows/:processId/xml', async (req, res) => {
+    const version = queryInt(req, 'version', 1, 1_000_000_000);
+    const query = platform.knex('tessera.process_definitions as p').join('tessera.process_deployments as d', 'd.id', 'p.deployment_id').where('p.process_id', req.params.processId);
+    if (version !== undefined) query.where('p.version', version);
+    const row = (await query.orderBy('p.version', 'desc').first('d.xml', 'p.version')) as { xml: string; version: number } | undefined;
+    if (!row) throw new TesseraError('NOT_FOUND', `no process ${req.params.processId}${version !== undefined ? ` version ${version}` : ''}`);
+    res.set('X-Process-Version', String(row.version)).type('application/xml').send(row.xml);
+  });
+
+  // ---- instances ----
+
+  router.post('/workflows/:processId/instances', async (req, res) => {
+    const body = req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body as object).length === 0 && !req.is('json')) ? {} : requireJsonObject(req);
+    const problems: Problem[] = [];
+    const variables = variablesOf(body, problems);
+    if (body.version !== undefined && (!Number.isInteger(body.version) || (body.version as number) < 1)) problems.push({ pointer: '/version', detail: 'must be a positive integer' });
+    if (body.startEventId !== undefined && typeof body.startEventId !== 'string') problems.push({ pointer: '/startEventId', detail: 'must be an element id' });
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid start request', { problems });
+    const record = body.record === undefined || body.record === null ? null : recordRef(body.record, '/record');
+    const id = await processes.startInstance(recordContext(req), {
+      processId: req.params.processId,
+      variables,
+      record,
+      ...(body.version !== undefined ? { version: body.version as number } : {}),
+      ...(typeof body.startEventId === 'string' ? { startEventId: body.startEventId } : {}),
+    });
+    res.status(201).location(`${req.baseUrl}/instances/${id}`).json(await instanceView(platform.knex, id));
+  });
+
+  router.get('/instances', async (req, res) => {
+    const recordText = queryText(req, 'record');
+    let record: { entity: string; id: string } | undefined;
+    if (recordText !== undefined) {
+      const [entity, id] = recordText.split(':');
+      if (!entity || !id || !UUID.test(id)) throw new TesseraError('BAD_QUERY', 'record is <entity>:<id>', { problems: [{ pointer: '/query/record', detail: 'must be <entity>:<id>' }] });
+      record = { entity, id };
+      // Instances about a record are visible to whoever may read the record.
+      await records.get(recordContext(req), entity, id, { fields: ['id'] });
+    } else if (!recordContext(req).actor.access?.can('administerWorkflows')) {
+      throw new TesseraError('FORBIDDEN', 'listing all instances needs the administerWorkflows right; filter by record=<entity>:<id>');
+    }
+    const status = queryText(req, 'status');
+    if (status !== undefined && !['active', 'completed', 'terminated'].includes(status)) throw new TesseraError('BAD_QUERY', 'status is active, completed or terminated', { problems: [{ pointer: '/query/status', detail: 'must be active, completed or terminated' }] });
+    const before = queryText(req, 'before');
+    if (before !== undefined && !UUID.test(before)) throw new TesseraError('BAD_QUERY', 'before is an instance id', { problems: [{ pointer: '/query/before', detail: 'must be an instance id' }] });
+    const processId = queryText(req, 'processId');
+    const limit = queryInt(req, 'limit', 1, 500);
+    const data = await listInstances(platform.knex, { ...(record ? { record } : {}), ...(processId ? { processId } : {}), ...(status ? { status } : {}), ...(limit ? { limit } : {}), ...(before ? { before } : {}) });
+    res.json({ data });
+  });
+
+  router.get('/instances/:id', async (req, res) => {
+    const view = await instanceView(platform.knex, req.params.id);
+    const ctx = recordContext(req);
+    if (view.record && !ctx.actor.access?.can('administerWorkflows')) await records.get(ctx, view.record.entity, view.record.id, { fields: ['id'], withDeleted: true });
+    else if (!view.record && !ctx.actor.access?.can('administerWorkflows')) throw new TesseraError('FORBIDDEN', 'this instance is about no record; reading it needs the administerWorkflows right');
+    res.json(view);
+  });
+
+  router.delete('/instances/:id', admin, async (req, res) => {
+    await processes.cancelInstance(String(req.params.id));
+    res.json(await instanceView(platform.knex, String(req.params.id)));
+  });
+
+  // ---- messages, user tasks, incidents ----
+
+  router.post('/messages', admin, async (req, res) => {
+    const body = requireJsonObject(req);
+    const problems: Problem[] = [];
+    if (typeof body.name !== 'string' || body.name === '') problems.push({ pointer: '/name', detail: 'is required (the message name)' });
+    const key = body.correlationKey;
+    if (key !== undefined && typeof key !== 'string' && typeof key !== 'number') problems.push({ pointer: '/correlationKey', detail: 'must be a string or number' });
+    const variables = variablesOf(body, problems);
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid message', { problems });
+    const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables);
+    res.json(result);
+  });
+
+  router.post('/activities/:id/complete', async (req, res) => {
+    const formData = req.body === undefined ? {} : requireJsonObject(req);
+    const result = await processes.completeActivity(recordContext(req), req.params.id, formData as JsonObject);
+    res.json({ instanceId: result.instanceId, activity: result.activity });
+  });
+
+  router.get('/incidents', admin, async (req, res) => {
+    const open = queryText(req, 'status');
+    if (open !== undefined && open !== 'open' && open !== 'all') throw new TesseraError('BAD_QUERY', 'status is open or all', { problems: [{ pointer: '/query/status', detail: 'must be open or all' }] });
+    const instanceId = queryText(req, 'instanceId');
+    res.json({ data: await listIncidents(platform.knex, { open: open !== 'all', ...(instanceId && UUID.test(instanceId) ? { instanceId } : {}) }) });
+  });
+
+  router.post('/incidents/:id/retry', admin, async (req, res) => {
+    const body = req.body === undefined || (isJsonObject(req.body) && Object.keys(req.body).length === 0) ? {} : requireJsonObject(req);
+    if (body.retries !== undefined && (!Number.isInteger(body.retries) || (body.retries as number) < 1 || (body.retries as number) > 100)) {
+      throw new TesseraError('VALIDATION_FAILED', 'retries must be 1…100', { problems: [{ pointer: '/retries', detail: 'must be an integer from 1 to 100' }] });
+    }
+    const instanceId = await processes.resolveIncident(String(req.params.id), (body.retries as number | undefined) ?? 1);
+    res.json(await instanceView(platform.knex, instanceId));
+  });
+
+  // ---- notifications ----
+
+  router.get('/notifications', async (req, res) => {
+    const userId = recordContext(req).actor.userId;
+    if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
+    const unread = queryText(req, 'unread');
+    const before = queryInt(req, 'before', 1, Number.MAX_SAFE_INTEGER);
+    const limit = queryInt(req, 'limit', 1, 200);
+    res.json({ data: await processes.notifications.forUser(userId, { unreadOnly: unread === 'true' || unread === '1', ...(limit ? { limit } : {}), ...(before ? { before } : {}) }) });
+  });
+
+  router.post('/notifications/:id/read', async (req, res) => {
+    const userId = recordContext(req).actor.userId;
+    if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
+    if (!/^\d{1,18}$/.test(req.params.id) || !(await processes.notifications.markRead(userId, Number(req.params.id)))) throw new TesseraError('NOT_FOUND', `no notification ${req.params.id} of yours`);
+    res.status(204).end();
+  });
+
+  return router;
+}
