@@ -12,7 +12,7 @@ export default defineConfig({
     manifest: true,
     target: 'es2022',
     // bpmn-js is one big lazy chunk by design; the warning would only repeat that.
-    chunkSizeWarningLimit: 1200,
+    chunkSizeWarningLimit: 2000,
     rolldownOptions: {
       // rjsf marks its hooks 'use client' (for React Server Components); meaningless in a SPA bundle.
       onwarn(warning, warn) {

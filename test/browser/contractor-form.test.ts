@@ -2,21 +2,10 @@
 // concern (the browser's check and the server's, by problem+json pointer), conditional fields
 // follow the form values, and a valid form creates the record and opens its card.
 import { TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD } from '../support/http.ts';
-import { startBrowserEnv, type BrowserEnv } from './support.ts';
+import { browserSuite } from './support.ts';
 
-let b: BrowserEnv;
 
-beforeAll(async () => {
-  b = await startBrowserEnv({ signedIn: false });
-}, 120_000);
-
-afterAll(async () => {
-  await b?.close();
-});
-
-afterEach(() => {
-  expect(b.takePageErrors()).toEqual([]);
-});
+const b = browserSuite({ signedIn: false });
 
 const field = (name: string) => b.page.locator(`[data-field="${name}"]`);
 

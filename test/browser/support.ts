@@ -75,3 +75,22 @@ export async function startBrowserEnv(options: { signedIn?: boolean } = {}): Pro
     },
   };
 }
+
+/**
+ * The environment of a test file: started before its tests (then `seed` runs), closed after them;
+ * every test must leave no uncaught error in the page. The object is filled in by beforeAll.
+ */
+export function browserSuite(options: { signedIn?: boolean } = {}, seed?: (b: BrowserEnv) => Promise<void>): BrowserEnv {
+  const holder = {} as BrowserEnv;
+  beforeAll(async () => {
+    Object.assign(holder, await startBrowserEnv(options));
+    await seed?.(holder);
+  }, 120_000);
+  afterAll(async () => {
+    await holder.close?.();
+  });
+  afterEach(() => {
+    expect(holder.takePageErrors()).toEqual([]);
+  });
+  return holder;
+}

@@ -9,10 +9,7 @@ import { conditionalProblems, evaluateConditions, pointerField, problemText, sch
 import type { Model } from '../../../metadata/model.ts';
 import { useI18n } from '../app/i18n.tsx';
 import type { FormContext } from './context.ts';
-import { fields } from './fields.tsx';
-import { templates } from './templates.tsx';
-import { validator } from './validator.ts';
-import { widgets } from './widgets.tsx';
+import { formKit } from './kit.ts';
 
 type Values = Record<string, unknown>;
 
@@ -98,13 +95,8 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
         schema={form.schema}
         uiSchema={form.uiSchema}
         formData={values}
-        validator={validator}
-        templates={templates}
-        widgets={widgets}
-        fields={fields}
+        {...formKit}
         formContext={context}
-        noHtml5Validate
-        showErrorList={false}
         focusOnFirstError
         liveValidate={submitted ? 'onChange' : undefined}
         extraErrors={extraErrors}

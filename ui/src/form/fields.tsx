@@ -147,14 +147,20 @@ function LabelField(props: FieldProps) {
     else delete next[language];
     change(props, Object.keys(next).length ? next : undefined);
   };
+  // Problems of one language (e.g. "en" missing or too long) arrive nested under it.
+  const errors = (l: string) => ((props.errorSchema as Record<string, { __errors?: string[] }> | undefined)?.[l]?.__errors ?? []).map((e) => `${l}: ${e}`);
+  const all = ['en', 'pl', 'ro'].flatMap(errors);
   return (
-    <div className="label-field" id={props.fieldPathId.$id}>
-      {['en', 'pl', 'ro'].map((l) => (
-        <label key={l} className="lang-input">
-          <span>{l}</span>
-          <input className="input" aria-label={`${props.name} ${l}`} value={value[l] ?? ''} readOnly={props.readonly} onChange={(e) => set(l, e.target.value)} />
-        </label>
-      ))}
+    <div>
+      <div className="label-field" id={props.fieldPathId.$id}>
+        {['en', 'pl', 'ro'].map((l) => (
+          <label key={l} className="lang-input">
+            <span>{l}</span>
+            <input className="input" aria-label={`${props.name} ${l}`} aria-invalid={errors(l).length > 0} value={value[l] ?? ''} readOnly={props.readonly} onChange={(e) => set(l, e.target.value)} />
+          </label>
+        ))}
+      </div>
+      {all.length > 0 && <div className="field-errors">{all.join('; ')}</div>}
     </div>
   );
 }

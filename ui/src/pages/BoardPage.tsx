@@ -1,3 +1,264 @@
-export default function BoardPage() {
-  return <div className="page">BoardPage</div>;
+// The board of a pipeline: one column per stage with its cards, count, sum and probability-weighted
+// sum; dragging a card to another column is a PATCH of the stage with If-Match. The engine decides:
+// an illegal move (or a missing required field) comes back as a problem and the card returns to
+// its column with the engine's message. Moving to a lost stage asks for the lost reason first.
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import type { EntityModel, MachineModel, MachineState, Model } from '../../../metadata/model.ts';
+import type { Field } from '../../../metadata/schema/types.generated.ts';
+import { ApiError } from '../api/client.ts';
+import { listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
+import { useI18n } from '../app/i18n.tsx';
+import { useMeta } from '../app/meta.tsx';
+import { Link } from '../app/router.tsx';
+import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
+import { RecordPicker } from '../components/RecordPicker.tsx';
+import { ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
+
+const PER_STAGE = 200;
+
+interface Column {
+  readonly cards: ApiRecord[];
+  readonly count: number;
+}
+
+export default function BoardPage({ params }: { params: Record<string, string> }) {
+  const { model } = useMeta();
+  const { t } = useI18n();
+  const machine = model.machines.find((m) => m.kind === 'pipeline' && m.name === params.pipeline);
+  const entity = machine ? model.entities.get(machine.entity) : undefined;
+  if (!machine || !entity) return <div className="empty-state">{t('common.notFound')}</div>;
+  return <Board key={machine.name} model={model} machine={machine} entity={entity} />;
+}
+
+/** Sums of the cards' amounts per currency (a plain number counts in the default currency). */
+function sums(cards: readonly ApiRecord[], field: string | undefined, fallback: string): Map<string, number> {
+  const result = new Map<string, number>();
+  if (!field) return result;
+  for (const card of cards) {
+    const value = card[field];
+    const [amount, currency] = typeof value === 'number' ? [value, fallback] : value && typeof value === 'object' ? [(value as { amount: number }).amount, (value as { currency: string }).currency] : [0, fallback];
+    if (typeof amount === 'number') result.set(currency, (result.get(currency) ?? 0) + amount);
+  }
+  if (result.size === 0) result.set(fallback, 0);
+  return result;
+}
+
+function Board({ model, machine, entity }: { model: Model; machine: MachineModel; entity: EntityModel }) {
+  const { t, label, language, locale } = useI18n();
+  const notify = useNotify();
+  const [columns, setColumns] = useState<Map<string, Column> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [over, setOver] = useState<string | null>(null);
+  const [lost, setLost] = useState<{ record: ApiRecord; stage: MachineState } | null>(null);
+  const amountField = machine.amountField;
+  const currency = model.pkg.manifest.defaultCurrency ?? 'PLN';
+  const refField = entity.fields.find((f) => f.type === 'reference' && f.name !== machine.field);
+  const cardFields = useMemo(() => entity.fields.filter((f) => f.name !== entity.displayField && f.name !== machine.field && (f.type === 'date' || f.name === amountField)).slice(0, 2), [entity, machine, amountField]);
+
+  const load = useCallback(async () => {
+    try {
+      const result = new Map<string, Column>();
+      await Promise.all(
+        machine.states.map(async (s) => {
+          const page = await listRecords(entity.name, { filter: { [machine.field]: { eq: s.name } }, limit: PER_STAGE, count: true, sort: '-updated_at', ...(refField ? { include: [refField.name] } : {}) });
+          result.set(s.name, { cards: [...page.data], count: page.count ?? page.data.length });
+        }),
+      );
+      setColumns(result);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [machine, entity, refField]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const place = (record: ApiRecord, from: string, to: string) =>
+    setColumns((cols) => {
+      if (!cols) return cols;
+      const next = new Map(cols);
+      const source = next.get(from)!;
+      const target = next.get(to)!;
+      next.set(from, { cards: source.cards.filter((c) => c.id !== record.id), count: source.count - 1 });
+      next.set(to, { cards: [record, ...target.cards.filter((c) => c.id !== record.id)], count: target.count + 1 });
+      return next;
+    });
+
+  const move = async (record: ApiRecord, to: string, extra: Record<string, unknown> = {}) => {
+    const from = String(record[machine.field]);
+    if (from === to) return;
+    place({ ...record, [machine.field]: to }, from, to); // optimistic; undone if the engine refuses
+    try {
+      const saved = await updateRecord(entity.name, record.id, record.version, { [machine.field]: to, ...extra });
+      const shown = refField ? { ...saved, [refField.name]: record[refField.name] } : saved;
+      setColumns((cols) => {
+        if (!cols) return cols;
+        const next = new Map(cols);
+        const col = next.get(to)!;
+        next.set(to, { ...col, cards: col.cards.map((c) => (c.id === saved.id ? shown : c)) });
+        return next;
+      });
+    } catch (e) {
+      place(record, to, from);
+      const problem = e instanceof ApiError ? e.problem : null;
+      const details = problem?.errors?.filter((p) => p.pointer !== `/${machine.field}`).map((p) => `${p.pointer.slice(1)}: ${p.detail}`) ?? [];
+      notify('error', t('board.refused'), [problem?.detail ?? String(e), ...details].join(' — '));
+    }
+  };
+
+  const onDrop = (e: DragEvent, stage: MachineState) => {
+    e.preventDefault();
+    setOver(null);
+    const id = e.dataTransfer.getData('text/plain') || dragging;
+    setDragging(null);
+    const record = [...(columns?.values() ?? [])].flatMap((c) => c.cards).find((c) => c.id === id);
+    if (!record || record[machine.field] === stage.name) return;
+    if (stage.category === 'lost' && machine.lostReasonField) setLost({ record, stage });
+    else void move(record, stage.name);
+  };
+
+  if (error) return <ErrorBox error={error} onRetry={() => void load()} />;
+  if (!columns) return <Spinner />;
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{label(machine.label)}</h1>
+        <span className="muted">{label(entity.pluralLabel)}</span>
+        <div className="page-actions">
+          <Link className="btn" to={`/r/${entity.name}`}>
+            {label(entity.pluralLabel)}
+          </Link>
+          <Link className="btn btn-primary" to={`/r/${entity.name}/new`}>
+            {t('common.new')}
+          </Link>
+        </div>
+      </div>
+      <div className="board">
+        {machine.states.map((stage) => {
+          const column = columns.get(stage.name) ?? { cards: [], count: 0 };
+          const totals = [...sums(column.cards, amountField, currency)];
+          const money = (factor: number) => totals.map(([cur, amount]) => formatMoney({ amount: amount * factor, currency: cur }, locale)).join(' + ');
+          return (
+            <section
+              key={stage.name}
+              className={`board-column${over === stage.name ? ' drop-target' : ''}`}
+              style={stage.color ? { ['--stage' as string]: stage.color } : undefined}
+              aria-label={label(stage.label)}
+              data-stage={stage.name}
+              onDragOver={(e) => {
+                e.preventDefault();
+                e.dataTransfer.dropEffect = 'move';
+                setOver(stage.name);
+              }}
+              onDragLeave={() => setOver((o) => (o === stage.name ? null : o))}
+              onDrop={(e) => onDrop(e, stage)}
+            >
+              <header className="board-column-head">
+                <div className="board-column-title">
+                  <span>{label(stage.label)}</span>
+                  <span className="muted" data-testid="stage-count">
+                    {column.count}
+                  </span>
+                </div>
+                {amountField && (
+                  <div className="board-figures">
+                    <span data-testid="stage-sum">
+                      {t('board.sum')}: {money(1)}
+                    </span>
+                    <span data-testid="stage-weighted">
+                      {t('board.weighted')} ({formatNumber(stage.probability ?? 0, locale)} %): {money((stage.probability ?? 0) / 100)}
+                    </span>
+                    {column.count > column.cards.length && <span>{t('board.truncated', { n: column.cards.length })}</span>}
+                  </div>
+                )}
+              </header>
+              <div className="board-cards">
+                {column.cards.map((card) => (
+                  <article
+                    key={card.id}
+                    className={`board-card${dragging === card.id ? ' dragging' : ''}`}
+                    draggable
+                    data-id={card.id}
+                    aria-label={recordTitle(entity, card)}
+                    onDragStart={(e) => {
+                      e.dataTransfer.setData('text/plain', card.id);
+                      e.dataTransfer.effectAllowed = 'move';
+                      setDragging(card.id);
+                    }}
+                    onDragEnd={() => setDragging(null)}
+                  >
+                    <Link to={`/r/${entity.name}/${card.id}`} className="board-card-title" draggable={false}>
+                      {recordTitle(entity, card)}
+                    </Link>
+                    {refField && card[refField.name] ? <span className="muted">{displayValue(model, entity, refField, card[refField.name], language, locale).text}</span> : null}
+                    {cardFields.map((f) => {
+                      const d = displayValue(model, entity, f, card[f.name], language, locale);
+                      return d.text ? <span key={f.name}>{d.text}</span> : null;
+                    })}
+                  </article>
+                ))}
+              </div>
+            </section>
+          );
+        })}
+      </div>
+      {lost && machine.lostReasonField && (
+        <LostReasonDialog
+          model={model}
+          field={entity.fieldsByName.get(machine.lostReasonField)!}
+          stageLabel={label(lost.stage.label)}
+          onCancel={() => setLost(null)}
+          onConfirm={(reason) => {
+            const { record, stage } = lost;
+            setLost(null);
+            void move(record, stage.name, { [machine.lostReasonField!]: reason });
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function LostReasonDialog({ model, field, stageLabel, onCancel, onConfirm }: { model: Model; field: Field; stageLabel: string; onCancel(): void; onConfirm(reason: unknown): void }) {
+  const { t, label } = useI18n();
+  const [value, setValue] = useState<string>('');
+  let input;
+  if (field.type === 'reference') input = <RecordPicker model={model} target={field.target} value={value || null} onChange={(id) => setValue(id ?? '')} />;
+  else if (field.type === 'enum')
+    input = (
+      <select className="input" aria-label={label(field.label)} value={value} onChange={(e) => setValue(e.target.value)}>
+        <option value="" />
+        {field.values.map((v) => (
+          <option key={v.value} value={v.value}>
+            {label(v.label)}
+          </option>
+        ))}
+      </select>
+    );
+  else input = <textarea className="input" aria-label={label(field.label)} rows={3} value={value} onChange={(e) => setValue(e.target.value)} autoFocus />;
+  return (
+    <Modal
+      title={t('board.moveTo', { stage: stageLabel })}
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="btn btn-primary" disabled={!value} onClick={() => onConfirm(value)}>
+            {t('common.apply')}
+          </button>
+        </>
+      }
+    >
+      <div className="field">
+        <span className="field-label">{t('board.lostReason')}</span>
+        {input}
+      </div>
+    </Modal>
+  );
 }

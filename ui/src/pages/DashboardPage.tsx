@@ -1,3 +1,179 @@
+// The dashboard: the sales funnel and the deals by stage of the first pipeline (echarts, only the
+// chart types we use, in this page's chunk), and the tasks due today or overdue.
+import { useEffect, useRef } from 'react';
+import { BarChart, FunnelChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import type { EntityModel, MachineModel, Model } from '../../../metadata/model.ts';
+import { listAll, listRecords } from '../api/records.ts';
+import { taskKinds } from '../app/activities.ts';
+import { useI18n } from '../app/i18n.tsx';
+import { useMeta } from '../app/meta.tsx';
+import { Link } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import { displayValue, formatDateTime, formatMoney } from '../components/format.ts';
+import { Chip, ErrorBox, Spinner, useLoad } from '../components/ui.tsx';
+
+echarts.use([FunnelChart, BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+
+function Chart({ option, label }: { option: echarts.EChartsCoreOption; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const chart = echarts.init(box.current!);
+    chart.setOption(option);
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(box.current!);
+    return () => {
+      observer.disconnect();
+      chart.dispose();
+    };
+  }, [option]);
+  return <div ref={box} className="chart" role="img" aria-label={label} />;
+}
+
+interface StageFigures {
+  readonly name: string;
+  readonly label: string;
+  readonly color?: string | undefined;
+  readonly count: number;
+  readonly amount: number;
+  readonly open: boolean;
+}
+
+async function stageFigures(machine: MachineModel, label: (l: MachineModel['label']) => string, currency: string): Promise<StageFigures[]> {
+  return Promise.all(
+    machine.states.map(async (s) => {
+      const filter = { [machine.field]: { eq: s.name } };
+      let amount = 0;
+      let count: number;
+      if (machine.amountField) {
+        const { data } = await listAll(machine.entity, { filter, fields: [machine.amountField] }, { max: 5000 });
+        count = data.length;
+        for (const r of data) {
+          const v = r[machine.amountField];
+          if (typeof v === 'number') amount += v;
+          else if (v && typeof v === 'object' && (v as { currency?: string }).currency === currency) amount += (v as { amount: number }).amount;
+        }
+      } else count = (await listRecords(machine.entity, { filter, limit: 1, count: true, fields: ['id'] })).count ?? 0;
+      return { name: s.name, label: label(s.label), color: s.color, count, amount, open: s.category !== 'lost' };
+    }),
+  );
+}
+
 export default function DashboardPage() {
-  return <div className="page">DashboardPage</div>;
+  const { model } = useMeta();
+  const { t } = useI18n();
+  const pipeline = model.machines.find((m) => m.kind === 'pipeline');
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('nav.dashboard')}</h1>
+      </div>
+      <div className="dashboard">
+        {pipeline ? <PipelineCharts model={model} machine={pipeline} /> : <div className="card">{t('dashboard.noPipeline')}</div>}
+        <TasksDue model={model} activity={model.entities.get(ACTIVITY_ENTITY)!} />
+      </div>
+    </div>
+  );
+}
+
+function PipelineCharts({ model, machine }: { model: Model; machine: MachineModel }) {
+  const { t, label, locale } = useI18n();
+  const currency = model.pkg.manifest.defaultCurrency ?? 'PLN';
+  const loaded = useLoad(() => stageFigures(machine, label, currency), [machine, label, currency]);
+  if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <Spinner />;
+  const figures = loaded.data;
+  const funnel = figures.filter((f) => f.open);
+  const money = (n: number) => formatMoney({ amount: n, currency }, locale);
+  return (
+    <>
+      <section className="card" aria-label={t('dashboard.funnel')}>
+        <div className="card-head">
+          <h2>
+            {t('dashboard.funnel')} · <Link to={`/board/${machine.name}`}>{label(machine.label)}</Link>
+          </h2>
+        </div>
+        <Chart
+          label={t('dashboard.funnel')}
+          option={{
+            tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; data: { amount: number } }) => `${p.name}: ${p.value} · ${money(p.data.amount)}` },
+            series: [{ type: 'funnel', sort: 'none', left: '5%', width: '90%', minSize: '20%', label: { position: 'inside', formatter: '{b}: {c}', color: '#fff' }, data: funnel.map((f) => ({ name: f.label, value: f.count, amount: f.amount, itemStyle: f.color ? { color: f.color } : undefined })) }],
+          }}
+        />
+        <table className="fields-table" data-testid="funnel-table">
+          <tbody>
+            {funnel.map((f) => (
+              <tr key={f.name}>
+                <td>{f.label}</td>
+                <td>{f.count}</td>
+                <td>{money(f.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card" aria-label={t('dashboard.byStage')}>
+        <div className="card-head">
+          <h2>{t('dashboard.byStage')}</h2>
+        </div>
+        <Chart
+          label={t('dashboard.byStage')}
+          option={{
+            tooltip: { trigger: 'axis' },
+            legend: { data: [t('dashboard.amount'), t('dashboard.count')] },
+            grid: { left: 70, right: 40, bottom: 60 },
+            xAxis: { type: 'category', data: figures.map((f) => f.label), axisLabel: { rotate: 30 } },
+            yAxis: [{ type: 'value', name: currency }, { type: 'value', name: t('dashboard.count'), minInterval: 1 }],
+            series: [
+              { name: t('dashboard.amount'), type: 'bar', data: figures.map((f) => ({ value: f.amount, itemStyle: f.color ? { color: f.color } : undefined })) },
+              { name: t('dashboard.count'), type: 'bar', yAxisIndex: 1, data: figures.map((f) => f.count) },
+            ],
+          }}
+        />
+      </section>
+    </>
+  );
+}
+
+function TasksDue({ model, activity }: { model: Model; activity: EntityModel }) {
+  const { t, language, locale } = useI18n();
+  const { me } = useSession();
+  const endOfToday = new Date();
+  endOfToday.setHours(23, 59, 59, 999);
+  const loaded = useLoad(
+    () => listRecords(ACTIVITY_ENTITY, { filter: { and: [{ kind: { in: taskKinds(model) } }, { status: { eq: 'open' } }, { deadline: { lte: endOfToday.toISOString() } }, ...(me ? [{ assignee: { eq: me.user.id } }] : [])] }, sort: 'deadline', limit: 20, count: true }),
+    [me?.user.id],
+  );
+  return (
+    <section className="card" aria-label={t('dashboard.tasksDue')}>
+      <div className="card-head">
+        <h2>
+          {t('dashboard.tasksDue')} {loaded.data?.count !== undefined && <span className="muted">({loaded.data.count})</span>}
+        </h2>
+        <Link to="/tasks" className="btn btn-small">
+          {t('nav.tasks')}
+        </Link>
+      </div>
+      {loaded.error ? <ErrorBox error={loaded.error} /> : null}
+      {!loaded.data && !loaded.error ? <Spinner /> : null}
+      {loaded.data && loaded.data.data.length === 0 && <div className="muted">{t('list.empty')}</div>}
+      <ul className="due-list">
+        {loaded.data?.data.map((task) => {
+          const priority = displayValue(model, activity, activity.fieldsByName.get('priority'), task.priority, language, locale);
+          const overdue = Date.parse(String(task.deadline)) < Date.now();
+          return (
+            <li key={task.id}>
+              <Link to={`/r/${ACTIVITY_ENTITY}/${task.id}`}>{String(task.subject)}</Link>
+              <span>
+                <Chip color={priority.color}>{priority.text}</Chip> <span className={overdue ? 'overdue' : 'muted'}>{formatDateTime(String(task.deadline), locale)}</span>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
 }

@@ -1,3 +1,432 @@
+// The analyst's metadata designer. It edits a working copy of the applied package (GET /api/meta):
+// entity types and activity kinds (their properties and fields), pipelines, status machines and
+// the manifest, each as a form cut from the meta-schema (forms/meta-forms.ts), or as JSON. Nothing
+// reaches the database until the analyst reviews the migration plan (POST /api/meta/plan) and
+// applies it (PUT /api/meta with the version the copy was taken from); the running app then reloads
+// the model, so new fields appear in the forms at once.
+import { useMemo, useRef, useState } from 'react';
+import Form from '@rjsf/core';
+import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind } from '../../../forms/index.ts';
+import type { Label } from '../../../metadata/schema/types.generated.ts';
+import { metaSchema } from '../../../metadata/schema/meta-schema.ts';
+import { api, ApiError, type ProblemEntry } from '../api/client.ts';
+import { useI18n } from '../app/i18n.tsx';
+import type { MessageKey } from '../app/messages.ts';
+import { useMeta } from '../app/meta.tsx';
+import { Modal, useNotify } from '../components/ui.tsx';
+import type { FormContext } from '../form/context.ts';
+import { EMPTY_SET } from '../form/context.ts';
+import { formKit } from '../form/kit.ts';
+
+type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
+type Files = Record<string, Item>;
+type FieldDef = Record<string, unknown> & { name: string; type: string; id: string; label: Label };
+
+interface Plan {
+  readonly fromVersion: number | null;
+  readonly destructive: boolean;
+  readonly steps: readonly { op: string; description: string; destructive: boolean }[];
+}
+
+const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
+  { kind: 'manifest', title: 'designer.manifest' },
+  { kind: 'entity', title: 'designer.entities' },
+  { kind: 'activityKind', title: 'designer.kinds' },
+  { kind: 'pipeline', title: 'designer.pipelines' },
+  { kind: 'statusMachine', title: 'designer.machines' },
+];
+
+const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds' };
+
+function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: unknown; onChange(data: unknown): void; onSubmit?(data: unknown): void; id?: string }) {
+  const i18n = useI18n();
+  const context: FormContext = useMemo(() => ({ i18n, hidden: EMPTY_SET, required: EMPTY_SET }), [i18n]);
+  return (
+    <Form
+      id={id}
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={data}
+      {...formKit}
+      formContext={context}
+      liveValidate="onBlur"
+      onChange={(e) => onChange(e.formData)}
+      onSubmit={(e) => onSubmit?.(e.formData)}
+    />
+  );
+}
+
 export default function DesignerPage() {
-  return <div className="page">DesignerPage</div>;
+  const meta = useMeta();
+  const { t, label } = useI18n();
+  const notify = useNotify();
+  const [base, setBase] = useState(() => ({ version: meta.version, files: meta.files as Files }));
+  const [files, setFiles] = useState<Files>(() => structuredClone(meta.files as Files));
+  const [selected, setSelected] = useState<string>(() => Object.keys(meta.files).find((f) => (meta.files[f] as Item).kind === 'entity') ?? 'tessera.json');
+  const [review, setReview] = useState<{ plan?: Plan; problems?: readonly ProblemEntry[]; message?: string } | null>(null);
+  const [allowDestructive, setAllowDestructive] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [creating, setCreating] = useState<MetaItemKind | null>(null);
+
+  const changed = (path: string) => JSON.stringify(files[path]) !== JSON.stringify(base.files[path]);
+  const anyChange = Object.keys(files).length !== Object.keys(base.files).length || Object.keys(files).some(changed);
+  const item = files[selected];
+  const update = (path: string, next: Item) => setFiles((f) => ({ ...f, [path]: next }));
+
+  const plan = async () => {
+    setBusy(true);
+    try {
+      const { data } = await api.post<Plan>('/meta/plan', { files });
+      setReview({ plan: data });
+      setAllowDestructive(false);
+    } catch (e) {
+      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: e.problem.detail ?? e.message } : { message: String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apply = async () => {
+    setBusy(true);
+    try {
+      const { data } = await api.put<{ version: number; changed: boolean }>('/meta', { files, expectedVersion: base.version, ...(allowDestructive ? { allowDestructive: true } : {}) });
+      await meta.reload();
+      setBase({ version: data.version, files: structuredClone(files) });
+      setReview(null);
+      notify('success', t('designer.applied', { n: data.version }));
+    } catch (e) {
+      setReview(e instanceof ApiError ? { ...review, problems: e.problem.errors ?? [], message: e.problem.detail ?? e.message } : { message: String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const create = (kind: MetaItemKind, name: string, text: string) => {
+    const id = `custom.${name}`;
+    const path = `${FOLDER[kind] ?? kind}/${name}.json`;
+    const common = { id, name, label: { en: text } };
+    const next: Item =
+      kind === 'entity'
+        ? { kind, ...common, pluralLabel: { en: text }, module: 'custom', fields: [{ id: `${id}.name`, name: 'name', type: 'string', label: { en: 'Name' }, required: true, searchable: true }] }
+        : { kind, ...common, fields: [] };
+    setFiles((f) => ({ ...f, [path]: next }));
+    setSelected(path);
+    setCreating(null);
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('nav.designer')}</h1>
+        <span className="muted">v{base.version}</span>
+      </div>
+      {anyChange && (
+        <div className="pending-bar" role="status">
+          <strong>{t('designer.pending')}</strong>
+          <span className="muted">{Object.keys(files).filter(changed).join(', ')}</span>
+          <div className="page-actions">
+            <button type="button" className="btn" onClick={() => setFiles(structuredClone(base.files))}>
+              {t('designer.discard')}
+            </button>
+            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void plan()}>
+              {t('designer.review')}
+            </button>
+          </div>
+        </div>
+      )}
+      <div className="designer">
+        <nav className="designer-nav card" aria-label={t('designer.items')}>
+          {GROUPS.map((group) => {
+            const paths = Object.keys(files)
+              .filter((p) => files[p]!.kind === group.kind)
+              .sort();
+            return (
+              <div key={group.kind}>
+                <h3>{t(group.title)}</h3>
+                <ul>
+                  {paths.map((p) => (
+                    <li key={p}>
+                      <button type="button" className={`${p === selected ? 'active' : ''}${changed(p) ? ' changed' : ''}`} aria-current={p === selected} onClick={() => setSelected(p)}>
+                        {files[p]!.label ? label(files[p]!.label) : (files[p]!.name ?? p)}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+                {(group.kind === 'entity' || group.kind === 'activityKind') && (
+                  <button type="button" className="btn btn-small" onClick={() => setCreating(group.kind)}>
+                    + {t(group.kind === 'entity' ? 'designer.newEntity' : 'designer.newKind')}
+                  </button>
+                )}
+              </div>
+            );
+          })}
+        </nav>
+        <div className="card">{item ? <ItemEditor key={selected} path={selected} item={item} onChange={(next) => update(selected, next)} /> : null}</div>
+      </div>
+      {review && (
+        <Modal
+          title={review.plan ? t('designer.plan') : t('designer.invalid')}
+          wide
+          onClose={() => setReview(null)}
+          footer={
+            <>
+              <button type="button" className="btn" onClick={() => setReview(null)}>
+                {t('common.cancel')}
+              </button>
+              {review.plan && (
+                <button type="button" className="btn btn-primary" disabled={busy || (review.plan.destructive && !allowDestructive)} onClick={() => void apply()}>
+                  {t('designer.applyChanges')}
+                </button>
+              )}
+            </>
+          }
+        >
+          {review.message && <div className="plan-errors">{review.message}</div>}
+          {review.problems && review.problems.length > 0 && (
+            <ul className="plan-errors">
+              {review.problems.map((p, i) => (
+                <li key={i}>
+                  <code>{p.pointer}</code> {p.detail}
+                </li>
+              ))}
+            </ul>
+          )}
+          {review.plan && (
+            <>
+              {review.plan.steps.length === 0 && <div className="muted">{t('designer.noChanges')}</div>}
+              <ol className="plan-steps" aria-label={t('designer.plan')}>
+                {review.plan.steps.map((s, i) => (
+                  <li key={i} className={s.destructive ? 'destructive' : ''}>
+                    {s.description}
+                    {s.destructive && <strong> ({t('designer.destructive')})</strong>}
+                  </li>
+                ))}
+              </ol>
+              {review.plan.destructive && (
+                <label className="checkbox">
+                  <input type="checkbox" checked={allowDestructive} onChange={(e) => setAllowDestructive(e.target.checked)} />
+                  <span>{t('designer.allowDestructive')}</span>
+                </label>
+              )}
+            </>
+          )}
+        </Modal>
+      )}
+      {creating && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}
+    </div>
+  );
+}
+
+function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCancel(): void; onCreate(name: string, label: string): void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [text, setText] = useState('');
+  const valid = /^[a-z][a-z0-9_]{0,47}$/.test(name) && text.trim() !== '';
+  return (
+    <Modal
+      title={t(kind === 'entity' ? 'designer.newEntity' : 'designer.newKind')}
+      onClose={onCancel}
+      footer={
+        <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => onCreate(name, text.trim())}>
+          {t('common.add')}
+        </button>
+      }
+    >
+      <div className="form-grid">
+        <label className="field">
+          <span className="field-label">name</span>
+          <input className="input mono" value={name} onChange={(e) => setName(e.target.value)} placeholder="service_visit" autoFocus />
+        </label>
+        <label className="field">
+          <span className="field-label">label (en)</span>
+          <input className="input" value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+      </div>
+    </Modal>
+  );
+}
+
+function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChange(item: Item): void }) {
+  const { t } = useI18n();
+  const [mode, setMode] = useState<'form' | 'json'>('form');
+  const kind = item.kind as MetaItemKind;
+  const form = useMemo(() => metaItemForm(metaSchema, kind), [kind]);
+  const hasFields = kind === 'entity' || kind === 'activityKind';
+  // The form edits everything but the parts edited elsewhere; those are kept as they are.
+  const own = useMemo(() => Object.fromEntries(Object.entries(item).filter(([k]) => k in (form.schema.properties as object))), [item, form]);
+  return (
+    <div className="form-grid">
+      <div className="card-head">
+        <h2>
+          {item.name ?? path} <span className="muted mono">{path}</span>
+        </h2>
+        <div className="tabs" role="tablist" style={{ marginBottom: 0 }}>
+          <button type="button" role="tab" aria-selected={mode === 'form'} className={mode === 'form' ? 'tab active' : 'tab'} onClick={() => setMode('form')}>
+            {t('record.details')}
+          </button>
+          <button type="button" role="tab" aria-selected={mode === 'json'} className={mode === 'json' ? 'tab active' : 'tab'} onClick={() => setMode('json')}>
+            {t('designer.json')}
+          </button>
+        </div>
+      </div>
+      {mode === 'json' ? (
+        <JsonEditor value={item} onChange={(next) => onChange(next as Item)} />
+      ) : (
+        <>
+          <MetaForm schema={form.schema} uiSchema={form.uiSchema} data={own} onChange={(data) => onChange({ ...item, ...(data as Item) })} />
+          {hasFields && <FieldsEditor item={item} onChange={onChange} />}
+        </>
+      )}
+    </div>
+  );
+}
+
+function JsonEditor({ value, onChange }: { value: unknown; onChange(value: unknown): void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(() => JSON.stringify(value, null, 2));
+  const [bad, setBad] = useState(false);
+  return (
+    <div>
+      <textarea
+        className="input mono"
+        rows={24}
+        aria-label={t('designer.json')}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          try {
+            onChange(JSON.parse(e.target.value));
+            setBad(false);
+          } catch {
+            setBad(true);
+          }
+        }}
+      />
+      {bad && <div className="field-errors">{t('form.invalidJson')}</div>}
+    </div>
+  );
+}
+
+function FieldsEditor({ item, onChange }: { item: Item; onChange(item: Item): void }) {
+  const { t, label } = useI18n();
+  const fields = (item.fields as FieldDef[] | undefined) ?? [];
+  const [editing, setEditing] = useState<{ index: number | null; field: FieldDef } | null>(null);
+  const [type, setType] = useState('string');
+  const types = useMemo(() => metaFieldTypes(metaSchema), []);
+  const setFields = (next: FieldDef[]) => onChange({ ...item, fields: next });
+  const move = (i: number, by: number) => {
+    const next = [...fields];
+    const [f] = next.splice(i, 1);
+    next.splice(i + by, 0, f!);
+    setFields(next);
+  };
+  return (
+    <section aria-label={t('designer.fields')}>
+      <div className="card-head">
+        <h3>{t('designer.fields')}</h3>
+        <div className="toolbar">
+          <select className="input input-small" aria-label={t('designer.fieldType')} value={type} onChange={(e) => setType(e.target.value)}>
+            {types.map((ty) => (
+              <option key={ty}>{ty}</option>
+            ))}
+          </select>
+          <button type="button" className="btn btn-small" onClick={() => setEditing({ index: null, field: { id: '', name: '', type, label: { en: '' } } })}>
+            + {t('designer.addField')}
+          </button>
+        </div>
+      </div>
+      <table className="fields-table">
+        <thead>
+          <tr>
+            <th>name</th>
+            <th>type</th>
+            <th>label</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {fields.map((f, i) => (
+            <tr key={`${f.id}.${i}`} data-field-row={f.name}>
+              <td className="mono">
+                {f.name}
+                {f.required ? ' *' : ''}
+              </td>
+              <td>{f.type}</td>
+              <td>{label(f.label)}</td>
+              <td style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>
+                <button type="button" className="icon-btn" aria-label={t('designer.moveUp')} disabled={i === 0} onClick={() => move(i, -1)}>
+                  ↑
+                </button>
+                <button type="button" className="icon-btn" aria-label={t('designer.moveDown')} disabled={i === fields.length - 1} onClick={() => move(i, 1)}>
+                  ↓
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => setEditing({ index: i, field: f })}>
+                  {t('common.edit')}
+                </button>
+                <button type="button" className="icon-btn" aria-label={`${t('common.remove')} ${f.name}`} onClick={() => setFields(fields.filter((_, j) => j !== i))}>
+                  ×
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editing && (
+        <FieldDialog
+          ownerId={String(item.id ?? '')}
+          field={editing.field}
+          isNew={editing.index === null}
+          onCancel={() => setEditing(null)}
+          onSave={(field) => {
+            setFields(editing.index === null ? [...fields, field] : fields.map((f, j) => (j === editing.index ? field : f)));
+            setEditing(null);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** One field definition as a form over its type's meta-schema branch; the id follows the name until edited. */
+function FieldDialog({ ownerId, field, isNew, onCancel, onSave }: { ownerId: string; field: FieldDef; isNew: boolean; onCancel(): void; onSave(field: FieldDef): void }) {
+  const { t } = useI18n();
+  const form = useMemo(() => metaFieldForm(metaSchema, field.type), [field.type]);
+  const [data, setData] = useState<FieldDef>(field);
+  const autoId = (name: string) => `${ownerId}.${name}`;
+  // Ids this dialog derived from the name; any other id was typed by the analyst and is kept.
+  const derived = useRef(new Set<string>(['']));
+  return (
+    <Modal
+      title={isNew ? `${t('designer.addField')}: ${field.type}` : t('designer.editField', { name: field.name })}
+      wide
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" form="field-form" className="btn btn-primary">
+            {isNew ? t('common.add') : t('common.apply')}
+          </button>
+        </>
+      }
+    >
+      <MetaForm
+        id="field-form"
+        schema={form.schema}
+        uiSchema={{ ...form.uiSchema, ...(isNew ? {} : { id: { 'ui:readonly': true } }) }}
+        data={data}
+        onChange={(next) => {
+          const n = { ...(next as FieldDef) };
+          // A new field's stable id is derived from its name until the analyst sets one.
+          if (isNew && derived.current.has(n.id ?? '')) {
+            n.id = n.name ? autoId(n.name) : '';
+            derived.current.add(n.id);
+          }
+          setData({ ...n, type: field.type });
+        }}
+        onSubmit={(submitted) => onSave({ ...(submitted as FieldDef), type: field.type })}
+      />
+    </Modal>
+  );
 }

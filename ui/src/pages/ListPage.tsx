@@ -109,6 +109,12 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   }, [view, filters, entity]);
   const query = useMemo(() => ({ filter, sort: effectiveSort, ...(debounced ? { search: debounced } : {}), include: includes }), [filter, effectiveSort, debounced, includes]);
 
+  // Another view brings its own sort and filter.
+  useEffect(() => {
+    setSort(null);
+    setFilters([]);
+  }, [viewName]);
+
   useEffect(() => {
     const id = setTimeout(() => {
       setDebounced(search);

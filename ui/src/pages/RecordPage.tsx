@@ -297,7 +297,7 @@ function RelatedList({ model, entity, field, id, title }: { model: Model; entity
   const extra = entity.fields.filter((f) => f.name !== entity.displayField && f.name !== field && ['state', 'enum', 'money', 'date'].includes(f.type)).slice(0, 3);
   const isReference = entity.fieldsByName.get(field)?.type === 'reference';
   return (
-    <section className="related-list">
+    <section className="related-list" aria-label={title}>
       <div className="card-head">
         <h3>{title}</h3>
         {isReference && (

@@ -1,0 +1,70 @@
+// Tasks: my tasks with sub-tasks, progress and priority; completing one; daily tracking per
+// operator; and the dashboard's tasks due and sales funnel.
+import { browserSuite } from './support.ts';
+
+const ids: Record<string, string> = {};
+
+const b = browserSuite({}, async (b) => {
+  const me = b.server.adminId;
+  const contractor = await b.api.post('/records/contractor', { name: 'Elektrobud' });
+  const task = async (key: string, values: Record<string, unknown>) => {
+    const res = await b.api.post('/records/activity', { kind: 'task', assignee: me, contractor: contractor.body.id, ...values });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    ids[key] = res.body.id;
+  };
+  const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+  await task('tender', { subject: 'Prepare the tender', priority: 'high', deadline: inDays(3) });
+  await task('costs', { subject: 'Estimate costs', parent: ids.tender, deadline: inDays(1) });
+  await task('drawings', { subject: 'Check the drawings', parent: ids.tender, deadline: inDays(2) });
+  await task('invoice', { subject: 'Chase the unpaid invoice', priority: 'urgent', deadline: inDays(-1) });
+  await b.api.post('/records/deal', { title: 'Switchboards', contractor: contractor.body.id, value: { amount: 80000, currency: 'PLN' } });
+  await b.api.post('/records/deal', { title: 'Cabling', contractor: contractor.body.id, stage: 'meeting', value: { amount: 30000, currency: 'PLN' } });
+});
+
+const task = (key: string) => b.page.locator(`[data-task="${ids[key]}"]`);
+
+test('my tasks: main tasks with their sub-tasks, priority, progress and overdue marks', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/tasks`);
+  await task('tender').waitFor();
+  const order = await page.locator('.task-subject').allTextContents();
+  // Sorted by deadline, sub-tasks right under their main task.
+  expect(order).toEqual(['Chase the unpaid invoice', 'Prepare the tender', 'Estimate costs', 'Check the drawings']);
+  await task('tender').getByText('0/2 sub-tasks').waitFor();
+  await task('invoice').getByText('Overdue', { exact: false }).waitFor();
+  await task('invoice').getByText('Urgent').waitFor();
+  await expect(task('costs').getAttribute('class')).resolves.toContain('task-sub');
+  await b.screenshot('tasks');
+});
+
+test('completing a sub-task resolves it and advances its main task', async () => {
+  await task('costs').getByRole('checkbox').check();
+  await b.page.getByRole('status').filter({ hasText: 'Completed' }).waitFor();
+  await task('tender').getByText('1/2 sub-tasks').waitFor();
+  await task('tender').getByText('50 %').waitFor();
+  const stored = await b.api.get(`/records/activity/${ids.costs}`);
+  expect(stored.body).toMatchObject({ status: 'resolved', percent_done: 100 });
+  expect(stored.body.resolved_at).toEqual(expect.any(String));
+});
+
+test('daily tracking shows done and not done per operator and day', async () => {
+  await b.page.getByRole('tab', { name: 'Daily tracking' }).click();
+  const row = b.page.locator('.daily tbody tr').filter({ hasText: 'Test Administrator' });
+  await row.waitFor();
+  await expect(row.locator('.ok').allTextContents()).resolves.toContain('✓1');
+  await b.screenshot('tasks-daily');
+});
+
+test('the dashboard shows the tasks due and the sales funnel', async () => {
+  const { page } = b;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const due = page.getByRole('region', { name: 'Tasks due' });
+  await due.getByRole('link', { name: 'Chase the unpaid invoice' }).waitFor();
+  const funnel = page.getByRole('region', { name: 'Sales funnel' });
+  await funnel.locator('canvas').first().waitFor();
+  const rows = await funnel.getByTestId('funnel-table').locator('tr').allTextContents();
+  expect(rows[0]).toMatch(/^New opportunity1.*80,000\.00/);
+  expect(rows[1]).toMatch(/^Meeting1.*30,000\.00/);
+  await page.getByRole('region', { name: 'Deals by stage' }).locator('canvas').first().waitFor();
+  await b.screenshot('dashboard');
+});
