@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'ui/dist/', 'test-output/', 'coverage/', '**/*.generated.ts'] },
+  { ignores: ['node_modules/', 'data/', 'ui/dist/', '.tessera-test/', 'test-output/', 'coverage/', '**/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -33,6 +33,7 @@ const jest = ['node_modules/jest/bin/jest.js'];
 const jestEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() };
 
 if (!jestArgs.length) run('type check (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
+if (!jestArgs.length) run('type check of the web app (tsc --noEmit -p ui)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'ui/tsconfig.json']);
 
 const serverUrl = process.env.TESSERA_TEST_PG_URL;
 const { TESSERA_TEST_PG_URL: _ignored, ...embeddedEnv } = process.env;

@@ -28,7 +28,8 @@ interface FileRow {
 const info = (row: FileRow) => ({ id: row.id, name: row.name, mediaType: row.media_type, size: row.size, sha256: row.sha256, createdAt: row.created_at });
 
 function fileName(raw: unknown): string {
-  const name = typeof raw === 'string' ? raw.replace(/[\u0000-\u001f/\\]/g, '').trim() : '';
+  // Control characters and path separators never belong in a download's file name.
+  const name = typeof raw === 'string' ? [...raw].filter((c) => c.charCodeAt(0) >= 0x20 && c !== '/' && c !== '\\').join('').trim() : '';
   return name.slice(0, 255) || 'file';
 }
 

@@ -116,7 +116,6 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: reado
       (error: unknown) => !controller.signal.aborted && setState({ data: undefined, error, loading: false }),
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...key, tick]);
   return { ...state, reload: () => setTick((n) => n + 1) };
 }

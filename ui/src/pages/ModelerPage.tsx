@@ -61,7 +61,6 @@ export default function ModelerPage() {
       modeler.current = null;
     };
     // One modeler per visit: switching the language must not throw the diagram away.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const xml = async () => (await modeler.current!.saveXML({ format: true })).xml ?? '';
