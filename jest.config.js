@@ -11,7 +11,7 @@ const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts', '.tsx'
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'database', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 60000 },
-    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], globalSetup: '<rootDir>/test/browser/global-setup.ts', setupFilesAfterEnv: ['<rootDir>/test/browser/setup-timeout.ts'] },
+    { ...common, displayName: 'database', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], globalSetup: '<rootDir>/test/browser/global-setup.ts', setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'] },
   ],
 };

@@ -162,21 +162,24 @@ export default function CalendarPage() {
             </button>
           ))}
         </div>
-        <label className="inline-field">
-          {t('calendar.operators')}
-          <select className="input" multiple size={1} aria-label={t('calendar.operators')} value={operators} onChange={(e) => setOperators([...e.target.selectedOptions].map((o) => o.value))} style={{ minWidth: 180 }}>
+        <details className="dropdown">
+          <summary className="btn">
+            {t('calendar.operators')}: {operators.length === 0 ? t('common.all') : directory.filter((u) => operators.includes(u.id)).map((u) => u.displayName).join(', ')}
+          </summary>
+          <div className="dropdown-panel" role="group" aria-label={t('calendar.operators')}>
             {directory.filter((u) => u.active).map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.displayName}
-              </option>
+              <label key={u.id} className="checkbox">
+                <input type="checkbox" checked={operators.includes(u.id)} onChange={(e) => setOperators((ops) => (e.target.checked ? [...ops, u.id] : ops.filter((o) => o !== u.id)))} />
+                <span>{u.displayName}</span>
+              </label>
             ))}
-          </select>
-        </label>
-        {operators.length > 0 && (
-          <button type="button" className="btn btn-small" onClick={() => setOperators([])}>
-            {t('common.all')}
-          </button>
-        )}
+            {operators.length > 0 && (
+              <button type="button" className="btn btn-small" onClick={() => setOperators([])}>
+                {t('common.all')}
+              </button>
+            )}
+          </div>
+        </details>
         <span className="muted">{kinds.map((k) => label(k.label)).join(' · ')}</span>
       </div>
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
