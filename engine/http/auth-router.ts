@@ -1,11 +1,6 @@
 // /api/auth — sign in and out, the current user and their rights, sessions, API tokens.
 import { Router, type Request, type Response } from 'express';
-import { ADMIN_RIGHTS, summarizeRights, type Access } from '../access/permissions.ts';
-import { createSession, listSessions, revokeSession, revokeUserSessions } from '../access/sessions.ts';
-import { secretHash } from '../access/secrets.ts';
-import { loginRetryAfter, recordLoginAttempt } from '../access/throttle.ts';
-import { checkScopes, createApiToken, listApiTokens, revokeApiToken, revokeUserTokens } from '../access/tokens.ts';
-import { checkPassword, getUser, PASSWORD_MAX, setPassword, verifyCredentials } from '../access/users.ts';
+import { ADMIN_RIGHTS, PASSWORD_MAX, checkPassword, checkScopes, createApiToken, createSession, getUser, listApiTokens, listSessions, loginRetryAfter, pruneSessions, recordLoginAttempt, revokeApiToken, revokeSession, revokeUserSessions, revokeUserTokens, secretHash, setPassword, summarizeRights, verifyCredentials, type Access } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { clearSessionCookies, readCookies, requireAuthenticated, SESSION_COOKIE, setSessionCookies, type ResolvedAuthOptions } from './authenticate.ts';
@@ -61,6 +56,8 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     const previous = readCookies(req)[SESSION_COOKIE];
     if (previous) await knex('tessera.sessions').where({ secret_hash: secretHash(previous) }).delete();
     const session = await createSession(knex, userId, { ip, userAgent: req.get('user-agent') ?? '' }, options.session);
+    // Ended sessions are refused anyway; now and then they are also removed.
+    if (Math.random() < 0.05) await pruneSessions(knex, options.session);
     await knex('tessera.users').where({ id: userId }).update({ last_login_at: knex.fn.now() });
     setSessionCookies(req, res, options, session.secret, session.csrfToken);
     res.json({ user: await getUser(knex, userId), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });

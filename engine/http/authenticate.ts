@@ -3,12 +3,7 @@
 // and enforces CSRF protection for cookie-authenticated unsafe requests (synchronizer token: the
 // X-CSRF-Token header must equal the token stored with the session).
 import type { Request, RequestHandler, Response } from 'express';
-import { accessFor, type AdminRight } from '../access/permissions.ts';
-import { DEFAULT_SESSION_POLICY, findSession, type SessionPolicy } from '../access/sessions.ts';
-import { sameSecret } from '../access/secrets.ts';
-import { subjectOf } from '../access/subjects.ts';
-import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../access/throttle.ts';
-import { findApiToken } from '../access/tokens.ts';
+import { DEFAULT_SESSION_POLICY, DEFAULT_THROTTLE_POLICY, accessFor, findApiToken, findSession, sameSecret, subjectOf, type AdminRight, type SessionPolicy, type ThrottlePolicy } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 

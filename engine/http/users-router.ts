@@ -3,9 +3,7 @@
 // changes and the full user details need the administerUsers right. Roles are metadata: they are
 // declared in the package and changed with PUT /api/meta; /api/roles lists them.
 import { Router, type Request, type Response } from 'express';
-import { adminHistory } from '../access/audit.ts';
-import { createTeam, deleteTeam, getTeam, listTeams, parseTeamInput, updateTeam } from '../access/teams.ts';
-import { createUser, getUser, listUsers, parseUserInput, updateUser, type UserInfo } from '../access/users.ts';
+import { adminHistory, createTeam, createUser, deleteTeam, getTeam, getUser, listTeams, listUsers, parseTeamInput, parseUserInput, updateTeam, updateUser, type UserInfo } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { hasRight, requireRight } from './authenticate.ts';

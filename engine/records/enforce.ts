@@ -7,7 +7,7 @@
 // service.ts for how pagination stays exact.
 import type { Knex } from 'knex';
 import type { EntityModel, FilterExpr } from '../../metadata/index.ts';
-import { admits, needsConditions, ownerFields, type Access, type EntityRights, type Grant, type Subject } from '../access/permissions.ts';
+import { admits, needsConditions, ownerFields, type Access, type EntityRights, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { ApiRecord } from './values.ts';
 

@@ -11,7 +11,7 @@ import {
   type EntityModel,
   type Field,
 } from '../../metadata/index.ts';
-import { conditionHolds, grantAdmits, SYSTEM_ACCESS, type Access, type Grant } from '../access/permissions.ts';
+import { SYSTEM_ACCESS, conditionHolds, grantAdmits, type Access, type Grant } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
 import { nextNumber } from '../rules/numbering.ts';

@@ -2,8 +2,7 @@
 // system), walked back through the history endpoint with who, through what and old → new; the
 // trail is append-only; a change behind the records service shows up as a gap.
 import { loadPackageDir } from '../../metadata/index.ts';
-import { accessFor } from '../../engine/access/permissions.ts';
-import { loadSubject } from '../../engine/access/subjects.ts';
+import { accessFor, loadSubject } from '../../engine/access/index.ts';
 import { browserClient, createTestUser } from '../support/auth.ts';
 import { auditGaps, startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';

@@ -1,9 +1,6 @@
 // Users, tokens and browser sessions for tests. `browserClient` behaves like the web app: it keeps
 // the cookies the server sets and sends the CSRF header on unsafe requests (unless told not to).
-import { TOKEN_SCOPES, type TokenScope } from '../../engine/access/permissions.ts';
-import { createTeam } from '../../engine/access/teams.ts';
-import { createApiToken } from '../../engine/access/tokens.ts';
-import { createUser } from '../../engine/access/users.ts';
+import { TOKEN_SCOPES, createApiToken, createTeam, createUser, type TokenScope } from '../../engine/access/index.ts';
 import type { Platform } from '../../engine/platform.ts';
 import { jsonClient, type JsonResponse } from './http.ts';
 

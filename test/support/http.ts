@@ -3,9 +3,7 @@
 // token unless told otherwise ({ token: null } for anonymous requests, or another user's token).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TOKEN_SCOPES } from '../../engine/access/permissions.ts';
-import { createApiToken } from '../../engine/access/tokens.ts';
-import { hashPassword } from '../../engine/access/users.ts';
+import { TOKEN_SCOPES, createApiToken, hashPassword } from '../../engine/access/index.ts';
 import { createApp, type AppOptions } from '../../engine/http/app.ts';
 import type { Platform } from '../../engine/platform.ts';
 
