@@ -53,15 +53,24 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
   const [lost, setLost] = useState<{ record: ApiRecord; stage: MachineState } | null>(null);
   const amountField = machine.amountField;
   const currency = model.pkg.manifest.defaultCurrency ?? 'PLN';
-  const refField = entity.fields.find((f) => f.type === 'reference' && f.name !== machine.field);
-  const cardFields = useMemo(() => entity.fields.filter((f) => f.name !== entity.displayField && f.name !== machine.field && (f.type === 'date' || f.name === amountField)).slice(0, 2), [entity, machine, amountField]);
+  // What a card shows: the columns of the entity's board view (a view with "type": "board"), else
+  // the first reference, a date and the amount.
+  const boardView = model.views.find((v) => v.entity === entity.name && v.type === 'board');
+  const cardFields = useMemo(() => {
+    const fromView = (boardView?.columns ?? []).map((c) => entity.fieldsByName.get(c)).filter((f): f is Field => Boolean(f) && f!.name !== entity.displayField && f!.name !== machine.field);
+    if (fromView.length) return fromView.slice(0, 4);
+    const reference = entity.fields.find((f) => f.type === 'reference');
+    return [...(reference ? [reference] : []), ...entity.fields.filter((f) => f.type === 'date' || f.name === amountField)].filter((f) => f.name !== machine.field).slice(0, 3);
+  }, [boardView, entity, machine, amountField]);
+  const includes = useMemo(() => cardFields.filter((f) => f.type === 'reference').map((f) => f.name), [cardFields]);
+  const sort = boardView?.sort?.length ? boardView.sort.map((k) => `${k.direction === 'desc' ? '-' : ''}${k.field}`).join(',') : '-updated_at';
 
   const load = useCallback(async () => {
     try {
       const result = new Map<string, Column>();
       await Promise.all(
         machine.states.map(async (s) => {
-          const page = await listRecords(entity.name, { filter: { [machine.field]: { eq: s.name } }, limit: PER_STAGE, count: true, sort: '-updated_at', ...(refField ? { include: [refField.name] } : {}) });
+          const page = await listRecords(entity.name, { filter: { [machine.field]: { eq: s.name } }, limit: PER_STAGE, count: true, sort, include: includes });
           result.set(s.name, { cards: [...page.data], count: page.count ?? page.data.length });
         }),
       );
@@ -70,7 +79,7 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
     } catch (e) {
       setError(e);
     }
-  }, [machine, entity, refField]);
+  }, [machine, entity, includes, sort]);
 
   useEffect(() => {
     void load();
@@ -93,7 +102,8 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
     place({ ...record, [machine.field]: to }, from, to); // optimistic; undone if the engine refuses
     try {
       const saved = await updateRecord(entity.name, record.id, record.version, { [machine.field]: to, ...extra });
-      const shown = refField ? { ...saved, [refField.name]: record[refField.name] } : saved;
+      // Keep the included (titled) references of the card; the PATCH answer has plain ids.
+      const shown = { ...saved, ...Object.fromEntries(includes.map((name) => [name, record[name]])) };
       setColumns((cols) => {
         if (!cols) return cols;
         const next = new Map(cols);
@@ -194,7 +204,6 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
                     <Link to={`/r/${entity.name}/${card.id}`} className="board-card-title" draggable={false}>
                       {recordTitle(entity, card)}
                     </Link>
-                    {refField && card[refField.name] ? <span className="muted">{displayValue(model, entity, refField, card[refField.name], language, locale).text}</span> : null}
                     {cardFields.map((f) => {
                       const d = displayValue(model, entity, f, card[f.name], language, locale);
                       return d.text ? <span key={f.name}>{d.text}</span> : null;

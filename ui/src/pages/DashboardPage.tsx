@@ -38,7 +38,10 @@ interface StageFigures {
   readonly label: string;
   readonly color?: string | undefined;
   readonly count: number;
+  /** Amount in the default currency (the chart's axis). */
   readonly amount: number;
+  /** Amounts per currency (the table). */
+  readonly amounts: ReadonlyMap<string, number>;
   readonly open: boolean;
 }
 
@@ -46,18 +49,18 @@ async function stageFigures(machine: MachineModel, label: (l: MachineModel['labe
   return Promise.all(
     machine.states.map(async (s) => {
       const filter = { [machine.field]: { eq: s.name } };
-      let amount = 0;
+      const amounts = new Map<string, number>();
       let count: number;
       if (machine.amountField) {
         const { data } = await listAll(machine.entity, { filter, fields: [machine.amountField] }, { max: 5000 });
         count = data.length;
         for (const r of data) {
           const v = r[machine.amountField];
-          if (typeof v === 'number') amount += v;
-          else if (v && typeof v === 'object' && (v as { currency?: string }).currency === currency) amount += (v as { amount: number }).amount;
+          const [value, cur] = typeof v === 'number' ? [v, currency] : v && typeof v === 'object' ? [(v as { amount: number }).amount, (v as { currency: string }).currency] : [0, currency];
+          amounts.set(cur, (amounts.get(cur) ?? 0) + value);
         }
       } else count = (await listRecords(machine.entity, { filter, limit: 1, count: true, fields: ['id'] })).count ?? 0;
-      return { name: s.name, label: label(s.label), color: s.color, count, amount, open: s.category !== 'lost' };
+      return { name: s.name, label: label(s.label), color: s.color, count, amount: amounts.get(currency) ?? 0, amounts, open: s.category !== 'lost' };
     }),
   );
 }
@@ -99,8 +102,8 @@ function PipelineCharts({ model, machine }: { model: Model; machine: MachineMode
         <Chart
           label={t('dashboard.funnel')}
           option={{
-            tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; data: { amount: number } }) => `${p.name}: ${p.value} · ${money(p.data.amount)}` },
-            series: [{ type: 'funnel', sort: 'none', left: '5%', width: '90%', minSize: '20%', label: { position: 'inside', formatter: '{b}: {c}', color: '#fff' }, data: funnel.map((f) => ({ name: f.label, value: f.count, amount: f.amount, itemStyle: f.color ? { color: f.color } : undefined })) }],
+            tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${p.value}` },
+            series: [{ type: 'funnel', sort: 'none', left: '5%', width: '90%', minSize: '20%', label: { position: 'inside', formatter: '{b}: {c}', color: '#fff' }, data: funnel.map((f) => ({ name: f.label, value: f.count, itemStyle: f.color ? { color: f.color } : undefined })) }],
           }}
         />
         <table className="fields-table" data-testid="funnel-table">
@@ -109,7 +112,7 @@ function PipelineCharts({ model, machine }: { model: Model; machine: MachineMode
               <tr key={f.name}>
                 <td>{f.label}</td>
                 <td>{f.count}</td>
-                <td>{money(f.amount)}</td>
+                <td>{f.amounts.size ? [...f.amounts].map(([cur, amount]) => formatMoney({ amount, currency: cur }, locale)).join(' + ') : money(0)}</td>
               </tr>
             ))}
           </tbody>
