@@ -79,6 +79,46 @@ export interface EmbeddedOptions {
   readonly maxConnections?: number;
 }
 
+// Extended-query message types (Parse, Bind, Describe, Execute, Close, Flush, FunctionCall); Sync ends a group.
+const EXTENDED_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48, 0x46]);
+const SYNC = 0x53;
+
+/**
+ * pglite-socket multiplexes every connection onto PGlite's single backend one protocol message at a
+ * time, keeping to one connection only while a transaction is open. A parameterised query outside a
+ * transaction is several messages (Parse, Bind, Execute… Sync) and must not interleave with another
+ * connection's, or its Bind meets the other's unnamed statement ("unnamed prepared statement does
+ * not exist"), which concurrent pools (knex, pg-boss's workers) hit at once. Reporting "in a
+ * transaction" from the first message of such a group to its Sync makes the multiplexer keep to the
+ * connection that sent it.
+ */
+function groupedProtocol(db: PGlite): PGlite {
+  let grouping = false;
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'isInTransaction') return () => grouping || target.isInTransaction();
+      if (property === 'execProtocolRawStream') {
+        return async (...args: Parameters<PGlite['execProtocolRawStream']>) => {
+          const type = args[0][0];
+          const result = await target.execProtocolRawStream(...args);
+          if (type === SYNC) grouping = false;
+          else if (type !== undefined && EXTENDED_QUERY.has(type)) grouping = true;
+          return result;
+        };
+      }
+      if (property === 'exec') {
+        // The multiplexer rolls back with exec() when a connection drops mid-transaction (or mid-group).
+        return async (...args: Parameters<PGlite['exec']>) => {
+          grouping = false;
+          return target.exec(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const { dataDir } = options;
   if (dataDir) {
@@ -90,7 +130,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   let server: PGLiteSocketServer;
   try {
     db = await PGlite.create({ ...(dataDir ? { dataDir: join(dataDir, 'pglite') } : {}), extensions: { pg_trgm } });
-    server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: options.maxConnections ?? 32 });
+    server = new PGLiteSocketServer({ db: groupedProtocol(db), port: 0, host: '127.0.0.1', maxConnections: options.maxConnections ?? 32 });
     await server.start();
   } catch (error) {
     if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });

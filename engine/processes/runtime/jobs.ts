@@ -133,7 +133,14 @@ export class JobQueue {
   async work<T>(queue: string, options: WorkerOptions, handler: (job: QueuedJob<T>) => Promise<void>): Promise<void> {
     await this.#boss.work<T>(
       queue,
-      { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds, burstWhenBatchFull: options.batchSize > 1, perJobResults: true },
+      {
+        batchSize: options.batchSize,
+        pollingIntervalSeconds: options.pollingIntervalSeconds,
+        // NOTIFY wakes workers for new jobs only; jobs due later (timers, retries) are found by polling.
+        notifyPollingIntervalSeconds: options.pollingIntervalSeconds,
+        burstWhenBatchFull: options.batchSize > 1,
+        perJobResults: true,
+      },
       async (jobs: Job<T>[]): Promise<JobResult[]> => {
         const results: JobResult[] = [];
         await forEachLimit(jobs, options.parallel, async (job) => {

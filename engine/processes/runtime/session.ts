@@ -198,7 +198,7 @@ export class StepSession {
       process_id: timer.processId,
       version: timer.version,
       repetitions: timer.repetitions,
-      cycle: timer.cycle ? JSON.stringify(timer.cycle) : null,
+      cycle: timer.cycle,
       due_at: timer.dueAt,
     });
     this.#addJob(TIMER_QUEUE, { id: timer.id, data: { timerId: timer.id, instanceId: null }, startAfter: new Date(timer.dueAt) });
