@@ -60,3 +60,15 @@ test('deploy: to the workflow API when the server has it, else a clear notice', 
   }
   await expect(page.getByTestId('bpmn-canvas').locator('[data-element-id="score"]').count()).resolves.toBe(1);
 });
+
+test('an instance shows on its diagram with the element it waits in highlighted', async () => {
+  const { page } = b;
+  const started = await b.api.post('/workflows/lead_scoring/instances', {});
+  if (started.status === 404) return; // no workflow API on this server (see the deploy test)
+  expect(started.status).toBe(201);
+  expect(started.body.activeElementIds).toContain('score');
+  await page.goto(`${b.url}/modeler?instance=${started.body.id}`);
+  await page.getByTestId('instance-banner').getByText('lead_scoring v1').waitFor();
+  await page.locator('[data-element-id="score"].tessera-active, [data-element-id="score"].tessera-incident').waitFor();
+  await b.screenshot('modeler-instance');
+});

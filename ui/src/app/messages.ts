@@ -167,6 +167,10 @@ const en = {
   'modeler.deployed': 'Deployed',
   'modeler.noApi': 'The workflow engine is not available on this server yet (POST /api/workflows). Download the XML instead.',
   'modeler.loading': 'Loading the modeler…',
+  'modeler.instances': 'Instances',
+  'modeler.instance': 'Instance',
+  'modeler.active': 'active',
+  'record.processes': 'Processes',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -336,6 +340,10 @@ const pl: Messages = {
   'modeler.deployed': 'Wdrożono',
   'modeler.noApi': 'Silnik procesów nie jest jeszcze dostępny na tym serwerze (POST /api/workflows). Pobierz XML.',
   'modeler.loading': 'Ładowanie modelera…',
+  'modeler.instances': 'Instancje',
+  'modeler.instance': 'Instancja',
+  'modeler.active': 'aktywne',
+  'record.processes': 'Procesy',
 };
 
 const ro: Messages = {
@@ -502,6 +510,10 @@ const ro: Messages = {
   'modeler.deployed': 'Implementat',
   'modeler.noApi': 'Motorul de procese nu este încă disponibil pe acest server (POST /api/workflows). Descărcați XML-ul.',
   'modeler.loading': 'Se încarcă modelatorul…',
+  'modeler.instances': 'Instanțe',
+  'modeler.instance': 'Instanța',
+  'modeler.active': 'active',
+  'record.processes': 'Procese',
 };
 
 export const MESSAGES: Record<Language, Messages> = { en, pl, ro };

@@ -1,7 +1,8 @@
 // The BPMN modeler (bpmn-js with the properties panel for Zeebe: task definitions, FEEL conditions,
 // input/output mappings, forms). This page is its own chunk, loaded only when opened, so pages that
-// only show forms never download bpmn-js. Deploy sends the XML to POST /api/workflows; until the
-// workflow engine is there, the page says so and offers the XML as a download.
+// only show forms never download bpmn-js. Deploy sends the XML to POST /api/workflows (a server
+// without the workflow API gets a notice). With ?instance=<id> the page shows a running or ended
+// instance on the diagram of its version: active elements highlighted, incidents in red.
 import { useEffect, useRef, useState } from 'react';
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule } from 'bpmn-js-properties-panel';
@@ -11,9 +12,12 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
-import { ApiError, request } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
+import { definitionXml, deployWorkflow, getInstance, listInstances, type InstanceSummary, type InstanceView } from '../api/workflows.ts';
 import { useI18n } from '../app/i18n.tsx';
-import { useNotify } from '../components/ui.tsx';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { formatDateTime } from '../components/format.ts';
+import { Modal, useNotify } from '../components/ui.tsx';
 
 /** A new executable process for the Zeebe dialect: one start event. */
 export const NEW_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
@@ -32,13 +36,17 @@ export const NEW_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 export default function ModelerPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const notify = useNotify();
   const canvas = useRef<HTMLDivElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const modeler = useRef<BpmnModeler | null>(null);
   const [name, setName] = useState('process.bpmn');
   const [ready, setReady] = useState(false);
+  const location = useLocation();
+  const instanceId = location.query.get('instance');
+  const [instance, setInstance] = useState<InstanceView | null>(null);
+  const [picking, setPicking] = useState(false);
 
   useEffect(() => {
     const instance = new BpmnModeler({
@@ -63,6 +71,27 @@ export default function ModelerPage() {
     // One modeler per visit: switching the language must not throw the diagram away.
   }, []);
 
+  // Instance view: the diagram of the instance's version, its active elements and incidents marked.
+  useEffect(() => {
+    if (!ready || !instanceId || !modeler.current) return setInstance(null);
+    let live = true;
+    (async () => {
+      const view = await getInstance(instanceId);
+      const xml = await definitionXml(view.processId, view.version);
+      if (!live || !modeler.current) return;
+      await modeler.current.importXML(xml);
+      const canvas = modeler.current.get('canvas') as { addMarker(id: string, marker: string): void };
+      const registry = modeler.current.get('elementRegistry') as { get(id: string): unknown };
+      for (const id of view.activeElementIds) if (registry.get(id)) canvas.addMarker(id, 'tessera-active');
+      for (const incident of view.incidents) if (typeof incident.elementId === 'string' && registry.get(incident.elementId)) canvas.addMarker(incident.elementId, 'tessera-incident');
+      setName(`${view.processId}.bpmn`);
+      setInstance(view);
+    })().catch((e: unknown) => live && notify('error', t('common.error'), e instanceof ApiError ? e.problem.detail : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [ready, instanceId, notify, t]);
+
   const xml = async () => (await modeler.current!.saveXML({ format: true })).xml ?? '';
 
   const open = async (file: File | undefined) => {
@@ -86,7 +115,7 @@ export default function ModelerPage() {
 
   const deploy = async () => {
     try {
-      const { data } = await request<{ processes: { processId: string; version: number }[] }>('POST', `/workflows?name=${encodeURIComponent(name)}`, { body: await xml(), headers: { 'content-type': 'application/xml' } });
+      const data = await deployWorkflow(await xml(), name);
       notify('success', t('modeler.deployed'), data.processes.map((p) => `${p.processId} v${p.version}`).join(', '));
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 405)) notify('info', t('modeler.deploy'), t('modeler.noApi'));
@@ -101,7 +130,13 @@ export default function ModelerPage() {
         <h1>{t('nav.modeler')}</h1>
         <span className="muted">{name}</span>
         <div className="page-actions">
-          <button type="button" className="btn" onClick={() => void modeler.current?.importXML(NEW_DIAGRAM).then(() => setName('process.bpmn'))}>
+          <button type="button" className="btn" onClick={() => setPicking(true)}>
+            {t('modeler.instances')}
+          </button>
+          <button type="button" className="btn" onClick={() => {
+              if (instanceId) navigate('/modeler');
+              void modeler.current?.importXML(NEW_DIAGRAM).then(() => setName('process.bpmn'));
+            }}>
             {t('modeler.new')}
           </button>
           <label className="btn">
@@ -116,10 +151,58 @@ export default function ModelerPage() {
           </button>
         </div>
       </div>
+      {instance && (
+        <div className="pending-bar" role="status" data-testid="instance-banner">
+          <strong>
+            {t('modeler.instance')} {instance.id.slice(0, 8)}
+          </strong>
+          <span>
+            {instance.processId} v{instance.version} · {instance.status} · {formatDateTime(instance.startedAt, locale)}
+          </span>
+          {instance.activeElementIds.length > 0 && (
+            <span className="muted">
+              {t('modeler.active')}: {instance.activeElementIds.join(', ')}
+            </span>
+          )}
+          {instance.record && <Link to={`/r/${instance.record.entity}/${instance.record.id}`}>{instance.record.entity}</Link>}
+        </div>
+      )}
       <div className="modeler">
         <div className="modeler-canvas" ref={canvas} data-testid="bpmn-canvas" />
         <div className="modeler-panel" ref={panel} data-testid="bpmn-properties" />
       </div>
+      {picking && <InstancePicker onClose={() => setPicking(false)} />}
     </div>
+  );
+}
+
+function InstancePicker({ onClose }: { onClose(): void }) {
+  const { t, locale } = useI18n();
+  const [instances, setInstances] = useState<InstanceSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    listInstances({ limit: 50 }).then(setInstances, (e: unknown) => setError(e instanceof ApiError ? (e.status === 404 ? t('modeler.noApi') : (e.problem.detail ?? e.message)) : String(e)));
+  }, [t]);
+  return (
+    <Modal title={t('modeler.instances')} onClose={onClose} wide>
+      {error && <div className="plan-errors">{error}</div>}
+      {instances && instances.length === 0 && <div className="muted">{t('list.empty')}</div>}
+      <table className="fields-table">
+        <tbody>
+          {instances?.map((i) => (
+            <tr key={i.id}>
+              <td>
+                <Link to={`/modeler?instance=${i.id}`} onClick={onClose}>
+                  {i.processId} v{i.version}
+                </Link>
+              </td>
+              <td>{i.status}</td>
+              <td>{i.activeElementIds.join(', ')}</td>
+              <td>{formatDateTime(i.startedAt, locale)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Modal>
   );
 }

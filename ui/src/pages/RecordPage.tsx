@@ -6,6 +6,7 @@ import { formValues, recordForm, writeValues, type FieldProblem } from '../../..
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
 import type { EntityModel, Model } from '../../../metadata/model.ts';
 import { ApiError } from '../api/client.ts';
+import { listInstances } from '../api/workflows.ts';
 import { createRecord, deleteRecord, getRecord, listRecords, recordActivities, recordHistory, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
@@ -106,7 +107,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const [record, setRecord] = useState<ApiRecord | null>(null);
   const current = record ?? loaded.data ?? null;
   const state = useSaveState();
-  const [tab, setTab] = useState<'related' | 'history'>('related');
+  const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
   const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current }) : null), [model, entity, language, current]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
@@ -192,8 +193,13 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           <button type="button" role="tab" aria-selected={tab === 'history'} className={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>
             {t('record.history')}
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'processes'} className={tab === 'processes' ? 'tab active' : 'tab'} onClick={() => setTab('processes')}>
+            {t('record.processes')}
+          </button>
         </div>
-        {tab === 'related' ? <RelatedLists model={model} entity={entity} id={id} /> : <History model={model} entity={entity} id={id} version={current.version} />}
+        {tab === 'related' && <RelatedLists model={model} entity={entity} id={id} />}
+        {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
+        {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
     </div>
   );
@@ -355,5 +361,33 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Workflow instances about the record, each opening on its diagram with the active elements marked. */
+function Processes({ entity, id }: { entity: EntityModel; id: string }) {
+  const { t, locale } = useI18n();
+  const loaded = useLoad(() => listInstances({ record: `${entity.name}:${id}`, limit: 50 }), [entity.name, id]);
+  if (loaded.error instanceof ApiError && loaded.error.status === 404) return <div className="muted">{t('modeler.noApi')}</div>;
+  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (!loaded.data) return <Spinner />;
+  if (loaded.data.length === 0) return <div className="muted">{t('common.none')}</div>;
+  return (
+    <table className="fields-table">
+      <tbody>
+        {loaded.data.map((i) => (
+          <tr key={i.id}>
+            <td>
+              <Link to={`/modeler?instance=${i.id}`}>
+                {i.processId} v{i.version}
+              </Link>
+            </td>
+            <td>{i.status}</td>
+            <td>{i.activeElementIds.join(', ')}</td>
+            <td>{formatDateTime(i.startedAt, locale)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,0 +1,46 @@
+// The workflow API (docs/api.md, Workflows): deploy, instances and their state, the XML of a
+// deployed version, and completing a workflow user task through its activity.
+import { api, request } from './client.ts';
+
+export interface InstanceSummary {
+  readonly id: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly status: string;
+  readonly record: { readonly entity: string; readonly id: string } | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly activeElementIds: readonly string[];
+  readonly openIncidents: number;
+}
+
+export interface InstanceView extends InstanceSummary {
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly incidents: readonly { readonly elementId?: string; readonly message?: string; readonly [key: string]: unknown }[];
+  readonly userTasks: readonly { readonly activityId: string; readonly elementId: string; readonly formKey: string | null; readonly endedAt: string | null }[];
+}
+
+const enc = encodeURIComponent;
+
+export async function deployWorkflow(xml: string, name: string): Promise<{ processes: { processId: string; version: number }[] }> {
+  return (await request<{ processes: { processId: string; version: number }[] }>('POST', `/workflows?name=${enc(name)}`, { body: xml, headers: { 'content-type': 'application/xml' } })).data;
+}
+
+export async function listInstances(params: { record?: string; limit?: number } = {}): Promise<InstanceSummary[]> {
+  const q = new URLSearchParams();
+  if (params.record) q.set('record', params.record);
+  if (params.limit) q.set('limit', String(params.limit));
+  return (await api.get<{ data: InstanceSummary[] }>(`/instances${q.size ? `?${q}` : ''}`)).data.data;
+}
+
+export async function getInstance(id: string): Promise<InstanceView> {
+  return (await api.get<InstanceView>(`/instances/${enc(id)}`)).data;
+}
+
+export async function definitionXml(processId: string, version: number): Promise<string> {
+  return (await api.get<string>(`/workflows/${enc(processId)}/xml?version=${version}`, { headers: { accept: 'application/xml' } })).data;
+}
+
+export async function completeWorkflowTask(activityId: string, formData: Record<string, unknown>): Promise<void> {
+  await api.post(`/activities/${enc(activityId)}/complete`, formData);
+}
