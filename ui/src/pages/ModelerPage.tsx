@@ -17,6 +17,7 @@ import { definitionXml, deployWorkflow, getInstance, listInstances, type Instanc
 import { useI18n } from '../app/i18n.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { formatDateTime } from '../components/format.ts';
+import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
 
 /** A new executable process for the Zeebe dialect: one start event. */
@@ -177,7 +178,7 @@ export default function ModelerPage() {
 }
 
 function InstancePicker({ onClose }: { onClose(): void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [instances, setInstances] = useState<InstanceSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -187,22 +188,7 @@ function InstancePicker({ onClose }: { onClose(): void }) {
     <Modal title={t('modeler.instances')} onClose={onClose} wide>
       {error && <div className="plan-errors">{error}</div>}
       {instances && instances.length === 0 && <div className="muted">{t('list.empty')}</div>}
-      <table className="fields-table">
-        <tbody>
-          {instances?.map((i) => (
-            <tr key={i.id}>
-              <td>
-                <Link to={`/modeler?instance=${i.id}`} onClick={onClose}>
-                  {i.processId} v{i.version}
-                </Link>
-              </td>
-              <td>{i.status}</td>
-              <td>{i.activeElementIds.join(', ')}</td>
-              <td>{formatDateTime(i.startedAt, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {instances && <InstanceTable instances={instances} onOpen={onClose} />}
     </Modal>
   );
 }

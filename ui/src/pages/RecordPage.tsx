@@ -12,6 +12,7 @@ import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
+import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 
@@ -366,28 +367,11 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
 
 /** Workflow instances about the record, each opening on its diagram with the active elements marked. */
 function Processes({ entity, id }: { entity: EntityModel; id: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const loaded = useLoad(() => listInstances({ record: `${entity.name}:${id}`, limit: 50 }), [entity.name, id]);
   if (loaded.error instanceof ApiError && loaded.error.status === 404) return <div className="muted">{t('modeler.noApi')}</div>;
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Spinner />;
   if (loaded.data.length === 0) return <div className="muted">{t('common.none')}</div>;
-  return (
-    <table className="fields-table">
-      <tbody>
-        {loaded.data.map((i) => (
-          <tr key={i.id}>
-            <td>
-              <Link to={`/modeler?instance=${i.id}`}>
-                {i.processId} v{i.version}
-              </Link>
-            </td>
-            <td>{i.status}</td>
-            <td>{i.activeElementIds.join(', ')}</td>
-            <td>{formatDateTime(i.startedAt, locale)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <InstanceTable instances={loaded.data} />;
 }
