@@ -195,18 +195,26 @@ describe('metadata API', () => {
     base = narrower;
   });
 
-  test('concurrent applies are serialised: both succeed in order, versions do not collide', async () => {
+  test('concurrent applies are serialised: of two edits of the same version one applies, the other is told to plan again', async () => {
+    const current = (await api.get('/meta')).body.version as number;
     const a = clone(base);
     (a['entities/device.json'] as { fields: unknown[] }).fields.push({ id: 't.device.a', name: 'field_a', type: 'boolean', label: { en: 'A' } });
-    const b = clone(a);
+    const b = clone(base);
     (b['entities/device.json'] as { fields: unknown[] }).fields.push({ id: 't.device.b', name: 'field_b', type: 'boolean', label: { en: 'B' } });
-    const [ra, rb] = await Promise.all([put(a), put(b)]);
-    expect([ra.status, rb.status]).toEqual([200, 200]);
+    const results = await Promise.all([put(a, { expectedVersion: current }), put(b, { expectedVersion: current })]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.status === 409)!.body.code).toBe('METADATA_CONFLICT');
+    const winner = results.find((r) => r.status === 200)!;
+    expect(winner.body.version).toBe(current + 1);
+    const cols = await columns('device');
+    expect(Boolean(cols.field_a) !== Boolean(cols.field_b)).toBe(true); // exactly one edit landed
     const versions = await env.platform.knex('tessera.meta_versions').orderBy('version').pluck('version');
-    expect(new Set(versions).size).toBe(versions.length);
-    const stale = await put(a, { expectedVersion: 1 });
-    expect(stale.status).toBe(409);
-    expect(stale.body.code).toBe('METADATA_CONFLICT');
+    expect(versions).toEqual(Array.from({ length: current + 1 }, (_, i) => i + 1));
+    // The same package sent twice at once: one new version, the other finds it unchanged.
+    const c = clone(cols.field_a ? a : b);
+    (c['entities/device.json'] as { fields: unknown[] }).fields.push({ id: 't.device.c', name: 'field_c', type: 'boolean', label: { en: 'C' } });
+    const twice = await Promise.all([put(c), put(c)]);
+    expect(twice.map((r) => r.body.changed).sort()).toEqual([false, true]);
   });
 
   test('bad bodies get problems', async () => {
