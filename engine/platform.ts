@@ -4,6 +4,8 @@ import type { Knex } from 'knex';
 import type { PackageFiles } from '../metadata/index.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
+import { DatabaseListener } from './db/notifications.ts';
+import { AUTH_CHANNEL, TokenCache } from './access/index.ts';
 import { ProcessRuntime } from './processes/runtime/index.ts';
 import { MetadataRuntime, RecordService } from './records/index.ts';
 import { applyPackage, planPackage, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
@@ -16,6 +18,8 @@ export interface Platform {
   readonly records: RecordService;
   /** The workflow runtime (BPMN); its workers run only where startWorkers() was called (the server). */
   readonly processes: ProcessRuntime;
+  /** Recently verified API tokens; cleared whenever identity data changes in any process. */
+  readonly tokenCache: TokenCache;
   /** Validates, plans and applies a package, then switches the running model to it. */
   applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
@@ -33,9 +37,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const db = await openDatabase(options);
   try {
     const capabilities = await migratePlatform(db.knex);
-    const runtime = new MetadataRuntime(db.knex, db.url);
+    const runtime = new MetadataRuntime(db.knex);
     await runtime.reload();
-    if (options.listen) await runtime.listen();
+    const tokenCache = new TokenCache();
+    // Servers follow what other processes commit: metadata versions, identity changes.
+    const listener = options.listen ? new DatabaseListener(db.url) : null;
+    let poll: ReturnType<typeof setInterval> | null = null;
+    if (listener) {
+      await runtime.listen(listener);
+      await listener.on(AUTH_CHANNEL, () => tokenCache.clear());
+      await listener.start();
+      // Where notifications do not cross connections (embedded PGlite), look for new metadata versions instead.
+      if (!listener.delivers) poll = setInterval(() => void runtime.reload().catch(() => undefined), 2000);
+    }
     const records = new RecordService(db.knex, runtime);
     const processes = new ProcessRuntime(db.knex, records, { url: db.url, ...options.workflows });
     await processes.start();
@@ -46,6 +60,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       runtime,
       records,
       processes,
+      // Unless notifications reach us, another process's revocation could not clear this cache: cache nothing.
+      tokenCache: listener?.delivers ? tokenCache : new TokenCache({ ttlMs: 0 }),
       async applyMetadata(files, applyOptions) {
         const result = await applyPackage(db.knex, files, { ...applyOptions, trigram: capabilities.trigram });
         await runtime.reload();
@@ -54,7 +70,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       planMetadata: (files) => planPackage(db.knex, files),
       async close() {
         await processes.stop();
-        await runtime.close();
+        if (poll) clearInterval(poll);
+        await listener?.stop();
         await db.close();
       },
     };

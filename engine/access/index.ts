@@ -27,3 +27,4 @@ export { ensureAdmin, userIdByLogin, verifyCredentials, hashPassword, setPasswor
 export { createTeam, updateTeam, deleteTeam, getTeam, listTeams, parseTeamInput, type TeamInfo } from './teams.ts';
 export { adminHistory } from './audit.ts';
 export { sameSecret, secretHash } from './secrets.ts';
+export { AUTH_CHANNEL, TokenCache, type CachedToken } from './token-cache.ts';

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import * as platform001 from './migrations/001-platform.ts';
 import * as identity002 from './migrations/002-identity.ts';
 import * as processes003 from './migrations/003-processes.ts';
+import * as authNotify004 from './migrations/004-auth-notify.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-platform', platform001],
   ['002-identity', identity002],
   ['003-processes', processes003],
+  ['004-auth-notify', authNotify004],
 ];
 
 const source: Knex.MigrationSource<string> = {

@@ -45,6 +45,12 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
     res.json({ status: 'ok', database: platform.db.embedded ? 'embedded' : 'server', metadataVersion: platform.runtime.loaded ? platform.runtime.snapshot.version : null });
   });
   api.use(authenticate(platform, auth));
+  // A change of tokens, users or teams made here is seen by this process's very next request; other
+  // processes hear of it through the database (migration 004 NOTIFYs the auth channel).
+  api.use((req, res, next) => {
+    if (req.method !== 'GET' && /^\/(auth|users|teams)(\/|$)/.test(req.path)) res.on('finish', () => platform.tokenCache.clear());
+    next();
+  });
   api.use('/files', requireAuthenticated, filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
   api.use('/meta', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
   api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));

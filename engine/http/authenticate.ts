@@ -3,7 +3,7 @@
 // and enforces CSRF protection for cookie-authenticated unsafe requests (synchronizer token: the
 // X-CSRF-Token header must equal the token stored with the session).
 import type { Request, RequestHandler, Response } from 'express';
-import { DEFAULT_SESSION_POLICY, DEFAULT_THROTTLE_POLICY, accessFor, findApiToken, findSession, sameSecret, subjectOf, type AdminRight, type SessionPolicy, type ThrottlePolicy } from '../access/index.ts';
+import { DEFAULT_SESSION_POLICY, DEFAULT_THROTTLE_POLICY, accessFor, findApiToken, findSession, sameSecret, secretHash, subjectOf, type AdminRight, type SessionPolicy, type ThrottlePolicy } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 
@@ -93,12 +93,19 @@ export function authenticate(platform: Platform, options: ResolvedAuthOptions): 
       const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
       res.set('WWW-Authenticate', 'Bearer realm="tessera", error="invalid_token"');
       if (!match) throw unauthenticated('the Authorization header must be "Bearer <API token>"');
-      const found = await findApiToken(platform.knex, match[1]!);
-      if (!found) throw unauthenticated('the API token is unknown, expired or revoked, or its user is deactivated');
+      const key = secretHash(match[1]!);
+      let found = platform.tokenCache.get(key);
+      if (found && found.token.expiresAt !== null && new Date(found.token.expiresAt).getTime() <= Date.now()) found = undefined;
+      if (!found) {
+        const row = await findApiToken(platform.knex, match[1]!);
+        if (!row) throw unauthenticated('the API token is unknown, expired or revoked, or its user is deactivated');
+        found = { token: row.token, subject: await subjectOf(platform.knex, row.user) };
+        platform.tokenCache.set(key, found);
+      }
       res.removeHeader('WWW-Authenticate');
-      const subject = await subjectOf(platform.knex, found.user);
-      res.locals.actor = { userId: subject.userId, via: 'api', access: accessFor(model(), subject, found.token.scopes) };
-      res.locals.auth = { kind: 'token', tokenId: found.token.id, scopes: found.token.scopes };
+      const { subject, token } = found;
+      res.locals.actor = { userId: subject.userId, via: 'api', access: accessFor(model(), subject, token.scopes) };
+      res.locals.auth = { kind: 'token', tokenId: token.id, scopes: token.scopes };
       next();
       return;
     }

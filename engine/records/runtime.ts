@@ -3,7 +3,7 @@
 // version they started with and the server never restarts for a metadata change.
 import type { Knex } from 'knex';
 import { Model as ObjectionModel, type RelationMappings } from 'objection';
-import pg from 'pg';
+import type { DatabaseListener } from '../db/notifications.ts';
 import { joinTableName, USER_TARGET, type EntityModel, type Model } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
 import { currentMetadata, META_CHANNEL } from '../schema-sync/index.ts';
@@ -87,15 +87,12 @@ export function buildSnapshot(version: number, model: Model): MetadataSnapshot {
 /** Holds the current snapshot; reloads on NOTIFY from any process that applies metadata. */
 export class MetadataRuntime {
   #snapshot: MetadataSnapshot | null = null;
-  #listener: pg.Client | null = null;
   #reloading: Promise<void> | null = null;
   readonly #knex: Knex;
-  readonly #url: string;
   readonly #onChange: ((snapshot: MetadataSnapshot) => void)[] = [];
 
-  constructor(knex: Knex, url: string) {
+  constructor(knex: Knex) {
     this.#knex = knex;
-    this.#url = url;
   }
 
   get snapshot(): MetadataSnapshot {
@@ -121,6 +118,9 @@ export class MetadataRuntime {
   async reload(): Promise<void> {
     if (this.#reloading) return this.#reloading;
     this.#reloading = (async () => {
+      // Cheap check first: most reloads (polling, notifications of our own applies) find nothing new.
+      const latest = (await this.#knex('tessera.meta_versions').max({ v: 'version' }).first()) as { v: number | null } | undefined;
+      if ((latest?.v ?? null) === (this.#snapshot?.version ?? null)) return;
       const applied = await currentMetadata(this.#knex);
       if (!applied || applied.version === this.#snapshot?.version) return;
       this.#snapshot = buildSnapshot(applied.version, applied.model);
@@ -132,17 +132,7 @@ export class MetadataRuntime {
   }
 
   /** Follows metadata applied by other processes. */
-  async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url });
-    await client.connect();
-    client.on('notification', () => void this.reload().catch(() => undefined));
-    client.on('error', () => undefined);
-    await client.query(`LISTEN ${META_CHANNEL}`);
-    this.#listener = client;
-  }
-
-  async close(): Promise<void> {
-    await this.#listener?.end().catch(() => undefined);
-    this.#listener = null;
+  async listen(listener: DatabaseListener): Promise<void> {
+    await listener.on(META_CHANNEL, () => void this.reload().catch(() => undefined));
   }
 }

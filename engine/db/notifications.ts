@@ -1,0 +1,78 @@
+// One LISTEN connection per process for the platform's notification channels (metadata versions,
+// identity changes), so every process follows changes another process committed.
+import pg from 'pg';
+
+export type NotificationHandler = (payload: string) => void;
+
+const PROBE_CHANNEL = 'tessera_probe';
+
+export class DatabaseListener {
+  readonly #url: string;
+  readonly #handlers = new Map<string, NotificationHandler[]>();
+  #client: pg.Client | null = null;
+  #delivers = false;
+
+  /**
+   * Whether a NOTIFY from another connection reaches this one. PostgreSQL servers deliver; the
+   * embedded PGlite socket (one backend shared by all connections) hands a notification to the
+   * connection that sent it, so callers must poll there instead.
+   */
+  get delivers(): boolean {
+    return this.#delivers;
+  }
+
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  /** Subscribes before or after start(); channel names are the platform's own constants. */
+  async on(channel: string, handler: NotificationHandler): Promise<void> {
+    const known = this.#handlers.get(channel);
+    if (known) known.push(handler);
+    else {
+      this.#handlers.set(channel, [handler]);
+      if (this.#client) await this.#client.query(`LISTEN ${channel}`);
+    }
+  }
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#url });
+    await client.connect();
+    client.on('notification', (message) => {
+      for (const handler of this.#handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    client.on('error', () => undefined);
+    for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${channel}`);
+    this.#client = client;
+    this.#delivers = await this.#probe(client);
+  }
+
+  async #probe(client: pg.Client): Promise<boolean> {
+    const nonce = Math.random().toString(36).slice(2);
+    const heard = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 1000);
+      client.on('notification', (m) => {
+        if (m.channel === PROBE_CHANNEL && m.payload === nonce) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+    });
+    await client.query(`LISTEN ${PROBE_CHANNEL}`);
+    const sender = new pg.Client({ connectionString: this.#url });
+    await sender.connect();
+    try {
+      await sender.query('SELECT pg_notify($1, $2)', [PROBE_CHANNEL, nonce]);
+    } finally {
+      await sender.end();
+    }
+    const result = await heard;
+    await client.query(`UNLISTEN ${PROBE_CHANNEL}`);
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    await this.#client?.end().catch(() => undefined);
+    this.#client = null;
+  }
+}

@@ -1,0 +1,77 @@
+// Servers cache verified API tokens for a few seconds; a revocation or deactivation committed by any
+// process must still take effect at once everywhere (NOTIFY on the auth channel clears the caches).
+import { createApiToken, TOKEN_SCOPES, userIdByLogin } from '../../engine/access/index.ts';
+import { startPlatform, type Platform } from '../../engine/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { ensureTestAdmin, jsonClient, startTestServer, TEST_ADMIN_LOGIN, type TestServer } from '../support/http.ts';
+
+let env: TestPlatform;
+let other: Platform;
+let serverA: TestServer;
+let serverB: TestServer;
+
+beforeAll(async () => {
+  env = await startTestPlatform({ listen: true });
+  // A second "process" on the same database: its own pools, caches and LISTEN connection.
+  other = await startPlatform({ url: env.platform.db.url, listen: true });
+  serverA = await startTestServer(env.platform);
+  serverB = await startTestServer(other);
+}, 60_000);
+
+afterAll(async () => {
+  await serverA?.close();
+  await serverB?.close();
+  await other?.close();
+  await env?.close();
+});
+
+test('metadata applied by another process reaches this one without a restart (notification or polling)', async () => {
+  const before = env.platform.runtime.loaded ? env.platform.runtime.snapshot.version : 0;
+  const files = {
+    'tessera.json': { kind: 'manifest', name: 'x', version: '1' },
+    'entities/thing.json': { kind: 'entity', id: 'x.thing', name: 'thing', label: { en: 'Thing' }, fields: [{ id: 'x.thing.name', name: 'name', type: 'string', label: { en: 'Name' } }] },
+  };
+  await other.applyMetadata({ files }, { source: 'cli' });
+  expect(await eventually(async () => env.platform.runtime.loaded && env.platform.runtime.snapshot.version === before + 1, 5000)).toBe(true);
+  expect(env.platform.runtime.entity('thing').entity.name).toBe('thing');
+});
+
+async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+test('where notifications cross connections (PostgreSQL) tokens are cached; on the embedded database nothing is cached', async () => {
+  expect(env.platform.tokenCache.size).toBe(0);
+  await ensureTestAdmin(env.platform);
+  const userId = (await userIdByLogin(env.platform.knex, TEST_ADMIN_LOGIN))!;
+  const { token } = await createApiToken(env.platform.knex, userId, { name: 'probe', scopes: TOKEN_SCOPES });
+  expect((await jsonClient(`${serverA.url}/api`, { token }).get('/auth/me')).status).toBe(200);
+  expect(env.platform.tokenCache.size).toBe(env.kind === 'server' ? 1 : 0);
+  env.platform.tokenCache.clear();
+});
+
+test('a token revoked through another process stops working here at once, even if this process cached it', async () => {
+  await ensureTestAdmin(env.platform);
+  const userId = (await userIdByLogin(env.platform.knex, TEST_ADMIN_LOGIN))!;
+  const { token, info } = await createApiToken(env.platform.knex, userId, { name: 'integration', scopes: TOKEN_SCOPES });
+  const onA = jsonClient(`${serverA.url}/api`, { token });
+  expect((await onA.get('/auth/me')).status).toBe(200);
+  expect((await onA.get('/auth/me')).status).toBe(200);
+  if (env.kind === 'server') expect(env.platform.tokenCache.size).toBeGreaterThan(0); // the second request was served from the cache
+  await other.knex('tessera.api_tokens').where({ id: info.id }).update({ revoked_at: other.knex.fn.now() });
+  expect(await eventually(async () => (await onA.get('/auth/me')).status === 401)).toBe(true);
+});
+
+test('deactivating the user clears cached tokens everywhere', async () => {
+  const [row] = await env.platform.knex('tessera.users').insert({ login: 'cache-user', display_name: 'Cache User', is_admin: true }).returning('id');
+  const { token } = await createApiToken(env.platform.knex, row.id, { name: 'x', scopes: TOKEN_SCOPES });
+  const onA = jsonClient(`${serverA.url}/api`, { token });
+  expect((await onA.get('/auth/me')).status).toBe(200);
+  await other.knex('tessera.users').where({ id: row.id }).update({ active: false });
+  expect(await eventually(async () => (await onA.get('/auth/me')).status === 401)).toBe(true);
+});
