@@ -21,3 +21,4 @@ export { formValues, writeValues } from './values.ts';
 export { checkSchema, type CheckError } from './schema-check.ts';
 export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemsByField, type FieldProblem, type SchemaError } from './problems.ts';
 export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';
+export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type CamundaFormComponent, type TaskForm } from './camunda-form.ts';

@@ -47,6 +47,48 @@ test('completing a sub-task resolves it and advances its main task', async () =>
   expect(stored.body.resolved_at).toEqual(expect.any(String));
 });
 
+const APPROVAL = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+  <bpmn:process id="approval" name="Approval" isExecutable="true">
+    <bpmn:extensionElements>
+      <zeebe:userTaskForm id="approvalForm">{"components":[{"type":"radio","key":"decision","label":"Decision","validate":{"required":true},"values":[{"label":"Yes","value":"yes"},{"label":"No","value":"no"}]},{"type":"number","key":"discount","label":"Discount","validate":{"min":0,"max":30}}]}</zeebe:userTaskForm>
+    </bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve" />
+    <bpmn:userTask id="approve" name="Approve the discount">
+      <bpmn:extensionElements>
+        <zeebe:formDefinition formKey="camunda-forms:bpmn:approvalForm" />
+        <zeebe:assignmentDefinition assignee="test-admin" />
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+test('completing a workflow user task opens its form; the data moves the process on', async () => {
+  const deployed = await b.api.post('/workflows', APPROVAL, { 'content-type': 'application/xml' });
+  if (deployed.status === 404) return; // no workflow API on this server
+  const started = await b.api.post('/workflows/approval/instances', {});
+  expect(started.status).toBe(201);
+  const { page } = b;
+  await page.goto(`${b.url}/tasks`);
+  const task = page.locator('.task').filter({ hasText: 'Approve the discount' });
+  await task.getByRole('checkbox').click();
+  const dialog = page.getByRole('dialog', { name: 'Approve the discount' });
+  const field = (name: string) => dialog.locator(`[data-field="${name}"]`);
+  await field('decision').waitFor();
+  await dialog.getByRole('button', { name: 'Complete' }).click();
+  await field('decision').getByText('is required').waitFor();
+  await field('decision').locator('select').selectOption('yes');
+  await field('discount').locator('input').fill('12');
+  await b.screenshot('tasks-workflow-form');
+  await dialog.getByRole('button', { name: 'Complete' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const instance = await b.api.get(`/instances/${started.body.id}`);
+  expect(instance.body).toMatchObject({ status: 'completed', variables: { decision: 'yes', discount: 12 } });
+});
+
 test('daily tracking shows done and not done per operator and day', async () => {
   await b.page.getByRole('tab', { name: 'Daily tracking' }).click();
   const row = b.page.locator('.daily tbody tr').filter({ hasText: 'Test Administrator' });

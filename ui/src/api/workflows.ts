@@ -44,3 +44,29 @@ export async function definitionXml(processId: string, version: number): Promise
 export async function completeWorkflowTask(activityId: string, formData: Record<string, unknown>): Promise<void> {
   await api.post(`/activities/${enc(activityId)}/complete`, formData);
 }
+
+/**
+ * The workflow an activity is a user task of. The workflow engine writes it into the activity's
+ * description when it creates the task ("Workflow task of process <id> (instance <uuid>).", see
+ * engine/processes/runtime/user-tasks.ts); null for ordinary activities.
+ */
+export function workflowTaskOf(activity: Readonly<Record<string, unknown>>): { processId: string; instanceId: string } | null {
+  const match = typeof activity.description === 'string' ? /^Workflow task of process (\S+) \(instance ([0-9a-f-]{36})\)\./.exec(activity.description) : null;
+  return match ? { processId: match[1]!, instanceId: match[2]! } : null;
+}
+
+const ZEEBE_NS = 'http://camunda.org/schema/zeebe/1.0';
+
+/** The embedded forms (`zeebe:userTaskForm`) of a BPMN file, by id. */
+export function embeddedForms(xml: string): Map<string, unknown> {
+  const forms = new Map<string, unknown>();
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  for (const element of Array.from(doc.getElementsByTagNameNS(ZEEBE_NS, 'userTaskForm'))) {
+    try {
+      forms.set(element.getAttribute('id') ?? '', JSON.parse(element.textContent ?? ''));
+    } catch {
+      // a form that is not JSON is refused at deploy; nothing to show
+    }
+  }
+  return forms;
+}

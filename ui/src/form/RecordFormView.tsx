@@ -9,7 +9,7 @@ import { conditionalProblems, evaluateConditions, pointerField, problemText, sch
 import type { Model } from '../../../metadata/model.ts';
 import { useI18n } from '../app/i18n.tsx';
 import type { FormContext } from './context.ts';
-import { formKit } from './kit.ts';
+import { formKit, toSchemaError } from './kit.ts';
 
 type Values = Record<string, unknown>;
 
@@ -25,14 +25,6 @@ export interface RecordFormViewProps {
   /** Buttons; a type="submit" button submits the form. */
   readonly children?: ReactNode;
   readonly formId?: string;
-}
-
-/** rjsf's error (property ".a.b", keyword, params) back to ajv's shape, for the shared wording. */
-function toSchemaError(e: RJSFValidationError) {
-  const pointer = (e.property ?? '').replace(/^\./, '/').replace(/\./g, '/');
-  const missing = e.name === 'required' ? String((e.params as { missingProperty?: string }).missingProperty ?? '') : '';
-  const instancePath = missing && pointer.endsWith(`/${missing}`) ? pointer.slice(0, -(missing.length + 1)) : pointer;
-  return { keyword: e.name ?? '', instancePath, params: (e.params ?? {}) as Record<string, unknown>, ...(e.message ? { message: e.message } : {}) };
 }
 
 const NO_PROBLEMS: readonly FieldProblem[] = [];

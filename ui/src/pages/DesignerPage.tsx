@@ -16,7 +16,7 @@ import { useMeta } from '../app/meta.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
 import type { FormContext } from '../form/context.ts';
 import { EMPTY_SET } from '../form/context.ts';
-import { formKit } from '../form/kit.ts';
+import { formKit, wordErrors } from '../form/kit.ts';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -49,6 +49,7 @@ function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: 
       formData={data}
       {...formKit}
       formContext={context}
+      transformErrors={wordErrors(i18n.language)}
       liveValidate="onBlur"
       onChange={(e) => onChange(e.formData)}
       onSubmit={(e) => onSubmit?.(e.formData)}

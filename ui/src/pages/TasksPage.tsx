@@ -1,11 +1,12 @@
 // Tasks: "my tasks" (assigned to me), "tasks from me" (created by me for others), and daily
 // tracking per operator (done / not done per day). Main tasks show their sub-tasks (the `parent`
 // link), progress and priority; completing a task is one click (status resolved, 100 % done).
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
 import type { EntityModel, Model } from '../../../metadata/model.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
+import { workflowTaskOf } from '../api/workflows.ts';
 import { taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
@@ -15,6 +16,9 @@ import { displayValue, formatDateTime, recordTitle } from '../components/format.
 import { Chip, ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 
 type Tab = 'mine' | 'fromMe' | 'daily';
+
+// The form library comes with the dialog, only when a workflow task is completed.
+const WorkflowTaskDialog = lazy(() => import('../form/WorkflowTaskDialog.tsx'));
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -51,6 +55,7 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   const notify = useNotify();
   const [showDone, setShowDone] = useState(false);
   const [changed, setChanged] = useState<Map<string, ApiRecord>>(new Map());
+  const [workflowTask, setWorkflowTask] = useState<{ task: ApiRecord; instanceId: string } | null>(null);
   const userId = me?.user.id ?? '';
   const kinds = taskKinds(model);
   const loaded = useLoad(
@@ -80,6 +85,9 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   }, [tasks]);
 
   const complete = async (task: ApiRecord) => {
+    // A workflow's user task is completed through its form (the process gets the data).
+    const workflow = workflowTaskOf(task);
+    if (workflow) return setWorkflowTask({ task, instanceId: workflow.instanceId });
     // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved).
     setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
@@ -140,6 +148,21 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
       {loaded.loading && !loaded.data ? <Spinner /> : null}
       {loaded.data && tasks.length === 0 && <div className="empty-state">{t('list.empty')}</div>}
       <ul className="task-list">{byParent.roots.flatMap((task) => [row(task, false), ...(byParent.children.get(task.id) ?? []).map((c) => row(c, true))])}</ul>
+      {workflowTask && (
+        <Suspense fallback={null}>
+          <WorkflowTaskDialog
+            activity={workflowTask.task}
+            instanceId={workflowTask.instanceId}
+            onClose={() => setWorkflowTask(null)}
+            onDone={() => {
+              const { task } = workflowTask;
+              setWorkflowTask(null);
+              setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
+              notify('success', t('tasks.completed'), String(task.subject));
+            }}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,0 +1,96 @@
+// Camunda Forms (the JSON a BPMN user task names with `zeebe:formDefinition formKey`) → the same
+// JSON Schema + uiSchema shape as record forms, so a workflow task's form renders with the app's own
+// widgets and is checked in the browser the way the workflow engine checks it on completion
+// (engine/processes/runtime/forms.ts: required, type, allowed values, bounds, pattern).
+import type { JsonSchema } from '../metadata/record-schema.ts';
+import type { FieldUi, WidgetName } from './record-form.ts';
+
+export interface CamundaFormComponent {
+  readonly type: string;
+  readonly key?: string;
+  readonly label?: string;
+  readonly description?: string;
+  readonly subtype?: string;
+  readonly validate?: { readonly required?: boolean; readonly min?: number; readonly max?: number; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string };
+  readonly values?: readonly { readonly label?: string; readonly value: unknown }[];
+  readonly components?: readonly CamundaFormComponent[];
+}
+
+export interface CamundaForm {
+  readonly components: readonly CamundaFormComponent[];
+}
+
+export interface TaskForm {
+  readonly schema: JsonSchema;
+  readonly uiSchema: Readonly<Record<string, unknown>>;
+  /** Keys in form order. */
+  readonly keys: readonly string[];
+}
+
+export function isCamundaForm(value: unknown): value is CamundaForm {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { components?: unknown }).components);
+}
+
+function flatten(components: readonly CamundaFormComponent[]): CamundaFormComponent[] {
+  return components.flatMap((c) => [c, ...flatten(c.components ?? [])]);
+}
+
+function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetName } | null {
+  const v = c.validate ?? {};
+  const choices = (c.values ?? []).map((o) => o.value);
+  switch (c.type) {
+    case 'textfield':
+    case 'textarea':
+      return {
+        schema: { type: 'string', ...(v.minLength !== undefined ? { minLength: v.minLength } : {}), ...(v.maxLength !== undefined ? { maxLength: v.maxLength } : {}), ...(v.pattern ? { pattern: `^(?:${v.pattern})$` } : {}) },
+        widget: c.type === 'textarea' ? 'textarea' : 'text',
+      };
+    case 'number':
+      return { schema: { type: 'number', ...(v.min !== undefined ? { minimum: v.min } : {}), ...(v.max !== undefined ? { maximum: v.max } : {}) }, widget: 'number' };
+    case 'checkbox':
+      return { schema: { type: 'boolean' }, widget: 'checkbox' };
+    case 'radio':
+    case 'select':
+      // Our choice widget takes text values; other values use the generic select.
+      return choices.every((x) => typeof x === 'string') ? { schema: { type: 'string', enum: choices }, widget: 'enum' } : { schema: { enum: choices } };
+    case 'checklist':
+    case 'taglist':
+      return { schema: { type: 'array', items: { enum: choices }, uniqueItems: true } };
+    case 'datetime':
+      return c.subtype === 'date' ? { schema: { type: 'string', format: 'date' }, widget: 'date' } : c.subtype === 'time' ? { schema: { type: 'string' }, widget: 'text' } : { schema: { type: 'string', format: 'date-time' }, widget: 'datetime' };
+    default:
+      return null; // text, spacer, image, button, group headers: nothing to fill in
+  }
+}
+
+/** The form of a workflow user task; null when the value is not a Camunda form. */
+export function camundaTaskForm(form: unknown): TaskForm | null {
+  if (!isCamundaForm(form)) return null;
+  const properties: Record<string, JsonSchema> = {};
+  const uiSchema: Record<string, unknown> = {};
+  const required: string[] = [];
+  const keys: string[] = [];
+  for (const c of flatten(form.components)) {
+    if (!c.key || properties[c.key]) continue;
+    const f = field(c);
+    if (!f) continue;
+    const title = c.label ?? c.key;
+    properties[c.key] = { ...f.schema, title, ...(c.description ? { description: c.description } : {}) };
+    const choices = (c.values ?? []).filter((o) => typeof o.value === 'string').map((o) => ({ value: o.value as string, label: o.label ?? String(o.value) }));
+    const ui: Partial<FieldUi> = { 'ui:title': title, ...(f.widget ? { 'ui:widget': f.widget } : {}), 'ui:options': { fieldType: 'string', ...(choices.length ? { choices } : {}) } };
+    uiSchema[c.key] = ui;
+    if (c.validate?.required) required.push(c.key);
+    keys.push(c.key);
+  }
+  return {
+    schema: { type: 'object', properties, ...(required.length ? { required } : {}) },
+    uiSchema: { ...uiSchema, 'ui:order': [...keys, '*'], 'ui:submitButtonOptions': { norender: true } },
+    keys,
+  };
+}
+
+/** The embedded form a formKey names (`camunda-forms:bpmn:<id>`) in a deployed BPMN file's XML. */
+export function embeddedFormId(formKey: string | null): string | null {
+  if (!formKey) return null;
+  return formKey.startsWith('camunda-forms:bpmn:') ? formKey.slice('camunda-forms:bpmn:'.length) : formKey;
+}
