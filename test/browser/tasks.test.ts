@@ -1,5 +1,6 @@
 // Tasks: my tasks with sub-tasks, progress and priority; completing one; daily tracking per
 // operator; and the dashboard's tasks due and sales funnel.
+import { readFileSync } from 'node:fs';
 import { browserSuite } from './support.ts';
 
 const ids: Record<string, string> = {};
@@ -47,24 +48,7 @@ test('completing a sub-task resolves it and advances its main task', async () =>
   expect(stored.body.resolved_at).toEqual(expect.any(String));
 });
 
-const APPROVAL = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
-  <bpmn:process id="approval" name="Approval" isExecutable="true">
-    <bpmn:extensionElements>
-      <zeebe:userTaskForm id="approvalForm">{"components":[{"type":"radio","key":"decision","label":"Decision","validate":{"required":true},"values":[{"label":"Yes","value":"yes"},{"label":"No","value":"no"}]},{"type":"number","key":"discount","label":"Discount","validate":{"min":0,"max":30}}]}</zeebe:userTaskForm>
-    </bpmn:extensionElements>
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve" />
-    <bpmn:userTask id="approve" name="Approve the discount">
-      <bpmn:extensionElements>
-        <zeebe:formDefinition formKey="camunda-forms:bpmn:approvalForm" />
-        <zeebe:assignmentDefinition assignee="test-admin" />
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const APPROVAL = readFileSync(new URL('../fixtures/bpmn-ui/approval.bpmn', import.meta.url), 'utf8');
 
 test('completing a workflow user task opens its form; the data moves the process on', async () => {
   const deployed = await b.api.post('/workflows', APPROVAL, { 'content-type': 'application/xml' });
