@@ -130,7 +130,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   let server: PGLiteSocketServer;
   try {
     db = await PGlite.create({ ...(dataDir ? { dataDir: join(dataDir, 'pglite') } : {}), extensions: { pg_trgm } });
-    server = new PGLiteSocketServer({ db: groupedProtocol(db), port: 0, host: '127.0.0.1', maxConnections: options.maxConnections ?? 32 });
+    server = new PGLiteSocketServer({ db: groupedProtocol(db), port: 0, host: '127.0.0.1', maxConnections: options.maxConnections ?? 64 });
     await server.start();
   } catch (error) {
     if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });

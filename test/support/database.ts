@@ -3,7 +3,7 @@
 // .ci/run does): a new database on that PostgreSQL server, dropped afterwards.
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { startPlatform, type Platform } from '../../engine/platform.ts';
+import { startPlatform, type Platform, type PlatformOptions } from '../../engine/platform.ts';
 
 export type TestDatabaseKind = 'embedded' | 'server';
 
@@ -72,7 +72,7 @@ export async function auditGaps(platform: Platform): Promise<string[]> {
  * without an audit row, so every database test also proves the audit trail complete; a test that
  * writes rows behind the records service on purpose passes { auditCheck: false }.
  */
-export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean; workflows?: PlatformOptions['workflows'] } = {}): Promise<TestPlatform> {
   const { auditCheck = true, ...platformOptions } = options;
   const adminUrl = process.env.TESSERA_TEST_PG_URL;
   const db = adminUrl ? await createServerDatabase(adminUrl) : null;

@@ -70,6 +70,8 @@ export class JobQueue {
       supervise: options.supervise,
       schedule: false,
       superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
+      // Lost (expired) jobs are found by the monitor pass: as often as supervision runs.
+      monitorIntervalSeconds: options.superviseIntervalSeconds ?? 10,
       maintenanceIntervalSeconds: Math.max(options.superviseIntervalSeconds ?? 10, 60),
       useListenNotify: options.listenNotify ?? false,
       registerInstance: false,
