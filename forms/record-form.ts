@@ -109,6 +109,8 @@ export interface RecordFormOptions {
   readonly language?: Language;
   /** update mode: the record as stored, so a state field offers only the transitions allowed from it. */
   readonly record?: Readonly<Record<string, unknown>>;
+  /** The user's field rights (a role's `fields`): "none" leaves a field out, "read" shows it read-only. */
+  readonly fieldAccess?: Readonly<Record<string, 'none' | 'read' | 'write'>>;
 }
 
 const choices = (values: readonly EnumValue[] | undefined, language: Language): ChoiceOption[] =>
@@ -257,10 +259,13 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
   const writable: string[] = [];
   const shown: string[] = [];
   for (const field of entity.fields) {
+    const access = options.fieldAccess?.[field.name] ?? 'write';
     fields[field.name] = fieldUi(model, entity, field, options, language);
-    if (!field.readOnly) writable.push(field.name);
-    // Read-only fields (numbers, workflow results) are empty on create: nothing to show yet.
-    if (!(field.readOnly && options.mode === 'create')) shown.push(field.name);
+    if (access === 'read') fields[field.name]!['ui:readonly'] = true;
+    if (!field.readOnly && access === 'write') writable.push(field.name);
+    // Read-only fields (numbers, workflow results) are empty on create: nothing to show yet; fields
+    // the user may not see are not shown at all.
+    if (!(field.readOnly && options.mode === 'create') && access !== 'none') shown.push(field.name);
     const visible = both(kindCondition(entity, field.name), field.visibleWhen);
     if (visible) visibleWhen[field.name] = visible;
     if (field.requiredWhen) requiredWhen[field.name] = field.requiredWhen;

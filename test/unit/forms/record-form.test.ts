@@ -95,6 +95,17 @@ describe('widgets', () => {
   });
 });
 
+test('field rights: "read" fields are read-only and not sent, "none" fields are not shown', () => {
+  const form = recordForm(model, 'contractor', { mode: 'update', fieldAccess: { turnover: 'read', notes: 'none', name: 'write' } });
+  expect(form.fields.turnover!['ui:readonly']).toBe(true);
+  expect(form.writable).not.toContain('turnover');
+  expect(form.writable).not.toContain('notes');
+  expect(form.writable).toContain('name');
+  const shown = form.layout.flatMap((t) => t.sections.flatMap((s) => s.fields));
+  expect(shown).not.toContain('notes');
+  expect(shown).toContain('turnover');
+});
+
 describe('state fields offer the moves the pipeline allows', () => {
   const transitions = [
     { from: ['new_opportunity'], to: 'presentation' },

@@ -48,10 +48,10 @@ interface NavGroup {
 }
 
 /** Entity types grouped by their `module`; the module name is shown capitalised. */
-function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t: ReturnType<typeof useI18n>['t'], can: (right: string) => boolean): NavGroup[] {
+function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t: ReturnType<typeof useI18n>['t'], can: (right: string) => boolean, mayRead: (entity: string) => boolean): NavGroup[] {
   const groups = new Map<string, { to: string; label: string }[]>();
   for (const entity of model.entities.values()) {
-    if (entity.name === ACTIVITY_ENTITY) continue;
+    if (entity.name === ACTIVITY_ENTITY || !mayRead(entity.name)) continue;
     const key = entity.module ?? '';
     const list = groups.get(key) ?? [];
     list.push({ to: `/r/${entity.name}`, label: label(entity.pluralLabel) });
@@ -60,7 +60,7 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
   const result: NavGroup[] = [...groups]
     .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
     .map(([key, items]) => ({ key: `m.${key}`, title: key ? key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ') : t('nav.other'), items }));
-  const pipelines = model.machines.filter((m) => m.kind === 'pipeline').map((m) => ({ to: `/board/${m.name}`, label: label(m.label) }));
+  const pipelines = model.machines.filter((m) => m.kind === 'pipeline' && mayRead(m.entity)).map((m) => ({ to: `/board/${m.name}`, label: label(m.label) }));
   if (pipelines.length) result.unshift({ key: 'boards', title: t('nav.boards'), items: pipelines });
   result.unshift({
     key: 'work',
@@ -93,10 +93,10 @@ function LanguageSwitch() {
 export function App() {
   const { t, label } = useI18n();
   const { meta, error, loading, reload } = useMetaState();
-  const { me, signOut, can } = useSession();
+  const { me, signOut, can, may } = useSession();
   const location = useLocation();
   const found = route(location.path);
-  const nav = meta ? navigation(meta.model, label, t, can) : [];
+  const nav = meta ? navigation(meta.model, label, t, can, (entity) => may(entity, 'read')) : [];
   const isActive = (to: string) => (to === '/' ? location.path === '/' : location.path === to || location.path.startsWith(`${to}/`));
   let content;
   if (loading) content = <Spinner />;

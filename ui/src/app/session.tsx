@@ -11,9 +11,20 @@ export interface SessionUser {
   readonly language: string;
 }
 
+/** The user's rights on an entity type (GET /api/auth/me): row scopes none/own/team/all, create yes/no. */
+export interface EntityRights {
+  readonly read?: string;
+  readonly update?: string;
+  readonly delete?: string;
+  readonly export?: string;
+  readonly create?: boolean;
+  /** Field rights by field name. */
+  readonly fields?: Readonly<Record<string, 'none' | 'read' | 'write'>>;
+}
+
 export interface Me {
   readonly user: SessionUser;
-  readonly rights: Readonly<Record<string, unknown>> & { readonly entities?: Readonly<Record<string, { create?: boolean; update?: string; delete?: string }>> };
+  readonly rights: Readonly<Record<string, unknown>> & { readonly entities?: Readonly<Record<string, EntityRights>> };
 }
 
 interface SessionState {
@@ -23,6 +34,10 @@ interface SessionState {
   signOut(): Promise<void>;
   /** An administration right of the signed-in user (administerMetadata, administerWorkflows, administerUsers). */
   can(right: string): boolean;
+  /** Whether the user may read / create / update / delete / export records of a type (the server enforces it; the UI only hides what would be refused). */
+  may(entity: string, right: Exclude<keyof EntityRights, 'fields'>): boolean;
+  /** The user's field rights on an entity type (absent: every field writable). */
+  fieldAccess(entity: string): Readonly<Record<string, 'none' | 'read' | 'write'>> | undefined;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -63,6 +78,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setStatus('anonymous');
     },
     can: (right) => me?.rights[right] === true,
+    may: (entity, right) => {
+      const rights = me?.rights.entities?.[entity];
+      if (!rights) return true; // unknown (e.g. a type added since sign-in): let the server decide
+      const value = rights[right];
+      return right === 'create' ? value === true : value !== undefined && value !== 'none';
+    },
+    fieldAccess: (entity) => me?.rights.entities?.[entity]?.fields,
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -22,6 +22,8 @@ export interface RecordFormViewProps {
   onSubmit(values: Values): void | Promise<void>;
   onChange?(values: Values): void;
   readonly busy?: boolean;
+  /** Shown, not edited (the user may read the record but not change it). */
+  readonly readonly?: boolean;
   /** Buttons; a type="submit" button submits the form. */
   readonly children?: ReactNode;
   readonly formId?: string;
@@ -29,7 +31,7 @@ export interface RecordFormViewProps {
 
 const NO_PROBLEMS: readonly FieldProblem[] = [];
 
-export function RecordFormView({ model, form, initial, serverProblems = NO_PROBLEMS, onSubmit, onChange, busy, children, formId }: RecordFormViewProps) {
+export function RecordFormView({ model, form, initial, serverProblems = NO_PROBLEMS, onSubmit, onChange, busy, readonly, children, formId }: RecordFormViewProps) {
   const i18n = useI18n();
   const { language, t } = i18n;
   const [values, setValues] = useState<Values>(initial);
@@ -95,6 +97,7 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
         transformErrors={transformErrors}
         customValidate={customValidate}
         disabled={busy}
+        readonly={readonly}
         onChange={(e) => {
           const next = (e.formData ?? {}) as Values;
           const changed = Object.keys(form.fields).filter((f) => next[f] !== values[f]);

@@ -12,6 +12,7 @@ import { useI18n } from '../app/i18n.tsx';
 import type { MessageKey } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, setQuery, useLocation } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
 import { displayValue } from '../components/format.ts';
 import { Chip, ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
 
@@ -78,6 +79,7 @@ export default function ListPage({ params }: { params: Record<string, string> })
 
 function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const { t, label, language, locale } = useI18n();
+  const { may } = useSession();
   const notify = useNotify();
   const location = useLocation();
   const views = useMemo(() => model.views.filter((v) => v.entity === entity.name && (v.type ?? 'table') === 'table'), [model, entity]);
@@ -241,12 +243,16 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
               {t('list.board')}
             </Link>
           )}
-          <button type="button" className="btn" onClick={() => void exportCsv()} disabled={exporting !== null}>
-            {exporting !== null ? t('list.exporting', { n: exporting }) : t('list.export')}
-          </button>
-          <Link className="btn btn-primary" to={`/r/${entity.name}/new`}>
-            {t('common.new')}
-          </Link>
+          {may(entity.name, 'export') && (
+            <button type="button" className="btn" onClick={() => void exportCsv()} disabled={exporting !== null}>
+              {exporting !== null ? t('list.exporting', { n: exporting }) : t('list.export')}
+            </button>
+          )}
+          {may(entity.name, 'create') && (
+            <Link className="btn btn-primary" to={`/r/${entity.name}/new`}>
+              {t('common.new')}
+            </Link>
+          )}
         </div>
       </div>
       <div className="toolbar">
@@ -270,10 +276,12 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         {selected.size > 0 && (
           <div className="bulk-actions">
             <span>{t('list.selected', { n: selected.size })}</span>
-            <button type="button" className="btn" onClick={() => setBulkSet(true)}>
-              {t('list.setValue')}
-            </button>
-            <button type="button" className="btn btn-danger" onClick={() => window.confirm(t('list.confirmDelete', { n: selected.size })) && void bulk((r) => deleteRecord(entity.name, r.id, r.version))}>
+            {may(entity.name, 'update') && (
+              <button type="button" className="btn" onClick={() => setBulkSet(true)}>
+                {t('list.setValue')}
+              </button>
+            )}
+            <button type="button" className="btn btn-danger" hidden={!may(entity.name, 'delete')} onClick={() => window.confirm(t('list.confirmDelete', { n: selected.size })) && void bulk((r) => deleteRecord(entity.name, r.id, r.version))}>
               {t('list.deleteSelected')}
             </button>
           </div>

@@ -11,6 +11,7 @@ import { createRecord, deleteRecord, getRecord, listRecords, recordActivities, r
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
@@ -56,8 +57,10 @@ function useSaveState() {
 
 export function NewRecordForm({ model, entity, initial, onCreated, formId }: { model: Model; entity: EntityModel; initial: Values; onCreated(record: ApiRecord): void; formId: string }) {
   const { language, t } = useI18n();
+  const { fieldAccess } = useSession();
   const notify = useNotify();
-  const form = useMemo(() => recordForm(model, entity.name, { mode: 'create', language }), [model, entity, language]);
+  const access = fieldAccess(entity.name);
+  const form = useMemo(() => recordForm(model, entity.name, { mode: 'create', language, ...(access ? { fieldAccess: access } : {}) }), [model, entity, language, access]);
   const state = useSaveState();
   const submit = async (values: Values) => {
     state.setBusy(true);
@@ -103,13 +106,16 @@ function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
 
 function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
   const { t, label, language, locale } = useI18n();
+  const { may, fieldAccess } = useSession();
+  const canUpdate = may(entity.name, 'update');
+  const access = fieldAccess(entity.name);
   const notify = useNotify();
   const loaded = useLoad(() => getRecord(entity.name, id), [entity.name, id]);
   const [record, setRecord] = useState<ApiRecord | null>(null);
   const current = record ?? loaded.data ?? null;
   const state = useSaveState();
   const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
-  const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current }) : null), [model, entity, language, current]);
+  const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
   if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
@@ -164,12 +170,16 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         ))}
         <span className="muted">{t('record.version', { n: current.version })}</span>
         <div className="page-actions">
-          <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
-            {t('common.delete')}
-          </button>
-          <button type="submit" form="record-form" className="btn btn-primary" disabled={state.busy}>
-            {state.busy ? t('common.saving') : t('common.save')}
-          </button>
+          {may(entity.name, 'delete') && (
+            <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
+              {t('common.delete')}
+            </button>
+          )}
+          {canUpdate && (
+            <button type="submit" form="record-form" className="btn btn-primary" disabled={state.busy}>
+              {state.busy ? t('common.saving') : t('common.save')}
+            </button>
+          )}
         </div>
       </div>
       {state.conflict && (
@@ -182,7 +192,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
       )}
       <div className={entity.activities ? 'record-columns' : ''}>
         <div className="card">
-          <RecordFormView key={`${current.version}.${language}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId="record-form" />
+          <RecordFormView key={`${current.version}.${language}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} readonly={!canUpdate} formId="record-form" />
         </div>
         {entity.activities && <Timeline model={model} entity={entity} id={id} />}
       </div>
@@ -287,7 +297,8 @@ function relations(model: Model, entity: EntityModel): { entity: EntityModel; fi
 
 function RelatedLists({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
   const { t, label } = useI18n();
-  const related = useMemo(() => relations(model, entity), [model, entity]);
+  const { may } = useSession();
+  const related = useMemo(() => relations(model, entity).filter((r) => may(r.entity.name, 'read')), [model, entity, may]);
   if (related.length === 0) return <div className="muted">{t('list.empty')}</div>;
   return (
     <div className="related">
@@ -302,7 +313,8 @@ function RelatedList({ model, entity, field, id, title }: { model: Model; entity
   const { t, language, locale } = useI18n();
   const loaded = useLoad(() => listRecords(entity.name, { filter: { [field]: { eq: id } }, limit: 20, sort: entity.defaultSort.map((k) => `${k.direction === 'desc' ? '-' : ''}${k.field}`).join(',') }), [entity.name, field, id]);
   const extra = entity.fields.filter((f) => f.name !== entity.displayField && f.name !== field && ['state', 'enum', 'money', 'date'].includes(f.type)).slice(0, 3);
-  const isReference = entity.fieldsByName.get(field)?.type === 'reference';
+  const { may } = useSession();
+  const isReference = entity.fieldsByName.get(field)?.type === 'reference' && may(entity.name, 'create');
   return (
     <section className="related-list" aria-label={title}>
       <div className="card-head">
@@ -346,7 +358,7 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
       {[...loaded.data].reverse().map((h) => (
         <li key={String(h.id)}>
           <div className="history-head">
-            <strong>{t(`history.${h.action}` as 'history.update') || h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
+            <strong>{['create', 'update', 'delete', 'restore'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
             {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
             {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
           </div>
