@@ -1,5 +1,7 @@
 // First start: the default CRM configuration (seed/metadata) and its demo data, loaded through the
 // same records service every client uses, so demo data obeys every rule real data does.
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { allowedTargets, formatMetadataError, loadPackageDir, type MachineModel, type PackageFiles } from '../metadata/index.ts';
 import { demoRecords, SEED_METADATA_DIR, type DemoRecord } from '../seed/index.ts';
 import { userIdByLogin } from './access/users.ts';
@@ -88,17 +90,39 @@ export async function loadDemoData(platform: Platform, today: string, records: r
   return records.length;
 }
 
-/** Applies the seed metadata and demo data when the database has none. */
-export async function seedIfEmpty(platform: Platform, options: { demo: boolean; today?: string }): Promise<{ metadataVersion: number | null; demoRecords: number }> {
+/** The BPMN workflows that ship with Tessera (the seed's triggers start them). */
+export const SHIPPED_WORKFLOWS_DIR: string = fileURLToPath(new URL('../workflows/', import.meta.url));
+
+/**
+ * Deploys each shipped workflow whose process is not deployed yet. A process already there is left
+ * alone, so an analyst's changed version is never replaced by the shipped one on a restart.
+ */
+export async function deployShippedWorkflows(platform: Platform): Promise<string[]> {
+  const deployed = new Set(((await platform.knex('tessera.process_definitions').distinct('process_id')) as { process_id: string }[]).map((r) => r.process_id));
+  const added: string[] = [];
+  for (const file of (await readdir(SHIPPED_WORKFLOWS_DIR)).filter((f) => f.endsWith('.bpmn')).sort()) {
+    const xml = await readFile(`${SHIPPED_WORKFLOWS_DIR}${file}`, 'utf8');
+    const processId = /<bpmn:process id="([^"]+)"/.exec(xml)?.[1];
+    if (processId && deployed.has(processId)) continue;
+    const result = await platform.processes.deploy(xml, { source: 'seed', resourceName: file });
+    added.push(...result.processes.filter((p) => p.changed).map((p) => p.processId));
+  }
+  return added;
+}
+
+/** Applies the seed metadata, the shipped workflows and demo data when the database has none of them. */
+export async function seedIfEmpty(platform: Platform, options: { demo: boolean; today?: string }): Promise<{ metadataVersion: number | null; demoRecords: number; workflows: string[] }> {
   let metadataVersion: number | null = null;
   if (!platform.runtime.loaded) {
     const result = await platform.applyMetadata(await seedPackage(), { source: 'seed' });
     metadataVersion = result.version;
   }
+  // Before the demo data, so demo records start their workflows like real ones.
+  const workflows = await deployShippedWorkflows(platform);
   let count = 0;
   if (options.demo) {
     const any = await platform.knex('tessera.audit_log').first('id');
     if (!any) count = await loadDemoData(platform, options.today ?? new Date().toISOString().slice(0, 10));
   }
-  return { metadataVersion, demoRecords: count };
+  return { metadataVersion, demoRecords: count, workflows };
 }

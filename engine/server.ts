@@ -23,6 +23,8 @@ export async function startServer(config: Config, options: { demo: boolean; quie
   try {
     const admin = await ensureAdmin(platform.knex, config.adminPassword);
     const seeded = await seedIfEmpty(platform, { demo: options.demo });
+    // Timers, deliveries and connector jobs of the workflow runtime; stopped by platform.close().
+    await platform.processes.startWorkers();
     const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth });
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
@@ -34,6 +36,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     log(`Tessera is running at ${url}`);
     log(`  database: ${platform.db.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
     if (seeded.metadataVersion !== null) log(`  seeded the default CRM (metadata version ${seeded.metadataVersion}, ${seeded.demoRecords} demo records)`);
+    if (seeded.workflows.length > 0) log(`  deployed the shipped workflows: ${seeded.workflows.join(', ')}`);
     if (admin.created) log(`  admin login: ${admin.login} / ${admin.password ?? '(TESSERA_ADMIN_PASSWORD)'}${admin.password ? '   (generated; shown only now)' : ''}`);
     else log(`  admin login: ${admin.login}`);
     let stopping: Promise<void> | null = null;

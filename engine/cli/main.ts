@@ -1,12 +1,16 @@
 // `tessera` — the command line: start the server, validate/plan/apply metadata, generate types, seed.
 // Errors print a message and exit non-zero; nothing is half-applied (every apply is one transaction).
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { entityTypesSource, formatMetadataError, loadPackageDir, validatePackage, type PackageFiles } from '../../metadata/index.ts';
 import { configFromEnv, type Config } from '../config.ts';
 import { isTesseraError } from '../errors.ts';
 import { startPlatform, type Platform } from '../platform.ts';
 import { loadDemoData, seedIfEmpty } from '../seeding.ts';
+import { readLock } from '../db/embedded.ts';
+import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../processes/runtime/index.ts';
+import { runWorker } from '../processes/worker-main.ts';
 import { startServer } from '../server.ts';
 
 const USAGE = `usage: tessera <command>
@@ -18,6 +22,9 @@ const USAGE = `usage: tessera <command>
   meta apply <dir>              apply a package                     [--allow-destructive]
   types [--out <file>]          TypeScript types of every entity type
   seed                          apply the default CRM and demo data to an empty database [--no-demo]
+  workflows validate <file>     check a BPMN file against the supported subset
+  workflows deploy <file|dir>   deploy a BPMN file, or every .bpmn file of a folder
+  workflows worker              run workflow workers (timers, connector jobs) beside the server
 
 environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD`;
 
@@ -126,9 +133,58 @@ export async function main(argv: readonly string[]): Promise<number> {
         console.log(`metadata version ${result.metadataVersion ?? platform.runtime.snapshot.version}; ${count} demo record(s) created`);
         return 0;
       });
+    case 'workflows':
+      return workflowsCommand(config, sub, arg);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+async function bpmnFiles(path: string | undefined): Promise<string[]> {
+  if (!path) throw new UsageError('missing <file|dir>');
+  if (!(await stat(path)).isDirectory()) return [path];
+  return (await readdir(path)).filter((f) => f.endsWith('.bpmn')).sort().map((f) => join(path, f));
+}
+
+async function workflowsCommand(config: Config, sub: string | undefined, arg: string | undefined): Promise<number> {
+  if (sub === 'validate') {
+    if (!arg) throw new UsageError('missing <file>');
+    const prepared = await prepareDeployment(await readFile(arg, 'utf8'));
+    const builtIn = new Set(BUILT_IN_TASK_TYPES.map((t) => t.type));
+    console.log(`${arg}: valid (${prepared.processes.map((p) => p.graph.processId).join(', ')})`);
+    for (const warning of taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => builtIn.has(type))) console.log(`  warning: ${warning}`);
+    return 0;
+  }
+  if (sub === 'deploy') {
+    const files = await bpmnFiles(arg);
+    return withPlatform(config, async (platform) => {
+      let failed = 0;
+      for (const file of files) {
+        try {
+          const result = await platform.processes.deploy(await readFile(file, 'utf8'), { source: 'cli', resourceName: file.split('/').pop() ?? file });
+          for (const p of result.processes) console.log(`${file}: ${p.changed ? 'deployed' : 'unchanged'} ${p.processId} version ${p.version}`);
+          for (const warning of result.warnings) console.log(`  warning: ${warning}`);
+        } catch (error) {
+          if (!isTesseraError(error)) throw error;
+          failed++;
+          console.error(`${file}: ${error.message}`);
+          for (const p of error.problems) console.error(`  ${p.pointer || '(file)'}: ${p.detail}${p.code ? ` [${p.code}]` : ''}`);
+        }
+      }
+      return failed > 0 ? 1 : 0;
+    });
+  }
+  if (sub === 'worker') {
+    const url = config.databaseUrl ?? (await readLock(config.dataDir))?.url;
+    if (!url) throw new Error(`no database: set DATABASE_URL, or start the server on ${config.dataDir} first`);
+    const worker = await runWorker({ url, ...(process.env.TESSERA_TASK_TYPES ? { taskTypesModule: process.env.TESSERA_TASK_TYPES } : {}) });
+    console.log(`workflow workers running on ${new URL(url).host}`);
+    const stop = () => void worker.stop().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return -1;
+  }
+  throw new UsageError(`unknown workflows command "${sub ?? ''}"`);
 }
 
 /** Runs a command line and sets the process exit code; errors print a message, never a stack. */

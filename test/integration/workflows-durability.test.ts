@@ -81,7 +81,7 @@ async function engine(): Promise<EngineProcess> {
 async function expectEachStepOnce(ids: readonly string[]): Promise<void> {
   const { rows } = await env.platform.knex.raw(
     `SELECT instance_id, element_id, event, count(*)::int AS n FROM tessera.process_history WHERE instance_id = ANY(?::uuid[]) GROUP BY 1, 2, 3`,
-    [ids],
+    [ids as string[]],
   );
   const seen = new Map<string, number>();
   for (const row of rows as { instance_id: string; element_id: string; event: string; n: number }[]) seen.set(`${row.instance_id}/${row.element_id}/${row.event}`, row.n);
@@ -102,7 +102,7 @@ async function waitAllCompleted(ids: readonly string[], timeoutMs: number, engin
   try {
     await eventually(async () => (await count(`SELECT count(*) AS n FROM tessera.process_instances WHERE id = ANY(?::uuid[]) AND status = 'completed'`, [ids])) === ids.length, timeoutMs, 'every instance to complete');
   } catch (error) {
-    const status = await env.platform.knex.raw(`SELECT status, count(*) FROM tessera.process_instances WHERE id = ANY(?::uuid[]) GROUP BY 1`, [ids]);
+    const status = await env.platform.knex.raw(`SELECT status, count(*) FROM tessera.process_instances WHERE id = ANY(?::uuid[]) GROUP BY 1`, [ids as string[]]);
     const incidents = await env.platform.knex('tessera.process_incidents').whereIn('instance_id', ids as string[]).limit(5);
     throw new Error(`${(error as Error).message}: ${JSON.stringify(status.rows)} incidents ${JSON.stringify(incidents)}\n${engineOutput().slice(-3000)}`);
   }

@@ -176,3 +176,18 @@ export async function definitionForms(sql: Sql, processId: string, version: numb
   const [row] = await sql<{ forms: Record<string, unknown> }>(`SELECT forms FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [processId, version]);
   return row?.forms ?? {};
 }
+
+/** Warnings for task types no handler is registered for: such tasks raise an incident until one is. */
+export function taskTypeWarnings(graphs: readonly ProcessGraph[], registered: (type: string) => boolean): string[] {
+  const warnings: string[] = [];
+  for (const graph of graphs) {
+    for (const node of graph.nodes.values()) {
+      const job =
+        node.kind === 'activity' && node.behaviour.kind === 'job' ? node.behaviour.job : (node.kind === 'endEvent' || node.kind === 'throwEvent') && node.result.kind === 'message' ? node.result.job : null;
+      if (job?.type.kind === 'literal' && !registered(job.type.text)) {
+        warnings.push(`${graph.processId}/${node.id}: no handler is registered for task type '${job.type.text}'; the task raises an incident until one is`);
+      }
+    }
+  }
+  return warnings;
+}

@@ -15,7 +15,7 @@ import type { JsonObject } from '../expression.ts';
 import type { InstanceState } from '../state.ts';
 import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
-import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, type DeployedProcess } from './deployments.ts';
+import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
 import { checkFormData, formOf } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
@@ -218,7 +218,7 @@ export class ProcessRuntime {
   /** Checks and stores a BPMN file; a process gets a new version only when its XML changed. */
   async deploy(xml: string, options: DeployOptions): Promise<DeployResult> {
     const prepared = await prepareDeployment(xml);
-    const warnings = this.#warnings(prepared.processes.map((p) => p.graph));
+    const warnings = taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => this.registry.get(type) !== undefined);
     const result = await this.transact(async (session) => {
       const recorded = await recordDeployment(session.sql, prepared, {
         deploymentId: randomUUID(),
@@ -247,19 +247,6 @@ export class ProcessRuntime {
     for (const message of triggers.messages) {
       await session.sql(`INSERT INTO tessera.process_message_starts (process_id, version, start_event_id, message_name) VALUES ($1, $2, $3, $4)`, [graph.processId, version, message.startEventId, message.messageName]);
     }
-  }
-
-  #warnings(graphs: readonly ProcessGraph[]): string[] {
-    const warnings: string[] = [];
-    for (const graph of graphs) {
-      for (const node of graph.nodes.values()) {
-        const job = node.kind === 'activity' && node.behaviour.kind === 'job' ? node.behaviour.job : (node.kind === 'endEvent' || node.kind === 'throwEvent') && node.result.kind === 'message' ? node.result.job : null;
-        if (job?.type.kind === 'literal' && !this.registry.get(job.type.text)) {
-          warnings.push(`${graph.processId}/${node.id}: no handler is registered for task type '${job.type.text}'; the task raises an incident until one is`);
-        }
-      }
-    }
-    return warnings;
   }
 
   // ---- instances ----

@@ -1,0 +1,166 @@
+// The shipped workflows end to end on the default CRM (seed metadata with its triggers, workflows
+// deployed as on first start, workers running): record changes made through the records service
+// start and move the processes in the same transaction.
+import { deployShippedWorkflows, seedPackage } from '../../engine/seeding.ts';
+import type { RecordContext } from '../../engine/records/index.ts';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { eventually, WORKFLOW_CTX } from '../support/workflows.ts';
+
+let env: TestPlatform;
+let ewaUser: string;
+let ewa: string;
+let contractor: string;
+const ctx: RecordContext = { actor: { userId: null, via: 'system' } };
+
+beforeAll(async () => {
+  env = await startTestPlatform();
+  const { platform } = env;
+  await platform.applyMetadata(await seedPackage(), { source: 'seed' });
+  expect(await deployShippedWorkflows(platform)).toEqual(['deal-stage-follow-up', 'lead-qualification', 'service-order-lifecycle', 'task-reminder']);
+  // A second call deploys nothing: the processes are there.
+  expect(await deployShippedWorkflows(platform)).toEqual([]);
+  await platform.processes.startWorkers();
+  ewaUser = ((await platform.knex('tessera.users').insert({ login: 'ewa', display_name: 'Ewa Nowak' }).returning('id')) as { id: string }[])[0]!.id;
+  ewa = (await platform.records.create(ctx, 'employee', { name: 'Ewa Nowak', user_account: ewaUser })).id as string;
+  contractor = (await platform.records.create(ctx, 'contractor', { name: 'Stalbud Sp. z o.o.', contractor_type: 'company', country: 'pl' })).id as string;
+}, 60_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+async function openTasks(entity: string, id: string) {
+  return (await env.platform.records.list(ctx, 'activity', { filter: { [entity]: { eq: id }, kind: { eq: 'task' } }, sort: 'created_at' })).data;
+}
+
+async function update(entity: string, id: string, values: Record<string, unknown>) {
+  const current = await env.platform.records.get(ctx, entity, id);
+  return env.platform.records.update(ctx, entity, id, values, { expectedVersion: current.version as number });
+}
+
+describe('deal stages (WinMENTOR style)', () => {
+  test('a deal entering a stage gives the stage delegate a follow-up task due at the follow-up date; the next stage replaces it', async () => {
+    const deal = await env.platform.records.create(ctx, 'deal', { name: 'Flota 12 aut', contractor, stage_delegate: ewa, follow_up_date: '2026-12-01' });
+    const [first] = await openTasks('deal', deal.id as string);
+    expect(first).toMatchObject({ subject: 'Follow up the deal', status: 'open', assignee: ewaUser, deadline: '2026-12-01T09:00:00.000Z', priority: 'high' });
+
+    await update('deal', deal.id as string, { stage: 'offering', follow_up_date: '2026-12-05' });
+    const tasks = await openTasks('deal', deal.id as string);
+    expect(tasks.map((t) => [t.status, t.deadline])).toEqual([
+      ['cancelled', '2026-12-01T09:00:00.000Z'],
+      ['open', '2026-12-05T09:00:00.000Z'],
+    ]);
+    const instances = await env.platform.knex('tessera.process_instances').where({ business_entity: 'deal', business_id: deal.id }).orderBy('started_at').select('status');
+    expect(instances.map((i: { status: string }) => i.status)).toEqual(['completed', 'active']);
+  });
+
+  test('without a stage delegate nothing starts; completing the task ends its instance', async () => {
+    const quiet = await env.platform.records.create(ctx, 'deal', { name: 'Bez delegata', contractor });
+    expect(await openTasks('deal', quiet.id as string)).toEqual([]);
+    const deal = await env.platform.records.create(ctx, 'deal', { name: 'Serwis roczny', contractor, stage_delegate: ewa });
+    const [task] = await openTasks('deal', deal.id as string);
+    // No follow-up date: due in three days.
+    expect(task!.deadline).toMatch(/T09:00:00.000Z$/);
+    const { instanceId } = await env.platform.processes.completeActivity(WORKFLOW_CTX, task!.id as string, {});
+    expect((await env.platform.knex('tessera.process_instances').where({ id: instanceId }).first('status')).status).toBe('completed');
+  });
+});
+
+describe('service orders (enova style)', () => {
+  test('a status change produces the client notification; the technician gets the repair task, completing it sets the order ready', async () => {
+    const person = await env.platform.records.create(ctx, 'person', { first_name: 'Jan', last_name: 'Kowalski', contractor, mobile: '+48 601 200 300' });
+    const order = await env.platform.records.create(ctx, 'service_order', {
+      order_type: 'repair',
+      received_at: '2026-11-20T10:00:00Z',
+      priority: 'normal',
+      contractor,
+      person: person.id,
+      problem: 'Drukarka nie pobiera papieru.',
+      notify_sms: true,
+    });
+    const notifications = () => env.platform.knex('tessera.notifications').where({ record_entity: 'service_order', record_id: order.id }).orderBy('id');
+    expect(await notifications()).toEqual([
+      expect.objectContaining({ channel: 'sms', status: 'pending', recipient_entity: 'person', recipient_id: person.id, address: '+48 601 200 300', subject: expect.stringContaining('received') }),
+    ]);
+
+    await update('service_order', order.id as string, { technician: ewa, status: 'in_repair', promised_date: '2026-11-25' });
+    const [repair] = await openTasks('service_order', order.id as string);
+    expect(repair).toMatchObject({ subject: 'Repair the device', assignee: ewaUser, deadline: '2026-11-25T16:00:00.000Z', status: 'open' });
+
+    await expect(env.platform.processes.completeActivity(WORKFLOW_CTX, repair!.id as string, {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await env.platform.processes.completeActivity(WORKFLOW_CTX, repair!.id as string, { work_done: 'Wymieniono rolkę pobierającą.', labour_hours: 1.5 });
+    const ready = await env.platform.records.get(ctx, 'service_order', order.id as string);
+    expect(ready).toMatchObject({ status: 'ready', work_done: 'Wymieniono rolkę pobierającą.', labour_hours: 1.5 });
+    expect((await notifications()).map((n: { channel: string; subject: string }) => [n.channel, n.subject])).toEqual([
+      ['sms', expect.stringContaining('received')],
+      ['sms', expect.stringContaining('ready for pickup')],
+    ]);
+
+    await update('service_order', order.id as string, { status: 'released', released_at: '2026-11-26T12:00:00Z' });
+    const instance = await env.platform.knex('tessera.process_instances').where({ business_entity: 'service_order', business_id: order.id }).first('status');
+    expect(instance.status).toBe('completed');
+  });
+
+  test('set to ready by hand: the repair task ends (its activity cancelled) and the client is told', async () => {
+    const order = await env.platform.records.create(ctx, 'service_order', { order_type: 'inspection', received_at: '2026-11-21T09:00:00Z', priority: 'low', contractor, problem: 'Przegląd.', notify_sms: false, notify_email: true });
+    await update('service_order', order.id as string, { technician: ewa, status: 'in_repair' });
+    await update('service_order', order.id as string, { work_done: 'Przegląd wykonany.', status: 'ready' });
+    const [repair] = await openTasks('service_order', order.id as string);
+    expect(repair!.status).toBe('cancelled');
+    const sent = await env.platform.knex('tessera.notifications').where({ record_entity: 'service_order', record_id: order.id }).orderBy('id').select('channel', 'subject', 'recipient_entity');
+    expect(sent).toEqual([
+      { channel: 'email', subject: expect.stringContaining('received'), recipient_entity: 'contractor' },
+      { channel: 'email', subject: expect.stringContaining('ready for pickup'), recipient_entity: 'contractor' },
+    ]);
+  });
+
+  test('cancelling the order ends its process', async () => {
+    const order = await env.platform.records.create(ctx, 'service_order', { order_type: 'repair', received_at: '2026-11-21T09:00:00Z', priority: 'low', contractor, problem: 'X' });
+    await update('service_order', order.id as string, { status: 'cancelled' });
+    const instance = await env.platform.knex('tessera.process_instances').where({ business_entity: 'service_order', business_id: order.id }).first('status');
+    expect(instance.status).toBe('completed');
+  });
+});
+
+describe('leads', () => {
+  test('a new lead gets a qualification task; the decision in its form moves the lead', async () => {
+    const lead = await env.platform.records.create(ctx, 'lead', { title: 'Wdrożenie CRM w hurtowni', service_responsible: ewa });
+    const [task] = await openTasks('lead', lead.id as string);
+    expect(task).toMatchObject({ subject: 'Qualify the lead', assignee: ewaUser, status: 'open' });
+    await env.platform.processes.completeActivity(WORKFLOW_CTX, task!.id as string, { decision: 'disqualified', reason: 'Brak budżetu' });
+    expect(await env.platform.records.get(ctx, 'lead', lead.id as string)).toMatchObject({ status: 'disqualified', disqualification_reason: 'Brak budżetu' });
+  });
+
+  test('a lead qualified by hand ends the task', async () => {
+    const lead = await env.platform.records.create(ctx, 'lead', { title: 'Leasing floty' });
+    const [task] = await openTasks('lead', lead.id as string);
+    expect(task!.assignee).toBeNull();
+    await update('lead', lead.id as string, { status: 'qualified' });
+    expect((await openTasks('lead', lead.id as string))[0]!.status).toBe('cancelled');
+  });
+});
+
+describe('task reminders', () => {
+  test('a reminder fires N days before the deadline (timer computed with FEEL from the deadline)', async () => {
+    const deadline = new Date(Date.now() + 24 * 3600_000 + 3000);
+    const task = await env.platform.records.create(ctx, 'activity', { kind: 'task', subject: 'Oddzwonić do klienta', assignee: ewaUser, deadline: deadline.toISOString(), reminder: 'one_day_before', remind_by: 'message' });
+    const instance = await env.platform.knex('tessera.process_instances').where({ process_id: 'task-reminder', business_id: task.id }).first('id');
+    const [timer] = await env.platform.knex('tessera.process_timers').where({ instance_id: instance.id });
+    // The deadline as stored (milliseconds dropped by FEEL), one day earlier.
+    expect(Math.abs(timer.due_at.getTime() - (deadline.getTime() - 24 * 3600_000))).toBeLessThan(1000);
+    const notification = await eventually(async () => (await env.platform.processes.notifications.forUser(ewaUser)).find((n) => n.subject === 'Reminder: Oddzwonić do klienta'), 10_000, 'the reminder');
+    expect(notification.record).toEqual({ entity: 'activity', id: task.id });
+  }, 20_000);
+
+  test('moving the deadline replaces the pending reminder; resolving the task drops it', async () => {
+    const task = await env.platform.records.create(ctx, 'activity', { kind: 'task', subject: 'Wysłać ofertę', assignee: ewaUser, deadline: '2030-05-10T12:00:00Z', reminder: 'two_days_before' });
+    const instances = () => env.platform.knex('tessera.process_instances').where({ process_id: 'task-reminder', business_id: task.id }).orderBy('started_at').select('id', 'status');
+    await update('activity', task.id as string, { deadline: '2030-06-10T12:00:00Z' });
+    const [old, current] = await instances();
+    expect([old!.status, current!.status]).toEqual(['completed', 'active']);
+    const [timer] = await env.platform.knex('tessera.process_timers').where({ instance_id: current!.id });
+    expect(timer.due_at.toISOString()).toBe('2030-06-08T12:00:00.000Z');
+    await update('activity', task.id as string, { status: 'resolved' });
+    expect((await instances()).map((i: { status: string }) => i.status)).toEqual(['completed', 'completed']);
+  });
+});
