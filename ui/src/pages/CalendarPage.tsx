@@ -1,14 +1,18 @@
-// The calendar of activities whose kind is shown in the calendar (tasks, events, meetings, calls…):
-// month, week and day views, one operator or several, drag an entry to another day or hour to
-// reschedule it (start and end move together; PATCH with If-Match).
+// The calendar: activities whose kind is shown in the calendar (tasks, events, meetings, calls…)
+// and the records of every entity type with a calendar view (reservations…), in month, week and
+// day views, for one operator or several. Drag an entry to another day or hour to reschedule it
+// (start and end move together; PATCH with If-Match).
 import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import { USER_TARGET, type EntityModel, type Model } from '../../../metadata/model.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { users, type DirectoryUser } from '../api/users.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link, setQuery, useLocation } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import { recordTitle } from '../components/format.ts';
 import { ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 
 type Mode = 'month' | 'week' | 'day';
@@ -29,6 +33,50 @@ function range(mode: Mode, anchor: Date): { from: Date; days: Date[] } {
   return { from, days: Array.from({ length: 42 }, (_, i) => addDays(from, i)) };
 }
 
+/** Where entries come from: an entity type, its start/end fields, a filter, whose entry it is. */
+interface Source {
+  readonly key: string;
+  readonly entity: EntityModel;
+  readonly label: MetadataLabel;
+  readonly start: string;
+  readonly end?: string;
+  readonly filter?: unknown;
+  /** A reference to a user (assignee, booked by): the operator filter applies to it. */
+  readonly operator?: string;
+  readonly color: (record: ApiRecord) => string | undefined;
+}
+
+type MetadataLabel = EntityModel['label'];
+
+interface Entry {
+  readonly source: Source;
+  readonly record: ApiRecord;
+}
+
+const PALETTE = ['#0d9488', '#b45309', '#7c3aed', '#be123c', '#1d4ed8'];
+
+function calendarSources(model: Model): Source[] {
+  const activity = model.entities.get(ACTIVITY_ENTITY)!;
+  const kinds = model.activityKinds.filter((k) => k.calendar);
+  const kindNames = (kinds.length ? kinds : model.activityKinds).map((k) => k.name);
+  const colors = new Map(model.activityKinds.map((k) => [k.name, k.color]));
+  const sources: Source[] = [
+    { key: ACTIVITY_ENTITY, entity: activity, label: activity.pluralLabel, start: 'start_at', end: 'end_at', filter: { and: [{ kind: { in: kindNames } }, { status: { ne: 'cancelled' } }] }, operator: 'assignee', color: (r) => colors.get(String(r.kind)) },
+  ];
+  // Other entity types take part through a view of type "calendar": its first two date-time (or
+  // date) columns are start and end, its filter applies.
+  for (const view of model.views.filter((v) => v.type === 'calendar' && v.entity !== ACTIVITY_ENTITY)) {
+    const entity = model.entities.get(view.entity);
+    if (!entity) continue;
+    const times = (view.columns ?? []).filter((c) => ['datetime', 'date'].includes(entity.fieldsByName.get(c)?.type ?? ''));
+    if (!times[0]) continue;
+    const operator = entity.fields.find((f) => f.type === 'reference' && f.target === USER_TARGET)?.name;
+    const color = PALETTE[(sources.length - 1) % PALETTE.length];
+    sources.push({ key: `${view.entity}.${view.name}`, entity, label: view.label, start: times[0], ...(times[1] ? { end: times[1] } : {}), ...(view.filter ? { filter: view.filter } : {}), ...(operator ? { operator } : {}), color: () => color });
+  }
+  return sources;
+}
+
 export default function CalendarPage() {
   const { model } = useMeta();
   const { t, label, locale } = useI18n();
@@ -42,52 +90,58 @@ export default function CalendarPage() {
   }, [location.query]);
   const { from, days } = range(mode, anchor);
   const to = addDays(days[days.length - 1]!, 1);
-  const kinds = model.activityKinds.filter((k) => k.calendar);
-  const kindNames = (kinds.length ? kinds : model.activityKinds).map((k) => k.name);
-  const colors = new Map(model.activityKinds.map((k) => [k.name, k.color]));
+  const { may } = useSession();
+  const sources = useMemo(() => calendarSources(model).filter((s) => may(s.entity.name, 'read')), [model, may]);
+  const [hiddenSources, setHiddenSources] = useState<ReadonlySet<string>>(new Set());
   const [operators, setOperators] = useState<string[]>([]);
   const [directory, setDirectory] = useState<DirectoryUser[]>([]);
-  const [moved, setMoved] = useState<Map<string, ApiRecord>>(new Map());
+  const [moved, setMoved] = useState<Map<string, Entry>>(new Map());
   const [over, setOver] = useState<string | null>(null);
   useEffect(() => {
     users().then(setDirectory, () => setDirectory([]));
   }, []);
 
+  const shown = sources.filter((src) => !hiddenSources.has(src.key));
   const loaded = useLoad(
-    () =>
-      listAll(
-        ACTIVITY_ENTITY,
-        {
-          filter: { and: [{ kind: { in: kindNames } }, { start_at: { between: [from.toISOString(), to.toISOString()] } }, { status: { ne: 'cancelled' } }, ...(operators.length ? [{ assignee: { in: operators } }] : [])] },
-          sort: 'start_at',
-          fields: ['id', 'version', 'subject', 'kind', 'start_at', 'end_at', 'assignee', 'status'],
-        },
-        { max: 3000 },
-      ),
-    [from.getTime(), to.getTime(), operators.join(','), kindNames.join(',')],
+    async () =>
+      (
+        await Promise.all(
+          shown.map(async (source): Promise<Entry[]> => {
+            const byDate = source.entity.fieldsByName.get(source.start)?.type === 'date';
+            const period = byDate ? [dayKey(from), dayKey(addDays(to, -1))] : [from.toISOString(), to.toISOString()];
+            const filters = [source.filter, { [source.start]: { between: period } }, ...(operators.length && source.operator ? [{ [source.operator]: { in: operators } }] : [])].filter(Boolean);
+            const { data } = await listAll(source.entity.name, { filter: { and: filters }, sort: source.start }, { max: 3000 });
+            return data.map((record) => ({ source, record }));
+          }),
+        )
+      ).flat(),
+    [from.getTime(), to.getTime(), operators.join(','), shown.map((src) => src.key).join(',')],
   );
-  const entries = useMemo(() => (loaded.data?.data ?? []).map((r) => moved.get(r.id) ?? r), [loaded.data, moved]);
+  const entries = useMemo(() => (loaded.data ?? []).map((e) => moved.get(e.record.id) ?? e), [loaded.data, moved]);
 
   const go = (step: number) => {
     const next = mode === 'month' ? new Date(anchor.getFullYear(), anchor.getMonth() + step, 1) : addDays(anchor, step * (mode === 'week' ? 7 : 1));
     setQuery({ date: dayKey(next) });
   };
 
-  /** Moves an entry to a day (keeping its time) or to a day and hour. */
-  const reschedule = async (entry: ApiRecord, target: Date, hour?: number) => {
-    const start = new Date(String(entry.start_at));
+  /** Moves an entry to a day (keeping its time) or to a day and hour; date fields move by days. */
+  const reschedule = async (entry: Entry, target: Date, hour?: number) => {
+    const { source, record } = entry;
+    const isDate = (field: string) => source.entity.fieldsByName.get(field)?.type === 'date';
+    const start = new Date(isDate(source.start) ? `${String(record[source.start])}T00:00:00` : String(record[source.start]));
     const next = new Date(target.getFullYear(), target.getMonth(), target.getDate(), hour ?? start.getHours(), start.getMinutes());
     const delta = next.getTime() - start.getTime();
     if (delta === 0) return;
-    const changes: Record<string, unknown> = { start_at: next.toISOString() };
-    if (typeof entry.end_at === 'string') changes.end_at = new Date(Date.parse(entry.end_at) + delta).toISOString();
-    setMoved((m) => new Map(m).set(entry.id, { ...entry, ...changes }));
+    const shift = (field: string, value: unknown) => (isDate(field) ? dayKey(new Date(Date.parse(`${String(value)}T00:00:00`) + delta)) : new Date(Date.parse(String(value)) + delta).toISOString());
+    const changes: Record<string, unknown> = { [source.start]: shift(source.start, record[source.start]) };
+    if (source.end && typeof record[source.end] === 'string') changes[source.end] = shift(source.end, record[source.end]);
+    setMoved((m) => new Map(m).set(record.id, { source, record: { ...record, ...changes } }));
     try {
-      const saved = await updateRecord(ACTIVITY_ENTITY, entry.id, entry.version, changes);
-      setMoved((m) => new Map(m).set(entry.id, saved));
-      notify('success', t('calendar.moved'), String(entry.subject));
+      const saved = await updateRecord(source.entity.name, record.id, record.version, changes);
+      setMoved((m) => new Map(m).set(record.id, { source, record: saved }));
+      notify('success', t('calendar.moved'), recordTitle(source.entity, record));
     } catch (e) {
-      setMoved((m) => new Map(m).set(entry.id, entry));
+      setMoved((m) => new Map(m).set(record.id, entry));
       notify('error', t('common.error'), e instanceof ApiError ? e.problem.detail : String(e));
     }
   };
@@ -95,7 +149,7 @@ export default function CalendarPage() {
   const drop = (e: DragEvent, target: Date, hour?: number) => {
     e.preventDefault();
     setOver(null);
-    const entry = entries.find((r) => r.id === e.dataTransfer.getData('text/plain'));
+    const entry = entries.find((x) => x.record.id === e.dataTransfer.getData('text/plain'));
     if (entry) void reschedule(entry, target, hour);
   };
   const dropZone = (key: string, target: Date, hour?: number) => ({
@@ -107,31 +161,38 @@ export default function CalendarPage() {
     onDrop: (e: DragEvent) => drop(e, target, hour),
   });
 
-  const chip = (entry: ApiRecord) => {
-    const start = new Date(String(entry.start_at));
+  const startOf = ({ source, record }: Entry) => {
+    const value = String(record[source.start]);
+    return new Date(source.entity.fieldsByName.get(source.start)?.type === 'date' ? `${value}T00:00:00` : value);
+  };
+  const chip = (entry: Entry) => {
+    const { source, record } = entry;
+    const title = recordTitle(source.entity, record);
+    const timed = source.entity.fieldsByName.get(source.start)?.type !== 'date';
     return (
       <div
-        key={entry.id}
+        key={record.id}
         className="calendar-event"
         draggable
-        data-id={entry.id}
-        title={String(entry.subject)}
-        style={{ ['--kind' as string]: colors.get(String(entry.kind)) ?? '#2f5bea' }}
+        data-id={record.id}
+        title={`${label(source.label)}: ${title}`}
+        style={{ ['--kind' as string]: source.color(record) ?? '#2f5bea' }}
         onDragStart={(e) => {
-          e.dataTransfer.setData('text/plain', entry.id);
+          e.dataTransfer.setData('text/plain', record.id);
           e.dataTransfer.effectAllowed = 'move';
         }}
       >
-        <Link to={`/r/${ACTIVITY_ENTITY}/${entry.id}`} draggable={false}>
-          {start.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })} {String(entry.subject)}
+        <Link to={`/r/${source.entity.name}/${record.id}`} draggable={false}>
+          {timed ? `${startOf(entry).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })} ` : ''}
+          {title}
         </Link>
       </div>
     );
   };
 
-  const byDay = new Map<string, ApiRecord[]>();
+  const byDay = new Map<string, Entry[]>();
   for (const entry of entries) {
-    const key = dayKey(new Date(String(entry.start_at)));
+    const key = dayKey(startOf(entry));
     byDay.set(key, [...(byDay.get(key) ?? []), entry]);
   }
   const today = dayKey(new Date());
@@ -180,7 +241,25 @@ export default function CalendarPage() {
             )}
           </div>
         </details>
-        <span className="muted">{kinds.map((k) => label(k.label)).join(' · ')}</span>
+        <div className="toolbar" role="group" aria-label={t('calendar.sources')}>
+          {sources.map((src) => (
+            <label key={src.key} className="checkbox" style={{ paddingTop: 0 }}>
+              <input
+                type="checkbox"
+                checked={!hiddenSources.has(src.key)}
+                onChange={(e) =>
+                  setHiddenSources((h) => {
+                    const next = new Set(h);
+                    if (e.target.checked) next.delete(src.key);
+                    else next.add(src.key);
+                    return next;
+                  })
+                }
+              />
+              <span>{label(src.label)}</span>
+            </label>
+          ))}
+        </div>
       </div>
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
       {loaded.loading && !loaded.data ? <Spinner /> : null}
@@ -216,7 +295,7 @@ export default function CalendarPage() {
             ...days.map((d) => {
               const key = `${dayKey(d)}T${hour}`;
               const inSlot = (byDay.get(dayKey(d)) ?? []).filter((e) => {
-                const h = new Date(String(e.start_at)).getHours();
+                const h = startOf(e).getHours();
                 return h === hour || (hour === HOURS[0] && h < hour) || (hour === HOURS[HOURS.length - 1] && h > hour);
               });
               return (
