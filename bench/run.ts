@@ -4,19 +4,33 @@
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { recordsBenchmark } from './records.ts';
+import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
 const scratch = adminUrl ? await createServerDatabase(adminUrl) : null;
 const platform = await startPlatform(scratch ? { url: scratch.url } : {});
 log(`database: ${scratch ? `PostgreSQL server ${new URL(adminUrl!).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
+// BENCH=records or BENCH=workflows runs one of them.
+const only = process.env.BENCH;
 try {
-  await recordsBenchmark(platform, {
-    operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
-    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
-    bigRows: Number(process.env.BENCH_ROWS ?? 1_000_000),
-    log,
-  });
+  if (!only || only === 'records') {
+    await recordsBenchmark(platform, {
+      operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
+      bigRows: Number(process.env.BENCH_ROWS ?? 1_000_000),
+      log,
+    });
+  }
+  if (!only || only === 'workflows') {
+    await workflowsBenchmark(platform, {
+      instances: Number(process.env.BENCH_INSTANCES ?? 3000),
+      concurrency: Number(process.env.BENCH_WORKFLOW_CONCURRENCY ?? 32),
+      timers: Number(process.env.BENCH_TIMERS ?? 2000),
+      timerSpreadSeconds: Number(process.env.BENCH_TIMER_SPREAD ?? 10),
+      log,
+    });
+  }
 } finally {
   await platform.close();
   await scratch?.drop();

@@ -94,6 +94,7 @@ const updateRecord: InlineTaskType = {
 const getRecord: InlineTaskType = {
   type: 'tessera:get-record',
   mode: 'inline',
+  readOnly: true,
   description: "Reads a record into a variable (default: the instance's record into `record`): parameters entity, id, resultVariable.",
   async handler(input, ctx) {
     const { entity, id } = target(input, ctx);

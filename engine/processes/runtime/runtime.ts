@@ -19,7 +19,7 @@ import { definitionForms, definitionXml, latestVersion, prepareDeployment, recor
 import { checkFormData, formOf } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
-import { describeError, StepSession, taskInput, type InstanceMeta, type Outcome, type PublishResult, type SessionServices } from './session.ts';
+import { describeError, StepSession, taskInput, type InstanceMeta, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
 import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
@@ -254,10 +254,15 @@ export class ProcessRuntime {
   /** Starts an instance of the latest (or given) version; returns its id. */
   async startInstance(ctx: RecordContext, request: StartRequest): Promise<string> {
     return this.transact(async (session) => {
-      const version = request.version ?? (await latestVersion(session.sql, request.processId));
-      if (version === null) throw new TesseraError('NOT_FOUND', `no process ${request.processId} is deployed`, { problems: [{ pointer: '/processId', detail: 'is not deployed' }] });
-      const [known] = await session.sql(`SELECT 1 FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [request.processId, version]);
-      if (!known) throw new TesseraError('NOT_FOUND', `process ${request.processId} has no version ${version}`, { problems: [{ pointer: '/version', detail: 'no such version' }] });
+      const [found] = request.version
+        ? await session.sql<{ version: number }>(`SELECT version FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [request.processId, request.version])
+        : await session.sql<{ version: number | null }>(`SELECT max(version) AS version FROM tessera.process_definitions WHERE process_id = $1`, [request.processId]);
+      const version = found?.version ?? null;
+      if (version === null) {
+        throw request.version
+          ? new TesseraError('NOT_FOUND', `process ${request.processId} has no version ${request.version}`, { problems: [{ pointer: '/version', detail: 'no such version' }] })
+          : new TesseraError('NOT_FOUND', `no process ${request.processId} is deployed`, { problems: [{ pointer: '/processId', detail: 'is not deployed' }] });
+      }
       if (request.record) await this.#records.get({ ...ctx, trx: session.trx }, request.record.entity, request.record.id, { fields: ['id'] });
       const meta: InstanceMeta = { id: randomUUID(), processId: request.processId, version, record: request.record ?? null, parentInstanceId: null, startedBy: ctx.actor.userId };
       const outcome = await session.start(meta, request.variables ?? {}, request.startEventId ? { startEventId: request.startEventId } : {});
@@ -282,29 +287,50 @@ export class ProcessRuntime {
    * completes, in one transaction.
    */
   async completeActivity(ctx: RecordContext, activityId: string, formData: JsonObject): Promise<{ instanceId: string; activity: Record<string, unknown> }> {
+    const activities = this.#records.runtime.entity(ACTIVITY_ENTITY).entity.table;
     return this.transact(async (session) => {
-      const [task] = await session.sql<{ id: string; instance_id: string; process_id: string; version: number; form_key: string | null; ended_at: Date | null }>(
-        `SELECT id, instance_id, process_id, version, form_key, ended_at FROM tessera.process_user_tasks WHERE activity_id = $1 FOR UPDATE`,
+      // The task, its activity's version and status, and its instance (locked) in one read.
+      const [task] = await session.sql<{ id: string; instance_id: string; process_id: string; version: number; form_key: string | null; ended_at: Date | null; activity_version: number | null; activity_status: string | null } & Omit<InstanceRow, 'id' | 'process_id' | 'version'>>(
+        `SELECT t.id, t.instance_id, t.process_id, t.version, t.form_key, t.ended_at, a.version AS activity_version, a.status AS activity_status,
+                i.state, i.business_entity, i.business_id, i.parent_instance_id, i.started_by
+           FROM tessera.process_user_tasks t
+           JOIN tessera.process_instances i ON i.id = t.instance_id
+           LEFT JOIN ${activities} a ON a.id = t.activity_id AND a.deleted_at IS NULL
+          WHERE t.activity_id = $1
+            FOR UPDATE OF t, i`,
         [UUID.test(activityId) ? activityId : '00000000-0000-0000-0000-000000000000'],
       );
-      if (!task) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
+      if (!task || task.activity_version === null) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
       if (task.ended_at) throw new TesseraError('CONFLICT', `the workflow task of activity ${activityId} has already ended`);
-      const form = formOf(task.form_key, await definitionForms(session.sql, task.process_id, task.version));
+      if (task.activity_status !== 'open') throw new TesseraError('CONFLICT', `activity ${activityId} is ${String(task.activity_status)}, not open`);
+      const form = formOf(task.form_key, await this.#forms(session.sql, task.process_id, task.version));
       if (form) {
         const problems: Problem[] = checkFormData(form, formData);
         if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `the form data does not fit the task's form: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
       }
-      const recordCtx: RecordContext = { ...ctx, trx: session.trx };
-      const current = await this.#records.get(recordCtx, ACTIVITY_ENTITY, activityId, { fields: ['id', 'version', 'status'] });
-      if (current.status !== 'open') throw new TesseraError('CONFLICT', `activity ${activityId} is ${String(current.status)}, not open`);
+      await session.preload({ ...task, id: task.instance_id });
+      session.knowTask(activityId, { userTaskId: task.id, instanceId: task.instance_id });
       session.formData.set(activityId, formData);
-      // Resolving the activity completes its task (see #onRecordChange), with the form data.
-      const activity = await this.#records.update(recordCtx, ACTIVITY_ENTITY, activityId, { status: 'resolved' }, { expectedVersion: current.version as number });
+      // Resolving the activity (with the user's rights) completes its task (see #onRecordChange), with the form data.
+      const activity = await this.#records.update({ ...ctx, trx: session.trx }, ACTIVITY_ENTITY, activityId, { status: 'resolved' }, { expectedVersion: task.activity_version });
       const outcome = this.#completions.get(session);
       this.#completions.delete(session);
       if (outcome) rejectIfFailed(outcome);
       return { instanceId: task.instance_id, activity };
     }, ctx.trx);
+  }
+
+  readonly #formCache = new Map<string, Readonly<Record<string, unknown>>>();
+
+  /** Embedded forms of a definition version; versions never change, so they are cached. */
+  async #forms(sql: Sql, processId: string, version: number): Promise<Readonly<Record<string, unknown>>> {
+    const key = `${processId}\u0000${version}`;
+    let forms = this.#formCache.get(key);
+    if (!forms) {
+      forms = await definitionForms(sql, processId, version);
+      this.#formCache.set(key, forms);
+    }
+    return forms;
   }
 
   readonly #completions = new WeakMap<StepSession, Outcome>();

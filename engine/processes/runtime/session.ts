@@ -68,7 +68,7 @@ interface Loaded {
   dirty: boolean;
 }
 
-interface InstanceRow {
+export interface InstanceRow {
   id: string;
   process_id: string;
   version: number;
@@ -174,6 +174,19 @@ export class StepSession {
   /** Form data of activities completed through the API in this transaction, for their user tasks. */
   readonly formData = new Map<string, JsonObject>();
 
+  /** The user task behind an activity, when the caller already read (and locked) it. */
+  knowTask(activityId: string, task: { readonly userTaskId: string; readonly instanceId: string }): void {
+    this.#knownTasks.set(activityId, task);
+  }
+
+  readonly #knownTasks = new Map<string, { readonly userTaskId: string; readonly instanceId: string }>();
+
+  /** An instance row the caller already locked (SELECT … FOR UPDATE) in this transaction. */
+  async preload(row: InstanceRow): Promise<void> {
+    if (this.#instances.has(row.id)) return;
+    this.#instances.set(row.id, await this.#loaded(row));
+  }
+
   /** A pg-boss job created with the transaction. */
   enqueue(queue: string, job: NewJob): void {
     this.#addJob(queue, job);
@@ -245,8 +258,7 @@ export class StepSession {
   /** Runs what is queued and writes everything; the caller commits. */
   async settle(): Promise<void> {
     await this.#drain();
-    await this.#flushIndex();
-    await this.#flushInstances();
+    await this.#flush();
     for (const { queue, attempt } of this.#settled) await this.#services.jobs.complete(this.bossDb, queue, attempt);
     this.#settled.length = 0;
   }
@@ -284,8 +296,14 @@ export class StepSession {
       [instanceId],
     );
     if (!row) return null;
+    const loaded = await this.#loaded(row);
+    this.#instances.set(instanceId, loaded);
+    return loaded;
+  }
+
+  async #loaded(row: InstanceRow): Promise<Loaded> {
     const graph = await this.#services.graph(this.sql, row.process_id, row.version);
-    const loaded: Loaded = {
+    return {
       meta: {
         id: row.id,
         processId: row.process_id,
@@ -299,8 +317,6 @@ export class StepSession {
       isNew: false,
       dirty: false,
     };
-    this.#instances.set(instanceId, loaded);
-    return loaded;
   }
 
   async #startInstance(item: Extract<Item, { kind: 'start' }>): Promise<Outcome> {
@@ -493,9 +509,11 @@ export class StepSession {
     const input = taskInput(loaded.graph, loaded.state, elementInstanceId, jobType);
     const mark = this.#queue.length;
     const instanceId = loaded.meta.id;
+    // Read-only actions leave nothing to undo: they run without the savepoint's two statements.
+    const isolated = <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => (type.readOnly ? work(this.trx) : this.trx.transaction(work));
     try {
-      const result = await this.trx.transaction(async (savepoint) => {
-        this.#services.bind(savepoint, this);
+      const result = await isolated(async (savepoint) => {
+        if (savepoint !== this.trx) this.#services.bind(savepoint, this);
         try {
           return await type.handler(input, {
             trx: savepoint,
@@ -508,7 +526,7 @@ export class StepSession {
             record: loaded.meta.record,
           });
         } finally {
-          this.#services.unbind(savepoint);
+          if (savepoint !== this.trx) this.#services.unbind(savepoint);
         }
       });
       this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobCompleted', jobId, variables: result ?? {} } });
@@ -547,7 +565,7 @@ export class StepSession {
   // ---- messages and user tasks ----
 
   async #publish(name: string, correlationKey: string, variables: JsonObject): Promise<PublishResult> {
-    await this.#flushIndex();
+    await this.#flush();
     const subscriptions = await this.sql<{ id: string; instance_id: string }>(
       `SELECT id, instance_id FROM tessera.process_message_subscriptions WHERE message_name = $1 AND correlation_key = $2 ORDER BY created_at, id`,
       [name, correlationKey],
@@ -580,7 +598,9 @@ export class StepSession {
   }
 
   async #completeActivityTask(activityId: string, variables: JsonObject): Promise<Outcome | null> {
-    await this.#flushIndex();
+    const known = this.#knownTasks.get(activityId);
+    if (known) return this.#step(known.instanceId, { type: 'userTaskCompleted', userTaskId: known.userTaskId, variables }, undefined);
+    await this.#flush();
     const [task] = await this.sql<{ id: string; instance_id: string; ended_at: Date | null }>(`SELECT id, instance_id, ended_at FROM tessera.process_user_tasks WHERE activity_id = $1`, [activityId]);
     if (!task) return null;
     if (task.ended_at) return { ok: false, error: { code: 'WAIT_NOT_FOUND', message: `the workflow task of activity ${activityId} has already ended` } };
@@ -589,8 +609,29 @@ export class StepSession {
 
   // ---- writing ----
 
-  async #flushIndex(): Promise<void> {
-    await this.#writeTable('tessera.process_timers', this.#timers, [
+  /**
+   * Writes everything pending in one statement (each table's change a data-modifying CTE: new and
+   * ended index rows, new and changed instances, history), then creates and cancels pg-boss jobs.
+   */
+  async #flush(): Promise<void> {
+    const parts: string[] = [];
+    const values: unknown[] = [];
+    const add = (statement: (param: string) => string, value: unknown): void => {
+      values.push(value);
+      parts.push(`w${parts.length} AS (${statement(`$${values.length}::jsonb`)})`);
+    };
+    const table = (name: string, index: IndexTable, columns: readonly (readonly [string, string])[]): void => {
+      if (index.inserts.size > 0) {
+        const names = columns.map(([column]) => column).join(', ');
+        add((p) => `INSERT INTO ${name} (${names}) SELECT ${names} FROM jsonb_to_recordset(${p}) AS x(${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`, JSON.stringify([...index.inserts.values()]));
+        index.inserts.clear();
+      }
+      if (index.deletes.size > 0) {
+        add((p) => `DELETE FROM ${name} WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${p}))`, JSON.stringify([...index.deletes]));
+        index.deletes.clear();
+      }
+    };
+    table('tessera.process_timers', this.#timers, [
       ['id', 'uuid'],
       ['instance_id', 'uuid'],
       ['element_instance_id', 'uuid'],
@@ -601,7 +642,7 @@ export class StepSession {
       ['cycle', 'jsonb'],
       ['due_at', 'timestamptz'],
     ]);
-    await this.#writeTable('tessera.process_message_subscriptions', this.#messageSubscriptions, [
+    table('tessera.process_message_subscriptions', this.#messageSubscriptions, [
       ['id', 'uuid'],
       ['instance_id', 'uuid'],
       ['element_instance_id', 'uuid'],
@@ -610,36 +651,14 @@ export class StepSession {
       ['correlation_key', 'text'],
       ['interrupting', 'boolean'],
     ]);
-    await this.#writeTable('tessera.process_signal_subscriptions', this.#signalSubscriptions, [
+    table('tessera.process_signal_subscriptions', this.#signalSubscriptions, [
       ['id', 'uuid'],
       ['instance_id', 'uuid'],
       ['element_instance_id', 'uuid'],
       ['element_id', 'text'],
       ['signal_name', 'text'],
     ]);
-    if (!this.#userTasks.empty) {
-      const rows = [...this.#userTasks.inserts.values()];
-      this.#userTasks.inserts.clear();
-      await this.sql(
-        `INSERT INTO tessera.process_user_tasks (id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee, candidate_groups, candidate_users, ended_at, outcome)
-         SELECT id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee,
-                ARRAY(SELECT jsonb_array_elements_text(candidate_groups)), ARRAY(SELECT jsonb_array_elements_text(candidate_users)),
-                CASE WHEN ended_outcome IS NULL THEN NULL ELSE now() END, ended_outcome
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, activity_id uuid, instance_id uuid, element_instance_id uuid, element_id text, process_id text, version integer,
-                form_key text, assignee text, candidate_groups jsonb, candidate_users jsonb, ended_outcome text)`,
-        [JSON.stringify(rows)],
-      );
-    }
-    if (this.#userTaskEnds.size > 0) {
-      const ends = [...this.#userTaskEnds.entries()].map(([id, outcome]) => ({ id, outcome }));
-      this.#userTaskEnds.clear();
-      await this.sql(
-        `UPDATE tessera.process_user_tasks t SET ended_at = now(), outcome = x.outcome
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, outcome text) WHERE t.id = x.id AND t.ended_at IS NULL`,
-        [JSON.stringify(ends)],
-      );
-    }
-    await this.#writeTable('tessera.process_incidents', this.#incidents, [
+    table('tessera.process_incidents', this.#incidents, [
       ['id', 'uuid'],
       ['instance_id', 'uuid'],
       ['element_instance_id', 'uuid'],
@@ -647,40 +666,29 @@ export class StepSession {
       ['code', 'text'],
       ['message', 'text'],
     ]);
-    if (this.#resolvedIncidents.size > 0) {
-      const ids = [...this.#resolvedIncidents];
-      this.#resolvedIncidents.clear();
-      await this.sql(`UPDATE tessera.process_incidents SET resolved_at = now() WHERE id = ANY($1::uuid[]) AND resolved_at IS NULL`, [ids]);
-    }
-    for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs.deleteJobs(this.bossDb, queue, [...ids]);
-    this.#deletedJobs.clear();
-    for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs.cancel(this.bossDb, queue, [...ids]);
-    this.#cancelledJobs.clear();
-    for (const [queue, jobs] of this.#newJobs) {
-      await this.#services.jobs.insert(
-        this.bossDb,
-        queue,
-        [...jobs.entries()].map(([id, job]) => ({ ...job, id })),
+    if (this.#userTasks.inserts.size > 0) {
+      add(
+        (p) => `INSERT INTO tessera.process_user_tasks (id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee, candidate_groups, candidate_users, ended_at, outcome)
+         SELECT id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee,
+                ARRAY(SELECT jsonb_array_elements_text(candidate_groups)), ARRAY(SELECT jsonb_array_elements_text(candidate_users)),
+                CASE WHEN ended_outcome IS NULL THEN NULL ELSE now() END, ended_outcome
+           FROM jsonb_to_recordset(${p}) AS x(id uuid, activity_id uuid, instance_id uuid, element_instance_id uuid, element_id text, process_id text, version integer,
+                form_key text, assignee text, candidate_groups jsonb, candidate_users jsonb, ended_outcome text)`,
+        JSON.stringify([...this.#userTasks.inserts.values()]),
       );
+      this.#userTasks.inserts.clear();
     }
-    this.#newJobs.clear();
-  }
-
-  async #writeTable(table: string, index: IndexTable, columns: readonly (readonly [string, string])[]): Promise<void> {
-    if (index.inserts.size > 0) {
-      const rows = [...index.inserts.values()];
-      index.inserts.clear();
-      const names = columns.map(([name]) => name).join(', ');
-      await this.sql(`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`, [JSON.stringify(rows)]);
+    if (this.#userTaskEnds.size > 0) {
+      add(
+        (p) => `UPDATE tessera.process_user_tasks t SET ended_at = now(), outcome = x.outcome FROM jsonb_to_recordset(${p}) AS x(id uuid, outcome text) WHERE t.id = x.id AND t.ended_at IS NULL`,
+        JSON.stringify([...this.#userTaskEnds.entries()].map(([id, outcome]) => ({ id, outcome }))),
+      );
+      this.#userTaskEnds.clear();
     }
-    if (index.deletes.size > 0) {
-      const ids = [...index.deletes];
-      index.deletes.clear();
-      await this.sql(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+    if (this.#resolvedIncidents.size > 0) {
+      add((p) => `UPDATE tessera.process_incidents SET resolved_at = now() WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${p})) AND resolved_at IS NULL`, JSON.stringify([...this.#resolvedIncidents]));
+      this.#resolvedIncidents.clear();
     }
-  }
-
-  async #flushInstances(): Promise<void> {
     const fresh: Record<string, unknown>[] = [];
     const changed: Record<string, unknown>[] = [];
     for (const loaded of this.#instances.values()) {
@@ -703,32 +711,44 @@ export class StepSession {
       } else changed.push({ id: meta.id, status: state.status, state });
     }
     if (fresh.length > 0) {
-      await this.sql(
-        `INSERT INTO tessera.process_instances (id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, ended_at)
+      add(
+        (p) => `INSERT INTO tessera.process_instances (id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, ended_at)
          SELECT id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, CASE WHEN status = 'active' THEN NULL ELSE now() END
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, process_id text, version integer, status text, state jsonb, business_entity text, business_id uuid, parent_instance_id uuid, started_by uuid)`,
-        [JSON.stringify(fresh)],
+           FROM jsonb_to_recordset(${p}) AS x(id uuid, process_id text, version integer, status text, state jsonb, business_entity text, business_id uuid, parent_instance_id uuid, started_by uuid)`,
+        JSON.stringify(fresh),
       );
     }
     if (changed.length > 0) {
-      await this.sql(
-        `UPDATE tessera.process_instances i SET state = x.state, status = x.status, updated_at = now(),
+      add(
+        (p) => `UPDATE tessera.process_instances i SET state = x.state, status = x.status, updated_at = now(),
                 ended_at = CASE WHEN x.status = 'active' THEN NULL ELSE coalesce(i.ended_at, now()) END
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, state jsonb) WHERE i.id = x.id`,
-        [JSON.stringify(changed)],
+           FROM jsonb_to_recordset(${p}) AS x(id uuid, status text, state jsonb) WHERE i.id = x.id`,
+        JSON.stringify(changed),
       );
     }
     if (this.#history.length > 0) {
       const rows = this.#history.splice(0).map((h) => ({ instance_id: h.instanceId, element_instance_id: h.elementInstanceId, element_id: h.elementId, element_type: h.elementType, event: h.event, at: h.at }));
-      await this.sql(
-        `INSERT INTO tessera.process_history (instance_id, element_instance_id, element_id, element_type, event, at)
+      add(
+        (p) => `INSERT INTO tessera.process_history (instance_id, element_instance_id, element_id, element_type, event, at)
          SELECT instance_id, element_instance_id, element_id, element_type, event, at
-           FROM jsonb_to_recordset($1::jsonb) AS x(instance_id uuid, element_instance_id uuid, element_id text, element_type text, event text, at timestamptz)`,
-        [JSON.stringify(rows)],
+           FROM jsonb_to_recordset(${p}) AS x(instance_id uuid, element_instance_id uuid, element_id text, element_type text, event text, at timestamptz)`,
+        JSON.stringify(rows),
       );
     }
+    if (parts.length > 0) await this.sql(`WITH ${parts.join(',\n')} SELECT 1`, values);
+    for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs.deleteJobs(this.bossDb, queue, [...ids]);
+    this.#deletedJobs.clear();
+    for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs.cancel(this.bossDb, queue, [...ids]);
+    this.#cancelledJobs.clear();
+    for (const [queue, jobs] of this.#newJobs) {
+      await this.#services.jobs.insert(
+        this.bossDb,
+        queue,
+        [...jobs.entries()].map(([id, job]) => ({ ...job, id })),
+      );
+    }
+    this.#newJobs.clear();
   }
-
 }
 
 /** What a task handler gets: headers of the element, its input mappings as parameters, and all visible variables. */

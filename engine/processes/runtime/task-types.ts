@@ -77,6 +77,8 @@ export interface InlineTaskType {
   readonly type: string;
   readonly mode: 'inline';
   readonly description?: string;
+  /** Writes nothing: runs without a savepoint (a failing action that writes is undone by one). */
+  readonly readOnly?: boolean;
   handler(input: TaskInput, ctx: InlineTaskContext): Promise<JsonObject | void>;
 }
 

@@ -1,0 +1,187 @@
+// Workflow benchmark: persisted instances per second, start → service task → user task → complete,
+// with 1 and 2 engine processes (child processes running the workers and a load driver each), next to
+// raw pg doing the floor of the same work in the same run (three transactions per instance, each
+// writing one jsonb row); and timer lateness p50/p99 for timers due over a few seconds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Platform } from '../engine/platform.ts';
+import type { PackageFiles } from '../metadata/index.ts';
+import { forEachLimit } from '../engine/processes/runtime/jobs.ts';
+import { BENCH_PACKAGE } from './records.ts';
+import { BENCH_TASK_TYPES } from './workflows-engine.ts';
+
+const ENGINE = fileURLToPath(new URL('./workflows-engine.ts', import.meta.url));
+const CTX = { actor: { userId: null, via: 'workflow' as const } };
+
+const definitions = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="bench" targetNamespace="https://tessera.dev/bench">${body}</bpmn:definitions>`;
+
+const serviceThenUserTask = (id: string, type: string) =>
+  definitions(`<bpmn:process id="${id}" isExecutable="true">
+    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="service" />
+    <bpmn:serviceTask id="service"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="service" targetRef="approve" />
+    <bpmn:userTask id="approve" name="Approve"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="admin" /></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="end" /><bpmn:endEvent id="end" />
+  </bpmn:process>`);
+
+const TIMER_PROCESS = definitions(`<bpmn:process id="bench-timer" isExecutable="true">
+    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+    <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">=dueAt</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" /><bpmn:endEvent id="end" />
+  </bpmn:process>`);
+
+/** The records benchmark's package plus what user tasks need: an activity kind `task`. */
+const WORKFLOW_BENCH_PACKAGE: PackageFiles = {
+  files: { ...BENCH_PACKAGE.files, 'activity-kinds/task.json': { kind: 'activityKind', id: 'b.task', name: 'task', label: { en: 'Task' } } },
+};
+
+interface Engine {
+  readonly child: ChildProcess;
+  command(command: object): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+async function startEngine(url: string): Promise<Engine> {
+  const child = spawn(process.execPath, [ENGINE], { env: { ...process.env, DATABASE_URL: url }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done) throw new Error('the engine process ended');
+    return line.value;
+  };
+  while ((await next()) !== 'ready');
+  return {
+    child,
+    async command(command) {
+      child.stdin!.write(`${JSON.stringify(command)}\n`);
+      return JSON.parse(await next()) as Record<string, number>;
+    },
+    async stop() {
+      child.stdin!.write(`${JSON.stringify({ cmd: 'stop' })}\n`);
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+/** Instances per second over k engine processes sharing `total` instances. */
+async function throughput(url: string, engines: Engine[], processId: string, total: number, concurrency: number): Promise<number> {
+  const share = Math.floor(total / engines.length);
+  const results = await Promise.all(engines.map((e) => e.command({ cmd: 'drive', processId, instances: share, concurrency })));
+  const start = Math.min(...results.map((r) => r.startedAt!));
+  const end = Math.max(...results.map((r) => r.finishedAt!));
+  void url;
+  return (share * engines.length) / ((end - start) / 1000);
+}
+
+/** The floor: three transactions per instance (start, job result, completion), each writing a jsonb row, same concurrency. */
+async function rawFloor(url: string, total: number, concurrency: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: concurrency });
+  pool.on('error', () => undefined);
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_raw_instance (id uuid PRIMARY KEY, state jsonb NOT NULL, status text NOT NULL)');
+  const tx = async (statements: [string, unknown[]][]) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const [text, values] of statements) await client.query(text, values);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+  const state = (step: string) => JSON.stringify({ step, variables: { echoed: true }, waits: { [randomUUID()]: { kind: step } } });
+  const started = performance.now();
+  await forEachLimit(
+    Array.from({ length: total }, () => randomUUID()),
+    concurrency,
+    async (id) => {
+      await tx([[`INSERT INTO bench_raw_instance (id, state, status) VALUES ($1, $2, 'active')`, [id, state('job')]]]);
+      await tx([[`UPDATE bench_raw_instance SET state = $2 WHERE id = $1`, [id, state('userTask')]]]);
+      await tx([[`UPDATE bench_raw_instance SET state = $2, status = 'completed' WHERE id = $1`, [id, state('done')]]]);
+    },
+  );
+  const rate = total / ((performance.now() - started) / 1000);
+  await pool.query('DROP TABLE bench_raw_instance');
+  await pool.end();
+  return rate;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+export interface WorkflowBenchOptions {
+  readonly instances: number;
+  readonly concurrency: number;
+  readonly timers: number;
+  /** Seconds over which the timers come due. */
+  readonly timerSpreadSeconds: number;
+  readonly log: (line: string) => void;
+}
+
+export async function workflowsBenchmark(platform: Platform, options: WorkflowBenchOptions): Promise<void> {
+  const { log } = options;
+  const url = platform.db.url;
+  await platform.applyMetadata(WORKFLOW_BENCH_PACKAGE, { source: 'cli' });
+  for (const type of BENCH_TASK_TYPES) await platform.processes.registerTaskType(type);
+  await platform.processes.deploy(serviceThenUserTask('bench-job', 'bench:echo'), { source: 'cli' });
+  await platform.processes.deploy(serviceThenUserTask('bench-inline', 'bench:inline'), { source: 'cli' });
+  await platform.processes.deploy(TIMER_PROCESS, { source: 'cli' });
+  await platform.knex('tessera.users').insert({ login: 'admin', display_name: 'Admin' }).onConflict().ignore();
+
+  const n = options.instances;
+  const c = options.concurrency;
+  // Before the engines connect: the server's connection limit is shared.
+  const floor = await rawFloor(url, n, c);
+  const engines = [await startEngine(url), await startEngine(url)];
+  try {
+    // Warm-up: JIT, pools, graph caches, pg-boss queues.
+    await throughput(url, engines, 'bench-job', Math.min(200, n), c);
+    const rows: [string, number][] = [];
+    for (const [label, processId] of [
+      ['service task = connector job (pg-boss worker)', 'bench-job'],
+      ['service task = engine action (inline)', 'bench-inline'],
+    ] as const) {
+      rows.push([`${label}, 1 engine process`, await throughput(url, engines.slice(0, 1), processId, n, c)]);
+      rows.push([`${label}, 2 engine processes`, await throughput(url, engines, processId, n, c)]);
+    }
+    log(`workflow instances/s (start → service task → user task → complete, ${n} instances, ${c} concurrent per engine process):`);
+    for (const [label, rate] of rows) log(`  ${label.padEnd(66)} ${rate.toFixed(0).padStart(6)}/s  ${((100 * rate) / floor).toFixed(0).padStart(4)} % of raw`);
+    log(`  ${'raw pg floor: 3 transactions per instance, one jsonb row each'.padEnd(66)} ${floor.toFixed(0).padStart(6)}/s  (target ≥ 500/s)`);
+
+    // Timer lateness: timers due over the next few seconds, fired by one engine process.
+    await engines[1]!.stop();
+    engines.pop();
+    const first = Date.now() + 3000;
+    const ids: string[] = [];
+    await forEachLimit(
+      Array.from({ length: options.timers }, (_, i) => i),
+      c,
+      async (i) => {
+        const dueAt = new Date(first + Math.floor((i / options.timers) * options.timerSpreadSeconds * 1000)).toISOString();
+        ids.push(await platform.processes.startInstance(CTX, { processId: 'bench-timer', variables: { dueAt } }));
+      },
+    );
+    const lastDue = first + options.timerSpreadSeconds * 1000;
+    for (;;) {
+      const { rows: done } = await platform.knex.raw(`SELECT count(*)::int AS n FROM tessera.process_instances WHERE process_id = 'bench-timer' AND status = 'completed'`);
+      if (done[0].n >= ids.length) break;
+      if (Date.now() > lastDue + 60_000) throw new Error('timers did not fire within a minute of their due time');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const { rows: late } = await platform.knex.raw(`
+      SELECT extract(epoch FROM h.at - (i.state->'variables'->(i.state->>'rootElementInstanceId')->>'dueAt')::timestamptz) * 1000 AS ms
+        FROM tessera.process_history h JOIN tessera.process_instances i ON i.id = h.instance_id
+       WHERE i.process_id = 'bench-timer' AND h.element_id = 'wait' AND h.event = 'left'`);
+    const lateness = (late as { ms: number }[]).map((r) => Number(r.ms)).sort((a, b) => a - b);
+    const early = lateness.filter((ms) => ms < 0).length;
+    log(
+      `timer lateness (${lateness.length} timers due over ${options.timerSpreadSeconds} s, 1 engine process): p50 ${percentile(lateness, 50).toFixed(0)} ms, p99 ${percentile(lateness, 99).toFixed(0)} ms, max ${lateness.at(-1)?.toFixed(0)} ms${early ? `, ${early} early` : ''} (target p99 < 2000 ms)`,
+    );
+  } finally {
+    for (const engine of engines) await engine.stop();
+  }
+}
