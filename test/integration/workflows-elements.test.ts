@@ -103,6 +103,18 @@ describe('tasks', () => {
     expect((await env.platform.records.get(WORKFLOW_CTX, 'activity', task!.activity_id as string)).status).toBe('resolved');
   });
 
+  test('a user task for someone who left (an inactive login, even a remembered one) is created unassigned', async () => {
+    await env.platform.knex('tessera.users').insert({ login: 'olek', display_name: 'Olek' });
+    const first = await start('userTask', { owner: 'olek', dueDate: '2026-01-09T17:00:00Z' });
+    const [assigned] = await rows('process_user_tasks', first.id);
+    expect((await env.platform.records.get(WORKFLOW_CTX, 'activity', assigned!.activity_id as string)).assignee).not.toBeNull();
+    await env.platform.knex('tessera.users').where({ login: 'olek' }).update({ active: false });
+    const second = await start('userTask', { owner: 'olek', dueDate: '2026-01-09T17:00:00Z' });
+    const [unassigned] = await rows('process_user_tasks', second.id);
+    expect(unassigned).toMatchObject({ assignee: 'olek' });
+    expect((await env.platform.records.get(WORKFLOW_CTX, 'activity', unassigned!.activity_id as string)).assignee).toBeNull();
+  });
+
   test('service task: a pg-boss job with the job id; its result goes through the output mapping', async () => {
     const d = await start('serviceTask', { lead: { amount: 21 } });
     const job = await d.wait('job', 'score');

@@ -23,6 +23,7 @@ import { describeError, StepSession, taskInput, type InstanceMeta, type Instance
 import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
+import { AssigneeCache } from './user-tasks.ts';
 
 export interface RuntimeOptions {
   /** The database URL pg-boss connects to (its own small pool). */
@@ -100,6 +101,7 @@ export class ProcessRuntime {
       log: this.#log,
       bind: (trx, session) => this.#sessions.set(trx, session),
       unbind: (trx) => this.#sessions.delete(trx),
+      assignees: new AssigneeCache(),
     };
     records.onChange((trx, change) => this.#onRecordChange(trx, change));
   }
@@ -232,6 +234,7 @@ export class ProcessRuntime {
       }
       return recorded;
     });
+    for (const deployed of result.processes) if (deployed.changed) this.#latest.delete(deployed.processId);
     return { ...result, warnings };
   }
 
@@ -254,10 +257,9 @@ export class ProcessRuntime {
   /** Starts an instance of the latest (or given) version; returns its id. */
   async startInstance(ctx: RecordContext, request: StartRequest): Promise<string> {
     return this.transact(async (session) => {
-      const [found] = request.version
-        ? await session.sql<{ version: number }>(`SELECT version FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [request.processId, request.version])
-        : await session.sql<{ version: number | null }>(`SELECT max(version) AS version FROM tessera.process_definitions WHERE process_id = $1`, [request.processId]);
-      const version = found?.version ?? null;
+      const version = request.version
+        ? ((await session.sql<{ version: number }>(`SELECT version FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [request.processId, request.version]))[0]?.version ?? null)
+        : await this.#latestVersion(session.sql, request.processId);
       if (version === null) {
         throw request.version
           ? new TesseraError('NOT_FOUND', `process ${request.processId} has no version ${request.version}`, { problems: [{ pointer: '/version', detail: 'no such version' }] })
@@ -321,6 +323,19 @@ export class ProcessRuntime {
   }
 
   readonly #formCache = new Map<string, Readonly<Record<string, unknown>>>();
+  readonly #latest = new Map<string, { readonly version: number; readonly until: number }>();
+
+  /**
+   * The latest version of a process, remembered for LATEST_VERSION_TTL_MS: every start needs it.
+   * A deploy through this process forgets it at once; one through another process is seen within the TTL.
+   */
+  async #latestVersion(sql: Sql, processId: string): Promise<number | null> {
+    const hit = this.#latest.get(processId);
+    if (hit && hit.until > Date.now()) return hit.version;
+    const version = await latestVersion(sql, processId);
+    if (version !== null) this.#latest.set(processId, { version, until: Date.now() + LATEST_VERSION_TTL_MS });
+    return version;
+  }
 
   /** Embedded forms of a definition version; versions never change, so they are cached. */
   async #forms(sql: Sql, processId: string, version: number): Promise<Readonly<Record<string, unknown>>> {
@@ -379,7 +394,7 @@ export class ProcessRuntime {
     await this.#withSession(trx, async (session) => {
       for (const message of outcome.messages) await session.publish(message.name, message.correlationKey, message.variables);
       for (const start of outcome.starts) {
-        const version = await latestVersion(session.sql, start.processId);
+        const version = await this.#latestVersion(session.sql, start.processId);
         if (version === null) {
           this.#log(`trigger ${start.trigger}: process ${start.processId} is not deployed; nothing started`);
           continue;
@@ -488,6 +503,9 @@ export class ProcessRuntime {
     });
   }
 }
+
+/** How long a process's latest version is remembered for starts (see #latestVersion). */
+export const LATEST_VERSION_TTL_MS = 2000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

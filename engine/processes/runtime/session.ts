@@ -22,7 +22,7 @@ import { resolveCalledVersion } from './deployments.ts';
 import { DELIVER_QUEUE, SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
-import { cancelTaskActivity, createTaskActivity } from './user-tasks.ts';
+import { cancelTaskActivity, createTaskActivity, type AssigneeCache } from './user-tasks.ts';
 
 export interface InstanceMeta {
   readonly id: string;
@@ -44,6 +44,7 @@ export interface SessionServices {
   /** Makes a savepoint of this session's transaction resolve to this session (inline actions write through one). */
   readonly bind: (trx: Knex.Transaction, session: StepSession) => void;
   readonly unbind: (trx: Knex.Transaction) => void;
+  readonly assignees: AssigneeCache;
 }
 
 export type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: StepRejection };
@@ -394,7 +395,7 @@ export class StepSession {
           processId: meta.processId,
           version: meta.version,
           record: meta.record,
-        });
+        }, this.#services.assignees);
         this.#userTasks.add(effect.userTaskId, {
           activity_id: activityId,
           instance_id: meta.id,

@@ -46,9 +46,36 @@ export function isoDateTime(value: string | null): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+const ASSIGNEE_TTL_MS = 30_000;
+
+/**
+ * Assignees of user tasks, resolved once per login for a while (every user task needs one). A user
+ * id is passed on unchecked: the records service checks it anyway. A stale answer (a user who left,
+ * or a wrong id) is caught when the activity is written, and the task is created unassigned.
+ */
+export class AssigneeCache {
+  readonly #byLogin = new Map<string, { readonly id: string | null; readonly until: number }>();
+
+  async resolve(sql: Sql, assignee: string | null): Promise<string | null> {
+    const text = assignee?.trim();
+    if (!text) return null;
+    if (UUID.test(text)) return text;
+    const key = text.toLowerCase();
+    const hit = this.#byLogin.get(key);
+    if (hit && hit.until > Date.now()) return hit.id;
+    const id = await resolveAssignee(sql, text);
+    this.#byLogin.set(key, { id, until: Date.now() + ASSIGNEE_TTL_MS });
+    return id;
+  }
+
+  forget(assignee: string | null): void {
+    if (assignee) this.#byLogin.delete(assignee.trim().toLowerCase());
+  }
+}
+
 /** Creates the activity of a user task in the step transaction; returns its id. */
-export async function createTaskActivity(records: RecordService, ctx: RecordContext & { sql: Sql }, task: CreateUserTask, owner: TaskOwner): Promise<string> {
-  const assignee = await resolveAssignee(ctx.sql, task.assignee);
+export async function createTaskActivity(records: RecordService, ctx: RecordContext & { sql: Sql }, task: CreateUserTask, owner: TaskOwner, assignees: AssigneeCache): Promise<string> {
+  const assignee = await assignees.resolve(ctx.sql, task.assignee);
   const values: Record<string, unknown> = {
     kind: TASK_KIND,
     subject: (task.name ?? task.elementId).slice(0, 300),
@@ -63,8 +90,16 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   if (start) values.start_at = start;
   const entity = owner.record ? records.runtime.snapshot.model.entities.get(owner.record.entity) : undefined;
   if (owner.record && entity?.activities) values[owner.record.entity] = owner.record.id;
-  const activity = await records.create({ actor: WORKFLOW_ACTOR, ...(ctx.trx ? { trx: ctx.trx } : {}) }, ACTIVITY_ENTITY, values);
-  return activity.id as string;
+  const workflow: RecordContext = { actor: WORKFLOW_ACTOR, ...(ctx.trx ? { trx: ctx.trx } : {}) };
+  try {
+    return (await records.create(workflow, ACTIVITY_ENTITY, values)).id as string;
+  } catch (error) {
+    // References are checked before anything is written: retrying without the assignee is safe.
+    if (!values.assignee || !isTesseraError(error) || error.code !== 'REFERENCE_NOT_FOUND' || !error.problems.some((p) => p.pointer === '/assignee')) throw error;
+    assignees.forget(task.assignee);
+    delete values.assignee;
+    return (await records.create(workflow, ACTIVITY_ENTITY, values)).id as string;
+  }
 }
 
 function describe(task: CreateUserTask, owner: TaskOwner): string {
