@@ -12,6 +12,7 @@ import {
   type Model,
   type TaxIdCountry,
 } from '../../metadata/index.ts';
+import { schemaProblems as formProblems } from '../../forms/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -37,33 +38,9 @@ export function compileValidators(ajv: Ajv2020, model: Model, entity: EntityMode
   };
 }
 
-function describe(entity: EntityModel, e: ErrorObject): Problem {
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return { pointer: `${e.instancePath}/${String(params.additionalProperty)}`, detail: e.instancePath ? 'unknown property' : `unknown field of ${entity.name}`, code: 'UNKNOWN_FIELD' };
-    case 'required':
-      return { pointer: `${e.instancePath}/${String(params.missingProperty)}`, detail: 'is required', code: 'REQUIRED' };
-    case 'enum':
-      return { pointer: e.instancePath, detail: `must be one of: ${(params.allowedValues as unknown[]).filter((v) => v !== null).join(', ')}`, code: 'ENUM' };
-    case 'format':
-      return { pointer: e.instancePath, detail: String(params.format).startsWith('tax-id') ? 'is not a valid tax id (NIP or CUI check digit)' : `must be a valid ${String(params.format)}`, code: 'FORMAT' };
-    case 'type':
-      return { pointer: e.instancePath, detail: `must be ${String(params.type).replace(',', ' or ')}`, code: 'TYPE' };
-    default:
-      return { pointer: e.instancePath, detail: e.message ?? 'is invalid', code: e.keyword.toUpperCase() };
-  }
-}
-
-/** Problems from ajv, one per pointer (the first reason wins; anyOf noise is folded). */
+/** ajv errors in the words the forms use too (forms/problems.ts), one problem per pointer. */
 export function schemaProblems(entity: EntityModel, errors: readonly ErrorObject[]): Problem[] {
-  const byPointer = new Map<string, Problem>();
-  for (const e of errors) {
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
-    const problem = describe(entity, e);
-    if (!byPointer.has(problem.pointer)) byPointer.set(problem.pointer, problem);
-  }
-  return [...byPointer.values()];
+  return formProblems(errors, entity.name);
 }
 
 export function validateInput(entity: EntityModel, validate: ValidateFunction, input: unknown): Record<string, unknown> {
