@@ -1,5 +1,6 @@
 // The express application: JSON API under /api, the web app at /. Every API route but health and
 // sign-in needs a session or an API token (engine/http/authenticate.ts); security headers by helmet.
+import compression from 'compression';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
@@ -32,6 +33,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // Helmet's defaults (CSP 'self', frame-ancestors, nosniff, no referrer…), except upgrading
   // requests to https: a server on plain HTTP in a LAN would break its own page.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // gzip for the web app's bundles and large JSON lists (threshold 1 KB, as the middleware defaults).
+  app.use(compression());
 
   const auth = resolveAuthOptions(options.auth);
   const api = express.Router();

@@ -344,6 +344,7 @@ describe('documents', () => {
   test('OpenAPI describes every entity type with the validation schemas', async () => {
     const res = await api.get('/openapi.json');
     expect(res.body.openapi).toBe('3.1.0');
+    expect(res.headers.get('content-encoding')).toBe('gzip'); // large bodies are compressed
     expect(res.body.paths['/api/records/contractor']).toBeDefined();
     expect(res.body.components.schemas.ContractorCreate.required).toEqual(['name']);
     expect(res.body.components.schemas.ContractorCreate.properties.tax_id.format).toBe('tax-id');
