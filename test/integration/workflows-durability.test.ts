@@ -104,7 +104,7 @@ async function waitAllCompleted(ids: readonly string[], timeoutMs: number, engin
   } catch (error) {
     const status = await env.platform.knex.raw(`SELECT status, count(*) FROM tessera.process_instances WHERE id = ANY(?::uuid[]) GROUP BY 1`, [ids as string[]]);
     const incidents = await env.platform.knex('tessera.process_incidents').whereIn('instance_id', ids as string[]).limit(5);
-    throw new Error(`${(error as Error).message}: ${JSON.stringify(status.rows)} incidents ${JSON.stringify(incidents)}\n${engineOutput().slice(-3000)}`);
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(status.rows)} incidents ${JSON.stringify(incidents)}\n${engineOutput().slice(-3000)}`, { cause: error });
   }
 }
 

@@ -12,15 +12,14 @@ import { ProcessGraphCache } from '../deploy.ts';
 import type { ProcessGraph } from '../definition.ts';
 import type { InstanceEvent } from '../events.ts';
 import type { JsonObject } from '../expression.ts';
-import type { InstanceState } from '../state.ts';
 import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
 import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
 import { checkFormData, formOf } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
-import { describeError, StepSession, taskInput, type InstanceMeta, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
-import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
+import { describeError, StepSession, type ConnectorJob, type InstanceMeta, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
+import { isRetryableDbError, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
 import { AssigneeCache } from './user-tasks.ts';
@@ -88,13 +87,10 @@ export class ProcessRuntime {
     for (const type of BUILT_IN_TASK_TYPES) this.registry.register(type);
     for (const type of options.taskTypes ?? []) this.registry.register(type);
     this.#jobs = new JobQueue({ url: options.url, supervise: false, log: this.#log, ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}) });
-    const runtime = this;
     this.#services = {
       records,
       registry: this.registry,
-      get jobs() {
-        return runtime.#jobs;
-      },
+      jobs: () => this.#jobs,
       graph: (sql, processId, version) => this.#graph(sql, processId, version),
       newId: randomUUID,
       now: options.now ?? (() => new Date()),
@@ -147,7 +143,7 @@ export class ProcessRuntime {
 
   async #workJobType(type: JobTaskType): Promise<void> {
     const concurrency = type.concurrency ?? 10;
-    await this.#jobs.work<{ jobId: string; instanceId: string; attempt: number }>(
+    await this.#jobs.work<ConnectorJob>(
       jobQueueName(type.type),
       { batchSize: concurrency, pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 0.5, parallel: concurrency },
       (job) => this.#runJob(type, job),
@@ -448,22 +444,9 @@ export class ProcessRuntime {
   }
 
   /** One attempt of a connector job: the handler runs outside any transaction, its result in a new step. */
-  async #runJob(type: JobTaskType, job: QueuedJob<{ jobId: string; instanceId: string; attempt: number }>): Promise<void> {
+  async #runJob(type: JobTaskType, job: QueuedJob<ConnectorJob>): Promise<void> {
     const queue = jobQueueName(type.type);
-    const { jobId, instanceId, attempt } = job.data;
-    const read = await withConnection(this.#knex, async (sql) => {
-      const [row] = await sql<{ process_id: string; version: number; state: InstanceState }>(`SELECT process_id, version, state FROM tessera.process_instances WHERE id = $1`, [instanceId]);
-      const wait = row?.state.waits[jobId];
-      if (!row || wait?.kind !== 'job') return null;
-      return { row, wait, graph: await this.#graph(sql, row.process_id, row.version) };
-    });
-    if (!read) {
-      // The task ended meanwhile (cancelled, or its instance is gone): nothing to run.
-      await this.transact(async (session) => session.settleJob(queue, job.attempt));
-      return;
-    }
-    const { row, wait, graph } = read;
-    const input = taskInput(graph, row.state, wait.elementInstanceId, wait.jobType);
+    const { jobId, instanceId, attempt, input } = job.data;
     const timeout = AbortSignal.timeout((type.timeoutSeconds ?? 60) * 1000);
     const signal = AbortSignal.any([job.signal, timeout]);
     let event: InstanceEvent;
@@ -471,14 +454,14 @@ export class ProcessRuntime {
       const result = await abortable(
         type.handler(input, {
           instanceId,
-          processId: row.process_id,
+          processId: job.data.processId,
           elementId: input.elementId,
           jobId,
-          idempotencyKey: `${instanceId}:${wait.elementInstanceId}`,
-          record: null,
+          idempotencyKey: `${instanceId}:${job.data.elementInstanceId}`,
+          record: job.data.record,
           records: this.#records,
           attempt,
-          retriesLeft: wait.retries,
+          retriesLeft: job.data.retries,
           signal,
         }),
         signal,
@@ -489,12 +472,12 @@ export class ProcessRuntime {
       event =
         error instanceof TaskBpmnError
           ? { type: 'jobErrorThrown', jobId, errorCode: error.errorCode, errorMessage: error.message, ...(error.variables ? { variables: error.variables } : {}) }
-          : { type: 'jobFailed', jobId, retriesLeft: wait.retries - 1, errorMessage: describeError(error), retryBackoffMs: backoffDelay(type.backoff ?? DEFAULT_BACKOFF, attempt) };
+          : { type: 'jobFailed', jobId, retriesLeft: job.data.retries - 1, errorMessage: describeError(error), retryBackoffMs: backoffDelay(type.backoff ?? DEFAULT_BACKOFF, attempt) };
     }
     await this.transact(async (session) => {
       session.settleJob(queue, job.attempt);
       if (event.type === 'jobFailed') {
-        // Retries are counted on the locked state, not the copy read before the handler ran.
+        // Retries are counted on the locked state, not on the job's copy.
         const current = (await session.instance(instanceId))?.state.waits[jobId];
         if (current?.kind !== 'job') return;
         event = { ...event, retriesLeft: current.retries - 1 };

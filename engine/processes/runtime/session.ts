@@ -19,7 +19,7 @@ import { visibleVariables, type InstanceState, type ParentLink } from '../state.
 import type { IsoDuration } from '../timer.ts';
 import type { RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
-import { DELIVER_QUEUE, SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
+import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
 import { cancelTaskActivity, createTaskActivity, type AssigneeCache } from './user-tasks.ts';
@@ -36,7 +36,8 @@ export interface InstanceMeta {
 export interface SessionServices {
   readonly records: RecordService;
   readonly registry: TaskTypeRegistry;
-  readonly jobs: JobQueue;
+  /** The pg-boss client in use (a worker process swaps in one that supervises). */
+  readonly jobs: () => JobQueue;
   readonly graph: (sql: Sql, processId: string, version: number) => Promise<ProcessGraph>;
   readonly newId: () => string;
   readonly now: () => Date;
@@ -45,6 +46,19 @@ export interface SessionServices {
   readonly bind: (trx: Knex.Transaction, session: StepSession) => void;
   readonly unbind: (trx: Knex.Transaction) => void;
   readonly assignees: AssigneeCache;
+}
+
+/** The data of a connector's pg-boss job. */
+export interface ConnectorJob {
+  readonly jobId: string;
+  readonly instanceId: string;
+  readonly processId: string;
+  readonly elementInstanceId: string;
+  readonly attempt: number;
+  /** Attempts left after this one fails (the diagram's retries, counted down). */
+  readonly retries: number;
+  readonly record: BusinessRecordRef | null;
+  readonly input: TaskInput & { readonly elementId: string };
 }
 
 export type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: StepRejection };
@@ -260,7 +274,7 @@ export class StepSession {
   async settle(): Promise<void> {
     await this.#drain();
     await this.#flush();
-    for (const { queue, attempt } of this.#settled) await this.#services.jobs.complete(this.bossDb, queue, attempt);
+    for (const { queue, attempt } of this.#settled) await this.#services.jobs().complete(this.bossDb, queue, attempt);
     this.#settled.length = 0;
   }
 
@@ -497,13 +511,25 @@ export class StepSession {
     }
     if (type.mode === 'job') {
       const queue = jobQueueName(jobType);
-      if (!this.#services.jobs.has(queue)) {
+      if (!this.#services.jobs().has(queue)) {
         this.#queue.push({ kind: 'event', instanceId: loaded.meta.id, event: { type: 'jobFailed', jobId, retriesLeft: 0, errorMessage: `the queue of task type '${jobType}' is not set up in this engine` } });
         return;
       }
       // A retry replaces the attempt that failed; the job keeps its id so a cancel finds it.
       if (retryAt) this.#deleteJob(queue, jobId);
-      this.#addJob(queue, { id: jobId, data: { jobId, instanceId: loaded.meta.id, attempt }, ...(retryAt ? { startAfter: retryAt } : {}) });
+      const wait = loaded.state.waits[jobId];
+      // The job carries what its handler needs (Zeebe's activation snapshot), so a worker reads nothing first.
+      const data: ConnectorJob = {
+        jobId,
+        instanceId: loaded.meta.id,
+        processId: loaded.meta.processId,
+        elementInstanceId,
+        attempt,
+        retries: wait?.kind === 'job' ? wait.retries : 0,
+        record: loaded.meta.record,
+        input: taskInput(loaded.graph, loaded.state, elementInstanceId, jobType),
+      };
+      this.#addJob(queue, { id: jobId, data, ...(retryAt ? { startAfter: retryAt } : {}) });
       return;
     }
     // Inline engine action: runs now in a savepoint, so a failure leaves no partial record change behind.
@@ -737,12 +763,12 @@ export class StepSession {
       );
     }
     if (parts.length > 0) await this.sql(`WITH ${parts.join(',\n')} SELECT 1`, values);
-    for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs.deleteJobs(this.bossDb, queue, [...ids]);
+    for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs().deleteJobs(this.bossDb, queue, [...ids]);
     this.#deletedJobs.clear();
-    for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs.cancel(this.bossDb, queue, [...ids]);
+    for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs().cancel(this.bossDb, queue, [...ids]);
     this.#cancelledJobs.clear();
     for (const [queue, jobs] of this.#newJobs) {
-      await this.#services.jobs.insert(
+      await this.#services.jobs().insert(
         this.bossDb,
         queue,
         [...jobs.entries()].map(([id, job]) => ({ ...job, id })),
