@@ -81,8 +81,9 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
     subject: (task.name ?? task.elementId).slice(0, 300),
     status: 'open',
     priority: activityPriority(task.priority),
-    description: describe(task, owner),
   };
+  const description = describe(task);
+  if (description) values.description = description;
   if (assignee) values.assignee = assignee;
   const deadline = isoDateTime(task.dueDate);
   if (deadline) values.deadline = deadline;
@@ -102,12 +103,13 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   }
 }
 
-function describe(task: CreateUserTask, owner: TaskOwner): string {
-  const lines = [`Workflow task of process ${owner.processId} (instance ${owner.instanceId}).`];
+/** The hints an operator needs beyond the subject (the instance is linked through process_user_tasks). */
+function describe(task: CreateUserTask): string | null {
+  const lines: string[] = [];
   if (task.formKey) lines.push(`Form: ${task.formKey}`);
   if (task.candidateGroups.length > 0) lines.push(`Groups: ${task.candidateGroups.join(', ')}`);
   if (task.assignee && !UUID.test(task.assignee)) lines.push(`Assignee: ${task.assignee}`);
-  return lines.join('\n');
+  return lines.length > 0 ? lines.join('\n') : null;
 }
 
 /** A cancelled user task cancels its activity, unless someone already closed or deleted it. */
