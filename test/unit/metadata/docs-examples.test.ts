@@ -28,7 +28,7 @@ function examplePackage(): PackageFiles {
 }
 
 test('the reference has an example of every item kind', () => {
-  expect(new Set(examples.map((x) => x.kind))).toEqual(new Set(['manifest', 'entity', 'activityKind', 'pipeline', 'statusMachine', 'view', 'role']));
+  expect(new Set(examples.map((x) => x.kind))).toEqual(new Set(['manifest', 'entity', 'activityKind', 'pipeline', 'statusMachine', 'view', 'role', 'trigger']));
 });
 
 test('the examples validate together', () => {
