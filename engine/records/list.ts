@@ -17,6 +17,8 @@ export interface SortKey {
   readonly direction: 'asc' | 'desc';
   /** The column may hold NULL (affects keyset predicates). */
   readonly nullable: boolean;
+  /** A timestamptz column: its cursor value is read as text, keeping PostgreSQL's microseconds. */
+  readonly timestamp: boolean;
 }
 
 export interface ListRequest {
@@ -60,16 +62,16 @@ export function parseSort(entity: EntityModel, raw: string | undefined): SortKey
     const name = part.replace(/^[-+]/, '');
     const field = entity.fieldsByName.get(name);
     if (name in SYSTEM_FIELD_TYPES) {
-      keys.push({ field: name, direction, nullable: !['id', 'version', 'created_at', 'updated_at'].includes(name) });
+      keys.push({ field: name, direction, nullable: !['id', 'version', 'created_at', 'updated_at'].includes(name), timestamp: SYSTEM_FIELD_TYPES[name] === 'datetime' });
     } else if (field && field.type !== 'manyToMany' && field.type !== 'json') {
-      keys.push({ field: name, direction, nullable: !(field.required === true || field.type === 'state') || entity.kindFields !== undefined });
+      keys.push({ field: name, direction, nullable: !(field.required === true || field.type === 'state') || entity.kindFields !== undefined, timestamp: field.type === 'datetime' });
     } else {
       problems.push({ pointer: `/query/sort/${i}`, detail: `"${name}" is not a sortable field of ${entity.name}` });
     }
   });
   if (problems.length) throw bad(problems, 'invalid sort');
   if (keys.length > 4) throw bad([{ pointer: '/query/sort', detail: 'at most 4 sort keys' }], 'invalid sort');
-  if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', direction: keys[keys.length - 1]?.direction ?? 'asc', nullable: false });
+  if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', direction: keys[keys.length - 1]?.direction ?? 'asc', nullable: false, timestamp: false });
   return keys;
 }
 
@@ -226,10 +228,23 @@ export function applyOrder(qb: Knex.QueryBuilder, table: string, keys: readonly 
   for (const key of keys) qb.orderBy(`${table}.${key.field}`, key.direction);
 }
 
+const cursorColumn = (i: number) => `__cursor_${i}`;
+
+/**
+ * Selects the exact text of timestamp sort keys next to the row: a JS Date keeps milliseconds only,
+ * and a cursor rounded to them would skip or repeat rows that differ in microseconds (records
+ * created in one transaction share their created_at).
+ */
+export function selectCursorColumns(qb: Knex.QueryBuilder, table: string, keys: readonly SortKey[]): void {
+  keys.forEach((k, i) => {
+    if (k.timestamp) qb.select(qb.client.raw(`to_char(?? AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ??`, [`${table}.${k.field}`, cursorColumn(i)]));
+  });
+}
+
 /** Sort values of a row, for the next cursor (money sorts by amount; dates as stored). */
 export function sortValues(row: Record<string, unknown>, keys: readonly SortKey[]): unknown[] {
-  return keys.map((k) => {
-    const v = row[k.field];
+  return keys.map((k, i) => {
+    const v = k.timestamp ? row[cursorColumn(i)] : row[k.field];
     return v instanceof Date ? v.toISOString() : (v ?? null);
   });
 }

@@ -26,6 +26,7 @@ import {
   MAX_LIMIT,
   parseListFilter,
   parseSort,
+  selectCursorColumns,
   sortValues,
   type ListRequest,
 } from './list.ts';
@@ -207,6 +208,7 @@ export class RecordService {
     };
     const pageQuery = (after: readonly unknown[] | null, size: number) => {
       const page = base().select(`${entity.table}.*`);
+      selectCursorColumns(page, entity.table, keys);
       if (after) applyKeyset(page, entity.table, keys, after);
       applyOrder(page, entity.table, keys);
       return page.limit(size) as Promise<Row[]>;

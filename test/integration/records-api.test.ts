@@ -152,6 +152,24 @@ describe('lists', () => {
     expect(pages).toBe(Math.ceil(seen.length / 4));
   });
 
+  test('pages are exact when sort keys differ only in microseconds (records created in one transaction share created_at)', async () => {
+    const ids: string[] = [];
+    await env.platform.knex.transaction(async (trx) => {
+      for (let i = 0; i < 5; i++) ids.push((await env.platform.records.create({ actor: { userId: null, via: 'system' }, trx }, 'contractor', { name: `Batch ${i}`, city: 'Batchów' })).id as string);
+    });
+    for (const sort of ['-created_at', 'created_at']) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const res: { body: { data: { id: string }[]; next: string | null } } = await api.get(`/records/contractor?sort=${sort}&limit=2&filter[city][eq]=Batch%C3%B3w${after ? `&after=${after}` : ''}`);
+        seen.push(...res.body.data.map((r) => r.id));
+        after = res.body.next;
+        if (!after) break;
+      }
+      expect(seen.sort()).toEqual([...ids].sort());
+    }
+  });
+
   test('fields selection and count', async () => {
     const res = await api.get('/records/contractor?fields=name,city&limit=2&count=true');
     expect(Object.keys(res.body.data[0]).sort()).toEqual(['city', 'id', 'name']);
