@@ -10,12 +10,14 @@ export type MigrationStep =
   | { readonly op: 'addColumn'; readonly table: string; readonly column: PhysicalColumn; readonly checkConstraint: string }
   | { readonly op: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
   | { readonly op: 'archiveColumn'; readonly table: string; readonly column: string }
-  | { readonly op: 'clearColumn'; readonly table: string; readonly column: string }
+  /** Old values no longer mean anything (a reference now points at another type): archived, then cleared — rows of a join table deleted, a required column refused while it holds values. */
+  | { readonly op: 'clearColumn'; readonly table: string; readonly column: string; readonly mode: 'setNull' | 'deleteRows' | 'refuseIfAny'; readonly origin?: string }
   | { readonly op: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType; readonly change: 'widen' | 'narrow' }
   | { readonly op: 'setNotNull'; readonly table: string; readonly column: string; readonly backfill?: unknown; readonly origin?: string }
   | { readonly op: 'dropNotNull'; readonly table: string; readonly column: string }
   | { readonly op: 'renameValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly renames: readonly { from: string; to: string }[] }
-  | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[] }
+  /** `fallback`: value for rows holding a removed value of a required column (state: the initial state; enum: the default); without one such rows refuse the step. */
+  | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[]; readonly notNull: boolean; readonly fallback?: unknown; readonly origin?: string }
   | { readonly op: 'addForeignKey'; readonly table: string; readonly column: string; readonly constraint: string; readonly references: ForeignKey }
   | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
   | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
@@ -104,7 +106,8 @@ const valuesOf = (c: PhysicalColumn): string[] | null => (c.allowedValues ? c.al
 /** Plans the migration from `from` (applied) to `to` (new). `from` is empty for a new database. */
 export function planMigration(from: PhysicalSchema, to: PhysicalSchema): MigrationPlan {
   const buckets: PlannedStep[][] = Array.from({ length: 10 }, () => []);
-  const [drops, renames, creates, valueRenames, types, allowed, nullability, archives, fks, indexes] = buckets as [
+  // Archives run right after the drops, so a new field or type may take the name of one it replaces.
+  const [drops, archives, renames, creates, valueRenames, types, allowed, nullability, fks, indexes] = buckets as [
     PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[], PlannedStep[],
   ];
   const add = (bucket: PlannedStep[], step: MigrationStep, description: string, destructive = false) =>
@@ -190,7 +193,8 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
     // A rename changes the allowed list too, though no value is removed (the rows were updated).
     if (renames.length > 0 || (oldValues ?? []).join('\u0000') !== (newValues ?? []).join('\u0000') || (oldValues === null) !== (newValues === null)) {
       const removed = oldValues && newValues ? oldValues.filter((v) => !newValues.includes(v)) : [];
-      b.add(b.allowed, { op: 'setAllowedValues', table: t, column: column.name, constraint: ckName, values: newValues, removed },
+      const fallback = column.backfill !== undefined && newValues?.includes(String(column.backfill)) ? { fallback: column.backfill } : {};
+      b.add(b.allowed, { op: 'setAllowedValues', table: t, column: column.name, constraint: ckName, values: newValues, removed, notNull: column.notNull, ...fallback, ...(column.origin ? { origin: column.origin } : {}) },
         removed.length > 0 ? `narrow allowed values of ${t}.${column.name}: remove ${removed.join(', ')}` : `set allowed values of ${t}.${column.name}`, removed.length > 0);
     }
     if (was.notNull && !column.notNull) b.add(b.nullability, { op: 'dropNotNull', table: t, column: column.name }, `make ${t}.${column.name} optional`);
@@ -203,14 +207,17 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
       if (column.references) b.add(b.fks, { op: 'addForeignKey', table: t, column: column.name, constraint: fkName, references: column.references }, `add foreign key ${t}.${column.name} → ${column.references.table}`);
       // Pointing at another table invalidates stored ids; changing only onDelete does not.
       if (was.references && column.references && was.references.targetIdentity !== column.references.targetIdentity) {
-        b.add(b.types, { op: 'clearColumn', table: t, column: column.name }, `retarget ${t}.${column.name} (old references archived and cleared)`, true);
+        const mode = table.joinOf ? 'deleteRows' : column.notNull ? 'refuseIfAny' : 'setNull';
+        const what = mode === 'deleteRows' ? 'old links archived and deleted' : mode === 'refuseIfAny' ? 'refused while records hold references' : 'old references archived and cleared';
+        b.add(b.types, { op: 'clearColumn', table: t, column: column.name, mode, ...(column.origin ? { origin: column.origin } : {}) }, `retarget ${t}.${column.name} (${what})`, true);
       }
     }
   }
   for (const was of old.columns) {
     if (newIds.has(was.identity)) continue;
     if (was.references) b.add(b.drops, { op: 'dropForeignKey', table: old.name, constraint: foreignKeyName(old.identity, was.identity) }, `drop foreign key ${t}.${was.name}`);
-    b.add(b.archives, { op: 'archiveColumn', table: t, column: was.name }, `archive column ${t}.${was.name} (values kept in the archive)`, true);
+    // Archives run before renames: the table still has its old name.
+    b.add(b.archives, { op: 'archiveColumn', table: old.name, column: was.name }, `archive column ${old.name}.${was.name} (values kept in the archive)`, true);
   }
 }
 

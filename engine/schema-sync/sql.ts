@@ -100,7 +100,13 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
     case 'archiveColumn':
       return [archiveValues(ctx, step.table, step.column), sql(`ALTER TABLE ${t(step.table)} DROP COLUMN ${q(step.column)}`)];
     case 'clearColumn':
-      return [archiveValues(ctx, step.table, step.column), sql(`UPDATE ${t(step.table)} SET ${q(step.column)} = NULL`)];
+      if (step.mode === 'refuseIfAny') {
+        return [{ kind: 'assertNone', sql: `SELECT 1 FROM ${t(step.table)} WHERE ${q(step.column)} IS NOT NULL LIMIT 1`, message: `${step.table}.${step.column} now points at another type but is required and records hold references; make it optional first, or empty the table`, ...(step.origin ? { origin: step.origin } : {}) }];
+      }
+      return [
+        archiveValues(ctx, step.table, step.column),
+        sql(step.mode === 'deleteRows' ? `DELETE FROM ${t(step.table)}` : `UPDATE ${t(step.table)} SET ${q(step.column)} = NULL`),
+      ];
     case 'alterColumnType': {
       const actions: SqlAction[] = [];
       if (step.change === 'narrow') actions.push(archiveValues(ctx, step.table, step.column));
@@ -124,7 +130,16 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
       if (step.removed.length > 0) {
         const removed = `${q(step.column)} IN (${step.removed.map(literal).join(', ')})`;
         actions.push(archiveValues(ctx, step.table, step.column, removed));
-        actions.push(sql(`UPDATE ${t(step.table)} SET ${q(step.column)} = NULL WHERE ${removed}`));
+        if (!step.notNull) actions.push(sql(`UPDATE ${t(step.table)} SET ${q(step.column)} = NULL WHERE ${removed}`));
+        else if (step.fallback !== undefined) actions.push(sql(`UPDATE ${t(step.table)} SET ${q(step.column)} = ? WHERE ${removed}`, [step.fallback]));
+        else {
+          actions.push({
+            kind: 'assertNone',
+            sql: `SELECT 1 FROM ${t(step.table)} WHERE ${removed} LIMIT 1`,
+            message: `${step.table}.${step.column} is required and records still hold ${step.removed.join(', ')}; move them to another value first, or give the field a default`,
+            ...(step.origin ? { origin: step.origin } : {}),
+          });
+        }
       }
       if (step.values) actions.push(sql(`ALTER TABLE ${t(step.table)} ADD CONSTRAINT ${q(step.constraint)} CHECK (${checkSql(step.column, step.values)})`));
       return actions;

@@ -217,6 +217,51 @@ describe('metadata API', () => {
     expect(twice.map((r) => r.body.changed).sort()).toEqual([false, true]);
   });
 
+  test('removing a stage that deals are in moves them to the initial stage, archiving the old value (with the flag)', async () => {
+    const c = await api.post('/records/contractor', { name: 'Stage Removal SA' });
+    const deal = await api.post('/records/deal', { title: 'In meeting', contractor: c.body.id });
+    const moved = await api.patch(`/records/deal/${deal.body.id}`, { stage: 'meeting', version: deal.body.version });
+    expect(moved.status).toBe(200);
+    const next = clone(base);
+    const sales = next['pipelines/sales.json'] as { stages: { name: string }[]; transitions: { from: string[]; to: string }[] };
+    sales.stages = sales.stages.filter((st) => st.name !== 'meeting');
+    sales.transitions = sales.transitions
+      .filter((tr) => tr.to !== 'meeting')
+      .map((tr) => ({ ...tr, from: tr.from.map((f) => (f === 'meeting' ? 'new' : f)) }))
+      .map((tr) => (tr.to === 'offer' ? { ...tr, from: ['new'] } : tr));
+    expect((await put(next)).status).toBe(409);
+    const res = await put(next, { allowDestructive: true });
+    expect(res.status).toBe(200);
+    expect((await api.get(`/records/deal/${deal.body.id}`)).body.stage).toBe('new');
+    expect(await env.platform.knex('tessera.archived_values').where({ table_name: 'deal', column_name: 'stage', record_id: deal.body.id }).pluck('value')).toEqual(['meeting']);
+    base = next;
+  });
+
+  test('pointing a many-to-many field at another type archives and deletes its links', async () => {
+    const a = await api.post('/records/contractor', { name: 'Party A' });
+    const deal = await api.post('/records/deal', { title: 'With parties', contractor: a.body.id, parties: [{ id: a.body.id, role: 'buyer' }] });
+    expect(deal.status).toBe(201);
+    const next = clone(base);
+    const parties = (next['entities/deal.json'] as { fields: Record<string, unknown>[] }).fields.find((f) => f.name === 'parties')!;
+    parties.target = 'device';
+    const res = await put(next, { allowDestructive: true });
+    expect(res.status).toBe(200);
+    expect((await api.get(`/records/deal/${deal.body.id}`)).body.parties).toEqual([]);
+    expect(await env.platform.knex('tessera.archived_values').where({ table_name: 'deal__parties', column_name: 'target' }).pluck('value')).toEqual([a.body.id]);
+    base = next;
+  });
+
+  test('a field replaced under the same name (new id) archives the old column and adds the new one', async () => {
+    const next = clone(base);
+    const employees = (next['entities/contractor.json'] as { fields: Record<string, unknown>[] }).fields.find((f) => f.name === 'employees')!;
+    employees.id = 't.contractor.employees.v2';
+    employees.type = 'decimal';
+    const res = await put(next, { allowDestructive: true });
+    expect(res.status).toBe(200);
+    expect((await columns('contractor')).employees!.type).toBe('numeric');
+    base = next;
+  });
+
   test('bad bodies get problems', async () => {
     expect((await api.put('/meta', { nofiles: true })).body.errors[0].pointer).toBe('/files');
     expect((await api.request('PUT', '/meta', '{', { 'content-type': 'application/json' })).status).toBe(400);
