@@ -321,9 +321,12 @@ export class RecordService {
   }
 
   /** Rows of a target type with these ids that the user may read. */
-  async #readable(db: Knex | Knex.Transaction, target: EntityRuntime, ids: readonly string[], access: Access): Promise<Row[]> {
+  async #readable(db: Knex | Knex.Transaction, target: EntityRuntime, ids: readonly string[], access: Access, lock = false): Promise<Row[]> {
     if (ids.length === 0) return [];
     const query = db(target.entity.table).whereIn('id', ids);
+    // A writer linking to these rows holds them FOR SHARE: a concurrent delete waits for it (and then
+    // sees the new dependent), or it waits for the delete (and then sees the row deleted).
+    if (lock) query.forShare();
     if (access.unrestricted) return (await query) as Row[];
     const rule: RowRule = [access.entity(target.entity.name).read];
     applyRule(query, target.entity.table, target.entity.name, rule, access.subject);
@@ -533,6 +536,9 @@ export class RecordService {
       await this.#audit(trx, actor, rt.entity.name, id, 'restore', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
       const [record] = await this.#present(trx, rt, [row], []);
+      // A restored record may not point at one that stays deleted (restore that one first).
+      const references = Object.fromEntries(rt.entity.fields.filter((f) => f.type === 'reference').map((f) => [f.name, record![f.name]]));
+      await this.#checkReferences(trx, rt.entity, references, SYSTEM_ACCESS);
       await this.#emit(trx, { entity: rt.entity.name, action: 'restore', record: record!, previous: null, changes: {}, transitions: [], actor });
     }
     const snapshot = this.#runtime.snapshot;
@@ -609,11 +615,11 @@ export class RecordService {
   async #live(trx: Knex.Transaction, target: string, ids: string[], access: Access): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     let query: Knex.QueryBuilder;
-    if (target === USER_TARGET) query = trx('tessera.users').whereIn('id', ids).where('active', true);
-    else if (target === '#files') query = trx('tessera.files').whereIn('id', ids);
+    if (target === USER_TARGET) query = trx('tessera.users').whereIn('id', ids).where('active', true).forShare();
+    else if (target === '#files') query = trx('tessera.files').whereIn('id', ids).forShare();
     else {
       const rt = this.#runtime.entity(target);
-      const rows = (await this.#readable(trx, rt, ids, access)).filter((r) => r.deleted_at === null);
+      const rows = (await this.#readable(trx, rt, ids, access, true)).filter((r) => r.deleted_at === null);
       return new Set(rows.map((r) => r.id as string));
     }
     return new Set(((await query.select('id')) as { id: string }[]).map((r) => r.id));

@@ -323,6 +323,39 @@ describe('soft delete, restore, history', () => {
     expect((await api.get(`/records/deal/${d.id}`)).status).toBe(404);
   });
 
+  test('a record created while its parent is being deleted is refused, not left pointing at a deleted parent', async () => {
+    const c = await contractor({ name: 'Racing Parent' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let deleted!: () => void;
+    const deleteHeld = new Promise<void>((r) => (deleted = r));
+    const deleting = env.platform.knex.transaction(async (trx) => {
+      await env.platform.records.remove({ actor: { userId: null, via: 'system' }, trx }, 'contractor', c.id);
+      deleted();
+      await gate;
+    });
+    await deleteHeld;
+    const creating = api.post('/records/person', { first_name: 'Late', last_name: 'Child', contractor: c.id });
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await deleting;
+    const res = await creating;
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]).toMatchObject({ pointer: '/contractor', code: 'REFERENCE_NOT_FOUND' });
+  });
+
+  test('a record cannot be restored while a record it references stays deleted', async () => {
+    const c = await contractor({ name: 'Parent Deleted' });
+    const p = (await api.post('/records/person', { first_name: 'Ewa', last_name: 'Lis', contractor: c.id })).body;
+    expect((await api.delete(`/records/contractor/${c.id}`)).status).toBe(200);
+    const res = await api.post(`/records/person/${p.id}/restore`);
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]).toMatchObject({ pointer: '/contractor', code: 'REFERENCE_NOT_FOUND' });
+    expect((await api.get(`/records/person/${p.id}`)).status).toBe(404);
+    expect((await api.post(`/records/contractor/${c.id}/restore`)).status).toBe(200);
+    expect((await api.get(`/records/person/${p.id}`)).status).toBe(200);
+  });
+
   test('history lists every change with old and new values', async () => {
     const c = await contractor({ name: 'History Ltd', city: 'Opole' });
     await api.patch(`/records/contractor/${c.id}`, { city: 'Kielce', version: 1 });
