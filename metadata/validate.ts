@@ -176,6 +176,9 @@ function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: reado
       if (clash && !(problem && column === field.name)) report(ctx, 'META_COLUMN_CLASH', ownerId, [...at, 'name'], `column "${column}" clashes with ${clash}`);
       columns.set(column, `field "${field.name}"`);
     }
+    if (field.type === 'reference' && field.required && field.onDelete === 'setNull') {
+      report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'onDelete'], 'a required reference cannot be cleared when its target is deleted; use restrict or cascade');
+    }
     if (field.type === 'reference' || field.type === 'manyToMany') {
       if (field.target !== USER_TARGET && !ctx.entityNames.has(field.target)) {
         report(ctx, 'META_UNKNOWN_ENTITY', ownerId, [...at, 'target'], `unknown entity type "${field.target}"`);

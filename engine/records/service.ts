@@ -494,8 +494,12 @@ export class RecordService {
       }
       if (ref.onDelete === 'setNull') {
         for (const { id } of rows) {
-          await trx(dep.entity.table).where({ id }).update({ [ref.field]: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId });
-          await this.#audit(trx, actor, ref.entity, id, 'update', { [ref.field]: ['(deleted)', null] });
+          const before = (await trx(dep.entity.table).where({ id }).forUpdate().first()) as Row;
+          const after = await this.#write(dep.entity, async () => ((await trx(dep.entity.table).where({ id }).update({ [ref.field]: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId }).returning('*')) as Row[])[0]!);
+          const [previous, record] = await this.#present(trx, dep, [before, after], []);
+          const changes = { [ref.field]: [before[ref.field], null] as [unknown, unknown] };
+          await this.#audit(trx, actor, ref.entity, id, 'update', changes);
+          await this.#emit(trx, { entity: ref.entity, action: 'update', record: record!, previous: previous!, changes, transitions: [], actor });
         }
       } else {
         await this.#deleteCascade(trx, actor, dep, rows.map((r) => r.id), seen);

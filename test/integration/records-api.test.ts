@@ -356,6 +356,16 @@ describe('soft delete, restore, history', () => {
     expect((await api.get(`/records/person/${p.id}`)).status).toBe(200);
   });
 
+  test('deleting a record clears setNull references to it, with the old id in the dependents\' history', async () => {
+    const parent = await contractor({ name: 'Holding SA' });
+    const child = await contractor({ name: 'Daughter Sp. z o.o.', parent: parent.id });
+    expect((await api.delete(`/records/contractor/${parent.id}`)).status).toBe(200);
+    const after = await api.get(`/records/contractor/${child.id}`);
+    expect(after.body).toMatchObject({ parent: null, version: 2 });
+    const history = await api.get(`/records/contractor/${child.id}/history`);
+    expect(history.body.data[1]).toMatchObject({ action: 'update', changes: { parent: [parent.id, null] } });
+  });
+
   test('history lists every change with old and new values', async () => {
     const c = await contractor({ name: 'History Ltd', city: 'Opole' });
     await api.patch(`/records/contractor/${c.id}`, { city: 'Kielce', version: 1 });
