@@ -15,7 +15,7 @@ export interface ThrottlePolicy {
 export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { windowMinutes: 15, accountFailures: 5, ipFailures: 50 };
 
 /** Seconds until the next attempt may be made, or null when it may be made now. */
-export async function loginRetryAfter(db: Knex, login: string, ip: string, policy: ThrottlePolicy): Promise<number | null> {
+export async function loginRetryAfter(db: Knex | Knex.Transaction, login: string, ip: string, policy: ThrottlePolicy): Promise<number | null> {
   const key = normalizeLogin(login);
   const account = await waitFor(db, policy, policy.accountFailures, (q) =>
     q.where('login', key).whereRaw(`at > coalesce((SELECT max(at) FROM tessera.login_attempts WHERE login = ? AND success), '-infinity'::timestamptz)`, [key]),
@@ -25,7 +25,7 @@ export async function loginRetryAfter(db: Knex, login: string, ip: string, polic
   return wait > 0 ? wait : null;
 }
 
-async function waitFor(db: Knex, policy: ThrottlePolicy, limit: number, scope: (q: Knex.QueryBuilder) => void): Promise<number | null> {
+async function waitFor(db: Knex | Knex.Transaction, policy: ThrottlePolicy, limit: number, scope: (q: Knex.QueryBuilder) => void): Promise<number | null> {
   const q = db('tessera.login_attempts').where('success', false).whereRaw('at > now() - make_interval(mins => ?)', [policy.windowMinutes]);
   scope(q);
   // The limit-th most recent failure: once it leaves the window, fewer than `limit` remain.
@@ -37,7 +37,30 @@ async function waitFor(db: Knex, policy: ThrottlePolicy, limit: number, scope: (
   return Math.max(1, rows[rows.length - 1]!.wait);
 }
 
-export async function recordLoginAttempt(db: Knex, attempt: { login: string; ip: string; userId: string | null; success: boolean }): Promise<void> {
+/**
+ * Check the throttle, verify and record as one step per login and per address: concurrent guesses
+ * queue on advisory locks, so each sees the failures recorded before it (otherwise forty parallel
+ * requests would all pass the check before any failure is written). Returns the verified user id,
+ * null for wrong credentials, or the seconds to wait when throttled.
+ */
+export async function throttledVerification(
+  db: Knex,
+  attempt: { login: string; ip: string },
+  policy: ThrottlePolicy,
+  verify: (db: Knex.Transaction) => Promise<string | null>,
+): Promise<{ readonly userId: string | null } | { readonly retryAfter: number }> {
+  return db.transaction(async (trx) => {
+    // Sorted keys: two requests never take the two locks in opposite order.
+    for (const key of [`login:${normalizeLogin(attempt.login)}`, `ip:${attempt.ip}`].sort()) await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+    const wait = await loginRetryAfter(trx, attempt.login, attempt.ip, policy);
+    if (wait !== null) return { retryAfter: wait };
+    const userId = await verify(trx);
+    await recordLoginAttempt(trx, { ...attempt, userId, success: userId !== null });
+    return { userId };
+  });
+}
+
+export async function recordLoginAttempt(db: Knex | Knex.Transaction, attempt: { login: string; ip: string; userId: string | null; success: boolean }): Promise<void> {
   await db('tessera.login_attempts').insert({ login: normalizeLogin(attempt.login), ip: attempt.ip.slice(0, 64), user_id: attempt.userId, success: attempt.success });
   // The log doubles as the sign-in history; keep 90 days of it.
   if (Math.random() < 0.01) await db('tessera.login_attempts').whereRaw(`at < now() - interval '90 days'`).delete();

@@ -75,7 +75,7 @@ export async function userIdByLogin(knex: Knex, login: string): Promise<string |
 let dummyHash: Promise<string> | null = null;
 
 /** The user id when login and password match an active user with a password; null otherwise (one answer for every failure). */
-export async function verifyCredentials(knex: Knex, login: string, password: string): Promise<string | null> {
+export async function verifyCredentials(knex: Knex | Knex.Transaction, login: string, password: string): Promise<string | null> {
   const row = (await knex('tessera.users').whereRaw('lower(login) = lower(?)', [login]).first('id', 'password_hash', 'active')) as { id: string; password_hash: string | null; active: boolean } | undefined;
   if (!row?.password_hash || !row.active) {
     await verify(await (dummyHash ??= hashPassword(generatePassword())), password).catch(() => false);

@@ -1,6 +1,6 @@
 // /api/auth — sign in and out, the current user and their rights, sessions, API tokens.
 import { Router, type Request, type Response } from 'express';
-import { ADMIN_RIGHTS, PASSWORD_MAX, checkPassword, checkScopes, createApiToken, createSession, getUser, listApiTokens, listSessions, loginRetryAfter, pruneSessions, recordLoginAttempt, revokeApiToken, revokeSession, revokeUserSessions, revokeUserTokens, secretHash, setPassword, summarizeRights, verifyCredentials, type Access } from '../access/index.ts';
+import { ADMIN_RIGHTS, PASSWORD_MAX, checkPassword, checkScopes, createApiToken, createSession, getUser, listApiTokens, listSessions, pruneSessions, revokeApiToken, revokeSession, revokeUserSessions, revokeUserTokens, secretHash, setPassword, summarizeRights, throttledVerification, verifyCredentials, type Access } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { clearSessionCookies, readCookies, requireAuthenticated, SESSION_COOKIE, setSessionCookies, type ResolvedAuthOptions } from './authenticate.ts';
@@ -44,13 +44,12 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     const login = text(body, 'login', 100);
     const password = text(body, 'password', PASSWORD_MAX * 4);
     const ip = req.ip ?? 'unknown';
-    const wait = await loginRetryAfter(knex, login, ip, options.throttle);
-    if (wait !== null) {
-      res.set('Retry-After', String(wait));
-      throw new TesseraError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${wait} s`, { extensions: { retryAfter: wait } });
+    const outcome = await throttledVerification(knex, { login, ip }, options.throttle, (db) => verifyCredentials(db, login, password));
+    if ('retryAfter' in outcome) {
+      res.set('Retry-After', String(outcome.retryAfter));
+      throw new TesseraError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${outcome.retryAfter} s`, { extensions: { retryAfter: outcome.retryAfter } });
     }
-    const userId = await verifyCredentials(knex, login, password);
-    await recordLoginAttempt(knex, { login, ip, userId, success: userId !== null });
+    const { userId } = outcome;
     if (!userId) throw new TesseraError('UNAUTHENTICATED', 'wrong login or password');
     // Session fixation: whatever session this browser came with ends; the new one has a fresh id.
     const previous = readCookies(req)[SESSION_COOKIE];
@@ -101,13 +100,12 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     const next = checkPassword(body.newPassword, '/newPassword');
     const user = await getUser(knex, userId);
     const ip = req.ip ?? 'unknown';
-    const wait = await loginRetryAfter(knex, user.login, ip, options.throttle);
-    if (wait !== null) {
-      res.set('Retry-After', String(wait));
-      throw new TesseraError('TOO_MANY_REQUESTS', `too many failed attempts; try again in ${wait} s`, { extensions: { retryAfter: wait } });
+    const outcome = await throttledVerification(knex, { login: user.login, ip }, options.throttle, async (db) => ((await verifyCredentials(db, user.login, current)) === userId ? userId : null));
+    if ('retryAfter' in outcome) {
+      res.set('Retry-After', String(outcome.retryAfter));
+      throw new TesseraError('TOO_MANY_REQUESTS', `too many failed attempts; try again in ${outcome.retryAfter} s`, { extensions: { retryAfter: outcome.retryAfter } });
     }
-    const ok = (await verifyCredentials(knex, user.login, current)) === userId;
-    await recordLoginAttempt(knex, { login: user.login, ip, userId, success: ok });
+    const ok = outcome.userId !== null;
     if (!ok) throw new TesseraError('FORBIDDEN', 'the current password is wrong', { problems: [{ pointer: '/currentPassword', detail: 'is wrong' }] });
     // Other sessions end (ASVS V3.3.3); this one stays.
     await setPassword(knex, actor, userId, next, sessionId);

@@ -21,7 +21,7 @@ beforeAll(async () => {
   // Small limits so throttling shows within a few attempts.
   server = await startTestServer(env.platform, { auth: { throttle: { accountFailures: 3, ipFailures: 8, windowMinutes: 15 } } });
   base = `${server.url}/api`;
-  for (const login of ['anna', 'bob', 'dora', 'ewa', 'gosia', 'hania', 'iga']) users[login] = await createTestUser(env.platform, { login, roles: ['sales'] });
+  for (const login of ['anna', 'bob', 'dora', 'ewa', 'gosia', 'hania', 'iga', 'jola']) users[login] = await createTestUser(env.platform, { login, roles: ['sales'] });
 }, 120_000);
 
 afterAll(async () => {
@@ -287,6 +287,16 @@ describe('login throttling', () => {
     expect(statuses[8]).toBe(429);
     expect((await browserClient(base).request('POST', '/auth/login', { login: 'anna', password: TEST_PASSWORD }, { headers: ip })).status).toBe(429);
     expect((await browserClient(base).request('POST', '/auth/login', { login: 'anna', password: TEST_PASSWORD }, { headers: freshIp() })).status).toBe(200);
+  });
+
+  test('parallel guesses cannot outrun the limit: only the allowed number of passwords is ever checked', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => browserClient(base).request('POST', '/auth/login', { login: 'jola', password: 'wrong password!' }, { headers: freshIp() })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((st) => st === 401)).toHaveLength(3);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(17);
+    expect(await env.platform.knex('tessera.login_attempts').where({ login: 'jola' }).count({ n: '*' }).first()).toEqual({ n: 3 });
   });
 
   test('every attempt is logged with address and outcome', async () => {
