@@ -2,7 +2,7 @@
 // evaluated on every change with the same interpreter the server uses for requiredWhen (feelin via
 // metadata/feel.ts). A condition that does not evaluate (e.g. it names a field the form lacks)
 // leaves the field visible and not required: the server has the last word on requirements.
-import { feelConditionHolds } from '../metadata/feel.ts';
+import { feelConditionHolds, recordFeelContext } from '../metadata/feel.ts';
 import type { FormConditions } from './record-form.ts';
 
 export interface ConditionState {
@@ -20,7 +20,8 @@ function holds(expression: string, values: Readonly<Record<string, unknown>>): b
   }
 }
 
-export function evaluateConditions(conditions: FormConditions, values: Readonly<Record<string, unknown>>): ConditionState {
+export function evaluateConditions(conditions: FormConditions, formValues: Readonly<Record<string, unknown>>): ConditionState {
+  const values = recordFeelContext(conditions.fields, formValues);
   const hidden = new Set<string>();
   const required = new Set<string>();
   for (const [field, expression] of Object.entries(conditions.requiredWhen)) if (holds(expression, values) === true) required.add(field);

@@ -84,6 +84,8 @@ export interface FormTabLayout {
 }
 
 export interface FormConditions {
+  /** Every field of the form: conditions see all of them, null when empty (as on the server). */
+  readonly fields: readonly string[];
   /** field → FEEL condition over the form values; the field shows only while it holds. */
   readonly visibleWhen: Readonly<Record<string, string>>;
   /** field → FEEL condition over the record; the field is required while it holds. */
@@ -279,7 +281,7 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     uiSchema,
     fields,
     layout: layoutOf(entity, shown, language, OTHER[language]),
-    conditions: { visibleWhen, requiredWhen },
+    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen },
     writable,
   };
 }

@@ -31,6 +31,16 @@ export function feelConditionHolds(expression: string, context: FeelContext): bo
   return evaluateFeel(expression, context) === true;
 }
 
+/**
+ * The FEEL context of a record: every field present, null when empty. A name left out would not be
+ * null in FEEL: it could resolve to a built-in function of the same name (`product`, `count`).
+ */
+export function recordFeelContext(fieldNames: Iterable<string>, values: Readonly<Record<string, unknown>>): FeelContext {
+  const context: FeelContext = { ...values };
+  for (const name of fieldNames) context[name] = values[name] ?? null;
+  return context;
+}
+
 // FEEL has no `undefined`: absent keys and undefined values both read as null.
 function toFeelContext(context: FeelContext): FeelContext {
   const result: FeelContext = {};

@@ -10,6 +10,7 @@ import {
   USER_TARGET,
   type EntityModel,
   type Field,
+  recordFeelContext,
 } from '../../metadata/index.ts';
 import { SYSTEM_ACCESS, conditionHolds, grantAdmits, type Access, type Grant } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
@@ -379,7 +380,7 @@ export class RecordService {
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
       // A conditional create right is checked on the record as it would be stored.
-      if (!access.unrestricted && !ruleAdmits([rights.create], access.subject, entity.name, { ...values, owner: ctx.actor.userId })) {
+      if (!access.unrestricted && !ruleAdmits([rights.create], access.subject, entity.name, recordFeelContext(entity.fields.map((f) => f.name), { ...values, owner: ctx.actor.userId }))) {
         throw forbidden(`the new ${entity.name} does not meet the condition of your create right`);
       }
       await this.#checkReferences(trx, entity, values, access);

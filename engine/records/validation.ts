@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import {
   checkTaxId,
   feelConditionHolds,
+  recordFeelContext,
   recordInputSchema,
   TAX_ID_FORMATS,
   type EntityModel,
@@ -73,9 +74,7 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
       }
     }
   }
-  // Every field is in the FEEL context, null when empty: an absent name could resolve to a FEEL
-  // built-in (e.g. `product`) instead of the field.
-  const context = Object.fromEntries(entity.fields.map((f) => [f.name, record[f.name] ?? null]));
+  const context = recordFeelContext(entity.fields.map((f) => f.name), record);
   for (const field of entity.fields) {
     if (!('requiredWhen' in field) || !field.requiredWhen) continue;
     const value = record[field.name];

@@ -161,13 +161,19 @@ describe('conditions (FEEL over the form values)', () => {
     expect(conditionalProblems(big, { kind: 'company', employees: 120, krs: '0000123456' })).toEqual([]);
   });
 
+  test('conditions see every field, null when empty, as the server does (a name like `product` is not the FEEL built-in)', () => {
+    const conditions = { fields: ['product', 'description'], visibleWhen: {}, requiredWhen: { description: 'product = null' } };
+    expect(evaluateConditions(conditions, {}).required).toEqual(new Set(['description']));
+    expect(evaluateConditions(conditions, { product: 'p-1' }).required).toEqual(new Set());
+  });
+
   test('a field the server will require stays visible', () => {
-    const conditions = { visibleWhen: { a: 'false' }, requiredWhen: { a: 'true' } };
+    const conditions = { fields: ['a'], visibleWhen: { a: 'false' }, requiredWhen: { a: 'true' } };
     expect(evaluateConditions(conditions, {})).toEqual({ hidden: new Set(), required: new Set(['a']) });
   });
 
   test('a condition that cannot be evaluated neither hides nor requires', () => {
-    expect(evaluateConditions({ visibleWhen: { a: 'x >' }, requiredWhen: { a: 'y <' } }, {})).toEqual({ hidden: new Set(), required: new Set() });
+    expect(evaluateConditions({ fields: ['a'], visibleWhen: { a: 'x >' }, requiredWhen: { a: 'y <' } }, {})).toEqual({ hidden: new Set(), required: new Set() });
   });
 
   test('activity kind fields show only for their kind', () => {
