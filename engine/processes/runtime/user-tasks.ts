@@ -82,8 +82,7 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
     status: 'open',
     priority: activityPriority(task.priority),
   };
-  const description = describe(task);
-  if (description) values.description = description;
+  values.description = describe(task, owner);
   if (assignee) values.assignee = assignee;
   const deadline = isoDateTime(task.dueDate);
   if (deadline) values.deadline = deadline;
@@ -103,13 +102,16 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   }
 }
 
-/** The hints an operator needs beyond the subject (the instance is linked through process_user_tasks). */
-function describe(task: CreateUserTask): string | null {
-  const lines: string[] = [];
+/**
+ * The activity's description: which workflow it belongs to (the web app reads this first line:
+ * "Workflow task of process <id> (instance <uuid>).") and hints (form key, candidate groups).
+ */
+function describe(task: CreateUserTask, owner: TaskOwner): string {
+  const lines = [`Workflow task of process ${owner.processId} (instance ${owner.instanceId}).`];
   if (task.formKey) lines.push(`Form: ${task.formKey}`);
   if (task.candidateGroups.length > 0) lines.push(`Groups: ${task.candidateGroups.join(', ')}`);
   if (task.assignee && !UUID.test(task.assignee)) lines.push(`Assignee: ${task.assignee}`);
-  return lines.length > 0 ? lines.join('\n') : null;
+  return lines.join('\n');
 }
 
 /** A cancelled user task cancels its activity, unless someone already closed or deleted it. */
