@@ -2,6 +2,7 @@
 // entry point (HTTP API, UI, workflows, Node-RED, CLI seed). Validation, state machines, numbering,
 // optimistic locking, soft delete, reference integrity and the audit trail all live here.
 import type { Knex } from 'knex';
+import type { Model, Modifiers, QueryBuilder } from 'objection';
 import {
   ACTIVITY_ENTITY,
   CURRENCY_SUFFIX,
@@ -31,7 +32,7 @@ import {
   sortValues,
   type ListRequest,
 } from './list.ts';
-import type { EntityRuntime, MetadataRuntime, MetadataSnapshot } from './runtime.ts';
+import { relationName, type EntityRuntime, type MetadataRuntime, type MetadataSnapshot } from './runtime.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { changedFields, defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
@@ -315,7 +316,7 @@ export class RecordService {
       }
     }
     const records = rows.map((row) => rowToRecord(entity, row, links.get(row.id as string), wanted));
-    for (const name of include) await this.#include(db, records, entity.fieldsByName.get(name)!, access);
+    if (include.length) await this.#includeAll(db, rt, records, include, access);
     if (access.unrestricted) return records;
     const hidden = hiddenFields(access.entity(entity.name));
     return records.map((r) => stripHidden(r, hidden));
@@ -335,30 +336,56 @@ export class RecordService {
     return ruleNeedsConditions(rule) ? rows.filter((r) => ruleAdmits(rule, access.subject, target.entity.name, rowToRecord(target.entity, r))) : rows;
   }
 
-  async #include(db: Knex | Knex.Transaction, records: ApiRecord[], field: Field, access: Access): Promise<void> {
-    if (field.type === 'reference') {
-      const ids = [...new Set(records.map((r) => r[field.name]).filter((v): v is string => typeof v === 'string'))];
-      const byId = new Map<string, ApiRecord>();
-      if (ids.length > 0) {
-        if (field.target === USER_TARGET) {
-          // E-mail addresses of users, like the user directory, only for those who administer users.
-          const columns = access.unrestricted || access.can('administerUsers') ? ['id', 'login', 'display_name', 'email'] : ['id', 'login', 'display_name'];
-          for (const u of (await db('tessera.users').whereIn('id', ids).select(columns)) as ApiRecord[]) byId.set(u.id as string, u);
-        } else {
-          const target = this.#runtime.entity(field.target);
-          const rows = await this.#readable(db, target, ids, access);
-          for (const r of await this.#present(db, target, rows, [], undefined, access)) byId.set(r.id as string, r);
-        }
-      }
-      // A target the user may not read stays a bare id.
-      for (const r of records) if (typeof r[field.name] === 'string') r[field.name] = byId.get(r[field.name] as string) ?? r[field.name];
-    } else if (field.type === 'manyToMany') {
-      const target = this.#runtime.entity(field.target);
-      const ids = [...new Set(records.flatMap((r) => ((r[field.name] as Link[] | undefined) ?? []).map((l) => l.id)))];
-      const rows = await this.#readable(db, target, ids, access);
-      const byId = new Map((await this.#present(db, target, rows, [], undefined, access)).map((r) => [r.id as string, r]));
-      for (const r of records) r[field.name] = ((r[field.name] as Link[] | undefined) ?? []).map((l) => ({ ...l, record: byId.get(l.id) ?? null }));
+  /**
+   * Embeds related records through the entity's objection relations (`R_<field>`, built from
+   * metadata): one query per relation for the whole page, the user's read rule applied to each
+   * relation by a modifier. A target the user may not read stays a bare id (reference) or
+   * `record: null` (many-to-many link).
+   */
+  async #includeAll(db: Knex | Knex.Transaction, rt: EntityRuntime, records: ApiRecord[], include: readonly string[], access: Access): Promise<void> {
+    const fields = include.map((name) => rt.entity.fieldsByName.get(name)!).filter((f) => f.type === 'reference' || f.type === 'manyToMany');
+    const users = fields.filter((f) => f.type === 'reference' && f.target === USER_TARGET);
+    const related = fields.filter((f) => !users.includes(f));
+    for (const field of users) await this.#includeUsers(db, records, field.name, access);
+    if (related.length === 0 || records.length === 0) return;
+    const targets = new Map(related.map((f) => [f.name, this.#runtime.entity((f as { target: string }).target)]));
+    // objection's query builder speaks knex's where-API, which is all applyRule uses.
+    const modifiers: Modifiers = {};
+    for (const [name, target] of targets) {
+      const rule: RowRule = access.unrestricted ? [] : [access.entity(target.entity.name).read];
+      modifiers[`readable_${name}`] = (qb: QueryBuilder<Model>) => applyRule(qb as unknown as Knex.QueryBuilder, target.entity.table, target.entity.name, rule, access.subject);
     }
+    const expression = `[${related.map((f) => `${relationName(f.name)}(readable_${f.name})`).join(', ')}]`;
+    const graph = (await rt.Record.fetchGraph(
+      records.map((r) => ({ id: r.id, ...Object.fromEntries(related.filter((f) => f.type === 'reference').map((f) => [f.name, r[f.name]])) })),
+      expression,
+      { transaction: db },
+    ).modifiers(modifiers)) as unknown as Row[];
+    for (const field of related) {
+      const target = targets.get(field.name)!;
+      const rule: RowRule = access.unrestricted ? [] : [access.entity(target.entity.name).read];
+      const fetched = graph.flatMap((g) => {
+        const value = g[relationName(field.name)] as Row | Row[] | null | undefined;
+        return Array.isArray(value) ? value : value ? [value] : [];
+      });
+      const unique = [...new Map(fetched.map((row) => [row.id as string, { ...row }])).values()];
+      const readable = ruleNeedsConditions(rule) ? unique.filter((row) => ruleAdmits(rule, access.subject, target.entity.name, rowToRecord(target.entity, row))) : unique;
+      const byId = new Map((await this.#present(db, target, readable, [], undefined, access)).map((r) => [r.id as string, r]));
+      if (field.type === 'reference') {
+        for (const r of records) if (typeof r[field.name] === 'string') r[field.name] = byId.get(r[field.name] as string) ?? r[field.name];
+      } else {
+        for (const r of records) r[field.name] = ((r[field.name] as Link[] | undefined) ?? []).map((l) => ({ ...l, record: byId.get(l.id) ?? null }));
+      }
+    }
+  }
+
+  /** Users are platform rows: only their public columns, e-mail only for those who administer users (like the directory). */
+  async #includeUsers(db: Knex | Knex.Transaction, records: ApiRecord[], field: string, access: Access): Promise<void> {
+    const ids = [...new Set(records.map((r) => r[field]).filter((v): v is string => typeof v === 'string'))];
+    if (ids.length === 0) return;
+    const columns = access.unrestricted || access.can('administerUsers') ? ['id', 'login', 'display_name', 'email'] : ['id', 'login', 'display_name'];
+    const byId = new Map(((await db('tessera.users').whereIn('id', ids).select(columns)) as ApiRecord[]).map((u) => [u.id as string, u]));
+    for (const r of records) if (typeof r[field] === 'string') r[field] = byId.get(r[field] as string) ?? r[field];
   }
 
   // ---- writes --------------------------------------------------------------------------------
