@@ -5,12 +5,15 @@ import pg from 'pg';
 export type NotificationHandler = (payload: string) => void;
 
 const PROBE_CHANNEL = 'tessera_probe';
+/** application_name of the listening connection (visible in pg_stat_activity). */
+export const LISTENER_NAME = 'tessera-listener';
 
 export class DatabaseListener {
   readonly #url: string;
   readonly #handlers = new Map<string, NotificationHandler[]>();
   #client: pg.Client | null = null;
   #delivers = false;
+  #stopped = false;
 
   /**
    * Whether a NOTIFY from another connection reaches this one. PostgreSQL servers deliver; the
@@ -36,15 +39,39 @@ export class DatabaseListener {
   }
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url });
+    this.#stopped = false;
+    this.#client = await this.#connect();
+    this.#delivers = await this.#probe(this.#client);
+  }
+
+  async #connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.#url, application_name: LISTENER_NAME });
     await client.connect();
     client.on('notification', (message) => {
       for (const handler of this.#handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
-    client.on('error', () => undefined);
+    // A lost connection (database restart, network) is re-established; what was missed meanwhile
+    // is caught up by calling every handler once.
+    const lost = () => {
+      if (this.#client !== client || this.#stopped) return;
+      this.#client = null;
+      void this.#reconnect(1000);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${channel}`);
-    this.#client = client;
-    this.#delivers = await this.#probe(client);
+    return client;
+  }
+
+  async #reconnect(delayMs: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    if (this.#stopped) return;
+    try {
+      this.#client = await this.#connect();
+      for (const handlers of this.#handlers.values()) for (const handler of handlers) handler('');
+    } catch {
+      void this.#reconnect(Math.min(delayMs * 2, 30_000));
+    }
   }
 
   async #probe(client: pg.Client): Promise<boolean> {
@@ -72,7 +99,9 @@ export class DatabaseListener {
   }
 
   async stop(): Promise<void> {
-    await this.#client?.end().catch(() => undefined);
+    this.#stopped = true;
+    const client = this.#client;
     this.#client = null;
+    await client?.end().catch(() => undefined);
   }
 }

@@ -88,6 +88,7 @@ export function buildSnapshot(version: number, model: Model): MetadataSnapshot {
 export class MetadataRuntime {
   #snapshot: MetadataSnapshot | null = null;
   #reloading: Promise<void> | null = null;
+  #queued: Promise<void> | null = null;
   readonly #knex: Knex;
   readonly #onChange: ((snapshot: MetadataSnapshot) => void)[] = [];
 
@@ -116,7 +117,11 @@ export class MetadataRuntime {
 
   /** Loads the latest applied version (no-op when already current). */
   async reload(): Promise<void> {
-    if (this.#reloading) return this.#reloading;
+    // A reload asked for while one runs may follow a commit that one did not see: queue another.
+    if (this.#reloading) return (this.#queued ??= this.#reloading.then(() => {
+      this.#queued = null;
+      return this.reload();
+    }));
     this.#reloading = (async () => {
       // Cheap check first: most reloads (polling, notifications of our own applies) find nothing new.
       const latest = (await this.#knex('tessera.meta_versions').max({ v: 'version' }).first()) as { v: number | null } | undefined;

@@ -289,7 +289,15 @@ export class RecordService {
     if (!rt.entity.activities) throw new TesseraError('BAD_QUERY', `activities do not link to ${entityName}`, { problems: [{ pointer: '/entity', detail: 'has no activities' }] });
     await this.get(ctx, entityName, id, { fields: ['id'] });
     const own = { [entityName]: { eq: id } };
-    const filter = request.filter ? { and: [own, typeof request.filter === 'string' ? JSON.parse(request.filter) : request.filter] } : own;
+    let extra: unknown = request.filter;
+    if (typeof extra === 'string' && extra !== '') {
+      try {
+        extra = JSON.parse(extra);
+      } catch {
+        throw new TesseraError('BAD_QUERY', 'invalid filter: /query/filter is not valid JSON', { problems: [{ pointer: '/query/filter', detail: 'is not valid JSON' }] });
+      }
+    }
+    const filter = extra ? { and: [own, extra] } : own;
     return this.list(ctx, ACTIVITY_ENTITY, { ...request, filter, sort: request.sort ?? '-created_at' });
   }
 
@@ -596,7 +604,8 @@ export class RecordService {
     }
     const rows = (await db('tessera.audit_log as a')
       .leftJoin('tessera.users as u', 'u.id', 'a.actor')
-      .where({ 'a.entity': entityName, 'a.record_id': id })
+      // By record id alone: ids are unique across types, and the trail survives a rename of the type.
+      .where({ 'a.record_id': id })
       .orderBy('a.id')
       .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
     if (rows.length === 0) throw notFound(entityName, id);

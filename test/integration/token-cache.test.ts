@@ -36,6 +36,9 @@ test('metadata applied by another process reaches this one without a restart (no
   expect(env.platform.runtime.entity('thing').entity.name).toBe('thing');
 });
 
+/** Lets notifications already sent reach this process. */
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
 async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -50,6 +53,7 @@ test('where notifications cross connections (PostgreSQL) tokens are cached; on t
   await ensureTestAdmin(env.platform);
   const userId = (await userIdByLogin(env.platform.knex, TEST_ADMIN_LOGIN))!;
   const { token } = await createApiToken(env.platform.knex, userId, { name: 'probe', scopes: TOKEN_SCOPES });
+  await settle(); // creating the token notified every cache; let that arrive before caching
   expect((await jsonClient(`${serverA.url}/api`, { token }).get('/auth/me')).status).toBe(200);
   expect(env.platform.tokenCache.size).toBe(env.kind === 'server' ? 1 : 0);
   env.platform.tokenCache.clear();
@@ -59,6 +63,7 @@ test('a token revoked through another process stops working here at once, even i
   await ensureTestAdmin(env.platform);
   const userId = (await userIdByLogin(env.platform.knex, TEST_ADMIN_LOGIN))!;
   const { token, info } = await createApiToken(env.platform.knex, userId, { name: 'integration', scopes: TOKEN_SCOPES });
+  await settle();
   const onA = jsonClient(`${serverA.url}/api`, { token });
   expect((await onA.get('/auth/me')).status).toBe(200);
   expect((await onA.get('/auth/me')).status).toBe(200);
@@ -74,4 +79,17 @@ test('deactivating the user clears cached tokens everywhere', async () => {
   expect((await onA.get('/auth/me')).status).toBe(200);
   await other.knex('tessera.users').where({ id: row.id }).update({ active: false });
   expect(await eventually(async () => (await onA.get('/auth/me')).status === 401)).toBe(true);
+});
+
+test('after the database drops the listening connection, the listener reconnects and catches up', async () => {
+  if (env.kind !== 'server') return; // the embedded database polls instead of listening
+  const userId = (await userIdByLogin(env.platform.knex, TEST_ADMIN_LOGIN))!;
+  const { token, info } = await createApiToken(env.platform.knex, userId, { name: 'reconnect', scopes: TOKEN_SCOPES });
+  const onA = jsonClient(`${serverA.url}/api`, { token });
+  expect((await onA.get('/auth/me')).status).toBe(200);
+  const killed = await env.platform.knex.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tessera-listener'`);
+  expect(killed.rows.length).toBeGreaterThan(0);
+  // Revoked while nobody listens: the notification is lost; the reconnect's catch-up clears the cache.
+  await other.knex('tessera.api_tokens').where({ id: info.id }).update({ revoked_at: other.knex.fn.now() });
+  expect(await eventually(async () => (await onA.get('/auth/me')).status === 401, 8000)).toBe(true);
 });
