@@ -2,7 +2,6 @@
 import { Router } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { currentMetadata } from '../schema-sync/index.ts';
 import type { PackageFiles } from '../../metadata/index.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
@@ -22,9 +21,11 @@ export function metaRouter(platform: Platform): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
-    const applied = await currentMetadata(platform.knex);
-    if (!applied) throw new TesseraError('NOT_FOUND', 'no metadata has been applied yet');
-    res.set('ETag', `"${applied.version}"`).json({ version: applied.version, appliedAt: applied.appliedAt, checksum: applied.checksum, files: applied.files.files });
+    // The running snapshot holds the applied package; the reload is a one-row check when current.
+    await platform.runtime.reload();
+    if (!platform.runtime.loaded) throw new TesseraError('NOT_FOUND', 'no metadata has been applied yet');
+    const { version, appliedAt, checksum, model } = platform.runtime.snapshot;
+    res.set('ETag', `"${version}"`).json({ version, appliedAt, checksum, files: model.pkg.files });
   });
 
   router.post('/plan', async (req, res) => {

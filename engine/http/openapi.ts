@@ -12,7 +12,16 @@ function stripDialect(schema: JsonSchema): JsonSchema {
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } });
 
+const documents = new WeakMap<Model, JsonSchema>();
+
+/** The document of a model, built once per metadata version. */
 export function openApiDocument(model: Model, version: number): JsonSchema {
+  let document = documents.get(model);
+  if (!document) documents.set(model, (document = buildOpenApiDocument(model, version)));
+  return document;
+}
+
+function buildOpenApiDocument(model: Model, version: number): JsonSchema {
   const schemas: Record<string, JsonSchema> = {
     Problem: {
       type: 'object',

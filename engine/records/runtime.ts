@@ -21,6 +21,8 @@ export interface EntityRuntime {
 export interface MetadataSnapshot {
   readonly version: number;
   readonly model: Model;
+  readonly checksum: string;
+  readonly appliedAt: string;
   readonly entities: ReadonlyMap<string, EntityRuntime>;
   /** Entity types and fields that reference each entity type (for onDelete). */
   readonly referrers: ReadonlyMap<string, readonly { entity: string; field: string; onDelete: 'restrict' | 'cascade' | 'setNull' }[]>;
@@ -67,7 +69,7 @@ function buildClasses(model: Model): Map<string, RecordModelClass> {
   return classes;
 }
 
-export function buildSnapshot(version: number, model: Model): MetadataSnapshot {
+export function buildSnapshot(version: number, model: Model, applied: { checksum: string; appliedAt: string } = { checksum: '', appliedAt: '' }): MetadataSnapshot {
   const ajv = createRecordAjv();
   const classes = buildClasses(model);
   const entities = new Map<string, EntityRuntime>();
@@ -81,7 +83,7 @@ export function buildSnapshot(version: number, model: Model): MetadataSnapshot {
       referrers.set(field.target, list);
     }
   }
-  return { version, model, entities, referrers };
+  return { version, model, ...applied, entities, referrers };
 }
 
 /** Holds the current snapshot; reloads on NOTIFY from any process that applies metadata. */
@@ -128,7 +130,7 @@ export class MetadataRuntime {
       if ((latest?.v ?? null) === (this.#snapshot?.version ?? null)) return;
       const applied = await currentMetadata(this.#knex);
       if (!applied || applied.version === this.#snapshot?.version) return;
-      this.#snapshot = buildSnapshot(applied.version, applied.model);
+      this.#snapshot = buildSnapshot(applied.version, applied.model, { checksum: applied.checksum, appliedAt: applied.appliedAt });
       for (const listener of this.#onChange) listener(this.#snapshot);
     })().finally(() => {
       this.#reloading = null;
