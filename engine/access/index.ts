@@ -25,6 +25,6 @@ export { createApiToken, findApiToken, listApiTokens, revokeApiToken, revokeUser
 export { loginRetryAfter, recordLoginAttempt, throttledVerification, DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from './throttle.ts';
 export { ensureAdmin, userIdByLogin, verifyCredentials, hashPassword, setPassword, checkPassword, createUser, updateUser, getUser, listUsers, parseUserInput, PASSWORD_MAX, PASSWORD_MIN, type UserInfo } from './users.ts';
 export { createTeam, updateTeam, deleteTeam, getTeam, listTeams, parseTeamInput, type TeamInfo } from './teams.ts';
-export { adminHistory } from './audit.ts';
+export { adminHistory, diff } from './audit.ts';
 export { sameSecret, secretHash } from './secrets.ts';
 export { AUTH_CHANNEL, TokenCache, type CachedToken } from './token-cache.ts';

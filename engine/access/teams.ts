@@ -3,6 +3,8 @@
 import type { Knex } from 'knex';
 import { TesseraError, type Problem } from '../errors.ts';
 import { auditAdminChange, diff, type AuditActor } from './audit.ts';
+import { isUuid } from '../../metadata/index.ts';
+import { postgresError } from '../db/errors.ts';
 
 export interface TeamInfo {
   readonly id: string;
@@ -12,7 +14,6 @@ export interface TeamInfo {
   readonly members: readonly string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[a-z][a-z0-9_]{0,99}$/;
 
 export async function listTeams(db: Knex | Knex.Transaction): Promise<TeamInfo[]> {
@@ -22,7 +23,7 @@ export async function listTeams(db: Knex | Knex.Transaction): Promise<TeamInfo[]
 }
 
 export async function getTeam(db: Knex | Knex.Transaction, id: string): Promise<TeamInfo> {
-  if (!UUID.test(id)) throw new TesseraError('NOT_FOUND', `no team with id ${id}`);
+  if (!isUuid(id)) throw new TesseraError('NOT_FOUND', `no team with id ${id}`);
   const team = (await db('tessera.teams').where({ id }).first('id', 'name', 'label')) as { id: string; name: string; label: string } | undefined;
   if (!team) throw new TesseraError('NOT_FOUND', `no team with id ${id}`);
   const members = (await db('tessera.team_members').where({ team_id: id }).orderBy('user_id').pluck('user_id')) as string[];
@@ -42,7 +43,7 @@ export function parseTeamInput(body: Record<string, unknown>, mode: 'create' | '
   if ('label' in body && (typeof body.label !== 'string' || !body.label.trim() || body.label.length > 200)) problems.push({ pointer: '/label', detail: 'must be 1–200 characters' });
   if ('members' in body) {
     if (!Array.isArray(body.members)) problems.push({ pointer: '/members', detail: 'must be a list of user ids' });
-    else body.members.forEach((m, i) => typeof m === 'string' && UUID.test(m) ? undefined : problems.push({ pointer: `/members/${i}`, detail: 'must be a user id' }));
+    else body.members.forEach((m, i) => typeof m === 'string' && isUuid(m) ? undefined : problems.push({ pointer: `/members/${i}`, detail: 'must be a user id' }));
   }
   if (mode === 'create' && !('name' in body)) problems.push({ pointer: '/name', detail: 'is required' });
   if (problems.length) throw new TesseraError('VALIDATION_FAILED', `invalid team: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
@@ -59,7 +60,7 @@ async function setMembers(trx: Knex.Transaction, teamId: string, members: readon
 }
 
 function uniqueName(error: unknown): never {
-  const pg = ((error as { nativeError?: unknown }).nativeError ?? error) as { code?: string };
+  const pg = postgresError(error);
   if (pg.code === '23505') throw new TesseraError('UNIQUE_VIOLATION', 'another team has this name', { problems: [{ pointer: '/name', detail: 'must be unique', code: 'UNIQUE' }] });
   throw error;
 }

@@ -10,6 +10,8 @@ import { TesseraError, type Problem } from '../errors.ts';
 import { auditAdminChange, diff, type AuditActor } from './audit.ts';
 import { revokeUserSessions } from './sessions.ts';
 import { revokeUserTokens } from './tokens.ts';
+import { isUuid } from '../../metadata/index.ts';
+import { postgresError } from '../db/errors.ts';
 
 export interface UserRow {
   readonly id: string;
@@ -137,7 +139,7 @@ export async function listUsers(db: Knex): Promise<UserInfo[]> {
 }
 
 export async function getUser(db: Knex | Knex.Transaction, id: string): Promise<UserInfo> {
-  if (!UUID.test(id)) throw new TesseraError('NOT_FOUND', `no user with id ${id}`);
+  if (!isUuid(id)) throw new TesseraError('NOT_FOUND', `no user with id ${id}`);
   const row = (await db('tessera.users').where({ id }).first(USER_COLUMNS)) as UserRow | undefined;
   if (!row) throw new TesseraError('NOT_FOUND', `no user with id ${id}`);
   return toInfo(row, (await teamsOf(db, [id])).get(id) ?? []);
@@ -156,7 +158,6 @@ export interface UserInput {
   readonly language?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
 const KNOWN = new Set(['login', 'displayName', 'email', 'password', 'roles', 'teams', 'employee', 'active', 'isAdmin', 'language']);
 
@@ -176,7 +177,7 @@ export function parseUserInput(body: Record<string, unknown>, mode: 'create' | '
   take('email', (v) => v === null || (typeof v === 'string' && v.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(v)), 'must be an e-mail address or null');
   take('roles', (v) => Array.isArray(v) && v.every((r) => typeof r === 'string'), 'must be a list of role names');
   take('teams', (v) => Array.isArray(v) && v.every((r) => typeof r === 'string'), 'must be a list of team names');
-  take('employee', (v) => v === null || (typeof v === 'string' && UUID.test(v)), 'must be an employee record id or null');
+  take('employee', (v) => v === null || (typeof v === 'string' && isUuid(v)), 'must be an employee record id or null');
   take('active', (v) => typeof v === 'boolean', 'must be true or false');
   take('isAdmin', (v) => typeof v === 'boolean', 'must be true or false');
   take('language', (v) => typeof v === 'string' && /^[a-z]{2}$/.test(v), 'must be a two-letter language code');
@@ -207,7 +208,7 @@ async function teamIds(trx: Knex.Transaction, names: readonly string[]): Promise
 }
 
 function uniqueLogin(error: unknown): never {
-  const pg = ((error as { nativeError?: unknown }).nativeError ?? error) as { code?: string };
+  const pg = postgresError(error);
   if (pg.code === '23505') throw new TesseraError('UNIQUE_VIOLATION', 'another user has this login', { problems: [{ pointer: '/login', detail: 'must be unique', code: 'UNIQUE' }] });
   throw error;
 }

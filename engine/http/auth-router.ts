@@ -5,8 +5,8 @@ import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { clearSessionCookies, readCookies, requireAuthenticated, SESSION_COOKIE, setSessionCookies, type ResolvedAuthOptions } from './authenticate.ts';
 import { requireJsonObject } from './params.ts';
+import { isUuid } from '../../metadata/index.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(body: Record<string, unknown>, key: string, max: number): string {
   const value = body[key];
@@ -123,7 +123,7 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
 
   router.delete('/sessions/:id', async (req, res) => {
     const { userId } = actorOf(res);
-    if (!UUID.test(req.params.id) || !(await revokeSession(knex, req.params.id, userId))) throw new TesseraError('NOT_FOUND', `no session ${req.params.id}`);
+    if (!isUuid(req.params.id) || !(await revokeSession(knex, req.params.id, userId))) throw new TesseraError('NOT_FOUND', `no session ${req.params.id}`);
     res.status(204).end();
   });
 
@@ -152,7 +152,7 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
 
   router.delete('/tokens/:id', async (req: Request, res: Response) => {
     const { userId } = actorOf(res);
-    if (!UUID.test(req.params.id as string) || !(await revokeApiToken(knex, userId, req.params.id as string))) throw new TesseraError('NOT_FOUND', `no live token ${String(req.params.id)}`);
+    if (!isUuid(req.params.id as string) || !(await revokeApiToken(knex, userId, req.params.id as string))) throw new TesseraError('NOT_FOUND', `no live token ${String(req.params.id)}`);
     res.status(204).end();
   });
 

@@ -2,14 +2,14 @@
 // ids joined by ";"), RFC 4180 quoting, a UTF-8 BOM so spreadsheets read Polish and Romanian
 // letters, and text that starts like a formula neutralised (OWASP "CSV injection").
 import type { EntityModel } from '../../metadata/index.ts';
-import type { ApiRecord, Link } from '../records/index.ts';
+import { SYSTEM_OUTPUT, type ApiRecord, type Link } from '../records/index.ts';
 
 export interface CsvColumn {
   readonly header: string;
   value(record: ApiRecord): unknown;
 }
 
-const SYSTEM = ['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'owner'];
+const SYSTEM: readonly string[] = SYSTEM_OUTPUT;
 
 /** Columns of the fields present in the exported records (hidden fields are already gone from them). */
 export function csvColumns(entity: EntityModel, sample: ApiRecord | undefined, fields?: readonly string[]): CsvColumn[] {

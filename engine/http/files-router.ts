@@ -7,11 +7,11 @@ import express, { Router } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { recordContext } from './context.ts';
+import { isUuid } from '../../metadata/index.ts';
 
 /** Largest upload; attachment fields may set a smaller maxBytes, which the form checks. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Shown in the browser; anything else downloads.
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|application\/pdf|text\/plain)$/;
 
@@ -53,7 +53,7 @@ export function filesRouter(platform: Platform): Router {
 
   async function find(id: string, withContent: boolean): Promise<FileRow> {
     const columns = ['id', 'name', 'media_type', 'size', 'sha256', 'created_at', ...(withContent ? ['content'] : [])];
-    const row = UUID.test(id) ? ((await knex('tessera.files').where({ id }).first(columns)) as FileRow | undefined) : undefined;
+    const row = isUuid(id) ? ((await knex('tessera.files').where({ id }).first(columns)) as FileRow | undefined) : undefined;
     if (!row) throw new TesseraError('NOT_FOUND', `no file ${id}`);
     return row;
   }

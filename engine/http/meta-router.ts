@@ -46,7 +46,7 @@ export function metaRouter(platform: Platform): Router {
       actor: recordContext(req).actor.userId,
       ...(expected !== undefined ? { expectedVersion: expected as number } : {}),
     });
-    res.status(result.changed ? 200 : 200).json({ version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps) });
+    res.json({ version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps) });
   });
 
   return router;

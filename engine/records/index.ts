@@ -2,4 +2,4 @@ export { RecordService, type Actor, type RecordContext, type RecordChange, type 
 export { MetadataRuntime, buildSnapshot, type MetadataSnapshot, type EntityRuntime } from './runtime.ts';
 export { fold, MAX_LIMIT, DEFAULT_LIMIT, type ListRequest } from './list.ts';
 export { createRecordAjv, schemaProblems } from './validation.ts';
-export type { ApiRecord, Link } from './values.ts';
+export { SYSTEM_OUTPUT, type ApiRecord, type Link } from './values.ts';

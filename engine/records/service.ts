@@ -11,9 +11,11 @@ import {
   USER_TARGET,
   type EntityModel,
   type Field,
+  isUuid,
   recordFeelContext,
 } from '../../metadata/index.ts';
-import { SYSTEM_ACCESS, conditionHolds, grantAdmits, type Access, type Grant } from '../access/index.ts';
+import { postgresError } from '../db/errors.ts';
+import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
 import { nextNumber } from '../rules/numbering.ts';
@@ -35,7 +37,7 @@ import {
 import { relationName, type EntityRuntime, type MetadataRuntime, type MetadataSnapshot } from './runtime.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
-import { changedFields, defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
+import { defaultsFor, recordToColumns, rowToRecord, SYSTEM_OUTPUT, type ApiRecord, type Link, type Row } from './values.ts';
 
 /**
  * Who acts and through what: recorded in the audit trail, used by permission checks. `via`: `ui`
@@ -431,7 +433,7 @@ export class RecordService {
       const inserted = await this.#write(entity, async () => ((await trx(entity.table).insert(row).returning('*')) as Row[])[0]!);
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
       const [record] = await this.#present(trx, rt, [inserted], []);
-      const changes = changedFields({}, record!, entity.fields.map((f) => f.name));
+      const changes = diff({}, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
       await this.#emit(trx, { entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor });
       return this.#visible(access, entity.name, record!);
@@ -486,7 +488,7 @@ export class RecordService {
       });
       await this.#writeLinks(trx, entity, id, written, false);
       const [record] = await this.#present(trx, rt, [updated], []);
-      const changes = changedFields(previous!, record!, entity.fields.map((f) => f.name));
+      const changes = diff(previous!, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
       await this.#emit(trx, { entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor });
       return this.#visible(access, entity.name, record!);
@@ -701,8 +703,7 @@ export class RecordService {
     try {
       return await work();
     } catch (error) {
-      // objection wraps driver errors (db-errors); the PostgreSQL fields are on the native error.
-      const pgError = ((error as { nativeError?: unknown }).nativeError ?? error) as { code?: string; constraint?: string; detail?: string };
+      const pgError = postgresError(error);
       if (pgError.code === PG_UNIQUE) {
         const index = this.#uniqueIndex(pgError.constraint ?? '');
         const pointers = index?.columns.map((c) => `/${c.endsWith(CURRENCY_SUFFIX) ? c.slice(0, -CURRENCY_SUFFIX.length) : c}`) ?? [''];
@@ -750,9 +751,8 @@ function notFound(entity: string, id: string, what = ''): TesseraError {
   return new TesseraError('NOT_FOUND', `no ${what}${entity} with id ${id}`, { extensions: { entity, id } });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function assertUuid(id: string, pointer: string): void {
-  if (!UUID.test(id)) throw new TesseraError('NOT_FOUND', `"${id}" is not a record id`, { problems: [{ pointer, detail: 'must be a UUID' }] });
+  if (!isUuid(id)) throw new TesseraError('NOT_FOUND', `"${id}" is not a record id`, { problems: [{ pointer, detail: 'must be a UUID' }] });
 }
 
 function checkIncludes(entity: EntityModel, include: readonly string[]): void {
@@ -766,7 +766,7 @@ function checkIncludes(entity: EntityModel, include: readonly string[]): void {
 
 function checkFields(entity: EntityModel, fields: readonly string[] | undefined): Set<string> | undefined {
   if (!fields || fields.length === 0) return undefined;
-  const system = new Set(['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'owner']);
+  const system: ReadonlySet<string> = new Set(SYSTEM_OUTPUT);
   const problems: Problem[] = [];
   fields.forEach((name, i) => {
     if (!entity.fieldsByName.has(name) && !system.has(name)) problems.push({ pointer: `/query/fields/${i}`, detail: `unknown field "${name}"` });

@@ -87,14 +87,3 @@ export function defaultsFor(entity: EntityModel, now: Date): ApiRecord {
   }
   return values;
 }
-
-/** Old → new of the fields that differ (for the audit trail). */
-export function changedFields(before: Readonly<ApiRecord>, after: Readonly<ApiRecord>, names: Iterable<string>): Record<string, [unknown, unknown]> {
-  const changes: Record<string, [unknown, unknown]> = {};
-  for (const name of names) {
-    const a = before[name] ?? null;
-    const b = after[name] ?? null;
-    if (JSON.stringify(a) !== JSON.stringify(b)) changes[name] = [a, b];
-  }
-  return changes;
-}
