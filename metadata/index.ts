@@ -33,3 +33,4 @@ export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext, type Fe
 export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
 export { entityTypesSource } from './types.ts';
+export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';

@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
 import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
+import { knownTimeZone } from './calendar.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { buildModel, USER_TARGET, type Model } from './model.ts';
@@ -53,6 +54,11 @@ export function validatePackage(input: PackageFiles): ValidationResult {
   }
   if (manifests.length > 1) {
     for (const [file] of manifests.slice(1)) errors.push({ code: 'META_DUPLICATE_ID', file, pointer: '/kind', message: 'a package has exactly one manifest' });
+  }
+  for (const [file, item] of manifests) {
+    if (item.kind === 'manifest' && item.timeZone !== undefined && !knownTimeZone(item.timeZone)) {
+      errors.push({ code: 'META_SCHEMA', file, pointer: '/timeZone', message: `unknown time zone "${item.timeZone}" (use an IANA name such as Europe/Warsaw)` });
+    }
   }
   if (errors.length > 0) return { ok: false, errors };
   const pkg = groupItems(items);

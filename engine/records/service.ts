@@ -412,7 +412,8 @@ export class RecordService {
     const written = validateInput(entity, rt.validators.create, input);
     return this.#inTransaction(ctx, async (trx) => {
       const now = new Date();
-      const values: ApiRecord = { ...defaultsFor(entity, now), ...written };
+      const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
+      const values: ApiRecord = { ...defaultsFor(entity, now, timeZone), ...written };
       checkRecordRules(entity, written, values, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -422,7 +423,7 @@ export class RecordService {
       }
       await this.#checkReferences(trx, entity, values, access);
       if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
-        values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now);
+        values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
       }
       const row = {
         ...recordToColumns(entity, values),

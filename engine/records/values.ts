@@ -1,6 +1,6 @@
 // Row ↔ record: the API shape of a record (money as {amount, currency}, ISO date-times, many-to-many
 // as [{id, role}]) and the columns a write touches. Pure.
-import { compactTaxId, CURRENCY_SUFFIX, type EntityModel, type Field } from '../../metadata/index.ts';
+import { compactTaxId, CURRENCY_SUFFIX, isoLocalDate, type EntityModel, type Field } from '../../metadata/index.ts';
 
 export type ApiRecord = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -71,7 +71,7 @@ export function recordToColumns(entity: EntityModel, values: Readonly<ApiRecord>
 }
 
 /** Defaults for a new record: literals, "$today", "$now", and each state field's first initial state. */
-export function defaultsFor(entity: EntityModel, now: Date): ApiRecord {
+export function defaultsFor(entity: EntityModel, now: Date, timeZone = 'UTC'): ApiRecord {
   const values: ApiRecord = {};
   for (const field of entity.fields) {
     if (field.type === 'state') {
@@ -81,7 +81,7 @@ export function defaultsFor(entity: EntityModel, now: Date): ApiRecord {
     }
     const d = field.default;
     if (d === undefined) continue;
-    if (d === '$today') values[field.name] = now.toISOString().slice(0, 10);
+    if (d === '$today') values[field.name] = isoLocalDate(now, timeZone);
     else if (d === '$now') values[field.name] = now.toISOString();
     else values[field.name] = structuredClone(d);
   }

@@ -1,12 +1,13 @@
 // Numbering series (OF/{YYYY}/{seq:4}): the counter row is locked by the UPSERT inside the record's
 // transaction, so numbers are gap-free per committed record and never repeat across processes.
 import type { Knex } from 'knex';
-import type { Numbering } from '../../metadata/index.ts';
+import { localDate, type Numbering } from '../../metadata/index.ts';
 
 /** The counter key and the text around {seq} for a moment; pure. */
-export function seriesFor(entity: string, numbering: Numbering, at: Date): { key: string; render: (seq: number) => string } {
-  const yyyy = String(at.getUTCFullYear());
-  const mm = String(at.getUTCMonth() + 1).padStart(2, '0');
+export function seriesFor(entity: string, numbering: Numbering, at: Date, timeZone = 'UTC'): { key: string; render: (seq: number) => string } {
+  const local = localDate(at, timeZone);
+  const yyyy = String(local.year);
+  const mm = String(local.month).padStart(2, '0');
   const period = numbering.reset === 'monthly' ? `${yyyy}-${mm}` : numbering.reset === 'never' ? '' : yyyy;
   const key = `${entity}.${numbering.field}${period ? `@${period}` : ''}`;
   const render = (seq: number) =>
@@ -18,8 +19,8 @@ export function seriesFor(entity: string, numbering: Numbering, at: Date): { key
   return { key, render };
 }
 
-export async function nextNumber(trx: Knex.Transaction, entity: string, numbering: Numbering, at: Date): Promise<string> {
-  const { key, render } = seriesFor(entity, numbering, at);
+export async function nextNumber(trx: Knex.Transaction, entity: string, numbering: Numbering, at: Date, timeZone = 'UTC'): Promise<string> {
+  const { key, render } = seriesFor(entity, numbering, at, timeZone);
   const result = await trx.raw(
     `INSERT INTO tessera.number_series (series, last_value) VALUES (?, 1)
      ON CONFLICT (series) DO UPDATE SET last_value = tessera.number_series.last_value + 1

@@ -191,6 +191,10 @@ export interface Manifest {
   defaultLanguage?: 'en' | 'pl' | 'ro';
   defaultCurrency?: string;
   /**
+   * IANA time zone of the business (e.g. Europe/Warsaw): the calendar day of "$today" and the year/month of numbering series. Default UTC.
+   */
+  timeZone?: string;
+  /**
    * @minItems 1
    */
   currencies?: string[];
