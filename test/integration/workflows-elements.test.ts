@@ -337,6 +337,25 @@ describe('call activity', () => {
     expect(await d.rootVariables()).not.toHaveProperty('noise');
   });
 
+  test('binding "deployment" starts the child version deployed with the caller, not the latest', async () => {
+    const file = (childName: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+  <bpmn:process id="callerD" isExecutable="true">
+    <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call" />
+    <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="calledD" bindingType="deployment" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="e" /><bpmn:endEvent id="e" />
+  </bpmn:process>
+  <bpmn:process id="calledD" name="${childName}" isExecutable="true"><bpmn:startEvent id="cs" /><bpmn:sequenceFlow id="cf" sourceRef="cs" targetRef="ce" /><bpmn:endEvent id="ce" /></bpmn:process>
+</bpmn:definitions>`;
+    await env.platform.processes.deploy(file('first'), { source: 'test' });
+    const second = await env.platform.processes.deploy(file('second').replace('id="callerD"', 'id="otherCaller"'), { source: 'test' });
+    expect(second.processes.find((p) => p.processId === 'calledD')).toMatchObject({ version: 2, changed: true });
+    const d = await start('callerD');
+    expect(await d.status()).toBe('completed');
+    const child = await env.platform.knex('tessera.process_instances').where({ parent_instance_id: d.id }).first('process_id', 'version', 'status');
+    expect(child).toEqual({ process_id: 'calledD', version: 1, status: 'completed' });
+  });
+
   test('cancelling the parent terminates the child', async () => {
     const d = await start('parent', { orderId: 'O-2', childId: 'child' });
     const childWait = await d.wait('childInstance', 'callChild');
