@@ -24,14 +24,12 @@ const CTX = { actor: { userId: null, via: 'workflow' as const } };
 export async function drive(platform: Platform, processId: string, instances: number, concurrency: number): Promise<{ startedAt: number; finishedAt: number }> {
   const startedAt = Date.now();
   const pending = new Set<string>();
-  let started = 0;
   let completed = 0;
   const starter = forEachLimit(
     Array.from({ length: instances }, (_, i) => i),
     concurrency,
     async () => {
       pending.add(await platform.processes.startInstance(CTX, { processId }));
-      started++;
     },
   );
   const completer = (async () => {
@@ -50,7 +48,6 @@ export async function drive(platform: Platform, processId: string, instances: nu
     }
   })();
   await Promise.all([starter, completer]);
-  void started;
   return { startedAt, finishedAt: Date.now() };
 }
 

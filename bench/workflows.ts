@@ -68,12 +68,11 @@ async function startEngine(url: string): Promise<Engine> {
 }
 
 /** Instances per second over k engine processes sharing `total` instances. */
-async function throughput(url: string, engines: Engine[], processId: string, total: number, concurrency: number): Promise<number> {
+async function throughput(engines: Engine[], processId: string, total: number, concurrency: number): Promise<number> {
   const share = Math.floor(total / engines.length);
   const results = await Promise.all(engines.map((e) => e.command({ cmd: 'drive', processId, instances: share, concurrency })));
   const start = Math.min(...results.map((r) => r.startedAt!));
   const end = Math.max(...results.map((r) => r.finishedAt!));
-  void url;
   return (share * engines.length) / ((end - start) / 1000);
 }
 
@@ -139,14 +138,14 @@ export async function workflowsBenchmark(platform: Platform, options: WorkflowBe
   const engines = [await startEngine(url), await startEngine(url)];
   try {
     // Warm-up: JIT, pools, graph caches, pg-boss queues.
-    await throughput(url, engines, 'bench-job', Math.min(200, n), c);
+    await throughput(engines, 'bench-job', Math.min(200, n), c);
     const rows: [string, number][] = [];
     for (const [label, processId] of [
       ['service task = connector job (pg-boss worker)', 'bench-job'],
       ['service task = engine action (inline)', 'bench-inline'],
     ] as const) {
-      rows.push([`${label}, 1 engine process`, await throughput(url, engines.slice(0, 1), processId, n, c)]);
-      rows.push([`${label}, 2 engine processes`, await throughput(url, engines, processId, n, c)]);
+      rows.push([`${label}, 1 engine process`, await throughput(engines.slice(0, 1), processId, n, c)]);
+      rows.push([`${label}, 2 engine processes`, await throughput(engines, processId, n, c)]);
     }
     log(`workflow instances/s (start → service task → user task → complete, ${n} instances, ${c} concurrent per engine process):`);
     for (const [label, rate] of rows) log(`  ${label.padEnd(66)} ${rate.toFixed(0).padStart(6)}/s  ${((100 * rate) / floor).toFixed(0).padStart(4)} % of raw`);
