@@ -7,6 +7,7 @@ import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { JsonObject } from '../processes/expression.ts';
 import { instanceView, listDefinitions, listIncidents, listInstances } from '../processes/runtime/index.ts';
+import { admits } from '../access/index.ts';
 import { requireRight } from './authenticate.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
@@ -90,7 +91,18 @@ export function workflowsRouter(platform: Platform): Router {
     if (body.startEventId !== undefined && typeof body.startEventId !== 'string') problems.push({ pointer: '/startEventId', detail: 'must be an element id' });
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid start request', { problems });
     const record = body.record === undefined || body.record === null ? null : recordRef(body.record, '/record');
-    const id = await processes.startInstance(recordContext(req), {
+    // A process acts with the platform's rights (its engine actions change records), so starting one
+    // by hand is for workflow administrators, or for whoever may change the record it is about.
+    const ctx = recordContext(req);
+    const access = ctx.actor.access;
+    if (access && !access.can('administerWorkflows')) {
+      if (!record) throw new TesseraError('FORBIDDEN', 'starting a process about no record needs the administerWorkflows right');
+      const current = await records.get(ctx, record.entity, record.id);
+      if (!access.subject || !admits(access.entity(record.entity).update, access.subject, record.entity, current)) {
+        throw new TesseraError('FORBIDDEN', `starting a process about this ${record.entity} needs the right to change it`, { problems: [{ pointer: '/record', detail: 'you may not change this record' }] });
+      }
+    }
+    const id = await processes.startInstance(ctx, {
       processId: req.params.processId,
       variables,
       record,
