@@ -4,6 +4,7 @@
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { recordsBenchmark } from './records.ts';
+import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
@@ -11,7 +12,7 @@ const adminUrl = process.env.TESSERA_BENCH_PG_URL;
 const scratch = adminUrl ? await createServerDatabase(adminUrl) : null;
 const platform = await startPlatform(scratch ? { url: scratch.url } : {});
 log(`database: ${scratch ? `PostgreSQL server ${new URL(adminUrl!).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
-// BENCH=records or BENCH=workflows runs one of them.
+// BENCH=records, BENCH=workflows or BENCH=ui runs one of them.
 const only = process.env.BENCH;
 try {
   if (!only || only === 'records') {
@@ -31,6 +32,7 @@ try {
       log,
     });
   }
+  if (!only || only === 'ui') await uiSizes({ log });
 } finally {
   await platform.close();
   await scratch?.drop();
