@@ -1,21 +1,12 @@
 // The `tessera` command line as users run it: a child process, real exit codes and messages.
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tessera } from '../support/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
-const BIN = fileURLToPath(new URL('../../engine/cli/tessera.js', import.meta.url));
 const MINI = fileURLToPath(new URL('../fixtures/packages/crm-mini/', import.meta.url));
-
-function tessera(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let env: TestPlatform;
 beforeAll(async () => {

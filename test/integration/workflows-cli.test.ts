@@ -1,19 +1,10 @@
 // `tessera workflows validate|deploy` as users run them: a child process, exit codes and messages.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tessera } from '../support/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
-const BIN = fileURLToPath(new URL('../../engine/cli/tessera.js', import.meta.url));
 const WORKFLOWS = fileURLToPath(new URL('../../workflows/', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/bpmn/${name}.bpmn`, import.meta.url));
-
-function tessera(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let env: TestPlatform;
 beforeAll(async () => {
