@@ -10,7 +10,8 @@ import { workflowsBenchmark } from './workflows.ts';
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
 const scratch = adminUrl ? await createServerDatabase(adminUrl) : null;
-const platform = await startPlatform(scratch ? { url: scratch.url } : {});
+// As the server runs: following notifications (which also enables the API token cache).
+const platform = await startPlatform({ ...(scratch ? { url: scratch.url } : {}), listen: true });
 log(`database: ${scratch ? `PostgreSQL server ${new URL(adminUrl!).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
 // BENCH=records, BENCH=workflows or BENCH=ui runs one of them.
 const only = process.env.BENCH;

@@ -237,14 +237,19 @@ const cursorColumn = (i: number) => `__cursor_${i}`;
  */
 export function selectCursorColumns(qb: Knex.QueryBuilder, table: string, keys: readonly SortKey[]): void {
   keys.forEach((k, i) => {
-    if (k.timestamp) qb.select(qb.client.raw(`to_char(?? AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ??`, [`${table}.${k.field}`, cursorColumn(i)]));
+    // A plain cast is cheaper than to_char; sortValues turns '2026-01-02 03:04:05.123456' into ISO.
+    if (k.timestamp) qb.select(qb.client.raw(`(?? AT TIME ZONE 'UTC')::text AS ??`, [`${table}.${k.field}`, cursorColumn(i)]));
   });
 }
 
 /** Sort values of a row, for the next cursor (money sorts by amount; dates as stored). */
 export function sortValues(row: Record<string, unknown>, keys: readonly SortKey[]): unknown[] {
   return keys.map((k, i) => {
-    const v = k.timestamp ? row[cursorColumn(i)] : row[k.field];
+    if (k.timestamp) {
+      const text = row[cursorColumn(i)];
+      return typeof text === 'string' ? `${text.replace(' ', 'T')}Z` : null;
+    }
+    const v = row[k.field];
     return v instanceof Date ? v.toISOString() : (v ?? null);
   });
 }
