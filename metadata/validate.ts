@@ -248,6 +248,10 @@ function checkEnumValues(ctx: Ctx, ownerId: string, at: readonly (string | numbe
 function checkEntity(ctx: Ctx, entity: EntityType): void {
   const problem = entityNameProblem(entity.name);
   if (problem) report(ctx, 'META_RESERVED_NAME', entity.id, ['name'], problem);
+  const modules = ctx.pkg.manifest.modules;
+  if (modules && entity.module !== undefined && !(entity.module in modules)) {
+    report(ctx, 'META_UNKNOWN_MODULE', entity.id, ['module'], `module "${entity.module}" is not declared in the manifest (${Object.keys(modules).join(', ')})`);
+  }
   checkFields(ctx, entity.id, entity.name, entity.fields, ['fields'], new Set());
   const names = new Set(entity.fields.map((f) => f.name));
   const fieldOf = (name: string) => entity.fields.find((f) => f.name === name);

@@ -198,6 +198,15 @@ export interface Manifest {
    * @minItems 1
    */
   currencies?: string[];
+  /**
+   * Navigation groups that entity types name in `module`: their labels (and order) in the menu.
+   */
+  modules?: {
+    [k: string]: {
+      label: Label;
+      order?: number;
+    };
+  };
 }
 /**
  * Text in the supported languages; en is required, pl and ro fall back to en.

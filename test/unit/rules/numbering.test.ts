@@ -26,9 +26,3 @@ test('"$today" is the calendar day in the business time zone', () => {
   expect(isoLocalDate(at, 'Europe/Bucharest')).toBe('2026-07-01');
 });
 
-test('an unknown time zone in the manifest is refused with its pointer', async () => {
-  const { validatePackage } = await import('../../../metadata/index.ts');
-  const result = validatePackage({ files: { 'tessera.json': { kind: 'manifest', name: 't', version: '1', timeZone: 'Europe/Atlantis' } } });
-  expect(result.ok).toBe(false);
-  if (!result.ok) expect(result.errors[0]).toMatchObject({ file: 'tessera.json', pointer: '/timeZone' });
-});

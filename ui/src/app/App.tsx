@@ -47,7 +47,7 @@ interface NavGroup {
   readonly items: readonly { to: string; label: string }[];
 }
 
-/** Entity types grouped by their `module`; the module name is shown capitalised. */
+/** Entity types grouped by their `module`, labelled and ordered as the manifest declares. */
 function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t: ReturnType<typeof useI18n>['t'], can: (right: string) => boolean, mayRead: (entity: string) => boolean): NavGroup[] {
   const groups = new Map<string, { to: string; label: string }[]>();
   for (const entity of model.entities.values()) {
@@ -57,9 +57,12 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
     list.push({ to: `/r/${entity.name}`, label: label(entity.pluralLabel) });
     groups.set(key, list);
   }
+  // Module labels and order come from the manifest; an undeclared module shows its name capitalised.
+  const modules = model.pkg.manifest.modules ?? {};
+  const order = (key: string) => (key === '' ? Number.MAX_SAFE_INTEGER : (modules[key]?.order ?? Number.MAX_SAFE_INTEGER - 1));
   const result: NavGroup[] = [...groups]
-    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
-    .map(([key, items]) => ({ key: `m.${key}`, title: key ? key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ') : t('nav.other'), items }));
+    .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
+    .map(([key, items]) => ({ key: `m.${key}`, title: modules[key] ? label(modules[key].label) : key ? key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ') : t('nav.other'), items }));
   const pipelines = model.machines.filter((m) => m.kind === 'pipeline' && mayRead(m.entity)).map((m) => ({ to: `/board/${m.name}`, label: label(m.label) }));
   if (pipelines.length) result.unshift({ key: 'boards', title: t('nav.boards'), items: pipelines });
   result.unshift({
