@@ -67,7 +67,7 @@ export function filterableType(field: Field): FilterableType | null {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A record id (UUID, any version). */
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+export const isUuid = (value: unknown): boolean => typeof value === 'string' && UUID.test(value);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The leading YYYY-MM-DD is a real day: Date.parse rolls 2024-02-30 over to March 1st. */

@@ -1,4 +1,4 @@
-// `npm test`: type check, then the whole jest suite on the embedded database (PGlite), then the
+// `npm test`: type check and lint, then the whole jest suite on the embedded database (PGlite), then the
 // database-backed suites again on a PostgreSQL server when TESSERA_TEST_PG_URL names one (.ci/run
 // does). Exits non-zero on the first failing stage.
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,7 @@ const jestEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimenta
 
 if (!jestArgs.length) run('type check (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
 if (!jestArgs.length) run('type check of the web app (tsc --noEmit -p ui)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'ui/tsconfig.json']);
+if (!jestArgs.length) run('lint (eslint)', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
 
 const serverUrl = process.env.TESSERA_TEST_PG_URL;
 const { TESSERA_TEST_PG_URL: _ignored, ...embeddedEnv } = process.env;

@@ -11,9 +11,9 @@ import { admits } from '../access/index.ts';
 import { requireRight } from './authenticate.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
+import { isUuid } from '../../metadata/index.ts';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml', 'application/*+xml'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function queryText(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown>)[name];
@@ -34,7 +34,7 @@ function isJsonObject(value: unknown): value is JsonObject {
 }
 
 function recordRef(value: unknown, pointer: string): { entity: string; id: string } {
-  if (!isJsonObject(value) || typeof value.entity !== 'string' || typeof value.id !== 'string' || !UUID.test(value.id)) {
+  if (!isJsonObject(value) || typeof value.entity !== 'string' || typeof value.id !== 'string' || !isUuid(value.id)) {
     throw new TesseraError('VALIDATION_FAILED', 'record must be {"entity": "<entity type>", "id": "<record id>"}', { problems: [{ pointer, detail: 'must be {entity, id}' }] });
   }
   return { entity: value.entity, id: value.id };
@@ -117,7 +117,7 @@ export function workflowsRouter(platform: Platform): Router {
     let record: { entity: string; id: string } | undefined;
     if (recordText !== undefined) {
       const [entity, id] = recordText.split(':');
-      if (!entity || !id || !UUID.test(id)) throw new TesseraError('BAD_QUERY', 'record is <entity>:<id>', { problems: [{ pointer: '/query/record', detail: 'must be <entity>:<id>' }] });
+      if (!entity || !id || !isUuid(id)) throw new TesseraError('BAD_QUERY', 'record is <entity>:<id>', { problems: [{ pointer: '/query/record', detail: 'must be <entity>:<id>' }] });
       record = { entity, id };
       // Instances about a record are visible to whoever may read the record.
       await records.get(recordContext(req), entity, id, { fields: ['id'] });
@@ -127,7 +127,7 @@ export function workflowsRouter(platform: Platform): Router {
     const status = queryText(req, 'status');
     if (status !== undefined && !['active', 'completed', 'terminated'].includes(status)) throw new TesseraError('BAD_QUERY', 'status is active, completed or terminated', { problems: [{ pointer: '/query/status', detail: 'must be active, completed or terminated' }] });
     const before = queryText(req, 'before');
-    if (before !== undefined && !UUID.test(before)) throw new TesseraError('BAD_QUERY', 'before is an instance id', { problems: [{ pointer: '/query/before', detail: 'must be an instance id' }] });
+    if (before !== undefined && !isUuid(before)) throw new TesseraError('BAD_QUERY', 'before is an instance id', { problems: [{ pointer: '/query/before', detail: 'must be an instance id' }] });
     const processId = queryText(req, 'processId');
     const limit = queryInt(req, 'limit', 1, 500);
     const data = await listInstances(platform.knex, { ...(record ? { record } : {}), ...(processId ? { processId } : {}), ...(status ? { status } : {}), ...(limit ? { limit } : {}), ...(before ? { before } : {}) });
@@ -171,7 +171,7 @@ export function workflowsRouter(platform: Platform): Router {
     const open = queryText(req, 'status');
     if (open !== undefined && open !== 'open' && open !== 'all') throw new TesseraError('BAD_QUERY', 'status is open or all', { problems: [{ pointer: '/query/status', detail: 'must be open or all' }] });
     const instanceId = queryText(req, 'instanceId');
-    res.json({ data: await listIncidents(platform.knex, { open: open !== 'all', ...(instanceId && UUID.test(instanceId) ? { instanceId } : {}) }) });
+    res.json({ data: await listIncidents(platform.knex, { open: open !== 'all', ...(instanceId && isUuid(instanceId) ? { instanceId } : {}) }) });
   });
 
   router.post('/incidents/:id/retry', admin, async (req, res) => {

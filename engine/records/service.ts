@@ -10,7 +10,6 @@ import {
   physicalSchema,
   USER_TARGET,
   type EntityModel,
-  type Field,
   isUuid,
   recordFeelContext,
 } from '../../metadata/index.ts';

@@ -23,6 +23,7 @@ import { isRetryableDbError, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
 import { AssigneeCache } from './user-tasks.ts';
+import { isUuid } from '../../../metadata/index.ts';
 
 export interface RuntimeOptions {
   /** The database URL pg-boss connects to (its own small pool). */
@@ -296,7 +297,7 @@ export class ProcessRuntime {
            LEFT JOIN ${activities} a ON a.id = t.activity_id AND a.deleted_at IS NULL
           WHERE t.activity_id = $1
             FOR UPDATE OF t, i`,
-        [UUID.test(activityId) ? activityId : '00000000-0000-0000-0000-000000000000'],
+        [isUuid(activityId) ? activityId : '00000000-0000-0000-0000-000000000000'],
       );
       if (!task || task.activity_version === null) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
       if (task.ended_at) throw new TesseraError('CONFLICT', `the workflow task of activity ${activityId} has already ended`);
@@ -349,7 +350,7 @@ export class ProcessRuntime {
   /** Resolves an incident: the failed work runs again (a job gets `retries` more attempts). */
   async resolveIncident(incidentId: string, retries = 1): Promise<string> {
     return this.transact(async (session) => {
-      const [incident] = await session.sql<{ instance_id: string; resolved_at: Date | null }>(`SELECT instance_id, resolved_at FROM tessera.process_incidents WHERE id = $1`, [UUID.test(incidentId) ? incidentId : null]);
+      const [incident] = await session.sql<{ instance_id: string; resolved_at: Date | null }>(`SELECT instance_id, resolved_at FROM tessera.process_incidents WHERE id = $1`, [isUuid(incidentId) ? incidentId : null]);
       if (!incident) throw new TesseraError('NOT_FOUND', `no incident ${incidentId}`);
       if (incident.resolved_at) throw new TesseraError('CONFLICT', `incident ${incidentId} is already resolved`);
       rejectIfFailed(await session.deliver(incident.instance_id, { type: 'resolveIncident', incidentId, retries }));
@@ -490,7 +491,6 @@ export class ProcessRuntime {
 /** How long a process's latest version is remembered for starts (see #latestVersion). */
 export const LATEST_VERSION_TTL_MS = 2000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function rejectIfFailed(outcome: Outcome | null): void {
   if (outcome && !outcome.ok) throw new TesseraError('CONFLICT', outcome.error.message, { extensions: { reason: outcome.error.code } });

@@ -23,6 +23,7 @@ import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob 
 import { sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
 import { cancelTaskActivity, createTaskActivity, type AssigneeCache } from './user-tasks.ts';
+import { isUuid } from '../../../metadata/index.ts';
 
 export interface InstanceMeta {
   readonly id: string;
@@ -94,7 +95,6 @@ export interface InstanceRow {
   started_by: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rows to insert and ids to delete for one index table, written at the next flush. */
 class IndexTable {
@@ -305,7 +305,7 @@ export class StepSession {
   async #load(instanceId: string): Promise<Loaded | null> {
     const known = this.#instances.get(instanceId);
     if (known) return known;
-    if (!UUID.test(instanceId)) return null;
+    if (!isUuid(instanceId)) return null;
     const [row] = await this.sql<InstanceRow>(
       `SELECT id, process_id, version, state, business_entity, business_id, parent_instance_id, started_by FROM tessera.process_instances WHERE id = $1 FOR UPDATE`,
       [instanceId],

@@ -1,7 +1,7 @@
 // User tasks are activities of kind `task`: what the operator sees in "my tasks", with assignee,
 // deadline and priority, linked to the record the instance is about. This module turns a
 // createUserTask effect into that activity and back.
-import { ACTIVITY_ENTITY } from '../../../metadata/index.ts';
+import { ACTIVITY_ENTITY, isUuid } from '../../../metadata/index.ts';
 import { isTesseraError } from '../../errors.ts';
 import type { RecordContext, RecordService } from '../../records/index.ts';
 import type { Effect } from '../events.ts';
@@ -9,7 +9,6 @@ import type { Sql } from './sql.ts';
 
 export const TASK_KIND = 'task';
 const WORKFLOW_ACTOR = { userId: null, via: 'workflow' } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CreateUserTask = Extract<Effect, { type: 'createUserTask' }>;
 
@@ -32,7 +31,7 @@ export function activityPriority(priority: number): 'low' | 'normal' | 'high' | 
 export async function resolveAssignee(sql: Sql, assignee: string | null): Promise<string | null> {
   const text = assignee?.trim();
   if (!text) return null;
-  const [row] = UUID.test(text)
+  const [row] = isUuid(text)
     ? await sql<{ id: string }>(`SELECT id FROM tessera.users WHERE id = $1 AND active`, [text])
     : await sql<{ id: string }>(`SELECT id FROM tessera.users WHERE lower(login) = lower($1) AND active`, [text]);
   return row?.id ?? null;
@@ -59,7 +58,7 @@ export class AssigneeCache {
   async resolve(sql: Sql, assignee: string | null): Promise<string | null> {
     const text = assignee?.trim();
     if (!text) return null;
-    if (UUID.test(text)) return text;
+    if (isUuid(text)) return text;
     const key = text.toLowerCase();
     const hit = this.#byLogin.get(key);
     if (hit && hit.until > Date.now()) return hit.id;
@@ -110,7 +109,7 @@ function describe(task: CreateUserTask, owner: TaskOwner): string {
   const lines = [`Workflow task of process ${owner.processId} (instance ${owner.instanceId}).`];
   if (task.formKey) lines.push(`Form: ${task.formKey}`);
   if (task.candidateGroups.length > 0) lines.push(`Groups: ${task.candidateGroups.join(', ')}`);
-  if (task.assignee && !UUID.test(task.assignee)) lines.push(`Assignee: ${task.assignee}`);
+  if (task.assignee && !isUuid(task.assignee)) lines.push(`Assignee: ${task.assignee}`);
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { TesseraError } from '../../errors.ts';
 import type { JsonObject } from '../expression.ts';
 import type { InstanceState, Wait } from '../state.ts';
+import { isUuid } from '../../../metadata/index.ts';
 
 export interface IncidentView {
   readonly id: string;
@@ -59,7 +60,6 @@ interface InstanceRow {
   open_incidents?: number | string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function summary(row: InstanceRow): InstanceSummary {
   const active = new Set<string>();
@@ -87,7 +87,7 @@ function waitView(wait: Wait): WaitView {
 }
 
 export async function instanceView(knex: Knex | Knex.Transaction, id: string): Promise<InstanceView> {
-  const row = UUID.test(id) ? ((await knex('tessera.process_instances').where({ id }).first()) as InstanceRow | undefined) : undefined;
+  const row = isUuid(id) ? ((await knex('tessera.process_instances').where({ id }).first()) as InstanceRow | undefined) : undefined;
   if (!row) throw new TesseraError('NOT_FOUND', `no process instance ${id}`);
   const [incidents, tasks, history] = await Promise.all([
     knex('tessera.process_incidents').where({ instance_id: id }).orderBy('created_at') as Promise<Record<string, unknown>[]>,
