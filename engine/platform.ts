@@ -2,7 +2,7 @@
 // top. Everything that serves requests (HTTP, CLI, workflows, Node-RED) gets its parts from here.
 import type { Knex } from 'knex';
 import type { PackageFiles } from '../metadata/index.ts';
-import { openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
+import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
 import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, TokenCache } from './access/index.ts';
@@ -38,6 +38,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     const capabilities = await migratePlatform(db.knex);
     const runtime = new MetadataRuntime(db.knex);
+    // A new metadata version may have changed tables under the plans connections keep.
+    runtime.onChange(() => db.prepared?.invalidate());
     await runtime.reload();
     const tokenCache = new TokenCache();
     // Servers follow what other processes commit: metadata versions, identity changes.
@@ -51,7 +53,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       if (!listener.delivers) poll = setInterval(() => void runtime.reload().catch(() => undefined), 2000);
     }
     const records = new RecordService(db.knex, runtime);
-    const processes = new ProcessRuntime(db.knex, records, { url: db.url, ...options.workflows });
+    const processes = new ProcessRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), ...options.workflows });
     await processes.start();
     return {
       db,

@@ -3,6 +3,7 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+import { PreparedStatements, preparingDriver } from './prepared.ts';
 
 const { types } = pg;
 // Parse at the driver so every query agrees: DATE stays 'YYYY-MM-DD' (no time-zone shift),
@@ -23,6 +24,8 @@ export interface Database {
   readonly url: string;
   /** The embedded PGlite server, when no DATABASE_URL was given. */
   readonly embedded?: EmbeddedPostgres;
+  /** Statement naming on a server (null on the embedded database); invalidate() after schema changes. */
+  readonly prepared: PreparedStatements | null;
   close(): Promise<void>;
 }
 
@@ -33,19 +36,42 @@ export interface DatabaseOptions {
   readonly poolSize?: number;
 }
 
-export function createKnex(url: string, poolSize = 10): Knex {
-  return knexFactory({
+/** A knex on the URL; with `prepared`, its connections name statements by that policy. */
+export function createKnex(url: string, poolSize = 10, prepared: PreparedStatements | null = null): Knex {
+  const knex = knexFactory({
     client: 'pg',
     connection: { connectionString: url, types: pgTypes } as Knex.PgConnectionConfig,
     pool: { min: 0, max: poolSize },
     acquireConnectionTimeout: 30_000,
   });
+  // knex opens each pooled connection with `new client.driver.Client(…)`.
+  if (prepared) (knex.client as { driver: typeof pg }).driver = preparingDriver(prepared);
+  return knex;
+}
+
+/** The `pg` Client class the knex's connections are made with (for other pools on the same database, pg-boss's). */
+export function clientClassOf(knex: Knex): typeof pg.Client {
+  return (knex.client as { driver: typeof pg }).driver.Client;
+}
+
+/** Whether the server behind a URL is PGlite (whose connections share one session). */
+async function isPglite(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string }>('SELECT version()');
+    return rows[0]?.version.includes('PGlite') ?? false;
+  } finally {
+    await client.end();
+  }
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const knex = createKnex(options.url, options.poolSize);
-    return { knex, url: options.url, close: () => knex.destroy() };
+    // A URL may also lead to another process's embedded database (the CLI, engine workers): no names there.
+    const prepared = (await isPglite(options.url)) ? null : new PreparedStatements();
+    const knex = createKnex(options.url, options.poolSize, prepared);
+    return { knex, url: options.url, prepared, close: () => knex.destroy() };
   }
   const embedded = await startEmbeddedPostgres({ ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   // PGlite runs one statement at a time; a small pool avoids queueing connections that can only wait.
@@ -54,6 +80,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     knex,
     url: embedded.url,
     embedded,
+    prepared: null,
     async close() {
       await knex.destroy();
       await embedded.stop();

@@ -14,6 +14,7 @@ import {
   recordFeelContext,
 } from '../../metadata/index.ts';
 import { postgresError } from '../db/errors.ts';
+import { isStalePlanError } from '../db/prepared.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
@@ -121,7 +122,13 @@ export class RecordService {
 
   async #inTransaction<T>(ctx: RecordContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     if (ctx.trx) return work(ctx.trx);
-    return this.#knex.transaction(work);
+    try {
+      return await this.#knex.transaction(work);
+    } catch (error) {
+      // A migration changed a table under a plan this connection kept: nothing was written, run it again.
+      if (!isStalePlanError(error)) throw error;
+      return this.#knex.transaction(work);
+    }
   }
 
   // ---- access --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 // `tessera.deliver` (an event for one instance) and `tessera.job.<type>` per connector task type.
 // Handlers settle their pg-boss job inside the step transaction too, so a job whose step committed is
 // never delivered again; one that was lost with its process expires and is delivered again.
+import type pg from 'pg';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { BossDb } from './sql.ts';
 
@@ -45,6 +46,8 @@ export interface JobQueueOptions {
   readonly superviseIntervalSeconds?: number;
   readonly listenNotify?: boolean;
   readonly poolSize?: number;
+  /** The `pg` Client class for pg-boss's pool (the platform's, which prepares statements on a server). */
+  readonly pgClient?: typeof pg.Client;
   readonly log: (message: string, error?: unknown) => void;
 }
 
@@ -76,6 +79,8 @@ export class JobQueue {
       useListenNotify: options.listenNotify ?? false,
       registerInstance: false,
       openTelemetry: { enabled: false },
+      // pg-boss hands its options to pg.Pool, which opens connections with this class.
+      ...(options.pgClient ? { Client: options.pgClient } : {}),
     });
     this.#boss.on('error', (error: unknown) => this.#log('pg-boss error', error));
   }

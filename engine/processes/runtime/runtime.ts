@@ -5,6 +5,7 @@
 // exactly once whoever delivers it, however often.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type pg from 'pg';
 import { ACTIVITY_ENTITY, type Trigger } from '../../../metadata/index.ts';
 import { TesseraError, type Problem } from '../../errors.ts';
 import type { RecordChange, RecordContext, RecordService } from '../../records/index.ts';
@@ -28,6 +29,8 @@ import { isUuid } from '../../../metadata/index.ts';
 export interface RuntimeOptions {
   /** The database URL pg-boss connects to (its own small pool). */
   readonly url: string;
+  /** The `pg` Client class pg-boss's pool uses (the platform's driver). */
+  readonly pgClient?: typeof pg.Client;
   readonly log?: (message: string, error?: unknown) => void;
   /** Extra task types (connectors); the built-in engine actions are always there. */
   readonly taskTypes?: readonly TaskType[];
@@ -87,7 +90,7 @@ export class ProcessRuntime {
     this.notifications = new NotificationService(knex);
     for (const type of BUILT_IN_TASK_TYPES) this.registry.register(type);
     for (const type of options.taskTypes ?? []) this.registry.register(type);
-    this.#jobs = new JobQueue({ url: options.url, supervise: false, log: this.#log, ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}) });
+    this.#jobs = new JobQueue({ url: options.url, supervise: false, log: this.#log, ...(options.pgClient ? { pgClient: options.pgClient } : {}), ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}) });
     this.#services = {
       records,
       registry: this.registry,
@@ -121,7 +124,7 @@ export class ProcessRuntime {
     // A worker process needs a pg-boss client that supervises (so jobs of a process that died are
     // noticed and run again) and listens for new jobs; it replaces the plain client.
     await this.stop();
-    this.#jobs = new JobQueue({ url: this.#options.url, supervise: true, superviseIntervalSeconds: this.#options.superviseIntervalSeconds ?? 10, listenNotify: true, log: this.#log, poolSize: 4 });
+    this.#jobs = new JobQueue({ url: this.#options.url, supervise: true, superviseIntervalSeconds: this.#options.superviseIntervalSeconds ?? 10, listenNotify: true, log: this.#log, poolSize: 4, ...(this.#options.pgClient ? { pgClient: this.#options.pgClient } : {}) });
     await this.start();
     const jobs = this.#jobs;
     const parallel = options.concurrency ?? 8;

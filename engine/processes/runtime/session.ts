@@ -654,7 +654,7 @@ export class StepSession {
         index.inserts.clear();
       }
       if (index.deletes.size > 0) {
-        add((p) => `DELETE FROM ${name} WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${p}))`, JSON.stringify([...index.deletes]));
+        add((p) => `DELETE FROM ${name} WHERE id IN ${idsOf(p, index.deletes.size)}`, JSON.stringify([...index.deletes]));
         index.deletes.clear();
       }
     };
@@ -707,13 +707,13 @@ export class StepSession {
     }
     if (this.#userTaskEnds.size > 0) {
       add(
-        (p) => `UPDATE tessera.process_user_tasks t SET ended_at = now(), outcome = x.outcome FROM jsonb_to_recordset(${p}) AS x(id uuid, outcome text) WHERE t.id = x.id AND t.ended_at IS NULL`,
+        (p) => `UPDATE tessera.process_user_tasks t SET ended_at = now(), outcome = x.outcome FROM ${rowsOf(p, 'id uuid, outcome text', this.#userTaskEnds.size)} WHERE t.id = x.id AND t.ended_at IS NULL`,
         JSON.stringify([...this.#userTaskEnds.entries()].map(([id, outcome]) => ({ id, outcome }))),
       );
       this.#userTaskEnds.clear();
     }
     if (this.#resolvedIncidents.size > 0) {
-      add((p) => `UPDATE tessera.process_incidents SET resolved_at = now() WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${p})) AND resolved_at IS NULL`, JSON.stringify([...this.#resolvedIncidents]));
+      add((p) => `UPDATE tessera.process_incidents SET resolved_at = now() WHERE id IN ${idsOf(p, this.#resolvedIncidents.size)} AND resolved_at IS NULL`, JSON.stringify([...this.#resolvedIncidents]));
       this.#resolvedIncidents.clear();
     }
     const fresh: Record<string, unknown>[] = [];
@@ -749,7 +749,7 @@ export class StepSession {
       add(
         (p) => `UPDATE tessera.process_instances i SET state = x.state, status = x.status, updated_at = now(),
                 ended_at = CASE WHEN x.status = 'active' THEN NULL ELSE coalesce(i.ended_at, now()) END
-           FROM jsonb_to_recordset(${p}) AS x(id uuid, status text, state jsonb) WHERE i.id = x.id`,
+           FROM ${rowsOf(p, 'id uuid, status text, state jsonb', changed.length)} WHERE i.id = x.id`,
         JSON.stringify(changed),
       );
     }
@@ -776,6 +776,20 @@ export class StepSession {
     }
     this.#newJobs.clear();
   }
+}
+
+// The planner guesses 100 rows for a set-returning function over a parameter and then joins by
+// scanning the whole table; saying how many rows there are (a LIMIT equal to the count) makes it
+// look each one up by its primary key instead.
+
+/** The rows of a jsonb array parameter as `x`, for joining an UPDATE by id. */
+function rowsOf(param: string, columns: string, count: number): string {
+  return `(SELECT * FROM jsonb_to_recordset(${param}) AS r(${columns}) LIMIT ${count}) AS x`;
+}
+
+/** The ids of a jsonb array parameter, for `WHERE id IN …`. */
+function idsOf(param: string, count: number): string {
+  return `(SELECT value::uuid FROM jsonb_array_elements_text(${param}) LIMIT ${count})`;
 }
 
 /** What a task handler gets: headers of the element, its input mappings as parameters, and all visible variables. */
