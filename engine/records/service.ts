@@ -120,6 +120,19 @@ export class RecordService {
     this.#hooks.push(hook);
   }
 
+  readonly #auditSinks = new WeakMap<Knex.Transaction, (row: AuditRow) => void>();
+
+  /**
+   * Audit rows of changes made on `trx` go to `sink` instead of an INSERT each: the transaction's
+   * owner writes them together with its own rows (a workflow step writes them in its one flush
+   * statement). The owner must write them before it commits and before it opens a savepoint;
+   * changes made in a savepoint (another transaction object) are audited at once as usual.
+   */
+  collectAudit(trx: Knex.Transaction, sink: (row: AuditRow) => void): () => void {
+    this.#auditSinks.set(trx, sink);
+    return () => this.#auditSinks.delete(trx);
+  }
+
   async #inTransaction<T>(ctx: RecordContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     if (ctx.trx) return work(ctx.trx);
     try {
@@ -736,20 +749,26 @@ export class RecordService {
   }
 
   async #audit(trx: Knex.Transaction, actor: Actor, entity: string, recordId: string, action: ChangeAction, changes: Record<string, [unknown, unknown]>): Promise<void> {
-    await trx('tessera.audit_log').insert({
-      actor: actor.userId,
-      via: actor.via,
-      entity,
-      record_id: recordId,
-      action,
-      changes: JSON.stringify(changes),
-      meta_version: this.#runtime.snapshot.version,
-    });
+    const row: AuditRow = { actor: actor.userId, via: actor.via, entity, record_id: recordId, action, changes, meta_version: this.#runtime.snapshot.version };
+    const sink = this.#auditSinks.get(trx);
+    if (sink) sink(row);
+    else await trx('tessera.audit_log').insert({ ...row, changes: JSON.stringify(changes) });
   }
 
   async #emit(trx: Knex.Transaction, change: RecordChange): Promise<void> {
     for (const hook of this.#hooks) await hook(trx, change);
   }
+}
+
+/** One row of tessera.audit_log as the records service writes it (id and time come from the database). */
+export interface AuditRow {
+  readonly actor: string | null;
+  readonly via: Actor['via'];
+  readonly entity: string;
+  readonly record_id: string;
+  readonly action: ChangeAction;
+  readonly changes: Record<string, [unknown, unknown]>;
+  readonly meta_version: number;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -53,7 +53,8 @@ export interface TestPlatform {
 /**
  * Records whose audit trail is incomplete. Every change of a record bumps its version and writes
  * one audit row (create → version 1, each update, delete, restore → +1), so a record with
- * version n must have n audit rows. Matched by record id, which survives entity renames.
+ * version n must have n audit rows, the first of them (in the order the trail is read) its create.
+ * Matched by record id, which survives entity renames.
  */
 export async function auditGaps(platform: Platform): Promise<string[]> {
   if (!platform.runtime.loaded) return [];
@@ -63,6 +64,10 @@ export async function auditGaps(platform: Platform): Promise<string[]> {
       .select('e.id', 'e.version', platform.knex.raw('(SELECT count(*) FROM tessera.audit_log a WHERE a.record_id = e.id)::int AS n'))
       .whereRaw('e.version <> (SELECT count(*) FROM tessera.audit_log a WHERE a.record_id = e.id)')) as { id: string; version: number; n: number }[];
     for (const r of rows) gaps.push(`${entity.name} ${r.id}: version ${r.version} but ${r.n} audit row(s)`);
+    const disordered = (await platform.knex(`${entity.table} as e`)
+      .select('e.id')
+      .whereRaw(`(SELECT a.action FROM tessera.audit_log a WHERE a.record_id = e.id ORDER BY a.id LIMIT 1) <> 'create'`)) as { id: string }[];
+    for (const r of disordered) gaps.push(`${entity.name} ${r.id}: the trail does not begin with its create`);
   }
   return gaps;
 }

@@ -17,7 +17,7 @@ import { step, nextCycleDue } from '../step.ts';
 import type { Effect, HistoryEntry, InstanceEvent, StepRejection } from '../events.ts';
 import { visibleVariables, type InstanceState, type ParentLink } from '../state.ts';
 import type { IsoDuration } from '../timer.ts';
-import type { RecordService } from '../../records/index.ts';
+import type { AuditRow, RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
 import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { sqlOf, type BossDb, type Sql } from './sql.ts';
@@ -140,17 +140,26 @@ export class StepSession {
   readonly #deletedJobs = new Map<string, Set<string>>();
   /** The pg-boss attempts whose work this transaction settles. */
   readonly #settled: { queue: string; attempt: JobAttempt }[] = [];
+  /** Audit rows of record changes made on this transaction, written with the flush. */
+  readonly #audits: AuditRow[] = [];
+  readonly #stopCollectingAudit: () => void;
 
   private constructor(trx: Knex.Transaction, sql: Sql, bossDb: BossDb, services: SessionServices) {
     this.trx = trx;
     this.sql = sql;
     this.bossDb = bossDb;
     this.#services = services;
+    this.#stopCollectingAudit = services.records.collectAudit(trx, (row) => this.#audits.push(row));
   }
 
   static async open(trx: Knex.Transaction, services: SessionServices): Promise<StepSession> {
     const { sql, bossDb } = await sqlOf(trx);
     return new StepSession(trx, sql, bossDb, services);
+  }
+
+  /** Record changes on the transaction after this are audited by the records service itself again. */
+  close(): void {
+    this.#stopCollectingAudit();
   }
 
   get running(): boolean {
@@ -537,7 +546,12 @@ export class StepSession {
     const mark = this.#queue.length;
     const instanceId = loaded.meta.id;
     // Read-only actions leave nothing to undo: they run without the savepoint's two statements.
-    const isolated = <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => (type.readOnly ? work(this.trx) : this.trx.transaction(work));
+    const isolated = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
+      if (type.readOnly) return work(this.trx);
+      // Audit rows written in the savepoint go in at once: those collected before must precede them.
+      await this.#writeAudits();
+      return this.trx.transaction(work);
+    };
     try {
       const result = await isolated(async (savepoint) => {
         if (savepoint !== this.trx) this.#services.bind(savepoint, this);
@@ -635,6 +649,10 @@ export class StepSession {
   }
 
   // ---- writing ----
+
+  async #writeAudits(): Promise<void> {
+    if (this.#audits.length > 0) await this.sql(auditInsert('$1::jsonb'), [JSON.stringify(this.#audits.splice(0))]);
+  }
 
   /**
    * Writes everything pending in one statement (each table's change a data-modifying CTE: new and
@@ -762,6 +780,7 @@ export class StepSession {
         JSON.stringify(rows),
       );
     }
+    if (this.#audits.length > 0) add(auditInsert, JSON.stringify(this.#audits.splice(0)));
     if (parts.length > 0) await this.sql(`WITH ${parts.join(',\n')} SELECT 1`, values);
     for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs().deleteJobs(this.bossDb, queue, [...ids]);
     this.#deletedJobs.clear();
@@ -776,6 +795,15 @@ export class StepSession {
     }
     this.#newJobs.clear();
   }
+}
+
+/** Inserts the audit rows (AuditRow) of a jsonb array parameter, in their order. */
+function auditInsert(param: string): string {
+  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version)
+    SELECT actor, via, entity, record_id, action, changes, meta_version
+      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer))
+           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, n)
+     ORDER BY n`;
 }
 
 // The planner guesses 100 rows for a set-returning function over a parameter and then joins by
