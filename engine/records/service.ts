@@ -460,7 +460,11 @@ export class RecordService {
     });
   }
 
-  async update(ctx: RecordContext, entityName: string, id: string, input: unknown, options: { expectedVersion?: number; allowReadOnly?: boolean } = {}): Promise<ApiRecord> {
+  /**
+   * `lockedRow`: the record's table row as the caller read it FOR UPDATE in `ctx.trx` (all columns),
+   * so it is not read again; ignored without `ctx.trx`.
+   */
+  async update(ctx: RecordContext, entityName: string, id: string, input: unknown, options: { expectedVersion?: number; allowReadOnly?: boolean; lockedRow?: Readonly<Record<string, unknown>> } = {}): Promise<ApiRecord> {
     const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
@@ -477,7 +481,8 @@ export class RecordService {
       });
     }
     return this.#inTransaction(ctx, async (trx) => {
-      const current = (await trx(entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined;
+      const locked = ctx.trx && options.lockedRow?.id === id && options.lockedRow.deleted_at === null ? (options.lockedRow as Row) : undefined;
+      const current = locked ?? ((await trx(entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined);
       if (!current) throw notFound(entityName, id);
       const usable = this.#usableGrants(access, entity, current, 'update');
       if (current.version !== options.expectedVersion) {

@@ -182,6 +182,19 @@ describe('instances', () => {
     expect((await api.post(`/activities/${note.body.id}/complete`, {})).status).toBe(404);
   });
 
+  test('a task activity that was cancelled: 409; one that was deleted: 404; the instance waits on', async () => {
+    const started = (await api.post('/workflows/approval/instances', { variables: { owner: 'test-admin' } })).body;
+    const cancelled = started.userTasks[0].activityId as string;
+    const version = (await api.get(`/records/activity/${cancelled}`)).body.version as number;
+    expect((await api.patch(`/records/activity/${cancelled}`, { status: 'cancelled', version })).status).toBe(200);
+    const refused = await api.post(`/activities/${cancelled}/complete`, { decision: 'yes', discount: 1 });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('cancelled, not open');
+    expect((await api.delete(`/records/activity/${cancelled}`)).status).toBe(200);
+    expect((await api.post(`/activities/${cancelled}/complete`, { decision: 'yes', discount: 1 })).status).toBe(404);
+    expect((await api.get(`/instances/${started.id}`)).body).toMatchObject({ status: 'active', activeElementIds: ['approve'] });
+  });
+
   test('start refusals: unknown process 404, bad body 422 with pointers', async () => {
     expect((await api.post('/workflows/nope/instances', {})).status).toBe(404);
     const res = await api.post('/workflows/approval/instances', { variables: [1], version: 0 });

@@ -292,20 +292,23 @@ export class ProcessRuntime {
   async completeActivity(ctx: RecordContext, activityId: string, formData: JsonObject): Promise<{ instanceId: string; activity: Record<string, unknown> }> {
     const activities = this.#records.runtime.entity(ACTIVITY_ENTITY).entity.table;
     return this.transact(async (session) => {
-      // The task, its activity's version and status, and its instance (locked) in one read.
-      const [task] = await session.sql<{ id: string; instance_id: string; process_id: string; version: number; form_key: string | null; ended_at: Date | null; activity_version: number | null; activity_status: string | null } & Omit<InstanceRow, 'id' | 'process_id' | 'version'>>(
-        `SELECT t.id, t.instance_id, t.process_id, t.version, t.form_key, t.ended_at, a.version AS activity_version, a.status AS activity_status,
-                i.state, i.business_entity, i.business_id, i.parent_instance_id, i.started_by
+      // The activity (all its columns, so the records service need not read it again), its task and
+      // the task's instance, locked, in one read. The task's columns carry a prefix no field name can have.
+      const [row] = await session.sql<Record<string, unknown>>(
+        `SELECT a.*, t.id AS "__task.id", t.instance_id AS "__task.instance_id", t.process_id AS "__task.process_id", t.version AS "__task.version",
+                t.form_key AS "__task.form_key", t.ended_at AS "__task.ended_at", i.state AS "__task.state", i.business_entity AS "__task.business_entity",
+                i.business_id AS "__task.business_id", i.parent_instance_id AS "__task.parent_instance_id", i.started_by AS "__task.started_by"
            FROM tessera.process_user_tasks t
            JOIN tessera.process_instances i ON i.id = t.instance_id
-           LEFT JOIN ${activities} a ON a.id = t.activity_id AND a.deleted_at IS NULL
+           JOIN ${activities} a ON a.id = t.activity_id AND a.deleted_at IS NULL
           WHERE t.activity_id = $1
-            FOR UPDATE OF t, i`,
+            FOR UPDATE OF t, i, a`,
         [isUuid(activityId) ? activityId : '00000000-0000-0000-0000-000000000000'],
       );
-      if (!task || task.activity_version === null) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
+      if (!row) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
+      const { activity: activityRow, task } = splitTaskRow(row);
       if (task.ended_at) throw new TesseraError('CONFLICT', `the workflow task of activity ${activityId} has already ended`);
-      if (task.activity_status !== 'open') throw new TesseraError('CONFLICT', `activity ${activityId} is ${String(task.activity_status)}, not open`);
+      if (activityRow.status !== 'open') throw new TesseraError('CONFLICT', `activity ${activityId} is ${String(activityRow.status)}, not open`);
       const form = formOf(task.form_key, await this.#forms(session.sql, task.process_id, task.version));
       if (form) {
         const problems: Problem[] = checkFormData(form, formData);
@@ -315,7 +318,7 @@ export class ProcessRuntime {
       session.knowTask(activityId, { userTaskId: task.id, instanceId: task.instance_id });
       session.formData.set(activityId, formData);
       // Resolving the activity (with the user's rights) completes its task (see #onRecordChange), with the form data.
-      const activity = await this.#records.update({ ...ctx, trx: session.trx }, ACTIVITY_ENTITY, activityId, { status: 'resolved' }, { expectedVersion: task.activity_version });
+      const activity = await this.#records.update({ ...ctx, trx: session.trx }, ACTIVITY_ENTITY, activityId, { status: 'resolved' }, { expectedVersion: activityRow.version as number, lockedRow: activityRow });
       const outcome = this.#completions.get(session);
       this.#completions.delete(session);
       if (outcome) rejectIfFailed(outcome);
@@ -490,6 +493,19 @@ export class ProcessRuntime {
       await session.deliver(instanceId, event, attempt);
     });
   }
+}
+
+type TaskRow = { id: string; instance_id: string; process_id: string; version: number; form_key: string | null; ended_at: Date | null } & Omit<InstanceRow, 'id' | 'process_id' | 'version'>;
+
+/** Splits completeActivity's joined row: the activity's own columns, and the task's (prefixed "__task."). */
+function splitTaskRow(row: Record<string, unknown>): { activity: Record<string, unknown>; task: TaskRow } {
+  const activity: Record<string, unknown> = {};
+  const task: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('__task.')) task[key.slice(7)] = value;
+    else activity[key] = value;
+  }
+  return { activity, task: task as TaskRow };
 }
 
 /** How long a process's latest version is remembered for starts (see #latestVersion). */
