@@ -11,6 +11,8 @@ export interface Config {
   readonly adminPassword?: string;
   /** Browser sessions: idle timeout, absolute lifetime, Secure cookies behind a TLS proxy (docs/security.md). */
   readonly auth: { readonly session: { readonly idleMinutes: number; readonly absoluteHours: number }; readonly secureCookies: boolean };
+  /** Minutes between VACUUM (ANALYZE) rounds of the embedded database (it has no autovacuum). */
+  readonly vacuumMinutes: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,5 +37,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       session: { idleMinutes: positive(env, 'TESSERA_SESSION_IDLE_MINUTES', 30), absoluteHours: positive(env, 'TESSERA_SESSION_HOURS', 12) },
       secureCookies: env.TESSERA_SECURE_COOKIES === 'true' || env.TESSERA_SECURE_COOKIES === '1',
     },
+    vacuumMinutes: positive(env, 'TESSERA_VACUUM_MINUTES', 15),
   };
 }

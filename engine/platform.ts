@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { PackageFiles } from '../metadata/index.ts';
 import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
+import { scheduleVacuum } from './db/maintenance.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
 import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, TokenCache } from './access/index.ts';
@@ -29,6 +30,8 @@ export interface Platform {
 export interface PlatformOptions extends DatabaseOptions {
   /** Follow metadata applied by other processes (LISTEN); servers do, one-shot CLI commands don't. */
   readonly listen?: boolean;
+  /** On the embedded database (no autovacuum): VACUUM (ANALYZE) its tables this often. Servers set it. */
+  readonly vacuumIntervalMs?: number;
   /** Workflow runtime settings (tests shorten the time before lost jobs run again). */
   readonly workflows?: { readonly expireInSeconds?: number; readonly superviseIntervalSeconds?: number };
 }
@@ -55,6 +58,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const records = new RecordService(db.knex, runtime);
     const processes = new ProcessRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), ...options.workflows });
     await processes.start();
+    const vacuum = db.embedded && options.vacuumIntervalMs ? scheduleVacuum(db.knex, options.vacuumIntervalMs, (message) => console.error(`[tessera database] ${message}`)) : null;
     return {
       db,
       knex: db.knex,
@@ -72,6 +76,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       planMetadata: (files) => planPackage(db.knex, files),
       async close() {
         await processes.stop();
+        await vacuum?.stop();
         if (poll) clearInterval(poll);
         await listener?.stop();
         await db.close();

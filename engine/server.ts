@@ -19,7 +19,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, options: { demo: boolean; quiet?: boolean }): Promise<RunningServer> {
   const log = (line: string) => !options.quiet && console.log(line);
-  const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), listen: true });
+  const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
   try {
     const admin = await ensureAdmin(platform.knex, config.adminPassword);
     const seeded = await seedIfEmpty(platform, { demo: options.demo });

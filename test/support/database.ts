@@ -77,7 +77,7 @@ export async function auditGaps(platform: Platform): Promise<string[]> {
  * without an audit row, so every database test also proves the audit trail complete; a test that
  * writes rows behind the records service on purpose passes { auditCheck: false }.
  */
-export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean; workflows?: PlatformOptions['workflows'] } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean; workflows?: PlatformOptions['workflows']; vacuumIntervalMs?: number } = {}): Promise<TestPlatform> {
   const { auditCheck = true, ...platformOptions } = options;
   const adminUrl = process.env.TESSERA_TEST_PG_URL;
   const db = adminUrl ? await createServerDatabase(adminUrl) : null;
