@@ -7,6 +7,7 @@ import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { JsonObject } from '../processes/expression.ts';
 import { instanceView, listDefinitions, listIncidents, listInstances } from '../processes/runtime/index.ts';
+import { addDuration, parseIsoDuration } from '../processes/index.ts';
 import { admits } from '../access/index.ts';
 import { requireRight } from './authenticate.ts';
 import { recordContext } from './context.ts';
@@ -47,6 +48,26 @@ function variablesOf(body: Record<string, unknown>, problems: Problem[]): JsonOb
     return {};
   }
   return body.variables;
+}
+
+/** The longest time a published message may wait for a subscription. */
+const MAX_TIME_TO_LIVE_MS = 90 * 24 * 3600 * 1000;
+
+/** A message's time to live: milliseconds, or an ISO 8601 duration (PT10M); absent = 0 (not kept). */
+function timeToLiveOf(value: unknown, problems: Problem[]): number {
+  if (value === undefined) return 0;
+  let ms: number | null = null;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ms = value;
+  else if (typeof value === 'string') {
+    const duration = parseIsoDuration(value);
+    const now = new Date();
+    if (duration) ms = addDuration(now, duration).getTime() - now.getTime();
+  }
+  if (ms === null || ms > MAX_TIME_TO_LIVE_MS) {
+    problems.push({ pointer: '/timeToLive', detail: 'must be milliseconds (a whole number, 0 or more) or an ISO 8601 duration such as PT10M, at most 90 days' });
+    return 0;
+  }
+  return ms;
 }
 
 export function workflowsRouter(platform: Platform): Router {
@@ -156,8 +177,9 @@ export function workflowsRouter(platform: Platform): Router {
     const key = body.correlationKey;
     if (key !== undefined && typeof key !== 'string' && typeof key !== 'number') problems.push({ pointer: '/correlationKey', detail: 'must be a string or number' });
     const variables = variablesOf(body, problems);
+    const timeToLiveMs = timeToLiveOf(body.timeToLive, problems);
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid message', { problems });
-    const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables);
+    const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables, undefined, timeToLiveMs);
     res.json(result);
   });
 

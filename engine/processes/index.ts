@@ -23,4 +23,4 @@ export { MULTI_INSTANCE_BODY_TYPE, PROCESS_TYPE } from './execution.ts';
 export type { Effect, EffectType, HistoryEntry, InstanceEvent, StepContext, StepRejection, StepRejectionCode, StepResult, ThrownError, UserTaskSpec } from './events.ts';
 export { visibleVariables, type ElementInstance, type Incident, type IncidentCode, type IncidentResume, type InstanceState, type InstanceStatus, type ParentLink, type Token, type Wait, type WaitKind } from './state.ts';
 export type { Expression, JsonObject, JsonValue } from './expression.ts';
-export { parseTimer, parseIsoDuration, type IsoDuration, type TimerKind, type TimerSpec } from './timer.ts';
+export { addDuration, parseTimer, parseIsoDuration, type IsoDuration, type TimerKind, type TimerSpec } from './timer.ts';

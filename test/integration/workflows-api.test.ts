@@ -216,10 +216,68 @@ describe('messages and incidents', () => {
   test('a message correlates by name and key', async () => {
     await api.post('/workflows', bpmnFixture('receive-task'), XML);
     const started = (await api.post('/workflows/receiveTask/instances', { variables: { orderId: 'O-9' } })).body;
-    expect((await api.post('/messages', { name: 'payment-received', correlationKey: 'O-8' })).body).toEqual({ correlated: 0, started: [] });
-    expect((await api.post('/messages', { name: 'payment-received', correlationKey: 'O-9', variables: { paid: 5 } })).body).toEqual({ correlated: 1, started: [] });
+    expect((await api.post('/messages', { name: 'payment-received', correlationKey: 'O-8' })).body).toEqual({ correlated: 0, started: [], buffered: null });
+    expect((await api.post('/messages', { name: 'payment-received', correlationKey: 'O-9', variables: { paid: 5 } })).body).toEqual({ correlated: 1, started: [], buffered: null });
     expect((await api.get(`/instances/${started.id}`)).body).toMatchObject({ status: 'completed', variables: { orderId: 'O-9', paid: 5 } });
     expect((await api.post('/messages', { correlationKey: 1 })).body.errors).toEqual([expect.objectContaining({ pointer: '/name' })]);
+  });
+
+  test('a message with a time to live waits for the first instance that subscribes, once', async () => {
+    const published = (await api.post('/messages', { name: 'payment-received', correlationKey: 'O-20', variables: { paid: 7 }, timeToLive: 'PT1M' })).body;
+    expect(published).toEqual({ correlated: 0, started: [], buffered: expect.any(String) });
+    const first = (await api.post('/workflows/receiveTask/instances', { variables: { orderId: 'O-20' } })).body;
+    expect(first).toMatchObject({ status: 'completed', variables: { orderId: 'O-20', paid: 7 } });
+    expect(first.history.map((h: { elementId: string; event: string }) => `${h.elementId}:${h.event}`)).toContain('waitPayment:left');
+    const second = (await api.post('/workflows/receiveTask/instances', { variables: { orderId: 'O-20' } })).body;
+    expect(second).toMatchObject({ status: 'active', activeElementIds: ['waitPayment'] });
+    // A message an instance was waiting for is not kept, whatever its time to live.
+    expect((await api.post('/messages', { name: 'payment-received', correlationKey: 'O-20', timeToLive: 60_000 })).body).toEqual({ correlated: 1, started: [], buffered: null });
+    expect((await env.platform.knex('tessera.process_messages').count({ n: '*' }))[0]).toEqual({ n: 0 });
+  });
+
+  test('an expired message is not correlated and is cleared away by the next one kept', async () => {
+    expect((await api.post('/messages', { name: 'payment-received', correlationKey: 'O-21', timeToLive: 1 })).body.buffered).toEqual(expect.any(String));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = (await api.post('/workflows/receiveTask/instances', { variables: { orderId: 'O-21' } })).body;
+    expect(started).toMatchObject({ status: 'active', activeElementIds: ['waitPayment'] });
+    const kept = (await api.post('/messages', { name: 'payment-received', correlationKey: 'O-22', timeToLive: 'PT10M' })).body.buffered as string;
+    expect((await env.platform.knex('tessera.process_messages').select('id', 'correlation_key'))).toEqual([{ id: kept, correlation_key: 'O-22' }]);
+  });
+
+  test('several subscriptions opening at once (event-based gateway) take one message; the other stays kept', async () => {
+    const race = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="https://tessera.dev/bpmn/test">
+  <bpmn:message id="yes" name="offer-accepted"><bpmn:extensionElements><zeebe:subscription correlationKey="=offer" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="no" name="offer-rejected"><bpmn:extensionElements><zeebe:subscription correlationKey="=offer" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="offerRace" isExecutable="true">
+    <bpmn:startEvent id="start" /><bpmn:eventBasedGateway id="race" />
+    <bpmn:intermediateCatchEvent id="accepted"><bpmn:messageEventDefinition messageRef="yes" /></bpmn:intermediateCatchEvent>
+    <bpmn:intermediateCatchEvent id="rejected"><bpmn:messageEventDefinition messageRef="no" /></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="won" /><bpmn:endEvent id="lost" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="race" />
+    <bpmn:sequenceFlow id="f2" sourceRef="race" targetRef="accepted" /><bpmn:sequenceFlow id="f3" sourceRef="accepted" targetRef="won" />
+    <bpmn:sequenceFlow id="f4" sourceRef="race" targetRef="rejected" /><bpmn:sequenceFlow id="f5" sourceRef="rejected" targetRef="lost" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    expect((await api.post('/workflows', race, XML)).status).toBe(201);
+    await api.post('/messages', { name: 'offer-rejected', correlationKey: 'OF-1', timeToLive: 'PT5M' });
+    await api.post('/messages', { name: 'offer-accepted', correlationKey: 'OF-1', timeToLive: 'PT5M' });
+    const started = (await api.post('/workflows/offerRace/instances', { variables: { offer: 'OF-1' } })).body;
+    const ended = started.history.filter((h: { event: string; elementId: string }) => h.event === 'left' && (h.elementId === 'won' || h.elementId === 'lost'));
+    expect(started.status).toBe('completed');
+    expect(ended).toHaveLength(1);
+    const left = await env.platform.knex('tessera.process_messages').where({ correlation_key: 'OF-1' }).pluck('message_name');
+    expect(left).toHaveLength(1);
+    expect(left[0]).toBe(ended[0].elementId === 'won' ? 'offer-rejected' : 'offer-accepted');
+  });
+
+  test('a bad time to live: 422 with its pointer, nothing kept', async () => {
+    for (const timeToLive of ['soon', -5, 1.5, 'P1Y']) {
+      const res = await api.post('/messages', { name: 'payment-received', correlationKey: 'O-30', timeToLive });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/timeToLive' })]);
+    }
+    expect(await env.platform.knex('tessera.process_messages').where({ correlation_key: 'O-30' }).pluck('id')).toEqual([]);
   });
 
   test('an incident is visible on the instance and in the list; retry runs the work again', async () => {

@@ -144,7 +144,7 @@ describe('tasks', () => {
   test('receive task: a subscription row with the FEEL key; the message completes it', async () => {
     const d = await start('receiveTask', { orderId: 4711 });
     expect(await rows('process_message_subscriptions', d.id)).toEqual([expect.objectContaining({ message_name: 'payment-received', correlation_key: '4711' })]);
-    expect(await env.platform.processes.publishMessage('payment-received', '4712', {})).toEqual({ correlated: 0, started: [] });
+    expect(await env.platform.processes.publishMessage('payment-received', '4712', {})).toEqual({ correlated: 0, started: [], buffered: null });
     await d.correlate('waitPayment', { paid: 99.5 });
     expect(await d.rootVariables()).toEqual({ orderId: 4711, paid: 99.5 });
     expect(await rows('process_message_subscriptions', d.id)).toEqual([]);

@@ -274,9 +274,13 @@ export class ProcessRuntime {
     }, ctx.trx);
   }
 
-  /** Publishes a message: correlates it to waiting instances by name and key, starts message-start processes. */
-  async publishMessage(name: string, correlationKey: string, variables: JsonObject = {}, trx?: Knex.Transaction): Promise<PublishResult> {
-    return this.transact(async (session) => (await session.publish(name, correlationKey, variables)) ?? { correlated: 0, started: [] }, trx);
+  /**
+   * Publishes a message: correlates it to waiting instances by name and key, starts message-start
+   * processes; with `timeToLiveMs`, a message nobody waited for is kept for the first instance that
+   * subscribes within that time.
+   */
+  async publishMessage(name: string, correlationKey: string, variables: JsonObject = {}, trx?: Knex.Transaction, timeToLiveMs = 0): Promise<PublishResult> {
+    return this.transact(async (session) => (await session.publish(name, correlationKey, variables, timeToLiveMs)) ?? { correlated: 0, started: [], buffered: null }, trx);
   }
 
   /** Broadcasts a signal to every instance waiting for it (delivered by the workers). */

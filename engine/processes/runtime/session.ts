@@ -67,12 +67,15 @@ export type Outcome = { readonly ok: true } | { readonly ok: false; readonly err
 export interface PublishResult {
   readonly correlated: number;
   readonly started: readonly string[];
+  /** The id under which the message waits for a subscription (it had a time to live and no instance took it). */
+  readonly buffered: string | null;
 }
 
 type Item =
   | { readonly kind: 'event'; readonly instanceId: string; readonly event: InstanceEvent; readonly attempt?: number; outcome?: Outcome }
   | { readonly kind: 'start'; readonly meta: InstanceMeta; readonly variables: JsonObject; readonly startEventId?: string; readonly parent?: ParentLink; outcome?: Outcome }
-  | { readonly kind: 'publish'; readonly name: string; readonly correlationKey: string; readonly variables: JsonObject; result?: PublishResult }
+  | { readonly kind: 'publish'; readonly name: string; readonly correlationKey: string; readonly variables: JsonObject; readonly timeToLiveMs: number; result?: PublishResult }
+  | { readonly kind: 'bufferedMessage'; readonly instanceId: string; readonly subscriptionId: string; readonly name: string; readonly correlationKey: string }
   | { readonly kind: 'activityResolved'; readonly activityId: string; readonly variables: JsonObject; outcome?: Outcome | null };
 
 interface Loaded {
@@ -181,9 +184,13 @@ export class StepSession {
     return item.outcome ?? null;
   }
 
-  /** Correlates a message to every waiting subscription (one per instance) and starts message-start processes. */
-  async publish(name: string, correlationKey: string, variables: JsonObject): Promise<PublishResult | null> {
-    const item: Item = { kind: 'publish', name, correlationKey, variables };
+  /**
+   * Correlates a message to every waiting subscription (one per instance) and starts message-start
+   * processes. With a time to live, a message no instance was waiting for is kept for the first
+   * subscription that opens within that time.
+   */
+  async publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs = 0): Promise<PublishResult | null> {
+    const item: Item = { kind: 'publish', name, correlationKey, variables, timeToLiveMs };
     await this.#submit(item);
     return item.result ?? null;
   }
@@ -303,7 +310,10 @@ export class StepSession {
         item.outcome = await this.#startInstance(item);
         return;
       case 'publish':
-        item.result = await this.#publish(item.name, item.correlationKey, item.variables);
+        item.result = await this.#publish(item.name, item.correlationKey, item.variables, item.timeToLiveMs);
+        return;
+      case 'bufferedMessage':
+        await this.#takeBufferedMessage(item.instanceId, item.subscriptionId, item.name, item.correlationKey);
         return;
       case 'activityResolved':
         item.outcome = await this.#completeActivityTask(item.activityId, item.variables);
@@ -457,6 +467,8 @@ export class StepSession {
           correlation_key: effect.correlationKey,
           interrupting: effect.interrupting,
         });
+        // A message published earlier with a time to live may be waiting for it (checked in turn, see #takeBufferedMessage).
+        this.#queue.push({ kind: 'bufferedMessage', instanceId: meta.id, subscriptionId: effect.subscriptionId, name: effect.messageName, correlationKey: effect.correlationKey });
         return;
       case 'openSignalSubscription':
         this.#signalSubscriptions.add(effect.subscriptionId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, signal_name: effect.signalName });
@@ -605,7 +617,25 @@ export class StepSession {
 
   // ---- messages and user tasks ----
 
-  async #publish(name: string, correlationKey: string, variables: JsonObject): Promise<PublishResult> {
+  /**
+   * Correlates the oldest live buffered message to a subscription that just opened, consuming it.
+   * Queued behind the step that opened the subscription, so when several open at once (an
+   * event-based gateway), a message taken for the first may close the others before they look.
+   */
+  async #takeBufferedMessage(instanceId: string, subscriptionId: string, name: string, correlationKey: string): Promise<void> {
+    const loaded = await this.#load(instanceId);
+    if (!loaded?.state.waits[subscriptionId]) return;
+    const [message] = await this.sql<{ variables: JsonObject }>(
+      `DELETE FROM tessera.process_messages WHERE id = (
+         SELECT id FROM tessera.process_messages WHERE message_name = $1 AND correlation_key = $2 AND expires_at > now()
+          ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING variables`,
+      [name, correlationKey],
+    );
+    if (message) await this.#step(instanceId, { type: 'messageCorrelated', subscriptionId, variables: message.variables }, undefined);
+  }
+
+  async #publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs: number): Promise<PublishResult> {
     await this.#flush();
     const subscriptions = await this.sql<{ id: string; instance_id: string }>(
       `SELECT id, instance_id FROM tessera.process_message_subscriptions WHERE message_name = $1 AND correlation_key = $2 ORDER BY created_at, id`,
@@ -628,7 +658,17 @@ export class StepSession {
       started.push(meta.id);
       this.#queue.push({ kind: 'start', meta, variables, startEventId: start.start_event_id });
     }
-    return { correlated: seen.size, started };
+    let buffered: string | null = null;
+    if (seen.size === 0 && timeToLiveMs > 0) {
+      buffered = this.#services.newId();
+      // Expired messages go as new ones arrive.
+      await this.sql(
+        `WITH expired AS (DELETE FROM tessera.process_messages WHERE expires_at <= now())
+         INSERT INTO tessera.process_messages (id, message_name, correlation_key, variables, expires_at) VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')`,
+        [buffered, name, correlationKey, JSON.stringify(variables), timeToLiveMs],
+      );
+    }
+    return { correlated: seen.size, started, buffered };
   }
 
   async #activityOfTask(userTaskId: string): Promise<string | null> {
