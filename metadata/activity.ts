@@ -25,6 +25,7 @@ export const ACTIVITY_COMMON_FIELDS: readonly Field[] = [
       { value: 'urgent', label: label('Urgent', 'Pilny', 'Urgentă'), color: '#dc2626' },
     ] },
   { id: 'platform.activity.assignee', name: 'assignee', type: 'reference', target: 'user', onDelete: 'setNull', label: label('Assignee', 'Wykonawca', 'Executant') },
+  { id: 'platform.activity.team', name: 'team', type: 'reference', target: 'team', onDelete: 'setNull', label: label('Team', 'Zespół', 'Echipă') },
   { id: 'platform.activity.start_at', name: 'start_at', type: 'datetime', indexed: true, label: label('Start', 'Początek', 'Început') },
   { id: 'platform.activity.end_at', name: 'end_at', type: 'datetime', label: label('End', 'Koniec', 'Sfârșit') },
   { id: 'platform.activity.deadline', name: 'deadline', type: 'datetime', indexed: true, label: label('Deadline', 'Termin', 'Termen') },
@@ -72,6 +73,10 @@ export function activityEntity(kinds: readonly ActivityKind[], linkedEntities: r
     displayField: 'subject',
     defaultSort: [{ field: 'created_at', direction: 'desc' }],
     fields: [kindField, ...ACTIVITY_COMMON_FIELDS, ...links, ...kindFields.values()],
-    indexes: [{ id: 'platform.activity.ix.assignee_status', fields: ['assignee', 'status'] }],
+    indexes: [
+      { id: 'platform.activity.ix.assignee_status', fields: ['assignee', 'status'] },
+      // A team's open tasks (its queue in "my tasks").
+      { id: 'platform.activity.ix.team_status', fields: ['team', 'status'] },
+    ],
   };
 }

@@ -5,7 +5,7 @@ export { loadPackageDir, type LoadResult } from './load.ts';
 export { validatePackage, type ValidationResult } from './validate.ts';
 export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
 export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
-export { buildModel, allowedTargets, transitionsBetween, labelText, USER_TARGET, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
+export { buildModel, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
 export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES } from './activity.ts';
 export {
   physicalSchema,

@@ -2,7 +2,7 @@
 // Pure. Every object carries a stable identity (derived from metadata ids, never from names), so the
 // planner can tell a rename from a drop and a create.
 import { createHash } from 'node:crypto';
-import { USER_TARGET, type EntityModel, type Model } from './model.ts';
+import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
 export type ColumnType =
@@ -23,7 +23,7 @@ export interface ForeignKey {
   readonly schema: string;
   readonly table: string;
   readonly onDelete: OnDelete;
-  /** Identity of the referenced table (entity id, or 'platform.users'). */
+  /** Identity of the referenced table (entity id, or a platform table's: 'platform.users', 'platform.teams'). */
   readonly targetIdentity: string;
 }
 
@@ -85,7 +85,13 @@ export const SYSTEM_COLUMNS = [
   'owner',
 ] as const;
 
-const userFk: ForeignKey = { schema: PLATFORM_SCHEMA, table: USERS_TABLE, onDelete: 'setNull', targetIdentity: 'platform.users' };
+/** A foreign key to a platform table (users, teams) that reference fields may target. */
+function platformFk(target: string, onDelete: OnDelete): ForeignKey | undefined {
+  const platform = platformTarget(target);
+  return platform && { schema: PLATFORM_SCHEMA, table: platform.table, onDelete, targetIdentity: platform.identity };
+}
+
+const userFk: ForeignKey = platformFk(USER_TARGET, 'setNull')!;
 
 function systemColumns(): PhysicalColumn[] {
   const ts = { kind: 'timestamptz' } as const;
@@ -159,7 +165,8 @@ export function joinTableName(entity: string, field: string): string {
 }
 
 function fkFor(model: Model, target: string, onDelete: OnDelete): ForeignKey {
-  if (target === USER_TARGET) return { ...userFk, onDelete };
+  const platform = platformFk(target, onDelete);
+  if (platform) return platform;
   const entity = model.entities.get(target);
   if (!entity) throw new Error(`unknown reference target ${target}`);
   return { schema: RECORD_SCHEMA, table: entity.table, onDelete, targetIdentity: entity.id };
