@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { Model, Modifiers, QueryBuilder } from 'objection';
 import {
   ACTIVITY_ENTITY,
+  bindFilter,
   CURRENCY_SUFFIX,
   joinTableName,
   physicalSchema,
@@ -204,6 +205,8 @@ export class RecordService {
     checkIncludes(entity, request.include ?? []);
     const fields = checkFields(entity, request.fields);
     checkQueryFields(entity, hidden, filter, keys.map((k) => k.field), request.include ?? []);
+    // "$me" and "$myTeams" in the filter stand for this user.
+    const bound = filter && bindFilter(filter, { userId: access.subject?.userId ?? null, teamIds: access.subject?.teamIds ?? [] });
     const rule: RowRule = access.unrestricted ? [] : purpose === 'export' ? [rights.read, rights.export] : [rights.read];
     // Search must not match on fields the user cannot see (it would reveal their content).
     const searchEntity: EntityModel = hidden.size ? { ...entity, searchFields: entity.searchFields.filter((f) => !hidden.has(f)) } : entity;
@@ -212,7 +215,7 @@ export class RecordService {
       const deleted = request.deleted ?? 'exclude';
       if (deleted === 'exclude') qb.whereNull(`${entity.table}.deleted_at`);
       if (deleted === 'only') qb.whereNotNull(`${entity.table}.deleted_at`);
-      if (filter) qb.where((b) => applyFilter(b, entity, filter));
+      if (bound) qb.where((b) => applyFilter(b, entity, bound));
       if (request.search) applySearch(qb, searchEntity, request.search);
       applyRule(qb, entity.table, entity.name, rule, access.subject);
       return qb;
