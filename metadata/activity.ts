@@ -8,6 +8,23 @@ export const ACTIVITY_ENTITY = 'activity';
 
 const label = (en: string, pl: string, ro: string) => ({ en, pl, ro });
 
+/**
+ * The level of the platform's own part of the schema (the activity table's common fields and
+ * indexes). It goes up whenever the platform adds one; every applied metadata version records the
+ * level it was applied at, so the migration of a database applied at a lower level adds what came
+ * since (engine/schema-sync: on start, and with the next package applied).
+ */
+export const PLATFORM_LEVEL = 2;
+
+/** Platform fields and indexes (stable ids) that came after level 1, with the level that brought them. */
+export const PLATFORM_ADDITIONS: ReadonlyMap<string, number> = new Map([
+  ['platform.activity.team', 2],
+  ['platform.activity.ix.team_status', 2],
+]);
+
+/** Whether a platform field or index (by stable id) exists at this platform level. */
+export const atPlatformLevel = (id: string, level: number): boolean => (PLATFORM_ADDITIONS.get(id) ?? 1) <= level;
+
 /** Common activity fields, in form order. Stable ids are fixed forever. */
 export const ACTIVITY_COMMON_FIELDS: readonly Field[] = [
   { id: 'platform.activity.subject', name: 'subject', type: 'string', maxLength: 300, required: true, searchable: true, label: label('Subject', 'Temat', 'Subiect') },

@@ -6,7 +6,7 @@ export { validatePackage, type ValidationResult } from './validate.ts';
 export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
 export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
 export { buildModel, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
-export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES } from './activity.ts';
+export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES, PLATFORM_LEVEL, PLATFORM_ADDITIONS, atPlatformLevel } from './activity.ts';
 export {
   physicalSchema,
   fieldColumnType,

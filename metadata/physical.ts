@@ -2,6 +2,7 @@
 // Pure. Every object carries a stable identity (derived from metadata ids, never from names), so the
 // planner can tell a rename from a drop and a create.
 import { createHash } from 'node:crypto';
+import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
@@ -214,12 +215,15 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
   }
 }
 
-function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
+function tableOf(model: Model, entity: EntityModel, platformLevel: number): PhysicalTable[] {
   const file = model.pkg.fileOf.get(entity.id) ?? `(platform)/${entity.name}`;
   const columns = systemColumns();
   const indexes: PhysicalIndex[] = [];
   const joins: PhysicalTable[] = [];
+  // The platform's own fields and indexes as they were at that level.
+  const present = (id: string) => !entity.platform || atPlatformLevel(id, platformLevel);
   entity.fields.forEach((field, i) => {
+    if (!present(field.id)) return;
     const origin = `${file}#/fields/${i}`;
     const cols = fieldColumns(model, entity, field, origin);
     columns.push(...cols);
@@ -238,6 +242,7 @@ function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
     }
   });
   for (const index of entity.indexes) {
+    if (!present(index.id)) continue;
     const cols = index.fields.map((name) => columns.find((c) => c.name === name)?.name ?? name);
     const identity = `${entity.id}/index.${index.id}`;
     indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
@@ -294,7 +299,10 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The physical schema of a model: one table per entity type plus join tables. */
-export function physicalSchema(model: Model): PhysicalSchema {
-  return { tables: [...model.entities.values()].flatMap((entity) => tableOf(model, entity)) };
+/**
+ * The physical schema of a model: one table per entity type plus join tables. `platformLevel`: the
+ * platform's own fields and indexes as at that level (the schema a database applied then has).
+ */
+export function physicalSchema(model: Model, platformLevel: number = PLATFORM_LEVEL): PhysicalSchema {
+  return { tables: [...model.entities.values()].flatMap((entity) => tableOf(model, entity, platformLevel)) };
 }

@@ -1,7 +1,7 @@
 // The physical schema a model implies: column types, system columns, foreign keys, indexes, join
 // tables and the activity table.
-import { fieldColumnType, joinTableName, objectName, quoteIdent, searchExpression, SYSTEM_COLUMNS, type ColumnType, type Field } from '../../../metadata/index.ts';
-import { activityKind, columnOf, contractor, crm, crmItems, entity, field, packageOf, person, physicalOf, tableOf, values } from './package-builder.ts';
+import { atPlatformLevel, fieldColumnType, joinTableName, objectName, physicalSchema, PLATFORM_LEVEL, quoteIdent, searchExpression, SYSTEM_COLUMNS, type ColumnType, type Field } from '../../../metadata/index.ts';
+import { activityKind, columnOf, contractor, crm, crmItems, entity, field, modelOf, packageOf, person, physicalOf, tableOf, values } from './package-builder.ts';
 
 describe('column type of each field type', () => {
   test.each<[string, Field, ColumnType]>([
@@ -193,6 +193,18 @@ describe('the activity table', () => {
     const indexed = activity.indexes.map((i) => i.columns.join(','));
     expect(indexed).toContain('team');
     expect(indexed).toContain('team,status');
+  });
+
+  test('at platform level 1 (before the team field) the same model has no team column and no team indexes; entity types are the same', () => {
+    const model = modelOf(packageOf(...crmItems()));
+    const [now, levelOne] = [physicalSchema(model), physicalSchema(model, 1)];
+    expect(PLATFORM_LEVEL).toBe(2);
+    expect(atPlatformLevel('platform.activity.team', 1)).toBe(false);
+    expect(atPlatformLevel('platform.activity.assignee', 1)).toBe(true);
+    const old = tableOf(levelOne, 'activity');
+    expect(old.columns.map((c) => c.name)).toEqual(tableOf(now, 'activity').columns.map((c) => c.name).filter((n) => n !== 'team'));
+    expect(old.indexes.map((i) => i.columns.join(','))).toEqual(tableOf(now, 'activity').indexes.map((i) => i.columns.join(',')).filter((c) => !c.startsWith('team')));
+    expect(tableOf(levelOne, 'contractor')).toEqual(tableOf(now, 'contractor'));
   });
 
   test('entity types without activities get no link', () => {
