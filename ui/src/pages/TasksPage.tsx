@@ -8,7 +8,7 @@ import type { EntityModel, Model } from '../../../metadata/model.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { workflowTaskOf } from '../api/workflows.ts';
-import { taskKinds } from '../app/activities.ts';
+import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link } from '../app/router.tsx';
@@ -23,11 +23,8 @@ const WorkflowTaskDialog = lazy(() => import('../form/WorkflowTaskDialog.tsx'));
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Filters of the tabs, in the API's filter language: `$me` and `$myTeams` stand for the signed-in user. */
-const TAB_FILTERS = {
-  mine: { or: [{ assignee: { eq: '$me' } }, { assignee: { isNull: true }, team: { in: '$myTeams' } }] },
-  fromMe: { created_by: { eq: '$me' } },
-} as const;
+/** Filters of the tabs, in the API's filter language (`$me`: the signed-in user). */
+const TAB_FILTERS = { mine: MY_TASKS, fromMe: { created_by: { eq: '$me' } } } as const;
 
 /** The embedded user and team of a task (includes), or null. */
 const embedded = (value: unknown): Record<string, unknown> | null => (value && typeof value === 'object' ? (value as Record<string, unknown>) : null);
