@@ -9,7 +9,7 @@ import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, TokenCache } from './access/index.ts';
 import { ProcessRuntime } from './processes/runtime/index.ts';
 import { MetadataRuntime, RecordService } from './records/index.ts';
-import { applyPackage, planPackage, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
+import { applyPackage, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
 export interface Platform {
   readonly db: Database;
@@ -40,6 +40,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const db = await openDatabase(options);
   try {
     const capabilities = await migratePlatform(db.knex);
+    // Platform fields and indexes added since the applied metadata was applied (e.g. activity.team).
+    await upgradePlatformLevel(db.knex, capabilities.trigram);
     const runtime = new MetadataRuntime(db.knex);
     // A new metadata version may have changed tables under the plans connections keep.
     runtime.onChange(() => db.prepared?.invalidate());

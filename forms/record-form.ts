@@ -2,7 +2,7 @@
 // server validates with), an rjsf uiSchema naming a widget per field type with its options, the
 // layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
 // widgets by these names, the server can build the same description (e.g. for docs or previews).
-import { allowedTargets, labelText, USER_TARGET, type EntityModel, type MachineModel, type Model } from '../metadata/model.ts';
+import { allowedTargets, labelText, platformTarget, type EntityModel, type MachineModel, type Model } from '../metadata/model.ts';
 import { recordInputSchema, type JsonSchema, type Language } from '../metadata/record-schema.ts';
 import type { EnumValue, Field } from '../metadata/schema/types.generated.ts';
 
@@ -43,7 +43,7 @@ export interface FieldUiOptions {
   /** money */
   readonly currencies?: readonly string[];
   readonly fixedCurrency?: string;
-  /** reference and many-to-many: the target entity type (or "user") and how its records are shown. */
+  /** reference and many-to-many: the target entity type (or a platform target, "user" or "team") and how its records are shown. */
   readonly target?: string;
   readonly targetLabel?: string;
   readonly displayField?: string;
@@ -139,7 +139,7 @@ function fieldUi(model: Model, entity: EntityModel, field: Field, options: Recor
     'ui:options': { ...base, ...extra },
   });
   const targetInfo = (target: string): Partial<FieldUiOptions> => {
-    if (target === USER_TARGET) return { target };
+    if (platformTarget(target)) return { target };
     const t = model.entities.get(target);
     return { target, ...(t ? { targetLabel: labelText(t.label, language), displayField: t.displayField } : {}) };
   };

@@ -8,6 +8,23 @@ export const ACTIVITY_ENTITY = 'activity';
 
 const label = (en: string, pl: string, ro: string) => ({ en, pl, ro });
 
+/**
+ * The level of the platform's own part of the schema (the activity table's common fields and
+ * indexes). It goes up whenever the platform adds one; every applied metadata version records the
+ * level it was applied at, so the migration of a database applied at a lower level adds what came
+ * since (engine/schema-sync: on start, and with the next package applied).
+ */
+export const PLATFORM_LEVEL = 2;
+
+/** Platform fields and indexes (stable ids) that came after level 1, with the level that brought them. */
+export const PLATFORM_ADDITIONS: ReadonlyMap<string, number> = new Map([
+  ['platform.activity.team', 2],
+  ['platform.activity.ix.team_status', 2],
+]);
+
+/** Whether a platform field or index (by stable id) exists at this platform level. */
+export const atPlatformLevel = (id: string, level: number): boolean => (PLATFORM_ADDITIONS.get(id) ?? 1) <= level;
+
 /** Common activity fields, in form order. Stable ids are fixed forever. */
 export const ACTIVITY_COMMON_FIELDS: readonly Field[] = [
   { id: 'platform.activity.subject', name: 'subject', type: 'string', maxLength: 300, required: true, searchable: true, label: label('Subject', 'Temat', 'Subiect') },
@@ -25,6 +42,7 @@ export const ACTIVITY_COMMON_FIELDS: readonly Field[] = [
       { value: 'urgent', label: label('Urgent', 'Pilny', 'Urgentă'), color: '#dc2626' },
     ] },
   { id: 'platform.activity.assignee', name: 'assignee', type: 'reference', target: 'user', onDelete: 'setNull', label: label('Assignee', 'Wykonawca', 'Executant') },
+  { id: 'platform.activity.team', name: 'team', type: 'reference', target: 'team', onDelete: 'setNull', label: label('Team', 'Zespół', 'Echipă') },
   { id: 'platform.activity.start_at', name: 'start_at', type: 'datetime', indexed: true, label: label('Start', 'Początek', 'Început') },
   { id: 'platform.activity.end_at', name: 'end_at', type: 'datetime', label: label('End', 'Koniec', 'Sfârșit') },
   { id: 'platform.activity.deadline', name: 'deadline', type: 'datetime', indexed: true, label: label('Deadline', 'Termin', 'Termen') },
@@ -72,6 +90,10 @@ export function activityEntity(kinds: readonly ActivityKind[], linkedEntities: r
     displayField: 'subject',
     defaultSort: [{ field: 'created_at', direction: 'desc' }],
     fields: [kindField, ...ACTIVITY_COMMON_FIELDS, ...links, ...kindFields.values()],
-    indexes: [{ id: 'platform.activity.ix.assignee_status', fields: ['assignee', 'status'] }],
+    indexes: [
+      { id: 'platform.activity.ix.assignee_status', fields: ['assignee', 'status'] },
+      // A team's open tasks (its queue in "my tasks").
+      { id: 'platform.activity.ix.team_status', fields: ['team', 'status'] },
+    ],
   };
 }

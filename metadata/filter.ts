@@ -3,7 +3,11 @@
 // A bare value means eq. Several fields in one object are combined with and. Values coming from
 // query strings arrive as text and are coerced to the field's type here, so the SQL layer only
 // ever binds typed parameters.
-import type { EntityModel } from './model.ts';
+//
+// Two operands stand for the acting user rather than a value (so a saved view can say "mine"):
+// `"$me"`, the user's id, and `"$myTeams"`, the ids of the user's teams. They parse to `subject`
+// nodes; `bindFilter` turns those into plain comparisons when a list runs for a user.
+import { TEAM_TARGET, USER_TARGET, type EntityModel } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 import { compactTaxId } from './tax-id.ts';
 
@@ -12,12 +16,30 @@ export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export type FilterValue = string | number | boolean | null;
 
-export type FilterExpr =
-  | { readonly kind: 'and'; readonly items: readonly FilterExpr[] }
-  | { readonly kind: 'or'; readonly items: readonly FilterExpr[] }
-  | { readonly kind: 'not'; readonly item: FilterExpr }
-  | { readonly kind: 'compare'; readonly field: string; readonly valueType: FilterableType; readonly op: FilterOperator; readonly value: FilterValue | readonly FilterValue[] }
-  | { readonly kind: 'linked'; readonly field: string; readonly op: 'eq' | 'in' | 'isNull'; readonly value: FilterValue | readonly FilterValue[] };
+/** Operands standing for the acting user: their id, and the ids of their teams. */
+export const FILTER_TOKENS = ['$me', '$myTeams'] as const;
+export type FilterToken = (typeof FILTER_TOKENS)[number];
+
+type FilterNode<Leaf> =
+  | { readonly kind: 'and'; readonly items: readonly FilterNode<Leaf>[] }
+  | { readonly kind: 'or'; readonly items: readonly FilterNode<Leaf>[] }
+  | { readonly kind: 'not'; readonly item: FilterNode<Leaf> }
+  | Leaf;
+
+type CompareNode = { readonly kind: 'compare'; readonly field: string; readonly valueType: FilterableType; readonly op: FilterOperator; readonly value: FilterValue | readonly FilterValue[] };
+type LinkedNode = { readonly kind: 'linked'; readonly field: string; readonly op: 'eq' | 'in' | 'isNull'; readonly value: FilterValue | readonly FilterValue[] };
+type SubjectNode = { readonly kind: 'subject'; readonly field: string; readonly op: 'eq' | 'ne' | 'in' | 'nin'; readonly token: FilterToken };
+
+/** A parsed filter; it may name the acting user (`subject` nodes). */
+export type FilterExpr = FilterNode<CompareNode | LinkedNode | SubjectNode>;
+/** A filter with the acting user's values bound in: what the SQL layer runs. */
+export type BoundFilterExpr = FilterNode<CompareNode | LinkedNode>;
+
+/** Who a filter's tokens stand for: no user (the platform itself) matches no `$me`. */
+export interface FilterSubject {
+  readonly userId: string | null;
+  readonly teamIds: readonly string[];
+}
 
 export interface FilterProblem {
   readonly pointer: string;
@@ -38,6 +60,9 @@ export const SYSTEM_FIELD_TYPES: Readonly<Record<string, FilterableType>> = {
   deleted_by: 'uuid',
   owner: 'uuid',
 };
+
+/** System columns naming a user (`$me` applies to them). */
+const USER_COLUMNS: ReadonlySet<string> = new Set(['created_by', 'updated_by', 'deleted_by', 'owner']);
 
 export function filterableType(field: Field): FilterableType | null {
   switch (field.type) {
@@ -143,6 +168,11 @@ function parseField(entity: EntityModel, name: string, spec: unknown, at: string
       continue;
     }
     const type = field ? filterableType(field)! : system!;
+    if (type === 'uuid' && isToken(raw)) {
+      const node = parseToken(name, field, op as FilterOperator, raw, here, problems);
+      if (node) result.push(node);
+      continue;
+    }
     const value = coerceOperand(op as FilterOperator, raw, type, field, here, problems);
     if (value === undefined) continue;
     if (field?.type === 'state' && op !== 'contains' && op !== 'startsWith') {
@@ -158,6 +188,46 @@ function parseField(entity: EntityModel, name: string, spec: unknown, at: string
     result.push({ kind: 'compare', field: name, valueType: type, op: op as FilterOperator, value });
   }
   return result;
+}
+
+const isToken = (raw: unknown): raw is FilterToken => (FILTER_TOKENS as readonly unknown[]).includes(raw);
+
+/** What each token compares with, and how: `$me` a user reference, `$myTeams` a team reference. */
+const TOKEN_RULES: Readonly<Record<FilterToken, { readonly target: string; readonly ops: readonly SubjectNode['op'][] }>> = {
+  $me: { target: USER_TARGET, ops: ['eq', 'ne', 'in', 'nin'] },
+  $myTeams: { target: TEAM_TARGET, ops: ['in', 'nin'] },
+};
+
+function parseToken(name: string, field: Field | undefined, op: FilterOperator, token: FilterToken, at: string, problems: FilterProblem[]): SubjectNode | undefined {
+  const rule = TOKEN_RULES[token];
+  const target = field ? (field.type === 'reference' ? field.target : null) : USER_COLUMNS.has(name) ? USER_TARGET : null;
+  if (target !== rule.target) {
+    problems.push({ pointer: at, message: `${token} compares with a reference to ${rule.target === USER_TARGET ? 'users' : 'teams'}; "${name}" is not one` });
+    return undefined;
+  }
+  if (!(rule.ops as readonly string[]).includes(op)) {
+    problems.push({ pointer: at, message: `${token} takes the operators ${rule.ops.join(', ')}` });
+    return undefined;
+  }
+  return { kind: 'subject', field: name, op: op as SubjectNode['op'], token };
+}
+
+/** Binds the tokens of a filter to the acting user's id and team ids. Pure. */
+export function bindFilter(expr: FilterExpr, subject: FilterSubject): BoundFilterExpr {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      return { kind: expr.kind, items: expr.items.map((item) => bindFilter(item, subject)) };
+    case 'not':
+      return { kind: 'not', item: bindFilter(expr.item, subject) };
+    case 'subject': {
+      // No user or no teams: an empty list, which `in` matches nothing with and `nin` everything.
+      const ids = expr.token === '$me' ? (subject.userId ? [subject.userId] : []) : [...subject.teamIds];
+      return { kind: 'compare', field: expr.field, valueType: 'uuid', op: expr.op === 'eq' || expr.op === 'in' ? 'in' : 'nin', value: ids };
+    }
+    default:
+      return expr;
+  }
 }
 
 function coerceOperand(op: FilterOperator, raw: unknown, type: FilterableType, field: Field | undefined, at: string, problems: FilterProblem[]): FilterValue | FilterValue[] | undefined {

@@ -18,6 +18,28 @@ import type {
 
 /** Reference target naming the platform's users table rather than an entity type. */
 export const USER_TARGET = 'user';
+/** Reference target naming the platform's teams table (tessera.teams). */
+export const TEAM_TARGET = 'team';
+
+/**
+ * A platform table that reference fields may name as their target beside entity types: its table
+ * in the platform schema and the identity the physical schema's foreign keys carry.
+ */
+export interface PlatformTarget {
+  readonly name: typeof USER_TARGET | typeof TEAM_TARGET;
+  readonly table: 'users' | 'teams';
+  readonly identity: string;
+}
+
+export const PLATFORM_TARGETS: ReadonlyMap<string, PlatformTarget> = new Map(
+  ([
+    { name: USER_TARGET, table: 'users', identity: 'platform.users' },
+    { name: TEAM_TARGET, table: 'teams', identity: 'platform.teams' },
+  ] as const).map((t) => [t.name, t]),
+);
+
+/** The platform table a reference target names, or undefined for an entity type. */
+export const platformTarget = (target: string): PlatformTarget | undefined => PLATFORM_TARGETS.get(target);
 
 export type FieldType = Field['type'];
 

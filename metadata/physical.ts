@@ -2,7 +2,8 @@
 // Pure. Every object carries a stable identity (derived from metadata ids, never from names), so the
 // planner can tell a rename from a drop and a create.
 import { createHash } from 'node:crypto';
-import { USER_TARGET, type EntityModel, type Model } from './model.ts';
+import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
+import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
 export type ColumnType =
@@ -23,7 +24,7 @@ export interface ForeignKey {
   readonly schema: string;
   readonly table: string;
   readonly onDelete: OnDelete;
-  /** Identity of the referenced table (entity id, or 'platform.users'). */
+  /** Identity of the referenced table (entity id, or a platform table's: 'platform.users', 'platform.teams'). */
   readonly targetIdentity: string;
 }
 
@@ -85,7 +86,13 @@ export const SYSTEM_COLUMNS = [
   'owner',
 ] as const;
 
-const userFk: ForeignKey = { schema: PLATFORM_SCHEMA, table: USERS_TABLE, onDelete: 'setNull', targetIdentity: 'platform.users' };
+/** A foreign key to a platform table (users, teams) that reference fields may target. */
+function platformFk(target: string, onDelete: OnDelete): ForeignKey | undefined {
+  const platform = platformTarget(target);
+  return platform && { schema: PLATFORM_SCHEMA, table: platform.table, onDelete, targetIdentity: platform.identity };
+}
+
+const userFk: ForeignKey = platformFk(USER_TARGET, 'setNull')!;
 
 function systemColumns(): PhysicalColumn[] {
   const ts = { kind: 'timestamptz' } as const;
@@ -159,7 +166,8 @@ export function joinTableName(entity: string, field: string): string {
 }
 
 function fkFor(model: Model, target: string, onDelete: OnDelete): ForeignKey {
-  if (target === USER_TARGET) return { ...userFk, onDelete };
+  const platform = platformFk(target, onDelete);
+  if (platform) return platform;
   const entity = model.entities.get(target);
   if (!entity) throw new Error(`unknown reference target ${target}`);
   return { schema: RECORD_SCHEMA, table: entity.table, onDelete, targetIdentity: entity.id };
@@ -207,12 +215,15 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
   }
 }
 
-function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
+function tableOf(model: Model, entity: EntityModel, platformLevel: number): PhysicalTable[] {
   const file = model.pkg.fileOf.get(entity.id) ?? `(platform)/${entity.name}`;
   const columns = systemColumns();
   const indexes: PhysicalIndex[] = [];
   const joins: PhysicalTable[] = [];
+  // The platform's own fields and indexes as they were at that level.
+  const present = (id: string) => !entity.platform || atPlatformLevel(id, platformLevel);
   entity.fields.forEach((field, i) => {
+    if (!present(field.id)) return;
     const origin = `${file}#/fields/${i}`;
     const cols = fieldColumns(model, entity, field, origin);
     columns.push(...cols);
@@ -231,6 +242,7 @@ function tableOf(model: Model, entity: EntityModel): PhysicalTable[] {
     }
   });
   for (const index of entity.indexes) {
+    if (!present(index.id)) continue;
     const cols = index.fields.map((name) => columns.find((c) => c.name === name)?.name ?? name);
     const identity = `${entity.id}/index.${index.id}`;
     indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
@@ -287,7 +299,10 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The physical schema of a model: one table per entity type plus join tables. */
-export function physicalSchema(model: Model): PhysicalSchema {
-  return { tables: [...model.entities.values()].flatMap((entity) => tableOf(model, entity)) };
+/**
+ * The physical schema of a model: one table per entity type plus join tables. `platformLevel`: the
+ * platform's own fields and indexes as at that level (the schema a database applied then has).
+ */
+export function physicalSchema(model: Model, platformLevel: number = PLATFORM_LEVEL): PhysicalSchema {
+  return { tables: [...model.entities.values()].flatMap((entity) => tableOf(model, entity, platformLevel)) };
 }

@@ -1,7 +1,7 @@
 // JSON Schema (2020-12) of the records of an entity type, derived from its fields. One function
 // serves the server's validation, the generated forms (forms/ adds the uiSchema), the OpenAPI
 // document and the generated TypeScript types, so a field is declared once.
-import { USER_TARGET, labelText, type EntityModel, type Model } from './model.ts';
+import { labelText, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
 export type Language = 'en' | 'pl' | 'ro';
@@ -158,7 +158,7 @@ export function recordOutputSchema(model: Model, entity: EntityModel, language: 
     properties[field.name] = {
       ...(field.type === 'manyToMany' ? schema : withNull(schema)),
       title: labelText(field.label, language),
-      ...(field.type === 'reference' ? { 'x-tessera-target': field.target === USER_TARGET ? 'user' : field.target } : {}),
+      ...(field.type === 'reference' ? { 'x-tessera-target': field.target } : {}),
     };
   }
   return {

@@ -8,7 +8,7 @@ import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './er
 import { knownTimeZone } from './calendar.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
-import { buildModel, USER_TARGET, type Model } from './model.ts';
+import { buildModel, platformTarget, type Model } from './model.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { CURRENCY_SUFFIX, joinTableName, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
@@ -186,11 +186,12 @@ function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: reado
       report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'onDelete'], 'a required reference cannot be cleared when its target is deleted; use restrict or cascade');
     }
     if (field.type === 'reference' || field.type === 'manyToMany') {
-      if (field.target !== USER_TARGET && !ctx.entityNames.has(field.target)) {
+      const platform = platformTarget(field.target);
+      if (!platform && !ctx.entityNames.has(field.target)) {
         report(ctx, 'META_UNKNOWN_ENTITY', ownerId, [...at, 'target'], `unknown entity type "${field.target}"`);
       }
       if (field.type === 'manyToMany') {
-        if (field.target === USER_TARGET) report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'target'], 'many-to-many links to users are not supported; link to employees');
+        if (platform) report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'target'], `many-to-many links to ${platform.table} are not supported; link to an entity type (e.g. employees)`);
         const join = joinTableName(ownerName, field.name);
         if (join.length > 63) report(ctx, 'META_RESERVED_NAME', ownerId, [...at, 'name'], `join table name "${join}" is longer than 63 characters`);
         if (field.required || field.unique || field.indexed) report(ctx, 'META_FIELD_KIND', ownerId, at, 'required, unique and indexed do not apply to many-to-many fields');

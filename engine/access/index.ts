@@ -8,6 +8,7 @@ export {
   conditionHolds,
   needsConditions,
   ownerFields,
+  teamQueueFields,
   summarizeRights,
   SYSTEM_ACCESS,
   ADMIN_RIGHTS,

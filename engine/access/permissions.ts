@@ -50,6 +50,8 @@ export interface Subject {
   readonly roles: readonly string[];
   /** Names of the user's teams. */
   readonly teams: readonly string[];
+  /** Ids of the user's teams (in the order of `teams`). */
+  readonly teamIds: readonly string[];
   /** Users sharing at least one team with this user, the user included: the `team` scope. */
   readonly teamMates: readonly string[];
   readonly employee: string | null;
@@ -87,6 +89,22 @@ export const SYSTEM_ACCESS: Access = {
 /** Fields whose values decide `own` and `team`: the owner, and for activities also the assignee. */
 export function ownerFields(entity: string): readonly string[] {
   return entity === ACTIVITY_ENTITY ? ['owner', 'assignee'] : ['owner'];
+}
+
+/**
+ * A team's queue: activities given to a team (`team`) and to no one yet (`assignee` empty), such as
+ * a workflow's user task for a candidate group. The `own` and `team` scopes of the team's members
+ * admit them, so that the members see them in "my tasks" and one of them can take them.
+ */
+export function teamQueueFields(entity: string): { readonly team: string; readonly assignee: string } | null {
+  return entity === ACTIVITY_ENTITY ? { team: 'team', assignee: 'assignee' } : null;
+}
+
+function inTeamQueue(subject: Subject, entity: string, record: Readonly<Record<string, unknown>>): boolean {
+  const queue = teamQueueFields(entity);
+  if (!queue) return false;
+  const team = record[queue.team];
+  return (record[queue.assignee] ?? null) === null && typeof team === 'string' && subject.teamIds.includes(team);
 }
 
 /** Keeps the widest unconditional grant and the conditional ones it does not already cover. */
@@ -221,7 +239,7 @@ function scopeHolds(scope: GrantScope, subject: Subject, owners: readonly unknow
 
 /** Whether one grant admits a record (API shape: fields by name, system columns, money as {amount, currency}). */
 export function grantAdmits(grant: Grant, subject: Subject, entity: string, record: Readonly<Record<string, unknown>>): boolean {
-  if (!scopeHolds(grant.scope, subject, ownerFields(entity).map((f) => record[f]))) return false;
+  if (!scopeHolds(grant.scope, subject, ownerFields(entity).map((f) => record[f])) && !inTeamQueue(subject, entity, record)) return false;
   return grant.condition === undefined || conditionHolds(grant.condition, subject, record);
 }
 

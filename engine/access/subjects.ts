@@ -24,13 +24,14 @@ export async function loadSubject(db: Knex | Knex.Transaction, userId: string): 
 }
 
 export async function subjectOf(db: Knex | Knex.Transaction, user: UserIdentityRow): Promise<Subject> {
-  // One round trip per request: the user's team names and everyone sharing a team with them.
+  // One round trip per request: the user's teams (names, ids) and everyone sharing a team with them.
   const result = (await db.raw(
     `SELECT ARRAY(SELECT t.name::text FROM tessera.team_members m JOIN tessera.teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY t.name) AS teams,
+            ARRAY(SELECT t.id::text FROM tessera.team_members m JOIN tessera.teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY t.name) AS team_ids,
             ARRAY(SELECT DISTINCT m2.user_id::text FROM tessera.team_members m1 JOIN tessera.team_members m2 ON m2.team_id = m1.team_id WHERE m1.user_id = ?) AS mates`,
-    [user.id, user.id],
-  )) as { rows: { teams: string[]; mates: string[] }[] };
-  const { teams, mates } = result.rows[0]!;
+    [user.id, user.id, user.id],
+  )) as { rows: { teams: string[]; team_ids: string[]; mates: string[] }[] };
+  const { teams, team_ids: teamIds, mates } = result.rows[0]!;
   return {
     userId: user.id,
     login: user.login,
@@ -38,6 +39,7 @@ export async function subjectOf(db: Knex | Knex.Transaction, user: UserIdentityR
     admin: user.is_admin,
     roles: [...user.roles],
     teams,
+    teamIds,
     teamMates: [...new Set([user.id, ...mates])],
     employee: user.employee,
   };

@@ -5,6 +5,7 @@ import * as platform001 from './migrations/001-platform.ts';
 import * as identity002 from './migrations/002-identity.ts';
 import * as processes003 from './migrations/003-processes.ts';
 import * as authNotify004 from './migrations/004-auth-notify.ts';
+import * as platformLevel005 from './migrations/005-platform-level.ts';
 import * as messageBuffer006 from './migrations/006-message-buffer.ts';
 
 interface Migration {
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['002-identity', identity002],
   ['003-processes', processes003],
   ['004-auth-notify', authNotify004],
+  ['005-platform-level', platformLevel005],
   ['006-message-buffer', messageBuffer006],
 ];
 

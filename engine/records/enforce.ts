@@ -7,7 +7,7 @@
 // service.ts for how pagination stays exact.
 import type { Knex } from 'knex';
 import type { EntityModel, FilterExpr } from '../../metadata/index.ts';
-import { admits, needsConditions, ownerFields, type Access, type EntityRights, type Grant, type Subject } from '../access/index.ts';
+import { admits, needsConditions, ownerFields, teamQueueFields, type Access, type EntityRights, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { ApiRecord } from './values.ts';
 
@@ -26,6 +26,7 @@ export function applyScope(qb: Knex.QueryBuilder, table: string, entity: string,
   }
   if (grants.some((g) => g.scope === 'all')) return;
   const owners = ownerFields(entity);
+  const queue = teamQueueFields(entity);
   const own = grants.some((g) => g.scope === 'own');
   const team = grants.some((g) => g.scope === 'team');
   qb.where((b) => {
@@ -34,6 +35,8 @@ export function applyScope(qb: Knex.QueryBuilder, table: string, entity: string,
       if (team) b.orWhereIn(`${table}.${column}`, [...subject.teamMates]);
       else if (own) b.orWhere(`${table}.${column}`, subject.userId);
     }
+    // Both scopes cover the queues of the user's teams (unassigned activities given to the team).
+    if (queue && subject.teamIds.length) b.orWhere((q) => q.whereNull(`${table}.${queue.assignee}`).whereIn(`${table}.${queue.team}`, [...subject.teamIds]));
   });
 }
 

@@ -7,6 +7,7 @@ import {
   parseFilter,
   searchExpression,
   SYSTEM_FIELD_TYPES,
+  type BoundFilterExpr,
   type EntityModel,
   type FilterExpr,
 } from '../../metadata/index.ts';
@@ -92,7 +93,7 @@ export function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[
 /** Column holding a sort/filter field's comparable value (money compares its amount). */
 const columnOf = (table: string, field: string) => `${table}.${field}`;
 
-export function applyFilter(qb: Knex.QueryBuilder, entity: EntityModel, expr: FilterExpr): void {
+export function applyFilter(qb: Knex.QueryBuilder, entity: EntityModel, expr: BoundFilterExpr): void {
   const t = entity.table;
   switch (expr.kind) {
     case 'and':

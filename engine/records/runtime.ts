@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { Model as ObjectionModel, type RelationMappings } from 'objection';
 import type { DatabaseListener } from '../db/notifications.ts';
-import { joinTableName, USER_TARGET, type EntityModel, type Model } from '../../metadata/index.ts';
+import { joinTableName, PLATFORM_SCHEMA, PLATFORM_TARGETS, platformTarget, type EntityModel, type Model } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
 import { currentMetadata, META_CHANNEL } from '../schema-sync/index.ts';
 import { compileValidators, createRecordAjv, type EntityValidators } from './validation.ts';
@@ -28,9 +28,15 @@ export interface MetadataSnapshot {
   readonly referrers: ReadonlyMap<string, readonly { entity: string; field: string; onDelete: 'restrict' | 'cascade' | 'setNull' }[]>;
 }
 
-class UserRecord extends ObjectionModel {
-  static override tableName = 'tessera.users';
-}
+/** objection models of the platform tables reference fields may target (users, teams). */
+const PLATFORM_CLASSES: ReadonlyMap<string, RecordModelClass> = new Map(
+  [...PLATFORM_TARGETS.values()].map((target) => {
+    const Record = class extends ObjectionModel {};
+    Object.defineProperty(Record, 'name', { value: `Platform_${target.table}` });
+    Record.tableName = `${PLATFORM_SCHEMA}.${target.table}`;
+    return [target.name, Record];
+  }),
+);
 
 export const relationName = (field: string) => `R_${field}`;
 
@@ -48,7 +54,7 @@ function buildClasses(model: Model): Map<string, RecordModelClass> {
     const mappings: RelationMappings = {};
     for (const field of entity.fields) {
       if (field.type === 'reference') {
-        const target = field.target === USER_TARGET ? UserRecord : classes.get(field.target)!;
+        const target = PLATFORM_CLASSES.get(field.target) ?? classes.get(field.target)!;
         mappings[relationName(field.name)] = {
           relation: ObjectionModel.BelongsToOneRelation,
           modelClass: target,
@@ -77,7 +83,7 @@ export function buildSnapshot(version: number, model: Model, applied: { checksum
   for (const entity of model.entities.values()) {
     entities.set(entity.name, { entity, validators: compileValidators(ajv, model, entity), Record: classes.get(entity.name)! });
     for (const field of entity.fields) {
-      if (field.type !== 'reference' || field.target === USER_TARGET) continue;
+      if (field.type !== 'reference' || platformTarget(field.target)) continue;
       const list = referrers.get(field.target) ?? [];
       list.push({ entity: entity.name, field: field.name, onDelete: field.onDelete ?? 'restrict' });
       referrers.set(field.target, list);

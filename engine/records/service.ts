@@ -5,10 +5,11 @@ import type { Knex } from 'knex';
 import type { Model, Modifiers, QueryBuilder } from 'objection';
 import {
   ACTIVITY_ENTITY,
+  bindFilter,
   CURRENCY_SUFFIX,
   joinTableName,
   physicalSchema,
-  USER_TARGET,
+  platformTarget,
   type EntityModel,
   isUuid,
   recordFeelContext,
@@ -34,6 +35,7 @@ import {
   sortValues,
   type ListRequest,
 } from './list.ts';
+import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type MetadataRuntime, type MetadataSnapshot } from './runtime.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
@@ -216,6 +218,8 @@ export class RecordService {
     checkIncludes(entity, request.include ?? []);
     const fields = checkFields(entity, request.fields);
     checkQueryFields(entity, hidden, filter, keys.map((k) => k.field), request.include ?? []);
+    // "$me" and "$myTeams" in the filter stand for this user.
+    const bound = filter && bindFilter(filter, { userId: access.subject?.userId ?? null, teamIds: access.subject?.teamIds ?? [] });
     const rule: RowRule = access.unrestricted ? [] : purpose === 'export' ? [rights.read, rights.export] : [rights.read];
     // Search must not match on fields the user cannot see (it would reveal their content).
     const searchEntity: EntityModel = hidden.size ? { ...entity, searchFields: entity.searchFields.filter((f) => !hidden.has(f)) } : entity;
@@ -224,7 +228,7 @@ export class RecordService {
       const deleted = request.deleted ?? 'exclude';
       if (deleted === 'exclude') qb.whereNull(`${entity.table}.deleted_at`);
       if (deleted === 'only') qb.whereNotNull(`${entity.table}.deleted_at`);
-      if (filter) qb.where((b) => applyFilter(b, entity, filter));
+      if (bound) qb.where((b) => applyFilter(b, entity, bound));
       if (request.search) applySearch(qb, searchEntity, request.search);
       applyRule(qb, entity.table, entity.name, rule, access.subject);
       return qb;
@@ -373,9 +377,13 @@ export class RecordService {
    */
   async #includeAll(db: Knex | Knex.Transaction, rt: EntityRuntime, records: ApiRecord[], include: readonly string[], access: Access): Promise<void> {
     const fields = include.map((name) => rt.entity.fieldsByName.get(name)!).filter((f) => f.type === 'reference' || f.type === 'manyToMany');
-    const users = fields.filter((f) => f.type === 'reference' && f.target === USER_TARGET);
-    const related = fields.filter((f) => !users.includes(f));
-    for (const field of users) await this.#includeUsers(db, records, field.name, access);
+    // References to platform tables (users, teams) embed those rows; the rest go through objection.
+    const platform = fields.flatMap((f) => {
+      const target = f.type === 'reference' ? platformTarget(f.target) : undefined;
+      return target ? [{ field: f.name, target }] : [];
+    });
+    const related = fields.filter((f) => !platform.some((p) => p.field === f.name));
+    for (const { field, target } of platform) await includePlatformRows(db, target, records, field, access);
     if (related.length === 0 || records.length === 0) return;
     const targets = new Map(related.map((f) => [f.name, this.#runtime.entity((f as { target: string }).target)]));
     // objection's query builder speaks knex's where-API, which is all applyRule uses.
@@ -406,15 +414,6 @@ export class RecordService {
         for (const r of records) r[field.name] = ((r[field.name] as Link[] | undefined) ?? []).map((l) => ({ ...l, record: byId.get(l.id) ?? null }));
       }
     }
-  }
-
-  /** Users are platform rows: only their public columns, e-mail only for those who administer users (like the directory). */
-  async #includeUsers(db: Knex | Knex.Transaction, records: ApiRecord[], field: string, access: Access): Promise<void> {
-    const ids = [...new Set(records.map((r) => r[field]).filter((v): v is string => typeof v === 'string'))];
-    if (ids.length === 0) return;
-    const columns = access.unrestricted || access.can('administerUsers') ? ['id', 'login', 'display_name', 'email'] : ['id', 'login', 'display_name'];
-    const byId = new Map(((await db('tessera.users').whereIn('id', ids).select(columns)) as ApiRecord[]).map((u) => [u.id as string, u]));
-    for (const r of records) if (typeof r[field] === 'string') r[field] = byId.get(r[field] as string) ?? r[field];
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -682,9 +681,10 @@ export class RecordService {
   /** Ids among `ids` that exist, are live and, for record targets, are readable by the user (else it could probe for them). */
   async #live(trx: Knex.Transaction, target: string, ids: string[], access: Access): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
+    const platform = platformTarget(target);
+    if (platform) return livePlatformIds(trx, platform, ids);
     let query: Knex.QueryBuilder;
-    if (target === USER_TARGET) query = trx('tessera.users').whereIn('id', ids).where('active', true).forShare();
-    else if (target === '#files') query = trx('tessera.files').whereIn('id', ids).forShare();
+    if (target === '#files') query = trx('tessera.files').whereIn('id', ids).forShare();
     else {
       const rt = this.#runtime.entity(target);
       const rows = (await this.#readable(trx, rt, ids, access, true)).filter((r) => r.deleted_at === null);

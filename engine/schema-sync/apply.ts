@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import {
   formatMetadataError,
   physicalSchema,
+  PLATFORM_LEVEL,
   planMigration,
   pointer,
   validatePackage,
@@ -23,11 +24,14 @@ export interface AppliedMetadata {
   readonly model: Model;
   readonly checksum: string;
   readonly appliedAt: string;
+  /** The level of the platform's own schema it was applied at (metadata/activity.ts). */
+  readonly platformLevel: number;
 }
 
 export interface ApplyOptions {
   readonly allowDestructive?: boolean;
-  readonly source: 'seed' | 'api' | 'cli';
+  /** `platform`: the applied package again, for what a newer platform level adds (on start). */
+  readonly source: 'seed' | 'api' | 'cli' | 'platform';
   readonly actor?: string | null;
   /** Optimistic check: the version the caller planned against. */
   readonly expectedVersion?: number;
@@ -74,19 +78,22 @@ function validated(files: PackageFiles): Model {
 
 /** The applied metadata, or null on a database where none was applied yet. */
 export async function currentMetadata(knex: Knex | Knex.Transaction): Promise<AppliedMetadata | null> {
-  const row = await knex('tessera.meta_versions').orderBy('version', 'desc').first('version', 'package', 'checksum', 'applied_at');
+  const row = await knex('tessera.meta_versions').orderBy('version', 'desc').first('version', 'package', 'checksum', 'applied_at', 'platform_level');
   if (!row) return null;
   const files = row.package as PackageFiles;
   const result = validatePackage(files);
   if (!result.ok) throw new Error(`stored metadata version ${row.version} no longer validates: ${result.errors.map(formatMetadataError).join('; ')}`);
-  return { version: row.version, files, model: result.model, checksum: row.checksum, appliedAt: new Date(row.applied_at).toISOString() };
+  return { version: row.version, files, model: result.model, checksum: row.checksum, appliedAt: new Date(row.applied_at).toISOString(), platformLevel: row.platform_level };
 }
+
+/** The tables the applied version has: its model, with the platform's own part as at the level it was applied at. */
+const appliedSchema = (current: AppliedMetadata | null) => (current ? physicalSchema(current.model, current.platformLevel) : { tables: [] });
 
 /** Plans without applying: what `apply` would do now. */
 export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ plan: MigrationPlan; fromVersion: number }> {
   const model = validated(files);
   const current = await currentMetadata(knex);
-  return { plan: planMigration(current ? physicalSchema(current.model) : { tables: [] }, physicalSchema(model)), fromVersion: current?.version ?? 0 };
+  return { plan: planMigration(appliedSchema(current), physicalSchema(model)), fromVersion: current?.version ?? 0 };
 }
 
 export async function applyPackage(knex: Knex, files: PackageFiles, options: ApplyOptions): Promise<ApplyResult> {
@@ -101,8 +108,8 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
         extensions: { currentVersion: previousVersion },
       });
     }
-    const plan = planMigration(current ? physicalSchema(current.model) : { tables: [] }, physicalSchema(model));
-    if (current && current.checksum === checksum) return { version: previousVersion, previousVersion, plan, changed: false };
+    const plan = planMigration(appliedSchema(current), physicalSchema(model));
+    if (current && current.checksum === checksum && current.platformLevel === PLATFORM_LEVEL) return { version: previousVersion, previousVersion, plan, changed: false };
     const destructive = plan.steps.filter((s) => s.destructive);
     if (destructive.length > 0 && !options.allowDestructive) {
       throw new TesseraError('MIGRATION_REFUSED', `the change would drop or narrow data in ${destructive.length} step(s); send it again with allowDestructive to apply it (data is archived first)`, {
@@ -139,10 +146,22 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
       plan: JSON.stringify(plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }))),
       source: options.source,
       applied_by: options.actor ?? null,
+      platform_level: PLATFORM_LEVEL,
     });
     await trx.raw('SELECT pg_notify(?, ?)', [META_CHANNEL, String(version)]);
     return { version, previousVersion, plan, changed: true };
   });
+}
+
+/**
+ * A database whose metadata was applied at a lower platform level gets what the platform added since
+ * (new platform fields and indexes): the applied package is applied again, as a version of its own
+ * (source `platform`). null when there was nothing to do.
+ */
+export async function upgradePlatformLevel(knex: Knex, trigram: boolean): Promise<ApplyResult | null> {
+  const current = await currentMetadata(knex);
+  if (!current || current.platformLevel >= PLATFORM_LEVEL) return null;
+  return applyPackage(knex, current.files, { source: 'platform', trigram });
 }
 
 /** "entities/deal.json#/fields/3" → "/files/entities~1deal.json/fields/3" */

@@ -1,5 +1,5 @@
-// Tasks: my tasks with sub-tasks, progress and priority; completing one; daily tracking per
-// operator; and the dashboard's tasks due and sales funnel.
+// Tasks: my tasks with sub-tasks, progress and priority; completing one; my teams' unassigned
+// tasks and taking one; daily tracking per operator; and the dashboard's tasks due and sales funnel.
 import { readFileSync } from 'node:fs';
 import { browserSuite } from './support.ts';
 
@@ -46,6 +46,31 @@ test('completing a sub-task resolves it and advances its main task', async () =>
   const stored = await b.api.get(`/records/activity/${ids.costs}`);
   expect(stored.body).toMatchObject({ status: 'resolved', percent_done: 100 });
   expect(stored.body.resolved_at).toEqual(expect.any(String));
+});
+
+test("my tasks include my teams' unassigned tasks (not other teams'); taking one makes me its assignee", async () => {
+  const { page } = b;
+  const me = b.server.adminId;
+  const desk = await b.api.post('/teams', { name: 'desk', label: 'Front desk', members: [me] });
+  const field = await b.api.post('/teams', { name: 'field', label: 'Field service' });
+  const queued = await b.api.post('/records/activity', { kind: 'task', subject: 'Call the new lead', team: desk.body.id });
+  const elsewhere = await b.api.post('/records/activity', { kind: 'task', subject: 'Repair the pump', team: field.body.id });
+  expect([desk.status, field.status, queued.status, elsewhere.status]).toEqual([201, 201, 201, 201]);
+  await page.goto(`${b.url}/tasks`);
+  const row = page.locator(`[data-task="${queued.body.id}"]`);
+  await row.getByText('For the team Front desk').waitFor();
+  await expect(page.locator(`[data-task="${elsewhere.body.id}"]`).count()).resolves.toBe(0);
+  await b.screenshot('tasks-team-queue');
+  await row.getByRole('button', { name: 'Take' }).click();
+  await page.getByRole('status').filter({ hasText: 'Taken' }).waitFor();
+  await row.getByText('Test Administrator').waitFor();
+  await expect(row.getByRole('button', { name: 'Take' }).count()).resolves.toBe(0);
+  const stored = await b.api.get(`/records/activity/${queued.body.id}?include=team`);
+  expect(stored.body).toMatchObject({ assignee: me, team: { id: desk.body.id, name: 'desk', label: 'Front desk' } });
+  // A reload lists it as mine (assigned now), with its team.
+  await page.reload();
+  await row.getByText('Front desk').waitFor();
+  await expect(row.getByText('For the team', { exact: false }).count()).resolves.toBe(0);
 });
 
 const APPROVAL = readFileSync(new URL('../fixtures/bpmn-ui/approval.bpmn', import.meta.url), 'utf8');

@@ -1,9 +1,9 @@
 // Who may start a process by hand: processes act with the platform's rights, so only workflow
 // administrators, or users who may change the record the process is about.
-import { loadPackageDir } from '../../metadata/index.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
+import { crmMiniPackage } from '../support/packages.ts';
 
 let env: TestPlatform;
 let server: TestServer;
@@ -18,12 +18,10 @@ const PROCESS = `<?xml version="1.0" encoding="UTF-8"?>
 
 beforeAll(async () => {
   env = await startTestPlatform();
-  const { package: pkg } = await loadPackageDir(new URL('../fixtures/packages/crm-mini/', import.meta.url).pathname);
-  const files = {
-    ...pkg.files,
+  const files = await crmMiniPackage({
     'roles/sales.json': { kind: 'role', id: 't.role.sales', name: 'sales', label: { en: 'Sales' }, permissions: [{ entity: 'contractor', read: 'all', create: true, update: 'own' }] },
-  };
-  await env.platform.applyMetadata({ files }, { source: 'cli' });
+  });
+  await env.platform.applyMetadata(files, { source: 'cli' });
   server = await startTestServer(env.platform);
   const admin = jsonClient(`${server.url}/api`);
   expect((await admin.request('POST', '/workflows', PROCESS, { 'content-type': 'application/xml' })).status).toBe(201);

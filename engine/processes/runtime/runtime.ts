@@ -23,7 +23,7 @@ import { describeError, StepSession, type ConnectorJob, type InstanceMeta, type 
 import { isRetryableDbError, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
-import { AssigneeCache } from './user-tasks.ts';
+import { TaskDirectory } from './user-tasks.ts';
 import { isUuid } from '../../../metadata/index.ts';
 
 export interface RuntimeOptions {
@@ -101,7 +101,7 @@ export class ProcessRuntime {
       log: this.#log,
       bind: (trx, session) => this.#sessions.set(trx, session),
       unbind: (trx) => this.#sessions.delete(trx),
-      assignees: new AssigneeCache(),
+      directory: new TaskDirectory(),
     };
     records.onChange((trx, change) => this.#onRecordChange(trx, change));
   }

@@ -22,7 +22,7 @@ import { resolveCalledVersion } from './deployments.ts';
 import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
-import { cancelTaskActivity, createTaskActivity, type AssigneeCache } from './user-tasks.ts';
+import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './user-tasks.ts';
 import { isUuid } from '../../../metadata/index.ts';
 
 export interface InstanceMeta {
@@ -46,7 +46,8 @@ export interface SessionServices {
   /** Makes a savepoint of this session's transaction resolve to this session (inline actions write through one). */
   readonly bind: (trx: Knex.Transaction, session: StepSession) => void;
   readonly unbind: (trx: Knex.Transaction) => void;
-  readonly assignees: AssigneeCache;
+  /** Assignees and candidate groups of user tasks, resolved to users and teams. */
+  readonly directory: TaskDirectory;
 }
 
 /** The data of a connector's pg-boss job. */
@@ -428,7 +429,7 @@ export class StepSession {
           processId: meta.processId,
           version: meta.version,
           record: meta.record,
-        }, this.#services.assignees);
+        }, this.#services.directory);
         this.#userTasks.add(effect.userTaskId, {
           activity_id: activityId,
           instance_id: meta.id,

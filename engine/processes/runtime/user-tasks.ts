@@ -27,14 +27,37 @@ export function activityPriority(priority: number): 'low' | 'normal' | 'high' | 
   return 'urgent';
 }
 
+/** A platform table that user tasks name rows of, by id or by a name (case-insensitive). */
+interface Lookup {
+  readonly byId: string;
+  readonly byName: string;
+  /** The cache passes ids on unchecked (the records service checks them anyway). */
+  readonly trustIds: boolean;
+}
+
+/** Users: active ones, by id or login. Every user task with an assignee names one. */
+const USERS: Lookup = {
+  byId: `SELECT id FROM tessera.users WHERE id = $1 AND active`,
+  byName: `SELECT id FROM tessera.users WHERE lower(login) = lower($1) AND active`,
+  trustIds: true,
+};
+
+/** Teams, by id or name: a task's candidate groups. Ids are checked, to find the first group that exists. */
+const TEAMS: Lookup = {
+  byId: `SELECT id FROM tessera.teams WHERE id = $1`,
+  byName: `SELECT id FROM tessera.teams WHERE lower(name) = lower($1)`,
+  trustIds: false,
+};
+
+async function lookUp(sql: Sql, lookup: Lookup, text: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }>(isUuid(text) ? lookup.byId : lookup.byName, [text]);
+  return row?.id ?? null;
+}
+
 /** An assignee given as a user id or a login (case-insensitive); null when no active user matches. */
 export async function resolveAssignee(sql: Sql, assignee: string | null): Promise<string | null> {
   const text = assignee?.trim();
-  if (!text) return null;
-  const [row] = isUuid(text)
-    ? await sql<{ id: string }>(`SELECT id FROM tessera.users WHERE id = $1 AND active`, [text])
-    : await sql<{ id: string }>(`SELECT id FROM tessera.users WHERE lower(login) = lower($1) AND active`, [text]);
-  return row?.id ?? null;
+  return text ? lookUp(sql, USERS, text) : null;
 }
 
 /** An ISO date or date-time as the activity's datetime; null when it is not one. */
@@ -45,36 +68,58 @@ export function isoDateTime(value: string | null): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const ASSIGNEE_TTL_MS = 30_000;
+const DIRECTORY_TTL_MS = 30_000;
 
 /**
- * Assignees of user tasks, resolved once per login for a while (every user task needs one). A user
- * id is passed on unchecked: the records service checks it anyway. A stale answer (a user who left,
- * or a wrong id) is caught when the activity is written, and the task is created unassigned.
+ * Names of one platform table resolved to ids once per name for a while (every user task needs
+ * them). A stale answer (a user who left, a team deleted, a wrong id) is caught when the activity is
+ * written, and the task is created without that reference.
  */
-export class AssigneeCache {
-  readonly #byLogin = new Map<string, { readonly id: string | null; readonly until: number }>();
+export class DirectoryCache {
+  readonly #lookup: Lookup;
+  readonly #byName = new Map<string, { readonly id: string | null; readonly until: number }>();
 
-  async resolve(sql: Sql, assignee: string | null): Promise<string | null> {
-    const text = assignee?.trim();
+  constructor(lookup: Lookup) {
+    this.#lookup = lookup;
+  }
+
+  async resolve(sql: Sql, name: string | null): Promise<string | null> {
+    const text = name?.trim();
     if (!text) return null;
-    if (isUuid(text)) return text;
+    if (this.#lookup.trustIds && isUuid(text)) return text;
     const key = text.toLowerCase();
-    const hit = this.#byLogin.get(key);
+    const hit = this.#byName.get(key);
     if (hit && hit.until > Date.now()) return hit.id;
-    const id = await resolveAssignee(sql, text);
-    this.#byLogin.set(key, { id, until: Date.now() + ASSIGNEE_TTL_MS });
+    const id = await lookUp(sql, this.#lookup, text);
+    this.#byName.set(key, { id, until: Date.now() + DIRECTORY_TTL_MS });
     return id;
   }
 
-  forget(assignee: string | null): void {
-    if (assignee) this.#byLogin.delete(assignee.trim().toLowerCase());
+  forget(name: string | null): void {
+    if (name) this.#byName.delete(name.trim().toLowerCase());
+  }
+}
+
+/** Who user tasks go to: assignees (users) and candidate groups (teams), cached. */
+export class TaskDirectory {
+  readonly users = new DirectoryCache(USERS);
+  readonly teams = new DirectoryCache(TEAMS);
+
+  /** The first candidate group that names a team (its id, or its name in any case); null when none does. */
+  async firstTeam(sql: Sql, groups: readonly string[]): Promise<{ readonly id: string; readonly group: string } | null> {
+    for (const group of groups) {
+      const id = await this.teams.resolve(sql, group);
+      if (id) return { id, group };
+    }
+    return null;
   }
 }
 
 /** Creates the activity of a user task in the step transaction; returns its id. */
-export async function createTaskActivity(records: RecordService, ctx: RecordContext & { sql: Sql }, task: CreateUserTask, owner: TaskOwner, assignees: AssigneeCache): Promise<string> {
-  const assignee = await assignees.resolve(ctx.sql, task.assignee);
+export async function createTaskActivity(records: RecordService, ctx: RecordContext & { sql: Sql }, task: CreateUserTask, owner: TaskOwner, directory: TaskDirectory): Promise<string> {
+  const assignee = await directory.users.resolve(ctx.sql, task.assignee);
+  // The task goes to the first candidate group that is a team; the others stay in the description.
+  const team = await directory.firstTeam(ctx.sql, task.candidateGroups);
   const values: Record<string, unknown> = {
     kind: TASK_KIND,
     subject: (task.name ?? task.elementId).slice(0, 300),
@@ -83,6 +128,7 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   };
   values.description = describe(task, owner);
   if (assignee) values.assignee = assignee;
+  if (team) values.team = team.id;
   const deadline = isoDateTime(task.dueDate);
   if (deadline) values.deadline = deadline;
   const start = isoDateTime(task.followUpDate);
@@ -93,17 +139,25 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   try {
     return (await records.create(workflow, ACTIVITY_ENTITY, values)).id as string;
   } catch (error) {
-    // References are checked before anything is written: retrying without the assignee is safe.
-    if (!values.assignee || !isTesseraError(error) || error.code !== 'REFERENCE_NOT_FOUND' || !error.problems.some((p) => p.pointer === '/assignee')) throw error;
-    assignees.forget(task.assignee);
-    delete values.assignee;
+    // References are checked before anything is written: retrying without a stale user or team is safe.
+    if (!isTesseraError(error) || error.code !== 'REFERENCE_NOT_FOUND') throw error;
+    const stale = [
+      { field: 'assignee', forget: () => directory.users.forget(task.assignee) },
+      { field: 'team', forget: () => directory.teams.forget(team?.group ?? null) },
+    ].filter((ref) => values[ref.field] !== undefined && error.problems.some((p) => p.pointer === `/${ref.field}`));
+    if (stale.length === 0) throw error;
+    for (const ref of stale) {
+      ref.forget();
+      delete values[ref.field];
+    }
     return (await records.create(workflow, ACTIVITY_ENTITY, values)).id as string;
   }
 }
 
 /**
  * The activity's description: which workflow it belongs to (the web app reads this first line:
- * "Workflow task of process <id> (instance <uuid>).") and hints (form key, candidate groups).
+ * "Workflow task of process <id> (instance <uuid>).") and hints (form key, candidate groups, also
+ * those that name no team).
  */
 function describe(task: CreateUserTask, owner: TaskOwner): string {
   const lines = [`Workflow task of process ${owner.processId} (instance ${owner.instanceId}).`];

@@ -18,6 +18,7 @@ const modelOf = (roles: Role[]) => ({ roles }) as unknown as Model;
 const ANNA = 'a0000000-0000-4000-8000-000000000001';
 const BOB = 'b0000000-0000-4000-8000-000000000002';
 const CAROL = 'c0000000-0000-4000-8000-000000000003';
+const NORTH = 'd0000000-0000-4000-8000-000000000001';
 
 const subject = (roles: string[], extra: Partial<Subject> = {}): Subject => ({
   userId: ANNA,
@@ -26,6 +27,7 @@ const subject = (roles: string[], extra: Partial<Subject> = {}): Subject => ({
   admin: false,
   roles,
   teams: ['north'],
+  teamIds: [NORTH],
   teamMates: [ANNA, BOB],
   employee: null,
   ...extra,
@@ -131,6 +133,19 @@ describe('grants on records', () => {
     expect(grantAdmits({ scope: 'team' }, me, 'deal', { owner: CAROL })).toBe(false);
     expect(grantAdmits({ scope: 'team' }, me, 'deal', { owner: null })).toBe(false);
     expect(grantAdmits({ scope: 'all' }, me, 'deal', { owner: CAROL })).toBe(true);
+  });
+
+  test("a team's queue: an unassigned activity given to one of my teams is mine (own and team scope); assigned, or another team's, it is not", () => {
+    const OTHER_TEAM = 'd0000000-0000-4000-8000-000000000002';
+    for (const scope of ['own', 'team'] as const) {
+      expect(grantAdmits({ scope }, me, 'activity', { owner: CAROL, assignee: null, team: NORTH })).toBe(true);
+      expect(grantAdmits({ scope }, me, 'activity', { owner: CAROL, assignee: CAROL, team: NORTH })).toBe(false);
+      expect(grantAdmits({ scope }, me, 'activity', { owner: CAROL, assignee: null, team: OTHER_TEAM })).toBe(false);
+      expect(grantAdmits({ scope }, me, 'activity', { owner: CAROL, assignee: null, team: null })).toBe(false);
+      // Only activities have team queues.
+      expect(grantAdmits({ scope }, me, 'deal', { owner: CAROL, assignee: null, team: NORTH })).toBe(false);
+    }
+    expect(grantAdmits({ scope: 'own' }, subject(['sales'], { teamIds: [] }), 'activity', { owner: CAROL, assignee: null, team: NORTH })).toBe(false);
   });
 
   test('a condition must hold too; `user` is the acting user; a broken condition denies', () => {

@@ -79,6 +79,15 @@ describe('widgets', () => {
     expect(form.fields.turnover!['ui:fieldReplacesAnyOrOneOf']).toBe(true);
   });
 
+  test("the activity's team is a reference picker of teams, like the assignee's of users, titled in the user's language", () => {
+    const forms = (['en', 'pl', 'ro'] as const).map((language) => recordForm(model, 'activity', { mode: 'create', language }));
+    expect(forms.map((f) => f.fields.team)).toEqual(
+      ['Team', 'Zespół', 'Echipă'].map((title) => ({ 'ui:widget': 'reference', 'ui:title': title, 'ui:options': { fieldType: 'reference', target: 'team' } })),
+    );
+    expect(forms[0]!.fields.assignee!['ui:options']).toEqual({ fieldType: 'reference', target: 'user' });
+    expect((forms[0]!.schema.properties as Record<string, unknown>).team).toMatchObject({ format: 'uuid' });
+  });
+
   test('read-only fields are marked, not writable, and only shown once a record exists', () => {
     expect(form.fields.number!['ui:readonly']).toBe(true);
     expect(form.writable).not.toContain('number');

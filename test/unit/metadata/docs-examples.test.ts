@@ -39,9 +39,9 @@ test('the examples validate together', () => {
 test('the filter examples parse against the example entity types', () => {
   const block = /```jsonc\n([\s\S]*?)```/.exec(doc)![1]!;
   const filters = block.split(/^\/\/.*$/m).map((s) => s.trim()).filter(Boolean).map((s) => JSON.parse(s) as unknown);
-  expect(filters).toHaveLength(3);
+  expect(filters).toHaveLength(4);
   const model = modelOf(examplePackage());
-  const targets = ['deal', 'contractor', 'activity'];
+  const targets = ['deal', 'contractor', 'activity', 'activity'];
   filters.forEach((filter, i) => {
     expect(parseFilter(entityOf(model, targets[i]!), filter).problems).toEqual([]);
   });

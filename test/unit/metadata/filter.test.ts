@@ -1,5 +1,5 @@
 // The list filter language: parsing, coercion of query-string text, operators and problems with pointers.
-import { coerceScalar, FILTER_OPERATORS, filterFields, parseFilter, type EntityModel, type FilterExpr, type FilterProblem } from '../../../metadata/index.ts';
+import { bindFilter, coerceScalar, FILTER_OPERATORS, FILTER_TOKENS, filterFields, parseFilter, type EntityModel, type FilterExpr, type FilterProblem } from '../../../metadata/index.ts';
 import { contractor, entity, entityOf, field, modelOf, packageOf, state, statusMachine, values } from './package-builder.ts';
 
 const UUID = '0b6f4c7e-3f1a-4c2b-9d8e-7a6b5c4d3e2f';
@@ -263,5 +263,73 @@ describe('nesting limit', () => {
     let input: unknown = { qty: 1 };
     for (let i = 0; i < 17; i++) input = { and: [input] };
     expect(pointers(bad(input))).toEqual(['/and/0'.repeat(17)]);
+  });
+});
+
+describe('tokens of the acting user: $me and $myTeams', () => {
+  const activity = entityOf(modelOf(packageOf(contractor())), 'activity');
+  const ME = 'a0000000-0000-4000-8000-000000000001';
+  const SALES = 'b0000000-0000-4000-8000-000000000001';
+  const SUPPORT = 'b0000000-0000-4000-8000-000000000002';
+  const parseActivity = (input: unknown) => parseFilter(activity, input, '/filter');
+
+  test('$me on a reference to users or a system user column; $myTeams on a reference to teams', () => {
+    const { filter, problems } = parseActivity({ or: [{ assignee: '$me' }, { assignee: { isNull: true }, team: { in: '$myTeams' } }, { owner: { ne: '$me' } }, { created_by: { in: '$me' } }] });
+    expect(problems).toEqual([]);
+    expect(filter).toEqual({
+      kind: 'or',
+      items: [
+        { kind: 'subject', field: 'assignee', op: 'eq', token: '$me' },
+        { kind: 'and', items: [{ kind: 'compare', field: 'assignee', valueType: 'uuid', op: 'isNull', value: true }, { kind: 'subject', field: 'team', op: 'in', token: '$myTeams' }] },
+        { kind: 'subject', field: 'owner', op: 'ne', token: '$me' },
+        { kind: 'subject', field: 'created_by', op: 'in', token: '$me' },
+      ],
+    });
+    expect(filterFields(filter)).toEqual(['assignee', 'assignee', 'team', 'owner', 'created_by']);
+  });
+
+  test('a token must fit the field and the operator; problems carry pointers', () => {
+    const { filter, problems } = parseActivity({ and: [{ team: '$me' }, { assignee: { in: '$myTeams' } }, { team: { eq: '$myTeams' } }, { id: '$me' }, { parent: { in: '$myTeams' } }] });
+    expect(filter).toBeNull();
+    expect(problems).toEqual([
+      { pointer: '/filter/and/0/team/eq', message: '$me compares with a reference to users; "team" is not one' },
+      { pointer: '/filter/and/1/assignee/in', message: '$myTeams compares with a reference to teams; "assignee" is not one' },
+      { pointer: '/filter/and/2/team/eq', message: '$myTeams takes the operators in, nin' },
+      { pointer: '/filter/and/3/id/eq', message: '$me compares with a reference to users; "id" is not one' },
+      { pointer: '/filter/and/4/parent/in', message: '$myTeams compares with a reference to teams; "parent" is not one' },
+    ]);
+  });
+
+  test('on a text field a token is only text; other $-words are no tokens', () => {
+    expect(parseActivity({ subject: '$me' }).filter).toEqual({ kind: 'compare', field: 'subject', valueType: 'text', op: 'eq', value: '$me' });
+    expect(pointers(parseActivity({ assignee: '$you' }).problems)).toEqual(['/filter/assignee/eq']);
+  });
+
+  test('bindFilter puts in the user and their teams, keeping the rest of the tree', () => {
+    const filter = parseActivity({ or: [{ assignee: '$me' }, { not: { team: { nin: '$myTeams' } } }, { status: 'open' }] }).filter!;
+    expect(bindFilter(filter, { userId: ME, teamIds: [SALES, SUPPORT] })).toEqual({
+      kind: 'or',
+      items: [
+        { kind: 'compare', field: 'assignee', valueType: 'uuid', op: 'in', value: [ME] },
+        { kind: 'not', item: { kind: 'compare', field: 'team', valueType: 'uuid', op: 'nin', value: [SALES, SUPPORT] } },
+        { kind: 'compare', field: 'status', valueType: 'text', op: 'eq', value: 'open' },
+      ],
+    });
+  });
+
+  test('no user (the platform itself) and no teams bind to empty lists: in matches nothing, nin everything', () => {
+    const filter = parseActivity({ and: [{ assignee: '$me' }, { owner: { ne: '$me' } }, { team: { in: '$myTeams' } }] }).filter!;
+    expect(bindFilter(filter, { userId: null, teamIds: [] })).toEqual({
+      kind: 'and',
+      items: [
+        { kind: 'compare', field: 'assignee', valueType: 'uuid', op: 'in', value: [] },
+        { kind: 'compare', field: 'owner', valueType: 'uuid', op: 'nin', value: [] },
+        { kind: 'compare', field: 'team', valueType: 'uuid', op: 'in', value: [] },
+      ],
+    });
+  });
+
+  test('FILTER_TOKENS lists them', () => {
+    expect(FILTER_TOKENS).toEqual(['$me', '$myTeams']);
   });
 });

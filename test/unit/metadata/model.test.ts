@@ -1,6 +1,6 @@
 // The resolved model: pipelines and status machines as one MachineModel, entity defaults, and the
 // platform's activity entity type.
-import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_COMMON_FIELDS, ACTIVITY_ENTITY, allowedTargets, labelText, transitionsBetween, USER_TARGET, type MachineModel, type Model } from '../../../metadata/index.ts';
+import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_COMMON_FIELDS, ACTIVITY_ENTITY, allowedTargets, labelText, TEAM_TARGET, transitionsBetween, USER_TARGET, type MachineModel, type Model } from '../../../metadata/index.ts';
 import { activityKind, contractor, crmItems, deal, entity, entityOf, field, label, modelOf, packageOf, person, salesPipeline, state, statusMachine } from './package-builder.ts';
 
 const machineOf = (model: Model, name: string): MachineModel => {
@@ -164,6 +164,7 @@ describe('the activity entity type', () => {
       'status:enum',
       'priority:enum',
       'assignee:reference',
+      'team:reference',
       'start_at:datetime',
       'end_at:datetime',
       'deadline:datetime',
@@ -176,6 +177,14 @@ describe('the activity entity type', () => {
     expect(ACTIVITY_COMMON_FIELDS.every((f) => f.id.startsWith('platform.activity.'))).toBe(true);
     expect(ACTIVITY_COMMON_FIELD_NAMES.has('kind')).toBe(true);
     expect(ACTIVITY_COMMON_FIELDS.find((f) => f.name === 'assignee')).toMatchObject({ target: USER_TARGET });
+    expect(ACTIVITY_COMMON_FIELDS.find((f) => f.name === 'team')).toEqual({
+      id: 'platform.activity.team',
+      name: 'team',
+      type: 'reference',
+      target: TEAM_TARGET,
+      onDelete: 'setNull',
+      label: { en: 'Team', pl: 'Zespół', ro: 'Echipă' },
+    });
   });
 });
 

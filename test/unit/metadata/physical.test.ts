@@ -1,7 +1,7 @@
 // The physical schema a model implies: column types, system columns, foreign keys, indexes, join
 // tables and the activity table.
-import { fieldColumnType, joinTableName, objectName, quoteIdent, searchExpression, SYSTEM_COLUMNS, type ColumnType, type Field } from '../../../metadata/index.ts';
-import { activityKind, columnOf, contractor, crm, crmItems, entity, field, packageOf, person, physicalOf, tableOf, values } from './package-builder.ts';
+import { atPlatformLevel, fieldColumnType, joinTableName, objectName, physicalSchema, PLATFORM_LEVEL, quoteIdent, searchExpression, SYSTEM_COLUMNS, type ColumnType, type Field } from '../../../metadata/index.ts';
+import { activityKind, columnOf, contractor, crm, crmItems, entity, field, modelOf, packageOf, person, physicalOf, tableOf, values } from './package-builder.ts';
 
 describe('column type of each field type', () => {
   test.each<[string, Field, ColumnType]>([
@@ -77,10 +77,11 @@ describe('entity tables', () => {
     expect(stage.allowedValues?.map((v) => v.value)).toEqual(['new_opportunity', 'presentation', 'offering', 'negotiation', 'sale', 'lost']);
   });
 
-  test('references: foreign key to the target (restrict by default), or to tessera.users; attachments to tessera.files', () => {
-    const items = [...crmItems(), entity('document', [field('string', 'title'), field('reference', 'author', { target: 'user' }), field('attachment', 'scan'), field('reference', 'deal', { target: 'deal', onDelete: 'cascade' })])];
+  test('references: foreign key to the target (restrict by default), or to tessera.users / tessera.teams; attachments to tessera.files', () => {
+    const items = [...crmItems(), entity('document', [field('string', 'title'), field('reference', 'author', { target: 'user' }), field('attachment', 'scan'), field('reference', 'deal', { target: 'deal', onDelete: 'cascade' }), field('reference', 'desk', { target: 'team' })])];
     const doc = tableOf(physicalOf(packageOf(...items)), 'document');
     expect(columnOf(doc, 'author').references).toEqual({ schema: 'tessera', table: 'users', onDelete: 'restrict', targetIdentity: 'platform.users' });
+    expect(columnOf(doc, 'desk').references).toEqual({ schema: 'tessera', table: 'teams', onDelete: 'restrict', targetIdentity: 'platform.teams' });
     expect(columnOf(doc, 'scan').references).toEqual({ schema: 'tessera', table: 'files', onDelete: 'restrict', targetIdentity: 'platform.files' });
     expect(columnOf(doc, 'deal').references).toEqual({ schema: 'public', table: 'deal', onDelete: 'cascade', targetIdentity: 'e.deal' });
   });
@@ -157,6 +158,7 @@ describe('the activity table', () => {
       'status',
       'priority',
       'assignee',
+      'team',
       'start_at',
       'end_at',
       'deadline',
@@ -184,6 +186,25 @@ describe('the activity table', () => {
     expect(columnOf(activity, 'contractor')).toMatchObject({ identity: 'field.platform.activity.link.e.contractor', references: { table: 'contractor', onDelete: 'cascade' } });
     expect(columnOf(activity, 'parent').references).toMatchObject({ table: 'activity', onDelete: 'cascade' });
     expect(columnOf(activity, 'assignee').references).toMatchObject({ schema: 'tessera', table: 'users', onDelete: 'setNull' });
+  });
+
+  test('team: a foreign key to tessera.teams, set null when the team is deleted; indexed alone and with status (a team\'s open tasks)', () => {
+    expect(columnOf(activity, 'team')).toMatchObject({ identity: 'field.platform.activity.team', type: { kind: 'uuid' }, notNull: false, references: { schema: 'tessera', table: 'teams', onDelete: 'setNull', targetIdentity: 'platform.teams' } });
+    const indexed = activity.indexes.map((i) => i.columns.join(','));
+    expect(indexed).toContain('team');
+    expect(indexed).toContain('team,status');
+  });
+
+  test('at platform level 1 (before the team field) the same model has no team column and no team indexes; entity types are the same', () => {
+    const model = modelOf(packageOf(...crmItems()));
+    const [now, levelOne] = [physicalSchema(model), physicalSchema(model, 1)];
+    expect(PLATFORM_LEVEL).toBe(2);
+    expect(atPlatformLevel('platform.activity.team', 1)).toBe(false);
+    expect(atPlatformLevel('platform.activity.assignee', 1)).toBe(true);
+    const old = tableOf(levelOne, 'activity');
+    expect(old.columns.map((c) => c.name)).toEqual(tableOf(now, 'activity').columns.map((c) => c.name).filter((n) => n !== 'team'));
+    expect(old.indexes.map((i) => i.columns.join(','))).toEqual(tableOf(now, 'activity').indexes.map((i) => i.columns.join(',')).filter((c) => !c.startsWith('team')));
+    expect(tableOf(levelOne, 'contractor')).toEqual(tableOf(now, 'contractor'));
   });
 
   test('entity types without activities get no link', () => {

@@ -215,6 +215,7 @@ describe('output schema', () => {
     expect(props(schema).contractor).toMatchObject({ 'x-tessera-target': 'contractor' });
     const activity = recordOutputSchema(model, entityOf(model, 'activity'));
     expect(props(activity).assignee).toMatchObject({ 'x-tessera-target': 'user' });
+    expect(props(activity).team).toMatchObject({ 'x-tessera-target': 'team', type: ['string', 'null'], format: 'uuid' });
   });
 
   test('a record as the API returns it passes', () => {

@@ -198,7 +198,7 @@ describe('META_COLUMN_CLASH', () => {
 
 describe('META_UNKNOWN_ENTITY', () => {
   test('reference and many-to-many targets', () => {
-    const e = entity('deal', [field('reference', 'contractor', { target: 'contractors' }), field('manyToMany', 'partners', { target: 'partner' }), field('reference', 'seller', { target: 'user' })]);
+    const e = entity('deal', [field('reference', 'contractor', { target: 'contractors' }), field('manyToMany', 'partners', { target: 'partner' }), field('reference', 'seller', { target: 'user' }), field('reference', 'desk', { target: 'team' })]);
     expect(where(packageOf(e))).toEqual([
       ['META_UNKNOWN_ENTITY', 'entities/deal.json', '/fields/0/target'],
       ['META_UNKNOWN_ENTITY', 'entities/deal.json', '/fields/1/target'],
@@ -439,11 +439,12 @@ describe('META_FILTER', () => {
 });
 
 describe('META_FIELD_KIND', () => {
-  test('many-to-many: not to users, and no required/unique/indexed', () => {
-    const e = entity('project', [field('string', 'name'), field('manyToMany', 'members', { target: 'user' }), field('manyToMany', 'clients', { target: 'contractor', required: true })]);
+  test('many-to-many: not to users or teams, and no required/unique/indexed', () => {
+    const e = entity('project', [field('string', 'name'), field('manyToMany', 'members', { target: 'user' }), field('manyToMany', 'clients', { target: 'contractor', required: true }), field('manyToMany', 'teams', { target: 'team' })]);
     expect(where(packageOf(contractor(), e))).toEqual([
       ['META_FIELD_KIND', 'entities/project.json', '/fields/1/target'],
       ['META_FIELD_KIND', 'entities/project.json', '/fields/2'],
+      ['META_FIELD_KIND', 'entities/project.json', '/fields/3/target'],
     ]);
   });
 

@@ -1,10 +1,10 @@
 // Choosing a record of an entity type with server-side search (GET /api/records/:type?search=…),
-// or a user from the directory (GET /api/users); used by reference and many-to-many fields and by
-// the board's lost-reason dialog.
+// or a user from the directory (GET /api/users) or a team (GET /api/teams); used by reference and
+// many-to-many fields and by the board's lost-reason dialog.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { USER_TARGET, type Model } from '../../../metadata/model.ts';
+import { TEAM_TARGET, USER_TARGET, type Model } from '../../../metadata/model.ts';
 import { getRecord, listRecords, type ApiRecord } from '../api/records.ts';
-import { searchUsers, users } from '../api/users.ts';
+import { searchTeams, searchUsers, teams, users } from '../api/users.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { Link } from '../app/router.tsx';
 import { recordTitle } from './format.ts';
@@ -30,7 +30,7 @@ interface Option {
   readonly record?: ApiRecord;
 }
 
-/** Where the options come from: an entity type's records, or the user directory. */
+/** Where the options come from: an entity type's records, the user directory or the teams. */
 interface Source {
   search(text: string, signal: AbortSignal): Promise<Option[]>;
   title(id: string): Promise<string>;
@@ -38,16 +38,23 @@ interface Source {
   readonly placeholder: string;
 }
 
+/** A platform list loaded once (users, teams): searched and titled in the browser. */
+function directorySource<T extends { readonly id: string }>(load: () => Promise<T[]>, search: (list: readonly T[], text: string) => T[], titleOf: (item: T) => string, placeholder: string): Source {
+  return {
+    search: async (text) => search(await load(), text).map((item) => ({ id: item.id, title: titleOf(item) })),
+    title: async (id) => {
+      const item = (await load()).find((i) => i.id === id);
+      return item ? titleOf(item) : id.slice(0, 8);
+    },
+    placeholder,
+  };
+}
+
 function useSource(model: Model, target: string): Source | null {
   const { t, label } = useI18n();
   return useMemo(() => {
-    if (target === USER_TARGET) {
-      return {
-        search: async (text) => searchUsers(await users(), text).map((u) => ({ id: u.id, title: u.displayName })),
-        title: async (id) => (await users()).find((u) => u.id === id)?.displayName ?? id.slice(0, 8),
-        placeholder: t('form.pick', { entity: t('form.user') }),
-      } satisfies Source;
-    }
+    if (target === USER_TARGET) return directorySource(users, searchUsers, (u) => u.displayName, t('form.pick', { entity: t('form.user') }));
+    if (target === TEAM_TARGET) return directorySource(teams, searchTeams, (team) => team.label, t('form.pick', { entity: t('form.team') }));
     const entity = model.entities.get(target);
     if (!entity) return null;
     return {

@@ -37,6 +37,7 @@ export function recordTitle(entity: EntityModel | undefined, record: Readonly<Re
   const value = entity ? record[entity.displayField] : undefined;
   if (typeof value === 'string' && value) return value;
   if (typeof record.display_name === 'string') return record.display_name; // users
+  if (typeof record.label === 'string') return record.label; // teams
   return typeof record.id === 'string' ? record.id.slice(0, 8) : '';
 }
 

@@ -8,7 +8,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
 import type { EntityModel, MachineModel, Model } from '../../../metadata/model.ts';
 import { listAll, listRecords } from '../api/records.ts';
-import { taskKinds } from '../app/activities.ts';
+import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link } from '../app/router.tsx';
@@ -147,7 +147,7 @@ function TasksDue({ model, activity }: { model: Model; activity: EntityModel }) 
   const endOfToday = new Date();
   endOfToday.setHours(23, 59, 59, 999);
   const loaded = useLoad(
-    () => listRecords(ACTIVITY_ENTITY, { filter: { and: [{ kind: { in: taskKinds(model) } }, { status: { eq: 'open' } }, { deadline: { lte: endOfToday.toISOString() } }, ...(me ? [{ assignee: { eq: me.user.id } }] : [])] }, sort: 'deadline', limit: 20, count: true }),
+    () => listRecords(ACTIVITY_ENTITY, { filter: { and: [{ kind: { in: taskKinds(model) } }, { status: { eq: 'open' } }, { deadline: { lte: endOfToday.toISOString() } }, MY_TASKS] }, sort: 'deadline', limit: 20, count: true }),
     [me?.user.id],
   );
   return (

@@ -1,13 +1,14 @@
-// Tasks: "my tasks" (assigned to me), "tasks from me" (created by me for others), and daily
-// tracking per operator (done / not done per day). Main tasks show their sub-tasks (the `parent`
-// link), progress and priority; completing a task is one click (status resolved, 100 % done).
+// Tasks: "my tasks" (assigned to me, and the unassigned tasks of my teams' queues, which I can
+// take), "tasks from me" (created by me for others), and daily tracking per operator (done / not
+// done per day). Main tasks show their sub-tasks (the `parent` link), progress and priority;
+// completing a task is one click (status resolved, 100 % done).
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
 import type { EntityModel, Model } from '../../../metadata/model.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { workflowTaskOf } from '../api/workflows.ts';
-import { taskKinds } from '../app/activities.ts';
+import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link } from '../app/router.tsx';
@@ -21,6 +22,12 @@ type Tab = 'mine' | 'fromMe' | 'daily';
 const WorkflowTaskDialog = lazy(() => import('../form/WorkflowTaskDialog.tsx'));
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Filters of the tabs, in the API's filter language (`$me`: the signed-in user). */
+const TAB_FILTERS = { mine: MY_TASKS, fromMe: { created_by: { eq: '$me' } } } as const;
+
+/** The embedded user and team of a task (includes), or null. */
+const embedded = (value: unknown): Record<string, unknown> | null => (value && typeof value === 'object' ? (value as Record<string, unknown>) : null);
 
 export default function TasksPage() {
   const { model } = useMeta();
@@ -63,9 +70,9 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
       listAll(
         ACTIVITY_ENTITY,
         {
-          filter: { and: [{ kind: { in: kinds } }, tab === 'mine' ? { assignee: { eq: userId } } : { created_by: { eq: userId } }, ...(showDone ? [] : [{ status: { eq: 'open' } }])] },
+          filter: { and: [{ kind: { in: kinds } }, TAB_FILTERS[tab], ...(showDone ? [] : [{ status: { eq: 'open' } }])] },
           sort: 'deadline,-created_at',
-          include: ['assignee'],
+          include: ['assignee', 'team'],
         },
         { max: 1000 },
       ),
@@ -84,6 +91,24 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
     return { roots, children };
   }, [tasks]);
 
+  /** A saved task keeps the embedded assignee and team the list showed (the write returns ids). */
+  const saved = (record: ApiRecord, task: ApiRecord, assignee: unknown = task.assignee): ApiRecord => ({ ...record, assignee, team: task.team });
+
+  const report = (e: unknown) =>
+    notify('error', t('common.error'), e instanceof ApiError ? [e.problem.detail, ...(e.problem.errors ?? []).map((p) => `${p.pointer.slice(1)}: ${p.detail}`)].join(' — ') : String(e));
+
+  /** Taking a task of my team's queue: I become its assignee. */
+  const take = async (task: ApiRecord) => {
+    try {
+      const record = await updateRecord(ACTIVITY_ENTITY, task.id, task.version, { assignee: userId });
+      setChanged((m) => new Map(m).set(task.id, saved(record, task, { id: userId, display_name: me?.user.displayName ?? '' })));
+      notify('success', t('tasks.taken'), String(task.subject));
+    } catch (e) {
+      report(e);
+      loaded.reload();
+    }
+  };
+
   const complete = async (task: ApiRecord) => {
     // A workflow's user task is completed through its form (the process gets the data).
     const workflow = workflowTaskOf(task);
@@ -91,12 +116,12 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
     // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved).
     setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
-      const saved = await updateRecord(ACTIVITY_ENTITY, task.id, task.version, { status: 'resolved', percent_done: 100 });
-      setChanged((m) => new Map(m).set(task.id, { ...saved, assignee: task.assignee }));
+      const record = await updateRecord(ACTIVITY_ENTITY, task.id, task.version, { status: 'resolved', percent_done: 100 });
+      setChanged((m) => new Map(m).set(task.id, saved(record, task)));
       notify('success', t('tasks.completed'), String(task.subject));
     } catch (e) {
       setChanged((m) => new Map(m).set(task.id, task));
-      notify('error', t('common.error'), e instanceof ApiError ? [e.problem.detail, ...(e.problem.errors ?? []).map((p) => `${p.pointer.slice(1)}: ${p.detail}`)].join(' — ') : String(e));
+      report(e);
     }
   };
 
@@ -108,6 +133,10 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
     const deadline = typeof task.deadline === 'string' ? task.deadline : null;
     const overdue = !done && deadline !== null && Date.parse(deadline) < now;
     const percent = children.length ? Math.round((children.filter((c) => c.status !== 'open').length / children.length) * 100) : Number(task.percent_done ?? 0);
+    const assignee = embedded(task.assignee);
+    const team = embedded(task.team);
+    // Unassigned in one of my teams' queues ("my tasks" lists only those): anyone of the team may take it.
+    const takeable = tab === 'mine' && !done && task.assignee === null && team !== null;
     return (
       <li key={task.id} className={`task${done ? ' done' : ''}${sub ? ' task-sub' : ''}`} data-task={task.id}>
         <input type="checkbox" aria-label={`${t('tasks.complete')}: ${String(task.subject)}`} checked={done} disabled={done} onChange={() => void complete(task)} />
@@ -122,7 +151,13 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
                 {overdue ? t('tasks.overdue') : t('tasks.due')}: {formatDateTime(deadline, locale)}
               </span>
             )}
-            {task.assignee && typeof task.assignee === 'object' ? <span>{recordTitle(undefined, task.assignee as Record<string, unknown>)}</span> : null}
+            {assignee ? <span>{recordTitle(undefined, assignee)}</span> : null}
+            {team && !assignee ? <span className="task-team">{t('tasks.teamQueue', { team: recordTitle(undefined, team) })}</span> : team ? <span>{recordTitle(undefined, team)}</span> : null}
+            {takeable && (
+              <button type="button" className="btn btn-small" onClick={() => void take(task)}>
+                {t('tasks.take')}
+              </button>
+            )}
             {children.length > 0 && <span>{t('tasks.subtasks', { done: children.filter((c) => c.status !== 'open').length, n: children.length })}</span>}
           </div>
         </div>
