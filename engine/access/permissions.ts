@@ -237,9 +237,13 @@ function scopeHolds(scope: GrantScope, subject: Subject, owners: readonly unknow
   return owners.some((o) => typeof o === 'string' && subject.teamMates.includes(o));
 }
 
-/** Whether one grant admits a record (API shape: fields by name, system columns, money as {amount, currency}). */
-export function grantAdmits(grant: Grant, subject: Subject, entity: string, record: Readonly<Record<string, unknown>>): boolean {
-  if (!scopeHolds(grant.scope, subject, ownerFields(entity).map((f) => record[f])) && !inTeamQueue(subject, entity, record)) return false;
+/**
+ * Whether one grant admits a record (API shape: fields by name, system columns, money as {amount, currency}).
+ * `teamQueue: false` (deleting): a team's queue is there to be seen and taken, not removed by any member.
+ */
+export function grantAdmits(grant: Grant, subject: Subject, entity: string, record: Readonly<Record<string, unknown>>, options: { readonly teamQueue?: boolean } = {}): boolean {
+  const queued = (options.teamQueue ?? true) && inTeamQueue(subject, entity, record);
+  if (!scopeHolds(grant.scope, subject, ownerFields(entity).map((f) => record[f])) && !queued) return false;
   return grant.condition === undefined || conditionHolds(grant.condition, subject, record);
 }
 

@@ -703,7 +703,7 @@ export class RecordService {
     const rights = access.entity(entity.name);
     const record = rowToRecord(entity, row);
     if (!ruleAdmits([rights.read], subject, entity.name, record)) throw notFound(entity.name, row.id as string);
-    const usable = rights[right].filter((g) => grantAdmits(g, subject, entity.name, record));
+    const usable = rights[right].filter((g) => grantAdmits(g, subject, entity.name, record, { teamQueue: right !== 'delete' }));
     if (usable.length === 0) throw forbidden(`you may not ${right} this ${entity.name}`);
     return usable;
   }

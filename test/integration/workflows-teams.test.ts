@@ -43,7 +43,7 @@ async function taskOf(d: InstanceDriver): Promise<{ activity_id: string; candida
 beforeAll(async () => {
   env = await startTestPlatform();
   // Operators see and change their own activities only (owner or assignee): the team queue is what shows them the team's.
-  const operator = { kind: 'role', id: 't.role.operator', name: 'operator', label: { en: 'Operator' }, permissions: [{ entity: 'activity', read: 'own', create: true, update: 'own' }] };
+  const operator = { kind: 'role', id: 't.role.operator', name: 'operator', label: { en: 'Operator' }, permissions: [{ entity: 'activity', read: 'own', create: true, update: 'own', delete: 'own' }] };
   await env.platform.applyMetadata(await crmMiniPackage({ 'roles/operator.json': operator }), { source: 'cli' });
   server = await startTestServer(env.platform);
   ids.sales = await createTestTeam(env.platform, 'sales');
@@ -100,6 +100,8 @@ describe('"my tasks" of a team', () => {
     // Outside "my tasks" too: the queue is not in a non-member's scope.
     expect((await clients.olek!.get(`/records/activity/${id}`)).status).toBe(404);
     expect((await clients.olek!.patch(`/records/activity/${id}`, { assignee: ids.olek, version: listed!.version })).status).toBe(404);
+    // Members see and take the queue, but `delete: own` does not reach it.
+    expect((await clients.bea!.delete(`/records/activity/${id}`)).status).toBe(403);
 
     // Ana takes it: the assignee becomes her, and it leaves the queue of the others.
     const claimed = await clients.ana!.patch(`/records/activity/${id}`, { assignee: ids.ana, version: listed!.version });
