@@ -16,6 +16,8 @@ export type InstanceEvent =
   | { readonly type: 'jobFailed'; readonly jobId: string; readonly retriesLeft: number; readonly errorMessage: string; readonly retryBackoffMs?: number }
   | { readonly type: 'jobErrorThrown'; readonly jobId: string; readonly errorCode: string; readonly errorMessage?: string; readonly variables?: JsonObject }
   | { readonly type: 'userTaskCompleted'; readonly userTaskId: string; readonly variables?: JsonObject }
+  /** The task's activity was cancelled by someone: the task is over and the element waits on an incident. */
+  | { readonly type: 'userTaskCancelled'; readonly userTaskId: string; readonly reason: string }
   | { readonly type: 'timerFired'; readonly timerId: string }
   | { readonly type: 'messageCorrelated'; readonly subscriptionId: string; readonly variables?: JsonObject }
   /** Delivered to each instance holding a subscription for the signal; triggers all of them. */

@@ -387,6 +387,15 @@ export class Execution {
     return value.ok ? ok(value.value) : fail('FEEL_EVALUATION', value.message);
   }
 
+  /** Gives a user task again (a new activity) after its activity was cancelled: resolving that incident. */
+  recreateUserTask(instance: ElementInstance): void {
+    const node = this.node(instance.elementId);
+    if (node?.kind !== 'activity' || node.behaviour.kind !== 'userTask') return;
+    const plan = this.#planUserTask(node.behaviour.userTask, node, instance, visibleVariables(this.state, instance.id));
+    if (!plan.ok) return this.raiseIncident(instance, plan.code, plan.message, { op: 'recreateUserTask' });
+    plan.value();
+  }
+
   #planUserTask(binding: UserTaskBinding, node: ActivityNode, instance: ElementInstance, context: JsonObject): Prepared<() => void> {
     const text = (expression: Expression | null, what: string): Prepared<string | null> => {
       if (!expression) return ok(null);

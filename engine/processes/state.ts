@@ -59,13 +59,15 @@ export type Wait =
 
 export type WaitKind = Wait['kind'];
 
-export type IncidentCode = 'JOB_NO_RETRIES' | 'FEEL_EVALUATION' | 'NO_FLOW_MATCHED' | 'UNHANDLED_ERROR' | 'INVALID_TIMER' | 'CHILD_TERMINATED' | 'STEP_LIMIT';
+export type IncidentCode = 'JOB_NO_RETRIES' | 'FEEL_EVALUATION' | 'NO_FLOW_MATCHED' | 'UNHANDLED_ERROR' | 'INVALID_TIMER' | 'CHILD_TERMINATED' | 'STEP_LIMIT' | 'TASK_CANCELLED';
 
 /** What resolving the incident retries. */
 export type IncidentResume =
   | { readonly op: 'activate'; readonly startEventId?: string }
   | { readonly op: 'complete'; readonly variables: JsonObject | null }
   | { readonly op: 'retryJob'; readonly jobId: string }
+  /** The user task is given again (a new activity). */
+  | { readonly op: 'recreateUserTask' }
   | { readonly op: 'none' };
 
 export interface Incident {

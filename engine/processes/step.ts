@@ -80,6 +80,12 @@ function applyEvent(run: Execution, event: Exclude<InstanceEvent, { type: 'start
         run.closeWait(wait, true);
         run.queueComplete(wait.elementInstanceId, event.variables ?? {});
       });
+    case 'userTaskCancelled':
+      return withWait(state, event.userTaskId, 'userTask', (wait) => {
+        run.closeWait(wait, true);
+        const owner = state.elementInstances[wait.elementInstanceId];
+        if (owner) run.raiseIncident(owner, 'TASK_CANCELLED', event.reason, { op: 'recreateUserTask' });
+      });
     case 'timerFired':
       return withWait(state, event.timerId, 'timer', (wait) => run.triggerWait(wait, null));
     case 'messageCorrelated':
@@ -120,6 +126,7 @@ function applyEvent(run: Execution, event: Exclude<InstanceEvent, { type: 'start
       const resume = incident.resume;
       if (resume.op === 'activate') run.queueActivate(owner.id, null, resume.startEventId);
       if (resume.op === 'complete') run.queueComplete(owner.id, resume.variables);
+      if (resume.op === 'recreateUserTask') run.recreateUserTask(owner);
       const job = resume.op === 'retryJob' ? state.waits[resume.jobId] : undefined;
       if (job?.kind === 'job') {
         job.retries = Math.max(1, event.retries ?? 1);

@@ -182,17 +182,34 @@ describe('instances', () => {
     expect((await api.post(`/activities/${note.body.id}/complete`, {})).status).toBe(404);
   });
 
-  test('a task activity that was cancelled: 409; one that was deleted: 404; the instance waits on', async () => {
+  test('a task activity cancelled by hand: the task ends on a visible incident (409 on completing it); the retry gives the task again', async () => {
     const started = (await api.post('/workflows/approval/instances', { variables: { owner: 'test-admin' } })).body;
     const cancelled = started.userTasks[0].activityId as string;
     const version = (await api.get(`/records/activity/${cancelled}`)).body.version as number;
     expect((await api.patch(`/records/activity/${cancelled}`, { status: 'cancelled', version })).status).toBe(200);
+    const waiting = (await api.get(`/instances/${started.id}`)).body;
+    expect(waiting).toMatchObject({ status: 'active', activeElementIds: ['approve'], userTasks: [expect.objectContaining({ activityId: cancelled, outcome: 'cancelled' })] });
+    expect(waiting.incidents).toEqual([expect.objectContaining({ code: 'TASK_CANCELLED', elementId: 'approve', resolvedAt: null, message: expect.stringContaining(`was cancelled by user ${server.adminId}`) })]);
     const refused = await api.post(`/activities/${cancelled}/complete`, { decision: 'yes', discount: 1 });
     expect(refused.status).toBe(409);
-    expect(refused.body.detail).toContain('cancelled, not open');
-    expect((await api.delete(`/records/activity/${cancelled}`)).status).toBe(200);
-    expect((await api.post(`/activities/${cancelled}/complete`, { decision: 'yes', discount: 1 })).status).toBe(404);
-    expect((await api.get(`/instances/${started.id}`)).body).toMatchObject({ status: 'active', activeElementIds: ['approve'] });
+    // Resolving the incident gives the task again, as a new activity; that one completes the process.
+    const retried = (await api.post(`/incidents/${waiting.incidents[0].id}/retry`, {})).body;
+    expect(retried.userTasks).toHaveLength(2);
+    const again = retried.userTasks.find((t: { activityId: string }) => t.activityId !== cancelled).activityId as string;
+    expect((await api.get(`/records/activity/${again}`)).body).toMatchObject({ status: 'open', kind: 'task', assignee: server.adminId });
+    expect((await api.post(`/activities/${again}/complete`, { decision: 'yes', discount: 1 })).status).toBe(200);
+    expect((await api.get(`/instances/${started.id}`)).body.status).toBe('completed');
+  });
+
+  test('a task activity deleted by hand: the same incident; completing the deleted activity is 404', async () => {
+    const started = (await api.post('/workflows/approval/instances', { variables: { owner: 'test-admin' } })).body;
+    const deleted = started.userTasks[0].activityId as string;
+    expect((await api.delete(`/records/activity/${deleted}`)).status).toBe(200);
+    expect((await api.post(`/activities/${deleted}/complete`, { decision: 'yes', discount: 1 })).status).toBe(404);
+    const instance = (await api.get(`/instances/${started.id}`)).body;
+    expect(instance.incidents).toEqual([expect.objectContaining({ code: 'TASK_CANCELLED', message: expect.stringContaining('was deleted') })]);
+    // Cancelling the instance ends the incident and no activity is touched again.
+    expect((await api.delete(`/instances/${started.id}`)).body).toMatchObject({ status: 'terminated' });
   });
 
   test('start refusals: unknown process 404, bad body 422 with pointers', async () => {

@@ -394,6 +394,12 @@ export class ProcessRuntime {
         });
       }
     }
+    // A task's activity cancelled or deleted by someone: the process must not wait silently for it.
+    if (change.entity === ACTIVITY_ENTITY && ((change.action === 'update' && change.changes.status?.[1] === 'cancelled') || change.action === 'delete')) {
+      const who = change.actor.userId ? `user ${change.actor.userId}` : 'the system';
+      const what = change.action === 'delete' ? 'deleted' : 'cancelled';
+      await this.#withSession(trx, (session) => session.activityCancelled(change.record.id as string, `the task's activity ${change.record.id as string} was ${what} by ${who} (via ${change.actor.via}); resolve the incident to give the task again`));
+    }
     const triggers = this.#triggersOf(change.entity);
     if (triggers.length === 0) return;
     const outcome = evaluateTriggers(triggers, change);

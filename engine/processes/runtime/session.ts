@@ -77,7 +77,8 @@ type Item =
   | { readonly kind: 'start'; readonly meta: InstanceMeta; readonly variables: JsonObject; readonly startEventId?: string; readonly parent?: ParentLink; outcome?: Outcome }
   | { readonly kind: 'publish'; readonly name: string; readonly correlationKey: string; readonly variables: JsonObject; readonly timeToLiveMs: number; result?: PublishResult }
   | { readonly kind: 'bufferedMessage'; readonly instanceId: string; readonly subscriptionId: string; readonly name: string; readonly correlationKey: string }
-  | { readonly kind: 'activityResolved'; readonly activityId: string; readonly variables: JsonObject; outcome?: Outcome | null };
+  | { readonly kind: 'activityResolved'; readonly activityId: string; readonly variables: JsonObject; outcome?: Outcome | null }
+  | { readonly kind: 'activityCancelled'; readonly activityId: string; readonly reason: string };
 
 interface Loaded {
   readonly meta: InstanceMeta;
@@ -197,6 +198,11 @@ export class StepSession {
   }
 
   /** An activity became resolved: completes its user task with the form data, if it is one. Null when queued or not a task. */
+  /** An activity was cancelled: if it is an open user task's (and not this session cancelling it), the task ends on an incident. */
+  async activityCancelled(activityId: string, reason: string): Promise<void> {
+    await this.#submit({ kind: 'activityCancelled', activityId, reason });
+  }
+
   async activityResolved(activityId: string, variables: JsonObject): Promise<Outcome | null> {
     const item: Item = { kind: 'activityResolved', activityId, variables };
     await this.#submit(item);
@@ -316,6 +322,9 @@ export class StepSession {
       case 'bufferedMessage':
         await this.#takeBufferedMessage(item.instanceId, item.subscriptionId, item.name, item.correlationKey);
         return;
+      case 'activityCancelled':
+        await this.#cancelActivityTask(item.activityId, item.reason);
+        return;
       case 'activityResolved':
         item.outcome = await this.#completeActivityTask(item.activityId, item.variables);
         return;
@@ -397,7 +406,7 @@ export class StepSession {
       if (wait.kind === 'timer') this.#timers.remove(wait.id);
       else if (wait.kind === 'message') this.#messageSubscriptions.remove(wait.id);
       else if (wait.kind === 'signal') this.#signalSubscriptions.remove(wait.id);
-      else if (wait.kind === 'userTask') this.#endUserTask(wait.id, cancelledTasks.has(wait.id) ? 'cancelled' : 'completed');
+      else if (wait.kind === 'userTask') this.#endUserTask(wait.id, cancelledTasks.has(wait.id) || this.#cancelledByHand.has(wait.id) ? 'cancelled' : 'completed');
     }
     for (const effect of effects) await this.#effect(loaded, before, effect, attempt);
   }
@@ -448,6 +457,7 @@ export class StepSession {
         // A task created and cancelled within one step never was in the diff of waits.
         this.#endUserTask(effect.userTaskId, 'cancelled');
         const activityId = await this.#activityOfTask(effect.userTaskId);
+        if (activityId) this.#cancellingActivities.add(activityId);
         if (activityId) await cancelTaskActivity(this.#services.records, { actor: { userId: null, via: 'workflow' }, trx: this.trx }, activityId);
         return;
       }
@@ -677,6 +687,20 @@ export class StepSession {
     if (pending) return pending.activity_id as string;
     const [row] = await this.sql<{ activity_id: string }>(`SELECT activity_id FROM tessera.process_user_tasks WHERE id = $1`, [userTaskId]);
     return row?.activity_id ?? null;
+  }
+
+  /** Activities this session cancels itself (its user tasks were cancelled): not a hand cancellation. */
+  readonly #cancellingActivities = new Set<string>();
+  /** User tasks whose activity someone cancelled: they end as cancelled, not completed. */
+  readonly #cancelledByHand = new Set<string>();
+
+  async #cancelActivityTask(activityId: string, reason: string): Promise<void> {
+    if (this.#cancellingActivities.has(activityId)) return;
+    await this.#flush();
+    const [task] = await this.sql<{ id: string; instance_id: string }>(`SELECT id, instance_id FROM tessera.process_user_tasks WHERE activity_id = $1 AND ended_at IS NULL`, [activityId]);
+    if (!task) return;
+    this.#cancelledByHand.add(task.id);
+    await this.#step(task.instance_id, { type: 'userTaskCancelled', userTaskId: task.id, reason }, undefined);
   }
 
   async #completeActivityTask(activityId: string, variables: JsonObject): Promise<Outcome | null> {

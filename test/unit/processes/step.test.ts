@@ -62,6 +62,25 @@ describe('incidents', () => {
     expect(d.wait('timer', 'wait').dueAt).toBe('2026-01-05T09:05:00.000Z');
   });
 
+  test('a user task whose activity was cancelled ends on an incident; resolving gives the task again, evaluated anew', async () => {
+    const d = await driver('user-task');
+    d.start();
+    const first = d.wait('userTask', d.effectsOf('createUserTask')[0]!.elementId);
+    d.send({ type: 'userTaskCancelled', userTaskId: first.id, reason: 'cancelled by hand' });
+    expect(d.current.waits[first.id]).toBeUndefined();
+    const [incident] = d.effectsOf('raiseIncident');
+    expect(incident).toEqual(expect.objectContaining({ code: 'TASK_CANCELLED', message: 'cancelled by hand', elementId: first.elementId }));
+    // Consumed, not cancelled by the process: no cancelUserTask effect (the activity is already gone).
+    expect(d.effectsOf('cancelUserTask')).toEqual([]);
+    expect(d.tryStep({ type: 'userTaskCompleted', userTaskId: first.id })).toEqual({ ok: false, error: expect.objectContaining({ code: 'WAIT_NOT_FOUND' }) });
+    d.send({ type: 'resolveIncident', incidentId: incident!.incidentId });
+    const created = d.effectsOf('createUserTask');
+    expect(created).toHaveLength(2);
+    expect(created[1]!.userTaskId).not.toBe(first.id);
+    d.send({ type: 'userTaskCompleted', userTaskId: created[1]!.userTaskId });
+    expect(d.current.status).toBe('completed');
+  });
+
   test('a missing correlation key value is an incident, not a subscription on "null"', async () => {
     const d = await driver('receive-task');
     d.start({});
