@@ -87,8 +87,9 @@ export class PreparedStatements {
 
 /** PostgreSQL refused a kept plan because a table it reads changed shape (the transaction can run again). */
 export function isStalePlanError(error: unknown): boolean {
-  const e = ((error as { nativeError?: unknown })?.nativeError ?? error) as { code?: unknown; message?: unknown } | null;
-  return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
+  const e = ((error as { nativeError?: unknown })?.nativeError ?? error) as { code?: unknown; message?: unknown; routine?: unknown } | null;
+  // The routine is not translated (the message is, with lc_messages).
+  return e?.code === '0A000' && (e.routine === 'RevalidateCachedQuery' || (typeof e.message === 'string' && e.message.includes('cached plan must not change result type')));
 }
 
 type QueryCallback = (error: Error | null, result: unknown) => void;
@@ -109,7 +110,8 @@ export function preparingDriver(statements: PreparedStatements): typeof pg {
     override query(...args: unknown[]): never {
       const [config, second, third] = args;
       const plain = typeof config === 'string' || (typeof config === 'object' && config !== null && typeof (config as { submit?: unknown }).submit !== 'function' && typeof (config as { text?: unknown }).text === 'string');
-      if (!plain || (typeof config === 'object' && (config as QueryConfig).name !== undefined)) {
+      const ownName = typeof config === 'object' && config !== null && ((config as QueryConfig).name !== undefined || typeof (config as QueryConfig).callback === 'function');
+      if (!plain || ownName) {
         this.#dropStalePlans();
         return superQuery(this, args);
       }
@@ -123,8 +125,8 @@ export function preparingDriver(statements: PreparedStatements): typeof pg {
       if (name === undefined) return superQuery(this, callback ? [base, callback] : [base]);
       const named = { ...base, name };
       const epoch = statements.epoch;
-      // knex marks the connection of a transaction; outside one a refused plan is simply sent again.
-      const retryable = (error: unknown) => isStalePlanError(error) && (this as { __knexTxId?: unknown }).__knexTxId === undefined;
+      // Outside a transaction (the connection idle, whoever runs transactions on it) a refused plan is simply sent again.
+      const retryable = (error: unknown) => isStalePlanError(error) && this.getTransactionStatus() === 'I';
       const onStale = (error: unknown) => {
         if (isStalePlanError(error) && statements.epoch === epoch) statements.invalidate();
       };
@@ -147,12 +149,26 @@ export function preparingDriver(statements: PreparedStatements): typeof pg {
 
     #dropStalePlans(): void {
       if (this.#epoch === statements.epoch) return;
+      // Not in an aborted transaction, where it would fail: a later query does it.
+      if (this.getTransactionStatus() === 'E') return;
       this.#epoch = statements.epoch;
-      // Queued ahead of the next query on this connection. Should it fail (inside an aborted
-      // transaction), the old plans merely stay until the connection closes: their names are never sent again.
-      superQuery(this, ['DEALLOCATE ALL', () => undefined]);
+      // Queued ahead of the next query on this connection. Its callback runs before the driver sends
+      // the next query, so the driver's list of prepared names is emptied in time: any statement
+      // named later is parsed again. Should it fail, the next query tries again.
+      superQuery(this, [
+        'DEALLOCATE ALL',
+        (error: Error | null) => {
+          if (error) this.#epoch = -1;
+          else forgetPreparedNames(this);
+        },
+      ]);
     }
   }
+  /** node-pg remembers which names it prepared on a connection (and skips their Parse): after DEALLOCATE ALL, none. */
+  const forgetPreparedNames = (client: PreparingClient): void => {
+    const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
+    if (parsed) for (const name of Object.keys(parsed)) delete parsed[name];
+  };
   const superQuery = (client: PreparingClient, args: unknown[]): never => (pg.Client.prototype.query as (...a: unknown[]) => never).apply(client, args);
   return { ...pg, Client: PreparingClient } as typeof pg;
 }

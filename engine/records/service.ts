@@ -14,8 +14,7 @@ import {
   isUuid,
   recordFeelContext,
 } from '../../metadata/index.ts';
-import { postgresError } from '../db/errors.ts';
-import { isStalePlanError } from '../db/prepared.ts';
+import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
@@ -137,12 +136,15 @@ export class RecordService {
 
   async #inTransaction<T>(ctx: RecordContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     if (ctx.trx) return work(ctx.trx);
-    try {
-      return await this.#knex.transaction(work);
-    } catch (error) {
-      // A migration changed a table under a plan this connection kept: nothing was written, run it again.
-      if (!isStalePlanError(error)) throw error;
-      return this.#knex.transaction(work);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#knex.transaction(work);
+      } catch (error) {
+        // A deadlock (a workflow step locking the same rows the other way round), a serialization
+        // failure, or a plan a migration made stale: nothing was written, run it again.
+        if (attempt >= 3 || !isRetryableDbError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
     }
   }
 

@@ -71,6 +71,11 @@ test('inside a transaction the stale plan aborts it with a recognisable error, a
   expect(isStalePlanError(error)).toBe(true);
   expect(await byId(knex, 1)).toEqual({ id: 1, a: 'one', c: null }); // nothing half-applied
   expect(await attempt()).toEqual({ id: 1, a: 'uno', c: null });
+  // The plans of the old epoch are gone from the server, though the refusal came inside a transaction.
+  await byId(knex, 2);
+  const names = await prepared();
+  expect(names.length).toBeGreaterThan(0);
+  expect(names.every((n) => n.startsWith(`t${statements.epoch}_`))).toBe(true);
 });
 
 test('when the epoch moves on, the connection drops its old plans before preparing new ones', async () => {

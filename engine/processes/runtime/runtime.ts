@@ -203,7 +203,7 @@ export class ProcessRuntime {
       await session.settle();
       return result;
     } finally {
-      session.close();
+      await session.close();
       this.#sessions.delete(trx);
     }
   }

@@ -20,7 +20,7 @@ import type { IsoDuration } from '../timer.ts';
 import type { AuditRow, RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
 import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
-import { sqlOf, type BossDb, type Sql } from './sql.ts';
+import { isRetryableDbError, sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
 import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './user-tasks.ts';
 import { isUuid } from '../../../metadata/index.ts';
@@ -162,9 +162,18 @@ export class StepSession {
     return new StepSession(trx, sql, bossDb, services);
   }
 
-  /** Record changes on the transaction after this are audited by the records service itself again. */
-  close(): void {
+  /**
+   * Record changes on the transaction after this are audited by the records service itself again.
+   * Audit rows still held (the work failed before settling) are written now: should the caller
+   * commit the transaction anyway, no record change goes without its row.
+   */
+  async close(): Promise<void> {
     this.#stopCollectingAudit();
+    try {
+      await this.#writeAudits();
+    } catch {
+      // The transaction is aborted: it cannot commit those changes either.
+    }
   }
 
   get running(): boolean {
@@ -595,6 +604,8 @@ export class StepSession {
       });
       this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobCompleted', jobId, variables: result ?? {} } });
     } catch (error) {
+      // A deadlock or a stale plan is the transaction's, not the action's: the whole step runs again.
+      if (isRetryableDbError(error)) throw error;
       // Whatever the failed action's record hooks queued is void with its savepoint.
       this.#queue.length = mark;
       if (error instanceof TaskBpmnError) {
@@ -636,18 +647,30 @@ export class StepSession {
   async #takeBufferedMessage(instanceId: string, subscriptionId: string, name: string, correlationKey: string): Promise<void> {
     const loaded = await this.#load(instanceId);
     if (!loaded?.state.waits[subscriptionId]) return;
+    await this.#lockMessageKey(name, correlationKey);
     const [message] = await this.sql<{ variables: JsonObject }>(
       `DELETE FROM tessera.process_messages WHERE id = (
          SELECT id FROM tessera.process_messages WHERE message_name = $1 AND correlation_key = $2 AND expires_at > now()
-          ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          ORDER BY created_at, id LIMIT 1 FOR UPDATE)
        RETURNING variables`,
       [name, correlationKey],
     );
     if (message) await this.#step(instanceId, { type: 'messageCorrelated', subscriptionId, variables: message.variables }, undefined);
   }
 
+  /**
+   * Serialises publishing and taking kept messages of one name and key across transactions: without
+   * it, a publisher that finds no subscription and a subscriber that finds no message (each not yet
+   * seeing the other's uncommitted row) would leave the message kept and the instance waiting. Held
+   * to commit; the statement that follows sees what the other side committed.
+   */
+  async #lockMessageKey(name: string, correlationKey: string): Promise<void> {
+    await this.sql(`SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 7321))`, [name, correlationKey]);
+  }
+
   async #publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs: number): Promise<PublishResult> {
     await this.#flush();
+    if (timeToLiveMs > 0) await this.#lockMessageKey(name, correlationKey);
     const subscriptions = await this.sql<{ id: string; instance_id: string }>(
       `SELECT id, instance_id FROM tessera.process_message_subscriptions WHERE message_name = $1 AND correlation_key = $2 ORDER BY created_at, id`,
       [name, correlationKey],
@@ -670,11 +693,13 @@ export class StepSession {
       this.#queue.push({ kind: 'start', meta, variables, startEventId: start.start_event_id });
     }
     let buffered: string | null = null;
-    if (seen.size === 0 && timeToLiveMs > 0) {
+    // Kept only when nobody took it: not when it started instances (they could take it themselves).
+    if (seen.size === 0 && started.length === 0 && timeToLiveMs > 0) {
       buffered = this.#services.newId();
-      // Expired messages go as new ones arrive.
+      // Expired messages go as new ones arrive (a few at a time, never waiting for another transaction's).
       await this.sql(
-        `WITH expired AS (DELETE FROM tessera.process_messages WHERE expires_at <= now())
+        `WITH expired AS (DELETE FROM tessera.process_messages WHERE id IN (
+           SELECT id FROM tessera.process_messages WHERE expires_at <= now() ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED))
          INSERT INTO tessera.process_messages (id, message_name, correlation_key, variables, expires_at) VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')`,
         [buffered, name, correlationKey, JSON.stringify(variables), timeToLiveMs],
       );

@@ -2,7 +2,6 @@
 // `pg` client directly (knex's query building costs more CPU than the statement itself on these
 // short, fixed statements); everything stays inside the same transaction.
 import type { Knex } from 'knex';
-import { isStalePlanError } from '../../db/prepared.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -42,10 +41,4 @@ export async function withConnection<T>(knex: Knex, work: (sql: Sql) => Promise<
   }
 }
 
-const RETRYABLE = new Set(['40P01', '40001']);
-
-/** Deadlocks, serialization failures and plans a migration made stale: the whole transaction can simply run again. */
-export function isRetryableDbError(error: unknown): boolean {
-  const code = ((error as { nativeError?: { code?: string } }).nativeError ?? (error as { code?: string }))?.code;
-  return (typeof code === 'string' && RETRYABLE.has(code)) || isStalePlanError(error);
-}
+export { isRetryableDbError } from '../../db/errors.ts';
