@@ -9,7 +9,7 @@ import type { JsonObject } from '../processes/expression.ts';
 import { instanceView, listDefinitions, listIncidents, listInstances } from '../processes/runtime/index.ts';
 import { addDuration, parseIsoDuration } from '../processes/index.ts';
 import { admits } from '../access/index.ts';
-import { requireRight } from './authenticate.ts';
+import { requireRight, requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
 import { isUuid } from '../../metadata/index.ts';
@@ -207,7 +207,7 @@ export function workflowsRouter(platform: Platform): Router {
 
   // ---- notifications ----
 
-  router.get('/notifications', async (req, res) => {
+  router.get('/notifications', requireScope('reading notifications', 'read'), async (req, res) => {
     const userId = recordContext(req).actor.userId;
     if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
     const unread = queryText(req, 'unread');
@@ -216,10 +216,11 @@ export function workflowsRouter(platform: Platform): Router {
     res.json({ data: await processes.notifications.forUser(userId, { unreadOnly: unread === 'true' || unread === '1', ...(limit ? { limit } : {}), ...(before ? { before } : {}) }) });
   });
 
-  router.post('/notifications/:id/read', async (req, res) => {
+  router.post('/notifications/:id/read', requireScope('marking a notification read', 'write'), async (req, res) => {
     const userId = recordContext(req).actor.userId;
     if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
-    if (!/^\d{1,18}$/.test(req.params.id) || !(await processes.notifications.markRead(userId, Number(req.params.id)))) throw new TesseraError('NOT_FOUND', `no notification ${req.params.id} of yours`);
+    const id = String(req.params.id);
+    if (!/^\d{1,18}$/.test(id) || !(await processes.notifications.markRead(userId, Number(id)))) throw new TesseraError('NOT_FOUND', `no notification ${id} of yours`);
     res.status(204).end();
   });
 
