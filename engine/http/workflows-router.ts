@@ -155,12 +155,23 @@ export function workflowsRouter(platform: Platform): Router {
     res.json({ data });
   });
 
+  // Rights first: an instance the user may not read (its record unreadable, or about no record and
+  // not a workflow administrator) is as missing as one that does not exist, with the same answer.
   router.get('/instances/:id', async (req, res) => {
-    const view = await instanceView(platform.knex, req.params.id);
+    const id = req.params.id;
     const ctx = recordContext(req);
-    if (view.record && !ctx.actor.access?.can('administerWorkflows')) await records.get(ctx, view.record.entity, view.record.id, { fields: ['id'], withDeleted: true });
-    else if (!view.record && !ctx.actor.access?.can('administerWorkflows')) throw new TesseraError('FORBIDDEN', 'this instance is about no record; reading it needs the administerWorkflows right');
-    res.json(view);
+    if (!ctx.actor.access?.can('administerWorkflows')) {
+      const about = isUuid(id) ? ((await platform.knex('tessera.process_instances').where({ id }).first('business_entity', 'business_id')) as { business_entity: string | null; business_id: string | null } | undefined) : undefined;
+      const readable =
+        about?.business_entity && about.business_id
+          ? await records.get(ctx, about.business_entity, about.business_id, { fields: ['id'], withDeleted: true }).then(
+              () => true,
+              (error: unknown) => (error instanceof TesseraError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN') ? false : Promise.reject(error)),
+            )
+          : false;
+      if (!readable) throw new TesseraError('NOT_FOUND', `no process instance ${id}`);
+    }
+    res.json(await instanceView(platform.knex, id));
   });
 
   router.delete('/instances/:id', admin, async (req, res) => {
@@ -181,6 +192,12 @@ export function workflowsRouter(platform: Platform): Router {
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid message', { problems });
     const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables, undefined, timeToLiveMs);
     res.json(result);
+  });
+
+  // The workflow task of an activity and its form, for whoever may read the activity (the task
+  // dialog needs no instance or definition rights).
+  router.get('/activities/:id/task', async (req, res) => {
+    res.json(await processes.activityTask(recordContext(req), req.params.id));
   });
 
   router.post('/activities/:id/complete', async (req, res) => {
