@@ -11,6 +11,7 @@ import { addDuration, parseIsoDuration } from '../processes/index.ts';
 import { admits } from '../access/index.ts';
 import { requireRight, requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';
+import type { RecordContext } from '../records/index.ts';
 import { requireJsonObject } from './params.ts';
 import { isUuid } from '../../metadata/index.ts';
 
@@ -155,23 +156,24 @@ export function workflowsRouter(platform: Platform): Router {
     res.json({ data });
   });
 
-  // Rights first: an instance the user may not read (its record unreadable, or about no record and
-  // not a workflow administrator) is as missing as one that does not exist, with the same answer.
-  router.get('/instances/:id', async (req, res) => {
-    const id = req.params.id;
-    const ctx = recordContext(req);
-    if (!ctx.actor.access?.can('administerWorkflows')) {
-      const about = isUuid(id) ? ((await platform.knex('tessera.process_instances').where({ id }).first('business_entity', 'business_id')) as { business_entity: string | null; business_id: string | null } | undefined) : undefined;
-      const readable =
-        about?.business_entity && about.business_id
-          ? await records.get(ctx, about.business_entity, about.business_id, { fields: ['id'], withDeleted: true }).then(
-              () => true,
-              (error: unknown) => (error instanceof TesseraError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN') ? false : Promise.reject(error)),
-            )
-          : false;
-      if (!readable) throw new TesseraError('NOT_FOUND', `no process instance ${id}`);
+  /** Whether the user may read an instance: workflow administrators all, others those about a record they may read. */
+  async function mayReadInstance(ctx: RecordContext, id: string): Promise<boolean> {
+    if (ctx.actor.access?.can('administerWorkflows')) return true;
+    const about = isUuid(id) ? ((await platform.knex('tessera.process_instances').where({ id }).first('business_entity', 'business_id')) as { business_entity: string | null; business_id: string | null } | undefined) : undefined;
+    if (!about?.business_entity || !about.business_id) return false;
+    try {
+      await records.get(ctx, about.business_entity, about.business_id, { fields: ['id'], withDeleted: true });
+      return true;
+    } catch (error) {
+      if (error instanceof TesseraError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return false;
+      throw error;
     }
-    res.json(await instanceView(platform.knex, id));
+  }
+
+  // Rights first: an instance the user may not read is as missing as one that does not exist, with the same answer.
+  router.get('/instances/:id', async (req, res) => {
+    if (!(await mayReadInstance(recordContext(req), req.params.id))) throw new TesseraError('NOT_FOUND', `no process instance ${req.params.id}`);
+    res.json(await instanceView(platform.knex, req.params.id));
   });
 
   router.delete('/instances/:id', admin, async (req, res) => {
