@@ -13,6 +13,8 @@ export {
   SYSTEM_ACCESS,
   ADMIN_RIGHTS,
   TOKEN_SCOPES,
+  TOKEN_SCOPE_DESCRIPTIONS,
+  scopeHeld,
   type Access,
   type AdminRight,
   type EntityRights,

@@ -57,9 +57,31 @@ export interface Subject {
   readonly employee: string | null;
 }
 
-/** What an API token may be used for; a token never has more rights than its user. */
-export const TOKEN_SCOPES = ['read', 'write', 'export', 'metadata', 'workflows', 'users'] as const;
+/**
+ * What an API token may be used for; a token never has more rights than its user, and a browser
+ * session holds every scope. Data, files, the account and each administration right are separate
+ * (like GitHub's fine-grained permissions): a token made to read records cannot upload files or end
+ * its user's sessions. See docs/security.md.
+ */
+export const TOKEN_SCOPES = ['read', 'write', 'export', 'files', 'account', 'metadata', 'workflows', 'users'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** One line per scope, for the OpenAPI document and token screens. */
+export const TOKEN_SCOPE_DESCRIPTIONS: Readonly<Record<TokenScope, string>> = {
+  read: 'read records (list, get, history, timeline, workflow tasks and instances about them), download files, read notifications',
+  write: 'create, change and delete records, complete workflow tasks, mark notifications read (includes read)',
+  export: 'export records (with read)',
+  files: 'upload files for attachment fields, and download them',
+  account: "list the user's sessions and API tokens, end sessions, revoke other tokens, log out everywhere (a token may always revoke itself)",
+  metadata: 'the administerMetadata right, if the user has it',
+  workflows: 'the administerWorkflows right, if the user has it',
+  users: 'the administerUsers right, if the user has it',
+};
+
+/** Whether scopes, as `holds` answers for each, cover one: `write` includes `read`, the others stand alone. */
+export function scopeHeld(scope: TokenScope, holds: (scope: TokenScope) => boolean): boolean {
+  return holds(scope) || (scope === 'read' && holds('write'));
+}
 
 export interface Access {
   /** null: the platform itself (system jobs, workflows without declared rights). */
@@ -172,7 +194,7 @@ export function entityRights(roles: readonly Role[], entity: string): EntityRigh
 /** Token scopes remove rights: without `read`/`write` nothing is readable, without `write` nothing changes… */
 export function restrictRights(rights: EntityRights, scopes: ReadonlySet<TokenScope>): EntityRights {
   const write = scopes.has('write');
-  const read = write || scopes.has('read');
+  const read = scopeHeld('read', (s) => scopes.has(s));
   return {
     entity: rights.entity,
     read: read ? rights.read : [],

@@ -3,10 +3,12 @@ import { Router, type Request, type Response } from 'express';
 import { ADMIN_RIGHTS, PASSWORD_MAX, checkPassword, checkScopes, createApiToken, createSession, getUser, listApiTokens, listSessions, pruneSessions, revokeApiToken, revokeSession, revokeUserSessions, revokeUserTokens, secretHash, setPassword, summarizeRights, throttledVerification, verifyCredentials, type Access } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { clearSessionCookies, readCookies, requireAuthenticated, SESSION_COOKIE, setSessionCookies, type ResolvedAuthOptions } from './authenticate.ts';
+import { clearSessionCookies, holdsScope, readCookies, requireAuthenticated, requireScope, scopeMissing, SESSION_COOKIE, setSessionCookies, type ResolvedAuthOptions } from './authenticate.ts';
 import { requireJsonObject } from './params.ts';
 import { isUuid } from '../../metadata/index.ts';
 
+// A token acts on the account (other sessions and tokens) only with the account scope; a session always may.
+const account = (what: string) => requireScope(what, 'account');
 
 function text(body: Record<string, unknown>, key: string, max: number): string {
   const value = body[key];
@@ -83,7 +85,7 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
   });
 
   /** Ends every session of the user (this one included); with {"tokens": true} also revokes every API token. */
-  router.post('/logout-all', async (req, res) => {
+  router.post('/logout-all', account('logging out everywhere'), async (req, res) => {
     const { userId } = actorOf(res);
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     const sessions = await revokeUserSessions(knex, userId);
@@ -112,7 +114,7 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     res.status(204).end();
   });
 
-  router.get('/sessions', async (_req, res) => {
+  router.get('/sessions', account('listing sessions'), async (_req, res) => {
     const { userId } = actorOf(res);
     const current = res.locals.auth?.kind === 'session' ? res.locals.auth.sessionId : null;
     const sessions = await listSessions(knex, userId, options.session);
@@ -121,13 +123,14 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     });
   });
 
-  router.delete('/sessions/:id', async (req, res) => {
+  router.delete('/sessions/:id', account('ending a session'), async (req, res) => {
     const { userId } = actorOf(res);
-    if (!isUuid(req.params.id) || !(await revokeSession(knex, req.params.id, userId))) throw new TesseraError('NOT_FOUND', `no session ${req.params.id}`);
+    const id = String(req.params.id);
+    if (!isUuid(id) || !(await revokeSession(knex, id, userId))) throw new TesseraError('NOT_FOUND', `no session ${id}`);
     res.status(204).end();
   });
 
-  router.get('/tokens', async (_req, res) => {
+  router.get('/tokens', account('listing API tokens'), async (_req, res) => {
     const { userId } = actorOf(res);
     res.json({ data: await listApiTokens(knex, userId) });
   });
@@ -150,8 +153,11 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     res.status(201).set('Cache-Control', 'no-store').json({ ...info, token });
   });
 
+  // A token may always revoke itself (a leaked one can be switched off with nothing else at hand).
   router.delete('/tokens/:id', async (req: Request, res: Response) => {
     const { userId } = actorOf(res);
+    const auth = res.locals.auth;
+    if (auth?.kind === 'token' && auth.tokenId !== req.params.id && !holdsScope(res, 'account')) throw scopeMissing('revoking another API token', ['account']);
     if (!isUuid(req.params.id as string) || !(await revokeApiToken(knex, userId, req.params.id as string))) throw new TesseraError('NOT_FOUND', `no live token ${String(req.params.id)}`);
     res.status(204).end();
   });

@@ -3,7 +3,7 @@
 // and enforces CSRF protection for cookie-authenticated unsafe requests (synchronizer token: the
 // X-CSRF-Token header must equal the token stored with the session).
 import type { Request, RequestHandler, Response } from 'express';
-import { DEFAULT_SESSION_POLICY, DEFAULT_THROTTLE_POLICY, accessFor, findApiToken, findSession, sameSecret, secretHash, subjectOf, type AdminRight, type SessionPolicy, type ThrottlePolicy } from '../access/index.ts';
+import { DEFAULT_SESSION_POLICY, DEFAULT_THROTTLE_POLICY, accessFor, findApiToken, findSession, sameSecret, scopeHeld, secretHash, subjectOf, type AdminRight, type SessionPolicy, type ThrottlePolicy, type TokenScope } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 
@@ -34,7 +34,7 @@ export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptio
 }
 
 /** How the request authenticated, for the auth endpoints (logout needs the session, /me shows the token). */
-export type Authentication = { readonly kind: 'session'; readonly sessionId: string; readonly csrfToken: string; readonly expiresAt: Date } | { readonly kind: 'token'; readonly tokenId: string; readonly scopes: readonly string[] };
+export type Authentication = { readonly kind: 'session'; readonly sessionId: string; readonly csrfToken: string; readonly expiresAt: Date } | { readonly kind: 'token'; readonly tokenId: string; readonly scopes: readonly TokenScope[] };
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -155,4 +155,22 @@ export function requireRight(right: AdminRight): RequestHandler {
 
 export function hasRight(res: Response, right: AdminRight): boolean {
   return res.locals.actor?.access?.can(right) ?? false;
+}
+
+/** Whether the request may act in a token scope: a session holds all of them, a token those it lists. */
+export function holdsScope(res: Response, scope: TokenScope): boolean {
+  const auth = res.locals.auth;
+  return auth?.kind !== 'token' || scopeHeld(scope, (s) => auth.scopes.includes(s));
+}
+
+/** Refuses (403) a token without any of `scopes`; sessions pass. `what` names the action in the message. */
+export function requireScope(what: string, ...scopes: readonly TokenScope[]): RequestHandler {
+  return (_req, res, next) => {
+    if (!scopes.some((s) => holdsScope(res, s))) throw scopeMissing(what, scopes);
+    next();
+  };
+}
+
+export function scopeMissing(what: string, scopes: readonly TokenScope[]): TesseraError {
+  return new TesseraError('FORBIDDEN', `${what} needs an API token with the ${scopes.join(' or ')} scope`, { extensions: { requiredScopes: [...scopes] } });
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
+import { requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';
 import { isUuid } from '../../metadata/index.ts';
 
@@ -36,6 +37,10 @@ function fileName(raw: unknown): string {
 export function filesRouter(platform: Platform): Router {
   const router = Router();
   const knex = platform.knex;
+
+  // Tokens upload with the files scope, download with files or read (attachments of records they read).
+  router.post('/', requireScope('uploading a file', 'files'));
+  router.get('/:id{/info}', requireScope('downloading a file', 'read', 'files'));
 
   // Mounted before the JSON parser, so a .json upload arrives as bytes like any other file.
   router.post('/', express.raw({ type: () => true, limit: MAX_FILE_BYTES }), async (req, res) => {

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the API, generated from the applied metadata: one set of paths and
 // schemas per entity type, with the same JSON Schemas the server validates with.
 import { labelText, recordInputSchema, recordOutputSchema, type Model, type JsonSchema } from '../../metadata/index.ts';
+import { TOKEN_SCOPE_DESCRIPTIONS, TOKEN_SCOPES, type TokenScope } from '../access/index.ts';
 
 const pascal = (name: string) => name.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
 
@@ -11,6 +12,10 @@ function stripDialect(schema: JsonSchema): JsonSchema {
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } });
+
+/** An operation's security: a session, or a token holding any of the scopes (OpenAPI 3.1 roles of a bearer scheme). */
+const needs = (...scopes: TokenScope[]) => ({ security: [...scopes.map((scope) => ({ bearer: [scope] })), { session: [] }] });
+const sessionOnly = { security: [{ session: [] }] };
 
 const documents = new WeakMap<Model, JsonSchema>();
 
@@ -66,6 +71,7 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     paths[base] = {
       get: {
         tags: [tag],
+        ...needs('read'),
         summary: `List ${tag.toLowerCase()}`,
         parameters: listParams,
         responses: {
@@ -75,6 +81,7 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
       },
       post: {
         tags: [tag],
+        ...needs('write'),
         summary: `Create a ${labelText(entity.label, 'en').toLowerCase()}`,
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Create` } } } },
         responses: { 201: { description: 'Created', content: { 'application/json': { schema: ref } } }, 422: problemResponse('Invalid values') },
@@ -82,9 +89,10 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     };
     paths[`${base}/{id}`] = {
       parameters: [idParam],
-      get: { tags: [tag], responses: { 200: { description: 'The record', content: { 'application/json': { schema: ref } } }, 404: problemResponse('Not found') } },
+      get: { tags: [tag], ...needs('read'), responses: { 200: { description: 'The record', content: { 'application/json': { schema: ref } } }, 404: problemResponse('Not found') } },
       patch: {
         tags: [tag],
+        ...needs('write'),
         parameters: [ifMatch],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Update` } } } },
         responses: {
@@ -94,17 +102,17 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
           428: problemResponse('Version missing'),
         },
       },
-      delete: { tags: [tag], responses: { 200: { description: 'Deleted (restorable)', content: { 'application/json': { schema: ref } } }, 409: problemResponse('Still referenced') } },
+      delete: { tags: [tag], ...needs('write'), responses: { 200: { description: 'Deleted (restorable)', content: { 'application/json': { schema: ref } } }, 409: problemResponse('Still referenced') } },
     };
-    paths[`${base}/{id}/restore`] = { parameters: [idParam], post: { tags: [tag], responses: { 200: { description: 'Restored', content: { 'application/json': { schema: ref } } } } } };
-    paths[`${base}/{id}/history`] = { parameters: [idParam], get: { tags: [tag], responses: { 200: { description: 'Audit trail' } } } };
-    if (entity.activities) paths[`${base}/{id}/activities`] = { parameters: [idParam], get: { tags: [tag], summary: 'Activities linked to the record, newest first', responses: { 200: { description: 'A page of activities' } } } };
+    paths[`${base}/{id}/restore`] = { parameters: [idParam], post: { tags: [tag], ...needs('write'), responses: { 200: { description: 'Restored', content: { 'application/json': { schema: ref } } } } } };
+    paths[`${base}/{id}/history`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), responses: { 200: { description: 'Audit trail' } } } };
+    if (entity.activities) paths[`${base}/{id}/activities`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), summary: 'Activities linked to the record, newest first', responses: { 200: { description: 'A page of activities' } } } };
   }
   paths['/api/meta'] = {
     get: { tags: ['Metadata'], responses: { 200: { description: 'The applied package' } } },
-    put: { tags: ['Metadata'], summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
+    put: { tags: ['Metadata'], ...needs('metadata'), summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
   };
-  paths['/api/meta/plan'] = { post: { tags: ['Metadata'], summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
+  paths['/api/meta/plan'] = { post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
   paths['/api/health'] = { get: { tags: ['Platform'], security: [], responses: { 200: { description: 'Healthy' } } } };
   // Authentication (docs/security.md): the rest of the paths need a token or a session.
   paths['/api/auth/login'] = {
@@ -117,13 +125,46 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     },
   };
   paths['/api/auth/me'] = { get: { tags: ['Authentication'], summary: 'The current user, their rights and (sessions) the CSRF token', responses: { 200: { description: 'Current user' }, 401: problemResponse('Not signed in') } } };
-  paths['/api/auth/logout'] = { post: { tags: ['Authentication'], responses: { 204: { description: 'Session ended' } } } };
-  paths['/api/auth/logout-all'] = { post: { tags: ['Authentication'], summary: 'End every session of the user (and with {"tokens": true} revoke their API tokens)', responses: { 200: { description: 'Counts of ended sessions and revoked tokens' } } } };
-  paths['/api/auth/tokens'] = {
-    get: { tags: ['Authentication'], responses: { 200: { description: 'The user’s API tokens (never their secrets)' } } },
-    post: { tags: ['Authentication'], summary: 'Create an API token (from a browser session); the token is shown only in this response', responses: { 201: { description: 'Created' } } },
+  paths['/api/auth/logout'] = { post: { tags: ['Authentication'], ...sessionOnly, responses: { 204: { description: 'Session ended' } } } };
+  paths['/api/auth/logout-all'] = {
+    post: { tags: ['Authentication'], ...needs('account'), summary: 'End every session of the user (and with {"tokens": true} revoke their API tokens)', responses: { 200: { description: 'Counts of ended sessions and revoked tokens' }, 403: problemResponse('A token without the account scope') } },
   };
-  paths['/api/auth/tokens/{id}'] = { parameters: [idParam], delete: { tags: ['Authentication'], responses: { 204: { description: 'Revoked' } } } };
+  paths['/api/auth/sessions'] = { get: { tags: ['Authentication'], ...needs('account'), responses: { 200: { description: 'The user’s live sessions' } } } };
+  paths['/api/auth/sessions/{id}'] = { parameters: [idParam], delete: { tags: ['Authentication'], ...needs('account'), responses: { 204: { description: 'Session ended' }, 404: problemResponse('No such session of the user') } } };
+  const scopes = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...TOKEN_SCOPES] }, description: TOKEN_SCOPES.map((scope) => `${scope}: ${TOKEN_SCOPE_DESCRIPTIONS[scope]}`).join('; ') };
+  paths['/api/auth/tokens'] = {
+    get: { tags: ['Authentication'], ...needs('account'), responses: { 200: { description: 'The user’s API tokens (never their secrets)' } } },
+    post: {
+      tags: ['Authentication'],
+      ...sessionOnly,
+      summary: 'Create an API token (from a browser session); the token is shown only in this response',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, scopes: { ...scopes, default: ['read', 'write'] }, expiresAt: { type: ['string', 'null'], format: 'date-time' } } },
+          },
+        },
+      },
+      responses: { 201: { description: 'Created' }, 422: problemResponse('Invalid name, scopes or expiry') },
+    },
+  };
+  paths['/api/auth/tokens/{id}'] = {
+    parameters: [idParam],
+    delete: { tags: ['Authentication'], summary: 'Revoke a token: a token may always revoke itself; another one needs a session or the account scope', responses: { 204: { description: 'Revoked' }, 403: problemResponse('A token without the account scope revoking another'), 404: problemResponse('No live token of the user') } },
+  };
+  paths['/api/files'] = {
+    post: {
+      tags: ['Files'],
+      ...needs('files'),
+      summary: 'Upload a file for an attachment field (the raw bytes, their media type as Content-Type)',
+      parameters: [{ name: 'name', in: 'query', schema: { type: 'string' } }],
+      requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      responses: { 201: { description: 'Stored: its id, name, media type, size, SHA-256' }, 422: problemResponse('Empty body') },
+    },
+  };
+  paths['/api/files/{id}'] = { parameters: [idParam], get: { tags: ['Files'], ...needs('read', 'files'), responses: { 200: { description: 'The file' }, 404: problemResponse('Not found') } } };
+  paths['/api/files/{id}/info'] = { parameters: [idParam], get: { tags: ['Files'], ...needs('read', 'files'), responses: { 200: { description: 'Name, media type, size, SHA-256' }, 404: problemResponse('Not found') } } };
   return {
     openapi: '3.1.0',
     info: { title: `Tessera API — ${model.pkg.manifest.name}`, version: `${model.pkg.manifest.version}+meta.${version}` },
@@ -132,7 +173,11 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     components: {
       schemas,
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'API token (tsr_…) from POST /api/auth/tokens' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `API token (tsr_…) from POST /api/auth/tokens. Its scopes (listed per operation) only take rights away from its user: ${TOKEN_SCOPES.map((scope) => `\`${scope}\` ${TOKEN_SCOPE_DESCRIPTIONS[scope]}`).join('; ')}.`,
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'tessera_session', description: 'Browser session from POST /api/auth/login; unsafe methods also need the X-CSRF-Token header' },
       },
     },

@@ -9,8 +9,9 @@ import type { JsonObject } from '../processes/expression.ts';
 import { instanceView, listDefinitions, listIncidents, listInstances } from '../processes/runtime/index.ts';
 import { addDuration, parseIsoDuration } from '../processes/index.ts';
 import { admits } from '../access/index.ts';
-import { requireRight } from './authenticate.ts';
+import { requireRight, requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';
+import type { RecordContext } from '../records/index.ts';
 import { requireJsonObject } from './params.ts';
 import { isUuid } from '../../metadata/index.ts';
 
@@ -155,12 +156,24 @@ export function workflowsRouter(platform: Platform): Router {
     res.json({ data });
   });
 
+  /** Whether the user may read an instance: workflow administrators all, others those about a record they may read. */
+  async function mayReadInstance(ctx: RecordContext, id: string): Promise<boolean> {
+    if (ctx.actor.access?.can('administerWorkflows')) return true;
+    const about = isUuid(id) ? ((await platform.knex('tessera.process_instances').where({ id }).first('business_entity', 'business_id')) as { business_entity: string | null; business_id: string | null } | undefined) : undefined;
+    if (!about?.business_entity || !about.business_id) return false;
+    try {
+      await records.get(ctx, about.business_entity, about.business_id, { fields: ['id'], withDeleted: true });
+      return true;
+    } catch (error) {
+      if (error instanceof TesseraError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return false;
+      throw error;
+    }
+  }
+
+  // Rights first: an instance the user may not read is as missing as one that does not exist, with the same answer.
   router.get('/instances/:id', async (req, res) => {
-    const view = await instanceView(platform.knex, req.params.id);
-    const ctx = recordContext(req);
-    if (view.record && !ctx.actor.access?.can('administerWorkflows')) await records.get(ctx, view.record.entity, view.record.id, { fields: ['id'], withDeleted: true });
-    else if (!view.record && !ctx.actor.access?.can('administerWorkflows')) throw new TesseraError('FORBIDDEN', 'this instance is about no record; reading it needs the administerWorkflows right');
-    res.json(view);
+    if (!(await mayReadInstance(recordContext(req), req.params.id))) throw new TesseraError('NOT_FOUND', `no process instance ${req.params.id}`);
+    res.json(await instanceView(platform.knex, req.params.id));
   });
 
   router.delete('/instances/:id', admin, async (req, res) => {
@@ -181,6 +194,12 @@ export function workflowsRouter(platform: Platform): Router {
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid message', { problems });
     const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables, undefined, timeToLiveMs);
     res.json(result);
+  });
+
+  // The workflow task of an activity and its form, for whoever may read the activity (the task
+  // dialog needs no instance or definition rights).
+  router.get('/activities/:id/task', async (req, res) => {
+    res.json(await processes.activityTask(recordContext(req), req.params.id));
   });
 
   router.post('/activities/:id/complete', async (req, res) => {
@@ -207,7 +226,7 @@ export function workflowsRouter(platform: Platform): Router {
 
   // ---- notifications ----
 
-  router.get('/notifications', async (req, res) => {
+  router.get('/notifications', requireScope('reading notifications', 'read'), async (req, res) => {
     const userId = recordContext(req).actor.userId;
     if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
     const unread = queryText(req, 'unread');
@@ -216,10 +235,11 @@ export function workflowsRouter(platform: Platform): Router {
     res.json({ data: await processes.notifications.forUser(userId, { unreadOnly: unread === 'true' || unread === '1', ...(limit ? { limit } : {}), ...(before ? { before } : {}) }) });
   });
 
-  router.post('/notifications/:id/read', async (req, res) => {
+  router.post('/notifications/:id/read', requireScope('marking a notification read', 'write'), async (req, res) => {
     const userId = recordContext(req).actor.userId;
     if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
-    if (!/^\d{1,18}$/.test(req.params.id) || !(await processes.notifications.markRead(userId, Number(req.params.id)))) throw new TesseraError('NOT_FOUND', `no notification ${req.params.id} of yours`);
+    const id = String(req.params.id);
+    if (!/^\d{1,18}$/.test(id) || !(await processes.notifications.markRead(userId, Number(id)))) throw new TesseraError('NOT_FOUND', `no notification ${id} of yours`);
     res.status(204).end();
   });
 

@@ -521,6 +521,24 @@ export class RecordService {
     });
   }
 
+  /**
+   * The refusals `update` would give this input, changing nothing: 404 for a record the user may not
+   * read (as for a missing one), 403 without a right to change it or a field written. For callers that
+   * must check rights before they reveal anything else about the record. `lockedRow` as for `update`.
+   */
+  async checkUpdate(ctx: RecordContext, entityName: string, id: string, input: Readonly<ApiRecord>, lockedRow?: Readonly<Record<string, unknown>>): Promise<void> {
+    const access = this.#accessOf(ctx);
+    const { entity } = this.#runtime.entity(entityName);
+    assertUuid(id, '/id');
+    if (access.unrestricted) return;
+    const rights = access.entity(entityName);
+    requireAny(access, rights, 'update');
+    checkWritable(entity, rights, input);
+    const row = lockedRow?.id === id && lockedRow.deleted_at === null ? (lockedRow as Row) : ((await (ctx.trx ?? this.#knex)(entity.table).where({ id }).whereNull('deleted_at').first()) as Row | undefined);
+    if (!row) throw notFound(entityName, id);
+    this.#usableGrants(access, entity, row, 'update');
+  }
+
   /** Soft delete. Dependents follow each reference's onDelete: restrict refuses, cascade deletes, setNull clears. */
   async remove(ctx: RecordContext, entityName: string, id: string, options: { expectedVersion?: number } = {}): Promise<ApiRecord> {
     const access = this.#accessOf(ctx);

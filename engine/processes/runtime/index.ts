@@ -1,6 +1,6 @@
 // The persisted workflow runtime on top of the pure core (../index.ts): deployments, instances in
 // PostgreSQL, user tasks as activities, metadata triggers, pg-boss workers for timers and connectors.
-export { ProcessRuntime, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions } from './runtime.ts';
+export { ProcessRuntime, type ActivityTask, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions } from './runtime.ts';
 export { TaskTypeRegistry, TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, type TaskInput, type InlineTaskContext, type JobTaskContext, type Backoff } from './task-types.ts';
 export { NotificationService, type Notification, type NotificationInput, IN_APP, OUTBOX_CHANNELS } from './notifications.ts';
 export { prepareDeployment, taskTypeWarnings, workflowInvalid, type DeployedProcess } from './deployments.ts';

@@ -16,11 +16,11 @@ import type { JsonObject } from '../expression.ts';
 import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
 import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
-import { checkFormData, formOf } from './forms.ts';
+import { checkFormData, formOf, type FormSchema } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
 import { describeError, StepSession, type ConnectorJob, type InstanceMeta, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
-import { isRetryableDbError, type Sql } from './sql.ts';
+import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
 import { TaskDirectory } from './user-tasks.ts';
@@ -52,6 +52,19 @@ export interface DeployOptions {
   readonly source: 'api' | 'cli' | 'seed' | 'test';
   readonly resourceName?: string | null;
   readonly deployedBy?: string | null;
+}
+
+/** A user task as its activity shows it (GET /api/activities/:id/task). */
+export interface ActivityTask {
+  readonly activityId: string;
+  readonly instanceId: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly elementId: string;
+  readonly formKey: string | null;
+  /** The embedded Camunda form the completion is checked against; null when the key names none. */
+  readonly form: FormSchema | null;
+  readonly endedAt: string | null;
 }
 
 export interface DeployResult {
@@ -309,8 +322,12 @@ export class ProcessRuntime {
             FOR UPDATE OF t, i, a`,
         [isUuid(activityId) ? activityId : '00000000-0000-0000-0000-000000000000'],
       );
-      if (!row) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
-      const { activity: activityRow, task } = splitTaskRow(row);
+      // Rights first: who may not change the activity learns nothing of its task or form (one who may
+      // not read it gets the 404 of a missing record, whatever the id).
+      const split = row ? splitTaskRow(row) : null;
+      await this.#records.checkUpdate({ ...ctx, trx: session.trx }, ACTIVITY_ENTITY, activityId, { status: 'resolved' }, split?.activity);
+      if (!split) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
+      const { activity: activityRow, task } = split;
       if (task.ended_at) throw new TesseraError('CONFLICT', `the workflow task of activity ${activityId} has already ended`);
       if (activityRow.status !== 'open') throw new TesseraError('CONFLICT', `activity ${activityId} is ${String(activityRow.status)}, not open`);
       const form = formOf(task.form_key, await this.#forms(session.sql, task.process_id, task.version));
@@ -328,6 +345,20 @@ export class ProcessRuntime {
       if (outcome) rejectIfFailed(outcome);
       return { instanceId: task.instance_id, activity };
     }, ctx.trx);
+  }
+
+  /** The workflow task of an activity and its form, for whoever may read the activity (else the 404 of a missing record). */
+  async activityTask(ctx: RecordContext, activityId: string): Promise<ActivityTask> {
+    await this.#records.get(ctx, ACTIVITY_ENTITY, activityId, { fields: ['id'] });
+    return withConnection(this.#knex, async (sql) => {
+      const [task] = await sql<{ instance_id: string; process_id: string; version: number; element_id: string; form_key: string | null; ended_at: Date | null }>(
+        `SELECT instance_id, process_id, version, element_id, form_key, ended_at FROM tessera.process_user_tasks WHERE activity_id = $1`,
+        [activityId],
+      );
+      if (!task) throw new TesseraError('NOT_FOUND', `activity ${activityId} is not a workflow task`);
+      const form = formOf(task.form_key, await this.#forms(sql, task.process_id, task.version));
+      return { activityId, instanceId: task.instance_id, processId: task.process_id, version: task.version, elementId: task.element_id, formKey: task.form_key, form, endedAt: task.ended_at?.toISOString() ?? null };
+    });
   }
 
   readonly #formCache = new Map<string, Readonly<Record<string, unknown>>>();

@@ -1,5 +1,5 @@
 // The workflow API (docs/api.md, Workflows): deploy, instances and their state, the XML of a
-// deployed version, and completing a workflow user task through its activity.
+// deployed version, and a workflow user task through its activity: its form, completing it.
 import { api, request } from './client.ts';
 
 export interface InstanceSummary {
@@ -41,6 +41,17 @@ export async function definitionXml(processId: string, version: number): Promise
   return (await api.get<string>(`/workflows/${enc(processId)}/xml?version=${version}`, { headers: { accept: 'application/xml' } })).data;
 }
 
+/** The workflow task of an activity (what the task dialog uses of it): the Camunda form its completion is checked against, null for none. */
+export interface ActivityTask {
+  readonly instanceId: string;
+  readonly form: unknown;
+  readonly endedAt: string | null;
+}
+
+export async function activityTask(activityId: string): Promise<ActivityTask> {
+  return (await api.get<ActivityTask>(`/activities/${enc(activityId)}/task`)).data;
+}
+
 export async function completeWorkflowTask(activityId: string, formData: Record<string, unknown>): Promise<void> {
   await api.post(`/activities/${enc(activityId)}/complete`, formData);
 }
@@ -53,20 +64,4 @@ export async function completeWorkflowTask(activityId: string, formData: Record<
 export function workflowTaskOf(activity: Readonly<Record<string, unknown>>): { processId: string; instanceId: string } | null {
   const match = typeof activity.description === 'string' ? /^Workflow task of process (\S+) \(instance ([0-9a-f-]{36})\)\./.exec(activity.description) : null;
   return match ? { processId: match[1]!, instanceId: match[2]! } : null;
-}
-
-const ZEEBE_NS = 'http://camunda.org/schema/zeebe/1.0';
-
-/** The embedded forms (`zeebe:userTaskForm`) of a BPMN file, by id. */
-export function embeddedForms(xml: string): Map<string, unknown> {
-  const forms = new Map<string, unknown>();
-  const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  for (const element of Array.from(doc.getElementsByTagNameNS(ZEEBE_NS, 'userTaskForm'))) {
-    try {
-      forms.set(element.getAttribute('id') ?? '', JSON.parse(element.textContent ?? ''));
-    } catch {
-      // a form that is not JSON is refused at deploy; nothing to show
-    }
-  }
-  return forms;
 }

@@ -1,20 +1,20 @@
-// Completing a workflow user task: its Camunda form (from the deployed BPMN file, turned into our
+// Completing a workflow user task: its Camunda form (GET /api/activities/:id/task, turned into our
 // schema form by forms/camunda-form.ts) in a dialog; the data goes to POST /api/activities/:id/
 // complete, where the engine checks it again and moves the instance on. A task without a form is
 // completed with a confirmation.
 import { useEffect, useMemo, useState } from 'react';
 import Form from '@rjsf/core';
 import type { ErrorSchema } from '@rjsf/utils';
-import { camundaTaskForm, embeddedFormId, pointerField, type TaskForm } from '../../../forms/index.ts';
+import { camundaTaskForm, pointerField, type TaskForm } from '../../../forms/index.ts';
 import { ApiError } from '../api/client.ts';
 import type { ApiRecord } from '../api/records.ts';
-import { completeWorkflowTask, definitionXml, embeddedForms, getInstance } from '../api/workflows.ts';
+import { activityTask, completeWorkflowTask } from '../api/workflows.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { ErrorBox, Modal, Spinner } from '../components/ui.tsx';
 import { EMPTY_SET, type FormContext } from './context.ts';
 import { formKit, wordErrors } from './kit.ts';
 
-export default function WorkflowTaskDialog({ activity, instanceId, onClose, onDone }: { activity: ApiRecord; instanceId: string; onClose(): void; onDone(): void }) {
+export default function WorkflowTaskDialog({ activity, onClose, onDone }: { activity: ApiRecord; onClose(): void; onDone(): void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [form, setForm] = useState<TaskForm | null | undefined>(undefined);
@@ -25,14 +25,8 @@ export default function WorkflowTaskDialog({ activity, instanceId, onClose, onDo
   const context: FormContext = useMemo(() => ({ i18n, hidden: EMPTY_SET, required: EMPTY_SET }), [i18n]);
 
   useEffect(() => {
-    (async () => {
-      const instance = await getInstance(instanceId);
-      const task = instance.userTasks.find((u) => u.activityId === activity.id);
-      const id = embeddedFormId(task?.formKey ?? null);
-      if (!id) return setForm(null);
-      setForm(camundaTaskForm(embeddedForms(await definitionXml(instance.processId, instance.version)).get(id)));
-    })().catch(setLoadError);
-  }, [activity.id, instanceId]);
+    activityTask(activity.id).then((task) => setForm(task.form ? camundaTaskForm(task.form) : null), setLoadError);
+  }, [activity.id]);
 
   const extraErrors = useMemo(() => {
     const schema: Record<string, { __errors: string[] }> = {};

@@ -62,7 +62,7 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   const notify = useNotify();
   const [showDone, setShowDone] = useState(false);
   const [changed, setChanged] = useState<Map<string, ApiRecord>>(new Map());
-  const [workflowTask, setWorkflowTask] = useState<{ task: ApiRecord; instanceId: string } | null>(null);
+  const [workflowTask, setWorkflowTask] = useState<{ task: ApiRecord } | null>(null);
   const userId = me?.user.id ?? '';
   const kinds = taskKinds(model);
   const loaded = useLoad(
@@ -111,8 +111,7 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
 
   const complete = async (task: ApiRecord) => {
     // A workflow's user task is completed through its form (the process gets the data).
-    const workflow = workflowTaskOf(task);
-    if (workflow) return setWorkflowTask({ task, instanceId: workflow.instanceId });
+    if (workflowTaskOf(task)) return setWorkflowTask({ task });
     // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved).
     setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
@@ -187,7 +186,6 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
         <Suspense fallback={null}>
           <WorkflowTaskDialog
             activity={workflowTask.task}
-            instanceId={workflowTask.instanceId}
             onClose={() => setWorkflowTask(null)}
             onDone={() => {
               const { task } = workflowTask;
