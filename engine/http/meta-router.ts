@@ -10,7 +10,7 @@ import { requireJsonObject } from './params.ts';
 function bodyOf(body: Record<string, unknown>, allowed: readonly string[]): Record<string, unknown> {
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    throw new TesseraError('VALIDATION_FAILED', `unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => `"${k}"`).join(', ')}; the body has ${allowed.join(', ')}`, {
+    throw new TesseraError('VALIDATION_FAILED', `unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 60))).join(', ')}; the body has ${allowed.join(', ')}`, {
       problems: unknown.map((key) => ({ pointer: pointer(key), detail: 'unknown property' })),
     });
   }
