@@ -19,7 +19,8 @@ export type MetadataErrorCode =
   | 'META_INVALID_DEFAULT'
   | 'META_FILTER'
   | 'META_PATTERN'
-  | 'META_TRIGGER';
+  | 'META_TRIGGER'
+  | 'META_LIMIT';
 
 /** One problem in a metadata package: which file, where in it (RFC 6901 JSON pointer) and what. */
 export interface MetadataError {

@@ -2,7 +2,8 @@
 export type * from './schema/types.generated.ts';
 export { metaSchema } from './schema/meta-schema.ts';
 export { loadPackageDir, type LoadResult } from './load.ts';
-export { validatePackage, type ValidationResult } from './validate.ts';
+export { validatePackage, filePathProblem, type ValidationResult } from './validate.ts';
+export { MAX_STEPS_PER_APPLY, MAX_TABLE_COLUMNS, planLimitProblem, schemaLimitErrors } from './limits.ts';
 export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
 export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
 export { buildModel, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';

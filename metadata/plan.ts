@@ -12,12 +12,16 @@ export type MigrationStep =
   | { readonly op: 'archiveColumn'; readonly table: string; readonly column: string }
   /** Old values no longer mean anything (a reference now points at another type): archived, then cleared — rows of a join table deleted, a required column refused while it holds values. */
   | { readonly op: 'clearColumn'; readonly table: string; readonly column: string; readonly mode: 'setNull' | 'deleteRows' | 'refuseIfAny'; readonly origin?: string }
-  | { readonly op: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType; readonly change: 'widen' | 'narrow' }
+  /** Narrowing: values that do not convert are archived and cleared; a required column takes `backfill` instead, else the step is refused. */
+  | { readonly op: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType; readonly change: 'widen' | 'narrow'; readonly notNull: boolean; readonly backfill?: unknown; readonly origin?: string }
   | { readonly op: 'setNotNull'; readonly table: string; readonly column: string; readonly backfill?: unknown; readonly origin?: string }
   | { readonly op: 'dropNotNull'; readonly table: string; readonly column: string }
   | { readonly op: 'renameValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly renames: readonly { from: string; to: string }[] }
-  /** `fallback`: value for rows holding a removed value of a required column (state: the initial state; enum: the default); without one such rows refuse the step. */
-  | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[]; readonly notNull: boolean; readonly fallback?: unknown; readonly origin?: string }
+  /**
+   * `fallback`: value for rows holding a removed value of a required column (state: the initial state; enum: the default); without one such rows refuse the step.
+   * `unrestricted`: the column had no list before (a string became an enum), so any stored value outside `values` is archived and cleared too.
+   */
+  | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[]; readonly unrestricted: boolean; readonly notNull: boolean; readonly fallback?: unknown; readonly origin?: string }
   | { readonly op: 'addForeignKey'; readonly table: string; readonly column: string; readonly constraint: string; readonly references: ForeignKey }
   | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
   | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
@@ -181,8 +185,9 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
     if (was.name !== column.name) b.add(b.renames, { op: 'renameColumn', table: t, from: was.name, to: column.name }, `rename column ${t}.${was.name} → ${column.name}`);
     const change = typeChange(was.type, column.type);
     if (change !== 'same') {
-      b.add(b.types, { op: 'alterColumnType', table: t, column: column.name, from: was.type, to: column.type, change },
-        `${change} ${t}.${column.name}: ${describeType(was.type)} → ${describeType(column.type)}${change === 'narrow' ? ' (old values archived)' : ''}`, change === 'narrow');
+      const required = { notNull: column.notNull, ...(column.backfill !== undefined ? { backfill: column.backfill } : {}), ...(column.origin ? { origin: column.origin } : {}) };
+      b.add(b.types, { op: 'alterColumnType', table: t, column: column.name, from: was.type, to: column.type, change, ...required },
+        `${change} ${t}.${column.name}: ${describeType(was.type)} → ${describeType(column.type)}${change === 'narrow' ? ' (old values archived; values that do not convert are cleared)' : ''}`, change === 'narrow');
     }
     const renames = valueRenames(was, column);
     if (renames.length > 0) {
@@ -193,9 +198,12 @@ function diffColumns(old: PhysicalTable, table: PhysicalTable, b: ColumnBuckets)
     // A rename changes the allowed list too, though no value is removed (the rows were updated).
     if (renames.length > 0 || (oldValues ?? []).join('\u0000') !== (newValues ?? []).join('\u0000') || (oldValues === null) !== (newValues === null)) {
       const removed = oldValues && newValues ? oldValues.filter((v) => !newValues.includes(v)) : [];
+      const unrestricted = oldValues === null && newValues !== null;
       const fallback = column.backfill !== undefined && newValues?.includes(String(column.backfill)) ? { fallback: column.backfill } : {};
-      b.add(b.allowed, { op: 'setAllowedValues', table: t, column: column.name, constraint: ckName, values: newValues, removed, notNull: column.notNull, ...fallback, ...(column.origin ? { origin: column.origin } : {}) },
-        removed.length > 0 ? `narrow allowed values of ${t}.${column.name}: remove ${removed.join(', ')}` : `set allowed values of ${t}.${column.name}`, removed.length > 0);
+      const description = removed.length > 0 ? `narrow allowed values of ${t}.${column.name}: remove ${removed.join(', ')}`
+        : unrestricted ? `restrict ${t}.${column.name} to ${newValues.join(', ')} (other values archived and cleared)` : `set allowed values of ${t}.${column.name}`;
+      b.add(b.allowed, { op: 'setAllowedValues', table: t, column: column.name, constraint: ckName, values: newValues, removed, unrestricted, notNull: column.notNull, ...fallback, ...(column.origin ? { origin: column.origin } : {}) },
+        description, removed.length > 0 || unrestricted);
     }
     if (was.notNull && !column.notNull) b.add(b.nullability, { op: 'dropNotNull', table: t, column: column.name }, `make ${t}.${column.name} optional`);
     if (!was.notNull && column.notNull) {

@@ -10,7 +10,8 @@ import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { buildModel, platformTarget, type Model } from './model.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
-import { CURRENCY_SUFFIX, joinTableName, SYSTEM_COLUMNS } from './physical.ts';
+import { schemaLimitErrors } from './limits.ts';
+import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
 import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
@@ -41,8 +42,9 @@ export function validatePackage(input: PackageFiles): ValidationResult {
   }
   const validate = itemValidator();
   for (const [file, content] of Object.entries(input.files)) {
-    if (!/^[A-Za-z0-9_.\-/]+\.json$/.test(file) || file.includes('..')) {
-      errors.push({ code: 'META_SCHEMA', file, pointer: '', message: 'file names are relative paths of letters, digits, _ . - / ending in .json' });
+    const pathProblem = filePathProblem(file);
+    if (pathProblem) {
+      errors.push({ code: 'META_SCHEMA', file, pointer: '', message: pathProblem });
       continue;
     }
     if (validate(content)) items[file] = content;
@@ -64,7 +66,24 @@ export function validatePackage(input: PackageFiles): ValidationResult {
   const pkg = groupItems(items);
   const semantic = semanticErrors(pkg);
   if (semantic.length > 0) return { ok: false, errors: semantic };
-  return { ok: true, pkg, model: buildModel(pkg) };
+  const model = buildModel(pkg);
+  const limits = schemaLimitErrors(model, physicalSchema(model));
+  if (limits.length > 0) return { ok: false, errors: limits };
+  return { ok: true, pkg, model };
+}
+
+/**
+ * File paths are keys of the package and may become paths on disk (a package saved to a folder):
+ * relative, '/'-separated, normalised (no empty, '.' or '..' segment), ending in .json.
+ */
+export function filePathProblem(file: string): string | null {
+  const rule = 'file paths are relative, normalised paths of letters, digits, _ . - separated by /, ending in .json';
+  if (file.length > 255) return `${rule}; at most 255 characters`;
+  if (!/^[A-Za-z0-9_.\-/]+\.json$/.test(file)) return rule;
+  if (file.startsWith('/')) return `${rule}; "${file}" is absolute`;
+  if (file.includes('..')) return `${rule}; ".." is not allowed`;
+  if (file.split('/').some((segment) => segment === '' || segment === '.')) return `${rule}; "${file}" has an empty or "." segment`;
+  return null;
 }
 
 function schemaErrors(file: string, raw: readonly ErrorObject[]): MetadataError[] {

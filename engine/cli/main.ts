@@ -149,7 +149,7 @@ async function bpmnFiles(path: string | undefined): Promise<string[]> {
 async function workflowsCommand(config: Config, sub: string | undefined, arg: string | undefined): Promise<number> {
   if (sub === 'validate') {
     if (!arg) throw new UsageError('missing <file>');
-    const prepared = await prepareDeployment(await readFile(arg, 'utf8'));
+    const prepared = await prepareDeployment(await readFile(arg));
     const builtIn = new Set(BUILT_IN_TASK_TYPES.map((t) => t.type));
     console.log(`${arg}: valid (${prepared.processes.map((p) => p.graph.processId).join(', ')})`);
     for (const warning of taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => builtIn.has(type))) console.log(`  warning: ${warning}`);
@@ -161,7 +161,7 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
       let failed = 0;
       for (const file of files) {
         try {
-          const result = await platform.processes.deploy(await readFile(file, 'utf8'), { source: 'cli', resourceName: file.split('/').pop() ?? file });
+          const result = await platform.processes.deploy(await readFile(file), { source: 'cli', resourceName: file.split('/').pop() ?? file });
           for (const p of result.processes) console.log(`${file}: ${p.changed ? 'deployed' : 'unchanged'} ${p.processId} version ${p.version}`);
           for (const warning of result.warnings) console.log(`  warning: ${warning}`);
         } catch (error) {

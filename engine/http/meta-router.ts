@@ -2,9 +2,20 @@
 import { Router } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import type { PackageFiles } from '../../metadata/index.ts';
+import { pointer, type PackageFiles } from '../../metadata/index.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
+
+/** The body's own members; any other is refused, not ignored (a misspelt flag must not pass silently). */
+function bodyOf(body: Record<string, unknown>, allowed: readonly string[]): Record<string, unknown> {
+  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new TesseraError('VALIDATION_FAILED', `unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 60))).join(', ')}; the body has ${allowed.join(', ')}`, {
+      problems: unknown.map((key) => ({ pointer: pointer(key), detail: 'unknown property' })),
+    });
+  }
+  return body;
+}
 
 function packageOf(body: Record<string, unknown>): PackageFiles {
   const files = body.files;
@@ -29,12 +40,15 @@ export function metaRouter(platform: Platform): Router {
   });
 
   router.post('/plan', async (req, res) => {
-    const { plan, fromVersion } = await platform.planMetadata(packageOf(requireJsonObject(req)));
+    const { plan, fromVersion } = await platform.planMetadata(packageOf(bodyOf(requireJsonObject(req), ['files'])));
     res.json({ fromVersion, destructive: plan.destructive, steps: summary(plan.steps) });
   });
 
   router.put('/', async (req, res) => {
-    const body = requireJsonObject(req);
+    const body = bodyOf(requireJsonObject(req), ['files', 'allowDestructive', 'expectedVersion']);
+    if (body.allowDestructive !== undefined && typeof body.allowDestructive !== 'boolean') {
+      throw new TesseraError('VALIDATION_FAILED', 'allowDestructive must be true or false', { problems: [{ pointer: '/allowDestructive', detail: 'must be a boolean' }] });
+    }
     const allowDestructive = body.allowDestructive === true;
     const expected = body.expectedVersion;
     if (expected !== undefined && !Number.isInteger(expected)) {

@@ -78,8 +78,9 @@ export function workflowsRouter(platform: Platform): Router {
 
   // ---- definitions ----
 
-  router.post('/workflows', admin, express.text({ type: XML_TYPES, limit: '5mb' }), async (req, res) => {
-    if (typeof req.body !== 'string' || !req.is(XML_TYPES)) throw new TesseraError('UNSUPPORTED_MEDIA_TYPE', 'send the BPMN file as application/xml');
+  // Raw bytes: the file's byte order mark or XML declaration says how to decode them (ISO-8859-1, UTF-16…).
+  router.post('/workflows', admin, express.raw({ type: XML_TYPES, limit: '5mb' }), async (req, res) => {
+    if (!Buffer.isBuffer(req.body) || !req.is(XML_TYPES)) throw new TesseraError('UNSUPPORTED_MEDIA_TYPE', 'send the BPMN file as application/xml', { problems: [{ pointer: '', detail: 'the body must be a BPMN file sent as application/xml' }] });
     const name = queryText(req, 'name') ?? null;
     const result = await processes.deploy(req.body, { source: 'api', resourceName: name, deployedBy: recordContext(req).actor.userId });
     const changed = result.processes.some((p) => p.changed);

@@ -4,15 +4,17 @@ import { executableProcesses, parseBpmnXml } from './moddle.ts';
 import { compileProcess, type ProcessGraph } from './definition.ts';
 import { checkSubset, parseProblem, type BpmnProblem } from './subset.ts';
 
-export type LoadResult = { readonly ok: true; readonly processes: readonly ProcessGraph[] } | { readonly ok: false; readonly problems: readonly BpmnProblem[] };
+/** `xml`: the file's text as decoded (declaring UTF-8), what a deployment stores. */
+export type LoadResult = { readonly ok: true; readonly processes: readonly ProcessGraph[]; readonly xml: string } | { readonly ok: false; readonly problems: readonly BpmnProblem[] };
 
-/** The deploy step: every problem at once, or a graph per executable process of the file. */
-export async function loadDefinitions(xml: string): Promise<LoadResult> {
-  const parsed = await parseBpmnXml(xml);
-  if (!parsed.ok) return { ok: false, problems: [parseProblem(parsed.message)] };
-  const problems = checkSubset(parsed.definitions, parsed.warnings);
+/** The deploy step: every problem at once, or a graph per executable process of the file (bytes in the encoding it declares, or text). */
+export async function loadDefinitions(source: string | Uint8Array): Promise<LoadResult> {
+  const parsed = await parseBpmnXml(source);
+  if (!parsed.ok) return { ok: false, problems: [parseProblem(parsed)] };
+  // A problem of the file as a whole points at its root element.
+  const problems = checkSubset(parsed.definitions, parsed.warnings).map((p) => (p.code === 'BPMN_NO_EXECUTABLE_PROCESS' ? { ...p, ...parsed.root } : p));
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, processes: executableProcesses(parsed.definitions).map(compileProcess) };
+  return { ok: true, processes: executableProcesses(parsed.definitions).map(compileProcess), xml: parsed.xml };
 }
 
 /** Thrown only when stored XML no longer deploys, e.g. after a runtime upgrade narrowed the subset. */

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 // @ts-expect-error bpmn-moddle 10 ships no declaration for its root entry point
 import { BpmnModdle } from 'bpmn-moddle';
+import { bpmnText, positionIn, type BpmnTextProblemCode, type TextPosition } from './bpmn-text.ts';
 
 /** A moddle element as we read it: a `$type` plus properties of unknown shape. */
 export interface ModdleElement {
@@ -10,12 +11,28 @@ export interface ModdleElement {
   readonly [property: string]: unknown;
 }
 
+/** A parse error or warning: where it is, by element or by position in the file (whole-file problems). */
+export interface XmlNote {
+  readonly message: string;
+  readonly code?: BpmnTextProblemCode;
+  readonly elementId?: string;
+  readonly elementType?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
 export type ParsedXml =
-  | { readonly ok: true; readonly definitions: ModdleElement; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly message: string };
+  /** `xml`: the decoded text (declaring UTF-8), as it is stored; `root`: where the root element starts. */
+  | { readonly ok: true; readonly definitions: ModdleElement; readonly warnings: readonly XmlNote[]; readonly xml: string; readonly root: TextPosition }
+  | ({ readonly ok: false } & XmlNote);
+
+interface ModdleWarning {
+  readonly message: string;
+  readonly element?: unknown;
+}
 
 interface ModdleParser {
-  fromXML(xml: string): Promise<{ rootElement: unknown; warnings: readonly { message: string }[] }>;
+  fromXML(xml: string): Promise<{ rootElement: unknown; warnings: readonly ModdleWarning[] }>;
   toXML(element: unknown, options: { format: boolean }): Promise<{ xml: string }>;
 }
 
@@ -23,17 +40,39 @@ const require = createRequire(import.meta.url);
 const zeebeSchema: unknown = require('zeebe-bpmn-moddle/resources/zeebe.json');
 const parser = new (BpmnModdle as new (packages: Record<string, unknown>) => ModdleParser)({ zeebe: zeebeSchema });
 
-/** Parses BPMN 2.0 XML with the Zeebe extension; malformed XML is a value, not an exception. */
-export async function parseBpmnXml(xml: string): Promise<ParsedXml> {
+/** moddle's "unparsable content <x> detected\n\tline: 0\n\tcolumn: 8\n\tnested error: unclosed tag" as a note (lines and columns from 1). */
+function noteOf(text: string, element?: unknown): XmlNote {
+  const [first = text, ...rest] = text.split('\n');
+  const field = (name: string) => rest.map((l) => l.trim()).find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+  const line = Number(field('line'));
+  const column = Number(field('column'));
+  const nested = field('nested error');
+  const id = isModdleElement(element) ? stringProp(element, 'id') : null;
+  return {
+    message: nested ? `${first}: ${nested}` : first,
+    ...(id && isModdleElement(element) ? { elementId: id, elementType: element.$type } : {}),
+    ...(field('line') !== undefined && Number.isInteger(line) && Number.isInteger(column) ? { line: line + 1, column: column + 1 } : {}),
+  };
+}
+
+/** Parses a BPMN 2.0 file (bytes in the encoding it declares, or text) with the Zeebe extension; malformed XML is a value, not an exception. */
+export async function parseBpmnXml(source: string | Uint8Array): Promise<ParsedXml> {
+  const text = bpmnText(source);
+  if (!text.ok) return { ok: false, code: text.code, message: text.message, line: text.line, column: text.column };
   try {
-    const result = await parser.fromXML(xml);
+    const result = await parser.fromXML(text.xml);
     if (!isModdleElement(result.rootElement) || result.rootElement.$type !== 'bpmn:Definitions') {
-      return { ok: false, message: 'the document root is not bpmn:definitions' };
+      return { ok: false, message: 'the document root is not bpmn:definitions', ...positionIn(text.xml, rootIndex(text.xml)) };
     }
-    return { ok: true, definitions: result.rootElement, warnings: result.warnings.map((w) => w.message.split('\n')[0] ?? w.message) };
+    return { ok: true, definitions: result.rootElement, warnings: result.warnings.map((w) => noteOf(w.message, w.element)), xml: text.xml, root: positionIn(text.xml, rootIndex(text.xml)) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error) };
+    return { ok: false, ...noteOf(error instanceof Error ? error.message : String(error)) };
   }
+}
+
+/** Where the first element starts (after the declaration and comments). */
+function rootIndex(xml: string): number {
+  return Math.max(xml.search(/<(?![?!])/), 0);
 }
 
 /** One element (a process, a message…) as unformatted XML: what deployments compare to detect a changed process. */

@@ -12,6 +12,7 @@ import {
   stringProp,
   zeebeExtension,
   type ModdleElement,
+  type XmlNote,
 } from './moddle.ts';
 import { nonEmpty, readEventDefinition, readExpressionAttributes, readMappings, readMultiInstance, readReceiveMessage, readTaskType, type RawEventDefinition } from './definition.ts';
 import { compileExpression, expressionSyntaxProblem } from './expression.ts';
@@ -19,6 +20,8 @@ import { parseTimer, type TimerKind } from './timer.ts';
 
 export type BpmnProblemCode =
   | 'BPMN_PARSE_ERROR'
+  | 'BPMN_ENCODING'
+  | 'BPMN_INVALID_CHARACTER'
   | 'BPMN_NO_EXECUTABLE_PROCESS'
   | 'BPMN_UNSUPPORTED_ELEMENT'
   | 'BPMN_UNSUPPORTED_EVENT_DEFINITION'
@@ -50,6 +53,9 @@ export interface BpmnProblem {
   readonly elementId: string | null;
   readonly elementType: string | null;
   readonly message: string;
+  /** Where in the file a problem of no element is (1-based): a syntax error, a character, the encoding. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 type ScopeLevel = 'process' | 'subProcess' | 'eventSubProcess';
@@ -80,12 +86,18 @@ const ALLOWED_TIMERS: Readonly<Record<string, readonly TimerKind[]>> = {
   'bpmn:IntermediateCatchEvent': ['duration', 'date'],
 };
 
-export function parseProblem(message: string): BpmnProblem {
-  return { code: 'BPMN_PARSE_ERROR', elementId: null, elementType: null, message };
+export function parseProblem(note: XmlNote): BpmnProblem {
+  return {
+    code: note.code ?? 'BPMN_PARSE_ERROR',
+    elementId: note.elementId ?? null,
+    elementType: note.elementType ?? null,
+    message: note.message,
+    ...(note.line !== undefined && note.column !== undefined ? { line: note.line, column: note.column } : {}),
+  };
 }
 
 /** All subset problems of a parsed definitions element; parse warnings count as problems. */
-export function checkSubset(definitions: ModdleElement, parseWarnings: readonly string[] = []): BpmnProblem[] {
+export function checkSubset(definitions: ModdleElement, parseWarnings: readonly XmlNote[] = []): BpmnProblem[] {
   const problems: BpmnProblem[] = parseWarnings.map(parseProblem);
   const processes = executableProcesses(definitions);
   if (processes.length === 0) problems.push({ code: 'BPMN_NO_EXECUTABLE_PROCESS', elementId: null, elementType: null, message: 'the definitions contain no executable process' });

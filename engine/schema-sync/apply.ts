@@ -7,6 +7,7 @@ import {
   formatMetadataError,
   physicalSchema,
   PLATFORM_LEVEL,
+  planLimitProblem,
   planMigration,
   pointer,
   validatePackage,
@@ -15,6 +16,7 @@ import {
   type Model,
   type PackageFiles,
 } from '../../metadata/index.ts';
+import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { stepActions } from './sql.ts';
 
@@ -93,7 +95,14 @@ const appliedSchema = (current: AppliedMetadata | null) => (current ? physicalSc
 export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ plan: MigrationPlan; fromVersion: number }> {
   const model = validated(files);
   const current = await currentMetadata(knex);
-  return { plan: planMigration(appliedSchema(current), physicalSchema(model)), fromVersion: current?.version ?? 0 };
+  return { plan: withinLimits(planMigration(appliedSchema(current), physicalSchema(model))), fromVersion: current?.version ?? 0 };
+}
+
+/** Refuses a plan too large for one transaction, before anything runs. */
+function withinLimits(plan: MigrationPlan): MigrationPlan {
+  const problem = planLimitProblem(plan);
+  if (problem) throw new TesseraError('METADATA_INVALID', problem, { problems: [{ pointer: '/files', detail: problem, code: 'META_LIMIT' }] });
+  return plan;
 }
 
 export async function applyPackage(knex: Knex, files: PackageFiles, options: ApplyOptions): Promise<ApplyResult> {
@@ -108,7 +117,7 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
         extensions: { currentVersion: previousVersion },
       });
     }
-    const plan = planMigration(appliedSchema(current), physicalSchema(model));
+    const plan = withinLimits(planMigration(appliedSchema(current), physicalSchema(model)));
     if (current && current.checksum === checksum && current.platformLevel === PLATFORM_LEVEL) return { version: previousVersion, previousVersion, plan, changed: false };
     const destructive = plan.steps.filter((s) => s.destructive);
     if (destructive.length > 0 && !options.allowDestructive) {
@@ -126,12 +135,13 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
           } else {
             const found = await trx.raw(action.sql);
             if (found.rows.length > 0) {
-              throw new TesseraError('MIGRATION_FAILED', action.message, { problems: [{ pointer: originPointer(action.origin), detail: action.message, code: planned.step.op }] });
+              const message = action.message.replace('{n}', String(found.rows[0].n ?? ''));
+              throw new TesseraError('MIGRATION_FAILED', message, { problems: [{ pointer: originPointer(action.origin), detail: message, code: planned.step.op }] });
             }
           }
         } catch (error) {
           if (error instanceof TesseraError) throw error;
-          const reason = (error as Error).message;
+          const reason = databaseMessage(error, action.sql);
           throw new TesseraError('MIGRATION_FAILED', `step "${planned.description}" failed: ${reason}; nothing was applied`, {
             problems: [{ pointer: '', detail: reason, code: planned.step.op }],
             cause: error,

@@ -12,7 +12,7 @@ import {
 
 export type SqlAction =
   | { readonly kind: 'sql'; readonly sql: string; readonly bindings?: readonly unknown[] }
-  /** Fails the migration when the query returns a row; `message` explains, `origin` points at the field. */
+  /** Fails the migration when the query returns a row; `message` explains ({n}: the row's column n), `origin` points at the field. */
   | { readonly kind: 'assertNone'; readonly sql: string; readonly message: string; readonly origin?: string };
 
 export interface SqlContext {
@@ -48,17 +48,55 @@ function archiveValues(ctx: SqlContext, table: string, column: string, where = '
   );
 }
 
-function conversion(column: string, to: ColumnType): string {
-  const c = q(column);
+/** The new value of `value` (an SQL expression of type `from`) as type `to`. */
+function conversion(value: string, from: ColumnType, to: ColumnType): string {
   switch (to.kind) {
     case 'varchar':
-      return `left(${c}::text, ${to.length})`;
+      return `left(${value}::text, ${to.length})`;
     case 'integer':
     case 'bigint':
-      return `round(${c}::numeric)::${to.kind}`;
+      return from.kind === 'boolean' ? `${value}::integer::${to.kind}` : `round(${value}::numeric)::${to.kind}`;
     default:
-      return `${c}::${columnTypeSql(to)}`;
+      return `${value}::${columnTypeSql(to)}`;
   }
+}
+
+/** Conversions that cannot fail: to text, or cutting text to a length. */
+const alwaysConverts = (to: ColumnType) => to.kind === 'text' || to.kind === 'varchar';
+
+/**
+ * Narrowing a column: its values were archived; each value converts, or becomes null when it cannot
+ * (a text that is no number, a number out of range) instead of failing the whole apply. A function in
+ * the session's temporary schema catches the conversion error of one value (SQLSTATE class 22).
+ * A required column takes its default where a value does not convert; without a default, such rows
+ * refuse the step, with their number.
+ */
+function narrowColumn(step: Extract<MigrationStep, { op: 'alterColumnType' }>): SqlAction[] {
+  const alter = (using: string) => sql(`ALTER TABLE ${t(step.table)} ALTER COLUMN ${q(step.column)} TYPE ${columnTypeSql(step.to)} USING ${using}`);
+  if (alwaysConverts(step.to)) return [alter(conversion(q(step.column), step.from, step.to))];
+  // Created and dropped within the step (and rolled back with a failed apply), so one name serves every step.
+  const converter = 'pg_temp.tessera_convert';
+  const converted = `${converter}(${q(step.column)})`;
+  const actions: SqlAction[] = [
+    sql(`CREATE OR REPLACE FUNCTION ${converter}(value ${columnTypeSql(step.from)}) RETURNS ${columnTypeSql(step.to)} LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN ${conversion('value', step.from, step.to)};
+EXCEPTION WHEN data_exception THEN
+  RETURN NULL;
+END $$`),
+  ];
+  let using = converted;
+  if (step.notNull && step.backfill !== undefined) using = `coalesce(${converted}, ${literal(String(step.backfill))}::${columnTypeSql(step.to)})`;
+  else if (step.notNull) {
+    actions.push({
+      kind: 'assertNone',
+      sql: `SELECT count(*) AS n FROM ${t(step.table)} WHERE ${q(step.column)} IS NOT NULL AND ${converted} IS NULL HAVING count(*) > 0`,
+      message: `${step.table}.${step.column} is required and {n} record(s) hold values that are not valid ${describeType(step.to)}; give the field a default for them, or correct them first`,
+      ...(step.origin ? { origin: step.origin } : {}),
+    });
+  }
+  actions.push(alter(using), sql(`DROP FUNCTION ${converter}(${columnTypeSql(step.from)})`));
+  return actions;
 }
 
 function indexSql(table: string, index: PhysicalIndex): string {
@@ -107,12 +145,9 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
         archiveValues(ctx, step.table, step.column),
         sql(step.mode === 'deleteRows' ? `DELETE FROM ${t(step.table)}` : `UPDATE ${t(step.table)} SET ${q(step.column)} = NULL`),
       ];
-    case 'alterColumnType': {
-      const actions: SqlAction[] = [];
-      if (step.change === 'narrow') actions.push(archiveValues(ctx, step.table, step.column));
-      actions.push(sql(`ALTER TABLE ${t(step.table)} ALTER COLUMN ${q(step.column)} TYPE ${columnTypeSql(step.to)} USING ${conversion(step.column, step.to)}`));
-      return actions;
-    }
+    case 'alterColumnType':
+      if (step.change === 'narrow') return [archiveValues(ctx, step.table, step.column), ...narrowColumn(step)];
+      return [sql(`ALTER TABLE ${t(step.table)} ALTER COLUMN ${q(step.column)} TYPE ${columnTypeSql(step.to)} USING ${conversion(q(step.column), step.from, step.to)}`)];
     case 'setNotNull':
       return fillAndRequire(step.table, step.column, step.backfill, step.origin);
     case 'dropNotNull':
@@ -127,8 +162,9 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
     }
     case 'setAllowedValues': {
       const actions: SqlAction[] = [sql(`ALTER TABLE ${t(step.table)} DROP CONSTRAINT IF EXISTS ${q(step.constraint)}`)];
-      if (step.removed.length > 0) {
-        const removed = `${q(step.column)} IN (${step.removed.map(literal).join(', ')})`;
+      if (step.values && (step.removed.length > 0 || step.unrestricted)) {
+        // The old check held, so outside the new list are exactly the removed values (or, with no list before, any other value).
+        const removed = step.values.length === 0 ? 'true' : `${q(step.column)} NOT IN (${step.values.map(literal).join(', ')})`;
         actions.push(archiveValues(ctx, step.table, step.column, removed));
         if (!step.notNull) actions.push(sql(`UPDATE ${t(step.table)} SET ${q(step.column)} = NULL WHERE ${removed}`));
         else if (step.fallback !== undefined) actions.push(sql(`UPDATE ${t(step.table)} SET ${q(step.column)} = ? WHERE ${removed}`, [step.fallback]));
@@ -136,7 +172,7 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
           actions.push({
             kind: 'assertNone',
             sql: `SELECT 1 FROM ${t(step.table)} WHERE ${removed} LIMIT 1`,
-            message: `${step.table}.${step.column} is required and records still hold ${step.removed.join(', ')}; move them to another value first, or give the field a default`,
+            message: `${step.table}.${step.column} is required and records still hold ${step.unrestricted ? 'other values' : step.removed.join(', ')}; move them to another value first, or give the field a default`,
             ...(step.origin ? { origin: step.origin } : {}),
           });
         }

@@ -309,7 +309,10 @@ export interface Numbering {
 export interface Index {
   id: StableId;
   /**
+   * At most 32 columns: PostgreSQL's limit for one index.
+   *
    * @minItems 1
+   * @maxItems 32
    */
   fields: string[];
   unique?: boolean;

@@ -263,7 +263,8 @@ describe('metadata API', () => {
   });
 
   test('bad bodies get problems', async () => {
-    expect((await api.put('/meta', { nofiles: true })).body.errors[0].pointer).toBe('/files');
+    expect((await api.put('/meta', {})).body.errors[0].pointer).toBe('/files');
+    expect((await api.put('/meta', { nofiles: true })).body.errors[0].pointer).toBe('/nofiles');
     expect((await api.request('PUT', '/meta', '{', { 'content-type': 'application/json' })).status).toBe(400);
   });
 });

@@ -104,8 +104,9 @@ describe('deploying', () => {
     expect(res.status).toBe(422);
     expect(res.contentType).toContain('application/problem+json');
     expect(res.body.code).toBe('WORKFLOW_INVALID');
-    expect(res.body.elements).toEqual(expected.problems.map((p) => ({ elementId: p.elementId, elementType: p.elementType, code: p.code, message: p.message })));
-    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(expected.problems.map((p) => (p.elementId ? `/elements/${p.elementId}` : '')));
+    expect(res.body.elements).toEqual(expected.problems.map((p) => ({ elementId: p.elementId, elementType: p.elementType, code: p.code, message: p.message, ...(p.line ? { line: p.line, column: p.column } : {}) })));
+    // An element's problem points at the element, a problem of the whole file at its place in the file.
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(expected.problems.map((p) => (p.elementId ? `/elements/${p.elementId}` : `/line/${p.line}/column/${p.column}`)));
     if (!['refuse-malformed-xml', 'refuse-no-executable-process'].includes(fixture)) expect(res.body.elements.every((e: { elementId: string | null; elementType: string | null }) => e.elementId && e.elementType)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 // `tessera workflows validate|deploy` as users run them: a child process, exit codes and messages.
 import { fileURLToPath } from 'node:url';
+import { encodedBpmnPath } from '../support/bpmn-encodings.ts';
 import { tessera } from '../support/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
@@ -23,6 +24,10 @@ test('validate: a supported file exits 0 (with warnings for unknown task types),
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('/elements/compute: bpmn:ScriptTask compute');
   expect((await tessera(['workflows', 'validate'])).code).toBe(2);
+  // A file in the encoding its XML declaration names is read as such.
+  const encoded = await tessera(['workflows', 'validate', fileURLToPath(encodedBpmnPath('windows-1250'))]);
+  expect(encoded.stderr).toBe('');
+  expect(encoded.stdout).toContain('valid (encodedWindows1250)');
 });
 
 test('deploy: a folder deploys each file; again, nothing changes', async () => {

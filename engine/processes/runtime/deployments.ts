@@ -7,7 +7,7 @@ import { TesseraError, type Problem } from '../../errors.ts';
 import { loadDefinitions } from '../deploy.ts';
 import type { CalledVersionBinding, ProcessGraph } from '../definition.ts';
 import { elementId, executableProcesses, extensionElements, listProp, parseBpmnXml, serializeElement, stringProp, type ModdleElement } from '../moddle.ts';
-import type { BpmnProblem } from '../subset.ts';
+import { parseProblem, type BpmnProblem } from '../subset.ts';
 import type { Sql } from './sql.ts';
 
 export interface PreparedProcess {
@@ -35,12 +35,18 @@ export interface DeployedProcess {
 /** Element problems as problem+json entries: one pointer `/elements/<id>` per element. */
 export function workflowInvalid(problems: readonly BpmnProblem[] | readonly InvalidProblem[]): TesseraError {
   const list = problems as readonly InvalidProblem[];
-  const errors: Problem[] = list.map((p) => ({ pointer: p.elementId ? `/elements/${p.elementId}` : '', detail: p.elementId ? `${p.elementType ?? 'element'} ${p.elementId}: ${p.message}` : p.message, code: p.code }));
+  const errors: Problem[] = list.map((p) => ({ pointer: problemPointer(p), detail: p.elementId ? `${p.elementType ?? 'element'} ${p.elementId}: ${p.message}` : p.line !== undefined ? `line ${p.line}, column ${p.column}: ${p.message}` : p.message, code: p.code }));
   const summary = list.length === 1 ? list[0]!.message : `${list.length} problems`;
   return new TesseraError('WORKFLOW_INVALID', `the BPMN file cannot be deployed: ${summary}`, {
     problems: errors,
-    extensions: { elements: list.map((p) => ({ elementId: p.elementId, elementType: p.elementType, code: p.code, message: p.message })) },
+    extensions: { elements: list.map((p) => ({ elementId: p.elementId, elementType: p.elementType, code: p.code, message: p.message, ...(p.line !== undefined ? { line: p.line, column: p.column } : {}) })) },
   });
+}
+
+/** An element's problem points at `/elements/<id>`; a problem of the file as a whole at its place in the file, `/line/<n>/column/<m>`. */
+function problemPointer(p: InvalidProblem): string {
+  if (p.elementId) return `/elements/${p.elementId}`;
+  return p.line !== undefined ? `/line/${p.line}/column/${p.column ?? 1}` : '';
 }
 
 interface InvalidProblem {
@@ -48,14 +54,17 @@ interface InvalidProblem {
   readonly elementId: string | null;
   readonly elementType: string | null;
   readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
-/** Parses and checks a file; throws WORKFLOW_INVALID listing every problem. No database involved. */
-export async function prepareDeployment(xml: string): Promise<PreparedDeployment> {
-  const loaded = await loadDefinitions(xml);
+/** Parses and checks a file (bytes in the encoding it declares, or text); throws WORKFLOW_INVALID listing every problem. No database involved. */
+export async function prepareDeployment(source: string | Uint8Array): Promise<PreparedDeployment> {
+  const loaded = await loadDefinitions(source);
   if (!loaded.ok) throw workflowInvalid(loaded.problems);
+  const { xml } = loaded;
   const parsed = await parseBpmnXml(xml);
-  if (!parsed.ok) throw workflowInvalid([{ code: 'BPMN_PARSE_ERROR', elementId: null, elementType: null, message: parsed.message }]);
+  if (!parsed.ok) throw workflowInvalid([parseProblem(parsed)]);
   const shared = listProp(parsed.definitions, 'rootElements').filter((e) => ['bpmn:Message', 'bpmn:Signal', 'bpmn:Error'].includes(e.$type));
   const sharedXml = (await Promise.all(shared.map(serializeElement))).join('\n');
   const elements = new Map(executableProcesses(parsed.definitions).map((p) => [elementId(p), p]));

@@ -231,9 +231,9 @@ export class ProcessRuntime {
 
   // ---- deployments ----
 
-  /** Checks and stores a BPMN file; a process gets a new version only when its XML changed. */
-  async deploy(xml: string, options: DeployOptions): Promise<DeployResult> {
-    const prepared = await prepareDeployment(xml);
+  /** Checks and stores a BPMN file (bytes in the encoding it declares, or text); a process gets a new version only when its XML changed. */
+  async deploy(source: string | Uint8Array, options: DeployOptions): Promise<DeployResult> {
+    const prepared = await prepareDeployment(source);
     const warnings = taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => this.registry.get(type) !== undefined);
     const result = await this.transact(async (session) => {
       const recorded = await recordDeployment(session.sql, prepared, {

@@ -282,6 +282,17 @@ describe('type changes', () => {
     expect(plan.destructive).toBe(true);
   });
 
+  test('a string that becomes an enum: values outside the list are archived and cleared (destructive)', () => {
+    const plan = retype('grade', field('string', 'grade', { maxLength: 48 }), field('enum', 'grade', { values: values('gold', 'silver') }));
+    expect(lines(plan)).toEqual(['!setAllowedValues contractor.grade']);
+    expect(plan.steps[0]!.step).toMatchObject({ values: ['gold', 'silver'], removed: [], unrestricted: true });
+  });
+
+  test('a narrowing knows whether the column is required and its default, for values that do not convert', () => {
+    const plan = retype('code', field('string', 'code'), field('integer', 'code', { required: true, default: 0 }));
+    expect(plan.steps.find((s) => s.step.op === 'alterColumnType')?.step).toMatchObject({ change: 'narrow', notNull: true, backfill: 0, origin: expect.stringMatching(/#\/fields\/\d+$/) });
+  });
+
   const t = (kind: string, extra: Record<string, number> = {}) => ({ kind, ...extra }) as ColumnType;
   test.each([
     [t('varchar', { length: 10 }), t('varchar', { length: 10 }), 'same'],
