@@ -50,5 +50,5 @@ if (!serverUrl) {
     console.error(`\n✖ TESSERA_TEST_PG_URL is set but ${new URL(serverUrl).host} is not reachable`);
     process.exit(1);
   }
-  run(`database suites on PostgreSQL ${version} at ${new URL(serverUrl).host}`, process.execPath, [...jest, '--selectProjects', 'database', ...jestArgs], { ...jestEnv, TESSERA_TEST_PG_URL: serverUrl });
+  run(`database suites on PostgreSQL ${version} at ${new URL(serverUrl).host}`, process.execPath, [...jest, ...jestArgs, '--selectProjects', 'database'], { ...jestEnv, TESSERA_TEST_PG_URL: serverUrl });
 }
