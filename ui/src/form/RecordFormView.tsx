@@ -190,7 +190,7 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
         {children}
       </Form>
       {(kind.short || (expanded && form.kinds?.[String(values.kind)]?.short)) && (
-        <button type="button" className="btn btn-link form-more" onClick={() => setExpanded(!expanded)}>
+        <button type="button" className="btn btn-small form-more" onClick={() => setExpanded(!expanded)}>
           {kind.short ? t('form.allFields') : t('form.fewerFields')}
         </button>
       )}
