@@ -3,6 +3,7 @@
 // metadata/feel.ts). A condition that does not evaluate (e.g. it names a field the form lacks)
 // leaves the field visible and not required: the server has the last word on requirements.
 import { feelConditionHolds, recordFeelContext } from '../metadata/feel.ts';
+import { postalCodeProblems } from '../metadata/field-formats.ts';
 import type { FormConditions } from './record-form.ts';
 
 export interface ConditionState {
@@ -32,7 +33,11 @@ export function evaluateConditions(conditions: FormConditions, formValues: Reado
 
 const isEmpty = (value: unknown) => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 
-/** Required-when fields that are empty, as the server reports them ("is required here"). */
-export function conditionalProblems(state: ConditionState, values: Readonly<Record<string, unknown>>): { pointer: string; detail: string; code: string }[] {
-  return [...state.required].filter((f) => isEmpty(values[f])).map((f) => ({ pointer: `/${f}`, detail: 'is required here', code: 'REQUIRED' }));
+/**
+ * Rules over the whole record, as the server checks them: required-when fields that are empty ("is
+ * required here") and postal codes that do not fit the record's country.
+ */
+export function conditionalProblems(state: ConditionState, values: Readonly<Record<string, unknown>>, conditions?: FormConditions): { pointer: string; detail: string; code: string }[] {
+  const required = [...state.required].filter((f) => isEmpty(values[f])).map((f) => ({ pointer: `/${f}`, detail: 'is required here', code: 'REQUIRED' }));
+  return [...required, ...(conditions ? postalCodeProblems(conditions.countryChecks ?? [], values) : [])];
 }

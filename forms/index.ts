@@ -17,7 +17,9 @@ export {
   type WidgetName,
 } from './record-form.ts';
 export { evaluateConditions, conditionalProblems, type ConditionState } from './conditions.ts';
-export { formValues, writeValues } from './values.ts';
+export { formValues, initialValues, switchKind, writeValues } from './values.ts';
+export { stageFields, narrowForm } from './stage-form.ts';
+export { kindView, type KindForm, type KindView } from './kind-form.ts';
 export { checkSchema, type CheckError } from './schema-check.ts';
 export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemsByField, type FieldProblem, type SchemaError } from './problems.ts';
 export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';

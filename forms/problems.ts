@@ -3,6 +3,7 @@
 // test compares the two), so a value gets the same message whether the form or the API caught it.
 // Problems (from ajv or from a problem+json response) are attached to the top-level field of their
 // JSON pointer; the rest of the pointer becomes a prefix of the message (e.g. "amount: must be ≥ 0").
+import { formatDetail } from '../metadata/field-formats.ts';
 import type { Language } from '../metadata/record-schema.ts';
 
 export interface FieldProblem {
@@ -31,7 +32,7 @@ export function schemaErrorProblem(e: SchemaError, entity: string): FieldProblem
     case 'enum':
       return { pointer: e.instancePath, detail: `must be one of: ${(params.allowedValues as unknown[]).filter((v) => v !== null).join(', ')}`, code: 'ENUM' };
     case 'format':
-      return { pointer: e.instancePath, detail: String(params.format).startsWith('tax-id') ? 'is not a valid tax id (NIP or CUI check digit)' : `must be a valid ${String(params.format)}`, code: 'FORMAT' };
+      return { pointer: e.instancePath, detail: formatDetail(String(params.format)) ?? `must be a valid ${String(params.format)}`, code: 'FORMAT' };
     case 'type':
       return { pointer: e.instancePath, detail: `must be ${String(params.type).replace(',', ' or ')}`, code: 'TYPE' };
     default:
@@ -71,6 +72,10 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
     'is not a valid tax id (NIP or CUI check digit)': 'nie jest poprawnym NIP-em ani CUI (cyfra kontrolna)',
     'must be a valid email': 'musi być poprawnym adresem e-mail',
     'must be a valid uri': 'musi być poprawnym adresem URL',
+    'must be a valid web address': 'musi być poprawnym adresem strony (np. firma.pl)',
+    'is not a valid postal code': 'nie jest poprawnym kodem pocztowym',
+    'is not a valid postal code in PL (NN-NNN)': 'nie jest poprawnym kodem pocztowym w Polsce (NN-NNN)',
+    'is not a valid postal code in RO (NNNNNN)': 'nie jest poprawnym kodem pocztowym w Rumunii (6 cyfr)',
     'must be a valid date': 'musi być poprawną datą',
     'must be a valid date-time': 'musi być poprawną datą i godziną',
     'is read-only': 'jest tylko do odczytu',
@@ -83,6 +88,10 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
     'is not a valid tax id (NIP or CUI check digit)': 'nu este un cod fiscal valid (cifra de control NIP sau CUI)',
     'must be a valid email': 'trebuie să fie o adresă de e-mail validă',
     'must be a valid uri': 'trebuie să fie o adresă URL validă',
+    'must be a valid web address': 'trebuie să fie o adresă web validă (de ex. firma.ro)',
+    'is not a valid postal code': 'nu este un cod poștal valid',
+    'is not a valid postal code in PL (NN-NNN)': 'nu este un cod poștal valid în Polonia (NN-NNN)',
+    'is not a valid postal code in RO (NNNNNN)': 'nu este un cod poștal valid în România (6 cifre)',
     'must be a valid date': 'trebuie să fie o dată validă',
     'must be a valid date-time': 'trebuie să fie o dată și oră valide',
     'is read-only': 'este doar pentru citire',

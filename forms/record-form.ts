@@ -5,6 +5,8 @@
 import { allowedTargets, labelText, platformTarget, type EntityModel, type MachineModel, type Model } from '../metadata/model.ts';
 import { recordInputSchema, type JsonSchema, type Language } from '../metadata/record-schema.ts';
 import type { EnumValue, Field } from '../metadata/schema/types.generated.ts';
+import { declaredDefaults } from '../metadata/defaults.ts';
+import { kindForms, type KindForm } from './kind-form.ts';
 
 /** Names of the widgets (`ui:widget`) and custom fields (`ui:field`) a UI must provide. */
 export type WidgetName =
@@ -90,6 +92,8 @@ export interface FormConditions {
   readonly visibleWhen: Readonly<Record<string, string>>;
   /** field → FEEL condition over the record; the field is required while it holds. */
   readonly requiredWhen: Readonly<Record<string, string>>;
+  /** Postal code fields checked against the country another field holds (as the server does). */
+  readonly countryChecks?: readonly Field[];
 }
 
 export interface RecordForm {
@@ -104,6 +108,12 @@ export interface RecordForm {
   readonly conditions: FormConditions;
   /** Fields a client may write (not read-only); a submit sends only these. */
   readonly writable: readonly string[];
+  /** Declared defaults of a new record, tokens unresolved ("$today", "$now", "$me"), state fields' first initial state. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  /** Activities: per kind, its fields, short form and defaults (a submit sends only the kind's fields). */
+  readonly kinds?: Readonly<Record<string, KindForm>>;
+  /** Activities: the links to the records an activity is about. */
+  readonly links: readonly string[];
 }
 
 export interface RecordFormOptions {
@@ -272,6 +282,10 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     if (visible) visibleWhen[field.name] = visible;
     if (field.requiredWhen) requiredWhen[field.name] = field.requiredWhen;
   }
+  const defaults: Record<string, unknown> = {};
+  for (const [name, machine] of entity.machines) if (machine.initial[0]) defaults[name] = machine.initial[0];
+  Object.assign(defaults, declaredDefaults(entity));
+  const kinds = kindForms(entity, options.mode, shown, (f) => layoutOf(entity, f, language, OTHER[language]));
   const uiSchema: UiSchema = { ...fields, 'ui:order': [...entity.fields.map((f) => f.name), '*'], 'ui:submitButtonOptions': { norender: true } };
   return {
     entity: entity.name,
@@ -281,7 +295,10 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     uiSchema,
     fields,
     layout: layoutOf(entity, shown, language, OTHER[language]),
-    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen },
+    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen, countryChecks: entity.fields.filter((f) => f.type === 'string' && f.format === 'postalCode' && f.countryField) },
     writable,
+    defaults,
+    ...(kinds ? { kinds } : {}),
+    links: entity.fields.filter((f) => f.id.startsWith('platform.activity.link.')).map((f) => f.name),
   };
 }

@@ -6,8 +6,7 @@
 // words them exactly as the server does. Keywords it does not know are ignored: the server has the
 // last word. A unit test runs the same inputs through ajv and through this.
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import { checkTaxId, type TaxIdCountry } from '../metadata/tax-id.ts';
-import { TAX_ID_FORMATS } from '../metadata/record-schema.ts';
+import { RECORD_FORMATS } from '../metadata/field-formats.ts';
 
 export interface CheckError {
   readonly keyword: string;
@@ -21,10 +20,8 @@ type Schema = Record<string, unknown> | boolean;
 type Validate = (value: string) => boolean;
 
 function formatCheck(name: string): Validate | null {
-  if (name in TAX_ID_FORMATS) {
-    const countries = TAX_ID_FORMATS[name as keyof typeof TAX_ID_FORMATS] as readonly TaxIdCountry[];
-    return (value) => checkTaxId(value, countries).valid;
-  }
+  const own = RECORD_FORMATS[name];
+  if (own) return own;
   const format = (fullFormats as Record<string, unknown>)[name];
   if (format instanceof RegExp) return (value) => format.test(value);
   if (typeof format === 'function') return format as Validate;

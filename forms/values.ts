@@ -1,6 +1,7 @@
 // Between stored records and form values: what the form starts from, and what a submit sends.
 // Create sends the filled writable fields; update sends only what changed (a cleared field as
 // null), so a PATCH never rewrites values the user did not touch.
+import { resolveDefault, type DefaultContext } from '../metadata/defaults.ts';
 import type { RecordForm } from './record-form.ts';
 
 type Values = Record<string, unknown>;
@@ -25,6 +26,42 @@ export function formValues(form: RecordForm, record: Readonly<Values> = {}): Val
   return values;
 }
 
+/** The declared defaults of a new record (of its kind, for an activity), resolved. */
+function resolvedDefaults(form: RecordForm, kind: unknown, ctx: DefaultContext): Values {
+  const declared = (typeof kind === 'string' ? form.kinds?.[kind]?.defaults : undefined) ?? form.defaults;
+  const values: Values = {};
+  for (const [name, value] of Object.entries(declared)) {
+    const resolved = resolveDefault(value, ctx);
+    if (resolved !== undefined && form.fields[name] && form.writable.includes(name)) values[name] = resolved;
+  }
+  return values;
+}
+
+/**
+ * A new record's starting values: the defaults the server would apply (the same declaration, so a
+ * required date shows today's), under the values given (query string, the record a dialog is for).
+ */
+export function initialValues(form: RecordForm, given: Readonly<Values>, ctx: DefaultContext): Values {
+  return { ...resolvedDefaults(form, given.kind, ctx), ...given };
+}
+
+/**
+ * The kind of an activity changed in the form: the new kind's defaults fill the fields that are
+ * empty or still hold the previous kind's default; what the user typed stays.
+ */
+export function switchKind(form: RecordForm, values: Readonly<Values>, previousKind: unknown, ctx: DefaultContext): Values {
+  const before = resolvedDefaults(form, previousKind, ctx);
+  const after = resolvedDefaults(form, values.kind, ctx);
+  const next: Values = { ...values };
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const untouched = isEmpty(values[name]) || same(values[name], before[name]);
+    if (!untouched) continue;
+    if (name in after) next[name] = after[name];
+    else delete next[name];
+  }
+  return next;
+}
+
 function same(a: unknown, b: unknown): boolean {
   if (isEmpty(a) && isEmpty(b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
@@ -35,11 +72,20 @@ function same(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-/** The body of the create (all filled writable fields) or update (changed writable fields) request. */
+/**
+ * The body of the create (all filled writable fields) or update (changed writable fields) request.
+ * An activity sends only its kind's fields; on update, values of the kind it left are cleared.
+ */
 export function writeValues(form: RecordForm, values: Readonly<Values>, original: Readonly<Values> = {}): Values {
   const body: Values = {};
+  const kind = typeof values.kind === 'string' ? form.kinds?.[values.kind] : undefined;
+  const ofKind = kind ? new Set(kind.fields) : null;
   for (const name of form.writable) {
     const ui = form.fields[name];
+    if (ofKind && !ofKind.has(name)) {
+      if (form.mode === 'update' && original.kind !== values.kind && !isEmpty(original[name]) && !(Array.isArray(original[name]) && (original[name] as unknown[]).length === 0)) body[name] = null;
+      continue;
+    }
     let value = values[name];
     if (ui?.['ui:options'].fieldType === 'manyToMany' && Array.isArray(value)) value = value.map(linkOf);
     if (form.mode === 'create') {

@@ -6,7 +6,7 @@ export { validatePackage, filePathProblem, type ValidationResult } from './valid
 export { MAX_STEPS_PER_APPLY, MAX_TABLE_COLUMNS, planLimitProblem, schemaLimitErrors } from './limits.ts';
 export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
 export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
-export { buildModel, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
+export { buildModel, fieldsOfKind, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
 export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES, PLATFORM_LEVEL, PLATFORM_ADDITIONS, atPlatformLevel } from './activity.ts';
 export {
   physicalSchema,
@@ -31,6 +31,8 @@ export {
 export { planMigration, typeChange, describeType, checkConstraintName, foreignKeyName, type MigrationPlan, type MigrationStep, type PlannedStep } from './plan.ts';
 export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterableType, FILTER_OPERATORS, FILTER_TOKENS, SYSTEM_FIELD_TYPES, type BoundFilterExpr, type FilterExpr, type FilterSubject, type FilterToken, type FilterOperator, type FilterProblem, type FilterValue, type FilterableType } from './filter.ts';
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext, type FeelContext } from './feel.ts';
+export { normalizeUrl, isValidUrl, isValidPostalCode, postalCodeCountry, postalCodeDetail, postalCodeProblems, formatDetail, RECORD_FORMATS, POSTAL_CODE_PATTERNS, type FormatCheck, type PostalCodeCountry } from './field-formats.ts';
+export { declaredDefaults, defaultValues, resolveDefault, type DefaultContext } from './defaults.ts';
 export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
 export { entityTypesSource } from './types.ts';

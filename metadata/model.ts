@@ -70,6 +70,7 @@ export interface MachineModel {
   readonly initial: readonly string[];
   readonly amountField?: string;
   readonly lostReasonField?: string;
+  readonly lostCommentField?: string;
 }
 
 export interface EntityModel {
@@ -94,6 +95,8 @@ export interface EntityModel {
   readonly machines: ReadonlyMap<string, MachineModel>;
   /** Activity only: kind name → the kind-specific fields it accepts. */
   readonly kindFields?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Activity only: kind name → the kind (its short form and defaults). */
+  readonly kinds?: ReadonlyMap<string, ActivityKind>;
   readonly platform: boolean;
 }
 
@@ -130,6 +133,7 @@ export function machineFromPipeline(p: Pipeline): MachineModel {
     initial: p.stages.filter((s) => s.category === 'open').map((s) => s.name),
     ...(p.amountField ? { amountField: p.amountField } : {}),
     ...(p.lostReasonField ? { lostReasonField: p.lostReasonField } : {}),
+    ...(p.lostCommentField ? { lostCommentField: p.lostCommentField } : {}),
   };
 }
 
@@ -180,7 +184,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     ...(entity.layout ? { layout: entity.layout } : {}),
     activities: entity.activities ?? false,
     machines: bound,
-    ...(kinds ? { kindFields: new Map(kinds.map((k) => [k.name, new Set((k.fields ?? []).map((f) => f.name))])) } : {}),
+    ...(kinds ? { kindFields: new Map(kinds.map((k) => [k.name, new Set((k.fields ?? []).map((f) => f.name))])), kinds: new Map(kinds.map((k) => [k.name, k])) } : {}),
     platform,
   };
 }
@@ -193,6 +197,17 @@ export function buildModel(pkg: MetadataPackage): Model {
   const activity = activityEntity(pkg.activityKinds, pkg.entities.filter((e) => e.activities));
   entities.set(ACTIVITY_ENTITY, entityModel(activity, machines, true, pkg.activityKinds));
   return { pkg, entities, machines, activityKinds: pkg.activityKinds, views: pkg.views, roles: pkg.roles };
+}
+
+/**
+ * The fields an activity of `kind` has, in the entity's order: kind, the common fields, the links
+ * and the kind's own fields (not those of other kinds). Null for other entity types or an unknown kind.
+ */
+export function fieldsOfKind(entity: EntityModel, kind: unknown): string[] | null {
+  const own = typeof kind === 'string' ? entity.kindFields?.get(kind) : undefined;
+  if (!entity.kindFields || !own) return null;
+  const kindSpecific = new Set([...entity.kindFields.values()].flatMap((s) => [...s]));
+  return entity.fields.map((f) => f.name).filter((name) => !kindSpecific.has(name) || own.has(name));
 }
 
 /** Machine states a record may move to from `from` (without guards). */

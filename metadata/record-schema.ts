@@ -3,13 +3,12 @@
 // document and the generated TypeScript types, so a field is declared once.
 import { labelText, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
+import type { TaxIdFormat } from './field-formats.ts';
+
+export { TAX_ID_FORMATS, type TaxIdFormat } from './field-formats.ts';
 
 export type Language = 'en' | 'pl' | 'ro';
 export type JsonSchema = { [key: string]: unknown };
-
-/** Custom string formats our schemas use; ajv (server) and rjsf (browser) register the same checks. */
-export const TAX_ID_FORMATS = { 'tax-id': ['PL', 'RO'], 'tax-id-pl': ['PL'], 'tax-id-ro': ['RO'] } as const;
-export type TaxIdFormat = keyof typeof TAX_ID_FORMATS;
 
 export const PHONE_PATTERN = '^\\+?[0-9][0-9 ()./-]{2,30}$';
 const INT32 = { minimum: -2147483648, maximum: 2147483647 };
@@ -29,7 +28,14 @@ function decimalBounds(precision: number, scale: number, min?: number, max?: num
 export function fieldValueSchema(model: Model, entity: EntityModel, field: Field, currencies: readonly string[]): JsonSchema {
   switch (field.type) {
     case 'string':
-      return { type: 'string', maxLength: field.maxLength ?? 255, ...(field.minLength !== undefined ? { minLength: field.minLength } : {}), ...(field.pattern ? { pattern: field.pattern } : {}) };
+      return {
+        type: 'string',
+        maxLength: field.maxLength ?? 255,
+        ...(field.minLength !== undefined ? { minLength: field.minLength } : {}),
+        ...(field.pattern ? { pattern: field.pattern } : {}),
+        // With a country field the country decides (a record rule); else a PL or RO postal code.
+        ...(field.format === 'postalCode' ? { format: field.countryField ? 'postal-code-any' : 'postal-code' } : {}),
+      };
     case 'text':
       return { type: 'string', maxLength: field.maxLength ?? 1000000 };
     case 'integer':
@@ -65,7 +71,7 @@ export function fieldValueSchema(model: Model, entity: EntityModel, field: Field
     case 'phone':
       return { type: 'string', pattern: PHONE_PATTERN, maxLength: 32 };
     case 'url':
-      return { type: 'string', format: 'uri', maxLength: 2048 };
+      return { type: 'string', format: 'web-url', maxLength: 2048 };
     case 'taxId':
       return { type: 'string', format: taxIdFormat(field), maxLength: 20 };
     case 'reference':

@@ -8,7 +8,9 @@ import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './er
 import { knownTimeZone } from './calendar.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
-import { buildModel, platformTarget, type Model } from './model.ts';
+import { RECORD_FORMATS } from './field-formats.ts';
+import { buildModel, fieldsOfKind, platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
+import { fieldValueSchema } from './record-schema.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { schemaLimitErrors } from './limits.ts';
 import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
@@ -144,6 +146,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkViews(ctx, model);
   checkRoles(ctx, model);
   checkTriggers(ctx, model);
+  checkKindForms(ctx, model);
   return ctx.errors;
 }
 
@@ -229,6 +232,14 @@ function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: reado
       } catch (error) {
         report(ctx, 'META_PATTERN', ownerId, [...at, 'pattern'], `invalid regular expression: ${(error as Error).message}`);
       }
+    }
+    if (field.type === 'reference' && field.default !== undefined && field.target !== USER_TARGET) {
+      report(ctx, 'META_INVALID_DEFAULT', ownerId, [...at, 'default'], '"$me" is a default only of references to "user"');
+    }
+    if (field.type === 'string' && field.countryField !== undefined) {
+      const country = fields.find((f) => f.name === field.countryField);
+      if (field.format !== 'postalCode') report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'countryField'], 'countryField goes with "format": "postalCode"');
+      else if (!country || (country.type !== 'enum' && country.type !== 'string')) report(ctx, 'META_UNKNOWN_FIELD', ownerId, [...at, 'countryField'], `"${field.countryField}" is not an enum or string field of this type`);
     }
     if (field.type === 'string' && field.default !== undefined && field.default.length > (field.maxLength ?? 255)) {
       report(ctx, 'META_INVALID_DEFAULT', ownerId, [...at, 'default'], 'default is longer than maxLength');
@@ -410,12 +421,13 @@ function checkMachines(ctx: Ctx, model: Model): void {
       });
     } else {
       if (!item.stages.some((s) => s.category === 'open')) report(ctx, 'META_UNKNOWN_STATE', item.id, ['stages'], 'a pipeline needs at least one open stage');
-      for (const key of ['amountField', 'lostReasonField'] as const) {
+      for (const key of ['amountField', 'lostReasonField', 'lostCommentField'] as const) {
         const name = item[key];
         if (name === undefined) continue;
         const f = entity.fieldsByName.get(name);
         if (!f) report(ctx, 'META_UNKNOWN_FIELD', item.id, [key], `unknown field "${name}"`);
         else if (key === 'amountField' && f.type !== 'money' && f.type !== 'decimal' && f.type !== 'integer') report(ctx, 'META_FIELD_KIND', item.id, [key], 'the amount field must be money or a number');
+        else if (key === 'lostCommentField' && f.type !== 'text' && f.type !== 'string') report(ctx, 'META_FIELD_KIND', item.id, [key], 'the lost comment field must be text or string');
       }
     }
   }
@@ -502,4 +514,43 @@ function checkTriggers(ctx: Ctx, model: Model): void {
       if (problem) report(ctx, 'META_FEEL_SYNTAX', trigger.id, path, `FEEL syntax error: ${problem.message}`);
     }
   }
+}
+
+/** An activity kind's short form and defaults name fields an activity of that kind has, defaults of their type. */
+function checkKindForms(ctx: Ctx, model: Model): void {
+  const activity = model.entities.get(ACTIVITY_ENTITY);
+  if (!activity) return;
+  for (const kind of ctx.pkg.activityKinds) {
+    const own = new Set(fieldsOfKind(activity, kind.name) ?? []);
+    const usable = (name: string) => own.has(name) && activity.fieldsByName.get(name)?.readOnly !== true;
+    kind.form?.forEach((name, i) => {
+      if (!usable(name)) report(ctx, 'META_UNKNOWN_FIELD', kind.id, ['form', i], `"${name}" is not a writable field of an activity of kind "${kind.name}"`);
+    });
+    for (const [name, value] of Object.entries(kind.defaults ?? {})) {
+      const field = activity.fieldsByName.get(name);
+      if (!field || !usable(name) || name === 'kind') {
+        report(ctx, 'META_UNKNOWN_FIELD', kind.id, ['defaults', name], `"${name}" is not a writable field of an activity of kind "${kind.name}"`);
+        continue;
+      }
+      const problem = defaultProblem(model, activity, field, value);
+      if (problem) report(ctx, 'META_INVALID_DEFAULT', kind.id, ['defaults', name], problem);
+    }
+  }
+}
+
+let defaultAjv: Ajv2020 | undefined;
+/** Why a default does not fit its field (tokens by field type, literals by the field's value schema), or null. */
+function defaultProblem(model: Model, entity: EntityModel, field: Field, value: unknown): string | null {
+  const token = typeof value === 'string' && value.startsWith('$') ? value : null;
+  if (token === '$today') return field.type === 'date' ? null : '"$today" is a default of date fields';
+  if (token === '$now') return field.type === 'datetime' ? null : '"$now" is a default of datetime fields';
+  if (token === '$me') return field.type === 'reference' && field.target === USER_TARGET ? null : '"$me" is a default of references to "user"';
+  if (field.type === 'manyToMany' || field.type === 'attachment' || field.type === 'state') return `a ${field.type} field takes no default`;
+  if (!defaultAjv) {
+    defaultAjv = new Ajv2020({ strict: false });
+    addFormats(defaultAjv);
+    for (const [name, check] of Object.entries(RECORD_FORMATS)) defaultAjv.addFormat(name, { type: 'string', validate: check });
+  }
+  const currencies = model.pkg.manifest.currencies ?? [model.pkg.manifest.defaultCurrency ?? 'PLN'];
+  return defaultAjv.validate(fieldValueSchema(model, entity, field, currencies), value) ? null : `the default does not fit the ${field.type} field (${defaultAjv.errorsText()})`;
 }

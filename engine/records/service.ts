@@ -433,7 +433,7 @@ export class RecordService {
     return this.#inTransaction(ctx, async (trx) => {
       const now = new Date();
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
-      const values: ApiRecord = { ...defaultsFor(entity, now, timeZone), ...written };
+      const values: ApiRecord = { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written };
       checkRecordRules(entity, written, values, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);

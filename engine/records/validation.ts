@@ -3,16 +3,7 @@
 // kind-specific activity fields, conditional requirements). Errors carry JSON pointers.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import {
-  checkTaxId,
-  feelConditionHolds,
-  recordFeelContext,
-  recordInputSchema,
-  TAX_ID_FORMATS,
-  type EntityModel,
-  type Model,
-  type TaxIdCountry,
-} from '../../metadata/index.ts';
+import { feelConditionHolds, postalCodeProblems, recordFeelContext, recordInputSchema, RECORD_FORMATS, type EntityModel, type Model } from '../../metadata/index.ts';
 import { schemaProblems as formProblems } from '../../forms/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 
@@ -26,9 +17,7 @@ export interface EntityValidators {
 export function createRecordAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false });
   addFormats(ajv);
-  for (const [format, countries] of Object.entries(TAX_ID_FORMATS)) {
-    ajv.addFormat(format, { type: 'string', validate: (value: string) => checkTaxId(value, countries as readonly TaxIdCountry[]).valid });
-  }
+  for (const [format, check] of Object.entries(RECORD_FORMATS)) ajv.addFormat(format, { type: 'string', validate: check });
   return ajv;
 }
 
@@ -82,5 +71,6 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
       problems.push({ pointer: `/${field.name}`, detail: 'is required here', code: 'REQUIRED' });
     }
   }
+  problems.push(...postalCodeProblems(entity.fields, record, written));
   if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
 }

@@ -1,6 +1,6 @@
 // Row ↔ record: the API shape of a record (money as {amount, currency}, ISO date-times, many-to-many
 // as [{id, role}]) and the columns a write touches. Pure.
-import { compactTaxId, CURRENCY_SUFFIX, isoLocalDate, type EntityModel, type Field } from '../../metadata/index.ts';
+import { compactTaxId, CURRENCY_SUFFIX, defaultValues, normalizeUrl, type DefaultContext, type EntityModel, type Field } from '../../metadata/index.ts';
 
 export type ApiRecord = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -63,6 +63,10 @@ export function recordToColumns(entity: EntityModel, values: Readonly<ApiRecord>
       case 'email':
         row[field.name] = typeof value === 'string' ? value.trim().toLowerCase() : null;
         break;
+      case 'url':
+        // A bare domain (instal-serwis.pl) is stored as https://instal-serwis.pl.
+        row[field.name] = typeof value === 'string' ? (normalizeUrl(value) ?? value) : null;
+        break;
       default:
         row[field.name] = value ?? null;
     }
@@ -70,20 +74,10 @@ export function recordToColumns(entity: EntityModel, values: Readonly<ApiRecord>
   return row;
 }
 
-/** Defaults for a new record: literals, "$today", "$now", and each state field's first initial state. */
-export function defaultsFor(entity: EntityModel, now: Date, timeZone = 'UTC'): ApiRecord {
-  const values: ApiRecord = {};
-  for (const field of entity.fields) {
-    if (field.type === 'state') {
-      const machine = entity.machines.get(field.name);
-      if (machine) values[field.name] = machine.initial[0];
-      continue;
-    }
-    const d = field.default;
-    if (d === undefined) continue;
-    if (d === '$today') values[field.name] = isoLocalDate(now, timeZone);
-    else if (d === '$now') values[field.name] = now.toISOString();
-    else values[field.name] = structuredClone(d);
-  }
-  return values;
+/**
+ * Defaults for a new record (metadata/defaults.ts): literals, "$today", "$now", "$me", an activity
+ * kind's defaults (only for its own fields), and each state field's first initial state.
+ */
+export function defaultsFor(entity: EntityModel, kind: unknown, ctx: DefaultContext): ApiRecord {
+  return defaultValues(entity, kind, ctx);
 }

@@ -40,6 +40,14 @@ export type StringField = FieldCommon & {
    */
   pattern?: string;
   default?: string;
+  /**
+   * postalCode: a postal code, checked per country (PL NN-NNN, RO six digits) against the country in countryField, else as one of those.
+   */
+  format?: 'postalCode';
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  countryField?: string;
 };
 export type TextField = FieldCommon & {
   type: 'text';
@@ -138,6 +146,10 @@ export type ReferenceField = FieldCommon & {
    * What deleting the referenced record does to this one (default restrict).
    */
   onDelete?: 'restrict' | 'cascade' | 'setNull';
+  /**
+   * "$me": the signed-in user, on create (only for references to "user").
+   */
+  default?: '$me';
 };
 export type ManyToManyField = FieldCommon & {
   type: 'manyToMany';
@@ -349,6 +361,16 @@ export interface ActivityKind {
    * At least one of these links must be set (e.g. a note must link to a contractor or a person).
    */
   requiresLink?: Identifier[];
+  /**
+   * The kind's short form: the fields a new activity of this kind shows, in order (common fields, links and the kind's own fields). The rest of the kind's fields are one click away.
+   *
+   * @minItems 1
+   */
+  form?: Identifier[];
+  /**
+   * Values a new activity of this kind starts with, by field name (common fields, links, the kind's own fields): literals, "$today" (date), "$now" (datetime), "$me" (reference to user). Applied by the server on create and prefilled in the form.
+   */
+  defaults?: {};
   fields?: Field[];
 }
 /**
@@ -369,6 +391,10 @@ export interface Pipeline {
    * Field that must be set when the record enters a lost stage.
    */
   lostReasonField?: string;
+  /**
+   * Text field the board offers for a comment when a record is moved to a lost stage (optional there).
+   */
+  lostCommentField?: string;
   /**
    * @minItems 1
    */

@@ -29,9 +29,15 @@ export interface BrowserEnv {
   close(): Promise<void>;
 }
 
-export async function startBrowserEnv(options: { signedIn?: boolean } = {}): Promise<BrowserEnv> {
+export interface BrowserEnvOptions {
+  readonly signedIn?: boolean;
+  /** The metadata package applied (default: the UI fixture package; the seed's for the shipped CRM). */
+  readonly packageDir?: string;
+}
+
+export async function startBrowserEnv(options: BrowserEnvOptions = {}): Promise<BrowserEnv> {
   const env = await startTestPlatform();
-  const { package: files, errors } = await loadPackageDir(UI_PACKAGE_DIR);
+  const { package: files, errors } = await loadPackageDir(options.packageDir ?? UI_PACKAGE_DIR);
   if (errors.length) throw new Error(`fixture package unreadable: ${JSON.stringify(errors)}`);
   await env.platform.applyMetadata(files, { source: 'cli' });
   const server = await startTestServer(env.platform, { uiDir: TEST_UI_DIST });
@@ -80,7 +86,7 @@ export async function startBrowserEnv(options: { signedIn?: boolean } = {}): Pro
  * The environment of a test file: started before its tests (then `seed` runs), closed after them;
  * every test must leave no uncaught error in the page. The object is filled in by beforeAll.
  */
-export function browserSuite(options: { signedIn?: boolean } = {}, seed?: (b: BrowserEnv) => Promise<void>): BrowserEnv {
+export function browserSuite(options: BrowserEnvOptions = {}, seed?: (b: BrowserEnv) => Promise<void>): BrowserEnv {
   const holder = {} as BrowserEnv;
   beforeAll(async () => {
     Object.assign(holder, await startBrowserEnv(options));

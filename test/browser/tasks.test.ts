@@ -38,11 +38,12 @@ test('my tasks: main tasks with their sub-tasks, priority, progress and overdue 
   await b.screenshot('tasks');
 });
 
-test('completing a sub-task resolves it and advances its main task', async () => {
+test('completing a sub-task resolves it and counts it on its main task, whose own progress stays', async () => {
   await task('costs').getByRole('checkbox').check();
   await b.page.getByRole('status').filter({ hasText: 'Completed' }).waitFor();
   await task('tender').getByText('1/2 sub-tasks').waitFor();
-  await task('tender').getByText('50 %').waitFor();
+  // The main task's progress is its own percent_done (issue #10): not 50 % from its sub-tasks.
+  await expect(task('tender').locator('.task-progress').textContent()).resolves.toContain('0 %');
   const stored = await b.api.get(`/records/activity/${ids.costs}`);
   expect(stored.body).toMatchObject({ status: 'resolved', percent_done: 100 });
   expect(stored.body.resolved_at).toEqual(expect.any(String));

@@ -12,7 +12,8 @@ import {
   formatMetadataError,
   loadPackageDir,
   recordInputSchema,
-  TAX_ID_FORMATS,
+  postalCodeProblems,
+  RECORD_FORMATS,
   transitionsBetween,
   USER_TARGET,
   validatePackage,
@@ -222,15 +223,18 @@ describe('demo records', () => {
   test('values satisfy the record schema derived from the field definitions', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
-    for (const [format, countries] of Object.entries(TAX_ID_FORMATS)) ajv.addFormat(format, (v: string) => checkTaxId(v, countries).valid);
+    for (const [format, check] of Object.entries(RECORD_FORMATS)) ajv.addFormat(format, check);
     const validators = new Map([...model.entities.values()].map((e) => [e.name, ajv.compile(recordInputSchema(model, e, { mode: 'create' }))]));
     const ids = fakeIds(records);
     const problems: string[] = [];
     for (const record of records) {
       const validate = validators.get(record.entity)!;
-      if (!validate(materialise(record.values, ids))) {
+      const values = materialise(record.values, ids);
+      if (!validate(values)) {
         for (const e of validate.errors ?? []) problems.push(`${record.ref}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
       }
+      // Postal codes against the record's country, as the records service checks them.
+      for (const p of postalCodeProblems(model.entities.get(record.entity)!.fields, values as Record<string, unknown>)) problems.push(`${record.ref}${p.pointer}: ${p.detail}`);
     }
     expect(problems).toEqual([]);
   });

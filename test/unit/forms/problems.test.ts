@@ -1,19 +1,19 @@
 // The form words validation problems exactly as the server does: the same ajv errors go through
 // the engine's wording and the form's, and must come out the same.
-import { checkTaxId, TAX_ID_FORMATS, type TaxIdCountry } from '../../../metadata/index.ts';
+import { RECORD_FORMATS } from '../../../metadata/index.ts';
 import { compileValidators, createRecordAjv, schemaProblems as engineProblems } from '../../../engine/records/validation.ts';
 import { pointerField, problemsByField, problemText, recordForm, schemaProblems } from '../../../forms/index.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { contractor, deal, entityOf, field, modelOf, packageOf, person, salesPipeline } from '../metadata/package-builder.ts';
 
-const model = modelOf(packageOf(contractor([field('money', 'turnover', { minimum: 0 }), field('integer', 'employees', { minimum: 0 })]), person(), deal(), salesPipeline()));
+const model = modelOf(packageOf(contractor([field('money', 'turnover', { minimum: 0 }), field('integer', 'employees', { minimum: 0 }), field('url', 'website'), field('string', 'zip', { format: 'postalCode' })]), person(), deal(), salesPipeline()));
 const entity = entityOf(model, 'contractor');
 
 // What the browser does: an ajv of its own with the same custom formats, compiling the form's schema.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const browserAjv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
-for (const [format, countries] of Object.entries(TAX_ID_FORMATS)) browserAjv.addFormat(format, { type: 'string', validate: (v: string) => checkTaxId(v, countries as readonly TaxIdCountry[]).valid });
+for (const [format, check] of Object.entries(RECORD_FORMATS)) browserAjv.addFormat(format, { type: 'string', validate: check });
 
 const bad = [
   {},
@@ -23,6 +23,7 @@ const bad = [
   { name: 42, employees: 'many' },
   { name: 'A', turnover: { amount: -5, currency: 'XXX' } },
   { name: 'A', bogus: true },
+  { name: 'A', website: 'instal serwis', zip: 'abc' },
 ];
 
 test.each(bad)('the form and the server word %j the same', (values) => {
@@ -39,6 +40,16 @@ test('tax id problems read the same as the API reference says', () => {
   const browser = browserAjv.compile(recordForm(model, 'contractor', { mode: 'create' }).schema);
   browser({ name: 'A', nip: '5260250275' });
   expect(schemaProblems(browser.errors ?? [], 'contractor')).toEqual([{ pointer: '/nip', detail: 'is not a valid tax id (NIP or CUI check digit)', code: 'FORMAT' }]);
+});
+
+test('web address and postal code problems read the same as the reference says', () => {
+  const browser = browserAjv.compile(recordForm(model, 'contractor', { mode: 'create' }).schema);
+  expect(browser({ name: 'A', website: 'instal-serwis.pl', zip: '31-864' })).toBe(true);
+  browser({ name: 'A', website: 'instal serwis', zip: 'abc' });
+  expect(schemaProblems(browser.errors ?? [], 'contractor')).toEqual([
+    { pointer: '/website', detail: 'must be a valid web address', code: 'FORMAT' },
+    { pointer: '/zip', detail: 'is not a valid postal code', code: 'FORMAT' },
+  ]);
 });
 
 test('pointers name the top-level field; the rest of the path prefixes the text', () => {

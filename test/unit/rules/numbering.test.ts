@@ -21,8 +21,8 @@ test('"$today" is the calendar day in the business time zone', () => {
   });
   const entity = buildModel(pkg).entities.get('visit')!;
   const at = new Date('2026-06-30T22:10:00Z'); // 01:10 on 1 July in Bucharest
-  expect(defaultsFor(entity, at, 'Europe/Bucharest').day).toBe('2026-07-01');
-  expect(defaultsFor(entity, at, 'UTC').day).toBe('2026-06-30');
+  expect(defaultsFor(entity, undefined, { now: at, timeZone: 'Europe/Bucharest' }).day).toBe('2026-07-01');
+  expect(defaultsFor(entity, undefined, { now: at, timeZone: 'UTC' }).day).toBe('2026-06-30');
   expect(isoLocalDate(at, 'Europe/Bucharest')).toBe('2026-07-01');
 });
 

@@ -175,6 +175,11 @@ const en = {
   'modeler.instance': 'Instance',
   'modeler.active': 'active',
   'record.processes': 'Processes',
+  'form.allFields': 'All fields',
+  'form.fewerFields': 'Fewer fields',
+  'form.leaveUnsaved': 'You have unsaved changes. Leave and discard them?',
+  'board.stageNeeds': 'To move to {stage}, fill in:',
+  'board.comment': 'Comment',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -352,6 +357,11 @@ const pl: Messages = {
   'modeler.instance': 'Instancja',
   'modeler.active': 'aktywne',
   'record.processes': 'Procesy',
+  'form.allFields': 'Wszystkie pola',
+  'form.fewerFields': 'Mniej pól',
+  'form.leaveUnsaved': 'Masz niezapisane zmiany. Wyjść i je odrzucić?',
+  'board.stageNeeds': 'Aby przenieść do etapu {stage}, uzupełnij:',
+  'board.comment': 'Komentarz',
 };
 
 const ro: Messages = {
@@ -526,6 +536,11 @@ const ro: Messages = {
   'modeler.instance': 'Instanța',
   'modeler.active': 'active',
   'record.processes': 'Procese',
+  'form.allFields': 'Toate câmpurile',
+  'form.fewerFields': 'Mai puține câmpuri',
+  'form.leaveUnsaved': 'Aveți modificări nesalvate. Plecați și renunțați la ele?',
+  'board.stageNeeds': 'Pentru a muta în {stage}, completați:',
+  'board.comment': 'Comentariu',
 };
 
 export const MESSAGES: Record<Language, Messages> = { en, pl, ro };

@@ -4,6 +4,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { RegistryWidgetsType, WidgetProps } from '@rjsf/utils';
 import type { FieldUiOptions } from '../../../forms/index.ts';
+import { normalizeUrl } from '../../../metadata/field-formats.ts';
 import { checkTaxId } from '../../../metadata/tax-id.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
@@ -122,6 +123,16 @@ function TaxId(props: WidgetProps) {
       {result?.valid && <span className="taxid-ok">✓ {t('form.taxIdValid', { country: result.country ?? '' })}</span>}
     </div>
   );
+}
+
+/** A web address: a bare domain gets https:// when the field is left, as the server stores it. */
+function Url(props: WidgetProps) {
+  const onBlur = (id: string, value: unknown) => {
+    const normal = typeof value === 'string' ? normalizeUrl(value) : null;
+    if (normal && normal !== value) props.onChange(normal);
+    props.onBlur(id, normal ?? value);
+  };
+  return <Input {...props} onBlur={onBlur} type="url" inputMode="url" />;
 }
 
 function Reference(props: WidgetProps) {
@@ -249,7 +260,7 @@ export const widgets: RegistryWidgetsType = {
   state: Choice,
   email: (p) => <Input {...p} type="email" inputMode="email" />,
   phone: (p) => <Input {...p} type="tel" inputMode="tel" />,
-  url: (p) => <Input {...p} type="url" inputMode="url" />,
+  url: Url,
   taxId: TaxId,
   reference: Reference,
   attachment: Attachment,

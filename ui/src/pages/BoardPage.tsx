@@ -1,8 +1,10 @@
 // The board of a pipeline: one column per stage with its cards, count, sum and probability-weighted
 // sum; dragging a card to another column is a PATCH of the stage with If-Match. The engine decides:
 // an illegal move (or a missing required field) comes back as a problem and the card returns to
-// its column with the engine's message. Moving to a lost stage asks for the lost reason first.
+// its column with the engine's message. Moving to a stage that requires fields the deal lacks (and
+// to a lost stage: its reason, and a comment) asks for them first, in the generated form's widgets.
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { formValues, narrowForm, recordForm, stageFields, writeValues } from '../../../forms/index.ts';
 import type { EntityModel, MachineModel, MachineState, Model } from '../../../metadata/model.ts';
 import type { Field } from '../../../metadata/schema/types.generated.ts';
 import { ApiError } from '../api/client.ts';
@@ -11,8 +13,8 @@ import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link } from '../app/router.tsx';
 import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
-import { RecordPicker } from '../components/RecordPicker.tsx';
 import { ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
+import { RecordFormView } from '../form/RecordFormView.tsx';
 
 const PER_STAGE = 200;
 
@@ -50,7 +52,7 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
   const [error, setError] = useState<unknown>(null);
   const [dragging, setDragging] = useState<string | null>(null);
   const [over, setOver] = useState<string | null>(null);
-  const [lost, setLost] = useState<{ record: ApiRecord; stage: MachineState } | null>(null);
+  const [asking, setAsking] = useState<{ record: ApiRecord; stage: MachineState; required: string[]; optional: string[] } | null>(null);
   const amountField = machine.amountField;
   const currency = model.pkg.manifest.defaultCurrency ?? 'PLN';
   // What a card shows: the columns of the entity's board view (a view with "type": "board"), else
@@ -126,7 +128,8 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
     setDragging(null);
     const record = [...(columns?.values() ?? [])].flatMap((c) => c.cards).find((c) => c.id === id);
     if (!record || record[machine.field] === stage.name) return;
-    if (stage.category === 'lost' && machine.lostReasonField) setLost({ record, stage });
+    const { required, optional } = stageFields(machine, stage.name, record);
+    if (required.length || optional.length) setAsking({ record, stage, required, optional });
     else void move(record, stage.name);
   };
 
@@ -215,16 +218,20 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
           );
         })}
       </div>
-      {lost && machine.lostReasonField && (
-        <LostReasonDialog
+      {asking && (
+        <StageFieldsDialog
           model={model}
-          field={entity.fieldsByName.get(machine.lostReasonField)!}
-          stageLabel={label(lost.stage.label)}
-          onCancel={() => setLost(null)}
-          onConfirm={(reason) => {
-            const { record, stage } = lost;
-            setLost(null);
-            void move(record, stage.name, { [machine.lostReasonField!]: reason });
+          entity={entity}
+          record={{ ...asking.record, [machine.field]: asking.stage.name }}
+          includes={includes}
+          required={asking.required}
+          optional={asking.optional}
+          stageLabel={label(asking.stage.label)}
+          onCancel={() => setAsking(null)}
+          onConfirm={(values) => {
+            const { record, stage } = asking;
+            setAsking(null);
+            void move(record, stage.name, values);
           }}
         />
       )}
@@ -232,42 +239,44 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
   );
 }
 
-function LostReasonDialog({ model, field, stageLabel, onCancel, onConfirm }: { model: Model; field: Field; stageLabel: string; onCancel(): void; onConfirm(reason: unknown): void }) {
-  const { t, label } = useI18n();
-  const [value, setValue] = useState<string>('');
-  let input;
-  if (field.type === 'reference') input = <RecordPicker model={model} target={field.target} value={value || null} onChange={(id) => setValue(id ?? '')} />;
-  else if (field.type === 'enum')
-    input = (
-      <select className="input" aria-label={label(field.label)} value={value} onChange={(e) => setValue(e.target.value)}>
-        <option value="" />
-        {field.values.map((v) => (
-          <option key={v.value} value={v.value}>
-            {label(v.label)}
-          </option>
-        ))}
-      </select>
-    );
-  else input = <textarea className="input" aria-label={label(field.label)} rows={3} value={value} onChange={(e) => setValue(e.target.value)} autoFocus />;
+/** The fields a stage needs (and a lost stage's comment), in the generated form's widgets; the move sends them with the stage. */
+function StageFieldsDialog(props: { model: Model; entity: EntityModel; record: ApiRecord; includes: readonly string[]; required: readonly string[]; optional: readonly string[]; stageLabel: string; onCancel(): void; onConfirm(values: Record<string, unknown>): void }) {
+  const { model, entity, required, optional, stageLabel, onCancel, onConfirm } = props;
+  const { t, language } = useI18n();
+  // `record` is the card as it would be in the stage (so conditions such as visibleWhen: stage = "lost"
+  // hold); included references are records on the card, ids in the form.
+  const record = useMemo(() => {
+    const plain: Record<string, unknown> = { ...props.record };
+    for (const name of props.includes) {
+      const value = plain[name];
+      if (value && typeof value === 'object' && 'id' in value) plain[name] = (value as { id: unknown }).id;
+    }
+    return plain;
+  }, [props.record, props.includes]);
+  const form = useMemo(() => narrowForm(recordForm(model, entity.name, { mode: 'update', language, record }), required, optional), [model, entity, language, record, required, optional]);
+  const initial = useMemo(() => formValues(form, record), [form, record]);
+  const [dirty, setDirty] = useState(false);
+  const cancel = () => {
+    if (dirty && !window.confirm(t('form.leaveUnsaved'))) return;
+    onCancel();
+  };
   return (
     <Modal
       title={t('board.moveTo', { stage: stageLabel })}
-      onClose={onCancel}
+      onClose={cancel}
       footer={
         <>
-          <button type="button" className="btn" onClick={onCancel}>
+          <button type="button" className="btn" onClick={cancel}>
             {t('common.cancel')}
           </button>
-          <button type="button" className="btn btn-primary" disabled={!value} onClick={() => onConfirm(value)}>
+          <button type="submit" form="stage-form" className="btn btn-primary">
             {t('common.apply')}
           </button>
         </>
       }
     >
-      <div className="field">
-        <span className="field-label">{t('board.lostReason')}</span>
-        {input}
-      </div>
+      <p className="muted">{t('board.stageNeeds', { stage: stageLabel })}</p>
+      <RecordFormView model={model} form={form} initial={initial} formId="stage-form" onDirtyChange={setDirty} onSubmit={(values) => onConfirm(writeValues(form, values, initial))} />
     </Modal>
   );
 }

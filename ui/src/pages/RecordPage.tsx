@@ -2,7 +2,7 @@
 // timeline with "log activity", related lists (records that reference this one) and the audit
 // history. Server problems land on the fields their pointers name.
 import { useCallback, useMemo, useState } from 'react';
-import { formValues, recordForm, writeValues, type FieldProblem } from '../../../forms/index.ts';
+import { formValues, initialValues, recordForm, writeValues, type FieldProblem } from '../../../forms/index.ts';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
 import type { EntityModel, Model } from '../../../metadata/model.ts';
 import { ApiError } from '../api/client.ts';
@@ -55,12 +55,15 @@ function useSaveState() {
   return { problems, setProblems, conflict, setConflict, busy, setBusy };
 }
 
-export function NewRecordForm({ model, entity, initial, onCreated, formId }: { model: Model; entity: EntityModel; initial: Values; onCreated(record: ApiRecord): void; formId: string }) {
+/** `given`: values the caller sets (query string, the record a dialog is for), over the metadata's defaults. */
+export function NewRecordForm({ model, entity, given, onCreated, formId, onDirtyChange }: { model: Model; entity: EntityModel; given: Values; onCreated(record: ApiRecord): void; formId: string; onDirtyChange?(dirty: boolean): void }) {
   const { language, t } = useI18n();
-  const { fieldAccess } = useSession();
+  const { fieldAccess, me } = useSession();
   const notify = useNotify();
   const access = fieldAccess(entity.name);
   const form = useMemo(() => recordForm(model, entity.name, { mode: 'create', language, ...(access ? { fieldAccess: access } : {}) }), [model, entity, language, access]);
+  const userId = me?.user.id ?? null;
+  const initial = useMemo(() => initialValues(form, given, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId }), [form, given, model, userId]);
   const state = useSaveState();
   const submit = async (values: Values) => {
     state.setBusy(true);
@@ -77,13 +80,13 @@ export function NewRecordForm({ model, entity, initial, onCreated, formId }: { m
       state.setBusy(false);
     }
   };
-  return <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId={formId} />;
+  return <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId={formId} {...(onDirtyChange ? { onDirtyChange } : {})} />;
 }
 
 function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
   const { t, label } = useI18n();
   const location = useLocation();
-  const initial = useMemo(() => prefill(entity, location.query), [entity, location.query]);
+  const given = useMemo(() => prefill(entity, location.query), [entity, location.query]);
   return (
     <div className="page record-page">
       <div className="page-head">
@@ -98,7 +101,7 @@ function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
         </div>
       </div>
       <div className="card">
-        <NewRecordForm model={model} entity={entity} initial={initial} formId="record-form" onCreated={(r) => navigate(`/r/${entity.name}/${r.id}`, { replace: true })} />
+        <NewRecordForm model={model} entity={entity} given={given} formId="record-form" onCreated={(r) => navigate(`/r/${entity.name}/${r.id}`, { replace: true, force: true })} />
       </div>
     </div>
   );
@@ -144,7 +147,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
     try {
       await deleteRecord(entity.name, id, current.version);
       notify('success', t('record.deleted'), recordTitle(entity, current));
-      navigate(`/r/${entity.name}`);
+      navigate(`/r/${entity.name}`, { force: true });
     } catch (error) {
       notify('error', t('common.error'), error instanceof ApiError ? error.problem.detail : String(error));
     }
@@ -221,7 +224,15 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
   const activity = model.entities.get(ACTIVITY_ENTITY)!;
   const loaded = useLoad(() => recordActivities(entity.name, id, { limit: 100, include: ['assignee'] }), [entity.name, id]);
   const [logging, setLogging] = useState(false);
+  const [loggingDirty, setLoggingDirty] = useState(false);
+  const given = useMemo(() => ({ [entity.name]: id, kind: model.activityKinds[0]?.name }), [entity, id, model]);
   const kinds = new Map(model.activityKinds.map((k) => [k.name, k]));
+  // Closing the dialog with edits in it asks first, as leaving a page does.
+  const closeLogging = () => {
+    if (loggingDirty && !window.confirm(t('form.leaveUnsaved'))) return;
+    setLoggingDirty(false);
+    setLogging(false);
+  };
   return (
     <aside className="card timeline" aria-label={t('record.activities')}>
       <div className="card-head">
@@ -256,11 +267,11 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
       {logging && (
         <Modal
           title={t('record.logActivity')}
-          onClose={() => setLogging(false)}
+          onClose={closeLogging}
           wide
           footer={
             <>
-              <button type="button" className="btn" onClick={() => setLogging(false)}>
+              <button type="button" className="btn" onClick={closeLogging}>
                 {t('common.cancel')}
               </button>
               <button type="submit" form="activity-form" className="btn btn-primary">
@@ -273,8 +284,10 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
             model={model}
             entity={activity}
             formId="activity-form"
-            initial={{ [entity.name]: id, kind: model.activityKinds[0]?.name, status: 'open', priority: 'normal', start_at: new Date().toISOString() }}
+            given={given}
+            onDirtyChange={setLoggingDirty}
             onCreated={() => {
+              setLoggingDirty(false);
               setLogging(false);
               loaded.reload();
             }}

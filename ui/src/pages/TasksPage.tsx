@@ -1,6 +1,6 @@
 // Tasks: "my tasks" (assigned to me, and the unassigned tasks of my teams' queues, which I can
 // take), "tasks from me" (created by me for others), and daily tracking per operator (done / not
-// done per day). Main tasks show their sub-tasks (the `parent` link), progress and priority;
+// done per day). Main tasks show their sub-tasks (the `parent` link), their own progress and priority;
 // completing a task is one click (status resolved, 100 % done).
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
@@ -131,7 +131,8 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
     const priority = displayValue(model, activity, activity.fieldsByName.get('priority'), task.priority, language, locale);
     const deadline = typeof task.deadline === 'string' ? task.deadline : null;
     const overdue = !done && deadline !== null && Date.parse(deadline) < now;
-    const percent = children.length ? Math.round((children.filter((c) => c.status !== 'open').length / children.length) * 100) : Number(task.percent_done ?? 0);
+    // A main task's progress is its own (sub-tasks are counted beside it, "n/m sub-tasks").
+    const percent = Number(task.percent_done ?? 0);
     const assignee = embedded(task.assignee);
     const team = embedded(task.team);
     // Unassigned in one of my teams' queues ("my tasks" lists only those): anyone of the team may take it.
