@@ -7,6 +7,7 @@ import * as processes003 from './migrations/003-processes.ts';
 import * as authNotify004 from './migrations/004-auth-notify.ts';
 import * as platformLevel005 from './migrations/005-platform-level.ts';
 import * as messageBuffer006 from './migrations/006-message-buffer.ts';
+import * as processRunAs007 from './migrations/007-process-run-as.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['004-auth-notify', authNotify004],
   ['005-platform-level', platformLevel005],
   ['006-message-buffer', messageBuffer006],
+  ['007-process-run-as', processRunAs007],
 ];
 
 const source: Knex.MigrationSource<string> = {
