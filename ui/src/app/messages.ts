@@ -174,6 +174,10 @@ const en = {
   'modeler.instances': 'Instances',
   'modeler.instance': 'Instance',
   'modeler.active': 'active',
+  'modeler.platformRights': 'platform rights',
+  'modeler.platformRightsHint': 'Deploy so that the process acts with platform rights even when a user starts it (otherwise it acts with its starter’s rights). Workflow administrators only.',
+  'modeler.starterRights': 'the starter’s rights',
+  'modeler.actsWith': 'acts with',
   'record.processes': 'Processes',
 } as const;
 
@@ -351,6 +355,10 @@ const pl: Messages = {
   'modeler.instances': 'Instancje',
   'modeler.instance': 'Instancja',
   'modeler.active': 'aktywne',
+  'modeler.platformRights': 'uprawnienia platformy',
+  'modeler.platformRightsHint': 'Wdróż tak, aby proces działał z uprawnieniami platformy, także gdy uruchamia go użytkownik (inaczej działa z uprawnieniami uruchamiającego). Tylko administratorzy procesów.',
+  'modeler.starterRights': 'uprawnienia uruchamiającego',
+  'modeler.actsWith': 'działa z',
   'record.processes': 'Procesy',
 };
 
@@ -525,6 +533,10 @@ const ro: Messages = {
   'modeler.instances': 'Instanțe',
   'modeler.instance': 'Instanța',
   'modeler.active': 'active',
+  'modeler.platformRights': 'drepturile platformei',
+  'modeler.platformRightsHint': 'Implementați astfel încât procesul să acționeze cu drepturile platformei chiar și când îl pornește un utilizator (altfel acționează cu drepturile celui care l-a pornit). Doar administratorii de procese.',
+  'modeler.starterRights': 'drepturile inițiatorului',
+  'modeler.actsWith': 'acționează cu',
   'record.processes': 'Procese',
 };
 
