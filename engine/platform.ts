@@ -6,7 +6,7 @@ import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from
 import { scheduleVacuum } from './db/maintenance.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
 import { DatabaseListener } from './db/notifications.ts';
-import { AUTH_CHANNEL, TokenCache } from './access/index.ts';
+import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { ProcessRuntime } from './processes/runtime/index.ts';
 import { MetadataRuntime, RecordService } from './records/index.ts';
 import { applyPackage, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
@@ -47,18 +47,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     runtime.onChange(() => db.prepared?.invalidate());
     await runtime.reload();
     const tokenCache = new TokenCache();
+    const subjects = new SubjectCache();
     // Servers follow what other processes commit: metadata versions, identity changes.
     const listener = options.listen ? new DatabaseListener(db.url) : null;
     let poll: ReturnType<typeof setInterval> | null = null;
     if (listener) {
       await runtime.listen(listener);
-      await listener.on(AUTH_CHANNEL, () => tokenCache.clear());
+      await listener.on(AUTH_CHANNEL, () => {
+        tokenCache.clear();
+        subjects.clear();
+      });
       await listener.start();
       // Where notifications do not cross connections (embedded PGlite), look for new metadata versions instead.
       if (!listener.delivers) poll = setInterval(() => void runtime.reload().catch(() => undefined), 2000);
     }
     const records = new RecordService(db.knex, runtime);
-    const processes = new ProcessRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), ...options.workflows });
+    // The users workflows act for are cached only where identity changes are heard (like tokens).
+    const processes = new ProcessRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
     await processes.start();
     const vacuum = db.embedded && options.vacuumIntervalMs ? scheduleVacuum(db.knex, options.vacuumIntervalMs, (message) => console.error(`[tessera database] ${message}`)) : null;
     return {

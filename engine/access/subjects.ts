@@ -44,3 +44,33 @@ export async function subjectOf(db: Knex | Knex.Transaction, user: UserIdentityR
     employee: user.employee,
   };
 }
+
+/**
+ * Users' subjects loaded in the last seconds, for workflows that act for a user step after step.
+ * Like the token cache it is emptied on every change of users or teams (the auth channel), so a
+ * deactivation or a role change reaches running workflows at once; `ttlMs: 0` keeps nothing.
+ */
+export class SubjectCache {
+  readonly #entries = new Map<string, { readonly subject: Subject | null; readonly expires: number }>();
+  readonly #ttlMs: number;
+
+  constructor(options: { ttlMs?: number } = {}) {
+    this.#ttlMs = options.ttlMs ?? 5000;
+  }
+
+  /** The user's subject; null when the user does not exist or is deactivated. */
+  async load(db: Knex | Knex.Transaction, userId: string): Promise<Subject | null> {
+    const hit = this.#entries.get(userId);
+    if (hit && hit.expires > Date.now()) return hit.subject;
+    const subject = await loadSubject(db, userId);
+    if (this.#ttlMs > 0) {
+      if (this.#entries.size >= 10_000) this.#entries.clear();
+      this.#entries.set(userId, { subject, expires: Date.now() + this.#ttlMs });
+    }
+    return subject;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

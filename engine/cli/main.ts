@@ -23,7 +23,9 @@ const USAGE = `usage: tessera <command>
   types [--out <file>]          TypeScript types of every entity type
   seed                          apply the default CRM and demo data to an empty database [--no-demo]
   workflows validate <file>     check a BPMN file against the supported subset
-  workflows deploy <file|dir>   deploy a BPMN file, or every .bpmn file of a folder
+  workflows deploy <file|dir>   deploy a BPMN file, or every .bpmn file of a folder; its processes
+                                act with platform rights even when a user starts them
+                                                                    [--platform-rights]
   workflows worker              run workflow workers (timers, connector jobs) beside the server
 
 environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD`;
@@ -64,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     options: {
       'allow-destructive': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
+      'platform-rights': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -134,7 +137,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       });
     case 'workflows':
-      return workflowsCommand(config, sub, arg);
+      return workflowsCommand(config, sub, arg, { platformRights: values['platform-rights'] });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -146,7 +149,7 @@ async function bpmnFiles(path: string | undefined): Promise<string[]> {
   return (await readdir(path)).filter((f) => f.endsWith('.bpmn')).sort().map((f) => join(path, f));
 }
 
-async function workflowsCommand(config: Config, sub: string | undefined, arg: string | undefined): Promise<number> {
+async function workflowsCommand(config: Config, sub: string | undefined, arg: string | undefined, options: { readonly platformRights: boolean }): Promise<number> {
   if (sub === 'validate') {
     if (!arg) throw new UsageError('missing <file>');
     const prepared = await prepareDeployment(await readFile(arg));
@@ -161,8 +164,8 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
       let failed = 0;
       for (const file of files) {
         try {
-          const result = await platform.processes.deploy(await readFile(file), { source: 'cli', resourceName: file.split('/').pop() ?? file });
-          for (const p of result.processes) console.log(`${file}: ${p.changed ? 'deployed' : 'unchanged'} ${p.processId} version ${p.version}`);
+          const result = await platform.processes.deploy(await readFile(file), { source: 'cli', resourceName: file.split('/').pop() ?? file, platformRights: options.platformRights });
+          for (const p of result.processes) console.log(`${file}: ${p.changed ? 'deployed' : 'unchanged'} ${p.processId} version ${p.version}${p.platformRights ? ' (platform rights)' : ''}`);
           for (const warning of result.warnings) console.log(`  warning: ${warning}`);
         } catch (error) {
           if (!isTesseraError(error)) throw error;

@@ -1,12 +1,13 @@
 // The workflow API: deploy BPMN (application/xml), list definitions, start, inspect and cancel
 // instances, publish messages, complete user tasks through their activities, retry incidents, and
 // the signed-in user's in-app notifications. Deploying, messages, cancelling and incidents need the
-// administerWorkflows right; reading an instance about a record needs the right to read that record.
+// administerWorkflows right; reading an instance about a record needs the right to read that record,
+// and its variables (what its actions read) are shown only to those who could read all of it.
 import express, { Router, type Request } from 'express';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { JsonObject } from '../processes/expression.ts';
-import { instanceView, listDefinitions, listIncidents, listInstances } from '../processes/runtime/index.ts';
+import { instanceView, listDefinitions, listIncidents, listInstances, userOrigin, type InstanceView } from '../processes/runtime/index.ts';
 import { addDuration, parseIsoDuration } from '../processes/index.ts';
 import { admits } from '../access/index.ts';
 import { requireRight, requireScope } from './authenticate.ts';
@@ -14,6 +15,7 @@ import { recordContext } from './context.ts';
 import type { RecordContext } from '../records/index.ts';
 import { requireJsonObject } from './params.ts';
 import { isUuid } from '../../metadata/index.ts';
+import type { Actor } from '../records/index.ts';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml', 'application/*+xml'];
 
@@ -71,6 +73,26 @@ function timeToLiveOf(value: unknown, problems: Problem[]): number {
   return ms;
 }
 
+/**
+ * An instance as a reader may see it. Its variables hold what its actions read and were given, with
+ * the rights it ran with: only a workflow administrator, or the user an instance acted for with
+ * their own rights, could read all of that. Others (who may read the record it is about) get the
+ * instance without them.
+ */
+function readerView(view: InstanceView, actor: Actor): InstanceView & { readonly variablesHidden?: true } {
+  if (actor.access?.can('administerWorkflows')) return view;
+  if (view.runAs === 'user' && view.startedBy !== null && view.startedBy === actor.userId) return view;
+  return { ...view, variables: {}, variablesHidden: true };
+}
+
+/** `platformRights=true|false` of a deploy. */
+function platformRightsOf(req: Request): boolean {
+  const text = queryText(req, 'platformRights');
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new TesseraError('BAD_QUERY', 'platformRights is true or false', { problems: [{ pointer: '/query/platformRights', detail: 'must be true or false' }] });
+}
+
 export function workflowsRouter(platform: Platform): Router {
   const router = Router();
   const { processes, records } = platform;
@@ -82,11 +104,13 @@ export function workflowsRouter(platform: Platform): Router {
   router.post('/workflows', admin, express.raw({ type: XML_TYPES, limit: '5mb' }), async (req, res) => {
     if (!Buffer.isBuffer(req.body) || !req.is(XML_TYPES)) throw new TesseraError('UNSUPPORTED_MEDIA_TYPE', 'send the BPMN file as application/xml', { problems: [{ pointer: '', detail: 'the body must be a BPMN file sent as application/xml' }] });
     const name = queryText(req, 'name') ?? null;
-    const result = await processes.deploy(req.body, { source: 'api', resourceName: name, deployedBy: recordContext(req).actor.userId });
+    // Only workflow administrators deploy (the guard above), so only they make a process act with platform rights.
+    const platformRights = platformRightsOf(req);
+    const result = await processes.deploy(req.body, { source: 'api', resourceName: name, deployedBy: recordContext(req).actor.userId, platformRights });
     const changed = result.processes.some((p) => p.changed);
     res.status(changed ? 201 : 200).json({
       deploymentId: result.deploymentId,
-      processes: result.processes.map((p) => ({ processId: p.processId, version: p.version, name: p.name, versionTag: p.versionTag, changed: p.changed })),
+      processes: result.processes.map((p) => ({ processId: p.processId, version: p.version, name: p.name, versionTag: p.versionTag, changed: p.changed, platformRights: p.platformRights })),
       warnings: result.warnings,
     });
   });
@@ -114,8 +138,9 @@ export function workflowsRouter(platform: Platform): Router {
     if (body.startEventId !== undefined && typeof body.startEventId !== 'string') problems.push({ pointer: '/startEventId', detail: 'must be an element id' });
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid start request', { problems });
     const record = body.record === undefined || body.record === null ? null : recordRef(body.record, '/record');
-    // A process acts with the platform's rights (its engine actions change records), so starting one
-    // by hand is for workflow administrators, or for whoever may change the record it is about.
+    // Starting a process is an action on the record it is about: for workflow administrators, or for
+    // whoever may change that record. The instance then acts with the starter's rights (unless its
+    // version was deployed with platform rights).
     const ctx = recordContext(req);
     const access = ctx.actor.access;
     if (access && !access.can('administerWorkflows')) {
@@ -132,7 +157,7 @@ export function workflowsRouter(platform: Platform): Router {
       ...(body.version !== undefined ? { version: body.version as number } : {}),
       ...(typeof body.startEventId === 'string' ? { startEventId: body.startEventId } : {}),
     });
-    res.status(201).location(`${req.baseUrl}/instances/${id}`).json(await instanceView(platform.knex, id));
+    res.status(201).location(`${req.baseUrl}/instances/${id}`).json(readerView(await instanceView(platform.knex, id), ctx.actor));
   });
 
   router.get('/instances', async (req, res) => {
@@ -173,8 +198,9 @@ export function workflowsRouter(platform: Platform): Router {
 
   // Rights first: an instance the user may not read is as missing as one that does not exist, with the same answer.
   router.get('/instances/:id', async (req, res) => {
-    if (!(await mayReadInstance(recordContext(req), req.params.id))) throw new TesseraError('NOT_FOUND', `no process instance ${req.params.id}`);
-    res.json(await instanceView(platform.knex, req.params.id));
+    const ctx = recordContext(req);
+    if (!(await mayReadInstance(ctx, req.params.id))) throw new TesseraError('NOT_FOUND', `no process instance ${req.params.id}`);
+    res.json(readerView(await instanceView(platform.knex, req.params.id), ctx.actor));
   });
 
   router.delete('/instances/:id', admin, async (req, res) => {
@@ -193,7 +219,8 @@ export function workflowsRouter(platform: Platform): Router {
     const variables = variablesOf(body, problems);
     const timeToLiveMs = timeToLiveOf(body.timeToLive, problems);
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid message', { problems });
-    const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables, undefined, timeToLiveMs);
+    // Processes the message starts act for the publisher, like processes started by hand.
+    const result = await processes.publishMessage(body.name as string, key === undefined ? '' : String(key), variables, undefined, timeToLiveMs, userOrigin(recordContext(req).actor.userId, 'message'));
     res.json(result);
   });
 

@@ -1,4 +1,4 @@
-export { RecordService, type Actor, type AuditRow, type RecordContext, type RecordChange, type ChangeHook, type ChangeAction, type ListResult, type GetOptions } from './service.ts';
+export { RecordService, type Actor, type AuditRow, type RecordContext, type RecordChange, type ChangeHook, type ChangeAction, type ListResult, type GetOptions, type ReadDelegation } from './service.ts';
 export { MetadataRuntime, buildSnapshot, type MetadataSnapshot, type EntityRuntime } from './runtime.ts';
 export { fold, MAX_LIMIT, DEFAULT_LIMIT, type ListRequest } from './list.ts';
 export { createRecordAjv, schemaProblems } from './validation.ts';

@@ -72,3 +72,31 @@ test('an instance shows on its diagram with the element it waits in highlighted'
   await page.locator('[data-element-id="score"].tessera-active, [data-element-id="score"].tessera-incident').waitFor();
   await b.screenshot('modeler-instance');
 });
+
+test('a workflow administrator deploys with platform rights; an instance’s banner says whose rights its version and the instance act with', async () => {
+  const { page } = b;
+  const probe = await b.api.get('/workflows');
+  if (probe.status === 404) return; // no workflow API on this server (see the deploy test)
+  await page.goto(`${b.url}/modeler`);
+  await page.getByTestId('bpmn-canvas').locator('.djs-container').waitFor();
+  await page.locator('input[type="file"]').setInputFiles(SERVICE_TASK_BPMN);
+  await page.locator('[data-element-id="score"]').waitFor();
+  const flag = page.getByRole('checkbox', { name: 'platform rights' });
+  await expect(flag.isChecked()).resolves.toBe(false);
+  await flag.check();
+  await page.getByRole('button', { name: 'Deploy' }).click();
+  // The flag belongs to the version: the same diagram with it is a new version.
+  await page.getByRole('status').filter({ hasText: 'Deployed' }).getByText('lead_scoring v2 (platform rights)').waitFor();
+  const definition = (await b.api.get('/workflows')).body.data.find((d: { processId: string }) => d.processId === 'lead_scoring');
+  expect(definition.versions.map((v: { version: number; platformRights: boolean }) => [v.version, v.platformRights])).toEqual([
+    [2, true],
+    [1, false],
+  ]);
+
+  const started = await b.api.post('/workflows/lead_scoring/instances', {});
+  expect(started.body).toMatchObject({ version: 2, runAs: 'platform' });
+  await page.goto(`${b.url}/modeler?instance=${started.body.id}`);
+  await page.getByTestId('instance-rights').getByText('v2: platform rights · acts with: platform rights').waitFor();
+  // Deploying this diagram again keeps its version's rights unless the administrator unticks them.
+  await expect(page.getByRole('checkbox', { name: 'platform rights' }).isChecked()).resolves.toBe(true);
+});

@@ -60,7 +60,7 @@ describe('deploying', () => {
   test('201 with process ids and versions; the same file again is unchanged (200); a change makes version 2', async () => {
     const first = await api.post('/workflows', bpmnFixture('user-task'), XML);
     expect(first.status).toBe(201);
-    expect(first.body.processes).toEqual([{ processId: 'userTask', version: 1, name: null, versionTag: null, changed: true }]);
+    expect(first.body.processes).toEqual([{ processId: 'userTask', version: 1, name: null, versionTag: null, changed: true, platformRights: false }]);
     const again = await api.post('/workflows', bpmnFixture('user-task'), XML);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ deploymentId: null, processes: [{ processId: 'userTask', version: 1, changed: false }] });

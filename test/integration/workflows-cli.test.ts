@@ -38,6 +38,10 @@ test('deploy: a folder deploys each file; again, nothing changes', async () => {
   expect(first.stdout).toContain('deployed task-reminder version 1');
   const again = await tessera(['workflows', 'deploy', `${WORKFLOWS}task-reminder.bpmn`], db);
   expect(again.stdout).toContain('unchanged task-reminder version 1');
+  // Platform rights belong to the version: the same file with them is a new one.
+  const platform = await tessera(['workflows', 'deploy', '--platform-rights', `${WORKFLOWS}task-reminder.bpmn`], db);
+  expect(platform.stdout).toContain('deployed task-reminder version 2 (platform rights)');
+  expect(await env.platform.knex('tessera.process_definitions').where({ process_id: 'task-reminder' }).orderBy('version').pluck('platform_rights')).toEqual([false, true]);
   const bad = await tessera(['workflows', 'deploy', fixture('refuse-link-event')], db);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('cannot be deployed');

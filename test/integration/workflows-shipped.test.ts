@@ -3,6 +3,7 @@
 // start and move the processes in the same transaction.
 import { deployShippedWorkflows, seedPackage } from '../../engine/seeding.ts';
 import type { RecordContext } from '../../engine/records/index.ts';
+import { accessFor, loadSubject } from '../../engine/access/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { eventually, WORKFLOW_CTX } from '../support/workflows.ts';
 
@@ -63,6 +64,28 @@ describe('deal stages (WinMENTOR style)', () => {
     expect(task!.deadline).toMatch(/T09:00:00.000Z$/);
     const { instanceId } = await env.platform.processes.completeActivity(WORKFLOW_CTX, task!.id as string, {});
     expect((await env.platform.knex('tessera.process_instances').where({ id: instanceId }).first('status')).status).toBe('completed');
+  });
+
+  test('a salesperson who is the stage delegate of a colleague’s deal opens that deal while the follow-up task is open', async () => {
+    const { platform } = env;
+    const asUser = async (login: string): Promise<RecordContext> => {
+      const id = ((await platform.knex('tessera.users').insert({ login, display_name: login, roles: ['salesperson'] }).returning('id')) as { id: string }[])[0]!.id;
+      return { actor: { userId: id, via: 'api', access: accessFor(platform.runtime.snapshot.model, (await loadSubject(platform.knex, id))!) } };
+    };
+    const owner = await asUser('olga');
+    const delegate = await asUser('piotr');
+    const employee = (await platform.records.create(ctx, 'employee', { name: 'Piotr Zieliński', user_account: delegate.actor.userId })).id as string;
+    // Olga's deal: salespeople read their own deals only.
+    const deal = await platform.records.create(owner, 'deal', { name: 'Modernizacja magazynu', contractor, stage_delegate: employee });
+    const [task] = await openTasks('deal', deal.id as string);
+    // The task is Piotr's; the deal it is about opens for him (read only) while it is open.
+    expect(await platform.records.get(delegate, 'deal', deal.id as string)).toMatchObject({ name: 'Modernizacja magazynu' });
+    expect(await platform.records.get(delegate, 'activity', task!.id as string)).toMatchObject({ deal: deal.id });
+    // The trigger acted on Olga's change: the task is hers (the deal's owner) and made by her.
+    expect(task).toMatchObject({ assignee: delegate.actor.userId, owner: owner.actor.userId, created_by: owner.actor.userId });
+    await expect(platform.records.update(delegate, 'deal', deal.id as string, { name: 'x' }, { expectedVersion: deal.version as number })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await platform.processes.completeActivity(delegate, task!.id as string, {});
+    await expect(platform.records.get(delegate, 'deal', deal.id as string)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 

@@ -11,8 +11,6 @@ import { sqlOf } from './sql.ts';
 import type { InlineTaskContext, InlineTaskType, TaskInput } from './task-types.ts';
 import { activityPriority, isoDateTime, resolveAssignee } from './user-tasks.ts';
 
-const WORKFLOW = { userId: null, via: 'workflow' } as const;
-
 function param(input: TaskInput, name: string): JsonValue | undefined {
   const value = input.parameters[name];
   if (value !== undefined && value !== null) return value;
@@ -59,8 +57,9 @@ function target(input: TaskInput, ctx: InlineTaskContext): { entity: string; id:
   return { entity, id };
 }
 
+/** The records service acts as the instance does: the starter's rights, or the platform's (run-as.ts). */
 function recordCtx(ctx: InlineTaskContext): RecordContext {
-  return { actor: WORKFLOW, trx: ctx.trx };
+  return { actor: ctx.actor, trx: ctx.trx };
 }
 
 function result(input: TaskInput, record: ApiRecord, fallback: string | null): JsonObject {

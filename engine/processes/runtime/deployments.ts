@@ -1,7 +1,8 @@
 // Deployments and versioned definitions. A file is checked as a whole (every problem at once); each
 // executable process in it gets a new version only when its own XML changed, judged on the process
 // element plus the messages, signals and errors it may reference, so moving shapes in the diagram
-// (BPMN DI) never makes a new version.
+// (BPMN DI) never makes a new version. Running with platform rights (a deploy option) belongs to a
+// version too: turning it on or off makes a new one, and running instances keep theirs.
 import { createHash } from 'node:crypto';
 import { TesseraError, type Problem } from '../../errors.ts';
 import { loadDefinitions } from '../deploy.ts';
@@ -15,6 +16,8 @@ export interface PreparedProcess {
   readonly checksum: string;
   /** Embedded Camunda forms (`zeebe:userTaskForm`) by id. */
   readonly forms: Readonly<Record<string, unknown>>;
+  /** Acts with platform rights even when a user starts it. */
+  readonly platformRights: boolean;
 }
 
 export interface PreparedDeployment {
@@ -30,6 +33,7 @@ export interface DeployedProcess {
   readonly versionTag: string | null;
   /** False when the process was already deployed with identical XML (no new version). */
   readonly changed: boolean;
+  readonly platformRights: boolean;
 }
 
 /** Element problems as problem+json entries: one pointer `/elements/<id>` per element. */
@@ -59,7 +63,8 @@ interface InvalidProblem {
 }
 
 /** Parses and checks a file (bytes in the encoding it declares, or text); throws WORKFLOW_INVALID listing every problem. No database involved. */
-export async function prepareDeployment(source: string | Uint8Array): Promise<PreparedDeployment> {
+export async function prepareDeployment(source: string | Uint8Array, options: { readonly platformRights?: boolean } = {}): Promise<PreparedDeployment> {
+  const platformRights = options.platformRights ?? false;
   const loaded = await loadDefinitions(source);
   if (!loaded.ok) throw workflowInvalid(loaded.problems);
   const { xml } = loaded;
@@ -73,9 +78,10 @@ export async function prepareDeployment(source: string | Uint8Array): Promise<Pr
   for (const graph of loaded.processes) {
     const element = elements.get(graph.processId);
     if (!element) continue;
-    const checksum = sha256(`${await serializeElement(element)}\n${sharedXml}`);
+    // The flag is part of what a version is (a version without it keeps the checksum it always had).
+    const checksum = sha256(`${await serializeElement(element)}\n${sharedXml}${platformRights ? '\nplatform-rights' : ''}`);
     const forms = readForms(element, problems);
-    processes.push({ graph, checksum, forms });
+    processes.push({ graph, checksum, forms, platformRights });
   }
   if (problems.length > 0) throw workflowInvalid(problems);
   return { xml, checksum: sha256(xml), processes };
@@ -115,7 +121,7 @@ export async function recordDeployment(
     const [latest] = await sql<{ version: number; checksum: string }>(`SELECT version, checksum FROM tessera.process_definitions WHERE process_id = $1 ORDER BY version DESC LIMIT 1`, [process.graph.processId]);
     const changed = latest?.checksum !== process.checksum;
     const version = changed ? (latest?.version ?? 0) + 1 : latest!.version;
-    result.push({ processId: process.graph.processId, version, name: process.graph.name, versionTag: process.graph.versionTag, changed });
+    result.push({ processId: process.graph.processId, version, name: process.graph.name, versionTag: process.graph.versionTag, changed, platformRights: process.platformRights });
     if (changed) fresh.push({ process, version });
   }
   if (fresh.length === 0) return { deploymentId: null, processes: result };
@@ -128,7 +134,7 @@ export async function recordDeployment(
     options.deployedBy,
   ]);
   for (const { process, version } of fresh) {
-    await sql(`INSERT INTO tessera.process_definitions (process_id, version, deployment_id, name, version_tag, checksum, forms) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+    await sql(`INSERT INTO tessera.process_definitions (process_id, version, deployment_id, name, version_tag, checksum, forms, platform_rights) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       process.graph.processId,
       version,
       options.deploymentId,
@@ -136,6 +142,7 @@ export async function recordDeployment(
       process.graph.versionTag,
       process.checksum,
       JSON.stringify(process.forms),
+      process.platformRights,
     ]);
   }
   return { deploymentId: options.deploymentId, processes: result };
@@ -179,6 +186,11 @@ export async function resolveCalledVersion(
     if (row) return row.version;
   }
   return latestVersion(sql, processId);
+}
+
+export async function definitionPlatformRights(sql: Sql, processId: string, version: number): Promise<boolean> {
+  const [row] = await sql<{ platform_rights: boolean }>(`SELECT platform_rights FROM tessera.process_definitions WHERE process_id = $1 AND version = $2`, [processId, version]);
+  return row?.platform_rights ?? false;
 }
 
 export async function definitionForms(sql: Sql, processId: string, version: number): Promise<Readonly<Record<string, unknown>>> {

@@ -7,3 +7,4 @@ export { prepareDeployment, taskTypeWarnings, workflowInvalid, type DeployedProc
 export { BUILT_IN_TASK_TYPES } from './actions.ts';
 export { instanceView, listInstances, listDefinitions, listIncidents, type InstanceView, type InstanceSummary, type DefinitionSummary } from './views.ts';
 export { evaluateTriggers, triggerMatches } from './triggers.ts';
+export { userOrigin, triggerOrigin, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';

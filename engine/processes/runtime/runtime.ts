@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import { ACTIVITY_ENTITY, type Trigger } from '../../../metadata/index.ts';
 import { TesseraError, type Problem } from '../../errors.ts';
+import { SubjectCache } from '../../access/index.ts';
 import type { RecordChange, RecordContext, RecordService } from '../../records/index.ts';
 import { ProcessGraphCache } from '../deploy.ts';
 import type { ProcessGraph } from '../definition.ts';
@@ -15,7 +16,7 @@ import type { InstanceEvent } from '../events.ts';
 import type { JsonObject } from '../expression.ts';
 import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
-import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
+import { definitionForms, definitionPlatformRights, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
 import { checkFormData, formOf, type FormSchema } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
@@ -23,7 +24,8 @@ import { describeError, StepSession, type ConnectorJob, type InstanceMeta, type 
 import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
-import { TaskDirectory } from './user-tasks.ts';
+import { hasOpenTaskAbout, TaskDirectory } from './user-tasks.ts';
+import { triggerOrigin, userAccess, userOrigin, workflowActor, type StartOrigin } from './run-as.ts';
 import { isUuid } from '../../../metadata/index.ts';
 
 export interface RuntimeOptions {
@@ -40,6 +42,11 @@ export interface RuntimeOptions {
   readonly superviseIntervalSeconds?: number;
   readonly pollingIntervalSeconds?: number;
   readonly now?: () => Date;
+  /**
+   * Users that instances act for, kept across steps; the owner empties it on identity changes.
+   * Default: kept for no longer than a step.
+   */
+  readonly subjects?: SubjectCache;
 }
 
 export interface WorkerOptions {
@@ -52,6 +59,11 @@ export interface DeployOptions {
   readonly source: 'api' | 'cli' | 'seed' | 'test';
   readonly resourceName?: string | null;
   readonly deployedBy?: string | null;
+  /**
+   * The processes of the file act with platform rights even when a user starts them (for callers
+   * holding administerWorkflows). A changed flag makes a new version.
+   */
+  readonly platformRights?: boolean;
 }
 
 /** A user task as its activity shows it (GET /api/activities/:id/task). */
@@ -115,8 +127,15 @@ export class ProcessRuntime {
       bind: (trx, session) => this.#sessions.set(trx, session),
       unbind: (trx) => this.#sessions.delete(trx),
       directory: new TaskDirectory(),
+      subjects: options.subjects ?? new SubjectCache({ ttlMs: 0 }),
+      platformRights: (sql, processId, version) => this.#platformRights(sql, processId, version),
     };
     records.onChange((trx, change) => this.#onRecordChange(trx, change));
+    // The user a workflow task is for may open the record it is about.
+    records.delegateReads((db, subject, entity, id) => {
+      const activities = records.runtime.snapshot.entities.get(ACTIVITY_ENTITY);
+      return activities ? hasOpenTaskAbout(db, activities.entity.table, subject, entity, id) : Promise.resolve(false);
+    });
   }
 
   // ---- lifecycle ----
@@ -233,7 +252,7 @@ export class ProcessRuntime {
 
   /** Checks and stores a BPMN file (bytes in the encoding it declares, or text); a process gets a new version only when its XML changed. */
   async deploy(source: string | Uint8Array, options: DeployOptions): Promise<DeployResult> {
-    const prepared = await prepareDeployment(source);
+    const prepared = await prepareDeployment(source, { platformRights: options.platformRights ?? false });
     const warnings = taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => this.registry.get(type) !== undefined);
     const result = await this.transact(async (session) => {
       const recorded = await recordDeployment(session.sql, prepared, {
@@ -280,7 +299,9 @@ export class ProcessRuntime {
           : new TesseraError('NOT_FOUND', `no process ${request.processId} is deployed`, { problems: [{ pointer: '/processId', detail: 'is not deployed' }] });
       }
       if (request.record) await this.#records.get({ ...ctx, trx: session.trx }, request.record.entity, request.record.id, { fields: ['id'] });
-      const meta: InstanceMeta = { id: randomUUID(), processId: request.processId, version, record: request.record ?? null, parentInstanceId: null, startedBy: ctx.actor.userId };
+      // A user's start: the instance acts with their rights unless the version runs with platform rights.
+      session.knowSubject(ctx.actor.access?.subject);
+      const meta = await session.newMeta(randomUUID(), request.processId, version, request.record ?? null, null, userOrigin(ctx.actor.userId));
       const outcome = await session.start(meta, request.variables ?? {}, request.startEventId ? { startEventId: request.startEventId } : {});
       rejectIfFailed(outcome);
       return meta.id;
@@ -292,8 +313,8 @@ export class ProcessRuntime {
    * processes; with `timeToLiveMs`, a message nobody waited for is kept for the first instance that
    * subscribes within that time.
    */
-  async publishMessage(name: string, correlationKey: string, variables: JsonObject = {}, trx?: Knex.Transaction, timeToLiveMs = 0): Promise<PublishResult> {
-    return this.transact(async (session) => (await session.publish(name, correlationKey, variables, timeToLiveMs)) ?? { correlated: 0, started: [], buffered: null }, trx);
+  async publishMessage(name: string, correlationKey: string, variables: JsonObject = {}, trx?: Knex.Transaction, timeToLiveMs = 0, origin?: StartOrigin): Promise<PublishResult> {
+    return this.transact(async (session) => (await session.publish(name, correlationKey, variables, timeToLiveMs, origin)) ?? { correlated: 0, started: [], buffered: null }, trx);
   }
 
   /** Broadcasts a signal to every instance waiting for it (delivered by the workers). */
@@ -314,7 +335,8 @@ export class ProcessRuntime {
       const [row] = await session.sql<Record<string, unknown>>(
         `SELECT a.*, t.id AS "__task.id", t.instance_id AS "__task.instance_id", t.process_id AS "__task.process_id", t.version AS "__task.version",
                 t.form_key AS "__task.form_key", t.ended_at AS "__task.ended_at", i.state AS "__task.state", i.business_entity AS "__task.business_entity",
-                i.business_id AS "__task.business_id", i.parent_instance_id AS "__task.parent_instance_id", i.started_by AS "__task.started_by"
+                i.business_id AS "__task.business_id", i.parent_instance_id AS "__task.parent_instance_id", i.started_by AS "__task.started_by",
+                i.started_via AS "__task.started_via", i.record_owner AS "__task.record_owner", i.run_as AS "__task.run_as"
            FROM tessera.process_user_tasks t
            JOIN tessera.process_instances i ON i.id = t.instance_id
            JOIN ${activities} a ON a.id = t.activity_id AND a.deleted_at IS NULL
@@ -336,6 +358,7 @@ export class ProcessRuntime {
         if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `the form data does not fit the task's form: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
       }
       await session.preload({ ...task, id: task.instance_id });
+      session.knowSubject(ctx.actor.access?.subject);
       session.knowTask(activityId, { userTaskId: task.id, instanceId: task.instance_id });
       session.formData.set(activityId, formData);
       // Resolving the activity (with the user's rights) completes its task (see #onRecordChange), with the form data.
@@ -362,6 +385,18 @@ export class ProcessRuntime {
   }
 
   readonly #formCache = new Map<string, Readonly<Record<string, unknown>>>();
+  readonly #platformRightsCache = new Map<string, boolean>();
+
+  /** Whether a definition version runs with platform rights; versions never change, so it is cached. */
+  async #platformRights(sql: Sql, processId: string, version: number): Promise<boolean> {
+    const key = `${processId}\u0000${version}`;
+    let flag = this.#platformRightsCache.get(key);
+    if (flag === undefined) {
+      flag = await definitionPlatformRights(sql, processId, version);
+      this.#platformRightsCache.set(key, flag);
+    }
+    return flag;
+  }
   readonly #latest = new Map<string, { readonly version: number; readonly until: number }>();
 
   /**
@@ -436,15 +471,17 @@ export class ProcessRuntime {
     const outcome = evaluateTriggers(triggers, change);
     for (const problem of outcome.problems) this.#log(problem);
     if (outcome.messages.length === 0 && outcome.starts.length === 0) return;
+    // Triggered work acts with platform rights, on behalf of the user whose change it is, for the record's owner.
+    const owner = typeof change.record.owner === 'string' ? change.record.owner : null;
     await this.#withSession(trx, async (session) => {
-      for (const message of outcome.messages) await session.publish(message.name, message.correlationKey, message.variables);
+      for (const message of outcome.messages) await session.publish(message.name, message.correlationKey, message.variables, 0, triggerOrigin(change.actor.userId, owner, 'message'));
       for (const start of outcome.starts) {
         const version = await this.#latestVersion(session.sql, start.processId);
         if (version === null) {
           this.#log(`trigger ${start.trigger}: process ${start.processId} is not deployed; nothing started`);
           continue;
         }
-        const meta: InstanceMeta = { id: randomUUID(), processId: start.processId, version, record: { entity: change.entity, id: change.record.id as string }, parentInstanceId: null, startedBy: change.actor.userId };
+        const meta = await session.newMeta(randomUUID(), start.processId, version, { entity: change.entity, id: change.record.id as string }, null, triggerOrigin(change.actor.userId, owner));
         await session.start(meta, start.variables);
       }
     });
@@ -500,8 +537,11 @@ export class ProcessRuntime {
     const signal = AbortSignal.any([job.signal, timeout]);
     let event: InstanceEvent;
     try {
+      const acting = { instanceId, ...(job.data.actingAs ?? { userId: null, owner: null, runAs: 'platform' as const }) };
+      const access = acting.runAs === 'user' && acting.userId !== null ? await userAccess(this.#services.subjects, this.#knex, this.#records.runtime.snapshot.model, acting.userId) : undefined;
       const result = await abortable(
         type.handler(input, {
+          actor: workflowActor(acting, access),
           instanceId,
           processId: job.data.processId,
           elementId: input.elementId,

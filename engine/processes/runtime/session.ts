@@ -17,12 +17,15 @@ import { step, nextCycleDue } from '../step.ts';
 import type { Effect, HistoryEntry, InstanceEvent, StepRejection } from '../events.ts';
 import { visibleVariables, type InstanceState, type ParentLink } from '../state.ts';
 import type { IsoDuration } from '../timer.ts';
-import type { AuditRow, RecordService } from '../../records/index.ts';
+import type { Access, SubjectCache, Subject } from '../../access/index.ts';
+import type { Actor, AuditRow, RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
 import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { isRetryableDbError, sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
 import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './user-tasks.ts';
+import { accessFor } from '../../access/index.ts';
+import { callOrigin, runAsOf, TIMER_ORIGIN, userAccess, workflowActor, type ActingAs, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';
 import { isUuid } from '../../../metadata/index.ts';
 
 export interface InstanceMeta {
@@ -31,7 +34,12 @@ export interface InstanceMeta {
   readonly version: number;
   readonly record: BusinessRecordRef | null;
   readonly parentInstanceId: string | null;
+  /** The acting user: the starter, or the user whose change triggered the instance (null: the platform). */
   readonly startedBy: string | null;
+  readonly startedVia: StartedVia | null;
+  /** Owner of the records the instance creates. */
+  readonly owner: string | null;
+  readonly runAs: RunAs;
 }
 
 export interface SessionServices {
@@ -48,6 +56,10 @@ export interface SessionServices {
   readonly unbind: (trx: Knex.Transaction) => void;
   /** Assignees and candidate groups of user tasks, resolved to users and teams. */
   readonly directory: TaskDirectory;
+  /** Users that instances act for (cached across sessions, emptied on identity changes). */
+  readonly subjects: SubjectCache;
+  /** Whether a definition version runs with platform rights (versions never change: cached). */
+  readonly platformRights: (sql: Sql, processId: string, version: number) => Promise<boolean>;
 }
 
 /** The data of a connector's pg-boss job. */
@@ -61,6 +73,8 @@ export interface ConnectorJob {
   readonly retries: number;
   readonly record: BusinessRecordRef | null;
   readonly input: TaskInput & { readonly elementId: string };
+  /** Who the instance acts as (absent on jobs queued before instances kept it: the platform). */
+  readonly actingAs?: Omit<ActingAs, 'instanceId'>;
 }
 
 export type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: StepRejection };
@@ -75,7 +89,7 @@ export interface PublishResult {
 type Item =
   | { readonly kind: 'event'; readonly instanceId: string; readonly event: InstanceEvent; readonly attempt?: number; outcome?: Outcome }
   | { readonly kind: 'start'; readonly meta: InstanceMeta; readonly variables: JsonObject; readonly startEventId?: string; readonly parent?: ParentLink; outcome?: Outcome }
-  | { readonly kind: 'publish'; readonly name: string; readonly correlationKey: string; readonly variables: JsonObject; readonly timeToLiveMs: number; result?: PublishResult }
+  | { readonly kind: 'publish'; readonly name: string; readonly correlationKey: string; readonly variables: JsonObject; readonly timeToLiveMs: number; readonly origin: StartOrigin; result?: PublishResult }
   | { readonly kind: 'bufferedMessage'; readonly instanceId: string; readonly subscriptionId: string; readonly name: string; readonly correlationKey: string }
   | { readonly kind: 'activityResolved'; readonly activityId: string; readonly variables: JsonObject; outcome?: Outcome | null }
   | { readonly kind: 'activityCancelled'; readonly activityId: string; readonly reason: string };
@@ -98,6 +112,9 @@ export interface InstanceRow {
   business_id: string | null;
   parent_instance_id: string | null;
   started_by: string | null;
+  started_via: StartedVia | null;
+  record_owner: string | null;
+  run_as: RunAs;
 }
 
 
@@ -200,8 +217,8 @@ export class StepSession {
    * processes. With a time to live, a message no instance was waiting for is kept for the first
    * subscription that opens within that time.
    */
-  async publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs = 0): Promise<PublishResult | null> {
-    const item: Item = { kind: 'publish', name, correlationKey, variables, timeToLiveMs };
+  async publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs = 0, origin: StartOrigin = MESSAGE_ORIGIN): Promise<PublishResult | null> {
+    const item: Item = { kind: 'publish', name, correlationKey, variables, timeToLiveMs, origin };
     await this.#submit(item);
     return item.result ?? null;
   }
@@ -232,6 +249,35 @@ export class StepSession {
   async preload(row: InstanceRow): Promise<void> {
     if (this.#instances.has(row.id)) return;
     this.#instances.set(row.id, await this.#loaded(row));
+  }
+
+  /**
+   * A new instance's meta: who it acts as follows from how it is started and, for a user's own
+   * start, from whether its definition version runs with platform rights.
+   */
+  async newMeta(id: string, processId: string, version: number, record: BusinessRecordRef | null, parentInstanceId: string | null, origin: StartOrigin): Promise<InstanceMeta> {
+    const mayActAsUser = origin.userRequest && origin.userId !== null;
+    const platformRights = mayActAsUser && (await this.#services.platformRights(this.sql, processId, version));
+    return { id, processId, version, record, parentInstanceId, startedBy: origin.userId, startedVia: origin.via, owner: origin.owner, runAs: runAsOf(origin, platformRights) };
+  }
+
+  /** The rights of users that instances act for, loaded once per session. */
+  readonly #access = new Map<string, Access>();
+
+  /** The acting user's subject as the request that opened this session loaded it (saves loading it again). */
+  knowSubject(subject: Subject | null | undefined): void {
+    if (subject && !this.#access.has(subject.userId)) this.#access.set(subject.userId, accessFor(this.#services.records.runtime.snapshot.model, subject));
+  }
+
+  /** The actor an instance's engine actions change records as (with its user's rights when it acts for one). */
+  async #actorOf(meta: InstanceMeta): Promise<Actor> {
+    if (meta.runAs !== 'user' || meta.startedBy === null) return workflowActor(acting(meta));
+    let access = this.#access.get(meta.startedBy);
+    if (!access) {
+      access = await userAccess(this.#services.subjects, this.trx, this.#services.records.runtime.snapshot.model, meta.startedBy);
+      this.#access.set(meta.startedBy, access);
+    }
+    return workflowActor(acting(meta), access);
   }
 
   /** A pg-boss job created with the transaction. */
@@ -278,7 +324,7 @@ export class StepSession {
       [timerId],
     );
     if (!row) return false;
-    const meta: InstanceMeta = { id: this.#services.newId(), processId: row.process_id, version: row.version, record: null, parentInstanceId: null, startedBy: null };
+    const meta = await this.newMeta(this.#services.newId(), row.process_id, row.version, null, null, TIMER_ORIGIN);
     await this.start(meta, {}, { startEventId: row.element_id });
     const next = row.cycle ? nextCycleDue(row.due_at.toISOString(), row.cycle, row.repetitions) : null;
     if (next && row.cycle) {
@@ -326,7 +372,7 @@ export class StepSession {
         item.outcome = await this.#startInstance(item);
         return;
       case 'publish':
-        item.result = await this.#publish(item.name, item.correlationKey, item.variables, item.timeToLiveMs);
+        item.result = await this.#publish(item.name, item.correlationKey, item.variables, item.timeToLiveMs, item.origin);
         return;
       case 'bufferedMessage':
         await this.#takeBufferedMessage(item.instanceId, item.subscriptionId, item.name, item.correlationKey);
@@ -345,7 +391,7 @@ export class StepSession {
     if (known) return known;
     if (!isUuid(instanceId)) return null;
     const [row] = await this.sql<InstanceRow>(
-      `SELECT id, process_id, version, state, business_entity, business_id, parent_instance_id, started_by FROM tessera.process_instances WHERE id = $1 FOR UPDATE`,
+      `SELECT id, process_id, version, state, business_entity, business_id, parent_instance_id, started_by, started_via, record_owner, run_as FROM tessera.process_instances WHERE id = $1 FOR UPDATE`,
       [instanceId],
     );
     if (!row) return null;
@@ -364,6 +410,9 @@ export class StepSession {
         record: row.business_entity && row.business_id ? { entity: row.business_entity, id: row.business_id } : null,
         parentInstanceId: row.parent_instance_id,
         startedBy: row.started_by,
+        startedVia: row.started_via,
+        owner: row.record_owner,
+        runAs: row.run_as,
       },
       graph,
       state: row.state,
@@ -442,7 +491,8 @@ export class StepSession {
         return;
       }
       case 'createUserTask': {
-        const activityId = await createTaskActivity(this.#services.records, { actor: { userId: null, via: 'workflow' }, trx: this.trx, sql: this.sql }, effect, {
+        // A user task's activity is the engine's own bookkeeping (platform rights), named after the acting user and instance.
+        const activityId = await createTaskActivity(this.#services.records, { actor: workflowActor(acting(meta)), trx: this.trx, sql: this.sql }, effect, {
           instanceId: meta.id,
           processId: meta.processId,
           version: meta.version,
@@ -467,7 +517,7 @@ export class StepSession {
         this.#endUserTask(effect.userTaskId, 'cancelled');
         const activityId = await this.#activityOfTask(effect.userTaskId);
         if (activityId) this.#cancellingActivities.add(activityId);
-        if (activityId) await cancelTaskActivity(this.#services.records, { actor: { userId: null, via: 'workflow' }, trx: this.trx }, activityId);
+        if (activityId) await cancelTaskActivity(this.#services.records, { actor: workflowActor(acting(meta)), trx: this.trx }, activityId);
         return;
       }
       case 'scheduleTimer':
@@ -509,7 +559,7 @@ export class StepSession {
           this.#queue.push({ kind: 'event', instanceId: meta.id, event: { type: 'childInstanceTerminated', childInstanceId: effect.childInstanceId } });
           return;
         }
-        const child: InstanceMeta = { id: effect.childInstanceId, processId: effect.processId, version, record: meta.record, parentInstanceId: meta.id, startedBy: meta.startedBy };
+        const child = await this.newMeta(effect.childInstanceId, effect.processId, version, meta.record, meta.id, callOrigin({ userId: meta.startedBy, owner: meta.owner, runAs: meta.runAs }));
         this.#queue.push({ kind: 'start', meta: child, variables: effect.variables, parent: { instanceId: meta.id, elementInstanceId: effect.elementInstanceId } });
         return;
       }
@@ -569,6 +619,7 @@ export class StepSession {
         retries: wait?.kind === 'job' ? wait.retries : 0,
         record: loaded.meta.record,
         input: taskInput(loaded.graph, loaded.state, elementInstanceId, jobType),
+        actingAs: { userId: loaded.meta.startedBy, owner: loaded.meta.owner, runAs: loaded.meta.runAs },
       };
       this.#addJob(queue, { id: jobId, data, ...(retryAt ? { startAfter: retryAt } : {}) });
       return;
@@ -590,6 +641,7 @@ export class StepSession {
         try {
           return await type.handler(input, {
             trx: savepoint,
+            actor: await this.#actorOf(loaded.meta),
             records: this.#services.records,
             instanceId,
             processId: loaded.meta.processId,
@@ -668,7 +720,7 @@ export class StepSession {
     await this.sql(`SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 7321))`, [name, correlationKey]);
   }
 
-  async #publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs: number): Promise<PublishResult> {
+  async #publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs: number, origin: StartOrigin): Promise<PublishResult> {
     await this.#flush();
     if (timeToLiveMs > 0) await this.#lockMessageKey(name, correlationKey);
     const subscriptions = await this.sql<{ id: string; instance_id: string }>(
@@ -688,7 +740,7 @@ export class StepSession {
     );
     const started: string[] = [];
     for (const start of starts) {
-      const meta: InstanceMeta = { id: this.#services.newId(), processId: start.process_id, version: start.version, record: null, parentInstanceId: null, startedBy: null };
+      const meta = await this.newMeta(this.#services.newId(), start.process_id, start.version, null, null, origin);
       started.push(meta.id);
       this.#queue.push({ kind: 'start', meta, variables, startEventId: start.start_event_id });
     }
@@ -842,14 +894,18 @@ export class StepSession {
           business_id: meta.record?.id ?? null,
           parent_instance_id: meta.parentInstanceId,
           started_by: meta.startedBy,
+          started_via: meta.startedVia,
+          record_owner: meta.owner,
+          run_as: meta.runAs,
         });
       } else changed.push({ id: meta.id, status: state.status, state });
     }
     if (fresh.length > 0) {
       add(
-        (p) => `INSERT INTO tessera.process_instances (id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, ended_at)
-         SELECT id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, CASE WHEN status = 'active' THEN NULL ELSE now() END
-           FROM jsonb_to_recordset(${p}) AS x(id uuid, process_id text, version integer, status text, state jsonb, business_entity text, business_id uuid, parent_instance_id uuid, started_by uuid)`,
+        (p) => `INSERT INTO tessera.process_instances (id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, started_via, record_owner, run_as, ended_at)
+         SELECT id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, started_via, record_owner, run_as, CASE WHEN status = 'active' THEN NULL ELSE now() END
+           FROM jsonb_to_recordset(${p}) AS x(id uuid, process_id text, version integer, status text, state jsonb, business_entity text, business_id uuid, parent_instance_id uuid, started_by uuid,
+                started_via text, record_owner uuid, run_as text)`,
         JSON.stringify(fresh),
       );
     }
@@ -887,12 +943,19 @@ export class StepSession {
   }
 }
 
+/** Messages published by the platform (a job, a tool) start processes with platform rights. */
+const MESSAGE_ORIGIN: StartOrigin = { ...TIMER_ORIGIN, via: 'message' };
+
+function acting(meta: InstanceMeta): ActingAs {
+  return { instanceId: meta.id, userId: meta.startedBy, owner: meta.owner, runAs: meta.runAs };
+}
+
 /** Inserts the audit rows (AuditRow) of a jsonb array parameter, in their order. */
 function auditInsert(param: string): string {
-  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version)
-    SELECT actor, via, entity, record_id, action, changes, meta_version
-      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer))
-           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, n)
+  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version, instance_id)
+    SELECT actor, via, entity, record_id, action, changes, meta_version, instance_id
+      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer, instance_id uuid))
+           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, instance_id, n)
      ORDER BY n`;
 }
 

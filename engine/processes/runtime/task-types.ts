@@ -8,7 +8,7 @@
 // crash between the call and the commit of its result.
 import type { Knex } from 'knex';
 import type { JsonObject } from '../expression.ts';
-import type { RecordService } from '../../records/index.ts';
+import type { Actor, RecordService } from '../../records/index.ts';
 
 /** What a handler sees of the task it runs. */
 export interface TaskInput {
@@ -36,6 +36,12 @@ interface TaskContextCommon {
   /** The record the instance is about (from a trigger or the start request), if any. */
   readonly record: BusinessRecordRef | null;
   readonly records: RecordService;
+  /**
+   * Who the instance acts as: pass it to the records service (`{ actor: ctx.actor }`). It carries
+   * the starting user's rights when the instance acts for them, and names the acting user and the
+   * instance in the audit trail either way.
+   */
+  readonly actor: Actor;
 }
 
 export interface InlineTaskContext extends TaskContextCommon {

@@ -1,14 +1,15 @@
 // User tasks are activities of kind `task`: what the operator sees in "my tasks", with assignee,
 // deadline and priority, linked to the record the instance is about. This module turns a
 // createUserTask effect into that activity and back.
+import type { Knex } from 'knex';
 import { ACTIVITY_ENTITY, isUuid } from '../../../metadata/index.ts';
+import type { Subject } from '../../access/index.ts';
 import { isTesseraError } from '../../errors.ts';
 import type { RecordContext, RecordService } from '../../records/index.ts';
 import type { Effect } from '../events.ts';
 import type { Sql } from './sql.ts';
 
 export const TASK_KIND = 'task';
-const WORKFLOW_ACTOR = { userId: null, via: 'workflow' } as const;
 
 export type CreateUserTask = Extract<Effect, { type: 'createUserTask' }>;
 
@@ -135,7 +136,7 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   if (start) values.start_at = start;
   const entity = owner.record ? records.runtime.snapshot.model.entities.get(owner.record.entity) : undefined;
   if (owner.record && entity?.activities) values[owner.record.entity] = owner.record.id;
-  const workflow: RecordContext = { actor: WORKFLOW_ACTOR, ...(ctx.trx ? { trx: ctx.trx } : {}) };
+  const workflow: RecordContext = { actor: ctx.actor, ...(ctx.trx ? { trx: ctx.trx } : {}) };
   try {
     return (await records.create(workflow, ACTIVITY_ENTITY, values)).id as string;
   } catch (error) {
@@ -169,13 +170,30 @@ function describe(task: CreateUserTask, owner: TaskOwner): string {
 
 /** A cancelled user task cancels its activity, unless someone already closed or deleted it. */
 export async function cancelTaskActivity(records: RecordService, ctx: RecordContext, activityId: string): Promise<void> {
-  const workflow: RecordContext = { actor: WORKFLOW_ACTOR, ...(ctx.trx ? { trx: ctx.trx } : {}) };
   try {
-    const activity = await records.get(workflow, ACTIVITY_ENTITY, activityId, { fields: ['status', 'version'] });
+    const activity = await records.get(ctx, ACTIVITY_ENTITY, activityId, { fields: ['status', 'version'] });
     if (activity.status !== 'open') return;
-    await records.update(workflow, ACTIVITY_ENTITY, activityId, { status: 'cancelled' }, { expectedVersion: activity.version as number });
+    await records.update(ctx, ACTIVITY_ENTITY, activityId, { status: 'cancelled' }, { expectedVersion: activity.version as number });
   } catch (error) {
     if (isTesseraError(error) && error.code === 'NOT_FOUND') return;
     throw error;
   }
+}
+
+/**
+ * Whether the user has an open workflow task about the record: assigned to them, or unassigned in
+ * the queue of one of their teams. Such a user may open the record (read only) while the task is
+ * open, whatever their scope: the task asks them to work on it (a stage delegate's follow-up).
+ */
+export async function hasOpenTaskAbout(db: Knex | Knex.Transaction, activityTable: string, subject: Subject, entity: string, id: string): Promise<boolean> {
+  const result = (await db.raw(
+    `SELECT 1 FROM tessera.process_instances i
+       JOIN tessera.process_user_tasks t ON t.instance_id = i.id AND t.ended_at IS NULL
+       JOIN ${activityTable} a ON a.id = t.activity_id AND a.deleted_at IS NULL AND a.status = 'open'
+      WHERE i.business_entity = ? AND i.business_id = ?
+        AND (a.assignee = ? OR (a.assignee IS NULL AND a.team IN (SELECT value::uuid FROM jsonb_array_elements_text(?::jsonb))))
+      LIMIT 1`,
+    [entity, id, subject.userId, JSON.stringify(subject.teamIds)],
+  )) as { rows: unknown[] };
+  return result.rows.length > 0;
 }

@@ -25,7 +25,14 @@ export interface InstanceSummary {
   readonly status: string;
   readonly record: { readonly entity: string; readonly id: string } | null;
   readonly parentInstanceId: string | null;
+  /** The acting user: the starter, or the user whose change triggered the instance. */
   readonly startedBy: string | null;
+  /** user, trigger, message, timer or call (null: started before instances kept it). */
+  readonly startedVia: string | null;
+  /** Whose rights its actions have: the starter's (`user`) or the platform's. */
+  readonly runAs: 'user' | 'platform';
+  /** Owner of the records it creates. */
+  readonly recordOwner: string | null;
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly endedAt: string | null;
@@ -54,6 +61,9 @@ interface InstanceRow {
   business_id: string | null;
   parent_instance_id: string | null;
   started_by: string | null;
+  started_via: string | null;
+  run_as: 'user' | 'platform';
+  record_owner: string | null;
   started_at: Date;
   updated_at: Date;
   ended_at: Date | null;
@@ -73,6 +83,9 @@ function summary(row: InstanceRow): InstanceSummary {
     record: row.business_entity && row.business_id ? { entity: row.business_entity, id: row.business_id } : null,
     parentInstanceId: row.parent_instance_id,
     startedBy: row.started_by,
+    startedVia: row.started_via,
+    runAs: row.run_as,
+    recordOwner: row.record_owner,
     startedAt: row.started_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     endedAt: row.ended_at?.toISOString() ?? null,
@@ -159,7 +172,7 @@ export interface DefinitionSummary {
   readonly processId: string;
   readonly name: string | null;
   readonly latestVersion: number;
-  readonly versions: readonly { version: number; versionTag: string | null; deploymentId: string; deployedAt: string; source: string }[];
+  readonly versions: readonly { version: number; versionTag: string | null; deploymentId: string; deployedAt: string; source: string; platformRights: boolean }[];
   readonly activeInstances: number;
 }
 
@@ -167,7 +180,7 @@ export async function listDefinitions(knex: Knex): Promise<DefinitionSummary[]> 
   const rows = (await knex('tessera.process_definitions as p')
     .join('tessera.process_deployments as d', 'd.id', 'p.deployment_id')
     .orderBy([{ column: 'p.process_id' }, { column: 'p.version', order: 'desc' }])
-    .select('p.process_id', 'p.version', 'p.name', 'p.version_tag', 'p.deployment_id', 'p.deployed_at', 'd.source')) as Record<string, unknown>[];
+    .select('p.process_id', 'p.version', 'p.name', 'p.version_tag', 'p.deployment_id', 'p.deployed_at', 'p.platform_rights', 'd.source')) as Record<string, unknown>[];
   const active = (await knex('tessera.process_instances').where({ status: 'active' }).groupBy('process_id').select('process_id').count({ n: '*' })) as { process_id: string; n: number | string }[];
   const counts = new Map(active.map((a) => [a.process_id, Number(a.n)]));
   const result = new Map<string, { processId: string; name: string | null; latestVersion: number; versions: DefinitionSummary['versions'][number][]; activeInstances: number }>();
@@ -178,7 +191,7 @@ export async function listDefinitions(knex: Knex): Promise<DefinitionSummary[]> 
       entry = { processId, name: (row.name as string | null) ?? null, latestVersion: row.version as number, versions: [], activeInstances: counts.get(processId) ?? 0 };
       result.set(processId, entry);
     }
-    entry.versions.push({ version: row.version as number, versionTag: (row.version_tag as string | null) ?? null, deploymentId: row.deployment_id as string, deployedAt: (row.deployed_at as Date).toISOString(), source: row.source as string });
+    entry.versions.push({ version: row.version as number, versionTag: (row.version_tag as string | null) ?? null, deploymentId: row.deployment_id as string, deployedAt: (row.deployed_at as Date).toISOString(), source: row.source as string, platformRights: row.platform_rights === true });
   }
   return [...result.values()];
 }

@@ -12,18 +12,38 @@ export interface InstanceSummary {
   readonly endedAt: string | null;
   readonly activeElementIds: readonly string[];
   readonly openIncidents: number;
+  /** Whose rights its actions have: its starter's, or the platform's (docs/security.md). */
+  readonly runAs: 'user' | 'platform';
+  readonly startedBy: string | null;
+  readonly startedVia: string | null;
 }
 
 export interface InstanceView extends InstanceSummary {
   readonly variables: Readonly<Record<string, unknown>>;
+  /** The variables are withheld from this reader (they could not read everything the instance read). */
+  readonly variablesHidden?: boolean;
   readonly incidents: readonly { readonly elementId?: string; readonly message?: string; readonly [key: string]: unknown }[];
   readonly userTasks: readonly { readonly activityId: string; readonly elementId: string; readonly formKey: string | null; readonly endedAt: string | null }[];
 }
 
 const enc = encodeURIComponent;
 
-export async function deployWorkflow(xml: string, name: string): Promise<{ processes: { processId: string; version: number }[] }> {
-  return (await request<{ processes: { processId: string; version: number }[] }>('POST', `/workflows?name=${enc(name)}`, { body: xml, headers: { 'content-type': 'application/xml' } })).data;
+export interface DeployedProcess {
+  readonly processId: string;
+  readonly version: number;
+  readonly platformRights: boolean;
+}
+
+/** `platformRights`: the processes act with platform rights even when a user starts them (administrators only). */
+export async function deployWorkflow(xml: string, name: string, platformRights = false): Promise<{ processes: DeployedProcess[] }> {
+  const query = `name=${enc(name)}${platformRights ? '&platformRights=true' : ''}`;
+  return (await request<{ processes: DeployedProcess[] }>('POST', `/workflows?${query}`, { body: xml, headers: { 'content-type': 'application/xml' } })).data;
+}
+
+/** Whether a deployed version runs with platform rights (null: no such version). */
+export async function definitionPlatformRights(processId: string, version: number): Promise<boolean | null> {
+  const { data } = (await api.get<{ data: { processId: string; versions: { version: number; platformRights: boolean }[] }[] }>('/workflows')).data;
+  return data.find((d) => d.processId === processId)?.versions.find((v) => v.version === version)?.platformRights ?? null;
 }
 
 export async function listInstances(params: { record?: string; limit?: number } = {}): Promise<InstanceSummary[]> {

@@ -1,8 +1,10 @@
 // The BPMN modeler (bpmn-js with the properties panel for Zeebe: task definitions, FEEL conditions,
 // input/output mappings, forms). This page is its own chunk, loaded only when opened, so pages that
 // only show forms never download bpmn-js. Deploy sends the XML to POST /api/workflows (a server
-// without the workflow API gets a notice). With ?instance=<id> the page shows a running or ended
-// instance on the diagram of its version: active elements highlighted, incidents in red.
+// without the workflow API gets a notice); a workflow administrator may deploy it to act with
+// platform rights instead of its starter's (docs/security.md). With ?instance=<id> the page shows a
+// running or ended instance on the diagram of its version: active elements highlighted, incidents
+// in red, whose rights its version and the instance act with.
 import { useEffect, useRef, useState } from 'react';
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule } from 'bpmn-js-properties-panel';
@@ -13,9 +15,10 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { ApiError } from '../api/client.ts';
-import { definitionXml, deployWorkflow, getInstance, listInstances, type InstanceSummary, type InstanceView } from '../api/workflows.ts';
+import { definitionPlatformRights, definitionXml, deployWorkflow, getInstance, listInstances, type InstanceSummary, type InstanceView } from '../api/workflows.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
 import { formatDateTime } from '../components/format.ts';
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
@@ -48,6 +51,10 @@ export default function ModelerPage() {
   const instanceId = location.query.get('instance');
   const [instance, setInstance] = useState<InstanceView | null>(null);
   const [picking, setPicking] = useState(false);
+  /** Deploy with platform rights; set from the version of an instance opened here. */
+  const [platformRights, setPlatformRights] = useState(false);
+  const [definitionRights, setDefinitionRights] = useState<boolean | null>(null);
+  const { can } = useSession();
 
   useEffect(() => {
     const instance = new BpmnModeler({
@@ -79,6 +86,7 @@ export default function ModelerPage() {
     (async () => {
       const view = await getInstance(instanceId);
       const xml = await definitionXml(view.processId, view.version);
+      const rights = await definitionPlatformRights(view.processId, view.version);
       if (!live || !modeler.current) return;
       await modeler.current.importXML(xml);
       const canvas = modeler.current.get('canvas') as { addMarker(id: string, marker: string): void };
@@ -87,6 +95,9 @@ export default function ModelerPage() {
       for (const incident of view.incidents) if (typeof incident.elementId === 'string' && registry.get(incident.elementId)) canvas.addMarker(incident.elementId, 'tessera-incident');
       setName(`${view.processId}.bpmn`);
       setInstance(view);
+      // Deploying the diagram again keeps its version's rights unless the administrator changes them.
+      setDefinitionRights(rights);
+      setPlatformRights(rights === true);
     })().catch((e: unknown) => live && notify('error', t('common.error'), e instanceof ApiError ? e.problem.detail : String(e)));
     return () => {
       live = false;
@@ -116,8 +127,8 @@ export default function ModelerPage() {
 
   const deploy = async () => {
     try {
-      const data = await deployWorkflow(await xml(), name);
-      notify('success', t('modeler.deployed'), data.processes.map((p) => `${p.processId} v${p.version}`).join(', '));
+      const data = await deployWorkflow(await xml(), name, platformRights);
+      notify('success', t('modeler.deployed'), data.processes.map((p) => `${p.processId} v${p.version}${p.platformRights ? ` (${t('modeler.platformRights')})` : ''}`).join(', '));
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 405)) notify('info', t('modeler.deploy'), t('modeler.noApi'));
       else if (e instanceof ApiError) notify('error', e.problem.title ?? t('common.error'), [e.problem.detail, ...(e.problem.errors ?? []).map((p) => `${p.pointer}: ${p.detail}`)].filter(Boolean).join(' — '));
@@ -147,6 +158,10 @@ export default function ModelerPage() {
           <button type="button" className="btn" disabled={!ready} onClick={() => void download()}>
             {t('modeler.download')}
           </button>
+          <label className="checkbox" title={t('modeler.platformRightsHint')}>
+            <input type="checkbox" checked={platformRights} disabled={!can('administerWorkflows')} onChange={(e) => setPlatformRights(e.target.checked)} />
+            <span>{t('modeler.platformRights')}</span>
+          </label>
           <button type="button" className="btn btn-primary" disabled={!ready} onClick={() => void deploy()}>
             {t('modeler.deploy')}
           </button>
@@ -159,6 +174,10 @@ export default function ModelerPage() {
           </strong>
           <span>
             {instance.processId} v{instance.version} · {instance.status} · {formatDateTime(instance.startedAt, locale)}
+          </span>
+          <span data-testid="instance-rights">
+            {definitionRights !== null && `v${instance.version}: ${definitionRights ? t('modeler.platformRights') : t('modeler.starterRights')} · `}
+            {t('modeler.actsWith')}: {instance.runAs === 'platform' ? t('modeler.platformRights') : t('modeler.starterRights')}
           </span>
           {instance.activeElementIds.length > 0 && (
             <span className="muted">
