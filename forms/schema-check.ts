@@ -21,7 +21,7 @@ type Schema = Record<string, unknown> | boolean;
 type Validate = (value: string) => boolean;
 
 function formatCheck(name: string): Validate | null {
-  if (name in TAX_ID_FORMATS) {
+  if (Object.hasOwn(TAX_ID_FORMATS, name)) {
     const countries = TAX_ID_FORMATS[name as keyof typeof TAX_ID_FORMATS] as readonly TaxIdCountry[];
     return (value) => checkTaxId(value, countries).valid;
   }
@@ -169,7 +169,7 @@ function check(schema: Schema, value: unknown, path: string, schemaPath: string,
     const properties = (schema.properties as Record<string, Schema> | undefined) ?? {};
     if (schema.additionalProperties !== undefined && schema.additionalProperties !== true) {
       for (const name of Object.keys(record)) {
-        if (name in properties || record[name] === undefined) continue;
+        if (Object.hasOwn(properties, name) || record[name] === undefined) continue;
         if (schema.additionalProperties === false) error('additionalProperties', { additionalProperty: name }, 'must NOT have additional properties');
         else check(schema.additionalProperties as Schema, record[name], `${path}/${escape(name)}`, `${schemaPath}/additionalProperties`, ctx);
       }

@@ -647,7 +647,7 @@ export class RecordService {
     const kind = this.#runtime.snapshot.model.activityKinds.find((k) => k.name === values.kind);
     const links = kind?.requiresLink;
     if (!links?.length) return;
-    if (!links.some((name) => values[name] !== null && values[name] !== undefined)) {
+    if (!links.some((name) => Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined)) {
       throw new TesseraError('VALIDATION_FAILED', `a ${String(values.kind)} must link to one of: ${links.join(', ')}`, {
         problems: links.map((name) => ({ pointer: `/${name}`, detail: `link a ${links.join(' or ')}`, code: 'REQUIRES_LINK' })),
       });
@@ -717,7 +717,7 @@ export class RecordService {
 
   async #writeLinks(trx: Knex.Transaction, entity: EntityModel, id: string, values: ApiRecord, isNew: boolean): Promise<void> {
     for (const field of entity.fields) {
-      if (field.type !== 'manyToMany' || !(field.name in values)) continue;
+      if (field.type !== 'manyToMany' || !Object.hasOwn(values, field.name)) continue;
       const join = joinTableName(entity.table, field.name);
       if (!isNew) await trx(join).where({ source: id }).delete();
       const links = (values[field.name] as Link[] | undefined) ?? [];

@@ -24,7 +24,8 @@ export interface EntityValidators {
 }
 
 export function createRecordAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false });
+  // ownProperties: a body's own members only (a field named "constructor" is not "present" in every body).
+  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, ownProperties: true });
   addFormats(ajv);
   for (const [format, countries] of Object.entries(TAX_ID_FORMATS)) {
     ajv.addFormat(format, { type: 'string', validate: (value: string) => checkTaxId(value, countries as readonly TaxIdCountry[]).valid });
