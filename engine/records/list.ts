@@ -15,6 +15,7 @@ import {
   type FilterExpr,
 } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { SYSTEM_OUTPUT } from './values.ts';
 
 export interface SortKey {
   readonly field: string;
@@ -82,6 +83,29 @@ export function parseSort(entity: EntityModel, raw: string | undefined): SortKey
   if (keys.length > 4) throw bad([{ pointer: '/query/sort', detail: 'at most 4 sort keys' }], 'invalid sort');
   if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', direction: keys[keys.length - 1]?.direction ?? 'asc', nullable: false, type: 'uuid', timestamp: false });
   return keys;
+}
+
+/** `include`: relations (reference and many-to-many fields) of the entity type. */
+export function checkIncludes(entity: EntityModel, include: readonly string[]): void {
+  const problems: Problem[] = [];
+  include.forEach((name, i) => {
+    const field = entity.fieldsByName.get(name);
+    if (!field || (field.type !== 'reference' && field.type !== 'manyToMany')) problems.push({ pointer: `/query/include/${i}`, detail: `"${name}" is not a relation of ${entity.name}` });
+  });
+  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid include: ${problems.map((p) => p.detail).join('; ')}`, { problems });
+}
+
+const SYSTEM_OUTPUT_NAMES: ReadonlySet<string> = new Set(SYSTEM_OUTPUT);
+
+/** `fields`: the fields (and system fields) to return, always with the id; undefined: all. */
+export function checkFields(entity: EntityModel, fields: readonly string[] | undefined): Set<string> | undefined {
+  if (!fields || fields.length === 0) return undefined;
+  const problems: Problem[] = [];
+  fields.forEach((name, i) => {
+    if (!entity.fieldsByName.has(name) && !SYSTEM_OUTPUT_NAMES.has(name)) problems.push({ pointer: `/query/fields/${i}`, detail: `unknown field "${name}"` });
+  });
+  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid fields: ${problems.map((p) => p.detail).join('; ')}`, { problems });
+  return new Set(['id', ...fields]);
 }
 
 export function encodeCursor(values: readonly unknown[]): string {
