@@ -8,7 +8,7 @@ import { TesseraError } from '../errors.ts';
 import { authRouter } from './auth-router.ts';
 import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
-import { checkJsonBody, jsonParser, parseQueryString } from './input.ts';
+import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
 import { openApiDocument } from './openapi.ts';
@@ -40,6 +40,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
 
   const auth = resolveAuthOptions(options.auth);
   const api = express.Router();
+  api.use(checkPath);
   // Responses carry personal data: no caches (ASVS V8.2.1). Routes may loosen it (files are immutable).
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

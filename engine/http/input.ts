@@ -122,6 +122,22 @@ export function jsonParser(limit: string): RequestHandler {
   });
 }
 
+/**
+ * The path of an API request, before routes decode it into parameters: valid percent-encoded UTF-8
+ * without text the database cannot store (a NUL in /workflows/:processId would reach SQL).
+ */
+export const checkPath: RequestHandler = (req, _res, next) => {
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path);
+  } catch {
+    throw new TesseraError('MALFORMED_REQUEST', 'the path is not valid percent-encoded UTF-8');
+  }
+  const problem = textProblem(path);
+  if (problem) throw new TesseraError('MALFORMED_REQUEST', `the path ${problem}`);
+  next();
+};
+
 /** After the JSON parsers: every string of the body storable, the body not nested too deep. */
 export const checkJsonBody: RequestHandler = (req, _res, next) => {
   const body: unknown = req.body;

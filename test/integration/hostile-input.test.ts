@@ -166,3 +166,12 @@ describe('booleans in query strings', () => {
     expectProblem(await api.get('/notifications?unread=maybe'), 400, '/query/unread');
   });
 });
+
+describe('paths', () => {
+  test('a NUL or bad percent-encoding in a path segment is a 400 problem, not a database error', async () => {
+    for (const path of ['/workflows/%00/xml', '/records/contractor/%E0%A4%A', '/records/%ED%A0%80', '/records/contractor/%00']) {
+      const res = await api.get(path);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 400, code: 'MALFORMED_REQUEST' });
+    }
+  });
+});
