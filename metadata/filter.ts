@@ -31,8 +31,10 @@ type CompareNode = { readonly kind: 'compare'; readonly field: string; readonly 
 type LinkedNode = { readonly kind: 'linked'; readonly field: string; readonly op: 'eq' | 'in' | 'isNull'; readonly value: FilterValue | readonly FilterValue[] };
 type SubjectNode = { readonly kind: 'subject'; readonly field: string; readonly op: 'eq' | 'ne' | 'in' | 'nin'; readonly token: FilterToken };
 
+/** A comparison of a parsed filter. */
+export type FilterTerm = CompareNode | LinkedNode | SubjectNode;
 /** A parsed filter; it may name the acting user (`subject` nodes). */
-export type FilterExpr = FilterNode<CompareNode | LinkedNode | SubjectNode>;
+export type FilterExpr = FilterNode<FilterTerm>;
 /** A filter with the acting user's values bound in: what the SQL layer runs. */
 export type BoundFilterExpr = FilterNode<CompareNode | LinkedNode>;
 
@@ -356,16 +358,21 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
   }
 }
 
-/** Field names a filter mentions (for permission checks on field-level read rights). */
-export function filterFields(filter: FilterExpr | null): string[] {
+/** The comparisons of a filter (its leaves), in order. */
+export function filterTerms(filter: FilterExpr | null): FilterTerm[] {
   if (!filter) return [];
   switch (filter.kind) {
     case 'and':
     case 'or':
-      return filter.items.flatMap(filterFields);
+      return filter.items.flatMap(filterTerms);
     case 'not':
-      return filterFields(filter.item);
+      return filterTerms(filter.item);
     default:
-      return [filter.field];
+      return [filter];
   }
+}
+
+/** Field names a filter mentions (for permission checks on field-level read rights). */
+export function filterFields(filter: FilterExpr | null): string[] {
+  return filterTerms(filter).map((term) => term.field);
 }

@@ -2,28 +2,23 @@
 // UTF-8, field names that are members of every JavaScript object, oversized request heads, deep
 // filters and loose booleans. Each answer is a 4xx problem+json with the pointer of the bad value,
 // and nothing is stored or changed.
-import { loadPackageDir } from '../../metadata/index.ts';
-import { startTestPlatform, type TestPlatform } from '../support/database.ts';
-import { jsonClient, startTestServer, type JsonResponse, type TestServer } from '../support/http.ts';
+import { startCrmMiniApi, type CrmMiniApi } from '../support/crm-mini-api.ts';
+import type { TestPlatform } from '../support/database.ts';
+import { jsonClient, type JsonClient, type JsonResponse, type TestServer } from '../support/http.ts';
 
+let fixture: CrmMiniApi;
 let env: TestPlatform;
 let server: TestServer;
-let api: ReturnType<typeof jsonClient>;
+let api: JsonClient;
 const names = ['Alfa Budowa', 'Beta Serwis', 'Gamma Trans'];
 
 beforeAll(async () => {
-  env = await startTestPlatform();
-  const { package: files } = await loadPackageDir(new URL('../fixtures/packages/crm-mini/', import.meta.url).pathname);
-  await env.platform.applyMetadata(files, { source: 'cli' });
-  server = await startTestServer(env.platform);
-  api = jsonClient(`${server.url}/api`);
+  fixture = await startCrmMiniApi();
+  ({ env, server, api } = fixture);
   for (const name of names) expect((await api.post('/records/contractor', { name, city: 'Kraków' })).status).toBe(201);
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => fixture?.close());
 
 const contractors = async () => (await env.platform.knex('contractor').select('id', 'name', 'version').orderBy('id')) as { id: string; name: string; version: number }[];
 const q = (filter: unknown) => encodeURIComponent(JSON.stringify(filter));

@@ -4,30 +4,25 @@
 // 400 pointing at each bad term; a write changes the record it names and nothing else, and a
 // refused write changes nothing.
 import fc from 'fast-check';
-import { loadPackageDir } from '../../metadata/index.ts';
 import { fold } from '../../engine/records/index.ts';
-import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { startCrmMiniApi, type CrmMiniApi } from '../support/crm-mini-api.ts';
+import type { TestPlatform } from '../support/database.ts';
 import { asSent, hostileJson, hostileName, hostileText, nested, OBJECT_MEMBERS, unstorableText } from '../support/hostile.ts';
-import { jsonClient, startTestServer, type JsonResponse, type TestServer } from '../support/http.ts';
+import type { JsonClient, JsonResponse, TestServer } from '../support/http.ts';
 
+let fixture: CrmMiniApi;
 let env: TestPlatform;
 let server: TestServer;
-let api: ReturnType<typeof jsonClient>;
+let api: JsonClient;
 
 type Rec = Record<string, unknown> & { id: string };
 
 beforeAll(async () => {
-  env = await startTestPlatform();
-  const { package: files } = await loadPackageDir(new URL('../fixtures/packages/crm-mini/', import.meta.url).pathname);
-  await env.platform.applyMetadata(files, { source: 'cli' });
-  server = await startTestServer(env.platform);
-  api = jsonClient(`${server.url}/api`);
+  fixture = await startCrmMiniApi();
+  ({ env, server, api } = fixture);
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => fixture?.close());
 
 /** Every answer is a status below 500; a refusal is problem+json. */
 function expectNoServerError(res: JsonResponse, what: string): void {

@@ -3,34 +3,13 @@
 // was given (a name like "constructor" or "__proto__" is never half-resolved and skipped), every
 // problem points at a value the client sent, and text the database cannot store never gets through.
 import fc from 'fast-check';
-import { FILTER_OPERATORS, filterFields, MAX_FILTER_DEPTH, parseFilter, SYSTEM_FIELD_TYPES, textProblem, type EntityModel, type FilterExpr } from '../../../metadata/index.ts';
+import { FILTER_OPERATORS, filterFields, filterTerms, MAX_FILTER_DEPTH, parseFilter, SYSTEM_FIELD_TYPES, textProblem } from '../../../metadata/index.ts';
 import { asSent, hostileJson, hostileName, hostileText, OBJECT_MEMBERS, pointerExists, unstorableText } from '../../support/hostile.ts';
-import { contractor, entity, entityOf, field, modelOf, packageOf, state, statusMachine, values } from './package-builder.ts';
+import { offerEntity } from './package-builder.ts';
 
 const UUID = '0b6f4c7e-3f1a-4c2b-9d8e-7a6b5c4d3e2f';
 
-function offerModel(): EntityModel {
-  const offer = entity('offer', [
-    field('string', 'title', { searchable: true }),
-    field('integer', 'qty'),
-    field('money', 'total'),
-    field('boolean', 'signed'),
-    field('date', 'valid_until'),
-    field('datetime', 'sent_at'),
-    field('enum', 'channel', { values: values('email', 'phone') }),
-    field('reference', 'contractor', { target: 'contractor' }),
-    field('reference', 'assignee', { target: 'user' }),
-    field('taxId', 'buyer_nip'),
-    field('json', 'extra'),
-    field('manyToMany', 'products', { target: 'product' }),
-    field('state', 'status'),
-  ]);
-  const product = entity('product', [field('string', 'name')]);
-  const machine = statusMachine('offer_status', { entity: 'offer', field: 'status' }, [state('draft'), state('sent')], [{ from: '*', to: 'sent' }]);
-  return entityOf(modelOf(packageOf(contractor(), offer, product, machine)), 'offer');
-}
-
-const offer = offerModel();
+const offer = offerEntity();
 const KNOWN = [...offer.fields.map((f) => f.name), ...SYSTEM_FIELD_TYPES.keys()];
 const RUNS = { numRuns: 400 };
 
@@ -72,19 +51,6 @@ function countTerms(input: unknown): number {
   return n;
 }
 
-/** Leaves of a parsed filter, with what they compare against. */
-function leaves(filter: FilterExpr): Extract<FilterExpr, { field: string }>[] {
-  switch (filter.kind) {
-    case 'and':
-    case 'or':
-      return filter.items.flatMap(leaves);
-    case 'not':
-      return leaves(filter.item);
-    default:
-      return [filter];
-  }
-}
-
 /**
  * A problem's pointer names what the client sent. Two shapes point one step further: a bare value
  * is reported at `/<field>/eq`, and an item of a comma-separated list at `/<op>/<i>` of a string.
@@ -106,7 +72,7 @@ function check(input: unknown): void {
   if (!filter) return;
   // No term dropped: one leaf per (field, operator) asked for, each on a real field.
   expect(filterFields(filter)).toHaveLength(countTerms(sent));
-  for (const leaf of leaves(filter)) {
+  for (const leaf of filterTerms(filter)) {
     expect(offer.fieldsByName.has(leaf.field) || SYSTEM_FIELD_TYPES.has(leaf.field)).toBe(true);
     if ('value' in leaf) for (const v of [leaf.value].flat()) if (typeof v === 'string') expect(textProblem(v)).toBeNull();
   }
