@@ -4,6 +4,7 @@
 // and nothing is stored or changed.
 import { startCrmMiniApi, type CrmMiniApi } from '../support/crm-mini-api.ts';
 import type { TestPlatform } from '../support/database.ts';
+import { crmMiniPackage } from '../support/packages.ts';
 import { jsonClient, type JsonClient, type JsonResponse, type TestServer } from '../support/http.ts';
 
 let fixture: CrmMiniApi;
@@ -110,6 +111,34 @@ describe('field names that are members of every JavaScript object', () => {
 
   test('a query parameter named __proto__ is refused, not dropped', async () => {
     expectProblem(await api.get('/records/contractor?__proto__[x]=1'), 400, '/query/__proto__');
+  });
+});
+
+describe('an entity type with a field named like an object member', () => {
+  // "constructor" is a valid field name; every object has a member of that name, so a lookup with
+  // `in` or plain indexing would find it in every body and every record.
+  const machine = {
+    kind: 'entity', id: 't.machine', name: 'machine', label: { en: 'Machine' },
+    fields: [
+      { id: 't.machine.label', name: 'label', type: 'string', required: true, label: { en: 'Label' } },
+      { id: 't.machine.constructor', name: 'constructor', type: 'string', label: { en: 'Constructor' } },
+    ],
+  };
+
+  beforeAll(async () => {
+    await env.platform.applyMetadata(await crmMiniPackage({ 'entities/machine.json': machine }), { source: 'cli' });
+  });
+
+  test('is written, read, filtered and sorted by like any other field', async () => {
+    const plain = await api.post('/records/machine', { label: 'lathe' });
+    expect(plain.status).toBe(201);
+    expect(plain.body.constructor).toBeNull();
+    expect((await api.post('/records/machine', { label: 'mill', constructor: 'Fabryka' })).status).toBe(201);
+    const byMaker = await api.get(`/records/machine?filter=${q({ constructor: 'Fabryka' })}&sort=-constructor&fields=label,constructor`);
+    expect(byMaker.status).toBe(200);
+    expect(byMaker.body.data).toEqual([{ id: expect.any(String), label: 'mill', constructor: 'Fabryka' }]);
+    expect((await api.get(`/records/machine?filter=${q({ constructor: { isNull: true } })}`)).body.data.map((r: { label: string }) => r.label)).toEqual(['lathe']);
+    expectProblem(await api.get(`/records/machine?filter=${q({ toString: 'x' })}`), 400, '/query/filter/toString');
   });
 });
 
