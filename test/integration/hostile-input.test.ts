@@ -2,6 +2,7 @@
 // UTF-8, field names that are members of every JavaScript object, oversized request heads, deep
 // filters and loose booleans. Each answer is a 4xx problem+json with the pointer of the bad value,
 // and nothing is stored or changed.
+import { connect } from 'node:net';
 import { startCrmMiniApi, type CrmMiniApi } from '../support/crm-mini-api.ts';
 import type { TestPlatform } from '../support/database.ts';
 import { crmMiniPackage } from '../support/packages.ts';
@@ -148,6 +149,21 @@ describe('oversized request heads and deep filters', () => {
     expect(res.status).toBe(431);
     expect(res.contentType).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
+  });
+
+  test('a request Node cannot parse gets 400 problem+json on the socket', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toContain('Content-Type: application/problem+json');
+    expect(JSON.parse(body!)).toMatchObject({ status: 400, code: 'MALFORMED_REQUEST' });
   });
 
   test('a filter nested 5,000 deep gets 431 problem+json', async () => {
