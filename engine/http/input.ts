@@ -141,7 +141,8 @@ export const checkPath: RequestHandler = (req, _res, next) => {
 /** After the JSON parsers: every string of the body storable, the body not nested too deep. */
 export const checkJsonBody: RequestHandler = (req, _res, next) => {
   const body: unknown = req.body;
-  if (typeof body === 'object' && body !== null) {
+  // What the JSON parsers made (a raw upload's Buffer is not walked byte by byte).
+  if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) {
     const problems = inputProblems(body, '');
     if (problems.length) throw refuse('VALIDATION_FAILED', 'invalid body', problems);
   }
