@@ -2,7 +2,6 @@
 // over HTTP) against raw `pg` doing the same statements on the same database in the same run, and
 // list latency (p50/p95) on a 1,000,000-row table.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import { ensureAdmin, userIdByLogin } from '../engine/access/users.ts';
 import { TOKEN_SCOPES } from '../engine/access/permissions.ts';
 import { createApiToken } from '../engine/access/tokens.ts';
 import { createApp } from '../engine/http/app.ts';
+import { createHttpServer } from '../engine/http/listener.ts';
 import type { Platform } from '../engine/platform.ts';
 import type { RecordContext } from '../engine/records/index.ts';
 import type { PackageFiles } from '../metadata/index.ts';
@@ -77,7 +77,7 @@ export async function recordsBenchmark(platform: Platform, options: { operations
   await platform.applyMetadata(BENCH_PACKAGE, { source: 'cli' });
   const ctx: RecordContext = { actor: { userId: null, via: 'system' } };
   const raw = new pg.Pool({ connectionString: platform.db.url, max: 10 });
-  const server = createServer(createApp(platform));
+  const server = createHttpServer(createApp(platform));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/records/company`;
   // HTTP requests authenticate as an administrator with an API token, as an integration would.

@@ -1,10 +1,11 @@
 // `tessera start`: the platform, first-start seeding, the HTTP server, graceful shutdown.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ensureAdmin } from './access/users.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import { createHttpServer } from './http/listener.ts';
 import { startPlatform, type Platform } from './platform.ts';
 import { seedIfEmpty } from './seeding.ts';
 
@@ -26,7 +27,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     // Timers, deliveries and connector jobs of the workflow runtime; stopped by platform.close().
     await platform.processes.startWorkers();
     const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth });
-    const server = createServer(app);
+    const server = createHttpServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());

@@ -20,8 +20,8 @@ type Schema = Record<string, unknown> | boolean;
 type Validate = (value: string) => boolean;
 
 function formatCheck(name: string): Validate | null {
-  const own = RECORD_FORMATS[name];
-  if (own) return own;
+  // Own members only: a format named like an Object member ("constructor") is no check of ours.
+  if (Object.hasOwn(RECORD_FORMATS, name)) return RECORD_FORMATS[name] ?? null;
   const format = (fullFormats as Record<string, unknown>)[name];
   if (format instanceof RegExp) return (value) => format.test(value);
   if (typeof format === 'function') return format as Validate;
@@ -166,7 +166,7 @@ function check(schema: Schema, value: unknown, path: string, schemaPath: string,
     const properties = (schema.properties as Record<string, Schema> | undefined) ?? {};
     if (schema.additionalProperties !== undefined && schema.additionalProperties !== true) {
       for (const name of Object.keys(record)) {
-        if (name in properties || record[name] === undefined) continue;
+        if (Object.hasOwn(properties, name) || record[name] === undefined) continue;
         if (schema.additionalProperties === false) error('additionalProperties', { additionalProperty: name }, 'must NOT have additional properties');
         else check(schema.additionalProperties as Schema, record[name], `${path}/${escape(name)}`, `${schemaPath}/additionalProperties`, ctx);
       }

@@ -37,7 +37,7 @@ export function feelConditionHolds(expression: string, context: FeelContext): bo
  */
 export function recordFeelContext(fieldNames: Iterable<string>, values: Readonly<Record<string, unknown>>): FeelContext {
   const context: FeelContext = { ...values };
-  for (const name of fieldNames) context[name] = values[name] ?? null;
+  for (const name of fieldNames) context[name] = (Object.hasOwn(values, name) ? values[name] : undefined) ?? null;
   return context;
 }
 

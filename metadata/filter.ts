@@ -10,6 +10,7 @@
 import { TEAM_TARGET, USER_TARGET, type EntityModel } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 import { compactTaxId } from './tax-id.ts';
+import { textProblem } from './text.ts';
 
 export const FILTER_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between'] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
@@ -30,8 +31,10 @@ type CompareNode = { readonly kind: 'compare'; readonly field: string; readonly 
 type LinkedNode = { readonly kind: 'linked'; readonly field: string; readonly op: 'eq' | 'in' | 'isNull'; readonly value: FilterValue | readonly FilterValue[] };
 type SubjectNode = { readonly kind: 'subject'; readonly field: string; readonly op: 'eq' | 'ne' | 'in' | 'nin'; readonly token: FilterToken };
 
+/** A comparison of a parsed filter. */
+export type FilterTerm = CompareNode | LinkedNode | SubjectNode;
 /** A parsed filter; it may name the acting user (`subject` nodes). */
-export type FilterExpr = FilterNode<CompareNode | LinkedNode | SubjectNode>;
+export type FilterExpr = FilterNode<FilterTerm>;
 /** A filter with the acting user's values bound in: what the SQL layer runs. */
 export type BoundFilterExpr = FilterNode<CompareNode | LinkedNode>;
 
@@ -48,18 +51,24 @@ export interface FilterProblem {
 
 export type FilterableType = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'json';
 
-/** System columns every record has, with their filter types. */
-export const SYSTEM_FIELD_TYPES: Readonly<Record<string, FilterableType>> = {
-  id: 'uuid',
-  version: 'number',
-  created_at: 'datetime',
-  created_by: 'uuid',
-  updated_at: 'datetime',
-  updated_by: 'uuid',
-  deleted_at: 'datetime',
-  deleted_by: 'uuid',
-  owner: 'uuid',
-};
+/**
+ * System columns every record has, with their filter types. A Map, like `fieldsByName`: a name from
+ * a request looked up in a plain object would find `constructor`, `toString`, `__proto__`…
+ */
+export const SYSTEM_FIELD_TYPES: ReadonlyMap<string, FilterableType> = new Map([
+  ['id', 'uuid'],
+  ['version', 'number'],
+  ['created_at', 'datetime'],
+  ['created_by', 'uuid'],
+  ['updated_at', 'datetime'],
+  ['updated_by', 'uuid'],
+  ['deleted_at', 'datetime'],
+  ['deleted_by', 'uuid'],
+  ['owner', 'uuid'],
+]);
+
+/** How deep and/or/not may nest in a filter. */
+export const MAX_FILTER_DEPTH = 16;
 
 /** System columns naming a user (`$me` applies to them). */
 const USER_COLUMNS: ReadonlySet<string> = new Set(['created_by', 'updated_by', 'deleted_by', 'owner']);
@@ -116,8 +125,8 @@ const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function parseNode(entity: EntityModel, input: unknown, at: string, problems: FilterProblem[], depth: number): FilterExpr {
   const empty: FilterExpr = { kind: 'and', items: [] };
-  if (depth > 16) {
-    problems.push({ pointer: at, message: 'filter is nested too deeply (16 levels at most)' });
+  if (depth > MAX_FILTER_DEPTH) {
+    problems.push({ pointer: at, message: `filter is nested too deeply (${MAX_FILTER_DEPTH} levels at most)` });
     return empty;
   }
   if (!isPlainObject(input)) {
@@ -142,15 +151,36 @@ function parseNode(entity: EntityModel, input: unknown, at: string, problems: Fi
   return items.length === 1 ? items[0]! : { kind: 'and', items };
 }
 
-function parseField(entity: EntityModel, name: string, spec: unknown, at: string, problems: FilterProblem[]): FilterExpr[] {
+/** A field of an entity type or a system column, by name: how filters and sorts resolve names. */
+export interface QueryField {
+  /** The entity type's field; undefined for a system column. */
+  readonly field?: Field;
+  /** How it compares; null for a many-to-many field (no column of its own). */
+  readonly type: FilterableType | null;
+}
+
+/** The field or system column `name` of an entity type; undefined for any other name. */
+export function queryField(entity: EntityModel, name: string): QueryField | undefined {
   const field = entity.fieldsByName.get(name);
-  const system = SYSTEM_FIELD_TYPES[name];
-  if (!field && !system) {
+  if (field) return { field, type: filterableType(field) };
+  const system = SYSTEM_FIELD_TYPES.get(name);
+  return system ? { type: system } : undefined;
+}
+
+function parseField(entity: EntityModel, name: string, spec: unknown, at: string, problems: FilterProblem[]): FilterExpr[] {
+  const resolved = queryField(entity, name);
+  if (!resolved) {
     problems.push({ pointer: at, message: `unknown field "${name}" of ${entity.name}` });
     return [];
   }
+  const { field } = resolved;
   const ops: Record<string, unknown> = isPlainObject(spec) ? spec : { eq: spec };
   const result: FilterExpr[] = [];
+  if (Object.keys(ops).length === 0) {
+    // {"name": {}} would otherwise match every row: a term asked for must not vanish.
+    problems.push({ pointer: at, message: `give an operator for "${name}" (one of ${FILTER_OPERATORS.join(', ')})` });
+    return result;
+  }
   for (const [op, raw] of Object.entries(ops)) {
     const here = `${at}/${esc(op)}`;
     if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
@@ -167,7 +197,7 @@ function parseField(entity: EntityModel, name: string, spec: unknown, at: string
       result.push({ kind: 'linked', field: name, op, value });
       continue;
     }
-    const type = field ? filterableType(field)! : system!;
+    const type = resolved.type!;
     if (type === 'uuid' && isToken(raw)) {
       const node = parseToken(name, field, op as FilterOperator, raw, here, problems);
       if (node) result.push(node);
@@ -317,6 +347,8 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail(`expected text, got ${JSON.stringify(raw)}`);
       const text = String(raw);
       if (text.length > 1000) return fail('filter text is longer than 1000 characters');
+      const unstorable = textProblem(text);
+      if (unstorable) return fail(unstorable);
       if (field?.type === 'enum' && !field.values.some((v) => v.value === text)) {
         return fail(`"${text}" is not a value of ${field.name} (${field.values.map((v) => v.value).join(', ')})`);
       }
@@ -326,16 +358,21 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
   }
 }
 
-/** Field names a filter mentions (for permission checks on field-level read rights). */
-export function filterFields(filter: FilterExpr | null): string[] {
+/** The comparisons of a filter (its leaves), in order. */
+export function filterTerms(filter: FilterExpr | null): FilterTerm[] {
   if (!filter) return [];
   switch (filter.kind) {
     case 'and':
     case 'or':
-      return filter.items.flatMap(filterFields);
+      return filter.items.flatMap(filterTerms);
     case 'not':
-      return filterFields(filter.item);
+      return filterTerms(filter.item);
     default:
-      return [filter.field];
+      return [filter];
   }
+}
+
+/** Field names a filter mentions (for permission checks on field-level read rights). */
+export function filterFields(filter: FilterExpr | null): string[] {
+  return filterTerms(filter).map((term) => term.field);
 }

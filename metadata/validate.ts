@@ -448,7 +448,7 @@ function checkViews(ctx: Ctx, model: Model): void {
       report(ctx, 'META_UNKNOWN_ENTITY', view.id, ['entity'], `unknown entity type "${view.entity}"`);
       continue;
     }
-    const known = (name: string) => entity.fieldsByName.has(name) || name in SYSTEM_FIELD_TYPES;
+    const known = (name: string) => entity.fieldsByName.has(name) || SYSTEM_FIELD_TYPES.has(name);
     view.columns?.forEach((c, i) => {
       if (!known(c)) report(ctx, 'META_UNKNOWN_FIELD', view.id, ['columns', i], `unknown field "${c}"`);
     });

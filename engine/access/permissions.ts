@@ -178,7 +178,7 @@ export function entityRights(roles: readonly Role[], entity: string): EntityRigh
     let level: FieldLevel = 'none';
     for (const role of reaching) {
       const declared = entriesFor(role, entity)
-        .exact.map((p) => p.fields?.[name])
+        .exact.map((p) => (p.fields && Object.hasOwn(p.fields, name) ? p.fields[name] : undefined))
         .filter((v): v is FieldLevel => v !== undefined);
       // A role lists a field in several entries: its highest level counts; not listed at all: write.
       const roleLevel: FieldLevel = declared.length === 0 ? 'write' : declared.reduce((a, b) => (LEVEL[b] > LEVEL[a] ? b : a), 'none' as FieldLevel);

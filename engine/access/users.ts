@@ -168,7 +168,7 @@ export function parseUserInput(body: Record<string, unknown>, mode: 'create' | '
   for (const key of Object.keys(body)) if (!KNOWN.has(key)) bad(key, 'unknown property');
   const input: Record<string, unknown> = {};
   const take = (key: string, ok: (v: unknown) => boolean, detail: string) => {
-    if (!(key in body)) return;
+    if (!Object.hasOwn(body, key)) return;
     if (ok(body[key])) input[key] = body[key];
     else bad(key, detail);
   };

@@ -8,6 +8,7 @@ import { TesseraError } from '../errors.ts';
 import { authRouter } from './auth-router.ts';
 import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
+import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
 import { openApiDocument } from './openapi.ts';
@@ -28,7 +29,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   app.disable('x-powered-by');
   // Records carry their own ETag (the version); hashing every response body would only cost time.
   app.set('etag', false);
-  app.set('query parser', 'extended');
+  // qs with the limits and checks of engine/http/input.ts (bracket filters: filter[city][in]=…).
+  app.set('query parser', parseQueryString);
   app.set('trust proxy', 'loopback');
   // Helmet's defaults (CSP 'self', frame-ancestors, nosniff, no referrer…), except upgrading
   // requests to https: a server on plain HTTP in a LAN would break its own page.
@@ -38,6 +40,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
 
   const auth = resolveAuthOptions(options.auth);
   const api = express.Router();
+  api.use(checkPath);
   // Responses carry personal data: no caches (ASVS V8.2.1). Routes may loosen it (files are immutable).
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -55,8 +58,9 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
     next();
   });
   api.use('/files', requireAuthenticated, filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
-  api.use('/meta', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
-  api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  api.use('/meta', jsonParser('10mb'));
+  api.use(jsonParser('1mb'));
+  api.use(checkJsonBody);
 
   api.use('/auth', authRouter(platform, auth));
   // Everything below needs a signed-in user or a token; the OpenAPI document too (it describes the whole data model).

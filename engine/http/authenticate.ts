@@ -57,7 +57,7 @@ export function readCookies(req: Request): Record<string, string> {
     let value = part.slice(eq + 1).trim();
     if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     try {
-      if (!(name in cookies)) cookies[name] = decodeURIComponent(value);
+      if (!Object.hasOwn(cookies, name)) cookies[name] = decodeURIComponent(value);
     } catch {
       // a malformed cookie is ignored like a missing one
     }

@@ -13,7 +13,7 @@ const SYSTEM: readonly string[] = SYSTEM_OUTPUT;
 
 /** Columns of the fields present in the exported records (hidden fields are already gone from them). */
 export function csvColumns(entity: EntityModel, sample: ApiRecord | undefined, fields?: readonly string[]): CsvColumn[] {
-  const present = (name: string) => (sample ? name in sample : !fields || fields.includes(name));
+  const present = (name: string) => (sample ? Object.hasOwn(sample, name) : !fields || fields.includes(name));
   const columns: CsvColumn[] = SYSTEM.filter(present).map((name) => ({ header: name, value: (r: ApiRecord) => r[name] }));
   for (const field of entity.fields) {
     if (!present(field.name)) continue;

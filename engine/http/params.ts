@@ -10,10 +10,18 @@ export function listParam(value: unknown, name: string): string[] | undefined {
   return (items as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
-function stringParam(value: unknown, name: string): string | undefined {
+export function stringParam(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new TesseraError('BAD_QUERY', `${name} must be given once, as text`, { problems: [{ pointer: `/query/${name}`, detail: 'must be a single value' }] });
   return value;
+}
+
+/** A yes/no query parameter: exactly `true` or `false` (anything else would be read one way silently). */
+export function booleanParam(value: unknown, name: string): boolean | undefined {
+  const text = stringParam(value, name);
+  if (text === undefined) return undefined;
+  if (text !== 'true' && text !== 'false') throw new TesseraError('BAD_QUERY', `${name} is true or false`, { problems: [{ pointer: `/query/${name}`, detail: 'must be true or false' }] });
+  return text === 'true';
 }
 
 export function listRequest(req: Request): ListRequest {
@@ -30,7 +38,7 @@ export function listRequest(req: Request): ListRequest {
   if (deleted !== undefined && !['exclude', 'include', 'only'].includes(deleted)) {
     throw new TesseraError('BAD_QUERY', 'deleted is exclude, include or only', { problems: [{ pointer: '/query/deleted', detail: 'must be exclude, include or only' }] });
   }
-  const count = stringParam(q.count, 'count');
+  const count = booleanParam(q.count, 'count');
   const sort = stringParam(q.sort, 'sort');
   const after = stringParam(q.after, 'after');
   const search = stringParam(q.search, 'search');
@@ -44,7 +52,7 @@ export function listRequest(req: Request): ListRequest {
     ...(search !== undefined ? { search } : {}),
     ...(include ? { include } : {}),
     ...(fields ? { fields } : {}),
-    ...(count === 'true' || count === '1' ? { count: true } : {}),
+    ...(count ? { count } : {}),
     ...(deleted ? { deleted: deleted as 'exclude' | 'include' | 'only' } : {}),
   };
 }

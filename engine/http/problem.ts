@@ -19,6 +19,9 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   UNIQUE_VIOLATION: 'Duplicate value',
   BAD_QUERY: 'Invalid query',
   MALFORMED_JSON: 'Malformed JSON',
+  MALFORMED_REQUEST: 'Bad request',
+  HEADERS_TOO_LARGE: 'Request header fields too large',
+  REQUEST_TIMEOUT: 'Request timeout',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   UNAUTHENTICATED: 'Not signed in',
@@ -28,8 +31,9 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   INTERNAL: 'Internal error',
 };
 
-export function sendProblem(res: Response, error: TesseraError, instance?: string): void {
-  const body = {
+/** The problem document of an error (also written by hand where there is no express response). */
+export function problemDocument(error: TesseraError, instance?: string): Record<string, unknown> {
+  return {
     type: `https://tessera.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[error.code] ?? error.code,
     status: error.status,
@@ -39,6 +43,10 @@ export function sendProblem(res: Response, error: TesseraError, instance?: strin
     ...(error.problems.length ? { errors: error.problems } : {}),
     ...error.extensions,
   };
+}
+
+export function sendProblem(res: Response, error: TesseraError, instance?: string): void {
+  const body = problemDocument(error, instance);
   res.status(error.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

@@ -13,7 +13,7 @@ import { admits } from '../access/index.ts';
 import { requireRight, requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';
 import type { RecordContext } from '../records/index.ts';
-import { requireJsonObject } from './params.ts';
+import { booleanParam, requireJsonObject } from './params.ts';
 import { isUuid } from '../../metadata/index.ts';
 import type { Actor } from '../records/index.ts';
 
@@ -257,10 +257,10 @@ export function workflowsRouter(platform: Platform): Router {
   router.get('/notifications', requireScope('reading notifications', 'read'), async (req, res) => {
     const userId = recordContext(req).actor.userId;
     if (!userId) throw new TesseraError('UNAUTHENTICATED', 'notifications belong to a signed-in user');
-    const unread = queryText(req, 'unread');
+    const unread = booleanParam((req.query as Record<string, unknown>).unread, 'unread');
     const before = queryInt(req, 'before', 1, Number.MAX_SAFE_INTEGER);
     const limit = queryInt(req, 'limit', 1, 200);
-    res.json({ data: await processes.notifications.forUser(userId, { unreadOnly: unread === 'true' || unread === '1', ...(limit ? { limit } : {}), ...(before ? { before } : {}) }) });
+    res.json({ data: await processes.notifications.forUser(userId, { unreadOnly: unread === true, ...(limit ? { limit } : {}), ...(before ? { before } : {}) }) });
   });
 
   router.post('/notifications/:id/read', requireScope('marking a notification read', 'write'), async (req, res) => {

@@ -3,21 +3,27 @@
 // sends is ever spliced into SQL.
 import type { Knex } from 'knex';
 import {
+  coerceScalar,
   joinTableName,
   parseFilter,
   searchExpression,
-  SYSTEM_FIELD_TYPES,
+  queryField,
+  textProblem,
   type BoundFilterExpr,
   type EntityModel,
+  type FilterableType,
   type FilterExpr,
 } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { SYSTEM_OUTPUT } from './values.ts';
 
 export interface SortKey {
   readonly field: string;
   readonly direction: 'asc' | 'desc';
   /** The column may hold NULL (affects keyset predicates). */
   readonly nullable: boolean;
+  /** How the column compares (a cursor's value for it must be of this type). */
+  readonly type: FilterableType;
   /** A timestamptz column: its cursor value is read as text, keeping PostgreSQL's microseconds. */
   readonly timestamp: boolean;
 }
@@ -54,6 +60,9 @@ export function parseListFilter(entity: EntityModel, raw: unknown): FilterExpr |
   return filter;
 }
 
+/** System columns that are never NULL (the others sort with NULLs). */
+const NOT_NULL_SYSTEM: ReadonlySet<string> = new Set(['id', 'version', 'created_at', 'updated_at']);
+
 export function parseSort(entity: EntityModel, raw: string | undefined): SortKey[] {
   const keys: SortKey[] = [];
   const problems: Problem[] = [];
@@ -61,19 +70,42 @@ export function parseSort(entity: EntityModel, raw: string | undefined): SortKey
   spec.forEach((part, i) => {
     const direction = part.startsWith('-') ? 'desc' : 'asc';
     const name = part.replace(/^[-+]/, '');
-    const field = entity.fieldsByName.get(name);
-    if (name in SYSTEM_FIELD_TYPES) {
-      keys.push({ field: name, direction, nullable: !['id', 'version', 'created_at', 'updated_at'].includes(name), timestamp: SYSTEM_FIELD_TYPES[name] === 'datetime' });
-    } else if (field && field.type !== 'manyToMany' && field.type !== 'json') {
-      keys.push({ field: name, direction, nullable: !(field.required === true || field.type === 'state') || entity.kindFields !== undefined, timestamp: field.type === 'datetime' });
-    } else {
+    const resolved = queryField(entity, name);
+    const { field, type } = resolved ?? {};
+    if (!resolved || !type || type === 'json') {
       problems.push({ pointer: `/query/sort/${i}`, detail: `"${name}" is not a sortable field of ${entity.name}` });
+      return;
     }
+    const nullable = field ? !(field.required === true || field.type === 'state') || entity.kindFields !== undefined : !NOT_NULL_SYSTEM.has(name);
+    keys.push({ field: name, direction, nullable, type, timestamp: type === 'datetime' });
   });
   if (problems.length) throw bad(problems, 'invalid sort');
   if (keys.length > 4) throw bad([{ pointer: '/query/sort', detail: 'at most 4 sort keys' }], 'invalid sort');
-  if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', direction: keys[keys.length - 1]?.direction ?? 'asc', nullable: false, timestamp: false });
+  if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', direction: keys[keys.length - 1]?.direction ?? 'asc', nullable: false, type: 'uuid', timestamp: false });
   return keys;
+}
+
+/** `include`: relations (reference and many-to-many fields) of the entity type. */
+export function checkIncludes(entity: EntityModel, include: readonly string[]): void {
+  const problems: Problem[] = [];
+  include.forEach((name, i) => {
+    const field = entity.fieldsByName.get(name);
+    if (!field || (field.type !== 'reference' && field.type !== 'manyToMany')) problems.push({ pointer: `/query/include/${i}`, detail: `"${name}" is not a relation of ${entity.name}` });
+  });
+  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid include: ${problems.map((p) => p.detail).join('; ')}`, { problems });
+}
+
+const SYSTEM_OUTPUT_NAMES: ReadonlySet<string> = new Set(SYSTEM_OUTPUT);
+
+/** `fields`: the fields (and system fields) to return, always with the id; undefined: all. */
+export function checkFields(entity: EntityModel, fields: readonly string[] | undefined): Set<string> | undefined {
+  if (!fields || fields.length === 0) return undefined;
+  const problems: Problem[] = [];
+  fields.forEach((name, i) => {
+    if (!entity.fieldsByName.has(name) && !SYSTEM_OUTPUT_NAMES.has(name)) problems.push({ pointer: `/query/fields/${i}`, detail: `unknown field "${name}"` });
+  });
+  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid fields: ${problems.map((p) => p.detail).join('; ')}`, { problems });
+  return new Set(['id', ...fields]);
 }
 
 export function encodeCursor(values: readonly unknown[]): string {
@@ -81,13 +113,37 @@ export function encodeCursor(values: readonly unknown[]): string {
 }
 
 export function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[] {
+  let values: unknown;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === keys.length && values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) return values;
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    // not a cursor at all
   }
+  // Each value must fit its key's column: a made-up cursor must not reach SQL as a type error.
+  if (Array.isArray(values) && values.length === keys.length && values.every((v, i) => cursorValueFits(v, keys[i]!))) return values;
   throw bad([{ pointer: '/query/after', detail: 'is not a cursor of this list (sort changed?)' }], 'invalid cursor');
+}
+
+/** A timestamp as selectCursorColumns/sortValues write it: PostgreSQL's text, in UTC. */
+const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+function cursorValueFits(value: unknown, key: SortKey): boolean {
+  if (value === null) return key.nullable;
+  const fits = (type: FilterableType) => coerceScalar(value, type, undefined, '', []) !== undefined;
+  switch (key.type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'text':
+      // Any length (filter text is capped, stored text is not).
+      return typeof value === 'string' && textProblem(value) === null;
+    case 'datetime':
+      // Kept as sent, to the microsecond (coercion would round it to milliseconds).
+      return typeof value === 'string' && CURSOR_TIMESTAMP.test(value) && fits('datetime');
+    default:
+      return typeof value === 'string' && fits(key.type);
+  }
 }
 
 /** Column holding a sort/filter field's comparable value (money compares its amount). */
@@ -96,13 +152,18 @@ const columnOf = (table: string, field: string) => `${table}.${field}`;
 export function applyFilter(qb: Knex.QueryBuilder, entity: EntityModel, expr: BoundFilterExpr): void {
   const t = entity.table;
   switch (expr.kind) {
+    // An empty group must still say something: knex drops an empty where(), so "or of nothing" would
+    // match every row (and "not" of it none) instead of the other way round.
     case 'and':
+      if (expr.items.length === 0) qb.whereRaw('true');
       for (const item of expr.items) qb.where((b) => applyFilter(b, entity, item));
       return;
     case 'or':
-      qb.where((outer) => {
-        for (const item of expr.items) outer.orWhere((b) => applyFilter(b, entity, item));
-      });
+      if (expr.items.length === 0) qb.whereRaw('false');
+      else
+        qb.where((outer) => {
+          for (const item of expr.items) outer.orWhere((b) => applyFilter(b, entity, item));
+        });
       return;
     case 'not':
       qb.whereNot((b) => applyFilter(b, entity, expr.item));

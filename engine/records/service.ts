@@ -24,6 +24,8 @@ import {
   applyKeyset,
   applyOrder,
   applySearch,
+  checkFields,
+  checkIncludes,
   decodeCursor,
   DEFAULT_LIMIT,
   encodeCursor,
@@ -38,7 +40,7 @@ import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type MetadataRuntime, type MetadataSnapshot } from './runtime.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
-import { defaultsFor, recordToColumns, rowToRecord, SYSTEM_OUTPUT, type ApiRecord, type Link, type Row } from './values.ts';
+import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 
 /**
  * Who acts and through what: recorded in the audit trail, used by permission checks. `via`: `ui`
@@ -700,7 +702,7 @@ export class RecordService {
     const kind = this.#runtime.snapshot.model.activityKinds.find((k) => k.name === values.kind);
     const links = kind?.requiresLink;
     if (!links?.length) return;
-    if (!links.some((name) => values[name] !== null && values[name] !== undefined)) {
+    if (!links.some((name) => Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined)) {
       throw new TesseraError('VALIDATION_FAILED', `a ${String(values.kind)} must link to one of: ${links.join(', ')}`, {
         problems: links.map((name) => ({ pointer: `/${name}`, detail: `link a ${links.join(' or ')}`, code: 'REQUIRES_LINK' })),
       });
@@ -770,7 +772,7 @@ export class RecordService {
 
   async #writeLinks(trx: Knex.Transaction, entity: EntityModel, id: string, values: ApiRecord, isNew: boolean): Promise<void> {
     for (const field of entity.fields) {
-      if (field.type !== 'manyToMany' || !(field.name in values)) continue;
+      if (field.type !== 'manyToMany' || !Object.hasOwn(values, field.name)) continue;
       const join = joinTableName(entity.table, field.name);
       if (!isNew) await trx(join).where({ source: id }).delete();
       const links = (values[field.name] as Link[] | undefined) ?? [];
@@ -841,24 +843,4 @@ function notFound(entity: string, id: string, what = ''): TesseraError {
 
 function assertUuid(id: string, pointer: string): void {
   if (!isUuid(id)) throw new TesseraError('NOT_FOUND', `"${id}" is not a record id`, { problems: [{ pointer, detail: 'must be a UUID' }] });
-}
-
-function checkIncludes(entity: EntityModel, include: readonly string[]): void {
-  const problems: Problem[] = [];
-  include.forEach((name, i) => {
-    const field = entity.fieldsByName.get(name);
-    if (!field || (field.type !== 'reference' && field.type !== 'manyToMany')) problems.push({ pointer: `/query/include/${i}`, detail: `"${name}" is not a relation of ${entity.name}` });
-  });
-  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid include: ${problems.map((p) => p.detail).join('; ')}`, { problems });
-}
-
-function checkFields(entity: EntityModel, fields: readonly string[] | undefined): Set<string> | undefined {
-  if (!fields || fields.length === 0) return undefined;
-  const system: ReadonlySet<string> = new Set(SYSTEM_OUTPUT);
-  const problems: Problem[] = [];
-  fields.forEach((name, i) => {
-    if (!entity.fieldsByName.has(name) && !system.has(name)) problems.push({ pointer: `/query/fields/${i}`, detail: `unknown field "${name}"` });
-  });
-  if (problems.length) throw new TesseraError('BAD_QUERY', `invalid fields: ${problems.map((p) => p.detail).join('; ')}`, { problems });
-  return new Set(['id', ...fields]);
 }

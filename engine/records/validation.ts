@@ -15,7 +15,8 @@ export interface EntityValidators {
 }
 
 export function createRecordAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false });
+  // ownProperties: a body's own members only (a field named "constructor" is not "present" in every body).
+  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, ownProperties: true });
   addFormats(ajv);
   for (const [format, check] of Object.entries(RECORD_FORMATS)) ajv.addFormat(format, { type: 'string', validate: check });
   return ajv;

@@ -45,7 +45,7 @@ function fieldValue(field: Field, row: Row, links?: ReadonlyMap<string, readonly
 export function recordToColumns(entity: EntityModel, values: Readonly<ApiRecord>): Row {
   const row: Row = {};
   for (const field of entity.fields) {
-    if (!(field.name in values) || field.type === 'manyToMany') continue;
+    if (!Object.hasOwn(values, field.name) || field.type === 'manyToMany') continue;
     const value = values[field.name];
     switch (field.type) {
       case 'money': {

@@ -1,10 +1,11 @@
 // A real HTTP server on a loopback port for API tests, and a small JSON client. The server comes
 // with an administrator and an API token of theirs; a client made for the server's URL sends that
 // token unless told otherwise ({ token: null } for anonymous requests, or another user's token).
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TOKEN_SCOPES, createApiToken, hashPassword } from '../../engine/access/index.ts';
 import { createApp, type AppOptions } from '../../engine/http/app.ts';
+import { createHttpServer } from '../../engine/http/listener.ts';
 import type { Platform } from '../../engine/platform.ts';
 
 export interface TestServer {
@@ -33,7 +34,7 @@ export async function ensureTestAdmin(platform: Platform): Promise<string> {
 }
 
 export async function startTestServer(platform: Platform, options: AppOptions = {}): Promise<TestServer> {
-  const server = createServer(createApp(platform, options));
+  const server = createHttpServer(createApp(platform, options));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

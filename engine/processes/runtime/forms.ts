@@ -39,7 +39,7 @@ export function checkFormData(form: FormSchema, data: JsonObject): Problem[] {
     const key = component.key;
     if (!key) continue;
     const pointer = `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    const value = key in data ? data[key] : undefined;
+    const value = Object.hasOwn(data, key) ? data[key] : undefined;
     const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
     if (empty) {
       if (component.validate?.required) problems.push({ pointer, detail: `${component.label ?? key} is required`, code: 'REQUIRED' });

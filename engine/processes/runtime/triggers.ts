@@ -39,7 +39,7 @@ export function triggerMatches(trigger: Trigger, change: RecordChange): boolean 
       return ACTIONS[change.action] === trigger.on && (trigger.on !== 'updated' || Object.keys(change.changes).length > 0);
     case 'fieldChanged': {
       const field = trigger.field ?? '';
-      if (change.action === 'update') return field in change.changes;
+      if (change.action === 'update') return Object.hasOwn(change.changes, field);
       return change.action === 'create' && change.record[field] !== null && change.record[field] !== undefined;
     }
     case 'stateEntered': {

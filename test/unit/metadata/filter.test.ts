@@ -1,32 +1,10 @@
 // The list filter language: parsing, coercion of query-string text, operators and problems with pointers.
-import { bindFilter, coerceScalar, FILTER_OPERATORS, FILTER_TOKENS, filterFields, parseFilter, type EntityModel, type FilterExpr, type FilterProblem } from '../../../metadata/index.ts';
-import { contractor, entity, entityOf, field, modelOf, packageOf, state, statusMachine, values } from './package-builder.ts';
+import { bindFilter, coerceScalar, FILTER_OPERATORS, FILTER_TOKENS, filterFields, parseFilter, type FilterExpr, type FilterProblem } from '../../../metadata/index.ts';
+import { contractor, entityOf, modelOf, offerEntity, packageOf } from './package-builder.ts';
 
 const UUID = '0b6f4c7e-3f1a-4c2b-9d8e-7a6b5c4d3e2f';
 
-function offerModel(): EntityModel {
-  const offer = entity('offer', [
-    field('string', 'title', { searchable: true }),
-    field('integer', 'qty'),
-    field('decimal', 'discount'),
-    field('money', 'total'),
-    field('percent', 'margin'),
-    field('boolean', 'signed'),
-    field('date', 'valid_until'),
-    field('datetime', 'sent_at'),
-    field('enum', 'channel', { values: values('email', 'phone', 'visit') }),
-    field('reference', 'contractor', { target: 'contractor' }),
-    field('taxId', 'buyer_nip'),
-    field('json', 'extra'),
-    field('manyToMany', 'products', { target: 'product' }),
-    field('state', 'status'),
-  ]);
-  const product = entity('product', [field('string', 'name')]);
-  const machine = statusMachine('offer_status', { entity: 'offer', field: 'status' }, [state('draft'), state('sent'), state('accepted'), state('rejected')], [{ from: '*', to: 'sent' }]);
-  return entityOf(modelOf(packageOf(contractor(), offer, product, machine)), 'offer');
-}
-
-const offer = offerModel();
+const offer = offerEntity();
 
 const parse = (input: unknown, base = '') => parseFilter(offer, input, base);
 

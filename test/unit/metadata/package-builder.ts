@@ -201,3 +201,29 @@ export function crmItems(): Exclude<MetadataItem, { kind: 'manifest' }>[] {
 export function crm(): PackageFiles {
   return packageOf(...crmItems());
 }
+
+/**
+ * offer: an entity type with a field of every filterable kind (and a json and a many-to-many one),
+ * its status on a machine, in a package with contractor and product. For filter and list tests.
+ */
+export function offerEntity(): EntityModel {
+  const offer = entity('offer', [
+    field('string', 'title', { searchable: true }),
+    field('integer', 'qty'),
+    field('decimal', 'discount'),
+    field('money', 'total'),
+    field('percent', 'margin'),
+    field('boolean', 'signed'),
+    field('date', 'valid_until'),
+    field('datetime', 'sent_at'),
+    field('enum', 'channel', { values: values('email', 'phone', 'visit') }),
+    field('reference', 'contractor', { target: 'contractor' }),
+    field('taxId', 'buyer_nip'),
+    field('json', 'extra'),
+    field('manyToMany', 'products', { target: 'product' }),
+    field('state', 'status'),
+  ]);
+  const product = entity('product', [field('string', 'name')]);
+  const machine = statusMachine('offer_status', { entity: 'offer', field: 'status' }, [state('draft'), state('sent'), state('accepted'), state('rejected')], [{ from: '*', to: 'sent' }]);
+  return entityOf(modelOf(packageOf(contractor(), offer, product, machine)), 'offer');
+}
