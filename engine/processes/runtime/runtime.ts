@@ -20,7 +20,7 @@ import { definitionForms, definitionPlatformRights, definitionXml, latestVersion
 import { checkFormData, formOf, type FormSchema } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
-import { describeError, StepSession, type ConnectorJob, type InstanceMeta, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
+import { describeError, StepSession, type ConnectorJob, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
 import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
 import { evaluateTriggers } from './triggers.ts';
