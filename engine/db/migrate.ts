@@ -8,6 +8,7 @@ import * as authNotify004 from './migrations/004-auth-notify.ts';
 import * as platformLevel005 from './migrations/005-platform-level.ts';
 import * as messageBuffer006 from './migrations/006-message-buffer.ts';
 import * as tokenScopes007 from './migrations/007-token-scopes.ts';
+import * as accountNotifications008 from './migrations/008-account-notifications.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['005-platform-level', platformLevel005],
   ['006-message-buffer', messageBuffer006],
   ['007-token-scopes', tokenScopes007],
+  ['008-account-notifications', accountNotifications008],
 ];
 
 const source: Knex.MigrationSource<string> = {
