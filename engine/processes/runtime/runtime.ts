@@ -19,6 +19,7 @@ import { definitionForms, definitionXml, latestVersion, prepareDeployment, recor
 import { checkFormData, formOf, type FormSchema } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
+import { activityNotificationsHook } from './activity-notifications.ts';
 import { describeError, StepSession, type ConnectorJob, type InstanceMeta, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
 import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
@@ -117,6 +118,7 @@ export class ProcessRuntime {
       directory: new TaskDirectory(),
     };
     records.onChange((trx, change) => this.#onRecordChange(trx, change));
+    records.onChange(activityNotificationsHook(records));
   }
 
   // ---- lifecycle ----
