@@ -67,6 +67,10 @@ test('@mentions notify users who may read the activity, once per new mention, ne
   // Editing the text with the same mention does not notify again.
   await clients.anna!.patch(`/records/activity/${created.body.id}`, { description: 'Please check the discounts @bob (updated).' }, { 'if-match': '"1"' });
   expect((await notificationsOf('bob')).filter((n) => n.kind === 'mention')).toHaveLength(1);
+  // Given a task that mentions them, a user gets one notification: the assignment.
+  const before = (await notificationsOf('bob')).length;
+  await clients.anna!.post('/records/activity', { kind: 'task', subject: 'Visit Iskra', assignee: ids.bob, description: '@bob take the catalogue' });
+  expect((await notificationsOf('bob')).slice(0, -before || undefined).map((n) => n.kind)).toEqual(['assigned']);
 });
 
 /** Reads server-sent events from a stream until `until` accepts one; returns it. */

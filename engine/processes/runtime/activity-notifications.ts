@@ -62,7 +62,8 @@ export function activityNotificationsHook(records: RecordService): (trx: Knex.Tr
     const users = (await trx('tessera.users').where({ active: true }).whereRaw('lower(login) = ANY(?::text[])', [[...mentions.keys()]]).select('id', 'login')) as { id: string; login: string }[];
     const model = records.runtime.snapshot.model;
     for (const user of users) {
-      if (user.id === actorId) continue;
+      // The writer knows; a new assignee already has the assignment (which links the same activity).
+      if (user.id === actorId || (assigned && user.id === assignee)) continue;
       const reader = await loadSubject(trx, user.id);
       if (!reader || !(await readable(records, trx, accessFor(model, reader), about.id))) continue;
       await writeNotification(sql, { channel: IN_APP, kind: MENTION, userId: user.id, subject, body: mentions.get(user.login.toLowerCase()) ?? null, record: about });

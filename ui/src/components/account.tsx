@@ -70,11 +70,15 @@ export function PasswordForm({ current, onChanged }: { current?: string; onChang
           <input className="input" name="currentPassword" type="password" autoComplete="current-password" value={values.current} onChange={set('current')} />
         </label>
       )}
-      <label className="field">
-        <span className="field-label">{t('account.newPassword')}</span>
-        <input className="input" name="newPassword" type="password" autoComplete="new-password" minLength={PASSWORD_MIN} value={values.next} onChange={set('next')} />
-        <span className="field-help">{t('account.passwordRule')}</span>
-      </label>
+      <div className="field">
+        <label className="field-label" htmlFor="new-password">
+          {t('account.newPassword')}
+        </label>
+        <input id="new-password" className="input" name="newPassword" type="password" autoComplete="new-password" minLength={PASSWORD_MIN} aria-describedby="new-password-rule" value={values.next} onChange={set('next')} />
+        <span id="new-password-rule" className="field-help">
+          {t('account.passwordRule')}
+        </span>
+      </div>
       <label className="field">
         <span className="field-label">{t('account.repeatPassword')}</span>
         <input className="input" name="repeatPassword" type="password" autoComplete="new-password" value={values.repeat} onChange={set('repeat')} />
