@@ -153,7 +153,7 @@ test('my account (Romanian, phone): an API token with chosen scopes and expiry, 
   await listed.getByText(token.slice(0, 12)).waitFor();
   const tokens = (await fetch(`${b.url}/api/auth/tokens`, { headers: { authorization: `Bearer ${token}` } })).status;
   expect(tokens).toBe(403); // no account scope: the token cannot list tokens
-  const me = await (await fetch(`${b.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const me = (await (await fetch(`${b.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { token: { scopes: string[] } };
   expect(me.token.scopes).toEqual(['read', 'write']);
   const [listedToken] = (await (await b.context.request.get(`${b.url}/api/auth/tokens`)).json()).data as { expiresAt: string }[];
   expect(new Date(listedToken!.expiresAt).getTime() - Date.now()).toBeGreaterThan(29.9 * 86_400_000);
