@@ -19,6 +19,8 @@ export interface Platform {
   readonly records: RecordService;
   /** The workflow runtime (BPMN); its workers run only where startWorkers() was called (the server). */
   readonly processes: ProcessRuntime;
+  /** The LISTEN connection of a server (null in one-shot commands); `delivers` says whether other connections' NOTIFYs arrive. */
+  readonly listener: DatabaseListener | null;
   /** Recently verified API tokens; cleared whenever identity data changes in any process. */
   readonly tokenCache: TokenCache;
   /** Validates, plans and applies a package, then switches the running model to it. */
@@ -73,6 +75,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       runtime,
       records,
       processes,
+      listener,
       // Unless notifications reach us, another process's revocation could not clear this cache: cache nothing.
       tokenCache: listener?.delivers ? tokenCache : new TokenCache({ ttlMs: 0 }),
       async applyMetadata(files, applyOptions) {

@@ -26,7 +26,7 @@ export { loadSubject, subjectOf, SubjectCache, type UserIdentityRow } from './su
 export { createSession, findSession, listSessions, revokeSession, revokeUserSessions, pruneSessions, DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.ts';
 export { createApiToken, findApiToken, listApiTokens, revokeApiToken, revokeUserTokens, checkScopes, TOKEN_PREFIX, type ApiTokenInfo } from './tokens.ts';
 export { loginRetryAfter, recordLoginAttempt, throttledVerification, DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from './throttle.ts';
-export { ensureAdmin, userIdByLogin, verifyCredentials, hashPassword, setPassword, checkPassword, createUser, updateUser, getUser, listUsers, parseUserInput, PASSWORD_MAX, PASSWORD_MIN, type UserInfo } from './users.ts';
+export { ensureAdmin, userIdByLogin, verifyCredentials, hashPassword, setPassword, resetPassword, TEMPORARY_PASSWORD_HOURS, checkPassword, createUser, updateUser, getUser, listUsers, parseUserInput, PASSWORD_MAX, PASSWORD_MIN, type UserInfo } from './users.ts';
 export { createTeam, updateTeam, deleteTeam, getTeam, listTeams, parseTeamInput, type TeamInfo } from './teams.ts';
 export { adminHistory, diff } from './audit.ts';
 export { sameSecret, secretHash } from './secrets.ts';

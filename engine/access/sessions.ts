@@ -52,8 +52,12 @@ export async function createSession(db: Knex | Knex.Transaction, userId: string,
   return { id: row!.id, secret, csrfToken, expiresAt: row!.expires_at };
 }
 
-/** The live session of a cookie secret and its (active) user; null when unknown, expired, idle or the user is deactivated. */
-export async function findSession(db: Knex, secret: string, policy: SessionPolicy): Promise<{ session: SessionRow; user: UserIdentityRow } | null> {
+/**
+ * The live session of a cookie secret and its (active) user; null when unknown, expired, idle or the
+ * user is deactivated. `mustChangePassword`: the user signed in with a temporary password.
+ * `touch: false` (background requests such as the notification stream) leaves the idle clock alone.
+ */
+export async function findSession(db: Knex, secret: string, policy: SessionPolicy, options: { readonly touch?: boolean } = {}): Promise<{ session: SessionRow; user: UserIdentityRow; mustChangePassword: boolean } | null> {
   if (!secret || secret.length > 100) return null;
   const row = (await db('tessera.sessions as s')
     .join('tessera.users as u', 'u.id', 's.user_id')
@@ -72,11 +76,12 @@ export async function findSession(db: Knex, secret: string, policy: SessionPolic
       's.user_agent',
       ...IDENTITY_COLUMNS,
       db.raw(`s.last_seen_at < now() - make_interval(secs => ${TOUCH_SECONDS}) AS stale`),
-    )) as (SessionRow & Omit<UserIdentityRow, 'id'> & { stale: boolean }) | undefined;
+      db.raw('u.password_temporary_until IS NOT NULL AS must_change_password'),
+    )) as (SessionRow & Omit<UserIdentityRow, 'id'> & { stale: boolean; must_change_password: boolean }) | undefined;
   if (!row) return null;
-  if (row.stale) await db('tessera.sessions').where({ id: row.id }).update({ last_seen_at: db.fn.now() });
-  const { login, display_name, is_admin, active, roles, employee, stale: _stale, ...session } = row;
-  return { session, user: { id: row.user_id, login, display_name, is_admin, active, roles, employee } };
+  if (row.stale && options.touch !== false) await db('tessera.sessions').where({ id: row.id }).update({ last_seen_at: db.fn.now() });
+  const { login, display_name, is_admin, active, roles, employee, stale: _stale, must_change_password, ...session } = row;
+  return { session, user: { id: row.user_id, login, display_name, is_admin, active, roles, employee }, mustChangePassword: must_change_password };
 }
 
 export async function revokeSession(db: Knex | Knex.Transaction, id: string, userId?: string): Promise<boolean> {

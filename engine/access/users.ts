@@ -25,6 +25,7 @@ export interface UserRow {
   readonly employee: string | null;
   readonly last_login_at: Date | null;
   readonly created_at: Date;
+  readonly password_temporary_until: Date | null;
 }
 
 /** The API shape of a user. */
@@ -41,6 +42,8 @@ export interface UserInfo {
   readonly language: string;
   readonly lastLoginAt: string | null;
   readonly createdAt: string;
+  /** The password was set by someone else (invitation, reset): the user must choose their own at sign-in. */
+  readonly mustChangePassword: boolean;
 }
 
 // Algorithm 2 = argon2id; OWASP's recommended minimum: m=19 MiB, t=2, p=1.
@@ -57,6 +60,9 @@ export function hashPassword(password: string): Promise<string> {
 export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
+
+/** How long a temporary password (invitation, reset) signs in (ASVS V2.3.1: short-lived initial secrets). */
+export const TEMPORARY_PASSWORD_HOURS = 72;
 
 /** Creates the administrator on a database without users. Returns the generated password, if one was generated. */
 export async function ensureAdmin(knex: Knex, password?: string): Promise<{ created: boolean; login: string; password?: string }> {
@@ -78,8 +84,10 @@ let dummyHash: Promise<string> | null = null;
 
 /** The user id when login and password match an active user with a password; null otherwise (one answer for every failure). */
 export async function verifyCredentials(knex: Knex | Knex.Transaction, login: string, password: string): Promise<string | null> {
-  const row = (await knex('tessera.users').whereRaw('lower(login) = lower(?)', [login]).first('id', 'password_hash', 'active')) as { id: string; password_hash: string | null; active: boolean } | undefined;
-  if (!row?.password_hash || !row.active) {
+  const row = (await knex('tessera.users').whereRaw('lower(login) = lower(?)', [login]).first('id', 'password_hash', 'active', knex.raw('password_temporary_until <= now() AS temporary_expired'))) as
+    | { id: string; password_hash: string | null; active: boolean; temporary_expired: boolean | null }
+    | undefined;
+  if (!row?.password_hash || !row.active || row.temporary_expired) {
     await verify(await (dummyHash ??= hashPassword(generatePassword())), password).catch(() => false);
     return null;
   }
@@ -94,11 +102,11 @@ export function checkPassword(password: unknown, pointer: string): string {
   return password;
 }
 
-/** Sets a user's password and ends their other sessions (ASVS V3.3.3). */
+/** Sets a user's own password (no longer temporary) and ends their other sessions (ASVS V3.3.3). */
 export async function setPassword(knex: Knex, actor: AuditActor, userId: string, password: string, keepSession?: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   await knex.transaction(async (trx) => {
-    await trx('tessera.users').where({ id: userId }).update({ password_hash: passwordHash, updated_at: trx.fn.now() });
+    await trx('tessera.users').where({ id: userId }).update({ password_hash: passwordHash, password_temporary_until: null, updated_at: trx.fn.now() });
     await revokeUserSessions(trx, userId, keepSession);
     await auditAdminChange(trx, actor, 'user', userId, 'update', { password: ['***', '***'] });
   });
@@ -106,7 +114,7 @@ export async function setPassword(knex: Knex, actor: AuditActor, userId: string,
 
 // ---- administration -------------------------------------------------------------------------
 
-const USER_COLUMNS = ['id', 'login', 'display_name', 'email', 'is_admin', 'active', 'roles', 'language', 'employee', 'last_login_at', 'created_at'] as const;
+const USER_COLUMNS = ['id', 'login', 'display_name', 'email', 'is_admin', 'active', 'roles', 'language', 'employee', 'last_login_at', 'created_at', 'password_temporary_until'] as const;
 
 async function teamsOf(db: Knex | Knex.Transaction, ids: readonly string[]): Promise<Map<string, string[]>> {
   const rows = (await db('tessera.team_members as m').join('tessera.teams as t', 't.id', 'm.team_id').whereIn('m.user_id', ids).orderBy('t.name').select('m.user_id', 't.name')) as { user_id: string; name: string }[];
@@ -129,6 +137,7 @@ function toInfo(row: UserRow, teams: readonly string[]): UserInfo {
     language: row.language,
     lastLoginAt: row.last_login_at ? row.last_login_at.toISOString() : null,
     createdAt: row.created_at.toISOString(),
+    mustChangePassword: row.password_temporary_until !== null,
   };
 }
 
@@ -220,9 +229,15 @@ export interface AdminActor extends AuditActor {
   readonly isAdmin: boolean;
 }
 
-export async function createUser(knex: Knex, actor: AdminActor, input: UserInput): Promise<UserInfo> {
+/**
+ * Creates a user. Without a password this is an invitation: a temporary password is generated and
+ * returned once (`temporaryPassword`), valid for TEMPORARY_PASSWORD_HOURS, to be replaced at the
+ * first sign-in. There is no e-mail connector yet: the administrator hands it over.
+ */
+export async function createUser(knex: Knex, actor: AdminActor, input: UserInput): Promise<UserInfo & { readonly temporaryPassword?: string }> {
   if (input.isAdmin && !actor.isAdmin) throw new TesseraError('FORBIDDEN', 'only an administrator may create administrators', { problems: [{ pointer: '/isAdmin', detail: 'needs an administrator' }] });
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const temporaryPassword = input.password ? undefined : generatePassword();
+  const passwordHash = await hashPassword(input.password ?? temporaryPassword!);
   return knex.transaction(async (trx) => {
     const teams = input.teams ? await teamIds(trx, input.teams) : [];
     let id: string;
@@ -237,6 +252,7 @@ export async function createUser(knex: Knex, actor: AdminActor, input: UserInput
           employee: input.employee ?? null,
           active: input.active ?? true,
           is_admin: input.isAdmin ?? false,
+          password_temporary_until: temporaryPassword ? temporaryUntil(trx) : null,
           ...(input.language ? { language: input.language } : {}),
         })
         .returning('id')) as { id: string }[];
@@ -247,9 +263,28 @@ export async function createUser(knex: Knex, actor: AdminActor, input: UserInput
     if (teams.length) await trx('tessera.team_members').insert(teams.map((team_id) => ({ team_id, user_id: id })));
     const user = await getUser(trx, id);
     const changes = diff({}, user as unknown as Record<string, unknown>, AUDITED);
-    if (input.password) changes.password = [null, '***'];
+    changes.password = [null, '***'];
     await auditAdminChange(trx, actor, 'user', id, 'create', changes);
-    return user;
+    return temporaryPassword ? { ...user, temporaryPassword } : user;
+  });
+}
+
+const temporaryUntil = (db: Knex | Knex.Transaction) => db.raw(`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`);
+
+/**
+ * Gives a user a new temporary password (returned once) and ends their sessions. API tokens stay:
+ * they are not the password's. Only an administrator may reset an administrator's password.
+ */
+export async function resetPassword(knex: Knex, actor: AdminActor, id: string): Promise<{ readonly user: UserInfo; readonly temporaryPassword: string }> {
+  const temporaryPassword = generatePassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  return knex.transaction(async (trx) => {
+    const before = await getUser(trx, id);
+    if (before.isAdmin && !actor.isAdmin) throw new TesseraError('FORBIDDEN', "only an administrator may reset an administrator's password");
+    await trx('tessera.users').where({ id }).update({ password_hash: passwordHash, password_temporary_until: temporaryUntil(trx), updated_at: trx.fn.now() });
+    await revokeUserSessions(trx, id);
+    await auditAdminChange(trx, actor, 'user', id, 'update', { password: ['***', '***'], mustChangePassword: [before.mustChangePassword, true] });
+    return { user: await getUser(trx, id), temporaryPassword };
   });
 }
 
@@ -275,7 +310,7 @@ export async function updateUser(knex: Knex, actor: AdminActor, id: string, inpu
     if (input.active !== undefined) set.active = input.active;
     if (input.isAdmin !== undefined) set.is_admin = input.isAdmin;
     if (input.language !== undefined) set.language = input.language;
-    if (passwordHash) set.password_hash = passwordHash;
+    if (passwordHash) Object.assign(set, { password_hash: passwordHash, password_temporary_until: null });
     if (Object.keys(set).length) {
       try {
         await trx('tessera.users').where({ id }).update({ ...set, updated_at: trx.fn.now() });

@@ -8,7 +8,8 @@ import { configFromEnv, type Config } from '../config.ts';
 import { isTesseraError } from '../errors.ts';
 import { startPlatform, type Platform } from '../platform.ts';
 import { loadDemoData, seedIfEmpty } from '../seeding.ts';
-import { readLock } from '../db/embedded.ts';
+import { embeddedDatabaseExists, readLock } from '../db/embedded.ts';
+import { resetPassword, TEMPORARY_PASSWORD_HOURS, userIdByLogin } from '../access/index.ts';
 import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../processes/runtime/index.ts';
 import { runWorker } from '../processes/worker-main.ts';
 import { startServer } from '../server.ts';
@@ -27,6 +28,12 @@ const USAGE = `usage: tessera <command>
                                 act with platform rights even when a user starts them
                                                                     [--platform-rights]
   workflows worker              run workflow workers (timers, connector jobs) beside the server
+  users reset-password <login>  give a user a new temporary password (printed once; they choose
+                                their own at the next sign-in) and end their sessions
+
+commands other than start and seed work on the running server of TESSERA_DATA_DIR (through its
+lock file), on that directory's database when no server runs, or on DATABASE_URL; they never
+create a database
 
 environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD`;
 
@@ -39,8 +46,19 @@ async function loadDir(dir: string | undefined): Promise<PackageFiles> {
   return files;
 }
 
-/** Opens the platform; if a running server holds the embedded data directory, connects through it. */
-async function openPlatform(config: Config): Promise<Platform> {
+/**
+ * Opens the platform; if a running server holds the embedded data directory, connects through it.
+ * Only `create` (start, seed) may make a new embedded database: any other command run in the wrong
+ * folder would otherwise plan against, or write to, an empty database nobody serves.
+ */
+async function openPlatform(config: Config, options: { create?: boolean } = {}): Promise<Platform> {
+  if (!config.databaseUrl && !options.create && !(await readLock(config.dataDir)) && !(await embeddedDatabaseExists(config.dataDir))) {
+    throw new Error(
+      `no Tessera server is running on the data directory ${config.dataDir}, and it holds no database.\n` +
+        `Start the server first (tessera start), run this command where the server's data directory is, ` +
+        `point TESSERA_DATA_DIR at it, or set DATABASE_URL.`,
+    );
+  }
   try {
     return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }) });
   } catch (error) {
@@ -50,8 +68,8 @@ async function openPlatform(config: Config): Promise<Platform> {
   }
 }
 
-async function withPlatform<T>(config: Config, work: (platform: Platform) => Promise<T>): Promise<T> {
-  const platform = await openPlatform(config);
+async function withPlatform<T>(config: Config, work: (platform: Platform) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const platform = await openPlatform(config, options);
   try {
     return await work(platform);
   } finally {
@@ -135,7 +153,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         console.log(`metadata version ${result.metadataVersion ?? platform.runtime.snapshot.version}; ${count} demo record(s) created`);
         return 0;
-      });
+      }, { create: true });
+    case 'users':
+      return usersCommand(config, sub, arg);
     case 'workflows':
       return workflowsCommand(config, sub, arg, { platformRights: values['platform-rights'] });
     default:
@@ -188,6 +208,20 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
     return -1;
   }
   throw new UsageError(`unknown workflows command "${sub ?? ''}"`);
+}
+
+async function usersCommand(config: Config, sub: string | undefined, login: string | undefined): Promise<number> {
+  if (sub !== 'reset-password') throw new UsageError(`unknown users command "${sub ?? ''}"`);
+  if (!login) throw new UsageError('missing <login>');
+  return withPlatform(config, async (platform) => {
+    const id = await userIdByLogin(platform.knex, login);
+    if (!id) throw new Error(`no user with the login "${login}"`);
+    // Whoever may run this command on the server's machine may reset anyone, administrators included.
+    const { user, temporaryPassword } = await resetPassword(platform.knex, { userId: null, via: 'system', isAdmin: true }, id);
+    console.log(`new temporary password of ${user.login}${user.active ? '' : ' (deactivated: reactivate the user to let them sign in)'}: ${temporaryPassword}`);
+    console.log(`shown once; valid for ${TEMPORARY_PASSWORD_HOURS} hours; ${user.login} chooses their own password at the next sign-in. Their sessions have ended.`);
+    return 0;
+  });
 }
 
 /** Runs a command line and sets the process exit code; errors print a message, never a stack. */

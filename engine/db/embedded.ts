@@ -6,7 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { TesseraError } from '../errors.ts';
@@ -151,4 +151,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });
     },
   };
+}
+
+/** Whether a data directory holds an embedded database (so opening it creates nothing). */
+export async function embeddedDatabaseExists(dataDir: string): Promise<boolean> {
+  try {
+    await access(join(dataDir, 'pglite', 'PG_VERSION'));
+    return true;
+  } catch {
+    return false;
+  }
 }

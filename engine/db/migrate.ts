@@ -9,6 +9,7 @@ import * as platformLevel005 from './migrations/005-platform-level.ts';
 import * as messageBuffer006 from './migrations/006-message-buffer.ts';
 import * as tokenScopes007 from './migrations/007-token-scopes.ts';
 import * as processRunAs008 from './migrations/008-process-run-as.ts';
+import * as accountNotifications009 from './migrations/009-account-notifications.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['006-message-buffer', messageBuffer006],
   ['007-token-scopes', tokenScopes007],
   ['008-process-run-as', processRunAs008],
+  ['009-account-notifications', accountNotifications009],
 ];
 
 const source: Knex.MigrationSource<string> = {

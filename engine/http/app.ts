@@ -11,6 +11,7 @@ import { filesRouter } from './files-router.ts';
 import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
+import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
@@ -74,6 +75,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/meta', metaRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(usersRouter(platform));
+  api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));
   api.use((req, res) => sendProblem(res, new TesseraError('NOT_FOUND', `no API resource ${req.method} ${req.originalUrl}`), req.originalUrl));
   api.use(problemHandler);

@@ -45,6 +45,9 @@ declare module 'express-serve-static-core' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Sign-in starts a new session whatever cookie the browser still has; it needs no CSRF token.
 const CSRF_EXEMPT = new Set(['/auth/login']);
+const BACKGROUND_PATHS = new Set(['/notifications/stream', '/notifications/summary']);
+// What a session signed in with a temporary password may do: see who it is, choose a password, leave.
+const PASSWORD_CHANGE_PATHS = new Set(['GET /auth/me', 'POST /auth/password', 'POST /auth/logout', 'POST /auth/login']);
 
 export function readCookies(req: Request): Record<string, string> {
   const header = req.get('cookie');
@@ -111,7 +114,8 @@ export function authenticate(platform: Platform, options: ResolvedAuthOptions): 
     }
     const secret = readCookies(req)[SESSION_COOKIE];
     if (secret) {
-      const found = await findSession(platform.knex, secret, options.session);
+      // The notification stream reconnects on its own: it must not keep an idle session alive.
+      const found = await findSession(platform.knex, secret, options.session, { touch: !BACKGROUND_PATHS.has(req.path) });
       if (!found) {
         // Expired, idle, logged out or never ours: the request goes on unauthenticated.
         clearSessionCookies(req, res, options);
@@ -125,6 +129,10 @@ export function authenticate(platform: Platform, options: ResolvedAuthOptions): 
             problems: [{ pointer: `/headers/${CSRF_HEADER}`, detail: sent ? 'does not match the session' : 'is missing' }],
           });
         }
+      }
+      // A temporary password (invitation, reset) signs in only to choose the user's own.
+      if (found.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(`${req.method} ${req.path}`)) {
+        throw new TesseraError('FORBIDDEN', 'choose your own password first (POST /api/auth/password): you signed in with a temporary one', { extensions: { passwordChangeRequired: true } });
       }
       const subject = await subjectOf(platform.knex, found.user);
       res.locals.actor = { userId: subject.userId, via: 'ui', access: accessFor(model(), subject) };

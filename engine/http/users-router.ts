@@ -3,7 +3,7 @@
 // changes and the full user details need the administerUsers right. Roles are metadata: they are
 // declared in the package and changed with PUT /api/meta; /api/roles lists them.
 import { Router, type Request, type Response } from 'express';
-import { adminHistory, createTeam, createUser, deleteTeam, getTeam, getUser, listTeams, listUsers, parseTeamInput, parseUserInput, updateTeam, updateUser, type UserInfo } from '../access/index.ts';
+import { adminHistory, createTeam, createUser, deleteTeam, getTeam, getUser, listTeams, listUsers, parseTeamInput, parseUserInput, resetPassword, updateTeam, updateUser, type UserInfo } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { hasRight, requireRight } from './authenticate.ts';
@@ -43,6 +43,11 @@ export function usersRouter(platform: Platform): Router {
   router.patch('/users/:id', requireRight('administerUsers'), async (req, res) => {
     const input = parseUserInput(requireJsonObject(req), 'update', declaredRoles());
     res.json(await updateUser(knex, adminActor(res), idOf(req), input));
+  });
+
+  // A new temporary password, shown once to the administrator who hands it over (no e-mail connector yet).
+  router.post('/users/:id/reset-password', requireRight('administerUsers'), async (req, res) => {
+    res.json(await resetPassword(knex, adminActor(res), idOf(req)));
   });
 
   router.get('/users/:id/history', requireRight('administerUsers'), async (req, res) => {

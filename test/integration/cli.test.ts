@@ -1,8 +1,12 @@
 // The `tessera` command line as users run it: a child process, real exit codes and messages.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSession, DEFAULT_SESSION_POLICY, getUser, verifyCredentials } from '../../engine/access/index.ts';
+import { startPlatform } from '../../engine/platform.ts';
+import { loadPackageDir } from '../../metadata/index.ts';
+import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
 import { tessera } from '../support/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
@@ -81,4 +85,75 @@ test('a destructive apply is refused without --allow-destructive and exits 1', a
   expect(refused.stderr).toContain('archive column contractor.since');
   const allowed = await tessera(['meta', 'apply', dir, '--allow-destructive'], db);
   expect(allowed.code).toBe(0);
+});
+
+describe('commands find the running server and never create a database (issue #10, item 20)', () => {
+  const noServer = (dir: string) => ({ TESSERA_DATA_DIR: dir, DATABASE_URL: '' });
+
+  test('run where no server and no database are, a command says so, names the directory it looked in, exits 1 and creates nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-empty-'));
+    try {
+      for (const args of [['meta', 'plan', MINI], ['meta', 'apply', MINI], ['types'], ['workflows', 'deploy', MINI], ['users', 'reset-password', 'admin']]) {
+        const res = await tessera(args, noServer(dir));
+        expect({ args, code: res.code }).toEqual({ args, code: 1 });
+        expect(res.stderr).toContain(`no Tessera server is running on the data directory ${dir}, and it holds no database`);
+        expect(res.stderr).toContain('tessera start');
+        expect(res.stdout).not.toContain('plan against metadata version');
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("with a server on the data directory, a command works on the server's database; with the server stopped, on that database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-served-'));
+    const served = await startPlatform({ dataDir: dir });
+    try {
+      const { package: files } = await loadPackageDir(MINI);
+      await served.applyMetadata(files, { source: 'cli' });
+      const plan = await tessera(['meta', 'plan', MINI], noServer(dir));
+      expect(plan.stderr).toBe('');
+      expect(plan.stdout).toContain('plan against metadata version 1: 0 step(s)');
+    } finally {
+      await served.close();
+    }
+    try {
+      const types = await tessera(['types'], noServer(dir));
+      expect(types.code).toBe(0);
+      expect(types.stdout).toContain('export interface Contractor {');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('tessera users reset-password (issue #10, item 21)', () => {
+  test('prints a temporary password once, ends the sessions, and the old password stops working', async () => {
+    const db = { DATABASE_URL: env.platform.db.url };
+    const id = await createTestUser(env.platform, { login: 'forgetful', isAdmin: true });
+    await createSession(env.platform.knex, id, {}, DEFAULT_SESSION_POLICY);
+    const res = await tessera(['users', 'reset-password', 'Forgetful'], db);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const password = /new temporary password of forgetful: (\S+)/.exec(res.stdout)?.[1];
+    expect(password).toMatch(/^[\w-]{16}$/);
+    expect(res.stdout).toContain('chooses their own password at the next sign-in');
+    expect(await verifyCredentials(env.platform.knex, 'forgetful', password!)).toBe(id);
+    expect(await verifyCredentials(env.platform.knex, 'forgetful', TEST_PASSWORD)).toBeNull();
+    expect((await getUser(env.platform.knex, id)).mustChangePassword).toBe(true);
+    expect(await env.platform.knex('tessera.sessions').where({ user_id: id }).count({ n: '*' }).first()).toEqual({ n: 0 });
+    const audit = await env.platform.knex('tessera.audit_log').where({ entity: 'user', record_id: id, action: 'update' }).first('via', 'changes');
+    expect(audit).toMatchObject({ via: 'system', changes: { password: ['***', '***'], mustChangePassword: [false, true] } });
+  });
+
+  test('an unknown login exits 1, a missing one is a usage error', async () => {
+    const db = { DATABASE_URL: env.platform.db.url };
+    const unknown = await tessera(['users', 'reset-password', 'nobody'], db);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no user with the login "nobody"');
+    const missing = await tessera(['users', 'reset-password'], db);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('missing <login>');
+  });
 });

@@ -161,9 +161,13 @@ describe('instances', () => {
     expect(instance).toMatchObject({ status: 'completed', activeElementIds: [], variables: { owner: 'test-admin', decision: 'yes', discount: 10, notified: 1 } });
     expect(instance.userTasks[0]).toMatchObject({ outcome: 'completed' });
     const notifications = await api.get('/notifications');
-    expect(notifications.body.data).toEqual([expect.objectContaining({ channel: 'in-app', subject: 'Discount yes', record: { entity: 'deal', id: deal.id }, instanceId, readAt: null })]);
+    // Newest first: the workflow's message, then the notice that the user task was given to the user.
+    expect(notifications.body.data).toEqual([
+      expect.objectContaining({ channel: 'in-app', kind: null, subject: 'Discount yes', record: { entity: 'deal', id: deal.id }, instanceId, readAt: null }),
+      expect.objectContaining({ channel: 'in-app', kind: 'assigned', subject: 'Approve the discount', record: { entity: 'activity', id: taskActivity }, readAt: null }),
+    ]);
     expect((await api.post(`/notifications/${notifications.body.data[0].id}/read`)).status).toBe(204);
-    expect((await api.get('/notifications?unread=true')).body.data).toEqual([]);
+    expect((await api.get('/notifications?unread=true')).body.data.map((n: { kind: string }) => n.kind)).toEqual(['assigned']);
     expect((await api.post(`/activities/${taskActivity}/complete`, { decision: 'no' })).status).toBe(409);
   });
 

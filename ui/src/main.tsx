@@ -4,7 +4,7 @@ import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { I18nProvider, useI18n } from './app/i18n.tsx';
-import { LoginPage } from './app/LoginPage.tsx';
+import { FirstPasswordPage, LoginPage } from './app/LoginPage.tsx';
 import { LANGUAGES, type Language } from './app/messages.ts';
 import { MetaProvider } from './app/meta.tsx';
 import { SessionProvider, useSession } from './app/session.tsx';
@@ -21,6 +21,7 @@ function Root() {
   }, [me, setLanguage]);
   if (status === 'loading') return <Spinner />;
   if (status === 'anonymous') return <LoginPage />;
+  if (me?.user.mustChangePassword) return <FirstPasswordPage />;
   return (
     <MetaProvider>
       <App />

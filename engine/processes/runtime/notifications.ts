@@ -11,6 +11,8 @@ export const OUTBOX_CHANNELS = ['sms', 'email'] as const;
 
 export interface NotificationInput {
   readonly channel: string;
+  /** What it is about, for the web app to say in the reader's language: `assigned`, `mention`; absent for workflow messages. */
+  readonly kind?: string | null;
   /** In-app: the user it is for. */
   readonly userId?: string | null;
   /** Outbox channels: the contact it is for (e.g. a contractor or person) and the address used. */
@@ -28,6 +30,7 @@ export interface NotificationInput {
 export interface Notification {
   readonly id: number;
   readonly channel: string;
+  readonly kind: string | null;
   readonly userId: string | null;
   readonly recipient: { readonly entity: string; readonly id: string } | null;
   readonly address: string | null;
@@ -43,8 +46,8 @@ export interface Notification {
 /** Stores one notification in the caller's transaction; returns its id (null when the key was already used). */
 export async function writeNotification(sql: Sql, input: NotificationInput): Promise<number | null> {
   const rows = await sql<{ id: number }>(
-    `INSERT INTO tessera.notifications (channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, idempotency_key, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    `INSERT INTO tessera.notifications (channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, idempotency_key, status, kind)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
     [
       input.channel,
@@ -59,6 +62,7 @@ export async function writeNotification(sql: Sql, input: NotificationInput): Pro
       input.instanceId ?? null,
       input.idempotencyKey ?? null,
       input.channel === IN_APP ? 'delivered' : 'pending',
+      input.kind ?? null,
     ],
   );
   return rows[0]?.id ?? null;
@@ -67,6 +71,7 @@ export async function writeNotification(sql: Sql, input: NotificationInput): Pro
 interface NotificationRow {
   id: number | string;
   channel: string;
+  kind: string | null;
   user_id: string | null;
   recipient_entity: string | null;
   recipient_id: string | null;
@@ -85,6 +90,7 @@ function present(row: NotificationRow): Notification {
   return {
     id: Number(row.id),
     channel: row.channel,
+    kind: row.kind,
     userId: row.user_id,
     recipient: row.recipient_entity && row.recipient_id ? { entity: row.recipient_entity, id: row.recipient_id } : null,
     address: row.address,
@@ -118,6 +124,19 @@ export class NotificationService {
     const count = await this.#knex('tessera.notifications').where({ id, user_id: userId }).whereNull('read_at').update({ read_at: this.#knex.fn.now() });
     if (count > 0) return true;
     return (await this.#knex('tessera.notifications').where({ id, user_id: userId }).first('id')) !== undefined;
+  }
+
+  /** How many of the user's in-app notifications are unread, and the id of the newest (0: none). */
+  async summary(userId: string): Promise<{ unread: number; newest: number }> {
+    const row = (await this.#knex('tessera.notifications')
+      .where({ user_id: userId, channel: IN_APP })
+      .first(this.#knex.raw('count(*) FILTER (WHERE read_at IS NULL)::int AS unread'), this.#knex.raw('coalesce(max(id), 0) AS newest'))) as { unread: number; newest: number | string };
+    return { unread: Number(row.unread), newest: Number(row.newest) };
+  }
+
+  /** Marks every in-app notification of the user read; returns how many were unread. */
+  async markAllRead(userId: string): Promise<number> {
+    return this.#knex('tessera.notifications').where({ user_id: userId, channel: IN_APP }).whereNull('read_at').update({ read_at: this.#knex.fn.now() });
   }
 
   /** The outbox of a channel, oldest first: what its connector still has to send. */

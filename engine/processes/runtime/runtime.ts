@@ -20,6 +20,7 @@ import { definitionForms, definitionPlatformRights, definitionXml, latestVersion
 import { checkFormData, formOf, type FormSchema } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
+import { activityNotificationsHook } from './activity-notifications.ts';
 import { describeError, StepSession, type ConnectorJob, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
 import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
 import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
@@ -136,6 +137,7 @@ export class ProcessRuntime {
       const activities = records.runtime.snapshot.entities.get(ACTIVITY_ENTITY);
       return activities ? hasOpenTaskAbout(db, activities.entity.table, subject, entity, id) : Promise.resolve(false);
     });
+    records.onChange(activityNotificationsHook(records));
   }
 
   // ---- lifecycle ----

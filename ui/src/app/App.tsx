@@ -3,6 +3,7 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Model } from '../../../metadata/model.ts';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import { NotificationBell } from '../components/NotificationBell.tsx';
 import { ErrorBox, Spinner } from '../components/ui.tsx';
 import { useI18n } from './i18n.tsx';
 import { LANGUAGES, type Language } from './messages.ts';
@@ -20,6 +21,9 @@ const CalendarPage: Page = lazy(() => import('../pages/CalendarPage.tsx'));
 const DashboardPage: Page = lazy(() => import('../pages/DashboardPage.tsx'));
 const DesignerPage: Page = lazy(() => import('../pages/DesignerPage.tsx'));
 const ModelerPage: Page = lazy(() => import('../pages/ModelerPage.tsx'));
+const AdminUsersPage: Page = lazy(() => import('../pages/AdminUsersPage.tsx'));
+const AdminTeamsPage: Page = lazy(() => import('../pages/AdminTeamsPage.tsx'));
+const AccountPage: Page = lazy(() => import('../pages/AccountPage.tsx'));
 
 const ROUTES: readonly [string, Page][] = [
   ['/', DashboardPage],
@@ -31,7 +35,13 @@ const ROUTES: readonly [string, Page][] = [
   ['/calendar', CalendarPage],
   ['/designer', DesignerPage],
   ['/modeler', ModelerPage],
+  ['/admin/users', AdminUsersPage],
+  ['/admin/teams', AdminTeamsPage],
+  ['/account', AccountPage],
 ];
+
+/** Pages that need no metadata (a fresh installation can still be administered). */
+const WITHOUT_METADATA = new Set(['/designer', '/admin/users', '/admin/teams', '/account']);
 
 function route(path: string): { page: Page; params: Record<string, string> } | null {
   for (const [pattern, page] of ROUTES) {
@@ -77,6 +87,7 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
   });
   const analyst = [...(can('administerMetadata') ? [{ to: '/designer', label: t('nav.designer') }] : []), ...(can('administerWorkflows') ? [{ to: '/modeler', label: t('nav.modeler') }] : [])];
   if (analyst.length) result.push({ key: 'analyst', title: t('nav.analyst'), items: analyst });
+  if (can('administerUsers')) result.push({ key: 'admin', title: t('nav.admin'), items: [{ to: '/admin/users', label: t('nav.users') }, { to: '/admin/teams', label: t('nav.teams') }] });
   return result;
 }
 
@@ -103,8 +114,8 @@ export function App() {
   const isActive = (to: string) => (to === '/' ? location.path === '/' : location.path === to || location.path.startsWith(`${to}/`));
   let content;
   if (loading) content = <Spinner />;
-  else if (!meta && error?.status === 404 && location.path !== '/designer') content = <div className="empty-state">{t('meta.missing')}</div>;
-  else if (!meta && error && location.path !== '/designer') content = <ErrorBox error={error} onRetry={() => void reload()} />;
+  else if (!meta && error?.status === 404 && !WITHOUT_METADATA.has(location.path)) content = <div className="empty-state">{t('meta.missing')}</div>;
+  else if (!meta && error && !WITHOUT_METADATA.has(location.path)) content = <ErrorBox error={error} onRetry={() => void reload()} />;
   else if (!found) content = <div className="empty-state">{t('common.notFound')}</div>;
   else {
     const Page = found.page;
@@ -140,8 +151,11 @@ export function App() {
         <header className="topbar">
           <div className="topbar-spacer" />
           <LanguageSwitch />
+          <NotificationBell />
           <div className="user-menu">
-            <span data-testid="user-name">{me?.user.displayName}</span>
+            <Link to="/account" data-testid="user-name" title={t('nav.account')}>
+              {me?.user.displayName}
+            </Link>
             <button type="button" className="btn btn-small" onClick={() => void signOut()}>
               {t('login.signOut')}
             </button>

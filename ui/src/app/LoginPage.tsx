@@ -1,6 +1,9 @@
 // Sign-in: login and password (POST /api/auth/login); the server sets the session and CSRF cookies.
+// After signing in with a temporary password (an invitation or a reset), the user chooses their own
+// before anything else (the server refuses everything else meanwhile).
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.ts';
+import { PasswordForm } from '../components/account.tsx';
 import { useI18n } from './i18n.tsx';
 import { useSession } from './session.tsx';
 
@@ -50,6 +53,31 @@ export function LoginPage() {
           {t('login.submit')}
         </button>
       </form>
+    </div>
+  );
+}
+
+export function FirstPasswordPage() {
+  const { t } = useI18n();
+  const { me, refresh, signOut, temporaryPassword } = useSession();
+  return (
+    <div className="login">
+      <div className="card login-card">
+        <div className="brand login-brand">
+          <span className="brand-mark" aria-hidden>
+            ◆
+          </span>
+          {t('app.title')}
+        </div>
+        <h1>{t('account.mustChangeTitle')}</h1>
+        <p className="muted">
+          {me?.user.displayName} · {t('account.mustChangeHelp')}
+        </p>
+        <PasswordForm {...(temporaryPassword ? { current: temporaryPassword } : {})} onChanged={() => void refresh()} />
+        <button type="button" className="btn" onClick={() => void signOut()}>
+          {t('login.signOut')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -9,6 +9,8 @@ export interface SessionUser {
   readonly displayName: string;
   readonly isAdmin: boolean;
   readonly language: string;
+  /** Signed in with a temporary password (invitation, reset): the server allows nothing but choosing one's own. */
+  readonly mustChangePassword?: boolean;
 }
 
 /** The user's rights on an entity type (GET /api/auth/me): row scopes none/own/team/all, create yes/no. */
@@ -32,6 +34,10 @@ interface SessionState {
   readonly status: 'loading' | 'anonymous' | 'signed-in';
   signIn(login: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Reloads the user (after a password change). */
+  refresh(): Promise<void>;
+  /** The temporary password just typed at sign-in (kept in memory until the user chose theirs), so it is not asked twice. */
+  readonly temporaryPassword: string | undefined;
   /** An administration right of the signed-in user (administerMetadata, administerWorkflows, administerUsers). */
   can(right: string): boolean;
   /** Whether the user may read / create / update / delete / export records of a type (the server enforces it; the UI only hides what would be refused). */
@@ -45,6 +51,7 @@ const SessionContext = createContext<SessionState | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [status, setStatus] = useState<SessionState['status']>('loading');
+  const [temporaryPassword, setTemporaryPassword] = useState<string | undefined>(undefined);
   const load = useCallback(async () => {
     try {
       setMe((await api.get<Me>('/auth/me')).data);
@@ -69,11 +76,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     me,
     status,
     async signIn(login, password) {
-      await api.post('/auth/login', { login, password });
+      const { data } = await api.post<{ user: SessionUser }>('/auth/login', { login, password });
+      setTemporaryPassword(data.user.mustChangePassword ? password : undefined);
       await load();
     },
+    async refresh() {
+      setTemporaryPassword(undefined);
+      await load();
+    },
+    temporaryPassword,
     async signOut() {
       await api.post('/auth/logout').catch(() => undefined);
+      setTemporaryPassword(undefined);
       setMe(null);
       setStatus('anonymous');
     },

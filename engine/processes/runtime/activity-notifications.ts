@@ -1,0 +1,82 @@
+// In-app notifications about activities, written in the transaction of the change (so a rolled-back
+// change notifies nobody): the new assignee of an activity (a task given to someone, by a person or
+// a workflow's user task), and users mentioned as @login in its text fields. Nobody is notified of
+// what they did themselves, and a mention reaches only a user who may read the activity. Platform
+// writes (seed data) notify nobody.
+import type { Knex } from 'knex';
+import { ACTIVITY_ENTITY } from '../../../metadata/index.ts';
+import { accessFor, loadSubject } from '../../access/index.ts';
+import { isTesseraError } from '../../errors.ts';
+import type { RecordChange, RecordService } from '../../records/index.ts';
+import { IN_APP, writeNotification } from './notifications.ts';
+import { sqlOf } from './sql.ts';
+
+export const ASSIGNED = 'assigned';
+export const MENTION = 'mention';
+
+// "@login": a login (letters, digits, ".", "_", "-") not glued to a word before it, without a trailing dot.
+const MENTION_PATTERN = /(?<![\w@])@([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?)/g;
+
+/** The logins mentioned in a text (lower-cased, each once). Pure. */
+export function mentionedLogins(text: unknown): Set<string> {
+  const found = new Set<string>();
+  if (typeof text !== 'string') return found;
+  for (const match of text.matchAll(MENTION_PATTERN)) found.add(match[1]!.toLowerCase());
+  return found;
+}
+
+/** The line of a text where a login is mentioned, shortened, for the notification's body. */
+function mentionLine(text: string, login: string): string {
+  const line = text.split('\n').find((l) => mentionedLogins(l).has(login)) ?? text;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** Logins newly mentioned by a change: in the record's text fields now and not before. */
+export function newMentions(change: Pick<RecordChange, 'record' | 'previous'>, textFields: readonly string[]): Map<string, string> {
+  const mentions = new Map<string, string>();
+  for (const field of textFields) {
+    const now = change.record[field];
+    if (typeof now !== 'string') continue;
+    const before = mentionedLogins(change.previous?.[field]);
+    for (const login of mentionedLogins(now)) if (!before.has(login) && !mentions.has(login)) mentions.set(login, mentionLine(now, login));
+  }
+  return mentions;
+}
+
+export function activityNotificationsHook(records: RecordService): (trx: Knex.Transaction, change: RecordChange) => Promise<void> {
+  return async (trx, change) => {
+    // Platform writes (seed, migrations) are nobody's news; people's and workflows' are.
+    if (change.entity !== ACTIVITY_ENTITY || (change.action !== 'create' && change.action !== 'update') || change.actor.via === 'system') return;
+    const actorId = change.actor.userId;
+    const about = { entity: ACTIVITY_ENTITY, id: change.record.id as string };
+    const subject = String(change.record.subject ?? '');
+    const assignee = change.record.assignee as string | null | undefined;
+    const assigned = assignee && assignee !== actorId && (change.action === 'create' || 'assignee' in change.changes);
+    const entity = records.runtime.snapshot.entities.get(ACTIVITY_ENTITY)?.entity;
+    const textFields = (entity?.fields ?? []).filter((f) => f.type === 'text').map((f) => f.name);
+    const mentions = newMentions(change, textFields);
+    if (!assigned && mentions.size === 0) return;
+    const { sql } = await sqlOf(trx);
+    if (assigned) await writeNotification(sql, { channel: IN_APP, kind: ASSIGNED, userId: assignee, subject, record: about });
+    if (mentions.size === 0) return;
+    const users = (await trx('tessera.users').where({ active: true }).whereRaw('lower(login) = ANY(?::text[])', [[...mentions.keys()]]).select('id', 'login')) as { id: string; login: string }[];
+    const model = records.runtime.snapshot.model;
+    for (const user of users) {
+      // The writer knows; a new assignee already has the assignment (which links the same activity).
+      if (user.id === actorId || (assigned && user.id === assignee)) continue;
+      const reader = await loadSubject(trx, user.id);
+      if (!reader || !(await readable(records, trx, accessFor(model, reader), about.id))) continue;
+      await writeNotification(sql, { channel: IN_APP, kind: MENTION, userId: user.id, subject, body: mentions.get(user.login.toLowerCase()) ?? null, record: about });
+    }
+  };
+}
+
+async function readable(records: RecordService, trx: Knex.Transaction, access: ReturnType<typeof accessFor>, id: string): Promise<boolean> {
+  try {
+    await records.get({ actor: { userId: access.subject?.userId ?? null, via: 'system', access }, trx }, ACTIVITY_ENTITY, id, { fields: ['id'] });
+    return true;
+  } catch (error) {
+    if (isTesseraError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return false;
+    throw error;
+  }
+}
