@@ -9,6 +9,9 @@ import { createHttpServer } from './http/listener.ts';
 import { startPlatform, type Platform } from './platform.ts';
 import { seedIfEmpty } from './seeding.ts';
 
+/** How long requests in flight may take to finish when the server stops. */
+const STOP_GRACE_MS = 3000;
+
 export const UI_DIST = fileURLToPath(new URL('../ui/dist/', import.meta.url));
 
 export interface RunningServer {
@@ -43,8 +46,12 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     let stopping: Promise<void> | null = null;
     const stop = () =>
       (stopping ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        // New connections are refused at once and idle ones closed; requests in flight get a grace
+        // period, then every connection ends (a notification stream would otherwise hold it minutes).
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const grace = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+        await closed;
+        clearTimeout(grace);
         await platform.close();
       })());
     const onSignal = () => {
