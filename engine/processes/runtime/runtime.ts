@@ -15,7 +15,8 @@ import type { InstanceEvent } from '../events.ts';
 import type { JsonObject } from '../expression.ts';
 import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
-import { definitionForms, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
+import { BpmnThread } from './bpmn-thread.ts';
+import { definitionForms, definitionXml, latestVersion, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
 import { checkFormData, formOf } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
@@ -74,7 +75,9 @@ export class ProcessRuntime {
   readonly #knex: Knex;
   readonly #records: RecordService;
   #jobs: JobQueue;
-  readonly #graphs = new ProcessGraphCache();
+  /** Parses and checks BPMN off the event loop (deploys, and graphs loaded from stored XML). */
+  readonly #bpmn = new BpmnThread();
+  readonly #graphs = new ProcessGraphCache(500, (xml) => this.#bpmn.load(xml));
   readonly #sessions = new WeakMap<Knex.Transaction, StepSession>();
   readonly #services: SessionServices;
   readonly #options: RuntimeOptions;
@@ -155,6 +158,7 @@ export class ProcessRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.#bpmn.stop();
     await this.#jobs.stop();
     this.#started = false;
     this.#workers = false;
@@ -220,7 +224,7 @@ export class ProcessRuntime {
 
   /** Checks and stores a BPMN file; a process gets a new version only when its XML changed. */
   async deploy(xml: string, options: DeployOptions): Promise<DeployResult> {
-    const prepared = await prepareDeployment(xml);
+    const prepared = await this.#bpmn.prepare(xml);
     const warnings = taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => this.registry.get(type) !== undefined);
     const result = await this.transact(async (session) => {
       const recorded = await recordDeployment(session.sql, prepared, {
