@@ -14,7 +14,7 @@ export interface DatabaseThreadData {
   readonly pgliteDir?: string;
   readonly password: string;
   readonly maxConnections: number;
-  /** Two BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run. */
+  /** Three BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them. */
   readonly activity: SharedArrayBuffer;
 }
 
@@ -25,6 +25,7 @@ async function run(data: DatabaseThreadData): Promise<void> {
   const port = parentPort!;
   const report = (message: DatabaseThreadReport) => port.postMessage(message);
   const activity = new BigInt64Array(data.activity);
+  let started = 0;
   let db: PGlite;
   let server: WireServer;
   try {
@@ -34,8 +35,14 @@ async function run(data: DatabaseThreadData): Promise<void> {
       verifier: scramVerifier(data.password),
       maxConnections: data.maxConnections,
       onBusy(busy) {
-        Atomics.store(activity, 0, busy ? BigInt(Date.now()) : 0n);
-        if (!busy) Atomics.add(activity, 1, 1n);
+        if (busy) {
+          started = performance.now();
+          Atomics.store(activity, 0, BigInt(Date.now()));
+          return;
+        }
+        Atomics.store(activity, 0, 0n);
+        Atomics.add(activity, 1, 1n);
+        Atomics.add(activity, 2, BigInt(Math.round((performance.now() - started) * 1000)));
       },
     });
     report({ type: 'ready', port: await server.listen() });

@@ -19,8 +19,9 @@ export interface EmbeddedActivity {
   readonly running: boolean;
   /** How long the statement batch in progress has been running; null when the database is idle. */
   readonly busyMs: number | null;
-  /** Statement batches run since the start. */
+  /** Statement batches run since the start, and the time spent running them (ms). */
   readonly batches: number;
+  readonly busyTotalMs: number;
 }
 
 export interface EmbeddedPostgres {
@@ -134,7 +135,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await takeLock(dataDir);
   }
   const password = randomBytes(32).toString('hex');
-  const activity = new BigInt64Array(new SharedArrayBuffer(16));
+  const activity = new BigInt64Array(new SharedArrayBuffer(24));
   let worker: Worker | null = null;
   let port: number;
   try {
@@ -167,7 +168,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     ...(dataDir ? { dataDir } : {}),
     activity() {
       const since = Number(Atomics.load(activity, 0));
-      return { running, busyMs: running && since > 0 ? Math.max(0, Date.now() - since) : null, batches: Number(Atomics.load(activity, 1)) };
+      return { running, busyMs: running && since > 0 ? Math.max(0, Date.now() - since) : null, batches: Number(Atomics.load(activity, 1)), busyTotalMs: Number(Atomics.load(activity, 2)) / 1000 };
     },
     stop() {
       stopping ??= (async () => {

@@ -1,11 +1,12 @@
 // The PostgreSQL wire protocol in front of PGlite, run inside the database thread (embedded-thread.ts).
 // Every connection authenticates with SCRAM-SHA-256 against the per-start secret before a byte of
-// it reaches the database. PGlite is one backend session: connections take turns, one batch of
+// it reaches the database. Notifications reach the connections that LISTEN (notification-routing.ts). PGlite is one backend session: connections take turns, one batch of
 // complete messages at a time, and a connection keeps the backend while it has a transaction open or
 // an extended-query group (Parse, Bind… up to Sync) unfinished, so no statement of another
 // connection lands inside it.
 import type { PGlite } from '@electric-sql/pglite';
 import { createServer, type Server, type Socket } from 'node:net';
+import { listenChanges, takeNotifications } from './notification-routing.ts';
 import { SCRAM_MECHANISM, scramServerFinal, scramServerFirst, type ScramChallenge, type ScramVerifier } from './scram.ts';
 
 const SSL_REQUEST = 80877103;
@@ -19,8 +20,8 @@ const AUTHENTICATION_TIMEOUT_MS = 60_000;
 const SYNC = 0x53;
 const TERMINATE = 0x58;
 const PASSWORD = 0x70;
-// Extended-query messages (Parse, Bind, Describe, Execute, Close, Flush, FunctionCall); Sync ends the group.
-const EXTENDED_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48, 0x46]);
+// Extended-query messages (Parse, Bind, Describe, Execute, Close, Flush); Sync ends the group.
+const EXTENDED_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
 
 type Phase = 'startup' | 'sasl-initial' | 'sasl-final' | 'ready' | 'closed';
 
@@ -43,6 +44,8 @@ interface Connection {
   groupOpen: boolean;
   /** The client sent Terminate: the connection ends once what it sent before has run. */
   terminated: boolean;
+  /** Channels it LISTENs to: notifications on them are handed to it whoever's statement raised them. */
+  readonly channels: Set<string>;
 }
 
 export interface WireServerOptions {
@@ -100,6 +103,8 @@ export class WireServer {
   readonly #onBusy: (busy: boolean) => void;
   readonly #connections = new Set<Connection>();
   readonly #queue: Connection[] = [];
+  /** Channel → the connections listening to it. */
+  readonly #listeners = new Map<string, Set<Connection>>();
   #server: Server | null = null;
   /** The connection holding the backend (open transaction or extended-query group), if any. */
   #owner: Connection | null = null;
@@ -141,7 +146,7 @@ export class WireServer {
       socket.end(fatal('53300', 'sorry, too many clients already'));
       return;
     }
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set() };
     this.#connections.add(connection);
     socket.setTimeout(AUTHENTICATION_TIMEOUT_MS, () => {
       if (connection.phase !== 'ready') this.#refuse(connection, '08006', 'authentication timed out');
@@ -191,7 +196,10 @@ export class WireServer {
         // PGlite would end its one backend on Terminate: the client's connection ends here instead.
         connection.terminated = true;
         if (connection.pending.length === 0) this.#drop(connection);
-      } else connection.pending.push(whole);
+      } else {
+        connection.pending.push(whole);
+        this.#noteListens(connection, whole);
+      }
     }
     if (connection.phase === 'ready' && connection.pending.length > 0) this.#schedule(connection);
   }
@@ -236,6 +244,35 @@ export class WireServer {
     connection.startup = null;
   }
 
+  #noteListens(connection: Connection, whole: Buffer): void {
+    for (const { channel, listen } of listenChanges(whole)) {
+      for (const name of channel === '*' ? [...connection.channels] : [channel]) {
+        if (listen) {
+          connection.channels.add(name);
+          const listeners = this.#listeners.get(name) ?? new Set();
+          listeners.add(connection);
+          this.#listeners.set(name, listeners);
+        } else this.#unlisten(connection, name);
+      }
+    }
+  }
+
+  #unlisten(connection: Connection, channel: string): void {
+    connection.channels.delete(channel);
+    const listeners = this.#listeners.get(channel);
+    listeners?.delete(connection);
+    if (listeners?.size === 0) this.#listeners.delete(channel);
+  }
+
+  /** Sends a reply to the connection that asked; notifications in it go to the connections listening. */
+  #reply(connection: Connection, reply: Buffer): void {
+    const { rest, notifications } = this.#listeners.size > 0 ? takeNotifications(reply, (channel) => connection.channels.has(channel)) : { rest: reply, notifications: [] };
+    if (connection.phase !== 'closed' && rest.length > 0) connection.socket.write(rest);
+    for (const { channel, message } of notifications) {
+      for (const listener of this.#listeners.get(channel) ?? []) if (listener !== connection && listener.phase === 'ready') listener.socket.write(message);
+    }
+  }
+
   #refuse(connection: Connection, sqlState: string, text: string): void {
     if (connection.phase === 'closed') return;
     connection.socket.end(fatal(sqlState, text));
@@ -247,6 +284,7 @@ export class WireServer {
     connection.phase = 'closed';
     connection.pending = [];
     this.#connections.delete(connection);
+    for (const channel of [...connection.channels]) this.#unlisten(connection, channel);
     connection.socket.destroySoon();
     // A connection that held the backend is cleaned up (rolled back) by the pump.
     if (this.#owner === connection) void this.#pump();
@@ -294,9 +332,10 @@ export class WireServer {
     const batch = startup ? connection.pending.shift()! : Buffer.concat(connection.pending.splice(0));
     if (!startup) connection.groupOpen = groupOpenAfter(batch, connection.groupOpen);
     try {
-      await this.#exec(batch, (data) => {
-        if (connection.phase !== 'closed') connection.socket.write(Buffer.from(data));
-      });
+      // One write per batch (PGlite may hand its reply over in several pieces).
+      const chunks: Buffer[] = [];
+      await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
+      this.#reply(connection, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     } catch (error) {
       // PGlite itself failed (SQL errors are protocol responses, not exceptions): this connection ends.
       this.#refuse(connection, 'XX000', `the embedded database failed: ${error instanceof Error ? error.message : String(error)}`);
