@@ -46,6 +46,8 @@ interface Connection {
   terminated: boolean;
   /** Channels it LISTENs to: notifications on them are handed to it whoever's statement raised them. */
   readonly channels: Set<string>;
+  /** A lone BEGIN already answered; it runs in front of the connection's next batch (see #deferBegin). */
+  deferredBegin: Buffer | null;
 }
 
 export interface WireServerOptions {
@@ -78,6 +80,25 @@ function simpleQuery(sql: string): Buffer {
   return message('Q', Buffer.from(`${sql}\0`));
 }
 
+const PLAIN_BEGIN = /^\s*(BEGIN|START TRANSACTION)\s*;?\s*$/i;
+/** What PostgreSQL answers to BEGIN outside a transaction: CommandComplete, ReadyForQuery "in a transaction". */
+const BEGIN_ANSWER = Buffer.concat([message('C', Buffer.from('BEGIN\0')), message('Z', Buffer.from('T'))]);
+
+/** The SQL of a simple Query message; '' for any other message. */
+function simpleQueryText(whole: Buffer): string {
+  return whole[0] === 0x51 ? whole.subarray(5, whole.length - 1).toString('utf8') : '';
+}
+
+/** A reply without everything up to and including its first ReadyForQuery. */
+function afterFirstReady(reply: Buffer): Buffer {
+  for (let at = 0; at + 5 <= reply.length; ) {
+    const end = at + 1 + reply.readInt32BE(at + 1);
+    if (reply[at] === 0x5a) return reply.subarray(end);
+    at = end;
+  }
+  return reply;
+}
+
 /** `key\0value\0…\0` of a startup packet. */
 function startupParameters(packet: Buffer): Map<string, string> {
   const parts = packet.subarray(8).toString('utf8').split('\0');
@@ -108,6 +129,8 @@ export class WireServer {
   #server: Server | null = null;
   /** The connection holding the backend (open transaction or extended-query group), if any. */
   #owner: Connection | null = null;
+  /** The connection whose batch the backend runs right now. */
+  #running: Connection | null = null;
   #pumping: Promise<void> | null = null;
 
   constructor(options: WireServerOptions) {
@@ -146,7 +169,7 @@ export class WireServer {
       socket.end(fatal('53300', 'sorry, too many clients already'));
       return;
     }
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set() };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null };
     this.#connections.add(connection);
     socket.setTimeout(AUTHENTICATION_TIMEOUT_MS, () => {
       if (connection.phase !== 'ready') this.#refuse(connection, '08006', 'authentication timed out');
@@ -201,7 +224,21 @@ export class WireServer {
         this.#noteListens(connection, whole);
       }
     }
-    if (connection.phase === 'ready' && connection.pending.length > 0) this.#schedule(connection);
+    if (connection.phase === 'ready' && connection.pending.length > 0 && !this.#deferBegin(connection)) this.#schedule(connection);
+  }
+
+  /**
+   * A transaction holds the one backend from its BEGIN to its COMMIT, while the client's event loop
+   * takes its time between statements; everyone else waits. A lone BEGIN (knex sends one and waits
+   * for the answer) is therefore answered at once and run in front of the transaction's first
+   * statement, so the backend is held one round trip less.
+   */
+  #deferBegin(connection: Connection): boolean {
+    const [only] = connection.pending;
+    if (connection.pending.length !== 1 || !only || connection.deferredBegin || connection === this.#owner || connection === this.#running || !PLAIN_BEGIN.test(simpleQueryText(only))) return false;
+    connection.deferredBegin = connection.pending.pop()!;
+    connection.socket.write(BEGIN_ANSWER);
+    return true;
   }
 
   #startup(connection: Connection, packet: Buffer): void {
@@ -329,16 +366,23 @@ export class WireServer {
   async #execute(connection: Connection): Promise<void> {
     // The startup packet goes alone (PGlite recognises it by its leading zero byte); the rest as one batch.
     const startup = connection.pending[0]![0] === 0;
-    const batch = startup ? connection.pending.shift()! : Buffer.concat(connection.pending.splice(0));
+    const begin = startup ? null : connection.deferredBegin;
+    connection.deferredBegin = null;
+    const batch = startup ? connection.pending.shift()! : Buffer.concat(begin ? [begin, ...connection.pending.splice(0)] : connection.pending.splice(0));
     if (!startup) connection.groupOpen = groupOpenAfter(batch, connection.groupOpen);
+    this.#running = connection;
     try {
       // One write per batch (PGlite may hand its reply over in several pieces).
       const chunks: Buffer[] = [];
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
-      this.#reply(connection, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      // The deferred BEGIN was answered already.
+      this.#reply(connection, begin ? afterFirstReady(reply) : reply);
     } catch (error) {
       // PGlite itself failed (SQL errors are protocol responses, not exceptions): this connection ends.
       this.#refuse(connection, 'XX000', `the embedded database failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.#running = null;
     }
     this.#owner = connection.groupOpen || this.#db.isInTransaction() ? connection : null;
     if (connection.terminated && connection.pending.length === 0) this.#drop(connection);
