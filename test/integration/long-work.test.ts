@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { isTesseraError } from '../../engine/errors.ts';
+import { MAX_FLOW_ELEMENTS } from '../../engine/processes/runtime/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/http.ts';
 
@@ -73,8 +74,8 @@ test('while the database runs a long statement, health and the web app answer', 
   }
 });
 
-/** A process of `tasks` service tasks in a row, ending in a script task (outside the supported subset). */
-function largeRefusedBpmn(tasks: number): string {
+/** A process of `tasks` service tasks in a row, then (unless `valid`) a script task, which is outside the supported subset. */
+function largeBpmn(tasks: number, valid = false): string {
   const parts = [
     `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="definitions" targetNamespace="https://tessera.dev/bpmn/test">
@@ -85,13 +86,17 @@ function largeRefusedBpmn(tasks: number): string {
     parts.push(`<bpmn:serviceTask id="task${i}" name="Task ${i}"><bpmn:extensionElements><zeebe:taskDefinition type="noop"/></bpmn:extensionElements></bpmn:serviceTask><bpmn:sequenceFlow id="flow${i}" sourceRef="${previous}" targetRef="task${i}"/>`);
     previous = `task${i}`;
   }
-  parts.push(`<bpmn:scriptTask id="compute" scriptFormat="javascript"><bpmn:script>1+1</bpmn:script></bpmn:scriptTask><bpmn:sequenceFlow id="toCompute" sourceRef="${previous}" targetRef="compute"/>`);
-  parts.push(`<bpmn:endEvent id="end"/><bpmn:sequenceFlow id="toEnd" sourceRef="compute" targetRef="end"/></bpmn:process></bpmn:definitions>`);
+  if (!valid) {
+    parts.push(`<bpmn:scriptTask id="compute" scriptFormat="javascript"><bpmn:script>1+1</bpmn:script></bpmn:scriptTask><bpmn:sequenceFlow id="toCompute" sourceRef="${previous}" targetRef="compute"/>`);
+    previous = 'compute';
+  }
+  parts.push(`<bpmn:endEvent id="end"/><bpmn:sequenceFlow id="toEnd" sourceRef="${previous}" targetRef="end"/></bpmn:process></bpmn:definitions>`);
   return parts.join('\n');
 }
 
 test('while a large BPMN file is parsed and checked, health and the web app answer; the file is then refused with every problem', async () => {
-  const xml = largeRefusedBpmn(5000);
+  // Just under the element limit (two elements per task).
+  const xml = largeBpmn((MAX_FLOW_ELEMENTS - 10) / 2);
   let settled = false;
   // Refused after the check, so nothing but parsing and checking stands between the call and its end.
   const deploying = env.platform.processes.deploy(xml, { source: 'test' }).then(
@@ -113,5 +118,17 @@ test('while a large BPMN file is parsed and checked, health and the web app answ
   if (!isTesseraError(error)) return;
   expect(error.code).toBe('WORKFLOW_INVALID');
   expect(error.problems).toEqual([expect.objectContaining({ pointer: '/elements/compute', code: expect.stringMatching(/^BPMN_/) })]);
+  expect(await env.platform.knex('tessera.process_deployments').count({ n: '*' }).first()).toEqual({ n: 0 });
+});
+
+test('a file over the element limit is refused as a whole, with the limit in the message; nothing is stored', async () => {
+  const error = await env.platform.processes.deploy(largeBpmn(MAX_FLOW_ELEMENTS / 2, true), { source: 'test' }).then(
+    () => null,
+    (failure: unknown) => failure,
+  );
+  expect(isTesseraError(error)).toBe(true);
+  if (!isTesseraError(error)) return;
+  expect(error.code).toBe('WORKFLOW_INVALID');
+  expect(error.problems).toEqual([expect.objectContaining({ pointer: '', code: 'BPMN_TOO_LARGE', detail: expect.stringContaining(`at most ${MAX_FLOW_ELEMENTS}`) })]);
   expect(await env.platform.knex('tessera.process_deployments').count({ n: '*' }).first()).toEqual({ n: 0 });
 });

@@ -50,10 +50,20 @@ interface InvalidProblem {
   readonly message: string;
 }
 
+/**
+ * Flow elements (flow nodes and sequence flows, sub-processes' included) a file may hold. Far above
+ * any drawn model; it bounds what a deploy hands back from the BPMN thread and what a step walks.
+ */
+export const MAX_FLOW_ELEMENTS = 10_000;
+
 /** Parses and checks a file; throws WORKFLOW_INVALID listing every problem. No database involved. */
 export async function prepareDeployment(xml: string): Promise<PreparedDeployment> {
   const loaded = await loadDefinitions(xml);
   if (!loaded.ok) throw workflowInvalid(loaded.problems);
+  const flowElements = loaded.processes.reduce((sum, graph) => sum + graph.nodes.size + graph.flows.size, 0);
+  if (flowElements > MAX_FLOW_ELEMENTS) {
+    throw workflowInvalid([{ code: 'BPMN_TOO_LARGE', elementId: null, elementType: null, message: `the file has ${flowElements} flow elements; at most ${MAX_FLOW_ELEMENTS} are deployed (split the model into called processes)` }]);
+  }
   const parsed = await parseBpmnXml(xml);
   if (!parsed.ok) throw workflowInvalid([{ code: 'BPMN_PARSE_ERROR', elementId: null, elementType: null, message: parsed.message }]);
   const shared = listProp(parsed.definitions, 'rootElements').filter((e) => ['bpmn:Message', 'bpmn:Signal', 'bpmn:Error'].includes(e.$type));
