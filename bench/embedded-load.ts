@@ -137,17 +137,17 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
   const { log } = options;
   const kinds: ('embedded' | 'server')[] = options.adminUrl ? ['embedded', 'server'] : ['embedded'];
   const results = new Map<string, { rounds: LoadFigures[]; apply: ApplyFigures }>();
-  for (const kind of kinds) {
-    const target = await setUp(kind, options);
-    try {
-      // Warm-up: JIT, pools, plan caches.
-      await loadRound(target, { ...options, seconds: 5 });
-      const rounds: LoadFigures[] = [];
-      for (let i = 0; i < options.rounds; i++) rounds.push(await loadRound(target, options));
-      results.set(kind, { rounds, apply: await healthDuringApply(target) });
-    } finally {
-      await target.close();
-    }
+  const targets = new Map<'embedded' | 'server', Target>();
+  try {
+    for (const kind of kinds) targets.set(kind, await setUp(kind, options));
+    // Warm-up: JIT, pools, plan caches.
+    for (const target of targets.values()) await loadRound(target, { ...options, seconds: 5 });
+    // Rounds alternate between the databases, so a change in the machine's load hits both alike.
+    const rounds = new Map(kinds.map((kind) => [kind, [] as LoadFigures[]]));
+    for (let i = 0; i < options.rounds; i++) for (const [kind, target] of targets) rounds.get(kind)!.push(await loadRound(target, options));
+    for (const [kind, target] of targets) results.set(kind, { rounds: rounds.get(kind)!, apply: await healthDuringApply(target) });
+  } finally {
+    for (const target of targets.values()) await target.close();
   }
   const label = { embedded: 'embedded (PGlite, own thread)', server: 'PostgreSQL server' };
   const range = options.rounds > 1 ? ` (min / median / max of ${options.rounds} rounds)` : '';
