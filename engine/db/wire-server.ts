@@ -99,6 +99,13 @@ function afterFirstReady(reply: Buffer): Buffer {
   return reply;
 }
 
+/** A copy of a reply whose last message, ReadyForQuery, says "idle" (a new session is in no transaction). */
+function idleReady(reply: Buffer): Buffer {
+  const copy = Buffer.from(reply);
+  if (copy.length >= 6 && copy[copy.length - 6] === 0x5a) copy[copy.length - 1] = 0x49;
+  return copy;
+}
+
 /** `key\0value\0…\0` of a startup packet. */
 function startupParameters(packet: Buffer): Map<string, string> {
   const parts = packet.subarray(8).toString('utf8').split('\0');
@@ -131,6 +138,8 @@ export class WireServer {
   #owner: Connection | null = null;
   /** The connection whose batch the backend runs right now. */
   #running: Connection | null = null;
+  /** PGlite's answer to the first startup packet (see #password). */
+  #startupAnswer: Buffer | null = null;
   #pumping: Promise<void> | null = null;
 
   constructor(options: WireServerOptions) {
@@ -276,8 +285,12 @@ export class WireServer {
     connection.phase = 'ready';
     connection.socket.setTimeout(0);
     connection.socket.write(authentication(12, Buffer.from(result.serverFinal)));
-    // PGlite answers the startup packet with AuthenticationOk, the parameters and ReadyForQuery.
-    connection.pending.unshift(connection.startup!);
+    // PGlite answers a startup packet with AuthenticationOk, its parameters and ReadyForQuery, the
+    // same each time (it applies no session settings from the packet: there is one session). So it
+    // answers the first; later connections get that answer at once instead of waiting for the
+    // backend, as connecting to a PostgreSQL server does not wait for other sessions' statements.
+    if (this.#startupAnswer) connection.socket.write(this.#startupAnswer);
+    else connection.pending.unshift(connection.startup!);
     connection.startup = null;
   }
 
@@ -378,6 +391,7 @@ export class WireServer {
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.
       this.#reply(connection, begin ? afterFirstReady(reply) : reply);
+      if (startup) this.#startupAnswer ??= idleReady(reply);
     } catch (error) {
       // PGlite itself failed (SQL errors are protocol responses, not exceptions): this connection ends.
       this.#refuse(connection, 'XX000', `the embedded database failed: ${error instanceof Error ? error.message : String(error)}`);
