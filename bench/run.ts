@@ -1,22 +1,25 @@
 // `npm run bench`: the benchmarks, each printing its figures next to the baseline measured in the same
 // run. The database is a PostgreSQL server when TESSERA_BENCH_PG_URL is set (an admin URL; a scratch
-// database is created and dropped), else the embedded database.
+// database is created and dropped), else the embedded database. "Embedded under load" (BENCH=load)
+// always runs the embedded database, and beside it the server when TESSERA_BENCH_PG_URL is set.
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
+import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { recordsBenchmark } from './records.ts';
 import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-const scratch = adminUrl ? await createServerDatabase(adminUrl) : null;
-// As the server runs: following notifications (which also enables the API token cache).
-const platform = await startPlatform({ ...(scratch ? { url: scratch.url } : {}), listen: true });
-log(`database: ${scratch ? `PostgreSQL server ${new URL(adminUrl!).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
-// BENCH=records, BENCH=workflows or BENCH=ui runs one of them.
+// BENCH=records, BENCH=workflows, BENCH=load or BENCH=ui runs one of them.
 const only = process.env.BENCH;
+const shared = !only || only === 'records' || only === 'workflows';
+const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
+// As the server runs: following notifications (which also enables the API token cache).
+const platform = shared ? await startPlatform({ ...(scratch ? { url: scratch.url } : {}), listen: true }) : null;
+log(`database: ${adminUrl ? `PostgreSQL server ${new URL(adminUrl).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
 try {
-  if (!only || only === 'records') {
+  if (platform && (!only || only === 'records')) {
     await recordsBenchmark(platform, {
       operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
       concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
@@ -24,7 +27,7 @@ try {
       log,
     });
   }
-  if (!only || only === 'workflows') {
+  if (platform && (!only || only === 'workflows')) {
     await workflowsBenchmark(platform, {
       instances: Number(process.env.BENCH_INSTANCES ?? 3000),
       concurrency: Number(process.env.BENCH_WORKFLOW_CONCURRENCY ?? 32),
@@ -33,8 +36,18 @@ try {
       log,
     });
   }
+  if (!only || only === 'load') {
+    await embeddedLoadBenchmark({
+      ...(adminUrl ? { adminUrl } : {}),
+      connections: Number(process.env.BENCH_LOAD_CONNECTIONS ?? 200),
+      seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
+      rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
+      rounds: Number(process.env.BENCH_LOAD_ROUNDS ?? 1),
+      log,
+    });
+  }
   if (!only || only === 'ui') await uiSizes({ log });
 } finally {
-  await platform.close();
+  await platform?.close();
   await scratch?.drop();
 }

@@ -60,7 +60,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         subjects.clear();
       });
       await listener.start();
-      // Where notifications do not cross connections (embedded PGlite), look for new metadata versions instead.
+      // Where notifications do not cross connections (a pooler in between), look for new metadata versions instead.
       if (!listener.delivers) poll = setInterval(() => void runtime.reload().catch(() => undefined), 2000);
     }
     const records = new RecordService(db.knex, runtime);

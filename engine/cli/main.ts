@@ -62,7 +62,8 @@ async function openPlatform(config: Config, options: { create?: boolean } = {}):
   try {
     return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }) });
   } catch (error) {
-    const url = isTesseraError(error) && error.code === 'DATABASE_LOCKED' ? (error.extensions.url as string | undefined) : undefined;
+    // A running server holds the directory: connect through the URL (with its secret) in its lock file.
+    const url = isTesseraError(error) && error.code === 'DATABASE_LOCKED' ? (await readLock(config.dataDir))?.url : undefined;
     if (url) return startPlatform({ url });
     throw error;
   }
@@ -201,10 +202,11 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
     const url = config.databaseUrl ?? (await readLock(config.dataDir))?.url;
     if (!url) throw new Error(`no database: set DATABASE_URL, or start the server on ${config.dataDir} first`);
     const worker = await runWorker({ url, ...(process.env.TESSERA_TASK_TYPES ? { taskTypesModule: process.env.TESSERA_TASK_TYPES } : {}) });
-    console.log(`workflow workers running on ${new URL(url).host}`);
     const stop = () => void worker.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Only now: a supervisor may send SIGTERM as soon as it reads this line.
+    console.log(`workflow workers running on ${new URL(url).host}`);
     return -1;
   }
   throw new UsageError(`unknown workflows command "${sub ?? ''}"`);

@@ -1,30 +1,50 @@
 // The embedded default database: PGlite (PostgreSQL compiled to WebAssembly) with a file-backed data
-// directory, served in-process on the PostgreSQL wire protocol by pglite-socket, so every part of
-// Tessera (knex/objection, pg-boss, Node-RED's Postgres nodes) uses the one `pg` driver.
+// directory, served on the PostgreSQL wire protocol on 127.0.0.1, so every part of Tessera
+// (knex/objection, pg-boss, Node-RED's Postgres nodes) uses the one `pg` driver. PGlite and its socket
+// run in a thread of their own (embedded-thread.ts): a long statement never stalls the HTTP event loop.
+// The socket asks every connection for a secret made at each start (SCRAM-SHA-256), so another OS user
+// who finds the port cannot connect; the secret is in the lock file, readable by the owner only.
 // PGlite itself does not lock its directory; two processes opening it would corrupt it, so we hold
-// a lock file naming our pid and the socket URL (other local tools can connect through it).
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+// a lock file naming our pid and the connection URL (CLI commands and workers connect through it).
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { TesseraError } from '../errors.ts';
+import type { DatabaseThreadCommand, DatabaseThreadData, DatabaseThreadReport } from './embedded-thread.ts';
+
+/** What the database thread is doing, read without waiting for it (health answers from this). */
+export interface EmbeddedActivity {
+  /** False once the thread ended (stopped, or failed). */
+  readonly running: boolean;
+  /** How long the statement batch in progress has been running; null when the database is idle. */
+  readonly busyMs: number | null;
+  /** Statement batches run since the start, and the time spent running them (ms). */
+  readonly batches: number;
+  readonly busyTotalMs: number;
+}
 
 export interface EmbeddedPostgres {
+  /** Connection URL including the per-start secret: pass it only to processes of this OS user. */
   readonly url: string;
   /** Absent for an in-memory database. */
   readonly dataDir?: string;
+  activity(): EmbeddedActivity;
   stop(): Promise<void>;
 }
 
 export interface LockInfo {
   readonly pid: number;
+  /** Connection URL with the secret; empty while the database is starting. */
   readonly url: string;
   readonly startedAt: string;
 }
 
 const LOCK_FILE = 'tessera.lock';
+/** The lock holds the secret: owner only, like the data directory itself. */
+const LOCK_MODE = 0o600;
+const PGLITE_DIR = 'pglite';
+const THREAD = new URL('./embedded-thread.ts', import.meta.url);
 
 function processAlive(pid: number): boolean {
   try {
@@ -54,13 +74,14 @@ async function takeLock(dataDir: string): Promise<void> {
   const info: LockInfo = { pid: process.pid, url: '', startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(path, JSON.stringify(info), { flag: 'wx' });
+      await writeFile(path, JSON.stringify(info), { flag: 'wx', mode: LOCK_MODE });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const held = await readLock(dataDir);
       if (held) {
-        throw new TesseraError('DATABASE_LOCKED', `the data directory ${dataDir} is in use by process ${held.pid} (${held.url || 'starting'}); stop it, or connect to it with DATABASE_URL=${held.url}`, { extensions: { pid: held.pid, url: held.url } });
+        // The URL carries the secret: not in messages, which end up in logs.
+        throw new TesseraError('DATABASE_LOCKED', `the data directory ${dataDir} is in use by process ${held.pid}; stop it, or run CLI commands with the same TESSERA_DATA_DIR (they connect through it)`, { extensions: { pid: held.pid } });
       }
       await rm(path, { force: true });
     }
@@ -70,7 +91,8 @@ async function takeLock(dataDir: string): Promise<void> {
 
 async function publishUrl(dataDir: string, url: string): Promise<void> {
   const info: LockInfo = { pid: process.pid, url, startedAt: new Date().toISOString() };
-  await writeFile(join(dataDir, LOCK_FILE), JSON.stringify(info));
+  // Rewrites our own lock file, which takeLock created with LOCK_MODE.
+  await writeFile(join(dataDir, LOCK_FILE), JSON.stringify(info), { mode: LOCK_MODE });
 }
 
 export interface EmbeddedOptions {
@@ -79,76 +101,81 @@ export interface EmbeddedOptions {
   readonly maxConnections?: number;
 }
 
-// Extended-query message types (Parse, Bind, Describe, Execute, Close, Flush, FunctionCall); Sync ends a group.
-const EXTENDED_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48, 0x46]);
-const SYNC = 0x53;
-
-/**
- * pglite-socket multiplexes every connection onto PGlite's single backend one protocol message at a
- * time, keeping to one connection only while a transaction is open. A parameterised query outside a
- * transaction is several messages (Parse, Bind, Execute… Sync) and must not interleave with another
- * connection's, or its Bind meets the other's unnamed statement ("unnamed prepared statement does
- * not exist"), which concurrent pools (knex, pg-boss's workers) hit at once. Reporting "in a
- * transaction" from the first message of such a group to its Sync makes the multiplexer keep to the
- * connection that sent it.
- */
-function groupedProtocol(db: PGlite): PGlite {
-  let grouping = false;
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === 'isInTransaction') return () => grouping || target.isInTransaction();
-      if (property === 'execProtocolRawStream') {
-        return async (...args: Parameters<PGlite['execProtocolRawStream']>) => {
-          const type = args[0][0];
-          const result = await target.execProtocolRawStream(...args);
-          if (type === SYNC) grouping = false;
-          else if (type !== undefined && EXTENDED_QUERY.has(type)) grouping = true;
-          return result;
-        };
-      }
-      if (property === 'exec') {
-        // The multiplexer rolls back with exec() when a connection drops mid-transaction (or mid-group).
-        return async (...args: Parameters<PGlite['exec']>) => {
-          grouping = false;
-          return target.exec(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+/** Waits for the thread's first report: its port, or why it could not start. */
+function threadStarted(worker: Worker): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`the embedded database thread exited (code ${code}) before it was ready`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (report: DatabaseThreadReport) => {
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      if (report.type === 'ready') resolve(report.port);
+      else reject(new Error(`the embedded database did not start: ${report.type === 'failed' ? report.message : report.type}`));
+    });
   });
+}
+
+/** Tells the thread to stop (PGlite closes its files), then waits for it to end. */
+async function stopThread(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const stopped = new Promise<DatabaseThreadReport>((resolve) => worker.once('message', resolve));
+  worker.postMessage({ type: 'stop' } satisfies DatabaseThreadCommand);
+  const report = await Promise.race([stopped, exited]);
+  if (report && report.type === 'stopped' && report.error) console.error(`[tessera database] stopping the embedded database: ${report.error}`);
+  await worker.terminate();
+  await exited;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const { dataDir } = options;
   if (dataDir) {
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     // Lock before opening: a second open is what corrupts.
     await takeLock(dataDir);
   }
-  let db: PGlite;
-  let server: PGLiteSocketServer;
+  const password = randomBytes(32).toString('hex');
+  const activity = new BigInt64Array(new SharedArrayBuffer(24));
+  let worker: Worker | null = null;
+  let port: number;
   try {
-    db = await PGlite.create({ ...(dataDir ? { dataDir: join(dataDir, 'pglite') } : {}), extensions: { pg_trgm } });
-    server = new PGLiteSocketServer({ db: groupedProtocol(db), port: 0, host: '127.0.0.1', maxConnections: options.maxConnections ?? 64 });
-    await server.start();
+    const pgliteDir = dataDir ? join(dataDir, PGLITE_DIR) : undefined;
+    if (pgliteDir) {
+      // The database files (password hashes among them) are the owner's alone, as PostgreSQL demands of its data directory.
+      await mkdir(pgliteDir, { recursive: true, mode: 0o700 });
+      await chmod(pgliteDir, 0o700);
+    }
+    const data: DatabaseThreadData = { ...(pgliteDir ? { pgliteDir } : {}), password, maxConnections: options.maxConnections ?? 64, activity: activity.buffer as SharedArrayBuffer };
+    worker = new Worker(THREAD, { workerData: data, name: 'tessera-database' });
+    port = await threadStarted(worker);
   } catch (error) {
+    await worker?.terminate();
     if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });
     throw error;
   }
-  const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-  const url = `postgres://postgres@127.0.0.1:${address.port}/postgres`;
+  const thread = worker;
+  let running = true;
+  let stopping: Promise<void> | null = null;
+  thread.on('error', (error) => console.error(`[tessera database] the embedded database thread failed: ${error.message}`));
+  thread.once('exit', () => {
+    running = false;
+    if (!stopping) console.error('[tessera database] the embedded database thread ended unexpectedly; restart Tessera');
+  });
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   if (dataDir) await publishUrl(dataDir, url);
-  let stopped = false;
   return {
     url,
     ...(dataDir ? { dataDir } : {}),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await db.close();
-      if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });
+    activity() {
+      const since = Number(Atomics.load(activity, 0));
+      return { running, busyMs: running && since > 0 ? Math.max(0, Date.now() - since) : null, batches: Number(Atomics.load(activity, 1)), busyTotalMs: Number(Atomics.load(activity, 2)) / 1000 };
+    },
+    stop() {
+      stopping ??= (async () => {
+        if (running) await stopThread(thread);
+        if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });
+      })();
+      return stopping;
     },
   };
 }

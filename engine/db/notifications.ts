@@ -16,9 +16,9 @@ export class DatabaseListener {
   #stopped = false;
 
   /**
-   * Whether a NOTIFY from another connection reaches this one. PostgreSQL servers deliver; the
-   * embedded PGlite socket (one backend shared by all connections) hands a notification to the
-   * connection that sent it, so callers must poll there instead.
+   * Whether a NOTIFY from another connection reaches this one. PostgreSQL servers deliver, and so
+   * does the embedded database's wire server (engine/db/notification-routing.ts); where nothing
+   * arrives (a connection pooler in between, say), callers must poll instead.
    */
   get delivers(): boolean {
     return this.#delivers;

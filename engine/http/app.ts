@@ -48,8 +48,17 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
     next();
   });
   api.get('/health', async (_req, res) => {
-    await platform.knex.raw('SELECT 1');
-    res.json({ status: 'ok', database: platform.db.embedded ? 'embedded' : 'server', metadataVersion: platform.runtime.loaded ? platform.runtime.snapshot.version : null });
+    const metadataVersion = platform.runtime.loaded ? platform.runtime.snapshot.version : null;
+    const embedded = platform.db.embedded;
+    if (!embedded) {
+      await platform.knex.raw('SELECT 1');
+      res.json({ status: 'ok', database: 'server', metadataVersion });
+      return;
+    }
+    // The embedded database runs one statement at a time: a probe would wait behind a long one (a
+    // metadata apply), so health reads the state of the database thread instead.
+    const { running, busyMs } = embedded.activity();
+    res.status(running ? 200 : 503).json({ status: running ? 'ok' : 'unavailable', database: 'embedded', metadataVersion, databaseBusyMs: busyMs });
   });
   api.use(authenticate(platform, auth));
   // A change of tokens, users or teams made here is seen by this process's very next request; other

@@ -31,9 +31,12 @@ export class ProcessLoadError extends Error {
 export class ProcessGraphCache {
   readonly #entries = new Map<string, Promise<ProcessGraph>>();
   readonly #capacity: number;
+  readonly #loadDefinitions: (xml: string) => Promise<LoadResult>;
 
-  constructor(capacity = 500) {
+  /** `load` parses stored XML (the runtime passes its BPMN thread's, to keep parsing off the event loop). */
+  constructor(capacity = 500, load: (xml: string) => Promise<LoadResult> = loadDefinitions) {
     this.#capacity = capacity;
+    this.#loadDefinitions = load;
   }
 
   get(processId: string, version: number, loadXml: () => Promise<string>): Promise<ProcessGraph> {
@@ -59,7 +62,7 @@ export class ProcessGraphCache {
   }
 
   async #load(processId: string, version: number, loadXml: () => Promise<string>): Promise<ProcessGraph> {
-    const result = await loadDefinitions(await loadXml());
+    const result = await this.#loadDefinitions(await loadXml());
     if (!result.ok) throw new ProcessLoadError(processId, version, result.problems);
     const graph = result.processes.find((p) => p.processId === processId);
     if (!graph) throw new ProcessLoadError(processId, version, [{ code: 'BPMN_NO_EXECUTABLE_PROCESS', elementId: processId, elementType: 'bpmn:Process', message: `no executable process ${processId} in the stored definitions` }]);

@@ -62,11 +62,21 @@ interface InvalidProblem {
   readonly column?: number;
 }
 
+/**
+ * Flow elements (flow nodes and sequence flows, sub-processes' included) a file may hold. Far above
+ * any drawn model; it bounds what a deploy hands back from the BPMN thread and what a step walks.
+ */
+export const MAX_FLOW_ELEMENTS = 10_000;
+
 /** Parses and checks a file (bytes in the encoding it declares, or text); throws WORKFLOW_INVALID listing every problem. No database involved. */
 export async function prepareDeployment(source: string | Uint8Array, options: { readonly platformRights?: boolean } = {}): Promise<PreparedDeployment> {
   const platformRights = options.platformRights ?? false;
   const loaded = await loadDefinitions(source);
   if (!loaded.ok) throw workflowInvalid(loaded.problems);
+  const flowElements = loaded.processes.reduce((sum, graph) => sum + graph.nodes.size + graph.flows.size, 0);
+  if (flowElements > MAX_FLOW_ELEMENTS) {
+    throw workflowInvalid([{ code: 'BPMN_TOO_LARGE', elementId: null, elementType: null, message: `the file has ${flowElements} flow elements; at most ${MAX_FLOW_ELEMENTS} are deployed (split the model into called processes)` }]);
+  }
   const { xml } = loaded;
   const parsed = await parseBpmnXml(xml);
   if (!parsed.ok) throw workflowInvalid([parseProblem(parsed)]);

@@ -3,7 +3,7 @@
 export { ProcessRuntime, type ActivityTask, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions } from './runtime.ts';
 export { TaskTypeRegistry, TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, type TaskInput, type InlineTaskContext, type JobTaskContext, type Backoff } from './task-types.ts';
 export { NotificationService, type Notification, type NotificationInput, IN_APP, OUTBOX_CHANNELS } from './notifications.ts';
-export { prepareDeployment, taskTypeWarnings, workflowInvalid, type DeployedProcess } from './deployments.ts';
+export { MAX_FLOW_ELEMENTS, prepareDeployment, taskTypeWarnings, workflowInvalid, type DeployedProcess } from './deployments.ts';
 export { BUILT_IN_TASK_TYPES } from './actions.ts';
 export { instanceView, listInstances, listDefinitions, listIncidents, type InstanceView, type InstanceSummary, type DefinitionSummary } from './views.ts';
 export { evaluateTriggers, triggerMatches } from './triggers.ts';

@@ -16,7 +16,8 @@ import type { InstanceEvent } from '../events.ts';
 import type { JsonObject } from '../expression.ts';
 import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
-import { definitionForms, definitionPlatformRights, definitionXml, latestVersion, prepareDeployment, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
+import { BpmnThread } from './bpmn-thread.ts';
+import { definitionForms, definitionPlatformRights, definitionXml, latestVersion, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
 import { checkFormData, formOf, type FormSchema } from './forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
@@ -100,7 +101,9 @@ export class ProcessRuntime {
   readonly #knex: Knex;
   readonly #records: RecordService;
   #jobs: JobQueue;
-  readonly #graphs = new ProcessGraphCache();
+  /** Parses and checks BPMN off the event loop (deploys, and graphs loaded from stored XML). */
+  readonly #bpmn = new BpmnThread();
+  readonly #graphs = new ProcessGraphCache(500, (xml) => this.#bpmn.load(xml));
   readonly #sessions = new WeakMap<Knex.Transaction, StepSession>();
   readonly #services: SessionServices;
   readonly #options: RuntimeOptions;
@@ -189,6 +192,7 @@ export class ProcessRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.#bpmn.stop();
     await this.#jobs.stop();
     this.#started = false;
     this.#workers = false;
@@ -254,7 +258,7 @@ export class ProcessRuntime {
 
   /** Checks and stores a BPMN file (bytes in the encoding it declares, or text); a process gets a new version only when its XML changed. */
   async deploy(source: string | Uint8Array, options: DeployOptions): Promise<DeployResult> {
-    const prepared = await prepareDeployment(source, { platformRights: options.platformRights ?? false });
+    const prepared = await this.#bpmn.prepare(source, { platformRights: options.platformRights ?? false });
     const warnings = taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => this.registry.get(type) !== undefined);
     const result = await this.transact(async (session) => {
       const recorded = await recordDeployment(session.sql, prepared, {

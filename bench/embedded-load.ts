@@ -1,0 +1,172 @@
+// "Embedded under load": the server with the embedded database next to the same server on a
+// PostgreSQL server, under the same mixed HTTP load (filtered list, get by id, create; 200
+// connections for 60 s, from a separate process), on a 200,000-row table; then how fast health
+// answers while a metadata apply rewrites that table. Each database is set up as `npm start` runs
+// it: a file-backed data directory (or a scratch database), workflow workers running.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ensureAdmin, userIdByLogin } from '../engine/access/users.ts';
+import { TOKEN_SCOPES } from '../engine/access/permissions.ts';
+import { createApiToken } from '../engine/access/tokens.ts';
+import { createApp } from '../engine/http/app.ts';
+import { startPlatform, type Platform } from '../engine/platform.ts';
+import type { PackageFiles } from '../metadata/index.ts';
+import { createServerDatabase } from '../test/support/database.ts';
+import { BENCH_PACKAGE } from './records.ts';
+
+const MIXED_LOAD = fileURLToPath(new URL('./mixed-load.ts', import.meta.url));
+const HEALTH_PROBE = fileURLToPath(new URL('./health-probe.ts', import.meta.url));
+const CITIES = ['Warszawa', 'Kraków', 'Gdańsk', 'Wrocław', 'Poznań'];
+
+export interface LoadOptions {
+  /** Admin URL of a PostgreSQL server for the side-by-side run; without it only the embedded database runs. */
+  readonly adminUrl?: string;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly rows: number;
+  /** Load rounds per database (min / median / max printed when more than one). */
+  readonly rounds: number;
+  readonly log: (line: string) => void;
+}
+
+interface LoadFigures {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  /** Share of the round the embedded database thread spent running statements (%). */
+  readonly dbBusy?: number;
+}
+
+interface ApplyFigures {
+  readonly applyMs: number;
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+interface Target {
+  readonly platform: Platform;
+  readonly base: string;
+  readonly token: string;
+  readonly ids: readonly string[];
+  close(): Promise<void>;
+}
+
+/** The bench package with `employees` widened to bigint: ALTER COLUMN TYPE rewrites every row. */
+function widenedPackage(): PackageFiles {
+  const files = structuredClone(BENCH_PACKAGE.files) as Record<string, { fields?: { name: string; big?: boolean }[] }>;
+  for (const field of files['entities/company.json']!.fields!) if (field.name === 'employees') field.big = true;
+  return { files } as PackageFiles;
+}
+
+async function setUp(kind: 'embedded' | 'server', options: LoadOptions): Promise<Target> {
+  const dataDir = kind === 'embedded' ? mkdtempSync(join(tmpdir(), 'tessera-bench-')) : null;
+  const scratch = kind === 'server' ? await createServerDatabase(options.adminUrl!) : null;
+  const platform = await startPlatform({ ...(scratch ? { url: scratch.url } : { dataDir: dataDir! }), listen: true, vacuumIntervalMs: 15 * 60_000 });
+  await platform.processes.startWorkers();
+  await platform.applyMetadata(BENCH_PACKAGE, { source: 'cli' });
+  for (let from = 0; from < options.rows; from += 50_000) {
+    await platform.knex.raw(
+      `INSERT INTO company (name, city, employees, turnover, turnover_currency, status, created_at)
+       SELECT 'Firma ' || g, (?::text[])[1 + g % 5], g % 500, (g % 1000) * 1000, 'PLN', 'active', now() - (g || ' seconds')::interval
+       FROM generate_series(?::int, ?::int) AS g`,
+      [CITIES, from, Math.min(options.rows, from + 50_000) - 1],
+    );
+  }
+  await platform.knex.raw('ANALYZE company');
+  await ensureAdmin(platform.knex, 'bench-admin-password');
+  const { token } = await createApiToken(platform.knex, (await userIdByLogin(platform.knex, 'admin'))!, { name: 'bench', scopes: TOKEN_SCOPES });
+  const ids = ((await platform.knex.raw('SELECT id FROM company ORDER BY random() LIMIT 500')) as { rows: { id: string }[] }).rows.map((r) => r.id);
+  const server = createServer(createApp(platform));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    platform,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token,
+    ids,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await platform.close();
+      await scratch?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function loadRound(target: Target, options: LoadOptions): Promise<LoadFigures> {
+  const before = target.platform.db.embedded?.activity().busyTotalMs;
+  const started = performance.now();
+  const { stdout } = await promisify(execFile)(process.execPath, [MIXED_LOAD, target.base, target.token, target.ids.join(','), String(options.connections), String(options.seconds)], { maxBuffer: 1 << 20 });
+  const after = target.platform.db.embedded?.activity().busyTotalMs;
+  const dbBusy = before !== undefined && after !== undefined ? (100 * (after - before)) / (performance.now() - started) : undefined;
+  return { ...(JSON.parse(stdout) as LoadFigures), ...(dbBusy !== undefined ? { dbBusy } : {}) };
+}
+
+/** Health asked by a separate process while the apply runs. */
+async function healthDuringApply(target: Target): Promise<ApplyFigures> {
+  const probe = spawn(process.execPath, [HEALTH_PROBE, target.base], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  probe.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    probe.stderr.on('data', (chunk: Buffer) => (chunk.toString().includes('ready') ? resolve() : undefined));
+    probe.once('exit', (code) => reject(new Error(`the health probe exited with ${code}`)));
+  });
+  const started = performance.now();
+  await target.platform.applyMetadata(widenedPackage(), { source: 'cli' });
+  const applyMs = performance.now() - started;
+  const exited = new Promise<void>((resolve) => probe.once('exit', () => resolve()));
+  probe.stdin.end();
+  await exited;
+  return { applyMs, ...(JSON.parse(stdout) as Omit<ApplyFigures, 'applyMs'>) };
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const spread = (values: readonly number[], digits = 0) =>
+  values.length === 1 ? values[0]!.toFixed(digits) : `${Math.min(...values).toFixed(digits)} / ${median(values).toFixed(digits)} / ${Math.max(...values).toFixed(digits)}`;
+
+export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void> {
+  const { log } = options;
+  const kinds: ('embedded' | 'server')[] = options.adminUrl ? ['embedded', 'server'] : ['embedded'];
+  const results = new Map<string, { rounds: LoadFigures[]; apply: ApplyFigures }>();
+  const targets = new Map<'embedded' | 'server', Target>();
+  try {
+    for (const kind of kinds) targets.set(kind, await setUp(kind, options));
+    // Warm-up: JIT, pools, plan caches.
+    for (const target of targets.values()) await loadRound(target, { ...options, seconds: 5 });
+    // Rounds alternate between the databases, so a change in the machine's load hits both alike.
+    const rounds = new Map(kinds.map((kind) => [kind, [] as LoadFigures[]]));
+    for (let i = 0; i < options.rounds; i++) for (const [kind, target] of targets) rounds.get(kind)!.push(await loadRound(target, options));
+    for (const [kind, target] of targets) results.set(kind, { rounds: rounds.get(kind)!, apply: await healthDuringApply(target) });
+  } finally {
+    for (const target of targets.values()) await target.close();
+  }
+  const label = { embedded: 'embedded (PGlite, own thread)', server: 'PostgreSQL server' };
+  const range = options.rounds > 1 ? ` (min / median / max of ${options.rounds} rounds)` : '';
+  log(`embedded under load: list / get / create over HTTP, ${options.connections} connections × ${options.seconds} s, ${options.rows.toLocaleString('en')} rows; load from a separate process${range}:`);
+  log(`  ${'database'.padEnd(32)} ${'req/s'.padStart(18)} ${'p50 ms'.padStart(18)} ${'p99 ms'.padStart(18)} ${'errors'.padStart(8)}  database thread busy`);
+  for (const [kind, { rounds }] of results) {
+    const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
+    log(`  ${label[kind as 'embedded' | 'server'].padEnd(32)} ${spread(rounds.map((r) => r.rps)).padStart(18)} ${spread(rounds.map((r) => r.p50)).padStart(18)} ${spread(rounds.map((r) => r.p99)).padStart(18)} ${String(errors).padStart(8)}  ${kind === 'embedded' ? `${spread(rounds.map((r) => r.dbBusy ?? 0))} %` : '—'}`);
+  }
+  const embedded = results.get('embedded')!;
+  const server = results.get('server');
+  if (server) {
+    const ratio = (100 * median(embedded.rounds.map((r) => r.rps))) / median(server.rounds.map((r) => r.rps));
+    log(`  embedded / server throughput (medians): ${ratio.toFixed(0)} % (target ≥ 60 %)`);
+  } else log('  (set TESSERA_BENCH_PG_URL to run the same load on a PostgreSQL server beside it)');
+  log(`health while a metadata apply rewrites the table (employees → bigint), asked by a separate process:`);
+  log(`  ${'database'.padEnd(32)} ${'apply s'.padStart(8)} ${'probes'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
+  for (const [kind, { apply }] of results) {
+    log(`  ${label[kind as 'embedded' | 'server'].padEnd(32)} ${(apply.applyMs / 1000).toFixed(1).padStart(8)} ${String(apply.count).padStart(8)} ${apply.p50.toFixed(1).padStart(8)} ${apply.p99.toFixed(1).padStart(8)} ${apply.max.toFixed(1).padStart(8)}`);
+  }
+  log(`  (target: health p99 < 200 ms during the apply)`);
+}

@@ -1,0 +1,70 @@
+// The embedded database's own thread: PGlite and its wire-protocol socket run here, off the HTTP event
+// loop, so a long statement (a metadata apply rewriting a large table) leaves requests, timers and
+// health answering. Started by embedded.ts with the data directory and the per-start secret; reports
+// `ready` with its port, and stops (closing PGlite cleanly) when told to.
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { parentPort, workerData } from 'node:worker_threads';
+import { scramVerifier } from './scram.ts';
+import { WireServer } from './wire-server.ts';
+
+/** What embedded.ts hands the thread (workerData). */
+export interface DatabaseThreadData {
+  /** PGlite's directory; absent → in memory. */
+  readonly pgliteDir?: string;
+  readonly password: string;
+  readonly maxConnections: number;
+  /** Three BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them. */
+  readonly activity: SharedArrayBuffer;
+}
+
+export type DatabaseThreadReport = { readonly type: 'ready'; readonly port: number } | { readonly type: 'failed'; readonly message: string } | { readonly type: 'stopped'; readonly error?: string };
+export type DatabaseThreadCommand = { readonly type: 'stop' };
+
+async function run(data: DatabaseThreadData): Promise<void> {
+  const port = parentPort!;
+  const report = (message: DatabaseThreadReport) => port.postMessage(message);
+  const activity = new BigInt64Array(data.activity);
+  let started = 0;
+  let db: PGlite;
+  let server: WireServer;
+  try {
+    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm } });
+    server = new WireServer({
+      db,
+      verifier: scramVerifier(data.password),
+      maxConnections: data.maxConnections,
+      onBusy(busy) {
+        if (busy) {
+          started = performance.now();
+          Atomics.store(activity, 0, BigInt(Date.now()));
+          return;
+        }
+        Atomics.store(activity, 0, 0n);
+        Atomics.add(activity, 1, 1n);
+        Atomics.add(activity, 2, BigInt(Math.round((performance.now() - started) * 1000)));
+      },
+    });
+    report({ type: 'ready', port: await server.listen() });
+  } catch (error) {
+    report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    port.close();
+    return;
+  }
+  port.on('message', (command: DatabaseThreadCommand) => {
+    if (command.type !== 'stop') return;
+    void (async () => {
+      let error: string | undefined;
+      try {
+        await server.close();
+        await db.close();
+      } catch (failure) {
+        error = failure instanceof Error ? failure.message : String(failure);
+      }
+      report({ type: 'stopped', ...(error ? { error } : {}) });
+      port.close();
+    })();
+  });
+}
+
+await run(workerData as DatabaseThreadData);
