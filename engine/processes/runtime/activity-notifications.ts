@@ -1,7 +1,7 @@
 // In-app notifications about activities, written in the transaction of the change (so a rolled-back
 // change notifies nobody): the new assignee of an activity (a task given to someone, by a person or
 // a workflow's user task), and users mentioned as @login in its text fields. Nobody is notified of
-// what they did themselves, and a mention reaches only a user who may read the activity. Platform
+// what they did themselves (a workflow acting for them is not them), and a mention reaches only a user who may read the activity. Platform
 // writes (seed data) notify nobody.
 import type { Knex } from 'knex';
 import { ACTIVITY_ENTITY } from '../../../metadata/index.ts';
@@ -47,7 +47,8 @@ export function activityNotificationsHook(records: RecordService): (trx: Knex.Tr
   return async (trx, change) => {
     // Platform writes (seed, migrations) are nobody's news; people's and workflows' are.
     if (change.entity !== ACTIVITY_ENTITY || (change.action !== 'create' && change.action !== 'update') || change.actor.via === 'system') return;
-    const actorId = change.actor.userId;
+    // A workflow acting for a user is not that user's own doing: a task it gives them is news to them.
+    const actorId = change.actor.via === 'workflow' ? null : change.actor.userId;
     const about = { entity: ACTIVITY_ENTITY, id: change.record.id as string };
     const subject = String(change.record.subject ?? '');
     const assignee = change.record.assignee as string | null | undefined;
