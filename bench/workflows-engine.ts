@@ -4,11 +4,11 @@
 //   {"cmd":"drive","processId":"…","instances":n,"concurrency":c} → starts n instances, completes
 //   their user tasks as they appear, answers {"startedAt","finishedAt"} on stdout.
 import { createInterface } from 'node:readline';
-import { runWorker } from '../engine/processes/worker-main.ts';
-import { forEachLimit } from '../engine/processes/runtime/jobs.ts';
-import { withConnection } from '../engine/processes/runtime/sql.ts';
+import { runWorker } from '../engine/worker.ts';
+import { forEachLimit } from '../engine/workflows/runtime/jobs.ts';
+import { withConnection } from '../engine/workflows/runtime/sql.ts';
 import type { Platform } from '../engine/platform.ts';
-import type { TaskType } from '../engine/processes/runtime/index.ts';
+import type { TaskType } from '../engine/workflows/runtime/index.ts';
 
 export const BENCH_TASK_TYPES: readonly TaskType[] = [
   { type: 'bench:echo', mode: 'job', concurrency: 16, handler: async () => ({ echoed: true }) },

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Platform } from '../engine/platform.ts';
 import type { PackageFiles } from '../metadata/index.ts';
-import { forEachLimit } from '../engine/processes/runtime/jobs.ts';
+import { forEachLimit } from '../engine/workflows/runtime/jobs.ts';
 import { BENCH_PACKAGE } from './records.ts';
 import { BENCH_TASK_TYPES } from './workflows-engine.ts';
 

@@ -7,18 +7,18 @@ import { scheduleVacuum } from './db/maintenance.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
 import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
-import { ProcessRuntime } from './processes/runtime/index.ts';
-import { MetadataRuntime, RecordService } from './records/index.ts';
+import { WorkflowRuntime } from './workflows/runtime/index.ts';
+import { LiveMetadata, RecordService } from './records/index.ts';
 import { applyPackage, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
 export interface Platform {
   readonly db: Database;
   readonly knex: Knex;
   readonly capabilities: PlatformCapabilities;
-  readonly runtime: MetadataRuntime;
+  readonly runtime: LiveMetadata;
   readonly records: RecordService;
   /** The workflow runtime (BPMN); its workers run only where startWorkers() was called (the server). */
-  readonly processes: ProcessRuntime;
+  readonly processes: WorkflowRuntime;
   /** The LISTEN connection of a server (null in one-shot commands); `delivers` says whether other connections' NOTIFYs arrive. */
   readonly listener: DatabaseListener | null;
   /** Recently verified API tokens; cleared whenever identity data changes in any process. */
@@ -44,7 +44,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const capabilities = await migratePlatform(db.knex);
     // Platform fields and indexes added since the applied metadata was applied (e.g. activity.team).
     await upgradePlatformLevel(db.knex, capabilities.trigram);
-    const runtime = new MetadataRuntime(db.knex);
+    const runtime = new LiveMetadata(db.knex);
     // A new metadata version may have changed tables under the plans connections keep.
     runtime.onChange(() => db.prepared?.invalidate());
     await runtime.reload();
@@ -65,7 +65,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     const records = new RecordService(db.knex, runtime);
     // The users workflows act for are cached only where identity changes are heard (like tokens).
-    const processes = new ProcessRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
+    const processes = new WorkflowRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
     await processes.start();
     const vacuum = db.embedded && options.vacuumIntervalMs ? scheduleVacuum(db.knex, options.vacuumIntervalMs, (message) => console.error(`[tessera database] ${message}`)) : null;
     return {

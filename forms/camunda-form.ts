@@ -1,7 +1,7 @@
 // Camunda Forms (the JSON a BPMN user task names with `zeebe:formDefinition formKey`) → the same
 // JSON Schema + uiSchema shape as record forms, so a workflow task's form renders with the app's own
 // widgets and is checked in the browser the way the workflow engine checks it on completion
-// (engine/processes/runtime/forms.ts: required, type, allowed values, bounds, pattern).
+// (engine/workflows/runtime/task-forms.ts: required, type, allowed values, bounds, pattern).
 import type { JsonSchema } from '../metadata/record-schema.ts';
 import type { FieldUi, WidgetName } from './record-form.ts';
 

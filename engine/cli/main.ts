@@ -10,8 +10,8 @@ import { startPlatform, type Platform } from '../platform.ts';
 import { loadDemoData, seedIfEmpty } from '../seeding.ts';
 import { embeddedDatabaseExists, readLock } from '../db/embedded.ts';
 import { resetPassword, TEMPORARY_PASSWORD_HOURS, userIdByLogin } from '../access/index.ts';
-import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../processes/runtime/index.ts';
-import { runWorker } from '../processes/worker-main.ts';
+import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../workflows/runtime/index.ts';
+import { runWorker } from '../worker.ts';
 import { startServer } from '../server.ts';
 
 const USAGE = `usage: tessera <command>

@@ -7,7 +7,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { DatabaseListener } from '../db/notifications.ts';
 import { TesseraError } from '../errors.ts';
-import type { NotificationService } from '../processes/runtime/index.ts';
+import type { NotificationService } from '../workflows/runtime/index.ts';
 import type { Platform } from '../platform.ts';
 import { requireScope } from './authenticate.ts';
 

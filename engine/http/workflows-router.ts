@@ -6,9 +6,9 @@
 import express, { Router, type Request } from 'express';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import type { JsonObject } from '../processes/expression.ts';
-import { instanceView, listDefinitions, listIncidents, listInstances, userOrigin, type InstanceView } from '../processes/runtime/index.ts';
-import { addDuration, parseIsoDuration } from '../processes/index.ts';
+import type { JsonObject } from '../workflows/expression.ts';
+import { instanceView, listDefinitions, listIncidents, listInstances, userOrigin, type InstanceView } from '../workflows/runtime/index.ts';
+import { addDuration, parseIsoDuration } from '../workflows/index.ts';
 import { admits } from '../access/index.ts';
 import { requireRight, requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';

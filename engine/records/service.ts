@@ -37,7 +37,7 @@ import {
   type ListRequest,
 } from './list.ts';
 import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
-import { relationName, type EntityRuntime, type MetadataRuntime, type MetadataSnapshot } from './runtime.ts';
+import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
@@ -116,18 +116,18 @@ const PG_NUMERIC_RANGE = '22003';
 
 export class RecordService {
   readonly #knex: Knex;
-  readonly #runtime: MetadataRuntime;
+  readonly #runtime: LiveMetadata;
   readonly #hooks: ChangeHook[] = [];
   readonly #uniqueIndexes = new WeakMap<MetadataSnapshot, Map<string, { entity: string; columns: readonly string[] }>>();
   /** Rows a list under row conditions examines per request before returning a short page (tunable for tests). */
   scanBudget = SCAN_BUDGET;
 
-  constructor(knex: Knex, runtime: MetadataRuntime) {
+  constructor(knex: Knex, runtime: LiveMetadata) {
     this.#knex = knex;
     this.#runtime = runtime;
   }
 
-  get runtime(): MetadataRuntime {
+  get runtime(): LiveMetadata {
     return this.#runtime;
   }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { isTesseraError } from '../../engine/errors.ts';
-import { MAX_FLOW_ELEMENTS } from '../../engine/processes/runtime/index.ts';
+import { MAX_FLOW_ELEMENTS } from '../../engine/workflows/runtime/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/http.ts';
 

@@ -3,7 +3,7 @@
 // by any connection (another process): LISTEN/NOTIFY on a server, polling on the embedded database.
 import pg from 'pg';
 import { loadPackageDir } from '../../metadata/index.ts';
-import { mentionedLogins } from '../../engine/processes/runtime/activity-notifications.ts';
+import { mentionedLogins } from '../../engine/workflows/runtime/activity-notifications.ts';
 import { createTestUser, tokenFor, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/http.ts';

@@ -4,7 +4,7 @@
 // and their retry, cancelling, and in-app notifications.
 import { readdirSync } from 'node:fs';
 import { loadPackageDir } from '../../metadata/index.ts';
-import { loadDefinitions } from '../../engine/processes/index.ts';
+import { loadDefinitions } from '../../engine/workflows/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
 import { bpmnFixture } from '../support/workflows.ts';

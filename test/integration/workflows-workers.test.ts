@@ -3,7 +3,7 @@
 // on time; signal broadcasts fanned out to waiting instances; process start timer cycles.
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { bpmnFixture, eventually, InstanceDriver } from '../support/workflows.ts';
-import { TaskBpmnError } from '../../engine/processes/runtime/index.ts';
+import { TaskBpmnError } from '../../engine/workflows/runtime/index.ts';
 
 let env: TestPlatform;
 const calls: { type: string; key: string; attempt: number; retriesLeft: number }[] = [];

@@ -1,11 +1,11 @@
-// Engine processes for the durability tests: `node engine/processes/worker-main.ts` as a child
+// Engine processes for the durability tests: `node engine/worker.ts` as a child
 // process against the test database (the embedded database is reached over its socket URL, a
 // PostgreSQL server database by its URL), with the test connector types, short job expiry and
 // supervision, so work held by a killed process runs again within seconds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const WORKER = fileURLToPath(new URL('../../engine/processes/worker-main.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../engine/worker.ts', import.meta.url));
 const TASK_TYPES = fileURLToPath(new URL('./test-task-types.ts', import.meta.url));
 
 export interface EngineProcess {

@@ -2,7 +2,7 @@
 // records each execution in public.test_job_calls through its own connection (outside the step
 // transaction, as a real connector's side effect would be) and returns a marker variable.
 import pg from 'pg';
-import type { TaskType } from '../../engine/processes/runtime/index.ts';
+import type { TaskType } from '../../engine/workflows/runtime/index.ts';
 
 let pool: pg.Pool | undefined;
 

@@ -3,7 +3,7 @@
 // transaction against the database, and what is checked is read back from the tables.
 import { readFileSync } from 'node:fs';
 import type { Platform } from '../../engine/platform.ts';
-import type { InstanceState, JsonObject, Wait, WaitKind } from '../../engine/processes/index.ts';
+import type { InstanceState, JsonObject, Wait, WaitKind } from '../../engine/workflows/index.ts';
 import type { RecordContext } from '../../engine/records/index.ts';
 
 export const WORKFLOW_CTX: RecordContext = { actor: { userId: null, via: 'workflow' } };

@@ -1,6 +1,6 @@
 // A workflow task's Camunda form as a JSON Schema form: the browser accepts and refuses what the
 // workflow engine's check does.
-import { checkFormData } from '../../../engine/processes/runtime/forms.ts';
+import { checkFormData } from '../../../engine/workflows/runtime/task-forms.ts';
 import { camundaTaskForm, checkSchema, embeddedFormId } from '../../../forms/index.ts';
 
 const form = {

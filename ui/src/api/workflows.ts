@@ -79,7 +79,7 @@ export async function completeWorkflowTask(activityId: string, formData: Record<
 /**
  * The workflow an activity is a user task of. The workflow engine writes it into the activity's
  * description when it creates the task ("Workflow task of process <id> (instance <uuid>).", see
- * engine/processes/runtime/user-tasks.ts); null for ordinary activities.
+ * engine/workflows/runtime/user-tasks.ts); null for ordinary activities.
  */
 export function workflowTaskOf(activity: Readonly<Record<string, unknown>>): { processId: string; instanceId: string } | null {
   const match = typeof activity.description === 'string' ? /^Workflow task of process (\S+) \(instance ([0-9a-f-]{36})\)\./.exec(activity.description) : null;

@@ -1,5 +1,5 @@
 // One behaviour test per supported BPMN element, each on its own small fixture.
-import { nextCycleDue, startTriggers } from '../../../engine/processes/index.ts';
+import { nextCycleDue, startTriggers } from '../../../engine/workflows/index.ts';
 import { Driver, loadGraph, loadGraphs } from './driver.ts';
 
 async function driver(fixture: string): Promise<Driver> {

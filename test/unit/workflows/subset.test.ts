@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { loadDefinitions, type BpmnProblem, type BpmnProblemCode } from '../../../engine/processes/index.ts';
+import { loadDefinitions, type BpmnProblem, type BpmnProblemCode } from '../../../engine/workflows/index.ts';
 import { fixtureXml } from './driver.ts';
 
 async function problemsOf(fixture: string): Promise<readonly BpmnProblem[]> {

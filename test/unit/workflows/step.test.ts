@@ -1,6 +1,6 @@
 // The step function's contract: incidents instead of crashes, rejections that change nothing,
 // determinism, JSON state, cancellation and the runaway-loop guard.
-import { step, type InstanceState, type ProcessGraph } from '../../../engine/processes/index.ts';
+import { step, type InstanceState, type ProcessGraph } from '../../../engine/workflows/index.ts';
 import { Driver, loadGraph, loadGraphs } from './driver.ts';
 
 async function driver(fixture: string): Promise<Driver> {

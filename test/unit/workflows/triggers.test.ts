@@ -2,8 +2,8 @@
 // starts and messages out), and the user task form check.
 import type { Trigger } from '../../../metadata/index.ts';
 import type { RecordChange } from '../../../engine/records/index.ts';
-import { evaluateTriggers, triggerMatches } from '../../../engine/processes/runtime/triggers.ts';
-import { checkFormData, formOf } from '../../../engine/processes/runtime/forms.ts';
+import { evaluateTriggers, triggerMatches } from '../../../engine/workflows/runtime/triggers.ts';
+import { checkFormData, formOf } from '../../../engine/workflows/runtime/task-forms.ts';
 
 const base = { kind: 'trigger', label: { en: 'T' } } as const;
 const t = (name: string, rest: Omit<Trigger, 'kind' | 'label' | 'id' | 'name'>): Trigger => ({ ...base, id: `t.${name}`, name, ...rest });

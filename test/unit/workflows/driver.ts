@@ -1,7 +1,7 @@
 // Test driver: loads fixtures and feeds events to the pure step function, playing the part of the
 // persistence layer (it keeps the state, advances the clock and answers waits by element id).
 import { readFileSync } from 'node:fs';
-import { loadDefinitions, step, type Effect, type HistoryEntry, type InstanceEvent, type InstanceState, type JsonObject, type ProcessGraph, type StepResult, type Wait, type WaitKind } from '../../../engine/processes/index.ts';
+import { loadDefinitions, step, type Effect, type HistoryEntry, type InstanceEvent, type InstanceState, type JsonObject, type ProcessGraph, type StepResult, type Wait, type WaitKind } from '../../../engine/workflows/index.ts';
 
 export function fixtureXml(name: string): string {
   return readFileSync(new URL(`../../fixtures/bpmn/${name}.bpmn`, import.meta.url), 'utf8');

@@ -1,9 +1,9 @@
 // A BPMN file's bytes → text: the encoding its byte order mark or XML declaration names, and the
 // characters XML does not allow.
 import { ENCODED_BPMN, encodedBpmn as encoded } from '../../support/bpmn-encodings.ts';
-import { bpmnText } from '../../../engine/processes/bpmn-text.ts';
-import { loadDefinitions } from '../../../engine/processes/index.ts';
-import { prepareDeployment } from '../../../engine/processes/runtime/index.ts';
+import { bpmnText } from '../../../engine/workflows/bpmn-text.ts';
+import { loadDefinitions } from '../../../engine/workflows/index.ts';
+import { prepareDeployment } from '../../../engine/workflows/runtime/index.ts';
 import { fixtureXml } from './driver.ts';
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1');

@@ -1,4 +1,4 @@
-import { ProcessGraphCache, ProcessLoadError, parseIsoDuration, parseTimer } from '../../../engine/processes/index.ts';
+import { ProcessGraphCache, ProcessLoadError, parseIsoDuration, parseTimer } from '../../../engine/workflows/index.ts';
 import { fixtureXml, loadGraph, loadGraphs } from './driver.ts';
 
 describe('compiled graph', () => {

@@ -18,7 +18,7 @@ import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
 import { BpmnThread } from './bpmn-thread.ts';
 import { definitionForms, definitionPlatformRights, definitionXml, latestVersion, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
-import { checkFormData, formOf, type FormSchema } from './forms.ts';
+import { checkFormData, formOf, type FormSchema } from './task-forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
 import { activityNotificationsHook } from './activity-notifications.ts';
@@ -95,7 +95,7 @@ export interface StartRequest {
   readonly startEventId?: string;
 }
 
-export class ProcessRuntime {
+export class WorkflowRuntime {
   readonly registry = new TaskTypeRegistry();
   readonly notifications: NotificationService;
   readonly #knex: Knex;

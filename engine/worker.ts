@@ -1,4 +1,4 @@
-// An engine process that only works: `node engine/processes/worker-main.ts` (or `tessera workflows
+// An engine process that only works: `node engine/worker.ts` (or `tessera workflows
 // worker`) runs the workflow workers (timers, deliveries, signals, connector jobs) against the
 // database in DATABASE_URL, beside the server or other workers. Several may run at once: each step
 // locks its instance and a consumed wait rejects a second delivery, so no step runs twice.
@@ -10,8 +10,8 @@
 // `taskTypes`: connectors to register).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { startPlatform, type Platform } from '../platform.ts';
-import type { TaskType } from './runtime/index.ts';
+import { startPlatform, type Platform } from './platform.ts';
+import type { TaskType } from './workflows/runtime/index.ts';
 
 export interface WorkerProcessOptions {
   readonly url: string;

@@ -93,7 +93,7 @@ export function buildSnapshot(version: number, model: Model, applied: { checksum
 }
 
 /** Holds the current snapshot; reloads on NOTIFY from any process that applies metadata. */
-export class MetadataRuntime {
+export class LiveMetadata {
   #snapshot: MetadataSnapshot | null = null;
   #reloading: Promise<void> | null = null;
   #queued: Promise<void> | null = null;

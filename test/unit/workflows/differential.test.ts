@@ -1,7 +1,7 @@
 // Differential tests: the same diagram and the same outside events in Tessera's step function and in
 // bpmn-engine (oracle.ts). After every event both must have completed the same elements and wait at the
 // same tasks; a scenario without parallelism must also agree on the order of completion.
-import type { JsonObject } from '../../../engine/processes/index.ts';
+import type { JsonObject } from '../../../engine/workflows/index.ts';
 import { Driver, fixtureXml, loadGraph } from './driver.ts';
 import { OracleRun } from './oracle.ts';
 
