@@ -2,7 +2,7 @@
 // JSON Schema + uiSchema shape as record forms, so a workflow task's form renders with the app's own
 // widgets and is checked in the browser the way the workflow engine checks it on completion
 // (engine/workflows/runtime/task-forms.ts: required, type, allowed values, bounds, pattern).
-import type { JsonSchema } from '../metadata/record-schema.ts';
+import type { JsonSchema } from '../metadata/browser.ts';
 import type { FieldUi, WidgetName } from './record-form.ts';
 
 export interface CamundaFormComponent {

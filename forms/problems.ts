@@ -3,8 +3,7 @@
 // test compares the two), so a value gets the same message whether the form or the API caught it.
 // Problems (from ajv or from a problem+json response) are attached to the top-level field of their
 // JSON pointer; the rest of the pointer becomes a prefix of the message (e.g. "amount: must be ≥ 0").
-import { formatDetail } from '../metadata/field-formats.ts';
-import type { Language } from '../metadata/record-schema.ts';
+import { formatDetail, type Language } from '../metadata/browser.ts';
 
 export interface FieldProblem {
   /** RFC 6901 pointer into the record, e.g. /tax_id or /value/amount. */

@@ -2,10 +2,7 @@
 // server validates with), an rjsf uiSchema naming a widget per field type with its options, the
 // layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
 // widgets by these names, the server can build the same description (e.g. for docs or previews).
-import { allowedTargets, labelText, platformTarget, type EntityModel, type MachineModel, type Model } from '../metadata/model.ts';
-import { recordInputSchema, type JsonSchema, type Language } from '../metadata/record-schema.ts';
-import type { EnumValue, Field } from '../metadata/schema/types.generated.ts';
-import { declaredDefaults } from '../metadata/defaults.ts';
+import { allowedTargets, labelText, platformTarget, type EntityModel, type MachineModel, type Model, recordInputSchema, type JsonSchema, type Language, type EnumValue, type Field, declaredDefaults } from '../metadata/browser.ts';
 import { kindForms, type KindForm } from './kind-form.ts';
 
 /** Names of the widgets (`ui:widget`) and custom fields (`ui:field`) a UI must provide. */

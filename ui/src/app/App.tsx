@@ -1,8 +1,7 @@
 // The shell: navigation generated from the metadata (modules → entity types, pipelines), the
 // language switch, and the pages, each loaded on demand so a page downloads only what it uses.
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
-import type { Model } from '../../../metadata/model.ts';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import { type Model, ACTIVITY_ENTITY } from '../../../metadata/browser.ts';
 import { NotificationBell } from '../components/NotificationBell.tsx';
 import { ErrorBox, Spinner } from '../components/ui.tsx';
 import { useI18n } from './i18n.tsx';

@@ -1,6 +1,5 @@
 // Display of stored values in lists, cards and timelines, in the user's language.
-import { labelText, type EntityModel, type Model } from '../../../metadata/model.ts';
-import type { Field } from '../../../metadata/schema/types.generated.ts';
+import { labelText, type EntityModel, type Model, type Field } from '../../../metadata/browser.ts';
 import type { Language } from '../app/messages.ts';
 
 export interface Display {

@@ -4,8 +4,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { RegistryWidgetsType, WidgetProps } from '@rjsf/utils';
 import type { FieldUiOptions } from '../../../forms/index.ts';
-import { normalizeUrl } from '../../../metadata/field-formats.ts';
-import { checkTaxId } from '../../../metadata/tax-id.ts';
+import { normalizeUrl, checkTaxId } from '../../../metadata/browser.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Chip } from '../components/ui.tsx';

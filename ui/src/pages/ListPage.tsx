@@ -3,9 +3,7 @@
 // rendered, so 10,000+ records scroll smoothly. Bulk delete / set value, and CSV export of the
 // whole filtered list.
 import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
-import { filterableType } from '../../../metadata/filter.ts';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
-import type { Field, View } from '../../../metadata/schema/types.generated.ts';
+import { filterableType, type EntityModel, type Model, type Field, type View } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { deleteRecord, listAll, listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';

@@ -3,8 +3,7 @@
 // history. Server problems land on the fields their pointers name.
 import { useCallback, useMemo, useState } from 'react';
 import { formValues, initialValues, recordForm, writeValues, type FieldProblem } from '../../../forms/index.ts';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import { ACTIVITY_ENTITY, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listInstances } from '../api/workflows.ts';
 import { createRecord, deleteRecord, getRecord, listRecords, recordActivities, recordHistory, updateRecord, type ApiRecord } from '../api/records.ts';

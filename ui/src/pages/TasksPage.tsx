@@ -3,8 +3,7 @@
 // done per day). Main tasks show their sub-tasks (the `parent` link), their own progress and priority;
 // completing a task is one click (status resolved, 100 % done).
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import { ACTIVITY_ENTITY, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { workflowTaskOf } from '../api/workflows.ts';
