@@ -1,7 +1,7 @@
 // Camunda Forms (the JSON a BPMN user task names with `zeebe:formDefinition formKey`) → the same
 // JSON Schema + uiSchema shape as record forms, so a workflow task's form renders with the app's own
-// widgets and is checked in the browser the way the workflow engine checks it on completion
-// (engine/workflows/runtime/task-forms.ts: required, type, allowed values, bounds, pattern).
+// widgets; the workflow engine checks submitted data against this very schema on completion
+// (engine/workflows/runtime/task-forms.ts), so browser and server accept and word alike.
 import type { JsonSchema } from '../metadata/browser.ts';
 import type { FieldUi, WidgetName } from './record-form.ts';
 
@@ -35,6 +35,17 @@ function flatten(components: readonly CamundaFormComponent[]): CamundaFormCompon
   return components.flatMap((c) => [c, ...flatten(c.components ?? [])]);
 }
 
+// A pattern the analyst typed that is no valid regular expression checks nothing (rather than failing
+// every completion): the modeler's own linting reports it.
+function validPattern(pattern: string): boolean {
+  try {
+    new RegExp(`^(?:${pattern})$`, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetName } | null {
   const v = c.validate ?? {};
   const choices = (c.values ?? []).map((o) => o.value);
@@ -42,7 +53,7 @@ function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetNa
     case 'textfield':
     case 'textarea':
       return {
-        schema: { type: 'string', ...(v.minLength !== undefined ? { minLength: v.minLength } : {}), ...(v.maxLength !== undefined ? { maxLength: v.maxLength } : {}), ...(v.pattern ? { pattern: `^(?:${v.pattern})$` } : {}) },
+        schema: { type: 'string', ...(v.minLength !== undefined ? { minLength: v.minLength } : {}), ...(v.maxLength !== undefined ? { maxLength: v.maxLength } : {}), ...(v.pattern && validPattern(v.pattern) ? { pattern: `^(?:${v.pattern})$` } : {}) },
         widget: c.type === 'textarea' ? 'textarea' : 'text',
       };
     case 'number':

@@ -15,3 +15,4 @@ export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, ty
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
 export { textProblem } from './text.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
+export type { InstanceStatus, InstanceStartedVia, InstanceSummary } from './workflow-instance.ts';

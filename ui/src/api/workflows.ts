@@ -1,22 +1,9 @@
 // The workflow API (docs/api.md, Workflows): deploy, instances and their state, the XML of a
 // deployed version, and a workflow user task through its activity: its form, completing it.
+import type { InstanceSummary } from '../../../metadata/browser.ts';
 import { api, request } from './client.ts';
 
-export interface InstanceSummary {
-  readonly id: string;
-  readonly processId: string;
-  readonly version: number;
-  readonly status: string;
-  readonly record: { readonly entity: string; readonly id: string } | null;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-  readonly activeElementIds: readonly string[];
-  readonly openIncidents: number;
-  /** Whose rights its actions have: its starter's, or the platform's (docs/security.md). */
-  readonly runAs: 'user' | 'platform';
-  readonly startedBy: string | null;
-  readonly startedVia: string | null;
-}
+export type { InstanceSummary };
 
 export interface InstanceView extends InstanceSummary {
   readonly variables: Readonly<Record<string, unknown>>;
