@@ -794,7 +794,9 @@ export class RecordService {
         });
       }
       if (pgError.code === PG_FK) throw new TesseraError('REFERENCE_NOT_FOUND', `a referenced record does not exist (${pgError.detail ?? ''})`);
-      if (pgError.code === PG_CHECK || pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', `value rejected by the database: ${pgError.detail ?? (error as Error).message}`);
+      // Named, never echoed: PostgreSQL's detail is the whole failing row (every column, other users' ids).
+      if (pgError.code === PG_CHECK) throw new TesseraError('VALIDATION_FAILED', `a value was rejected by the database's check ${pgError.constraint ?? ''}`.trim(), { problems: [{ pointer: '', detail: `violates the check ${pgError.constraint ?? ''}`.trim(), code: 'CHECK' }] });
+      if (pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', 'a number is out of the range the database can store', { problems: [{ pointer: '', detail: 'a number is out of range', code: 'RANGE' }] });
       throw error;
     }
   }
