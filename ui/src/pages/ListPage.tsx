@@ -19,6 +19,8 @@ import { Chip, ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx'
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
 const OVERSCAN = 10;
+/** The view choice "all records, no view" in the address (?view=*), distinct from "no choice yet". */
+const ALL_RECORDS = '*';
 
 interface FilterRow {
   readonly field: string;
@@ -83,7 +85,9 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const notify = useNotify();
   const location = useLocation();
   const views = useMemo(() => model.views.filter((v) => v.entity === entity.name && (v.type ?? 'table') === 'table'), [model, entity]);
-  const viewName = location.query.get('view') ?? views.find((v) => v.default)?.name ?? '';
+  // "All records" is a choice of its own (ALL_RECORDS): no view in the address means the default view.
+  const chosen = location.query.get('view');
+  const viewName = chosen === ALL_RECORDS ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
   const view: View | undefined = views.find((v) => v.name === viewName);
   const [search, setSearch] = useState(location.query.get('search') ?? '');
   const [debounced, setDebounced] = useState(search);
@@ -260,8 +264,8 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         {views.length > 0 && (
           <label className="inline-field">
             {t('list.view')}
-            <select className="input" value={viewName} onChange={(e) => setQuery({ view: e.target.value || null })}>
-              <option value="">{t('list.defaultView')}</option>
+            <select className="input" value={viewName || ALL_RECORDS} onChange={(e) => setQuery({ view: e.target.value })}>
+              <option value={ALL_RECORDS}>{t('list.defaultView')}</option>
               {views.map((v) => (
                 <option key={v.name} value={v.name}>
                   {label(v.label)}
