@@ -19,6 +19,10 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   ids.lodz = await create('contractor', { name: 'Łódzkie Młyny S.A.', sales_rep: ids.piotr, locality: 'Łódź' });
   ids.lublin = await create('contractor', { name: 'Lubelskie Okna', sales_rep: ids.anna, locality: 'Lublin' });
   ids.person = await create('contractor', { name: 'Jan Kowalski', contractor_type: 'natural_person' });
+  ids.order = await create('service_order', { contractor: ids.zielonka, problem: 'Kocioł nie grzeje' });
+  ids.cancelled = await create('service_order', { contractor: ids.lodz, problem: 'Pomyłka' });
+  const cancel = await b.api.patch(`/records/service_order/${ids.cancelled}`, { status: 'cancelled', version: 1 });
+  if (cancel.status !== 200) throw new Error(JSON.stringify(cancel.body));
 });
 
 const rows = () => b.page.locator('.grid-body [role="row"]');
@@ -83,4 +87,20 @@ test('column headings are words (system columns too), designer list items have m
   expect(legends).toContain('1. company — Firma');
   expect(legends.filter((l) => /^values-\d+$/.test(l))).toEqual([]);
   await b.screenshot('designer-enum-values');
+});
+
+test('the service-order list offers its board view, which opens with the view\'s columns', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/r/service_order`);
+  await count().filter({ hasText: 'rekordów' }).waitFor();
+  await page.getByRole('link', { name: 'Tablica' }).click();
+  await page.getByRole('heading', { name: 'Tablica serwisu' }).waitFor();
+  const received = page.locator('[data-stage="received"]');
+  await received.locator(`[data-id="${ids.order}"]`).waitFor();
+  await expect(received.getByTestId('stage-count').textContent()).resolves.toBe('1');
+  // The view leaves out invoiced and cancelled orders: no such columns, and the cancelled order is not shown.
+  await expect(page.locator('[data-stage]').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')))).resolves.toEqual(['received', 'in_repair', 'waiting_for_parts', 'ready', 'released']);
+  await expect(page.locator(`[data-id="${ids.cancelled}"]`).count()).resolves.toBe(0);
+  await expect(page.getByText('Nie znaleziono').count()).resolves.toBe(0);
+  await b.screenshot('service-board');
 });

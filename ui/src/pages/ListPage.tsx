@@ -14,6 +14,7 @@ import { useSession } from '../app/session.tsx';
 import { displayValue } from '../components/format.ts';
 import { Chip, ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
 import { columnLabel } from '../list/columns.ts';
+import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 
@@ -191,7 +192,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
     void load(null);
   };
 
-  const pipeline = model.machines.find((m) => m.kind === 'pipeline' && m.entity === entity.name);
+  const board = boardOf(model, entity.name);
   const allSelected = rows.length > 0 && selected.size === rows.length;
 
   return (
@@ -202,8 +203,8 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           {count !== null ? t('list.records', { n: count }) : ''}
         </span>
         <div className="page-actions">
-          {pipeline && (
-            <Link className="btn" to={`/board/${pipeline.name}`}>
+          {board && (
+            <Link className="btn" to={board.to}>
               {t('list.board')}
             </Link>
           )}
