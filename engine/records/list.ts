@@ -26,6 +26,33 @@ export interface SortKey {
   readonly type: FilterableType;
   /** A timestamptz column: its cursor value is read as text, keeping PostgreSQL's microseconds. */
   readonly timestamp: boolean;
+  /** Text compared in this collation (the business language's, see sortCollation), in ORDER BY and keyset alike. */
+  readonly collation?: string;
+}
+
+/**
+ * The collation text sorts in: the business language's ICU collation ("pl-x-icu", "ro-x-icu") when the
+ * database has it, else ICU's language-neutral root order ("und-x-icu": accented letters next to their
+ * base letter, as PGlite offers), else none (the database's default, often bytewise "C").
+ */
+export function sortCollation(language: string, available: ReadonlySet<string>): string | null {
+  for (const name of [`${language}-x-icu`, 'und-x-icu']) if (available.has(name)) return name;
+  return null;
+}
+
+/** The collations sortCollation may pick, as a query of pg_collation. */
+export const COLLATION_QUERY = "SELECT collname FROM pg_catalog.pg_collation WHERE collname IN ('und-x-icu', 'pl-x-icu', 'ro-x-icu', 'en-x-icu')";
+
+/** Text keys of `keys` sort in `collation` (a name from pg_collation, never client input). */
+export function collateText(keys: readonly SortKey[], collation: string | null): SortKey[] {
+  if (!collation) return [...keys];
+  return keys.map((k) => (k.type === 'text' && k.field !== 'id' ? { ...k, collation } : k));
+}
+
+/** The SQL of a sort key's column (with its collation), bindings for knex.raw. */
+function keyColumn(table: string, key: SortKey): [string, string[]] {
+  const col = `${table}.${key.field}`;
+  return key.collation ? [`?? COLLATE "${key.collation.replace(/"/g, '')}"`, [col]] : ['??', [col]];
 }
 
 export interface ListRequest {
@@ -258,36 +285,45 @@ export function applySearch(qb: Knex.QueryBuilder, entity: EntityModel, search: 
 export function applyKeyset(qb: Knex.QueryBuilder, table: string, keys: readonly SortKey[], values: readonly unknown[]): void {
   const simple = keys.every((k) => !k.nullable && k.direction === keys[0]!.direction);
   if (simple) {
-    const cols = keys.map((k) => `${table}.${k.field}`);
+    const cols = keys.map((k) => keyColumn(table, k));
     const op = keys[0]!.direction === 'asc' ? '>' : '<';
-    qb.whereRaw(`(${cols.map(() => '??').join(', ')}) ${op} (${values.map(() => '?').join(', ')})`, [...cols, ...(values as Knex.Value[])]);
+    qb.whereRaw(`(${cols.map(([sql]) => sql).join(', ')}) ${op} (${values.map(() => '?').join(', ')})`, [...cols.flatMap(([, b]) => b), ...(values as Knex.Value[])]);
     return;
   }
   qb.where((outer) => {
     keys.forEach((key, i) => {
       outer.orWhere((b) => {
-        for (let j = 0; j < i; j++) equalTo(b, `${table}.${keys[j]!.field}`, values[j]);
-        after(b, `${table}.${key.field}`, key, values[i]);
+        for (let j = 0; j < i; j++) equalTo(b, table, keys[j]!, values[j]);
+        after(b, table, key, values[i]);
       });
     });
   });
 }
 
-function equalTo(b: Knex.QueryBuilder, col: string, value: unknown): void {
-  if (value === null) b.whereNull(col);
-  else b.where(col, value as Knex.Value);
+function equalTo(b: Knex.QueryBuilder, table: string, key: SortKey, value: unknown): void {
+  const [sql, bindings] = keyColumn(table, key);
+  if (value === null) b.whereNull(`${table}.${key.field}`);
+  else b.whereRaw(`${sql} = ?`, [...bindings, value as Knex.Value]);
 }
 
-function after(b: Knex.QueryBuilder, col: string, key: SortKey, value: unknown): void {
+function after(b: Knex.QueryBuilder, table: string, key: SortKey, value: unknown): void {
+  const col = `${table}.${key.field}`;
+  const [sql, bindings] = keyColumn(table, key);
   if (key.direction === 'asc') {
     if (value === null) b.whereRaw('false');
-    else b.where((x) => x.where(col, '>', value as Knex.Value).orWhereNull(col));
+    else b.where((x) => x.whereRaw(`${sql} > ?`, [...bindings, value as Knex.Value]).orWhereNull(col));
   } else if (value === null) b.whereNotNull(col);
-  else b.where(col, '<', value as Knex.Value);
+  else b.whereRaw(`${sql} < ?`, [...bindings, value as Knex.Value]);
 }
 
 export function applyOrder(qb: Knex.QueryBuilder, table: string, keys: readonly SortKey[]): void {
-  for (const key of keys) qb.orderBy(`${table}.${key.field}`, key.direction);
+  for (const key of keys) {
+    if (!key.collation) qb.orderBy(`${table}.${key.field}`, key.direction);
+    else {
+      const [sql, bindings] = keyColumn(table, key);
+      qb.orderByRaw(`${sql} ${key.direction === 'desc' ? 'DESC' : 'ASC'}`, bindings);
+    }
+  }
 }
 
 const cursorColumn = (i: number) => `__cursor_${i}`;

@@ -26,6 +26,9 @@ import {
   applySearch,
   checkFields,
   checkIncludes,
+  collateText,
+  COLLATION_QUERY,
+  sortCollation,
   decodeCursor,
   DEFAULT_LIMIT,
   encodeCursor,
@@ -185,6 +188,18 @@ export class RecordService {
     throw new TesseraError('UNAUTHENTICATED', 'sign in or send an API token');
   }
 
+  #collations: Promise<ReadonlySet<string>> | undefined;
+
+  /** The collation text sorts in for the business language (manifest defaultLanguage), if the database has one. */
+  async #sortCollation(db: Knex | Knex.Transaction): Promise<string | null> {
+    // Asked once per database, on the caller's connection (a transaction's own, if it has one).
+    this.#collations ??= db.raw(COLLATION_QUERY).then(
+      (result: { rows: { collname: string }[] }) => new Set(result.rows.map((r) => r.collname)),
+      () => new Set<string>(),
+    );
+    return sortCollation(this.#runtime.snapshot.model.pkg.manifest.defaultLanguage ?? 'en', await this.#collations);
+  }
+
   // ---- reads ---------------------------------------------------------------------------------
 
   async get(ctx: RecordContext, entityName: string, id: string, options: GetOptions = {}): Promise<ApiRecord> {
@@ -248,7 +263,7 @@ export class RecordService {
     }
     const hidden = access.unrestricted ? NOTHING_HIDDEN : hiddenFields(rights);
     const filter = parseListFilter(entity, request.filter);
-    const keys = parseSort(entity, request.sort);
+    const keys = collateText(parseSort(entity, request.sort), await this.#sortCollation(db));
     const limit = request.limit ?? DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new TesseraError('BAD_QUERY', `limit must be an integer from 1 to ${MAX_LIMIT}`, { problems: [{ pointer: '/query/limit', detail: `must be 1…${MAX_LIMIT}` }] });

@@ -64,9 +64,13 @@ function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
   const byName = new Map(properties.map((p) => [p.name, p]));
   const isRoot = fieldPathId.path.length === 0;
   if (!isRoot || !context.layout) {
+    // An item of a list (an enum's values, a pipeline's states) is headed by its number and what it
+    // is ("2. won — Wygrana"), not by rjsf's "values-2".
+    const last = fieldPathId.path[fieldPathId.path.length - 1];
+    const heading = typeof last === 'number' ? itemHeading(last, props.formData, context.i18n) : title;
     return (
       <fieldset className="object-field">
-        {!isRoot && title && <legend>{title}</legend>}
+        {!isRoot && heading && <legend>{heading}</legend>}
         {description && <div className="field-help">{description}</div>}
         <div className="object-fields">{properties.filter((p) => !p.hidden).map((p) => p.content)}</div>
       </fieldset>
@@ -110,6 +114,15 @@ function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
       <div className="hidden">{layout.flatMap((t, i) => (t === current ? [] : t.sections.flatMap((s) => s.fields.filter((f) => byName.has(f)).map((f) => <div key={`${i}.${f}`}>{byName.get(f)!.content}</div>))))}</div>
     </div>
   );
+}
+
+/** "3. in_repair — W naprawie": the item's number, its name (or value) and its label in the user's language. */
+function itemHeading(index: number, data: unknown, i18n: FormContext['i18n']): string {
+  const item = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const key = [item.name, item.value, item.field, item.entity].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+  const label = item.label && typeof item.label === 'object' ? i18n.label(item.label as { en: string }) : '';
+  const text = [key, label && label !== key ? label : ''].filter(Boolean).join(' — ');
+  return text ? `${index + 1}. ${text}` : i18n.t('designer.item', { n: index + 1 });
 }
 
 function ArrayFieldTemplate(props: ArrayFieldTemplateProps) {

@@ -5,14 +5,15 @@
 // to a lost stage: its reason, and a comment) asks for them first, in the generated form's widgets.
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { formValues, narrowForm, recordForm, stageFields, writeValues } from '../../../forms/index.ts';
-import type { EntityModel, MachineModel, MachineState, Model, Field } from '../../../metadata/browser.ts';
+import type { EntityModel, MachineModel, MachineState, Model, Field, View } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
-import { Link } from '../app/router.tsx';
+import { Link, useLocation } from '../app/router.tsx';
 import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
 import { ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
+import { statesShown } from '../list/board.ts';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 
 const PER_STAGE = 200;
@@ -25,11 +26,16 @@ interface Column {
 export default function BoardPage({ params }: { params: Record<string, string> }) {
   const { model } = useMeta();
   const { t } = useI18n();
-  const machine = model.machines.find((m) => m.kind === 'pipeline' && m.name === params.pipeline);
+  const location = useLocation();
+  // A pipeline's board, or the board of a status machine (a board view of its type, e.g. service orders).
+  const machine = model.machines.find((m) => m.name === params.pipeline);
   const entity = machine ? model.entities.get(machine.entity) : undefined;
   if (!machine || !entity) return <div className="empty-state">{t('common.notFound')}</div>;
-  return <Board key={machine.name} model={model} machine={machine} entity={entity} />;
+  const views = model.views.filter((v) => v.entity === entity.name && v.type === 'board');
+  const view = views.find((v) => v.name === location.query.get('view')) ?? views[0];
+  return <Board key={`${machine.name}.${view?.name ?? ''}`} model={model} machine={machine} entity={entity} boardView={view} />;
 }
+
 
 /** Sums of the cards' amounts per currency (a plain number counts in the default currency). */
 function sums(cards: readonly ApiRecord[], field: string | undefined, fallback: string): Map<string, number> {
@@ -44,7 +50,7 @@ function sums(cards: readonly ApiRecord[], field: string | undefined, fallback: 
   return result;
 }
 
-function Board({ model, machine, entity }: { model: Model; machine: MachineModel; entity: EntityModel }) {
+function Board({ model, machine, entity, boardView }: { model: Model; machine: MachineModel; entity: EntityModel; boardView: View | undefined }) {
   const { t, label, language, locale } = useI18n();
   const notify = useNotify();
   const [columns, setColumns] = useState<Map<string, Column> | null>(null);
@@ -55,8 +61,8 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
   const amountField = machine.amountField;
   const currency = model.pkg.manifest.defaultCurrency ?? 'PLN';
   // What a card shows: the columns of the entity's board view (a view with "type": "board"), else
-  // the first reference, a date and the amount.
-  const boardView = model.views.find((v) => v.entity === entity.name && v.type === 'board');
+  // the first reference, a date and the amount. The view's filter applies to every column.
+  const states = useMemo(() => statesShown(machine, boardView?.filter), [machine, boardView]);
   const cardFields = useMemo(() => {
     const fromView = (boardView?.columns ?? []).map((c) => entity.fieldsByName.get(c)).filter((f): f is Field => Boolean(f) && f!.name !== entity.displayField && f!.name !== machine.field);
     if (fromView.length) return fromView.slice(0, 4);
@@ -70,8 +76,9 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
     try {
       const result = new Map<string, Column>();
       await Promise.all(
-        machine.states.map(async (s) => {
-          const page = await listRecords(entity.name, { filter: { [machine.field]: { eq: s.name } }, limit: PER_STAGE, count: true, sort, include: includes });
+        states.map(async (s) => {
+          const own = { [machine.field]: { eq: s.name } };
+          const page = await listRecords(entity.name, { filter: boardView?.filter ? { and: [own, boardView.filter] } : own, limit: PER_STAGE, count: true, sort, include: includes });
           result.set(s.name, { cards: [...page.data], count: page.count ?? page.data.length });
         }),
       );
@@ -80,7 +87,7 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
     } catch (e) {
       setError(e);
     }
-  }, [machine, entity, includes, sort]);
+  }, [machine, entity, includes, sort, states, boardView]);
 
   useEffect(() => {
     void load();
@@ -138,7 +145,7 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
   return (
     <div className="page">
       <div className="page-head">
-        <h1>{label(machine.label)}</h1>
+        <h1>{boardView && machine.kind !== 'pipeline' ? label(boardView.label) : label(machine.label)}</h1>
         <span className="muted">{label(entity.pluralLabel)}</span>
         <div className="page-actions">
           <Link className="btn" to={`/r/${entity.name}`}>
@@ -150,7 +157,7 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
         </div>
       </div>
       <div className="board">
-        {machine.states.map((stage) => {
+        {states.map((stage) => {
           const column = columns.get(stage.name) ?? { cards: [], count: 0 };
           const totals = [...sums(column.cards, amountField, currency)];
           const money = (factor: number) => totals.map(([cur, amount]) => formatMoney({ amount: amount * factor, currency: cur }, locale)).join(' + ');

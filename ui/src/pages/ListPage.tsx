@@ -3,65 +3,29 @@
 // rendered, so 10,000+ records scroll smoothly. Bulk delete / set value, and CSV export of the
 // whole filtered list.
 import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
-import { filterableType, type EntityModel, type Model, type Field, type View } from '../../../metadata/browser.ts';
+import type { EntityModel, Model, View } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { deleteRecord, listAll, listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
-import type { MessageKey } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, setQuery, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { displayValue } from '../components/format.ts';
 import { Chip, ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
+import { columnLabel } from '../list/columns.ts';
+import { boardOf } from '../list/board.ts';
+import { FilterEditor } from '../list/FilterEditor.tsx';
+import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
 const OVERSCAN = 10;
-
-interface FilterRow {
-  readonly field: string;
-  readonly op: string;
-  readonly value: string;
-}
-
-const OPS: Record<string, readonly string[]> = {
-  text: ['contains', 'eq', 'ne', 'startsWith', 'isNull', 'notNull'],
-  number: ['eq', 'gt', 'gte', 'lt', 'lte', 'isNull', 'notNull'],
-  date: ['eq', 'gte', 'lte', 'isNull', 'notNull'],
-  datetime: ['gte', 'lte', 'isNull', 'notNull'],
-  boolean: ['eq'],
-  uuid: ['eq', 'isNull', 'notNull'],
-  choice: ['eq', 'ne', 'isNull', 'notNull'],
-};
-
-function opsFor(field: Field): readonly string[] {
-  if (field.type === 'enum' || field.type === 'state') return OPS.choice!;
-  return OPS[filterableType(field) ?? 'text'] ?? OPS.text!;
-}
-
-function filterOf(rows: readonly FilterRow[], entity: EntityModel): unknown[] {
-  const result: unknown[] = [];
-  for (const row of rows) {
-    const field = entity.fieldsByName.get(row.field);
-    if (!field) continue;
-    if (row.op === 'isNull') result.push({ [row.field]: { isNull: true } });
-    else if (row.op === 'notNull') result.push({ [row.field]: { isNull: false } });
-    else if (row.value !== '') {
-      const type = filterableType(field);
-      const value = type === 'number' ? Number(row.value) : type === 'boolean' ? row.value === 'true' : row.value;
-      result.push({ [row.field]: { [row.op]: value } });
-    }
-  }
-  return result;
-}
 
 function defaultColumns(entity: EntityModel): string[] {
   const skip = new Set(['text', 'json', 'manyToMany', 'attachment']);
   const cols = [entity.displayField, ...entity.fields.filter((f) => f.name !== entity.displayField && !skip.has(f.type)).map((f) => f.name)];
   return cols.filter((c) => entity.fieldsByName.has(c)).slice(0, 7);
 }
-
-const sortText = (keys: readonly { field: string; direction?: 'asc' | 'desc' }[]) => keys.map((k) => `${k.direction === 'desc' ? '-' : ''}${k.field}`).join(',');
 
 function csvCell(text: string): string {
   return /[",\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -81,12 +45,16 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const notify = useNotify();
   const location = useLocation();
   const views = useMemo(() => model.views.filter((v) => v.entity === entity.name && (v.type ?? 'table') === 'table'), [model, entity]);
-  const viewName = location.query.get('view') ?? views.find((v) => v.default)?.name ?? '';
+  // "All records" is a choice of its own (ALL_RECORDS): no view in the address means the default view.
+  const chosen = location.query.get('view');
+  const viewName = chosen === ALL_RECORDS ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
   const view: View | undefined = views.find((v) => v.name === viewName);
   const [search, setSearch] = useState(location.query.get('search') ?? '');
   const [debounced, setDebounced] = useState(search);
-  const [filters, setFilters] = useState<FilterRow[]>([]);
-  const [sort, setSort] = useState<string | null>(null);
+  // Sort, ad-hoc filters and columns live in the address: they survive a reload and can be shared.
+  const filters = useMemo(() => parseRows(location.query.get('filters')), [location.query]);
+  const setFilters = (change: (rows: FilterRow[]) => FilterRow[]) => setQuery({ filters: rowsText(change(filters)) });
+  const sort = location.query.get('sort');
   const [rows, setRows] = useState<ApiRecord[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [count, setCount] = useState<number | null>(null);
@@ -100,20 +68,15 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const scroller = useRef<HTMLDivElement>(null);
   const generation = useRef(0);
 
-  const columns = useMemo(() => (view?.columns ?? defaultColumns(entity)).filter((c) => entity.fieldsByName.has(c) || ['created_at', 'updated_at'].includes(c)), [view, entity]);
+  const columnsText = location.query.get('columns');
+  const columns = useMemo(
+    () => parseColumns(columnsText, entity) ?? (view?.columns ?? defaultColumns(entity)).filter((c) => entity.fieldsByName.has(c) || (SYSTEM_COLUMNS as readonly string[]).includes(c)),
+    [columnsText, view, entity],
+  );
   const includes = useMemo(() => columns.filter((c) => ['reference', 'manyToMany'].includes(entity.fieldsByName.get(c)?.type ?? '')), [columns, entity]);
   const effectiveSort = sort ?? (view?.sort?.length ? sortText(view.sort) : sortText(entity.defaultSort));
-  const filter = useMemo(() => {
-    const parts = [...(view?.filter ? [view.filter] : []), ...filterOf(filters, entity)];
-    return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { and: parts };
-  }, [view, filters, entity]);
+  const filter = useMemo(() => combinedFilter([...(view?.filter ? [view.filter] : []), ...filterOf(filters, entity)]), [view, filters, entity]);
   const query = useMemo(() => ({ filter, sort: effectiveSort, ...(debounced ? { search: debounced } : {}), include: includes }), [filter, effectiveSort, debounced, includes]);
-
-  // Another view brings its own sort and filter.
-  useEffect(() => {
-    setSort(null);
-    setFilters([]);
-  }, [viewName]);
 
   useEffect(() => {
     const id = setTimeout(() => {
@@ -135,7 +98,10 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         if (page.count !== undefined) setCount(page.count);
         setError(null);
       } catch (e) {
-        if (gen === generation.current) setError(e);
+        if (gen !== generation.current) return;
+        setError(e);
+        // No count over a list that failed to load (it would describe another query).
+        if (after === null) setCount(null);
       } finally {
         if (gen === generation.current) setLoading(false);
       }
@@ -172,7 +138,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
 
   const toggleSort = (column: string) => {
     const current = effectiveSort.split(',')[0];
-    setSort(current === column ? `-${column}` : column);
+    setQuery({ sort: current === column ? `-${column}` : column });
   };
   const sortIndicator = (column: string) => {
     const current = effectiveSort.split(',')[0];
@@ -194,7 +160,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
     setExporting(0);
     try {
       const { data } = await listAll(entity.name, query, { onProgress: setExporting });
-      const head = columns.map((c) => { const f = entity.fieldsByName.get(c); return csvCell(f ? label(f.label) : c); }).join(';');
+      const head = columns.map((c) => csvCell(columnLabel(entity, c, { t, label }))).join(';');
       const body = data.map((r) => columns.map((c) => csvCell(displayValue(model, entity, entity.fieldsByName.get(c), r[c], language, locale).text)).join(';'));
       const blob = new Blob(['\ufeff', [head, ...body].join('\r\n')], { type: 'text/csv;charset=utf-8' });
       const a = document.createElement('a');
@@ -225,7 +191,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
     void load(null);
   };
 
-  const pipeline = model.machines.find((m) => m.kind === 'pipeline' && m.entity === entity.name);
+  const board = boardOf(model, entity.name);
   const allSelected = rows.length > 0 && selected.size === rows.length;
 
   return (
@@ -236,8 +202,8 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           {count !== null ? t('list.records', { n: count }) : ''}
         </span>
         <div className="page-actions">
-          {pipeline && (
-            <Link className="btn" to={`/board/${pipeline.name}`}>
+          {board && (
+            <Link className="btn" to={board.to}>
               {t('list.board')}
             </Link>
           )}
@@ -258,8 +224,8 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         {views.length > 0 && (
           <label className="inline-field">
             {t('list.view')}
-            <select className="input" value={viewName} onChange={(e) => setQuery({ view: e.target.value || null })}>
-              <option value="">{t('list.defaultView')}</option>
+            <select className="input" value={viewName || ALL_RECORDS} onChange={(e) => setQuery({ view: e.target.value, sort: null, filters: null, columns: null })}>
+              <option value={ALL_RECORDS}>{t('list.defaultView')}</option>
               {views.map((v) => (
                 <option key={v.name} value={v.name}>
                   {label(v.label)}
@@ -288,7 +254,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       {filters.length > 0 && (
         <div className="filters">
           {filters.map((row, i) => (
-            <FilterEditor key={i} entity={entity} row={row} onChange={(r) => setFilters((f) => f.map((x, j) => (j === i ? r : x)))} onRemove={() => setFilters((f) => f.filter((_, j) => j !== i))} />
+            <FilterEditor key={i} model={model} entity={entity} row={row} onChange={(r) => setFilters((f) => f.map((x, j) => (j === i ? r : x)))} onRemove={() => setFilters((f) => f.filter((_, j) => j !== i))} />
           ))}
         </div>
       )}
@@ -300,7 +266,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           </div>
           {columns.map((c) => (
             <div key={c} role="columnheader" className={sortable(c) ? 'sortable' : ''} onClick={() => sortable(c) && toggleSort(c)}>
-              {entity.fieldsByName.get(c) ? label(entity.fieldsByName.get(c)!.label) : c}
+              {columnLabel(entity, c, { t, label })}
               {sortIndicator(c)}
             </div>
           ))}
@@ -351,60 +317,6 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         </div>
       </div>
       {bulkSet && <BulkSetDialog entity={entity} onClose={() => setBulkSet(false)} onApply={(field, value) => void bulk((r) => updateRecord(entity.name, r.id, r.version, { [field]: value })).then(() => setBulkSet(false))} />}
-    </div>
-  );
-}
-
-function FilterEditor({ entity, row, onChange, onRemove }: { entity: EntityModel; row: FilterRow; onChange(row: FilterRow): void; onRemove(): void }) {
-  const { t, label } = useI18n();
-  const field = entity.fieldsByName.get(row.field);
-  const fields = entity.fields.filter((f) => filterableType(f) && filterableType(f) !== 'json');
-  const choices = field?.type === 'enum' ? field.values.map((v) => [v.value, label(v.label)] as const) : field?.type === 'state' ? (entity.machines.get(field.name)?.states ?? []).map((s) => [s.name, label(s.label)] as const) : null;
-  const type = field ? filterableType(field) : 'text';
-  return (
-    <div className="filter-row">
-      <select className="input" aria-label="field" value={row.field} onChange={(e) => onChange({ field: e.target.value, op: opsFor(entity.fieldsByName.get(e.target.value)!)[0]!, value: '' })}>
-        {fields.map((f) => (
-          <option key={f.name} value={f.name}>
-            {label(f.label)}
-          </option>
-        ))}
-      </select>
-      <select className="input" aria-label="operator" value={row.op} onChange={(e) => onChange({ ...row, op: e.target.value })}>
-        {(field ? opsFor(field) : OPS.text!).map((op) => (
-          <option key={op} value={op}>
-            {t(`op.${op}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-      {row.op !== 'isNull' && row.op !== 'notNull' &&
-        (choices ? (
-          <select className="input" aria-label="value" value={row.value} onChange={(e) => onChange({ ...row, value: e.target.value })}>
-            <option value="" />
-            {choices.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        ) : type === 'boolean' ? (
-          <select className="input" aria-label="value" value={row.value} onChange={(e) => onChange({ ...row, value: e.target.value })}>
-            <option value="" />
-            <option value="true">{t('common.yes')}</option>
-            <option value="false">{t('common.no')}</option>
-          </select>
-        ) : (
-          <input
-            className="input"
-            aria-label="value"
-            type={type === 'number' ? 'number' : type === 'date' ? 'date' : type === 'datetime' ? 'datetime-local' : 'text'}
-            value={row.value}
-            onChange={(e) => onChange({ ...row, value: type === 'datetime' && e.target.value ? new Date(e.target.value).toISOString() : e.target.value })}
-          />
-        ))}
-      <button type="button" className="icon-btn" aria-label={t('common.remove')} onClick={onRemove}>
-        ×
-      </button>
     </div>
   );
 }
