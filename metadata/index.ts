@@ -36,5 +36,22 @@ export { declaredDefaults, defaultValues, resolveDefault, type DefaultContext } 
 export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
 export { entityTypesSource } from './types.ts';
+export {
+  FIELD_TYPES,
+  fieldTypeOf,
+  type ColumnContext,
+  type CsvPart,
+  type Display,
+  type DisplayContext,
+  type FieldLink,
+  type FieldOf,
+  type FieldRow,
+  type FieldTypeModule,
+  type FieldTypeRegistry,
+  type FilterPart,
+  type TextOperand,
+  type ValueSchemaContext,
+  type WidgetContext,
+} from './field-types/index.ts';
 export { textProblem } from './text.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
