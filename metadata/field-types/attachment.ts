@@ -1,9 +1,10 @@
 // attachment: the id of an uploaded file (the platform's files table).
-import { anyText, asText, columnValue, oneCsvColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, asText, columnValue, oneCsvColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 
 export const attachmentType: FieldTypeModule<FieldOf<'attachment'>> = {
   type: 'attachment',
   columnType: () => ({ kind: 'uuid' }),
+  columnNames: ownColumn,
   columns: (_field, { base, filesKey }) => [{ ...base, references: filesKey }],
   valueSchema: () => ({ type: 'string', format: 'uuid' }),
   filter: { operand: 'uuid', text: anyText },

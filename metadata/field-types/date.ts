@@ -1,10 +1,11 @@
 // date: a calendar day, YYYY-MM-DD.
-import { anyText, columnValue, noOptions, oneCsvColumn, plainColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, columnValue, noOptions, oneCsvColumn, plainColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 import { formatDate } from './format.ts';
 
 export const dateType: FieldTypeModule<FieldOf<'date'>> = {
   type: 'date',
   columnType: () => ({ kind: 'date' }),
+  columnNames: ownColumn,
   columns: plainColumn,
   valueSchema: () => ({ type: 'string', format: 'date' }),
   filter: { operand: 'date', text: anyText },

@@ -1,10 +1,11 @@
 // datetime: an instant, ISO 8601 in the API (timestamptz in the database).
-import { anyText, noOptions, oneCsvColumn, plainColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, noOptions, oneCsvColumn, plainColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 import { formatDateTime } from './format.ts';
 
 export const datetimeType: FieldTypeModule<FieldOf<'datetime'>> = {
   type: 'datetime',
   columnType: () => ({ kind: 'timestamptz' }),
+  columnNames: ownColumn,
   columns: plainColumn,
   valueSchema: () => ({ type: 'string', format: 'date-time' }),
   filter: { operand: 'datetime', text: anyText },

@@ -1,5 +1,5 @@
 // decimal: a fixed-point number (precision and scale of the column).
-import { anyText, columnValue, noOptions, oneCsvColumn, plainColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, columnValue, noOptions, oneCsvColumn, plainColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 import { formatNumber } from './format.ts';
 
 /** The range a numeric(precision, scale) column holds, narrowed by the field's own bounds. */
@@ -11,6 +11,7 @@ export function decimalBounds(precision: number, scale: number, min?: number, ma
 export const decimalType: FieldTypeModule<FieldOf<'decimal'>> = {
   type: 'decimal',
   columnType: (field) => ({ kind: 'numeric', precision: field.precision ?? 18, scale: field.scale ?? 4 }),
+  columnNames: ownColumn,
   columns: plainColumn,
   valueSchema: (field) => ({ type: 'number', ...decimalBounds(field.precision ?? 18, field.scale ?? 4, field.minimum, field.maximum) }),
   filter: { operand: 'number', text: anyText },

@@ -1,7 +1,7 @@
 // enum: one value of a closed list, each with a label and a colour.
 import type { JsonSchema } from '../record-schema.ts';
 import { labelText } from '../model.ts';
-import { columnValue, oneCsvColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { columnValue, oneCsvColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 import { choicesOf } from './widget.ts';
 
 /** A string from a fixed set; an empty set (e.g. no activity kinds yet) admits nothing. */
@@ -12,6 +12,7 @@ export function closedSet(values: readonly string[]): JsonSchema {
 export const enumType: FieldTypeModule<FieldOf<'enum'>> = {
   type: 'enum',
   columnType: () => ({ kind: 'varchar', length: 48 }),
+  columnNames: ownColumn,
   columns: (field, { base }) => [{ ...base, allowedValues: field.values.map((v) => ({ ...(v.id ? { id: v.id } : {}), value: v.value })) }],
   valueSchema: (field) => closedSet(field.values.map((v) => v.value)),
   filter: {

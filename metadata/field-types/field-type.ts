@@ -92,6 +92,8 @@ export interface FieldTypeModule<F extends Field> {
   readonly type: F['type'];
   /** Column type of the field's own column; null when it has none (many-to-many: a join table). */
   columnType(field: F): ColumnType | null;
+  /** Names of the field's columns (validation checks them for clashes before there is a model). */
+  columnNames(field: F): string[];
   /** The field's columns (a second one for money's currency), with checks and foreign keys. */
   columns(field: F, ctx: ColumnContext): PhysicalColumn[];
   /** JSON Schema of a value, without null (record-schema.ts adds it for optional fields). */
@@ -113,6 +115,8 @@ export interface FieldTypeModule<F extends Field> {
 
 // The behaviour most types share, named so a module states it rather than inheriting it silently.
 
+/** One column named after the field. */
+export const ownColumn = (field: Field): string[] => [field.name];
 /** A column with nothing beyond the base (no checks, no foreign key). */
 export const plainColumn = (_field: Field, ctx: ColumnContext): PhysicalColumn[] => [ctx.base];
 /** Any text operand as given. */

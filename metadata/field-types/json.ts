@@ -1,9 +1,10 @@
 // json: any JSON value (jsonb), optionally held to a JSON Schema; not filterable beyond isNull.
-import { anyText, columnValue, noOptions, oneCsvColumn, plainColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, columnValue, noOptions, oneCsvColumn, plainColumn, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 
 export const jsonType: FieldTypeModule<FieldOf<'json'>> = {
   type: 'json',
   columnType: () => ({ kind: 'jsonb' }),
+  columnNames: ownColumn,
   columns: plainColumn,
   valueSchema: (field) => (field.schema ? { ...field.schema } : {}),
   filter: { operand: 'json', text: anyText },

@@ -8,6 +8,7 @@ import { choicesOf, targetOptions } from './widget.ts';
 export const manyToManyType: FieldTypeModule<FieldOf<'manyToMany'>> = {
   type: 'manyToMany',
   columnType: () => null,
+  columnNames: () => [],
   columns: () => [],
   valueSchema: (field) => ({
     type: 'array',

@@ -13,6 +13,7 @@ type Money = { amount: number; currency: string };
 export const moneyType: FieldTypeModule<FieldOf<'money'>> = {
   type: 'money',
   columnType: () => ({ kind: 'numeric', precision: 18, scale: 2 }),
+  columnNames: (field) => [field.name, `${field.name}${CURRENCY_SUFFIX}`],
   columns: (field, { base }) => {
     const amount: PhysicalColumn = { ...base, ...(field.default ? { backfill: field.default.amount } : {}) };
     const currency: PhysicalColumn = {

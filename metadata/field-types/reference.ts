@@ -1,11 +1,12 @@
 // reference: the id of a record of the target entity type (or of a user or team), with a foreign key.
-import { anyText, columnValue, oneCsvColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, columnValue, oneCsvColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 import { recordTitle } from './format.ts';
 import { targetOptions } from './widget.ts';
 
 export const referenceType: FieldTypeModule<FieldOf<'reference'>> = {
   type: 'reference',
   columnType: () => ({ kind: 'uuid' }),
+  columnNames: ownColumn,
   columns: (field, { base, foreignKey }) => [{ ...base, references: foreignKey(field.target, field.onDelete ?? 'restrict') }],
   valueSchema: () => ({ type: 'string', format: 'uuid' }),
   filter: { operand: 'uuid', text: anyText },

@@ -1,13 +1,14 @@
 // state: the current stage or status of the pipeline or status machine bound to the field; its
 // values are the machine's states (filter.ts checks filter values against them).
 import { labelText } from '../model.ts';
-import { anyText, columnValue, oneCsvColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, columnValue, oneCsvColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 import { closedSet } from './enum.ts';
 import { stateOptions } from './widget.ts';
 
 export const stateType: FieldTypeModule<FieldOf<'state'>> = {
   type: 'state',
   columnType: () => ({ kind: 'varchar', length: 48 }),
+  columnNames: ownColumn,
   columns: (field, { base, entity }) => {
     const machine = entity.machines.get(field.name);
     return [{ ...base, allowedValues: machine ? machine.states.map((s) => ({ id: s.id, value: s.name })) : [] }];

@@ -1,9 +1,10 @@
 // string: one line of text (a postal code when its format says so).
-import { anyText, asText, columnValue, noOptions, oneCsvColumn, plainColumn, writeAsGiven, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { anyText, asText, columnValue, noOptions, oneCsvColumn, plainColumn, writeAsGiven, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 
 export const stringType: FieldTypeModule<FieldOf<'string'>> = {
   type: 'string',
   columnType: (field) => ({ kind: 'varchar', length: field.maxLength ?? 255 }),
+  columnNames: ownColumn,
   columns: plainColumn,
   valueSchema: (field) => ({
     type: 'string',

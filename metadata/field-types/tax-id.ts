@@ -2,7 +2,7 @@
 // RO prefix kept), so filters compare compacted text too.
 import type { TaxIdFormat } from '../field-formats.ts';
 import { compactTaxId } from '../tax-id.ts';
-import { asText, columnValue, oneCsvColumn, plainColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
+import { asText, columnValue, oneCsvColumn, plainColumn, ownColumn, type FieldOf, type FieldTypeModule } from './field-type.ts';
 
 function taxIdFormat(field: FieldOf<'taxId'>): TaxIdFormat {
   const c = field.countries ?? ['PL', 'RO'];
@@ -12,6 +12,7 @@ function taxIdFormat(field: FieldOf<'taxId'>): TaxIdFormat {
 export const taxIdType: FieldTypeModule<FieldOf<'taxId'>> = {
   type: 'taxId',
   columnType: () => ({ kind: 'varchar', length: 16 }),
+  columnNames: ownColumn,
   columns: plainColumn,
   valueSchema: (field) => ({ type: 'string', format: taxIdFormat(field), maxLength: 20 }),
   filter: { operand: 'text', text: (_field, text) => ({ value: compactTaxId(text) }) },

@@ -27,6 +27,7 @@ const SCHEMA_TYPES = schemaFieldTypes();
 /** The parts of the FieldTypeModule contract and what each is. */
 const PARTS = {
   columnType: 'function',
+  columnNames: 'function',
   columns: 'function',
   valueSchema: 'function',
   filter: 'object',
@@ -91,11 +92,12 @@ describe('the parts of each type agree', () => {
     expect(new Set(fields.map((f) => f.field.type))).toEqual(new Set(SCHEMA_TYPES.keys()));
   });
 
-  test.each(fields.map((f) => [`${f.entity.name}.${f.field.name} (${f.field.type})`, f] as const))('%s: a write fills its columns, a read of empty columns is empty, CSV has a column per stored column', (_, { entity, field: f }) => {
+  test.each(fields.map((f) => [`${f.entity.name}.${f.field.name} (${f.field.type})`, f] as const))('%s: its columns are those of the table, a write fills them, a read of empty columns is empty, CSV has a column per stored column', (_, { entity, field: f }) => {
     const table = schema.tables.find((t) => t.identity === entity.id)!;
     const columns = table.columns.filter((c) => c.identity === `field.${f.id}` || c.identity.startsWith(`field.${f.id}#`)).map((c) => c.name);
     const module = fieldTypeOf(f);
     expect(columns.length > 0).toBe(module.columnType(f) !== null);
+    expect(module.columnNames(f)).toEqual(columns);
 
     const row: Record<string, unknown> = {};
     module.toColumns(f, null, row);
