@@ -16,3 +16,33 @@ export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS
 export { textProblem } from './text.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
 export type { InstanceStatus, InstanceStartedVia, InstanceSummary } from './workflow-instance.ts';
+export {
+  FIELD_TYPES,
+  fieldTypeOf,
+  type ColumnContext,
+  type CsvPart,
+  type Display,
+  type DisplayContext,
+  type FieldLink,
+  type FieldOf,
+  type FieldRow,
+  type FieldTypeModule,
+  type FieldTypeRegistry,
+  type FilterPart,
+  type TextOperand,
+  type ValueSchemaContext,
+  type WidgetContext,
+  choicesOf,
+  stateOptions,
+  targetOptions,
+  type ChoiceOption,
+  type CustomFieldName,
+  type FieldUiOptions,
+  type FormControl,
+  type WidgetName,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  recordTitle,
+} from './field-types/index.ts';

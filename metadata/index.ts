@@ -27,3 +27,5 @@ export {
 } from './physical.ts';
 export { planMigration, typeChange, describeType, checkConstraintName, foreignKeyName, type MigrationPlan, type MigrationStep, type PlannedStep } from './plan.ts';
 export { entityTypesSource } from './types.ts';
+export { textProblem } from './text.ts';
+export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';

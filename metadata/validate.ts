@@ -9,11 +9,12 @@ import { knownTimeZone } from './calendar.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { RECORD_FORMATS } from './field-formats.ts';
+import { fieldTypeOf } from './field-types/index.ts';
 import { buildModel, fieldsOfKind, platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import { fieldValueSchema } from './record-schema.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { schemaLimitErrors } from './limits.ts';
-import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
+import { joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
 import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
@@ -198,8 +199,7 @@ function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: reado
     names.set(field.name, i);
     if (ids.has(field.id)) report(ctx, 'META_DUPLICATE_ID', ownerId, [...at, 'id'], `field id "${field.id}" is already used at ${ptr(...base, ids.get(field.id)!)}`);
     ids.set(field.id, i);
-    const own = field.type === 'manyToMany' ? [] : field.type === 'money' ? [field.name, `${field.name}${CURRENCY_SUFFIX}`] : [field.name];
-    for (const column of own) {
+    for (const column of fieldTypeOf(field).columnNames(field)) {
       const clash = columns.get(column);
       if (clash && !(problem && column === field.name)) report(ctx, 'META_COLUMN_CLASH', ownerId, [...at, 'name'], `column "${column}" clashes with ${clash}`);
       columns.set(column, `field "${field.name}"`);

@@ -32,7 +32,8 @@ function parse(path: string): SourceFile {
   const files: string[] = [];
   const specifiers: string[] = [];
   // Static imports and re-exports (`import … from`, `export … from`, `import '…'`) and dynamic import('…').
-  const pattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+  // `import type` / `export type` load nothing at run time: they are not edges.
+  const pattern = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const match of text.matchAll(pattern)) {
     const specifier = match[1] ?? match[2] ?? match[3]!;
     if (specifier.startsWith('.')) files.push(relative(ROOT, resolve(ROOT, dirname(path), specifier)).split('\\').join('/'));
