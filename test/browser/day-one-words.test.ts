@@ -1,0 +1,41 @@
+// Day one in the shipped CRM (issue #10), the words: workflow tasks reach somebody, in their
+// language, and open their process form; a lead converts into contractor, contact and deal in one
+// step; history names referenced records; server refusals read in the user's language. The seed
+// package with the shipped workflows deployed, in Polish.
+import { deployShippedWorkflows } from '../../engine/seeding.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { browserSuite } from './support.ts';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
+  await deployShippedWorkflows(b.env.platform);
+  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
+});
+
+const create = async (entity: string, values: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  const res = await b.api.post(`/records/${entity}`, values);
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return res.body as Record<string, unknown>;
+};
+
+test('a shipped workflow’s task reaches the lead’s owner in Polish, reads for people, and opens its process form', async () => {
+  const { page } = b;
+  // Nobody responsible: the lead's owner (who created it) gets the qualification task.
+  const lead = await create('lead', { title: 'Wdrożenie CRM w hurtowni Elektro-Max' });
+  const tasks = (await b.api.get(`/records/activity?filter=${encodeURIComponent(JSON.stringify({ lead: { eq: lead.id } }))}`)).body.data as Record<string, unknown>[];
+  expect(tasks).toHaveLength(1);
+  expect(String(tasks[0]!.description)).not.toMatch(UUID);
+  expect(String(tasks[0]!.description)).not.toContain('camunda-forms');
+  await page.goto(`${b.url}/tasks`);
+  const row = page.locator(`[data-task="${String(tasks[0]!.id)}"]`);
+  await row.getByRole('link', { name: 'Zakwalifikuj leada: Wdrożenie CRM w hurtowni Elektro-Max' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Zakwalifikuj leada: Wdrożenie CRM w hurtowni Elektro-Max' });
+  await dialog.locator('[data-field="decision"]').waitFor();
+  await b.screenshot('day-one-workflow-task-form');
+  await dialog.locator('[data-field="decision"]').getByText('Decyzja').waitFor();
+  await dialog.locator('[data-field="decision"] select').selectOption({ label: 'Zakwalifikowany' });
+  await dialog.getByRole('button', { name: 'Zakończ' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await expect(b.api.get(`/records/lead/${String(lead.id)}`).then((r) => r.body.status)).resolves.toBe('qualified');
+});
