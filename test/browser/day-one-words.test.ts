@@ -39,3 +39,17 @@ test('a shipped workflow’s task reaches the lead’s owner in Polish, reads fo
   await dialog.waitFor({ state: 'detached' });
   await expect(b.api.get(`/records/lead/${String(lead.id)}`).then((r) => r.body.status)).resolves.toBe('qualified');
 });
+
+test('history names the referenced records instead of id fragments', async () => {
+  const { page } = b;
+  const first = await create('contractor', { name: 'Stalbud Sp. z o.o.' });
+  const second = await create('contractor', { name: 'Elektromont S.A.' });
+  const deal = await create('deal', { name: 'Rozdzielnice dla hali', contractor: first.id });
+  expect((await b.api.patch(`/records/deal/${String(deal.id)}`, { contractor: second.id, version: deal.version })).status).toBe(200);
+  await page.goto(`${b.url}/r/deal/${String(deal.id)}`);
+  await page.getByRole('tab', { name: 'Historia' }).click();
+  const change = page.locator('.history-changes li').filter({ hasText: 'Klient' }).first();
+  await expect(change.textContent()).resolves.toBe('Klient: Stalbud Sp. z o.o. → Elektromont S.A.');
+  await expect(page.locator('.history').textContent()).resolves.not.toContain(String(first.id).slice(0, 8));
+  await b.screenshot('day-one-history-names');
+});

@@ -80,6 +80,8 @@ export interface HistoryEntry {
   readonly via?: string;
   readonly action: string;
   readonly changes?: Readonly<Record<string, unknown>>;
+  /** Titles of the records the changed reference values name; null for one the reader may not read (or that is gone). */
+  readonly names?: Readonly<Record<string, string | null>>;
   readonly [key: string]: unknown;
 }
 

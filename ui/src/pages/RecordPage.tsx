@@ -362,7 +362,20 @@ function RelatedList({ model, entity, field, id, title }: { model: Model; entity
 function History({ model, entity, id, version }: { model: Model; entity: EntityModel; id: string; version: number }) {
   const { t, label, language, locale } = useI18n();
   const loaded = useLoad(() => recordHistory(entity.name, id), [entity.name, id, version]);
-  const show = useCallback((field: string, value: unknown) => displayValue(model, entity, entity.fieldsByName.get(field), value, language, locale).text || '∅', [model, entity, language, locale]);
+  const show = useCallback(
+    (field: string, value: unknown, names: Readonly<Record<string, string | null>> = {}) => {
+      const def = entity.fieldsByName.get(field);
+      // A reference names its record as the server gave it to this reader; never an id fragment.
+      const named = (ref: unknown) => {
+        const refId = typeof ref === 'string' ? ref : ref && typeof ref === 'object' ? (ref as { id?: unknown }).id : undefined;
+        return typeof refId === 'string' ? (names[refId] ?? t('history.unavailable')) : String(ref);
+      };
+      if (def?.type === 'reference' && value !== null && value !== undefined && value !== '') return named(value);
+      if (def?.type === 'manyToMany' && Array.isArray(value)) return value.length ? value.map(named).join(', ') : '∅';
+      return displayValue(model, entity, def, value, language, locale).text || '∅';
+    },
+    [model, entity, language, locale, t],
+  );
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Spinner />;
   if (loaded.data.length === 0) return <div className="muted">{t('record.noHistory')}</div>;
@@ -379,7 +392,7 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
             <ul className="history-changes">
               {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
                 <li key={field}>
-                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0])}</s> → {show(field, pair?.[1])}
+                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0], h.names)}</s> → {show(field, pair?.[1], h.names)}
                 </li>
               ))}
             </ul>
