@@ -53,3 +53,32 @@ test('history names the referenced records instead of id fragments', async () =>
   await expect(page.locator('.history').textContent()).resolves.not.toContain(String(first.id).slice(0, 8));
   await b.screenshot('day-one-history-names');
 });
+
+test('converting a lead from its card creates contractor, contact person and deal in one step', async () => {
+  const { page } = b;
+  const lead = await create('lead', { title: 'Serwis drukarek w biurze', company_name: 'Biuro Rachunkowe „Saldo”', contact_name: 'Barbara Zając', email: 'biuro@saldo.example', interests: 'Abonament serwisowy.' });
+  const call = await create('activity', { kind: 'task', subject: 'Oddzwonić do klientki', lead: lead.id });
+  await page.goto(`${b.url}/r/lead/${String(lead.id)}`);
+  await page.getByRole('button', { name: 'Przekształć w transakcję' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Przekształć leada „Serwis drukarek w biurze”' });
+  await expect(dialog.getByRole('textbox', { name: 'Nowy kontrahent' }).inputValue()).resolves.toBe('Biuro Rachunkowe „Saldo”');
+  await expect(dialog.getByRole('textbox', { name: 'Imię' }).inputValue()).resolves.toBe('Barbara');
+  await expect(dialog.getByRole('textbox', { name: 'Nazwisko' }).inputValue()).resolves.toBe('Zając');
+  await b.screenshot('day-one-lead-conversion');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await b.screenshot('day-one-lead-conversion-390');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await dialog.getByRole('button', { name: 'Przekształć' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForURL(/\/r\/deal\/[0-9a-f-]{36}$/);
+  const dealId = page.url().split('/').pop()!;
+  await expect(page.getByTestId('record-title').textContent()).resolves.toBe('Serwis drukarek w biurze');
+  const deal = (await b.api.get(`/records/deal/${dealId}?include=contractor,person`)).body;
+  expect(deal).toMatchObject({ lead: lead.id, description: 'Abonament serwisowy.', contractor: { name: 'Biuro Rachunkowe „Saldo”' }, person: { first_name: 'Barbara', last_name: 'Zając' } });
+  expect((await b.api.get(`/records/lead/${String(lead.id)}`)).body).toMatchObject({ status: 'converted', contractor: deal.contractor.id });
+  expect((await b.api.get(`/records/activity/${String(call.id)}`)).body).toMatchObject({ deal: dealId, contractor: deal.contractor.id });
+  // A converted lead offers no second conversion.
+  await page.goto(`${b.url}/r/lead/${String(lead.id)}`);
+  await page.getByTestId('record-title').waitFor();
+  await expect(page.getByRole('button', { name: 'Przekształć w transakcję' }).count()).resolves.toBe(0);
+});

@@ -16,6 +16,7 @@ import { displayValue, formatDateTime, recordTitle } from '../components/format.
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
+import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 
 type Values = Record<string, unknown>;
 
@@ -118,6 +119,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const current = record ?? loaded.data ?? null;
   const state = useSaveState();
   const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
+  const [converting, setConverting] = useState(false);
   const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
@@ -173,6 +175,12 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         ))}
         <span className="muted">{t('record.version', { n: current.version })}</span>
         <div className="page-actions">
+          {/* A lead still open converts into contractor, contact and deal in one step. */}
+          {entity.name === 'lead' && canUpdate && !['converted', 'disqualified'].includes(String(current.status)) && (
+            <button type="button" className="btn" onClick={() => setConverting(true)}>
+              {t('convert.action')}
+            </button>
+          )}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}
@@ -215,6 +223,18 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
+      {converting && (
+        <LeadConversionDialog
+          model={model}
+          lead={current}
+          onClose={() => setConverting(false)}
+          onConverted={(result) => {
+            setConverting(false);
+            notify('success', t('convert.done'), recordTitle(model.entities.get('deal'), result.deal));
+            navigate(`/r/deal/${String(result.deal.id)}`);
+          }}
+        />
+      )}
     </div>
   );
 }
