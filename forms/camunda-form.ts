@@ -14,6 +14,12 @@ export interface CamundaFormComponent {
   readonly validate?: { readonly required?: boolean; readonly min?: number; readonly max?: number; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string };
   readonly values?: readonly { readonly label?: string; readonly value: unknown }[];
   readonly components?: readonly CamundaFormComponent[];
+  /**
+   * Custom properties (Camunda Forms' "properties" of a component). Tessera reads the words of a
+   * component in other languages from them: `label:<lang>`, `description:<lang>` and
+   * `option:<value>:<lang>` (the label of one choice).
+   */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export interface CamundaForm {
@@ -74,8 +80,14 @@ function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetNa
   }
 }
 
-/** The form of a workflow user task; null when the value is not a Camunda form. */
-export function camundaTaskForm(form: unknown): TaskForm | null {
+/** A component's word in a language from its properties, else the form's own (English) word. */
+function word(c: CamundaFormComponent, key: string, language: string | undefined, fallback: string | undefined): string | undefined {
+  const translated = language ? c.properties?.[`${key}:${language}`] : undefined;
+  return typeof translated === 'string' && translated.trim() ? translated : fallback;
+}
+
+/** The form of a workflow user task, in a language where the form carries its words; null when the value is not a Camunda form. */
+export function camundaTaskForm(form: unknown, language?: string): TaskForm | null {
   if (!isCamundaForm(form)) return null;
   const properties: Record<string, JsonSchema> = {};
   const uiSchema: Record<string, unknown> = {};
@@ -85,9 +97,10 @@ export function camundaTaskForm(form: unknown): TaskForm | null {
     if (!c.key || properties[c.key]) continue;
     const f = field(c);
     if (!f) continue;
-    const title = c.label ?? c.key;
-    properties[c.key] = { ...f.schema, title, ...(c.description ? { description: c.description } : {}) };
-    const choices = (c.values ?? []).filter((o) => typeof o.value === 'string').map((o) => ({ value: o.value as string, label: o.label ?? String(o.value) }));
+    const title = word(c, 'label', language, c.label) ?? c.key;
+    const description = word(c, 'description', language, c.description);
+    properties[c.key] = { ...f.schema, title, ...(description ? { description } : {}) };
+    const choices = (c.values ?? []).filter((o) => typeof o.value === 'string').map((o) => ({ value: o.value as string, label: word(c, `option:${String(o.value)}`, language, o.label) ?? String(o.value) }));
     const ui: Partial<FieldUi> = { 'ui:title': title, ...(f.widget ? { 'ui:widget': f.widget } : {}), 'ui:options': { fieldType: 'string', ...(choices.length ? { choices } : {}) } };
     uiSchema[c.key] = ui;
     if (c.validate?.required) required.push(c.key);

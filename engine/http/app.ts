@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
 import { authRouter } from './auth-router.ts';
+import { conversionRouter } from './conversion-router.ts';
 import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
 import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
@@ -82,6 +83,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.post('/meta/plan', requireRight('administerMetadata'));
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
+  api.use(conversionRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));

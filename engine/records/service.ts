@@ -39,6 +39,7 @@ import {
   sortValues,
   type ListRequest,
 } from './list.ts';
+import { referenceNames } from './history-names.ts';
 import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
@@ -707,7 +708,17 @@ export class RecordService {
       .orderBy('a.id')
       .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.instance_id', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
     if (rows.length === 0) throw notFound(entityName, id);
-    return rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString(), changes: stripHidden((r.changes ?? {}) as ApiRecord, hidden) }));
+    const entries = rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString(), changes: stripHidden((r.changes ?? {}) as ApiRecord, hidden) }));
+    // The records reference values point at, named as the reader may see them (null: not for them).
+    const names = await referenceNames(db, this.#runtime.entity(entityName).entity, entries.map((e) => e.changes), async (target, ids) => {
+      const displayField = this.#runtime.entity(target).entity.displayField;
+      const found = await this.list(ctx, target, { filter: { id: { in: ids } }, fields: ['id', displayField], limit: MAX_LIMIT });
+      return new Map(found.data.map((r) => [r.id as string, r[displayField] === null || r[displayField] === undefined ? '' : String(r[displayField])]));
+    });
+    return entries.map((e) => {
+      const own = Object.keys(names).filter((ref) => JSON.stringify(e.changes).includes(ref));
+      return { ...e, names: Object.fromEntries(own.map((ref) => [ref, names[ref]])) };
+    });
   }
 
   // ---- internals -----------------------------------------------------------------------------

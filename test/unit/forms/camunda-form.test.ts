@@ -58,3 +58,18 @@ test('a pattern that is no regular expression checks nothing instead of failing 
   expect(checkFormData(broken, { code: 'anything' })).toEqual([]);
   expect(checkSchema(camundaTaskForm(broken)!.schema, { code: 'anything' })).toEqual([]);
 });
+
+test('a form carries its words in other languages in component properties (label, description, options)', () => {
+  const form = {
+    components: [
+      { type: 'select', key: 'decision', label: 'Decision', description: 'Pick one', values: [{ label: 'Qualified', value: 'qualified' }, { label: 'Disqualified', value: 'disqualified' }],
+        properties: { 'label:pl': 'Decyzja', 'description:pl': 'Wybierz', 'option:qualified:pl': 'Zakwalifikowany' } },
+    ],
+  };
+  const pl = camundaTaskForm(form, 'pl')!;
+  expect(pl.schema.properties).toMatchObject({ decision: { title: 'Decyzja', description: 'Wybierz' } });
+  // An option without a Polish word keeps the form's own.
+  expect((pl.uiSchema.decision as { 'ui:options': { choices: unknown } })['ui:options'].choices).toEqual([{ value: 'qualified', label: 'Zakwalifikowany' }, { value: 'disqualified', label: 'Disqualified' }]);
+  const ro = camundaTaskForm(form, 'ro')!;
+  expect(ro.schema.properties).toMatchObject({ decision: { title: 'Decision', description: 'Pick one' } });
+});

@@ -69,6 +69,22 @@ export async function updateRecord(type: string, id: string, version: number, va
   return (await api.patch<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, values, { headers: { 'if-match': `"${version}"` } })).data;
 }
 
+/** A choice for a part of a lead conversion: an existing record, or values for a new one (over the lead's). */
+export type ConversionChoice = { readonly id: string } | { readonly values: Record<string, unknown> };
+
+export interface LeadConversion {
+  readonly lead: ApiRecord;
+  readonly contractor: ApiRecord;
+  readonly person: ApiRecord | null;
+  readonly deal: ApiRecord;
+  readonly activities: { readonly linked: number; readonly skipped: number };
+}
+
+/** Converts a lead into contractor, contact person and deal in one step (POST /api/records/lead/:id/convert). */
+export async function convertLead(id: string, body: { contractor?: ConversionChoice; person?: ConversionChoice | null; deal?: { values: Record<string, unknown> } }): Promise<LeadConversion> {
+  return (await api.post<LeadConversion>(`/records/lead/${enc(id)}/convert`, body)).data;
+}
+
 export async function deleteRecord(type: string, id: string, version?: number): Promise<ApiRecord> {
   return (await api.delete<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, version ? { headers: { 'if-match': `"${version}"` } } : {})).data;
 }
@@ -80,6 +96,8 @@ export interface HistoryEntry {
   readonly via?: string;
   readonly action: string;
   readonly changes?: Readonly<Record<string, unknown>>;
+  /** Titles of the records the changed reference values name; null for one the reader may not read (or that is gone). */
+  readonly names?: Readonly<Record<string, string | null>>;
   readonly [key: string]: unknown;
 }
 

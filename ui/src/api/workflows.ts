@@ -1,7 +1,7 @@
 // The workflow API (docs/api.md, Workflows): deploy, instances and their state, the XML of a
 // deployed version, and a workflow user task through its activity: its form, completing it.
 import type { InstanceSummary } from '../../../metadata/browser.ts';
-import { api, request } from './client.ts';
+import { api, ApiError, request } from './client.ts';
 
 export type { InstanceSummary };
 
@@ -63,12 +63,12 @@ export async function completeWorkflowTask(activityId: string, formData: Record<
   await api.post(`/activities/${enc(activityId)}/complete`, formData);
 }
 
-/**
- * The workflow an activity is a user task of. The workflow engine writes it into the activity's
- * description when it creates the task ("Workflow task of process <id> (instance <uuid>).", see
- * engine/workflows/runtime/user-tasks.ts); null for ordinary activities.
- */
-export function workflowTaskOf(activity: Readonly<Record<string, unknown>>): { processId: string; instanceId: string } | null {
-  const match = typeof activity.description === 'string' ? /^Workflow task of process (\S+) \(instance ([0-9a-f-]{36})\)\./.exec(activity.description) : null;
-  return match ? { processId: match[1]!, instanceId: match[2]! } : null;
+/** The workflow task of an activity, null when it is an ordinary activity (the server answers 404). */
+export async function workflowTaskOf(activityId: string): Promise<ActivityTask | null> {
+  try {
+    return await activityTask(activityId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }

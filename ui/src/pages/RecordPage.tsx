@@ -15,6 +15,7 @@ import { displayValue, formatDateTime, recordTitle } from '../components/format.
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
+import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 
 type Values = Record<string, unknown>;
 
@@ -117,6 +118,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const current = record ?? loaded.data ?? null;
   const state = useSaveState();
   const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
+  const [converting, setConverting] = useState(false);
   const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
@@ -172,6 +174,12 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         ))}
         <span className="muted">{t('record.version', { n: current.version })}</span>
         <div className="page-actions">
+          {/* A lead still open converts into contractor, contact and deal in one step. */}
+          {entity.name === 'lead' && canUpdate && !['converted', 'disqualified'].includes(String(current.status)) && (
+            <button type="button" className="btn" onClick={() => setConverting(true)}>
+              {t('convert.action')}
+            </button>
+          )}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}
@@ -214,6 +222,18 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
+      {converting && (
+        <LeadConversionDialog
+          model={model}
+          lead={current}
+          onClose={() => setConverting(false)}
+          onConverted={(result) => {
+            setConverting(false);
+            notify('success', t('convert.done'), recordTitle(model.entities.get('deal'), result.deal));
+            navigate(`/r/deal/${String(result.deal.id)}`);
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -361,7 +381,20 @@ function RelatedList({ model, entity, field, id, title }: { model: Model; entity
 function History({ model, entity, id, version }: { model: Model; entity: EntityModel; id: string; version: number }) {
   const { t, label, language, locale } = useI18n();
   const loaded = useLoad(() => recordHistory(entity.name, id), [entity.name, id, version]);
-  const show = useCallback((field: string, value: unknown) => displayValue(model, entity, entity.fieldsByName.get(field), value, language, locale).text || '∅', [model, entity, language, locale]);
+  const show = useCallback(
+    (field: string, value: unknown, names: Readonly<Record<string, string | null>> = {}) => {
+      const def = entity.fieldsByName.get(field);
+      // A reference names its record as the server gave it to this reader; never an id fragment.
+      const named = (ref: unknown) => {
+        const refId = typeof ref === 'string' ? ref : ref && typeof ref === 'object' ? (ref as { id?: unknown }).id : undefined;
+        return typeof refId === 'string' ? (names[refId] ?? t('history.unavailable')) : String(ref);
+      };
+      if (def?.type === 'reference' && value !== null && value !== undefined && value !== '') return named(value);
+      if (def?.type === 'manyToMany' && Array.isArray(value)) return value.length ? value.map(named).join(', ') : '∅';
+      return displayValue(model, entity, def, value, language, locale).text || '∅';
+    },
+    [model, entity, language, locale, t],
+  );
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Spinner />;
   if (loaded.data.length === 0) return <div className="muted">{t('record.noHistory')}</div>;
@@ -378,7 +411,7 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
             <ul className="history-changes">
               {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
                 <li key={field}>
-                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0])}</s> → {show(field, pair?.[1])}
+                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0], h.names)}</s> → {show(field, pair?.[1], h.names)}
                 </li>
               ))}
             </ul>
