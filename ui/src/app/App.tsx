@@ -3,6 +3,7 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Model } from '../../../metadata/model.ts';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import { GlobalSearch, QuickCreate } from '../components/GlobalSearch.tsx';
 import { NotificationBell } from '../components/NotificationBell.tsx';
 import { ErrorBox, Spinner } from '../components/ui.tsx';
 import { useI18n } from './i18n.tsx';
@@ -149,6 +150,8 @@ export function App() {
       </aside>
       <div className="main">
         <header className="topbar">
+          <GlobalSearch />
+          <QuickCreate />
           <div className="topbar-spacer" />
           <LanguageSwitch />
           <NotificationBell />
