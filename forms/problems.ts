@@ -80,6 +80,7 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
     'is read-only': 'jest tylko do odczytu',
     'must be integer': 'musi być liczbą całkowitą',
     'must be number': 'musi być liczbą',
+    'another record has this value': 'inny rekord ma już tę wartość',
   },
   ro: {
     'is required': 'este obligatoriu',
@@ -96,6 +97,7 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
     'is read-only': 'este doar pentru citire',
     'must be integer': 'trebuie să fie un număr întreg',
     'must be number': 'trebuie să fie un număr',
+    'another record has this value': 'o altă înregistrare are deja această valoare',
   },
 };
 

@@ -11,6 +11,7 @@ export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterTerm
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext, type FeelContext } from './feel.ts';
 export { normalizeUrl, isValidUrl, isValidPostalCode, postalCodeCountry, postalCodeDetail, postalCodeProblems, formatDetail, RECORD_FORMATS, POSTAL_CODE_PATTERNS, type FormatCheck, type PostalCodeCountry } from './field-formats.ts';
 export { declaredDefaults, defaultValues, resolveDefault, type DefaultContext } from './defaults.ts';
+export { DUPLICATE_FIELD_TYPES, PHONE_DIGITS, applicableRules, duplicateOperand, type DuplicateOperand } from './duplicates.ts';
 export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
 export { textProblem } from './text.ts';

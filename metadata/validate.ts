@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
 import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
 import { knownTimeZone } from './calendar.ts';
+import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { RECORD_FORMATS } from './field-formats.ts';
@@ -304,6 +305,17 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     indexIds.add(index.id);
     index.fields.forEach((name, j) => {
       if (!isColumn(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
+    });
+  });
+  const ruleIds = new Set<string>();
+  entity.duplicates?.forEach((rule, i) => {
+    if (ruleIds.has(rule.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['duplicates', i, 'id'], `duplicate rule id "${rule.id}" is listed twice`);
+    ruleIds.add(rule.id);
+    rule.fields.forEach((name, j) => {
+      const field = fieldOf(name);
+      if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['duplicates', i, 'fields', j], `unknown field "${name}"`);
+      // Values compared for equality: a long text, a JSON document, money or a link list is no identity.
+      else if (!DUPLICATE_FIELD_TYPES.has(field.type)) report(ctx, 'META_FIELD_KIND', entity.id, ['duplicates', i, 'fields', j], `a duplicate rule compares ${[...DUPLICATE_FIELD_TYPES].join(', ')} fields, not ${field.type}`);
     });
   });
   const placed = new Set<string>();

@@ -16,6 +16,7 @@ import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
+import { searchRouter } from './search-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
 
@@ -85,6 +86,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/meta', metaRouter(platform));
   api.use(conversionRouter(platform));
   api.use('/records', recordsRouter(platform));
+  api.use(searchRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));

@@ -109,6 +109,32 @@ export async function recordActivities(type: string, id: string, params: ListPar
   return (await api.get<ListPage>(`/records/${enc(type)}/${enc(id)}/activities${listQuery(params)}`)).data;
 }
 
+/** The records one duplicate rule matches (POST /api/records/:type/duplicates). */
+export interface DuplicateMatches {
+  readonly rule: string;
+  readonly action: 'refuse' | 'warn';
+  readonly fields: readonly string[];
+  readonly label?: { readonly en: string; readonly pl?: string; readonly ro?: string };
+  readonly records: readonly ApiRecord[];
+}
+
+export async function findDuplicates(type: string, values: Record<string, unknown>, exclude?: string, signal?: AbortSignal): Promise<DuplicateMatches[]> {
+  const query = exclude ? `?exclude=${enc(exclude)}` : '';
+  return (await api.post<{ data: DuplicateMatches[] }>(`/records/${enc(type)}/duplicates${query}`, values, signal ? { signal } : {})).data.data;
+}
+
+export interface MergeResult {
+  readonly record: ApiRecord;
+  readonly merged: string;
+  readonly moved: readonly { entity: string; field: string; count: number }[];
+  readonly filled: readonly string[];
+}
+
+/** Merges `duplicate` into the record `id` (kept), with If-Match of the kept record. */
+export async function mergeRecord(type: string, id: string, version: number, duplicate: string): Promise<MergeResult> {
+  return (await api.post<MergeResult>(`/records/${enc(type)}/${enc(id)}/merge`, { duplicate }, { headers: { 'if-match': `"${version}"` } })).data;
+}
+
 export interface FileInfo {
   readonly id: string;
   readonly name: string;

@@ -2,6 +2,7 @@
 // language switch, and the pages, each loaded on demand so a page downloads only what it uses.
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { type Model, ACTIVITY_ENTITY } from '../../../metadata/browser.ts';
+import { GlobalSearch, QuickCreate } from '../components/GlobalSearch.tsx';
 import { NotificationBell } from '../components/NotificationBell.tsx';
 import { ErrorBox, Spinner } from '../components/ui.tsx';
 import { useI18n } from './i18n.tsx';
@@ -148,6 +149,8 @@ export function App() {
       </aside>
       <div className="main">
         <header className="topbar">
+          <GlobalSearch />
+          <QuickCreate />
           <div className="topbar-spacer" />
           <LanguageSwitch />
           <NotificationBell />

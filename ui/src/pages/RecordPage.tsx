@@ -12,6 +12,7 @@ import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
+import { DuplicateWarning, MergeDialog, useDuplicates } from '../components/Duplicates.tsx';
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
@@ -65,6 +66,9 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
   const userId = me?.user.id ?? null;
   const initial = useMemo(() => initialValues(form, given, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId }), [form, given, model, userId]);
   const state = useSaveState();
+  // Values as typed, for the duplicate warning (asked only for the fields of the type's duplicate rules).
+  const [typed, setTyped] = useState<Values>(initial);
+  const duplicates = useDuplicates(entity, typed);
   const submit = async (values: Values) => {
     state.setBusy(true);
     try {
@@ -80,7 +84,12 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
       state.setBusy(false);
     }
   };
-  return <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId={formId} {...(onDirtyChange ? { onDirtyChange } : {})} />;
+  return (
+    <>
+      <DuplicateWarning entity={entity} matches={duplicates} />
+      <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} onChange={setTyped} busy={state.busy} formId={formId} {...(onDirtyChange ? { onDirtyChange } : {})} />
+    </>
+  );
 }
 
 function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
@@ -119,6 +128,9 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const state = useSaveState();
   const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
   const [converting, setConverting] = useState(false);
+  const [merging, setMerging] = useState(false);
+  // Bumped after a merge: the timeline and related lists load again (records moved to this one).
+  const [generation, setGeneration] = useState(0);
   const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
@@ -180,6 +192,11 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('convert.action')}
             </button>
           )}
+          {canUpdate && may(entity.name, 'delete') && entity.name !== ACTIVITY_ENTITY && (
+            <button type="button" className="btn" onClick={() => setMerging(true)}>
+              {t('merge.button')}
+            </button>
+          )}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}
@@ -200,11 +217,24 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           </button>
         </div>
       )}
+      {merging && (
+        <MergeDialog
+          model={model}
+          entity={entity}
+          record={current}
+          onClose={() => setMerging(false)}
+          onMerged={(result) => {
+            setMerging(false);
+            setRecord(result.record);
+            setGeneration((g) => g + 1);
+          }}
+        />
+      )}
       <div className={entity.activities ? 'record-columns' : ''}>
         <div className="card">
           <RecordFormView key={`${current.version}.${language}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} readonly={!canUpdate} formId="record-form" />
         </div>
-        {entity.activities && <Timeline model={model} entity={entity} id={id} />}
+        {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
       </div>
       <div className="card">
         <div className="tabs" role="tablist">
@@ -218,7 +248,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
             {t('record.processes')}
           </button>
         </div>
-        {tab === 'related' && <RelatedLists model={model} entity={entity} id={id} />}
+        {tab === 'related' && <RelatedLists key={generation} model={model} entity={entity} id={id} />}
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
@@ -403,11 +433,17 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
       {[...loaded.data].reverse().map((h) => (
         <li key={String(h.id)}>
           <div className="history-head">
-            <strong>{['create', 'update', 'delete', 'restore'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
+            <strong>{['create', 'update', 'delete', 'restore', 'merge'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
             {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
             {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
           </div>
-          {h.changes && (
+          {h.action === 'merge' && Array.isArray(h.changes?.merged) ? (
+            <ul className="history-changes">
+              <li>
+                {(h.changes.merged as { title?: unknown }[]).map((m) => `«${String(m?.title ?? '∅')}»`).join(' → ')}
+              </li>
+            </ul>
+          ) : h.changes && (
             <ul className="history-changes">
               {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
                 <li key={field}>
