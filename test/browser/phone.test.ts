@@ -3,9 +3,9 @@
 // content starts within the first screen; no screen is wider than the phone (wide lists and the
 // board scroll inside themselves); a record form is one column with its save bar always in reach.
 // Every main screen is also photographed at 1440 and 390 px.
-import { loadDemoData } from '../../engine/seeding.ts';
-import { demoRecords, SEED_METADATA_DIR } from '../../seed/index.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { eventually } from '../support/workflows.ts';
+import { loadDemo } from './demo.ts';
 import { pageLayout } from './layout.ts';
 import { browserSuite } from './support.ts';
 
@@ -15,10 +15,7 @@ const ids = {} as Record<'contractor' | 'serviceOrder' | 'task', string>;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  // The demo data's records owned by the administrator belong to the test administrator here.
-  const me = (await b.api.get('/auth/me')).body.user.id as string;
-  const demo = JSON.stringify(demoRecords(new Date().toISOString().slice(0, 10))).replaceAll('{"$user":"admin"}', JSON.stringify(me));
-  await loadDemoData(b.env.platform, '', JSON.parse(demo));
+  await loadDemo(b);
   const first = async (entity: string, query: string) => {
     const res = await b.api.get(`/records/${entity}?limit=1&${query}`);
     if (!res.body.data?.[0]) throw new Error(`no demo ${entity}: ${JSON.stringify(res.body)}`);
