@@ -3,10 +3,12 @@
 // content starts within the first screen; no screen is wider than the phone (wide lists and the
 // board scroll inside themselves); a record form is one column with its save bar always in reach.
 // Every main screen is also photographed at 1440 and 390 px.
+import { join } from 'node:path';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { eventually } from '../support/workflows.ts';
 import { loadDemo } from './demo.ts';
 import { pageLayout } from './layout.ts';
+import { SCREENSHOTS } from './paths.ts';
 import { browserSuite } from './support.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -74,7 +76,7 @@ test('the menu is a drawer behind a button: it opens, takes focus, navigates and
   const drawer = await nav.boundingBox();
   expect(drawer!.x).toBeGreaterThanOrEqual(0);
   expect(drawer!.x + drawer!.width).toBeLessThanOrEqual(PHONE.width);
-  await b.screenshot('phone-390-menu');
+  await page.screenshot({ path: join(SCREENSHOTS, 'phone-390-menu.png') });
   // Esc closes it and gives focus back to the button.
   await page.keyboard.press('Escape');
   await nav.waitFor({ state: 'hidden' });

@@ -137,7 +137,14 @@ function useDrawer(path: string) {
       setOpen(false);
     };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    // The page behind stays put while the menu is open.
+    const root = document.documentElement;
+    const overflow = root.style.overflow;
+    root.style.overflow = 'hidden';
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      root.style.overflow = overflow;
+    };
   }, [open]);
   return { open, setOpen, button, drawer };
 }
