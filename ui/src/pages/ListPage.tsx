@@ -259,7 +259,8 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         </div>
       )}
       {error ? <ErrorBox error={error} onRetry={() => void load(null)} /> : null}
-      <div className="grid" role="table" aria-label={label(entity.pluralLabel)} aria-rowcount={count ?? rows.length}>
+      {/* As wide as its columns need (--grid-min): a narrow screen scrolls the table sideways, never the page. */}
+      <div className="grid" role="table" aria-label={label(entity.pluralLabel)} aria-rowcount={count ?? rows.length} style={{ ['--grid-min' as string]: `${40 + columns.length * 120}px` }}>
         <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: `40px repeat(${columns.length}, minmax(120px, 1fr))` }}>
           <div role="columnheader">
             <input type="checkbox" aria-label="select all" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} />
