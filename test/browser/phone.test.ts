@@ -38,10 +38,14 @@ const SCREENS: readonly { name: string; path: () => string; ready: string }[] = 
   { name: 'task-card', path: () => `/r/activity/${ids.task}`, ready: '.record-form [data-field="subject"]' },
   { name: 'board', path: () => '/board/sales', ready: '.board-card' },
   { name: 'calendar', path: () => '/calendar', ready: '.calendar-weekday' },
+  { name: 'calendar-week', path: () => '/calendar?mode=week', ready: '.calendar-hours' },
+  { name: 'new-service-order', path: () => '/r/service_order/new', ready: '.record-form [data-field="problem"]' },
   { name: 'tasks', path: () => '/tasks', ready: '.task' },
   { name: 'admin-users', path: () => '/admin/users', ready: '.admin-list > li' },
   { name: 'admin-teams', path: () => '/admin/teams', ready: '.page-head h1' },
   { name: 'designer', path: () => '/designer', ready: '.designer-nav' },
+  { name: 'modeler', path: () => '/modeler', ready: '.page-head h1' },
+  { name: 'account', path: () => '/account', ready: '.account-page .card' },
 ];
 
 test.each(SCREENS.map((s) => [s.name, s] as const))('%s fits a phone: content within the first screen, nothing wider than the screen', async (name, screen) => {
