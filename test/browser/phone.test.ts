@@ -159,3 +159,31 @@ test('the board scrolls its stages sideways inside itself', async () => {
   await eventually(async () => { const l = (await lastStage.boundingBox())!; return l.x + l.width <= PHONE.width; }, 5000, 'the last stage on screen');
   expect((await pageLayout(page)).scrollWidth).toBe(PHONE.width);
 });
+
+test('the top bar fits a phone: every control whole, none over another, the search box wide enough to type in', async () => {
+  const { page } = b;
+  await page.setViewportSize(PHONE);
+  await page.goto(`${b.url}/r/contractor`);
+  await page.locator('.grid-body .grid-row').first().waitFor();
+  const boxes = await page.evaluate(() =>
+    [...document.querySelectorAll('.topbar > *')]
+      .filter((el) => !el.classList.contains('topbar-spacer') && (el as HTMLElement).offsetParent !== null)
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        // Clipped content (a control squeezed below its own width) counts as not whole.
+        return { name: el.className || el.tagName, left: r.left, right: r.right, top: r.top, bottom: r.bottom, clipped: el.scrollWidth > Math.ceil(r.width) + 1 };
+      }),
+  );
+  expect(boxes.length).toBeGreaterThanOrEqual(5);
+  for (const box of boxes) {
+    expect({ name: box.name, inside: box.left >= 0 && box.right <= PHONE.width, clipped: box.clipped }).toEqual({ name: box.name, inside: true, clipped: false });
+  }
+  for (const a of boxes) for (const c of boxes) {
+    if (a === c) continue;
+    const overlap = a.left < c.right - 1 && c.left < a.right - 1 && a.top < c.bottom - 1 && c.top < a.bottom - 1;
+    expect({ pair: `${a.name} / ${c.name}`, overlap }).toEqual({ pair: `${a.name} / ${c.name}`, overlap: false });
+  }
+  const search = await page.locator('.global-search-input').boundingBox();
+  expect(search!.width).toBeGreaterThanOrEqual(200);
+  expect(await page.getByTestId('user-name').isVisible()).toBe(true);
+});
