@@ -82,3 +82,21 @@ test('converting a lead from its card creates contractor, contact person and dea
   await page.getByTestId('record-title').waitFor();
   await expect(page.getByRole('button', { name: 'Przekształć w transakcję' }).count()).resolves.toBe(0);
 });
+
+test('server refusals and workflow words read in Polish: a record still referenced, a process’s status', async () => {
+  const { page } = b;
+  const contractor = await create('contractor', { name: 'Hurtownia Iskra' });
+  await create('deal', { name: 'Oświetlenie magazynu', contractor: contractor.id });
+  await page.goto(`${b.url}/r/contractor/${String(contractor.id)}`);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Usuń' }).click();
+  const notice = page.getByRole('alert').filter({ hasText: 'Nie można usunąć' });
+  await expect(notice.textContent()).resolves.toContain('Nie można usunąć: 1 rekord(ów) typu Transakcje wciąż się do niego odwołuje (pole Klient).');
+  await expect(notice.textContent()).resolves.not.toContain('still referenced');
+  await b.screenshot('day-one-delete-restricted-pl');
+  // The lead's qualification process, its status in Polish.
+  const lead = await create('lead', { title: 'Lead z procesem' });
+  await page.goto(`${b.url}/r/lead/${String(lead.id)}`);
+  await page.getByRole('tab', { name: 'Procesy' }).click();
+  await page.locator('.fields-table td').filter({ hasText: 'Aktywna' }).first().waitFor();
+});

@@ -7,9 +7,9 @@ import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react
 import { formValues, narrowForm, recordForm, stageFields, writeValues } from '../../../forms/index.ts';
 import type { EntityModel, MachineModel, MachineState, Model } from '../../../metadata/model.ts';
 import type { Field } from '../../../metadata/schema/types.generated.ts';
-import { ApiError } from '../api/client.ts';
 import { listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link } from '../app/router.tsx';
 import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
@@ -47,6 +47,7 @@ function sums(cards: readonly ApiRecord[], field: string | undefined, fallback: 
 
 function Board({ model, machine, entity }: { model: Model; machine: MachineModel; entity: EntityModel }) {
   const { t, label, language, locale } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const [columns, setColumns] = useState<Map<string, Column> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -115,9 +116,8 @@ function Board({ model, machine, entity }: { model: Model; machine: MachineModel
       });
     } catch (e) {
       place(record, to, from);
-      const problem = e instanceof ApiError ? e.problem : null;
-      const details = problem?.errors?.filter((p) => p.pointer !== `/${machine.field}`).map((p) => `${p.pointer.slice(1)}: ${p.detail}`) ?? [];
-      notify('error', t('board.refused'), [problem?.detail ?? String(e), ...details].join(' — '));
+      // The engine's refusal in the user's words; the stage field's own entry repeats the main sentence.
+      notify('error', t('board.refused'), words.message(e, { entity: entity.name, skipPointers: [`/${machine.field}`] }));
     }
   };
 

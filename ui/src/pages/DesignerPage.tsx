@@ -6,11 +6,12 @@
 // the model, so new fields appear in the forms at once.
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
-import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind } from '../../../forms/index.ts';
+import { metaFieldForm, metaFieldTypes, metaItemForm, problemText, type MetaItemKind } from '../../../forms/index.ts';
 import type { Label } from '../../../metadata/schema/types.generated.ts';
 import { metaSchema } from '../../../metadata/schema/meta-schema.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import type { MessageKey } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
@@ -58,8 +59,9 @@ function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: 
 }
 
 export default function DesignerPage() {
+  const words = useProblemWords();
   const meta = useMeta();
-  const { t, label } = useI18n();
+  const { t, label, language } = useI18n();
   const notify = useNotify();
   const [base, setBase] = useState(() => ({ version: meta.version, files: meta.files as Files }));
   const [files, setFiles] = useState<Files>(() => structuredClone(meta.files as Files));
@@ -81,7 +83,7 @@ export default function DesignerPage() {
       setReview({ plan: data });
       setAllowDestructive(false);
     } catch (e) {
-      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: e.problem.detail ?? e.message } : { message: String(e) });
+      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
     } finally {
       setBusy(false);
     }
@@ -96,7 +98,7 @@ export default function DesignerPage() {
       setReview(null);
       notify('success', t('designer.applied', { n: data.version }));
     } catch (e) {
-      setReview(e instanceof ApiError ? { ...review, problems: e.problem.errors ?? [], message: e.problem.detail ?? e.message } : { message: String(e) });
+      setReview(e instanceof ApiError ? { ...review, problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
     } finally {
       setBusy(false);
     }
@@ -187,7 +189,9 @@ export default function DesignerPage() {
             <ul className="plan-errors">
               {review.problems.map((p, i) => (
                 <li key={i}>
-                  <code>{p.pointer}</code> {p.detail}
+                  {/* The user's words, with the engine's exact (English) detail for the analyst when they differ. */}
+                  <code>{p.pointer}</code> {problemText({ ...words.entry(p), pointer: '' }, language)}
+                  {problemText({ ...words.entry(p), pointer: '' }, language) !== p.detail && <span className="muted"> ({p.detail})</span>}
                 </li>
               ))}
             </ul>

@@ -5,11 +5,11 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
 import type { EntityModel, Model } from '../../../metadata/model.ts';
-import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { workflowTaskOf } from '../api/workflows.ts';
 import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -58,6 +58,7 @@ export default function TasksPage() {
 
 function TaskList({ model, activity, tab }: { model: Model; activity: EntityModel; tab: 'mine' | 'fromMe' }) {
   const { t, language, locale } = useI18n();
+  const words = useProblemWords();
   const { me } = useSession();
   const notify = useNotify();
   const [showDone, setShowDone] = useState(false);
@@ -95,7 +96,7 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   const saved = (record: ApiRecord, task: ApiRecord, assignee: unknown = task.assignee): ApiRecord => ({ ...record, assignee, team: task.team });
 
   const report = (e: unknown) =>
-    notify('error', t('common.error'), e instanceof ApiError ? [e.problem.detail, ...(e.problem.errors ?? []).map((p) => `${p.pointer.slice(1)}: ${p.detail}`)].join(' — ') : String(e));
+    notify('error', t('common.error'), words.message(e, { entity: ACTIVITY_ENTITY }));
 
   /** Taking a task of my team's queue: I become its assignee. */
   const take = async (task: ApiRecord) => {
