@@ -129,13 +129,15 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   };
 
   const complete = async (task: ApiRecord) => {
+    // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved),
+    // or if it is a workflow's task, which is completed through its form instead.
+    setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
-      if (await openWorkflowTask(task)) return;
+      if (await openWorkflowTask(task)) return setChanged((m) => new Map(m).set(task.id, task));
     } catch (e) {
+      setChanged((m) => new Map(m).set(task.id, task));
       return report(e);
     }
-    // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved).
-    setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
       const record = await updateRecord(ACTIVITY_ENTITY, task.id, task.version, { status: 'resolved', percent_done: 100 });
       setChanged((m) => new Map(m).set(task.id, saved(record, task)));
