@@ -474,7 +474,7 @@ export class WorkflowRuntime {
     }
     const triggers = this.#triggersOf(change.entity);
     if (triggers.length === 0) return;
-    const outcome = evaluateTriggers(triggers, change);
+    const outcome = evaluateTriggers(triggers, change, this.#records.runtime.snapshot.model.pkg.manifest.defaultLanguage);
     for (const problem of outcome.problems) this.#log(problem);
     if (outcome.messages.length === 0 && outcome.starts.length === 0) return;
     // Triggered work acts with platform rights, on behalf of the user whose change it is, for the record's owner.
