@@ -25,3 +25,4 @@ export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemD
 export { PROBLEM_WORDS, wordProblem, placeholders, type ProblemWording } from './problem-words.ts';
 export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';
 export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type CamundaFormComponent, type TaskForm } from './camunda-form.ts';
+export { localizeDescriptions, META_HELP } from './meta-help.ts';

@@ -100,3 +100,12 @@ test('server refusals and workflow words read in Polish: a record still referenc
   await page.getByRole('tab', { name: 'Procesy' }).click();
   await page.locator('.fields-table td').filter({ hasText: 'Aktywna' }).first().waitFor();
 });
+
+test('the designer’s help reads in Polish', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  await page.getByRole('navigation', { name: 'Elementy' }).getByRole('button', { name: 'Kontrahent', exact: true }).click();
+  await page.getByText('Pole pokazywane jako tytuł rekordu i w wyszukiwarkach rekordów.').waitFor();
+  await expect(page.getByText('Field shown as the record', { exact: false }).count()).resolves.toBe(0);
+  await b.screenshot('day-one-designer-help-pl');
+});

@@ -6,7 +6,7 @@
 // the model, so new fields appear in the forms at once.
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
-import { metaFieldForm, metaFieldTypes, metaItemForm, problemText, type MetaItemKind } from '../../../forms/index.ts';
+import { localizeDescriptions, metaFieldForm, metaFieldTypes, metaItemForm, problemText, type MetaItemKind } from '../../../forms/index.ts';
 import type { Label } from '../../../metadata/schema/types.generated.ts';
 import { metaSchema } from '../../../metadata/schema/meta-schema.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
@@ -252,10 +252,11 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
 }
 
 function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChange(item: Item): void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const kind = item.kind as MetaItemKind;
-  const form = useMemo(() => metaItemForm(metaSchema, kind), [kind]);
+  // The help texts (the meta-schema's descriptions) in the analyst's language.
+  const form = useMemo(() => localizeDescriptions(metaItemForm(metaSchema, kind), language), [kind, language]);
   const hasFields = kind === 'entity' || kind === 'activityKind';
   // The form edits everything but the parts edited elsewhere; those are kept as they are.
   const own = useMemo(() => Object.fromEntries(Object.entries(item).filter(([k]) => k in (form.schema.properties as object))), [item, form]);
@@ -394,8 +395,8 @@ function FieldsEditor({ item, onChange }: { item: Item; onChange(item: Item): vo
 
 /** One field definition as a form over its type's meta-schema branch; the id follows the name until edited. */
 function FieldDialog({ ownerId, field, isNew, onCancel, onSave }: { ownerId: string; field: FieldDef; isNew: boolean; onCancel(): void; onSave(field: FieldDef): void }) {
-  const { t } = useI18n();
-  const form = useMemo(() => metaFieldForm(metaSchema, field.type), [field.type]);
+  const { t, language } = useI18n();
+  const form = useMemo(() => localizeDescriptions(metaFieldForm(metaSchema, field.type), language), [field.type, language]);
   const [data, setData] = useState<FieldDef>(field);
   const autoId = (name: string) => `${ownerId}.${name}`;
   // Ids this dialog derived from the name; any other id was typed by the analyst and is kept.
