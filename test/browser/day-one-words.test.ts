@@ -40,6 +40,22 @@ test('a shipped workflow’s task reaches the lead’s owner in Polish, reads fo
   await expect(b.api.get(`/records/lead/${String(lead.id)}`).then((r) => r.body.status)).resolves.toBe('qualified');
 });
 
+test('a workflow task opened from anywhere (its card, as a notification links it) offers its process form', async () => {
+  const { page } = b;
+  const lead = await create('lead', { title: 'Przegląd floty wózków' });
+  const [task] = (await b.api.get(`/records/activity?filter=${encodeURIComponent(JSON.stringify({ lead: { eq: lead.id } }))}`)).body.data as Record<string, unknown>[];
+  await page.goto(`${b.url}/r/activity/${String(task!.id)}`);
+  await page.getByRole('button', { name: 'Wykonaj w formularzu procesu' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Zakwalifikuj leada: Przegląd floty wózków' });
+  await dialog.locator('[data-field="decision"]').getByText('Decyzja').waitFor();
+  await dialog.getByRole('button', { name: 'Anuluj' }).click();
+  // An ordinary activity's card offers no process form.
+  const plain = await create('activity', { kind: 'task', subject: 'Zwykłe zadanie' });
+  await page.goto(`${b.url}/r/activity/${String(plain.id)}`);
+  await page.getByTestId('record-title').waitFor();
+  await expect(page.getByRole('button', { name: 'Wykonaj w formularzu procesu' }).count()).resolves.toBe(0);
+});
+
 test('history names the referenced records instead of id fragments', async () => {
   const { page } = b;
   const first = await create('contractor', { name: 'Stalbud Sp. z o.o.' });

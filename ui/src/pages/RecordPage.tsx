@@ -19,6 +19,7 @@ import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
+import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
 type Values = Record<string, unknown>;
 
@@ -184,6 +185,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('convert.action')}
             </button>
           )}
+          {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}
