@@ -7,6 +7,12 @@ export interface Problem {
   readonly pointer: string;
   readonly detail: string;
   readonly code?: string;
+  /**
+   * What the app needs to word the problem in the user's language (forms/problem-words.ts):
+   * names (`entity`, `field`, `state`, `from`, `to`, `target`, `referencedBy`, `kind`) the app turns
+   * into metadata labels, numbers (`limit`, `count`), labels in every language (`message`).
+   */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 export type ErrorCode =

@@ -20,6 +20,8 @@ export { formValues, initialValues, switchKind, writeValues } from './values.ts'
 export { stageFields, narrowForm } from './stage-form.ts';
 export { kindView, type KindForm, type KindView } from './kind-form.ts';
 export { checkSchema, type CheckError } from './schema-check.ts';
-export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemsByField, type FieldProblem, type SchemaError } from './problems.ts';
+export { schemaErrorProblem, schemaProblems, pointerField, problemText, problemDetail, problemsByField, type FieldProblem, type SchemaError } from './problems.ts';
+export { PROBLEM_WORDS, wordProblem, placeholders, type ProblemWording } from './problem-words.ts';
 export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';
 export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type CamundaFormComponent, type TaskForm } from './camunda-form.ts';
+export { localizeDescriptions, META_HELP } from './meta-help.ts';

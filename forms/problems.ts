@@ -4,12 +4,15 @@
 // Problems (from ajv or from a problem+json response) are attached to the top-level field of their
 // JSON pointer; the rest of the pointer becomes a prefix of the message (e.g. "amount: must be ≥ 0").
 import { formatDetail, type Language } from '../metadata/browser.ts';
+import { placeholders, PROBLEM_WORDS, wordProblem } from './problem-words.ts';
 
 export interface FieldProblem {
   /** RFC 6901 pointer into the record, e.g. /tax_id or /value/amount. */
   readonly pointer: string;
   readonly detail: string;
   readonly code?: string;
+  /** Parameters of the wording (forms/problem-words.ts), names already turned into labels by the app. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 /** The parts of an ajv error (or an rjsf validation error mapped back) the wording needs. */
@@ -35,7 +38,8 @@ export function schemaErrorProblem(e: SchemaError, entity: string): FieldProblem
     case 'type':
       return { pointer: e.instancePath, detail: `must be ${String(params.type).replace(',', ' or ')}`, code: 'TYPE' };
     default:
-      return { pointer: e.instancePath, detail: e.message ?? 'is invalid', code: e.keyword.toUpperCase() };
+      // minimum, maximum, minLength, maxLength, maxItems: the limit words the problem.
+      return { pointer: e.instancePath, detail: e.message ?? 'is invalid', code: e.keyword.toUpperCase(), ...(typeof params.limit === 'number' ? { params: { limit: params.limit } } : {}) };
   }
 }
 
@@ -101,9 +105,30 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
   },
 };
 
+/** Parameters a template may use: texts and numbers (the app has turned names and labels into text). */
+function textParams(params: FieldProblem['params']): Record<string, string | number> | undefined {
+  if (!params) return undefined;
+  return Object.fromEntries(Object.entries(params).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+}
+
+/**
+ * A problem's words in a language: its code's template when the parameters it needs are there;
+ * else, in English, the server's own (most specific) detail; else the known translation of that
+ * detail; else the code's plain sentence; else the server's detail.
+ */
+export function problemDetail(problem: Pick<FieldProblem, 'code' | 'detail' | 'params'>, language: Language): string {
+  const values = textParams(problem.params);
+  const wording = problem.code ? PROBLEM_WORDS[problem.code] : undefined;
+  const template = wording?.withParams?.[language];
+  if (template && values && placeholders(template).every((name) => values[name] !== undefined && values[name] !== '')) return wordProblem(problem.code, values, language)!;
+  if (language === 'en' && problem.detail) return problem.detail;
+  if (language !== 'en' && TRANSLATIONS[language][problem.detail]) return TRANSLATIONS[language][problem.detail]!;
+  return wordProblem(problem.code, undefined, language) ?? problem.detail;
+}
+
 /** The detail of a problem in the given language (English, the server's wording, when we have no translation). */
 export function problemText(problem: FieldProblem, language: Language): string {
-  const detail = language === 'en' ? problem.detail : (TRANSLATIONS[language][problem.detail] ?? problem.detail);
+  const detail = problemDetail(problem, language);
   const { rest } = pointerField(problem.pointer);
   return rest.length ? `${rest.join('.')}: ${detail}` : detail;
 }

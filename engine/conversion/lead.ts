@@ -101,7 +101,7 @@ export async function convertLead(records: RecordService, knex: Knex, ctx: Recor
     await records.checkUpdate(at, LEAD, leadId, { status: 'converted' });
     const input = parseConversion(body);
     if (lead.status === 'converted' || lead.status === 'disqualified') {
-      throw new TesseraError('CONFLICT', `lead ${leadId} is ${String(lead.status)}: it cannot be converted`, { problems: [{ pointer: '/status', detail: `is ${String(lead.status)}`, code: 'LEAD_CLOSED' }] });
+      throw new TesseraError('CONFLICT', `lead ${leadId} is ${String(lead.status)}: it cannot be converted`, { problems: [{ pointer: '/status', detail: `is ${String(lead.status)}`, code: 'LEAD_CLOSED', params: { entity: LEAD, stateField: 'status', state: String(lead.status) } }] });
     }
     const carry = leadCarryOver(lead);
     const leadContractor = refId(lead.contractor);

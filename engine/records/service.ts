@@ -640,7 +640,7 @@ export class RecordService {
       if (rows.length === 0) continue;
       if (ref.onDelete === 'restrict') {
         throw new TesseraError('DELETE_RESTRICTED', `${rt.entity.name} is still referenced by ${rows.length} ${ref.entity} record(s) (field ${ref.field}); delete or relink them first`, {
-          extensions: { referencedBy: { entity: ref.entity, field: ref.field, count: rows.length } },
+          extensions: { referencedBy: { entity: ref.entity, field: ref.field, count: rows.length }, params: { entity: rt.entity.name, referencedBy: ref.entity, field: ref.field, fieldEntity: ref.entity, count: rows.length } },
         });
       }
       if (ref.onDelete === 'setNull') {
@@ -812,7 +812,7 @@ export class RecordService {
     if (!links?.length) return;
     if (!links.some((name) => Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined)) {
       throw new TesseraError('VALIDATION_FAILED', `a ${String(values.kind)} must link to one of: ${links.join(', ')}`, {
-        problems: links.map((name) => ({ pointer: `/${name}`, detail: `link a ${links.join(' or ')}`, code: 'REQUIRES_LINK' })),
+        problems: links.map((name) => ({ pointer: `/${name}`, detail: `link a ${links.join(' or ')}`, code: 'REQUIRES_LINK', params: { entity: ACTIVITY_ENTITY, links } })),
       });
     }
   }
@@ -825,12 +825,12 @@ export class RecordService {
       if (value === null || value === undefined) continue;
       if (field.type === 'reference' || field.type === 'attachment') {
         const ok = await this.#live(trx, field.type === 'attachment' ? '#files' : field.target, [value as string], access);
-        if (!ok.has(value as string)) problems.push({ pointer: `/${field.name}`, detail: `no ${field.type === 'attachment' ? 'file' : field.target} with id ${String(value)}`, code: 'REFERENCE_NOT_FOUND' });
+        if (!ok.has(value as string)) problems.push({ pointer: `/${field.name}`, detail: `no ${field.type === 'attachment' ? 'file' : field.target} with id ${String(value)}`, code: 'REFERENCE_NOT_FOUND', params: { target: field.type === 'attachment' ? 'file' : field.target } });
       } else if (field.type === 'manyToMany') {
         const links = value as Link[];
         const ok = await this.#live(trx, field.target, links.map((l) => l.id), access);
         links.forEach((l, i) => {
-          if (!ok.has(l.id)) problems.push({ pointer: `/${field.name}/${i}/id`, detail: `no ${field.target} with id ${l.id}`, code: 'REFERENCE_NOT_FOUND' });
+          if (!ok.has(l.id)) problems.push({ pointer: `/${field.name}/${i}/id`, detail: `no ${field.target} with id ${l.id}`, code: 'REFERENCE_NOT_FOUND', params: { target: field.target } });
         });
         const seen = new Set<string>();
         links.forEach((l, i) => {

@@ -60,7 +60,7 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
     const allKindFields = new Set([...entity.kindFields.values()].flatMap((s) => [...s]));
     for (const name of Object.keys(written)) {
       if (allKindFields.has(name) && !own?.has(name) && written[name] !== null) {
-        problems.push({ pointer: `/${name}`, detail: `is not a field of activity kind "${kind}"`, code: 'KIND_FIELD' });
+        problems.push({ pointer: `/${name}`, detail: `is not a field of activity kind "${kind}"`, code: 'KIND_FIELD', params: { kind } });
       }
     }
   }

@@ -8,14 +8,14 @@ type Values = Readonly<Record<string, unknown>>;
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
-function requiredProblems(machine: MachineModel, stateName: string, record: Values): Problem[] {
+function requiredProblems(entity: EntityModel, machine: MachineModel, stateName: string, record: Values): Problem[] {
   const state = machine.states.find((s) => s.name === stateName);
   if (!state) return [];
   const required = [...state.requiredFields];
   if (state.category === 'lost' && machine.lostReasonField && !required.includes(machine.lostReasonField)) required.push(machine.lostReasonField);
   return required
     .filter((name) => isEmpty(record[name]))
-    .map((name) => ({ pointer: `/${name}`, detail: `is required to enter "${labelText(state.label, 'en')}"`, code: 'STATE_REQUIRES_FIELD' }));
+    .map((name) => ({ pointer: `/${name}`, detail: `is required to enter "${labelText(state.label, 'en')}"`, code: 'STATE_REQUIRES_FIELD', params: { entity: entity.name, stateField: machine.field, state: stateName } }));
 }
 
 /** Checks the initial state of a new record (already defaulted). */
@@ -25,11 +25,11 @@ export function checkInitialStates(entity: EntityModel, record: Values): void {
     if (typeof value !== 'string') continue;
     if (!machine.initial.includes(value)) {
       throw new TesseraError('ILLEGAL_TRANSITION', `a new ${entity.name} cannot start in "${value}"; it may start in: ${machine.initial.join(', ')}`, {
-        problems: [{ pointer: `/${field}`, detail: `not an initial state (allowed: ${machine.initial.join(', ')})`, code: 'ILLEGAL_INITIAL_STATE' }],
-        extensions: { allowed: machine.initial },
+        problems: [{ pointer: `/${field}`, detail: `not an initial state (allowed: ${machine.initial.join(', ')})`, code: 'ILLEGAL_INITIAL_STATE', params: { entity: entity.name, stateField: field, state: value } }],
+        extensions: { allowed: machine.initial, params: { entity: entity.name, field, stateField: field, to: value } },
       });
     }
-    const missing = requiredProblems(machine, value, record);
+    const missing = requiredProblems(entity, machine, value, record);
     if (missing.length) throw new TesseraError('VALIDATION_FAILED', `fields required by "${value}" are missing`, { problems: missing });
   }
 }
@@ -46,8 +46,8 @@ export function checkTransitions(entity: EntityModel, previous: Values, next: Va
     if (candidates.length === 0) {
       const allowed = allowedTargets(machine, fromState);
       throw new TesseraError('ILLEGAL_TRANSITION', `${entity.name}.${field} cannot move from "${fromState}" to "${to}"; allowed: ${allowed.join(', ') || 'none'}`, {
-        problems: [{ pointer: `/${field}`, detail: `illegal transition ${fromState} → ${to}; allowed: ${allowed.join(', ') || 'none'}`, code: 'ILLEGAL_TRANSITION' }],
-        extensions: { from: fromState, to, allowed },
+        problems: [{ pointer: `/${field}`, detail: `illegal transition ${fromState} → ${to}; allowed: ${allowed.join(', ') || 'none'}`, code: 'ILLEGAL_TRANSITION', params: { entity: entity.name, field, stateField: field, from: fromState, to } }],
+        extensions: { from: fromState, to, allowed, params: { entity: entity.name, field, stateField: field, from: fromState, to } },
       });
     }
     const context = { ...next, previous };
@@ -56,11 +56,12 @@ export function checkTransitions(entity: EntityModel, previous: Values, next: Va
       const failed = candidates[0]!;
       const message = failed.guardMessage ? labelText(failed.guardMessage, 'en') : `condition not met: ${failed.guard}`;
       throw new TesseraError('TRANSITION_GUARD_FAILED', `${entity.name}.${field} cannot move to "${to}": ${message}`, {
-        problems: [{ pointer: `/${field}`, detail: message, code: 'TRANSITION_GUARD_FAILED' }],
-        extensions: { from: fromState, to, guard: failed.guard },
+        // The guard's message in every language the metadata gives it (the app picks the user's).
+        problems: [{ pointer: `/${field}`, detail: message, code: 'TRANSITION_GUARD_FAILED', params: { entity: entity.name, field, stateField: field, from: fromState, to, ...(failed.guardMessage ? { message: failed.guardMessage } : {}) } }],
+        extensions: { from: fromState, to, guard: failed.guard, params: { entity: entity.name, field, stateField: field, from: fromState, to, ...(failed.guardMessage ? { message: failed.guardMessage } : {}) } },
       });
     }
-    const missing = requiredProblems(machine, to, next);
+    const missing = requiredProblems(entity, machine, to, next);
     if (missing.length) throw new TesseraError('VALIDATION_FAILED', `fields required by "${to}" are missing`, { problems: missing });
     moves.push({ field, from: fromState, to });
   }

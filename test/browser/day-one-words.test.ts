@@ -40,6 +40,22 @@ test('a shipped workflow’s task reaches the lead’s owner in Polish, reads fo
   await expect(b.api.get(`/records/lead/${String(lead.id)}`).then((r) => r.body.status)).resolves.toBe('qualified');
 });
 
+test('a workflow task opened from anywhere (its card, as a notification links it) offers its process form', async () => {
+  const { page } = b;
+  const lead = await create('lead', { title: 'Przegląd floty wózków' });
+  const [task] = (await b.api.get(`/records/activity?filter=${encodeURIComponent(JSON.stringify({ lead: { eq: lead.id } }))}`)).body.data as Record<string, unknown>[];
+  await page.goto(`${b.url}/r/activity/${String(task!.id)}`);
+  await page.getByRole('button', { name: 'Wykonaj w formularzu procesu' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Zakwalifikuj leada: Przegląd floty wózków' });
+  await dialog.locator('[data-field="decision"]').getByText('Decyzja').waitFor();
+  await dialog.getByRole('button', { name: 'Anuluj' }).click();
+  // An ordinary activity's card offers no process form.
+  const plain = await create('activity', { kind: 'task', subject: 'Zwykłe zadanie' });
+  await page.goto(`${b.url}/r/activity/${String(plain.id)}`);
+  await page.getByTestId('record-title').waitFor();
+  await expect(page.getByRole('button', { name: 'Wykonaj w formularzu procesu' }).count()).resolves.toBe(0);
+});
+
 test('history names the referenced records instead of id fragments', async () => {
   const { page } = b;
   const first = await create('contractor', { name: 'Stalbud Sp. z o.o.' });
@@ -81,4 +97,31 @@ test('converting a lead from its card creates contractor, contact person and dea
   await page.goto(`${b.url}/r/lead/${String(lead.id)}`);
   await page.getByTestId('record-title').waitFor();
   await expect(page.getByRole('button', { name: 'Przekształć w transakcję' }).count()).resolves.toBe(0);
+});
+
+test('server refusals and workflow words read in Polish: a record still referenced, a process’s status', async () => {
+  const { page } = b;
+  const contractor = await create('contractor', { name: 'Hurtownia Iskra' });
+  await create('deal', { name: 'Oświetlenie magazynu', contractor: contractor.id });
+  await page.goto(`${b.url}/r/contractor/${String(contractor.id)}`);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Usuń' }).click();
+  const notice = page.getByRole('alert').filter({ hasText: 'Nie można usunąć' });
+  await expect(notice.textContent()).resolves.toContain('Nie można usunąć: 1 rekord(ów) typu Transakcje wciąż się do niego odwołuje (pole Klient).');
+  await expect(notice.textContent()).resolves.not.toContain('still referenced');
+  await b.screenshot('day-one-delete-restricted-pl');
+  // The lead's qualification process, its status in Polish.
+  const lead = await create('lead', { title: 'Lead z procesem' });
+  await page.goto(`${b.url}/r/lead/${String(lead.id)}`);
+  await page.getByRole('tab', { name: 'Procesy' }).click();
+  await page.locator('.fields-table td').filter({ hasText: 'Aktywna' }).first().waitFor();
+});
+
+test('the designer’s help reads in Polish', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  await page.getByRole('navigation', { name: 'Elementy' }).getByRole('button', { name: 'Kontrahent', exact: true }).click();
+  await page.getByText('Pole pokazywane jako tytuł rekordu i w wyszukiwarkach rekordów.').waitFor();
+  await expect(page.getByText('Field shown as the record', { exact: false }).count()).resolves.toBe(0);
+  await b.screenshot('day-one-designer-help-pl');
 });

@@ -165,15 +165,14 @@ test('the top bar fits a phone: every control whole, none over another, the sear
   await page.setViewportSize(PHONE);
   await page.goto(`${b.url}/r/contractor`);
   await page.locator('.grid-body .grid-row').first().waitFor();
-  const boxes = await page.evaluate(() =>
-    [...document.querySelectorAll('.topbar > *')]
-      .filter((el) => !el.classList.contains('topbar-spacer') && (el as HTMLElement).offsetParent !== null)
-      .map((el) => {
-        const r = el.getBoundingClientRect();
-        // Clipped content (a control squeezed below its own width) counts as not whole.
-        return { name: el.className || el.tagName, left: r.left, right: r.right, top: r.top, bottom: r.bottom, clipped: el.scrollWidth > Math.ceil(r.width) + 1 };
-      }),
-  );
+  // A script string: the test's TypeScript has no DOM types (as test/browser/layout.ts).
+  const boxes = (await page.evaluate(`[...document.querySelectorAll('.topbar > *')]
+    .filter((el) => !el.classList.contains('topbar-spacer') && el.offsetParent !== null)
+    .map((el) => {
+      const r = el.getBoundingClientRect();
+      // Clipped content (a control squeezed below its own width) counts as not whole.
+      return { name: el.className || el.tagName, left: r.left, right: r.right, top: r.top, bottom: r.bottom, clipped: el.scrollWidth > Math.ceil(r.width) + 1 };
+    })`)) as { name: string; left: number; right: number; top: number; bottom: number; clipped: boolean }[];
   expect(boxes.length).toBeGreaterThanOrEqual(5);
   for (const box of boxes) {
     expect({ name: box.name, inside: box.left >= 0 && box.right <= PHONE.width, clipped: box.clipped }).toEqual({ name: box.name, inside: true, clipped: false });

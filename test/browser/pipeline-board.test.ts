@@ -40,10 +40,10 @@ test('dragging a card to the next stage moves the deal', async () => {
   expect(stored.body).toMatchObject({ stage: 'meeting', version: 2 });
 });
 
-test('an illegal move is refused with the engine\'s message and the card stays', async () => {
+test('an illegal move is refused in the user\'s words (stage and state labels from the engine\'s code and parameters) and the card stays', async () => {
   await card('crane').dragTo(column('won').locator('.board-cards'));
   const notice = b.page.getByRole('alert').filter({ hasText: 'Move refused' });
-  await notice.getByText('deal.stage cannot move from "meeting" to "won"; allowed: offer, lost').waitFor();
+  await notice.getByText('Stage cannot go from “Meeting” to “Sale”.').waitFor();
   await column('meeting').locator(`[data-id="${ids.crane}"]`).waitFor();
   await expect(column('won').locator('.board-card').count()).resolves.toBe(0);
   expect((await b.api.get(`/records/deal/${ids.crane}`)).body.stage).toBe('meeting');

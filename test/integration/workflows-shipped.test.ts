@@ -103,7 +103,7 @@ describe('service orders (enova style)', () => {
     });
     const notifications = () => env.platform.knex('tessera.notifications').where({ record_entity: 'service_order', record_id: order.id }).orderBy('id');
     expect(await notifications()).toEqual([
-      expect.objectContaining({ channel: 'sms', status: 'pending', recipient_entity: 'person', recipient_id: person.id, address: '+48 601 200 300', subject: expect.stringContaining('received') }),
+      expect.objectContaining({ channel: 'sms', status: 'pending', recipient_entity: 'person', recipient_id: person.id, address: '+48 601 200 300', subject: expect.stringContaining('zostało przyjęte') }),
     ]);
 
     await update('service_order', order.id as string, { technician: ewa, status: 'in_repair', promised_date: '2026-11-25' });
@@ -115,8 +115,8 @@ describe('service orders (enova style)', () => {
     const ready = await env.platform.records.get(ctx, 'service_order', order.id as string);
     expect(ready).toMatchObject({ status: 'ready', work_done: 'Wymieniono rolkę pobierającą.', labour_hours: 1.5 });
     expect((await notifications()).map((n: { channel: string; subject: string }) => [n.channel, n.subject])).toEqual([
-      ['sms', expect.stringContaining('received')],
-      ['sms', expect.stringContaining('ready for pickup')],
+      ['sms', expect.stringContaining('zostało przyjęte')],
+      ['sms', expect.stringContaining('jest gotowe do odbioru')],
     ]);
 
     await update('service_order', order.id as string, { status: 'released', released_at: '2026-11-26T12:00:00Z' });
@@ -132,8 +132,8 @@ describe('service orders (enova style)', () => {
     expect(repair!.status).toBe('cancelled');
     const sent = await env.platform.knex('tessera.notifications').where({ record_entity: 'service_order', record_id: order.id }).orderBy('id').select('channel', 'subject', 'recipient_entity');
     expect(sent).toEqual([
-      { channel: 'email', subject: expect.stringContaining('received'), recipient_entity: 'contractor' },
-      { channel: 'email', subject: expect.stringContaining('ready for pickup'), recipient_entity: 'contractor' },
+      { channel: 'email', subject: expect.stringContaining('zostało przyjęte'), recipient_entity: 'contractor' },
+      { channel: 'email', subject: expect.stringContaining('jest gotowe do odbioru'), recipient_entity: 'contractor' },
     ]);
   });
 
@@ -152,6 +152,11 @@ describe('leads', () => {
     expect(task).toMatchObject({ subject: 'Zakwalifikuj leada: Wdrożenie CRM w hurtowni', assignee: ewaUser, status: 'open' });
     await env.platform.processes.completeActivity(WORKFLOW_CTX, task!.id as string, { decision: 'disqualified', reason: 'Brak budżetu' });
     expect(await env.platform.records.get(ctx, 'lead', lead.id as string)).toMatchObject({ status: 'disqualified', disqualification_reason: 'Brak budżetu' });
+    // Without a reason, the one the workflow writes is in the business language (the package's default, Polish).
+    const quiet = await env.platform.records.create(ctx, 'lead', { title: 'Bez powodu', service_responsible: ewa });
+    const [next] = await openTasks('lead', quiet.id as string);
+    await env.platform.processes.completeActivity(WORKFLOW_CTX, next!.id as string, { decision: 'disqualified' });
+    expect(await env.platform.records.get(ctx, 'lead', quiet.id as string)).toMatchObject({ status: 'disqualified', disqualification_reason: 'Zdyskwalifikowany w zadaniu kwalifikacji' });
   });
 
   test('a lead qualified by hand ends the task', async () => {
@@ -212,7 +217,7 @@ describe('task reminders', () => {
     const [timer] = await env.platform.knex('tessera.process_timers').where({ instance_id: instance.id });
     // The deadline as stored (milliseconds dropped by FEEL), one day earlier.
     expect(Math.abs(timer.due_at.getTime() - (deadline.getTime() - 24 * 3600_000))).toBeLessThan(1000);
-    const notification = await eventually(async () => (await env.platform.processes.notifications.forUser(ewaUser)).find((n) => n.subject === 'Reminder: Oddzwonić do klienta'), 10_000, 'the reminder');
+    const notification = await eventually(async () => (await env.platform.processes.notifications.forUser(ewaUser)).find((n) => n.subject === 'Przypomnienie: Oddzwonić do klienta'), 10_000, 'the reminder');
     expect(notification.record).toEqual({ entity: 'activity', id: task.id });
   }, 20_000);
 

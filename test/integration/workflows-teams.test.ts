@@ -133,7 +133,7 @@ describe('the team reference on writes', () => {
     const missing = await admin.post('/records/activity', { kind: 'task', subject: 'Call back', team: '00000000-0000-4000-8000-000000000000' });
     expect(missing.status).toBe(422);
     expect(missing.contentType).toContain('application/problem+json');
-    expect(missing.body.errors).toEqual([{ pointer: '/team', detail: 'no team with id 00000000-0000-4000-8000-000000000000', code: 'REFERENCE_NOT_FOUND' }]);
+    expect(missing.body.errors).toEqual([{ pointer: '/team', detail: 'no team with id 00000000-0000-4000-8000-000000000000', code: 'REFERENCE_NOT_FOUND', params: { target: 'team' } }]);
     const notAnId = await admin.post('/records/activity', { kind: 'task', subject: 'Call back', team: 'sales' });
     expect(notAnId.status).toBe(422);
     expect(notAnId.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/team']);

@@ -51,8 +51,11 @@ export function triggerMatches(trigger: Trigger, change: RecordChange): boolean 
   }
 }
 
-/** The starts and correlations a change causes. */
-export function evaluateTriggers(triggers: readonly Trigger[], change: RecordChange): TriggerOutcome {
+/**
+ * The starts and correlations a change causes. A started process gets `entity`, `recordId`,
+ * `record` and, when given, `language` (the business language, for the words it sends people).
+ */
+export function evaluateTriggers(triggers: readonly Trigger[], change: RecordChange, language?: string): TriggerOutcome {
   const messages: TriggeredMessage[] = [];
   const starts: TriggeredStart[] = [];
   const problems: string[] = [];
@@ -69,7 +72,7 @@ export function evaluateTriggers(triggers: readonly Trigger[], change: RecordCha
         } else problems.push(`trigger ${trigger.name}: correlation key gave ${JSON.stringify(toJsonValue(key))}, not a string or number`);
       }
       if (trigger.start) {
-        const variables: JsonObject = { entity: change.entity, recordId: String(change.record.id), record, ...evaluateVariables(trigger.start.variables, context) };
+        const variables: JsonObject = { entity: change.entity, recordId: String(change.record.id), record, ...(language ? { language } : {}), ...evaluateVariables(trigger.start.variables, context) };
         starts.push({ trigger: trigger.name, processId: trigger.start.process, variables });
       }
     } catch (error) {

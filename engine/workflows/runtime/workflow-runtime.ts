@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { ACTIVITY_ENTITY, type Trigger } from '../../../metadata/index.ts';
+import { ACTIVITY_ENTITY, type Trigger, isUuid } from '../../../metadata/index.ts';
 import { TesseraError, type Problem } from '../../errors.ts';
 import { SubjectCache } from '../../access/index.ts';
 import type { RecordChange, RecordContext, RecordService } from '../../records/index.ts';
@@ -28,7 +28,6 @@ import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeReg
 import { evaluateTriggers } from './triggers.ts';
 import { hasOpenTaskAbout, TaskDirectory } from './user-tasks.ts';
 import { triggerOrigin, userAccess, userOrigin, workflowActor, type StartOrigin } from './run-as.ts';
-import { isUuid } from '../../../metadata/index.ts';
 
 export interface RuntimeOptions {
   /** The database URL pg-boss connects to (its own small pool). */
@@ -474,7 +473,7 @@ export class WorkflowRuntime {
     }
     const triggers = this.#triggersOf(change.entity);
     if (triggers.length === 0) return;
-    const outcome = evaluateTriggers(triggers, change);
+    const outcome = evaluateTriggers(triggers, change, this.#records.runtime.snapshot.model.pkg.manifest.defaultLanguage);
     for (const problem of outcome.problems) this.#log(problem);
     if (outcome.messages.length === 0 && outcome.starts.length === 0) return;
     // Triggered work acts with platform rights, on behalf of the user whose change it is, for the record's owner.

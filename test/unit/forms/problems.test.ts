@@ -59,7 +59,7 @@ test('pointers name the top-level field; the rest of the path prefixes the text'
   expect(problemText({ pointer: '/turnover/currency', detail: 'must be one of: PLN, EUR' }, 'en')).toBe('currency: must be one of: PLN, EUR');
 });
 
-test('messages in Polish and Romanian where the wording is known, else the server text', () => {
+test('messages in Polish and Romanian: the known translation of the detail, else the words of the code, else the server text', () => {
   const problems = [
     { pointer: '/name', detail: 'is required', code: 'REQUIRED' },
     { pointer: '/nip', detail: 'is not a valid tax id (NIP or CUI check digit)', code: 'FORMAT' },
@@ -69,8 +69,9 @@ test('messages in Polish and Romanian where the wording is known, else the serve
   expect(Object.fromEntries(problemsByField(problems, 'pl'))).toEqual({
     name: ['jest wymagane'],
     nip: ['nie jest poprawnym NIP-em ani CUI (cyfra kontrolna)'],
-    segment: ['must be one of: small, large'],
-    '': ['the record changed'],
+    segment: ['nie jest jedną z dozwolonych wartości'],
+    '': ['Ktoś inny zmienił w międzyczasie ten rekord: odśwież, aby zobaczyć zmianę.'],
   });
+  expect(problemText({ pointer: '/x', detail: 'a brand-new check' }, 'pl')).toBe('a brand-new check');
   expect(problemsByField(problems, 'ro').get('name')).toEqual(['este obligatoriu']);
 });

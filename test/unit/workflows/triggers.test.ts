@@ -58,6 +58,9 @@ describe('evaluation', () => {
     expect(outcome.starts).toEqual([
       { trigger: 'start', processId: 'big-deal', variables: { entity: 'deal', recordId: 'd1', record: { id: 'd1', amount: 5000, title: 'Fleet' }, amount: 5000, grew: 4100 } },
     ]);
+    // The business language goes to started processes, for the words they send people.
+    const inPolish = evaluateTriggers(triggers, change('update', { amount: 5000, title: 'Fleet' }, { amount: 900, title: 'Fleet' }), 'pl');
+    expect(inPolish.starts[0]!.variables).toMatchObject({ language: 'pl', amount: 5000 });
   });
 
   test('a correlation key that is not text or a number is a reported problem, never an exception', () => {

@@ -6,6 +6,8 @@ export interface ProblemEntry {
   readonly pointer: string;
   readonly detail: string;
   readonly code?: string;
+  /** What the app words the problem with (ui/src/app/problems.ts). */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 export interface Problem {

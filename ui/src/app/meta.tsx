@@ -58,3 +58,8 @@ export function useMeta(): AppliedMetadata & { reload(): Promise<void> } {
   if (!meta) throw new Error('metadata not loaded');
   return { ...meta, reload };
 }
+
+/** The model when metadata is loaded, else null (for components shown before or without it, such as error boxes). */
+export function useOptionalModel(): Model | null {
+  return useContext(MetaContext)?.meta?.model ?? null;
+}

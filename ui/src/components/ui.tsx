@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 
 /** A coloured label (enum values, stages, priorities). */
 export function Chip({ color, children, title }: { color?: string | undefined; children: ReactNode; title?: string }) {
@@ -22,12 +23,13 @@ export function Spinner({ label }: { label?: string }) {
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
+  const words = useProblemWords();
   const problem = error instanceof ApiError ? error.problem : null;
   return (
     <div className="error-box" role="alert">
-      <strong>{problem?.title ?? t('common.error')}</strong>
-      <div>{problem?.detail ?? (error instanceof Error ? error.message : String(error))}</div>
+      <strong>{language === 'en' && problem?.title ? problem.title : t('common.error')}</strong>
+      <div>{words.message(error)}</div>
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           {t('common.retry')}

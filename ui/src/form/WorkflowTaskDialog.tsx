@@ -5,11 +5,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import Form from '@rjsf/core';
 import type { ErrorSchema } from '@rjsf/utils';
-import { camundaTaskForm, pointerField, type TaskForm } from '../../../forms/index.ts';
+import { camundaTaskForm, pointerField, problemText, type TaskForm } from '../../../forms/index.ts';
 import { ApiError } from '../api/client.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { activityTask, completeWorkflowTask } from '../api/workflows.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { ErrorBox, Modal, Spinner } from '../components/ui.tsx';
 import { EMPTY_SET, type FormContext } from './context.ts';
 import { formKit, wordErrors } from './kit.ts';
@@ -17,6 +18,7 @@ import { formKit, wordErrors } from './kit.ts';
 export default function WorkflowTaskDialog({ activity, onClose, onDone }: { activity: ApiRecord; onClose(): void; onDone(): void }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const words = useProblemWords();
   const [form, setForm] = useState<TaskForm | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [data, setData] = useState<Record<string, unknown>>({});
@@ -32,10 +34,10 @@ export default function WorkflowTaskDialog({ activity, onClose, onDone }: { acti
     const schema: Record<string, { __errors: string[] }> = {};
     for (const p of problem?.problem.errors ?? []) {
       const { field } = pointerField(p.pointer);
-      if (field) (schema[field] ??= { __errors: [] }).__errors.push(p.detail);
+      if (field) (schema[field] ??= { __errors: [] }).__errors.push(problemText(words.entry(p), i18n.language));
     }
     return schema as ErrorSchema;
-  }, [problem]);
+  }, [problem, words, i18n.language]);
 
   const complete = async (values: Record<string, unknown>) => {
     setBusy(true);
@@ -67,7 +69,7 @@ export default function WorkflowTaskDialog({ activity, onClose, onDone }: { acti
     >
       {loadError ? <ErrorBox error={loadError} /> : null}
       {form === undefined && !loadError && <Spinner />}
-      {problem && <div className="form-banner" role="alert">{problem.problem.detail ?? problem.message}</div>}
+      {problem && <div className="form-banner" role="alert">{words.message(problem, { entries: false })}</div>}
       {form === null && <div className="muted">{t('tasks.noForm')}</div>}
       {form && (
         <Form

@@ -6,9 +6,9 @@
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { formValues, narrowForm, recordForm, stageFields, writeValues } from '../../../forms/index.ts';
 import type { EntityModel, MachineModel, MachineState, Model, Field, View } from '../../../metadata/browser.ts';
-import { ApiError } from '../api/client.ts';
 import { listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, useLocation } from '../app/router.tsx';
 import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
@@ -52,6 +52,7 @@ function sums(cards: readonly ApiRecord[], field: string | undefined, fallback: 
 
 function Board({ model, machine, entity, boardView }: { model: Model; machine: MachineModel; entity: EntityModel; boardView: View | undefined }) {
   const { t, label, language, locale } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const [columns, setColumns] = useState<Map<string, Column> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -121,9 +122,8 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
       });
     } catch (e) {
       place(record, to, from);
-      const problem = e instanceof ApiError ? e.problem : null;
-      const details = problem?.errors?.filter((p) => p.pointer !== `/${machine.field}`).map((p) => `${p.pointer.slice(1)}: ${p.detail}`) ?? [];
-      notify('error', t('board.refused'), [problem?.detail ?? String(e), ...details].join(' — '));
+      // The engine's refusal in the user's words; the stage field's own entry repeats the main sentence.
+      notify('error', t('board.refused'), words.message(e, { entity: entity.name, skipPointers: [`/${machine.field}`] }));
     }
   };
 

@@ -4,10 +4,10 @@
 // (start and end move together; PATCH with If-Match).
 import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import { ACTIVITY_ENTITY, USER_TARGET, type EntityModel, type Model } from '../../../metadata/browser.ts';
-import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { users, type DirectoryUser } from '../api/users.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, setQuery, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -79,6 +79,7 @@ function calendarSources(model: Model): Source[] {
 export default function CalendarPage() {
   const { model } = useMeta();
   const { t, label, locale } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const location = useLocation();
   const mode = (['month', 'week', 'day'].includes(location.query.get('mode') ?? '') ? location.query.get('mode') : 'month') as Mode;
@@ -141,7 +142,7 @@ export default function CalendarPage() {
       notify('success', t('calendar.moved'), recordTitle(source.entity, record));
     } catch (e) {
       setMoved((m) => new Map(m).set(record.id, entry));
-      notify('error', t('common.error'), e instanceof ApiError ? e.problem.detail : String(e));
+      notify('error', t('common.error'), words.message(e, { entity: source.entity.name }));
     }
   };
 

@@ -6,15 +6,15 @@
 // the model, so new fields appear in the forms at once.
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
-import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind } from '../../../forms/index.ts';
+import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
 import { type Label, metaSchema } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import type { MessageKey } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
-import type { FormContext } from '../form/context.ts';
-import { EMPTY_SET } from '../form/context.ts';
+import { type FormContext, EMPTY_SET } from '../form/context.ts';
 import { formKit, wordErrors } from '../form/kit.ts';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
@@ -57,8 +57,9 @@ function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: 
 }
 
 export default function DesignerPage() {
+  const words = useProblemWords();
   const meta = useMeta();
-  const { t, label } = useI18n();
+  const { t, label, language } = useI18n();
   const notify = useNotify();
   const [base, setBase] = useState(() => ({ version: meta.version, files: meta.files as Files }));
   const [files, setFiles] = useState<Files>(() => structuredClone(meta.files as Files));
@@ -80,7 +81,7 @@ export default function DesignerPage() {
       setReview({ plan: data });
       setAllowDestructive(false);
     } catch (e) {
-      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: e.problem.detail ?? e.message } : { message: String(e) });
+      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
     } finally {
       setBusy(false);
     }
@@ -95,7 +96,7 @@ export default function DesignerPage() {
       setReview(null);
       notify('success', t('designer.applied', { n: data.version }));
     } catch (e) {
-      setReview(e instanceof ApiError ? { ...review, problems: e.problem.errors ?? [], message: e.problem.detail ?? e.message } : { message: String(e) });
+      setReview(e instanceof ApiError ? { ...review, problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
     } finally {
       setBusy(false);
     }
@@ -186,7 +187,9 @@ export default function DesignerPage() {
             <ul className="plan-errors">
               {review.problems.map((p, i) => (
                 <li key={i}>
-                  <code>{p.pointer}</code> {p.detail}
+                  {/* The user's words, with the engine's exact (English) detail for the analyst when they differ. */}
+                  <code>{p.pointer}</code> {problemText({ ...words.entry(p), pointer: '' }, language)}
+                  {problemText({ ...words.entry(p), pointer: '' }, language) !== p.detail && <span className="muted"> ({p.detail})</span>}
                 </li>
               ))}
             </ul>
@@ -247,10 +250,11 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
 }
 
 function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChange(item: Item): void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const kind = item.kind as MetaItemKind;
-  const form = useMemo(() => metaItemForm(metaSchema, kind), [kind]);
+  // The help texts (the meta-schema's descriptions) in the analyst's language.
+  const form = useMemo(() => localizeDescriptions(metaItemForm(metaSchema, kind), language), [kind, language]);
   const hasFields = kind === 'entity' || kind === 'activityKind';
   // The form edits everything but the parts edited elsewhere; those are kept as they are.
   const own = useMemo(() => Object.fromEntries(Object.entries(item).filter(([k]) => k in (form.schema.properties as object))), [item, form]);
@@ -389,8 +393,8 @@ function FieldsEditor({ item, onChange }: { item: Item; onChange(item: Item): vo
 
 /** One field definition as a form over its type's meta-schema branch; the id follows the name until edited. */
 function FieldDialog({ ownerId, field, isNew, onCancel, onSave }: { ownerId: string; field: FieldDef; isNew: boolean; onCancel(): void; onSave(field: FieldDef): void }) {
-  const { t } = useI18n();
-  const form = useMemo(() => metaFieldForm(metaSchema, field.type), [field.type]);
+  const { t, language } = useI18n();
+  const form = useMemo(() => localizeDescriptions(metaFieldForm(metaSchema, field.type), language), [field.type, language]);
   const [data, setData] = useState<FieldDef>(field);
   const autoId = (name: string) => `${ownerId}.${name}`;
   // Ids this dialog derived from the name; any other id was typed by the analyst and is kept.

@@ -8,6 +8,7 @@ import type { Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { convertLead, type ApiRecord, type ConversionChoice, type LeadConversion } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Modal } from '../components/ui.tsx';
 
@@ -25,6 +26,7 @@ function splitName(name: string): [string, string] {
 
 export function LeadConversionDialog({ model, lead, onClose, onConverted }: { model: Model; lead: ApiRecord; onClose(): void; onConverted(result: LeadConversion): void }) {
   const { t, language } = useI18n();
+  const words = useProblemWords();
   const [contractorMode, setContractorMode] = useState<Mode>(refId(lead.contractor) ? 'existing' : 'new');
   const [contractorName, setContractorName] = useState(text(lead.company_name) || text(lead.title));
   const [contractorId, setContractorId] = useState<string | null>(refId(lead.contractor));
@@ -44,7 +46,7 @@ export function LeadConversionDialog({ model, lead, onClose, onConverted }: { mo
       onConverted(await convertLead(String(lead.id), { contractor, person, deal: { values: { name: dealName } } }));
     } catch (error) {
       if (!(error instanceof ApiError)) setProblems([String(error)]);
-      else setProblems(error.problem.errors?.length ? error.problem.errors.map((p) => problemText(p, language)) : [error.problem.detail ?? error.message]);
+      else setProblems(error.problem.errors?.length ? error.problem.errors.map((p) => problemText(words.entry(p), language)) : [words.message(error)]);
     } finally {
       setBusy(false);
     }

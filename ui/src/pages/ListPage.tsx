@@ -4,9 +4,9 @@
 // whole filtered list.
 import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import type { EntityModel, Model, View } from '../../../metadata/browser.ts';
-import { ApiError } from '../api/client.ts';
 import { deleteRecord, listAll, listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, setQuery, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -41,6 +41,7 @@ export default function ListPage({ params }: { params: Record<string, string> })
 
 function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const { t, label, language, locale } = useI18n();
+  const words = useProblemWords();
   const { may } = useSession();
   const notify = useNotify();
   const location = useLocation();
@@ -182,7 +183,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       try {
         await work(r);
       } catch (e) {
-        failures.push(e instanceof ApiError ? (e.problem.detail ?? e.message) : String(e));
+        failures.push(words.message(e, { entity: entity.name }));
       }
     }
     if (failures.length) notify('error', t('common.error'), failures.slice(0, 3).join('; '));

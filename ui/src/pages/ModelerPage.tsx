@@ -17,10 +17,12 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { ApiError } from '../api/client.ts';
 import { definitionPlatformRights, definitionXml, deployWorkflow, getInstance, listInstances, type InstanceSummary, type InstanceView } from '../api/workflows.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
+import { problemText } from '../../../forms/index.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { formatDateTime } from '../components/format.ts';
-import { InstanceTable } from '../components/InstanceTable.tsx';
+import { InstanceTable, instanceStatus } from '../components/InstanceTable.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
 
 /** A new executable process for the Zeebe dialect: one start event. */
@@ -40,7 +42,8 @@ export const NEW_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 export default function ModelerPage() {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const canvas = useRef<HTMLDivElement>(null);
   const panel = useRef<HTMLDivElement>(null);
@@ -98,7 +101,7 @@ export default function ModelerPage() {
       // Deploying the diagram again keeps its version's rights unless the administrator changes them.
       setDefinitionRights(rights);
       setPlatformRights(rights === true);
-    })().catch((e: unknown) => live && notify('error', t('common.error'), e instanceof ApiError ? e.problem.detail : String(e)));
+    })().catch((e: unknown) => live && notify('error', t('common.error'), words.message(e)));
     return () => {
       live = false;
     };
@@ -131,7 +134,7 @@ export default function ModelerPage() {
       notify('success', t('modeler.deployed'), data.processes.map((p) => `${p.processId} v${p.version}${p.platformRights ? ` (${t('modeler.platformRights')})` : ''}`).join(', '));
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 405)) notify('info', t('modeler.deploy'), t('modeler.noApi'));
-      else if (e instanceof ApiError) notify('error', e.problem.title ?? t('common.error'), [e.problem.detail, ...(e.problem.errors ?? []).map((p) => `${p.pointer}: ${p.detail}`)].filter(Boolean).join(' — '));
+      else if (e instanceof ApiError) notify('error', t('common.error'), [words.message(e, { entries: false }), ...(e.problem.errors ?? []).map((p) => `${p.pointer}: ${problemText({ ...words.entry(p), pointer: '' }, language)}`)].filter(Boolean).join(' — '));
       else notify('error', t('common.error'), String(e));
     }
   };
@@ -173,7 +176,7 @@ export default function ModelerPage() {
             {t('modeler.instance')} {instance.id.slice(0, 8)}
           </strong>
           <span>
-            {instance.processId} v{instance.version} · {instance.status} · {formatDateTime(instance.startedAt, locale)}
+            {instance.processId} v{instance.version} · {instanceStatus(t, instance.status)} · {formatDateTime(instance.startedAt, locale)}
           </span>
           <span data-testid="instance-rights">
             {definitionRights !== null && `v${instance.version}: ${definitionRights ? t('modeler.platformRights') : t('modeler.starterRights')} · `}
@@ -198,10 +201,11 @@ export default function ModelerPage() {
 
 function InstancePicker({ onClose }: { onClose(): void }) {
   const { t } = useI18n();
+  const words = useProblemWords();
   const [instances, setInstances] = useState<InstanceSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    listInstances({ limit: 50 }).then(setInstances, (e: unknown) => setError(e instanceof ApiError ? (e.status === 404 ? t('modeler.noApi') : (e.problem.detail ?? e.message)) : String(e)));
+    listInstances({ limit: 50 }).then(setInstances, (e: unknown) => setError(e instanceof ApiError && e.status === 404 ? t('modeler.noApi') : words.message(e)));
   }, [t]);
   return (
     <Modal title={t('modeler.instances')} onClose={onClose} wide>

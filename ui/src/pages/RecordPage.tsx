@@ -8,6 +8,8 @@ import { ApiError } from '../api/client.ts';
 import { listInstances } from '../api/workflows.ts';
 import { createRecord, deleteRecord, getRecord, listRecords, recordActivities, recordHistory, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { problemMessage, readableEntry, useProblemWords } from '../app/problems.ts';
+import type { Language } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -17,6 +19,7 @@ import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
+import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
 type Values = Record<string, unknown>;
 
@@ -39,13 +42,13 @@ function prefill(entity: EntityModel, query: URLSearchParams): Values {
   return values;
 }
 
-/** The outcome of a failed write: problems for the fields, or a message for the whole record. */
-function problemsOf(error: unknown): { problems: FieldProblem[]; message: string | null; conflict: boolean } {
+/** The outcome of a failed write: problems for the fields (their parameters readable), or a message for the whole record. */
+function problemsOf(error: unknown, model: Model, language: Language): { problems: FieldProblem[]; message: string | null; conflict: boolean } {
   if (!(error instanceof ApiError)) return { problems: [], message: String(error), conflict: false };
   const { problem } = error;
   if (problem.code === 'VERSION_CONFLICT') return { problems: [], message: problem.detail ?? null, conflict: true };
-  const problems = (problem.errors ?? []).map((e) => ({ pointer: e.pointer, detail: e.detail, ...(e.code ? { code: e.code } : {}) }));
-  if (problems.length === 0) problems.push({ pointer: '', detail: problem.detail ?? problem.title ?? error.message });
+  const problems = (problem.errors ?? []).map((e) => readableEntry(model, e, language));
+  if (problems.length === 0) problems.push({ pointer: '', detail: problemMessage(model, error, language, { entries: false }) });
   return { problems, message: null, conflict: false };
 }
 
@@ -77,7 +80,7 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
       notify('success', t('record.created'), recordTitle(entity, created));
       onCreated(created);
     } catch (error) {
-      const { problems, message } = problemsOf(error);
+      const { problems, message } = problemsOf(error, model, language);
       state.setProblems(problems);
       if (message) notify('error', t('common.error'), message);
     } finally {
@@ -118,6 +121,7 @@ function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
 
 function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
   const { t, label, language, locale } = useI18n();
+  const words = useProblemWords();
   const { may, fieldAccess } = useSession();
   const canUpdate = may(entity.name, 'update');
   const access = fieldAccess(entity.name);
@@ -147,7 +151,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
       state.setProblems([]);
       notify('success', t('record.saved'), recordTitle(entity, saved));
     } catch (error) {
-      const { problems, message, conflict } = problemsOf(error);
+      const { problems, message, conflict } = problemsOf(error, model, language);
       state.setProblems(problems);
       state.setConflict(conflict);
       if (message && !conflict) notify('error', t('common.error'), message);
@@ -162,7 +166,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
       notify('success', t('record.deleted'), recordTitle(entity, current));
       navigate(`/r/${entity.name}`, { force: true });
     } catch (error) {
-      notify('error', t('common.error'), error instanceof ApiError ? error.problem.detail : String(error));
+      notify('error', t('common.error'), words.message(error, { entity: entity.name }));
     }
   };
   const reload = async () => {
@@ -197,6 +201,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('merge.button')}
             </button>
           )}
+          {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}

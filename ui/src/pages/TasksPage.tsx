@@ -4,11 +4,11 @@
 // completing a task is one click (status resolved, 100 % done).
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { ACTIVITY_ENTITY, type EntityModel, type Model } from '../../../metadata/browser.ts';
-import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { workflowTaskOf } from '../api/workflows.ts';
 import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -57,6 +57,7 @@ export default function TasksPage() {
 
 function TaskList({ model, activity, tab }: { model: Model; activity: EntityModel; tab: 'mine' | 'fromMe' }) {
   const { t, language, locale } = useI18n();
+  const words = useProblemWords();
   const { me } = useSession();
   const notify = useNotify();
   const [showDone, setShowDone] = useState(false);
@@ -94,7 +95,7 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   const saved = (record: ApiRecord, task: ApiRecord, assignee: unknown = task.assignee): ApiRecord => ({ ...record, assignee, team: task.team });
 
   const report = (e: unknown) =>
-    notify('error', t('common.error'), e instanceof ApiError ? [e.problem.detail, ...(e.problem.errors ?? []).map((p) => `${p.pointer.slice(1)}: ${p.detail}`)].join(' — ') : String(e));
+    notify('error', t('common.error'), words.message(e, { entity: ACTIVITY_ENTITY }));
 
   /** Taking a task of my team's queue: I become its assignee. */
   const take = async (task: ApiRecord) => {
@@ -127,13 +128,15 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
   };
 
   const complete = async (task: ApiRecord) => {
+    // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved),
+    // or if it is a workflow's task, which is completed through its form instead.
+    setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
-      if (await openWorkflowTask(task)) return;
+      if (await openWorkflowTask(task)) return setChanged((m) => new Map(m).set(task.id, task));
     } catch (e) {
+      setChanged((m) => new Map(m).set(task.id, task));
       return report(e);
     }
-    // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved).
-    setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
       const record = await updateRecord(ACTIVITY_ENTITY, task.id, task.version, { status: 'resolved', percent_done: 100 });
       setChanged((m) => new Map(m).set(task.id, saved(record, task)));
