@@ -15,6 +15,7 @@ import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
+import { savedViewsRouter } from './saved-views-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
 
@@ -83,6 +84,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
   api.use('/records', recordsRouter(platform));
+  api.use(savedViewsRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));

@@ -3,3 +3,4 @@ export { LiveMetadata, buildSnapshot, type MetadataSnapshot, type EntityRuntime 
 export { fold, MAX_LIMIT, DEFAULT_LIMIT, type ListRequest } from './list.ts';
 export { createRecordAjv, schemaProblems } from './validation.ts';
 export { SYSTEM_OUTPUT, type ApiRecord, type Link } from './values.ts';
+export { massUpdate, parseMassUpdate, MASS_UPDATE_MAX, type MassUpdateInput } from './mass-update.ts';

@@ -26,9 +26,9 @@ const names = async (sort: string, limit = 500) => {
   const result: string[] = [];
   let after: string | null = null;
   do {
-    const res = await t.api.get(`/records/contractor?sort=${sort}&limit=${limit}&fields=name${after ? `&after=${after}` : ''}`);
+    const res: { status: number; body: { data: { name: string }[]; next: string | null } } = await t.api.get(`/records/contractor?sort=${sort}&limit=${limit}&fields=name${after ? `&after=${after}` : ''}`);
     expect(res.status).toBe(200);
-    result.push(...res.body.data.map((r: { name: string }) => r.name));
+    result.push(...res.body.data.map((r) => r.name));
     after = res.body.next;
   } while (after);
   return result;
