@@ -16,7 +16,8 @@ import { Chip, ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx'
 import { columnLabel } from '../list/columns.ts';
 import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
-import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
+import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
+import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
 
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
@@ -47,9 +48,15 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const location = useLocation();
   const views = useMemo(() => model.views.filter((v) => v.entity === entity.name && (v.type ?? 'table') === 'table'), [model, entity]);
   // "All records" is a choice of its own (ALL_RECORDS): no view in the address means the default view.
+  // A saved view (the user's or their team's) is "saved:<id>".
   const chosen = location.query.get('view');
-  const viewName = chosen === ALL_RECORDS ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
+  const saved = useSavedViews(entity.name, 'list');
+  const savedView = chosen?.startsWith(SAVED_PREFIX) ? saved.views.find((v) => `${SAVED_PREFIX}${v.id}` === chosen) : undefined;
+  const viewName = chosen === ALL_RECORDS || chosen?.startsWith(SAVED_PREFIX) ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
   const view: View | undefined = views.find((v) => v.name === viewName);
+  // A saved filter the editor can show as rows is put in the address as rows when the view is chosen;
+  // any other applies as it is.
+  const savedBase = savedView && rowsOf(savedView.filter, entity) === null ? savedView.filter : undefined;
   const [search, setSearch] = useState(location.query.get('search') ?? '');
   const [debounced, setDebounced] = useState(search);
   // Sort, ad-hoc filters and columns live in the address: they survive a reload and can be shared.
@@ -71,12 +78,17 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
 
   const columnsText = location.query.get('columns');
   const columns = useMemo(
-    () => parseColumns(columnsText, entity) ?? (view?.columns ?? defaultColumns(entity)).filter((c) => entity.fieldsByName.has(c) || (SYSTEM_COLUMNS as readonly string[]).includes(c)),
-    [columnsText, view, entity],
+    () => parseColumns(columnsText, entity) ?? (savedView?.columns ?? view?.columns ?? defaultColumns(entity)).filter((c) => entity.fieldsByName.has(c) || (SYSTEM_COLUMNS as readonly string[]).includes(c)),
+    [columnsText, view, savedView, entity],
   );
   const includes = useMemo(() => columns.filter((c) => ['reference', 'manyToMany'].includes(entity.fieldsByName.get(c)?.type ?? '')), [columns, entity]);
-  const effectiveSort = sort ?? (view?.sort?.length ? sortText(view.sort) : sortText(entity.defaultSort));
-  const filter = useMemo(() => combinedFilter([...(view?.filter ? [view.filter] : []), ...filterOf(filters, entity)]), [view, filters, entity]);
+  const effectiveSort = sort ?? savedView?.sort ?? (view?.sort?.length ? sortText(view.sort) : sortText(entity.defaultSort));
+  const filter = useMemo(() => combinedFilter([...(view?.filter ? [view.filter] : []), ...(savedBase ? [savedBase] : []), ...filterOf(filters, entity)]), [view, savedBase, filters, entity]);
+  const chooseView = (value: string) => {
+    const picked = value.startsWith(SAVED_PREFIX) ? saved.views.find((v) => `${SAVED_PREFIX}${v.id}` === value) : undefined;
+    setQuery({ view: value, sort: picked?.sort ?? null, filters: picked ? rowsText(rowsOf(picked.filter, entity) ?? []) : null, columns: picked?.columns?.join(',') ?? null });
+    if (picked) setSearch(picked.search ?? '');
+  };
   const query = useMemo(() => ({ filter, sort: effectiveSort, ...(debounced ? { search: debounced } : {}), include: includes }), [filter, effectiveSort, debounced, includes]);
 
   useEffect(() => {
@@ -222,22 +234,44 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       </div>
       <div className="toolbar">
         <input className="input search" type="search" placeholder={t('common.search')} aria-label={t('common.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
-        {views.length > 0 && (
-          <label className="inline-field">
-            {t('list.view')}
-            <select className="input" value={viewName || ALL_RECORDS} onChange={(e) => setQuery({ view: e.target.value, sort: null, filters: null, columns: null })}>
-              <option value={ALL_RECORDS}>{t('list.defaultView')}</option>
-              {views.map((v) => (
-                <option key={v.name} value={v.name}>
-                  {label(v.label)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <label className="inline-field">
+          {t('list.view')}
+          <select className="input" value={savedView ? chosen! : viewName || ALL_RECORDS} onChange={(e) => chooseView(e.target.value)}>
+            <option value={ALL_RECORDS}>{t('list.defaultView')}</option>
+            {views.map((v) => (
+              <option key={v.name} value={v.name}>
+                {label(v.label)}
+              </option>
+            ))}
+            {saved.views.length > 0 && (
+              <optgroup label={t('list.savedViews')}>
+                {saved.views.map((v) => (
+                  <option key={v.id} value={`${SAVED_PREFIX}${v.id}`}>
+                    {v.team ? `${v.name} · ${v.team.label}` : v.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
         <button type="button" className="btn" onClick={() => setFilters((f) => [...f, { field: entity.displayField, op: 'contains', value: '' }])}>
           + {t('list.addFilter')}
         </button>
+        <SavedViewActions
+          entity={entity}
+          kind="list"
+          definition={{ filter: filter ?? null, sort: effectiveSort, columns, search: debounced || null }}
+          current={savedView}
+          onSaved={(v) => {
+            saved.add(v);
+            saved.reload();
+            setQuery({ view: `${SAVED_PREFIX}${v.id}`, filters: rowsText(rowsOf(v.filter, entity) ?? []), sort: v.sort, columns: v.columns?.join(',') ?? null });
+          }}
+          onDeleted={() => {
+            saved.reload();
+            setQuery({ view: null, filters: null, sort: null, columns: null });
+          }}
+        />
         {selected.size > 0 && (
           <div className="bulk-actions">
             <span>{t('list.selected', { n: selected.size })}</span>
