@@ -3,7 +3,9 @@
 // records API (PATCH with the row's version: the server's validation, rights and audit as in the
 // form), Escape cancels. A refusal stays on the cell, worded in the user's language.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { pointerField, problemText } from '../../../forms/index.ts';
+// Straight from problems.ts, not forms/index.ts: the index brings the form builder (rjsf schemas,
+// FEEL) into the list page's bundle (169 KB instead of 101 KB gzip).
+import { pointerField, problemText } from '../../../forms/problems.ts';
 import type { EntityModel, Model } from '../../../metadata/model.ts';
 import type { Field } from '../../../metadata/schema/types.generated.ts';
 import { ApiError } from '../api/client.ts';
