@@ -161,3 +161,10 @@ describe('mass update', () => {
     expect((await nobody.post('/records/deal/mass-update', { records: deals, values: { contractor: budimex } })).status).toBe(403);
   });
 });
+
+test('the OpenAPI document describes saved views and mass update, with the scopes a token needs', async () => {
+  const doc = (await admin.get('/openapi.json')).body;
+  expect(doc.paths['/api/saved-views'].get.security).toEqual([{ bearer: ['read'] }, { session: [] }]);
+  expect(doc.paths['/api/saved-views/{id}'].delete.security).toEqual([{ bearer: ['write'] }, { session: [] }]);
+  expect(doc.paths['/api/records/deal/mass-update'].post.security).toEqual([{ bearer: ['write'] }, { session: [] }]);
+});
