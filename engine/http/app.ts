@@ -17,6 +17,7 @@ import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { searchRouter } from './search-router.ts';
+import { savedViewsRouter } from './saved-views-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
 
@@ -87,6 +88,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(conversionRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));
+  api.use(savedViewsRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));

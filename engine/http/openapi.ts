@@ -105,6 +105,14 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
       delete: { tags: [tag], ...needs('write'), responses: { 200: { description: 'Deleted (restorable)', content: { 'application/json': { schema: ref } } }, 409: problemResponse('Still referenced') } },
     };
     paths[`${base}/{id}/restore`] = { parameters: [idParam], post: { tags: [tag], ...needs('write'), responses: { 200: { description: 'Restored', content: { 'application/json': { schema: ref } } } } } };
+    paths[`${base}/mass-update`] = {
+      post: {
+        tags: [tag],
+        ...needs('write'),
+        summary: 'One change to many records, all or nothing (body: {records: [{id, version}], values})',
+        responses: { 200: { description: 'The changed records, as {data: [...]}' }, 403: problemResponse('A record the user may not change (failedRecord)'), 409: problemResponse('A record changed meanwhile (failedRecord)'), 422: problemResponse('Invalid values, pointers under /values') },
+      },
+    };
     paths[`${base}/{id}/history`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), responses: { 200: { description: 'Audit trail' } } } };
     if (entity.activities) paths[`${base}/{id}/activities`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), summary: 'Activities linked to the record, newest first', responses: { 200: { description: 'A page of activities' } } } };
   }
@@ -175,6 +183,16 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
       requestBody: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
       responses: { 201: { description: 'Stored: its id, name, media type, size, SHA-256' }, 422: problemResponse('Empty body') },
     },
+  };
+  paths['/api/saved-views'] = {
+    get: { tags: ['Saved views'], ...needs('read'), summary: 'The user’s saved views and those shared with their teams (?entity=, ?kind=list|board)', responses: { 200: { description: 'Saved views, as {data: [...]}' } } },
+    post: { tags: ['Saved views'], ...needs('write'), summary: 'Save a view: {entity, kind, name, teamId, filter, sort, columns, search}', responses: { 201: { description: 'The saved view' }, 403: problemResponse('Type not readable, or a team the user is not in'), 409: problemResponse('Name taken'), 422: problemResponse('Invalid view') } },
+  };
+  paths['/api/saved-views/{id}'] = {
+    parameters: [idParam],
+    get: { tags: ['Saved views'], ...needs('read'), responses: { 200: { description: 'The view' }, 404: problemResponse('Not found') } },
+    patch: { tags: ['Saved views'], ...needs('write'), responses: { 200: { description: 'The changed view' }, 403: problemResponse('Not the owner'), 404: problemResponse('Not found'), 422: problemResponse('Invalid view') } },
+    delete: { tags: ['Saved views'], ...needs('write'), responses: { 204: { description: 'Deleted' }, 403: problemResponse('Not the owner'), 404: problemResponse('Not found') } },
   };
   paths['/api/files/{id}'] = { parameters: [idParam], get: { tags: ['Files'], ...needs('read', 'files'), responses: { 200: { description: 'The file' }, 404: problemResponse('Not found') } } };
   paths['/api/files/{id}/info'] = { parameters: [idParam], get: { tags: ['Files'], ...needs('read', 'files'), responses: { 200: { description: 'Name, media type, size, SHA-256' }, 404: problemResponse('Not found') } } };

@@ -1,7 +1,7 @@
 // /api/records/:type — CRUD, lists, timeline, history of the records of every entity type.
 import { Router } from 'express';
 import type { Platform } from '../platform.ts';
-import type { ApiRecord } from '../records/index.ts';
+import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts';
 import { csvColumns, csvLine } from './csv.ts';
 import { recordContext } from './context.ts';
 import { expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
@@ -48,6 +48,13 @@ export function recordsRouter(platform: Platform): Router {
   router.post('/:type/duplicates', async (req, res) => {
     const exclude = stringParam((req.query as Record<string, unknown>).exclude, 'exclude');
     res.json({ data: await records.duplicates(recordContext(req), req.params.type, requireJsonObject(req), exclude ? { exclude } : {}) });
+  });
+
+  // One change to many records, all or nothing (engine/records/mass-update.ts).
+  router.post('/:type/mass-update', async (req, res) => {
+    const input = parseMassUpdate(requireJsonObject(req));
+    const data = await massUpdate(platform.knex, records, recordContext(req), req.params.type, input);
+    res.json({ data });
   });
 
   router.get('/:type/:id', async (req, res) => {

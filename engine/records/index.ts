@@ -4,3 +4,4 @@ export { fold, MAX_LIMIT, DEFAULT_LIMIT, type ListRequest } from './list.ts';
 export { createRecordAjv, schemaProblems } from './validation.ts';
 export { SYSTEM_OUTPUT, type ApiRecord, type Link } from './values.ts';
 export { type MergeResult, type MergeMoved } from './merge.ts';
+export { massUpdate, parseMassUpdate, MASS_UPDATE_MAX, type MassUpdateInput } from './mass-update.ts';

@@ -254,6 +254,22 @@ export class RecordService {
   }
 
   /**
+   * The refusals a list with this filter, sort and fields would get, listing nothing: the read right,
+   * unknown or hidden fields, bad operators (problems point at /query/filter, /query/sort, /query/fields).
+   * For what stores a list query to run later (saved views).
+   */
+  checkListQuery(ctx: RecordContext, entityName: string, request: Pick<ListRequest, 'filter' | 'sort' | 'fields'>): void {
+    const access = this.#accessOf(ctx);
+    const { entity } = this.#runtime.entity(entityName);
+    const rights = access.entity(entityName);
+    if (!access.unrestricted) requireAny(access, rights, 'read');
+    const filter = parseListFilter(entity, request.filter);
+    const keys = parseSort(entity, request.sort);
+    checkFields(entity, request.fields);
+    if (!access.unrestricted) checkQueryFields(entity, hiddenFields(rights), filter, keys.map((k) => k.field), []);
+  }
+
+  /**
    * Every record an export may contain, page by page (export right and read right both apply). The
    * first page is computed before anything is yielded, so refusals surface before a response starts.
    */

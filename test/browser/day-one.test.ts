@@ -114,6 +114,7 @@ test('required dates and the assignee start from the metadata\'s defaults', asyn
 test('leaving an edited form asks first (in the app and when the page unloads)', async () => {
   const { page } = b;
   await page.goto(`${b.url}/r/contractor/${ids.contractor}`);
+  await page.getByRole('button', { name: 'Edytuj', exact: true }).click();
   await field(page.locator('.record-form'), 'locality').locator('input').fill('Kraków');
   const asked: string[] = [];
   page.once('dialog', (d) => {
@@ -150,6 +151,7 @@ test('a main task shows its own progress, not its sub-tasks\'', async () => {
 test('tax id, postal code and web address are checked as you type, and the address is normalised', async () => {
   const { page } = b;
   await page.goto(`${b.url}/r/contractor/${ids.contractor}`);
+  await page.getByRole('button', { name: 'Edytuj', exact: true }).click();
   const form = page.locator('.record-form');
   const taxId = field(form, 'tax_id');
   await taxId.locator('input').fill('526-025-02-75');

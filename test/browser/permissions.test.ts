@@ -30,6 +30,7 @@ test('navigation, lists and cards follow the role', async () => {
   await page.getByTestId('record-title').filter({ hasText: 'Ferro' }).waitFor();
   await expect(page.getByRole('button', { name: 'Delete' }).count()).resolves.toBe(0);
   // turnover: read-only; notes: not shown; the rest editable and saved.
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await page.getByRole('tab', { name: 'Finance' }).click();
   await expect(page.locator('[data-field="turnover"] input').first().isEditable()).resolves.toBe(false);
   await expect(page.locator('[data-field="notes"]').count()).resolves.toBe(0);

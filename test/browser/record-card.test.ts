@@ -57,7 +57,8 @@ test('related deals and the history of the card', async () => {
   await page.getByRole('region', { name: /Deals · Contractor/ }).getByRole('link', { name: 'Bridge bearings' }).waitFor();
   await page.getByRole('tab', { name: 'History' }).click();
   await page.locator('.history').getByText('created').waitFor();
-  // Editing the card adds to its history.
+  // Editing the card (the read view turns editable on Edit) adds to its history.
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await page.locator('[data-field="city"] input').fill('Kraków-Podgórze');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('version 2').waitFor();

@@ -13,6 +13,8 @@ export interface ListParams {
   readonly include?: readonly string[];
   readonly fields?: readonly string[];
   readonly count?: boolean;
+  /** Soft-deleted records: left out (default), included, or only they (the trash). */
+  readonly deleted?: 'exclude' | 'include' | 'only';
 }
 
 export interface ListPage<T = ApiRecord> {
@@ -31,6 +33,7 @@ export function listQuery(params: ListParams): string {
   if (params.include?.length) q.set('include', params.include.join(','));
   if (params.fields?.length) q.set('fields', params.fields.join(','));
   if (params.count) q.set('count', 'true');
+  if (params.deleted && params.deleted !== 'exclude') q.set('deleted', params.deleted);
   const text = q.toString();
   return text ? `?${text}` : '';
 }
@@ -151,3 +154,12 @@ export async function fileInfo(id: string): Promise<FileInfo> {
 }
 
 export const fileUrl = (id: string) => `/api/files/${enc(id)}`;
+
+/** One change to many records, all or nothing (POST /api/records/:type/mass-update). */
+export async function massUpdate(type: string, records: readonly { id: string; version: number }[], values: Record<string, unknown>): Promise<ApiRecord[]> {
+  return (await api.post<{ data: ApiRecord[] }>(`/records/${enc(type)}/mass-update`, { records: records.map((r) => ({ id: r.id, version: r.version })), values })).data.data;
+}
+
+export async function restoreRecord(type: string, id: string): Promise<ApiRecord> {
+  return (await api.post<ApiRecord>(`/records/${enc(type)}/${enc(id)}/restore`)).data;
+}

@@ -16,6 +16,7 @@ type Page = LazyExoticComponent<ComponentType<{ params: Record<string, string> }
 const ListPage: Page = lazy(() => import('../pages/ListPage.tsx'));
 const RecordPage: Page = lazy(() => import('../pages/RecordPage.tsx'));
 const BoardPage: Page = lazy(() => import('../pages/BoardPage.tsx'));
+const TrashPage: Page = lazy(() => import('../pages/TrashPage.tsx'));
 const TasksPage: Page = lazy(() => import('../pages/TasksPage.tsx'));
 const CalendarPage: Page = lazy(() => import('../pages/CalendarPage.tsx'));
 const DashboardPage: Page = lazy(() => import('../pages/DashboardPage.tsx'));
@@ -29,6 +30,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/', DashboardPage],
   ['/r/:type', ListPage],
   ['/r/:type/new', RecordPage],
+  ['/r/:type/trash', TrashPage],
   ['/r/:type/:id', RecordPage],
   ['/board/:pipeline', BoardPage],
   ['/tasks', TasksPage],

@@ -187,7 +187,8 @@ function BaseInputTemplate(props: BaseInputTemplateProps) {
       readOnly={readonly}
       disabled={disabled}
       autoFocus={autofocus}
-      placeholder={placeholder}
+      // A read-only empty value reads as "—" (the record card's read view), not as a blank box.
+      placeholder={readonly || disabled ? '—' : placeholder}
       aria-invalid={(rawErrors?.length ?? 0) > 0}
       onChange={onChangeOverride ?? change}
       onBlur={(e) => onBlur(id, e.target.value)}

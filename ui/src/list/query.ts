@@ -65,17 +65,26 @@ export function combinedFilter(parts: readonly unknown[]): unknown {
  */
 export function rowsOf(filter: unknown, entity: EntityModel): FilterRow[] | null {
   if (filter === undefined || filter === null) return [];
-  const parts = isObject(filter) && Array.isArray(filter.and) && Object.keys(filter).length === 1 ? filter.and : [filter];
+  if (!isObject(filter)) return null;
   const rows: FilterRow[] = [];
-  for (const part of parts) {
-    if (!isObject(part) || Object.keys(part).length !== 1) return null;
-    const [name, spec] = Object.entries(part)[0]!;
+  for (const [name, spec] of Object.entries(filter)) {
+    if (name === 'and' && Array.isArray(spec)) {
+      for (const part of spec) {
+        const inner = rowsOf(part, entity);
+        if (!inner) return null;
+        rows.push(...inner);
+      }
+      continue;
+    }
     const field = entity.fieldsByName.get(name);
-    if (!field || !isObject(spec) || Object.keys(spec).length !== 1) return null;
-    const [op, value] = Object.entries(spec)[0]!;
-    if (op === 'isNull') rows.push({ field: name, op: value === true ? 'isNull' : 'notNull', value: '' });
-    else if (opsFor(field).includes(op) && ['string', 'number', 'boolean'].includes(typeof value)) rows.push({ field: name, op, value: String(value) });
-    else return null;
+    if (!field) return null;
+    // A bare value means "is" (metadata views write {"country": "pl"}).
+    const ops: Record<string, unknown> = isObject(spec) ? spec : { eq: spec };
+    for (const [op, value] of Object.entries(ops)) {
+      if (op === 'isNull' && typeof value === 'boolean') rows.push({ field: name, op: value ? 'isNull' : 'notNull', value: '' });
+      else if (opsFor(field).includes(op) && ['string', 'number', 'boolean'].includes(typeof value)) rows.push({ field: name, op, value: String(value) });
+      else return null;
+    }
   }
   return rows;
 }

@@ -10,10 +10,13 @@ import { listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
-import { Link, useLocation } from '../app/router.tsx';
+import { Link, setQuery, useLocation } from '../app/router.tsx';
 import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
 import { ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
 import { statesShown } from '../list/board.ts';
+import { FilterEditor } from '../list/FilterEditor.tsx';
+import { combinedFilter, filterOf, parseRows, rowsOf, rowsText, type FilterRow } from '../list/query.ts';
+import { SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 
 const PER_STAGE = 200;
@@ -64,6 +67,18 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
   // What a card shows: the columns of the entity's board view (a view with "type": "board"), else
   // the first reference, a date and the amount. The view's filter applies to every column.
   const states = useMemo(() => statesShown(machine, boardView?.filter), [machine, boardView]);
+  // The user's filters ("my deals") and saved board views, in the address as on lists.
+  const location = useLocation();
+  const filters = useMemo(() => parseRows(location.query.get('filters')), [location.query]);
+  const setFilters = (change: (rows: FilterRow[]) => FilterRow[]) => setQuery({ filters: rowsText(change(filters)) });
+  const saved = useSavedViews(entity.name, 'board');
+  const savedView = saved.views.find((v) => v.id === location.query.get('saved'));
+  const savedBase = savedView && rowsOf(savedView.filter, entity) === null ? savedView.filter : undefined;
+  const userFilter = useMemo(() => combinedFilter([...(boardView?.filter ? [boardView.filter] : []), ...(savedBase ? [savedBase] : []), ...filterOf(filters, entity)]), [boardView, savedBase, filters, entity]);
+  const chooseSaved = (id: string) => {
+    const picked = saved.views.find((v) => v.id === id);
+    setQuery({ saved: id || null, filters: picked ? rowsText(rowsOf(picked.filter, entity) ?? []) : null });
+  };
   const cardFields = useMemo(() => {
     const fromView = (boardView?.columns ?? []).map((c) => entity.fieldsByName.get(c)).filter((f): f is Field => Boolean(f) && f!.name !== entity.displayField && f!.name !== machine.field);
     if (fromView.length) return fromView.slice(0, 4);
@@ -79,7 +94,7 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
       await Promise.all(
         states.map(async (s) => {
           const own = { [machine.field]: { eq: s.name } };
-          const page = await listRecords(entity.name, { filter: boardView?.filter ? { and: [own, boardView.filter] } : own, limit: PER_STAGE, count: true, sort, include: includes });
+          const page = await listRecords(entity.name, { filter: userFilter ? { and: [own, userFilter] } : own, limit: PER_STAGE, count: true, sort, include: includes });
           result.set(s.name, { cards: [...page.data], count: page.count ?? page.data.length });
         }),
       );
@@ -88,7 +103,7 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
     } catch (e) {
       setError(e);
     }
-  }, [machine, entity, includes, sort, states, boardView]);
+  }, [entity, includes, sort, states, machine, userFilter]);
 
   useEffect(() => {
     void load();
@@ -156,6 +171,44 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
           </Link>
         </div>
       </div>
+      <div className="toolbar">
+        <label className="inline-field">
+          {t('list.view')}
+          <select className="input" value={savedView?.id ?? ''} onChange={(e) => chooseSaved(e.target.value)}>
+            <option value="">{t('list.defaultView')}</option>
+            {saved.views.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.team ? `${v.name} · ${v.team.label}` : v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn" onClick={() => setFilters((f) => [...f, { field: entity.displayField, op: 'contains', value: '' }])}>
+          + {t('list.addFilter')}
+        </button>
+        <SavedViewActions
+          entity={entity}
+          kind="board"
+          definition={{ filter: combinedFilter([...(savedBase ? [savedBase] : []), ...filterOf(filters, entity)]) ?? null, sort: null, columns: null, search: null }}
+          current={savedView}
+          onSaved={(v) => {
+            saved.add(v);
+            saved.reload();
+            setQuery({ saved: v.id, filters: rowsText(rowsOf(v.filter, entity) ?? []) });
+          }}
+          onDeleted={() => {
+            saved.reload();
+            setQuery({ saved: null, filters: null });
+          }}
+        />
+      </div>
+      {filters.length > 0 && (
+        <div className="filters">
+          {filters.map((row, i) => (
+            <FilterEditor key={i} model={model} entity={entity} row={row} onChange={(r) => setFilters((f) => f.map((x, j) => (j === i ? r : x)))} onRemove={() => setFilters((f) => f.filter((_, j) => j !== i))} />
+          ))}
+        </div>
+      )}
       <div className="board">
         {states.map((stage) => {
           const column = columns.get(stage.name) ?? { cards: [], count: 0 };

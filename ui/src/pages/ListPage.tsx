@@ -4,18 +4,21 @@
 // whole filtered list.
 import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import type { EntityModel, Model, View } from '../../../metadata/browser.ts';
-import { deleteRecord, listAll, listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
+import { deleteRecord, getRecord, listAll, listRecords, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, setQuery, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { displayValue } from '../components/format.ts';
-import { Chip, ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
+import { displayValue, recordTitle } from '../components/format.ts';
+import { Chip, ErrorBox, Spinner, useNotify } from '../components/ui.tsx';
 import { columnLabel } from '../list/columns.ts';
 import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
-import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
+import { inlineEditable, InlineEditor } from '../list/InlineEdit.tsx';
+import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
+import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
+import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
 
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
@@ -42,14 +45,20 @@ export default function ListPage({ params }: { params: Record<string, string> })
 function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const { t, label, language, locale } = useI18n();
   const words = useProblemWords();
-  const { may } = useSession();
+  const { may, fieldAccess } = useSession();
   const notify = useNotify();
   const location = useLocation();
   const views = useMemo(() => model.views.filter((v) => v.entity === entity.name && (v.type ?? 'table') === 'table'), [model, entity]);
   // "All records" is a choice of its own (ALL_RECORDS): no view in the address means the default view.
+  // A saved view (the user's or their team's) is "saved:<id>".
   const chosen = location.query.get('view');
-  const viewName = chosen === ALL_RECORDS ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
+  const saved = useSavedViews(entity.name, 'list');
+  const savedView = chosen?.startsWith(SAVED_PREFIX) ? saved.views.find((v) => `${SAVED_PREFIX}${v.id}` === chosen) : undefined;
+  const viewName = chosen === ALL_RECORDS || chosen?.startsWith(SAVED_PREFIX) ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
   const view: View | undefined = views.find((v) => v.name === viewName);
+  // A saved filter the editor can show as rows is put in the address as rows when the view is chosen;
+  // any other applies as it is.
+  const savedBase = savedView && rowsOf(savedView.filter, entity) === null ? savedView.filter : undefined;
   const [search, setSearch] = useState(location.query.get('search') ?? '');
   const [debounced, setDebounced] = useState(search);
   // Sort, ad-hoc filters and columns live in the address: they survive a reload and can be shared.
@@ -66,17 +75,23 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const [height, setHeight] = useState(600);
   const [exporting, setExporting] = useState<number | null>(null);
   const [bulkSet, setBulkSet] = useState(false);
+  const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const generation = useRef(0);
 
   const columnsText = location.query.get('columns');
   const columns = useMemo(
-    () => parseColumns(columnsText, entity) ?? (view?.columns ?? defaultColumns(entity)).filter((c) => entity.fieldsByName.has(c) || (SYSTEM_COLUMNS as readonly string[]).includes(c)),
-    [columnsText, view, entity],
+    () => parseColumns(columnsText, entity) ?? (savedView?.columns ?? view?.columns ?? defaultColumns(entity)).filter((c) => entity.fieldsByName.has(c) || (SYSTEM_COLUMNS as readonly string[]).includes(c)),
+    [columnsText, view, savedView, entity],
   );
   const includes = useMemo(() => columns.filter((c) => ['reference', 'manyToMany'].includes(entity.fieldsByName.get(c)?.type ?? '')), [columns, entity]);
-  const effectiveSort = sort ?? (view?.sort?.length ? sortText(view.sort) : sortText(entity.defaultSort));
-  const filter = useMemo(() => combinedFilter([...(view?.filter ? [view.filter] : []), ...filterOf(filters, entity)]), [view, filters, entity]);
+  const effectiveSort = sort ?? savedView?.sort ?? (view?.sort?.length ? sortText(view.sort) : sortText(entity.defaultSort));
+  const filter = useMemo(() => combinedFilter([...(view?.filter ? [view.filter] : []), ...(savedBase ? [savedBase] : []), ...filterOf(filters, entity)]), [view, savedBase, filters, entity]);
+  const chooseView = (value: string) => {
+    const picked = value.startsWith(SAVED_PREFIX) ? saved.views.find((v) => `${SAVED_PREFIX}${v.id}` === value) : undefined;
+    setQuery({ view: value, sort: picked?.sort ?? null, filters: picked ? rowsText(rowsOf(picked.filter, entity) ?? []) : null, columns: picked?.columns?.join(',') ?? null });
+    if (picked) setSearch(picked.search ?? '');
+  };
   const query = useMemo(() => ({ filter, sort: effectiveSort, ...(debounced ? { search: debounced } : {}), include: includes }), [filter, effectiveSort, debounced, includes]);
 
   useEffect(() => {
@@ -193,6 +208,15 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   };
 
   const board = boardOf(model, entity.name);
+  const canEdit = may(entity.name, 'update');
+  const access = fieldAccess(entity.name);
+  // A saved cell: the row again with its included references (titled), in place.
+  const inlineSaved = async (saved: ApiRecord) => {
+    setEditing(null);
+    notify('success', t('list.inlineSaved'), recordTitle(entity, saved));
+    const shown = includes.length ? await getRecord(entity.name, saved.id, includes).catch(() => saved) : saved;
+    setRows((list) => list.map((r) => (r.id === saved.id ? shown : r)));
+  };
   const allSelected = rows.length > 0 && selected.size === rows.length;
 
   return (
@@ -206,6 +230,11 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           {board && (
             <Link className="btn" to={board.to}>
               {t('list.board')}
+            </Link>
+          )}
+          {may(entity.name, 'delete') && (
+            <Link className="btn" to={`/r/${entity.name}/trash`}>
+              {t('list.trash')}
             </Link>
           )}
           {may(entity.name, 'export') && (
@@ -222,22 +251,44 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       </div>
       <div className="toolbar">
         <input className="input search" type="search" placeholder={t('common.search')} aria-label={t('common.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
-        {views.length > 0 && (
-          <label className="inline-field">
-            {t('list.view')}
-            <select className="input" value={viewName || ALL_RECORDS} onChange={(e) => setQuery({ view: e.target.value, sort: null, filters: null, columns: null })}>
-              <option value={ALL_RECORDS}>{t('list.defaultView')}</option>
-              {views.map((v) => (
-                <option key={v.name} value={v.name}>
-                  {label(v.label)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <label className="inline-field">
+          {t('list.view')}
+          <select className="input" value={savedView ? chosen! : viewName || ALL_RECORDS} onChange={(e) => chooseView(e.target.value)}>
+            <option value={ALL_RECORDS}>{t('list.defaultView')}</option>
+            {views.map((v) => (
+              <option key={v.name} value={v.name}>
+                {label(v.label)}
+              </option>
+            ))}
+            {saved.views.length > 0 && (
+              <optgroup label={t('list.savedViews')}>
+                {saved.views.map((v) => (
+                  <option key={v.id} value={`${SAVED_PREFIX}${v.id}`}>
+                    {v.team ? `${v.name} · ${v.team.label}` : v.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
         <button type="button" className="btn" onClick={() => setFilters((f) => [...f, { field: entity.displayField, op: 'contains', value: '' }])}>
           + {t('list.addFilter')}
         </button>
+        <SavedViewActions
+          entity={entity}
+          kind="list"
+          definition={{ filter: filter ?? null, sort: effectiveSort, columns, search: debounced || null }}
+          current={savedView}
+          onSaved={(v) => {
+            saved.add(v);
+            saved.reload();
+            setQuery({ view: `${SAVED_PREFIX}${v.id}`, filters: rowsText(rowsOf(v.filter, entity) ?? []), sort: v.sort, columns: v.columns?.join(',') ?? null });
+          }}
+          onDeleted={() => {
+            saved.reload();
+            setQuery({ view: null, filters: null, sort: null, columns: null });
+          }}
+        />
         {selected.size > 0 && (
           <div className="bulk-actions">
             <span>{t('list.selected', { n: selected.size })}</span>
@@ -279,7 +330,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
               <div
                 key={record.id}
                 role="row"
-                className={`grid-row${selected.has(record.id) ? ' selected' : ''}`}
+                className={`grid-row${selected.has(record.id) ? ' selected' : ''}${editing?.id === record.id ? ' editing' : ''}`}
                 style={{ position: 'absolute', top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, left: 0, right: 0, gridTemplateColumns: `40px repeat(${columns.length}, minmax(120px, 1fr))` }}
                 onClick={() => navigate(`/r/${entity.name}/${record.id}`)}
               >
@@ -298,11 +349,33 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                     }
                   />
                 </div>
-                {columns.map((c, ci) => (
-                  <div role="cell" key={c}>
-                    {ci === 0 ? <Link to={`/r/${entity.name}/${record.id}`}>{cell(record, c) || '—'}</Link> : cell(record, c)}
-                  </div>
-                ))}
+                {columns.map((c, ci) => {
+                  const field = entity.fieldsByName.get(c);
+                  if (editing?.id === record.id && editing.column === c && field) {
+                    return (
+                      <div role="cell" key={c} className="cell-editing">
+                        <InlineEditor model={model} entity={entity} field={field} record={record} onCancel={() => setEditing(null)} onSaved={(saved) => void inlineSaved(saved)} />
+                      </div>
+                    );
+                  }
+                  return (
+                    <div role="cell" key={c} className="cell">
+                      <span className="cell-text">{ci === 0 ? <Link to={`/r/${entity.name}/${record.id}`}>{cell(record, c) || '—'}</Link> : cell(record, c)}</span>
+                      {canEdit && inlineEditable(field, access) && (
+                        <button
+                          type="button"
+                          className="cell-edit"
+                          aria-label={t('list.inlineEdit', { field: label(field.label) })}
+                          title={t('list.inlineEdit', { field: label(field.label) })}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setEditing({ id: record.id, column: c });
+                          }}
+                        />
+                      )}
+                    </div>
+                  );
+                })}
               </div>
             ))}
           </div>
@@ -318,56 +391,21 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           )}
         </div>
       </div>
-      {bulkSet && <BulkSetDialog entity={entity} onClose={() => setBulkSet(false)} onApply={(field, value) => void bulk((r) => updateRecord(entity.name, r.id, r.version, { [field]: value })).then(() => setBulkSet(false))} />}
+      {bulkSet && (
+        <MassUpdateDialog
+          model={model}
+          entity={entity}
+          targets={rows.filter((r) => selected.has(r.id))}
+          onClose={() => setBulkSet(false)}
+          onDone={(n) => {
+            setBulkSet(false);
+            notify('success', t('list.massUpdated', { n }));
+            generation.current++;
+            setSelected(new Set());
+            void load(null);
+          }}
+        />
+      )}
     </div>
-  );
-}
-
-function BulkSetDialog({ entity, onClose, onApply }: { entity: EntityModel; onClose(): void; onApply(field: string, value: unknown): void }) {
-  const { t, label } = useI18n();
-  const candidates = entity.fields.filter((f) => (f.type === 'enum' || f.type === 'boolean') && !f.readOnly);
-  const [fieldName, setFieldName] = useState(candidates[0]?.name ?? '');
-  const [value, setValue] = useState('');
-  const field = entity.fieldsByName.get(fieldName);
-  return (
-    <Modal
-      title={t('list.setValue')}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="btn btn-primary" disabled={!field || value === ''} onClick={() => onApply(fieldName, field?.type === 'boolean' ? value === 'true' : value)}>
-            {t('common.apply')}
-          </button>
-        </>
-      }
-    >
-      <div className="form-grid">
-        <select className="input" aria-label="field" value={fieldName} onChange={(e) => setFieldName(e.target.value)}>
-          {candidates.map((f) => (
-            <option key={f.name} value={f.name}>
-              {label(f.label)}
-            </option>
-          ))}
-        </select>
-        <select className="input" aria-label="value" value={value} onChange={(e) => setValue(e.target.value)}>
-          <option value="" />
-          {field?.type === 'enum' &&
-            field.values.map((v) => (
-              <option key={v.value} value={v.value}>
-                {label(v.label)}
-              </option>
-            ))}
-          {field?.type === 'boolean' && (
-            <>
-              <option value="true">{t('common.yes')}</option>
-              <option value="false">{t('common.no')}</option>
-            </>
-          )}
-        </select>
-      </div>
-    </Modal>
   );
 }

@@ -130,6 +130,9 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const [record, setRecord] = useState<ApiRecord | null>(null);
   const current = record ?? loaded.data ?? null;
   const state = useSaveState();
+  // The card opens as a read view; "Edit" turns the form editable until it is saved or cancelled.
+  const [editing, setEditing] = useState(false);
+  const [dirty, setDirty] = useState(false);
   const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
   const [converting, setConverting] = useState(false);
   const [merging, setMerging] = useState(false);
@@ -143,12 +146,16 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
 
   const submit = async (values: Values) => {
     const changes = writeValues(form, values, current);
-    if (Object.keys(changes).length === 0) return notify('info', t('record.saved'));
+    if (Object.keys(changes).length === 0) {
+      setEditing(false);
+      return notify('info', t('record.saved'));
+    }
     state.setBusy(true);
     try {
       const saved = await updateRecord(entity.name, id, current.version, changes);
       setRecord(saved);
       state.setProblems([]);
+      setEditing(false);
       notify('success', t('record.saved'), recordTitle(entity, saved));
     } catch (error) {
       const { problems, message, conflict } = problemsOf(error, model, language);
@@ -168,6 +175,12 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
     } catch (error) {
       notify('error', t('common.error'), words.message(error, { entity: entity.name }));
     }
+  };
+  const cancelEdit = () => {
+    if (dirty && !window.confirm(t('form.leaveUnsaved'))) return;
+    setDirty(false);
+    state.setProblems([]);
+    setEditing(false);
   };
   const reload = async () => {
     setRecord(await getRecord(entity.name, id));
@@ -207,10 +220,20 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('common.delete')}
             </button>
           )}
-          {canUpdate && (
-            <button type="submit" form="record-form" className="btn btn-primary" disabled={state.busy}>
-              {state.busy ? t('common.saving') : t('common.save')}
+          {canUpdate && !editing && (
+            <button type="button" className="btn btn-primary" onClick={() => setEditing(true)}>
+              {t('common.edit')}
             </button>
+          )}
+          {canUpdate && editing && (
+            <>
+              <button type="button" className="btn" onClick={cancelEdit}>
+                {t('common.cancel')}
+              </button>
+              <button type="submit" form="record-form" className="btn btn-primary" disabled={state.busy}>
+                {state.busy ? t('common.saving') : t('common.save')}
+              </button>
+            </>
           )}
         </div>
       </div>
@@ -236,8 +259,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         />
       )}
       <div className={entity.activities ? 'record-columns' : ''}>
-        <div className="card">
-          <RecordFormView key={`${current.version}.${language}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} readonly={!canUpdate} formId="record-form" />
+        <div className={`card${editing ? '' : ' record-read'}`} data-mode={editing ? 'edit' : 'read'}>
+          <RecordFormView key={`${current.version}.${language}.${editing}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} readonly={!canUpdate || !editing} formId="record-form" onDirtyChange={setDirty} />
         </div>
         {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
       </div>
