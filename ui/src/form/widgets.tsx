@@ -7,6 +7,7 @@ import type { FieldUiOptions } from '../../../forms/index.ts';
 import { normalizeUrl } from '../../../metadata/field-formats.ts';
 import { checkTaxId } from '../../../metadata/tax-id.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
+import { problemMessage } from '../app/problems.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Chip } from '../components/ui.tsx';
 import type { FormContext } from './context.ts';
@@ -143,7 +144,7 @@ function Reference(props: WidgetProps) {
 }
 
 function Attachment(props: WidgetProps) {
-  const { t } = ctx(props).i18n;
+  const { t, language } = ctx(props).i18n;
   const { accept, maxBytes } = opts(props);
   const [info, setInfo] = useState<FileInfo | null>(null);
   const [busy, setBusy] = useState(false);
@@ -167,7 +168,7 @@ function Attachment(props: WidgetProps) {
       setInfo(uploaded);
       props.onChange(uploaded.id);
     } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
+      setProblem(problemMessage(null, e, language));
     } finally {
       setBusy(false);
     }
