@@ -94,16 +94,23 @@ export async function loadDemoData(platform: Platform, today: string, records: r
 export const SHIPPED_WORKFLOWS_DIR: string = fileURLToPath(new URL('../workflows/', import.meta.url));
 
 /**
- * Deploys each shipped workflow whose process is not deployed yet. A process already there is left
- * alone, so an analyst's changed version is never replaced by the shipped one on a restart.
+ * Deploys each shipped workflow whose process is not deployed yet, or whose latest version is an
+ * earlier shipped one (so an upgrade brings the shipped fixes). A process whose latest version
+ * someone else deployed (an analyst's change) is left alone, so it survives restarts and upgrades.
+ * Deploying an unchanged file adds no version.
  */
 export async function deployShippedWorkflows(platform: Platform): Promise<string[]> {
-  const deployed = new Set(((await platform.knex('tessera.process_definitions').distinct('process_id')) as { process_id: string }[]).map((r) => r.process_id));
+  const latest = (await platform.knex.raw(
+    `SELECT DISTINCT ON (d.process_id) d.process_id, p.source
+       FROM tessera.process_definitions d JOIN tessera.process_deployments p ON p.id = d.deployment_id
+      ORDER BY d.process_id, d.version DESC`,
+  )) as { rows: { process_id: string; source: string }[] };
+  const sourceOf = new Map(latest.rows.map((r) => [r.process_id, r.source]));
   const added: string[] = [];
   for (const file of (await readdir(SHIPPED_WORKFLOWS_DIR)).filter((f) => f.endsWith('.bpmn')).sort()) {
     const xml = await readFile(`${SHIPPED_WORKFLOWS_DIR}${file}`, 'utf8');
     const processId = /<bpmn:process id="([^"]+)"/.exec(xml)?.[1];
-    if (processId && deployed.has(processId)) continue;
+    if (processId && sourceOf.has(processId) && sourceOf.get(processId) !== 'seed') continue;
     const result = await platform.processes.deploy(xml, { source: 'seed', resourceName: file });
     added.push(...result.processes.filter((p) => p.changed).map((p) => p.processId));
   }

@@ -38,14 +38,14 @@ export interface TeamInput {
 
 export function parseTeamInput(body: Record<string, unknown>, mode: 'create' | 'update'): TeamInput {
   const problems: Problem[] = [];
-  for (const key of Object.keys(body)) if (!['name', 'label', 'members'].includes(key)) problems.push({ pointer: `/${key}`, detail: 'unknown property' });
-  if ('name' in body && (typeof body.name !== 'string' || !NAME.test(body.name))) problems.push({ pointer: '/name', detail: 'must be lower-case letters, digits and "_", starting with a letter' });
-  if ('label' in body && (typeof body.label !== 'string' || !body.label.trim() || body.label.length > 200)) problems.push({ pointer: '/label', detail: 'must be 1–200 characters' });
+  for (const key of Object.keys(body)) if (!['name', 'label', 'members'].includes(key)) problems.push({ pointer: `/${key}`, detail: 'unknown property', code: 'UNKNOWN_FIELD' });
+  if ('name' in body && (typeof body.name !== 'string' || !NAME.test(body.name))) problems.push({ pointer: '/name', detail: 'must be lower-case letters, digits and "_", starting with a letter', code: 'NAME_PATTERN' });
+  if ('label' in body && (typeof body.label !== 'string' || !body.label.trim() || body.label.length > 200)) problems.push({ pointer: '/label', detail: 'must be 1–200 characters', code: 'MAXLENGTH', params: { limit: 200 } });
   if ('members' in body) {
-    if (!Array.isArray(body.members)) problems.push({ pointer: '/members', detail: 'must be a list of user ids' });
-    else body.members.forEach((m, i) => typeof m === 'string' && isUuid(m) ? undefined : problems.push({ pointer: `/members/${i}`, detail: 'must be a user id' }));
+    if (!Array.isArray(body.members)) problems.push({ pointer: '/members', detail: 'must be a list of user ids', code: 'TYPE' });
+    else body.members.forEach((m, i) => typeof m === 'string' && isUuid(m) ? undefined : problems.push({ pointer: `/members/${i}`, detail: 'must be a user id', code: 'TYPE' }));
   }
-  if (mode === 'create' && !('name' in body)) problems.push({ pointer: '/name', detail: 'is required' });
+  if (mode === 'create' && !('name' in body)) problems.push({ pointer: '/name', detail: 'is required', code: 'REQUIRED' });
   if (problems.length) throw new TesseraError('VALIDATION_FAILED', `invalid team: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
   return body as TeamInput;
 }

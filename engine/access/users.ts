@@ -235,7 +235,7 @@ export interface AdminActor extends AuditActor {
  * first sign-in. There is no e-mail connector yet: the administrator hands it over.
  */
 export async function createUser(knex: Knex, actor: AdminActor, input: UserInput): Promise<UserInfo & { readonly temporaryPassword?: string }> {
-  if (input.isAdmin && !actor.isAdmin) throw new TesseraError('FORBIDDEN', 'only an administrator may create administrators', { problems: [{ pointer: '/isAdmin', detail: 'needs an administrator' }] });
+  if (input.isAdmin && !actor.isAdmin) throw new TesseraError('FORBIDDEN', 'only an administrator may create administrators', { problems: [{ pointer: '/isAdmin', detail: 'needs an administrator', code: 'ADMIN_ONLY' }] });
   const temporaryPassword = input.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(input.password ?? temporaryPassword!);
   return knex.transaction(async (trx) => {
@@ -293,7 +293,7 @@ export async function updateUser(knex: Knex, actor: AdminActor, id: string, inpu
   return knex.transaction(async (trx) => {
     const before = await getUser(trx, id);
     if ((before.isAdmin || input.isAdmin !== undefined) && !actor.isAdmin) {
-      throw new TesseraError('FORBIDDEN', 'only an administrator may change an administrator or administrator status', { problems: [{ pointer: input.isAdmin !== undefined ? '/isAdmin' : '', detail: 'needs an administrator' }] });
+      throw new TesseraError('FORBIDDEN', 'only an administrator may change an administrator or administrator status', { problems: [{ pointer: input.isAdmin !== undefined ? '/isAdmin' : '', detail: 'needs an administrator', code: 'ADMIN_ONLY' }] });
     }
     const losesAdmin = before.isAdmin && before.active && (input.isAdmin === false || input.active === false);
     if (losesAdmin) {

@@ -108,7 +108,7 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
       throw new TesseraError('TOO_MANY_REQUESTS', `too many failed attempts; try again in ${outcome.retryAfter} s`, { extensions: { retryAfter: outcome.retryAfter } });
     }
     const ok = outcome.userId !== null;
-    if (!ok) throw new TesseraError('FORBIDDEN', 'the current password is wrong', { problems: [{ pointer: '/currentPassword', detail: 'is wrong' }] });
+    if (!ok) throw new TesseraError('FORBIDDEN', 'the current password is wrong', { problems: [{ pointer: '/currentPassword', detail: 'is wrong', code: 'WRONG_PASSWORD' }] });
     // Other sessions end (ASVS V3.3.3); this one stays.
     await setPassword(knex, actor, userId, next, sessionId);
     res.status(204).end();
@@ -146,7 +146,7 @@ export function authRouter(platform: Platform, options: ResolvedAuthOptions): Ro
     if (body.expiresAt !== undefined && body.expiresAt !== null) {
       expiresAt = typeof body.expiresAt === 'string' ? new Date(body.expiresAt) : new Date(NaN);
       if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) {
-        throw new TesseraError('VALIDATION_FAILED', 'expiresAt must be a future ISO 8601 date-time', { problems: [{ pointer: '/expiresAt', detail: 'must be a future date-time' }] });
+        throw new TesseraError('VALIDATION_FAILED', 'expiresAt must be a future ISO 8601 date-time', { problems: [{ pointer: '/expiresAt', detail: 'must be a future date-time', code: 'NOT_IN_FUTURE' }] });
       }
     }
     const { token, info } = await createApiToken(knex, userId, { name, scopes, expiresAt });

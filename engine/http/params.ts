@@ -77,7 +77,7 @@ export function requireJsonObject(req: Request): Record<string, unknown> {
   }
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new TesseraError('VALIDATION_FAILED', 'the body must be a JSON object', { problems: [{ pointer: '', detail: 'must be an object' }] });
+    throw new TesseraError('VALIDATION_FAILED', 'the body must be a JSON object', { problems: [{ pointer: '', detail: 'must be an object', code: 'TYPE' }] });
   }
   return body as Record<string, unknown>;
 }

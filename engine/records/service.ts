@@ -562,7 +562,7 @@ export class RecordService {
     const written = validateInput(entity, rt.validators.update, input);
     if (options.expectedVersion === undefined) {
       throw new TesseraError('VERSION_REQUIRED', 'send the version you edited (If-Match header or "version" in the body) so concurrent changes are not overwritten', {
-        problems: [{ pointer: '/version', detail: 'is required for updates' }],
+        problems: [{ pointer: '/version', detail: 'is required for updates', code: 'REQUIRED' }],
       });
     }
     return this.#inTransaction(ctx, async (trx) => {

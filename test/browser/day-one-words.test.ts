@@ -125,3 +125,19 @@ test('the designer’s help reads in Polish', async () => {
   await expect(page.getByText('Field shown as the record', { exact: false }).count()).resolves.toBe(0);
   await b.screenshot('day-one-designer-help-pl');
 });
+
+test('a board refusal reads in Polish, with the stages’ labels', async () => {
+  const { page } = b;
+  const contractor = await create('contractor', { name: 'Drukarnia Kolorland' });
+  const reason = await create('lost_reason', { name: 'Termin' });
+  const deal = await create('deal', { name: 'Maszyna offsetowa', contractor: contractor.id });
+  expect((await b.api.patch(`/records/deal/${String(deal.id)}`, { stage: 'lost', lost_reason: reason.id, version: deal.version })).status).toBe(200);
+  await page.goto(`${b.url}/board/sales`);
+  const card = page.locator(`[data-id="${String(deal.id)}"]`);
+  await card.dragTo(page.locator('[data-stage="offering"] .board-cards'));
+  const notice = page.getByRole('alert').filter({ hasText: 'Przeniesienie odrzucone' });
+  await notice.getByText('Etap: nie można przejść z „Utracona” do „Ofertowanie / oferta przygotowana”.').waitFor();
+  await expect(notice.textContent()).resolves.not.toMatch(/cannot move|allowed:/);
+  await b.screenshot('day-one-board-refused-pl');
+  expect((await b.api.get(`/records/deal/${String(deal.id)}`)).body.stage).toBe('lost');
+});

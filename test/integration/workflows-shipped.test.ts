@@ -233,3 +233,23 @@ describe('task reminders', () => {
     expect((await instances()).map((i: { status: string }) => i.status)).toEqual(['completed', 'completed']);
   });
 });
+
+describe('upgrades', () => {
+  const latest = async (processId: string) =>
+    (await env.platform.knex('tessera.process_definitions as d').join('tessera.process_deployments as p', 'p.id', 'd.deployment_id').where('d.process_id', processId).orderBy('d.version', 'desc').first('d.version', 'p.source', 'p.xml')) as { version: number; source: string; xml: string };
+
+  test('a process whose latest version is an earlier shipped one gets the shipped version; an analyst’s version is kept', async () => {
+    const { platform } = env;
+    const shipped = await latest('task-reminder');
+    // An earlier release shipped another version of it.
+    await platform.processes.deploy(shipped.xml.replace('name="Remind the assignee"', 'name="Remind the assignee (old)"'), { source: 'seed', resourceName: 'task-reminder.bpmn' });
+    expect((await latest('task-reminder')).xml).toContain('(old)');
+    // An analyst changed another one.
+    const analysts = (await latest('lead-qualification')).xml.replace('name="Qualify the lead"', 'name="Qualify the lead (ours)"');
+    await platform.processes.deploy(analysts, { source: 'api', resourceName: 'lead-qualification.bpmn' });
+    expect(await deployShippedWorkflows(platform)).toEqual(['task-reminder']);
+    expect((await latest('task-reminder')).xml).not.toContain('(old)');
+    expect((await latest('lead-qualification')).xml).toContain('(ours)');
+    expect(await deployShippedWorkflows(platform)).toEqual([]);
+  });
+});

@@ -5,10 +5,12 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.ts';
 import { PasswordForm } from '../components/account.tsx';
 import { useI18n } from './i18n.tsx';
+import { useProblemWords } from './problems.ts';
 import { useSession } from './session.tsx';
 
 export function LoginPage() {
   const { t } = useI18n();
+  const words = useProblemWords();
   const { signIn } = useSession();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
@@ -21,7 +23,7 @@ export function LoginPage() {
     try {
       await signIn(login, password);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('login.wrong') : err instanceof Error ? err.message : String(err));
+      setError(err instanceof ApiError && err.status === 401 ? t('login.wrong') : words.message(err));
     } finally {
       setBusy(false);
     }

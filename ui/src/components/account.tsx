@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { accountApi } from '../api/account.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { Modal, useNotify } from './ui.tsx';
 
 export function SecretDialog({ title, help, secret, onClose }: { title: string; help: string; secret: string; onClose(): void }) {
@@ -43,6 +44,7 @@ export const PASSWORD_MIN = 12;
 /** Changes the signed-in user's password; `current` given (just typed at sign-in) hides that field. */
 export function PasswordForm({ current, onChanged }: { current?: string; onChanged(): void }) {
   const { t } = useI18n();
+  const words = useProblemWords();
   const [values, setValues] = useState({ current: current ?? '', next: '', repeat: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -57,7 +59,7 @@ export function PasswordForm({ current, onChanged }: { current?: string; onChang
       setValues({ current: '', next: '', repeat: '' });
       onChanged();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(words.message(err));
     } finally {
       setBusy(false);
     }

@@ -6,6 +6,7 @@ import type { RegistryWidgetsType, Widget, WidgetProps } from '@rjsf/utils';
 import type { FieldUiOptions, WidgetName } from '../../../forms/index.ts';
 import { normalizeUrl, checkTaxId } from '../../../metadata/browser.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
+import { problemMessage } from '../app/problems.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Chip } from '../components/ui.tsx';
 import type { FormContext } from './context.ts';
@@ -142,7 +143,7 @@ function Reference(props: WidgetProps) {
 }
 
 function Attachment(props: WidgetProps) {
-  const { t } = ctx(props).i18n;
+  const { t, language } = ctx(props).i18n;
   const { accept, maxBytes } = opts(props);
   const [info, setInfo] = useState<FileInfo | null>(null);
   const [busy, setBusy] = useState(false);
@@ -166,7 +167,7 @@ function Attachment(props: WidgetProps) {
       setInfo(uploaded);
       props.onChange(uploaded.id);
     } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
+      setProblem(problemMessage(null, e, language));
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { accountApi, TOKEN_SCOPES, type ApiToken, type TokenScope } from '../api/account.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { useSession } from '../app/session.tsx';
 import { PasswordForm, SecretDialog } from '../components/account.tsx';
 import { formatDateTime } from '../components/format.ts';
@@ -38,6 +39,7 @@ function tokenState(token: ApiToken, t: ReturnType<typeof useI18n>['t']): string
 
 function TokensCard() {
   const { t, locale } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const { can } = useSession();
   const { data, error, loading, reload } = useLoad(() => accountApi.tokens(), []);
@@ -64,7 +66,7 @@ function TokensCard() {
       setName('');
       reload();
     } catch (err) {
-      notify('error', t('common.error'), err instanceof Error ? err.message : String(err));
+      notify('error', t('common.error'), words.message(err));
     } finally {
       setBusy(false);
     }
@@ -75,7 +77,7 @@ function TokensCard() {
       await accountApi.revokeToken(token.id);
       reload();
     } catch (err) {
-      notify('error', t('common.error'), err instanceof Error ? err.message : String(err));
+      notify('error', t('common.error'), words.message(err));
     }
   };
   return (
@@ -165,6 +167,7 @@ function TokensCard() {
 
 function SessionsCard() {
   const { t, locale } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const { data, error, loading, reload } = useLoad(() => accountApi.sessions(), []);
   const end = async (ids: readonly string[], done?: string) => {
@@ -173,7 +176,7 @@ function SessionsCard() {
       if (done) notify('success', done);
       reload();
     } catch (err) {
-      notify('error', t('common.error'), err instanceof Error ? err.message : String(err));
+      notify('error', t('common.error'), words.message(err));
     }
   };
   if (loading && !data) return <Spinner />;

@@ -3,10 +3,12 @@
 import { useState, type FormEvent } from 'react';
 import { adminApi, type AdminUser, type Team } from '../api/account.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 
 export default function AdminTeamsPage() {
   const { t } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const { data, error, loading, reload } = useLoad(() => Promise.all([adminApi.teams(), adminApi.users()]), []);
   const [editing, setEditing] = useState<Team | 'new' | null>(null);
@@ -20,7 +22,7 @@ export default function AdminTeamsPage() {
       await adminApi.deleteTeam(team.id);
       reload();
     } catch (err) {
-      notify('error', t('common.error'), err instanceof Error ? err.message : String(err));
+      notify('error', t('common.error'), words.message(err));
     }
   };
   return (
@@ -77,6 +79,7 @@ export default function AdminTeamsPage() {
 
 function TeamDialog({ team, users, onClose, onSaved }: { team: Team | null; users: readonly AdminUser[]; onClose(): void; onSaved(): void }) {
   const { t } = useI18n();
+  const words = useProblemWords();
   const [values, setValues] = useState({ name: team?.name ?? '', label: team?.label ?? '', members: new Set(team?.members ?? []) });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -90,7 +93,7 @@ function TeamDialog({ team, users, onClose, onSaved }: { team: Team | null; user
       else await adminApi.createTeam({ name: values.name.trim(), label: values.label.trim() || values.name.trim(), members });
       onSaved();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(words.message(err));
     } finally {
       setBusy(false);
     }

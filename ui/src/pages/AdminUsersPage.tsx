@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { adminApi, type AdminUser, type RoleInfo, type Team, type UserChanges, type WithTemporaryPassword } from '../api/account.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 import { LANGUAGES } from '../app/messages.ts';
 import { useSession } from '../app/session.tsx';
 import { SecretDialog } from '../components/account.tsx';
@@ -17,6 +18,7 @@ type Editing = { mode: 'invite' } | { mode: 'edit'; user: AdminUser };
 
 export default function AdminUsersPage() {
   const { t, locale, label } = useI18n();
+  const words = useProblemWords();
   const notify = useNotify();
   const { me } = useSession();
   const { data, error, loading, reload } = useLoad(() => Promise.all([adminApi.users(), adminApi.roles(), adminApi.teams()]), []);
@@ -31,7 +33,7 @@ export default function AdminUsersPage() {
       if (done) notify('success', done);
       reload();
     } catch (err) {
-      notify('error', t('common.error'), err instanceof Error ? err.message : String(err));
+      notify('error', t('common.error'), words.message(err));
     }
   };
   const reset = (user: AdminUser) =>
@@ -124,6 +126,7 @@ function roleLabel(roles: readonly RoleInfo[], name: string, label: ReturnType<t
 
 function UserDialog({ editing, roles, teams, mayGrantAdmin, onClose, onSaved }: { editing: Editing; roles: readonly RoleInfo[]; teams: readonly Team[]; mayGrantAdmin: boolean; onClose(): void; onSaved(invited: WithTemporaryPassword | null): void }) {
   const { t, label, language } = useI18n();
+  const words = useProblemWords();
   const user = editing.mode === 'edit' ? editing.user : null;
   const [values, setValues] = useState({
     login: user?.login ?? '',
@@ -161,7 +164,7 @@ function UserDialog({ editing, roles, teams, mayGrantAdmin, onClose, onSaved }: 
         onSaved(null);
       } else onSaved(await adminApi.invite({ ...changes, login: values.login.trim() }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(words.message(err));
     } finally {
       setBusy(false);
     }

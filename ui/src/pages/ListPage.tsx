@@ -185,7 +185,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       a.click();
       URL.revokeObjectURL(a.href);
     } catch (e) {
-      notify('error', t('common.error'), e instanceof Error ? e.message : String(e));
+      notify('error', t('common.error'), words.message(e));
     } finally {
       setExporting(null);
     }

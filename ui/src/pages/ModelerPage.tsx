@@ -115,7 +115,7 @@ export default function ModelerPage() {
       await modeler.current.importXML(await file.text());
       setName(file.name);
     } catch (e) {
-      notify('error', t('common.error'), e instanceof Error ? e.message : String(e));
+      notify('error', t('common.error'), words.message(e));
     }
   };
 
