@@ -16,6 +16,7 @@ import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { searchRouter } from './search-router.ts';
+import { streamRouter } from './stream-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
 
@@ -83,6 +84,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.post('/meta/plan', requireRight('administerMetadata'));
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
+  api.use('/records', streamRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));
   api.use(usersRouter(platform));
