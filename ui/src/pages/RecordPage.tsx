@@ -15,6 +15,7 @@ import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
 import { DuplicateWarning, MergeDialog, useDuplicates } from '../components/Duplicates.tsx';
 import { InstanceTable } from '../components/InstanceTable.tsx';
+import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 
@@ -126,7 +127,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const [record, setRecord] = useState<ApiRecord | null>(null);
   const current = record ?? loaded.data ?? null;
   const state = useSaveState();
-  const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
+  const [tab, setTab] = useState<'related' | 'stream' | 'history' | 'processes'>('related');
   const [merging, setMerging] = useState(false);
   // Bumped after a merge: the timeline and related lists load again (records moved to this one).
   const [generation, setGeneration] = useState(0);
@@ -234,6 +235,9 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           <button type="button" role="tab" aria-selected={tab === 'related'} className={tab === 'related' ? 'tab active' : 'tab'} onClick={() => setTab('related')}>
             {t('record.related')}
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'stream'} className={tab === 'stream' ? 'tab active' : 'tab'} onClick={() => setTab('stream')}>
+            {t('record.stream')}
+          </button>
           <button type="button" role="tab" aria-selected={tab === 'history'} className={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>
             {t('record.history')}
           </button>
@@ -242,6 +246,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           </button>
         </div>
         {tab === 'related' && <RelatedLists key={generation} model={model} entity={entity} id={id} />}
+        {tab === 'stream' && <RecordStream entity={entity} id={id} version={current.version} />}
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
