@@ -18,6 +18,7 @@ import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { searchRouter } from './search-router.ts';
 import { savedViewsRouter } from './saved-views-router.ts';
+import { streamRouter } from './stream-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
 
@@ -86,6 +87,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
   api.use(conversionRouter(platform));
+  api.use('/records', streamRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));
   api.use(savedViewsRouter(platform));

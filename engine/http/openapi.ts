@@ -114,6 +114,35 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
       },
     };
     paths[`${base}/{id}/history`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), responses: { 200: { description: 'Audit trail' } } } };
+    paths[`${base}/{id}/stream`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), summary: 'Comments and changes of the record, newest first', responses: { 200: { description: '{data: [comment or change]}' }, 404: problemResponse('No such record the caller may read') } } };
+    paths[`${base}/{id}/comments`] = {
+      parameters: [idParam],
+      post: {
+        tags: [tag],
+        ...needs('write'),
+        summary: 'Comment on the record; @login mentions notify users who may read it',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'string', minLength: 1, maxLength: 10_000 } } } } } },
+        responses: { 201: { description: 'The comment' }, 404: problemResponse('No such record the caller may read'), 422: problemResponse('Invalid body') },
+      },
+    };
+    if (entity.name !== 'activity') {
+      paths[`${base}/{id}/merge`] = {
+        parameters: [idParam],
+        post: {
+          tags: [tag],
+          ...needs('write'),
+          parameters: [ifMatch],
+          summary: 'Merge the duplicate into this record: related records and links move here, empty fields are filled, the duplicate is deleted',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['duplicate'], additionalProperties: false, properties: { duplicate: { type: 'string', format: 'uuid' }, version: { type: 'integer', minimum: 1 } } } } } },
+          responses: { 200: { description: '{record, merged, moved, filled}' }, 403: problemResponse('No right to change this record or delete the duplicate'), 409: problemResponse('Changed by someone else meanwhile'), 422: problemResponse('Invalid duplicate') },
+        },
+      };
+    }
+    if (entity.duplicates.length) {
+      paths[`${base}/duplicates`] = {
+        post: { tags: [tag], ...needs('read'), summary: 'Records the duplicate rules match for these values (?exclude=<id> for an edit)', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 200: { description: '{data: [{rule, action, fields, label, records}]}' } } },
+      };
+    }
     if (entity.activities) paths[`${base}/{id}/activities`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), summary: 'Activities linked to the record, newest first', responses: { 200: { description: 'A page of activities' } } } };
   }
   paths['/api/meta'] = {

@@ -17,7 +17,9 @@ const NIP_A = '5260250274';
 beforeAll(async () => {
   env = await startTestPlatform();
   const { package: files } = await loadPackageDir(SEED_METADATA_DIR);
-  await env.platform.applyMetadata(files, { source: 'cli' });
+  // Beside the shipped roles: one that creates contractors but reads only its own.
+  const role = { kind: 'role', id: 'test.role.own_contractors', name: 'own_contractors', label: { en: 'Own contractors' }, permissions: [{ entity: 'contractor', read: 'own', create: true }] };
+  await env.platform.applyMetadata({ files: { ...files.files, 'roles/own_contractors.json': role } }, { source: 'cli' });
   server = await startTestServer(env.platform);
   api = jsonClient(`${server.url}/api`);
 }, 120_000);
@@ -64,6 +66,14 @@ describe('tax id refused twice (a refusing rule)', () => {
     const gone = await create('contractor', { name: 'Usunięta', tax_id: '7740001454' });
     await api.delete(`/records/contractor/${gone.id}`);
     expect((await api.post('/records/contractor', { name: 'Nowa', tax_id: '7740001454' })).status).toBe(201);
+  });
+
+  test('the twin is refused to who may not read it too, without naming it', async () => {
+    const own = await userClient(env.platform, `${server.url}/api`, await createTestUser(env.platform, { login: 'wlasni', roles: ['own_contractors'] }));
+    const res = await own.post('/records/contractor', { name: 'Kopia nieznana', tax_id: NIP_A });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'DUPLICATE_RECORD', errors: [{ pointer: '/tax_id', code: 'DUPLICATE' }], duplicates: [] });
+    expect(JSON.stringify(res.body)).not.toContain(first.id);
   });
 
   test('a salesperson, who reads every contractor, is refused with the link too', async () => {

@@ -61,20 +61,22 @@ export function activityNotificationsHook(records: RecordService): (trx: Knex.Tr
     if (assigned) await writeNotification(sql, { channel: IN_APP, kind: ASSIGNED, userId: assignee, subject, record: about });
     if (mentions.size === 0) return;
     const users = (await trx('tessera.users').where({ active: true }).whereRaw('lower(login) = ANY(?::text[])', [[...mentions.keys()]]).select('id', 'login')) as { id: string; login: string }[];
-    const model = records.runtime.snapshot.model;
     for (const user of users) {
       // The writer knows; a new assignee already has the assignment (which links the same activity).
       if (user.id === actorId || (assigned && user.id === assignee)) continue;
-      const reader = await loadSubject(trx, user.id);
-      if (!reader || !(await readable(records, trx, accessFor(model, reader), about.id))) continue;
+      if (!(await userMayRead(records, trx, user.id, ACTIVITY_ENTITY, about.id))) continue;
       await writeNotification(sql, { channel: IN_APP, kind: MENTION, userId: user.id, subject, body: mentions.get(user.login.toLowerCase()) ?? null, record: about });
     }
   };
 }
 
-async function readable(records: RecordService, trx: Knex.Transaction, access: ReturnType<typeof accessFor>, id: string): Promise<boolean> {
+/** Whether an (active) user may read a record, with their own rights: a mention must not reveal a record to someone who may not read it. */
+export async function userMayRead(records: RecordService, trx: Knex.Transaction, userId: string, entity: string, id: string): Promise<boolean> {
+  const reader = await loadSubject(trx, userId);
+  if (!reader) return false;
+  const access = accessFor(records.runtime.snapshot.model, reader);
   try {
-    await records.get({ actor: { userId: access.subject?.userId ?? null, via: 'system', access }, trx }, ACTIVITY_ENTITY, id, { fields: ['id'] });
+    await records.get({ actor: { userId, via: 'system', access }, trx }, entity, id, { fields: ['id'] });
     return true;
   } catch (error) {
     if (isTesseraError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return false;

@@ -163,3 +163,22 @@ export async function massUpdate(type: string, records: readonly { id: string; v
 export async function restoreRecord(type: string, id: string): Promise<ApiRecord> {
   return (await api.post<ApiRecord>(`/records/${enc(type)}/${enc(id)}/restore`)).data;
 }
+
+/** A record's stream (GET /api/records/:type/:id/stream): comments and changes, newest first. */
+export interface StreamPerson {
+  readonly id: string;
+  readonly login: string;
+  readonly displayName: string;
+}
+
+export type StreamItem =
+  | { readonly kind: 'comment'; readonly id: string; readonly at: string; readonly author: StreamPerson | null; readonly body: string; readonly mentions: readonly StreamPerson[] }
+  | { readonly kind: 'change'; readonly id: number; readonly at: string; readonly action: string; readonly actorName: string | null; readonly via: string; readonly fields: readonly string[] };
+
+export async function recordStream(type: string, id: string, signal?: AbortSignal): Promise<StreamItem[]> {
+  return (await api.get<{ data: StreamItem[] }>(`/records/${enc(type)}/${enc(id)}/stream`, signal ? { signal } : {})).data.data;
+}
+
+export async function postComment(type: string, id: string, body: string): Promise<StreamItem> {
+  return (await api.post<StreamItem>(`/records/${enc(type)}/${enc(id)}/comments`, { body })).data;
+}

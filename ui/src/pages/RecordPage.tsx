@@ -16,6 +16,7 @@ import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
 import { DuplicateWarning, MergeDialog, useDuplicates } from '../components/Duplicates.tsx';
 import { InstanceTable } from '../components/InstanceTable.tsx';
+import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
@@ -133,7 +134,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   // The card opens as a read view; "Edit" turns the form editable until it is saved or cancelled.
   const [editing, setEditing] = useState(false);
   const [dirty, setDirty] = useState(false);
-  const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
+  const [tab, setTab] = useState<'related' | 'stream' | 'history' | 'processes'>('related');
   const [converting, setConverting] = useState(false);
   const [merging, setMerging] = useState(false);
   // Bumped after a merge: the timeline and related lists load again (records moved to this one).
@@ -269,6 +270,9 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           <button type="button" role="tab" aria-selected={tab === 'related'} className={tab === 'related' ? 'tab active' : 'tab'} onClick={() => setTab('related')}>
             {t('record.related')}
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'stream'} className={tab === 'stream' ? 'tab active' : 'tab'} onClick={() => setTab('stream')}>
+            {t('record.stream')}
+          </button>
           <button type="button" role="tab" aria-selected={tab === 'history'} className={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>
             {t('record.history')}
           </button>
@@ -277,6 +281,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           </button>
         </div>
         {tab === 'related' && <RelatedLists key={generation} model={model} entity={entity} id={id} />}
+        {tab === 'stream' && <RecordStream entity={entity} id={id} version={current.version} />}
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
