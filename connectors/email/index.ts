@@ -1,0 +1,10 @@
+// The e-mail connector's surface. Pure parts (parse, sanitise, thread, link, compose) and the I/O edges
+// (IMAP sync, SMTP send), reaching the engine only through the ports in ports.ts.
+export type { MailAddress, MailAttachment, ParsedMessage } from './message.ts';
+export type { MailStore, MailboxRef, MessageLocation, SyncCursor, SavedMessage, ImapAccount, SmtpAccount } from './ports.ts';
+export { parseMessage, bareMessageId, messageIdList } from './message-parse.ts';
+export { contentHash, dedupeKey } from './message-identity.ts';
+export { sanitiseHtml, type SanitiseOptions, type SanitisedHtml } from './html-sanitise.ts';
+export { threadFor, buildThreads, normaliseSubject, ancestors, type ThreadInput, type ThreadOptions } from './threading.ts';
+export { subjectRecordNumbers, withRecordToken, DEFAULT_RECORD_NUMBER } from './subject-tokens.ts';
+export { linkAddresses, messageAddresses, normaliseAddress, domainOf, FREE_MAIL_DOMAINS, type AddressLink, type AddressRole, type LinkCandidate, type LinkOptions } from './address-linking.ts';
