@@ -8,3 +8,5 @@ export { sanitiseHtml, type SanitiseOptions, type SanitisedHtml } from './html-s
 export { threadFor, buildThreads, normaliseSubject, ancestors, type ThreadInput, type ThreadOptions } from './threading.ts';
 export { subjectRecordNumbers, withRecordToken, DEFAULT_RECORD_NUMBER } from './subject-tokens.ts';
 export { linkAddresses, messageAddresses, normaliseAddress, domainOf, FREE_MAIL_DOMAINS, type AddressLink, type AddressRole, type LinkCandidate, type LinkOptions } from './address-linking.ts';
+export { createImapSync, type ImapSync, type ImapSyncOptions, type MailboxSyncReport } from './imap-sync.ts';
+export { planMailboxSync, statusShowsChange, backoffDelay, uidBatches, sequenceSet, vanishedUids, DEFAULT_BACKOFF, type BackoffPolicy, type MailboxSyncPlan, type ServerMailboxState } from './sync-state.ts';
