@@ -2,7 +2,7 @@
 // (IMAP sync, SMTP send), reaching the engine only through the ports in ports.ts.
 export type { MailAddress, MailAttachment, ParsedMessage } from './message.ts';
 export type { MailStore, MailboxRef, MessageLocation, SyncCursor, SavedMessage, ImapAccount, SmtpAccount } from './ports.ts';
-export { parseMessage, bareMessageId, messageIdList } from './message-parse.ts';
+export { parseMessage, bareMessageId, messageIdList, htmlText } from './message-parse.ts';
 export { contentHash, dedupeKey } from './message-identity.ts';
 export { sanitiseHtml, type SanitiseOptions, type SanitisedHtml } from './html-sanitise.ts';
 export { threadFor, buildThreads, normaliseSubject, ancestors, type ThreadInput, type ThreadOptions } from './threading.ts';

@@ -45,6 +45,29 @@ function attachmentsOf(mail: ParsedMail): MailAttachment[] {
   }));
 }
 
+const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Readable text of an HTML body: blocks become lines, tags and invisible parts go, entities decoded. */
+export function htmlText(html: string): string {
+  return html
+    .replace(/<(script|style|head|title|template)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|tr|li|h[1-6]|table|blockquote)\s*>/gi, '\n')
+    .replace(/<\/t[dh]\s*>/gi, '\t')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
+      if (code[0] === '#') {
+        const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+        return Number.isFinite(point) && point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+      }
+      return ENTITIES[code.toLowerCase()] ?? entity;
+    })
+    .replace(/[ \t\u00a0]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 // mailparser replaces a missing or unreadable Date with the current time; that would make the content
 // hash (and so the dedupe key) differ on every fetch of the same message. Read the header itself.
 function headerDate(mail: ParsedMail): Date | null {
@@ -60,7 +83,9 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   let mail: ParsedMail | null = null;
   try {
     // skipTextToHtml: the plain text stays text; generating HTML from it would only add a body to sanitise.
-    mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
+    // skipHtmlToText: mailparser's html-to-text costs more than the rest of the parse together (bench);
+    // the text of an HTML-only mail (for search and previews) comes from htmlText below instead.
+    mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
   } catch (error) {
     problems.push(`unparseable MIME: ${(error as Error).message}`);
   }
@@ -82,7 +107,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     cc: flattenAddresses(mail.cc),
     bcc: flattenAddresses(mail.bcc),
     replyTo: flattenAddresses(mail.replyTo),
-    text: mail.text ?? '',
+    text: mail.text || (typeof mail.html === 'string' ? htmlText(mail.html) : ''),
     html: typeof mail.html === 'string' ? mail.html : null,
     attachments: attachmentsOf(mail),
     size: raw.length,

@@ -128,3 +128,12 @@ describe('parseMessage date', () => {
     expect(second.dedupeKey).toBe(first.dedupeKey);
   });
 });
+
+describe('htmlText', () => {
+  it('gives the readable text of an HTML-only mail', async () => {
+    const raw = Buffer.from(simpleMessage({ messageId: 'html@x' }).toString().replace('text/plain', 'text/html').replace(/\r\n\r\n[\s\S]*$/, '\r\n\r\n<html><head><style>p{color:red}</style></head><body><p>Dzie&#324; dobry,</p><p>cena:&nbsp;12&nbsp;z&#x142; &amp; VAT<br>Pozdrawiam</p><script>x()</script><table><tr><td>a</td><td>b</td></tr></table></body></html>\r\n'));
+    const message = await parseMessage(raw);
+    expect(message.text).toBe('Dzień dobry,\ncena: 12 zł & VAT\nPozdrawiam\na\tb');
+    expect(message.html).toContain('<p>Dzie&#324; dobry,</p>');
+  });
+});
