@@ -4,7 +4,18 @@
 // The store is in memory, so the figure is the connector's own cost; the engine adapter adds its writes.
 import { ImapFlow } from 'imapflow';
 import { availableParallelism, loadavg } from 'node:os';
-import { createImapSync, linkAddresses, messageAddresses, sanitiseHtml, subjectRecordNumbers, threadFor, type LinkCandidate, type MessageLocation, type ParsedMessage, type SavedMessage } from '../connectors/email/index.ts';
+import {
+  createImapSync,
+  linkAddresses,
+  messageAddresses,
+  sanitiseHtml,
+  subjectRecordNumbers,
+  threadFor,
+  type LinkCandidate,
+  type MessageLocation,
+  type ParsedMessage,
+  type SavedMessage,
+} from '../connectors/email/index.ts';
 import { dovecotMissing, startDovecot } from '../test/support/dovecot.ts';
 import { attachmentMessage, polishMessage, simpleMessage } from '../test/support/mail-fixtures.ts';
 import { MemoryMailStore } from '../test/support/memory-mail-store.ts';
@@ -37,15 +48,24 @@ function corpus(count: number): Buffer[] {
           body: `Dzień dobry,\nproszę o potwierdzenie zamówienia nr ${i}.\n${'Treść wiadomości. '.repeat(60)}`,
           ...(i > 10 ? { inReplyTo: `bench-${i - 10}@klient${(i - 10) % 50}.example`, references: [`bench-${i - 10}@klient${(i - 10) % 50}.example`] } : {}),
         });
-        return html ? Buffer.from(raw.toString().replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: text/html; charset=utf-8').replace(/\r\n\r\n[\s\S]*$/, `\r\n\r\n${HTML}\r\n`)) : raw;
+        return html
+          ? Buffer.from(
+              raw
+                .toString()
+                .replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: text/html; charset=utf-8')
+                .replace(/\r\n\r\n[\s\S]*$/, `\r\n\r\n${HTML}\r\n`),
+            )
+          : raw;
       }
     }
   });
 }
 
-const CANDIDATES: LinkCandidate[] = Array.from({ length: 2000 }, (_, i): LinkCandidate => (i % 2 === 0
-  ? { kind: 'person', id: `p${i}`, emails: [`kontakt${i % 50}@klient${i % 50}.example`, `osoba${i}@klient.example`], contractorId: `c${i % 50}` }
-  : { kind: 'contractor', id: `c${i}`, emails: [`biuro${i}@klient.example`], domains: [`klient${i % 50}.example`] }));
+const CANDIDATES: LinkCandidate[] = Array.from({ length: 2000 }, (_, i): LinkCandidate =>
+  i % 2 === 0
+    ? { kind: 'person', id: `p${i}`, emails: [`kontakt${i % 50}@klient${i % 50}.example`, `osoba${i}@klient.example`], contractorId: `c${i % 50}` }
+    : { kind: 'contractor', id: `c${i}`, emails: [`biuro${i}@klient.example`], domains: [`klient${i % 50}.example`] },
+);
 
 // The engine adapter looks candidates up by the message's addresses and domains (an indexed query);
 // the bench does the same lookup in memory, so linking works on the few candidates a query returns.
@@ -99,7 +119,9 @@ export async function emailBenchmark(options: EmailBenchOptions): Promise<void> 
     const bytes = raws.reduce((sum, raw) => sum + raw.length, 0);
     const loadStart = performance.now();
     for (const raw of raws) await admin.append('INBOX', raw);
-    log(`e-mail ingest: ${options.messages} messages (${(bytes / 1048576).toFixed(1)} MB: text, HTML with remote images, threads, 40 KB attachments, ISO-8859-2/windows-1250) appended to a local Dovecot in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+    log(
+      `e-mail ingest: ${options.messages} messages (${(bytes / 1048576).toFixed(1)} MB: text, HTML with remote images, threads, 40 KB attachments, ISO-8859-2/windows-1250) appended to a local Dovecot in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
+    );
 
     const raw: number[] = [];
     const endToEnd: number[] = [];
@@ -116,23 +138,33 @@ export async function emailBenchmark(options: EmailBenchOptions): Promise<void> 
       await client.logout();
 
       const store = new IngestStore();
-      const sync = createImapSync({ id: 'bench', host: dovecot.host, port: dovecot.port, secure: false, user: 'bench', password: 'benchpw', mailboxes: ['INBOX'] }, store);
+      const sync = createImapSync(
+        { id: 'bench', host: dovecot.host, port: dovecot.port, secure: false, user: 'bench', password: 'benchpw', mailboxes: ['INBOX'] },
+        store,
+      );
       const started = performance.now();
       const cpu = process.cpuUsage();
       const [report] = await sync.syncOnce();
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
       perCpuSecond.push(options.messages / ((used.user + used.system) / 1e6));
-      if (report!.fetched !== options.messages || store.messages.size !== options.messages) throw new Error(`e-mail bench: stored ${store.messages.size} of ${options.messages}`);
+      if (report!.fetched !== options.messages || store.messages.size !== options.messages)
+        throw new Error(`e-mail bench: stored ${store.messages.size} of ${options.messages}`);
       endToEnd.push(options.messages / seconds);
     }
     const r = stats(raw);
     const e = stats(endToEnd);
     log(`e-mail ingest, ${options.runs} runs: raw imapflow FETCH (ceiling) ${fmt(r)}`);
-    log(`e-mail ingest, ${options.runs} runs: end to end (fetch, parse, dedupe, sanitise, link, thread, store) ${fmt(e)} — ${((e.median / r.median) * 100).toFixed(0)} % of the ceiling; target ≥ 200 messages/s`);
+    log(
+      `e-mail ingest, ${options.runs} runs: end to end (fetch, parse, dedupe, sanitise, link, thread, store) ${fmt(e)} — ${((e.median / r.median) * 100).toFixed(0)} % of the ceiling; target ≥ 200 messages/s`,
+    );
     // On a shared machine the wall-clock rate says as much about the neighbours as about the code: the
     // Node process's own CPU time per message (Dovecot's excluded) is the steadier figure.
-    log(`e-mail ingest, ${options.runs} runs: end to end per CPU second of the ingesting process ${fmt(stats(perCpuSecond))}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+    log(
+      `e-mail ingest, ${options.runs} runs: end to end per CPU second of the ingesting process ${fmt(stats(perCpuSecond))}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores`,
+    );
   } finally {
     await admin.logout().catch(() => admin.close());
     await dovecot.stop();

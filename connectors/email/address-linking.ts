@@ -32,21 +32,58 @@ export interface LinkOptions {
 }
 
 export const FREE_MAIL_DOMAINS: readonly string[] = [
-  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'proton.me', 'protonmail.com',
-  'gmx.com', 'gmx.net', 'aol.com', 'wp.pl', 'o2.pl', 'onet.pl', 'op.pl', 'interia.pl', 'poczta.fm', 'tlen.pl', 'vp.pl', 'gazeta.pl',
-  'yahoo.ro', 'gmail.ro',
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'yahoo.com',
+  'icloud.com',
+  'me.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.com',
+  'gmx.net',
+  'aol.com',
+  'wp.pl',
+  'o2.pl',
+  'onet.pl',
+  'op.pl',
+  'interia.pl',
+  'poczta.fm',
+  'tlen.pl',
+  'vp.pl',
+  'gazeta.pl',
+  'yahoo.ro',
+  'gmail.ro',
 ];
 
 export const normaliseAddress = (address: string) => address.trim().toLowerCase();
 export const domainOf = (address: string) => normaliseAddress(address).split('@').pop() ?? '';
 
 /** The addresses of a message by role, for looking candidates up (every distinct address and domain). */
-export function messageAddresses(message: { from: readonly MailAddress[]; to: readonly MailAddress[]; cc: readonly MailAddress[]; bcc?: readonly MailAddress[]; replyTo?: readonly MailAddress[] }): { role: AddressRole; address: string }[] {
-  const roles: [AddressRole, readonly MailAddress[] | undefined][] = [['from', message.from], ['to', message.to], ['cc', message.cc], ['bcc', message.bcc], ['replyTo', message.replyTo]];
+export function messageAddresses(message: {
+  from: readonly MailAddress[];
+  to: readonly MailAddress[];
+  cc: readonly MailAddress[];
+  bcc?: readonly MailAddress[];
+  replyTo?: readonly MailAddress[];
+}): { role: AddressRole; address: string }[] {
+  const roles: [AddressRole, readonly MailAddress[] | undefined][] = [
+    ['from', message.from],
+    ['to', message.to],
+    ['cc', message.cc],
+    ['bcc', message.bcc],
+    ['replyTo', message.replyTo],
+  ];
   return roles.flatMap(([role, list]) => (list ?? []).map((entry) => ({ role, address: normaliseAddress(entry.address) })));
 }
 
-export function linkAddresses(addresses: readonly { role: AddressRole; address: string }[], candidates: readonly LinkCandidate[], options: LinkOptions = {}): AddressLink[] {
+export function linkAddresses(
+  addresses: readonly { role: AddressRole; address: string }[],
+  candidates: readonly LinkCandidate[],
+  options: LinkOptions = {},
+): AddressLink[] {
   const own = new Set((options.ownDomains ?? []).map((d) => d.toLowerCase()));
   const free = new Set((options.freeMailDomains ?? FREE_MAIL_DOMAINS).map((d) => d.toLowerCase()));
   const byEmail = new Map<string, LinkCandidate[]>();

@@ -97,11 +97,23 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
         staleUidValidity = plan.staleUidValidity;
         // The old UIDVALIDITY's locations are void. Their messages stay; re-fetched ones find them by dedupe key.
         if (staleUidValidity !== null) await store.removeLocations({ ...ref, uidValidity: staleUidValidity });
-        uids = box.exists ? ((await client.search({ since: plan.since }, { uid: true })) || []) : [];
+        uids = box.exists ? (await client.search({ since: plan.since }, { uid: true })) || [] : [];
         lastUid = 0;
       } else {
         if (!plan.changed) {
-          return { account: account.id, mailbox, uidValidity: box.uidValidity, kind: 'unchanged', fetched: 0, created: 0, relocated: 0, flagsUpdated: 0, vanished: 0, staleUidValidity: null, ms: performance.now() - started };
+          return {
+            account: account.id,
+            mailbox,
+            uidValidity: box.uidValidity,
+            kind: 'unchanged',
+            fetched: 0,
+            created: 0,
+            relocated: 0,
+            flagsUpdated: 0,
+            vanished: 0,
+            staleUidValidity: null,
+            ms: performance.now() - started,
+          };
         }
         lastUid = plan.fromUid - 1;
         uids = plan.newMessages && box.exists ? ((await client.search({ uid: `${plan.fromUid}:*` }, { uid: true })) || []).filter((uid) => uid > lastUid) : [];
@@ -125,14 +137,30 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
           if (!client.usable) throw new Error(`connection lost while fetching ${mailbox}`);
         }
         lastUid = Math.max(lastUid, batch.at(-1)!);
-        await store.setCursor(account.id, mailbox, { uidValidity: box.uidValidity, lastUid, highestModseq: cursor?.uidValidity === box.uidValidity ? cursor.highestModseq : null });
+        await store.setCursor(account.id, mailbox, {
+          uidValidity: box.uidValidity,
+          lastUid,
+          highestModseq: cursor?.uidValidity === box.uidValidity ? cursor.highestModseq : null,
+        });
       }
       // Everything below UIDNEXT (as of SELECT) was either fetched or deliberately left out (outside the
       // window, or expunged meanwhile), so the cursor may move there; the modseq is recorded only now,
       // when flag changes up to it are mirrored.
       lastUid = Math.max(lastUid, box.uidNext - 1);
       await store.setCursor(account.id, mailbox, { uidValidity: box.uidValidity, lastUid, highestModseq: box.highestModseq ?? null });
-      return { account: account.id, mailbox, uidValidity: box.uidValidity, kind: plan.kind, fetched, created, relocated, flagsUpdated, vanished, staleUidValidity, ms: performance.now() - started };
+      return {
+        account: account.id,
+        mailbox,
+        uidValidity: box.uidValidity,
+        kind: plan.kind,
+        fetched,
+        created,
+        relocated,
+        flagsUpdated,
+        vanished,
+        staleUidValidity,
+        ms: performance.now() - started,
+      };
     } finally {
       lock.release();
     }
@@ -148,7 +176,12 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
   }
 
   /** Flags changed since the last modseq, and locations of messages no longer on the server. */
-  async function reconcile(client: ImapFlow, ref: MailboxRef, lastUid: number, changedSince: bigint | null): Promise<{ flagsUpdated: number; vanished: number }> {
+  async function reconcile(
+    client: ImapFlow,
+    ref: MailboxRef,
+    lastUid: number,
+    changedSince: bigint | null,
+  ): Promise<{ flagsUpdated: number; vanished: number }> {
     let flagsUpdated = 0;
     if (lastUid > 0) {
       const query = changedSince !== null ? { uid: true, changedSince } : { uid: true };
@@ -160,7 +193,7 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
       if (!client.usable) throw new Error(`connection lost while reading flags of ${ref.mailbox}`);
     }
     const stored = await store.locatedUids(ref);
-    const present = stored.length ? ((await client.search({ all: true }, { uid: true })) || []) : [];
+    const present = stored.length ? (await client.search({ all: true }, { uid: true })) || [] : [];
     const gone = vanishedUids(stored, present);
     if (gone.length) await store.removeLocations(ref, gone);
     return { flagsUpdated, vanished: gone.length };

@@ -7,7 +7,45 @@ export { contentHash, dedupeKey } from './message-identity.ts';
 export { sanitiseHtml, type SanitiseOptions, type SanitisedHtml } from './html-sanitise.ts';
 export { threadFor, buildThreads, normaliseSubject, ancestors, type ThreadInput, type ThreadOptions } from './threading.ts';
 export { subjectRecordNumbers, withRecordToken, DEFAULT_RECORD_NUMBER } from './subject-tokens.ts';
-export { linkAddresses, messageAddresses, normaliseAddress, domainOf, FREE_MAIL_DOMAINS, type AddressLink, type AddressRole, type LinkCandidate, type LinkOptions } from './address-linking.ts';
+export {
+  linkAddresses,
+  messageAddresses,
+  normaliseAddress,
+  domainOf,
+  FREE_MAIL_DOMAINS,
+  type AddressLink,
+  type AddressRole,
+  type LinkCandidate,
+  type LinkOptions,
+} from './address-linking.ts';
 export { createImapSync, type ImapSync, type ImapSyncOptions, type MailboxSyncReport } from './imap-sync.ts';
-export { planMailboxSync, statusShowsChange, backoffDelay, uidBatches, sequenceSet, vanishedUids, DEFAULT_BACKOFF, type BackoffPolicy, type MailboxSyncPlan, type ServerMailboxState } from './sync-state.ts';
-export { composeMessage, composeOptions, createSmtpSender, appendToSent, replySubject, replyReferences, newMessageId, type Draft, type DraftAttachment, type ReplyParent, type ComposedMessage, type RecipientOutcome, type RecipientStatus, type SendResult, type SmtpSender, type SentCopy } from './smtp-send.ts';
+export {
+  planMailboxSync,
+  statusShowsChange,
+  backoffDelay,
+  uidBatches,
+  sequenceSet,
+  vanishedUids,
+  DEFAULT_BACKOFF,
+  type BackoffPolicy,
+  type MailboxSyncPlan,
+  type ServerMailboxState,
+} from './sync-state.ts';
+export {
+  composeMessage,
+  composeOptions,
+  createSmtpSender,
+  appendToSent,
+  replySubject,
+  replyReferences,
+  newMessageId,
+  type Draft,
+  type DraftAttachment,
+  type ReplyParent,
+  type ComposedMessage,
+  type RecipientOutcome,
+  type RecipientStatus,
+  type SendResult,
+  type SmtpSender,
+  type SentCopy,
+} from './smtp-send.ts';

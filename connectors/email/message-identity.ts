@@ -21,7 +21,11 @@ export interface IdentityParts {
 const addresses = (list: readonly MailAddress[]) => list.map((a) => a.address).join(',');
 
 /** Line endings and trailing blanks differ between servers and transfer encodings; content does not. */
-const normaliseBody = (body: string) => body.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+const normaliseBody = (body: string) =>
+  body
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .trim();
 
 export function contentHash(parts: IdentityParts): string {
   const hash = createHash('sha256');

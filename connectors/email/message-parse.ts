@@ -25,7 +25,7 @@ function flattenAddresses(value: AddressObject | AddressObject[] | undefined): M
   if (!value) return [];
   const objects = Array.isArray(value) ? value : [value];
   const out: MailAddress[] = [];
-  const visit = (entry: { address?: string | undefined; name: string; group?: typeof entry[] | undefined }) => {
+  const visit = (entry: { address?: string | undefined; name: string; group?: (typeof entry)[] | undefined }) => {
     if (entry.group) entry.group.forEach(visit);
     else if (entry.address) out.push({ name: entry.name ?? '', address: entry.address.trim().toLowerCase() });
   };
@@ -73,7 +73,10 @@ export function htmlText(html: string): string {
 function headerDate(mail: ParsedMail): Date | null {
   const line = mail.headerLines.find((entry) => entry.key === 'date')?.line;
   if (!line) return null;
-  const value = line.slice(line.indexOf(':') + 1).replace(/\s+/g, ' ').trim();
+  const value = line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\s+/g, ' ')
+    .trim();
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
@@ -91,7 +94,23 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   }
   if (!mail) {
     const text = raw.toString('latin1');
-    return finish({ messageId: null, inReplyTo: null, references: [], subject: '', date: null, from: [], to: [], cc: [], bcc: [], replyTo: [], text, html: null, attachments: [], size: raw.length, problems });
+    return finish({
+      messageId: null,
+      inReplyTo: null,
+      references: [],
+      subject: '',
+      date: null,
+      from: [],
+      to: [],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      text,
+      html: null,
+      attachments: [],
+      size: raw.length,
+      problems,
+    });
   }
   const date = headerDate(mail);
   if (mail.headerLines.some((line) => line.key === 'date') && !date) problems.push('unreadable Date header');

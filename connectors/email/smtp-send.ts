@@ -103,7 +103,11 @@ export async function composeMessage(draft: Draft): Promise<ComposedMessage> {
   const node = new MailComposer(options).compile();
   const raw = await node.build();
   const envelope = node.getEnvelope();
-  return { messageId: options.messageId.slice(1, -1), raw, envelope: { from: envelope.from || draft.from.address, to: envelope.to.map((a) => a.toLowerCase()) } };
+  return {
+    messageId: options.messageId.slice(1, -1),
+    raw,
+    envelope: { from: envelope.from || draft.from.address, to: envelope.to.map((a) => a.toLowerCase()) },
+  };
 }
 
 export type RecipientStatus = 'accepted' | 'rejected' | 'deferred';
@@ -153,11 +157,13 @@ export function createSmtpSender(account: SmtpAccount, options: { pool?: boolean
     async send(message) {
       try {
         const info = await transport.sendMail({ envelope: { from: message.envelope.from, to: [...message.envelope.to] }, raw: message.raw });
-        const errors = ((info as { rejectedErrors?: SmtpError[] }).rejectedErrors ?? []);
+        const errors = (info as { rejectedErrors?: SmtpError[] }).rejectedErrors ?? [];
         const byAddress = new Map(errors.map((e) => [String(e.recipient).toLowerCase(), e]));
         const recipients = message.envelope.to.map((address): RecipientOutcome => {
           const error = byAddress.get(address);
-          return error ? { address, status: statusOf(error.responseCode), code: error.responseCode ?? null, response: error.response ?? null } : { address, status: 'accepted', code: null, response: null };
+          return error
+            ? { address, status: statusOf(error.responseCode), code: error.responseCode ?? null, response: error.response ?? null }
+            : { address, status: 'accepted', code: null, response: null };
         });
         return { messageId: message.messageId, recipients, response: info.response ?? null };
       } catch (caught) {
@@ -168,7 +174,12 @@ export function createSmtpSender(account: SmtpAccount, options: { pool?: boolean
         const network = error.responseCode === undefined;
         const recipients = message.envelope.to.map((address): RecipientOutcome => {
           const specific = perRecipient.get(address) ?? error;
-          return { address, status: network ? 'deferred' : statusOf(specific.responseCode), code: specific.responseCode ?? null, response: specific.response ?? specific.message };
+          return {
+            address,
+            status: network ? 'deferred' : statusOf(specific.responseCode),
+            code: specific.responseCode ?? null,
+            response: specific.response ?? specific.message,
+          };
         });
         return { messageId: message.messageId, recipients, response: null };
       }
@@ -187,8 +198,20 @@ export interface SentCopy {
 }
 
 /** APPENDs the raw message (flagged \Seen) to the account's Sent folder: the special-use one, else "Sent". */
-export async function appendToSent(account: Pick<ImapAccount, 'host' | 'port' | 'secure' | 'requireTls' | 'user' | 'password'>, message: ComposedMessage, mailbox?: string): Promise<SentCopy> {
-  const client = new ImapFlow({ host: account.host, port: account.port, secure: account.secure, ...(account.requireTls ? { doSTARTTLS: true } : {}), auth: { user: account.user, pass: account.password }, logger: false, disableAutoIdle: true });
+export async function appendToSent(
+  account: Pick<ImapAccount, 'host' | 'port' | 'secure' | 'requireTls' | 'user' | 'password'>,
+  message: ComposedMessage,
+  mailbox?: string,
+): Promise<SentCopy> {
+  const client = new ImapFlow({
+    host: account.host,
+    port: account.port,
+    secure: account.secure,
+    ...(account.requireTls ? { doSTARTTLS: true } : {}),
+    auth: { user: account.user, pass: account.password },
+    logger: false,
+    disableAutoIdle: true,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -13,7 +13,13 @@ export type MailboxSyncPlan =
   /** No cursor, or the UIDVALIDITY changed: every UID we knew is void; fetch the window again. */
   | { readonly kind: 'full'; readonly since: Date; readonly staleUidValidity: bigint | null }
   /** New UIDs above the cursor, and flag changes since the stored modseq (null: compare all flags). */
-  | { readonly kind: 'incremental'; readonly fromUid: number; readonly flagsChangedSince: bigint | null; readonly newMessages: boolean; readonly changed: boolean };
+  | {
+      readonly kind: 'incremental';
+      readonly fromUid: number;
+      readonly flagsChangedSince: bigint | null;
+      readonly newMessages: boolean;
+      readonly changed: boolean;
+    };
 
 export function planMailboxSync(cursor: SyncCursor | null, server: ServerMailboxState, now: Date, windowDays: number): MailboxSyncPlan {
   const since = new Date(now.getTime() - windowDays * 86_400_000);
@@ -27,7 +33,10 @@ export function planMailboxSync(cursor: SyncCursor | null, server: ServerMailbox
 }
 
 /** Polling: does a STATUS answer show anything the cursor does not cover? */
-export function statusShowsChange(cursor: SyncCursor | null, status: { uidValidity?: bigint | undefined; uidNext?: number | undefined; highestModseq?: bigint | undefined }): boolean {
+export function statusShowsChange(
+  cursor: SyncCursor | null,
+  status: { uidValidity?: bigint | undefined; uidNext?: number | undefined; highestModseq?: bigint | undefined },
+): boolean {
   if (!cursor || status.uidValidity === undefined || status.uidNext === undefined) return true;
   if (status.uidValidity !== cursor.uidValidity || status.uidNext > cursor.lastUid + 1) return true;
   return status.highestModseq === undefined || cursor.highestModseq === null || status.highestModseq !== cursor.highestModseq;

@@ -43,7 +43,12 @@ export function ancestors(message: Pick<ThreadInput, 'inReplyTo' | 'references' 
  * message that already names this one as an ancestor (a reply that arrived first), else a new thread
  * named after the oldest id it knows (so messages of one conversation arriving in any order agree).
  */
-export function threadFor(message: ThreadInput, known: (messageIds: readonly string[]) => string | null, options: ThreadOptions = {}, bySubject?: (subject: string, date: Date | null, windowDays: number) => string | null): string {
+export function threadFor(
+  message: ThreadInput,
+  known: (messageIds: readonly string[]) => string | null,
+  options: ThreadOptions = {},
+  bySubject?: (subject: string, date: Date | null, windowDays: number) => string | null,
+): string {
   const ids = ancestors(message);
   const existing = known(message.messageId ? [...ids, message.messageId] : ids);
   if (existing) return existing;

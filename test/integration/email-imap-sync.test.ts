@@ -30,7 +30,14 @@ suite('IMAP sync against Dovecot', () => {
   beforeAll(async () => {
     dovecot = await startDovecot();
     for (const { user, password } of dovecot.users) {
-      const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user, pass: password }, logger: false, disableAutoIdle: true });
+      const client = new ImapFlow({
+        host: dovecot.host,
+        port: dovecot.port,
+        secure: false,
+        auth: { user, pass: password },
+        logger: false,
+        disableAutoIdle: true,
+      });
       await client.connect();
       admins.set(user, client);
     }
@@ -44,10 +51,19 @@ suite('IMAP sync against Dovecot', () => {
   const admin = (user: string) => admins.get(user)!;
   const password = (user: string) => dovecot.users.find((u) => u.user === user)!.password;
   const account = (id: string, user: string, mailboxes: string[], extra: Partial<ImapAccount> = {}): ImapAccount => ({
-    id, host: dovecot.host, port: dovecot.port, secure: false, user, password: password(user), mailboxes, ...extra,
+    id,
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    user,
+    password: password(user),
+    mailboxes,
+    ...extra,
   });
   async function folder(user: string, name: string) {
-    await admin(user).mailboxCreate(name).catch(() => undefined);
+    await admin(user)
+      .mailboxCreate(name)
+      .catch(() => undefined);
     return name;
   }
   async function append(user: string, mailbox: string, raws: Buffer[], date?: Date) {
@@ -64,7 +80,11 @@ suite('IMAP sync against Dovecot', () => {
     const box = await folder('alice', 'Okno');
     const old = new Date(Date.now() - 200 * 86_400_000);
     await append('alice', box, [simpleMessage({ subject: 'stara', date: old })], old);
-    await append('alice', box, [1, 2, 3].map((i) => simpleMessage({ subject: `nowa ${i}` })));
+    await append(
+      'alice',
+      box,
+      [1, 2, 3].map((i) => simpleMessage({ subject: `nowa ${i}` })),
+    );
     const store = new MemoryMailStore();
     const sync = createImapSync(account('a-window', 'alice', [box], { windowDays: 90 }), store);
     const [first] = await sync.syncOnce();
@@ -92,7 +112,11 @@ suite('IMAP sync against Dovecot', () => {
 
   it('restarts mid-sync without losing or doubling anything (crash while saving, crash before the cursor)', async () => {
     const box = await folder('alice', 'Hurt');
-    await append('alice', box, Array.from({ length: 120 }, (_, i) => simpleMessage({ subject: `hurt ${i}`, body: `treść ${i}` })));
+    await append(
+      'alice',
+      box,
+      Array.from({ length: 120 }, (_, i) => simpleMessage({ subject: `hurt ${i}`, body: `treść ${i}` })),
+    );
     const store = new MemoryMailStore();
     const acc = account('a-crash', 'alice', [box]);
     let saves = 0;
@@ -126,7 +150,9 @@ suite('IMAP sync against Dovecot', () => {
   it('resyncs after a UIDVALIDITY change without duplicates', async () => {
     const name = 'Projekty';
     await folder('alice', name);
-    const raws = Array.from({ length: 5 }, (_, i) => simpleMessage({ messageId: `proj-${i}@klient.example`, subject: `projekt ${i}`, date: new Date('2026-12-01T10:00:00Z') }));
+    const raws = Array.from({ length: 5 }, (_, i) =>
+      simpleMessage({ messageId: `proj-${i}@klient.example`, subject: `projekt ${i}`, date: new Date('2026-12-01T10:00:00Z') }),
+    );
     await append('alice', name, raws);
     const store = new MemoryMailStore();
     const sync = createImapSync(account('a-uidv', 'alice', [name]), store);
@@ -213,8 +239,15 @@ suite('IMAP sync against Dovecot', () => {
   });
 
   it('keeps one message with several locations: two folders of one account and a second account', async () => {
-    const raw = simpleMessage({ messageId: 'shared-1@klient.example', subject: 'Do wszystkich', date: new Date('2026-12-02T08:00:00Z'), extraHeaders: ['Delivered-To: alice@firma.example'] });
-    const rawBob = Buffer.from(raw.toString().replace('Delivered-To: alice@firma.example', 'Received: from mx2 by firma.example\r\nDelivered-To: bob@firma.example'));
+    const raw = simpleMessage({
+      messageId: 'shared-1@klient.example',
+      subject: 'Do wszystkich',
+      date: new Date('2026-12-02T08:00:00Z'),
+      extraHeaders: ['Delivered-To: alice@firma.example'],
+    });
+    const rawBob = Buffer.from(
+      raw.toString().replace('Delivered-To: alice@firma.example', 'Received: from mx2 by firma.example\r\nDelivered-To: bob@firma.example'),
+    );
     const aliceBox = await folder('alice', 'Wspolne');
     const aliceArchive = await folder('alice', 'Archiwum');
     const bobBox = await folder('bob', 'Wspolne');
@@ -226,7 +259,11 @@ suite('IMAP sync against Dovecot', () => {
     await createImapSync(account('bob', 'bob', [bobBox]), store).syncOnce();
     expect(store.messages.size).toBe(1);
     const [message] = [...store.messages.values()];
-    expect([...message!.locations.values()].map((l) => `${l.location.account}/${l.location.mailbox}`).sort()).toEqual(['alice/Archiwum', 'alice/Wspolne', 'bob/Wspolne']);
+    expect([...message!.locations.values()].map((l) => `${l.location.account}/${l.location.mailbox}`).sort()).toEqual([
+      'alice/Archiwum',
+      'alice/Wspolne',
+      'bob/Wspolne',
+    ]);
   });
 
   it('delivers new mail in the IDLE-watched folder within 2 s (p95)', async () => {
@@ -252,7 +289,9 @@ suite('IMAP sync against Dovecot', () => {
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     const p95 = sorted[Math.ceil(sorted.length * 0.95) - 1]!;
-    console.log(`IDLE delivery latency over ${sorted.length} messages: min ${sorted[0]!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`);
+    console.log(
+      `IDLE delivery latency over ${sorted.length} messages: min ${sorted[0]!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`,
+    );
     expect(p95).toBeLessThan(2000);
   });
 

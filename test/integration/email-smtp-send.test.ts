@@ -36,7 +36,12 @@ async function startSmtp() {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        captured.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), user: session.user, raw: Buffer.concat(chunks) });
+        captured.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user,
+          raw: Buffer.concat(chunks),
+        });
         callback();
       });
     },
@@ -59,7 +64,10 @@ describe('SMTP send', () => {
 
   const reply: Draft = {
     from: { name: 'Biuro Firma', address: 'biuro@firma.example' },
-    to: [{ name: 'Anna Nowak', address: 'anna@klient.example' }, { name: '', address: 'refused@klient.example' }],
+    to: [
+      { name: 'Anna Nowak', address: 'anna@klient.example' },
+      { name: '', address: 'refused@klient.example' },
+    ],
     cc: [{ name: '', address: 'later@klient.example' }],
     bcc: [{ name: '', address: 'archiwum@firma.example' }],
     subject: replySubject('Oferta na łożyska [TR/2026/0031]'),
@@ -106,7 +114,9 @@ describe('SMTP send', () => {
       expect(delivered.raw.toString()).toContain(`Message-ID: <${composed.messageId}>`);
 
       const allRefused = await sender.send(await composeMessage({ ...reply, to: [{ name: '', address: 'refused2@x.example' }], cc: [], bcc: [] }));
-      expect(allRefused.recipients).toEqual([{ address: 'refused2@x.example', status: 'rejected', code: 550, response: expect.stringContaining('No such user') }]);
+      expect(allRefused.recipients).toEqual([
+        { address: 'refused2@x.example', status: 'rejected', code: 550, response: expect.stringContaining('No such user') },
+      ]);
     } finally {
       sender.close();
     }
@@ -116,10 +126,14 @@ describe('SMTP send', () => {
     const sender = createSmtpSender(account(), { pool: true });
     const before = smtp.captured.length;
     try {
-      const results = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-        const address = i === 17 ? 'refused-17@klient.example' : `klient${i}@klient.example`;
-        return sender.send(await composeMessage({ from: reply.from, to: [{ name: `Klient ${i}`, address }], subject: `Życzenia ${i}`, text: 'Wesołych Świąt' }));
-      }));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const address = i === 17 ? 'refused-17@klient.example' : `klient${i}@klient.example`;
+          return sender.send(
+            await composeMessage({ from: reply.from, to: [{ name: `Klient ${i}`, address }], subject: `Życzenia ${i}`, text: 'Wesołych Świąt' }),
+          );
+        }),
+      );
       const outcomes = results.flatMap((r) => r.recipients);
       expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(49);
       expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([expect.objectContaining({ address: 'refused-17@klient.example', code: 550 })]);
@@ -153,7 +167,12 @@ if (missing) console.warn(missing);
 
   it('APPENDs the sent bytes to the Sent folder, where the sync finds the same message', async () => {
     const imap = { id: 'biuro', host: dovecot.host, port: dovecot.port, secure: false, user: 'biuro', password: 'biuropw', mailboxes: ['Sent'] };
-    const composed = await composeMessage({ from: { name: 'Biuro', address: 'biuro@firma.example' }, to: [{ name: '', address: 'anna@klient.example' }], subject: 'Potwierdzenie zamówienia', text: 'Potwierdzamy.' });
+    const composed = await composeMessage({
+      from: { name: 'Biuro', address: 'biuro@firma.example' },
+      to: [{ name: '', address: 'anna@klient.example' }],
+      subject: 'Potwierdzenie zamówienia',
+      text: 'Potwierdzamy.',
+    });
     const copy = await appendToSent(imap, composed);
     expect(copy).toMatchObject({ mailbox: 'Sent', uid: 1 });
     const store = new MemoryMailStore();

@@ -14,7 +14,9 @@ export const DOVECOT_BINARY = process.env.TESSERA_DOVECOT ?? '/usr/sbin/dovecot'
 
 /** Why the Dovecot suites cannot run here, or null when they can. Printed by the suites that skip. */
 export function dovecotMissing(): string | null {
-  return existsSync(DOVECOT_BINARY) ? null : `Dovecot not installed (${DOVECOT_BINARY} absent; Debian package dovecot-imapd, which .ci/run installs): IMAP integration tests skipped`;
+  return existsSync(DOVECOT_BINARY)
+    ? null
+    : `Dovecot not installed (${DOVECOT_BINARY} absent; Debian package dovecot-imapd, which .ci/run installs): IMAP integration tests skipped`;
 }
 
 export interface DovecotUser {
@@ -70,7 +72,12 @@ async function greeting(port: number, deadline: number): Promise<void> {
   }
 }
 
-export async function startDovecot(users: readonly DovecotUser[] = [{ user: 'alice', password: 'alicepw' }, { user: 'bob', password: 'bobpw' }]): Promise<Dovecot> {
+export async function startDovecot(
+  users: readonly DovecotUser[] = [
+    { user: 'alice', password: 'alicepw' },
+    { user: 'bob', password: 'bobpw' },
+  ],
+): Promise<Dovecot> {
   const missing = dovecotMissing();
   if (missing) throw new Error(missing);
   // Under /tmp: every directory above must be traversable by the mail user.
@@ -88,7 +95,9 @@ export async function startDovecot(users: readonly DovecotUser[] = [{ user: 'ali
   if (root) await chown(join(dir, 'mail'), mailUid, mailGid);
   writeFileSync(join(dir, 'users'), users.map((u) => `${u.user}:{PLAIN}${u.password}`).join('\n') + '\n');
   const conf = join(dir, 'dovecot.conf');
-  writeFileSync(conf, `protocols = imap
+  writeFileSync(
+    conf,
+    `protocols = imap
 listen = 127.0.0.1
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -140,7 +149,8 @@ service imap-login {
 service anvil {
   chroot =
 }
-`);
+`,
+  );
   const child: ChildProcess = spawn(DOVECOT_BINARY, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk.toString()));

@@ -11,13 +11,15 @@ export type PolishCharset = 'iso-8859-2' | 'windows-1250';
 /** Encodes Polish text (ASCII plus Polish letters) in a legacy single-byte charset. */
 export function encodeLegacy(text: string, charset: PolishCharset): Buffer {
   const table = charset === 'iso-8859-2' ? ISO_8859_2 : WINDOWS_1250;
-  return Buffer.from([...text].map((ch) => {
-    const index = POLISH.indexOf(ch);
-    if (index >= 0) return table[index]!;
-    const code = ch.charCodeAt(0);
-    if (code > 0x7f) throw new Error(`not encodable: ${ch}`);
-    return code;
-  }));
+  return Buffer.from(
+    [...text].map((ch) => {
+      const index = POLISH.indexOf(ch);
+      if (index >= 0) return table[index]!;
+      const code = ch.charCodeAt(0);
+      if (code > 0x7f) throw new Error(`not encodable: ${ch}`);
+      return code;
+    }),
+  );
 }
 
 const qEncodedWord = (text: string, charset: PolishCharset) =>
@@ -84,28 +86,30 @@ export function simpleMessage(m: SimpleMessage = {}): Buffer {
 export function attachmentMessage(bytes: number, messageId = `big-${Date.now()}@klient.example`): { raw: Buffer; attachment: Buffer } {
   const attachment = randomBytes(bytes);
   const b64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
-  const raw = Buffer.from([
-    'From: anna@klient.example',
-    'To: biuro@firma.example',
-    'Subject: Rysunki techniczne',
-    'Date: Tue, 01 Dec 2026 10:00:00 +0000',
-    `Message-ID: <${messageId}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b1"',
-    '',
-    '--b1',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'W załączniku rysunki.',
-    '--b1',
-    'Content-Type: application/octet-stream; name="rysunki.bin"',
-    'Content-Disposition: attachment; filename="rysunki.bin"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    b64,
-    '--b1--',
-    '',
-  ].join('\r\n'));
+  const raw = Buffer.from(
+    [
+      'From: anna@klient.example',
+      'To: biuro@firma.example',
+      'Subject: Rysunki techniczne',
+      'Date: Tue, 01 Dec 2026 10:00:00 +0000',
+      `Message-ID: <${messageId}>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'W załączniku rysunki.',
+      '--b1',
+      'Content-Type: application/octet-stream; name="rysunki.bin"',
+      'Content-Disposition: attachment; filename="rysunki.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64,
+      '--b1--',
+      '',
+    ].join('\r\n'),
+  );
   return { raw, attachment };
 }
 

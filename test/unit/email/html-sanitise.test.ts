@@ -24,7 +24,25 @@ describe('sanitiseHtml', () => {
   const { html, blockedRemoteContent, inlineContentIds } = sanitiseHtml(hostile, { resolveContentId: (id) => `/api/files/inline/${encodeURIComponent(id)}` });
 
   it('removes scripts, event handlers, frames, forms, styles sheets and dangerous URLs', () => {
-    for (const forbidden of ['<script', 'onload', 'onclick', 'onerror', 'javascript:', '<iframe', '<object', '<form', '<input', '<style', '<link', '<base', '<meta', '<svg', 'expression(', 'document.cookie', 'url(']) {
+    for (const forbidden of [
+      '<script',
+      'onload',
+      'onclick',
+      'onerror',
+      'javascript:',
+      '<iframe',
+      '<object',
+      '<form',
+      '<input',
+      '<style',
+      '<link',
+      '<base',
+      '<meta',
+      '<svg',
+      'expression(',
+      'document.cookie',
+      'url(',
+    ]) {
       expect(html).not.toContain(forbidden);
     }
   });

@@ -3,42 +3,44 @@
 import { parseMessage, messageIdList } from '../../../connectors/email/index.ts';
 import { attachmentMessage, manyRecipientsMessage, POLISH_BODY, POLISH_SUBJECT, polishMessage, simpleMessage } from '../../support/mail-fixtures.ts';
 
-const multipart = Buffer.from([
-  'From: "Nowak, Anna" <Anna@Klient.Example>',
-  'To: biuro@firma.example, Jan <jan@firma.example>',
-  'Cc: Zespół: kasia@klient.example, piotr@klient.example;',
-  'Subject: =?UTF-8?Q?Re:_Oferta_na_=C5=82o=C5=BCyska?= [TR/2026/0031]',
-  'Date: Tue, 01 Dec 2026 10:00:00 +0100',
-  'Message-ID: <reply-2@klient.example>',
-  'In-Reply-To: <root-1@firma.example>',
-  'References: <root-1@firma.example>\r\n <mid-1@klient.example>',
-  'MIME-Version: 1.0',
-  'Content-Type: multipart/mixed; boundary="outer"',
-  '',
-  '--outer',
-  'Content-Type: multipart/related; boundary="rel"',
-  '',
-  '--rel',
-  'Content-Type: text/html; charset=utf-8',
-  '',
-  '<p>Logo: <img src="cid:logo@klient"></p><script>alert(1)</script>',
-  '--rel',
-  'Content-Type: image/png',
-  'Content-ID: <logo@klient>',
-  'Content-Disposition: inline',
-  'Content-Transfer-Encoding: base64',
-  '',
-  Buffer.from('png-bytes').toString('base64'),
-  '--rel--',
-  '--outer',
-  'Content-Type: application/pdf; name="=?UTF-8?Q?faktura-=C4=85=C4=99.pdf?="',
-  'Content-Disposition: attachment; filename*=UTF-8\'\'faktura-%C4%85%C4%99.pdf',
-  'Content-Transfer-Encoding: base64',
-  '',
-  Buffer.from('%PDF-1.4 test').toString('base64'),
-  '--outer--',
-  '',
-].join('\r\n'));
+const multipart = Buffer.from(
+  [
+    'From: "Nowak, Anna" <Anna@Klient.Example>',
+    'To: biuro@firma.example, Jan <jan@firma.example>',
+    'Cc: Zespół: kasia@klient.example, piotr@klient.example;',
+    'Subject: =?UTF-8?Q?Re:_Oferta_na_=C5=82o=C5=BCyska?= [TR/2026/0031]',
+    'Date: Tue, 01 Dec 2026 10:00:00 +0100',
+    'Message-ID: <reply-2@klient.example>',
+    'In-Reply-To: <root-1@firma.example>',
+    'References: <root-1@firma.example>\r\n <mid-1@klient.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="outer"',
+    '',
+    '--outer',
+    'Content-Type: multipart/related; boundary="rel"',
+    '',
+    '--rel',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    '<p>Logo: <img src="cid:logo@klient"></p><script>alert(1)</script>',
+    '--rel',
+    'Content-Type: image/png',
+    'Content-ID: <logo@klient>',
+    'Content-Disposition: inline',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('png-bytes').toString('base64'),
+    '--rel--',
+    '--outer',
+    'Content-Type: application/pdf; name="=?UTF-8?Q?faktura-=C4=85=C4=99.pdf?="',
+    "Content-Disposition: attachment; filename*=UTF-8''faktura-%C4%85%C4%99.pdf",
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('%PDF-1.4 test').toString('base64'),
+    '--outer--',
+    '',
+  ].join('\r\n'),
+);
 
 describe('parseMessage', () => {
   it('reads addresses (groups flattened, lower-cased), subject, threading headers and attachments', async () => {
@@ -79,18 +81,20 @@ describe('parseMessage', () => {
   });
 
   it('reads broken MIME without throwing and says what was wrong', async () => {
-    const broken = Buffer.from([
-      'From: nobody',
-      'Subject: =?UTF-8?B?bad-base64!!?=',
-      'Date: yesterday-ish',
-      'Content-Type: multipart/mixed; boundary="never-closed"',
-      '',
-      '--never-closed',
-      'Content-Type: text/plain; charset=x-unknown-charset',
-      'Content-Transfer-Encoding: quoted-printable',
-      '',
-      'Tre=C5=9B=C4=87 =ZZ broken',
-    ].join('\r\n'));
+    const broken = Buffer.from(
+      [
+        'From: nobody',
+        'Subject: =?UTF-8?B?bad-base64!!?=',
+        'Date: yesterday-ish',
+        'Content-Type: multipart/mixed; boundary="never-closed"',
+        '',
+        '--never-closed',
+        'Content-Type: text/plain; charset=x-unknown-charset',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'Tre=C5=9B=C4=87 =ZZ broken',
+      ].join('\r\n'),
+    );
     const message = await parseMessage(broken);
     expect(message.messageId).toBeNull();
     expect(message.problems).toEqual(expect.arrayContaining(['no Message-ID', 'unreadable Date header']));
@@ -103,7 +107,9 @@ describe('parseMessage', () => {
   it('gives one dedupe key to the same message delivered with different transport headers, another to a different body', async () => {
     const base = { messageId: 'same@klient.example', date: new Date('2026-12-01T10:00:00Z'), body: 'Treść' };
     const a = await parseMessage(simpleMessage({ ...base, extraHeaders: ['Received: from mx1 by a.example', 'Delivered-To: alice@firma.example'] }));
-    const b = await parseMessage(simpleMessage({ ...base, extraHeaders: ['Received: from mx2 by b.example', 'Delivered-To: bob@firma.example', 'X-Spam-Score: 0.1'] }));
+    const b = await parseMessage(
+      simpleMessage({ ...base, extraHeaders: ['Received: from mx2 by b.example', 'Delivered-To: bob@firma.example', 'X-Spam-Score: 0.1'] }),
+    );
     const c = await parseMessage(simpleMessage({ ...base, body: 'Inna treść' }));
     expect(a.dedupeKey).toBe(b.dedupeKey);
     expect(c.dedupeKey).not.toBe(a.dedupeKey);
@@ -120,7 +126,9 @@ describe('parseMessage', () => {
 
 describe('parseMessage date', () => {
   it('keeps a missing or unreadable Date as null (not "now"), so re-parsing gives the same dedupe key', async () => {
-    const raw = simpleMessage({ messageId: 'nodate@x' }).toString().replace(/^Date: .*\r\n/m, '');
+    const raw = simpleMessage({ messageId: 'nodate@x' })
+      .toString()
+      .replace(/^Date: .*\r\n/m, '');
     const first = await parseMessage(Buffer.from(raw));
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = await parseMessage(Buffer.from(raw));
@@ -131,7 +139,15 @@ describe('parseMessage date', () => {
 
 describe('htmlText', () => {
   it('gives the readable text of an HTML-only mail', async () => {
-    const raw = Buffer.from(simpleMessage({ messageId: 'html@x' }).toString().replace('text/plain', 'text/html').replace(/\r\n\r\n[\s\S]*$/, '\r\n\r\n<html><head><style>p{color:red}</style></head><body><p>Dzie&#324; dobry,</p><p>cena:&nbsp;12&nbsp;z&#x142; &amp; VAT<br>Pozdrawiam</p><script>x()</script><table><tr><td>a</td><td>b</td></tr></table></body></html>\r\n'));
+    const raw = Buffer.from(
+      simpleMessage({ messageId: 'html@x' })
+        .toString()
+        .replace('text/plain', 'text/html')
+        .replace(
+          /\r\n\r\n[\s\S]*$/,
+          '\r\n\r\n<html><head><style>p{color:red}</style></head><body><p>Dzie&#324; dobry,</p><p>cena:&nbsp;12&nbsp;z&#x142; &amp; VAT<br>Pozdrawiam</p><script>x()</script><table><tr><td>a</td><td>b</td></tr></table></body></html>\r\n',
+        ),
+    );
     const message = await parseMessage(raw);
     expect(message.text).toBe('Dzień dobry,\ncena: 12 zł & VAT\nPozdrawiam\na\tb');
     expect(message.html).toContain('<p>Dzie&#324; dobry,</p>');

@@ -6,17 +6,33 @@ const now = new Date('2026-12-03T12:00:00Z');
 
 describe('planMailboxSync', () => {
   it('syncs the window when there is no cursor or the UIDVALIDITY changed', () => {
-    expect(planMailboxSync(null, { uidValidity: 7n, uidNext: 10 }, now, 30)).toEqual({ kind: 'full', since: new Date('2026-11-03T12:00:00Z'), staleUidValidity: null });
-    expect(planMailboxSync({ uidValidity: 6n, lastUid: 9, highestModseq: 3n }, { uidValidity: 7n, uidNext: 10 }, now, 30)).toMatchObject({ kind: 'full', staleUidValidity: 6n });
+    expect(planMailboxSync(null, { uidValidity: 7n, uidNext: 10 }, now, 30)).toEqual({
+      kind: 'full',
+      since: new Date('2026-11-03T12:00:00Z'),
+      staleUidValidity: null,
+    });
+    expect(planMailboxSync({ uidValidity: 6n, lastUid: 9, highestModseq: 3n }, { uidValidity: 7n, uidNext: 10 }, now, 30)).toMatchObject({
+      kind: 'full',
+      staleUidValidity: 6n,
+    });
   });
 
   it('goes on from the cursor, noticing new UIDs and modseq changes', () => {
     const cursor = { uidValidity: 7n, lastUid: 9, highestModseq: 3n };
-    expect(planMailboxSync(cursor, { uidValidity: 7n, uidNext: 10, highestModseq: 3n }, now, 30)).toEqual({ kind: 'incremental', fromUid: 10, flagsChangedSince: 3n, newMessages: false, changed: false });
+    expect(planMailboxSync(cursor, { uidValidity: 7n, uidNext: 10, highestModseq: 3n }, now, 30)).toEqual({
+      kind: 'incremental',
+      fromUid: 10,
+      flagsChangedSince: 3n,
+      newMessages: false,
+      changed: false,
+    });
     expect(planMailboxSync(cursor, { uidValidity: 7n, uidNext: 12, highestModseq: 5n }, now, 30)).toMatchObject({ newMessages: true, changed: true });
     expect(planMailboxSync(cursor, { uidValidity: 7n, uidNext: 10, highestModseq: 4n }, now, 30)).toMatchObject({ newMessages: false, changed: true });
     // Without CONDSTORE nothing proves the flags unchanged.
-    expect(planMailboxSync({ ...cursor, highestModseq: null }, { uidValidity: 7n, uidNext: 10 }, now, 30)).toMatchObject({ changed: true, flagsChangedSince: null });
+    expect(planMailboxSync({ ...cursor, highestModseq: null }, { uidValidity: 7n, uidNext: 10 }, now, 30)).toMatchObject({
+      changed: true,
+      flagsChangedSince: null,
+    });
   });
 
   it('polls by STATUS', () => {

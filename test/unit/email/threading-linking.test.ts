@@ -1,9 +1,23 @@
 // Threading by Message-ID / In-Reply-To / References (subject fallback off by default), record tokens in
 // subjects, and address → person/contractor matching.
-import { buildThreads, linkAddresses, normaliseSubject, subjectRecordNumbers, threadFor, withRecordToken, type LinkCandidate, type ThreadInput } from '../../../connectors/email/index.ts';
+import {
+  buildThreads,
+  linkAddresses,
+  normaliseSubject,
+  subjectRecordNumbers,
+  threadFor,
+  withRecordToken,
+  type LinkCandidate,
+  type ThreadInput,
+} from '../../../connectors/email/index.ts';
 
 const msg = (key: string, messageId: string | null, refs: string[] = [], subject = 'Oferta', day = 1): ThreadInput => ({
-  key, messageId, inReplyTo: refs.at(-1) ?? null, references: refs, subject, date: new Date(Date.UTC(2026, 11, day)),
+  key,
+  messageId,
+  inReplyTo: refs.at(-1) ?? null,
+  references: refs,
+  subject,
+  date: new Date(Date.UTC(2026, 11, day)),
 });
 
 describe('threading', () => {
@@ -29,7 +43,10 @@ describe('threading', () => {
   });
 
   it('threadFor joins the thread of a known ancestor, else of a known reply, else names a new one', () => {
-    const known = new Map([['a@x', 'T1'], ['z@x', 'T2']]);
+    const known = new Map([
+      ['a@x', 'T1'],
+      ['z@x', 'T2'],
+    ]);
     const lookup = (ids: readonly string[]) => ids.map((id) => known.get(id)).find((t) => t !== undefined) ?? null;
     expect(threadFor(msg('b', 'b@x', ['a@x']), lookup)).toBe('T1');
     expect(threadFor(msg('z', 'z@x'), lookup)).toBe('T2');
@@ -65,13 +82,17 @@ describe('linkAddresses', () => {
     { kind: 'contractor', id: 'c-other', emails: ['kontakt@inny.example'], domains: ['inny.example'] },
   ];
 
-  it('links exact addresses first, the person\'s employer, and declared domains except free mail and our own', () => {
-    const links = linkAddresses([
-      { role: 'from', address: 'anna.nowak@klient.example' },
-      { role: 'to', address: 'jan@firma.example' },
-      { role: 'cc', address: 'ktos@gmail.com' },
-      { role: 'cc', address: 'nowy@inny.example' },
-    ], candidates, { ownDomains: ['firma.example'] });
+  it("links exact addresses first, the person's employer, and declared domains except free mail and our own", () => {
+    const links = linkAddresses(
+      [
+        { role: 'from', address: 'anna.nowak@klient.example' },
+        { role: 'to', address: 'jan@firma.example' },
+        { role: 'cc', address: 'ktos@gmail.com' },
+        { role: 'cc', address: 'nowy@inny.example' },
+      ],
+      candidates,
+      { ownDomains: ['firma.example'] },
+    );
     expect(links).toEqual([
       { kind: 'person', id: 'p-anna', address: 'anna.nowak@klient.example', role: 'from', via: 'email' },
       { kind: 'contractor', id: 'c-klient', address: 'anna.nowak@klient.example', role: 'from', via: 'employer' },
