@@ -14,7 +14,10 @@ export interface MailboxSyncReport {
   readonly account: string;
   readonly mailbox: string;
   readonly uidValidity: bigint;
-  readonly kind: 'full' | 'incremental' | 'unchanged';
+  /** `unavailable`: the server refused the folder (NO: deleted, renamed, no rights); the others went on. */
+  readonly kind: 'full' | 'incremental' | 'unchanged' | 'unavailable';
+  /** The server's answer when `unavailable`. */
+  readonly error?: string;
   /** Messages downloaded. */
   readonly fetched: number;
   /** New messages stored. */
@@ -210,7 +213,29 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
   async function syncAll(client: ImapFlow, mailboxes: readonly string[]): Promise<MailboxSyncReport[]> {
     const reports: MailboxSyncReport[] = [];
     for (const mailbox of mailboxes) {
-      const report = await syncMailbox(client, mailbox);
+      let report: MailboxSyncReport;
+      try {
+        report = await syncMailbox(client, mailbox);
+      } catch (error) {
+        // A folder the server refuses (NO) must not hold up the others; anything else (the connection,
+        // the store) ends the pass and the cursor-based resume takes over.
+        if ((error as { responseStatus?: string }).responseStatus !== 'NO' || !client.usable) throw error;
+        const text = (error as { responseText?: string }).responseText ?? (error as Error).message;
+        report = {
+          account: account.id,
+          mailbox,
+          uidValidity: 0n,
+          kind: 'unavailable',
+          error: text,
+          fetched: 0,
+          created: 0,
+          relocated: 0,
+          flagsUpdated: 0,
+          vanished: 0,
+          staleUidValidity: null,
+          ms: 0,
+        };
+      }
       reports.push(report);
       options.onSynced?.(report);
     }
@@ -263,7 +288,11 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
         nextPoll = Date.now() + (options.pollIntervalMs ?? 60_000);
         for (const mailbox of account.mailboxes) {
           if (mailbox === watch) continue;
-          const status = await client.status(mailbox, { uidNext: true, uidValidity: true, highestModseq: true });
+          // A refused STATUS (folder gone) marks the folder for a sync, which reports it `unavailable`.
+          const status = await client.status(mailbox, { uidNext: true, uidValidity: true, highestModseq: true }).catch((error: { responseStatus?: string }) => {
+            if (error.responseStatus === 'NO' && client.usable) return false as const;
+            throw error;
+          });
           if (!status || statusShowsChange(await store.cursor(account.id, mailbox), status)) dirty.add(mailbox);
         }
         if (dirty.size) continue;

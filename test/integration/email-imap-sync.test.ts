@@ -147,6 +147,19 @@ suite('IMAP sync against Dovecot', () => {
     expect(store.saveCalls).toBe(120);
   });
 
+  it('goes on with the other folders when the server refuses one (deleted or renamed)', async () => {
+    const box = await folder('alice', 'Istniejacy');
+    await append('alice', box, [simpleMessage({ subject: 'jest' })]);
+    const store = new MemoryMailStore();
+    const reports = await createImapSync(account('a-missing', 'alice', ['Usuniety', box]), store).syncOnce();
+    expect(reports.map((r) => [r.mailbox, r.kind])).toEqual([
+      ['Usuniety', 'unavailable'],
+      [box, 'full'],
+    ]);
+    expect(reports[0]!.error).toMatch(/exist/i);
+    expect(store.messages.size).toBe(1);
+  });
+
   it('resyncs after a UIDVALIDITY change without duplicates', async () => {
     const name = 'Projekty';
     await folder('alice', name);
