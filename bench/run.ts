@@ -5,13 +5,14 @@
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
+import { emailBenchmark } from './email.ts';
 import { recordsBenchmark } from './records.ts';
 import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, BENCH=workflows, BENCH=load or BENCH=ui runs one of them.
+// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email or BENCH=ui runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -45,6 +46,9 @@ try {
       rounds: Number(process.env.BENCH_LOAD_ROUNDS ?? 1),
       log,
     });
+  }
+  if (!only || only === 'email') {
+    await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), log });
   }
   if (!only || only === 'ui') await uiSizes({ log });
 } finally {
