@@ -32,7 +32,9 @@ export type SmsErrorReason =
   | 'insufficientFunds'
   | 'providerRejected'
   | 'providerUnavailable'
-  | 'rateLimited';
+  | 'rateLimited'
+  | 'optedOut'
+  | 'duplicate';
 
 export interface SmsErrorInfo {
   /** `sms.error.<reason>`: the wording key. */

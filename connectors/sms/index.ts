@@ -8,3 +8,5 @@ export { type SmsStatus, type OutgoingSms, type SendResult, type StatusUpdate, t
 export { type IncomingSms, type ModemHealth, type SmsPorts } from './ports.ts';
 export { type GsmModemOptions, GsmModem } from './modem/gsm-modem.ts';
 export { type ModemLink, type OpenLink, openSerialLink } from './modem/link.ts';
+export { type SmsapiOptions, SmsapiProvider, parseSmsapiCallback, smsapiNotifyUrl, smsapiStatus, type CallbackResult } from './http/smsapi.ts';
+export { type TwilioOptions, TwilioProvider, parseTwilioCallback, twilioSignature, twilioStatus } from './http/twilio.ts';

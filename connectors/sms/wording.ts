@@ -36,6 +36,8 @@ const en: Wording = {
   'sms.error.providerRejected': 'The SMS provider refused the message.',
   'sms.error.providerUnavailable': 'The SMS provider is unavailable; will try again.',
   'sms.error.rateLimited': 'Too many messages at once; will try again.',
+  'sms.error.optedOut': 'The recipient opted out of messages (STOP).',
+  'sms.error.duplicate': 'This message was already handed to the provider.',
 };
 
 const pl: Wording = {
@@ -70,6 +72,8 @@ const pl: Wording = {
   'sms.error.providerRejected': 'Dostawca SMS odrzucił wiadomość.',
   'sms.error.providerUnavailable': 'Dostawca SMS jest niedostępny; ponowimy próbę.',
   'sms.error.rateLimited': 'Za dużo wiadomości naraz; ponowimy próbę.',
+  'sms.error.optedOut': 'Odbiorca zrezygnował z wiadomości (STOP).',
+  'sms.error.duplicate': 'Ta wiadomość została już przekazana dostawcy.',
 };
 
 const ro: Wording = {
@@ -104,6 +108,8 @@ const ro: Wording = {
   'sms.error.providerRejected': 'Furnizorul SMS a refuzat mesajul.',
   'sms.error.providerUnavailable': 'Furnizorul SMS nu este disponibil; vom reîncerca.',
   'sms.error.rateLimited': 'Prea multe mesaje deodată; vom reîncerca.',
+  'sms.error.optedOut': 'Destinatarul s-a dezabonat de la mesaje (STOP).',
+  'sms.error.duplicate': 'Acest mesaj a fost deja predat furnizorului.',
 };
 
 export const SMS_WORDING: Readonly<Record<'pl' | 'en' | 'ro', Wording>> = { pl, en, ro };
