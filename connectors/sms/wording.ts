@@ -113,3 +113,33 @@ const ro: Wording = {
 };
 
 export const SMS_WORDING: Readonly<Record<'pl' | 'en' | 'ro', Wording>> = { pl, en, ro };
+
+type PhoneCode = 'phone.empty' | 'phone.invalid' | 'phone.tooShort' | 'phone.tooLong' | 'phone.unknownRegion' | 'phone.notMobile';
+
+/** pl/en/ro wording of the phone-number result codes (phone-numbers.ts). */
+export const PHONE_WORDING: Readonly<Record<'pl' | 'en' | 'ro', Record<PhoneCode, string>>> = {
+  en: {
+    'phone.empty': 'Enter a phone number.',
+    'phone.invalid': 'This is not a valid phone number.',
+    'phone.tooShort': 'The phone number is too short.',
+    'phone.tooLong': 'The phone number is too long.',
+    'phone.unknownRegion': 'Unknown country for phone numbers.',
+    'phone.notMobile': 'This number is a landline: it cannot receive SMS.',
+  },
+  pl: {
+    'phone.empty': 'Wpisz numer telefonu.',
+    'phone.invalid': 'To nie jest prawidłowy numer telefonu.',
+    'phone.tooShort': 'Numer telefonu jest za krótki.',
+    'phone.tooLong': 'Numer telefonu jest za długi.',
+    'phone.unknownRegion': 'Nieznany kraj dla numerów telefonów.',
+    'phone.notMobile': 'To numer stacjonarny: nie odbierze SMS-a.',
+  },
+  ro: {
+    'phone.empty': 'Introduceți un număr de telefon.',
+    'phone.invalid': 'Acesta nu este un număr de telefon valid.',
+    'phone.tooShort': 'Numărul de telefon este prea scurt.',
+    'phone.tooLong': 'Numărul de telefon este prea lung.',
+    'phone.unknownRegion': 'Țară necunoscută pentru numerele de telefon.',
+    'phone.notMobile': 'Acesta este un număr fix: nu poate primi SMS.',
+  },
+};
