@@ -6,12 +6,13 @@ import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { recordsBenchmark } from './records.ts';
+import { smsProvidersBenchmark } from './sms-providers.ts';
 import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, BENCH=workflows, BENCH=load or BENCH=ui runs one of them.
+// BENCH=records, BENCH=workflows, BENCH=load, BENCH=ui or BENCH=sms runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -47,6 +48,7 @@ try {
     });
   }
   if (!only || only === 'ui') await uiSizes({ log });
+  if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
 } finally {
   await platform?.close();
   await scratch?.drop();
