@@ -376,6 +376,8 @@ export class GsmModem implements SmsProvider {
   }
 
   private async deliverDecoded(decoded: DecodedPdu | null): Promise<void> {
+    // Parts whose siblings never came are passed on as they are rather than lost.
+    for (const stale of this.assembly.expire()) await this.emitIncoming(stale);
     if (decoded?.type !== 'deliver') return;
     const whole = this.assembly.add(decoded as DecodedDeliver);
     if (whole) await this.emitIncoming(whole);
