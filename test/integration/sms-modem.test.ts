@@ -186,4 +186,27 @@ suite('GSM modem driver against the emulated modem over a pty', () => {
     expect(emulator.received.map((m) => m.text)).toContain('after the replug');
     expect(health.map((h) => h.state)).toEqual(expect.arrayContaining(['ready', 'reconnecting']));
   });
+
+  test('reset mid-send: the modem drops off while a concatenated message is being sent; the send fails as retryable, the resend after re-open arrives whole', async () => {
+    const { emulator, modem } = await rig();
+    emulator.faults.resetAfterSubmits = { submits: 1, downMs: 300 };
+    const text = 'Przypomnienie: wizyta serwisowa jutro o 10:00. Prosimy o potwierdzenie odpowiedzią TAK lub NIE. Dziękujemy!';
+    const error = (await modem.send({ messageId: 'mid', to: '+48600100200', text }).catch((e: unknown) => e)) as SmsError;
+    expect(error.info).toMatchObject({ code: 'sms.error.portClosed', retry: true });
+    expect(emulator.received).toEqual([]);
+    await until('ready again', () => modem.health.state === 'ready', 8000);
+    await modem.send({ messageId: 'mid', to: '+48600100200', text });
+    expect(emulator.received.map((m) => [m.text, m.parts])).toEqual([[text, 2]]);
+  });
+
+  test('reset on request (AT+CFUN=1,1): the port drops, the driver re-opens and starts the modem up again', async () => {
+    const { emulator, modem } = await rig();
+    const before = emulator.commands.filter((c) => c === 'AT+CMGF=0').length;
+    await modem.reset();
+    expect(emulator.resets).toBe(1);
+    expect(modem.health.state).toBe('ready');
+    expect(emulator.commands.filter((c) => c === 'AT+CMGF=0').length).toBe(before + 1);
+    await modem.send({ messageId: 'after-reset', to: '+48600100200', text: 'ok' });
+    expect(emulator.received.map((m) => m.text)).toEqual(['ok']);
+  });
 });

@@ -58,7 +58,16 @@ export class GsmModemEmulator {
   /** Whole messages (parts joined) as the handset would show them. */
   readonly received: ReceivedSms[] = [];
   /** Fault injection, consumed as used. */
-  readonly faults = { cmsErrors: [] as number[], silentCommands: 0, garbageBeforeReply: false, splitReplies: false };
+  readonly faults = {
+    cmsErrors: [] as number[],
+    silentCommands: 0,
+    garbageBeforeReply: false,
+    splitReplies: false,
+    /** The modem resets (drops off the bus for `downMs`) instead of answering the PDU after this many accepted ones. */
+    resetAfterSubmits: null as { submits: number; downMs: number } | null,
+  };
+  /** Times the modem restarted (AT+CFUN=1,1 or an injected reset). */
+  resets = 0;
 
   private constructor(options: EmulatorOptions) {
     this.options = options;
@@ -199,6 +208,13 @@ export class GsmModemEmulator {
       return this.reply(['OK']);
     }
     if (this.pinLocked) return this.reply(['+CME ERROR: 11']);
+    if (cmd === 'AT+CFUN=1,1') {
+      // A full restart: USB modems re-enumerate, so the port goes away for a moment.
+      this.reply(['OK']);
+      this.resets++;
+      setTimeout(() => void this.vanish(200), 20);
+      return;
+    }
     if (cmd === 'AT+CSQ') return this.reply(['+CSQ: 21,99', 'OK']);
     if (cmd === 'AT+CREG?') return this.reply(['+CREG: 0,1', 'OK']);
     if ((m = /^AT\+CMGS=(\d+)$/.exec(cmd))) {
@@ -231,6 +247,13 @@ export class GsmModemEmulator {
       submit = decoded;
     } catch {
       return this.reply(['+CMS ERROR: 304']);
+    }
+    const reset = this.faults.resetAfterSubmits;
+    if (reset && this.submits.length >= reset.submits) {
+      this.faults.resetAfterSubmits = null;
+      this.resets++;
+      void this.vanish(reset.downMs);
+      return;
     }
     const cms = this.faults.cmsErrors.shift();
     if (cms !== undefined) return this.reply([`+CMS ERROR: ${cms}`]);

@@ -186,6 +186,27 @@ export class GsmModem implements SmsProvider {
     await this.refreshStatus();
   }
 
+  /** Restarts the modem (AT+CFUN=1,1), e.g. when it stopped answering; the port usually drops and
+   * the driver re-opens it and runs the start-up again. Resolves when the modem is ready. */
+  async reset(): Promise<void> {
+    await this.command('AT+CFUN=1,1');
+    this.setHealth({ state: 'reconnecting' });
+    // Until the port actually drops, keep commands from reaching a modem that is restarting.
+    const link = this.link;
+    await new Promise<void>((resolve) => {
+      const started = Date.now();
+      const poll = (): void => (this.link !== link || Date.now() - started > 5000 ? resolve() : void setTimeout(poll, 20));
+      poll();
+    });
+    if (this.link === link && link) {
+      // The modem restarted without dropping the port (serial modems): start it up again here.
+      await this.enqueue(() => this.initialise());
+      this.setHealth({ state: 'ready' });
+      return;
+    }
+    return this.whenReady();
+  }
+
   /** Signal (dBm) and network registration, as also shown in `health`. */
   async refreshStatus(): Promise<ModemHealth> {
     const csq = await this.raw('AT+CSQ');
