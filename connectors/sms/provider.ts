@@ -45,12 +45,11 @@ export interface SmsProvider {
 }
 
 /** The status of a whole message from the statuses of its parts: delivered when every part is,
- * failed/expired as soon as one is, sent while any is on its way. */
+ * failed/expired as soon as one is, queued while none has left, else sent. */
 export function combinePartStatuses(statuses: readonly SmsStatus[]): SmsStatus {
-  if (statuses.length === 0) return 'queued';
   if (statuses.includes('failed')) return 'failed';
   if (statuses.includes('expired')) return 'expired';
+  if (statuses.every((s) => s === 'queued')) return 'queued';
   if (statuses.every((s) => s === 'delivered')) return 'delivered';
-  if (statuses.some((s) => s === 'queued')) return 'queued';
   return 'sent';
 }

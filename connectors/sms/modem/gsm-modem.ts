@@ -7,7 +7,7 @@ import { type ModemLink, type OpenLink, openSerialLink } from './link.ts';
 import { type DecodedDeliver, type DecodedPdu, MessageReferenceBook, decodePdu, encodeSubmitParts } from '../codec/index.ts';
 import { SmsError, cmeError, cmsError, smsError } from '../errors.ts';
 import type { ModemHealth, SmsPorts } from '../ports.ts';
-import { type OutgoingSms, type SendResult, type SmsProvider, type SmsStatus, combinePartStatuses } from '../provider.ts';
+import { type OutgoingSms, type SendResult, type SmsProvider, type SmsStatus, type StatusUpdate, combinePartStatuses } from '../provider.ts';
 
 export interface GsmModemOptions {
   path: string;
@@ -37,6 +37,9 @@ interface Pending {
 interface SentMessage {
   providerId: string;
   statuses: SmsStatus[];
+  /** Reports that came while later parts were still being sent: held until `send` has answered,
+   * so the outbox learns the provider id before any status change for it. */
+  held: StatusUpdate[] | null;
 }
 
 const CTRL_Z = '\u001a';
@@ -306,8 +309,14 @@ export class GsmModem implements SmsProvider {
     this.concatReference = (this.concatReference + 1) & 0xff;
     const parts = encodeSubmitParts({ destination: message.to, text: message.text, reference, statusReport: true });
     const providerId = `modem:${message.messageId}`;
-    const sent: SentMessage = { providerId, statuses: parts.map(() => 'queued') };
+    const sent: SentMessage = { providerId, statuses: parts.map(() => 'queued'), held: [] };
     const mrs: string[] = [];
+    const release = (): void => {
+      const held = sent.held ?? [];
+      sent.held = null;
+      // After the caller has the send result (or the error): the next macrotask.
+      if (held.length) setImmediate(() => held.forEach((u) => void this.options.ports.statusChanged(u)));
+    };
     await this.enqueue(async () => {
       for (const [i, part] of parts.entries()) {
         const lines = await this.raw(`AT+CMGS=${part.tpduLength}`, this.options.sendTimeoutMs, part.hex);
@@ -317,7 +326,7 @@ export class GsmModem implements SmsProvider {
         this.book.add(mr, { message: sent, part: i });
         mrs.push(String(mr));
       }
-    });
+    }).finally(release);
     return { providerId, parts: parts.length, partIds: mrs, status: 'sent' };
   }
 
@@ -368,15 +377,16 @@ export class GsmModem implements SmsProvider {
     const { message, part } = match.value;
     const verdict = match.verdict;
     message.statuses[part] = verdict.outcome === 'pending' ? 'sent' : verdict.outcome;
-    const status = combinePartStatuses(message.statuses);
-    void this.options.ports.statusChanged({
+    const update: StatusUpdate = {
       providerId: message.providerId,
       partId: String(decoded.messageReference),
-      status,
+      status: combinePartStatuses(message.statuses),
       at: decoded.dischargedAt.utc,
       providerStatus: `TP-ST 0x${verdict.status.toString(16).padStart(2, '0')}`,
       error: verdict.outcome === 'failed' || verdict.outcome === 'expired' ? smsError('rejected', false, 'modem', verdict.status).info : null,
-    });
+    };
+    if (message.held) message.held.push(update);
+    else void this.options.ports.statusChanged(update);
   }
 
   private async readAndDelete(index: number): Promise<void> {

@@ -78,3 +78,13 @@ test('incoming parts out of order are joined once all arrived', () => {
   expect(a.add(part(1, 'sam'))).toBeNull();
   expect(a.expire(Date.now() + 25 * 3600_000)).toEqual([expect.objectContaining({ text: 'sam', parts: 1 })]);
 });
+
+test('a message’s status from its parts', async () => {
+  const { combinePartStatuses } = await import('../../../connectors/sms/provider.ts');
+  expect(combinePartStatuses(['queued', 'queued'])).toBe('queued');
+  expect(combinePartStatuses(['delivered', 'queued'])).toBe('sent');
+  expect(combinePartStatuses(['delivered', 'sent'])).toBe('sent');
+  expect(combinePartStatuses(['delivered', 'delivered'])).toBe('delivered');
+  expect(combinePartStatuses(['delivered', 'expired'])).toBe('expired');
+  expect(combinePartStatuses(['expired', 'failed'])).toBe('failed');
+});
