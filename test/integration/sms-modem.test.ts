@@ -73,6 +73,9 @@ suite('GSM modem driver against the emulated modem over a pty', () => {
     await new Promise((res) => setTimeout(res, 300));
     expect(r.emulator.commands.filter((c) => c.startsWith('AT+CPIN="'))).toHaveLength(1);
     expect(r.modem.health.state).toBe('failed');
+    // Sends fail at once with the same reason instead of waiting for a modem that will not come.
+    const sendError = (await r.modem.send({ messageId: 'p', to: '+48600100200', text: 'x' }).catch((e: unknown) => e)) as SmsError;
+    expect(sendError.info.code).toBe('sms.error.pinWrong');
   });
 
   test('a single Polish message arrives whole; its delivery report marks it delivered', async () => {
@@ -175,11 +178,11 @@ suite('GSM modem driver against the emulated modem over a pty', () => {
 
   test('USB replug: the port vanishes, sends fail as retryable, the driver re-opens with backoff and re-enters the PIN', async () => {
     const { emulator, modem, health } = await rig({ pin: '4321' }, '4321');
-    const gone = emulator.vanish(600);
+    const gone = emulator.vanish(2500);
     await until('reconnecting', () => modem.health.state === 'reconnecting');
-    const error = (await Promise.race([modem.send({ messageId: 'r0', to: '+48600100200', text: 'while away' }), new Promise((r) => setTimeout(r, 50, 'waiting'))]).catch((e: unknown) => e)) as SmsError | string;
-    // Either it waits for the modem or fails as retryable: never a silent loss.
-    if (typeof error !== 'string') expect((error as SmsError).retry).toBe(true);
+    // A send while the modem is away waits for it up to the send timeout (2 s here), then fails as retryable.
+    const error = (await modem.send({ messageId: 'r0', to: '+48600100200', text: 'while away' }).catch((e: unknown) => e)) as SmsError;
+    expect(error.info).toMatchObject({ code: 'sms.error.portClosed', retry: true });
     await gone;
     await until('ready again', () => modem.health.state === 'ready', 8000);
     expect(modem.reconnects).toBe(1);

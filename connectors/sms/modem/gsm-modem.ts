@@ -60,6 +60,8 @@ export class GsmModem implements SmsProvider {
   private readonly book = new MessageReferenceBook<{ message: SentMessage; part: number }>();
   private readonly assembly = new IncomingAssembly();
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  /** Why the modem cannot be used until reconfigured (wrong PIN, no SIM…). */
+  private fatal: SmsError | null = null;
   health: ModemHealth = { state: 'closed', signalDbm: null, registration: 'unknown', error: null };
   /** Times the link was re-opened after vanishing. */
   reconnects = 0;
@@ -80,14 +82,33 @@ export class GsmModem implements SmsProvider {
    * port is missing it keeps trying in the background and resolves when the modem is ready. */
   async start(): Promise<void> {
     this.closing = false;
+    this.fatal = null;
     const ready = this.whenReady();
     void this.connect();
     return ready;
   }
 
-  whenReady(): Promise<void> {
+  /** Resolves when the modem is ready; rejects at once if it failed for good (e.g. wrong PIN) or
+   * was closed, and after `timeoutMs` (retryable) if it does not come back in time. */
+  whenReady(timeoutMs?: number): Promise<void> {
     if (this.health.state === 'ready') return Promise.resolve();
-    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+    if (this.fatal) return Promise.reject(this.fatal);
+    if (this.closing) return Promise.reject(smsError('portClosed', true, 'modem'));
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.readyWaiters.push(waiter);
+      if (timeoutMs === undefined) return;
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
+        reject(smsError('portClosed', true, 'modem', null, 'modem not back in time'));
+      }, timeoutMs);
+      const settle = <T extends unknown[]>(f: (...a: T) => void) => (...a: T): void => {
+        clearTimeout(timer);
+        f(...a);
+      };
+      waiter.resolve = settle(resolve);
+      waiter.reject = settle(reject);
+    });
   }
 
   async close(): Promise<void> {
@@ -144,6 +165,7 @@ export class GsmModem implements SmsProvider {
     } catch (error) {
       if (error instanceof SmsError && !error.retry) {
         // Wrong PIN, no SIM…: retrying would not help and could lock the SIM.
+        this.fatal = error;
         this.setHealth({ state: 'failed', error: error.code });
         for (const w of this.readyWaiters.splice(0)) w.reject(error);
         this.closing = true;
@@ -304,7 +326,7 @@ export class GsmModem implements SmsProvider {
   /** Sends each part with its own AT+CMGS, asking for a status report. Resolves with the TP-MR of
    * every part; the reports then arrive through `ports.statusChanged`. */
   async send(message: OutgoingSms): Promise<SendResult> {
-    await this.whenReady();
+    await this.whenReady(this.options.sendTimeoutMs);
     const reference = this.concatReference;
     this.concatReference = (this.concatReference + 1) & 0xff;
     const parts = encodeSubmitParts({ destination: message.to, text: message.text, reference, statusReport: true });
