@@ -164,6 +164,15 @@ suite('GSM modem driver against the emulated modem over a pty', () => {
     expect(emulator.commands.filter((c) => c.startsWith('AT+CMGD='))).toHaveLength(4);
   });
 
+  test('an SMS routed directly (+CMT) is passed on without touching the storage', async () => {
+    const { emulator, incoming } = await rig();
+    const deletesBefore = emulator.commands.filter((c) => c.startsWith('AT+CMGD=')).length;
+    emulator.injectDirect('+40722123456', 'Mulțumesc, am primit.');
+    await until('direct message', () => incoming.length === 1);
+    expect(incoming[0]).toMatchObject({ from: '+40722123456', text: 'Mulțumesc, am primit.', parts: 1 });
+    expect(emulator.commands.filter((c) => c.startsWith('AT+CMGD=')).length).toBe(deletesBefore);
+  });
+
   test('messages stored while the host was away are read at start-up', async () => {
     const emulator = await GsmModemEmulator.start();
     emulator.storeSilently('+48501234567', 'Wiadomość z nocy');

@@ -148,6 +148,12 @@ export class GsmModemEmulator {
     return indexes;
   }
 
+  /** An SMS routed straight to the host (CNMI mt=2): `+CMT: ,<length>` and the PDU, nothing stored. */
+  injectDirect(from: string, text: string, at = new Date()): void {
+    const pdu = encodeDeliver({ originator: from, text, at, smsc: '+48790998250' });
+    this.write(`\r\n+CMT: ,${pdu.tpduLength}\r\n${pdu.hex}\r\n`);
+  }
+
   /** Stores a message without announcing it (it came while the host was away). */
   storeSilently(from: string, text: string, at = new Date()): void {
     let index = 0;
