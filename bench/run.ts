@@ -7,12 +7,13 @@ import { startPlatform } from '../engine/platform.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { recordsBenchmark } from './records.ts';
+import { smsProvidersBenchmark } from './sms-providers.ts';
 import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email or BENCH=ui runs one of them.
+// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email, BENCH=ui or BENCH=sms runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -51,6 +52,7 @@ try {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), log });
   }
   if (!only || only === 'ui') await uiSizes({ log });
+  if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
 } finally {
   await platform?.close();
   await scratch?.drop();

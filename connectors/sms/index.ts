@@ -1,0 +1,13 @@
+// The SMS connector's surface. The connector platform's adapter wires these to the outbox,
+// secrets and records through the callbacks of ports.ts; nothing here imports the engine.
+// The codec (connectors/sms/codec/index.ts) is browser-safe on its own, for the compose counter.
+export * from './codec/index.ts';
+export { type SmsErrorReason, type SmsErrorInfo, SmsError, cmsError, cmeError } from './errors.ts';
+export { SMS_WORDING, PHONE_WORDING } from './wording.ts';
+export { type PhoneNumberType, type PhoneNumberResult, normalisePhoneNumber, canReceiveSms, samePhoneNumber } from './phone-numbers.ts';
+export { type SmsStatus, type OutgoingSms, type SendResult, type StatusUpdate, type SmsProvider, combinePartStatuses } from './provider.ts';
+export { type IncomingSms, type ModemHealth, type SmsPorts } from './ports.ts';
+export { type GsmModemOptions, GsmModem } from './modem/gsm-modem.ts';
+export { type ModemLink, type OpenLink, openSerialLink } from './modem/link.ts';
+export { type SmsapiOptions, SmsapiProvider, parseSmsapiCallback, smsapiNotifyUrl, smsapiStatus, type CallbackResult } from './http/smsapi.ts';
+export { type TwilioOptions, TwilioProvider, parseTwilioCallback, twilioSignature, twilioStatus } from './http/twilio.ts';
