@@ -13,6 +13,50 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // The dependency direction of docs/architecture.md: metadata knows no runtime, forms are pure, the
+  // web app talks HTTP only, connectors use the engine's connector API only, nothing imports ui/.
+  // test/unit/architecture/boundaries.test.ts proves each rule fires.
+  {
+    files: ['metadata/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/engine/**', '**/forms/**', '**/ui/**', '**/connectors/**'], message: 'metadata/ is the pure model: it imports no runtime, form or UI code.' },
+      { group: ['pg', 'knex', 'objection', 'express', 'pg-boss'], message: 'metadata/ is pure: no database or HTTP.' },
+    ] }] },
+  },
+  {
+    files: ['forms/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/engine/**', '**/ui/**', '**/connectors/**'], message: 'forms/ is pure and shared with the browser: it imports metadata only.' },
+      { group: ['**/metadata/*', '!**/metadata/browser.ts'], message: 'forms/ imports metadata/browser.ts, the browser-safe entry.' },
+      { group: ['node:*'], message: 'forms/ runs in the browser too: no Node modules.' },
+    ] }] },
+  },
+  {
+    files: ['ui/src/**/*.ts', 'ui/src/**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/engine/**', '**/connectors/**'], message: 'The web app talks to the engine over HTTP only.' },
+      { group: ['**/metadata/*', '!**/metadata/browser.ts'], message: 'The web app imports metadata/browser.ts, the browser-safe entry.' },
+      { group: ['**/forms/*', '!**/forms/index.ts'], message: 'The web app imports forms/index.ts.' },
+      { group: ['node:*'], message: 'The web app runs in the browser: no Node modules.' },
+    ] }] },
+  },
+  {
+    // Which engine files may name the connector list is checked on the resolved import graph
+    // (test/unit/architecture/boundaries.test.ts): import strings alone cannot tell engine/connectors/ from connectors/.
+    files: ['engine/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/ui/**'], message: 'Nothing imports ui/.' },
+      { group: ['**/metadata/*', '!**/metadata/index.ts', '!**/metadata/browser.ts'], message: 'The engine imports metadata through metadata/index.ts.' },
+    ] }] },
+  },
+  {
+    files: ['connectors/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/engine/**', '!**/engine/connectors/index.ts'], message: 'A connector uses the connector API (engine/connectors/index.ts) only, never engine internals.' },
+      { group: ['**/ui/**'], message: 'Nothing imports ui/.' },
+      { group: ['**/metadata/*', '!**/metadata/index.ts', '!**/metadata/browser.ts'], message: 'Connectors import metadata through metadata/index.ts.' },
+    ] }] },
+  },
   {
     // Tests read loosely typed JSON responses; `any` there is the honest type.
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -1,8 +1,8 @@
 // Camunda Forms (the JSON a BPMN user task names with `zeebe:formDefinition formKey`) → the same
 // JSON Schema + uiSchema shape as record forms, so a workflow task's form renders with the app's own
-// widgets and is checked in the browser the way the workflow engine checks it on completion
-// (engine/workflows/runtime/task-forms.ts: required, type, allowed values, bounds, pattern).
-import type { JsonSchema } from '../metadata/record-schema.ts';
+// widgets; the workflow engine checks submitted data against this very schema on completion
+// (engine/workflows/runtime/task-forms.ts), so browser and server accept and word alike.
+import type { JsonSchema } from '../metadata/browser.ts';
 import type { FieldUi, WidgetName } from './record-form.ts';
 
 export interface CamundaFormComponent {
@@ -14,6 +14,12 @@ export interface CamundaFormComponent {
   readonly validate?: { readonly required?: boolean; readonly min?: number; readonly max?: number; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string };
   readonly values?: readonly { readonly label?: string; readonly value: unknown }[];
   readonly components?: readonly CamundaFormComponent[];
+  /**
+   * Custom properties (Camunda Forms' "properties" of a component). Tessera reads the words of a
+   * component in other languages from them: `label:<lang>`, `description:<lang>` and
+   * `option:<value>:<lang>` (the label of one choice).
+   */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export interface CamundaForm {
@@ -35,6 +41,17 @@ function flatten(components: readonly CamundaFormComponent[]): CamundaFormCompon
   return components.flatMap((c) => [c, ...flatten(c.components ?? [])]);
 }
 
+// A pattern the analyst typed that is no valid regular expression checks nothing (rather than failing
+// every completion): the modeler's own linting reports it.
+function validPattern(pattern: string): boolean {
+  try {
+    new RegExp(`^(?:${pattern})$`, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetName } | null {
   const v = c.validate ?? {};
   const choices = (c.values ?? []).map((o) => o.value);
@@ -42,7 +59,7 @@ function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetNa
     case 'textfield':
     case 'textarea':
       return {
-        schema: { type: 'string', ...(v.minLength !== undefined ? { minLength: v.minLength } : {}), ...(v.maxLength !== undefined ? { maxLength: v.maxLength } : {}), ...(v.pattern ? { pattern: `^(?:${v.pattern})$` } : {}) },
+        schema: { type: 'string', ...(v.minLength !== undefined ? { minLength: v.minLength } : {}), ...(v.maxLength !== undefined ? { maxLength: v.maxLength } : {}), ...(v.pattern && validPattern(v.pattern) ? { pattern: `^(?:${v.pattern})$` } : {}) },
         widget: c.type === 'textarea' ? 'textarea' : 'text',
       };
     case 'number':
@@ -63,8 +80,14 @@ function field(c: CamundaFormComponent): { schema: JsonSchema; widget?: WidgetNa
   }
 }
 
-/** The form of a workflow user task; null when the value is not a Camunda form. */
-export function camundaTaskForm(form: unknown): TaskForm | null {
+/** A component's word in a language from its properties, else the form's own (English) word. */
+function word(c: CamundaFormComponent, key: string, language: string | undefined, fallback: string | undefined): string | undefined {
+  const translated = language ? c.properties?.[`${key}:${language}`] : undefined;
+  return typeof translated === 'string' && translated.trim() ? translated : fallback;
+}
+
+/** The form of a workflow user task, in a language where the form carries its words; null when the value is not a Camunda form. */
+export function camundaTaskForm(form: unknown, language?: string): TaskForm | null {
   if (!isCamundaForm(form)) return null;
   const properties: Record<string, JsonSchema> = {};
   const uiSchema: Record<string, unknown> = {};
@@ -74,9 +97,10 @@ export function camundaTaskForm(form: unknown): TaskForm | null {
     if (!c.key || properties[c.key]) continue;
     const f = field(c);
     if (!f) continue;
-    const title = c.label ?? c.key;
-    properties[c.key] = { ...f.schema, title, ...(c.description ? { description: c.description } : {}) };
-    const choices = (c.values ?? []).filter((o) => typeof o.value === 'string').map((o) => ({ value: o.value as string, label: o.label ?? String(o.value) }));
+    const title = word(c, 'label', language, c.label) ?? c.key;
+    const description = word(c, 'description', language, c.description);
+    properties[c.key] = { ...f.schema, title, ...(description ? { description } : {}) };
+    const choices = (c.values ?? []).filter((o) => typeof o.value === 'string').map((o) => ({ value: o.value as string, label: word(c, `option:${String(o.value)}`, language, o.label) ?? String(o.value) }));
     const ui: Partial<FieldUi> = { 'ui:title': title, ...(f.widget ? { 'ui:widget': f.widget } : {}), 'ui:options': { fieldType: 'string', ...(choices.length ? { choices } : {}) } };
     uiSchema[c.key] = ui;
     if (c.validate?.required) required.push(c.key);

@@ -2,8 +2,7 @@
 // evaluated on every change with the same interpreter the server uses for requiredWhen (feelin via
 // metadata/feel.ts). A condition that does not evaluate (e.g. it names a field the form lacks)
 // leaves the field visible and not required: the server has the last word on requirements.
-import { feelConditionHolds, recordFeelContext } from '../metadata/feel.ts';
-import { postalCodeProblems } from '../metadata/field-formats.ts';
+import { feelConditionHolds, recordFeelContext, postalCodeProblems } from '../metadata/browser.ts';
 import type { FormConditions } from './record-form.ts';
 
 export interface ConditionState {

@@ -1,7 +1,6 @@
 // forms: metadata → generated forms (JSON Schema + rjsf uiSchema + layout + conditions), shared by
-// the web app and the server. Pure. It imports the pure files of metadata/ directly rather than
-// metadata/index.ts, whose re-exports include Node-only parts (package loading, type generation,
-// physical names hashed with node:crypto) that must stay out of the browser bundle.
+// the web app and the server. Pure. It imports metadata/browser.ts, the browser-safe entry
+// (metadata/index.ts adds Node-only parts that must stay out of the browser bundle).
 export {
   recordForm,
   type ChoiceOption,

@@ -1,8 +1,7 @@
 // Activities are one entity type with many kinds: the form of an activity shows and sends only the
 // fields of its kind (common fields, links, the kind's own fields), and a new activity opens on its
 // kind's short form (metadata `form`), the rest one click away. Pure.
-import { fieldsOfKind, type EntityModel } from '../metadata/model.ts';
-import { declaredDefaults } from '../metadata/defaults.ts';
+import { fieldsOfKind, type EntityModel, declaredDefaults } from '../metadata/browser.ts';
 import type { FormTabLayout } from './record-form.ts';
 
 export interface KindForm {

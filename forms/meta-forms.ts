@@ -2,7 +2,7 @@
 // pipeline, status machine, manifest) or one field definition, each as a plain object schema the
 // form library renders without oneOf pickers. The schemas are cut from the meta-schema itself
 // (metadata/schema/package.schema.json), so the designer offers exactly what validation accepts.
-import type { JsonSchema } from '../metadata/record-schema.ts';
+import type { JsonSchema } from '../metadata/browser.ts';
 
 export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view';
 

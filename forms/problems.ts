@@ -3,8 +3,7 @@
 // test compares the two), so a value gets the same message whether the form or the API caught it.
 // Problems (from ajv or from a problem+json response) are attached to the top-level field of their
 // JSON pointer; the rest of the pointer becomes a prefix of the message (e.g. "amount: must be ≥ 0").
-import { formatDetail } from '../metadata/field-formats.ts';
-import type { Language } from '../metadata/record-schema.ts';
+import { formatDetail, type Language } from '../metadata/browser.ts';
 
 export interface FieldProblem {
   /** RFC 6901 pointer into the record, e.g. /tax_id or /value/amount. */
@@ -81,6 +80,7 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
     'is read-only': 'jest tylko do odczytu',
     'must be integer': 'musi być liczbą całkowitą',
     'must be number': 'musi być liczbą',
+    'another record has this value': 'inny rekord ma już tę wartość',
   },
   ro: {
     'is required': 'este obligatoriu',
@@ -97,6 +97,7 @@ const TRANSLATIONS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
     'is read-only': 'este doar pentru citire',
     'must be integer': 'trebuie să fie un număr întreg',
     'must be number': 'trebuie să fie un număr',
+    'another record has this value': 'o altă înregistrare are deja această valoare',
   },
 };
 

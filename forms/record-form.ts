@@ -2,62 +2,11 @@
 // server validates with), an rjsf uiSchema naming a widget per field type with its options, the
 // layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
 // widgets by these names, the server can build the same description (e.g. for docs or previews).
-import { allowedTargets, labelText, platformTarget, type EntityModel, type MachineModel, type Model } from '../metadata/model.ts';
-import { recordInputSchema, type JsonSchema, type Language } from '../metadata/record-schema.ts';
-import type { EnumValue, Field } from '../metadata/schema/types.generated.ts';
-import { declaredDefaults } from '../metadata/defaults.ts';
+import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type WidgetName, declaredDefaults } from '../metadata/browser.ts';
 import { kindForms, type KindForm } from './kind-form.ts';
 
-/** Names of the widgets (`ui:widget`) and custom fields (`ui:field`) a UI must provide. */
-export type WidgetName =
-  | 'text'
-  | 'textarea'
-  | 'integer'
-  | 'number'
-  | 'percent'
-  | 'checkbox'
-  | 'date'
-  | 'datetime'
-  | 'enum'
-  | 'state'
-  | 'email'
-  | 'phone'
-  | 'url'
-  | 'taxId'
-  | 'reference'
-  | 'attachment';
-export type CustomFieldName = 'money' | 'manyToMany' | 'json';
-
-export interface ChoiceOption {
-  readonly value: string;
-  readonly label: string;
-  readonly color?: string;
-}
-
-/** Options a widget receives (`ui:options`), by field type. */
-export interface FieldUiOptions {
-  readonly fieldType: Field['type'];
-  /** enum values, state names, many-to-many roles: value, label in the form's language, colour. */
-  readonly choices?: readonly ChoiceOption[];
-  /** state fields: the states the record may be put in now (current + allowed targets, or the initial ones). */
-  readonly allowed?: readonly string[];
-  readonly machine?: string;
-  /** money */
-  readonly currencies?: readonly string[];
-  readonly fixedCurrency?: string;
-  /** reference and many-to-many: the target entity type (or a platform target, "user" or "team") and how its records are shown. */
-  readonly target?: string;
-  readonly targetLabel?: string;
-  readonly displayField?: string;
-  /** tax id: accepted countries */
-  readonly countries?: readonly ('PL' | 'RO')[];
-  /** attachment */
-  readonly accept?: readonly string[];
-  readonly maxBytes?: number;
-  /** text */
-  readonly rows?: number;
-  readonly help?: string;
-}
+// The control names and their options are the field types' (metadata/field-types/widget.ts).
+export type { ChoiceOption, CustomFieldName, FieldUiOptions, WidgetName } from '../metadata/browser.ts';
 
 export interface FieldUi {
   'ui:widget'?: WidgetName;
@@ -125,96 +74,16 @@ export interface RecordFormOptions {
   readonly fieldAccess?: Readonly<Record<string, 'none' | 'read' | 'write'>>;
 }
 
-const choices = (values: readonly EnumValue[] | undefined, language: Language): ChoiceOption[] =>
-  (values ?? []).map((v) => ({ value: v.value, label: labelText(v.label, language), ...(v.color ? { color: v.color } : {}) }));
-
-function stateOptions(machine: MachineModel | undefined, options: RecordFormOptions, fieldName: string, language: Language): Partial<FieldUiOptions> {
-  if (!machine) return { choices: [] };
-  const current = options.record?.[fieldName];
-  const allowed = options.mode === 'update' && typeof current === 'string' ? [current, ...allowedTargets(machine, current)] : [...machine.initial];
-  return {
-    machine: machine.name,
-    choices: machine.states.map((s) => ({ value: s.name, label: labelText(s.label, language), ...(s.color ? { color: s.color } : {}) })),
-    allowed,
-  };
-}
-
 function fieldUi(model: Model, entity: EntityModel, field: Field, options: RecordFormOptions, language: Language): FieldUi {
-  const base = { fieldType: field.type, ...(field.help ? { help: labelText(field.help, language) } : {}) };
-  const ui = (widget: WidgetName, extra: Partial<FieldUiOptions> = {}): FieldUi => ({ 'ui:widget': widget, 'ui:title': labelText(field.label, language), 'ui:options': { ...base, ...extra } });
-  const custom = (name: CustomFieldName, extra: Partial<FieldUiOptions> = {}): FieldUi => ({
-    'ui:field': name,
-    'ui:fieldReplacesAnyOrOneOf': true,
-    'ui:title': labelText(field.label, language),
-    'ui:options': { ...base, ...extra },
-  });
-  const targetInfo = (target: string): Partial<FieldUiOptions> => {
-    if (platformTarget(target)) return { target };
-    const t = model.entities.get(target);
-    return { target, ...(t ? { targetLabel: labelText(t.label, language), displayField: t.displayField } : {}) };
-  };
-  let result: FieldUi;
-  switch (field.type) {
-    case 'string':
-      result = ui('text');
-      break;
-    case 'text':
-      result = ui('textarea', { rows: 4 });
-      break;
-    case 'integer':
-      result = ui('integer');
-      break;
-    case 'decimal':
-      result = ui('number');
-      break;
-    case 'percent':
-      result = ui('percent');
-      break;
-    case 'boolean':
-      result = ui('checkbox');
-      break;
-    case 'date':
-      result = ui('date');
-      break;
-    case 'datetime':
-      result = ui('datetime');
-      break;
-    case 'enum':
-      result = ui('enum', { choices: choices(field.values, language) });
-      break;
-    case 'state':
-      result = ui('state', stateOptions(entity.machines.get(field.name), options, field.name, language));
-      break;
-    case 'email':
-      result = ui('email');
-      break;
-    case 'phone':
-      result = ui('phone');
-      break;
-    case 'url':
-      result = ui('url');
-      break;
-    case 'taxId':
-      result = ui('taxId', { countries: field.countries ?? ['PL', 'RO'] });
-      break;
-    case 'reference':
-      result = ui('reference', targetInfo(field.target));
-      break;
-    case 'attachment':
-      result = ui('attachment', { ...(field.accept ? { accept: field.accept } : {}), ...(field.maxBytes ? { maxBytes: field.maxBytes } : {}) });
-      break;
-    case 'money': {
-      const currencies = model.pkg.manifest.currencies ?? [model.pkg.manifest.defaultCurrency ?? 'PLN'];
-      result = custom('money', { currencies: field.currency ? [field.currency] : currencies, ...(field.currency ? { fixedCurrency: field.currency } : {}) });
-      break;
-    }
-    case 'manyToMany':
-      result = custom('manyToMany', { ...targetInfo(field.target), ...(field.roles ? { choices: choices(field.roles, language) } : {}) });
-      break;
-    case 'json':
-      result = custom('json');
-      break;
-  }
+  const fieldType = fieldTypeOf(field);
+  const title = labelText(field.label, language);
+  const extra = fieldType.widgetOptions(field, { model, entity, language, mode: options.mode, ...(options.record ? { record: options.record } : {}) });
+  const uiOptions: FieldUiOptions = { fieldType: field.type, ...(field.help ? { help: labelText(field.help, language) } : {}), ...extra };
+  const control = fieldType.form;
+  const result: FieldUi =
+    'widget' in control
+      ? { 'ui:widget': control.widget, 'ui:title': title, 'ui:options': uiOptions }
+      : { 'ui:field': control.field, 'ui:fieldReplacesAnyOrOneOf': true, 'ui:title': title, 'ui:options': uiOptions };
   if (field.readOnly) result['ui:readonly'] = true;
   return result;
 }

@@ -6,7 +6,7 @@
 // words them exactly as the server does. Keywords it does not know are ignored: the server has the
 // last word. A unit test runs the same inputs through ajv and through this.
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import { RECORD_FORMATS } from '../metadata/field-formats.ts';
+import { RECORD_FORMATS } from '../metadata/browser.ts';
 
 export interface CheckError {
   readonly keyword: string;

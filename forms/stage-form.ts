@@ -1,7 +1,7 @@
 // Entering a stage or state that asks for fields (its `requiredFields`, a lost stage's reason and
 // comment): the fields a move must bring, and the generated form cut down to them, so a board asks
 // for exactly what the engine would otherwise refuse the move for. Pure.
-import type { MachineModel } from '../metadata/model.ts';
+import type { MachineModel } from '../metadata/browser.ts';
 import type { RecordForm } from './record-form.ts';
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);

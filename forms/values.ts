@@ -1,7 +1,7 @@
 // Between stored records and form values: what the form starts from, and what a submit sends.
 // Create sends the filled writable fields; update sends only what changed (a cleared field as
 // null), so a PATCH never rewrites values the user did not touch.
-import { resolveDefault, type DefaultContext } from '../metadata/defaults.ts';
+import { resolveDefault, type DefaultContext } from '../metadata/browser.ts';
 import type { RecordForm } from './record-form.ts';
 
 type Values = Record<string, unknown>;

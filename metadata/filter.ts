@@ -9,7 +9,7 @@
 // nodes; `bindFilter` turns those into plain comparisons when a list runs for a user.
 import { TEAM_TARGET, USER_TARGET, type EntityModel } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
-import { compactTaxId } from './tax-id.ts';
+import { fieldTypeOf } from './field-types/index.ts';
 import { textProblem } from './text.ts';
 
 export const FILTER_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between'] as const;
@@ -73,29 +73,9 @@ export const MAX_FILTER_DEPTH = 16;
 /** System columns naming a user (`$me` applies to them). */
 const USER_COLUMNS: ReadonlySet<string> = new Set(['created_by', 'updated_by', 'deleted_by', 'owner']);
 
+/** How a field compares in filters and sorts (its type's operand); null for many-to-many. */
 export function filterableType(field: Field): FilterableType | null {
-  switch (field.type) {
-    case 'integer':
-    case 'decimal':
-    case 'percent':
-    case 'money':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    case 'date':
-      return 'date';
-    case 'datetime':
-      return 'datetime';
-    case 'reference':
-    case 'attachment':
-      return 'uuid';
-    case 'json':
-      return 'json';
-    case 'manyToMany':
-      return null;
-    default:
-      return 'text';
-  }
+  return fieldTypeOf(field).filter.operand;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -349,11 +329,10 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
       if (text.length > 1000) return fail('filter text is longer than 1000 characters');
       const unstorable = textProblem(text);
       if (unstorable) return fail(unstorable);
-      if (field?.type === 'enum' && !field.values.some((v) => v.value === text)) {
-        return fail(`"${text}" is not a value of ${field.name} (${field.values.map((v) => v.value).join(', ')})`);
-      }
-      if (field?.type === 'taxId') return compactTaxId(text);
-      return text;
+      if (!field) return text;
+      // The field's type checks and normalises it (enum values, compacted tax ids).
+      const operand = fieldTypeOf(field).filter.text(field, text);
+      return 'problem' in operand ? fail(operand.problem) : operand.value;
     }
   }
 }

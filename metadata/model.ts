@@ -2,6 +2,7 @@ import { ACTIVITY_ENTITY, activityEntity } from './activity.ts';
 import type { MetadataPackage } from './package.ts';
 import type {
   ActivityKind,
+  DuplicateRule,
   EntityType,
   Field,
   FormSection,
@@ -88,6 +89,8 @@ export interface EntityModel {
   readonly searchFields: readonly string[];
   readonly numbering?: Numbering;
   readonly indexes: readonly Index[];
+  /** Duplicate rules (metadata/duplicates.ts); empty when none are declared. */
+  readonly duplicates: readonly DuplicateRule[];
   readonly layout?: readonly FormSection[];
   /** Activities can link to records of this type. */
   readonly activities: boolean;
@@ -181,6 +184,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     searchFields,
     ...(entity.numbering ? { numbering: entity.numbering } : {}),
     indexes: entity.indexes ?? [],
+    duplicates: entity.duplicates ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),
     activities: entity.activities ?? false,
     machines: bound,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
+import { CURRENCY_SUFFIX, fieldTypeOf } from './field-types/index.ts';
 
 export type ColumnType =
   | { readonly kind: 'uuid' }
@@ -111,47 +112,12 @@ function systemColumns(): PhysicalColumn[] {
 
 /** Column type of a field that is stored in its own column (not many-to-many). */
 export function fieldColumnType(field: Field): ColumnType {
-  switch (field.type) {
-    case 'string':
-      return { kind: 'varchar', length: field.maxLength ?? 255 };
-    case 'text':
-      return { kind: 'text' };
-    case 'integer':
-      return field.big ? { kind: 'bigint' } : { kind: 'integer' };
-    case 'decimal':
-      return { kind: 'numeric', precision: field.precision ?? 18, scale: field.scale ?? 4 };
-    case 'percent':
-      return { kind: 'numeric', precision: 5, scale: 2 };
-    case 'money':
-      return { kind: 'numeric', precision: 18, scale: 2 };
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'date':
-      return { kind: 'date' };
-    case 'datetime':
-      return { kind: 'timestamptz' };
-    case 'enum':
-    case 'state':
-      return { kind: 'varchar', length: 48 };
-    case 'email':
-      return { kind: 'varchar', length: 254 };
-    case 'phone':
-      return { kind: 'varchar', length: 32 };
-    case 'url':
-      return { kind: 'varchar', length: 2048 };
-    case 'taxId':
-      return { kind: 'varchar', length: 16 };
-    case 'reference':
-    case 'attachment':
-      return { kind: 'uuid' };
-    case 'json':
-      return { kind: 'jsonb' };
-    case 'manyToMany':
-      throw new Error('many-to-many fields live in a join table');
-  }
+  const type = fieldTypeOf(field).columnType(field);
+  if (!type) throw new Error('many-to-many fields live in a join table');
+  return type;
 }
 
-export const CURRENCY_SUFFIX = '_currency';
+export { CURRENCY_SUFFIX };
 
 /**
  * Name of an index or constraint: a kind prefix and a hash of the object's identity. Derived from
@@ -173,8 +139,12 @@ function fkFor(model: Model, target: string, onDelete: OnDelete): ForeignKey {
   return { schema: RECORD_SCHEMA, table: entity.table, onDelete, targetIdentity: entity.id };
 }
 
+const filesKey: ForeignKey = { schema: PLATFORM_SCHEMA, table: 'files', onDelete: 'restrict', targetIdentity: 'platform.files' };
+
 function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: string): PhysicalColumn[] {
-  if (field.type === 'manyToMany') return [];
+  const fieldType = fieldTypeOf(field);
+  const columnType = fieldType.columnType(field);
+  if (!columnType) return [];
   const machine = field.type === 'state' ? entity.machines.get(field.name) : undefined;
   const required = field.required === true || field.type === 'state';
   const kindSpecific = entity.kindFields !== undefined && ![...entity.kindFields.values()].every((s) => !s.has(field.name));
@@ -184,35 +154,12 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
   const base = {
     identity: `field.${field.id}`,
     name: field.name,
-    type: fieldColumnType(field),
+    type: columnType,
     notNull,
     origin,
     ...(backfill !== undefined && typeof backfill !== 'object' ? { backfill } : {}),
   };
-  switch (field.type) {
-    case 'enum':
-      return [{ ...base, allowedValues: field.values.map((v) => ({ ...(v.id ? { id: v.id } : {}), value: v.value })) }];
-    case 'state':
-      return [{ ...base, allowedValues: machine ? machine.states.map((s) => ({ id: s.id, value: s.name })) : [] }];
-    case 'reference':
-      return [{ ...base, references: fkFor(model, field.target, field.onDelete ?? 'restrict') }];
-    case 'attachment':
-      return [{ ...base, references: { schema: PLATFORM_SCHEMA, table: 'files', onDelete: 'restrict', targetIdentity: 'platform.files' } }];
-    case 'money': {
-      const amount: PhysicalColumn = { ...base, ...(field.default ? { backfill: field.default.amount } : {}) };
-      const currency: PhysicalColumn = {
-        identity: `field.${field.id}#currency`,
-        name: `${field.name}${CURRENCY_SUFFIX}`,
-        type: { kind: 'varchar', length: 3 },
-        notNull,
-        origin,
-        ...(field.default ? { backfill: field.default.currency } : field.currency ? { backfill: field.currency } : {}),
-      };
-      return [amount, currency];
-    }
-    default:
-      return [base];
-  }
+  return fieldType.columns(field, { model, entity, base, foreignKey: (target, onDelete) => fkFor(model, target, onDelete), filesKey });
 }
 
 function tableOf(model: Model, entity: EntityModel, platformLevel: number): PhysicalTable[] {

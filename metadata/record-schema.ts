@@ -3,99 +3,17 @@
 // document and the generated TypeScript types, so a field is declared once.
 import { labelText, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
-import type { TaxIdFormat } from './field-formats.ts';
+import { fieldTypeOf } from './field-types/index.ts';
 
 export { TAX_ID_FORMATS, type TaxIdFormat } from './field-formats.ts';
+export { PHONE_PATTERN } from './field-types/index.ts';
 
 export type Language = 'en' | 'pl' | 'ro';
 export type JsonSchema = { [key: string]: unknown };
 
-export const PHONE_PATTERN = '^\\+?[0-9][0-9 ()./-]{2,30}$';
-const INT32 = { minimum: -2147483648, maximum: 2147483647 };
-const INT64_SAFE = { minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
-
-function taxIdFormat(field: Extract<Field, { type: 'taxId' }>): TaxIdFormat {
-  const c = field.countries ?? ['PL', 'RO'];
-  return c.length === 1 ? (c[0] === 'PL' ? 'tax-id-pl' : 'tax-id-ro') : 'tax-id';
-}
-
-function decimalBounds(precision: number, scale: number, min?: number, max?: number): { minimum: number; maximum: number } {
-  const limit = 10 ** (precision - scale) - 10 ** -scale;
-  return { minimum: Math.max(min ?? -limit, -limit), maximum: Math.min(max ?? limit, limit) };
-}
-
 /** Schema of a field's value, without null (see `nullable`). */
 export function fieldValueSchema(model: Model, entity: EntityModel, field: Field, currencies: readonly string[]): JsonSchema {
-  switch (field.type) {
-    case 'string':
-      return {
-        type: 'string',
-        maxLength: field.maxLength ?? 255,
-        ...(field.minLength !== undefined ? { minLength: field.minLength } : {}),
-        ...(field.pattern ? { pattern: field.pattern } : {}),
-        // With a country field the country decides (a record rule); else a PL or RO postal code.
-        ...(field.format === 'postalCode' ? { format: field.countryField ? 'postal-code-any' : 'postal-code' } : {}),
-      };
-    case 'text':
-      return { type: 'string', maxLength: field.maxLength ?? 1000000 };
-    case 'integer':
-      return { type: 'integer', ...(field.big ? INT64_SAFE : INT32), ...(field.minimum !== undefined ? { minimum: field.minimum } : {}), ...(field.maximum !== undefined ? { maximum: field.maximum } : {}) };
-    case 'decimal':
-      return { type: 'number', ...decimalBounds(field.precision ?? 18, field.scale ?? 4, field.minimum, field.maximum) };
-    case 'percent':
-      return { type: 'number', minimum: 0, maximum: 100 };
-    case 'money':
-      return {
-        type: 'object',
-        properties: {
-          amount: { type: 'number', ...decimalBounds(18, 2, field.minimum) },
-          currency: field.currency ? { const: field.currency } : { type: 'string', enum: [...currencies] },
-        },
-        required: ['amount', 'currency'],
-        additionalProperties: false,
-      };
-    case 'boolean':
-      return { type: 'boolean' };
-    case 'date':
-      return { type: 'string', format: 'date' };
-    case 'datetime':
-      return { type: 'string', format: 'date-time' };
-    case 'enum':
-      return closedSet(field.values.map((v) => v.value));
-    case 'state': {
-      const machine = entity.machines.get(field.name);
-      return closedSet(machine ? machine.states.map((s) => s.name) : []);
-    }
-    case 'email':
-      return { type: 'string', format: 'email', maxLength: 254 };
-    case 'phone':
-      return { type: 'string', pattern: PHONE_PATTERN, maxLength: 32 };
-    case 'url':
-      return { type: 'string', format: 'web-url', maxLength: 2048 };
-    case 'taxId':
-      return { type: 'string', format: taxIdFormat(field), maxLength: 20 };
-    case 'reference':
-    case 'attachment':
-      return { type: 'string', format: 'uuid' };
-    case 'manyToMany':
-      return {
-        type: 'array',
-        maxItems: 1000,
-        items: {
-          type: 'object',
-          properties: { id: { type: 'string', format: 'uuid' }, ...(field.roles ? { role: { type: 'string', enum: field.roles.map((r) => r.value) } } : {}) },
-          required: ['id'],
-          additionalProperties: false,
-        },
-      };
-    case 'json':
-      return field.schema ? { ...field.schema } : {};
-  }
-}
-
-/** A string from a fixed set; an empty set (e.g. no activity kinds yet) admits nothing. */
-function closedSet(values: readonly string[]): JsonSchema {
-  return values.length > 0 ? { type: 'string', enum: [...values] } : { type: 'string', not: {} };
+  return fieldTypeOf(field).valueSchema(field, { model, entity, currencies });
 }
 
 function withNull(schema: JsonSchema): JsonSchema {

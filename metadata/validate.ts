@@ -6,14 +6,16 @@ import addFormatsModule from 'ajv-formats';
 import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
 import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
 import { knownTimeZone } from './calendar.ts';
+import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { RECORD_FORMATS } from './field-formats.ts';
+import { fieldTypeOf } from './field-types/index.ts';
 import { buildModel, fieldsOfKind, platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import { fieldValueSchema } from './record-schema.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { schemaLimitErrors } from './limits.ts';
-import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
+import { joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
 import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
@@ -198,8 +200,7 @@ function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: reado
     names.set(field.name, i);
     if (ids.has(field.id)) report(ctx, 'META_DUPLICATE_ID', ownerId, [...at, 'id'], `field id "${field.id}" is already used at ${ptr(...base, ids.get(field.id)!)}`);
     ids.set(field.id, i);
-    const own = field.type === 'manyToMany' ? [] : field.type === 'money' ? [field.name, `${field.name}${CURRENCY_SUFFIX}`] : [field.name];
-    for (const column of own) {
+    for (const column of fieldTypeOf(field).columnNames(field)) {
       const clash = columns.get(column);
       if (clash && !(problem && column === field.name)) report(ctx, 'META_COLUMN_CLASH', ownerId, [...at, 'name'], `column "${column}" clashes with ${clash}`);
       columns.set(column, `field "${field.name}"`);
@@ -304,6 +305,17 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     indexIds.add(index.id);
     index.fields.forEach((name, j) => {
       if (!isColumn(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
+    });
+  });
+  const ruleIds = new Set<string>();
+  entity.duplicates?.forEach((rule, i) => {
+    if (ruleIds.has(rule.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['duplicates', i, 'id'], `duplicate rule id "${rule.id}" is listed twice`);
+    ruleIds.add(rule.id);
+    rule.fields.forEach((name, j) => {
+      const field = fieldOf(name);
+      if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['duplicates', i, 'fields', j], `unknown field "${name}"`);
+      // Values compared for equality: a long text, a JSON document, money or a link list is no identity.
+      else if (!DUPLICATE_FIELD_TYPES.has(field.type)) report(ctx, 'META_FIELD_KIND', entity.id, ['duplicates', i, 'fields', j], `a duplicate rule compares ${[...DUPLICATE_FIELD_TYPES].join(', ')} fields, not ${field.type}`);
     });
   });
   const placed = new Set<string>();

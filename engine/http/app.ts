@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
 import { authRouter } from './auth-router.ts';
+import { conversionRouter } from './conversion-router.ts';
 import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
 import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
@@ -16,6 +17,7 @@ import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { savedViewsRouter } from './saved-views-router.ts';
+import { searchRouter } from './search-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
 
@@ -83,8 +85,10 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.post('/meta/plan', requireRight('administerMetadata'));
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
+  api.use(conversionRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(savedViewsRouter(platform));
+  api.use(searchRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));

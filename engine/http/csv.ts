@@ -1,8 +1,8 @@
-// CSV of records for exports: one column per field (money as amount and currency, many-to-many as
-// ids joined by ";"), RFC 4180 quoting, a UTF-8 BOM so spreadsheets read Polish and Romanian
-// letters, and text that starts like a formula neutralised (OWASP "CSV injection").
-import type { EntityModel } from '../../metadata/index.ts';
-import { SYSTEM_OUTPUT, type ApiRecord, type Link } from '../records/index.ts';
+// CSV of records for exports: the columns of each field as its type gives them (money as amount and
+// currency, many-to-many as ids joined by ";"), RFC 4180 quoting, a UTF-8 BOM so spreadsheets read
+// Polish and Romanian letters, and text that starts like a formula neutralised (OWASP "CSV injection").
+import { fieldTypeOf, type EntityModel } from '../../metadata/index.ts';
+import { SYSTEM_OUTPUT, type ApiRecord } from '../records/index.ts';
 
 export interface CsvColumn {
   readonly header: string;
@@ -18,14 +18,7 @@ export function csvColumns(entity: EntityModel, sample: ApiRecord | undefined, f
   for (const field of entity.fields) {
     if (!present(field.name)) continue;
     const name = field.name;
-    if (field.type === 'money') {
-      columns.push({ header: name, value: (r) => (r[name] as { amount?: unknown } | null)?.amount ?? null });
-      columns.push({ header: `${name}_currency`, value: (r) => (r[name] as { currency?: unknown } | null)?.currency ?? null });
-    } else if (field.type === 'manyToMany') {
-      columns.push({ header: name, value: (r) => ((r[name] as Link[] | null) ?? []).map((l) => (l.role ? `${l.id}:${l.role}` : l.id)).join(';') });
-    } else {
-      columns.push({ header: name, value: (r) => r[name] });
-    }
+    for (const part of fieldTypeOf(field).csv(field)) columns.push({ header: part.header, value: (r) => part.cell(r[name]) });
   }
   return columns;
 }

@@ -121,6 +121,19 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     put: { tags: ['Metadata'], ...needs('metadata'), summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
   };
   paths['/api/meta/plan'] = { post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
+  paths['/api/search'] = {
+    get: {
+      tags: ['Records'],
+      ...needs('read'),
+      summary: 'One text across every readable entity type with searchable fields, hits grouped by type',
+      parameters: [
+        { name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 2, maxLength: 200 } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 20, default: 5 }, description: 'Hits per type' },
+        { name: 'types', in: 'query', schema: { type: 'string' }, description: 'Comma-separated entity types to search (default: all)' },
+      ],
+      responses: { 200: { description: '{data: [{entity, data: [{id, title, matched}], more}]}' }, 400: problemResponse('Bad q, limit or types') },
+    },
+  };
   paths['/api/health'] = { get: { tags: ['Platform'], security: [], responses: { 200: { description: 'Healthy' } } } };
   // Authentication (docs/security.md): the rest of the paths need a token or a session.
   paths['/api/auth/login'] = {

@@ -17,6 +17,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   REFERENCE_NOT_FOUND: 'Referenced record not found',
   DELETE_RESTRICTED: 'Record still referenced',
   UNIQUE_VIOLATION: 'Duplicate value',
+  DUPLICATE_RECORD: 'Duplicate record',
   BAD_QUERY: 'Invalid query',
   MALFORMED_JSON: 'Malformed JSON',
   MALFORMED_REQUEST: 'Bad request',

@@ -4,7 +4,7 @@ import type { Platform } from '../platform.ts';
 import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts';
 import { csvColumns, csvLine } from './csv.ts';
 import { recordContext } from './context.ts';
-import { expectedVersion, listParam, listRequest, requireJsonObject } from './params.ts';
+import { expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
 
 export function recordsRouter(platform: Platform): Router {
   const router = Router();
@@ -51,6 +51,12 @@ export function recordsRouter(platform: Platform): Router {
     res.json({ data });
   });
 
+  // Before /:type/:id. Probable duplicates of the values sent (a form being filled in; ?exclude=<id> for an edit).
+  router.post('/:type/duplicates', async (req, res) => {
+    const exclude = stringParam((req.query as Record<string, unknown>).exclude, 'exclude');
+    res.json({ data: await records.duplicates(recordContext(req), req.params.type, requireJsonObject(req), exclude ? { exclude } : {}) });
+  });
+
   router.get('/:type/:id', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const include = listParam(q.include, 'include');
@@ -76,6 +82,13 @@ export function recordsRouter(platform: Platform): Router {
   router.post('/:type/:id/restore', async (req, res) => {
     const record = await records.restore(recordContext(req), req.params.type, req.params.id);
     res.set('ETag', `"${String(record.version)}"`).json(record);
+  });
+
+  router.post('/:type/:id/merge', async (req, res) => {
+    const body = requireJsonObject(req);
+    const version = expectedVersion(req, body);
+    const result = await records.merge(recordContext(req), req.params.type, req.params.id, body, version !== undefined ? { expectedVersion: version } : {});
+    res.set('ETag', `"${String(result.record.version)}"`).json(result);
   });
 
   router.get('/:type/:id/history', async (req, res) => {

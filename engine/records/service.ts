@@ -11,6 +11,7 @@ import {
   physicalSchema,
   platformTarget,
   type EntityModel,
+  type Label,
   isUuid,
   recordFeelContext,
 } from '../../metadata/index.ts';
@@ -39,9 +40,12 @@ import {
   sortValues,
   type ListRequest,
 } from './list.ts';
+import { referenceNames } from './history-names.ts';
 import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
+import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
+import { mergeRecords, type MergeResult } from './merge.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 
@@ -79,6 +83,8 @@ export interface RecordContext {
 }
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'restore';
+/** What the audit trail records: the changes, and merges (engine/records/merge.ts). */
+export type AuditAction = ChangeAction | 'merge';
 
 /** A committed-with-the-transaction change, handed to hooks inside the transaction. */
 export interface RecordChange {
@@ -92,6 +98,15 @@ export interface RecordChange {
 }
 
 export type ChangeHook = (trx: Knex.Transaction, change: RecordChange) => Promise<void>;
+
+/** The records one duplicate rule matches (RecordService.duplicates). */
+export interface DuplicateMatches {
+  readonly rule: string;
+  readonly action: 'refuse' | 'warn';
+  readonly fields: readonly string[];
+  readonly label?: Label;
+  readonly records: readonly ApiRecord[];
+}
 
 export interface ListResult {
   readonly data: ApiRecord[];
@@ -510,6 +525,7 @@ export class RecordService {
         throw forbidden(`the new ${entity.name} does not meet the condition of your create right`);
       }
       await this.#checkReferences(trx, entity, values, access);
+      await this.#refuseDuplicates(trx, access, rt, values, null);
       if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
         values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
       }
@@ -569,6 +585,7 @@ export class RecordService {
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next);
       await this.#checkReferences(trx, entity, written, access);
+      if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
       const set = recordToColumns(entity, written);
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
         set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
@@ -723,10 +740,86 @@ export class RecordService {
       .orderBy('a.id')
       .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.instance_id', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
     if (rows.length === 0) throw notFound(entityName, id);
-    return rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString(), changes: stripHidden((r.changes ?? {}) as ApiRecord, hidden) }));
+    const entries = rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString(), changes: stripHidden((r.changes ?? {}) as ApiRecord, hidden) }));
+    // The records reference values point at, named as the reader may see them (null: not for them).
+    const names = await referenceNames(db, this.#runtime.entity(entityName).entity, entries.map((e) => e.changes), async (target, ids) => {
+      const displayField = this.#runtime.entity(target).entity.displayField;
+      const found = await this.list(ctx, target, { filter: { id: { in: ids } }, fields: ['id', displayField], limit: MAX_LIMIT });
+      return new Map(found.data.map((r) => [r.id as string, r[displayField] === null || r[displayField] === undefined ? '' : String(r[displayField])]));
+    });
+    return entries.map((e) => {
+      const own = Object.keys(names).filter((ref) => JSON.stringify(e.changes).includes(ref));
+      return { ...e, names: Object.fromEntries(own.map((ref) => [ref, names[ref]])) };
+    });
+  }
+
+  /**
+   * Live records the entity's duplicate rules match for `input` (the values of a record being
+   * written; `exclude`: the record itself), per rule, among those the user may read. A rule over a
+   * field the user may not see is skipped (its matches would reveal the value).
+   */
+  async duplicates(ctx: RecordContext, entityName: string, input: unknown, options: { exclude?: string } = {}): Promise<DuplicateMatches[]> {
+    const access = this.#accessOf(ctx);
+    const rt = this.#runtime.entity(entityName);
+    const { entity } = rt;
+    const rights = access.entity(entityName);
+    if (!access.unrestricted) requireAny(access, rights, 'read');
+    if (!isObject(input)) throw new TesseraError('VALIDATION_FAILED', 'send the record\'s values as a JSON object', { problems: [{ pointer: '', detail: 'must be an object', code: 'TYPE' }] });
+    if (options.exclude !== undefined) assertUuid(options.exclude, '/exclude');
+    const hidden = access.unrestricted ? NOTHING_HIDDEN : hiddenFields(rights);
+    const db = ctx.trx ?? this.#knex;
+    const result: DuplicateMatches[] = [];
+    for (const query of duplicateQueries(entity, input, ['refuse', 'warn'], options.exclude ?? null)) {
+      if (query.rule.fields.some((f) => hidden.has(f))) continue;
+      const qb = db(entity.table).select(`${entity.table}.*`).orderBy(`${entity.table}.created_at`).limit(20);
+      query.where(qb);
+      const rule: RowRule = access.unrestricted ? [] : [rights.read];
+      applyRule(qb, entity.table, entity.name, rule, access.subject);
+      const rows = ((await qb) as Row[]).filter((row) => !ruleNeedsConditions(rule) || ruleAdmits(rule, access.subject, entity.name, rowToRecord(entity, row)));
+      if (rows.length === 0) continue;
+      const records = await this.#present(db, rt, rows.slice(0, 5), [], undefined, access);
+      result.push({ rule: query.rule.id, action: query.rule.action, fields: query.rule.fields, ...(query.rule.label ? { label: query.rule.label } : {}), records });
+    }
+    return result;
+  }
+
+  /**
+   * Merges the record `{duplicate}` names into `id` (engine/records/merge.ts): related records and
+   * links move to `id`, empty fields are filled from the duplicate, the duplicate is deleted; one
+   * transaction, audited (`merge` in both records' trails). `expectedVersion`: of the record kept.
+   */
+  async merge(ctx: RecordContext, entityName: string, id: string, input: unknown, options: { expectedVersion?: number } = {}): Promise<MergeResult> {
+    this.#accessOf(ctx);
+    assertUuid(id, '/id');
+    if (ctx.trx) throw new Error('merge runs in its own transaction');
+    const audit = (trx: Knex.Transaction, c: RecordContext, entity: string, recordId: string, changes: Record<string, [unknown, unknown]>) => this.#audit(trx, c.actor, entity, recordId, 'merge', changes);
+    return mergeRecords({ records: this, knex: this.#knex, audit }, ctx, entityName, id, input, options.expectedVersion);
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /**
+   * Refuses a write whose values a refusing duplicate rule matches in another live record, whoever
+   * may read it (a duplicate must not slip in because its twin is out of sight); the problem names
+   * the twin only when the user may read it. The rule's values are locked for the transaction, so
+   * two concurrent writers of the same values cannot both pass.
+   */
+  async #refuseDuplicates(trx: Knex.Transaction, access: Access, rt: EntityRuntime, values: ApiRecord, id: string | null): Promise<void> {
+    const { entity } = rt;
+    for (const query of duplicateQueries(entity, values, ['refuse'], id)) {
+      await lockDuplicateKey(trx, query.lockKey);
+      const qb = trx(entity.table).select('id').limit(5);
+      query.where(qb);
+      const ids = ((await qb) as { id: string }[]).map((r) => r.id);
+      if (ids.length === 0) continue;
+      const readable = await this.#present(trx, rt, await this.#readable(trx, rt, ids, access), [], ['id', entity.displayField], access);
+      const fields = query.rule.fields.join(', ');
+      throw new TesseraError('DUPLICATE_RECORD', `another ${entity.name} has the same ${fields}`, {
+        problems: query.rule.fields.map((f) => ({ pointer: `/${f}`, detail: 'another record has this value', code: 'DUPLICATE' })),
+        extensions: { rule: query.rule.id, duplicates: readable.map((r) => ({ entity: entity.name, id: r.id, title: r[entity.displayField] ?? null })) },
+      });
+    }
+  }
 
   #checkActivityLinks(entity: EntityModel, values: ApiRecord): void {
     if (entity.name !== ACTIVITY_ENTITY) return;
@@ -825,7 +918,9 @@ export class RecordService {
         });
       }
       if (pgError.code === PG_FK) throw new TesseraError('REFERENCE_NOT_FOUND', `a referenced record does not exist (${pgError.detail ?? ''})`);
-      if (pgError.code === PG_CHECK || pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', `value rejected by the database: ${pgError.detail ?? (error as Error).message}`);
+      // Named, never echoed: PostgreSQL's detail is the whole failing row (every column, other users' ids).
+      if (pgError.code === PG_CHECK) throw new TesseraError('VALIDATION_FAILED', `a value was rejected by the database's check ${pgError.constraint ?? ''}`.trim(), { problems: [{ pointer: '', detail: `violates the check ${pgError.constraint ?? ''}`.trim(), code: 'CHECK' }] });
+      if (pgError.code === PG_NUMERIC_RANGE) throw new TesseraError('VALIDATION_FAILED', 'a number is out of the range the database can store', { problems: [{ pointer: '', detail: 'a number is out of range', code: 'RANGE' }] });
       throw error;
     }
   }
@@ -841,7 +936,7 @@ export class RecordService {
     return map.get(name);
   }
 
-  async #audit(trx: Knex.Transaction, actor: Actor, entity: string, recordId: string, action: ChangeAction, changes: Record<string, [unknown, unknown]>): Promise<void> {
+  async #audit(trx: Knex.Transaction, actor: Actor, entity: string, recordId: string, action: AuditAction, changes: Record<string, [unknown, unknown]>): Promise<void> {
     const row: AuditRow = { actor: actor.userId, via: actor.via, entity, record_id: recordId, action, changes, meta_version: this.#runtime.snapshot.version, instance_id: actor.instanceId ?? null };
     const sink = this.#auditSinks.get(trx);
     if (sink) sink(row);
@@ -859,7 +954,7 @@ export interface AuditRow {
   readonly via: Actor['via'];
   readonly entity: string;
   readonly record_id: string;
-  readonly action: ChangeAction;
+  readonly action: AuditAction;
   readonly changes: Record<string, [unknown, unknown]>;
   readonly meta_version: number;
   /** The workflow instance that made the change, if one did. */

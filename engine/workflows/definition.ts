@@ -36,6 +36,11 @@ export interface UserTaskBinding {
   readonly followUpDate: Expression | null;
   readonly priority: Expression | null;
   readonly formKey: string | null;
+  /**
+   * The task's words per language, from `zeebe:properties` named `name:<lang>` and
+   * `description:<lang>` (e.g. `name:pl`): the subject and the description of its activity.
+   */
+  readonly texts: Readonly<Record<string, string>>;
 }
 
 export interface MessageBinding {
@@ -510,7 +515,20 @@ function compileUserTask(element: ModdleElement): UserTaskBinding {
     followUpDate: attribute('zeebe:TaskSchedule', 'followUpDate'),
     priority: attribute('zeebe:PriorityDefinition', 'priority'),
     formKey: form ? (nonEmpty(stringProp(form, 'formKey')) ?? nonEmpty(stringProp(form, 'formId'))) : null,
+    texts: readTexts(element),
   };
+}
+
+/** `zeebe:property` entries named `name:<lang>` or `description:<lang>` (two-letter language). */
+function readTexts(element: ModdleElement): Readonly<Record<string, string>> {
+  const texts: Record<string, string> = {};
+  const properties = zeebeExtension(element, 'zeebe:Properties');
+  for (const property of properties ? listProp(properties, 'properties') : []) {
+    const name = stringProp(property, 'name');
+    const value = nonEmpty(stringProp(property, 'value'));
+    if (name && value && /^(name|description):[a-z]{2}$/.test(name)) texts[name] = value;
+  }
+  return Object.freeze(texts);
 }
 
 function compileCall(element: ModdleElement): CallBinding {

@@ -45,6 +45,8 @@ export interface UserTaskSpec {
   readonly followUpDate: string | null;
   readonly priority: number;
   readonly formKey: string | null;
+  /** Subject and description per language (`name:pl`, `description:ro`…), from the element's properties. */
+  readonly texts: Readonly<Record<string, string>>;
 }
 
 export type Effect =

@@ -433,6 +433,7 @@ export class Execution {
       followUpDate: followUpDate.value,
       priority: priority.value,
       formKey: binding.formKey,
+      texts: binding.texts,
     };
     return ok(() => {
       const userTaskId = this.newId();

@@ -248,6 +248,12 @@ export interface EntityType {
   numbering?: Numbering;
   indexes?: Index[];
   /**
+   * How records that are probably the same one are found: each rule names fields whose values, normalised, must all be equal. Checked on create and change (a refusing rule refuses), shown by the form as the user types, and used before a merge.
+   *
+   * @maxItems 16
+   */
+  duplicates?: DuplicateRule[];
+  /**
    * Form sections; fields not placed in any section follow at the end.
    */
   layout?: FormSection[];
@@ -328,6 +334,24 @@ export interface Index {
    */
   fields: string[];
   unique?: boolean;
+}
+/**
+ * A duplicate rule; its label names the match in the form's warning (e.g. "Same NIP").
+ */
+export interface DuplicateRule {
+  id: StableId;
+  /**
+   * Fields that must all match (and all have a value). Compared normalised: text ignoring case, diacritics and repeated spaces; e-mail ignoring case; phone by its last 9 digits; tax id by country and number (PL 526-025-02-74 = 5260250274 = PL5260250274); other types by equality.
+   *
+   * @minItems 1
+   * @maxItems 4
+   */
+  fields: string[];
+  /**
+   * refuse: a create or change matching a live record is refused (409 DUPLICATE_RECORD, naming the record when the user may read it); warn: the form lists the matching records with links, saving is allowed.
+   */
+  action: 'refuse' | 'warn';
+  label?: Label;
 }
 export interface FormSection {
   id: StableId;

@@ -113,10 +113,10 @@ test('the dashboard shows the tasks due and the sales funnel', async () => {
   const due = page.getByRole('region', { name: 'Tasks due' });
   await due.getByRole('link', { name: 'Chase the unpaid invoice' }).waitFor();
   const funnel = page.getByRole('region', { name: 'Sales funnel' });
-  await funnel.locator('canvas').first().waitFor();
+  await funnel.getByTestId('funnel').waitFor();
   const rows = await funnel.getByTestId('funnel-table').locator('tr').allTextContents();
   expect(rows[0]).toMatch(/^New opportunity1.*80,000\.00/);
   expect(rows[1]).toMatch(/^Meeting1.*30,000\.00/);
-  await page.getByRole('region', { name: 'Deals by stage' }).locator('canvas').first().waitFor();
+  await page.getByRole('region', { name: 'Deals by stage' }).getByTestId('stage-chart').waitFor();
   await b.screenshot('dashboard');
 });

@@ -12,11 +12,13 @@ let server: TestServer;
 let anna: string;
 
 const role = { kind: 'role', id: 't.role.sales', name: 'sales', label: { en: 'Sales' }, permissions: [{ entity: '*', read: 'all', create: true, update: 'all', delete: 'all' }] };
+// Deals only: contractors are not for them.
+const dealsOnly = { kind: 'role', id: 't.role.deals_only', name: 'deals_only', label: { en: 'Deals only' }, permissions: [{ entity: 'deal', read: 'all' }] };
 
 beforeAll(async () => {
   env = await startTestPlatform();
   const { package: mini } = await loadPackageDir(new URL('../fixtures/packages/crm-mini/', import.meta.url).pathname);
-  await env.platform.applyMetadata({ files: { ...mini.files, 'roles/sales.json': role } }, { source: 'cli' });
+  await env.platform.applyMetadata({ files: { ...mini.files, 'roles/sales.json': role, 'roles/deals_only.json': dealsOnly } }, { source: 'cli' });
   server = await startTestServer(env.platform);
   anna = await createTestUser(env.platform, { login: 'anna', roles: ['sales'] });
 }, 120_000);
@@ -68,6 +70,26 @@ test('a deal through UI, API token, workflow and system: the history shows each 
   const times = history.body.data.map((h: { at: string }) => Date.parse(h.at));
   expect(times).toEqual([...times].sort((a, b) => a - b));
   expect(await auditGaps(env.platform)).toEqual([]);
+});
+
+test('history names the records reference values point at, with the reader’s rights (issue #10 item 8)', async () => {
+  const api = jsonClient(`${server.url}/api`);
+  const first = (await api.post('/records/contractor', { name: 'Stalbud Sp. z o.o.' })).body;
+  const second = (await api.post('/records/contractor', { name: 'Elektromont S.A.' })).body;
+  const deal = (await api.post('/records/deal', { title: 'Named trail', contractor: first.id, parties: [{ id: second.id }] })).body;
+  expect((await api.patch(`/records/deal/${deal.id}`, { contractor: second.id, version: deal.version })).status).toBe(200);
+  const admin = (await api.get(`/records/deal/${deal.id}/history`)).body.data as { changes: Record<string, [unknown, unknown]>; names: Record<string, string | null> }[];
+  expect(admin[1]!.changes.contractor).toEqual([first.id, second.id]);
+  expect(admin[1]!.names).toEqual({ [first.id]: 'Stalbud Sp. z o.o.', [second.id]: 'Elektromont S.A.' });
+  expect(admin[0]!.names).toMatchObject({ [first.id]: 'Stalbud Sp. z o.o.', [second.id]: 'Elektromont S.A.' });
+  // Someone who reads deals but not contractors sees the trail, without the contractors' names.
+  await createTestUser(env.platform, { login: 'dora', roles: ['deals_only'] });
+  const dora = browserClient(`${server.url}/api`);
+  await dora.login('dora');
+  const hers = await dora.get(`/records/deal/${deal.id}/history`);
+  expect(hers.status).toBe(200);
+  expect(hers.body.data[1].names).toEqual({ [first.id]: null, [second.id]: null });
+  expect(JSON.stringify(hers.body)).not.toContain('Stalbud');
 });
 
 test('the audit log is append-only: updates, deletes and truncation are refused by the database', async () => {

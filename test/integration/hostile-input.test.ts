@@ -215,3 +215,20 @@ describe('paths', () => {
     }
   });
 });
+
+describe('a value the database refuses that no schema foresaw', () => {
+  test('422 naming the constraint, never the SQL statement or other values', async () => {
+    // A CHECK the metadata does not declare (a DBA's, or one a concurrent metadata change just added).
+    await env.platform.knex.raw(`ALTER TABLE contractor ADD CONSTRAINT contractor_city_not_x CHECK (city IS DISTINCT FROM 'X-City')`);
+    try {
+      const res = await api.post('/records/contractor', { name: 'Secret Name Sp. z o.o.', city: 'X-City' });
+      expect({ status: res.status, contentType: res.contentType }).toEqual({ status: 422, contentType: expect.stringContaining('application/problem+json') });
+      const text = JSON.stringify(res.body);
+      expect(text).toContain('contractor_city_not_x');
+      expect(text.toLowerCase()).not.toContain('insert into');
+      expect(text).not.toContain('Secret Name');
+    } finally {
+      await env.platform.knex.raw(`ALTER TABLE contractor DROP CONSTRAINT contractor_city_not_x`);
+    }
+  });
+});

@@ -5,6 +5,7 @@
 import { startCrmMiniApi, type CrmMiniApi } from '../support/crm-mini-api.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 import { testDatabaseKind } from '../support/database.ts';
+import type { JsonResponse } from '../support/http.ts';
 
 let t: CrmMiniApi;
 const NAMES = ['Zielonka Dolna', 'Łódź Kaliska', 'Lublin Okna', 'ala ma kota', 'Ćma Studio', 'Cma Serwis', 'Żabka', 'Ąbc', 'Acme'];
@@ -26,9 +27,9 @@ const names = async (sort: string, limit = 500) => {
   const result: string[] = [];
   let after: string | null = null;
   do {
-    const res: { status: number; body: { data: { name: string }[]; next: string | null } } = await t.api.get(`/records/contractor?sort=${sort}&limit=${limit}&fields=name${after ? `&after=${after}` : ''}`);
+    const res: JsonResponse = await t.api.get(`/records/contractor?sort=${sort}&limit=${limit}&fields=name${after ? `&after=${after}` : ''}`);
     expect(res.status).toBe(200);
-    result.push(...res.body.data.map((r) => r.name));
+    result.push(...res.body.data.map((r: { name: string }) => r.name));
     after = res.body.next;
   } while (after);
   return result;

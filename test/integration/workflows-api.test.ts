@@ -135,7 +135,7 @@ describe('instances', () => {
     taskActivity = res.body.userTasks[0].activityId;
     // The task is an activity on the deal's timeline, assigned to the user.
     const timeline = await api.get(`/records/deal/${deal.id}/activities`);
-    expect(timeline.body.data).toEqual([expect.objectContaining({ id: taskActivity, kind: 'task', subject: 'Approve the discount', assignee: server.adminId, status: 'open' })]);
+    expect(timeline.body.data).toEqual([expect.objectContaining({ id: taskActivity, kind: 'task', subject: 'Approve the discount: Fleet', assignee: server.adminId, status: 'open' })]);
   });
 
   test('instances by record, by process, by status', async () => {
@@ -164,7 +164,7 @@ describe('instances', () => {
     // Newest first: the workflow's message, then the notice that the user task was given to the user.
     expect(notifications.body.data).toEqual([
       expect.objectContaining({ channel: 'in-app', kind: null, subject: 'Discount yes', record: { entity: 'deal', id: deal.id }, instanceId, readAt: null }),
-      expect.objectContaining({ channel: 'in-app', kind: 'assigned', subject: 'Approve the discount', record: { entity: 'activity', id: taskActivity }, readAt: null }),
+      expect.objectContaining({ channel: 'in-app', kind: 'assigned', subject: 'Approve the discount: Fleet', record: { entity: 'activity', id: taskActivity }, readAt: null }),
     ]);
     expect((await api.post(`/notifications/${notifications.body.data[0].id}/read`)).status).toBe(204);
     expect((await api.get('/notifications?unread=true')).body.data.map((n: { kind: string }) => n.kind)).toEqual(['assigned']);

@@ -43,7 +43,7 @@ describe('deal stages (WinMENTOR style)', () => {
   test('a deal entering a stage gives the stage delegate a follow-up task due at the follow-up date; the next stage replaces it', async () => {
     const deal = await env.platform.records.create(ctx, 'deal', { name: 'Flota 12 aut', contractor, stage_delegate: ewa, follow_up_date: '2026-12-01' });
     const [first] = await openTasks('deal', deal.id as string);
-    expect(first).toMatchObject({ subject: 'Follow up the deal', status: 'open', assignee: ewaUser, deadline: '2026-12-01T09:00:00.000Z', priority: 'high' });
+    expect(first).toMatchObject({ subject: 'Skontaktuj się w sprawie transakcji: Flota 12 aut', status: 'open', assignee: ewaUser, deadline: '2026-12-01T09:00:00.000Z', priority: 'high' });
 
     await update('deal', deal.id as string, { stage: 'offering', follow_up_date: '2026-12-05' });
     const tasks = await openTasks('deal', deal.id as string);
@@ -108,7 +108,7 @@ describe('service orders (enova style)', () => {
 
     await update('service_order', order.id as string, { technician: ewa, status: 'in_repair', promised_date: '2026-11-25' });
     const [repair] = await openTasks('service_order', order.id as string);
-    expect(repair).toMatchObject({ subject: 'Repair the device', assignee: ewaUser, deadline: '2026-11-25T16:00:00.000Z', status: 'open' });
+    expect(repair).toMatchObject({ subject: expect.stringMatching(/^Napraw urządzenie: ZS\/\d{4}\/\d{4}$/), assignee: ewaUser, deadline: '2026-11-25T16:00:00.000Z', status: 'open' });
 
     await expect(env.platform.processes.completeActivity(WORKFLOW_CTX, repair!.id as string, {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await env.platform.processes.completeActivity(WORKFLOW_CTX, repair!.id as string, { work_done: 'Wymieniono rolkę pobierającą.', labour_hours: 1.5 });
@@ -149,7 +149,7 @@ describe('leads', () => {
   test('a new lead gets a qualification task; the decision in its form moves the lead', async () => {
     const lead = await env.platform.records.create(ctx, 'lead', { title: 'Wdrożenie CRM w hurtowni', service_responsible: ewa });
     const [task] = await openTasks('lead', lead.id as string);
-    expect(task).toMatchObject({ subject: 'Qualify the lead', assignee: ewaUser, status: 'open' });
+    expect(task).toMatchObject({ subject: 'Zakwalifikuj leada: Wdrożenie CRM w hurtowni', assignee: ewaUser, status: 'open' });
     await env.platform.processes.completeActivity(WORKFLOW_CTX, task!.id as string, { decision: 'disqualified', reason: 'Brak budżetu' });
     expect(await env.platform.records.get(ctx, 'lead', lead.id as string)).toMatchObject({ status: 'disqualified', disqualification_reason: 'Brak budżetu' });
   });
@@ -160,6 +160,47 @@ describe('leads', () => {
     expect(task!.assignee).toBeNull();
     await update('lead', lead.id as string, { status: 'qualified' });
     expect((await openTasks('lead', lead.id as string))[0]!.status).toBe('cancelled');
+  });
+});
+
+describe('workflow tasks reach somebody, in their language (issue #10 item 5)', () => {
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+  const userCtx = async (login: string, language: string): Promise<{ id: string; ctx: RecordContext }> => {
+    const id = ((await env.platform.knex('tessera.users').insert({ login, display_name: login, language }).returning('id')) as { id: string }[])[0]!.id;
+    return { id, ctx: { actor: { userId: id, via: 'system' } } };
+  };
+
+  test('a lead with nobody responsible goes to its owner, in the owner’s language, with a description for people', async () => {
+    const radu = await userCtx('radu', 'ro');
+    const lead = await env.platform.records.create(radu.ctx, 'lead', { title: 'Echipamente pentru depozit' });
+    const [task] = await openTasks('lead', lead.id as string);
+    expect(task).toMatchObject({ subject: 'Califică lead-ul: Echipamente pentru depozit', assignee: radu.id, status: 'open' });
+    expect(task!.description).toBe('Verifică lead-ul (nevoi, buget, cine decide) și alege în formularul sarcinii: calificat sau descalificat, cu motivul.\nPrivește: Lead „Echipamente pentru depozit”');
+    expect(task!.description).not.toMatch(UUID);
+    expect(task!.description).not.toContain('camunda-forms');
+  });
+
+  test('a stage delegate without a user account: the deal’s owner gets the follow-up, in English when that is their language', async () => {
+    const john = await userCtx('john', 'en');
+    const delegate = (await env.platform.records.create(ctx, 'employee', { name: 'Jan Bez Konta' })).id as string;
+    const deal = await env.platform.records.create(john.ctx, 'deal', { name: 'Forklift fleet', contractor, stage_delegate: delegate });
+    const [task] = await openTasks('deal', deal.id as string);
+    expect(task).toMatchObject({ subject: 'Follow up the deal: Forklift fleet', assignee: john.id, status: 'open' });
+    expect(task!.description).toBe('The deal entered a new stage. Contact the client, log the outcome as an activity and mark this task done.\nAbout: Deal “Forklift fleet”');
+  });
+
+  test('the technician without a user account: the order’s owner gets the repair task; a task for nobody speaks the business language (Polish)', async () => {
+    const ola = await userCtx('ola', 'pl');
+    const technician = (await env.platform.records.create(ctx, 'employee', { name: 'Technik Bez Konta' })).id as string;
+    const order = await env.platform.records.create(ola.ctx, 'service_order', { order_type: 'repair', received_at: '2026-11-21T09:00:00Z', priority: 'low', contractor, problem: 'Nie drukuje.' });
+    await update('service_order', order.id as string, { technician, status: 'in_repair' });
+    const [repair] = await openTasks('service_order', order.id as string);
+    expect(repair).toMatchObject({ subject: `Napraw urządzenie: ${String(order.number)}`, assignee: ola.id });
+    expect(repair!.description).toContain(`Dotyczy: Zlecenie serwisowe „${String(order.number)}”`);
+    // Nobody owns a lead made by the platform: unassigned, in the package's language.
+    const lead = await env.platform.records.create(ctx, 'lead', { title: 'Bez właściciela' });
+    const [task] = await openTasks('lead', lead.id as string);
+    expect(task).toMatchObject({ subject: 'Zakwalifikuj leada: Bez właściciela', assignee: null });
   });
 });
 

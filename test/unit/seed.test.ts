@@ -8,6 +8,7 @@ import {
   ACTIVITY_ENTITY,
   allowedTargets,
   checkTaxId,
+  duplicateOperand,
   feelConditionHolds,
   formatMetadataError,
   loadPackageDir,
@@ -333,6 +334,17 @@ describe('demo records', () => {
           if (key.some((k) => !present(row.values[k]))) continue;
           const value = JSON.stringify(key.map((k) => row.values[k]));
           if (seen.has(value)) problems.push(`${entity.name}(${key.join(', ')}) = ${value} twice`);
+          seen.add(value);
+        }
+      }
+      // Refusing duplicate rules (a contractor's NIP): `tessera seed` would be refused otherwise.
+      for (const rule of entity.duplicates.filter((r) => r.action === 'refuse')) {
+        const seen = new Set<string>();
+        for (const row of rows) {
+          const operands = rule.fields.map((name) => duplicateOperand(entity.fieldsByName.get(name)!, row.values[name]));
+          if (operands.some((o) => o === null)) continue;
+          const value = JSON.stringify(operands);
+          if (seen.has(value)) problems.push(`${entity.name} duplicate rule ${rule.id}: ${value} twice`);
           seen.add(value);
         }
       }

@@ -5,7 +5,9 @@ import type { Knex } from 'knex';
 import { TesseraError } from '../../errors.ts';
 import type { JsonObject } from '../expression.ts';
 import type { InstanceState, Wait } from '../state.ts';
-import { isUuid } from '../../../metadata/index.ts';
+import { isUuid, type InstanceStartedVia, type InstanceStatus, type InstanceSummary } from '../../../metadata/index.ts';
+
+export type { InstanceSummary };
 
 export interface IncidentView {
   readonly id: string;
@@ -16,28 +18,6 @@ export interface IncidentView {
   readonly message: string;
   readonly createdAt: string;
   readonly resolvedAt: string | null;
-}
-
-export interface InstanceSummary {
-  readonly id: string;
-  readonly processId: string;
-  readonly version: number;
-  readonly status: string;
-  readonly record: { readonly entity: string; readonly id: string } | null;
-  readonly parentInstanceId: string | null;
-  /** The acting user: the starter, or the user whose change triggered the instance. */
-  readonly startedBy: string | null;
-  /** user, trigger, message, timer or call (null: started before instances kept it). */
-  readonly startedVia: string | null;
-  /** Whose rights its actions have: the starter's (`user`) or the platform's. */
-  readonly runAs: 'user' | 'platform';
-  /** Owner of the records it creates. */
-  readonly recordOwner: string | null;
-  readonly startedAt: string;
-  readonly updatedAt: string;
-  readonly endedAt: string | null;
-  readonly activeElementIds: readonly string[];
-  readonly openIncidents: number;
 }
 
 export interface InstanceView extends InstanceSummary {
@@ -55,13 +35,13 @@ interface InstanceRow {
   id: string;
   process_id: string;
   version: number;
-  status: string;
+  status: InstanceStatus;
   state: InstanceState;
   business_entity: string | null;
   business_id: string | null;
   parent_instance_id: string | null;
   started_by: string | null;
-  started_via: string | null;
+  started_via: InstanceStartedVia | null;
   run_as: 'user' | 'platform';
   record_owner: string | null;
   started_at: Date;

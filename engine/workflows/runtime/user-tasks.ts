@@ -8,6 +8,7 @@ import { isTesseraError } from '../../errors.ts';
 import type { RecordContext, RecordService } from '../../records/index.ts';
 import type { Effect } from '../events.ts';
 import type { Sql } from './sql.ts';
+import { isTaskLanguage, taskTexts, type TaskLanguage, type TaskRecordName } from './task-texts.ts';
 
 export const TASK_KIND = 'task';
 
@@ -121,13 +122,16 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   const assignee = await directory.users.resolve(ctx.sql, task.assignee);
   // The task goes to the first candidate group that is a team; the others stay in the description.
   const team = await directory.firstTeam(ctx.sql, task.candidateGroups);
+  const workflow: RecordContext = { actor: ctx.actor, ...(ctx.trx ? { trx: ctx.trx } : {}) };
+  const language = await taskLanguage(records, ctx.sql, assignee);
+  const texts = taskTexts(task, language, await recordName(records, workflow, owner.record, language), task.candidateGroups.filter((g) => g !== team?.group));
   const values: Record<string, unknown> = {
     kind: TASK_KIND,
-    subject: (task.name ?? task.elementId).slice(0, 300),
+    subject: texts.subject,
     status: 'open',
     priority: activityPriority(task.priority),
+    description: texts.description,
   };
-  values.description = describe(task, owner);
   if (assignee) values.assignee = assignee;
   if (team) values.team = team.id;
   const deadline = isoDateTime(task.dueDate);
@@ -136,7 +140,6 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   if (start) values.start_at = start;
   const entity = owner.record ? records.runtime.snapshot.model.entities.get(owner.record.entity) : undefined;
   if (owner.record && entity?.activities) values[owner.record.entity] = owner.record.id;
-  const workflow: RecordContext = { actor: ctx.actor, ...(ctx.trx ? { trx: ctx.trx } : {}) };
   try {
     return (await records.create(workflow, ACTIVITY_ENTITY, values)).id as string;
   } catch (error) {
@@ -155,17 +158,29 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   }
 }
 
-/**
- * The activity's description: which workflow it belongs to (the web app reads this first line:
- * "Workflow task of process <id> (instance <uuid>).") and hints (form key, candidate groups, also
- * those that name no team).
- */
-function describe(task: CreateUserTask, owner: TaskOwner): string {
-  const lines = [`Workflow task of process ${owner.processId} (instance ${owner.instanceId}).`];
-  if (task.formKey) lines.push(`Form: ${task.formKey}`);
-  if (task.candidateGroups.length > 0) lines.push(`Groups: ${task.candidateGroups.join(', ')}`);
-  if (task.assignee && !isUuid(task.assignee)) lines.push(`Assignee: ${task.assignee}`);
-  return lines.join('\n');
+/** The assignee's language; the business language (the package's default) for a task nobody has yet. */
+async function taskLanguage(records: RecordService, sql: Sql, assignee: string | null): Promise<TaskLanguage> {
+  if (assignee) {
+    const [row] = await sql<{ language: string }>(`SELECT language FROM tessera.users WHERE id = $1`, [assignee]);
+    if (isTaskLanguage(row?.language)) return row.language;
+  }
+  const business = records.runtime.snapshot.model.pkg.manifest.defaultLanguage;
+  return isTaskLanguage(business) ? business : 'en';
+}
+
+/** The record a task is about, named as people know it; its title only when the workflow may read it. */
+async function recordName(records: RecordService, ctx: RecordContext, record: TaskOwner['record'], language: TaskLanguage): Promise<TaskRecordName | null> {
+  const entity = record ? records.runtime.snapshot.model.entities.get(record.entity) : undefined;
+  if (!record || !entity) return null;
+  const label = entity.label[language] ?? entity.label.en ?? entity.name;
+  try {
+    const row = await records.get(ctx, record.entity, record.id, { fields: [entity.displayField] });
+    const title = row[entity.displayField];
+    return { label, title: typeof title === 'string' || typeof title === 'number' ? String(title) : null };
+  } catch (error) {
+    if (isTesseraError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return { label, title: null };
+    throw error;
+  }
 }
 
 /** A cancelled user task cancels its activity, unless someone already closed or deleted it. */

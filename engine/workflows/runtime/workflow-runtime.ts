@@ -18,7 +18,7 @@ import { startTriggers } from '../step.ts';
 import { BUILT_IN_TASK_TYPES } from './actions.ts';
 import { BpmnThread } from './bpmn-thread.ts';
 import { definitionForms, definitionPlatformRights, definitionXml, latestVersion, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
-import { checkFormData, formOf, type FormSchema } from './task-forms.ts';
+import { checkFormData, formOf, type CamundaForm } from './task-forms.ts';
 import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
 import { activityNotificationsHook } from './activity-notifications.ts';
@@ -77,7 +77,7 @@ export interface ActivityTask {
   readonly elementId: string;
   readonly formKey: string | null;
   /** The embedded Camunda form the completion is checked against; null when the key names none. */
-  readonly form: FormSchema | null;
+  readonly form: CamundaForm | null;
   readonly endedAt: string | null;
 }
 

@@ -90,6 +90,6 @@ describe('user task forms', () => {
     const form = formOf('camunda-forms:bpmn:approval', forms)!;
     expect(checkFormData(form, { decision: 'yes', discount: 10, code: 'ABC', urgent: true })).toEqual([]);
     expect(checkFormData(form, { decision: 'maybe', discount: 31, code: 'abc', urgent: 'yes' }).map((p) => p.pointer)).toEqual(['/decision', '/discount', '/code', '/urgent']);
-    expect(checkFormData(form, {})).toEqual([{ pointer: '/decision', detail: 'decision is required', code: 'REQUIRED' }]);
+    expect(checkFormData(form, {})).toEqual([{ pointer: '/decision', detail: 'is required', code: 'REQUIRED' }]);
   });
 });

@@ -1,6 +1,6 @@
 // Administration and the user's own account: users and teams (administerUsers), roles, the
 // password, API tokens and sessions (docs/api.md, docs/security.md), and in-app notifications.
-import type { Label } from '../../../metadata/schema/types.generated.ts';
+import type { Label } from '../../../metadata/browser.ts';
 import { api } from './client.ts';
 
 export interface AdminUser {

@@ -72,6 +72,22 @@ export async function updateRecord(type: string, id: string, version: number, va
   return (await api.patch<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, values, { headers: { 'if-match': `"${version}"` } })).data;
 }
 
+/** A choice for a part of a lead conversion: an existing record, or values for a new one (over the lead's). */
+export type ConversionChoice = { readonly id: string } | { readonly values: Record<string, unknown> };
+
+export interface LeadConversion {
+  readonly lead: ApiRecord;
+  readonly contractor: ApiRecord;
+  readonly person: ApiRecord | null;
+  readonly deal: ApiRecord;
+  readonly activities: { readonly linked: number; readonly skipped: number };
+}
+
+/** Converts a lead into contractor, contact person and deal in one step (POST /api/records/lead/:id/convert). */
+export async function convertLead(id: string, body: { contractor?: ConversionChoice; person?: ConversionChoice | null; deal?: { values: Record<string, unknown> } }): Promise<LeadConversion> {
+  return (await api.post<LeadConversion>(`/records/lead/${enc(id)}/convert`, body)).data;
+}
+
 export async function deleteRecord(type: string, id: string, version?: number): Promise<ApiRecord> {
   return (await api.delete<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, version ? { headers: { 'if-match': `"${version}"` } } : {})).data;
 }
@@ -83,6 +99,8 @@ export interface HistoryEntry {
   readonly via?: string;
   readonly action: string;
   readonly changes?: Readonly<Record<string, unknown>>;
+  /** Titles of the records the changed reference values name; null for one the reader may not read (or that is gone). */
+  readonly names?: Readonly<Record<string, string | null>>;
   readonly [key: string]: unknown;
 }
 
@@ -92,6 +110,32 @@ export async function recordHistory(type: string, id: string): Promise<HistoryEn
 
 export async function recordActivities(type: string, id: string, params: ListParams = {}): Promise<ListPage> {
   return (await api.get<ListPage>(`/records/${enc(type)}/${enc(id)}/activities${listQuery(params)}`)).data;
+}
+
+/** The records one duplicate rule matches (POST /api/records/:type/duplicates). */
+export interface DuplicateMatches {
+  readonly rule: string;
+  readonly action: 'refuse' | 'warn';
+  readonly fields: readonly string[];
+  readonly label?: { readonly en: string; readonly pl?: string; readonly ro?: string };
+  readonly records: readonly ApiRecord[];
+}
+
+export async function findDuplicates(type: string, values: Record<string, unknown>, exclude?: string, signal?: AbortSignal): Promise<DuplicateMatches[]> {
+  const query = exclude ? `?exclude=${enc(exclude)}` : '';
+  return (await api.post<{ data: DuplicateMatches[] }>(`/records/${enc(type)}/duplicates${query}`, values, signal ? { signal } : {})).data.data;
+}
+
+export interface MergeResult {
+  readonly record: ApiRecord;
+  readonly merged: string;
+  readonly moved: readonly { entity: string; field: string; count: number }[];
+  readonly filled: readonly string[];
+}
+
+/** Merges `duplicate` into the record `id` (kept), with If-Match of the kept record. */
+export async function mergeRecord(type: string, id: string, version: number, duplicate: string): Promise<MergeResult> {
+  return (await api.post<MergeResult>(`/records/${enc(type)}/${enc(id)}/merge`, { duplicate }, { headers: { 'if-match': `"${version}"` } })).data;
 }
 
 export interface FileInfo {

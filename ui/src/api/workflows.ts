@@ -1,22 +1,9 @@
 // The workflow API (docs/api.md, Workflows): deploy, instances and their state, the XML of a
 // deployed version, and a workflow user task through its activity: its form, completing it.
-import { api, request } from './client.ts';
+import type { InstanceSummary } from '../../../metadata/browser.ts';
+import { api, ApiError, request } from './client.ts';
 
-export interface InstanceSummary {
-  readonly id: string;
-  readonly processId: string;
-  readonly version: number;
-  readonly status: string;
-  readonly record: { readonly entity: string; readonly id: string } | null;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-  readonly activeElementIds: readonly string[];
-  readonly openIncidents: number;
-  /** Whose rights its actions have: its starter's, or the platform's (docs/security.md). */
-  readonly runAs: 'user' | 'platform';
-  readonly startedBy: string | null;
-  readonly startedVia: string | null;
-}
+export type { InstanceSummary };
 
 export interface InstanceView extends InstanceSummary {
   readonly variables: Readonly<Record<string, unknown>>;
@@ -76,12 +63,12 @@ export async function completeWorkflowTask(activityId: string, formData: Record<
   await api.post(`/activities/${enc(activityId)}/complete`, formData);
 }
 
-/**
- * The workflow an activity is a user task of. The workflow engine writes it into the activity's
- * description when it creates the task ("Workflow task of process <id> (instance <uuid>).", see
- * engine/workflows/runtime/user-tasks.ts); null for ordinary activities.
- */
-export function workflowTaskOf(activity: Readonly<Record<string, unknown>>): { processId: string; instanceId: string } | null {
-  const match = typeof activity.description === 'string' ? /^Workflow task of process (\S+) \(instance ([0-9a-f-]{36})\)\./.exec(activity.description) : null;
-  return match ? { processId: match[1]!, instanceId: match[2]! } : null;
+/** The workflow task of an activity, null when it is an ordinary activity (the server answers 404). */
+export async function workflowTaskOf(activityId: string): Promise<ActivityTask | null> {
+  try {
+    return await activityTask(activityId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }

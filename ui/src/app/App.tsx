@@ -1,8 +1,8 @@
 // The shell: navigation generated from the metadata (modules → entity types, pipelines), the
 // language switch, and the pages, each loaded on demand so a page downloads only what it uses.
-import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
-import type { Model } from '../../../metadata/model.ts';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type LazyExoticComponent } from 'react';
+import { type Model, ACTIVITY_ENTITY } from '../../../metadata/browser.ts';
+import { GlobalSearch, QuickCreate } from '../components/GlobalSearch.tsx';
 import { NotificationBell } from '../components/NotificationBell.tsx';
 import { ErrorBox, Spinner } from '../components/ui.tsx';
 import { useI18n } from './i18n.tsx';
@@ -106,6 +106,51 @@ function LanguageSwitch() {
   );
 }
 
+/** Below this width the menu is a drawer behind a button (the same width as the stylesheet's). */
+const DRAWER_QUERY = '(max-width: 900px)';
+
+/**
+ * The menu as an off-canvas drawer on narrow screens: open/closed, closed again on navigation, on
+ * Esc (focus back on the button) and when the screen grows wide; focus moves into it when it opens.
+ */
+function useDrawer(path: string) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const drawer = useRef<HTMLElement>(null);
+  // Esc hands focus back to the button, once the page behind is no longer inert.
+  const refocus = useRef(false);
+  useEffect(() => setOpen(false), [path]);
+  useEffect(() => {
+    const wide = window.matchMedia(DRAWER_QUERY);
+    const onChange = () => !wide.matches && setOpen(false);
+    wide.addEventListener('change', onChange);
+    return () => wide.removeEventListener('change', onChange);
+  }, []);
+  useEffect(() => {
+    if (!open) {
+      if (refocus.current) button.current?.focus();
+      refocus.current = false;
+      return;
+    }
+    (drawer.current?.querySelector<HTMLElement>('nav [aria-current="page"]') ?? drawer.current?.querySelector<HTMLElement>('nav a'))?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      refocus.current = true;
+      setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    // The page behind stays put while the menu is open.
+    const root = document.documentElement;
+    const overflow = root.style.overflow;
+    root.style.overflow = 'hidden';
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      root.style.overflow = overflow;
+    };
+  }, [open]);
+  return { open, setOpen, button, drawer };
+}
+
 export function App() {
   const { t, label } = useI18n();
   const { meta, error, loading, reload } = useMetaState();
@@ -113,6 +158,7 @@ export function App() {
   const location = useLocation();
   const found = route(location.path);
   const nav = meta ? navigation(meta.model, label, t, can, (entity) => may(entity, 'read')) : [];
+  const menu = useDrawer(location.path);
   const isActive = (to: string) => (to === '/' ? location.path === '/' : location.path === to || location.path.startsWith(`${to}/`));
   let content;
   if (loading) content = <Spinner />;
@@ -128,14 +174,19 @@ export function App() {
     );
   }
   return (
-    <div className="shell">
-      <aside className="sidebar">
-        <Link to="/" className="brand">
-          <span className="brand-mark" aria-hidden>
-            ◆
-          </span>
-          {t('app.title')}
-        </Link>
+    <div className={`shell${menu.open ? ' menu-open' : ''}`}>
+      <aside className="sidebar" id="main-menu" ref={menu.drawer}>
+        <div className="sidebar-head">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden>
+              ◆
+            </span>
+            {t('app.title')}
+          </Link>
+          <button type="button" className="icon-btn menu-close" aria-label={t('nav.closeMenu')} onClick={() => menu.setOpen(false)}>
+            ✕
+          </button>
+        </div>
         <nav aria-label="Main">
           {nav.map((group) => (
             <div className="nav-group" key={group.key}>
@@ -149,8 +200,14 @@ export function App() {
           ))}
         </nav>
       </aside>
-      <div className="main">
+      <div className="menu-backdrop" aria-hidden onClick={() => menu.setOpen(false)} />
+      <div className="main" inert={menu.open || undefined}>
         <header className="topbar">
+          <button type="button" ref={menu.button} className="icon-btn menu-button" aria-label={t('nav.menu')} aria-expanded={menu.open} aria-controls="main-menu" onClick={() => menu.setOpen(true)}>
+            <span aria-hidden>☰</span>
+          </button>
+          <GlobalSearch />
+          <QuickCreate />
           <div className="topbar-spacer" />
           <LanguageSwitch />
           <NotificationBell />

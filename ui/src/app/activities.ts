@@ -1,5 +1,5 @@
 // Which activity kinds the task views treat as tasks, and which tasks are mine.
-import type { Model } from '../../../metadata/model.ts';
+import type { Model } from '../../../metadata/browser.ts';
 
 /**
  * My tasks, in the API's filter language (`$me`, `$myTeams`: the signed-in user and their teams):

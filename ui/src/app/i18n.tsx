@@ -1,7 +1,6 @@
 // The language of the app (UI strings and metadata labels), chosen in the header and remembered.
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { Label } from '../../../metadata/schema/types.generated.ts';
-import { labelText } from '../../../metadata/model.ts';
+import { type Label, labelText } from '../../../metadata/browser.ts';
 import { LANGUAGES, LOCALES, MESSAGES, type Language, type MessageKey } from './messages.ts';
 
 export interface I18n {

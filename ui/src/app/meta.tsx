@@ -2,9 +2,7 @@
 // pure code the server uses (groupItems + buildModel; the server validated the package on apply).
 // The designer calls reload() after an apply, so new fields appear without a restart.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { buildModel, type Model } from '../../../metadata/model.ts';
-import { groupItems } from '../../../metadata/package.ts';
-import type { MetadataItem } from '../../../metadata/schema/types.generated.ts';
+import { buildModel, type Model, groupItems, type MetadataItem } from '../../../metadata/browser.ts';
 import { api, ApiError } from '../api/client.ts';
 
 export interface AppliedMetadata {

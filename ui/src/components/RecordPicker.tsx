@@ -2,7 +2,7 @@
 // or a user from the directory (GET /api/users) or a team (GET /api/teams); used by reference and
 // many-to-many fields and by the board's lost-reason dialog.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { TEAM_TARGET, USER_TARGET, type Model } from '../../../metadata/model.ts';
+import { TEAM_TARGET, USER_TARGET, type Model } from '../../../metadata/browser.ts';
 import { getRecord, listRecords, type ApiRecord } from '../api/records.ts';
 import { searchTeams, searchUsers, teams, users } from '../api/users.ts';
 import { useI18n } from '../app/i18n.tsx';

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import Form from '@rjsf/core';
 import type { ErrorSchema, FormValidation, RJSFValidationError } from '@rjsf/utils';
 import { checkSchema, conditionalProblems, evaluateConditions, kindView, pointerField, problemText, schemaProblems, switchKind, writeValues, type FieldProblem, type RecordForm } from '../../../forms/index.ts';
-import type { Model } from '../../../metadata/model.ts';
+import type { Model } from '../../../metadata/browser.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useLeaveGuard } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';

@@ -25,8 +25,8 @@ export default function WorkflowTaskDialog({ activity, onClose, onDone }: { acti
   const context: FormContext = useMemo(() => ({ i18n, hidden: EMPTY_SET, required: EMPTY_SET }), [i18n]);
 
   useEffect(() => {
-    activityTask(activity.id).then((task) => setForm(task.form ? camundaTaskForm(task.form) : null), setLoadError);
-  }, [activity.id]);
+    activityTask(activity.id).then((task) => setForm(task.form ? camundaTaskForm(task.form, i18n.language) : null), setLoadError);
+  }, [activity.id, i18n.language]);
 
   const extraErrors = useMemo(() => {
     const schema: Record<string, { __errors: string[] }> = {};

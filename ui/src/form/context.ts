@@ -1,7 +1,7 @@
 // What the form's templates and widgets share besides rjsf's own props: the language, the layout,
 // and the current state of the FEEL conditions.
 import type { FormTabLayout } from '../../../forms/index.ts';
-import type { Model } from '../../../metadata/model.ts';
+import type { Model } from '../../../metadata/browser.ts';
 import type { I18n } from '../app/i18n.tsx';
 
 export interface FormContext {

@@ -1,8 +1,8 @@
 // Custom rjsf fields for values that are objects or lists in the API: money {amount, currency},
 // many-to-many links [{id, role}], free JSON, and (designer) labels {en, pl, ro}.
 import { useEffect, useState } from 'react';
-import type { FieldProps, RegistryFieldsType } from '@rjsf/utils';
-import type { FieldUiOptions } from '../../../forms/index.ts';
+import type { Field, FieldProps, RegistryFieldsType } from '@rjsf/utils';
+import type { CustomFieldName, FieldUiOptions } from '../../../forms/index.ts';
 import { getRecord } from '../api/records.ts';
 import { Link } from '../app/router.tsx';
 import { recordTitle } from '../components/format.ts';
@@ -165,4 +165,7 @@ function LabelField(props: FieldProps) {
   );
 }
 
-export const fields: RegistryFieldsType = { money: MoneyField, manyToMany: ManyToManyField, json: JsonField, label: LabelField };
+/** One custom field per name a field type's form control gives (typed exhaustively), plus the designer's label field. */
+const fieldTypeFields: Record<CustomFieldName, Field> = { money: MoneyField, manyToMany: ManyToManyField, json: JsonField };
+
+export const fields: RegistryFieldsType = { ...fieldTypeFields, label: LabelField };

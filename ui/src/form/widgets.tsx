@@ -2,10 +2,9 @@
 // rjsf's defaults used by the designer's forms. Empty inputs become undefined (the submit turns a
 // cleared field into null for the server).
 import { useEffect, useState, type ChangeEvent } from 'react';
-import type { RegistryWidgetsType, WidgetProps } from '@rjsf/utils';
-import type { FieldUiOptions } from '../../../forms/index.ts';
-import { normalizeUrl } from '../../../metadata/field-formats.ts';
-import { checkTaxId } from '../../../metadata/tax-id.ts';
+import type { RegistryWidgetsType, Widget, WidgetProps } from '@rjsf/utils';
+import type { FieldUiOptions, WidgetName } from '../../../forms/index.ts';
+import { normalizeUrl, checkTaxId } from '../../../metadata/browser.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Chip } from '../components/ui.tsx';
@@ -242,7 +241,8 @@ const Feel = (props: WidgetProps) => (
   </div>
 );
 
-export const widgets: RegistryWidgetsType = {
+/** One widget per name a field type's form control gives (typed exhaustively: a new name needs its widget). */
+const fieldWidgets: Record<WidgetName, Widget> = {
   text: (p) => <Input {...p} type="text" />,
   textarea: Textarea,
   integer: (p) => <Input {...p} type="number" step="1" inputMode="numeric" parse={numberOf} />,
@@ -264,6 +264,10 @@ export const widgets: RegistryWidgetsType = {
   taxId: TaxId,
   reference: Reference,
   attachment: Attachment,
+};
+
+export const widgets: RegistryWidgetsType = {
+  ...fieldWidgets,
   feel: Feel,
   color: Color,
   // rjsf defaults, restyled (designer forms)

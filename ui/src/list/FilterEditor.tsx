@@ -1,8 +1,7 @@
 // One ad-hoc filter of a list: field, operator and a value widget fitting the field (choices for
 // enums and states, yes/no, dates, numbers, and the record picker for references, so a user picks
 // "Anna Nowak" and never types an id).
-import { filterableType } from '../../../metadata/filter.ts';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import { filterableType, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { useI18n } from '../app/i18n.tsx';
 import type { MessageKey } from '../app/messages.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';

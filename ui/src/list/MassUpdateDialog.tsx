@@ -2,7 +2,7 @@
 // sales rep, picked with the record picker) set on all of them in one request, all or nothing
 // (POST /api/records/:type/mass-update). A refusal names the record and changes none.
 import { useState } from 'react';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import type { EntityModel, Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { massUpdate, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';

@@ -3,7 +3,7 @@
 // one's own. The pages choose a view through the address (?view=saved:<id> on lists, ?saved=<id>
 // on boards), so a chosen view survives a reload like the rest of the list's state.
 import { useCallback, useEffect, useState } from 'react';
-import type { EntityModel } from '../../../metadata/model.ts';
+import type { EntityModel } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { createSavedView, deleteSavedView, listSavedViews, type SavedView, type SavedViewDefinition, type SavedViewKind } from '../api/saved-views.ts';
 import { teams } from '../api/users.ts';

@@ -1,5 +1,5 @@
 // Which board a list offers and which columns a board view shows. Pure.
-import type { MachineModel, MachineState, Model } from '../../../metadata/model.ts';
+import type { MachineModel, MachineState, Model } from '../../../metadata/browser.ts';
 
 /** The board of a type: its pipeline, else its first status machine, with the board view to open. */
 export function boardOf(model: Model, entity: string): { to: string } | null {

@@ -1,6 +1,6 @@
 // Column headings of lists: a field's label, or the app's own word for a system column (never the
 // raw column name such as "created_at").
-import type { EntityModel } from '../../../metadata/model.ts';
+import type { EntityModel } from '../../../metadata/browser.ts';
 import type { I18n } from '../app/i18n.tsx';
 import type { MessageKey } from '../app/messages.ts';
 import { SYSTEM_COLUMNS } from './query.ts';

@@ -1,9 +1,7 @@
 // What a list shows, as text for the address bar and as API filters: ad-hoc filter rows, sort keys
 // and columns. Pure: the list page keeps them in the URL (they survive a reload and can be shared),
 // saved views store the API filter they stand for.
-import { filterableType } from '../../../metadata/filter.ts';
-import type { EntityModel } from '../../../metadata/model.ts';
-import type { Field } from '../../../metadata/schema/types.generated.ts';
+import { filterableType, type EntityModel, type Field } from '../../../metadata/browser.ts';
 
 /** One ad-hoc filter: field, operator, value as the editor holds it (text). */
 export interface FilterRow {

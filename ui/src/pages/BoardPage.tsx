@@ -5,8 +5,7 @@
 // to a lost stage: its reason, and a comment) asks for them first, in the generated form's widgets.
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { formValues, narrowForm, recordForm, stageFields, writeValues } from '../../../forms/index.ts';
-import type { EntityModel, MachineModel, MachineState, Model } from '../../../metadata/model.ts';
-import type { Field, View } from '../../../metadata/schema/types.generated.ts';
+import type { EntityModel, MachineModel, MachineState, Model, Field, View } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listRecords, updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';

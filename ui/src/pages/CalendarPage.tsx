@@ -3,8 +3,7 @@
 // day views, for one operator or several. Drag an entry to another day or hour to reschedule it
 // (start and end move together; PATCH with If-Match).
 import { useEffect, useMemo, useState, type DragEvent } from 'react';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
-import { USER_TARGET, type EntityModel, type Model } from '../../../metadata/model.ts';
+import { ACTIVITY_ENTITY, USER_TARGET, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { users, type DirectoryUser } from '../api/users.ts';

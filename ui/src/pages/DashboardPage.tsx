@@ -1,12 +1,6 @@
-// The dashboard: the sales funnel and the deals by stage of the first pipeline (echarts, only the
-// chart types we use, in this page's chunk), and the tasks due today or overdue.
-import { useEffect, useRef } from 'react';
-import { BarChart, FunnelChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
-import type { EntityModel, MachineModel, Model } from '../../../metadata/model.ts';
+// The dashboard: the sales funnel and the deals by stage of the first pipeline (drawn in HTML,
+// pages/dashboard/charts.tsx), and the tasks due today or overdue.
+import { ACTIVITY_ENTITY, type EntityModel, type MachineModel, type Model } from '../../../metadata/browser.ts';
 import { listAll, listRecords } from '../api/records.ts';
 import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
@@ -15,35 +9,8 @@ import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, formatMoney } from '../components/format.ts';
 import { Chip, ErrorBox, Spinner, useLoad } from '../components/ui.tsx';
-
-echarts.use([FunnelChart, BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
-
-function Chart({ option, label }: { option: echarts.EChartsCoreOption; label: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const chart = echarts.init(box.current!);
-    chart.setOption(option);
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(box.current!);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-    };
-  }, [option]);
-  return <div ref={box} className="chart" role="img" aria-label={label} />;
-}
-
-interface StageFigures {
-  readonly name: string;
-  readonly label: string;
-  readonly color?: string | undefined;
-  readonly count: number;
-  /** Amount in the default currency (the chart's axis). */
-  readonly amount: number;
-  /** Amounts per currency (the table). */
-  readonly amounts: ReadonlyMap<string, number>;
-  readonly open: boolean;
-}
+import { Funnel, StageBars } from './dashboard/charts.tsx';
+import type { StageFigures } from './dashboard/figures.ts';
 
 async function stageFigures(machine: MachineModel, label: (l: MachineModel['label']) => string, currency: string): Promise<StageFigures[]> {
   return Promise.all(
@@ -57,10 +24,10 @@ async function stageFigures(machine: MachineModel, label: (l: MachineModel['labe
         for (const r of data) {
           const v = r[machine.amountField];
           const [value, cur] = typeof v === 'number' ? [v, currency] : v && typeof v === 'object' ? [(v as { amount: number }).amount, (v as { currency: string }).currency] : [0, currency];
-          amounts.set(cur, (amounts.get(cur) ?? 0) + value);
+          if (value) amounts.set(cur, (amounts.get(cur) ?? 0) + value);
         }
       } else count = (await listRecords(machine.entity, { filter, limit: 1, count: true, fields: ['id'] })).count ?? 0;
-      return { name: s.name, label: label(s.label), color: s.color, count, amount: amounts.get(currency) ?? 0, amounts, open: s.category !== 'lost' };
+      return { name: s.name, label: label(s.label), color: s.color, count, amounts, category: s.category };
     }),
   );
 }
@@ -89,8 +56,6 @@ function PipelineCharts({ model, machine }: { model: Model; machine: MachineMode
   if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
   if (!loaded.data) return <Spinner />;
   const figures = loaded.data;
-  const funnel = figures.filter((f) => f.open);
-  const money = (n: number) => formatMoney({ amount: n, currency }, locale);
   return (
     <>
       <section className="card" aria-label={t('dashboard.funnel')}>
@@ -99,22 +64,18 @@ function PipelineCharts({ model, machine }: { model: Model; machine: MachineMode
             {t('dashboard.funnel')} · <Link to={`/board/${machine.name}`}>{label(machine.label)}</Link>
           </h2>
         </div>
-        <Chart
-          label={t('dashboard.funnel')}
-          option={{
-            tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${p.value}` },
-            series: [{ type: 'funnel', sort: 'none', left: '5%', width: '90%', minSize: '20%', label: { position: 'inside', formatter: '{b}: {c}', color: '#fff' }, data: funnel.map((f) => ({ name: f.label, value: f.count, itemStyle: f.color ? { color: f.color } : undefined })) }],
-          }}
-        />
+        <Funnel stages={figures} label={t('dashboard.funnel')} />
         <table className="fields-table" data-testid="funnel-table">
           <tbody>
-            {funnel.map((f) => (
-              <tr key={f.name}>
-                <td>{f.label}</td>
-                <td>{f.count}</td>
-                <td>{f.amounts.size ? [...f.amounts].map(([cur, amount]) => formatMoney({ amount, currency: cur }, locale)).join(' + ') : money(0)}</td>
-              </tr>
-            ))}
+            {figures
+              .filter((f) => f.category !== 'lost')
+              .map((f) => (
+                <tr key={f.name}>
+                  <td>{f.label}</td>
+                  <td>{f.count}</td>
+                  <td>{f.amounts.size ? [...f.amounts].map(([cur, amount]) => formatMoney({ amount, currency: cur }, locale)).join(' + ') : formatMoney({ amount: 0, currency }, locale)}</td>
+                </tr>
+              ))}
           </tbody>
         </table>
       </section>
@@ -122,20 +83,7 @@ function PipelineCharts({ model, machine }: { model: Model; machine: MachineMode
         <div className="card-head">
           <h2>{t('dashboard.byStage')}</h2>
         </div>
-        <Chart
-          label={t('dashboard.byStage')}
-          option={{
-            tooltip: { trigger: 'axis' },
-            legend: { data: [t('dashboard.amount'), t('dashboard.count')] },
-            grid: { left: 70, right: 40, bottom: 60 },
-            xAxis: { type: 'category', data: figures.map((f) => f.label), axisLabel: { rotate: 30 } },
-            yAxis: [{ type: 'value', name: currency }, { type: 'value', name: t('dashboard.count'), minInterval: 1 }],
-            series: [
-              { name: t('dashboard.amount'), type: 'bar', data: figures.map((f) => ({ value: f.amount, itemStyle: f.color ? { color: f.color } : undefined })) },
-              { name: t('dashboard.count'), type: 'bar', yAxisIndex: 1, data: figures.map((f) => f.count) },
-            ],
-          }}
-        />
+        <StageBars stages={figures} defaultCurrency={currency} label={t('dashboard.byStage')} />
       </section>
     </>
   );

@@ -7,8 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind } from '../../../forms/index.ts';
-import type { Label } from '../../../metadata/schema/types.generated.ts';
-import { metaSchema } from '../../../metadata/schema/meta-schema.ts';
+import { type Label, metaSchema } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import type { MessageKey } from '../app/messages.ts';

@@ -2,9 +2,8 @@
 // sort by column, text search, keyset paging loaded as the user scrolls, and only the visible rows
 // rendered, so 10,000+ records scroll smoothly. Bulk delete / set value, and CSV export of the
 // whole filtered list.
-import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
-import type { View } from '../../../metadata/schema/types.generated.ts';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import type { EntityModel, Model, View } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { deleteRecord, getRecord, listAll, listRecords, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
@@ -16,10 +15,13 @@ import { Chip, ErrorBox, Spinner, useNotify } from '../components/ui.tsx';
 import { columnLabel } from '../list/columns.ts';
 import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
-import { inlineEditable, InlineEditor } from '../list/InlineEdit.tsx';
+import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
+
+// The cell editor comes with the problem wording of forms/: loaded at the first edit, not with the list.
+const InlineEditor = lazy(() => import('../list/InlineEdit.tsx'));
 
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
@@ -311,7 +313,8 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
         </div>
       )}
       {error ? <ErrorBox error={error} onRetry={() => void load(null)} /> : null}
-      <div className="grid" role="table" aria-label={label(entity.pluralLabel)} aria-rowcount={count ?? rows.length}>
+      {/* As wide as its columns need (--grid-min): a narrow screen scrolls the table sideways, never the page. */}
+      <div className="grid" role="table" aria-label={label(entity.pluralLabel)} aria-rowcount={count ?? rows.length} style={{ ['--grid-min' as string]: `${40 + columns.length * 120}px` }}>
         <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: `40px repeat(${columns.length}, minmax(120px, 1fr))` }}>
           <div role="columnheader">
             <input type="checkbox" aria-label="select all" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} />
@@ -353,7 +356,9 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                   if (editing?.id === record.id && editing.column === c && field) {
                     return (
                       <div role="cell" key={c} className="cell-editing">
-                        <InlineEditor model={model} entity={entity} field={field} record={record} onCancel={() => setEditing(null)} onSaved={(saved) => void inlineSaved(saved)} />
+                        <Suspense fallback={cell(record, c)}>
+                          <InlineEditor model={model} entity={entity} field={field} record={record} onCancel={() => setEditing(null)} onSaved={(saved) => void inlineSaved(saved)} />
+                        </Suspense>
                       </div>
                     );
                   }

@@ -3,8 +3,7 @@
 // history. Server problems land on the fields their pointers name.
 import { useCallback, useMemo, useState } from 'react';
 import { formValues, initialValues, recordForm, writeValues, type FieldProblem } from '../../../forms/index.ts';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import { ACTIVITY_ENTITY, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listInstances } from '../api/workflows.ts';
 import { createRecord, deleteRecord, getRecord, listRecords, recordActivities, recordHistory, updateRecord, type ApiRecord } from '../api/records.ts';
@@ -13,9 +12,11 @@ import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
+import { DuplicateWarning, MergeDialog, useDuplicates } from '../components/Duplicates.tsx';
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
+import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 
 type Values = Record<string, unknown>;
 
@@ -65,6 +66,9 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
   const userId = me?.user.id ?? null;
   const initial = useMemo(() => initialValues(form, given, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId }), [form, given, model, userId]);
   const state = useSaveState();
+  // Values as typed, for the duplicate warning (asked only for the fields of the type's duplicate rules).
+  const [typed, setTyped] = useState<Values>(initial);
+  const duplicates = useDuplicates(entity, typed);
   const submit = async (values: Values) => {
     state.setBusy(true);
     try {
@@ -80,7 +84,12 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
       state.setBusy(false);
     }
   };
-  return <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} formId={formId} {...(onDirtyChange ? { onDirtyChange } : {})} />;
+  return (
+    <>
+      <DuplicateWarning entity={entity} matches={duplicates} />
+      <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} onChange={setTyped} busy={state.busy} formId={formId} {...(onDirtyChange ? { onDirtyChange } : {})} />
+    </>
+  );
 }
 
 function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
@@ -121,6 +130,10 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const [editing, setEditing] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [tab, setTab] = useState<'related' | 'history' | 'processes'>('related');
+  const [converting, setConverting] = useState(false);
+  const [merging, setMerging] = useState(false);
+  // Bumped after a merge: the timeline and related lists load again (records moved to this one).
+  const [generation, setGeneration] = useState(0);
   const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
@@ -186,6 +199,17 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         ))}
         <span className="muted">{t('record.version', { n: current.version })}</span>
         <div className="page-actions">
+          {/* A lead still open converts into contractor, contact and deal in one step. */}
+          {entity.name === 'lead' && canUpdate && !['converted', 'disqualified'].includes(String(current.status)) && (
+            <button type="button" className="btn" onClick={() => setConverting(true)}>
+              {t('convert.action')}
+            </button>
+          )}
+          {canUpdate && may(entity.name, 'delete') && entity.name !== ACTIVITY_ENTITY && (
+            <button type="button" className="btn" onClick={() => setMerging(true)}>
+              {t('merge.button')}
+            </button>
+          )}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}
@@ -216,11 +240,24 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           </button>
         </div>
       )}
+      {merging && (
+        <MergeDialog
+          model={model}
+          entity={entity}
+          record={current}
+          onClose={() => setMerging(false)}
+          onMerged={(result) => {
+            setMerging(false);
+            setRecord(result.record);
+            setGeneration((g) => g + 1);
+          }}
+        />
+      )}
       <div className={entity.activities ? 'record-columns' : ''}>
         <div className={`card${editing ? '' : ' record-read'}`} data-mode={editing ? 'edit' : 'read'}>
           <RecordFormView key={`${current.version}.${language}.${editing}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} readonly={!canUpdate || !editing} formId="record-form" onDirtyChange={setDirty} />
         </div>
-        {entity.activities && <Timeline model={model} entity={entity} id={id} />}
+        {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
       </div>
       <div className="card">
         <div className="tabs" role="tablist">
@@ -234,10 +271,22 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
             {t('record.processes')}
           </button>
         </div>
-        {tab === 'related' && <RelatedLists model={model} entity={entity} id={id} />}
+        {tab === 'related' && <RelatedLists key={generation} model={model} entity={entity} id={id} />}
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
+      {converting && (
+        <LeadConversionDialog
+          model={model}
+          lead={current}
+          onClose={() => setConverting(false)}
+          onConverted={(result) => {
+            setConverting(false);
+            notify('success', t('convert.done'), recordTitle(model.entities.get('deal'), result.deal));
+            navigate(`/r/deal/${String(result.deal.id)}`);
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -385,7 +434,20 @@ function RelatedList({ model, entity, field, id, title }: { model: Model; entity
 function History({ model, entity, id, version }: { model: Model; entity: EntityModel; id: string; version: number }) {
   const { t, label, language, locale } = useI18n();
   const loaded = useLoad(() => recordHistory(entity.name, id), [entity.name, id, version]);
-  const show = useCallback((field: string, value: unknown) => displayValue(model, entity, entity.fieldsByName.get(field), value, language, locale).text || '∅', [model, entity, language, locale]);
+  const show = useCallback(
+    (field: string, value: unknown, names: Readonly<Record<string, string | null>> = {}) => {
+      const def = entity.fieldsByName.get(field);
+      // A reference names its record as the server gave it to this reader; never an id fragment.
+      const named = (ref: unknown) => {
+        const refId = typeof ref === 'string' ? ref : ref && typeof ref === 'object' ? (ref as { id?: unknown }).id : undefined;
+        return typeof refId === 'string' ? (names[refId] ?? t('history.unavailable')) : String(ref);
+      };
+      if (def?.type === 'reference' && value !== null && value !== undefined && value !== '') return named(value);
+      if (def?.type === 'manyToMany' && Array.isArray(value)) return value.length ? value.map(named).join(', ') : '∅';
+      return displayValue(model, entity, def, value, language, locale).text || '∅';
+    },
+    [model, entity, language, locale, t],
+  );
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Spinner />;
   if (loaded.data.length === 0) return <div className="muted">{t('record.noHistory')}</div>;
@@ -394,15 +456,21 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
       {[...loaded.data].reverse().map((h) => (
         <li key={String(h.id)}>
           <div className="history-head">
-            <strong>{['create', 'update', 'delete', 'restore'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
+            <strong>{['create', 'update', 'delete', 'restore', 'merge'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
             {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
             {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
           </div>
-          {h.changes && (
+          {h.action === 'merge' && Array.isArray(h.changes?.merged) ? (
+            <ul className="history-changes">
+              <li>
+                {(h.changes.merged as { title?: unknown }[]).map((m) => `«${String(m?.title ?? '∅')}»`).join(' → ')}
+              </li>
+            </ul>
+          ) : h.changes && (
             <ul className="history-changes">
               {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
                 <li key={field}>
-                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0])}</s> → {show(field, pair?.[1])}
+                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0], h.names)}</s> → {show(field, pair?.[1], h.names)}
                 </li>
               ))}
             </ul>

@@ -3,15 +3,14 @@
 // done per day). Main tasks show their sub-tasks (the `parent` link), their own progress and priority;
 // completing a task is one click (status resolved, 100 % done).
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { ACTIVITY_ENTITY } from '../../../metadata/activity.ts';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import { ACTIVITY_ENTITY, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listAll, updateRecord, type ApiRecord } from '../api/records.ts';
 import { workflowTaskOf } from '../api/workflows.ts';
 import { MY_TASKS, taskKinds } from '../app/activities.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
-import { Link } from '../app/router.tsx';
+import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
 import { Chip, ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
@@ -109,9 +108,30 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
     }
   };
 
+  /** A workflow's open user task opens in its form (the process gets the data); true when it did. */
+  const openWorkflowTask = async (task: ApiRecord): Promise<boolean> => {
+    const workflow = await workflowTaskOf(task.id);
+    if (!workflow || workflow.endedAt !== null) return false;
+    setWorkflowTask({ task });
+    return true;
+  };
+
+  /** Clicking a task: a workflow task opens its process form, any other its record. */
+  const open = async (task: ApiRecord) => {
+    try {
+      if (task.status === 'open' && (await openWorkflowTask(task))) return;
+    } catch (e) {
+      return report(e);
+    }
+    navigate(`/r/${ACTIVITY_ENTITY}/${task.id}`);
+  };
+
   const complete = async (task: ApiRecord) => {
-    // A workflow's user task is completed through its form (the process gets the data).
-    if (workflowTaskOf(task)) return setWorkflowTask({ task });
+    try {
+      if (await openWorkflowTask(task)) return;
+    } catch (e) {
+      return report(e);
+    }
     // Ticked at once; undone if the server refuses (e.g. a field the kind requires when resolved).
     setChanged((m) => new Map(m).set(task.id, { ...task, status: 'resolved', percent_done: 100 }));
     try {
@@ -141,7 +161,15 @@ function TaskList({ model, activity, tab }: { model: Model; activity: EntityMode
       <li key={task.id} className={`task${done ? ' done' : ''}${sub ? ' task-sub' : ''}`} data-task={task.id}>
         <input type="checkbox" aria-label={`${t('tasks.complete')}: ${String(task.subject)}`} checked={done} disabled={done} onChange={() => void complete(task)} />
         <div className="task-main">
-          <Link to={`/r/${ACTIVITY_ENTITY}/${task.id}`} className="task-subject">
+          <Link
+            to={`/r/${ACTIVITY_ENTITY}/${task.id}`}
+            className="task-subject"
+            onClick={(e) => {
+              if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+              e.preventDefault();
+              void open(task);
+            }}
+          >
             {String(task.subject)}
           </Link>
           <div className="task-meta">

@@ -2,7 +2,7 @@
 // (POST /api/records/:type/:id/restore brings back the record and what its deletion cascaded to;
 // it takes the delete right). A restored record opens from the notice.
 import { useCallback, useEffect, useState } from 'react';
-import type { EntityModel, Model } from '../../../metadata/model.ts';
+import type { EntityModel, Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { listRecords, restoreRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';

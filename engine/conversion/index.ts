@@ -1,0 +1,2 @@
+// Conversions of one record into others in one step (a lead into contractor, contact and deal).
+export { convertLead, parseConversion, leadCarryOver, splitName, LEAD, type LeadConversion, type LeadConversionInput, type ConversionChoice } from './lead.ts';

@@ -1,0 +1,49 @@
+// The browser-safe entry of the metadata module: the model, validation schemas of records, filters,
+// FEEL, formats and defaults — everything the web app and forms/ share with the server. Nothing here
+// reaches Node (no fs, no node:crypto); `index.ts` adds the Node-only parts for the engine.
+export type * from './schema/types.generated.ts';
+export { metaSchema } from './schema/meta-schema.ts';
+export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
+export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
+export { buildModel, fieldsOfKind, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
+export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES, PLATFORM_LEVEL, PLATFORM_ADDITIONS, atPlatformLevel } from './activity.ts';
+export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterTerms, filterableType, queryField, FILTER_OPERATORS, FILTER_TOKENS, MAX_FILTER_DEPTH, SYSTEM_FIELD_TYPES, type BoundFilterExpr, type FilterExpr, type FilterTerm, type FilterSubject, type FilterToken, type FilterOperator, type FilterProblem, type FilterValue, type FilterableType, type QueryField } from './filter.ts';
+export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext, type FeelContext } from './feel.ts';
+export { normalizeUrl, isValidUrl, isValidPostalCode, postalCodeCountry, postalCodeDetail, postalCodeProblems, formatDetail, RECORD_FORMATS, POSTAL_CODE_PATTERNS, type FormatCheck, type PostalCodeCountry } from './field-formats.ts';
+export { declaredDefaults, defaultValues, resolveDefault, type DefaultContext } from './defaults.ts';
+export { DUPLICATE_FIELD_TYPES, PHONE_DIGITS, applicableRules, duplicateOperand, type DuplicateOperand } from './duplicates.ts';
+export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
+export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
+export { textProblem } from './text.ts';
+export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
+export type { InstanceStatus, InstanceStartedVia, InstanceSummary } from './workflow-instance.ts';
+export {
+  FIELD_TYPES,
+  fieldTypeOf,
+  type ColumnContext,
+  type CsvPart,
+  type Display,
+  type DisplayContext,
+  type FieldLink,
+  type FieldOf,
+  type FieldRow,
+  type FieldTypeModule,
+  type FieldTypeRegistry,
+  type FilterPart,
+  type TextOperand,
+  type ValueSchemaContext,
+  type WidgetContext,
+  choicesOf,
+  stateOptions,
+  targetOptions,
+  type ChoiceOption,
+  type CustomFieldName,
+  type FieldUiOptions,
+  type FormControl,
+  type WidgetName,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  recordTitle,
+} from './field-types/index.ts';
