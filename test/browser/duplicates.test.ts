@@ -97,6 +97,6 @@ test('merging is offered only with the rights it needs (last: it signs in as ano
   await page.goto(`${b.url}/r/contractor/${ids.first}`);
   await page.getByTestId('user-name').filter({ hasText: 'Kierownik Sprzedaży' }).waitFor();
   await page.getByTestId('record-title').filter({ hasText: 'Ciepłownia Łódź S.A.' }).waitFor();
-  await page.getByRole('button', { name: 'Zapisz' }).waitFor();
+  await page.getByRole('button', { name: 'Edytuj', exact: true }).waitFor();
   await expect(page.getByRole('button', { name: 'Scal duplikat…' }).count()).resolves.toBe(0);
 });

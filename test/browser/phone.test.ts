@@ -130,6 +130,8 @@ test('a record form is one column, and its save bar stays on screen while scroll
   const lefts = await form.locator('.section-grid > .section-cell').evaluateAll((els) => els.map((e) => Math.round((e as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left)));
   expect(lefts.length).toBeGreaterThan(5);
   expect(new Set(lefts).size).toBe(1);
+  // The card opens as a read view; Edytuj (in the same bar) makes it editable.
+  await page.getByRole('button', { name: 'Edytuj', exact: true }).click();
   const save = page.getByRole('button', { name: 'Zapisz' });
   for (const y of [0, 1200, 100_000]) {
     await page.evaluate(`window.scrollTo(0, ${y})`);

@@ -3,24 +3,15 @@
 // records API (PATCH with the row's version: the server's validation, rights and audit as in the
 // form), Escape cancels. A refusal stays on the cell, worded in the user's language.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-// Straight from problems.ts, not forms/index.ts: the index brings the form builder (rjsf schemas,
-// FEEL) into the list page's bundle (169 KB instead of 101 KB gzip).
 import { pointerField, problemText } from '../../../forms/index.ts';
-import type { EntityModel, Model, Field } from '../../../metadata/browser.ts';
+import type { EntityModel, Field, Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { updateRecord, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { referenceId } from '../components/format.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 
-const TEXT = new Set(['string', 'email', 'phone', 'url', 'taxId']);
-const NUMBER = new Set(['integer', 'decimal', 'percent']);
-
-/** Fields a cell can edit in place (the rest open the record). */
-export function inlineEditable(field: Field | undefined, access: Readonly<Record<string, string>> | undefined): field is Field {
-  if (!field || field.readOnly || (access?.[field.name] ?? 'write') !== 'write') return false;
-  return TEXT.has(field.type) || NUMBER.has(field.type) || ['enum', 'boolean', 'date', 'reference'].includes(field.type);
-}
+import { NUMBER } from './editable.ts';
 
 function initialText(field: Field, value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -35,7 +26,9 @@ function valueOf(field: Field, text: string): unknown {
   return text;
 }
 
-export function InlineEditor({ model, entity, field, record, onSaved, onCancel }: { model: Model; entity: EntityModel; field: Field; record: ApiRecord; onSaved(record: ApiRecord): void; onCancel(): void }) {
+// Loaded on demand (the first ✎ click): it brings the problem wording of forms/, which the list
+// page itself does not need.
+export default function InlineEditor({ model, entity, field, record, onSaved, onCancel }: { model: Model; entity: EntityModel; field: Field; record: ApiRecord; onSaved(record: ApiRecord): void; onCancel(): void }) {
   const { t, label, language } = useI18n();
   const [text, setText] = useState(() => initialText(field, record[field.name]));
   const [error, setError] = useState<string | null>(null);

@@ -2,7 +2,7 @@
 // sort by column, text search, keyset paging loaded as the user scrolls, and only the visible rows
 // rendered, so 10,000+ records scroll smoothly. Bulk delete / set value, and CSV export of the
 // whole filtered list.
-import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import type { EntityModel, Model, View } from '../../../metadata/browser.ts';
 import { deleteRecord, getRecord, listAll, listRecords, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
@@ -15,10 +15,13 @@ import { Chip, ErrorBox, Spinner, useNotify } from '../components/ui.tsx';
 import { columnLabel } from '../list/columns.ts';
 import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
-import { inlineEditable, InlineEditor } from '../list/InlineEdit.tsx';
+import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
+
+// The cell editor comes with the problem wording of forms/: loaded at the first edit, not with the list.
+const InlineEditor = lazy(() => import('../list/InlineEdit.tsx'));
 
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
@@ -354,7 +357,9 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                   if (editing?.id === record.id && editing.column === c && field) {
                     return (
                       <div role="cell" key={c} className="cell-editing">
-                        <InlineEditor model={model} entity={entity} field={field} record={record} onCancel={() => setEditing(null)} onSaved={(saved) => void inlineSaved(saved)} />
+                        <Suspense fallback={cell(record, c)}>
+                          <InlineEditor model={model} entity={entity} field={field} record={record} onCancel={() => setEditing(null)} onSaved={(saved) => void inlineSaved(saved)} />
+                        </Suspense>
                       </div>
                     );
                   }
