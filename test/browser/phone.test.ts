@@ -77,6 +77,8 @@ test('the menu is a drawer behind a button: it opens, takes focus, navigates and
   // Focus moves into the menu, on the current page's entry.
   const focused = () => page.evaluate<string>('(document.activeElement.closest("nav") ? "menu: " : "") + document.activeElement.textContent');
   await eventually(async () => (await focused()) === 'menu: Pulpit', 3000, 'focus in the menu');
+  // The drawer slides in (0.2 s): measure once it has arrived.
+  await eventually(async () => ((await nav.boundingBox())?.x ?? -1) >= 0, 3000, 'the drawer slid in');
   const drawer = await nav.boundingBox();
   expect(drawer!.x).toBeGreaterThanOrEqual(0);
   expect(drawer!.x + drawer!.width).toBeLessThanOrEqual(PHONE.width);
