@@ -12,6 +12,8 @@ import { embeddedDatabaseExists, readLock } from '../db/embedded.ts';
 import { resetPassword, TEMPORARY_PASSWORD_HOURS, userIdByLogin } from '../access/index.ts';
 import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../workflows/runtime/index.ts';
 import { runWorker } from '../worker.ts';
+import { loadConnectors } from '../connectors/platform-api.ts';
+import { connectors as shippedConnectors } from '../../connectors/index.ts';
 import { startServer } from '../server.ts';
 
 const USAGE = `usage: tessera <command>
@@ -59,12 +61,13 @@ async function openPlatform(config: Config, options: { create?: boolean } = {}):
         `point TESSERA_DATA_DIR at it, or set DATABASE_URL.`,
     );
   }
+  const common = { secretsDir: config.dataDir, connectors: await loadConnectors(shippedConnectors) };
   try {
-    return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }) });
+    return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), ...common });
   } catch (error) {
     // A running server holds the directory: connect through the URL (with its secret) in its lock file.
     const url = isTesseraError(error) && error.code === 'DATABASE_LOCKED' ? (await readLock(config.dataDir))?.url : undefined;
-    if (url) return startPlatform({ url });
+    if (url) return startPlatform({ url, ...common });
     throw error;
   }
 }
@@ -174,7 +177,8 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
   if (sub === 'validate') {
     if (!arg) throw new UsageError('missing <file>');
     const prepared = await prepareDeployment(await readFile(arg));
-    const builtIn = new Set(BUILT_IN_TASK_TYPES.map((t) => t.type));
+    // The task types of every process kind: the engine's and the connectors' (the same list as the server's).
+    const builtIn = new Set([...BUILT_IN_TASK_TYPES, ...(await loadConnectors(shippedConnectors)).flatMap((c) => c.taskTypes ?? [])].map((t) => t.type));
     console.log(`${arg}: valid (${prepared.processes.map((p) => p.graph.processId).join(', ')})`);
     for (const warning of taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => builtIn.has(type))) console.log(`  warning: ${warning}`);
     return 0;
@@ -201,7 +205,7 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
   if (sub === 'worker') {
     const url = config.databaseUrl ?? (await readLock(config.dataDir))?.url;
     if (!url) throw new Error(`no database: set DATABASE_URL, or start the server on ${config.dataDir} first`);
-    const worker = await runWorker({ url, ...(process.env.TESSERA_TASK_TYPES ? { taskTypesModule: process.env.TESSERA_TASK_TYPES } : {}) });
+    const worker = await runWorker({ url, secretsDir: config.dataDir });
     const stop = () => void worker.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

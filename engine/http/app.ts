@@ -17,6 +17,7 @@ import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
+import { connectorsRouter } from './connectors-router.ts';
 
 export interface AppOptions {
   /** Folder of the built web app (ui/dist); served at / when present. */
@@ -86,6 +87,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));
+  api.use(connectorsRouter(platform));
   api.use((req, res) => sendProblem(res, new TesseraError('NOT_FOUND', `no API resource ${req.method} ${req.originalUrl}`), req.originalUrl));
   api.use(problemHandler);
   app.use('/api', api);

@@ -488,6 +488,7 @@ export interface Role {
   administerMetadata?: boolean;
   administerWorkflows?: boolean;
   administerUsers?: boolean;
+  administerConnectors?: boolean;
 }
 export interface Permission {
   /**
