@@ -91,7 +91,7 @@ async function onRecordChange(trx: Knex.Transaction, change: RecordChange, ctx: 
     event: `${change.entity}.${change.action}`,
     entity: change.entity,
     action: change.action,
-    id,
+    recordId: id,
     record: JSON.parse(JSON.stringify(change.record)) as JsonObject,
     changes: JSON.parse(JSON.stringify(change.changes)) as JsonObject,
     actor: change.actor.userId,
@@ -110,7 +110,7 @@ async function send(message: OutboxMessage, ctx: ConnectorContext): Promise<{ st
   if (subscription.enabled === false) throw new SendFailure(`the subscription ${message.recipient} is disabled`, { retryable: false });
   if (!config.signingSecret) throw new SendFailure('the webhooks connector has no signing secret', { retryable: false });
   // The delivery's id is the outbox message's: the same on every retry, so receivers can drop repeats.
-  const body = JSON.stringify({ id: message.id, ...message.payload });
+  const body = JSON.stringify({ ...message.payload, id: message.id });
   const timestamp = Math.floor(Date.now() / 1000);
   let response: Response;
   try {
