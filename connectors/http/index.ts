@@ -129,12 +129,13 @@ async function request(input: TaskInput, connector: ConnectorContext, signal: Ab
   const timeoutSeconds = typeof input.parameters.timeoutSeconds === 'number' ? input.parameters.timeoutSeconds : (config.timeoutSeconds ?? 30);
   const where = `${method} ${urlTemplate}`;
   let response: Response;
+  const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
   try {
-    response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'follow', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutSeconds * 1000)]) });
+    response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'follow', signal: AbortSignal.any([signal, timeout]) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     // The error's own text may quote the expanded url; only its kind is kept.
-    if (error instanceof Error && error.name === 'TimeoutError') throw new Error(`${where}: no response within ${timeoutSeconds} s`, { cause: error });
+    if (timeout.aborted) throw new Error(`${where}: no response within ${timeoutSeconds} s`, { cause: error });
     throw new Error(`${where}: the request failed${cause ? ` (${cause})` : ''}`, { cause: error });
   }
   const text = await readLimited(response, config.maxResponseBytes ?? 1_000_000);

@@ -113,6 +113,7 @@ async function send(message: OutboxMessage, ctx: ConnectorContext): Promise<{ st
   const body = JSON.stringify({ ...message.payload, id: message.id });
   const timestamp = Math.floor(Date.now() / 1000);
   let response: Response;
+  const timeout = AbortSignal.timeout((config.timeoutSeconds ?? 10) * 1000);
   try {
     response = await fetch(subscription.url, {
       method: 'POST',
@@ -125,11 +126,11 @@ async function send(message: OutboxMessage, ctx: ConnectorContext): Promise<{ st
       },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout((config.timeoutSeconds ?? 10) * 1000),
+      signal: timeout,
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const what = error instanceof Error && error.name === 'TimeoutError' ? `no response within ${config.timeoutSeconds ?? 10} s` : `${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`;
+    const what = timeout.aborted ? `no response within ${config.timeoutSeconds ?? 10} s` : `${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`;
     throw new SendFailure(what);
   }
   await response.body?.cancel().catch(() => undefined);
