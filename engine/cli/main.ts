@@ -30,6 +30,8 @@ const USAGE = `usage: tessera <command>
                                 act with platform rights even when a user starts them
                                                                     [--platform-rights]
   workflows worker              run workflow workers (timers, connector jobs) beside the server
+  connectors rotate-key         seal every stored connector secret again with the current key
+                                (TESSERA_SECRET_KEY; the old one in TESSERA_SECRET_KEY_PREVIOUS)
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -37,7 +39,9 @@ commands other than start and seed work on the running server of TESSERA_DATA_DI
 lock file), on that directory's database when no server runs, or on DATABASE_URL; they never
 create a database
 
-environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD`;
+environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD,
+TESSERA_SECRET_KEY (connector secrets; default: generated into <data dir>/secret.key), TESSERA_SECRET_KEY_PREVIOUS,
+TESSERA_CONNECTOR_MODULES (extra connector modules, comma-separated)`;
 
 class UsageError extends Error {}
 
@@ -160,6 +164,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       }, { create: true });
     case 'users':
       return usersCommand(config, sub, arg);
+    case 'connectors':
+      if (sub !== 'rotate-key') throw new UsageError(`unknown connectors command "${sub ?? ''}"`);
+      return withPlatform(config, async (platform) => {
+        const changed = await platform.connectors.settings.rotate();
+        console.log(`${changed} connector setting(s) sealed again with key ${platform.connectors.settings.keyId ?? '(none)'}; TESSERA_SECRET_KEY_PREVIOUS may now be removed`);
+        return 0;
+      });
     case 'workflows':
       return workflowsCommand(config, sub, arg, { platformRights: values['platform-rights'] });
     default:

@@ -49,6 +49,11 @@ export class ConnectorSettingsStore {
     this.#enabledByDefault = enabledByDefault;
   }
 
+  /** Id of the key new secrets are sealed with (null: no key in this process). */
+  get keyId(): string | null {
+    return this.#keyring?.currentKeyId ?? null;
+  }
+
   #keys(): SecretKeyring {
     if (!this.#keyring) throw new TesseraError('CONFLICT', 'no secret key: set TESSERA_SECRET_KEY (or TESSERA_DATA_DIR, where one is generated) in every Tessera process');
     return this.#keyring;
