@@ -9,16 +9,32 @@ import type { Connector } from '../../engine/connectors/index.ts';
 let pool: pg.Pool | undefined;
 
 function calls(): pg.Pool {
-  pool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    // An idle connection closed by the database's shutdown is no failure of the test.
+    pool.on('error', () => undefined);
+  }
   return pool;
 }
 
+/** Ends this process's connections of the test connector (before its database goes away). */
+export async function closeTestConnector(): Promise<void> {
+  await pool?.end();
+  pool = undefined;
+}
+
 export const TEST_JOB_CALLS_DDL = `CREATE TABLE IF NOT EXISTS public.test_job_calls (id bigserial PRIMARY KEY, job_id uuid NOT NULL, idempotency_key text NOT NULL, pid integer NOT NULL, at timestamptz NOT NULL DEFAULT now())`;
+
+export const TEST_POLL_RUNS_DDL = `CREATE TABLE IF NOT EXISTS public.test_poll_runs (id bigserial PRIMARY KEY, pid integer NOT NULL, at timestamptz NOT NULL DEFAULT now())`;
+
+// With TEST_POLL_SECONDS set, a poller records each of its runs (which process, when).
+const pollSeconds = Number(process.env.TEST_POLL_SECONDS ?? 0);
 
 export const testConnector: Connector = {
   id: 'test',
   label: { pl: 'Test', en: 'Test', ro: 'Test' },
   enabledByDefault: true,
+  pollers: pollSeconds > 0 ? [{ id: 'tick', everySeconds: pollSeconds, run: async () => void (await calls().query('INSERT INTO public.test_poll_runs (pid) VALUES ($1)', [process.pid])) }] : [],
   taskTypes: [
     {
       type: 'test:work',
