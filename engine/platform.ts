@@ -9,6 +9,7 @@ import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
+import { ConnectorHost, loadKeyring, type Connector } from './connectors/platform-api.ts';
 import { applyPackage, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
 export interface Platform {
@@ -23,6 +24,8 @@ export interface Platform {
   readonly listener: DatabaseListener | null;
   /** Recently verified API tokens; cleared whenever identity data changes in any process. */
   readonly tokenCache: TokenCache;
+  /** The connectors of this process (the same list in every process kind), their settings and the outbox. */
+  readonly connectors: ConnectorHost;
   /** Validates, plans and applies a package, then switches the running model to it. */
   applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
@@ -36,6 +39,16 @@ export interface PlatformOptions extends DatabaseOptions {
   readonly vacuumIntervalMs?: number;
   /** Workflow runtime settings (tests shorten the time before lost jobs run again). */
   readonly workflows?: { readonly expireInSeconds?: number; readonly superviseIntervalSeconds?: number };
+  /**
+   * The connectors (connectors/index.ts plus TESSERA_CONNECTOR_MODULES, see loadConnectors): the
+   * entry points (server, worker, CLI) hand in the same list, so every process kind runs the same
+   * task types. Default: none.
+   */
+  readonly connectors?: readonly Connector[];
+  /** Secrets key (default: TESSERA_SECRET_KEY, else <dataDir>/secret.key). */
+  readonly secretKey?: string;
+  /** Where secret.key is kept when no key is given (default: dataDir, else TESSERA_DATA_DIR). */
+  readonly secretsDir?: string;
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -66,6 +79,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const records = new RecordService(db.knex, runtime);
     // The users workflows act for are cached only where identity changes are heard (like tokens).
     const processes = new WorkflowRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
+    const keyring = await loadKeyring({ key: options.secretKey ?? process.env.TESSERA_SECRET_KEY, previous: process.env.TESSERA_SECRET_KEY_PREVIOUS, dataDir: options.secretsDir ?? options.dataDir ?? process.env.TESSERA_DATA_DIR });
+    const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, model: () => (runtime.loaded ? runtime.snapshot.model : null) });
+    await connectors.start();
     await processes.start();
     const vacuum = db.embedded && options.vacuumIntervalMs ? scheduleVacuum(db.knex, options.vacuumIntervalMs, (message) => console.error(`[tessera database] ${message}`)) : null;
     return {
@@ -84,7 +100,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return result;
       },
       planMetadata: (files) => planPackage(db.knex, files),
+      connectors,
       async close() {
+        await connectors.stop();
         await processes.stop();
         await vacuum?.stop();
         if (poll) clearInterval(poll);

@@ -8,6 +8,8 @@ import { createApp } from './http/app.ts';
 import { createHttpServer } from './http/listener.ts';
 import { startPlatform, type Platform } from './platform.ts';
 import { seedIfEmpty } from './seeding.ts';
+import { loadConnectors } from './connectors/platform-api.ts';
+import { connectors } from '../connectors/index.ts';
 
 /** How long requests in flight may take to finish when the server stops. */
 const STOP_GRACE_MS = 3000;
@@ -23,7 +25,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, options: { demo: boolean; quiet?: boolean }): Promise<RunningServer> {
   const log = (line: string) => !options.quiet && console.log(line);
-  const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
+  const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), secretsDir: config.dataDir, connectors: await loadConnectors(connectors), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
   try {
     const admin = await ensureAdmin(platform.knex, config.adminPassword);
     const seeded = await seedIfEmpty(platform, { demo: options.demo });

@@ -6,12 +6,12 @@
 // Environment: DATABASE_URL (required), TESSERA_WORKER_CONCURRENCY (jobs at once, default 8),
 // TESSERA_JOB_EXPIRE_SECONDS (how long a job held by a dead process waits before it runs again,
 // default 30), TESSERA_SUPERVISE_SECONDS (how often lost jobs are looked for, default 10),
-// TESSERA_DB_POOL_SIZE (database connections, default 10), TESSERA_TASK_TYPES (a module exporting
-// `taskTypes`: connectors to register).
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+// TESSERA_DB_POOL_SIZE (database connections, default 10). The connectors are those of every
+// process: connectors/index.ts plus TESSERA_CONNECTOR_MODULES; secrets need the same
+// TESSERA_SECRET_KEY (or TESSERA_DATA_DIR holding secret.key) as the server.
 import { startPlatform, type Platform } from './platform.ts';
-import type { TaskType } from './workflows/runtime/index.ts';
+import { loadConnectors } from './connectors/platform-api.ts';
+import { connectors } from '../connectors/index.ts';
 
 export interface WorkerProcessOptions {
   readonly url: string;
@@ -20,8 +20,8 @@ export interface WorkerProcessOptions {
   readonly superviseIntervalSeconds?: number;
   /** Database connections of this process's pool (default 10). */
   readonly poolSize?: number;
-  /** Path of a module exporting `taskTypes: TaskType[]`. */
-  readonly taskTypesModule?: string;
+  /** Where secret.key is kept when TESSERA_SECRET_KEY is not set (default TESSERA_DATA_DIR). */
+  readonly secretsDir?: string;
 }
 
 export interface RunningWorker {
@@ -33,6 +33,8 @@ export async function runWorker(options: WorkerProcessOptions): Promise<RunningW
   const platform = await startPlatform({
     url: options.url,
     listen: true,
+    connectors: await loadConnectors(connectors),
+    ...(options.secretsDir ? { secretsDir: options.secretsDir } : {}),
     ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     workflows: {
       ...(options.expireInSeconds ? { expireInSeconds: options.expireInSeconds } : {}),
@@ -40,10 +42,6 @@ export async function runWorker(options: WorkerProcessOptions): Promise<RunningW
     },
   });
   try {
-    if (options.taskTypesModule) {
-      const module = (await import(pathToFileURL(resolve(options.taskTypesModule)).href)) as { taskTypes?: readonly TaskType[] };
-      for (const type of module.taskTypes ?? []) await platform.processes.registerTaskType(type);
-    }
     await platform.processes.startWorkers({ ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   } catch (error) {
     await platform.close();
@@ -73,7 +71,6 @@ export function workerOptionsFromEnv(): WorkerProcessOptions {
     ...(concurrency ? { concurrency } : {}),
     ...(expireInSeconds ? { expireInSeconds } : {}),
     ...(superviseIntervalSeconds ? { superviseIntervalSeconds } : {}),
-    ...(process.env.TESSERA_TASK_TYPES ? { taskTypesModule: process.env.TESSERA_TASK_TYPES } : {}),
   };
 }
 

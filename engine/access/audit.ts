@@ -9,7 +9,7 @@ export interface AuditActor {
 
 export type Changes = Record<string, [unknown, unknown]>;
 
-export async function auditAdminChange(trx: Knex.Transaction, actor: AuditActor, entity: 'user' | 'team', id: string, action: 'create' | 'update' | 'delete', changes: Changes): Promise<void> {
+export async function auditAdminChange(trx: Knex.Transaction, actor: AuditActor, entity: 'user' | 'team' | 'connector', id: string, action: 'create' | 'update' | 'delete', changes: Changes): Promise<void> {
   await trx('tessera.audit_log').insert({ actor: actor.userId, via: actor.via, entity, record_id: id, action, changes: JSON.stringify(changes) });
 }
 
@@ -24,7 +24,7 @@ export function diff(before: Readonly<Record<string, unknown>>, after: Readonly<
   return changes;
 }
 
-export async function adminHistory(db: Knex, entity: 'user' | 'team', id: string): Promise<Record<string, unknown>[]> {
+export async function adminHistory(db: Knex, entity: 'user' | 'team' | 'connector', id: string): Promise<Record<string, unknown>[]> {
   const rows = (await db('tessera.audit_log as a')
     .leftJoin('tessera.users as u', 'u.id', 'a.actor')
     .where({ 'a.entity': entity, 'a.record_id': id })

@@ -12,6 +12,8 @@ import { embeddedDatabaseExists, readLock } from '../db/embedded.ts';
 import { resetPassword, TEMPORARY_PASSWORD_HOURS, userIdByLogin } from '../access/index.ts';
 import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../workflows/runtime/index.ts';
 import { runWorker } from '../worker.ts';
+import { loadConnectors } from '../connectors/platform-api.ts';
+import { connectors as shippedConnectors } from '../../connectors/index.ts';
 import { startServer } from '../server.ts';
 
 const USAGE = `usage: tessera <command>
@@ -28,6 +30,8 @@ const USAGE = `usage: tessera <command>
                                 act with platform rights even when a user starts them
                                                                     [--platform-rights]
   workflows worker              run workflow workers (timers, connector jobs) beside the server
+  connectors rotate-key         seal every stored connector secret again with the current key
+                                (TESSERA_SECRET_KEY; the old one in TESSERA_SECRET_KEY_PREVIOUS)
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -35,7 +39,9 @@ commands other than start and seed work on the running server of TESSERA_DATA_DI
 lock file), on that directory's database when no server runs, or on DATABASE_URL; they never
 create a database
 
-environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD`;
+environment: PORT (3000), HOST (127.0.0.1), TESSERA_DATA_DIR (./data), DATABASE_URL, TESSERA_ADMIN_PASSWORD,
+TESSERA_SECRET_KEY (connector secrets; default: generated into <data dir>/secret.key), TESSERA_SECRET_KEY_PREVIOUS,
+TESSERA_CONNECTOR_MODULES (extra connector modules, comma-separated)`;
 
 class UsageError extends Error {}
 
@@ -59,12 +65,13 @@ async function openPlatform(config: Config, options: { create?: boolean } = {}):
         `point TESSERA_DATA_DIR at it, or set DATABASE_URL.`,
     );
   }
+  const common = { secretsDir: config.dataDir, connectors: await loadConnectors(shippedConnectors) };
   try {
-    return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }) });
+    return await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), ...common });
   } catch (error) {
     // A running server holds the directory: connect through the URL (with its secret) in its lock file.
     const url = isTesseraError(error) && error.code === 'DATABASE_LOCKED' ? (await readLock(config.dataDir))?.url : undefined;
-    if (url) return startPlatform({ url });
+    if (url) return startPlatform({ url, ...common });
     throw error;
   }
 }
@@ -157,6 +164,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       }, { create: true });
     case 'users':
       return usersCommand(config, sub, arg);
+    case 'connectors':
+      if (sub !== 'rotate-key') throw new UsageError(`unknown connectors command "${sub ?? ''}"`);
+      return withPlatform(config, async (platform) => {
+        const changed = await platform.connectors.settings.rotate();
+        console.log(`${changed} connector setting(s) sealed again with key ${platform.connectors.settings.keyId ?? '(none)'}; TESSERA_SECRET_KEY_PREVIOUS may now be removed`);
+        return 0;
+      });
     case 'workflows':
       return workflowsCommand(config, sub, arg, { platformRights: values['platform-rights'] });
     default:
@@ -174,7 +188,8 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
   if (sub === 'validate') {
     if (!arg) throw new UsageError('missing <file>');
     const prepared = await prepareDeployment(await readFile(arg));
-    const builtIn = new Set(BUILT_IN_TASK_TYPES.map((t) => t.type));
+    // The task types of every process kind: the engine's and the connectors' (the same list as the server's).
+    const builtIn = new Set([...BUILT_IN_TASK_TYPES, ...(await loadConnectors(shippedConnectors)).flatMap((c) => c.taskTypes ?? [])].map((t) => t.type));
     console.log(`${arg}: valid (${prepared.processes.map((p) => p.graph.processId).join(', ')})`);
     for (const warning of taskTypeWarnings(prepared.processes.map((p) => p.graph), (type) => builtIn.has(type))) console.log(`  warning: ${warning}`);
     return 0;
@@ -201,7 +216,7 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
   if (sub === 'worker') {
     const url = config.databaseUrl ?? (await readLock(config.dataDir))?.url;
     if (!url) throw new Error(`no database: set DATABASE_URL, or start the server on ${config.dataDir} first`);
-    const worker = await runWorker({ url, ...(process.env.TESSERA_TASK_TYPES ? { taskTypesModule: process.env.TESSERA_TASK_TYPES } : {}) });
+    const worker = await runWorker({ url, secretsDir: config.dataDir });
     const stop = () => void worker.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -10,6 +10,7 @@ import * as messageBuffer006 from './migrations/006-message-buffer.ts';
 import * as tokenScopes007 from './migrations/007-token-scopes.ts';
 import * as processRunAs008 from './migrations/008-process-run-as.ts';
 import * as accountNotifications009 from './migrations/009-account-notifications.ts';
+import * as connectors010 from './migrations/010-connectors.ts';
 import * as savedViews011 from './migrations/011-saved-views.ts';
 import * as comments012 from './migrations/012-comments.ts';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['007-token-scopes', tokenScopes007],
   ['008-process-run-as', processRunAs008],
   ['009-account-notifications', accountNotifications009],
+  ['010-connectors', connectors010],
   ['011-saved-views', savedViews011],
   ['012-comments', comments012],
 ];

@@ -21,6 +21,7 @@ import { savedViewsRouter } from './saved-views-router.ts';
 import { streamRouter } from './stream-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
+import { connectorsRouter } from './connectors-router.ts';
 
 export interface AppOptions {
   /** Folder of the built web app (ui/dist); served at / when present. */
@@ -94,6 +95,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));
+  api.use(connectorsRouter(platform));
   api.use((req, res) => sendProblem(res, new TesseraError('NOT_FOUND', `no API resource ${req.method} ${req.originalUrl}`), req.originalUrl));
   api.use(problemHandler);
   app.use('/api', api);

@@ -91,6 +91,7 @@ export function usersRouter(platform: Platform): Router {
         administerMetadata: r.administerMetadata ?? false,
         administerWorkflows: r.administerWorkflows ?? false,
         administerUsers: r.administerUsers ?? false,
+        administerConnectors: r.administerConnectors ?? false,
         permissions: r.permissions ?? [],
       })),
     });

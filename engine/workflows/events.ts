@@ -57,7 +57,7 @@ export type Effect =
       readonly retries: number;
       readonly headers: Readonly<Record<string, string>>;
       readonly variables: JsonObject;
-      /** Stable across retries: `instanceId:elementInstanceId`. */
+      /** Stable across retries: taskIdempotencyKey(instanceId, elementInstanceId). */
       readonly idempotencyKey: string;
     })
   | { readonly type: 'retryJob'; readonly jobId: string; readonly retries: number; readonly retryAt: string }
@@ -121,4 +121,13 @@ export interface StepContext {
   readonly newId: () => string;
   /** Work items one step may process before further ones turn into STEP_LIMIT incidents (runaway loops). */
   readonly maxOperations?: number;
+}
+
+/**
+ * The idempotency key of a task activation: stable across retries and re-deliveries of the same
+ * activation, new for a new activation of the element (a loop). The one definition, for the
+ * createJob effect and every handler context (runtime/task-runner.ts).
+ */
+export function taskIdempotencyKey(instanceId: string, elementInstanceId: string): string {
+  return `${instanceId}:${elementInstanceId}`;
 }

@@ -6,6 +6,7 @@ import { evaluateAs, evaluateExpression, isArray, isBoolean, isNumber, isString,
 import { addDuration, firstDueDate, parseTimer, remainingAfterFiring, type IsoDuration } from './timer.ts';
 import { childrenOf, propagateVariable, setLocalVariable, visibleVariables, waitsOf, type ElementInstance, type IncidentCode, type IncidentResume, type InstanceState, type Wait } from './state.ts';
 import type { Effect, HistoryEntry, StepContext, ThrownError, UserTaskSpec } from './events.ts';
+import { taskIdempotencyKey } from './events.ts';
 
 export const MULTI_INSTANCE_BODY_TYPE = 'bpmn:MultiInstanceBody';
 export const PROCESS_TYPE = 'bpmn:Process';
@@ -366,7 +367,7 @@ export class Execution {
         retries: retries.value,
         headers: this.#headers(instance.elementId),
         variables: visibleVariables(this.state, instance.id),
-        idempotencyKey: `${this.state.instanceId}:${instance.id}`,
+        idempotencyKey: taskIdempotencyKey(this.state.instanceId, instance.id),
       });
     });
   }

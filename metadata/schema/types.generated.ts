@@ -512,6 +512,7 @@ export interface Role {
   administerMetadata?: boolean;
   administerWorkflows?: boolean;
   administerUsers?: boolean;
+  administerConnectors?: boolean;
 }
 export interface Permission {
   /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import type { PlatformOptions } from '../../engine/platform.ts';
 import { jsonClient, startTestServer, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type TestServer } from '../support/http.ts';
 import { chromiumPath, SCREENSHOTS, TEST_UI_DIST } from './paths.ts';
 
@@ -33,10 +34,12 @@ export interface BrowserEnvOptions {
   readonly signedIn?: boolean;
   /** The metadata package applied (default: the UI fixture package; the seed's for the shipped CRM). */
   readonly packageDir?: string;
+  /** Connectors of the platform (default: none). */
+  readonly connectors?: PlatformOptions['connectors'];
 }
 
 export async function startBrowserEnv(options: BrowserEnvOptions = {}): Promise<BrowserEnv> {
-  const env = await startTestPlatform();
+  const env = await startTestPlatform({ ...(options.connectors ? { connectors: options.connectors } : {}) });
   const { package: files, errors } = await loadPackageDir(options.packageDir ?? UI_PACKAGE_DIR);
   if (errors.length) throw new Error(`fixture package unreadable: ${JSON.stringify(errors)}`);
   await env.platform.applyMetadata(files, { source: 'cli' });

@@ -6,7 +6,7 @@
 // - two engine processes working the same database never run a step twice, and share the work.
 import { startTestPlatform, testDatabaseKind, type TestPlatform } from '../support/database.ts';
 import { startEngineProcess, type EngineProcess } from '../support/engine-process.ts';
-import { taskTypes, TEST_JOB_CALLS_DDL } from '../support/test-task-types.ts';
+import { testConnector, TEST_JOB_CALLS_DDL } from '../support/test-connector.ts';
 import { eventually, WORKFLOW_CTX } from '../support/workflows.ts';
 
 let env: TestPlatform;
@@ -43,9 +43,8 @@ const ELEMENTS = ['durable', 'start', 'A', 'fork', 'wait', 'B', 'C', 'join', 'D'
 
 beforeAll(async () => {
   // Jobs take the expiry of their queue when created, here too: 3 s, as in the engine processes.
-  env = await startTestPlatform({ workflows: { expireInSeconds: 3, superviseIntervalSeconds: 1 } });
+  env = await startTestPlatform({ workflows: { expireInSeconds: 3, superviseIntervalSeconds: 1 }, connectors: [testConnector] });
   await env.platform.knex.raw(TEST_JOB_CALLS_DDL);
-  for (const type of taskTypes) await env.platform.processes.registerTaskType(type);
   await env.platform.processes.deploy(PROCESS, { source: 'test' });
 }, 60_000);
 

@@ -5,6 +5,9 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { startPlatform, type Platform, type PlatformOptions } from '../../engine/platform.ts';
 
+/** The secrets key of test platforms and the engine processes beside them (they must share it). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export type TestDatabaseKind = 'embedded' | 'server';
 
 export function testDatabaseKind(): TestDatabaseKind {
@@ -82,11 +85,11 @@ export async function auditGaps(platform: Platform): Promise<string[]> {
  * without an audit row, so every database test also proves the audit trail complete; a test that
  * writes rows behind the records service on purpose passes { auditCheck: false }.
  */
-export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean; workflows?: PlatformOptions['workflows']; vacuumIntervalMs?: number } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { listen?: boolean; auditCheck?: boolean; workflows?: PlatformOptions['workflows']; vacuumIntervalMs?: number; connectors?: PlatformOptions['connectors'] } = {}): Promise<TestPlatform> {
   const { auditCheck = true, ...platformOptions } = options;
   const adminUrl = process.env.TESSERA_TEST_PG_URL;
   const db = adminUrl ? await createServerDatabase(adminUrl) : null;
-  const platform = await startPlatform({ ...(db ? { url: db.url } : {}), ...platformOptions });
+  const platform = await startPlatform({ ...(db ? { url: db.url } : {}), secretKey: TEST_SECRET_KEY, ...platformOptions });
   return {
     platform,
     kind: db ? 'server' : 'embedded',

@@ -1,12 +1,14 @@
 // Engine processes for the durability tests: `node engine/worker.ts` as a child
 // process against the test database (the embedded database is reached over its socket URL, a
-// PostgreSQL server database by its URL), with the test connector types, short job expiry and
+// PostgreSQL server database by its URL), with the test connector (test-connector.ts, loaded as an
+// installation's own connector module), the test secrets key, short job expiry and
 // supervision, so work held by a killed process runs again within seconds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_SECRET_KEY } from './database.ts';
 
 const WORKER = fileURLToPath(new URL('../../engine/worker.ts', import.meta.url));
-const TASK_TYPES = fileURLToPath(new URL('./test-task-types.ts', import.meta.url));
+const TEST_CONNECTOR = fileURLToPath(new URL('./test-connector.ts', import.meta.url));
 
 export interface EngineProcess {
   readonly child: ChildProcess;
@@ -23,7 +25,8 @@ export async function startEngineProcess(url: string, env: Record<string, string
       ...process.env,
       NODE_OPTIONS: '',
       DATABASE_URL: url,
-      TESSERA_TASK_TYPES: TASK_TYPES,
+      TESSERA_CONNECTOR_MODULES: TEST_CONNECTOR,
+      TESSERA_SECRET_KEY: TEST_SECRET_KEY,
       TESSERA_JOB_EXPIRE_SECONDS: '3',
       TESSERA_SUPERVISE_SECONDS: '1',
       // The embedded database serves a limited number of connections to all processes.

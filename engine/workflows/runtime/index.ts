@@ -1,6 +1,7 @@
 // The persisted workflow runtime on top of the pure core (../index.ts): deployments, instances in
 // PostgreSQL, user tasks as activities, metadata triggers, pg-boss workers for timers and connectors.
-export { WorkflowRuntime, type ActivityTask, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions } from './workflow-runtime.ts';
+export { WorkflowRuntime, type ActivityTask, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions, type WorkQueue } from './workflow-runtime.ts';
+export type { QueuedJob, NewJob } from './jobs.ts';
 export { TaskTypeRegistry, TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, type TaskInput, type InlineTaskContext, type JobTaskContext, type Backoff } from './task-types.ts';
 export { NotificationService, writeNotification, type Notification, type NotificationInput, IN_APP, OUTBOX_CHANNELS } from './notifications.ts';
 export { MENTION, mentionedLogins, userMayRead } from './activity-notifications.ts';

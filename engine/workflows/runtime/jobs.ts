@@ -111,13 +111,19 @@ export class JobQueue {
     return this.#queues.has(queue);
   }
 
-  async insert(db: BossDb, queue: string, jobs: readonly NewJob[]): Promise<void> {
+  /** Inserts jobs on the caller's connection (its transaction), or on pg-boss's own pool without one. */
+  async insert(db: BossDb | null, queue: string, jobs: readonly NewJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.#boss.insert(
       queue,
       jobs.map((job) => ({ ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) })),
-      { db },
+      db ? { db } : {},
     );
+  }
+
+  /** At most one job per `seconds`-long slot and key, whoever sends it: several processes, one run. */
+  async sendThrottled(queue: string, data: object, seconds: number, key: string): Promise<string | null> {
+    return this.#boss.sendThrottled(queue, data, null, seconds, key);
   }
 
   async cancel(db: BossDb, queue: string, ids: readonly string[]): Promise<void> {

@@ -15,14 +15,15 @@ import type { JsonObject } from '../expression.ts';
 import type { ProcessGraph } from '../definition.ts';
 import { step, nextCycleDue } from '../step.ts';
 import type { Effect, HistoryEntry, InstanceEvent, StepRejection } from '../events.ts';
-import { visibleVariables, type InstanceState, type ParentLink } from '../state.ts';
+import type { InstanceState, ParentLink } from '../state.ts';
 import type { IsoDuration } from '../timer.ts';
 import type { Access, SubjectCache, Subject } from '../../access/index.ts';
 import type { Actor, AuditRow, RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
 import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { isRetryableDbError, sqlOf, type BossDb, type Sql } from './sql.ts';
-import { jobQueueName, TaskBpmnError, type BusinessRecordRef, type TaskInput, type TaskTypeRegistry } from './task-types.ts';
+import { jobQueueName, type BusinessRecordRef, type TaskTypeRegistry } from './task-types.ts';
+import { runInlineTask, taskEvent, taskInput, type ConnectorJob } from './task-runner.ts';
 import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './user-tasks.ts';
 import { accessFor } from '../../access/index.ts';
 import { callOrigin, runAsOf, TIMER_ORIGIN, userAccess, workflowActor, type ActingAs, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';
@@ -60,21 +61,6 @@ export interface SessionServices {
   readonly subjects: SubjectCache;
   /** Whether a definition version runs with platform rights (versions never change: cached). */
   readonly platformRights: (sql: Sql, processId: string, version: number) => Promise<boolean>;
-}
-
-/** The data of a connector's pg-boss job. */
-export interface ConnectorJob {
-  readonly jobId: string;
-  readonly instanceId: string;
-  readonly processId: string;
-  readonly elementInstanceId: string;
-  readonly attempt: number;
-  /** Attempts left after this one fails (the diagram's retries, counted down). */
-  readonly retries: number;
-  readonly record: BusinessRecordRef | null;
-  readonly input: TaskInput & { readonly elementId: string };
-  /** Who the instance acts as (absent on jobs queued before instances kept it: the platform). */
-  readonly actingAs?: Omit<ActingAs, 'instanceId'>;
 }
 
 export type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: StepRejection };
@@ -635,38 +621,27 @@ export class StepSession {
       await this.#writeAudits();
       return this.trx.transaction(work);
     };
+    const activation = { jobId, instanceId, processId: loaded.meta.processId, elementInstanceId, elementId: input.elementId, record: loaded.meta.record, actor: await this.#actorOf(loaded.meta), records: this.#services.records };
+    let event: InstanceEvent;
     try {
       const result = await isolated(async (savepoint) => {
         if (savepoint !== this.trx) this.#services.bind(savepoint, this);
         try {
-          return await type.handler(input, {
-            trx: savepoint,
-            actor: await this.#actorOf(loaded.meta),
-            records: this.#services.records,
-            instanceId,
-            processId: loaded.meta.processId,
-            elementId: input.elementId,
-            jobId,
-            idempotencyKey: `${instanceId}:${elementInstanceId}`,
-            record: loaded.meta.record,
-          });
+          return await runInlineTask(type, input, activation, savepoint);
         } finally {
           if (savepoint !== this.trx) this.#services.unbind(savepoint);
         }
       });
-      this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobCompleted', jobId, variables: result ?? {} } });
+      event = taskEvent(jobId, { ok: true, result }, { retriesLeft: 0 });
     } catch (error) {
       // A deadlock or a stale plan is the transaction's, not the action's: the whole step runs again.
       if (isRetryableDbError(error)) throw error;
       // Whatever the failed action's record hooks queued is void with its savepoint.
       this.#queue.length = mark;
-      if (error instanceof TaskBpmnError) {
-        this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobErrorThrown', jobId, errorCode: error.errorCode, errorMessage: error.message, ...(error.variables ? { variables: error.variables } : {}) } });
-      } else {
-        // Engine actions are deterministic: retrying at once would fail the same way, so they raise an incident.
-        this.#queue.push({ kind: 'event', instanceId, event: { type: 'jobFailed', jobId, retriesLeft: 0, errorMessage: describeError(error) } });
-      }
+      // Engine actions are deterministic: retrying at once would fail the same way, so a failure raises an incident.
+      event = taskEvent(jobId, { ok: false, error }, { retriesLeft: 0 });
     }
+    this.#queue.push({ kind: 'event', instanceId, event });
   }
 
   #addJob(queue: string, job: NewJob): void {
@@ -974,20 +949,3 @@ function idsOf(param: string, count: number): string {
 }
 
 /** What a task handler gets: headers of the element, its input mappings as parameters, and all visible variables. */
-export function taskInput(graph: ProcessGraph, state: InstanceState, elementInstanceId: string, jobType: string): TaskInput & { readonly elementId: string } {
-  const elementId = state.elementInstances[elementInstanceId]?.elementId ?? '';
-  const node = graph.nodes.get(elementId);
-  let headers: Readonly<Record<string, string>> = {};
-  if (node?.kind === 'activity' && node.behaviour.kind === 'job') headers = node.behaviour.job.headers;
-  else if ((node?.kind === 'endEvent' || node?.kind === 'throwEvent') && node.result.kind === 'message') headers = node.result.job.headers;
-  return { jobType, headers, parameters: { ...state.variables[elementInstanceId] }, variables: visibleVariables(state, elementInstanceId), elementId };
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const problems = (error as { problems?: readonly { pointer: string; detail: string }[] }).problems;
-    const detail = problems && problems.length > 0 ? ` (${problems.map((p) => `${p.pointer || '/'}: ${p.detail}`).join('; ')})` : '';
-    return `${error.message}${detail}`;
-  }
-  return String(error);
-}

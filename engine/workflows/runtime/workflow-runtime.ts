@@ -19,12 +19,13 @@ import { BUILT_IN_TASK_TYPES } from './actions.ts';
 import { BpmnThread } from './bpmn-thread.ts';
 import { definitionForms, definitionPlatformRights, definitionXml, latestVersion, recordDeployment, taskTypeWarnings, type DeployedProcess } from './deployments.ts';
 import { checkFormData, formOf, type CamundaForm } from './task-forms.ts';
-import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type QueuedJob, type QueueSpec } from './jobs.ts';
+import { DELIVER_QUEUE, JobQueue, SIGNAL_QUEUE, TIMER_QUEUE, type NewJob, type QueuedJob, type QueueSpec } from './jobs.ts';
 import { NotificationService } from './notifications.ts';
 import { activityNotificationsHook } from './activity-notifications.ts';
-import { describeError, StepSession, type ConnectorJob, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
-import { isRetryableDbError, withConnection, type Sql } from './sql.ts';
-import { backoffDelay, DEFAULT_BACKOFF, jobQueueName, TaskBpmnError, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
+import { StepSession, type InstanceRow, type Outcome, type PublishResult, type SessionServices } from './session.ts';
+import { isRetryableDbError, sqlOf, withConnection, type Sql } from './sql.ts';
+import { jobQueueName, TaskTypeRegistry, type JobTaskType, type TaskType } from './task-types.ts';
+import { runJobAttempt, type ConnectorJob } from './task-runner.ts';
 import { evaluateTriggers } from './triggers.ts';
 import { hasOpenTaskAbout, TaskDirectory } from './user-tasks.ts';
 import { triggerOrigin, userAccess, userOrigin, workflowActor, type StartOrigin } from './run-as.ts';
@@ -94,6 +95,16 @@ export interface StartRequest {
   readonly startEventId?: string;
 }
 
+/** A queue beside the runtime's own (the outbox, connector pollers): created where the runtime starts, worked where its workers run. */
+export interface WorkQueue<T extends object> {
+  readonly name: string;
+  /** Seconds one attempt may run before it counts as lost and is delivered again. */
+  readonly expireInSeconds: number;
+  /** Jobs of this queue one process handles at once. */
+  readonly concurrency: number;
+  handler(job: QueuedJob<T>): Promise<void>;
+}
+
 export class WorkflowRuntime {
   readonly registry = new TaskTypeRegistry();
   readonly notifications: NotificationService;
@@ -109,6 +120,8 @@ export class WorkflowRuntime {
   readonly #log: (message: string, error?: unknown) => void;
   #workers = false;
   #started = false;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each queue keeps its own job type
+  readonly #workQueues = new Map<string, WorkQueue<any>>();
 
   constructor(knex: Knex, records: RecordService, options: RuntimeOptions) {
     this.#knex = knex;
@@ -170,7 +183,33 @@ export class WorkflowRuntime {
     await jobs.work<{ instanceId: string; event: InstanceEvent }>(DELIVER_QUEUE, { batchSize, pollingIntervalSeconds: polling, parallel }, (job) => this.#deliverJob(job));
     await jobs.work<{ signalName: string; variables: JsonObject }>(SIGNAL_QUEUE, { batchSize: 4, pollingIntervalSeconds: polling, parallel: 1 }, (job) => this.#fanOutSignal(job));
     for (const type of this.registry.jobTypes()) await this.#workJobType(type);
+    for (const queue of this.#workQueues.values()) await this.#workQueue(queue);
     this.#workers = true;
+  }
+
+  /** Adds a queue of the platform's (outbox, pollers): created now if the runtime runs, worked if workers run here. */
+  async registerQueue<T extends object>(queue: WorkQueue<T>): Promise<void> {
+    if (this.#workQueues.has(queue.name)) throw new Error(`queue "${queue.name}" is already registered`);
+    this.#workQueues.set(queue.name, queue);
+    if (!this.#started) return;
+    await this.#jobs.ensureQueue({ name: queue.name, expireInSeconds: queue.expireInSeconds });
+    if (this.#workers) await this.#workQueue(queue);
+  }
+
+  async #workQueue<T extends object>(queue: WorkQueue<T>): Promise<void> {
+    await this.#jobs.work<T>(queue.name, { batchSize: queue.concurrency, pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 0.5, parallel: queue.concurrency }, (job) => queue.handler(job));
+  }
+
+  /** Queues jobs of a registered queue in the caller's transaction (so they exist if and only if it commits), or at once. */
+  async enqueue(trx: Knex.Transaction | null, queue: string, jobs: readonly NewJob[]): Promise<void> {
+    if (!this.#started) await this.start();
+    await this.#jobs.insert(trx ? (await sqlOf(trx)).bossDb : null, queue, jobs);
+  }
+
+  /** One job per slot of `seconds` and key, however many processes send it (pollers). */
+  async enqueueThrottled(queue: string, key: string, seconds: number): Promise<void> {
+    if (!this.#started) await this.start();
+    await this.#jobs.sendThrottled(queue, {}, seconds, key);
   }
 
   /** Registers a task type (a connector) at run time: its queue is created, and worked if workers run here. */
@@ -208,6 +247,7 @@ export class WorkflowRuntime {
       { name: DELIVER_QUEUE, expireInSeconds: expire },
       { name: SIGNAL_QUEUE, expireInSeconds: expire },
       ...this.registry.jobTypes().map((t) => ({ name: jobQueueName(t.type), expireInSeconds: t.timeoutSeconds ?? 60 })),
+      ...[...this.#workQueues.values()].map((q) => ({ name: q.name, expireInSeconds: q.expireInSeconds })),
     ];
   }
 
@@ -538,36 +578,10 @@ export class WorkflowRuntime {
   async #runJob(type: JobTaskType, job: QueuedJob<ConnectorJob>): Promise<void> {
     const queue = jobQueueName(type.type);
     const { jobId, instanceId, attempt, input } = job.data;
-    const timeout = AbortSignal.timeout((type.timeoutSeconds ?? 60) * 1000);
-    const signal = AbortSignal.any([job.signal, timeout]);
-    let event: InstanceEvent;
-    try {
-      const acting = { instanceId, ...(job.data.actingAs ?? { userId: null, owner: null, runAs: 'platform' as const }) };
-      const access = acting.runAs === 'user' && acting.userId !== null ? await userAccess(this.#services.subjects, this.#knex, this.#records.runtime.snapshot.model, acting.userId) : undefined;
-      const result = await abortable(
-        type.handler(input, {
-          actor: workflowActor(acting, access),
-          instanceId,
-          processId: job.data.processId,
-          elementId: input.elementId,
-          jobId,
-          idempotencyKey: `${instanceId}:${job.data.elementInstanceId}`,
-          record: job.data.record,
-          records: this.#records,
-          attempt,
-          retriesLeft: job.data.retries,
-          signal,
-        }),
-        signal,
-      );
-      event = { type: 'jobCompleted', jobId, variables: result ?? {} };
-    } catch (error) {
-      if (job.signal.aborted) throw error; // stopping: the attempt runs again elsewhere
-      event =
-        error instanceof TaskBpmnError
-          ? { type: 'jobErrorThrown', jobId, errorCode: error.errorCode, errorMessage: error.message, ...(error.variables ? { variables: error.variables } : {}) }
-          : { type: 'jobFailed', jobId, retriesLeft: job.data.retries - 1, errorMessage: describeError(error), retryBackoffMs: backoffDelay(type.backoff ?? DEFAULT_BACKOFF, attempt) };
-    }
+    const acting = { instanceId, ...(job.data.actingAs ?? { userId: null, owner: null, runAs: 'platform' as const }) };
+    const access = acting.runAs === 'user' && acting.userId !== null ? await userAccess(this.#services.subjects, this.#knex, this.#records.runtime.snapshot.model, acting.userId) : undefined;
+    const activation = { jobId, instanceId, processId: job.data.processId, elementInstanceId: job.data.elementInstanceId, elementId: input.elementId, record: job.data.record, actor: workflowActor(acting, access), records: this.#records };
+    let event = await runJobAttempt(type, job.data, activation, job.signal);
     await this.transact(async (session) => {
       session.settleJob(queue, job.attempt);
       if (event.type === 'jobFailed') {
@@ -601,22 +615,3 @@ export const LATEST_VERSION_TTL_MS = 2000;
 function rejectIfFailed(outcome: Outcome | null): void {
   if (outcome && !outcome.ok) throw new TesseraError('CONFLICT', outcome.error.message, { extensions: { reason: outcome.error.code } });
 }
-
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('the task timed out'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-

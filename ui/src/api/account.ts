@@ -54,7 +54,7 @@ export const adminApi = {
   },
 };
 
-export const TOKEN_SCOPES = ['read', 'write', 'export', 'files', 'account', 'metadata', 'workflows', 'users'] as const;
+export const TOKEN_SCOPES = ['read', 'write', 'export', 'files', 'account', 'metadata', 'workflows', 'users', 'connectors'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export interface ApiToken {

@@ -24,6 +24,7 @@ const DesignerPage: Page = lazy(() => import('../pages/DesignerPage.tsx'));
 const ModelerPage: Page = lazy(() => import('../pages/ModelerPage.tsx'));
 const AdminUsersPage: Page = lazy(() => import('../pages/AdminUsersPage.tsx'));
 const AdminTeamsPage: Page = lazy(() => import('../pages/AdminTeamsPage.tsx'));
+const AdminConnectorsPage: Page = lazy(() => import('../pages/AdminConnectorsPage.tsx'));
 const AccountPage: Page = lazy(() => import('../pages/AccountPage.tsx'));
 
 const ROUTES: readonly [string, Page][] = [
@@ -39,11 +40,12 @@ const ROUTES: readonly [string, Page][] = [
   ['/modeler', ModelerPage],
   ['/admin/users', AdminUsersPage],
   ['/admin/teams', AdminTeamsPage],
+  ['/admin/connectors', AdminConnectorsPage],
   ['/account', AccountPage],
 ];
 
 /** Pages that need no metadata (a fresh installation can still be administered). */
-const WITHOUT_METADATA = new Set(['/designer', '/admin/users', '/admin/teams', '/account']);
+const WITHOUT_METADATA = new Set(['/designer', '/admin/users', '/admin/teams', '/admin/connectors', '/account']);
 
 function route(path: string): { page: Page; params: Record<string, string> } | null {
   for (const [pattern, page] of ROUTES) {
@@ -89,7 +91,11 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
   });
   const analyst = [...(can('administerMetadata') ? [{ to: '/designer', label: t('nav.designer') }] : []), ...(can('administerWorkflows') ? [{ to: '/modeler', label: t('nav.modeler') }] : [])];
   if (analyst.length) result.push({ key: 'analyst', title: t('nav.analyst'), items: analyst });
-  if (can('administerUsers')) result.push({ key: 'admin', title: t('nav.admin'), items: [{ to: '/admin/users', label: t('nav.users') }, { to: '/admin/teams', label: t('nav.teams') }] });
+  const admin = [
+    ...(can('administerUsers') ? [{ to: '/admin/users', label: t('nav.users') }, { to: '/admin/teams', label: t('nav.teams') }] : []),
+    ...(can('administerConnectors') ? [{ to: '/admin/connectors', label: t('nav.connectors') }] : []),
+  ];
+  if (admin.length) result.push({ key: 'admin', title: t('nav.admin'), items: admin });
   return result;
 }
 

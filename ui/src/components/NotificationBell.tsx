@@ -7,7 +7,7 @@ import { useI18n } from '../app/i18n.tsx';
 import { navigate } from '../app/router.tsx';
 import { formatDateTime } from './format.ts';
 
-const KIND_LABELS = { assigned: 'notif.assigned', mention: 'notif.mention' } as const;
+const KIND_LABELS = { assigned: 'notif.assigned', mention: 'notif.mention', connector: 'notif.connector' } as const;
 
 export function NotificationBell() {
   const { t, locale } = useI18n();

@@ -1,0 +1,153 @@
+// The connector contract: what a connector declares and what the platform hands it. A connector is
+// one folder under connectors/, listed in connectors/index.ts, importing engine/connectors/index.ts
+// only. The same list is loaded by every process kind (server, worker, CLI), so a task type that
+// runs in one runs in all (docs/connectors.md).
+import type { Knex } from 'knex';
+import type { Response, Router } from 'express';
+import type { JsonObject, JsonValue } from '../workflows/expression.ts';
+import type { InlineTaskContext, InlineTaskType, JobTaskContext, JobTaskType, TaskInput } from '../workflows/runtime/index.ts';
+import type { RecordChange, RecordService } from '../records/index.ts';
+import type { Access } from '../access/index.ts';
+
+/** A user-visible text in every language of the app. */
+export interface Labels {
+  readonly pl: string;
+  readonly en: string;
+  readonly ro: string;
+}
+
+/**
+ * JSON Schema (draft 2020-12 subset the form generator renders) of a connector's configuration.
+ * A string property with `writeOnly: true` is a secret: stored encrypted, never returned by the API.
+ * Labels of properties: `title` (English) and `x-labels` ({pl, en, ro}) for the settings form.
+ */
+export type ConfigSchema = Readonly<Record<string, unknown>>;
+
+/** A message in the outbox, as a channel's sender gets it. */
+export interface OutboxMessage {
+  readonly id: string;
+  readonly connectorId: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly payload: JsonObject;
+  readonly idempotencyKey: string;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly createdAt: string;
+}
+
+/** What a send did: `sent` (handed over), `delivered` (the other side confirmed). Throw to fail the attempt. */
+export interface SendResult {
+  readonly state: 'sent' | 'delivered';
+  /** A status worth keeping in the delivery log (an HTTP status). */
+  readonly status?: number;
+}
+
+/** A failed attempt: throw it (or any Error) from `send`; `status` goes to the delivery log. */
+export class SendFailure extends Error {
+  readonly status: number | null;
+  /** false: retrying cannot help (a 4xx other than 408/429): the message fails at once. */
+  readonly retryable: boolean;
+  constructor(message: string, options: { status?: number | null; retryable?: boolean } = {}) {
+    super(message);
+    this.name = 'SendFailure';
+    this.status = options.status ?? null;
+    this.retryable = options.retryable ?? true;
+  }
+}
+
+/** An outbound channel (webhook, e-mail, SMS): sends one outbox message. */
+export interface OutboundChannel {
+  /** Globally unique; by convention `<connector id>` or `<connector id>:<name>`. */
+  readonly id: string;
+  /** Attempts before a message fails for good (default 5). */
+  readonly maxAttempts?: number;
+  /** Delay before retry n is initialMs · factor^(n-1), at most maxMs (default 2 s, ×2, 15 min). */
+  readonly backoff?: { readonly initialMs: number; readonly factor: number; readonly maxMs: number };
+  /** The backoff from the connector's configuration, when it has one (wins over `backoff`). */
+  configuredBackoff?(ctx: ConnectorContext): Promise<{ readonly initialMs: number; readonly factor: number; readonly maxMs: number } | null>;
+  send(message: OutboxMessage, ctx: ConnectorContext): Promise<SendResult>;
+  /** Called once a message has failed for good (its last attempt, or a non-retryable failure). */
+  failed?(message: OutboxMessage, error: string, ctx: ConnectorContext): Promise<void>;
+  /** Called after a successful send. */
+  succeeded?(message: OutboxMessage, ctx: ConnectorContext): Promise<void>;
+}
+
+/** Inbound work run periodically by exactly one process of the platform (a pg-boss slot per period). */
+export interface Poller {
+  readonly id: string;
+  readonly everySeconds: number;
+  run(ctx: ConnectorContext & { readonly signal: AbortSignal }): Promise<void>;
+}
+
+/** A new outbox message. */
+export interface NewOutboxMessage {
+  readonly channel: string;
+  readonly recipient: string;
+  readonly payload: JsonObject;
+  /** Writing the same key twice on a channel stores one message. */
+  readonly idempotencyKey: string;
+  /** Attempts before it fails for good (default: the channel's maxAttempts, else 5). */
+  readonly maxAttempts?: number;
+}
+
+/** The connector's settings as its code sees them: secrets decrypted. */
+export interface ConnectorSettings {
+  readonly enabled: boolean;
+  readonly config: JsonObject;
+}
+
+/** What the platform gives a connector (its handlers get it too). */
+export interface ConnectorContext {
+  readonly connectorId: string;
+  readonly knex: Knex;
+  readonly records: RecordService;
+  /**
+   * The current settings (cached for a few seconds; a change made in this process is seen at once).
+   * Inside a transaction (a record hook, an inline task) pass it: the read must not wait for it.
+   */
+  settings(trx?: Knex.Transaction): Promise<ConnectorSettings>;
+  /** Replaces the configuration, keeping the secrets (e.g. disabling a subscription after failures). */
+  updateConfig(update: (config: JsonObject) => JsonObject, reason: string): Promise<void>;
+  /** Writes outbox messages in the caller's transaction (the business transaction), or in one of its own. */
+  enqueue(trx: Knex.Transaction | null, messages: readonly NewOutboxMessage[]): Promise<number>;
+  /** An in-app notification to every user holding administerConnectors. */
+  notifyAdmins(subject: Labels, body: Labels): Promise<void>;
+  log(message: string, error?: unknown): void;
+}
+
+/** A task type of a connector: its handler also gets the connector's context (settings, secrets, outbox). */
+export type ConnectorTaskType =
+  | (Omit<InlineTaskType, 'handler'> & { handler(input: TaskInput, ctx: InlineTaskContext & { readonly connector: ConnectorContext }): Promise<JsonObject | void> })
+  | (Omit<JobTaskType, 'handler'> & { handler(input: TaskInput, ctx: JobTaskContext & { readonly connector: ConnectorContext }): Promise<JsonObject | void> });
+
+/** Express router of a connector's HTTP routes, mounted at /api/connectors/<id>/. */
+export type ConnectorRoutes = (router: Router, ctx: ConnectorContext & { access(res: Response): Access | null }) => void;
+
+export interface Connector {
+  /** Lower case letters, digits and dashes; names its folder, routes and settings. */
+  readonly id: string;
+  readonly label: Labels;
+  readonly description?: Labels;
+  /** Enabled until an administrator says otherwise (for connectors that need no configuration). Default false. */
+  readonly enabledByDefault?: boolean;
+  /** Configuration JSON Schema, rendered as the settings form; absent: nothing to configure. */
+  readonly configSchema?: ConfigSchema;
+  /** rjsf uiSchema hints for the settings form (widgets, order). */
+  readonly uiSchema?: Readonly<Record<string, unknown>>;
+  /** BPMN task types, registered in every process kind (they fail while the connector is disabled). */
+  readonly taskTypes?: readonly ConnectorTaskType[];
+  /** Outbound channels whose messages the outbox sends. */
+  readonly channels?: readonly OutboundChannel[];
+  /** Periodic inbound work (one process polls per period). */
+  readonly pollers?: readonly Poller[];
+  /** Routes behind sign-in (rights are the connector's to check with `access`). */
+  readonly routes?: ConnectorRoutes;
+  /** Record changes, in the business transaction (e.g. webhook subscriptions). */
+  readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
+  /** Started in every process with the platform; returns what stops it. */
+  start?(ctx: ConnectorContext): Promise<(() => Promise<void>) | void>;
+}
+
+export type { JsonObject, JsonValue };

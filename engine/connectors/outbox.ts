@@ -1,0 +1,206 @@
+// The outbox: every outbound message is a row of tessera.outbox written in the business transaction,
+// with a pg-boss job (same transaction) that sends it. An attempt claims the row (queued → sending),
+// calls its channel's sender outside any transaction and records the result: sent/delivered, or
+// back to queued with a later job (exponential backoff), or failed after the last attempt. A failed
+// message is retried by hand (API, app). The row is the delivery log: attempts, last status, last
+// error. A process that dies mid-send leaves the row `sending`; its job is delivered again once it
+// expires, and the claim accepts a `sending` row that old.
+import type { Knex } from 'knex';
+import { TesseraError } from '../errors.ts';
+import type { QueuedJob, WorkflowRuntime } from '../workflows/runtime/index.ts';
+import type { JsonObject } from '../workflows/expression.ts';
+import { SendFailure, type ConnectorContext, type NewOutboxMessage, type OutboundChannel, type OutboxMessage } from './contract.ts';
+
+export const OUTBOX_QUEUE = 'tessera.outbox';
+/** Seconds one send may take before its job counts as lost. */
+const SEND_EXPIRE_SECONDS = 120;
+const DEFAULT_BACKOFF = { initialMs: 2000, factor: 2, maxMs: 15 * 60_000 };
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
+export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sending', 'sent', 'delivered', 'failed'];
+
+/** An outbox row as the API shows it. */
+export interface OutboxEntry {
+  readonly id: string;
+  readonly connectorId: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly payload: JsonObject;
+  readonly idempotencyKey: string;
+  readonly state: OutboxState;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly nextAttemptAt: string | null;
+  readonly sentAt: string | null;
+}
+
+interface Row {
+  id: string;
+  connector_id: string;
+  channel: string;
+  recipient: string;
+  payload: JsonObject;
+  idempotency_key: string;
+  state: OutboxState;
+  attempts: number;
+  max_attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  next_attempt_at: Date | null;
+  sent_at: Date | null;
+}
+
+function present(row: Row): OutboxEntry {
+  return {
+    id: row.id,
+    connectorId: row.connector_id,
+    channel: row.channel,
+    recipient: row.recipient,
+    payload: row.payload,
+    idempotencyKey: row.idempotency_key,
+    state: row.state,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    sentAt: row.sent_at?.toISOString() ?? null,
+  };
+}
+
+interface ChannelEntry {
+  readonly channel: OutboundChannel;
+  readonly connectorId: string;
+}
+
+export interface OutboxFilter {
+  readonly connectorId?: string;
+  readonly channel?: string;
+  readonly recipient?: string;
+  readonly state?: OutboxState;
+  readonly limit?: number;
+  /** Rows created before this one (paging, newest first). */
+  readonly before?: string;
+}
+
+export function retryDelay(backoff: OutboundChannel['backoff'], attempt: number): number {
+  const b = backoff ?? DEFAULT_BACKOFF;
+  return Math.min(b.maxMs, b.initialMs * b.factor ** Math.max(0, attempt - 1));
+}
+
+export class Outbox {
+  readonly #knex: Knex;
+  readonly #runtime: WorkflowRuntime;
+  readonly #channels = new Map<string, ChannelEntry>();
+  readonly #contextOf: (connectorId: string) => ConnectorContext;
+  readonly #scrub: (connectorId: string, text: string) => Promise<string>;
+
+  constructor(knex: Knex, runtime: WorkflowRuntime, contextOf: (connectorId: string) => ConnectorContext, scrub: (connectorId: string, text: string) => Promise<string>) {
+    this.#knex = knex;
+    this.#runtime = runtime;
+    this.#contextOf = contextOf;
+    this.#scrub = scrub;
+  }
+
+  addChannel(connectorId: string, channel: OutboundChannel): void {
+    if (this.#channels.has(channel.id)) throw new Error(`outbound channel "${channel.id}" is provided by two connectors`);
+    this.#channels.set(channel.id, { channel, connectorId });
+  }
+
+  async start(): Promise<void> {
+    await this.#runtime.registerQueue<{ messageId: string }>({ name: OUTBOX_QUEUE, expireInSeconds: SEND_EXPIRE_SECONDS, concurrency: 8, handler: (job) => this.#attempt(job) });
+  }
+
+  /** Writes messages (and their send jobs) in `trx`, or in a transaction of their own; returns how many were new. */
+  async enqueue(trx: Knex.Transaction | null, connectorId: string, messages: readonly NewOutboxMessage[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    if (!trx) return this.#knex.transaction((t) => this.enqueue(t, connectorId, messages));
+    const rows = messages.map((m) => {
+      const entry = this.#channels.get(m.channel);
+      if (!entry || entry.connectorId !== connectorId) throw new Error(`connector ${connectorId} provides no outbound channel "${m.channel}"`);
+      return { connector_id: connectorId, channel: m.channel, recipient: m.recipient, payload: JSON.stringify(m.payload), idempotency_key: m.idempotencyKey, max_attempts: m.maxAttempts ?? entry.channel.maxAttempts ?? DEFAULT_MAX_ATTEMPTS };
+    });
+    const inserted = (await trx('tessera.outbox').insert(rows).onConflict(['channel', 'idempotency_key']).ignore().returning('id')) as { id: string }[];
+    await this.#runtime.enqueue(trx, OUTBOX_QUEUE, inserted.map((r) => ({ data: { messageId: r.id } })));
+    return inserted.length;
+  }
+
+  async list(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
+    const query = this.#knex('tessera.outbox').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(Math.min(filter.limit ?? 50, 500));
+    if (filter.connectorId) query.where({ connector_id: filter.connectorId });
+    if (filter.channel) query.where({ channel: filter.channel });
+    if (filter.recipient) query.where({ recipient: filter.recipient });
+    if (filter.state) query.where({ state: filter.state });
+    if (filter.before) query.where('created_at', '<', this.#knex('tessera.outbox').select('created_at').where({ id: filter.before }));
+    return ((await query.select('*')) as Row[]).map(present);
+  }
+
+  async get(id: string): Promise<OutboxEntry | null> {
+    const row = (await this.#knex('tessera.outbox').where({ id }).first()) as Row | undefined;
+    return row ? present(row) : null;
+  }
+
+  /** A failed message gets the attempts of its channel again, from now. */
+  async retry(id: string): Promise<OutboxEntry> {
+    return this.#knex.transaction(async (trx) => {
+      const row = (await trx('tessera.outbox').where({ id }).forUpdate().first()) as Row | undefined;
+      if (!row) throw new TesseraError('NOT_FOUND', `no outbox message ${id}`);
+      if (row.state !== 'failed') throw new TesseraError('CONFLICT', `outbox message ${id} is ${row.state}; only a failed message is retried`);
+      const maxAttempts = row.attempts + (this.#channels.get(row.channel)?.channel.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+      const [updated] = (await trx('tessera.outbox').where({ id }).update({ state: 'queued', max_attempts: maxAttempts, next_attempt_at: null, updated_at: trx.fn.now() }).returning('*')) as Row[];
+      await this.#runtime.enqueue(trx, OUTBOX_QUEUE, [{ data: { messageId: id } }]);
+      return present(updated!);
+    });
+  }
+
+  async #attempt(job: QueuedJob<{ messageId: string }>): Promise<void> {
+    const [row] = (await this.#knex('tessera.outbox')
+      .where({ id: job.data.messageId })
+      .where((q) => q.where({ state: 'queued' }).orWhere((s) => s.where({ state: 'sending' }).where('updated_at', '<', this.#knex.raw(`now() - make_interval(secs => ?)`, [SEND_EXPIRE_SECONDS]))))
+      .update({ state: 'sending', attempts: this.#knex.raw('attempts + 1'), updated_at: this.#knex.fn.now() })
+      .returning('*')) as Row[];
+    // Sent meanwhile, failed for good, or being sent by another process: nothing to do.
+    if (!row) return;
+    const entry = this.#channels.get(row.channel);
+    const message: OutboxMessage = { id: row.id, connectorId: row.connector_id, channel: row.channel, recipient: row.recipient, payload: row.payload, idempotencyKey: row.idempotency_key, attempt: row.attempts, maxAttempts: row.max_attempts, createdAt: row.created_at.toISOString() };
+    if (!entry) {
+      await this.#settle(row, { state: 'failed', last_error: `no connector provides the channel "${row.channel}" in this process` });
+      return;
+    }
+    const ctx = this.#contextOf(entry.connectorId);
+    try {
+      if (!(await ctx.settings()).enabled) throw new SendFailure(`the connector ${entry.connectorId} is disabled`);
+      const result = await entry.channel.send(message, ctx);
+      await this.#settle(row, { state: result.state, last_status: result.status ?? null, last_error: null, sent_at: this.#knex.fn.now(), next_attempt_at: null });
+      await entry.channel.succeeded?.(message, ctx).catch((error: unknown) => ctx.log(`after sending ${row.id}`, error));
+    } catch (error) {
+      const failure = error instanceof SendFailure ? error : null;
+      const text = await this.#scrub(entry.connectorId, error instanceof Error ? error.message : String(error));
+      const final = row.attempts >= row.max_attempts || failure?.retryable === false;
+      if (final) {
+        await this.#settle(row, { state: 'failed', last_status: failure?.status ?? null, last_error: text, next_attempt_at: null });
+        await entry.channel.failed?.(message, text, ctx).catch((e: unknown) => ctx.log(`after the failure of ${row.id}`, e));
+        return;
+      }
+      const delay = retryDelay((await entry.channel.configuredBackoff?.(ctx)) ?? entry.channel.backoff, row.attempts);
+      const next = new Date(Date.now() + delay);
+      await this.#knex.transaction(async (trx) => {
+        await trx('tessera.outbox').where({ id: row.id }).update({ state: 'queued', last_status: failure?.status ?? null, last_error: text, next_attempt_at: next, updated_at: trx.fn.now() });
+        await this.#runtime.enqueue(trx, OUTBOX_QUEUE, [{ data: { messageId: row.id }, startAfter: next }]);
+      });
+    }
+  }
+
+  async #settle(row: Row, values: Record<string, unknown>): Promise<void> {
+    await this.#knex('tessera.outbox').where({ id: row.id }).update({ ...values, updated_at: this.#knex.fn.now() });
+  }
+}

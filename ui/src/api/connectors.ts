@@ -1,0 +1,42 @@
+// The connector platform's administration (administerConnectors): connectors with their settings
+// (secrets are never sent back: `secretsSet` lists where one is set) and the outbox.
+import { api } from './client.ts';
+
+export type Labels = Readonly<Record<'pl' | 'en' | 'ro', string>>;
+
+export interface ConnectorInfo {
+  readonly id: string;
+  readonly label: Labels;
+  readonly description?: Labels;
+  readonly configSchema: Record<string, unknown> | null;
+  readonly uiSchema: Record<string, unknown> | null;
+  readonly taskTypes: readonly { readonly type: string; readonly mode: string; readonly description: string | null }[];
+  readonly channels: readonly string[];
+  readonly enabled: boolean;
+  readonly config: Record<string, unknown>;
+  readonly secretsSet: readonly string[];
+  readonly version: number;
+}
+
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
+export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sending', 'sent', 'delivered', 'failed'];
+
+export interface OutboxEntry {
+  readonly id: string;
+  readonly connectorId: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly state: OutboxState;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+}
+
+export const connectorsApi = {
+  list: async () => (await api.get<{ data: ConnectorInfo[] }>('/connectors')).data.data,
+  save: async (id: string, settings: { enabled: boolean; config: Record<string, unknown>; version: number }) => (await api.put<ConnectorInfo>(`/connectors/${id}/settings`, settings)).data,
+  outbox: async (state?: OutboxState) => (await api.get<{ data: OutboxEntry[] }>(`/outbox${state ? `?state=${state}` : ''}`)).data.data,
+  retry: async (id: string) => (await api.post<OutboxEntry>(`/outbox/${id}/retry`)).data,
+};
