@@ -2,6 +2,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const ENGINE_PATTERNS = [
+  { group: ['**/ui/**'], message: 'Nothing imports ui/.' },
+  { group: ['**/metadata/*', '!**/metadata/index.ts', '!**/metadata/browser.ts'], message: 'The engine imports metadata through metadata/index.ts.' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'ui/dist/', '.tessera-test/', 'test-output/', 'coverage/', '**/*.generated.ts'] },
   js.configs.recommended,
@@ -41,22 +46,10 @@ export default tseslint.config(
     ] }] },
   },
   {
-    // Which engine files may name the connector list is checked on the resolved import graph
-    // (test/unit/architecture/boundaries.test.ts): import strings alone cannot tell engine/connectors/ from connectors/.
     files: ['engine/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [
-      { group: ['**/ui/**'], message: 'Nothing imports ui/.' },
-      { group: ['**/metadata/*', '!**/metadata/index.ts', '!**/metadata/browser.ts'], message: 'The engine imports metadata through metadata/index.ts.' },
-    ] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: ENGINE_PATTERNS }] },
   },
-  {
-    files: ['connectors/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [
-      { group: ['**/engine/**', '!**/engine/connectors/index.ts'], message: 'A connector uses the connector API (engine/connectors/index.ts) only, never engine internals.' },
-      { group: ['**/ui/**'], message: 'Nothing imports ui/.' },
-      { group: ['**/metadata/*', '!**/metadata/index.ts', '!**/metadata/browser.ts'], message: 'Connectors import metadata through metadata/index.ts.' },
-    ] }] },
-  },
+
   {
     // Connectors use the connector API only (engine/connectors/index.ts), never engine internals
     // (docs/architecture.md); metadata/ and their own files are theirs to import.
@@ -71,6 +64,7 @@ export default tseslint.config(
               message: 'A connector imports the connector API (engine/connectors/index.ts) only.',
             },
             { regex: '^(\\.\\./)+ui/', message: 'Nothing imports ui/.' },
+            { group: ['**/metadata/*', '!**/metadata/index.ts', '!**/metadata/browser.ts'], message: 'Connectors import metadata through metadata/index.ts.' },
           ],
         },
       ],
@@ -82,7 +76,8 @@ export default tseslint.config(
     files: [`engine/${'*/'.repeat(depth - 1)}*.ts`],
     ignores: ['engine/server.ts', 'engine/worker.ts', 'engine/cli/main.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\./){${depth}}connectors/`, message: 'Only the entry points (server, worker, CLI) import connectors/.' }] }],
+      // ESLint replaces a rule's options per file rather than merging them: repeat the engine's patterns.
+      'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, { regex: `^(\\.\\./){${depth}}connectors/`, message: 'Only the entry points (server, worker, CLI) import connectors/.' }] }],
     },
   })),
   {

@@ -112,6 +112,9 @@ describe('ESLint enforces the direction while one types', () => {
     ['ui/src/example.ts', "import { startServer } from '../../engine/server.ts';"],
     ['ui/src/example.ts', "import { labelText } from '../../metadata/model.ts';"],
     ['engine/http/example.ts', "import { App } from '../../ui/src/app/App.tsx';"],
+    ['engine/http/example.ts', "import { physicalSchema } from '../../metadata/physical.ts';"],
+    ['engine/http/example.ts', "import { connectors } from '../../connectors/index.ts';"],
+    ['connectors/example/index.ts', "import { labelText } from '../../metadata/model.ts';"],
     ['connectors/example/index.ts', "import { startServer } from '../../engine/server.ts';"],
   ];
   test.each(cases)('%s: %s is refused', async (filePath, code) => {
