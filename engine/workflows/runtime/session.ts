@@ -4,7 +4,8 @@
 // instances, parent notification, incidents, index rows) and enqueues the work that leaves it
 // (connector jobs, timers, signals) on pg-boss through the same connection. Events that effects
 // cause for other instances (or the same one) are queued and run in order until nothing moves; then
-// the new states, history rows and index rows are written with a few multi-row statements.
+// the new states, history rows and index rows are written with a few multi-row statements
+// (session-flush.ts).
 //
 // A rejected event (a job completed twice, a timer already cancelled) changes nothing: that is what
 // makes re-delivered work harmless. Record hooks that fire inside the session (a trigger starting an
@@ -28,6 +29,7 @@ import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './us
 import { accessFor } from '../../access/index.ts';
 import { callOrigin, runAsOf, TIMER_ORIGIN, userAccess, workflowActor, type ActingAs, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';
 import { isUuid } from '../../../metadata/index.ts';
+import { auditInsert, flushStatement, IndexTable, type LoadedInstance as Loaded } from './session-flush.ts';
 
 export interface InstanceMeta {
   readonly id: string;
@@ -80,14 +82,6 @@ type Item =
   | { readonly kind: 'activityResolved'; readonly activityId: string; readonly variables: JsonObject; outcome?: Outcome | null }
   | { readonly kind: 'activityCancelled'; readonly activityId: string; readonly reason: string };
 
-interface Loaded {
-  readonly meta: InstanceMeta;
-  readonly graph: ProcessGraph;
-  state: InstanceState;
-  /** Not yet in the table: the flush inserts it. */
-  isNew: boolean;
-  dirty: boolean;
-}
 
 export interface InstanceRow {
   id: string;
@@ -105,26 +99,6 @@ export interface InstanceRow {
 
 
 /** Rows to insert and ids to delete for one index table, written at the next flush. */
-class IndexTable {
-  readonly inserts = new Map<string, Record<string, unknown>>();
-  readonly deletes = new Set<string>();
-  readonly #removed = new Set<string>();
-
-  add(id: string, row: Record<string, unknown>): void {
-    this.inserts.set(id, { id, ...row });
-  }
-
-  /** A row inserted and removed before the flush is never written. Removing twice is harmless. */
-  remove(id: string): void {
-    if (this.#removed.has(id)) return;
-    this.#removed.add(id);
-    if (!this.inserts.delete(id)) this.deletes.add(id);
-  }
-
-  get empty(): boolean {
-    return this.inserts.size === 0 && this.deletes.size === 0;
-  }
-}
 
 export class StepSession {
   readonly trx: Knex.Transaction;
@@ -776,133 +750,19 @@ export class StepSession {
    * ended index rows, new and changed instances, history), then creates and cancels pg-boss jobs.
    */
   async #flush(): Promise<void> {
-    const parts: string[] = [];
-    const values: unknown[] = [];
-    const add = (statement: (param: string) => string, value: unknown): void => {
-      values.push(value);
-      parts.push(`w${parts.length} AS (${statement(`$${values.length}::jsonb`)})`);
-    };
-    const table = (name: string, index: IndexTable, columns: readonly (readonly [string, string])[]): void => {
-      if (index.inserts.size > 0) {
-        const names = columns.map(([column]) => column).join(', ');
-        add((p) => `INSERT INTO ${name} (${names}) SELECT ${names} FROM jsonb_to_recordset(${p}) AS x(${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`, JSON.stringify([...index.inserts.values()]));
-        index.inserts.clear();
-      }
-      if (index.deletes.size > 0) {
-        add((p) => `DELETE FROM ${name} WHERE id IN ${idsOf(p, index.deletes.size)}`, JSON.stringify([...index.deletes]));
-        index.deletes.clear();
-      }
-    };
-    table('tessera.process_timers', this.#timers, [
-      ['id', 'uuid'],
-      ['instance_id', 'uuid'],
-      ['element_instance_id', 'uuid'],
-      ['element_id', 'text'],
-      ['process_id', 'text'],
-      ['version', 'integer'],
-      ['repetitions', 'integer'],
-      ['cycle', 'jsonb'],
-      ['due_at', 'timestamptz'],
-    ]);
-    table('tessera.process_message_subscriptions', this.#messageSubscriptions, [
-      ['id', 'uuid'],
-      ['instance_id', 'uuid'],
-      ['element_instance_id', 'uuid'],
-      ['element_id', 'text'],
-      ['message_name', 'text'],
-      ['correlation_key', 'text'],
-      ['interrupting', 'boolean'],
-    ]);
-    table('tessera.process_signal_subscriptions', this.#signalSubscriptions, [
-      ['id', 'uuid'],
-      ['instance_id', 'uuid'],
-      ['element_instance_id', 'uuid'],
-      ['element_id', 'text'],
-      ['signal_name', 'text'],
-    ]);
-    table('tessera.process_incidents', this.#incidents, [
-      ['id', 'uuid'],
-      ['instance_id', 'uuid'],
-      ['element_instance_id', 'uuid'],
-      ['element_id', 'text'],
-      ['code', 'text'],
-      ['message', 'text'],
-    ]);
-    if (this.#userTasks.inserts.size > 0) {
-      add(
-        (p) => `INSERT INTO tessera.process_user_tasks (id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee, candidate_groups, candidate_users, ended_at, outcome)
-         SELECT id, activity_id, instance_id, element_instance_id, element_id, process_id, version, form_key, assignee,
-                ARRAY(SELECT jsonb_array_elements_text(candidate_groups)), ARRAY(SELECT jsonb_array_elements_text(candidate_users)),
-                CASE WHEN ended_outcome IS NULL THEN NULL ELSE now() END, ended_outcome
-           FROM jsonb_to_recordset(${p}) AS x(id uuid, activity_id uuid, instance_id uuid, element_instance_id uuid, element_id text, process_id text, version integer,
-                form_key text, assignee text, candidate_groups jsonb, candidate_users jsonb, ended_outcome text)`,
-        JSON.stringify([...this.#userTasks.inserts.values()]),
-      );
-      this.#userTasks.inserts.clear();
-    }
-    if (this.#userTaskEnds.size > 0) {
-      add(
-        (p) => `UPDATE tessera.process_user_tasks t SET ended_at = now(), outcome = x.outcome FROM ${rowsOf(p, 'id uuid, outcome text', this.#userTaskEnds.size)} WHERE t.id = x.id AND t.ended_at IS NULL`,
-        JSON.stringify([...this.#userTaskEnds.entries()].map(([id, outcome]) => ({ id, outcome }))),
-      );
-      this.#userTaskEnds.clear();
-    }
-    if (this.#resolvedIncidents.size > 0) {
-      add((p) => `UPDATE tessera.process_incidents SET resolved_at = now() WHERE id IN ${idsOf(p, this.#resolvedIncidents.size)} AND resolved_at IS NULL`, JSON.stringify([...this.#resolvedIncidents]));
-      this.#resolvedIncidents.clear();
-    }
-    const fresh: Record<string, unknown>[] = [];
-    const changed: Record<string, unknown>[] = [];
-    for (const loaded of this.#instances.values()) {
-      if (!loaded.dirty) continue;
-      loaded.dirty = false;
-      const { meta, state } = loaded;
-      if (loaded.isNew) {
-        loaded.isNew = false;
-        fresh.push({
-          id: meta.id,
-          process_id: meta.processId,
-          version: meta.version,
-          status: state.status,
-          state,
-          business_entity: meta.record?.entity ?? null,
-          business_id: meta.record?.id ?? null,
-          parent_instance_id: meta.parentInstanceId,
-          started_by: meta.startedBy,
-          started_via: meta.startedVia,
-          record_owner: meta.owner,
-          run_as: meta.runAs,
-        });
-      } else changed.push({ id: meta.id, status: state.status, state });
-    }
-    if (fresh.length > 0) {
-      add(
-        (p) => `INSERT INTO tessera.process_instances (id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, started_via, record_owner, run_as, ended_at)
-         SELECT id, process_id, version, status, state, business_entity, business_id, parent_instance_id, started_by, started_via, record_owner, run_as, CASE WHEN status = 'active' THEN NULL ELSE now() END
-           FROM jsonb_to_recordset(${p}) AS x(id uuid, process_id text, version integer, status text, state jsonb, business_entity text, business_id uuid, parent_instance_id uuid, started_by uuid,
-                started_via text, record_owner uuid, run_as text)`,
-        JSON.stringify(fresh),
-      );
-    }
-    if (changed.length > 0) {
-      add(
-        (p) => `UPDATE tessera.process_instances i SET state = x.state, status = x.status, updated_at = now(),
-                ended_at = CASE WHEN x.status = 'active' THEN NULL ELSE coalesce(i.ended_at, now()) END
-           FROM ${rowsOf(p, 'id uuid, status text, state jsonb', changed.length)} WHERE i.id = x.id`,
-        JSON.stringify(changed),
-      );
-    }
-    if (this.#history.length > 0) {
-      const rows = this.#history.splice(0).map((h) => ({ instance_id: h.instanceId, element_instance_id: h.elementInstanceId, element_id: h.elementId, element_type: h.elementType, event: h.event, at: h.at }));
-      add(
-        (p) => `INSERT INTO tessera.process_history (instance_id, element_instance_id, element_id, element_type, event, at)
-         SELECT instance_id, element_instance_id, element_id, element_type, event, at
-           FROM jsonb_to_recordset(${p}) AS x(instance_id uuid, element_instance_id uuid, element_id text, element_type text, event text, at timestamptz)`,
-        JSON.stringify(rows),
-      );
-    }
-    if (this.#audits.length > 0) add(auditInsert, JSON.stringify(this.#audits.splice(0)));
-    if (parts.length > 0) await this.sql(`WITH ${parts.join(',\n')} SELECT 1`, values);
+    const statement = flushStatement({
+      instances: this.#instances.values(),
+      history: this.#history,
+      timers: this.#timers,
+      messageSubscriptions: this.#messageSubscriptions,
+      signalSubscriptions: this.#signalSubscriptions,
+      userTasks: this.#userTasks,
+      userTaskEnds: this.#userTaskEnds,
+      incidents: this.#incidents,
+      resolvedIncidents: this.#resolvedIncidents,
+      audits: this.#audits,
+    });
+    if (statement) await this.sql(statement.text, statement.values);
     for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs().deleteJobs(this.bossDb, queue, [...ids]);
     this.#deletedJobs.clear();
     for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs().cancel(this.bossDb, queue, [...ids]);
@@ -926,26 +786,6 @@ function acting(meta: InstanceMeta): ActingAs {
 }
 
 /** Inserts the audit rows (AuditRow) of a jsonb array parameter, in their order. */
-function auditInsert(param: string): string {
-  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version, instance_id)
-    SELECT actor, via, entity, record_id, action, changes, meta_version, instance_id
-      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer, instance_id uuid))
-           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, instance_id, n)
-     ORDER BY n`;
-}
 
-// The planner guesses 100 rows for a set-returning function over a parameter and then joins by
-// scanning the whole table; saying how many rows there are (a LIMIT equal to the count) makes it
-// look each one up by its primary key instead.
-
-/** The rows of a jsonb array parameter as `x`, for joining an UPDATE by id. */
-function rowsOf(param: string, columns: string, count: number): string {
-  return `(SELECT * FROM jsonb_to_recordset(${param}) AS r(${columns}) LIMIT ${count}) AS x`;
-}
-
-/** The ids of a jsonb array parameter, for `WHERE id IN …`. */
-function idsOf(param: string, count: number): string {
-  return `(SELECT value::uuid FROM jsonb_array_elements_text(${param}) LIMIT ${count})`;
-}
 
 /** What a task handler gets: headers of the element, its input mappings as parameters, and all visible variables. */
