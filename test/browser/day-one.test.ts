@@ -4,7 +4,7 @@
 // progress; tax id, postal code and web address are checked as you type; the board asks for what a
 // stage needs. The seed package, not the UI fixture.
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { browserSuite } from './support.ts';
+import { browserSuite, createRecord } from './support.ts';
 
 const ids = {} as Record<'contractor' | 'parent' | 'sub' | 'dealWon' | 'dealLost' | 'reason', string>;
 let me = '';
@@ -13,11 +13,7 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   // The user works in Polish.
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
   me = (await b.api.get('/auth/me')).body.user.id;
-  const create = async (entity: string, values: Record<string, unknown>) => {
-    const res = await b.api.post(`/records/${entity}`, values);
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const create = (entity: string, values: Record<string, unknown>) => createRecord(b, entity, values);
   ids.contractor = await create('contractor', { name: 'Instal-Serwis Kraków Sp. z o.o.' });
   ids.parent = await create('activity', { kind: 'task', subject: 'Przygotować ofertę serwisową', percent_done: 30 });
   ids.sub = await create('activity', { kind: 'task', subject: 'Zebrać ceny części', parent: ids.parent, status: 'resolved', percent_done: 100 });

@@ -2,17 +2,13 @@
 // NIP is refused (the form says so before saving, with a link to the first), likely duplicates by
 // name, e-mail or phone are shown while creating, and a duplicate is merged from the record card.
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { browserSuite } from './support.ts';
+import { browserSuite, createRecord } from './support.ts';
 
 const ids = {} as Record<'first' | 'keep' | 'dup' | 'person', string>;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const create = async (entity: string, values: Record<string, unknown>) => {
-    const res = await b.api.post(`/records/${entity}`, values);
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const create = (entity: string, values: Record<string, unknown>) => createRecord(b, entity, values);
   ids.first = await create('contractor', { name: 'Ciepłownia Łódź S.A.', tax_id: '5260250274', email: 'biuro@cieplownia.pl' });
   ids.keep = await create('contractor', { name: 'Hotel Wisła Sp. z o.o.', phone: '+48 33 855 00 00' });
   ids.dup = await create('contractor', { name: 'Hotel Wisła (stary wpis)', phone: '33-855-00-00', email: 'recepcja@hotel-wisla.pl' });

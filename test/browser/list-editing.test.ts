@@ -3,17 +3,13 @@
 // contractors reassigned in one all-or-nothing request, the trash with restore, and the record card
 // as a read view that turns editable on demand. The shipped CRM, in Polish.
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { browserSuite } from './support.ts';
+import { browserSuite, createRecord } from './support.ts';
 
 const ids: Record<string, string> = {};
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const create = async (entity: string, values: Record<string, unknown>) => {
-    const res = await b.api.post(`/records/${entity}`, values);
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const create = (entity: string, values: Record<string, unknown>) => createRecord(b, entity, values);
   ids.anna = await create('employee', { name: 'Anna Nowak' });
   ids.piotr = await create('employee', { name: 'Piotr Wiśniewski' });
   ids.alfa = await create('contractor', { name: 'Alfa Serwis', sales_rep: ids.anna, locality: 'Kraków' });

@@ -2,17 +2,13 @@
 // chosen, a reference filter picks a record by name, column headers are words, text sorts in
 // Polish order, and a type's board view is offered and opens. The seed package, not the UI fixture.
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { browserSuite } from './support.ts';
+import { browserSuite, createRecord } from './support.ts';
 
 const ids: Record<string, string> = {};
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const create = async (entity: string, values: Record<string, unknown>) => {
-    const res = await b.api.post(`/records/${entity}`, values);
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const create = (entity: string, values: Record<string, unknown>) => createRecord(b, entity, values);
   ids.anna = await create('employee', { name: 'Anna Nowak' });
   ids.piotr = await create('employee', { name: 'Piotr Wiśniewski' });
   ids.zielonka = await create('contractor', { name: 'Zielonka Dolna Sp. z o.o.', sales_rep: ids.anna, locality: 'Zielonka' });

@@ -2,17 +2,13 @@
 // a team, and a saved board view ("my deals") — issue #10 item 19, in the shipped CRM, in Polish.
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
-import { browserSuite } from './support.ts';
+import { browserSuite, createRecord } from './support.ts';
 
 const ids: Record<string, string> = {};
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const create = async (entity: string, values: Record<string, unknown>) => {
-    const res = await b.api.post(`/records/${entity}`, values);
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const create = (entity: string, values: Record<string, unknown>) => createRecord(b, entity, values);
   const me = (await b.api.get('/auth/me')).body.user.id;
   ids.team = (await b.api.post('/teams', { name: 'handlowcy', label: 'Handlowcy', members: [me] })).body.id;
   ids.anna = await create('employee', { name: 'Anna Nowak' });
