@@ -47,3 +47,4 @@ export {
   formatNumber,
   recordTitle,
 } from './field-types/index.ts';
+export type { SearchGroup, SearchHit } from './search-result.ts';

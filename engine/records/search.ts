@@ -2,26 +2,13 @@
 // searchable fields (metadata `searchable: true`), results grouped by type. Each type's part is an
 // ordinary list search (records service: rights, hidden fields, row conditions, the folded
 // trigram-indexed LIKE of metadata/physical.ts), so a hit is exactly what the list would show.
-import { ACTIVITY_ENTITY } from '../../metadata/index.ts';
+import { ACTIVITY_ENTITY, type SearchGroup, type SearchHit } from '../../metadata/index.ts';
 import { isTesseraError, TesseraError } from '../errors.ts';
 import { fold } from './list.ts';
 import type { RecordContext, RecordService } from './service.ts';
 import type { ApiRecord } from './values.ts';
 
-export interface SearchHit {
-  readonly id: string;
-  /** The display field's value (empty when the record has none). */
-  readonly title: string;
-  /** Values of the other searchable fields that contain the text (a NIP, an e-mail, a number). */
-  readonly matched: Readonly<Record<string, string>>;
-}
-
-export interface SearchGroup {
-  readonly entity: string;
-  readonly data: readonly SearchHit[];
-  /** More records of this type match than are given. */
-  readonly more: boolean;
-}
+export type { SearchGroup, SearchHit };
 
 export interface SearchRequest {
   readonly q: unknown;
