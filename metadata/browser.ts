@@ -48,3 +48,4 @@ export {
   recordTitle,
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
+export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';

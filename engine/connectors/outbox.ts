@@ -10,6 +10,7 @@ import { TesseraError } from '../errors.ts';
 import type { QueuedJob, WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import { SendFailure, type ConnectorContext, type NewOutboxMessage, type OutboundChannel, type OutboxMessage } from './contract.ts';
+import { OUTBOX_STATES, type OutboxEntry as OutboxEntryOf, type OutboxState } from '../../metadata/index.ts';
 
 export const OUTBOX_QUEUE = 'tessera.outbox';
 /** Seconds one send may take before its job counts as lost. */
@@ -17,27 +18,10 @@ const SEND_EXPIRE_SECONDS = 120;
 const DEFAULT_BACKOFF = { initialMs: 2000, factor: 2, maxMs: 15 * 60_000 };
 const DEFAULT_MAX_ATTEMPTS = 5;
 
-export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
-export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sending', 'sent', 'delivered', 'failed'];
+export { OUTBOX_STATES, type OutboxState };
 
 /** An outbox row as the API shows it. */
-export interface OutboxEntry {
-  readonly id: string;
-  readonly connectorId: string;
-  readonly channel: string;
-  readonly recipient: string;
-  readonly payload: JsonObject;
-  readonly idempotencyKey: string;
-  readonly state: OutboxState;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly lastStatus: number | null;
-  readonly lastError: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly nextAttemptAt: string | null;
-  readonly sentAt: string | null;
-}
+export type OutboxEntry = OutboxEntryOf<JsonObject>;
 
 interface Row {
   id: string;

@@ -1,6 +1,7 @@
 // The connector platform's administration (administerConnectors): connectors with their settings
 // (secrets are never sent back: `secretsSet` lists where one is set) and the outbox.
 import { api } from './client.ts';
+import { OUTBOX_STATES, type OutboxEntry, type OutboxState } from '../../../metadata/browser.ts';
 
 export type Labels = Readonly<Record<'pl' | 'en' | 'ro', string>>;
 
@@ -18,21 +19,7 @@ export interface ConnectorInfo {
   readonly version: number;
 }
 
-export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
-export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sending', 'sent', 'delivered', 'failed'];
-
-export interface OutboxEntry {
-  readonly id: string;
-  readonly connectorId: string;
-  readonly channel: string;
-  readonly recipient: string;
-  readonly state: OutboxState;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly lastStatus: number | null;
-  readonly lastError: string | null;
-  readonly createdAt: string;
-}
+export { OUTBOX_STATES, type OutboxEntry, type OutboxState };
 
 export const connectorsApi = {
   list: async () => (await api.get<{ data: ConnectorInfo[] }>('/connectors')).data.data,
