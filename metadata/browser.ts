@@ -49,3 +49,4 @@ export {
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
+export { TOKEN_SCOPES, type ApiToken, type TokenScope } from './api-token.ts';

@@ -11,7 +11,7 @@
 // - Field rights: a role that reaches an entity type grants `write` on every field it does not
 //   list; the user's level of a field is the highest level any such role gives.
 // - `is_admin` users hold every right; token scopes can only take rights away.
-import { ACTIVITY_ENTITY, feelConditionHolds, type Model, type Permission, type Role } from '../../metadata/index.ts';
+import { ACTIVITY_ENTITY, feelConditionHolds, type Model, type Permission, type Role, TOKEN_SCOPES, type TokenScope } from '../../metadata/index.ts';
 
 export type Scope = 'none' | 'own' | 'team' | 'all';
 export type GrantScope = Exclude<Scope, 'none'>;
@@ -63,8 +63,7 @@ export interface Subject {
  * (like GitHub's fine-grained permissions): a token made to read records cannot upload files or end
  * its user's sessions. See docs/security.md.
  */
-export const TOKEN_SCOPES = ['read', 'write', 'export', 'files', 'account', 'metadata', 'workflows', 'users', 'connectors'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope };
 
 /** One line per scope, for the OpenAPI document and token screens. */
 export const TOKEN_SCOPE_DESCRIPTIONS: Readonly<Record<TokenScope, string>> = {

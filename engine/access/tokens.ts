@@ -6,19 +6,12 @@ import { TesseraError } from '../errors.ts';
 import { TOKEN_SCOPES, type TokenScope } from './permissions.ts';
 import { randomSecret, secretHash } from './secrets.ts';
 import { IDENTITY_COLUMNS, type UserIdentityRow } from './subjects.ts';
+import type { ApiToken } from '../../metadata/index.ts';
 
 export const TOKEN_PREFIX = 'tsr_';
 
-export interface ApiTokenInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly scopes: readonly TokenScope[];
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-  readonly lastUsedAt: string | null;
-  readonly revokedAt: string | null;
-}
+/** A token as the API shows it. */
+export type ApiTokenInfo = ApiToken;
 
 interface TokenRow {
   id: string;

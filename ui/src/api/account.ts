@@ -1,6 +1,6 @@
 // Administration and the user's own account: users and teams (administerUsers), roles, the
 // password, API tokens and sessions (docs/api.md, docs/security.md), and in-app notifications.
-import type { Label } from '../../../metadata/browser.ts';
+import { type Label, TOKEN_SCOPES, type ApiToken, type TokenScope } from '../../../metadata/browser.ts';
 import { api } from './client.ts';
 
 export interface AdminUser {
@@ -54,19 +54,7 @@ export const adminApi = {
   },
 };
 
-export const TOKEN_SCOPES = ['read', 'write', 'export', 'files', 'account', 'metadata', 'workflows', 'users', 'connectors'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
-
-export interface ApiToken {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly scopes: readonly TokenScope[];
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-  readonly lastUsedAt: string | null;
-  readonly revokedAt: string | null;
-}
+export { TOKEN_SCOPES, type ApiToken, type TokenScope };
 
 export interface SessionInfo {
   readonly id: string;
