@@ -28,7 +28,12 @@ async function serverReachable(url: string): Promise<string | null> {
   }
 }
 
-const jest = ['node_modules/jest/bin/jest.js'];
+// V8 write-protects JIT and WebAssembly code pages with memory protection keys where the CPU has PKU
+// (AMD EPYC, Intel Xeon). Creating and closing PGlite's WebAssembly instance once per test file races
+// V8's process-wide JIT page map and aborts the worker ("Check failed: jit_page.has_value()",
+// nodejs/node#64500); CI's machines have PKU, ours may not. The flag turns that tracking off for jest and,
+// through execArgv, for its workers. It is not accepted in NODE_OPTIONS, hence on the command line.
+const jest = ['--no-memory-protection-keys', 'node_modules/jest/bin/jest.js'];
 // jest runs ES modules (and pg-boss, ESM-only) through Node's VM modules.
 const jestEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() };
 
