@@ -9,8 +9,8 @@ import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
-import { ConnectorHost, loadKeyring, type Connector } from './connectors/platform-api.ts';
-import { applyPackage, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
+import { ConnectorHost, contributedPackages, loadKeyring, type Connector } from './connectors/platform-api.ts';
+import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
 export interface Platform {
   readonly db: Database;
@@ -26,7 +26,10 @@ export interface Platform {
   readonly tokenCache: TokenCache;
   /** The connectors of this process (the same list in every process kind), their settings and the outbox. */
   readonly connectors: ConnectorHost;
-  /** Validates, plans and applies a package, then switches the running model to it. */
+  /**
+   * Validates, plans and applies a package, then switches the running model to it. The connectors'
+   * files (`connectors/<id>/…`) are merged in; a package that changes them is refused.
+   */
   applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
   close(): Promise<void>;
@@ -57,6 +60,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const capabilities = await migratePlatform(db.knex);
     // Platform fields and indexes added since the applied metadata was applied (e.g. activity.team).
     await upgradePlatformLevel(db.knex, capabilities.trigram);
+    // The connectors' entity types (mail accounts…), when a connector was installed or upgraded.
+    const contributions = contributedPackages(options.connectors ?? []);
+    await applyContributions(db.knex, contributions, { trigram: capabilities.trigram });
     const runtime = new LiveMetadata(db.knex);
     // A new metadata version may have changed tables under the plans connections keep.
     runtime.onChange(() => db.prepared?.invalidate());
@@ -95,11 +101,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // Unless notifications reach us, another process's revocation could not clear this cache: cache nothing.
       tokenCache: listener?.delivers ? tokenCache : new TokenCache({ ttlMs: 0 }),
       async applyMetadata(files, applyOptions) {
-        const result = await applyPackage(db.knex, files, { ...applyOptions, trigram: capabilities.trigram });
+        const result = await applyPackage(db.knex, await packageWithContributions(db.knex, files, contributions), { ...applyOptions, trigram: capabilities.trigram });
         await runtime.reload();
         return result;
       },
-      planMetadata: (files) => planPackage(db.knex, files),
+      planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
       connectors,
       async close() {
         await connectors.stop();

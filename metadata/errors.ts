@@ -20,7 +20,8 @@ export type MetadataErrorCode =
   | 'META_FILTER'
   | 'META_PATTERN'
   | 'META_TRIGGER'
-  | 'META_LIMIT';
+  | 'META_LIMIT'
+  | 'META_CONTRIBUTED_FILE';
 
 /** One problem in a metadata package: which file, where in it (RFC 6901 JSON pointer) and what. */
 export interface MetadataError {

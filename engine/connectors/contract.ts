@@ -142,6 +142,14 @@ export interface Connector {
   readonly channels?: readonly OutboundChannel[];
   /** Periodic inbound work (one process polls per period). */
   readonly pollers?: readonly Poller[];
+  /**
+   * Metadata the connector needs (entity types such as mail accounts, activity kinds, roles), as
+   * package files relative to the connector: `{ 'entities/mail_account.json': {...} }`. Merged into the
+   * installation's package under `connectors/<id>/` and applied on start when it changed; an analyst
+   * cannot alter these files. Name items after the connector (`email_account`) to stay clear of the
+   * installation's own.
+   */
+  readonly metadata?: Readonly<Record<string, unknown>>;
   /** Routes behind sign-in (rights are the connector's to check with `access`). */
   readonly routes?: ConnectorRoutes;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */

@@ -4,7 +4,7 @@
 // registered wherever the step runs. A disabled connector stays registered: its task types fail
 // (retried, then an incident), its channels keep messages queued, its pollers and hooks do nothing.
 import type { Knex } from 'knex';
-import type { Model } from '../../metadata/index.ts';
+import type { ContributedPackage, Model } from '../../metadata/index.ts';
 import type { RecordService } from '../records/index.ts';
 import type { InlineTaskType, JobTaskType, TaskType, WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
@@ -28,6 +28,13 @@ export function connectorListProblems(connectors: readonly Connector[]): string[
     for (const lang of LANGUAGES) if (typeof c?.label?.[lang] !== 'string' || c.label[lang] === '') problems.push(`connector ${String(c?.id)}: label.${lang} is missing`);
   }
   return problems;
+}
+
+/** The metadata the connectors contribute (their `metadata` files), checked like the list itself. */
+export function contributedPackages(connectors: readonly Connector[]): ContributedPackage[] {
+  const problems = connectorListProblems(connectors);
+  if (problems.length > 0) throw new Error(`the connector list is not valid:\n  ${problems.join('\n  ')}`);
+  return connectors.filter((c) => c.metadata !== undefined && Object.keys(c.metadata).length > 0).map((c) => ({ owner: c.id, files: c.metadata ?? {} }));
 }
 
 export interface ConnectorHostOptions {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
+  canonicalJson,
   formatMetadataError,
   physicalSchema,
   PLATFORM_LEVEL,
@@ -54,14 +55,7 @@ const APPLY_LOCK = 0x7e55e7a;
 
 /** sha256 of the package with object keys sorted, so key order never makes a new version. */
 export function packageChecksum(files: PackageFiles): string {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-    }
-    return value;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(files.files))).digest('hex');
+  return createHash('sha256').update(canonicalJson(files.files)).digest('hex');
 }
 
 export function metadataProblems(errors: readonly MetadataError[]): Problem[] {

@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
-import { type Label, metaSchema } from '../../../metadata/browser.ts';
+import { type Label, metaSchema, ownerOfFile } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
@@ -258,6 +258,8 @@ function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChan
   const hasFields = kind === 'entity' || kind === 'activityKind';
   // The form edits everything but the parts edited elsewhere; those are kept as they are.
   const own = useMemo(() => Object.fromEntries(Object.entries(item).filter(([k]) => k in (form.schema.properties as object))), [item, form]);
+  // A connector's item (connectors/<id>/…) is shown, not edited: the server refuses changes to it.
+  const owner = ownerOfFile(path);
   return (
     <div className="form-grid">
       <div className="card-head">
@@ -273,14 +275,21 @@ function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChan
           </button>
         </div>
       </div>
-      {mode === 'json' ? (
-        <JsonEditor value={item} onChange={(next) => onChange(next as Item)} />
-      ) : (
-        <>
-          <MetaForm schema={form.schema} uiSchema={form.uiSchema} data={own} onChange={(data) => onChange({ ...item, ...(data as Item) })} />
-          {hasFields && <FieldsEditor item={item} onChange={onChange} />}
-        </>
+      {owner && (
+        <div className="owned-note" role="note">
+          {t('designer.fromConnector', { owner })}
+        </div>
       )}
+      <fieldset className="plain-fieldset" disabled={owner !== null}>
+        {mode === 'json' ? (
+          <JsonEditor value={item} onChange={(next) => onChange(next as Item)} />
+        ) : (
+          <>
+            <MetaForm schema={form.schema} uiSchema={form.uiSchema} data={own} onChange={(data) => onChange({ ...item, ...(data as Item) })} />
+            {hasFields && <FieldsEditor item={item} onChange={onChange} />}
+          </>
+        )}
+      </fieldset>
     </div>
   );
 }
