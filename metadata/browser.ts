@@ -47,6 +47,7 @@ export {
   formatMoney,
   formatNumber,
   recordTitle,
+  SECRET_MASK,
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
