@@ -52,3 +52,4 @@ export {
 export type { SearchGroup, SearchHit } from './search-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
 export { TOKEN_SCOPES, type ApiToken, type TokenScope } from './api-token.ts';
+export type { UserInfo } from './user-info.ts';

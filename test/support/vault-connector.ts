@@ -1,5 +1,6 @@
 // A connector that brings an entity type with a secret field (a mail account and its password), for
-// the tests of connector metadata and secret fields.
+// the tests of connector metadata, secret fields and key rotation; loadable as a connector module
+// (TESSERA_CONNECTOR_MODULES) by the CLI.
 import type { Connector } from '../../engine/connectors/platform-api.ts';
 
 const field = (name: string, type: string, label: { en: string; pl: string; ro: string }, extra: object = {}) => ({ id: `vault.account.${name}`, name, type, label, ...extra });
@@ -7,6 +8,7 @@ const field = (name: string, type: string, label: { en: string; pl: string; ro: 
 export const vaultConnector: Connector = {
   id: 'vault',
   label: { pl: 'Sejf', en: 'Vault', ro: 'Seif' },
+  configSchema: { type: 'object', properties: { apiKey: { type: 'string', writeOnly: true, title: 'API key' } } },
   metadata: {
     'entities/account.json': {
       kind: 'entity',
@@ -22,3 +24,5 @@ export const vaultConnector: Connector = {
     },
   },
 };
+
+export const connectors = [vaultConnector];
