@@ -32,6 +32,7 @@ export type FiscalErrorReason =
   | 'vatSlotsMismatch'
   | 'invalidReceipt'
   | 'paymentShort'
+  | 'unsupported'
   | 'unknownPrinter'
   | 'notLeader';
 

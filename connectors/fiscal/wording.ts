@@ -33,6 +33,7 @@ const TEXTS: Record<FiscalErrorReason, Texts> = {
   vatSlotsMismatch: ['The printer’s VAT rates differ from the configured ones.', 'Stawki VAT drukarki różnią się od skonfigurowanych.', 'Cotele TVA ale imprimantei diferă de cele configurate.'],
   invalidReceipt: ['The receipt is not valid (lines, amounts or limits).', 'Paragon jest nieprawidłowy (pozycje, kwoty lub limity).', 'Bonul nu este valid (linii, sume sau limite).'],
   paymentShort: ['The payments do not cover the receipt total.', 'Płatności nie pokrywają sumy paragonu.', 'Plățile nu acoperă totalul bonului.'],
+  unsupported: ['This printer’s protocol does not offer this operation.', 'Protokół tej drukarki nie oferuje tej operacji.', 'Protocolul acestei imprimante nu oferă această operație.'],
   unknownPrinter: ['No such printer in the fiscal connector’s settings.', 'Brak takiej drukarki w ustawieniach konektora fiskalnego.', 'Nu există această imprimantă în setările conectorului fiscal.'],
   notLeader: ['This printer is served by another server process.', 'Tę drukarkę obsługuje inny proces serwera.', 'Această imprimantă este deservită de alt proces server.'],
 };

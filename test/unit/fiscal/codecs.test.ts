@@ -66,7 +66,7 @@ test('Thermal: the XOR vector, a frame round trip, status bytes', () => {
   expect(parsed).toMatchObject({ params: [1, 0], command: '$l', checksumOk: true });
   expect(decodeMazovia(parsed.data)).toBe('Żółw\r1\rA/2.50/2.50/0.00/');
   const tampered = Buffer.from((got[1] as { body: Buffer }).body);
-  tampered[8] ^= 1;
+  tampered[8] = tampered[8]! ^ 1;
   expect(parseThermalCommand(tampered)?.checksumOk).toBe(false);
   const enq = { fiscal: true, command: false, inTransaction: true, lastTransactionOk: false };
   expect(decodeEnq(encodeEnq(enq))).toEqual(enq);
