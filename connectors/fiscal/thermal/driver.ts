@@ -124,11 +124,16 @@ export class ThermalDriver implements FiscalDriver {
       for (let attempt = 1; ; attempt++) {
         this.queued.length = 0;
         await this.write(encodeThermal(cmd));
-        const data = answer ? await this.next('frame', timeoutMs, cmd.command) : null;
-        const reply = (await this.next('frame', timeoutMs, cmd.command)).toString('latin1');
-        const m = /(\d+)#Z/.exec(reply);
+        let data: Buffer | null = null;
+        let reply = (await this.next('frame', timeoutMs, cmd.command)).toString('latin1');
+        // A refused query gets only its error reply, no data frame.
+        if (answer && !/^\d+#Z$/.test(reply)) {
+          data = Buffer.from(reply, 'latin1');
+          reply = (await this.next('frame', timeoutMs, cmd.command)).toString('latin1');
+        }
+        const m = /^(\d+)#Z$/.exec(reply);
         const code = m ? Number(m[1]) : -1;
-        if (code === 0) return data;
+        if (code === 0 && (!answer || data)) return data;
         const error = thermalError(code, cmd.command);
         if (error.retry && attempt <= 3) continue;
         throw error;
