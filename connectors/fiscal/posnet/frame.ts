@@ -28,7 +28,7 @@ export function commandBody(cmd: PosnetCommand, codec: TextCodec): Buffer {
   if (cmd.token !== undefined) text += `${formatToken(cmd.token)}\t`;
   for (const [name, value] of cmd.params ?? []) {
     if (!/^[a-z0-9]{2}$/i.test(name)) throw new Error(`bad POSNET field name ${JSON.stringify(name)}`);
-    if (/[\t\x02\x03]/.test(value)) throw new Error(`a POSNET value cannot hold TAB, STX or ETX (field ${name})`);
+    if (value.includes('\t') || value.includes('\u0002') || value.includes('\u0003')) throw new Error(`a POSNET value cannot hold TAB, STX or ETX (field ${name})`);
     text += `${name}${value}\t`;
   }
   return codec.encode(text);
