@@ -32,10 +32,18 @@ export async function fiscalSettings(ctx: ConnectorContext): Promise<FiscalSetti
 /** Writes the receipt's state (and number) on the sale it was printed for; the audit names the requester. */
 export async function updateSale(ctx: ConnectorContext, receipt: QueuedReceipt, values: Record<string, unknown>): Promise<void> {
   if (receipt.entity !== SALE_ENTITY || !receipt.recordId) return;
-  try {
-    await ctx.records.update({ actor: { userId: receipt.requestedBy, via: 'system' } }, SALE_ENTITY, receipt.recordId, values);
-  } catch (error) {
-    ctx.log(`sale ${receipt.recordId}: the receipt's state could not be written`, error);
+  const rc = { actor: { userId: receipt.requestedBy, via: 'system' as const } };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The version read just before: a concurrent edit of the sale makes this retry, never overwrite it.
+      const current = await ctx.records.get(rc, SALE_ENTITY, receipt.recordId);
+      await ctx.records.update(rc, SALE_ENTITY, receipt.recordId, values, { expectedVersion: Number(current.version) });
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'VERSION_CONFLICT' && attempt < 5) continue;
+      ctx.log(`sale ${receipt.recordId}: the receipt's state could not be written`, error);
+      return;
+    }
   }
 }
 
@@ -49,7 +57,7 @@ export function printedValues(printed: PrintedReceipt): Record<string, unknown> 
 }
 
 /** Starts (or restarts, when the printers changed) this process's workers. */
-export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, options: { pollMs?: number; leaseMs?: number } = {}): void {
+export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, options: { pollMs?: number; leaseMs?: number; statusEveryMs?: number } = {}): void {
   const wanted = new Map((settings.enabled ? settings.printers : []).map((p) => [p.id, p]));
   for (const [id, worker] of workers) {
     if (JSON.stringify(wanted.get(id)) !== JSON.stringify(worker.printer)) {

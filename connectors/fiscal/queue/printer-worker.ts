@@ -41,7 +41,6 @@ export class PrinterWorker {
   private leaseRenewedAt = 0;
   private leader = false;
   private statusAt = 0;
-  private slots: { at: number; slots: VatSlot[] } | null = null;
 
   constructor(knex: Knex, printer: PrinterConfig, options: WorkerOptions) {
     this.knex = knex;
@@ -141,12 +140,11 @@ export class PrinterWorker {
     }
   }
 
+  /** Read for every receipt: a device reprogrammed between two receipts must not get lines under the wrong letter. */
   private async vatSlots(driver: FiscalDriver): Promise<VatSlot[]> {
-    if (this.slots && Date.now() - this.slots.at < 60_000) return this.slots.slots;
     const slots = await driver.vatRates();
     const mismatch = this.printer.vatSlots ? checkSlotMap(slots, this.printer.vatSlots) : null;
     if (mismatch) throw mismatch;
-    this.slots = { at: Date.now(), slots };
     return slots;
   }
 
@@ -172,7 +170,6 @@ export class PrinterWorker {
       await this.options.hooks.printed?.(row, printed);
     } catch (raw) {
       const error = raw instanceof FiscalError ? raw : fiscalError('printerError', false, 'tessera', null, raw instanceof Error ? raw.message : String(raw));
-      if (error.info.reason === 'vatRateMissing' || error.info.reason === 'badVatField') this.slots = null;
       if (error.retry) await driver.close().catch(() => undefined);
       await markProblem(this.knex, row.id, error.info, Math.min(30_000, 1000 * 2 ** Math.min(row.attempts, 5)));
       if (!error.retry) await this.options.hooks.failed?.(row, error);
