@@ -84,7 +84,12 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
     return this.transaction !== null;
   }
 
+  /** Bytes on the wire each way, for the link-speed bound of the benchmark. */
+  bytesIn = 0;
+  bytesOut = 0;
+
   receive(chunk: Buffer): void {
+    this.bytesIn += chunk.length;
     for (const frame of this.deframer.feed(chunk)) {
       if (!frame.ok) {
         this.send(replyBody('ERR', { error: 5 }, this.codec));
@@ -108,6 +113,7 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
     }
     const io = this.io;
     if (!io) return;
+    this.bytesOut += frame.length;
     const out = (): void => {
       if (!this.faults.splitReplies) return io.write(frame);
       for (const b of frame) io.write(Buffer.of(b));

@@ -173,8 +173,9 @@ export class PrinterWorker {
       if (error.retry) await driver.close().catch(() => undefined);
       await markProblem(this.knex, row.id, error.info, Math.min(30_000, 1000 * 2 ** Math.min(row.attempts, 5)));
       if (!error.retry) await this.options.hooks.failed?.(row, error);
+      // After a problem the UI should show why at once; after a success the idle refresh will do.
+      await this.refreshStatus();
     }
-    await this.refreshStatus();
     return true;
   }
 
