@@ -39,7 +39,9 @@ const timer = setInterval(() => {
   seen = { printed: device.printed.length, reports: device.dailyReports.length, cash: device.cashMoves.length };
 }, 200);
 
-process.on('SIGINT', () => {
-  clearInterval(timer);
-  void host.stop().then(() => process.exit(0));
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    clearInterval(timer);
+    void host.stop().then(() => process.exit(0));
+  });
+}

@@ -48,11 +48,27 @@ export async function printWithRecovery(driver: FiscalDriver, plan: ReceiptPlan,
       await store.save(null);
       return { ...printed, recovered: attempt > 1 };
     } catch (error) {
-      if (!isLinkFailure(error) || attempt >= attempts) throw error;
+      if (!isLinkFailure(error)) {
+        // Refused mid-receipt (a line the printer rejects): leave no transaction open on the printer.
+        await cancelOpenTransaction(driver, log);
+        throw error;
+      }
+      if (attempt >= attempts) throw error;
       log(`link failure (${error instanceof Error ? error.message : String(error)}); reconnecting`);
       await driver.close().catch(() => undefined);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);
     }
+  }
+}
+
+async function cancelOpenTransaction(driver: FiscalDriver, log: (step: string) => void): Promise<void> {
+  try {
+    if (driver.isOpen && (await driver.status()).inTransaction) {
+      await driver.cancel();
+      log('the refused receipt was cancelled on the printer');
+    }
+  } catch {
+    // The next receipt cancels it anyway (printReceipt starts by cancelling an open transaction).
   }
 }

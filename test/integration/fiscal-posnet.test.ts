@@ -78,6 +78,9 @@ test('a rate the device lacks refuses the receipt before anything is sent; error
   expect(error).toBeInstanceOf(FiscalError);
   expect((error as FiscalError).info).toMatchObject({ reason: 'productRateLocked', printerCode: 2106, retry: false });
   expect(printer.printed).toHaveLength(1);
+  // The refused receipt is not left open on the printer.
+  expect(printer.inTransaction).toBe(false);
+  expect(printer.cancelled).toBe(1);
 });
 
 test('damaged frames both ways, a lost reply and replies split into bytes still print one receipt', async () => {
