@@ -6,6 +6,7 @@ import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
+import { fiscalBenchmark } from './fiscal.ts';
 import { recordsBenchmark } from './records.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { uiSizes } from './ui-size.ts';
@@ -13,7 +14,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email, BENCH=ui or BENCH=sms runs one of them.
+// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email, BENCH=ui, BENCH=sms or BENCH=fiscal runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -53,6 +54,7 @@ try {
   }
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
+  if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });
 } finally {
   await platform?.close();
   await scratch?.drop();

@@ -20,6 +20,7 @@ import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
+import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
 type Values = Record<string, unknown>;
@@ -216,6 +217,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
             </button>
           )}
           {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
+          {/* A sale prints its fiscal receipt through the fiscal connector (docs/fiscal.md). */}
+          {entity.name === 'sale' && !editing && <FiscalReceiptAction sale={current} canUpdate={canUpdate} onDone={() => void reload()} />}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
               {t('common.delete')}

@@ -1,0 +1,143 @@
+// HTTP routes under /api/connectors/fiscal/ (behind sign-in). Reading printers, the queue and the
+// reports needs read rights on sales; printing, retrying, daily reports and cash moves need update
+// rights on sales (a sale is read with the caller's own rights, so row-level scopes apply). Bad
+// input is answered as application/problem+json with the JSON pointer of each bad value.
+import type { Request, Response } from 'express';
+import type { ConnectorRoutes } from '../../engine/connectors/index.ts';
+import { getReceipt, listReceipts, retryReceipt, type ReceiptState } from './queue/print-queue.ts';
+import { getReport, listReports, requestReport } from './queue/reports.ts';
+import { receiptFromSale, type SaleProblem } from './sales.ts';
+import { fiscalSettings, queueReceipt, SALE_ENTITY, updateSale, wakeWorker } from './service.ts';
+
+type Access = NonNullable<ReturnType<Parameters<ConnectorRoutes>[1]['access']>>;
+
+function problem(res: Response, status: number, code: string, detail: string, errors: readonly SaleProblem[] = []): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: `https://tessera.dev/problems/${code.toLowerCase().replace(/[_.]/g, '-')}`, title: detail, status, detail, code, ...(errors.length ? { errors } : {}) }));
+}
+
+const mayRead = (a: Access): boolean => a.unrestricted || a.can('administerConnectors') || a.entity(SALE_ENTITY).read.length > 0;
+const mayPrint = (a: Access): boolean => a.unrestricted || a.entity(SALE_ENTITY).update.length > 0;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATES: readonly ReceiptState[] = ['queued', 'printing', 'printed', 'failed'];
+
+export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
+  /** The caller's rights, or an answer already sent. */
+  const guard = (req: Request, res: Response, need: (a: Access) => boolean): Access | null => {
+    const access = ctx.access(res);
+    if (!access) {
+      problem(res, 401, 'UNAUTHENTICATED', 'Not signed in');
+      return null;
+    }
+    if (!need(access)) {
+      problem(res, 403, 'FORBIDDEN', `no right to ${req.method === 'GET' ? 'read' : 'print'} fiscal receipts (rights on ${SALE_ENTITY} needed)`);
+      return null;
+    }
+    return access;
+  };
+
+  router.get('/printers', async (req, res) => {
+    if (!guard(req, res, mayRead)) return;
+    const settings = await fiscalSettings(ctx);
+    const rows = (await ctx.knex('tessera.fiscal_printers').select('printer_id', 'status', 'status_at', 'last_error', 'leader', 'lease_until')) as { printer_id: string; status: unknown; status_at: Date | null; last_error: string | null; leader: string | null; lease_until: Date | null }[];
+    const byId = new Map(rows.map((r) => [r.printer_id, r]));
+    const waiting = (await ctx.knex('tessera.fiscal_receipts').whereIn('state', ['queued', 'printing']).groupBy('printer_id').select('printer_id').count('* as n')) as { printer_id: string; n: string | number }[];
+    res.json({
+      enabled: settings.enabled,
+      defaultPrinter: settings.defaultPrinter,
+      problems: settings.problems,
+      printers: settings.printers.map((p) => {
+        const row = byId.get(p.id);
+        const served = row?.lease_until ? new Date(row.lease_until).getTime() > Date.now() : false;
+        return {
+          id: p.id,
+          name: p.name,
+          protocol: p.protocol,
+          transport: p.transport.kind,
+          status: row?.status ?? null,
+          statusAt: row?.status_at ? new Date(row.status_at).toISOString() : null,
+          lastError: row?.last_error ?? null,
+          served,
+          waiting: Number(waiting.find((w) => w.printer_id === p.id)?.n ?? 0),
+        };
+      }),
+    });
+  });
+
+  router.get('/queue', async (req, res) => {
+    if (!guard(req, res, mayRead)) return;
+    const state = typeof req.query.state === 'string' ? req.query.state : undefined;
+    if (state !== undefined && !(STATES as readonly string[]).includes(state)) return problem(res, 400, 'BAD_QUERY', 'Invalid query', [{ pointer: '/query/state', detail: `must be one of ${STATES.join(', ')}` }]);
+    const sale = typeof req.query.sale === 'string' ? req.query.sale : undefined;
+    if (sale !== undefined && !UUID.test(sale)) return problem(res, 400, 'BAD_QUERY', 'Invalid query', [{ pointer: '/query/sale', detail: 'must be a record id' }]);
+    const printer = typeof req.query.printer === 'string' ? req.query.printer : undefined;
+    res.json({ receipts: await listReceipts(ctx.knex, { ...(printer ? { printerId: printer } : {}), ...(state ? { state: state as ReceiptState } : {}), ...(sale ? { entity: SALE_ENTITY, recordId: sale } : {}) }) });
+  });
+
+  router.get('/queue/:id', async (req, res) => {
+    if (!guard(req, res, mayRead)) return;
+    const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
+    if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
+    res.json(row);
+  });
+
+  /** Print the receipt of a sale: one per sale (its idempotency key is the sale's id). */
+  router.post('/sales/:id/receipt', async (req, res) => {
+    const access = guard(req, res, mayPrint);
+    if (!access) return;
+    if (!UUID.test(req.params.id)) return problem(res, 404, 'NOT_FOUND', 'No such sale');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const settings = await fiscalSettings(ctx);
+    const printerId = typeof body.printer === 'string' ? body.printer : settings.defaultPrinter;
+    if (!printerId || !settings.printers.some((p) => p.id === printerId)) return problem(res, 400, 'VALIDATION_FAILED', 'Unknown printer', [{ pointer: '/printer', detail: 'no such printer in the fiscal connector’s settings' }]);
+    // Read with the caller's own rights: a sale they may not see cannot be printed by them.
+    const sale = await ctx.records.get({ actor: { userId: access.subject?.userId ?? null, via: 'api', access } }, SALE_ENTITY, req.params.id);
+    const built = receiptFromSale(sale);
+    if ('problems' in built) return problem(res, 422, 'VALIDATION_FAILED', 'The sale cannot be printed as a receipt', built.problems);
+    const { receipt, created } = await queueReceipt(ctx, { printerId, idempotencyKey: `sale:${req.params.id}`, receipt: built.receipt, saleId: req.params.id, requestedBy: access.subject?.userId ?? null });
+    res.status(created ? 202 : 200).json(receipt);
+  });
+
+  router.post('/queue/:id/retry', async (req, res) => {
+    const access = guard(req, res, mayPrint);
+    if (!access) return;
+    const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
+    if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
+    if (!(await retryReceipt(ctx.knex, row.id, access.subject?.login ?? null))) return problem(res, 409, 'CONFLICT', `only a failed receipt can be retried (this one is ${row.state})`);
+    await updateSale(ctx, row, { receipt_state: 'queued' });
+    wakeWorker(row.printerId);
+    res.json(await getReceipt(ctx.knex, row.id));
+  });
+
+  router.get('/reports', async (req, res) => {
+    if (!guard(req, res, mayRead)) return;
+    res.json({ reports: await listReports(ctx.knex, typeof req.query.printer === 'string' ? req.query.printer : null) });
+  });
+
+  /** A daily report or a cash move; answered once the printer's process ran it (or 202 while it waits). */
+  router.post('/printers/:id/:action', async (req, res) => {
+    if (!['daily-report', 'cash-in', 'cash-out'].includes(req.params.action)) return problem(res, 404, 'NOT_FOUND', 'No such action');
+    const access = guard(req, res, mayPrint);
+    if (!access) return;
+    const settings = await fiscalSettings(ctx);
+    if (!settings.printers.some((p) => p.id === req.params.id)) return problem(res, 404, 'NOT_FOUND', 'No such printer');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const kind = req.params.action === 'daily-report' ? 'daily' : (req.params.action as 'cash-in' | 'cash-out');
+    const errors: SaleProblem[] = [];
+    const date = body.date === undefined ? new Date().toISOString().slice(0, 10) : body.date;
+    if (kind === 'daily' && (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date))) errors.push({ pointer: '/date', detail: 'must be a date (yyyy-mm-dd)' });
+    const amount = typeof body.amount === 'number' ? Math.round(body.amount * 100) : NaN;
+    if (kind !== 'daily' && !(amount > 0 && amount <= 9_999_999_999)) errors.push({ pointer: '/amount', detail: 'must be a positive amount in złoty' });
+    if (errors.length) return problem(res, 400, 'VALIDATION_FAILED', 'Invalid report request', errors);
+    let report = await requestReport(ctx.knex, { printerId: req.params.id, kind, reportDate: kind === 'daily' ? (date as string) : null, amount: kind === 'daily' ? null : amount, requestedBy: access.subject?.userId ?? null });
+    wakeWorker(req.params.id);
+    const until = Date.now() + 20_000;
+    while (report.state === 'queued' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      report = (await getReport(ctx.knex, report.id)) ?? report;
+    }
+    res.status(report.state === 'queued' ? 202 : report.state === 'printed' ? 200 : 409).json(report);
+  });
+};

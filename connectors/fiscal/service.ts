@@ -1,0 +1,120 @@
+// What the connector's routes and task type share: the printers of the settings, the workers this
+// process runs (one per printer; the lease decides which process actually prints), enqueueing a
+// receipt for a sale, and writing the outcome back on the sale.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { ConnectorContext } from '../../engine/connectors/index.ts';
+import type { FiscalError } from './errors.ts';
+import type { PrintedReceipt } from './driver.ts';
+import { driverFor, printersOf, type PrinterConfig } from './printers.ts';
+import { enqueueReceipt, getReceipt, type QueuedReceipt } from './queue/print-queue.ts';
+import { PrinterWorker } from './queue/printer-worker.ts';
+import type { Receipt } from './receipt.ts';
+
+export const SALE_ENTITY = 'sale';
+const OWNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+const workers = new Map<string, PrinterWorker>();
+
+export interface FiscalSettings {
+  readonly enabled: boolean;
+  readonly printers: PrinterConfig[];
+  readonly defaultPrinter: string | null;
+  readonly problems: string[];
+}
+
+export async function fiscalSettings(ctx: ConnectorContext): Promise<FiscalSettings> {
+  const settings = await ctx.settings();
+  const { printers, problems } = printersOf(settings.config);
+  const configured = typeof settings.config.defaultPrinter === 'string' ? settings.config.defaultPrinter : null;
+  return { enabled: settings.enabled, printers, defaultPrinter: configured ?? printers[0]?.id ?? null, problems };
+}
+
+/** Writes the receipt's state (and number) on the sale it was printed for; the audit names the requester. */
+export async function updateSale(ctx: ConnectorContext, receipt: QueuedReceipt, values: Record<string, unknown>): Promise<void> {
+  if (receipt.entity !== SALE_ENTITY || !receipt.recordId) return;
+  const rc = { actor: { userId: receipt.requestedBy, via: 'system' as const } };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The version read just before: a concurrent edit of the sale makes this retry, never overwrite it.
+      const current = await ctx.records.get(rc, SALE_ENTITY, receipt.recordId);
+      await ctx.records.update(rc, SALE_ENTITY, receipt.recordId, values, { expectedVersion: Number(current.version) });
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'VERSION_CONFLICT' && attempt < 5) continue;
+      ctx.log(`sale ${receipt.recordId}: the receipt's state could not be written`, error);
+      return;
+    }
+  }
+}
+
+export function printedValues(printed: PrintedReceipt): Record<string, unknown> {
+  return {
+    receipt_state: 'printed',
+    receipt_number: printed.receiptNumber === null ? null : String(printed.receiptNumber),
+    printer_unique_number: printed.uniqueNumber,
+    receipt_printed_at: new Date().toISOString(),
+  };
+}
+
+/** Starts (or restarts, when the printers changed) this process's workers. */
+export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, options: { pollMs?: number; leaseMs?: number; statusEveryMs?: number } = {}): void {
+  const wanted = new Map((settings.enabled ? settings.printers : []).map((p) => [p.id, p]));
+  for (const [id, worker] of workers) {
+    if (JSON.stringify(wanted.get(id)) !== JSON.stringify(worker.printer)) {
+      workers.delete(id);
+      void worker.stop();
+    }
+  }
+  for (const [id, printer] of wanted) {
+    if (workers.has(id)) continue;
+    const worker = new PrinterWorker(ctx.knex, printer, {
+      owner: OWNER,
+      makeDriver: (p) => driverFor(p),
+      ...options,
+      hooks: {
+        log: (m, e) => ctx.log(m, e),
+        printed: (row, printed) => updateSale(ctx, row, printedValues(printed)),
+        failed: (row: QueuedReceipt, error: FiscalError) => {
+          ctx.log(`receipt ${row.id} failed: ${error.message}`);
+          return updateSale(ctx, row, { receipt_state: 'failed' });
+        },
+      },
+    });
+    workers.set(id, worker);
+    worker.start();
+  }
+}
+
+export async function stopWorkers(): Promise<void> {
+  const all = [...workers.values()];
+  workers.clear();
+  await Promise.all(all.map((w) => w.stop()));
+}
+
+export function wakeWorker(printerId: string): void {
+  workers.get(printerId)?.wake();
+}
+
+export async function queueReceipt(
+  ctx: ConnectorContext,
+  input: { printerId: string; idempotencyKey: string; receipt: Receipt; saleId?: string | null; requestedBy: string | null },
+): Promise<{ receipt: QueuedReceipt; created: boolean }> {
+  const result = await enqueueReceipt(ctx.knex, {
+    printerId: input.printerId,
+    idempotencyKey: input.idempotencyKey,
+    receipt: input.receipt,
+    entity: input.saleId ? SALE_ENTITY : null,
+    recordId: input.saleId ?? null,
+    requestedBy: input.requestedBy,
+  });
+  if (result.created) {
+    await updateSale(ctx, result.receipt, { receipt_state: 'queued' });
+    wakeWorker(input.printerId);
+    // A worker may have printed it before 'queued' was written: the row is the truth.
+    const now = await getReceipt(ctx.knex, result.receipt.id);
+    if (now && now.state !== 'queued' && now.state !== 'printing') {
+      await updateSale(ctx, now, now.state === 'printed' ? printedValues({ receiptNumber: now.receiptNumber, uniqueNumber: now.uniqueNumber, total: now.total ?? 0 }) : { receipt_state: now.state });
+    }
+  }
+  return result;
+}

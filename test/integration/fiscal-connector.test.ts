@@ -1,0 +1,215 @@
+// The fiscal connector end to end: the seed's sale entity, the settings naming a POSNET printer on
+// TCP (the emulator), the shared queue served by the printer's leader, routes with rights and
+// problem+json, the sale updated with the receipt number, the VAT slot refusal and a retry, daily
+// reports with the zero-report guard, the `fiscal:print-receipt` task in a BPMN process, and two
+// workstations printing 100 receipts each through one printer (with a link drop on the way):
+// 200 receipts, none doubled, totals matching.
+import { connectors } from '../../connectors/index.ts';
+import { configSchema } from '../../connectors/fiscal/printers.ts';
+import { PrinterWorker } from '../../connectors/fiscal/queue/printer-worker.ts';
+import { driverFor, printersOf } from '../../connectors/fiscal/printers.ts';
+import { loadPackageDir } from '../../metadata/index.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { createTestUser, userClient } from '../support/auth.ts';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
+import { PosnetPrinterEmulator } from '../support/posnet-printer-emulator.ts';
+import { TcpHost } from '../support/printer-hosts.ts';
+import { eventually, InstanceDriver } from '../support/workflows.ts';
+
+process.env.TESSERA_FISCAL_POLL_MS = '50';
+process.env.TESSERA_FISCAL_STATUS_MS = '300';
+
+let env: TestPlatform;
+let server: TestServer;
+let api: JsonClient;
+let cashier: JsonClient;
+let technician: JsonClient;
+let printer: PosnetPrinterEmulator;
+let host: TcpHost;
+let cashierId: string;
+
+const sale = (number: string, over: Record<string, unknown> = {}) => ({
+  number,
+  sale_date: '2026-12-03',
+  lines: [
+    { name: 'Kawa ziarnista', quantity: 2, price: 59.99, vat_rate: 23 },
+    { name: 'Chleb żytni', quantity: 1, price: 7.99, vat_rate: 5 },
+  ],
+  payments: [{ form: 'cash', amount: 130 }],
+  ...over,
+});
+
+beforeAll(async () => {
+  printer = new PosnetPrinterEmulator();
+  host = await TcpHost.start(printer);
+  env = await startTestPlatform({ connectors });
+  const { package: files } = await loadPackageDir(SEED_METADATA_DIR);
+  await env.platform.applyMetadata(files, { source: 'cli' });
+  server = await startTestServer(env.platform);
+  api = jsonClient(`${server.url}/api`);
+  cashierId = await createTestUser(env.platform, { login: 'kasjer', roles: ['salesperson'] });
+  cashier = await userClient(env.platform, `${server.url}/api`, cashierId);
+  technician = await userClient(env.platform, `${server.url}/api`, await createTestUser(env.platform, { login: 'serwisant', roles: ['service_technician'] }));
+  await env.platform.connectors.settings.write(
+    'fiscal',
+    configSchema,
+    { enabled: true, config: { printers: [{ id: 'till-1', name: 'Kasa 1', protocol: 'posnet', transport: 'tcp', host: '127.0.0.1', port: host.port, timeoutSeconds: 1, vatSlots: { A: 23, C: 5 } }] } },
+    { userId: null, via: 'system' },
+  );
+  await env.platform.processes.startWorkers();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await env?.close();
+  await host?.stop();
+});
+
+async function printedSale(client: JsonClient, id: string): Promise<Record<string, unknown>> {
+  return eventually(async () => {
+    const record = (await client.get(`/records/sale/${id}`)).body as Record<string, unknown>;
+    return record.receipt_state === 'printed' || record.receipt_state === 'failed' ? record : undefined;
+  }, 15_000, `sale ${id} printed`);
+}
+
+test('a cashier prints a sale’s receipt once: the sale gets the receipt number and the printer’s unique number', async () => {
+  const created = await cashier.post('/records/sale', sale('PA/1/2026', { buyer_nip: '5260001246' }));
+  expect(created.status).toBe(201);
+  const first = await cashier.post(`/connectors/fiscal/sales/${created.body.id}/receipt`, {});
+  expect(first.status).toBe(202);
+  const record = await printedSale(cashier, created.body.id);
+  expect(record).toMatchObject({ receipt_state: 'printed', receipt_number: '1', printer_unique_number: 'ABC12345678' });
+  const again = await cashier.post(`/connectors/fiscal/sales/${created.body.id}/receipt`, {});
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ id: first.body.id, state: 'printed', receiptNumber: 1 });
+  expect(printer.printed).toHaveLength(1);
+  expect(printer.printed[0]).toMatchObject({ total: 12797, nip: '5260001246', change: 203 });
+  const queue = await cashier.get(`/connectors/fiscal/queue?sale=${created.body.id}`);
+  expect(queue.body.receipts[0].log.map((l: { step: string }) => l.step)).toEqual(expect.arrayContaining(['queued', 'receipt begun', 'receipt closed', 'printed']));
+});
+
+test('rights: without rights on sales nothing is shown or printed; bad input is problem+json with pointers', async () => {
+  expect((await technician.get('/connectors/fiscal/printers')).status).toBe(403);
+  const id = (await api.post('/records/sale', sale('PA/2/2026'))).body.id as string;
+  expect((await technician.post(`/connectors/fiscal/sales/${id}/receipt`, {})).status).toBe(403);
+  const bad = (await api.post('/records/sale', sale('PA/3/2026', { lines: [{ name: '', quantity: 1, price: 5, vat_rate: 'x' }] }))).body.id as string;
+  const refused = await api.post(`/connectors/fiscal/sales/${bad}/receipt`, {});
+  expect(refused.status).toBe(422);
+  expect(refused.contentType).toContain('application/problem+json');
+  expect(refused.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/lines/0/name', '/lines/0/vat_rate']);
+  const unknownPrinter = await api.post(`/connectors/fiscal/sales/${id}/receipt`, { printer: 'nope' });
+  expect(unknownPrinter.status).toBe(400);
+  expect(unknownPrinter.body.errors).toEqual([{ pointer: '/printer', detail: expect.any(String) }]);
+  const badReport = await api.post('/connectors/fiscal/printers/till-1/cash-in', { amount: -5 });
+  expect(badReport.status).toBe(400);
+  expect(badReport.body.errors[0].pointer).toBe('/amount');
+  expect((await api.get('/connectors/fiscal/queue?state=lost')).body.errors[0].pointer).toBe('/query/state');
+});
+
+test('a rate the printer lacks fails the receipt with a clear message; after reprogramming, a retry prints it', async () => {
+  const id = (await cashier.post('/records/sale', sale('PA/4/2026', { lines: [{ name: 'Książka', quantity: 1, price: 39.9, vat_rate: 'zw' }], payments: [{ form: 'card', amount: 39.9 }] }))).body.id as string;
+  printer.setRate(4, 'inactive');
+  const queued = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  const failed = await printedSale(cashier, id);
+  expect(failed.receipt_state).toBe('failed');
+  const row = (await cashier.get(`/connectors/fiscal/queue/${queued.body.id}`)).body;
+  expect(row).toMatchObject({ state: 'failed', errorCode: 'fiscal.error.vatRateMissing' });
+  expect(row.lastError).toContain('no slot for zw');
+  printer.setRate(4, 'exempt');
+  expect((await cashier.post(`/connectors/fiscal/queue/${queued.body.id}/retry`, {})).status).toBe(200);
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  expect((await cashier.post(`/connectors/fiscal/queue/${queued.body.id}/retry`, {})).status).toBe(409);
+});
+
+test('printer status reaches the API: paper out, then back', async () => {
+  printer.setPaper(false);
+  await eventually(async () => {
+    const res = await cashier.get('/connectors/fiscal/printers');
+    return res.body.printers[0].status?.paperOut === true ? res : undefined;
+  }, 10_000, 'paper out shown');
+  printer.setPaper(true);
+  const res = await eventually(async () => {
+    const r = await cashier.get('/connectors/fiscal/printers');
+    return r.body.printers[0].status?.paperOut === false ? r : undefined;
+  }, 10_000, 'paper back');
+  expect(res.body.printers[0]).toMatchObject({ id: 'till-1', name: 'Kasa 1', protocol: 'posnet', served: true, status: { online: true, coverOpen: false } });
+});
+
+test('daily report, then a second one with nothing sold in between is refused before it reaches the printer', async () => {
+  const first = await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' });
+  expect(first.body).toMatchObject({ state: 'printed' });
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ kind: 'daily', state: 'printed', reportDate: '2026-12-03' });
+  const second = await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' });
+  expect(second.status).toBe(409);
+  expect(second.body.errorCode).toBe('fiscal.error.zeroDailyReport');
+  expect(printer.dailyReports).toEqual(['2026-12-03']);
+  expect((await cashier.post('/connectors/fiscal/printers/till-1/cash-in', { amount: 200 })).body.state).toBe('printed');
+  expect(printer.cashMoves).toEqual([20000]);
+});
+
+test('the fiscal:print-receipt task prints a sale from a process and maps the receipt number', async () => {
+  const id = (await api.post('/records/sale', sale('PA/5/2026'))).body.id as string;
+  await env.platform.processes.deploy(
+    `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+  <bpmn:process id="paid" isExecutable="true">
+    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="print" />
+    <bpmn:serviceTask id="print">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="fiscal:print-receipt" retries="3" />
+        <zeebe:ioMapping>
+          <zeebe:input source="=saleId" target="sale" />
+          <zeebe:output source="=receiptNumber" target="receiptNumber" />
+        </zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="print" targetRef="end" /><bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`,
+    { source: 'test' },
+  );
+  const before = printer.printed.length;
+  const d = await InstanceDriver.start(env.platform, 'paid', { saleId: id } as never);
+  await eventually(async () => (await d.status()) === 'completed', 20_000, 'the process');
+  expect(await d.rootVariables()).toMatchObject({ receiptNumber: before + 1 });
+  expect(printer.printed).toHaveLength(before + 1);
+  expect(await printedSale(api, id)).toMatchObject({ receipt_number: String(before + 1) });
+}, 40_000);
+
+test('two workstations print 100 receipts each through one printer, with a second process competing and a link drop: 200, none doubled', async () => {
+  // A second "process" wanting the same printer: the lease lets only one of them print.
+  const { printers } = printersOf({ printers: [{ id: 'till-1', protocol: 'posnet', transport: 'tcp', host: '127.0.0.1', port: host.port, timeoutSeconds: 1 }] });
+  const rival = new PrinterWorker(env.platform.knex, printers[0]!, { owner: 'rival-process', makeDriver: (p) => driverFor(p), pollMs: 20, hooks: { log: () => undefined } });
+  rival.start();
+  const before = printer.printed.length;
+  const workstations = [api, cashier];
+  printer.faults.dropLink = { command: 'trend', nth: printer.commands.filter((c) => c === 'trend').length + 37, when: 'after', downMs: 100 };
+  const ids: string[][] = [[], []];
+  await Promise.all(
+    workstations.map(async (client, w) => {
+      for (let i = 0; i < 100; i++) {
+        const price = 100 + w * 1000 + i;
+        const id = (await client.post('/records/sale', sale(`WS${w}/${i}`, { lines: [{ name: `Towar ${w}-${i}`, quantity: 1, price: price / 100, vat_rate: 23 }], payments: [{ form: 'card', amount: price / 100 }] }))).body.id as string;
+        ids[w]!.push(id);
+        const res = await client.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+        expect([200, 202]).toContain(res.status);
+        // A double click: the same sale again is the same receipt.
+        if (i % 10 === 0) expect((await client.post(`/connectors/fiscal/sales/${id}/receipt`, {})).body.id).toBe(res.body.id);
+      }
+    }),
+  );
+  const settled = async () => (await env.platform.knex('tessera.fiscal_receipts').whereIn('record_id', ids.flat()).whereIn('state', ['printed', 'failed']).count('* as n').first()) as { n: string | number };
+  await eventually(async () => (Number((await settled()).n) === 200 ? true : undefined), 60_000, '200 receipts settled');
+  await rival.stop();
+  const batch = printer.printed.slice(before);
+  expect(batch).toHaveLength(200);
+  const names = batch.map((r) => r.lines[0]!.name);
+  expect(new Set(names).size).toBe(200);
+  const expected = [0, 1].flatMap((w) => Array.from({ length: 100 }, (_, i) => 100 + w * 1000 + i)).reduce((a, b) => a + b, 0);
+  expect(batch.reduce((s, r) => s + r.total, 0)).toBe(expected);
+  const rows = (await env.platform.knex('tessera.fiscal_receipts').where('idempotency_key', 'like', 'sale:%').whereIn('record_id', ids.flat()).select('state', 'receipt_number')) as { state: string; receipt_number: number }[];
+  expect(rows.filter((r) => r.state === 'printed')).toHaveLength(200);
+  expect(new Set(rows.map((r) => r.receipt_number)).size).toBe(200);
+}, 120_000);

@@ -1,0 +1,150 @@
+// Where an emulated printer lives: on TCP (127.0.0.1, one client at a time, as a POSNET with
+// Ethernet) or on the far end of a socat pseudo-terminal pair (as a serial printer; the driver
+// opens `hostPath` with serialport). A host hands bytes to the device and gives it a way to answer
+// and to drop the link (cable pulled, power lost) for a while.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+
+export interface DeviceIo {
+  write(bytes: Buffer): void;
+  /** The link goes away for `downMs` (the device keeps its memory unless it says otherwise). */
+  drop(downMs: number): void;
+}
+
+export interface EmulatedDevice {
+  receive(chunk: Buffer): void;
+  attach(io: DeviceIo | null): void;
+}
+
+export function socatPath(): string | null {
+  const r = spawnSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+export class TcpHost {
+  private socket: Socket | null = null;
+  private downUntil = 0;
+  private readonly server: Server;
+  readonly port: number;
+  private constructor(server: Server, port: number) {
+    this.server = server;
+    this.port = port;
+  }
+
+  static async start(device: EmulatedDevice, port = 0): Promise<TcpHost> {
+    let host: TcpHost | null = null;
+    const server = createServer((socket) => {
+      // One client at a time, and none while "unplugged".
+      if (!host || host.socket || Date.now() < host.downUntil) return void socket.destroy();
+      host.socket = socket;
+      socket.setNoDelay(true);
+      const io: DeviceIo = {
+        write: (bytes) => {
+          if (host?.socket === socket && !socket.destroyed) socket.write(bytes);
+        },
+        drop: (downMs) => {
+          if (host?.socket !== socket) return;
+          host.downUntil = Date.now() + downMs;
+          host.socket = null;
+          device.attach(null);
+          socket.destroy();
+        },
+      };
+      device.attach(io);
+      socket.on('data', (chunk) => {
+        if (host?.socket === socket) device.receive(chunk);
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        if (host?.socket === socket) {
+          host.socket = null;
+          device.attach(null);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    host = new TcpHost(server, (server.address() as { port: number }).port);
+    return host;
+  }
+
+  async stop(): Promise<void> {
+    this.socket?.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
+export class PtyHost {
+  readonly dir: string;
+  readonly hostPath: string;
+  private readonly devicePath: string;
+  private socat: ChildProcess | null = null;
+  private port: SerialPort | null = null;
+  private stopped = false;
+
+  private readonly device: EmulatedDevice;
+
+  private constructor(device: EmulatedDevice) {
+    this.device = device;
+    this.dir = mkdtempSync(join(tmpdir(), 'tessera-printer-'));
+    this.hostPath = join(this.dir, 'host');
+    this.devicePath = join(this.dir, 'device');
+  }
+
+  static async start(device: EmulatedDevice): Promise<PtyHost> {
+    const host = new PtyHost(device);
+    await host.plugIn();
+    return host;
+  }
+
+  private async plugIn(): Promise<void> {
+    const socat = spawn(socatPath() ?? 'socat', ['-d', '-d', `pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: 'ignore' });
+    this.socat = socat;
+    const started = Date.now();
+    while (!(existsSync(this.devicePath) && existsSync(this.hostPath))) {
+      if (Date.now() - started > 5000) throw new Error('socat did not create the pty pair');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const port = new SerialPort({ path: this.devicePath, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    port.on('data', (chunk: Buffer) => this.device.receive(chunk));
+    port.on('error', () => undefined);
+    this.port = port;
+    this.device.attach({
+      write: (bytes) => {
+        if (this.port === port && port.isOpen) port.write(bytes);
+      },
+      drop: (downMs) => {
+        if (this.port !== port) return;
+        this.device.attach(null);
+        void this.unplug().then(async () => {
+          await new Promise((r) => setTimeout(r, downMs));
+          if (!this.stopped) await this.plugIn();
+        });
+      },
+    });
+  }
+
+  private async unplug(): Promise<void> {
+    const port = this.port;
+    this.port = null;
+    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    const socat = this.socat;
+    this.socat = null;
+    if (socat && socat.exitCode === null) {
+      const exited = new Promise((r) => socat.once('exit', r));
+      socat.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.device.attach(null);
+    await this.unplug();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,74 @@
+// On a sale's card: the default fiscal printer's status and "Print receipt" while the sale has no
+// printed receipt. Printing goes through the shared queue; the card follows the queue row until
+// the receipt is printed (the sale then shows its receipt number) or refused (the reason shown).
+import { useEffect, useState } from 'react';
+import type { ApiRecord } from '../api/records.ts';
+import { fiscalApi, type FiscalPrinter } from '../api/fiscal.ts';
+import { useI18n } from '../app/i18n.tsx';
+import { Chip, useLoad } from '../components/ui.tsx';
+import type { MessageKey } from '../app/messages.ts';
+
+function statusKey(p: FiscalPrinter): MessageKey {
+  if (!p.served || !p.status || !p.status.online) return 'fiscal.status.offline';
+  if (p.status.paperOut) return 'fiscal.status.paperOut';
+  if (p.status.coverOpen) return 'fiscal.status.coverOpen';
+  return 'fiscal.status.ready';
+}
+
+export function FiscalReceiptAction({ sale, canUpdate, onDone }: { sale: ApiRecord; canUpdate: boolean; onDone(): void }) {
+  const { t } = useI18n();
+  const printers = useLoad(() => fiscalApi.printers(), [sale.version]);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const state = sale.receipt_state as string | null | undefined;
+  const waiting = busy || state === 'queued' || state === 'printing';
+
+  useEffect(() => {
+    if (!waiting) return;
+    // Follow the queue row until it settles, then show the sale as the connector left it.
+    const timer = setInterval(() => {
+      void fiscalApi.receiptOf(sale.id).then((row) => {
+        if (!row || row.state === 'queued' || row.state === 'printing') return;
+        clearInterval(timer);
+        setBusy(false);
+        setProblem(row.state === 'failed' ? (row.lastError ?? row.errorCode) : null);
+        onDone();
+      });
+    }, 400);
+    return () => clearInterval(timer);
+  }, [waiting, sale.id]);
+
+  const info = printers.data;
+  if (!info?.enabled) return null;
+  const printer = info.printers.find((p) => p.id === info.defaultPrinter);
+  return (
+    <>
+      {printer && (
+        <span data-testid="fiscal-printer" title={printer.lastError ?? undefined}>
+          <Chip color={statusKey(printer) === 'fiscal.status.ready' ? 'green' : 'orange'}>{`${printer.name}: ${t(statusKey(printer))}`}</Chip>
+        </span>
+      )}
+      {problem && <span className="error" role="alert">{t('fiscal.failed', { reason: problem })}</span>}
+      {canUpdate && state !== 'printed' && (
+        <button
+          type="button"
+          className="btn"
+          disabled={waiting || !printer}
+          onClick={() => {
+            setBusy(true);
+            setProblem(null);
+            fiscalApi.print(sale.id).then(
+              () => onDone(),
+              (error: unknown) => {
+                setBusy(false);
+                setProblem(error instanceof Error ? error.message : String(error));
+              },
+            );
+          }}
+        >
+          {waiting ? t('fiscal.printing') : t('fiscal.print')}
+        </button>
+      )}
+    </>
+  );
+}
