@@ -9,7 +9,7 @@ import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
-import { ConnectorHost, loadKeyring, type Connector } from './connectors/platform-api.ts';
+import { ConnectorHost, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
 import { applyPackage, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
 export interface Platform {
@@ -26,6 +26,8 @@ export interface Platform {
   readonly tokenCache: TokenCache;
   /** The connectors of this process (the same list in every process kind), their settings and the outbox. */
   readonly connectors: ConnectorHost;
+  /** The secrets key (connector secrets, automation credentials); null without a key or data directory. */
+  readonly keyring: SecretKeyring | null;
   /** Validates, plans and applies a package, then switches the running model to it. */
   applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
@@ -101,6 +103,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       planMetadata: (files) => planPackage(db.knex, files),
       connectors,
+      keyring,
       async close() {
         await connectors.stop();
         await processes.stop();
