@@ -74,11 +74,21 @@ export function recordIdOf(msg: NodeMessage): string | null {
   return null;
 }
 
+/** Fields the platform maintains (records as read carry them); `owner` stays: a flow may hand a record over. */
+const PLATFORM_FIELDS = new Set(['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at']);
+
 /** The values a create/update writes: msg.payload without the platform's own fields. */
 export function valuesOf(msg: NodeMessage): JsonObject {
   if (!isObject(msg.payload)) return {};
-  const { id: _id, version: _version, createdAt: _c, updatedAt: _u, ...values } = msg.payload;
-  return values;
+  return Object.fromEntries(Object.entries(msg.payload).filter(([name]) => !PLATFORM_FIELDS.has(name)));
+}
+
+/** The record version a message carries: msg.payload.version, else that of the event's record when it is the same record. */
+export function versionOf(msg: NodeMessage): number | undefined {
+  if (isObject(msg.payload) && typeof msg.payload.version === 'number') return msg.payload.version;
+  const event = msg.event;
+  if (event && event.recordId === recordIdOf(msg) && typeof event.record.version === 'number') return event.record.version;
+  return undefined;
 }
 
 function fail(code: string, message: string): TesseraNodeError {
@@ -126,23 +136,22 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
     RED.nodes.createNode(this, config);
     const actions = parseActions(config.actions);
     const filter = (config.filter ?? '').trim();
-    const node = this;
     if (!config.entity) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no entity' });
+      this.status({ fill: 'red', shape: 'ring', text: 'no entity' });
       return;
     }
-    node.status({ fill: 'green', shape: 'dot', text: config.entity });
+    this.status({ fill: 'green', shape: 'dot', text: config.entity });
     const unsubscribe = ports.events.subscribe(config.entity, async (event) => {
       if (!actions.has(event.action)) return;
       try {
         if (filter && !ports.feelHolds(filter, event.record)) return;
       } catch (error) {
-        node.error(error);
+        this.error(error);
         return;
       }
-      node.send({ payload: event.record, topic: `${event.entity}.${event.action}`, recordId: event.recordId, entity: event.entity, event, _msgid: `tessera-event-${event.id}` });
+      this.send({ payload: event.record, topic: `${event.entity}.${event.action}`, recordId: event.recordId, entity: event.entity, event, _msgid: `tessera-event-${event.id}` });
     });
-    node.on('close', unsubscribe);
+    this.on('close', unsubscribe);
   });
 
   RED.nodes.registerType('tessera-get', function (this: RuntimeNode, config) {
@@ -177,7 +186,11 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
     onInput(this, async (msg) => {
       const id = recordIdOf(msg);
       if (!id) throw fail('BAD_INPUT', 'no record id: msg.recordId or msg.payload.id');
-      return { ...msg, payload: await ports.records.update(identityOf(this, config), entityOf(config, msg), id, valuesOf(msg)) };
+      const who = identityOf(this, config);
+      const entity = entityOf(config, msg);
+      // The version the flow saw (payload, else the event's record); without one, the current one: a change in between is a VERSION_CONFLICT.
+      const version = versionOf(msg) ?? Number((await ports.records.get(who, entity, id)).version);
+      return { ...msg, payload: await ports.records.update(who, entity, id, valuesOf(msg), version) };
     });
   });
 

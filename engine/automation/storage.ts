@@ -62,7 +62,7 @@ export class DatabaseFlowStorage implements NodeRedStorage {
 
   async #write(trx: Knex | Knex.Transaction, kind: string, body: Json, sealed: string | null = null, path = ''): Promise<number> {
     const rows = (await trx.raw(
-      `INSERT INTO ${TABLE} (kind, path, body, sealed) VALUES (?, ?, ?::jsonb, ?)
+      `INSERT INTO ${TABLE} (kind, path, body, sealed) VALUES (?, ?, ?::json, ?)
        ON CONFLICT (kind, path) DO UPDATE SET body = excluded.body, sealed = excluded.sealed, rev = ${TABLE}.rev + 1, updated_at = now()
        RETURNING rev`,
       [kind, path, JSON.stringify(body), sealed],
@@ -146,7 +146,7 @@ export class DatabaseFlowStorage implements NodeRedStorage {
 
   /** Who deployed what, newest first (the editor's audit). */
   async deploys(limit = 50): Promise<DeployRow[]> {
-    const rows = (await this.#knex('tessera.automation_deploys').orderBy('id', 'desc').limit(limit).select('id', 'at', 'actor_login', 'rev', this.#knex.raw('jsonb_array_length(flows) AS nodes'))) as { id: string | number; at: Date; actor_login: string | null; rev: number; nodes: number }[];
+    const rows = (await this.#knex('tessera.automation_deploys').orderBy('id', 'desc').limit(limit).select('id', 'at', 'actor_login', 'rev', this.#knex.raw('json_array_length(flows) AS nodes'))) as { id: string | number; at: Date; actor_login: string | null; rev: number; nodes: number }[];
     return rows.map((r) => ({ id: Number(r.id), at: r.at, actorLogin: r.actor_login, rev: r.rev, nodes: Number(r.nodes) }));
   }
 }

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 // Node-RED automation (docs/automation.md):
 // - automation_store: what Node-RED's storage API keeps — flows, credentials (one AES-256-GCM
 //   envelope, engine/connectors/secrets.ts), runtime settings, editor sessions — one row per kind,
-//   and library entries by path. `rev` counts deploys of the flows.
+//   and library entries by path. `rev` counts deploys of the flows. `json`, not `jsonb`: Node-RED's
+//   revision is a hash of the flows' text, which must come back with its keys in the order stored.
 // - automation_deploys: who deployed which flows when (the audit of the editor), with the flows.
 // - automation_events: record changes for the flows' `tessera-event` nodes, written in the
 //   change's transaction and delivered after commit, at least once (delivered_at set after the
@@ -13,7 +14,7 @@ export async function up(knex: Knex): Promise<void> {
     CREATE TABLE tessera.automation_store (
       kind varchar(20) NOT NULL CHECK (kind IN ('flows', 'credentials', 'settings', 'sessions', 'library')),
       path text NOT NULL DEFAULT '',
-      body jsonb NOT NULL,
+      body json NOT NULL,
       sealed text,
       rev integer NOT NULL DEFAULT 1,
       updated_at timestamptz NOT NULL DEFAULT now(),
@@ -26,7 +27,7 @@ export async function up(knex: Knex): Promise<void> {
       actor uuid REFERENCES tessera.users(id) ON DELETE SET NULL,
       actor_login text,
       rev integer NOT NULL,
-      flows jsonb NOT NULL
+      flows json NOT NULL
     )`);
   await knex.raw(`
     CREATE TABLE tessera.automation_events (
