@@ -16,7 +16,7 @@ import { EDITOR_TOKEN_HEADER, EditorAuth, type EditorUser } from './editor-auth.
 import { AutomationEvents, listenedEntities } from './events.ts';
 import type { TesseraPorts } from './ports.ts';
 import { AutomationActors, automationPorts, ensureAutomationUser } from './services.ts';
-import { DatabaseFlowStorage } from './storage.ts';
+import { DatabaseFlowStorage, type NodeRedStorage } from './storage.ts';
 
 export const EDITOR_ROOT = '/automation';
 export const HTTP_NODE_ROOT = '/automation/api';
@@ -67,6 +67,22 @@ export interface Automation {
 }
 
 const nodeRedRequire = createRequire(createRequire(import.meta.url).resolve('node-red'));
+
+function storageModule(storage: NodeRedStorage): NodeRedStorage {
+  return {
+    init: (settings, runtime) => storage.init(settings, runtime),
+    getFlows: () => storage.getFlows(),
+    saveFlows: (flows, user) => storage.saveFlows(flows, user),
+    getCredentials: () => storage.getCredentials(),
+    saveCredentials: (credentials) => storage.saveCredentials(credentials),
+    getSettings: () => storage.getSettings(),
+    saveSettings: (settings) => storage.saveSettings(settings),
+    getSessions: () => storage.getSessions(),
+    saveSessions: (sessions) => storage.saveSessions(sessions),
+    getLibraryEntry: (type, path) => storage.getLibraryEntry(type, path),
+    saveLibraryEntry: (type, path, meta, body) => storage.saveLibraryEntry(type, path, meta, body),
+  };
+}
 
 function under(url: string, root: string): boolean {
   return url === root || url.startsWith(`${root}/`) || url.startsWith(`${root}?`);
@@ -164,7 +180,8 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
         httpNodeRoot: HTTP_NODE_ROOT,
         userDir: options.userDir,
         nodesDir: [options.palette.dir],
-        storageModule: storage,
+        // Node-RED looks for the optional parts (settings, sessions) with hasOwnProperty: a plain object.
+        storageModule: storageModule(storage),
         // Credentials reach our storage in plain text and are sealed there with the platform's key.
         credentialSecret: false,
         adminAuth: {
