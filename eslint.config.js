@@ -81,6 +81,11 @@ export default tseslint.config(
     },
   })),
   {
+    // Node-RED loads its palette files with require(): CommonJS.
+    files: ['connectors/node-red/palette/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Tests read loosely typed JSON responses; `any` there is the honest type.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

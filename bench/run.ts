@@ -4,6 +4,7 @@
 // always runs the embedded database, and beside it the server when TESSERA_BENCH_PG_URL is set.
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
+import { automationBenchmark } from './automation.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
@@ -14,7 +15,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email, BENCH=ui, BENCH=sms or BENCH=fiscal runs one of them.
+// BENCH=records, workflows, load, email, ui, sms, fiscal or automation runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -55,6 +56,7 @@ try {
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
   if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });
+  if (!only || only === 'automation') await automationBenchmark({ events: Number(process.env.BENCH_AUTOMATION_EVENTS ?? 2000), concurrency: Number(process.env.BENCH_AUTOMATION_CONCURRENCY ?? 8), runs: Number(process.env.BENCH_AUTOMATION_RUNS ?? 3), log });
 } finally {
   await platform?.close();
   await scratch?.drop();

@@ -13,6 +13,8 @@ export interface Config {
   readonly auth: { readonly session: { readonly idleMinutes: number; readonly absoluteHours: number }; readonly secureCookies: boolean };
   /** Minutes between VACUUM (ANALYZE) rounds of the embedded database (it has no autovacuum). */
   readonly vacuumMinutes: number;
+  /** Embedded Node-RED at /automation (docs/automation.md); TESSERA_AUTOMATION=off disables it. */
+  readonly automation: boolean;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -38,5 +40,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: env.TESSERA_SECURE_COOKIES === 'true' || env.TESSERA_SECURE_COOKIES === '1',
     },
     vacuumMinutes: positive(env, 'TESSERA_VACUUM_MINUTES', 15),
+    automation: !['off', 'false', '0'].includes((env.TESSERA_AUTOMATION ?? '').toLowerCase()),
   };
 }

@@ -9,7 +9,7 @@ import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
-import { ConnectorHost, contributedPackages, loadKeyring, type Connector } from './connectors/platform-api.ts';
+import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
 import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
 export interface Platform {
@@ -26,6 +26,8 @@ export interface Platform {
   readonly tokenCache: TokenCache;
   /** The connectors of this process (the same list in every process kind), their settings and the outbox. */
   readonly connectors: ConnectorHost;
+  /** The secrets key (connector secrets, secret fields, automation credentials); null without a key or data directory. */
+  readonly keyring: SecretKeyring | null;
   /**
    * Validates, plans and applies a package, then switches the running model to it. The connectors'
    * files (`connectors/<id>/…`) are merged in; a package that changes them is refused.
@@ -107,6 +109,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
       connectors,
+      keyring,
       async close() {
         await connectors.stop();
         await processes.stop();

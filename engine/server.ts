@@ -10,6 +10,10 @@ import { startPlatform, type Platform } from './platform.ts';
 import { seedIfEmpty } from './seeding.ts';
 import { loadConnectors } from './connectors/platform-api.ts';
 import { connectors } from '../connectors/index.ts';
+import { tesseraPalette } from '../connectors/node-red/index.ts';
+import { createAutomation, EDITOR_ROOT, type Automation } from './automation/index.ts';
+import { join } from 'node:path';
+import { resolveAuthOptions } from './http/authenticate.ts';
 
 /** How long requests in flight may take to finish when the server stops. */
 const STOP_GRACE_MS = 3000;
@@ -20,6 +24,8 @@ export interface RunningServer {
   readonly url: string;
   readonly platform: Platform;
   readonly server: Server;
+  /** Embedded Node-RED; null with TESSERA_AUTOMATION=off. */
+  readonly automation: Automation | null;
   stop(): Promise<void>;
 }
 
@@ -31,8 +37,11 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     const seeded = await seedIfEmpty(platform, { demo: options.demo });
     // Timers, deliveries and connector jobs of the workflow runtime; stopped by platform.close().
     await platform.processes.startWorkers();
-    const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth });
+    const automation = config.automation ? createAutomation(platform, { palette: tesseraPalette, userDir: join(config.dataDir, 'automation'), session: resolveAuthOptions(config.auth).session }) : null;
+    const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth, ...(automation ? { automation: automation.handler } : {}) });
     const server = createHttpServer(app);
+    // Node-RED needs the server for its editor's WebSocket; its flows start before requests arrive.
+    await automation?.start(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
@@ -40,6 +49,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     const address = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
     log(`Tessera is running at ${url}`);
+    if (automation) log(`  automation (Node-RED): ${url}${EDITOR_ROOT}/`);
     log(`  database: ${platform.db.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
     if (seeded.metadataVersion !== null) log(`  seeded the default CRM (metadata version ${seeded.metadataVersion}, ${seeded.demoRecords} demo records)`);
     if (seeded.workflows.length > 0) log(`  deployed the shipped workflows: ${seeded.workflows.join(', ')}`);
@@ -54,6 +64,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
         const grace = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
         await closed;
         clearTimeout(grace);
+        await automation?.stop();
         await platform.close();
       })());
     const onSignal = () => {
@@ -64,7 +75,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    return { url, platform, server, stop };
+    return { url, platform, server, automation, stop };
   } catch (error) {
     await platform.close();
     throw error;

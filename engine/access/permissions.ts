@@ -18,10 +18,10 @@ export type GrantScope = Exclude<Scope, 'none'>;
 export type RowRight = 'read' | 'update' | 'delete' | 'export';
 export type Right = RowRight | 'create';
 export type FieldLevel = 'none' | 'read' | 'write';
-export type AdminRight = 'administerMetadata' | 'administerWorkflows' | 'administerUsers' | 'administerConnectors';
+export type AdminRight = 'administerMetadata' | 'administerWorkflows' | 'administerUsers' | 'administerConnectors' | 'administerAutomation' | 'viewAutomation';
 
 export const ROW_RIGHTS: readonly RowRight[] = ['read', 'update', 'delete', 'export'];
-export const ADMIN_RIGHTS: readonly AdminRight[] = ['administerMetadata', 'administerWorkflows', 'administerUsers', 'administerConnectors'];
+export const ADMIN_RIGHTS: readonly AdminRight[] = ['administerMetadata', 'administerWorkflows', 'administerUsers', 'administerConnectors', 'administerAutomation', 'viewAutomation'];
 
 /** One way a row may qualify: its scope and, when the granting entry has one, its FEEL condition. */
 export interface Grant {
@@ -76,6 +76,7 @@ export const TOKEN_SCOPE_DESCRIPTIONS: Readonly<Record<TokenScope, string>> = {
   workflows: 'the administerWorkflows right, if the user has it',
   users: 'the administerUsers right, if the user has it',
   connectors: 'the administerConnectors right, if the user has it (connector settings, the outbox)',
+  automation: 'the administerAutomation and viewAutomation rights, if the user has them (the Node-RED editor and its API)',
 };
 
 /** Whether scopes, as `holds` answers for each, cover one: `write` includes `read`, the others stand alone. */
@@ -206,7 +207,7 @@ export function restrictRights(rights: EntityRights, scopes: ReadonlySet<TokenSc
   };
 }
 
-const SCOPE_OF_ADMIN: Record<AdminRight, TokenScope> = { administerMetadata: 'metadata', administerWorkflows: 'workflows', administerUsers: 'users', administerConnectors: 'connectors' };
+const SCOPE_OF_ADMIN: Record<AdminRight, TokenScope> = { administerMetadata: 'metadata', administerWorkflows: 'workflows', administerUsers: 'users', administerConnectors: 'connectors', administerAutomation: 'automation', viewAutomation: 'automation' };
 
 // Rights per entity type are computed once per (model, set of roles) and shared by every request.
 const roleCache = new WeakMap<Model, Map<string, Map<string, EntityRights>>>();

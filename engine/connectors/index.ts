@@ -7,3 +7,4 @@ export { TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, ty
 export type { RecordChange, RecordService, Actor } from '../records/index.ts';
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext } from '../../metadata/index.ts';
 export { SECRET_KEY_FILE } from './secrets.ts';
+export type { TesseraPorts, IdentityRef, RecordEvent, EventAction, ListQuery, TesseraNodeError } from '../automation/ports.ts';

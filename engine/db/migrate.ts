@@ -14,6 +14,7 @@ import * as connectors010 from './migrations/010-connectors.ts';
 import * as savedViews011 from './migrations/011-saved-views.ts';
 import * as comments012 from './migrations/012-comments.ts';
 import * as fiscal015 from './migrations/015-fiscal.ts';
+import * as automation016 from './migrations/016-automation.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['011-saved-views', savedViews011],
   ['012-comments', comments012],
   ['015-fiscal', fiscal015],
+  ['016-automation', automation016],
 ];
 
 const source: Knex.MigrationSource<string> = {

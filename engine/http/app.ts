@@ -1,7 +1,7 @@
 // The express application: JSON API under /api, the web app at /. Every API route but health and
 // sign-in needs a session or an API token (engine/http/authenticate.ts); security headers by helmet.
 import compression from 'compression';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
@@ -28,6 +28,8 @@ export interface AppOptions {
   readonly uiDir?: string;
   /** Session lifetime, login throttling, cookie flags (defaults in docs/security.md). */
   readonly auth?: AuthOptions;
+  /** Embedded Node-RED (engine/automation): answers /automation with its own sign-in bridge and headers. */
+  readonly automation?: RequestHandler;
 }
 
 export function createApp(platform: Platform, options: AppOptions = {}): Express {
@@ -38,6 +40,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // qs with the limits and checks of engine/http/input.ts (bracket filters: filter[city][in]=…).
   app.set('query parser', parseQueryString);
   app.set('trust proxy', 'loopback');
+  // Before helmet and compression: Node-RED's editor sets its own headers (its page needs inline scripts).
+  if (options.automation) app.use(options.automation);
   // Helmet's defaults (CSP 'self', frame-ancestors, nosniff, no referrer…), except upgrading
   // requests to https: a server on plain HTTP in a LAN would break its own page.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

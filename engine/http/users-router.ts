@@ -92,6 +92,8 @@ export function usersRouter(platform: Platform): Router {
         administerWorkflows: r.administerWorkflows ?? false,
         administerUsers: r.administerUsers ?? false,
         administerConnectors: r.administerConnectors ?? false,
+        administerAutomation: r.administerAutomation ?? false,
+        viewAutomation: r.viewAutomation ?? false,
         permissions: r.permissions ?? [],
       })),
     });

@@ -10,7 +10,7 @@ import { formatDateTime } from '../components/format.ts';
 import { Chip, ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 
 /** Scopes that are administration rights: offered only to a user who holds the right. */
-const ADMIN_SCOPES: Partial<Record<TokenScope, string>> = { metadata: 'administerMetadata', workflows: 'administerWorkflows', users: 'administerUsers', connectors: 'administerConnectors' };
+const ADMIN_SCOPES: Partial<Record<TokenScope, string>> = { metadata: 'administerMetadata', workflows: 'administerWorkflows', users: 'administerUsers', connectors: 'administerConnectors', automation: 'administerAutomation' };
 const EXPIRY_DAYS = [30, 90, 365] as const;
 
 export default function AccountPage() {

@@ -1,0 +1,143 @@
+// Record changes for the flows' `tessera-event` nodes, at least once after commit: a change of an
+// entity type some deployed flow listens to writes a row of tessera.automation_events in the
+// change's own transaction (a rollback leaves nothing); after the commit, and every second for rows
+// written by other processes or left by a crash, the pending rows are handed to the subscribed nodes
+// in order and marked delivered. A process that dies between the hand-over and the mark delivers the
+// row again: the row id is the idempotency key a flow sees (msg.event.id).
+import type { Knex } from 'knex';
+import type { RecordChange, RecordService } from '../records/index.ts';
+import type { JsonObject } from '../connectors/contract.ts';
+import type { RecordEvent } from './ports.ts';
+
+const BATCH = 500;
+const POLL_MS = 1000;
+
+type Deliver = (event: RecordEvent) => Promise<void>;
+
+interface EventRow {
+  id: string | number;
+  entity: string;
+  payload: Omit<RecordEvent, 'id'>;
+}
+
+/** The entity types the stored flows' `tessera-event` nodes listen to. */
+export function listenedEntities(flows: readonly unknown[]): Set<string> {
+  const entities = new Set<string>();
+  for (const node of flows) {
+    if (typeof node !== 'object' || node === null) continue;
+    const { type, entity, d } = node as { type?: unknown; entity?: unknown; d?: unknown };
+    if (type === 'tessera-event' && typeof entity === 'string' && entity && d !== true) entities.add(entity);
+  }
+  return entities;
+}
+
+export function eventPayload(change: RecordChange): Omit<RecordEvent, 'id'> {
+  return {
+    entity: change.entity,
+    action: change.action,
+    recordId: String(change.record.id),
+    record: change.record as JsonObject,
+    previous: (change.previous as JsonObject | null) ?? null,
+    changes: change.changes as JsonObject,
+    transitions: change.transitions.map((t) => ({ ...t })),
+    actor: change.actor.userId,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+export class AutomationEvents {
+  readonly #knex: Knex;
+  readonly #subscribers = new Map<string, Set<Deliver>>();
+  /** Entity types of the deployed flows: changes of these are kept even while flows restart. */
+  #listened: ReadonlySet<string> = new Set();
+  #running = false;
+  #draining: Promise<void> | null = null;
+  #again = false;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  /** Events handed to nodes in this process (the bench reads it). */
+  delivered = 0;
+
+  constructor(knex: Knex, records: RecordService) {
+    this.#knex = knex;
+    records.onChange(async (trx, change) => {
+      if (!this.#running || !this.#listened.has(change.entity)) return;
+      await trx('tessera.automation_events').insert({ entity: change.entity, action: change.action, record_id: String(change.record.id), payload: JSON.stringify(eventPayload(change)) });
+      // After the commit (never before: a rolled-back change must not reach a flow).
+      void trx.executionPromise.then(
+        () => this.wake(),
+        () => undefined,
+      );
+    });
+  }
+
+  setListened(entities: ReadonlySet<string>): void {
+    this.#listened = entities;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#timer = setInterval(() => this.wake(), POLL_MS);
+    this.#timer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#draining;
+  }
+
+  subscribe(entity: string, deliver: Deliver): () => void {
+    let set = this.#subscribers.get(entity);
+    if (!set) this.#subscribers.set(entity, (set = new Set()));
+    set.add(deliver);
+    this.wake();
+    return () => {
+      set.delete(deliver);
+    };
+  }
+
+  /** Drains pending events; a call while a drain runs makes it go round once more. */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = (async () => {
+      try {
+        do {
+          this.#again = false;
+          while (this.#running && (await this.#drainBatch()) === BATCH);
+        } while (this.#again && this.#running);
+      } catch (error) {
+        console.error(`[tessera automation] delivering record events failed: ${(error as Error).message}`);
+      } finally {
+        this.#draining = null;
+      }
+    })();
+  }
+
+  async #drainBatch(): Promise<number> {
+    const rows = (await this.#knex('tessera.automation_events').whereNull('delivered_at').orderBy('id').limit(BATCH).select('id', 'entity', 'payload')) as EventRow[];
+    if (rows.length === 0) return 0;
+    const done: string[] = [];
+    for (const row of rows) {
+      const subscribers = this.#subscribers.get(row.entity);
+      if (!subscribers || subscribers.size === 0) {
+        // Flows listening to it are still starting: keep it. No deployed flow listens any more: drop it.
+        if (this.#listened.has(row.entity)) continue;
+        done.push(String(row.id));
+        continue;
+      }
+      const event: RecordEvent = { id: String(row.id), ...row.payload };
+      for (const deliver of subscribers) await deliver(event);
+      this.delivered++;
+      done.push(String(row.id));
+    }
+    if (done.length > 0) await this.#knex('tessera.automation_events').whereIn('id', done).update({ delivered_at: this.#knex.fn.now() });
+    // Rows kept for starting flows stay at the head: go on only when a whole batch was finished.
+    return done.length;
+  }
+}
