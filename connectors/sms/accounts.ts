@@ -44,6 +44,8 @@ export interface SmsConfig {
   /** A reply that is one of these words (any case, no diacritics needed) opts the number out. */
   readonly optOutWords?: readonly string[];
   readonly templates?: readonly SmsTemplate[];
+  /** First retry of a failed send after this long, each next three times as long (at most 30 min). */
+  readonly retryDelaySeconds?: number;
 }
 
 export const DEFAULT_OPT_OUT_WORDS = ['STOP', 'NIE', 'NU', 'REZYGNUJE', 'UNSUBSCRIBE', 'STOPSMS', 'STOP SMS'] as const;
@@ -57,6 +59,7 @@ export const configSchema = {
     defaultAccount: { type: 'string', maxLength: 40, ...labels('Domyślne konto', 'Default account', 'Cont implicit') },
     defaultRegion: { type: 'string', pattern: '^[A-Z]{2}$', default: 'PL', ...labels('Kraj numerów bez kierunkowego', 'Country of numbers without a country code', 'Țara numerelor fără prefix') },
     publicUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 500, ...labels('Publiczny adres Tessery (dla raportów doręczeń)', 'Public address of Tessera (for delivery reports)', 'Adresa publică a Tessera (pentru rapoarte de livrare)') },
+    retryDelaySeconds: { type: 'number', minimum: 0.1, maximum: 3600, default: 5, ...labels('Pierwsze ponowienie po (s), potem trzy razy dłużej', 'First retry after (s), then three times as long', 'Prima reîncercare după (s), apoi de trei ori mai mult') },
     optOutWords: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 40 }, ...labels('Słowa rezygnacji (odpowiedź SMS)', 'Opt-out words (SMS reply)', 'Cuvinte de dezabonare (răspuns SMS)') },
     accounts: {
       type: 'array',

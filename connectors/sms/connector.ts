@@ -14,7 +14,6 @@ import { RateLimiter } from './rate-limit.ts';
 import { callbackBase, callbackRoutes, userRoutes } from './routes.ts';
 import { sendTask, takeNotifications } from './send-task.ts';
 
-let currentBase: string | null = null;
 let context: ConnectorContext | null = null;
 
 function portsFor(account: SmsAccount): SmsPorts {
@@ -34,7 +33,7 @@ function portsFor(account: SmsAccount): SmsPorts {
 }
 
 /** The providers of this process (one modem connection per account). */
-export const pool = new ProviderPool({ callbackBase: () => currentBase, ports: portsFor, log: (m, e) => context?.log(m, e) });
+export const pool = new ProviderPool({ ports: portsFor, log: (m, e) => context?.log(m, e) });
 const limiter = new RateLimiter();
 
 /** Opens the modems of enabled modem accounts (incoming SMS and reports arrive on them) and closes
@@ -42,10 +41,9 @@ const limiter = new RateLimiter();
 export async function reconcileAccounts(ctx: ConnectorContext): Promise<void> {
   const settings = await ctx.settings();
   const config = settings.config as SmsConfig;
-  currentBase = callbackBase(config);
   const accounts = settings.enabled ? (config.accounts ?? []).filter((a) => a.enabled !== false) : [];
   await pool.retain(accounts);
-  for (const account of accounts) if (account.kind === 'modem' && missingSettings(account).length === 0) await pool.get(account);
+  for (const account of accounts) if (account.kind === 'modem' && missingSettings(account).length === 0) await pool.get(account, callbackBase(config));
 }
 
 async function onRecordChange(trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext): Promise<void> {
@@ -68,7 +66,7 @@ export const sms: Connector = {
   configSchema,
   uiSchema,
   taskTypes: [sendTask],
-  channels: [smsChannel({ pool, limiter })],
+  channels: [smsChannel({ pool, limiter, callbackBase })],
   pollers: [
     { id: 'notifications', everySeconds: 5, run: async (ctx) => void (await takeNotifications(ctx)) },
     { id: 'phone-index', everySeconds: 3600, run: async (ctx) => void (await reindexPhones(ctx, ctx.signal)) },

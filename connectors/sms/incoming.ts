@@ -7,7 +7,7 @@ import { DEFAULT_OPT_OUT_WORDS, type SmsConfig } from './accounts.ts';
 import { isOptOutReply } from './consent.ts';
 import { CONTACT_ENTITIES, indexEntries } from './contacts.ts';
 import { indexPhones, recordOptOut, recordsWithPhone } from './message-store.ts';
-import { SYSTEM, subjectOf } from './outbound.ts';
+import { SYSTEM, subjectOf, updateAsConnector } from './outbound.ts';
 import { normalisePhoneNumber } from './phone-numbers.ts';
 import type { IncomingSms } from './ports.ts';
 
@@ -36,7 +36,7 @@ export async function receiveSms(ctx: ConnectorContext, account: string, sms: In
     await recordOptOut(ctx.knex, from, 'reply', sms.text.slice(0, 200));
     for (const m of linked) {
       if (!ctx.records.runtime.snapshot.model.entities.get(m.entity)?.fieldsByName.has('sms_opt_out')) continue;
-      await ctx.records.update({ actor: SYSTEM }, m.entity, m.id, { sms_opt_out: true }).catch((error: unknown) => ctx.log(`opt-out of ${m.entity} ${m.id}`, error));
+      await updateAsConnector(ctx, m.entity, m.id, { sms_opt_out: true }).catch((error: unknown) => ctx.log(`opt-out of ${m.entity} ${m.id}`, error));
     }
   }
   if (!hasKind) return { activityId: null, duplicate: false, linked, optOut };

@@ -42,6 +42,7 @@ export type QueueResult = { ok: true; message: SmsMessageRow; created: boolean }
 export interface Sending {
   readonly pool: ProviderPool;
   readonly limiter: RateLimiter;
+  readonly callbackBase: (config: SmsConfig) => string | null;
 }
 
 const refuse = (code: string, detail: string, pointer: string): QueueResult => ({ ok: false, problems: [{ code, detail, pointer }] });
@@ -127,7 +128,9 @@ export async function queueSms(ctx: ConnectorContext, request: SmsRequest, trx?:
   });
   if (!created) return { ok: true, message: row, created };
 
-  const activityId = await createActivity(ctx, trx, request.actor, { to, text, record: request.record ?? null, contacts: [...contacts, ...(request.alsoLink ?? [])] });
+  // A person's SMS shows on their company's timeline too.
+  const companies = contacts.flatMap((c) => (c.entity === 'person' && typeof c.record.contractor === 'string' && !contacts.some((o) => o.entity === 'contractor') ? [{ entity: 'contractor', id: c.record.contractor }] : []));
+  const activityId = await createActivity(ctx, trx, request.actor, { to, text, record: request.record ?? null, contacts: [...contacts, ...companies, ...(request.alsoLink ?? [])] });
   if (activityId) {
     await setActivity(trx, row.id, activityId);
     row.activity_id = activityId;
@@ -152,10 +155,24 @@ export function subjectOf(text: string): string {
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
+/** An update by the connector itself, on the version it just read (one more try if a user's change
+ * came in between). */
+export async function updateAsConnector(ctx: ConnectorContext, entity: string, id: string, values: Record<string, unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await ctx.records.get({ actor: SYSTEM }, entity, id, { fields: ['id', 'version'] });
+    try {
+      await ctx.records.update({ actor: SYSTEM }, entity, id, values, { expectedVersion: current.version as number, allowReadOnly: true });
+      return;
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== 'VERSION_CONFLICT') throw error;
+    }
+  }
+}
+
 async function setActivityStatus(ctx: ConnectorContext, activityId: string | null, status: string): Promise<void> {
   if (!activityId) return;
   try {
-    await ctx.records.update({ actor: SYSTEM }, 'activity', activityId, { sms_status: status }, { allowReadOnly: true });
+    await updateAsConnector(ctx, 'activity', activityId, { sms_status: status });
   } catch (error) {
     // The activity may have been deleted by a user: the message's state is still kept.
     ctx.log(`activity ${activityId}: could not show SMS state ${status}`, error);
@@ -168,14 +185,19 @@ export function smsChannel(sending: Sending): OutboundChannel {
     id: SMS_CHANNEL,
     maxAttempts: 5,
     backoff: { initialMs: 5000, factor: 3, maxMs: 30 * 60_000 },
+    async configuredBackoff(ctx) {
+      const seconds = (await config(ctx)).retryDelaySeconds;
+      return seconds === undefined ? null : { initialMs: seconds * 1000, factor: 3, maxMs: 30 * 60_000 };
+    },
     async send(message: OutboxMessage, ctx: ConnectorContext) {
       const row = await messageById(ctx.knex, String(message.payload.smsId));
       if (!row) throw new SendFailure(`no SMS ${String(message.payload.smsId)}`, { retryable: false });
       // Handed over before (a process died after the provider took it): never twice.
       if (row.status !== 'queued' || row.provider_id) return { state: row.status === 'delivered' ? 'delivered' : 'sent' };
-      const choice = chooseAccount(await config(ctx), row.account);
+      const cfg = await config(ctx);
+      const choice = chooseAccount(cfg, row.account);
       if (!choice.ok) throw new SendFailure(`${choice.code}: ${choice.detail}`, { retryable: false });
-      const provider = await sending.pool.get(choice.account);
+      const provider = await sending.pool.get(choice.account, sending.callbackBase(cfg));
       const wait = sending.limiter.take(choice.account.id, choice.account.ratePerSecond ?? 10);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       try {

@@ -9,8 +9,6 @@ import type { SmsPorts } from './ports.ts';
 import type { SmsProvider } from './provider.ts';
 
 export interface PoolOptions {
-  /** The route base of the connector's callbacks, e.g. https://crm.example.com/api/connectors/sms/callbacks */
-  callbackBase(): string | null;
   ports(account: SmsAccount): SmsPorts;
   log(message: string, error?: unknown): void;
 }
@@ -37,9 +35,9 @@ export class ProviderPool {
     this.options = options;
   }
 
-  /** The provider of an account, (re)built when its settings changed; a modem is opened. */
-  async get(account: SmsAccount): Promise<SmsProvider> {
-    const base = this.options.callbackBase();
+  /** The provider of an account, (re)built when its settings changed; a modem is opened. `base`:
+   * where the connector's callbacks are reached, e.g. https://crm.example.com/api/connectors/sms/callbacks */
+  async get(account: SmsAccount, base: string | null): Promise<SmsProvider> {
     const fingerprint = accountFingerprint(account, base ?? undefined);
     const current = this.entries.get(account.id);
     if (current && current.fingerprint === fingerprint) return current.provider;
