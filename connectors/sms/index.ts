@@ -2,8 +2,7 @@
 // secrets and records through the callbacks of ports.ts; nothing here imports the engine.
 // The codec (connectors/sms/codec/index.ts) is browser-safe on its own, for the compose counter.
 export * from './codec/index.ts';
-export { type SmsErrorReason, type SmsErrorInfo, SmsError, cmsError, cmeError } from './errors.ts';
-export { SMS_WORDING, PHONE_WORDING } from './wording.ts';
+export { type SmsErrorReason, type SmsErrorInfo, SMS_ERROR_REASONS, SmsError, cmsError, cmeError } from './errors.ts';
 export { type PhoneNumberType, type PhoneNumberResult, normalisePhoneNumber, canReceiveSms, samePhoneNumber } from './phone-numbers.ts';
 export { type SmsStatus, type OutgoingSms, type SendResult, type StatusUpdate, type SmsProvider, combinePartStatuses } from './provider.ts';
 export { type IncomingSms, type ModemHealth, type SmsPorts } from './ports.ts';
