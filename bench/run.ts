@@ -8,6 +8,7 @@ import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { recordsBenchmark } from './records.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
+import { smsOutboxBenchmark } from './sms-outbox.ts';
 import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
@@ -53,6 +54,7 @@ try {
   }
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
+  if (!only || only === 'sms') await smsOutboxBenchmark({ messages: Number(process.env.BENCH_SMS_OUTBOX_MESSAGES ?? 300), runs: Number(process.env.BENCH_SMS_RUNS ?? 3), log });
 } finally {
   await platform?.close();
   await scratch?.drop();

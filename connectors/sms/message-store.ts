@@ -64,10 +64,13 @@ export async function messagesOfActivities(knex: Knex, activityIds: readonly str
   return (await knex(MESSAGES).whereIn('activity_id', activityIds).select('*')) as SmsMessageRow[];
 }
 
-export async function markHandedOver(knex: Knex, id: string, values: { providerId: string; parts: number; partIds: string[]; status: SmsStatus }): Promise<void> {
-  await knex(MESSAGES)
+/** Records the provider's answer; returns the status after it (a report may have come first). */
+export async function markHandedOver(knex: Knex, id: string, values: { providerId: string; parts: number; partIds: string[]; status: SmsStatus }): Promise<SmsStatus | null> {
+  const [row] = (await knex(MESSAGES)
     .where({ id })
-    .update({ provider_id: values.providerId, parts: values.parts, part_ids: values.partIds, status: knex.raw(`CASE WHEN status = 'queued' THEN ? ELSE status END`, [values.status === 'queued' ? 'sent' : values.status]), sent_at: knex.fn.now(), updated_at: knex.fn.now() });
+    .update({ provider_id: values.providerId, parts: values.parts, part_ids: values.partIds, status: knex.raw(`CASE WHEN status = 'queued' THEN ? ELSE status END`, [values.status === 'queued' ? 'sent' : values.status]), sent_at: knex.fn.now(), updated_at: knex.fn.now() })
+    .returning('status')) as { status: SmsStatus }[];
+  return row?.status ?? null;
 }
 
 /** Moves a message forward; returns the row after the change, or null when it did not move. */

@@ -16,6 +16,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import { renderTemplate } from './templates.ts';
 
 export const SMS_CHANNEL = 'sms';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SYSTEM: Actor = { userId: null, via: 'system' };
 
 export interface SmsRequest {
@@ -179,6 +180,9 @@ async function setActivityStatus(ctx: ConnectorContext, activityId: string | nul
   }
 }
 
+/** Messages whose report beat the send's own bookkeeping (a fast modem +CDS). */
+const reportedEarly = new Set<string>();
+
 /** The outbox channel: one attempt to hand a message to its account's provider. */
 export function smsChannel(sending: Sending): OutboundChannel {
   return {
@@ -202,7 +206,8 @@ export function smsChannel(sending: Sending): OutboundChannel {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       try {
         const result = await provider.send({ messageId: row.id, to: row.to_number, text: row.body });
-        await markHandedOver(ctx.knex, row.id, result);
+        const after = await markHandedOver(ctx.knex, row.id, result);
+        if (after && after !== 'sent' && after !== 'queued') reportedEarly.add(row.id);
         if (result.status === 'delivered') await applyStatus(ctx, choice.account.kind, { providerId: result.providerId, status: 'delivered', at: new Date().toISOString(), providerStatus: 'delivered', error: null });
         else await setActivityStatus(ctx, row.activity_id, 'sent');
         return { state: 'sent' };
@@ -216,8 +221,10 @@ export function smsChannel(sending: Sending): OutboundChannel {
     },
     // A report that came while the outbox row was still `sending` could not move it: do it now.
     async succeeded(message, ctx) {
-      const row = await messageById(ctx.knex, String(message.payload.smsId));
-      if (row && row.status !== 'queued' && row.status !== 'sent') await settleOutbox(ctx, row);
+      const id = String(message.payload.smsId);
+      if (!reportedEarly.delete(id)) return;
+      const row = await messageById(ctx.knex, id);
+      if (row) await settleOutbox(ctx, row);
     },
     async failed(message, error, ctx) {
       const row = await messageById(ctx.knex, String(message.payload.smsId));
@@ -229,14 +236,17 @@ export function smsChannel(sending: Sending): OutboundChannel {
 }
 
 async function settleOutbox(ctx: ConnectorContext, row: SmsMessageRow): Promise<void> {
-  await ctx.reportOutcome(SMS_CHANNEL, row.idempotency_key, row.status === 'delivered' ? { state: 'delivered' } : { state: 'failed', error: row.error_code ?? row.status });
+  const moved = await ctx.reportOutcome(SMS_CHANNEL, row.idempotency_key, row.status === 'delivered' ? { state: 'delivered' } : { state: 'failed', error: row.error_code ?? row.status });
+  // The outbox row is still `sending` (the report beat the attempt's end): `succeeded` does it.
+  if (!moved) reportedEarly.add(row.id);
 }
 
 /** A delivery report or callback: finds the message by its provider id and moves it forward. */
 export async function applyStatus(ctx: ConnectorContext, provider: SmsAccount['kind'], update: StatusUpdate): Promise<boolean> {
   let row = await messageByProviderId(ctx.knex, provider, update.providerId);
   // The modem's id is known before the send returns (`modem:<message id>`): a report can beat it.
-  if (!row && provider === 'modem' && update.providerId.startsWith('modem:')) row = await messageById(ctx.knex, update.providerId.slice('modem:'.length));
+  const own = update.providerId.slice('modem:'.length);
+  if (!row && provider === 'modem' && update.providerId.startsWith('modem:') && UUID.test(own)) row = await messageById(ctx.knex, own);
   if (!row) {
     ctx.log(`a ${provider} status report for an unknown message ${update.providerId} (${update.providerStatus})`);
     return false;
