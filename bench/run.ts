@@ -10,6 +10,7 @@ import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { recordsBenchmark } from './records.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
+import { smsOutboxBenchmark } from './sms-outbox.ts';
 import { uiSizes } from './ui-size.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
@@ -57,6 +58,7 @@ try {
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
   if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });
   if (!only || only === 'automation') await automationBenchmark({ events: Number(process.env.BENCH_AUTOMATION_EVENTS ?? 2000), concurrency: Number(process.env.BENCH_AUTOMATION_CONCURRENCY ?? 8), runs: Number(process.env.BENCH_AUTOMATION_RUNS ?? 3), log });
+  if (!only || only === 'sms') await smsOutboxBenchmark({ messages: Number(process.env.BENCH_SMS_OUTBOX_MESSAGES ?? 300), runs: Number(process.env.BENCH_SMS_RUNS ?? 3), log });
 } finally {
   await platform?.close();
   await scratch?.drop();

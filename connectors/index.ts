@@ -3,6 +3,7 @@
 import type { Connector } from '../engine/connectors/index.ts';
 import { fiscal } from './fiscal/index.ts';
 import { http } from './http/index.ts';
+import { sms } from './sms/index.ts';
 import { webhooks } from './webhooks/index.ts';
 
-export const connectors: readonly Connector[] = [webhooks, http, fiscal];
+export const connectors: readonly Connector[] = [webhooks, http, sms, fiscal];

@@ -53,3 +53,5 @@ export type { SearchGroup, SearchHit } from './search-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
 export { TOKEN_SCOPES, type ApiToken, type TokenScope } from './api-token.ts';
 export type { UserInfo } from './user-info.ts';
+export { gsmSeptetCost, isGsm7, septetsToText, textToSeptets } from './sms/gsm-alphabet.ts';
+export { type PartCount, type SmsEncoding, MAX_PARTS, PART_LIMIT, SINGLE_LIMIT, chooseEncoding, countParts, splitMessage } from './sms/message-parts.ts';

@@ -1,40 +1,44 @@
-// SMS failures as typed values: a stable code the app words in pl/en/ro (wording.ts), whether a
+// SMS failures as typed values: a stable code the app words in pl/en/ro (ui/src/app/messages.ts), whether a
 // retry can help, and the provider's own code for the log.
 
-export type SmsErrorReason =
-  | 'unassignedNumber'
-  | 'barred'
-  | 'rejected'
-  | 'destinationOutOfService'
-  | 'unknownSubscriber'
-  | 'networkOutOfOrder'
-  | 'temporaryFailure'
-  | 'congestion'
-  | 'networkOther'
-  | 'modemFailure'
-  | 'notAllowed'
-  | 'notSupported'
-  | 'badPdu'
-  | 'noSim'
-  | 'pinRequired'
-  | 'pinWrong'
-  | 'pukRequired'
-  | 'memoryFull'
-  | 'invalidIndex'
-  | 'smscUnknown'
-  | 'noNetwork'
-  | 'networkTimeout'
-  | 'unknown'
-  | 'modemTimeout'
-  | 'portClosed'
-  | 'invalidNumber'
-  | 'authentication'
-  | 'insufficientFunds'
-  | 'providerRejected'
-  | 'providerUnavailable'
-  | 'rateLimited'
-  | 'optedOut'
-  | 'duplicate';
+/** Every reason an SMS can fail for; the app words each `sms.error.<reason>` (ui/src/app/messages.ts). */
+export const SMS_ERROR_REASONS = [
+  'unassignedNumber',
+  'barred',
+  'rejected',
+  'destinationOutOfService',
+  'unknownSubscriber',
+  'networkOutOfOrder',
+  'temporaryFailure',
+  'congestion',
+  'networkOther',
+  'modemFailure',
+  'notAllowed',
+  'notSupported',
+  'badPdu',
+  'noSim',
+  'pinRequired',
+  'pinWrong',
+  'pukRequired',
+  'memoryFull',
+  'invalidIndex',
+  'smscUnknown',
+  'noNetwork',
+  'networkTimeout',
+  'unknown',
+  'modemTimeout',
+  'portClosed',
+  'invalidNumber',
+  'authentication',
+  'insufficientFunds',
+  'providerRejected',
+  'providerUnavailable',
+  'rateLimited',
+  'optedOut',
+  'duplicate',
+] as const;
+
+export type SmsErrorReason = (typeof SMS_ERROR_REASONS)[number];
 
 export interface SmsErrorInfo {
   /** `sms.error.<reason>`: the wording key. */

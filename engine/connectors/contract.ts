@@ -118,6 +118,12 @@ export interface ConnectorContext {
    * No rights are checked: read only the records the connector works for.
    */
   revealSecret(entity: string, recordId: string, field: string, trx?: Knex.Transaction): Promise<string | null>;
+  /**
+   * What the other side said after a send (a delivery report, a status callback): moves a `sent`
+   * (or `delivered`) message of one of this connector's channels to `delivered` or `failed`. False
+   * when no such message is in a state that can move.
+   */
+  reportOutcome(channel: string, idempotencyKey: string, outcome: { readonly state: 'delivered' | 'failed'; readonly error?: string }): Promise<boolean>;
   /** An in-app notification to every user holding administerConnectors. */
   notifyAdmins(subject: Labels, body: Labels): Promise<void>;
   log(message: string, error?: unknown): void;
@@ -158,6 +164,12 @@ export interface Connector {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Routes behind sign-in (rights are the connector's to check with `access`). */
   readonly routes?: ConnectorRoutes;
+  /**
+   * Routes for other systems' callbacks (delivery reports, incoming messages), mounted at
+   * /api/connectors/<id>/callbacks/ WITHOUT sign-in: each route verifies the caller itself (a
+   * signature, a secret in the URL) before acting. 404 while the connector is disabled.
+   */
+  readonly callbackRoutes?: (router: Router, ctx: ConnectorContext) => void;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */

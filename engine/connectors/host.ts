@@ -100,6 +100,7 @@ export class ConnectorHost {
       },
       enqueue: (trx, messages) => this.outbox.enqueue(trx, connectorId, messages),
       revealSecret: (entity, recordId, field, trx) => records.revealSecret(trx ?? null, entity, recordId, field),
+      reportOutcome: async (channel, key, outcome) => this.outbox.report(connectorId, channel, key, { state: outcome.state, error: outcome.error === undefined ? null : await this.scrub(connectorId, outcome.error) }),
       notifyAdmins: (subject, body) => this.#notifyAdmins(subject, body),
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {

@@ -146,6 +146,15 @@ export class Outbox {
     });
   }
 
+  /** A later outcome of a sent message (delivery report): sent/delivered → delivered or failed. */
+  async report(connectorId: string, channel: string, idempotencyKey: string, outcome: { state: 'delivered' | 'failed'; error: string | null }): Promise<boolean> {
+    const count = await this.#knex('tessera.outbox')
+      .where({ connector_id: connectorId, channel, idempotency_key: idempotencyKey })
+      .whereIn('state', ['sent', 'delivered'])
+      .update({ state: outcome.state, ...(outcome.error !== null ? { last_error: outcome.error } : {}), updated_at: this.#knex.fn.now() });
+    return count > 0;
+  }
+
   async #attempt(job: QueuedJob<{ messageId: string }>): Promise<void> {
     const [row] = (await this.#knex('tessera.outbox')
       .where({ id: job.data.messageId })

@@ -13,6 +13,7 @@ import * as accountNotifications009 from './migrations/009-account-notifications
 import * as connectors010 from './migrations/010-connectors.ts';
 import * as savedViews011 from './migrations/011-saved-views.ts';
 import * as comments012 from './migrations/012-comments.ts';
+import * as sms014 from './migrations/014-sms.ts';
 import * as fiscal015 from './migrations/015-fiscal.ts';
 import * as automation016 from './migrations/016-automation.ts';
 
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['010-connectors', connectors010],
   ['011-saved-views', savedViews011],
   ['012-comments', comments012],
+  ['014-sms', sms014],
   ['015-fiscal', fiscal015],
   ['016-automation', automation016],
 ];

@@ -129,3 +129,23 @@ export function connectorsRouter(platform: Platform): Router {
 
   return router;
 }
+
+/** Each connector's callback routes (other systems calling in: delivery reports, incoming
+ * messages), mounted at /api/connectors/<id>/callbacks/ before sign-in is required: the
+ * connector verifies each call itself. 404 while the connector is disabled. */
+export function connectorCallbacksRouter(platform: Platform): Router {
+  const router = Router();
+  const host = platform.connectors;
+  for (const connector of host.connectors) {
+    if (!connector.callbackRoutes) continue;
+    const own = Router();
+    const ctx = host.context(connector.id);
+    own.use(async (_req, _res, next) => {
+      if (!(await ctx.settings()).enabled) throw new TesseraError('NOT_FOUND', `the connector ${connector.id} is disabled`);
+      next();
+    });
+    connector.callbackRoutes(own, ctx);
+    router.use(`/connectors/${connector.id}/callbacks`, own);
+  }
+  return router;
+}

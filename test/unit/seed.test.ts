@@ -175,7 +175,7 @@ describe('seed metadata package', () => {
 
   test('activity kinds of domain.md §2 with their rules', () => {
     const kinds = new Map(model.activityKinds.map((k) => [k.name, k]));
-    expect([...kinds.keys()].sort()).toEqual(['call', 'email', 'event', 'letter', 'meeting', 'note', 'planned_contact', 'task']);
+    expect([...kinds.keys()].sort()).toEqual(['call', 'email', 'event', 'letter', 'meeting', 'note', 'planned_contact', 'sms', 'task']);
     expect([...(kinds.get('note')!.requiresLink ?? [])].sort()).toEqual(['contractor', 'person']);
     expect([...kinds.values()].filter((k) => k.calendar).map((k) => k.name).sort()).toEqual(['call', 'event', 'meeting', 'planned_contact', 'task']);
     expect([...kinds.values()].filter((k) => !k.color).map((k) => k.name)).toEqual([]);

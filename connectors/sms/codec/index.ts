@@ -1,7 +1,7 @@
 // The SMS codec: pure and browser-safe (no Node modules), so the compose dialog can count parts
 // with the same code the modem driver encodes with.
-export { isGsm7, gsmSeptetCost } from './gsm-alphabet.ts';
-export { type SmsEncoding, type PartCount, SINGLE_LIMIT, PART_LIMIT, MAX_PARTS, chooseEncoding, splitMessage, countParts } from './message-parts.ts';
+// The alphabet and the part counter live in metadata/ (browser-safe, shared with the web app).
+export { isGsm7, gsmSeptetCost, type SmsEncoding, type PartCount, SINGLE_LIMIT, PART_LIMIT, MAX_PARTS, chooseEncoding, splitMessage, countParts } from '../../../metadata/browser.ts';
 export { type Concatenation, type DataCoding, type SmsTimestamp, PduFormatError, toHex, fromHex } from './pdu-fields.ts';
 export {
   type SubmitOptions,

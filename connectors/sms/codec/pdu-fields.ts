@@ -1,8 +1,8 @@
 // The fields TPDUs are made of (3GPP TS 23.040 §9): hex, addresses, time stamps, data coding and
 // user data with its header. Pure, browser-safe (Uint8Array, no Buffer).
 import { packSeptets, septetOctets, unpackSeptets } from './septets.ts';
-import { septetsToText, textToSeptets } from './gsm-alphabet.ts';
-import type { SmsEncoding } from './message-parts.ts';
+import { septetsToText, textToSeptets } from '../../../metadata/browser.ts';
+import type { SmsEncoding } from '../../../metadata/browser.ts';
 
 export class PduFormatError extends Error {
   readonly code = 'sms.pdu.malformed';

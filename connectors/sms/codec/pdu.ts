@@ -20,7 +20,7 @@ import {
   fromHex,
   toHex,
 } from './pdu-fields.ts';
-import { type SmsEncoding, MAX_PARTS, chooseEncoding, splitMessage } from './message-parts.ts';
+import { type SmsEncoding, MAX_PARTS, chooseEncoding, splitMessage } from '../../../metadata/browser.ts';
 
 const MTI_DELIVER = 0x00;
 const MTI_SUBMIT = 0x01;

@@ -107,12 +107,17 @@ export function twilioSignature(authToken: string, url: string, params: Iterable
 export function parseTwilioCallback(input: { url: string; params: URLSearchParams; signature: string | undefined; authToken: string }): CallbackResult {
   const expected = twilioSignature(input.authToken, input.url, input.params.entries());
   if (!input.signature || !sameSecret(input.signature, expected)) return { ok: false, status: 403, code: 'sms.callback.forbidden', pointer: '/X-Twilio-Signature' };
-  const sid = input.params.get('MessageSid') ?? input.params.get('SmsSid');
-  const raw = input.params.get('MessageStatus') ?? input.params.get('SmsStatus');
+  return readTwilioStatus(input.params);
+}
+
+/** The status update of a callback whose signature was checked. */
+export function readTwilioStatus(params: URLSearchParams): CallbackResult {
+  const sid = params.get('MessageSid') ?? params.get('SmsSid');
+  const raw = params.get('MessageStatus') ?? params.get('SmsStatus');
   if (!sid) return { ok: false, status: 400, code: 'sms.callback.malformed', pointer: '/MessageSid' };
   if (!raw) return { ok: false, status: 400, code: 'sms.callback.malformed', pointer: '/MessageStatus' };
   const status = twilioStatus(raw);
-  const errorCode = Number(input.params.get('ErrorCode') ?? '') || null;
+  const errorCode = Number(params.get('ErrorCode') ?? '') || null;
   const update: StatusUpdate = {
     providerId: sid,
     status,

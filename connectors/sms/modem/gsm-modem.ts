@@ -1,6 +1,7 @@
 // The AT-command driver of a GSM modem: one command at a time, unsolicited codes handled between
 // and during commands, PDU-mode sending per part, delivery reports and incoming messages passed to
 // the ports, and re-opening with backoff when the port vanishes (USB replug).
+import { createHash } from 'node:crypto';
 import { AtLineDecoder, type AtEvent, type FinalResult, type Unsolicited, parseMessageList, parseRegistration, parseSignal, parseStoredMessage } from './at-lines.ts';
 import { IncomingAssembly, type AssembledSms } from './incoming-assembly.ts';
 import { type ModemLink, type OpenLink, openSerialLink } from './link.ts';
@@ -442,7 +443,9 @@ export class GsmModem implements SmsProvider {
       to: this.options.modemId ?? null,
       text: sms.text,
       receivedAt: sms.receivedAt,
-      providerId: `${sms.originator}:${sms.receivedAt}:${sms.reference ?? 0}`,
+      // The network's time stamp has a one-second resolution and single messages carry no
+      // reference: the text tells two messages from one sender in the same second apart.
+      providerId: `${sms.originator}:${sms.receivedAt}:${sms.reference ?? 0}:${createHash('sha256').update(sms.text).digest('hex').slice(0, 12)}`,
       parts: sms.parts,
     });
   }

@@ -1,8 +1,8 @@
 // AT response framing and error mapping, without a port: chunks cut anywhere, unsolicited codes in
 // the middle of a response, the +CMGS prompt, +CMS/+CME codes with their retry verdicts.
 import { AtLineDecoder, parseMessageList, parseRegistration, parseSignal, parseStoredMessage, type AtEvent } from '../../../connectors/sms/modem/at-lines.ts';
-import { cmeError, cmsError } from '../../../connectors/sms/errors.ts';
-import { SMS_WORDING } from '../../../connectors/sms/wording.ts';
+import { SMS_ERROR_REASONS, cmeError, cmsError } from '../../../connectors/sms/errors.ts';
+import { MESSAGES } from '../../../ui/src/app/messages.ts';
 import { IncomingAssembly } from '../../../connectors/sms/modem/incoming-assembly.ts';
 import { decodePdu, encodeDeliver, type DecodedDeliver } from '../../../connectors/sms/codec/index.ts';
 
@@ -61,11 +61,11 @@ test('+CMS/+CME codes: reason, retry verdict, wording in pl/en/ro', () => {
   expect(cmsError(99).info).toMatchObject({ code: 'sms.error.networkOther', retry: false });
   expect(cmsError(600).info).toMatchObject({ code: 'sms.error.unknown', retry: true });
   expect(cmeError(16).info).toMatchObject({ code: 'sms.error.pinWrong', retry: false });
+  // Every reason is worded in the app's three languages (ui/src/app/messages.ts).
   for (const lang of ['pl', 'en', 'ro'] as const) {
-    expect(Object.keys(SMS_WORDING[lang]).sort()).toEqual(Object.keys(SMS_WORDING.en).sort());
-    expect(SMS_WORDING[lang]['sms.error.smscUnknown']).toMatch(/\S/);
+    for (const reason of SMS_ERROR_REASONS) expect(`${lang} ${reason}: ${(MESSAGES[lang] as Record<string, string>)[`sms.error.${reason}`] ?? ''}`).toMatch(/: \S/);
   }
-  expect(SMS_WORDING.pl['sms.error.pinWrong']).not.toBe(SMS_WORDING.en['sms.error.pinWrong']);
+  expect(MESSAGES.pl['sms.error.pinWrong']).not.toBe(MESSAGES.en['sms.error.pinWrong']);
 });
 
 test('incoming parts out of order are joined once all arrived', () => {

@@ -37,8 +37,8 @@ test('landlines cannot take SMS; the same line written two ways matches', () => 
 });
 
 test('every result code is worded in pl, en and ro', async () => {
-  const { PHONE_WORDING } = await import('../../../connectors/sms/wording.ts');
-  for (const code of ['phone.empty', 'phone.invalid', 'phone.tooShort', 'phone.tooLong', 'phone.unknownRegion'] as const) {
-    for (const lang of ['pl', 'en', 'ro'] as const) expect(PHONE_WORDING[lang][code]).toMatch(/\S/);
+  const { MESSAGES } = await import('../../../ui/src/app/messages.ts');
+  for (const code of ['phone.empty', 'phone.invalid', 'phone.tooShort', 'phone.tooLong', 'phone.unknownRegion', 'phone.notMobile'] as const) {
+    for (const lang of ['pl', 'en', 'ro'] as const) expect(MESSAGES[lang][code]).toMatch(/\S/);
   }
 });

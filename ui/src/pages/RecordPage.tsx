@@ -21,6 +21,7 @@ import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../component
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
+import { SmsComposeDialog } from './SmsComposeDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
 type Values = Record<string, unknown>;
@@ -138,6 +139,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const [tab, setTab] = useState<'related' | 'stream' | 'history' | 'processes'>('related');
   const [converting, setConverting] = useState(false);
   const [merging, setMerging] = useState(false);
+  const [composing, setComposing] = useState(false);
   // Bumped after a merge: the timeline and related lists load again (records moved to this one).
   const [generation, setGeneration] = useState(0);
   const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
@@ -209,6 +211,12 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           {entity.name === 'lead' && canUpdate && !['converted', 'disqualified'].includes(String(current.status)) && (
             <button type="button" className="btn" onClick={() => setConverting(true)}>
               {t('convert.action')}
+            </button>
+          )}
+          {/* Persons and contractors (anything with a phone field and a timeline) can be texted. */}
+          {entity.activities && entity.fields.some((f) => f.type === 'phone') && may(ACTIVITY_ENTITY, 'create') && (
+            <button type="button" className="btn" onClick={() => setComposing(true)}>
+              {t('sms.compose')}
             </button>
           )}
           {canUpdate && may(entity.name, 'delete') && entity.name !== ACTIVITY_ENTITY && (
@@ -288,6 +296,19 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         {tab === 'history' && <History model={model} entity={entity} id={id} version={current.version} />}
         {tab === 'processes' && <Processes entity={entity} id={id} />}
       </div>
+      {composing && (
+        <SmsComposeDialog
+          entity={entity}
+          record={current}
+          title={recordTitle(entity, current) || label(entity.label)}
+          onClose={() => setComposing(false)}
+          onSent={() => {
+            setComposing(false);
+            notify('success', t('sms.compose.queued'), recordTitle(entity, current));
+            setGeneration((g) => g + 1);
+          }}
+        />
+      )}
       {converting && (
         <LeadConversionDialog
           model={model}
@@ -301,6 +322,16 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         />
       )}
     </div>
+  );
+}
+
+function SmsState({ model, activity, value }: { model: Model; activity: EntityModel; value: unknown }) {
+  const { language, locale } = useI18n();
+  const shown = displayValue(model, activity, activity.fieldsByName.get('sms_status'), value, language, locale);
+  return (
+    <span data-testid="sms-state" data-state={String(value)}>
+      <Chip color={shown.color}>{shown.text}</Chip>
+    </span>
   );
 }
 
@@ -340,6 +371,8 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
                 <Chip color={kind?.color}>{kind ? label(kind.label) : String(a.kind)}</Chip>
                 <span className="muted">{formatDateTime(when, locale)}</span>
                 <Chip color={status.color}>{status.text}</Chip>
+                {/* An SMS shows its delivery state (queued, sent, delivered, failed), kept by the SMS connector. */}
+                {a.kind === 'sms' && a.sms_status != null && activity.fieldsByName.has('sms_status') && <SmsState model={model} activity={activity} value={a.sms_status} />}
               </div>
               <Link to={`/r/${ACTIVITY_ENTITY}/${a.id}`} className="timeline-subject">
                 {String(a.subject)}

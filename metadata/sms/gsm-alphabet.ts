@@ -1,5 +1,6 @@
-// The GSM 03.38 default alphabet and its extension table. Pure and browser-safe: the compose
-// dialog's part counter runs on this too.
+// The GSM 03.38 default alphabet and its extension table. Pure and browser-safe: here in metadata/
+// (not in the SMS connector) so the web app's compose dialog counts with the same table the modem's
+// PDU codec (connectors/sms/codec) encodes with.
 
 /** Septet value → character for the default alphabet (0x1B is the escape to the extension table). */
 const DEFAULT_ALPHABET =

@@ -1,5 +1,5 @@
 // How a text travels as SMS: which alphabet, how many parts, and the text of each part. Shared by
-// the PDU encoder and (later) the compose dialog's counter, so it stays browser-safe.
+// the PDU encoder (connectors/sms/codec) and the compose dialog's counter, so it stays browser-safe.
 import { gsmSeptetCost } from './gsm-alphabet.ts';
 
 export type SmsEncoding = 'gsm7' | 'ucs2';

@@ -1,0 +1,128 @@
+// The SMS connector's tables (migration 014): messages with their provider ids and SMS status,
+// opt-outs by number, and the E.164 index of contacts' phone fields. Plain queries; the rules live
+// in outbound.ts / incoming.ts.
+import type { Knex } from 'knex';
+import type { SmsStatus } from './provider.ts';
+
+export interface SmsMessageRow {
+  id: string;
+  idempotency_key: string;
+  account: string;
+  provider: string;
+  to_number: string;
+  body: string;
+  purpose: 'transactional' | 'marketing';
+  status: SmsStatus;
+  provider_id: string | null;
+  part_ids: string[];
+  parts: number | null;
+  error_code: string | null;
+  error_detail: string | null;
+  activity_id: string | null;
+  record_entity: string | null;
+  record_id: string | null;
+  notification_id: number | string | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+}
+
+const MESSAGES = 'tessera.sms_messages';
+
+/** Later states never go back to earlier ones (a late "sent" callback after "delivered"). */
+const RANK: Record<SmsStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2, expired: 2 };
+
+export function isForward(from: SmsStatus, to: SmsStatus): boolean {
+  return RANK[to] > RANK[from];
+}
+
+export type NewSmsMessage = Pick<SmsMessageRow, 'idempotency_key' | 'account' | 'provider' | 'to_number' | 'body' | 'purpose'> & Partial<Pick<SmsMessageRow, 'activity_id' | 'record_entity' | 'record_id' | 'notification_id' | 'created_by'>>;
+
+/** Inserts a message, or returns the one already stored under its idempotency key. */
+export async function insertMessage(trx: Knex.Transaction, message: NewSmsMessage): Promise<{ row: SmsMessageRow; created: boolean }> {
+  const [row] = (await trx(MESSAGES).insert(message).onConflict('idempotency_key').ignore().returning('*')) as SmsMessageRow[];
+  if (row) return { row, created: true };
+  return { row: (await trx(MESSAGES).where({ idempotency_key: message.idempotency_key }).first()) as SmsMessageRow, created: false };
+}
+
+export async function messageById(knex: Knex, id: string): Promise<SmsMessageRow | null> {
+  return ((await knex(MESSAGES).where({ id }).first()) as SmsMessageRow | undefined) ?? null;
+}
+
+export async function messageByKey(knex: Knex, key: string): Promise<SmsMessageRow | null> {
+  return ((await knex(MESSAGES).where({ idempotency_key: key }).first()) as SmsMessageRow | undefined) ?? null;
+}
+
+export async function messageByProviderId(knex: Knex, provider: string, providerId: string): Promise<SmsMessageRow | null> {
+  return ((await knex(MESSAGES).where({ provider, provider_id: providerId }).first()) as SmsMessageRow | undefined) ?? null;
+}
+
+export async function messagesOfActivities(knex: Knex, activityIds: readonly string[]): Promise<SmsMessageRow[]> {
+  if (activityIds.length === 0) return [];
+  return (await knex(MESSAGES).whereIn('activity_id', activityIds).select('*')) as SmsMessageRow[];
+}
+
+/** Records the provider's answer; returns the status after it (a report may have come first). */
+export async function markHandedOver(knex: Knex, id: string, values: { providerId: string; parts: number; partIds: string[]; status: SmsStatus }): Promise<SmsStatus | null> {
+  const [row] = (await knex(MESSAGES)
+    .where({ id })
+    .update({ provider_id: values.providerId, parts: values.parts, part_ids: values.partIds, status: knex.raw(`CASE WHEN status = 'queued' THEN ? ELSE status END`, [values.status === 'queued' ? 'sent' : values.status]), sent_at: knex.fn.now(), updated_at: knex.fn.now() })
+    .returning('status')) as { status: SmsStatus }[];
+  return row?.status ?? null;
+}
+
+/** Moves a message forward; returns the row after the change, or null when it did not move. */
+export async function moveStatus(knex: Knex, id: string, status: SmsStatus, error: { code: string; detail?: string | null } | null): Promise<SmsMessageRow | null> {
+  const from = Object.entries(RANK)
+    .filter(([, rank]) => rank < RANK[status])
+    .map(([s]) => s);
+  const [row] = (await knex(MESSAGES)
+    .where({ id })
+    .whereIn('status', from)
+    .update({
+      status,
+      ...(error ? { error_code: error.code, error_detail: error.detail ?? null } : {}),
+      ...(status === 'delivered' ? { delivered_at: knex.fn.now() } : {}),
+      updated_at: knex.fn.now(),
+    })
+    .returning('*')) as SmsMessageRow[];
+  return row ?? null;
+}
+
+export async function setActivity(trx: Knex.Transaction, id: string, activityId: string): Promise<void> {
+  await trx(MESSAGES).where({ id }).update({ activity_id: activityId });
+}
+
+// --- opt-outs -------------------------------------------------------------------------------------
+
+export async function recordOptOut(knex: Knex, phone: string, source: string, detail: string | null): Promise<void> {
+  await knex('tessera.sms_opt_outs').insert({ phone, source, detail }).onConflict('phone').ignore();
+}
+
+export async function removeOptOut(knex: Knex, phone: string): Promise<void> {
+  await knex('tessera.sms_opt_outs').where({ phone }).delete();
+}
+
+export async function isOptedOut(knex: Knex, phone: string): Promise<boolean> {
+  return (await knex('tessera.sms_opt_outs').where({ phone }).first('phone')) !== undefined;
+}
+
+// --- phone index ----------------------------------------------------------------------------------
+
+export interface IndexedPhone {
+  field: string;
+  phone: string;
+}
+
+/** Replaces a record's indexed numbers (in the record change's transaction). */
+export async function indexPhones(trx: Knex | Knex.Transaction, entity: string, recordId: string, phones: readonly IndexedPhone[]): Promise<void> {
+  await trx('tessera.sms_phone_index').where({ entity, record_id: recordId }).delete();
+  if (phones.length) await trx('tessera.sms_phone_index').insert(phones.map((p) => ({ entity, record_id: recordId, field: p.field, phone: p.phone }))).onConflict(['entity', 'record_id', 'field']).merge();
+}
+
+export async function recordsWithPhone(knex: Knex, phone: string): Promise<{ entity: string; recordId: string; field: string }[]> {
+  const rows = (await knex('tessera.sms_phone_index').where({ phone }).orderBy([{ column: 'entity', order: 'desc' }, { column: 'record_id' }]).select('entity', 'record_id', 'field')) as { entity: string; record_id: string; field: string }[];
+  return rows.map((r) => ({ entity: r.entity, recordId: r.record_id, field: r.field }));
+}

@@ -1,0 +1,34 @@
+// The SMS connector's routes for the compose dialog (any signed-in user; sending acts with the
+// user's rights on the record): its accounts and templates, and sending one message.
+import { api } from './client.ts';
+
+export interface SmsComposeInfo {
+  readonly accounts: readonly { readonly id: string; readonly label: string; readonly kind: 'modem' | 'smsapi' | 'twilio'; readonly usable: boolean }[];
+  readonly defaultAccount: string | null;
+  readonly templates: readonly { readonly id: string; readonly purpose: 'transactional' | 'marketing'; readonly text: Readonly<Partial<Record<'pl' | 'en' | 'ro', string>>> }[];
+}
+
+export interface SmsSendRequest {
+  readonly record: { readonly entity: string; readonly id: string };
+  readonly to?: string;
+  readonly text?: string;
+  readonly template?: string;
+  readonly values?: Record<string, unknown>;
+  readonly language?: string;
+  readonly account?: string;
+  readonly purpose: 'transactional' | 'marketing';
+  readonly idempotencyKey: string;
+}
+
+export interface SmsSent {
+  readonly id: string;
+  readonly status: string;
+  readonly to: string;
+  readonly account: string;
+  readonly activityId: string | null;
+}
+
+export const smsApi = {
+  compose: async (signal?: AbortSignal) => (await api.get<SmsComposeInfo>('/connectors/sms/compose', signal ? { signal } : {})).data,
+  send: async (request: SmsSendRequest) => (await api.post<SmsSent>('/connectors/sms/messages', request)).data,
+};

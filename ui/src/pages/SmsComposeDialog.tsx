@@ -1,0 +1,181 @@
+// "Send SMS" from a person's or contractor's card: number (the record's mobile by default),
+// account, template or free text, and the live part counter — the same counter the modem's PDU
+// codec splits with (metadata/sms), so "2 części, 87 znaków pozostało" is what the message costs;
+// it says when a letter such as ą or ș switches the whole message to UCS-2. The message is queued
+// through the outbox; its delivery state shows on the activity it creates.
+import { useMemo, useState } from 'react';
+import { countParts, type EntityModel, type PartCount } from '../../../metadata/browser.ts';
+import type { ApiRecord } from '../api/records.ts';
+import { ApiError } from '../api/client.ts';
+import { smsApi } from '../api/sms.ts';
+import { useI18n } from '../app/i18n.tsx';
+import type { Language, MessageKey } from '../app/messages.ts';
+import { ErrorBox, Modal, Spinner, useLoad } from '../components/ui.tsx';
+
+const PLURAL = new Map<string, Intl.PluralRules>();
+
+function plural(locale: string, n: number): 'one' | 'few' | 'many' | 'other' {
+  let rules = PLURAL.get(locale);
+  if (!rules) PLURAL.set(locale, (rules = new Intl.PluralRules(locale)));
+  const category = rules.select(n);
+  return category === 'one' || category === 'few' || category === 'many' ? category : 'other';
+}
+
+/** "2 części, 87 znaków pozostało" in the reader's language and plural forms. */
+export function counterText(count: PartCount, t: (key: MessageKey, values?: Record<string, string | number>) => string, locale: string): string {
+  const parts = t(`sms.counter.parts.${plural(locale, count.parts)}` as MessageKey, { n: count.parts });
+  const left = t(`sms.counter.left.${plural(locale, count.remainingInPart)}` as MessageKey, { n: count.remainingInPart });
+  return `${parts}, ${left}`;
+}
+
+const PHONE_FIELDS = ['mobile', 'phone', 'private_phone'];
+
+function defaultNumber(entity: EntityModel, record: ApiRecord): string {
+  const fields = [...PHONE_FIELDS.filter((n) => entity.fieldsByName.get(n)?.type === 'phone'), ...entity.fields.filter((f) => f.type === 'phone' && !PHONE_FIELDS.includes(f.name)).map((f) => f.name)];
+  for (const name of fields) if (typeof record[name] === 'string' && record[name]) return record[name] as string;
+  return '';
+}
+
+function fill(text: string, values: Record<string, unknown>): string {
+  return text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (all, path: string) => {
+    const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values);
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : all;
+  });
+}
+
+export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { entity: EntityModel; record: ApiRecord; title: string; onClose(): void; onSent(): void }) {
+  const { t, language, locale } = useI18n();
+  const info = useLoad((signal) => smsApi.compose(signal), []);
+  const [to, setTo] = useState(() => defaultNumber(entity, record));
+  const [text, setText] = useState('');
+  const [account, setAccount] = useState<string>('');
+  const [template, setTemplate] = useState('');
+  const [marketing, setMarketing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problems, setProblems] = useState<{ pointer: string; text: string }[]>([]);
+  // One key per opened dialog: a double click or a retry after a lost answer sends once.
+  const [idempotencyKey] = useState(() => globalThis.crypto.randomUUID());
+  const count = useMemo(() => countParts(text), [text]);
+
+  const words = (code: string | undefined, detail: string | undefined): string => {
+    const key = code as MessageKey | undefined;
+    return key && t(key) !== key ? t(key) : detail ?? code ?? t('common.error');
+  };
+
+  const chooseTemplate = (id: string) => {
+    setTemplate(id);
+    const chosen = info.data?.templates.find((x) => x.id === id);
+    if (!chosen) return;
+    const body = chosen.text[language as Language] ?? chosen.text.pl ?? chosen.text.en ?? chosen.text.ro ?? '';
+    setText(fill(body, record as Record<string, unknown>));
+    setMarketing(chosen.purpose === 'marketing');
+  };
+
+  const send = async () => {
+    setBusy(true);
+    setProblems([]);
+    try {
+      await smsApi.send({ record: { entity: entity.name, id: String(record.id) }, to, text, ...(account ? { account } : {}), purpose: marketing ? 'marketing' : 'transactional', idempotencyKey, language });
+      onSent();
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const entries = error.problem.errors ?? [];
+        setProblems(entries.length ? entries.map((e) => ({ pointer: e.pointer, text: words(e.code, e.detail) })) : [{ pointer: '', text: words(error.problem.code, error.problem.detail) }]);
+      } else setProblems([{ pointer: '', text: String(error) }]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const problemAt = (pointer: string) => problems.filter((p) => p.pointer === pointer).map((p) => p.text);
+  const accounts = info.data?.accounts ?? [];
+  const other = problems.filter((p) => !['/to', '/text', '/account', '/record', '/template'].includes(p.pointer));
+  const noAccount = info.error instanceof ApiError && info.error.problem.status === 404;
+  return (
+    <Modal
+      title={t('sms.compose.title', { name: title })}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" form="sms-compose" className="btn btn-primary" disabled={busy || !text.trim() || noAccount || accounts.length === 0}>
+            {busy ? t('common.saving') : t('sms.compose.send')}
+          </button>
+        </>
+      }
+    >
+      {info.loading && !info.data && !info.error && <Spinner />}
+      {noAccount || (info.data && accounts.length === 0) ? <div className="form-banner" role="alert">{t('sms.compose.noAccount')}</div> : info.error ? <ErrorBox error={info.error} onRetry={info.reload} /> : null}
+      <form
+        id="sms-compose"
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <label className="field">
+          <span className="field-label">{t('sms.compose.to')}</span>
+          <input className="input" name="to" type="tel" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={problemAt('/to').length > 0 || problemAt('/record').length > 0} />
+          {[...problemAt('/to'), ...problemAt('/record')].map((p) => (
+            <span key={p} className="field-error" role="alert">
+              {p}
+            </span>
+          ))}
+        </label>
+        {accounts.length > 1 && (
+          <label className="field">
+            <span className="field-label">{t('sms.compose.account')}</span>
+            <select className="input" name="account" value={account || info.data?.defaultAccount || ''} onChange={(e) => setAccount(e.target.value)}>
+              {accounts.map((a) => (
+                <option key={a.id} value={a.id} disabled={!a.usable}>
+                  {a.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {(info.data?.templates.length ?? 0) > 0 && (
+          <label className="field">
+            <span className="field-label">{t('sms.compose.template')}</span>
+            <select className="input" name="template" value={template} onChange={(e) => chooseTemplate(e.target.value)}>
+              <option value="">{t('sms.compose.noTemplate')}</option>
+              {info.data!.templates.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.id}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="field">
+          <span className="field-label">{t('sms.compose.text')}</span>
+          <textarea className="input" name="text" rows={5} maxLength={1600} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="sms-counter sms-encoding" />
+          {[...problemAt('/text'), ...problemAt('/template'), ...problemAt('/account')].map((p) => (
+            <span key={p} className="field-error" role="alert">
+              {p}
+            </span>
+          ))}
+        </label>
+        <div id="sms-counter" className="sms-counter" data-testid="sms-counter" data-encoding={count.encoding} aria-live="polite">
+          {counterText(count, t, locale)}
+        </div>
+        <div id="sms-encoding" className={count.encoding === 'ucs2' ? 'sms-encoding sms-encoding-ucs2' : 'sms-encoding muted'} data-testid="sms-encoding">
+          {count.ucs2Trigger ? t('sms.counter.ucs2', { char: count.ucs2Trigger.character, single: 70, part: 67 }) : t('sms.counter.gsm7', { single: 160, part: 153 })}
+        </div>
+        <label className="field field-inline">
+          <input type="checkbox" name="marketing" checked={marketing} onChange={(e) => setMarketing(e.target.checked)} />
+          <span>{t('sms.compose.marketing')}</span>
+        </label>
+        {other.map((p) => (
+          <div key={p.text} className="form-banner" role="alert">
+            {p.text}
+          </div>
+        ))}
+      </form>
+    </Modal>
+  );
+}
