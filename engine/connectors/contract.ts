@@ -152,6 +152,12 @@ export interface Connector {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Routes behind sign-in (rights are the connector's to check with `access`). */
   readonly routes?: ConnectorRoutes;
+  /**
+   * Routes WITHOUT sign-in, mounted at /api/public/connectors/<id>/ (an unsubscribe link in a mail, an
+   * inbound callback): `access` is always null there, so what they do must be authorised by what the
+   * request carries (a signed token). 404 while the connector is disabled.
+   */
+  readonly publicRoutes?: ConnectorRoutes;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */

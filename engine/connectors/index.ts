@@ -7,3 +7,5 @@ export { TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, ty
 export type { RecordChange, RecordService, Actor } from '../records/index.ts';
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext } from '../../metadata/index.ts';
 export { SECRET_KEY_FILE } from './secrets.ts';
+export { actingUser } from './acting-user.ts';
+export { TesseraError, type Problem } from '../errors.ts';

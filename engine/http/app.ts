@@ -21,7 +21,7 @@ import { savedViewsRouter } from './saved-views-router.ts';
 import { streamRouter } from './stream-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
-import { connectorsRouter } from './connectors-router.ts';
+import { connectorsPublicRouter, connectorsRouter } from './connectors-router.ts';
 
 export interface AppOptions {
   /** Folder of the built web app (ui/dist); served at / when present. */
@@ -78,6 +78,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(checkJsonBody);
 
   api.use('/auth', authRouter(platform, auth));
+  api.use(connectorsPublicRouter(platform));
   // Everything below needs a signed-in user or a token; the OpenAPI document too (it describes the whole data model).
   api.use(requireAuthenticated);
   api.get('/openapi.json', (_req, res) => {

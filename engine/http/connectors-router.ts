@@ -129,3 +129,21 @@ export function connectorsRouter(platform: Platform): Router {
 
   return router;
 }
+
+/** Each connector's routes without sign-in, at /api/public/connectors/<id>/ (docs/connectors.md). */
+export function connectorsPublicRouter(platform: Platform): Router {
+  const router = Router();
+  const host = platform.connectors;
+  for (const connector of host.connectors) {
+    if (!connector.publicRoutes) continue;
+    const own = Router();
+    const ctx = host.context(connector.id);
+    own.use(async (_req, _res, next) => {
+      if (!(await ctx.settings()).enabled) throw new TesseraError('NOT_FOUND', `the connector ${connector.id} is disabled`);
+      next();
+    });
+    connector.publicRoutes(own, { ...ctx, access: () => null });
+    router.use(`/public/connectors/${connector.id}`, own);
+  }
+  return router;
+}
