@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Actor, ConnectorContext, JsonObject } from '../../engine/connectors/index.ts';
 import type { MailAccount } from './accounts.ts';
 import type { MailAddress } from './message.ts';
-import { queueMail, type EmailPayload } from './outbound.ts';
+import type { EmailPayload } from './outbound.ts';
 import { compileTemplate, renderTemplate, TemplateProblem } from './template-render.ts';
 import type { MailTemplate } from './templates.ts';
 

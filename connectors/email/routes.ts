@@ -25,16 +25,16 @@ function actorOf(ctx: RouteContext, res: Response): Actor {
 
 const body = (value: unknown): JsonObject => (value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : {});
 
-/** The account if the caller may send from it: the owner of a personal account, any reader of a shared one (admins: any). */
+/** The account if the caller may send from it: the owner of a personal account, a reader of a shared one (admins: any). */
 async function usableAccount(ctx: RouteContext, actor: Actor, id: JsonValue | undefined, pointer: string): Promise<MailAccount> {
   if (typeof id !== 'string' || !UUID.test(id)) throw invalid([{ pointer, detail: 'give the mail account', code: 'REQUIRED' }]);
-  const readable = await ctx.records.get({ actor }, ACCOUNT_ENTITY, id).catch(() => null);
-  const account = readable ? await loadAccount(ctx, id) : null;
+  const account = await loadAccount(ctx, id);
   if (!account) throw invalid([{ pointer, detail: `no mail account ${id}`, code: 'REFERENCE_NOT_FOUND' }]);
-  const admin = actor.access?.subject?.admin === true;
-  if (!account.shared && account.actingUserId !== actor.userId && !admin) throw new TesseraError('FORBIDDEN', `the mail account ${account.name} is personal: only its owner sends from it`);
-  return account;
+  if (mayUse(account, actor) || (account.shared && (await ctx.records.get({ actor }, ACCOUNT_ENTITY, id).catch(() => null)))) return account;
+  throw new TesseraError('FORBIDDEN', `you may not send from the mail account ${account.name}`);
 }
+
+const mayUse = (account: MailAccount, actor: Actor) => actor.access?.subject?.admin === true || (!account.shared && account.actingUserId === actor.userId);
 
 function addresses(value: JsonValue | undefined, pointer: string, problems: Problem[]) {
   try {
@@ -60,6 +60,25 @@ async function unsubscribeKey(ctx: ConnectorContext): Promise<string> {
 }
 
 export const emailRoutes: ConnectorRoutes = (router, ctx) => {
+  // The accounts the caller may send from (the compose dialog's choice).
+  router.get('/accounts', async (_req, res) => {
+    const actor = actorOf(ctx, res);
+    const usable: { id: string; name: string; address: string; shared: boolean }[] = [];
+    let after: string | undefined;
+    do {
+      const page = await ctx.records.list({ actor: { userId: null, via: 'system' } }, ACCOUNT_ENTITY, { limit: 100, ...(after ? { after } : {}) });
+      for (const record of page.data) {
+        const id = String(record.id);
+        const shared = record.account_type === 'shared';
+        const owner = (shared ? record.run_as : record.owner_user) ?? null;
+        const mine = actor.access?.subject?.admin === true || (!shared && owner === actor.userId);
+        if (mine || (shared && (await ctx.records.get({ actor }, ACCOUNT_ENTITY, id).catch(() => null)))) usable.push({ id, name: String(record.name), address: String(record.address), shared });
+      }
+      after = page.next;
+    } while (after);
+    res.json({ data: usable });
+  });
+
   // Compose: a new message, a reply (replyTo: the e-mail activity answered), linked to records.
   router.post('/send', async (req, res) => {
     const actor = actorOf(ctx, res);

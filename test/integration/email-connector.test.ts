@@ -5,7 +5,7 @@
 // outbox, APPENDs to Sent and records the activity; a mail merge to 50 with one refused address
 // reports it and sends the rest; unsubscribe links; the `email:send` task type.
 import { ImapFlow } from 'imapflow';
-import { createImapSync, email, EngineMailStore, syncAllAccounts, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
+import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
 import { actingUser } from '../../engine/connectors/index.ts';
 import { seedPackage } from '../../engine/seeding.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
@@ -13,6 +13,7 @@ import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { dovecotMissing, startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
 import { simpleMessage } from '../support/mail-fixtures.ts';
+import { InstanceDriver } from '../support/workflows.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 const missing = dovecotMissing();
@@ -57,6 +58,7 @@ suite('e-mail connector', () => {
     smtp = await startSmtpPeer();
     env = await startTestPlatform({ connectors: [email] });
     await env.platform.applyMetadata(await seedPackage(), { source: 'seed' });
+    await env.platform.processes.startWorkers();
     server = await startTestServer(env.platform);
     api = jsonClient(`${server.url}/api`);
     olgaId = await createTestUser(env.platform, { login: 'olga', roles: ['salesperson'] });
@@ -170,4 +172,118 @@ suite('e-mail connector', () => {
     expect(reports.find((r) => r.mailbox === 'Projekty')).toMatchObject({ kind: 'full', created: 1, relocated: 4 });
     expect(Number((await emails()).n)).toBe(before + 1);
   });
+
+  const outboxRow = (key: string) => env.platform.knex('tessera.outbox').where({ channel: 'email', idempotency_key: key }).first() as Promise<{ state: string; last_error: string | null } | undefined>;
+
+  test('composing from the record card sends through SMTP, files the copy in Sent and records it on the contractor, once', async () => {
+    const accounts = (await olga.get('/connectors/email/accounts')).body.data as { id: string }[];
+    expect(accounts.map((a) => a.id)).toEqual([accountId]);
+    const invalid = await olga.post('/connectors/email/send', { account: accountId, to: 'nie-adres', subject: '' });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/subject', '/to']);
+    const sent = await olga.post('/connectors/email/send', {
+      account: accountId,
+      to: 'Zamówienia <zamowienia@klient.example>',
+      subject: 'Oferta na łożyska',
+      text: 'Dzień dobry, w załączeniu oferta.',
+      html: '<p>Dzień dobry, w załączeniu <b>oferta</b>.</p>',
+      links: { contractor: contractorId },
+      idempotencyKey: 'offer-1',
+    });
+    expect(sent.status).toBe(202);
+    // The same compose sent twice (a double click) is one message.
+    expect((await olga.post('/connectors/email/send', { account: accountId, to: 'zamowienia@klient.example', subject: 'Oferta na łożyska', text: 'x', idempotencyKey: 'offer-1' })).body.queued).toBe(false);
+    const row = await until(async () => {
+      const r = await outboxRow(sent.body.idempotencyKey);
+      return r && (r.state === 'sent' || r.state === 'failed') ? r : null;
+    });
+    expect(row).toMatchObject({ state: 'sent' });
+    const delivered = [];
+    for (const m of smtp.received) if ((await parseMessage(m.raw)).subject === 'Oferta na łożyska') delivered.push(m);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.to).toEqual(['zamowienia@klient.example']);
+    const status = await imap.status('Sent', { messages: true });
+    expect(status.messages).toBe(1);
+    const timeline = (await api.get(`/records/contractor/${contractorId}/activities`)).body.data as Record<string, unknown>[];
+    const outbound = timeline.filter((a) => a.kind === 'email' && a.direction === 'outbound');
+    expect(outbound).toEqual([expect.objectContaining({ subject: 'Oferta na łożyska', owner: olgaId })]);
+    // The sync finds the Sent copy already located: no second activity.
+    const before = Number((await emails()).n);
+    await syncAllAccounts(ctx());
+    expect(Number((await emails()).n)).toBe(before);
+  });
+
+  test('a mail merge to 50 persons: consent respected, one refused address reported, the rest sent, with unsubscribe links that work', async () => {
+    const people: string[] = [];
+    for (let i = 0; i < 52; i++) {
+      const address = i === 17 ? 'refused-17@klient.example' : `osoba-${i}@klient.example`;
+      const person = await created(api, 'person', { first_name: `Osoba${i}`, last_name: 'Testowa', email: address, marketing_consent: i < 50, contractor: contractorId });
+      people.push(person.id);
+    }
+    const template = await created(api, 'email_template', {
+      name: 'Newsletter',
+      code: 'newsletter',
+      language: 'pl',
+      subject: 'Nowości dla {{first_name}}',
+      body_html: '<p>Dzień dobry {{first_name}} {{last_name}}!</p><p><a href="{{unsubscribe_url}}">Wypisz</a></p>',
+      marketing: true,
+    });
+    const broken = await api.post('/connectors/email/merges', { account: accountId, template: template.id, entity: 'person', ids: people, filter: { nope: 1 } });
+    expect(broken.status).toBe(400);
+    const merge = await api.post('/connectors/email/merges', { account: accountId, template: 'newsletter', language: 'pl', entity: 'person', ids: people, idempotencyKey: 'newsletter-1' });
+    expect(merge.status).toBe(202);
+    expect(merge.body).toMatchObject({ total: 52, queued: 50, skipped: 2 });
+    // Sending the same request again queues nothing more.
+    expect((await api.post('/connectors/email/merges', { account: accountId, template: 'newsletter', entity: 'person', ids: people, idempotencyKey: 'newsletter-1' })).body).toMatchObject({ id: merge.body.id, repeated: true });
+    const progress = await until(async () => {
+      const p = (await api.get(`/connectors/email/merges/${merge.body.id}`)).body;
+      return p.done ? p : null;
+    }, 60_000);
+    expect(progress).toMatchObject({ total: 52, skipped: { no_consent: 2 }, states: { sent: 49, failed: 1 } });
+    expect(progress.failures).toEqual([expect.objectContaining({ address: 'refused-17@klient.example', status: 550 })]);
+    const newsletters = smtp.received.filter((m) => m.raw.toString().includes('X-Tessera-Merge'));
+    expect(newsletters).toHaveLength(49);
+    const raw = newsletters[0]!.raw.toString();
+    expect(raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
+    const link = /List-Unsubscribe: <(http[^>]+)>/.exec(raw.replace(/\r\n\s+/g, ' '))![1]!;
+    // The link works without signing in, once per address; a forged token does not.
+    const forged = await fetch(link.replace(/t=[^.]+/, `t=${Buffer.from('osoba-1@klient.example').toString('base64url')}`));
+    expect(forged.status).toBe(404);
+    const done = await fetch(link);
+    expect(done.status).toBe(200);
+    const unsubscribed = (await env.platform.knex('tessera.email_unsubscribed').select('address')) as { address: string }[];
+    expect(unsubscribed).toHaveLength(1);
+    // The next merge leaves the unsubscribed address out (and the two without consent).
+    const again = await api.post('/connectors/email/merges', { account: accountId, template: 'newsletter', entity: 'person', ids: people });
+    expect(again.body).toMatchObject({ total: 52, queued: 49, skipped: 3 });
+    expect((await api.get(`/connectors/email/merges/${again.body.id}`)).body.skipped).toEqual({ no_consent: 2, unsubscribed: 1 });
+  }, 120_000);
+
+  test('the email:send task type queues a templated message about the instance’s record', async () => {
+    await created(api, 'email_template', { name: 'Powiadomienie', code: 'notice', language: 'pl', subject: 'Sprawa {{name}}', body_text: 'Dzień dobry, dotyczy: {{name}}.' });
+    const bpmn = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+  <bpmn:process id="notify" isExecutable="true">
+    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="mail" />
+    <bpmn:serviceTask id="mail">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="email:send" />
+        <zeebe:ioMapping>
+          <zeebe:input source="=&quot;alice@firma.example&quot;" target="account" />
+          <zeebe:input source="=recipient" target="to" />
+          <zeebe:input source="=&quot;notice&quot;" target="template" />
+          <zeebe:input source="={entity: &quot;contractor&quot;, id: contractorId}" target="record" />
+        </zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="mail" targetRef="end" /><bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    await env.platform.processes.deploy(bpmn, { source: 'test' });
+    const d = await InstanceDriver.start(env.platform, 'notify', { recipient: 'zamowienia@klient.example', contractorId } as never);
+    await until(async () => (await d.status()) === 'completed');
+    await until(async () => smtp.received.find((m) => m.raw.toString().includes('Klient Sp. z o.o.')) ?? null);
+    const bad = await InstanceDriver.start(env.platform, 'notify', { recipient: 'nie adres', contractorId } as never);
+    await until(async () => (await d.status()) === 'completed' && ((await env.platform.knex('tessera.process_incidents').where({ instance_id: bad.id }).first()) as { message: string } | undefined));
+  }, 60_000);
 });
