@@ -203,7 +203,7 @@ suite('e-mail connector', () => {
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.to).toEqual(['zamowienia@klient.example']);
     const status = await imap.status('Sent', { messages: true });
-    expect(status.messages).toBe(1);
+    expect(status && status.messages).toBe(1);
     const timeline = (await api.get(`/records/contractor/${contractorId}/activities`)).body.data as Record<string, unknown>[];
     const outbound = timeline.filter((a) => a.kind === 'email' && a.direction === 'outbound');
     expect(outbound).toEqual([expect.objectContaining({ subject: 'Oferta na łożyska', owner: olgaId })]);

@@ -19,6 +19,7 @@ import { InstanceTable } from '../components/InstanceTable.tsx';
 import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
+import { EmailAction } from './EmailAction.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
@@ -215,6 +216,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('merge.button')}
             </button>
           )}
+          {!editing && <EmailAction model={model} entity={entity} record={current} />}
           {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
           {may(entity.name, 'delete') && (
             <button type="button" className="btn btn-danger-outline" onClick={() => void remove()}>
