@@ -37,12 +37,8 @@ export function parseFolders(value: string): string[] {
   return [...new Set(value.split(',').map((f) => f.trim()).filter((f) => f.length > 0))];
 }
 
-type RevealSecret = (entity: string, recordId: string, field: string, trx?: Knex.Transaction) => Promise<string | null>;
-
 async function reveal(ctx: ConnectorContext, record: JsonObject, field: string, trx?: Knex.Transaction): Promise<string> {
-  const revealSecret = (ctx as ConnectorContext & { revealSecret?: RevealSecret }).revealSecret;
-  if (revealSecret) return (await revealSecret(ACCOUNT_ENTITY, String(record.id), field, trx)) ?? '';
-  return text(record[field]);
+  return (await ctx.revealSecret(ACCOUNT_ENTITY, String(record.id), field, trx)) ?? '';
 }
 
 /** The account as the sync and the sender use it. */

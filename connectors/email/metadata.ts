@@ -8,9 +8,8 @@ type FieldSpec = Readonly<Record<string, unknown>> & { readonly name: string; re
 const fields = (entity: string, list: readonly FieldSpec[]) => list.map((f) => ({ id: `email.${entity}.${f.name}`, ...f }));
 const option = (entity: string, field: string, value: string, label: Lang) => ({ id: `email.${entity}.${field}.${value}`, value, label });
 
-/** The type of a password field; `secret` once the platform has it (see docs/email.md). */
-// TEMPORARY until the platform's `secret` field type lands on main: a plain string.
-export const PASSWORD_FIELD_TYPE = 'string';
+/** Passwords: sealed in their column, never returned by the API (read with ctx.revealSecret). */
+export const PASSWORD_FIELD_TYPE = 'secret';
 
 export const ACCOUNT_ENTITY = 'email_account';
 export const TEMPLATE_ENTITY = 'email_template';
@@ -69,12 +68,12 @@ const account = {
     { name: 'imap_port', type: 'integer', minimum: 1, maximum: 65535, default: 993, label: l('IMAP port', 'Port IMAP', 'Port IMAP') },
     { name: 'imap_tls', type: 'boolean', default: true, label: l('IMAP over TLS', 'IMAP przez TLS', 'IMAP prin TLS') },
     { name: 'imap_user', type: 'string', maxLength: 320, label: l('IMAP user', 'Użytkownik IMAP', 'Utilizator IMAP') },
-    { name: 'imap_password', type: PASSWORD_FIELD_TYPE, maxLength: 500, label: l('IMAP password', 'Hasło IMAP', 'Parolă IMAP') },
+    { name: 'imap_password', type: PASSWORD_FIELD_TYPE, label: l('IMAP password', 'Hasło IMAP', 'Parolă IMAP') },
     { name: 'smtp_host', type: 'string', maxLength: 253, label: l('SMTP server', 'Serwer SMTP', 'Server SMTP') },
     { name: 'smtp_port', type: 'integer', minimum: 1, maximum: 65535, default: 465, label: l('SMTP port', 'Port SMTP', 'Port SMTP') },
     { name: 'smtp_tls', type: 'boolean', default: true, label: l('SMTP over TLS', 'SMTP przez TLS', 'SMTP prin TLS') },
     { name: 'smtp_user', type: 'string', maxLength: 320, label: l('SMTP user', 'Użytkownik SMTP', 'Utilizator SMTP') },
-    { name: 'smtp_password', type: PASSWORD_FIELD_TYPE, maxLength: 500, label: l('SMTP password', 'Hasło SMTP', 'Parolă SMTP') },
+    { name: 'smtp_password', type: PASSWORD_FIELD_TYPE, label: l('SMTP password', 'Hasło SMTP', 'Parolă SMTP') },
     {
       name: 'folders',
       type: 'string',

@@ -99,6 +99,7 @@ export class ConnectorHost {
         baseLog(`configuration changed: ${reason}`);
       },
       enqueue: (trx, messages) => this.outbox.enqueue(trx, connectorId, messages),
+      revealSecret: (entity, recordId, field, trx) => records.revealSecret(trx ?? null, entity, recordId, field),
       notifyAdmins: (subject, body) => this.#notifyAdmins(subject, body),
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {

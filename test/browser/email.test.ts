@@ -75,7 +75,7 @@ test('at 390 px the compose dialog fits the screen', async () => {
   await dialog.getByLabel('Temat').waitFor();
   const box = await dialog.boundingBox();
   expect(box!.width).toBeLessThanOrEqual(390);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
   await b.screenshot('email-compose-390');
   await dialog.getByRole('button', { name: 'Anuluj' }).click();
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -95,7 +95,7 @@ for (const width of [1440, 390]) {
     const item = queue.locator(`[data-id="${strangerId}"]`);
     await item.getByText('Zapytanie o łożyska kulkowe').waitFor();
     await item.getByText('jan@nieznany.example').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(width);
     await item.getByRole('combobox').last().fill('Hurtownia');
     await page.getByRole('option', { name: 'Hurtownia Łożysk Sp. z o.o.' }).click();
     await b.screenshot(`email-to-file-${width}`);

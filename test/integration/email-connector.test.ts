@@ -95,9 +95,16 @@ suite('e-mail connector', () => {
     await dovecot?.stop();
   });
 
-  test('the account is a record; its password is not what the list shows to a user without rights', async () => {
+  test('the account is a record whose passwords are secret fields: sealed, never returned, revealed to the connector', async () => {
     expect(env.platform.runtime.snapshot.entities.has('email_account')).toBe(true);
     expect(env.platform.runtime.snapshot.entities.has('email_template')).toBe(true);
+    const read = await api.get(`/records/email_account/${accountId}`);
+    expect(read.body.imap_password).toBe('••••••••');
+    expect(read.body.smtp_password).toBeNull();
+    expect(JSON.stringify(read.body)).not.toContain('alicepw');
+    const { rows } = (await env.platform.knex.raw(`SELECT imap_password FROM ${env.platform.runtime.entity('email_account').entity.table} WHERE id = ?`, [accountId])) as { rows: { imap_password: string }[] };
+    expect(rows[0]!.imap_password).not.toContain('alicepw');
+    await expect(ctx().revealSecret('email_account', accountId, 'imap_password')).resolves.toBe('alicepw');
     // A salesperson has no right on mail accounts (roles grant them like any other type).
     expect((await olga.get(`/records/email_account/${accountId}`)).status).toBe(403);
   });
@@ -136,7 +143,7 @@ suite('e-mail connector', () => {
       Array.from({ length: 12 }, (_, i) => simpleMessage({ messageId: `batch-${i}@klient.example`, from: 'zamowienia@klient.example', subject: `Partia ${i}` })),
     );
     const before = Number((await emails()).n);
-    const account = (await ctx().records.get({ actor: { userId: null, via: 'system' } }, 'email_account', accountId)) as Record<string, unknown>;
+    const password = (await ctx().revealSecret('email_account', accountId, 'imap_password'))!;
     const actor = await actingUser(env.platform.knex, env.platform.records, olgaId);
     // A store that dies after its fifth message: the process "crashed" mid-batch.
     class Crashing extends EngineMailStore {
@@ -147,7 +154,7 @@ suite('e-mail connector', () => {
       }
     }
     const crashing = new Crashing(env.platform.knex, env.platform.records, { accountId, accountAddress: 'alice@firma.example', actor, team: null });
-    await expect(createImapSync({ id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password: String(account.imap_password), mailboxes: ['INBOX'] }, crashing, { batchSize: 4 }).syncOnce()).rejects.toThrow('process killed');
+    await expect(createImapSync({ id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password, mailboxes: ['INBOX'] }, crashing, { batchSize: 4 }).syncOnce()).rejects.toThrow('process killed');
     expect(Number((await emails()).n)).toBe(before + 5);
     await syncAllAccounts(ctx());
     expect(Number((await emails()).n)).toBe(before + 12);
