@@ -5,12 +5,12 @@
 // List-Unsubscribe (RFC 8058 one-click) and its progress is the outbox's state of its messages.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Actor, ConnectorContext, JsonObject } from '../../engine/connectors/index.ts';
-import type { MailAccount } from './accounts.ts';
+import { actingUser, type Actor, type ConnectorContext, type JsonObject } from '../../engine/connectors/index.ts';
+import { loadAccount, type MailAccount } from './accounts.ts';
 import type { MailAddress } from './message.ts';
 import type { EmailPayload } from './outbound.ts';
 import { compileTemplate, renderTemplate, TemplateProblem } from './template-render.ts';
-import type { MailTemplate } from './templates.ts';
+import { findTemplate, type MailTemplate } from './templates.ts';
 
 export type SkipReason = 'no_address' | 'no_consent' | 'unsubscribed' | 'duplicate' | 'template_error';
 
@@ -232,4 +232,27 @@ export async function mergeProgress(knex: Knex, id: string): Promise<MergeProgre
   const skipped = Object.fromEntries(skippedRows.map((r) => [r.skipped, Number(r.n)]));
   const pending = (states.queued ?? 0) + (states.sending ?? 0);
   return { id, total: merge.total, skipped, states, failures: failures.map((f) => ({ recordId: f.record_id, address: f.address, status: f.last_status, error: f.last_error })), done: pending === 0 };
+}
+
+/** A merge by ids of the account and template, acting as `userId` (scripts, the bench): no unsubscribe URL. */
+export async function queueMergeById(
+  ctx: ConnectorContext,
+  input: { accountId: string; templateId: string; userId: string; entity: string; ids: readonly string[]; language?: string },
+): Promise<MergeQueued> {
+  const account = await loadAccount(ctx, input.accountId);
+  const template = await findTemplate(ctx, input.templateId, input.language ?? null);
+  if (!account || !template) throw new Error('no such mail account or template');
+  const consent = String((await ctx.settings()).config.consentField ?? 'marketing_consent');
+  return queueMerge(ctx, {
+    account,
+    template,
+    entity: input.entity,
+    language: input.language ?? template.language,
+    actor: await actingUser(ctx.knex, ctx.records, input.userId),
+    ids: input.ids,
+    requestKey: null,
+    emailField: 'email',
+    consentField: ctx.records.runtime.entity(input.entity).entity.fieldsByName.has(consent) ? consent : null,
+    unsubscribeUrl: () => null,
+  });
 }
