@@ -5,6 +5,7 @@ import type { Connector } from '../../engine/connectors/index.ts';
 import { emailConfig, syncAllAccounts, watchInboxes } from './mailbox-sync.ts';
 import { emailMetadata } from './metadata.ts';
 import { emailChannel } from './outbound.ts';
+import { sendConnections } from './send-connections.ts';
 import { emailRoutes, emailPublicRoutes } from './routes.ts';
 import { emailSendTask } from './send-task.ts';
 
@@ -51,7 +52,10 @@ export const email: Connector = {
   routes: emailRoutes,
   publicRoutes: emailPublicRoutes,
   async start(ctx) {
-    if (!emailConfig((await ctx.settings()).config).idle) return;
-    return watchInboxes(ctx);
+    const unwatch = emailConfig((await ctx.settings()).config).idle ? await watchInboxes(ctx) : null;
+    return async () => {
+      await unwatch?.();
+      await sendConnections.close();
+    };
   },
 };

@@ -82,8 +82,10 @@ export class EngineMailStore implements MailStore {
     for (const link of linkAddresses(messageAddresses(message), await this.#candidates(trx, message, has), { ownDomains: this.#identity.ownDomains ?? [] })) {
       if (has(link.kind) && !links[link.kind]) links[link.kind] = link.id;
     }
-    // Only records the acting user may read: their rights decide what their mail is filed on.
+    // Only records the acting user may read: their rights decide what their mail is filed on (a
+    // type they read whole needs no look: the record was found alive by the queries above).
     for (const [field, id] of Object.entries(links)) {
+      if (readsAll(this.#identity.actor, field)) continue;
       if (!(await this.#records.get({ actor: this.#identity.actor, trx }, field, id).catch(() => null))) delete links[field];
     }
     Object.assign(links, outgoing.links ?? {});
@@ -168,27 +170,27 @@ export class EngineMailStore implements MailStore {
       .merge();
   }
 
-  /** Persons and contractors having one of the message's addresses in their e-mail field. */
+  /** Persons and contractors having one of the message's addresses in their e-mail field (one query). */
   async #candidates(trx: Knex.Transaction, message: ParsedMessage, has: (field: string) => boolean): Promise<LinkCandidate[]> {
     const addresses = [...new Set(messageAddresses(message).map((a) => a.address))];
     if (addresses.length === 0) return [];
-    const candidates: LinkCandidate[] = [];
-    const table = (name: string) => (this.#records.runtime.snapshot.entities.has(name) ? this.#records.runtime.entity(name).entity : null);
-    const contractor = has('contractor') ? table('contractor') : null;
+    const model = (name: string) => (has(name) && this.#records.runtime.snapshot.entities.has(name) ? this.#records.runtime.entity(name).entity : null);
+    const contractor = model('contractor');
+    const person = model('person');
+    const parts: string[] = [];
+    const bindings: Knex.RawBinding[] = [];
     if (contractor?.fieldsByName.has('email')) {
-      const rows = (await trx(contractor.table).whereNull('deleted_at').whereRaw('lower(email) = ANY(?)', [addresses]).select('id', 'email')) as { id: string; email: string }[];
-      for (const r of rows) candidates.push({ kind: 'contractor', id: r.id, emails: [r.email] });
+      parts.push(`SELECT 'contractor' AS kind, id, email, NULL::uuid AS employer FROM ?? WHERE deleted_at IS NULL AND lower(email) = ANY(?)`);
+      bindings.push(contractor.table, addresses);
     }
-    const person = has('person') ? table('person') : null;
     if (person?.fieldsByName.has('email')) {
-      const employer = person.fieldsByName.has('contractor') && contractor ? 'contractor' : null;
-      const rows = (await trx(person.table)
-        .whereNull('deleted_at')
-        .whereRaw('lower(email) = ANY(?)', [addresses])
-        .select('id', 'email', ...(employer ? [employer] : []))) as { id: string; email: string; contractor?: string | null }[];
-      for (const r of rows) candidates.push({ kind: 'person', id: r.id, emails: [r.email], contractorId: r.contractor ?? null });
+      const employer = contractor && person.fieldsByName.has('contractor') ? 'contractor' : 'NULL::uuid';
+      parts.push(`SELECT 'person' AS kind, id, email, ${employer} AS employer FROM ?? WHERE deleted_at IS NULL AND lower(email) = ANY(?)`);
+      bindings.push(person.table, addresses);
     }
-    return candidates;
+    if (parts.length === 0) return [];
+    const { rows } = (await trx.raw(parts.join(' UNION ALL '), bindings)) as { rows: { kind: 'person' | 'contractor'; id: string; email: string; employer: string | null }[] };
+    return rows.map((r) => ({ kind: r.kind, id: r.id, emails: [r.email], ...(r.kind === 'person' ? { contractorId: r.employer } : {}) }));
   }
 
   /** A thread already linked to records (a deal, a service order) keeps its new messages there. */
@@ -201,18 +203,29 @@ export class EngineMailStore implements MailStore {
     return Object.fromEntries(Object.entries(row ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   }
 
-  /** `[TR/2026/0031]` in the subject links the record with that number (any numbered type activities link to). */
+  /** `[TR/2026/0031]` in the subject links the record with that number (any numbered type activities link to; one query). */
   async #tokenLinks(trx: Knex.Transaction, subject: string, has: (field: string) => boolean): Promise<Record<string, string>> {
     const numbers = subjectRecordNumbers(subject);
     if (numbers.length === 0) return {};
-    const links: Record<string, string> = {};
+    const parts: string[] = [];
+    const bindings: Knex.RawBinding[] = [];
     for (const { entity } of this.#records.runtime.snapshot.entities.values()) {
       if (!entity.activities || !entity.numbering || !has(entity.name)) continue;
-      const row = (await trx(entity.table).whereNull('deleted_at').whereIn(entity.numbering.field, numbers).first('id')) as { id: string } | undefined;
-      if (row) links[entity.name] = row.id;
+      parts.push(`(SELECT ?::text AS entity, id FROM ?? WHERE deleted_at IS NULL AND ?? = ANY(?) LIMIT 1)`);
+      bindings.push(entity.name, entity.table, entity.numbering.field, numbers);
     }
-    return links;
+    if (parts.length === 0) return {};
+    const { rows } = (await trx.raw(parts.join(' UNION ALL '), bindings)) as { rows: { entity: string; id: string }[] };
+    return Object.fromEntries(rows.map((r) => [r.entity, r.id]));
   }
+}
+
+/** The actor reads every record of the type, unconditionally. */
+function readsAll(actor: Actor, entity: string): boolean {
+  const access = actor.access;
+  if (!access) return true;
+  if (access.unrestricted) return true;
+  return access.entity(entity).read.some((grant) => grant.scope === 'all' && !grant.condition);
 }
 
 const mailboxKey = (ref: MailboxRef) => ({ account: ref.account, mailbox: ref.mailbox, uid_validity: ref.uidValidity.toString() });

@@ -8,7 +8,8 @@ import { loadAccount, type MailAccount } from './accounts.ts';
 import { EngineMailStore } from './engine-store.ts';
 import type { MailAddress } from './message.ts';
 import { parseMessage } from './message-parse.ts';
-import { appendToSent, composeMessage, createSmtpSender, type DraftAttachment } from './smtp-send.ts';
+import { sendConnections } from './send-connections.ts';
+import { composeMessage, type DraftAttachment } from './smtp-send.ts';
 
 export const EMAIL_CHANNEL = 'email';
 
@@ -120,13 +121,7 @@ export const emailChannel: OutboundChannel = {
       // The outbox message's id: a retry after a crash sends the same Message-ID (the sync dedupes).
       messageId: `${message.id}@${domain}`,
     });
-    const sender = createSmtpSender(account.smtp);
-    let result;
-    try {
-      result = await sender.send(composed);
-    } finally {
-      sender.close();
-    }
+    const result = await sendConnections.sender(account).send(composed);
     const accepted = result.recipients.filter((r) => r.status === 'accepted');
     if (accepted.length === 0) {
       const deferred = result.recipients.find((r) => r.status === 'deferred');
@@ -137,7 +132,7 @@ export const emailChannel: OutboundChannel = {
     }
     let sentCopy: { mailbox: string; uid: number | null; uidValidity: bigint | null } | null = null;
     if (account.imap) {
-      sentCopy = await appendToSent(account.imap, composed, account.sentFolder).catch((error: unknown) => {
+      sentCopy = await sendConnections.append(account, composed, account.sentFolder).catch((error: unknown) => {
         ctx.log(`message ${message.id} was sent but not filed in ${account.sentFolder}`, error);
         return null;
       });
