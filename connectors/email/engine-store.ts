@@ -43,12 +43,27 @@ export class EngineMailStore implements MailStore {
     this.#identity = identity;
   }
 
+  /** Located UIDs per mailbox and UIDVALIDITY, read once per store (one sync pass): one query, not one per UID. */
+  readonly #located = new Map<string, Promise<Set<number>>>();
+
   async hasLocation(location: MessageLocation): Promise<boolean> {
-    const row = await this.#knex('tessera.email_locations').where(locationKey(location)).first('uid');
-    return row !== undefined;
+    const key = `${location.mailbox}\u0000${location.uidValidity}`;
+    let located = this.#located.get(key);
+    if (!located) {
+      located = this.locatedUids(location).then((uids) => new Set(uids));
+      this.#located.set(key, located);
+    }
+    // A UID not in the set may have been stored since by another process: saving is idempotent anyway.
+    return (await located).has(location.uid);
   }
 
   async saveMessage(message: ParsedMessage, location: MessageLocation, flags: readonly string[]): Promise<SavedMessage> {
+    const saved = await this.#save(message, location, flags);
+    void this.#located.get(`${location.mailbox}\u0000${location.uidValidity}`)?.then((uids) => uids.add(location.uid));
+    return saved;
+  }
+
+  async #save(message: ParsedMessage, location: MessageLocation, flags: readonly string[]): Promise<SavedMessage> {
     return this.#knex.transaction(async (trx) => {
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`email:${message.dedupeKey}`]);
       const existing = (await trx('tessera.email_messages').where({ dedupe_key: message.dedupeKey }).first('activity_id')) as { activity_id: string } | undefined;
@@ -152,6 +167,7 @@ export class EngineMailStore implements MailStore {
   }
 
   async removeLocations(ref: MailboxRef, uids?: readonly number[]): Promise<void> {
+    this.#located.clear();
     const query = this.#knex('tessera.email_locations').where(mailboxKey(ref));
     if (uids) query.whereIn('uid', [...uids]);
     await query.delete();
