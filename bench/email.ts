@@ -17,12 +17,16 @@ import {
   type SavedMessage,
 } from '../connectors/email/index.ts';
 import { dovecotMissing, startDovecot } from '../test/support/dovecot.ts';
+import { emailEngineBenchmark } from './email-engine.ts';
 import { attachmentMessage, polishMessage, simpleMessage } from '../test/support/mail-fixtures.ts';
 import { MemoryMailStore } from '../test/support/memory-mail-store.ts';
 
 export interface EmailBenchOptions {
   readonly messages: number;
   readonly runs: number;
+  /** Recipients of the queued mail merge (default 10,000) and messages of the delivery run (default 1,000). */
+  readonly mergeRecipients?: number;
+  readonly deliveries?: number;
   readonly log: (line: string) => void;
 }
 
@@ -113,6 +117,8 @@ export async function emailBenchmark(options: EmailBenchOptions): Promise<void> 
   const dovecot = await startDovecot([{ user: 'bench', password: 'benchpw' }]);
   const auth = { user: 'bench', pass: 'benchpw' };
   const admin = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth, logger: false, disableAutoIdle: true });
+  // The admin connection idles while the engine runs: a socket timeout must not crash the bench.
+  admin.on('error', () => undefined);
   try {
     await admin.connect();
     const raws = corpus(options.messages);
@@ -165,6 +171,14 @@ export async function emailBenchmark(options: EmailBenchOptions): Promise<void> 
         .map((l) => l.toFixed(1))
         .join(' ')} on ${availableParallelism()} cores`,
     );
+    await emailEngineBenchmark({
+      imap: { host: dovecot.host, port: dovecot.port, user: 'bench', password: 'benchpw' },
+      messages: options.messages,
+      runs: options.runs,
+      mergeRecipients: options.mergeRecipients ?? 10_000,
+      deliveries: options.deliveries ?? 1000,
+      log,
+    });
   } finally {
     await admin.logout().catch(() => admin.close());
     await dovecot.stop();

@@ -2,8 +2,9 @@
 // through its entry point, plus any module named in TESSERA_CONNECTOR_MODULES (docs/connectors.md).
 import type { Connector } from '../engine/connectors/index.ts';
 import { fiscal } from './fiscal/index.ts';
+import { email } from './email/index.ts';
 import { http } from './http/index.ts';
 import { sms } from './sms/index.ts';
 import { webhooks } from './webhooks/index.ts';
 
-export const connectors: readonly Connector[] = [webhooks, http, sms, fiscal];
+export const connectors: readonly Connector[] = [webhooks, http, email, sms, fiscal];

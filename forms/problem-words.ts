@@ -73,6 +73,11 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
 
   // ---- one value (an entry of `errors`) ----
   REQUIRED: plain('is required', 'jest wymagane', 'este obligatoriu'),
+  // The e-mail connector (connectors/email): addresses, templates, serial correspondence.
+  EMAIL_ADDRESS: plain('is not an e-mail address', 'nie jest adresem e-mail', 'nu este o adresă de e-mail'),
+  EMAIL_NO_CONSENT_FIELD: plain('A marketing template needs a consent field on the recipients.', 'Szablon marketingowy wymaga pola zgody u odbiorców.', 'Un șablon de marketing necesită un câmp de acord la destinatari.'),
+  TEMPLATE_SYNTAX: params(w('The template is not written correctly.', 'Szablon jest niepoprawnie zapisany.', 'Șablonul nu este scris corect.'), w('The template is not written correctly near “{placeholder}”.', 'Szablon jest niepoprawnie zapisany przy „{placeholder}”.', 'Șablonul nu este scris corect lângă „{placeholder}”.')),
+  TEMPLATE_UNKNOWN_FIELD: params(w('The template names a field the record does not have.', 'Szablon wskazuje pole, którego rekord nie ma.', 'Șablonul numește un câmp pe care înregistrarea nu îl are.'), w('The record has no “{placeholder}”.', 'Rekord nie ma pola „{placeholder}”.', 'Înregistrarea nu are „{placeholder}”.')),
   STATE_REQUIRES_FIELD: params(w('is required in this state', 'jest wymagane w tym stanie', 'este obligatoriu în această stare'), w('is required to enter “{state}”', 'jest wymagane, aby przejść do „{state}”', 'este obligatoriu pentru a trece în „{state}”')),
   ILLEGAL_INITIAL_STATE: params(w('a new record cannot start in this state', 'nowy rekord nie może zacząć w tym stanie', 'o înregistrare nouă nu poate începe în această stare'), w('a new record cannot start in “{state}”', 'nowy rekord nie może zacząć w stanie „{state}”', 'o înregistrare nouă nu poate începe în „{state}”')),
   UNKNOWN_FIELD: plain('is not a field here', 'nie jest tu polem', 'nu este un câmp aici'),

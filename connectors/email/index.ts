@@ -49,3 +49,9 @@ export {
   type SmtpSender,
   type SentCopy,
 } from './smtp-send.ts';
+export { email, configSchema as emailConfigSchema } from './connector.ts';
+export { EngineMailStore, type StoreIdentity } from './engine-store.ts';
+export { syncAllAccounts, watchInboxes } from './mailbox-sync.ts';
+export { compileTemplate, renderTemplate, renderMail, TemplateProblem, type RenderedMail } from './template-render.ts';
+export { queueMail, EMAIL_CHANNEL, type EmailPayload } from './outbound.ts';
+export { planMerge, queueMerge, queueMergeById, mergeProgress, unsubscribeToken, unsubscribeAddress, type MergeRecipient, type SkipReason } from './mail-merge.ts';

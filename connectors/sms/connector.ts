@@ -11,7 +11,7 @@ import { applyStatus, smsChannel } from './outbound.ts';
 import type { SmsPorts } from './ports.ts';
 import { ProviderPool } from './provider-pool.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { callbackBase, callbackRoutes, userRoutes } from './routes.ts';
+import { callbackBase, publicRoutes, userRoutes } from './routes.ts';
 import { sendTask, takeNotifications } from './send-task.ts';
 
 let context: ConnectorContext | null = null;
@@ -72,7 +72,7 @@ export const sms: Connector = {
     { id: 'phone-index', everySeconds: 3600, run: async (ctx) => void (await reindexPhones(ctx, ctx.signal)) },
   ],
   routes: userRoutes,
-  callbackRoutes,
+  publicRoutes,
   onRecordChange,
   async start(ctx) {
     context = ctx;

@@ -36,7 +36,7 @@ export class ProviderPool {
   }
 
   /** The provider of an account, (re)built when its settings changed; a modem is opened. `base`:
-   * where the connector's callbacks are reached, e.g. https://crm.example.com/api/connectors/sms/callbacks */
+   * where the connector's callbacks are reached, e.g. https://crm.example.com/api/connectors/sms/public */
   async get(account: SmsAccount, base: string | null): Promise<SmsProvider> {
     const fingerprint = accountFingerprint(account, base ?? undefined);
     const current = this.entries.get(account.id);

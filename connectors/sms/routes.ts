@@ -14,7 +14,7 @@ import { messagesOfActivities } from './message-store.ts';
 import { type SmsRequest, applyStatus, queueSms } from './outbound.ts';
 import { callbackUrls } from './provider-pool.ts';
 
-export const CALLBACK_PATH = '/api/connectors/sms/callbacks';
+export const CALLBACK_PATH = '/api/connectors/sms/public';
 
 interface ProblemItem {
   pointer: string;
@@ -43,7 +43,7 @@ function queryParams(req: Request): URLSearchParams {
   return new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
 }
 
-export function callbackRoutes(router: Router, ctx: ConnectorContext): void {
+export function publicRoutes(router: Router, ctx: ConnectorContext): void {
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
   // SMSAPI delivery reports: GET notify_url?MsgId=…&status=…&… (several reports comma-joined).

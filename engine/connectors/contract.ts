@@ -165,11 +165,12 @@ export interface Connector {
   /** Routes behind sign-in (rights are the connector's to check with `access`). */
   readonly routes?: ConnectorRoutes;
   /**
-   * Routes for other systems' callbacks (delivery reports, incoming messages), mounted at
-   * /api/connectors/<id>/callbacks/ WITHOUT sign-in: each route verifies the caller itself (a
-   * signature, a secret in the URL) before acting. 404 while the connector is disabled.
+   * Routes WITHOUT sign-in, mounted at /api/connectors/<id>/public/: other systems calling in
+   * (delivery reports, incoming messages), links in mails (unsubscribe), feeds (calendars). Each route
+   * authorises the request by what it carries (a signature, a signed token, a secret in the URL)
+   * before acting. 404 while the connector is disabled.
    */
-  readonly callbackRoutes?: (router: Router, ctx: ConnectorContext) => void;
+  readonly publicRoutes?: (router: Router, ctx: ConnectorContext) => void;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */

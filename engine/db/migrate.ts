@@ -16,6 +16,7 @@ import * as comments012 from './migrations/012-comments.ts';
 import * as sms014 from './migrations/014-sms.ts';
 import * as fiscal015 from './migrations/015-fiscal.ts';
 import * as automation016 from './migrations/016-automation.ts';
+import * as email017 from './migrations/017-email.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['014-sms', sms014],
   ['015-fiscal', fiscal015],
   ['016-automation', automation016],
+  ['017-email', email017],
 ];
 
 const source: Knex.MigrationSource<string> = {

@@ -21,7 +21,7 @@ import { savedViewsRouter } from './saved-views-router.ts';
 import { streamRouter } from './stream-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
-import { connectorCallbacksRouter, connectorsRouter } from './connectors-router.ts';
+import { connectorsPublicRouter, connectorsRouter } from './connectors-router.ts';
 
 export interface AppOptions {
   /** Folder of the built web app (ui/dist); served at / when present. */
@@ -82,8 +82,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(checkJsonBody);
 
   api.use('/auth', authRouter(platform, auth));
-  // Other systems' callbacks to connectors verify themselves (signatures, secrets), not by sign-in.
-  api.use(connectorCallbacksRouter(platform));
+  // Connectors' public routes (callbacks, unsubscribe links, feeds) authorise themselves, not by sign-in.
+  api.use(connectorsPublicRouter(platform));
   // Everything below needs a signed-in user or a token; the OpenAPI document too (it describes the whole data model).
   api.use(requireAuthenticated);
   api.get('/openapi.json', (_req, res) => {

@@ -130,22 +130,24 @@ export function connectorsRouter(platform: Platform): Router {
   return router;
 }
 
-/** Each connector's callback routes (other systems calling in: delivery reports, incoming
- * messages), mounted at /api/connectors/<id>/callbacks/ before sign-in is required: the
- * connector verifies each call itself. 404 while the connector is disabled. */
-export function connectorCallbacksRouter(platform: Platform): Router {
+/**
+ * Each connector's routes without sign-in (other systems' callbacks, links in mails, feeds), mounted
+ * at /api/connectors/<id>/public/ before sign-in is required: the connector authorises each request
+ * by what it carries. 404 while the connector is disabled.
+ */
+export function connectorsPublicRouter(platform: Platform): Router {
   const router = Router();
   const host = platform.connectors;
   for (const connector of host.connectors) {
-    if (!connector.callbackRoutes) continue;
+    if (!connector.publicRoutes) continue;
     const own = Router();
     const ctx = host.context(connector.id);
     own.use(async (_req, _res, next) => {
       if (!(await ctx.settings()).enabled) throw new TesseraError('NOT_FOUND', `the connector ${connector.id} is disabled`);
       next();
     });
-    connector.callbackRoutes(own, ctx);
-    router.use(`/connectors/${connector.id}/callbacks`, own);
+    connector.publicRoutes(own, ctx);
+    router.use(`/connectors/${connector.id}/public`, own);
   }
   return router;
 }

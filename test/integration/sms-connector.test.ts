@@ -106,7 +106,7 @@ test('an SMS to a person goes through the outbox to SMSAPI, and its delivery rep
   expect(form.get('from')).toBe('Serwis');
   expect(form.get('idx')).toBe(sent.body.id);
   const notifyUrl = form.get('notify_url')!;
-  expect(notifyUrl).toBe(`${server.url}/api/connectors/sms/callbacks/smsapi/bramka?secret=${CALLBACK_SECRET}`);
+  expect(notifyUrl).toBe(`${server.url}/api/connectors/sms/public/smsapi/bramka?secret=${CALLBACK_SECRET}`);
   const stored = await row(sent.body.id);
   const [activity] = await smsActivities('person', anna);
   expect(activity).toMatchObject({ id: sent.body.activityId, direction: 'outbound', phone_number: '+48600100200', sms_status: 'sent', contractor, description: 'Zażółć gęślą jaźń — odbiór jutro.' });
@@ -154,7 +154,7 @@ test('Twilio, chosen per use: a signed status callback delivers; a forged one is
   expect(sent.status).toBe(201);
   await eventually(async () => (await row(sent.body.id)).status === 'sent', 15_000, 'the hand-over');
   const form = twilio.requests[0]!.form;
-  expect(Object.fromEntries(form)).toMatchObject({ To: '+48600100200', From: '+15005550006', Body: 'Hello from Twilio', StatusCallback: `${server.url}/api/connectors/sms/callbacks/twilio/twilio` });
+  expect(Object.fromEntries(form)).toMatchObject({ To: '+48600100200', From: '+15005550006', Body: 'Hello from Twilio', StatusCallback: `${server.url}/api/connectors/sms/public/twilio/twilio` });
   const sid = (await row(sent.body.id)).provider_id;
   expect(await twilio.statusCallback(form.get('StatusCallback')!, { MessageSid: sid, MessageStatus: 'delivered' }, 'not-the-token')).toBe(403);
   expect((await row(sent.body.id)).status).toBe('sent');
@@ -164,7 +164,7 @@ test('Twilio, chosen per use: a signed status callback delivers; a forged one is
   const lost = await ola.post('/connectors/sms/messages', { to: '+48 601 222 333', text: 'Nikt nie odbierze', account: 'twilio' });
   await eventually(async () => (await row(lost.body.id)).status === 'sent', 15_000, 'the hand-over');
   const lostSid = (await row(lost.body.id)).provider_id;
-  expect(await twilio.statusCallback(`${server.url}/api/connectors/sms/callbacks/twilio/twilio`, { MessageSid: lostSid, MessageStatus: 'undelivered', ErrorCode: '30005' })).toBe(204);
+  expect(await twilio.statusCallback(`${server.url}/api/connectors/sms/public/twilio/twilio`, { MessageSid: lostSid, MessageStatus: 'undelivered', ErrorCode: '30005' })).toBe(204);
   const failed = await row(lost.body.id);
   expect(failed).toMatchObject({ status: 'failed', error_code: 'sms.error.unknownSubscriber' });
   expect((await outboxOf(failed.idempotency_key)).state).toBe('failed');
@@ -193,7 +193,7 @@ test('a 5xx is retried until the gateway takes the message; an authentication er
 }, 40_000);
 
 test('incoming SMS land on the sender’s timeline by number, however it was written; an unknown sender stays to be filed', async () => {
-  const url = `${server.url}/api/connectors/sms/callbacks/smsapi/bramka/incoming?secret=${CALLBACK_SECRET}`;
+  const url = `${server.url}/api/connectors/sms/public/smsapi/bramka/incoming?secret=${CALLBACK_SECRET}`;
   const post = (target: string, form: Record<string, string>) => fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
   const answer = await post(url, { sms_from: '48600100200', sms_to: '48500000000', sms_text: 'Dziękuję, będę o 15.', sms_date: String(Math.floor(Date.now() / 1000)), MsgId: 'in-1', username: 'serwis' });
   expect(answer.status).toBe(200);
@@ -210,7 +210,7 @@ test('incoming SMS land on the sender’s timeline by number, however it was wri
   expect(((await malformed.json()) as any).errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/sms_from', '/MsgId']);
 
   // Twilio's incoming webhook, signed over the URL it was given.
-  const twilioIncoming = `${server.url}/api/connectors/sms/callbacks/twilio/twilio/incoming`;
+  const twilioIncoming = `${server.url}/api/connectors/sms/public/twilio/twilio/incoming`;
   expect(await twilio.statusCallback(twilioIncoming, { MessageSid: 'SMin1', From: '+48 509 999 888', To: '+15005550006', Body: 'Kto mówi?' })).toBe(200);
   const unfiled = (await env.platform.records.list(ctx, 'activity', { filter: { kind: { eq: 'sms' }, direction: { eq: 'inbound' }, person: { isNull: true }, contractor: { isNull: true } } })).data;
   expect(unfiled.map((a) => [a.description, a.phone_number])).toEqual([['Kto mówi?', '+48509999888']]);
@@ -226,7 +226,7 @@ test('STOP opts the number out of marketing; transactional messages still go; a 
   expect(refusedConsent.status).toBe(422);
   expect(refusedConsent.body.errors[0]).toMatchObject({ code: 'sms.error.optedOut', pointer: '/record' });
 
-  const stop = await fetch(`${server.url}/api/connectors/sms/callbacks/smsapi/bramka/incoming?secret=${CALLBACK_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ sms_from: '48602333444', sms_text: 'Stop.', MsgId: 'in-stop' }).toString() });
+  const stop = await fetch(`${server.url}/api/connectors/sms/public/smsapi/bramka/incoming?secret=${CALLBACK_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ sms_from: '48602333444', sms_text: 'Stop.', MsgId: 'in-stop' }).toString() });
   expect(stop.status).toBe(200);
   expect((await env.platform.records.get(ctx, 'person', marek)).sms_opt_out).toBe(true);
   expect(await env.platform.knex('tessera.sms_opt_outs').where({ phone: '+48602333444' }).first()).toMatchObject({ source: 'reply' });

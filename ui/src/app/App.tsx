@@ -26,6 +26,7 @@ const AdminUsersPage: Page = lazy(() => import('../pages/AdminUsersPage.tsx'));
 const AdminTeamsPage: Page = lazy(() => import('../pages/AdminTeamsPage.tsx'));
 const AdminConnectorsPage: Page = lazy(() => import('../pages/AdminConnectorsPage.tsx'));
 const AccountPage: Page = lazy(() => import('../pages/AccountPage.tsx'));
+const MailboxPage: Page = lazy(() => import('../pages/MailboxPage.tsx'));
 
 const ROUTES: readonly [string, Page][] = [
   ['/', DashboardPage],
@@ -42,6 +43,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/admin/teams', AdminTeamsPage],
   ['/admin/connectors', AdminConnectorsPage],
   ['/account', AccountPage],
+  ['/mail', MailboxPage],
 ];
 
 /** Pages that need no metadata (a fresh installation can still be administered). */
@@ -87,6 +89,8 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
       { to: '/tasks', label: t('nav.tasks') },
       { to: '/calendar', label: t('nav.calendar') },
       { to: `/r/${ACTIVITY_ENTITY}`, label: t('nav.activities') },
+      // The e-mail connector's mailbox, where it is installed (its mail accounts are in the model).
+      ...(model.entities.has('email_account') ? [{ to: '/mail', label: t('nav.mail') }] : []),
     ],
   });
   const analyst = [...(can('administerMetadata') ? [{ to: '/designer', label: t('nav.designer') }] : []), ...(can('administerWorkflows') ? [{ to: '/modeler', label: t('nav.modeler') }] : [])];

@@ -19,6 +19,7 @@ import { InstanceTable } from '../components/InstanceTable.tsx';
 import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
+import { EmailAction } from './EmailAction.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
 import { SmsComposeDialog } from './SmsComposeDialog.tsx';
@@ -224,6 +225,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('merge.button')}
             </button>
           )}
+          {!editing && <EmailAction model={model} entity={entity} record={current} />}
           {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
           {/* A sale prints its fiscal receipt through the fiscal connector (docs/fiscal.md). */}
           {entity.name === 'sale' && !editing && <FiscalReceiptAction sale={current} canUpdate={canUpdate} onDone={() => void reload()} />}

@@ -1,0 +1,61 @@
+// The e-mail connector (issue #12): mail accounts and templates as data (its metadata), inbound sync
+// by a poller (and IDLE where enabled), the `email` outbox channel, the `email:send` task type, and
+// routes for composing, the "to file" queue, attachments and mail merges. docs/email.md.
+import type { Connector } from '../../engine/connectors/index.ts';
+import { emailConfig, syncAllAccounts, watchInboxes } from './mailbox-sync.ts';
+import { emailMetadata } from './metadata.ts';
+import { emailChannel } from './outbound.ts';
+import { sendConnections } from './send-connections.ts';
+import { emailRoutes, emailPublicRoutes } from './routes.ts';
+import { emailSendTask } from './send-task.ts';
+
+const labels = (pl: string, en: string, ro: string) => ({ 'x-labels': { pl, en, ro }, title: en });
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ownDomains: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', minLength: 1, maxLength: 253 },
+      ...labels('Domeny firmy (adresy współpracowników)', 'Company domains (colleagues’ addresses)', 'Domeniile firmei (adresele colegilor)'),
+    },
+    idle: { type: 'boolean', default: false, ...labels('Obserwuj skrzynki (IDLE) w tym serwerze', 'Watch inboxes (IDLE) in this server', 'Urmărește căsuțele (IDLE) în acest server') },
+    publicUrl: { type: 'string', format: 'uri', maxLength: 500, ...labels('Publiczny adres Tessery (linki rezygnacji)', 'Public address of Tessera (unsubscribe links)', 'Adresa publică Tessera (linkuri de dezabonare)') },
+    consentField: { type: 'string', maxLength: 64, default: 'marketing_consent', ...labels('Pole zgody marketingowej', 'Marketing consent field', 'Câmpul acordului de marketing') },
+    unsubscribeKey: { type: 'string', writeOnly: true, maxLength: 200, ...labels('Klucz linków rezygnacji', 'Unsubscribe link key', 'Cheia linkurilor de dezabonare') },
+  },
+} as const;
+
+export const email: Connector = {
+  id: 'email',
+  label: { pl: 'Poczta e-mail', en: 'E-mail', ro: 'E-mail' },
+  description: {
+    pl: 'Konta IMAP/SMTP: poczta na osi czasu kontrahentów, wysyłka z kart, szablony i korespondencja seryjna.',
+    en: 'IMAP/SMTP accounts: mail on the contractors’ timelines, sending from record cards, templates and serial correspondence.',
+    ro: 'Conturi IMAP/SMTP: poșta pe cronologia partenerilor, trimitere din fișe, șabloane și corespondență în serie.',
+  },
+  configSchema,
+  metadata: emailMetadata,
+  channels: [emailChannel],
+  taskTypes: [emailSendTask],
+  pollers: [
+    {
+      id: 'mailboxes',
+      everySeconds: 60,
+      async run(ctx) {
+        await syncAllAccounts(ctx, { signal: ctx.signal });
+      },
+    },
+  ],
+  routes: emailRoutes,
+  publicRoutes: emailPublicRoutes,
+  async start(ctx) {
+    const unwatch = emailConfig((await ctx.settings()).config).idle ? await watchInboxes(ctx) : null;
+    return async () => {
+      await unwatch?.();
+      await sendConnections.close();
+    };
+  },
+};

@@ -1,0 +1,112 @@
+// The e-mail connector's screens in Polish (issue #12): composing from a contractor's card (the
+// contractor's address suggested, refusals shown by their field, the message sent through the outbox
+// to a real SMTP peer), and the mailbox page's "to file" queue, where a message no record matched is
+// filed on a contractor — at 1440 and at 390 px. The seed CRM with the e-mail connector installed.
+import { email, EngineMailStore, parseMessage } from '../../connectors/email/index.ts';
+import { actingUser } from '../../engine/connectors/index.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { simpleMessage } from '../support/mail-fixtures.ts';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+import { browserSuite, createRecord } from './support.ts';
+
+let smtp: SmtpPeer;
+let contractorId: string;
+let accountId: string;
+let strangerId: string;
+
+const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, async (b) => {
+  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
+  smtp = await startSmtpPeer();
+  await b.env.platform.processes.startWorkers();
+  const enabled = await b.api.put('/connectors/email/settings', { enabled: true, config: {} });
+  if (enabled.status !== 200) throw new Error(JSON.stringify(enabled.body));
+  contractorId = await createRecord(b, 'contractor', { name: 'Hurtownia Łożysk Sp. z o.o.', contractor_type: 'company', country: 'pl', email: 'biuro@lozyska.example' });
+  accountId = await createRecord(b, 'email_account', {
+    name: 'Biuro',
+    address: 'biuro@firma.example',
+    account_type: 'personal',
+    owner_user: b.server.adminId,
+    smtp_host: '127.0.0.1',
+    smtp_port: smtp.port,
+    smtp_tls: false,
+    throttle_per_minute: 1000,
+  });
+  // A message nobody matched, stored through the connector's engine store as the sync stores it.
+  const actor = await actingUser(b.env.platform.knex, b.env.platform.records, b.server.adminId);
+  const store = new EngineMailStore(b.env.platform.knex, b.env.platform.records, { accountId, accountAddress: 'biuro@firma.example', actor, team: null });
+  const saved = await store.saveMessage(
+    await parseMessage(simpleMessage({ messageId: 'nowy@nieznany.example', from: 'Jan Nowy <jan@nieznany.example>', to: ['biuro@firma.example'], subject: 'Zapytanie o łożyska kulkowe' })),
+    { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 1 },
+    [],
+  );
+  strangerId = saved.id;
+});
+
+afterAll(async () => {
+  await smtp?.close();
+});
+
+test('an e-mail written on the contractor’s card goes out to the contractor, refusals shown by their field', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/r/contractor/${contractorId}`);
+  await page.getByRole('button', { name: 'Napisz e-mail' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Nowa wiadomość' });
+  await expect(dialog.getByLabel('Do', { exact: true }).inputValue()).resolves.toBe('biuro@lozyska.example');
+  // No subject: the server refuses, the words are Polish and under the field.
+  await dialog.getByRole('button', { name: 'Wyślij' }).click();
+  await dialog.getByText('jest wymagane').waitFor();
+  await b.screenshot('email-compose-refused');
+  await dialog.getByLabel('Temat').fill('Oferta na łożyska 6204');
+  await dialog.getByLabel('Treść').fill('Dzień dobry,\nw załączeniu oferta.\nPozdrawiam');
+  await dialog.getByRole('button', { name: 'Wyślij' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  for (let i = 0; i < 100 && smtp.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(smtp.received).toHaveLength(1);
+  expect(smtp.received[0]!.to).toEqual(['biuro@lozyska.example']);
+  expect((await parseMessage(smtp.received[0]!.raw)).subject).toBe('Oferta na łożyska 6204');
+});
+
+test('at 390 px the compose dialog fits the screen', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${b.url}/r/contractor/${contractorId}`);
+  await page.getByRole('button', { name: 'Napisz e-mail' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Nowa wiadomość' });
+  await dialog.getByLabel('Temat').waitFor();
+  const box = await dialog.boundingBox();
+  expect(box!.width).toBeLessThanOrEqual(390);
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+  await b.screenshot('email-compose-390');
+  await dialog.getByRole('button', { name: 'Anuluj' }).click();
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
+for (const width of [1440, 390]) {
+  test(`the "to file" queue at ${width} px: a message is filed on a contractor and leaves the queue`, async () => {
+    const { page } = b;
+    await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+    if (width === 390) {
+      // Back in the queue for the second screen width.
+      await b.env.platform.knex('tessera.email_messages').where({ activity_id: strangerId }).update({ filing: 'to_file' });
+    }
+    await page.goto(`${b.url}/mail`);
+    await page.getByRole('heading', { name: 'Poczta' }).waitFor();
+    const queue = page.getByRole('list', { name: 'Do przypisania' });
+    const item = queue.locator(`[data-id="${strangerId}"]`);
+    await item.getByText('Zapytanie o łożyska kulkowe').waitFor();
+    await item.getByText('jan@nieznany.example').waitFor();
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(width);
+    await item.getByRole('combobox').last().fill('Hurtownia');
+    await page.getByRole('option', { name: 'Hurtownia Łożysk Sp. z o.o.' }).click();
+    await b.screenshot(`email-to-file-${width}`);
+    await item.getByRole('button', { name: 'Przypisz do rekordu' }).click();
+    await page.getByText('Nic do przypisania.').waitFor();
+    const activity = (await b.api.get(`/records/activity/${strangerId}`)).body;
+    expect(activity).toMatchObject({ kind: 'email', contractor: contractorId });
+    if (width === 1440) {
+      // Sent mail is listed under its tab.
+      await page.getByRole('tab', { name: 'Wysłane' }).click();
+      await page.getByRole('link', { name: 'Oferta na łożyska 6204' }).waitFor();
+    }
+  });
+}
