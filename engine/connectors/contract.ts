@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Response, Router } from 'express';
 import type { JsonObject, JsonValue } from '../workflows/expression.ts';
 import type { InlineTaskContext, InlineTaskType, JobTaskContext, JobTaskType, TaskInput } from '../workflows/runtime/index.ts';
-import type { RecordChange, RecordService } from '../records/index.ts';
+import type { Actor, RecordChange, RecordService } from '../records/index.ts';
 import type { Access } from '../access/index.ts';
 
 /** A user-visible text in every language of the app. */
@@ -114,6 +114,11 @@ export interface ConnectorContext {
   enqueue(trx: Knex.Transaction | null, messages: readonly NewOutboxMessage[]): Promise<number>;
   /** An in-app notification to every user holding administerConnectors. */
   notifyAdmins(subject: Labels, body: Labels): Promise<void>;
+  /**
+   * An actor for the records service acting as the user, with the user's rights (a per-user sync
+   * writes what the user may write, and the audit names them). Throws FORBIDDEN for a deactivated user.
+   */
+  actAs(userId: string, trx?: Knex.Transaction): Promise<Actor>;
   log(message: string, error?: unknown): void;
 }
 

@@ -13,6 +13,7 @@ import * as accountNotifications009 from './migrations/009-account-notifications
 import * as connectors010 from './migrations/010-connectors.ts';
 import * as savedViews011 from './migrations/011-saved-views.ts';
 import * as comments012 from './migrations/012-comments.ts';
+import * as calendarSync018 from './migrations/018-calendar-sync.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['010-connectors', connectors010],
   ['011-saved-views', savedViews011],
   ['012-comments', comments012],
+  ['018-calendar-sync', calendarSync018],
 ];
 
 const source: Knex.MigrationSource<string> = {

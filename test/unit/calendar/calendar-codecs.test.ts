@@ -87,9 +87,9 @@ describe('activity ⇄ iCalendar', () => {
 
   test('an independent parser (node-ical) reads the same instants and texts', () => {
     const parsed = nodeIcal.sync.parseICS(writeCalendarObject(event, { zone: ZONE, now: NOW }));
-    const ev = Object.values(parsed).find((c) => c.type === 'VEVENT') as nodeIcal.VEvent;
+    const ev = Object.values(parsed).find((c) => c?.type === 'VEVENT') as nodeIcal.VEvent;
     expect(new Date(ev.start).toISOString()).toBe('2026-12-10T09:00:00.000Z');
-    expect(new Date(ev.end).toISOString()).toBe('2026-12-10T10:30:00.000Z');
+    expect(new Date(ev.end!).toISOString()).toBe('2026-12-10T10:30:00.000Z');
     expect(ev.summary).toBe('Spotkanie, zażółć; gęślą jaźń');
     expect(ev.location).toBe('Kraków, ul. Długa 1');
   });
@@ -119,7 +119,7 @@ describe('activity ⇄ iCalendar', () => {
     expect(read.series?.overrides).toHaveLength(1);
     const rewritten = writeCalendarObject({ ...read, fields: { ...read.fields, subject: 'Weekly sync' } }, { zone: ZONE, now: NOW });
     const parsed = nodeIcal.sync.parseICS(rewritten);
-    const master = Object.values(parsed).find((c) => c.type === 'VEVENT') as nodeIcal.VEvent;
+    const master = Object.values(parsed).find((c) => c?.type === 'VEVENT') as nodeIcal.VEvent;
     expect(master.summary).toBe('Weekly sync');
     const occurrences = master.rrule!.between(new Date('2026-12-01'), new Date('2027-02-01')).filter((d) => !Object.values(master.exdate ?? {}).some((x) => +new Date(x as Date) === +d));
     expect(occurrences).toHaveLength(5);
