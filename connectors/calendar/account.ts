@@ -15,10 +15,10 @@ export const calendarAccountEntity = {
   displayField: 'name',
   fields: [
     { id: 'calendar.account.name', name: 'name', type: 'string', maxLength: 120, required: true, label: l('Name', 'Nazwa', 'Nume') },
-    { id: 'calendar.account.owner', name: 'owner', type: 'reference', target: 'user', required: true, onDelete: 'cascade', label: l('User', 'Użytkownik', 'Utilizator') },
+    { id: 'calendar.account.calendar_user', name: 'calendar_user', type: 'reference', target: 'user', required: true, onDelete: 'cascade', label: l('User', 'Użytkownik', 'Utilizator') },
     { id: 'calendar.account.server_url', name: 'server_url', type: 'url', required: true, label: l('CalDAV server', 'Serwer CalDAV', 'Server CalDAV') },
     { id: 'calendar.account.username', name: 'username', type: 'string', maxLength: 200, required: true, label: l('User name', 'Nazwa użytkownika', 'Nume de utilizator') },
-    { id: 'calendar.account.password', name: 'password', type: 'secret', label: l('Password', 'Hasło', 'Parolă') },
+    { id: 'calendar.account.password', name: 'password', type: 'string', maxLength: 500, label: l('Password', 'Hasło', 'Parolă') },
     { id: 'calendar.account.calendar_url', name: 'calendar_url', type: 'url', required: true, label: l('Calendar URL', 'Adres kalendarza', 'Adresa calendarului') },
     {
       id: 'calendar.account.outgoing_kinds',
@@ -74,7 +74,7 @@ export function accountOf(row: Readonly<Record<string, unknown>>): CalendarAccou
     .filter(Boolean);
   return {
     id: String(row.id),
-    owner: String(row.owner),
+    owner: String(row.calendar_user),
     serverUrl: String(row.server_url),
     username: String(row.username),
     calendarUrl: String(row.calendar_url),

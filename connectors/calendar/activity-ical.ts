@@ -121,6 +121,24 @@ export function writeCalendarObject(obj: CalendarObject, options: WriteOptions):
   return writeIcs(component('VCALENDAR', [property('VERSION', '2.0'), property('PRODID', PRODID), property('CALSCALE', 'GREGORIAN')], [...zones, ...items]));
 }
 
+/**
+ * A subscription feed: many objects in one VCALENDAR with one VTIMEZONE per zone, a name and a
+ * refresh hint (Outlook and Google poll at their own pace; the hint is what we can say).
+ */
+export function writeCalendarFeed(objects: readonly CalendarObject[], options: WriteOptions & { readonly name: string }): string {
+  const items: IcsComponent[] = [];
+  for (const obj of objects) {
+    try {
+      items.push(master(obj, options.zone, options.now), ...(obj.series?.overrides ?? []));
+    } catch (error) {
+      if (!(error instanceof CalendarObjectError)) throw error; // an undated activity has no place in a calendar
+    }
+  }
+  const zones = [...zonesNamed(items, new Set([options.zone]))].filter((z) => z !== 'UTC' && isKnownZone(z)).map((z) => vtimezone(z, options.now.getUTCFullYear()));
+  const head = [property('VERSION', '2.0'), property('PRODID', PRODID), property('CALSCALE', 'GREGORIAN'), property('METHOD', 'PUBLISH'), property('X-WR-CALNAME', escapeText(options.name)), property('X-WR-TIMEZONE', options.zone), property('REFRESH-INTERVAL', 'PT15M', { VALUE: 'DURATION' }), property('X-PUBLISHED-TTL', 'PT15M')];
+  return writeIcs(component('VCALENDAR', head, [...zones, ...items]));
+}
+
 export interface ReadOptions {
   readonly zone: string;
 }

@@ -130,6 +130,12 @@ export type ConnectorTaskType =
 /** Express router of a connector's HTTP routes, mounted at /api/connectors/<id>/. */
 export type ConnectorRoutes = (router: Router, ctx: ConnectorContext & { access(res: Response): Access | null }) => void;
 
+/**
+ * Express router of routes without sign-in (a feed a calendar app fetches with a token in the URL),
+ * mounted at /api/connectors/<id>/public/. Each route checks its own credential.
+ */
+export type PublicConnectorRoutes = (router: Router, ctx: ConnectorContext) => void;
+
 export interface Connector {
   /** Lower case letters, digits and dashes; names its folder, routes and settings. */
   readonly id: string;
@@ -157,6 +163,8 @@ export interface Connector {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Routes behind sign-in (rights are the connector's to check with `access`). */
   readonly routes?: ConnectorRoutes;
+  /** Routes without sign-in, at /api/connectors/<id>/public/ (404 while the connector is disabled). */
+  readonly publicRoutes?: PublicConnectorRoutes;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */

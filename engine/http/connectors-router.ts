@@ -129,3 +129,24 @@ export function connectorsRouter(platform: Platform): Router {
 
   return router;
 }
+
+/**
+ * Each connector's public routes (no sign-in; the route checks its own credential, e.g. a feed
+ * token), at /api/connectors/<id>/public/; 404 while the connector is disabled. Mounted before
+ * authentication.
+ */
+export function connectorsPublicRouter(platform: Platform): Router {
+  const router = Router();
+  for (const connector of platform.connectors.connectors) {
+    if (!connector.publicRoutes) continue;
+    const own = Router();
+    const ctx = platform.connectors.context(connector.id);
+    own.use(async (_req, _res, next) => {
+      if (!(await ctx.settings()).enabled) throw new TesseraError('NOT_FOUND', `the connector ${connector.id} is disabled`);
+      next();
+    });
+    connector.publicRoutes(own, ctx);
+    router.use(`/connectors/${connector.id}/public`, own);
+  }
+  return router;
+}
