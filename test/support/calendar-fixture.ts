@@ -46,6 +46,28 @@ export const CALENDAR_PACKAGE_EXTRA = {
       { id: 't.person.email', name: 'email', type: 'email', label: l('E-mail') },
     ],
   },
+  'entities/resource.json': {
+    kind: 'entity',
+    id: 't.resource',
+    name: 'resource',
+    label: l('Resource'),
+    displayField: 'name',
+    fields: [{ id: 't.resource.name', name: 'name', type: 'string', maxLength: 100, required: true, label: l('Name') }],
+  },
+  'entities/reservation.json': {
+    kind: 'entity',
+    id: 't.reservation',
+    name: 'reservation',
+    label: l('Reservation'),
+    displayField: 'title',
+    fields: [
+      { id: 't.reservation.title', name: 'title', type: 'string', maxLength: 200, required: true, label: l('Title') },
+      { id: 't.reservation.starts_at', name: 'starts_at', type: 'datetime', required: true, label: l('Starts') },
+      { id: 't.reservation.ends_at', name: 'ends_at', type: 'datetime', required: true, label: l('Ends') },
+      { id: 't.reservation.resources', name: 'resources', type: 'manyToMany', target: 'resource', label: l('Resources') },
+      { id: 't.reservation.status', name: 'status', type: 'enum', values: ['booked', 'cancelled'].map((value) => ({ id: `t.reservation.status.${value}`, value, label: l(value) })), label: l('Status') },
+    ],
+  },
   'roles/calendar_user.json': {
     kind: 'role',
     id: 't.role.calendar_user',
@@ -54,6 +76,8 @@ export const CALENDAR_PACKAGE_EXTRA = {
     permissions: [
       { entity: 'activity', read: 'own', create: true, update: 'own', delete: 'own' },
       { entity: 'person', read: 'all' },
+      { entity: 'resource', read: 'all' },
+      { entity: 'reservation', read: 'all' },
       { entity: 'calendar_account', read: 'own', create: true, update: 'own', delete: 'own' },
     ],
   },
@@ -74,7 +98,13 @@ export async function startCalendarPlatform(options: { listen?: boolean } = {}):
   return { env, userId, actor };
 }
 
-/** A calendar account of the user on a new calendar of the Radicale user. */
+/** Another CRM user with the calendar role (each account syncs all of its user's activities). */
+export async function calendarUser(c: CalendarEnv, login: string): Promise<CalendarEnv> {
+  const userId = await createTestUser(c.env.platform, { login, roles: ['calendar_user'] });
+  return { env: c.env, userId, actor: await c.env.platform.connectors.context('calendar').actAs(userId) };
+}
+
+/** A calendar account of the CRM user on a new calendar of the Radicale user. */
 export async function calendarAccount(c: CalendarEnv, radicale: Radicale, user: RadicaleUser, calendarName: string, extra: Record<string, unknown> = {}): Promise<{ id: string; calendarUrl: string }> {
   const calendarUrl = await radicale.makeCalendar(user, calendarName);
   const made = await c.env.platform.records.create({ actor: c.actor }, 'calendar_account', {
