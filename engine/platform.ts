@@ -82,10 +82,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // Where notifications do not cross connections (a pooler in between), look for new metadata versions instead.
       if (!listener.delivers) poll = setInterval(() => void runtime.reload().catch(() => undefined), 2000);
     }
-    const records = new RecordService(db.knex, runtime);
+    const keyring = await loadKeyring({ key: options.secretKey ?? process.env.TESSERA_SECRET_KEY, previous: process.env.TESSERA_SECRET_KEY_PREVIOUS, dataDir: options.secretsDir ?? options.dataDir ?? process.env.TESSERA_DATA_DIR });
+    const records = new RecordService(db.knex, runtime, { secrets: keyring });
     // The users workflows act for are cached only where identity changes are heard (like tokens).
     const processes = new WorkflowRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
-    const keyring = await loadKeyring({ key: options.secretKey ?? process.env.TESSERA_SECRET_KEY, previous: process.env.TESSERA_SECRET_KEY_PREVIOUS, dataDir: options.secretsDir ?? options.dataDir ?? process.env.TESSERA_DATA_DIR });
     const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, model: () => (runtime.loaded ? runtime.snapshot.model : null) });
     await connectors.start();
     await processes.start();

@@ -26,6 +26,7 @@ const WORKFLOW_STEP = plain('The workflow could not take this step.', 'Proces ni
 export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   // ---- errors as a whole (the `code` of the problem document) ----
   VALIDATION_FAILED: plain('Some values are not right: see the marked fields.', 'Niektóre wartości są niepoprawne: zobacz zaznaczone pola.', 'Unele valori nu sunt corecte: vedeți câmpurile marcate.'),
+  NO_SECRET_KEY: plain('Secrets cannot be stored: the installation has no secret key (TESSERA_SECRET_KEY).', 'Nie można zapisać sekretu: instalacja nie ma klucza szyfrowania (TESSERA_SECRET_KEY).', 'Secretele nu pot fi salvate: instalarea nu are o cheie secretă (TESSERA_SECRET_KEY).'),
   METADATA_INVALID: plain('The metadata package is invalid.', 'Pakiet metadanych jest niepoprawny.', 'Pachetul de metadate nu este valid.'),
   METADATA_CONFLICT: plain('Someone else changed the metadata meanwhile: reload and try again.', 'Ktoś inny zmienił w międzyczasie metadane: odśwież i spróbuj ponownie.', 'Altcineva a modificat între timp metadatele: reîncărcați și încercați din nou.'),
   MIGRATION_REFUSED: plain('The change would delete data and was refused.', 'Zmiana usunęłaby dane, więc została odrzucona.', 'Modificarea ar șterge date și a fost refuzată.'),
@@ -130,6 +131,7 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   META_PATTERN: plain('the pattern is not a valid regular expression', 'wzorzec nie jest poprawnym wyrażeniem regularnym', 'modelul nu este o expresie regulată validă'),
   META_TRIGGER: plain('the trigger is not valid', 'wyzwalacz jest niepoprawny', 'declanșatorul nu este valid'),
   META_LIMIT: plain('goes over a limit of the platform', 'przekracza limit platformy', 'depășește o limită a platformei'),
+  META_CONTRIBUTED_FILE: plain('belongs to a connector, which declares it: it cannot be changed here', 'należy do konektora, który go deklaruje: nie można go tu zmienić', 'aparține unui conector, care îl declară: nu poate fi modificat aici'),
 
   // ---- the process modeler (deploying BPMN) ----
   BPMN_LOAD_FAILED: plain('The deployed process could not be loaded.', 'Nie udało się wczytać wdrożonego procesu.', 'Procesul implementat nu a putut fi încărcat.'),

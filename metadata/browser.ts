@@ -47,7 +47,9 @@ export {
   formatMoney,
   formatNumber,
   recordTitle,
+  SECRET_MASK,
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
 export { TOKEN_SCOPES, type ApiToken, type TokenScope } from './api-token.ts';
+export type { UserInfo } from './user-info.ts';

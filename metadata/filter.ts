@@ -322,7 +322,7 @@ export function coerceScalar(raw: unknown, type: FilterableType, field: Field | 
     case 'datetime':
       return typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) && /^\d{4}-\d{2}-\d{2}/.test(raw) && isCalendarDate(raw) ? new Date(raw).toISOString() : fail(`expected an ISO 8601 date-time, got ${JSON.stringify(raw)}`);
     case 'json':
-      return fail('json fields cannot be filtered');
+      return fail(`${field?.type ?? 'json'} fields can only be filtered with isNull`);
     case 'text': {
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail(`expected text, got ${JSON.stringify(raw)}`);
       const text = String(raw);

@@ -251,8 +251,12 @@ function checkFields(ctx: Ctx, ownerId: string, ownerName: string, fields: reado
     if (field.type === 'decimal' && (field.scale ?? 4) >= (field.precision ?? 18)) {
       report(ctx, 'META_FIELD_KIND', ownerId, [...at, 'scale'], 'scale must be smaller than precision');
     }
-    if ((field.unique || field.indexed) && (field.type === 'json' || field.type === 'text')) {
+    if ((field.unique || field.indexed) && (field.type === 'json' || field.type === 'text' || field.type === 'secret')) {
       report(ctx, 'META_FIELD_KIND', ownerId, at, `${field.type} fields cannot be unique or indexed`);
+    }
+    // A secret is sealed in its column: nothing can search it, and a default would be a shared password.
+    if (field.type === 'secret' && (field.searchable || field.default !== undefined)) {
+      report(ctx, 'META_FIELD_KIND', ownerId, at, 'a secret field cannot be searchable or have a default');
     }
     for (const key of ['visibleWhen', 'requiredWhen'] as const) {
       const expr = field[key];
@@ -290,9 +294,11 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
   const isColumn = (name: string) => (SYSTEM_COLUMNS as readonly string[]).includes(name) || (names.has(name) && fieldOf(name)?.type !== 'manyToMany');
   if (entity.displayField !== undefined && !names.has(entity.displayField)) {
     report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['displayField'], `unknown field "${entity.displayField}"`);
+  } else if (entity.displayField !== undefined && entity.fields.find((f) => f.name === entity.displayField)?.type === 'secret') {
+    report(ctx, 'META_FIELD_KIND', entity.id, ['displayField'], `"${entity.displayField}" is a secret and cannot name the records`);
   }
   entity.defaultSort?.forEach((s, i) => {
-    if (!isColumn(s.field) || fieldOf(s.field)?.type === 'json') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['defaultSort', i, 'field'], `"${s.field}" is not a sortable field`);
+    if (!isColumn(s.field) || fieldOf(s.field)?.type === 'json' || fieldOf(s.field)?.type === 'secret') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['defaultSort', i, 'field'], `"${s.field}" is not a sortable field`);
   });
   if (entity.numbering) {
     const field = fieldOf(entity.numbering.field);

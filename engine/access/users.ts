@@ -3,6 +3,7 @@
 // sessions and the `user` reference target must not be reshaped by a metadata change, and the
 // generic records API must never hand out password hashes. Users are deactivated, never deleted,
 // so the audit trail keeps its actors.
+import type { UserInfo } from '../../metadata/index.ts';
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -28,23 +29,7 @@ export interface UserRow {
   readonly password_temporary_until: Date | null;
 }
 
-/** The API shape of a user. */
-export interface UserInfo {
-  readonly id: string;
-  readonly login: string;
-  readonly displayName: string;
-  readonly email: string | null;
-  readonly isAdmin: boolean;
-  readonly active: boolean;
-  readonly roles: readonly string[];
-  readonly teams: readonly string[];
-  readonly employee: string | null;
-  readonly language: string;
-  readonly lastLoginAt: string | null;
-  readonly createdAt: string;
-  /** The password was set by someone else (invitation, reset): the user must choose their own at sign-in. */
-  readonly mustChangePassword: boolean;
-}
+export type { UserInfo };
 
 // Algorithm 2 = argon2id; OWASP's recommended minimum: m=19 MiB, t=2, p=1.
 export const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;

@@ -30,7 +30,7 @@ const USAGE = `usage: tessera <command>
                                 act with platform rights even when a user starts them
                                                                     [--platform-rights]
   workflows worker              run workflow workers (timers, connector jobs) beside the server
-  connectors rotate-key         seal every stored connector secret again with the current key
+  connectors rotate-key         seal every stored secret (connector settings, secret fields) again with the current key
                                 (TESSERA_SECRET_KEY; the old one in TESSERA_SECRET_KEY_PREVIOUS)
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
@@ -168,7 +168,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (sub !== 'rotate-key') throw new UsageError(`unknown connectors command "${sub ?? ''}"`);
       return withPlatform(config, async (platform) => {
         const changed = await platform.connectors.settings.rotate();
-        console.log(`${changed} connector setting(s) sealed again with key ${platform.connectors.settings.keyId ?? '(none)'}; TESSERA_SECRET_KEY_PREVIOUS may now be removed`);
+        const fields = platform.runtime.loaded ? await platform.records.resealSecrets() : 0;
+        console.log(`${changed} connector setting(s) and ${fields} secret field value(s) sealed again with key ${platform.connectors.settings.keyId ?? '(none)'}; TESSERA_SECRET_KEY_PREVIOUS may now be removed`);
         return 0;
       });
     case 'workflows':

@@ -112,6 +112,12 @@ export interface ConnectorContext {
   updateConfig(update: (config: JsonObject) => JsonObject, reason: string): Promise<void>;
   /** Writes outbox messages in the caller's transaction (the business transaction), or in one of its own. */
   enqueue(trx: Knex.Transaction | null, messages: readonly NewOutboxMessage[]): Promise<number>;
+  /**
+   * The value of a secret field (`"type": "secret"`) of a record, e.g. the password of a mail account
+   * the connector syncs; null when none is set. Never returned by the API: only connectors read it.
+   * No rights are checked: read only the records the connector works for.
+   */
+  revealSecret(entity: string, recordId: string, field: string, trx?: Knex.Transaction): Promise<string | null>;
   /** An in-app notification to every user holding administerConnectors. */
   notifyAdmins(subject: Labels, body: Labels): Promise<void>;
   /**

@@ -103,6 +103,7 @@ export class ConnectorHost {
         baseLog(`configuration changed: ${reason}`);
       },
       enqueue: (trx, messages) => this.outbox.enqueue(trx, connectorId, messages),
+      revealSecret: (entity, recordId, field, trx) => records.revealSecret(trx ?? null, entity, recordId, field),
       notifyAdmins: (subject, body) => this.#notifyAdmins(subject, body),
       actAs: async (userId, trx) => {
         const subject = await this.#subjects.load(trx ?? knex, userId);

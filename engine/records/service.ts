@@ -13,6 +13,7 @@ import {
   type EntityModel,
   type Label,
   isUuid,
+  pointer,
   recordFeelContext,
 } from '../../metadata/index.ts';
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
@@ -48,6 +49,7 @@ import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
+import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 
 /**
  * Who acts and through what: recorded in the audit trail, used by permission checks. `via`: `ui`
@@ -140,9 +142,35 @@ export class RecordService {
   /** Rows a list under row conditions examines per request before returning a short page (tunable for tests). */
   scanBudget = SCAN_BUDGET;
 
-  constructor(knex: Knex, runtime: LiveMetadata) {
+  readonly #secrets: SecretSealer | null;
+
+  /** `secrets`: seals secret fields (the installation's keyring); without one they cannot be written. */
+  constructor(knex: Knex, runtime: LiveMetadata, options: { secrets?: SecretSealer | null } = {}) {
     this.#knex = knex;
     this.#runtime = runtime;
+    this.#secrets = options.secrets ?? null;
+  }
+
+  /** Seals every stored secret field again with the current key; how many values changed. */
+  async resealSecrets(): Promise<number> {
+    if (!this.#secrets) return 0;
+    return resealSecretFields(this.#knex, this.#runtime.snapshot.model.entities.values(), this.#secrets);
+  }
+
+  /**
+   * The stored value of a secret field, opened: for connectors reading the credentials of their own
+   * records (a mail account's password). Not reachable over HTTP; no rights are checked here.
+   */
+  async revealSecret(db: Knex | Knex.Transaction | null, entityName: string, id: string, fieldName: string): Promise<string | null> {
+    const rt = this.#runtime.entity(entityName);
+    assertUuid(id, '/id');
+    const field = rt.entity.fields.find((f) => f.name === fieldName);
+    if (!field || field.type !== 'secret') throw new TesseraError('VALIDATION_FAILED', `${fieldName} is not a secret field of ${entityName}`, { problems: [{ pointer: pointer(fieldName), detail: 'not a secret field' }] });
+    const row = (await (db ?? this.#knex)(rt.entity.table).where({ id }).first(fieldName)) as Row | undefined;
+    const envelope = row?.[fieldName];
+    if (typeof envelope !== 'string') return null;
+    if (!this.#secrets) throw new TesseraError('INTERNAL', 'a secret is stored but the installation has no secret key to open it');
+    return this.#secrets.open(envelope, secretContext(field.id));
   }
 
   get runtime(): LiveMetadata {
@@ -530,7 +558,7 @@ export class RecordService {
         values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
       }
       const row = {
-        ...recordToColumns(entity, values),
+        ...recordToColumns(entity, sealSecrets(entity, values, this.#secrets)),
         created_by: ctx.actor.userId,
         updated_by: ctx.actor.userId,
         owner,
@@ -586,7 +614,7 @@ export class RecordService {
       const transitions = checkTransitions(entity, previous!, next);
       await this.#checkReferences(trx, entity, written, access);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
-      const set = recordToColumns(entity, written);
+      const set = recordToColumns(entity, sealSecrets(entity, written, this.#secrets));
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
         set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
       }
@@ -599,7 +627,7 @@ export class RecordService {
       });
       await this.#writeLinks(trx, entity, id, written, false);
       const [record] = await this.#present(trx, rt, [updated], []);
-      const changes = diff(previous!, record!, entity.fields.map((f) => f.name));
+      const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };
       await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
       await this.#emit(trx, { entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor });
       return this.#visible(access, entity.name, record!);

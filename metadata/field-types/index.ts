@@ -18,6 +18,7 @@ import { moneyType } from './money.ts';
 import { percentType } from './percent.ts';
 import { phoneType } from './phone.ts';
 import { referenceType } from './reference.ts';
+import { secretType } from './secret.ts';
 import { stateType } from './state.ts';
 import { stringType } from './string.ts';
 import { taxIdType } from './tax-id.ts';
@@ -47,6 +48,7 @@ export const FIELD_TYPES: FieldTypeRegistry = {
   json: jsonType,
   attachment: attachmentType,
   state: stateType,
+  secret: secretType,
 };
 
 /** The module of a field's type. */
@@ -74,3 +76,4 @@ export { choicesOf, stateOptions, targetOptions, type ChoiceOption, type CustomF
 export { formatDate, formatDateTime, formatMoney, formatNumber, recordTitle } from './format.ts';
 export { CURRENCY_SUFFIX } from './money.ts';
 export { PHONE_PATTERN } from './phone.ts';
+export { SECRET_MASK } from './secret.ts';

@@ -22,7 +22,8 @@ export type WidgetName =
   | 'url'
   | 'taxId'
   | 'reference'
-  | 'attachment';
+  | 'attachment'
+  | 'secret';
 export type CustomFieldName = 'money' | 'manyToMany' | 'json';
 
 /** The control of a field type: a widget, or a custom field that replaces rjsf's own rendering. */

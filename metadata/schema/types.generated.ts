@@ -30,7 +30,8 @@ export type Field =
   | ManyToManyField
   | JsonField
   | AttachmentField
-  | StateField;
+  | StateField
+  | SecretField;
 export type StringField = FieldCommon & {
   type: 'string';
   maxLength?: number;
@@ -181,6 +182,13 @@ export type AttachmentField = FieldCommon & {
  */
 export type StateField = FieldCommon & {
   type: 'state';
+};
+/**
+ * A password or API key (e.g. of a mail account): stored encrypted with the installation's secret key, never returned by the API (reads show •••••••• when one is set), filterable only by isNull; connectors read it through their context (revealSecret).
+ */
+export type SecretField = FieldCommon & {
+  type: 'secret';
+  maxLength?: number;
 };
 /**
  * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.

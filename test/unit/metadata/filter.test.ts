@@ -111,7 +111,7 @@ describe('coercion of query-string text', () => {
     ['sent_at', '2024-04-31T10:00:00Z', 'expected an ISO 8601 date-time'],
     ['contractor', 'ACME', 'expected a record id (UUID)'],
     ['id', '123', 'expected a record id (UUID)'],
-    ['extra', 'x', 'json fields cannot be filtered'],
+    ['extra', 'x', 'json fields can only be filtered with isNull'],
     ['title', { eq: null }, 'null is not a value here; use isNull'],
     ['title', 'x'.repeat(1001), 'filter text is longer than 1000 characters'],
     ['title', ['a'], 'expected text'],

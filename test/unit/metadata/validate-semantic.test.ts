@@ -457,6 +457,21 @@ describe('META_FIELD_KIND', () => {
     ]);
   });
 
+  test('a secret is never unique, indexed, searchable, defaulted, the display field or a sort', () => {
+    const e = entity(
+      'mailbox',
+      [field('string', 'login'), field('secret', 'password', { unique: true }), field('secret', 'token', { searchable: true }), field('secret', 'pin', { default: '1234' }), field('secret', 'key')],
+      { displayField: 'key', defaultSort: [{ field: 'token', direction: 'asc' }] },
+    );
+    expect(where(packageOf(e))).toEqual([
+      ['META_FIELD_KIND', 'entities/mailbox.json', '/fields/1'],
+      ['META_FIELD_KIND', 'entities/mailbox.json', '/fields/2'],
+      ['META_FIELD_KIND', 'entities/mailbox.json', '/fields/3'],
+      ['META_FIELD_KIND', 'entities/mailbox.json', '/displayField'],
+      ['META_UNKNOWN_FIELD', 'entities/mailbox.json', '/defaultSort/0/field'],
+    ]);
+  });
+
   test('the numbered field must be a read-only string', () => {
     const e = entity('offer', [field('string', 'number')], { numbering: { field: 'number', pattern: 'OF/{YYYY}/{seq:4}' } });
     expect(where(packageOf(e))).toEqual([['META_FIELD_KIND', 'entities/offer.json', '/numbering/field']]);

@@ -1,21 +1,10 @@
 // Administration and the user's own account: users and teams (administerUsers), roles, the
 // password, API tokens and sessions (docs/api.md, docs/security.md), and in-app notifications.
-import { type Label, TOKEN_SCOPES, type ApiToken, type TokenScope } from '../../../metadata/browser.ts';
+import { type Label, TOKEN_SCOPES, type ApiToken, type TokenScope, type UserInfo } from '../../../metadata/browser.ts';
 import { api } from './client.ts';
 
-export interface AdminUser {
-  readonly id: string;
-  readonly login: string;
-  readonly displayName: string;
-  readonly email: string | null;
-  readonly isAdmin: boolean;
-  readonly active: boolean;
-  readonly roles: readonly string[];
-  readonly teams: readonly string[];
-  readonly language: string;
-  readonly lastLoginAt: string | null;
-  readonly mustChangePassword: boolean;
-}
+/** A user as the administration pages show it (the API's shape). */
+export type AdminUser = UserInfo;
 
 export interface RoleInfo {
   readonly name: string;

@@ -4,7 +4,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { RegistryWidgetsType, Widget, WidgetProps } from '@rjsf/utils';
 import type { FieldUiOptions, WidgetName } from '../../../forms/index.ts';
-import { normalizeUrl, checkTaxId } from '../../../metadata/browser.ts';
+import { normalizeUrl, checkTaxId, SECRET_MASK } from '../../../metadata/browser.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
 import { problemMessage } from '../app/problems.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
@@ -133,6 +133,53 @@ function Url(props: WidgetProps) {
     props.onBlur(id, normal ?? value);
   };
   return <Input {...props} onBlur={onBlur} type="url" inputMode="url" />;
+}
+
+/**
+ * A password or API key: never shown. A stored one reads as the mask; "Change" opens an empty input
+ * (left empty, the stored secret stays), "Remove" clears it.
+ */
+function Secret(props: WidgetProps) {
+  const { t } = ctx(props).i18n;
+  const [editing, setEditing] = useState(false);
+  const stored = props.value === SECRET_MASK;
+  if (stored && !editing) {
+    return (
+      <div className="secret-field">
+        <span className="mono" aria-label={t('secret.set')}>
+          {SECRET_MASK}
+        </span>
+        {!props.readonly && !props.disabled && (
+          <>
+            <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+              {t('secret.change')}
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => props.onChange(undefined)}>
+              {t('secret.remove')}
+            </button>
+          </>
+        )}
+      </div>
+    );
+  }
+  return (
+    <input
+      id={props.id}
+      name={props.id}
+      className="input"
+      type="password"
+      autoComplete="new-password"
+      value={stored || props.value === undefined || props.value === null ? '' : String(props.value)}
+      readOnly={props.readonly}
+      disabled={props.disabled}
+      aria-invalid={invalid(props)}
+      aria-describedby={describedBy(props)}
+      // Left empty after "Change", the stored secret is kept (the mask is sent back).
+      onChange={(e: ChangeEvent<HTMLInputElement>) => props.onChange(e.target.value === '' ? (editing ? SECRET_MASK : undefined) : e.target.value)}
+      onBlur={() => props.onBlur(props.id, props.value)}
+      onFocus={() => props.onFocus(props.id, props.value)}
+    />
+  );
 }
 
 function Reference(props: WidgetProps) {
@@ -265,6 +312,7 @@ const fieldWidgets: Record<WidgetName, Widget> = {
   taxId: TaxId,
   reference: Reference,
   attachment: Attachment,
+  secret: Secret,
 };
 
 export const widgets: RegistryWidgetsType = {
