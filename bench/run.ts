@@ -4,6 +4,7 @@
 // always runs the embedded database, and beside it the server when TESSERA_BENCH_PG_URL is set.
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
+import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { recordsBenchmark } from './records.ts';
@@ -13,7 +14,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email, BENCH=ui or BENCH=sms runs one of them.
+// BENCH=records, BENCH=workflows, BENCH=load, BENCH=email, BENCH=ui, BENCH=sms or BENCH=calendar runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -53,6 +54,9 @@ try {
   }
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
+  if (!only || only === 'calendar') {
+    await calendarBenchmark({ events: Number(process.env.BENCH_CALENDAR_EVENTS ?? 1000), runs: Number(process.env.BENCH_CALENDAR_RUNS ?? 3), latencySamples: Number(process.env.BENCH_CALENDAR_SAMPLES ?? 5), log });
+  }
 } finally {
   await platform?.close();
   await scratch?.drop();

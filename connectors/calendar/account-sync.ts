@@ -11,9 +11,9 @@ import { languageOf } from './wording.ts';
 /** The business zone: the manifest's timeZone (UTC when it names none). */
 export const businessZone = (ctx: ConnectorContext): string => ctx.records.runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
 
+/** The account's password: a secret field, sealed in its column and never returned by the API. */
 async function accountPassword(ctx: ConnectorContext, account: CalendarAccount): Promise<string> {
-  const row = (await ctx.knex(`public.${ACCOUNT_ENTITY}`).where({ id: account.id }).first('password')) as { password: string | null } | undefined;
-  return row?.password ?? '';
+  return (await ctx.revealSecret(ACCOUNT_ENTITY, account.id, 'password')) ?? '';
 }
 
 /** Syncs one account now, as its owner. */

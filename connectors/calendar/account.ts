@@ -18,7 +18,7 @@ export const calendarAccountEntity = {
     { id: 'calendar.account.calendar_user', name: 'calendar_user', type: 'reference', target: 'user', required: true, onDelete: 'cascade', label: l('User', 'Użytkownik', 'Utilizator') },
     { id: 'calendar.account.server_url', name: 'server_url', type: 'url', required: true, label: l('CalDAV server', 'Serwer CalDAV', 'Server CalDAV') },
     { id: 'calendar.account.username', name: 'username', type: 'string', maxLength: 200, required: true, label: l('User name', 'Nazwa użytkownika', 'Nume de utilizator') },
-    { id: 'calendar.account.password', name: 'password', type: 'string', maxLength: 500, label: l('Password', 'Hasło', 'Parolă') },
+    { id: 'calendar.account.password', name: 'password', type: 'secret', label: l('Password', 'Hasło', 'Parolă') },
     { id: 'calendar.account.calendar_url', name: 'calendar_url', type: 'url', required: true, label: l('Calendar URL', 'Adres kalendarza', 'Adresa calendarului') },
     {
       id: 'calendar.account.outgoing_kinds',

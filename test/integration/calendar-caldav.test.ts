@@ -75,6 +75,14 @@ suite('CRM → calendar', () => {
     phone = phoneOf(account.calendarUrl);
   });
 
+  test('the account’s password is a secret: sealed, never returned, read by the connector', async () => {
+    const record = await c.env.platform.records.get({ actor: c.actor }, 'calendar_account', account.id);
+    expect(record.password).not.toBe(alice.password);
+    const column = (await c.env.platform.knex('public.calendar_account').where({ id: account.id }).first('password')) as { password: string };
+    expect(column.password).not.toContain(alice.password);
+    expect(await ctx.revealSecret('calendar_account', account.id, 'password')).toBe(alice.password);
+  });
+
   test('a meeting goes out as a VEVENT in Warsaw time (under TZ=UTC), with alarm and attendee; a task as a VTODO', async () => {
     expect(new Date().getTimezoneOffset()).toBe(0);
     const meeting = await c.env.platform.records.create({ actor: c.actor }, 'activity', {
