@@ -1,7 +1,8 @@
 // The connectors of Tessera, one line each. Every process kind (server, worker, CLI) loads this list
 // through its entry point, plus any module named in TESSERA_CONNECTOR_MODULES (docs/connectors.md).
 import type { Connector } from '../engine/connectors/index.ts';
+import { calendar } from './calendar/index.ts';
 import { http } from './http/index.ts';
 import { webhooks } from './webhooks/index.ts';
 
-export const connectors: readonly Connector[] = [webhooks, http];
+export const connectors: readonly Connector[] = [webhooks, http, calendar];
