@@ -19,6 +19,7 @@ const BoardPage: Page = lazy(() => import('../pages/BoardPage.tsx'));
 const TrashPage: Page = lazy(() => import('../pages/TrashPage.tsx'));
 const TasksPage: Page = lazy(() => import('../pages/TasksPage.tsx'));
 const CalendarPage: Page = lazy(() => import('../pages/CalendarPage.tsx'));
+const ResourceCalendarPage: Page = lazy(() => import('../pages/ResourceCalendarPage.tsx'));
 const DashboardPage: Page = lazy(() => import('../pages/DashboardPage.tsx'));
 const DesignerPage: Page = lazy(() => import('../pages/DesignerPage.tsx'));
 const ModelerPage: Page = lazy(() => import('../pages/ModelerPage.tsx'));
@@ -36,6 +37,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/board/:pipeline', BoardPage],
   ['/tasks', TasksPage],
   ['/calendar', CalendarPage],
+  ['/calendar/resources', ResourceCalendarPage],
   ['/designer', DesignerPage],
   ['/modeler', ModelerPage],
   ['/admin/users', AdminUsersPage],
@@ -86,6 +88,7 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
       { to: '/', label: t('nav.dashboard') },
       { to: '/tasks', label: t('nav.tasks') },
       { to: '/calendar', label: t('nav.calendar') },
+      ...(model.entities.has('resource') && mayRead('resource') ? [{ to: '/calendar/resources', label: t('nav.resourceCalendar') }] : []),
       { to: `/r/${ACTIVITY_ENTITY}`, label: t('nav.activities') },
     ],
   });
