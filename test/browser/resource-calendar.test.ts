@@ -20,7 +20,7 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
 
 test('the day grid shows each resource’s reservations over their hours, blocks marked, coloured by status', async () => {
   const { page } = b;
-  await page.goto(`${b.url}/calendar/resources?date=${dayKey}`);
+  await page.goto(`${b.url}/resource-calendar?date=${dayKey}`);
   const booking = page.locator(`[data-id="${bookingId}"]`);
   await booking.waitFor();
   await expect(booking.textContent()).resolves.toBe('Szkolenie BHP');
@@ -32,6 +32,8 @@ test('the day grid shows each resource’s reservations over their hours, blocks
   expect(box.x + box.width).toBeLessThanOrEqual(slot11!.x + 2);
   expect(box.x + box.width).toBeGreaterThan(slot10!.x + slot10!.width - 4);
   expect(Math.abs(box.y - slot9!.y)).toBeLessThan(slot9!.height);
+  // The hour headings stand over their columns.
+  expect(Math.abs((await page.locator('[data-hour="9"]').boundingBox())!.x - slot9!.x)).toBeLessThan(2);
   const block = page.locator(`[data-id="${blockId}"]`);
   await expect(block.getAttribute('class')).resolves.toContain('block');
   const carSlot = (await page.locator(`[data-slot="${carId}T13"]`).boundingBox())!;
@@ -41,7 +43,7 @@ test('the day grid shows each resource’s reservations over their hours, blocks
 
 test('a click on a free slot books the resource for that hour and opens the reservation', async () => {
   const { page } = b;
-  await page.goto(`${b.url}/calendar/resources?date=${dayKey}`);
+  await page.goto(`${b.url}/resource-calendar?date=${dayKey}`);
   await page.locator(`[data-slot="${carId}T8"]`).click();
   await page.waitForURL(/\/r\/reservation\/[0-9a-f-]{36}$/);
   const id = page.url().split('/').at(-1)!;
@@ -49,6 +51,6 @@ test('a click on a free slot books the resource for that hour and opens the rese
   expect(new Date(made.starts_at).getTime()).toBe(new Date(at(8)).getTime());
   expect(new Date(made.ends_at).getTime()).toBe(new Date(at(9)).getTime());
   expect(made.resources.map((r: { id: string } | string) => (typeof r === 'string' ? r : r.id))).toEqual([carId]);
-  await page.goto(`${b.url}/calendar/resources?date=${dayKey}`);
+  await page.goto(`${b.url}/resource-calendar?date=${dayKey}`);
   await page.locator(`[data-id="${id}"]`).waitFor();
 });

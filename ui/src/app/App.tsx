@@ -37,7 +37,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/board/:pipeline', BoardPage],
   ['/tasks', TasksPage],
   ['/calendar', CalendarPage],
-  ['/calendar/resources', ResourceCalendarPage],
+  ['/resource-calendar', ResourceCalendarPage],
   ['/designer', DesignerPage],
   ['/modeler', ModelerPage],
   ['/admin/users', AdminUsersPage],
@@ -88,7 +88,7 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
       { to: '/', label: t('nav.dashboard') },
       { to: '/tasks', label: t('nav.tasks') },
       { to: '/calendar', label: t('nav.calendar') },
-      ...(model.entities.has('resource') && mayRead('resource') ? [{ to: '/calendar/resources', label: t('nav.resourceCalendar') }] : []),
+      ...(model.entities.has('resource') && mayRead('resource') ? [{ to: '/resource-calendar', label: t('nav.resourceCalendar') }] : []),
       { to: `/r/${ACTIVITY_ENTITY}`, label: t('nav.activities') },
     ],
   });

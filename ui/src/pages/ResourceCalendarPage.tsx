@@ -142,9 +142,9 @@ export default function ResourceCalendarPage() {
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
       {loaded.loading && !loaded.data ? <Spinner /> : null}
       <div className="resource-grid" role="grid" aria-label={label(resource.pluralLabel ?? resource.label)} style={{ gridTemplateColumns: `minmax(8rem, 14rem) repeat(${HOURS.length}, minmax(2.5rem, 1fr))` }}>
-        <div className="resource-grid-corner" role="columnheader" />
+        <div className="resource-grid-corner" role="columnheader" style={{ gridRow: 1, gridColumn: 1 }} />
         {HOURS.map((h) => (
-          <div key={h} className="resource-grid-hour" role="columnheader" style={{ gridRow: 1 }}>
+          <div key={h} className="resource-grid-hour" role="columnheader" data-hour={h} style={{ gridRow: 1, gridColumn: h - FIRST_HOUR + 2 }}>
             {String(h).padStart(2, '0')}:00
           </div>
         ))}
