@@ -5,6 +5,7 @@
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { automationBenchmark } from './automation.ts';
+import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
@@ -16,7 +17,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, email, ui, sms, fiscal or automation runs one of them.
+// BENCH=records, workflows, load, email, ui, sms, fiscal, automation or calendar runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -59,6 +60,9 @@ try {
   if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });
   if (!only || only === 'automation') await automationBenchmark({ events: Number(process.env.BENCH_AUTOMATION_EVENTS ?? 2000), concurrency: Number(process.env.BENCH_AUTOMATION_CONCURRENCY ?? 8), runs: Number(process.env.BENCH_AUTOMATION_RUNS ?? 3), log });
   if (!only || only === 'sms') await smsOutboxBenchmark({ messages: Number(process.env.BENCH_SMS_OUTBOX_MESSAGES ?? 300), runs: Number(process.env.BENCH_SMS_RUNS ?? 3), log });
+  if (!only || only === 'calendar') {
+    await calendarBenchmark({ events: Number(process.env.BENCH_CALENDAR_EVENTS ?? 1000), runs: Number(process.env.BENCH_CALENDAR_RUNS ?? 3), latencySamples: Number(process.env.BENCH_CALENDAR_SAMPLES ?? 5), log });
+  }
 } finally {
   await platform?.close();
   await scratch?.drop();

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Response, Router } from 'express';
 import type { JsonObject, JsonValue } from '../workflows/expression.ts';
 import type { InlineTaskContext, InlineTaskType, JobTaskContext, JobTaskType, TaskInput } from '../workflows/runtime/index.ts';
-import type { RecordChange, RecordService } from '../records/index.ts';
+import type { Actor, RecordChange, RecordService } from '../records/index.ts';
 import type { Access } from '../access/index.ts';
 
 /** A user-visible text in every language of the app. */
@@ -126,6 +126,11 @@ export interface ConnectorContext {
   reportOutcome(channel: string, idempotencyKey: string, outcome: { readonly state: 'delivered' | 'failed'; readonly error?: string }): Promise<boolean>;
   /** An in-app notification to every user holding administerConnectors. */
   notifyAdmins(subject: Labels, body: Labels): Promise<void>;
+  /**
+   * An actor for the records service acting as the user, with the user's rights (a per-user sync
+   * writes what the user may write, and the audit names them). Throws FORBIDDEN for a deactivated user.
+   */
+  actAs(userId: string, trx?: Knex.Transaction): Promise<Actor>;
   log(message: string, error?: unknown): void;
 }
 
@@ -136,6 +141,12 @@ export type ConnectorTaskType =
 
 /** Express router of a connector's HTTP routes, mounted at /api/connectors/<id>/. */
 export type ConnectorRoutes = (router: Router, ctx: ConnectorContext & { access(res: Response): Access | null }) => void;
+
+/**
+ * Express router of routes without sign-in (a feed a calendar app fetches with a token in the URL),
+ * mounted at /api/connectors/<id>/public/. Each route checks its own credential.
+ */
+export type PublicConnectorRoutes = (router: Router, ctx: ConnectorContext) => void;
 
 export interface Connector {
   /** Lower case letters, digits and dashes; names its folder, routes and settings. */
@@ -170,7 +181,7 @@ export interface Connector {
    * authorises the request by what it carries (a signature, a signed token, a secret in the URL)
    * before acting. 404 while the connector is disabled.
    */
-  readonly publicRoutes?: (router: Router, ctx: ConnectorContext) => void;
+  readonly publicRoutes?: PublicConnectorRoutes;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */

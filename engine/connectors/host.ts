@@ -4,6 +4,8 @@
 // registered wherever the step runs. A disabled connector stays registered: its task types fail
 // (retried, then an incident), its channels keep messages queued, its pollers and hooks do nothing.
 import type { Knex } from 'knex';
+import { accessFor, SubjectCache } from '../access/index.ts';
+import { TesseraError } from '../errors.ts';
 import type { ContributedPackage, Model } from '../../metadata/index.ts';
 import type { RecordService } from '../records/index.ts';
 import type { InlineTaskType, JobTaskType, TaskType, WorkflowRuntime } from '../workflows/runtime/index.ts';
@@ -54,6 +56,8 @@ export class ConnectorHost {
   readonly #contexts = new Map<string, ConnectorContext>();
   readonly #stops: (() => Promise<void>)[] = [];
   readonly #tickers: ReturnType<typeof setInterval>[] = [];
+  // Short-lived: a connector acting for a user sees a change of their roles within seconds.
+  readonly #subjects = new SubjectCache({ ttlMs: 5000 });
 
   constructor(connectors: readonly Connector[], options: ConnectorHostOptions) {
     const problems = connectorListProblems(connectors);
@@ -102,6 +106,11 @@ export class ConnectorHost {
       revealSecret: (entity, recordId, field, trx) => records.revealSecret(trx ?? null, entity, recordId, field),
       reportOutcome: async (channel, key, outcome) => this.outbox.report(connectorId, channel, key, { state: outcome.state, error: outcome.error === undefined ? null : await this.scrub(connectorId, outcome.error) }),
       notifyAdmins: (subject, body) => this.#notifyAdmins(subject, body),
+      actAs: async (userId, trx) => {
+        const subject = await this.#subjects.load(trx ?? knex, userId);
+        if (!subject) throw new TesseraError('FORBIDDEN', `the connector ${connectorId} acts for user ${userId}, who is deactivated or gone`);
+        return { userId, via: 'automation', access: accessFor(this.#options.model(), subject) };
+      },
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {
         void (async () => {

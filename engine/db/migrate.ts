@@ -17,6 +17,7 @@ import * as sms014 from './migrations/014-sms.ts';
 import * as fiscal015 from './migrations/015-fiscal.ts';
 import * as automation016 from './migrations/016-automation.ts';
 import * as email017 from './migrations/017-email.ts';
+import * as calendarSync018 from './migrations/018-calendar-sync.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['015-fiscal', fiscal015],
   ['016-automation', automation016],
   ['017-email', email017],
+  ['018-calendar-sync', calendarSync018],
 ];
 
 const source: Knex.MigrationSource<string> = {

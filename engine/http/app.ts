@@ -69,6 +69,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
     const { running, busyMs } = embedded.activity();
     res.status(running ? 200 : 503).json({ status: running ? 'ok' : 'unavailable', database: 'embedded', metadataVersion, databaseBusyMs: busyMs });
   });
+  // Connectors' public routes (ICS feeds read by calendar apps): no session, a token in the URL.
+  api.use(connectorsPublicRouter(platform));
   api.use(authenticate(platform, auth));
   // A change of tokens, users or teams made here is seen by this process's very next request; other
   // processes hear of it through the database (migration 004 NOTIFYs the auth channel).

@@ -19,6 +19,7 @@ const BoardPage: Page = lazy(() => import('../pages/BoardPage.tsx'));
 const TrashPage: Page = lazy(() => import('../pages/TrashPage.tsx'));
 const TasksPage: Page = lazy(() => import('../pages/TasksPage.tsx'));
 const CalendarPage: Page = lazy(() => import('../pages/CalendarPage.tsx'));
+const ResourceCalendarPage: Page = lazy(() => import('../pages/ResourceCalendarPage.tsx'));
 const DashboardPage: Page = lazy(() => import('../pages/DashboardPage.tsx'));
 const DesignerPage: Page = lazy(() => import('../pages/DesignerPage.tsx'));
 const ModelerPage: Page = lazy(() => import('../pages/ModelerPage.tsx'));
@@ -37,6 +38,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/board/:pipeline', BoardPage],
   ['/tasks', TasksPage],
   ['/calendar', CalendarPage],
+  ['/resource-calendar', ResourceCalendarPage],
   ['/designer', DesignerPage],
   ['/modeler', ModelerPage],
   ['/admin/users', AdminUsersPage],
@@ -88,6 +90,7 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
       { to: '/', label: t('nav.dashboard') },
       { to: '/tasks', label: t('nav.tasks') },
       { to: '/calendar', label: t('nav.calendar') },
+      ...(model.entities.has('resource') && mayRead('resource') ? [{ to: '/resource-calendar', label: t('nav.resourceCalendar') }] : []),
       { to: `/r/${ACTIVITY_ENTITY}`, label: t('nav.activities') },
       // The e-mail connector's mailbox, where it is installed (its mail accounts are in the model).
       ...(model.entities.has('email_account') ? [{ to: '/mail', label: t('nav.mail') }] : []),
