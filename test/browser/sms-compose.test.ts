@@ -84,5 +84,16 @@ test('compose in Polish: the counter shows parts and characters left and why UCS
   await page.reload();
   await page.locator('.timeline-item', { hasText: 'Zażółć gęślą jaźń' }).locator('[data-testid="sms-state"][data-state="delivered"]').getByText('Doręczony').waitFor();
   await b.screenshot('sms-timeline-delivered-pl');
+  // The activity's own card shows the state too.
+  await page.locator('.timeline-item', { hasText: 'Zażółć gęślą jaźń' }).locator('.timeline-subject').click();
+  await page.locator('.page-head [data-testid="sms-state"][data-state="delivered"]').getByText('Doręczony').waitFor();
+
+  // The connector's settings form renders its accounts (secrets never sent back).
+  await page.goto(`${b.url}/admin/connectors`);
+  await page.locator('[data-connector="sms"]').getByRole('button', { name: 'Konfiguruj' }).click();
+  const settings = page.getByRole('dialog', { name: 'Ustawienia: SMS' });
+  await settings.getByText('Konta SMS').first().waitFor();
+  expect(await page.content()).not.toContain(TOKEN);
+  await b.screenshot('sms-settings-pl');
   expect(b.takePageErrors()).toEqual([]);
 });

@@ -123,6 +123,13 @@ test('an SMS to a person goes through the outbox to SMSAPI, and its delivery rep
   expect((await env.platform.records.get(ctx, 'activity', sent.body.activityId)).sms_status).toBe('delivered');
   const outbox = await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100200' }).first();
   expect(outbox.state).toBe('delivered');
+  // The timeline asks for the state of the SMS it shows; the audit names who sent it.
+  const states = await api.get(`/connectors/sms/messages?activity=${sent.body.activityId}`);
+  expect(states.body.data).toEqual([expect.objectContaining({ activityId: sent.body.activityId, status: 'delivered', parts: 1, to: '+48600100200', errorCode: null })]);
+  const audit = await env.platform.knex('tessera.audit_log').where({ record_id: sent.body.activityId, action: 'create' }).first();
+  expect(audit).toMatchObject({ actor: server.adminId, via: 'api' });
+  // Without signing in: the user routes answer 401, the callbacks stay reachable (they verify themselves).
+  expect((await fetch(`${server.url}/api/connectors/sms/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":"600100200","text":"x"}' })).status).toBe(401);
 });
 
 test('the same idempotency key sends once; a bad number is refused with its pointer', async () => {

@@ -204,6 +204,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
             {value.text}
           </Chip>
         ))}
+        {/* An SMS activity shows its delivery state (read-only, kept by the SMS connector). */}
+        {entity.name === ACTIVITY_ENTITY && current.kind === 'sms' && current.sms_status != null && entity.fieldsByName.has('sms_status') && <SmsState model={model} activity={entity} value={current.sms_status} />}
         <span className="muted">{t('record.version', { n: current.version })}</span>
         <div className="page-actions">
           {/* A lead still open converts into contractor, contact and deal in one step. */}
