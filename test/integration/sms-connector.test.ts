@@ -153,6 +153,18 @@ test('the same idempotency key sends once; a bad number is refused with its poin
   expect(shape.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/purpose', '/to']);
 });
 
+test('sending acts with the caller’s rights: a user who may not log activities sends nothing', async () => {
+  const userId = await createTestUser(env.platform, { login: 'analityk', roles: ['analyst'] });
+  const analyst = await userClient(env.platform, `${server.url}/api`, userId);
+  const before = await env.platform.knex('tessera.sms_messages').count('* as n').first();
+  const refused = await analyst.post('/connectors/sms/messages', { record: { entity: 'person', id: anna }, text: 'Nie powinno wyjść' });
+  expect(refused.status).toBe(403);
+  expect(refused.contentType).toContain('application/problem+json');
+  expect(await env.platform.knex('tessera.sms_messages').count('* as n').first()).toEqual(before);
+  const missing = await api.post('/connectors/sms/messages', { record: { entity: 'person', id: '00000000-0000-4000-8000-000000000000' }, text: 'x' });
+  expect(missing.status).toBe(404);
+});
+
 test('Twilio, chosen per use: a signed status callback delivers; a forged one is refused; undelivered fails and tells the sender', async () => {
   const userId = await createTestUser(env.platform, { login: 'ola', roles: ['admin'] });
   const ola = await userClient(env.platform, `${server.url}/api`, userId);
