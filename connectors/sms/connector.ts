@@ -36,13 +36,15 @@ function portsFor(account: SmsAccount): SmsPorts {
 export const pool = new ProviderPool({ ports: portsFor, log: (m, e) => context?.log(m, e) });
 const limiter = new RateLimiter();
 
-/** Opens the modems of enabled modem accounts (incoming SMS and reports arrive on them) and closes
- * providers of removed accounts. */
+/** Opens the modems of enabled modem accounts in a process that runs workers (incoming SMS and
+ * reports arrive on them) and closes providers of removed accounts. */
 export async function reconcileAccounts(ctx: ConnectorContext): Promise<void> {
   const settings = await ctx.settings();
   const config = settings.config as SmsConfig;
   const accounts = settings.enabled ? (config.accounts ?? []).filter((a) => a.enabled !== false) : [];
   await pool.retain(accounts);
+  // A modem port is held where the work is done (server, worker), never by a CLI command.
+  if (!ctx.workersRunning()) return;
   for (const account of accounts) if (account.kind === 'modem' && missingSettings(account).length === 0) await pool.get(account, callbackBase(config));
 }
 

@@ -94,6 +94,7 @@ export class ConnectorHost {
       enqueue: (trx, messages) => this.outbox.enqueue(trx, connectorId, messages),
       reportOutcome: async (channel, key, outcome) => this.outbox.report(connectorId, channel, key, { state: outcome.state, error: outcome.error === undefined ? null : await this.scrub(connectorId, outcome.error) }),
       notifyAdmins: (subject, body) => this.#notifyAdmins(subject, body),
+      workersRunning: () => this.#options.runtime.workersRunning,
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {
         void (async () => {
