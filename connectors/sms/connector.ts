@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { type SmsAccount, type SmsConfig, configSchema, missingSettings, uiSchema } from './accounts.ts';
 import { CONTACT_ENTITIES, indexEntries } from './contacts.ts';
 import { receiveSms, reindexPhones } from './incoming.ts';
-import { indexPhones } from './message-store.ts';
+import { indexPhones, recordOptOut, removeOptOut } from './message-store.ts';
 import { applyStatus, smsChannel } from './outbound.ts';
 import type { SmsPorts } from './ports.ts';
 import { ProviderPool } from './provider-pool.ts';
@@ -54,7 +54,17 @@ async function onRecordChange(trx: Knex.Transaction, change: RecordChange, ctx: 
   if (!entity) return;
   const region = ((await ctx.settings(trx)).config as SmsConfig).defaultRegion ?? 'PL';
   const id = String(change.record.id);
-  await indexPhones(trx, change.entity, id, change.action === 'delete' ? [] : indexEntries(entity, change.record as JsonObject, region));
+  const phones = change.action === 'delete' ? [] : indexEntries(entity, change.record as JsonObject, region);
+  await indexPhones(trx, change.entity, id, phones);
+  // The contact's flag is the user's control over the opt-out: clearing it (the contact consented
+  // again) lifts the STOP of its numbers; setting it records them.
+  const flag = change.changes.sms_opt_out;
+  if (flag && change.action === 'update') {
+    for (const { phone } of phones) {
+      if (flag[1] === true) await recordOptOut(trx, phone, 'record', `${change.entity} ${id}`);
+      else await removeOptOut(trx, phone);
+    }
+  }
 }
 
 export const sms: Connector = {

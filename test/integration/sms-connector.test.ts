@@ -254,6 +254,13 @@ test('STOP opts the number out of marketing; transactional messages still go; a 
   expect(refused.body.errors[0].code).toBe('sms.error.optedOut');
   // The number itself is blocked too, whoever it is sent to.
   expect((await api.post('/connectors/sms/messages', { to: '602333444', text: 'Rabat!', purpose: 'marketing' })).status).toBe(422);
+  // Clearing the flag on the card (the contact consented again) lifts the STOP; setting it blocks again.
+  const flagged = await env.platform.records.get(ctx, 'person', marek);
+  const cleared = await env.platform.records.update(ctx, 'person', marek, { sms_opt_out: false }, { expectedVersion: flagged.version as number });
+  expect(await env.platform.knex('tessera.sms_opt_outs').where({ phone: '+48602333444' }).first()).toBeUndefined();
+  expect((await api.post('/connectors/sms/messages', { to: '602333444', text: 'Rabat!', purpose: 'marketing' })).status).toBe(201);
+  await env.platform.records.update(ctx, 'person', marek, { sms_opt_out: true }, { expectedVersion: cleared.version as number });
+  expect(await env.platform.knex('tessera.sms_opt_outs').where({ phone: '+48602333444' }).first()).toMatchObject({ source: 'record' });
   const ready = await api.post('/connectors/sms/messages', { record: { entity: 'person', id: marek }, template: 'ready', values: { name: 'Marek' } });
   expect(ready.status).toBe(201);
   expect((await row(ready.body.id)).body).toBe('Dzień dobry Marek, urządzenie jest gotowe do odbioru.');
