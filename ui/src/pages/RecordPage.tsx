@@ -298,7 +298,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
       {composing && (
         <SmsComposeDialog
           entity={entity}
-          record={current}
+          records={[current]}
           title={recordTitle(entity, current) || label(entity.label)}
           onClose={() => setComposing(false)}
           onSent={() => {
