@@ -108,6 +108,8 @@ test('an SMS to a person goes through the outbox to SMSAPI, and its delivery rep
   const notifyUrl = form.get('notify_url')!;
   expect(notifyUrl).toBe(`${server.url}/api/connectors/sms/callbacks/smsapi/bramka?secret=${CALLBACK_SECRET}`);
   const stored = await row(sent.body.id);
+  // The activity follows the message row a moment later.
+  await eventually(async () => (await smsActivities('person', anna))[0]?.sms_status === 'sent', 10_000, 'the activity sent');
   const [activity] = await smsActivities('person', anna);
   expect(activity).toMatchObject({ id: sent.body.activityId, direction: 'outbound', phone_number: '+48600100200', sms_status: 'sent', contractor, description: 'Zażółć gęślą jaźń — odbiór jutro.' });
 
@@ -121,8 +123,8 @@ test('an SMS to a person goes through the outbox to SMSAPI, and its delivery rep
   expect(await smsapi.report(notifyUrl, [{ id: stored.provider_id, status: 404, statusName: 'DELIVERED', idx: sent.body.id }])).toBe(200);
   expect((await row(sent.body.id)).status).toBe('delivered');
   expect((await env.platform.records.get(ctx, 'activity', sent.body.activityId)).sms_status).toBe('delivered');
-  const outbox = await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100200' }).first();
-  expect(outbox.state).toBe('delivered');
+  // The outbox row: at once, or — when the report beat the attempt's end — as the attempt ends.
+  await eventually(async () => (await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100200' }).first()).state === 'delivered', 10_000, 'the outbox row delivered');
   // The timeline asks for the state of the SMS it shows; the audit names who sent it.
   const states = await api.get(`/connectors/sms/messages?activity=${sent.body.activityId}`);
   expect(states.body.data).toEqual([expect.objectContaining({ activityId: sent.body.activityId, status: 'delivered', parts: 1, to: '+48600100200', errorCode: null })]);
@@ -186,7 +188,7 @@ test('Twilio, chosen per use: a signed status callback delivers; a forged one is
   expect(await twilio.statusCallback(`${server.url}/api/connectors/sms/callbacks/twilio/twilio`, { MessageSid: lostSid, MessageStatus: 'undelivered', ErrorCode: '30005' })).toBe(204);
   const failed = await row(lost.body.id);
   expect(failed).toMatchObject({ status: 'failed', error_code: 'sms.error.unknownSubscriber' });
-  expect((await outboxOf(failed.idempotency_key)).state).toBe('failed');
+  await eventually(async () => (await outboxOf(failed.idempotency_key)).state === 'failed', 10_000, 'the outbox row failed');
   expect((await env.platform.records.get(ctx, 'activity', lost.body.activityId)).sms_status).toBe('failed');
   const notes = await env.platform.knex('tessera.notifications').where({ user_id: userId, kind: 'sms-failed' });
   expect(notes).toHaveLength(1);
@@ -198,7 +200,11 @@ test('a 5xx is retried until the gateway takes the message; an authentication er
   smsapi.failures.push({ status: 503, body: 'busy' }, { status: 500, body: 'oops' });
   const retried = await api.post('/connectors/sms/messages', { to: '600 700 800', text: 'Trzecia próba' });
   await eventually(async () => (await row(retried.body.id)).status === 'sent', 20_000, 'the third attempt');
-  expect(await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600700800' }).first()).toMatchObject({ state: 'sent', attempts: 3 });
+  const outboxRow = await eventually(async () => {
+    const entry = await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600700800' }).first();
+    return entry.state === 'sent' ? entry : undefined;
+  }, 10_000, 'the outbox row settled');
+  expect(outboxRow).toMatchObject({ state: 'sent', attempts: 3 });
 
   smsapi.failures.push({ status: 401, body: { error: 101, message: 'Authorization failed' } });
   const refused = await api.post('/connectors/sms/messages', { to: '600 700 801', text: 'Bez autoryzacji' });
