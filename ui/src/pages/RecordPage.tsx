@@ -20,7 +20,7 @@ import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
-import { SmsComposeDialog } from './SmsComposeDialog.tsx';
+import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
 type Values = Record<string, unknown>;
@@ -321,16 +321,6 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         />
       )}
     </div>
-  );
-}
-
-function SmsState({ model, activity, value }: { model: Model; activity: EntityModel; value: unknown }) {
-  const { language, locale } = useI18n();
-  const shown = displayValue(model, activity, activity.fieldsByName.get('sms_status'), value, language, locale);
-  return (
-    <span data-testid="sms-state" data-state={String(value)}>
-      <Chip color={shown.color}>{shown.text}</Chip>
-    </span>
   );
 }
 

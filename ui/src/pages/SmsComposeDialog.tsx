@@ -6,14 +6,14 @@
 // (a list's selection) it sends one SMS per record, each to the record's own number, and shows the
 // progress and what was not sent and why.
 import { useMemo, useState } from 'react';
-import { countParts, type EntityModel, type PartCount } from '../../../metadata/browser.ts';
+import { countParts, type EntityModel, type Model, type PartCount } from '../../../metadata/browser.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { ApiError } from '../api/client.ts';
 import { smsApi } from '../api/sms.ts';
 import { useI18n } from '../app/i18n.tsx';
 import type { Language, MessageKey } from '../app/messages.ts';
-import { recordTitle } from '../components/format.ts';
-import { ErrorBox, Modal, Spinner, useLoad } from '../components/ui.tsx';
+import { displayValue, recordTitle } from '../components/format.ts';
+import { Chip, ErrorBox, Modal, Spinner, useLoad } from '../components/ui.tsx';
 
 const PLURAL = new Map<string, Intl.PluralRules>();
 
@@ -238,5 +238,16 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
         ))}
       </form>
     </Modal>
+  );
+}
+
+/** An SMS activity's delivery state (queued, sent, delivered, failed, expired, received) as a chip. */
+export function SmsState({ model, activity, value }: { model: Model; activity: EntityModel; value: unknown }) {
+  const { language, locale } = useI18n();
+  const shown = displayValue(model, activity, activity.fieldsByName.get('sms_status'), value, language, locale);
+  return (
+    <span data-testid="sms-state" data-state={String(value)}>
+      <Chip color={shown.color}>{shown.text}</Chip>
+    </span>
   );
 }
