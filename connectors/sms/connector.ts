@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { type SmsAccount, type SmsConfig, configSchema, missingSettings, uiSchema } from './accounts.ts';
 import { CONTACT_ENTITIES, indexEntries } from './contacts.ts';
 import { receiveSms, reindexPhones } from './incoming.ts';
-import { indexPhones } from './message-store.ts';
+import { indexPhones, recordOptOut, removeOptOut } from './message-store.ts';
 import { applyStatus, smsChannel } from './outbound.ts';
 import type { SmsPorts } from './ports.ts';
 import { ProviderPool } from './provider-pool.ts';
@@ -36,13 +36,15 @@ function portsFor(account: SmsAccount): SmsPorts {
 export const pool = new ProviderPool({ ports: portsFor, log: (m, e) => context?.log(m, e) });
 const limiter = new RateLimiter();
 
-/** Opens the modems of enabled modem accounts (incoming SMS and reports arrive on them) and closes
- * providers of removed accounts. */
+/** Opens the modems of enabled modem accounts in a process that runs workers (incoming SMS and
+ * reports arrive on them) and closes providers of removed accounts. */
 export async function reconcileAccounts(ctx: ConnectorContext): Promise<void> {
   const settings = await ctx.settings();
   const config = settings.config as SmsConfig;
   const accounts = settings.enabled ? (config.accounts ?? []).filter((a) => a.enabled !== false) : [];
   await pool.retain(accounts);
+  // A modem port is held where the work is done (server, worker), never by a CLI command.
+  if (!ctx.workersRunning()) return;
   for (const account of accounts) if (account.kind === 'modem' && missingSettings(account).length === 0) await pool.get(account, callbackBase(config));
 }
 
@@ -52,7 +54,17 @@ async function onRecordChange(trx: Knex.Transaction, change: RecordChange, ctx: 
   if (!entity) return;
   const region = ((await ctx.settings(trx)).config as SmsConfig).defaultRegion ?? 'PL';
   const id = String(change.record.id);
-  await indexPhones(trx, change.entity, id, change.action === 'delete' ? [] : indexEntries(entity, change.record as JsonObject, region));
+  const phones = change.action === 'delete' ? [] : indexEntries(entity, change.record as JsonObject, region);
+  await indexPhones(trx, change.entity, id, phones);
+  // The contact's flag is the user's control over the opt-out: clearing it (the contact consented
+  // again) lifts the STOP of its numbers; setting it records them.
+  const flag = change.changes.sms_opt_out;
+  if (flag && change.action === 'update') {
+    for (const { phone } of phones) {
+      if (flag[1] === true) await recordOptOut(trx, phone, 'record', `${change.entity} ${id}`);
+      else await removeOptOut(trx, phone);
+    }
+  }
 }
 
 export const sms: Connector = {

@@ -231,6 +231,8 @@ export function smsChannel(sending: Sending): OutboundChannel {
       if (!row) return;
       const moved = await moveStatus(ctx.knex, row.id, 'failed', { code: row.error_code ?? 'sms.error.unknown', detail: error });
       if (moved) await afterFinal(ctx, moved);
+      // The outbox row is failed already: nothing is left for `succeeded` to settle.
+      reportedEarly.delete(row.id);
     },
   };
 }

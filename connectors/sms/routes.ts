@@ -117,8 +117,8 @@ type UserRoutesContext = Parameters<ConnectorRoutes>[1];
 
 function actorOf(ctx: UserRoutesContext, res: Response): Actor | null {
   const access = ctx.access(res);
-  const userId = (res.locals as { actor?: { userId?: string | null } }).actor?.userId ?? null;
-  return access ? { userId, via: 'ui', access } : null;
+  const caller = (res.locals as { actor?: { userId?: string | null; via?: Actor['via'] } }).actor;
+  return access && caller ? { userId: caller.userId ?? null, via: caller.via ?? 'ui', access } : null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

@@ -124,6 +124,9 @@ export interface ConnectorContext {
    * when no such message is in a state that can move.
    */
   reportOutcome(channel: string, idempotencyKey: string, outcome: { readonly state: 'delivered' | 'failed'; readonly error?: string }): Promise<boolean>;
+  /** Whether this process runs workers (outbox sends, pollers, jobs): where a connector holding a
+   * device (a modem's serial port) should hold it, rather than in a CLI command. */
+  workersRunning(): boolean;
   /** An in-app notification to every user holding administerConnectors. */
   notifyAdmins(subject: Labels, body: Labels): Promise<void>;
   /**

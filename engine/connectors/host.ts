@@ -111,6 +111,7 @@ export class ConnectorHost {
         if (!subject) throw new TesseraError('FORBIDDEN', `the connector ${connectorId} acts for user ${userId}, who is deactivated or gone`);
         return { userId, via: 'automation', access: accessFor(this.#options.model(), subject) };
       },
+      workersRunning: () => this.#options.runtime.workersRunning,
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {
         void (async () => {

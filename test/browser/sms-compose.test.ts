@@ -26,6 +26,7 @@ const b = browserSuite({ connectors, packageDir: SEED_METADATA_DIR }, async (b) 
   if (saved.status !== 200) throw new Error(JSON.stringify(saved.body));
   const contractor = await createRecord(b, 'contractor', { name: 'Serwis Kowalski', contractor_type: 'company', country: 'pl' });
   person = await createRecord(b, 'person', { first_name: 'Jan', last_name: 'Kowalski', contractor, mobile: '600 100 200' });
+  await createRecord(b, 'person', { first_name: 'Zofia', last_name: 'Bezkomórkowa', contractor, phone: '22 555 01 01' });
 });
 
 afterAll(async () => {
@@ -84,5 +85,42 @@ test('compose in Polish: the counter shows parts and characters left and why UCS
   await page.reload();
   await page.locator('.timeline-item', { hasText: 'Zażółć gęślą jaźń' }).locator('[data-testid="sms-state"][data-state="delivered"]').getByText('Doręczony').waitFor();
   await b.screenshot('sms-timeline-delivered-pl');
+  // The activity's own card shows the state too.
+  await page.locator('.timeline-item', { hasText: 'Zażółć gęślą jaźń' }).locator('.timeline-subject').click();
+  await page.locator('.page-head [data-testid="sms-state"][data-state="delivered"]').getByText('Doręczony').waitFor();
+
+  // The connector's settings form renders its accounts (secrets never sent back).
+  await page.goto(`${b.url}/admin/connectors`);
+  await page.locator('[data-connector="sms"]').getByRole('button', { name: 'Konfiguruj' }).click();
+  const settings = page.getByRole('dialog', { name: 'Ustawienia: SMS' });
+  await settings.getByText('Konta SMS').first().waitFor();
+  expect(await page.content()).not.toContain(TOKEN);
+  await b.screenshot('sms-settings-pl');
+  expect(b.takePageErrors()).toEqual([]);
+});
+
+test('serial SMS from a list selection: one per person, with progress and the reason a person was skipped (pl)', async () => {
+  const { page } = b;
+  smsapi.requests.length = 0;
+  await page.goto(`${b.url}/`);
+  await page.evaluate(() => localStorage.setItem('tessera.language', 'pl'));
+  await page.goto(`${b.url}/r/person`);
+  // By first name: the company's name ("Serwis Kowalski") shows on both rows.
+  for (const name of ['Jan', 'Zofia']) await page.locator('.grid-row').filter({ hasText: name }).getByRole('checkbox', { name: 'select' }).check();
+  await page.locator('.bulk-actions').getByRole('button', { name: 'Wyślij SMS' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  expect(await dialog.getAttribute('aria-label')).toBe('SMS do 2 odbiorców');
+  await dialog.getByLabel('Treść').fill('Zapraszamy na przegląd w grudniu.');
+  await dialog.getByRole('button', { name: 'Wyślij', exact: true }).click();
+  const progress = dialog.getByTestId('sms-progress');
+  await progress.getByText('Wysłano do kolejki 1 z 2').waitFor();
+  await progress.getByText('Nie wysłano do 1:').waitFor();
+  await progress.getByText('Kontakt nie ma numeru komórkowego.').waitFor();
+  await b.screenshot('sms-bulk-pl');
+  await dialog.getByRole('button', { name: 'Zamknij' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await eventually(async () => smsapi.requests.length === 1, 15_000, 'the one SMS at the gateway');
+  expect(smsapi.requests[0]!.form.get('to')).toBe('48600100200');
   expect(b.takePageErrors()).toEqual([]);
 });

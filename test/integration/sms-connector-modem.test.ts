@@ -64,9 +64,10 @@ suite('SMS connector over a GSM modem', () => {
     expect(received.mrs).toEqual([253, 254, 255]);
     await eventually(async () => (await row(sent.body.id)).status === 'delivered', 15_000, 'the delivery reports');
     expect(await row(sent.body.id)).toMatchObject({ provider: 'modem', provider_id: `modem:${sent.body.id}`, parts: 3, part_ids: ['253', '254', '255'] });
-    expect((await activity(sent.body.activityId)).sms_status).toBe('delivered');
-    const outbox = await env.platform.knex('tessera.outbox').where({ channel: 'sms', idempotency_key: (await row(sent.body.id)).idempotency_key }).first();
-    expect(outbox.state).toBe('delivered');
+    // The activity and the outbox row follow the message row a moment later.
+    await eventually(async () => (await activity(sent.body.activityId)).sms_status === 'delivered', 10_000, 'the activity delivered');
+    const key = (await row(sent.body.id)).idempotency_key;
+    await eventually(async () => (await env.platform.knex('tessera.outbox').where({ channel: 'sms', idempotency_key: key }).first()).state === 'delivered', 10_000, 'the outbox row delivered');
   }, 40_000);
 
   test('a temporary then permanent TP-ST fails the message, and its sender hears of it', async () => {
@@ -74,8 +75,11 @@ suite('SMS connector over a GSM modem', () => {
     try {
       const sent = await api.post('/connectors/sms/messages', { to: '600 100 201', text: 'Nie dojdzie' });
       await eventually(async () => (await row(sent.body.id)).status === 'failed', 15_000, 'the failure report');
-      expect((await activity(sent.body.activityId)).sms_status).toBe('failed');
-      const notes = await env.platform.knex('tessera.notifications').where({ kind: 'sms-failed', user_id: server.adminId }).select('subject', 'record_id');
+      await eventually(async () => (await activity(sent.body.activityId)).sms_status === 'failed', 10_000, 'the activity failed');
+      const notes = await eventually(async () => {
+        const list = await env.platform.knex('tessera.notifications').where({ kind: 'sms-failed', user_id: server.adminId }).select('subject', 'record_id');
+        return list.length ? list : undefined;
+      }, 10_000, 'the notification');
       expect(notes).toEqual([{ subject: expect.stringContaining('+48600100201'), record_id: sent.body.activityId }]);
     } finally {
       emulator.options.reportStatuses = [0x00];
@@ -93,7 +97,11 @@ suite('SMS connector over a GSM modem', () => {
     emulator.faults.cmsErrors.push(42, 42);
     const busy = await api.post('/connectors/sms/messages', { to: '600 100 203', text: 'Za trzecim razem' });
     await eventually(async () => (await row(busy.body.id)).status === 'delivered', 20_000, 'the third attempt and its report');
-    expect(await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100203' }).first()).toMatchObject({ state: 'delivered', attempts: 3 });
+    const entry3 = await eventually(async () => {
+      const e = await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100203' }).first();
+      return e.state === 'delivered' ? e : undefined;
+    }, 10_000, 'the outbox row delivered');
+    expect(entry3).toMatchObject({ state: 'delivered', attempts: 3 });
     expect(emulator.received.filter((r) => r.to === '+48600100203')).toHaveLength(1);
   }, 40_000);
 

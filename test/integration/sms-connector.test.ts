@@ -108,6 +108,8 @@ test('an SMS to a person goes through the outbox to SMSAPI, and its delivery rep
   const notifyUrl = form.get('notify_url')!;
   expect(notifyUrl).toBe(`${server.url}/api/connectors/sms/public/smsapi/bramka?secret=${CALLBACK_SECRET}`);
   const stored = await row(sent.body.id);
+  // The activity follows the message row a moment later.
+  await eventually(async () => (await smsActivities('person', anna))[0]?.sms_status === 'sent', 10_000, 'the activity sent');
   const [activity] = await smsActivities('person', anna);
   expect(activity).toMatchObject({ id: sent.body.activityId, direction: 'outbound', phone_number: '+48600100200', sms_status: 'sent', contractor, description: 'Zażółć gęślą jaźń — odbiór jutro.' });
 
@@ -121,8 +123,15 @@ test('an SMS to a person goes through the outbox to SMSAPI, and its delivery rep
   expect(await smsapi.report(notifyUrl, [{ id: stored.provider_id, status: 404, statusName: 'DELIVERED', idx: sent.body.id }])).toBe(200);
   expect((await row(sent.body.id)).status).toBe('delivered');
   expect((await env.platform.records.get(ctx, 'activity', sent.body.activityId)).sms_status).toBe('delivered');
-  const outbox = await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100200' }).first();
-  expect(outbox.state).toBe('delivered');
+  // The outbox row: at once, or — when the report beat the attempt's end — as the attempt ends.
+  await eventually(async () => (await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600100200' }).first()).state === 'delivered', 10_000, 'the outbox row delivered');
+  // The timeline asks for the state of the SMS it shows; the audit names who sent it.
+  const states = await api.get(`/connectors/sms/messages?activity=${sent.body.activityId}`);
+  expect(states.body.data).toEqual([expect.objectContaining({ activityId: sent.body.activityId, status: 'delivered', parts: 1, to: '+48600100200', errorCode: null })]);
+  const audit = await env.platform.knex('tessera.audit_log').where({ record_id: sent.body.activityId, action: 'create' }).first();
+  expect(audit).toMatchObject({ actor: server.adminId, via: 'api' });
+  // Without signing in: the user routes answer 401, the callbacks stay reachable (they verify themselves).
+  expect((await fetch(`${server.url}/api/connectors/sms/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":"600100200","text":"x"}' })).status).toBe(401);
 });
 
 test('the same idempotency key sends once; a bad number is refused with its pointer', async () => {
@@ -146,6 +155,18 @@ test('the same idempotency key sends once; a bad number is refused with its poin
   expect(shape.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/purpose', '/to']);
 });
 
+test('sending acts with the caller’s rights: a user who may not log activities sends nothing', async () => {
+  const userId = await createTestUser(env.platform, { login: 'analityk', roles: ['analyst'] });
+  const analyst = await userClient(env.platform, `${server.url}/api`, userId);
+  const before = await env.platform.knex('tessera.sms_messages').count('* as n').first();
+  const refused = await analyst.post('/connectors/sms/messages', { record: { entity: 'person', id: anna }, text: 'Nie powinno wyjść' });
+  expect(refused.status).toBe(403);
+  expect(refused.contentType).toContain('application/problem+json');
+  expect(await env.platform.knex('tessera.sms_messages').count('* as n').first()).toEqual(before);
+  const missing = await api.post('/connectors/sms/messages', { record: { entity: 'person', id: '00000000-0000-4000-8000-000000000000' }, text: 'x' });
+  expect(missing.status).toBe(404);
+});
+
 test('Twilio, chosen per use: a signed status callback delivers; a forged one is refused; undelivered fails and tells the sender', async () => {
   const userId = await createTestUser(env.platform, { login: 'ola', roles: ['admin'] });
   const ola = await userClient(env.platform, `${server.url}/api`, userId);
@@ -167,7 +188,7 @@ test('Twilio, chosen per use: a signed status callback delivers; a forged one is
   expect(await twilio.statusCallback(`${server.url}/api/connectors/sms/public/twilio/twilio`, { MessageSid: lostSid, MessageStatus: 'undelivered', ErrorCode: '30005' })).toBe(204);
   const failed = await row(lost.body.id);
   expect(failed).toMatchObject({ status: 'failed', error_code: 'sms.error.unknownSubscriber' });
-  expect((await outboxOf(failed.idempotency_key)).state).toBe('failed');
+  await eventually(async () => (await outboxOf(failed.idempotency_key)).state === 'failed', 10_000, 'the outbox row failed');
   expect((await env.platform.records.get(ctx, 'activity', lost.body.activityId)).sms_status).toBe('failed');
   const notes = await env.platform.knex('tessera.notifications').where({ user_id: userId, kind: 'sms-failed' });
   expect(notes).toHaveLength(1);
@@ -179,7 +200,11 @@ test('a 5xx is retried until the gateway takes the message; an authentication er
   smsapi.failures.push({ status: 503, body: 'busy' }, { status: 500, body: 'oops' });
   const retried = await api.post('/connectors/sms/messages', { to: '600 700 800', text: 'Trzecia próba' });
   await eventually(async () => (await row(retried.body.id)).status === 'sent', 20_000, 'the third attempt');
-  expect(await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600700800' }).first()).toMatchObject({ state: 'sent', attempts: 3 });
+  const outboxRow = await eventually(async () => {
+    const entry = await env.platform.knex('tessera.outbox').where({ channel: 'sms', recipient: '+48600700800' }).first();
+    return entry.state === 'sent' ? entry : undefined;
+  }, 10_000, 'the outbox row settled');
+  expect(outboxRow).toMatchObject({ state: 'sent', attempts: 3 });
 
   smsapi.failures.push({ status: 401, body: { error: 101, message: 'Authorization failed' } });
   const refused = await api.post('/connectors/sms/messages', { to: '600 700 801', text: 'Bez autoryzacji' });
@@ -235,6 +260,13 @@ test('STOP opts the number out of marketing; transactional messages still go; a 
   expect(refused.body.errors[0].code).toBe('sms.error.optedOut');
   // The number itself is blocked too, whoever it is sent to.
   expect((await api.post('/connectors/sms/messages', { to: '602333444', text: 'Rabat!', purpose: 'marketing' })).status).toBe(422);
+  // Clearing the flag on the card (the contact consented again) lifts the STOP; setting it blocks again.
+  const flagged = await env.platform.records.get(ctx, 'person', marek);
+  const cleared = await env.platform.records.update(ctx, 'person', marek, { sms_opt_out: false }, { expectedVersion: flagged.version as number });
+  expect(await env.platform.knex('tessera.sms_opt_outs').where({ phone: '+48602333444' }).first()).toBeUndefined();
+  expect((await api.post('/connectors/sms/messages', { to: '602333444', text: 'Rabat!', purpose: 'marketing' })).status).toBe(201);
+  await env.platform.records.update(ctx, 'person', marek, { sms_opt_out: true }, { expectedVersion: cleared.version as number });
+  expect(await env.platform.knex('tessera.sms_opt_outs').where({ phone: '+48602333444' }).first()).toMatchObject({ source: 'record' });
   const ready = await api.post('/connectors/sms/messages', { record: { entity: 'person', id: marek }, template: 'ready', values: { name: 'Marek' } });
   expect(ready.status).toBe(201);
   expect((await row(ready.body.id)).body).toBe('Dzień dobry Marek, urządzenie jest gotowe do odbioru.');

@@ -91,3 +91,21 @@ test('a contact’s numbers: mobile first, landlines skipped for sending, every 
   expect(consentOf(person, { sms_opt_out: null, marketing_consent: true })).toEqual({ optedOut: false, marketingConsent: true });
   expect(consentOf({ fields: [] }, {})).toEqual({});
 });
+
+test('a modem account is opened only in a process that runs workers, never by a CLI command', async () => {
+  const { reconcileAccounts, smsProviderPool } = await import('../../../connectors/sms/index.ts');
+  let workers = false;
+  const ctx = {
+    settings: async () => ({ enabled: true, config: { accounts: [{ id: 'modem', kind: 'modem', port: '/nonexistent/tessera-modem' }] } }),
+    workersRunning: () => workers,
+  } as unknown as Parameters<typeof reconcileAccounts>[0];
+  try {
+    await reconcileAccounts(ctx);
+    expect(smsProviderPool.modems()).toEqual([]);
+    workers = true;
+    await reconcileAccounts(ctx);
+    expect(smsProviderPool.modems().map((m) => m.account)).toEqual(['modem']);
+  } finally {
+    await smsProviderPool.close();
+  }
+});

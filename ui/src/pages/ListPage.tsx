@@ -17,6 +17,7 @@ import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
 import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
+import { SmsComposeDialog } from './SmsComposeDialog.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
 
@@ -78,6 +79,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const [height, setHeight] = useState(600);
   const [exporting, setExporting] = useState<number | null>(null);
   const [bulkSet, setBulkSet] = useState(false);
+  const [bulkSms, setBulkSms] = useState(false);
   const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const generation = useRef(0);
@@ -300,6 +302,12 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                 {t('list.setValue')}
               </button>
             )}
+            {/* Serial SMS: one per selected contact, with progress (pages/SmsComposeDialog.tsx). */}
+            {entity.activities && entity.fields.some((f) => f.type === 'phone') && may('activity', 'create') && (
+              <button type="button" className="btn" onClick={() => setBulkSms(true)}>
+                {t('sms.compose')}
+              </button>
+            )}
             <button type="button" className="btn btn-danger" hidden={!may(entity.name, 'delete')} onClick={() => window.confirm(t('list.confirmDelete', { n: selected.size })) && void bulk((r) => deleteRecord(entity.name, r.id, r.version))}>
               {t('list.deleteSelected')}
             </button>
@@ -396,6 +404,18 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           )}
         </div>
       </div>
+      {bulkSms && (
+        <SmsComposeDialog
+          entity={entity}
+          records={rows.filter((r) => selected.has(r.id))}
+          title={label(entity.pluralLabel)}
+          onClose={() => setBulkSms(false)}
+          onSent={() => {
+            setBulkSms(false);
+            setSelected(new Set());
+          }}
+        />
+      )}
       {bulkSet && (
         <MassUpdateDialog
           model={model}

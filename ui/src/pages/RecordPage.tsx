@@ -22,7 +22,7 @@ import { RecordFormView } from '../form/RecordFormView.tsx';
 import { EmailAction } from './EmailAction.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
-import { SmsComposeDialog } from './SmsComposeDialog.tsx';
+import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
 type Values = Record<string, unknown>;
@@ -206,6 +206,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
             {value.text}
           </Chip>
         ))}
+        {/* An SMS activity shows its delivery state (read-only, kept by the SMS connector). */}
+        {entity.name === ACTIVITY_ENTITY && current.kind === 'sms' && current.sms_status != null && entity.fieldsByName.has('sms_status') && <SmsState model={model} activity={entity} value={current.sms_status} />}
         <span className="muted">{t('record.version', { n: current.version })}</span>
         <div className="page-actions">
           {/* A lead still open converts into contractor, contact and deal in one step. */}
@@ -301,7 +303,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
       {composing && (
         <SmsComposeDialog
           entity={entity}
-          record={current}
+          records={[current]}
           title={recordTitle(entity, current) || label(entity.label)}
           onClose={() => setComposing(false)}
           onSent={() => {
@@ -324,16 +326,6 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         />
       )}
     </div>
-  );
-}
-
-function SmsState({ model, activity, value }: { model: Model; activity: EntityModel; value: unknown }) {
-  const { language, locale } = useI18n();
-  const shown = displayValue(model, activity, activity.fieldsByName.get('sms_status'), value, language, locale);
-  return (
-    <span data-testid="sms-state" data-state={String(value)}>
-      <Chip color={shown.color}>{shown.text}</Chip>
-    </span>
   );
 }
 

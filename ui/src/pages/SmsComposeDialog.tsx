@@ -2,15 +2,18 @@
 // account, template or free text, and the live part counter — the same counter the modem's PDU
 // codec splits with (metadata/sms), so "2 części, 87 znaków pozostało" is what the message costs;
 // it says when a letter such as ą or ș switches the whole message to UCS-2. The message is queued
-// through the outbox; its delivery state shows on the activity it creates.
+// through the outbox; its delivery state shows on the activity it creates. With several records
+// (a list's selection) it sends one SMS per record, each to the record's own number, and shows the
+// progress and what was not sent and why.
 import { useMemo, useState } from 'react';
-import { countParts, type EntityModel, type PartCount } from '../../../metadata/browser.ts';
+import { countParts, type EntityModel, type Model, type PartCount } from '../../../metadata/browser.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { ApiError } from '../api/client.ts';
 import { smsApi } from '../api/sms.ts';
 import { useI18n } from '../app/i18n.tsx';
 import type { Language, MessageKey } from '../app/messages.ts';
-import { ErrorBox, Modal, Spinner, useLoad } from '../components/ui.tsx';
+import { displayValue, recordTitle } from '../components/format.ts';
+import { Chip, ErrorBox, Modal, Spinner, useLoad } from '../components/ui.tsx';
 
 const PLURAL = new Map<string, Intl.PluralRules>();
 
@@ -43,8 +46,10 @@ function fill(text: string, values: Record<string, unknown>): string {
   });
 }
 
-export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { entity: EntityModel; record: ApiRecord; title: string; onClose(): void; onSent(): void }) {
+export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { entity: EntityModel; records: readonly ApiRecord[]; title: string; onClose(): void; onSent(): void }) {
   const { t, language, locale } = useI18n();
+  const record = records[0]!;
+  const bulk = records.length > 1;
   const info = useLoad((signal) => smsApi.compose(signal), []);
   const [to, setTo] = useState(() => defaultNumber(entity, record));
   const [text, setText] = useState('');
@@ -53,6 +58,7 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
   const [marketing, setMarketing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<{ pointer: string; text: string }[]>([]);
+  const [progress, setProgress] = useState<{ done: number; sent: number; skipped: { title: string; text: string }[] } | null>(null);
   // One key per opened dialog: a double click or a retry after a lost answer sends once.
   const [idempotencyKey] = useState(() => globalThis.crypto.randomUUID());
   const count = useMemo(() => countParts(text), [text]);
@@ -67,24 +73,51 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
     const chosen = info.data?.templates.find((x) => x.id === id);
     if (!chosen) return;
     const body = chosen.text[language as Language] ?? chosen.text.pl ?? chosen.text.en ?? chosen.text.ro ?? '';
-    setText(fill(body, record as Record<string, unknown>));
+    // One record: the values are filled in here, to read and edit. Several: each gets its own on the server.
+    setText(bulk ? body : fill(body, record as Record<string, unknown>));
     setMarketing(chosen.purpose === 'marketing');
+  };
+
+  const problemsOf = (error: unknown): { pointer: string; text: string }[] => {
+    if (!(error instanceof ApiError)) return [{ pointer: '', text: String(error) }];
+    const entries = error.problem.errors ?? [];
+    return entries.length ? entries.map((e) => ({ pointer: e.pointer, text: words(e.code, e.detail) })) : [{ pointer: '', text: words(error.problem.code, error.problem.detail) }];
+  };
+
+  const sendOne = (target: ApiRecord, key: string) => {
+    const common = { record: { entity: entity.name, id: String(target.id) }, ...(account ? { account } : {}), purpose: marketing ? ('marketing' as const) : ('transactional' as const), idempotencyKey: key, language };
+    // A template left as chosen is rendered per record on the server; an edited text is sent as written.
+    const chosen = info.data?.templates.find((x) => x.id === template);
+    const untouched = bulk && chosen && text === (chosen.text[language as Language] ?? chosen.text.pl ?? chosen.text.en ?? chosen.text.ro);
+    return smsApi.send(untouched ? { ...common, template, values: target } : { ...common, text, ...(bulk ? {} : { to }) });
   };
 
   const send = async () => {
     setBusy(true);
     setProblems([]);
-    try {
-      await smsApi.send({ record: { entity: entity.name, id: String(record.id) }, to, text, ...(account ? { account } : {}), purpose: marketing ? 'marketing' : 'transactional', idempotencyKey, language });
-      onSent();
-    } catch (error) {
-      if (error instanceof ApiError) {
-        const entries = error.problem.errors ?? [];
-        setProblems(entries.length ? entries.map((e) => ({ pointer: e.pointer, text: words(e.code, e.detail) })) : [{ pointer: '', text: words(error.problem.code, error.problem.detail) }]);
-      } else setProblems([{ pointer: '', text: String(error) }]);
-    } finally {
-      setBusy(false);
+    if (!bulk) {
+      try {
+        await sendOne(record, idempotencyKey);
+        onSent();
+      } catch (error) {
+        setProblems(problemsOf(error));
+      } finally {
+        setBusy(false);
+      }
+      return;
     }
+    let state = { done: 0, sent: 0, skipped: [] as { title: string; text: string }[] };
+    setProgress(state);
+    for (const target of records) {
+      try {
+        await sendOne(target, `${idempotencyKey}:${String(target.id)}`);
+        state = { ...state, done: state.done + 1, sent: state.sent + 1 };
+      } catch (error) {
+        state = { ...state, done: state.done + 1, skipped: [...state.skipped, { title: recordTitle(entity, target) || String(target.id), text: problemsOf(error).map((p) => p.text).join(' ') }] };
+      }
+      setProgress(state);
+    }
+    setBusy(false);
   };
 
   const problemAt = (pointer: string) => problems.filter((p) => p.pointer === pointer).map((p) => p.text);
@@ -93,7 +126,7 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
   const noAccount = info.error instanceof ApiError && info.error.problem.status === 404;
   return (
     <Modal
-      title={t('sms.compose.title', { name: title })}
+      title={bulk ? t('sms.bulk.title', { n: records.length }) : t('sms.compose.title', { name: title })}
       onClose={onClose}
       wide
       footer={
@@ -101,9 +134,15 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
           <button type="button" className="btn" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" form="sms-compose" className="btn btn-primary" disabled={busy || !text.trim() || noAccount || accounts.length === 0}>
-            {busy ? t('common.saving') : t('sms.compose.send')}
-          </button>
+          {progress && !busy ? (
+            <button type="button" className="btn btn-primary" onClick={onSent}>
+              {t('common.close')}
+            </button>
+          ) : (
+            <button type="submit" form="sms-compose" className="btn btn-primary" disabled={busy || !text.trim() || noAccount || accounts.length === 0}>
+              {busy ? t('sms.compose.sending') : t('sms.compose.send')}
+            </button>
+          )}
         </>
       }
     >
@@ -117,15 +156,19 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
           void send();
         }}
       >
-        <label className="field">
-          <span className="field-label">{t('sms.compose.to')}</span>
-          <input className="input" name="to" type="tel" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={problemAt('/to').length > 0 || problemAt('/record').length > 0} />
-          {[...problemAt('/to'), ...problemAt('/record')].map((p) => (
-            <span key={p} className="field-error" role="alert">
-              {p}
-            </span>
-          ))}
-        </label>
+        {bulk ? (
+          <div className="muted">{t('sms.bulk.recipients', { n: records.length })}</div>
+        ) : (
+          <label className="field">
+            <span className="field-label">{t('sms.compose.to')}</span>
+            <input className="input" name="to" type="tel" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={problemAt('/to').length > 0 || problemAt('/record').length > 0} />
+            {[...problemAt('/to'), ...problemAt('/record')].map((p) => (
+              <span key={p} className="field-error" role="alert">
+                {p}
+              </span>
+            ))}
+          </label>
+        )}
         {accounts.length > 1 && (
           <label className="field">
             <span className="field-label">{t('sms.compose.account')}</span>
@@ -170,6 +213,24 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
           <input type="checkbox" name="marketing" checked={marketing} onChange={(e) => setMarketing(e.target.checked)} />
           <span>{t('sms.compose.marketing')}</span>
         </label>
+        {progress && (
+          <div className="sms-progress" data-testid="sms-progress" aria-live="polite">
+            <progress max={records.length} value={progress.done} />
+            <div>{t('sms.bulk.progress', { done: progress.sent, total: records.length })}</div>
+            {progress.skipped.length > 0 && (
+              <>
+                <div className="form-banner">{t('sms.bulk.skipped', { n: progress.skipped.length })}</div>
+                <ul className="sms-skipped">
+                  {progress.skipped.map((x) => (
+                    <li key={x.title}>
+                      <strong>{x.title}</strong>: {x.text}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
         {other.map((p) => (
           <div key={p.text} className="form-banner" role="alert">
             {p.text}
@@ -177,5 +238,16 @@ export function SmsComposeDialog({ entity, record, title, onClose, onSent }: { e
         ))}
       </form>
     </Modal>
+  );
+}
+
+/** An SMS activity's delivery state (queued, sent, delivered, failed, expired, received) as a chip. */
+export function SmsState({ model, activity, value }: { model: Model; activity: EntityModel; value: unknown }) {
+  const { language, locale } = useI18n();
+  const shown = displayValue(model, activity, activity.fieldsByName.get('sms_status'), value, language, locale);
+  return (
+    <span data-testid="sms-state" data-state={String(value)}>
+      <Chip color={shown.color}>{shown.text}</Chip>
+    </span>
   );
 }
