@@ -180,6 +180,20 @@ suite('e-mail connector', () => {
     expect(Number((await emails()).n)).toBe(before + 1);
   });
 
+  test('a queued message becomes a task on the contractor (Sente style), the e-mail with its attachments as its parent', async () => {
+    await append('INBOX', [simpleMessage({ messageId: 'awaria@nowy.example', from: 'serwis@nowy.example', to: ['alice@firma.example'], subject: 'Awaria pompy P-12' })]);
+    await syncAllAccounts(ctx());
+    const queue = (await olga.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string; subject: string }[];
+    const mail = queue.find((q) => q.subject === 'Awaria pompy P-12')!;
+    const made = await olga.post(`/connectors/email/to-file/${mail.id}/task`, { entity: 'contractor', id: contractorId, subject: 'Oddzwonić w sprawie awarii' });
+    expect(made.status).toBe(201);
+    const task = (await olga.get(`/records/activity/${String(made.body.task)}`)).body;
+    expect(task).toMatchObject({ kind: 'task', subject: 'Oddzwonić w sprawie awarii', parent: mail.id, contractor: contractorId, assignee: olgaId, owner: olgaId });
+    expect(String(task.description)).toContain('serwis@nowy.example');
+    expect((await api.get(`/records/activity/${mail.id}`)).body.contractor).toBe(contractorId);
+    expect(((await olga.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string }[]).map((q) => q.id)).not.toContain(mail.id);
+  });
+
   const outboxRow = (key: string) => env.platform.knex('tessera.outbox').where({ channel: 'email', idempotency_key: key }).first() as Promise<{ state: string; last_error: string | null } | undefined>;
 
   test('composing from the record card sends through SMTP, files the copy in Sent and records it on the contractor, once', async () => {
