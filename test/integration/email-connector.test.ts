@@ -5,7 +5,7 @@
 // outbox, APPENDs to Sent and records the activity; a mail merge to 50 with one refused address
 // reports it and sends the rest; unsubscribe links; the `email:send` task type.
 import { ImapFlow } from 'imapflow';
-import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
+import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, watchInboxes, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
 import { actingUser } from '../../engine/connectors/index.ts';
 import { seedPackage } from '../../engine/seeding.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
@@ -192,6 +192,24 @@ suite('e-mail connector', () => {
     expect(String(task.description)).toContain('serwis@nowy.example');
     expect((await api.get(`/records/activity/${mail.id}`)).body.contractor).toBe(contractorId);
     expect(((await olga.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string }[]).map((q) => q.id)).not.toContain(mail.id);
+  });
+
+  test('IDLE on the account’s inbox: a delivered message reaches the contractor’s timeline without waiting for the poller', async () => {
+    await syncAllAccounts(ctx());
+    const stop = await watchInboxes(ctx());
+    try {
+      const latencies: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const subject = `Pilne ${i}`;
+        const sent = performance.now();
+        await append('INBOX', [simpleMessage({ messageId: `pilne-${i}@klient.example`, from: 'zamowienia@klient.example', to: ['alice@firma.example'], subject })]);
+        await until(async () => ((await api.get(`/records/contractor/${contractorId}/activities`)).body.data as { subject: string }[]).some((a) => a.subject === subject));
+        latencies.push(performance.now() - sent);
+      }
+      console.log(`IDLE → contractor timeline: ${latencies.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+    } finally {
+      await stop();
+    }
   });
 
   const outboxRow = (key: string) => env.platform.knex('tessera.outbox').where({ channel: 'email', idempotency_key: key }).first() as Promise<{ state: string; last_error: string | null } | undefined>;
