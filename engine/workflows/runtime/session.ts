@@ -5,7 +5,9 @@
 // (connector jobs, timers, signals) on pg-boss through the same connection. Events that effects
 // cause for other instances (or the same one) are queued and run in order until nothing moves; then
 // the new states, history rows and index rows are written with a few multi-row statements
-// (session-flush.ts).
+// (session-flush.ts). Index rows and the effects that only touch them live in session-indexes.ts,
+// pending pg-boss jobs in pending-jobs.ts, the message buffer's statements in message-buffer.ts, and
+// what a connector job carries in task-runner.ts (connectorJob).
 //
 // A rejected event (a job completed twice, a timer already cancelled) changes nothing: that is what
 // makes re-delivered work harmless. Record hooks that fire inside the session (a trigger starting an
@@ -21,15 +23,18 @@ import type { IsoDuration } from '../timer.ts';
 import type { Access, SubjectCache, Subject } from '../../access/index.ts';
 import type { Actor, AuditRow, RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
-import { SIGNAL_QUEUE, TIMER_QUEUE, type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
+import { type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
+import { keepMessage, lockMessageKey, messageStarts, messageSubscribers, takeKeptMessage } from './message-buffer.ts';
+import { PendingJobs } from './pending-jobs.ts';
+import { SessionIndexes } from './session-indexes.ts';
 import { isRetryableDbError, sqlOf, type BossDb, type Sql } from './sql.ts';
 import { jobQueueName, type BusinessRecordRef, type TaskTypeRegistry } from './task-types.ts';
-import { runInlineTask, taskEvent, taskInput, type ConnectorJob } from './task-runner.ts';
+import { connectorJob, runInlineTask, taskEvent, taskInput } from './task-runner.ts';
 import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './user-tasks.ts';
 import { accessFor } from '../../access/index.ts';
 import { callOrigin, runAsOf, TIMER_ORIGIN, userAccess, workflowActor, type ActingAs, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';
 import { isUuid } from '../../../metadata/index.ts';
-import { auditInsert, flushStatement, IndexTable, type LoadedInstance as Loaded } from './session-flush.ts';
+import { auditInsert, flushStatement, type LoadedInstance as Loaded } from './session-flush.ts';
 
 export interface InstanceMeta {
   readonly id: string;
@@ -109,17 +114,10 @@ export class StepSession {
   readonly #queue: Item[] = [];
   #running = false;
   readonly #history: HistoryEntry[] = [];
-  readonly #timers = new IndexTable();
-  readonly #messageSubscriptions = new IndexTable();
-  readonly #signalSubscriptions = new IndexTable();
-  readonly #userTasks = new IndexTable();
-  readonly #userTaskEnds = new Map<string, 'completed' | 'cancelled'>();
-  readonly #incidents = new IndexTable();
-  readonly #resolvedIncidents = new Set<string>();
-  /** pg-boss jobs to create at the flush, by queue and id (a job cancelled before the flush is never sent). */
-  readonly #newJobs = new Map<string, Map<string, NewJob>>();
-  readonly #cancelledJobs = new Map<string, Set<string>>();
-  readonly #deletedJobs = new Map<string, Set<string>>();
+  /** Timers, subscriptions, user tasks and incidents to write at the flush. */
+  readonly #indexes: SessionIndexes;
+  /** pg-boss jobs to create, cancel and delete at the flush. */
+  readonly #jobs: PendingJobs;
   /** The pg-boss attempts whose work this transaction settles. */
   readonly #settled: { queue: string; attempt: JobAttempt }[] = [];
   /** Audit rows of record changes made on this transaction, written with the flush. */
@@ -131,6 +129,8 @@ export class StepSession {
     this.sql = sql;
     this.bossDb = bossDb;
     this.#services = services;
+    this.#jobs = new PendingJobs(services.newId);
+    this.#indexes = new SessionIndexes(this.#jobs);
     this.#stopCollectingAudit = services.records.collectAudit(trx, (row) => this.#audits.push(row));
   }
 
@@ -242,7 +242,7 @@ export class StepSession {
 
   /** A pg-boss job created with the transaction. */
   enqueue(queue: string, job: NewJob): void {
-    this.#addJob(queue, job);
+    this.#jobs.add(queue, job);
   }
 
   /** The instance, locked for this transaction, with its graph and current state; null when it does not exist. */
@@ -256,25 +256,12 @@ export class StepSession {
   }
 
   /** A new process start timer (deploy, or the next cycle after a firing). */
-  scheduleStartTimer(timer: { id: string; processId: string; version: number; startEventId: string; dueAt: string; repetitions: number | null; cycle: IsoDuration | null }): void {
-    this.#timers.add(timer.id, {
-      instance_id: null,
-      element_instance_id: null,
-      element_id: timer.startEventId,
-      process_id: timer.processId,
-      version: timer.version,
-      repetitions: timer.repetitions,
-      cycle: timer.cycle,
-      due_at: timer.dueAt,
-    });
-    this.#addJob(TIMER_QUEUE, { id: timer.id, data: { timerId: timer.id, instanceId: null }, startAfter: new Date(timer.dueAt) });
+  scheduleStartTimer(timer: Parameters<SessionIndexes['scheduleStartTimer']>[0]): void {
+    this.#indexes.scheduleStartTimer(timer);
   }
 
   cancelStartTimers(ids: readonly string[]): void {
-    for (const id of ids) {
-      this.#timers.remove(id);
-      this.#cancelJob(TIMER_QUEUE, id);
-    }
+    this.#indexes.cancelStartTimers(ids);
   }
 
   /** Fires a process start timer: starts an instance and plans the next cycle. False when it is gone. */
@@ -420,23 +407,18 @@ export class StepSession {
     const cancelledTasks = new Set(effects.flatMap((e) => (e.type === 'cancelUserTask' ? [e.userTaskId] : [])));
     // Waits that ended: their index rows go (consumed or cancelled alike); side effects follow below.
     for (const wait of Object.values(before?.waits ?? {})) {
-      if (after.waits[wait.id]) continue;
-      if (wait.kind === 'timer') this.#timers.remove(wait.id);
-      else if (wait.kind === 'message') this.#messageSubscriptions.remove(wait.id);
-      else if (wait.kind === 'signal') this.#signalSubscriptions.remove(wait.id);
-      else if (wait.kind === 'userTask') this.#endUserTask(wait.id, cancelledTasks.has(wait.id) || this.#cancelledByHand.has(wait.id) ? 'cancelled' : 'completed');
+      if (!after.waits[wait.id]) this.#indexes.waitEnded(wait, (id) => (cancelledTasks.has(id) || this.#cancelledByHand.has(id) ? 'cancelled' : 'completed'));
     }
     for (const effect of effects) await this.#effect(loaded, before, effect, attempt);
   }
 
-  #endUserTask(id: string, outcome: 'completed' | 'cancelled'): void {
-    const pending = this.#userTasks.inserts.get(id);
-    if (pending) pending.ended_outcome = outcome;
-    else this.#userTaskEnds.set(id, outcome);
-  }
-
   async #effect(loaded: Loaded, before: InstanceState | null, effect: Effect, attempt: number | undefined): Promise<void> {
     const { meta } = loaded;
+    if (this.#indexes.apply(meta.id, effect)) {
+      // A message published earlier with a time to live may be waiting for it (checked in turn, see #takeBufferedMessage).
+      if (effect.type === 'openMessageSubscription') this.#queue.push({ kind: 'bufferedMessage', instanceId: meta.id, subscriptionId: effect.subscriptionId, name: effect.messageName, correlationKey: effect.correlationKey });
+      return;
+    }
     switch (effect.type) {
       case 'createJob':
         return this.#createJob(loaded, effect);
@@ -447,7 +429,7 @@ export class StepSession {
       }
       case 'cancelJob': {
         const wait = before?.waits[effect.jobId];
-        if (wait?.kind === 'job' && this.#services.registry.get(wait.jobType)?.mode === 'job') this.#cancelJob(jobQueueName(wait.jobType), effect.jobId);
+        if (wait?.kind === 'job' && this.#services.registry.get(wait.jobType)?.mode === 'job') this.#jobs.cancel(jobQueueName(wait.jobType), effect.jobId);
         return;
       }
       case 'createUserTask': {
@@ -458,7 +440,7 @@ export class StepSession {
           version: meta.version,
           record: meta.record,
         }, this.#services.directory);
-        this.#userTasks.add(effect.userTaskId, {
+        this.#indexes.userTasks.add(effect.userTaskId, {
           activity_id: activityId,
           instance_id: meta.id,
           element_instance_id: effect.elementInstanceId,
@@ -474,44 +456,12 @@ export class StepSession {
       }
       case 'cancelUserTask': {
         // A task created and cancelled within one step never was in the diff of waits.
-        this.#endUserTask(effect.userTaskId, 'cancelled');
+        this.#indexes.endUserTask(effect.userTaskId, 'cancelled');
         const activityId = await this.#activityOfTask(effect.userTaskId);
         if (activityId) this.#cancellingActivities.add(activityId);
         if (activityId) await cancelTaskActivity(this.#services.records, { actor: workflowActor(acting(meta)), trx: this.trx }, activityId);
         return;
       }
-      case 'scheduleTimer':
-        this.#timers.add(effect.timerId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, process_id: null, version: null, repetitions: null, cycle: null, due_at: effect.dueAt });
-        this.#addJob(TIMER_QUEUE, { id: effect.timerId, data: { timerId: effect.timerId, instanceId: meta.id }, startAfter: new Date(effect.dueAt) });
-        return;
-      case 'cancelTimer':
-        this.#timers.remove(effect.timerId);
-        this.#cancelJob(TIMER_QUEUE, effect.timerId);
-        return;
-      case 'openMessageSubscription':
-        this.#messageSubscriptions.add(effect.subscriptionId, {
-          instance_id: meta.id,
-          element_instance_id: effect.elementInstanceId,
-          element_id: effect.elementId,
-          message_name: effect.messageName,
-          correlation_key: effect.correlationKey,
-          interrupting: effect.interrupting,
-        });
-        // A message published earlier with a time to live may be waiting for it (checked in turn, see #takeBufferedMessage).
-        this.#queue.push({ kind: 'bufferedMessage', instanceId: meta.id, subscriptionId: effect.subscriptionId, name: effect.messageName, correlationKey: effect.correlationKey });
-        return;
-      case 'openSignalSubscription':
-        this.#signalSubscriptions.add(effect.subscriptionId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, signal_name: effect.signalName });
-        return;
-      case 'closeMessageSubscription':
-        this.#messageSubscriptions.remove(effect.subscriptionId);
-        return;
-      case 'closeSignalSubscription':
-        this.#signalSubscriptions.remove(effect.subscriptionId);
-        return;
-      case 'broadcastSignal':
-        this.#addJob(SIGNAL_QUEUE, { data: { signalName: effect.signalName, variables: effect.variables } });
-        return;
       case 'startChildInstance': {
         const version = await resolveCalledVersion(this.sql, meta, effect.processId, effect.binding, effect.versionTag);
         if (version === null) {
@@ -525,12 +475,6 @@ export class StepSession {
       }
       case 'terminateChildInstance':
         this.#queue.push({ kind: 'event', instanceId: effect.childInstanceId, event: { type: 'cancelInstance' } });
-        return;
-      case 'raiseIncident':
-        this.#incidents.add(effect.incidentId, { instance_id: meta.id, element_instance_id: effect.elementInstanceId, element_id: effect.elementId, code: effect.code, message: effect.message });
-        return;
-      case 'resolveIncident':
-        if (!this.#incidents.inserts.delete(effect.incidentId)) this.#resolvedIncidents.add(effect.incidentId);
         return;
       case 'instanceCompleted':
         if (effect.parent) this.#queue.push({ kind: 'event', instanceId: effect.parent.instanceId, event: { type: 'childInstanceCompleted', childInstanceId: effect.instanceId, variables: effect.variables } });
@@ -567,21 +511,9 @@ export class StepSession {
         return;
       }
       // A retry replaces the attempt that failed; the job keeps its id so a cancel finds it.
-      if (retryAt) this.#deleteJob(queue, jobId);
-      const wait = loaded.state.waits[jobId];
-      // The job carries what its handler needs (Zeebe's activation snapshot), so a worker reads nothing first.
-      const data: ConnectorJob = {
-        jobId,
-        instanceId: loaded.meta.id,
-        processId: loaded.meta.processId,
-        elementInstanceId,
-        attempt,
-        retries: wait?.kind === 'job' ? wait.retries : 0,
-        record: loaded.meta.record,
-        input: taskInput(loaded.graph, loaded.state, elementInstanceId, jobType),
-        actingAs: { userId: loaded.meta.startedBy, owner: loaded.meta.owner, runAs: loaded.meta.runAs },
-      };
-      this.#addJob(queue, { id: jobId, data, ...(retryAt ? { startAfter: retryAt } : {}) });
+      if (retryAt) this.#jobs.delete(queue, jobId);
+      const data = connectorJob(loaded.graph, loaded.state, { ...loaded.meta, instanceId: loaded.meta.id }, { jobId, jobType, elementInstanceId, attempt });
+      this.#jobs.add(queue, { id: jobId, data, ...(retryAt ? { startAfter: retryAt } : {}) });
       return;
     }
     // Inline engine action: runs now in a savepoint, so a failure leaves no partial record change behind.
@@ -618,26 +550,6 @@ export class StepSession {
     this.#queue.push({ kind: 'event', instanceId, event });
   }
 
-  #addJob(queue: string, job: NewJob): void {
-    const jobs = this.#newJobs.get(queue) ?? new Map<string, NewJob>();
-    jobs.set(job.id ?? this.#services.newId(), job);
-    this.#newJobs.set(queue, jobs);
-  }
-
-  #cancelJob(queue: string, id: string): void {
-    if (this.#newJobs.get(queue)?.delete(id)) return;
-    const set = this.#cancelledJobs.get(queue) ?? new Set<string>();
-    set.add(id);
-    this.#cancelledJobs.set(queue, set);
-  }
-
-  #deleteJob(queue: string, id: string): void {
-    if (this.#newJobs.get(queue)?.delete(id)) return;
-    const set = this.#deletedJobs.get(queue) ?? new Set<string>();
-    set.add(id);
-    this.#deletedJobs.set(queue, set);
-  }
-
   // ---- messages and user tasks ----
 
   /**
@@ -648,68 +560,35 @@ export class StepSession {
   async #takeBufferedMessage(instanceId: string, subscriptionId: string, name: string, correlationKey: string): Promise<void> {
     const loaded = await this.#load(instanceId);
     if (!loaded?.state.waits[subscriptionId]) return;
-    await this.#lockMessageKey(name, correlationKey);
-    const [message] = await this.sql<{ variables: JsonObject }>(
-      `DELETE FROM tessera.process_messages WHERE id = (
-         SELECT id FROM tessera.process_messages WHERE message_name = $1 AND correlation_key = $2 AND expires_at > now()
-          ORDER BY created_at, id LIMIT 1 FOR UPDATE)
-       RETURNING variables`,
-      [name, correlationKey],
-    );
-    if (message) await this.#step(instanceId, { type: 'messageCorrelated', subscriptionId, variables: message.variables }, undefined);
-  }
-
-  /**
-   * Serialises publishing and taking kept messages of one name and key across transactions: without
-   * it, a publisher that finds no subscription and a subscriber that finds no message (each not yet
-   * seeing the other's uncommitted row) would leave the message kept and the instance waiting. Held
-   * to commit; the statement that follows sees what the other side committed.
-   */
-  async #lockMessageKey(name: string, correlationKey: string): Promise<void> {
-    await this.sql(`SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 7321))`, [name, correlationKey]);
+    await lockMessageKey(this.sql, name, correlationKey);
+    const variables = await takeKeptMessage(this.sql, name, correlationKey);
+    if (variables) await this.#step(instanceId, { type: 'messageCorrelated', subscriptionId, variables }, undefined);
   }
 
   async #publish(name: string, correlationKey: string, variables: JsonObject, timeToLiveMs: number, origin: StartOrigin): Promise<PublishResult> {
     await this.#flush();
-    if (timeToLiveMs > 0) await this.#lockMessageKey(name, correlationKey);
-    const subscriptions = await this.sql<{ id: string; instance_id: string }>(
-      `SELECT id, instance_id FROM tessera.process_message_subscriptions WHERE message_name = $1 AND correlation_key = $2 ORDER BY created_at, id`,
-      [name, correlationKey],
-    );
-    // A message correlates to one subscription per instance (the oldest).
-    const seen = new Set<string>();
-    for (const subscription of subscriptions) {
-      if (seen.has(subscription.instance_id)) continue;
-      seen.add(subscription.instance_id);
-      this.#queue.push({ kind: 'event', instanceId: subscription.instance_id, event: { type: 'messageCorrelated', subscriptionId: subscription.id, variables } });
+    if (timeToLiveMs > 0) await lockMessageKey(this.sql, name, correlationKey);
+    const subscribers = await messageSubscribers(this.sql, name, correlationKey);
+    for (const subscription of subscribers) {
+      this.#queue.push({ kind: 'event', instanceId: subscription.instanceId, event: { type: 'messageCorrelated', subscriptionId: subscription.id, variables } });
     }
-    const starts = await this.sql<{ process_id: string; version: number; start_event_id: string }>(
-      `SELECT process_id, version, start_event_id FROM tessera.process_message_starts WHERE message_name = $1 ORDER BY process_id, start_event_id`,
-      [name],
-    );
     const started: string[] = [];
-    for (const start of starts) {
-      const meta = await this.newMeta(this.#services.newId(), start.process_id, start.version, null, null, origin);
+    for (const start of await messageStarts(this.sql, name)) {
+      const meta = await this.newMeta(this.#services.newId(), start.processId, start.version, null, null, origin);
       started.push(meta.id);
-      this.#queue.push({ kind: 'start', meta, variables, startEventId: start.start_event_id });
+      this.#queue.push({ kind: 'start', meta, variables, startEventId: start.startEventId });
     }
     let buffered: string | null = null;
     // Kept only when nobody took it: not when it started instances (they could take it themselves).
-    if (seen.size === 0 && started.length === 0 && timeToLiveMs > 0) {
+    if (subscribers.length === 0 && started.length === 0 && timeToLiveMs > 0) {
       buffered = this.#services.newId();
-      // Expired messages go as new ones arrive (a few at a time, never waiting for another transaction's).
-      await this.sql(
-        `WITH expired AS (DELETE FROM tessera.process_messages WHERE id IN (
-           SELECT id FROM tessera.process_messages WHERE expires_at <= now() ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED))
-         INSERT INTO tessera.process_messages (id, message_name, correlation_key, variables, expires_at) VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')`,
-        [buffered, name, correlationKey, JSON.stringify(variables), timeToLiveMs],
-      );
+      await keepMessage(this.sql, buffered, name, correlationKey, variables, timeToLiveMs);
     }
-    return { correlated: seen.size, started, buffered };
+    return { correlated: subscribers.length, started, buffered };
   }
 
   async #activityOfTask(userTaskId: string): Promise<string | null> {
-    const pending = this.#userTasks.inserts.get(userTaskId);
+    const pending = this.#indexes.userTasks.inserts.get(userTaskId);
     if (pending) return pending.activity_id as string;
     const [row] = await this.sql<{ activity_id: string }>(`SELECT activity_id FROM tessera.process_user_tasks WHERE id = $1`, [userTaskId]);
     return row?.activity_id ?? null;
@@ -753,28 +632,11 @@ export class StepSession {
     const statement = flushStatement({
       instances: this.#instances.values(),
       history: this.#history,
-      timers: this.#timers,
-      messageSubscriptions: this.#messageSubscriptions,
-      signalSubscriptions: this.#signalSubscriptions,
-      userTasks: this.#userTasks,
-      userTaskEnds: this.#userTaskEnds,
-      incidents: this.#incidents,
-      resolvedIncidents: this.#resolvedIncidents,
+      ...this.#indexes,
       audits: this.#audits,
     });
     if (statement) await this.sql(statement.text, statement.values);
-    for (const [queue, ids] of this.#deletedJobs) await this.#services.jobs().deleteJobs(this.bossDb, queue, [...ids]);
-    this.#deletedJobs.clear();
-    for (const [queue, ids] of this.#cancelledJobs) await this.#services.jobs().cancel(this.bossDb, queue, [...ids]);
-    this.#cancelledJobs.clear();
-    for (const [queue, jobs] of this.#newJobs) {
-      await this.#services.jobs().insert(
-        this.bossDb,
-        queue,
-        [...jobs.entries()].map(([id, job]) => ({ ...job, id })),
-      );
-    }
-    this.#newJobs.clear();
+    await this.#jobs.flush(this.#services.jobs(), this.bossDb);
   }
 }
 

@@ -28,6 +28,30 @@ export interface ConnectorJob {
   readonly actingAs?: Omit<ActingAs, 'instanceId'>;
 }
 
+/**
+ * The job of a connector task type as the createJob (or retry) effect queues it: what its handler gets
+ * (Zeebe's activation snapshot), so a worker reads nothing before running it.
+ */
+export function connectorJob(
+  graph: ProcessGraph,
+  state: InstanceState,
+  instance: { readonly instanceId: string; readonly processId: string; readonly record: BusinessRecordRef | null; readonly startedBy: string | null; readonly owner: string | null; readonly runAs: ActingAs['runAs'] },
+  job: { readonly jobId: string; readonly jobType: string; readonly elementInstanceId: string; readonly attempt: number },
+): ConnectorJob {
+  const wait = state.waits[job.jobId];
+  return {
+    jobId: job.jobId,
+    instanceId: instance.instanceId,
+    processId: instance.processId,
+    elementInstanceId: job.elementInstanceId,
+    attempt: job.attempt,
+    retries: wait?.kind === 'job' ? wait.retries : 0,
+    record: instance.record,
+    input: taskInput(graph, state, job.elementInstanceId, job.jobType),
+    actingAs: { userId: instance.startedBy, owner: instance.owner, runAs: instance.runAs },
+  };
+}
+
 /** One activation of a task: the part of the handler context both kinds share. */
 export interface TaskActivation {
   readonly jobId: string;
