@@ -8,6 +8,7 @@ import { email, queueMergeById, syncAllAccounts } from '../connectors/email/inde
 import { createUser } from '../engine/access/users.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { seedPackage } from '../engine/seeding.ts';
+import { createServerDatabase } from '../test/support/database.ts';
 import { startSmtpPeer } from '../test/support/smtp-peer.ts';
 
 export interface EmailEngineBenchOptions {
@@ -28,7 +29,11 @@ const fmt = (s: { min: number; median: number; max: number }, unit: string, digi
 
 export async function emailEngineBenchmark(options: EmailEngineBenchOptions): Promise<void> {
   const { log } = options;
-  const platform = await startPlatform({ secretKey: randomBytes(32).toString('base64'), connectors: [email] });
+  // TESSERA_BENCH_PG_URL (as for the other benches): a scratch database on that PostgreSQL server.
+  const adminUrl = process.env.TESSERA_BENCH_PG_URL;
+  const scratch = adminUrl ? await createServerDatabase(adminUrl) : null;
+  const platform = await startPlatform({ ...(scratch ? { url: scratch.url } : {}), secretKey: randomBytes(32).toString('base64'), connectors: [email] });
+  log(`e-mail into the database: ${scratch ? `PostgreSQL server ${new URL(adminUrl!).host}` : 'embedded PGlite (in memory)'}`);
   const smtp = await startSmtpPeer();
   try {
     await platform.applyMetadata(await seedPackage(), { source: 'seed' });
@@ -110,5 +115,6 @@ export async function emailEngineBenchmark(options: EmailEngineBenchOptions): Pr
   } finally {
     await smtp.close();
     await platform.close();
+    await scratch?.drop();
   }
 }

@@ -1,7 +1,8 @@
 // E-mail ingest benchmark: messages/s from a local Dovecot into the in-memory MailStore end to end
 // (IMAP fetch, MIME parse, dedupe, HTML sanitising, address linking, thread lookup, store), beside the
 // raw imapflow FETCH of the same messages (bodies included) as the ceiling. Several runs, min/median/max.
-// The store is in memory, so the figure is the connector's own cost; the engine adapter adds its writes.
+// The in-memory figure is the connector's own cost; email-engine.ts then measures the same corpus into
+// the database through the engine adapter, mail-merge queueing and delivery.
 import { ImapFlow } from 'imapflow';
 import { availableParallelism, loadavg } from 'node:os';
 import {

@@ -73,7 +73,8 @@ export function planMerge(input: MergePlanInput): MergeRecipient[] {
     if (input.linkFields.has(input.entity)) links[input.entity] = recordId;
     if (input.entity !== 'contractor' && input.linkFields.has('contractor') && typeof record.contractor === 'string') links.contractor = record.contractor;
     const listUnsubscribe = [...(unsubscribeUrl ? [`<${unsubscribeUrl}>`] : []), `<mailto:${input.account.address}?subject=unsubscribe>`].join(', ');
-    const to: MailAddress[] = [{ name: typeof record.name === 'string' ? record.name : '', address }];
+    const name = typeof record.name === 'string' ? record.name : [record.first_name, record.last_name].filter((part) => typeof part === 'string' && part).join(' ');
+    const to: MailAddress[] = [{ name, address }];
     return {
       recordId,
       address,

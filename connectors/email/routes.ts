@@ -3,6 +3,7 @@
 // /api/connectors/email/public/. Bad input is a problem+json with the pointer of each bad value.
 import { randomBytes } from 'node:crypto';
 import type { Response, Router } from 'express';
+import type { Knex } from 'knex';
 import { TesseraError, type Actor, type ConnectorContext, type ConnectorRoutes, type JsonObject, type JsonValue, type Problem } from '../../engine/connectors/index.ts';
 import { loadAccount, type MailAccount } from './accounts.ts';
 import { mergeProgress, queueMerge, unsubscribeAddress, unsubscribeToken } from './mail-merge.ts';
@@ -144,27 +145,49 @@ export const emailRoutes: ConnectorRoutes = (router, ctx) => {
   });
 
   // File a message on a record: the activity gets the link (with the caller's rights, audited), the thread follows.
-  router.post('/to-file/:id/link', async (req, res) => {
+  const fileOn = async (res: Response, id: string, input: JsonObject, then?: (trx: Knex.Transaction, actor: Actor, mail: JsonObject, entity: string, target: string) => Promise<JsonObject>) => {
     const actor = actorOf(ctx, res);
-    const input = body(req.body);
-    const id = String(req.params.id);
     const entity = typeof input.entity === 'string' ? input.entity : '';
     const target = typeof input.id === 'string' ? input.id : '';
     if (!ctx.records.runtime.entity('activity').entity.fieldsByName.has(entity)) throw invalid([{ pointer: '/entity', detail: 'e-mail cannot be linked to that', code: 'ENUM' }]);
     if (!UUID.test(target) || !(await ctx.records.get({ actor }, entity, target).catch(() => null))) throw invalid([{ pointer: '/id', detail: 'not a record you can read', code: 'REFERENCE_NOT_FOUND' }]);
     const message = (await ctx.knex('tessera.email_messages').where({ activity_id: UUID.test(id) ? id : null }).first('thread_id')) as { thread_id: string } | undefined;
-    if (!message) throw new TesseraError('NOT_FOUND', `no stored e-mail ${id}`);
+    const mail = message ? await ctx.records.get({ actor }, 'activity', id).catch(() => null) : null;
+    if (!message || !mail) throw new TesseraError('NOT_FOUND', `no stored e-mail ${id}`);
     const threadIds = ((await ctx.knex('tessera.email_messages').where({ thread_id: message.thread_id, filing: 'to_file' }).select('activity_id')) as { activity_id: string }[]).map((r) => r.activity_id);
     const ids = [...new Set([id, ...threadIds])];
-    await ctx.knex.transaction(async (trx) => {
+    return ctx.knex.transaction(async (trx) => {
       for (const activityId of ids) {
         const current = await ctx.records.get({ actor, trx }, 'activity', activityId).catch(() => null);
         if (!current) continue;
         await ctx.records.update({ actor, trx }, 'activity', activityId, { [entity]: target }, { expectedVersion: Number(current.version) });
         await trx('tessera.email_messages').where({ activity_id: activityId }).update({ filing: 'linked' });
       }
+      return { linked: ids.length, ...(then ? await then(trx, actor, mail as JsonObject, entity, target) : {}) };
     });
-    res.json({ linked: ids.length });
+  };
+
+  router.post('/to-file/:id/link', async (req, res) => {
+    res.json(await fileOn(res, String(req.params.id), body(req.body)));
+  });
+
+  // Sente style: file the message on a record and make a task of it there (the e-mail, with its
+  // attachments, is the task's parent).
+  router.post('/to-file/:id/task', async (req, res) => {
+    const input = body(req.body);
+    const subject = typeof input.subject === 'string' && input.subject.trim() ? input.subject.trim() : null;
+    const result = await fileOn(res, String(req.params.id), input, async (trx, actor, mail, entity, target) => {
+      const task = await ctx.records.create({ actor, trx }, 'activity', {
+        kind: 'task',
+        subject: (subject ?? String(mail.subject ?? '')).slice(0, 300) || '—',
+        description: `${String(mail.from_address ?? '')}\n\n${String(mail.description ?? '')}`.trim().slice(0, 100_000),
+        parent: String(mail.id),
+        [entity]: target,
+        ...(actor.userId ? { assignee: actor.userId } : {}),
+      });
+      return { task: String(task.id) };
+    });
+    res.status(201).json(result);
   });
 
   router.post('/to-file/:id/dismiss', async (req, res) => {

@@ -13,6 +13,7 @@ let smtp: SmtpPeer;
 let contractorId: string;
 let accountId: string;
 let strangerId: string;
+let threadId: string;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
@@ -40,6 +41,14 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, a
     [],
   );
   strangerId = saved.id;
+  const conversation = await store.saveMessage(
+    await parseMessage(
+      simpleMessage({ messageId: 'rozmowa@lozyska.example', from: 'Kasia <kasia@lozyska.example>', to: ['biuro@firma.example', 'Piotr <piotr@lozyska.example>'], cc: ['szef@lozyska.example'], subject: 'Termin dostawy' }),
+    ),
+    { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 2 },
+    [],
+  );
+  threadId = conversation.id;
 });
 
 afterAll(async () => {
@@ -100,7 +109,7 @@ for (const width of [1440, 390]) {
     await page.getByRole('option', { name: 'Hurtownia Łożysk Sp. z o.o.' }).click();
     await b.screenshot(`email-to-file-${width}`);
     await item.getByRole('button', { name: 'Przypisz do rekordu' }).click();
-    await page.getByText('Nic do przypisania.').waitFor();
+    await item.waitFor({ state: 'detached' });
     const activity = (await b.api.get(`/records/activity/${strangerId}`)).body;
     expect(activity).toMatchObject({ kind: 'email', contractor: contractorId });
     if (width === 1440) {
@@ -110,3 +119,29 @@ for (const width of [1440, 390]) {
     }
   });
 }
+
+test('replying to all from an e-mail: the others in copy, our own address left out, threaded to the original', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${b.url}/r/activity/${threadId}`);
+  await page.getByRole('button', { name: 'Odpowiedz wszystkim' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Odpowiedź: Termin dostawy' });
+  await expect(dialog.getByLabel('Do', { exact: true }).inputValue()).resolves.toBe('kasia@lozyska.example');
+  await expect(dialog.getByLabel('DW').inputValue()).resolves.toBe('piotr@lozyska.example, szef@lozyska.example');
+  await expect(dialog.getByLabel('Temat').inputValue()).resolves.toBe('Re: Termin dostawy');
+  await dialog.getByLabel('Treść').fill('Potwierdzamy termin.');
+  await b.screenshot('email-reply-all');
+  const before = smtp.received.length;
+  await dialog.getByRole('button', { name: 'Wyślij' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  for (let i = 0; i < 100 && smtp.received.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const sent = await parseMessage(smtp.received.at(-1)!.raw);
+  expect(sent).toMatchObject({ subject: 'Re: Termin dostawy', inReplyTo: 'rozmowa@lozyska.example' });
+  expect(smtp.received.at(-1)!.to.sort()).toEqual(['kasia@lozyska.example', 'piotr@lozyska.example', 'szef@lozyska.example']);
+  // Forwarding starts empty-handed, with the original quoted.
+  await page.getByRole('button', { name: 'Przekaż dalej' }).click();
+  const forward = page.getByRole('dialog', { name: 'Przekazanie: Termin dostawy' });
+  await expect(forward.getByLabel('Do', { exact: true }).inputValue()).resolves.toBe('');
+  await expect(forward.getByLabel('Treść').inputValue()).resolves.toContain('kasia@lozyska.example');
+  await forward.getByRole('button', { name: 'Anuluj' }).click();
+});

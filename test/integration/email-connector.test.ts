@@ -5,7 +5,7 @@
 // outbox, APPENDs to Sent and records the activity; a mail merge to 50 with one refused address
 // reports it and sends the rest; unsubscribe links; the `email:send` task type.
 import { ImapFlow } from 'imapflow';
-import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
+import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, watchInboxes, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
 import { actingUser } from '../../engine/connectors/index.ts';
 import { seedPackage } from '../../engine/seeding.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
@@ -180,6 +180,38 @@ suite('e-mail connector', () => {
     expect(Number((await emails()).n)).toBe(before + 1);
   });
 
+  test('a queued message becomes a task on the contractor (Sente style), the e-mail with its attachments as its parent', async () => {
+    await append('INBOX', [simpleMessage({ messageId: 'awaria@nowy.example', from: 'serwis@nowy.example', to: ['alice@firma.example'], subject: 'Awaria pompy P-12' })]);
+    await syncAllAccounts(ctx());
+    const queue = (await olga.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string; subject: string }[];
+    const mail = queue.find((q) => q.subject === 'Awaria pompy P-12')!;
+    const made = await olga.post(`/connectors/email/to-file/${mail.id}/task`, { entity: 'contractor', id: contractorId, subject: 'Oddzwonić w sprawie awarii' });
+    expect(made.status).toBe(201);
+    const task = (await olga.get(`/records/activity/${String(made.body.task)}`)).body;
+    expect(task).toMatchObject({ kind: 'task', subject: 'Oddzwonić w sprawie awarii', parent: mail.id, contractor: contractorId, assignee: olgaId, owner: olgaId });
+    expect(String(task.description)).toContain('serwis@nowy.example');
+    expect((await api.get(`/records/activity/${mail.id}`)).body.contractor).toBe(contractorId);
+    expect(((await olga.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string }[]).map((q) => q.id)).not.toContain(mail.id);
+  });
+
+  test('IDLE on the account’s inbox: a delivered message reaches the contractor’s timeline without waiting for the poller', async () => {
+    await syncAllAccounts(ctx());
+    const stop = await watchInboxes(ctx());
+    try {
+      const latencies: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const subject = `Pilne ${i}`;
+        const sent = performance.now();
+        await append('INBOX', [simpleMessage({ messageId: `pilne-${i}@klient.example`, from: 'zamowienia@klient.example', to: ['alice@firma.example'], subject })]);
+        await until(async () => ((await api.get(`/records/contractor/${contractorId}/activities`)).body.data as { subject: string }[]).some((a) => a.subject === subject));
+        latencies.push(performance.now() - sent);
+      }
+      console.log(`IDLE → contractor timeline: ${latencies.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+    } finally {
+      await stop();
+    }
+  });
+
   const outboxRow = (key: string) => env.platform.knex('tessera.outbox').where({ channel: 'email', idempotency_key: key }).first() as Promise<{ state: string; last_error: string | null } | undefined>;
 
   test('composing from the record card sends through SMTP, files the copy in Sent and records it on the contractor, once', async () => {
@@ -254,7 +286,10 @@ suite('e-mail connector', () => {
     expect(raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
     const link = /List-Unsubscribe: <(http[^>]+)>/.exec(raw.replace(/\r\n\s+/g, ' '))![1]!;
     // The link works without signing in, once per address; a forged token does not.
-    const forged = await fetch(link.replace(/t=[^.]+/, `t=${Buffer.from('osoba-1@klient.example').toString('base64url')}`));
+    // Another address with this link's signature (never the link's own address, whichever mail came first).
+    const own = Buffer.from(/t=([^.]+)/.exec(link)![1]!, 'base64url').toString();
+    const other = own === 'osoba-1@klient.example' ? 'osoba-2@klient.example' : 'osoba-1@klient.example';
+    const forged = await fetch(link.replace(/t=[^.]+/, `t=${Buffer.from(other).toString('base64url')}`));
     expect(forged.status).toBe(404);
     const done = await fetch(link);
     expect(done.status).toBe(200);

@@ -495,6 +495,9 @@ const en = {
   'mail.queueEmpty': 'Nothing to file.',
   'mail.empty': 'No e-mails.',
   'mail.from': 'From',
+  'mail.replyAll': 'Reply to all',
+  'mail.forward': 'Forward',
+  'mail.forwardTitle': 'Forward: {subject}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -991,6 +994,9 @@ const pl: Messages = {
   'mail.queueEmpty': 'Nic do przypisania.',
   'mail.empty': 'Brak wiadomości.',
   'mail.from': 'Od',
+  'mail.replyAll': 'Odpowiedz wszystkim',
+  'mail.forward': 'Przekaż dalej',
+  'mail.forwardTitle': 'Przekazanie: {subject}',
 };
 
 const ro: Messages = {
@@ -1484,6 +1490,9 @@ const ro: Messages = {
   'mail.queueEmpty': 'Nimic de clasat.',
   'mail.empty': 'Niciun mesaj.',
   'mail.from': 'De la',
+  'mail.replyAll': 'Răspunde tuturor',
+  'mail.forward': 'Redirecționează',
+  'mail.forwardTitle': 'Redirecționare: {subject}',
 };
 
 export const MESSAGES: Record<Language, Messages> = { en, pl, ro };

@@ -7,22 +7,31 @@ import { emailApi } from '../api/email.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useLoad } from '../components/ui.tsx';
-import { EmailComposeDialog } from './EmailComposeDialog.tsx';
+import { EmailComposeDialog, type ComposeMode } from './EmailComposeDialog.tsx';
 
 export function EmailAction({ model, entity, record }: { model: Model; entity: EntityModel; record: ApiRecord }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<ComposeMode | null>(null);
   const installed = model.entities.has('email_account');
   const reply = entity.name === ACTIVITY_ENTITY && record.kind === 'email';
   const applies = installed && (reply || (entity.activities && entity.name !== ACTIVITY_ENTITY));
   const { data: accounts } = useLoad((signal) => (applies ? emailApi.accounts(signal) : Promise.resolve([])), [applies]);
   if (!applies || !accounts?.length) return null;
+  const modes: [ComposeMode, string][] = reply
+    ? [
+        ['reply', t('mail.reply')],
+        ['replyAll', t('mail.replyAll')],
+        ['forward', t('mail.forward')],
+      ]
+    : [['new', t('mail.compose')]];
   return (
     <>
-      <button type="button" className="btn" onClick={() => setOpen(true)}>
-        {reply ? t('mail.reply') : t('mail.compose')}
-      </button>
-      {open && <EmailComposeDialog accounts={accounts} target={{ entity: entity.name, record }} onClose={() => setOpen(false)} />}
+      {modes.map(([mode, caption]) => (
+        <button key={mode} type="button" className="btn" onClick={() => setOpen(mode)}>
+          {caption}
+        </button>
+      ))}
+      {open && <EmailComposeDialog accounts={accounts} target={{ entity: entity.name, record }} mode={open} onClose={() => setOpen(null)} />}
     </>
   );
 }

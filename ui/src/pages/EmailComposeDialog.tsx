@@ -19,16 +19,33 @@ export interface ComposeTarget {
   readonly record: ApiRecord;
 }
 
-export function EmailComposeDialog({ accounts, target, onClose }: { accounts: readonly MailAccountInfo[]; target: ComposeTarget; onClose(): void }) {
+/** New (from a record), or an answer to an e-mail activity: reply, reply to all, forward. */
+export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward';
+
+/** "Ann <a@x.pl>, b@y.pl" → the bare addresses, lower-cased. */
+const addressesIn = (list: string) => [...list.matchAll(/[^\s<>,;"]+@[^\s<>,;"]+/g)].map((m) => m[0].toLowerCase());
+
+/** The fields a mode starts with (own addresses left out of a reply to all). */
+export function composeStart(mode: ComposeMode, record: ApiRecord, own: readonly string[]): { to: string; cc: string; subject: string; body: string } {
+  const subject = text(record.subject);
+  if (mode === 'new') return { to: text(record.email), cc: '', subject: '', body: '' };
+  if (mode === 'forward') return { to: '', cc: '', subject: `Fwd: ${subject.replace(/^fwd?:\s*/i, '')}`, body: `\n\n---------- ${text(record.from_address)} ----------\n${text(record.description)}` };
+  const from = text(record.from_address);
+  const others = mode === 'replyAll' ? [...addressesIn(text(record.to_addresses)), ...addressesIn(text(record.cc_addresses))].filter((a) => a !== from && !own.includes(a)) : [];
+  return { to: from, cc: [...new Set(others)].join(', '), subject: `Re: ${subject.replace(/^re:\s*/i, '')}`, body: '' };
+}
+
+export function EmailComposeDialog({ accounts, target, mode, onClose }: { accounts: readonly MailAccountInfo[]; target: ComposeTarget; mode: ComposeMode; onClose(): void }) {
   const { t, language } = useI18n();
   const words = useProblemWords();
   const notify = useNotify();
-  const reply = target.entity === 'activity' && target.record.kind === 'email';
+  const answer = mode !== 'new';
+  const start = useMemo(() => composeStart(mode, target.record, accounts.map((a) => a.address.toLowerCase())), [mode, target.record, accounts]);
   const [account, setAccount] = useState(accounts[0]?.id ?? '');
-  const [to, setTo] = useState(reply ? text(target.record.from_address) : text(target.record.email));
-  const [cc, setCc] = useState('');
-  const [subject, setSubject] = useState(reply ? `Re: ${text(target.record.subject).replace(/^re:\s*/i, '')}` : '');
-  const [body, setBody] = useState('');
+  const [to, setTo] = useState(start.to);
+  const [cc, setCc] = useState(start.cc);
+  const [subject, setSubject] = useState(start.subject);
+  const [body, setBody] = useState(start.body);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   // One key per dialog: a double click or a retry after a timeout queues one message.
@@ -39,8 +56,9 @@ export function EmailComposeDialog({ accounts, target, onClose }: { accounts: re
     setBusy(true);
     setProblems({});
     try {
-      const links = reply ? undefined : { [target.entity]: String(target.record.id) };
-      await emailApi.send({ account, to, cc, subject, text: body, ...(reply ? { replyTo: String(target.record.id) } : {}), ...(links ? { links } : {}), idempotencyKey: key });
+      const links = answer ? undefined : { [target.entity]: String(target.record.id) };
+      const replyTo = mode === 'reply' || mode === 'replyAll' ? String(target.record.id) : null;
+      await emailApi.send({ account, to, cc, subject, text: body, ...(replyTo ? { replyTo } : {}), ...(links ? { links } : {}), idempotencyKey: key });
       notify('success', t('mail.sent'), subject);
       onClose();
     } catch (error) {
@@ -66,7 +84,7 @@ export function EmailComposeDialog({ accounts, target, onClose }: { accounts: re
 
   return (
     <Modal
-      title={reply ? t('mail.replyTitle', { subject: text(target.record.subject) }) : t('mail.composeTitle')}
+      title={answer ? t(mode === 'forward' ? 'mail.forwardTitle' : 'mail.replyTitle', { subject: text(target.record.subject) }) : t('mail.composeTitle')}
       onClose={onClose}
       wide
       footer={
