@@ -5,8 +5,9 @@ process.env.TZ = 'UTC';
 import nodeIcal from 'node-ical';
 import { syncCalendarAccount, type SyncReport } from '../../connectors/calendar/index.ts';
 import type { ConnectorContext } from '../../engine/connectors/index.ts';
-import { calendarAccount, startCalendarPlatform, SYSTEM, type CalendarEnv } from '../support/calendar-fixture.ts';
+import { calendarAccount, calendarUser, startCalendarPlatform, SYSTEM, type CalendarEnv } from '../support/calendar-fixture.ts';
 import { radicaleMissing, startRadicale, type Radicale, type RadicaleUser } from '../support/radicale.ts';
+import { eventually } from '../support/workflows.ts';
 
 const missing = radicaleMissing();
 if (missing) console.warn(missing);
@@ -251,4 +252,24 @@ suite('calendar → CRM', () => {
     expect(remote.text).toContain('SUMMARY:Wizyta u klienta');
     expect(remote.text).toContain('DESCRIPTION:Z CRM');
   });
+});
+
+suite('the poller', () => {
+  test('with workers running, a change on the phone reaches the activity without anyone calling the sync', async () => {
+    const u = await calendarUser(c, 'polled');
+    const account = await calendarAccount(u, radicale, alice, 'polled');
+    const phone = phoneOf(account.calendarUrl);
+    await phone.put('polled.ics', vevent('polled-1', ['DTSTART:20261228T090000Z', 'SUMMARY:Przez poller', 'LAST-MODIFIED:20261201T080000Z']));
+    await c.env.platform.processes.startWorkers();
+    try {
+      const made = await eventually(async () => (await c.env.platform.knex('public.activity').where({ assignee: u.userId, subject: 'Przez poller' }).first('id', 'created_by')) as { id: string; created_by: string } | undefined, 60_000, 'the polled event');
+      expect(made.created_by).toBe(u.userId);
+      await phone.edit('polled.ics', (t) => t.replace('SUMMARY:Przez poller', 'SUMMARY:Przez poller (zmiana)'));
+      await eventually(async () => (await c.env.platform.knex('public.activity').where({ id: made.id }).first('subject'))?.subject === 'Przez poller (zmiana)', 60_000, 'the polled change');
+      const state = (await c.env.platform.knex('tessera.calendar_sync_accounts').where({ account_id: account.id }).first('last_error', 'sync_token')) as { last_error: string | null; sync_token: string | null };
+      expect(state).toMatchObject({ last_error: null, sync_token: expect.stringContaining('sync') });
+    } finally {
+      await c.env.platform.processes.stop();
+    }
+  }, 120_000);
 });
