@@ -141,6 +141,25 @@ suite('CRM → calendar', () => {
   });
 });
 
+suite('tasks as events', () => {
+  test('an account with tasks as VEVENT sends a task as an event at its deadline, and reads a move back', async () => {
+    const u = await calendarUser(c, 'eventer');
+    const account = await calendarAccount(u, radicale, alice, 'tasks-as-events', { tasks_as: 'vevent' });
+    const phone = phoneOf(account.calendarUrl);
+    const task = await c.env.platform.records.create({ actor: u.actor }, 'activity', { kind: 'task', subject: 'Faktura', deadline: '2026-12-14T11:00:00Z', assignee: u.userId });
+    expect(await syncCalendarAccount(ctx, account.id)).toMatchObject({ pushed: 1 });
+    const sent = await phone.get(`${String(task.id)}.ics`);
+    expect(sent.text).toContain('BEGIN:VEVENT');
+    expect(sent.text).not.toContain('VTODO');
+    expect(sent.text).toContain('DTSTART;TZID=Europe/Warsaw:20261214T120000');
+    await phone.edit(`${String(task.id)}.ics`, (t) => t.replace('DTSTART;TZID=Europe/Warsaw:20261214T120000', 'DTSTART;TZID=Europe/Warsaw:20261215T080000'));
+    expect(await syncCalendarAccount(ctx, account.id)).toMatchObject({ updated: 1 });
+    const moved = await c.env.platform.records.get({ actor: u.actor }, 'activity', String(task.id));
+    expect(new Date(String(moved.start_at)).toISOString()).toBe('2026-12-15T07:00:00.000Z');
+    expect(moved.kind).toBe('task');
+  });
+});
+
 suite('calendar → CRM', () => {
   let account: { id: string; calendarUrl: string };
   let phone: ReturnType<typeof phoneOf>;
