@@ -258,6 +258,17 @@ suite('calendar → CRM', () => {
     expect(notes).toEqual([expect.stringMatching(/Sala B[\s\S]*Sala C/)]);
   });
 
+  test('a sync-token the server no longer knows falls back to listing and comparing ETags', async () => {
+    await phone.put('token.ics', vevent('token-1', ['DTSTART:20261224T090000Z', 'SUMMARY:Wigilia firmowa', 'LAST-MODIFIED:20261201T080000Z']));
+    await c.env.platform.knex('tessera.calendar_sync_accounts').where({ account_id: account.id }).update({ sync_token: 'http://radicale.org/ns/sync/forgotten' });
+    const report = await sync();
+    expect(report).toMatchObject({ fullListing: true, created: 1 });
+    const state = (await c.env.platform.knex('tessera.calendar_sync_accounts').where({ account_id: account.id }).first('sync_token')) as { sync_token: string };
+    expect(state.sync_token).not.toContain('forgotten');
+    // Back on tokens: nothing new, no listing.
+    expect(await sync()).toMatchObject({ fullListing: false, created: 0 });
+  });
+
   test('a stale write (412) is re-read and merged, not lost', async () => {
     await phone.put('stale.ics', vevent('stale-1', ['DTSTART:20261223T090000Z', 'DTEND:20261223T100000Z', 'SUMMARY:Wizyta', 'LAST-MODIFIED:20261201T080000Z']));
     await sync();
