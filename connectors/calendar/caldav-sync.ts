@@ -240,7 +240,8 @@ export async function syncAccount(deps: SyncDeps): Promise<SyncReport> {
       }
     }
   }
-  const fresh = own.filter((a) => !objects.some((o) => o.activityId === a.id) && !byUid.has(`${a.id}@tessera`));
+  const synced = new Set(objects.map((o) => o.activityId));
+  const fresh = own.filter((a) => !synced.has(a.id) && !byUid.has(`${a.id}@tessera`));
   await inPool(fresh, PUSH_CONCURRENCY, async (act) => {
     checkStop();
     const component = componentFor(act.kind);

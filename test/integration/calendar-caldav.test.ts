@@ -5,8 +5,9 @@ process.env.TZ = 'UTC';
 import nodeIcal from 'node-ical';
 import { syncCalendarAccount, type SyncReport } from '../../connectors/calendar/index.ts';
 import type { ConnectorContext } from '../../engine/connectors/index.ts';
-import { calendarAccount, startCalendarPlatform, SYSTEM, type CalendarEnv } from '../support/calendar-fixture.ts';
+import { calendarAccount, calendarUser, startCalendarPlatform, SYSTEM, type CalendarEnv } from '../support/calendar-fixture.ts';
 import { radicaleMissing, startRadicale, type Radicale, type RadicaleUser } from '../support/radicale.ts';
+import { eventually } from '../support/workflows.ts';
 
 const missing = radicaleMissing();
 if (missing) console.warn(missing);
@@ -140,6 +141,25 @@ suite('CRM → calendar', () => {
   });
 });
 
+suite('tasks as events', () => {
+  test('an account with tasks as VEVENT sends a task as an event at its deadline, and reads a move back', async () => {
+    const u = await calendarUser(c, 'eventer');
+    const account = await calendarAccount(u, radicale, alice, 'tasks-as-events', { tasks_as: 'vevent' });
+    const phone = phoneOf(account.calendarUrl);
+    const task = await c.env.platform.records.create({ actor: u.actor }, 'activity', { kind: 'task', subject: 'Faktura', deadline: '2026-12-14T11:00:00Z', assignee: u.userId });
+    expect(await syncCalendarAccount(ctx, account.id)).toMatchObject({ pushed: 1 });
+    const sent = await phone.get(`${String(task.id)}.ics`);
+    expect(sent.text).toContain('BEGIN:VEVENT');
+    expect(sent.text).not.toContain('VTODO');
+    expect(sent.text).toContain('DTSTART;TZID=Europe/Warsaw:20261214T120000');
+    await phone.edit(`${String(task.id)}.ics`, (t) => t.replace('DTSTART;TZID=Europe/Warsaw:20261214T120000', 'DTSTART;TZID=Europe/Warsaw:20261215T080000'));
+    expect(await syncCalendarAccount(ctx, account.id)).toMatchObject({ updated: 1 });
+    const moved = await c.env.platform.records.get({ actor: u.actor }, 'activity', String(task.id));
+    expect(new Date(String(moved.start_at)).toISOString()).toBe('2026-12-15T07:00:00.000Z');
+    expect(moved.kind).toBe('task');
+  });
+});
+
 suite('calendar → CRM', () => {
   let account: { id: string; calendarUrl: string };
   let phone: ReturnType<typeof phoneOf>;
@@ -238,6 +258,17 @@ suite('calendar → CRM', () => {
     expect(notes).toEqual([expect.stringMatching(/Sala B[\s\S]*Sala C/)]);
   });
 
+  test('a sync-token the server no longer knows falls back to listing and comparing ETags', async () => {
+    await phone.put('token.ics', vevent('token-1', ['DTSTART:20261224T090000Z', 'SUMMARY:Wigilia firmowa', 'LAST-MODIFIED:20261201T080000Z']));
+    await c.env.platform.knex('tessera.calendar_sync_accounts').where({ account_id: account.id }).update({ sync_token: 'http://radicale.org/ns/sync/forgotten' });
+    const report = await sync();
+    expect(report).toMatchObject({ fullListing: true, created: 1 });
+    const state = (await c.env.platform.knex('tessera.calendar_sync_accounts').where({ account_id: account.id }).first('sync_token')) as { sync_token: string };
+    expect(state.sync_token).not.toContain('forgotten');
+    // Back on tokens: nothing new, no listing.
+    expect(await sync()).toMatchObject({ fullListing: false, created: 0 });
+  });
+
   test('a stale write (412) is re-read and merged, not lost', async () => {
     await phone.put('stale.ics', vevent('stale-1', ['DTSTART:20261223T090000Z', 'DTEND:20261223T100000Z', 'SUMMARY:Wizyta', 'LAST-MODIFIED:20261201T080000Z']));
     await sync();
@@ -251,4 +282,24 @@ suite('calendar → CRM', () => {
     expect(remote.text).toContain('SUMMARY:Wizyta u klienta');
     expect(remote.text).toContain('DESCRIPTION:Z CRM');
   });
+});
+
+suite('the poller', () => {
+  test('with workers running, a change on the phone reaches the activity without anyone calling the sync', async () => {
+    const u = await calendarUser(c, 'polled');
+    const account = await calendarAccount(u, radicale, alice, 'polled');
+    const phone = phoneOf(account.calendarUrl);
+    await phone.put('polled.ics', vevent('polled-1', ['DTSTART:20261228T090000Z', 'SUMMARY:Przez poller', 'LAST-MODIFIED:20261201T080000Z']));
+    await c.env.platform.processes.startWorkers();
+    try {
+      const made = await eventually(async () => (await c.env.platform.knex('public.activity').where({ assignee: u.userId, subject: 'Przez poller' }).first('id', 'created_by')) as { id: string; created_by: string } | undefined, 60_000, 'the polled event');
+      expect(made.created_by).toBe(u.userId);
+      await phone.edit('polled.ics', (t) => t.replace('SUMMARY:Przez poller', 'SUMMARY:Przez poller (zmiana)'));
+      await eventually(async () => (await c.env.platform.knex('public.activity').where({ id: made.id }).first('subject'))?.subject === 'Przez poller (zmiana)', 60_000, 'the polled change');
+      const state = (await c.env.platform.knex('tessera.calendar_sync_accounts').where({ account_id: account.id }).first('last_error', 'sync_token')) as { last_error: string | null; sync_token: string | null };
+      expect(state).toMatchObject({ last_error: null, sync_token: expect.stringContaining('sync') });
+    } finally {
+      await c.env.platform.processes.stop();
+    }
+  }, 120_000);
 });
