@@ -5,7 +5,7 @@
 // List-Unsubscribe (RFC 8058 one-click) and its progress is the outbox's state of its messages.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
-import { actingUser, type Actor, type ConnectorContext, type JsonObject } from '../../engine/connectors/index.ts';
+import type { Actor, ConnectorContext, JsonObject } from '../../engine/connectors/index.ts';
 import { loadAccount, type MailAccount } from './accounts.ts';
 import type { MailAddress } from './message.ts';
 import type { EmailPayload } from './outbound.ts';
@@ -249,7 +249,7 @@ export async function queueMergeById(
     template,
     entity: input.entity,
     language: input.language ?? template.language,
-    actor: await actingUser(ctx.knex, ctx.records, input.userId),
+    actor: await ctx.actAs(input.userId),
     ids: input.ids,
     requestKey: null,
     emailField: 'email',

@@ -2,7 +2,7 @@
 // folders (one process in the installation per period); `watchInboxes` keeps IDLE on each account's
 // first folder in this process (opt-in: one process of an installation should watch), reconnecting
 // with backoff. Both write through the engine store with the identity the account runs for.
-import { actingUser, type ConnectorContext } from '../../engine/connectors/index.ts';
+import type { ConnectorContext } from '../../engine/connectors/index.ts';
 import { syncedAccounts, type MailAccount } from './accounts.ts';
 import { EngineMailStore } from './engine-store.ts';
 import { createImapSync, type ImapSync, type ImapSyncOptions, type MailboxSyncReport } from './imap-sync.ts';
@@ -20,7 +20,7 @@ export function emailConfig(config: Readonly<Record<string, unknown>>): EmailCon
 /** The store an account's mail is written to, acting as the account's user. */
 export async function storeFor(ctx: ConnectorContext, account: MailAccount, config: EmailConfig): Promise<EngineMailStore> {
   if (!account.actingUserId) throw new Error(`the mail account ${account.name} names no ${account.shared ? 'identity to act as (run_as)' : 'owner'}`);
-  const actor = await actingUser(ctx.knex, ctx.records, account.actingUserId);
+  const actor = await ctx.actAs(account.actingUserId);
   return new EngineMailStore(ctx.knex, ctx.records, { accountId: account.id, accountAddress: account.address, actor, team: account.team, ownDomains: config.ownDomains });
 }
 

@@ -3,7 +3,7 @@
 // throttled per account, APPENDs the same bytes to the Sent folder and records it as an e-mail
 // activity linked like inbound mail. Only retryable SMTP answers (4xx, no connection) are retried.
 import type { Knex } from 'knex';
-import { actingUser, SendFailure, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage } from '../../engine/connectors/index.ts';
+import { SendFailure, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage } from '../../engine/connectors/index.ts';
 import { loadAccount, type MailAccount } from './accounts.ts';
 import { EngineMailStore } from './engine-store.ts';
 import type { MailAddress } from './message.ts';
@@ -148,7 +148,7 @@ export const emailChannel: OutboundChannel = {
 async function recordSent(ctx: ConnectorContext, account: MailAccount, payload: EmailPayload, raw: Buffer, sentCopy: { mailbox: string; uid: number | null; uidValidity: bigint | null } | null): Promise<void> {
   const parsed = await parseMessage(raw);
   const userId = payload.userId ?? account.actingUserId;
-  const actor = userId ? await actingUser(ctx.knex, ctx.records, userId) : { userId: null, via: 'system' as const };
+  const actor = userId ? await ctx.actAs(userId) : { userId: null, via: 'system' as const };
   const store = new EngineMailStore(ctx.knex, ctx.records, { accountId: account.id, accountAddress: account.address, actor, team: account.team });
   await ctx.knex.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`email:${parsed.dedupeKey}`]);

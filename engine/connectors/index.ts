@@ -8,5 +8,4 @@ export type { RecordChange, RecordService, Actor } from '../records/index.ts';
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext } from '../../metadata/index.ts';
 export { SECRET_KEY_FILE } from './secrets.ts';
 export type { TesseraPorts, IdentityRef, RecordEvent, EventAction, ListQuery, TesseraNodeError } from '../automation/ports.ts';
-export { actingUser } from './acting-user.ts';
 export { TesseraError, type Problem } from '../errors.ts';

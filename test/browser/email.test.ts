@@ -3,7 +3,6 @@
 // to a real SMTP peer), and the mailbox page's "to file" queue, where a message no record matched is
 // filed on a contractor — at 1440 and at 390 px. The seed CRM with the e-mail connector installed.
 import { email, EngineMailStore, parseMessage } from '../../connectors/email/index.ts';
-import { actingUser } from '../../engine/connectors/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { simpleMessage } from '../support/mail-fixtures.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
@@ -33,7 +32,7 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, a
     throttle_per_minute: 1000,
   });
   // A message nobody matched, stored through the connector's engine store as the sync stores it.
-  const actor = await actingUser(b.env.platform.knex, b.env.platform.records, b.server.adminId);
+  const actor = await b.env.platform.connectors.context('email').actAs(b.server.adminId);
   const store = new EngineMailStore(b.env.platform.knex, b.env.platform.records, { accountId, accountAddress: 'biuro@firma.example', actor, team: null });
   const saved = await store.saveMessage(
     await parseMessage(simpleMessage({ messageId: 'nowy@nieznany.example', from: 'Jan Nowy <jan@nieznany.example>', to: ['biuro@firma.example'], subject: 'Zapytanie o łożyska kulkowe' })),

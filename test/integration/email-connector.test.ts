@@ -6,7 +6,6 @@
 // reports it and sends the rest; unsubscribe links; the `email:send` task type.
 import { ImapFlow } from 'imapflow';
 import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, watchInboxes, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
-import { actingUser } from '../../engine/connectors/index.ts';
 import { seedPackage } from '../../engine/seeding.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -144,7 +143,7 @@ suite('e-mail connector', () => {
     );
     const before = Number((await emails()).n);
     const password = (await ctx().revealSecret('email_account', accountId, 'imap_password'))!;
-    const actor = await actingUser(env.platform.knex, env.platform.records, olgaId);
+    const actor = await env.platform.connectors.context('email').actAs(olgaId);
     // A store that dies after its fifth message: the process "crashed" mid-batch.
     class Crashing extends EngineMailStore {
       saved = 0;
