@@ -77,7 +77,9 @@ export const fiscal: Connector = {
     let stopped = false;
     const sync = async (): Promise<void> => {
       try {
-        if (!stopped) syncWorkers(ctx, await fiscalSettings(ctx), { pollMs: Number(process.env.TESSERA_FISCAL_POLL_MS ?? 250), statusEveryMs: Number(process.env.TESSERA_FISCAL_STATUS_MS ?? 5000) });
+        const settings = await fiscalSettings(ctx);
+        // Checked after the read: a sync in flight when the platform stops must not start workers again.
+        if (!stopped) syncWorkers(ctx, settings, { pollMs: Number(process.env.TESSERA_FISCAL_POLL_MS ?? 250), statusEveryMs: Number(process.env.TESSERA_FISCAL_STATUS_MS ?? 5000) });
       } catch (error) {
         ctx.log('fiscal: reading the settings failed', error);
       }

@@ -40,9 +40,12 @@ test('print a sale’s receipt from its card: status shown, then printed with it
   await page.getByTestId('fiscal-printer').getByText('Kasa 1: ready').waitFor({ timeout: 15_000 });
   await b.screenshot('fiscal-sale-before');
   await page.getByRole('button', { name: 'Print receipt' }).click();
-  await page.locator('[data-field="receipt_state"]').getByText('Printed').waitFor({ timeout: 15_000 });
-  await page.locator('[data-field="receipt_number"]').getByText('412').waitFor();
-  await page.locator('[data-field="printer_unique_number"]').getByText('ABC12345678').waitFor();
+  // Read-only fields of the card: the state as a disabled select, the numbers as read-only inputs.
+  const value = (field: string) => page.locator(`[data-field="${field}"]`).locator('select, input').first();
+  await page.waitForFunction(() => (document.querySelector('[data-field="receipt_state"] select') as HTMLSelectElement | null)?.value === 'printed', null, { timeout: 15_000 });
+  await expect(value('receipt_state').locator('option:checked').textContent()).resolves.toBe('Printed');
+  await expect(value('receipt_number').inputValue()).resolves.toBe('412');
+  await expect(value('printer_unique_number').inputValue()).resolves.toBe('ABC12345678');
   await expect(page.getByRole('button', { name: 'Print receipt' }).count()).resolves.toBe(0);
   expect(printer.printed).toHaveLength(1);
   expect(printer.printed[0]!.lines[0]).toMatchObject({ name: 'Kawa ziarnista', amount: 5999 });
