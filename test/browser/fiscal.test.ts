@@ -42,7 +42,7 @@ test('print a sale’s receipt from its card: status shown, then printed with it
   await page.getByRole('button', { name: 'Print receipt' }).click();
   // Read-only fields of the card: the state as a disabled select, the numbers as read-only inputs.
   const value = (field: string) => page.locator(`[data-field="${field}"]`).locator('select, input').first();
-  await page.waitForFunction(() => (document.querySelector('[data-field="receipt_state"] select') as HTMLSelectElement | null)?.value === 'printed', null, { timeout: 15_000 });
+  await page.locator('[data-field="receipt_state"] select option[value="printed"]:checked').waitFor({ state: 'attached', timeout: 15_000 });
   await expect(value('receipt_state').locator('option:checked').textContent()).resolves.toBe('Printed');
   await expect(value('receipt_number').inputValue()).resolves.toBe('412');
   await expect(value('printer_unique_number').inputValue()).resolves.toBe('ABC12345678');
