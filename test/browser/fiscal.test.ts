@@ -8,6 +8,7 @@ import { PosnetPrinterEmulator } from '../support/posnet-printer-emulator.ts';
 import { TcpHost } from '../support/printer-hosts.ts';
 import { browserSuite, createRecord } from './support.ts';
 
+process.env.TESSERA_FISCAL_START_DELAY_MS = '0';
 const printer = new PosnetPrinterEmulator();
 let host: TcpHost;
 let saleId = '';
