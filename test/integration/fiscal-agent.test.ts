@@ -54,6 +54,6 @@ afterAll(async () => {
     return r?.state === 'printed' ? r : undefined;
   }, 30_000, `the agent to print (its output: ${output})`);
   expect(printed.log.map((l) => l.step)).toContain('printed');
-  expect(output).toContain('serving fiscal printer till-9');
+  expect(output).toContain('printer till-9: serving it');
   expect(printer.printed).toEqual([{ lines: [{ name: 'Łyżeczka', letter: 'A', amount: 700 }], total: 700, cash: 700, others: [], change: 0 }]);
 }, 60_000);
