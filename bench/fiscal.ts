@@ -56,7 +56,7 @@ export async function fiscalBenchmark(options: { receipts: number; runs: number;
     }
     await driver.close();
     // Through the queue: everything enqueued at once, the leader prints it.
-    const config: PrinterConfig = { id: 'bench', name: 'bench', protocol: 'posnet', transport: { kind: 'serial', path: host.hostPath, baudRate: BAUD }, encoding: 'windows-1250', vatSlots: null, timeoutMs: 3000 };
+    const config: PrinterConfig = { id: 'bench', name: 'bench', protocol: 'posnet', transport: { kind: 'serial', path: host.hostPath, baudRate: BAUD }, encoding: 'windows-1250', vatSlots: null, timeoutMs: 3000, agent: false };
     const worker = new PrinterWorker(platform.knex, config, { owner: 'bench', makeDriver: (p) => driverFor(p), pollMs: 20, statusEveryMs: 60_000, hooks: { log: () => undefined } });
     worker.start();
     const queued: number[] = [];

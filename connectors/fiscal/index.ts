@@ -77,17 +77,26 @@ export const fiscal: Connector = {
     let stopped = false;
     const sync = async (): Promise<void> => {
       try {
-        if (!stopped) syncWorkers(ctx, await fiscalSettings(ctx), { pollMs: Number(process.env.TESSERA_FISCAL_POLL_MS ?? 250), statusEveryMs: Number(process.env.TESSERA_FISCAL_STATUS_MS ?? 5000) });
+        const settings = await fiscalSettings(ctx);
+        // Checked after the read: a sync in flight when the platform stops must not start workers again.
+        if (!stopped) syncWorkers(ctx, settings, { pollMs: Number(process.env.TESSERA_FISCAL_POLL_MS ?? 250), statusEveryMs: Number(process.env.TESSERA_FISCAL_STATUS_MS ?? 5000) });
       } catch (error) {
         ctx.log('fiscal: reading the settings failed', error);
       }
     };
-    await sync();
-    const timer = setInterval(() => void sync(), 2000);
-    timer.unref();
+    // Every process kind starts connectors, CLI commands included: serving printers only after a
+    // grace period keeps a short `tessera meta apply` from opening a printer's port or taking its lease.
+    let timer: ReturnType<typeof setInterval> | null = null;
+    const delay = setTimeout(() => {
+      void sync();
+      timer = setInterval(() => void sync(), 2000);
+      timer.unref();
+    }, Number(process.env.TESSERA_FISCAL_START_DELAY_MS ?? 5000));
+    delay.unref();
     return async () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(delay);
+      if (timer) clearInterval(timer);
       await stopWorkers();
     };
   },

@@ -17,6 +17,8 @@ export interface PrinterConfig {
   /** Expected slots; a device programmed otherwise refuses to print (vatSlotsMismatch). */
   readonly vatSlots: Readonly<Partial<Record<VatLetter, VatRate | 'inactive'>>> | null;
   readonly timeoutMs: number;
+  /** Attached to a till PC: only `tessera fiscal agent` there serves it, never the server's processes. */
+  readonly agent: boolean;
 }
 
 const labels = (pl: string, en: string, ro: string) => ({ 'x-labels': { pl, en, ro }, title: en });
@@ -47,6 +49,7 @@ export const configSchema = {
           port: { type: 'integer', minimum: 1, maximum: 65535, ...labels('Port TCP', 'TCP port', 'Port TCP') },
           encoding: { type: 'string', enum: [...PRINTER_ENCODINGS], ...labels('Kodowanie znaków', 'Character encoding', 'Codificare caractere') },
           timeoutSeconds: { type: 'number', minimum: 0.2, maximum: 60, ...labels('Limit czasu odpowiedzi (s)', 'Reply timeout (s)', 'Timp limită de răspuns (s)') },
+          agent: { type: 'boolean', default: false, ...labels('Podłączona do komputera stanowiska (obsługuje ją agent)', 'Attached to a till PC (served by its agent)', 'Conectată la calculatorul unui post (deservită de agentul său)') },
           vatSlots: {
             type: 'object',
             additionalProperties: false,
@@ -71,6 +74,7 @@ interface RawPrinter {
   encoding?: PrinterEncoding;
   timeoutSeconds?: number;
   vatSlots?: Partial<Record<VatLetter, VatRate | 'inactive'>>;
+  agent?: boolean;
 }
 
 /** The printers of the settings; one without a usable transport is left out with a reason. */
@@ -90,11 +94,11 @@ export function printersOf(config: { readonly printers?: unknown }): { printers:
       }
       transport = { kind: 'tcp', host: raw.host, port: raw.port };
     } else {
-      if (!raw.path) {
+      if (!raw.path && !raw.agent) {
         problems.push(`printer ${raw.id}: a serial printer needs its port path`);
         continue;
       }
-      transport = { kind: 'serial', path: raw.path, baudRate: raw.baudRate ?? (raw.protocol === 'thermal' ? 9600 : 115200) };
+      transport = { kind: 'serial', path: raw.path ?? '', baudRate: raw.baudRate ?? (raw.protocol === 'thermal' ? 9600 : 115200) };
     }
     printers.push({
       id: raw.id,
@@ -104,6 +108,7 @@ export function printersOf(config: { readonly printers?: unknown }): { printers:
       encoding: raw.protocol === 'thermal' ? 'mazovia' : (raw.encoding ?? 'windows-1250'),
       vatSlots: raw.vatSlots ?? null,
       timeoutMs: Math.round((raw.timeoutSeconds ?? 3) * 1000),
+      agent: raw.agent === true,
     });
   }
   return { printers, problems };
@@ -114,4 +119,23 @@ export function driverFor(printer: PrinterConfig, openLink?: OpenLink): FiscalDr
   return printer.protocol === 'posnet'
     ? new PosnetDriver({ transport: printer.transport, encoding: printer.encoding, timeoutMs: printer.timeoutMs, ...link })
     : new ThermalDriver({ transport: printer.transport, timeoutMs: printer.timeoutMs, ...link });
+}
+
+/** The till PC's side of an agent printer: its own device path (or host:port of a local bridge). */
+export interface AgentTarget {
+  readonly printer: string;
+  readonly device: string;
+}
+
+/**
+ * The printers this process may serve: an agent (`tessera fiscal agent`) serves its one printer on
+ * its own device; every other process serves the printers not attached to a till PC.
+ */
+export function printersToServe(printers: readonly PrinterConfig[], agent: AgentTarget | null): PrinterConfig[] {
+  if (!agent) return printers.filter((p) => !p.agent);
+  const printer = printers.find((p) => p.id === agent.printer);
+  if (!printer) return [];
+  const tcp = /^([^/:]+):(\d+)$/.exec(agent.device);
+  const baudRate = printer.transport.kind === 'serial' ? printer.transport.baudRate : printer.protocol === 'thermal' ? 9600 : 115200;
+  return [{ ...printer, transport: tcp ? { kind: 'tcp', host: tcp[1]!, port: Number(tcp[2]) } : { kind: 'serial', path: agent.device, baudRate } }];
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectorContext } from '../../engine/connectors/index.ts';
 import type { FiscalError } from './errors.ts';
 import type { PrintedReceipt } from './driver.ts';
-import { driverFor, printersOf, type PrinterConfig } from './printers.ts';
+import { driverFor, printersOf, printersToServe, type AgentTarget, type PrinterConfig } from './printers.ts';
 import { enqueueReceipt, getReceipt, type QueuedReceipt } from './queue/print-queue.ts';
 import { PrinterWorker } from './queue/printer-worker.ts';
 import type { Receipt } from './receipt.ts';
@@ -56,9 +56,16 @@ export function printedValues(printed: PrintedReceipt): Record<string, unknown> 
   };
 }
 
+/** Set by `tessera fiscal agent --printer <id> --device <path>`: this process serves that printer only. */
+export function agentFromEnv(): AgentTarget | null {
+  const printer = process.env.TESSERA_FISCAL_AGENT_PRINTER;
+  const device = process.env.TESSERA_FISCAL_AGENT_DEVICE;
+  return printer && device ? { printer, device } : null;
+}
+
 /** Starts (or restarts, when the printers changed) this process's workers. */
 export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, options: { pollMs?: number; leaseMs?: number; statusEveryMs?: number } = {}): void {
-  const wanted = new Map((settings.enabled ? settings.printers : []).map((p) => [p.id, p]));
+  const wanted = new Map((settings.enabled ? printersToServe(settings.printers, agentFromEnv()) : []).map((p) => [p.id, p]));
   for (const [id, worker] of workers) {
     if (JSON.stringify(wanted.get(id)) !== JSON.stringify(worker.printer)) {
       workers.delete(id);

@@ -32,6 +32,9 @@ const USAGE = `usage: tessera <command>
   workflows worker              run workflow workers (timers, connector jobs) beside the server
   connectors rotate-key         seal every stored secret (connector settings, secret fields) again with the current key
                                 (TESSERA_SECRET_KEY; the old one in TESSERA_SECRET_KEY_PREVIOUS)
+  fiscal agent --printer <id> --device <path>
+                                serve one fiscal printer attached to this machine (a till PC),
+                                connected to the server's database (DATABASE_URL)
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -94,6 +97,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       'no-demo': { type: 'boolean', default: false },
       'platform-rights': { type: 'boolean', default: false },
       out: { type: 'string' },
+      printer: { type: 'string' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -174,6 +179,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
     case 'workflows':
       return workflowsCommand(config, sub, arg, { platformRights: values['platform-rights'] });
+    case 'fiscal': {
+      // The fiscal connector's print agent: this process serves one printer, on this machine's device.
+      if (sub !== 'agent') throw new UsageError(`unknown fiscal command "${sub ?? ''}"`);
+      if (!values.printer || !values.device) throw new UsageError('fiscal agent needs --printer <id> and --device <path>');
+      process.env.TESSERA_FISCAL_AGENT_PRINTER = values.printer;
+      process.env.TESSERA_FISCAL_AGENT_DEVICE = values.device;
+      process.env.TESSERA_FISCAL_START_DELAY_MS ??= '0';
+      const platform = await openPlatform(config);
+      console.log(`serving fiscal printer ${values.printer} on ${values.device}; Ctrl-C stops`);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void platform.close().then(() => process.exit(0)));
+      return -1; // keeps running
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -8,6 +8,7 @@ import { PosnetPrinterEmulator } from '../support/posnet-printer-emulator.ts';
 import { TcpHost } from '../support/printer-hosts.ts';
 import { browserSuite, createRecord } from './support.ts';
 
+process.env.TESSERA_FISCAL_START_DELAY_MS = '0';
 const printer = new PosnetPrinterEmulator();
 let host: TcpHost;
 let saleId = '';
@@ -40,9 +41,12 @@ test('print a sale’s receipt from its card: status shown, then printed with it
   await page.getByTestId('fiscal-printer').getByText('Kasa 1: ready').waitFor({ timeout: 15_000 });
   await b.screenshot('fiscal-sale-before');
   await page.getByRole('button', { name: 'Print receipt' }).click();
-  await page.locator('[data-field="receipt_state"]').getByText('Printed').waitFor({ timeout: 15_000 });
-  await page.locator('[data-field="receipt_number"]').getByText('412').waitFor();
-  await page.locator('[data-field="printer_unique_number"]').getByText('ABC12345678').waitFor();
+  // Read-only fields of the card: the state as a disabled select, the numbers as read-only inputs.
+  const value = (field: string) => page.locator(`[data-field="${field}"]`).locator('select, input').first();
+  await page.locator('[data-field="receipt_state"] select option[value="printed"]:checked').waitFor({ state: 'attached', timeout: 15_000 });
+  await expect(value('receipt_state').locator('option:checked').textContent()).resolves.toBe('Printed');
+  await expect(value('receipt_number').inputValue()).resolves.toBe('412');
+  await expect(value('printer_unique_number').inputValue()).resolves.toBe('ABC12345678');
   await expect(page.getByRole('button', { name: 'Print receipt' }).count()).resolves.toBe(0);
   expect(printer.printed).toHaveLength(1);
   expect(printer.printed[0]!.lines[0]).toMatchObject({ name: 'Kawa ziarnista', amount: 5999 });

@@ -19,6 +19,7 @@ import { eventually, InstanceDriver } from '../support/workflows.ts';
 
 process.env.TESSERA_FISCAL_POLL_MS = '50';
 process.env.TESSERA_FISCAL_STATUS_MS = '300';
+process.env.TESSERA_FISCAL_START_DELAY_MS = '0';
 
 let env: TestPlatform;
 let server: TestServer;

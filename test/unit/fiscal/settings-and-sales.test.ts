@@ -1,6 +1,6 @@
 // The connector's pure parts: printers from the settings (transport, defaults, refusals) and a
 // sale record turned into a receipt, with a JSON pointer for each bad value.
-import { printersOf } from '../../../connectors/fiscal/printers.ts';
+import { printersOf, printersToServe } from '../../../connectors/fiscal/printers.ts';
 import { receiptFromSale } from '../../../connectors/fiscal/sales.ts';
 
 test('printers from the settings: serial and TCP, per-protocol defaults, unusable ones named', () => {
@@ -63,4 +63,18 @@ test('every bad value of a sale is named by its pointer', () => {
     ],
   });
   expect(receiptFromSale({})).toEqual({ problems: [{ pointer: '/lines', detail: 'a sale needs at least one line' }, { pointer: '/payments', detail: 'a sale needs a payment' }] });
+});
+
+test('a printer attached to a till PC is served by its agent only, on the agent’s device', () => {
+  const { printers, problems } = printersOf({
+    printers: [
+      { id: 'server-side', protocol: 'posnet', transport: 'tcp', host: '10.0.0.5', port: 6666 },
+      { id: 'till-7', protocol: 'thermal', transport: 'serial', agent: true },
+    ],
+  });
+  expect(problems).toEqual([]);
+  expect(printersToServe(printers, null).map((p) => p.id)).toEqual(['server-side']);
+  expect(printersToServe(printers, { printer: 'till-7', device: '/dev/ttyUSB0' })).toEqual([expect.objectContaining({ id: 'till-7', transport: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 9600 } })]);
+  expect(printersToServe(printers, { printer: 'server-side', device: '127.0.0.1:9100' })[0]!.transport).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 9100 });
+  expect(printersToServe(printers, { printer: 'nope', device: '/dev/ttyS0' })).toEqual([]);
 });

@@ -18,6 +18,11 @@ function statusKey(p: FiscalPrinter): MessageKey {
 export function FiscalReceiptAction({ sale, canUpdate, onDone }: { sale: ApiRecord; canUpdate: boolean; onDone(): void }) {
   const { t } = useI18n();
   const printers = useLoad(() => fiscalApi.printers(), [sale.version]);
+  // The printer's status changes on its own (paper, cover, link): read it again every few seconds.
+  useEffect(() => {
+    const timer = setInterval(() => printers.reload(), 3000);
+    return () => clearInterval(timer);
+  }, []);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const state = sale.receipt_state as string | null | undefined;
