@@ -108,7 +108,7 @@ export async function automationBenchmark(options: { events: number; concurrency
     // A backlog (stored while no process ran the flows, say): how fast it drains into the flow.
     const drains: number[] = [];
     for (let r = 0; r < runs; r++) {
-      await automation.events.stop();
+      await automation.events.stopDelivering();
       arrivals.clear();
       arrived = 0;
       await platform.knex.raw(
@@ -119,7 +119,7 @@ export async function automationBenchmark(options: { events: number; concurrency
       );
       const done = waitForArrivals(events);
       const t0 = performance.now();
-      automation.events.start();
+      automation.events.startDelivering();
       await done;
       drains.push(events / ((performance.now() - t0) / 1000));
     }

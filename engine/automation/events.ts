@@ -59,8 +59,9 @@ export class AutomationEvents {
 
   constructor(knex: Knex, records: RecordService) {
     this.#knex = knex;
+    // Every automation process writes the events of its changes; only the leader delivers them.
     records.onChange(async (trx, change) => {
-      if (!this.#running || !this.#listened.has(change.entity)) return;
+      if (!this.#listened.has(change.entity)) return;
       await trx('tessera.automation_events').insert({ entity: change.entity, action: change.action, record_id: String(change.record.id), payload: JSON.stringify(eventPayload(change)) });
       // After the commit (never before: a rolled-back change must not reach a flow).
       void trx.executionPromise.then(
@@ -74,18 +75,27 @@ export class AutomationEvents {
     this.#listened = entities;
   }
 
-  start(): void {
+  /** Delivers pending events from now on (the leader does). */
+  startDelivering(): void {
+    if (this.#running) return;
     this.#running = true;
     this.#timer = setInterval(() => this.wake(), POLL_MS);
     this.#timer.unref();
     this.wake();
   }
 
-  async stop(): Promise<void> {
+  /** Stops delivering (leadership lost, shutdown); events go on being written. */
+  async stopDelivering(): Promise<void> {
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#draining;
+  }
+
+  /** Stops writing and delivering (the process stops). */
+  async close(): Promise<void> {
+    this.#listened = new Set();
+    await this.stopDelivering();
   }
 
   subscribe(entity: string, deliver: Deliver): () => void {
