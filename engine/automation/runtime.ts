@@ -45,7 +45,7 @@ interface NodeRedModule {
   readonly httpNode: unknown;
   readonly events: { on(event: string, listener: () => void): void; once(event: string, listener: () => void): void; off(event: string, listener: () => void): void };
   /** Messaging hooks: a hook answering false stops the message. */
-  readonly hooks: { add(name: string, hook: () => boolean | undefined): void; remove(name: string): void };
+  readonly hooks: { add(name: string, hook: (event: unknown) => boolean | undefined): void; remove(name: string): void };
   readonly nodes: { loadFlows(): Promise<void> };
 }
 
@@ -226,7 +226,8 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
       app.use(HTTP_NODE_ROOT, RED.httpNode);
       app.use(EDITOR_ROOT, RED.httpAdmin);
       httpServer.prependListener('upgrade', onUpgrade);
-      RED.hooks.add('onSend.tesseraLeader', () => (leader.isLeader ? undefined : false));
+      // One parameter: Node-RED calls a hook of any other arity with a callback it then waits for.
+      RED.hooks.add('onSend.tesseraLeader', (_sendEvents: unknown) => (leader.isLeader ? undefined : false));
       RED.events.on('flows:started', () => {
         for (const resolve of flowsStartedWaiters) resolve();
         flowsStartedWaiters.clear();
