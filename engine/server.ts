@@ -11,7 +11,7 @@ import { seedIfEmpty } from './seeding.ts';
 import { loadConnectors } from './connectors/platform-api.ts';
 import { connectors } from '../connectors/index.ts';
 import { tesseraPalette } from '../connectors/node-red/index.ts';
-import { createAutomation, EDITOR_ROOT, type Automation } from './automation/index.ts';
+import { createAutomation, EDITOR_ROOT, recordAutomationEvents, type Automation } from './automation/index.ts';
 import { join } from 'node:path';
 import { resolveAuthOptions } from './http/authenticate.ts';
 
@@ -38,6 +38,8 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     // Timers, deliveries and connector jobs of the workflow runtime; stopped by platform.close().
     await platform.processes.startWorkers();
     const automation = config.automation ? createAutomation(platform, { palette: tesseraPalette, userDir: join(config.dataDir, 'automation'), session: resolveAuthOptions(config.auth).session }) : null;
+    // Without Node-RED here, this server's record changes still reach the flows another server runs.
+    const automationEvents = automation ? null : recordAutomationEvents(platform.knex, platform.records);
     const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth, ...(automation ? { automation: automation.handler } : {}) });
     const server = createHttpServer(app);
     // Node-RED needs the server for its editor's WebSocket; its flows start before requests arrive.
@@ -65,6 +67,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
         await closed;
         clearTimeout(grace);
         await automation?.stop();
+        await automationEvents?.stop();
         await platform.close();
       })());
     const onSignal = () => {

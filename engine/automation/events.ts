@@ -151,3 +151,29 @@ export class AutomationEvents {
     return done.length;
   }
 }
+
+/**
+ * For processes that do not embed Node-RED (workflow workers, servers with TESSERA_AUTOMATION=off):
+ * their record changes are written for the flows too, for the entity types of the flows stored now
+ * (looked up every `intervalMs`), so that the leader delivers them. Nothing is delivered here.
+ */
+export function recordAutomationEvents(knex: Knex, records: RecordService, intervalMs = 2000): { stop(): Promise<void> } {
+  const events = new AutomationEvents(knex, records);
+  let rev = -1;
+  const refresh = async () => {
+    const row = (await knex('tessera.automation_store').where({ kind: 'flows', path: '' }).first('rev', 'body')) as { rev: number; body: unknown } | undefined;
+    if (!row || row.rev === rev) return;
+    rev = row.rev;
+    events.setListened(listenedEntities(Array.isArray(row.body) ? row.body : []));
+  };
+  const first = refresh().catch(() => undefined);
+  const timer = setInterval(() => void refresh().catch(() => undefined), intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await first;
+      await events.close();
+    },
+  };
+}

@@ -3,6 +3,7 @@
 // endpoints with 503 but edits and deploys; a flow deployed on the follower runs on the leader; a
 // record change made through the follower reaches the leader's flow; after kill -9 of the leader,
 // the follower takes over within 10 s and the changes made in between reach the flow (none lost).
+// A third server with TESSERA_AUTOMATION=off writes its changes for the flows too.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,8 +55,8 @@ serverOnly('one process runs the flows; kill -9 of it hands them to another with
   const follower = await start();
   step('follower started');
   const session = await signIn(follower.url);
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${follower.url}${path}`, { method, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const api = async (method: string, path: string, body?: unknown, base = follower.url) => {
+    const res = await fetch(`${base}${path}`, { method, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { data?: { id: string; login: string }[] } };
   };
   const automationUser = (await api('GET', '/api/users')).body.data!.find((u) => u.login === 'automation')!;
@@ -92,6 +93,12 @@ serverOnly('one process runs the flows; kill -9 of it hands them to another with
   await until('the leader’s flow to mark a lead changed on the follower', marked(first.body.id as string));
 
   step('first lead marked');
+  // A server without Node-RED (TESSERA_AUTOMATION=off) writes its changes for the flows as well.
+  const plain = await start({ TESSERA_AUTOMATION: 'off' });
+  const fromPlain = await api('POST', '/api/records/lead', { title: 'mark me plain' }, plain.url);
+  expect(fromPlain.status).toBe(201);
+  await until('the leader’s flow to mark a lead changed on a server without automation', marked(fromPlain.body.id as string));
+  step('lead from the server without automation marked');
   // kill -9 the leader; changes keep coming through the follower meanwhile.
   leader.child.kill('SIGKILL');
   const killedAt = Date.now();
