@@ -56,6 +56,8 @@ export interface AutomationOptions {
   readonly session: SessionPolicy;
   /** Log level of Node-RED's console logger (default warn). */
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Flows stored when the database has none yet (the seed's disabled examples). */
+  readonly exampleFlows?: readonly unknown[];
   /** How often a process tries to become the leader and looks for flows deployed elsewhere (default 2000 ms). */
   readonly leaderIntervalMs?: number;
 }
@@ -191,6 +193,7 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
     async start(httpServer) {
       server = httpServer;
       const automationUserId = await ensureAutomationUser(platform.knex);
+      if (options.exampleFlows && (await storage.storedRev()) === 0) await storage.saveFlows(options.exampleFlows as Parameters<DatabaseFlowStorage['saveFlows']>[0], null);
       const ports = automationPorts(platform, new AutomationActors(platform, automationUserId), events);
       await mkdir(options.userDir, { recursive: true });
       // Node-RED logs ENOENT for a userDir without package.json.
