@@ -28,10 +28,10 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function automationBenchmark(options: { events: number; concurrency: number; runs: number; log: (line: string) => void }): Promise<void> {
+export async function automationBenchmark(options: { events: number; concurrency: number; runs: number; databaseUrl?: string; log: (line: string) => void }): Promise<void> {
   const { events, concurrency, runs, log } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-automation-'));
-  const running = await startServer(configFromEnv({ TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_ADMIN_PASSWORD: PASSWORD }), { demo: false, quiet: true });
+  const running = await startServer(configFromEnv({ TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_ADMIN_PASSWORD: PASSWORD, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) }), { demo: false, quiet: true });
   const hooks = (createRequire(import.meta.url)('node-red') as { hooks: Hooks }).hooks;
   try {
     const { platform, automation } = running;
@@ -108,7 +108,7 @@ export async function automationBenchmark(options: { events: number; concurrency
     // A backlog (stored while no process ran the flows, say): how fast it drains into the flow.
     const drains: number[] = [];
     for (let r = 0; r < runs; r++) {
-      await automation.events.stop();
+      await automation.events.stopDelivering();
       arrivals.clear();
       arrived = 0;
       await platform.knex.raw(
@@ -119,7 +119,7 @@ export async function automationBenchmark(options: { events: number; concurrency
       );
       const done = waitForArrivals(events);
       const t0 = performance.now();
-      automation.events.start();
+      automation.events.startDelivering();
       await done;
       drains.push(events / ((performance.now() - t0) / 1000));
     }

@@ -58,10 +58,18 @@ try {
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
   if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });
-  if (!only || only === 'automation') await automationBenchmark({ events: Number(process.env.BENCH_AUTOMATION_EVENTS ?? 2000), concurrency: Number(process.env.BENCH_AUTOMATION_CONCURRENCY ?? 8), runs: Number(process.env.BENCH_AUTOMATION_RUNS ?? 3), log });
   if (!only || only === 'sms') await smsOutboxBenchmark({ messages: Number(process.env.BENCH_SMS_OUTBOX_MESSAGES ?? 300), runs: Number(process.env.BENCH_SMS_RUNS ?? 3), log });
   if (!only || only === 'calendar') {
     await calendarBenchmark({ events: Number(process.env.BENCH_CALENDAR_EVENTS ?? 1000), runs: Number(process.env.BENCH_CALENDAR_RUNS ?? 3), latencySamples: Number(process.env.BENCH_CALENDAR_SAMPLES ?? 5), log });
+  }
+  if (!only || only === 'automation') {
+    // A database of its own on the server (the seeded CRM), else the embedded one in a temporary directory.
+    const automationDb = adminUrl ? await createServerDatabase(adminUrl) : null;
+    try {
+      await automationBenchmark({ events: Number(process.env.BENCH_AUTOMATION_EVENTS ?? 2000), concurrency: Number(process.env.BENCH_AUTOMATION_CONCURRENCY ?? 8), runs: Number(process.env.BENCH_AUTOMATION_RUNS ?? 3), ...(automationDb ? { databaseUrl: automationDb.url } : {}), log });
+    } finally {
+      await automationDb?.drop();
+    }
   }
 } finally {
   await platform?.close();

@@ -11,8 +11,10 @@ import { seedIfEmpty } from './seeding.ts';
 import { loadConnectors } from './connectors/platform-api.ts';
 import { connectors } from '../connectors/index.ts';
 import { tesseraPalette } from '../connectors/node-red/index.ts';
-import { createAutomation, EDITOR_ROOT, type Automation } from './automation/index.ts';
+import { createAutomation, EDITOR_ROOT, recordAutomationEvents, type Automation } from './automation/index.ts';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { SEED_AUTOMATION_FLOWS } from '../seed/index.ts';
 import { resolveAuthOptions } from './http/authenticate.ts';
 
 /** How long requests in flight may take to finish when the server stops. */
@@ -37,7 +39,10 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     const seeded = await seedIfEmpty(platform, { demo: options.demo });
     // Timers, deliveries and connector jobs of the workflow runtime; stopped by platform.close().
     await platform.processes.startWorkers();
-    const automation = config.automation ? createAutomation(platform, { palette: tesseraPalette, userDir: join(config.dataDir, 'automation'), session: resolveAuthOptions(config.auth).session }) : null;
+    const exampleFlows = config.automation ? (JSON.parse(await readFile(SEED_AUTOMATION_FLOWS, 'utf8')) as unknown[]) : [];
+    const automation = config.automation ? createAutomation(platform, { palette: tesseraPalette, userDir: join(config.dataDir, 'automation'), session: resolveAuthOptions(config.auth).session, exampleFlows }) : null;
+    // Without Node-RED here, this server's record changes still reach the flows another server runs.
+    const automationEvents = automation ? null : recordAutomationEvents(platform.knex, platform.records);
     const app = createApp(platform, { uiDir: UI_DIST, auth: config.auth, ...(automation ? { automation: automation.handler } : {}) });
     const server = createHttpServer(app);
     // Node-RED needs the server for its editor's WebSocket; its flows start before requests arrive.
@@ -65,6 +70,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
         await closed;
         clearTimeout(grace);
         await automation?.stop();
+        await automationEvents?.stop();
         await platform.close();
       })());
     const onSignal = () => {

@@ -10,6 +10,7 @@
 // process: connectors/index.ts plus TESSERA_CONNECTOR_MODULES; secrets need the same
 // TESSERA_SECRET_KEY (or TESSERA_DATA_DIR holding secret.key) as the server.
 import { startPlatform, type Platform } from './platform.ts';
+import { recordAutomationEvents } from './automation/index.ts';
 import { loadConnectors } from './connectors/platform-api.ts';
 import { connectors } from '../connectors/index.ts';
 
@@ -41,13 +42,22 @@ export async function runWorker(options: WorkerProcessOptions): Promise<RunningW
       ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}),
     },
   });
+  // Record changes this worker makes (workflow steps) reach the automation flows through the leader.
+  const automationEvents = recordAutomationEvents(platform.knex, platform.records);
   try {
     await platform.processes.startWorkers({ ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   } catch (error) {
+    await automationEvents.stop();
     await platform.close();
     throw error;
   }
-  return { platform, stop: () => platform.close() };
+  return {
+    platform,
+    stop: async () => {
+      await automationEvents.stop();
+      await platform.close();
+    },
+  };
 }
 
 function numberFromEnv(name: string): number | undefined {

@@ -65,6 +65,7 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   UNAUTHENTICATED: plain('Please sign in.', 'Zaloguj się.', 'Autentificați-vă.'),
   FORBIDDEN: plain('You do not have the right to do this.', 'Nie masz uprawnień do tej operacji.', 'Nu aveți dreptul să faceți acest lucru.'),
   CSRF_REJECTED: plain('The page is out of date: reload it and try again.', 'Strona jest nieaktualna: odśwież ją i spróbuj ponownie.', 'Pagina nu mai este actuală: reîncărcați-o și încercați din nou.'),
+  UNAVAILABLE: plain('Not available here right now: try again in a moment.', 'Chwilowo niedostępne tutaj: spróbuj ponownie za chwilę.', 'Momentan indisponibil aici: încercați din nou în câteva clipe.'),
   TOO_MANY_REQUESTS: plain('Too many attempts: wait a moment and try again.', 'Zbyt wiele prób: odczekaj chwilę i spróbuj ponownie.', 'Prea multe încercări: așteptați puțin și încercați din nou.'),
   DATABASE_LOCKED: plain('The database is busy: try again in a moment.', 'Baza danych jest zajęta: spróbuj za chwilę.', 'Baza de date este ocupată: încercați din nou peste puțin timp.'),
   CONFLICT: plain('This cannot be done in the current state.', 'Nie można tego zrobić w obecnym stanie.', 'Acest lucru nu se poate face în starea actuală.'),

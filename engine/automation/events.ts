@@ -59,8 +59,9 @@ export class AutomationEvents {
 
   constructor(knex: Knex, records: RecordService) {
     this.#knex = knex;
+    // Every automation process writes the events of its changes; only the leader delivers them.
     records.onChange(async (trx, change) => {
-      if (!this.#running || !this.#listened.has(change.entity)) return;
+      if (!this.#listened.has(change.entity)) return;
       await trx('tessera.automation_events').insert({ entity: change.entity, action: change.action, record_id: String(change.record.id), payload: JSON.stringify(eventPayload(change)) });
       // After the commit (never before: a rolled-back change must not reach a flow).
       void trx.executionPromise.then(
@@ -74,18 +75,27 @@ export class AutomationEvents {
     this.#listened = entities;
   }
 
-  start(): void {
+  /** Delivers pending events from now on (the leader does). */
+  startDelivering(): void {
+    if (this.#running) return;
     this.#running = true;
     this.#timer = setInterval(() => this.wake(), POLL_MS);
     this.#timer.unref();
     this.wake();
   }
 
-  async stop(): Promise<void> {
+  /** Stops delivering (leadership lost, shutdown); events go on being written. */
+  async stopDelivering(): Promise<void> {
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#draining;
+  }
+
+  /** Stops writing and delivering (the process stops). */
+  async close(): Promise<void> {
+    this.#listened = new Set();
+    await this.stopDelivering();
   }
 
   subscribe(entity: string, deliver: Deliver): () => void {
@@ -140,4 +150,30 @@ export class AutomationEvents {
     // Rows kept for starting flows stay at the head: go on only when a whole batch was finished.
     return done.length;
   }
+}
+
+/**
+ * For processes that do not embed Node-RED (workflow workers, servers with TESSERA_AUTOMATION=off):
+ * their record changes are written for the flows too, for the entity types of the flows stored now
+ * (looked up every `intervalMs`), so that the leader delivers them. Nothing is delivered here.
+ */
+export function recordAutomationEvents(knex: Knex, records: RecordService, intervalMs = 2000): { stop(): Promise<void> } {
+  const events = new AutomationEvents(knex, records);
+  let rev = -1;
+  const refresh = async () => {
+    const row = (await knex('tessera.automation_store').where({ kind: 'flows', path: '' }).first('rev', 'body')) as { rev: number; body: unknown } | undefined;
+    if (!row || row.rev === rev) return;
+    rev = row.rev;
+    events.setListened(listenedEntities(Array.isArray(row.body) ? row.body : []));
+  };
+  const first = refresh().catch(() => undefined);
+  const timer = setInterval(() => void refresh().catch(() => undefined), intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await first;
+      await events.close();
+    },
+  };
 }

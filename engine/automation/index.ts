@@ -4,5 +4,5 @@
 export { createAutomation, EDITOR_ROOT, HTTP_NODE_ROOT, PUBLIC_PREFIX, type Automation, type AutomationOptions, type AutomationPalette } from './runtime.ts';
 export { AUTOMATION_LOGIN } from './services.ts';
 export { editorPermissions } from './editor-auth.ts';
-export { listenedEntities } from './events.ts';
+export { listenedEntities, recordAutomationEvents } from './events.ts';
 export type { TesseraPorts, RecordEvent, IdentityRef } from './ports.ts';

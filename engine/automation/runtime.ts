@@ -14,6 +14,7 @@ import { sendProblem } from '../http/problem.ts';
 import type { Platform } from '../platform.ts';
 import { EDITOR_TOKEN_HEADER, EditorAuth, type EditorUser } from './editor-auth.ts';
 import { AutomationEvents, listenedEntities } from './events.ts';
+import { AutomationLeader } from './leader.ts';
 import type { TesseraPorts } from './ports.ts';
 import { AutomationActors, automationPorts, ensureAutomationUser } from './services.ts';
 import { DatabaseFlowStorage, type NodeRedStorage } from './storage.ts';
@@ -43,6 +44,9 @@ interface NodeRedModule {
   readonly httpAdmin: unknown;
   readonly httpNode: unknown;
   readonly events: { on(event: string, listener: () => void): void; once(event: string, listener: () => void): void; off(event: string, listener: () => void): void };
+  /** Messaging hooks: a hook answering false stops the message. */
+  readonly hooks: { add(name: string, hook: (event: unknown) => boolean | undefined): void; remove(name: string): void };
+  readonly nodes: { loadFlows(): Promise<void> };
 }
 
 export interface AutomationOptions {
@@ -52,6 +56,10 @@ export interface AutomationOptions {
   readonly session: SessionPolicy;
   /** Log level of Node-RED's console logger (default warn). */
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Flows stored when the database has none yet (the seed's disabled examples). */
+  readonly exampleFlows?: readonly unknown[];
+  /** How often a process tries to become the leader and looks for flows deployed elsewhere (default 2000 ms). */
+  readonly leaderIntervalMs?: number;
 }
 
 export interface Automation {
@@ -61,6 +69,8 @@ export interface Automation {
   readonly events: AutomationEvents;
   /** Initialises Node-RED on the server (before it listens) and starts the flows. */
   start(server: Server): Promise<void>;
+  /** Whether this process runs the flows (holds the leader lock). */
+  readonly isLeader: boolean;
   /** Resolves when the flows have (re)started after a deploy or the start. */
   flowsStarted(): Promise<void>;
   stop(): Promise<void>;
@@ -93,6 +103,14 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
   const storage = new DatabaseFlowStorage(platform.knex, platform.keyring);
   const events = new AutomationEvents(platform.knex, platform.records);
   const auth = new EditorAuth(platform, options.session);
+  const intervalMs = options.leaderIntervalMs ?? 2000;
+  // Only the leader's flows act (its messages flow, it delivers record events, it answers http-in);
+  // the editor works in every process.
+  const leader = new AutomationLeader(platform.db.url, (isLeader) => {
+    if (isLeader) events.startDelivering();
+    else void events.stopDelivering();
+  }, intervalMs);
+  let reloadTimer: ReturnType<typeof setInterval> | null = null;
   let root: Express4App | null = null;
   let started = false;
 
@@ -121,6 +139,10 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
             res.set('WWW-Authenticate', 'Bearer realm="tessera"');
             return refuse(req, res, new TesseraError('UNAUTHENTICATED', `an automation endpoint needs an API token (Authorization: Bearer …) unless its path starts with ${PUBLIC_PREFIX}`));
           }
+        }
+        if (!leader.isLeader) {
+          res.set('Retry-After', String(Math.ceil(intervalMs / 1000)));
+          return refuse(req, res, new TesseraError('UNAVAILABLE', 'another Tessera process runs the automation flows: send flow endpoints to it (or retry: it takes over if that process stops)'));
         }
         return toNodeRed(req, res);
       }
@@ -165,9 +187,13 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
     handler,
     storage,
     events,
+    get isLeader() {
+      return leader.isLeader;
+    },
     async start(httpServer) {
       server = httpServer;
       const automationUserId = await ensureAutomationUser(platform.knex);
+      if (options.exampleFlows && (await storage.storedRev()) === 0) await storage.saveFlows(options.exampleFlows as Parameters<DatabaseFlowStorage['saveFlows']>[0], null);
       const ports = automationPorts(platform, new AutomationActors(platform, automationUserId), events);
       await mkdir(options.userDir, { recursive: true });
       // Node-RED logs ENOENT for a userDir without package.json.
@@ -203,6 +229,8 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
       app.use(HTTP_NODE_ROOT, RED.httpNode);
       app.use(EDITOR_ROOT, RED.httpAdmin);
       httpServer.prependListener('upgrade', onUpgrade);
+      // One parameter: Node-RED calls a hook of any other arity with a callback it then waits for.
+      RED.hooks.add('onSend.tesseraLeader', (_sendEvents: unknown) => (leader.isLeader ? undefined : false));
       RED.events.on('flows:started', () => {
         for (const resolve of flowsStartedWaiters) resolve();
         flowsStartedWaiters.clear();
@@ -215,14 +243,31 @@ export function createAutomation(platform: Platform, options: AutomationOptions)
       root = app;
       // Node-RED 5 starts the flows after start() resolves; a flow waiting for a missing node type never starts.
       await Promise.race([flowsStarted, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-      events.start();
+      await leader.start();
+      // A deploy made in another process: load its flows here too (each process keeps an editor and the flows ready to lead).
+      let reloading = false;
+      reloadTimer = setInterval(() => {
+        if (reloading) return;
+        reloading = true;
+        void (async () => {
+          if ((await storage.storedRev()) === storage.knownRev) return;
+          await RED.nodes.loadFlows();
+          events.setListened(listenedEntities(await storage.getFlows()));
+        })()
+          .catch((error: unknown) => console.error(`[tessera automation] loading flows deployed elsewhere failed: ${(error as Error).message}`))
+          .finally(() => (reloading = false));
+      }, intervalMs);
+      reloadTimer.unref();
     },
     flowsStarted() {
       return new Promise<void>((resolve) => flowsStartedWaiters.add(resolve));
     },
     async stop() {
       root = null;
-      await events.stop();
+      if (reloadTimer) clearInterval(reloadTimer);
+      await leader.stop();
+      await events.close();
+      RED.hooks.remove('onSend.tesseraLeader');
       server?.off('upgrade', onUpgrade);
       if (started) await RED.stop();
       started = false;

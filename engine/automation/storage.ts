@@ -70,14 +70,25 @@ export class DatabaseFlowStorage implements NodeRedStorage {
     return rows.rows[0]!.rev;
   }
 
+  /** The revision of the flows this process last loaded or saved (0: none stored). */
+  knownRev = 0;
+
   async getFlows(): Promise<Json[]> {
-    const row = await this.#read('flows');
+    const row = (await this.#knex(TABLE).where({ kind: 'flows', path: '' }).first('body', 'rev')) as { body: Json; rev: number } | undefined;
+    this.knownRev = row?.rev ?? 0;
     return Array.isArray(row?.body) ? row.body : [];
+  }
+
+  /** The revision stored now: another process's deploy makes it differ from knownRev. */
+  async storedRev(): Promise<number> {
+    const row = (await this.#knex(TABLE).where({ kind: 'flows', path: '' }).first('rev')) as { rev: number } | undefined;
+    return row?.rev ?? 0;
   }
 
   async saveFlows(flows: Json[], user?: EditorUser | null): Promise<void> {
     await this.#knex.transaction(async (trx) => {
       const rev = await this.#write(trx, 'flows', flows);
+      this.knownRev = rev;
       await trx('tessera.automation_deploys').insert({ actor: user?.userId ?? null, actor_login: user?.username ?? null, rev, flows: JSON.stringify(flows) });
     });
     this.onFlowsSaved?.(flows);

@@ -29,6 +29,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: 'Forbidden',
   CSRF_REJECTED: 'CSRF token missing or wrong',
   TOO_MANY_REQUESTS: 'Too many requests',
+  UNAVAILABLE: 'Service unavailable',
   INTERNAL: 'Internal error',
 };
 

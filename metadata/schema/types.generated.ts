@@ -521,13 +521,7 @@ export interface Role {
   administerWorkflows?: boolean;
   administerUsers?: boolean;
   administerConnectors?: boolean;
-  /**
-   * Open the Node-RED automation editor and deploy flows (docs/automation.md).
-   */
   administerAutomation?: boolean;
-  /**
-   * Open the Node-RED automation editor read-only (docs/automation.md).
-   */
   viewAutomation?: boolean;
 }
 export interface Permission {

@@ -59,9 +59,12 @@ test('the editor opens on the Tessera session, shows the Tessera palette and dep
     { id: 'c1', type: 'tessera-create', entity: 'lead', x: 380, y: 100, wires: [['r1']] },
     { id: 'r1', type: 'http response', statusCode: '201', x: 580, y: 100, wires: [] },
   ];
-  // What pasting the flow (Import) does; dropping it on the canvas marks the workspace changed.
+  // The seed's examples are there, disabled. On a new tab, what pasting the flow (Import) does;
+  // dropping it on the canvas marks the workspace changed.
+  await page.waitForSelector('text=Example: web form → lead');
   await page.evaluate((nodes) => {
-    const RED = (globalThis as unknown as { RED: { view: { importNodes(nodes: unknown, options: object): void }; nodes: { dirty(value: boolean): void } } }).RED;
+    const RED = (globalThis as unknown as { RED: { workspaces: { add(): void }; view: { importNodes(nodes: unknown, options: object): void }; nodes: { dirty(value: boolean): void } } }).RED;
+    RED.workspaces.add();
     RED.view.importNodes(nodes, { touchImport: true });
     RED.nodes.dirty(true);
   }, flow);

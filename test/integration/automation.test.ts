@@ -118,9 +118,15 @@ test('the editor behind sign-in, flows acting with their identities’ rights, s
   const editorPage = await fetch(`${url}/automation/`, { headers: { cookie: admin.cookie, accept: 'text/html' } });
   expect(editorPage.status).toBe(200);
   expect(await editorPage.text()).toContain('<html');
-  const empty = await editor(url, admin, 'GET', '/flows');
-  expect(empty.status).toBe(200);
-  expect(((await empty.json()) as { flows: unknown[] }).flows).toEqual([]);
+  // The first start stored the seed's example flows, disabled.
+  const examples = await editor(url, admin, 'GET', '/flows');
+  expect(examples.status).toBe(200);
+  const tabs = ((await examples.json()) as { flows: { type: string; label?: string; disabled?: boolean }[] }).flows.filter((n) => n.type === 'tab');
+  expect(tabs.map((t) => [t.label, t.disabled])).toEqual([
+    ['Example: web form → lead', true],
+    ['Example: won deal → accounting', true],
+    ['Example: daily exchange rates', true],
+  ]);
   const nodes = (await (await editor(url, admin, 'GET', '/nodes')).json()) as { module: string; types: string[] }[];
   expect(nodes.find((n) => n.module === 'tessera-node-red-palette')?.types).toEqual(expect.arrayContaining(['tessera-event', 'tessera-create', 'tessera-update', 'tessera-query', 'tessera-get', 'tessera-delete', 'tessera-workflow', 'tessera-identity']));
 
@@ -187,7 +193,8 @@ test('the editor behind sign-in, flows acting with their identities’ rights, s
   await db.connect();
   try {
     const deploys = await db.query<{ actor_login: string }>('SELECT actor_login FROM tessera.automation_deploys ORDER BY id');
-    expect(deploys.rows.map((r) => r.actor_login)).toEqual(['admin']);
+    // The seed's examples (no one), then the admin's deploy.
+    expect(deploys.rows.map((r) => r.actor_login)).toEqual([null, 'admin']);
     const credentials = await db.query<{ body: unknown; sealed: string }>(`SELECT body, sealed FROM tessera.automation_store WHERE kind = 'credentials'`);
     expect(credentials.rows[0]!.sealed).toMatch(/^v1\./);
     expect(JSON.stringify(credentials.rows[0])).not.toContain(sellerToken);

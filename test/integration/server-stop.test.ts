@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 test('stopping the server ends an open notification stream instead of waiting for it', async () => {
-  const env = { TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_ADMIN_PASSWORD: PASSWORD};
+  // Node-RED is one per process and jest reuses its workers: automation is tested in server processes of its own (automation*.test.ts).
+  const env = { TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_ADMIN_PASSWORD: PASSWORD, TESSERA_AUTOMATION: 'off' };
   running = await startServer(configFromEnv(env), { demo: false, quiet: true });
   const login = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'admin', password: PASSWORD }) });
   expect(login.status).toBe(200);
