@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { ACTIVITY_ENTITY, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
+import { connectorsApi } from '../api/connectors.ts';
 import { emailApi, type ToFileItem } from '../api/email.ts';
 import { listRecords } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
@@ -20,6 +21,9 @@ export default function MailboxPage() {
   const { model } = useMeta();
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('toFile');
+  // Until an administrator enables the e-mail connector its routes answer 404: say what to do instead.
+  const connectors = useLoad(() => connectorsApi.list(), []);
+  const emailOn = connectors.data?.some((c) => c.id === 'email' && c.enabled) ?? false;
   const tabs: [Tab, string][] = [
     ['toFile', t('mail.toFile')],
     ['inbox', t('mail.inbox')],
@@ -30,16 +34,25 @@ export default function MailboxPage() {
       <div className="page-head">
         <h1>{t('mail.title')}</h1>
       </div>
-      <div className="card">
-        <div className="tabs" role="tablist">
-          {tabs.map(([key, caption]) => (
-            <button key={key} type="button" role="tab" aria-selected={tab === key} className={tab === key ? 'tab active' : 'tab'} onClick={() => setTab(key)}>
-              {caption}
-            </button>
-          ))}
+      {connectors.loading ? (
+        <Spinner />
+      ) : !emailOn ? (
+        <div className="card" role="note">
+          <p>{t('mail.disabled')}</p>
+          <Link to="/admin/connectors">{t('mail.disabledLink')}</Link>
         </div>
-        {tab === 'toFile' ? <ToFileQueue model={model} /> : <Messages direction={tab === 'inbox' ? 'inbound' : 'outbound'} />}
-      </div>
+      ) : (
+        <div className="card">
+          <div className="tabs" role="tablist">
+            {tabs.map(([key, caption]) => (
+              <button key={key} type="button" role="tab" aria-selected={tab === key} className={tab === key ? 'tab active' : 'tab'} onClick={() => setTab(key)}>
+                {caption}
+              </button>
+            ))}
+          </div>
+          {tab === 'toFile' ? <ToFileQueue model={model} /> : <Messages direction={tab === 'inbox' ? 'inbound' : 'outbound'} />}
+        </div>
+      )}
     </div>
   );
 }
@@ -65,7 +78,9 @@ function ToFileCard({ model, item, onDone }: { model: Model; item: ToFileItem; o
   const notify = useNotify();
   const activity = model.entities.get(ACTIVITY_ENTITY);
   // The record types an e-mail can be filed on: those activities link to (contractor first).
-  const targets = [...model.entities.values()].filter((e) => e.activities && e.name !== ACTIVITY_ENTITY && activity?.fieldsByName.has(e.name)).sort((a, b) => (a.name === 'contractor' ? -1 : b.name === 'contractor' ? 1 : 0));
+  const targets = [...model.entities.values()]
+    .filter((e) => e.activities && e.name !== ACTIVITY_ENTITY && activity?.fieldsByName.has(e.name))
+    .sort((a, b) => (a.name === 'contractor' ? -1 : b.name === 'contractor' ? 1 : 0));
   const [entity, setEntity] = useState(targets[0]?.name ?? '');
   const [record, setRecord] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -130,7 +145,12 @@ function ToFileCard({ model, item, onDone }: { model: Model; item: ToFileItem; o
 function Messages({ direction }: { direction: 'inbound' | 'outbound' }) {
   const { t, locale } = useI18n();
   const { data, error, loading, reload } = useLoad(
-    (signal) => listRecords(ACTIVITY_ENTITY, { filter: { kind: 'email', direction }, sort: '-start_at', limit: 50, fields: ['id', 'subject', 'from_address', 'to_addresses', 'start_at'] }, signal),
+    (signal) =>
+      listRecords(
+        ACTIVITY_ENTITY,
+        { filter: { kind: 'email', direction }, sort: '-start_at', limit: 50, fields: ['id', 'subject', 'from_address', 'to_addresses', 'start_at'] },
+        signal,
+      ),
     [direction],
   );
   if (error) return <ErrorBox error={error} onRetry={reload} />;
@@ -146,7 +166,9 @@ function Messages({ direction }: { direction: 'inbound' | 'outbound' }) {
             </Link>
             <span className="muted">{typeof m.start_at === 'string' ? formatDateTime(m.start_at, locale) : ''}</span>
           </div>
-          <div className="muted">{direction === 'inbound' ? `${t('mail.from')}: ${String(m.from_address ?? '—')}` : `${t('mail.to')}: ${String(m.to_addresses ?? '—')}`}</div>
+          <div className="muted">
+            {direction === 'inbound' ? `${t('mail.from')}: ${String(m.from_address ?? '—')}` : `${t('mail.to')}: ${String(m.to_addresses ?? '—')}`}
+          </div>
         </li>
       ))}
     </ul>
