@@ -3,17 +3,14 @@
 // It decodes the PDUs it is sent, so tests check the text that would reach the handset, and it
 // injects faults: CMS errors, silence, garbage bytes, replies split into single bytes, the port
 // vanishing and coming back (USB replug), delayed and temporary delivery reports, incoming SMS.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { openPtyPair, socatPath } from './pty-pair.ts';
 import { type DecodedSubmit, decodePdu, encodeDeliver, encodeStatusReport, splitMessage } from '../../connectors/sms/codec/index.ts';
 
-export function socatPath(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
 
 export interface ReceivedSms {
   to: string;
@@ -86,17 +83,8 @@ export class GsmModemEmulator {
 
   /** Creates the pty pair and opens the modem end. */
   private async plugIn(): Promise<void> {
-    const socat = spawn(socatPath() ?? 'socat', ['-d', '-d', `pty,raw,echo=0,link=${this.modemPath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: 'ignore' });
+    const { socat, port } = await openPtyPair(this.modemPath, this.hostPath, (chunk: Buffer) => this.onInput(chunk.toString('latin1')));
     this.socat = socat;
-    const started = Date.now();
-    while (!(existsSync(this.modemPath) && existsSync(this.hostPath))) {
-      if (Date.now() - started > 5000) throw new Error('socat did not create the pty pair');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const port = new SerialPort({ path: this.modemPath, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on('data', (chunk: Buffer) => this.onInput(chunk.toString('latin1')));
-    port.on('error', () => undefined);
     this.port = port;
     this.buffer = '';
     this.pduLength = null;
@@ -340,3 +328,5 @@ export class GsmModemEmulator {
     next();
   }
 }
+
+export { socatPath };

@@ -2,12 +2,13 @@
 // Ethernet) or on the far end of a socat pseudo-terminal pair (as a serial printer; the driver
 // opens `hostPath` with serialport). A host hands bytes to the device and gives it a way to answer
 // and to drop the link (cable pulled, power lost) for a while.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { openPtyPair, socatPath } from './pty-pair.ts';
 
 export interface DeviceIo {
   write(bytes: Buffer): void;
@@ -20,10 +21,6 @@ export interface EmulatedDevice {
   attach(io: DeviceIo | null): void;
 }
 
-export function socatPath(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
 
 export class TcpHost {
   private socket: Socket | null = null;
@@ -101,17 +98,8 @@ export class PtyHost {
   }
 
   private async plugIn(): Promise<void> {
-    const socat = spawn(socatPath() ?? 'socat', ['-d', '-d', `pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: 'ignore' });
+    const { socat, port } = await openPtyPair(this.devicePath, this.hostPath, (chunk: Buffer) => this.device.receive(chunk));
     this.socat = socat;
-    const started = Date.now();
-    while (!(existsSync(this.devicePath) && existsSync(this.hostPath))) {
-      if (Date.now() - started > 5000) throw new Error('socat did not create the pty pair');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const port = new SerialPort({ path: this.devicePath, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on('data', (chunk: Buffer) => this.device.receive(chunk));
-    port.on('error', () => undefined);
     this.port = port;
     this.device.attach({
       write: (bytes) => {
@@ -148,3 +136,5 @@ export class PtyHost {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+export { socatPath };
