@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SerialPort } from 'serialport';
-import { openPtyPair, socatPath } from './pty-pair.ts';
+import { closePtyPair, openPtyPair, socatPath } from './pty-pair.ts';
 import { type DecodedSubmit, decodePdu, encodeDeliver, encodeStatusReport, splitMessage } from '../../connectors/sms/codec/index.ts';
 
 
@@ -101,16 +101,10 @@ export class GsmModemEmulator {
   }
 
   private async unplug(): Promise<void> {
-    const port = this.port;
+    const { port, socat } = this;
     this.port = null;
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
-    const socat = this.socat;
     this.socat = null;
-    if (socat && socat.exitCode === null) {
-      const exited = new Promise((r) => socat.once('exit', r));
-      socat.kill('SIGTERM');
-      await exited;
-    }
+    await closePtyPair(port, socat);
   }
 
   async stop(): Promise<void> {

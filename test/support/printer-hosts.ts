@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SerialPort } from 'serialport';
-import { openPtyPair, socatPath } from './pty-pair.ts';
+import { closePtyPair, openPtyPair, socatPath } from './pty-pair.ts';
 
 export interface DeviceIo {
   write(bytes: Buffer): void;
@@ -117,16 +117,10 @@ export class PtyHost {
   }
 
   private async unplug(): Promise<void> {
-    const port = this.port;
+    const { port, socat } = this;
     this.port = null;
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
-    const socat = this.socat;
     this.socat = null;
-    if (socat && socat.exitCode === null) {
-      const exited = new Promise((r) => socat.once('exit', r));
-      socat.kill('SIGTERM');
-      await exited;
-    }
+    await closePtyPair(port, socat);
   }
 
   async stop(): Promise<void> {

@@ -27,3 +27,13 @@ export async function openPtyPair(devicePath: string, hostPath: string, onData: 
   port.on('error', () => undefined);
   return { socat, port };
 }
+
+/** Closes the device end and stops socat (the pty pair disappears, as a USB device does when pulled). */
+export async function closePtyPair(port: SerialPort | null, socat: ChildProcess | null): Promise<void> {
+  if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+  if (socat && socat.exitCode === null) {
+    const exited = new Promise((r) => socat.once('exit', r));
+    socat.kill('SIGTERM');
+    await exited;
+  }
+}
