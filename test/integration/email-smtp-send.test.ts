@@ -2,60 +2,15 @@
 // smtp-server on loopback that refuses one recipient permanently (550) and defers another (450), 50
 // separate sends with one refused address carrying on, and the Sent copy APPENDed to a real Dovecot,
 // where the sync recognises it as the same message.
-import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { composeMessage, createImapSync, createSmtpSender, appendToSent, parseMessage, replySubject, type Draft } from '../../connectors/email/index.ts';
 import { dovecotMissing, startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { MemoryMailStore } from '../support/memory-mail-store.ts';
-
-interface Captured {
-  readonly from: string;
-  readonly to: string[];
-  readonly user: string | undefined;
-  readonly raw: Buffer;
-}
-
-const refusal = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
-
-async function startSmtp() {
-  const captured: Captured[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    authOptional: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'biuro@firma.example' && auth.password === 'smtp-pw') callback(null, { user: auth.username });
-      else callback(refusal(535, 'Authentication failed'));
-    },
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      if (address.address.startsWith('refused')) callback(refusal(550, 'No such user here'));
-      else if (address.address.startsWith('later')) callback(refusal(450, 'Mailbox busy, try again later'));
-      else callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        captured.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user,
-          raw: Buffer.concat(chunks),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { port, captured, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 describe('SMTP send', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpPeer;
   beforeAll(async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpPeer({ auth: { user: 'biuro@firma.example', password: 'smtp-pw' } });
   });
   afterAll(async () => {
     await smtp?.close();
@@ -108,7 +63,7 @@ describe('SMTP send', () => {
         { address: 'later@klient.example', status: 'deferred', code: 450, response: expect.stringContaining('try again later') },
         { address: 'archiwum@firma.example', status: 'accepted', code: null, response: null },
       ]);
-      const delivered = smtp.captured.at(-1)!;
+      const delivered = smtp.received.at(-1)!;
       expect(delivered.to).toEqual(['anna@klient.example', 'archiwum@firma.example']);
       expect(delivered.user).toBe('biuro@firma.example');
       expect(delivered.raw.toString()).toContain(`Message-ID: <${composed.messageId}>`);
@@ -124,7 +79,7 @@ describe('SMTP send', () => {
 
   it('sends 50 separate messages over a pool, one refused, the rest delivered', async () => {
     const sender = createSmtpSender(account(), { pool: true });
-    const before = smtp.captured.length;
+    const before = smtp.received.length;
     try {
       const results = await Promise.all(
         Array.from({ length: 50 }, async (_, i) => {
@@ -137,7 +92,7 @@ describe('SMTP send', () => {
       const outcomes = results.flatMap((r) => r.recipients);
       expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(49);
       expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([expect.objectContaining({ address: 'refused-17@klient.example', code: 550 })]);
-      expect(smtp.captured.length - before).toBe(49);
+      expect(smtp.received.length - before).toBe(49);
     } finally {
       sender.close();
     }
