@@ -14,6 +14,7 @@ import { createHttpServer } from '../engine/http/listener.ts';
 import type { Platform } from '../engine/platform.ts';
 import type { RecordContext } from '../engine/records/index.ts';
 import type { PackageFiles } from '../metadata/index.ts';
+import { startRawHttpServer } from './raw-http-server.ts';
 
 const label = (en: string) => ({ en });
 export const BENCH_PACKAGE: PackageFiles = {
@@ -43,8 +44,23 @@ const CITIES = ['Warszawa', 'Kraków', 'Gdańsk', 'Wrocław', 'Poznań', 'Łód�
 export interface Throughput {
   readonly name: string;
   readonly api: number;
+  /** Median of the HTTP rounds, and min/median/max of each. */
   readonly http: number;
   readonly raw: number;
+  readonly rawHttp: number;
+  readonly httpRounds: Spread;
+  readonly rawHttpRounds: Spread;
+}
+
+export interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0]!, median: sorted[Math.floor((sorted.length - 1) / 2)]!, max: sorted[sorted.length - 1]! };
 }
 
 async function measure(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
@@ -63,21 +79,37 @@ const LOAD = fileURLToPath(new URL('./http-load.ts', import.meta.url));
 /** HTTP throughput measured by autocannon in a child process (the client must not share the server's event loop). */
 async function measureHttp(token: string, urls: readonly string[], total: number, concurrency: number, body?: unknown): Promise<number> {
   const { stdout } = await promisify(execFile)(process.execPath, [LOAD, urls.join('|'), body ? 'POST' : 'GET', body ? JSON.stringify(body) : '', String(concurrency), String(total), token]);
-  const result = JSON.parse(stdout) as { total: number; duration: number; failures: number };
+  const result = JSON.parse(stdout) as { rps: number; failures: number };
   if (result.failures > 0) throw new Error(`HTTP benchmark: ${result.failures} failed requests`);
-  return result.total / result.duration;
+  return result.rps;
+}
+
+/**
+ * Tessera's HTTP API and the raw node:http + pg server, alternated round by round so that a change in
+ * the machine's load falls on both columns alike.
+ */
+async function measureHttpRounds(rounds: number, tessera: () => Promise<number>, raw: () => Promise<number>): Promise<{ http: Spread; rawHttp: Spread }> {
+  const http: number[] = [];
+  const rawHttp: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    http.push(await tessera());
+    rawHttp.push(await raw());
+  }
+  return { http: spread(http), rawHttp: spread(rawHttp) };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function recordsBenchmark(platform: Platform, options: { operations: number; concurrency: number; bigRows: number; log: (line: string) => void }): Promise<{ throughput: Throughput[]; listP50: number; listP95: number; rows: number }> {
+export async function recordsBenchmark(platform: Platform, options: { operations: number; concurrency: number; bigRows: number; httpRounds?: number; log: (line: string) => void }): Promise<{ throughput: Throughput[]; listP50: number; listP95: number; rows: number }> {
   const { log } = options;
   await platform.applyMetadata(BENCH_PACKAGE, { source: 'cli' });
   const ctx: RecordContext = { actor: { userId: null, via: 'system' } };
   const raw = new pg.Pool({ connectionString: platform.db.url, max: 10 });
   const server = createHttpServer(createApp(platform));
+  const rawHttp = await startRawHttpServer(raw);
+  const rounds = Math.max(1, options.httpRounds ?? 3);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/records/company`;
   // HTTP requests authenticate as an administrator with an API token, as an integration would.
@@ -91,7 +123,7 @@ export async function recordsBenchmark(platform: Platform, options: { operations
     await measure(200, c, (i) => platform.records.create(ctx, 'company', values(i)));
 
     const createApi = await measure(n, c, (i) => platform.records.create(ctx, 'company', values(i)));
-    const createHttp = await measureHttp(token, [base], n, c, values(7));
+    const createHttp = await measureHttpRounds(rounds, () => measureHttp(token, [base], n, c, values(7)), () => measureHttp('', [rawHttp.base], n, c, values(7)));
     // The same statements the records API runs for a create: the row and its audit entry, in one transaction.
     const createRaw = await measure(n, c, async (i) => {
       const client = await raw.connect();
@@ -115,26 +147,47 @@ export async function recordsBenchmark(platform: Platform, options: { operations
 
     const ids = (await raw.query('SELECT id FROM company LIMIT 2000')).rows.map((r: { id: string }) => r.id);
     const getApi = await measure(n, c, (i) => platform.records.get(ctx, 'company', ids[i % ids.length]!));
-    const getHttp = await measureHttp(token, ids.slice(0, 200).map((id) => `${base}/${id}`), n, c);
+    const getHttp = await measureHttpRounds(
+      rounds,
+      () => measureHttp(token, ids.slice(0, 200).map((id) => `${base}/${id}`), n, c),
+      () => measureHttp('', ids.slice(0, 200).map((id) => `${rawHttp.base}/${id}`), n, c),
+    );
     const getRaw = await measure(n, c, (i) => raw.query('SELECT * FROM company WHERE id = $1 AND deleted_at IS NULL', [ids[i % ids.length]]));
 
     const filter = (i: number) => ({ city: { eq: CITIES[i % CITIES.length] }, employees: { gte: 100 } });
     const listApi = await measure(n, c, (i) => platform.records.list(ctx, 'company', { filter: filter(i), sort: '-created_at', limit: 20 }));
-    const listHttp = await measureHttp(token, CITIES.map((_, i) => `${base}?limit=20&sort=-created_at&filter=${encodeURIComponent(JSON.stringify(filter(i)))}`), n, c);
+    const listQuery = (i: number) => `?limit=20&sort=-created_at&filter=${encodeURIComponent(JSON.stringify(filter(i)))}`;
+    const listHttp = await measureHttpRounds(
+      rounds,
+      () => measureHttp(token, CITIES.map((_, i) => `${base}${listQuery(i)}`), n, c),
+      () => measureHttp('', CITIES.map((_, i) => `${rawHttp.base}${listQuery(i)}`), n, c),
+    );
     const listRaw = await measure(n, c, (i) =>
       raw.query('SELECT * FROM company WHERE deleted_at IS NULL AND city = $1 AND employees >= $2 ORDER BY created_at DESC, id DESC LIMIT 21', [CITIES[i % CITIES.length], 100]),
     );
 
+    const row = (name: string, api: number, http: { http: Spread; rawHttp: Spread }, rawPg: number): Throughput => ({
+      name,
+      api,
+      raw: rawPg,
+      http: http.http.median,
+      rawHttp: http.rawHttp.median,
+      httpRounds: http.http,
+      rawHttpRounds: http.rawHttp,
+    });
     const throughput: Throughput[] = [
-      { name: 'create (row + audit, one transaction)', api: createApi, http: createHttp, raw: createRaw },
-      { name: 'get by id', api: getApi, http: getHttp, raw: getRaw },
-      { name: 'list: filter city + employees, newest first, 20 rows', api: listApi, http: listHttp, raw: listRaw },
+      row('create (row + audit, one transaction)', createApi, createHttp, createRaw),
+      row('get by id', getApi, getHttp, getRaw),
+      row('list: filter city + employees, newest first, 20 rows', listApi, listHttp, listRaw),
     ];
-    log(`records throughput (ops/s, ${n} operations, ${c} concurrent; HTTP load from a separate process):`);
-    log(`  ${'operation'.padEnd(52)} ${'API'.padStart(8)} ${'HTTP'.padStart(8)} ${'raw pg'.padStart(8)}  API/raw  HTTP/raw`);
-    for (const t of throughput) {
-      log(`  ${t.name.padEnd(52)} ${t.api.toFixed(0).padStart(8)} ${t.http.toFixed(0).padStart(8)} ${t.raw.toFixed(0).padStart(8)}  ${((100 * t.api) / t.raw).toFixed(0).padStart(6)} %  ${((100 * t.http) / t.raw).toFixed(0).padStart(6)} %`);
-    }
+    const fixed = (v: number) => v.toFixed(0);
+    const range = (r: Spread) => `${fixed(r.min)}/${fixed(r.median)}/${fixed(r.max)}`;
+    log(`records throughput (ops/s, ${n} operations, ${c} concurrent; HTTP load from a separate process, timed first request to last response):`);
+    log(`  in process: ${'operation'.padEnd(52)} ${'API'.padStart(8)} ${'raw pg'.padStart(8)}  API/raw`);
+    for (const t of throughput) log(`              ${t.name.padEnd(52)} ${fixed(t.api).padStart(8)} ${fixed(t.raw).padStart(8)}  ${fixed((100 * t.api) / t.raw).padStart(6)} %`);
+    log(`  over HTTP, ${rounds} alternating rounds, min/median/max: Tessera vs a raw node:http + pg server sending the same SQL`);
+    log(`              ${'operation'.padEnd(52)} ${'Tessera'.padStart(16)} ${'raw HTTP'.padStart(16)}  median ratio`);
+    for (const t of throughput) log(`              ${t.name.padEnd(52)} ${range(t.httpRounds).padStart(16)} ${range(t.rawHttpRounds).padStart(16)}  ${fixed((100 * t.http) / t.rawHttp).padStart(6)} %`);
     log(`  (raw single INSERT without audit or transaction: ${createRawSingle.toFixed(0)} ops/s)`);
 
     // 1 M rows, generated server-side; then pages of a filtered, sorted list through the API.
@@ -170,6 +223,7 @@ export async function recordsBenchmark(platform: Platform, options: { operations
   } finally {
     server.closeAllConnections();
     server.close();
+    await rawHttp.close();
     await raw.end();
   }
 }

@@ -30,6 +30,7 @@ try {
       operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
       concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
       bigRows: Number(process.env.BENCH_ROWS ?? 1_000_000),
+      httpRounds: Number(process.env.BENCH_HTTP_ROUNDS ?? 3),
       log,
     });
   }
