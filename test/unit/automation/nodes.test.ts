@@ -64,6 +64,18 @@ const ports: TesseraPorts = {
       calls.push({ op: 'publish', who, args: [message, key, variables] });
       return { correlated: 1, started: [] };
     },
+    async complete(who, activityId, formData) {
+      calls.push({ op: 'complete', who, args: [activityId, formData] });
+      if (refuse) throw refusal(refuse);
+      return { instanceId: 'instance-1', activity: { id: activityId, status: 'resolved' } };
+    },
+  },
+  connectors: {
+    async act(who, connectorId, action, input, key) {
+      calls.push({ op: `${connectorId}.${action}`, who, args: [input, key] });
+      if (refuse) throw refusal(refuse);
+      return { queued: true, key };
+    },
   },
   events: {
     subscribe(entity, deliver) {
