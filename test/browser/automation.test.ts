@@ -84,3 +84,50 @@ test('the editor opens on the Tessera session, shows the Tessera palette and dep
   expect(lead).toMatchObject({ title: 'From the editor', owner: automation.id });
   expect(errors).toEqual([]);
 }, 180_000);
+
+test('the app links to the editor for those with an automation right; viewAutomation opens it read-only and cannot deploy', async () => {
+  server ??= await startServerProcess(dataDir, { TESSERA_ADMIN_PASSWORD: PASSWORD });
+  const url = server.url;
+  context ??= await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const signInAs = async (login: string, password: string) => {
+    await context!.clearCookies();
+    expect((await context!.request.post(`${url}/api/auth/login`, { data: { login, password } })).status()).toBe(200);
+  };
+  await signInAs('admin', PASSWORD);
+  const csrf = (await context.cookies()).find((c) => c.name === 'tessera_csrf')!.value;
+  for (const [login, roles] of [['analyst1', ['analyst']], ['seller1', ['salesperson']]] as const) {
+    const made = await context.request.post(`${url}/api/users`, { data: { login, displayName: login, password: `${login}-password-123`, roles }, headers: { 'x-csrf-token': csrf } });
+    expect(made.status()).toBe(201);
+  }
+  const link = page.locator('nav a.nav-item[href="/automation/"]');
+
+  // The administrator: the link in the app's menu opens the editor, which may deploy.
+  await page.goto(`${url}/`);
+  await link.waitFor({ timeout: 30_000 });
+  await link.click();
+  await page.waitForSelector('.red-ui-palette-node[data-palette-type="tessera-sms-send"]', { timeout: 30_000 });
+  expect(await page.locator('.red-ui-deploy-button-group.readOnly').count()).toBe(0);
+
+  // An analyst (viewAutomation): the same link, the editor read-only — Deploy locked, the API refusing a deploy.
+  await signInAs('analyst1', 'analyst1-password-123');
+  await page.goto(`${url}/`);
+  await link.waitFor({ timeout: 30_000 });
+  await link.click();
+  await page.waitForSelector('.red-ui-palette-node[data-palette-type="tessera-create"]', { timeout: 30_000 });
+  await page.waitForSelector('.red-ui-deploy-button-group.readOnly', { timeout: 10_000 });
+  expect(await page.locator('#red-ui-header-button-deploy.disabled').count()).toBe(1);
+  await page.screenshot({ path: join(SCREENSHOTS, 'automation-editor-read-only.png') });
+  const before = await page.evaluate(async () => (await (await fetch('flows', { headers: { 'Node-RED-API-Version': 'v2' } })).json()) as { rev: string });
+  const deploy = await page.evaluate(async () => (await fetch('flows', { method: 'POST', headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v2' }, body: JSON.stringify({ flows: [] }) })).status);
+  expect(deploy).toBe(401);
+  const after = await page.evaluate(async () => (await (await fetch('flows', { headers: { 'Node-RED-API-Version': 'v2' } })).json()) as { rev: string });
+  expect(after.rev).toBe(before.rev);
+
+  // A seller (neither right): no link.
+  await signInAs('seller1', 'seller1-password-123');
+  await page.goto(`${url}/`);
+  await page.locator('nav a.nav-item').first().waitFor({ timeout: 30_000 });
+  expect(await link.count()).toBe(0);
+  await page.close();
+}, 180_000);
