@@ -3,6 +3,8 @@
 // SMS through the SMS connector's outbox, which hands it to an SMSAPI double on loopback — once per
 // idempotency key, as the identity (its activity and audit row name the user, `via: automation`
 // and the flow); an identity without rights is refused and the refusal reported in the flow;
+// `tessera-email-send` sends from the identity's own mail account through the outbox to an SMTP
+// peer, once per key (another user's account: FORBIDDEN);
 // `tessera-workflow` completes a user task as its assignee (someone else: refused); the fiscal
 // print node reports a disabled connector.
 import { createRequire } from 'node:module';
@@ -18,6 +20,7 @@ import { createTestUser, tokenFor } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
 import { startSmsapiDouble, type SmsapiDouble } from '../support/sms-gateway-servers.ts';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 import { eventually } from '../support/workflows.ts';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +62,8 @@ let env: TestPlatform;
 let server: TestServer;
 let api: JsonClient;
 let smsapi: SmsapiDouble;
+let smtp: SmtpPeer;
+let mailAccount: string;
 let ports: TesseraPorts;
 const users: Record<string, { id: string; token: string }> = {};
 
@@ -81,6 +86,12 @@ beforeAll(async () => {
     const id = await createTestUser(env.platform, { login, roles: [...roles] });
     users[login] = { id, token: await tokenFor(env.platform, id) };
   }
+  // The seller's personal mail account, sending through an SMTP peer on loopback (no IMAP: the Sent copy is skipped).
+  smtp = await startSmtpPeer();
+  expect((await api.put('/connectors/email/settings', { enabled: true, config: { publicUrl: server.url, ownDomains: ['firma.example'] } })).status).toBe(200);
+  const account = await api.post('/records/email_account', { name: 'Seller', address: 'seller@firma.example', account_type: 'personal', owner_user: users.seller!.id, imap_host: '127.0.0.1', imap_port: 1, imap_tls: false, imap_user: 'seller', imap_password: 'x', smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_tls: false, folders: 'INBOX', throttle_per_minute: 100000 });
+  expect(account.status).toBe(201);
+  mailAccount = account.body.id;
   const events = new AutomationEvents(env.platform.knex, env.platform.records);
   ports = automationPorts(env.platform, new AutomationActors(env.platform, await ensureAutomationUser(env.platform.knex)), events);
   helper.settings({
@@ -99,6 +110,7 @@ afterEach(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => helper.stopServer(resolve));
   await smsapi?.close();
+  await smtp?.close();
   await server?.close();
   await env?.close();
 });
@@ -143,6 +155,29 @@ test('tessera-sms-send: through the outbox to SMSAPI once per key, as the identi
   const activityId = String((first as { sent: NodeMessage }).sent.payload && ((first as { sent: NodeMessage }).sent.payload as { activityId: string }).activityId);
   const history = await env.platform.records.history(SYSTEM, 'activity', activityId);
   expect(history[0]).toMatchObject({ action: 'create', actor: users.seller!.id, via: 'automation', origin: { flow: 'tab', flowName: 'Notifications', node: 'n1', nodeName: 'tell the customer' } });
+});
+
+test('tessera-email-send: from the identity’s own account through the outbox to SMTP, once per key; another user’s account refused', async () => {
+  await load({ type: 'tessera-email-send', account: 'seller@firma.example', subject: 'Your order' }, 'seller');
+  let result = outcome();
+  helper.getNode('n1')!.receive({ to: 'Anna <anna@klient.example>', payload: 'Shipped today.', idempotencyKey: 'ship-7' });
+  const first = await result;
+  expect('sent' in first && first.sent.payload).toMatchObject({ queued: true, account: mailAccount });
+  result = outcome();
+  helper.getNode('n1')!.receive({ to: 'anna@klient.example', payload: 'Shipped today.', idempotencyKey: 'ship-7' });
+  const again = await result;
+  expect('sent' in again && again.sent.payload).toMatchObject({ queued: false });
+  const delivered = await eventually(async () => smtp.received.find((m) => m.raw.toString().includes('Subject: Your order')), 20_000, 'the e-mail to reach SMTP');
+  expect(delivered.to).toEqual(['anna@klient.example']);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(smtp.received.filter((m) => m.raw.toString().includes('Subject: Your order'))).toHaveLength(1);
+  await helper.unload();
+  // Another salesperson may not send from the seller's personal account.
+  await load({ type: 'tessera-email-send', account: 'seller@firma.example', subject: 'Not mine' }, 'other');
+  result = outcome();
+  helper.getNode('n1')!.receive({ to: 'anna@klient.example', payload: 'x', idempotencyKey: 'other-1' });
+  const refused = await result;
+  expect('error' in refused && refused.error.code).toBe('FORBIDDEN');
 });
 
 test('tessera-sms-send: an identity that may not create activities is refused, the refusal reported in the flow', async () => {
