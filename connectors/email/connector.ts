@@ -7,6 +7,7 @@ import { emailMetadata } from './metadata.ts';
 import { emailChannel } from './outbound.ts';
 import { sendConnections } from './send-connections.ts';
 import { emailRoutes, emailPublicRoutes } from './routes.ts';
+import { emailSendAction } from './flow-action.ts';
 import { emailSendTask } from './send-task.ts';
 
 const labels = (pl: string, en: string, ro: string) => ({ 'x-labels': { pl, en, ro }, title: en });
@@ -51,6 +52,7 @@ export const email: Connector = {
   ],
   routes: emailRoutes,
   publicRoutes: emailPublicRoutes,
+  actions: { send: emailSendAction },
   async start(ctx) {
     const unwatch = emailConfig((await ctx.settings()).config).idle ? await watchInboxes(ctx) : null;
     return async () => {

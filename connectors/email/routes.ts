@@ -27,7 +27,7 @@ function actorOf(ctx: RouteContext, res: Response): Actor {
 const body = (value: unknown): JsonObject => (value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : {});
 
 /** The account if the caller may send from it: the owner of a personal account, a reader of a shared one (admins: any). */
-async function usableAccount(ctx: RouteContext, actor: Actor, id: JsonValue | undefined, pointer: string): Promise<MailAccount> {
+export async function usableAccount(ctx: ConnectorContext, actor: Actor, id: JsonValue | undefined, pointer: string): Promise<MailAccount> {
   if (typeof id !== 'string' || !UUID.test(id)) throw invalid([{ pointer, detail: 'give the mail account', code: 'REQUIRED' }]);
   const account = await loadAccount(ctx, id);
   if (!account) throw invalid([{ pointer, detail: `no mail account ${id}`, code: 'REFERENCE_NOT_FOUND' }]);
@@ -37,7 +37,7 @@ async function usableAccount(ctx: RouteContext, actor: Actor, id: JsonValue | un
 
 const mayUse = (account: MailAccount, actor: Actor) => actor.access?.subject?.admin === true || (!account.shared && account.actingUserId === actor.userId);
 
-function addresses(value: JsonValue | undefined, pointer: string, problems: Problem[]) {
+export function addresses(value: JsonValue | undefined, pointer: string, problems: Problem[]) {
   try {
     return addressList(value, pointer);
   } catch (error) {

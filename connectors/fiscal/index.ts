@@ -7,6 +7,7 @@ import { TaskBpmnError, type Connector, type JsonObject } from '../../engine/con
 import { configSchema } from './printers.ts';
 import { getReceipt, receiptByKey } from './queue/print-queue.ts';
 import { fiscalRoutes } from './routes.ts';
+import { fiscalPrintAction } from './flow-action.ts';
 import { receiptFromSale } from './sales.ts';
 import { fiscalSettings, queueReceipt, SALE_ENTITY, stopWorkers, syncWorkers } from './service.ts';
 
@@ -71,6 +72,7 @@ export const fiscal: Connector = {
     },
   ],
   routes: fiscalRoutes,
+  actions: { print: fiscalPrintAction },
   async start(ctx) {
     // TESSERA_FISCAL_WORKER=0 keeps a process from serving printers (it still enqueues).
     if (process.env.TESSERA_FISCAL_WORKER === '0') return;

@@ -19,7 +19,7 @@ function problem(res: Response, status: number, code: string, detail: string, er
 }
 
 const mayRead = (a: Access): boolean => a.unrestricted || a.can('administerConnectors') || a.entity(SALE_ENTITY).read.length > 0;
-const mayPrint = (a: Access): boolean => a.unrestricted || a.entity(SALE_ENTITY).update.length > 0;
+export const mayPrint = (a: Pick<Access, 'unrestricted' | 'entity'>): boolean => a.unrestricted || a.entity(SALE_ENTITY).update.length > 0;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATES: readonly ReceiptState[] = ['queued', 'printing', 'printed', 'failed'];
 

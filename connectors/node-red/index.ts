@@ -3,6 +3,7 @@
 // composition root (engine/server.ts) imports this.
 import { fileURLToPath } from 'node:url';
 import { registerTesseraNodes, type NodeRedApi } from './nodes.ts';
+import { registerSendNodes } from './send-nodes.ts';
 import type { TesseraPorts } from './ports.ts';
 
 export interface NodeRedPalette {
@@ -13,7 +14,10 @@ export interface NodeRedPalette {
 
 export const tesseraPalette: NodeRedPalette = {
   dir: fileURLToPath(new URL('./palette/', import.meta.url)),
-  register: registerTesseraNodes,
+  register: (red: NodeRedApi, ports: TesseraPorts) => {
+    registerTesseraNodes(red, ports);
+    registerSendNodes(red, ports);
+  },
 };
 
 export type { TesseraPorts, RecordEvent, IdentityRef, ListQuery } from './ports.ts';

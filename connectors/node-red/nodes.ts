@@ -13,6 +13,9 @@ export interface NodeMessage {
   recordId?: string;
   entity?: string;
   correlationKey?: string;
+  activityId?: string;
+  formData?: JsonValue;
+  idempotencyKey?: string;
   event?: RecordEvent;
   [key: string]: unknown;
 }
@@ -21,6 +24,7 @@ export interface NodeMessage {
 export interface RuntimeNode {
   readonly id: string;
   readonly z?: string;
+  readonly name?: string;
   credentials?: { token?: string };
   send(msg: NodeMessage | null): void;
   error(error: unknown, msg?: NodeMessage): void;
@@ -36,6 +40,8 @@ export interface NodeRedApi {
     registerType(type: string, constructor: (this: RuntimeNode, config: NodeConfig) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
     getNode(id: string): RuntimeNode | null;
   };
+  /** Node-RED's settings lookup: NR_FLOW_NAME is the label of the node's flow. */
+  readonly util: { getSetting(node: RuntimeNode, name: string): unknown; getMessageProperty(msg: NodeMessage, path: string): unknown };
 }
 
 /** A node's configuration as the editor saved it. */
@@ -53,6 +59,15 @@ export interface NodeConfig {
   readonly mode?: string;
   readonly processId?: string;
   readonly message?: string;
+  /** Send nodes: the message property holding the idempotency key (default msg.idempotencyKey). */
+  readonly key?: string;
+  readonly account?: string;
+  readonly to?: string;
+  readonly subject?: string;
+  readonly template?: string;
+  readonly language?: string;
+  readonly purpose?: string;
+  readonly printer?: string;
 }
 
 export const EVENT_ACTIONS: readonly EventAction[] = ['create', 'update', 'delete', 'restore'];
@@ -63,7 +78,7 @@ export function parseActions(text: string | undefined): ReadonlySet<EventAction>
   return new Set(picked.length > 0 ? picked : EVENT_ACTIONS);
 }
 
-function isObject(value: unknown): value is JsonObject {
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -91,37 +106,60 @@ export function versionOf(msg: NodeMessage): number | undefined {
   return undefined;
 }
 
-function fail(code: string, message: string): TesseraNodeError {
+/** The activity whose user task a `tessera-workflow` node completes: msg.activityId, else the record of a message about an activity. */
+export function activityIdOf(msg: NodeMessage): string | null {
+  if (typeof msg.activityId === 'string' && msg.activityId) return msg.activityId;
+  if (msg.entity === 'activity' || msg.entity === undefined) return recordIdOf(msg);
+  return null;
+}
+
+/** The form data a completed task gets: msg.formData, else msg.payload unless that is the record of an event. */
+export function formDataOf(msg: NodeMessage): JsonObject {
+  if (isObject(msg.formData)) return msg.formData;
+  return msg.event === undefined && isObject(msg.payload) ? msg.payload : {};
+}
+
+export function fail(code: string, message: string): TesseraNodeError {
   return Object.assign(new Error(message), { code });
 }
 
-export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void {
-  const identityOf = (node: RuntimeNode, config: NodeConfig): IdentityRef => {
-    const token = config.identity ? RED.nodes.getNode(config.identity)?.credentials?.token : undefined;
-    return { ...(token ? { token } : {}), ...(node.z ? { flow: node.z } : {}) };
+/** Who a node acts as (its identity's token, or none), naming its flow and node for the audit trail. */
+export function identityOf(RED: NodeRedApi, node: RuntimeNode, config: NodeConfig): IdentityRef {
+  const token = config.identity ? RED.nodes.getNode(config.identity)?.credentials?.token : undefined;
+  const flowName = node.z ? RED.util.getSetting(node, 'NR_FLOW_NAME') : undefined;
+  return {
+    ...(token ? { token } : {}),
+    ...(node.z ? { flow: node.z } : {}),
+    ...(typeof flowName === 'string' && flowName ? { flowName } : {}),
+    node: node.id,
+    ...(config.name ? { nodeName: config.name } : {}),
   };
+}
+
+/** An input handler that reports failures in the flow (Catch nodes) and on the node's status. */
+export function onInput(node: RuntimeNode, work: (msg: NodeMessage) => Promise<NodeMessage | null>): void {
+  node.on('input', (msg, send, done) => {
+    work(msg).then(
+      (out) => {
+        node.status({});
+        if (out) send(out);
+        done();
+      },
+      (error: unknown) => {
+        const code = (error as TesseraNodeError).code;
+        node.status({ fill: 'red', shape: 'ring', text: code ?? 'error' });
+        done(error);
+      },
+    );
+  });
+}
+
+export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void {
+  const identity = (node: RuntimeNode, config: NodeConfig): IdentityRef => identityOf(RED, node, config);
   const entityOf = (config: NodeConfig, msg: NodeMessage): string => {
     const entity = config.entity || (typeof msg.entity === 'string' ? msg.entity : '');
     if (!entity) throw fail('BAD_INPUT', 'no entity type: set it on the node or in msg.entity');
     return entity;
-  };
-
-  /** An input handler that reports failures in the flow (Catch nodes) and on the node's status. */
-  const onInput = (node: RuntimeNode, work: (msg: NodeMessage) => Promise<NodeMessage | null>) => {
-    node.on('input', (msg, send, done) => {
-      work(msg).then(
-        (out) => {
-          node.status({});
-          if (out) send(out);
-          done();
-        },
-        (error: unknown) => {
-          const code = (error as TesseraNodeError).code;
-          node.status({ fill: 'red', shape: 'ring', text: code ?? 'error' });
-          done(error);
-        },
-      );
-    });
   };
 
   RED.nodes.registerType(
@@ -159,7 +197,7 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
     onInput(this, async (msg) => {
       const id = recordIdOf(msg);
       if (!id) throw fail('BAD_INPUT', 'no record id: msg.recordId or msg.payload.id');
-      return { ...msg, payload: await ports.records.get(identityOf(this, config), entityOf(config, msg), id) };
+      return { ...msg, payload: await ports.records.get(identity(this, config), entityOf(config, msg), id) };
     });
   });
 
@@ -168,7 +206,7 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
     onInput(this, async (msg) => {
       const filter = config.query ? (JSON.parse(config.query) as JsonValue) : isObject(msg.payload) ? msg.payload : undefined;
       const limit = Number(config.limit) || undefined;
-      const result = await ports.records.list(identityOf(this, config), entityOf(config, msg), { ...(filter !== undefined ? { filter } : {}), ...(config.sort ? { sort: config.sort } : {}), ...(limit ? { limit } : {}) });
+      const result = await ports.records.list(identity(this, config), entityOf(config, msg), { ...(filter !== undefined ? { filter } : {}), ...(config.sort ? { sort: config.sort } : {}), ...(limit ? { limit } : {}) });
       return { ...msg, payload: result.data, ...(result.next ? { next: result.next } : {}) };
     });
   });
@@ -176,7 +214,7 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
   RED.nodes.registerType('tessera-create', function (this: RuntimeNode, config) {
     RED.nodes.createNode(this, config);
     onInput(this, async (msg) => {
-      const record = await ports.records.create(identityOf(this, config), entityOf(config, msg), valuesOf(msg));
+      const record = await ports.records.create(identity(this, config), entityOf(config, msg), valuesOf(msg));
       return { ...msg, payload: record, recordId: String(record.id) };
     });
   });
@@ -186,7 +224,7 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
     onInput(this, async (msg) => {
       const id = recordIdOf(msg);
       if (!id) throw fail('BAD_INPUT', 'no record id: msg.recordId or msg.payload.id');
-      const who = identityOf(this, config);
+      const who = identity(this, config);
       const entity = entityOf(config, msg);
       // The version the flow saw (payload, else the event's record); without one, the current one: a change in between is a VERSION_CONFLICT.
       const version = versionOf(msg) ?? Number((await ports.records.get(who, entity, id)).version);
@@ -199,15 +237,21 @@ export function registerTesseraNodes(RED: NodeRedApi, ports: TesseraPorts): void
     onInput(this, async (msg) => {
       const id = recordIdOf(msg);
       if (!id) throw fail('BAD_INPUT', 'no record id: msg.recordId or msg.payload.id');
-      return { ...msg, payload: await ports.records.remove(identityOf(this, config), entityOf(config, msg), id) };
+      return { ...msg, payload: await ports.records.remove(identity(this, config), entityOf(config, msg), id) };
     });
   });
 
   RED.nodes.registerType('tessera-workflow', function (this: RuntimeNode, config) {
     RED.nodes.createNode(this, config);
     onInput(this, async (msg): Promise<NodeMessage> => {
-      const who = identityOf(this, config);
+      const who = identity(this, config);
       const variables = isObject(msg.payload) ? msg.payload : {};
+      if (config.mode === 'complete') {
+        const activityId = activityIdOf(msg);
+        if (!activityId) throw fail('BAD_INPUT', 'no task: msg.activityId (or msg.recordId of an activity)');
+        const result = await ports.workflows.complete(who, activityId, formDataOf(msg));
+        return { ...msg, payload: { instanceId: result.instanceId, activity: result.activity } };
+      }
       if ((config.mode ?? 'start') === 'publish') {
         const message = config.message || (typeof msg.topic === 'string' ? msg.topic : '');
         if (!message) throw fail('BAD_INPUT', 'no message name: set it on the node or in msg.topic');

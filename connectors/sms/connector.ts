@@ -12,6 +12,7 @@ import type { SmsPorts } from './ports.ts';
 import { ProviderPool } from './provider-pool.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { callbackBase, publicRoutes, userRoutes } from './routes.ts';
+import { smsSendAction } from './flow-action.ts';
 import { sendTask, takeNotifications } from './send-task.ts';
 
 let context: ConnectorContext | null = null;
@@ -85,6 +86,7 @@ export const sms: Connector = {
   ],
   routes: userRoutes,
   publicRoutes,
+  actions: { send: smsSendAction },
   onRecordChange,
   async start(ctx) {
     context = ctx;

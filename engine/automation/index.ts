@@ -6,3 +6,5 @@ export { AUTOMATION_LOGIN } from './services.ts';
 export { editorPermissions } from './editor-auth.ts';
 export { listenedEntities, recordAutomationEvents } from './events.ts';
 export type { TesseraPorts, RecordEvent, IdentityRef } from './ports.ts';
+export { exportFlows, importFlows } from './flow-folder.ts';
+export { filesToFlows, flowsToFiles, type FlowNode } from './flow-files.ts';

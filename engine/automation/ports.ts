@@ -6,8 +6,11 @@ import type { JsonObject, JsonValue } from '../connectors/contract.ts';
 /** Who a node acts as: an API token of a Tessera user, or (none) the installation's `automation` user. */
 export interface IdentityRef {
   readonly token?: string;
-  /** The flow, named in errors and logs. */
+  /** The flow (its id and label) and the node acting: named in the audit trail of every write. */
   readonly flow?: string;
+  readonly flowName?: string;
+  readonly node?: string;
+  readonly nodeName?: string;
 }
 
 export type EventAction = 'create' | 'update' | 'delete' | 'restore';
@@ -49,6 +52,12 @@ export interface TesseraPorts {
   readonly workflows: {
     start(who: IdentityRef, processId: string, variables: JsonObject, record?: { entity: string; id: string }): Promise<string>;
     publish(who: IdentityRef, message: string, correlationKey: string, variables: JsonObject): Promise<{ correlated: number; started: readonly string[] }>;
+    /** Completes the user task of an activity with form data, as the identity (who must be allowed to resolve the activity). */
+    complete(who: IdentityRef, activityId: string, formData: JsonObject): Promise<{ instanceId: string; activity: JsonObject }>;
+  };
+  readonly connectors: {
+    /** Runs a connector's action (`email`/`send`, `sms`/`send`, `fiscal`/`print`) as the identity; the key makes a repeat do nothing. */
+    act(who: IdentityRef, connectorId: string, action: string, input: JsonObject, idempotencyKey: string): Promise<JsonObject>;
   };
   readonly events: {
     /** Calls `deliver` for each committed change of `entity`; resolve it once the event is handed on (then it counts as delivered). */

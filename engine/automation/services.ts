@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { accessFor, findApiToken, secretHash, subjectOf, type UserIdentityRow } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import type { Actor } from '../records/index.ts';
+import type { Actor, AuditOrigin } from '../records/index.ts';
 import { feelConditionHolds, recordFeelContext } from '../../metadata/index.ts';
 import type { JsonObject } from '../connectors/contract.ts';
 import type { AutomationEvents } from './events.ts';
@@ -35,8 +35,14 @@ export class AutomationActors {
     this.#automationUserId = automationUserId;
   }
 
-  /** The actor a node acts as; an unknown, revoked or expired token is refused (UNAUTHENTICATED). */
+  /** The actor a node acts as, naming its flow and node for the audit; an unknown, revoked or expired token is refused (UNAUTHENTICATED). */
   async actor(who: IdentityRef): Promise<Actor> {
+    const origin = originOf(who);
+    const actor = await this.#user(who);
+    return origin ? { ...actor, origin } : actor;
+  }
+
+  async #user(who: IdentityRef): Promise<Actor> {
     const model = this.#platform.runtime.loaded ? this.#platform.runtime.snapshot.model : null;
     if (who.token) {
       const key = secretHash(who.token);
@@ -54,6 +60,12 @@ export class AutomationActors {
     if (!user?.active) throw new TesseraError('UNAUTHENTICATED', `the ${AUTOMATION_LOGIN} user is deactivated: flows without an identity cannot act`);
     return { userId: user.id, via: 'automation', access: accessFor(model, await subjectOf(this.#platform.knex, user)) };
   }
+}
+
+/** The flow and node an identity reference names, for the audit trail. */
+export function originOf(who: IdentityRef): AuditOrigin | null {
+  if (!who.flow || !who.node) return null;
+  return { flow: who.flow, node: who.node, ...(who.flowName ? { flowName: who.flowName } : {}), ...(who.nodeName ? { nodeName: who.nodeName } : {}) };
 }
 
 export function automationPorts(platform: Platform, actors: AutomationActors, events: AutomationEvents): TesseraPorts {
@@ -79,6 +91,13 @@ export function automationPorts(platform: Platform, actors: AutomationActors, ev
         const result = await platform.processes.publishMessage(message, correlationKey, variables);
         return { correlated: result.correlated, started: result.started };
       },
+      complete: async (who, activityId, formData) => {
+        const result = await platform.processes.completeActivity(await ctx(who), activityId, formData);
+        return { instanceId: result.instanceId, activity: json(result.activity) };
+      },
+    },
+    connectors: {
+      act: async (who, connectorId, action, input, idempotencyKey) => platform.connectors.act(connectorId, action, await actors.actor(who), input, idempotencyKey),
     },
     events: { subscribe: (entity, deliver) => events.subscribe(entity, deliver) },
     feelHolds: (condition, record) => {

@@ -15,6 +15,7 @@ import { runWorker } from '../worker.ts';
 import { loadConnectors } from '../connectors/platform-api.ts';
 import { connectors as shippedConnectors } from '../../connectors/index.ts';
 import { startServer } from '../server.ts';
+import { exportFlows, importFlows } from '../automation/index.ts';
 
 const USAGE = `usage: tessera <command>
 
@@ -35,6 +36,10 @@ const USAGE = `usage: tessera <command>
   fiscal agent --printer <id> --device <path>
                                 serve one fiscal printer attached to this machine (a till PC),
                                 connected to the server's database (DATABASE_URL)
+  automation export <dir>       write the stored Node-RED flows as files for git (one per tab;
+                                credentials stay in the database)
+  automation import <dir>       store the flows of such a folder (a deploy: running servers load
+                                them within seconds)
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -177,6 +182,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         console.log(`${changed} connector setting(s) and ${fields} secret field value(s) sealed again with key ${platform.connectors.settings.keyId ?? '(none)'}; TESSERA_SECRET_KEY_PREVIOUS may now be removed`);
         return 0;
       });
+    case 'automation':
+      return automationCommand(config, sub, arg);
     case 'workflows':
       return workflowsCommand(config, sub, arg, { platformRights: values['platform-rights'] });
     case 'fiscal': {
@@ -194,6 +201,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+async function automationCommand(config: Config, sub: string | undefined, dir: string | undefined): Promise<number> {
+  if (sub !== 'export' && sub !== 'import') throw new UsageError(`unknown automation command "${sub ?? ''}"`);
+  if (!dir) throw new UsageError('missing <dir>');
+  if (sub === 'export') {
+    return withPlatform(config, async (platform) => {
+      const written = await exportFlows(platform, dir);
+      console.log(`${dir}: ${written.length} file(s) of the stored flows (${written.join(', ') || 'none'})`);
+      return 0;
+    });
+  }
+  return withPlatform(config, async (platform) => {
+    const result = await importFlows(platform, dir);
+    if (!result.ok) {
+      console.error(`${dir}: ${result.problems.length} problem(s); nothing stored`);
+      for (const p of result.problems) console.error(`  ${p.pointer}: ${p.detail}${p.code ? ` [${p.code}]` : ''}`);
+      return 1;
+    }
+    console.log(result.changed ? `${dir}: stored ${result.nodes} node(s) as the flows (revision ${result.rev}); running servers load them within seconds` : `${dir}: unchanged (the stored flows are these)`);
+    return 0;
+  });
 }
 
 async function bpmnFiles(path: string | undefined): Promise<string[]> {

@@ -151,6 +151,18 @@ export type ConnectorRoutes = (router: Router, ctx: ConnectorContext & { access(
  */
 export type PublicConnectorRoutes = (router: Router, ctx: ConnectorContext) => void;
 
+/**
+ * An operation a connector offers to callers acting for a user (the Node-RED nodes: send an
+ * e-mail, an SMS, print a receipt). It runs with `call.actor`'s rights (check them: it is the
+ * connector's rule who may send or print), and the same `idempotencyKey` twice does the work once
+ * (the outbox's or queue's key). Refusals and bad input are TesseraErrors (FORBIDDEN,
+ * VALIDATION_FAILED with a pointer per bad value of `input`).
+ */
+export interface ConnectorAction {
+  readonly description: string;
+  run(input: JsonObject, ctx: ConnectorContext, call: { readonly actor: Actor; readonly idempotencyKey: string }): Promise<JsonObject>;
+}
+
 export interface Connector {
   /** Lower case letters, digits and dashes; names its folder, routes and settings. */
   readonly id: string;
@@ -185,6 +197,8 @@ export interface Connector {
    * before acting. 404 while the connector is disabled.
    */
   readonly publicRoutes?: PublicConnectorRoutes;
+  /** Operations for callers acting as a user (the Node-RED nodes), by name: `send`, `print`. */
+  readonly actions?: Readonly<Record<string, ConnectorAction>>;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */

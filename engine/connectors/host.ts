@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { accessFor, SubjectCache } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { ContributedPackage, Model } from '../../metadata/index.ts';
-import type { RecordService } from '../records/index.ts';
+import type { Actor, RecordService } from '../records/index.ts';
 import type { InlineTaskType, JobTaskType, TaskType, WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import type { Connector, ConnectorContext, ConnectorTaskType, Labels } from './contract.ts';
@@ -123,6 +123,20 @@ export class ConnectorHost {
     };
     this.#contexts.set(connectorId, ctx);
     return ctx;
+  }
+
+  /**
+   * Runs a connector's action as `actor` (docs/connectors.md#actions): NOT_FOUND for an action no
+   * connector offers, UNAVAILABLE while the connector is disabled.
+   */
+  async act(connectorId: string, action: string, actor: Actor, input: JsonObject, idempotencyKey: string): Promise<JsonObject> {
+    const actions = this.get(connectorId)?.actions;
+    const found = actions && Object.hasOwn(actions, action) ? actions[action] : undefined;
+    if (!found) throw new TesseraError('NOT_FOUND', `the connector ${connectorId} offers no action "${action}"`);
+    const ctx = this.context(connectorId);
+    if (!(await ctx.settings()).enabled) throw new TesseraError('UNAVAILABLE', `the connector ${connectorId} is disabled (enable it in Settings → Connectors)`);
+    if (!idempotencyKey) throw new TesseraError('VALIDATION_FAILED', 'an idempotency key is needed', { problems: [{ pointer: '/idempotencyKey', detail: 'must not be empty' }] });
+    return found.run(input, ctx, { actor, idempotencyKey });
   }
 
   /** Registers everything with the platform and starts each connector. */

@@ -70,6 +70,16 @@ export interface Actor {
    * records for the owner of the record that triggered it. Absent: `userId`.
    */
   readonly owner?: string | null;
+  /** What inside the platform acts for the user (a Node-RED flow and node): named in the audit trail. */
+  readonly origin?: AuditOrigin;
+}
+
+/** The flow and node of a Node-RED change (tessera.audit_log.origin). */
+export interface AuditOrigin {
+  readonly flow: string;
+  readonly flowName?: string;
+  readonly node: string;
+  readonly nodeName?: string;
 }
 
 /**
@@ -766,7 +776,7 @@ export class RecordService {
       // By record id alone: ids are unique across types, and the trail survives a rename of the type.
       .where({ 'a.record_id': id })
       .orderBy('a.id')
-      .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.instance_id', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
+      .select('a.id', 'a.at', 'a.actor', 'u.display_name as actor_name', 'a.via', 'a.origin', 'a.instance_id', 'a.action', 'a.changes', 'a.meta_version')) as Row[];
     if (rows.length === 0) throw notFound(entityName, id);
     const entries = rows.map((r) => ({ ...r, id: Number(r.id), at: (r.at as Date).toISOString(), changes: stripHidden((r.changes ?? {}) as ApiRecord, hidden) }));
     // The records reference values point at, named as the reader may see them (null: not for them).
@@ -965,10 +975,10 @@ export class RecordService {
   }
 
   async #audit(trx: Knex.Transaction, actor: Actor, entity: string, recordId: string, action: AuditAction, changes: Record<string, [unknown, unknown]>): Promise<void> {
-    const row: AuditRow = { actor: actor.userId, via: actor.via, entity, record_id: recordId, action, changes, meta_version: this.#runtime.snapshot.version, instance_id: actor.instanceId ?? null };
+    const row: AuditRow = { actor: actor.userId, via: actor.via, entity, record_id: recordId, action, changes, meta_version: this.#runtime.snapshot.version, instance_id: actor.instanceId ?? null, origin: actor.origin ?? null };
     const sink = this.#auditSinks.get(trx);
     if (sink) sink(row);
-    else await trx('tessera.audit_log').insert({ ...row, changes: JSON.stringify(changes) });
+    else await trx('tessera.audit_log').insert({ ...row, changes: JSON.stringify(changes), origin: row.origin ? JSON.stringify(row.origin) : null });
   }
 
   async #emit(trx: Knex.Transaction, change: RecordChange): Promise<void> {
@@ -987,6 +997,8 @@ export interface AuditRow {
   readonly meta_version: number;
   /** The workflow instance that made the change, if one did. */
   readonly instance_id: string | null;
+  /** The flow and node that made the change, if a Node-RED flow did. */
+  readonly origin: AuditOrigin | null;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -81,7 +81,7 @@ function flowsWith(sellerToken: string) {
     // A new lead titled "follow up" is marked by the seller's identity: allowed on the seller's own leads only.
     { id: 'ev1', type: 'tessera-event', z: 'tab1', entity: 'lead', actions: 'create', filter: 'title = "follow up"', wires: [['mark1']] },
     { id: 'mark1', type: 'change', z: 'tab1', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"interests":"seen by automation"}', tot: 'json' }], wires: [['update1']] },
-    { id: 'update1', type: 'tessera-update', z: 'tab1', entity: 'lead', identity: 'sellerIdentity', wires: [[]] },
+    { id: 'update1', type: 'tessera-update', z: 'tab1', name: 'mark as seen', entity: 'lead', identity: 'sellerIdentity', wires: [[]] },
     { id: 'catch2', type: 'catch', z: 'tab1', scope: ['update1'], uncaught: false, wires: [['log2']] },
     { id: 'log2', type: 'function', z: 'tab1', func: "const seen = global.get('refusals') || []; seen.push({ id: msg.recordId, code: msg.error.code }); global.set('refusals', seen); return null;", outputs: 1, wires: [] },
     // What the flow reported, for the test to read (behind an API token like every non-public endpoint).
@@ -160,9 +160,11 @@ test('the editor behind sign-in, flows acting with their identities’ rights, s
   expect(created.status).toBe(201);
   const lead = (await created.json()) as { id: string; title: string; owner: string };
   expect(lead.title).toBe('Web form lead');
-  const history = (await api<{ data: { actor: string; via: string; action: string }[] }>(url, admin, 'GET', `/api/records/lead/${lead.id}/history`)).body;
+  const history = (await api<{ data: { actor: string; via: string; action: string; origin: unknown }[] }>(url, admin, 'GET', `/api/records/lead/${lead.id}/history`)).body;
   expect(JSON.stringify(history)).toContain(automationUser.id);
   expect(JSON.stringify(history)).toContain('"via":"automation"');
+  // …and the flow and node that made it.
+  expect(history.data.find((h) => h.action === 'create')).toMatchObject({ origin: { flow: 'tab1', flowName: 'Tessera test', node: 'create1' } });
 
   // A record change reaches tessera-event after commit. The seller's own lead: the flow updates it as the seller.
   const own = await api<{ id: string }>(url, sellerSession, 'POST', '/api/records/lead', { title: 'follow up' });
@@ -175,6 +177,7 @@ test('the editor behind sign-in, flows acting with their identities’ rights, s
   const ownHistory = (await api(url, admin, 'GET', `/api/records/lead/${own.body.id}/history`)).body as unknown;
   expect(JSON.stringify(ownHistory)).toContain('"via":"automation"');
   expect(JSON.stringify(ownHistory)).toContain(seller.body.id as string);
+  expect(JSON.stringify(ownHistory)).toContain('"origin":{"flow":"tab1","node":"update1","flowName":"Tessera test","nodeName":"mark as seen"}');
   // The automation user's lead is not the seller's: the same update is refused and reported in the flow
   // (NOT_FOUND: a row the identity may not read is not there for it, as in the API).
   const other = await post('/leads', { title: 'follow up' });

@@ -185,10 +185,10 @@ export function flushStatement(pending: PendingWrites): { readonly text: string;
 }
 
 export function auditInsert(param: string): string {
-  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version, instance_id)
-    SELECT actor, via, entity, record_id, action, changes, meta_version, instance_id
-      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer, instance_id uuid))
-           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, instance_id, n)
+  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version, instance_id, origin)
+    SELECT actor, via, entity, record_id, action, changes, meta_version, instance_id, origin
+      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer, instance_id uuid, origin jsonb))
+           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, instance_id, origin, n)
      ORDER BY n`;
 }
 

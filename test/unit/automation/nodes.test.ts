@@ -4,6 +4,7 @@
 // server in test/integration/automation.test.ts.
 import { createRequire } from 'node:module';
 import { registerTesseraNodes, type NodeRedApi, type NodeMessage } from '../../../connectors/node-red/nodes.ts';
+import { registerSendNodes } from '../../../connectors/node-red/send-nodes.ts';
 import type { IdentityRef, RecordEvent, TesseraPorts } from '../../../engine/automation/index.ts';
 
 const require = createRequire(import.meta.url);
@@ -64,6 +65,18 @@ const ports: TesseraPorts = {
       calls.push({ op: 'publish', who, args: [message, key, variables] });
       return { correlated: 1, started: [] };
     },
+    async complete(who, activityId, formData) {
+      calls.push({ op: 'complete', who, args: [activityId, formData] });
+      if (refuse) throw refusal(refuse);
+      return { instanceId: 'instance-1', activity: { id: activityId, status: 'resolved' } };
+    },
+  },
+  connectors: {
+    async act(who, connectorId, action, input, key) {
+      calls.push({ op: `${connectorId}.${action}`, who, args: [input, key] });
+      if (refuse) throw refusal(refuse);
+      return { queued: true, key };
+    },
   },
   events: {
     subscribe(entity, deliver) {
@@ -75,7 +88,12 @@ const ports: TesseraPorts = {
 };
 
 beforeAll(async () => {
-  helper.settings({ tesseraPalette: (red: NodeRedApi) => registerTesseraNodes(red, ports) });
+  helper.settings({
+    tesseraPalette: (red: NodeRedApi) => {
+      registerTesseraNodes(red, ports);
+      registerSendNodes(red, ports);
+    },
+  });
   await new Promise<void>((resolve) => helper.startServer(resolve));
 });
 
@@ -123,7 +141,7 @@ test('tessera-create creates from msg.payload as the configured identity, withou
   const out = next('out');
   helper.getNode('n1')!.receive({ payload: { title: 'From a form', id: 'ignored', version: 3, created_at: 'x' } });
   const msg = await out;
-  expect(calls).toEqual([{ op: 'create', who: { token: TOKEN, flow: 'tab' }, args: ['lead', { title: 'From a form' }] }]);
+  expect(calls).toEqual([{ op: 'create', who: { token: TOKEN, flow: 'tab', node: 'n1' }, args: ['lead', { title: 'From a form' }] }]);
   expect(msg.payload).toEqual({ id: 'new-id', version: 1, title: 'From a form' });
   expect(msg.recordId).toBe('new-id');
 });
@@ -133,7 +151,7 @@ test('without an identity a node acts as the installation’s automation user (n
   const out = next('out');
   helper.getNode('n1')!.receive({ payload: { title: 'x' } });
   await out;
-  expect(calls[0]!.who).toEqual({ flow: 'tab' });
+  expect(calls[0]!.who).toEqual({ flow: 'tab', node: 'n1' });
 });
 
 test('a refusal is reported in the flow with its code and sends nothing on', async () => {
@@ -154,7 +172,7 @@ test('tessera-update writes with the version the message carries, else the curre
   let out = next('out');
   helper.getNode('n1')!.receive({ recordId: 'r9', payload: { interests: 'x', version: 4 } });
   expect((await out).payload).toEqual({ id: 'r9', version: 5, interests: 'x' });
-  expect(calls).toEqual([{ op: 'update', who: { token: TOKEN, flow: 'tab' }, args: ['lead', 'r9', { interests: 'x' }, 4] }]);
+  expect(calls).toEqual([{ op: 'update', who: { token: TOKEN, flow: 'tab', node: 'n1' }, args: ['lead', 'r9', { interests: 'x' }, 4] }]);
   calls = [];
   out = next('out');
   helper.getNode('n1')!.receive({ recordId: 'r9', payload: { interests: 'y' } });
@@ -231,4 +249,97 @@ test('tessera-event sends the changes it listens for that pass its FEEL filter, 
   ]);
   await helper.unload();
   expect(subscribers.has('contractor')).toBe(false);
+});
+
+test('every node names its flow (id and label) and itself (id and name) for the audit trail', async () => {
+  await helper.load(
+    palette,
+    [
+      { id: 'tab', type: 'tab', label: 'Web forms' },
+      { id: 'n1', z: 'tab', type: 'tessera-create', name: 'create the lead', entity: 'lead', wires: [['out']] },
+      { id: 'out', z: 'tab', type: 'helper' },
+    ],
+    {},
+  );
+  const out = next('out');
+  helper.getNode('n1')!.receive({ payload: { title: 'x' } });
+  await out;
+  expect(calls[0]!.who).toEqual({ flow: 'tab', flowName: 'Web forms', node: 'n1', nodeName: 'create the lead' });
+});
+
+test('tessera-workflow completes the user task of an activity with the form data, as the identity', async () => {
+  await load({ type: 'tessera-workflow', mode: 'complete', identity: 'ident' });
+  let out = next('out');
+  helper.getNode('n1')!.receive({ activityId: 'a1', payload: { approved: true } });
+  expect((await out).payload).toEqual({ instanceId: 'instance-1', activity: { id: 'a1', status: 'resolved' } });
+  // A record event about an activity: its record is no form data.
+  out = next('out');
+  helper.getNode('n1')!.receive({ entity: 'activity', recordId: 'a2', payload: { id: 'a2', status: 'open' }, formData: { note: 'ok' } });
+  await out;
+  out = next('out');
+  helper.getNode('n1')!.receive({ entity: 'activity', recordId: 'a3', payload: { id: 'a3', status: 'open' }, event: { id: '9' } as RecordEvent });
+  await out;
+  expect(calls.map((c) => [c.op, c.who.token, ...c.args])).toEqual([
+    ['complete', TOKEN, 'a1', { approved: true }],
+    ['complete', TOKEN, 'a2', { note: 'ok' }],
+    ['complete', TOKEN, 'a3', {}],
+  ]);
+  // No activity named: BAD_INPUT, nothing asked; a refusal is reported with its code.
+  const caught = reported('n1');
+  helper.getNode('n1')!.receive({ entity: 'lead', recordId: 'l1' });
+  expect((await caught).error.code).toBe('BAD_INPUT');
+  refuse = 'FORBIDDEN';
+  const refused = reported('n1');
+  helper.getNode('n1')!.receive({ activityId: 'a4' });
+  expect((await refused).error.code).toBe('FORBIDDEN');
+});
+
+test('tessera-sms-send calls the SMS connector’s send action as the identity, with a key per node and message', async () => {
+  await load({ type: 'tessera-sms-send', identity: 'ident', account: 'modem', purpose: 'transactional' });
+  let out = next('out');
+  helper.getNode('n1')!.receive({ to: '+48 600 100 200', payload: 'Your order is ready', idempotencyKey: 'order-17' });
+  const sent = await out;
+  expect(sent.payload).toEqual({ queued: true, key: 'node-red:n1:order-17' });
+  // A record event: the contact's number, the event id as the key (a redelivery sends nothing new).
+  out = next('out');
+  helper.getNode('n1')!.receive({ entity: 'person', recordId: 'p1', payload: 'Hello', event: { id: '42' } as RecordEvent });
+  await out;
+  expect(calls.map((c) => [c.op, c.who.token, ...c.args])).toEqual([
+    ['sms.send', TOKEN, { to: '+48 600 100 200', text: 'Your order is ready', account: 'modem', purpose: 'transactional' }, 'node-red:n1:order-17'],
+    ['sms.send', TOKEN, { record: { entity: 'person', id: 'p1' }, text: 'Hello', account: 'modem', purpose: 'transactional' }, 'node-red:n1:42'],
+  ]);
+});
+
+test('tessera-sms-send with a template sends the payload as its values; the key property is configurable', async () => {
+  await load({ type: 'tessera-sms-send', template: 'ready', key: 'payload.order' });
+  const out = next('out');
+  helper.getNode('n1')!.receive({ to: '600100200', payload: { order: 'ZL-5', name: 'Ann' } });
+  await out;
+  expect(calls).toEqual([{ op: 'sms.send', who: { flow: 'tab', node: 'n1' }, args: [{ to: '600100200', template: 'ready', values: { order: 'ZL-5', name: 'Ann' } }, 'node-red:n1:ZL-5'] }]);
+});
+
+test('tessera-email-send takes the node’s settings and the message’s addresses, subject and text', async () => {
+  await load({ type: 'tessera-email-send', identity: 'ident', account: 'sales@example.com', subject: 'Hello' });
+  const out = next('out');
+  helper.getNode('n1')!.receive({ to: ['ann@example.com'], cc: 'bob@example.com', payload: 'Body text', entity: 'lead', recordId: 'l1', idempotencyKey: 'k1' });
+  await out;
+  expect(calls).toEqual([{ op: 'email.send', who: { token: TOKEN, flow: 'tab', node: 'n1' }, args: [{ account: 'sales@example.com', to: ['ann@example.com'], cc: 'bob@example.com', subject: 'Hello', text: 'Body text', record: { entity: 'lead', id: 'l1' } }, 'node-red:n1:k1'] }]);
+});
+
+test('tessera-fiscal-print prints the sale of the message, or a receipt; a refusal is reported', async () => {
+  await load({ type: 'tessera-fiscal-print', identity: 'ident', printer: 'till-1' });
+  let out = next('out');
+  helper.getNode('n1')!.receive({ entity: 'sale', recordId: 's1', event: { id: '5' } as RecordEvent });
+  await out;
+  out = next('out');
+  helper.getNode('n1')!.receive({ receipt: { lines: [] }, printer: 'till-2', idempotencyKey: 'r-1' });
+  await out;
+  expect(calls.map((c) => [c.op, ...c.args])).toEqual([
+    ['fiscal.print', { sale: 's1', printer: 'till-1' }, 'node-red:n1:5'],
+    ['fiscal.print', { receipt: { lines: [] }, printer: 'till-2' }, 'node-red:n1:r-1'],
+  ]);
+  refuse = 'FORBIDDEN';
+  const caught = reported('n1');
+  helper.getNode('n1')!.receive({ saleId: 's2' });
+  expect((await caught).error.code).toBe('FORBIDDEN');
 });

@@ -97,6 +97,8 @@ export interface HistoryEntry {
   readonly at: string;
   readonly actor?: string | null;
   readonly via?: string;
+  /** The Node-RED flow and node that made the change (via automation). */
+  readonly origin?: { readonly flow: string; readonly flowName?: string; readonly node: string; readonly nodeName?: string } | null;
   readonly action: string;
   readonly changes?: Readonly<Record<string, unknown>>;
   /** Titles of the records the changed reference values name; null for one the reader may not read (or that is gone). */

@@ -62,7 +62,8 @@ function route(path: string): { page: Page; params: Record<string, string> } | n
 interface NavGroup {
   readonly key: string;
   readonly title: string;
-  readonly items: readonly { to: string; label: string }[];
+  /** `external`: a page the server serves outside the app (the Node-RED editor), opened as a plain link. */
+  readonly items: readonly { to: string; label: string; external?: boolean }[];
 }
 
 /** Entity types grouped by their `module`, labelled and ordered as the manifest declares. */
@@ -101,6 +102,8 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
   const admin = [
     ...(can('administerUsers') ? [{ to: '/admin/users', label: t('nav.users') }, { to: '/admin/teams', label: t('nav.teams') }] : []),
     ...(can('administerConnectors') ? [{ to: '/admin/connectors', label: t('nav.connectors') }] : []),
+    // The Node-RED editor (docs/automation.md): read-only with viewAutomation.
+    ...(can('administerAutomation') || can('viewAutomation') ? [{ to: '/automation/', label: t('nav.automation'), external: true }] : []),
   ];
   if (admin.length) result.push({ key: 'admin', title: t('nav.admin'), items: admin });
   return result;
@@ -204,11 +207,17 @@ export function App() {
           {nav.map((group) => (
             <div className="nav-group" key={group.key}>
               {group.title && <div className="nav-title">{group.title}</div>}
-              {group.items.map((item) => (
-                <Link key={item.to} to={item.to} className={`nav-item${isActive(item.to) ? ' active' : ''}`} aria-current={isActive(item.to) ? 'page' : undefined}>
-                  {item.label}
-                </Link>
-              ))}
+              {group.items.map((item) =>
+                item.external ? (
+                  <a key={item.to} href={item.to} className="nav-item">
+                    {item.label}
+                  </a>
+                ) : (
+                  <Link key={item.to} to={item.to} className={`nav-item${isActive(item.to) ? ' active' : ''}`} aria-current={isActive(item.to) ? 'page' : undefined}>
+                    {item.label}
+                  </Link>
+                ),
+              )}
             </div>
           ))}
         </nav>

@@ -499,6 +499,7 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
             <strong>{['create', 'update', 'delete', 'restore', 'merge'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
             {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
             {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
+            {h.origin && <span className="muted"> · {t('record.flow', { flow: h.origin.flowName || h.origin.flow })}</span>}
           </div>
           {h.action === 'merge' && Array.isArray(h.changes?.merged) ? (
             <ul className="history-changes">
