@@ -2,12 +2,11 @@
 // computed fields (and its lines' computed fields) from FEEL in the write transaction, so the stored
 // columns never disagree with the values they are computed from.
 import { computeRecord, hasComputed, isComputed, type EntityModel, type Model } from '../../metadata/index.ts';
-import { TesseraError, type Problem } from '../errors.ts';
+import { TesseraError } from '../errors.ts';
 import type { ApiRecord } from './values.ts';
 
-/** The record with its computed fields filled; `problems` (of the lines written) refuse the write first. */
-export function withComputed(model: Model, entity: EntityModel, values: ApiRecord, problems: readonly Problem[]): ApiRecord {
-  if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
+/** The record with its computed fields filled (a value that does not fit gives null: the checks that follow refuse the write). */
+export function withComputed(model: Model, entity: EntityModel, values: ApiRecord): ApiRecord {
   return hasComputed(model, entity) ? computeRecord(model, entity, values) : values;
 }
 

@@ -549,8 +549,8 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written }, lineWriteProblems(model, entity, written, allowReadOnly));
-      checkRecordRules(entity, written, values, { allowReadOnly });
+      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written });
+      checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
       const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
@@ -614,12 +614,12 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written }, lineWriteProblems(model, entity, written, allowReadOnly));
+      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
       }
-      checkRecordRules(entity, written, next, { allowReadOnly });
+      checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next);
       await this.#checkReferences(trx, entity, written, access);

@@ -46,8 +46,9 @@ export function validateInput(entity: EntityModel, validate: ValidateFunction, i
 }
 
 /** Rules beyond JSON Schema, over the complete record after the write. */
-export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean }): void {
-  const problems: Problem[] = [];
+/** `lines`: the problems of the lines written (engine/records/lines.ts), reported with the record's. */
+export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean; lines?: readonly Problem[] }): void {
+  const problems: Problem[] = [...(options.lines ?? [])];
   for (const name of Object.keys(written)) {
     const field = entity.fieldsByName.get(name);
     // A computed field is its expression's: not even the platform writes it.
