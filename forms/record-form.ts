@@ -6,7 +6,7 @@ import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSc
 import { kindForms, type KindForm } from './kind-form.ts';
 
 // The control names and their options are the field types' (metadata/field-types/widget.ts).
-export type { ChoiceOption, CustomFieldName, FieldUiOptions, WidgetName } from '../metadata/browser.ts';
+export type { ChoiceOption, CustomFieldName, FieldUiOptions, LineColumn, WidgetName } from '../metadata/browser.ts';
 
 export interface FieldUi {
   'ui:widget'?: WidgetName;
