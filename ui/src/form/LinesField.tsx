@@ -66,7 +66,8 @@ export function LinesField(props: FieldProps) {
 
   const set = (next: Line[]) => props.onChange(next, props.fieldPathId.path);
   const focus = (row: number, column: string) => requestAnimationFrame(() => grid.current?.querySelector<HTMLElement>(`[data-row="${row}"] [data-column="${column}"]`)?.focus());
-  const firstEditable = columns.find((c) => !c.computed)?.name ?? '';
+  // A new line opens on its first typed cell (a record picker takes the focus differently).
+  const firstEditable = columns.find((c) => !c.computed && c.options.fieldType !== 'reference')?.name ?? '';
   const add = () => {
     set([...lines, newLine(columns, defaults)]);
     focus(lines.length, firstEditable);
