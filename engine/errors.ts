@@ -17,6 +17,7 @@ export interface Problem {
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
+  | 'LINE_WRITE'
   | 'METADATA_INVALID'
   | 'MIGRATION_REFUSED'
   | 'MIGRATION_FAILED'
@@ -50,6 +51,7 @@ export type ErrorCode =
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 422,
+  LINE_WRITE: 422,
   METADATA_INVALID: 422,
   MIGRATION_REFUSED: 409,
   MIGRATION_FAILED: 422,

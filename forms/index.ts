@@ -7,6 +7,7 @@ export {
   type CustomFieldName,
   type FieldUi,
   type FieldUiOptions,
+  type LineColumn,
   type FormConditions,
   type FormSectionLayout,
   type FormTabLayout,

@@ -25,6 +25,10 @@ const WORKFLOW_STEP = plain('The workflow could not take this step.', 'Proces ni
 
 export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   // ---- errors as a whole (the `code` of the problem document) ----
+  LINE_WRITE: params(
+    w('These records are lines of another record: change them in that record.', 'Te rekordy są pozycjami innego rekordu: zmieniaj je w tamtym rekordzie.', 'Aceste înregistrări sunt linii ale altei înregistrări: modificați-le în aceea.'),
+    w('These records are lines of a {parent}: change them in its “{field}”.', 'Te rekordy są pozycjami rekordu {parent}: zmieniaj je w polu „{field}”.', 'Aceste înregistrări sunt linii ale unei înregistrări {parent}: modificați-le în „{field}”.'),
+  ),
   VALIDATION_FAILED: plain('Some values are not right: see the marked fields.', 'Niektóre wartości są niepoprawne: zobacz zaznaczone pola.', 'Unele valori nu sunt corecte: vedeți câmpurile marcate.'),
   NO_SECRET_KEY: plain('Secrets cannot be stored: the installation has no secret key (TESSERA_SECRET_KEY).', 'Nie można zapisać sekretu: instalacja nie ma klucza szyfrowania (TESSERA_SECRET_KEY).', 'Secretele nu pot fi salvate: instalarea nu are o cheie secretă (TESSERA_SECRET_KEY).'),
   METADATA_INVALID: plain('The metadata package is invalid.', 'Pakiet metadanych jest niepoprawny.', 'Pachetul de metadate nu este valid.'),
@@ -84,6 +88,8 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   UNKNOWN_FIELD: plain('is not a field here', 'nie jest tu polem', 'nu este un câmp aici'),
   KIND_FIELD: params(w('is not a field of this kind of activity', 'nie jest polem tego rodzaju czynności', 'nu este un câmp al acestui tip de activitate'), w('is not a field of the kind “{kind}”', 'nie jest polem rodzaju „{kind}”', 'nu este un câmp al tipului „{kind}”')),
   READ_ONLY: plain('is read-only', 'jest tylko do odczytu', 'este doar pentru citire'),
+  NOT_A_LINE: plain('is not a line of this record', 'nie jest pozycją tego rekordu', 'nu este o linie a acestei înregistrări'),
+  DUPLICATE_LINE: plain('is listed twice', 'występuje dwa razy', 'apare de două ori'),
   FIELD_FORBIDDEN: plain('you may not change this field', 'nie możesz zmieniać tego pola', 'nu aveți voie să modificați acest câmp'),
   REQUIRES_LINK: params(w('link the record it is about', 'powiąż rekord, którego dotyczy', 'legați înregistrarea la care se referă'), w('link one of: {links}', 'powiąż jedno z: {links}', 'legați unul dintre: {links}')),
   DUPLICATE_LINK: plain('is linked twice', 'jest powiązany dwukrotnie', 'este legat de două ori'),

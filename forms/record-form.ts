@@ -2,11 +2,11 @@
 // server validates with), an rjsf uiSchema naming a widget per field type with its options, the
 // layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
 // widgets by these names, the server can build the same description (e.g. for docs or previews).
-import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type WidgetName, declaredDefaults } from '../metadata/browser.ts';
+import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type LineColumn, type WidgetName, declaredDefaults } from '../metadata/browser.ts';
 import { kindForms, type KindForm } from './kind-form.ts';
 
 // The control names and their options are the field types' (metadata/field-types/widget.ts).
-export type { ChoiceOption, CustomFieldName, FieldUiOptions, WidgetName } from '../metadata/browser.ts';
+export type { ChoiceOption, CustomFieldName, FieldUiOptions, LineColumn, WidgetName } from '../metadata/browser.ts';
 
 export interface FieldUi {
   'ui:widget'?: WidgetName;
@@ -77,15 +77,29 @@ export interface RecordFormOptions {
 function fieldUi(model: Model, entity: EntityModel, field: Field, options: RecordFormOptions, language: Language): FieldUi {
   const fieldType = fieldTypeOf(field);
   const title = labelText(field.label, language);
-  const extra = fieldType.widgetOptions(field, { model, entity, language, mode: options.mode, ...(options.record ? { record: options.record } : {}) });
-  const uiOptions: FieldUiOptions = { fieldType: field.type, ...(field.help ? { help: labelText(field.help, language) } : {}), ...extra };
+  const extra = fieldType.widgetOptions(field, { model, entity, language, mode: options.mode, lineColumns, ...(options.record ? { record: options.record } : {}) });
+  const computed = field.computed !== undefined;
+  const uiOptions: FieldUiOptions = { fieldType: field.type, ...(field.help ? { help: labelText(field.help, language) } : {}), ...extra, ...(computed ? { computed } : {}) };
   const control = fieldType.form;
   const result: FieldUi =
     'widget' in control
       ? { 'ui:widget': control.widget, 'ui:title': title, 'ui:options': uiOptions }
       : { 'ui:field': control.field, 'ui:fieldReplacesAnyOrOneOf': true, 'ui:title': title, 'ui:options': uiOptions };
-  if (field.readOnly) result['ui:readonly'] = true;
+  if (field.readOnly || computed) result['ui:readonly'] = true;
   return result;
+}
+
+/** The grid columns of a lines field: every field of the line type but its reference to the record. */
+function lineColumns(model: Model, target: string, parentField: string, language: Language): LineColumn[] {
+  const line = model.entities.get(target);
+  if (!line) return [];
+  return line.fields
+    .filter((f) => f.name !== parentField && f.type !== 'lines')
+    .map((f) => {
+      const ui = fieldUi(model, line, f, { mode: 'create' }, language);
+      const control = ui['ui:widget'] ? { widget: ui['ui:widget'] } : { field: ui['ui:field']! };
+      return { name: f.name, title: ui['ui:title'], control, options: ui['ui:options'], required: f.required === true && f.computed === undefined, computed: f.computed !== undefined };
+    });
 }
 
 /** The activity entity type's kind-specific fields show only for their kinds. */
@@ -143,9 +157,10 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     const access = options.fieldAccess?.[field.name] ?? 'write';
     fields[field.name] = fieldUi(model, entity, field, options, language);
     if (access === 'read') fields[field.name]!['ui:readonly'] = true;
-    if (!field.readOnly && access === 'write') writable.push(field.name);
+    if (!field.readOnly && field.computed === undefined && access === 'write') writable.push(field.name);
     // Read-only fields (numbers, workflow results) are empty on create: nothing to show yet; fields
-    // the user may not see are not shown at all.
+    // the user may not see are not shown at all. Computed fields show from the start: the form
+    // recomputes them as the user types.
     if (!(field.readOnly && options.mode === 'create') && access !== 'none') shown.push(field.name);
     const visible = both(kindCondition(entity, field.name), field.visibleWhen);
     if (visible) visibleWhen[field.name] = visible;

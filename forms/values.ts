@@ -1,7 +1,7 @@
 // Between stored records and form values: what the form starts from, and what a submit sends.
 // Create sends the filled writable fields; update sends only what changed (a cleared field as
 // null), so a PATCH never rewrites values the user did not touch.
-import { resolveDefault, type DefaultContext } from '../metadata/browser.ts';
+import { resolveDefault, type DefaultContext, type LineColumn } from '../metadata/browser.ts';
 import type { RecordForm } from './record-form.ts';
 
 type Values = Record<string, unknown>;
@@ -13,6 +13,17 @@ function linkOf(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   const { id, role } = value as { id?: unknown; role?: unknown };
   return role === undefined || role === null ? { id } : { id, role };
+}
+
+/** Lines as written: each line's id and the values of its writable columns (computed ones are the server's). */
+function linesOf(value: unknown, columns: readonly LineColumn[] | undefined): unknown {
+  if (!Array.isArray(value)) return value;
+  const writable = (columns ?? []).filter((c) => !c.computed).map((c) => c.name);
+  return value.map((line: Values) => {
+    const out: Values = typeof line.id === 'string' ? { id: line.id } : {};
+    for (const name of writable) if (!isEmpty(line[name])) out[name] = line[name];
+    return out;
+  });
 }
 
 /** The form's starting values: the schema's fields of the record, empty values left out. */
@@ -88,12 +99,14 @@ export function writeValues(form: RecordForm, values: Readonly<Values>, original
     }
     let value = values[name];
     if (ui?.['ui:options'].fieldType === 'manyToMany' && Array.isArray(value)) value = value.map(linkOf);
+    const lines = ui?.['ui:options'].fieldType === 'lines';
+    if (lines) value = linesOf(value, ui['ui:options'].lineColumns);
     if (form.mode === 'create') {
       if (!isEmpty(value) && !(Array.isArray(value) && value.length === 0)) body[name] = value;
       continue;
     }
-    const before = ui?.['ui:options'].fieldType === 'manyToMany' && Array.isArray(original[name]) ? (original[name] as unknown[]).map(linkOf) : original[name];
-    if (!same(value, before)) body[name] = isEmpty(value) ? (ui?.['ui:options'].fieldType === 'manyToMany' ? [] : null) : value;
+    const before = ui?.['ui:options'].fieldType === 'manyToMany' && Array.isArray(original[name]) ? (original[name] as unknown[]).map(linkOf) : lines ? linesOf(original[name], ui['ui:options'].lineColumns) : original[name];
+    if (!same(value, before)) body[name] = isEmpty(value) ? (ui?.['ui:options'].fieldType === 'manyToMany' || lines ? [] : null) : value;
   }
   return body;
 }

@@ -101,6 +101,14 @@ export interface EntityModel {
   /** Activity only: kind name → the kind (its short form and defaults). */
   readonly kinds?: ReadonlyMap<string, ActivityKind>;
   readonly platform: boolean;
+  /** A line type: the lines field of its parent type that owns its records, and its reference to the parent. */
+  readonly lineOf?: LineOwner;
+}
+
+export interface LineOwner {
+  readonly parent: string;
+  readonly field: string;
+  readonly parentField: string;
 }
 
 /** The resolved model the engine, forms and docs work from. */
@@ -162,7 +170,7 @@ export function machineFromStatusMachine(m: StatusMachine): MachineModel {
   };
 }
 
-function entityModel(entity: EntityType, machines: readonly MachineModel[], platform: boolean, kinds?: readonly ActivityKind[]): EntityModel {
+function entityModel(entity: EntityType, machines: readonly MachineModel[], platform: boolean, kinds?: readonly ActivityKind[], lineOf?: LineOwner): EntityModel {
   const fieldsByName = new Map(entity.fields.map((f) => [f.name, f]));
   const firstText = entity.fields.find((f) => f.type === 'string' || f.type === 'text');
   const displayField = entity.displayField ?? firstText?.name ?? 'id';
@@ -190,6 +198,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     machines: bound,
     ...(kinds ? { kindFields: new Map(kinds.map((k) => [k.name, new Set((k.fields ?? []).map((f) => f.name))])), kinds: new Map(kinds.map((k) => [k.name, k])) } : {}),
     platform,
+    ...(lineOf ? { lineOf } : {}),
   };
 }
 
@@ -197,7 +206,11 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
 export function buildModel(pkg: MetadataPackage): Model {
   const machines = [...pkg.pipelines.map(machineFromPipeline), ...pkg.statusMachines.map(machineFromStatusMachine)];
   const entities = new Map<string, EntityModel>();
-  for (const entity of pkg.entities) entities.set(entity.name, entityModel(entity, machines, false));
+  const owners = new Map<string, LineOwner>();
+  for (const entity of pkg.entities) {
+    for (const f of entity.fields) if (f.type === 'lines' && !owners.has(f.target)) owners.set(f.target, { parent: entity.name, field: f.name, parentField: f.parentField });
+  }
+  for (const entity of pkg.entities) entities.set(entity.name, entityModel(entity, machines, false, undefined, owners.get(entity.name)));
   const activity = activityEntity(pkg.activityKinds, pkg.entities.filter((e) => e.activities));
   entities.set(ACTIVITY_ENTITY, entityModel(activity, machines, true, pkg.activityKinds));
   return { pkg, entities, machines, activityKinds: pkg.activityKinds, views: pkg.views, roles: pkg.roles };

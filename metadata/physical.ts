@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
-import { CURRENCY_SUFFIX, fieldTypeOf } from './field-types/index.ts';
+import { CURRENCY_SUFFIX, fieldTypeOf, LINE_POSITION_COLUMN } from './field-types/index.ts';
 
 export type ColumnType =
   | { readonly kind: 'uuid' }
@@ -43,6 +43,8 @@ export interface PhysicalColumn {
   readonly backfill?: unknown;
   /** Pointer to the field in the package, for errors ("entities/deal.json#/fields/3"). */
   readonly origin?: string;
+  /** A computed field's FEEL expression: a new or changed one has the planner recompute the table's rows. */
+  readonly computed?: string;
 }
 
 export interface PhysicalIndex {
@@ -64,6 +66,10 @@ export interface PhysicalTable {
   readonly indexes: readonly PhysicalIndex[];
   /** Join table of a many-to-many field. */
   readonly joinOf?: { readonly entity: string; readonly field: string };
+  /** The entity type whose rows the table holds (entity tables only): recomputing its computed fields names it. */
+  readonly entity?: string;
+  /** A line type's table: the entity type owning its lines (recomputing a line's fields recomputes its record). */
+  readonly linesOf?: string;
 }
 
 export interface PhysicalSchema {
@@ -158,6 +164,7 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
     notNull,
     origin,
     ...(backfill !== undefined && typeof backfill !== 'object' ? { backfill } : {}),
+    ...(field.computed !== undefined ? { computed: field.computed } : {}),
   };
   return fieldType.columns(field, { model, entity, base, foreignKey: (target, onDelete) => fkFor(model, target, onDelete), filesKey });
 }
@@ -194,12 +201,18 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     const identity = `${entity.id}/index.${index.id}`;
     indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
   }
+  if (entity.lineOf) {
+    // A line's place among its record's lines; lines are read by record in this order.
+    columns.push({ identity: 'sys.line_position', name: LINE_POSITION_COLUMN, type: { kind: 'integer' }, notNull: true, defaultSql: '0' });
+    const identity = `${entity.id}#lines`;
+    indexes.push({ identity, name: objectName('ix', identity), columns: [entity.lineOf.parentField, LINE_POSITION_COLUMN], unique: false });
+  }
   indexes.push({ identity: `${entity.id}#created_at`, name: objectName('ix', `${entity.id}#created_at`), columns: ['created_at', 'id'], unique: false });
   if (entity.searchFields.length > 0) {
     const expression = searchExpression(entity.searchFields);
     indexes.push({ identity: `${entity.id}#search`, name: objectName('ts', `${entity.id}#search`), columns: [], unique: false, expression: `${expression} gin_trgm_ops`, method: 'gin' });
   }
-  return [{ identity: entity.id, name: entity.table, columns, indexes }, ...joins];
+  return [{ identity: entity.id, name: entity.table, columns, indexes, entity: entity.name, ...(entity.lineOf ? { linesOf: entity.lineOf.parent } : {}) }, ...joins];
 }
 
 function joinTable(model: Model, entity: EntityModel, field: Extract<Field, { type: 'manyToMany' }>): PhysicalTable {

@@ -25,7 +25,9 @@ export type MigrationStep =
   | { readonly op: 'addForeignKey'; readonly table: string; readonly column: string; readonly constraint: string; readonly references: ForeignKey }
   | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
   | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
-  | { readonly op: 'dropIndex'; readonly name: string };
+  | { readonly op: 'dropIndex'; readonly name: string }
+  /** Computed fields were added or their expressions changed: every record of the type is computed again (in the engine, by FEEL). */
+  | { readonly op: 'recompute'; readonly entity: string };
 
 export interface PlannedStep {
   readonly step: MigrationStep;
@@ -152,7 +154,14 @@ export function planMigration(from: PhysicalSchema, to: PhysicalSchema): Migrati
     }
     add(archives, { op: 'archiveTable', table: old.name }, `archive table ${old.name} (moved to the archive schema with its rows)`, true);
   }
-  const steps = buckets.flat();
+  const recompute = new Set<string>();
+  for (const table of to.tables) {
+    const old = oldTables.get(table.identity);
+    const before = new Map((old?.columns ?? []).map((c) => [c.identity, c.computed]));
+    if (!old || !table.entity || !table.columns.some((c) => c.computed !== undefined && before.get(c.identity) !== c.computed)) continue;
+    recompute.add(table.linesOf ?? table.entity);
+  }
+  const steps = [...buckets.flat(), ...[...recompute].map((entity): PlannedStep => ({ step: { op: 'recompute', entity }, description: `compute the computed fields of every ${entity}`, destructive: false }))];
   return { steps, destructive: steps.some((s) => s.destructive) };
 }
 

@@ -12,8 +12,18 @@ export type Language = 'en' | 'pl' | 'ro';
 export type JsonSchema = { [key: string]: unknown };
 
 /** Schema of a field's value, without null (see `nullable`). */
-export function fieldValueSchema(model: Model, entity: EntityModel, field: Field, currencies: readonly string[]): JsonSchema {
-  return fieldTypeOf(field).valueSchema(field, { model, entity, currencies });
+export function fieldValueSchema(model: Model, entity: EntityModel, field: Field, currencies: readonly string[], language: Language = 'en'): JsonSchema {
+  return fieldTypeOf(field).valueSchema(field, { model, entity, currencies, lineItem: (target, parentField) => lineItemSchema(model, target, parentField, language) });
+}
+
+/** One line of a lines field: the line type's write, without the reference to its record (the record gives it), with the id of a stored line. */
+function lineItemSchema(model: Model, target: string, parentField: string, language: Language): JsonSchema {
+  const line = model.entities.get(target);
+  if (!line) return { type: 'object' };
+  const { $schema: _schema, properties, required, ...rest } = recordInputSchema(model, line, { mode: 'create', language }) as { $schema?: unknown; properties: Record<string, JsonSchema>; required?: string[] };
+  const { [parentField]: _parent, ...own } = properties;
+  const requiredOwn = (required ?? []).filter((name) => name !== parentField);
+  return { ...rest, properties: { id: { type: 'string', format: 'uuid' }, ...own }, ...(requiredOwn.length ? { required: requiredOwn } : {}) };
 }
 
 function withNull(schema: JsonSchema): JsonSchema {
@@ -38,14 +48,15 @@ export function recordInputSchema(model: Model, entity: EntityModel, options: Re
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const field of entity.fields) {
-    let schema = fieldValueSchema(model, entity, field, currencies);
-    const isRequired = field.required === true && !field.readOnly && field.type !== 'state';
-    if (!isRequired && field.type !== 'manyToMany') schema = withNull(schema);
+    let schema = fieldValueSchema(model, entity, field, currencies, language);
+    const readOnly = field.readOnly === true || field.computed !== undefined;
+    const isRequired = field.required === true && !readOnly && field.type !== 'state';
+    if (!isRequired && field.type !== 'manyToMany' && field.type !== 'lines') schema = withNull(schema);
     properties[field.name] = {
       ...schema,
       title: labelText(field.label, language),
       ...(field.help ? { description: labelText(field.help, language) } : {}),
-      ...(field.readOnly ? { readOnly: true } : {}),
+      ...(readOnly ? { readOnly: true } : {}),
       ...(field.default !== undefined && typeof field.default !== 'string' ? { default: field.default } : {}),
       ...(typeof field.default === 'string' && !field.default.startsWith('$') ? { default: field.default } : {}),
     };
@@ -78,9 +89,9 @@ export function recordOutputSchema(model: Model, entity: EntityModel, language: 
     owner: nullableUuid,
   };
   for (const field of entity.fields) {
-    const schema = fieldValueSchema(model, entity, field, currencies);
+    const schema = fieldValueSchema(model, entity, field, currencies, language);
     properties[field.name] = {
-      ...(field.type === 'manyToMany' ? schema : withNull(schema)),
+      ...(field.type === 'manyToMany' || field.type === 'lines' ? schema : withNull(schema)),
       title: labelText(field.label, language),
       ...(field.type === 'reference' ? { 'x-tessera-target': field.target } : {}),
     };

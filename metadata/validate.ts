@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
 import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
 import { knownTimeZone } from './calendar.ts';
+import { documentProblems } from './lines.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
@@ -141,6 +142,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   for (const entity of pkg.entities) checkEntity(ctx, entity);
   checkActivityKinds(ctx);
   checkRequiredReferenceCycles(ctx);
+  for (const p of documentProblems(pkg.entities)) report(ctx, p.code, p.entity.id, p.path, p.message);
   if (ctx.errors.length > 0) return ctx.errors;
   // Machines, views and roles are checked against the resolved model.
   const model = buildModel(pkg);

@@ -48,6 +48,8 @@ import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, re
 import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
+import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
+import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 
@@ -471,6 +473,7 @@ export class RecordService {
       }
     }
     const records = rows.map((row) => rowToRecord(entity, row, links.get(row.id as string), wanted));
+    await loadLines(db, this.#runtime.snapshot.model, entity, records, wanted);
     if (include.length) await this.#includeAll(db, rt, records, include, access);
     if (access.unrestricted) return records;
     const hidden = hiddenFields(access.entity(entity.name));
@@ -544,6 +547,7 @@ export class RecordService {
     const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
+    refuseLineWrite(entity);
     const rights = access.entity(entityName);
     if (!access.unrestricted) {
       requireAny(access, rights, 'create');
@@ -553,8 +557,10 @@ export class RecordService {
     return this.#inTransaction(ctx, async (trx) => {
       const now = new Date();
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
-      const values: ApiRecord = { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written };
-      checkRecordRules(entity, written, values, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
+      const model = this.#runtime.snapshot.model;
+      const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
+      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written });
+      checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
       const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
@@ -575,6 +581,7 @@ export class RecordService {
       };
       const inserted = await this.#write(entity, async () => ((await trx(entity.table).insert(row).returning('*')) as Row[])[0]!);
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
+      await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, inserted.id as string, values, true);
       const [record] = await this.#present(trx, rt, [inserted], []);
       const changes = diff({}, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
@@ -592,6 +599,7 @@ export class RecordService {
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
     assertUuid(id, '/id');
+    refuseLineWrite(entity);
     const rights = access.entity(entityName);
     if (!access.unrestricted) {
       requireAny(access, rights, 'update');
@@ -614,17 +622,19 @@ export class RecordService {
         });
       }
       const [previous] = await this.#present(trx, rt, [current], []);
-      const next: ApiRecord = { ...previous!, ...written };
+      const model = this.#runtime.snapshot.model;
+      const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
+      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
       }
-      checkRecordRules(entity, written, next, { allowReadOnly: options.allowReadOnly ?? ctx.actor.via === 'system' });
+      checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next);
       await this.#checkReferences(trx, entity, written, access);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
-      const set = recordToColumns(entity, sealSecrets(entity, written, this.#secrets));
+      const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
         set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
       }
@@ -636,6 +646,7 @@ export class RecordService {
         return rows[0]!;
       });
       await this.#writeLinks(trx, entity, id, written, false);
+      await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, id, Object.fromEntries(Object.keys(written).map((k) => [k, next[k]])), false);
       const [record] = await this.#present(trx, rt, [updated], []);
       const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };
       await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
@@ -667,6 +678,7 @@ export class RecordService {
     const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     assertUuid(id, '/id');
+    refuseLineWrite(rt.entity);
     requireAny(access, access.entity(entityName), 'delete');
     return this.#inTransaction(ctx, async (trx) => {
       const current = (await trx(rt.entity.table).where({ id }).whereNull('deleted_at').forUpdate().first()) as Row | undefined;
@@ -725,6 +737,7 @@ export class RecordService {
     const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     assertUuid(id, '/id');
+    refuseLineWrite(rt.entity);
     requireAny(access, access.entity(entityName), 'delete');
     return this.#inTransaction(ctx, async (trx) => {
       // The stamp as text keeps PostgreSQL's microseconds (a JS Date would round to milliseconds).
@@ -940,6 +953,10 @@ export class RecordService {
       const links = (values[field.name] as Link[] | undefined) ?? [];
       if (links.length) await trx(join).insert(links.map((l, position) => ({ source: id, target: l.id, role: l.role ?? '', position })));
     }
+  }
+
+  #lineWriter(trx: Knex.Transaction, actor: Actor): LineWriter {
+    return { trx, userId: actor.userId, write: (e, work) => this.#write(e, work), audit: (e, id, action, changes) => this.#audit(trx, actor, e.name, id, action, changes) };
   }
 
   /** Runs a write, turning constraint violations the checks could not foresee (races) into typed errors. */

@@ -46,13 +46,13 @@ export function validateInput(entity: EntityModel, validate: ValidateFunction, i
 }
 
 /** Rules beyond JSON Schema, over the complete record after the write. */
-export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean }): void {
-  const problems: Problem[] = [];
-  if (!options.allowReadOnly) {
-    for (const name of Object.keys(written)) {
-      const field = entity.fieldsByName.get(name);
-      if (field && 'readOnly' in field && field.readOnly) problems.push({ pointer: `/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
-    }
+/** `lines`: the problems of the lines written (engine/records/lines.ts), reported with the record's. */
+export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean; lines?: readonly Problem[] }): void {
+  const problems: Problem[] = [...(options.lines ?? [])];
+  for (const name of Object.keys(written)) {
+    const field = entity.fieldsByName.get(name);
+    // A computed field is its expression's: not even the platform writes it.
+    if (field && ((!options.allowReadOnly && field.readOnly) || field.computed !== undefined)) problems.push({ pointer: `/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
   }
   if (entity.kindFields) {
     const kind = String(record.kind ?? '');

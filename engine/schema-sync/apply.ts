@@ -19,6 +19,7 @@ import {
 } from '../../metadata/index.ts';
 import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { recomputeRecords } from './recompute.ts';
 import { stepActions } from './sql.ts';
 
 export interface AppliedMetadata {
@@ -143,6 +144,7 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
         }
       }
     }
+    for (const planned of plan.steps) if (planned.step.op === 'recompute') await recomputeRecords(trx, model, planned.step.entity);
     await trx('tessera.meta_versions').insert({
       version,
       package: JSON.stringify(files),

@@ -192,6 +192,9 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
       return [sql(indexSql(step.table, step.index))];
     case 'dropIndex':
       return [sql(`DROP INDEX IF EXISTS ${q(RECORD_SCHEMA)}.${q(step.name)}`)];
+    case 'recompute':
+      // Computed in the engine by FEEL after the DDL (schema-sync/recompute.ts), not by SQL.
+      return [];
   }
 }
 

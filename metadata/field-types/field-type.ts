@@ -8,7 +8,7 @@ import type { EntityModel, FieldType, Model } from '../model.ts';
 import type { ColumnType, ForeignKey, OnDelete, PhysicalColumn } from '../physical.ts';
 import type { JsonSchema, Language } from '../record-schema.ts';
 import type { Field } from '../schema/types.generated.ts';
-import type { FieldUiOptions, FormControl } from './widget.ts';
+import type { FieldUiOptions, FormControl, LineColumn } from './widget.ts';
 
 export type { FieldType };
 /** The field definition of one type. */
@@ -41,6 +41,8 @@ export interface ValueSchemaContext {
   readonly entity: EntityModel;
   /** The package's currencies (money fields without a fixed currency choose from them). */
   readonly currencies: readonly string[];
+  /** Schema of one line of a lines field: the line type's write without its reference to the record, plus an optional id. */
+  lineItem(target: string, parentField: string): JsonSchema;
 }
 
 /** A text filter operand after the field had its say: the value to compare, or why it is refused. */
@@ -85,6 +87,8 @@ export interface WidgetContext {
   readonly mode: 'create' | 'update';
   /** update mode: the record as stored (a state field offers the transitions allowed from it). */
   readonly record?: Readonly<Record<string, unknown>>;
+  /** The grid columns of a lines field: the line type's fields but the reference to the record (forms/record-form.ts). */
+  lineColumns(model: Model, target: string, parentField: string, language: Language): readonly LineColumn[];
 }
 
 /** One field type. Methods (not function properties), so a registry entry reads as a module of any field. */

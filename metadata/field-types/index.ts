@@ -13,6 +13,7 @@ import { emailType } from './email.ts';
 import { enumType } from './enum.ts';
 import { integerType } from './integer.ts';
 import { jsonType } from './json.ts';
+import { linesType } from './lines.ts';
 import { manyToManyType } from './many-to-many.ts';
 import { moneyType } from './money.ts';
 import { percentType } from './percent.ts';
@@ -45,6 +46,7 @@ export const FIELD_TYPES: FieldTypeRegistry = {
   taxId: taxIdType,
   reference: referenceType,
   manyToMany: manyToManyType,
+  lines: linesType,
   json: jsonType,
   attachment: attachmentType,
   state: stateType,
@@ -72,8 +74,9 @@ export type {
   ValueSchemaContext,
   WidgetContext,
 } from './field-type.ts';
-export { choicesOf, stateOptions, targetOptions, type ChoiceOption, type CustomFieldName, type FieldUiOptions, type FormControl, type WidgetName } from './widget.ts';
+export { choicesOf, stateOptions, targetOptions, type ChoiceOption, type CustomFieldName, type FieldUiOptions, type FormControl, type LineColumn, type WidgetName } from './widget.ts';
 export { formatDate, formatDateTime, formatMoney, formatNumber, recordTitle } from './format.ts';
 export { CURRENCY_SUFFIX } from './money.ts';
 export { PHONE_PATTERN } from './phone.ts';
+export { DEFAULT_MAX_LINES, LINE_POSITION_COLUMN } from './lines.ts';
 export { SECRET_MASK } from './secret.ts';

@@ -24,7 +24,7 @@ export type WidgetName =
   | 'reference'
   | 'attachment'
   | 'secret';
-export type CustomFieldName = 'money' | 'manyToMany' | 'json';
+export type CustomFieldName = 'money' | 'manyToMany' | 'json' | 'lines';
 
 /** The control of a field type: a widget, or a custom field that replaces rjsf's own rendering. */
 export type FormControl = { readonly widget: WidgetName } | { readonly field: CustomFieldName };
@@ -58,6 +58,20 @@ export interface FieldUiOptions {
   /** text */
   readonly rows?: number;
   readonly help?: string;
+  /** lines: the grid's columns, in the line type's field order. */
+  readonly lineColumns?: readonly LineColumn[];
+  /** a computed field: read-only, recomputed as the form changes. */
+  readonly computed?: boolean;
+}
+
+/** One column of a lines grid: a field of the line type with its own control and options. */
+export interface LineColumn {
+  readonly name: string;
+  readonly title: string;
+  readonly control: FormControl;
+  readonly options: FieldUiOptions;
+  readonly required: boolean;
+  readonly computed: boolean;
 }
 
 export const choicesOf = (values: readonly EnumValue[] | undefined, language: Language): ChoiceOption[] =>

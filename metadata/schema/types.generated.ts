@@ -31,7 +31,8 @@ export type Field =
   | JsonField
   | AttachmentField
   | StateField
-  | SecretField;
+  | SecretField
+  | LinesField;
 export type StringField = FieldCommon & {
   type: 'string';
   maxLength?: number;
@@ -190,6 +191,21 @@ export type SecretField = FieldCommon & {
   type: 'secret';
   maxLength?: number;
 };
+export type LinesField = FieldCommon & {
+  type: 'lines';
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  target: string;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  parentField: string;
+  /**
+   * Most lines a record may have (default 500).
+   */
+  maxItems?: number;
+};
 /**
  * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.
  */
@@ -308,6 +324,10 @@ export interface FieldCommon {
    * FEEL condition over the record: the field is required while it holds.
    */
   requiredWhen?: string;
+  /**
+   * FEEL expression over the record (and its lines: a lines field is a list of line contexts) giving the field's value. The platform computes it in the write transaction and stores it in the field's column; clients cannot write it. Allowed on string, integer, decimal, percent, money (with a fixed currency) and boolean fields.
+   */
+  computed?: string;
 }
 export interface HelpText {
   en: string;

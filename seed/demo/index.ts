@@ -485,33 +485,31 @@ export function demoRecords(today: string): DemoRecord[] {
     { key: 'o8', deal: 'd23', company: 'zloty_klos', title: 'Kasy fiskalne i drukarki dla sieci sklepów', status: 'rejected', offset: -25, currency: 'PLN', lines: [[null, 'Kasa fiskalna online z instalacją', 10, 'szt.', 2900], ['toner', null, 20, 'szt.', 420]], lost: 'competitor' },
     { key: 'o9', deal: 'd13', company: 'transkarpaty', title: 'Abonament serwisowy dla skanerów DS-20', status: 'sent', offset: -3, currency: 'PLN', lines: [['subscription', null, 24, 'mies.', 1200]], recipients: ['baltic'] },
   ];
+  const vat = (prod: string | null): string => (prod === 'training' ? 'zw' : 'vat23');
   for (const o of offers) {
-    const total = Math.round(o.lines.reduce((sum, [, , qty, , price, discount]) => sum + qty * price * (1 - (discount ?? 0) / 100), 0) * 100) / 100;
     add(`offer.${o.key}`, 'offer', {
       title: o.title,
       offer_date: day(o.offset),
       valid_until: day(o.offset + 30),
       status: o.status,
+      currency: o.currency.toLowerCase(),
       contractor: contractor(o.company),
       person: person(o.company),
       deal: ref(`deal.${o.deal}`),
       ...(o.recipients ? { recipients: links(o.recipients.map((k) => `contractor.${k}`)) } : {}),
-      total: { amount: total, currency: o.currency },
-      payment_terms_days: 14,
-      ...(o.status !== 'draft' ? { sent_on: day(o.offset + 1) } : {}),
-      ...(o.lost ? { lost_reason: ref(`lost_reason.${o.lost}`) } : {}),
-    });
-    o.lines.forEach(([prod, description, qty, unit, price, discount], i) => {
-      add(`offer_line.${o.key}.${i + 1}`, 'offer_line', {
-        offer: ref(`offer.${o.key}`),
-        line_no: i + 1,
+      // The lines are written with the offer; its totals are computed from them.
+      lines: o.lines.map(([prod, description, qty, unit, price, discount]) => ({
         ...(prod ? { product: product(prod) } : {}),
         ...(description ? { description } : {}),
         quantity: qty,
         unit,
-        unit_price: { amount: price, currency: o.currency },
+        net_price: price,
+        vat_rate: vat(prod),
         ...(discount ? { discount_percent: discount } : {}),
-      });
+      })),
+      payment_terms_days: 14,
+      ...(o.status !== 'draft' ? { sent_on: day(o.offset + 1) } : {}),
+      ...(o.lost ? { lost_reason: ref(`lost_reason.${o.lost}`) } : {}),
     });
   }
 

@@ -62,6 +62,8 @@ function materialise(values: Readonly<Obj>, ids: ReadonlyMap<string, string>): O
     if (isRef(value)) out[key] = idOf(value.$ref);
     else if (isUser(value)) out[key] = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
     else if (Array.isArray(value) && value.every(isRef)) out[key] = value.map((v) => ({ id: idOf(v.$ref), ...(typeof v.role === 'string' ? { role: v.role } : {}) }));
+    // Lines: each line's references resolved too.
+    else if (Array.isArray(value) && value.every(isObj)) out[key] = value.map((line) => materialise(line, ids));
     else out[key] = value;
   }
   return out;

@@ -6,7 +6,7 @@ import { metaFieldForm, metaFieldTypes, metaItemForm } from '../../../forms/inde
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 
 test('every field type of the meta-schema, in its order', () => {
-  expect(metaFieldTypes(metaSchema)).toEqual(['string', 'text', 'integer', 'decimal', 'percent', 'money', 'boolean', 'date', 'datetime', 'enum', 'email', 'phone', 'url', 'taxId', 'reference', 'manyToMany', 'json', 'attachment', 'state', 'secret']);
+  expect(metaFieldTypes(metaSchema)).toEqual(['string', 'text', 'integer', 'decimal', 'percent', 'money', 'boolean', 'date', 'datetime', 'enum', 'email', 'phone', 'url', 'taxId', 'reference', 'manyToMany', 'json', 'attachment', 'state', 'secret', 'lines']);
 });
 
 test('a field form is one flat object: common and type-specific properties, no oneOf', () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FIELD_TYPES, fieldTypeOf, physicalSchema, type Field, type FieldTypeRegistry } from '../../../metadata/index.ts';
-import { contractor, crmItems, field, modelOf, packageOf, values } from './package-builder.ts';
+import { contractor, crmItems, entity, field, modelOf, packageOf, values } from './package-builder.ts';
 
 type JsonObject = Record<string, unknown>;
 const root = resolve(import.meta.dirname, '../../..');
@@ -65,7 +65,11 @@ describe.each([...SCHEMA_TYPES.keys()])('the %s module', (type) => {
 });
 
 /** Values for the properties a field type requires besides the common ones (a new one must be added here). */
-const REQUIRED_SAMPLES: Record<string, unknown> = { target: 'person', values: values('a', 'b') };
+const REQUIRED_SAMPLES: Record<string, unknown> = { target: 'person', values: values('a', 'b'), parentField: 'contractor' };
+/** Per type, samples that differ from the common ones (a lines field needs a line type of its own). */
+const TYPE_SAMPLES: Record<string, Record<string, unknown>> = { lines: { target: 'contractor_line', parentField: 'contractor' } };
+/** The line type the lines sample names: a required cascade reference back to contractor. */
+const contractorLine = () => entity('contractor_line', [field('reference', 'contractor', { target: 'contractor', required: true, onDelete: 'cascade' }), field('decimal', 'quantity')]);
 
 /** A model holding a field of every type: the CRM's own fields, and one of each type they lack on contractor. */
 function modelWithEveryType() {
@@ -77,10 +81,10 @@ function modelWithEveryType() {
     const required = ((def.required as string[]) ?? []).filter((p) => !common.has(p) && p !== 'type');
     const missing = required.filter((p) => !(p in REQUIRED_SAMPLES));
     if (missing.length) throw new Error(`no sample for ${missing.join(', ')} (field type ${type}): add one to REQUIRED_SAMPLES`);
-    extra.push(field(type as Field['type'], `f_${type.toLowerCase()}`, Object.fromEntries(required.map((p) => [p, REQUIRED_SAMPLES[p]]))));
+    extra.push(field(type as Field['type'], `f_${type.toLowerCase()}`, Object.fromEntries(required.map((p) => [p, TYPE_SAMPLES[type]?.[p] ?? REQUIRED_SAMPLES[p]]))));
   }
   const items = crmItems().map((item) => (item.kind === 'entity' && item.name === 'contractor' ? contractor(extra) : item));
-  return modelOf(packageOf(...items));
+  return modelOf(packageOf(...items, contractorLine()));
 }
 
 describe('the parts of each type agree', () => {

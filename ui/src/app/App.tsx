@@ -70,7 +70,8 @@ interface NavGroup {
 function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t: ReturnType<typeof useI18n>['t'], can: (right: string) => boolean, mayRead: (entity: string) => boolean): NavGroup[] {
   const groups = new Map<string, { to: string; label: string }[]>();
   for (const entity of model.entities.values()) {
-    if (entity.name === ACTIVITY_ENTITY || !mayRead(entity.name)) continue;
+    // Line types (offer lines) are edited inside their record's form, not listed on their own.
+    if (entity.name === ACTIVITY_ENTITY || entity.lineOf || !mayRead(entity.name)) continue;
     const key = entity.module ?? '';
     const list = groups.get(key) ?? [];
     list.push({ to: `/r/${entity.name}`, label: label(entity.pluralLabel) });

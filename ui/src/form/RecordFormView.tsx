@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import Form from '@rjsf/core';
 import type { ErrorSchema, FormValidation, RJSFValidationError } from '@rjsf/utils';
 import { checkSchema, conditionalProblems, evaluateConditions, kindView, pointerField, problemText, schemaProblems, switchKind, writeValues, type FieldProblem, type RecordForm } from '../../../forms/index.ts';
-import type { Model } from '../../../metadata/browser.ts';
+import { computeRecord, hasComputed, type Model } from '../../../metadata/browser.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useLeaveGuard } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -53,7 +53,12 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
   const i18n = useI18n();
   const { language, t } = i18n;
   const { me } = useSession();
-  const [values, setValues] = useState<Values>(initial);
+  // Computed fields follow the values as they change, by the server's own FEEL code: a total shown is the total stored.
+  const recompute = useMemo(() => {
+    const entity = model.entities.get(form.entity);
+    return entity && hasComputed(model, entity) ? (v: Values) => computeRecord(model, entity, v) : (v: Values) => v;
+  }, [model, form.entity]);
+  const [values, setValues] = useState<Values>(() => recompute(initial));
   const [submitted, setSubmitted] = useState(false);
   const [clientErrorFields, setClientErrorFields] = useState<string[]>([]);
   // Server problems stay on a field until its value changes.
@@ -138,7 +143,7 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
     const taxIds = changed.filter((f) => form.fields[f]?.['ui:options'].fieldType === 'taxId' && completeTaxId(next[f]));
     if (taxIds.length) setLeft((s) => new Set([...s, ...taxIds]));
     const kindChanged = form.kinds && next.kind !== values.kind;
-    return kindChanged ? switchKind(form, next, values.kind, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: me?.user.id ?? null }) : next;
+    return recompute(kindChanged ? switchKind(form, next, values.kind, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: me?.user.id ?? null }) : next);
   };
 
   return (

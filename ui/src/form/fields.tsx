@@ -8,6 +8,7 @@ import { Link } from '../app/router.tsx';
 import { recordTitle } from '../components/format.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import type { FormContext } from './context.ts';
+import { LinesField } from './LinesField.tsx';
 
 const ctx = (props: FieldProps) => props.registry.formContext as FormContext;
 const uiOptions = (props: FieldProps) => (props.uiSchema?.['ui:options'] ?? {}) as unknown as FieldUiOptions;
@@ -166,6 +167,6 @@ function LabelField(props: FieldProps) {
 }
 
 /** One custom field per name a field type's form control gives (typed exhaustively), plus the designer's label field. */
-const fieldTypeFields: Record<CustomFieldName, Field> = { money: MoneyField, manyToMany: ManyToManyField, json: JsonField };
+const fieldTypeFields: Record<CustomFieldName, Field> = { money: MoneyField, manyToMany: ManyToManyField, json: JsonField, lines: LinesField };
 
 export const fields: RegistryFieldsType = { ...fieldTypeFields, label: LabelField };

@@ -1,0 +1,169 @@
+// Computed fields: a FEEL expression over the record (and its lines) gives the field's value. The
+// server computes them in the write transaction and stores them in real columns (filterable,
+// sortable, indexable); the browser runs this very module for live recomputation in the form, so a
+// total shown while typing is the total stored. Browser-safe.
+import { parseExpression } from 'feelin';
+import { evaluateFeel, recordFeelContext } from './feel.ts';
+import type { EntityModel, Model } from './model.ts';
+import type { Field } from './schema/types.generated.ts';
+
+/** Field types a computed field may have: the FEEL result converts to their column without loss of meaning. */
+export const COMPUTED_FIELD_TYPES: ReadonlySet<Field['type']> = new Set(['string', 'integer', 'decimal', 'percent', 'money', 'boolean']);
+
+export const isComputed = (field: Field): boolean => typeof field.computed === 'string';
+
+/**
+ * The variable names an expression reads (path roots, function names and loop variables included;
+ * not the names inside a filter, which are the items'). Only names of the entity's own fields are
+ * taken as dependencies, so function and loop names do no harm.
+ */
+export function feelNames(expression: string): Set<string> {
+  const names = new Set<string>();
+  try {
+    const tree = parseExpression(expression, {}, undefined);
+    tree.iterate({
+      enter(ref) {
+        if (ref.name !== 'VariableName') return;
+        // Inside a filter (`lines[margin != null]`) names are the items' own, not the record's.
+        for (let p = ref.node.parent; p; p = p.parent) {
+          if (p.name === 'FilterExpression' && p.firstChild && ref.from >= p.firstChild.to) return;
+        }
+        names.add(expression.slice(ref.from, ref.to).trim());
+      },
+    });
+  } catch {
+    // A syntax error is reported by the FEEL syntax check; no dependencies are known then.
+  }
+  return names;
+}
+
+export interface ComputedOrder {
+  /** Computed fields, each after the computed fields it reads. */
+  readonly order: readonly Field[];
+  /** Field names forming a cycle (each reads the next, the last reads the first); empty when none. */
+  readonly cycle: readonly string[];
+}
+
+/** Orders an entity's computed fields by their dependencies on one another. */
+export function computedOrder(fields: readonly Field[]): ComputedOrder {
+  const computed = new Map(fields.filter(isComputed).map((f) => [f.name, f]));
+  const reads = new Map([...computed.values()].map((f) => [f.name, [...feelNames(f.computed!)].filter((n) => computed.has(n))]));
+  const order: Field[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  let cycle: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const next of reads.get(name) ?? []) {
+      const s = state.get(next);
+      if (s === 'visiting' && cycle.length === 0) cycle = stack.slice(stack.indexOf(next));
+      else if (s === undefined) visit(next);
+    }
+    stack.pop();
+    state.set(name, 'done');
+    order.push(computed.get(name)!);
+  };
+  for (const name of computed.keys()) if (!state.has(name)) visit(name);
+  return { order, cycle };
+}
+
+const orders = new WeakMap<EntityModel, readonly Field[]>();
+
+function orderOf(entity: EntityModel): readonly Field[] {
+  let order = orders.get(entity);
+  if (!order) {
+    order = computedOrder(entity.fields).order;
+    orders.set(entity, order);
+  }
+  return order;
+}
+
+/** Rounds half away from zero at `scale` decimals, in decimal notation so 1.005 rounds to 1.01. */
+export function roundTo(value: number, scale: number): number {
+  const shifted = Number(`${Math.abs(value)}e${scale}`);
+  return Math.sign(value) * Number(`${Math.round(shifted)}e-${scale}`);
+}
+
+const SCALES: Partial<Record<Field['type'], number>> = { integer: 0, percent: 2, money: 2 };
+
+/** A FEEL result as the field's API value; null when it does not fit the type (so a wrong formula never fails a write). */
+export function computedValue(field: Field, result: unknown): unknown {
+  if (result === null || result === undefined) return null;
+  switch (field.type) {
+    case 'string':
+      return typeof result === 'string' ? result.slice(0, field.maxLength ?? 255) : typeof result === 'number' || typeof result === 'boolean' ? String(result) : null;
+    case 'boolean':
+      return typeof result === 'boolean' ? result : null;
+    case 'integer':
+    case 'decimal':
+    case 'percent':
+    case 'money': {
+      if (typeof result !== 'number' || !Number.isFinite(result)) return null;
+      const scale = field.type === 'decimal' ? (field.scale ?? 4) : SCALES[field.type]!;
+      const amount = roundTo(result, scale);
+      return field.type === 'money' ? (field.currency ? { amount, currency: field.currency } : null) : amount;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The FEEL value of a field: numbers stored as numeric come back from the database as text; money is its amount. */
+function feelValue(field: Field | undefined, value: unknown): unknown {
+  if (!field || value === null || value === undefined) return value;
+  if (field.type === 'money') return typeof value === 'object' ? Number((value as { amount: unknown }).amount) : null;
+  if (typeof value !== 'string') return value;
+  return field.type === 'integer' || field.type === 'decimal' || field.type === 'percent' ? Number(value) : value;
+}
+
+function contextOf(entity: EntityModel, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const converted: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) converted[name] = feelValue(entity.fieldsByName.get(name), value);
+  return recordFeelContext(entity.fields.map((f) => f.name), converted);
+}
+
+/** Computes the entity's computed fields into a copy of `values` (the record as it will be stored). */
+function computeOwn(entity: EntityModel, values: Record<string, unknown>, lineContexts: Record<string, unknown>): Record<string, unknown> {
+  const result = { ...values };
+  const order = orderOf(entity);
+  if (order.length === 0) return result;
+  const context = { ...contextOf(entity, result), ...lineContexts };
+  for (const field of order) {
+    let value: unknown;
+    try {
+      value = computedValue(field, evaluateFeel(field.computed!, context));
+    } catch {
+      value = null;
+    }
+    result[field.name] = value;
+    context[field.name] = field.type === 'money' ? ((value as { amount: number } | null)?.amount ?? null) : value;
+  }
+  return result;
+}
+
+/**
+ * The record with every computed field (its lines' first, then its own) recomputed. Lines are the
+ * values of its `lines` fields (arrays of line values); in the record's FEEL context a lines field
+ * is the list of its lines' contexts, so `sum(lines.net)` adds the lines' computed `net`. In FEEL a
+ * money value is its amount.
+ */
+export function computeRecord(model: Model, entity: EntityModel, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...values };
+  const lineContexts: Record<string, unknown> = {};
+  for (const field of entity.fields) {
+    if (field.type !== 'lines') continue;
+    const target = model.entities.get(field.target);
+    const lines = Array.isArray(values[field.name]) ? (values[field.name] as Record<string, unknown>[]) : [];
+    if (!target) continue;
+    const computed = lines.map((line) => computeOwn(target, line, {}));
+    record[field.name] = computed;
+    lineContexts[field.name] = computed.map((line) => contextOf(target, line));
+  }
+  return computeOwn(entity, record, lineContexts);
+}
+
+/** Does the entity (or one of its line types) have computed fields? */
+export function hasComputed(model: Model, entity: EntityModel): boolean {
+  return entity.fields.some((f) => isComputed(f) || (f.type === 'lines' && (model.entities.get(f.target)?.fields.some(isComputed) ?? false)));
+}
