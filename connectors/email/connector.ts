@@ -1,9 +1,11 @@
 // The e-mail connector (issue #12): mail accounts and templates as data (its metadata), inbound sync
 // by a poller (and IDLE where enabled), the `email` outbox channel, the `email:send` task type, and
-// routes for composing, the "to file" queue, attachments and mail merges. docs/email.md.
+// routes for composing, the "to file" queue, attachments and mail merges, and the `email` notification
+// channel of workflows (a poller). docs/email.md.
 import type { Connector } from '../../engine/connectors/index.ts';
 import { emailConfig, syncAllAccounts, watchInboxes } from './mailbox-sync.ts';
 import { emailMetadata } from './metadata.ts';
+import { takeNotifications } from './notifications.ts';
 import { emailChannel } from './outbound.ts';
 import { sendConnections } from './send-connections.ts';
 import { emailRoutes, emailPublicRoutes } from './routes.ts';
@@ -25,6 +27,11 @@ export const configSchema = {
     idle: { type: 'boolean', default: false, ...labels('Obserwuj skrzynki (IDLE) w tym serwerze', 'Watch inboxes (IDLE) in this server', 'Urmărește căsuțele (IDLE) în acest server') },
     publicUrl: { type: 'string', format: 'uri', maxLength: 500, ...labels('Publiczny adres Tessery (linki rezygnacji)', 'Public address of Tessera (unsubscribe links)', 'Adresa publică Tessera (linkuri de dezabonare)') },
     consentField: { type: 'string', maxLength: 64, default: 'marketing_consent', ...labels('Pole zgody marketingowej', 'Marketing consent field', 'Câmpul acordului de marketing') },
+    notificationAccount: {
+      type: 'string',
+      maxLength: 254,
+      ...labels('Konto powiadomień z procesów (adres lub id)', 'Account for workflow notifications (address or id)', 'Contul pentru notificările proceselor (adresă sau id)'),
+    },
     unsubscribeKey: { type: 'string', writeOnly: true, maxLength: 200, ...labels('Klucz linków rezygnacji', 'Unsubscribe link key', 'Cheia linkurilor de dezabonare') },
   },
 } as const;
@@ -49,6 +56,8 @@ export const email: Connector = {
         await syncAllAccounts(ctx, { signal: ctx.signal });
       },
     },
+    // The `email` notification channel (tessera:notify): queued through the outbox, settled when sent.
+    { id: 'notifications', everySeconds: 5, run: async (ctx) => void (await takeNotifications(ctx)) },
   ],
   routes: emailRoutes,
   publicRoutes: emailPublicRoutes,

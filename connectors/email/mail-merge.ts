@@ -9,7 +9,7 @@ import type { Actor, ConnectorContext, JsonObject } from '../../engine/connector
 import { loadAccount, type MailAccount } from './accounts.ts';
 import type { MailAddress } from './message.ts';
 import type { EmailPayload } from './outbound.ts';
-import { compileTemplate, renderTemplate, TemplateProblem } from './template-render.ts';
+import { compileTemplate, renderTemplate, templateRoots, TemplateProblem } from './template-render.ts';
 import { findTemplate, type MailTemplate } from './templates.ts';
 
 export type SkipReason = 'no_address' | 'no_consent' | 'unsubscribed' | 'duplicate' | 'template_error';
@@ -38,6 +38,8 @@ export interface MergePlanInput {
 }
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+const isPlainRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every recipient's outcome and message, without I/O. */
 export function planMerge(input: MergePlanInput): MergeRecipient[] {
@@ -71,7 +73,9 @@ export function planMerge(input: MergePlanInput): MergeRecipient[] {
     }
     const links: Record<string, string> = {};
     if (input.linkFields.has(input.entity)) links[input.entity] = recordId;
-    if (input.entity !== 'contractor' && input.linkFields.has('contractor') && typeof record.contractor === 'string') links.contractor = record.contractor;
+    // The contractor as an id, or embedded when the template used it.
+    const contractor = typeof record.contractor === 'string' ? record.contractor : isPlainRecord(record.contractor) && typeof record.contractor.id === 'string' ? record.contractor.id : null;
+    if (input.entity !== 'contractor' && input.linkFields.has('contractor') && contractor) links.contractor = contractor;
     const listUnsubscribe = [...(unsubscribeUrl ? [`<${unsubscribeUrl}>`] : []), `<mailto:${input.account.address}?subject=unsubscribe>`].join(', ');
     const name = typeof record.name === 'string' ? record.name : [record.first_name, record.last_name].filter((part) => typeof part === 'string' && part).join(' ');
     const to: MailAddress[] = [{ name, address }];
@@ -140,20 +144,35 @@ export interface MergeQueued {
 
 const CHUNK = 1000;
 
+/** Reference fields of `entity` the template's placeholders start with. */
+function referencesUsed(ctx: ConnectorContext, entity: string, template: MailTemplate): string[] {
+  const roots = new Set<string>();
+  for (const part of [template.subject, template.bodyHtml, template.bodyText]) if (part) for (const name of templateRoots(compileTemplate(part))) roots.add(name);
+  const model = ctx.records.runtime.entity(entity).entity;
+  return [...roots].filter((name) => model.fieldsByName.get(name)?.type === 'reference');
+}
+
 export async function queueMerge(ctx: ConnectorContext, request: MergeRequest): Promise<MergeQueued> {
   if (request.requestKey) {
     const earlier = (await ctx.knex('tessera.email_merges').where({ request_key: request.requestKey }).first('id', 'total', 'skipped')) as { id: string; total: number; skipped: number } | undefined;
     if (earlier) return { id: earlier.id, total: earlier.total, queued: earlier.total - earlier.skipped, skipped: earlier.skipped, repeated: true };
   }
-  // Read with the caller's rights: a merge reaches only records they may read (and export).
-  const records: Record<string, unknown>[] = [];
-  if (request.ids) {
-    for (let i = 0; i < request.ids.length; i += 500) {
-      const page = await ctx.records.list({ actor: request.actor }, request.entity, { filter: { id: { in: request.ids.slice(i, i + 500) } }, limit: 500 });
-      records.push(...page.data);
+  // Read with the caller's rights: a merge reaches only records they may read (and export). The
+  // related records the template names (`{{contractor.name}}`) are embedded, as in the preview.
+  const include = referencesUsed(ctx, request.entity, request.template);
+  const byIds = async (ids: readonly string[]) => {
+    const read: Record<string, unknown>[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const page = await ctx.records.list({ actor: request.actor }, request.entity, { filter: { id: { in: ids.slice(i, i + 500) } }, limit: 500, ...(include.length ? { include } : {}) });
+      read.push(...page.data);
     }
-  } else {
+    return read;
+  };
+  let records: Record<string, unknown>[] = [];
+  if (request.ids) records = await byIds(request.ids);
+  else {
     for await (const page of ctx.records.export({ actor: request.actor }, request.entity, request.filter === undefined ? {} : { filter: request.filter })) records.push(...page);
+    if (include.length) records = await byIds(records.map((r) => String(r.id)));
   }
   const addresses = records.map((r) => r[request.emailField]).filter((a): a is string => typeof a === 'string').map((a) => a.trim().toLowerCase());
   const unsubscribed = new Set<string>();

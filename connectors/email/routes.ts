@@ -11,7 +11,7 @@ import { ACCOUNT_ENTITY } from './metadata.ts';
 import { queueMail } from './outbound.ts';
 import { addressList } from './send-task.ts';
 import { TemplateProblem } from './template-render.ts';
-import { checkTemplate, findTemplate, renderFor, templateData } from './templates.ts';
+import { checkTemplate, findTemplate, renderFor, templateData, type MailTemplate } from './templates.ts';
 
 type RouteContext = Parameters<ConnectorRoutes>[1];
 
@@ -58,6 +58,16 @@ async function unsubscribeKey(ctx: ConnectorContext): Promise<string> {
   const key = randomBytes(32).toString('base64url');
   await ctx.updateConfig((config) => ({ ...config, unsubscribeKey: key }), 'unsubscribe link key created');
   return key;
+}
+
+function isDraft(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A template as typed in the editor: subject and bodies (strings), never stored. */
+function draftTemplate(draft: JsonObject): MailTemplate {
+  const textOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  return { id: 'draft', code: 'draft', language: 'pl', subject: typeof draft.subject === 'string' ? draft.subject : '', bodyHtml: textOf(draft.body_html), bodyText: textOf(draft.body_text), marketing: false };
 }
 
 export const emailRoutes: ConnectorRoutes = (router, ctx) => {
@@ -121,14 +131,19 @@ export const emailRoutes: ConnectorRoutes = (router, ctx) => {
   router.post('/templates/preview', async (req, res) => {
     const actor = actorOf(ctx, res);
     const input = body(req.body);
-    const template = typeof input.template === 'string' ? await findTemplate(ctx, input.template, typeof input.language === 'string' ? input.language : null) : null;
+    // The template editor previews what is typed (`draft`), not yet saved; the merge wizard a saved one.
+    const template = isDraft(input.draft)
+      ? draftTemplate(input.draft)
+      : typeof input.template === 'string'
+        ? await findTemplate(ctx, input.template, typeof input.language === 'string' ? input.language : null)
+        : null;
     if (!template) throw invalid([{ pointer: '/template', detail: 'no such template', code: 'REFERENCE_NOT_FOUND' }]);
     if (typeof input.entity !== 'string' || typeof input.id !== 'string' || !UUID.test(input.id)) throw invalid([{ pointer: '/id', detail: 'give the record (entity, id)', code: 'REQUIRED' }]);
     const data = await templateData(ctx, actor, input.entity, input.id);
     try {
       res.json(renderFor(template, { ...data, unsubscribe_url: '' }));
     } catch (error) {
-      templateProblem(error, '/template');
+      templateProblem(error, isDraft(input.draft) ? '/draft' : '/template');
     }
   });
 

@@ -77,6 +77,21 @@ export function compileTemplate(source: string): CompiledTemplate {
   return { nodes: root };
 }
 
+/** The first names of every path a template uses (`{{contractor.name}}` → contractor): which related
+ * records its data needs embedded. */
+export function templateRoots(template: CompiledTemplate): Set<string> {
+  const roots = new Set<string>();
+  const walk = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'text') continue;
+      if (node.path[0]) roots.add(node.path[0]);
+      if (node.kind === 'section') walk(node.children);
+    }
+  };
+  walk(template.nodes);
+  return roots;
+}
+
 const isPlain = (value: unknown): value is Record<string, unknown> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;

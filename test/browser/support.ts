@@ -49,9 +49,14 @@ export async function startBrowserEnv(options: BrowserEnvOptions = {}): Promise<
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found (the global setup should have installed it)');
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  // The app remembers the language; tests start in English.
+  // The app remembers the language; tests start in English. Sandboxed frames (e-mail previews) have
+  // no storage: the script leaves them alone instead of failing there.
   await context.addInitScript(() => {
-    if (!localStorage.getItem('tessera.language')) localStorage.setItem('tessera.language', 'en');
+    try {
+      if (!localStorage.getItem('tessera.language')) localStorage.setItem('tessera.language', 'en');
+    } catch {
+      // a sandboxed frame
+    }
   });
   if (options.signedIn !== false) {
     // The session and CSRF cookies land in the browser context, as after signing in on the page.

@@ -152,7 +152,7 @@ const notify: InlineTaskType = {
   type: 'tessera:notify',
   mode: 'inline',
   description:
-    'Sends a notification: parameters subject, message, channel (in-app | sms | email), to (user ids or logins, in-app), recipient ({entity, id}: a contact, for sms and email), address. In-app is delivered at once; sms and email wait in the outbox for their connector.',
+    'Sends a notification: parameters subject, message, channel (in-app | sms | email), to (user ids or logins: in-app, or their own address on email), recipient ({entity, id}: a contact, for sms and email), address. In-app is delivered at once; sms and email wait in the outbox for their connector.',
   async handler(input, ctx) {
     const { sql } = await sqlOf(ctx.trx);
     const subject = text(input, 'subject', true);
@@ -170,6 +170,20 @@ const notify: InlineTaskType = {
         // Someone who left (inactive) simply is not notified; the task goes on.
         if (!userId) continue;
         const id = await writeNotification(sql, { ...common, channel, userId, idempotencyKey: `${ctx.idempotencyKey}:${n++}` });
+        if (id !== null) ids.push(id);
+      }
+      return { notified: ids.length };
+    }
+    // `to` users on the e-mail channel (a reminder "by e-mail"): each user's own address, when they have one.
+    const users = param(input, 'to');
+    const userNames = Array.isArray(users) ? users.filter((v): v is string => typeof v === 'string') : typeof users === 'string' ? users.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    if (channel === 'email' && userNames.length > 0 && !text(input, 'address') && param(input, 'recipient') === undefined) {
+      let n = 0;
+      for (const name of userNames) {
+        const userId = await resolveAssignee(sql, name);
+        const address = userId ? (await sql<{ email: string | null }>(`SELECT email FROM tessera.users WHERE id = $1`, [userId]))[0]?.email : null;
+        if (!userId || !address) continue;
+        const id = await writeNotification(sql, { ...common, channel, userId, address, idempotencyKey: `${ctx.idempotencyKey}:${n++}` });
         if (id !== null) ids.push(id);
       }
       return { notified: ids.length };

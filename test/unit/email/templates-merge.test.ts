@@ -1,5 +1,6 @@
 // E-mail templates (logic-less, escaping, strict, no prototype access) and the mail-merge plan
 // (address, consent, unsubscribed, duplicates, links, List-Unsubscribe), and unsubscribe tokens.
+import { templateRoots } from '../../../connectors/email/template-render.ts';
 import { compileTemplate, planMerge, renderMail, renderTemplate, TemplateProblem, unsubscribeAddress, unsubscribeToken } from '../../../connectors/email/index.ts';
 
 describe('templates', () => {
@@ -95,6 +96,15 @@ describe('mail merge plan', () => {
     expect(first).toMatchObject({ account: 'acc', to: [{ address: 'ala@klient.example' }], subject: 'Dla Ala', links: { person: '1', contractor: 'c1' }, merge: 'm1' });
     expect(first.html).toContain('href="https://crm.example/u?t=ala@klient.example"');
     expect(first.headers).toMatchObject({ 'List-Unsubscribe': '<https://crm.example/u?t=ala@klient.example>, <mailto:biuro@firma.example?subject=unsubscribe>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+  });
+
+  test('an embedded contractor (the template used {{contractor.name}}) still links the message to it', () => {
+    const [r] = plan([{ id: '1', first_name: 'Ala', email: 'ala@klient.example', marketing_consent: true, contractor: { id: 'c1', name: 'Klient' } }]);
+    expect(r!.payload!.links).toEqual({ person: '1', contractor: 'c1' });
+  });
+
+  test('templateRoots names the first field of every placeholder, sections included', () => {
+    expect([...templateRoots(compileTemplate('{{first_name}} z {{contractor.name}} {{#deal}}{{deal.name}}{{^owner}}-{{/owner}}{{/deal}}'))].sort()).toEqual(['contractor', 'deal', 'first_name', 'owner']);
   });
 
   test('a template that is not marketing does not ask for consent', () => {

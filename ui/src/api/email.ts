@@ -29,6 +29,49 @@ export interface ToFileItem {
   readonly account: string | null;
 }
 
+/** A template rendered for one record: what that recipient would get. */
+export interface RenderedMail {
+  readonly subject: string;
+  readonly html: string | null;
+  readonly text: string;
+}
+
+/** The template to render: a saved one (code or id, and language) or what the editor holds. */
+export type PreviewTemplate = { readonly template: string; readonly language: string } | { readonly draft: { readonly subject: string; readonly body_html: string; readonly body_text: string } };
+
+export interface MergeInput {
+  readonly account: string;
+  readonly template: string;
+  readonly language: string;
+  readonly entity: string;
+  readonly ids?: readonly string[];
+  readonly filter?: unknown;
+  readonly idempotencyKey: string;
+}
+
+export interface MergeQueued {
+  readonly id: string;
+  readonly total: number;
+  readonly queued: number;
+  readonly skipped: number;
+}
+
+export interface MergeFailure {
+  readonly recordId: string;
+  readonly address: string | null;
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+export interface MergeProgress {
+  readonly id: string;
+  readonly total: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  readonly states: Readonly<Record<string, number>>;
+  readonly failures: readonly MergeFailure[];
+  readonly done: boolean;
+}
+
 const BASE = '/connectors/email';
 
 export const emailApi = {
@@ -43,6 +86,9 @@ export const emailApi = {
   send: async (input: ComposeInput) => (await api.post<{ queued: boolean }>(`${BASE}/send`, input)).data,
   toFile: async (account: string | null, signal?: AbortSignal) => (await api.get<{ data: ToFileItem[] }>(`${BASE}/to-file${account ? `?account=${encodeURIComponent(account)}` : ''}`, signal ? { signal } : {})).data.data,
   link: async (id: string, entity: string, record: string) => (await api.post<{ linked: number }>(`${BASE}/to-file/${id}/link`, { entity, id: record })).data,
+  preview: async (template: PreviewTemplate, entity: string, id: string, signal?: AbortSignal) => (await api.post<RenderedMail>(`${BASE}/templates/preview`, { ...template, entity, id }, signal ? { signal } : {})).data,
+  merge: async (input: MergeInput) => (await api.post<MergeQueued>(`${BASE}/merges`, input)).data,
+  mergeProgress: async (id: string, signal?: AbortSignal) => (await api.get<MergeProgress>(`${BASE}/merges/${encodeURIComponent(id)}`, signal ? { signal } : {})).data,
   dismiss: async (id: string) => {
     await api.post(`${BASE}/to-file/${id}/dismiss`, {});
   },

@@ -28,6 +28,8 @@ const AdminTeamsPage: Page = lazy(() => import('../pages/AdminTeamsPage.tsx'));
 const AdminConnectorsPage: Page = lazy(() => import('../pages/AdminConnectorsPage.tsx'));
 const AccountPage: Page = lazy(() => import('../pages/AccountPage.tsx'));
 const MailboxPage: Page = lazy(() => import('../pages/MailboxPage.tsx'));
+const MailMergePage: Page = lazy(() => import('../pages/MailMergePage.tsx'));
+const MailTemplatesPage: Page = lazy(() => import('../pages/MailTemplatesPage.tsx'));
 
 const ROUTES: readonly [string, Page][] = [
   ['/', DashboardPage],
@@ -46,6 +48,8 @@ const ROUTES: readonly [string, Page][] = [
   ['/admin/connectors', AdminConnectorsPage],
   ['/account', AccountPage],
   ['/mail', MailboxPage],
+  ['/mail/merge', MailMergePage],
+  ['/mail/templates', MailTemplatesPage],
 ];
 
 /** Pages that need no metadata (a fresh installation can still be administered). */

@@ -308,6 +308,12 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                 {t('sms.compose')}
               </button>
             )}
+            {/* Serial e-mail to the selection (pages/MailMergePage.tsx), where the e-mail connector is installed. */}
+            {model.entities.has('email_template') && entity.activities && entity.fieldsByName.get('email')?.type === 'email' && (
+              <Link className="btn" to={`/mail/merge?entity=${entity.name}&ids=${[...selected].join(',')}`}>
+                {t('mailMerge.title')}
+              </Link>
+            )}
             <button type="button" className="btn btn-danger" hidden={!may(entity.name, 'delete')} onClick={() => window.confirm(t('list.confirmDelete', { n: selected.size })) && void bulk((r) => deleteRecord(entity.name, r.id, r.version))}>
               {t('list.deleteSelected')}
             </button>

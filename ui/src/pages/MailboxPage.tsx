@@ -33,6 +33,12 @@ export default function MailboxPage() {
     <div className="page mailbox-page">
       <div className="page-head">
         <h1>{t('mail.title')}</h1>
+        {emailOn && (
+          <div className="mail-tools">
+            <Link to="/mail/merge">{t('mailMerge.title')}</Link>
+            <Link to="/mail/templates">{t('templates.title')}</Link>
+          </div>
+        )}
       </div>
       {connectors.loading ? (
         <Spinner />

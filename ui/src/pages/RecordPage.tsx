@@ -20,6 +20,7 @@ import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
 import { EmailAction } from './EmailAction.tsx';
+import { EmailThread, MailBody, timelineEntries } from './EmailThread.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
 import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
@@ -280,6 +281,11 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
         </div>
         {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
       </div>
+      {entity.name === ACTIVITY_ENTITY && current.kind === 'email' && typeof current.html_body === 'string' && current.html_body && (
+        <section className="card" aria-label={t('mail.body')}>
+          <MailBody html={current.html_body} />
+        </section>
+      )}
       <div className="card">
         <div className="tabs" role="tablist">
           <button type="button" role="tab" aria-selected={tab === 'related'} className={tab === 'related' ? 'tab active' : 'tab'} onClick={() => setTab('related')}>
@@ -355,7 +361,20 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
       {loaded.data && loaded.data.data.length === 0 && <div className="muted">{t('record.noActivities')}</div>}
       <ol className="timeline-list">
-        {loaded.data?.data.map((a) => {
+        {timelineEntries(loaded.data?.data ?? []).map((entry) => {
+          if (entry.kind === 'thread') {
+            const kind = kinds.get('email');
+            return (
+              <li key={`thread:${entry.id}`} className="timeline-item" style={kind?.color ? { ['--kind' as string]: kind.color } : undefined}>
+                <div className="timeline-meta">
+                  <Chip color={kind?.color}>{kind ? label(kind.label) : 'e-mail'}</Chip>
+                  <span className="muted">{formatDateTime(String(entry.messages[0]!.start_at ?? entry.messages[0]!.created_at), locale)}</span>
+                </div>
+                <EmailThread messages={entry.messages} />
+              </li>
+            );
+          }
+          const a = entry.activity;
           const kind = kinds.get(String(a.kind));
           const status = displayValue(model, activity, activity.fieldsByName.get('status'), a.status, language, locale);
           const when = (a.start_at ?? a.deadline ?? a.created_at) as string;
