@@ -3,7 +3,8 @@
 // sends handed over, a burst of delivery reports) go to the records service as one updateMany — one
 // transaction, the rows locked by one statement, the rows of one state written by one UPDATE, an
 // audit row and the record hooks per activity. A batch the records service refuses (an activity a
-// user deleted meanwhile) is written again one by one, so the others still get their state.
+// user deleted meanwhile) is written again without the items it names (else one by one), so the
+// others still get their state.
 import type { Actor, ConnectorContext } from '../../engine/connectors/index.ts';
 
 const SYSTEM: Actor = { userId: null, via: 'system' };
@@ -61,7 +62,7 @@ class ActivityStates {
     }
   }
 
-  async #write(entries: readonly [string, Pending][]): Promise<void> {
+  async #write(entries: readonly [string, Pending][], retry = true): Promise<void> {
     const { records } = this.#ctx;
     try {
       await records.updateMany({ actor: SYSTEM }, 'activity', entries.map(([id, p]) => ({ id, values: { sms_status: p.status } })), { allowReadOnly: true });
@@ -72,8 +73,21 @@ class ActivityStates {
         this.#ctx.log(`activity ${entries[0]![0]}: could not show SMS state ${entries[0]![1].status}`, error);
         return;
       }
+      const failed = (error as { extensions?: { failedItems?: unknown } }).extensions?.failedItems;
+      if (retry && Array.isArray(failed) && failed.length > 0) {
+        // The batch names the refused items: they are logged, the others written together again.
+        const refused = new Set(failed as number[]);
+        for (const i of refused) if (entries[i]) this.#ctx.log(`activity ${entries[i][0]}: could not show SMS state ${entries[i][1].status}`, error);
+        const rest = entries.filter((_, i) => !refused.has(i));
+        if (rest.length > 0) await this.#write(rest, false);
+        return;
+      }
     }
-    // One refused item refuses the batch: each is written on its own, the refused one logged.
+    await this.#oneByOne(entries);
+  }
+
+  /** Each written on its own, the refused ones logged. */
+  async #oneByOne(entries: readonly [string, Pending][]): Promise<void> {
     for (const entry of entries) await this.#write([entry]);
   }
 }
