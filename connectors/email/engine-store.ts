@@ -1,14 +1,15 @@
 // The engine side of the MailStore port: a message is an e-mail activity written through the records
 // service with the identity the account runs for (so rights and the audit name who); its identity,
 // locations, cursor and attachments are rows of the connector's platform tables (migration 017).
-// One transaction per message, under an advisory lock on its dedupe key, so two accounts or two
-// processes storing the same mail make one activity with two locations.
+// One transaction per fetch batch (saveMessages; a lone message: saveMessage), under advisory locks on
+// the dedupe keys, so two accounts or two processes storing the same mail make one activity with two
+// locations.
 import type { Knex } from 'knex';
 import type { Actor, RecordService } from '../../engine/connectors/index.ts';
 import { linkAddresses, messageAddresses, type LinkCandidate } from './address-linking.ts';
 import { sanitiseHtml } from './html-sanitise.ts';
 import type { MailAddress, ParsedMessage } from './message.ts';
-import type { MailboxRef, MailStore, MessageLocation, SavedMessage, SyncCursor } from './ports.ts';
+import type { BatchItem, MailboxRef, MailStore, MessageLocation, SavedMessage, SyncCursor } from './ports.ts';
 import { subjectRecordNumbers } from './subject-tokens.ts';
 import { threadFor } from './threading.ts';
 
@@ -26,6 +27,26 @@ export interface StoreIdentity {
 /** Outbound mail Tessera sent itself: stored at once, before the sync finds its Sent copy. */
 export interface OutgoingRecord {
   readonly links?: Readonly<Record<string, string>>;
+}
+
+/** What a message will be written as. */
+interface Prepared {
+  readonly values: Record<string, unknown>;
+  readonly threadId: string;
+  readonly linked: boolean;
+  readonly outbound: boolean;
+}
+
+/** The batch's messages not yet written: their threads (by Message-ID) and each thread's record links. */
+interface BatchThreads {
+  readonly threads: Map<string, string>;
+  readonly links: Map<string, Record<string, string>>;
+}
+
+/** The record links among an activity's values (what a thread passes on to its next message). */
+function linkFieldsOf(links: Readonly<Record<string, string>>, fields: readonly { name: string; type: string; id: string }[]): Record<string, string> {
+  const linkFields = new Set(fields.filter((f) => f.type === 'reference' && f.id.startsWith('platform.activity.link.')).map((f) => f.name));
+  return Object.fromEntries(Object.entries(links).filter(([name]) => linkFields.has(name)));
 }
 
 const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -83,17 +104,70 @@ export class EngineMailStore implements MailStore {
    * addresses, the thread and subject tokens find.
    */
   async storeActivity(trx: Knex.Transaction, message: ParsedMessage, outgoing: OutgoingRecord): Promise<string> {
+    const prepared = await this.#prepare(trx, message, outgoing, null);
+    const created = await this.#records.create({ actor: this.#identity.actor, trx }, ACTIVITY, prepared.values, { allowReadOnly: true });
+    const activityId = String(created.id);
+    await this.#writeIdentity(trx, [{ activityId, message, prepared }]);
+    return activityId;
+  }
+
+  /**
+   * Messages of one fetch batch in one transaction: their dedupe keys locked by one statement, the
+   * stored ones found by one query, the new ones' activities written by the records service's
+   * createMany (one multi-row INSERT; audit rows and record hooks per activity), their identity rows,
+   * attachments and locations by one INSERT each. Threading and thread links see the batch's earlier
+   * messages as if they had been stored one by one. A batch the records service refuses is stored
+   * message by message, so a bad message fails alone, as it would have.
+   */
+  async saveMessages(items: readonly BatchItem[]): Promise<SavedMessage[]> {
+    if (items.length === 0) return [];
+    let saved: SavedMessage[];
+    try {
+      saved = await this.#knex.transaction((trx) => this.#saveBatch(trx, items));
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'TesseraError') throw error;
+      saved = [];
+      for (const item of items) saved.push(await this.#save(item.message, item.location, item.flags));
+    }
+    for (const item of items) void this.#located.get(`${item.location.mailbox}\u0000${item.location.uidValidity}`)?.then((uids) => uids.add(item.location.uid));
+    return saved;
+  }
+
+  async #saveBatch(trx: Knex.Transaction, items: readonly BatchItem[]): Promise<SavedMessage[]> {
+    const keys = [...new Set(items.map((i) => i.message.dedupeKey))].sort();
+    // In one order for every writer: two batches sharing keys wait for each other instead of deadlocking.
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(?::text[]) AS k ORDER BY k', [keys.map((k) => `email:${k}`)]);
+    const stored = new Map(((await trx('tessera.email_messages').whereIn('dedupe_key', keys).select('dedupe_key', 'activity_id')) as { dedupe_key: string; activity_id: string }[]).map((r) => [r.dedupe_key, r.activity_id]));
+    const batch: BatchThreads = { threads: new Map(), links: new Map() };
+    const fresh: { index: number; message: ParsedMessage; prepared: Prepared }[] = [];
+    const firstOf = new Map<string, number>();
+    for (const [index, item] of items.entries()) {
+      const key = item.message.dedupeKey;
+      if (stored.has(key) || firstOf.has(key)) continue;
+      firstOf.set(key, index);
+      fresh.push({ index, message: item.message, prepared: await this.#prepare(trx, item.message, {}, batch) });
+    }
+    const created = await this.#records.createMany({ actor: this.#identity.actor, trx }, ACTIVITY, fresh.map((f) => f.prepared.values), { allowReadOnly: true });
+    fresh.forEach((f, i) => stored.set(f.message.dedupeKey, String(created[i]!.id)));
+    await this.#writeIdentity(trx, fresh.map((f, i) => ({ activityId: String(created[i]!.id), message: f.message, prepared: f.prepared })));
+    await insertLocations(trx, items.map((item) => ({ activityId: stored.get(item.message.dedupeKey)!, location: item.location, flags: item.flags })));
+    return items.map((item, index) => ({ id: stored.get(item.message.dedupeKey)!, created: firstOf.get(item.message.dedupeKey) === index }));
+  }
+
+  /** The activity's values, thread and filing of a message (the look-ups a message needs before it is written). */
+  async #prepare(trx: Knex.Transaction, message: ParsedMessage, outgoing: OutgoingRecord, batch: BatchThreads | null): Promise<Prepared> {
     const activity = this.#records.runtime.entity(ACTIVITY).entity;
     const has = (field: string) => activity.fieldsByName.has(field);
     const knownThreads = await knownThreadIds(trx, message);
     const threadId = threadFor({ key: message.dedupeKey, messageId: message.messageId, inReplyTo: message.inReplyTo, references: message.references, subject: message.subject, date: message.date }, (ids) => {
       for (const id of ids) {
-        const thread = knownThreads.get(id);
+        // The batch's own earlier messages count as stored.
+        const thread = batch?.threads.get(id) ?? knownThreads.get(id);
         if (thread) return thread;
       }
       return null;
     });
-    const links: Record<string, string> = { ...(await this.#threadLinks(trx, threadId, has)), ...(await this.#tokenLinks(trx, message.subject, has)) };
+    const links: Record<string, string> = { ...(batch?.links.get(threadId) ?? (await this.#threadLinks(trx, threadId, has))), ...(await this.#tokenLinks(trx, message.subject, has)) };
     for (const link of linkAddresses(messageAddresses(message), await this.#candidates(trx, message, has), { ownDomains: this.#identity.ownDomains ?? [] })) {
       if (has(link.kind) && !links[link.kind]) links[link.kind] = link.id;
     }
@@ -104,6 +178,10 @@ export class EngineMailStore implements MailStore {
       if (!(await this.#records.get({ actor: this.#identity.actor, trx }, field, id).catch(() => null))) delete links[field];
     }
     Object.assign(links, outgoing.links ?? {});
+    if (batch) {
+      if (message.messageId) batch.threads.set(message.messageId, threadId);
+      batch.links.set(threadId, linkFieldsOf(links, this.#records.runtime.entity(ACTIVITY).entity.fields));
+    }
     const outbound = message.from.some((a) => a.address === this.#identity.accountAddress.toLowerCase());
     const html = message.html ? sanitiseHtml(message.html).html : null;
     const from = message.from[0]?.address;
@@ -128,26 +206,31 @@ export class EngineMailStore implements MailStore {
       attachment_count: message.attachments.length,
     };
     for (const [field, value] of Object.entries(optional)) if (has(field)) values[field] = value;
-    const created = await this.#records.create({ actor: this.#identity.actor, trx }, ACTIVITY, values, { allowReadOnly: true });
-    const activityId = String(created.id);
-    await trx('tessera.email_messages').insert({
-      activity_id: activityId,
-      dedupe_key: message.dedupeKey,
-      account: this.#identity.accountId,
-      message_id: message.messageId,
-      thread_id: threadId,
-      // Mail linked to nothing waits in the account's "to file" queue.
-      filing: Object.keys(links).length > 0 ? 'linked' : 'to_file',
-      direction: outbound ? 'outbound' : 'inbound',
-      sent_at: message.date,
-    });
-    for (const [position, attachment] of message.attachments.entries()) {
-      const [file] = (await trx('tessera.files')
-        .insert({ name: truncate(attachment.filename || 'attachment', 255), media_type: attachment.contentType.slice(0, 255), size: attachment.size, sha256: attachment.sha256, content: attachment.content, created_by: this.#identity.actor.userId })
-        .returning('id')) as { id: string }[];
-      await trx('tessera.email_attachments').insert({ activity_id: activityId, position, file_id: file!.id, content_id: attachment.contentId, inline: attachment.inline });
-    }
-    return activityId;
+    return { values, threadId, linked: Object.keys(links).length > 0, outbound };
+  }
+
+  /** The identity rows and attachments of written activities (one INSERT per table for the lot). */
+  async #writeIdentity(trx: Knex.Transaction, written: readonly { activityId: string; message: ParsedMessage; prepared: Prepared }[]): Promise<void> {
+    if (written.length === 0) return;
+    await trx('tessera.email_messages').insert(
+      written.map(({ activityId, message, prepared }) => ({
+        activity_id: activityId,
+        dedupe_key: message.dedupeKey,
+        account: this.#identity.accountId,
+        message_id: message.messageId,
+        thread_id: prepared.threadId,
+        // Mail linked to nothing waits in the account's "to file" queue.
+        filing: prepared.linked ? 'linked' : 'to_file',
+        direction: prepared.outbound ? 'outbound' : 'inbound',
+        sent_at: message.date,
+      })),
+    );
+    const attachments = written.flatMap(({ activityId, message }) => message.attachments.map((attachment, position) => ({ activityId, position, attachment })));
+    if (attachments.length === 0) return;
+    const files = (await trx('tessera.files')
+      .insert(attachments.map(({ attachment }) => ({ name: truncate(attachment.filename || 'attachment', 255), media_type: attachment.contentType.slice(0, 255), size: attachment.size, sha256: attachment.sha256, content: attachment.content, created_by: this.#identity.actor.userId })))
+      .returning('id')) as { id: string }[];
+    await trx('tessera.email_attachments').insert(attachments.map(({ activityId, position, attachment }, i) => ({ activity_id: activityId, position, file_id: files[i]!.id, content_id: attachment.contentId, inline: attachment.inline })));
   }
 
   async addLocation(dedupeKey: string, location: MessageLocation, flags: readonly string[]): Promise<boolean> {
@@ -246,6 +329,13 @@ function readsAll(actor: Actor, entity: string): boolean {
 
 const mailboxKey = (ref: MailboxRef) => ({ account: ref.account, mailbox: ref.mailbox, uid_validity: ref.uidValidity.toString() });
 const locationKey = (location: MessageLocation) => ({ ...mailboxKey(location), uid: location.uid });
+
+async function insertLocations(db: Knex | Knex.Transaction, locations: readonly { activityId: string; location: MessageLocation; flags: readonly string[] }[]): Promise<void> {
+  // One row per location (the same UID twice in a batch would make ON CONFLICT touch a row twice).
+  const rows = new Map(locations.map((l) => [`${l.location.mailbox}\u0000${l.location.uidValidity}\u0000${l.location.uid}`, { ...locationKey(l.location), activity_id: l.activityId, flags: [...l.flags] }]));
+  if (rows.size === 0) return;
+  await db('tessera.email_locations').insert([...rows.values()]).onConflict(['account', 'mailbox', 'uid_validity', 'uid']).merge(['flags']);
+}
 
 async function insertLocation(db: Knex | Knex.Transaction, activityId: string, location: MessageLocation, flags: readonly string[]): Promise<void> {
   await db('tessera.email_locations')

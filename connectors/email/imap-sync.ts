@@ -7,8 +7,11 @@
 // (EXAMINE, BODY.PEEK): flags and deletions stay the mailbox's business.
 import { ImapFlow, type FetchMessageObject, type ImapFlowOptions, type MailboxObject } from 'imapflow';
 import { parseMessage } from './message-parse.ts';
-import type { ImapAccount, MailboxRef, MailStore, MessageLocation } from './ports.ts';
+import type { BatchItem, ImapAccount, MailboxRef, MailStore } from './ports.ts';
 import { backoffDelay, DEFAULT_BACKOFF, planMailboxSync, sequenceSet, statusShowsChange, uidBatches, vanishedUids, type BackoffPolicy } from './sync-state.ts';
+
+/** Bytes of fetched mail one store transaction takes at most (a batch closes early for large mail). */
+const BATCH_BYTES = 32 * 1024 * 1024;
 
 export interface MailboxSyncReport {
   readonly account: string;
@@ -129,14 +132,30 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
         const wanted: number[] = [];
         for (const uid of batch) if (!(await store.hasLocation({ ...ref, uid }))) wanted.push(uid);
         if (wanted.length) {
+          // Parsed as they arrive, stored together (one transaction per fetch batch where the store
+          // can), or each at once by a store that saves one by one.
+          const pending: BatchItem[] = [];
+          let pendingBytes = 0;
+          const flush = async () => {
+            const items = pending.splice(0);
+            pendingBytes = 0;
+            const outcomes = store.saveMessages ? await store.saveMessages(items) : [];
+            if (!store.saveMessages) for (const item of items) outcomes.push(await store.saveMessage(item.message, item.location, item.flags));
+            fetched += outcomes.length;
+            for (const outcome of outcomes) {
+              if (outcome.created) created++;
+              else relocated++;
+            }
+          };
           for await (const message of client.fetch(sequenceSet(wanted), { uid: true, flags: true, source: true }, { uid: true })) {
-            const outcome = await ingest(ref, message);
-            fetched++;
-            if (outcome === 'created') created++;
-            else relocated++;
+            pending.push(await parsed(ref, message));
+            pendingBytes += message.source?.length ?? 0;
+            // Large mail is not held in memory by the dozen: a batch closes at BATCH_BYTES.
+            if (!store.saveMessages || pendingBytes >= BATCH_BYTES) await flush();
           }
           // imapflow ends the iterator quietly when the connection goes away mid-FETCH: the batch is then
-          // incomplete and the cursor must not pass it.
+          // incomplete and the cursor must not pass it (what arrived whole is stored).
+          await flush();
           if (!client.usable) throw new Error(`connection lost while fetching ${mailbox}`);
         }
         lastUid = Math.max(lastUid, batch.at(-1)!);
@@ -169,13 +188,9 @@ export function createImapSync(account: ImapAccount, store: MailStore, options: 
     }
   }
 
-  async function ingest(ref: MailboxRef, message: FetchMessageObject): Promise<'created' | 'relocated'> {
+  async function parsed(ref: MailboxRef, message: FetchMessageObject): Promise<BatchItem> {
     if (!message.source) throw new Error(`server sent no body for UID ${message.uid}`);
-    const location: MessageLocation = { ...ref, uid: message.uid };
-    const flags = [...(message.flags ?? [])];
-    const parsed = await parseMessage(message.source);
-    const saved = await store.saveMessage(parsed, location, flags);
-    return saved.created ? 'created' : 'relocated';
+    return { message: await parseMessage(message.source), location: { ...ref, uid: message.uid }, flags: [...(message.flags ?? [])] };
   }
 
   /** Flags changed since the last modseq, and locations of messages no longer on the server. */

@@ -23,6 +23,13 @@ export interface SyncCursor {
   readonly highestModseq: bigint | null;
 }
 
+/** One message of a fetch batch with where it was found. */
+export interface BatchItem {
+  readonly message: ParsedMessage;
+  readonly location: MessageLocation;
+  readonly flags: readonly string[];
+}
+
 export interface SavedMessage {
   /** The store's id of the message (one per dedupe key). */
   readonly id: string;
@@ -40,6 +47,11 @@ export interface MailStore {
   hasLocation(location: MessageLocation): Promise<boolean>;
   /** Stores the message unless its dedupe key exists, and records the location either way. */
   saveMessage(message: ParsedMessage, location: MessageLocation, flags: readonly string[]): Promise<SavedMessage>;
+  /**
+   * `saveMessage` for a fetch batch, in one transaction (same contract per message; answers in the
+   * batch's order). Optional: without it the sync saves message by message.
+   */
+  saveMessages?(items: readonly BatchItem[]): Promise<SavedMessage[]>;
   /** Records one more location of a stored message (by dedupe key); false when no such message. */
   addLocation(dedupeKey: string, location: MessageLocation, flags: readonly string[]): Promise<boolean>;
   /** Seen/flagged is the mailbox's state: mirrored here, never pushed back. */

@@ -51,6 +51,11 @@ export async function messageById(knex: Knex, id: string): Promise<SmsMessageRow
   return ((await knex(MESSAGES).where({ id }).first()) as SmsMessageRow | undefined) ?? null;
 }
 
+export async function messagesByIds(knex: Knex, ids: readonly string[]): Promise<SmsMessageRow[]> {
+  if (ids.length === 0) return [];
+  return (await knex(MESSAGES).whereIn('id', [...ids]).select('*')) as SmsMessageRow[];
+}
+
 export async function messageByKey(knex: Knex, key: string): Promise<SmsMessageRow | null> {
   return ((await knex(MESSAGES).where({ idempotency_key: key }).first()) as SmsMessageRow | undefined) ?? null;
 }

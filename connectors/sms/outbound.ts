@@ -3,12 +3,13 @@
 // hands it to the account's provider under its rate limit; delivery reports and callbacks move it
 // on (sent → delivered | failed | expired), on the activity and in the outbox alike.
 import type { Knex } from 'knex';
-import { SendFailure, type Actor, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage } from '../../engine/connectors/index.ts';
+import { SendFailure, type Actor, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage, type SendResult } from '../../engine/connectors/index.ts';
+import { showSmsState } from './activity-states.ts';
 import { type SmsAccount, type SmsConfig, chooseAccount } from './accounts.ts';
 import { type SmsPurpose, mayReceive } from './consent.ts';
 import { CONTACT_ENTITIES, consentOf, smsNumberOf } from './contacts.ts';
 import { SmsError } from './errors.ts';
-import { type SmsMessageRow, insertMessage, isOptedOut, markHandedOver, messageById, messageByProviderId, moveStatus, setActivity } from './message-store.ts';
+import { type SmsMessageRow, insertMessage, isOptedOut, markHandedOver, messageById, messageByProviderId, messagesByIds, moveStatus, setActivity } from './message-store.ts';
 import { canReceiveSms, normalisePhoneNumber } from './phone-numbers.ts';
 import type { StatusUpdate } from './provider.ts';
 import type { ProviderPool } from './provider-pool.ts';
@@ -18,6 +19,8 @@ import { renderTemplate } from './templates.ts';
 export const SMS_CHANNEL = 'sms';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SYSTEM: Actor = { userId: null, via: 'system' };
+/** Messages of a claimed batch handed to providers at once (HTTP keep-alive; a modem queues its own). */
+const SEND_LANES = 16;
 
 export interface SmsRequest {
   /** A number as written; absent: the contact's mobile (or other phone field). */
@@ -170,14 +173,9 @@ export async function updateAsConnector(ctx: ConnectorContext, entity: string, i
   }
 }
 
+/** The activity shows the message's state (batched with the states arriving at the same time). */
 async function setActivityStatus(ctx: ConnectorContext, activityId: string | null, status: string): Promise<void> {
-  if (!activityId) return;
-  try {
-    await updateAsConnector(ctx, 'activity', activityId, { sms_status: status });
-  } catch (error) {
-    // The activity may have been deleted by a user: the message's state is still kept.
-    ctx.log(`activity ${activityId}: could not show SMS state ${status}`, error);
-  }
+  await showSmsState(ctx, activityId, status);
 }
 
 /** Messages whose report beat the send's own bookkeeping (a fast modem +CDS). */
@@ -194,30 +192,25 @@ export function smsChannel(sending: Sending): OutboundChannel {
       return seconds === undefined ? null : { initialMs: seconds * 1000, factor: 3, maxMs: 30 * 60_000 };
     },
     async send(message: OutboxMessage, ctx: ConnectorContext) {
-      const row = await messageById(ctx.knex, String(message.payload.smsId));
-      if (!row) throw new SendFailure(`no SMS ${String(message.payload.smsId)}`, { retryable: false });
-      // Handed over before (a process died after the provider took it): never twice.
-      if (row.status !== 'queued' || row.provider_id) return { state: row.status === 'delivered' ? 'delivered' : 'sent' };
+      return handOver(sending, ctx, await config(ctx), message, await messageById(ctx.knex, String(message.payload.smsId)));
+    },
+    // A claimed batch: its messages read by one query, handed over SEND_LANES at a time (the rate
+    // limit per account still applies to each), their activities' states written together.
+    async sendBatch(messages, ctx) {
+      const rows = new Map((await messagesByIds(ctx.knex, messages.map((m) => String(m.payload.smsId)))).map((row) => [row.id, row]));
       const cfg = await config(ctx);
-      const choice = chooseAccount(cfg, row.account);
-      if (!choice.ok) throw new SendFailure(`${choice.code}: ${choice.detail}`, { retryable: false });
-      const provider = await sending.pool.get(choice.account, sending.callbackBase(cfg));
-      const wait = sending.limiter.take(choice.account.id, choice.account.ratePerSecond ?? 10);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      try {
-        const result = await provider.send({ messageId: row.id, to: row.to_number, text: row.body });
-        const after = await markHandedOver(ctx.knex, row.id, result);
-        if (after && after !== 'sent' && after !== 'queued') reportedEarly.add(row.id);
-        if (result.status === 'delivered') await applyStatus(ctx, choice.account.kind, { providerId: result.providerId, status: 'delivered', at: new Date().toISOString(), providerStatus: 'delivered', error: null });
-        else await setActivityStatus(ctx, row.activity_id, 'sent');
-        return { state: 'sent' };
-      } catch (error) {
-        if (error instanceof SmsError) {
-          await ctx.knex('tessera.sms_messages').where({ id: row.id }).update({ error_code: error.code, error_detail: error.message, updated_at: ctx.knex.fn.now() });
-          throw new SendFailure(error.message, { retryable: error.retry });
-        }
-        throw error;
-      }
+      const outcomes: (SendResult | Error)[] = new Array<SendResult | Error>(messages.length);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(SEND_LANES, messages.length) }, async () => {
+          while (next < messages.length) {
+            const i = next++;
+            const message = messages[i]!;
+            outcomes[i] = await handOver(sending, ctx, cfg, message, rows.get(String(message.payload.smsId)) ?? null).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+          }
+        }),
+      );
+      return outcomes;
     },
     // A report that came while the outbox row was still `sending` could not move it: do it now.
     async succeeded(message, ctx) {
@@ -235,6 +228,33 @@ export function smsChannel(sending: Sending): OutboundChannel {
       reportedEarly.delete(row.id);
     },
   };
+}
+
+/** One message to its account's provider; the row as read for the attempt (null: gone). */
+async function handOver(sending: Sending, ctx: ConnectorContext, cfg: SmsConfig, message: OutboxMessage, row: SmsMessageRow | null): Promise<SendResult> {
+  if (!row) throw new SendFailure(`no SMS ${String(message.payload.smsId)}`, { retryable: false });
+  // Handed over before (a process died after the provider took it): never twice.
+  if (row.status !== 'queued' || row.provider_id) return { state: row.status === 'delivered' ? 'delivered' : 'sent' };
+  const choice = chooseAccount(cfg, row.account);
+  if (!choice.ok) throw new SendFailure(`${choice.code}: ${choice.detail}`, { retryable: false });
+  const provider = await sending.pool.get(choice.account, sending.callbackBase(cfg));
+  const wait = sending.limiter.take(choice.account.id, choice.account.ratePerSecond ?? 10);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  try {
+    const result = await provider.send({ messageId: row.id, to: row.to_number, text: row.body });
+    // Recorded at once, not with the batch: a process dying later must not send it again.
+    const after = await markHandedOver(ctx.knex, row.id, result);
+    if (after && after !== 'sent' && after !== 'queued') reportedEarly.add(row.id);
+    if (result.status === 'delivered') await applyStatus(ctx, choice.account.kind, { providerId: result.providerId, status: 'delivered', at: new Date().toISOString(), providerStatus: 'delivered', error: null });
+    else await setActivityStatus(ctx, row.activity_id, 'sent');
+    return { state: 'sent' };
+  } catch (error) {
+    if (error instanceof SmsError) {
+      await ctx.knex('tessera.sms_messages').where({ id: row.id }).update({ error_code: error.code, error_detail: error.message, updated_at: ctx.knex.fn.now() });
+      throw new SendFailure(error.message, { retryable: error.retry });
+    }
+    throw error;
+  }
 }
 
 async function settleOutbox(ctx: ConnectorContext, row: SmsMessageRow): Promise<void> {

@@ -68,6 +68,15 @@ export interface OutboundChannel {
   /** The backoff from the connector's configuration, when it has one (wins over `backoff`). */
   configuredBackoff?(ctx: ConnectorContext): Promise<{ readonly initialMs: number; readonly factor: number; readonly maxMs: number } | null>;
   send(message: OutboxMessage, ctx: ConnectorContext): Promise<SendResult>;
+  /** Sends of one claimed batch `send` runs at once when the channel has no `sendBatch` (default 8). */
+  readonly parallel?: number;
+  /**
+   * Sends a claimed batch in one go (one query for the batch's rows, one transaction for their
+   * activities): one outcome per message, in order — its SendResult, or the error its attempt failed
+   * with (a SendFailure says whether to retry). Preferred over `send` when present; throwing fails
+   * every message of the batch's attempt.
+   */
+  sendBatch?(messages: readonly OutboxMessage[], ctx: ConnectorContext): Promise<readonly (SendResult | Error)[]>;
   /** Called once a message has failed for good (its last attempt, or a non-retryable failure). */
   failed?(message: OutboxMessage, error: string, ctx: ConnectorContext): Promise<void>;
   /** Called after a successful send. */

@@ -1,6 +1,8 @@
 // The outbox: every outbound message is a row of tessera.outbox written in the business transaction,
-// with a pg-boss job (same transaction) that sends it. An attempt claims the row (queued → sending),
-// calls its channel's sender outside any transaction and records the result: sent/delivered, or
+// with a pg-boss job (same transaction) that sends it. A worker fetches up to BATCH_SIZE jobs at once
+// and claims their rows in one statement (queued → sending; pg-boss's fetch and the claim's row locks
+// keep two processes off the same message), calls the channel's sender outside any transaction — a
+// batch at once through `sendBatch` where the channel offers it — and records the results: sent/delivered, or
 // back to queued with a later job (exponential backoff), or failed after the last attempt. A failed
 // message is retried by hand (API, app). The row is the delivery log: attempts, last status, last
 // error. A process that dies mid-send leaves the row `sending`; its job is delivered again once it
@@ -9,7 +11,7 @@ import type { Knex } from 'knex';
 import { TesseraError } from '../errors.ts';
 import type { QueuedJob, WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
-import { SendFailure, type ConnectorContext, type NewOutboxMessage, type OutboundChannel, type OutboxMessage } from './contract.ts';
+import { SendFailure, type ConnectorContext, type NewOutboxMessage, type OutboundChannel, type OutboxMessage, type SendResult } from './contract.ts';
 import { OUTBOX_STATES, type OutboxEntry as OutboxEntryOf, type OutboxState } from '../../metadata/index.ts';
 
 export const OUTBOX_QUEUE = 'tessera.outbox';
@@ -17,6 +19,14 @@ export const OUTBOX_QUEUE = 'tessera.outbox';
 const SEND_EXPIRE_SECONDS = 120;
 const DEFAULT_BACKOFF = { initialMs: 2000, factor: 2, maxMs: 15 * 60_000 };
 const DEFAULT_MAX_ATTEMPTS = 5;
+/**
+ * Messages one worker fetch claims and sends together. A batch must finish within
+ * SEND_EXPIRE_SECONDS (its jobs expire then): a throttled channel waits at most a minute for a slot
+ * and gives the message back to the queue beyond that.
+ */
+const BATCH_SIZE = 100;
+/** Sends of a batch in flight at once for a channel without sendBatch or its own `parallel`. */
+const DEFAULT_PARALLEL = 8;
 
 export { OUTBOX_STATES, type OutboxState };
 
@@ -40,6 +50,12 @@ interface Row {
   next_attempt_at: Date | null;
   sent_at: Date | null;
 }
+
+function messageOf(row: Row): OutboxMessage {
+  return { id: row.id, connectorId: row.connector_id, channel: row.channel, recipient: row.recipient, payload: row.payload, idempotencyKey: row.idempotency_key, attempt: row.attempts, maxAttempts: row.max_attempts, createdAt: row.created_at.toISOString() };
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 function present(row: Row): OutboxEntry {
   return {
@@ -101,7 +117,17 @@ export class Outbox {
   }
 
   async start(): Promise<void> {
-    await this.#runtime.registerQueue<{ messageId: string }>({ name: OUTBOX_QUEUE, expireInSeconds: SEND_EXPIRE_SECONDS, concurrency: 8, handler: (job) => this.#attempt(job) });
+    await this.#runtime.registerQueue<{ messageId: string }>({
+      name: OUTBOX_QUEUE,
+      expireInSeconds: SEND_EXPIRE_SECONDS,
+      concurrency: DEFAULT_PARALLEL,
+      batchSize: BATCH_SIZE,
+      handler: async (job) => {
+        const [error] = await this.#attemptBatch([job]);
+        if (error) throw error;
+      },
+      handleBatch: (jobs) => this.#attemptBatch(jobs),
+    });
   }
 
   /** Writes messages (and their send jobs) in `trx`, or in a transaction of their own; returns how many were new. */
@@ -155,42 +181,89 @@ export class Outbox {
     return count > 0;
   }
 
-  async #attempt(job: QueuedJob<{ messageId: string }>): Promise<void> {
-    const [row] = (await this.#knex('tessera.outbox')
-      .where({ id: job.data.messageId })
+  /**
+   * One worker fetch: the batch's rows are claimed by one UPDATE (a row another process claimed, or
+   * one sent or failed meanwhile, is skipped), each channel sends its share — all at once through
+   * `sendBatch`, else `parallel` sends at a time — and the successes are settled by one UPDATE per
+   * outcome. Failures are settled one by one (retry with backoff, or failed for good).
+   */
+  async #attemptBatch(jobs: readonly QueuedJob<{ messageId: string }>[]): Promise<(Error | null)[]> {
+    const ids = [...new Set(jobs.map((job) => job.data.messageId))];
+    const rows = (await this.#knex('tessera.outbox')
+      .whereIn('id', ids)
       .where((q) => q.where({ state: 'queued' }).orWhere((s) => s.where({ state: 'sending' }).where('updated_at', '<', this.#knex.raw(`now() - make_interval(secs => ?)`, [SEND_EXPIRE_SECONDS]))))
       .update({ state: 'sending', attempts: this.#knex.raw('attempts + 1'), updated_at: this.#knex.fn.now() })
       .returning('*')) as Row[];
-    // Sent meanwhile, failed for good, or being sent by another process: nothing to do.
-    if (!row) return;
-    const entry = this.#channels.get(row.channel);
-    const message: OutboxMessage = { id: row.id, connectorId: row.connector_id, channel: row.channel, recipient: row.recipient, payload: row.payload, idempotencyKey: row.idempotency_key, attempt: row.attempts, maxAttempts: row.max_attempts, createdAt: row.created_at.toISOString() };
+    const byChannel = new Map<string, Row[]>();
+    for (const row of rows) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+    await Promise.all([...byChannel].map(([channel, channelRows]) => this.#sendChannel(channel, channelRows)));
+    return jobs.map(() => null);
+  }
+
+  async #sendChannel(channelId: string, rows: readonly Row[]): Promise<void> {
+    const entry = this.#channels.get(channelId);
     if (!entry) {
-      await this.#settle(row, { state: 'failed', last_error: `no connector provides the channel "${row.channel}" in this process` });
+      await this.#knex('tessera.outbox').whereIn('id', rows.map((r) => r.id)).update({ state: 'failed', last_error: `no connector provides the channel "${channelId}" in this process`, updated_at: this.#knex.fn.now() });
       return;
     }
+    const messages = rows.map(messageOf);
     const ctx = this.#contextOf(entry.connectorId);
-    try {
-      if (!(await ctx.settings()).enabled) throw new SendFailure(`the connector ${entry.connectorId} is disabled`);
-      const result = await entry.channel.send(message, ctx);
-      await this.#settle(row, { state: result.state, last_status: result.status ?? null, last_error: null, sent_at: this.#knex.fn.now(), next_attempt_at: null });
-      await entry.channel.succeeded?.(message, ctx).catch((error: unknown) => ctx.log(`after sending ${row.id}`, error));
-    } catch (error) {
-      const failure = error instanceof SendFailure ? error : null;
-      const text = await this.#scrub(entry.connectorId, error instanceof Error ? error.message : String(error));
-      const final = row.attempts >= row.max_attempts || failure?.retryable === false;
-      if (final) {
-        await this.#settle(row, { state: 'failed', last_status: failure?.status ?? null, last_error: text, next_attempt_at: null });
-        await entry.channel.failed?.(message, text, ctx).catch((e: unknown) => ctx.log(`after the failure of ${row.id}`, e));
-        return;
+    const { channel } = entry;
+    let outcomes: (SendResult | Error)[];
+    if (!(await ctx.settings()).enabled) outcomes = messages.map(() => new SendFailure(`the connector ${entry.connectorId} is disabled`));
+    else if (channel.sendBatch) {
+      try {
+        outcomes = [...(await channel.sendBatch(messages, ctx))];
+        if (outcomes.length !== messages.length) throw new Error(`the channel ${channelId} answered ${outcomes.length} outcomes for ${messages.length} messages`);
+      } catch (error) {
+        outcomes = messages.map(() => asError(error));
       }
-      const delay = retryDelay((await entry.channel.configuredBackoff?.(ctx)) ?? entry.channel.backoff, row.attempts);
-      const next = new Date(Date.now() + delay);
-      await this.#knex.transaction(async (trx) => {
-        await trx('tessera.outbox').where({ id: row.id }).update({ state: 'queued', last_status: failure?.status ?? null, last_error: text, next_attempt_at: next, updated_at: trx.fn.now() });
-        await this.#runtime.enqueue(trx, OUTBOX_QUEUE, [{ data: { messageId: row.id }, startAfter: next }]);
+    } else {
+      outcomes = new Array<SendResult | Error>(messages.length);
+      let next = 0;
+      const lanes = Array.from({ length: Math.max(1, Math.min(channel.parallel ?? DEFAULT_PARALLEL, messages.length)) }, async () => {
+        while (next < messages.length) {
+          const i = next++;
+          outcomes[i] = await channel.send(messages[i]!, ctx).catch(asError);
+        }
       });
+      await Promise.all(lanes);
     }
+    // Successes with the same outcome are settled by one statement.
+    const settled = new Map<string, { result: SendResult; ids: string[] }>();
+    outcomes.forEach((outcome, i) => {
+      if (outcome instanceof Error) return;
+      const key = `${outcome.state}\u0000${outcome.status ?? ''}`;
+      const group = settled.get(key) ?? { result: outcome, ids: [] };
+      group.ids.push(rows[i]!.id);
+      settled.set(key, group);
+    });
+    for (const { result, ids } of settled.values()) {
+      await this.#knex('tessera.outbox').whereIn('id', ids).update({ state: result.state, last_status: result.status ?? null, last_error: null, sent_at: this.#knex.fn.now(), next_attempt_at: null, updated_at: this.#knex.fn.now() });
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      const message = messages[i]!;
+      if (outcome instanceof Error) await this.#failAttempt(entry, ctx, rows[i]!, message, outcome);
+      else await channel.succeeded?.(message, ctx).catch((error: unknown) => ctx.log(`after sending ${message.id}`, error));
+    }
+  }
+
+  /** A failed attempt: retried later with backoff, or failed for good (last attempt, or not retryable). */
+  async #failAttempt(entry: ChannelEntry, ctx: ConnectorContext, row: Row, message: OutboxMessage, error: Error): Promise<void> {
+    const failure = error instanceof SendFailure ? error : null;
+    const text = await this.#scrub(entry.connectorId, error.message);
+    const final = row.attempts >= row.max_attempts || failure?.retryable === false;
+    if (final) {
+      await this.#settle(row, { state: 'failed', last_status: failure?.status ?? null, last_error: text, next_attempt_at: null });
+      await entry.channel.failed?.(message, text, ctx).catch((e: unknown) => ctx.log(`after the failure of ${row.id}`, e));
+      return;
+    }
+    const delay = retryDelay((await entry.channel.configuredBackoff?.(ctx)) ?? entry.channel.backoff, row.attempts);
+    const next = new Date(Date.now() + delay);
+    await this.#knex.transaction(async (trx) => {
+      await trx('tessera.outbox').where({ id: row.id }).update({ state: 'queued', last_status: failure?.status ?? null, last_error: text, next_attempt_at: next, updated_at: trx.fn.now() });
+      await this.#runtime.enqueue(trx, OUTBOX_QUEUE, [{ data: { messageId: row.id }, startAfter: next }]);
+    });
   }
 
   async #settle(row: Row, values: Record<string, unknown>): Promise<void> {

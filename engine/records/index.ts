@@ -5,3 +5,6 @@ export { createRecordAjv, schemaProblems } from './validation.ts';
 export { SYSTEM_OUTPUT, type ApiRecord, type Link } from './values.ts';
 export { type MergeResult, type MergeMoved } from './merge.ts';
 export { massUpdate, parseMassUpdate, MASS_UPDATE_MAX, type MassUpdateInput } from './mass-update.ts';
+export { BULK_MAX_ITEMS } from './bulk-items.ts';
+export type { CreateManyOptions } from './bulk-create.ts';
+export type { UpdateItem, UpdateManyOptions } from './bulk-update.ts';

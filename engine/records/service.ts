@@ -47,6 +47,9 @@ import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnaps
 import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
+import type { BulkInternals } from './bulk-items.ts';
+import { createMany, type CreateManyOptions } from './bulk-create.ts';
+import { updateMany, type UpdateItem, type UpdateManyOptions } from './bulk-update.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
@@ -588,6 +591,46 @@ export class RecordService {
       await this.#emit(trx, { entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor });
       return this.#visible(access, entity.name, record!);
     });
+  }
+
+  /**
+   * Many records of one type in one transaction (engine/records/bulk-create.ts): the checks of
+   * `create` per item, one multi-row INSERT, audit rows and record hooks per record. All or nothing:
+   * a bad item refuses the batch, its problems pointing at `/items/<i>/…`.
+   */
+  async createMany(ctx: RecordContext, entityName: string, inputs: readonly unknown[], options: CreateManyOptions = {}): Promise<ApiRecord[]> {
+    return createMany(this.#bulk(), ctx, entityName, inputs, options);
+  }
+
+  /** Many updates of one type in one transaction (engine/records/bulk-update.ts); all or nothing like createMany. */
+  async updateMany(ctx: RecordContext, entityName: string, items: readonly UpdateItem[], options: UpdateManyOptions = {}): Promise<ApiRecord[]> {
+    return updateMany(this.#bulk(), ctx, entityName, items, options);
+  }
+
+  #bulkInternals: BulkInternals | undefined;
+
+  #bulk(): BulkInternals {
+    this.#bulkInternals ??= {
+      runtime: this.#runtime,
+      secrets: this.#secrets,
+      accessOf: (ctx) => this.#accessOf(ctx),
+      inTransaction: (ctx, work) => this.#inTransaction(ctx, work),
+      checkActivityLinks: (entity, values) => this.#checkActivityLinks(entity, values),
+      live: (trx, target, ids, access) => this.#live(trx, target, ids, access),
+      refuseDuplicates: (trx, access, rt, values, id) => this.#refuseDuplicates(trx, access, rt, values, id),
+      write: (entity, work) => this.#write(entity, work),
+      present: (db, rt, rows) => this.#present(db, rt, rows, []),
+      usableGrants: (access, entity, row, right) => this.#usableGrants(access, entity, row, right),
+      audit: async (trx, rows) => {
+        if (rows.length === 0) return;
+        const sink = this.#auditSinks.get(trx);
+        if (sink) for (const row of rows) sink(row);
+        else await trx('tessera.audit_log').insert(rows.map((row) => ({ ...row, changes: JSON.stringify(row.changes) })));
+      },
+      emit: (trx, change) => this.#emit(trx, change),
+      visible: (access, entity, record) => this.#visible(access, entity, record),
+    };
+    return this.#bulkInternals;
   }
 
   /**

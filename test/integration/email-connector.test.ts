@@ -6,6 +6,7 @@
 // reports it and sends the rest; unsubscribe links; the `email:send` task type.
 import { ImapFlow } from 'imapflow';
 import { createImapSync, email, EngineMailStore, parseMessage, syncAllAccounts, watchInboxes, type ParsedMessage, type MessageLocation } from '../../connectors/email/index.ts';
+import type { BatchItem } from '../../connectors/email/ports.ts';
 import { seedPackage } from '../../engine/seeding.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -144,7 +145,8 @@ suite('e-mail connector', () => {
     const before = Number((await emails()).n);
     const password = (await ctx().revealSecret('email_account', accountId, 'imap_password'))!;
     const actor = await env.platform.connectors.context('email').actAs(olgaId);
-    // A store that dies after its fifth message: the process "crashed" mid-batch.
+    // A store that dies after its fifth message: the process "crashed" mid-batch (message by message),
+    // or inside the second fetch batch's transaction (batched: the first batch of 4 stays).
     class Crashing extends EngineMailStore {
       saved = 0;
       override async saveMessage(message: ParsedMessage, location: MessageLocation, flags: readonly string[]) {
@@ -152,8 +154,24 @@ suite('e-mail connector', () => {
         return super.saveMessage(message, location, flags);
       }
     }
-    const crashing = new Crashing(env.platform.knex, env.platform.records, { accountId, accountAddress: 'alice@firma.example', actor, team: null });
-    await expect(createImapSync({ id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password, mailboxes: ['INBOX'] }, crashing, { batchSize: 4 }).syncOnce()).rejects.toThrow('process killed');
+    // Batched: the second fetch batch fails inside its transaction, after its activities were written.
+    class CrashingBatch extends EngineMailStore {
+      batches = 0;
+      override async saveMessages(items: readonly BatchItem[]) {
+        if (++this.batches < 2) return super.saveMessages(items);
+        return super.saveMessages(items.map((item, i) => (i === items.length - 1 ? { ...item, location: { ...item.location, uid: Number.NaN } } : item)));
+      }
+    }
+    const identity = { accountId, accountAddress: 'alice@firma.example', actor, team: null };
+    const account = { id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password, mailboxes: ['INBOX'] };
+    const single = new Crashing(env.platform.knex, env.platform.records, identity);
+    (single as { saveMessages?: unknown }).saveMessages = undefined;
+    await expect(createImapSync(account, single, { batchSize: 4 }).syncOnce()).rejects.toThrow('process killed');
+    expect(Number((await emails()).n)).toBe(before + 5);
+    await env.platform.knex('tessera.email_locations').where({ account: accountId, mailbox: 'INBOX' }).delete();
+    await env.platform.knex('tessera.email_sync_state').where({ account: accountId, mailbox: 'INBOX' }).delete();
+    await expect(createImapSync(account, new CrashingBatch(env.platform.knex, env.platform.records, identity), { batchSize: 4 }).syncOnce()).rejects.toThrow();
+    // Messages 6–8 of the failed batch were written and undone together: nothing of them is left.
     expect(Number((await emails()).n)).toBe(before + 5);
     await syncAllAccounts(ctx());
     expect(Number((await emails()).n)).toBe(before + 12);

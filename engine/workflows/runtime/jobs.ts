@@ -170,6 +170,26 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Works a queue batch by batch: `handler` gets every job of a fetch together and answers per job
+   * (null: done; an error: failed, retried by pg-boss). A handler that throws fails the whole batch.
+   */
+  async workBatches<T>(queue: string, options: WorkerOptions, handler: (jobs: readonly QueuedJob<T>[]) => Promise<readonly (Error | null)[]>): Promise<void> {
+    await this.#boss.work<T>(
+      queue,
+      { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds, notifyPollingIntervalSeconds: options.pollingIntervalSeconds, burstWhenBatchFull: options.batchSize > 1, perJobResults: true },
+      async (jobs: Job<T>[]): Promise<JobResult[]> => {
+        const outcomes = await handler(jobs.map((job) => ({ attempt: { id: job.id, retryCount: job.retryCount }, data: job.data, signal: job.signal })));
+        return jobs.map((job, i) => {
+          const error = outcomes[i] ?? null;
+          if (error === null) return { id: job.id, status: 'completed' };
+          this.#log(`job ${queue} ${job.id} failed; it will be retried`, error);
+          return { id: job.id, status: 'failed', output: { message: error.message } };
+        });
+      },
+    );
+  }
+
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;

@@ -103,6 +103,14 @@ export interface WorkQueue<T extends object> {
   /** Jobs of this queue one process handles at once. */
   readonly concurrency: number;
   handler(job: QueuedJob<T>): Promise<void>;
+  /** Jobs one fetch takes (default: concurrency); with `handleBatch` they are handed over together. */
+  readonly batchSize?: number;
+  /**
+   * Handles a fetched batch at once (the outbox claims and settles its messages with one statement
+   * each): per job, in order, null when it is done or the error it failed with (pg-boss retries it).
+   * Where absent, `handler` runs per job, `concurrency` at a time.
+   */
+  handleBatch?(jobs: readonly QueuedJob<T>[]): Promise<readonly (Error | null)[]>;
 }
 
 export class WorkflowRuntime {
@@ -197,6 +205,11 @@ export class WorkflowRuntime {
   }
 
   async #workQueue<T extends object>(queue: WorkQueue<T>): Promise<void> {
+    if (queue.handleBatch) {
+      const handleBatch = queue.handleBatch.bind(queue);
+      await this.#jobs.workBatches<T>(queue.name, { batchSize: queue.batchSize ?? queue.concurrency, pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 0.5, parallel: 1 }, handleBatch);
+      return;
+    }
     await this.#jobs.work<T>(queue.name, { batchSize: queue.concurrency, pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 0.5, parallel: queue.concurrency }, (job) => queue.handler(job));
   }
 

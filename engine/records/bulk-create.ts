@@ -1,0 +1,111 @@
+// Creating many records of one type in one transaction (a mail sync's fetch batch, a bulk SMS send,
+// an import): the same checks as RecordService.create per item — validation, rules, activity links,
+// initial states, the create right and its condition, references, refusing duplicate rules,
+// numbering — but with the rights looked up once, references checked in one query per field, the
+// rows written by one multi-row INSERT per 500, the audit rows by one INSERT, and the record hooks
+// (workflow triggers, automation events, connector hooks) still called per record, in the same
+// transaction. All or nothing: one bad item refuses the batch with `/items/<i>/…` pointers.
+import { randomUUID } from 'node:crypto';
+import { joinTableName, recordFeelContext } from '../../metadata/index.ts';
+import { diff } from '../access/index.ts';
+import { TesseraError } from '../errors.ts';
+import { checkInitialStates } from '../rules/machines.ts';
+import { nextNumber } from '../rules/numbering.ts';
+import { BatchRefusals, checkBatchReferences, checkBatchSize, INSERT_CHUNK, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
+import { duplicateQueries } from './duplicates.ts';
+import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
+import { sealSecrets } from './secret-fields.ts';
+import type { AuditRow, RecordContext } from './service.ts';
+import { checkRecordRules, validateInput } from './validation.ts';
+import { defaultsFor, recordToColumns, type ApiRecord, type Row } from './values.ts';
+
+export interface CreateManyOptions {
+  /** Read-only fields may be written (a connector filling the fields it owns); default: only the system actor. */
+  readonly allowReadOnly?: boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export async function createMany(internals: BulkInternals, ctx: RecordContext, entityName: string, inputs: readonly unknown[], options: CreateManyOptions = {}): Promise<ApiRecord[]> {
+  checkBatchSize(inputs, `${entityName} records`);
+  const access = internals.accessOf(ctx);
+  const rt = internals.runtime.entity(entityName);
+  const { entity } = rt;
+  const rights = access.entity(entityName);
+  // Once per batch: the right to create records of the type at all.
+  if (!access.unrestricted) requireAny(access, rights, 'create');
+  if (inputs.length === 0) return [];
+  const refusals = new BatchRefusals(entityName, inputs.length);
+  const written = inputs.map((input, i) =>
+    refusals.check(i, () => {
+      if (!access.unrestricted && isObject(input)) checkWritable(entity, rights, input);
+      return validateInput(entity, rt.validators.create, input);
+    }),
+  );
+  refusals.throwIfAny();
+  return internals.inTransaction(ctx, async (trx) => {
+    const now = new Date();
+    const timeZone = internals.runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
+    const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
+    const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
+    const all = written.map((w, i) =>
+      refusals.check(i, () => {
+        const values: ApiRecord = { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w! };
+        checkRecordRules(entity, w!, values, { allowReadOnly });
+        internals.checkActivityLinks(entity, values);
+        checkInitialStates(entity, values);
+        // A conditional create right holds or not per record, as it would be stored.
+        if (!access.unrestricted && !ruleAdmits([rights.create], access.subject, entity.name, recordFeelContext(entity.fields.map((f) => f.name), { ...values, owner }))) {
+          throw forbidden(`the new ${entity.name} does not meet the condition of your create right`);
+        }
+        return values;
+      }),
+    );
+    refusals.throwIfAny();
+    const values = all as ApiRecord[];
+    await checkBatchReferences(internals, trx, entity, values, access, refusals);
+    refusals.throwIfAny();
+    if (entity.duplicates.some((r) => r.action === 'refuse')) {
+      // Against the stored records (each item's values locked), and between the batch's own items.
+      const keys = new Map<string, number>();
+      for (const [i, v] of values.entries()) {
+        await refusals.checkAsync(i, () => internals.refuseDuplicates(trx, access, rt, v, null));
+        for (const query of duplicateQueries(entity, v, ['refuse'], null)) {
+          const earlier = keys.get(query.lockKey);
+          if (earlier === undefined) keys.set(query.lockKey, i);
+          else {
+            refusals.add(i, new TesseraError('DUPLICATE_RECORD', `item ${earlier} of the batch has the same ${query.rule.fields.join(', ')}`, {
+              problems: query.rule.fields.map((f) => ({ pointer: `/${f}`, detail: `item ${earlier} has this value`, code: 'DUPLICATE' })),
+              extensions: { rule: query.rule.id },
+            }));
+          }
+        }
+      }
+      refusals.throwIfAny();
+    }
+    if (entity.numbering) {
+      const field = entity.numbering.field;
+      for (const v of values) if (v[field] === undefined || v[field] === null) v[field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
+    }
+    // Ids made here: the returned rows are matched to their items by id, not by RETURNING's order.
+    const ids = values.map(() => randomUUID());
+    const rows = values.map((v, i) => ({ ...recordToColumns(entity, sealSecrets(entity, v, internals.secrets)), id: ids[i], created_by: ctx.actor.userId, updated_by: ctx.actor.userId, owner }));
+    const insertedById = new Map<string, Row>();
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const inserted = await internals.write(entity, async () => (await trx(entity.table).insert(chunk).returning('*')) as Row[]);
+      for (const row of inserted) insertedById.set(row.id as string, row);
+    }
+    await writeBatchLinks(trx, entity, (field) => joinTableName(entity.table, field), ids.map((id, i) => ({ id, values: values[i]! })), true);
+    const records = await internals.present(trx, rt, ids.map((id) => insertedById.get(id)!));
+    const names = entity.fields.map((f) => f.name);
+    const changes = records.map((record) => diff({}, record, names));
+    const version = internals.runtime.snapshot.version;
+    await internals.audit(
+      trx,
+      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'create', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null })),
+    );
+    for (const [i, record] of records.entries()) await internals.emit(trx, { entity: entity.name, action: 'create', record, previous: null, changes: changes[i]!, transitions: [], actor: ctx.actor });
+    return records.map((record) => internals.visible(access, entity.name, record));
+  });
+}

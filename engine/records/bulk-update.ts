@@ -1,0 +1,147 @@
+// Updating many records of one type in one transaction (delivery states of a batch of messages): the
+// checks of RecordService.update per item — rights per row and their conditions, versions, rules,
+// transitions, references, refusing duplicates — with the rows locked by one SELECT … FOR UPDATE
+// (in id order, so two batches cannot deadlock on each other), the rows that get the same values
+// written by one UPDATE, one INSERT of audit rows, and the record hooks called per record. All or
+// nothing, like createMany.
+import { ACTIVITY_ENTITY, isUuid, joinTableName } from '../../metadata/index.ts';
+import { conditionHolds, diff } from '../access/index.ts';
+import { TesseraError } from '../errors.ts';
+import { checkTransitions } from '../rules/machines.ts';
+import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
+import { checkWritable, forbidden, requireAny } from './enforce.ts';
+import { sealSecrets, secretChanges } from './secret-fields.ts';
+import type { AuditRow, RecordContext } from './service.ts';
+import { checkRecordRules, validateInput } from './validation.ts';
+import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
+
+export interface UpdateItem {
+  readonly id: string;
+  readonly values: unknown;
+  /**
+   * The version the caller saw: a record changed since refuses the batch (409). Absent: the values
+   * are applied to the record as it is when locked — for the platform's own field-level changes (a
+   * message's delivery state), where nothing a user wrote is overwritten but the fields named.
+   */
+  readonly expectedVersion?: number;
+}
+
+export interface UpdateManyOptions {
+  readonly allowReadOnly?: boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export async function updateMany(internals: BulkInternals, ctx: RecordContext, entityName: string, items: readonly UpdateItem[], options: UpdateManyOptions = {}): Promise<ApiRecord[]> {
+  checkBatchSize(items, `${entityName} updates`);
+  const access = internals.accessOf(ctx);
+  const rt = internals.runtime.entity(entityName);
+  const { entity } = rt;
+  const rights = access.entity(entityName);
+  if (!access.unrestricted) requireAny(access, rights, 'update');
+  if (items.length === 0) return [];
+  const refusals = new BatchRefusals(entityName, items.length);
+  const seen = new Set<string>();
+  const written = items.map((item, i) =>
+    refusals.check(i, () => {
+      if (!isObject(item) || typeof item.id !== 'string' || !isUuid(item.id)) throw new TesseraError('VALIDATION_FAILED', 'each item names a record id', { problems: [{ pointer: '/id', detail: 'must be a record id', code: 'FORMAT' }] });
+      if (seen.has(item.id)) throw new TesseraError('VALIDATION_FAILED', `record ${item.id} is listed twice`, { problems: [{ pointer: '/id', detail: 'is listed twice', code: 'DUPLICATE' }] });
+      seen.add(item.id);
+      if (item.expectedVersion !== undefined && (!Number.isInteger(item.expectedVersion) || item.expectedVersion < 1)) throw new TesseraError('VALIDATION_FAILED', 'a version is a positive integer', { problems: [{ pointer: '/expectedVersion', detail: 'must be a positive integer', code: 'TYPE' }] });
+      return prefixed('/values', () => {
+        if (!access.unrestricted && isObject(item.values)) checkWritable(entity, rights, item.values);
+        return validateInput(entity, rt.validators.update, item.values);
+      });
+    }),
+  );
+  refusals.throwIfAny();
+  return internals.inTransaction(ctx, async (trx) => {
+    const ids = items.map((item) => item.id);
+    const locked = (await trx(entity.table).whereIn('id', ids).whereNull('deleted_at').orderBy('id').forUpdate()) as Row[];
+    const byId = new Map(locked.map((row) => [row.id as string, row]));
+    const presented = await internals.present(trx, rt, locked);
+    const previousById = new Map(presented.map((record) => [record.id as string, record]));
+    const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
+    const planned = items.map((item, i) =>
+      refusals.check(i, () => {
+        const current = byId.get(item.id);
+        if (!current) throw new TesseraError('NOT_FOUND', `no ${entityName} with id ${item.id}`, { extensions: { entity: entityName, id: item.id } });
+        const usable = internals.usableGrants(access, entity, current, 'update');
+        if (item.expectedVersion !== undefined && current.version !== item.expectedVersion) {
+          throw new TesseraError('VERSION_CONFLICT', `${entityName} ${item.id} was changed by someone else (version ${String(current.version)}, you edited ${item.expectedVersion})`, { extensions: { currentVersion: current.version } });
+        }
+        const w = written[i]!;
+        const previous = previousById.get(item.id)!;
+        const next: ApiRecord = { ...previous, ...w };
+        if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...w }))) {
+          throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
+        }
+        prefixed('/values', () => {
+          checkRecordRules(entity, w, next, { allowReadOnly });
+          internals.checkActivityLinks(entity, next);
+        });
+        const transitions = prefixed('/values', () => checkTransitions(entity, previous, next));
+        return { previous, next, transitions };
+      }),
+    );
+    refusals.throwIfAny();
+    // Reference problems point into the item's values.
+    const referenceRefusals = new BatchRefusals(entityName, items.length);
+    await checkBatchReferences(internals, trx, entity, written, access, referenceRefusals);
+    if (referenceRefusals.failed) {
+      try {
+        referenceRefusals.throwIfAny();
+      } catch (error) {
+        const e = error as TesseraError;
+        throw new TesseraError(e.code, e.message, { problems: e.problems.map((p) => ({ ...p, pointer: p.pointer.replace(/^(\/items\/\d+)/, '$1/values') })), extensions: { ...e.extensions } });
+      }
+    }
+    if (entity.duplicates.some((r) => r.action === 'refuse')) {
+      for (const [i, item] of items.entries()) {
+        const w = written[i]!;
+        if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(w, f)))) await refusals.checkAsync(i, () => internals.refuseDuplicates(trx, access, rt, planned[i]!.next, item.id));
+      }
+      refusals.throwIfAny();
+    }
+    // Rows getting the same column values are written by one statement (a batch of delivery states).
+    const groups = new Map<string, { set: Row; ids: string[] }>();
+    for (const [i, item] of items.entries()) {
+      const w = written[i]!;
+      const set = recordToColumns(entity, sealSecrets(entity, w, internals.secrets));
+      const { previous } = planned[i]!;
+      if (entity.name === ACTIVITY_ENTITY && w.status !== undefined && w.status !== previous.status) set.resolved_at = w.status === 'resolved' ? new Date().toISOString() : null;
+      const key = JSON.stringify(set);
+      const group = groups.get(key) ?? { set, ids: [] };
+      group.ids.push(item.id);
+      groups.set(key, group);
+    }
+    const updatedById = new Map<string, Row>();
+    for (const { set, ids: groupIds } of groups.values()) {
+      const rows = await internals.write(entity, async () => (await trx(entity.table).whereIn('id', groupIds).update({ ...set, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: ctx.actor.userId }).returning('*')) as Row[]);
+      for (const row of rows) updatedById.set(row.id as string, row);
+    }
+    await writeBatchLinks(trx, entity, (field) => joinTableName(entity.table, field), items.map((item, i) => ({ id: item.id, values: written[i]! })), false);
+    const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
+    const names = entity.fields.map((f) => f.name);
+    const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));
+    const version = internals.runtime.snapshot.version;
+    await internals.audit(
+      trx,
+      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'update', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null })),
+    );
+    for (const [i, record] of records.entries()) {
+      await internals.emit(trx, { entity: entity.name, action: 'update', record, previous: planned[i]!.previous, changes: changes[i]!, transitions: planned[i]!.transitions, actor: ctx.actor });
+    }
+    return records.map((record) => internals.visible(access, entity.name, record));
+  });
+}
+
+/** Runs a check whose problems point into the item's values (`/subject` → `/values/subject`). */
+function prefixed<T>(base: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof TesseraError) || error.problems.length === 0) throw error;
+    throw new TesseraError(error.code, error.message, { problems: error.problems.map((p) => ({ ...p, pointer: `${base}${p.pointer}` })), extensions: { ...error.extensions } });
+  }
+}
