@@ -87,7 +87,7 @@ describe('cells and mapping of an entity', () => {
   let contractor: EntityModel;
   beforeAll(async () => {
     const pkg = await crmMiniPackage();
-    const model = buildModel(groupItems(pkg.files));
+    const model = buildModel(groupItems(pkg.files as Parameters<typeof groupItems>[0]));
     contractor = model.entities.get('contractor')!;
   });
 
