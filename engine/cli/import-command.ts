@@ -46,7 +46,7 @@ export async function importCommand(platform: Platform, args: ImportArgs): Promi
   try {
     content = await readFile(args.file);
   } catch (error) {
-    throw new Error(`cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const mapping = await mappingOf(args.mapping);
   const userId = await userIdByLogin(platform.knex, args.as);
