@@ -11,9 +11,12 @@ const b = browserSuite({}, async (env) => {
 
 const FILE = iconv.encode('Nazwa;NIP;Miasto;Pracownicy;Uwagi wewnętrzne\r\nŻółta Łódka sp. z o.o.;526-025-02-74;Łódź;1 250;x\r\nZły Numer;1234567890;Sopot;3;y\r\n', 'windows-1250');
 
-test('upload → mapping → dry run report → import with progress → undo, in Polish; no sideways scroll on a phone', async () => {
+test.each([
+  ['1440', { width: 1440, height: 900 }],
+  ['390', { width: 390, height: 844 }],
+] as const)('at %s px: upload → mapping → dry run report → import with progress → undo, in Polish, nothing wider than the screen', async (name, size) => {
   const { page } = b;
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.setViewportSize(size);
   await page.goto(`${b.url}/r/contractor`);
   await page.getByRole('link', { name: 'Importuj' }).click();
   await page.getByRole('heading', { name: 'Import: Kontrahenci' }).waitFor();
@@ -29,12 +32,8 @@ test('upload → mapping → dry run report → import with progress → undo, i
   const problems = await page.getByTestId('import-problems').locator('li').allTextContents();
   expect(problems).toHaveLength(1);
   expect(problems[0]).toMatch(/^Wiersz 3 NIP: \S/);
-  await b.screenshot('import-1440-dry-run');
-
-  await page.setViewportSize({ width: 390, height: 844 });
-  const layout = await pageLayout(page);
-  expect(layout.overflowing).toEqual([]);
-  await b.screenshot('phone-390-import-dry-run');
+  expect((await pageLayout(page)).overflowing).toEqual([]);
+  await b.screenshot(`import-${name}-dry-run`);
 
   await page.getByRole('button', { name: 'Importuj poprawne wiersze (1)' }).click();
   await page.getByTestId('import-summary').waitFor();
@@ -43,7 +42,7 @@ test('upload → mapping → dry run report → import with progress → undo, i
   const created = (await b.api.get('/records/contractor')).body.data;
   expect(created).toEqual([expect.objectContaining({ name: 'Żółta Łódka sp. z o.o.', tax_id: '5260250274', city: 'Łódź', employees: 1250 })]);
   expect((await pageLayout(page)).overflowing).toEqual([]);
-  await b.screenshot('phone-390-import-done');
+  await b.screenshot(`import-${name}-done`);
 
   await page.getByRole('button', { name: 'Wycofaj import' }).click();
   await page.getByText('Import został wycofany.').waitFor();
