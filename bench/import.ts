@@ -10,15 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform, type Platform } from '../engine/platform.ts';
 import { createServerDatabase } from '../test/support/database.ts';
+import { validNip as nip } from '../test/support/tax-ids.ts';
 import { crmMiniPackage } from '../test/support/packages.ts';
 
-function nip(seed: number): string {
-  for (let base = 100_000_000 + seed * 9; ; base += 1) {
-    const digits = String(base).split('').map(Number);
-    const check = [6, 5, 7, 2, 3, 4, 5, 6, 7].reduce((sum, w, i) => sum + w * digits[i]!, 0) % 11;
-    if (check !== 10) return `${base}${check}`;
-  }
-}
 
 const CITIES = ['Łódź', 'Kraków', 'Gdańsk', 'Poznań', 'Wrocław', 'București', 'Cluj-Napoca', 'Iași'];
 

@@ -8,18 +8,11 @@ import { ImportJobs } from '../../engine/imports/index.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
+import { validNip as nip } from '../support/tax-ids.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 
 const role = (name: string, permissions: unknown[]) => ({ kind: 'role', id: `t.role.${name}`, name, label: { en: name }, permissions });
 
-/** A valid NIP from a number (its check digit computed; bases whose check digit would be 10 are moved on). */
-function nip(seed: number): string {
-  for (let base = 100_000_000 + seed * 7; ; base += 1) {
-    const digits = String(base).split('').map(Number);
-    const check = [6, 5, 7, 2, 3, 4, 5, 6, 7].reduce((sum, w, i) => sum + w * digits[i]!, 0) % 11;
-    if (check !== 10) return `${base}${check}`;
-  }
-}
 
 const csv = (lines: string[]) => Buffer.from(lines.join('\r\n') + '\r\n', 'utf8').toString('base64');
 
