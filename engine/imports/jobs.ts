@@ -79,6 +79,7 @@ export class ImportJobs {
   readonly #staleAfterMs: number;
   readonly #running = new Map<string, Promise<void>>();
   #stopping = false;
+  #supervisor: ReturnType<typeof setInterval> | null = null;
 
   constructor(knex: Knex, records: RecordService, settings: JobSettings = {}) {
     this.#knex = knex;
@@ -130,9 +131,22 @@ export class ImportJobs {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Resumes interrupted jobs now and then every `intervalMs`: with several servers on one database,
+   * a job whose server died is taken over by another once its heartbeat is stale.
+   */
+  async supervise(intervalMs = 30_000): Promise<void> {
+    await this.resume();
+    this.#supervisor ??= setInterval(() => {
+      this.resume().catch((error: unknown) => console.error(`[tessera imports] resuming jobs: ${error instanceof Error ? error.message : String(error)}`));
+    }, intervalMs);
+    this.#supervisor.unref();
+  }
+
   /** Stops taking new chunks and waits for the running ones to commit (a server shutting down). */
   async stop(): Promise<void> {
     this.#stopping = true;
+    if (this.#supervisor) clearInterval(this.#supervisor);
     await Promise.allSettled([...this.#running.values()]);
   }
 
