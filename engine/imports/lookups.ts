@@ -27,8 +27,13 @@ export function keyOf(field: Field, value: unknown): string | null {
   return text;
 }
 
-function foldFor(fold: MatchColumn['fold'], text: string): string {
-  return fold === 'taxId' ? compactTaxId(text) : fold === 'lower' ? text.toLocaleLowerCase('pl') : text;
+/** The stored forms a text may match: a Polish NIP written with its EU prefix ("PL 526…") is stored without it too. */
+function foldFor(fold: MatchColumn['fold'], text: string): string[] {
+  if (fold === 'taxId') {
+    const compact = compactTaxId(text);
+    return /^PL\d{10}$/.test(compact) ? [compact, compact.slice(2)] : [compact];
+  }
+  return [fold === 'lower' ? text.toLocaleLowerCase('pl') : text];
 }
 
 /** Text → ids of live records of `target` it names (an id; or an exact name, number, tax id, e-mail). */
@@ -41,17 +46,14 @@ export async function resolveTexts(db: Knex | Knex.Transaction, target: EntityMo
   }
   for (const { column, fold } of matchColumns(target)) {
     const byValue = new Map<string, string[]>();
-    for (const t of texts) {
-      const v = foldFor(fold, t.trim());
-      if (v) byValue.set(v, [...(byValue.get(v) ?? []), t]);
-    }
+    for (const t of texts) for (const v of foldFor(fold, t.trim())) if (v) byValue.set(v, [...(byValue.get(v) ?? []), t]);
     if (byValue.size === 0) continue;
     const expr = fold === 'lower' ? db.raw('lower(??)', [column]) : db.raw('??', [column]);
     const rows = (await db(target.table)
       .whereNull('deleted_at')
       .whereIn(expr as unknown as string, [...byValue.keys()])
       .select('id', db.raw('?? as matched', [column]))) as { id: string; matched: string }[];
-    for (const row of rows) for (const t of byValue.get(foldFor(fold, String(row.matched))) ?? []) found.get(t)!.add(row.id);
+    for (const row of rows) for (const t of byValue.get(foldFor(fold, String(row.matched))[0]!) ?? []) found.get(t)!.add(row.id);
   }
   return new Map([...found].map(([t, set]) => [t, [...set]]));
 }

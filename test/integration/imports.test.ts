@@ -3,6 +3,7 @@
 // too), rights of the importing user and the audit naming them, undo (refused once a record changed
 // since), and an import stopped mid-file (a server shutting down) going on after a restart.
 import iconv from 'iconv-lite';
+import writeXlsxFile from 'write-excel-file/node';
 import type { PackageFiles } from '../../metadata/index.ts';
 import { ImportJobs } from '../../engine/imports/index.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
@@ -143,6 +144,21 @@ describe('import', () => {
     expect(started.status).toBe(202);
     const report = await finished(reader, started.body.id);
     expect(report).toMatchObject({ status: 'done', created: 0, failed: 1, problems: [expect.objectContaining({ row: 2, code: 'FORBIDDEN' })] });
+  });
+
+  test('an XLSX workbook: typed cells (numbers, dates) read as the fields want them; a reference by NIP', async () => {
+    const parent = await anna.post('/records/contractor', { name: 'Matka SA', tax_id: nip(60) });
+    const bytes = await writeXlsxFile(
+      [
+        [{ value: 'Nazwa' }, { value: 'Employees' }, { value: 'Client since' }, { value: 'Parent company' }],
+        [{ value: 'Córka sp. z o.o.' }, { value: 42 }, { value: new Date(Date.UTC(2026, 11, 31)), format: 'dd.mm.yyyy' }, { value: `PL ${nip(60)}` }],
+      ],
+      {},
+    ).toBuffer();
+    const report = await finished(anna, (await anna.post('/imports', { type: 'contractor', fileName: 'kontrahenci.xlsx', content: bytes.toString('base64') })).body.id);
+    expect(report).toMatchObject({ status: 'done', format: 'xlsx', created: 1, failed: 0 });
+    const child = (await anna.get(`/records/contractor?filter[name][eq]=${encodeURIComponent('Córka sp. z o.o.')}`)).body.data[0];
+    expect(child).toMatchObject({ employees: 42, since: '2026-12-31', parent: parent.body.id });
   });
 
   test('saved mappings are reused by id', async () => {
