@@ -9,6 +9,7 @@ import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
+import { importBenchmark } from './import.ts';
 import { recordsBenchmark } from './records.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { smsOutboxBenchmark } from './sms-outbox.ts';
@@ -17,7 +18,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, email, ui, sms, fiscal, automation or calendar runs one of them.
+// BENCH=records, workflows, load, email, ui, sms, fiscal, automation, calendar or import runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -62,6 +63,9 @@ try {
   if (!only || only === 'sms') await smsOutboxBenchmark({ messages: Number(process.env.BENCH_SMS_OUTBOX_MESSAGES ?? 300), runs: Number(process.env.BENCH_SMS_RUNS ?? 3), log });
   if (!only || only === 'calendar') {
     await calendarBenchmark({ events: Number(process.env.BENCH_CALENDAR_EVENTS ?? 1000), runs: Number(process.env.BENCH_CALENDAR_RUNS ?? 3), latencySamples: Number(process.env.BENCH_CALENDAR_SAMPLES ?? 5), log });
+  }
+  if (!only || only === 'import') {
+    await importBenchmark({ rows: Number(process.env.BENCH_IMPORT_ROWS ?? 100_000), runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3), ...(adminUrl ? { adminUrl } : {}), log });
   }
   if (!only || only === 'automation') {
     // A database of its own on the server (the seeded CRM), else the embedded one in a temporary directory.

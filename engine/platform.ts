@@ -9,6 +9,7 @@ import { DatabaseListener } from './db/notifications.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
+import { ImportJobs } from './imports/index.ts';
 import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
 import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
@@ -26,6 +27,8 @@ export interface Platform {
   readonly tokenCache: TokenCache;
   /** The connectors of this process (the same list in every process kind), their settings and the outbox. */
   readonly connectors: ConnectorHost;
+  /** File imports as jobs (engine/imports); servers resume the interrupted ones (`resume()`). */
+  readonly imports: ImportJobs;
   /** The secrets key (connector secrets, secret fields, automation credentials); null without a key or data directory. */
   readonly keyring: SecretKeyring | null;
   /**
@@ -91,6 +94,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, model: () => (runtime.loaded ? runtime.snapshot.model : null) });
     await connectors.start();
     await processes.start();
+    const imports = new ImportJobs(db.knex, records);
     const vacuum = db.embedded && options.vacuumIntervalMs ? scheduleVacuum(db.knex, options.vacuumIntervalMs, (message) => console.error(`[tessera database] ${message}`)) : null;
     return {
       db,
@@ -109,8 +113,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
       connectors,
+      imports,
       keyring,
       async close() {
+        await imports.stop();
         await connectors.stop();
         await processes.stop();
         await vacuum?.stop();

@@ -195,6 +195,21 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   INCIDENT_NOT_FOUND: plain('The incident no longer exists.', 'Incydent już nie istnieje.', 'Incidentul nu mai există.'),
   NO_NONE_START_EVENT: plain('The process cannot be started by hand (it has no plain start event).', 'Procesu nie można uruchomić ręcznie (nie ma zwykłego zdarzenia początkowego).', 'Procesul nu poate fi pornit manual (nu are un eveniment de start simplu).'),
   UNKNOWN_START_EVENT: plain('There is no such start event.', 'Nie ma takiego zdarzenia początkowego.', 'Nu există un astfel de eveniment de start.'),
+  // Import of CSV/XLSX files (engine/imports): cells that cannot be read, look-ups, the mapping.
+  IMPORT_NUMBER: params(w('is not a number', 'nie jest liczbą', 'nu este un număr'), w('“{value}” is not a number', '„{value}” nie jest liczbą', '„{value}” nu este un număr')),
+  IMPORT_CURRENCY: params(w('names no currency', 'nie ma waluty', 'nu are monedă'), w('“{value}” names no currency', '„{value}” nie podaje waluty', '„{value}” nu indică moneda')),
+  IMPORT_BOOLEAN: params(w('is neither yes nor no', 'nie jest ani tak, ani nie', 'nu este nici da, nici nu'), w('“{value}” is neither yes nor no', '„{value}” nie jest ani tak, ani nie', '„{value}” nu este nici da, nici nu')),
+  IMPORT_DATE: params(w('is not a date', 'nie jest datą', 'nu este o dată'), w('“{value}” is not a date', '„{value}” nie jest datą', '„{value}” nu este o dată')),
+  IMPORT_CHOICE: params(w('is none of the choices', 'nie jest żadną z opcji', 'nu este niciuna dintre opțiuni'), w('“{value}” is none of the choices', '„{value}” nie jest żadną z opcji', '„{value}” nu este niciuna dintre opțiuni')),
+  IMPORT_JSON: plain('is not JSON', 'nie jest poprawnym JSON', 'nu este JSON valid'),
+  IMPORT_UNSUPPORTED: plain('cannot be imported from a table', 'nie może być importowane z tabeli', 'nu poate fi importat dintr-un tabel'),
+  IMPORT_REFERENCE_NOT_FOUND: params(w('names no record', 'nie wskazuje żadnego rekordu', 'nu indică nicio înregistrare'), w('no {entity} “{value}” was found', 'nie znaleziono: {entity} „{value}”', 'nu s-a găsit {entity} „{value}”')),
+  IMPORT_REFERENCE_AMBIGUOUS: params(w('names several records', 'wskazuje kilka rekordów', 'indică mai multe înregistrări'), w('{count} records match “{value}”', '{count} rekordów pasuje do „{value}”', '{count} înregistrări corespund cu „{value}”')),
+  IMPORT_KEY_AMBIGUOUS: params(w('several records have this value', 'kilka rekordów ma tę wartość', 'mai multe înregistrări au această valoare'), w('{count} records have this value', '{count} rekordów ma tę wartość', '{count} înregistrări au această valoare')),
+  IMPORT_KEY_UNMAPPED: plain('no column is mapped to this field', 'żadna kolumna nie jest przypisana do tego pola', 'nicio coloană nu este asociată acestui câmp'),
+  IMPORT_UNKNOWN_COLUMN: params(w('is not a column of the file', 'nie jest kolumną pliku', 'nu este o coloană a fișierului'), w('“{column}” is not a column of the file', '„{column}” nie jest kolumną pliku', '„{column}” nu este o coloană a fișierului')),
+  IMPORT_COLUMN_TWICE: params(w('another column is already mapped to this field', 'inna kolumna jest już przypisana do tego pola', 'altă coloană este deja asociată acestui câmp'), w('column “{column}” is already mapped to this field', 'kolumna „{column}” jest już przypisana do tego pola', 'coloana „{column}” este deja asociată acestui câmp')),
+  IMPORT_FILE: plain('The file cannot be read.', 'Nie można odczytać pliku.', 'Fișierul nu poate fi citit.'),
 };
 
 const PLACEHOLDER = /\{(\w+)\}/g;

@@ -16,6 +16,7 @@ import { loadConnectors } from '../connectors/platform-api.ts';
 import { connectors as shippedConnectors } from '../../connectors/index.ts';
 import { startServer } from '../server.ts';
 import { exportFlows, importFlows } from '../automation/index.ts';
+import { importCommand, ImportUsageError } from './import-command.ts';
 
 const USAGE = `usage: tessera <command>
 
@@ -40,6 +41,11 @@ const USAGE = `usage: tessera <command>
                                 credentials stay in the database)
   automation import <dir>       store the flows of such a folder (a deploy: running servers load
                                 them within seconds)
+  import <type> <file>          import a CSV (UTF-8, windows-1250, ISO-8859-2; any delimiter) or XLSX
+                                file into an entity type as a user (their rights; audited via import)
+                                [--as <login> (admin)] [--mapping <file.json>|Col=field,…]
+                                [--key <field>] [--on-duplicate skip|update|create] [--dry-run]
+                                [--encoding utf-8|windows-1250|iso-8859-2] [--delimiter <char>|\\t]
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -103,6 +109,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       'platform-rights': { type: 'boolean', default: false },
       out: { type: 'string' },
       printer: { type: 'string' },
+      mapping: { type: 'string' },
+      as: { type: 'string', default: 'admin' },
+      key: { type: 'string' },
+      'on-duplicate': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      encoding: { type: 'string' },
+      delimiter: { type: 'string' },
       device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -174,6 +187,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       }, { create: true });
     case 'users':
       return usersCommand(config, sub, arg);
+    case 'import': {
+      if (!sub || !arg) throw new UsageError('usage: tessera import <type> <file> [--mapping …]');
+      const args = { type: sub, file: arg, as: values.as, dryRun: values['dry-run'], ...(values.mapping ? { mapping: values.mapping } : {}), ...(values.key ? { key: values.key } : {}), ...(values['on-duplicate'] ? { onDuplicate: values['on-duplicate'] } : {}), ...(values.encoding ? { encoding: values.encoding } : {}), ...(values.delimiter ? { delimiter: values.delimiter } : {}) };
+      try {
+        return await withPlatform(config, (platform) => importCommand(platform, args));
+      } catch (error) {
+        if (error instanceof ImportUsageError) throw new UsageError(error.message);
+        throw error;
+      }
+    }
     case 'connectors':
       if (sub !== 'rotate-key') throw new UsageError(`unknown connectors command "${sub ?? ''}"`);
       return withPlatform(config, async (platform) => {

@@ -19,6 +19,7 @@ import * as automation016 from './migrations/016-automation.ts';
 import * as email017 from './migrations/017-email.ts';
 import * as calendarSync018 from './migrations/018-calendar-sync.ts';
 import * as auditOrigin023 from './migrations/023-audit-origin.ts';
+import * as imports025 from './migrations/025-imports.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -44,6 +45,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['017-email', email017],
   ['018-calendar-sync', calendarSync018],
   ['023-audit-origin', auditOrigin023],
+  ['025-imports', imports025],
 ];
 
 const source: Knex.MigrationSource<string> = {

@@ -9,6 +9,7 @@ import { authRouter } from './auth-router.ts';
 import { conversionRouter } from './conversion-router.ts';
 import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
+import { importsRouter } from './imports-router.ts';
 import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
@@ -80,6 +81,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   });
   api.use('/files', requireAuthenticated, filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
   api.use('/meta', jsonParser('10mb'));
+  api.use('/imports', jsonParser('28mb')); // a 20 MB file in base64
   api.use(jsonParser('1mb'));
   api.use(checkJsonBody);
 
@@ -100,6 +102,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));
   api.use(savedViewsRouter(platform));
+  api.use(importsRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));
   api.use(workflowsRouter(platform));

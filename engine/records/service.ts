@@ -62,7 +62,7 @@ import { resealSecretFields, sealSecrets, secretChanges, secretContext, type Sec
  */
 export interface Actor {
   readonly userId: string | null;
-  readonly via: 'ui' | 'api' | 'token' | 'workflow' | 'automation' | 'system';
+  readonly via: 'ui' | 'api' | 'token' | 'workflow' | 'automation' | 'system' | 'import';
   /**
    * The user's effective rights (engine/access). Required for `ui`, `api` and `token`; without it
    * `system`, `workflow` and `automation` act with full rights.

@@ -17,6 +17,7 @@ const ListPage: Page = lazy(() => import('../pages/ListPage.tsx'));
 const RecordPage: Page = lazy(() => import('../pages/RecordPage.tsx'));
 const BoardPage: Page = lazy(() => import('../pages/BoardPage.tsx'));
 const TrashPage: Page = lazy(() => import('../pages/TrashPage.tsx'));
+const ImportPage: Page = lazy(() => import('../pages/ImportPage.tsx'));
 const TasksPage: Page = lazy(() => import('../pages/TasksPage.tsx'));
 const CalendarPage: Page = lazy(() => import('../pages/CalendarPage.tsx'));
 const ResourceCalendarPage: Page = lazy(() => import('../pages/ResourceCalendarPage.tsx'));
@@ -36,6 +37,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/r/:type', ListPage],
   ['/r/:type/new', RecordPage],
   ['/r/:type/trash', TrashPage],
+  ['/r/:type/import', ImportPage],
   ['/r/:type/:id', RecordPage],
   ['/board/:pipeline', BoardPage],
   ['/tasks', TasksPage],

@@ -242,6 +242,11 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
               {t('list.trash')}
             </Link>
           )}
+          {may(entity.name, 'create') && (
+            <Link className="btn" to={`/r/${entity.name}/import`}>
+              {t('list.import')}
+            </Link>
+          )}
           {may(entity.name, 'export') && (
             <button type="button" className="btn" onClick={() => void exportCsv()} disabled={exporting !== null}>
               {exporting !== null ? t('list.exporting', { n: exporting }) : t('list.export')}

@@ -1,0 +1,270 @@
+// Imports as jobs: a submitted file is stored with its options and run in chunks; each chunk's
+// records, undo entries, problems and progress commit in one transaction, so after a restart the
+// job goes on from the last committed chunk (`resume`). A dry run runs the same chunks and rolls
+// each back. The runner of a job holds it by a heartbeat; a job whose runner stopped beating is
+// taken over. Cancelling stops between chunks; what was imported stays and can be undone.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { accessFor, loadSubject } from '../access/index.ts';
+import { TesseraError } from '../errors.ts';
+import type { Actor, RecordService } from '../records/index.ts';
+import { runChunk, type ChunkSettings, type OnDuplicate, type RowProblem, type SeenKeys } from './chunk.ts';
+import { resolveMapping } from './mapping.ts';
+import { readTable, type Table } from './table.ts';
+import type { TextEncoding } from './decode.ts';
+
+export interface ImportOptions {
+  readonly mapping?: Readonly<Record<string, string | null>>;
+  /** The field that identifies a record (tax id, e-mail, number…) for duplicates; none: every row is new. */
+  readonly key?: string | null;
+  readonly onDuplicate?: OnDuplicate;
+  readonly encoding?: TextEncoding;
+  readonly delimiter?: string;
+}
+
+export interface ImportSubmission {
+  readonly entity: string;
+  readonly fileName: string;
+  readonly content: Uint8Array;
+  readonly dryRun: boolean;
+  readonly options: ImportOptions;
+}
+
+interface StoredOptions {
+  mapping: Record<string, string | null>;
+  key: string | null;
+  onDuplicate: OnDuplicate;
+  encoding?: TextEncoding;
+  delimiter?: string;
+}
+
+interface ImportRow {
+  id: string;
+  entity: string;
+  user_id: string | null;
+  dry_run: boolean;
+  status: string;
+  file_name: string;
+  format: string;
+  encoding: string | null;
+  delimiter: string | null;
+  content?: Buffer;
+  options: StoredOptions;
+  total: number;
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+  undone_at: Date | null;
+}
+
+export const IMPORT_PROBLEMS_SHOWN = 1000;
+
+export interface JobSettings {
+  /** Rows per transaction. */
+  readonly chunkSize?: number;
+  /** A running job whose heartbeat is older than this is taken over by `resume`. */
+  readonly staleAfterMs?: number;
+}
+
+export class ImportJobs {
+  readonly #knex: Knex;
+  readonly #records: RecordService;
+  readonly #runner = randomUUID();
+  readonly #chunkSize: number;
+  readonly #staleAfterMs: number;
+  readonly #running = new Map<string, Promise<void>>();
+  #stopping = false;
+  #supervisor: ReturnType<typeof setInterval> | null = null;
+
+  constructor(knex: Knex, records: RecordService, settings: JobSettings = {}) {
+    this.#knex = knex;
+    this.#records = records;
+    this.#chunkSize = settings.chunkSize ?? 500;
+    this.#staleAfterMs = settings.staleAfterMs ?? 60_000;
+  }
+
+  /** Reads the file (refusing what cannot be read or mapped), stores the job and starts it. */
+  async submit(actor: Actor, input: ImportSubmission): Promise<string> {
+    if (!actor.userId) throw new TesseraError('FORBIDDEN', 'an import acts as a user: sign in or use a user’s API token');
+    const { entity } = this.#records.runtime.entity(input.entity);
+    const table = await readTable(input.content, { fileName: input.fileName, ...(input.options.encoding ? { encoding: input.options.encoding } : {}), ...(input.options.delimiter ? { delimiter: input.options.delimiter } : {}) });
+    const mapping = resolveMapping(entity, table.headers, input.options.mapping);
+    const key = input.options.key ?? null;
+    if (key !== null && !entity.fieldsByName.has(key)) {
+      throw new TesseraError('VALIDATION_FAILED', `"${key}" is not a field of ${entity.name}`, { problems: [{ pointer: '/key', detail: 'is not a field of the type', code: 'UNKNOWN_FIELD' }] });
+    }
+    if (key !== null && !Object.values(mapping).includes(key)) {
+      throw new TesseraError('VALIDATION_FAILED', `no column is mapped to the key field ${key}`, { problems: [{ pointer: '/key', detail: 'no column is mapped to this field', code: 'IMPORT_KEY_UNMAPPED' }] });
+    }
+    const options: StoredOptions = { mapping, key, onDuplicate: input.options.onDuplicate ?? 'skip', ...(input.options.encoding ? { encoding: input.options.encoding } : {}), ...(input.options.delimiter ? { delimiter: input.options.delimiter } : {}) };
+    const [row] = (await this.#knex('tessera.imports')
+      .insert({
+        entity: entity.name,
+        user_id: actor.userId,
+        dry_run: input.dryRun,
+        status: 'queued',
+        file_name: input.fileName.slice(0, 255),
+        format: table.format,
+        encoding: table.encoding,
+        delimiter: table.delimiter,
+        content: Buffer.from(input.content),
+        options: JSON.stringify(options),
+        total: table.rows.length,
+      })
+      .returning('id')) as { id: string }[];
+    this.#start(row!.id);
+    return row!.id;
+  }
+
+  /** Runs the jobs no live runner holds (after a restart): queued ones and those whose heartbeat stopped. */
+  async resume(): Promise<string[]> {
+    const rows = (await this.#knex('tessera.imports')
+      .whereIn('status', ['queued', 'running', 'cancelling'])
+      .where((q) => q.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', new Date(Date.now() - this.#staleAfterMs)))
+      .select('id')) as { id: string }[];
+    for (const { id } of rows) this.#start(id);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Resumes interrupted jobs now and then every `intervalMs`: with several servers on one database,
+   * a job whose server died is taken over by another once its heartbeat is stale.
+   */
+  async supervise(intervalMs = 30_000): Promise<void> {
+    await this.resume();
+    this.#supervisor ??= setInterval(() => {
+      this.resume().catch((error: unknown) => console.error(`[tessera imports] resuming jobs: ${error instanceof Error ? error.message : String(error)}`));
+    }, intervalMs);
+    this.#supervisor.unref();
+  }
+
+  /** Stops taking new chunks and waits for the running ones to commit (a server shutting down). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#supervisor) clearInterval(this.#supervisor);
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  /** Resolves when the job this process runs has stopped (tests, the CLI). */
+  async settled(id: string): Promise<void> {
+    await this.#running.get(id);
+  }
+
+  #start(id: string): void {
+    if (this.#running.has(id) || this.#stopping) return;
+    const run = this.#run(id)
+      .catch(async (error: unknown) => {
+        await this.#knex('tessera.imports').where({ id, runner: this.#runner }).update({ status: 'failed', error: error instanceof Error ? error.message : String(error), finished_at: this.#knex.fn.now() });
+      })
+      .finally(() => this.#running.delete(id));
+    this.#running.set(id, run);
+  }
+
+  async #claim(id: string): Promise<ImportRow | null> {
+    const stale = new Date(Date.now() - this.#staleAfterMs);
+    const claimed = (await this.#knex('tessera.imports')
+      .where({ id })
+      .whereIn('status', ['queued', 'running', 'cancelling'])
+      .where((q) => q.whereNull('runner').orWhere('runner', this.#runner).orWhereNull('heartbeat_at').orWhere('heartbeat_at', '<', stale))
+      .update({ runner: this.#runner, heartbeat_at: this.#knex.fn.now(), status: this.#knex.raw(`CASE WHEN status = 'queued' THEN 'running' ELSE status END`) })
+      .returning('*')) as ImportRow[];
+    return claimed[0] ?? null;
+  }
+
+  async #run(id: string): Promise<void> {
+    const job = await this.#claim(id);
+    if (!job) return;
+    const subject = job.user_id ? await loadSubject(this.#knex, job.user_id) : null;
+    if (!subject) throw new Error('the importing user no longer exists or is deactivated');
+    const actor: Actor = { userId: job.user_id, via: 'import', access: accessFor(this.#records.runtime.snapshot.model, subject) };
+    const table: Table = await readTable(job.content!, { fileName: job.file_name, ...(job.encoding ? { encoding: job.encoding as TextEncoding } : {}), ...(job.delimiter ? { delimiter: job.delimiter } : {}) });
+    const { model, pkg } = { model: this.#records.runtime.snapshot.model, pkg: this.#records.runtime.snapshot.model.pkg };
+    const entity = this.#records.runtime.entity(job.entity).entity;
+    const settings: ChunkSettings = {
+      entity,
+      headers: table.headers,
+      mapping: job.options.mapping,
+      key: job.options.key ? (entity.fieldsByName.get(job.options.key) ?? null) : null,
+      onDuplicate: job.options.onDuplicate,
+      cells: { entity, timeZone: pkg.manifest.timeZone ?? 'UTC', ...(pkg.manifest.defaultCurrency ? { defaultCurrency: pkg.manifest.defaultCurrency } : {}) },
+      entityOf: (name) => model.entities.get(name) ?? this.#records.runtime.entity(name).entity,
+    };
+    const seen: SeenKeys = new Map();
+    let processed = job.processed;
+    while (processed < table.rows.length) {
+      if (this.#stopping) return;
+      const state = (await this.#knex('tessera.imports').where({ id }).first('status', 'runner')) as { status: string; runner: string };
+      if (state.runner !== this.#runner) return;
+      if (state.status === 'cancelling') {
+        await this.#knex('tessera.imports').where({ id }).update({ status: 'cancelled', finished_at: this.#knex.fn.now() });
+        return;
+      }
+      const end = Math.min(processed + this.#chunkSize, table.rows.length);
+      // Row numbers as a spreadsheet shows them: the header is row 1.
+      const rows = table.rows.slice(processed, end).map((cells, i) => ({ row: processed + i + 2, cells }));
+      const save = async (db: Knex | Knex.Transaction, counts: { created: number; updated: number; skipped: number; failed: number }, problems: readonly RowProblem[]) => {
+        if (problems.length) {
+          await db.batchInsert(
+            'tessera.import_problems',
+            problems.map((p) => ({ import_id: id, row_number: p.row, pointer: p.pointer, code: p.code ?? null, detail: p.detail, params: p.params ? JSON.stringify(p.params) : null })),
+            500,
+          );
+        }
+        const updated = await db('tessera.imports')
+          .where({ id, runner: this.#runner })
+          .update({
+            processed: end,
+            created: db.raw('created + ?', [counts.created]),
+            updated: db.raw('updated + ?', [counts.updated]),
+            skipped: db.raw('skipped + ?', [counts.skipped]),
+            failed: db.raw('failed + ?', [counts.failed]),
+            heartbeat_at: db.fn.now(),
+          });
+        // Another runner took the job over (this one was thought dead): its chunk must not count twice.
+        if (updated !== 1) throw new LostJob();
+      };
+      try {
+        if (job.dry_run) {
+          let outcome: Awaited<ReturnType<typeof runChunk>> | null = null;
+          await this.#knex
+            .transaction(async (trx) => {
+              outcome = await runChunk(trx, this.#records, actor, settings, rows, seen);
+              throw new RollBack();
+            })
+            .catch((error: unknown) => {
+              if (!(error instanceof RollBack)) throw error;
+            });
+          const o = outcome!;
+          await save(this.#knex, { created: o.written.filter((w) => w.action === 'create').length, updated: o.written.filter((w) => w.action === 'update').length, skipped: o.skipped, failed: o.failed }, o.problems);
+        } else {
+          await this.#knex.transaction(async (trx) => {
+            const o = await runChunk(trx, this.#records, actor, settings, rows, seen);
+            if (o.written.length) {
+              await trx.batchInsert(
+                'tessera.import_records',
+                o.written.map((w) => ({ import_id: id, row_number: w.row, record_id: w.recordId, action: w.action, version: w.version, audit_id: w.auditId })),
+                500,
+              );
+            }
+            await save(trx, { created: o.written.filter((w) => w.action === 'create').length, updated: o.written.filter((w) => w.action === 'update').length, skipped: o.skipped, failed: o.failed }, o.problems);
+          });
+        }
+      } catch (error) {
+        if (error instanceof LostJob) return;
+        throw error;
+      }
+      processed = end;
+    }
+    await this.#knex('tessera.imports').where({ id, runner: this.#runner }).update({ status: 'done', finished_at: this.#knex.fn.now() });
+  }
+}
+
+class RollBack extends Error {}
+class LostJob extends Error {}
+
+export type { ImportRow };
