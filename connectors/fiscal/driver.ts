@@ -6,6 +6,7 @@
 // cancelled and the whole receipt printed again.
 import { fiscalError, FiscalError } from './errors.ts';
 import type { PlannedLine, ReceiptPayment, ReceiptPlan } from './receipt.ts';
+import type { DeviceTotals } from './totals.ts';
 import type { VatSlot } from './vat.ts';
 
 export type FiscalProtocol = 'posnet' | 'thermal';
@@ -67,6 +68,14 @@ export interface FiscalDriver {
   dailyReport(date: string): Promise<void>;
   cash(direction: 'in' | 'out', amount: number): Promise<void>;
   nonFiscal(lines: readonly string[]): Promise<void>;
+  /** The day's totals since the last daily report (null where the protocol does not give them). */
+  totals(): Promise<DeviceTotals | null>;
+  /**
+   * Whether the printer will refuse sales until a daily report is made (sales left from an earlier
+   * day); null where the protocol does not say. Not part of `status()`: it costs extra commands,
+   * and a receipt learns it anyway from the printer's refusal.
+   */
+  dailyReportDue(): Promise<boolean | null>;
   /** Whether the closing command recorded in the journal took effect, as far as the printer can tell. */
   closeOutcome(journal: PrintJournal): Promise<'printed' | 'not-printed' | 'unknown'>;
 }
@@ -82,7 +91,8 @@ export function statusProblem(status: PrinterStatus): FiscalError | null {
   if (status.paperOut) return fiscalError('paperOut', true, 'tessera', status.code);
   if (status.coverOpen) return fiscalError('coverOpen', true, 'tessera', status.code);
   if (status.waitingForUser) return fiscalError('printerBusy', true, 'tessera', status.code);
-  if (status.dailyReportMissing) return fiscalError('printerError', false, 'tessera', status.code, 'the daily report is missing');
+  // Waits in the queue like paper out: it prints once someone makes the daily report.
+  if (status.dailyReportMissing) return fiscalError('dailyReportMissing', true, 'tessera', status.code);
   return null;
 }
 

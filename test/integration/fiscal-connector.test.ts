@@ -137,17 +137,53 @@ test('printer status reaches the API: paper out, then back', async () => {
   expect(res.body.printers[0]).toMatchObject({ id: 'till-1', name: 'Kasa 1', protocol: 'posnet', served: true, status: { online: true, coverOpen: false } });
 });
 
-test('daily report, then a second one with nothing sold in between is refused before it reaches the printer', async () => {
+test('payment forms: voucher, transfer and cash with change reach the printer under their POSNET types', async () => {
+  const id = (await cashier.post('/records/sale', sale('PA/6/2026', { payments: [{ form: 'voucher', amount: 50 }, { form: 'transfer', amount: 60 }, { form: 'cash', amount: 20 }] }))).body.id as string;
+  await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  // 127.97 due: voucher 50 (type 7), transfer 60 (type 8), cash 20 (type 0); 2.03 back in cash.
+  expect(printer.printed.at(-1)).toMatchObject({ total: 12797, payments: [{ type: 7, amount: 5000 }, { type: 8, amount: 6000 }, { type: 0, amount: 2000 }], change: 203 });
+});
+
+test('daily report: its contents (per VAT slot, counts) are kept; a second one with nothing sold in between is refused before it reaches the printer', async () => {
+  const sold = printer.printed.reduce((s, r) => s + r.total, 0);
+  const byA = printer.printed.flatMap((r) => r.lines).filter((l) => l.vt === 0).reduce((s, l) => s + l.amount, 0);
   const first = await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' });
   expect(first.body).toMatchObject({ state: 'printed' });
   expect(first.status).toBe(200);
-  expect(first.body).toMatchObject({ kind: 'daily', state: 'printed', reportDate: '2026-12-03' });
+  expect(first.body).toMatchObject({ kind: 'daily', state: 'printed', reportDate: '2026-12-03', reportNumber: 1 });
+  expect(first.body.contents).toMatchObject({ reportNumber: 1, gross: sold, receipts: printer.printed.length });
+  const a = first.body.contents.slots.find((x: { letter: string }) => x.letter === 'A');
+  // VAT from the slot's gross total: gross × 23 / 123.
+  expect(a).toEqual({ letter: 'A', rate: 23, gross: byA, vat: Math.round((byA * 23) / 123), net: byA - Math.round((byA * 23) / 123) });
+  expect((await cashier.get('/connectors/fiscal/reports?printer=till-1')).body.reports[0]).toMatchObject({ id: first.body.id, contents: { gross: sold } });
   const second = await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' });
   expect(second.status).toBe(409);
   expect(second.body.errorCode).toBe('fiscal.error.zeroDailyReport');
   expect(printer.dailyReports).toEqual(['2026-12-03']);
   expect((await cashier.post('/connectors/fiscal/printers/till-1/cash-in', { amount: 200 })).body.state).toBe('printed');
   expect(printer.cashMoves).toEqual([20000]);
+});
+
+test('daily report missing: sales of yesterday left on the printer; the status says so, a receipt waits and prints after the report', async () => {
+  const first = (await cashier.post('/records/sale', sale('PA/7/2026'))).body.id as string;
+  await cashier.post(`/connectors/fiscal/sales/${first}/receipt`, {});
+  expect(await printedSale(cashier, first)).toMatchObject({ receipt_state: 'printed' });
+  printer.today = '2026-12-04';
+  await eventually(async () => ((await cashier.get('/connectors/fiscal/printers')).body.printers[0].status?.dailyReportMissing === true ? true : undefined), 10_000, 'missing report shown');
+  const before = printer.printed.length;
+  const id = (await cashier.post('/records/sale', sale('PA/8/2026'))).body.id as string;
+  const queued = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  const waiting = await eventually(async () => {
+    const row = (await cashier.get(`/connectors/fiscal/queue/${queued.body.id}`)).body;
+    return row.errorCode === 'fiscal.error.dailyReportMissing' ? row : undefined;
+  }, 10_000, 'the receipt waits for the report');
+  expect(waiting.state).toBe('queued');
+  expect(printer.printed).toHaveLength(before);
+  expect((await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' })).body.state).toBe('printed');
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  expect(printer.printed).toHaveLength(before + 1);
+  expect((await cashier.get('/connectors/fiscal/printers')).body.printers[0].status?.dailyReportMissing).not.toBe(true);
 });
 
 test('the fiscal:print-receipt task prints a sale from a process and maps the receipt number', async () => {

@@ -39,6 +39,16 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
   receiptCounter = 0;
   lastReceiptNumber = 0;
   private soldSinceReport = 0;
+  /** The printer's clock (date only) and the day of the first sale since the last daily report. */
+  today = '2026-12-03';
+  private salesDay: string | null = null;
+  /** Day totalizers since the last daily report (stot): gross per slot, receipts and invoices. */
+  private receiptTotals = [0, 0, 0, 0, 0, 0, 0];
+  private invoiceTotals = [0, 0, 0, 0, 0, 0, 0];
+  private dayReceipts = 0;
+  private dayInvoices = 0;
+  private dayCancelled = 0;
+  private dayCancelledTotal = 0;
   private transaction: { lines: EmulatedReceipt['lines']; payments: EmulatedReceipt['payments']; change: number; nip: string | null } | null = null;
   private form: string[] | null = null;
   private readonly replies = new Map<number, Buffer>();
@@ -78,6 +88,11 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
 
   setCover(open: boolean): void {
     this.mechanism = open ? 1 : 0;
+  }
+
+  /** Sales left from a day before the printer's today: sales refused (383) until the daily report. */
+  get dailyReportDue(): boolean {
+    return this.salesDay !== null && this.salesDay < this.today;
   }
 
   get inTransaction(): boolean {
@@ -188,13 +203,30 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
         return respond([['to', t ? '1' : '0'], ['ts', t ? '16' : '0'], ['va', String(total)], ['fe', '0']]);
       }
       case 'scomm':
-        return respond([['fs', '1'], ['ts', this.transaction ? '16' : '0'], ['nu', this.uniqueNumber], ['td', '0']]);
+        return respond([['fs', '1'], ['tz', this.soldSinceReport === 0 ? '1' : '0'], ['ts', this.transaction ? '16' : '0'], ['nu', this.uniqueNumber], ['td', '0']]);
+      case 'rtcget':
+        return respond([['da', `${this.today};12:00`]]);
+      case 'stot': {
+        const letters = 'abcdefg';
+        return respond([
+          ['no', String(this.dailyReports.length + 1)],
+          ...this.invoiceTotals.map((v, i): [string, string] => [`f${letters[i]}`, String(v)]),
+          ['fn', String(this.dayInvoices)],
+          ...this.receiptTotals.map((v, i): [string, string] => [`p${letters[i]}`, String(v)]),
+          ['pn', String(this.dayReceipts)],
+          ['ct', String(this.dayCancelledTotal)],
+          ['cn', String(this.dayCancelled)],
+          ...this.vat.map((v, i): [string, string] => [`v${letters[i]}`, v]),
+          ['ds', this.salesDay ? `${this.salesDay};08:00` : '2000-01-01;01:00'],
+        ]);
+      }
       case 'scnt':
         return respond([['bn', String(this.receiptCounter)], ['bt', String(this.lastReceiptNumber)], ['nu', this.uniqueNumber], ['bc', String(this.cancelled)]]);
       case 'vatget':
         return respond(this.vat.map((v, i) => [`v${'abcdefg'[i]}`, v]));
       case 'trinit':
         if (this.transaction) return respond([], 2038);
+        if (this.dailyReportDue) return respond([], 383);
         this.transaction = { lines: [], payments: [], change: 0, nip: null };
         return respond();
       case 'trnipset':
@@ -239,13 +271,20 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
         this.receiptCounter++;
         this.lastReceiptNumber++;
         this.soldSinceReport += total;
+        this.salesDay ??= this.today;
+        this.dayReceipts++;
+        for (const l of t.lines) this.receiptTotals[l.vt]! += l.amount;
         this.printed.push({ number: this.lastReceiptNumber, lines: t.lines, total, payments: t.payments, change: t.change, nip: t.nip });
         this.transaction = null;
         return respond();
       }
       case 'prncancel':
       case 'trcancel':
-        if (this.transaction) this.cancelled++;
+        if (this.transaction) {
+          this.cancelled++;
+          this.dayCancelled++;
+          this.dayCancelledTotal += this.transaction.lines.reduce((s, l) => s + l.amount, 0);
+        }
         this.transaction = null;
         this.form = null;
         return respond();
@@ -254,6 +293,10 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
         if (this.soldSinceReport === 0 && this.dailyReports.length > 0) return respond([], 382);
         this.dailyReports.push(f.get('da') ?? '');
         this.soldSinceReport = 0;
+        this.salesDay = null;
+        this.receiptTotals = [0, 0, 0, 0, 0, 0, 0];
+        this.invoiceTotals = [0, 0, 0, 0, 0, 0, 0];
+        this.dayReceipts = this.dayInvoices = this.dayCancelled = this.dayCancelledTotal = 0;
         return respond();
       case 'cash': {
         const kw = amount('kw');

@@ -211,6 +211,15 @@ export class ThermalDriver implements FiscalDriver {
     throw notSupported('non-fiscal printouts over the Thermal protocol');
   }
 
+  /** The protocol as used here reads no day totals: the queue's own records guard the zero report. */
+  async totals(): Promise<null> {
+    return null;
+  }
+
+  async dailyReportDue(): Promise<null> {
+    return null;
+  }
+
   /** No replayable reply here: after a sent close, a closed transaction with TRF set means it printed. */
   async closeOutcome(journal: PrintJournal): Promise<'printed' | 'not-printed' | 'unknown'> {
     if (!journal.closeSent) return 'not-printed';
