@@ -4,10 +4,11 @@
 // input is answered as application/problem+json with the JSON pointer of each bad value.
 import type { Request, Response } from 'express';
 import type { ConnectorRoutes } from '../../engine/connectors/index.ts';
-import { getReceipt, listReceipts, retryReceipt, type ReceiptState } from './queue/print-queue.ts';
+import { cancelReceipt, getReceipt, listReceipts, RECEIPT_STATES, retryReceipt, type ReceiptState } from './queue/print-queue.ts';
 import { getReport, listReports, requestReport } from './queue/reports.ts';
 import { receiptFromSale, type SaleProblem } from './sales.ts';
 import { fiscalSettings, queueReceipt, SALE_ENTITY, updateSale, wakeWorker } from './service.ts';
+import { printersSummary, streamFiscalState } from './status-feed.ts';
 
 type Access = NonNullable<ReturnType<Parameters<ConnectorRoutes>[1]['access']>>;
 
@@ -21,7 +22,7 @@ function problem(res: Response, status: number, code: string, detail: string, er
 const mayRead = (a: Access): boolean => a.unrestricted || a.can('administerConnectors') || a.entity(SALE_ENTITY).read.length > 0;
 const mayPrint = (a: Access): boolean => a.unrestricted || a.entity(SALE_ENTITY).update.length > 0;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATES: readonly ReceiptState[] = ['queued', 'printing', 'printed', 'failed'];
+const STATES = RECEIPT_STATES;
 
 export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
   /** The caller's rights, or an answer already sent. */
@@ -40,30 +41,13 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
 
   router.get('/printers', async (req, res) => {
     if (!guard(req, res, mayRead)) return;
-    const settings = await fiscalSettings(ctx);
-    const rows = (await ctx.knex('tessera.fiscal_printers').select('printer_id', 'status', 'status_at', 'last_error', 'leader', 'lease_until')) as { printer_id: string; status: unknown; status_at: Date | null; last_error: string | null; leader: string | null; lease_until: Date | null }[];
-    const byId = new Map(rows.map((r) => [r.printer_id, r]));
-    const waiting = (await ctx.knex('tessera.fiscal_receipts').whereIn('state', ['queued', 'printing']).groupBy('printer_id').select('printer_id').count('* as n')) as { printer_id: string; n: string | number }[];
-    res.json({
-      enabled: settings.enabled,
-      defaultPrinter: settings.defaultPrinter,
-      problems: settings.problems,
-      printers: settings.printers.map((p) => {
-        const row = byId.get(p.id);
-        const served = row?.lease_until ? new Date(row.lease_until).getTime() > Date.now() : false;
-        return {
-          id: p.id,
-          name: p.name,
-          protocol: p.protocol,
-          transport: p.transport.kind,
-          status: row?.status ?? null,
-          statusAt: row?.status_at ? new Date(row.status_at).toISOString() : null,
-          lastError: row?.last_error ?? null,
-          served,
-          waiting: Number(waiting.find((w) => w.printer_id === p.id)?.n ?? 0),
-        };
-      }),
-    });
+    res.json(await printersSummary(ctx));
+  });
+
+  /** The printers' status and queue changes as server-sent events (`event: fiscal`). */
+  router.get('/stream', async (req, res) => {
+    if (!guard(req, res, mayRead)) return;
+    await streamFiscalState(ctx, req, res);
   });
 
   router.get('/queue', async (req, res) => {
@@ -105,9 +89,23 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
     if (!access) return;
     const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
     if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
-    if (!(await retryReceipt(ctx.knex, row.id, access.subject?.login ?? null))) return problem(res, 409, 'CONFLICT', `only a failed receipt can be retried (this one is ${row.state})`);
+    if (!(await retryReceipt(ctx.knex, row.id, access.subject?.login ?? null))) return problem(res, 409, 'CONFLICT', `only a failed or cancelled receipt can be retried (this one is ${row.state})`);
     await updateSale(ctx, row, { receipt_state: 'queued' });
     wakeWorker(row.printerId);
+    res.json(await getReceipt(ctx.knex, row.id));
+  });
+
+  /** Out of the queue where safe: failed, or queued and never sent to the printer (see cancelReceipt). */
+  router.post('/queue/:id/cancel', async (req, res) => {
+    const access = guard(req, res, mayPrint);
+    if (!access) return;
+    const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
+    if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
+    if (!(await cancelReceipt(ctx.knex, row.id, access.subject?.login ?? null))) {
+      return problem(res, 409, 'CONFLICT', `this receipt cannot be cancelled now (it is ${row.state}${row.journal ? ', interrupted while printing: the printer is checked first' : ''})`);
+    }
+    // The sale has no receipt any more: it can be printed again (Retry on the same row).
+    await updateSale(ctx, row, { receipt_state: null });
     res.json(await getReceipt(ctx.knex, row.id));
   });
 

@@ -7,7 +7,7 @@ import type { ConnectorContext } from '../../engine/connectors/index.ts';
 import type { FiscalError } from './errors.ts';
 import type { PrintedReceipt } from './driver.ts';
 import { driverFor, printersOf, printersToServe, type AgentTarget, type PrinterConfig } from './printers.ts';
-import { enqueueReceipt, getReceipt, type QueuedReceipt } from './queue/print-queue.ts';
+import { enqueueReceipt, getReceipt, retryReceipt, type FiscalDocument, type QueuedReceipt } from './queue/print-queue.ts';
 import { PrinterWorker } from './queue/printer-worker.ts';
 import type { Receipt } from './receipt.ts';
 
@@ -104,16 +104,21 @@ export function wakeWorker(printerId: string): void {
 
 export async function queueReceipt(
   ctx: ConnectorContext,
-  input: { printerId: string; idempotencyKey: string; receipt: Receipt; saleId?: string | null; requestedBy: string | null },
+  input: { printerId: string; idempotencyKey: string; receipt: Receipt; document?: FiscalDocument; saleId?: string | null; requestedBy: string | null },
 ): Promise<{ receipt: QueuedReceipt; created: boolean }> {
-  const result = await enqueueReceipt(ctx.knex, {
+  let result = await enqueueReceipt(ctx.knex, {
     printerId: input.printerId,
     idempotencyKey: input.idempotencyKey,
     receipt: input.receipt,
+    ...(input.document ? { document: input.document } : {}),
     entity: input.saleId ? SALE_ENTITY : null,
     recordId: input.saleId ?? null,
     requestedBy: input.requestedBy,
   });
+  // A cancelled receipt asked for again: the same row (the key stays one receipt) back in the queue.
+  if (!result.created && result.receipt.state === 'cancelled' && (await retryReceipt(ctx.knex, result.receipt.id, null, ['cancelled'], input.receipt))) {
+    result = { receipt: (await getReceipt(ctx.knex, result.receipt.id)) ?? result.receipt, created: true };
+  }
   if (result.created) {
     await updateSale(ctx, result.receipt, { receipt_state: 'queued' });
     wakeWorker(input.printerId);

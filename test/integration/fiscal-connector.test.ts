@@ -10,7 +10,7 @@ import { PrinterWorker } from '../../connectors/fiscal/queue/printer-worker.ts';
 import { driverFor, printersOf } from '../../connectors/fiscal/printers.ts';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { createTestUser, userClient } from '../support/auth.ts';
+import { createTestUser, tokenFor, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
 import { PosnetPrinterEmulator } from '../support/posnet-printer-emulator.ts';
@@ -20,6 +20,7 @@ import { eventually, InstanceDriver } from '../support/workflows.ts';
 process.env.TESSERA_FISCAL_POLL_MS = '50';
 process.env.TESSERA_FISCAL_STATUS_MS = '300';
 process.env.TESSERA_FISCAL_START_DELAY_MS = '0';
+process.env.TESSERA_FISCAL_FEED_MS = '100';
 
 let env: TestPlatform;
 let server: TestServer;
@@ -29,6 +30,7 @@ let technician: JsonClient;
 let printer: PosnetPrinterEmulator;
 let host: TcpHost;
 let cashierId: string;
+let technicianId: string;
 
 const sale = (number: string, over: Record<string, unknown> = {}) => ({
   number,
@@ -51,7 +53,8 @@ beforeAll(async () => {
   api = jsonClient(`${server.url}/api`);
   cashierId = await createTestUser(env.platform, { login: 'kasjer', roles: ['salesperson'] });
   cashier = await userClient(env.platform, `${server.url}/api`, cashierId);
-  technician = await userClient(env.platform, `${server.url}/api`, await createTestUser(env.platform, { login: 'serwisant', roles: ['service_technician'] }));
+  technicianId = await createTestUser(env.platform, { login: 'serwisant', roles: ['service_technician'] });
+  technician = await userClient(env.platform, `${server.url}/api`, technicianId);
   await env.platform.connectors.settings.write(
     'fiscal',
     configSchema,
@@ -135,6 +138,82 @@ test('printer status reaches the API: paper out, then back', async () => {
     return r.body.printers[0].status?.paperOut === false ? r : undefined;
   }, 10_000, 'paper back');
   expect(res.body.printers[0]).toMatchObject({ id: 'till-1', name: 'Kasa 1', protocol: 'posnet', served: true, status: { online: true, coverOpen: false } });
+});
+
+/** Reads server-sent `fiscal` events until one satisfies `want`. */
+async function nextFiscalEvent(reader: ReadableStreamDefaultReader<Uint8Array>, buffer: { text: string }, want: (e: any) => boolean): Promise<any> {
+  const decoder = new TextDecoder();
+  for (;;) {
+    const end = buffer.text.indexOf('\n\n');
+    if (end >= 0) {
+      const block = buffer.text.slice(0, end);
+      buffer.text = buffer.text.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (block.includes('event: fiscal') && data) {
+        const event = JSON.parse(data.slice(6));
+        if (want(event)) return event;
+      }
+      continue;
+    }
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended');
+    buffer.text += decoder.decode(value, { stream: true });
+  }
+}
+
+test('the status is pushed: the stream sends paper out and paper back, and a queue change, without being asked', async () => {
+  const controller = new AbortController();
+  const res = await fetch(`${server.url}/api/connectors/fiscal/stream`, { headers: { authorization: `Bearer ${await tokenFor(env.platform, cashierId, ['read'])}` }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.getReader();
+  const buffer = { text: '' };
+  try {
+    const first = await nextFiscalEvent(reader, buffer, () => true);
+    expect(first.printers.printers[0]).toMatchObject({ id: 'till-1', served: true });
+    printer.setPaper(false);
+    await nextFiscalEvent(reader, buffer, (e) => e.printers.printers[0].status?.paperOut === true);
+    const id = (await cashier.post('/records/sale', sale('PA/9/2026'))).body.id as string;
+    await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+    const queued = await nextFiscalEvent(reader, buffer, (e) => e.queueMark !== first.queueMark && e.printers.printers[0].waiting === 1);
+    printer.setPaper(true);
+    await nextFiscalEvent(reader, buffer, (e) => e.printers.printers[0].status?.paperOut === false && e.printers.printers[0].waiting === 0 && e.queueMark !== queued.queueMark);
+    expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  } finally {
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+  }
+  expect((await fetch(`${server.url}/api/connectors/fiscal/stream`)).status).toBe(401);
+  expect((await fetch(`${server.url}/api/connectors/fiscal/stream`, { headers: { authorization: `Bearer ${await tokenFor(env.platform, technicianId, ['read'])}` } })).status).toBe(403);
+}, 30_000);
+
+test('cancel where safe: a receipt waiting for paper is cancelled (the sale shows no receipt), a printed one is not; printing the sale again prints it once', async () => {
+  printer.setPaper(false);
+  const before = printer.printed.length;
+  const id = (await cashier.post('/records/sale', sale('PA/10/2026'))).body.id as string;
+  const queued = (await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {})).body;
+  await eventually(async () => ((await cashier.get(`/connectors/fiscal/queue/${queued.id}`)).body.errorCode === 'fiscal.error.paperOut' ? true : undefined), 10_000, 'waiting for paper');
+  // The worker may hold the row for a moment (state printing): only then is cancelling refused.
+  const cancelled = await eventually(async () => {
+    const r = await cashier.post(`/connectors/fiscal/queue/${queued.id}/cancel`, {});
+    return r.status === 200 ? r : undefined;
+  }, 10_000, 'cancelled');
+  expect(cancelled.body).toMatchObject({ state: 'cancelled' });
+  expect((await cashier.get(`/records/sale/${id}`)).body.receipt_state ?? null).toBeNull();
+  printer.setPaper(true);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(printer.printed).toHaveLength(before);
+  const again = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  expect(again.status).toBe(202);
+  expect(again.body.id).toBe(queued.id);
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  expect(printer.printed).toHaveLength(before + 1);
+  const refused = await cashier.post(`/connectors/fiscal/queue/${queued.id}/cancel`, {});
+  expect(refused.status).toBe(409);
+  expect(refused.contentType).toContain('application/problem+json');
+  expect((await technician.post(`/connectors/fiscal/queue/${queued.id}/cancel`, {})).status).toBe(403);
+  const log = (await cashier.get(`/connectors/fiscal/queue/${queued.id}`)).body.log.map((l: { step: string }) => l.step);
+  expect(log).toEqual(expect.arrayContaining(['cancelled by kasjer', 'printed again requested', 'printed']));
 });
 
 test('payment forms: voucher, transfer and cash with change reach the printer under their POSNET types', async () => {
