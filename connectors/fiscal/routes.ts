@@ -9,6 +9,7 @@ import { getReport, listReports, requestReport } from './queue/reports.ts';
 import { receiptFromSale, type SaleProblem } from './sales.ts';
 import { fiscalSettings, queueReceipt, SALE_ENTITY, updateSale, wakeWorker } from './service.ts';
 import { printersSummary, streamFiscalState } from './status-feed.ts';
+import { FISCAL_WORDING } from './wording.ts';
 
 type Access = NonNullable<ReturnType<Parameters<ConnectorRoutes>[1]['access']>>;
 
@@ -23,6 +24,13 @@ const mayRead = (a: Access): boolean => a.unrestricted || a.can('administerConne
 const mayPrint = (a: Access): boolean => a.unrestricted || a.entity(SALE_ENTITY).update.length > 0;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATES = RECEIPT_STATES;
+
+/** The error's wording in the three languages, beside its code (the app shows its user's). */
+function withWords<T extends { errorCode: string | null }>(row: T): T & { errorWords: Record<'pl' | 'en' | 'ro', string> | null } {
+  const code = row.errorCode as keyof (typeof FISCAL_WORDING)['en'] | null;
+  const en = code ? FISCAL_WORDING.en[code] : undefined;
+  return { ...row, errorWords: code && en ? { pl: FISCAL_WORDING.pl[code], en, ro: FISCAL_WORDING.ro[code] } : null };
+}
 
 export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
   /** The caller's rights, or an answer already sent. */
@@ -57,14 +65,14 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
     const sale = typeof req.query.sale === 'string' ? req.query.sale : undefined;
     if (sale !== undefined && !UUID.test(sale)) return problem(res, 400, 'BAD_QUERY', 'Invalid query', [{ pointer: '/query/sale', detail: 'must be a record id' }]);
     const printer = typeof req.query.printer === 'string' ? req.query.printer : undefined;
-    res.json({ receipts: await listReceipts(ctx.knex, { ...(printer ? { printerId: printer } : {}), ...(state ? { state: state as ReceiptState } : {}), ...(sale ? { entity: SALE_ENTITY, recordId: sale } : {}) }) });
+    res.json({ receipts: (await listReceipts(ctx.knex, { ...(printer ? { printerId: printer } : {}), ...(state ? { state: state as ReceiptState } : {}), ...(sale ? { entity: SALE_ENTITY, recordId: sale } : {}) })).map(withWords) });
   });
 
   router.get('/queue/:id', async (req, res) => {
     if (!guard(req, res, mayRead)) return;
     const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
     if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
-    res.json(row);
+    res.json(withWords(row));
   });
 
   /** Print the receipt of a sale: one per sale (its idempotency key is the sale's id). */
@@ -111,7 +119,7 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
 
   router.get('/reports', async (req, res) => {
     if (!guard(req, res, mayRead)) return;
-    res.json({ reports: await listReports(ctx.knex, typeof req.query.printer === 'string' ? req.query.printer : null) });
+    res.json({ reports: (await listReports(ctx.knex, typeof req.query.printer === 'string' ? req.query.printer : null)).map(withWords) });
   });
 
   /** A daily report or a cash move; answered once the printer's process ran it (or 202 while it waits). */
@@ -136,6 +144,6 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
       await new Promise((r) => setTimeout(r, 100));
       report = (await getReport(ctx.knex, report.id)) ?? report;
     }
-    res.status(report.state === 'queued' ? 202 : report.state === 'printed' ? 200 : 409).json(report);
+    res.status(report.state === 'queued' ? 202 : report.state === 'printed' ? 200 : 409).json(withWords(report));
   });
 };

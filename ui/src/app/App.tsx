@@ -28,6 +28,7 @@ const AdminTeamsPage: Page = lazy(() => import('../pages/AdminTeamsPage.tsx'));
 const AdminConnectorsPage: Page = lazy(() => import('../pages/AdminConnectorsPage.tsx'));
 const AccountPage: Page = lazy(() => import('../pages/AccountPage.tsx'));
 const MailboxPage: Page = lazy(() => import('../pages/MailboxPage.tsx'));
+const PrintersPage: Page = lazy(() => import('../pages/PrintersPage.tsx'));
 
 const ROUTES: readonly [string, Page][] = [
   ['/', DashboardPage],
@@ -44,6 +45,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/admin/users', AdminUsersPage],
   ['/admin/teams', AdminTeamsPage],
   ['/admin/connectors', AdminConnectorsPage],
+  ['/admin/printers', PrintersPage],
   ['/account', AccountPage],
   ['/mail', MailboxPage],
 ];
@@ -101,6 +103,8 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
   const admin = [
     ...(can('administerUsers') ? [{ to: '/admin/users', label: t('nav.users') }, { to: '/admin/teams', label: t('nav.teams') }] : []),
     ...(can('administerConnectors') ? [{ to: '/admin/connectors', label: t('nav.connectors') }] : []),
+    // The fiscal connector's printers, where its sale entity is installed.
+    ...(can('administerConnectors') && model.entities.has('sale') ? [{ to: '/admin/printers', label: t('nav.printers') }] : []),
   ];
   if (admin.length) result.push({ key: 'admin', title: t('nav.admin'), items: admin });
   return result;
