@@ -4,9 +4,9 @@
 // input is answered as application/problem+json with the JSON pointer of each bad value.
 import type { Request, Response } from 'express';
 import type { ConnectorRoutes } from '../../engine/connectors/index.ts';
-import { cancelReceipt, getReceipt, listReceipts, RECEIPT_STATES, retryReceipt, type ReceiptState } from './queue/print-queue.ts';
+import { cancelReceipt, getReceipt, listReceipts, RECEIPT_STATES, retryReceipt, type FiscalDocument, type ReceiptState } from './queue/print-queue.ts';
 import { getReport, listReports, requestReport } from './queue/reports.ts';
-import { receiptFromSale, type SaleProblem } from './sales.ts';
+import { invoiceFromSale, receiptFromSale, type SaleProblem } from './sales.ts';
 import { fiscalSettings, queueReceipt, SALE_ENTITY, updateSale, wakeWorker } from './service.ts';
 import { printersSummary, streamFiscalState } from './status-feed.ts';
 import { FISCAL_WORDING } from './wording.ts';
@@ -75,22 +75,36 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
     res.json(withWords(row));
   });
 
-  /** Print the receipt of a sale: one per sale (its idempotency key is the sale's id). */
-  router.post('/sales/:id/receipt', async (req, res) => {
+  /**
+   * Print a sale's receipt, or its VAT invoice: one fiscal document per sale (the idempotency key is
+   * the sale's id), so asking again returns the same row, and asking for the other kind is refused.
+   */
+  const printSale = (document: FiscalDocument) => async (req: Request, res: Response) => {
     const access = guard(req, res, mayPrint);
     if (!access) return;
-    if (!UUID.test(req.params.id)) return problem(res, 404, 'NOT_FOUND', 'No such sale');
+    const id = String(req.params.id);
+    if (!UUID.test(id)) return problem(res, 404, 'NOT_FOUND', 'No such sale');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const settings = await fiscalSettings(ctx);
     const printerId = typeof body.printer === 'string' ? body.printer : settings.defaultPrinter;
-    if (!printerId || !settings.printers.some((p) => p.id === printerId)) return problem(res, 400, 'VALIDATION_FAILED', 'Unknown printer', [{ pointer: '/printer', detail: 'no such printer in the fiscal connector’s settings' }]);
-    // Read with the caller's own rights: a sale they may not see cannot be printed by them.
-    const sale = await ctx.records.get({ actor: { userId: access.subject?.userId ?? null, via: 'api', access } }, SALE_ENTITY, req.params.id);
-    const built = receiptFromSale(sale);
-    if ('problems' in built) return problem(res, 422, 'VALIDATION_FAILED', 'The sale cannot be printed as a receipt', built.problems);
-    const { receipt, created } = await queueReceipt(ctx, { printerId, idempotencyKey: `sale:${req.params.id}`, receipt: built.receipt, saleId: req.params.id, requestedBy: access.subject?.userId ?? null });
-    res.status(created ? 202 : 200).json(receipt);
-  });
+    const printer = settings.printers.find((p) => p.id === printerId);
+    if (!printerId || !printer) return problem(res, 400, 'VALIDATION_FAILED', 'Unknown printer', [{ pointer: '/printer', detail: 'no such printer in the fiscal connector’s settings' }]);
+    if (document === 'invoice' && printer.protocol !== 'posnet') return problem(res, 400, 'VALIDATION_FAILED', 'This printer cannot print invoices', [{ pointer: '/printer', detail: 'VAT invoices need a POSNET printer' }]);
+    // Read with the caller's own rights: a sale (or buyer) they may not see cannot be printed by them.
+    const rc = { actor: { userId: access.subject?.userId ?? null, via: 'api' as const, access } };
+    const sale = await ctx.records.get(rc, SALE_ENTITY, id);
+    let built: ReturnType<typeof receiptFromSale>;
+    if (document === 'invoice') {
+      const contractorId = typeof sale.contractor === 'string' ? sale.contractor : null;
+      built = invoiceFromSale(sale, contractorId ? await ctx.records.get(rc, 'contractor', contractorId) : null);
+    } else built = receiptFromSale(sale);
+    if ('problems' in built) return problem(res, 422, 'VALIDATION_FAILED', `The sale cannot be printed as ${document === 'invoice' ? 'an invoice' : 'a receipt'}`, built.problems);
+    const { receipt, created } = await queueReceipt(ctx, { printerId, idempotencyKey: `sale:${id}`, receipt: built.receipt, document, saleId: id, requestedBy: access.subject?.userId ?? null });
+    if (receipt.document !== document) return problem(res, 409, 'CONFLICT', `this sale already has a fiscal ${receipt.document} (${receipt.state}): one fiscal document per sale`);
+    res.status(created ? 202 : 200).json(withWords(receipt));
+  };
+  router.post('/sales/:id/receipt', printSale('receipt'));
+  router.post('/sales/:id/invoice', printSale('invoice'));
 
   router.post('/queue/:id/retry', async (req, res) => {
     const access = guard(req, res, mayPrint);

@@ -47,10 +47,12 @@ export async function updateSale(ctx: ConnectorContext, receipt: QueuedReceipt, 
   }
 }
 
-export function printedValues(printed: PrintedReceipt): Record<string, unknown> {
+/** For an invoice the sale keeps the invoice's own number (the sale's), not the printer's count. */
+export function printedValues(printed: PrintedReceipt, row?: Pick<QueuedReceipt, 'document' | 'receipt'>): Record<string, unknown> {
+  const invoiceNumber = row?.document === 'invoice' ? (row.receipt.invoice?.number ?? null) : null;
   return {
     receipt_state: 'printed',
-    receipt_number: printed.receiptNumber === null ? null : String(printed.receiptNumber),
+    receipt_number: invoiceNumber ?? (printed.receiptNumber === null ? null : String(printed.receiptNumber)),
     printer_unique_number: printed.uniqueNumber,
     receipt_printed_at: new Date().toISOString(),
   };
@@ -80,7 +82,7 @@ export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, opt
       ...options,
       hooks: {
         log: (m, e) => ctx.log(m, e),
-        printed: (row, printed) => updateSale(ctx, row, printedValues(printed)),
+        printed: (row, printed) => updateSale(ctx, row, printedValues(printed, row)),
         failed: (row: QueuedReceipt, error: FiscalError) => {
           ctx.log(`receipt ${row.id} failed: ${error.message}`);
           return updateSale(ctx, row, { receipt_state: 'failed' });
@@ -116,7 +118,7 @@ export async function queueReceipt(
     requestedBy: input.requestedBy,
   });
   // A cancelled receipt asked for again: the same row (the key stays one receipt) back in the queue.
-  if (!result.created && result.receipt.state === 'cancelled' && (await retryReceipt(ctx.knex, result.receipt.id, null, ['cancelled'], input.receipt))) {
+  if (!result.created && result.receipt.state === 'cancelled' && (await retryReceipt(ctx.knex, result.receipt.id, null, ['cancelled'], { receipt: input.receipt, document: input.document ?? 'receipt' }))) {
     result = { receipt: (await getReceipt(ctx.knex, result.receipt.id)) ?? result.receipt, created: true };
   }
   if (result.created) {
@@ -125,7 +127,7 @@ export async function queueReceipt(
     // A worker may have printed it before 'queued' was written: the row is the truth.
     const now = await getReceipt(ctx.knex, result.receipt.id);
     if (now && now.state !== 'queued' && now.state !== 'printing') {
-      await updateSale(ctx, now, now.state === 'printed' ? printedValues({ receiptNumber: now.receiptNumber, uniqueNumber: now.uniqueNumber, total: now.total ?? 0 }) : { receipt_state: now.state });
+      await updateSale(ctx, now, now.state === 'printed' ? printedValues({ receiptNumber: now.receiptNumber, uniqueNumber: now.uniqueNumber, total: now.total ?? 0 }, now) : { receipt_state: now.state });
     }
   }
   return result;

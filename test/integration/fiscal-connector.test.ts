@@ -265,6 +265,29 @@ test('daily report missing: sales of yesterday left on the printer; the status s
   expect((await cashier.get('/connectors/fiscal/printers')).body.printers[0].status?.dailyReportMissing).not.toBe(true);
 });
 
+test('a VAT invoice for a sale with a buyer: printed once with the buyer from the contractor and the sale’s NIP; one fiscal document per sale', async () => {
+  const contractor = (await api.post('/records/contractor', { name: 'Piekarnia Łącka Sp. z o.o.', contractor_type: 'company', country: 'pl', street: 'ul. Polna 1', postal_code: '00-001', locality: 'Warszawa' })).body.id as string;
+  const id = (await cashier.post('/records/sale', sale('FV/1/2026', { contractor, buyer_nip: '5260001246', payments: [{ form: 'transfer', amount: 127.97 }] }))).body.id as string;
+  const queued = await cashier.post(`/connectors/fiscal/sales/${id}/invoice`, {});
+  expect(queued.status).toBe(202);
+  expect(queued.body).toMatchObject({ document: 'invoice' });
+  const before = printer.printed.length;
+  // The sale keeps the invoice's own number; the printer's unique number as for a receipt.
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed', receipt_number: 'FV/1/2026', printer_unique_number: 'ABC12345678' });
+  expect(printer.invoices.at(-1)).toMatchObject({ number: 'FV/1/2026', buyer: { name: 'Piekarnia Łącka Sp. z o.o.', nip: '5260001246', address: 'ul. Polna 1\n00-001 Warszawa' }, total: 12797 });
+  expect(printer.printed).toHaveLength(before);
+  expect((await cashier.post(`/connectors/fiscal/sales/${id}/invoice`, {})).status).toBe(200);
+  const receiptToo = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  expect(receiptToo.status).toBe(409);
+  expect(receiptToo.contentType).toContain('application/problem+json');
+  expect(printer.invoices.filter((i) => i.number === 'FV/1/2026')).toHaveLength(1);
+  // Without a buyer: problem+json naming what is missing.
+  const anonymous = (await cashier.post('/records/sale', sale('FV/2/2026'))).body.id as string;
+  const refused = await cashier.post(`/connectors/fiscal/sales/${anonymous}/invoice`, {});
+  expect(refused.status).toBe(422);
+  expect(refused.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/contractor', '/buyer_nip']);
+});
+
 test('the fiscal:print-receipt task prints a sale from a process and maps the receipt number', async () => {
   const id = (await api.post('/records/sale', sale('PA/5/2026'))).body.id as string;
   await env.platform.processes.deploy(

@@ -6,7 +6,7 @@
 import { fiscalError, FiscalError, posnetCommandError, posnetFrameError } from '../errors.ts';
 import { textCodec, type PrinterEncoding, type TextCodec } from '../encoding.ts';
 import { openLink as defaultOpenLink, describeTransport, type ByteLink, type OpenLink, type PrinterTransport } from '../link.ts';
-import { notSupported, type FiscalDriver, type PrintJournal, type PrinterCounters, type PrinterStatus } from '../driver.ts';
+import { counterOf, notSupported, type FiscalDriver, type PrintJournal, type PrinterCounters, type PrinterStatus } from '../driver.ts';
 import type { PlannedLine, ReceiptPayment, ReceiptPlan } from '../receipt.ts';
 import type { DeviceTotals } from '../totals.ts';
 import { slotsFromValues, type VatSlot } from '../vat.ts';
@@ -200,12 +200,22 @@ export class PosnetDriver implements FiscalDriver {
   async counters(): Promise<PrinterCounters> {
     const reply = await this.request('scnt');
     const num = (f: string): number | null => (reply.fields.has(f) ? Number(reply.fields.get(f)) : null);
-    return { receipts: num('bn'), lastReceiptNumber: num('bt'), uniqueNumber: reply.fields.get('nu') ?? null };
+    return { receipts: num('bn'), invoices: num('fn'), lastReceiptNumber: num('bt'), uniqueNumber: reply.fields.get('nu') ?? null };
   }
 
   async beginReceipt(plan: ReceiptPlan): Promise<void> {
+    if (plan.invoice) return this.beginInvoice(plan.invoice);
     await this.request('trinit', [['bm', '0']], { tokened: true });
     if (plan.buyerNip) await this.request('trnipset', [['ni', plan.buyerNip]], { tokened: true });
+  }
+
+  /** `trfvinit` (no copy), then the buyer and the number in the header section (sc0), as the spec orders. */
+  private async beginInvoice(invoice: NonNullable<ReceiptPlan['invoice']>): Promise<void> {
+    await this.request('trfvinit', [['cc', '0']], { tokened: true });
+    const buyer: [string, string][] = [['na', invoice.buyerName], ['ni', invoice.buyerNip]];
+    if (invoice.buyerAddress) buyer.push(['ad', invoice.buyerAddress]);
+    await this.request('trfvbuyer', [...buyer, ['sc', '0']], { tokened: true });
+    await this.request('trfvnumber', [['nb', invoice.number], ['sc', '0']], { tokened: true });
   }
 
   async line(line: PlannedLine): Promise<void> {
@@ -226,6 +236,10 @@ export class PosnetDriver implements FiscalDriver {
   }
 
   async endReceipt(plan: ReceiptPlan, token: number | null): Promise<void> {
+    if (plan.invoice) {
+      await this.request('trend', [['to', amountField(plan.total)]], { token: token ?? this.nextToken() });
+      return;
+    }
     if (plan.change > 0) await this.request('trpayment', [['ty', '0'], ['wa', amountField(plan.change)], ['re', '1']], { tokened: true });
     await this.request('trend', [['to', amountField(plan.total)], ['fp', amountField(plan.paid)], ['re', amountField(plan.change)]], { token: token ?? this.nextToken() });
   }
@@ -292,9 +306,9 @@ export class PosnetDriver implements FiscalDriver {
       if (reply.command === 'trend' && reply.error?.kind === 'command') return 'not-printed';
     }
     if (journal.counterBefore === null) return 'unknown';
-    const counters = await this.counters();
-    if (counters.receipts === null) return 'unknown';
-    return counters.receipts > journal.counterBefore ? 'printed' : 'not-printed';
+    const now = counterOf(await this.counters(), journal.document);
+    if (now === null) return 'unknown';
+    return now > journal.counterBefore ? 'printed' : 'not-printed';
   }
 }
 

@@ -187,12 +187,20 @@ export async function markProblem(knex: Knex, id: string, error: FiscalErrorInfo
 }
 
 /** A failed (or cancelled) receipt back in the queue, by a person's decision. */
-export async function retryReceipt(knex: Knex, id: string, by: string | null, only: readonly ('failed' | 'cancelled')[] = ['failed', 'cancelled'], receipt: Receipt | null = null): Promise<boolean> {
-  // A cancelled sale printed again takes the sale as it is now (it may have been corrected).
+export async function retryReceipt(
+  knex: Knex,
+  id: string,
+  by: string | null,
+  only: readonly ('failed' | 'cancelled')[] = ['failed', 'cancelled'],
+  again: { receipt: Receipt; document: FiscalDocument } | null = null,
+): Promise<boolean> {
+  // A cancelled sale printed again takes the sale as it is now (it may have been corrected, or be
+  // wanted as an invoice now): nothing of it reached the printer.
+  const receipt = again?.receipt ?? null;
   const n = await knex.raw(
     `UPDATE ${TABLE} SET state = 'queued', error_code = NULL, last_error = NULL, next_attempt_at = now(), updated_at = now(),
-            receipt = COALESCE(?::jsonb, receipt), log = log || ?::jsonb WHERE id = ? AND state = ANY(?)`,
-    [receipt === null ? null : JSON.stringify(receipt), JSON.stringify([step(`${receipt ? 'printed again' : 'retry'} requested${by ? ` by ${by}` : ''}`)]), id, [...only]],
+            receipt = COALESCE(?::jsonb, receipt), document = COALESCE(?, document), log = log || ?::jsonb WHERE id = ? AND state = ANY(?)`,
+    [receipt === null ? null : JSON.stringify(receipt), again?.document ?? null, JSON.stringify([step(`${receipt ? 'printed again' : 'retry'} requested${by ? ` by ${by}` : ''}`)]), id, [...only]],
   );
   return ((n as { rowCount?: number }).rowCount ?? 0) > 0;
 }

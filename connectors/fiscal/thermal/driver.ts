@@ -167,6 +167,7 @@ export class ThermalDriver implements FiscalDriver {
   }
 
   async beginReceipt(plan: ReceiptPlan): Promise<void> {
+    if (plan.invoice) throw notSupported('VAT invoices over the Thermal protocol');
     if (plan.buyerNip) throw notSupported('the buyer’s NIP on a Thermal receipt');
     await this.command({ params: [0], command: '$h' });
   }
