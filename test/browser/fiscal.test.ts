@@ -107,3 +107,22 @@ test('the printers page (pl): live status, the queue with its steps, cancelling 
   expect(b.takePageErrors()).toEqual([]);
   await page.setViewportSize({ width: 1440, height: 900 });
 });
+
+test('a VAT invoice from a sale’s card (a buyer with a NIP; the page is still in Polish): printed with the sale’s number', async () => {
+  const { page } = b;
+  const contractor = await createRecord(b, 'contractor', { name: 'Piekarnia Łącka', contractor_type: 'company', country: 'pl' });
+  const id = await createRecord(b, 'sale', {
+    number: 'FV/14/2026',
+    sale_date: '2026-12-04',
+    contractor,
+    buyer_nip: '5260001246',
+    lines: [{ name: 'Kawa ziarnista', quantity: 1, price: 59.99, vat_rate: 23 }],
+    payments: [{ form: 'transfer', amount: 59.99 }],
+  });
+  await page.goto(`${b.url}/r/sale/${id}`);
+  await page.getByRole('button', { name: 'Drukuj fakturę VAT' }).click();
+  await page.locator('[data-field="receipt_state"] select option[value="printed"]:checked').waitFor({ state: 'attached', timeout: 15_000 });
+  await expect(page.locator('[data-field="receipt_number"] input').first().inputValue()).resolves.toBe('FV/14/2026');
+  expect(printer.invoices.map((i) => [i.number, i.buyer.nip])).toEqual([['FV/14/2026', '5260001246']]);
+  await b.screenshot('fiscal-sale-invoice');
+});

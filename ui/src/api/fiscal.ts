@@ -84,6 +84,7 @@ const base = '/connectors/fiscal';
 export const fiscalApi = {
   printers: async () => (await api.get<FiscalPrinters>(`${base}/printers`)).data,
   print: async (saleId: string) => (await api.post<FiscalReceiptRow>(`${base}/sales/${saleId}/receipt`, {})).data,
+  invoice: async (saleId: string) => (await api.post<FiscalReceiptRow>(`${base}/sales/${saleId}/invoice`, {})).data,
   receiptOf: async (saleId: string) => (await api.get<{ receipts: FiscalReceiptRow[] }>(`${base}/queue?sale=${saleId}`)).data.receipts[0] ?? null,
   queue: async (printerId: string) => (await api.get<{ receipts: FiscalReceiptRow[] }>(`${base}/queue?printer=${encodeURIComponent(printerId)}`)).data.receipts,
   reports: async (printerId: string) => (await api.get<{ reports: FiscalReport[] }>(`${base}/reports?printer=${encodeURIComponent(printerId)}`)).data.reports,

@@ -1,5 +1,5 @@
-// On a sale's card: the default fiscal printer's status and "Print receipt" while the sale has no
-// printed receipt. Printing goes through the shared queue; the card follows the queue row until
+// On a sale's card: the default fiscal printer's status and "Print receipt" (or, for a buyer with a
+// NIP on a POSNET printer, "Print VAT invoice") while the sale has no printed fiscal document. Printing goes through the shared queue; the card follows the queue row until
 // the receipt is printed (the sale then shows its receipt number) or refused (the reason shown).
 import { useEffect, useState } from 'react';
 import type { ApiRecord } from '../api/records.ts';
@@ -33,6 +33,17 @@ export function FiscalReceiptAction({ sale, canUpdate, onDone }: { sale: ApiReco
     return () => clearInterval(timer);
   }, [waiting, sale.id]);
 
+  const start = (document: 'receipt' | 'invoice') => {
+    setBusy(true);
+    setProblem(null);
+    (document === 'invoice' ? fiscalApi.invoice(sale.id) : fiscalApi.print(sale.id)).then(
+      () => onDone(),
+      (error: unknown) => {
+        setBusy(false);
+        setProblem(error instanceof Error ? error.message : String(error));
+      },
+    );
+  };
   const info = pushed ?? printers.data;
   if (!info?.enabled) return null;
   const printer = info.printers.find((p) => p.id === info.defaultPrinter);
@@ -45,24 +56,17 @@ export function FiscalReceiptAction({ sale, canUpdate, onDone }: { sale: ApiReco
       )}
       {problem && <span className="error" role="alert">{t('fiscal.failed', { reason: problem })}</span>}
       {canUpdate && state !== 'printed' && (
-        <button
-          type="button"
-          className="btn"
-          disabled={waiting || !printer}
-          onClick={() => {
-            setBusy(true);
-            setProblem(null);
-            fiscalApi.print(sale.id).then(
-              () => onDone(),
-              (error: unknown) => {
-                setBusy(false);
-                setProblem(error instanceof Error ? error.message : String(error));
-              },
-            );
-          }}
-        >
-          {waiting ? t('fiscal.printing') : t('fiscal.print')}
-        </button>
+        <>
+          <button type="button" className="btn" disabled={waiting || !printer} onClick={() => start('receipt')}>
+            {waiting ? t('fiscal.printing') : t('fiscal.print')}
+          </button>
+          {/* A VAT invoice instead of the receipt: for a buyer with a NIP, on a POSNET printer. */}
+          {!waiting && printer?.protocol === 'posnet' && !!sale.contractor && !!sale.buyer_nip && (
+            <button type="button" className="btn" onClick={() => start('invoice')}>
+              {t('fiscal.printInvoice')}
+            </button>
+          )}
+        </>
       )}
     </>
   );
