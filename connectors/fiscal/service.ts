@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ConnectorContext } from '../../engine/connectors/index.ts';
-import type { FiscalError } from './errors.ts';
+import { fiscalError, type FiscalError } from './errors.ts';
 import type { PrintedReceipt } from './driver.ts';
 import { driverFor, printersOf, printersToServe, type AgentTarget, type PrinterConfig } from './printers.ts';
 import { enqueueReceipt, getReceipt, retryReceipt, type FiscalDocument, type QueuedReceipt } from './queue/print-queue.ts';
@@ -131,4 +131,27 @@ export async function queueReceipt(
     }
   }
   return result;
+}
+
+/**
+ * The queue's entry point for other modules (a Node-RED node, a workflow): a receipt or invoice on
+ * a named printer (the default one when none is named), once per idempotency key. Resolves with
+ * the queue row (`created: false`: the key was queued before, the same row). A printer that is not
+ * configured is a `fiscal.error.unknownPrinter` FiscalError.
+ */
+export async function enqueueFiscalPrint(
+  ctx: ConnectorContext,
+  input: { readonly printer?: string; readonly idempotencyKey: string; readonly receipt: Receipt; readonly document?: FiscalDocument; readonly saleId?: string | null; readonly requestedBy?: string | null },
+): Promise<{ receipt: QueuedReceipt; created: boolean }> {
+  const settings = await fiscalSettings(ctx);
+  const printerId = input.printer ?? settings.defaultPrinter;
+  if (!printerId || !settings.printers.some((p) => p.id === printerId)) throw fiscalError('unknownPrinter', false, 'tessera', null, printerId ?? '(none configured)');
+  return queueReceipt(ctx, {
+    printerId,
+    idempotencyKey: input.idempotencyKey,
+    receipt: input.receipt,
+    document: input.document ?? (input.receipt.invoice ? 'invoice' : 'receipt'),
+    saleId: input.saleId ?? null,
+    requestedBy: input.requestedBy ?? null,
+  });
 }

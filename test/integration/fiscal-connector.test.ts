@@ -6,6 +6,7 @@
 // 200 receipts, none doubled, totals matching.
 import { connectors } from '../../connectors/index.ts';
 import { configSchema } from '../../connectors/fiscal/printers.ts';
+import { enqueueFiscalPrint, FiscalError } from '../../connectors/fiscal/index.ts';
 import { PrinterWorker } from '../../connectors/fiscal/queue/printer-worker.ts';
 import { driverFor, printersOf } from '../../connectors/fiscal/printers.ts';
 import { loadPackageDir } from '../../metadata/index.ts';
@@ -286,6 +287,18 @@ test('a VAT invoice for a sale with a buyer: printed once with the buyer from th
   const refused = await cashier.post(`/connectors/fiscal/sales/${anonymous}/invoice`, {});
   expect(refused.status).toBe(422);
   expect(refused.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/contractor', '/buyer_nip']);
+});
+
+test('enqueueFiscalPrint (for other modules): the default printer, once per key; an unknown printer is a typed error', async () => {
+  const ctx = env.platform.connectors.context('fiscal');
+  const receipt = { lines: [{ name: 'Woda', quantity: 1, unitPrice: 250, vatRate: 8 }], payments: [{ form: 'cash' as const, amount: 250 }] };
+  const first = await enqueueFiscalPrint(ctx, { idempotencyKey: 'node-red:msg-1', receipt });
+  expect(first).toMatchObject({ created: true, receipt: { printerId: 'till-1', document: 'receipt' } });
+  expect((await enqueueFiscalPrint(ctx, { idempotencyKey: 'node-red:msg-1', receipt })).receipt.id).toBe(first.receipt.id);
+  const error = await enqueueFiscalPrint(ctx, { printer: 'nope', idempotencyKey: 'node-red:msg-2', receipt }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(FiscalError);
+  expect((error as FiscalError).code).toBe('fiscal.error.unknownPrinter');
+  await eventually(async () => ((await cashier.get(`/connectors/fiscal/queue/${first.receipt.id}`)).body.state === 'printed' ? true : undefined), 10_000, 'printed');
 });
 
 test('the fiscal:print-receipt task prints a sale from a process and maps the receipt number', async () => {
