@@ -6,6 +6,7 @@
 // cancelled and the whole receipt printed again.
 import { fiscalError, FiscalError } from './errors.ts';
 import type { PlannedLine, ReceiptPayment, ReceiptPlan } from './receipt.ts';
+import type { DeviceTotals } from './totals.ts';
 import type { VatSlot } from './vat.ts';
 
 export type FiscalProtocol = 'posnet' | 'thermal';
@@ -28,6 +29,8 @@ export interface PrinterStatus {
 export interface PrinterCounters {
   /** Receipts completed since fiscalisation (POSNET `bn`); null: the protocol does not say. */
   readonly receipts: number | null;
+  /** VAT invoices completed (POSNET `fn`); null: the protocol does not say. */
+  readonly invoices?: number | null;
   /** Number of the last receipt (POSNET `bt`). */
   readonly lastReceiptNumber: number | null;
   /** The printer's unique number (POSNET `nu`). */
@@ -36,6 +39,8 @@ export interface PrinterCounters {
 
 /** What the caller persists while a receipt prints: enough to reconcile after a loss. */
 export interface PrintJournal {
+  /** What is being printed: the counter compared after a loss is the receipts' or the invoices'. */
+  readonly document?: 'receipt' | 'invoice';
   readonly counterBefore: number | null;
   readonly closeSent: boolean;
   readonly closeToken: number | null;
@@ -67,6 +72,14 @@ export interface FiscalDriver {
   dailyReport(date: string): Promise<void>;
   cash(direction: 'in' | 'out', amount: number): Promise<void>;
   nonFiscal(lines: readonly string[]): Promise<void>;
+  /** The day's totals since the last daily report (null where the protocol does not give them). */
+  totals(): Promise<DeviceTotals | null>;
+  /**
+   * Whether the printer will refuse sales until a daily report is made (sales left from an earlier
+   * day); null where the protocol does not say. Not part of `status()`: it costs extra commands,
+   * and a receipt learns it anyway from the printer's refusal.
+   */
+  dailyReportDue(): Promise<boolean | null>;
   /** Whether the closing command recorded in the journal took effect, as far as the printer can tell. */
   closeOutcome(journal: PrintJournal): Promise<'printed' | 'not-printed' | 'unknown'>;
 }
@@ -82,7 +95,8 @@ export function statusProblem(status: PrinterStatus): FiscalError | null {
   if (status.paperOut) return fiscalError('paperOut', true, 'tessera', status.code);
   if (status.coverOpen) return fiscalError('coverOpen', true, 'tessera', status.code);
   if (status.waitingForUser) return fiscalError('printerBusy', true, 'tessera', status.code);
-  if (status.dailyReportMissing) return fiscalError('printerError', false, 'tessera', status.code, 'the daily report is missing');
+  // Waits in the queue like paper out: it prints once someone makes the daily report.
+  if (status.dailyReportMissing) return fiscalError('dailyReportMissing', true, 'tessera', status.code);
   return null;
 }
 
@@ -95,19 +109,31 @@ export async function printReceipt(driver: FiscalDriver, plan: ReceiptPlan, hook
   }
   const problem = statusProblem(status);
   if (problem) throw problem;
+  const document = plan.invoice ? 'invoice' : 'receipt';
   const before = await driver.counters();
-  await hooks.journal({ counterBefore: before.receipts, closeSent: false, closeToken: null });
+  const counterBefore = counterOf(before, document);
+  await hooks.journal({ document, counterBefore, closeSent: false, closeToken: null });
   await driver.beginReceipt(plan);
-  hooks.log('receipt begun');
+  hooks.log(`${document} begun`);
   for (const [i, line] of plan.lines.entries()) await driver.line(line, i);
   hooks.log(`${plan.lines.length} line(s) sent`);
-  for (const p of plan.payments) await driver.payment(p);
+  // An invoice carries no payment forms on the printer (POSNET refuses them after trfvinit).
+  if (!plan.invoice) for (const p of plan.payments) await driver.payment(p);
   const token = driver.nextToken();
-  await hooks.journal({ counterBefore: before.receipts, closeSent: true, closeToken: token });
+  await hooks.journal({ document, counterBefore, closeSent: true, closeToken: token });
   await driver.endReceipt(plan, token);
-  hooks.log('receipt closed');
-  const after = await driver.counters();
-  return { receiptNumber: after.lastReceiptNumber, uniqueNumber: after.uniqueNumber, total: plan.total };
+  hooks.log(`${document} closed`);
+  return printedFrom(await driver.counters(), document, plan.total);
+}
+
+/** The counter that grows when the document prints. */
+export function counterOf(counters: PrinterCounters, document: 'receipt' | 'invoice' = 'receipt'): number | null {
+  return document === 'invoice' ? (counters.invoices ?? null) : counters.receipts;
+}
+
+/** A receipt's number is the printer's; an invoice's is its own (the sale's), the printer's invoice count is kept. */
+function printedFrom(counters: PrinterCounters, document: 'receipt' | 'invoice', total: number): PrintedReceipt {
+  return { receiptNumber: document === 'invoice' ? (counters.invoices ?? null) : counters.lastReceiptNumber, uniqueNumber: counters.uniqueNumber, total };
 }
 
 /**
@@ -130,8 +156,7 @@ export async function reconcile(driver: FiscalDriver, journal: PrintJournal, log
   const outcome = await driver.closeOutcome(journal);
   log(`the close ${outcome === 'printed' ? 'took effect' : outcome === 'not-printed' ? 'did not take effect' : 'cannot be confirmed'}`);
   if (outcome !== 'printed') return { outcome, printed: null };
-  const counters = await driver.counters();
-  return { outcome, printed: { receiptNumber: counters.lastReceiptNumber, uniqueNumber: counters.uniqueNumber, total: 0 } };
+  return { outcome, printed: printedFrom(await driver.counters(), journal.document ?? 'receipt', 0) };
 }
 
 export function notSupported(what: string): FiscalError {

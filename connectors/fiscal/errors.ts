@@ -11,6 +11,7 @@ export type FiscalErrorReason =
   | 'bufferFull'
   | 'tokenNotFound'
   | 'zeroDailyReport'
+  | 'dailyReportMissing'
   | 'badVatField'
   | 'notInTransaction'
   | 'totalMismatch'
@@ -83,6 +84,8 @@ const POSNET_FRAME: Record<number, [FiscalErrorReason, boolean]> = {
 // Command errors (`?nnnn`): the command ran and the printer refused it.
 const POSNET_COMMAND: Record<number, [FiscalErrorReason, boolean]> = {
   382: ['zeroDailyReport', false],
+  // Sales of an earlier day are still in the totals: the receipt waits for the daily report.
+  383: ['dailyReportMissing', true],
   2000: ['badVatField', false],
   2005: ['notInTransaction', false],
   2008: ['totalMismatch', false],

@@ -21,7 +21,12 @@ export { PosnetDriver, type PosnetOptions } from './posnet/driver.ts';
 export { ThermalDriver, type ThermalOptions } from './thermal/driver.ts';
 export { openLink, type ByteLink, type PrinterTransport } from './link.ts';
 export { driverFor, printersOf, type PrinterConfig } from './printers.ts';
-export { receiptFromSale } from './sales.ts';
+export { receiptFromSale, invoiceFromSale } from './sales.ts';
+// For other modules (the Node-RED print node): queue a receipt/invoice and follow its row.
+export { enqueueFiscalPrint } from './service.ts';
+export { getReceipt, receiptByKey, type QueuedReceipt, type ReceiptState, type FiscalDocument } from './queue/print-queue.ts';
+export { type InvoiceData } from './receipt.ts';
+export { type DailyReportContents, type DeviceTotals } from './totals.ts';
 
 export const FISCAL = 'fiscal';
 

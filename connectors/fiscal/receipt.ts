@@ -25,8 +25,19 @@ export interface ReceiptPayment {
   readonly amount: number;
 }
 
+/** A VAT invoice printed by the fiscal printer instead of a receipt (POSNET `trfvinit`). */
+export interface InvoiceData {
+  /** The invoice's number as printed ("FV/12/2026"): the sale's number. */
+  readonly number: string;
+  readonly buyerName: string;
+  readonly buyerNip: string;
+  readonly buyerAddress?: string;
+}
+
 export interface Receipt {
   readonly lines: readonly ReceiptLine[];
+  /** Given: a VAT invoice for this buyer rather than a receipt. */
+  readonly invoice?: InvoiceData;
   readonly payments: readonly ReceiptPayment[];
   /** Printed on the receipt ("NIP nabywcy") when given. */
   readonly buyerNip?: string;
@@ -56,9 +67,10 @@ export interface ReceiptPlan {
   readonly change: number;
   readonly buyerNip: string | null;
   readonly reference: string | null;
+  readonly invoice: InvoiceData | null;
 }
 
-export const LIMITS = { lines: 500, name: 80, unit: 4, amount: 9_999_999_999 } as const;
+export const LIMITS = { lines: 500, invoiceLines: 120, name: 80, unit: 4, amount: 9_999_999_999, invoiceNumber: 40, buyerName: 256, buyerNip: 20, buyerAddress: 256 } as const;
 
 export function lineGross(line: Pick<ReceiptLine, 'quantity' | 'unitPrice'>): number {
   return Math.round(line.quantity * line.unitPrice);
@@ -70,6 +82,9 @@ const invalid = (detail: string): FiscalError => fiscalError('invalidReceipt', f
 export function planReceipt(receipt: Receipt, slots: readonly VatSlot[]): ReceiptPlan | FiscalError {
   if (receipt.lines.length === 0) return invalid('a receipt needs at least one line');
   if (receipt.lines.length > LIMITS.lines) return invalid(`at most ${LIMITS.lines} lines per receipt`);
+  const invoice = receipt.invoice ? planInvoice(receipt.invoice) : null;
+  if (invoice && !('number' in invoice)) return invoice;
+  if (invoice && receipt.lines.length > LIMITS.invoiceLines) return invalid(`at most ${LIMITS.invoiceLines} lines per invoice`);
   const missing = missingRates(slots, receipt.lines.map((l) => l.vatRate));
   if (missing) return missing;
   const lines: PlannedLine[] = [];
@@ -99,5 +114,18 @@ export function planReceipt(receipt: Receipt, slots: readonly VatSlot[]): Receip
   if (change > cash) return invalid('change is only given from a cash payment');
   const nip = receipt.buyerNip?.replace(/[\s-]/g, '') ?? '';
   if (nip !== '' && !/^[A-Z]{0,2}\d{10}$/.test(nip)) return invalid('the buyer’s NIP must have 10 digits');
-  return { lines, total, payments: receipt.payments, paid, change, buyerNip: nip || null, reference: receipt.reference ?? null };
+  return { lines, total, payments: receipt.payments, paid, change, buyerNip: nip || null, reference: receipt.reference ?? null, invoice };
+}
+
+/** The invoice's buyer and number within the printer's limits (POSNET trfvbuyer/trfvnumber). */
+function planInvoice(data: InvoiceData): InvoiceData | FiscalError {
+  const number = data.number.trim();
+  const buyerName = data.buyerName.trim();
+  const buyerNip = data.buyerNip.trim();
+  const buyerAddress = data.buyerAddress?.trim() ?? '';
+  if (number === '' || number.length > LIMITS.invoiceNumber) return invalid(`the invoice number must have 1–${LIMITS.invoiceNumber} characters`);
+  if (buyerName === '' || buyerName.length > LIMITS.buyerName) return invalid(`the buyer’s name must have 1–${LIMITS.buyerName} characters`);
+  if (buyerNip === '' || buyerNip.length > LIMITS.buyerNip) return invalid('an invoice needs the buyer’s NIP');
+  if (buyerAddress.length > LIMITS.buyerAddress) return invalid(`the buyer’s address has at most ${LIMITS.buyerAddress} characters`);
+  return { number, buyerName, buyerNip, ...(buyerAddress ? { buyerAddress } : {}) };
 }

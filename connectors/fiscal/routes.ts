@@ -4,10 +4,12 @@
 // input is answered as application/problem+json with the JSON pointer of each bad value.
 import type { Request, Response } from 'express';
 import type { ConnectorRoutes } from '../../engine/connectors/index.ts';
-import { getReceipt, listReceipts, retryReceipt, type ReceiptState } from './queue/print-queue.ts';
+import { cancelReceipt, getReceipt, listReceipts, RECEIPT_STATES, retryReceipt, type FiscalDocument, type ReceiptState } from './queue/print-queue.ts';
 import { getReport, listReports, requestReport } from './queue/reports.ts';
-import { receiptFromSale, type SaleProblem } from './sales.ts';
+import { invoiceFromSale, receiptFromSale, type SaleProblem } from './sales.ts';
 import { fiscalSettings, queueReceipt, SALE_ENTITY, updateSale, wakeWorker } from './service.ts';
+import { printersSummary, streamFiscalState } from './status-feed.ts';
+import { FISCAL_WORDING } from './wording.ts';
 
 type Access = NonNullable<ReturnType<Parameters<ConnectorRoutes>[1]['access']>>;
 
@@ -21,7 +23,14 @@ function problem(res: Response, status: number, code: string, detail: string, er
 const mayRead = (a: Access): boolean => a.unrestricted || a.can('administerConnectors') || a.entity(SALE_ENTITY).read.length > 0;
 export const mayPrint = (a: Pick<Access, 'unrestricted' | 'entity'>): boolean => a.unrestricted || a.entity(SALE_ENTITY).update.length > 0;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATES: readonly ReceiptState[] = ['queued', 'printing', 'printed', 'failed'];
+const STATES = RECEIPT_STATES;
+
+/** The error's wording in the three languages, beside its code (the app shows its user's). */
+function withWords<T extends { errorCode: string | null }>(row: T): T & { errorWords: Record<'pl' | 'en' | 'ro', string> | null } {
+  const code = row.errorCode as keyof (typeof FISCAL_WORDING)['en'] | null;
+  const en = code ? FISCAL_WORDING.en[code] : undefined;
+  return { ...row, errorWords: code && en ? { pl: FISCAL_WORDING.pl[code], en, ro: FISCAL_WORDING.ro[code] } : null };
+}
 
 export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
   /** The caller's rights, or an answer already sent. */
@@ -40,30 +49,13 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
 
   router.get('/printers', async (req, res) => {
     if (!guard(req, res, mayRead)) return;
-    const settings = await fiscalSettings(ctx);
-    const rows = (await ctx.knex('tessera.fiscal_printers').select('printer_id', 'status', 'status_at', 'last_error', 'leader', 'lease_until')) as { printer_id: string; status: unknown; status_at: Date | null; last_error: string | null; leader: string | null; lease_until: Date | null }[];
-    const byId = new Map(rows.map((r) => [r.printer_id, r]));
-    const waiting = (await ctx.knex('tessera.fiscal_receipts').whereIn('state', ['queued', 'printing']).groupBy('printer_id').select('printer_id').count('* as n')) as { printer_id: string; n: string | number }[];
-    res.json({
-      enabled: settings.enabled,
-      defaultPrinter: settings.defaultPrinter,
-      problems: settings.problems,
-      printers: settings.printers.map((p) => {
-        const row = byId.get(p.id);
-        const served = row?.lease_until ? new Date(row.lease_until).getTime() > Date.now() : false;
-        return {
-          id: p.id,
-          name: p.name,
-          protocol: p.protocol,
-          transport: p.transport.kind,
-          status: row?.status ?? null,
-          statusAt: row?.status_at ? new Date(row.status_at).toISOString() : null,
-          lastError: row?.last_error ?? null,
-          served,
-          waiting: Number(waiting.find((w) => w.printer_id === p.id)?.n ?? 0),
-        };
-      }),
-    });
+    res.json(await printersSummary(ctx));
+  });
+
+  /** The printers' status and queue changes as server-sent events (`event: fiscal`). */
+  router.get('/stream', async (req, res) => {
+    if (!guard(req, res, mayRead)) return;
+    await streamFiscalState(ctx, req, res);
   });
 
   router.get('/queue', async (req, res) => {
@@ -73,47 +65,75 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
     const sale = typeof req.query.sale === 'string' ? req.query.sale : undefined;
     if (sale !== undefined && !UUID.test(sale)) return problem(res, 400, 'BAD_QUERY', 'Invalid query', [{ pointer: '/query/sale', detail: 'must be a record id' }]);
     const printer = typeof req.query.printer === 'string' ? req.query.printer : undefined;
-    res.json({ receipts: await listReceipts(ctx.knex, { ...(printer ? { printerId: printer } : {}), ...(state ? { state: state as ReceiptState } : {}), ...(sale ? { entity: SALE_ENTITY, recordId: sale } : {}) }) });
+    res.json({ receipts: (await listReceipts(ctx.knex, { ...(printer ? { printerId: printer } : {}), ...(state ? { state: state as ReceiptState } : {}), ...(sale ? { entity: SALE_ENTITY, recordId: sale } : {}) })).map(withWords) });
   });
 
   router.get('/queue/:id', async (req, res) => {
     if (!guard(req, res, mayRead)) return;
     const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
     if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
-    res.json(row);
+    res.json(withWords(row));
   });
 
-  /** Print the receipt of a sale: one per sale (its idempotency key is the sale's id). */
-  router.post('/sales/:id/receipt', async (req, res) => {
+  /**
+   * Print a sale's receipt, or its VAT invoice: one fiscal document per sale (the idempotency key is
+   * the sale's id), so asking again returns the same row, and asking for the other kind is refused.
+   */
+  const printSale = (document: FiscalDocument) => async (req: Request, res: Response) => {
     const access = guard(req, res, mayPrint);
     if (!access) return;
-    if (!UUID.test(req.params.id)) return problem(res, 404, 'NOT_FOUND', 'No such sale');
+    const id = String(req.params.id);
+    if (!UUID.test(id)) return problem(res, 404, 'NOT_FOUND', 'No such sale');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const settings = await fiscalSettings(ctx);
     const printerId = typeof body.printer === 'string' ? body.printer : settings.defaultPrinter;
-    if (!printerId || !settings.printers.some((p) => p.id === printerId)) return problem(res, 400, 'VALIDATION_FAILED', 'Unknown printer', [{ pointer: '/printer', detail: 'no such printer in the fiscal connector’s settings' }]);
-    // Read with the caller's own rights: a sale they may not see cannot be printed by them.
-    const sale = await ctx.records.get({ actor: { userId: access.subject?.userId ?? null, via: 'api', access } }, SALE_ENTITY, req.params.id);
-    const built = receiptFromSale(sale);
-    if ('problems' in built) return problem(res, 422, 'VALIDATION_FAILED', 'The sale cannot be printed as a receipt', built.problems);
-    const { receipt, created } = await queueReceipt(ctx, { printerId, idempotencyKey: `sale:${req.params.id}`, receipt: built.receipt, saleId: req.params.id, requestedBy: access.subject?.userId ?? null });
-    res.status(created ? 202 : 200).json(receipt);
-  });
+    const printer = settings.printers.find((p) => p.id === printerId);
+    if (!printerId || !printer) return problem(res, 400, 'VALIDATION_FAILED', 'Unknown printer', [{ pointer: '/printer', detail: 'no such printer in the fiscal connector’s settings' }]);
+    if (document === 'invoice' && printer.protocol !== 'posnet') return problem(res, 400, 'VALIDATION_FAILED', 'This printer cannot print invoices', [{ pointer: '/printer', detail: 'VAT invoices need a POSNET printer' }]);
+    // Read with the caller's own rights: a sale (or buyer) they may not see cannot be printed by them.
+    const rc = { actor: { userId: access.subject?.userId ?? null, via: 'api' as const, access } };
+    const sale = await ctx.records.get(rc, SALE_ENTITY, id);
+    let built: ReturnType<typeof receiptFromSale>;
+    if (document === 'invoice') {
+      const contractorId = typeof sale.contractor === 'string' ? sale.contractor : null;
+      built = invoiceFromSale(sale, contractorId ? await ctx.records.get(rc, 'contractor', contractorId) : null);
+    } else built = receiptFromSale(sale);
+    if ('problems' in built) return problem(res, 422, 'VALIDATION_FAILED', `The sale cannot be printed as ${document === 'invoice' ? 'an invoice' : 'a receipt'}`, built.problems);
+    const { receipt, created } = await queueReceipt(ctx, { printerId, idempotencyKey: `sale:${id}`, receipt: built.receipt, document, saleId: id, requestedBy: access.subject?.userId ?? null });
+    if (receipt.document !== document) return problem(res, 409, 'CONFLICT', `this sale already has a fiscal ${receipt.document} (${receipt.state}): one fiscal document per sale`);
+    res.status(created ? 202 : 200).json(withWords(receipt));
+  };
+  router.post('/sales/:id/receipt', printSale('receipt'));
+  router.post('/sales/:id/invoice', printSale('invoice'));
 
   router.post('/queue/:id/retry', async (req, res) => {
     const access = guard(req, res, mayPrint);
     if (!access) return;
     const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
     if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
-    if (!(await retryReceipt(ctx.knex, row.id, access.subject?.login ?? null))) return problem(res, 409, 'CONFLICT', `only a failed receipt can be retried (this one is ${row.state})`);
+    if (!(await retryReceipt(ctx.knex, row.id, access.subject?.login ?? null))) return problem(res, 409, 'CONFLICT', `only a failed or cancelled receipt can be retried (this one is ${row.state})`);
     await updateSale(ctx, row, { receipt_state: 'queued' });
     wakeWorker(row.printerId);
     res.json(await getReceipt(ctx.knex, row.id));
   });
 
+  /** Out of the queue where safe: failed, or queued and never sent to the printer (see cancelReceipt). */
+  router.post('/queue/:id/cancel', async (req, res) => {
+    const access = guard(req, res, mayPrint);
+    if (!access) return;
+    const row = UUID.test(req.params.id) ? await getReceipt(ctx.knex, req.params.id) : null;
+    if (!row) return problem(res, 404, 'NOT_FOUND', 'No such receipt');
+    if (!(await cancelReceipt(ctx.knex, row.id, access.subject?.login ?? null))) {
+      return problem(res, 409, 'CONFLICT', `this receipt cannot be cancelled now (it is ${row.state}${row.journal ? ', interrupted while printing: the printer is checked first' : ''})`);
+    }
+    // The sale has no receipt any more: it can be printed again (Retry on the same row).
+    await updateSale(ctx, row, { receipt_state: null });
+    res.json(await getReceipt(ctx.knex, row.id));
+  });
+
   router.get('/reports', async (req, res) => {
     if (!guard(req, res, mayRead)) return;
-    res.json({ reports: await listReports(ctx.knex, typeof req.query.printer === 'string' ? req.query.printer : null) });
+    res.json({ reports: (await listReports(ctx.knex, typeof req.query.printer === 'string' ? req.query.printer : null)).map(withWords) });
   });
 
   /** A daily report or a cash move; answered once the printer's process ran it (or 202 while it waits). */
@@ -138,6 +158,6 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
       await new Promise((r) => setTimeout(r, 100));
       report = (await getReport(ctx.knex, report.id)) ?? report;
     }
-    res.status(report.state === 'queued' ? 202 : report.state === 'printed' ? 200 : 409).json(report);
+    res.status(report.state === 'queued' ? 202 : report.state === 'printed' ? 200 : 409).json(withWords(report));
   });
 };

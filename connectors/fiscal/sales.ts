@@ -1,6 +1,6 @@
 // A sale record (seed entity `sale`: lines and payments as JSON, amounts in złoty) as a receipt.
 // Problems come back with the JSON pointer of each bad value, for problem+json answers.
-import { PAYMENT_FORMS, type PaymentForm, type Receipt, type ReceiptLine, type ReceiptPayment } from './receipt.ts';
+import { PAYMENT_FORMS, type InvoiceData, type PaymentForm, type Receipt, type ReceiptLine, type ReceiptPayment } from './receipt.ts';
 import type { VatRate } from './vat.ts';
 
 export interface SaleProblem {
@@ -52,4 +52,30 @@ export function receiptFromSale(sale: Readonly<Record<string, unknown>>): { rece
   if (problems.length) return { problems };
   const nip = typeof sale.buyer_nip === 'string' && sale.buyer_nip.trim() ? sale.buyer_nip.trim() : undefined;
   return { receipt: { lines, payments, ...(nip ? { buyerNip: nip } : {}), ...(typeof sale.number === 'string' ? { reference: sale.number } : {}) } };
+}
+
+const textOf = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+
+/**
+ * A sale as a VAT invoice printed by the fiscal printer: the receipt's lines, the sale's number as
+ * the invoice number, the buyer from the sale's contractor (name, address) and the NIP from the
+ * sale (`buyer_nip`) or else the contractor's tax id.
+ */
+export function invoiceFromSale(sale: Readonly<Record<string, unknown>>, contractor: Readonly<Record<string, unknown>> | null): { receipt: Receipt } | { problems: SaleProblem[] } {
+  const built = receiptFromSale(sale);
+  const problems: SaleProblem[] = 'problems' in built ? [...built.problems] : [];
+  const number = textOf(sale.number);
+  const buyerName = textOf(contractor?.name);
+  const buyerNip = textOf(sale.buyer_nip) || textOf(contractor?.tax_id);
+  if (!number) problems.push({ pointer: '/number', detail: 'an invoice needs the sale’s number' });
+  if (!buyerName) problems.push({ pointer: '/contractor', detail: 'an invoice needs the buyer (a contractor with a name)' });
+  if (!buyerNip) problems.push({ pointer: '/buyer_nip', detail: 'an invoice needs the buyer’s NIP' });
+  if (problems.length || 'problems' in built) return { problems };
+  const street = textOf(contractor?.street);
+  const town = [textOf(contractor?.postal_code), textOf(contractor?.locality)].filter(Boolean).join(' ');
+  const address = [street, town].filter(Boolean).join('\n');
+  const invoice: InvoiceData = { number, buyerName, buyerNip, ...(address ? { buyerAddress: address } : {}) };
+  // The NIP is the invoice's (trfvbuyer), not a receipt's "NIP nabywcy" line.
+  const { buyerNip: _receiptNip, ...rest } = built.receipt;
+  return { receipt: { ...rest, invoice } };
 }

@@ -4,10 +4,10 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ConnectorContext } from '../../engine/connectors/index.ts';
-import type { FiscalError } from './errors.ts';
+import { fiscalError, type FiscalError } from './errors.ts';
 import type { PrintedReceipt } from './driver.ts';
 import { driverFor, printersOf, printersToServe, type AgentTarget, type PrinterConfig } from './printers.ts';
-import { enqueueReceipt, getReceipt, type QueuedReceipt } from './queue/print-queue.ts';
+import { enqueueReceipt, getReceipt, retryReceipt, type FiscalDocument, type QueuedReceipt } from './queue/print-queue.ts';
 import { PrinterWorker } from './queue/printer-worker.ts';
 import type { Receipt } from './receipt.ts';
 
@@ -47,10 +47,12 @@ export async function updateSale(ctx: ConnectorContext, receipt: QueuedReceipt, 
   }
 }
 
-export function printedValues(printed: PrintedReceipt): Record<string, unknown> {
+/** For an invoice the sale keeps the invoice's own number (the sale's), not the printer's count. */
+export function printedValues(printed: PrintedReceipt, row?: Pick<QueuedReceipt, 'document' | 'receipt'>): Record<string, unknown> {
+  const invoiceNumber = row?.document === 'invoice' ? (row.receipt.invoice?.number ?? null) : null;
   return {
     receipt_state: 'printed',
-    receipt_number: printed.receiptNumber === null ? null : String(printed.receiptNumber),
+    receipt_number: invoiceNumber ?? (printed.receiptNumber === null ? null : String(printed.receiptNumber)),
     printer_unique_number: printed.uniqueNumber,
     receipt_printed_at: new Date().toISOString(),
   };
@@ -80,7 +82,7 @@ export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, opt
       ...options,
       hooks: {
         log: (m, e) => ctx.log(m, e),
-        printed: (row, printed) => updateSale(ctx, row, printedValues(printed)),
+        printed: (row, printed) => updateSale(ctx, row, printedValues(printed, row)),
         failed: (row: QueuedReceipt, error: FiscalError) => {
           ctx.log(`receipt ${row.id} failed: ${error.message}`);
           return updateSale(ctx, row, { receipt_state: 'failed' });
@@ -104,24 +106,52 @@ export function wakeWorker(printerId: string): void {
 
 export async function queueReceipt(
   ctx: ConnectorContext,
-  input: { printerId: string; idempotencyKey: string; receipt: Receipt; saleId?: string | null; requestedBy: string | null },
+  input: { printerId: string; idempotencyKey: string; receipt: Receipt; document?: FiscalDocument; saleId?: string | null; requestedBy: string | null },
 ): Promise<{ receipt: QueuedReceipt; created: boolean }> {
-  const result = await enqueueReceipt(ctx.knex, {
+  let result = await enqueueReceipt(ctx.knex, {
     printerId: input.printerId,
     idempotencyKey: input.idempotencyKey,
     receipt: input.receipt,
+    ...(input.document ? { document: input.document } : {}),
     entity: input.saleId ? SALE_ENTITY : null,
     recordId: input.saleId ?? null,
     requestedBy: input.requestedBy,
   });
+  // A cancelled receipt asked for again: the same row (the key stays one receipt) back in the queue.
+  if (!result.created && result.receipt.state === 'cancelled' && (await retryReceipt(ctx.knex, result.receipt.id, null, ['cancelled'], { receipt: input.receipt, document: input.document ?? 'receipt' }))) {
+    result = { receipt: (await getReceipt(ctx.knex, result.receipt.id)) ?? result.receipt, created: true };
+  }
   if (result.created) {
     await updateSale(ctx, result.receipt, { receipt_state: 'queued' });
     wakeWorker(input.printerId);
     // A worker may have printed it before 'queued' was written: the row is the truth.
     const now = await getReceipt(ctx.knex, result.receipt.id);
     if (now && now.state !== 'queued' && now.state !== 'printing') {
-      await updateSale(ctx, now, now.state === 'printed' ? printedValues({ receiptNumber: now.receiptNumber, uniqueNumber: now.uniqueNumber, total: now.total ?? 0 }) : { receipt_state: now.state });
+      await updateSale(ctx, now, now.state === 'printed' ? printedValues({ receiptNumber: now.receiptNumber, uniqueNumber: now.uniqueNumber, total: now.total ?? 0 }, now) : { receipt_state: now.state });
     }
   }
   return result;
+}
+
+/**
+ * The queue's entry point for other modules (a Node-RED node, a workflow): a receipt or invoice on
+ * a named printer (the default one when none is named), once per idempotency key. Resolves with
+ * the queue row (`created: false`: the key was queued before, the same row). A printer that is not
+ * configured is a `fiscal.error.unknownPrinter` FiscalError.
+ */
+export async function enqueueFiscalPrint(
+  ctx: ConnectorContext,
+  input: { readonly printer?: string; readonly idempotencyKey: string; readonly receipt: Receipt; readonly document?: FiscalDocument; readonly saleId?: string | null; readonly requestedBy?: string | null },
+): Promise<{ receipt: QueuedReceipt; created: boolean }> {
+  const settings = await fiscalSettings(ctx);
+  const printerId = input.printer ?? settings.defaultPrinter;
+  if (!printerId || !settings.printers.some((p) => p.id === printerId)) throw fiscalError('unknownPrinter', false, 'tessera', null, printerId ?? '(none configured)');
+  return queueReceipt(ctx, {
+    printerId,
+    idempotencyKey: input.idempotencyKey,
+    receipt: input.receipt,
+    document: input.document ?? (input.receipt.invoice ? 'invoice' : 'receipt'),
+    saleId: input.saleId ?? null,
+    requestedBy: input.requestedBy ?? null,
+  });
 }

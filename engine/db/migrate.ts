@@ -20,6 +20,7 @@ import * as email017 from './migrations/017-email.ts';
 import * as calendarSync018 from './migrations/018-calendar-sync.ts';
 import * as auditOrigin023 from './migrations/023-audit-origin.ts';
 import * as imports025 from './migrations/025-imports.ts';
+import * as fiscalReports022 from './migrations/022-fiscal-reports.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['018-calendar-sync', calendarSync018],
   ['023-audit-origin', auditOrigin023],
   ['025-imports', imports025],
+  ['022-fiscal-reports', fiscalReports022],
 ];
 
 const source: Knex.MigrationSource<string> = {

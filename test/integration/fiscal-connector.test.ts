@@ -6,11 +6,12 @@
 // 200 receipts, none doubled, totals matching.
 import { connectors } from '../../connectors/index.ts';
 import { configSchema } from '../../connectors/fiscal/printers.ts';
+import { enqueueFiscalPrint, FiscalError } from '../../connectors/fiscal/index.ts';
 import { PrinterWorker } from '../../connectors/fiscal/queue/printer-worker.ts';
 import { driverFor, printersOf } from '../../connectors/fiscal/printers.ts';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { createTestUser, userClient } from '../support/auth.ts';
+import { createTestUser, tokenFor, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
 import { PosnetPrinterEmulator } from '../support/posnet-printer-emulator.ts';
@@ -20,6 +21,7 @@ import { eventually, InstanceDriver } from '../support/workflows.ts';
 process.env.TESSERA_FISCAL_POLL_MS = '50';
 process.env.TESSERA_FISCAL_STATUS_MS = '300';
 process.env.TESSERA_FISCAL_START_DELAY_MS = '0';
+process.env.TESSERA_FISCAL_FEED_MS = '100';
 
 let env: TestPlatform;
 let server: TestServer;
@@ -29,6 +31,7 @@ let technician: JsonClient;
 let printer: PosnetPrinterEmulator;
 let host: TcpHost;
 let cashierId: string;
+let technicianId: string;
 
 const sale = (number: string, over: Record<string, unknown> = {}) => ({
   number,
@@ -51,7 +54,8 @@ beforeAll(async () => {
   api = jsonClient(`${server.url}/api`);
   cashierId = await createTestUser(env.platform, { login: 'kasjer', roles: ['salesperson'] });
   cashier = await userClient(env.platform, `${server.url}/api`, cashierId);
-  technician = await userClient(env.platform, `${server.url}/api`, await createTestUser(env.platform, { login: 'serwisant', roles: ['service_technician'] }));
+  technicianId = await createTestUser(env.platform, { login: 'serwisant', roles: ['service_technician'] });
+  technician = await userClient(env.platform, `${server.url}/api`, technicianId);
   await env.platform.connectors.settings.write(
     'fiscal',
     configSchema,
@@ -137,17 +141,164 @@ test('printer status reaches the API: paper out, then back', async () => {
   expect(res.body.printers[0]).toMatchObject({ id: 'till-1', name: 'Kasa 1', protocol: 'posnet', served: true, status: { online: true, coverOpen: false } });
 });
 
-test('daily report, then a second one with nothing sold in between is refused before it reaches the printer', async () => {
+/** Reads server-sent `fiscal` events until one satisfies `want`. */
+async function nextFiscalEvent(reader: ReadableStreamDefaultReader<Uint8Array>, buffer: { text: string }, want: (e: any) => boolean): Promise<any> {
+  const decoder = new TextDecoder();
+  for (;;) {
+    const end = buffer.text.indexOf('\n\n');
+    if (end >= 0) {
+      const block = buffer.text.slice(0, end);
+      buffer.text = buffer.text.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (block.includes('event: fiscal') && data) {
+        const event = JSON.parse(data.slice(6));
+        if (want(event)) return event;
+      }
+      continue;
+    }
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended');
+    buffer.text += decoder.decode(value, { stream: true });
+  }
+}
+
+test('the status is pushed: the stream sends paper out and paper back, and a queue change, without being asked', async () => {
+  const controller = new AbortController();
+  const res = await fetch(`${server.url}/api/connectors/fiscal/stream`, { headers: { authorization: `Bearer ${await tokenFor(env.platform, cashierId, ['read'])}` }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.getReader();
+  const buffer = { text: '' };
+  try {
+    const first = await nextFiscalEvent(reader, buffer, () => true);
+    expect(first.printers.printers[0]).toMatchObject({ id: 'till-1', served: true });
+    printer.setPaper(false);
+    await nextFiscalEvent(reader, buffer, (e) => e.printers.printers[0].status?.paperOut === true);
+    const id = (await cashier.post('/records/sale', sale('PA/9/2026'))).body.id as string;
+    await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+    const queued = await nextFiscalEvent(reader, buffer, (e) => e.queueMark !== first.queueMark && e.printers.printers[0].waiting === 1);
+    printer.setPaper(true);
+    await nextFiscalEvent(reader, buffer, (e) => e.printers.printers[0].status?.paperOut === false && e.printers.printers[0].waiting === 0 && e.queueMark !== queued.queueMark);
+    expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  } finally {
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+  }
+  expect((await fetch(`${server.url}/api/connectors/fiscal/stream`)).status).toBe(401);
+  expect((await fetch(`${server.url}/api/connectors/fiscal/stream`, { headers: { authorization: `Bearer ${await tokenFor(env.platform, technicianId, ['read'])}` } })).status).toBe(403);
+}, 30_000);
+
+test('cancel where safe: a receipt waiting for paper is cancelled (the sale shows no receipt), a printed one is not; printing the sale again prints it once', async () => {
+  printer.setPaper(false);
+  const before = printer.printed.length;
+  const id = (await cashier.post('/records/sale', sale('PA/10/2026'))).body.id as string;
+  const queued = (await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {})).body;
+  await eventually(async () => ((await cashier.get(`/connectors/fiscal/queue/${queued.id}`)).body.errorCode === 'fiscal.error.paperOut' ? true : undefined), 10_000, 'waiting for paper');
+  // The worker may hold the row for a moment (state printing): only then is cancelling refused.
+  const cancelled = await eventually(async () => {
+    const r = await cashier.post(`/connectors/fiscal/queue/${queued.id}/cancel`, {});
+    return r.status === 200 ? r : undefined;
+  }, 10_000, 'cancelled');
+  expect(cancelled.body).toMatchObject({ state: 'cancelled' });
+  expect((await cashier.get(`/records/sale/${id}`)).body.receipt_state ?? null).toBeNull();
+  printer.setPaper(true);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(printer.printed).toHaveLength(before);
+  const again = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  expect(again.status).toBe(202);
+  expect(again.body.id).toBe(queued.id);
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  expect(printer.printed).toHaveLength(before + 1);
+  const refused = await cashier.post(`/connectors/fiscal/queue/${queued.id}/cancel`, {});
+  expect(refused.status).toBe(409);
+  expect(refused.contentType).toContain('application/problem+json');
+  expect((await technician.post(`/connectors/fiscal/queue/${queued.id}/cancel`, {})).status).toBe(403);
+  const log = (await cashier.get(`/connectors/fiscal/queue/${queued.id}`)).body.log.map((l: { step: string }) => l.step);
+  expect(log).toEqual(expect.arrayContaining(['cancelled by kasjer', 'printed again requested', 'printed']));
+});
+
+test('payment forms: voucher, transfer and cash with change reach the printer under their POSNET types', async () => {
+  const id = (await cashier.post('/records/sale', sale('PA/6/2026', { payments: [{ form: 'voucher', amount: 50 }, { form: 'transfer', amount: 60 }, { form: 'cash', amount: 20 }] }))).body.id as string;
+  await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  // 127.97 due: voucher 50 (type 7), transfer 60 (type 8), cash 20 (type 0); 2.03 back in cash.
+  expect(printer.printed.at(-1)).toMatchObject({ total: 12797, payments: [{ type: 7, amount: 5000 }, { type: 8, amount: 6000 }, { type: 0, amount: 2000 }], change: 203 });
+});
+
+test('daily report: its contents (per VAT slot, counts) are kept; a second one with nothing sold in between is refused before it reaches the printer', async () => {
+  const sold = printer.printed.reduce((s, r) => s + r.total, 0);
+  const byA = printer.printed.flatMap((r) => r.lines).filter((l) => l.vt === 0).reduce((s, l) => s + l.amount, 0);
   const first = await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' });
   expect(first.body).toMatchObject({ state: 'printed' });
   expect(first.status).toBe(200);
-  expect(first.body).toMatchObject({ kind: 'daily', state: 'printed', reportDate: '2026-12-03' });
+  expect(first.body).toMatchObject({ kind: 'daily', state: 'printed', reportDate: '2026-12-03', reportNumber: 1 });
+  expect(first.body.contents).toMatchObject({ reportNumber: 1, gross: sold, receipts: printer.printed.length });
+  const a = first.body.contents.slots.find((x: { letter: string }) => x.letter === 'A');
+  // VAT from the slot's gross total: gross × 23 / 123.
+  expect(a).toEqual({ letter: 'A', rate: 23, gross: byA, vat: Math.round((byA * 23) / 123), net: byA - Math.round((byA * 23) / 123) });
+  expect((await cashier.get('/connectors/fiscal/reports?printer=till-1')).body.reports[0]).toMatchObject({ id: first.body.id, contents: { gross: sold } });
   const second = await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' });
   expect(second.status).toBe(409);
   expect(second.body.errorCode).toBe('fiscal.error.zeroDailyReport');
   expect(printer.dailyReports).toEqual(['2026-12-03']);
   expect((await cashier.post('/connectors/fiscal/printers/till-1/cash-in', { amount: 200 })).body.state).toBe('printed');
   expect(printer.cashMoves).toEqual([20000]);
+});
+
+test('daily report missing: sales of yesterday left on the printer; the status says so, a receipt waits and prints after the report', async () => {
+  const first = (await cashier.post('/records/sale', sale('PA/7/2026'))).body.id as string;
+  await cashier.post(`/connectors/fiscal/sales/${first}/receipt`, {});
+  expect(await printedSale(cashier, first)).toMatchObject({ receipt_state: 'printed' });
+  printer.today = '2026-12-04';
+  await eventually(async () => ((await cashier.get('/connectors/fiscal/printers')).body.printers[0].status?.dailyReportMissing === true ? true : undefined), 10_000, 'missing report shown');
+  const before = printer.printed.length;
+  const id = (await cashier.post('/records/sale', sale('PA/8/2026'))).body.id as string;
+  const queued = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  const waiting = await eventually(async () => {
+    const row = (await cashier.get(`/connectors/fiscal/queue/${queued.body.id}`)).body;
+    return row.errorCode === 'fiscal.error.dailyReportMissing' ? row : undefined;
+  }, 10_000, 'the receipt waits for the report');
+  expect(waiting.state).toBe('queued');
+  expect(printer.printed).toHaveLength(before);
+  expect((await cashier.post('/connectors/fiscal/printers/till-1/daily-report', { date: '2026-12-03' })).body.state).toBe('printed');
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed' });
+  expect(printer.printed).toHaveLength(before + 1);
+  expect((await cashier.get('/connectors/fiscal/printers')).body.printers[0].status?.dailyReportMissing).not.toBe(true);
+});
+
+test('a VAT invoice for a sale with a buyer: printed once with the buyer from the contractor and the sale’s NIP; one fiscal document per sale', async () => {
+  const contractor = (await api.post('/records/contractor', { name: 'Piekarnia Łącka Sp. z o.o.', contractor_type: 'company', country: 'pl', street: 'ul. Polna 1', postal_code: '00-001', locality: 'Warszawa' })).body.id as string;
+  const id = (await cashier.post('/records/sale', sale('FV/1/2026', { contractor, buyer_nip: '5260001246', payments: [{ form: 'transfer', amount: 127.97 }] }))).body.id as string;
+  const queued = await cashier.post(`/connectors/fiscal/sales/${id}/invoice`, {});
+  expect(queued.status).toBe(202);
+  expect(queued.body).toMatchObject({ document: 'invoice' });
+  const before = printer.printed.length;
+  // The sale keeps the invoice's own number; the printer's unique number as for a receipt.
+  expect(await printedSale(cashier, id)).toMatchObject({ receipt_state: 'printed', receipt_number: 'FV/1/2026', printer_unique_number: 'ABC12345678' });
+  expect(printer.invoices.at(-1)).toMatchObject({ number: 'FV/1/2026', buyer: { name: 'Piekarnia Łącka Sp. z o.o.', nip: '5260001246', address: 'ul. Polna 1\n00-001 Warszawa' }, total: 12797 });
+  expect(printer.printed).toHaveLength(before);
+  expect((await cashier.post(`/connectors/fiscal/sales/${id}/invoice`, {})).status).toBe(200);
+  const receiptToo = await cashier.post(`/connectors/fiscal/sales/${id}/receipt`, {});
+  expect(receiptToo.status).toBe(409);
+  expect(receiptToo.contentType).toContain('application/problem+json');
+  expect(printer.invoices.filter((i) => i.number === 'FV/1/2026')).toHaveLength(1);
+  // Without a buyer: problem+json naming what is missing.
+  const anonymous = (await cashier.post('/records/sale', sale('FV/2/2026'))).body.id as string;
+  const refused = await cashier.post(`/connectors/fiscal/sales/${anonymous}/invoice`, {});
+  expect(refused.status).toBe(422);
+  expect(refused.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/contractor', '/buyer_nip']);
+});
+
+test('enqueueFiscalPrint (for other modules): the default printer, once per key; an unknown printer is a typed error', async () => {
+  const ctx = env.platform.connectors.context('fiscal');
+  const receipt = { lines: [{ name: 'Woda', quantity: 1, unitPrice: 250, vatRate: 8 }], payments: [{ form: 'cash' as const, amount: 250 }] };
+  const first = await enqueueFiscalPrint(ctx, { idempotencyKey: 'node-red:msg-1', receipt });
+  expect(first).toMatchObject({ created: true, receipt: { printerId: 'till-1', document: 'receipt' } });
+  expect((await enqueueFiscalPrint(ctx, { idempotencyKey: 'node-red:msg-1', receipt })).receipt.id).toBe(first.receipt.id);
+  const error = await enqueueFiscalPrint(ctx, { printer: 'nope', idempotencyKey: 'node-red:msg-2', receipt }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(FiscalError);
+  expect((error as FiscalError).code).toBe('fiscal.error.unknownPrinter');
+  await eventually(async () => ((await cashier.get(`/connectors/fiscal/queue/${first.receipt.id}`)).body.state === 'printed' ? true : undefined), 10_000, 'printed');
 });
 
 test('the fiscal:print-receipt task prints a sale from a process and maps the receipt number', async () => {

@@ -190,3 +190,56 @@ test('cash in/out, a daily report (a second zero report is refused), a non-fisca
   expect(printed.recovered).toBe(true);
   expect(printer.printed).toHaveLength(2);
 });
+
+const invoice: Receipt = {
+  lines: [
+    { name: 'Kawa ziarnista 1 kg', quantity: 2, unitPrice: 5999, vatRate: 23 },
+    { name: 'Chleb żytni', quantity: 1, unitPrice: 799, vatRate: 5 },
+  ],
+  payments: [{ form: 'transfer', amount: 12797 }],
+  invoice: { number: 'FV/7/2026', buyerName: 'Piekarnia Łącka Sp. z o.o.', buyerNip: '5260001246', buyerAddress: 'ul. Polna 1\n00-001 Warszawa' },
+};
+
+test('a VAT invoice: trfvinit, buyer and number, lines, trend without payment forms; counted as an invoice, not a receipt', async () => {
+  const { printer, driver } = await tcpRig();
+  const printed = await printWithRecovery(driver, await planFor(driver, invoice), memoryJournal());
+  expect(printed).toMatchObject({ receiptNumber: 1, uniqueNumber: 'ABC12345678', total: 12797 });
+  expect(printer.printed).toHaveLength(0);
+  expect(printer.invoices).toEqual([
+    {
+      count: 1,
+      number: 'FV/7/2026',
+      buyer: { name: 'Piekarnia Łącka Sp. z o.o.', nip: '5260001246', address: 'ul. Polna 1\n00-001 Warszawa' },
+      lines: [
+        { name: 'Kawa ziarnista 1 kg', vt: 0, amount: 11998 },
+        { name: 'Chleb żytni', vt: 2, amount: 799 },
+      ],
+      total: 12797,
+    },
+  ]);
+  expect(printer.commands).not.toContain('trpayment');
+  expect(printer.commands.slice(printer.commands.indexOf('trfvinit'), printer.commands.indexOf('trfvinit') + 3)).toEqual(['trfvinit', 'trfvbuyer', 'trfvnumber']);
+  // The invoice limits are checked before anything is sent.
+  const tooLong = planReceipt({ ...invoice, lines: Array.from({ length: 121 }, () => invoice.lines[0]!) }, await driver.vatRates());
+  expect((tooLong as FiscalError).info.detail).toContain('120 lines per invoice');
+  expect((planReceipt({ ...invoice, invoice: { ...invoice.invoice!, buyerNip: ' ' } }, await driver.vatRates()) as FiscalError).info.detail).toContain('NIP');
+});
+
+test('an invoice with power lost after its trend (rpt memory gone): the invoice counter decides, printed once', async () => {
+  const { printer, driver } = await tcpRig();
+  printer.faults.powerLoss = { command: 'trend', nth: 1, downMs: 100 };
+  const journal = memoryJournal();
+  const printed = await printWithRecovery(driver, await planFor(driver, invoice), journal, { reconnectDelayMs: 50 });
+  expect(printed).toMatchObject({ recovered: true, receiptNumber: 1 });
+  expect(printer.invoices).toHaveLength(1);
+  expect(printer.printed).toHaveLength(0);
+});
+
+test('an invoice with the link dropped after a line: cancelled and printed whole, once', async () => {
+  const { printer, driver } = await tcpRig();
+  printer.faults.dropLink = { command: 'trline', nth: 1, when: 'after', downMs: 100 };
+  await printWithRecovery(driver, await planFor(driver, invoice), memoryJournal(), { reconnectDelayMs: 50 });
+  expect(printer.invoices).toHaveLength(1);
+  expect(printer.invoices[0]!.lines).toHaveLength(2);
+  expect(printer.cancelled).toBe(1);
+});

@@ -1,6 +1,7 @@
 // A POSNET "online" fiscal printer, protocol-exact as far as Tessera uses it: frames checked by
 // CRC-16/XMODEM (a bad one answered `ERR ?5`), command tokens kept for `rpt` (32 replies), the
-// transaction state machine (trinit → trline → trpayment → trend, prncancel), totals checked
+// transaction state machine (trinit → trline → trpayment → trend, prncancel; VAT invoices trfvinit →
+// trfvbuyer → trfvnumber → trline → trend), totals checked
 // (2008), VAT slots (2000), product-rate locking (2106), receipt counters (scnt), mechanism status
 // (paper out 5, cover open 1, power loss 7), daily reports (382 on a second zero report).
 // Faults: damaged replies, damaged incoming frames, lost replies, replies split into single bytes,
@@ -10,6 +11,15 @@ import { textCodec } from '../../connectors/fiscal/encoding.ts';
 import { frameOf, PosnetDeframer, parseReply, replyBody, type PosnetReply } from '../../connectors/fiscal/posnet/frame.ts';
 import { formatSlotRate, parseSlotRate } from '../../connectors/fiscal/vat.ts';
 import type { DeviceIo, EmulatedDevice } from './printer-hosts.ts';
+
+export interface EmulatedInvoice {
+  /** The printer's invoice count after it. */
+  count: number;
+  number: string;
+  buyer: { name: string; nip: string; address: string | null };
+  lines: { name: string; vt: number; amount: number }[];
+  total: number;
+}
 
 export interface EmulatedReceipt {
   number: number;
@@ -30,6 +40,8 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
   uniqueNumber = 'ABC12345678';
   /** Receipts printed, in order. */
   readonly printed: EmulatedReceipt[] = [];
+  /** VAT invoices printed (trfvinit … trend), in order. */
+  readonly invoices: EmulatedInvoice[] = [];
   cancelled = 0;
   dailyReports: string[] = [];
   cashMoves: number[] = [];
@@ -39,7 +51,23 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
   receiptCounter = 0;
   lastReceiptNumber = 0;
   private soldSinceReport = 0;
-  private transaction: { lines: EmulatedReceipt['lines']; payments: EmulatedReceipt['payments']; change: number; nip: string | null } | null = null;
+  /** The printer's clock (date only) and the day of the first sale since the last daily report. */
+  today = '2026-12-03';
+  private salesDay: string | null = null;
+  /** Day totalizers since the last daily report (stot): gross per slot, receipts and invoices. */
+  private receiptTotals = [0, 0, 0, 0, 0, 0, 0];
+  private invoiceTotals = [0, 0, 0, 0, 0, 0, 0];
+  private dayReceipts = 0;
+  private dayInvoices = 0;
+  private dayCancelled = 0;
+  private dayCancelledTotal = 0;
+  private transaction: {
+    lines: EmulatedReceipt['lines'];
+    payments: EmulatedReceipt['payments'];
+    change: number;
+    nip: string | null;
+    invoice: { number: string | null; buyer: EmulatedInvoice['buyer'] | null } | null;
+  } | null = null;
   private form: string[] | null = null;
   private readonly replies = new Map<number, Buffer>();
   private readonly productRates = new Map<string, number>();
@@ -78,6 +106,11 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
 
   setCover(open: boolean): void {
     this.mechanism = open ? 1 : 0;
+  }
+
+  /** Sales left from a day before the printer's today: sales refused (383) until the daily report. */
+  get dailyReportDue(): boolean {
+    return this.salesDay !== null && this.salesDay < this.today;
   }
 
   get inTransaction(): boolean {
@@ -185,17 +218,49 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
       case 'strns': {
         const t = this.transaction;
         const total = t ? t.lines.reduce((s, l) => s + l.amount, 0) : 0;
-        return respond([['to', t ? '1' : '0'], ['ts', t ? '16' : '0'], ['va', String(total)], ['fe', '0']]);
+        return respond([['to', t ? '1' : '0'], ['ts', t ? (t.invoice ? '33' : '16') : '0'], ['va', String(total)], ['fe', '0']]);
       }
       case 'scomm':
-        return respond([['fs', '1'], ['ts', this.transaction ? '16' : '0'], ['nu', this.uniqueNumber], ['td', '0']]);
+        return respond([['fs', '1'], ['tz', this.soldSinceReport === 0 ? '1' : '0'], ['ts', this.transaction ? '16' : '0'], ['nu', this.uniqueNumber], ['td', '0']]);
+      case 'rtcget':
+        return respond([['da', `${this.today};12:00`]]);
+      case 'stot': {
+        const letters = 'abcdefg';
+        return respond([
+          ['no', String(this.dailyReports.length + 1)],
+          ...this.invoiceTotals.map((v, i): [string, string] => [`f${letters[i]}`, String(v)]),
+          ['fn', String(this.dayInvoices)],
+          ...this.receiptTotals.map((v, i): [string, string] => [`p${letters[i]}`, String(v)]),
+          ['pn', String(this.dayReceipts)],
+          ['ct', String(this.dayCancelledTotal)],
+          ['cn', String(this.dayCancelled)],
+          ...this.vat.map((v, i): [string, string] => [`v${letters[i]}`, v]),
+          ['ds', this.salesDay ? `${this.salesDay};08:00` : '2000-01-01;01:00'],
+        ]);
+      }
       case 'scnt':
-        return respond([['bn', String(this.receiptCounter)], ['bt', String(this.lastReceiptNumber)], ['nu', this.uniqueNumber], ['bc', String(this.cancelled)]]);
+        return respond([['bn', String(this.receiptCounter)], ['bt', String(this.lastReceiptNumber)], ['nu', this.uniqueNumber], ['bc', String(this.cancelled)], ['fn', String(this.invoices.length)]]);
       case 'vatget':
         return respond(this.vat.map((v, i) => [`v${'abcdefg'[i]}`, v]));
       case 'trinit':
         if (this.transaction) return respond([], 2038);
-        this.transaction = { lines: [], payments: [], change: 0, nip: null };
+        if (this.dailyReportDue) return respond([], 383);
+        this.transaction = { lines: [], payments: [], change: 0, nip: null, invoice: null };
+        return respond();
+      case 'trfvinit':
+        if (this.transaction) return respond([], 2038);
+        if (this.dailyReportDue) return respond([], 383);
+        this.transaction = { lines: [], payments: [], change: 0, nip: null, invoice: { number: null, buyer: null } };
+        return respond();
+      case 'trfvbuyer':
+        if (!this.transaction?.invoice) return respond([], 2005);
+        if (!f.get('na') || !f.get('ni') || !f.has('sc')) return this.send(this.codec.encode(`ERR\t?2\tcmtrfvbuyer\t`));
+        this.transaction.invoice.buyer = { name: f.get('na')!, nip: f.get('ni')!, address: f.get('ad') ?? null };
+        return respond();
+      case 'trfvnumber':
+        if (!this.transaction?.invoice) return respond([], 2005);
+        if (!f.get('nb')?.trim() || !f.has('sc')) return this.send(this.codec.encode(`ERR\t?2\tcmtrfvnumber\t`));
+        this.transaction.invoice.number = f.get('nb')!;
         return respond();
       case 'trnipset':
         if (!this.transaction) return respond([], 2005);
@@ -221,6 +286,8 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
       }
       case 'trpayment': {
         if (!this.transaction) return respond([], 2005);
+        // No payment forms on an invoice (spec, trfvinit remark 3); the number is the emulator's choice.
+        if (this.transaction.invoice) return respond([], 2005);
         const wa = amount('wa') ?? 0;
         if (f.get('re') === '1') this.transaction.change += wa;
         else this.transaction.payments.push({ type: Number(f.get('ty')), amount: wa });
@@ -230,6 +297,17 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
         const t = this.transaction;
         if (!t) return respond([], 2005);
         const total = t.lines.reduce((s, l) => s + l.amount, 0);
+        if (t.invoice) {
+          // An invoice without its buyer or number is not closed (the spec requires both after trfvinit).
+          if (amount('to') !== total || !t.invoice.buyer || !t.invoice.number) return respond([], 2008);
+          this.soldSinceReport += total;
+          this.salesDay ??= this.today;
+          this.dayInvoices++;
+          for (const l of t.lines) this.invoiceTotals[l.vt]! += l.amount;
+          this.invoices.push({ count: this.invoices.length + 1, number: t.invoice.number, buyer: t.invoice.buyer, lines: t.lines, total });
+          this.transaction = null;
+          return respond();
+        }
         const paid = t.payments.reduce((s, p) => s + p.amount, 0);
         if (amount('to') !== total || (amount('fp') !== null && amount('fp') !== paid) || paid - t.change < total) return respond([], 2008);
         for (const l of t.lines) {
@@ -239,13 +317,20 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
         this.receiptCounter++;
         this.lastReceiptNumber++;
         this.soldSinceReport += total;
+        this.salesDay ??= this.today;
+        this.dayReceipts++;
+        for (const l of t.lines) this.receiptTotals[l.vt]! += l.amount;
         this.printed.push({ number: this.lastReceiptNumber, lines: t.lines, total, payments: t.payments, change: t.change, nip: t.nip });
         this.transaction = null;
         return respond();
       }
       case 'prncancel':
       case 'trcancel':
-        if (this.transaction) this.cancelled++;
+        if (this.transaction) {
+          this.cancelled++;
+          this.dayCancelled++;
+          this.dayCancelledTotal += this.transaction.lines.reduce((s, l) => s + l.amount, 0);
+        }
         this.transaction = null;
         this.form = null;
         return respond();
@@ -254,6 +339,10 @@ export class PosnetPrinterEmulator implements EmulatedDevice {
         if (this.soldSinceReport === 0 && this.dailyReports.length > 0) return respond([], 382);
         this.dailyReports.push(f.get('da') ?? '');
         this.soldSinceReport = 0;
+        this.salesDay = null;
+        this.receiptTotals = [0, 0, 0, 0, 0, 0, 0];
+        this.invoiceTotals = [0, 0, 0, 0, 0, 0, 0];
+        this.dayReceipts = this.dayInvoices = this.dayCancelled = this.dayCancelledTotal = 0;
         return respond();
       case 'cash': {
         const kw = amount('kw');

@@ -6,8 +6,9 @@
 import { fiscalError, FiscalError, posnetCommandError, posnetFrameError } from '../errors.ts';
 import { textCodec, type PrinterEncoding, type TextCodec } from '../encoding.ts';
 import { openLink as defaultOpenLink, describeTransport, type ByteLink, type OpenLink, type PrinterTransport } from '../link.ts';
-import { notSupported, type FiscalDriver, type PrintJournal, type PrinterCounters, type PrinterStatus } from '../driver.ts';
+import { counterOf, notSupported, type FiscalDriver, type PrintJournal, type PrinterCounters, type PrinterStatus } from '../driver.ts';
 import type { PlannedLine, ReceiptPayment, ReceiptPlan } from '../receipt.ts';
+import type { DeviceTotals } from '../totals.ts';
 import { slotsFromValues, type VatSlot } from '../vat.ts';
 import { amountField, encodeCommand, PosnetDeframer, parseReply, quantityField, type PosnetParams, type PosnetReply } from './frame.ts';
 
@@ -199,12 +200,22 @@ export class PosnetDriver implements FiscalDriver {
   async counters(): Promise<PrinterCounters> {
     const reply = await this.request('scnt');
     const num = (f: string): number | null => (reply.fields.has(f) ? Number(reply.fields.get(f)) : null);
-    return { receipts: num('bn'), lastReceiptNumber: num('bt'), uniqueNumber: reply.fields.get('nu') ?? null };
+    return { receipts: num('bn'), invoices: num('fn'), lastReceiptNumber: num('bt'), uniqueNumber: reply.fields.get('nu') ?? null };
   }
 
   async beginReceipt(plan: ReceiptPlan): Promise<void> {
+    if (plan.invoice) return this.beginInvoice(plan.invoice);
     await this.request('trinit', [['bm', '0']], { tokened: true });
     if (plan.buyerNip) await this.request('trnipset', [['ni', plan.buyerNip]], { tokened: true });
+  }
+
+  /** `trfvinit` (no copy), then the buyer and the number in the header section (sc0), as the spec orders. */
+  private async beginInvoice(invoice: NonNullable<ReceiptPlan['invoice']>): Promise<void> {
+    await this.request('trfvinit', [['cc', '0']], { tokened: true });
+    const buyer: [string, string][] = [['na', invoice.buyerName], ['ni', invoice.buyerNip]];
+    if (invoice.buyerAddress) buyer.push(['ad', invoice.buyerAddress]);
+    await this.request('trfvbuyer', [...buyer, ['sc', '0']], { tokened: true });
+    await this.request('trfvnumber', [['nb', invoice.number], ['sc', '0']], { tokened: true });
   }
 
   async line(line: PlannedLine): Promise<void> {
@@ -225,6 +236,10 @@ export class PosnetDriver implements FiscalDriver {
   }
 
   async endReceipt(plan: ReceiptPlan, token: number | null): Promise<void> {
+    if (plan.invoice) {
+      await this.request('trend', [['to', amountField(plan.total)]], { token: token ?? this.nextToken() });
+      return;
+    }
     if (plan.change > 0) await this.request('trpayment', [['ty', '0'], ['wa', amountField(plan.change)], ['re', '1']], { tokened: true });
     await this.request('trend', [['to', amountField(plan.total)], ['fp', amountField(plan.paid)], ['re', amountField(plan.change)]], { token: token ?? this.nextToken() });
   }
@@ -249,6 +264,39 @@ export class PosnetDriver implements FiscalDriver {
     await this.request('formend', [['fn', String(form)]], { tokened: true });
   }
 
+  /** `stot` (totalizers since the last daily report) and `scomm` (whether they are all zero). */
+  async totals(): Promise<DeviceTotals> {
+    const stot = await this.request('stot');
+    const comm = await this.request('scomm');
+    const num = (f: string): number => Number(stot.fields.get(f) ?? '0') || 0;
+    const slots = slotsFromValues(['va', 'vb', 'vc', 'vd', 've', 'vf', 'vg'].map((f) => stot.fields.get(f) ?? '101,00'));
+    const next = stot.fields.has('no') ? num('no') : null;
+    return {
+      nextReportNumber: next,
+      receiptGross: ['pa', 'pb', 'pc', 'pd', 'pe', 'pf', 'pg'].map(num),
+      invoiceGross: ['fa', 'fb', 'fc', 'fd', 'fe', 'ff', 'fg'].map(num),
+      receipts: num('pn'),
+      invoices: num('fn'),
+      cancelledReceipts: num('cn'),
+      cancelledTotal: num('ct'),
+      zero: isTrue(comm.fields.get('tz')),
+      reportedBefore: next === null ? true : next > 1,
+      slots,
+    };
+  }
+
+  /**
+   * Sales are left in the totals (`scomm tz` false) from a day before the printer's today (`stot ds`,
+   * the first sale's date, against `rtcget`): the printer refuses sales (383) until the daily report.
+   */
+  async dailyReportDue(): Promise<boolean> {
+    const comm = await this.request('scomm');
+    if (isTrue(comm.fields.get('tz'))) return false;
+    const started = (await this.request('stot')).fields.get('ds')?.slice(0, 10);
+    const today = (await this.request('rtcget')).fields.get('da')?.slice(0, 10);
+    return !!started && !!today && started !== '2000-01-01' && started < today;
+  }
+
   /** `rpt` of the close's token: its stored reply says whether it ran; if the printer forgot it (13), the receipt counter decides. */
   async closeOutcome(journal: PrintJournal): Promise<'printed' | 'not-printed' | 'unknown'> {
     if (journal.closeToken !== null) {
@@ -258,10 +306,15 @@ export class PosnetDriver implements FiscalDriver {
       if (reply.command === 'trend' && reply.error?.kind === 'command') return 'not-printed';
     }
     if (journal.counterBefore === null) return 'unknown';
-    const counters = await this.counters();
-    if (counters.receipts === null) return 'unknown';
-    return counters.receipts > journal.counterBefore ? 'printed' : 'not-printed';
+    const now = counterOf(await this.counters(), journal.document);
+    if (now === null) return 'unknown';
+    return now > journal.counterBefore ? 'printed' : 'not-printed';
   }
+}
+
+/** POSNET booleans: 1/0, T/N, t/n, y (spec: "1/0 (also t/T/y, n/N)"). */
+function isTrue(v: string | undefined): boolean {
+  return v === '1' || v === 'T' || v === 't' || v === 'y' || v === 'Y';
 }
 
 export { FiscalError };

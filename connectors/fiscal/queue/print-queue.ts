@@ -7,13 +7,17 @@ import type { PrintJournal, PrintedReceipt } from '../driver.ts';
 import type { FiscalErrorInfo } from '../errors.ts';
 import type { Receipt } from '../receipt.ts';
 
-export type ReceiptState = 'queued' | 'printing' | 'printed' | 'failed';
+export type ReceiptState = 'queued' | 'printing' | 'printed' | 'failed' | 'cancelled';
+export const RECEIPT_STATES: readonly ReceiptState[] = ['queued', 'printing', 'printed', 'failed', 'cancelled'];
+/** What the row prints: a receipt, or a VAT invoice (POSNET only). */
+export type FiscalDocument = 'receipt' | 'invoice';
 
 export interface QueuedReceipt {
   readonly id: string;
   readonly printerId: string;
   readonly idempotencyKey: string;
   readonly state: ReceiptState;
+  readonly document: FiscalDocument;
   readonly receipt: Receipt;
   readonly entity: string | null;
   readonly recordId: string | null;
@@ -37,6 +41,7 @@ interface Row {
   printer_id: string;
   idempotency_key: string;
   state: ReceiptState;
+  document: FiscalDocument | null;
   receipt: Receipt;
   entity: string | null;
   record_id: string | null;
@@ -61,6 +66,7 @@ function fromRow(r: Row): QueuedReceipt {
     printerId: r.printer_id,
     idempotencyKey: r.idempotency_key,
     state: r.state,
+    document: r.document ?? 'receipt',
     receipt: r.receipt,
     entity: r.entity,
     recordId: r.record_id,
@@ -82,6 +88,7 @@ export interface NewReceipt {
   readonly printerId: string;
   readonly idempotencyKey: string;
   readonly receipt: Receipt;
+  readonly document?: FiscalDocument;
   readonly entity?: string | null;
   readonly recordId?: string | null;
   readonly requestedBy?: string | null;
@@ -96,6 +103,7 @@ export async function enqueueReceipt(knex: Knex | Knex.Transaction, input: NewRe
       printer_id: input.printerId,
       idempotency_key: input.idempotencyKey,
       receipt: JSON.stringify(input.receipt),
+      document: input.document ?? 'receipt',
       entity: input.entity ?? null,
       record_id: input.recordId ?? null,
       requested_by: input.requestedBy ?? null,
@@ -152,7 +160,7 @@ export async function saveJournal(knex: Knex, id: string, journal: PrintJournal 
 }
 
 export async function appendLog(knex: Knex, id: string, text: string): Promise<void> {
-  await knex.raw(`UPDATE ${TABLE} SET log = log || ?::jsonb WHERE id = ?`, [JSON.stringify([step(text)]), id]);
+  await knex.raw(`UPDATE ${TABLE} SET log = log || ?::jsonb, updated_at = now() WHERE id = ?`, [JSON.stringify([step(text)]), id]);
 }
 
 export async function markPrinted(knex: Knex | Knex.Transaction, id: string, printed: PrintedReceipt, recovered: boolean): Promise<void> {
@@ -178,12 +186,48 @@ export async function markProblem(knex: Knex, id: string, error: FiscalErrorInfo
   );
 }
 
-/** A failed receipt back in the queue, by a person's decision. */
-export async function retryReceipt(knex: Knex, id: string, by: string | null): Promise<boolean> {
+/** A failed (or cancelled) receipt back in the queue, by a person's decision. */
+export async function retryReceipt(
+  knex: Knex,
+  id: string,
+  by: string | null,
+  only: readonly ('failed' | 'cancelled')[] = ['failed', 'cancelled'],
+  again: { receipt: Receipt; document: FiscalDocument } | null = null,
+): Promise<boolean> {
+  // A cancelled sale printed again takes the sale as it is now (it may have been corrected, or be
+  // wanted as an invoice now): nothing of it reached the printer.
+  const receipt = again?.receipt ?? null;
   const n = await knex.raw(
     `UPDATE ${TABLE} SET state = 'queued', error_code = NULL, last_error = NULL, next_attempt_at = now(), updated_at = now(),
-            log = log || ?::jsonb WHERE id = ? AND state = 'failed'`,
-    [JSON.stringify([step(`retry requested${by ? ` by ${by}` : ''}`)]), id],
+            receipt = COALESCE(?::jsonb, receipt), document = COALESCE(?, document), log = log || ?::jsonb WHERE id = ? AND state = ANY(?)`,
+    [receipt === null ? null : JSON.stringify(receipt), again?.document ?? null, JSON.stringify([step(`${receipt ? 'printed again' : 'retry'} requested${by ? ` by ${by}` : ''}`)]), id, [...only]],
   );
   return ((n as { rowCount?: number }).rowCount ?? 0) > 0;
+}
+
+/**
+ * Takes a receipt out of the queue where that is safe: a failed one, or a queued one that never
+ * reached the printer (no journal). One being printed, or interrupted mid-print (its journal says
+ * the printer may hold it), is not: only reconciling with the printer can settle it. The update is
+ * one statement, so a worker claiming the row at the same moment wins or loses cleanly.
+ */
+export async function cancelReceipt(knex: Knex, id: string, by: string | null): Promise<boolean> {
+  const n = await knex.raw(
+    `UPDATE ${TABLE} SET state = 'cancelled', journal = NULL, updated_at = now(), log = log || ?::jsonb
+      WHERE id = ? AND (state = 'failed' OR (state = 'queued' AND journal IS NULL))`,
+    [JSON.stringify([step(`cancelled${by ? ` by ${by}` : ''}`)]), id],
+  );
+  return ((n as { rowCount?: number }).rowCount ?? 0) > 0;
+}
+
+/** Whether a row may be cancelled now (for the UI; `cancelReceipt` decides for real). */
+export function cancellable(row: Pick<QueuedReceipt, 'state' | 'journal'>): boolean {
+  return row.state === 'failed' || (row.state === 'queued' && row.journal === null);
+}
+
+/** A mark that changes whenever any queue row changes (the live feed compares it). */
+export async function queueMark(knex: Knex): Promise<string> {
+  // Rows are never deleted and every change sets updated_at (new rows too): its maximum is enough.
+  const row = (await knex(TABLE).max('updated_at as at').first()) as { at: Date | string | null } | undefined;
+  return String(row?.at ? new Date(row.at).getTime() : 0);
 }

@@ -11,7 +11,8 @@ import { planReceipt } from '../receipt.ts';
 import { checkSlotMap, type VatSlot } from '../vat.ts';
 import type { PrinterConfig } from '../printers.ts';
 import { appendLog, claimNext, markPrinted, markProblem, saveJournal, type QueuedReceipt } from './print-queue.ts';
-import { finishReport, nextReport, wouldBeZeroReport } from './reports.ts';
+import { dailyReportContents, type DailyReportContents } from '../totals.ts';
+import { finishReport, nextReport, releaseReceiptsAfterReport, wouldBeZeroReport } from './reports.ts';
 
 export interface WorkerHooks {
   printed?(receipt: QueuedReceipt, printed: PrintedReceipt): Promise<void>;
@@ -127,7 +128,7 @@ export class PrinterWorker {
     const driver = this.driverNow;
     try {
       if (!driver.isOpen) await driver.open();
-      const status = await driver.status();
+      const status = { ...(await driver.status()), dailyReportMissing: await driver.dailyReportDue() };
       await this.knex('tessera.fiscal_printers').where({ printer_id: this.printer.id }).update({ status: JSON.stringify(status), status_at: this.knex.fn.now(), last_error: null });
       return status;
     } catch (error) {
@@ -187,11 +188,18 @@ export class PrinterWorker {
       if (!driver.isOpen) await driver.open();
       const problem = statusProblem(await driver.status());
       if (problem) throw problem;
+      let contents: DailyReportContents | null = null;
       if (report.kind === 'daily') {
-        if (await wouldBeZeroReport(this.knex, this.printer.id)) throw fiscalError('zeroDailyReport', false, 'tessera', null, 'nothing was printed since the last daily report');
+        // The printer's own totals decide where it gives them (sales made at its keyboard count too);
+        // otherwise the queue's records: nothing printed through it since the last report.
+        const totals = await driver.totals();
+        const zero = totals ? totals.zero && totals.reportedBefore : await wouldBeZeroReport(this.knex, this.printer.id);
+        if (zero) throw fiscalError('zeroDailyReport', false, 'tessera', null, 'nothing was sold since the last daily report');
         await driver.dailyReport(report.reportDate ?? new Date().toISOString().slice(0, 10));
+        contents = totals ? dailyReportContents(totals) : null;
       } else await driver.cash(report.kind === 'cash-in' ? 'in' : 'out', report.amount ?? 0);
-      await finishReport(this.knex, report.id, { ok: true });
+      await finishReport(this.knex, report.id, { ok: true, contents });
+      if (report.kind === 'daily') await releaseReceiptsAfterReport(this.knex, this.printer.id);
     } catch (raw) {
       const error = raw instanceof FiscalError ? raw : fiscalError('printerError', false, 'tessera', null, raw instanceof Error ? raw.message : String(raw));
       if (error.retry) await driver.close().catch(() => undefined);

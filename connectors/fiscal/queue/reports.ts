@@ -1,6 +1,7 @@
 // Daily reports and cash in/out through the same leader as the receipts (tessera.fiscal_reports):
 // requested from any process, run by the one serving the printer, their outcome kept.
 import type { Knex } from 'knex';
+import type { DailyReportContents } from '../totals.ts';
 
 export type ReportKind = 'daily' | 'cash-in' | 'cash-out';
 
@@ -16,6 +17,9 @@ export interface ReportRequest {
   readonly requestedBy: string | null;
   readonly createdAt: string;
   readonly doneAt: string | null;
+  /** A printed daily report: its number on the printer and what it held (null where the protocol does not say). */
+  readonly reportNumber: number | null;
+  readonly contents: DailyReportContents | null;
 }
 
 const TABLE = 'tessera.fiscal_reports';
@@ -32,6 +36,8 @@ interface Row {
   requested_by: string | null;
   created_at: Date | string;
   done_at: Date | string | null;
+  report_number: number | null;
+  contents: DailyReportContents | null;
 }
 
 const day = (v: string | Date | null): string | null => (v === null ? null : v instanceof Date ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` : v.slice(0, 10));
@@ -49,6 +55,8 @@ function fromRow(r: Row): ReportRequest {
     requestedBy: r.requested_by,
     createdAt: new Date(r.created_at).toISOString(),
     doneAt: r.done_at === null ? null : new Date(r.done_at).toISOString(),
+    reportNumber: r.report_number ?? null,
+    contents: r.contents ?? null,
   };
 }
 
@@ -75,10 +83,19 @@ export async function nextReport(knex: Knex, printerId: string): Promise<ReportR
   return row ? fromRow(row) : null;
 }
 
-export async function finishReport(knex: Knex, id: string, outcome: { ok: true } | { ok: false; code: string; detail: string }): Promise<void> {
+export async function finishReport(knex: Knex, id: string, outcome: { ok: true; contents?: DailyReportContents | null } | { ok: false; code: string; detail: string }): Promise<void> {
   await knex(TABLE)
     .where({ id })
-    .update(outcome.ok ? { state: 'printed', done_at: knex.fn.now() } : { state: 'failed', error_code: outcome.code, last_error: outcome.detail, done_at: knex.fn.now() });
+    .update(
+      outcome.ok
+        ? { state: 'printed', done_at: knex.fn.now(), contents: outcome.contents ? JSON.stringify(outcome.contents) : null, report_number: outcome.contents?.reportNumber ?? null }
+        : { state: 'failed', error_code: outcome.code, last_error: outcome.detail, done_at: knex.fn.now() },
+    );
+}
+
+/** After a daily report: the receipts that waited for it are due now, not after their back-off. */
+export async function releaseReceiptsAfterReport(knex: Knex, printerId: string): Promise<void> {
+  await knex('tessera.fiscal_receipts').where({ printer_id: printerId, state: 'queued', error_code: 'fiscal.error.dailyReportMissing' }).update({ next_attempt_at: knex.fn.now() });
 }
 
 /**

@@ -167,6 +167,7 @@ export class ThermalDriver implements FiscalDriver {
   }
 
   async beginReceipt(plan: ReceiptPlan): Promise<void> {
+    if (plan.invoice) throw notSupported('VAT invoices over the Thermal protocol');
     if (plan.buyerNip) throw notSupported('the buyer’s NIP on a Thermal receipt');
     await this.command({ params: [0], command: '$h' });
   }
@@ -209,6 +210,15 @@ export class ThermalDriver implements FiscalDriver {
 
   async nonFiscal(): Promise<void> {
     throw notSupported('non-fiscal printouts over the Thermal protocol');
+  }
+
+  /** The protocol as used here reads no day totals: the queue's own records guard the zero report. */
+  async totals(): Promise<null> {
+    return null;
+  }
+
+  async dailyReportDue(): Promise<null> {
+    return null;
   }
 
   /** No replayable reply here: after a sent close, a closed transaction with TRF set means it printed. */

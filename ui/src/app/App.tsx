@@ -31,6 +31,7 @@ const AccountPage: Page = lazy(() => import('../pages/AccountPage.tsx'));
 const MailboxPage: Page = lazy(() => import('../pages/MailboxPage.tsx'));
 const MailMergePage: Page = lazy(() => import('../pages/MailMergePage.tsx'));
 const MailTemplatesPage: Page = lazy(() => import('../pages/MailTemplatesPage.tsx'));
+const PrintersPage: Page = lazy(() => import('../pages/PrintersPage.tsx'));
 
 const ROUTES: readonly [string, Page][] = [
   ['/', DashboardPage],
@@ -48,6 +49,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/admin/users', AdminUsersPage],
   ['/admin/teams', AdminTeamsPage],
   ['/admin/connectors', AdminConnectorsPage],
+  ['/admin/printers', PrintersPage],
   ['/account', AccountPage],
   ['/mail', MailboxPage],
   ['/mail/merge', MailMergePage],
@@ -111,6 +113,8 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
     ...(can('administerConnectors') ? [{ to: '/admin/connectors', label: t('nav.connectors') }] : []),
     // The Node-RED editor (docs/automation.md): read-only with viewAutomation.
     ...(can('administerAutomation') || can('viewAutomation') ? [{ to: '/automation/', label: t('nav.automation'), external: true }] : []),
+    // The fiscal connector's printers, where its sale entity is installed.
+    ...(can('administerConnectors') && model.entities.has('sale') ? [{ to: '/admin/printers', label: t('nav.printers') }] : []),
   ];
   if (admin.length) result.push({ key: 'admin', title: t('nav.admin'), items: admin });
   return result;

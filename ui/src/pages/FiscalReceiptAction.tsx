@@ -1,28 +1,18 @@
-// On a sale's card: the default fiscal printer's status and "Print receipt" while the sale has no
-// printed receipt. Printing goes through the shared queue; the card follows the queue row until
+// On a sale's card: the default fiscal printer's status and "Print receipt" (or, for a buyer with a
+// NIP on a POSNET printer, "Print VAT invoice") while the sale has no printed fiscal document. Printing goes through the shared queue; the card follows the queue row until
 // the receipt is printed (the sale then shows its receipt number) or refused (the reason shown).
 import { useEffect, useState } from 'react';
 import type { ApiRecord } from '../api/records.ts';
-import { fiscalApi, type FiscalPrinter } from '../api/fiscal.ts';
+import { fiscalApi, printerStatusKey, type FiscalPrinters } from '../api/fiscal.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { Chip, useLoad } from '../components/ui.tsx';
-import type { MessageKey } from '../app/messages.ts';
-
-function statusKey(p: FiscalPrinter): MessageKey {
-  if (!p.served || !p.status || !p.status.online) return 'fiscal.status.offline';
-  if (p.status.paperOut) return 'fiscal.status.paperOut';
-  if (p.status.coverOpen) return 'fiscal.status.coverOpen';
-  return 'fiscal.status.ready';
-}
 
 export function FiscalReceiptAction({ sale, canUpdate, onDone }: { sale: ApiRecord; canUpdate: boolean; onDone(): void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const printers = useLoad(() => fiscalApi.printers(), [sale.version]);
-  // The printer's status changes on its own (paper, cover, link): read it again every few seconds.
-  useEffect(() => {
-    const timer = setInterval(() => printers.reload(), 3000);
-    return () => clearInterval(timer);
-  }, []);
+  // The printer's status changes on its own (paper, cover, link, daily report): the server pushes it.
+  const [pushed, setPushed] = useState<FiscalPrinters | null>(null);
+  useEffect(() => fiscalApi.stream((event) => setPushed(event.printers)), []);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const state = sale.receipt_state as string | null | undefined;
@@ -36,43 +26,47 @@ export function FiscalReceiptAction({ sale, canUpdate, onDone }: { sale: ApiReco
         if (!row || row.state === 'queued' || row.state === 'printing') return;
         clearInterval(timer);
         setBusy(false);
-        setProblem(row.state === 'failed' ? (row.lastError ?? row.errorCode) : null);
+        setProblem(row.state === 'failed' ? (row.errorWords?.[language] ?? row.lastError ?? row.errorCode) : null);
         onDone();
       });
     }, 400);
     return () => clearInterval(timer);
   }, [waiting, sale.id]);
 
-  const info = printers.data;
+  const start = (document: 'receipt' | 'invoice') => {
+    setBusy(true);
+    setProblem(null);
+    (document === 'invoice' ? fiscalApi.invoice(sale.id) : fiscalApi.print(sale.id)).then(
+      () => onDone(),
+      (error: unknown) => {
+        setBusy(false);
+        setProblem(error instanceof Error ? error.message : String(error));
+      },
+    );
+  };
+  const info = pushed ?? printers.data;
   if (!info?.enabled) return null;
   const printer = info.printers.find((p) => p.id === info.defaultPrinter);
   return (
     <>
       {printer && (
         <span data-testid="fiscal-printer" title={printer.lastError ?? undefined}>
-          <Chip color={statusKey(printer) === 'fiscal.status.ready' ? 'green' : 'orange'}>{`${printer.name}: ${t(statusKey(printer))}`}</Chip>
+          <Chip color={printerStatusKey(printer) === 'fiscal.status.ready' ? 'green' : 'orange'}>{`${printer.name}: ${t(printerStatusKey(printer))}`}</Chip>
         </span>
       )}
       {problem && <span className="error" role="alert">{t('fiscal.failed', { reason: problem })}</span>}
       {canUpdate && state !== 'printed' && (
-        <button
-          type="button"
-          className="btn"
-          disabled={waiting || !printer}
-          onClick={() => {
-            setBusy(true);
-            setProblem(null);
-            fiscalApi.print(sale.id).then(
-              () => onDone(),
-              (error: unknown) => {
-                setBusy(false);
-                setProblem(error instanceof Error ? error.message : String(error));
-              },
-            );
-          }}
-        >
-          {waiting ? t('fiscal.printing') : t('fiscal.print')}
-        </button>
+        <>
+          <button type="button" className="btn" disabled={waiting || !printer} onClick={() => start('receipt')}>
+            {waiting ? t('fiscal.printing') : t('fiscal.print')}
+          </button>
+          {/* A VAT invoice instead of the receipt: for a buyer with a NIP, on a POSNET printer. */}
+          {!waiting && printer?.protocol === 'posnet' && !!sale.contractor && !!sale.buyer_nip && (
+            <button type="button" className="btn" onClick={() => start('invoice')}>
+              {t('fiscal.printInvoice')}
+            </button>
+          )}
+        </>
       )}
     </>
   );
