@@ -4,11 +4,14 @@ import type { Connector } from '../../engine/connectors/index.ts';
 import { calendarAccountEntity } from './account.ts';
 import { syncAllAccounts } from './account-sync.ts';
 import { feedRoutes, publicFeedRoutes } from './feed-routes.ts';
+import { invitationRoutes } from './invitation-routes.ts';
+import { meetingChanged, replyArrived } from './invitations.ts';
 
 export { syncCalendarAccount, syncAllAccounts, businessZone } from './account-sync.ts';
 export type { SyncReport } from './caldav-sync.ts';
 export { readCalendarObject, writeCalendarObject, type CalendarFields, type CalendarObject } from './activity-ical.ts';
 export { mergeFields } from './field-merge.ts';
+export { invitationText, readReply, type PartStat } from './itip.ts';
 
 export interface CalendarConnectorOptions {
   /** How often the accounts are synced (seconds, default 60; TESSERA_CALENDAR_POLL_SECONDS). */
@@ -28,8 +31,13 @@ export function calendarConnector(options: CalendarConnectorOptions = {}): Conne
     enabledByDefault: false,
     metadata: { 'entities/calendar_account.json': calendarAccountEntity },
     pollers: [{ id: 'accounts', everySeconds: pollSeconds, run: (ctx) => syncAllAccounts(ctx, ctx.signal) }],
-    routes: feedRoutes,
+    routes: (router, ctx) => {
+      feedRoutes(router, ctx);
+      invitationRoutes(router, ctx);
+    },
     publicRoutes: publicFeedRoutes,
+    onRecordChange: meetingChanged,
+    onEvent: replyArrived,
   };
 }
 
