@@ -480,6 +480,8 @@ function checkViews(ctx: Ctx, model: Model): void {
       for (const p of problems) ctx.errors.push({ code: 'META_FILTER', file: ctx.pkg.fileOf.get(view.id) ?? '', pointer: p.pointer, message: p.message });
     }
     if (view.type === 'board' && entity.machines.size === 0) report(ctx, 'META_FIELD_KIND', view.id, ['type'], `a board needs a pipeline or status machine on ${entity.name}`);
+    // A yearly date (a birthday) is a calendar view whose first column is a date.
+    if (view.recurrence === 'yearly' && (view.type !== 'calendar' || entity.fieldsByName.get(view.columns?.[0] ?? '')?.type !== 'date')) report(ctx, 'META_FIELD_KIND', view.id, ['recurrence'], 'a yearly view is of type calendar with a date field as its first column');
   }
 }
 

@@ -125,8 +125,8 @@ export function writeCalendarObject(obj: CalendarObject, options: WriteOptions):
  * A subscription feed: many objects in one VCALENDAR with one VTIMEZONE per zone, a name and a
  * refresh hint (Outlook and Google poll at their own pace; the hint is what we can say).
  */
-export function writeCalendarFeed(objects: readonly CalendarObject[], options: WriteOptions & { readonly name: string }): string {
-  const items: IcsComponent[] = [];
+export function writeCalendarFeed(objects: readonly CalendarObject[], options: WriteOptions & { readonly name: string; readonly extra?: readonly IcsComponent[] }): string {
+  const items: IcsComponent[] = [...(options.extra ?? [])];
   for (const obj of objects) {
     try {
       items.push(master(obj, options.zone, options.now), ...(obj.series?.overrides ?? []));

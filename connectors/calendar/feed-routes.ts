@@ -8,9 +8,15 @@ import type { Request, Response, Router } from 'express';
 import type { Actor, ConnectorContext, ConnectorRoutes } from '../../engine/connectors/index.ts';
 import { writeCalendarFeed, type CalendarFields, type CalendarObject } from './activity-ical.ts';
 import { businessZone } from './account-sync.ts';
+import type { IcsComponent } from './ics-text.ts';
+import { formatUtc } from './time-zones.ts';
+import { languageOf } from './wording.ts';
+import { yearlyDates, yearlyEvent } from './yearly-dates.ts';
+
+const YEARLY_NAME = { pl: 'Urodziny i rocznice', en: 'Birthdays and anniversaries', ro: 'Zile de naștere și aniversări' } as const;
 
 const FEEDS = 'tessera.calendar_feeds';
-const SCOPES = ['user', 'team', 'resource'] as const;
+const SCOPES = ['user', 'team', 'resource', 'yearly'] as const;
 type Scope = (typeof SCOPES)[number];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -66,12 +72,12 @@ export const feedRoutes: ConnectorRoutes = (router: Router, ctx) => {
     for (const key of Object.keys(body)) if (key !== 'scope' && key !== 'target') errors.push({ pointer: `/${key}`, detail: 'unknown property' });
     const scope = body.scope as Scope;
     if (!SCOPES.includes(scope)) errors.push({ pointer: '/scope', detail: `must be one of ${SCOPES.join(', ')}` });
-    const target = body.target === undefined && scope === 'user' ? who.subject.userId : body.target;
+    const target = body.target === undefined && (scope === 'user' || scope === 'yearly') ? who.subject.userId : body.target;
     if (typeof target !== 'string' || !UUID.test(target)) errors.push({ pointer: '/target', detail: 'must be the id of a user, team or resource' });
     if (errors.length) return problem(res, 422, 'VALIDATION_FAILED', 'invalid feed', errors);
     const t = String(target).toLowerCase();
     // Whose calendar may one publish: one's own, one's teams', a resource one may read.
-    if (scope === 'user' && t !== who.subject.userId && !who.subject.admin) return problem(res, 403, 'FORBIDDEN', 'a user feed is for your own activities', [{ pointer: '/target', detail: 'not you' }]);
+    if ((scope === 'user' || scope === 'yearly') && t !== who.subject.userId && !who.subject.admin) return problem(res, 403, 'FORBIDDEN', 'a user feed is for your own activities', [{ pointer: '/target', detail: 'not you' }]);
     if (scope === 'team' && !who.subject.teamIds.includes(t) && !who.subject.admin) return problem(res, 403, 'FORBIDDEN', 'you are not a member of this team', [{ pointer: '/target', detail: 'not your team' }]);
     if (scope === 'resource') await ctx.records.get({ actor: { userId: who.subject.userId, via: 'api', access: who.access } }, 'resource', t);
     const token = newToken();
@@ -168,7 +174,15 @@ export const publicFeedRoutes = (router: Router, ctx: ConnectorContext): void =>
     const actor = await ctx.actAs(row.created_by);
     let objects: CalendarObject[];
     let name: string;
-    if (row.scope === 'resource') {
+    let extra: IcsComponent[] = [];
+    if (row.scope === 'yearly') {
+      // Yearly dates (birthdays) the feed's creator may read, named in their language.
+      const user = (await ctx.knex('tessera.users').where({ id: row.created_by }).first('language')) as { language: string } | undefined;
+      const stamp = formatUtc(new Date());
+      extra = (await yearlyDates(ctx, actor, languageOf(user?.language))).flatMap((item) => yearlyEvent(item, stamp) ?? []);
+      objects = [];
+      name = YEARLY_NAME[languageOf(user?.language)];
+    } else if (row.scope === 'resource') {
       const resource = await ctx.records.get({ actor }, 'resource', row.target_id);
       name = String(resource.name ?? 'Resource');
       objects = (await listAll(ctx, actor, 'reservation', { resources: { eq: row.target_id } })).map(reservationObject);
@@ -178,7 +192,7 @@ export const publicFeedRoutes = (router: Router, ctx: ConnectorContext): void =>
       name = owner?.name ?? 'Tessera';
       objects = (await listAll(ctx, actor, 'activity', { [field]: { eq: row.target_id } })).map(activityObject);
     }
-    const text = writeCalendarFeed(objects, { zone: businessZone(ctx), now: new Date(), name });
+    const text = writeCalendarFeed(objects, { zone: businessZone(ctx), now: new Date(), name, extra });
     res.set('Cache-Control', 'private, max-age=300');
     res.type('text/calendar; charset=utf-8').send(text);
   });

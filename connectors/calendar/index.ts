@@ -4,11 +4,15 @@ import type { Connector } from '../../engine/connectors/index.ts';
 import { calendarAccountEntity } from './account.ts';
 import { syncAllAccounts } from './account-sync.ts';
 import { feedRoutes, publicFeedRoutes } from './feed-routes.ts';
+import { assigneeRoutes, CAPACITY_DEFAULTS } from './assignee-routes.ts';
+import { invitationRoutes } from './invitation-routes.ts';
+import { meetingChanged, replyArrived } from './invitations.ts';
 
 export { syncCalendarAccount, syncAllAccounts, businessZone } from './account-sync.ts';
 export type { SyncReport } from './caldav-sync.ts';
 export { readCalendarObject, writeCalendarObject, type CalendarFields, type CalendarObject } from './activity-ical.ts';
 export { mergeFields } from './field-merge.ts';
+export { invitationText, readReply, type PartStat } from './itip.ts';
 
 export interface CalendarConnectorOptions {
   /** How often the accounts are synced (seconds, default 60; TESSERA_CALENDAR_POLL_SECONDS). */
@@ -26,10 +30,25 @@ export function calendarConnector(options: CalendarConnectorOptions = {}): Conne
       ro: 'Sincronizare CalDAV bidirecțională a activităților cu calendarele utilizatorilor și fluxuri ICS.',
     },
     enabledByDefault: false,
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        capacityEntity: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 63, default: CAPACITY_DEFAULTS.entity, title: 'Available hours: entity', 'x-labels': { pl: 'Dostępne godziny: typ rekordu', en: 'Available hours: entity', ro: 'Ore disponibile: tip de înregistrare' } },
+        capacityUserField: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 63, default: CAPACITY_DEFAULTS.userField, title: 'Available hours: user field', 'x-labels': { pl: 'Dostępne godziny: pole użytkownika', en: 'Available hours: user field', ro: 'Ore disponibile: câmpul utilizatorului' } },
+        capacityHoursField: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 63, default: CAPACITY_DEFAULTS.hoursField, title: 'Available hours: hours field', 'x-labels': { pl: 'Dostępne godziny: pole godzin dziennie', en: 'Available hours: hours-a-day field', ro: 'Ore disponibile: câmpul orelor pe zi' } },
+      },
+    },
     metadata: { 'entities/calendar_account.json': calendarAccountEntity },
     pollers: [{ id: 'accounts', everySeconds: pollSeconds, run: (ctx) => syncAllAccounts(ctx, ctx.signal) }],
-    routes: feedRoutes,
+    routes: (router, ctx) => {
+      feedRoutes(router, ctx);
+      invitationRoutes(router, ctx);
+      assigneeRoutes(router, ctx);
+    },
     publicRoutes: publicFeedRoutes,
+    onRecordChange: meetingChanged,
+    onEvent: replyArrived,
   };
 }
 

@@ -33,3 +33,39 @@ export function conflictNote(language: Language, conflicts: readonly FieldConfli
 }
 
 export const languageOf = (value: unknown): Language => (value === 'pl' || value === 'ro' ? value : 'en');
+
+/** The invitation mail (subject and lines) and the note an attendee's answer leaves on the activity. */
+const INVITATION: Record<Language, { request: string; cancel: string; when: string; where: string; answer: Record<string, string>; note: (who: string, answer: string) => string }> = {
+  en: {
+    request: 'Invitation',
+    cancel: 'Cancelled',
+    when: 'When',
+    where: 'Where',
+    answer: { ACCEPTED: 'accepted', DECLINED: 'declined', TENTATIVE: 'tentatively accepted', DELEGATED: 'delegated', 'NEEDS-ACTION': 'has not answered' },
+    note: (who, answer) => `Invitation: ${who} ${answer}`,
+  },
+  pl: {
+    request: 'Zaproszenie',
+    cancel: 'Odwołane',
+    when: 'Kiedy',
+    where: 'Gdzie',
+    answer: { ACCEPTED: 'przyjmuje zaproszenie', DECLINED: 'odrzuca zaproszenie', TENTATIVE: 'wstępnie przyjmuje zaproszenie', DELEGATED: 'przekazuje zaproszenie innej osobie', 'NEEDS-ACTION': 'jeszcze nie odpowiedział(a)' },
+    note: (who, answer) => `Zaproszenie: ${who} ${answer}`,
+  },
+  ro: {
+    request: 'Invitație',
+    cancel: 'Anulat',
+    when: 'Când',
+    where: 'Unde',
+    answer: { ACCEPTED: 'a acceptat', DECLINED: 'a refuzat', TENTATIVE: 'a acceptat provizoriu', DELEGATED: 'a delegat', 'NEEDS-ACTION': 'nu a răspuns încă' },
+    note: (who, answer) => `Invitație: ${who} ${answer}`,
+  },
+};
+
+export const invitationWords = (language: Language) => INVITATION[language];
+
+/** The note left on the activity when an attendee answers. */
+export function replyNote(language: Language, who: string, partstat: string): string {
+  const t = INVITATION[language];
+  return t.note(who, t.answer[partstat] ?? partstat);
+}

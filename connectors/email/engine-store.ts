@@ -22,6 +22,8 @@ export interface StoreIdentity {
   readonly actor: Actor;
   readonly team: string | null;
   readonly ownDomains?: readonly string[];
+  /** Called in the transaction that stored a new message (the mail sync publishes its calendar parts). */
+  readonly onStored?: (trx: Knex.Transaction, message: ParsedMessage, activityId: string) => Promise<void>;
 }
 
 /** Outbound mail Tessera sent itself: stored at once, before the sync finds its Sent copy. */
@@ -94,6 +96,7 @@ export class EngineMailStore implements MailStore {
       }
       const id = await this.storeActivity(trx, message, {});
       await insertLocation(trx, id, location, flags);
+      await this.#identity.onStored?.(trx, message, id);
       return { id, created: true };
     });
   }

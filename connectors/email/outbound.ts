@@ -9,7 +9,7 @@ import { EngineMailStore } from './engine-store.ts';
 import type { MailAddress } from './message.ts';
 import { parseMessage } from './message-parse.ts';
 import { sendConnections } from './send-connections.ts';
-import { composeMessage, type DraftAttachment } from './smtp-send.ts';
+import { composeMessage, type CalendarPart, type DraftAttachment } from './smtp-send.ts';
 
 export const EMAIL_CHANNEL = 'email';
 
@@ -33,6 +33,8 @@ export interface EmailPayload {
   readonly attachments?: readonly string[];
   /** The mail merge this message belongs to. */
   readonly merge?: string | null;
+  /** An iTIP part (a meeting invitation from the calendar connector), sent as text/calendar; method=…. */
+  readonly calendar?: CalendarPart;
 }
 
 export const payloadOf = (message: OutboxMessage) => message.payload as unknown as EmailPayload;
@@ -90,6 +92,8 @@ function withSignature(payload: EmailPayload, signature: string): { html: string
 
 export const emailChannel: OutboundChannel = {
   id: EMAIL_CHANNEL,
+  // Other connectors send mail through it with an EmailPayload (the calendar's invitations).
+  shared: true,
   maxAttempts: 5,
   backoff: { initialMs: 30_000, factor: 2, maxMs: 30 * 60_000 },
   async send(message, ctx) {
@@ -118,6 +122,7 @@ export const emailChannel: OutboundChannel = {
       attachments: await draftAttachments(ctx.knex, payload.attachments ?? []),
       ...(parent ? { inReplyTo: parent } : {}),
       ...(payload.headers ? { headers: payload.headers } : {}),
+      ...(payload.calendar ? { calendar: payload.calendar } : {}),
       // The outbox message's id: a retry after a crash sends the same Message-ID (the sync dedupes).
       messageId: `${message.id}@${domain}`,
     });

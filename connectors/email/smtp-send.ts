@@ -25,6 +25,12 @@ export interface ReplyParent {
   readonly subject: string;
 }
 
+/** A text/calendar part: METHOD (REQUEST, REPLY, CANCEL) and the VCALENDAR text carrying the same METHOD. */
+export interface CalendarPart {
+  readonly method: 'REQUEST' | 'REPLY' | 'CANCEL';
+  readonly content: string;
+}
+
 export interface Draft {
   readonly from: MailAddress;
   readonly to: readonly MailAddress[];
@@ -38,6 +44,8 @@ export interface Draft {
   readonly inReplyTo?: ReplyParent;
   /** Extra headers (e.g. List-Unsubscribe for serial mail, X-Tessera-Record). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** An iCalendar part (iTIP, RFC 6047: a meeting invitation): sent as the text/calendar alternative with its METHOD. */
+  readonly calendar?: CalendarPart;
   /** Fixed for reproducible output; generated when absent. */
   readonly messageId?: string;
   readonly date?: Date;
@@ -88,6 +96,7 @@ export function composeOptions(draft: Draft): Mail.Options & { messageId: string
     ...(parent?.messageId ? { inReplyTo: `<${parent.messageId}>` } : {}),
     ...(references.length ? { references: references.map((r) => `<${r}>`) } : {}),
     ...(draft.headers ? { headers: { ...draft.headers } } : {}),
+    ...(draft.calendar ? { icalEvent: { method: draft.calendar.method, content: draft.calendar.content } } : {}),
   };
 }
 

@@ -81,6 +81,31 @@ export interface OutboundChannel {
   failed?(message: OutboxMessage, error: string, ctx: ConnectorContext): Promise<void>;
   /** Called after a successful send. */
   succeeded?(message: OutboxMessage, ctx: ConnectorContext): Promise<void>;
+  /**
+   * Other connectors may enqueue on this channel too (e.g. the calendar's invitations go out by
+   * e-mail): the payload is then the channel's documented shape, and the channel's connector sends it.
+   */
+  readonly shared?: boolean;
+}
+
+/**
+ * What one connector tells the others (`ctx.publish`, received by `onEvent`): a small, typed list,
+ * one member per kind of news, so connectors stay out of each other's code.
+ */
+export type ConnectorEvent = InboundCalendarPart;
+
+/** A text/calendar part (iTIP, RFC 6047) of an e-mail the mail sync stored. */
+export interface InboundCalendarPart {
+  readonly type: 'email.calendar-part';
+  /** The part's METHOD (REQUEST, REPLY, CANCEL…), upper case; '' when it names none. */
+  readonly method: string;
+  /** The iCalendar text. */
+  readonly content: string;
+  /** The sender's address, lower case. */
+  readonly from: string;
+  readonly messageId: string | null;
+  /** The stored e-mail (an activity). */
+  readonly activityId: string;
 }
 
 /** Inbound work run periodically by exactly one process of the platform (a pg-boss slot per period). */
@@ -143,6 +168,11 @@ export interface ConnectorContext {
    * writes what the user may write, and the audit names them). Throws FORBIDDEN for a deactivated user.
    */
   actAs(userId: string, trx?: Knex.Transaction): Promise<Actor>;
+  /**
+   * Tells the other enabled connectors (their `onEvent`), in `trx`: each handler runs in a savepoint,
+   * so one that fails is logged and undone without undoing the caller's work.
+   */
+  publish(trx: Knex.Transaction, event: ConnectorEvent): Promise<void>;
   log(message: string, error?: unknown): void;
 }
 
@@ -210,6 +240,8 @@ export interface Connector {
   readonly actions?: Readonly<Record<string, ConnectorAction>>;
   /** Record changes, in the business transaction (e.g. webhook subscriptions). */
   readonly onRecordChange?: (trx: Knex.Transaction, change: RecordChange, ctx: ConnectorContext) => Promise<void>;
+  /** What another connector published (`ctx.publish`), in its transaction. */
+  readonly onEvent?: (trx: Knex.Transaction, event: ConnectorEvent, ctx: ConnectorContext) => Promise<void>;
   /** Started in every process with the platform; returns what stops it. */
   start?(ctx: ConnectorContext): Promise<(() => Promise<void>) | void>;
 }

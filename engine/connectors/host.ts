@@ -10,7 +10,7 @@ import type { ContributedPackage, Model } from '../../metadata/index.ts';
 import type { Actor, RecordService } from '../records/index.ts';
 import type { InlineTaskType, JobTaskType, TaskType, WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
-import type { Connector, ConnectorContext, ConnectorTaskType, Labels } from './contract.ts';
+import type { Connector, ConnectorContext, ConnectorEvent, ConnectorTaskType, Labels } from './contract.ts';
 import { secretValues } from './config-secrets.ts';
 import { Outbox } from './outbox.ts';
 import { ConnectorSettingsStore } from './settings.ts';
@@ -111,6 +111,7 @@ export class ConnectorHost {
         if (!subject) throw new TesseraError('FORBIDDEN', `the connector ${connectorId} acts for user ${userId}, who is deactivated or gone`);
         return { userId, via: 'automation', access: accessFor(this.#options.model(), subject) };
       },
+      publish: (trx, event) => this.#publish(connectorId, trx, event),
       workersRunning: () => this.#options.runtime.workersRunning,
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {
@@ -179,6 +180,15 @@ export class ConnectorHost {
   async stop(): Promise<void> {
     for (const ticker of this.#tickers.splice(0)) clearInterval(ticker);
     for (const stop of this.#stops.splice(0).reverse()) await stop().catch((error: unknown) => console.error('[tessera connectors] stopping', error));
+  }
+
+  async #publish(from: string, trx: Knex.Transaction, event: ConnectorEvent): Promise<void> {
+    for (const connector of this.connectors) {
+      if (connector.id === from || !connector.onEvent) continue;
+      const ctx = this.context(connector.id);
+      if (!(await ctx.settings(trx)).enabled) continue;
+      await trx.transaction((savepoint) => connector.onEvent!(savepoint, event, ctx)).catch((error: unknown) => ctx.log(`handling ${event.type} from ${from}`, error));
+    }
   }
 
   async #notifyAdmins(subject: Labels, body: Labels): Promise<void> {

@@ -136,7 +136,7 @@ export class Outbox {
     if (!trx) return this.#knex.transaction((t) => this.enqueue(t, connectorId, messages));
     const rows = messages.map((m) => {
       const entry = this.#channels.get(m.channel);
-      if (!entry || entry.connectorId !== connectorId) throw new Error(`connector ${connectorId} provides no outbound channel "${m.channel}"`);
+      if (!entry || (entry.connectorId !== connectorId && entry.channel.shared !== true)) throw new Error(`connector ${connectorId} provides no outbound channel "${m.channel}"`);
       return { connector_id: connectorId, channel: m.channel, recipient: m.recipient, payload: JSON.stringify(m.payload), idempotency_key: m.idempotencyKey, max_attempts: m.maxAttempts ?? entry.channel.maxAttempts ?? DEFAULT_MAX_ATTEMPTS };
     });
     const inserted = (await trx('tessera.outbox').insert(rows).onConflict(['channel', 'idempotency_key']).ignore().returning('id')) as { id: string }[];

@@ -21,6 +21,7 @@ import * as calendarSync018 from './migrations/018-calendar-sync.ts';
 import * as auditOrigin023 from './migrations/023-audit-origin.ts';
 import * as imports025 from './migrations/025-imports.ts';
 import * as fiscalReports022 from './migrations/022-fiscal-reports.ts';
+import * as calendarInvitations021 from './migrations/021-calendar-invitations.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,6 +49,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['023-audit-origin', auditOrigin023],
   ['025-imports', imports025],
   ['022-fiscal-reports', fiscalReports022],
+  ['021-calendar-invitations', calendarInvitations021],
 ];
 
 const source: Knex.MigrationSource<string> = {

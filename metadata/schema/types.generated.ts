@@ -530,6 +530,10 @@ export interface View {
   filter?: FilterNode;
   sort?: SortKey[];
   default?: boolean;
+  /**
+   * A calendar view whose date comes back every year (birthdays, anniversaries): its first date column is shown on that day and month of each year, in the app's calendar and the yearly-dates ICS feed.
+   */
+  recurrence?: 'yearly';
 }
 export interface Role {
   kind: 'role';

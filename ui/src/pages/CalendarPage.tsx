@@ -43,6 +43,8 @@ interface Source {
   /** A reference to a user (assignee, booked by): the operator filter applies to it. */
   readonly operator?: string;
   readonly color: (record: ApiRecord) => string | undefined;
+  /** A date that comes back every year (a birthday): shown on its day and month, not movable. */
+  readonly yearly?: boolean;
 }
 
 type MetadataLabel = EntityModel['label'];
@@ -53,6 +55,19 @@ interface Entry {
 }
 
 const PALETTE = ['#0d9488', '#b45309', '#7c3aed', '#be123c', '#1d4ed8'];
+
+/** The day a yearly date (YYYY-MM-DD) falls on in [from, to), if any; 29 February is the 28th in other years. */
+export function yearlyOccurrence(date: string, from: Date, to: Date): string | null {
+  const m = /^\d{4}-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return null;
+  for (let year = from.getFullYear(); year <= to.getFullYear(); year++) {
+    const leap = new Date(year, 1, 29).getMonth() === 1;
+    const day = m[1] === '02' && m[2] === '29' && !leap ? 28 : Number(m[2]);
+    const at = new Date(year, Number(m[1]) - 1, day);
+    if (at >= from && at < to) return dayKey(at);
+  }
+  return null;
+}
 
 function calendarSources(model: Model): Source[] {
   const activity = model.entities.get(ACTIVITY_ENTITY)!;
@@ -71,7 +86,8 @@ function calendarSources(model: Model): Source[] {
     if (!times[0]) continue;
     const operator = entity.fields.find((f) => f.type === 'reference' && f.target === USER_TARGET)?.name;
     const color = PALETTE[(sources.length - 1) % PALETTE.length];
-    sources.push({ key: `${view.entity}.${view.name}`, entity, label: view.label, start: times[0], ...(times[1] ? { end: times[1] } : {}), ...(view.filter ? { filter: view.filter } : {}), ...(operator ? { operator } : {}), color: () => color });
+    const yearly = view.recurrence === 'yearly';
+    sources.push({ key: `${view.entity}.${view.name}`, entity, label: view.label, start: times[0], ...(times[1] && !yearly ? { end: times[1] } : {}), ...(view.filter ? { filter: view.filter } : {}), ...(operator ? { operator } : {}), color: () => color, ...(yearly ? { yearly } : {}) });
   }
   return sources;
 }
@@ -107,6 +123,14 @@ export default function CalendarPage() {
       (
         await Promise.all(
           shown.map(async (source): Promise<Entry[]> => {
+            if (source.yearly) {
+              // Every record with the date, placed on its day of this period's year(s).
+              const { data } = await listAll(source.entity.name, { filter: { and: [source.filter, { [source.start]: { isNull: false } }].filter(Boolean) } }, { max: 3000 });
+              return data.flatMap((record) => {
+                const day = yearlyOccurrence(String(record[source.start] ?? ''), from, to);
+                return day ? [{ source, record: { ...record, [source.start]: day } }] : [];
+              });
+            }
             const byDate = source.entity.fieldsByName.get(source.start)?.type === 'date';
             const period = byDate ? [dayKey(from), dayKey(addDays(to, -1))] : [from.toISOString(), to.toISOString()];
             const filters = [source.filter, { [source.start]: { between: period } }, ...(operators.length && source.operator ? [{ [source.operator]: { in: operators } }] : [])].filter(Boolean);
@@ -172,8 +196,9 @@ export default function CalendarPage() {
     return (
       <div
         key={record.id}
-        className="calendar-event"
-        draggable
+        className={source.yearly ? 'calendar-event yearly' : 'calendar-event'}
+        draggable={!source.yearly}
+        data-source={source.key}
         data-id={record.id}
         title={`${label(source.label)}: ${title}`}
         style={{ ['--kind' as string]: source.color(record) ?? '#2f5bea' }}
@@ -184,7 +209,7 @@ export default function CalendarPage() {
       >
         <Link to={`/r/${source.entity.name}/${record.id}`} draggable={false}>
           {timed ? `${startOf(entry).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })} ` : ''}
-          {title}
+          {source.yearly ? `${label(source.label)}: ${title}` : title}
         </Link>
       </div>
     );

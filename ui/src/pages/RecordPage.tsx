@@ -19,6 +19,7 @@ import { InstanceTable } from '../components/InstanceTable.tsx';
 import { RecordStream } from '../components/RecordStream.tsx';
 import { Chip, ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { RecordFormView } from '../form/RecordFormView.tsx';
+import { AssigneeLoadPanel } from './AssigneeLoadPanel.tsx';
 import { EmailAction } from './EmailAction.tsx';
 import { EmailThread, MailBody, timelineEntries } from './EmailThread.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
@@ -95,6 +96,7 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
   return (
     <>
       <DuplicateWarning entity={entity} matches={duplicates} />
+      {entity.name === ACTIVITY_ENTITY && <AssigneeLoadPanel values={typed} timeZone={model.pkg.manifest.timeZone ?? 'UTC'} />}
       <RecordFormView key={language} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} onChange={setTyped} busy={state.busy} formId={formId} {...(onDirtyChange ? { onDirtyChange } : {})} />
     </>
   );
@@ -138,6 +140,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   // The card opens as a read view; "Edit" turns the form editable until it is saved or cancelled.
   const [editing, setEditing] = useState(false);
   const [dirty, setDirty] = useState(false);
+  // Values as edited, for the assignee's load while an activity is edited.
+  const [typed, setTyped] = useState<Values | null>(null);
   const [tab, setTab] = useState<'related' | 'stream' | 'history' | 'processes'>('related');
   const [converting, setConverting] = useState(false);
   const [merging, setMerging] = useState(false);
@@ -238,7 +242,14 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
             </button>
           )}
           {canUpdate && !editing && (
-            <button type="button" className="btn btn-primary" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => {
+                setTyped(null);
+                setEditing(true);
+              }}
+            >
               {t('common.edit')}
             </button>
           )}
@@ -277,7 +288,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
       )}
       <div className={entity.activities ? 'record-columns' : ''}>
         <div className={`card${editing ? '' : ' record-read'}`} data-mode={editing ? 'edit' : 'read'}>
-          <RecordFormView key={`${current.version}.${language}.${editing}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} busy={state.busy} readonly={!canUpdate || !editing} formId="record-form" onDirtyChange={setDirty} />
+          {editing && entity.name === ACTIVITY_ENTITY && <AssigneeLoadPanel values={typed ?? initial} exclude={id} timeZone={model.pkg.manifest.timeZone ?? 'UTC'} />}
+          <RecordFormView key={`${current.version}.${language}.${editing}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} onChange={setTyped} busy={state.busy} readonly={!canUpdate || !editing} formId="record-form" onDirtyChange={setDirty} />
         </div>
         {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
       </div>
