@@ -10,6 +10,7 @@ import { planReceipt, type Receipt } from '../connectors/fiscal/receipt.ts';
 import { FiscalError } from '../connectors/fiscal/errors.ts';
 import { enqueueReceipt } from '../connectors/fiscal/queue/print-queue.ts';
 import { PrinterWorker } from '../connectors/fiscal/queue/printer-worker.ts';
+import { databaseStore } from '../connectors/fiscal/queue/queue-store.ts';
 import { driverFor, type PrinterConfig } from '../connectors/fiscal/printers.ts';
 import { PosnetPrinterEmulator } from '../test/support/posnet-printer-emulator.ts';
 import { PtyHost, socatPath } from '../test/support/printer-hosts.ts';
@@ -57,7 +58,7 @@ export async function fiscalBenchmark(options: { receipts: number; runs: number;
     await driver.close();
     // Through the queue: everything enqueued at once, the leader prints it.
     const config: PrinterConfig = { id: 'bench', name: 'bench', protocol: 'posnet', transport: { kind: 'serial', path: host.hostPath, baudRate: BAUD }, encoding: 'windows-1250', vatSlots: null, timeoutMs: 3000, agent: false };
-    const worker = new PrinterWorker(platform.knex, config, { owner: 'bench', makeDriver: (p) => driverFor(p), pollMs: 20, statusEveryMs: 60_000, hooks: { log: () => undefined } });
+    const worker = new PrinterWorker(databaseStore(platform.knex), config, { owner: 'bench', makeDriver: (p) => driverFor(p), pollMs: 20, statusEveryMs: 60_000, hooks: { log: () => undefined } });
     worker.start();
     const queued: number[] = [];
     for (let run = 0; run < runs; run++) {
