@@ -67,7 +67,7 @@ test('the agent routes need rights to print, an agent printer and the lease', as
   expect(noLease.headers.get('content-type')).toContain('application/problem+json');
   const bad = await agentApi(cashierToken, '/printers/till-7/claim', {});
   expect(bad.status).toBe(400);
-  expect((await bad.json()).errors[0].pointer).toBe('/owner');
+  expect(((await bad.json()) as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe('/owner');
 });
 
 test('an agent with only an API token and the server’s address prints a sale; the server writes the sale; status and daily report go through it', async () => {
