@@ -24,6 +24,8 @@ export { driverFor, printersOf, type PrinterConfig } from './printers.ts';
 export { receiptFromSale, invoiceFromSale } from './sales.ts';
 // For other modules (the Node-RED print node): queue a receipt/invoice and follow its row.
 export { enqueueFiscalPrint } from './service.ts';
+// The print agent of a till PC over HTTP (the CLI's `fiscal agent --server`).
+export { startHttpAgent, type HttpAgentOptions } from './agent/http-agent.ts';
 export { getReceipt, receiptByKey, type QueuedReceipt, type ReceiptState, type FiscalDocument } from './queue/print-queue.ts';
 export { type InvoiceData } from './receipt.ts';
 export { type DailyReportContents, type DeviceTotals } from './totals.ts';

@@ -10,6 +10,7 @@ import { invoiceFromSale, receiptFromSale, type SaleProblem } from './sales.ts';
 import { fiscalSettings, queueReceipt, SALE_ENTITY, updateSale, wakeWorker } from './service.ts';
 import { printersSummary, streamFiscalState } from './status-feed.ts';
 import { FISCAL_WORDING } from './wording.ts';
+import { agentRoutes } from './agent/routes.ts';
 
 type Access = NonNullable<ReturnType<Parameters<ConnectorRoutes>[1]['access']>>;
 
@@ -160,4 +161,8 @@ export const fiscalRoutes: ConnectorRoutes = (router, ctx) => {
     }
     res.status(report.state === 'queued' ? 202 : report.state === 'printed' ? 200 : 409).json(withWords(report));
   });
+
+  // A till PC's print agent without a database connection (agent/routes.ts).
+  agentRoutes(router, ctx, (req, res) => guard(req, res, mayPrint) !== null, problem);
 };
+

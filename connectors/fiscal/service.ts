@@ -9,6 +9,7 @@ import type { PrintedReceipt } from './driver.ts';
 import { driverFor, printersOf, printersToServe, type AgentTarget, type PrinterConfig } from './printers.ts';
 import { enqueueReceipt, getReceipt, retryReceipt, type FiscalDocument, type QueuedReceipt } from './queue/print-queue.ts';
 import { PrinterWorker } from './queue/printer-worker.ts';
+import { databaseStore } from './queue/queue-store.ts';
 import type { Receipt } from './receipt.ts';
 
 export const SALE_ENTITY = 'sale';
@@ -76,7 +77,7 @@ export function syncWorkers(ctx: ConnectorContext, settings: FiscalSettings, opt
   }
   for (const [id, printer] of wanted) {
     if (workers.has(id)) continue;
-    const worker = new PrinterWorker(ctx.knex, printer, {
+    const worker = new PrinterWorker(databaseStore(ctx.knex), printer, {
       owner: OWNER,
       makeDriver: (p) => driverFor(p),
       ...options,

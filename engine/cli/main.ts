@@ -14,6 +14,7 @@ import { BUILT_IN_TASK_TYPES, prepareDeployment, taskTypeWarnings } from '../wor
 import { runWorker } from '../worker.ts';
 import { loadConnectors } from '../connectors/platform-api.ts';
 import { connectors as shippedConnectors } from '../../connectors/index.ts';
+import { startHttpAgent } from '../../connectors/fiscal/index.ts';
 import { startServer } from '../server.ts';
 import { exportFlows, importFlows } from '../automation/index.ts';
 import { importCommand, ImportUsageError } from './import-command.ts';
@@ -34,9 +35,10 @@ const USAGE = `usage: tessera <command>
   workflows worker              run workflow workers (timers, connector jobs) beside the server
   connectors rotate-key         seal every stored secret (connector settings, secret fields) again with the current key
                                 (TESSERA_SECRET_KEY; the old one in TESSERA_SECRET_KEY_PREVIOUS)
-  fiscal agent --printer <id> --device <path>
-                                serve one fiscal printer attached to this machine (a till PC),
-                                connected to the server's database (DATABASE_URL)
+  fiscal agent --printer <id> --device <path> [--server <url>]
+                                serve one fiscal printer attached to this machine (a till PC):
+                                with --server over HTTPS only (API token in TESSERA_API_TOKEN),
+                                otherwise connected to the server's database (DATABASE_URL)
   automation export <dir>       write the stored Node-RED flows as files for git (one per tab;
                                 credentials stay in the database)
   automation import <dir>       store the flows of such a folder (a deploy: running servers load
@@ -117,6 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       encoding: { type: 'string' },
       delimiter: { type: 'string' },
       device: { type: 'string' },
+      server: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -213,6 +216,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       // The fiscal connector's print agent: this process serves one printer, on this machine's device.
       if (sub !== 'agent') throw new UsageError(`unknown fiscal command "${sub ?? ''}"`);
       if (!values.printer || !values.device) throw new UsageError('fiscal agent needs --printer <id> and --device <path>');
+      if (values.server) {
+        // Over HTTP only: no database connection and no secret key on the till PC.
+        const token = process.env.TESSERA_API_TOKEN;
+        if (!token) throw new UsageError('fiscal agent --server needs an API token in TESSERA_API_TOKEN');
+        const agent = await startHttpAgent({ server: { url: values.server, token }, printer: values.printer, device: values.device, pollMs: Number(process.env.TESSERA_FISCAL_POLL_MS ?? 250) });
+        console.log(`serving fiscal printer ${values.printer} on ${values.device} for ${values.server}; Ctrl-C stops`);
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void agent.stop().then(() => process.exit(0)));
+        return -1; // keeps running
+      }
       process.env.TESSERA_FISCAL_AGENT_PRINTER = values.printer;
       process.env.TESSERA_FISCAL_AGENT_DEVICE = values.device;
       process.env.TESSERA_FISCAL_START_DELAY_MS ??= '0';

@@ -56,4 +56,4 @@ afterAll(async () => {
   expect(printed.log.map((l) => l.step)).toContain('printed');
   expect(output).toContain('printer till-9: serving it');
   expect(printer.printed).toEqual([{ lines: [{ name: 'Łyżeczka', letter: 'A', amount: 700 }], total: 700, cash: 700, others: [], change: 0 }]);
-}, 60_000);
+}, 120_000);

@@ -8,6 +8,7 @@ import { connectors } from '../../connectors/index.ts';
 import { configSchema } from '../../connectors/fiscal/printers.ts';
 import { enqueueFiscalPrint, FiscalError } from '../../connectors/fiscal/index.ts';
 import { PrinterWorker } from '../../connectors/fiscal/queue/printer-worker.ts';
+import { databaseStore } from '../../connectors/fiscal/queue/queue-store.ts';
 import { driverFor, printersOf } from '../../connectors/fiscal/printers.ts';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
@@ -333,7 +334,7 @@ test('the fiscal:print-receipt task prints a sale from a process and maps the re
 test('two workstations print 100 receipts each through one printer, with a second process competing and a link drop: 200, none doubled', async () => {
   // A second "process" wanting the same printer: the lease lets only one of them print.
   const { printers } = printersOf({ printers: [{ id: 'till-1', protocol: 'posnet', transport: 'tcp', host: '127.0.0.1', port: host.port, timeoutSeconds: 1 }] });
-  const rival = new PrinterWorker(env.platform.knex, printers[0]!, { owner: 'rival-process', makeDriver: (p) => driverFor(p), pollMs: 20, hooks: { log: () => undefined } });
+  const rival = new PrinterWorker(databaseStore(env.platform.knex), printers[0]!, { owner: 'rival-process', makeDriver: (p) => driverFor(p), pollMs: 20, hooks: { log: () => undefined } });
   rival.start();
   const before = printer.printed.length;
   const workstations = [api, cashier];

@@ -3,16 +3,15 @@
 // while the worker runs and taken over when it lapses (a dead leader), and the next leader finds
 // the interrupted receipt with its journal and reconciles it first. Status (paper, cover,
 // transaction) is written after each job and every few seconds, for the UI.
-import type { Knex } from 'knex';
 import { FiscalError, fiscalError } from '../errors.ts';
 import { statusProblem, type FiscalDriver, type PrintedReceipt, type PrinterStatus } from '../driver.ts';
 import { printWithRecovery, type JournalStore } from '../printing.ts';
 import { planReceipt } from '../receipt.ts';
 import { checkSlotMap, type VatSlot } from '../vat.ts';
 import type { PrinterConfig } from '../printers.ts';
-import { appendLog, claimNext, markPrinted, markProblem, saveJournal, type QueuedReceipt } from './print-queue.ts';
+import type { QueuedReceipt } from './print-queue.ts';
 import { dailyReportContents, type DailyReportContents } from '../totals.ts';
-import { finishReport, nextReport, releaseReceiptsAfterReport, wouldBeZeroReport } from './reports.ts';
+import type { PrinterQueueStore } from './queue-store.ts';
 
 export interface WorkerHooks {
   printed?(receipt: QueuedReceipt, printed: PrintedReceipt): Promise<void>;
@@ -32,7 +31,7 @@ export interface WorkerOptions {
 }
 
 export class PrinterWorker {
-  private readonly knex: Knex;
+  private readonly store: PrinterQueueStore;
   readonly printer: PrinterConfig;
   private readonly options: WorkerOptions;
   private driver: FiscalDriver | null = null;
@@ -43,8 +42,9 @@ export class PrinterWorker {
   private leader = false;
   private statusAt = 0;
 
-  constructor(knex: Knex, printer: PrinterConfig, options: WorkerOptions) {
-    this.knex = knex;
+  /** `store`: the queue in the database, or over HTTP for a till PC's agent (queue-store.ts). */
+  constructor(store: PrinterQueueStore, printer: PrinterConfig, options: WorkerOptions) {
+    this.store = store;
     this.printer = printer;
     this.options = options;
   }
@@ -65,7 +65,7 @@ export class PrinterWorker {
     await this.loop;
     await this.driver?.close().catch(() => undefined);
     this.driver = null;
-    if (this.leader) await this.knex('tessera.fiscal_printers').where({ printer_id: this.printer.id, leader: this.options.owner }).update({ lease_until: null }).catch(() => undefined);
+    if (this.leader) await this.store.releaseLease(this.printer.id, this.options.owner).catch(() => undefined);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -82,14 +82,7 @@ export class PrinterWorker {
   private async holdLease(): Promise<boolean> {
     const leaseMs = this.options.leaseMs ?? 15_000;
     if (this.leader && Date.now() - this.leaseRenewedAt < leaseMs / 3) return true;
-    const result = (await this.knex.raw(
-      `INSERT INTO tessera.fiscal_printers (printer_id, leader, lease_until) VALUES (?, ?, now() + (? || ' milliseconds')::interval)
-       ON CONFLICT (printer_id) DO UPDATE SET leader = EXCLUDED.leader, lease_until = EXCLUDED.lease_until
-        WHERE fiscal_printers.leader = EXCLUDED.leader OR fiscal_printers.lease_until IS NULL OR fiscal_printers.lease_until < now()
-       RETURNING leader`,
-      [this.printer.id, this.options.owner, String(leaseMs)],
-    )) as { rows: unknown[] };
-    const leader = result.rows.length > 0;
+    const leader = await this.store.holdLease(this.printer.id, this.options.owner, leaseMs);
     if (leader && !this.leader) this.options.hooks.log(`printer ${this.printer.id}: serving it (${this.options.owner})`);
     this.leader = leader;
     if (leader) this.leaseRenewedAt = Date.now();
@@ -129,14 +122,12 @@ export class PrinterWorker {
     try {
       if (!driver.isOpen) await driver.open();
       const status = { ...(await driver.status()), dailyReportMissing: await driver.dailyReportDue() };
-      await this.knex('tessera.fiscal_printers').where({ printer_id: this.printer.id }).update({ status: JSON.stringify(status), status_at: this.knex.fn.now(), last_error: null });
+      await this.store.writeStatus(this.printer.id, status, null);
       return status;
     } catch (error) {
       await driver.close().catch(() => undefined);
       const text = error instanceof FiscalError ? error.code : 'fiscal.error.linkUnavailable';
-      await this.knex('tessera.fiscal_printers')
-        .where({ printer_id: this.printer.id })
-        .update({ status: JSON.stringify({ online: false }), status_at: this.knex.fn.now(), last_error: `${text}${error instanceof Error ? `: ${error.message}` : ''}` });
+      await this.store.writeStatus(this.printer.id, { online: false }, `${text}${error instanceof Error ? `: ${error.message}` : ''}`);
       return null;
     }
   }
@@ -150,16 +141,16 @@ export class PrinterWorker {
   }
 
   private async runReceipt(): Promise<boolean> {
-    const row = await claimNext(this.knex, this.printer.id);
+    const row = await this.store.claimNext(this.printer.id);
     if (!row) return false;
     const driver = this.driverNow;
-    const log = (step: string): void => void appendLog(this.knex, row.id, step).catch(() => undefined);
+    const log = (step: string): void => void this.store.appendLog(row.id, step).catch(() => undefined);
     let journal = row.journal;
     const store: JournalStore = {
       current: () => journal,
       save: async (j) => {
         journal = j;
-        await saveJournal(this.knex, row.id, j);
+        await this.store.saveJournal(row.id, j);
       },
     };
     try {
@@ -167,12 +158,12 @@ export class PrinterWorker {
       const plan = planReceipt(row.receipt, await this.vatSlots(driver));
       if (plan instanceof FiscalError) throw plan;
       const printed = await printWithRecovery(driver, plan, store, { log, reconnectDelayMs: this.options.reconnectDelayMs ?? 200 });
-      await markPrinted(this.knex, row.id, printed, printed.recovered);
+      await this.store.markPrinted(row.id, printed, printed.recovered);
       await this.options.hooks.printed?.(row, printed);
     } catch (raw) {
       const error = raw instanceof FiscalError ? raw : fiscalError('printerError', false, 'tessera', null, raw instanceof Error ? raw.message : String(raw));
       if (error.retry) await driver.close().catch(() => undefined);
-      await markProblem(this.knex, row.id, error.info, Math.min(30_000, 1000 * 2 ** Math.min(row.attempts, 5)));
+      await this.store.markProblem(row.id, error.info, Math.min(30_000, 1000 * 2 ** Math.min(row.attempts, 5)));
       if (!error.retry) await this.options.hooks.failed?.(row, error);
       // After a problem the UI should show why at once; after a success the idle refresh will do.
       await this.refreshStatus();
@@ -181,7 +172,7 @@ export class PrinterWorker {
   }
 
   private async runReport(): Promise<boolean> {
-    const report = await nextReport(this.knex, this.printer.id);
+    const report = await this.store.nextReport(this.printer.id);
     if (!report) return false;
     const driver = this.driverNow;
     try {
@@ -193,17 +184,16 @@ export class PrinterWorker {
         // The printer's own totals decide where it gives them (sales made at its keyboard count too);
         // otherwise the queue's records: nothing printed through it since the last report.
         const totals = await driver.totals();
-        const zero = totals ? totals.zero && totals.reportedBefore : await wouldBeZeroReport(this.knex, this.printer.id);
+        const zero = totals ? totals.zero && totals.reportedBefore : await this.store.wouldBeZeroReport(this.printer.id);
         if (zero) throw fiscalError('zeroDailyReport', false, 'tessera', null, 'nothing was sold since the last daily report');
         await driver.dailyReport(report.reportDate ?? new Date().toISOString().slice(0, 10));
         contents = totals ? dailyReportContents(totals) : null;
       } else await driver.cash(report.kind === 'cash-in' ? 'in' : 'out', report.amount ?? 0);
-      await finishReport(this.knex, report.id, { ok: true, contents });
-      if (report.kind === 'daily') await releaseReceiptsAfterReport(this.knex, this.printer.id);
+      await this.store.finishReport(report, { ok: true, contents });
     } catch (raw) {
       const error = raw instanceof FiscalError ? raw : fiscalError('printerError', false, 'tessera', null, raw instanceof Error ? raw.message : String(raw));
       if (error.retry) await driver.close().catch(() => undefined);
-      await finishReport(this.knex, report.id, { ok: false, code: error.code, detail: error.message });
+      await this.store.finishReport(report, { ok: false, code: error.code, detail: error.message });
     }
     await this.refreshStatus();
     return true;

@@ -14,9 +14,12 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE tessera.fiscal_receipts ADD CONSTRAINT fiscal_receipts_state_check CHECK (state IN ('queued', 'printing', 'printed', 'failed', 'cancelled'))`);
   // The printers page's live feed asks "did any row change?" every second: max(updated_at) by index.
   await knex.raw(`CREATE INDEX fiscal_receipts_updated_ix ON tessera.fiscal_receipts (updated_at)`);
+  // …and counts the receipts waiting per printer: a partial index keeps that small as the table grows.
+  await knex.raw(`CREATE INDEX fiscal_receipts_waiting_ix ON tessera.fiscal_receipts (printer_id) WHERE state IN ('queued', 'printing')`);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`DROP INDEX tessera.fiscal_receipts_waiting_ix`);
   await knex.raw(`DROP INDEX tessera.fiscal_receipts_updated_ix`);
   await knex.raw(`ALTER TABLE tessera.fiscal_receipts DROP CONSTRAINT fiscal_receipts_state_check`);
   await knex.raw(`ALTER TABLE tessera.fiscal_receipts ADD CONSTRAINT fiscal_receipts_state_check CHECK (state IN ('queued', 'printing', 'printed', 'failed'))`);
