@@ -119,7 +119,7 @@ export class AutomationEvents {
       try {
         do {
           this.#again = false;
-          while (this.#running && (await this.#drainBatch()) === BATCH);
+          await this.#drain();
         } while (this.#again && this.#running);
       } catch (error) {
         console.error(`[tessera automation] delivering record events failed: ${(error as Error).message}`);
@@ -129,26 +129,54 @@ export class AutomationEvents {
     })();
   }
 
-  async #drainBatch(): Promise<number> {
-    const rows = (await this.#knex('tessera.automation_events').whereNull('delivered_at').orderBy('id').limit(BATCH).select('id', 'entity', 'payload')) as EventRow[];
-    if (rows.length === 0) return 0;
-    const done: string[] = [];
-    for (const row of rows) {
-      const subscribers = this.#subscribers.get(row.entity);
-      if (!subscribers || subscribers.size === 0) {
-        // Flows listening to it are still starting: keep it. No deployed flow listens any more: drop it.
-        if (this.#listened.has(row.entity)) continue;
-        done.push(String(row.id));
-        continue;
+  /**
+   * One pass over the pending rows, in id order, a batch per round trip: the statement that marks
+   * the batch just handed on also reads the next one (one round trip per batch, not two). A batch
+   * is marked only after its events were handed on, so a crash in between delivers them again.
+   * Rows kept for flows still starting are passed over (the cursor moves on) and read again by the
+   * next pass.
+   */
+  async #drain(): Promise<void> {
+    let done: string[] = [];
+    let after = '0';
+    for (;;) {
+      const rows = await this.#markAndRead(done, after);
+      done = [];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        after = String(row.id);
+        const subscribers = this.#subscribers.get(row.entity);
+        if (!subscribers || subscribers.size === 0) {
+          // Flows listening to it are still starting: keep it. No deployed flow listens any more: drop it.
+          if (!this.#listened.has(row.entity)) done.push(after);
+          continue;
+        }
+        const event: RecordEvent = { id: after, ...row.payload };
+        for (const deliver of subscribers) await deliver(event);
+        this.delivered++;
+        done.push(after);
       }
-      const event: RecordEvent = { id: String(row.id), ...row.payload };
-      for (const deliver of subscribers) await deliver(event);
-      this.delivered++;
-      done.push(String(row.id));
+      if (!this.#running || rows.length < BATCH) {
+        await this.#markAndRead(done, null);
+        return;
+      }
     }
-    if (done.length > 0) await this.#knex('tessera.automation_events').whereIn('id', done).update({ delivered_at: this.#knex.fn.now() });
-    // Rows kept for starting flows stay at the head: go on only when a whole batch was finished.
-    return done.length;
+  }
+
+  /** Marks `done` delivered and (unless `after` is null) reads the next batch of pending rows after `after`, in one statement. */
+  async #markAndRead(done: readonly string[], after: string | null): Promise<EventRow[]> {
+    if (after === null) {
+      if (done.length > 0) await this.#knex('tessera.automation_events').whereIn('id', done).update({ delivered_at: this.#knex.fn.now() });
+      return [];
+    }
+    if (done.length === 0) return (await this.#knex('tessera.automation_events').whereNull('delivered_at').where('id', '>', after).orderBy('id').limit(BATCH).select('id', 'entity', 'payload')) as EventRow[];
+    // A data-modifying WITH runs whether or not the SELECT reads it; the rows it marks are all ≤ after.
+    const result = (await this.#knex.raw(
+      `WITH marked AS (UPDATE tessera.automation_events SET delivered_at = now() WHERE id = ANY(?::bigint[]) RETURNING id)
+       SELECT id, entity, payload FROM tessera.automation_events WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ${BATCH}`,
+      [[...done], after],
+    )) as { rows: EventRow[] };
+    return result.rows;
   }
 }
 

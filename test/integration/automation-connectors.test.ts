@@ -7,7 +7,6 @@
 // peer, once per key (another user's account: FORBIDDEN);
 // `tessera-workflow` completes a user task as its assignee (someone else: refused); the fiscal
 // print node reports a disabled connector.
-import { createRequire } from 'node:module';
 import { connectors } from '../../connectors/index.ts';
 import { registerTesseraNodes, type NodeMessage, type NodeRedApi } from '../../connectors/node-red/nodes.ts';
 import { registerSendNodes } from '../../connectors/node-red/send-nodes.ts';
@@ -22,20 +21,7 @@ import { jsonClient, startTestServer, type JsonClient, type TestServer } from '.
 import { startSmsapiDouble, type SmsapiDouble } from '../support/sms-gateway-servers.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 import { eventually } from '../support/workflows.ts';
-
-const require = createRequire(import.meta.url);
-interface Helper {
-  init(path: string): void;
-  settings(settings: Record<string, unknown>): void;
-  startServer(done: () => void): void;
-  stopServer(done: () => void): void;
-  load(module: unknown, flow: object[], credentials?: Record<string, unknown>): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): { receive(msg: object): void; on(event: 'input', handler: (msg: NodeMessage) => void): void; on(event: 'call:error', handler: (call: { args: [Error & { code?: string }, NodeMessage?] }) => void): void } | null;
-}
-const helper = require('node-red-node-test-helper') as Helper;
-const palette = require('../../connectors/node-red/palette/tessera.js') as unknown;
-helper.init(require.resolve('node-red'));
+import { helper, palette } from '../support/node-red-helper.ts';
 
 const SMSAPI_TOKEN = 'smsapi-token-automation-0123456789';
 const SYSTEM: RecordContext = { actor: { userId: null, via: 'system' } };

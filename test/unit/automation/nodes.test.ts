@@ -2,24 +2,10 @@
 // it asks the engine for, as which identity, what it sends on, and that a refusal is reported in the
 // flow (node.error with the message: what Catch nodes receive, with its code). The engine side of the ports is tested through a real
 // server in test/integration/automation.test.ts.
-import { createRequire } from 'node:module';
 import { registerTesseraNodes, type NodeRedApi, type NodeMessage } from '../../../connectors/node-red/nodes.ts';
 import { registerSendNodes } from '../../../connectors/node-red/send-nodes.ts';
 import type { IdentityRef, RecordEvent, TesseraPorts } from '../../../engine/automation/index.ts';
-
-const require = createRequire(import.meta.url);
-interface Helper {
-  init(path: string): void;
-  settings(settings: Record<string, unknown>): void;
-  startServer(done: () => void): void;
-  stopServer(done: () => void): void;
-  load(module: unknown, flow: object[], credentials?: Record<string, unknown>): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): { receive(msg: object): void; on(event: 'input', handler: (msg: NodeMessage) => void): void; on(event: 'call:error', handler: (call: { args: [Error & { code?: string }, NodeMessage?] }) => void): void } | null;
-}
-const helper = require('node-red-node-test-helper') as Helper;
-const palette = require('../../../connectors/node-red/palette/tessera.js') as unknown;
-helper.init(require.resolve('node-red'));
+import { helper, palette } from '../../support/node-red-helper.ts';
 
 type Call = { readonly op: string; readonly who: IdentityRef; readonly args: readonly unknown[] };
 let calls: Call[] = [];
