@@ -156,11 +156,34 @@ export function computeRecord(model: Model, entity: EntityModel, values: Readonl
     const target = model.entities.get(field.target);
     const lines = Array.isArray(values[field.name]) ? (values[field.name] as Record<string, unknown>[]) : [];
     if (!target) continue;
-    const computed = lines.map((line) => computeOwn(target, line, {}));
+    const computed = lines.map((line) => computeLine(target, line));
     record[field.name] = computed;
     lineContexts[field.name] = computed.map((line) => contextOf(target, line));
   }
   return computeOwn(entity, record, lineContexts);
+}
+
+// FEEL evaluation costs milliseconds (feelin parses on every call), and a form recomputes on every
+// keystroke: a line's computed values are remembered by the line's own values, so a change to one
+// line of a hundred evaluates that line's expressions and the totals, not every line's again.
+const lineResults = new WeakMap<EntityModel, Map<string, Record<string, unknown>>>();
+const MAX_REMEMBERED_LINES = 5000;
+
+function computeLine(target: EntityModel, line: Record<string, unknown>): Record<string, unknown> {
+  const order = orderOf(target);
+  if (order.length === 0) return { ...line };
+  const own = Object.fromEntries(target.fields.filter((f) => !isComputed(f) && line[f.name] !== undefined).map((f) => [f.name, line[f.name]]));
+  const key = JSON.stringify(own);
+  let results = lineResults.get(target);
+  if (!results) lineResults.set(target, (results = new Map()));
+  let computed = results.get(key);
+  if (!computed) {
+    const all = computeOwn(target, own, {});
+    computed = Object.fromEntries(order.map((f) => [f.name, all[f.name]]));
+    if (results.size >= MAX_REMEMBERED_LINES) results.clear();
+    results.set(key, computed);
+  }
+  return { ...line, ...computed };
 }
 
 /** Does the entity (or one of its line types) have computed fields? */

@@ -154,6 +154,11 @@ function parseField(entity: EntityModel, name: string, spec: unknown, at: string
     return [];
   }
   const { field } = resolved;
+  if (field?.type === 'lines') {
+    // Lines live in the line type's table: filter that type (by its reference back) instead.
+    problems.push({ pointer: at, message: `lines field "${name}" cannot be filtered; filter ${field.target} by ${field.parentField}` });
+    return [];
+  }
   const ops: Record<string, unknown> = isPlainObject(spec) ? spec : { eq: spec };
   const result: FilterExpr[] = [];
   if (Object.keys(ops).length === 0) {

@@ -112,6 +112,10 @@ describe('computed fields', () => {
     expect(computed).toMatchObject({ line_count: 3, net_total: null, gross: null });
     const none = computeRecord(model, model.entities.get('offer')!, { lines: [] });
     expect(none).toMatchObject({ line_count: 0, net_total: 0, gross: { amount: 0, currency: 'PLN' } });
+    // Remembered line results follow the line's values: the same line with another quantity is computed anew.
+    const again = computeRecord(model, model.entities.get('offer')!, { lines: [{ quantity: 3, price: 0.335 }, { quantity: 4, price: 0.335 }] });
+    expect((again.lines as { net: unknown }[]).map((l) => l.net)).toEqual([1.01, 1.34]);
+    expect(again.net_total).toBe(2.35);
     expect(roundTo(1.005, 2)).toBe(1.01);
     expect(roundTo(-2.5, 0)).toBe(-3);
   });
