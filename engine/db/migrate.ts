@@ -18,6 +18,7 @@ import * as fiscal015 from './migrations/015-fiscal.ts';
 import * as automation016 from './migrations/016-automation.ts';
 import * as email017 from './migrations/017-email.ts';
 import * as calendarSync018 from './migrations/018-calendar-sync.ts';
+import * as emailSignatures020 from './migrations/020-email-signatures.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -42,6 +43,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['016-automation', automation016],
   ['017-email', email017],
   ['018-calendar-sync', calendarSync018],
+  ['020-email-signatures', emailSignatures020],
 ];
 
 const source: Knex.MigrationSource<string> = {
