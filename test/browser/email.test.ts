@@ -189,6 +189,8 @@ test('composing with one of the contractor’s files attached and my own signatu
   expect(sent.text).toContain('Ewa Kowalska\nDział sprzedaży');
   // The signature is hers from now on: the next dialog starts with it.
   await page.getByRole('button', { name: 'Napisz e-mail' }).click();
-  await expect(page.getByRole('dialog', { name: 'Nowa wiadomość' }).getByLabel('Mój podpis').inputValue()).resolves.toBe('Ewa Kowalska\nDział sprzedaży');
+  const field = page.getByRole('dialog', { name: 'Nowa wiadomość' }).getByLabel('Mój podpis');
+  for (let i = 0; i < 50 && (await field.inputValue()) === ''; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  await expect(field.inputValue()).resolves.toBe('Ewa Kowalska\nDział sprzedaży');
   await page.getByRole('dialog', { name: 'Nowa wiadomość' }).getByRole('button', { name: 'Anuluj' }).click();
 });
