@@ -8,6 +8,7 @@ import { TesseraError, type Actor, type ConnectorContext, type ConnectorRoutes, 
 import { loadAccount, type MailAccount } from './accounts.ts';
 import { mergeProgress, queueMerge, unsubscribeAddress, unsubscribeToken } from './mail-merge.ts';
 import { ACCOUNT_ENTITY } from './metadata.ts';
+import { RECORDS_FROM_MAIL, recordFromMail } from './mail-to-record.ts';
 import { queueMail } from './outbound.ts';
 import { recordFiles, setUserSignature, SIGNATURE_MAX, userSignature } from './record-files.ts';
 import { addressList } from './send-task.ts';
@@ -234,6 +235,27 @@ export const emailRoutes: ConnectorRoutes = (router, ctx) => {
       return { task: String(task.id) };
     });
     res.status(201).json(result);
+  });
+
+  // A new lead or contractor from the message (values from the sender, the caller's win), created
+  // with the caller's rights; the thread is then filed on it. A failed filing removes it again.
+  router.post('/to-file/:id/create', async (req, res) => {
+    const actor = actorOf(ctx, res);
+    const input = body(req.body);
+    const id = String(req.params.id);
+    const kind = RECORDS_FROM_MAIL.find((k) => k === input.entity);
+    if (!kind || !ctx.records.runtime.snapshot.entities.has(kind)) throw invalid([{ pointer: '/entity', detail: `one of ${RECORDS_FROM_MAIL.join(', ')}`, code: 'ENUM' }]);
+    const mail = UUID.test(id) && (await ctx.knex('tessera.email_messages').where({ activity_id: id }).first('activity_id')) ? await ctx.records.get({ actor }, 'activity', id).catch(() => null) : null;
+    if (!mail) throw new TesseraError('NOT_FOUND', `no stored e-mail ${id}`);
+    const values = recordFromMail(kind, ctx.records.runtime.entity(kind).entity, { from: String(mail.from_address ?? ''), subject: String(mail.subject ?? '') }, body(input.values));
+    const record = await ctx.records.create({ actor }, kind, values);
+    try {
+      const result = await fileOn(res, id, { entity: kind, id: String(record.id) });
+      res.status(201).json({ ...result, entity: kind, id: String(record.id) });
+    } catch (error) {
+      await ctx.records.remove({ actor }, kind, String(record.id)).catch(() => undefined);
+      throw error;
+    }
   });
 
   router.post('/to-file/:id/dismiss', async (req, res) => {

@@ -129,3 +129,24 @@ test('a user’s own signature ends what they send instead of the account’s; t
   expect(parsed.text).not.toContain('Biuro Firma Sp. z o.o.');
   expect(parsed.html).toContain('Olga Nowak<br>Dział handlowy');
 });
+
+test('"to file" → a new lead or contractor from the message: values from the sender, the thread filed on it; bad input is 422', async () => {
+  const actor = await env.platform.connectors.context('email').actAs(server.adminId);
+  const store = new EngineMailStore(env.platform.knex, env.platform.records, { accountId, accountAddress: 'olga@firma.example', actor, team: null });
+  const stranger = await store.saveMessage(await parseMessage(orderMail('nowy-1@nowafirma.example', 'jan@nowafirma.example', 'zapytanie.pdf', '%PDF-1.4 zapytanie')), { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 3 }, []);
+  const other = await store.saveMessage(await parseMessage(orderMail('nowy-2@drugafirma.example', 'ola@drugafirma.example', 'x.pdf', '%PDF-1.4 x')), { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 4 }, []);
+  const queue = (await api.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string }[];
+  expect(queue.map((q) => q.id)).toEqual(expect.arrayContaining([stranger.id, other.id]));
+  expect((await api.post(`/connectors/email/to-file/${stranger.id}/create`, { entity: 'deal' })).body.errors).toEqual([expect.objectContaining({ pointer: '/entity' })]);
+  const lead = await api.post(`/connectors/email/to-file/${stranger.id}/create`, { entity: 'lead' });
+  expect(lead.status).toBe(201);
+  expect((await api.get(`/records/lead/${lead.body.id}`)).body).toMatchObject({ title: 'Zamówienie', email: 'jan@nowafirma.example', company_name: 'nowafirma.example' });
+  expect((await api.get(`/records/activity/${stranger.id}`)).body.lead).toBe(lead.body.id);
+  const contractor = await api.post(`/connectors/email/to-file/${other.id}/create`, { entity: 'contractor', values: { name: 'Druga Firma Sp. z o.o.' } });
+  expect(contractor.status).toBe(201);
+  expect((await api.get(`/records/contractor/${contractor.body.id}`)).body).toMatchObject({ name: 'Druga Firma Sp. z o.o.', email: 'ola@drugafirma.example', contractor_type: 'company' });
+  expect((await api.get(`/records/activity/${other.id}`)).body.contractor).toBe(contractor.body.id);
+  const left = ((await api.get(`/connectors/email/to-file?account=${accountId}`)).body.data as { id: string }[]).map((q) => q.id);
+  expect(left).not.toContain(stranger.id);
+  expect(left).not.toContain(other.id);
+});
