@@ -13,6 +13,7 @@ let contractorId: string;
 let accountId: string;
 let strangerId: string;
 let threadId: string;
+let prospectId: string;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
@@ -71,6 +72,13 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, a
     '',
   ].join('\r\n');
   await store.saveMessage(await parseMessage(Buffer.from(order)), { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 3 }, []);
+  prospectId = (
+    await store.saveMessage(
+      await parseMessage(simpleMessage({ messageId: 'prospekt@nowyklient.example', from: 'Zofia <zofia@nowyklient.example>', to: ['biuro@firma.example'], subject: 'Prośba o katalog' })),
+      { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 4 },
+      [],
+    )
+  ).id;
 });
 
 afterAll(async () => {
@@ -193,4 +201,17 @@ test('composing with one of the contractor’s files attached and my own signatu
   for (let i = 0; i < 50 && (await field.inputValue()) === ''; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   await expect(field.inputValue()).resolves.toBe('Ewa Kowalska\nDział sprzedaży');
   await page.getByRole('dialog', { name: 'Nowa wiadomość' }).getByRole('button', { name: 'Anuluj' }).click();
+});
+
+test('a message in the "to file" queue becomes a new contractor: its card opens, the message is on its timeline', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${b.url}/mail`);
+  const item = page.getByRole('list', { name: 'Do przypisania' }).locator(`[data-id="${prospectId}"]`);
+  await item.getByText('Prośba o katalog').waitFor();
+  await item.getByRole('button', { name: 'Utwórz kontrahenta' }).click();
+  await page.waitForURL(/\/r\/contractor\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  expect((await b.api.get(`/records/contractor/${id}`)).body).toMatchObject({ name: 'nowyklient.example', email: 'zofia@nowyklient.example' });
+  await page.getByRole('complementary', { name: 'Czynności' }).getByText('Prośba o katalog').waitFor();
 });

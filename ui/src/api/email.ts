@@ -101,6 +101,8 @@ export const emailApi = {
   preview: async (template: PreviewTemplate, entity: string, id: string, signal?: AbortSignal) => (await api.post<RenderedMail>(`${BASE}/templates/preview`, { ...template, entity, id }, signal ? { signal } : {})).data,
   merge: async (input: MergeInput) => (await api.post<MergeQueued>(`${BASE}/merges`, input)).data,
   mergeProgress: async (id: string, signal?: AbortSignal) => (await api.get<MergeProgress>(`${BASE}/merges/${encodeURIComponent(id)}`, signal ? { signal } : {})).data,
+  /** A new lead or contractor from a queued message, the thread filed on it. */
+  createFrom: async (id: string, entity: 'lead' | 'contractor') => (await api.post<{ entity: string; id: string }>(`${BASE}/to-file/${encodeURIComponent(id)}/create`, { entity })).data,
   dismiss: async (id: string) => {
     await api.post(`${BASE}/to-file/${id}/dismiss`, {});
   },
