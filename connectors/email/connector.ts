@@ -3,8 +3,9 @@
 // routes for composing, the "to file" queue, attachments and mail merges, and the `email` notification
 // channel of workflows (a poller). docs/email.md.
 import type { Connector } from '../../engine/connectors/index.ts';
-import { emailConfig, syncAllAccounts, watchInboxes } from './mailbox-sync.ts';
-import { emailMetadata } from './metadata.ts';
+import { watchAllInboxes, type InboxWatch } from './inbox-watch.ts';
+import { syncAllAccounts } from './mailbox-sync.ts';
+import { ACCOUNT_ENTITY, emailMetadata } from './metadata.ts';
 import { takeNotifications } from './notifications.ts';
 import { emailChannel } from './outbound.ts';
 import { sendConnections } from './send-connections.ts';
@@ -36,6 +37,8 @@ export const configSchema = {
   },
 } as const;
 
+let watch: InboxWatch | null = null;
+
 export const email: Connector = {
   id: 'email',
   label: { pl: 'Poczta e-mail', en: 'E-mail', ro: 'E-mail' },
@@ -62,10 +65,17 @@ export const email: Connector = {
   routes: emailRoutes,
   publicRoutes: emailPublicRoutes,
   actions: { send: emailSendAction },
+  // An account added, changed or removed is watched (or let go) without waiting for the next recheck.
+  async onRecordChange(_trx, change) {
+    if (change.entity === ACCOUNT_ENTITY && watch) setTimeout(() => void watch?.reconcile(), 1000).unref();
+  },
   async start(ctx) {
-    const unwatch = emailConfig((await ctx.settings()).config).idle ? await watchInboxes(ctx) : null;
+    // IDLE where `idle` is set (the setting is read on every recheck), for accounts added later too.
+    watch = watchAllInboxes(ctx);
     return async () => {
-      await unwatch?.();
+      const stopping = watch;
+      watch = null;
+      await stopping?.stop();
       await sendConnections.close();
     };
   },

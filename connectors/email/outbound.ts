@@ -35,6 +35,8 @@ export interface EmailPayload {
   readonly merge?: string | null;
   /** An iTIP part (a meeting invitation from the calendar connector), sent as text/calendar; method=…. */
   readonly calendar?: CalendarPart;
+  /** The sender's own signature (compose); without it the account's. */
+  readonly signature?: string | null;
 }
 
 export const payloadOf = (message: OutboxMessage) => message.payload as unknown as EmailPayload;
@@ -108,7 +110,7 @@ export const emailChannel: OutboundChannel = {
       throw new SendFailure(`throttled: the account ${account.name} sends ${account.throttlePerMinute} messages a minute`, { retryable: true });
     }
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const body = withSignature(payload, account.signature);
+    const body = withSignature(payload, payload.signature ?? account.signature);
     const domain = account.address.split('@')[1] ?? 'tessera.invalid';
     const parent = payload.replyTo ? await replyParent(ctx.knex, payload.replyTo, payload.subject) : undefined;
     const composed = await composeMessage({

@@ -8,7 +8,9 @@ import { TesseraError, type Actor, type ConnectorContext, type ConnectorRoutes, 
 import { loadAccount, type MailAccount } from './accounts.ts';
 import { mergeProgress, queueMerge, unsubscribeAddress, unsubscribeToken } from './mail-merge.ts';
 import { ACCOUNT_ENTITY } from './metadata.ts';
+import { RECORDS_FROM_MAIL, recordFromMail } from './mail-to-record.ts';
 import { queueMail } from './outbound.ts';
+import { recordFiles, setUserSignature, SIGNATURE_MAX, userSignature } from './record-files.ts';
 import { addressList } from './send-task.ts';
 import { TemplateProblem } from './template-render.ts';
 import { checkTemplate, findTemplate, renderFor, templateData, type MailTemplate } from './templates.ts';
@@ -117,14 +119,44 @@ export const emailRoutes: ConnectorRoutes = (router, ctx) => {
     const replyTo = typeof input.replyTo === 'string' && input.replyTo ? input.replyTo : null;
     if (replyTo && (!UUID.test(replyTo) || !(await ctx.records.get({ actor }, 'activity', replyTo).catch(() => null)))) problems.push({ pointer: '/replyTo', detail: 'not an e-mail you can read', code: 'REFERENCE_NOT_FOUND' });
     const attachments = Array.isArray(input.attachments) ? input.attachments : [];
+    // Besides their own uploads, the files of the records the message is linked to (or answers).
+    let offered: Set<string> | null = null;
     for (const [i, file] of attachments.entries()) {
       const own = typeof file === 'string' && UUID.test(file) ? await ctx.knex('tessera.files').where({ id: file, created_by: actor.userId }).first('id') : undefined;
-      if (!own) problems.push({ pointer: `/attachments/${i}`, detail: 'not a file you uploaded', code: 'REFERENCE_NOT_FOUND' });
+      if (own) continue;
+      offered ??= new Set((await Promise.all([...Object.entries(links), ...(replyTo ? [['activity', replyTo] as const] : [])].map(([e, id]) => recordFiles(ctx, actor, e, id)))).flat().map((f) => f.id));
+      if (typeof file !== 'string' || !offered.has(file)) problems.push({ pointer: `/attachments/${i}`, detail: 'not a file you uploaded or one of the record’s files', code: 'REFERENCE_NOT_FOUND' });
     }
     if (problems.length) throw invalid(problems);
     const key = typeof input.idempotencyKey === 'string' && input.idempotencyKey ? `compose:${actor.userId}:${input.idempotencyKey.slice(0, 200)}` : `compose:${randomBytes(12).toString('hex')}`;
-    const queued = await queueMail(ctx, null, { account: account.id, userId: actor.userId, to, cc, bcc, subject, html, text, replyTo, links, attachments: attachments as string[] }, key);
+    const signature = await userSignature(ctx.knex, actor.userId);
+    const queued = await queueMail(ctx, null, { account: account.id, userId: actor.userId, to, cc, bcc, subject, html, text, replyTo, links, attachments: attachments as string[], ...(signature ? { signature } : {}) }, key);
     res.status(202).json({ queued, idempotencyKey: key });
+  });
+
+  // The files the compose dialog offers for a record (read with the caller's rights).
+  router.get('/record-files', async (req, res) => {
+    const actor = actorOf(ctx, res);
+    const entity = typeof req.query.entity === 'string' ? req.query.entity : '';
+    const id = typeof req.query.id === 'string' ? req.query.id : '';
+    if (!ctx.records.runtime.snapshot.entities.has(entity)) throw invalid([{ pointer: '/entity', detail: 'no such record type', code: 'UNKNOWN_ENTITY' }]);
+    if (!UUID.test(id)) throw invalid([{ pointer: '/id', detail: 'not a record id', code: 'FORMAT' }]);
+    res.json({ data: await recordFiles(ctx, actor, entity, id) });
+  });
+
+  // The caller's own signature, appended to what they send (instead of the account's).
+  router.get('/signature', async (_req, res) => {
+    const actor = actorOf(ctx, res);
+    res.json({ signature: (await userSignature(ctx.knex, actor.userId)) ?? '' });
+  });
+  router.put('/signature', async (req, res) => {
+    const actor = actorOf(ctx, res);
+    const input = body(req.body);
+    if (typeof input.signature !== 'string') throw invalid([{ pointer: '/signature', detail: 'give the signature text', code: 'REQUIRED' }]);
+    if (input.signature.length > SIGNATURE_MAX) throw invalid([{ pointer: '/signature', detail: `at most ${SIGNATURE_MAX} characters`, code: 'MAXLENGTH', params: { limit: SIGNATURE_MAX } }]);
+    if (!actor.userId) throw new TesseraError('FORBIDDEN', 'only a user has a signature');
+    await setUserSignature(ctx.knex, actor.userId, input.signature);
+    res.json({ signature: input.signature.trim() ? input.signature : '' });
   });
 
   // Template preview with a real record, read with the caller's rights.
@@ -203,6 +235,27 @@ export const emailRoutes: ConnectorRoutes = (router, ctx) => {
       return { task: String(task.id) };
     });
     res.status(201).json(result);
+  });
+
+  // A new lead or contractor from the message (values from the sender, the caller's win), created
+  // with the caller's rights; the thread is then filed on it. A failed filing removes it again.
+  router.post('/to-file/:id/create', async (req, res) => {
+    const actor = actorOf(ctx, res);
+    const input = body(req.body);
+    const id = String(req.params.id);
+    const kind = RECORDS_FROM_MAIL.find((k) => k === input.entity);
+    if (!kind || !ctx.records.runtime.snapshot.entities.has(kind)) throw invalid([{ pointer: '/entity', detail: `one of ${RECORDS_FROM_MAIL.join(', ')}`, code: 'ENUM' }]);
+    const mail = UUID.test(id) && (await ctx.knex('tessera.email_messages').where({ activity_id: id }).first('activity_id')) ? await ctx.records.get({ actor }, 'activity', id).catch(() => null) : null;
+    if (!mail) throw new TesseraError('NOT_FOUND', `no stored e-mail ${id}`);
+    const values = recordFromMail(kind, ctx.records.runtime.entity(kind).entity, { from: String(mail.from_address ?? ''), subject: String(mail.subject ?? '') }, body(input.values));
+    const record = await ctx.records.create({ actor }, kind, values);
+    try {
+      const result = await fileOn(res, id, { entity: kind, id: String(record.id) });
+      res.status(201).json({ ...result, entity: kind, id: String(record.id) });
+    } catch (error) {
+      await ctx.records.remove({ actor }, kind, String(record.id)).catch(() => undefined);
+      throw error;
+    }
   });
 
   router.post('/to-file/:id/dismiss', async (req, res) => {

@@ -18,6 +18,7 @@ import * as fiscal015 from './migrations/015-fiscal.ts';
 import * as automation016 from './migrations/016-automation.ts';
 import * as email017 from './migrations/017-email.ts';
 import * as calendarSync018 from './migrations/018-calendar-sync.ts';
+import * as emailSignatures020 from './migrations/020-email-signatures.ts';
 import * as calendarInvitations021 from './migrations/021-calendar-invitations.ts';
 import * as fiscalReports022 from './migrations/022-fiscal-reports.ts';
 import * as auditOrigin023 from './migrations/023-audit-origin.ts';
@@ -46,6 +47,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['016-automation', automation016],
   ['017-email', email017],
   ['018-calendar-sync', calendarSync018],
+  ['020-email-signatures', emailSignatures020],
   ['021-calendar-invitations', calendarInvitations021],
   ['022-fiscal-reports', fiscalReports022],
   ['023-audit-origin', auditOrigin023],

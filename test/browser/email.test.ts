@@ -13,6 +13,7 @@ let contractorId: string;
 let accountId: string;
 let strangerId: string;
 let threadId: string;
+let prospectId: string;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
@@ -48,6 +49,36 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR, connectors: [email] }, a
     [],
   );
   threadId = conversation.id;
+  // An order from the contractor with a PDF: one of the contractor's files the compose dialog offers.
+  const order = [
+    'From: biuro@lozyska.example',
+    'To: biuro@firma.example',
+    'Subject: Zamówienie 17',
+    'Message-ID: <zam-17@lozyska.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'W załączeniu zamówienie.',
+    '--b1',
+    'Content-Type: application/pdf; name="zamowienie-17.pdf"',
+    'Content-Disposition: attachment; filename="zamowienie-17.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('%PDF-1.4 zamowienie 17').toString('base64'),
+    '--b1--',
+    '',
+  ].join('\r\n');
+  await store.saveMessage(await parseMessage(Buffer.from(order)), { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 3 }, []);
+  prospectId = (
+    await store.saveMessage(
+      await parseMessage(simpleMessage({ messageId: 'prospekt@nowyklient.example', from: 'Zofia <zofia@nowyklient.example>', to: ['biuro@firma.example'], subject: 'Prośba o katalog' })),
+      { account: accountId, mailbox: 'INBOX', uidValidity: 1n, uid: 4 },
+      [],
+    )
+  ).id;
 });
 
 afterAll(async () => {
@@ -143,4 +174,44 @@ test('replying to all from an e-mail: the others in copy, our own address left o
   await expect(forward.getByLabel('Do', { exact: true }).inputValue()).resolves.toBe('');
   await expect(forward.getByLabel('Treść').inputValue()).resolves.toContain('kasia@lozyska.example');
   await forward.getByRole('button', { name: 'Anuluj' }).click();
+});
+
+test('composing with one of the contractor’s files attached and my own signature', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${b.url}/r/contractor/${contractorId}`);
+  await page.getByRole('button', { name: 'Napisz e-mail' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Nowa wiadomość' });
+  await dialog.getByLabel(/zamowienie-17\.pdf/).check();
+  await dialog.getByLabel('Temat').fill('Zamówienie 17 — potwierdzenie');
+  await dialog.getByLabel('Treść').fill('Potwierdzamy zamówienie.');
+  await dialog.getByLabel('Mój podpis').fill('Ewa Kowalska\nDział sprzedaży');
+  await b.screenshot('email-compose-files');
+  const before = smtp.received.length;
+  await dialog.getByRole('button', { name: 'Wyślij' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  for (let i = 0; i < 100 && smtp.received.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const sent = await parseMessage(smtp.received.at(-1)!.raw);
+  expect(sent.subject).toBe('Zamówienie 17 — potwierdzenie');
+  expect(sent.attachments.map((a) => a.filename)).toEqual(['zamowienie-17.pdf']);
+  expect(sent.text).toContain('Ewa Kowalska\nDział sprzedaży');
+  // The signature is hers from now on: the next dialog starts with it.
+  await page.getByRole('button', { name: 'Napisz e-mail' }).click();
+  const field = page.getByRole('dialog', { name: 'Nowa wiadomość' }).getByLabel('Mój podpis');
+  for (let i = 0; i < 50 && (await field.inputValue()) === ''; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  await expect(field.inputValue()).resolves.toBe('Ewa Kowalska\nDział sprzedaży');
+  await page.getByRole('dialog', { name: 'Nowa wiadomość' }).getByRole('button', { name: 'Anuluj' }).click();
+});
+
+test('a message in the "to file" queue becomes a new contractor: its card opens, the message is on its timeline', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${b.url}/mail`);
+  const item = page.getByRole('list', { name: 'Do przypisania' }).locator(`[data-id="${prospectId}"]`);
+  await item.getByText('Prośba o katalog').waitFor();
+  await item.getByRole('button', { name: 'Utwórz kontrahenta' }).click();
+  await page.waitForURL(/\/r\/contractor\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  expect((await b.api.get(`/records/contractor/${id}`)).body).toMatchObject({ name: 'nowyklient.example', email: 'zofia@nowyklient.example' });
+  await page.getByRole('complementary', { name: 'Czynności' }).getByText('Prośba o katalog').waitFor();
 });

@@ -18,6 +18,15 @@ export interface ComposeInput {
   readonly replyTo?: string | null;
   readonly links?: Readonly<Record<string, string>>;
   readonly idempotencyKey: string;
+  /** tessera.files ids: own uploads or the record's files (recordFiles). */
+  readonly attachments?: readonly string[];
+}
+
+export interface RecordFile {
+  readonly id: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly size: number;
 }
 
 export interface ToFileItem {
@@ -86,9 +95,14 @@ export const emailApi = {
   send: async (input: ComposeInput) => (await api.post<{ queued: boolean }>(`${BASE}/send`, input)).data,
   toFile: async (account: string | null, signal?: AbortSignal) => (await api.get<{ data: ToFileItem[] }>(`${BASE}/to-file${account ? `?account=${encodeURIComponent(account)}` : ''}`, signal ? { signal } : {})).data.data,
   link: async (id: string, entity: string, record: string) => (await api.post<{ linked: number }>(`${BASE}/to-file/${id}/link`, { entity, id: record })).data,
+  recordFiles: async (entity: string, id: string, signal?: AbortSignal) => (await api.get<{ data: RecordFile[] }>(`${BASE}/record-files?entity=${encodeURIComponent(entity)}&id=${encodeURIComponent(id)}`, signal ? { signal } : {})).data.data,
+  signature: async (signal?: AbortSignal) => (await api.get<{ signature: string }>(`${BASE}/signature`, signal ? { signal } : {})).data.signature,
+  setSignature: async (signature: string) => (await api.put<{ signature: string }>(`${BASE}/signature`, { signature })).data.signature,
   preview: async (template: PreviewTemplate, entity: string, id: string, signal?: AbortSignal) => (await api.post<RenderedMail>(`${BASE}/templates/preview`, { ...template, entity, id }, signal ? { signal } : {})).data,
   merge: async (input: MergeInput) => (await api.post<MergeQueued>(`${BASE}/merges`, input)).data,
   mergeProgress: async (id: string, signal?: AbortSignal) => (await api.get<MergeProgress>(`${BASE}/merges/${encodeURIComponent(id)}`, signal ? { signal } : {})).data,
+  /** A new lead or contractor from a queued message, the thread filed on it. */
+  createFrom: async (id: string, entity: 'lead' | 'contractor') => (await api.post<{ entity: string; id: string }>(`${BASE}/to-file/${encodeURIComponent(id)}/create`, { entity })).data,
   dismiss: async (id: string) => {
     await api.post(`${BASE}/to-file/${id}/dismiss`, {});
   },

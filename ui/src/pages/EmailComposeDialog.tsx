@@ -9,7 +9,7 @@ import { emailApi, type MailAccountInfo } from '../api/email.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
-import { Modal, useNotify } from '../components/ui.tsx';
+import { Modal, useLoad, useNotify } from '../components/ui.tsx';
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -29,24 +29,56 @@ const addressesIn = (list: string) => [...list.matchAll(/[^\s<>,;"]+@[^\s<>,;"]+
 export function composeStart(mode: ComposeMode, record: ApiRecord, own: readonly string[]): { to: string; cc: string; subject: string; body: string } {
   const subject = text(record.subject);
   if (mode === 'new') return { to: text(record.email), cc: '', subject: '', body: '' };
-  if (mode === 'forward') return { to: '', cc: '', subject: `Fwd: ${subject.replace(/^fwd?:\s*/i, '')}`, body: `\n\n---------- ${text(record.from_address)} ----------\n${text(record.description)}` };
+  if (mode === 'forward')
+    return {
+      to: '',
+      cc: '',
+      subject: `Fwd: ${subject.replace(/^fwd?:\s*/i, '')}`,
+      body: `\n\n---------- ${text(record.from_address)} ----------\n${text(record.description)}`,
+    };
   const from = text(record.from_address);
-  const others = mode === 'replyAll' ? [...addressesIn(text(record.to_addresses)), ...addressesIn(text(record.cc_addresses))].filter((a) => a !== from && !own.includes(a)) : [];
+  const others =
+    mode === 'replyAll'
+      ? [...addressesIn(text(record.to_addresses)), ...addressesIn(text(record.cc_addresses))].filter((a) => a !== from && !own.includes(a))
+      : [];
   return { to: from, cc: [...new Set(others)].join(', '), subject: `Re: ${subject.replace(/^re:\s*/i, '')}`, body: '' };
 }
 
-export function EmailComposeDialog({ accounts, target, mode, onClose }: { accounts: readonly MailAccountInfo[]; target: ComposeTarget; mode: ComposeMode; onClose(): void }) {
+export function EmailComposeDialog({
+  accounts,
+  target,
+  mode,
+  onClose,
+}: {
+  accounts: readonly MailAccountInfo[];
+  target: ComposeTarget;
+  mode: ComposeMode;
+  onClose(): void;
+}) {
   const { t, language } = useI18n();
   const words = useProblemWords();
   const notify = useNotify();
   const answer = mode !== 'new';
-  const start = useMemo(() => composeStart(mode, target.record, accounts.map((a) => a.address.toLowerCase())), [mode, target.record, accounts]);
+  const start = useMemo(
+    () =>
+      composeStart(
+        mode,
+        target.record,
+        accounts.map((a) => a.address.toLowerCase()),
+      ),
+    [mode, target.record, accounts],
+  );
   const [account, setAccount] = useState(accounts[0]?.id ?? '');
   const [to, setTo] = useState(start.to);
   const [cc, setCc] = useState(start.cc);
   const [subject, setSubject] = useState(start.subject);
   const [body, setBody] = useState(start.body);
   const [problems, setProblems] = useState<Record<string, string>>({});
+  // The record's files (its own, its timeline's, its e-mails' attachments) and the user's signature.
+  const files = useLoad((signal) => emailApi.recordFiles(target.entity, String(target.record.id), signal), [target.entity, target.record.id]);
+  const [attached, setAttached] = useState<ReadonlySet<string>>(new Set());
+  const saved = useLoad((signal) => emailApi.signature(signal), []);
+  const [signature, setSignature] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // One key per dialog: a double click or a retry after a timeout queues one message.
   const key = useMemo(() => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, []);
@@ -58,7 +90,19 @@ export function EmailComposeDialog({ accounts, target, mode, onClose }: { accoun
     try {
       const links = answer ? undefined : { [target.entity]: String(target.record.id) };
       const replyTo = mode === 'reply' || mode === 'replyAll' ? String(target.record.id) : null;
-      await emailApi.send({ account, to, cc, subject, text: body, ...(replyTo ? { replyTo } : {}), ...(links ? { links } : {}), idempotencyKey: key });
+      // A changed signature is the user's from now on (and ends this message).
+      if (signature !== null && signature !== (saved.data ?? '')) await emailApi.setSignature(signature);
+      await emailApi.send({
+        account,
+        to,
+        cc,
+        subject,
+        text: body,
+        ...(replyTo ? { replyTo } : {}),
+        ...(links ? { links } : {}),
+        ...(attached.size ? { attachments: [...attached] } : {}),
+        idempotencyKey: key,
+      });
       notify('success', t('mail.sent'), subject);
       onClose();
     } catch (error) {
@@ -120,6 +164,30 @@ export function EmailComposeDialog({ accounts, target, mode, onClose }: { accoun
         {field('cc', t('mail.cc'), <input className="input" type="text" inputMode="email" value={cc} onChange={(e) => setCc(e.target.value)} />)}
         {field('subject', t('mail.subject'), <input className="input" value={subject} onChange={(e) => setSubject(e.target.value)} />)}
         {field('text', t('mail.body'), <textarea className="input" rows={8} value={body} onChange={(e) => setBody(e.target.value)} />)}
+        {(files.data?.length ?? 0) > 0 && (
+          <fieldset className="plain-fieldset mail-files">
+            <legend className="field-label">{t('mail.recordFiles')}</legend>
+            {files.data!.map((f) => {
+              const refused = problems[`/attachments/${[...attached].indexOf(f.id)}`];
+              return (
+                <label key={f.id} className="check">
+                  <input
+                    type="checkbox"
+                    checked={attached.has(f.id)}
+                    onChange={(e) => setAttached((s) => (e.target.checked ? new Set([...s, f.id]) : new Set([...s].filter((x) => x !== f.id))))}
+                  />{' '}
+                  {f.name} <span className="muted">({Math.max(1, Math.round(f.size / 1024))} KB)</span>
+                  {attached.has(f.id) && refused && <span className="field-errors">{refused}</span>}
+                </label>
+              );
+            })}
+          </fieldset>
+        )}
+        {field(
+          'signature',
+          t('mail.signature'),
+          <textarea className="input" rows={3} value={signature ?? saved.data ?? ''} onChange={(e) => setSignature(e.target.value)} />,
+        )}
       </form>
     </Modal>
   );

@@ -9,7 +9,7 @@ import { emailApi, type ToFileItem } from '../api/email.ts';
 import { listRecords } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
-import { Link } from '../app/router.tsx';
+import { Link, navigate } from '../app/router.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { formatDateTime } from '../components/format.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
@@ -104,6 +104,18 @@ function ToFileCard({ model, item, onDone }: { model: Model; item: ToFileItem; o
       setBusy(false);
     }
   };
+  // A lead or contractor made from the message; its card opens to complete it.
+  const createFrom = async (kind: 'lead' | 'contractor') => {
+    setBusy(true);
+    try {
+      const made = await emailApi.createFrom(item.id, kind);
+      notify('success', t('mail.linked'), item.subject);
+      navigate(`/r/${made.entity}/${made.id}`);
+    } catch (error) {
+      fail(error);
+      setBusy(false);
+    }
+  };
   const dismiss = async () => {
     try {
       await emailApi.dismiss(item.id);
@@ -139,6 +151,13 @@ function ToFileCard({ model, item, onDone }: { model: Model; item: ToFileItem; o
           <button type="button" className="btn btn-primary" disabled={!record || busy} onClick={() => void link()}>
             {t('mail.link')}
           </button>
+          {(['lead', 'contractor'] as const)
+            .filter((e) => model.entities.has(e))
+            .map((e) => (
+              <button key={e} type="button" className="btn" disabled={busy} onClick={() => void createFrom(e)}>
+                {t(e === 'lead' ? 'mail.createLead' : 'mail.createContractor')}
+              </button>
+            ))}
           <button type="button" className="btn" onClick={() => void dismiss()}>
             {t('mail.dismiss')}
           </button>
