@@ -44,8 +44,11 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // Before helmet and compression: Node-RED's editor sets its own headers (its page needs inline scripts).
   if (options.automation) app.use(options.automation);
   // Helmet's defaults (CSP 'self', frame-ancestors, nosniff, no referrer…), except upgrading
-  // requests to https: a server on plain HTTP in a LAN would break its own page.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // requests to https: a server on plain HTTP in a LAN would break its own page; and images from
+  // anywhere, because an e-mail's "show images" lives in a srcdoc frame that obeys this policy too.
+  // That frame has its own stricter policy until the user asks; the sanitiser blocks remote images
+  // everywhere else, and scripts stay 'self' only.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'] } } }));
   // gzip for the web app's bundles and large JSON lists (threshold 1 KB, as the middleware defaults).
   app.use(compression());
 

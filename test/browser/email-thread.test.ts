@@ -85,11 +85,12 @@ for (const width of [1440, 390]) {
     expect(hits).toEqual([]);
     expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(width);
     await b.screenshot(`email-thread-${width}`);
-    // "Show images": the remote source is put back and the frame's own CSP allows it. (The app's CSP,
-    // helmet's img-src 'self' data:, also governs srcdoc frames and still holds the image back: see
-    // docs/email.md.)
+    // "Show images": the remote source is put back, the frame's own CSP allows it, and so does the
+    // app's (which also governs srcdoc frames): the image really loads.
     await thread.getByRole('button', { name: 'Pokaż obrazy' }).click();
     await expect(page.frameLocator('.mail-thread iframe.mail-body-frame').getByRole('img', { name: 'piksel' }).getAttribute('src')).resolves.toBe(`${base}/pixel-odpowiedz.gif`);
+    for (let i = 0; i < 50 && !hits.includes('/pixel-odpowiedz.gif'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(hits).toContain('/pixel-odpowiedz.gif');
     expect(hits.filter((h) => h.includes('script') || h.includes('onerror'))).toEqual([]);
   });
 }
