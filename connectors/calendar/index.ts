@@ -5,6 +5,7 @@ import { calendarAccountEntity } from './account.ts';
 import { syncAllAccounts } from './account-sync.ts';
 import { feedRoutes, publicFeedRoutes } from './feed-routes.ts';
 import { assigneeRoutes, CAPACITY_DEFAULTS } from './assignee-routes.ts';
+import { discoveryRoutes } from './discovery-routes.ts';
 import { invitationRoutes } from './invitation-routes.ts';
 import { meetingChanged, replyArrived } from './invitations.ts';
 
@@ -12,6 +13,7 @@ export { syncCalendarAccount, syncAllAccounts, businessZone } from './account-sy
 export type { SyncReport } from './caldav-sync.ts';
 export { readCalendarObject, writeCalendarObject, type CalendarFields, type CalendarObject } from './activity-ical.ts';
 export { mergeFields } from './field-merge.ts';
+export { discoverCalendars, type DiscoveredCalendar } from './calendar-discovery.ts';
 export { invitationText, readReply, type PartStat } from './itip.ts';
 
 export interface CalendarConnectorOptions {
@@ -45,6 +47,7 @@ export function calendarConnector(options: CalendarConnectorOptions = {}): Conne
       feedRoutes(router, ctx);
       invitationRoutes(router, ctx);
       assigneeRoutes(router, ctx);
+      discoveryRoutes(router, ctx);
     },
     publicRoutes: publicFeedRoutes,
     onRecordChange: meetingChanged,
