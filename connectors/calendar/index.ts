@@ -7,6 +7,7 @@ import { feedRoutes, publicFeedRoutes } from './feed-routes.ts';
 import { assigneeRoutes, CAPACITY_DEFAULTS } from './assignee-routes.ts';
 import { discoveryRoutes } from './discovery-routes.ts';
 import { invitationRoutes } from './invitation-routes.ts';
+import { occurrenceRoutes } from './occurrence-edit.ts';
 import { meetingChanged, replyArrived } from './invitations.ts';
 
 export { syncCalendarAccount, syncAllAccounts, businessZone } from './account-sync.ts';
@@ -48,6 +49,7 @@ export function calendarConnector(options: CalendarConnectorOptions = {}): Conne
       invitationRoutes(router, ctx);
       assigneeRoutes(router, ctx);
       discoveryRoutes(router, ctx);
+      occurrenceRoutes(router, ctx);
     },
     publicRoutes: publicFeedRoutes,
     onRecordChange: meetingChanged,
