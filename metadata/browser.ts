@@ -55,6 +55,7 @@ export {
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
+export type { AssigneeLoad, BusyItem } from './assignee-load.ts';
 export { TOKEN_SCOPES, type ApiToken, type TokenScope } from './api-token.ts';
 export type { UserInfo } from './user-info.ts';
 export { gsmSeptetCost, isGsm7, septetsToText, textToSeptets } from './sms/gsm-alphabet.ts';

@@ -29,3 +29,4 @@ export { planMigration, typeChange, describeType, checkConstraintName, foreignKe
 export { entityTypesSource } from './types.ts';
 export { textProblem } from './text.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
+export type { AssigneeLoad, BusyItem } from './assignee-load.ts';

@@ -1,6 +1,7 @@
 // Runs the sync of calendar accounts with the platform's parts: the account record, its password
 // (a secret field), the owner's identity for every write, the business zone of the manifest.
-import type { ConnectorContext } from '../../engine/connectors/index.ts';
+import type { Actor, ConnectorContext } from '../../engine/connectors/index.ts';
+import { CalendarDiscoveryError, defaultCalendar, discoverCalendars } from './calendar-discovery.ts';
 import { ACCOUNT_ENTITY, accountOf, type CalendarAccount } from './account.ts';
 import { activityStore } from './activity-store.ts';
 import { calendarServer } from './caldav-client.ts';
@@ -16,13 +17,26 @@ async function accountPassword(ctx: ConnectorContext, account: CalendarAccount):
   return (await ctx.revealSecret(ACCOUNT_ENTITY, account.id, 'password')) ?? '';
 }
 
+/**
+ * An account without a calendar URL: its calendars are discovered from the server URL and the first
+ * that takes events is used and written into the account (as its user; kept for this run only when
+ * they may not change the account).
+ */
+async function discoveredCalendar(ctx: ConnectorContext, account: CalendarAccount, version: number, actor: Actor): Promise<string> {
+  const chosen = defaultCalendar(await discoverCalendars({ serverUrl: account.serverUrl, username: account.username, password: await accountPassword(ctx, account) }));
+  if (!chosen) throw new CalendarDiscoveryError(`no calendar that takes events at ${account.serverUrl}`);
+  await ctx.records.update({ actor }, ACCOUNT_ENTITY, account.id, { calendar_url: chosen.url }, { expectedVersion: version }).catch((error: unknown) => ctx.log(`account ${account.id}: the discovered calendar ${chosen.url} was not saved`, error));
+  return chosen.url;
+}
+
 /** Syncs one account now, as its owner. */
 export async function syncCalendarAccount(ctx: ConnectorContext, accountId: string, signal?: AbortSignal): Promise<SyncReport> {
   const row = (await ctx.knex(`public.${ACCOUNT_ENTITY}`).where({ id: accountId }).whereNull('deleted_at').first()) as Record<string, unknown> | undefined;
   if (!row) throw new Error(`no calendar account ${accountId}`);
-  const account = accountOf(row);
+  let account = accountOf(row);
   try {
     const actor = await ctx.actAs(account.owner);
+    if (!account.calendarUrl) account = { ...account, calendarUrl: await discoveredCalendar(ctx, account, Number(row.version), actor) };
     const user = (await ctx.knex('tessera.users').where({ id: account.owner }).first('language')) as { language: string } | undefined;
     return await syncAccount({
       knex: ctx.knex,

@@ -19,7 +19,7 @@ export const calendarAccountEntity = {
     { id: 'calendar.account.server_url', name: 'server_url', type: 'url', required: true, label: l('CalDAV server', 'Serwer CalDAV', 'Server CalDAV') },
     { id: 'calendar.account.username', name: 'username', type: 'string', maxLength: 200, required: true, label: l('User name', 'Nazwa użytkownika', 'Nume de utilizator') },
     { id: 'calendar.account.password', name: 'password', type: 'secret', label: l('Password', 'Hasło', 'Parolă') },
-    { id: 'calendar.account.calendar_url', name: 'calendar_url', type: 'url', required: true, label: l('Calendar URL', 'Adres kalendarza', 'Adresa calendarului') },
+    { id: 'calendar.account.calendar_url', name: 'calendar_url', type: 'url', label: l('Calendar URL', 'Adres kalendarza', 'Adresa calendarului') },
     {
       id: 'calendar.account.outgoing_kinds',
       name: 'outgoing_kinds',
@@ -77,7 +77,8 @@ export function accountOf(row: Readonly<Record<string, unknown>>): CalendarAccou
     owner: String(row.calendar_user),
     serverUrl: String(row.server_url),
     username: String(row.username),
-    calendarUrl: String(row.calendar_url),
+    // Empty: found by discovery from the server URL on the first sync (calendar-discovery.ts).
+    calendarUrl: typeof row.calendar_url === 'string' ? row.calendar_url : '',
     outgoingKinds: kinds,
     tasksAs: row.tasks_as === 'vevent' ? 'vevent' : 'vtodo',
     incomingKind: String(row.incoming_kind ?? 'meeting') || 'meeting',

@@ -2,32 +2,10 @@
 // hours (the employee record linked to the user: `employee.available_hours_per_day` in the seed,
 // named by the connector's settings), and which of their activities overlap the slot. Pure: the
 // activities and the capacity in, the load out; the route reads them (assignee-routes.ts).
+import type { AssigneeLoad, BusyItem } from '../../metadata/index.ts';
 import { instantOf, wallTimeIn } from './time-zones.ts';
 
-export interface BusyItem {
-  readonly id: string;
-  readonly kind: string;
-  /** null when the caller may not see what it is (free/busy only). */
-  readonly subject: string | null;
-  readonly start: string;
-  readonly end: string | null;
-}
-
-export interface Load {
-  /** The business day of the slot's start, YYYY-MM-DD. */
-  readonly day: string;
-  /** Minutes of the assignee's timed activities that fall on that day (the slot itself not counted). */
-  readonly busyMinutes: number;
-  readonly proposedMinutes: number;
-  /** Available minutes of the day; null when the model names no capacity for the user. */
-  readonly capacityMinutes: number | null;
-  /** busy + proposed exceeds the capacity. */
-  readonly overloaded: boolean;
-  /** Activities overlapping the proposed slot. */
-  readonly conflicts: readonly BusyItem[];
-  /** The day's activities, by start. */
-  readonly items: readonly BusyItem[];
-}
+export type { BusyItem, AssigneeLoad as Load };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -42,7 +20,7 @@ export function businessDay(zone: string, instant: Date): { day: string; from: D
 
 const minutesWithin = (start: number, end: number, from: number, to: number) => Math.max(0, Math.min(end, to) - Math.max(start, from)) / 60_000;
 
-export function assigneeLoad(input: { readonly zone: string; readonly start: Date; readonly end: Date; readonly capacityHours: number | null; readonly activities: readonly BusyItem[] }): Load {
+export function assigneeLoad(input: { readonly zone: string; readonly start: Date; readonly end: Date; readonly capacityHours: number | null; readonly activities: readonly BusyItem[] }): AssigneeLoad {
   const { day, from, to } = businessDay(input.zone, input.start);
   const slotStart = input.start.getTime();
   const slotEnd = Math.max(slotStart, input.end.getTime());

@@ -5,13 +5,16 @@ import { calendarAccountEntity } from './account.ts';
 import { syncAllAccounts } from './account-sync.ts';
 import { feedRoutes, publicFeedRoutes } from './feed-routes.ts';
 import { assigneeRoutes, CAPACITY_DEFAULTS } from './assignee-routes.ts';
+import { discoveryRoutes } from './discovery-routes.ts';
 import { invitationRoutes } from './invitation-routes.ts';
+import { occurrenceRoutes } from './occurrence-edit.ts';
 import { meetingChanged, replyArrived } from './invitations.ts';
 
 export { syncCalendarAccount, syncAllAccounts, businessZone } from './account-sync.ts';
 export type { SyncReport } from './caldav-sync.ts';
 export { readCalendarObject, writeCalendarObject, type CalendarFields, type CalendarObject } from './activity-ical.ts';
 export { mergeFields } from './field-merge.ts';
+export { discoverCalendars, type DiscoveredCalendar } from './calendar-discovery.ts';
 export { invitationText, readReply, type PartStat } from './itip.ts';
 
 export interface CalendarConnectorOptions {
@@ -45,6 +48,8 @@ export function calendarConnector(options: CalendarConnectorOptions = {}): Conne
       feedRoutes(router, ctx);
       invitationRoutes(router, ctx);
       assigneeRoutes(router, ctx);
+      discoveryRoutes(router, ctx);
+      occurrenceRoutes(router, ctx);
     },
     publicRoutes: publicFeedRoutes,
     onRecordChange: meetingChanged,

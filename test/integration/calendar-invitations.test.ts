@@ -16,20 +16,11 @@ import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { dovecotMissing, startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { startTestServer, type TestServer } from '../support/http.ts';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../support/smtp-peer.ts';
+import { eventually } from '../support/workflows.ts';
 
 const missing = dovecotMissing();
 if (missing) console.warn(missing);
 const suite = missing ? describe.skip : describe;
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const ORGANISER = 'alice@firma.example';
 const GUEST = 'jan.kowalski@klient.example';
@@ -151,7 +142,7 @@ suite('calendar invitations (iTIP by e-mail)', () => {
     const sent = await api.post('/api/connectors/calendar/invitations', { activity: meetingId });
     expect(sent.status).toBe(202);
     expect(sent.body.data).toEqual([expect.objectContaining({ address: GUEST, name: 'Jan Kowalski', partstat: 'NEEDS-ACTION', sequence: 0, organizer: ORGANISER })]);
-    const mail = await until(async () => smtp.received[0]);
+    const mail = await eventually(async () => smtp.received[0], 20_000, 'the REQUEST');
     expect(mail.to).toEqual([GUEST]);
     const { parsed, text, event, header } = await calendarOf(mail);
     expect(parsed.subject).toBe('Zaproszenie: Oferta; wycena');
@@ -185,7 +176,7 @@ suite('calendar invitations (iTIP by e-mail)', () => {
   test('moving the meeting re-sends it with SEQUENCE 1 and asks again; an answer to the old version is stale', async () => {
     const current = await env.platform.records.get(SYSTEM, 'activity', meetingId);
     await env.platform.records.update(SYSTEM, 'activity', meetingId, { start_at: '2026-12-11T09:00:00Z', end_at: '2026-12-11T10:30:00Z' }, { expectedVersion: Number(current.version) });
-    const mail = await until(async () => smtp.received[1]);
+    const mail = await eventually(async () => smtp.received[1], 20_000, 'the second REQUEST');
     const { event } = await calendarOf(mail);
     expect(String(event.sequence)).toBe('1');
     expect(new Date(event.start).toISOString()).toBe('2026-12-11T09:00:00.000Z');
@@ -200,7 +191,7 @@ suite('calendar invitations (iTIP by e-mail)', () => {
   test('cancelling the meeting sends an iTIP CANCEL', async () => {
     const current = await env.platform.records.get(SYSTEM, 'activity', meetingId);
     await env.platform.records.update(SYSTEM, 'activity', meetingId, { status: 'cancelled' }, { expectedVersion: Number(current.version) });
-    const mail = await until(async () => smtp.received[2]);
+    const mail = await eventually(async () => smtp.received[2], 20_000, 'the CANCEL');
     const { parsed, text, header } = await calendarOf(mail);
     expect(header).toMatch(/method=CANCEL/i);
     expect(text).toMatch(/^METHOD:CANCEL\r$/m);

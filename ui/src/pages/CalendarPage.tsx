@@ -9,7 +9,7 @@ import { users, type DirectoryUser } from '../api/users.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { useMeta } from '../app/meta.tsx';
-import { Link, setQuery, useLocation } from '../app/router.tsx';
+import { Link, navigate, setQuery, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { recordTitle } from '../components/format.ts';
 import { ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
@@ -176,7 +176,16 @@ export default function CalendarPage() {
     const entry = entries.find((x) => x.record.id === e.dataTransfer.getData('text/plain'));
     if (entry) void reschedule(entry, target, hour);
   };
+  /** A click on an empty part of a day or an hour: a new activity there (an hour long; 09:00 on a day). */
+  const newKind = model.activityKinds.find((k) => k.name === 'meeting' && k.calendar) ?? model.activityKinds.find((k) => k.calendar);
+  const createAt = (target: Date, hour?: number) => (e: { target: EventTarget; currentTarget: EventTarget }) => {
+    if (e.target !== e.currentTarget || !newKind || !may(ACTIVITY_ENTITY, 'create')) return;
+    const start = new Date(target.getFullYear(), target.getMonth(), target.getDate(), hour ?? 9);
+    const query = new URLSearchParams({ kind: newKind.name, start_at: start.toISOString(), end_at: new Date(start.getTime() + 3_600_000).toISOString() });
+    navigate(`/r/${ACTIVITY_ENTITY}/new?${query.toString()}`);
+  };
   const dropZone = (key: string, target: Date, hour?: number) => ({
+    onClick: createAt(target, hour),
     onDragOver: (e: DragEvent) => {
       e.preventDefault();
       setOver(key);
