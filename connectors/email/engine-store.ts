@@ -29,6 +29,14 @@ export interface OutgoingRecord {
   readonly links?: Readonly<Record<string, string>>;
 }
 
+/** A message Tessera sent: the records it links to, its Sent location when it was filed there. */
+export interface SentItem {
+  readonly message: ParsedMessage;
+  readonly links: Readonly<Record<string, string>>;
+  readonly location: MessageLocation | null;
+  readonly flags: readonly string[];
+}
+
 /** What a message will be written as. */
 interface Prepared {
   readonly values: Record<string, unknown>;
@@ -133,7 +141,16 @@ export class EngineMailStore implements MailStore {
     return saved;
   }
 
-  async #saveBatch(trx: Knex.Transaction, items: readonly BatchItem[]): Promise<SavedMessage[]> {
+  /**
+   * Messages Tessera sent itself, recorded together (the e-mail channel's batch): each with the
+   * records it was sent from and, when it was APPENDed to Sent, that location.
+   */
+  async saveSent(items: readonly SentItem[]): Promise<SavedMessage[]> {
+    if (items.length === 0) return [];
+    return this.#knex.transaction((trx) => this.#saveBatch(trx, items));
+  }
+
+  async #saveBatch(trx: Knex.Transaction, items: readonly (BatchItem | SentItem)[]): Promise<SavedMessage[]> {
     const keys = [...new Set(items.map((i) => i.message.dedupeKey))].sort();
     // In one order for every writer: two batches sharing keys wait for each other instead of deadlocking.
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(?::text[]) AS k ORDER BY k', [keys.map((k) => `email:${k}`)]);
@@ -145,12 +162,12 @@ export class EngineMailStore implements MailStore {
       const key = item.message.dedupeKey;
       if (stored.has(key) || firstOf.has(key)) continue;
       firstOf.set(key, index);
-      fresh.push({ index, message: item.message, prepared: await this.#prepare(trx, item.message, {}, batch) });
+      fresh.push({ index, message: item.message, prepared: await this.#prepare(trx, item.message, 'links' in item ? { links: item.links } : {}, batch) });
     }
     const created = await this.#records.createMany({ actor: this.#identity.actor, trx }, ACTIVITY, fresh.map((f) => f.prepared.values), { allowReadOnly: true });
     fresh.forEach((f, i) => stored.set(f.message.dedupeKey, String(created[i]!.id)));
     await this.#writeIdentity(trx, fresh.map((f, i) => ({ activityId: String(created[i]!.id), message: f.message, prepared: f.prepared })));
-    await insertLocations(trx, items.map((item) => ({ activityId: stored.get(item.message.dedupeKey)!, location: item.location, flags: item.flags })));
+    await insertLocations(trx, items.flatMap((item) => (item.location ? [{ activityId: stored.get(item.message.dedupeKey)!, location: item.location, flags: item.flags }] : [])));
     return items.map((item, index) => ({ id: stored.get(item.message.dedupeKey)!, created: firstOf.get(item.message.dedupeKey) === index }));
   }
 
