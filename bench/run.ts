@@ -11,6 +11,7 @@ import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
 import { recordsBenchmark } from './records.ts';
+import { recordsBulkBenchmark } from './records-bulk.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { smsOutboxBenchmark } from './sms-outbox.ts';
 import { uiSizes } from './ui-size.ts';
@@ -18,7 +19,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, email, ui, sms, fiscal, automation, calendar or import runs one of them.
+// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar or import runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -54,6 +55,7 @@ try {
       log,
     });
   }
+  if (!only || only === 'bulk') await recordsBulkBenchmark({ records: Number(process.env.BENCH_BULK_RECORDS ?? 500), runs: Number(process.env.BENCH_BULK_RUNS ?? 3), log });
   if (!only || only === 'email') {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), log });
   }

@@ -1,7 +1,8 @@
 // SMS through the platform: messages/s queued (stored, activity written, outbox row and job, one
-// transaction each) and handed to the provider by the outbox workers (queued → sent), to the SMSAPI
-// double over loopback HTTP and to the emulated modem over a pty. Baseline in the same run: the
-// provider alone at the outbox's concurrency (8). min/median/max over several runs.
+// transaction each) and handed to the provider by the outbox workers (queued → sent; the outbox claims
+// up to 100 at once and the SMS channel hands them over 16 at a time, writing their activities'
+// states in batches), to the SMSAPI double over loopback HTTP and to the emulated modem over a pty.
+// Baseline in the same run: the provider alone, 8 concurrent. min/median/max over several runs.
 import { randomUUID } from 'node:crypto';
 import { connectors } from '../connectors/index.ts';
 import { SmsapiProvider } from '../connectors/sms/http/smsapi.ts';

@@ -31,6 +31,14 @@ export interface OutgoingRecord {
   readonly links?: Readonly<Record<string, string>>;
 }
 
+/** A message Tessera sent: the records it links to, its Sent location when it was filed there. */
+export interface SentItem {
+  readonly message: ParsedMessage;
+  readonly links: Readonly<Record<string, string>>;
+  readonly location: MessageLocation | null;
+  readonly flags: readonly string[];
+}
+
 /** What a message will be written as. */
 interface Prepared {
   readonly values: Record<string, unknown>;
@@ -39,10 +47,16 @@ interface Prepared {
   readonly outbound: boolean;
 }
 
-/** The batch's messages not yet written: their threads (by Message-ID) and each thread's record links. */
+/**
+ * The batch's messages not yet written: their threads (by Message-ID) and each thread's record links;
+ * and what was looked up for the whole batch at once: the stored threads its messages name, the
+ * persons and contractors having one of its addresses.
+ */
 interface BatchThreads {
   readonly threads: Map<string, string>;
   readonly links: Map<string, Record<string, string>>;
+  readonly known?: ReadonlyMap<string, string>;
+  readonly candidates?: readonly LinkCandidate[];
 }
 
 /** The record links among an activity's values (what a thread passes on to its next message). */
@@ -136,24 +150,40 @@ export class EngineMailStore implements MailStore {
     return saved;
   }
 
-  async #saveBatch(trx: Knex.Transaction, items: readonly BatchItem[]): Promise<SavedMessage[]> {
+  /**
+   * Messages Tessera sent itself, recorded together (the e-mail channel's batch): each with the
+   * records it was sent from and, when it was APPENDed to Sent, that location.
+   */
+  async saveSent(items: readonly SentItem[]): Promise<SavedMessage[]> {
+    if (items.length === 0) return [];
+    return this.#knex.transaction((trx) => this.#saveBatch(trx, items));
+  }
+
+  async #saveBatch(trx: Knex.Transaction, items: readonly (BatchItem | SentItem)[]): Promise<SavedMessage[]> {
     const keys = [...new Set(items.map((i) => i.message.dedupeKey))].sort();
     // In one order for every writer: two batches sharing keys wait for each other instead of deadlocking.
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(?::text[]) AS k ORDER BY k', [keys.map((k) => `email:${k}`)]);
     const stored = new Map(((await trx('tessera.email_messages').whereIn('dedupe_key', keys).select('dedupe_key', 'activity_id')) as { dedupe_key: string; activity_id: string }[]).map((r) => [r.dedupe_key, r.activity_id]));
-    const batch: BatchThreads = { threads: new Map(), links: new Map() };
+    const unseen = items.filter((item) => !stored.has(item.message.dedupeKey)).map((item) => item.message);
+    const has = (field: string) => this.#records.runtime.entity(ACTIVITY).entity.fieldsByName.has(field);
+    const batch: BatchThreads = {
+      threads: new Map(),
+      links: new Map(),
+      known: await knownThreadIds(trx, unseen),
+      candidates: await this.#candidatesOf(trx, [...new Set(unseen.flatMap((m) => messageAddresses(m).map((a) => a.address)))], has),
+    };
     const fresh: { index: number; message: ParsedMessage; prepared: Prepared }[] = [];
     const firstOf = new Map<string, number>();
     for (const [index, item] of items.entries()) {
       const key = item.message.dedupeKey;
       if (stored.has(key) || firstOf.has(key)) continue;
       firstOf.set(key, index);
-      fresh.push({ index, message: item.message, prepared: await this.#prepare(trx, item.message, {}, batch) });
+      fresh.push({ index, message: item.message, prepared: await this.#prepare(trx, item.message, 'links' in item ? { links: item.links } : {}, batch) });
     }
     const created = await this.#records.createMany({ actor: this.#identity.actor, trx }, ACTIVITY, fresh.map((f) => f.prepared.values), { allowReadOnly: true });
     fresh.forEach((f, i) => stored.set(f.message.dedupeKey, String(created[i]!.id)));
     await this.#writeIdentity(trx, fresh.map((f, i) => ({ activityId: String(created[i]!.id), message: f.message, prepared: f.prepared })));
-    await insertLocations(trx, items.map((item) => ({ activityId: stored.get(item.message.dedupeKey)!, location: item.location, flags: item.flags })));
+    await insertLocations(trx, items.flatMap((item) => (item.location ? [{ activityId: stored.get(item.message.dedupeKey)!, location: item.location, flags: item.flags }] : [])));
     return items.map((item, index) => ({ id: stored.get(item.message.dedupeKey)!, created: firstOf.get(item.message.dedupeKey) === index }));
   }
 
@@ -161,7 +191,7 @@ export class EngineMailStore implements MailStore {
   async #prepare(trx: Knex.Transaction, message: ParsedMessage, outgoing: OutgoingRecord, batch: BatchThreads | null): Promise<Prepared> {
     const activity = this.#records.runtime.entity(ACTIVITY).entity;
     const has = (field: string) => activity.fieldsByName.has(field);
-    const knownThreads = await knownThreadIds(trx, message);
+    const knownThreads = batch?.known ?? (await knownThreadIds(trx, [message]));
     const threadId = threadFor({ key: message.dedupeKey, messageId: message.messageId, inReplyTo: message.inReplyTo, references: message.references, subject: message.subject, date: message.date }, (ids) => {
       for (const id of ids) {
         // The batch's own earlier messages count as stored.
@@ -171,7 +201,7 @@ export class EngineMailStore implements MailStore {
       return null;
     });
     const links: Record<string, string> = { ...(batch?.links.get(threadId) ?? (await this.#threadLinks(trx, threadId, has))), ...(await this.#tokenLinks(trx, message.subject, has)) };
-    for (const link of linkAddresses(messageAddresses(message), await this.#candidates(trx, message, has), { ownDomains: this.#identity.ownDomains ?? [] })) {
+    for (const link of linkAddresses(messageAddresses(message), await this.#candidates(trx, message, has, batch), { ownDomains: this.#identity.ownDomains ?? [] })) {
       if (has(link.kind) && !links[link.kind]) links[link.kind] = link.id;
     }
     // Only records the acting user may read: their rights decide what their mail is filed on (a
@@ -273,8 +303,14 @@ export class EngineMailStore implements MailStore {
   }
 
   /** Persons and contractors having one of the message's addresses in their e-mail field (one query). */
-  async #candidates(trx: Knex.Transaction, message: ParsedMessage, has: (field: string) => boolean): Promise<LinkCandidate[]> {
+  async #candidates(trx: Knex.Transaction, message: ParsedMessage, has: (field: string) => boolean, batch: BatchThreads | null): Promise<LinkCandidate[]> {
     const addresses = [...new Set(messageAddresses(message).map((a) => a.address))];
+    // A batch looked its messages' addresses up together (one query for the batch).
+    if (batch?.candidates) return batch.candidates.filter((c) => c.emails.some((e) => addresses.includes(e.toLowerCase())));
+    return this.#candidatesOf(trx, addresses, has);
+  }
+
+  async #candidatesOf(trx: Knex.Transaction, addresses: string[], has: (field: string) => boolean): Promise<LinkCandidate[]> {
     if (addresses.length === 0) return [];
     const model = (name: string) => (has(name) && this.#records.runtime.snapshot.entities.has(name) ? this.#records.runtime.entity(name).entity : null);
     const contractor = model('contractor');
@@ -348,8 +384,8 @@ async function insertLocation(db: Knex | Knex.Transaction, activityId: string, l
 }
 
 /** Thread ids of stored messages the new one names (its ancestors, or itself when a reply came first). */
-async function knownThreadIds(trx: Knex.Transaction, message: ParsedMessage): Promise<Map<string, string>> {
-  const ids = [...message.references, ...(message.inReplyTo ? [message.inReplyTo] : []), ...(message.messageId ? [message.messageId] : [])];
+async function knownThreadIds(trx: Knex.Transaction, messages: readonly ParsedMessage[]): Promise<Map<string, string>> {
+  const ids = [...new Set(messages.flatMap((message) => [...message.references, ...(message.inReplyTo ? [message.inReplyTo] : []), ...(message.messageId ? [message.messageId] : [])]))];
   if (ids.length === 0) return new Map();
   const rows = (await trx('tessera.email_messages').whereIn('message_id', ids).select('message_id', 'thread_id')) as { message_id: string; thread_id: string }[];
   return new Map(rows.map((r) => [r.message_id, r.thread_id]));

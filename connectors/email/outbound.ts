@@ -3,7 +3,7 @@
 // throttled per account, APPENDs the same bytes to the Sent folder and records it as an e-mail
 // activity linked like inbound mail. Only retryable SMTP answers (4xx, no connection) are retried.
 import type { Knex } from 'knex';
-import { SendFailure, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage } from '../../engine/connectors/index.ts';
+import { SendFailure, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage, type SendResult } from '../../engine/connectors/index.ts';
 import { loadAccount, type MailAccount } from './accounts.ts';
 import { EngineMailStore } from './engine-store.ts';
 import type { MailAddress } from './message.ts';
@@ -51,20 +51,22 @@ export async function queueMail(ctx: ConnectorContext, trx: Knex.Transaction | n
 const MAX_SLOT_WAIT_MS = 60_000;
 
 /**
- * Reserves the account's next send slot (messages/minute across every process). Returns how long to
- * wait for it, or null when the queue is further ahead than a send may wait (nothing reserved).
+ * Reserves the account's next `count` send slots (messages/minute across every process) in one
+ * transaction. Per message: how long to wait for its slot, or null when the queue is further ahead
+ * than a send may wait (nothing reserved for it or those after it).
  */
-async function reserveSlot(knex: Knex, account: MailAccount): Promise<number | null> {
+async function reserveSlots(knex: Knex, account: MailAccount, count: number): Promise<(number | null)[]> {
   const intervalMs = Math.ceil(60_000 / account.throttlePerMinute);
   return knex.transaction(async (trx) => {
     await trx.raw(`INSERT INTO tessera.email_send_slots (account, next_at) VALUES (?, now()) ON CONFLICT (account) DO NOTHING`, [account.id]);
     const { rows } = (await trx.raw(`SELECT greatest(next_at, now()) AS slot, extract(epoch FROM greatest(next_at, now()) - now()) * 1000 AS wait FROM tessera.email_send_slots WHERE account = ? FOR UPDATE`, [account.id])) as {
       rows: { slot: Date; wait: string }[];
     };
-    const wait = Number(rows[0]!.wait);
-    if (wait > MAX_SLOT_WAIT_MS) return null;
-    await trx.raw(`UPDATE tessera.email_send_slots SET next_at = ?::timestamptz + make_interval(secs => ?) WHERE account = ?`, [rows[0]!.slot, intervalMs / 1000, account.id]);
-    return wait;
+    const first = Number(rows[0]!.wait);
+    const waits = Array.from({ length: count }, (_, k) => first + k * intervalMs).map((wait) => (wait > MAX_SLOT_WAIT_MS ? null : wait));
+    const reserved = waits.filter((w) => w !== null).length;
+    if (reserved > 0) await trx.raw(`UPDATE tessera.email_send_slots SET next_at = ?::timestamptz + make_interval(secs => ?) WHERE account = ?`, [rows[0]!.slot, (reserved * intervalMs) / 1000, account.id]);
+    return waits;
   });
 }
 
@@ -92,6 +94,75 @@ function withSignature(payload: EmailPayload, signature: string): { html: string
   return { html: payload.html === null ? null : `${payload.html}<p>--<br>${escaped}</p>`, text: `${payload.text}\n\n-- \n${signature}` };
 }
 
+/** A message handed to the SMTP server (and filed in Sent when it could be). */
+interface Delivered {
+  readonly account: MailAccount;
+  readonly payload: EmailPayload;
+  readonly raw: Buffer;
+  readonly sentCopy: SentCopy | null;
+}
+
+type SentCopy = { mailbox: string; uid: number | null; uidValidity: bigint | null };
+
+/** Sends of a claimed batch in flight at once (the account's SMTP connections are pooled). */
+const SEND_LANES = 16;
+
+/** A send past its throttling horizon: back to the queue without using up an attempt. */
+async function throttled(ctx: ConnectorContext, message: OutboxMessage, account: MailAccount): Promise<SendFailure> {
+  await ctx.knex('tessera.outbox').where({ id: message.id }).increment('max_attempts', 1);
+  return new SendFailure(`throttled: the account ${account.name} sends ${account.throttlePerMinute} messages a minute`, { retryable: true });
+}
+
+function usableAccount(account: MailAccount | null, payload: EmailPayload): MailAccount {
+  if (!account) throw new SendFailure(`no mail account ${payload.account}`, { retryable: false });
+  if (!account.smtp) throw new SendFailure(`the mail account ${account.name} has no SMTP server`, { retryable: false });
+  return account;
+}
+
+/** Composes and sends one message at its slot (`at`, epoch ms), then APPENDs it to Sent. */
+async function deliver(ctx: ConnectorContext, message: OutboxMessage, account: MailAccount, at: number): Promise<Delivered> {
+  const payload = payloadOf(message);
+  const wait = at - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const body = withSignature(payload, payload.signature ?? account.signature);
+  const domain = account.address.split('@')[1] ?? 'tessera.invalid';
+  const parent = payload.replyTo ? await replyParent(ctx.knex, payload.replyTo, payload.subject) : undefined;
+  const composed = await composeMessage({
+    from: { name: account.senderName, address: account.address },
+    to: payload.to,
+    ...(payload.cc?.length ? { cc: payload.cc } : {}),
+    ...(payload.bcc?.length ? { bcc: payload.bcc } : {}),
+    subject: payload.subject,
+    text: body.text,
+    ...(body.html !== null ? { html: body.html } : {}),
+    attachments: await draftAttachments(ctx.knex, payload.attachments ?? []),
+    ...(parent ? { inReplyTo: parent } : {}),
+    ...(payload.headers ? { headers: payload.headers } : {}),
+    ...(payload.calendar ? { calendar: payload.calendar } : {}),
+    // The outbox message's id: a retry after a crash sends the same Message-ID (the sync dedupes).
+    messageId: `${message.id}@${domain}`,
+  });
+  const result = await sendConnections.sender(account).send(composed);
+  const accepted = result.recipients.filter((r) => r.status === 'accepted');
+  if (accepted.length === 0) {
+    const deferred = result.recipients.find((r) => r.status === 'deferred');
+    const first = deferred ?? result.recipients[0];
+    const reason = result.recipients.map((r) => `${r.address}: ${r.code ?? ''} ${r.response ?? r.status}`.trim()).join('; ');
+    // 4xx and a lost connection may pass later; a 5xx refusal will not.
+    throw new SendFailure(`refused: ${reason}`, { status: first?.code ?? null, retryable: deferred !== undefined });
+  }
+  let sentCopy: SentCopy | null = null;
+  if (account.imap) {
+    sentCopy = await sendConnections.append(account, composed, account.sentFolder).catch((error: unknown) => {
+      ctx.log(`message ${message.id} was sent but not filed in ${account.sentFolder}`, error);
+      return null;
+    });
+  }
+  const refused = result.recipients.filter((r) => r.status !== 'accepted');
+  if (refused.length) ctx.log(`message ${message.id}: ${refused.map((r) => `${r.address} ${r.code ?? r.status}`).join(', ')} refused, sent to the others`);
+  return { account, payload, raw: composed.raw, sentCopy };
+}
+
 export const emailChannel: OutboundChannel = {
   id: EMAIL_CHANNEL,
   // Other connectors send mail through it with an EmailPayload (the calendar's invitations).
@@ -100,59 +171,87 @@ export const emailChannel: OutboundChannel = {
   backoff: { initialMs: 30_000, factor: 2, maxMs: 30 * 60_000 },
   async send(message, ctx) {
     const payload = payloadOf(message);
-    const account = await loadAccount(ctx, payload.account);
-    if (!account) throw new SendFailure(`no mail account ${payload.account}`, { retryable: false });
-    if (!account.smtp) throw new SendFailure(`the mail account ${account.name} has no SMTP server`, { retryable: false });
-    const wait = await reserveSlot(ctx.knex, account);
-    if (wait === null) {
-      // Throttled further ahead than a send may wait: back to the queue without using up an attempt.
-      await ctx.knex('tessera.outbox').where({ id: message.id }).increment('max_attempts', 1);
-      throw new SendFailure(`throttled: the account ${account.name} sends ${account.throttlePerMinute} messages a minute`, { retryable: true });
-    }
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const body = withSignature(payload, payload.signature ?? account.signature);
-    const domain = account.address.split('@')[1] ?? 'tessera.invalid';
-    const parent = payload.replyTo ? await replyParent(ctx.knex, payload.replyTo, payload.subject) : undefined;
-    const composed = await composeMessage({
-      from: { name: account.senderName, address: account.address },
-      to: payload.to,
-      ...(payload.cc?.length ? { cc: payload.cc } : {}),
-      ...(payload.bcc?.length ? { bcc: payload.bcc } : {}),
-      subject: payload.subject,
-      text: body.text,
-      ...(body.html !== null ? { html: body.html } : {}),
-      attachments: await draftAttachments(ctx.knex, payload.attachments ?? []),
-      ...(parent ? { inReplyTo: parent } : {}),
-      ...(payload.headers ? { headers: payload.headers } : {}),
-      ...(payload.calendar ? { calendar: payload.calendar } : {}),
-      // The outbox message's id: a retry after a crash sends the same Message-ID (the sync dedupes).
-      messageId: `${message.id}@${domain}`,
-    });
-    const result = await sendConnections.sender(account).send(composed);
-    const accepted = result.recipients.filter((r) => r.status === 'accepted');
-    if (accepted.length === 0) {
-      const deferred = result.recipients.find((r) => r.status === 'deferred');
-      const first = deferred ?? result.recipients[0];
-      const reason = result.recipients.map((r) => `${r.address}: ${r.code ?? ''} ${r.response ?? r.status}`.trim()).join('; ');
-      // 4xx and a lost connection may pass later; a 5xx refusal will not.
-      throw new SendFailure(`refused: ${reason}`, { status: first?.code ?? null, retryable: deferred !== undefined });
-    }
-    let sentCopy: { mailbox: string; uid: number | null; uidValidity: bigint | null } | null = null;
-    if (account.imap) {
-      sentCopy = await sendConnections.append(account, composed, account.sentFolder).catch((error: unknown) => {
-        ctx.log(`message ${message.id} was sent but not filed in ${account.sentFolder}`, error);
-        return null;
-      });
-    }
-    await recordSent(ctx, account, payload, composed.raw, sentCopy);
-    const refused = result.recipients.filter((r) => r.status !== 'accepted');
-    if (refused.length) ctx.log(`message ${message.id}: ${refused.map((r) => `${r.address} ${r.code ?? r.status}`).join(', ')} refused, sent to the others`);
+    const account = usableAccount(await loadAccount(ctx, payload.account), payload);
+    const [wait] = await reserveSlots(ctx.knex, account, 1);
+    if (wait === null || wait === undefined) throw await throttled(ctx, message, account);
+    const delivered = await deliver(ctx, message, account, Date.now() + wait);
+    await recordSent(ctx, delivered.account, delivered.payload, delivered.raw, delivered.sentCopy);
     return { state: 'sent', status: 250 };
+  },
+  // A claimed batch: each account loaded once and its slots reserved by one transaction, SEND_LANES
+  // messages sent at a time, the sent ones recorded as activities together (one transaction).
+  async sendBatch(messages, ctx) {
+    const outcomes: (SendResult | Error)[] = new Array<SendResult | Error>(messages.length);
+    const slots = new Map<number, { account: MailAccount; at: number | null }>();
+    const byAccount = new Map<string, number[]>();
+    messages.forEach((m, i) => byAccount.set(payloadOf(m).account, [...(byAccount.get(payloadOf(m).account) ?? []), i]));
+    for (const [accountId, indexes] of byAccount) {
+      try {
+        const account = usableAccount(await loadAccount(ctx, accountId), payloadOf(messages[indexes[0]!]!));
+        const waits = await reserveSlots(ctx.knex, account, indexes.length);
+        const now = Date.now();
+        indexes.forEach((i, k) => slots.set(i, { account, at: waits[k] === null || waits[k] === undefined ? null : now + waits[k]! }));
+      } catch (error) {
+        for (const i of indexes) outcomes[i] = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    const delivered: Delivered[] = [];
+    const order = [...slots.keys()];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(SEND_LANES, order.length) }, async () => {
+        while (next < order.length) {
+          const i = order[next++]!;
+          const { account, at } = slots.get(i)!;
+          try {
+            if (at === null) throw await throttled(ctx, messages[i]!, account);
+            delivered.push(await deliver(ctx, messages[i]!, account, at));
+            outcomes[i] = { state: 'sent', status: 250 };
+          } catch (error) {
+            outcomes[i] = error instanceof Error ? error : new Error(String(error));
+          }
+        }
+      }),
+    );
+    await recordSentMany(ctx, delivered);
+    return outcomes;
   },
 };
 
+/**
+ * Sent messages as e-mail activities, one transaction per account and sender. A message is sent
+ * whatever happens here: a batch that cannot be recorded is recorded message by message, and what
+ * still fails is logged (sending it again would double it; the sync files the Sent copy later).
+ */
+async function recordSentMany(ctx: ConnectorContext, delivered: readonly Delivered[]): Promise<void> {
+  const groups = new Map<string, Delivered[]>();
+  for (const d of delivered) {
+    const key = `${d.account.id}\u0000${d.payload.userId ?? d.account.actingUserId ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  for (const group of groups.values()) {
+    const { account, payload } = group[0]!;
+    try {
+      const userId = payload.userId ?? account.actingUserId;
+      const actor = userId ? await ctx.actAs(userId) : { userId: null, via: 'system' as const };
+      const store = new EngineMailStore(ctx.knex, ctx.records, { accountId: account.id, accountAddress: account.address, actor, team: account.team });
+      const items = await Promise.all(
+        group.map(async (d) => ({
+          message: await parseMessage(d.raw),
+          links: d.payload.links ?? {},
+          location: d.sentCopy?.uid && d.sentCopy.uidValidity !== null ? { account: account.id, mailbox: d.sentCopy.mailbox, uidValidity: d.sentCopy.uidValidity, uid: d.sentCopy.uid } : null,
+          flags: ['\\Seen'],
+        })),
+      );
+      await store.saveSent(items);
+    } catch {
+      for (const d of group) await recordSent(ctx, d.account, d.payload, d.raw, d.sentCopy).catch((error: unknown) => ctx.log(`a sent message to ${d.payload.to.map((a) => a.address).join(', ')} could not be recorded`, error));
+    }
+  }
+}
+
 /** The sent message as an e-mail activity (and its Sent location, so the sync does not fetch it again). */
-async function recordSent(ctx: ConnectorContext, account: MailAccount, payload: EmailPayload, raw: Buffer, sentCopy: { mailbox: string; uid: number | null; uidValidity: bigint | null } | null): Promise<void> {
+async function recordSent(ctx: ConnectorContext, account: MailAccount, payload: EmailPayload, raw: Buffer, sentCopy: SentCopy | null): Promise<void> {
   const parsed = await parseMessage(raw);
   const userId = payload.userId ?? account.actingUserId;
   const actor = userId ? await ctx.actAs(userId) : { userId: null, via: 'system' as const };

@@ -4,7 +4,8 @@
 export type { Connector, ConnectorAction, ConnectorContext, ConnectorTaskType, ConnectorRoutes, PublicConnectorRoutes, ConfigSchema, ConnectorSettings, ConnectorEvent, InboundCalendarPart, Labels, NewOutboxMessage, OutboundChannel, OutboxMessage, Poller, SendResult, JsonObject, JsonValue } from './contract.ts';
 export { SendFailure } from './contract.ts';
 export { TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, type TaskInput, type InlineTaskContext, type JobTaskContext, type Backoff } from '../workflows/runtime/index.ts';
-export type { RecordChange, RecordService, Actor } from '../records/index.ts';
+export type { RecordChange, RecordService, Actor, UpdateItem, CreateManyOptions, UpdateManyOptions } from '../records/index.ts';
+export { BULK_MAX_ITEMS } from '../records/index.ts';
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext } from '../../metadata/index.ts';
 export { SECRET_KEY_FILE } from './secrets.ts';
 export type { TesseraPorts, IdentityRef, RecordEvent, EventAction, ListQuery, TesseraNodeError } from '../automation/ports.ts';

@@ -145,8 +145,8 @@ suite('e-mail connector', () => {
     const before = Number((await emails()).n);
     const password = (await ctx().revealSecret('email_account', accountId, 'imap_password'))!;
     const actor = await env.platform.connectors.context('email').actAs(olgaId);
-    // A store that dies after its fifth message: the process "crashed" mid-batch (message by message),
-    // or inside the second fetch batch's transaction (batched: the first batch of 4 stays).
+    // A store that dies after its fifth message: the process "crashed" mid-batch (saving message by
+    // message; the batched store is tested below).
     class Crashing extends EngineMailStore {
       saved = 0;
       override async saveMessage(message: ParsedMessage, location: MessageLocation, flags: readonly string[]) {
@@ -154,24 +154,9 @@ suite('e-mail connector', () => {
         return super.saveMessage(message, location, flags);
       }
     }
-    // Batched: the second fetch batch fails inside its transaction, after its activities were written.
-    class CrashingBatch extends EngineMailStore {
-      batches = 0;
-      override async saveMessages(items: readonly BatchItem[]) {
-        if (++this.batches < 2) return super.saveMessages(items);
-        return super.saveMessages(items.map((item, i) => (i === items.length - 1 ? { ...item, location: { ...item.location, uid: Number.NaN } } : item)));
-      }
-    }
-    const identity = { accountId, accountAddress: 'alice@firma.example', actor, team: null };
-    const account = { id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password, mailboxes: ['INBOX'] };
-    const single = new Crashing(env.platform.knex, env.platform.records, identity);
-    (single as { saveMessages?: unknown }).saveMessages = undefined;
-    await expect(createImapSync(account, single, { batchSize: 4 }).syncOnce()).rejects.toThrow('process killed');
-    expect(Number((await emails()).n)).toBe(before + 5);
-    await env.platform.knex('tessera.email_locations').where({ account: accountId, mailbox: 'INBOX' }).delete();
-    await env.platform.knex('tessera.email_sync_state').where({ account: accountId, mailbox: 'INBOX' }).delete();
-    await expect(createImapSync(account, new CrashingBatch(env.platform.knex, env.platform.records, identity), { batchSize: 4 }).syncOnce()).rejects.toThrow();
-    // Messages 6–8 of the failed batch were written and undone together: nothing of them is left.
+    const crashing = new Crashing(env.platform.knex, env.platform.records, { accountId, accountAddress: 'alice@firma.example', actor, team: null });
+    (crashing as { saveMessages?: unknown }).saveMessages = undefined;
+    await expect(createImapSync({ id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password, mailboxes: ['INBOX'] }, crashing, { batchSize: 4 }).syncOnce()).rejects.toThrow('process killed');
     expect(Number((await emails()).n)).toBe(before + 5);
     await syncAllAccounts(ctx());
     expect(Number((await emails()).n)).toBe(before + 12);
@@ -179,6 +164,30 @@ suite('e-mail connector', () => {
     expect(Number((await emails()).n)).toBe(before + 12);
     const { rows } = (await env.platform.knex.raw(`SELECT count(*)::int AS n FROM tessera.email_locations WHERE account = ? AND mailbox = 'INBOX'`, [accountId])) as { rows: { n: number }[] };
     expect(rows[0]!.n).toBe(before + 12);
+  });
+
+  test('a fetch batch failing inside its transaction leaves nothing of it; the next sync stores it once', async () => {
+    // A folder the account does not sync, so the connector's poller stays out of it.
+    await imap.mailboxCreate('Paczki');
+    await append('Paczki', Array.from({ length: 8 }, (_, i) => simpleMessage({ messageId: `paczka-${i}@klient.example`, from: 'zamowienia@klient.example', subject: `Paczka ${i}` })));
+    const password = (await ctx().revealSecret('email_account', accountId, 'imap_password'))!;
+    const identity = { accountId, accountAddress: 'alice@firma.example', actor: await env.platform.connectors.context('email').actAs(olgaId), team: null };
+    const account = { id: accountId, host: dovecot.host, port: dovecot.port, secure: false, user: 'alice', password, mailboxes: ['Paczki'] };
+    // The second batch's last location cannot be stored: the batch fails after its activities were written.
+    class CrashingBatch extends EngineMailStore {
+      batches = 0;
+      override async saveMessages(items: readonly BatchItem[]) {
+        if (++this.batches < 2) return super.saveMessages(items);
+        return super.saveMessages(items.map((item, i) => (i === items.length - 1 ? { ...item, location: { ...item.location, uid: Number.NaN } } : item)));
+      }
+    }
+    const parcels = async () => Number(((await env.platform.knex('activity').where({ kind: 'email' }).where('subject', 'like', 'Paczka %').count({ n: '*' }).first()) as { n: string }).n);
+    await expect(createImapSync(account, new CrashingBatch(env.platform.knex, env.platform.records, identity), { batchSize: 4 }).syncOnce()).rejects.toThrow();
+    expect(await parcels()).toBe(4);
+    const reports = await createImapSync(account, new EngineMailStore(env.platform.knex, env.platform.records, identity), { batchSize: 4 }).syncOnce();
+    expect(reports[0]).toMatchObject({ created: 4 });
+    await createImapSync(account, new EngineMailStore(env.platform.knex, env.platform.records, identity), { batchSize: 4 }).syncOnce();
+    expect(await parcels()).toBe(8);
   });
 
   test('a UIDVALIDITY change resyncs the folder without doubles', async () => {
