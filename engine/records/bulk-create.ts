@@ -15,6 +15,8 @@ import { BatchRefusals, checkBatchReferences, checkBatchSize, INSERT_CHUNK, writ
 import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
+import { refuseLineWrite, withComputed } from './computed-fields.ts';
+import { lineWriteProblems, writeLines } from './lines.ts';
 import type { AuditRow, RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, type ApiRecord, type Row } from './values.ts';
@@ -32,6 +34,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
   const rt = internals.runtime.entity(entityName);
   const { entity } = rt;
   const rights = access.entity(entityName);
+  refuseLineWrite(entity);
   // Once per batch: the right to create records of the type at all.
   if (!access.unrestricted) requireAny(access, rights, 'create');
   if (inputs.length === 0) return [];
@@ -48,10 +51,11 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const timeZone = internals.runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
     const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
+    const model = internals.runtime.snapshot.model;
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w! };
-        checkRecordRules(entity, w!, values, { allowReadOnly });
+        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w! });
+        checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);
         // A conditional create right holds or not per record, as it would be stored.
@@ -97,13 +101,14 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
       for (const row of inserted) insertedById.set(row.id as string, row);
     }
     await writeBatchLinks(trx, entity, (field) => joinTableName(entity.table, field), ids.map((id, i) => ({ id, values: values[i]! })), true);
+    if (entity.fields.some((f) => f.type === 'lines')) for (const [i, id] of ids.entries()) await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, id, values[i]!, true);
     const records = await internals.present(trx, rt, ids.map((id) => insertedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record) => diff({}, record, names));
     const version = internals.runtime.snapshot.version;
     await internals.audit(
       trx,
-      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'create', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null })),
+      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'create', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null, origin: ctx.actor.origin ?? null })),
     );
     for (const [i, record] of records.entries()) await internals.emit(trx, { entity: entity.name, action: 'create', record, previous: null, changes: changes[i]!, transitions: [], actor: ctx.actor });
     return records.map((record) => internals.visible(access, entity.name, record));

@@ -7,7 +7,8 @@ import type { Access, Grant } from '../access/index.ts';
 import { isTesseraError, TesseraError, type ErrorCode, type Problem } from '../errors.ts';
 import type { EntityRuntime, LiveMetadata } from './live-metadata.ts';
 import type { SecretSealer } from './secret-fields.ts';
-import type { AuditRow, RecordChange, RecordContext } from './service.ts';
+import type { LineWriter } from './lines.ts';
+import type { Actor, AuditRow, RecordChange, RecordContext } from './service.ts';
 import type { ApiRecord, Link, Row } from './values.ts';
 
 /** Most items one bulk call takes: one transaction, one statement per chunk of rows. */
@@ -29,6 +30,8 @@ export interface BulkInternals {
   present(db: Knex.Transaction, rt: EntityRuntime, rows: Row[]): Promise<ApiRecord[]>;
   usableGrants(access: Access, entity: EntityModel, row: Row, right: 'update'): readonly Grant[] | null;
   audit(trx: Knex.Transaction, rows: readonly AuditRow[]): Promise<void>;
+  /** Writes the lines of records with a lines field, as a single create/update does. */
+  lineWriter(trx: Knex.Transaction, actor: Actor): LineWriter;
   emit(trx: Knex.Transaction, change: RecordChange): Promise<void>;
   visible(access: Access, entity: string, record: ApiRecord): ApiRecord;
 }

@@ -11,6 +11,8 @@ import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
 import { checkWritable, forbidden, requireAny } from './enforce.ts';
 import { sealSecrets, secretChanges } from './secret-fields.ts';
+import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { lineWriteProblems, writeLines } from './lines.ts';
 import type { AuditRow, RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
@@ -38,6 +40,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
   const rt = internals.runtime.entity(entityName);
   const { entity } = rt;
   const rights = access.entity(entityName);
+  refuseLineWrite(entity);
   if (!access.unrestricted) requireAny(access, rights, 'update');
   if (items.length === 0) return [];
   const refusals = new BatchRefusals(entityName, items.length);
@@ -62,6 +65,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const presented = await internals.present(trx, rt, locked);
     const previousById = new Map(presented.map((record) => [record.id as string, record]));
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
+    const model = internals.runtime.snapshot.model;
     const planned = items.map((item, i) =>
       refusals.check(i, () => {
         const current = byId.get(item.id);
@@ -72,12 +76,12 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
         }
         const w = written[i]!;
         const previous = previousById.get(item.id)!;
-        const next: ApiRecord = { ...previous, ...w };
+        const next: ApiRecord = withComputed(model, entity, { ...previous, ...w });
         if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...w }))) {
           throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
         }
         prefixed('/values', () => {
-          checkRecordRules(entity, w, next, { allowReadOnly });
+          checkRecordRules(entity, w, next, { allowReadOnly, lines: lineWriteProblems(model, entity, w, allowReadOnly) });
           internals.checkActivityLinks(entity, next);
         });
         const transitions = prefixed('/values', () => checkTransitions(entity, previous, next));
@@ -107,8 +111,9 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const groups = new Map<string, { set: Row; ids: string[] }>();
     for (const [i, item] of items.entries()) {
       const w = written[i]!;
-      const set = recordToColumns(entity, sealSecrets(entity, w, internals.secrets));
-      const { previous } = planned[i]!;
+      const { previous, next } = planned[i]!;
+      // The computed fields move with the values they are computed from.
+      const set = recordToColumns(entity, sealSecrets(entity, { ...w, ...computedFieldValues(entity, next) }, internals.secrets));
       if (entity.name === ACTIVITY_ENTITY && w.status !== undefined && w.status !== previous.status) set.resolved_at = w.status === 'resolved' ? new Date().toISOString() : null;
       const key = JSON.stringify(set);
       const group = groups.get(key) ?? { set, ids: [] };
@@ -121,13 +126,19 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
       for (const row of rows) updatedById.set(row.id as string, row);
     }
     await writeBatchLinks(trx, entity, (field) => joinTableName(entity.table, field), items.map((item, i) => ({ id: item.id, values: written[i]! })), false);
+    if (entity.fields.some((f) => f.type === 'lines')) {
+      for (const [i, item] of items.entries()) {
+        const next = planned[i]!.next;
+        await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, item.id, Object.fromEntries(Object.keys(written[i]!).map((k) => [k, next[k]])), false);
+      }
+    }
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));
     const version = internals.runtime.snapshot.version;
     await internals.audit(
       trx,
-      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'update', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null })),
+      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'update', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null, origin: ctx.actor.origin ?? null })),
     );
     for (const [i, record] of records.entries()) {
       await internals.emit(trx, { entity: entity.name, action: 'update', record, previous: planned[i]!.previous, changes: changes[i]!, transitions: planned[i]!.transitions, actor: ctx.actor });

@@ -625,8 +625,9 @@ export class RecordService {
         if (rows.length === 0) return;
         const sink = this.#auditSinks.get(trx);
         if (sink) for (const row of rows) sink(row);
-        else await trx('tessera.audit_log').insert(rows.map((row) => ({ ...row, changes: JSON.stringify(row.changes) })));
+        else await trx('tessera.audit_log').insert(rows.map((row) => ({ ...row, changes: JSON.stringify(row.changes), origin: row.origin ? JSON.stringify(row.origin) : null })));
       },
+      lineWriter: (trx, actor) => this.#lineWriter(trx, actor),
       emit: (trx, change) => this.#emit(trx, change),
       visible: (access, entity, record) => this.#visible(access, entity, record),
     };

@@ -167,3 +167,34 @@ function addOfferField(pkg: PackageFiles, field: Record<string, unknown>): Packa
   const entity = pkg.files['entities/offer.json'] as { fields: Record<string, unknown>[] };
   return { files: { ...pkg.files, 'entities/offer.json': { ...entity, fields: [...entity.fields, field] } } };
 }
+
+describe('the records bulk path (createMany/updateMany) on a record with lines and computed fields', () => {
+  const system = { actor: { userId: null, via: 'system' as const, origin: { flow: 'f1', flowName: 'Oferty', node: 'n1', nodeName: 'twórz' } } };
+
+  test('createMany writes each offer with its lines and computed totals, and names the origin in the audit', async () => {
+    const [a, b] = await env.platform.records.createMany(system, 'offer', [
+      { title: 'Hurt 1', contractor, lines: [line(2, 10), line(1, 100, 'vat8')] },
+      { title: 'Hurt 2', contractor, lines: [line(4, 25, 'zw')] },
+    ]);
+    expect(a!.lines.map((l: Line) => [l.quantity, l.net, l.vat, l.gross])).toEqual([[2, 20, 4.6, 24.6], [1, 100, 8, 108]]);
+    expect(a).toMatchObject({ net_total: 120, vat_total: 12.6, gross_total: 132.6 });
+    expect(b).toMatchObject({ net_total: 100, vat_total: 0, gross_total: 100 });
+    expect(await countRows(env.platform.runtime.entity('offer_line').entity.table, {})).toBeGreaterThanOrEqual(3);
+    const read = await api.get(`/records/offer/${a!.id as string}`);
+    expect(read.body.lines).toEqual(a!.lines);
+    const audit = await env.platform.knex('tessera.audit_log').where({ entity: 'offer', record_id: a!.id as string, action: 'create' }).first('origin');
+    expect(audit.origin).toMatchObject({ flow: 'f1', node: 'n1' });
+  });
+
+  test('updateMany recomputes the totals from changed lines; a bad line refuses the batch with its pointer; lines alone are refused', async () => {
+    const [a] = await env.platform.records.createMany(system, 'offer', [{ title: 'Hurt 3', contractor, lines: [line(1, 10)] }]);
+    const [updated] = await env.platform.records.updateMany(system, 'offer', [{ id: a!.id as string, values: { lines: [...(a!.lines as Line[]).map(({ id, description, quantity, unit, net_price, vat_rate }) => ({ id, description, quantity, unit, net_price, vat_rate })), line(1, 90)] } }]);
+    expect(updated).toMatchObject({ net_total: 100, gross_total: 123 });
+    expect((await api.get(`/records/offer/${a!.id as string}`)).body.gross_total).toBe(123);
+    await expect(env.platform.records.updateMany(system, 'offer', [{ id: a!.id as string, values: { lines: [line(-1, 10)] } }])).rejects.toMatchObject({
+      problems: expect.arrayContaining([expect.objectContaining({ pointer: expect.stringMatching(/^\/items\/0\/values\/lines\/0\/quantity$/) })]),
+    });
+    expect((await api.get(`/records/offer/${a!.id as string}`)).body.lines).toHaveLength(2);
+    await expect(env.platform.records.createMany(system, 'offer_line', [{ offer: a!.id, ...line(1, 1) }])).rejects.toMatchObject({ code: 'LINE_WRITE' });
+  });
+});
