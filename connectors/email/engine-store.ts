@@ -183,6 +183,9 @@ export class EngineMailStore implements MailStore {
     const created = await this.#records.createMany({ actor: this.#identity.actor, trx }, ACTIVITY, fresh.map((f) => f.prepared.values), { allowReadOnly: true });
     fresh.forEach((f, i) => stored.set(f.message.dedupeKey, String(created[i]!.id)));
     await this.#writeIdentity(trx, fresh.map((f, i) => ({ activityId: String(created[i]!.id), message: f.message, prepared: f.prepared })));
+    // Received mail (not our own sent copies) is handed on as the one-by-one path does: the calendar
+    // connector reads invitation answers from it.
+    for (const [i, f] of fresh.entries()) if (!('links' in items[f.index]!)) await this.#identity.onStored?.(trx, f.message, String(created[i]!.id));
     await insertLocations(trx, items.flatMap((item) => (item.location ? [{ activityId: stored.get(item.message.dedupeKey)!, location: item.location, flags: item.flags }] : [])));
     return items.map((item, index) => ({ id: stored.get(item.message.dedupeKey)!, created: firstOf.get(item.message.dedupeKey) === index }));
   }
