@@ -2,6 +2,7 @@
 // plus `problems`, because one unreadable message must not stop a mailbox's sync.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { deliveryReportOf } from './delivery-report.ts';
 import type { MailAddress, MailAttachment, ParsedMessage } from './message.ts';
 import { contentHash, dedupeKey } from './message-identity.ts';
 
@@ -115,9 +116,12 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   const date = headerDate(mail);
   if (mail.headerLines.some((line) => line.key === 'date') && !date) problems.push('unreadable Date header');
   if (!mail.messageId) problems.push('no Message-ID');
+  const attachments = attachmentsOf(mail);
+  const inReplyTo = messageIdList(mail.inReplyTo)[0] ?? null;
+  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   return finish({
     messageId: bareMessageId(mail.messageId),
-    inReplyTo: messageIdList(mail.inReplyTo)[0] ?? null,
+    inReplyTo,
     references: messageIdList(mail.references),
     subject: mail.subject ?? '',
     date,
@@ -128,9 +132,10 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     replyTo: flattenAddresses(mail.replyTo),
     text: mail.text || (typeof mail.html === 'string' ? htmlText(mail.html) : ''),
     html: typeof mail.html === 'string' ? mail.html : null,
-    attachments: attachmentsOf(mail),
+    attachments,
     size: raw.length,
     problems,
+    deliveryReport: contentType?.value ? deliveryReportOf({ value: contentType.value, reportType: contentType.params?.['report-type'] ?? null }, mail.text ?? '', attachments, inReplyTo) : null,
   });
 }
 

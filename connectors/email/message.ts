@@ -1,5 +1,6 @@
 // The e-mail connector's own vocabulary: a message as parsed from MIME, independent of any engine type,
 // so the pure parts (parse, sanitise, thread, link) and the sync engine share one shape.
+import type { DeliveryReport } from './delivery-report.ts';
 
 /** One mailbox address, `address` lower-cased and trimmed (the form every comparison uses). */
 export interface MailAddress {
@@ -45,4 +46,6 @@ export interface ParsedMessage {
   readonly size: number;
   /** What was wrong with the MIME, if anything (the message is still usable). */
   readonly problems: readonly string[];
+  /** A bounce's delivery status notification (multipart/report; report-type=delivery-status). */
+  readonly deliveryReport?: DeliveryReport | null;
 }

@@ -176,7 +176,7 @@ describe('the records bulk path (createMany/updateMany) on a record with lines a
       { title: 'Hurt 1', contractor, lines: [line(2, 10), line(1, 100, 'vat8')] },
       { title: 'Hurt 2', contractor, lines: [line(4, 25, 'zw')] },
     ]);
-    expect(a!.lines.map((l: Line) => [l.quantity, l.net, l.vat, l.gross])).toEqual([[2, 20, 4.6, 24.6], [1, 100, 8, 108]]);
+    expect((a!.lines as Line[]).map((l: Line) => [l.quantity, l.net, l.vat, l.gross])).toEqual([[2, 20, 4.6, 24.6], [1, 100, 8, 108]]);
     expect(a).toMatchObject({ net_total: 120, vat_total: 12.6, gross_total: 132.6 });
     expect(b).toMatchObject({ net_total: 100, vat_total: 0, gross_total: 100 });
     expect(await countRows(env.platform.runtime.entity('offer_line').entity.table, {})).toBeGreaterThanOrEqual(3);
