@@ -5,17 +5,28 @@
 import { loadPackageDir } from '../../metadata/index.ts';
 import type { Actor, RecordChange } from '../../engine/records/index.ts';
 import { isTesseraError, type TesseraError } from '../../engine/errors.ts';
+import { accessFor, SubjectCache } from '../../engine/access/index.ts';
+import { createTestUser } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
 let env: TestPlatform;
 const SYSTEM: Actor = { userId: null, via: 'system' };
 const changes: { change: RecordChange; inTransaction: boolean }[] = [];
 let failOnName: string | null = null;
+let cora: string;
+
+async function asCora(): Promise<Actor> {
+  const subject = (await new SubjectCache({ ttlMs: 0 }).load(env.platform.knex, cora))!;
+  return { userId: cora, via: 'api', access: accessFor(env.platform.runtime.snapshot.model, subject) };
+}
 
 beforeAll(async () => {
   env = await startTestPlatform();
-  const { package: files } = await loadPackageDir(new URL('../fixtures/packages/crm-mini/', import.meta.url).pathname);
-  await env.platform.applyMetadata(files, { source: 'cli' });
+  const { package: mini } = await loadPackageDir(new URL('../fixtures/packages/crm-mini/', import.meta.url).pathname);
+  // A role whose create and update rights hold for Kraków contractors only (checked per record).
+  const krakow = { kind: 'role', id: 't.role.krakow', name: 'krakow', label: { en: 'krakow' }, permissions: [{ entity: 'contractor', read: 'all' }, { entity: 'contractor', create: true, update: 'all', condition: 'city = "Kraków"' }] };
+  await env.platform.applyMetadata({ files: { ...mini.files, 'roles/krakow.json': krakow } }, { source: 'cli' });
+  cora = await createTestUser(env.platform, { login: 'cora', roles: ['krakow'] });
   env.platform.records.onChange(async (trx, change) => {
     if (change.entity !== 'contractor') return;
     changes.push({ change, inTransaction: trx.isTransaction === true });
@@ -176,5 +187,26 @@ describe('updateMany', () => {
     const missing = await refusal(env.platform.records.updateMany({ actor: SYSTEM }, 'contractor', [{ id: '00000000-0000-4000-8000-000000000002', values: { city: 'A' } }]));
     expect(missing.code).toBe('NOT_FOUND');
     expect(missing.problems.map((p) => p.pointer)).toEqual(['/items/0']);
+  });
+});
+
+describe('rights', () => {
+  test('a conditional create or update right is checked per record: the one outside it refuses the batch', async () => {
+    const actor = await asCora();
+    const before = await count('contractor');
+    const refused = await refusal(env.platform.records.createMany({ actor }, 'contractor', [{ name: 'Kr 1', city: 'Kraków' }, { name: 'Gd 1', city: 'Gdańsk' }]));
+    expect(refused.code).toBe('FORBIDDEN');
+    expect(refused.problems.map((p) => p.pointer)).toEqual(['/items/1']);
+    expect(await count('contractor')).toBe(before);
+    const created = await env.platform.records.createMany({ actor }, 'contractor', [{ name: 'Kr 2', city: 'Kraków' }, { name: 'Kr 3', city: 'Kraków' }]);
+    expect(created.map((r) => r.owner)).toEqual([cora, cora]);
+    const moved = await refusal(env.platform.records.updateMany({ actor }, 'contractor', [{ id: created[0]!.id as string, values: { employees: 3 } }, { id: created[1]!.id as string, values: { city: 'Gdańsk' } }]));
+    expect(moved.code).toBe('FORBIDDEN');
+    expect(moved.problems.map((p) => p.pointer)).toEqual(['/items/1']);
+    const audit = (await env.platform.knex('tessera.audit_log').whereIn('record_id', created.map((r) => r.id as string)).select('actor', 'via', 'action')) as { actor: string; via: string; action: string }[];
+    expect(audit).toEqual([
+      { actor: cora, via: 'api', action: 'create' },
+      { actor: cora, via: 'api', action: 'create' },
+    ]);
   });
 });
