@@ -27,7 +27,7 @@ export interface Platform {
   readonly tokenCache: TokenCache;
   /** The connectors of this process (the same list in every process kind), their settings and the outbox. */
   readonly connectors: ConnectorHost;
-  /** File imports as jobs (engine/imports); servers resume the interrupted ones (`resume()`). */
+  /** File imports as jobs (engine/imports); servers take over the interrupted ones (`supervise()`). */
   readonly imports: ImportJobs;
   /** The secrets key (connector secrets, secret fields, automation credentials); null without a key or data directory. */
   readonly keyring: SecretKeyring | null;

@@ -183,7 +183,8 @@ export class ImportJobs {
     if (!subject) throw new Error('the importing user no longer exists or is deactivated');
     const actor: Actor = { userId: job.user_id, via: 'import', access: accessFor(this.#records.runtime.snapshot.model, subject) };
     const table: Table = await readTable(job.content!, { fileName: job.file_name, ...(job.encoding ? { encoding: job.encoding as TextEncoding } : {}), ...(job.delimiter ? { delimiter: job.delimiter } : {}) });
-    const { model, pkg } = { model: this.#records.runtime.snapshot.model, pkg: this.#records.runtime.snapshot.model.pkg };
+    const model = this.#records.runtime.snapshot.model;
+    const { pkg } = model;
     const entity = this.#records.runtime.entity(job.entity).entity;
     const settings: ChunkSettings = {
       entity,

@@ -80,7 +80,7 @@ export function problemLine(p: { row: number; pointer: string; detail: string })
   return `row ${p.row.toLocaleString('en-US')} ${p.pointer || '/'}: ${p.detail}`;
 }
 
-export async function cancelImport(db: Knex, actor: Actor, id: string): Promise<void> {
+export async function cancelImport(db: Knex | Knex.Transaction, actor: Actor, id: string): Promise<void> {
   await db.transaction(async (trx) => {
     const row = await ownImport(trx, actor, id, true);
     if (!['queued', 'running', 'cancelling'].includes(row.status)) throw new TesseraError('CONFLICT', `the import is ${row.status}: there is nothing to cancel`);

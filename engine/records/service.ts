@@ -58,7 +58,8 @@ import { resealSecretFields, sealSecrets, secretChanges, secretContext, type Sec
 
 /**
  * Who acts and through what: recorded in the audit trail, used by permission checks. `via`: `ui`
- * a browser session, `api` an API token, `workflow`/`automation` the engines, `system` the platform.
+ * a browser session, `api` an API token, `workflow`/`automation` the engines, `system` the platform,
+ * `import` a file import acting with its user's rights (engine/imports).
  */
 export interface Actor {
   readonly userId: string | null;

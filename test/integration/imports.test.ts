@@ -5,7 +5,8 @@
 import iconv from 'iconv-lite';
 import writeXlsxFile from 'write-excel-file/node';
 import type { PackageFiles } from '../../metadata/index.ts';
-import { ImportJobs } from '../../engine/imports/index.ts';
+import { accessFor, loadSubject } from '../../engine/access/index.ts';
+import { cancelImport, ImportJobs, undoImport } from '../../engine/imports/index.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
@@ -206,4 +207,29 @@ test('an import stopped between chunks (a server shutting down) goes on after a 
   expect(names).toEqual(['Restart 0', 'Restart 1', 'Restart 2', 'Restart 3', 'Restart 4', 'Restart 5']);
   expect(await env.platform.knex('tessera.import_records').where({ import_id: id }).count('* as n').first()).toEqual({ n: expect.anything() });
   await second.stop();
+});
+
+test('cancelling stops between chunks; what was imported stays and is undone', async () => {
+  const lines = ['name'];
+  for (let i = 0; i < 6; i += 1) lines.push(`Cancel ${i}`);
+  const jobs = new ImportJobs(env.platform.knex, env.platform.records, { chunkSize: 2 });
+  const actor = { userId: users.anna!, via: 'import' as const };
+  let id = '';
+  let creates = 0;
+  // The user cancels while the first chunk is being written (in its transaction: the embedded
+  // database serves one transaction at a time, so the cancel is sent on it and commits with it).
+  env.platform.records.onChange(async (trx, change) => {
+    if (change.actor.via !== 'import' || !String(change.record.name).startsWith('Cancel')) return;
+    creates += 1;
+    if (creates === 1) await cancelImport(trx, actor, id);
+  });
+  id = await jobs.submit(actor, { entity: 'contractor', fileName: 'c.csv', content: Buffer.from(lines.join('\n')), dryRun: false, options: {} });
+  await jobs.settled(id);
+  expect(await env.platform.knex('tessera.imports').where({ id }).first('status', 'processed', 'created')).toEqual({ status: 'cancelled', processed: 2, created: 2 });
+  const live = (await env.platform.knex('public.contractor').where('name', 'like', 'Cancel %').whereNull('deleted_at').count('* as n').first()) as { n: string | number };
+  expect(Number(live.n)).toBe(2);
+  await expect(cancelImport(env.platform.knex, actor, id)).rejects.toMatchObject({ code: 'CONFLICT' });
+  const access = accessFor(env.platform.runtime.snapshot.model, (await loadSubject(env.platform.knex, users.anna!))!);
+  expect(await undoImport(env.platform.knex, env.platform.records, { ...actor, access }, id)).toEqual({ deleted: 2, reverted: 0 });
+  await jobs.stop();
 });
