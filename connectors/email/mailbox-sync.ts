@@ -4,6 +4,7 @@
 // with backoff. Both write through the engine store with the identity the account runs for.
 import type { ConnectorContext } from '../../engine/connectors/index.ts';
 import { syncedAccounts, type MailAccount } from './accounts.ts';
+import { recordBounce } from './bounces.ts';
 import { publishCalendarParts } from './calendar-parts.ts';
 import { EngineMailStore } from './engine-store.ts';
 import { createImapSync, type ImapSync, type ImapSyncOptions, type MailboxSyncReport } from './imap-sync.ts';
@@ -22,7 +23,11 @@ export function emailConfig(config: Readonly<Record<string, unknown>>): EmailCon
 export async function storeFor(ctx: ConnectorContext, account: MailAccount, config: EmailConfig): Promise<EngineMailStore> {
   if (!account.actingUserId) throw new Error(`the mail account ${account.name} names no ${account.shared ? 'identity to act as (run_as)' : 'owner'}`);
   const actor = await ctx.actAs(account.actingUserId);
-  return new EngineMailStore(ctx.knex, ctx.records, { accountId: account.id, accountAddress: account.address, actor, team: account.team, ownDomains: config.ownDomains, onStored: (trx, message, id) => publishCalendarParts(ctx, trx, message, id) });
+  return new EngineMailStore(ctx.knex, ctx.records, { accountId: account.id, accountAddress: account.address, actor, team: account.team, ownDomains: config.ownDomains, onStored: async (trx, message, id) => {
+      await publishCalendarParts(ctx, trx, message, id);
+      await recordBounce(ctx, trx, message);
+    },
+  });
 }
 
 /** One pass over every synced account; a failing account is logged (and its error kept) and the others go on. */

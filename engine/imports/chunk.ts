@@ -119,9 +119,35 @@ async function write(trx: Knex.Transaction, records: RecordService, actor: Actor
   const seenBefore = new Map<string, { id: string; version: number }[] | undefined>();
   const audits: AuditRow[] = [];
   const stopCollecting = fast ? records.collectAudit(trx, (row) => audits.push(row)) : () => undefined;
+  const remember = (k: string | null, written: Written) => {
+    if (k === null) return;
+    if (!seenBefore.has(k)) seenBefore.set(k, seen.get(k));
+    seen.set(k, [{ id: written.recordId, version: written.version }]);
+  };
+  // The fast pass creates new records through the records service's bulk path (one multi-row
+  // INSERT per batch): buffered here and written when a later row's key needs them, or at the end.
+  const pending: { i: number; row: number; k: string | null }[] = [];
+  const pendingKeys = new Set<string>();
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending.splice(0);
+    pendingKeys.clear();
+    let created;
+    try {
+      created = await records.createMany({ actor, trx }, settings.entity.name, batch.map((p) => inputs[p.i]));
+    } catch (error) {
+      throw new RowRefused('', { cause: error });
+    }
+    batch.forEach((p, n) => {
+      const written: Written = { row: p.row, recordId: String(created[n]!.id), action: 'create', version: Number(created[n]!.version), auditId: null };
+      result.written.push(written);
+      remember(p.k, written);
+    });
+  };
   try {
     for (const [i, { row }] of rows.entries()) {
       const k = keys[i] ?? null;
+      if (k !== null && pendingKeys.has(k)) await flush();
       const rowProblems = [...problems[i]!];
       const matches = k === null ? [] : (seen.get(k) ?? existing.get(k) ?? []);
       if (rowProblems.length === 0 && matches.length > 0 && settings.onDuplicate === 'skip') {
@@ -133,6 +159,11 @@ async function write(trx: Knex.Transaction, records: RecordService, actor: Actor
       }
       if (rowProblems.length === 0) {
         const update = matches.length === 1 && settings.onDuplicate === 'update' ? matches[0]! : null;
+        if (fast && !update) {
+          pending.push({ i, row, k });
+          if (k !== null) pendingKeys.add(k);
+          continue;
+        }
         const once = async (db: Knex.Transaction): Promise<Written> => {
           const ctx = { actor, trx: db };
           const record = update ? await records.update(ctx, settings.entity.name, update.id, inputs[i], { expectedVersion: update.version }) : await records.create(ctx, settings.entity.name, inputs[i]);
@@ -144,10 +175,7 @@ async function write(trx: Knex.Transaction, records: RecordService, actor: Actor
         try {
           const written = fast ? await once(trx) : await trx.transaction(once);
           result.written.push(written);
-          if (k !== null) {
-            if (!seenBefore.has(k)) seenBefore.set(k, seen.get(k));
-            seen.set(k, [{ id: written.recordId, version: written.version }]);
-          }
+          remember(k, written);
           continue;
         } catch (error) {
           if (fast) throw new RowRefused('', { cause: error });
@@ -157,10 +185,11 @@ async function write(trx: Knex.Transaction, records: RecordService, actor: Actor
       failed += 1;
       for (const p of rowProblems) result.problems.push({ ...p, row });
     }
+    await flush();
     if (audits.length) {
       stopCollecting();
       const ids = (await trx('tessera.audit_log')
-        .insert(audits.map((a) => ({ ...a, changes: JSON.stringify(a.changes) })))
+        .insert(audits.map((a) => ({ ...a, changes: JSON.stringify(a.changes), origin: a.origin ? JSON.stringify(a.origin) : null })))
         .returning(['id', 'record_id', 'action'])) as { id: string | number; record_id: string; action: string }[];
       // The last update audit row of each record is the one its undo reverts to (rows are in write order).
       const updates = new Map<string, number[]>();
