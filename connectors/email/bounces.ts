@@ -10,12 +10,12 @@ import { EMAIL_CHANNEL, type EmailPayload } from './outbound.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a stored message's delivery report changed: the outbox message it failed, if any. */
-export async function recordBounce(ctx: ConnectorContext, db: Knex | Knex.Transaction, message: ParsedMessage): Promise<string | null> {
+export async function recordBounce(ctx: ConnectorContext, trx: Knex.Transaction, message: ParsedMessage): Promise<string | null> {
   const report = message.deliveryReport;
   const failed = report?.recipients.filter((r) => r.action === 'failed') ?? [];
   const outboxId = report?.originalMessageId?.split('@')[0] ?? '';
   if (failed.length === 0 || !UUID.test(outboxId)) return null;
-  const row = (await db('tessera.outbox').where({ id: outboxId, connector_id: 'email', channel: EMAIL_CHANNEL }).first('idempotency_key', 'payload')) as { idempotency_key: string; payload: EmailPayload } | undefined;
+  const row = (await trx('tessera.outbox').where({ id: outboxId, connector_id: 'email', channel: EMAIL_CHANNEL }).first('idempotency_key', 'payload')) as { idempotency_key: string; payload: EmailPayload } | undefined;
   if (!row) return null;
   const recipients = [...row.payload.to, ...(row.payload.cc ?? []), ...(row.payload.bcc ?? [])].map((a) => a.address.toLowerCase());
   const bounced = new Set(failed.map((r) => r.address));
@@ -26,5 +26,5 @@ export async function recordBounce(ctx: ConnectorContext, db: Knex | Knex.Transa
     return null;
   }
   const status = failed.find((r) => r.smtpCode !== null)?.smtpCode;
-  return (await ctx.reportOutcome(EMAIL_CHANNEL, row.idempotency_key, { state: 'failed', error: `bounced: ${reason}`, ...(status ? { status } : {}) })) ? outboxId : null;
+  return (await ctx.reportOutcome(EMAIL_CHANNEL, row.idempotency_key, { state: 'failed', error: `bounced: ${reason}`, ...(status ? { status } : {}) }, trx)) ? outboxId : null;
 }

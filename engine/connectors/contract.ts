@@ -155,10 +155,11 @@ export interface ConnectorContext {
   /**
    * What the other side said after a send (a delivery report, a status callback, a bounce): moves a
    * `sent` (or `delivered`) message of one of this connector's channels to `delivered` or `failed`,
-   * with the other side's error and status code (e.g. an SMTP 550) when it gave them. False
+   * with the other side's error and status code (e.g. an SMTP 550) when it gave them; in `trx` when
+   * given (a bounce found while storing mail). False
    * when no such message is in a state that can move.
    */
-  reportOutcome(channel: string, idempotencyKey: string, outcome: { readonly state: 'delivered' | 'failed'; readonly error?: string; readonly status?: number }): Promise<boolean>;
+  reportOutcome(channel: string, idempotencyKey: string, outcome: { readonly state: 'delivered' | 'failed'; readonly error?: string; readonly status?: number }, trx?: Knex.Transaction): Promise<boolean>;
   /** Whether this process runs workers (outbox sends, pollers, jobs): where a connector holding a
    * device (a modem's serial port) should hold it, rather than in a CLI command. */
   workersRunning(): boolean;

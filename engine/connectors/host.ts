@@ -104,7 +104,7 @@ export class ConnectorHost {
       },
       enqueue: (trx, messages) => this.outbox.enqueue(trx, connectorId, messages),
       revealSecret: (entity, recordId, field, trx) => records.revealSecret(trx ?? null, entity, recordId, field),
-      reportOutcome: async (channel, key, outcome) => this.outbox.report(connectorId, channel, key, { state: outcome.state, error: outcome.error === undefined ? null : await this.scrub(connectorId, outcome.error), status: outcome.status ?? null }),
+      reportOutcome: async (channel, key, outcome, trx) => this.outbox.report(connectorId, channel, key, { state: outcome.state, error: outcome.error === undefined ? null : await this.scrub(connectorId, outcome.error), status: outcome.status ?? null }, trx),
       notifyAdmins: (subject, body) => this.#notifyAdmins(subject, body),
       actAs: async (userId, trx) => {
         const subject = await this.#subjects.load(trx ?? knex, userId);

@@ -173,11 +173,11 @@ export class Outbox {
   }
 
   /** A later outcome of a sent message (delivery report): sent/delivered → delivered or failed. */
-  async report(connectorId: string, channel: string, idempotencyKey: string, outcome: { state: 'delivered' | 'failed'; error: string | null; status?: number | null }): Promise<boolean> {
-    const count = await this.#knex('tessera.outbox')
+  async report(connectorId: string, channel: string, idempotencyKey: string, outcome: { state: 'delivered' | 'failed'; error: string | null; status?: number | null }, trx?: Knex.Transaction): Promise<boolean> {
+    const count = await (trx ?? this.#knex)('tessera.outbox')
       .where({ connector_id: connectorId, channel, idempotency_key: idempotencyKey })
       .whereIn('state', ['sent', 'delivered'])
-      .update({ state: outcome.state, ...(outcome.error !== null ? { last_error: outcome.error } : {}), ...(outcome.status != null ? { last_status: outcome.status } : {}), updated_at: this.#knex.fn.now() });
+      .update({ state: outcome.state, ...(outcome.error !== null ? { last_error: outcome.error } : {}), ...(outcome.status != null ? { last_status: outcome.status } : {}), updated_at: (trx ?? this.#knex).fn.now() });
     return count > 0;
   }
 

@@ -118,3 +118,50 @@ export function manyRecipientsMessage(count: number, messageId = `many-${Date.no
   const to = Array.from({ length: count }, (_, i) => `Odbiorca ${i} <odbiorca${i}@lista.example>`);
   return simpleMessage({ messageId, subject: 'Newsletter grudzień', to });
 }
+
+/** A header line folded at its first space after 40 characters, as MTAs wrap long diagnostics. */
+function folded(line: string): string[] {
+  const at = line.indexOf(' ', 40);
+  return at < 0 ? [line] : [line.slice(0, at), `   ${line.slice(at)}`];
+}
+
+/** A bounce (RFC 3464 multipart/report) about the message `original`, as an MTA returns it. */
+export function deliveryStatusNotification(options: { original: string; recipients: { address: string; action: string; status: string; diagnostic?: string }[]; returned?: 'headers' | 'message' }): Buffer {
+  const blocks = options.recipients.map((r) =>
+    [`Final-Recipient: rfc822; ${r.address}`, `Action: ${r.action}`, `Status: ${r.status}`, ...(r.diagnostic ? folded(`Diagnostic-Code: smtp; ${r.diagnostic}`) : []), ''].join('\r\n'),
+  );
+  const returned = options.returned === 'message' ? 'message/rfc822' : 'text/rfc822-headers';
+  return Buffer.from(
+    [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example>',
+      'To: biuro@firma.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Date: Fri, 04 Dec 2026 10:00:00 +0000',
+      `Message-ID: <dsn-${options.original}>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'Wiadomość nie została dostarczona.',
+      '',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example',
+      '',
+      ...blocks,
+      '--B',
+      `Content-Type: ${returned}`,
+      '',
+      'From: Biuro <biuro@firma.example>',
+      'Subject: Oferta',
+      `Message-ID: <${options.original}>`,
+      '',
+      ...(options.returned === 'message' ? ['Treść oferty.', ''] : []),
+      '--B--',
+      '',
+    ].join('\r\n'),
+  );
+}
