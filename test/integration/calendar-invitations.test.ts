@@ -201,6 +201,22 @@ suite('calendar invitations (iTIP by e-mail)', () => {
     expect(await invitations()).toEqual([expect.objectContaining({ cancelled: true, sequence: 2 })]);
   });
 
+  test('deleting an invited meeting sends an iTIP CANCEL too', async () => {
+    const second = String(
+      (await env.platform.records.create(SYSTEM, 'activity', { kind: 'meeting', subject: 'Przegląd umowy', start_at: '2026-12-15T13:00:00Z', end_at: '2026-12-15T14:00:00Z', person: personId, assignee: alice })).id,
+    );
+    const before = smtp.received.length;
+    expect((await api.post('/api/connectors/calendar/invitations', { activity: second })).status).toBe(202);
+    await eventually(async () => smtp.received[before], 20_000, 'the REQUEST');
+    await env.platform.records.remove(SYSTEM, 'activity', second);
+    const mail = await eventually(async () => smtp.received[before + 1], 20_000, 'the CANCEL');
+    const { parsed, text, event } = await calendarOf(mail);
+    expect(text).toMatch(/^METHOD:CANCEL\r$/m);
+    expect(event.uid).toBe(`${second}@tessera`);
+    expect(String(event.sequence)).toBe('1');
+    expect(parsed.subject).toBe('Odwołane: Przegląd umowy');
+  });
+
   test('bad requests: problem details with pointers; no mail account; an activity one may not read', async () => {
     const bad = await api.post('/api/connectors/calendar/invitations', { activity: 'x', attendees: ['not-an-address', { address: 'a@b.example', name: 5 }], extra: 1 });
     expect(bad.status).toBe(422);
