@@ -23,7 +23,8 @@ function Input(props: WidgetProps & { type: string; parse?: (text: string) => un
       id={id}
       name={id}
       className="input"
-      type={type}
+      // An empty date in a read view shows nothing, not the browser's "mm/dd/yyyy" placeholder.
+      type={readonly && (value === undefined || value === null || value === '') ? 'text' : type}
       step={step}
       inputMode={inputMode}
       value={value === undefined || value === null ? '' : format ? format(value) : String(value)}

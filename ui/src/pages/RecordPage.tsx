@@ -454,7 +454,9 @@ function relations(model: Model, entity: EntityModel): { entity: EntityModel; fi
 function RelatedLists({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
   const { t, label } = useI18n();
   const { may } = useSession();
-  const related = useMemo(() => relations(model, entity).filter((r) => may(r.entity.name, 'read')), [model, entity, may]);
+  // Lines (an offer's positions) are shown and edited in their record's grid, never as a related list
+  // with its own "new" (a line is written only with its record).
+  const related = useMemo(() => relations(model, entity).filter((r) => !r.entity.lineOf && may(r.entity.name, 'read')), [model, entity, may]);
   if (related.length === 0) return <div className="muted">{t('list.empty')}</div>;
   return (
     <div className="related">
