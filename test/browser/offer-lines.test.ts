@@ -64,6 +64,10 @@ test('ten lines typed with the keyboard, totals live, saved and reloaded with th
   await page.getByRole('button', { name: 'Zapisz' }).click();
   await page.getByTestId('record-title').filter({ hasText: 'Flota drukarek A3' }).waitFor();
   const id = page.url().split('/').pop()!;
+  // The read view: an empty date is blank (no "mm/dd/yyyy" placeholder), and the lines are not offered
+  // again as a related list with its own "new" (a line is written only with its offer).
+  await expect(page.locator('.record-form [data-field="valid_until"] input').getAttribute('type')).resolves.toBe('text');
+  await expect(page.locator('.related-list').filter({ hasText: /pozycje oferty/i }).count()).resolves.toBe(0);
   const stored = (await b.api.get(`/records/offer/${id}`)).body;
   expect(stored.lines.map((l: { description: string }) => l.description)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '10', '9'].map((n) => `Drukarka ${n}`));
   expect(stored).toMatchObject({ net_total: 3850, vat_total: 735.5, vat_8: 80, gross_total: 4585.5 });
@@ -84,3 +88,14 @@ test('ten lines typed with the keyboard, totals live, saved and reloaded with th
   await page.setViewportSize({ width: 1440, height: 900 });
   // Eleven lines typed and two reloads in a browser: more than the browser project's minute on a loaded machine.
 }, 180_000);
+
+test('a new offer on a 390 px phone: the empty grid scrolls inside its box and does not widen the page', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${b.url}/r/offer/new?contractor=${contractor}`);
+  await page.getByRole('button', { name: 'Dodaj pozycję' }).waitFor();
+  const layout = await pageLayout(page);
+  expect(layout.scrollWidth).toBe(390);
+  expect(layout.overflowing).toEqual([]);
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
