@@ -4,7 +4,6 @@
 import { useState } from 'react';
 import { ACTIVITY_ENTITY, type Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
-import { connectorsApi } from '../api/connectors.ts';
 import { emailApi, type ToFileItem } from '../api/email.ts';
 import { listRecords } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
@@ -12,6 +11,7 @@ import { useMeta } from '../app/meta.tsx';
 import { Link, navigate } from '../app/router.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { formatDateTime } from '../components/format.ts';
+import { ConnectorOff, useConnectorEnabled } from '../components/ConnectorOff.tsx';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 
@@ -22,8 +22,8 @@ export default function MailboxPage() {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('toFile');
   // Until an administrator enables the e-mail connector its routes answer 404: say what to do instead.
-  const connectors = useLoad(() => connectorsApi.list(), []);
-  const emailOn = connectors.data?.some((c) => c.id === 'email' && c.enabled) ?? false;
+  const enabled = useConnectorEnabled('email');
+  const emailOn = enabled === true;
   const tabs: [Tab, string][] = [
     ['toFile', t('mail.toFile')],
     ['inbox', t('mail.inbox')],
@@ -40,13 +40,8 @@ export default function MailboxPage() {
           </div>
         )}
       </div>
-      {connectors.loading ? (
-        <Spinner />
-      ) : !emailOn ? (
-        <div className="card" role="note">
-          <p>{t('mail.disabled')}</p>
-          <Link to="/admin/connectors">{t('mail.disabledLink')}</Link>
-        </div>
+      {!emailOn ? (
+        <ConnectorOff enabled={enabled} note={t('mail.disabled')} />
       ) : (
         <div className="card">
           <div className="tabs" role="tablist">

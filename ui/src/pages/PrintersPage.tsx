@@ -3,11 +3,11 @@
 // Retry / Cancel where the server allows it, the daily report action and the stored reports with
 // their totals. The feed says when the queue or the reports changed; the lists are read again then.
 import { useEffect, useState } from 'react';
-import { connectorsApi } from '../api/connectors.ts';
 import { fiscalApi, printerStatusKey, type FiscalFeedEvent, type FiscalPrinter, type FiscalReceiptRow, type FiscalReport } from '../api/fiscal.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { Link } from '../app/router.tsx';
+import { ConnectorOff, useConnectorEnabled } from '../components/ConnectorOff.tsx';
 import { formatDateTime } from '../components/format.ts';
 import { Chip, ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import type { MessageKey } from '../app/messages.ts';
@@ -20,19 +20,14 @@ function money(grosze: number | null, locale: string): string {
 
 export default function PrintersPage() {
   const { t } = useI18n();
-  // Until an administrator enables the fiscal connector its routes answer 404: say what to do instead.
-  const connectors = useLoad(() => connectorsApi.list(), []);
-  if (connectors.loading) return <Spinner />;
-  if (connectors.data?.some((c) => c.id === 'fiscal' && c.enabled)) return <PrintersView />;
+  const enabled = useConnectorEnabled('fiscal');
+  if (enabled) return <PrintersView />;
   return (
     <div className="page admin-page printers-page">
       <div className="page-head">
         <h1>{t('fiscal.printers')}</h1>
       </div>
-      <div className="card" role="note">
-        <p>{t('fiscal.disabled')}</p>
-        <Link to="/admin/connectors">{t('mail.disabledLink')}</Link>
-      </div>
+      <ConnectorOff enabled={enabled} note={t('fiscal.disabled')} />
     </div>
   );
 }
