@@ -2,7 +2,7 @@
 // or a user from the directory (GET /api/users) or a team (GET /api/teams); used by reference and
 // many-to-many fields and by the board's lost-reason dialog.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { TEAM_TARGET, USER_TARGET, type Model } from '../../../metadata/browser.ts';
+import { TEAM_TARGET, USER_TARGET, type EntityModel, type Model } from '../../../metadata/browser.ts';
 import { getRecord, listRecords, type ApiRecord } from '../api/records.ts';
 import { searchTeams, searchUsers, teams, users } from '../api/users.ts';
 import { useI18n } from '../app/i18n.tsx';
@@ -192,5 +192,28 @@ export function RecordPicker({ model, target, value, onChange, id, readonly, dis
         </ul>
       )}
     </div>
+  );
+}
+
+/**
+ * A record of one of several types: the type chosen from a list, then the record with a
+ * RecordPicker (filing a message on a record, previewing a template with one).
+ */
+export function TypedRecordPicker({ model, targets, caption, entity, record, onEntity, onRecord }: { model: Model; targets: readonly EntityModel[]; caption: string; entity: string; record: string | null; onEntity: (name: string) => void; onRecord: (id: string | null) => void }) {
+  const { label } = useI18n();
+  return (
+    <>
+      <label className="field">
+        <span className="field-label">{caption}</span>
+        <select className="input" value={entity} onChange={(e) => (onEntity(e.target.value), onRecord(null))}>
+          {targets.map((e) => (
+            <option key={e.name} value={e.name}>
+              {label(e.label)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {entity && <RecordPicker key={entity} model={model} target={entity} value={record} onChange={onRecord} />}
+    </>
   );
 }

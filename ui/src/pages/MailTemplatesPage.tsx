@@ -13,7 +13,7 @@ import { LANGUAGES } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { Link } from '../app/router.tsx';
-import { RecordPicker } from '../components/RecordPicker.tsx';
+import { TypedRecordPicker } from '../components/RecordPicker.tsx';
 import { ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 import { MailPreview } from './MailPreview.tsx';
 
@@ -169,7 +169,7 @@ function DraftField({ field, value, onChange }: { field: Field; value: string | 
 
 /** The draft rendered for a record the user picks, again 400 ms after each change. */
 function DraftPreview({ model, draft, defaultEntity }: { model: Model; draft: Draft; defaultEntity: string }) {
-  const { t, label } = useI18n();
+  const { t } = useI18n();
   const words = useProblemWords();
   const targets = [...model.entities.values()].filter((e) => e.activities);
   const [entity, setEntity] = useState(model.entities.has(defaultEntity) ? defaultEntity : (targets[0]?.name ?? ''));
@@ -193,17 +193,7 @@ function DraftPreview({ model, draft, defaultEntity }: { model: Model; draft: Dr
   return (
     <section className="card templates-preview" aria-label={t('mailMerge.stepPreview')}>
       <h2>{t('mailMerge.stepPreview')}</h2>
-      <label className="field">
-        <span className="field-label">{t('templates.previewWith')}</span>
-        <select className="input" value={entity} onChange={(e) => (setEntity(e.target.value), setRecord(null))}>
-          {targets.map((e) => (
-            <option key={e.name} value={e.name}>
-              {label(e.label)}
-            </option>
-          ))}
-        </select>
-      </label>
-      {entity && <RecordPicker key={entity} model={model} target={entity} value={record} onChange={(id) => setRecord(id)} />}
+      <TypedRecordPicker model={model} targets={targets} caption={t('templates.previewWith')} entity={entity} record={record} onEntity={setEntity} onRecord={setRecord} />
       {!record ? <p className="muted">{t('templates.pickRecord')}</p> : result.error ? <div className="form-banner error">{words.message(result.error)}</div> : result.mail ? <MailPreview mail={result.mail} label={t('mailMerge.stepPreview')} /> : <Spinner />}
     </section>
   );

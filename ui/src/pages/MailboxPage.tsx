@@ -12,7 +12,7 @@ import { Link, navigate } from '../app/router.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { formatDateTime } from '../components/format.ts';
 import { ConnectorOff, useConnectorEnabled } from '../components/ConnectorOff.tsx';
-import { RecordPicker } from '../components/RecordPicker.tsx';
+import { TypedRecordPicker } from '../components/RecordPicker.tsx';
 import { ErrorBox, Spinner, useLoad, useNotify } from '../components/ui.tsx';
 
 type Tab = 'toFile' | 'inbox' | 'sent';
@@ -74,7 +74,7 @@ function ToFileQueue({ model }: { model: Model }) {
 }
 
 function ToFileCard({ model, item, onDone }: { model: Model; item: ToFileItem; onDone(): void }) {
-  const { t, label, locale } = useI18n();
+  const { t, locale } = useI18n();
   const words = useProblemWords();
   const notify = useNotify();
   const activity = model.entities.get(ACTIVITY_ENTITY);
@@ -131,17 +131,7 @@ function ToFileCard({ model, item, onDone }: { model: Model; item: ToFileItem; o
         {t('mail.from')}: {item.from_address ?? '—'}
       </div>
       <div className="mail-link">
-        <label className="field">
-          <span className="field-label">{t('mail.linkTo')}</span>
-          <select className="input" value={entity} onChange={(e) => (setEntity(e.target.value), setRecord(null))}>
-            {targets.map((e) => (
-              <option key={e.name} value={e.name}>
-                {label(e.label)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {entity && <RecordPicker key={entity} model={model} target={entity} value={record} onChange={(id) => setRecord(id)} />}
+        <TypedRecordPicker model={model} targets={targets} caption={t('mail.linkTo')} entity={entity} record={record} onEntity={setEntity} onRecord={setRecord} />
         <div className="mail-actions">
           <button type="button" className="btn btn-primary" disabled={!record || busy} onClick={() => void link()}>
             {t('mail.link')}
