@@ -41,6 +41,13 @@ export function connectorsRouter(platform: Platform): Router {
     };
   };
 
+  // Which connectors are switched on, for every signed-in user: the app hides what lives on a connector
+  // that is off (a mail button, the mailbox page) instead of asking its routes and getting 404s.
+  router.get('/connectors/enabled', async (_req, res) => {
+    const enabled = await Promise.all(host.connectors.map(async (c) => ((await host.context(c.id).settings()).enabled ? c.id : null)));
+    res.json({ data: enabled.filter((id): id is string => id !== null) });
+  });
+
   router.get('/connectors', admin, async (_req, res) => {
     res.json({ data: await Promise.all(host.connectors.map(view)) });
   });

@@ -22,6 +22,8 @@ export interface ConnectorInfo {
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState };
 
 export const connectorsApi = {
+  /** The ids of the connectors switched on (any signed-in user). */
+  enabled: async (signal?: AbortSignal) => (await api.get<{ data: string[] }>('/connectors/enabled', signal ? { signal } : {})).data.data,
   list: async () => (await api.get<{ data: ConnectorInfo[] }>('/connectors')).data.data,
   save: async (id: string, settings: { enabled: boolean; config: Record<string, unknown>; version: number }) => (await api.put<ConnectorInfo>(`/connectors/${id}/settings`, settings)).data,
   outbox: async (state?: OutboxState) => (await api.get<{ data: OutboxEntry[] }>(`/outbox${state ? `?state=${state}` : ''}`)).data.data,

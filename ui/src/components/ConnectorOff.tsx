@@ -9,9 +9,9 @@ import { Spinner, useLoad } from './ui.tsx';
 
 /** Whether the connector is enabled (null while loading). */
 export function useConnectorEnabled(id: string): boolean | null {
-  const connectors = useLoad(() => connectorsApi.list(), []);
-  if (connectors.loading) return null;
-  return connectors.data?.some((c) => c.id === id && c.enabled) ?? false;
+  const enabled = useLoad((signal) => connectorsApi.enabled(signal), []);
+  if (enabled.loading) return null;
+  return enabled.data?.includes(id) ?? false;
 }
 
 /** The note for a connector that is off, with the way to switch it on (a spinner while that is being asked). */

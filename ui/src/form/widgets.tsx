@@ -53,6 +53,15 @@ const fromLocalInput = (text: string) => new Date(text).toISOString();
 
 function Textarea(props: WidgetProps) {
   const { id, value, readonly, disabled, onChange, onBlur, onFocus } = props;
+  // A read view shows the whole text at its own height (an empty one as one blank line), not a fixed
+  // four-row box that hides a long text behind a scroll bar.
+  if (readonly) {
+    return (
+      <div id={id} className="input read-text" role="textbox" aria-readonly="true" aria-multiline="true" tabIndex={0}>
+        {value === undefined || value === null ? '' : String(value)}
+      </div>
+    );
+  }
   return (
     <textarea
       id={id}

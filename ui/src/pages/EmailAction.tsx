@@ -6,13 +6,15 @@ import { ACTIVITY_ENTITY, type EntityModel, type Model } from '../../../metadata
 import { emailApi } from '../api/email.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useConnectorEnabled } from '../components/ConnectorOff.tsx';
 import { useLoad } from '../components/ui.tsx';
 import { EmailComposeDialog, type ComposeMode } from './EmailComposeDialog.tsx';
 
 export function EmailAction({ model, entity, record }: { model: Model; entity: EntityModel; record: ApiRecord }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<ComposeMode | null>(null);
-  const installed = model.entities.has('email_account');
+  const enabled = useConnectorEnabled('email');
+  const installed = model.entities.has('email_account') && enabled === true;
   const reply = entity.name === ACTIVITY_ENTITY && record.kind === 'email';
   const applies = installed && (reply || (entity.activities && entity.name !== ACTIVITY_ENTITY));
   const { data: accounts } = useLoad((signal) => (applies ? emailApi.accounts(signal) : Promise.resolve([])), [applies]);
