@@ -31,6 +31,8 @@ export interface LayoutInput {
   readonly record: Record_;
   readonly company?: { readonly entity: EntityModel; readonly record: Record_ } | null;
   readonly recipient?: { readonly entity: EntityModel; readonly record: Record_ } | null;
+  /** The company's entity type, for `{{_company.…}}` when no company record could be read. */
+  readonly companyEntity?: EntityModel;
   readonly titles: Titles;
   /** The package's default currency (amount in words of a plain number). */
   readonly defaultCurrency: string;
@@ -148,7 +150,8 @@ export function buildDocument(input: LayoutInput): DocDefinition {
   const lineType = template.lines ? input.lineType : undefined;
   const data: Record<string, unknown> = {
     ...displayRecord(entity, record, l, titles, lineType),
-    _company: input.company ? displayRecord(input.company.entity, input.company.record, l, titles) : {},
+    // Every company field is there (empty without a company), so a template never fails on it.
+    _company: input.company ? displayRecord(input.company.entity, input.company.record, l, titles) : input.companyEntity ? displayRecord(input.companyEntity, {}, l, titles) : {},
     _today: displayValue(entity, { id: '_today', name: '_today', type: 'date', label: { en: 'Today' } }, input.today, l, titles),
   };
   const title = merge(template, 'title', l, data);

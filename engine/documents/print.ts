@@ -65,12 +65,12 @@ async function companyOf(printing: Printing, ctx: RecordContext, model: Model, t
     let current: ApiRecord | null = record;
     for (const name of spec.path) {
       const target = targetOf(owner?.fieldsByName.get(name));
-      if (!current || !target) return null;
-      current = await readable(printing.records, ctx, target, idOf(current[name]));
-      owner = model.entities.get(target);
+      current = current && target ? await readable(printing.records, ctx, target, idOf(current[name])) : null;
+      owner = target ? model.entities.get(target) : undefined;
     }
     if (current) return current;
   }
+  // No path, or one the user cannot follow (a deal they may not read): the first unit they may read.
   const first = await printing.records.list(ctx, spec.entity, { limit: 1 }).catch(() => null);
   return first?.data[0] ?? null;
 }
@@ -132,6 +132,7 @@ export async function printRecord(printing: Printing, ctx: RecordContext, entity
     ...(lineType ? { lineType } : {}),
     record,
     company: companyEntity && companyRecord ? { entity: companyEntity, record: companyRecord } : null,
+    ...(companyEntity ? { companyEntity } : {}),
     recipient: recipientEntity && recipientRecord ? { entity: recipientEntity, record: recipientRecord } : null,
     titles,
     defaultCurrency: manifest.defaultCurrency ?? manifest.currencies?.[0] ?? 'PLN',
