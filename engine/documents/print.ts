@@ -139,7 +139,8 @@ export async function printRecord(printing: Printing, ctx: RecordContext, entity
     today: isoLocalDate(new Date(), manifest.timeZone ?? 'UTC'),
   });
   const pdf = await renderPdf(definition);
-  const base = (definition.info.title || `${entityName}-${id}`).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').trim().slice(0, 200);
+  // No path separators, reserved or control characters in the file name.
+  const base = [...(definition.info.title || `${entityName}-${id}`)].map((c) => (c.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(c) ? '-' : c)).join('').replace(/-+/g, '-').trim().slice(0, 200);
   return { pdf, fileName: `${base}.pdf`, template, language: chosen, record };
 }
 
