@@ -105,7 +105,9 @@ function linesTable(input: LayoutInput, lineType: EntityModel): PdfNode | null {
       ...columns.map((f) => ({ text: displayValue(lineType, f, line[f.name], input.language, input.titles), alignment: isNumeric(f) ? 'right' : 'left' })),
     ]);
   });
-  const widths = [...(numbered ? ['auto'] : []), ...columns.map((f) => (f.type === 'string' || f.type === 'text' || f.type === 'reference' ? '*' : 'auto'))];
+  // The first text column (the description) takes the room left; the others fit their content.
+  const wide = columns.findIndex((f) => f.type === 'string' || f.type === 'text');
+  const widths = [...(numbered ? ['auto'] : []), ...columns.map((_f, i) => (i === wide ? '*' : 'auto'))];
   return { table: { headerRows: 1, widths, body }, layout: 'lightHorizontalLines', fontSize: 8, margin: [0, 8, 0, 8] };
 }
 
