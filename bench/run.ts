@@ -10,6 +10,7 @@ import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
+import { pdfBenchmark } from './pdf.ts';
 import { recordsBenchmark } from './records.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
@@ -19,7 +20,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar or import runs one of them.
+// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar, import or pdf runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -69,6 +70,7 @@ try {
   if (!only || only === 'import') {
     await importBenchmark({ rows: Number(process.env.BENCH_IMPORT_ROWS ?? 100_000), runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3), ...(adminUrl ? { adminUrl } : {}), log });
   }
+  if (!only || only === 'pdf') await pdfBenchmark({ lines: Number(process.env.BENCH_PDF_LINES ?? 100), runs: Number(process.env.BENCH_PDF_RUNS ?? 9), log });
   if (!only || only === 'automation') {
     // A database of its own on the server (the seeded CRM), else the embedded one in a temporary directory.
     const automationDb = adminUrl ? await createServerDatabase(adminUrl) : null;

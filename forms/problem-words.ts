@@ -146,6 +146,7 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   META_FILTER: plain('the filter is not valid', 'filtr jest niepoprawny', 'filtrul nu este valid'),
   META_PATTERN: plain('the pattern is not a valid regular expression', 'wzorzec nie jest poprawnym wyrażeniem regularnym', 'modelul nu este o expresie regulată validă'),
   META_TRIGGER: plain('the trigger is not valid', 'wyzwalacz jest niepoprawny', 'declanșatorul nu este valid'),
+  META_DOCUMENT_TEMPLATE: plain('the document template does not fit its entity type', 'szablon dokumentu nie pasuje do swojego typu rekordów', 'șablonul de document nu se potrivește tipului său de înregistrări'),
   META_LIMIT: plain('goes over a limit of the platform', 'przekracza limit platformy', 'depășește o limită a platformei'),
   META_CONTRIBUTED_FILE: plain('belongs to a connector, which declares it: it cannot be changed here', 'należy do konektora, który go deklaruje: nie można go tu zmienić', 'aparține unui conector, care îl declară: nu poate fi modificat aici'),
 

@@ -17,6 +17,8 @@ export { DUPLICATE_FIELD_TYPES, PHONE_DIGITS, applicableRules, duplicateOperand,
 export { checkTaxId, compactTaxId, isValidCui, isValidNip, type TaxIdCountry, type TaxIdResult } from './tax-id.ts';
 export { recordInputSchema, recordOutputSchema, fieldValueSchema, TAX_ID_FORMATS, PHONE_PATTERN, type JsonSchema, type Language, type RecordSchemaOptions, type TaxIdFormat } from './record-schema.ts';
 export { textProblem } from './text.ts';
+export { DOCUMENT_LANGUAGES, NUMBER_FIELD_TYPES, documentText, templateLanguages, type DocumentLanguage } from './document-templates.ts';
+export { TemplateProblem, compileTemplate, escapeHtml, renderMail, renderTemplate, templateRoots, type CompiledTemplate, type RenderOptions, type RenderedMail, type TemplateProblemCode } from './merge-template.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
 export type { InstanceStatus, InstanceStartedVia, InstanceSummary } from './workflow-instance.ts';
 export {

@@ -20,6 +20,7 @@ export type MetadataErrorCode =
   | 'META_FILTER'
   | 'META_PATTERN'
   | 'META_TRIGGER'
+  | 'META_DOCUMENT_TEMPLATE'
   | 'META_LIMIT'
   | 'META_CONTRIBUTED_FILE';
 

@@ -1,5 +1,6 @@
 import type {
   ActivityKind,
+  DocumentTemplate,
   EntityType,
   Manifest,
   MetadataItem,
@@ -29,6 +30,8 @@ export interface MetadataPackage {
   readonly roles: readonly Role[];
   /** Workflow triggers: record changes that start processes or correlate messages. */
   readonly triggers: readonly Trigger[];
+  /** Printed document templates (PDF), per entity type. */
+  readonly documentTemplates: readonly DocumentTemplate[];
   readonly fileOf: ReadonlyMap<string, string>;
   readonly files: PackageFiles['files'];
 }
@@ -44,6 +47,7 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
   const views: View[] = [];
   const roles: Role[] = [];
   const triggers: Trigger[] = [];
+  const documentTemplates: DocumentTemplate[] = [];
   const fileOf = new Map<string, string>();
   let manifest: Manifest | undefined;
   for (const [file, item] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
@@ -73,8 +77,11 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
       case 'trigger':
         triggers.push(item);
         break;
+      case 'documentTemplate':
+        documentTemplates.push(item);
+        break;
     }
   }
   if (!manifest) throw new Error('groupItems: package has no manifest (validate first)');
-  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, fileOf, files };
+  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, documentTemplates, fileOf, files };
 }

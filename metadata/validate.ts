@@ -7,6 +7,7 @@ import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
 import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
 import { knownTimeZone } from './calendar.ts';
 import { documentProblems } from './lines.ts';
+import { documentTemplateProblems } from './document-templates.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
@@ -150,6 +151,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkViews(ctx, model);
   checkRoles(ctx, model);
   checkTriggers(ctx, model);
+  for (const p of documentTemplateProblems(model, ctx.pkg.documentTemplates)) report(ctx, p.code, p.id, p.path, p.message);
   checkKindForms(ctx, model);
   return ctx.errors;
 }

@@ -13,6 +13,7 @@ import { importsRouter } from './imports-router.ts';
 import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
+import { printRouter } from './print-router.ts';
 import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
@@ -101,6 +102,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta', metaRouter(platform));
   api.use(conversionRouter(platform));
+  api.use(printRouter(platform));
   api.use('/records', streamRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));

@@ -1,8 +1,9 @@
 /* Generated from metadata/schema/package.schema.json by `npm run generate:types`. Do not edit. */
 /**
- * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view, role or workflow trigger.
+ * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view, role, workflow trigger or document template.
  */
-export type MetadataItem = Manifest | EntityType | ActivityKind | Pipeline | StatusMachine | View | Role | Trigger;
+export type MetadataItem =
+  Manifest | EntityType | ActivityKind | Pipeline | StatusMachine | View | Role | Trigger | DocumentTemplate;
 /**
  * Stable identifier, never shown to users and never changed: renaming an item keeps its id, so the migration planner sees a rename instead of a drop and a create.
  */
@@ -610,4 +611,110 @@ export interface Trigger {
  */
 export interface TriggerVariables {
   [k: string]: FeelExpression;
+}
+/**
+ * A printout of records of one entity type (offer, order, invoice, letter) rendered to PDF: header with the company, title, the record's fields, a table of its lines, totals, VAT per rate, the total in words and free text.
+ */
+export interface DocumentTemplate {
+  kind: 'documentTemplate';
+  id: StableId;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  name: string;
+  label: Label;
+  description?: string;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  entity: string;
+  /**
+   * Languages it prints in; the first is the default. Default: pl, en, ro, de.
+   *
+   * @minItems 1
+   */
+  languages?: ('pl' | 'en' | 'ro' | 'de')[];
+  pageSize?: 'A4' | 'LETTER';
+  /**
+   * The issuer in the header: a record of `entity` (e.g. business_unit) reached from the printed record through the reference fields in `path`, else the first record of that type the user may read.
+   */
+  company?: {
+    entity: Identifier;
+    /**
+     * @maxItems 5
+     */
+    path?: Identifier[];
+    /**
+     * @maxItems 50
+     */
+    fields: Identifier[];
+  };
+  /**
+   * The party the document is for: a reference field of the record and the fields of the referenced record to print.
+   */
+  recipient?: {
+    field: Identifier;
+    /**
+     * @maxItems 50
+     */
+    fields: Identifier[];
+  };
+  title: DocumentText;
+  /**
+   * Fields of the record printed as label and value below the title.
+   *
+   * @maxItems 50
+   */
+  fields?: Identifier[];
+  lines?: {
+    /**
+     * Name used as table, column and API property name: lower snake_case, starting with a letter.
+     */
+    field: string;
+    /**
+     * Fields of the line type printed as the table's columns, in order.
+     *
+     * @minItems 1
+     * @maxItems 50
+     */
+    columns: Identifier[];
+    numbered?: boolean;
+  };
+  /**
+   * Fields of the record printed as totals under the lines.
+   *
+   * @maxItems 50
+   */
+  totals?: Identifier[];
+  /**
+   * A table of net, VAT and gross per VAT rate, summed from the lines.
+   */
+  vatSummary?: {
+    rate: Identifier;
+    net: Identifier;
+    vat: Identifier;
+    gross: Identifier;
+  };
+  /**
+   * A number or money field of the record printed in words (pl, ro, en), with the currency of a money field, of `currencyField` or the package's default.
+   */
+  amountInWords?: {
+    field: Identifier;
+    currencyField?: Identifier;
+  };
+  text?: DocumentText;
+  footer?: DocumentText;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  attachTo?: string;
+}
+/**
+ * Text of a printed document in the languages it prints in (en required; pl, ro and de fall back to en), with {{field}} placeholders as in e-mail templates.
+ */
+export interface DocumentText {
+  en: string;
+  pl?: string;
+  ro?: string;
+  de?: string;
 }

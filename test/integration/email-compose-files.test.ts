@@ -150,3 +150,12 @@ test('"to file" → a new lead or contractor from the message: values from the s
   expect(left).not.toContain(stranger.id);
   expect(left).not.toContain(other.id);
 });
+
+test('an offer printed and attached to its record is offered in the compose dialog (issue #17)', async () => {
+  const offer = await olga.post('/records/offer', { title: 'Oferta na drukarki', contractor: contractorId, lines: [{ description: 'Drukarka', quantity: 1, net_price: 100, vat_rate: 'vat23' }] });
+  expect(offer.status).toBe(201);
+  const attached = await olga.post(`/records/offer/${offer.body.id}/print/offer/attach?lang=pl`);
+  expect(attached.status).toBe(201);
+  const files = (await olga.get(`/connectors/email/record-files?entity=offer&id=${offer.body.id}`)).body.data as { id: string; name: string; mediaType: string }[];
+  expect(files).toEqual([expect.objectContaining({ id: attached.body.file.id, mediaType: 'application/pdf', name: expect.stringMatching(/^Oferta OF-\d{4}-\d{4}\.pdf$/) })]);
+});

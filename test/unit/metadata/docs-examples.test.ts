@@ -19,6 +19,28 @@ function examplePackage(): PackageFiles {
       field('state', 'stage'),
       field('enum', 'lost_reason', { values: values('price', 'competitor') }),
       field('decimal', 'margin'),
+      field('reference', 'business_unit', { target: 'business_unit', onDelete: 'setNull' }),
+    ]),
+    entity('business_unit', [field('string', 'name', { required: true }), field('taxId', 'tax_id', { countries: ['PL', 'RO'] }), field('string', 'locality')]),
+    entity('offer', [
+      ...['number', 'title'].map((name) => field('string', name)),
+      ...['offer_date', 'valid_until'].map((name) => field('date', name)),
+      field('reference', 'contractor', { target: 'contractor', required: true }),
+      field('reference', 'person', { target: 'person', onDelete: 'setNull' }),
+      field('reference', 'deal', { target: 'deal', onDelete: 'setNull' }),
+      field('enum', 'currency', { values: values('pln', 'eur') }),
+      field('integer', 'payment_terms_days'),
+      field('lines', 'lines', { target: 'offer_line', parentField: 'offer' }),
+      ...['net_total', 'vat_total', 'gross_total'].map((name) => field('decimal', name, { scale: 2 })),
+      field('text', 'notes'),
+      field('attachment', 'printout', { readOnly: true }),
+    ]),
+    entity('offer_line', [
+      field('reference', 'offer', { target: 'offer', required: true, onDelete: 'cascade' }),
+      ...['description', 'unit'].map((name) => field('string', name)),
+      ...['quantity', 'net_price', 'net', 'vat', 'gross'].map((name) => field('decimal', name, { scale: 2 })),
+      field('percent', 'discount_percent'),
+      field('enum', 'vat_rate', { values: values('vat23', 'vat8') }),
     ]),
     entity('service_order', [field('string', 'symbol'), field('state', 'status'), field('text', 'work_done')]),
   ];
@@ -28,7 +50,7 @@ function examplePackage(): PackageFiles {
 }
 
 test('the reference has an example of every item kind', () => {
-  expect(new Set(examples.map((x) => x.kind))).toEqual(new Set(['manifest', 'entity', 'activityKind', 'pipeline', 'statusMachine', 'view', 'role', 'trigger']));
+  expect(new Set(examples.map((x) => x.kind))).toEqual(new Set(['manifest', 'entity', 'activityKind', 'pipeline', 'statusMachine', 'view', 'role', 'trigger', 'documentTemplate']));
 });
 
 test('the examples validate together', () => {

@@ -96,6 +96,7 @@ const FOLDERS: Record<Exclude<MetadataItem['kind'], 'manifest'>, string> = {
   view: 'views',
   role: 'roles',
   trigger: 'triggers',
+  documentTemplate: 'templates',
 };
 
 /** The file an item gets in `packageOf` when no path is given: `<folder>/<name>.json`. */

@@ -24,6 +24,7 @@ import { EmailAction } from './EmailAction.tsx';
 import { EmailThread, MailBody, timelineEntries } from './EmailThread.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
+import { PrintAction } from './PrintAction.tsx';
 import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
@@ -232,6 +233,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
               {t('merge.button')}
             </button>
           )}
+          {/* Printouts with the type's document templates (docs/metadata.md, Document templates). */}
+          {!editing && <PrintAction model={model} entity={entity} record={current} canUpdate={canUpdate} onAttached={() => void reload()} />}
           {!editing && <EmailAction model={model} entity={entity} record={current} />}
           {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
           {/* A sale prints its fiscal receipt through the fiscal connector (docs/fiscal.md). */}
