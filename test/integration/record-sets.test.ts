@@ -21,7 +21,7 @@ const isoDay = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 beforeAll(async () => {
   env = await startTestPlatform();
   await env.platform.applyMetadata(await seedPackage(), { source: 'seed' });
-  for (const file of ['contract-expiry', 'reservation-expiry']) {
+  for (const file of ['contract-expiry', 'reservation-expiry', 'marketing-generate-opportunities']) {
     await env.platform.processes.deploy(readFileSync(`${SHIPPED_WORKFLOWS_DIR}${file}.bpmn`, 'utf8'), { source: 'test', resourceName: `${file}.bpmn` });
   }
   server = await startTestServer(env.platform);
@@ -84,7 +84,7 @@ describe("the partner's history", () => {
     const contractor = pkg.files['entities/contractor.json'] as { timeline: { include: { from: string; via: string }[] } };
     contractor.timeline.include.push({ from: 'deal', via: 'person' }, { from: 'rental', via: 'contractor' });
     const result = validatePackage(pkg);
-    expect(result.ok).toBe(false);
+    if (result.ok) throw new Error('the package should be refused');
     const pointers = result.errors.filter((e) => e.file === 'entities/contractor.json').map((e) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(['/timeline/include/6/via', '/timeline/include/7/from']));
   });
@@ -158,5 +158,60 @@ describe('shipped timer-started processes', () => {
     expect(await status(past.id)).toBe('expired');
     expect(await status(current.id)).toBe('booked');
     expect(await status(reservation.id)).toBe('booked');
+  });
+});
+
+describe('marketing actions', () => {
+  test('members come from the declared filter; the scenario runs per member; a second start adds nothing; results per outcome', async () => {
+    const admin = jsonClient(`${server.url}/api`);
+    const one = (await admin.post('/records/contractor', { name: 'Rombat SRL', contractor_type: 'company', country: 'ro' })).body.id as string;
+    const two = (await admin.post('/records/contractor', { name: 'Carpați SA', contractor_type: 'company', country: 'ro' })).body.id as string;
+    const action = (await admin.post('/records/marketing_action', { name: 'Wiosna', action_type: 'telemarketing', member_filter: { country: 'ro' } })).body;
+    expect(action.status).toBe('open');
+    const started = await admin.post(`/records/marketing_action/${action.id}/start`, {});
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ found: 2, started: 2, failed: 0, progress: { total: 2, completed: 2, running: 0, failed: 0, outcomes: { created: 2 } } });
+    const deals = async () => (await env.platform.records.list(system, 'deal', { filter: { name: { startsWith: 'Wiosna: ' } }, sort: 'name' })).data;
+    expect((await deals()).map((d) => [d.name, d.contractor])).toEqual([
+      ['Wiosna: Carpați SA', two],
+      ['Wiosna: Rombat SRL', one],
+    ]);
+    expect((await env.platform.records.get(system, 'marketing_action', action.id)).status).toBe('executing');
+    // Started again: the members already run; nothing new.
+    const again = await admin.post(`/records/marketing_action/${action.id}/start`, {});
+    expect(again.body).toMatchObject({ found: 2, started: 0, progress: { total: 2, outcomes: { created: 2 } } });
+    expect(await deals()).toHaveLength(2);
+    // Another action of the same name finds the deals there: idempotent generation.
+    const twin = (await admin.post('/records/marketing_action', { name: 'Wiosna', action_type: 'telemarketing', member_filter: { country: 'ro' } })).body;
+    expect((await admin.post(`/records/marketing_action/${twin.id}/start`, {})).body.progress).toMatchObject({ total: 2, completed: 2, outcomes: { existing: 2 } });
+    expect(await deals()).toHaveLength(2);
+    expect((await admin.get(`/records/marketing_action/${action.id}/progress`)).body).toMatchObject({ total: 2, completed: 2 });
+  });
+
+  test('an action without a member filter, or with a filter lists refuse, is refused with a pointer', async () => {
+    const admin = jsonClient(`${server.url}/api`);
+    const none = (await admin.post('/records/marketing_action', { name: 'Pusta', action_type: 'mailing' })).body;
+    const res = await admin.post(`/records/marketing_action/${none.id}/start`, {});
+    expect(res.status).toBe(422);
+    expect(res.body.errors ?? res.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/member_filter' })]));
+    const bad = (await admin.post('/records/marketing_action', { name: 'Zła', action_type: 'mailing', member_filter: { shoe_size: 42 } })).body;
+    expect((await admin.post(`/records/marketing_action/${bad.id}/start`, {})).status).toBe(422);
+  });
+});
+
+describe('bulk actions from lists', () => {
+  test('a workflow per selected record, as the user: records they may not change are reported, the rest run; progress by run', async () => {
+    const ola = await userClient(env.platform, `${server.url}/api`, ids.ola!);
+    const foreign = (await env.platform.records.create(as(ids.piotr!), 'contractor', { name: 'Piotra klient', contractor_type: 'company', country: 'pl' })).id as string;
+    const res = await ola.post('/records/contractor/bulk/workflow', { processId: 'my-deals', ids: [ids.contractor, foreign], variables: { recordId: ids.contractor } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ started: 1, failed: 1, progress: { total: 2, completed: 1, failed: 1 } });
+    expect(res.body.members[1]).toMatchObject({ id: foreign, error: { code: 'FORBIDDEN' } });
+    expect((await ola.get(`/record-sets/${res.body.runId}`)).body).toMatchObject({ total: 2, completed: 1 });
+    // Another user does not see the run; bad input is a 4xx with pointers.
+    const piotr = await userClient(env.platform, `${server.url}/api`, ids.piotr!);
+    expect((await piotr.get(`/record-sets/${res.body.runId}`)).status).toBe(404);
+    const bad = await ola.post('/records/contractor/bulk/workflow', { processId: 'my-deals', ids: ['nope'] });
+    expect(bad.status).toBe(422);
   });
 });
