@@ -23,6 +23,7 @@ import { AssigneeLoadPanel } from './AssigneeLoadPanel.tsx';
 import { EmailAction } from './EmailAction.tsx';
 import { EmailThread, MailBody, timelineEntries } from './EmailThread.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
+import { MarketingRunPanel } from './MarketingRunPanel.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
 import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
@@ -292,6 +293,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           <RecordFormView key={`${current.version}.${language}.${editing}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} onChange={setTyped} busy={state.busy} readonly={!canUpdate || !editing} formId="record-form" onDirtyChange={setDirty} />
         </div>
         {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
+        {entity.name === 'marketing_action' && <MarketingRunPanel id={id} onStarted={() => void reload()} />}
       </div>
       {entity.name === ACTIVITY_ENTITY && current.kind === 'email' && typeof current.html_body === 'string' && current.html_body && (
         <section className="card" aria-label={t('mail.body')}>
