@@ -412,7 +412,7 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
       <label className="timeline-filter">
         <span className="muted">{t('record.timelineKind')}</span>{' '}
-        <select value={kindFilter} onChange={(e) => setKindFilter(e.target.value)} aria-label={t('record.timelineKind')}>
+        <select className="input" value={kindFilter} onChange={(e) => setKindFilter(e.target.value)} aria-label={t('record.timelineKind')}>
           <option value="">{t('record.timelineAllKinds')}</option>
           {model.activityKinds.map((k) => (
             <option key={k.name} value={k.name}>
