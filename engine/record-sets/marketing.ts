@@ -47,7 +47,14 @@ export async function startMarketingAction(services: RecordSetServices, ctx: Rec
   const found = await marketingMembers(services, ctx, action);
   const already = new Set(((await services.knex('tessera.record_set_members').where({ source_entity: MARKETING_ACTION, source_id: actionId }).select('member_id')) as { member_id: string }[]).map((r) => r.member_id));
   const fresh = found.filter((m) => !already.has(m.id as string));
-  if (action.status === 'open') await services.records.update(ctx, MARKETING_ACTION, actionId, { status: 'executing' }, { expectedVersion: action.version as number });
+  // The members show on the card: the action's contractors gain those the filter found (links there stay).
+  const linked = Array.isArray(action.contractors) ? (action.contractors as { id: string; role?: string }[]) : [];
+  const linkedIds = new Set(linked.map((l) => l.id));
+  const joining = found.filter((m) => !linkedIds.has(m.id as string)).map((m) => ({ id: m.id as string }));
+  const change: Record<string, unknown> = {};
+  if (joining.length) change.contractors = [...linked, ...joining];
+  if (action.status === 'open') change.status = 'executing';
+  if (Object.keys(change).length) await services.records.update(ctx, MARKETING_ACTION, actionId, change, { expectedVersion: action.version as number });
   const processId = typeof action.scenario_process === 'string' && action.scenario_process !== '' ? action.scenario_process : DEFAULT_MARKETING_SCENARIO;
   const byId = new Map(fresh.map((m) => [m.id as string, m]));
   const run = await startMembers(services, ctx, {

@@ -176,7 +176,9 @@ describe('marketing actions', () => {
       ['Wiosna: Carpați SA', two],
       ['Wiosna: Rombat SRL', one],
     ]);
-    expect((await env.platform.records.get(system, 'marketing_action', action.id)).status).toBe('executing');
+    const card = await env.platform.records.get(system, 'marketing_action', action.id);
+    expect(card.status).toBe('executing');
+    expect((card.contractors as { id: string }[]).map((l) => l.id).sort()).toEqual([one, two].sort());
     // Started again: the members already run; nothing new.
     const again = await admin.post(`/records/marketing_action/${action.id}/start`, {});
     expect(again.body).toMatchObject({ found: 2, started: 0, progress: { total: 2, outcomes: { created: 2 } } });
