@@ -144,7 +144,7 @@ describe('shipped timer-started processes', () => {
     const tasks = (await env.platform.records.list(system, 'activity', { filter: { contract: { isNull: false } } })).data;
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ kind: 'task', contract: expiring.id, assignee: ids.ola, priority: 'high' });
-    expect(String(tasks[0]!.subject)).toContain('Serwis 2026');
+    expect(String(tasks[0]!.subject)).toBe(`Umowa wygasa ${isoDay(30)}: Serwis 2026`);
   });
 
   test('reservation blocks past their end are set expired; current ones and plain reservations stay', async () => {
