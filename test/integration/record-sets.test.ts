@@ -135,6 +135,9 @@ describe('shipped timer-started processes', () => {
   test('contracts expiring in 30 days: a task to the owner, linked to the contract; other contracts untouched', async () => {
     const make = (title: string, validTo: string, status = 'active') =>
       env.platform.records.create(as(ids.ola!), 'contract', { title, contract_type: 'service', status, contractor: ids.contractor, valid_from: isoDay(-300), valid_to: validTo });
+    // Deployed, the daily check waits a day (a cycle with a past start date would catch up on every missed day at once).
+    const [due] = (await env.platform.knex('tessera.process_timers').where({ process_id: 'contract-expiry' }).whereNull('instance_id').select('due_at')) as { due_at: Date }[];
+    expect(due!.due_at.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
     const expiring = await make('Serwis 2026', isoDay(30));
     await make('Later', isoDay(31));
     await make('Already ended', isoDay(30), 'expired');
