@@ -94,6 +94,8 @@ export interface EntityModel {
   readonly layout?: readonly FormSection[];
   /** Activities can link to records of this type. */
   readonly activities: boolean;
+  /** Related records whose activities roll into this record's timeline (`timeline.include`). */
+  readonly timelineIncludes: readonly TimelineInclude[];
   /** State field name → the machine bound to it. */
   readonly machines: ReadonlyMap<string, MachineModel>;
   /** Activity only: kind name → the kind-specific fields it accepts. */
@@ -103,6 +105,12 @@ export interface EntityModel {
   readonly platform: boolean;
   /** A line type: the lines field of its parent type that owns its records, and its reference to the parent. */
   readonly lineOf?: LineOwner;
+}
+
+/** Activities of `from` records whose reference `via` points at the record show on its timeline. */
+export interface TimelineInclude {
+  readonly from: string;
+  readonly via: string;
 }
 
 export interface LineOwner {
@@ -195,6 +203,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     duplicates: entity.duplicates ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),
     activities: entity.activities ?? false,
+    timelineIncludes: entity.timeline?.include ?? [],
     machines: bound,
     ...(kinds ? { kindFields: new Map(kinds.map((k) => [k.name, new Set((k.fields ?? []).map((f) => f.name))])), kinds: new Map(kinds.map((k) => [k.name, k])) } : {}),
     platform,

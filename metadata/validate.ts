@@ -341,6 +341,24 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     const kindFieldNames = new Set(ctx.pkg.activityKinds.flatMap((k) => (k.fields ?? []).map((f) => f.name)));
     if (kindFieldNames.has(entity.name)) report(ctx, 'META_COLUMN_CLASH', entity.id, ['activities'], `an activity kind declares a field "${entity.name}", which would clash with the link to this type`);
   }
+  checkTimeline(ctx, entity);
+}
+
+/** `timeline.include`: each names a type that accepts activities and its reference to this type. */
+function checkTimeline(ctx: Ctx, entity: EntityType): void {
+  if (!entity.timeline) return;
+  if (!entity.activities) report(ctx, 'META_FIELD_KIND', entity.id, ['timeline'], 'only an entity type that accepts activities ("activities": true) has a timeline');
+  const seen = new Set<string>();
+  entity.timeline.include.forEach((item, i) => {
+    const from = ctx.pkg.entities.find((e) => e.name === item.from);
+    if (!from) return report(ctx, 'META_UNKNOWN_ENTITY', entity.id, ['timeline', 'include', i, 'from'], `unknown entity type "${item.from}"`);
+    if (!from.activities) return report(ctx, 'META_FIELD_KIND', entity.id, ['timeline', 'include', i, 'from'], `"${item.from}" does not accept activities`);
+    const via = from.fields.find((f) => f.name === item.via);
+    if (!via) return report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['timeline', 'include', i, 'via'], `"${item.from}" has no field "${item.via}"`);
+    if (via.type !== 'reference' || via.target !== entity.name) return report(ctx, 'META_FIELD_KIND', entity.id, ['timeline', 'include', i, 'via'], `"${item.from}.${item.via}" is not a reference to ${entity.name}`);
+    if (seen.has(`${item.from}.${item.via}`)) report(ctx, 'META_DUPLICATE_NAME', entity.id, ['timeline', 'include', i], `"${item.from}" via "${item.via}" is included twice`);
+    seen.add(`${item.from}.${item.via}`);
+  });
 }
 
 function checkActivityKinds(ctx: Ctx): void {

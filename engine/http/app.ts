@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
 import { authRouter } from './auth-router.ts';
+import { recordSetsRouter } from './record-sets-router.ts';
 import { conversionRouter } from './conversion-router.ts';
 import { authenticate, requireAuthenticated, requireRight, resolveAuthOptions, type AuthOptions } from './authenticate.ts';
 import { filesRouter } from './files-router.ts';
@@ -103,6 +104,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/meta', metaRouter(platform));
   api.use(conversionRouter(platform));
   api.use(printRouter(platform));
+  api.use(recordSetsRouter(platform));
   api.use('/records', streamRouter(platform));
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));

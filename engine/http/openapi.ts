@@ -143,8 +143,37 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
         post: { tags: [tag], ...needs('read'), summary: 'Records the duplicate rules match for these values (?exclude=<id> for an edit)', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 200: { description: '{data: [{rule, action, fields, label, records}]}' } } },
       };
     }
-    if (entity.activities) paths[`${base}/{id}/activities`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), summary: 'Activities linked to the record, newest first', responses: { 200: { description: 'A page of activities' } } } };
+    if (entity.activities) {
+      paths[`${base}/{id}/activities`] = {
+        parameters: [idParam],
+        get: {
+          tags: [tag],
+          ...needs('read'),
+          summary: 'The timeline: activities linked to the record and to the related records its timeline.include rolls in (readable ones only), newest first; list parameters, kind=<kind,…>, scope=own|all',
+          responses: { 200: { description: 'A page of activities' } },
+        },
+      };
+    }
+    paths[`${base}/bulk/workflow`] = {
+      post: {
+        tags: [tag],
+        ...needs('write'),
+        summary: 'Run a workflow once per selected record, as the user (body: {processId, ids (at most 200), variables?, runId?})',
+        responses: { 200: { description: '{runId, started, failed, members, progress}' }, 422: problemResponse('Invalid request, pointers under /ids') },
+      },
+    };
+    paths[`${base}/{id}/progress`] = { parameters: [idParam], get: { tags: [tag], ...needs('read'), summary: 'Progress and results per outcome of the runs about the record (a marketing action)', responses: { 200: { description: '{total, running, completed, failed, outcomes}' } } } };
+    if (entity.name === 'marketing_action') {
+      paths[`${base}/{id}/start`] = {
+        parameters: [idParam],
+        post: { tags: [tag], ...needs('write'), summary: 'Start the action: members from member_filter, its scenario process once per new member', responses: { 200: { description: '{runId, found, started, failed, members, progress}' }, 422: problemResponse('No member filter, or one lists refuse (/member_filter)') } },
+      };
+    }
   }
+  paths['/api/record-sets/{runId}'] = {
+    parameters: [{ name: 'runId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+    get: { tags: ['Workflows'], summary: 'Progress of a bulk run (its starter, or administerWorkflows)', responses: { 200: { description: '{total, running, completed, failed, outcomes}' }, 404: problemResponse('No such run of the caller') } },
+  };
   paths['/api/meta'] = {
     get: { tags: ['Metadata'], responses: { 200: { description: 'The applied package' } } },
     put: { tags: ['Metadata'], ...needs('metadata'), summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },

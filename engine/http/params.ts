@@ -24,9 +24,9 @@ export function booleanParam(value: unknown, name: string): boolean | undefined 
   return text === 'true';
 }
 
-export function listRequest(req: Request): ListRequest {
+export function listRequest(req: Request, ownParameters: readonly string[] = []): ListRequest {
   const q = req.query as Record<string, unknown>;
-  const known = new Set(['filter', 'sort', 'limit', 'after', 'search', 'include', 'fields', 'count', 'deleted']);
+  const known = new Set(['filter', 'sort', 'limit', 'after', 'search', 'include', 'fields', 'count', 'deleted', ...ownParameters]);
   const unknown = Object.keys(q).filter((k) => !known.has(k));
   if (unknown.length) {
     throw new TesseraError('BAD_QUERY', `unknown query parameter(s): ${unknown.join(', ')}`, { problems: unknown.map((k) => ({ pointer: `/query/${k}`, detail: 'unknown parameter' })) });

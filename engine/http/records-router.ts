@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Platform } from '../platform.ts';
 import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts';
+import { TesseraError } from '../errors.ts';
 import { csvColumns, csvLine } from './csv.ts';
 import { recordContext } from './context.ts';
 import { expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
@@ -96,7 +97,12 @@ export function recordsRouter(platform: Platform): Router {
   });
 
   router.get('/:type/:id/activities', async (req, res) => {
-    const result = await records.timeline(recordContext(req), req.params.type, req.params.id, listRequest(req));
+    const { scope, kind } = req.query as Record<string, unknown>;
+    if (scope !== undefined && scope !== 'own' && scope !== 'all') throw new TesseraError('BAD_QUERY', 'scope is own or all', { problems: [{ pointer: '/query/scope', detail: 'must be own or all' }] });
+    if (kind !== undefined && typeof kind !== 'string') throw new TesseraError('BAD_QUERY', 'kind is a comma-separated list of activity kinds', { problems: [{ pointer: '/query/kind', detail: 'must be text' }] });
+    const kinds = kind ? kind.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+    const request = listRequest(req, ['scope', 'kind']);
+    const result = await records.timeline(recordContext(req), req.params.type, req.params.id, { ...request, ...(scope ? { scope } : {}), ...(kinds ? { kinds } : {}) });
     res.json({ data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
   });
 

@@ -126,6 +126,16 @@ export interface DuplicateMatches {
   readonly records: readonly ApiRecord[];
 }
 
+/** The timeline's list request: `scope` own links only or with `timeline.include` (default), `kinds` a kind filter. */
+export interface TimelineRequest extends Omit<ListRequest, 'filter'> {
+  readonly filter?: unknown;
+  readonly scope?: 'own' | 'all';
+  readonly kinds?: readonly string[];
+}
+
+/** At most this many related records of one include roll into a timeline (beyond it, in id order, they are left out). */
+const TIMELINE_MAX_RELATED = 5000;
+
 export interface ListResult {
   readonly data: ApiRecord[];
   /** Cursor of the next page; absent on the last page. */
@@ -436,13 +446,25 @@ export class RecordService {
     }
   }
 
-  /** Every activity linked to a record, across kinds, newest first (the record's timeline). */
-  async timeline(ctx: RecordContext, entityName: string, id: string, request: Omit<ListRequest, 'filter'> & { filter?: unknown } = {}): Promise<ListResult> {
+  /**
+   * Every activity linked to a record, across kinds, newest first (the record's timeline); with
+   * `scope: 'all'` (the default) also the activities of the related records its type's
+   * `timeline.include` rolls in (a contractor's deals, offers…), of those related records the user
+   * may read only. `kinds` limits it to activities of those kinds.
+   */
+  async timeline(ctx: RecordContext, entityName: string, id: string, request: TimelineRequest = {}): Promise<ListResult> {
     const rt = this.#runtime.entity(entityName);
     if (!rt.entity.activities) throw new TesseraError('BAD_QUERY', `activities do not link to ${entityName}`, { problems: [{ pointer: '/entity', detail: 'has no activities' }] });
     await this.get(ctx, entityName, id, { fields: ['id'] });
-    const own = { [entityName]: { eq: id } };
-    let extra: unknown = request.filter;
+    const { scope = 'all', kinds, filter: requested, ...rest } = request;
+    const links: unknown[] = [{ [entityName]: { eq: id } }];
+    if (scope === 'all') {
+      for (const include of rt.entity.timelineIncludes) {
+        const ids = await this.#relatedIds(ctx, include.from, include.via, id);
+        if (ids.length) links.push({ [include.from]: { in: ids } });
+      }
+    }
+    let extra: unknown = requested;
     if (typeof extra === 'string' && extra !== '') {
       try {
         extra = JSON.parse(extra);
@@ -450,8 +472,31 @@ export class RecordService {
         throw new TesseraError('BAD_QUERY', 'invalid filter: /query/filter is not valid JSON', { problems: [{ pointer: '/query/filter', detail: 'is not valid JSON' }] });
       }
     }
-    const filter = extra ? { and: [own, extra] } : own;
-    return this.list(ctx, ACTIVITY_ENTITY, { ...request, filter, sort: request.sort ?? '-created_at' });
+    const parts: unknown[] = [links.length === 1 ? links[0] : { or: links }];
+    if (kinds?.length) parts.push({ kind: { in: kinds } });
+    if (extra) parts.push(extra);
+    const filter = parts.length === 1 ? parts[0] : { and: parts };
+    return this.list(ctx, ACTIVITY_ENTITY, { ...rest, filter, sort: rest.sort ?? '-created_at' });
+  }
+
+  /** Ids of the `from` records whose `via` points at `id` and that the user may read (every page). */
+  async #relatedIds(ctx: RecordContext, from: string, via: string, id: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < TIMELINE_MAX_RELATED / MAX_LIMIT; page++) {
+      let result: ListResult;
+      try {
+        result = await this.list(ctx, from, { filter: { [via]: { eq: id } }, fields: ['id'], sort: 'id', limit: MAX_LIMIT, ...(after ? { after } : {}) });
+      } catch (error) {
+        // A type the user may not read at all rolls nothing in.
+        if (error instanceof TesseraError && error.code === 'FORBIDDEN') return [];
+        throw error;
+      }
+      for (const record of result.data) ids.push(record.id as string);
+      if (!result.next) break;
+      after = result.next;
+    }
+    return ids;
   }
 
   /**

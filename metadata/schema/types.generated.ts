@@ -287,6 +287,26 @@ export interface EntityType {
    */
   activities?: boolean;
   /**
+   * What the record's timeline shows beside its own activities: the activities of related records that point at it.
+   */
+  timeline?: {
+    /**
+     * Related records whose activities roll into this record's timeline.
+     *
+     * @maxItems 32
+     */
+    include: {
+      /**
+       * An entity type that accepts activities and refers to this one (e.g. deal).
+       */
+      from: string;
+      /**
+       * Its reference field that points at this record (e.g. contractor).
+       */
+      via: string;
+    }[];
+  };
+  /**
    * Navigation group (e.g. sales, service).
    */
   module?: string;

@@ -4,7 +4,7 @@
 // static headers; the record defaults to the one the instance is about.
 import { ACTIVITY_ENTITY } from '../../../metadata/index.ts';
 import { TesseraError } from '../../errors.ts';
-import type { ApiRecord, RecordContext } from '../../records/index.ts';
+import { MAX_LIMIT, type ApiRecord, type RecordContext } from '../../records/index.ts';
 import { toJsonValue, type JsonObject, type JsonValue } from '../expression.ts';
 import { IN_APP, writeNotification } from './notifications.ts';
 import { sqlOf } from './sql.ts';
@@ -209,4 +209,42 @@ function isRef(value: JsonValue | undefined): value is { entity: string; id: str
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.entity === 'string' && typeof value.id === 'string';
 }
 
-export const BUILT_IN_TASK_TYPES: readonly InlineTaskType[] = [createRecord, updateRecord, getRecord, setStage, createActivity, notify];
+/** At most this many records one query task collects (its `limit` may ask for fewer). */
+export const QUERY_MAX_RECORDS = 10_000;
+
+const queryRecords: InlineTaskType = {
+  type: 'tessera:query-records',
+  mode: 'inline',
+  readOnly: true,
+  description:
+    'Reads the records a list filter matches into a collection (for a multi-instance activity), with the instance\'s rights: parameters entity, filter (as lists take it), sort, limit (default and at most 10,000), fields, resultVariable (default records).',
+  async handler(input, ctx) {
+    const entity = text(input, 'entity', true);
+    const raw = param(input, 'filter');
+    const filter = typeof raw === 'string' ? (raw === '' ? undefined : raw) : raw ?? undefined;
+    const sort = text(input, 'sort') ?? undefined;
+    const limitValue = param(input, 'limit');
+    const limit = limitValue === undefined || limitValue === null || limitValue === '' ? QUERY_MAX_RECORDS : Number(limitValue);
+    if (!Number.isInteger(limit) || limit < 1 || limit > QUERY_MAX_RECORDS) throw invalid(input, 'limit', `must be a whole number from 1 to ${QUERY_MAX_RECORDS}`);
+    const fieldsValue = param(input, 'fields');
+    const fields = Array.isArray(fieldsValue) ? fieldsValue.map(String) : typeof fieldsValue === 'string' && fieldsValue !== '' ? fieldsValue.split(',').map((f) => f.trim()) : undefined;
+    const records: ApiRecord[] = [];
+    let after: string | undefined;
+    while (records.length < limit) {
+      const page = await ctx.records.list(recordCtx(ctx), entity, {
+        ...(filter !== undefined ? { filter } : {}),
+        ...(sort ? { sort } : {}),
+        ...(fields ? { fields: fields.includes('id') ? fields : ['id', ...fields] } : {}),
+        limit: Math.min(MAX_LIMIT, limit - records.length),
+        ...(after ? { after } : {}),
+      });
+      records.push(...page.data);
+      if (!page.next) break;
+      after = page.next;
+    }
+    const name = text(input, 'resultVariable') ?? 'records';
+    return { [name]: toJsonValue(records), [`${name}Count`]: records.length };
+  },
+};
+
+export const BUILT_IN_TASK_TYPES: readonly InlineTaskType[] = [createRecord, updateRecord, getRecord, setStage, createActivity, notify, queryRecords];

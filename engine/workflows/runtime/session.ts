@@ -272,7 +272,10 @@ export class StepSession {
     );
     if (!row) return false;
     const meta = await this.newMeta(this.#services.newId(), row.process_id, row.version, null, null, TIMER_ORIGIN);
-    await this.start(meta, {}, { startEventId: row.element_id });
+    // As a trigger's start does: the business language, for the words the process sends people.
+    const runtime = this.#services.records.runtime;
+    const language = runtime.loaded ? runtime.snapshot.model.pkg.manifest.defaultLanguage : undefined;
+    await this.start(meta, language ? { language } : {}, { startEventId: row.element_id });
     const next = row.cycle ? nextCycleDue(row.due_at.toISOString(), row.cycle, row.repetitions) : null;
     if (next && row.cycle) {
       this.scheduleStartTimer({ id: this.#services.newId(), processId: row.process_id, version: row.version, startEventId: row.element_id, dueAt: next, repetitions: row.repetitions === null ? null : row.repetitions - 1, cycle: row.cycle });

@@ -110,8 +110,12 @@ export async function recordHistory(type: string, id: string): Promise<HistoryEn
   return (await api.get<{ data: HistoryEntry[] }>(`/records/${enc(type)}/${enc(id)}/history`)).data.data;
 }
 
-export async function recordActivities(type: string, id: string, params: ListParams = {}): Promise<ListPage> {
-  return (await api.get<ListPage>(`/records/${enc(type)}/${enc(id)}/activities${listQuery(params)}`)).data;
+/** The record's timeline: its activities and those of the related records its type rolls in (`timeline.include`); `kinds` limits the kinds. */
+export async function recordActivities(type: string, id: string, params: ListParams & { readonly kinds?: readonly string[] } = {}): Promise<ListPage> {
+  const { kinds, ...list } = params;
+  const query = listQuery(list);
+  const kindQuery = kinds?.length ? `${query ? '&' : '?'}kind=${enc(kinds.join(','))}` : '';
+  return (await api.get<ListPage>(`/records/${enc(type)}/${enc(id)}/activities${query}${kindQuery}`)).data;
 }
 
 /** The records one duplicate rule matches (POST /api/records/:type/duplicates). */

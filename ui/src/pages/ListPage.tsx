@@ -17,6 +17,7 @@ import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
 import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
+import { BulkWorkflowDialog } from '../list/BulkWorkflowDialog.tsx';
 import { SmsComposeDialog } from './SmsComposeDialog.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
@@ -80,6 +81,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const [exporting, setExporting] = useState<number | null>(null);
   const [bulkSet, setBulkSet] = useState(false);
   const [bulkSms, setBulkSms] = useState(false);
+  const [bulkRun, setBulkRun] = useState(false);
   const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const generation = useRef(0);
@@ -307,6 +309,12 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                 {t('list.setValue')}
               </button>
             )}
+            {/* A workflow per selected record, with progress (list/BulkWorkflowDialog.tsx). */}
+            {may(entity.name, 'update') && (
+              <button type="button" className="btn" onClick={() => setBulkRun(true)}>
+                {t('bulk.runWorkflow')}
+              </button>
+            )}
             {/* Serial SMS: one per selected contact, with progress (pages/SmsComposeDialog.tsx). */}
             {entity.activities && entity.fields.some((f) => f.type === 'phone') && may('activity', 'create') && (
               <button type="button" className="btn" onClick={() => setBulkSms(true)}>
@@ -427,6 +435,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           }}
         />
       )}
+      {bulkRun && <BulkWorkflowDialog entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkRun(false)} />}
       {bulkSet && (
         <MassUpdateDialog
           model={model}

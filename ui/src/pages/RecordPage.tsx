@@ -23,6 +23,7 @@ import { AssigneeLoadPanel } from './AssigneeLoadPanel.tsx';
 import { EmailAction } from './EmailAction.tsx';
 import { EmailThread, MailBody, timelineEntries } from './EmailThread.tsx';
 import { LeadConversionDialog } from './LeadConversionDialog.tsx';
+import { MarketingRunPanel } from './MarketingRunPanel.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
 import { PrintAction } from './PrintAction.tsx';
 import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
@@ -295,6 +296,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           <RecordFormView key={`${current.version}.${language}.${editing}`} model={model} form={form} initial={initial} serverProblems={state.problems} onSubmit={submit} onChange={setTyped} busy={state.busy} readonly={!canUpdate || !editing} formId="record-form" onDirtyChange={setDirty} />
         </div>
         {entity.activities && <Timeline key={generation} model={model} entity={entity} id={id} />}
+        {entity.name === 'marketing_action' && <MarketingRunPanel id={id} onStarted={() => void reload()} />}
       </div>
       {entity.name === ACTIVITY_ENTITY && current.kind === 'email' && typeof current.html_body === 'string' && current.html_body && (
         <section className="card" aria-label={t('mail.body')}>
@@ -350,10 +352,47 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   );
 }
 
+/** "On deal: …" for an activity that reached the timeline through a related record, not a link to this one. */
+function TimelineSource({ model, activity, own, id, includes }: { model: Model; activity: ApiRecord; own: string; id: string; includes: readonly string[] }) {
+  const { t, label } = useI18n();
+  if (activity[own] === id) return null;
+  for (const from of includes) {
+    const value = activity[from];
+    if (value == null) continue;
+    const target = model.entities.get(from);
+    const related = typeof value === 'object' ? (value as ApiRecord) : null;
+    const relatedId = related ? String(related.id) : String(value);
+    return (
+      <div className="timeline-source muted">
+        {t('record.timelineOn', { type: target ? label(target.label) : from })}{' '}
+        <Link to={`/r/${from}/${relatedId}`}>{related && target ? recordTitle(target, related) : relatedId}</Link>
+      </div>
+    );
+  }
+  return null;
+}
+
 function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
   const { t, label, locale, language } = useI18n();
   const activity = model.entities.get(ACTIVITY_ENTITY)!;
-  const loaded = useLoad(() => recordActivities(entity.name, id, { limit: 100, include: ['assignee'] }), [entity.name, id]);
+  // Related records rolled into the timeline (a contractor's deals, offers…): their links are included to name them.
+  const rolled = entity.timelineIncludes.filter((i) => activity.fieldsByName.has(i.from));
+  const [kindFilter, setKindFilter] = useState('');
+  const [more, setMore] = useState<ApiRecord[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const loaded = useLoad(async () => {
+    const page = await recordActivities(entity.name, id, { limit: 50, include: ['assignee', ...rolled.map((i) => i.from)], ...(kindFilter ? { kinds: [kindFilter] } : {}) });
+    setMore([]);
+    setNext(page.next ?? null);
+    return page;
+  }, [entity.name, id, kindFilter]);
+  const loadMore = async () => {
+    if (!next) return;
+    const page = await recordActivities(entity.name, id, { limit: 50, after: next, include: ['assignee', ...rolled.map((i) => i.from)], ...(kindFilter ? { kinds: [kindFilter] } : {}) });
+    setMore((m) => [...m, ...page.data]);
+    setNext(page.next ?? null);
+  };
+  const rows = [...(loaded.data?.data ?? []), ...more];
   const [logging, setLogging] = useState(false);
   const [loggingDirty, setLoggingDirty] = useState(false);
   const given = useMemo(() => ({ [entity.name]: id, kind: model.activityKinds[0]?.name }), [entity, id, model]);
@@ -374,9 +413,20 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
       </div>
       {loaded.loading && !loaded.data && <Spinner />}
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
-      {loaded.data && loaded.data.data.length === 0 && <div className="muted">{t('record.noActivities')}</div>}
+      <label className="timeline-filter">
+        <span className="muted">{t('record.timelineKind')}</span>{' '}
+        <select className="input" value={kindFilter} onChange={(e) => setKindFilter(e.target.value)} aria-label={t('record.timelineKind')}>
+          <option value="">{t('record.timelineAllKinds')}</option>
+          {model.activityKinds.map((k) => (
+            <option key={k.name} value={k.name}>
+              {label(k.label)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {loaded.data && rows.length === 0 && <div className="muted">{t('record.noActivities')}</div>}
       <ol className="timeline-list">
-        {timelineEntries(loaded.data?.data ?? []).map((entry) => {
+        {timelineEntries(rows).map((entry) => {
           if (entry.kind === 'thread') {
             const kind = kinds.get('email');
             return (
@@ -405,11 +455,17 @@ function Timeline({ model, entity, id }: { model: Model; entity: EntityModel; id
               <Link to={`/r/${ACTIVITY_ENTITY}/${a.id}`} className="timeline-subject">
                 {String(a.subject)}
               </Link>
+              <TimelineSource model={model} activity={a} own={entity.name} id={id} includes={rolled.map((i) => i.from)} />
               {typeof a.description === 'string' && a.description && <div className="timeline-text">{a.description.slice(0, 200)}</div>}
             </li>
           );
         })}
       </ol>
+      {next && (
+        <button type="button" className="btn btn-small" onClick={() => void loadMore()}>
+          {t('record.timelineMore')}
+        </button>
+      )}
       {logging && (
         <Modal
           title={t('record.logActivity')}

@@ -1,0 +1,67 @@
+// Work over sets of records (engine/record-sets): bulk actions on records selected in a list,
+// marketing actions run for their members, and the progress of both. Mounted before the generic
+// records routes.
+import { Router } from 'express';
+import { isUuid } from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
+import type { Platform } from '../platform.ts';
+import { MARKETING_ACTION, runForRecords, runProgress, startMarketingAction, type RecordSetServices } from '../record-sets/index.ts';
+import type { JsonObject } from '../workflows/expression.ts';
+import { recordContext } from './context.ts';
+import { requireJsonObject } from './params.ts';
+
+export function recordSetsRouter(platform: Platform): Router {
+  const router = Router();
+  const services: RecordSetServices = { knex: platform.knex, records: platform.records, processes: platform.processes };
+
+  // Runs a workflow once per selected record, as the user: each record needs the right to start it (change the record).
+  router.post('/records/:type/bulk/workflow', async (req, res) => {
+    const body = requireJsonObject(req);
+    const problems: Problem[] = [];
+    const known = new Set(['processId', 'ids', 'variables', 'runId']);
+    for (const key of Object.keys(body)) if (!known.has(key)) problems.push({ pointer: `/${key}`, detail: 'unknown member' });
+    if (typeof body.processId !== 'string' || body.processId === '') problems.push({ pointer: '/processId', detail: 'name the process to run' });
+    const ids = Array.isArray(body.ids) ? body.ids : null;
+    if (!ids) problems.push({ pointer: '/ids', detail: 'must be a list of record ids' });
+    else ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
+    if (body.variables !== undefined && (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))) problems.push({ pointer: '/variables', detail: 'must be an object' });
+    if (body.runId !== undefined && (typeof body.runId !== 'string' || !isUuid(body.runId))) problems.push({ pointer: '/runId', detail: 'must be the runId of an earlier chunk' });
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk action', { problems });
+    const ctx = recordContext(req);
+    if (typeof body.runId === 'string') await requireRunOf(body.runId, ctx.actor.userId);
+    const result = await runForRecords(services, ctx, {
+      entity: req.params.type,
+      ids: ids as string[],
+      processId: body.processId as string,
+      ...(body.variables ? { variables: body.variables as JsonObject } : {}),
+      ...(typeof body.runId === 'string' ? { runId: body.runId } : {}),
+    });
+    res.json({ ...result, progress: await runProgress(platform.knex, { runId: result.runId }) });
+  });
+
+  router.get('/record-sets/:runId', async (req, res) => {
+    if (!isUuid(req.params.runId)) throw new TesseraError('NOT_FOUND', 'no such run');
+    const ctx = recordContext(req);
+    if (!ctx.actor.access?.can('administerWorkflows')) await requireRunOf(req.params.runId, ctx.actor.userId);
+    res.json(await runProgress(platform.knex, { runId: req.params.runId }));
+  });
+
+  // A marketing action: members from its filter, its scenario per member; progress and results.
+  router.post(`/records/${MARKETING_ACTION}/:id/start`, async (req, res) => {
+    const result = await startMarketingAction(services, recordContext(req), req.params.id);
+    res.json({ ...result, progress: await runProgress(platform.knex, { source: { entity: MARKETING_ACTION, id: req.params.id } }) });
+  });
+
+  router.get('/records/:type/:id/progress', async (req, res) => {
+    await platform.records.get(recordContext(req), req.params.type, req.params.id, { fields: ['id'] });
+    res.json(await runProgress(platform.knex, { source: { entity: req.params.type, id: req.params.id } }));
+  });
+
+  /** A run's chunks and progress belong to whoever started it. */
+  async function requireRunOf(runId: string, userId: string | null): Promise<void> {
+    const row = (await platform.knex('tessera.record_set_members').where({ run_id: runId }).first('started_by')) as { started_by: string | null } | undefined;
+    if (!row || row.started_by !== userId) throw new TesseraError('NOT_FOUND', 'no such run of yours', { problems: [{ pointer: '/runId', detail: 'not a run you started' }] });
+  }
+
+  return router;
+}
