@@ -9,6 +9,8 @@ const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts', '.tsx'
 
 /** @type {import('jest').Config} */
 export default {
+  // test/support/lingering-handles-reporter.mjs names what a test file leaves open (a run that never exits).
+  reporters: ['default', '<rootDir>/test/support/lingering-handles-reporter.mjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'database', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'] },
