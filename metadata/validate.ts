@@ -7,6 +7,7 @@ import { ACTIVITY_COMMON_FIELD_NAMES, ACTIVITY_ENTITY } from './activity.ts';
 import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './errors.ts';
 import { knownTimeZone } from './calendar.ts';
 import { documentProblems } from './lines.ts';
+import { rollupProblems } from './rollup.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
@@ -151,6 +152,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkRoles(ctx, model);
   checkTriggers(ctx, model);
   checkKindForms(ctx, model);
+  for (const p of rollupProblems(model)) ctx.errors.push({ code: p.code, file: ctx.pkg.fileOf.get(p.entityId) ?? '', pointer: p.pointer, message: p.message });
   return ctx.errors;
 }
 
