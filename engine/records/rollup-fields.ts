@@ -96,14 +96,15 @@ export async function refreshRollups(trx: Knex.Transaction, model: Model, entity
 /**
  * Recomputes every rollup field of every record (deleted ones too) of the types holding rollups —
  * `only` those types and the types chained on them — children's before parents'. Returns the
- * types rebuilt, in order.
+ * types rebuilt, in order, with the number of their records.
  */
-export async function rebuildRollups(trx: Knex.Transaction, model: Model, only?: ReadonlySet<string>): Promise<string[]> {
-  const order = rollupOrder(model, only);
-  for (const name of order) {
+export async function rebuildRollups(trx: Knex.Transaction, model: Model, only?: ReadonlySet<string>): Promise<{ entity: string; records: number }[]> {
+  const done: { entity: string; records: number }[] = [];
+  for (const name of rollupOrder(model, only)) {
     const parent = model.entities.get(name)!;
     const fields = parent.fields.filter((f) => f.rollup !== undefined);
-    await trx(parent.table).update(setOf(trx, model, parent, fields));
+    const records = await trx(parent.table).update(setOf(trx, model, parent, fields));
+    done.push({ entity: name, records });
   }
-  return order;
+  return done;
 }
