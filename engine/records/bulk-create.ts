@@ -17,7 +17,7 @@ import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
-import { linesFeedRollups, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
+import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, type ApiRecord, type Row } from './values.ts';
@@ -68,6 +68,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     );
     refusals.throwIfAny();
     const values = all as ApiRecord[];
+    await lockRollupParents(trx, model, entity, values.map((v) => ({ before: null, after: v })));
     await checkBatchReferences(internals, trx, entity, values, access, refusals);
     refusals.throwIfAny();
     if (entity.duplicates.some((r) => r.action === 'refuse')) {

@@ -13,7 +13,7 @@ import { checkWritable, forbidden, requireAny } from './enforce.ts';
 import { sealSecrets, secretChanges } from './secret-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
-import { linesFeedRollups, refreshRollups } from './rollup-fields.ts';
+import { linesFeedRollups, lockRollupParents, refreshRollups } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
@@ -92,6 +92,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     refusals.throwIfAny();
     // Reference problems point into the item's values.
     const referenceRefusals = new BatchRefusals(entityName, items.length);
+    await lockRollupParents(trx, model, entity, items.map((item, i) => ({ before: byId.get(item.id) ?? null, after: planned[i]!.next, changed: Object.keys(written[i]!) })));
     await checkBatchReferences(internals, trx, entity, written, access, referenceRefusals);
     if (referenceRefusals.failed) {
       try {

@@ -70,7 +70,7 @@ function setOf(trx: Knex.Transaction, model: Model, parent: EntityModel, fields:
 async function applyTarget(trx: Knex.Transaction, model: Model, target: RollupTarget, depth: number): Promise<void> {
   const parent = model.entities.get(target.parent);
   if (!parent || target.ids.length === 0) return;
-  await trx.raw('SELECT id FROM ?? WHERE id = ANY(?::uuid[]) ORDER BY id FOR NO KEY UPDATE', [parent.table, [...target.ids]]);
+  await lockRows(trx, parent, target.ids);
   await trx(parent.table).whereIn('id', [...target.ids]).update(setOf(trx, model, parent, target.fields));
   if (depth >= MAX_CHAIN) return;
   const changed = target.fields.map((f) => f.name);
@@ -79,6 +79,23 @@ async function applyTarget(trx: Knex.Transaction, model: Model, target: RollupTa
   const vias = [...new Set(chained.map((r) => r.spec.via))];
   const rows = (await trx(parent.table).whereIn('id', [...target.ids]).select(vias)) as Record<string, unknown>[];
   for (const next of rollupTargets(chained, rows.map((row) => ({ before: null, after: row, changed })))) await applyTarget(trx, model, next, depth + 1);
+}
+
+/**
+ * Locks, before anything else of a write, the parents whose rollups the write will change through a
+ * reference it writes. The reference check holds a referenced row FOR SHARE, which a parent's
+ * update waits for: two writers each holding the parent FOR SHARE and each wanting to update it
+ * would deadlock; holding it FOR NO KEY UPDATE first, the second waits for the first instead.
+ */
+export async function lockRollupParents(trx: Knex.Transaction, model: Model, entity: EntityModel, changes: readonly RollupChange[]): Promise<void> {
+  const refs = rollupsFrom(model).get(entity.name);
+  if (!refs || changes.length === 0) return;
+  const targets = rollupTargets(refs, changes).sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : 0));
+  for (const target of targets) await lockRows(trx, model.entities.get(target.parent)!, target.ids);
+}
+
+async function lockRows(trx: Knex.Transaction, parent: EntityModel, ids: readonly string[]): Promise<void> {
+  await trx.raw('SELECT id FROM ?? WHERE id = ANY(?::uuid[]) ORDER BY id FOR NO KEY UPDATE', [parent.table, [...ids]]);
 }
 
 /** Do the lines of the entity feed rollups (so its own row may change when its lines are written)? */

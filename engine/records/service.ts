@@ -52,7 +52,7 @@ import { createMany, type CreateManyOptions } from './bulk-create.ts';
 import { updateMany, type UpdateItem, type UpdateManyOptions } from './bulk-update.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
-import { linesFeedRollups, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
+import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
@@ -573,6 +573,7 @@ export class RecordService {
       if (!access.unrestricted && !ruleAdmits([rights.create], access.subject, entity.name, recordFeelContext(entity.fields.map((f) => f.name), { ...values, owner }))) {
         throw forbidden(`the new ${entity.name} does not meet the condition of your create right`);
       }
+      await lockRollupParents(trx, model, entity, [{ before: null, after: values }]);
       await this.#checkReferences(trx, entity, values, access);
       await this.#refuseDuplicates(trx, access, rt, values, null);
       if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
@@ -679,6 +680,7 @@ export class RecordService {
       checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next);
+      await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);
       await this.#checkReferences(trx, entity, written, access);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
       const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
