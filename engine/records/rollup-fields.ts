@@ -70,14 +70,13 @@ function setOf(trx: Knex.Transaction, model: Model, parent: EntityModel, fields:
 async function applyTarget(trx: Knex.Transaction, model: Model, target: RollupTarget, depth: number): Promise<void> {
   const parent = model.entities.get(target.parent);
   if (!parent || target.ids.length === 0) return;
-  await lockRows(trx, parent, target.ids);
-  await trx(parent.table).whereIn('id', [...target.ids]).update(setOf(trx, model, parent, target.fields));
-  if (depth >= MAX_CHAIN) return;
   const changed = target.fields.map((f) => f.name);
-  const chained = (rollupsFrom(model).get(parent.name) ?? []).filter((r) => changed.some((n) => r.reads.has(n)));
-  if (chained.length === 0) return;
+  const chained = depth < MAX_CHAIN ? (rollupsFrom(model).get(parent.name) ?? []).filter((r) => changed.some((n) => r.reads.has(n))) : [];
   const vias = [...new Set(chained.map((r) => r.spec.via))];
-  const rows = (await trx(parent.table).whereIn('id', [...target.ids]).select(vias)) as Record<string, unknown>[];
+  await lockRows(trx, parent, target.ids);
+  // The parents' own references come back with the update: where chained rollups go next.
+  const rows = (await trx(parent.table).whereIn('id', [...target.ids]).update(setOf(trx, model, parent, target.fields)).returning(['id', ...vias])) as Record<string, unknown>[];
+  if (chained.length === 0) return;
   for (const next of rollupTargets(chained, rows.map((row) => ({ before: null, after: row, changed })))) await applyTarget(trx, model, next, depth + 1);
 }
 
@@ -103,11 +102,16 @@ export function linesFeedRollups(model: Model, entity: EntityModel): boolean {
   return entity.fields.some((f) => f.type === 'lines' && rollupsFrom(model).has(f.target));
 }
 
-/** Keeps the rollups fed by `entity` exact after these changes of its records (in the write transaction). */
+/**
+ * Keeps the rollups fed by `entity` exact after these changes of its records (in the write
+ * transaction). A change's own rollup fields are left out of `changed`: whatever moved them has
+ * already carried the change up the chain.
+ */
 export async function refreshRollups(trx: Knex.Transaction, model: Model, entity: EntityModel, changes: readonly RollupChange[]): Promise<void> {
   const refs = rollupsFrom(model).get(entity.name);
   if (!refs || changes.length === 0) return;
-  for (const target of rollupTargets(refs, changes)) await applyTarget(trx, model, target, 0);
+  const own = (change: RollupChange): RollupChange => (change.changed ? { ...change, changed: change.changed.filter((name) => entity.fieldsByName.get(name)?.rollup === undefined) } : change);
+  for (const target of rollupTargets(refs, changes.map(own))) await applyTarget(trx, model, target, 0);
 }
 
 /**
