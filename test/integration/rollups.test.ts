@@ -4,6 +4,8 @@
 // offer ← line), never writable, safe under concurrent inserts under one parent, filled in by the
 // apply that adds them to a populated table, and rebuilt by `tessera rollups rebuild`.
 import type { RecordContext } from '../../engine/records/index.ts';
+import { loadPackageDir, type PackageFiles } from '../../metadata/index.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { tessera } from '../support/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { rollupPackage } from '../support/rollup-package.ts';
@@ -199,3 +201,43 @@ describe('migration and rebuild', () => {
     expect(usage.code).toBe(2);
   }, 120_000);
 });
+
+describe('the default CRM', () => {
+  test('an install of the CRM before rollups upgrades without destructive steps, its records counted by the apply', async () => {
+    const seed = (await loadPackageDir(SEED_METADATA_DIR)).package;
+    const crm = await startTestPlatform();
+    try {
+      await crm.platform.applyMetadata(withoutRollups(seed), { source: 'cli' });
+      const rec = crm.platform.records;
+      const contractor = await rec.create(system, 'contractor', { name: 'Kolorland Sp. z o.o.' });
+      const campaign = await rec.create(system, 'campaign', { name: 'Targi 2026' });
+      const deal = { name: 'Drukarki', contractor: contractor.id, campaign: campaign.id, estimated_revenue: pln(12000) };
+      const won = await rec.create(system, 'deal', deal);
+      await rec.create(system, 'deal', { ...deal, estimated_revenue: pln(3000) });
+      // Won straight in the table: the pipeline's way there is not what this test is about.
+      await crm.platform.knex('deal').where({ id: won.id as string }).update({ stage: 'sale' });
+      await rec.create(system, 'offer', { title: 'Oferta', contractor: contractor.id, deal: won.id });
+      const applied = await crm.platform.applyMetadata(seed, { source: 'cli' });
+      expect(applied.plan.destructive).toBe(false);
+      expect(await rec.get(system, 'campaign', campaign.id as string)).toMatchObject({ won_deals_value: pln(12000), won_deals: 1, offers_made: 1 });
+      expect(await rec.get(system, 'contractor', contractor.id as string)).toMatchObject({ open_deals_value: pln(3000), open_deals: 1 });
+      expect(await rec.get(system, 'deal', won.id as string)).toMatchObject({ offer_count: 1 });
+    } finally {
+      await crm.close();
+    }
+  }, 180_000);
+});
+
+/** The package with its rollup fields left out (and out of its layouts): the CRM as it was before them. */
+function withoutRollups(pkg: PackageFiles): PackageFiles {
+  type Entity = { fields?: { name: string; rollup?: unknown }[]; layout?: { fields: string[] }[] };
+  const files = Object.fromEntries(
+    Object.entries(pkg.files).map(([path, item]) => {
+      const entity = item as Entity;
+      if (!entity.fields?.some((f) => f.rollup)) return [path, item];
+      const gone = new Set(entity.fields.filter((f) => f.rollup).map((f) => f.name));
+      return [path, { ...entity, fields: entity.fields.filter((f) => !gone.has(f.name)), ...(entity.layout ? { layout: entity.layout.map((s) => ({ ...s, fields: s.fields.filter((n) => !gone.has(n)) })) } : {}) }];
+    }),
+  );
+  return { files } as PackageFiles;
+}
