@@ -13,6 +13,7 @@ import { importBenchmark } from './import.ts';
 import { pdfBenchmark } from './pdf.ts';
 import { recordsBenchmark } from './records.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
+import { rollupsBenchmark } from './rollups.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { smsOutboxBenchmark } from './sms-outbox.ts';
 import { uiSizes } from './ui-size.ts';
@@ -20,7 +21,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar, import or pdf runs one of them.
+// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar, import, pdf or rollups runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -60,6 +61,7 @@ try {
   if (!only || only === 'email') {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), log });
   }
+  if (!only || only === 'rollups') await rollupsBenchmark({ writes: Number(process.env.BENCH_ROLLUP_WRITES ?? 200), runs: Number(process.env.BENCH_ROLLUP_RUNS ?? 5), log });
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
   if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });

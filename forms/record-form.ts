@@ -85,7 +85,7 @@ function fieldUi(model: Model, entity: EntityModel, field: Field, options: Recor
     'widget' in control
       ? { 'ui:widget': control.widget, 'ui:title': title, 'ui:options': uiOptions }
       : { 'ui:field': control.field, 'ui:fieldReplacesAnyOrOneOf': true, 'ui:title': title, 'ui:options': uiOptions };
-  if (field.readOnly || computed) result['ui:readonly'] = true;
+  if (field.readOnly || computed || field.rollup !== undefined) result['ui:readonly'] = true;
   return result;
 }
 
@@ -98,7 +98,7 @@ function lineColumns(model: Model, target: string, parentField: string, language
     .map((f) => {
       const ui = fieldUi(model, line, f, { mode: 'create' }, language);
       const control = ui['ui:widget'] ? { widget: ui['ui:widget'] } : { field: ui['ui:field']! };
-      return { name: f.name, title: ui['ui:title'], control, options: ui['ui:options'], required: f.required === true && f.computed === undefined, computed: f.computed !== undefined };
+      return { name: f.name, title: ui['ui:title'], control, options: ui['ui:options'], required: f.required === true && f.computed === undefined, computed: f.computed !== undefined || f.rollup !== undefined };
     });
 }
 
@@ -157,11 +157,12 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     const access = options.fieldAccess?.[field.name] ?? 'write';
     fields[field.name] = fieldUi(model, entity, field, options, language);
     if (access === 'read') fields[field.name]!['ui:readonly'] = true;
-    if (!field.readOnly && field.computed === undefined && access === 'write') writable.push(field.name);
+    if (!field.readOnly && field.computed === undefined && field.rollup === undefined && access === 'write') writable.push(field.name);
     // Read-only fields (numbers, workflow results) are empty on create: nothing to show yet; fields
     // the user may not see are not shown at all. Computed fields show from the start: the form
     // recomputes them as the user types.
-    if (!(field.readOnly && options.mode === 'create') && access !== 'none') shown.push(field.name);
+    // Rollups too: they count records that reference this one, and a new record has none.
+    if (!((field.readOnly || field.rollup !== undefined) && options.mode === 'create') && access !== 'none') shown.push(field.name);
     const visible = both(kindCondition(entity, field.name), field.visibleWhen);
     if (visible) visibleWhen[field.name] = visible;
     if (field.requiredWhen) requiredWhen[field.name] = field.requiredWhen;

@@ -45,6 +45,8 @@ export interface PhysicalColumn {
   readonly origin?: string;
   /** A computed field's FEEL expression: a new or changed one has the planner recompute the table's rows. */
   readonly computed?: string;
+  /** A rollup field's declaration (as JSON): a new or changed one has the planner rebuild the rollups of the table's rows. */
+  readonly rollup?: string;
 }
 
 export interface PhysicalIndex {
@@ -165,6 +167,7 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
     origin,
     ...(backfill !== undefined && typeof backfill !== 'object' ? { backfill } : {}),
     ...(field.computed !== undefined ? { computed: field.computed } : {}),
+    ...(field.rollup !== undefined ? { rollup: JSON.stringify(field.rollup) } : {}),
   };
   return fieldType.columns(field, { model, entity, base, foreignKey: (target, onDelete) => fkFor(model, target, onDelete), filesKey });
 }

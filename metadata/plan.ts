@@ -27,7 +27,9 @@ export type MigrationStep =
   | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
   | { readonly op: 'dropIndex'; readonly name: string }
   /** Computed fields were added or their expressions changed: every record of the type is computed again (in the engine, by FEEL). */
-  | { readonly op: 'recompute'; readonly entity: string };
+  | { readonly op: 'recompute'; readonly entity: string }
+  /** Rollup fields were added or their declarations changed: their values (and those of rollups chained on them) are rebuilt from the records they aggregate. */
+  | { readonly op: 'rebuildRollups'; readonly entity: string };
 
 export interface PlannedStep {
   readonly step: MigrationStep;
@@ -161,7 +163,18 @@ export function planMigration(from: PhysicalSchema, to: PhysicalSchema): Migrati
     if (!old || !table.entity || !table.columns.some((c) => c.computed !== undefined && before.get(c.identity) !== c.computed)) continue;
     recompute.add(table.linesOf ?? table.entity);
   }
-  const steps = [...buckets.flat(), ...[...recompute].map((entity): PlannedStep => ({ step: { op: 'recompute', entity }, description: `compute the computed fields of every ${entity}`, destructive: false }))];
+  const rollups = new Set<string>();
+  for (const table of to.tables) {
+    const old = oldTables.get(table.identity);
+    const before = new Map((old?.columns ?? []).map((c) => [c.identity, c.rollup]));
+    if (!old || !table.entity || !table.columns.some((c) => c.rollup !== undefined && before.get(c.identity) !== c.rollup)) continue;
+    rollups.add(table.entity);
+  }
+  const steps = [
+    ...buckets.flat(),
+    ...[...recompute].map((entity): PlannedStep => ({ step: { op: 'recompute', entity }, description: `compute the computed fields of every ${entity}`, destructive: false })),
+    ...[...rollups].sort().map((entity): PlannedStep => ({ step: { op: 'rebuildRollups', entity }, description: `compute the rollup fields of every ${entity}`, destructive: false })),
+  ];
   return { steps, destructive: steps.some((s) => s.destructive) };
 }
 

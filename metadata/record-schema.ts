@@ -49,7 +49,7 @@ export function recordInputSchema(model: Model, entity: EntityModel, options: Re
   const required: string[] = [];
   for (const field of entity.fields) {
     let schema = fieldValueSchema(model, entity, field, currencies, language);
-    const readOnly = field.readOnly === true || field.computed !== undefined;
+    const readOnly = field.readOnly === true || field.computed !== undefined || field.rollup !== undefined;
     const isRequired = field.required === true && !readOnly && field.type !== 'state';
     if (!isRequired && field.type !== 'manyToMany' && field.type !== 'lines') schema = withNull(schema);
     properties[field.name] = {

@@ -8,6 +8,7 @@ import { pointer as ptr, type MetadataError, type MetadataErrorCode } from './er
 import { knownTimeZone } from './calendar.ts';
 import { documentProblems } from './lines.ts';
 import { documentTemplateProblems } from './document-templates.ts';
+import { rollupProblems } from './rollup.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
@@ -153,6 +154,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkTriggers(ctx, model);
   for (const p of documentTemplateProblems(model, ctx.pkg.documentTemplates)) report(ctx, p.code, p.id, p.path, p.message);
   checkKindForms(ctx, model);
+  for (const p of rollupProblems(model)) ctx.errors.push({ code: p.code, file: ctx.pkg.fileOf.get(p.entityId) ?? '', pointer: p.pointer, message: p.message });
   return ctx.errors;
 }
 

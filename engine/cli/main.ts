@@ -18,6 +18,7 @@ import { startHttpAgent } from '../../connectors/fiscal/index.ts';
 import { startServer } from '../server.ts';
 import { exportFlows, importFlows } from '../automation/index.ts';
 import { importCommand, ImportUsageError } from './import-command.ts';
+import { rebuildRollups } from '../records/index.ts';
 
 const USAGE = `usage: tessera <command>
 
@@ -48,6 +49,8 @@ const USAGE = `usage: tessera <command>
                                 [--as <login> (admin)] [--mapping <file.json>|Col=field,…]
                                 [--key <field>] [--on-duplicate skip|update|create] [--dry-run]
                                 [--encoding utf-8|windows-1250|iso-8859-2] [--delimiter <char>|\\t]
+  rollups rebuild [<type>]      compute every rollup field again from the records it aggregates (all types,
+                                or those of <type> and the rollups chained on them), in one transaction
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -190,6 +193,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       }, { create: true });
     case 'users':
       return usersCommand(config, sub, arg);
+    case 'rollups':
+      return rollupsCommand(config, sub, arg);
     case 'import': {
       if (!sub || !arg) throw new UsageError('usage: tessera import <type> <file> [--mapping …]');
       const args = { type: sub, file: arg, as: values.as, dryRun: values['dry-run'], ...(values.mapping ? { mapping: values.mapping } : {}), ...(values.key ? { key: values.key } : {}), ...(values['on-duplicate'] ? { onDuplicate: values['on-duplicate'] } : {}), ...(values.encoding ? { encoding: values.encoding } : {}), ...(values.delimiter ? { delimiter: values.delimiter } : {}) };
@@ -307,6 +312,19 @@ async function workflowsCommand(config: Config, sub: string | undefined, arg: st
     return -1;
   }
   throw new UsageError(`unknown workflows command "${sub ?? ''}"`);
+}
+
+async function rollupsCommand(config: Config, sub: string | undefined, entity: string | undefined): Promise<number> {
+  if (sub !== 'rebuild') throw new UsageError(`unknown rollups command "${sub ?? ''}"`);
+  return withPlatform(config, async (platform) => {
+    if (!platform.runtime.loaded) throw new Error('no metadata has been applied to this database yet');
+    const { model } = platform.runtime.snapshot;
+    if (entity !== undefined && !model.entities.has(entity)) throw new Error(`unknown entity type "${entity}"`);
+    const done = await platform.knex.transaction((trx) => rebuildRollups(trx, model, entity === undefined ? undefined : new Set([entity])));
+    if (done.length === 0) console.log(entity === undefined ? 'no entity type has rollup fields' : `no rollup fields hold or aggregate ${entity}`);
+    for (const { entity: name, records } of done) console.log(`rollups of ${name} rebuilt (${records} record(s))`);
+    return 0;
+  });
 }
 
 async function usersCommand(config: Config, sub: string | undefined, login: string | undefined): Promise<number> {

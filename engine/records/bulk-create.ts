@@ -17,6 +17,7 @@ import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
+import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, type ApiRecord, type Row } from './values.ts';
@@ -54,7 +55,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const model = internals.runtime.snapshot.model;
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w! });
+        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w!, ...rollupInitialValues(entity) });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);
@@ -67,6 +68,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     );
     refusals.throwIfAny();
     const values = all as ApiRecord[];
+    await lockRollupParents(trx, model, entity, values.map((v) => ({ before: null, after: v })));
     await checkBatchReferences(internals, trx, entity, values, access, refusals);
     refusals.throwIfAny();
     if (entity.duplicates.some((r) => r.action === 'refuse')) {
@@ -102,6 +104,9 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     }
     await writeBatchLinks(trx, entity, (field) => joinTableName(entity.table, field), ids.map((id, i) => ({ id, values: values[i]! })), true);
     if (entity.fields.some((f) => f.type === 'lines')) for (const [i, id] of ids.entries()) await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, id, values[i]!, true);
+    await refreshRollups(trx, model, entity, [...insertedById.values()].map((row) => ({ before: null, after: row })));
+    // Rollups over the lines just written moved the rows' own values.
+    if (linesFeedRollups(model, entity)) for (const row of (await trx(entity.table).whereIn('id', ids)) as Row[]) insertedById.set(row.id as string, row);
     const records = await internals.present(trx, rt, ids.map((id) => insertedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record) => diff({}, record, names));

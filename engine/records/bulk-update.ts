@@ -13,6 +13,7 @@ import { checkWritable, forbidden, requireAny } from './enforce.ts';
 import { sealSecrets, secretChanges } from './secret-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
+import { linesFeedRollups, lockRollupParents, refreshRollups } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
@@ -91,6 +92,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     refusals.throwIfAny();
     // Reference problems point into the item's values.
     const referenceRefusals = new BatchRefusals(entityName, items.length);
+    await lockRollupParents(trx, model, entity, items.map((item, i) => ({ before: byId.get(item.id) ?? null, after: planned[i]!.next, changed: Object.keys(written[i]!) })));
     await checkBatchReferences(internals, trx, entity, written, access, referenceRefusals);
     if (referenceRefusals.failed) {
       try {
@@ -132,9 +134,12 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
         await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, item.id, Object.fromEntries(Object.keys(written[i]!).map((k) => [k, next[k]])), false);
       }
     }
+    // Rollups over the lines just written moved the rows' own values.
+    if (linesFeedRollups(model, entity)) for (const row of (await trx(entity.table).whereIn('id', ids)) as Row[]) updatedById.set(row.id as string, row);
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));
+    await refreshRollups(trx, model, entity, records.map((record, i) => ({ before: planned[i]!.previous, after: record, changed: Object.keys(changes[i]!) })));
     const version = internals.runtime.snapshot.version;
     await internals.audit(
       trx,

@@ -4,7 +4,8 @@
 // The record's row is locked and its version checked before (service.ts), so two users changing the
 // lines of one record cannot interleave: the second gets VERSION_CONFLICT (one wins, nothing merged).
 import type { Knex } from 'knex';
-import { feelConditionHolds, isComputed, LINE_POSITION_COLUMN, recordFeelContext, type EntityModel, type Field, type Model } from '../../metadata/index.ts';
+import { feelConditionHolds, isComputed, LINE_POSITION_COLUMN, recordFeelContext, type EntityModel, type Field, type Model, type RollupChange } from '../../metadata/index.ts';
+import { refreshRollups } from './rollup-fields.ts';
 import { diff } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
@@ -58,7 +59,7 @@ export function lineWriteProblems(model: Model, entity: EntityModel, written: Re
       }
       for (const name of Object.keys(line)) {
         const f = target.fieldsByName.get(name);
-        if (f && (isComputed(f) || (!allowReadOnly && f.readOnly))) problems.push({ pointer: `/${field.name}/${i}/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
+        if (f && (isComputed(f) || f.rollup !== undefined || (!allowReadOnly && f.readOnly))) problems.push({ pointer: `/${field.name}/${i}/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
       }
       const context = recordFeelContext(target.fields.map((f) => f.name), line);
       for (const f of target.fields) {
@@ -99,13 +100,16 @@ export async function writeLines(w: LineWriter, model: Model, entity: EntityMode
       if (typeof line.id === 'string' && !stored.has(line.id)) problems.push({ pointer: `/${field.name}/${i}/id`, detail: `is not a line of this ${entity.name}`, code: 'NOT_A_LINE' });
     });
     if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
-    const own = target.fields.filter((f) => f.name !== field.parentField);
+    // A line's rollup fields are its records' (rollup-fields.ts), never written with it.
+    const own = target.fields.filter((f) => f.name !== field.parentField && f.rollup === undefined);
     const names = own.map((f) => f.name);
+    const rollupChanges: RollupChange[] = [];
     const kept = new Set(lines.map((l) => l.id).filter((lineId): lineId is string => typeof lineId === 'string'));
     // A line belongs to its record: a line taken out is gone (its audit entry keeps its values).
     for (const [lineId, row] of stored) {
       if (kept.has(lineId)) continue;
       await trx(target.table).where({ id: lineId }).delete();
+      rollupChanges.push({ before: row, after: null });
       await w.audit(target, lineId, 'delete', diff(lineOf(target, field, row), {}, names));
     }
     for (const [position, line] of lines.entries()) {
@@ -118,13 +122,16 @@ export async function writeLines(w: LineWriter, model: Model, entity: EntityMode
         if (Object.keys(changes).length > 0) {
           await w.write(target, () => trx(target.table).where({ id: lineId }).update({ ...columns, [LINE_POSITION_COLUMN]: position, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: w.userId }));
           await w.audit(target, lineId, 'update', changes);
+          rollupChanges.push({ before: row, after: { ...row, ...columns }, changed: Object.keys(changes) });
         } else if (row[LINE_POSITION_COLUMN] !== position) {
           await trx(target.table).where({ id: lineId }).update({ [LINE_POSITION_COLUMN]: position });
         }
       } else {
         const inserted = await w.write(target, async () => ((await trx(target.table).insert({ ...columns, [LINE_POSITION_COLUMN]: position, [field.parentField]: id, created_by: w.userId, updated_by: w.userId, owner: w.userId }).returning('id')) as { id: string }[])[0]!);
         await w.audit(target, inserted.id, 'create', diff({}, after, names));
+        rollupChanges.push({ before: null, after: { ...columns, [field.parentField]: id } });
       }
     }
+    await refreshRollups(trx, model, target, rollupChanges);
   }
 }

@@ -52,6 +52,7 @@ import { createMany, type CreateManyOptions } from './bulk-create.ts';
 import { updateMany, type UpdateItem, type UpdateManyOptions } from './bulk-update.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
+import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
@@ -608,7 +609,7 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written });
+      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -617,6 +618,7 @@ export class RecordService {
       if (!access.unrestricted && !ruleAdmits([rights.create], access.subject, entity.name, recordFeelContext(entity.fields.map((f) => f.name), { ...values, owner }))) {
         throw forbidden(`the new ${entity.name} does not meet the condition of your create right`);
       }
+      await lockRollupParents(trx, model, entity, [{ before: null, after: values }]);
       await this.#checkReferences(trx, entity, values, access);
       await this.#refuseDuplicates(trx, access, rt, values, null);
       if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
@@ -631,7 +633,8 @@ export class RecordService {
       const inserted = await this.#write(entity, async () => ((await trx(entity.table).insert(row).returning('*')) as Row[])[0]!);
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, inserted.id as string, values, true);
-      const [record] = await this.#present(trx, rt, [inserted], []);
+      await refreshRollups(trx, model, entity, [{ before: null, after: inserted }]);
+      const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, inserted)], []);
       const changes = diff({}, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
       await this.#emit(trx, { entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor });
@@ -722,6 +725,7 @@ export class RecordService {
       checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next);
+      await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);
       await this.#checkReferences(trx, entity, written, access);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
       const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
@@ -737,8 +741,9 @@ export class RecordService {
       });
       await this.#writeLinks(trx, entity, id, written, false);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, id, Object.fromEntries(Object.keys(written).map((k) => [k, next[k]])), false);
-      const [record] = await this.#present(trx, rt, [updated], []);
+      const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, updated)], []);
       const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };
+      await refreshRollups(trx, model, entity, [{ before: current, after: updated, changed: Object.keys(changes) }]);
       await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
       await this.#emit(trx, { entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor });
       return this.#visible(access, entity.name, record!);
@@ -805,6 +810,7 @@ export class RecordService {
           const after = await this.#write(dep.entity, async () => ((await trx(dep.entity.table).where({ id }).update({ [ref.field]: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId }).returning('*')) as Row[])[0]!);
           const [previous, record] = await this.#present(trx, dep, [before, after], []);
           const changes = { [ref.field]: [before[ref.field], null] as [unknown, unknown] };
+          await refreshRollups(trx, snapshot.model, dep.entity, [{ before, after, changed: [ref.field] }]);
           await this.#audit(trx, actor, ref.entity, id, 'update', changes);
           await this.#emit(trx, { entity: ref.entity, action: 'update', record: record!, previous: previous!, changes, transitions: [], actor });
         }
@@ -814,6 +820,7 @@ export class RecordService {
     }
     // now() is the transaction's start time: every row of one cascade shares it, which is how restore finds them.
     await trx(rt.entity.table).whereIn('id', fresh).update({ deleted_at: trx.fn.now(), deleted_by: actor.userId, version: trx.raw('version + 1') });
+    await refreshRollups(trx, snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', fresh)) as Row[]).map((row) => ({ before: row, after: null })));
     for (const id of fresh) {
       await this.#audit(trx, actor, rt.entity.name, id, 'delete', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
@@ -844,6 +851,7 @@ export class RecordService {
 
   async #restoreCascade(trx: Knex.Transaction, actor: Actor, rt: EntityRuntime, ids: string[], deletedAt: string): Promise<void> {
     await this.#write(rt.entity, () => trx(rt.entity.table).whereIn('id', ids).update({ deleted_at: null, deleted_by: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId }));
+    await refreshRollups(trx, this.#runtime.snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', ids)) as Row[]).map((row) => ({ before: null, after: row })));
     for (const id of ids) {
       await this.#audit(trx, actor, rt.entity.name, id, 'restore', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
@@ -1043,6 +1051,12 @@ export class RecordService {
       const links = (values[field.name] as Link[] | undefined) ?? [];
       if (links.length) await trx(join).insert(links.map((l, position) => ({ source: id, target: l.id, role: l.role ?? '', position })));
     }
+  }
+
+  /** The row again when its own rollups may have moved with the write (a rollup over its lines). */
+  async #afterRollups(trx: Knex.Transaction, entity: EntityModel, row: Row): Promise<Row> {
+    if (!linesFeedRollups(this.#runtime.snapshot.model, entity)) return row;
+    return ((await trx(entity.table).where({ id: row.id as string }).first()) as Row | undefined) ?? row;
   }
 
   #lineWriter(trx: Knex.Transaction, actor: Actor): LineWriter {

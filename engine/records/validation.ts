@@ -51,8 +51,8 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
   const problems: Problem[] = [...(options.lines ?? [])];
   for (const name of Object.keys(written)) {
     const field = entity.fieldsByName.get(name);
-    // A computed field is its expression's: not even the platform writes it.
-    if (field && ((!options.allowReadOnly && field.readOnly) || field.computed !== undefined)) problems.push({ pointer: `/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
+    // A computed field is its expression's, a rollup its records': not even the platform writes them.
+    if (field && ((!options.allowReadOnly && field.readOnly) || field.computed !== undefined || field.rollup !== undefined)) problems.push({ pointer: `/${name}`, detail: 'is read-only', code: 'READ_ONLY' });
   }
   if (entity.kindFields) {
     const kind = String(record.kind ?? '');

@@ -19,6 +19,7 @@ import {
 } from '../../metadata/index.ts';
 import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { rebuildRollups } from '../records/rollup-fields.ts';
 import { recomputeRecords } from './recompute.ts';
 import { stepActions } from './sql.ts';
 
@@ -145,6 +146,8 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
       }
     }
     for (const planned of plan.steps) if (planned.step.op === 'recompute') await recomputeRecords(trx, model, planned.step.entity);
+    const rollups = new Set(plan.steps.flatMap((planned) => (planned.step.op === 'rebuildRollups' ? [planned.step.entity] : [])));
+    if (rollups.size > 0) await rebuildRollups(trx, model, rollups);
     await trx('tessera.meta_versions').insert({
       version,
       package: JSON.stringify(files),

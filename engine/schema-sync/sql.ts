@@ -195,6 +195,9 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
     case 'recompute':
       // Computed in the engine by FEEL after the DDL (schema-sync/recompute.ts), not by SQL.
       return [];
+    case 'rebuildRollups':
+      // Rebuilt after the DDL and the recomputes, in the order chained rollups need (records/rollup-fields.ts).
+      return [];
   }
 }
 

@@ -52,6 +52,10 @@ export type StringField = FieldCommon & {
    */
   countryField?: string;
 };
+/**
+ * Only the records of `from` matching this filter (the filter language of lists; no $me or $myTeams) count.
+ */
+export type FilterNode = Record<string, unknown>;
 export type TextField = FieldCommon & {
   type: 'text';
   maxLength?: number;
@@ -210,7 +214,7 @@ export type LinesField = FieldCommon & {
 /**
  * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.
  */
-export type FilterNode = Record<string, unknown>;
+export type FilterNode1 = Record<string, unknown>;
 export type Scope = 'none' | 'own' | 'team' | 'all';
 /**
  * A FEEL expression (feelin). Never JavaScript.
@@ -349,11 +353,34 @@ export interface FieldCommon {
    * FEEL expression over the record (and its lines: a lines field is a list of line contexts) giving the field's value. The platform computes it in the write transaction and stores it in the field's column; clients cannot write it. Allowed on string, integer, decimal, percent, money (with a fixed currency) and boolean fields.
    */
   computed?: string;
+  rollup?: Rollup;
 }
 export interface HelpText {
   en: string;
   pl?: string;
   ro?: string;
+}
+/**
+ * An aggregate over related records kept by the platform: sum, count, min or max of the records of `from` whose reference `via` points at this record (and that match `filter`). Updated in the transaction of every change of a contributing record; clients cannot write it. Allowed on integer, decimal and money (with a fixed currency) fields.
+ */
+export interface Rollup {
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  from: string;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  via: string;
+  /**
+   * sum, min and max of `field`; count of the records.
+   */
+  aggregate: 'sum' | 'count' | 'min' | 'max';
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  field?: string;
+  filter?: FilterNode;
 }
 export interface EnumValue {
   id?: StableId;
@@ -548,7 +575,7 @@ export interface View {
    * @minItems 1
    */
   columns?: string[];
-  filter?: FilterNode;
+  filter?: FilterNode1;
   sort?: SortKey[];
   default?: boolean;
   /**

@@ -220,3 +220,16 @@ test('an entity without its own fields beyond a name still gets a form', () => {
   const m = modelOf(packageOf(entity('tag', [field('string', 'label', { required: true })])));
   expect(recordForm(m, 'tag', { mode: 'create' }).schema.required).toEqual(['label']);
 });
+
+describe('rollup fields', () => {
+  test('are read-only, never submitted, and not shown on create (a new record has nothing to aggregate)', () => {
+    const c = contractor([field('integer', 'deal_count', { rollup: { from: 'deal', via: 'contractor', aggregate: 'count' } })]);
+    const rollups = modelOf(packageOf(c, person(), deal(), salesPipeline()));
+    const edit = recordForm(rollups, 'contractor', { mode: 'update', language: 'pl' });
+    expect(edit.fields.deal_count!['ui:readonly']).toBe(true);
+    expect(edit.writable).not.toContain('deal_count');
+    expect(edit.layout.flatMap((t) => t.sections.flatMap((s) => s.fields))).toContain('deal_count');
+    const create = recordForm(rollups, 'contractor', { mode: 'create', language: 'pl' });
+    expect(create.layout.flatMap((t) => t.sections.flatMap((s) => s.fields))).not.toContain('deal_count');
+  });
+});
