@@ -20,7 +20,7 @@ import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
-import { nextNumber } from '../rules/numbering.ts';
+import { assignNumber } from '../rules/numbering.ts';
 import {
   applyFilter,
   applyKeyset,
@@ -80,12 +80,21 @@ export interface Actor {
   readonly origin?: AuditOrigin;
 }
 
-/** The flow and node of a Node-RED change (tessera.audit_log.origin). */
-export interface AuditOrigin {
+/** What acts for the user, named in tessera.audit_log.origin: a Node-RED flow and node, or a declared conversion. */
+export type AuditOrigin = FlowOrigin | ConversionOrigin;
+
+/** The flow and node of a Node-RED change. */
+export interface FlowOrigin {
   readonly flow: string;
   readonly flowName?: string;
   readonly node: string;
   readonly nodeName?: string;
+}
+
+/** A record created by a declared conversion (engine/conversion/declared.ts) of the source record. */
+export interface ConversionOrigin {
+  readonly conversion: string;
+  readonly source: { readonly entity: string; readonly id: string };
 }
 
 /**
@@ -574,9 +583,7 @@ export class RecordService {
       }
       await this.#checkReferences(trx, entity, values, access);
       await this.#refuseDuplicates(trx, access, rt, values, null);
-      if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
-        values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
-      }
+      await assignNumber(trx, entity, values, now, timeZone);
       const row = {
         ...recordToColumns(entity, sealSecrets(entity, values, this.#secrets)),
         created_by: ctx.actor.userId,
