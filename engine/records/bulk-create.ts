@@ -54,7 +54,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const model = internals.runtime.snapshot.model;
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w! });
+        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w! }, { now, timeZone, userId: ctx.actor.userId });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);
