@@ -50,6 +50,8 @@ function files(overrides: { offer?: Record<string, unknown>; order?: Record<stri
   return { files: items };
 }
 
+const modelOf = (input: PackageFiles) => buildModel(groupItems(input.files as Record<string, MetadataItem>));
+
 const problems = (input: PackageFiles) => {
   const result = validatePackage(input);
   return result.ok ? [] : result.errors.map((e) => `${e.file}${e.pointer} ${e.code}`);
@@ -57,7 +59,7 @@ const problems = (input: PackageFiles) => {
 
 test('a record and its lines map into the new record: FEEL over fields, references as ids, numbers from text, lines filtered and mapped, the link set', () => {
   expect(problems(files())).toEqual([]);
-  const model = buildModel(groupItems(files().files));
+  const model = modelOf(files());
   const offer = model.entities.get('offer')!;
   const conversion = offer.conversions[0]!;
   const record = {
@@ -75,16 +77,16 @@ test('a record and its lines map into the new record: FEEL over fields, referenc
 });
 
 test('the series: the user’s pick first, then the first rule that holds, else refused with a pointer at the series field', () => {
-  const order = buildModel(groupItems(files().files)).entities.get('purchase')!;
+  const order = modelOf(files()).entities.get('purchase')!;
   expect(chooseSeries(order, { register: 'export' }).pattern).toBe('ZE/{seq}');
   expect(chooseSeries(order, { kind: 'export' }).name).toBe('export');
   expect(chooseSeries(order, { register: 'domestic', kind: 'export' }).name).toBe('domestic');
   // "domestic" has no condition: it numbers what no rule claims.
   expect(chooseSeries(order, { kind: 'other' }).name).toBe('domestic');
-  const strict = buildModel(groupItems(files({ order: { numbering: { field: 'number', series: [{ name: 'export', pattern: 'ZE/{seq}', when: 'kind = "export"' }] } } }).files)).entities.get('purchase')!;
+  const strict = modelOf(files({ order: { numbering: { field: 'number', series: [{ name: 'export', pattern: 'ZE/{seq}', when: 'kind = "export"' }] } } })).entities.get('purchase')!;
   expect(() => chooseSeries(strict, {})).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ pointer: '/number', code: 'NO_NUMBERING_SERIES' })] }));
   // An existing single-pattern numbering keeps its counter key (no series name in it).
-  const plain = buildModel(groupItems(files({ order: { numbering: { field: 'number', pattern: 'Z/{seq}' } } }).files)).entities.get('purchase')!;
+  const plain = modelOf(files({ order: { numbering: { field: 'number', pattern: 'Z/{seq}' } } })).entities.get('purchase')!;
   expect(chooseSeries(plain, {})).toEqual({ name: null, pattern: 'Z/{seq}', reset: 'yearly', per: [] });
 });
 
