@@ -88,6 +88,19 @@ export async function convertLead(id: string, body: { contractor?: ConversionCho
   return (await api.post<LeadConversion>(`/records/lead/${enc(id)}/convert`, body)).data;
 }
 
+/** What a declared conversion created (POST /api/records/:type/:id/convert/:conversion). */
+export interface DeclaredConversion {
+  readonly conversion: string;
+  readonly target: string;
+  readonly source: ApiRecord;
+  readonly records: readonly ApiRecord[];
+}
+
+/** Runs a declared conversion of a record (an offer into a sales order); the new records come back. */
+export async function runConversion(type: string, id: string, conversion: string): Promise<DeclaredConversion> {
+  return (await api.post<DeclaredConversion>(`/records/${enc(type)}/${enc(id)}/convert/${enc(conversion)}`, {})).data;
+}
+
 export async function deleteRecord(type: string, id: string, version?: number): Promise<ApiRecord> {
   return (await api.delete<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, version ? { headers: { 'if-match': `"${version}"` } } : {})).data;
 }
@@ -98,7 +111,7 @@ export interface HistoryEntry {
   readonly actor?: string | null;
   readonly via?: string;
   /** The Node-RED flow and node that made the change (via automation). */
-  readonly origin?: { readonly flow: string; readonly flowName?: string; readonly node: string; readonly nodeName?: string } | null;
+  readonly origin?: { readonly flow: string; readonly flowName?: string; readonly node: string; readonly nodeName?: string } | { readonly conversion: string; readonly source: { readonly entity: string; readonly id: string } } | null;
   readonly action: string;
   readonly changes?: Readonly<Record<string, unknown>>;
   /** Titles of the records the changed reference values name; null for one the reader may not read (or that is gone). */
