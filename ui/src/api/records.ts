@@ -96,9 +96,12 @@ export interface DeclaredConversion {
   readonly records: readonly ApiRecord[];
 }
 
-/** Runs a declared conversion of a record (an offer into a sales order); the new records come back. */
-export async function runConversion(type: string, id: string, conversion: string): Promise<DeclaredConversion> {
-  return (await api.post<DeclaredConversion>(`/records/${enc(type)}/${enc(id)}/convert/${enc(conversion)}`, {})).data;
+/** What a declared record action did (POST /api/records/:type/:id/actions/:action). */
+export type RecordActionOutcome = { readonly action: string; readonly kind: 'conversion'; readonly result: DeclaredConversion } | { readonly action: string; readonly kind: 'workflow'; readonly instance: string };
+
+/** Runs a declared record action (a conversion, or a workflow started about the record). */
+export async function runRecordAction(type: string, id: string, action: string): Promise<RecordActionOutcome> {
+  return (await api.post<RecordActionOutcome>(`/records/${enc(type)}/${enc(id)}/actions/${enc(action)}`, {})).data;
 }
 
 export async function deleteRecord(type: string, id: string, version?: number): Promise<ApiRecord> {

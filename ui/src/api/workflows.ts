@@ -33,11 +33,6 @@ export async function definitionPlatformRights(processId: string, version: numbe
   return data.find((d) => d.processId === processId)?.versions.find((v) => v.version === version)?.platformRights ?? null;
 }
 
-/** Starts the latest deployed version of a process about a record, with the user's rights (POST /api/workflows/:processId/instances). */
-export async function startInstanceAbout(processId: string, record: { entity: string; id: string }): Promise<{ id: string }> {
-  return (await api.post<{ id: string }>(`/workflows/${enc(processId)}/instances`, { record })).data;
-}
-
 export async function listInstances(params: { record?: string; limit?: number } = {}): Promise<InstanceSummary[]> {
   const q = new URLSearchParams();
   if (params.record) q.set('record', params.record);

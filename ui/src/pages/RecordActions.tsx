@@ -1,11 +1,10 @@
 // The record page's declared actions (metadata: an entity type's `actions`), one button each: a
 // conversion (an offer into a sales order: the new record opens) or a deployed workflow started about
-// the record with the user's rights. A button whose condition does not hold is not shown; one the
+// the record with the user's rights (POST /api/records/<type>/<id>/actions/<name>). A button whose condition does not hold is not shown; one the
 // user lacks the right for is disabled and says which right (the server refuses it anyway).
 import { useState } from 'react';
 import { feelConditionHolds, mappingContext, type EntityModel, type Model, type RecordAction } from '../../../metadata/browser.ts';
-import { runConversion, type ApiRecord } from '../api/records.ts';
-import { startInstanceAbout } from '../api/workflows.ts';
+import { runRecordAction, type ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { navigate } from '../app/router.tsx';
@@ -34,16 +33,15 @@ export function RecordActions({ model, entity, record, onStarted }: { model: Mod
   const run = async (action: RecordAction) => {
     setBusy(action.name);
     try {
-      if (action.conversion !== undefined) {
-        const result = await runConversion(entity.name, String(record.id), action.conversion);
-        const created = result.records[0];
-        const target = model.entities.get(result.target);
+      const outcome = await runRecordAction(entity.name, String(record.id), action.name);
+      if (outcome.kind === 'conversion') {
+        const created = outcome.result.records[0];
+        const target = model.entities.get(outcome.result.target);
         if (created && target) {
           notify('success', t('actions.converted', { title: recordTitle(target, created) || label(target.label) }));
           navigate(`/r/${target.name}/${String(created.id)}`);
         }
-      } else if (action.workflow !== undefined) {
-        await startInstanceAbout(action.workflow, { entity: entity.name, id: String(record.id) });
+      } else {
         notify('success', t('actions.started'), label(action.label));
         onStarted();
       }
