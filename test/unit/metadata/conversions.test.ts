@@ -5,7 +5,6 @@ import { chooseSeries } from '../../../engine/rules/numbering.ts';
 import { buildModel, conversionAllowed, conversionValues, groupItems, validatePackage, type MetadataItem, type PackageFiles } from '../../../metadata/index.ts';
 
 const label = (en: string) => ({ en });
-const f = (name: string, type: string, extra: Record<string, unknown> = {}) => ({ id: `x.${name}.${Math.random()}`, name, type, label: label(name), ...extra });
 
 function files(overrides: { offer?: Record<string, unknown>; order?: Record<string, unknown> } = {}): PackageFiles {
   const items: Record<string, MetadataItem> = {
