@@ -2,9 +2,10 @@
 // rule on their kind (FV/…, PF/…, KOR/… monthly), sales orders by the register the user picks
 // (ZS/…, ZE/…), counters per business unit, the monthly reset, and concurrent invoices taking
 // consecutive numbers without gaps or repeats (the counter row is locked in the write transaction).
+// The install under test had the shipped CRM before the documents, and took them without allowDestructive.
 import { seedPackage } from '../../engine/seeding.ts';
 import { assignNumber } from '../../engine/rules/numbering.ts';
-import { buildModel, groupItems, localDate } from '../../metadata/index.ts';
+import { buildModel, groupItems, localDate, type MetadataItem, type PackageFiles } from '../../metadata/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
 
@@ -13,9 +14,28 @@ let server: TestServer;
 let api: JsonClient;
 let contractor: string;
 
+const DOCUMENTS = ['sales_order', 'sales_order_line', 'invoice', 'invoice_line'];
+
+/** The shipped CRM as it was before the documents: no order or invoice types, no conversions or actions. */
+function beforeDocuments(pkg: PackageFiles): PackageFiles {
+  const files: Record<string, MetadataItem> = {};
+  for (const [path, item] of Object.entries(pkg.files) as [string, MetadataItem][]) {
+    if (item.kind === 'entity' && DOCUMENTS.includes(item.name)) continue;
+    if (item.kind === 'entity') {
+      const { conversions: _c, actions: _a, ...rest } = item;
+      files[path] = rest;
+    } else if (item.kind === 'role') files[path] = { ...item, permissions: (item.permissions ?? []).filter((p) => !DOCUMENTS.includes(p.entity)) };
+    else files[path] = item;
+  }
+  return { files };
+}
+
 beforeAll(async () => {
   env = await startTestPlatform();
-  await env.platform.applyMetadata(await seedPackage(), { source: 'seed' });
+  // An existing install takes the documents as an additive change (no allowDestructive).
+  const seed = await seedPackage();
+  await env.platform.applyMetadata(beforeDocuments(seed), { source: 'seed' });
+  await env.platform.applyMetadata(seed, { source: 'seed' });
   server = await startTestServer(env.platform);
   api = jsonClient(`${server.url}/api`);
   contractor = (await api.post('/records/contractor', { name: 'Hurtownia Papieru S.A.' })).body.id;
