@@ -103,6 +103,7 @@ export const META_HELP: ReadonlyMap<string, Readonly<Record<Exclude<Language, 'e
   ["The target's lines field.", { pl: "Pole pozycji wyniku.", ro: "Câmpul de linii al rezultatului." }],
   ["The target's reference field set to the source record (the source lists its results through it).", { pl: "Pole odwołania wyniku ustawiane na rekord źródłowy (przez nie źródło pokazuje swoje wyniki).", ro: "Câmpul de referință al rezultatului setat la înregistrarea sursă (prin el sursa își listează rezultatele)." }],
   ["When the counter starts again at 1: never, every year (default) or every month.", { pl: "Kiedy licznik zaczyna od 1: nigdy, co rok (domyślnie) lub co miesiąc.", ro: "Când contorul reîncepe de la 1: niciodată, în fiecare an (implicit) sau în fiecare lună." }],
+  ["A date field of the record whose year and month the series takes ({YYYY}, {MM}, the reset period), e.g. an invoice's issue date; default: the moment of creation.", { pl: "Pole daty rekordu, z którego seria bierze rok i miesiąc ({YYYY}, {MM}, okres zerowania), np. data wystawienia faktury; domyślnie chwila utworzenia.", ro: "Un câmp de dată al înregistrării din care seria ia anul și luna ({YYYY}, {MM}, perioada de resetare), de ex. data emiterii facturii; implicit momentul creării." }],
 ]);
 
 /** A schema (any JSON) with its `description`s in a language: the translation where there is one, else the English text. Pure. */

@@ -55,6 +55,11 @@ export function numberingProblems(entity: EntityType): DeclarationProblem[] {
       else if (!['reference', 'enum', 'string', 'integer'].includes(field.type)) problems.push({ code: 'META_FIELD_KIND', path: ['numbering', 'series', i, 'per', j], message: 'counters are kept per value of a reference, enum, string or integer field' });
     });
   });
+  if (numbering.dateField !== undefined) {
+    const field = fieldOf(numbering.dateField);
+    if (!field) problems.push({ code: 'META_UNKNOWN_FIELD', path: ['numbering', 'dateField'], message: `unknown field "${numbering.dateField}"` });
+    else if (field.type !== 'date') problems.push({ code: 'META_FIELD_KIND', path: ['numbering', 'dateField'], message: 'the numbering date field must be a date field' });
+  }
   if (numbering.seriesField !== undefined) {
     const field = fieldOf(numbering.seriesField);
     if (!field) problems.push({ code: 'META_UNKNOWN_FIELD', path: ['numbering', 'seriesField'], message: `unknown field "${numbering.seriesField}"` });

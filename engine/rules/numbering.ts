@@ -81,7 +81,10 @@ export async function assignNumber(trx: Knex.Transaction, entity: EntityModel, v
   if (!numbering || (values[numbering.field] !== undefined && values[numbering.field] !== null)) return;
   const chosen = chooseSeries(entity, values);
   const per = chosen.per.map((name) => refId(values[name]));
-  values[numbering.field] = await nextNumber(trx, entity.name, { field: numbering.field, pattern: chosen.pattern, reset: chosen.reset, name: chosen.name, per }, at, timeZone);
+  // The period of a dated document is its date's (an invoice issued on 30 November is a November one).
+  const dated = numbering.dateField ? values[numbering.dateField] : undefined;
+  const day = typeof dated === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(dated) ? new Date(`${dated}T12:00:00Z`) : null;
+  values[numbering.field] = await nextNumber(trx, entity.name, { field: numbering.field, pattern: chosen.pattern, reset: chosen.reset, name: chosen.name, per }, day ?? at, day ? 'UTC' : timeZone);
   const seriesField = numbering.seriesField ? entity.fieldsByName.get(numbering.seriesField) : undefined;
   if (seriesField?.type === 'enum' && chosen.name && (values[seriesField.name] === undefined || values[seriesField.name] === null) && seriesField.values.some((v) => v.value === chosen.name)) {
     values[seriesField.name] = chosen.name;

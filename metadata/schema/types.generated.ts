@@ -373,6 +373,10 @@ export interface Numbering {
    */
   reset?: 'never' | 'yearly' | 'monthly';
   /**
+   * A date field of the record whose year and month the series takes ({YYYY}, {MM}, the reset period), e.g. an invoice's issue date; default: the moment of creation.
+   */
+  dateField?: string;
+  /**
    * An enum field whose value names the series to use (the user picks it on the form); filled with the chosen series when left empty.
    */
   seriesField?: string;

@@ -63,6 +63,9 @@ test('a rule on the kind chooses the series: FV, PF and KOR each count on their 
   const correction = await invoice({ kind: 'correction', corrected_invoice: first.id, lines: [{ ...line, quantity: -1 }] });
   expect([first.number, proforma.number, second.number, correction.number]).toEqual([`FV/${month}/1`, `PF/${month}/1`, `FV/${month}/2`, `KOR/${month}/1`]);
   expect(correction).toMatchObject({ net_total: -100, gross_total: -123, split_payment: false, paid: false });
+  // The period is the invoice's issue date's, not the day it is typed in.
+  const backdated = await invoice({ issue_date: '2025-03-31' });
+  expect(backdated.number).toBe('FV/2025/03/1');
   // A correction names the invoice it corrects.
   const orphan = await api.post('/records/invoice', { contractor, kind: 'correction', lines: [line] });
   expect([orphan.status, orphan.body.errors[0].pointer]).toEqual([422, '/corrected_invoice']);

@@ -119,4 +119,5 @@ test('broken declarations are refused with pointers', () => {
     'entities/purchase.json/numbering/seriesField META_FIELD_KIND',
   ]);
   expect(problems(files({ order: { numbering: { field: 'number' } } }))).toEqual(['entities/purchase.json/numbering META_SCHEMA']);
+  expect(problems(files({ order: { numbering: { field: 'number', pattern: 'Z/{seq}', dateField: 'subject' } } }))).toEqual(['entities/purchase.json/numbering/dateField META_FIELD_KIND']);
 });
