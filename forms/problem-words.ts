@@ -122,6 +122,12 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   UNKNOWN_ROLE: plain('there is no such role', 'nie ma takiej roli', 'nu există un astfel de rol'),
   UNKNOWN_TEAM: plain('there is no such team', 'nie ma takiego zespołu', 'nu există o astfel de echipă'),
   LEAD_CLOSED: params(w('the lead is already closed', 'lead jest już zamknięty', 'lead-ul este deja închis'), w('the lead is already “{state}”', 'lead ma już status „{state}”', 'lead-ul este deja „{state}”')),
+  UNKNOWN_CONVERSION: params(w('there is no such conversion', 'nie ma takiej konwersji', 'nu există o astfel de conversie'), w('a {entity} has no such conversion', 'rekord {entity} nie ma takiej konwersji', 'o înregistrare {entity} nu are o astfel de conversie')),
+  CONVERSION_NOT_ALLOWED: params(w('the record cannot be converted now', 'rekordu nie można teraz przekształcić', 'înregistrarea nu poate fi convertită acum'), w('this {entity} cannot be converted now', 'tego rekordu {entity} nie można teraz przekształcić', 'această înregistrare {entity} nu poate fi convertită acum')),
+  CONVERSION_MAPPING: plain('the conversion could not map the record’s values', 'konwersja nie mogła przenieść wartości rekordu', 'conversia nu a putut prelua valorile înregistrării'),
+  NO_NUMBERING_SERIES: plain('no numbering series applies: choose one', 'żadna seria numeracji nie pasuje: wybierz serię', 'nicio serie de numerotare nu se aplică: alegeți una'),
+  UNKNOWN_ACTION: params(w('there is no such action', 'nie ma takiej akcji', 'nu există o astfel de acțiune'), w('a {entity} has no such action', 'rekord {entity} nie ma takiej akcji', 'o înregistrare {entity} nu are o astfel de acțiune')),
+  ACTION_NOT_ALLOWED: params(w('this action is not available for the record now', 'ta akcja nie jest teraz dostępna dla rekordu', 'această acțiune nu este disponibilă acum pentru înregistrare'), w('this action is not available for this {entity} now', 'ta akcja nie jest teraz dostępna dla rekordu {entity}', 'această acțiune nu este disponibilă acum pentru această înregistrare {entity}')),
   CONVERSION_CHOICE: plain('choose an existing record or give the values of a new one', 'wybierz istniejący rekord albo podaj dane nowego', 'alegeți o înregistrare existentă sau dați datele uneia noi'),
 
   // ---- the metadata designer (a package's problems) ----

@@ -11,6 +11,7 @@ export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES, P
 export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterTerms, filterableType, queryField, FILTER_OPERATORS, FILTER_TOKENS, MAX_FILTER_DEPTH, SYSTEM_FIELD_TYPES, type BoundFilterExpr, type FilterExpr, type FilterTerm, type FilterSubject, type FilterToken, type FilterOperator, type FilterProblem, type FilterValue, type FilterableType, type QueryField } from './filter.ts';
 export { COMPUTED_FIELD_TYPES, computeRecord, computedOrder, computedValue, feelNames, hasComputed, isComputed, roundTo, type ComputedOrder } from './computed.ts';
 export { hasRollups, isRollup, referenceId, rollupOrder, rollupProblems, rollupsFrom, rollupTargets, ROLLUP_FIELD_TYPES, type RollupChange, type RollupProblem, type RollupRef, type RollupTarget } from './rollup.ts';
+export { conversionAllowed, conversionProblems, conversionValues, mappingContext, numberingProblems, type DeclarationProblem } from './conversions.ts';
 export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext, type FeelContext } from './feel.ts';
 export { normalizeUrl, isValidUrl, isValidPostalCode, postalCodeCountry, postalCodeDetail, postalCodeProblems, formatDetail, RECORD_FORMATS, POSTAL_CODE_PATTERNS, type FormatCheck, type PostalCodeCountry } from './field-formats.ts';
 export { declaredDefaults, defaultValues, resolveDefault, type DefaultContext } from './defaults.ts';

@@ -9,6 +9,8 @@ import type {
   Index,
   Label,
   Numbering,
+  Conversion,
+  RecordAction,
   Pipeline,
   Role,
   SortKey,
@@ -88,6 +90,10 @@ export interface EntityModel {
   readonly defaultSort: readonly SortKey[];
   readonly searchFields: readonly string[];
   readonly numbering?: Numbering;
+  /** Declared conversions into other types (metadata/conversions.ts); empty when none. */
+  readonly conversions: readonly Conversion[];
+  /** Buttons of the record page: a conversion or a workflow; empty when none. */
+  readonly actions: readonly RecordAction[];
   readonly indexes: readonly Index[];
   /** Duplicate rules (metadata/duplicates.ts); empty when none are declared. */
   readonly duplicates: readonly DuplicateRule[];
@@ -199,6 +205,8 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     defaultSort: entity.defaultSort ?? [{ field: 'created_at', direction: 'desc' }],
     searchFields,
     ...(entity.numbering ? { numbering: entity.numbering } : {}),
+    conversions: entity.conversions ?? [],
+    actions: entity.actions ?? [],
     indexes: entity.indexes ?? [],
     duplicates: entity.duplicates ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),

@@ -9,6 +9,7 @@ import { knownTimeZone } from './calendar.ts';
 import { documentProblems } from './lines.ts';
 import { documentTemplateProblems } from './document-templates.ts';
 import { rollupProblems } from './rollup.ts';
+import { conversionProblems, numberingProblems } from './conversions.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
@@ -311,6 +312,8 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['numbering', 'field'], `unknown field "${entity.numbering.field}"`);
     else if (field.type !== 'string' || !field.readOnly) report(ctx, 'META_FIELD_KIND', entity.id, ['numbering', 'field'], 'the numbered field must be a read-only string field');
   }
+  const byName = new Map(ctx.pkg.entities.map((e) => [e.name, e]));
+  for (const p of [...numberingProblems(entity), ...conversionProblems(entity, byName)]) report(ctx, p.code, entity.id, p.path, p.message);
   const indexIds = new Set<string>();
   entity.indexes?.forEach((index, i) => {
     if (indexIds.has(index.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['indexes', i, 'id'], `index id "${index.id}" is listed twice`);

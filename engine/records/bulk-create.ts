@@ -10,7 +10,7 @@ import { joinTableName, recordFeelContext } from '../../metadata/index.ts';
 import { diff } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import { checkInitialStates } from '../rules/machines.ts';
-import { nextNumber } from '../rules/numbering.ts';
+import { assignNumber } from '../rules/numbering.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, INSERT_CHUNK, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
 import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
@@ -55,7 +55,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const model = internals.runtime.snapshot.model;
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w!, ...rollupInitialValues(entity) });
+        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w!, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);
@@ -89,10 +89,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
       }
       refusals.throwIfAny();
     }
-    if (entity.numbering) {
-      const field = entity.numbering.field;
-      for (const v of values) if (v[field] === undefined || v[field] === null) v[field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
-    }
+    if (entity.numbering) for (const v of values) await assignNumber(trx, entity, v, now, timeZone);
     // Ids made here: the returned rows are matched to their items by id, not by RETURNING's order.
     const ids = values.map(() => randomUUID());
     const rows = values.map((v, i) => ({ ...recordToColumns(entity, sealSecrets(entity, v, internals.secrets)), id: ids[i], created_by: ctx.actor.userId, updated_by: ctx.actor.userId, owner }));

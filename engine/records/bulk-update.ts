@@ -77,7 +77,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
         }
         const w = written[i]!;
         const previous = previousById.get(item.id)!;
-        const next: ApiRecord = withComputed(model, entity, { ...previous, ...w });
+        const next: ApiRecord = withComputed(model, entity, { ...previous, ...w }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
         if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...w }))) {
           throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
         }

@@ -20,7 +20,7 @@ import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
-import { nextNumber } from '../rules/numbering.ts';
+import { assignNumber } from '../rules/numbering.ts';
 import {
   applyFilter,
   applyKeyset,
@@ -81,12 +81,21 @@ export interface Actor {
   readonly origin?: AuditOrigin;
 }
 
-/** The flow and node of a Node-RED change (tessera.audit_log.origin). */
-export interface AuditOrigin {
+/** What acts for the user, named in tessera.audit_log.origin: a Node-RED flow and node, or a declared conversion. */
+export type AuditOrigin = FlowOrigin | ConversionOrigin;
+
+/** The flow and node of a Node-RED change. */
+export interface FlowOrigin {
   readonly flow: string;
   readonly flowName?: string;
   readonly node: string;
   readonly nodeName?: string;
+}
+
+/** A record created by a declared conversion (engine/conversion/declared.ts) of the source record. */
+export interface ConversionOrigin {
+  readonly conversion: string;
+  readonly source: { readonly entity: string; readonly id: string };
 }
 
 /**
@@ -609,7 +618,7 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) });
+      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -621,9 +630,7 @@ export class RecordService {
       await lockRollupParents(trx, model, entity, [{ before: null, after: values }]);
       await this.#checkReferences(trx, entity, values, access);
       await this.#refuseDuplicates(trx, access, rt, values, null);
-      if (entity.numbering && (values[entity.numbering.field] === undefined || values[entity.numbering.field] === null)) {
-        values[entity.numbering.field] = await nextNumber(trx, entity.name, entity.numbering, now, timeZone);
-      }
+      await assignNumber(trx, entity, values, now, timeZone);
       const row = {
         ...recordToColumns(entity, sealSecrets(entity, values, this.#secrets)),
         created_by: ctx.actor.userId,
@@ -717,7 +724,7 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written });
+      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);

@@ -212,14 +212,14 @@ export type LinesField = FieldCommon & {
   maxItems?: number;
 };
 /**
+ * A FEEL expression (feelin). Never JavaScript.
+ */
+export type FeelExpression = string;
+/**
  * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.
  */
 export type FilterNode1 = Record<string, unknown>;
 export type Scope = 'none' | 'own' | 'team' | 'all';
-/**
- * A FEEL expression (feelin). Never JavaScript.
- */
-export type FeelExpression = string;
 
 /**
  * tessera.json: the package manifest.
@@ -275,6 +275,18 @@ export interface EntityType {
   displayField?: string;
   defaultSort?: SortKey[];
   numbering?: Numbering;
+  /**
+   * Conversions of a record of this type into records of other types (offer → sales order).
+   *
+   * @maxItems 32
+   */
+  conversions?: Conversion[];
+  /**
+   * Buttons on the record page: a conversion, or a workflow started with the record.
+   *
+   * @maxItems 16
+   */
+  actions?: RecordAction[];
   indexes?: Index[];
   /**
    * How records that are probably the same one are found: each rule names fields whose values, normalised, must all be equal. Checked on create and change (a refusing rule refuses), shown by the form as the user types, and used before a merge.
@@ -393,12 +405,125 @@ export interface SortKey {
   direction?: 'asc' | 'desc';
 }
 /**
- * Numbering series filled on create, e.g. OF/{YYYY}/{seq:4}. Tokens: {YYYY}, {YY}, {MM}, {seq} or {seq:N} (zero-padded).
+ * Numbering series filled on create, e.g. OF/{YYYY}/{seq:4}. Tokens: {YYYY}, {YY}, {MM}, {seq} or {seq:N} (zero-padded). Several series: list them under series; the user's pick (seriesField) or the first series whose condition holds numbers the record, else pattern. Needs pattern or series.
  */
 export interface Numbering {
+  /**
+   * The read-only string field that receives the number.
+   */
   field: string;
+  /**
+   * The series used when no series of the list applies.
+   */
+  pattern?: string;
+  /**
+   * When the counter starts again at 1: never, every year (default) or every month.
+   */
+  reset?: 'never' | 'yearly' | 'monthly';
+  /**
+   * A date field of the record whose year and month the series takes ({YYYY}, {MM}, the reset period), e.g. an invoice's issue date; default: the moment of creation.
+   */
+  dateField?: string;
+  /**
+   * An enum field whose value names the series to use (the user picks it on the form); filled with the chosen series when left empty.
+   */
+  seriesField?: string;
+  /**
+   * Several series of one field (per document kind, register, business unit); each has a counter of its own.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  series?: NumberingSeries[];
+}
+/**
+ * One numbering series: its name, pattern, reset and the condition that chooses it.
+ */
+export interface NumberingSeries {
+  name: Identifier;
+  label?: Label;
   pattern: string;
   reset?: 'never' | 'yearly' | 'monthly';
+  /**
+   * FEEL condition over the new record: the first series whose condition holds numbers it (when the user picked none).
+   */
+  when?: string;
+  /**
+   * Fields whose values keep separate counters (e.g. the business unit): one counter per combination.
+   *
+   * @minItems 1
+   * @maxItems 4
+   */
+  per?: string[];
+}
+/**
+ * A declared conversion of a record of this type into a new record of another type, with field and line mapping; the result references its source.
+ */
+export interface Conversion {
+  name: Identifier;
+  label: Label;
+  /**
+   * The entity type created.
+   */
+  target: string;
+  /**
+   * The target's reference field set to the source record (the source lists its results through it).
+   */
+  link: string;
+  /**
+   * FEEL condition over the source record: the conversion is allowed only while it holds.
+   */
+  when?: string;
+  fields?: FieldMapping;
+  /**
+   * Lines copied from a lines field of the source into a lines field of the target.
+   *
+   * @maxItems 8
+   */
+  lines?: LineMapping[];
+}
+/**
+ * Target field name → FEEL expression over the source record (references as ids), e.g. "contractor" or "\"proforma\"".
+ */
+export interface FieldMapping {
+  [k: string]: FeelExpression;
+}
+/**
+ * Copies the lines of a source lines field into a target lines field, each line's fields mapped by FEEL over the source line.
+ */
+export interface LineMapping {
+  /**
+   * The source's lines field.
+   */
+  from: string;
+  /**
+   * The target's lines field.
+   */
+  to: string;
+  /**
+   * A FEEL expression (feelin). Never JavaScript.
+   */
+  when?: string;
+  fields: FieldMapping;
+}
+/**
+ * A button on the record page: runs a conversion of this type, or starts a deployed workflow about the record. Exactly one of conversion and workflow.
+ */
+export interface RecordAction {
+  name: Identifier;
+  label: Label;
+  /**
+   * The name of a conversion of this entity type.
+   */
+  conversion?: string;
+  /**
+   * The BPMN process id of a deployed workflow, started with the record and the user's rights.
+   */
+  workflow?: string;
+  /**
+   * A FEEL expression (feelin). Never JavaScript.
+   */
+  when?: string;
 }
 export interface Index {
   id: StableId;
@@ -526,7 +651,7 @@ export interface Transition {
   to: Identifier;
   label?: Label;
   /**
-   * FEEL condition over the record after the change (fields by name; the previous values under `previous`).
+   * A FEEL expression (feelin). Never JavaScript.
    */
   guard?: string;
   guardMessage?: Label;
@@ -607,7 +732,7 @@ export interface Permission {
   delete?: Scope;
   export?: Scope;
   /**
-   * Row condition that must also hold (FEEL over the record; `user` is the current user).
+   * A FEEL expression (feelin). Never JavaScript.
    */
   condition?: string;
   /**
@@ -637,7 +762,7 @@ export interface Trigger {
   field?: Identifier;
   state?: Identifier;
   /**
-   * Fires only when this holds (true) for the record.
+   * A FEEL expression (feelin). Never JavaScript.
    */
   condition?: string;
   start?: {

@@ -513,6 +513,46 @@ export function demoRecords(today: string): DemoRecord[] {
     });
   }
 
+  // ── Sales orders and invoices (as the offers' conversions would make them) ──
+  const offerLines = (key: string) => {
+    const o = offers.find((x) => x.key === key)!;
+    return o.lines.map(([prod, description, qty, unit, price, discount]) => ({
+      ...(prod ? { product: product(prod) } : {}),
+      ...(description ? { description } : {}),
+      quantity: qty,
+      unit,
+      net_price: price,
+      vat_rate: vat(prod),
+      ...(discount ? { discount_percent: discount } : {}),
+    }));
+  };
+  const offerOf = (key: string) => offers.find((x) => x.key === key)!;
+  const orderOf = (key: string, offerKey: string, offset: number, status: string, delivered: (qty: number, i: number) => number, extra: Values = {}) => {
+    const o = offerOf(offerKey);
+    add(`sales_order.${key}`, 'sales_order', {
+      order_date: day(offset), delivery_date: day(offset + 21), status, currency: o.currency.toLowerCase(), contractor: contractor(o.company), person: person(o.company),
+      deal: ref(`deal.${o.deal}`), offer: ref(`offer.${offerKey}`), payment_terms_days: 14,
+      lines: offerLines(offerKey).map((l, i) => ({ ...l, quantity_delivered: delivered(l.quantity, i) })),
+      ...extra,
+    });
+  };
+  // Baltic's implementation: licences delivered, hours partly worked, training not yet.
+  orderOf('z1', 'o6', -28, 'partially_delivered', (qty, i) => (i === 0 ? qty : i === 1 ? 180 : 0), { business_unit: ref('business_unit.waw') });
+  orderOf('z2', 'o7', -16, 'delivered', (qty) => qty, { business_unit: ref('business_unit.krk') });
+  const invoiceOf = (key: string, offerKey: string, kind: string, offset: number, extra: Values = {}) => {
+    const o = offerOf(offerKey);
+    add(`invoice.${key}`, 'invoice', {
+      kind, issue_date: day(offset), sale_date: day(offset), payment_due: day(offset + 14), payment_terms_days: 14, currency: o.currency.toLowerCase(),
+      contractor: contractor(o.company), person: person(o.company), deal: ref(`deal.${o.deal}`), offer: ref(`offer.${offerKey}`),
+      lines: offerLines(offerKey), ...extra,
+    });
+  };
+  invoiceOf('pf1', 'o1', 'proforma', -5);
+  invoiceOf('fv1', 'o7', 'invoice', -10, { sales_order: ref('sales_order.z2'), business_unit: ref('business_unit.krk'), split_payment: true, paid: true, paid_amount: 54_735 });
+  invoiceOf('fv2', 'o6', 'invoice', -20, { sales_order: ref('sales_order.z1'), business_unit: ref('business_unit.waw'), paid_amount: 50_000 });
+  // One printer came back damaged: the correction takes it off the invoice.
+  invoiceOf('kor1', 'o7', 'correction', -3, { corrected_invoice: ref('invoice.fv1'), correction_reason: 'Zwrot jednego urządzenia uszkodzonego w transporcie.', lines: [{ product: product('printer'), quantity: -1, unit: 'szt.', net_price: 8900, vat_rate: 'vat23' }] });
+
   // ── Devices ──────────────────────────────────────────────────────────────
   const devices: [key: string, name: string, serial: string, model: string | null, owner: string | null, extra: Values][] = [
     ['klinika1', 'Drukarka KX-3000 — rejestracja', 'KX3-2023-004512', 'printer', 'klinika', { purchase_date: day(-400), warranty_until: day(330), next_inspection: day(20), location: 'Rejestracja, parter' }],

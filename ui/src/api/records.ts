@@ -88,6 +88,22 @@ export async function convertLead(id: string, body: { contractor?: ConversionCho
   return (await api.post<LeadConversion>(`/records/lead/${enc(id)}/convert`, body)).data;
 }
 
+/** What a declared conversion created (POST /api/records/:type/:id/convert/:conversion). */
+export interface DeclaredConversion {
+  readonly conversion: string;
+  readonly target: string;
+  readonly source: ApiRecord;
+  readonly records: readonly ApiRecord[];
+}
+
+/** What a declared record action did (POST /api/records/:type/:id/actions/:action). */
+export type RecordActionOutcome = { readonly action: string; readonly kind: 'conversion'; readonly result: DeclaredConversion } | { readonly action: string; readonly kind: 'workflow'; readonly instance: string };
+
+/** Runs a declared record action (a conversion, or a workflow started about the record). */
+export async function runRecordAction(type: string, id: string, action: string): Promise<RecordActionOutcome> {
+  return (await api.post<RecordActionOutcome>(`/records/${enc(type)}/${enc(id)}/actions/${enc(action)}`, {})).data;
+}
+
 export async function deleteRecord(type: string, id: string, version?: number): Promise<ApiRecord> {
   return (await api.delete<ApiRecord>(`/records/${enc(type)}/${enc(id)}`, version ? { headers: { 'if-match': `"${version}"` } } : {})).data;
 }
@@ -98,7 +114,7 @@ export interface HistoryEntry {
   readonly actor?: string | null;
   readonly via?: string;
   /** The Node-RED flow and node that made the change (via automation). */
-  readonly origin?: { readonly flow: string; readonly flowName?: string; readonly node: string; readonly nodeName?: string } | null;
+  readonly origin?: { readonly flow: string; readonly flowName?: string; readonly node: string; readonly nodeName?: string } | { readonly conversion: string; readonly source: { readonly entity: string; readonly id: string } } | null;
   readonly action: string;
   readonly changes?: Readonly<Record<string, unknown>>;
   /** Titles of the records the changed reference values name; null for one the reader may not read (or that is gone). */

@@ -26,6 +26,7 @@ import { LeadConversionDialog } from './LeadConversionDialog.tsx';
 import { MarketingRunPanel } from './MarketingRunPanel.tsx';
 import { FiscalReceiptAction } from './FiscalReceiptAction.tsx';
 import { PrintAction } from './PrintAction.tsx';
+import { RecordActions } from './RecordActions.tsx';
 import { SmsComposeDialog, SmsState } from './SmsComposeDialog.tsx';
 import { WorkflowTaskAction } from './WorkflowTaskAction.tsx';
 
@@ -236,6 +237,8 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
           )}
           {/* Printouts with the type's document templates (docs/metadata.md, Document templates). */}
           {!editing && <PrintAction model={model} entity={entity} record={current} canUpdate={canUpdate} onAttached={() => void reload()} />}
+          {/* Declared record actions (metadata `actions`): a conversion, or a workflow about the record. */}
+          {!editing && <RecordActions model={model} entity={entity} record={current} onStarted={() => setGeneration((g) => g + 1)} />}
           {!editing && <EmailAction model={model} entity={entity} record={current} />}
           {entity.name === ACTIVITY_ENTITY && <WorkflowTaskAction activity={current} onDone={() => void reload()} />}
           {/* A sale prints its fiscal receipt through the fiscal connector (docs/fiscal.md). */}
@@ -563,6 +566,12 @@ function RelatedList({ model, entity, field, id, title }: { model: Model; entity
   );
 }
 
+/** A declared conversion's label for the history ("Sales order from offer"), its name when no longer declared. */
+function conversionLabel(model: Model, origin: { conversion: string; source: { entity: string } }, label: (l: EntityModel['label']) => string): string {
+  const declared = model.entities.get(origin.source.entity)?.conversions.find((c) => c.name === origin.conversion);
+  return declared ? label(declared.label) : origin.conversion;
+}
+
 function History({ model, entity, id, version }: { model: Model; entity: EntityModel; id: string; version: number }) {
   const { t, label, language, locale } = useI18n();
   const loaded = useLoad(() => recordHistory(entity.name, id), [entity.name, id, version]);
@@ -591,7 +600,8 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
             <strong>{['create', 'update', 'delete', 'restore', 'merge'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
             {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
             {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
-            {h.origin && <span className="muted"> · {t('record.flow', { flow: h.origin.flowName || h.origin.flow })}</span>}
+            {h.origin && 'flow' in h.origin && <span className="muted"> · {t('record.flow', { flow: h.origin.flowName || h.origin.flow })}</span>}
+            {h.origin && 'conversion' in h.origin && <span className="muted"> · {t('record.conversion', { conversion: conversionLabel(model, h.origin, label) })}</span>}
           </div>
           {h.action === 'merge' && Array.isArray(h.changes?.merged) ? (
             <ul className="history-changes">
