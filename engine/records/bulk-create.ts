@@ -102,6 +102,11 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     }
     await writeBatchLinks(trx, entity, (field) => joinTableName(entity.table, field), ids.map((id, i) => ({ id, values: values[i]! })), true);
     if (entity.fields.some((f) => f.type === 'lines')) for (const [i, id] of ids.entries()) await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, id, values[i]!, true);
+    if (entity.exclusions.length > 0) {
+      // Each item against the stored records and the batch's earlier items (a collision is reported at the later item).
+      for (const [i, id] of ids.entries()) await refusals.checkAsync(i, () => internals.refuseExclusions(trx, access, rt, id, ids.slice(i + 1)));
+      refusals.throwIfAny();
+    }
     const records = await internals.present(trx, rt, ids.map((id) => insertedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record) => diff({}, record, names));

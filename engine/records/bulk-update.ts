@@ -7,6 +7,7 @@
 import { ACTIVITY_ENTITY, isUuid, joinTableName } from '../../metadata/index.ts';
 import { conditionHolds, diff } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
+import { readLookups } from '../rules/lookups.ts';
 import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
 import { checkWritable, forbidden, requireAny } from './enforce.ts';
@@ -66,6 +67,12 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const previousById = new Map(presented.map((record) => [record.id as string, record]));
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
     const model = internals.runtime.snapshot.model;
+    // What the transitions' guards read from other records, per item (before the synchronous checks).
+    const lookups: Record<string, unknown>[] = [];
+    for (const [i, item] of items.entries()) {
+      const previous = previousById.get(item.id);
+      lookups[i] = previous && written[i] ? await readLookups(trx, model, entity, item.id, previous, { ...previous, ...written[i] }) : {};
+    }
     const planned = items.map((item, i) =>
       refusals.check(i, () => {
         const current = byId.get(item.id);
@@ -84,7 +91,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
           checkRecordRules(entity, w, next, { allowReadOnly, lines: lineWriteProblems(model, entity, w, allowReadOnly) });
           internals.checkActivityLinks(entity, next);
         });
-        const transitions = prefixed('/values', () => checkTransitions(entity, previous, next));
+        const transitions = prefixed('/values', () => checkTransitions(entity, previous, next, lookups[i]));
         return { previous, next, transitions };
       }),
     );
@@ -131,6 +138,10 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
         const next = planned[i]!.next;
         await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, item.id, Object.fromEntries(Object.keys(written[i]!).map((k) => [k, next[k]])), false);
       }
+    }
+    if (entity.exclusions.length > 0) {
+      for (const [i, item] of items.entries()) await refusals.checkAsync(i, () => internals.refuseExclusions(trx, access, rt, item.id, ids.slice(i + 1)));
+      refusals.throwIfAny();
     }
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
