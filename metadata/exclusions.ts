@@ -135,7 +135,8 @@ export function exclusionRuleProblems(entity: EntityModel, rule: ExclusionRule):
     else if (field.type !== 'date' && field.type !== 'datetime') problems.push({ path: ['overlap', i], code: 'META_FIELD_KIND', message: `a period is two date or two datetime fields, not ${field.type}` });
     return field?.type;
   });
-  if (types[0] && types[1] && types[0] !== types[1]) problems.push({ path: ['overlap', 1], code: 'META_FIELD_KIND', message: 'the start and the end of a period must have the same type' });
+  const dated = (t: string | undefined) => t === 'date' || t === 'datetime';
+  if (dated(types[0]) && dated(types[1]) && types[0] !== types[1]) problems.push({ path: ['overlap', 1], code: 'META_FIELD_KIND', message: 'the start and the end of a period must have the same type' });
   if (rule.overlap[0] === rule.overlap[1]) problems.push({ path: ['overlap', 1], code: 'META_FIELD_KIND', message: 'the start and the end of a period are two fields' });
   if (rule.where !== undefined) {
     for (const p of parseCondition(entity, rule.where, '').problems) problems.push({ path: ['where', ...p.pointer.split('/').slice(1)], code: 'META_FILTER', message: p.message });

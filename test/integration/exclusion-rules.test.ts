@@ -226,6 +226,11 @@ describe('exclusion rule over a many-to-many key (checked by the engine)', () =>
     expect((await refusal(block('Rok później', [room], '2027-06-01', '2027-06-02'))).extensions).toMatchObject({ conflict: { id: open.id } });
     await env.platform.records.remove(ctx, 'block', open.id as string, { expectedVersion: open.version as number });
     await block('Rok później', [room], '2027-06-01', '2027-06-02');
+    // No constraint can hold a key in a join table: the lock per room serialises racing writers.
+    const results = await Promise.allSettled([block('Wyścig A', [otherRoom], '2026-08-03', '2026-08-04'), block('Wyścig B', [room, otherRoom], '2026-08-04', '2026-08-05')]);
+    const won = results.filter((r): r is PromiseFulfilledResult<ApiRecord> => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'EXCLUSION_VIOLATION', extensions: { conflict: { id: won[0]!.value.id } } } });
   });
 });
 
