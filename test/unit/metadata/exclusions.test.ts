@@ -126,3 +126,13 @@ describe('lookups of a guard', () => {
     expect(lookupSql(model, open)).toBe(`SELECT coalesce(sum(f."amount"), 0) AS value FROM "order_doc" f WHERE f.deleted_at IS NULL AND f."account" = ? AND f.id <> ? AND "f"."status" = 'confirmed'`);
   });
 });
+
+describe('the words of a refusal', () => {
+  test('the form names the record it collides with, in pl/en/ro', async () => {
+    const { problemDetail } = await import('../../../forms/index.ts');
+    expect(problemDetail({ code: 'EXCLUSION', detail: 'collides with x', params: { conflict: 'Szkolenie' } }, 'pl')).toBe('koliduje z „Szkolenie”');
+    expect(problemDetail({ code: 'EXCLUSION_VIOLATION', detail: '', params: { conflict: 'Szkolenie' } }, 'ro')).toBe('Se suprapune cu „Szkolenie”, care ocupă același interval.');
+    // Not readable for the user: no title, the plain sentence.
+    expect(problemDetail({ code: 'EXCLUSION_VIOLATION', detail: '', params: { conflictId: 'x' } }, 'en')).toBe('It overlaps another record that holds the same slot.');
+  });
+});
