@@ -61,13 +61,17 @@ export interface PhysicalIndex {
 }
 
 /**
- * An exclusion rule the database enforces (metadata/exclusions.ts): EXCLUDE USING gist over the key
- * columns (=) and the period (&&), among live rows matching `where`.
+ * An exclusion rule (metadata/exclusions.ts): the database enforces it with EXCLUDE USING gist over
+ * the key columns (=) and the period (&&), among live rows matching `where`, unless a key is a
+ * many-to-many field (`link`); adding one is refused while records collide either way.
  */
 export interface PhysicalExclusion {
   readonly identity: string;
   readonly name: string;
+  /** Key columns compared with `=`. */
   readonly keys: readonly string[];
+  /** The join table of a many-to-many key (records collide when they share a `target`): no constraint can hold it, the engine's check alone does. */
+  readonly link?: string;
   readonly rangeType: 'tstzrange' | 'daterange';
   readonly start: string;
   readonly end: string;
@@ -234,11 +238,11 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     indexes.push({ identity: `${entity.id}#search`, name: objectName('ts', `${entity.id}#search`), columns: [], unique: false, expression: `${expression} gin_trgm_ops`, method: 'gin' });
   }
   const exclusions = exclusionShapes(entity, entity.exclusions.filter((r) => present(r.id)))
-    .filter((shape) => shape.database)
     .map((shape): PhysicalExclusion => ({
       identity: shape.identity,
       name: shape.constraint,
-      keys: shape.keys.map((k) => k.field),
+      keys: shape.keys.flatMap((k) => ('column' in k ? [k.column] : [])),
+      ...(shape.database ? {} : { link: shape.keys.flatMap((k) => ('join' in k ? [k.join] : []))[0]! }),
       rangeType: shape.rangeType,
       start: shape.start,
       end: shape.end,

@@ -113,13 +113,13 @@ const sameIndex = (a: PhysicalIndex, aTable: PhysicalTable, b: PhysicalIndex, bT
 /** An exclusion's definition by column identities: renaming a column keeps the constraint (its filter's text aside). */
 const exclusionKey = (table: PhysicalTable, e: PhysicalExclusion): string => {
   const id = (name: string) => table.columns.find((c) => c.name === name)?.identity ?? name;
-  return JSON.stringify([e.name, e.keys.map(id), e.rangeType, id(e.start), id(e.end), e.where]);
+  return JSON.stringify([e.name, e.keys.map(id), e.link ?? null, e.rangeType, id(e.start), id(e.end), e.where]);
 };
 
 function diffExclusions(old: PhysicalTable | undefined, table: PhysicalTable, add: (bucket: PlannedStep[], step: MigrationStep, description: string) => void, drops: PlannedStep[], indexes: PlannedStep[]): void {
   const before = new Map((old?.exclusions ?? []).map((e) => [e.identity, e]));
   const now = new Set((table.exclusions ?? []).map((e) => e.identity));
-  const describe = (e: PhysicalExclusion) => `add exclusion rule on ${table.name}: no two records with equal ${e.keys.join(', ')} overlap in ${e.start}–${e.end}`;
+  const describe = (e: PhysicalExclusion) => `add exclusion rule on ${table.name}: no two records with equal ${[...e.keys, ...(e.link ? [e.link] : [])].join(', ')} overlap in ${e.start}–${e.end}${e.link ? ' (checked by the engine)' : ''}`;
   for (const e of table.exclusions ?? []) {
     const was = before.get(e.identity);
     if (was && old && exclusionKey(old, was) === exclusionKey(table, e)) continue;

@@ -99,6 +99,7 @@ export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ pl
   const current = await currentMetadata(knex);
   const plan = withinLimits(planMigration(appliedSchema(current), physicalSchema(model)));
   const tables = new Set((current ? physicalSchema(current.model, current.platformLevel).tables : []).map((t) => t.name));
+  const problems: Problem[] = [];
   for (const planned of plan.steps) {
     // A new table has no records; a rule over a renamed table or a new column is checked by the apply.
     if (planned.step.op !== 'addExclusion' || !tables.has(planned.step.table)) continue;
@@ -110,11 +111,10 @@ export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ pl
       } catch {
         continue;
       }
-      if (rows.length === 0) continue;
-      const message = action.message.replace('{rows}', rows.map((r) => String(r.conflict ?? '')).join('; '));
-      throw new TesseraError('MIGRATION_FAILED', message, { problems: [{ pointer: originPointer(action.origin), detail: message, code: planned.step.op }] });
+      if (rows.length > 0) problems.push({ pointer: originPointer(action.origin), detail: action.message.replace('{rows}', rows.map((r) => String(r.conflict ?? '')).join('; ')), code: planned.step.op });
     }
   }
+  if (problems.length > 0) throw new TesseraError('MIGRATION_FAILED', problems.map((p) => p.detail).join(' — '), { problems });
   return { plan, fromVersion: current?.version ?? 0 };
 }
 

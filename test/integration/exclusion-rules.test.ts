@@ -50,7 +50,7 @@ function testPackage(withSlotRule: boolean): PackageFiles {
           { id: 't.block.day_from', name: 'day_from', type: 'date', label: label('From'), required: true },
           { id: 't.block.day_to', name: 'day_to', type: 'date', label: label('To') },
         ],
-        exclusions: [{ id: 't.block.ex.rooms', name: 'rooms_days', equal: ['rooms'], overlap: ['day_from', 'day_to'] }],
+        ...(withSlotRule ? { exclusions: [{ id: 't.block.ex.rooms', name: 'rooms_days', equal: ['rooms'], overlap: ['day_from', 'day_to'] }] } : {}),
       },
       'entities/account.json': {
         kind: 'entity', id: 't.account', name: 'account', label: label('Account'),
@@ -114,20 +114,26 @@ describe('adding a rule to a table whose rows already collide', () => {
   test('the plan and the apply refuse it, naming the colliding records; nothing is applied', async () => {
     const a = await book('Szkolenie A', 9, 11);
     const b = await book('Szkolenie B', 10, 12);
+    // Blocks sharing a room on one day: the many-to-many rule (no constraint) is refused the same way.
+    const blockA = await env.platform.records.create(ctx, 'block', { title: 'Blokada A', rooms: [{ id: room.id }, { id: otherRoom.id }], day_from: '2026-01-05', day_to: '2026-01-05' });
+    const blockB = await env.platform.records.create(ctx, 'block', { title: 'Blokada B', rooms: [{ id: otherRoom.id }], day_from: '2026-01-05', day_to: '2026-01-09' });
     const version = env.platform.runtime.snapshot.version;
     const planned = await refusal(env.platform.planMetadata(testPackage(true)));
     expect(planned.code).toBe('MIGRATION_FAILED');
     expect(planned.message).toContain(`“Szkolenie A”`);
     expect(planned.message).toContain(`“Szkolenie B”`);
     expect(planned.message).toContain(a.id as string);
-    expect(planned.problems[0]).toMatchObject({ pointer: '/files/entities~1booking.json/exclusions/0', code: 'addExclusion' });
+    expect(planned.message).toContain(`“Blokada A”`);
+    expect(planned.message).toContain(blockB.id as string);
+    expect(planned.problems.map((p) => [p.pointer, p.code]).sort()).toEqual([['/files/entities~1block.json/exclusions/0', 'addExclusion'], ['/files/entities~1booking.json/exclusions/0', 'addExclusion']]);
     const applied = await refusal(env.platform.applyMetadata(testPackage(true), { source: 'cli' }));
-    expect(applied.message).toContain(b.id as string);
+    expect(applied.code).toBe('MIGRATION_FAILED');
     expect(env.platform.runtime.snapshot.version).toBe(version);
-    // Cancelled, the second no longer counts: the rule applies, with its constraint.
     await env.platform.records.update(ctx, 'booking', b.id as string, { status: 'cancelled' }, { expectedVersion: b.version as number });
+    // The second booking cancelled, a block deleted: nothing collides, the rules apply, the column one with its constraint.
+    await env.platform.records.remove(ctx, 'block', blockA.id as string, { expectedVersion: blockA.version as number });
     const { plan } = await env.platform.planMetadata(testPackage(true));
-    expect(plan.steps.map((s) => s.step.op)).toEqual(['addExclusion']);
+    expect(plan.steps.map((s) => s.step.op)).toEqual(['addExclusion', 'addExclusion']);
     expect(plan.destructive).toBe(false);
     await env.platform.applyMetadata(testPackage(true), { source: 'cli' });
     const constraints = await env.platform.knex.raw(`SELECT conname FROM pg_constraint WHERE contype = 'x' AND conrelid = 'public.booking'::regclass`);

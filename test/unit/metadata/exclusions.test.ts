@@ -67,11 +67,13 @@ describe('the physical schema and the plan', () => {
   const planOf = (before: ReturnType<typeof booking> | null, after: ReturnType<typeof booking>): MigrationPlan =>
     planMigration(before ? physicalOf(packageOf(room(), before)) : { tables: [] }, physicalOf(packageOf(room(), after)));
 
-  test('a rule over columns becomes an exclusion of the table; one over a many-to-many field does not (the engine checks it)', () => {
+  test('a rule over columns becomes an exclusion of the table; one over a many-to-many field names its join table (the engine checks it)', () => {
     const table = tableOf(physicalOf(packageOf(room(), booking([rule({ where: { status: 'active' } }), rule({ id: 'x.m', name: 'm', equal: ['rooms'] })]))), 'booking');
     expect(table.exclusions).toEqual([
       expect.objectContaining({ keys: ['room'], rangeType: 'tstzrange', start: 'starts_at', end: 'ends_at', where: `"status" = 'active'`, display: 'title', origin: 'entities/booking.json#/exclusions/0' }),
+      expect.objectContaining({ keys: [], link: 'booking__rooms', where: 'TRUE', origin: 'entities/booking.json#/exclusions/1' }),
     ]);
+    expect(table.exclusions![0]).not.toHaveProperty('link');
     expect(table.exclusions![0]!.name).toMatch(/^ex_[0-9a-f]{16}$/);
   });
 
