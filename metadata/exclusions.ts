@@ -1,7 +1,7 @@
 // Exclusion rules (no two bookings of one resource overlap) and the conditions of rules that read
 // other records: how a rule resolves against its entity type, and the SQL of its filter. Pure: the
 // physical schema turns a rule into an EXCLUDE constraint, the engine into its write-time check.
-import { parseFilter, type FilterExpr, type FilterProblem, type FilterValue } from './filter.ts';
+import { filterFields, parseFilter, type FilterExpr, type FilterProblem, type FilterValue } from './filter.ts';
 import type { EntityModel } from './model.ts';
 import { joinTableName, objectName, quoteIdent as q } from './physical.ts';
 import type { ExclusionRule, Field } from './schema/types.generated.ts';
@@ -28,6 +28,8 @@ export interface ExclusionShape {
   readonly where: (alias: string) => string;
   /** Every key is a column: the database enforces the rule with an EXCLUDE constraint. */
   readonly database: boolean;
+  /** The fields the rule reads (keys, period, filter): a change touching none of them cannot make a collision. */
+  readonly fields: ReadonlySet<string>;
   readonly displayField: string;
 }
 
@@ -164,6 +166,7 @@ export function exclusionShapes(entity: EntityModel, rules: readonly ExclusionRu
       end: rule.overlap[1]!,
       where: (alias: string) => (filter ? conditionSql(filter, alias) : 'TRUE'),
       database: keys.every((k) => 'column' in k),
+      fields: new Set([...rule.equal, ...rule.overlap, ...filterFields(filter)]),
       displayField: entity.displayField,
     };
   });

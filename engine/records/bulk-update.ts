@@ -7,6 +7,7 @@
 import { ACTIVITY_ENTITY, isUuid, joinTableName } from '../../metadata/index.ts';
 import { conditionHolds, diff } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
+import { exclusionRules } from '../rules/exclusions.ts';
 import { readLookups } from '../rules/lookups.ts';
 import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
@@ -140,7 +141,8 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
       }
     }
     if (entity.exclusions.length > 0) {
-      for (const [i, item] of items.entries()) await refusals.checkAsync(i, () => internals.refuseExclusions(trx, access, rt, item.id, ids.slice(i + 1)));
+      const touched = (i: number) => exclusionRules(entity).some((rule) => Object.keys(written[i]!).some((f) => rule.fields.has(f)));
+      for (const [i, item] of items.entries()) if (touched(i)) await refusals.checkAsync(i, () => internals.refuseExclusions(trx, access, rt, item.id, ids.slice(i + 1)));
       refusals.throwIfAny();
     }
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));

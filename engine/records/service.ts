@@ -697,7 +697,7 @@ export class RecordService {
       });
       await this.#writeLinks(trx, entity, id, written, false);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, id, Object.fromEntries(Object.keys(written).map((k) => [k, next[k]])), false);
-      await this.#refuseExclusions(trx, access, rt, id);
+      if (exclusionRules(entity).some((rule) => Object.keys(written).some((f) => rule.fields.has(f)))) await this.#refuseExclusions(trx, access, rt, id);
       const [record] = await this.#present(trx, rt, [updated], []);
       const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };
       await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
