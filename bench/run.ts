@@ -8,6 +8,7 @@ import { automationBenchmark } from './automation.ts';
 import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
 import { emailBenchmark } from './email.ts';
+import { exclusionsBenchmark } from './exclusions.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
 import { pdfBenchmark } from './pdf.ts';
@@ -21,7 +22,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar, import, pdf or rollups runs one of them.
+// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, pdf or rollups runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -57,6 +58,7 @@ try {
       log,
     });
   }
+  if (!only || only === 'exclusions') await exclusionsBenchmark({ records: Number(process.env.BENCH_EXCLUSION_RECORDS ?? 500), runs: Number(process.env.BENCH_EXCLUSION_RUNS ?? 3), log });
   if (!only || only === 'bulk') await recordsBulkBenchmark({ records: Number(process.env.BENCH_BULK_RECORDS ?? 500), runs: Number(process.env.BENCH_BULK_RUNS ?? 3), log });
   if (!only || only === 'email') {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), log });

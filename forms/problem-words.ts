@@ -54,6 +54,11 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   ),
   DUPLICATE_RECORD: plain('Another record already has this value.', 'Inny rekord ma już tę wartość.', 'O altă înregistrare are deja această valoare.'),
   DUPLICATE: plain('This is given twice or matches another record.', 'Ta wartość powtarza się lub pasuje do innego rekordu.', 'Această valoare se repetă sau corespunde altei înregistrări.'),
+  EXCLUSION_VIOLATION: params(
+    w('It overlaps another record that holds the same slot.', 'Koliduje z innym rekordem, który zajmuje ten sam termin.', 'Se suprapune cu altă înregistrare care ocupă același interval.'),
+    w('It overlaps “{conflict}”, which holds the same slot.', 'Koliduje z „{conflict}”, który zajmuje ten sam termin.', 'Se suprapune cu „{conflict}”, care ocupă același interval.'),
+  ),
+  EXCLUSION: params(w('overlaps another record', 'koliduje z innym rekordem', 'se suprapune cu altă înregistrare'), w('overlaps “{conflict}”', 'koliduje z „{conflict}”', 'se suprapune cu „{conflict}”')),
   SAME_RECORD: plain('A record cannot be merged into itself.', 'Nie można scalić rekordu z nim samym.', 'O înregistrare nu poate fi comasată cu ea însăși.'),
   CHECK: plain('The database refused this value (a check of the table).', 'Baza danych odrzuciła tę wartość (warunek tabeli).', 'Baza de date a refuzat această valoare (o condiție a tabelului).'),
   RANGE: plain('The number is out of the allowed range.', 'Liczba jest poza dozwolonym zakresem.', 'Numărul este în afara intervalului permis.'),

@@ -21,11 +21,13 @@ export {
   type ForeignKey,
   type OnDelete,
   type PhysicalColumn,
+  type PhysicalExclusion,
   type PhysicalIndex,
   type PhysicalSchema,
   type PhysicalTable,
 } from './physical.ts';
 export { planMigration, typeChange, describeType, checkConstraintName, foreignKeyName, type MigrationPlan, type MigrationStep, type PlannedStep } from './plan.ts';
+export { conditionSql, exclusionShapes, parseCondition, periodSql, EXCLUSION_EQUAL_TYPES, type ExclusionKey, type ExclusionShape } from './exclusions.ts';
 export { entityTypesSource } from './types.ts';
 export { textProblem } from './text.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';

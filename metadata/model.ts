@@ -4,6 +4,7 @@ import type {
   ActivityKind,
   DuplicateRule,
   EntityType,
+  ExclusionRule,
   Field,
   FormSection,
   Index,
@@ -97,6 +98,8 @@ export interface EntityModel {
   readonly indexes: readonly Index[];
   /** Duplicate rules (metadata/duplicates.ts); empty when none are declared. */
   readonly duplicates: readonly DuplicateRule[];
+  /** Exclusion rules (metadata/exclusions.ts); empty when none are declared. */
+  readonly exclusions: readonly ExclusionRule[];
   readonly layout?: readonly FormSection[];
   /** Activities can link to records of this type. */
   readonly activities: boolean;
@@ -209,6 +212,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     actions: entity.actions ?? [],
     indexes: entity.indexes ?? [],
     duplicates: entity.duplicates ?? [],
+    exclusions: entity.exclusions ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),
     activities: entity.activities ?? false,
     timelineIncludes: entity.timeline?.include ?? [],

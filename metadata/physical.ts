@@ -3,6 +3,7 @@
 // planner can tell a rename from a drop and a create.
 import { createHash } from 'node:crypto';
 import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
+import { exclusionShapes } from './exclusions.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 import { CURRENCY_SUFFIX, fieldTypeOf, LINE_POSITION_COLUMN } from './field-types/index.ts';
@@ -61,6 +62,28 @@ export interface PhysicalIndex {
   readonly liveOnly?: boolean;
 }
 
+/**
+ * An exclusion rule (metadata/exclusions.ts): the database enforces it with EXCLUDE USING gist over
+ * the key columns (=) and the period (&&), among live rows matching `where`, unless a key is a
+ * many-to-many field (`link`); adding one is refused while records collide either way.
+ */
+export interface PhysicalExclusion {
+  readonly identity: string;
+  readonly name: string;
+  /** Key columns compared with `=`. */
+  readonly keys: readonly string[];
+  /** The join table of a many-to-many key (records collide when they share a `target`): no constraint can hold it, the engine's check alone does. */
+  readonly link?: string;
+  readonly rangeType: 'tstzrange' | 'daterange';
+  readonly start: string;
+  readonly end: string;
+  /** The rule's filter as SQL over the table's unqualified columns ('TRUE' without one). */
+  readonly where: string;
+  /** Column naming the records in a refusal (the display field). */
+  readonly display: string;
+  readonly origin?: string;
+}
+
 export interface PhysicalTable {
   readonly identity: string;
   readonly name: string;
@@ -72,6 +95,8 @@ export interface PhysicalTable {
   readonly entity?: string;
   /** A line type's table: the entity type owning its lines (recomputing a line's fields recomputes its record). */
   readonly linesOf?: string;
+  /** Exclusion rules the database enforces; absent when none. */
+  readonly exclusions?: readonly PhysicalExclusion[];
 }
 
 export interface PhysicalSchema {
@@ -131,7 +156,7 @@ export { CURRENCY_SUFFIX };
  * Name of an index or constraint: a kind prefix and a hash of the object's identity. Derived from
  * identities only, names survive renames of tables and columns and stay within PostgreSQL's 63 bytes.
  */
-export function objectName(prefix: 'ix' | 'uq' | 'ck' | 'fk' | 'ts', identity: string): string {
+export function objectName(prefix: 'ix' | 'uq' | 'ck' | 'fk' | 'ts' | 'ex', identity: string): string {
   return `${prefix}_${createHash('sha1').update(identity).digest('hex').slice(0, 16)}`;
 }
 
@@ -215,7 +240,20 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     const expression = searchExpression(entity.searchFields);
     indexes.push({ identity: `${entity.id}#search`, name: objectName('ts', `${entity.id}#search`), columns: [], unique: false, expression: `${expression} gin_trgm_ops`, method: 'gin' });
   }
-  return [{ identity: entity.id, name: entity.table, columns, indexes, entity: entity.name, ...(entity.lineOf ? { linesOf: entity.lineOf.parent } : {}) }, ...joins];
+  const exclusions = exclusionShapes(entity, entity.exclusions.filter((r) => present(r.id)))
+    .map((shape): PhysicalExclusion => ({
+      identity: shape.identity,
+      name: shape.constraint,
+      keys: shape.keys.flatMap((k) => ('column' in k ? [k.column] : [])),
+      ...(shape.database ? {} : { link: shape.keys.flatMap((k) => ('join' in k ? [k.join] : []))[0]! }),
+      rangeType: shape.rangeType,
+      start: shape.start,
+      end: shape.end,
+      where: shape.where(''),
+      display: shape.displayField,
+      origin: `${file}#/exclusions/${entity.exclusions.indexOf(shape.rule)}`,
+    }));
+  return [{ identity: entity.id, name: entity.table, columns, indexes, entity: entity.name, ...(entity.lineOf ? { linesOf: entity.lineOf.parent } : {}), ...(exclusions.length ? { exclusions } : {}) }, ...joins];
 }
 
 function joinTable(model: Model, entity: EntityModel, field: Extract<Field, { type: 'manyToMany' }>): PhysicalTable {

@@ -1,7 +1,7 @@
 // Migration planning: old physical schema + new physical schema → ordered steps. Pure.
 // Renames come from stable identities; anything that could lose data (drop, narrowing) is a
 // destructive step that the executor refuses unless explicitly allowed, and then archives first.
-import { objectName, type ColumnType, type ForeignKey, type PhysicalColumn, type PhysicalIndex, type PhysicalSchema, type PhysicalTable } from './physical.ts';
+import { objectName, type ColumnType, type ForeignKey, type PhysicalColumn, type PhysicalExclusion, type PhysicalIndex, type PhysicalSchema, type PhysicalTable } from './physical.ts';
 
 export type MigrationStep =
   | { readonly op: 'createTable'; readonly table: PhysicalTable }
@@ -26,6 +26,9 @@ export type MigrationStep =
   | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
   | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
   | { readonly op: 'dropIndex'; readonly name: string }
+  /** An exclusion rule the database enforces; refused, naming them, while live records already collide. */
+  | { readonly op: 'addExclusion'; readonly table: string; readonly exclusion: PhysicalExclusion }
+  | { readonly op: 'dropExclusion'; readonly table: string; readonly name: string }
   /** Computed fields were added or their expressions changed: every record of the type is computed again (in the engine, by FEEL). */
   | { readonly op: 'recompute'; readonly entity: string }
   /** Rollup fields were added or their declarations changed: their values (and those of rollups chained on them) are rebuilt from the records they aggregate. */
@@ -109,6 +112,25 @@ const sameIndex = (a: PhysicalIndex, aTable: PhysicalTable, b: PhysicalIndex, bT
   (a.liveOnly ?? false) === (b.liveOnly ?? false) &&
   indexColumns(aTable, a) === indexColumns(bTable, b);
 
+/** An exclusion's definition by column identities: renaming a column keeps the constraint (its filter's text aside). */
+const exclusionKey = (table: PhysicalTable, e: PhysicalExclusion): string => {
+  const id = (name: string) => table.columns.find((c) => c.name === name)?.identity ?? name;
+  return JSON.stringify([e.name, e.keys.map(id), e.link ?? null, e.rangeType, id(e.start), id(e.end), e.where]);
+};
+
+function diffExclusions(old: PhysicalTable | undefined, table: PhysicalTable, add: (bucket: PlannedStep[], step: MigrationStep, description: string) => void, drops: PlannedStep[], indexes: PlannedStep[]): void {
+  const before = new Map((old?.exclusions ?? []).map((e) => [e.identity, e]));
+  const now = new Set((table.exclusions ?? []).map((e) => e.identity));
+  const describe = (e: PhysicalExclusion) => `add exclusion rule on ${table.name}: no two records with equal ${[...e.keys, ...(e.link ? [e.link] : [])].join(', ')} overlap in ${e.start}–${e.end}${e.link ? ' (checked by the engine)' : ''}`;
+  for (const e of table.exclusions ?? []) {
+    const was = before.get(e.identity);
+    if (was && old && exclusionKey(old, was) === exclusionKey(table, e)) continue;
+    if (was && old) add(drops, { op: 'dropExclusion', table: old.name, name: was.name }, `drop exclusion rule ${was.name} (redefined)`);
+    add(indexes, { op: 'addExclusion', table: table.name, exclusion: e }, describe(e));
+  }
+  if (old) for (const was of old.exclusions ?? []) if (!now.has(was.identity)) add(drops, { op: 'dropExclusion', table: old.name, name: was.name }, `drop exclusion rule ${was.name}`);
+}
+
 const valuesOf = (c: PhysicalColumn): string[] | null => (c.allowedValues ? c.allowedValues.map((v) => v.value) : null);
 
 /** Plans the migration from `from` (applied) to `to` (new). `from` is empty for a new database. */
@@ -135,6 +157,7 @@ export function planMigration(from: PhysicalSchema, to: PhysicalSchema): Migrati
         }
       }
       for (const index of table.indexes) add(indexes, { op: 'createIndex', table: table.name, index }, `create ${index.unique ? 'unique ' : ''}index on ${table.name}(${index.columns.join(', ') || 'search'})`);
+      diffExclusions(undefined, table, add, drops, indexes);
       continue;
     }
     if (old.name !== table.name) add(renames, { op: 'renameTable', from: old.name, to: table.name }, `rename table ${old.name} → ${table.name}`);
@@ -148,6 +171,7 @@ export function planMigration(from: PhysicalSchema, to: PhysicalSchema): Migrati
       add(indexes, { op: 'createIndex', table: table.name, index }, `create ${index.unique ? 'unique ' : ''}index on ${table.name}(${index.columns.join(', ') || 'search'})`);
     }
     for (const was of old.indexes) if (!newIndexIds.has(was.identity)) add(drops, { op: 'dropIndex', name: was.name }, `drop index ${was.name}`);
+    diffExclusions(old, table, add, drops, indexes);
   }
   for (const old of from.tables) {
     if (newTables.has(old.identity)) continue;

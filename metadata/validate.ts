@@ -12,6 +12,7 @@ import { rollupProblems } from './rollup.ts';
 import { conversionProblems, numberingProblems } from './conversions.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
+import { exclusionRuleProblems, parseCondition } from './exclusions.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { RECORD_FORMATS } from './field-formats.ts';
 import { fieldTypeOf } from './field-types/index.ts';
@@ -156,6 +157,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   for (const p of documentTemplateProblems(model, ctx.pkg.documentTemplates)) report(ctx, p.code, p.id, p.path, p.message);
   checkKindForms(ctx, model);
   for (const p of rollupProblems(model)) ctx.errors.push({ code: p.code, file: ctx.pkg.fileOf.get(p.entityId) ?? '', pointer: p.pointer, message: p.message });
+  checkCrossRecordRules(ctx, model);
   return ctx.errors;
 }
 
@@ -600,4 +602,61 @@ function defaultProblem(model: Model, entity: EntityModel, field: Field, value: 
   }
   const currencies = model.pkg.manifest.currencies ?? [model.pkg.manifest.defaultCurrency ?? 'PLN'];
   return defaultAjv.validate(fieldValueSchema(model, entity, field, currencies), value) ? null : `the default does not fit the ${field.type} field (${defaultAjv.errorsText()})`;
+}
+
+const NUMBER_TYPES: ReadonlySet<string> = new Set(['integer', 'decimal', 'money', 'percent']);
+
+/** Exclusion rules of entity types and the lookups of transition guards (metadata/exclusions.ts). */
+function checkCrossRecordRules(ctx: Ctx, model: Model): void {
+  for (const entity of ctx.pkg.entities) {
+    const resolved = model.entities.get(entity.name)!;
+    const ids = new Set<string>();
+    const names = new Set<string>();
+    entity.exclusions?.forEach((rule, i) => {
+      if (ids.has(rule.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['exclusions', i, 'id'], `exclusion rule id "${rule.id}" is listed twice`);
+      if (names.has(rule.name)) report(ctx, 'META_DUPLICATE_NAME', entity.id, ['exclusions', i, 'name'], `exclusion rule "${rule.name}" is listed twice`);
+      ids.add(rule.id);
+      names.add(rule.name);
+      if (resolved.lineOf) report(ctx, 'META_FIELD_KIND', entity.id, ['exclusions', i], 'a line type cannot have exclusion rules; declare them on its record type');
+      for (const p of exclusionRuleProblems(resolved, rule)) report(ctx, p.code, entity.id, ['exclusions', i, ...p.path], p.message);
+    });
+  }
+  const machines = [
+    ...ctx.pkg.pipelines.map((p) => ({ item: p, transitions: p.transitions ?? [] })),
+    ...ctx.pkg.statusMachines.map((m) => ({ item: m, transitions: m.transitions ?? [] })),
+  ];
+  for (const { item, transitions } of machines) {
+    const entity = model.entities.get(item.entity);
+    if (!entity) continue;
+    transitions.forEach((t, i) => {
+      for (const [name, lookup] of Object.entries(t.lookups ?? {})) {
+        const at = (...rest: (string | number)[]) => ['transitions', i, 'lookups', name, ...rest];
+        if (entity.fieldsByName.has(name)) report(ctx, 'META_DUPLICATE_NAME', item.id, at(), `"${name}" is a field of ${entity.name}; give the lookup another name`);
+        const from = model.entities.get(lookup.from);
+        if (!from) {
+          report(ctx, 'META_UNKNOWN_ENTITY', item.id, at('from'), `unknown entity type "${lookup.from}"`);
+          continue;
+        }
+        const via = lookup.via === 'id' ? null : from.fieldsByName.get(lookup.via);
+        const viaTarget = lookup.via === 'id' ? from.name : via?.type === 'reference' ? via.target : undefined;
+        if (!viaTarget) report(ctx, 'META_FIELD_KIND', item.id, at('via'), `"${lookup.via}" is not a reference field of ${from.name} (or "id")`);
+        const on = lookup.on ?? 'id';
+        const onField = on === 'id' ? null : entity.fieldsByName.get(on);
+        const onTarget = on === 'id' ? entity.name : onField?.type === 'reference' ? onField.target : undefined;
+        if (!onTarget) report(ctx, 'META_FIELD_KIND', item.id, at('on'), `"${on}" is not a reference field of ${entity.name} (or "id")`);
+        else if (viaTarget && onTarget !== viaTarget) report(ctx, 'META_FIELD_KIND', item.id, at('on'), `${entity.name}.${on} names a ${onTarget} but ${from.name}.${lookup.via} a ${viaTarget}`);
+        if (lookup.aggregate === 'count') {
+          if (lookup.field !== undefined) report(ctx, 'META_FIELD_KIND', item.id, at('field'), 'count counts records and takes no field');
+        } else {
+          const field = lookup.field === undefined ? undefined : from.fieldsByName.get(lookup.field);
+          const dated = field?.type === 'date' || field?.type === 'datetime';
+          if (!field) report(ctx, 'META_UNKNOWN_FIELD', item.id, at('field'), `${lookup.aggregate} needs a field of ${from.name}`);
+          else if (!NUMBER_TYPES.has(field.type) && !(dated && lookup.aggregate !== 'sum')) report(ctx, 'META_FIELD_KIND', item.id, at('field'), `${lookup.aggregate} of a ${field.type} field is not possible`);
+        }
+        if (lookup.where !== undefined) {
+          for (const p of parseCondition(from, lookup.where, '').problems) report(ctx, 'META_FILTER', item.id, [...at('where'), ...p.pointer.split('/').slice(1)], p.message);
+        }
+      }
+    });
+  }
 }

@@ -3,6 +3,7 @@
 // health answering. Started by embedded.ts with the data directory and the per-start secret; reports
 // `ready` with its port, and stops (closing PGlite cleanly) when told to.
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { scramVerifier } from './scram.ts';
@@ -29,7 +30,7 @@ async function run(data: DatabaseThreadData): Promise<void> {
   let db: PGlite;
   let server: WireServer;
   try {
-    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm } });
+    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm, btree_gist } });
     server = new WireServer({
       db,
       verifier: scramVerifier(data.password),

@@ -70,15 +70,21 @@ export interface PlatformCapabilities {
 export async function migratePlatform(knex: Knex): Promise<PlatformCapabilities> {
   await knex.raw('CREATE SCHEMA IF NOT EXISTS tessera');
   await knex.migrate.latest({ migrationSource: source, schemaName: 'tessera', tableName: 'platform_migrations' });
-  return { trigram: await ensureTrigram(knex) };
+  const trigram = await ensureExtension(knex, 'pg_trgm');
+  await ensureExtension(knex, 'btree_gist');
+  return { trigram };
 }
 
-/** pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may create it. Without it, search still works unindexed. */
-async function ensureTrigram(knex: Knex): Promise<boolean> {
-  const installed = await knex.raw(`SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'`);
+/**
+ * pg_trgm and btree_gist are trusted extensions (PostgreSQL 13+): a database owner may create them.
+ * Without pg_trgm search works unindexed; without btree_gist exclusion rules are enforced by the
+ * engine's check alone (schema-sync looks whether it is installed when it adds one).
+ */
+async function ensureExtension(knex: Knex, name: 'pg_trgm' | 'btree_gist'): Promise<boolean> {
+  const installed = await knex.raw(`SELECT 1 FROM pg_extension WHERE extname = ?`, [name]);
   if (installed.rows.length > 0) return true;
   try {
-    await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    await knex.raw(`CREATE EXTENSION IF NOT EXISTS ${name}`);
     return true;
   } catch {
     return false;

@@ -18,6 +18,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   DELETE_RESTRICTED: 'Record still referenced',
   UNIQUE_VIOLATION: 'Duplicate value',
   DUPLICATE_RECORD: 'Duplicate record',
+  EXCLUSION_VIOLATION: 'Overlaps another record',
   BAD_QUERY: 'Invalid query',
   MALFORMED_JSON: 'Malformed JSON',
   MALFORMED_REQUEST: 'Bad request',

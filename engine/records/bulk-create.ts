@@ -104,6 +104,11 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     await refreshRollups(trx, model, entity, [...insertedById.values()].map((row) => ({ before: null, after: row })));
     // Rollups over the lines just written moved the rows' own values.
     if (linesFeedRollups(model, entity)) for (const row of (await trx(entity.table).whereIn('id', ids)) as Row[]) insertedById.set(row.id as string, row);
+    if (entity.exclusions.length > 0) {
+      // Each item against the stored records and the batch's earlier items (a collision is reported at the later item).
+      for (const [i, id] of ids.entries()) await refusals.checkAsync(i, () => internals.refuseExclusions(trx, access, rt, id, ids.slice(i + 1)));
+      refusals.throwIfAny();
+    }
     const records = await internals.present(trx, rt, ids.map((id) => insertedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record) => diff({}, record, names));

@@ -26,6 +26,8 @@ export interface BulkInternals {
   /** Ids among `ids` that exist, are live and are readable (locked FOR SHARE). */
   live(trx: Knex.Transaction, target: string, ids: string[], access: Access): Promise<Set<string>>;
   refuseDuplicates(trx: Knex.Transaction, access: Access, rt: EntityRuntime, values: ApiRecord, id: string | null): Promise<void>;
+  /** Refuses a written record colliding under an exclusion rule (`ignore`: later items of the batch). */
+  refuseExclusions(trx: Knex.Transaction, access: Access, rt: EntityRuntime, id: string, ignore: readonly string[]): Promise<void>;
   write<T>(entity: EntityModel, work: () => Promise<T>): Promise<T>;
   present(db: Knex.Transaction, rt: EntityRuntime, rows: Row[]): Promise<ApiRecord[]>;
   usableGrants(access: Access, entity: EntityModel, row: Row, right: 'update'): readonly Grant[] | null;

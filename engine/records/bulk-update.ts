@@ -7,6 +7,8 @@
 import { ACTIVITY_ENTITY, isUuid, joinTableName } from '../../metadata/index.ts';
 import { conditionHolds, diff } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
+import { exclusionRules } from '../rules/exclusions.ts';
+import { readLookups } from '../rules/lookups.ts';
 import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
 import { checkWritable, forbidden, requireAny } from './enforce.ts';
@@ -67,6 +69,12 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const previousById = new Map(presented.map((record) => [record.id as string, record]));
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
     const model = internals.runtime.snapshot.model;
+    // What the transitions' guards read from other records, per item (before the synchronous checks).
+    const lookups: Record<string, unknown>[] = [];
+    for (const [i, item] of items.entries()) {
+      const previous = previousById.get(item.id);
+      lookups[i] = previous && written[i] ? await readLookups(trx, model, entity, item.id, previous, { ...previous, ...written[i] }) : {};
+    }
     const planned = items.map((item, i) =>
       refusals.check(i, () => {
         const current = byId.get(item.id);
@@ -85,7 +93,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
           checkRecordRules(entity, w, next, { allowReadOnly, lines: lineWriteProblems(model, entity, w, allowReadOnly) });
           internals.checkActivityLinks(entity, next);
         });
-        const transitions = prefixed('/values', () => checkTransitions(entity, previous, next));
+        const transitions = prefixed('/values', () => checkTransitions(entity, previous, next, lookups[i]));
         return { previous, next, transitions };
       }),
     );
@@ -136,6 +144,11 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     }
     // Rollups over the lines just written moved the rows' own values.
     if (linesFeedRollups(model, entity)) for (const row of (await trx(entity.table).whereIn('id', ids)) as Row[]) updatedById.set(row.id as string, row);
+    if (entity.exclusions.length > 0) {
+      const touched = (i: number) => exclusionRules(entity).some((rule) => Object.keys(written[i]!).some((f) => rule.fields.has(f)));
+      for (const [i, item] of items.entries()) if (touched(i)) await refusals.checkAsync(i, () => internals.refuseExclusions(trx, access, rt, item.id, ids.slice(i + 1)));
+      refusals.throwIfAny();
+    }
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));

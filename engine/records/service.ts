@@ -19,6 +19,8 @@ import {
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { exclusionRules, exclusionViolation, findExclusionConflict } from '../rules/exclusions.ts';
+import { readLookups } from '../rules/lookups.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
 import { assignNumber } from '../rules/numbering.ts';
 import {
@@ -168,6 +170,7 @@ const PLATFORM_VIA: ReadonlySet<Actor['via']> = new Set(['system', 'workflow', '
 const PG_UNIQUE = '23505';
 const PG_FK = '23503';
 const PG_CHECK = '23514';
+const PG_EXCLUSION = '23P01';
 const PG_NUMERIC_RANGE = '22003';
 
 export class RecordService {
@@ -641,6 +644,7 @@ export class RecordService {
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, inserted.id as string, values, true);
       await refreshRollups(trx, model, entity, [{ before: null, after: inserted }]);
+      await this.#refuseExclusions(trx, access, rt, inserted.id as string);
       const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, inserted)], []);
       const changes = diff({}, record!, entity.fields.map((f) => f.name));
       await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
@@ -674,6 +678,7 @@ export class RecordService {
       checkActivityLinks: (entity, values) => this.#checkActivityLinks(entity, values),
       live: (trx, target, ids, access) => this.#live(trx, target, ids, access),
       refuseDuplicates: (trx, access, rt, values, id) => this.#refuseDuplicates(trx, access, rt, values, id),
+      refuseExclusions: (trx, access, rt, id, ignore) => this.#refuseExclusions(trx, access, rt, id, ignore),
       write: (entity, work) => this.#write(entity, work),
       present: (db, rt, rows) => this.#present(db, rt, rows, []),
       usableGrants: (access, entity, row, right) => this.#usableGrants(access, entity, row, right),
@@ -731,7 +736,7 @@ export class RecordService {
       }
       checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, next);
-      const transitions = checkTransitions(entity, previous!, next);
+      const transitions = checkTransitions(entity, previous!, next, await readLookups(trx, model, entity, id, previous!, next));
       await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);
       await this.#checkReferences(trx, entity, written, access);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
@@ -748,6 +753,7 @@ export class RecordService {
       });
       await this.#writeLinks(trx, entity, id, written, false);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, id, Object.fromEntries(Object.keys(written).map((k) => [k, next[k]])), false);
+      if (exclusionRules(entity).some((rule) => Object.keys(written).some((f) => rule.fields.has(f)))) await this.#refuseExclusions(trx, access, rt, id);
       const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, updated)], []);
       const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };
       await refreshRollups(trx, model, entity, [{ before: current, after: updated, changed: Object.keys(changes) }]);
@@ -866,6 +872,8 @@ export class RecordService {
       // A restored record may not point at one that stays deleted (restore that one first).
       const references = Object.fromEntries(rt.entity.fields.filter((f) => f.type === 'reference').map((f) => [f.name, record![f.name]]));
       await this.#checkReferences(trx, rt.entity, references, SYSTEM_ACCESS);
+      // Nor take a slot another record took meanwhile.
+      await this.#refuseExclusions(trx, SYSTEM_ACCESS, rt, id);
       await this.#emit(trx, { entity: rt.entity.name, action: 'restore', record: record!, previous: null, changes: {}, transitions: [], actor });
     }
     const snapshot = this.#runtime.snapshot;
@@ -977,6 +985,21 @@ export class RecordService {
     }
   }
 
+  /**
+   * Refuses a written record that collides under an exclusion rule with another live record
+   * (engine/rules/exclusions.ts), naming it: by title when the user may read it, else by id.
+   * `ignore`: records of the same batch checked after this one.
+   */
+  async #refuseExclusions(trx: Knex.Transaction, access: Access, rt: EntityRuntime, id: string, ignore: readonly string[] = []): Promise<void> {
+    const { entity } = rt;
+    if (exclusionRules(entity).length === 0) return;
+    const conflict = await findExclusionConflict(trx, entity, id, ignore);
+    if (!conflict) return;
+    const [readable] = await this.#present(trx, rt, await this.#readable(trx, rt, [conflict.id], access), [], ['id', entity.displayField], access);
+    const title = readable?.[entity.displayField];
+    throw exclusionViolation(entity, conflict, readable ? (title === null || title === undefined ? '' : String(title)) : null);
+  }
+
   #checkActivityLinks(entity: EntityModel, values: ApiRecord): void {
     if (entity.name !== ACTIVITY_ENTITY) return;
     const kind = this.#runtime.snapshot.model.activityKinds.find((k) => k.name === values.kind);
@@ -1083,6 +1106,8 @@ export class RecordService {
           problems: pointers.map((pointer) => ({ pointer, detail: 'must be unique', code: 'UNIQUE' })),
         });
       }
+      // Exclusion constraints are deferred and the engine's check names the collision first; this is a write around it.
+      if (pgError.code === PG_EXCLUSION) throw new TesseraError('EXCLUSION_VIOLATION', `this ${entity.name} collides with another under the rule ${pgError.constraint ?? ''}`.trim(), { problems: [{ pointer: '', detail: 'collides with another record', code: 'EXCLUSION' }] });
       if (pgError.code === PG_FK) throw new TesseraError('REFERENCE_NOT_FOUND', `a referenced record does not exist (${pgError.detail ?? ''})`);
       // Named, never echoed: PostgreSQL's detail is the whole failing row (every column, other users' ids).
       if (pgError.code === PG_CHECK) throw new TesseraError('VALIDATION_FAILED', `a value was rejected by the database's check ${pgError.constraint ?? ''}`.trim(), { problems: [{ pointer: '', detail: `violates the check ${pgError.constraint ?? ''}`.trim(), code: 'CHECK' }] });

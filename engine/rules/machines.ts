@@ -34,8 +34,11 @@ export function checkInitialStates(entity: EntityModel, record: Values): void {
   }
 }
 
-/** Checks every state field that changes between `previous` and `next`. */
-export function checkTransitions(entity: EntityModel, previous: Values, next: Values): { field: string; from: string; to: string }[] {
+/**
+ * Checks every state field that changes between `previous` and `next`. `lookups`: the values the
+ * transitions' lookups read from other records (engine/rules/lookups.ts), given to the guards.
+ */
+export function checkTransitions(entity: EntityModel, previous: Values, next: Values, lookups: Values = {}): { field: string; from: string; to: string }[] {
   const moves: { field: string; from: string; to: string }[] = [];
   for (const [field, machine] of entity.machines) {
     const from = previous[field];
@@ -50,7 +53,7 @@ export function checkTransitions(entity: EntityModel, previous: Values, next: Va
         extensions: { from: fromState, to, allowed, params: { entity: entity.name, field, stateField: field, from: fromState, to } },
       });
     }
-    const context = { ...next, previous };
+    const context = { ...lookups, ...next, previous };
     const passing = candidates.find((t) => t.guard === undefined || feelConditionHolds(t.guard, context));
     if (!passing) {
       const failed = candidates[0]!;
@@ -58,7 +61,7 @@ export function checkTransitions(entity: EntityModel, previous: Values, next: Va
       throw new TesseraError('TRANSITION_GUARD_FAILED', `${entity.name}.${field} cannot move to "${to}": ${message}`, {
         // The guard's message in every language the metadata gives it (the app picks the user's).
         problems: [{ pointer: `/${field}`, detail: message, code: 'TRANSITION_GUARD_FAILED', params: { entity: entity.name, field, stateField: field, from: fromState, to, ...(failed.guardMessage ? { message: failed.guardMessage } : {}) } }],
-        extensions: { from: fromState, to, guard: failed.guard, params: { entity: entity.name, field, stateField: field, from: fromState, to, ...(failed.guardMessage ? { message: failed.guardMessage } : {}) } },
+        extensions: { from: fromState, to, guard: failed.guard, ...(failed.lookups ? { lookups: Object.fromEntries(Object.keys(failed.lookups).map((name) => [name, lookups[name] ?? null])) } : {}), params: { entity: entity.name, field, stateField: field, from: fromState, to, ...(failed.guardMessage ? { message: failed.guardMessage } : {}) } },
       });
     }
     const missing = requiredProblems(entity, machine, to, next);

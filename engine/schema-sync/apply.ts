@@ -87,11 +87,36 @@ export async function currentMetadata(knex: Knex | Knex.Transaction): Promise<Ap
 /** The tables the applied version has: its model, with the platform's own part as at the level it was applied at. */
 const appliedSchema = (current: AppliedMetadata | null) => (current ? physicalSchema(current.model, current.platformLevel) : { tables: [] });
 
-/** Plans without applying: what `apply` would do now. */
+async function hasExtension(db: Knex | Knex.Transaction, name: string): Promise<boolean> {
+  return (await db.raw('SELECT 1 FROM pg_extension WHERE extname = ?', [name])).rows.length > 0;
+}
+
+/**
+ * Plans without applying: what `apply` would do now. An exclusion rule added over records that
+ * already collide is refused here too, naming them (the same check the apply runs first).
+ */
 export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ plan: MigrationPlan; fromVersion: number }> {
   const model = validated(files);
   const current = await currentMetadata(knex);
-  return { plan: withinLimits(planMigration(appliedSchema(current), physicalSchema(model))), fromVersion: current?.version ?? 0 };
+  const plan = withinLimits(planMigration(appliedSchema(current), physicalSchema(model)));
+  const tables = new Set((current ? physicalSchema(current.model, current.platformLevel).tables : []).map((t) => t.name));
+  const problems: Problem[] = [];
+  for (const planned of plan.steps) {
+    // A new table has no records; a rule over a renamed table or a new column is checked by the apply.
+    if (planned.step.op !== 'addExclusion' || !tables.has(planned.step.table)) continue;
+    for (const action of stepActions(planned.step, { metaVersion: 0, trigram: false, btreeGist: false })) {
+      if (action.kind !== 'assertNone') continue;
+      let rows: { conflict?: unknown }[];
+      try {
+        rows = (await knex.raw(action.sql)).rows;
+      } catch {
+        continue;
+      }
+      if (rows.length > 0) problems.push({ pointer: originPointer(action.origin), detail: action.message.replace('{rows}', rows.map((r) => String(r.conflict ?? '')).join('; ')), code: planned.step.op });
+    }
+  }
+  if (problems.length > 0) throw new TesseraError('MIGRATION_FAILED', problems.map((p) => p.detail).join(' — '), { problems });
+  return { plan, fromVersion: current?.version ?? 0 };
 }
 
 /** Refuses a plan too large for one transaction, before anything runs. */
@@ -123,15 +148,17 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
       });
     }
     const version = previousVersion + 1;
+    const btreeGist = plan.steps.some((s) => s.step.op === 'addExclusion') ? await hasExtension(trx, 'btree_gist') : true;
     for (const planned of plan.steps) {
-      for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram })) {
+      for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist })) {
         try {
           if (action.kind === 'sql') {
             await trx.raw(action.sql, (action.bindings ?? []) as Knex.RawBinding[]);
           } else {
             const found = await trx.raw(action.sql);
             if (found.rows.length > 0) {
-              const message = action.message.replace('{n}', String(found.rows[0].n ?? ''));
+              const rows = found.rows as { n?: unknown; conflict?: unknown }[];
+              const message = action.message.replace('{n}', String(rows[0]!.n ?? '')).replace('{rows}', rows.map((r) => String(r.conflict ?? '')).join('; '));
               throw new TesseraError('MIGRATION_FAILED', message, { problems: [{ pointer: originPointer(action.origin), detail: message, code: planned.step.op }] });
             }
           }

@@ -7,6 +7,7 @@ import {
   type ColumnType,
   type MigrationStep,
   type PhysicalColumn,
+  type PhysicalExclusion,
   type PhysicalIndex,
 } from '../../metadata/index.ts';
 
@@ -19,6 +20,8 @@ export interface SqlContext {
   readonly metaVersion: number;
   /** pg_trgm is available; without it search indexes are skipped. */
   readonly trigram: boolean;
+  /** btree_gist is available; without it exclusion rules are enforced by the engine's check only. */
+  readonly btreeGist?: boolean;
 }
 
 const t = (name: string) => `${q(RECORD_SCHEMA)}.${q(name)}`;
@@ -192,6 +195,10 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
       return [sql(indexSql(step.table, step.index))];
     case 'dropIndex':
       return [sql(`DROP INDEX IF EXISTS ${q(RECORD_SCHEMA)}.${q(step.name)}`)];
+    case 'addExclusion':
+      return exclusionActions(step.table, step.exclusion, ctx);
+    case 'dropExclusion':
+      return [sql(`ALTER TABLE ${t(step.table)} DROP CONSTRAINT IF EXISTS ${q(step.name)}`)];
     case 'recompute':
       // Computed in the engine by FEEL after the DDL (schema-sync/recompute.ts), not by SQL.
       return [];
@@ -199,6 +206,36 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
       // Rebuilt after the DDL and the recomputes, in the order chained rollups need (records/rollup-fields.ts).
       return [];
   }
+}
+
+const period = (e: PhysicalExclusion, alias: string) => `${e.rangeType}(${alias}.${q(e.start)}, ${alias}.${q(e.end)}, '${e.rangeType === 'daterange' ? '[]' : '[)'}')`;
+
+/**
+ * An exclusion rule: refused while live records already collide (the first pairs named in the
+ * message: `{rows}`), then the constraint, deferred to commit so that the engine's check in the
+ * write transaction (engine/rules/exclusions.ts) names the colliding record before it fires.
+ */
+function exclusionActions(table: string, e: PhysicalExclusion, ctx: SqlContext): SqlAction[] {
+  const name = (alias: string) => `${alias}.id::text || ' “' || coalesce(${alias}.${q(e.display)}::text, '') || '”'`;
+  const keys = [
+    ...e.keys.map((k) => `a.${q(k)} = b.${q(k)}`),
+    ...(e.link ? [`EXISTS (SELECT 1 FROM ${t(e.link)} la JOIN ${t(e.link)} lb ON lb.target = la.target WHERE la.source = a.id AND lb.source = b.id)`] : []),
+    'TRUE',
+  ].join(' AND ');
+  const named = [...e.keys, ...(e.link ? ['linked records'] : [])].join(', ');
+  const check: SqlAction = {
+    kind: 'assertNone',
+    sql: `WITH live AS (SELECT * FROM ${t(table)} WHERE deleted_at IS NULL AND (${e.where}))
+      SELECT ${name('a')} || ' overlaps ' || ${name('b')} AS conflict FROM live a JOIN live b ON a.id < b.id AND ${keys} AND ${period(e, 'a')} && ${period(e, 'b')}
+      ORDER BY a.id, b.id LIMIT 5`,
+    message: `records of ${table} already break the exclusion rule (equal ${named}, overlapping ${e.start}–${e.end}): {rows}; change or cancel them first`,
+    ...(e.origin ? { origin: e.origin } : {}),
+  };
+  // A many-to-many key lives in a join table, out of a constraint's reach: the engine's check alone holds it.
+  if (ctx.btreeGist === false || e.link) return [check];
+  const keyList = e.keys.map((k) => `${q(k)} WITH =`).join(', ');
+  const constraint = `ALTER TABLE ${t(table)} ADD CONSTRAINT ${q(e.name)} EXCLUDE USING gist (${keyList}, ${e.rangeType}(${q(e.start)}, ${q(e.end)}, '${e.rangeType === 'daterange' ? '[]' : '[)'}') WITH &&) WHERE (deleted_at IS NULL AND (${e.where})) DEFERRABLE INITIALLY DEFERRED`;
+  return [check, sql(constraint)];
 }
 
 function fillAndRequire(table: string, column: string, backfill: unknown, origin?: string): SqlAction[] {

@@ -216,9 +216,17 @@ export type LinesField = FieldCommon & {
  */
 export type FeelExpression = string;
 /**
- * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.
+ * Filter naming the records the rule holds for (e.g. status not cancelled); comparisons of the record's own fields with literal values only (eq, ne, in, nin, lt, lte, gt, gte, isNull).
  */
 export type FilterNode1 = Record<string, unknown>;
+/**
+ * Filter on the records of `from` (comparisons with literal values only).
+ */
+export type FilterNode2 = Record<string, unknown>;
+/**
+ * A filter: {and:[…]}, {or:[…]}, {not:…} or {field:{op:value}}.
+ */
+export type FilterNode3 = Record<string, unknown>;
 export type Scope = 'none' | 'own' | 'team' | 'all';
 
 /**
@@ -326,6 +334,12 @@ export interface EntityType {
    * Navigation group (e.g. sales, service).
    */
   module?: string;
+  /**
+   * Exclusion rules: periods that may not overlap among records equal in some fields (one booking of a resource at a time).
+   *
+   * @maxItems 8
+   */
+  exclusions?: ExclusionRule[];
 }
 export interface FieldCommon {
   id: StableId;
@@ -568,6 +582,29 @@ export interface FormSection {
   fields: string[];
 }
 /**
+ * An exclusion rule: no two records that match `where` and are equal in every `equal` field may have overlapping periods. Enforced in the write transaction (the refused write names the record it collides with) and, when no `equal` field is many-to-many, by the database too (an EXCLUDE constraint with btree_gist).
+ */
+export interface ExclusionRule {
+  id: StableId;
+  name: Identifier;
+  label?: Label;
+  /**
+   * Fields that must be equal for two records to collide: references, enums, strings, integers, booleans, or one many-to-many field (two records collide when they share a linked record).
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  equal: string[];
+  /**
+   * Start and end of the period: two datetime fields (the period includes its start, not its end, so [10:00, 11:00) and [11:00, 12:00) do not collide) or two date fields (both days included). An empty end means open-ended.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  overlap: string[];
+  where?: FilterNode1;
+}
+/**
  * A kind of activity (task, call, meeting…). All kinds share the activity table and its common fields; the fields listed here exist only for this kind.
  */
 export interface ActivityKind {
@@ -655,6 +692,38 @@ export interface Transition {
    */
   guard?: string;
   guardMessage?: Label;
+  /**
+   * Values read from other records for the guard, by name (e.g. open_value: the sum of the contractor's open orders); the guard uses them like fields.
+   */
+  lookups?: {
+    [k: string]: Lookup;
+  };
+}
+/**
+ * A value read from other records when the guard is checked, in the write transaction: an aggregate over the records of `from` whose `via` reference points at the record this one names in `on`.
+ */
+export interface Lookup {
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  from: string;
+  /**
+   * Reference field of `from` (or "id") that must equal the value of `on`.
+   */
+  via: string;
+  /**
+   * Field of this record whose value `via` must equal: a reference field, or "id" (the default) for this record itself. The record itself never counts.
+   */
+  on?: string;
+  /**
+   * sum, min and max of `field`; count of the records. Over no records: 0 for sum and count, null for min and max.
+   */
+  aggregate: 'sum' | 'count' | 'min' | 'max';
+  /**
+   * Number, money, date or datetime field of `from` aggregated (not for count).
+   */
+  field?: string;
+  where?: FilterNode2;
 }
 /**
  * States and the allowed transitions between them, bound to a state field of an entity type.
@@ -700,7 +769,7 @@ export interface View {
    * @minItems 1
    */
   columns?: string[];
-  filter?: FilterNode1;
+  filter?: FilterNode3;
   sort?: SortKey[];
   default?: boolean;
   /**

@@ -1,0 +1,58 @@
+// Guards that read other records: a transition's `lookups` (metadata: Transition.lookups) are
+// aggregates over related records, read in the write transaction before the guard is evaluated and
+// given to its FEEL condition like fields (e.g. the contractor's credit limit and the value of its
+// other won deals). Read in the same transaction as the change, after the record's row is locked.
+import type { Knex } from 'knex';
+import { conditionSql, parseCondition, quoteIdent as q, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
+
+type Values = Readonly<Record<string, unknown>>;
+
+/** The lookups of every transition a change may take (state fields that change), by name. Pure. */
+export function lookupsOfChange(entity: EntityModel, previous: Values, next: Values): Map<string, Lookup> {
+  const found = new Map<string, Lookup>();
+  for (const [field, machine] of entity.machines) {
+    const from = previous[field];
+    const to = next[field];
+    if (from === to || typeof to !== 'string') continue;
+    const fromState = typeof from === 'string' ? from : machine.initial[0]!;
+    for (const t of transitionsBetween(machine, fromState, to)) for (const [name, lookup] of Object.entries(t.lookups ?? {})) found.set(name, lookup);
+  }
+  return found;
+}
+
+/** SQL of one lookup's value over `from`'s live records whose `via` is `?` (and that are not `?`, the record itself). */
+export function lookupSql(model: Model, lookup: Lookup): string {
+  const from = model.entities.get(lookup.from)!;
+  const column = lookup.field === undefined ? '' : `f.${q(lookup.field)}`;
+  const value = lookup.aggregate === 'count' ? 'count(*)' : lookup.aggregate === 'sum' ? `coalesce(sum(${column}), 0)` : `${lookup.aggregate}(${column})`;
+  const filter = lookup.where === undefined ? null : parseCondition(from, lookup.where, '').filter;
+  return `SELECT ${value} AS value FROM ${q(from.table)} f WHERE f.deleted_at IS NULL AND f.${q(lookup.via)} = ? AND f.id <> ?${filter ? ` AND ${conditionSql(filter, 'f')}` : ''}`;
+}
+
+const asFeelValue = (value: unknown): unknown => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+};
+
+/**
+ * The values of the lookups a change's transitions declare, by name (empty when none): `id` is the
+ * record's, `next` its values after the change. A lookup whose `on` is empty reads nothing (null;
+ * 0 for sum and count).
+ */
+export async function readLookups(trx: Knex.Transaction, model: Model, entity: EntityModel, id: string, previous: Values, next: Values): Promise<Record<string, unknown>> {
+  const values: Record<string, unknown> = {};
+  for (const [name, lookup] of lookupsOfChange(entity, previous, next)) {
+    const on = lookup.on ?? 'id';
+    const key = on === 'id' ? id : next[on];
+    if (typeof key !== 'string') {
+      values[name] = lookup.aggregate === 'sum' || lookup.aggregate === 'count' ? 0 : null;
+      continue;
+    }
+    const result = (await trx.raw(lookupSql(model, lookup), [key, id])) as { rows: { value: unknown }[] };
+    values[name] = asFeelValue(result.rows[0]?.value);
+  }
+  return values;
+}
