@@ -8,3 +8,4 @@ export { massUpdate, parseMassUpdate, MASS_UPDATE_MAX, type MassUpdateInput } fr
 export { BULK_MAX_ITEMS } from './bulk-items.ts';
 export type { CreateManyOptions } from './bulk-create.ts';
 export type { UpdateItem, UpdateManyOptions } from './bulk-update.ts';
+export { MAX_AGGREGATE_ROWS, type AggregateResult, type AggregateRow, type GroupKey } from './aggregate.ts';
