@@ -11,7 +11,20 @@ import type { EntityModel } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
 export const DATE_BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-export type DateBucket = (typeof DATE_BUCKETS)[number];
+/**
+ * Besides calendar periods, `age`: how many days ago the date was, in bands (AGE_BANDS), counted in
+ * the business time zone (service orders by age).
+ */
+export const BUCKETS = [...DATE_BUCKETS, 'age'] as const;
+export type DateBucket = (typeof BUCKETS)[number];
+
+/** The age bands of the `age` bucket: [key, first day, last day] (days ago; the last band is open). */
+export const AGE_BANDS: readonly (readonly [string, number, number | null])[] = [
+  ['0-7', Number.NEGATIVE_INFINITY, 7],
+  ['8-30', 8, 30],
+  ['31-90', 31, 90],
+  ['91+', 91, null],
+];
 
 export const MEASURE_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max', 'weightedSum'] as const;
 export type MeasureFunction = (typeof MEASURE_FUNCTIONS)[number];
@@ -97,8 +110,8 @@ function resolveGroup(entity: EntityModel, raw: unknown, at: string, problems: F
   for (const key of Object.keys(spec)) if (key !== 'field' && key !== 'bucket') problems.push({ pointer: `${at}/${key}`, message: `unknown property "${key}"` });
   const name = spec.field;
   const bucket = spec.bucket;
-  if (bucket !== undefined && !(DATE_BUCKETS as readonly unknown[]).includes(bucket)) {
-    problems.push({ pointer: `${at}/bucket`, message: `must be one of ${DATE_BUCKETS.join(', ')}` });
+  if (bucket !== undefined && !(BUCKETS as readonly unknown[]).includes(bucket)) {
+    problems.push({ pointer: `${at}/bucket`, message: `must be one of ${BUCKETS.join(', ')}` });
     return null;
   }
   const resolved = queryField(entity, name);
@@ -114,7 +127,7 @@ function resolveGroup(entity: EntityModel, raw: unknown, at: string, problems: F
     return null;
   }
   if (type === 'datetime' && bucket === undefined) {
-    problems.push({ pointer: `${at}/bucket`, message: `"${name}" is a date and time: give a bucket (${DATE_BUCKETS.join(', ')})` });
+    problems.push({ pointer: `${at}/bucket`, message: `"${name}" is a date and time: give a bucket (${BUCKETS.join(', ')})` });
     return null;
   }
   const withBucket = bucket === undefined ? {} : { bucket: bucket as DateBucket };

@@ -65,6 +65,8 @@ export {
   measureName,
   groupName,
   DATE_BUCKETS,
+  BUCKETS,
+  AGE_BANDS,
   MEASURE_FUNCTIONS,
   MAX_GROUPS,
   MAX_MEASURES,

@@ -1,5 +1,7 @@
 import type {
   ActivityKind,
+  Dashboard,
+  Report,
   EntityType,
   Manifest,
   MetadataItem,
@@ -29,6 +31,9 @@ export interface MetadataPackage {
   readonly roles: readonly Role[];
   /** Workflow triggers: record changes that start processes or correlate messages. */
   readonly triggers: readonly Trigger[];
+  /** Reports (grouped tables, pivots, charts) and dashboards of report widgets. */
+  readonly reports: readonly Report[];
+  readonly dashboards: readonly Dashboard[];
   readonly fileOf: ReadonlyMap<string, string>;
   readonly files: PackageFiles['files'];
 }
@@ -44,6 +49,8 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
   const views: View[] = [];
   const roles: Role[] = [];
   const triggers: Trigger[] = [];
+  const reports: Report[] = [];
+  const dashboards: Dashboard[] = [];
   const fileOf = new Map<string, string>();
   let manifest: Manifest | undefined;
   for (const [file, item] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
@@ -73,8 +80,14 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
       case 'trigger':
         triggers.push(item);
         break;
+      case 'report':
+        reports.push(item);
+        break;
+      case 'dashboard':
+        dashboards.push(item);
+        break;
     }
   }
   if (!manifest) throw new Error('groupItems: package has no manifest (validate first)');
-  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, fileOf, files };
+  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, reports, dashboards, fileOf, files };
 }

@@ -16,6 +16,7 @@ import { buildModel, fieldsOfKind, platformTarget, USER_TARGET, type EntityModel
 import { fieldValueSchema } from './record-schema.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { schemaLimitErrors } from './limits.ts';
+import { dashboardProblems, reportProblems } from './reports.ts';
 import { joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
@@ -151,6 +152,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkRoles(ctx, model);
   checkTriggers(ctx, model);
   checkKindForms(ctx, model);
+  for (const p of [...ctx.pkg.reports.flatMap((r) => reportProblems(r, model)), ...ctx.pkg.dashboards.flatMap((d) => dashboardProblems(d, model))]) report(ctx, p.code, p.id, p.path, p.message);
   return ctx.errors;
 }
 
@@ -172,6 +174,8 @@ function checkUniqueNames(ctx: Ctx): void {
     ['pipeline or status machine', [...ctx.pkg.pipelines, ...ctx.pkg.statusMachines]],
     ['role', ctx.pkg.roles],
     ['trigger', ctx.pkg.triggers],
+    ['report', ctx.pkg.reports],
+    ['dashboard', ctx.pkg.dashboards],
   ];
   for (const [what, items] of groups) {
     const seen = new Map<string, string>();

@@ -5,7 +5,7 @@
 // (RecordService.aggregate); nothing a client sends is spliced into SQL: field names come from the
 // model, buckets and the time zone from fixed lists and the validated manifest.
 import type { Knex } from 'knex';
-import { CURRENCY_SUFFIX, groupName, measureName, type DateBucket, type EntityModel, type Label, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
+import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type DateBucket, type EntityModel, type Label, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
 
 /** Most result rows of one aggregate query (more are cut, with `truncated`). */
 export const MAX_AGGREGATE_ROWS = 2000;
@@ -40,6 +40,13 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** The SQL of a group's key (as text for dates, so no driver time zone touches it). */
 function groupSql(table: string, group: ResolvedGroup, timeZone: string): [string, string[]] {
   const col = `${table}.${group.field}`;
+  if (group.bucket === 'age') {
+    // Days between the local date of the value and today, in the business time zone.
+    const day = group.kind === 'date' ? '??' : `(?? AT TIME ZONE ${quote(timeZone)})::date`;
+    const days = `((now() AT TIME ZONE ${quote(timeZone)})::date - ${day})`;
+    const bands = AGE_BANDS.map(([key, , last]) => (last === null ? `ELSE ${quote(key)}` : `WHEN ${days} <= ${last} THEN ${quote(key)}`));
+    return [`CASE WHEN ?? IS NULL THEN NULL ${bands.join(' ')} END`, [col, ...AGE_BANDS.filter(([, , last]) => last !== null).map(() => col)]];
+  }
   if (group.kind === 'date') return [`to_char(date_trunc('${group.bucket!}', ??::timestamp), 'YYYY-MM-DD')`, [col]];
   if (group.kind === 'datetime') return [`to_char(date_trunc('${group.bucket!}', ?? AT TIME ZONE ${quote(timeZone)}), 'YYYY-MM-DD')`, [col]];
   if (group.fieldModel?.type === 'date') return [`to_char(??, 'YYYY-MM-DD')`, [col]];
@@ -109,6 +116,7 @@ export async function runAggregate(db: Knex | Knex.Transaction, base: Knex.Query
 
 /** The declared order of a choice group's values (enum values, machine states); null for other groups. */
 function choiceOrder(entity: EntityModel, group: ResolvedGroup): string[] | null {
+  if (group.bucket === 'age') return AGE_BANDS.map(([key]) => key);
   if (group.kind !== 'choice') return null;
   const field = group.fieldModel!;
   if (field.type === 'enum') return field.values.map((v) => v.value);
@@ -152,6 +160,7 @@ export function dayStartUtc(day: string, timeZone: string): string {
 /** The list filter term selecting a group's value (a bucket as its date range). */
 export function groupFilter(group: ResolvedGroup, value: unknown, timeZone: string): Record<string, unknown> {
   if (value === null || value === undefined) return { [group.field]: { isNull: true } };
+  if (group.bucket === 'age') return ageFilter(group, String(value), timeZone);
   if ((group.kind === 'date' || group.kind === 'datetime') && typeof value === 'string') {
     const next = nextBucket(value, group.bucket!);
     if (group.kind === 'date') return { [group.field]: { gte: value, lte: new Date(Date.parse(`${next}T00:00:00Z`) - DAY).toISOString().slice(0, 10) } };
@@ -175,4 +184,23 @@ export function measureValue(measure: ResolvedMeasure, entity: EntityModel, raw:
   if ((measure.fn === 'min' || measure.fn === 'max') && (type === 'date' || type === 'datetime')) return String(raw);
   const n = Number(raw);
   return measure.fn === 'avg' || measure.fn === 'weightedSum' ? Math.round(n * 100) / 100 : n;
+}
+
+/** The days `n` days before `day` (YYYY-MM-DD). */
+const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
+
+/** The filter of an age band: the value fell on one of its days (counted back from today in the business time zone). */
+function ageFilter(group: ResolvedGroup, key: string, timeZone: string): Record<string, unknown> {
+  const band = AGE_BANDS.find(([k]) => k === key);
+  if (!band) return { [group.field]: { isNull: true } };
+  const [, first, last] = band;
+  const today = isoLocalDate(new Date(), timeZone);
+  const range: Record<string, string> = {};
+  // Oldest day of the band (inclusive) … newest day of the band (inclusive).
+  if (last !== null) range.gte = group.kind === 'date' ? daysBefore(today, last) : dayStartUtc(daysBefore(today, last), timeZone);
+  if (Number.isFinite(first)) {
+    if (group.kind === 'date') range.lte = daysBefore(today, first);
+    else range.lt = dayStartUtc(daysBefore(today, first - 1), timeZone);
+  }
+  return { [group.field]: range };
 }

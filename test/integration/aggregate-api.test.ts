@@ -4,7 +4,7 @@
 import type { PackageFiles } from '../../metadata/index.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
-import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
+import { jsonClient, startTestServer, type JsonClient, type JsonResponse, type TestServer } from '../support/http.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 
 const role = (name: string, permissions: unknown[]) => ({ kind: 'role', id: `t.role.${name}`, name, label: { en: name }, permissions });
@@ -128,6 +128,22 @@ describe('the aggregate API', () => {
     ]);
   });
 
+  test('dates group by age in bands, counted back from today', async () => {
+    const { knex, runtime } = env.platform;
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const t = runtime.entity('deal').entity.table;
+    await knex(t).where({ title: 'anna new 100' }).update({ follow_up: daysAgo(3) });
+    await knex(t).where({ title: 'anna new 50' }).update({ follow_up: daysAgo(40) });
+    const res = await admin.post('/records/deal/aggregate', { groupBy: ['follow_up:age'], measures: ['count'] });
+    expect(table(res.body.rows)).toEqual([
+      ['0-7', 1],
+      ['31-90', 1],
+      [null, 3],
+    ]);
+    const list = await admin.get(`/records/deal?filter=${encodeURIComponent(JSON.stringify(res.body.rows[1].filter))}`);
+    expect(list.body.data.map((d: { title: string }) => d.title)).toEqual(['anna new 50']);
+  });
+
   test('references group with the titles of their records', async () => {
     const res = await admin.post('/records/deal/aggregate', { groupBy: ['contractor'], measures: ['count'] });
     expect(res.body.rows.map((r: Row) => [r.keys[0]!.label, r.values[0]]).sort()).toEqual([
@@ -138,7 +154,7 @@ describe('the aggregate API', () => {
   });
 
   test('bad input is a problem with pointers, never a 500', async () => {
-    const cases: [() => ReturnType<JsonClient['get']>, number, string][] = [
+    const cases: [() => Promise<JsonResponse>, number, string][] = [
       [() => admin.post('/records/deal/aggregate', { groupBy: ['nope'] }), 400, '/groupBy/0/field'],
       [() => admin.post('/records/deal/aggregate', { groupBy: [{ field: 'title', bucket: 'month' }] }), 400, '/groupBy/0/bucket'],
       [() => admin.post('/records/deal/aggregate', { groupBy: [{ field: 'follow_up', bucket: 'fortnight' }] }), 400, '/groupBy/0/bucket'],

@@ -96,6 +96,8 @@ const FOLDERS: Record<Exclude<MetadataItem['kind'], 'manifest'>, string> = {
   view: 'views',
   role: 'roles',
   trigger: 'triggers',
+  report: 'reports',
+  dashboard: 'dashboards',
 };
 
 /** The file an item gets in `packageOf` when no path is given: `<folder>/<name>.json`. */
