@@ -33,6 +33,10 @@ beforeAll(async () => {
           { id: 't.deal.margin', name: 'margin', type: 'decimal', label: { en: 'Margin' } },
         ],
       },
+      'reports/deals_by_stage.json': { kind: 'report', id: 't.report.deals_by_stage', name: 'deals_by_stage', label: { en: 'Deals by stage' }, entity: 'deal', type: 'funnel', groupBy: ['stage'], measures: ['count', 'sum:value'] },
+      'dashboards/sales.json': { kind: 'dashboard', id: 't.dashboard.sales', name: 'sales', label: { en: 'Sales' }, roles: ['sales'], default: true, filters: ['period'], widgets: [{ report: 'deals_by_stage' }] },
+      'dashboards/board.json': { kind: 'dashboard', id: 't.dashboard.board', name: 'board', label: { en: 'Board' }, roles: ['nobody'], widgets: [{ report: 'deals_by_stage', type: 'table' }] },
+      'roles/nobody.json': role('nobody', []),
       'roles/sales.json': role('sales', [
         { entity: 'contractor', read: 'all' },
         { entity: 'deal', read: 'own', fields: { margin: 'none' } },
@@ -174,5 +178,25 @@ describe('the aggregate API', () => {
       expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
     }
     expect((await admin.get('/records/nothing/aggregate')).status).toBe(404);
+  });
+});
+
+describe('dashboards', () => {
+  test('a user gets the dashboards of their roles, and keeps one of their own', async () => {
+    const listed = await anna.get('/dashboards');
+    expect(listed.body.data).toEqual([{ name: 'sales', label: { en: 'Sales' }, source: 'role', default: true, filters: ['period'], widgets: [{ report: 'deals_by_stage' }] }]);
+    // The administrator sees every declared dashboard.
+    expect((await admin.get('/dashboards')).body.data.map((d: { name: string }) => d.name)).toEqual(['sales', 'board']);
+    const bad = await anna.put('/dashboards/mine', { widgets: [{ report: 'nope' }, { report: 'deals_by_stage', type: 'radar' }], filters: ['weather'] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/widgets/0/report', '/widgets/1/type', '/filters']);
+    expect((await anna.put('/dashboards/mine', { widgets: [{ report: 'deals_by_stage', type: 'table', wide: true }], filters: ['owner'] })).status).toBe(200);
+    expect((await anna.get('/dashboards')).body.data.map((d: { name: string; source: string }) => [d.name, d.source])).toEqual([
+      ['sales', 'role'],
+      ['mine', 'user'],
+    ]);
+    expect((await admin.get('/dashboards')).body.data.map((d: { name: string }) => d.name)).not.toContain('mine');
+    expect((await anna.delete('/dashboards/mine')).status).toBe(204);
+    expect((await anna.get('/dashboards')).body.data).toHaveLength(1);
   });
 });
