@@ -11,6 +11,7 @@ import { emailBenchmark } from './email.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
 import { recordsBenchmark } from './records.ts';
+import { reportsBenchmark } from './reports.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { smsOutboxBenchmark } from './sms-outbox.ts';
@@ -19,7 +20,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar or import runs one of them.
+// BENCH=records, workflows, load, bulk, email, ui, sms, fiscal, automation, calendar, import or reports runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -68,6 +69,9 @@ try {
   }
   if (!only || only === 'import') {
     await importBenchmark({ rows: Number(process.env.BENCH_IMPORT_ROWS ?? 100_000), runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3), ...(adminUrl ? { adminUrl } : {}), log });
+  }
+  if (!only || only === 'reports') {
+    await reportsBenchmark({ rows: Number(process.env.BENCH_REPORT_ROWS ?? 1_000_000), samples: Number(process.env.BENCH_REPORT_SAMPLES ?? 40), ...(adminUrl ? { adminUrl } : {}), log });
   }
   if (!only || only === 'automation') {
     // A database of its own on the server (the seeded CRM), else the embedded one in a temporary directory.
