@@ -16,7 +16,7 @@ export type ReportType = Report['type'];
 /** The words and formats figures.ts needs, in the user's language. */
 export function useTexts(): Texts {
   const { t, label, locale } = useI18n();
-  return { label, locale, empty: t('report.empty'), yes: t('common.yes'), no: t('common.no'), days: t('report.days'), weekOf: t('report.weekOf') };
+  return { label, locale, empty: t('report.empty'), hidden: t('report.hidden'), yes: t('common.yes'), no: t('common.no'), days: t('report.days'), weekOf: t('report.weekOf') };
 }
 
 /** Column headings: the groups' field labels and the measures' names. */

@@ -2,12 +2,14 @@
 // measures, a pivot's rows and columns, chart series, the CSV, the list a cell drills down to, and
 // the query a report runs under a dashboard's filters.
 import type { AggregateQuery, EntityModel, Label, Report } from '../../../../metadata/browser.ts';
-import type { AggregateResult, AggregateRow, GroupKey } from '../../api/reports.ts';
+import type { AggregateResult, AggregateRow, GroupKey } from './result.ts';
 
 export interface Texts {
   readonly label: (l: Label) => string;
   readonly locale: string;
   readonly empty: string;
+  /** A record the reader may not see (its title is not given). */
+  readonly hidden: string;
   readonly yes: string;
   readonly no: string;
   readonly days: string;
@@ -22,6 +24,7 @@ export function keyText(key: GroupKey, group: Group, texts: Texts): string {
   const { value, label } = key;
   if (value === null || value === undefined) return texts.empty;
   if (label !== undefined && label !== null) return typeof label === 'string' ? label : texts.label(label);
+  if (label === null) return texts.hidden;
   if (typeof value === 'boolean') return value ? texts.yes : texts.no;
   if (group.bucket === 'age') return `${String(value)} ${texts.days}`;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
