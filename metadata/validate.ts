@@ -17,7 +17,7 @@ import { fieldValueSchema } from './record-schema.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { schemaLimitErrors } from './limits.ts';
 import { dashboardProblems, reportProblems } from './reports.ts';
-import { joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
+import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
 import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
@@ -316,7 +316,9 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     if (indexIds.has(index.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['indexes', i, 'id'], `index id "${index.id}" is listed twice`);
     indexIds.add(index.id);
     index.fields.forEach((name, j) => {
-      if (!isColumn(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
+      // A money field's currency column may be named too (a covering index of a report's sums).
+      const currencyOf = name.endsWith(CURRENCY_SUFFIX) ? fieldOf(name.slice(0, -CURRENCY_SUFFIX.length)) : undefined;
+      if (!isColumn(name) && currencyOf?.type !== 'money') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
     });
   });
   const ruleIds = new Set<string>();

@@ -382,6 +382,10 @@ export interface Index {
    */
   fields: string[];
   unique?: boolean;
+  /**
+   * Index only records that are not deleted (a partial index, WHERE deleted_at IS NULL): what lists and reports read. Smaller, and a covering index (e.g. a report's date, its group and its sum, with a money field's <name>_currency) answers alone. Unique indexes are always live.
+   */
+  live?: boolean;
 }
 /**
  * A duplicate rule; its label names the match in the form's warning (e.g. "Same NIP").
