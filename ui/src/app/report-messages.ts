@@ -42,6 +42,9 @@ export const REPORT_EN = {
   'dashboards.removeMine': 'Remove my dashboard',
   'dashboards.addWidget': 'Add a report',
   'dashboards.wide': 'Full width',
+  'designer.reports': 'Reports',
+  'designer.dashboards': 'Dashboards',
+  'designer.newReport': 'New report',
   'list.reportFilter': 'Records behind a report’s figure',
 } as const;
 
@@ -89,6 +92,9 @@ export const REPORT_PL: Record<Keys, string> = {
   'dashboards.removeMine': 'Usuń mój pulpit',
   'dashboards.addWidget': 'Dodaj raport',
   'dashboards.wide': 'Pełna szerokość',
+  'designer.reports': 'Raporty',
+  'designer.dashboards': 'Pulpity',
+  'designer.newReport': 'Nowy raport',
   'list.reportFilter': 'Rekordy składające się na wartość raportu',
 };
 
@@ -134,5 +140,8 @@ export const REPORT_RO: Record<Keys, string> = {
   'dashboards.removeMine': 'Șterge tabloul meu',
   'dashboards.addWidget': 'Adaugă un raport',
   'dashboards.wide': 'Lățime completă',
+  'designer.reports': 'Rapoarte',
+  'designer.dashboards': 'Tablouri de bord',
+  'designer.newReport': 'Raport nou',
   'list.reportFilter': 'Înregistrările din spatele unei valori de raport',
 };
