@@ -13,6 +13,7 @@ import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
 import { pdfBenchmark } from './pdf.ts';
 import { recordsBenchmark } from './records.ts';
+import { reportsBenchmark } from './reports.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
 import { rollupsBenchmark } from './rollups.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
@@ -22,7 +23,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, pdf or rollups runs one of them.
+// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, pdf, rollups or reports runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -75,6 +76,9 @@ try {
     await importBenchmark({ rows: Number(process.env.BENCH_IMPORT_ROWS ?? 100_000), runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3), ...(adminUrl ? { adminUrl } : {}), log });
   }
   if (!only || only === 'pdf') await pdfBenchmark({ lines: Number(process.env.BENCH_PDF_LINES ?? 100), runs: Number(process.env.BENCH_PDF_RUNS ?? 9), log });
+  if (!only || only === 'reports') {
+    await reportsBenchmark({ rows: Number(process.env.BENCH_REPORT_ROWS ?? 1_000_000), samples: Number(process.env.BENCH_REPORT_SAMPLES ?? 40), ...(adminUrl ? { adminUrl } : {}), log });
+  }
   if (!only || only === 'automation') {
     // A database of its own on the server (the seeded CRM), else the embedded one in a temporary directory.
     const automationDb = adminUrl ? await createServerDatabase(adminUrl) : null;

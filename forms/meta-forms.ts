@@ -4,7 +4,7 @@
 // (metadata/schema/package.schema.json), so the designer offers exactly what validation accepts.
 import type { JsonSchema } from '../metadata/browser.ts';
 
-export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view';
+export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard';
 
 export interface MetaForm {
   readonly schema: JsonSchema;
@@ -18,6 +18,8 @@ const DEF_OF: Record<MetaItemKind, string> = {
   pipeline: 'Pipeline',
   statusMachine: 'StatusMachine',
   view: 'View',
+  report: 'Report',
+  dashboard: 'Dashboard',
 };
 
 /** Parts edited elsewhere in the designer (the field list) or as JSON (layout, indexes, filters). */
@@ -25,6 +27,9 @@ const EDITED_ELSEWHERE: Partial<Record<MetaItemKind, readonly string[]>> = {
   entity: ['fields', 'layout', 'indexes', 'numbering', 'defaultSort'],
   activityKind: ['fields'],
   view: ['filter'],
+  // A report's query and a dashboard's widgets are edited as JSON (docs/reports.md).
+  report: ['groupBy', 'measures', 'filter', 'parameters', 'capacity'],
+  dashboard: ['widgets'],
 };
 
 type Defs = Record<string, JsonSchema>;

@@ -64,3 +64,23 @@ export { TOKEN_SCOPES, type ApiToken, type TokenScope } from './api-token.ts';
 export type { UserInfo } from './user-info.ts';
 export { gsmSeptetCost, isGsm7, septetsToText, textToSeptets } from './sms/gsm-alphabet.ts';
 export { type PartCount, type SmsEncoding, MAX_PARTS, PART_LIMIT, SINGLE_LIMIT, chooseEncoding, countParts, splitMessage } from './sms/message-parts.ts';
+export {
+  parseAggregate,
+  measureName,
+  groupName,
+  DATE_BUCKETS,
+  BUCKETS,
+  AGE_BANDS,
+  MEASURE_FUNCTIONS,
+  MAX_GROUPS,
+  MAX_MEASURES,
+  type AggregateGroup,
+  type AggregateMeasure,
+  type AggregateQuery,
+  type DateBucket,
+  type GroupKind,
+  type MeasureFunction,
+  type ParsedAggregate,
+  type ResolvedGroup,
+  type ResolvedMeasure,
+} from './aggregate.ts';

@@ -1,6 +1,8 @@
 import type {
   ActivityKind,
   DocumentTemplate,
+  Dashboard,
+  Report,
   EntityType,
   Manifest,
   MetadataItem,
@@ -32,6 +34,9 @@ export interface MetadataPackage {
   readonly triggers: readonly Trigger[];
   /** Printed document templates (PDF), per entity type. */
   readonly documentTemplates: readonly DocumentTemplate[];
+  /** Reports (grouped tables, pivots, charts) and dashboards of report widgets. */
+  readonly reports: readonly Report[];
+  readonly dashboards: readonly Dashboard[];
   readonly fileOf: ReadonlyMap<string, string>;
   readonly files: PackageFiles['files'];
 }
@@ -48,6 +53,8 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
   const roles: Role[] = [];
   const triggers: Trigger[] = [];
   const documentTemplates: DocumentTemplate[] = [];
+  const reports: Report[] = [];
+  const dashboards: Dashboard[] = [];
   const fileOf = new Map<string, string>();
   let manifest: Manifest | undefined;
   for (const [file, item] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
@@ -80,8 +87,14 @@ export function groupItems(files: Readonly<Record<string, MetadataItem>>): Metad
       case 'documentTemplate':
         documentTemplates.push(item);
         break;
+      case 'report':
+        reports.push(item);
+        break;
+      case 'dashboard':
+        dashboards.push(item);
+        break;
     }
   }
   if (!manifest) throw new Error('groupItems: package has no manifest (validate first)');
-  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, documentTemplates, fileOf, files };
+  return { manifest, entities, activityKinds, pipelines, statusMachines, views, roles, triggers, documentTemplates, reports, dashboards, fileOf, files };
 }

@@ -227,7 +227,7 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     if (!present(index.id)) continue;
     const cols = index.fields.map((name) => columns.find((c) => c.name === name)?.name ?? name);
     const identity = `${entity.id}/index.${index.id}`;
-    indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique ? { liveOnly: true } : {}) });
+    indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique || index.live ? { liveOnly: true } : {}) });
   }
   if (entity.lineOf) {
     // A line's place among its record's lines; lines are read by record in this order.

@@ -20,7 +20,8 @@ import { buildModel, fieldsOfKind, platformTarget, USER_TARGET, type EntityModel
 import { fieldValueSchema } from './record-schema.ts';
 import { groupItems, MANIFEST_FILE, type MetadataPackage, type PackageFiles } from './package.ts';
 import { schemaLimitErrors } from './limits.ts';
-import { joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
+import { dashboardProblems, reportProblems } from './reports.ts';
+import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
 import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
@@ -158,6 +159,7 @@ function semanticErrors(pkg: MetadataPackage): MetadataError[] {
   checkKindForms(ctx, model);
   for (const p of rollupProblems(model)) ctx.errors.push({ code: p.code, file: ctx.pkg.fileOf.get(p.entityId) ?? '', pointer: p.pointer, message: p.message });
   checkCrossRecordRules(ctx, model);
+  for (const p of [...ctx.pkg.reports.flatMap((r) => reportProblems(r, model)), ...ctx.pkg.dashboards.flatMap((d) => dashboardProblems(d, model))]) report(ctx, p.code, p.id, p.path, p.message);
   return ctx.errors;
 }
 
@@ -179,6 +181,8 @@ function checkUniqueNames(ctx: Ctx): void {
     ['pipeline or status machine', [...ctx.pkg.pipelines, ...ctx.pkg.statusMachines]],
     ['role', ctx.pkg.roles],
     ['trigger', ctx.pkg.triggers],
+    ['report', ctx.pkg.reports],
+    ['dashboard', ctx.pkg.dashboards],
   ];
   for (const [what, items] of groups) {
     const seen = new Map<string, string>();
@@ -321,7 +325,9 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     if (indexIds.has(index.id)) report(ctx, 'META_DUPLICATE_ID', entity.id, ['indexes', i, 'id'], `index id "${index.id}" is listed twice`);
     indexIds.add(index.id);
     index.fields.forEach((name, j) => {
-      if (!isColumn(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
+      // A money field's currency column may be named too (a covering index of a report's sums).
+      const currencyOf = name.endsWith(CURRENCY_SUFFIX) ? fieldOf(name.slice(0, -CURRENCY_SUFFIX.length)) : undefined;
+      if (!isColumn(name) && currencyOf?.type !== 'money') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
     });
   });
   const ruleIds = new Set<string>();

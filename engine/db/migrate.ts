@@ -23,6 +23,7 @@ import * as calendarInvitations021 from './migrations/021-calendar-invitations.t
 import * as fiscalReports022 from './migrations/022-fiscal-reports.ts';
 import * as auditOrigin023 from './migrations/023-audit-origin.ts';
 import * as imports025 from './migrations/025-imports.ts';
+import * as userDashboards030 from './migrations/030-user-dashboards.ts';
 import * as recordSetRuns031 from './migrations/031-record-set-runs.ts';
 
 interface Migration {
@@ -53,6 +54,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['022-fiscal-reports', fiscalReports022],
   ['023-audit-origin', auditOrigin023],
   ['025-imports', imports025],
+  ['030-user-dashboards', userDashboards030],
   ['031-record-set-runs', recordSetRuns031],
 ];
 

@@ -21,6 +21,7 @@ import { problemHandler, sendProblem } from './problem.ts';
 import { recordsRouter } from './records-router.ts';
 import { searchRouter } from './search-router.ts';
 import { savedViewsRouter } from './saved-views-router.ts';
+import { dashboardsRouter } from './dashboards-router.ts';
 import { streamRouter } from './stream-router.ts';
 import { usersRouter } from './users-router.ts';
 import { workflowsRouter } from './workflows-router.ts';
@@ -109,6 +110,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));
   api.use(savedViewsRouter(platform));
+  api.use(dashboardsRouter(platform));
   api.use(importsRouter(platform));
   api.use(usersRouter(platform));
   api.use(notificationsRouter(platform));

@@ -5,7 +5,7 @@ import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts
 import { TesseraError } from '../errors.ts';
 import { csvColumns, csvLine } from './csv.ts';
 import { recordContext } from './context.ts';
-import { expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
+import { aggregateRequest, expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
 
 export function recordsRouter(platform: Platform): Router {
   const router = Router();
@@ -19,6 +19,15 @@ export function recordsRouter(platform: Platform): Router {
       res.links({ next: `${url.pathname}${url.search}` });
     }
     res.json({ data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
+  });
+
+  // Before /:type/:id. Groups and measures over the records the user may read (docs/reports.md).
+  router.get('/:type/aggregate', async (req, res) => {
+    res.json(await records.aggregate(recordContext(req), req.params.type, aggregateRequest(req), '/query'));
+  });
+
+  router.post('/:type/aggregate', async (req, res) => {
+    res.json(await records.aggregate(recordContext(req), req.params.type, requireJsonObject(req)));
   });
 
   // Before /:type/:id. The export right applies on top of the read right; the first page is

@@ -6,7 +6,7 @@
 // assignee in a set of users), then evaluates conditions on the fetched rows; see `list` in
 // service.ts for how pagination stays exact.
 import type { Knex } from 'knex';
-import type { EntityModel, FilterExpr } from '../../metadata/index.ts';
+import { filterFields, type EntityModel, type FilterExpr, type ParsedAggregate } from '../../metadata/index.ts';
 import { admits, needsConditions, ownerFields, teamQueueFields, type Access, type EntityRights, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { ApiRecord } from './values.ts';
@@ -115,4 +115,18 @@ export function forbidden(message: string): TesseraError {
 export function requireAny(access: Access, rights: EntityRights, right: 'read' | 'create' | 'update' | 'delete' | 'export'): void {
   if (access.unrestricted || rights[right].length > 0) return;
   throw forbidden(`you may not ${right} ${rights.entity} records`);
+}
+
+/** An aggregate over a field the user may not see would reveal its values: refused like reading it. */
+export function checkAggregateFields(entity: EntityModel, hidden: ReadonlySet<string>, query: ParsedAggregate, base: string): void {
+  if (hidden.size === 0) return;
+  const problems: Problem[] = [];
+  const refuse = (pointer: string) => problems.push({ pointer, detail: 'you may not see this field', code: 'FIELD_FORBIDDEN' });
+  query.groupBy.forEach((g, i) => hidden.has(g.field) && refuse(`${base}/groupBy/${i}/field`));
+  query.measures.forEach((m, i) => {
+    if (m.field && hidden.has(m.field)) refuse(`${base}/measures/${i}/field`);
+    if (m.weight && hidden.has(m.weight)) refuse(`${base}/measures/${i}/weight`);
+  });
+  for (const name of new Set(filterFields(query.filter))) if (hidden.has(name)) refuse(`${base}/filter/${name}`);
+  if (problems.length) throw new TesseraError('FORBIDDEN', `you may not aggregate over fields you cannot see (${entity.name})`, { problems });
 }

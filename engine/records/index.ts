@@ -9,3 +9,4 @@ export { BULK_MAX_ITEMS } from './bulk-items.ts';
 export type { CreateManyOptions } from './bulk-create.ts';
 export type { UpdateItem, UpdateManyOptions } from './bulk-update.ts';
 export { rebuildRollups } from './rollup-fields.ts';
+export { MAX_AGGREGATE_ROWS, type AggregateResult, type AggregateRow, type GroupKey } from './aggregate.ts';

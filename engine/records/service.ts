@@ -15,7 +15,10 @@ import {
   isUuid,
   pointer,
   recordFeelContext,
+  parseAggregate,
+  type ParsedAggregate,
 } from '../../metadata/index.ts';
+import { choiceKey, describe, groupFilter, measureValue, moneyFields, runAggregate, type AggregateResult, type GroupKey } from './aggregate.ts';
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
@@ -46,7 +49,7 @@ import {
 import { referenceNames } from './history-names.ts';
 import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
-import { applyRule, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
+import { applyRule, checkAggregateFields, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
 import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
 import type { BulkInternals } from './bulk-items.ts';
@@ -347,6 +350,99 @@ export class RecordService {
       yield page.data;
       after = page.next;
     } while (after);
+  }
+
+  /**
+   * Groups and measures over the records the user may read (engine/records/aggregate.ts): the
+   * list's filter compiler and row rules narrow the rows, a group, measure or filter over a field the
+   * user may not see is refused. `base`: where problems point ("" a body, "/query" a query string).
+   */
+  async aggregate(ctx: RecordContext, entityName: string, input: unknown, base = ''): Promise<AggregateResult> {
+    const access = this.#accessOf(ctx);
+    const { entity } = this.#runtime.entity(entityName);
+    const db = ctx.trx ?? this.#knex;
+    const rights = access.entity(entityName);
+    if (!access.unrestricted) requireAny(access, rights, 'read');
+    const { query, problems } = parseAggregate(entity, input, base);
+    if (!query) throw new TesseraError('BAD_QUERY', `invalid aggregate query: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`, { problems: problems.map((p) => ({ pointer: p.pointer, detail: p.message })) });
+    const hidden = access.unrestricted ? NOTHING_HIDDEN : hiddenFields(rights);
+    checkAggregateFields(entity, hidden, query, base);
+    if (query.convertTo && moneyFields(query).length) {
+      throw new TesseraError('BAD_QUERY', `no exchange rates are available to convert amounts to ${query.convertTo}`, { problems: [{ pointer: `${base}/convertTo`, detail: 'no exchange rates are available; amounts stay in their own currencies' }] });
+    }
+    const bound = query.filter && bindFilter(query.filter, { userId: access.subject?.userId ?? null, teamIds: access.subject?.teamIds ?? [] });
+    const rule: RowRule = access.unrestricted ? [] : [rights.read];
+    const rows = () => {
+      const qb = db(entity.table).whereNull(`${entity.table}.deleted_at`);
+      if (bound) qb.where((b) => applyFilter(b, entity, bound));
+      applyRule(qb, entity.table, entity.name, rule, access.subject);
+      return qb;
+    };
+    let narrowed = rows();
+    if (ruleNeedsConditions(rule)) {
+      // Row conditions are FEEL, evaluated per row: the admitted ids narrow the GROUP BY.
+      const admitted: string[] = [];
+      await this.#countAdmitted(rows, entity.table, (row) => {
+        const ok = ruleAdmits(rule, access.subject, entity.name, rowToRecord(entity, row));
+        if (ok) admitted.push(row.id as string);
+        return ok;
+      });
+      narrowed = rows().whereRaw('??.id = ANY(?::uuid[])', [entity.table, admitted]);
+    }
+    const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
+    const result = await runAggregate(db, narrowed, entity, query, timeZone);
+    const titles = await this.#groupTitles(ctx, db, query, result.rows);
+    const currencies = moneyFields(query);
+    const filterParts = (input as { filter?: unknown }).filter;
+    return {
+      entity: entity.name,
+      ...describe(entity, query),
+      truncated: result.truncated,
+      rows: result.rows.map((row) => {
+        const keys = query.groupBy.map((g, i): GroupKey => {
+          const value = (row[`g${i}`] ?? null) as GroupKey['value'];
+          if (g.kind === 'choice') return choiceKey(entity, g, value as string | null);
+          if (g.kind === 'reference' || g.kind === 'user') return value === null ? { value } : { value, label: titles.get(String(value)) ?? null };
+          return { value: typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) && g.fieldModel?.type === 'integer' ? Number(value) : value };
+        });
+        const terms = query.groupBy.map((g, i) => groupFilter(g, keys[i]!.value, timeZone));
+        const parts = [...(filterParts !== undefined && filterParts !== null && filterParts !== '' ? [typeof filterParts === 'string' ? (JSON.parse(filterParts) as unknown) : filterParts] : []), ...terms];
+        return {
+          keys,
+          ...(currencies.length ? { currency: Object.fromEntries(currencies.map((f, i) => [f, (row[`c${i}`] ?? null) as string | null])) } : {}),
+          values: query.measures.map((m, i) => measureValue(m, entity, row[`m${i}`])),
+          filter: parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { and: parts },
+        };
+      }),
+    };
+  }
+
+  /** Titles of the records and users the rows are grouped by, as the reader may see them. */
+  async #groupTitles(ctx: RecordContext, db: Knex | Knex.Transaction, query: ParsedAggregate, rows: readonly Record<string, unknown>[]): Promise<Map<string, string>> {
+    const titles = new Map<string, string>();
+    for (const [i, g] of query.groupBy.entries()) {
+      if (g.kind !== 'reference' && g.kind !== 'user') continue;
+      const ids = [...new Set(rows.map((r) => r[`g${i}`]).filter((v): v is string => typeof v === 'string'))];
+      if (g.kind === 'user') {
+        for (let at = 0; at < ids.length; at += MAX_LIMIT) {
+          const users = (await db('tessera.users').whereIn('id', ids.slice(at, at + MAX_LIMIT)).select('id', 'display_name')) as { id: string; display_name: string }[];
+          for (const u of users) titles.set(u.id, u.display_name);
+        }
+        continue;
+      }
+      const target = (g.fieldModel as { target: string }).target;
+      const displayField = this.#runtime.entity(target).entity.displayField;
+      for (let at = 0; at < ids.length; at += MAX_LIMIT) {
+        try {
+          const found = await this.list(ctx, target, { filter: { id: { in: ids.slice(at, at + MAX_LIMIT) } }, fields: ['id', displayField], limit: MAX_LIMIT });
+          for (const r of found.data) titles.set(r.id as string, r[displayField] === null || r[displayField] === undefined ? '' : String(r[displayField]));
+        } catch (error) {
+          // A type the reader may not list: its records stay unnamed (ids only).
+          if (!(error instanceof TesseraError && ['FORBIDDEN', 'BAD_QUERY'].includes(error.code))) throw error;
+        }
+      }
+    }
+    return titles;
   }
 
   async #list(ctx: RecordContext, entityName: string, request: ListRequest, purpose: 'read' | 'export'): Promise<ListResult> {

@@ -1,9 +1,19 @@
 /* Generated from metadata/schema/package.schema.json by `npm run generate:types`. Do not edit. */
 /**
- * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view, role, workflow trigger or document template.
+ * One file of a Tessera metadata package. A package is a folder holding a manifest (tessera.json) and one JSON file per entity type, activity kind, pipeline, status machine, view, role, workflow trigger, document template, report or dashboard.
  */
 export type MetadataItem =
-  Manifest | EntityType | ActivityKind | Pipeline | StatusMachine | View | Role | Trigger | DocumentTemplate;
+  | Manifest
+  | EntityType
+  | ActivityKind
+  | Pipeline
+  | StatusMachine
+  | View
+  | Role
+  | Trigger
+  | DocumentTemplate
+  | Report
+  | Dashboard;
 /**
  * Stable identifier, never shown to users and never changed: renaming an item keeps its id, so the migration planner sees a rename instead of a drop and a create.
  */
@@ -228,6 +238,25 @@ export type FilterNode2 = Record<string, unknown>;
  */
 export type FilterNode3 = Record<string, unknown>;
 export type Scope = 'none' | 'own' | 'team' | 'all';
+/**
+ * A group of a report: a field name, "field:bucket", or {field, bucket}. Dates and datetimes group by day, week, month, quarter or year (datetimes in the business time zone), or by age (days ago: 0-7, 8-30, 31-90, 91+); choices (enum, stages) group in their declared order; references by record.
+ */
+export type AggregateGroup =
+  | string
+  | {
+      field: Identifier;
+      bucket?: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'age';
+    };
+/**
+ * A measure of a report: "count", "fn:field", or {fn, field, weight}. sum, avg, min and max of a number or money field; weightedSum multiplies each amount by a percent field (default probability). Money is summed per currency.
+ */
+export type AggregateMeasure =
+  | string
+  | {
+      fn: 'count' | 'sum' | 'avg' | 'min' | 'max' | 'weightedSum';
+      field?: Identifier;
+      weight?: Identifier;
+    };
 
 /**
  * tessera.json: the package manifest.
@@ -549,6 +578,10 @@ export interface Index {
    */
   fields: string[];
   unique?: boolean;
+  /**
+   * Index only records that are not deleted (a partial index, WHERE deleted_at IS NULL): what lists and reports read. Smaller, and a covering index (e.g. a report's date, its group and its sum, with a money field's <name>_currency) answers alone. Unique indexes are always live.
+   */
+  live?: boolean;
 }
 /**
  * A duplicate rule; its label names the match in the form's warning (e.g. "Same NIP").
@@ -958,4 +991,86 @@ export interface DocumentText {
   pl?: string;
   ro?: string;
   de?: string;
+}
+/**
+ * A report over one entity type: its groups, measures and filter, computed in the database with the reader's rights (GET/POST /api/records/<type>/aggregate), shown as a table, pivot or chart, each cell opening the records behind it.
+ */
+export interface Report {
+  kind: 'report';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  description?: Label;
+  entity: Identifier;
+  /**
+   * How the report is shown: table (one row per group), pivot (first group as rows, the others as columns), bar, line, pie, or funnel (a pipeline's stages; the deals that reached each stage, lost ones apart).
+   */
+  type: 'table' | 'pivot' | 'bar' | 'line' | 'pie' | 'funnel';
+  /**
+   * @maxItems 3
+   */
+  groupBy?: AggregateGroup[];
+  /**
+   * @minItems 1
+   * @maxItems 8
+   */
+  measures: AggregateMeasure[];
+  filter?: FilterNode3;
+  /**
+   * The fields a dashboard's filters narrow in this report: period (a date or datetime field), owner (a reference to users or employees, or owner), campaign (a reference to campaigns).
+   */
+  parameters?: {
+    period?: Identifier;
+    owner?: string;
+    campaign?: Identifier;
+  };
+  /**
+   * Compares a per-person, per-day measure with the hours people have: the entity type of people, its reference to their user account and its hours-per-day field (e.g. employee.user_account, employee.available_hours_per_day).
+   */
+  capacity?: {
+    entity: Identifier;
+    userField: Identifier;
+    hoursField: Identifier;
+  };
+  /**
+   * Navigation group of the report on the Reports page (e.g. sales, service).
+   */
+  module?: string;
+}
+/**
+ * A dashboard of report widgets for the users of some roles, with filters (period, owner, campaign) applied to every widget that declares the matching parameter.
+ */
+export interface Dashboard {
+  kind: 'dashboard';
+  id: StableId;
+  name: Identifier;
+  label: Label;
+  /**
+   * Roles whose users get this dashboard; empty or absent: every user.
+   */
+  roles?: Identifier[];
+  /**
+   * The dashboard the users of its roles open first.
+   */
+  default?: boolean;
+  /**
+   * @minItems 1
+   * @maxItems 24
+   */
+  widgets: DashboardWidget[];
+  /**
+   * The filters the dashboard offers above its widgets.
+   */
+  filters?: ('period' | 'owner' | 'campaign')[];
+}
+export interface DashboardWidget {
+  report: Identifier;
+  /**
+   * Shown as this instead of the report's own type.
+   */
+  type?: 'table' | 'pivot' | 'bar' | 'line' | 'pie' | 'funnel';
+  /**
+   * Spans the dashboard's full width.
+   */
+  wide?: boolean;
 }

@@ -97,6 +97,8 @@ const FOLDERS: Record<Exclude<MetadataItem['kind'], 'manifest'>, string> = {
   role: 'roles',
   trigger: 'triggers',
   documentTemplate: 'templates',
+  report: 'reports',
+  dashboard: 'dashboards',
 };
 
 /** The file an item gets in `packageOf` when no path is given: `<folder>/<name>.json`. */

@@ -101,6 +101,13 @@ describe('entity tables', () => {
     expect(table.indexes.every((i) => /^(ix|uq|ts)_[0-9a-f]{16}$/.test(i.name))).toBe(true);
   });
 
+  test('a live index leaves deleted records out, and may name a money field\'s currency (a report\'s covering index)', () => {
+    const d = entity('deal', [field('date', 'signed'), field('enum', 'stage', { values: values('new', 'won') }), field('money', 'value')]);
+    d.indexes = [{ id: 'report', fields: ['signed', 'stage', 'value', 'value_currency'], live: true }];
+    const index = tableOf(physicalOf(packageOf(d)), 'deal').indexes.find((i) => i.identity.endsWith('index.report'))!;
+    expect([index.columns, index.unique, index.liveOnly]).toEqual([['signed', 'stage', 'value', 'value_currency'], false, true]);
+  });
+
   test('the search index covers the searchable fields, or the display field when none is searchable', () => {
     const searchOf = (fields: Field[], displayField?: string) => tableOf(physicalOf(packageOf(entity('product', fields, displayField ? { displayField } : {}))), 'product').indexes.find((i) => i.method === 'gin')?.expression;
     expect(searchOf([field('string', 'code', { searchable: true }), field('text', 'description', { searchable: true })])).toBe(`${searchExpression(['code', 'description'])} gin_trgm_ops`);

@@ -22,6 +22,8 @@ const TasksPage: Page = lazy(() => import('../pages/TasksPage.tsx'));
 const CalendarPage: Page = lazy(() => import('../pages/CalendarPage.tsx'));
 const ResourceCalendarPage: Page = lazy(() => import('../pages/ResourceCalendarPage.tsx'));
 const DashboardPage: Page = lazy(() => import('../pages/DashboardPage.tsx'));
+const DashboardsPage: Page = lazy(() => import('../pages/DashboardsPage.tsx'));
+const ReportsPage: Page = lazy(() => import('../pages/ReportsPage.tsx'));
 const DesignerPage: Page = lazy(() => import('../pages/DesignerPage.tsx'));
 const ModelerPage: Page = lazy(() => import('../pages/ModelerPage.tsx'));
 const AdminUsersPage: Page = lazy(() => import('../pages/AdminUsersPage.tsx'));
@@ -42,6 +44,10 @@ const ROUTES: readonly [string, Page][] = [
   ['/r/:type/:id', RecordPage],
   ['/board/:pipeline', BoardPage],
   ['/tasks', TasksPage],
+  ['/reports', ReportsPage],
+  ['/reports/:name', ReportsPage],
+  ['/dashboards', DashboardsPage],
+  ['/dashboards/:name', DashboardsPage],
   ['/calendar', CalendarPage],
   ['/resource-calendar', ResourceCalendarPage],
   ['/designer', DesignerPage],
@@ -98,6 +104,8 @@ function navigation(model: Model, label: ReturnType<typeof useI18n>['label'], t:
     title: '',
     items: [
       { to: '/', label: t('nav.dashboard') },
+      ...(model.pkg.dashboards.length ? [{ to: '/dashboards', label: t('nav.dashboards') }] : []),
+      ...(model.pkg.reports.some((r) => mayRead(r.entity)) ? [{ to: '/reports', label: t('nav.reports') }] : []),
       { to: '/tasks', label: t('nav.tasks') },
       { to: '/calendar', label: t('nav.calendar') },
       ...(model.entities.has('resource') && mayRead('resource') ? [{ to: '/resource-calendar', label: t('nav.resourceCalendar') }] : []),

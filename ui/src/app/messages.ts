@@ -1,5 +1,7 @@
 // UI strings in the three languages of our users. Metadata labels (entity types, fields, stages)
 // come from the metadata package in the same language; these are the app's own words.
+import { REPORT_EN, REPORT_PL, REPORT_RO } from './report-messages.ts';
+
 export const LANGUAGES = ['pl', 'en', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -652,12 +654,14 @@ const en = {
   'templates.help': 'Placeholders: {{field}} inserts a field of the record, {{contractor.name}} one of a related record; {{#field}}…{{/field}} shows text only when the field is set.',
   'templates.previewWith': 'Preview with the record',
   'templates.pickRecord': 'Pick a record to see the message as it would be sent.',
+  ...REPORT_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
 type Messages = Record<MessageKey, string>;
 
 const pl: Messages = {
+  ...REPORT_PL,
   'app.title': 'Tessera',
   'nav.dashboard': 'Pulpit',
   'nav.tasks': 'Zadania',
@@ -1308,6 +1312,7 @@ const pl: Messages = {
 };
 
 const ro: Messages = {
+  ...REPORT_RO,
   'app.title': 'Tessera',
   'nav.dashboard': 'Panou',
   'nav.tasks': 'Sarcini',

@@ -89,6 +89,17 @@ export function rowsOf(filter: unknown, entity: EntityModel): FilterRow[] | null
   return rows;
 }
 
+/** A whole API filter in the address (?filter=<JSON>, a report's drill-down); undefined when absent or unreadable. */
+export function parseFilterParam(text: string | null): unknown {
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Filter rows in the address: a JSON list of [field, op, value]. Unreadable text gives no rows. */
 export function parseRows(text: string | null): FilterRow[] {
   if (!text) return [];

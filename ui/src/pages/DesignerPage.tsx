@@ -33,9 +33,11 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
   { kind: 'activityKind', title: 'designer.kinds' },
   { kind: 'pipeline', title: 'designer.pipelines' },
   { kind: 'statusMachine', title: 'designer.machines' },
+  { kind: 'report', title: 'designer.reports' },
+  { kind: 'dashboard', title: 'designer.dashboards' },
 ];
 
-const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds' };
+const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports' };
 
 function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: unknown; onChange(data: unknown): void; onSubmit?(data: unknown): void; id?: string }) {
   const i18n = useI18n();
@@ -109,7 +111,10 @@ export default function DesignerPage() {
     const next: Item =
       kind === 'entity'
         ? { kind, ...common, pluralLabel: { en: text }, module: 'custom', fields: [{ id: `${id}.name`, name: 'name', type: 'string', label: { en: 'Name' }, required: true, searchable: true }] }
-        : { kind, ...common, fields: [] };
+        : kind === 'report'
+          ? // A count of the first entity type's records, to be shaped in the form and as JSON (docs/reports.md).
+            { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', type: 'table', groupBy: [], measures: ['count'] }
+          : { kind, ...common, fields: [] };
     setFiles((f) => ({ ...f, [path]: next }));
     setSelected(path);
     setCreating(null);
@@ -153,9 +158,9 @@ export default function DesignerPage() {
                     </li>
                   ))}
                 </ul>
-                {(group.kind === 'entity' || group.kind === 'activityKind') && (
+                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report') && (
                   <button type="button" className="btn btn-small" onClick={() => setCreating(group.kind)}>
-                    + {t(group.kind === 'entity' ? 'designer.newEntity' : 'designer.newKind')}
+                    + {t(group.kind === 'entity' ? 'designer.newEntity' : group.kind === 'report' ? 'designer.newReport' : 'designer.newKind')}
                   </button>
                 )}
               </div>

@@ -19,7 +19,7 @@ import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
 import { BulkWorkflowDialog } from '../list/BulkWorkflowDialog.tsx';
 import { SmsComposeDialog } from './SmsComposeDialog.tsx';
-import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
+import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseFilterParam, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
 
 // The cell editor comes with the problem wording of forms/: loaded at the first edit, not with the list.
@@ -93,7 +93,13 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   );
   const includes = useMemo(() => columns.filter((c) => ['reference', 'manyToMany'].includes(entity.fieldsByName.get(c)?.type ?? '')), [columns, entity]);
   const effectiveSort = sort ?? savedView?.sort ?? (view?.sort?.length ? sortText(view.sort) : sortText(entity.defaultSort));
-  const filter = useMemo(() => combinedFilter([...(view?.filter ? [view.filter] : []), ...(savedBase ? [savedBase] : []), ...filterOf(filters, entity)]), [view, savedBase, filters, entity]);
+  // A filter in the address as it is (?filter=<JSON>): a report's drill-down to the records behind a cell.
+  const filterText = location.query.get('filter');
+  const addressFilter = useMemo(() => parseFilterParam(filterText), [filterText]);
+  const filter = useMemo(
+    () => combinedFilter([...(view?.filter ? [view.filter] : []), ...(savedBase ? [savedBase] : []), ...(addressFilter !== undefined ? [addressFilter] : []), ...filterOf(filters, entity)]),
+    [view, savedBase, addressFilter, filters, entity],
+  );
   const chooseView = (value: string) => {
     const picked = value.startsWith(SAVED_PREFIX) ? saved.views.find((v) => `${SAVED_PREFIX}${v.id}` === value) : undefined;
     setQuery({ view: value, sort: picked?.sort ?? null, filters: picked ? rowsText(rowsOf(picked.filter, entity) ?? []) : null, columns: picked?.columns?.join(',') ?? null });
@@ -333,6 +339,14 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           </div>
         )}
       </div>
+      {addressFilter !== undefined && (
+        <div className="filters" data-testid="address-filter">
+          <span className="chip">{t('list.reportFilter')}</span>
+          <button type="button" className="btn btn-small" onClick={() => setQuery({ filter: null })}>
+            {t('common.clear')}
+          </button>
+        </div>
+      )}
       {filters.length > 0 && (
         <div className="filters">
           {filters.map((row, i) => (

@@ -1,0 +1,34 @@
+// The aggregate API and dashboards (docs/reports.md): a report's groups and measures computed by the
+// server with the user's rights; the dashboards of the user's roles and their own.
+import type { AggregateQuery, DashboardWidget, Label } from '../../../metadata/browser.ts';
+import type { AggregateResult } from '../pages/reports/result.ts';
+import { api } from './client.ts';
+
+export type { AggregateResult, AggregateRow, GroupKey } from '../pages/reports/result.ts';
+
+export async function aggregate(entity: string, query: AggregateQuery, signal?: AbortSignal): Promise<AggregateResult> {
+  return (await api.post<AggregateResult>(`/records/${encodeURIComponent(entity)}/aggregate`, query, signal ? { signal } : {})).data;
+}
+
+export type DashboardFilter = 'period' | 'owner' | 'campaign';
+
+export interface DashboardView {
+  readonly name: string;
+  readonly label?: Label;
+  readonly source: 'role' | 'user';
+  readonly default: boolean;
+  readonly filters: readonly DashboardFilter[];
+  readonly widgets: readonly DashboardWidget[];
+}
+
+export async function listDashboards(signal?: AbortSignal): Promise<DashboardView[]> {
+  return (await api.get<{ data: DashboardView[] }>('/dashboards', signal ? { signal } : {})).data.data;
+}
+
+export async function saveOwnDashboard(definition: { widgets: readonly DashboardWidget[]; filters: readonly DashboardFilter[] }): Promise<DashboardView> {
+  return (await api.put<DashboardView>('/dashboards/mine', definition)).data;
+}
+
+export async function removeOwnDashboard(): Promise<void> {
+  await api.delete('/dashboards/mine');
+}
