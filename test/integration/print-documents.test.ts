@@ -118,6 +118,25 @@ describe('printing an offer', () => {
   });
 });
 
+describe('printing an invoice converted from the offer', () => {
+  withText('the invoice template prints its number, the copied lines, split payment and the amount in words', async () => {
+    const converted = await api.post(`/records/offer/${offerId}/convert/to_invoice`, {});
+    expect(converted.status).toBe(201);
+    const invoice = converted.body.records[0];
+    const invoiceId = invoice.id as string;
+    const patched = await api.patch(`/records/invoice/${invoiceId}`, { split_payment: true }, { 'if-match': `"${invoice.version}"` });
+    expect([patched.status, patched.status === 200 ? null : patched.body]).toEqual([200, null]);
+    const res = await print(`/records/invoice/${invoiceId}/print/invoice?lang=pl`);
+    expect(res.status).toBe(200);
+    const text = pdfText(res.body);
+    expect(text).toMatch(/Faktura VAT FV\/\d{4}\/\d{2}\/1/);
+    expect(text).toContain('Tessera Łódź Sp. z o.o.');
+    expect(text).toContain('Drukarka łańcuchowa żółta');
+    expect(text).toContain('Mechanizm podzielonej płatności.');
+    expect(text).toContain('Słownie: jeden tysiąc trzysta siedemdziesiąt cztery złote 72/100');
+  });
+});
+
 describe('rights', () => {
   test('a user without the read right on offers gets 403', async () => {
     const res = await print(`/records/offer/${offerId}/print/offer`, tokens.outsider);

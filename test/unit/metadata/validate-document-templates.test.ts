@@ -45,7 +45,7 @@ test('names of the wrong kind or unknown, bad placeholders, a VAT summary withou
 });
 
 test('an unknown entity type, a repeated name, an unknown member', () => {
-  expect(where(withTemplate({ entity: 'invoice' }))).toEqual([['META_UNKNOWN_ENTITY', 'templates/t.json', '/entity']]);
+  expect(where(withTemplate({ entity: 'no_such_type' }))).toEqual([['META_UNKNOWN_ENTITY', 'templates/t.json', '/entity']]);
   expect(where(withTemplate({ name: 'offer' }))).toEqual([['META_DUPLICATE_NAME', 'templates/t.json', '/name']]);
   expect(where(withTemplate({ colour: 'red' }))).toEqual([['META_SCHEMA', 'templates/t.json', '/colour']]);
 });
