@@ -1,0 +1,4 @@
+export default class LingeringHandlesReporter {
+  onTestFileResult(test: { path: string }): Promise<void>;
+  onRunComplete(): void;
+}
