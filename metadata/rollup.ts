@@ -151,8 +151,10 @@ export function rollupProblems(model: Model): RollupProblem[] {
       const report = (code: MetadataErrorCode, path: readonly (string | number)[], message: string) => problems.push({ code, entityId: entity.id, pointer: ptr('fields', i, ...path), message });
       if (!spec) {
         if (isComputed(field)) {
+          // A rollup changes without its record being written: the write path recomputes the type's
+          // computed fields from the stored row then, which cannot hold lines (they are rows of their own).
           const read = [...feelNames(field.computed!)].find((n) => entity.fieldsByName.get(n)?.rollup !== undefined);
-          if (read) report('META_FIELD_KIND', ['computed'], `a computed field cannot read the rollup field "${read}" (a rollup changes without its record being written)`);
+          if (read && entity.fields.some((f) => f.type === 'lines')) report('META_FIELD_KIND', ['computed'], `a computed field of a type with lines cannot read the rollup field "${read}"`);
         }
         return;
       }

@@ -7,9 +7,10 @@
 // for the lock sees the children the other one committed: two children added at once both count.
 // Chained rollups (a rollup over a rollup) follow, up the chain, in the same transaction.
 import type { Knex } from 'knex';
-import { bindFilter, CURRENCY_SUFFIX, rollupOrder, rollupsFrom, rollupTargets, type EntityModel, type Field, type Model, type RollupChange, type RollupTarget } from '../../metadata/index.ts';
+import { bindFilter, computeRecord, CURRENCY_SUFFIX, feelNames, isComputed, rollupOrder, rollupsFrom, rollupTargets, type EntityModel, type Field, type Model, type RollupChange, type RollupTarget } from '../../metadata/index.ts';
+import { computedFieldValues } from './computed-fields.ts';
 import { applyFilter } from './list.ts';
-import type { ApiRecord } from './values.ts';
+import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
 
 /** Rollup filters name no user: they are the same for everyone. */
 const NOBODY = { userId: null, teamIds: [] } as const;
@@ -76,8 +77,31 @@ async function applyTarget(trx: Knex.Transaction, model: Model, target: RollupTa
   await lockRows(trx, parent, target.ids);
   // The parents' own references come back with the update: where chained rollups go next.
   const rows = (await trx(parent.table).whereIn('id', [...target.ids]).update(setOf(trx, model, parent, target.fields)).returning(['id', ...vias])) as Record<string, unknown>[];
-  if (chained.length === 0) return;
-  for (const next of rollupTargets(chained, rows.map((row) => ({ before: null, after: row, changed })))) await applyTarget(trx, model, next, depth + 1);
+  const recomputed = await recomputeReaders(trx, model, parent, target.ids, changed);
+  if (chained.length === 0 && recomputed.length === 0) return;
+  const moved = [...changed, ...recomputed];
+  const next = depth < MAX_CHAIN ? (rollupsFrom(model).get(parent.name) ?? []).filter((r) => moved.some((n) => r.reads.has(n))) : [];
+  for (const t of rollupTargets(next, rows.map((row) => ({ before: null, after: row, changed: moved })))) await applyTarget(trx, model, t, depth + 1);
+}
+
+/** The computed fields of a type that read one of these rollup fields (metadata/rollup.ts allows it on types without lines). */
+function rollupReaders(parent: EntityModel, rollups: readonly string[]): Field[] {
+  return parent.fields.filter((f) => isComputed(f) && [...feelNames(f.computed!)].some((n) => rollups.includes(n)));
+}
+
+/**
+ * A computed field over a rollup (a campaign's ROI from its realised revenue) is recomputed with the
+ * rollup, in the same transaction; returns the names of the computed fields written.
+ */
+async function recomputeReaders(trx: Knex.Transaction, model: Model, parent: EntityModel, ids: readonly string[], rollups: readonly string[]): Promise<string[]> {
+  const readers = rollupReaders(parent, rollups);
+  if (readers.length === 0) return [];
+  const rows = (await trx(parent.table).whereIn('id', [...ids])) as Row[];
+  for (const row of rows) {
+    const computed = computeRecord(model, parent, rowToRecord(parent, row)) as ApiRecord;
+    await trx(parent.table).where('id', row.id as string).update(recordToColumns(parent, computedFieldValues(parent, computed)));
+  }
+  return parent.fields.filter(isComputed).map((f) => f.name);
 }
 
 /**
@@ -125,6 +149,10 @@ export async function rebuildRollups(trx: Knex.Transaction, model: Model, only?:
     const parent = model.entities.get(name)!;
     const fields = parent.fields.filter((f) => f.rollup !== undefined);
     const records = await trx(parent.table).update(setOf(trx, model, parent, fields));
+    if (rollupReaders(parent, fields.map((f) => f.name)).length > 0) {
+      const ids = ((await trx(parent.table).select('id')) as { id: string }[]).map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 1000) await recomputeReaders(trx, model, parent, ids.slice(i, i + 1000), fields.map((f) => f.name));
+    }
     done.push({ entity: name, records });
   }
   return done;

@@ -1,0 +1,65 @@
+// Campaign ROI in the shipped CRM (#17): the campaign's paid revenue is a rollup over its deals'
+// paid invoices (itself a rollup over invoices), and its ROI a computed field over that rollup and
+// the realised cost, so marking an invoice paid moves the campaign's ROI in the same transaction.
+import type { RecordContext } from '../../engine/records/index.ts';
+import { loadPackageDir } from '../../metadata/index.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { tessera } from '../support/cli.ts';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+
+let env: TestPlatform;
+const system: RecordContext = { actor: { userId: null, via: 'system' } };
+type Rec = Record<string, unknown>;
+
+beforeAll(async () => {
+  env = await startTestPlatform();
+  await env.platform.applyMetadata((await loadPackageDir(SEED_METADATA_DIR)).package, { source: 'seed' });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+const records = () => env.platform.records;
+const get = (entity: string, id: string) => records().get(system, entity, id);
+const update = async (entity: string, id: string, values: Rec) => {
+  const current = await get(entity, id);
+  return records().update(system, entity, id, values, { expectedVersion: current.version as number });
+};
+const roiOf = async (id: string) => {
+  const c = await get('campaign', id);
+  return { paid_revenue: Number(c.paid_revenue), roi: c.roi === null ? null : Number(c.roi) };
+};
+
+test('paying an invoice of a campaign deal moves the campaign ROI; a cost entered later too', async () => {
+  const campaign = (await records().create(system, 'campaign', { name: 'Targi Poznań 2026' })).id as string;
+  const contractor = (await records().create(system, 'contractor', { name: 'Hurtownia Łożysk Sp. z o.o.' })).id as string;
+  const deal = (await records().create(system, 'deal', { name: 'Łożyska na 2027', contractor, campaign })).id as string;
+  const invoice = await records().create(system, 'invoice', {
+    kind: 'invoice',
+    contractor,
+    deal,
+    lines: [{ description: 'Łożysko 6204', quantity: 100, unit: 'szt.', net_price: 100, vat_rate: 'vat23' }],
+  });
+  expect(Number(invoice.gross_total)).toBe(12_300);
+  // No cost yet: no ROI; the unpaid invoice is not revenue.
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 0, roi: null });
+
+  await update('campaign', campaign, { realised_cost: { amount: 10_000, currency: 'PLN' } });
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 0, roi: -100 });
+
+  await update('invoice', invoice.id as string, { paid: true });
+  expect(Number((await get('deal', deal)).paid_invoices)).toBe(12_300);
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 12_300, roi: 23 });
+
+  // A pro forma is no revenue, paid or not.
+  await records().create(system, 'invoice', { kind: 'proforma', contractor, deal, paid: true, lines: [{ description: 'Zaliczka', quantity: 1, net_price: 1000, vat_rate: 'vat23' }] });
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 12_300, roi: 23 });
+
+  // Tampered with behind the platform's back, `tessera rollups rebuild` puts value and ROI right.
+  await env.platform.knex('campaign').where({ id: campaign }).update({ paid_revenue: 1, roi: 1 });
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 1, roi: 1 });
+  const rebuilt = await tessera(['rollups', 'rebuild', 'campaign'], { DATABASE_URL: env.platform.db.url! });
+  expect([rebuilt.code, rebuilt.stderr]).toEqual([0, '']);
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 12_300, roi: 23 });
+});
