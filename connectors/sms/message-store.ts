@@ -47,6 +47,19 @@ export async function insertMessage(trx: Knex.Transaction, message: NewSmsMessag
   return { row: (await trx(MESSAGES).where({ idempotency_key: message.idempotency_key }).first()) as SmsMessageRow, created: false };
 }
 
+/** Inserts messages by one statement; the ones stored now, by idempotency key (a key stored before is left out). */
+export async function insertMessages(trx: Knex.Transaction, messages: readonly NewSmsMessage[]): Promise<Map<string, SmsMessageRow>> {
+  if (messages.length === 0) return new Map();
+  const rows: SmsMessageRow[] = [];
+  for (let i = 0; i < messages.length; i += 1000) rows.push(...((await trx(MESSAGES).insert(messages.slice(i, i + 1000)).onConflict('idempotency_key').ignore().returning('*')) as SmsMessageRow[]));
+  return new Map(rows.map((row) => [row.idempotency_key, row]));
+}
+
+export async function messagesByKeys(knex: Knex, keys: readonly string[]): Promise<SmsMessageRow[]> {
+  if (keys.length === 0) return [];
+  return (await knex(MESSAGES).whereIn('idempotency_key', [...keys]).select('*')) as SmsMessageRow[];
+}
+
 export async function messageById(knex: Knex, id: string): Promise<SmsMessageRow | null> {
   return ((await knex(MESSAGES).where({ id }).first()) as SmsMessageRow | undefined) ?? null;
 }
@@ -98,6 +111,12 @@ export async function moveStatus(knex: Knex, id: string, status: SmsStatus, erro
 
 export async function setActivity(trx: Knex.Transaction, id: string, activityId: string): Promise<void> {
   await trx(MESSAGES).where({ id }).update({ activity_id: activityId });
+}
+
+/** Binds messages to their activities by one statement. */
+export async function setActivities(trx: Knex.Transaction, bound: readonly { id: string; activityId: string }[]): Promise<void> {
+  if (bound.length === 0) return;
+  await trx.raw(`UPDATE ${MESSAGES} AS m SET activity_id = v.activity_id FROM unnest(?::uuid[], ?::uuid[]) AS v(id, activity_id) WHERE m.id = v.id`, [bound.map((b) => b.id), bound.map((b) => b.activityId)]);
 }
 
 // --- opt-outs -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { type SmsAccount, type SmsConfig, chooseAccount } from './accounts.ts';
 import { type SmsPurpose, mayReceive } from './consent.ts';
 import { CONTACT_ENTITIES, consentOf, smsNumberOf } from './contacts.ts';
 import { SmsError } from './errors.ts';
-import { type SmsMessageRow, insertMessage, isOptedOut, markHandedOver, messageById, messageByProviderId, messagesByIds, moveStatus, setActivity } from './message-store.ts';
+import { type NewSmsMessage, type SmsMessageRow, insertMessage, insertMessages, isOptedOut, markHandedOver, messageById, messageByProviderId, messagesByIds, messagesByKeys, moveStatus, setActivities, setActivity } from './message-store.ts';
 import { canReceiveSms, normalisePhoneNumber } from './phone-numbers.ts';
 import type { StatusUpdate } from './provider.ts';
 import type { ProviderPool } from './provider-pool.ts';
@@ -73,84 +73,178 @@ async function contactsOf(ctx: ConnectorContext, actor: Actor, trx: Knex.Transac
   return out;
 }
 
-/** Stores and queues one SMS in `trx` (or a transaction of its own). Refusals carry a code the app
- * words and the JSON pointer of the request value at fault. */
-export async function queueSms(ctx: ConnectorContext, request: SmsRequest, trx?: Knex.Transaction): Promise<QueueResult> {
-  if (!trx) return ctx.knex.transaction((t) => queueSms(ctx, request, t));
-  const cfg = await config(ctx, trx);
+/** A request that passed the checks: what is stored for it. */
+interface PreparedSms {
+  readonly request: SmsRequest;
+  readonly account: SmsAccount;
+  readonly to: string;
+  readonly text: string;
+  readonly purpose: SmsPurpose;
+  readonly contacts: { entity: string; id: string; record: JsonObject }[];
+}
+
+/** The checks of one request (account, text or template, recipient, consent): refused, or what to store. */
+async function prepareSms(ctx: ConnectorContext, cfg: SmsConfig, request: SmsRequest, trx: Knex.Transaction): Promise<{ ok: true; prepared: PreparedSms } | (QueueResult & { ok: false })> {
   const choice = chooseAccount(cfg, request.account);
-  if (!choice.ok) return refuse(choice.code, choice.detail, '/account');
+  if (!choice.ok) return refuse(choice.code, choice.detail, '/account') as QueueResult & { ok: false };
   const account = choice.account;
   const region = cfg.defaultRegion ?? 'PL';
+  const refused = (code: string, detail: string, pointer: string) => refuse(code, detail, pointer) as QueueResult & { ok: false };
 
   let text = request.text ?? '';
   let purpose: SmsPurpose = request.purpose ?? 'transactional';
   if (request.template) {
     const rendered = renderTemplate(cfg.templates ?? [], request.template, request.language ?? 'pl', request.values ?? {});
-    if (!rendered.ok) return refuse(rendered.code, rendered.detail, '/template');
+    if (!rendered.ok) return refused(rendered.code, rendered.detail, '/template');
     text = rendered.text;
     if (!request.purpose) purpose = rendered.purpose;
   }
-  if (!text.trim()) return refuse('sms.text.empty', 'the message has no text', request.template ? '/template' : '/text');
-  if (text.length > 1600) return refuse('sms.text.tooLong', 'at most 1600 characters', '/text');
+  if (!text.trim()) return refused('sms.text.empty', 'the message has no text', request.template ? '/template' : '/text');
+  if (text.length > 1600) return refused('sms.text.tooLong', 'at most 1600 characters', '/text');
 
   const contacts = request.record ? await contactsOf(ctx, request.actor, trx, request.record) : [];
   const entities = model(ctx).entities;
   let to: string | null = null;
   if (request.to) {
     const number = normalisePhoneNumber(request.to, region);
-    if (!number.ok) return refuse(number.code, `"${request.to}" is not a phone number`, '/to');
-    if (!canReceiveSms(number)) return refuse('phone.notMobile', `${number.e164} is a landline`, '/to');
+    if (!number.ok) return refused(number.code, `"${request.to}" is not a phone number`, '/to');
+    if (!canReceiveSms(number)) return refused('phone.notMobile', `${number.e164} is a landline`, '/to');
     to = number.e164;
   } else {
     for (const c of contacts) {
       to = smsNumberOf(entities.get(c.entity)!, c.record, region);
       if (to) break;
     }
-    if (!to) return refuse('sms.recipient.noNumber', 'the contact has no mobile number', request.record ? '/record' : '/to');
+    if (!to) return refused('sms.recipient.noNumber', 'the contact has no mobile number', request.record ? '/record' : '/to');
   }
 
   if (purpose === 'marketing') {
     const optedOut = await isOptedOut(trx, to);
     for (const c of contacts.length ? contacts : [null]) {
       const verdict = mayReceive(purpose, optedOut, c ? consentOf(entities.get(c.entity)!, c.record) : null);
-      if (!verdict.allowed) return refuse(verdict.code, `the recipient opted out of marketing SMS (${verdict.reason})`, request.record ? '/record' : '/to');
+      if (!verdict.allowed) return refused(verdict.code, `the recipient opted out of marketing SMS (${verdict.reason})`, request.record ? '/record' : '/to');
     }
   }
+  return { ok: true, prepared: { request, account, to, text, purpose, contacts } };
+}
 
-  const { row, created } = await insertMessage(trx, {
-    idempotency_key: request.idempotencyKey,
-    account: account.id,
-    provider: account.kind,
-    to_number: to,
-    body: text,
-    purpose,
-    record_entity: request.record?.entity ?? null,
-    record_id: request.record?.id ?? null,
-    notification_id: request.notificationId ?? null,
-    created_by: request.actor.userId,
-  });
-  if (!created) return { ok: true, message: row, created };
+const newMessage = (p: PreparedSms): NewSmsMessage => ({
+  idempotency_key: p.request.idempotencyKey,
+  account: p.account.id,
+  provider: p.account.kind,
+  to_number: p.to,
+  body: p.text,
+  purpose: p.purpose,
+  record_entity: p.request.record?.entity ?? null,
+  record_id: p.request.record?.id ?? null,
+  notification_id: p.request.notificationId ?? null,
+  created_by: p.request.actor.userId,
+});
 
+/** The records whose timelines show the SMS: the record, its contacts, a person's company, `alsoLink`. */
+function linksOf(p: PreparedSms): { entity: string; id: string }[] {
   // A person's SMS shows on their company's timeline too.
-  const companies = contacts.flatMap((c) => (c.entity === 'person' && typeof c.record.contractor === 'string' && !contacts.some((o) => o.entity === 'contractor') ? [{ entity: 'contractor', id: c.record.contractor }] : []));
-  const activityId = await createActivity(ctx, trx, request.actor, { to, text, record: request.record ?? null, contacts: [...contacts, ...companies, ...(request.alsoLink ?? [])] });
+  const companies = p.contacts.flatMap((c) => (c.entity === 'person' && typeof c.record.contractor === 'string' && !p.contacts.some((o) => o.entity === 'contractor') ? [{ entity: 'contractor', id: c.record.contractor }] : []));
+  return [...p.contacts, ...companies, ...(p.request.alsoLink ?? [])];
+}
+
+const outboxMessage = (p: PreparedSms) => ({ channel: SMS_CHANNEL, recipient: p.to, payload: { smsId: '' } as JsonObject, idempotencyKey: p.request.idempotencyKey, maxAttempts: p.account.maxAttempts ?? 5 });
+
+/** Stores and queues one SMS in `trx` (or a transaction of its own). Refusals carry a code the app
+ * words and the JSON pointer of the request value at fault. */
+export async function queueSms(ctx: ConnectorContext, request: SmsRequest, trx?: Knex.Transaction): Promise<QueueResult> {
+  if (!trx) return ctx.knex.transaction((t) => queueSms(ctx, request, t));
+  const checked = await prepareSms(ctx, await config(ctx, trx), request, trx);
+  if (!checked.ok) return checked;
+  const p = checked.prepared;
+  const { row, created } = await insertMessage(trx, newMessage(p));
+  if (!created) return { ok: true, message: row, created };
+  const activityId = await createActivity(ctx, trx, request.actor, { to: p.to, text: p.text, record: request.record ?? null, contacts: linksOf(p) });
   if (activityId) {
     await setActivity(trx, row.id, activityId);
     row.activity_id = activityId;
   }
-  await ctx.enqueue(trx, [{ channel: SMS_CHANNEL, recipient: to, payload: { smsId: row.id, account: account.id }, idempotencyKey: request.idempotencyKey, maxAttempts: account.maxAttempts ?? 5 }]);
+  await ctx.enqueue(trx, [{ ...outboxMessage(p), payload: { smsId: row.id, account: p.account.id } }]);
   return { ok: true, message: row, created };
 }
 
-/** The activity showing an outgoing SMS on the timelines of the record and its contacts (none when
- * the model has no `sms` activity kind). */
+/**
+ * Many SMS in one transaction (serial SMS to a list, the notifications of a workflow): each request is
+ * checked as `queueSms` does and refused on its own (its result says why), the accepted ones are
+ * stored by one insert, their activities written by the records service's `createMany` (one
+ * multi-row insert; the audit row and record event of each as before) with the rights of each
+ * request's actor, and their outbox messages by one `enqueue`. A request whose idempotency key was
+ * queued before answers the stored message (`created: false`). Results in the order of `requests`.
+ */
+export async function queueSmsMany(ctx: ConnectorContext, requests: readonly SmsRequest[], trx?: Knex.Transaction): Promise<QueueResult[]> {
+  if (requests.length === 0) return [];
+  if (!trx) return ctx.knex.transaction((t) => queueSmsMany(ctx, requests, t));
+  const cfg = await config(ctx, trx);
+  const results: QueueResult[] = new Array<QueueResult>(requests.length);
+  const accepted: { index: number; prepared: PreparedSms }[] = [];
+  // The same key twice in one call is one message (the first request's), as two calls would be.
+  const repeated: { index: number; key: string }[] = [];
+  const keys = new Set<string>();
+  for (const [index, request] of requests.entries()) {
+    const checked = await prepareSms(ctx, cfg, request, trx).catch((error: unknown) => {
+      // A record that is gone or not the actor's to read refuses its own request only.
+      const code = (error as { code?: string }).code;
+      if (code === 'NOT_FOUND' || code === 'FORBIDDEN') return refuse('sms.recipient.unreadable', (error as Error).message, '/record') as QueueResult & { ok: false };
+      throw error;
+    });
+    if (!checked.ok) results[index] = checked;
+    else if (keys.has(request.idempotencyKey)) repeated.push({ index, key: request.idempotencyKey });
+    else {
+      keys.add(request.idempotencyKey);
+      accepted.push({ index, prepared: checked.prepared });
+    }
+  }
+  const inserted = await insertMessages(trx, accepted.map((a) => newMessage(a.prepared)));
+  const existing = new Map((await messagesByKeys(trx, [...keys].filter((k) => !inserted.has(k)))).map((row) => [row.idempotency_key, row]));
+  const created = accepted.filter((a) => inserted.has(a.prepared.request.idempotencyKey));
+  // Activities, grouped by the actor they are written as (usually one).
+  const activity = model(ctx).entities.get('activity');
+  if (activity?.kinds?.has('sms')) {
+    const byActor = new Map<string, typeof created>();
+    for (const a of created) {
+      const actorKey = JSON.stringify(a.prepared.request.actor);
+      byActor.set(actorKey, [...(byActor.get(actorKey) ?? []), a]);
+    }
+    const bound: { id: string; activityId: string }[] = [];
+    for (const group of byActor.values()) {
+      const values = group.map((a) => activityValues(ctx, { to: a.prepared.to, text: a.prepared.text, record: a.prepared.request.record ?? null, contacts: linksOf(a.prepared) }));
+      const records = await ctx.records.createMany({ actor: group[0]!.prepared.request.actor, trx }, 'activity', values, { allowReadOnly: true });
+      group.forEach((a, i) => {
+        const row = inserted.get(a.prepared.request.idempotencyKey)!;
+        row.activity_id = String(records[i]!.id);
+        bound.push({ id: row.id, activityId: row.activity_id });
+      });
+    }
+    await setActivities(trx, bound);
+  }
+  await ctx.enqueue(
+    trx,
+    created.map((a) => ({ ...outboxMessage(a.prepared), payload: { smsId: inserted.get(a.prepared.request.idempotencyKey)!.id, account: a.prepared.account.id } })),
+  );
+  const rowOf = (key: string) => inserted.get(key) ?? existing.get(key)!;
+  for (const a of accepted) results[a.index] = { ok: true, message: rowOf(a.prepared.request.idempotencyKey), created: inserted.has(a.prepared.request.idempotencyKey) };
+  for (const r of repeated) results[r.index] = { ok: true, message: rowOf(r.key), created: false };
+  return results;
+}
+
+/** The values of the activity showing an outgoing SMS on the timelines of the record and its contacts. */
+function activityValues(ctx: ConnectorContext, sms: { to: string; text: string; record: { entity: string; id: string } | null; contacts: { entity: string; id: string }[] }): Record<string, unknown> {
+  const activity = model(ctx).entities.get('activity')!;
+  const values: Record<string, unknown> = { kind: 'sms', subject: subjectOf(sms.text), direction: 'outbound', phone_number: sms.to, description: sms.text, sms_status: 'queued', start_at: new Date().toISOString(), status: 'resolved' };
+  for (const link of [...(sms.record ? [sms.record] : []), ...sms.contacts]) if (activity.fieldsByName.has(link.entity) && model(ctx).entities.get(link.entity)?.activities) values[link.entity] = link.id;
+  return values;
+}
+
+/** The activity of an outgoing SMS (none when the model has no `sms` activity kind). */
 async function createActivity(ctx: ConnectorContext, trx: Knex.Transaction, actor: Actor, sms: { to: string; text: string; record: { entity: string; id: string } | null; contacts: { entity: string; id: string }[] }): Promise<string | null> {
   const activity = model(ctx).entities.get('activity');
   if (!activity?.kinds?.has('sms')) return null;
-  const values: Record<string, unknown> = { kind: 'sms', subject: subjectOf(sms.text), direction: 'outbound', phone_number: sms.to, description: sms.text, sms_status: 'queued', start_at: new Date().toISOString(), status: 'resolved' };
-  for (const link of [...(sms.record ? [sms.record] : []), ...sms.contacts]) if (activity.fieldsByName.has(link.entity) && model(ctx).entities.get(link.entity)?.activities) values[link.entity] = link.id;
-  const created = await ctx.records.create({ actor, trx }, 'activity', values, { allowReadOnly: true });
+  const created = await ctx.records.create({ actor, trx }, 'activity', activityValues(ctx, sms), { allowReadOnly: true });
   return String(created.id);
 }
 
