@@ -7,7 +7,7 @@ import { type SmsAccount, type SmsConfig, configSchema, missingSettings, uiSchem
 import { CONTACT_ENTITIES, indexEntries } from './contacts.ts';
 import { receiveSms, reindexPhones } from './incoming.ts';
 import { indexPhones, recordOptOut, removeOptOut } from './message-store.ts';
-import { applyStatus, smsChannel } from './outbound.ts';
+import { applyModemPartReport, applyStatus, smsChannel } from './outbound.ts';
 import type { SmsPorts } from './ports.ts';
 import { ProviderPool } from './provider-pool.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -21,6 +21,10 @@ function portsFor(account: SmsAccount): SmsPorts {
   return {
     statusChanged: async (update) => {
       if (context) await applyStatus(context, 'modem', update).catch((error: unknown) => context?.log(`status report of ${update.providerId}`, error));
+    },
+    // A report for a part sent before this process (re)opened the modem: found in the database.
+    partReport: async (report) => {
+      if (context) await applyModemPartReport(context, account.id, report).catch((error: unknown) => context?.log(`status report for TP-MR ${report.messageReference}`, error));
     },
     // Resolves only once stored: the driver deletes the message from the SIM after that.
     received: async (message) => {

@@ -8,10 +8,11 @@ import { showSmsState } from './activity-states.ts';
 import { type SmsAccount, type SmsConfig, chooseAccount } from './accounts.ts';
 import { type SmsPurpose, mayReceive } from './consent.ts';
 import { CONTACT_ENTITIES, consentOf, smsNumberOf } from './contacts.ts';
-import { SmsError } from './errors.ts';
-import { type NewSmsMessage, type SmsMessageRow, insertMessage, insertMessages, isOptedOut, markHandedOver, messageById, messageByProviderId, messagesByIds, messagesByKeys, moveStatus, setActivities, setActivity } from './message-store.ts';
+import { SmsError, smsError } from './errors.ts';
+import { type NewSmsMessage, type SmsMessageRow, insertMessage, insertMessages, isOptedOut, markHandedOver, messageById, messageByProviderId, messagesByIds, messagesByKeys, moveStatus, openModemMessage, setActivities, setActivity, setPartState } from './message-store.ts';
 import { canReceiveSms, normalisePhoneNumber } from './phone-numbers.ts';
-import type { StatusUpdate } from './provider.ts';
+import type { ModemPartReport } from './ports.ts';
+import { type SmsStatus, type StatusUpdate, combinePartStatuses } from './provider.ts';
 import type { ProviderPool } from './provider-pool.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { renderTemplate } from './templates.ts';
@@ -367,12 +368,34 @@ export async function applyStatus(ctx: ConnectorContext, provider: SmsAccount['k
     ctx.log(`a ${provider} status report for an unknown message ${update.providerId} (${update.providerStatus})`);
     return false;
   }
+  // A modem part's own status is kept: a report after a restart combines with it.
+  if (update.part) await setPartState(ctx.knex, row.id, update.part.index, update.part.status);
   if (update.status === 'queued') return true;
   const moved = await moveStatus(ctx.knex, row.id, update.status, update.error ? { code: update.error.code, detail: update.providerStatus } : null);
   if (!moved) return true;
   if (moved.status === 'sent') await setActivityStatus(ctx, moved.activity_id, 'sent');
   else await afterFinal(ctx, moved);
   return true;
+}
+
+/**
+ * A modem report no process remembers the part of (it was sent before a restart): the message is
+ * found in the database by account, number and TP-MR, the part's status stored, and the message
+ * moved to what its parts now say together.
+ */
+export async function applyModemPartReport(ctx: ConnectorContext, account: string, report: ModemPartReport): Promise<boolean> {
+  const row = await openModemMessage(ctx.knex, account, report.recipient, report.messageReference);
+  if (!row?.provider_id) {
+    ctx.log(`a modem status report for TP-MR ${report.messageReference} to ${report.recipient} matches no sent message`);
+    return false;
+  }
+  const index = row.part_ids.lastIndexOf(String(report.messageReference));
+  const status: SmsStatus = report.outcome === 'pending' ? 'sent' : report.outcome;
+  const after = (await setPartState(ctx.knex, row.id, index, status)) ?? row;
+  const parts = Math.max(row.parts ?? row.part_ids.length, row.part_ids.length);
+  const combined = combinePartStatuses(Array.from({ length: parts }, (_, i) => after.part_states[String(i)] ?? 'sent'));
+  const tpSt = `TP-ST 0x${report.status.toString(16).padStart(2, '0')}`;
+  return applyStatus(ctx, 'modem', { providerId: row.provider_id, partId: String(report.messageReference), status: combined, at: report.at, providerStatus: tpSt, error: status === 'failed' || status === 'expired' ? smsError('rejected', false, 'modem', report.status).info : null });
 }
 
 /** delivered / failed / expired: the activity, the outbox, the notification row, and who to tell. */

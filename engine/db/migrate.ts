@@ -23,6 +23,7 @@ import * as calendarInvitations021 from './migrations/021-calendar-invitations.t
 import * as fiscalReports022 from './migrations/022-fiscal-reports.ts';
 import * as auditOrigin023 from './migrations/023-audit-origin.ts';
 import * as imports025 from './migrations/025-imports.ts';
+import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['022-fiscal-reports', fiscalReports022],
   ['023-audit-origin', auditOrigin023],
   ['025-imports', imports025],
+  ['032-sms-delivery', smsDelivery032],
 ];
 
 const source: Knex.MigrationSource<string> = {
