@@ -14,7 +14,6 @@ import { canReceiveSms, normalisePhoneNumber } from './phone-numbers.ts';
 import type { ModemPartReport } from './ports.ts';
 import { type SmsStatus, type StatusUpdate, combinePartStatuses } from './provider.ts';
 import type { ProviderPool } from './provider-pool.ts';
-import type { RateLimiter } from './rate-limit.ts';
 import { renderTemplate } from './templates.ts';
 
 export const SMS_CHANNEL = 'sms';
@@ -46,7 +45,8 @@ export type QueueResult = { ok: true; message: SmsMessageRow; created: boolean }
 
 export interface Sending {
   readonly pool: ProviderPool;
-  readonly limiter: RateLimiter;
+  /** Reserves sends of an account under its rate limit; per send, how long to wait (rate-buckets.ts). */
+  readonly reserve: (knex: Knex, account: string, ratePerSecond: number, count: number) => Promise<number[]>;
   readonly callbackBase: (config: SmsConfig) => string | null;
 }
 
@@ -295,13 +295,27 @@ export function smsChannel(sending: Sending): OutboundChannel {
       const rows = new Map((await messagesByIds(ctx.knex, messages.map((m) => String(m.payload.smsId)))).map((row) => [row.id, row]));
       const cfg = await config(ctx);
       const outcomes: (SendResult | Error)[] = new Array<SendResult | Error>(messages.length);
+      // The batch's sends of each account reserved under its rate limit by one statement.
+      const slots = new Map<number, number>();
+      const byAccount = new Map<string, number[]>();
+      messages.forEach((m, i) => {
+        const row = rows.get(String(m.payload.smsId));
+        if (row && row.status === 'queued' && !row.provider_id) byAccount.set(row.account, [...(byAccount.get(row.account) ?? []), i]);
+      });
+      for (const [accountId, indexes] of byAccount) {
+        const choice = chooseAccount(cfg, accountId);
+        if (!choice.ok) continue;
+        const waits = await sending.reserve(ctx.knex, choice.account.id, choice.account.ratePerSecond ?? 10, indexes.length);
+        const now = Date.now();
+        indexes.forEach((i, k) => slots.set(i, now + waits[k]!));
+      }
       let next = 0;
       await Promise.all(
         Array.from({ length: Math.min(SEND_LANES, messages.length) }, async () => {
           while (next < messages.length) {
             const i = next++;
             const message = messages[i]!;
-            outcomes[i] = await handOver(sending, ctx, cfg, message, rows.get(String(message.payload.smsId)) ?? null).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+            outcomes[i] = await handOver(sending, ctx, cfg, message, rows.get(String(message.payload.smsId)) ?? null, slots.get(i)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
           }
         }),
       );
@@ -325,15 +339,16 @@ export function smsChannel(sending: Sending): OutboundChannel {
   };
 }
 
-/** One message to its account's provider; the row as read for the attempt (null: gone). */
-async function handOver(sending: Sending, ctx: ConnectorContext, cfg: SmsConfig, message: OutboxMessage, row: SmsMessageRow | null): Promise<SendResult> {
+/** One message to its account's provider; the row as read for the attempt (null: gone); `at`: its
+ * reserved slot (epoch ms), else one is reserved now. */
+async function handOver(sending: Sending, ctx: ConnectorContext, cfg: SmsConfig, message: OutboxMessage, row: SmsMessageRow | null, at?: number): Promise<SendResult> {
   if (!row) throw new SendFailure(`no SMS ${String(message.payload.smsId)}`, { retryable: false });
   // Handed over before (a process died after the provider took it): never twice.
   if (row.status !== 'queued' || row.provider_id) return { state: row.status === 'delivered' ? 'delivered' : 'sent' };
   const choice = chooseAccount(cfg, row.account);
   if (!choice.ok) throw new SendFailure(`${choice.code}: ${choice.detail}`, { retryable: false });
   const provider = await sending.pool.get(choice.account, sending.callbackBase(cfg));
-  const wait = sending.limiter.take(choice.account.id, choice.account.ratePerSecond ?? 10);
+  const wait = at !== undefined ? at - Date.now() : (await sending.reserve(ctx.knex, choice.account.id, choice.account.ratePerSecond ?? 10, 1))[0]!;
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   try {
     const result = await provider.send({ messageId: row.id, to: row.to_number, text: row.body });
