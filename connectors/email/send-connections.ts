@@ -36,7 +36,7 @@ export class SendConnections {
     const key = keyOf(account);
     const current = this.#entries.get(account.id);
     if (current?.key === key) return current;
-    if (current) this.#dispose(current);
+    if (current) void this.#dispose(current);
     const entry: Entry = {
       key,
       sender: account.smtp ? createSmtpSender(account.smtp, { pool: true, maxConnections: SMTP_CONNECTIONS, maxMessages: SMTP_MESSAGES_PER_CONNECTION }) : null,
@@ -84,14 +84,20 @@ export class SendConnections {
     }
   }
 
-  #dispose(entry: Entry): void {
+  /** The IMAP connections held open for an account's APPENDs (for tests and health). */
+  appendConnections(accountId: string): number {
+    return this.#entries.get(accountId)?.imap.filter((lane) => lane.client !== null).length ?? 0;
+  }
+
+  #dispose(entry: Entry): Promise<void> {
     entry.sender?.close();
-    for (const lane of entry.imap) void lane.client?.then((client) => client.logout().catch(() => client.close())).catch(() => undefined);
+    return Promise.all(entry.imap.map((lane) => lane.client?.then((client) => client.logout().catch(() => client.close())).catch(() => undefined))).then(() => undefined);
   }
 
   async close(): Promise<void> {
-    for (const entry of this.#entries.values()) this.#dispose(entry);
+    const closing = [...this.#entries.values()].map((entry) => this.#dispose(entry));
     this.#entries.clear();
+    await Promise.all(closing);
   }
 }
 
