@@ -215,7 +215,9 @@ export const emailChannel: OutboundChannel = {
           const { account, at } = slots.get(i)!;
           try {
             if (at === null) throw await throttled(ctx, messages[i]!, account);
-            delivered.push(await deliver(ctx, messages[i]!, account, at));
+            // Awaited first: `delivered` may be a new array by then (a chunk was taken meanwhile).
+            const sent = await deliver(ctx, messages[i]!, account, at);
+            delivered.push(sent);
             outcomes[i] = { state: 'sent', status: 250 };
             if (delivered.length >= RECORD_CHUNK) flush();
           } catch (error) {
