@@ -28,6 +28,8 @@ export interface EmailBenchOptions {
   /** Recipients of the queued mail merge (default 10,000) and messages of the delivery run (default 1,000). */
   readonly mergeRecipients?: number;
   readonly deliveries?: number;
+  /** Only the merge delivery into the database (BENCH_EMAIL_PART=delivery). */
+  readonly deliveryOnly?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -130,6 +132,10 @@ export async function emailBenchmark(options: EmailBenchOptions): Promise<void> 
       `e-mail ingest: ${options.messages} messages (${(bytes / 1048576).toFixed(1)} MB: text, HTML with remote images, threads, 40 KB attachments, ISO-8859-2/windows-1250) appended to a local Dovecot in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
     );
 
+    if (options.deliveryOnly) {
+      await emailEngineBenchmark({ imap: { host: dovecot.host, port: dovecot.port, user: 'bench', password: 'benchpw' }, messages: options.messages, runs: options.runs, mergeRecipients: options.deliveries ?? 1000, deliveries: options.deliveries ?? 1000, deliveryOnly: true, log });
+      return;
+    }
     const raw: number[] = [];
     const endToEnd: number[] = [];
     const perCpuSecond: number[] = [];

@@ -62,7 +62,7 @@ try {
   if (!only || only === 'exclusions') await exclusionsBenchmark({ records: Number(process.env.BENCH_EXCLUSION_RECORDS ?? 500), runs: Number(process.env.BENCH_EXCLUSION_RUNS ?? 3), log });
   if (!only || only === 'bulk') await recordsBulkBenchmark({ records: Number(process.env.BENCH_BULK_RECORDS ?? 500), runs: Number(process.env.BENCH_BULK_RUNS ?? 3), log });
   if (!only || only === 'email') {
-    await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), log });
+    await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), deliveries: Number(process.env.BENCH_EMAIL_DELIVERIES ?? 1000), deliveryOnly: process.env.BENCH_EMAIL_PART === 'delivery', log });
   }
   if (!only || only === 'rollups') await rollupsBenchmark({ writes: Number(process.env.BENCH_ROLLUP_WRITES ?? 200), runs: Number(process.env.BENCH_ROLLUP_RUNS ?? 5), log });
   if (!only || only === 'ui') await uiSizes({ log });

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectors } from '../connectors/index.ts';
 import { SmsapiProvider } from '../connectors/sms/http/smsapi.ts';
-import { queueSms, smsProviderPool } from '../connectors/sms/index.ts';
+import { queueSms, queueSmsMany, smsProviderPool } from '../connectors/sms/index.ts';
 import type { SmsProvider } from '../connectors/sms/provider.ts';
 import { startPlatform } from '../engine/platform.ts';
 import { seedPackage } from '../engine/seeding.ts';
@@ -36,7 +36,7 @@ async function providerAlone(provider: SmsProvider, messages: number): Promise<n
   return messages / ((performance.now() - started) / 1000);
 }
 
-async function throughPlatform(label: string, pkg: PackageFiles, account: 'gate' | 'modem', gateway: string, modemPath: string | null, messages: number, runs: number, log: (line: string) => void): Promise<void> {
+async function throughPlatform(label: string, pkg: PackageFiles, account: 'gate' | 'modem', gateway: string, modemPath: string | null, messages: number, runs: number, log: (line: string) => void, bulk = false): Promise<void> {
   const platform = await startPlatform({ connectors, secretKey: Buffer.alloc(32, 9).toString('base64') });
   try {
     await platform.applyMetadata(pkg, { source: 'seed' });
@@ -53,8 +53,15 @@ async function throughPlatform(label: string, pkg: PackageFiles, account: 'gate'
       const tag = randomUUID();
       const started = performance.now();
       let next = 0;
+      const request = (i: number) => ({ to: `+4860020${String(i % 10_000).padStart(4, '0')}`, text: TEXT, account, idempotencyKey: `bench:${tag}:${i}`, actor: { userId: null, via: 'system' as const } });
+      // Bulk: one queueSmsMany per 100 (a serial SMS to a list), one writer.
+      if (bulk)
+        for (let from = 0; from < messages; from += 100) {
+          const results = await queueSmsMany(ctx, Array.from({ length: Math.min(100, messages - from) }, (_, k) => request(from + k)));
+          if (results.some((r) => !r.ok)) throw new Error('sms bench: a bulk request was refused');
+        }
       await Promise.all(
-        Array.from({ length: 8 }, async () => {
+        Array.from({ length: bulk ? 0 : 8 }, async () => {
           while (next < messages) {
             const i = next++;
             const result = await queueSms(ctx, { to: `+4860020${String(i % 10_000).padStart(4, '0')}`, text: TEXT, account, idempotencyKey: `bench:${tag}:${i}`, actor: { userId: null, via: 'system' } });
@@ -70,7 +77,7 @@ async function throughPlatform(label: string, pkg: PackageFiles, account: 'gate'
       }
       handed.push(messages / ((performance.now() - started) / 1000));
     }
-    log(`sms outbox → ${label}: queued ${stats(queued)}; queued → handed to the provider ${stats(handed)} messages/s (${messages} × ${runs} runs, 8 writers; target ≥ 100/s)`);
+    log(`sms outbox → ${label}: queued ${stats(queued)}; queued → handed to the provider ${stats(handed)} messages/s (${messages} × ${runs} runs, ${bulk ? 'queueSmsMany per 100, 1 writer' : '8 writers'}; target ≥ 100/s)`);
     // The modem the outbox used (this process holds its port), alone, as the baseline.
     const modem = account === 'modem' ? smsProviderPool.modems()[0]?.modem : undefined;
     if (modem) {
@@ -91,9 +98,11 @@ export async function smsOutboxBenchmark(options: { messages: number; runs: numb
     const seed = await seedPackage();
     const mini = await crmMiniPackage();
     await throughPlatform('SMSAPI double, shipped CRM (an activity per SMS, its state kept)', seed, 'gate', smsapi.url, null, messages, runs, log);
+    await throughPlatform('SMSAPI double, shipped CRM, bulk queueing', seed, 'gate', smsapi.url, null, messages, runs, log, true);
     await throughPlatform('SMSAPI double, no sms activity kind (message and outbox only)', mini, 'gate', smsapi.url, null, messages, runs, log);
     if (emulator) {
       await throughPlatform('emulated modem over a pty, shipped CRM', seed, 'modem', smsapi.url, emulator.hostPath, messages, runs, log);
+      await throughPlatform('emulated modem over a pty, shipped CRM, bulk queueing', seed, 'modem', smsapi.url, emulator.hostPath, messages, runs, log, true);
       await throughPlatform('emulated modem over a pty, no sms activity kind', mini, 'modem', smsapi.url, emulator.hostPath, messages, runs, log);
     } else log('sms outbox → modem: skipped (socat not installed)');
     const alone: number[] = [];

@@ -106,6 +106,8 @@ type SentCopy = { mailbox: string; uid: number | null; uidValidity: bigint | nul
 
 /** Sends of a claimed batch in flight at once (the account's SMTP connections are pooled). */
 const SEND_LANES = 16;
+/** Sent messages recorded together while the batch goes on. */
+const RECORD_CHUNK = 25;
 
 /** A send past its throttling horizon: back to the queue without using up an attempt. */
 async function throttled(ctx: ConnectorContext, message: OutboxMessage, account: MailAccount): Promise<SendFailure> {
@@ -195,7 +197,15 @@ export const emailChannel: OutboundChannel = {
         for (const i of indexes) outcomes[i] = error instanceof Error ? error : new Error(String(error));
       }
     }
-    const delivered: Delivered[] = [];
+    // Sent messages are recorded in chunks while the rest of the batch is still being sent (the
+    // database works while SMTP and IMAP wait); the outcomes are answered only once all are recorded.
+    let delivered: Delivered[] = [];
+    let recording: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const chunk = delivered;
+      delivered = [];
+      if (chunk.length > 0) recording = recording.then(() => recordSentMany(ctx, chunk));
+    };
     const order = [...slots.keys()];
     let next = 0;
     await Promise.all(
@@ -205,15 +215,19 @@ export const emailChannel: OutboundChannel = {
           const { account, at } = slots.get(i)!;
           try {
             if (at === null) throw await throttled(ctx, messages[i]!, account);
-            delivered.push(await deliver(ctx, messages[i]!, account, at));
+            // Awaited first: `delivered` may be a new array by then (a chunk was taken meanwhile).
+            const sent = await deliver(ctx, messages[i]!, account, at);
+            delivered.push(sent);
             outcomes[i] = { state: 'sent', status: 250 };
+            if (delivered.length >= RECORD_CHUNK) flush();
           } catch (error) {
             outcomes[i] = error instanceof Error ? error : new Error(String(error));
           }
         }
       }),
     );
-    await recordSentMany(ctx, delivered);
+    flush();
+    await recording;
     return outcomes;
   },
 };

@@ -152,7 +152,7 @@ export interface SmtpSender {
   close(): void;
 }
 
-export function createSmtpSender(account: SmtpAccount, options: { pool?: boolean; maxConnections?: number } = {}): SmtpSender {
+export function createSmtpSender(account: SmtpAccount, options: { pool?: boolean; maxConnections?: number; maxMessages?: number } = {}): SmtpSender {
   const transport = nodemailer.createTransport({
     host: account.host,
     port: account.port,
@@ -160,7 +160,7 @@ export function createSmtpSender(account: SmtpAccount, options: { pool?: boolean
     // STARTTLS is used whenever offered; requireTls refuses to go on without it.
     ...(account.requireTls ? { requireTLS: true } : {}),
     ...(account.user ? { auth: { user: account.user, pass: account.password ?? '' } } : {}),
-    ...(options.pool ? { pool: true, maxConnections: options.maxConnections ?? 2 } : {}),
+    ...(options.pool ? { pool: true, maxConnections: options.maxConnections ?? 2, maxMessages: options.maxMessages ?? 100 } : {}),
   });
   return {
     async send(message) {

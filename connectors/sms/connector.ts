@@ -7,10 +7,10 @@ import { type SmsAccount, type SmsConfig, configSchema, missingSettings, uiSchem
 import { CONTACT_ENTITIES, indexEntries } from './contacts.ts';
 import { receiveSms, reindexPhones } from './incoming.ts';
 import { indexPhones, recordOptOut, removeOptOut } from './message-store.ts';
-import { applyStatus, smsChannel } from './outbound.ts';
+import { applyModemPartReport, applyStatus, smsChannel } from './outbound.ts';
 import type { SmsPorts } from './ports.ts';
 import { ProviderPool } from './provider-pool.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { reserveSends } from './rate-buckets.ts';
 import { callbackBase, publicRoutes, userRoutes } from './routes.ts';
 import { smsSendAction } from './flow-action.ts';
 import { sendTask, takeNotifications } from './send-task.ts';
@@ -21,6 +21,10 @@ function portsFor(account: SmsAccount): SmsPorts {
   return {
     statusChanged: async (update) => {
       if (context) await applyStatus(context, 'modem', update).catch((error: unknown) => context?.log(`status report of ${update.providerId}`, error));
+    },
+    // A report for a part sent before this process (re)opened the modem: found in the database.
+    partReport: async (report) => {
+      if (context) await applyModemPartReport(context, account.id, report).catch((error: unknown) => context?.log(`status report for TP-MR ${report.messageReference}`, error));
     },
     // Resolves only once stored: the driver deletes the message from the SIM after that.
     received: async (message) => {
@@ -35,7 +39,6 @@ function portsFor(account: SmsAccount): SmsPorts {
 
 /** The providers of this process (one modem connection per account). */
 export const pool = new ProviderPool({ ports: portsFor, log: (m, e) => context?.log(m, e) });
-const limiter = new RateLimiter();
 
 /** Opens the modems of enabled modem accounts in a process that runs workers (incoming SMS and
  * reports arrive on them) and closes providers of removed accounts. */
@@ -79,7 +82,7 @@ export const sms: Connector = {
   configSchema,
   uiSchema,
   taskTypes: [sendTask],
-  channels: [smsChannel({ pool, limiter, callbackBase })],
+  channels: [smsChannel({ pool, reserve: reserveSends, callbackBase })],
   pollers: [
     { id: 'notifications', everySeconds: 5, run: async (ctx) => void (await takeNotifications(ctx)) },
     { id: 'phone-index', everySeconds: 3600, run: async (ctx) => void (await reindexPhones(ctx, ctx.signal)) },

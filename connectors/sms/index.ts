@@ -15,6 +15,7 @@ export { type SmsAccount, type SmsConfig, type SmsTemplate, configSchema as smsC
 export { isOptOutReply, mayReceive } from './consent.ts';
 export { fillTemplate, renderTemplate } from './templates.ts';
 export { RateLimiter } from './rate-limit.ts';
-export { queueSms, applyStatus, SMS_CHANNEL } from './outbound.ts';
+export { reserveSends } from './rate-buckets.ts';
+export { queueSms, queueSmsMany, applyStatus, SMS_CHANNEL, type QueueResult, type SmsRequest } from './outbound.ts';
 export { receiveSms, reindexPhones } from './incoming.ts';
 export { takeNotifications, bpmnCode } from './send-task.ts';

@@ -23,6 +23,8 @@ export interface SmsMessageRow {
   record_id: string | null;
   notification_id: number | string | null;
   created_by: string | null;
+  /** Each part's own status by part index (modem), e.g. {"0": "delivered"}. */
+  part_states: Record<string, SmsStatus>;
   created_at: Date;
   updated_at: Date;
   sent_at: Date | null;
@@ -45,6 +47,19 @@ export async function insertMessage(trx: Knex.Transaction, message: NewSmsMessag
   const [row] = (await trx(MESSAGES).insert(message).onConflict('idempotency_key').ignore().returning('*')) as SmsMessageRow[];
   if (row) return { row, created: true };
   return { row: (await trx(MESSAGES).where({ idempotency_key: message.idempotency_key }).first()) as SmsMessageRow, created: false };
+}
+
+/** Inserts messages by one statement; the ones stored now, by idempotency key (a key stored before is left out). */
+export async function insertMessages(trx: Knex.Transaction, messages: readonly NewSmsMessage[]): Promise<Map<string, SmsMessageRow>> {
+  if (messages.length === 0) return new Map();
+  const rows: SmsMessageRow[] = [];
+  for (let i = 0; i < messages.length; i += 1000) rows.push(...((await trx(MESSAGES).insert(messages.slice(i, i + 1000)).onConflict('idempotency_key').ignore().returning('*')) as SmsMessageRow[]));
+  return new Map(rows.map((row) => [row.idempotency_key, row]));
+}
+
+export async function messagesByKeys(knex: Knex, keys: readonly string[]): Promise<SmsMessageRow[]> {
+  if (keys.length === 0) return [];
+  return (await knex(MESSAGES).whereIn('idempotency_key', [...keys]).select('*')) as SmsMessageRow[];
 }
 
 export async function messageById(knex: Knex, id: string): Promise<SmsMessageRow | null> {
@@ -98,6 +113,39 @@ export async function moveStatus(knex: Knex, id: string, status: SmsStatus, erro
 
 export async function setActivity(trx: Knex.Transaction, id: string, activityId: string): Promise<void> {
   await trx(MESSAGES).where({ id }).update({ activity_id: activityId });
+}
+
+/** Records one part's own status (modem reports; a JSON merge, so two parts' reports do not race). */
+export async function setPartState(knex: Knex, id: string, index: number, status: SmsStatus): Promise<SmsMessageRow | null> {
+  const [row] = (await knex(MESSAGES)
+    .where({ id })
+    .update({ part_states: knex.raw(`part_states || jsonb_build_object(?::text, ?::text)`, [String(index), status]), updated_at: knex.fn.now() })
+    .returning('*')) as SmsMessageRow[];
+  return row ?? null;
+}
+
+/**
+ * The sent modem message a TP-MR is about, for a report no process remembers sending (sent before a
+ * restart): the account's latest message still `sent` to that number within a week whose parts
+ * include the reference. The reference wraps after 255, so the newest use wins.
+ */
+export async function openModemMessage(knex: Knex, account: string, recipient: string, reference: number): Promise<SmsMessageRow | null> {
+  const numbers = recipient.startsWith('+') ? [recipient] : [recipient, `+${recipient}`];
+  return (
+    ((await knex(MESSAGES)
+      .where({ provider: 'modem', account, status: 'sent' })
+      .whereIn('to_number', numbers)
+      .where('sent_at', '>', knex.raw(`now() - interval '7 days'`))
+      .whereRaw('?::text = ANY(part_ids)', [String(reference)])
+      .orderBy('sent_at', 'desc')
+      .first()) as SmsMessageRow | undefined) ?? null
+  );
+}
+
+/** Binds messages to their activities by one statement. */
+export async function setActivities(trx: Knex.Transaction, bound: readonly { id: string; activityId: string }[]): Promise<void> {
+  if (bound.length === 0) return;
+  await trx.raw(`UPDATE ${MESSAGES} AS m SET activity_id = v.activity_id FROM unnest(?::uuid[], ?::uuid[]) AS v(id, activity_id) WHERE m.id = v.id`, [bound.map((b) => b.id), bound.map((b) => b.activityId)]);
 }
 
 // --- opt-outs -------------------------------------------------------------------------------------

@@ -25,9 +25,24 @@ export interface ModemHealth {
   error: string | null;
 }
 
+/** A modem's status report for a part this process did not send (it was sent before a restart, or
+ * by another process on the port): the connector finds the part in the database by its TP-MR. */
+export interface ModemPartReport {
+  /** The TP-MR the modem answered +CMGS with (0–255). */
+  messageReference: number;
+  /** The recipient the report is about, as the PDU carries it (`+48…`). */
+  recipient: string;
+  outcome: 'delivered' | 'pending' | 'failed' | 'expired';
+  /** TP-ST. */
+  status: number;
+  at: string;
+}
+
 export interface SmsPorts {
   /** A delivery report or callback changed a sent message's status. */
   statusChanged(update: StatusUpdate): Promise<void> | void;
+  /** A modem report the driver's memory has no part for (see ModemPartReport). */
+  partReport?(report: ModemPartReport): Promise<void> | void;
   /** An incoming SMS, whole (concatenated parts already joined). Resolve only once it is stored:
    * the modem deletes it from the SIM after that. */
   received(message: IncomingSms): Promise<void> | void;

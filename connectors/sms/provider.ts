@@ -29,6 +29,9 @@ export interface StatusUpdate {
   providerId: string;
   /** The part concerned, when the provider reports per part (modem). */
   partId?: string;
+  /** The part's index in the message and its own status (modem): kept in the database, so a report
+   * after a restart combines with the parts reported before it. */
+  part?: { index: number; status: SmsStatus };
   status: SmsStatus;
   /** When the provider says it happened (ISO), or when we learnt it. */
   at: string;

@@ -1,6 +1,7 @@
 // A token bucket per account: how long a send must wait so the account's provider gets at most
-// `ratePerSecond` messages a second (bursts up to one second's worth). Per process: with several
-// worker processes the limit applies to each (docs/sms.md).
+// `ratePerSecond` messages a second (bursts up to one second's worth), in memory. The channel uses
+// the database's bucket instead (rate-buckets.ts), shared by every process; this one is the same
+// arithmetic for callers that hold no database.
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number; rate: number }>();
   private readonly now: () => number;

@@ -4,7 +4,7 @@
 // a retry can fix, the attempt fails and the task is retried, then becomes an incident.
 import { TaskBpmnError, type ConnectorContext, type ConnectorTaskType, type JsonObject, type JsonValue } from '../../engine/connectors/index.ts';
 import { messageByKey } from './message-store.ts';
-import { SYSTEM, queueSms } from './outbound.ts';
+import { type QueueResult, type SmsRequest, SYSTEM, queueSms, queueSmsMany } from './outbound.ts';
 
 const WAIT_MS = 20_000;
 
@@ -76,11 +76,10 @@ export async function takeNotifications(ctx: ConnectorContext, limit = 100): Pro
     .orderBy('n.id')
     .limit(limit)
     .select('n.id', 'n.address', 'n.subject', 'n.body', 'n.recipient_entity', 'n.recipient_id', 'n.record_entity', 'n.record_id')) as { id: string | number; address: string | null; subject: string; body: string | null; recipient_entity: string | null; recipient_id: string | null; record_entity: string | null; record_id: string | null }[];
-  let queued = 0;
-  for (const n of rows) {
+  const requests = rows.map((n): SmsRequest => {
     const about = n.record_entity && n.record_id ? { entity: n.record_entity, id: n.record_id } : null;
     const record = n.recipient_entity && n.recipient_id ? { entity: n.recipient_entity, id: n.recipient_id } : about;
-    const result = await queueSms(ctx, {
+    return {
       ...(about && record !== about ? { alsoLink: [about] } : {}),
       to: n.address,
       record,
@@ -88,7 +87,19 @@ export async function takeNotifications(ctx: ConnectorContext, limit = 100): Pro
       idempotencyKey: `notification:${n.id}`,
       actor: SYSTEM,
       notificationId: Number(n.id),
-    }).catch((error: unknown) => ({ ok: false as const, problems: [{ code: 'sms.error.unknown', detail: error instanceof Error ? error.message : String(error), pointer: '' }] }));
+    };
+  });
+  // All in one transaction (one activity insert for all); if that is refused, one by one, so a bad
+  // row fails alone.
+  const unknown = (error: unknown): QueueResult => ({ ok: false, problems: [{ code: 'sms.error.unknown', detail: error instanceof Error ? error.message : String(error), pointer: '' }] });
+  const results = await queueSmsMany(ctx, requests).catch(async () => {
+    const one: QueueResult[] = [];
+    for (const request of requests) one.push(await queueSms(ctx, request).catch(unknown));
+    return one;
+  });
+  let queued = 0;
+  for (const [i, result] of results.entries()) {
+    const n = rows[i]!;
     if (result.ok) queued++;
     else {
       ctx.log(`notification ${n.id}: not sent by SMS (${result.problems[0]!.code}: ${result.problems[0]!.detail})`);

@@ -25,6 +25,7 @@ import * as auditOrigin023 from './migrations/023-audit-origin.ts';
 import * as imports025 from './migrations/025-imports.ts';
 import * as userDashboards030 from './migrations/030-user-dashboards.ts';
 import * as recordSetRuns031 from './migrations/031-record-set-runs.ts';
+import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -56,6 +57,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['025-imports', imports025],
   ['030-user-dashboards', userDashboards030],
   ['031-record-set-runs', recordSetRuns031],
+  ['032-sms-delivery', smsDelivery032],
 ];
 
 const source: Knex.MigrationSource<string> = {

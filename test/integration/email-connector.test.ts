@@ -308,6 +308,12 @@ suite('e-mail connector', () => {
     expect(progress.failures).toEqual([expect.objectContaining({ address: 'refused-17@klient.example', status: 550 })]);
     const newsletters = smtp.received.filter((m) => m.raw.toString().includes('X-Tessera-Merge'));
     expect(newsletters).toHaveLength(49);
+    // Each sent message recorded once as an e-mail activity (the batch records them in chunks while it sends).
+    const recorded = (await env.platform.knex.raw(
+      `SELECT count(DISTINCT m.activity_id) AS n FROM tessera.outbox o JOIN tessera.email_messages m ON m.message_id = o.id || '@' || split_part(?, '@', 2) WHERE o.channel = 'email' AND o.state = 'sent' AND o.payload->>'merge' = ?`,
+      [String(newsletters[0]!.from), String(merge.body.id)],
+    )) as { rows: { n: string | number }[] };
+    expect(Number(recorded.rows[0]!.n)).toBe(49);
     const raw = newsletters[0]!.raw.toString();
     expect(raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
     const link = /List-Unsubscribe: <(http[^>]+)>/.exec(raw.replace(/\r\n\s+/g, ' '))![1]!;

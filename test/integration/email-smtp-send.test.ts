@@ -3,6 +3,8 @@
 // separate sends with one refused address carrying on, and the Sent copy APPENDed to a real Dovecot,
 // where the sync recognises it as the same message.
 import { composeMessage, createImapSync, createSmtpSender, appendToSent, parseMessage, replySubject, type Draft } from '../../connectors/email/index.ts';
+import { APPEND_CONNECTIONS, SendConnections } from '../../connectors/email/send-connections.ts';
+import type { MailAccount } from '../../connectors/email/accounts.ts';
 import { dovecotMissing, startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { MemoryMailStore } from '../support/memory-mail-store.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
@@ -139,5 +141,38 @@ if (missing) console.warn(missing);
     expect(store.messages.size).toBe(1);
     const stored = store.messages.get(sentParsed.dedupeKey)!;
     expect([...stored.locations.values()].find((l) => l.location.mailbox === 'Sent')!.flags).toContain('\\Seen');
+  });
+
+  it('APPENDs of a batch go over several kept connections, each message filed once', async () => {
+    const connections = new SendConnections();
+    const account: MailAccount = {
+      id: 'biuro-append',
+      name: 'Biuro',
+      address: 'biuro@firma.example',
+      senderName: 'Biuro',
+      shared: true,
+      actingUserId: null,
+      team: null,
+      visibility: 'all',
+      imap: { id: 'biuro-append', host: dovecot.host, port: dovecot.port, secure: false, user: 'biuro', password: 'biuropw', mailboxes: ['INBOX'] },
+      smtp: null,
+      sentFolder: 'Sent',
+      throttlePerMinute: 60,
+      syncEnabled: false,
+      signature: '',
+    };
+    try {
+      const composed = await Promise.all(Array.from({ length: 12 }, (_, i) => composeMessage({ from: { name: 'Biuro', address: 'biuro@firma.example' }, to: [{ name: '', address: `odbiorca${i}@klient.example` }], subject: `Seryjny ${i}`, text: `Treść ${i}` })));
+      const copies = await Promise.all(composed.map((c) => connections.append(account, c, 'Sent')));
+      // One connection runs one command at a time: the batch's APPENDs are spread over several.
+      expect(connections.appendConnections('biuro-append')).toBe(APPEND_CONNECTIONS);
+      expect(APPEND_CONNECTIONS).toBeGreaterThan(1);
+      expect(new Set(copies.map((c) => c.uid)).size).toBe(12);
+      const [report] = await createImapSync({ ...account.imap!, mailboxes: ['Sent'] }, new MemoryMailStore()).syncOnce();
+      // The earlier test's message and these twelve, each once.
+      expect(report).toMatchObject({ fetched: 13, created: 13 });
+    } finally {
+      await connections.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
 // SIM, STOP opts out, and a service order set "ready" ends as a delivered SMS on its timeline.
 // Needs socat (.ci/run installs it); without it the suite is skipped with a warning.
 import { connectors } from '../../connectors/index.ts';
+import { pool, reconcileAccounts } from '../../connectors/sms/connector.ts';
 import { deployShippedWorkflows, seedPackage } from '../../engine/seeding.ts';
 import type { RecordContext } from '../../engine/records/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -122,6 +123,34 @@ suite('SMS connector over a GSM modem', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.errors[0].code).toBe('sms.error.optedOut');
   }, 30_000);
+
+  test('TP-MR correlation survives a restart: a part reported before it and one after it deliver the message', async () => {
+    emulator.options.holdReports = true;
+    try {
+      const text = 'Zażółć gęślą jaźń — odbiór jutro. '.repeat(3).trim();
+      const sent = await api.post('/connectors/sms/messages', { to: '600 100 205', text });
+      expect(sent.status).toBe(201);
+      await eventually(async () => ((await row(sent.body.id)).status === 'sent' && emulator.heldReportCount === 2 ? true : undefined), 15_000, 'sent, both reports held');
+      // The first part's report reaches the running connector: kept per part, the message still sent.
+      emulator.releaseReports(1);
+      await eventually(async () => ((await row(sent.body.id)).part_states['0'] === 'delivered' ? true : undefined), 10_000, 'the first part delivered');
+      expect((await row(sent.body.id)).status).toBe('sent');
+
+      // The connector restarts: the modem is closed (its memory of sent parts gone) and opened anew.
+      await pool.close();
+      await reconcileAccounts(env.platform.connectors.context('sms'));
+      await eventually(async () => (pool.modems()[0]?.modem.health.state === 'ready' ? true : undefined), 15_000, 'the modem open again');
+      emulator.releaseReports();
+      await eventually(async () => (await row(sent.body.id)).status === 'delivered', 15_000, 'delivered by the report after the restart');
+      expect((await row(sent.body.id)).part_states).toEqual({ '0': 'delivered', '1': 'delivered' });
+      await eventually(async () => (await activity(sent.body.activityId)).sms_status === 'delivered', 10_000, 'the activity delivered');
+      const key = (await row(sent.body.id)).idempotency_key;
+      await eventually(async () => (await env.platform.knex('tessera.outbox').where({ channel: 'sms', idempotency_key: key }).first()).state === 'delivered', 10_000, 'the outbox row delivered');
+    } finally {
+      emulator.options.holdReports = false;
+      emulator.releaseReports();
+    }
+  }, 60_000);
 
   test('end to end: a service order set ready sends the SMS to the modem and shows it delivered on the order’s timeline', async () => {
     await deployShippedWorkflows(env.platform);

@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   reportStatuses?: number[];
   /** Whether +CDS carries the SMSC field (varies by modem). */
   reportWithSmsc?: boolean;
+  /** Keep the delivery reports until `releaseReports()` (a report arriving after the host restarted). */
+  holdReports?: boolean;
 }
 
 export class GsmModemEmulator {
@@ -47,6 +49,7 @@ export class GsmModemEmulator {
   private readonly storage = new Map<number, string>();
   private readonly partials = new Map<string, DecodedSubmit[]>();
   private timers = new Set<ReturnType<typeof setTimeout>>();
+  private heldReports: string[] = [];
   readonly options: EmulatorOptions;
   /** Every command line received, in order. */
   readonly commands: string[] = [];
@@ -277,10 +280,23 @@ export class GsmModemEmulator {
         this.timers.delete(timer);
         const report = encodeStatusReport({ messageReference: mr, recipient, submittedAt, dischargedAt: new Date(), status, smsc: '+48790998250' });
         const pdu = this.options.reportWithSmsc === false ? report.hex.slice(2 + 2 * parseInt(report.hex.slice(0, 2), 16)) : report.hex;
-        this.write(`\r\n+CDS: ${report.tpduLength}\r\n${pdu}\r\n`);
+        const line = `\r\n+CDS: ${report.tpduLength}\r\n${pdu}\r\n`;
+        if (this.options.holdReports) this.heldReports.push(line);
+        else this.write(line);
       }, (this.options.reportDelayMs ?? 20) * (i + 1));
       this.timers.add(timer);
     });
+  }
+
+  /** Delivery reports kept by `holdReports`, how many. */
+  get heldReportCount(): number {
+    return this.heldReports.length;
+  }
+
+  /** Writes the kept delivery reports now, in order (the first `count` of them, else all). */
+  releaseReports(count = this.heldReports.length): void {
+    const lines = this.heldReports.splice(0, count);
+    for (const line of lines) this.write(line);
   }
 
   private reply(lines: string[]): void {

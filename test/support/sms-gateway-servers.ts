@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface GatewayServer {
   url: string;
-  requests: { path: string; headers: IncomingMessage['headers']; form: URLSearchParams }[];
+  /** `at`: when the request arrived (epoch ms). */
+  requests: { path: string; headers: IncomingMessage['headers']; form: URLSearchParams; at: number }[];
   /** The next answers to give instead of success, e.g. `{ status: 400, body: {...} }`. */
   failures: { status: number; body: unknown }[];
   /** Callbacks the double made and the status it got back. */
@@ -55,7 +56,7 @@ export async function startSmsapiDouble(token: string): Promise<SmsapiDouble> {
   const seenIdx = new Set<string>();
   const { server, url } = await listen((req, body, res) => {
     const form = new URLSearchParams(body);
-    requests.push({ path: req.url ?? '', headers: req.headers, form });
+    requests.push({ path: req.url ?? '', headers: req.headers, form, at: Date.now() });
     if (req.method !== 'POST' || req.url !== '/sms.do') return json(res, 404, { error: 8, message: 'Error in request' });
     if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { error: 101, message: 'Authorization failed' });
     const failure = failures.shift();
@@ -113,7 +114,7 @@ export async function startTwilioDouble(accountSid: string, authToken: string): 
   const callbacks: GatewayServer['callbacks'] = [];
   const { server, url } = await listen((req, body, res) => {
     const form = new URLSearchParams(body);
-    requests.push({ path: req.url ?? '', headers: req.headers, form });
+    requests.push({ path: req.url ?? '', headers: req.headers, form, at: Date.now() });
     const error = (status: number, code: number, message: string): void => json(res, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
     if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) return error(404, 20404, 'The requested resource was not found');
     if (req.headers.authorization !== `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return error(401, 20003, 'Authenticate');

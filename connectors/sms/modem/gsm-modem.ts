@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { AtLineDecoder, type AtEvent, type FinalResult, type Unsolicited, parseMessageList, parseRegistration, parseSignal, parseStoredMessage } from './at-lines.ts';
 import { IncomingAssembly, type AssembledSms } from './incoming-assembly.ts';
 import { type ModemLink, type OpenLink, openSerialLink } from './link.ts';
-import { type DecodedDeliver, type DecodedPdu, MessageReferenceBook, decodePdu, encodeSubmitParts } from '../codec/index.ts';
+import { type DecodedDeliver, type DecodedPdu, MessageReferenceBook, decodePdu, deliveryOutcome, encodeSubmitParts } from '../codec/index.ts';
 import { SmsError, cmeError, cmsError, smsError } from '../errors.ts';
 import type { ModemHealth, SmsPorts } from '../ports.ts';
 import { type OutgoingSms, type SendResult, type SmsProvider, type SmsStatus, type StatusUpdate, combinePartStatuses } from '../provider.ts';
@@ -396,13 +396,19 @@ export class GsmModem implements SmsProvider {
     const decoded = this.tryDecode(pdu);
     if (decoded?.type !== 'status-report') return;
     const match = this.book.match(decoded.messageReference, decoded.status);
-    if (!match) return;
+    if (!match) {
+      // Sent before a restart: the connector knows the part from the database.
+      const verdict = deliveryOutcome(decoded.status);
+      void this.options.ports.partReport?.({ messageReference: decoded.messageReference, recipient: decoded.recipient, outcome: verdict.outcome, status: verdict.status, at: decoded.dischargedAt.utc });
+      return;
+    }
     const { message, part } = match.value;
     const verdict = match.verdict;
     message.statuses[part] = verdict.outcome === 'pending' ? 'sent' : verdict.outcome;
     const update: StatusUpdate = {
       providerId: message.providerId,
       partId: String(decoded.messageReference),
+      part: { index: part, status: message.statuses[part]! },
       status: combinePartStatuses(message.statuses),
       at: decoded.dischargedAt.utc,
       providerStatus: `TP-ST 0x${verdict.status.toString(16).padStart(2, '0')}`,
