@@ -38,6 +38,13 @@ export interface LayoutInput {
   readonly defaultCurrency: string;
   /** The day printed (YYYY-MM-DD), for `{{_today}}`. */
   readonly today: string;
+  /**
+   * A text given at print time (a serial letter's body), merged with the record's values like the
+   * template's own texts and available to them as `{{_body}}`.
+   */
+  readonly body?: string;
+  /** Its subject, `{{_subject}}` (merged the same way). */
+  readonly subject?: string;
 }
 
 export const FONT = 'Roboto';
@@ -72,6 +79,16 @@ function merge(template: DocumentTemplate, part: 'title' | 'text' | 'footer', la
     throw new TesseraError('VALIDATION_FAILED', `document template ${template.name}: ${e.message}`, {
       problems: [{ pointer: `/${part}/${template[part]?.[language] !== undefined ? language : 'en'}`, detail: e.message, code: e.code, params: { placeholder: e.placeholder } }],
     });
+  }
+}
+
+/** A text given at print time, merged with the record's values (a bad placeholder: a problem at `pointer`). */
+function mergeGiven(text: string, data: Record<string, unknown>, pointer: string): string {
+  try {
+    return renderTemplate(text, data, { html: false });
+  } catch (e) {
+    if (!(e instanceof TemplateProblem)) throw e;
+    throw new TesseraError('VALIDATION_FAILED', `the letter's ${pointer.slice(1)}: ${e.message}`, { problems: [{ pointer, detail: e.message, code: e.code, params: { placeholder: e.placeholder } }] });
   }
 }
 
@@ -156,13 +173,15 @@ export function buildDocument(input: LayoutInput): DocDefinition {
     _company: input.company ? displayRecord(input.company.entity, input.company.record, l, titles) : input.companyEntity ? displayRecord(input.companyEntity, {}, l, titles) : {},
     _today: displayValue(entity, { id: '_today', name: '_today', type: 'date', label: { en: 'Today' } }, input.today, l, titles),
   };
+  data._subject = input.subject ? mergeGiven(input.subject, data, '/subject') : '';
+  data._body = input.body ? mergeGiven(input.body, data, '/body') : '';
   const title = merge(template, 'title', l, data);
   const content: PdfNode[] = [];
   const parties: PdfNode[] = [];
   if (input.company && template.company) parties.push({ width: '*', ...(party(word('issuer', l), input.company, template.company.fields, l, titles) as object) });
   if (input.recipient && template.recipient) parties.push({ width: '*', ...(party(word('recipient', l), input.recipient, template.recipient.fields, l, titles) as object) });
   if (parties.length) content.push({ columns: parties, columnGap: 20, margin: [0, 0, 0, 16] });
-  content.push({ text: title, style: 'title' });
+  if (title.trim()) content.push({ text: title, style: 'title' });
   const fields = printable(entity, record, template.fields).map((f) => [{ text: labelIn(f.label, l), style: 'caption' }, displayValue(entity, f, record[f.name], l, titles)]);
   if (fields.length) content.push({ table: { widths: ['auto', '*'], body: fields }, layout: 'noBorders', margin: [0, 4, 0, 4] });
   if (lineType) {

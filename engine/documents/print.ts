@@ -8,7 +8,8 @@ import type { Knex } from 'knex';
 import { isoLocalDate, templateLanguages, type DocumentLanguage, type DocumentTemplate, type EntityModel, type Field, type Model } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { ApiRecord, LiveMetadata, RecordContext, RecordService } from '../records/index.ts';
-import { buildDocument } from './layout.ts';
+import { labelIn } from './document-values.ts';
+import { buildDocument, type DocDefinition, type PdfNode } from './layout.ts';
 import { renderPdf } from './pdf-render.ts';
 
 export interface Printing {
@@ -103,13 +104,10 @@ async function titlesOf(printing: Printing, ctx: RecordContext, model: Model, so
   return titles;
 }
 
-/** Prints one record with a template of its type, in a language the template prints in (default: its first). */
-export async function printRecord(printing: Printing, ctx: RecordContext, entityName: string, id: string, templateName: string, language?: string): Promise<Printout> {
+/** The layout of one record read with the user's rights (its company, recipient and titles too). */
+async function definitionFor(printing: Printing, ctx: RecordContext, entityName: string, record: ApiRecord, template: DocumentTemplate, chosen: DocumentLanguage, given: GivenText = {}): Promise<DocDefinition> {
   const { model } = printing.runtime.snapshot;
   const entity = printing.runtime.entity(entityName).entity;
-  const template = findTemplate(model, entityName, templateName);
-  const chosen = chooseLanguage(template, language);
-  const record = await printing.records.get(ctx, entityName, id);
   const linesField = template.lines ? entity.fieldsByName.get(template.lines.field) : undefined;
   const lineType = linesField?.type === 'lines' ? model.entities.get(linesField.target) : undefined;
   const companyEntity = template.company ? model.entities.get(template.company.entity) : undefined;
@@ -125,7 +123,7 @@ export async function printRecord(printing: Printing, ctx: RecordContext, entity
     ...(recipientEntity && recipientRecord ? [{ entity: recipientEntity, records: [recipientRecord] }] : []),
   ]);
   const manifest = model.pkg.manifest;
-  const definition = buildDocument({
+  return buildDocument({
     template,
     language: chosen,
     entity,
@@ -137,12 +135,59 @@ export async function printRecord(printing: Printing, ctx: RecordContext, entity
     titles,
     defaultCurrency: manifest.defaultCurrency ?? manifest.currencies?.[0] ?? 'PLN',
     today: isoLocalDate(new Date(), manifest.timeZone ?? 'UTC'),
+    ...(given.body !== undefined ? { body: given.body } : {}),
+    ...(given.subject !== undefined ? { subject: given.subject } : {}),
   });
-  const pdf = await renderPdf(definition);
-  // No path separators, reserved or control characters in the file name.
-  const base = [...(definition.info.title || `${entityName}-${id}`)].map((c) => (c.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(c) ? '-' : c)).join('').replace(/-+/g, '-').trim().slice(0, 200);
-  return { pdf, fileName: `${base}.pdf`, template, language: chosen, record };
 }
+
+/** A file name from a document title: no path separators, reserved or control characters. */
+function fileNameOf(title: string): string {
+  return `${[...title].map((c) => (c.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(c) ? '-' : c)).join('').replace(/-+/g, '-').trim().slice(0, 200)}.pdf`;
+}
+
+/** Prints one record with a template of its type, in a language the template prints in (default: its first). */
+export async function printRecord(printing: Printing, ctx: RecordContext, entityName: string, id: string, templateName: string, language?: string): Promise<Printout> {
+  const template = findTemplate(printing.runtime.snapshot.model, entityName, templateName);
+  const chosen = chooseLanguage(template, language);
+  const record = await printing.records.get(ctx, entityName, id);
+  const definition = await definitionFor(printing, ctx, entityName, record, template, chosen);
+  const pdf = await renderPdf(definition);
+  return { pdf, fileName: fileNameOf(definition.info.title || `${entityName}-${id}`), template, language: chosen, record };
+}
+
+/** A serial letter's subject and text, given at print time (`{{_subject}}`, `{{_body}}` in the template). */
+export interface GivenText {
+  readonly subject?: string;
+  readonly body?: string;
+}
+
+/** At most this many records in one serial printout. */
+export const MAX_SERIAL_RECORDS = 500;
+
+/**
+ * Serial printing (letters to many contractors): the records, in the order given, each laid out with
+ * the template and starting on a new page of one PDF. Every record is read with the user's rights;
+ * one they may not read refuses the whole printout, naming it (`/ids/<i>`), before anything is laid out.
+ */
+export async function printRecords(printing: Printing, ctx: RecordContext, entityName: string, ids: readonly string[], templateName: string, language?: string, given: GivenText = {}): Promise<{ pdf: Buffer; fileName: string; language: DocumentLanguage; count: number }> {
+  const template = findTemplate(printing.runtime.snapshot.model, entityName, templateName);
+  const chosen = chooseLanguage(template, language);
+  const records = await Promise.all(ids.map((id) => printing.records.get(ctx, entityName, id).catch(() => null)));
+  const missing = records.flatMap((r, i) => (r ? [] : [i]));
+  if (missing.length) {
+    throw new TesseraError('VALIDATION_FAILED', `${missing.length} of the ${entityName} records cannot be printed: they do not exist or you may not read them`, {
+      problems: missing.map((i) => ({ pointer: `/ids/${i}`, detail: `no ${entityName} ${ids[i]} you may read`, code: 'NOT_FOUND' })),
+    });
+  }
+  const definitions: DocDefinition[] = [];
+  for (const record of records) definitions.push(await definitionFor(printing, ctx, entityName, record!, template, chosen, given));
+  const [first] = definitions;
+  const content = definitions.flatMap((d, i) => (i === 0 ? d.content : [{ text: '', pageBreak: 'before' } as PdfNode, ...d.content]));
+  const pdf = await renderPdf({ ...first!, content, info: { ...first!.info, title: labelOf(template, chosen) } });
+  return { pdf, fileName: fileNameOf(`${labelOf(template, chosen)} (${records.length})`), language: chosen, count: records.length };
+}
+
+const labelOf = (template: DocumentTemplate, language: DocumentLanguage): string => labelIn(template.label, language);
 
 export interface AttachedPrintout {
   readonly file: { readonly id: string; readonly name: string; readonly mediaType: string; readonly size: number; readonly sha256: string };

@@ -67,6 +67,8 @@ export interface RequestOptions {
   readonly blob?: Blob;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
+  /** The answer as a Blob (a PDF), not parsed; a refusal is still a problem (ApiError). */
+  readonly binary?: boolean;
 }
 
 export interface ApiResponse<T> {
@@ -94,6 +96,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError({ status: 0, title: 'Network error', detail: `the server is not reachable (${(error as Error).message})` });
   }
+  if (options.binary && res.ok) return { data: (await res.blob()) as T, status: res.status, headers: res.headers };
   const type = res.headers.get('content-type') ?? '';
   const text = await res.text();
   const parsed: unknown = text && type.includes('json') ? JSON.parse(text) : text;

@@ -16,3 +16,8 @@ export async function attachPrintout(type: string, id: string, template: string,
   const path = printUrl(type, id, template, language).slice(API_BASE.length).replace('?', '/attach?');
   return (await api.post<AttachedPrintout>(path)).data;
 }
+
+/** A serial printout: many records of a type with one template in one PDF, with a subject and text given now. */
+export async function printMany(type: string, template: string, request: { ids: readonly string[]; lang: string; subject?: string; body?: string }): Promise<Blob> {
+  return (await api.post<Blob>(`/records/${encodeURIComponent(type)}/print/${encodeURIComponent(template)}`, request, { binary: true })).data;
+}

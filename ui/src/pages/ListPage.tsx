@@ -17,6 +17,7 @@ import { boardOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
 import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
+import { BulkPrintDialog } from '../list/BulkPrintDialog.tsx';
 import { BulkWorkflowDialog } from '../list/BulkWorkflowDialog.tsx';
 import { SmsComposeDialog } from './SmsComposeDialog.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseFilterParam, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
@@ -82,6 +83,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const [bulkSet, setBulkSet] = useState(false);
   const [bulkSms, setBulkSms] = useState(false);
   const [bulkRun, setBulkRun] = useState(false);
+  const [bulkPrint, setBulkPrint] = useState(false);
   const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const generation = useRef(0);
@@ -321,6 +323,12 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                 {t('bulk.runWorkflow')}
               </button>
             )}
+            {/* Serial printing (letters): the selection in one PDF with a document template of the type (list/BulkPrintDialog.tsx). */}
+            {model.pkg.documentTemplates.some((d) => d.entity === entity.name) && (
+              <button type="button" className="btn" onClick={() => setBulkPrint(true)}>
+                {t('bulk.print')}
+              </button>
+            )}
             {/* Serial SMS: one per selected contact, with progress (pages/SmsComposeDialog.tsx). */}
             {entity.activities && entity.fields.some((f) => f.type === 'phone') && may('activity', 'create') && (
               <button type="button" className="btn" onClick={() => setBulkSms(true)}>
@@ -449,6 +457,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           }}
         />
       )}
+      {bulkPrint && <BulkPrintDialog model={model} entity={entity} ids={[...selected]} onClose={() => setBulkPrint(false)} />}
       {bulkRun && <BulkWorkflowDialog entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkRun(false)} />}
       {bulkSet && (
         <MassUpdateDialog
