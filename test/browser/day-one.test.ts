@@ -117,7 +117,7 @@ test('leaving an edited form asks first (in the app and when the page unloads)',
     asked.push(d.message());
     void d.dismiss();
   });
-  await page.getByRole('link', { name: 'Pulpit' }).click();
+  await page.getByRole('link', { name: 'Pulpit', exact: true }).click();
   expect(asked).toEqual(['Masz niezapisane zmiany. Wyjść i je odrzucić?']);
   expect(new URL(page.url()).pathname).toBe(`/r/contractor/${ids.contractor}`);
   await expect(field(page.locator('.record-form'), 'locality').locator('input').inputValue()).resolves.toBe('Kraków');
@@ -129,7 +129,7 @@ test('leaving an edited form asks first (in the app and when the page unloads)',
   await page.reload();
   await expect(unload).resolves.toBe('beforeunload');
   // Unchanged forms leave without a question.
-  await page.getByRole('link', { name: 'Pulpit' }).click();
+  await page.getByRole('link', { name: 'Pulpit', exact: true }).click();
   await page.waitForURL(`${b.url}/`);
 });
 
