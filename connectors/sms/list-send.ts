@@ -53,13 +53,16 @@ export class SmsListProblem extends Error {
   }
 }
 
+/** The merge language's problem codes in the connector's words. */
+const TEMPLATE_CODES: Record<string, string> = { TEMPLATE_SYNTAX: 'sms.template.syntax', TEMPLATE_UNKNOWN_FIELD: 'sms.template.unknownField' };
+
 /** The text compiled, and the reference fields its placeholders start with (embedded when read). */
 export function compileListText(ctx: ConnectorContext, entity: string, text: string): { template: CompiledTemplate; include: string[] } {
   let template: CompiledTemplate;
   try {
     template = compileTemplate(text);
   } catch (error) {
-    if (error instanceof TemplateProblem) throw new SmsListProblem(error.code, '/text', error.message);
+    if (error instanceof TemplateProblem) throw new SmsListProblem(TEMPLATE_CODES[error.code]!, '/text', error.message);
     throw error;
   }
   const model = ctx.records.runtime.entity(entity).entity;
@@ -67,7 +70,7 @@ export function compileListText(ctx: ConnectorContext, entity: string, text: str
   for (const root of templateRoots(template)) {
     const field = model.fieldsByName.get(root);
     if (field?.type === 'reference') include.push(root);
-    else if (!field && root !== 'record' && !(SYSTEM_COLUMNS as readonly string[]).includes(root)) throw new SmsListProblem('TEMPLATE_UNKNOWN_FIELD', '/text', `${entity} has no field "${root}"`);
+    else if (!field && root !== 'record' && !(SYSTEM_COLUMNS as readonly string[]).includes(root)) throw new SmsListProblem('sms.template.unknownField', '/text', `${entity} has no field "${root}"`);
   }
   return { template, include };
 }
@@ -110,7 +113,7 @@ export async function queueSmsList(ctx: ConnectorContext, request: SmsListReques
         text = renderTemplate(template, { ...record, record }, { html: false });
       } catch (error) {
         if (!(error instanceof TemplateProblem)) throw error;
-        refused.push({ id, code: error.code, detail: error.message });
+        refused.push({ id, code: TEMPLATE_CODES[error.code]!, detail: error.message });
         continue;
       }
       requests.push({ record: { entity: request.entity, id }, text, account: request.account, purpose: request.purpose, idempotencyKey: `list:${request.actor.userId ?? 'system'}:${request.idempotencyKey}:${id}`, actor: request.actor });

@@ -105,6 +105,7 @@ test('a list filter as the list API takes it picks the recipients', async () => 
   const bodies = (await env.platform.knex('tessera.sms_messages').orderBy('created_at', 'desc').limit(2).select('body')) as { body: string }[];
   expect(bodies.map((b) => b.body)).toEqual(['Cześć Ewa!', 'Cześć Ewa!']);
   expect(await countMessages()).toBe(before + 2);
+  await eventually(async () => Number(((await env.platform.knex('tessera.sms_messages').where({ status: 'queued' }).count({ n: '*' }).first()) as { n: string }).n) === 0, 20_000, 'both sent');
 });
 
 test('bad input is a problem with JSON pointers, and queues nothing', async () => {
@@ -127,6 +128,8 @@ test('bad input is a problem with JSON pointers, and queues nothing', async () =
     expect(res.contentType).toContain('application/problem+json');
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(pointers);
   }
+  const unknown = await admin.post('/connectors/sms/bulk', { entity: 'person', ids: persons.slice(0, 2), text: 'Hej {{nonsense}}', idempotencyKey: 'k' });
+  expect(unknown.body.errors[0]).toMatchObject({ pointer: '/text', code: 'sms.template.unknownField' });
   const badFilter = await admin.post('/connectors/sms/bulk', { entity: 'person', filter: { no_such_field: { eq: 1 } }, text: 'x', idempotencyKey: 'k' });
   expect(badFilter.status).toBe(422);
   expect(badFilter.body.errors[0].pointer).toMatch(/^\/filter/);
