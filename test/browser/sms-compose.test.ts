@@ -27,7 +27,7 @@ const b = browserSuite({ connectors, packageDir: SEED_METADATA_DIR }, async (b) 
   const contractor = await createRecord(b, 'contractor', { name: 'Serwis Kowalski', contractor_type: 'company', country: 'pl' });
   person = await createRecord(b, 'person', { first_name: 'Jan', last_name: 'Kowalski', contractor, mobile: '600 100 200' });
   await createRecord(b, 'person', { first_name: 'Zofia', last_name: 'Bezkomórkowa', contractor, phone: '22 555 01 01' });
-  await createRecord(b, 'person', { first_name: 'Ewa', last_name: 'Lis', mobile: '600 100 300' });
+  await createRecord(b, 'person', { first_name: 'Ewa', last_name: 'Lis', contractor, mobile: '600 100 300' });
 });
 
 afterAll(async () => {
