@@ -16,6 +16,7 @@ export { isOptOutReply, mayReceive } from './consent.ts';
 export { fillTemplate, renderTemplate } from './templates.ts';
 export { RateLimiter } from './rate-limit.ts';
 export { reserveSends } from './rate-buckets.ts';
+export { queueSmsList, LIST_SEND_MAX, SmsListProblem, type SmsListRequest, type SmsListResult, type SmsListRefusal } from './list-send.ts';
 export { queueSms, queueSmsMany, applyStatus, SMS_CHANNEL, type QueueResult, type SmsRequest } from './outbound.ts';
 export { receiveSms, reindexPhones } from './incoming.ts';
 export { takeNotifications, bpmnCode } from './send-task.ts';

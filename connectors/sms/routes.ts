@@ -13,6 +13,7 @@ import { receiveSms } from './incoming.ts';
 import { messagesOfActivities } from './message-store.ts';
 import { type SmsRequest, applyStatus, queueSms } from './outbound.ts';
 import { callbackUrls } from './provider-pool.ts';
+import { LIST_SEND_MAX, SmsListProblem, queueSmsList } from './list-send.ts';
 
 export const CALLBACK_PATH = '/api/connectors/sms/public';
 
@@ -121,6 +122,7 @@ function actorOf(ctx: UserRoutesContext, res: Response): Actor | null {
   return access && caller ? { userId: caller.userId ?? null, via: caller.via ?? 'ui', access } : null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export function userRoutes(router: Router, ctx: UserRoutesContext): void {
@@ -168,6 +170,62 @@ export function userRoutes(router: Router, ctx: UserRoutesContext): void {
     if (!result.ok) return problem(res, 422, result.problems[0]!.code, result.problems[0]!.detail, result.problems.map((p) => ({ pointer: p.pointer, detail: p.detail, code: p.code })));
     const m = result.message;
     res.status(result.created ? 201 : 200).json({ id: m.id, status: m.status, to: m.to_number, account: m.account, activityId: m.activity_id, purpose: m.purpose });
+  });
+
+  // Serial SMS to a list (ids or a list filter): one merged text per record, refusals per record.
+  router.post('/bulk', express.json({ limit: '256kb' }), async (req, res) => {
+    const actor = actorOf(ctx, res);
+    if (!actor) return problem(res, 401, 'UNAUTHENTICATED', 'sign in first', []);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const problems: ProblemItem[] = [];
+    const entity = typeof body.entity === 'string' ? body.entity : '';
+    if (!ctx.records.runtime.snapshot.entities.has(entity)) problems.push({ pointer: '/entity', detail: 'no such record type', code: 'UNKNOWN_ENTITY' });
+    if (body.ids !== undefined && body.filter !== undefined) problems.push({ pointer: '/filter', detail: 'give ids or a filter, not both', code: 'sms.list.idsOrFilter' });
+    else if (body.ids === undefined && body.filter === undefined) problems.push({ pointer: '/ids', detail: 'give ids or a filter', code: 'REQUIRED' });
+    if (body.ids !== undefined) {
+      if (!Array.isArray(body.ids) || body.ids.length === 0 || body.ids.length > LIST_SEND_MAX) problems.push({ pointer: '/ids', detail: `a list of 1 to ${LIST_SEND_MAX} record ids`, code: 'sms.list.tooMany' });
+      else {
+        const bad = body.ids.findIndex((v) => typeof v !== 'string' || !UUID.test(v));
+        if (bad >= 0) problems.push({ pointer: `/ids/${bad}`, detail: 'not a record id', code: 'FORMAT' });
+      }
+    }
+    if (typeof body.text !== 'string' || !body.text.trim()) problems.push({ pointer: '/text', detail: 'the message has no text', code: 'sms.text.empty' });
+    else if (body.text.length > 1600) problems.push({ pointer: '/text', detail: 'at most 1600 characters', code: 'sms.text.tooLong' });
+    if (body.account !== undefined && body.account !== null && typeof body.account !== 'string') problems.push({ pointer: '/account', detail: 'must be a text', code: 'FORMAT' });
+    if (body.purpose !== undefined && body.purpose !== 'transactional' && body.purpose !== 'marketing') problems.push({ pointer: '/purpose', detail: 'must be transactional or marketing', code: 'FORMAT' });
+    const key = str(body.idempotencyKey) ?? str(req.get('idempotency-key'));
+    if (!key || key.length > 200) problems.push({ pointer: '/idempotencyKey', detail: 'a key of 1 to 200 characters, the same when the request is repeated', code: 'REQUIRED' });
+    if (problems.length === 0 && typeof body.account === 'string') {
+      const choice = chooseAccount(await configOf(ctx), body.account);
+      if (!choice.ok) problems.push({ pointer: '/account', detail: choice.detail, code: choice.code });
+    }
+    if (problems.length === 0 && body.filter !== undefined) {
+      try {
+        ctx.records.checkListQuery({ actor }, entity, { filter: body.filter });
+      } catch (error) {
+        const list = (error as { code?: string; problems?: readonly { pointer: string; detail: string }[] }).problems;
+        if ((error as { code?: string }).code !== 'BAD_QUERY' || !list) throw error;
+        problems.push(...list.map((p) => ({ pointer: p.pointer.replace(/^\/query\/filter/, '/filter'), detail: p.detail, code: 'BAD_QUERY' })));
+      }
+    }
+    if (problems.length) return problem(res, 422, problems[0]!.code ?? 'VALIDATION_FAILED', 'invalid serial SMS', problems);
+    try {
+      const result = await queueSmsList(ctx, {
+        entity,
+        ...(body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter }),
+        text: body.text as string,
+        account: str(body.account),
+        purpose: body.purpose === 'marketing' ? 'marketing' : 'transactional',
+        idempotencyKey: key!,
+        actor,
+      });
+      res.status(202).json(result);
+    } catch (error) {
+      if (error instanceof SmsListProblem) return problem(res, 422, error.code, error.message, [{ pointer: error.pointer, detail: error.message, code: error.code }]);
+      const code = (error as { code?: string }).code;
+      if (code === 'FORBIDDEN') return problem(res, 403, code, (error as Error).message, [{ pointer: '/entity', detail: (error as Error).message }]);
+      throw error;
+    }
   });
 
   // Delivery state of the SMS shown by activities (the timeline asks for the ones it shows).

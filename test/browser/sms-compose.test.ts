@@ -27,6 +27,7 @@ const b = browserSuite({ connectors, packageDir: SEED_METADATA_DIR }, async (b) 
   const contractor = await createRecord(b, 'contractor', { name: 'Serwis Kowalski', contractor_type: 'company', country: 'pl' });
   person = await createRecord(b, 'person', { first_name: 'Jan', last_name: 'Kowalski', contractor, mobile: '600 100 200' });
   await createRecord(b, 'person', { first_name: 'Zofia', last_name: 'Bezkomórkowa', contractor, phone: '22 555 01 01' });
+  await createRecord(b, 'person', { first_name: 'Ewa', last_name: 'Lis', contractor, mobile: '600 100 300' });
 });
 
 afterAll(async () => {
@@ -99,28 +100,29 @@ test('compose in Polish: the counter shows parts and characters left and why UCS
   expect(b.takePageErrors()).toEqual([]);
 });
 
-test('serial SMS from a list selection: one per person, with progress and the reason a person was skipped (pl)', async () => {
+test('serial SMS from a list selection: one request, the text merged per person, a preview, then queued and the reason a person was skipped (pl)', async () => {
   const { page } = b;
   smsapi.requests.length = 0;
   await page.goto(`${b.url}/`);
   await page.evaluate(() => localStorage.setItem('tessera.language', 'pl'));
   await page.goto(`${b.url}/r/person`);
-  // By first name: the company's name ("Serwis Kowalski") shows on both rows.
-  for (const name of ['Jan', 'Zofia']) await page.locator('.grid-row').filter({ hasText: name }).getByRole('checkbox', { name: 'select' }).check();
-  await page.locator('.bulk-actions').getByRole('button', { name: 'Wyślij SMS' }).click();
+  for (const name of ['Jan', 'Zofia', 'Ewa']) await page.locator('.grid-row').filter({ hasText: name }).getByRole('checkbox', { name: 'select' }).check();
+  await page.locator('.bulk-actions').getByRole('button', { name: 'Wyślij SMS…' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  expect(await dialog.getAttribute('aria-label')).toBe('SMS do 2 odbiorców');
-  await dialog.getByLabel('Treść').fill('Zapraszamy na przegląd w grudniu.');
+  expect(await dialog.getAttribute('aria-label')).toBe('SMS do 3 odbiorców');
+  await dialog.getByLabel('Treść').fill('Dzień dobry {{first_name}}, zapraszamy na przegląd.');
+  // The preview is the first selected record's own text.
+  expect(await dialog.getByTestId('sms-preview').textContent()).toMatch(/Dzień dobry (Jan|Zofia|Ewa), zapraszamy na przegląd\./);
   await dialog.getByRole('button', { name: 'Wyślij', exact: true }).click();
-  const progress = dialog.getByTestId('sms-progress');
-  await progress.getByText('Wysłano do kolejki 1 z 2').waitFor();
-  await progress.getByText('Nie wysłano do 1:').waitFor();
-  await progress.getByText('Kontakt nie ma numeru komórkowego.').waitFor();
+  const result = dialog.getByTestId('sms-progress');
+  await result.getByText('Wysłano do kolejki: 2').waitFor();
+  await result.getByText('Nie wysłano do 1:').waitFor();
+  await result.getByText('Kontakt nie ma numeru komórkowego.').waitFor();
   await b.screenshot('sms-bulk-pl');
   await dialog.getByRole('button', { name: 'Zamknij' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await eventually(async () => smsapi.requests.length === 1, 15_000, 'the one SMS at the gateway');
-  expect(smsapi.requests[0]!.form.get('to')).toBe('48600100200');
+  await eventually(async () => smsapi.requests.length === 2, 15_000, 'the two SMS at the gateway');
+  expect(smsapi.requests.map((r) => r.form.get('message')).sort()).toEqual(['Dzień dobry Ewa, zapraszamy na przegląd.', 'Dzień dobry Jan, zapraszamy na przegląd.']);
   expect(b.takePageErrors()).toEqual([]);
 });

@@ -1,5 +1,5 @@
 // The SMS connector's routes for the compose dialog (any signed-in user; sending acts with the
-// user's rights on the record): its accounts and templates, and sending one message.
+// user's rights on the record): its accounts and templates, sending one message, and serial SMS to a list.
 import { api } from './client.ts';
 
 export interface SmsComposeInfo {
@@ -28,7 +28,24 @@ export interface SmsSent {
   readonly activityId: string | null;
 }
 
+/** Serial SMS to a list: one text, its placeholders filled per record on the server. */
+export interface SmsBulkRequest {
+  readonly entity: string;
+  readonly ids: readonly string[];
+  readonly text: string;
+  readonly account?: string;
+  readonly purpose: 'transactional' | 'marketing';
+  readonly idempotencyKey: string;
+}
+
+export interface SmsBulkResult {
+  readonly queued: number;
+  readonly repeated: number;
+  readonly refused: readonly { readonly id: string; readonly code: string; readonly detail: string }[];
+}
+
 export const smsApi = {
   compose: async (signal?: AbortSignal) => (await api.get<SmsComposeInfo>('/connectors/sms/compose', signal ? { signal } : {})).data,
   send: async (request: SmsSendRequest) => (await api.post<SmsSent>('/connectors/sms/messages', request)).data,
+  bulk: async (request: SmsBulkRequest) => (await api.post<SmsBulkResult>('/connectors/sms/bulk', request)).data,
 };

@@ -20,6 +20,7 @@ import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
 import { BulkPrintDialog } from '../list/BulkPrintDialog.tsx';
 import { BulkWorkflowDialog } from '../list/BulkWorkflowDialog.tsx';
 import { SmsComposeDialog } from './SmsComposeDialog.tsx';
+import { useConnectorEnabled } from '../components/ConnectorOff.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseFilterParam, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
 
@@ -84,6 +85,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const [bulkSms, setBulkSms] = useState(false);
   const [bulkRun, setBulkRun] = useState(false);
   const [bulkPrint, setBulkPrint] = useState(false);
+  const smsEnabled = useConnectorEnabled('sms');
   const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const generation = useRef(0);
@@ -329,10 +331,10 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                 {t('bulk.print')}
               </button>
             )}
-            {/* Serial SMS: one per selected contact, with progress (pages/SmsComposeDialog.tsx). */}
-            {entity.activities && entity.fields.some((f) => f.type === 'phone') && may('activity', 'create') && (
+            {/* Serial SMS: one request, one merged SMS per selected record (pages/SmsComposeDialog.tsx), where the SMS connector is on. */}
+            {smsEnabled === true && entity.activities && entity.fields.some((f) => f.type === 'phone') && may('activity', 'create') && (
               <button type="button" className="btn" onClick={() => setBulkSms(true)}>
-                {t('sms.compose')}
+                {t('sms.bulk.action')}
               </button>
             )}
             {/* Serial e-mail to the selection (pages/MailMergePage.tsx), where the e-mail connector is installed. */}

@@ -3,10 +3,12 @@
 // codec splits with (metadata/sms), so "2 części, 87 znaków pozostało" is what the message costs;
 // it says when a letter such as ą or ș switches the whole message to UCS-2. The message is queued
 // through the outbox; its delivery state shows on the activity it creates. With several records
-// (a list's selection) it sends one SMS per record, each to the record's own number, and shows the
-// progress and what was not sent and why.
+// (a list's selection) it is serial SMS: one request (POST …/sms/bulk), the text's placeholders
+// (`{{first_name}}`, the e-mail templates' merge language) filled per record on the server, each
+// SMS to the record's own number; a preview for the first record, then how many were queued and
+// which records were refused and why.
 import { useMemo, useState } from 'react';
-import { countParts, type EntityModel, type Model, type PartCount } from '../../../metadata/browser.ts';
+import { TemplateProblem, countParts, renderTemplate, type EntityModel, type Model, type PartCount } from '../../../metadata/browser.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { ApiError } from '../api/client.ts';
 import { smsApi } from '../api/sms.ts';
@@ -58,10 +60,21 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
   const [marketing, setMarketing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<{ pointer: string; text: string }[]>([]);
-  const [progress, setProgress] = useState<{ done: number; sent: number; skipped: { title: string; text: string }[] } | null>(null);
+  const [result, setResult] = useState<{ queued: number; repeated: number; skipped: { id: string; title: string; text: string }[] } | null>(null);
   // One key per opened dialog: a double click or a retry after a lost answer sends once.
   const [idempotencyKey] = useState(() => globalThis.crypto.randomUUID());
   const count = useMemo(() => countParts(text), [text]);
+  // Serial SMS: the text as the first record will get it (the same merge code as the server's).
+  const preview = useMemo((): { ok: true; text: string; count: PartCount } | { ok: false; message: string } | null => {
+    if (!bulk || !text.trim()) return null;
+    try {
+      const merged = renderTemplate(text, { ...record, record }, { html: false });
+      return { ok: true, text: merged, count: countParts(merged) };
+    } catch (error) {
+      if (error instanceof TemplateProblem) return { ok: false, message: error.message };
+      throw error;
+    }
+  }, [bulk, text, record]);
 
   const words = (code: string | undefined, detail: string | undefined): string => {
     const key = code as MessageKey | undefined;
@@ -84,40 +97,33 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
     return entries.length ? entries.map((e) => ({ pointer: e.pointer, text: words(e.code, e.detail) })) : [{ pointer: '', text: words(error.problem.code, error.problem.detail) }];
   };
 
-  const sendOne = (target: ApiRecord, key: string) => {
-    const common = { record: { entity: entity.name, id: String(target.id) }, ...(account ? { account } : {}), purpose: marketing ? ('marketing' as const) : ('transactional' as const), idempotencyKey: key, language };
-    // A template left as chosen is rendered per record on the server; an edited text is sent as written.
-    const chosen = info.data?.templates.find((x) => x.id === template);
-    const untouched = bulk && chosen && text === (chosen.text[language as Language] ?? chosen.text.pl ?? chosen.text.en ?? chosen.text.ro);
-    return smsApi.send(untouched ? { ...common, template, values: target } : { ...common, text, ...(bulk ? {} : { to }) });
-  };
+  const purpose = marketing ? ('marketing' as const) : ('transactional' as const);
 
   const send = async () => {
     setBusy(true);
     setProblems([]);
-    if (!bulk) {
-      try {
-        await sendOne(record, idempotencyKey);
+    try {
+      if (!bulk) {
+        await smsApi.send({ record: { entity: entity.name, id: String(record.id) }, ...(account ? { account } : {}), purpose, idempotencyKey, language, text, to });
         onSent();
-      } catch (error) {
-        setProblems(problemsOf(error));
-      } finally {
-        setBusy(false);
+        return;
       }
-      return;
+      // One request for the whole selection; a repeat with the dialog's key queues nothing new.
+      const answer = await smsApi.bulk({ entity: entity.name, ids: records.map((r) => String(r.id)), text, ...(account ? { account } : {}), purpose, idempotencyKey });
+      const byId = new Map(records.map((r) => [String(r.id), r]));
+      setResult({
+        queued: answer.queued,
+        repeated: answer.repeated,
+        skipped: answer.refused.map((x) => {
+          const target = byId.get(x.id);
+          return { id: x.id, title: (target && recordTitle(entity, target)) || x.id, text: words(x.code, x.detail) };
+        }),
+      });
+    } catch (error) {
+      setProblems(problemsOf(error));
+    } finally {
+      setBusy(false);
     }
-    let state = { done: 0, sent: 0, skipped: [] as { title: string; text: string }[] };
-    setProgress(state);
-    for (const target of records) {
-      try {
-        await sendOne(target, `${idempotencyKey}:${String(target.id)}`);
-        state = { ...state, done: state.done + 1, sent: state.sent + 1 };
-      } catch (error) {
-        state = { ...state, done: state.done + 1, skipped: [...state.skipped, { title: recordTitle(entity, target) || String(target.id), text: problemsOf(error).map((p) => p.text).join(' ') }] };
-      }
-      setProgress(state);
-    }
-    setBusy(false);
   };
 
   const problemAt = (pointer: string) => problems.filter((p) => p.pointer === pointer).map((p) => p.text);
@@ -134,7 +140,7 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
           <button type="button" className="btn" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          {progress && !busy ? (
+          {result && !busy ? (
             <button type="button" className="btn btn-primary" onClick={onSent}>
               {t('common.close')}
             </button>
@@ -209,20 +215,34 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
         <div id="sms-encoding" className={count.encoding === 'ucs2' ? 'sms-encoding sms-encoding-ucs2' : 'sms-encoding muted'} data-testid="sms-encoding">
           {count.ucs2Trigger ? t('sms.counter.ucs2', { char: count.ucs2Trigger.character, single: 70, part: 67 }) : t('sms.counter.gsm7', { single: 160, part: 153 })}
         </div>
+        {bulk && <div className="muted">{t('sms.bulk.placeholders', { example: '{{first_name}}' })}</div>}
+        {preview && (
+          <div className="sms-preview" data-testid="sms-preview">
+            <div className="field-label">{t('sms.bulk.preview', { name: recordTitle(entity, record) || String(record.id) })}</div>
+            {preview.ok ? (
+              <>
+                <div className="sms-preview-text">{preview.text}</div>
+                <div className="muted">{counterText(preview.count, t, locale)}</div>
+              </>
+            ) : (
+              <span className="field-error">{preview.message}</span>
+            )}
+          </div>
+        )}
         <label className="field field-inline">
           <input type="checkbox" name="marketing" checked={marketing} onChange={(e) => setMarketing(e.target.checked)} />
           <span>{t('sms.compose.marketing')}</span>
         </label>
-        {progress && (
+        {result && (
           <div className="sms-progress" data-testid="sms-progress" aria-live="polite">
-            <progress max={records.length} value={progress.done} />
-            <div>{t('sms.bulk.progress', { done: progress.sent, total: records.length })}</div>
-            {progress.skipped.length > 0 && (
+            <div>{t('sms.bulk.queued', { n: result.queued })}</div>
+            {result.repeated > 0 && <div className="muted">{t('sms.bulk.repeated', { n: result.repeated })}</div>}
+            {result.skipped.length > 0 && (
               <>
-                <div className="form-banner">{t('sms.bulk.skipped', { n: progress.skipped.length })}</div>
+                <div className="form-banner">{t('sms.bulk.skipped', { n: result.skipped.length })}</div>
                 <ul className="sms-skipped">
-                  {progress.skipped.map((x) => (
-                    <li key={x.title}>
+                  {result.skipped.map((x) => (
+                    <li key={x.id}>
                       <strong>{x.title}</strong>: {x.text}
                     </li>
                   ))}
