@@ -87,6 +87,14 @@ test('the form layout is rearranged by buttons and by dragging, previewed, appli
   await layout.locator('[data-layout-field="industry_code"]').dragTo(section('Company').locator('[data-drop-zone]'));
   await expect(cards('Company')).resolves.toContain('industry_code');
 
+  // An empty section is flagged, and the server's problem shows at it after a review.
+  await layout.getByRole('button', { name: 'Add section' }).click();
+  await section('Section 3').getByText('Put at least one field into this section').waitFor();
+  await page.getByRole('button', { name: 'Review changes' }).click();
+  await page.getByRole('dialog', { name: 'The package is not valid' }).getByRole('button', { name: 'Cancel' }).click();
+  await section('Section 3').getByText('/2/fields').waitFor();
+  await section('Section 3').getByRole('button', { name: 'Remove section' }).click();
+
   // The preview is the generated form with the edited layout.
   const preview = layout.getByRole('region', { name: 'Preview' });
   await preview.getByRole('tab', { name: 'Finance' }).click();
