@@ -28,10 +28,12 @@ export interface LayoutEditorProps {
   readonly files: Readonly<Record<string, DesignerItem>>;
   /** The server's problems of the last review, shown at the sections they point at. */
   readonly problems?: readonly ProblemEntry[];
+  /** Shown, not edited (a connector's item): cards do not drag; the page's fieldset disables the controls. */
+  readonly disabled?: boolean;
   onChange(item: DesignerItem): void;
 }
 
-export function LayoutEditor({ path, item, files, problems = [], onChange }: LayoutEditorProps) {
+export function LayoutEditor({ path, item, files, problems = [], disabled = false, onChange }: LayoutEditorProps) {
   const { t, label, language } = useI18n();
   const words = useProblemWords();
   const defs = (item.fields as FieldDef[] | undefined) ?? [];
@@ -64,7 +66,7 @@ export function LayoutEditor({ path, item, files, problems = [], onChange }: Lay
     'data-drop-zone': key,
     className: over === key ? 'layout-drop over' : 'layout-drop',
     onDragOver: (e: DragEvent) => {
-      if (!dragging) return;
+      if (!dragging || disabled) return;
       e.preventDefault();
       e.dataTransfer.dropEffect = 'move';
       setOver(key);
@@ -72,6 +74,7 @@ export function LayoutEditor({ path, item, files, problems = [], onChange }: Lay
     onDragLeave: () => setOver((o) => (o === key ? null : o)),
     onDrop: (e: DragEvent) => {
       e.preventDefault();
+      if (disabled) return;
       const field = e.dataTransfer.getData(DRAG_TYPE) || dragging;
       // Dropped on a card: before it; elsewhere in the zone: at the end.
       const before = (e.target as HTMLElement).closest<HTMLElement>('[data-layout-field]')?.dataset.layoutField;
@@ -90,7 +93,7 @@ export function LayoutEditor({ path, item, files, problems = [], onChange }: Lay
         key={name}
         className={dragging === name ? 'layout-card dragging' : 'layout-card'}
         data-layout-field={name}
-        draggable
+        draggable={!disabled}
         onDragStart={(e) => {
           e.dataTransfer.setData(DRAG_TYPE, name);
           e.dataTransfer.setData('text/plain', name);
