@@ -1,6 +1,7 @@
 // The metadata designer: add a field to an entity type as a form over the meta-schema, review the
 // migration plan, apply it, and find the field in the generated form without a restart.
 import { browserSuite } from './support.ts';
+import { pageLayout } from './layout.ts';
 
 
 const b = browserSuite();
@@ -66,4 +67,56 @@ test('an invalid package is refused with the problems, before anything is applie
   const dialog = page.getByRole('dialog', { name: 'The package is not valid' });
   await dialog.getByText('displayField').first().waitFor();
   expect((await b.api.get('/meta')).body.version).toBe(2);
+});
+
+test('the form layout is rearranged by buttons and by dragging, previewed, applied and used by the form', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  await page.getByRole('navigation', { name: 'Items' }).getByRole('button', { name: 'Contractor' }).click();
+  const layout = page.getByRole('region', { name: 'Form layout' });
+  const section = (name: string) => layout.getByRole('group', { name, exact: true });
+  const cards = (name: string) => section(name).locator('[data-layout-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-layout-field')));
+  // The field added by the first test is in no section yet.
+  await layout.getByRole('group', { name: 'Not placed' }).locator('[data-layout-field="industry_code"]').waitFor();
+
+  // By keyboard: e-mail goes to the Finance section and one place up.
+  await layout.getByLabel('To section: email').selectOption({ label: 'Finance' });
+  await layout.getByRole('button', { name: 'Move up: email' }).click();
+  await expect(cards('Finance')).resolves.toEqual(['turnover', 'employees', 'email', 'since']);
+  // By dragging: the unplaced field onto the Company section.
+  await layout.locator('[data-layout-field="industry_code"]').dragTo(section('Company').locator('[data-drop-zone]'));
+  await expect(cards('Company')).resolves.toContain('industry_code');
+
+  // An empty section is flagged, and the server's problem shows at it after a review.
+  await layout.getByRole('button', { name: 'Add section' }).click();
+  await section('Section 3').getByText('Put at least one field into this section').waitFor();
+  await page.getByRole('button', { name: 'Review changes' }).click();
+  await page.getByRole('dialog', { name: 'The package is not valid' }).getByRole('button', { name: 'Cancel' }).click();
+  await section('Section 3').getByText('/2/fields').waitFor();
+  await section('Section 3').getByRole('button', { name: 'Remove section' }).click();
+
+  // The preview is the generated form with the edited layout.
+  const preview = layout.getByRole('region', { name: 'Preview' });
+  await preview.getByRole('tab', { name: 'Finance' }).click();
+  await preview.getByRole('region', { name: 'Finance' }).locator('[data-field="email"]').waitFor();
+
+  // At phone width nothing makes the page scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(pageLayout(page).then((l) => l.overflowing)).resolves.toEqual([]);
+  await b.screenshot('designer-layout-390');
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  await page.getByRole('button', { name: 'Review changes' }).click();
+  await page.getByRole('dialog', { name: 'Migration plan' }).getByRole('button', { name: 'Apply to the database' }).click();
+  await page.getByRole('status').filter({ hasText: 'Applied: metadata version 3' }).waitFor();
+  const applied = (await b.api.get('/meta')).body.files['entities/contractor.json'].layout as { id: string; fields: string[] }[];
+  expect(applied.find((s) => s.id === 'ui.contractor.s.finance')!.fields).toEqual(['turnover', 'employees', 'email', 'since']);
+
+  // The record form follows the applied layout at once.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contractors' }).click();
+  await page.getByRole('link', { name: 'New', exact: true }).click();
+  await page.getByRole('tab', { name: 'Finance' }).click();
+  await page.getByRole('region', { name: 'Finance' }).locator('[data-field="email"]').waitFor();
+  await page.getByRole('tab', { name: 'General' }).click();
+  await page.getByRole('region', { name: 'Company' }).locator('[data-field="industry_code"]').waitFor();
 });

@@ -16,6 +16,7 @@ import { useMeta } from '../app/meta.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
 import { type FormContext, EMPTY_SET } from '../form/context.ts';
 import { formKit, wordErrors } from '../form/kit.ts';
+import { LayoutEditor } from './designer/LayoutEditor.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -67,6 +68,8 @@ export default function DesignerPage() {
   const [files, setFiles] = useState<Files>(() => structuredClone(meta.files as Files));
   const [selected, setSelected] = useState<string>(() => Object.keys(meta.files).find((f) => (meta.files[f] as Item).kind === 'entity') ?? 'tessera.json');
   const [review, setReview] = useState<{ plan?: Plan; problems?: readonly ProblemEntry[]; message?: string } | null>(null);
+  // The last review's problems stay at their pointers in the editors (the layout editor's sections) until the next review.
+  const [problems, setProblems] = useState<readonly ProblemEntry[]>([]);
   const [allowDestructive, setAllowDestructive] = useState(false);
   const [busy, setBusy] = useState(false);
   const [creating, setCreating] = useState<MetaItemKind | null>(null);
@@ -81,9 +84,11 @@ export default function DesignerPage() {
     try {
       const { data } = await api.post<Plan>('/meta/plan', { files });
       setReview({ plan: data });
+      setProblems([]);
       setAllowDestructive(false);
     } catch (e) {
       setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
+      setProblems(e instanceof ApiError ? (e.problem.errors ?? []) : []);
     } finally {
       setBusy(false);
     }
@@ -96,9 +101,11 @@ export default function DesignerPage() {
       await meta.reload();
       setBase({ version: data.version, files: structuredClone(files) });
       setReview(null);
+      setProblems([]);
       notify('success', t('designer.applied', { n: data.version }));
     } catch (e) {
       setReview(e instanceof ApiError ? { ...review, problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
+      setProblems(e instanceof ApiError ? (e.problem.errors ?? []) : []);
     } finally {
       setBusy(false);
     }
@@ -167,7 +174,7 @@ export default function DesignerPage() {
             );
           })}
         </nav>
-        <div className="card">{item ? <ItemEditor key={selected} path={selected} item={item} onChange={(next) => update(selected, next)} /> : null}</div>
+        <div className="card">{item ? <ItemEditor key={selected} path={selected} item={item} files={files} problems={problems} onChange={(next) => update(selected, next)} /> : null}</div>
       </div>
       {review && (
         <Modal
@@ -254,7 +261,7 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
   );
 }
 
-function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChange(item: Item): void }) {
+function ItemEditor({ path, item, files, problems, onChange }: { path: string; item: Item; files: Files; problems: readonly ProblemEntry[]; onChange(item: Item): void }) {
   const { t, language } = useI18n();
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const kind = item.kind as MetaItemKind;
@@ -292,6 +299,8 @@ function ItemEditor({ path, item, onChange }: { path: string; item: Item; onChan
           <>
             <MetaForm schema={form.schema} uiSchema={form.uiSchema} data={own} onChange={(data) => onChange({ ...item, ...(data as Item) })} />
             {hasFields && <FieldsEditor item={item} onChange={onChange} />}
+            {/* An activity kind's short form (`form`) is a list of names, edited in the form above. */}
+            {kind === 'entity' && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
           </>
         )}
       </fieldset>
