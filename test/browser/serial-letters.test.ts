@@ -28,7 +28,7 @@ withText('two contractors selected in the list are printed as two letters in one
   await dialog.locator('input[name=subject]').fill('Zmiana cennika');
   await dialog.locator('textarea[name=body]').fill('Szanowni Państwo z firmy {{name}}, od stycznia obowiązuje nowy cennik.');
   // The selection's actions wrap on a phone instead of widening the page.
-  await expect(page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).resolves.toBeLessThanOrEqual(0);
+  await expect(page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).resolves.toBeLessThanOrEqual(0);
   const answer = page.waitForResponse((res) => res.url().endsWith('/api/records/contractor/print/letter') && res.request().method() === 'POST');
   await dialog.getByRole('button', { name: 'Drukuj', exact: true }).click();
   const sent = await answer;
