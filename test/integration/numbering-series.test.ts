@@ -18,12 +18,40 @@ const DOCUMENTS = ['sales_order', 'sales_order_line', 'invoice', 'invoice_line']
 
 /** The shipped CRM as it was before the documents: no order or invoice types, no conversions or actions. */
 function beforeDocuments(pkg: PackageFiles): PackageFiles {
+  const items = Object.entries(pkg.files) as [string, MetadataItem][];
+  // Fields built on the documents: rollups over invoices, and what rolls up or computes from those.
+  const gone = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [, item] of items) {
+      if (item.kind !== 'entity' || DOCUMENTS.includes(item.name)) continue;
+      for (const field of item.fields) {
+        const key = `${item.name}.${field.name}`;
+        if (gone.has(key)) continue;
+        const rollup = (field as { rollup?: { from: string; field?: string } }).rollup;
+        const computed = (field as { computed?: string }).computed;
+        const builtOnDocuments =
+          (rollup && (DOCUMENTS.includes(rollup.from) || gone.has(`${rollup.from}.${rollup.field ?? ''}`))) ||
+          (computed !== undefined && [...gone].some((g) => g.startsWith(`${item.name}.`) && new RegExp(`\\b${g.slice(item.name.length + 1)}\\b`).test(computed)));
+        if (builtOnDocuments) {
+          gone.add(key);
+          grew = true;
+        }
+      }
+    }
+  }
   const files: Record<string, MetadataItem> = {};
-  for (const [path, item] of Object.entries(pkg.files) as [string, MetadataItem][]) {
+  for (const [path, item] of items) {
     if (item.kind === 'entity' && DOCUMENTS.includes(item.name)) continue;
+    if (item.kind === 'documentTemplate' && DOCUMENTS.includes(item.entity)) continue;
     if (item.kind === 'entity') {
       const { conversions: _c, actions: _a, ...rest } = item;
-      files[path] = rest;
+      const kept = (name: string) => !gone.has(`${item.name}.${name}`);
+      files[path] = {
+        ...rest,
+        fields: rest.fields.filter((f) => kept(f.name)),
+        ...(rest.layout ? { layout: rest.layout.map((section) => ({ ...section, fields: section.fields.filter(kept) })) } : {}),
+      };
     } else if (item.kind === 'role') files[path] = { ...item, permissions: (item.permissions ?? []).filter((p) => !DOCUMENTS.includes(p.entity)) };
     else files[path] = item;
   }
