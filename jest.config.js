@@ -9,7 +9,12 @@ const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts', '.tsx'
 
 /** @type {import('jest').Config} */
 export default {
-  // test/support/lingering-handles-reporter.mjs names what a test file leaves open (a run that never exits).
+  // Test files run in a worker process, recycled once it holds more than this after a file. Without
+  // it, jest on a 2-core machine runs every file in its own process (in band): memory a file leaves
+  // behind (a PGlite instance kept alive by a timer) adds up to an out-of-memory crash after ~200
+  // files, and one handle left open keeps the run from exiting.
+  workerIdleMemoryLimit: '2GB',
+  // With --runInBand, test/support/lingering-handles-reporter.mjs names what each file leaves open.
   reporters: ['default', '<rootDir>/test/support/lingering-handles-reporter.mjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },

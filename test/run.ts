@@ -33,10 +33,9 @@ async function serverReachable(url: string): Promise<string | null> {
 // V8's process-wide JIT page map and aborts the worker ("Check failed: jit_page.has_value()",
 // nodejs/node#64500); CI's machines have PKU, ours may not. The flag turns that tracking off for jest and,
 // through execArgv, for its workers. It is not accepted in NODE_OPTIONS, hence on the command line.
-// --forceExit: on a 2-core machine jest runs every file in its own process (in band), so one handle a
-// file forgot (a timer, a socket) would keep a green run from ever exiting; CI then times out. The
-// lingering-handles reporter (jest.config.js) names what a file left open, so such a leak is seen
-// and fixed, not hidden.
+// --forceExit: should a handle still be open in jest's own process at the end (the test files run in
+// recycled workers, jest.config.js), a green run still exits instead of CI timing out; run with
+// --runInBand to have the lingering-handles reporter name what a file left open.
 const jest = ['--no-memory-protection-keys', 'node_modules/jest/bin/jest.js', '--forceExit'];
 // jest runs ES modules (and pg-boss, ESM-only) through Node's VM modules.
 const jestEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() };
