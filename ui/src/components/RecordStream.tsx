@@ -1,7 +1,7 @@
 // The stream of a record card: comments and the record's changes, newest first, and a box to
 // write a comment; typing @ offers the users (↑/↓, Enter or Tab to insert, Esc to close), and the
 // users mentioned get a notification (the server sends it to those who may read the record).
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { EntityModel } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { postComment, recordStream } from '../api/records.ts';
@@ -40,6 +40,7 @@ function Composer({ onPost }: { onPost(body: string): Promise<boolean> }) {
   const [active, setActive] = useState(0);
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const caretAfterInsert = useRef<number | null>(null);
   const listId = useId();
   useEffect(() => {
     users().then(setDirectory, () => undefined);
@@ -58,11 +59,19 @@ function Composer({ onPost }: { onPost(body: string): Promise<boolean> }) {
     const next = before + text.slice(caret);
     setText(next);
     setQuery(null);
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(before.length, before.length);
-    });
+    caretAfterInsert.current = before.length;
   };
+  // The caret goes after the inserted mention as soon as React has put the new text in the box, before
+  // the browser handles another key: set later (a frame later, under load), it jumped back over
+  // what the user had typed meanwhile.
+  useLayoutEffect(() => {
+    const el = area.current;
+    const caret = caretAfterInsert.current;
+    if (el === null || caret === null) return;
+    caretAfterInsert.current = null;
+    el.focus();
+    el.setSelectionRange(caret, caret);
+  }, [text]);
   const submit = async () => {
     if (!text.trim() || busy) return;
     setBusy(true);
