@@ -5,35 +5,13 @@
 // (RecordService.aggregate); nothing a client sends is spliced into SQL: field names come from the
 // model, buckets and the time zone from fixed lists and the validated manifest.
 import type { Knex } from 'knex';
-import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type DateBucket, type EntityModel, type Label, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
+import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type AggregateResult, type AggregateRow, type DateBucket, type EntityModel, type GroupKey, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
+
+export type { AggregateResult, AggregateRow, GroupKey };
 
 /** Most result rows of one aggregate query (more are cut, with `truncated`). */
 export const MAX_AGGREGATE_ROWS = 2000;
 
-/** One group value of a result row: the value, and how to show it. */
-export interface GroupKey {
-  readonly value: string | number | boolean | null;
-  /** Choices: the value's label; references and users: the record's title (null when the reader may not see it). */
-  readonly label?: Label | string | null;
-  readonly color?: string;
-}
-
-export interface AggregateRow {
-  readonly keys: readonly GroupKey[];
-  /** Money measures: the currency of their amounts (by field name); amounts in different currencies never add up. */
-  readonly currency?: Readonly<Record<string, string | null>>;
-  readonly values: readonly (number | string | null)[];
-  /** The list filter selecting the records behind this row (the request's filter and the row's group values). */
-  readonly filter: unknown;
-}
-
-export interface AggregateResult {
-  readonly entity: string;
-  readonly groups: readonly { readonly name: string; readonly field: string; readonly bucket?: DateBucket; readonly kind: ResolvedGroup['kind'] }[];
-  readonly measures: readonly { readonly name: string; readonly fn: ResolvedMeasure['fn']; readonly field?: string; readonly weight?: string; readonly money: boolean }[];
-  readonly rows: readonly AggregateRow[];
-  readonly truncated: boolean;
-}
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 

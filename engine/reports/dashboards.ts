@@ -2,26 +2,17 @@
 // (tessera.user_dashboards, migration 030), built from the package's reports. What a widget shows
 // is computed by the aggregate API with the user's rights; a dashboard only names reports.
 import type { Knex } from 'knex';
-import type { Dashboard, DashboardWidget, Label } from '../../metadata/index.ts';
+import { DASHBOARD_FILTERS, type Dashboard, type DashboardFilter, type DashboardView, type DashboardWidget } from '../../metadata/index.ts';
 import type { Access } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { LiveMetadata } from '../records/index.ts';
 
-export const DASHBOARD_FILTERS = ['period', 'owner', 'campaign'] as const;
-export type DashboardFilter = (typeof DASHBOARD_FILTERS)[number];
 const WIDGET_TYPES = ['table', 'pivot', 'bar', 'line', 'pie', 'funnel'] as const;
 export const MAX_WIDGETS = 24;
 /** The name of a user's own dashboard among the others. */
 export const OWN_DASHBOARD = 'mine';
 
-export interface DashboardView {
-  readonly name: string;
-  readonly label?: Label;
-  readonly source: 'role' | 'user';
-  readonly default: boolean;
-  readonly filters: readonly DashboardFilter[];
-  readonly widgets: readonly DashboardWidget[];
-}
+export { DASHBOARD_FILTERS, type DashboardFilter, type DashboardView };
 
 interface OwnDefinition {
   readonly widgets: readonly DashboardWidget[];

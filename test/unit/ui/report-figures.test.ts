@@ -2,7 +2,7 @@
 // chart series kept apart per currency, the CSV, the query under a dashboard's filters, and the
 // list address a figure drills down to. Pure functions of the web app.
 import type { Report } from '../../../metadata/index.ts';
-import type { AggregateResult } from '../../../ui/src/pages/reports/result.ts';
+import type { AggregateResult } from '../../../metadata/index.ts';
 import { chartSeries, drillPath, periodRange, pivot, reportCsv, reportQuery, type Texts } from '../../../ui/src/pages/reports/figures.ts';
 import { parseFilterParam } from '../../../ui/src/list/query.ts';
 import { entity, field, modelOf, packageOf } from '../metadata/package-builder.ts';

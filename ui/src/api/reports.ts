@@ -1,24 +1,12 @@
 // The aggregate API and dashboards (docs/reports.md): a report's groups and measures computed by the
 // server with the user's rights; the dashboards of the user's roles and their own.
-import type { AggregateQuery, DashboardWidget, Label } from '../../../metadata/browser.ts';
-import type { AggregateResult } from '../pages/reports/result.ts';
+import type { AggregateQuery, AggregateResult, DashboardFilter, DashboardView, DashboardWidget } from '../../../metadata/browser.ts';
 import { api } from './client.ts';
 
-export type { AggregateResult, AggregateRow, GroupKey } from '../pages/reports/result.ts';
+export type { AggregateResult, AggregateRow, DashboardFilter, DashboardView, GroupKey } from '../../../metadata/browser.ts';
 
 export async function aggregate(entity: string, query: AggregateQuery, signal?: AbortSignal): Promise<AggregateResult> {
   return (await api.post<AggregateResult>(`/records/${encodeURIComponent(entity)}/aggregate`, query, signal ? { signal } : {})).data;
-}
-
-export type DashboardFilter = 'period' | 'owner' | 'campaign';
-
-export interface DashboardView {
-  readonly name: string;
-  readonly label?: Label;
-  readonly source: 'role' | 'user';
-  readonly default: boolean;
-  readonly filters: readonly DashboardFilter[];
-  readonly widgets: readonly DashboardWidget[];
 }
 
 export async function listDashboards(signal?: AbortSignal): Promise<DashboardView[]> {

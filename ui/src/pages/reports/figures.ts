@@ -2,7 +2,7 @@
 // measures, a pivot's rows and columns, chart series, the CSV, the list a cell drills down to, and
 // the query a report runs under a dashboard's filters.
 import type { AggregateQuery, EntityModel, Label, Report } from '../../../../metadata/browser.ts';
-import type { AggregateResult, AggregateRow, GroupKey } from './result.ts';
+import type { AggregateResult, AggregateRow, GroupKey } from '../../../../metadata/browser.ts';
 
 export interface Texts {
   readonly label: (l: Label) => string;
