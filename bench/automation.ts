@@ -60,29 +60,14 @@ export async function automationBenchmark(options: { events: number; concurrency
         else allArrived = resolve;
       });
 
-    /** `count` contractor groups (no triggers: the change alone) created by `concurrency` writers; returns when each create resolved and the wall time. */
+    /**
+     * `count` contractor groups (no triggers: the change alone) created by `concurrency` writers, each
+     * writing `batch` records per call (1: create, more: createMany); returns when each record's
+     * write resolved and the wall time.
+     */
     let run = 0;
-    const write = async (count: number, title: string) => {
-      run++;
-      const resolved = new Map<string, number>();
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < count) {
-            const i = next++;
-            // Names are unique: the flow's FEEL filter matches the prefix.
-            const record = await platform.records.create({ actor }, 'contractor_group', { name: `${title} ${run}.${i}` });
-            resolved.set(String(record.id), performance.now());
-          }
-        }),
-      );
-      return { resolved, started, ms: performance.now() - started };
-    };
-
-    /** The same, each writer creating batches of BULK_BATCH records with createMany. */
     const BULK_BATCH = 100;
-    const writeBulk = async (count: number, title: string) => {
+    const writeIn = (batch: number) => async (count: number, title: string) => {
       run++;
       const resolved = new Map<string, number>();
       let next = 0;
@@ -91,9 +76,10 @@ export async function automationBenchmark(options: { events: number; concurrency
         Array.from({ length: concurrency }, async () => {
           while (next < count) {
             const from = next;
-            next = Math.min(count, next + BULK_BATCH);
+            next = Math.min(count, next + batch);
+            // Names are unique: the flow's FEEL filter matches the prefix.
             const inputs = Array.from({ length: next - from }, (_, k) => ({ name: `${title} ${run}.${from + k}` }));
-            const created = await platform.records.createMany({ actor }, 'contractor_group', inputs);
+            const created = batch === 1 ? [await platform.records.create({ actor }, 'contractor_group', inputs[0]!)] : await platform.records.createMany({ actor }, 'contractor_group', inputs);
             const at = performance.now();
             for (const record of created) resolved.set(String(record.id), at);
           }
@@ -101,6 +87,8 @@ export async function automationBenchmark(options: { events: number; concurrency
       );
       return { resolved, started, ms: performance.now() - started };
     };
+    const write = writeIn(1);
+    const writeBulk = writeIn(BULK_BATCH);
 
     // Warm-up (plans, caches), then the baseline: the same writers while no flow listens.
     await write(Math.min(events, 300), 'warm-up');

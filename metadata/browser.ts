@@ -58,6 +58,7 @@ export {
   SECRET_MASK,
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
+export type { RunProgress } from './run-progress.ts';
 export { DASHBOARD_FILTERS, type AggregateResult, type AggregateRow, type DashboardFilter, type DashboardView, type GroupKey } from './aggregate-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
 export type { AssigneeLoad, BusyItem } from './assignee-load.ts';

@@ -11,6 +11,7 @@ import { TesseraError, type Problem } from '../errors.ts';
 import type { RecordContext, RecordService } from '../records/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import type { WorkflowRuntime } from '../workflows/runtime/index.ts';
+import type { RunProgress } from '../../metadata/index.ts';
 
 /** At most this many records in one bulk request (the web app sends a selection in chunks). */
 export const BULK_MAX_RECORDS = 200;
@@ -35,16 +36,7 @@ export interface RunResult {
   readonly members: readonly MemberStart[];
 }
 
-export interface RunProgress {
-  readonly total: number;
-  /** Instances still waiting or working. */
-  readonly running: number;
-  readonly completed: number;
-  /** Terminated instances and members whose instance did not start. */
-  readonly failed: number;
-  /** Finished instances per their `outcome` variable ("none" without one). */
-  readonly outcomes: Readonly<Record<string, number>>;
-}
+export type { RunProgress };
 
 export interface BulkRequest {
   readonly entity: string;

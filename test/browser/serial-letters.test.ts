@@ -1,13 +1,11 @@
 // Serial letters from a list, in Polish: select contractors, "Drukuj…", write the subject and the
 // text with a placeholder, print, and open one PDF with a page per contractor (its text read back
 // with pdftotext); the dialog fits a phone's width.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { pdfPages, withPdfText } from '../support/pdf-text.ts';
 import { browserSuite, createRecord } from './support.ts';
 
-const PDFTOTEXT = '/usr/bin/pdftotext';
-const withText = existsSync(PDFTOTEXT) ? test : test.skip;
+const withText = withPdfText;
 const ids: string[] = [];
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
@@ -38,11 +36,7 @@ withText('two contractors selected in the list are printed as two letters in one
   const request = sent.request().postDataJSON() as { ids: string[] };
   expect([...request.ids].sort()).toEqual([...ids].sort());
   const pdf = Buffer.from(await (await fetch(`${b.url}/api/records/contractor/print/letter`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${b.server.adminToken}` }, body: JSON.stringify(request) })).arrayBuffer());
-  const pages = execFileSync(PDFTOTEXT, ['-raw', '-enc', 'UTF-8', '-', '-'], { input: pdf })
-    .toString('utf8')
-    .split('\f')
-    .filter((p) => p.trim())
-    .map((p) => p.replace(/\s+/g, ' '));
+  const pages = pdfPages(pdf);
   expect(pages).toHaveLength(2);
   const texts = pages.join(' | ');
   expect(texts).toContain('Szanowni Państwo z firmy Hurtownia Łożysk Sp. z o.o., od stycznia obowiązuje nowy cennik.');

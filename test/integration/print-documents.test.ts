@@ -2,30 +2,20 @@
 // has the company header, the recipient, Polish and Romanian diacritics, every line, the VAT summary
 // and the total in words; rights: no read right is a 403, a hidden field is not printed; attaching
 // stores the PDF in the offer's printout field (a file the e-mail compose dialog offers).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { loadPackageDir, type PackageFiles } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser, tokenFor } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
+import { hasPdftotext, pdfText, withPdfText } from '../support/pdf-text.ts';
 
-const PDFTOTEXT = '/usr/bin/pdftotext';
-const hasPdftotext = existsSync(PDFTOTEXT);
-if (!hasPdftotext) console.warn(`${PDFTOTEXT} is missing (Debian package poppler-utils): the tests reading the PDF's text are skipped`);
-const withText = hasPdftotext ? test : test.skip;
+const withText = withPdfText;
 
 let env: TestPlatform;
 let server: TestServer;
 let api: ReturnType<typeof jsonClient>;
 let offerId: string;
 let tokens: { limited: string; outsider: string };
-
-/** The text of a PDF, laid out as on the page. */
-function pdfText(pdf: Buffer): string {
-  // In content order (a table cell's wrapped words stay together), white space made single.
-  return execFileSync(PDFTOTEXT, ['-raw', '-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ');
-}
 
 async function print(path: string, token = server.adminToken): Promise<{ status: number; type: string; body: Buffer }> {
   const res = await fetch(`${server.url}/api${path}`, { headers: { authorization: `Bearer ${token}` } });

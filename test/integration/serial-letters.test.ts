@@ -2,30 +2,18 @@
 // contractor letter printed for many contractors into one PDF, each from a new page, with the subject
 // and text given at print time merged per contractor; read with the user's rights; bad input answered
 // with problems at JSON pointers. The PDF's text is read back with pdftotext (poppler-utils).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
+import { pdfPages as pages, withPdfText } from '../support/pdf-text.ts';
 
-const PDFTOTEXT = '/usr/bin/pdftotext';
-const hasPdftotext = existsSync(PDFTOTEXT);
-if (!hasPdftotext) console.warn(`${PDFTOTEXT} is missing (Debian package poppler-utils): the tests reading the PDF's text are skipped`);
-const withText = hasPdftotext ? test : test.skip;
+const withText = withPdfText;
 
 let env: TestPlatform;
 let server: TestServer;
 let api: ReturnType<typeof jsonClient>;
 const ids: string[] = [];
-
-/** The text of each page of a PDF (pdftotext separates pages by form feeds). */
-const pages = (pdf: Buffer): string[] =>
-  execFileSync(PDFTOTEXT, ['-raw', '-enc', 'UTF-8', '-', '-'], { input: pdf })
-    .toString('utf8')
-    .split('\f')
-    .filter((p) => p.trim())
-    .map((p) => p.replace(/\s+/g, ' '));
 
 async function printLetters(body: unknown): Promise<{ status: number; type: string; pdf: Buffer; json: unknown }> {
   const res = await fetch(`${server.url}/api/records/contractor/print/letter`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,15 +1,10 @@
 // Work over sets of records (docs/api.md): a workflow run for records selected in a list, in
 // chunks so the dialog shows progress; a marketing action started for its members; progress and
 // results (counts per outcome) of both.
+import type { RunProgress } from '../../../metadata/browser.ts';
 import { api } from './client.ts';
 
-export interface RunProgress {
-  readonly total: number;
-  readonly running: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly outcomes: Readonly<Record<string, number>>;
-}
+export type { RunProgress };
 
 export interface RunAnswer {
   readonly runId: string;

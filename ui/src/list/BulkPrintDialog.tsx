@@ -4,22 +4,18 @@
 // {{field}} placeholders as e-mail templates, merged per record on the server.
 import { useEffect, useState } from 'react';
 import { problemText } from '../../../forms/index.ts';
-import { templateLanguages, type DocumentLanguage, type EntityModel, type Model } from '../../../metadata/browser.ts';
+import type { DocumentLanguage, EntityModel, Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { printMany } from '../api/documents.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
 import { Modal } from '../components/ui.tsx';
+import { usePrintChoice } from '../pages/print-choice.ts';
 
 export function BulkPrintDialog({ model, entity, ids, onClose }: { model: Model; entity: EntityModel; ids: readonly string[]; onClose(): void }) {
   const { t, label, language } = useI18n();
   const words = useProblemWords();
-  const templates = model.pkg.documentTemplates.filter((d) => d.entity === entity.name);
-  const [name, setName] = useState(templates[0]?.name ?? '');
-  const template = templates.find((d) => d.name === name) ?? templates[0];
-  const languages = template ? templateLanguages(template) : [];
-  const [chosen, setChosen] = useState<DocumentLanguage | null>(null);
-  const lang = chosen && languages.includes(chosen) ? chosen : (languages.find((l) => l === language) ?? languages[0] ?? 'en');
+  const { templates, template, languages, lang, chooseTemplate, chooseLanguage } = usePrintChoice(model, entity);
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
@@ -48,7 +44,7 @@ export function BulkPrintDialog({ model, entity, ids, onClose }: { model: Model;
         {templates.length > 1 && (
           <label className="field">
             <span>{t('print.template')}</span>
-            <select className="input" value={template.name} onChange={(e) => setName(e.target.value)}>
+            <select className="input" value={template.name} onChange={(e) => chooseTemplate(e.target.value)}>
               {templates.map((d) => (
                 <option key={d.name} value={d.name}>
                   {label(d.label)}
@@ -60,7 +56,7 @@ export function BulkPrintDialog({ model, entity, ids, onClose }: { model: Model;
         {languages.length > 1 && (
           <label className="field">
             <span>{t('print.language')}</span>
-            <select className="input" value={lang} onChange={(e) => setChosen(e.target.value as DocumentLanguage)}>
+            <select className="input" value={lang} onChange={(e) => chooseLanguage(e.target.value as DocumentLanguage)}>
               {languages.map((l) => (
                 <option key={l} value={l}>
                   {l.toUpperCase()}

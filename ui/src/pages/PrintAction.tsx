@@ -4,25 +4,21 @@
 // when there is more than one; the language starts as the app's when the template prints in it.
 import { useState } from 'react';
 import { problemText } from '../../../forms/index.ts';
-import { templateLanguages, type DocumentLanguage, type EntityModel, type Model } from '../../../metadata/browser.ts';
+import type { DocumentLanguage, EntityModel, Model } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import { attachPrintout, printUrl } from '../api/documents.ts';
 import type { ApiRecord } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
+import { usePrintChoice } from './print-choice.ts';
 
 export function PrintAction({ model, entity, record, canUpdate, onAttached }: { model: Model; entity: EntityModel; record: ApiRecord; canUpdate: boolean; onAttached(): void }) {
   const { t, label, language } = useI18n();
   const words = useProblemWords();
-  const templates = model.pkg.documentTemplates.filter((d) => d.entity === entity.name);
-  const [name, setName] = useState(templates[0]?.name ?? '');
-  const template = templates.find((d) => d.name === name) ?? templates[0];
-  const languages = template ? templateLanguages(template) : [];
-  const [chosen, setChosen] = useState<DocumentLanguage | null>(null);
+  const { templates, template, languages, lang, chooseTemplate, chooseLanguage } = usePrintChoice(model, entity);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   if (!template) return null;
-  const lang = chosen && languages.includes(chosen) ? chosen : (languages.find((l) => l === language) ?? languages[0]!);
 
   const attach = async () => {
     setBusy(true);
@@ -42,7 +38,7 @@ export function PrintAction({ model, entity, record, canUpdate, onAttached }: { 
   return (
     <span className="print-action" data-testid="print-action">
       {templates.length > 1 && (
-        <select aria-label={t('print.template')} value={template.name} onChange={(e) => setName(e.target.value)}>
+        <select aria-label={t('print.template')} value={template.name} onChange={(e) => chooseTemplate(e.target.value)}>
           {templates.map((d) => (
             <option key={d.name} value={d.name}>
               {label(d.label)}
@@ -51,7 +47,7 @@ export function PrintAction({ model, entity, record, canUpdate, onAttached }: { 
         </select>
       )}
       {languages.length > 1 && (
-        <select aria-label={t('print.language')} value={lang} onChange={(e) => setChosen(e.target.value as DocumentLanguage)}>
+        <select aria-label={t('print.language')} value={lang} onChange={(e) => chooseLanguage(e.target.value as DocumentLanguage)}>
           {languages.map((l) => (
             <option key={l} value={l}>
               {l.toUpperCase()}
