@@ -91,14 +91,7 @@ function TableView({ entity, result }: { entity: EntityModel; result: AggregateR
               {row.keys.map((k, i) => (
                 <td key={i}>{keyText(k, result.groups[i]!, texts)}</td>
               ))}
-              {money && <td>{rowCurrency(result, row)}</td>}
-              {row.values.map((_, i) => (
-                <td key={i} className="num">
-                  <Link to={drillPath(entity.name, row.filter)} title={t('report.drill')}>
-                    {measureText(row.values[i] ?? null, result.measures[i]!, row, texts.locale)}
-                  </Link>
-                </td>
-              ))}
+              <MeasureCells entity={entity} result={result} row={row} currency={money} />
             </tr>
           ))}
         </tbody>
@@ -108,6 +101,24 @@ function TableView({ entity, result }: { entity: EntityModel; result: AggregateR
 }
 
 /** Hours a user has per day, from the report's capacity entity (employees with their user account). */
+/** A result row's currency cell (when money is measured) and its figures, each a link to the records behind it. */
+function MeasureCells({ entity, result, row, currency }: { entity: EntityModel; result: AggregateResult; row: AggregateRow; currency: boolean }) {
+  const { t } = useI18n();
+  const texts = useTexts();
+  return (
+    <>
+      {currency && <td>{rowCurrency(result, row)}</td>}
+      {row.values.map((value, i) => (
+        <td key={i} className="num">
+          <Link to={drillPath(entity.name, row.filter)} title={t('report.drill')}>
+            {measureText(value ?? null, result.measures[i]!, row, texts.locale)}
+          </Link>
+        </td>
+      ))}
+    </>
+  );
+}
+
 function useCapacity(model: Model, report: Report): ReadonlyMap<string, number> | null {
   const capacity = report.capacity;
   const loaded = useLoad(async (signal) => {
@@ -213,14 +224,7 @@ function FunnelView({ entity, result }: { entity: EntityModel; result: Aggregate
                   <td>
                     {keyText(row.keys[0]!, result.groups[0]!, texts)}
                   </td>
-                  {result.measures.some((m) => m.money) && <td>{rowCurrency(result, row)}</td>}
-                  {row.values.map((_, i) => (
-                    <td key={i} className="num">
-                      <Link to={drillPath(entity.name, row.filter)} title={t('report.drill')}>
-                        {measureText(row.values[i] ?? null, result.measures[i]!, row, texts.locale)}
-                      </Link>
-                    </td>
-                  ))}
+                  <MeasureCells entity={entity} result={result} row={row} currency={result.measures.some((m) => m.money)} />
                 </tr>
               );
             })}
