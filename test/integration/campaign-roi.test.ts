@@ -31,7 +31,7 @@ const roiOf = async (id: string) => {
   return { paid_revenue: Number(c.paid_revenue), roi: c.roi === null ? null : Number(c.roi) };
 };
 
-test('paying an invoice of a campaign deal moves the campaign ROI; a cost entered later too', async () => {
+test('paying an invoice of a campaign deal moves the campaign ROI, over the estimated cost until a realised one is entered', async () => {
   const campaign = (await records().create(system, 'campaign', { name: 'Targi Poznań 2026' })).id as string;
   const contractor = (await records().create(system, 'contractor', { name: 'Hurtownia Łożysk Sp. z o.o.' })).id as string;
   const deal = (await records().create(system, 'deal', { name: 'Łożyska na 2027', contractor, campaign })).id as string;
@@ -44,6 +44,9 @@ test('paying an invoice of a campaign deal moves the campaign ROI; a cost entere
   expect(Number(invoice.gross_total)).toBe(12_300);
   // No cost yet: no ROI; the unpaid invoice is not revenue.
   expect(await roiOf(campaign)).toEqual({ paid_revenue: 0, roi: null });
+  // Planned: the estimated cost stands in until a realised one is entered.
+  await update('campaign', campaign, { estimated_cost: { amount: 5_000, currency: 'PLN' } });
+  expect(await roiOf(campaign)).toEqual({ paid_revenue: 0, roi: -100 });
 
   await update('campaign', campaign, { realised_cost: { amount: 10_000, currency: 'PLN' } });
   expect(await roiOf(campaign)).toEqual({ paid_revenue: 0, roi: -100 });
