@@ -486,6 +486,17 @@ export function demoRecords(today: string): DemoRecord[] {
     { key: 'o9', deal: 'd13', company: 'transkarpaty', title: 'Abonament serwisowy dla skanerów DS-20', status: 'sent', offset: -3, currency: 'PLN', lines: [['subscription', null, 24, 'mies.', 1200]], recipients: ['baltic'] },
   ];
   const vat = (prod: string | null): string => (prod === 'training' ? 'zw' : 'vat23');
+  /** An offer's lines as written (orders and invoices copy them, as the conversions would). */
+  const linesOf = (o: OfferSeed) =>
+    o.lines.map(([prod, description, qty, unit, price, discount]) => ({
+      ...(prod ? { product: product(prod) } : {}),
+      ...(description ? { description } : {}),
+      quantity: qty,
+      unit,
+      net_price: price,
+      vat_rate: vat(prod),
+      ...(discount ? { discount_percent: discount } : {}),
+    }));
   for (const o of offers) {
     add(`offer.${o.key}`, 'offer', {
       title: o.title,
@@ -498,15 +509,7 @@ export function demoRecords(today: string): DemoRecord[] {
       deal: ref(`deal.${o.deal}`),
       ...(o.recipients ? { recipients: links(o.recipients.map((k) => `contractor.${k}`)) } : {}),
       // The lines are written with the offer; its totals are computed from them.
-      lines: o.lines.map(([prod, description, qty, unit, price, discount]) => ({
-        ...(prod ? { product: product(prod) } : {}),
-        ...(description ? { description } : {}),
-        quantity: qty,
-        unit,
-        net_price: price,
-        vat_rate: vat(prod),
-        ...(discount ? { discount_percent: discount } : {}),
-      })),
+      lines: linesOf(o),
       payment_terms_days: 14,
       ...(o.status !== 'draft' ? { sent_on: day(o.offset + 1) } : {}),
       ...(o.lost ? { lost_reason: ref(`lost_reason.${o.lost}`) } : {}),
@@ -514,18 +517,7 @@ export function demoRecords(today: string): DemoRecord[] {
   }
 
   // ── Sales orders and invoices (as the offers' conversions would make them) ──
-  const offerLines = (key: string) => {
-    const o = offers.find((x) => x.key === key)!;
-    return o.lines.map(([prod, description, qty, unit, price, discount]) => ({
-      ...(prod ? { product: product(prod) } : {}),
-      ...(description ? { description } : {}),
-      quantity: qty,
-      unit,
-      net_price: price,
-      vat_rate: vat(prod),
-      ...(discount ? { discount_percent: discount } : {}),
-    }));
-  };
+  const offerLines = (key: string) => linesOf(offers.find((x) => x.key === key)!);
   const offerOf = (key: string) => offers.find((x) => x.key === key)!;
   const orderOf = (key: string, offerKey: string, offset: number, status: string, delivered: (qty: number, i: number) => number, extra: Values = {}) => {
     const o = offerOf(offerKey);

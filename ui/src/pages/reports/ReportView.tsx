@@ -65,7 +65,6 @@ export function ReportView({ model, report, entity, result, type }: ViewProps) {
 
 /** One line per row: the groups, the currency, the measures, each measure a link to its records. */
 function TableView({ entity, result }: { entity: EntityModel; result: AggregateResult }) {
-  const { t } = useI18n();
   const texts = useTexts();
   const headings = useHeadings(entity, result);
   const money = result.measures.some((m) => m.money);
@@ -77,12 +76,7 @@ function TableView({ entity, result }: { entity: EntityModel; result: AggregateR
             {headings.groups.map((h) => (
               <th key={h}>{h}</th>
             ))}
-            {money && <th>{t('report.currency')}</th>}
-            {headings.measures.map((h) => (
-              <th key={h} className="num">
-                {h}
-              </th>
-            ))}
+            <MeasureHeadings measures={headings.measures} currency={money} />
           </tr>
         </thead>
         <tbody>
@@ -101,6 +95,21 @@ function TableView({ entity, result }: { entity: EntityModel; result: AggregateR
 }
 
 /** Hours a user has per day, from the report's capacity entity (employees with their user account). */
+/** The headings over MeasureCells: the currency (when money is measured) and each measure. */
+function MeasureHeadings({ measures, currency }: { measures: readonly string[]; currency: boolean }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {currency && <th>{t('report.currency')}</th>}
+      {measures.map((h) => (
+        <th key={h} className="num">
+          {h}
+        </th>
+      ))}
+    </>
+  );
+}
+
 /** A result row's currency cell (when money is measured) and its figures, each a link to the records behind it. */
 function MeasureCells({ entity, result, row, currency }: { entity: EntityModel; result: AggregateResult; row: AggregateRow; currency: boolean }) {
   const { t } = useI18n();
@@ -188,7 +197,7 @@ function PivotView({ model, report, entity, result }: { model: Model; report: Re
 
 /** The pipeline's funnel (deals that reached each stage), then every stage with its figures and lost deals apart. */
 function FunnelView({ entity, result }: { entity: EntityModel; result: AggregateResult }) {
-  const { t, label } = useI18n();
+  const { label } = useI18n();
   const texts = useTexts();
   const machine = entity.machines.get(result.groups[0]!.field)!;
   const sumAt = result.measures.findIndex((m) => m.fn === 'sum' && m.money);
@@ -208,12 +217,7 @@ function FunnelView({ entity, result }: { entity: EntityModel; result: Aggregate
           <thead>
             <tr>
               <th>{headings.groups[0]}</th>
-              {result.measures.some((m) => m.money) && <th>{t('report.currency')}</th>}
-              {headings.measures.map((h) => (
-                <th key={h} className="num">
-                  {h}
-                </th>
-              ))}
+              <MeasureHeadings measures={headings.measures} currency={result.measures.some((m) => m.money)} />
             </tr>
           </thead>
           <tbody>
