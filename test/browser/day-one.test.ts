@@ -3,6 +3,9 @@
 // start from the metadata's defaults; leaving an edited form asks first; a main task keeps its own
 // progress; tax id, postal code and web address are checked as you type; the board asks for what a
 // stage needs. The seed package, not the UI fixture.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isoLocalDate } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { browserSuite, createRecord } from './support.ts';
 
@@ -92,11 +95,14 @@ test('a submit problem never names a field the form does not show', async () => 
 
 test('required dates and the assignee start from the metadata\'s defaults', async () => {
   const { page } = b;
-  const today = new Date().toLocaleDateString('sv-SE');
+  // "$today" is the business's calendar day (the manifest's zone: in Warsaw it is already tomorrow
+  // at 23:30 UTC); "$now" is shown in the browser's own zone, like every datetime.
+  const { timeZone } = JSON.parse(readFileSync(join(SEED_METADATA_DIR, 'tessera.json'), 'utf8')) as { timeZone: string };
   await page.goto(`${b.url}/r/deal/new`);
-  await expect(field(page.locator('.record-form'), 'deal_date').locator('input').inputValue()).resolves.toBe(today);
+  await expect(field(page.locator('.record-form'), 'deal_date').locator('input').inputValue()).resolves.toBe(isoLocalDate(new Date(), timeZone));
+  const browserToday = await page.evaluate(() => new Date().toLocaleDateString('sv-SE'));
   await page.goto(`${b.url}/r/service_order/new`);
-  await expect(field(page.locator('.record-form'), 'received_at').locator('input').inputValue()).resolves.toMatch(new RegExp(`^${today}T\\d\\d:\\d\\d$`));
+  await expect(field(page.locator('.record-form'), 'received_at').locator('input').inputValue()).resolves.toMatch(new RegExp(`^${browserToday}T\\d\\d:\\d\\d$`));
   await page.goto(`${b.url}/r/activity/new?kind=task`);
   const form = page.locator('.record-form');
   await field(form, 'subject').locator('input').fill('Oddzwonić do klienta');
