@@ -1,8 +1,10 @@
 // /api/dashboards — the dashboards a user opens: their roles' (metadata) and their own
 // (engine/reports). Reading needs the read scope of a token, changes the write scope.
+// /api/reports/:name/export — a report as an XLSX or PDF file, computed with the caller's rights.
 import { Router } from 'express';
 import type { Platform } from '../platform.ts';
-import { Dashboards } from '../reports/index.ts';
+import { Dashboards, exportReport, parseExportRequest } from '../reports/index.ts';
+import { recordContext } from './context.ts';
 import { requireScope } from './authenticate.ts';
 import { requireJsonObject } from './params.ts';
 import { TesseraError } from '../errors.ts';
@@ -30,6 +32,17 @@ export function dashboardsRouter(platform: Platform): Router {
   router.delete('/dashboards/mine', requireScope('removing your dashboard', 'write'), async (req, res) => {
     await dashboards.removeOwn(accessOf(req));
     res.status(204).end();
+  });
+
+  router.get('/reports/:name/export', requireScope('exporting a report', 'read'), async (req, res) => {
+    const access = accessOf(req);
+    // Without ?lang the file speaks the user's language, else the browser's.
+    const own = access.subject ? ((await platform.knex('tessera.users').where({ id: access.subject.userId }).first('language')) as { language: string | null } | undefined) : undefined;
+    const request = parseExportRequest(req.query as Record<string, unknown>, own?.language ?? (req.acceptsLanguages('pl', 'en', 'ro') || undefined));
+    const file = await exportReport(platform, recordContext(req), String(req.params.name), request);
+    res
+      .set({ 'Content-Type': file.contentType, 'Content-Language': file.language, 'Content-Disposition': `attachment; filename="${file.fileName}"`, 'Cache-Control': 'no-store' })
+      .send(file.bytes);
   });
 
   return router;

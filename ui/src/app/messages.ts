@@ -1,6 +1,6 @@
 // UI strings in the three languages of our users. Metadata labels (entity types, fields, stages)
 // come from the metadata package in the same language; these are the app's own words.
-import { REPORT_EN, REPORT_PL, REPORT_RO } from './report-messages.ts';
+import { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO } from '../../../metadata/browser.ts';
 
 export const LANGUAGES = ['pl', 'en', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -2066,5 +2066,5 @@ const ro: Messages = {
 
 export const MESSAGES: Record<Language, Messages> = { en, pl, ro };
 
-/** Locale tags for number, date and currency formatting. */
-export const LOCALES: Record<Language, string> = { en: 'en-GB', pl: 'pl-PL', ro: 'ro-RO' };
+/** Locale tags for number, date and currency formatting (shared with the server's report export). */
+export const LOCALES: Record<Language, string> = REPORT_LOCALES;

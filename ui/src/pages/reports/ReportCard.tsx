@@ -54,7 +54,7 @@ function CsvButton({ name, entity, result, texts, label }: { name: string; entit
   const { t } = useI18n();
   const headings = useHeadings(entity, result);
   return (
-    <button type="button" className="btn btn-small" onClick={() => download(name, reportCsv(result, { ...headings, currency: t('report.currency') }, texts))}>
+    <button type="button" className="btn btn-small" onClick={() => download(name, reportCsv(result, headings, texts))}>
       {label}
     </button>
   );

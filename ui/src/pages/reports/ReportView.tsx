@@ -1,6 +1,6 @@
 // A report as a table, pivot, chart or funnel, from the aggregate API's answer; every cell links to
 // the list of the records behind it (drill-down). Used by the report page and dashboard widgets.
-import type { EntityModel, Model, Report } from '../../../../metadata/browser.ts';
+import { reportHeadings, type EntityModel, type Model, type ReportHeadings, type Report } from '../../../../metadata/browser.ts';
 import { listAll } from '../../api/records.ts';
 import type { AggregateResult, AggregateRow } from '../../api/reports.ts';
 import { useI18n } from '../../app/i18n.tsx';
@@ -19,17 +19,10 @@ export function useTexts(): Texts {
   return { label, locale, empty: t('report.empty'), hidden: t('report.hidden'), yes: t('common.yes'), no: t('common.no'), days: t('report.days'), weekOf: t('report.weekOf') };
 }
 
-/** Column headings: the groups' field labels and the measures' names. */
-export function useHeadings(entity: EntityModel, result: AggregateResult): { groups: string[]; measures: string[] } {
+/** Column headings: the groups' field labels, the currency and the measures' names. */
+export function useHeadings(entity: EntityModel, result: AggregateResult): ReportHeadings {
   const { t, label } = useI18n();
-  const fieldLabel = (name: string | undefined) => {
-    const field = name ? entity.fieldsByName.get(name) : undefined;
-    return field ? label(field.label) : (name ?? '');
-  };
-  return {
-    groups: result.groups.map((g) => fieldLabel(g.field)),
-    measures: result.measures.map((m) => (m.fn === 'count' ? t('report.measure.count') : t(`report.measure.${m.fn}`, { field: fieldLabel(m.field), weight: fieldLabel(m.weight) }))),
-  };
+  return reportHeadings(entity, result, t, label);
 }
 
 interface ViewProps {

@@ -1,5 +1,6 @@
-// The words of reports and dashboards (pages/ReportsPage, ReportPage, DashboardsPage), merged into
-// the app's messages (messages.ts).
+// The words of reports and dashboards: merged into the web app's messages (ui/src/app/messages.ts)
+// and used by the server's XLSX and PDF export of a report (engine/reports/export.ts), so a heading
+// reads the same on the page and in the file.
 export const REPORT_EN = {
   'nav.reports': 'Reports',
   'nav.dashboards': 'Dashboards',
@@ -46,6 +47,12 @@ export const REPORT_EN = {
   'designer.dashboards': 'Dashboards',
   'designer.newReport': 'New report',
   'list.reportFilter': 'Records behind a report’s figure',
+  'report.yes': 'Yes',
+  'report.no': 'No',
+  'report.exportXlsx': 'Export XLSX',
+  'report.exportPdf': 'Export PDF',
+  'report.generated': 'Generated {date}',
+  'report.filters': 'Filters',
 } as const;
 
 type Keys = keyof typeof REPORT_EN;
@@ -96,6 +103,12 @@ export const REPORT_PL: Record<Keys, string> = {
   'designer.dashboards': 'Pulpity',
   'designer.newReport': 'Nowy raport',
   'list.reportFilter': 'Rekordy składające się na wartość raportu',
+  'report.yes': 'Tak',
+  'report.no': 'Nie',
+  'report.exportXlsx': 'Eksport XLSX',
+  'report.exportPdf': 'Eksport PDF',
+  'report.generated': 'Wygenerowano {date}',
+  'report.filters': 'Filtry',
 };
 
 export const REPORT_RO: Record<Keys, string> = {
@@ -144,4 +157,20 @@ export const REPORT_RO: Record<Keys, string> = {
   'designer.dashboards': 'Tablouri de bord',
   'designer.newReport': 'Raport nou',
   'list.reportFilter': 'Înregistrările din spatele unei valori de raport',
+  'report.yes': 'Da',
+  'report.no': 'Nu',
+  'report.exportXlsx': 'Export XLSX',
+  'report.exportPdf': 'Export PDF',
+  'report.generated': 'Generat la {date}',
+  'report.filters': 'Filtre',
 };
+
+export type ReportWord = Keys;
+/** Locale tags for number, date and currency formatting in each language. */
+export const REPORT_LOCALES = { en: 'en-GB', pl: 'pl-PL', ro: 'ro-RO' } as const;
+const WORDS = { en: REPORT_EN, pl: REPORT_PL, ro: REPORT_RO } as const;
+
+/** A report word in a language, its {placeholders} filled in. */
+export function reportWord(language: 'en' | 'pl' | 'ro', key: Keys, params: Readonly<Record<string, string | number>> = {}): string {
+  return WORDS[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
