@@ -1,7 +1,8 @@
-// A report loaded under filters (period, owner, campaign) and shown in a card with its CSV export;
+// A report loaded under filters (period, owner, campaign) and shown in a card with its CSV export
+// (and on its own page XLSX and PDF from the server);
 // the filter bar shared by the report page and dashboards.
 import type { Model, Report } from '../../../../metadata/browser.ts';
-import { aggregate } from '../../api/reports.ts';
+import { aggregate, reportExportUrl } from '../../api/reports.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { Link } from '../../app/router.tsx';
 import { RecordPicker } from '../../components/RecordPicker.tsx';
@@ -29,7 +30,7 @@ function download(name: string, text: string): void {
 }
 
 export function ReportCard({ model, report, filters, type, linked, wide }: CardProps) {
-  const { t, label } = useI18n();
+  const { t, label, language } = useI18n();
   const entity = model.entities.get(report.entity);
   const key = JSON.stringify(filters);
   const loaded = useLoad((signal) => aggregate(report.entity, reportQuery(report, entity!, filters, new Date()), signal), [report.name, key]);
@@ -39,7 +40,22 @@ export function ReportCard({ model, report, filters, type, linked, wide }: CardP
     <section className={`card report-card${wide ? ' wide' : ''}`} aria-label={title}>
       <div className="card-head">
         <h2>{linked ? <Link to={`/reports/${report.name}${filterQuery(filters)}`}>{title}</Link> : title}</h2>
-        {loaded.data && entity && <CsvButton name={report.name} entity={entity} result={loaded.data} texts={texts} label={t('report.exportCsv')} />}
+        {loaded.data && entity && (
+          <div className="report-exports">
+            <CsvButton name={report.name} entity={entity} result={loaded.data} texts={texts} label={t('report.exportCsv')} />
+            {/* XLSX and PDF are made by the server (with the same rights); on the report's own page only. */}
+            {!linked && (
+              <>
+                <a className="btn btn-small" href={reportExportUrl(report.name, 'xlsx', language, { ...filters })} download>
+                  {t('report.exportXlsx')}
+                </a>
+                <a className="btn btn-small" href={reportExportUrl(report.name, 'pdf', language, { ...filters })} download>
+                  {t('report.exportPdf')}
+                </a>
+              </>
+            )}
+          </div>
+        )}
       </div>
       {report.description && !linked && <p className="muted">{label(report.description)}</p>}
       {!entity && <div className="muted">{report.entity}</div>}
@@ -51,7 +67,6 @@ export function ReportCard({ model, report, filters, type, linked, wide }: CardP
 }
 
 function CsvButton({ name, entity, result, texts, label }: { name: string; entity: NonNullable<ReturnType<Model['entities']['get']>>; result: Parameters<typeof reportCsv>[0]; texts: ReturnType<typeof useTexts>; label: string }) {
-  const { t } = useI18n();
   const headings = useHeadings(entity, result);
   return (
     <button type="button" className="btn btn-small" onClick={() => download(name, reportCsv(result, headings, texts))}>
