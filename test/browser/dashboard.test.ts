@@ -1,7 +1,8 @@
-// The dashboard with the demo data (issue #10 item 18), in Polish, at 1440 and at 390 px: the
-// funnel narrows down stage after stage with every stage's full name; the amounts by stage show
-// every currency of the deals, each as its own series; no label is cut, rotated into another or
-// drawn outside its chart. Expected figures come from the API, not from the page.
+// Dashboards with the demo data, in Polish, at 1440 and at 390 px: the home page (/) is the user's
+// dashboard from metadata (the same widgets as /dashboards); every widget of the sales dashboard
+// renders; the funnel narrows down stage after stage with the figures of the aggregate API and every
+// stage's full name; a figure drills down to the list of exactly its records; nothing overflows
+// sideways. Expected figures come from the API, not from the page.
 import { readFileSync } from 'node:fs';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { loadDemo } from './demo.ts';
@@ -13,24 +14,29 @@ interface Stage {
   readonly category: 'open' | 'won' | 'lost';
   readonly label: { readonly pl: string };
 }
-const pipeline = JSON.parse(readFileSync(`${SEED_METADATA_DIR}/pipelines/sales.json`, 'utf8')) as { stages: Stage[]; amountField: string };
+interface Dashboard {
+  readonly name: string;
+  readonly default: boolean;
+  readonly source: string;
+  readonly widgets: readonly { readonly report: string }[];
+}
+interface Row {
+  readonly keys: { value: unknown }[];
+  readonly values: (number | null)[];
+  readonly filter: unknown;
+}
 
-/** Deals per stage, and amounts per stage and currency, as the API gives them. */
-const figures = { count: new Map<string, number>(), amounts: new Map<string, Map<string, number>>() };
+const pipeline = JSON.parse(readFileSync(`${SEED_METADATA_DIR}/pipelines/sales.json`, 'utf8')) as { stages: Stage[] };
+const funnelReport = JSON.parse(readFileSync(`${SEED_METADATA_DIR}/reports/sales_funnel.json`, 'utf8')) as { groupBy: string[]; measures: string[] };
+let dashboards: Dashboard[] = [];
+/** The funnel report's rows as the aggregate API gives them to the same user. */
+let funnelRows: Row[] = [];
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
   await loadDemo(b);
-  const deals = (await b.api.get(`/records/deal?limit=500&fields=stage,${pipeline.amountField}`)).body.data as Record<string, unknown>[];
-  for (const deal of deals) {
-    const stage = String(deal.stage);
-    figures.count.set(stage, (figures.count.get(stage) ?? 0) + 1);
-    const money = deal[pipeline.amountField] as { amount: number; currency: string } | null;
-    if (!money?.amount) continue;
-    const byCurrency = figures.amounts.get(stage) ?? new Map<string, number>();
-    byCurrency.set(money.currency, (byCurrency.get(money.currency) ?? 0) + money.amount);
-    figures.amounts.set(stage, byCurrency);
-  }
+  dashboards = (await b.api.get('/dashboards')).body.data as Dashboard[];
+  funnelRows = (await b.api.post('/records/deal/aggregate', { groupBy: funnelReport.groupBy, measures: funnelReport.measures })).body.rows as Row[];
 });
 
 const WIDTHS = [1440, 390] as const;
@@ -45,70 +51,65 @@ function overlapping(all: readonly Box[]): string[] {
 /** Texts cut short (their text wider than their box). */
 const cut = (all: readonly Box[]) => all.filter((x) => x.textWidth > Math.ceil(x.width) + 1).map((x) => x.text);
 const outside = (all: readonly Box[], chart: Box) => all.filter((x) => !inside(x, chart)).map((x) => x.text);
+const sideways = (page: typeof b.page) => page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+const title = (name: string) => (JSON.parse(readFileSync(`${SEED_METADATA_DIR}/reports/${name}.json`, 'utf8')) as { label: { pl: string } }).label.pl;
 
-test.each(WIDTHS.map((w) => [w]))('at %i px the funnel narrows stage after stage and shows the full stage names', async (width) => {
+test('the home page shows the user’s default dashboard from metadata, the same widgets as /dashboards', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const home = dashboards.find((d) => d.source === 'user') ?? dashboards.find((d) => d.default)!;
+  await page.goto(`${b.url}/`);
+  const grid = page.locator(`[data-dashboard="${home.name}"]`);
+  await grid.locator('.report-view').first().waitFor();
+  await expect(grid.locator('.report-card h2').allTextContents()).resolves.toEqual(home.widgets.map((w) => title(w.report)));
+  // The tasks due stay on the home page.
+  await page.getByRole('region', { name: 'Zadania do wykonania' }).waitFor();
+});
+
+test.each(WIDTHS.map((w) => [w]))('at %i px every widget of the sales dashboard renders, the funnel shows the API’s figures, nothing overflows', async (width) => {
   const { page } = b;
   await page.setViewportSize({ width, height: 900 });
-  await page.goto(`${b.url}/`);
-  const funnel = page.getByTestId('funnel');
+  const sales = dashboards.find((d) => d.name === 'sales')!;
+  await page.goto(`${b.url}/dashboards/sales`);
+  for (const w of sales.widgets) await page.getByRole('region', { name: title(w.report) }).locator(`.report-view[data-report="${w.report}"], .muted`).first().waitFor();
+  await expect(page.locator('[data-dashboard="sales"] .report-card')).toHaveCount(sales.widgets.length);
+  const card = page.getByRole('region', { name: title('sales_funnel') });
+  const funnel = card.getByTestId('funnel');
   await funnel.locator('.funnel-step').first().waitFor();
-  // The stages a deal walks through, in the pipeline's order; each counts the deals that got that far.
+  // Deals per stage (summed over currencies), as the aggregate API counts them.
+  const count = new Map<string, number>();
+  for (const row of funnelRows) count.set(String(row.keys[0]!.value), (count.get(String(row.keys[0]!.value)) ?? 0) + Number(row.values[0] ?? 0));
   const path = pipeline.stages.filter((s) => s.category !== 'lost');
   const steps = funnel.locator('.funnel-step');
   await expect(steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')))).resolves.toEqual(path.map((s) => s.name));
-  const reached = path.map((_, i) => path.slice(i).reduce((n, s) => n + (figures.count.get(s.name) ?? 0), 0));
+  const reached = path.map((_, i) => path.slice(i).reduce((n, s) => n + (count.get(s.name) ?? 0), 0));
   await expect(steps.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-reached'))))).resolves.toEqual(reached);
-  // The demo data has a later stage holding more deals than an earlier one: the shape must not invert anyway.
-  expect(path.some((s, i) => i > 0 && (figures.count.get(s.name) ?? 0) > (figures.count.get(path[i - 1]!.name) ?? 0))).toBe(true);
   const bars = await boxes(funnel.locator('.funnel-bar'));
   for (let i = 1; i < bars.length; i++) expect(bars[i]!.width).toBeLessThanOrEqual(bars[i - 1]!.width + 0.5);
-  expect(bars[0]!.width).toBeGreaterThan(bars[bars.length - 1]!.width);
-  // Full names, nothing cut, nothing over anything else, all inside the chart.
   const names = await boxes(funnel.locator('.funnel-name'));
   expect(names.map((n) => n.text)).toEqual(path.map((s) => s.label.pl));
   const labels = await boxes(funnel.locator('.funnel-label > span'));
   const chart = (await boxes(funnel))[0]!;
   expect({ overlapping: overlapping([...labels, ...bars]), cut: cut([...labels, ...bars]), outside: outside([...labels, ...bars], chart) }).toEqual({ overlapping: [], cut: [], outside: [] });
-  await b.screenshot(`dashboard-${width}`);
+  // The table under the funnel: a line per stage and currency with the API's count.
+  const shown = await card.getByTestId('funnel-report-table').locator('tbody tr').evaluateAll((els) => els.map((e) => [e.getAttribute('data-stage'), Number(e.querySelector('td.num')!.textContent!.replace(/\D/g, ''))]));
+  expect(shown).toEqual(funnelRows.map((r) => [String(r.keys[0]!.value), r.values[0]]));
+  expect(await sideways(page)).toBeLessThanOrEqual(0);
+  await b.screenshot(`dashboards-${width}`);
 });
 
-test.each(WIDTHS.map((w) => [w]))('at %i px the amounts by stage show every currency of the deals, each as a series, labels readable', async (width) => {
+test('a dashboard figure drills down to the list of exactly its records', async () => {
   const { page } = b;
-  await page.setViewportSize({ width, height: 900 });
-  await page.goto(`${b.url}/`);
-  const chart = page.getByTestId('stage-chart');
-  await chart.locator('.stage-bars-row').first().waitFor();
-  // A legend entry per currency of the deals (the demo data has more than one).
-  const currencies = [...new Set([...figures.amounts.values()].flatMap((m) => [...m.keys()]))].sort();
-  expect(currencies.length).toBeGreaterThan(1);
-  const legend = await chart.locator('.chart-legend [data-currency]').evaluateAll((els) => els.map((e) => e.getAttribute('data-currency')));
-  expect([...legend].sort()).toEqual(currencies);
-  // Every stage, in order, with a bar per currency it holds, of the API's sum.
-  await expect(chart.locator('.stage-bars-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')))).resolves.toEqual(pipeline.stages.map((s) => s.name));
-  for (const stage of pipeline.stages) {
-    const shown = await chart.locator(`[data-stage="${stage.name}"] .stage-bar`).evaluateAll((els) => els.map((e) => [e.getAttribute('data-currency'), Number(e.getAttribute('data-amount'))]));
-    expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(figures.amounts.get(stage.name) ?? []));
-    await expect(chart.locator(`[data-stage="${stage.name}"] .stage-bars-name`).textContent()).resolves.toBe(stage.label.pl);
-  }
-  // One colour per currency, the same on the legend and the bars.
-  const colours = await chart.locator('.stage-bar-fill').evaluateAll((els) =>
-    els.map((e) => {
-      const view = globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } };
-      return `${e.parentElement!.parentElement!.getAttribute('data-currency')}:${view.getComputedStyle(e).backgroundColor}`;
-    }),
-  );
-  expect(new Set(colours).size).toBe(currencies.length);
-  // Labels and values: whole, apart, inside the chart.
-  const labels = await boxes(chart.locator('.stage-bars-label, .stage-bar-value, .chart-legend li'));
-  const area = (await boxes(chart))[0]!;
-  expect({ overlapping: overlapping(labels), cut: cut(labels), outside: outside(labels, area) }).toEqual({ overlapping: [], cut: [], outside: [] });
-  // Every track is as long as the others (bars compare), and a currency's largest amount fills its track.
-  const tracks = await boxes(chart.locator('.stage-bar-track'));
-  expect(new Set(tracks.map((x) => Math.round(x.width))).size).toBe(1);
-  for (const currency of currencies) {
-    const fills = await boxes(chart.locator(`.stage-bar[data-currency="${currency}"] .stage-bar-fill`));
-    expect(Math.max(...fills.map((f) => f.width))).toBeCloseTo(tracks[0]!.width, 0);
-  }
-  await b.screenshot(`dashboard-by-stage-${width}`);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${b.url}/dashboards/sales`);
+  const table = page.getByRole('region', { name: title('sales_funnel') }).getByTestId('funnel-report-table');
+  await table.locator('tbody tr').first().waitFor();
+  const row = funnelRows[0]!;
+  await table.locator('tbody tr').first().locator('td.num a').first().click();
+  await page.waitForURL(/\/r\/deal\?/);
+  expect(JSON.parse(new URL(page.url()).searchParams.get('filter')!)).toEqual(row.filter);
+  await page.getByTestId('list-count').filter({ hasText: /\d+/ }).waitFor();
+  const listed = Number((await page.getByTestId('list-count').textContent())!.replace(/\D/g, ''));
+  expect(listed).toBe(row.values[0]);
+  expect(await sideways(page)).toBeLessThanOrEqual(0);
 });
-

@@ -2,13 +2,14 @@
 // report widgets, with the filters the dashboard offers applied to every widget that declares them.
 // The user's own dashboard is edited here: reports to show, full width or not, filters.
 import { useState } from 'react';
-import type { DashboardWidget, Model, Report } from '../../../metadata/browser.ts';
+import type { DashboardWidget, Model } from '../../../metadata/browser.ts';
 import { listDashboards, removeOwnDashboard, saveOwnDashboard, type DashboardFilter, type DashboardView } from '../api/reports.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { ErrorBox, Modal, Spinner, useLoad, useNotify } from '../components/ui.tsx';
-import { FilterBar, filterQuery, filtersOf, parameterTargets, ReportCard } from './reports/ReportCard.tsx';
+import { DashboardBody } from './reports/DashboardBody.tsx';
+import { filterQuery, filtersOf } from './reports/ReportCard.tsx';
 
 export default function DashboardsPage({ params }: { params: Record<string, string> }) {
   const { model } = useMeta();
@@ -22,9 +23,6 @@ export default function DashboardsPage({ params }: { params: Record<string, stri
   const current = dashboards.find((d) => d.name === params.name) ?? dashboards.find((d) => d.default) ?? dashboards[0];
   const title = (d: DashboardView) => (d.source === 'user' ? t('dashboards.mine') : d.label ? label(d.label) : d.name);
   const filters = filtersOf(location.query);
-  const reports = new Map(model.pkg.reports.map((r) => [r.name, r]));
-  const widgets = (current?.widgets ?? []).map((w) => ({ widget: w, report: reports.get(w.report) })).filter((w): w is { widget: DashboardWidget; report: Report } => w.report !== undefined);
-  const first = widgets.map((w) => parameterTargets(model, w.report));
   return (
     <div className="page">
       <div className="page-head">
@@ -41,31 +39,10 @@ export default function DashboardsPage({ params }: { params: Record<string, stri
         ))}
       </nav>
       {!current && <div className="empty-state">{t('dashboards.none')}</div>}
-      {current && current.filters.length > 0 && (
-        <FilterBar
-          model={model}
-          offered={current.filters}
-          filters={filters}
-          onChange={(f) => navigate(`/dashboards/${current.name}${filterQuery(f)}`, { replace: true, force: true })}
-          ownerTarget={first.find((x) => x.owner)?.owner ?? null}
-          campaignTarget={first.find((x) => x.campaign)?.campaign ?? null}
-        />
-      )}
-      <div className="dashboard report-grid">
-        {widgets.map(({ widget, report }, i) => (
-          <ReportCard key={`${current!.name}.${i}`} model={model} report={report} filters={applicable(report, model, filters, first[0]?.owner ?? null)} {...(widget.type ? { type: widget.type } : {})} linked wide={widget.wide === true} />
-        ))}
-      </div>
+      {current && <DashboardBody model={model} dashboard={current} filters={filters} onFilters={(f) => navigate(`/dashboards/${current.name}${filterQuery(f)}`, { replace: true, force: true })} />}
       {editing && <EditOwn model={model} current={dashboards.find((d) => d.source === 'user')} onClose={() => setEditing(false)} onSaved={() => (setEditing(false), loaded.reload(), navigate('/dashboards/mine', { force: true }))} />}
     </div>
   );
-}
-
-/** A dashboard's owner filter applies to the widgets whose owner parameter picks the same kind of record. */
-function applicable(report: Report, model: Model, filters: ReturnType<typeof filtersOf>, ownerTarget: string | null) {
-  const targets = parameterTargets(model, report);
-  const { owner, ...rest } = filters;
-  return owner && targets.owner === ownerTarget ? filters : rest;
 }
 
 function EditOwn({ model, current, onClose, onSaved }: { model: Model; current: DashboardView | undefined; onClose(): void; onSaved(): void }) {

@@ -48,29 +48,4 @@ export function funnelSteps(stages: readonly StageFigures[]): FunnelStep[] {
   }));
 }
 
-export interface CurrencySeries {
-  readonly currency: string;
-  readonly total: number;
-  /** The largest amount of one stage, the series' full scale. */
-  readonly max: number;
-}
-
-/**
- * One series per currency found in the stages: the default currency first, then by total, largest
- * first. Amounts in different currencies are not added up or drawn against each other: each series
- * has its own scale.
- */
-export function currencySeries(stages: readonly StageFigures[], defaultCurrency: string): CurrencySeries[] {
-  const series = new Map<string, { total: number; max: number }>();
-  for (const stage of stages)
-    for (const [currency, amount] of stage.amounts) {
-      const s = series.get(currency) ?? { total: 0, max: 0 };
-      series.set(currency, { total: s.total + amount, max: Math.max(s.max, amount) });
-    }
-  return [...series]
-    .map(([currency, s]) => ({ currency, ...s }))
-    .sort((a, b) => Number(b.currency === defaultCurrency) - Number(a.currency === defaultCurrency) || b.total - a.total || a.currency.localeCompare(b.currency));
-}
-
-/** Colours of the currency series, in order (distinct from one another and readable on white). */
 export const SERIES_COLORS: readonly string[] = ['#2f5bea', '#12805c', '#b54708', '#7a5af8', '#c11574', '#0e7090'];
