@@ -51,7 +51,7 @@ function overlapping(all: readonly Box[]): string[] {
 /** Texts cut short (their text wider than their box). */
 const cut = (all: readonly Box[]) => all.filter((x) => x.textWidth > Math.ceil(x.width) + 1).map((x) => x.text);
 const outside = (all: readonly Box[], chart: Box) => all.filter((x) => !inside(x, chart)).map((x) => x.text);
-const sideways = (page: typeof b.page) => page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+const sideways = async (page: typeof b.page) => Number(await page.evaluate('document.documentElement.scrollWidth - innerWidth'));
 const title = (name: string) => (JSON.parse(readFileSync(`${SEED_METADATA_DIR}/reports/${name}.json`, 'utf8')) as { label: { pl: string } }).label.pl;
 
 test('the home page shows the user’s default dashboard from metadata, the same widgets as /dashboards', async () => {
@@ -72,7 +72,7 @@ test.each(WIDTHS.map((w) => [w]))('at %i px every widget of the sales dashboard 
   const sales = dashboards.find((d) => d.name === 'sales')!;
   await page.goto(`${b.url}/dashboards/sales`);
   for (const w of sales.widgets) await page.getByRole('region', { name: title(w.report) }).locator(`.report-view[data-report="${w.report}"], .muted`).first().waitFor();
-  await expect(page.locator('[data-dashboard="sales"] .report-card')).toHaveCount(sales.widgets.length);
+  expect(await page.locator('[data-dashboard="sales"] .report-card').count()).toBe(sales.widgets.length);
   const card = page.getByRole('region', { name: title('sales_funnel') });
   const funnel = card.getByTestId('funnel');
   await funnel.locator('.funnel-step').first().waitFor();
