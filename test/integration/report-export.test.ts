@@ -2,6 +2,7 @@
 // the library the import reads with, real number cells and headings in the asked language; PDF with
 // the title, filters and the figures; the caller's rights as in the aggregate API; problems for bad input.
 import readXlsxFile from 'read-excel-file/node';
+import { inflateRawSync } from 'node:zlib';
 import type { PackageFiles } from '../../metadata/index.ts';
 import { createTestUser, tokenFor } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -71,6 +72,23 @@ const download = async (who: string, path: string) => {
   return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, bytes, json: () => JSON.parse(bytes.toString('utf8')) as { errors?: { pointer: string; code?: string }[] } };
 };
 
+/** A file inside a ZIP (an XLSX), found through the central directory (deflated or stored). */
+function zipEntry(zip: Buffer, name: string): string {
+  let at = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const entries = zip.readUInt16LE(at + 10);
+  at = zip.readUInt32LE(at + 16);
+  for (let i = 0; i < entries; i++) {
+    const [method, size, nameLength, extra, comment, local] = [zip.readUInt16LE(at + 10), zip.readUInt32LE(at + 20), zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32), zip.readUInt32LE(at + 42)];
+    if (zip.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + size);
+      return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    }
+    at += 46 + nameLength + extra + comment;
+  }
+  throw new Error(`no ${name} in the ZIP`);
+}
+
 describe('report export', () => {
   test('XLSX: headings in the asked language, groups as text, figures as number cells; only the rows the caller may read', async () => {
     const res = await download('anna', '/reports/deals_by_stage/export?format=xlsx&lang=pl');
@@ -87,6 +105,11 @@ describe('report export', () => {
       ['New opportunity', 'PLN', 1, 1234.5],
       ['Sale', 'PLN', 1, 200],
     ]);
+    // Money cells carry their currency's number format, counts a whole-number one.
+    const styles = zipEntry(res.bytes, 'xl/styles.xml');
+    expect(styles).toContain('formatCode="#,##0.00 &quot;PLN&quot;"');
+    expect(styles).toContain('formatCode="#,##0.00 &quot;EUR&quot;"');
+    expect(styles).toContain('formatCode="#,##0"');
   });
 
   test('the owner filter narrows the figures; without ?lang the file speaks the user’s language', async () => {
