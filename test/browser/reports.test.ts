@@ -32,3 +32,27 @@ test('the funnel report drills down from a figure to the filtered list', async (
   expect(listed).toBe(expected);
   expect(listed).toBeGreaterThanOrEqual(count);
 });
+
+test('the report page exports XLSX and PDF from the server under its filters, in the user’s language', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${b.url}/reports/sales_funnel?period=thisYear`);
+  await page.getByTestId('funnel-report-table').locator('tbody tr').first().waitFor();
+  for (const [format, type] of [
+    ['XLSX', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ['PDF', 'application/pdf'],
+  ] as const) {
+    const link = page.getByRole('link', { name: `Export ${format}` });
+    const href = (await link.getAttribute('href'))!;
+    const query = new URL(href, b.url).searchParams;
+    expect([query.get('format'), query.get('lang'), query.get('period')]).toEqual([format.toLowerCase(), 'en', 'thisYear']);
+    // The browser's session downloads it (cookies, no token).
+    const download = page.waitForEvent('download');
+    await link.click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`sales_funnel.${format.toLowerCase()}`);
+    const res = await page.request.get(`${b.url}${href}`);
+    expect([res.status(), res.headers()['content-type']]).toEqual([200, type]);
+  }
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth - innerWidth'))).toBeLessThanOrEqual(0);
+});
