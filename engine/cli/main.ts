@@ -19,6 +19,7 @@ import { startServer } from '../server.ts';
 import { exportFlows, importFlows } from '../automation/index.ts';
 import { importCommand, ImportUsageError } from './import-command.ts';
 import { rebuildRollups } from '../records/index.ts';
+import { createBackup, restoreBackup } from '../backup/index.ts';
 
 const USAGE = `usage: tessera <command>
 
@@ -51,6 +52,11 @@ const USAGE = `usage: tessera <command>
                                 [--encoding utf-8|windows-1250|iso-8859-2] [--delimiter <char>|\\t]
   rollups rebuild [<type>]      compute every rollup field again from the records it aggregates (all types,
                                 or those of <type> and the rollups chained on them), in one transaction
+  backup <file>                 write a backup of the database (the embedded one, also while the server
+                                runs, or DATABASE_URL's with pg_dump) into a new file; the secret key
+                                only with                           [--include-secret-key]
+  restore <file>                restore a backup into an empty TESSERA_DATA_DIR (embedded) or an empty
+                                DATABASE_URL database (pg_restore, one transaction); checks its checksums first
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -119,6 +125,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       key: { type: 'string' },
       'on-duplicate': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      'include-secret-key': { type: 'boolean', default: false },
       encoding: { type: 'string' },
       delimiter: { type: 'string' },
       device: { type: 'string' },
@@ -191,6 +198,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         console.log(`metadata version ${result.metadataVersion ?? platform.runtime.snapshot.version}; ${count} demo record(s) created`);
         return 0;
       }, { create: true });
+    case 'backup': {
+      if (!sub) throw new UsageError('usage: tessera backup <file> [--include-secret-key]');
+      const { manifest, secretKeyLeftOut } = await createBackup(config, sub, { includeSecretKey: values['include-secret-key'] });
+      const size = manifest.files.reduce((sum, f) => sum + f.size, 0);
+      console.log(`backup written to ${sub}: ${manifest.database.kind} database ${manifest.database.serverVersion}, metadata version ${manifest.metadata.version}, ${(size / 1048576).toFixed(1)} MB`);
+      if (secretKeyLeftOut) console.error(`tessera: note: ${secretKeyLeftOut}`);
+      return 0;
+    }
+    case 'restore': {
+      if (!sub) throw new UsageError('usage: tessera restore <file>');
+      const manifest = await restoreBackup(config, sub);
+      console.log(`restored ${sub} (taken ${manifest.createdAt} by ${manifest.createdBy}): metadata version ${manifest.metadata.version} into ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}`);
+      return 0;
+    }
     case 'users':
       return usersCommand(config, sub, arg);
     case 'rollups':

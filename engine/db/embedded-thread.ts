@@ -31,8 +31,14 @@ async function run(data: DatabaseThreadData): Promise<void> {
   let server: WireServer;
   try {
     db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm, btree_gist } });
+    const opened = db;
     server = new WireServer({
       db,
+      // A checkpoint first: the copy then needs no WAL replay to open.
+      async baseBackup() {
+        await opened.exec('CHECKPOINT');
+        return new Uint8Array(await (await opened.dumpDataDir('gzip')).arrayBuffer());
+      },
       verifier: scramVerifier(data.password),
       maxConnections: data.maxConnections,
       onBusy(busy) {

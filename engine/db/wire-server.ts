@@ -6,8 +6,10 @@
 // connection lands inside it.
 import type { PGlite } from '@electric-sql/pglite';
 import { createServer, type Server, type Socket } from 'node:net';
+import { BASE_BACKUP_QUERY, baseBackupRefusal, baseBackupReply } from './base-backup.ts';
 import { listenChanges, takeNotifications } from './notification-routing.ts';
 import { SCRAM_MECHANISM, scramServerFinal, scramServerFirst, type ScramChallenge, type ScramVerifier } from './scram.ts';
+import { message } from './wire-messages.ts';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -56,13 +58,8 @@ export interface WireServerOptions {
   readonly maxConnections: number;
   /** Called with true before the backend runs a batch and false after (the thread's busy indicator). */
   readonly onBusy: (busy: boolean) => void;
-}
-
-function message(type: string, body: Buffer): Buffer {
-  const header = Buffer.alloc(5);
-  header.write(type, 0, 'latin1');
-  header.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([header, body]);
+  /** A consistent copy of the data directory (base-backup.ts); absent → BASE_BACKUP is not offered. */
+  readonly baseBackup?: () => Promise<Uint8Array>;
 }
 
 function authentication(code: number, data: Buffer = Buffer.alloc(0)): Buffer {
@@ -87,6 +84,11 @@ const BEGIN_ANSWER = Buffer.concat([message('C', Buffer.from('BEGIN\0')), messag
 /** The SQL of a simple Query message; '' for any other message. */
 function simpleQueryText(whole: Buffer): string {
   return whole[0] === 0x51 ? whole.subarray(5, whole.length - 1).toString('utf8') : '';
+}
+
+/** Whether a batch is exactly one message. */
+function isOnly(batch: Buffer): boolean {
+  return batch.length >= 5 && batch.length === 1 + batch.readInt32BE(1);
 }
 
 /** A reply without everything up to and including its first ReadyForQuery. */
@@ -129,6 +131,7 @@ export class WireServer {
   readonly #verifier: ScramVerifier;
   readonly #maxConnections: number;
   readonly #onBusy: (busy: boolean) => void;
+  readonly #baseBackup: (() => Promise<Uint8Array>) | undefined;
   readonly #connections = new Set<Connection>();
   readonly #queue: Connection[] = [];
   /** Channel → the connections listening to it. */
@@ -147,6 +150,7 @@ export class WireServer {
     this.#verifier = options.verifier;
     this.#maxConnections = options.maxConnections;
     this.#onBusy = options.onBusy;
+    this.#baseBackup = options.baseBackup;
   }
 
   /** Listens on a loopback port chosen by the system; returns it. */
@@ -384,6 +388,13 @@ export class WireServer {
     const batch = startup ? connection.pending.shift()! : Buffer.concat(begin ? [begin, ...connection.pending.splice(0)] : connection.pending.splice(0));
     if (!startup) connection.groupOpen = groupOpenAfter(batch, connection.groupOpen);
     this.#running = connection;
+    if (!startup && !begin && this.#baseBackup && isOnly(batch) && BASE_BACKUP_QUERY.test(simpleQueryText(batch))) {
+      await this.#answerBaseBackup(connection, this.#baseBackup);
+      this.#running = null;
+      if (connection.terminated && connection.pending.length === 0) this.#drop(connection);
+      else if (connection.pending.length > 0) this.#schedule(connection);
+      return;
+    }
     try {
       // One write per batch (PGlite may hand its reply over in several pieces).
       const chunks: Buffer[] = [];
@@ -401,6 +412,22 @@ export class WireServer {
     this.#owner = connection.groupOpen || this.#db.isInTransaction() ? connection : null;
     if (connection.terminated && connection.pending.length === 0) this.#drop(connection);
     else if (!this.#owner && connection.pending.length > 0) this.#schedule(connection);
+  }
+
+  /** Runs between batches, so no other connection's transaction is open; the connection's own must not be either. */
+  async #answerBaseBackup(connection: Connection, take: () => Promise<Uint8Array>): Promise<void> {
+    if (connection.groupOpen || this.#db.isInTransaction()) {
+      this.#reply(connection, baseBackupRefusal('25001', 'BASE_BACKUP cannot run inside a transaction block', 'T'));
+      return;
+    }
+    this.#onBusy(true);
+    try {
+      this.#reply(connection, baseBackupReply(await take()));
+    } catch (error) {
+      this.#reply(connection, baseBackupRefusal('58030', `the backup could not be taken: ${error instanceof Error ? error.message : String(error)}`, 'I'));
+    } finally {
+      this.#onBusy(false);
+    }
   }
 
   /** Ends what a dropped connection left open on the backend, so the next connection starts clean. */
