@@ -8,7 +8,7 @@ import type { EntityModel, Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
 /** Field types a computed field may have: the FEEL result converts to their column without loss of meaning. */
-export const COMPUTED_FIELD_TYPES: ReadonlySet<Field['type']> = new Set(['string', 'integer', 'decimal', 'percent', 'money', 'boolean']);
+export const COMPUTED_FIELD_TYPES: ReadonlySet<Field['type']> = new Set(['string', 'enum', 'integer', 'decimal', 'percent', 'money', 'boolean']);
 
 export const isComputed = (field: Field): boolean => typeof field.computed === 'string';
 
@@ -95,6 +95,9 @@ export function computedValue(field: Field, result: unknown): unknown {
       return typeof result === 'string' ? result.slice(0, field.maxLength ?? 255) : typeof result === 'number' || typeof result === 'boolean' ? String(result) : null;
     case 'boolean':
       return typeof result === 'boolean' ? result : null;
+    case 'enum':
+      // One of the declared values (a state derived from others, e.g. a device's rental state), else empty.
+      return typeof result === 'string' && field.values.some((v) => v.value === result) ? result : null;
     case 'integer':
     case 'decimal':
     case 'percent':

@@ -553,9 +553,9 @@ export function demoRecords(today: string): DemoRecord[] {
     ['iskra1', 'Drukarka KX-3000 — magazyn', 'KX3-2022-001877', 'printer', 'iskra', { purchase_date: day(-820), next_inspection: day(-3), location: 'Magazyn centralny' }],
     ['vitalis1', 'Scaner DS-20 — recepție', 'DS20-23-120051', 'scanner', 'vitalis', { purchase_date: day(-300), warranty_until: day(65) }],
     ['carpatica1', 'Multifuncțională KX-3000 — birou tehnic', 'KX3-2021-000954', 'printer', 'carpatica', { purchase_date: day(-1100) }],
-    ['projector1', 'Projektor 4K — nr 1', 'PRJ4K-2024-0007', 'projector', null, { rentable: true, rental_state: 'rented', purchase_date: day(-200), next_inspection: day(90), location: 'Magazyn wypożyczalni, Warszawa' }],
-    ['projector2', 'Projektor 4K — nr 2', 'PRJ4K-2024-0008', 'projector', null, { rentable: true, rental_state: 'reserved', purchase_date: day(-200), next_inspection: day(90), location: 'Magazyn wypożyczalni, Warszawa' }],
-    ['laptop1', 'Laptop prezentacyjny', 'NB-2024-1102', null, null, { rentable: true, rental_state: 'available', purchase_date: day(-150), location: 'Sala „Wisła”' }],
+    ['projector1', 'Projektor 4K — nr 1', 'PRJ4K-2024-0007', 'projector', null, { rentable: true, purchase_date: day(-200), next_inspection: day(90), location: 'Magazyn wypożyczalni, Warszawa' }],
+    ['projector2', 'Projektor 4K — nr 2', 'PRJ4K-2024-0008', 'projector', null, { rentable: true, purchase_date: day(-200), next_inspection: day(90), location: 'Magazyn wypożyczalni, Warszawa' }],
+    ['laptop1', 'Laptop prezentacyjny', 'NB-2024-1102', null, null, { rentable: true, purchase_date: day(-150), location: 'Sala „Wisła”' }],
   ];
   for (const [key, name, serial, model, owner, extra] of devices) {
     add(`device.${key}`, 'device', {
