@@ -23,6 +23,7 @@ import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { exclusionRules, exclusionViolation, findExclusionConflict } from '../rules/exclusions.ts';
+import { checkRecordGuards } from '../rules/guards.ts';
 import { readLookups } from '../rules/lookups.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
 import { assignNumber } from '../rules/numbering.ts';
@@ -728,6 +729,7 @@ export class RecordService {
       }
       await lockRollupParents(trx, model, entity, [{ before: null, after: values }]);
       await this.#checkReferences(trx, entity, values, access);
+      await checkRecordGuards(trx, model, access, entity, null, null, values);
       await this.#refuseDuplicates(trx, access, rt, values, null);
       await assignNumber(trx, entity, values, now, timeZone);
       const row = {
@@ -835,6 +837,7 @@ export class RecordService {
       const transitions = checkTransitions(entity, previous!, next, await readLookups(trx, model, entity, id, previous!, next));
       await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);
       await this.#checkReferences(trx, entity, written, access);
+      await checkRecordGuards(trx, model, access, entity, id, previous!, next);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
       const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
