@@ -157,7 +157,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));
-    await refreshRollups(trx, model, entity, records.map((record, i) => ({ before: planned[i]!.previous, after: record, changed: Object.keys(changes[i]!) })));
+    await refreshRollups(trx, model, entity, ids.map((id, i) => ({ before: byId.get(id)!, after: updatedById.get(id)!, changed: Object.keys(changes[i]!) })));
     const version = internals.runtime.snapshot.version;
     await internals.audit(
       trx,

@@ -932,7 +932,8 @@ export class RecordService {
     }
     // now() is the transaction's start time: every row of one cascade shares it, which is how restore finds them.
     await trx(rt.entity.table).whereIn('id', fresh).update({ deleted_at: trx.fn.now(), deleted_by: actor.userId, version: trx.raw('version + 1') });
-    await refreshRollups(trx, snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', fresh)) as Row[]).map((row) => ({ before: row, after: null })));
+    // What the rows counted for while live: their values with no deletion stamp.
+    await refreshRollups(trx, snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', fresh)) as Row[]).map((row) => ({ before: { ...row, deleted_at: null }, after: null })));
     for (const id of fresh) {
       await this.#audit(trx, actor, rt.entity.name, id, 'delete', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
