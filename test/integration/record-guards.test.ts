@@ -4,8 +4,8 @@
 // field the guard blames, unless the user holds an override role.
 import type { PackageFiles } from '../../metadata/index.ts';
 import type { Actor, ApiRecord } from '../../engine/records/index.ts';
-import { isTesseraError, type TesseraError } from '../../engine/errors.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { refusal } from '../support/refusal.ts';
 import { startTestServer, type TestServer } from '../support/http.ts';
 import { createTestUser, userClient } from '../support/auth.ts';
 
@@ -62,11 +62,6 @@ const creditGuard = {
   },
 };
 
-async function refusal(work: Promise<unknown>): Promise<TesseraError> {
-  const error = await work.then(() => null, (e: unknown) => e);
-  if (!isTesseraError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
 
 let account: ApiRecord;
 const order = (title: string, net: number, extra: Record<string, unknown> = {}) => env.platform.records.create(ctx, 'sale_order', { title, account: account.id, net, ...extra });
