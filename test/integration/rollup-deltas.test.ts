@@ -112,6 +112,17 @@ test.each([1, 2, 3])('random changes of children (seed %i) leave every rollup eq
     const added = Array.from({ length: Math.floor(next() * 3) }, () => ({ description: 'Poz.', quantity: Math.round(next() * 1000) / 100, product: pick(products) }));
     return [...kept, ...added].map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => ['id', 'description', 'quantity', 'product'].includes(k))));
   };
+  const remove = async (kind: 'deal' | 'offer') => {
+    const id = pick(live[kind]);
+    await records().remove(system, kind, id, { expectedVersion: await version(kind, id) });
+    live[kind].splice(live[kind].indexOf(id), 1);
+    deleted[kind].push(id);
+  };
+  const restore = async (kind: 'deal' | 'offer') => {
+    const id = deleted[kind].pop()!;
+    await records().restore(system, kind, id);
+    live[kind].push(id);
+  };
   for (let step = 0; step < 90; step++) {
     const op = pick(['createDeal', 'createDeal', 'updateDeal', 'updateDeal', 'deleteDeal', 'restoreDeal', 'createOffer', 'editLines', 'editLines', 'moveOffer', 'deleteOffer', 'restoreOffer', 'bulkDeals']);
     if (op === 'createDeal' || (op !== 'createOffer' && live.deal.length === 0)) {
@@ -119,14 +130,9 @@ test.each([1, 2, 3])('random changes of children (seed %i) leave every rollup eq
     } else if (op === 'updateDeal') {
       await update('deal', pick(live.deal), someDealFields());
     } else if (op === 'deleteDeal') {
-      const id = pick(live.deal);
-      await records().remove(system, 'deal', id, { expectedVersion: await version('deal', id) });
-      live.deal.splice(live.deal.indexOf(id), 1);
-      deleted.deal.push(id);
+      await remove('deal');
     } else if (op === 'restoreDeal' && deleted.deal.length > 0) {
-      const id = deleted.deal.pop()!;
-      await records().restore(system, 'deal', id);
-      live.deal.push(id);
+      await restore('deal');
     } else if (op === 'createOffer' || (live.offer.length === 0 && op !== 'bulkDeals')) {
       const lineCount = Math.floor(next() * 3);
       const offer = await records().create(system, 'offer', { title: `O${step}`, deal: pick([null, ...live.deal]), lines: Array.from({ length: lineCount }, () => ({ description: 'Poz.', quantity: Math.round(next() * 1000) / 100, product: pick(products) })) });
@@ -138,14 +144,9 @@ test.each([1, 2, 3])('random changes of children (seed %i) leave every rollup eq
       const id = pick(live.offer);
       await update('offer', id, { deal: pick([null, ...live.deal]), ...(next() < 0.5 ? { lines: await lines(id) } : {}) });
     } else if (op === 'deleteOffer') {
-      const id = pick(live.offer);
-      await records().remove(system, 'offer', id, { expectedVersion: await version('offer', id) });
-      live.offer.splice(live.offer.indexOf(id), 1);
-      deleted.offer.push(id);
+      await remove('offer');
     } else if (op === 'restoreOffer' && deleted.offer.length > 0) {
-      const id = deleted.offer.pop()!;
-      await records().restore(system, 'offer', id);
-      live.offer.push(id);
+      await restore('offer');
     } else if (op === 'bulkDeals') {
       const created = await records().createMany(system, 'deal', [{ name: `B${step}a`, ...dealValues() }, { name: `B${step}b`, ...dealValues() }]);
       live.deal.push(...created.map((d) => d.id as string));
