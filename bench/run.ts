@@ -64,7 +64,7 @@ try {
   if (!only || only === 'email') {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), deliveries: Number(process.env.BENCH_EMAIL_DELIVERIES ?? 1000), deliveryOnly: process.env.BENCH_EMAIL_PART === 'delivery', log });
   }
-  if (!only || only === 'rollups') await rollupsBenchmark({ writes: Number(process.env.BENCH_ROLLUP_WRITES ?? 200), runs: Number(process.env.BENCH_ROLLUP_RUNS ?? 5), log });
+  if (!only || only === 'rollups') await rollupsBenchmark({ writes: Number(process.env.BENCH_ROLLUP_WRITES ?? 50), runs: Number(process.env.BENCH_ROLLUP_RUNS ?? 5), children: (process.env.BENCH_ROLLUP_CHILDREN ?? '10,1000,10000').split(',').map(Number), log });
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });
   if (!only || only === 'fiscal') await fiscalBenchmark({ receipts: Number(process.env.BENCH_FISCAL_RECEIPTS ?? 200), runs: Number(process.env.BENCH_FISCAL_RUNS ?? 5), log });

@@ -47,6 +47,10 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
     w('The condition for this change of state is not met.', 'Warunek tej zmiany stanu nie jest spełniony.', 'Condiția acestei schimbări de stare nu este îndeplinită.'),
     w('Cannot move to “{to}”: {message}', 'Nie można przejść do „{to}”: {message}', 'Nu se poate trece în „{to}”: {message}'),
   ),
+  RECORD_GUARD_FAILED: params(
+    w('The record does not meet a condition required to save it.', 'Rekord nie spełnia warunku wymaganego do zapisu.', 'Înregistrarea nu îndeplinește o condiție necesară salvării.'),
+    w('Cannot be saved: {message}', 'Nie można zapisać: {message}', 'Nu se poate salva: {message}'),
+  ),
   REFERENCE_NOT_FOUND: params(w('The linked record does not exist or you may not see it.', 'Powiązany rekord nie istnieje albo nie masz do niego dostępu.', 'Înregistrarea legată nu există sau nu aveți acces.'), w('No such {target} (or you may not see it).', 'Nie ma takiego rekordu: {target} (albo nie masz do niego dostępu).', 'Nu există această înregistrare: {target} (sau nu aveți acces).')),
   DELETE_RESTRICTED: params(
     w('It cannot be deleted: other records still refer to it.', 'Nie można usunąć: inne rekordy wciąż się do niego odwołują.', 'Nu poate fi șters: alte înregistrări încă fac referire la el.'),

@@ -5,6 +5,7 @@ import type {
   DuplicateRule,
   EntityType,
   ExclusionRule,
+  RecordGuard,
   Field,
   FormSection,
   Index,
@@ -100,6 +101,8 @@ export interface EntityModel {
   readonly duplicates: readonly DuplicateRule[];
   /** Exclusion rules (metadata/exclusions.ts); empty when none are declared. */
   readonly exclusions: readonly ExclusionRule[];
+  /** Guards checked on every save (engine/rules/guards.ts); empty when none are declared. */
+  readonly guards: readonly RecordGuard[];
   readonly layout?: readonly FormSection[];
   /** Activities can link to records of this type. */
   readonly activities: boolean;
@@ -213,6 +216,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     indexes: entity.indexes ?? [],
     duplicates: entity.duplicates ?? [],
     exclusions: entity.exclusions ?? [],
+    guards: entity.guards ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),
     activities: entity.activities ?? false,
     timelineIncludes: entity.timeline?.include ?? [],

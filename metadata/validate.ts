@@ -24,7 +24,7 @@ import { dashboardProblems, reportProblems } from './reports.ts';
 import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
-import type { EntityType, Field, MetadataItem } from './schema/types.generated.ts';
+import type { EntityType, Field, Lookup, MetadataItem } from './schema/types.generated.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -612,7 +612,7 @@ function defaultProblem(model: Model, entity: EntityModel, field: Field, value: 
 
 const NUMBER_TYPES: ReadonlySet<string> = new Set(['integer', 'decimal', 'money', 'percent']);
 
-/** Exclusion rules of entity types and the lookups of transition guards (metadata/exclusions.ts). */
+/** Exclusion rules (metadata/exclusions.ts) and guards of entity types, the lookups of transition guards. */
 function checkCrossRecordRules(ctx: Ctx, model: Model): void {
   for (const entity of ctx.pkg.entities) {
     const resolved = model.entities.get(entity.name)!;
@@ -634,35 +634,54 @@ function checkCrossRecordRules(ctx: Ctx, model: Model): void {
   for (const { item, transitions } of machines) {
     const entity = model.entities.get(item.entity);
     if (!entity) continue;
-    transitions.forEach((t, i) => {
-      for (const [name, lookup] of Object.entries(t.lookups ?? {})) {
-        const at = (...rest: (string | number)[]) => ['transitions', i, 'lookups', name, ...rest];
-        if (entity.fieldsByName.has(name)) report(ctx, 'META_DUPLICATE_NAME', item.id, at(), `"${name}" is a field of ${entity.name}; give the lookup another name`);
-        const from = model.entities.get(lookup.from);
-        if (!from) {
-          report(ctx, 'META_UNKNOWN_ENTITY', item.id, at('from'), `unknown entity type "${lookup.from}"`);
-          continue;
-        }
-        const via = lookup.via === 'id' ? null : from.fieldsByName.get(lookup.via);
-        const viaTarget = lookup.via === 'id' ? from.name : via?.type === 'reference' ? via.target : undefined;
-        if (!viaTarget) report(ctx, 'META_FIELD_KIND', item.id, at('via'), `"${lookup.via}" is not a reference field of ${from.name} (or "id")`);
-        const on = lookup.on ?? 'id';
-        const onField = on === 'id' ? null : entity.fieldsByName.get(on);
-        const onTarget = on === 'id' ? entity.name : onField?.type === 'reference' ? onField.target : undefined;
-        if (!onTarget) report(ctx, 'META_FIELD_KIND', item.id, at('on'), `"${on}" is not a reference field of ${entity.name} (or "id")`);
-        else if (viaTarget && onTarget !== viaTarget) report(ctx, 'META_FIELD_KIND', item.id, at('on'), `${entity.name}.${on} names a ${onTarget} but ${from.name}.${lookup.via} a ${viaTarget}`);
-        if (lookup.aggregate === 'count') {
-          if (lookup.field !== undefined) report(ctx, 'META_FIELD_KIND', item.id, at('field'), 'count counts records and takes no field');
-        } else {
-          const field = lookup.field === undefined ? undefined : from.fieldsByName.get(lookup.field);
-          const dated = field?.type === 'date' || field?.type === 'datetime';
-          if (!field) report(ctx, 'META_UNKNOWN_FIELD', item.id, at('field'), `${lookup.aggregate} needs a field of ${from.name}`);
-          else if (!NUMBER_TYPES.has(field.type) && !(dated && lookup.aggregate !== 'sum')) report(ctx, 'META_FIELD_KIND', item.id, at('field'), `${lookup.aggregate} of a ${field.type} field is not possible`);
-        }
-        if (lookup.where !== undefined) {
-          for (const p of parseCondition(from, lookup.where, '').problems) report(ctx, 'META_FILTER', item.id, [...at('where'), ...p.pointer.split('/').slice(1)], p.message);
-        }
-      }
+    transitions.forEach((t, i) => checkLookups(ctx, model, entity, item.id, ['transitions', i, 'lookups'], t.lookups));
+  }
+  for (const entity of ctx.pkg.entities) {
+    const resolved = model.entities.get(entity.name)!;
+    const names = new Set<string>();
+    entity.guards?.forEach((guard, i) => {
+      if (names.has(guard.name)) report(ctx, 'META_DUPLICATE_NAME', entity.id, ['guards', i, 'name'], `guard "${guard.name}" is listed twice`);
+      names.add(guard.name);
+      if (resolved.lineOf) report(ctx, 'META_FIELD_KIND', entity.id, ['guards', i], 'a line type cannot have guards; declare them on its record type');
+      const problem = checkFeel(guard.condition);
+      if (problem) report(ctx, 'META_FEEL_SYNTAX', entity.id, ['guards', i, 'condition'], `FEEL syntax error: ${problem.message}`);
+      if (!resolved.fieldsByName.has(guard.field)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['guards', i, 'field'], `${entity.name} has no field "${guard.field}"`);
+      guard.overrideRoles?.forEach((role, j) => {
+        if (!ctx.pkg.roles.some((r) => r.name === role)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['guards', i, 'overrideRoles', j], `unknown role "${role}"`);
+      });
+      checkLookups(ctx, model, resolved, entity.id, ['guards', i, 'lookups'], guard.lookups);
     });
+  }
+}
+
+/** The lookups of a guard (a transition's or an entity type's) read from other records (engine/rules/lookups.ts). */
+function checkLookups(ctx: Ctx, model: Model, entity: EntityModel, itemId: string, path: readonly (string | number)[], lookups: Readonly<Record<string, Lookup>> | undefined): void {
+  for (const [name, lookup] of Object.entries(lookups ?? {})) {
+    const at = (...rest: (string | number)[]) => [...path, name, ...rest];
+    if (entity.fieldsByName.has(name)) report(ctx, 'META_DUPLICATE_NAME', itemId, at(), `"${name}" is a field of ${entity.name}; give the lookup another name`);
+    const from = model.entities.get(lookup.from);
+    if (!from) {
+      report(ctx, 'META_UNKNOWN_ENTITY', itemId, at('from'), `unknown entity type "${lookup.from}"`);
+      continue;
+    }
+    const via = lookup.via === 'id' ? null : from.fieldsByName.get(lookup.via);
+    const viaTarget = lookup.via === 'id' ? from.name : via?.type === 'reference' ? via.target : undefined;
+    if (!viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('via'), `"${lookup.via}" is not a reference field of ${from.name} (or "id")`);
+    const on = lookup.on ?? 'id';
+    const onField = on === 'id' ? null : entity.fieldsByName.get(on);
+    const onTarget = on === 'id' ? entity.name : onField?.type === 'reference' ? onField.target : undefined;
+    if (!onTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `"${on}" is not a reference field of ${entity.name} (or "id")`);
+    else if (viaTarget && onTarget !== viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `${entity.name}.${on} names a ${onTarget} but ${from.name}.${lookup.via} a ${viaTarget}`);
+    if (lookup.aggregate === 'count') {
+      if (lookup.field !== undefined) report(ctx, 'META_FIELD_KIND', itemId, at('field'), 'count counts records and takes no field');
+    } else {
+      const field = lookup.field === undefined ? undefined : from.fieldsByName.get(lookup.field);
+      const dated = field?.type === 'date' || field?.type === 'datetime';
+      if (!field) report(ctx, 'META_UNKNOWN_FIELD', itemId, at('field'), `${lookup.aggregate} needs a field of ${from.name}`);
+      else if (!NUMBER_TYPES.has(field.type) && !(dated && lookup.aggregate !== 'sum')) report(ctx, 'META_FIELD_KIND', itemId, at('field'), `${lookup.aggregate} of a ${field.type} field is not possible`);
+    }
+    if (lookup.where !== undefined) {
+      for (const p of parseCondition(from, lookup.where, '').problems) report(ctx, 'META_FILTER', itemId, [...at('where'), ...p.pointer.split('/').slice(1)], p.message);
+    }
   }
 }

@@ -14,6 +14,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   VERSION_REQUIRED: 'Version required',
   ILLEGAL_TRANSITION: 'Illegal transition',
   TRANSITION_GUARD_FAILED: 'Transition condition not met',
+  RECORD_GUARD_FAILED: 'Record condition not met',
   REFERENCE_NOT_FOUND: 'Referenced record not found',
   DELETE_RESTRICTED: 'Record still referenced',
   UNIQUE_VIOLATION: 'Duplicate value',

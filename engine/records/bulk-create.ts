@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { joinTableName, recordFeelContext } from '../../metadata/index.ts';
 import { diff } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
+import { checkRecordGuards } from '../rules/guards.ts';
 import { checkInitialStates } from '../rules/machines.ts';
 import { assignNumber } from '../rules/numbering.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, INSERT_CHUNK, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
@@ -71,6 +72,10 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     await lockRollupParents(trx, model, entity, values.map((v) => ({ before: null, after: v })));
     await checkBatchReferences(internals, trx, entity, values, access, refusals);
     refusals.throwIfAny();
+    if (entity.guards.length > 0) {
+      for (const [i, v] of values.entries()) await refusals.checkAsync(i, () => checkRecordGuards(trx, model, access, entity, null, null, v));
+      refusals.throwIfAny();
+    }
     if (entity.duplicates.some((r) => r.action === 'refuse')) {
       // Against the stored records (each item's values locked), and between the batch's own items.
       const keys = new Map<string, number>();

@@ -8,6 +8,7 @@ import { ACTIVITY_ENTITY, isUuid, joinTableName } from '../../metadata/index.ts'
 import { conditionHolds, diff } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import { exclusionRules } from '../rules/exclusions.ts';
+import { checkRecordGuards } from '../rules/guards.ts';
 import { readLookups } from '../rules/lookups.ts';
 import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
@@ -110,6 +111,10 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
         throw new TesseraError(e.code, e.message, { problems: e.problems.map((p) => ({ ...p, pointer: p.pointer.replace(/^(\/items\/\d+)/, '$1/values') })), extensions: { ...e.extensions } });
       }
     }
+    if (entity.guards.length > 0) {
+      for (const [i, item] of items.entries()) await refusals.checkAsync(i, () => prefixed('/values', () => checkRecordGuards(trx, model, access, entity, item.id, planned[i]!.previous, planned[i]!.next)));
+      refusals.throwIfAny();
+    }
     if (entity.duplicates.some((r) => r.action === 'refuse')) {
       for (const [i, item] of items.entries()) {
         const w = written[i]!;
@@ -152,7 +157,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const records = await internals.present(trx, rt, ids.map((id) => updatedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));
-    await refreshRollups(trx, model, entity, records.map((record, i) => ({ before: planned[i]!.previous, after: record, changed: Object.keys(changes[i]!) })));
+    await refreshRollups(trx, model, entity, ids.map((id, i) => ({ before: byId.get(id)!, after: updatedById.get(id)!, changed: Object.keys(changes[i]!) })));
     const version = internals.runtime.snapshot.version;
     await internals.audit(
       trx,
@@ -167,10 +172,14 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
 
 /** Runs a check whose problems point into the item's values (`/subject` → `/values/subject`). */
 function prefixed<T>(base: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
+  const moved = (error: unknown): never => {
     if (!(error instanceof TesseraError) || error.problems.length === 0) throw error;
     throw new TesseraError(error.code, error.message, { problems: error.problems.map((p) => ({ ...p, pointer: `${base}${p.pointer}` })), extensions: { ...error.extensions } });
+  };
+  try {
+    const result = work();
+    return result instanceof Promise ? (result.catch(moved) as T) : result;
+  } catch (error) {
+    return moved(error);
   }
 }

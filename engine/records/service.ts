@@ -23,6 +23,7 @@ import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { exclusionRules, exclusionViolation, findExclusionConflict } from '../rules/exclusions.ts';
+import { checkRecordGuards } from '../rules/guards.ts';
 import { readLookups } from '../rules/lookups.ts';
 import { checkInitialStates, checkTransitions } from '../rules/machines.ts';
 import { assignNumber } from '../rules/numbering.ts';
@@ -728,6 +729,7 @@ export class RecordService {
       }
       await lockRollupParents(trx, model, entity, [{ before: null, after: values }]);
       await this.#checkReferences(trx, entity, values, access);
+      await checkRecordGuards(trx, model, access, entity, null, null, values);
       await this.#refuseDuplicates(trx, access, rt, values, null);
       await assignNumber(trx, entity, values, now, timeZone);
       const row = {
@@ -835,6 +837,7 @@ export class RecordService {
       const transitions = checkTransitions(entity, previous!, next, await readLookups(trx, model, entity, id, previous!, next));
       await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);
       await this.#checkReferences(trx, entity, written, access);
+      await checkRecordGuards(trx, model, access, entity, id, previous!, next);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
       const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
@@ -929,7 +932,8 @@ export class RecordService {
     }
     // now() is the transaction's start time: every row of one cascade shares it, which is how restore finds them.
     await trx(rt.entity.table).whereIn('id', fresh).update({ deleted_at: trx.fn.now(), deleted_by: actor.userId, version: trx.raw('version + 1') });
-    await refreshRollups(trx, snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', fresh)) as Row[]).map((row) => ({ before: row, after: null })));
+    // What the rows counted for while live: their values with no deletion stamp.
+    await refreshRollups(trx, snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', fresh)) as Row[]).map((row) => ({ before: { ...row, deleted_at: null }, after: null })));
     for (const id of fresh) {
       await this.#audit(trx, actor, rt.entity.name, id, 'delete', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;

@@ -3,7 +3,7 @@
 // given to its FEEL condition like fields (e.g. the contractor's credit limit and the value of its
 // other won deals). Read in the same transaction as the change, after the record's row is locked.
 import type { Knex } from 'knex';
-import { conditionSql, parseCondition, quoteIdent as q, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
+import { conditionSql, feelConditionHolds, parseCondition, quoteIdent as q, referenceId, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -39,15 +39,23 @@ const asFeelValue = (value: unknown): unknown => {
 
 /**
  * The values of the lookups a change's transitions declare, by name (empty when none): `id` is the
- * record's, `next` its values after the change. A lookup whose `on` is empty reads nothing (null;
- * 0 for sum and count).
+ * record's, `next` its values after the change.
  */
 export async function readLookups(trx: Knex.Transaction, model: Model, entity: EntityModel, id: string, previous: Values, next: Values): Promise<Record<string, unknown>> {
+  return readLookupValues(trx, model, lookupsOfChange(entity, previous, next), id, next);
+}
+
+/**
+ * The values of some lookups (a transition's or a record guard's), by name. `id`: the record's (a
+ * new record's is not stored yet: nothing references it). A lookup whose `on` is empty reads nothing
+ * (null; 0 for sum and count).
+ */
+export async function readLookupValues(trx: Knex.Transaction, model: Model, lookups: ReadonlyMap<string, Lookup>, id: string, next: Values): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
-  for (const [name, lookup] of lookupsOfChange(entity, previous, next)) {
+  for (const [name, lookup] of lookups) {
     const on = lookup.on ?? 'id';
-    const key = on === 'id' ? id : next[on];
-    if (typeof key !== 'string') {
+    const key = on === 'id' ? id : referenceId(next[on]);
+    if (key === null) {
       values[name] = lookup.aggregate === 'sum' || lookup.aggregate === 'count' ? 0 : null;
       continue;
     }
@@ -55,4 +63,9 @@ export async function readLookups(trx: Knex.Transaction, model: Model, entity: E
     values[name] = asFeelValue(result.rows[0]?.value);
   }
   return values;
+}
+
+/** Does a guard hold: FEEL over the record after the change, its lookups, and `previous` (the values before; null for a new record)? */
+export function guardHolds(guard: string, next: Values, previous: Values | null, lookups: Values): boolean {
+  return feelConditionHolds(guard, { ...lookups, ...next, previous });
 }

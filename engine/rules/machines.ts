@@ -1,8 +1,9 @@
 // Pipelines and status machines at write time: a change of a state field must follow an allowed
 // transition, pass its guard (FEEL over the record after the change) and bring the fields the
 // target state requires. Pure: the records service calls it inside the write transaction.
-import { allowedTargets, feelConditionHolds, labelText, transitionsBetween, type EntityModel, type MachineModel } from '../../metadata/index.ts';
+import { allowedTargets, labelText, transitionsBetween, type EntityModel, type MachineModel } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { guardHolds } from './lookups.ts';
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -53,8 +54,7 @@ export function checkTransitions(entity: EntityModel, previous: Values, next: Va
         extensions: { from: fromState, to, allowed, params: { entity: entity.name, field, stateField: field, from: fromState, to } },
       });
     }
-    const context = { ...lookups, ...next, previous };
-    const passing = candidates.find((t) => t.guard === undefined || feelConditionHolds(t.guard, context));
+    const passing = candidates.find((t) => t.guard === undefined || guardHolds(t.guard, next, previous, lookups));
     if (!passing) {
       const failed = candidates[0]!;
       const message = failed.guardMessage ? labelText(failed.guardMessage, 'en') : `condition not met: ${failed.guard}`;

@@ -369,6 +369,12 @@ export interface EntityType {
    * @maxItems 8
    */
   exclusions?: ExclusionRule[];
+  /**
+   * Guards checked on every save of a record (create and update), in the write transaction: a FEEL condition over the record, its lines and values read from other records (lookups) that must hold, else the save is refused naming the field it blames (e.g. an order over the contractor's credit limit).
+   *
+   * @maxItems 16
+   */
+  guards?: RecordGuard[];
 }
 export interface FieldCommon {
   id: StableId;
@@ -638,6 +644,66 @@ export interface ExclusionRule {
   where?: FilterNode1;
 }
 /**
+ * A condition a record must meet whenever it is saved. Checked on create, and on an update that changes a field the condition reads (its fields and the fields its lookups start from).
+ */
+export interface RecordGuard {
+  id: StableId;
+  name: Identifier;
+  /**
+   * A FEEL expression (feelin). Never JavaScript.
+   */
+  condition: string;
+  message: Label1;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  field: string;
+  /**
+   * Values read from other records for the guard, by name (e.g. open_value: the sum of the contractor's open orders); the guard uses them like fields.
+   */
+  lookups?: {
+    [k: string]: Lookup;
+  };
+  /**
+   * Roles whose users may save the record although the condition does not hold (administrators always may).
+   */
+  overrideRoles?: Identifier[];
+}
+/**
+ * Text in the supported languages; en is required, pl and ro fall back to en.
+ */
+export interface Label1 {
+  en: string;
+  pl?: string;
+  ro?: string;
+}
+/**
+ * A value read from other records when the guard is checked, in the write transaction: an aggregate over the records of `from` whose `via` reference points at the record this one names in `on`.
+ */
+export interface Lookup {
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  from: string;
+  /**
+   * Reference field of `from` (or "id") that must equal the value of `on`.
+   */
+  via: string;
+  /**
+   * Field of this record whose value `via` must equal: a reference field, or "id" (the default) for this record itself. The record itself never counts.
+   */
+  on?: string;
+  /**
+   * sum, min and max of `field`; count of the records. Over no records: 0 for sum and count, null for min and max.
+   */
+  aggregate: 'sum' | 'count' | 'min' | 'max';
+  /**
+   * Number, money, date or datetime field of `from` aggregated (not for count).
+   */
+  field?: string;
+  where?: FilterNode2;
+}
+/**
  * A kind of activity (task, call, meeting…). All kinds share the activity table and its common fields; the fields listed here exist only for this kind.
  */
 export interface ActivityKind {
@@ -731,32 +797,6 @@ export interface Transition {
   lookups?: {
     [k: string]: Lookup;
   };
-}
-/**
- * A value read from other records when the guard is checked, in the write transaction: an aggregate over the records of `from` whose `via` reference points at the record this one names in `on`.
- */
-export interface Lookup {
-  /**
-   * Name used as table, column and API property name: lower snake_case, starting with a letter.
-   */
-  from: string;
-  /**
-   * Reference field of `from` (or "id") that must equal the value of `on`.
-   */
-  via: string;
-  /**
-   * Field of this record whose value `via` must equal: a reference field, or "id" (the default) for this record itself. The record itself never counts.
-   */
-  on?: string;
-  /**
-   * sum, min and max of `field`; count of the records. Over no records: 0 for sum and count, null for min and max.
-   */
-  aggregate: 'sum' | 'count' | 'min' | 'max';
-  /**
-   * Number, money, date or datetime field of `from` aggregated (not for count).
-   */
-  field?: string;
-  where?: FilterNode2;
 }
 /**
  * States and the allowed transitions between them, bound to a state field of an entity type.

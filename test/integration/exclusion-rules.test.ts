@@ -5,8 +5,8 @@
 // transition guard reading an aggregate over other records (a credit limit).
 import type { PackageFiles } from '../../metadata/index.ts';
 import type { Actor, ApiRecord } from '../../engine/records/index.ts';
-import { isTesseraError, type TesseraError } from '../../engine/errors.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { refusal } from '../support/refusal.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
 
 let env: TestPlatform;
@@ -85,11 +85,6 @@ function testPackage(withSlotRule: boolean): PackageFiles {
   };
 }
 
-async function refusal(work: Promise<unknown>): Promise<TesseraError> {
-  const error = await work.then(() => null, (e: unknown) => e);
-  if (!isTesseraError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
 
 const at = (hour: number) => `2026-03-02T${String(hour).padStart(2, '0')}:00:00.000Z`;
 let room: ApiRecord;

@@ -4,10 +4,10 @@
 // pointer and nothing half-applied.
 import { loadPackageDir } from '../../metadata/index.ts';
 import type { Actor, RecordChange } from '../../engine/records/index.ts';
-import { isTesseraError, type TesseraError } from '../../engine/errors.ts';
 import { accessFor, SubjectCache } from '../../engine/access/index.ts';
 import { createTestUser } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { refusal } from '../support/refusal.ts';
 
 let env: TestPlatform;
 const SYSTEM: Actor = { userId: null, via: 'system' };
@@ -45,14 +45,6 @@ beforeEach(() => {
 
 const count = async (table: string, where: Record<string, unknown> = {}) => Number(((await env.platform.knex(table).where(where).count({ n: '*' }).first()) as { n: string }).n);
 
-async function refusal(work: Promise<unknown>): Promise<TesseraError> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isTesseraError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
 
 describe('createMany', () => {
   test('creates every item in one transaction, audits each and calls the hooks per record', async () => {

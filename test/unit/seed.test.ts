@@ -24,6 +24,8 @@ import {
   type PackageFiles,
 } from '../../metadata/index.ts';
 import { demoRecords, SEED_METADATA_DIR, type DemoRecord } from '../../seed/index.ts';
+import { guardsOfSave } from '../../engine/rules/guards.ts';
+import { guardHolds } from '../../engine/rules/lookups.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -163,6 +165,25 @@ describe('seed metadata package', () => {
     expect(allowedTargets(sales, 'negotiation')).not.toContain('presentation');
     expect(allowedTargets(sales, 'lost')).toEqual(['new']);
     expect(allowedTargets(sales, 'sale')).toEqual([]);
+  });
+
+  test('a confirmed sales order is held to the contractor\'s credit limit (with its unpaid invoices), sales managers may override', () => {
+    const order = entityOf('sales_order');
+    const [guard] = order.guards;
+    expect(guard).toMatchObject({ field: 'gross_total', overrideRoles: ['sales_manager'] });
+    const lookups = { credit_limit: 10_000, unpaid_invoices: 4_000 };
+    const holds = (values: Record<string, unknown>, read = lookups) => guardHolds(guard!.condition, values, null, read);
+    expect(holds({ status: 'confirmed', gross_total: 6_500 })).toBe(false);
+    expect(holds({ status: 'confirmed', gross_total: 6_000 })).toBe(true);
+    expect(holds({ status: 'open', gross_total: 60_000 })).toBe(true);
+    expect(holds({ status: 'confirmed', gross_total: 60_000 }, { credit_limit: null, unpaid_invoices: 0 } as never)).toBe(true);
+    // Checked on confirming and on a change of the total or the contractor, not on a note.
+    const confirmed = { status: 'confirmed', gross_total: 100, contractor: 'a', notes: null };
+    expect(guardsOfSave(order, { ...confirmed, status: 'open' }, confirmed)).toHaveLength(1);
+    expect(guardsOfSave(order, confirmed, { ...confirmed, gross_total: 200 })).toHaveLength(1);
+    expect(guardsOfSave(order, confirmed, { ...confirmed, contractor: 'b' })).toHaveLength(1);
+    expect(guardsOfSave(order, confirmed, { ...confirmed, notes: 'Rano' })).toHaveLength(0);
+    expect(guardsOfSave(order, null, confirmed)).toHaveLength(1);
   });
 
   test('service orders cannot enter repair without a technician', () => {
