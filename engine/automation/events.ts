@@ -45,6 +45,14 @@ export function eventPayload(change: RecordChange): Omit<RecordEvent, 'id'> {
   };
 }
 
+/** Inserts the event rows of a jsonb array parameter, in their order (ids in the order of the changes). */
+function eventInsert(param: string): string {
+  return `INSERT INTO tessera.automation_events (entity, action, record_id, payload)
+    SELECT entity, action, record_id, payload
+      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (entity text, action text, record_id uuid, payload jsonb)) WITH ORDINALITY AS x(entity, action, record_id, payload, n)
+     ORDER BY n`;
+}
+
 export class AutomationEvents {
   readonly #knex: Knex;
   readonly #subscribers = new Map<string, Set<Deliver>>();
@@ -57,17 +65,22 @@ export class AutomationEvents {
   /** Events handed to nodes in this process (the bench reads it). */
   delivered = 0;
 
+  readonly #stopKeeping: () => void;
+
   constructor(knex: Knex, records: RecordService) {
     this.#knex = knex;
     // Every automation process writes the events of its changes; only the leader delivers them.
-    records.onChange(async (trx, change) => {
-      if (!this.#listened.has(change.entity)) return;
-      await trx('tessera.automation_events').insert({ entity: change.entity, action: change.action, record_id: String(change.record.id), payload: JSON.stringify(eventPayload(change)) });
+    // The event rows are written by the statement of the changes' audit rows (no round trip of
+    // their own, engine/records/change-rows.ts).
+    this.#stopKeeping = records.keepWithChanges({
+      insert: eventInsert,
+      row: (change) => (this.#listened.has(change.entity) ? { entity: change.entity, action: change.action, record_id: String(change.record.id), payload: eventPayload(change) } : null),
       // After the commit (never before: a rolled-back change must not reach a flow).
-      void trx.executionPromise.then(
-        () => this.wake(),
-        () => undefined,
-      );
+      written: (trx) =>
+        void trx.executionPromise.then(
+          () => this.wake(),
+          () => undefined,
+        ),
     });
   }
 
@@ -95,6 +108,7 @@ export class AutomationEvents {
   /** Stops writing and delivering (the process stops). */
   async close(): Promise<void> {
     this.#listened = new Set();
+    this.#stopKeeping();
     await this.stopDelivering();
   }
 
