@@ -67,8 +67,12 @@ export class AutomationEvents {
 
   readonly #stopKeeping: () => void;
 
-  constructor(knex: Knex, records: RecordService) {
+  readonly #pollMs: number;
+
+  /** `pollMs`: how often pending rows are looked for without a wake (rows of other processes, left by a crash). */
+  constructor(knex: Knex, records: RecordService, options: { pollMs?: number } = {}) {
     this.#knex = knex;
+    this.#pollMs = options.pollMs ?? POLL_MS;
     // Every automation process writes the events of its changes; only the leader delivers them.
     // The event rows are written by the statement of the changes' audit rows (no round trip of
     // their own, engine/records/change-rows.ts).
@@ -92,7 +96,7 @@ export class AutomationEvents {
   startDelivering(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#timer = setInterval(() => this.wake(), POLL_MS);
+    this.#timer = setInterval(() => this.wake(), this.#pollMs);
     this.#timer.unref();
     this.wake();
   }
@@ -131,10 +135,8 @@ export class AutomationEvents {
     }
     this.#draining = (async () => {
       try {
-        do {
-          this.#again = false;
-          await this.#drain();
-        } while (this.#again && this.#running);
+        do await this.#drain();
+        while (this.#again && this.#running);
       } catch (error) {
         console.error(`[tessera automation] delivering record events failed: ${(error as Error).message}`);
       } finally {
@@ -145,16 +147,19 @@ export class AutomationEvents {
 
   /**
    * One pass over the pending rows, in id order, a batch per round trip: the statement that marks
-   * the batch just handed on also reads the next one (one round trip per batch, not two). A batch
-   * is marked only after its events were handed on, so a crash in between delivers them again.
-   * Rows kept for flows still starting are passed over (the cursor moves on) and read again by the
-   * next pass.
+   * the events just handed on also reads the next ones (one round trip per batch, not two), and the
+   * pass ends with the statement marking the last of them and finding nothing more. A batch is
+   * marked only after its events were handed on, so a crash in between delivers them again. Rows
+   * kept for flows still starting are passed over (the cursor moves on) and read again by the next
+   * pass.
    */
   async #drain(): Promise<void> {
     let done: string[] = [];
     let after = '0';
     for (;;) {
-      const rows = await this.#markAndRead(done, after);
+      // A wake from here on (a commit) may have written rows this read misses: go round again. One before it is answered by this read.
+      this.#again = false;
+      const rows = await this.#markAndRead(done, this.#running ? after : null);
       done = [];
       if (rows.length === 0) return;
       for (const row of rows) {
@@ -169,10 +174,6 @@ export class AutomationEvents {
         for (const deliver of subscribers) await deliver(event);
         this.delivered++;
         done.push(after);
-      }
-      if (!this.#running || rows.length < BATCH) {
-        await this.#markAndRead(done, null);
-        return;
       }
     }
   }
