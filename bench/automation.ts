@@ -72,6 +72,7 @@ export async function automationBenchmark(options: { events: number; concurrency
       const resolved = new Map<string, number>();
       let next = 0;
       const started = performance.now();
+      const cpu = process.cpuUsage();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (next < count) {
@@ -85,7 +86,9 @@ export async function automationBenchmark(options: { events: number; concurrency
           }
         }),
       );
-      return { resolved, started, ms: performance.now() - started };
+      // CPU of this process (the server) per record while writing: less at the mercy of the machine's load than the rates.
+      const used = process.cpuUsage(cpu);
+      return { resolved, started, ms: performance.now() - started, cpuPerRecordUs: (used.user + used.system) / count };
     };
     const write = writeIn(1);
     const writeBulk = writeIn(BULK_BATCH);
@@ -93,7 +96,12 @@ export async function automationBenchmark(options: { events: number; concurrency
     // Warm-up (plans, caches), then the baseline: the same writers while no flow listens.
     await write(Math.min(events, 300), 'warm-up');
     const baseline: number[] = [];
-    for (let r = 0; r < runs; r++) baseline.push(events / ((await write(events, 'baseline')).ms / 1000));
+    const baselineCpu: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const w = await write(events, 'baseline');
+      baseline.push(events / (w.ms / 1000));
+      baselineCpu.push(w.cpuPerRecordUs);
+    }
     const bulkBaseline: number[] = [];
     for (let r = 0; r < runs; r++) bulkBaseline.push(events / ((await writeBulk(events, 'baseline')).ms / 1000));
 
@@ -110,20 +118,24 @@ export async function automationBenchmark(options: { events: number; concurrency
     const endToEnd = async (writer: typeof write) => {
       const rates: number[] = [];
       const added: number[] = [];
+      const cpuUs: number[] = [];
       for (let r = 0; r < runs; r++) {
         arrivals.clear();
         arrived = 0;
         const done = waitForArrivals(events);
+        const cpu = process.cpuUsage();
         const w = await writer(events, 'bench');
         await done;
+        const used = process.cpuUsage(cpu);
+        cpuUs.push((used.user + used.system) / events);
         let last = 0;
         for (const at of arrivals.values()) last = Math.max(last, at);
         rates.push(events / ((last - w.started) / 1000));
         for (const [id, at] of w.resolved) added.push(Math.max(0, (arrivals.get(id) ?? at) - at));
       }
-      return { rates, added };
+      return { rates, added, cpuUs };
     };
-    const { rates, added } = await endToEnd(write);
+    const { rates, added, cpuUs } = await endToEnd(write);
     const bulk = await endToEnd(writeBulk);
 
     // A backlog (stored while no process ran the flows, say): how fast it drains into the flow.
@@ -149,6 +161,7 @@ export async function automationBenchmark(options: { events: number; concurrency
     log(`automation: record changes → flow output, ${events} records × ${runs} runs, ${concurrency} writers (${platform.db.embedded ? 'embedded database' : 'PostgreSQL server'})`);
     log(`  baseline, no flow listening:        ${f(stats(baseline))} records/s`);
     log(`  with a tessera-event flow, end to end: ${f(stats(rates))} events/s (target ≥ 1,000/s)`);
+    log(`  server process CPU per record, single-record writers: no flow ${f(stats(baselineCpu))} µs; with the flow, until its output node ${f(stats(cpuUs))} µs`);
     log(`  added latency after commit:         p50 ${percentile(added, 50).toFixed(1)} ms, p95 ${percentile(added, 95).toFixed(1)} ms, max ${Math.max(...added).toFixed(1)} ms`);
     log(`  bulk writers (createMany × ${BULK_BATCH}), no flow: ${f(stats(bulkBaseline))} records/s`);
     log(`  bulk writers, with the flow, end to end: ${f(stats(bulk.rates))} events/s (target ≥ 1,000/s)`);

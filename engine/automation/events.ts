@@ -1,6 +1,7 @@
 // Record changes for the flows' `tessera-event` nodes, at least once after commit: a change of an
 // entity type some deployed flow listens to writes a row of tessera.automation_events in the
-// change's own transaction (a rollback leaves nothing); after the commit, and every second for rows
+// change's own transaction (a rollback leaves nothing), by the statement of the change's audit row
+// (engine/records/change-rows.ts: no round trip of its own); after the commit, and every second for rows
 // written by other processes or left by a crash, the pending rows are handed to the subscribed nodes
 // in order and marked delivered. A process that dies between the hand-over and the mark delivers the
 // row again: the row id is the idempotency key a flow sees (msg.event.id).
@@ -45,6 +46,14 @@ export function eventPayload(change: RecordChange): Omit<RecordEvent, 'id'> {
   };
 }
 
+/** Inserts the event rows of a jsonb array parameter, in their order (ids in the order of the changes). */
+function eventInsert(param: string): string {
+  return `INSERT INTO tessera.automation_events (entity, action, record_id, payload)
+    SELECT entity, action, record_id, payload
+      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (entity text, action text, record_id uuid, payload jsonb)) WITH ORDINALITY AS x(entity, action, record_id, payload, n)
+     ORDER BY n`;
+}
+
 export class AutomationEvents {
   readonly #knex: Knex;
   readonly #subscribers = new Map<string, Set<Deliver>>();
@@ -57,17 +66,26 @@ export class AutomationEvents {
   /** Events handed to nodes in this process (the bench reads it). */
   delivered = 0;
 
-  constructor(knex: Knex, records: RecordService) {
+  readonly #stopKeeping: () => void;
+
+  readonly #pollMs: number;
+
+  /** `pollMs`: how often pending rows are looked for without a wake (rows of other processes, left by a crash). */
+  constructor(knex: Knex, records: RecordService, options: { pollMs?: number } = {}) {
     this.#knex = knex;
+    this.#pollMs = options.pollMs ?? POLL_MS;
     // Every automation process writes the events of its changes; only the leader delivers them.
-    records.onChange(async (trx, change) => {
-      if (!this.#listened.has(change.entity)) return;
-      await trx('tessera.automation_events').insert({ entity: change.entity, action: change.action, record_id: String(change.record.id), payload: JSON.stringify(eventPayload(change)) });
+    // The event rows are written by the statement of the changes' audit rows (no round trip of
+    // their own, engine/records/change-rows.ts).
+    this.#stopKeeping = records.keepWithChanges({
+      insert: eventInsert,
+      row: (change) => (this.#listened.has(change.entity) ? { entity: change.entity, action: change.action, record_id: String(change.record.id), payload: eventPayload(change) } : null),
       // After the commit (never before: a rolled-back change must not reach a flow).
-      void trx.executionPromise.then(
-        () => this.wake(),
-        () => undefined,
-      );
+      written: (trx) =>
+        void trx.executionPromise.then(
+          () => this.wake(),
+          () => undefined,
+        ),
     });
   }
 
@@ -79,7 +97,7 @@ export class AutomationEvents {
   startDelivering(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#timer = setInterval(() => this.wake(), POLL_MS);
+    this.#timer = setInterval(() => this.wake(), this.#pollMs);
     this.#timer.unref();
     this.wake();
   }
@@ -95,6 +113,7 @@ export class AutomationEvents {
   /** Stops writing and delivering (the process stops). */
   async close(): Promise<void> {
     this.#listened = new Set();
+    this.#stopKeeping();
     await this.stopDelivering();
   }
 
@@ -117,10 +136,8 @@ export class AutomationEvents {
     }
     this.#draining = (async () => {
       try {
-        do {
-          this.#again = false;
-          await this.#drain();
-        } while (this.#again && this.#running);
+        do await this.#drain();
+        while (this.#again && this.#running);
       } catch (error) {
         console.error(`[tessera automation] delivering record events failed: ${(error as Error).message}`);
       } finally {
@@ -131,50 +148,57 @@ export class AutomationEvents {
 
   /**
    * One pass over the pending rows, in id order, a batch per round trip: the statement that marks
-   * the batch just handed on also reads the next one (one round trip per batch, not two). A batch
-   * is marked only after its events were handed on, so a crash in between delivers them again.
-   * Rows kept for flows still starting are passed over (the cursor moves on) and read again by the
-   * next pass.
+   * the events just handed on also reads the next ones, including those committed while they were
+   * being handed on (one round trip per batch, not a read and a mark), and the pass ends with the
+   * statement marking its last events and finding nothing more. After a batch that was not full the
+   * next read starts over from the first pending row: ids are taken when a change is written, not
+   * when it commits, so a row may commit after rows with higher ids were read. A batch is marked only
+   * after its events were handed on, so a crash in between delivers them again. Rows kept for flows
+   * still starting are passed over and read again by the next pass.
    */
   async #drain(): Promise<void> {
     let done: string[] = [];
+    const passedOver: string[] = [];
     let after = '0';
     for (;;) {
-      const rows = await this.#markAndRead(done, after);
+      // A wake from here on (a commit) may have written rows this read misses: go round again. One before it is answered by this read.
+      this.#again = false;
+      const rows = await this.#markAndRead(done, this.#running ? after : null, after === '0' ? [...done, ...passedOver] : []);
       done = [];
       if (rows.length === 0) return;
       for (const row of rows) {
-        after = String(row.id);
+        const id = String(row.id);
         const subscribers = this.#subscribers.get(row.entity);
         if (!subscribers || subscribers.size === 0) {
           // Flows listening to it are still starting: keep it. No deployed flow listens any more: drop it.
-          if (!this.#listened.has(row.entity)) done.push(after);
+          if (this.#listened.has(row.entity)) passedOver.push(id);
+          else done.push(id);
           continue;
         }
-        const event: RecordEvent = { id: after, ...row.payload };
+        const event: RecordEvent = { id, ...row.payload };
         for (const deliver of subscribers) await deliver(event);
         this.delivered++;
-        done.push(after);
+        done.push(id);
       }
-      if (!this.#running || rows.length < BATCH) {
-        await this.#markAndRead(done, null);
-        return;
-      }
+      after = rows.length < BATCH ? '0' : String(rows.at(-1)!.id);
     }
   }
 
-  /** Marks `done` delivered and (unless `after` is null) reads the next batch of pending rows after `after`, in one statement. */
-  async #markAndRead(done: readonly string[], after: string | null): Promise<EventRow[]> {
+  /**
+   * Marks `done` delivered and (unless `after` is null) reads the next batch of pending rows after
+   * `after` but not in `skip`, in one statement. The read does not see the marks of its own
+   * statement (one snapshot), hence `skip` when it reads rows before those just marked.
+   */
+  async #markAndRead(done: readonly string[], after: string | null, skip: readonly string[]): Promise<EventRow[]> {
     if (after === null) {
       if (done.length > 0) await this.#knex('tessera.automation_events').whereIn('id', done).update({ delivered_at: this.#knex.fn.now() });
       return [];
     }
-    if (done.length === 0) return (await this.#knex('tessera.automation_events').whereNull('delivered_at').where('id', '>', after).orderBy('id').limit(BATCH).select('id', 'entity', 'payload')) as EventRow[];
-    // A data-modifying WITH runs whether or not the SELECT reads it; the rows it marks are all ≤ after.
+    // A data-modifying WITH runs whether or not the SELECT reads it.
     const result = (await this.#knex.raw(
       `WITH marked AS (UPDATE tessera.automation_events SET delivered_at = now() WHERE id = ANY(?::bigint[]) RETURNING id)
-       SELECT id, entity, payload FROM tessera.automation_events WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ${BATCH}`,
-      [[...done], after],
+       SELECT id, entity, payload FROM tessera.automation_events WHERE delivered_at IS NULL AND id > ? AND id <> ALL(?::bigint[]) ORDER BY id LIMIT ${BATCH}`,
+      [[...done], after, [...skip]],
     )) as { rows: EventRow[] };
     return result.rows;
   }

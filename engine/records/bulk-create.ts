@@ -19,7 +19,7 @@ import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
-import type { AuditRow, RecordContext } from './service.ts';
+import type { RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { defaultsFor, recordToColumns, type ApiRecord, type Row } from './values.ts';
 
@@ -117,12 +117,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const records = await internals.present(trx, rt, ids.map((id) => insertedById.get(id)!));
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record) => diff({}, record, names));
-    const version = internals.runtime.snapshot.version;
-    await internals.audit(
-      trx,
-      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'create', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null, origin: ctx.actor.origin ?? null })),
-    );
-    for (const [i, record] of records.entries()) await internals.emit(trx, { entity: entity.name, action: 'create', record, previous: null, changes: changes[i]!, transitions: [], actor: ctx.actor });
+    await internals.changed(trx, records.map((record, i) => ({ entity: entity.name, action: 'create', record, previous: null, changes: changes[i]!, transitions: [], actor: ctx.actor })));
     return records.map((record) => internals.visible(access, entity.name, record));
   });
 }

@@ -8,7 +8,7 @@ import { isTesseraError, TesseraError, type ErrorCode, type Problem } from '../e
 import type { EntityRuntime, LiveMetadata } from './live-metadata.ts';
 import type { SecretSealer } from './secret-fields.ts';
 import type { LineWriter } from './lines.ts';
-import type { Actor, AuditRow, RecordChange, RecordContext } from './service.ts';
+import type { Actor, RecordChange, RecordContext } from './service.ts';
 import type { ApiRecord, Link, Row } from './values.ts';
 
 /** Most items one bulk call takes: one transaction, one statement per chunk of rows. */
@@ -31,10 +31,10 @@ export interface BulkInternals {
   write<T>(entity: EntityModel, work: () => Promise<T>): Promise<T>;
   present(db: Knex.Transaction, rt: EntityRuntime, rows: Row[]): Promise<ApiRecord[]>;
   usableGrants(access: Access, entity: EntityModel, row: Row, right: 'update'): readonly Grant[] | null;
-  audit(trx: Knex.Transaction, rows: readonly AuditRow[]): Promise<void>;
   /** Writes the lines of records with a lines field, as a single create/update does. */
   lineWriter(trx: Knex.Transaction, actor: Actor): LineWriter;
-  emit(trx: Knex.Transaction, change: RecordChange): Promise<void>;
+  /** Audits the changes (with the rows kept per change, engine/records/change-rows.ts) in one statement, then runs the change hooks of each. */
+  changed(trx: Knex.Transaction, changes: readonly RecordChange[]): Promise<void>;
   visible(access: Access, entity: string, record: ApiRecord): ApiRecord;
 }
 

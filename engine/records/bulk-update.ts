@@ -17,7 +17,7 @@ import { sealSecrets, secretChanges } from './secret-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups } from './rollup-fields.ts';
-import type { AuditRow, RecordContext } from './service.ts';
+import type { RecordContext } from './service.ts';
 import { checkRecordRules, validateInput } from './validation.ts';
 import { recordToColumns, rowToRecord, type ApiRecord, type Row } from './values.ts';
 
@@ -158,14 +158,10 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     const names = entity.fields.map((f) => f.name);
     const changes = records.map((record, i) => ({ ...diff(planned[i]!.previous, record, names), ...secretChanges(entity, written[i]!, planned[i]!.previous, record) }));
     await refreshRollups(trx, model, entity, ids.map((id, i) => ({ before: byId.get(id)!, after: updatedById.get(id)!, changed: Object.keys(changes[i]!) })));
-    const version = internals.runtime.snapshot.version;
-    await internals.audit(
+    await internals.changed(
       trx,
-      records.map((record, i): AuditRow => ({ actor: ctx.actor.userId, via: ctx.actor.via, entity: entity.name, record_id: record.id as string, action: 'update', changes: changes[i]!, meta_version: version, instance_id: ctx.actor.instanceId ?? null, origin: ctx.actor.origin ?? null })),
+      records.map((record, i) => ({ entity: entity.name, action: 'update', record, previous: planned[i]!.previous, changes: changes[i]!, transitions: planned[i]!.transitions, actor: ctx.actor })),
     );
-    for (const [i, record] of records.entries()) {
-      await internals.emit(trx, { entity: entity.name, action: 'update', record, previous: planned[i]!.previous, changes: changes[i]!, transitions: planned[i]!.transitions, actor: ctx.actor });
-    }
     return records.map((record) => internals.visible(access, entity.name, record));
   });
 }

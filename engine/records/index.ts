@@ -1,4 +1,5 @@
 export { RecordService, type DuplicateMatches, type AuditAction, type Actor, type AuditRow, type AuditOrigin, type RecordContext, type RecordChange, type ChangeHook, type ChangeAction, type ListResult, type TimelineRequest, type GetOptions, type ReadDelegation } from './service.ts';
+export { auditInsert, type ChangeRows } from './change-rows.ts';
 export { LiveMetadata, buildSnapshot, type MetadataSnapshot, type EntityRuntime } from './live-metadata.ts';
 export { fold, MAX_LIMIT, DEFAULT_LIMIT, type ListRequest } from './list.ts';
 export { createRecordAjv, schemaProblems } from './validation.ts';

@@ -48,6 +48,7 @@ import {
   type ListRequest,
 } from './list.ts';
 import { referenceNames } from './history-names.ts';
+import { auditRowOf, writeChangeRows, type ChangeRows } from './change-rows.ts';
 import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
 import { applyRule, checkAggregateFields, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, stripHidden, type RowRule } from './enforce.ts';
@@ -223,6 +224,17 @@ export class RecordService {
   /** Hooks run inside the write transaction, after the change (workflow triggers, audit consumers). */
   onChange(hook: ChangeHook): void {
     this.#hooks.push(hook);
+  }
+
+  readonly #changeRows: ChangeRows[] = [];
+
+  /** A table keeping a row per change (the automation's record events), written by the statement of the changes' audit rows. */
+  keepWithChanges(table: ChangeRows): () => void {
+    this.#changeRows.push(table);
+    return () => {
+      const at = this.#changeRows.indexOf(table);
+      if (at >= 0) this.#changeRows.splice(at, 1);
+    };
   }
 
   readonly #delegations: ReadDelegation[] = [];
@@ -745,8 +757,7 @@ export class RecordService {
       await this.#refuseExclusions(trx, access, rt, inserted.id as string);
       const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, inserted)], []);
       const changes = diff({}, record!, entity.fields.map((f) => f.name));
-      await this.#audit(trx, ctx.actor, entity.name, record!.id as string, 'create', changes);
-      await this.#emit(trx, { entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor });
+      await this.#changed(trx, [{ entity: entity.name, action: 'create', record: record!, previous: null, changes, transitions: [], actor: ctx.actor }]);
       return this.#visible(access, entity.name, record!);
     });
   }
@@ -780,14 +791,8 @@ export class RecordService {
       write: (entity, work) => this.#write(entity, work),
       present: (db, rt, rows) => this.#present(db, rt, rows, []),
       usableGrants: (access, entity, row, right) => this.#usableGrants(access, entity, row, right),
-      audit: async (trx, rows) => {
-        if (rows.length === 0) return;
-        const sink = this.#auditSinks.get(trx);
-        if (sink) for (const row of rows) sink(row);
-        else await trx('tessera.audit_log').insert(rows.map((row) => ({ ...row, changes: JSON.stringify(row.changes), origin: row.origin ? JSON.stringify(row.origin) : null })));
-      },
       lineWriter: (trx, actor) => this.#lineWriter(trx, actor),
-      emit: (trx, change) => this.#emit(trx, change),
+      changed: (trx, changes) => this.#changed(trx, changes),
       visible: (access, entity, record) => this.#visible(access, entity, record),
     };
     return this.#bulkInternals;
@@ -856,8 +861,7 @@ export class RecordService {
       const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, updated)], []);
       const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };
       await refreshRollups(trx, model, entity, [{ before: current, after: updated, changed: Object.keys(changes) }]);
-      await this.#audit(trx, ctx.actor, entity.name, id, 'update', changes);
-      await this.#emit(trx, { entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor });
+      await this.#changed(trx, [{ entity: entity.name, action: 'update', record: record!, previous: previous!, changes, transitions, actor: ctx.actor }]);
       return this.#visible(access, entity.name, record!);
     });
   }
@@ -923,8 +927,7 @@ export class RecordService {
           const [previous, record] = await this.#present(trx, dep, [before, after], []);
           const changes = { [ref.field]: [before[ref.field], null] as [unknown, unknown] };
           await refreshRollups(trx, snapshot.model, dep.entity, [{ before, after, changed: [ref.field] }]);
-          await this.#audit(trx, actor, ref.entity, id, 'update', changes);
-          await this.#emit(trx, { entity: ref.entity, action: 'update', record: record!, previous: previous!, changes, transitions: [], actor });
+          await this.#changed(trx, [{ entity: ref.entity, action: 'update', record: record!, previous: previous!, changes, transitions: [], actor }]);
         }
       } else {
         await this.#deleteCascade(trx, actor, dep, rows.map((r) => r.id), seen);
@@ -935,10 +938,9 @@ export class RecordService {
     // What the rows counted for while live: their values with no deletion stamp.
     await refreshRollups(trx, snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', fresh)) as Row[]).map((row) => ({ before: { ...row, deleted_at: null }, after: null })));
     for (const id of fresh) {
-      await this.#audit(trx, actor, rt.entity.name, id, 'delete', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
       const [record] = await this.#present(trx, rt, [row], []);
-      await this.#emit(trx, { entity: rt.entity.name, action: 'delete', record: record!, previous: record!, changes: {}, transitions: [], actor });
+      await this.#changed(trx, [{ entity: rt.entity.name, action: 'delete', record: record!, previous: record!, changes: {}, transitions: [], actor }]);
     }
   }
 
@@ -966,7 +968,6 @@ export class RecordService {
     await this.#write(rt.entity, () => trx(rt.entity.table).whereIn('id', ids).update({ deleted_at: null, deleted_by: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: actor.userId }));
     await refreshRollups(trx, this.#runtime.snapshot.model, rt.entity, ((await trx(rt.entity.table).whereIn('id', ids)) as Row[]).map((row) => ({ before: null, after: row })));
     for (const id of ids) {
-      await this.#audit(trx, actor, rt.entity.name, id, 'restore', {});
       const row = (await trx(rt.entity.table).where({ id }).first()) as Row;
       const [record] = await this.#present(trx, rt, [row], []);
       // A restored record may not point at one that stays deleted (restore that one first).
@@ -974,7 +975,7 @@ export class RecordService {
       await this.#checkReferences(trx, rt.entity, references, SYSTEM_ACCESS);
       // Nor take a slot another record took meanwhile.
       await this.#refuseExclusions(trx, SYSTEM_ACCESS, rt, id);
-      await this.#emit(trx, { entity: rt.entity.name, action: 'restore', record: record!, previous: null, changes: {}, transitions: [], actor });
+      await this.#changed(trx, [{ entity: rt.entity.name, action: 'restore', record: record!, previous: null, changes: {}, transitions: [], actor }]);
     }
     const snapshot = this.#runtime.snapshot;
     for (const ref of snapshot.referrers.get(rt.entity.name) ?? []) {
@@ -1229,13 +1230,14 @@ export class RecordService {
 
   async #audit(trx: Knex.Transaction, actor: Actor, entity: string, recordId: string, action: AuditAction, changes: Record<string, [unknown, unknown]>): Promise<void> {
     const row: AuditRow = { actor: actor.userId, via: actor.via, entity, record_id: recordId, action, changes, meta_version: this.#runtime.snapshot.version, instance_id: actor.instanceId ?? null, origin: actor.origin ?? null };
-    const sink = this.#auditSinks.get(trx);
-    if (sink) sink(row);
-    else await trx('tessera.audit_log').insert({ ...row, changes: JSON.stringify(changes), origin: row.origin ? JSON.stringify(row.origin) : null });
+    await writeChangeRows(trx, [row], [], [], this.#auditSinks.get(trx));
   }
 
-  async #emit(trx: Knex.Transaction, change: RecordChange): Promise<void> {
-    for (const hook of this.#hooks) await hook(trx, change);
+  /** Audits changes made on `trx`, with the rows kept per change, in one statement; then runs the change hooks of each. */
+  async #changed(trx: Knex.Transaction, changes: readonly RecordChange[]): Promise<void> {
+    const version = this.#runtime.snapshot.version;
+    await writeChangeRows(trx, changes.map((change) => auditRowOf(change, version)), changes, this.#changeRows, this.#auditSinks.get(trx));
+    for (const change of changes) for (const hook of this.#hooks) await hook(trx, change);
   }
 }
 

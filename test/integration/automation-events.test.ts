@@ -72,3 +72,71 @@ test('every committed change once and in order, across batches; a rollback never
   await eventually(async () => seen.at(-1)?.record.name === 'Late', 10_000, 'the late change');
   expect(await pending()).toBe(0);
 }, 120_000);
+
+/** The statements `work` runs inside transactions (the writers') and outside them on automation_events (the delivery's). */
+async function statements(work: () => Promise<unknown>): Promise<{ writer: number; delivery: number }> {
+  const counted = { writer: 0, delivery: 0 };
+  const count = (q: { sql: string; __knexTxId?: string }) => {
+    if (q.__knexTxId) counted.writer++;
+    // (Not the test's own counts of pending rows.)
+    else if (q.sql.includes('automation_events') && !q.sql.includes('count(')) counted.delivery++;
+  };
+  env.platform.knex.on('query', count);
+  try {
+    await work();
+  } finally {
+    env.platform.knex.off('query', count);
+  }
+  return counted;
+}
+
+test('an event row costs a change no statement of its own: it is written by the statement of the audit row, all of a createMany in one', async () => {
+  await events.stopDelivering();
+  const many = (prefix: string) => Array.from({ length: 20 }, (_, i) => ({ name: `${prefix} ${i}` }));
+  events.setListened(new Set());
+  const before = await pending();
+  const unlistened = await statements(() => env.platform.records.create(ctx, 'contractor', { name: 'Unlistened' }));
+  const unlistenedMany = await statements(() => env.platform.records.createMany(ctx, 'contractor', many('Unlistened')));
+  expect(await pending()).toBe(before);
+  events.setListened(new Set(['contractor']));
+  const listened = await statements(() => env.platform.records.create(ctx, 'contractor', { name: 'Listened' }));
+  const listenedMany = await statements(() => env.platform.records.createMany(ctx, 'contractor', many('Listened')));
+  expect(listened.writer).toBe(unlistened.writer);
+  expect(listenedMany.writer).toBe(unlistenedMany.writer);
+  // The events are there, in the order of the changes, with the change and its audit row.
+  const rows = (await env.platform.knex('tessera.automation_events').whereNull('delivered_at').orderBy('id').select('entity', 'action', 'record_id', 'payload')) as { entity: string; action: string; record_id: string; payload: { recordId: string; record: { name: string }; changes: Record<string, unknown> } }[];
+  expect(rows.map((r) => r.payload.record.name)).toEqual(['Listened', ...many('Listened').map((m) => m.name)]);
+  for (const row of rows) {
+    expect(row).toMatchObject({ entity: 'contractor', action: 'create', record_id: row.payload.recordId });
+    expect(row.payload.changes).toHaveProperty('name');
+  }
+  const audited = await env.platform.knex('tessera.audit_log').whereIn('record_id', rows.map((r) => r.record_id)).where({ action: 'create' }).count('* as n').first();
+  expect(Number((audited as { n: string }).n)).toBe(rows.length);
+  await env.platform.knex('tessera.automation_events').whereNull('delivered_at').update({ delivered_at: env.platform.knex.fn.now() });
+}, 60_000);
+
+test('an event committed while a pass delivers is read by the statement marking the one before it', async () => {
+  events.setListened(new Set());
+  // No poll during the test: only wakes (commits) make statements.
+  const own = new AutomationEvents(env.platform.knex, env.platform.records, { pollMs: 600_000 });
+  own.setListened(new Set(['contractor']));
+  try {
+    const seen: string[] = [];
+    own.subscribe('contractor', async (event) => {
+      seen.push(String(event.record.name));
+      // A flow reacting to the first event makes a change the same flow listens to.
+      if (event.record.name === 'First') await env.platform.records.create(ctx, 'contractor', { name: 'Second' });
+    });
+    await env.platform.records.create(ctx, 'contractor', { name: 'First' });
+    const counted = await statements(async () => {
+      own.startDelivering();
+      await eventually(async () => seen.length === 2 && (await pending()) === 0, 10_000, 'both events delivered and marked');
+      await own.stopDelivering();
+    });
+    expect(seen).toEqual(['First', 'Second']);
+    // Read First; mark First and read Second; mark Second and find nothing. (One pass each, a read and a mark apiece: 4.)
+    expect(counted.delivery).toBe(3);
+  } finally {
+    await own.close();
+  }
+}, 60_000);

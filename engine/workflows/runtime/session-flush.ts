@@ -5,7 +5,7 @@
 import type { ProcessGraph } from '../definition.ts';
 import type { HistoryEntry } from '../events.ts';
 import type { InstanceState } from '../state.ts';
-import type { AuditRow } from '../../records/index.ts';
+import { auditInsert, type AuditRow } from '../../records/index.ts';
 import type { InstanceMeta } from './session.ts';
 
 export interface LoadedInstance {
@@ -182,14 +182,6 @@ export function flushStatement(pending: PendingWrites): { readonly text: string;
   }
   if (pending.audits.length > 0) add(auditInsert, JSON.stringify(pending.audits.splice(0)));
   return parts.length > 0 ? { text: `WITH ${parts.join(',\n')} SELECT 1`, values } : null;
-}
-
-export function auditInsert(param: string): string {
-  return `INSERT INTO tessera.audit_log (actor, via, entity, record_id, action, changes, meta_version, instance_id, origin)
-    SELECT actor, via, entity, record_id, action, changes, meta_version, instance_id, origin
-      FROM ROWS FROM (jsonb_to_recordset(${param}) AS (actor uuid, via text, entity text, record_id uuid, action text, changes jsonb, meta_version integer, instance_id uuid, origin jsonb))
-           WITH ORDINALITY AS x(actor, via, entity, record_id, action, changes, meta_version, instance_id, origin, n)
-     ORDER BY n`;
 }
 
 // The planner guesses 100 rows for a set-returning function over a parameter and then joins by

@@ -21,7 +21,7 @@ import type { Effect, HistoryEntry, InstanceEvent, StepRejection } from '../even
 import type { InstanceState, ParentLink } from '../state.ts';
 import type { IsoDuration } from '../timer.ts';
 import type { Access, SubjectCache, Subject } from '../../access/index.ts';
-import type { Actor, AuditRow, RecordService } from '../../records/index.ts';
+import { auditInsert, type Actor, type AuditRow, type RecordService } from '../../records/index.ts';
 import { resolveCalledVersion } from './deployments.ts';
 import { type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { keepMessage, lockMessageKey, messageStarts, messageSubscribers, takeKeptMessage } from './message-buffer.ts';
@@ -34,7 +34,7 @@ import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './us
 import { accessFor } from '../../access/index.ts';
 import { callOrigin, runAsOf, TIMER_ORIGIN, userAccess, workflowActor, type ActingAs, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';
 import { isUuid } from '../../../metadata/index.ts';
-import { auditInsert, flushStatement, type LoadedInstance as Loaded } from './session-flush.ts';
+import { flushStatement, type LoadedInstance as Loaded } from './session-flush.ts';
 
 export interface InstanceMeta {
   readonly id: string;
