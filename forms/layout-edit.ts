@@ -104,8 +104,8 @@ export function shiftSection(layout: readonly LayoutSection[], id: string, by: -
 
 const clampColumns = (n: number) => Math.max(MIN_COLUMNS, Math.min(MAX_COLUMNS, Math.round(Number.isFinite(n) ? n : 1)));
 
-/** Changes a section's label, tab (empty: the main tab) or columns (1–4); absent optional parts are left out. */
-export function updateSection(layout: readonly LayoutSection[], id: string, patch: { label?: Label; tab?: string; columns?: number }): LayoutSection[] {
+/** Changes a section's label, tab (empty: the main tab), columns (1–4) or condition (blank: always shown); absent optional parts are left out. */
+export function updateSection(layout: readonly LayoutSection[], id: string, patch: { label?: Label; tab?: string; columns?: number; visibleWhen?: string }): LayoutSection[] {
   return layout.map((section) => {
     if (section.id !== id) return section;
     const next: LayoutSection = { ...section };
@@ -121,6 +121,11 @@ export function updateSection(layout: readonly LayoutSection[], id: string, patc
       else delete next.tab;
     }
     if (patch.columns !== undefined) next.columns = clampColumns(patch.columns);
+    // Kept as typed (not trimmed) while it is being edited; only a blank condition is left out.
+    if ('visibleWhen' in patch) {
+      if (patch.visibleWhen?.trim()) next.visibleWhen = patch.visibleWhen;
+      else delete next.visibleWhen;
+    }
     return next;
   });
 }

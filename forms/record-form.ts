@@ -2,7 +2,7 @@
 // server validates with), an rjsf uiSchema naming a widget per field type with its options, the
 // layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
 // widgets by these names, the server can build the same description (e.g. for docs or previews).
-import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type LineColumn, type WidgetName, declaredDefaults } from '../metadata/browser.ts';
+import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type LineColumn, type WidgetName, declaredDefaults, visibilityRules, type VisibilityRules } from '../metadata/browser.ts';
 import { kindForms, type KindForm } from './kind-form.ts';
 
 // The control names and their options are the field types' (metadata/field-types/widget.ts).
@@ -39,6 +39,10 @@ export interface FormConditions {
   readonly fields: readonly string[];
   /** field → FEEL condition over the form values; the field shows only while it holds. */
   readonly visibleWhen: Readonly<Record<string, string>>;
+  /** Sections with a FEEL condition: their fields show only while it holds. */
+  readonly sections?: VisibilityRules['sections'];
+  /** Fields no condition hides (`required: true`). */
+  readonly alwaysShown?: readonly string[];
   /** field → FEEL condition over the record; the field is required while it holds. */
   readonly requiredWhen: Readonly<Record<string, string>>;
   /** Postal code fields checked against the country another field holds (as the server does). */
@@ -140,6 +144,12 @@ function layoutOf(entity: EntityModel, shown: readonly string[], language: Langu
   return tabs;
 }
 
+/** The layout's conditional sections and the fields they cannot hide, as the server reads them. */
+function sectionRules(entity: EntityModel): Pick<FormConditions, 'sections' | 'alwaysShown'> {
+  const { sections, alwaysShown } = visibilityRules(entity.fields, entity.layout);
+  return { sections, alwaysShown };
+}
+
 const OTHER: Record<Language, string> = { en: 'Other', pl: 'Pozostałe', ro: 'Altele' };
 
 /** The generated form of an entity type. */
@@ -180,7 +190,7 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     uiSchema,
     fields,
     layout: layoutOf(entity, shown, language, OTHER[language]),
-    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen, countryChecks: entity.fields.filter((f) => f.type === 'string' && f.format === 'postalCode' && f.countryField) },
+    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen, ...sectionRules(entity), countryChecks: entity.fields.filter((f) => f.type === 'string' && f.format === 'postalCode' && f.countryField) },
     writable,
     defaults,
     ...(kinds ? { kinds } : {}),

@@ -347,7 +347,13 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
       if (!names.has(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['layout', i, 'fields', j], `unknown field "${name}"`);
       else if (placed.has(name)) report(ctx, 'META_DUPLICATE_NAME', entity.id, ['layout', i, 'fields', j], `field "${name}" is placed twice`);
       placed.add(name);
+      // The database demands a required field whatever the form shows: it cannot be hidden.
+      if (section.visibleWhen !== undefined && fieldOf(name)?.required) report(ctx, 'META_FIELD_KIND', entity.id, ['layout', i, 'fields', j], `required field "${name}" cannot be in a section with visibleWhen; use requiredWhen`);
     });
+    if (section.visibleWhen !== undefined) {
+      const problem = checkFeel(section.visibleWhen);
+      if (problem) report(ctx, 'META_FEEL_SYNTAX', entity.id, ['layout', i, 'visibleWhen'], `FEEL syntax error: ${problem.message}`);
+    }
   });
   if (entity.activities) {
     if (ACTIVITY_COMMON_FIELD_NAMES.has(entity.name)) report(ctx, 'META_COLUMN_CLASH', entity.id, ['name'], `an entity type named "${entity.name}" cannot accept activities: the activity model has a field of that name`);

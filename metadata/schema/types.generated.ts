@@ -397,7 +397,7 @@ export interface FieldCommon {
    */
   default?: unknown;
   /**
-   * FEEL condition over the form values: the field is shown only while it holds.
+   * FEEL condition over the record: the field is shown only while it holds. A hidden field keeps its value and is not required (its requiredWhen is checked only while it is shown).
    */
   visibleWhen?: string;
   /**
@@ -613,6 +613,10 @@ export interface FormSection {
    * @minItems 1
    */
   fields: string[];
+  /**
+   * A FEEL expression (feelin). Never JavaScript.
+   */
+  visibleWhen?: string;
 }
 /**
  * An exclusion rule: no two records that match `where` and are equal in every `equal` field may have overlapping periods. Enforced in the write transaction (the refused write names the record it collides with) and, when no `equal` field is many-to-many, by the database too (an EXCLUDE constraint with btree_gist).

@@ -11,6 +11,7 @@ import { useI18n } from '../../app/i18n.tsx';
 import { useMeta } from '../../app/meta.tsx';
 import { useProblemWords } from '../../app/problems.ts';
 import { RecordFormView } from '../../form/RecordFormView.tsx';
+import { FeelConditionInput } from './FeelConditionInput.tsx';
 
 export type DesignerItem = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type FieldDef = { name: string; label?: Label };
@@ -188,6 +189,7 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
                   </button>
                 </div>
               </div>
+              <FeelConditionInput label={t('designer.visibleWhen')} help={t('designer.visibleWhenHelp')} value={section.visibleWhen ?? ''} fields={fields} onChange={(v) => set(updateSection(layout, section.id, { visibleWhen: v }))} />
               <ul {...zone(section.id, section.id)} style={{ ['--layout-columns' as string]: String(section.columns ?? 1) }} aria-label={t('designer.sectionFields')}>
                 {section.fields.map((f) => card(f, section))}
                 {section.fields.length === 0 && <li className="muted layout-empty">{t('designer.dropHere')}</li>}
