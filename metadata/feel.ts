@@ -30,7 +30,8 @@ export interface FeelNameRef {
 
 /**
  * The variable names an expression reads, in order (path roots, function names and loop variables
- * included; not the names inside a filter, which are the items'). None when it does not parse.
+ * included; not the names inside a filter, which are the items'). The parser recovers from errors:
+ * an unfinished expression gives the names read so far.
  */
 export function feelNameRefs(expression: string): FeelNameRef[] {
   const refs: FeelNameRef[] = [];
@@ -49,7 +50,7 @@ export function feelNameRefs(expression: string): FeelNameRef[] {
       },
     });
   } catch {
-    // A syntax error is reported by the FEEL syntax check.
+    // The syntax check reports what does not parse.
   }
   return refs;
 }

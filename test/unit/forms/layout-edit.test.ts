@@ -77,6 +77,12 @@ describe('sections', () => {
     expect(shiftSection(LAYOUT, 'more', -1).map((s) => s.id)).toEqual(['more', 'main']);
     expect(shiftSection(LAYOUT, 'more', 1).map((s) => s.id)).toEqual(['main', 'more']);
   });
+
+  test('a condition is kept as typed; a blank one is left out', () => {
+    const conditional = updateSection(LAYOUT, 'more', { visibleWhen: 'segment = "b2b" ' });
+    expect(conditional[1]!.visibleWhen).toBe('segment = "b2b" ');
+    expect(updateSection(conditional, 'more', { visibleWhen: '  ' })[1]).not.toHaveProperty('visibleWhen');
+  });
 });
 
 test('an edited layout validates and is the generated form\'s layout; an empty section is refused', () => {

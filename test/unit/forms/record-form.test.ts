@@ -176,9 +176,24 @@ describe('conditions (FEEL over the form values)', () => {
     expect(evaluateConditions(conditions, { product: 'p-1' }).required).toEqual(new Set());
   });
 
-  test('a field the server will require stays visible', () => {
+  test('a hidden field is not required (the server checks requiredWhen only while a field is shown)', () => {
     const conditions = { fields: ['a'], visibleWhen: { a: 'false' }, requiredWhen: { a: 'true' } };
-    expect(evaluateConditions(conditions, {})).toEqual({ hidden: new Set(), required: new Set(['a']) });
+    expect(evaluateConditions(conditions, {})).toEqual({ hidden: new Set(['a']), required: new Set() });
+  });
+
+  test('a conditional section hides its fields while its condition does not hold; a required field always shows', () => {
+    const c = contractor([field('enum', 'kind', { values: values('company', 'person') }), field('string', 'krs', { requiredWhen: 'true' }), field('integer', 'employees')]);
+    c.layout = [
+      { id: 's.main', fields: ['name', 'kind'] },
+      { id: 's.company', visibleWhen: 'kind = "company"', fields: ['krs', 'employees'] },
+    ];
+    const sectioned = recordForm(modelOf(packageOf(c, person(), deal(), salesPipeline())), 'contractor', { mode: 'create' });
+    expect(sectioned.conditions.sections).toEqual([{ id: 's.company', when: 'kind = "company"', fields: ['krs', 'employees'] }]);
+    expect(evaluateConditions(sectioned.conditions, { kind: 'person' })).toEqual({ hidden: new Set(['krs', 'employees']), required: new Set() });
+    expect(evaluateConditions(sectioned.conditions, {})).toEqual({ hidden: new Set(['krs', 'employees']), required: new Set() });
+    expect(evaluateConditions(sectioned.conditions, { kind: 'company' })).toEqual({ hidden: new Set(), required: new Set(['krs']) });
+    // `name` is required: a condition never hides it.
+    expect(evaluateConditions({ ...sectioned.conditions, sections: [{ id: 's.main', when: 'false', fields: ['name', 'kind'] }] }, {}).hidden).toEqual(new Set(['kind']));
   });
 
   test('a condition that cannot be evaluated neither hides nor requires', () => {
