@@ -7,6 +7,7 @@ import type {
   ExclusionRule,
   Field,
   FormSection,
+  LayoutVariant,
   Index,
   Label,
   Numbering,
@@ -101,6 +102,8 @@ export interface EntityModel {
   /** Exclusion rules (metadata/exclusions.ts); empty when none are declared. */
   readonly exclusions: readonly ExclusionRule[];
   readonly layout?: readonly FormSection[];
+  /** Layouts of some roles' users (`layoutFor` picks one); empty when none. */
+  readonly layoutVariants: readonly LayoutVariant[];
   /** Activities can link to records of this type. */
   readonly activities: boolean;
   /** Related records whose activities roll into this record's timeline (`timeline.include`). */
@@ -214,6 +217,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     duplicates: entity.duplicates ?? [],
     exclusions: entity.exclusions ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),
+    layoutVariants: entity.layoutVariants ?? [],
     activities: entity.activities ?? false,
     timelineIncludes: entity.timeline?.include ?? [],
     machines: bound,

@@ -5,7 +5,7 @@
 // `required: true` always show (the database demands them; the validator keeps them out of
 // conditional sections). A condition that cannot be evaluated hides nothing. Browser-safe.
 import { feelConditionHolds, type FeelContext } from './feel.ts';
-import type { Field, FormSection } from './schema/types.generated.ts';
+import type { Field, FormSection, LayoutVariant } from './schema/types.generated.ts';
 
 export interface VisibilityRules {
   /** field → its own condition (the form adds an activity kind's fields' `kind = "…"`). */
@@ -14,6 +14,15 @@ export interface VisibilityRules {
   readonly sections: readonly { readonly id: string; readonly when: string; readonly fields: readonly string[] }[];
   /** Fields no condition hides. */
   readonly alwaysShown: readonly string[];
+}
+
+/**
+ * The layout a user's form uses: the first variant naming one of their roles, else the default.
+ * The platform itself (no roles) and users of no variant's role get the default.
+ */
+export function layoutFor(entity: { readonly layout?: readonly FormSection[] | undefined; readonly layoutVariants?: readonly LayoutVariant[] | undefined }, roles: readonly string[] | undefined): readonly FormSection[] | undefined {
+  const mine = new Set(roles ?? []);
+  return (entity.layoutVariants ?? []).find((v) => v.roles.some((r) => mine.has(r)))?.layout ?? entity.layout;
 }
 
 /** The visibility rules of an entity type's fields under a layout. */

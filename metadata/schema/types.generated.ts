@@ -336,6 +336,12 @@ export interface EntityType {
    */
   layout?: FormSection[];
   /**
+   * Form layouts for some roles: a user's form uses the first variant naming one of their roles, else `layout`. The server checks conditional sections of the same variant.
+   *
+   * @maxItems 32
+   */
+  layoutVariants?: LayoutVariant[];
+  /**
    * Activities can link to records of this type (a column on the activity table); the record's card shows its timeline.
    */
   activities?: boolean;
@@ -617,6 +623,21 @@ export interface FormSection {
    * A FEEL expression (feelin). Never JavaScript.
    */
   visibleWhen?: string;
+}
+/**
+ * The form layout of the users of some roles.
+ */
+export interface LayoutVariant {
+  /**
+   * Role names whose users see this layout.
+   *
+   * @minItems 1
+   */
+  roles: Identifier[];
+  /**
+   * Form sections of this variant; fields not placed in any section follow at the end.
+   */
+  layout: FormSection[];
 }
 /**
  * An exclusion rule: no two records that match `where` and are equal in every `equal` field may have overlapping periods. Enforced in the write transaction (the refused write names the record it collides with) and, when no `equal` field is many-to-many, by the database too (an EXCLUDE constraint with btree_gist).
