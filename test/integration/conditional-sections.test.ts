@@ -8,6 +8,7 @@ import { evaluateConditions, conditionalProblems, recordForm } from '../../forms
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
+import { createTestUser, userClient } from '../support/auth.ts';
 
 let env: TestPlatform;
 let server: TestServer;
@@ -15,7 +16,7 @@ let api: ReturnType<typeof jsonClient>;
 let files: PackageFiles;
 
 type Section = { id: string; fields: string[]; visibleWhen?: string };
-type Entity = { layout: Section[]; fields: { name: string; requiredWhen?: string }[] };
+type Entity = { layout: Section[]; layoutVariants?: { roles: string[]; layout: Section[] }[]; fields: { name: string; requiredWhen?: string }[] };
 
 beforeAll(async () => {
   env = await startTestPlatform();
@@ -23,6 +24,8 @@ beforeAll(async () => {
   const contractor = structuredClone(files.files['entities/contractor.json']) as Entity;
   contractor.layout.find((s) => s.id === 'crm.contractor.section.business')!.visibleWhen = 'contractor_type = "company"';
   contractor.fields.find((f) => f.name === 'industry')!.requiredWhen = 'true';
+  // Salespeople see the default sections without the condition: the business section always shows.
+  contractor.layoutVariants = [{ roles: ['salesperson'], layout: contractor.layout.map(({ visibleWhen: _, ...s }) => s) }];
   files = { files: { ...files.files, 'entities/contractor.json': contractor } };
   const applied = await env.platform.applyMetadata(files, { source: 'cli' });
   expect(applied).toBeTruthy();
@@ -36,8 +39,8 @@ afterAll(async () => {
 });
 
 /** What the generated form says of these values: the fields it hides and the problems it marks. */
-function formSays(values: Record<string, unknown>) {
-  const form = recordForm(buildModel(groupItems(files.files as Parameters<typeof groupItems>[0])), 'contractor', { mode: 'create' });
+function formSays(values: Record<string, unknown>, roles?: string[]) {
+  const form = recordForm(buildModel(groupItems(files.files as Parameters<typeof groupItems>[0])), 'contractor', { mode: 'create', ...(roles ? { roles } : {}) });
   const state = evaluateConditions(form.conditions, values);
   return { hidden: state.hidden, problems: conditionalProblems(state, values, form.conditions).map((p) => p.pointer) };
 }
@@ -80,4 +83,16 @@ test('a hidden field keeps its value: the section hides and shows it again uncha
   expect(shown.body.industry).toBe('energy');
   const cleared = await api.patch(`/records/contractor/${created.body.id}`, { industry: null }, { 'If-Match': '"3"' });
   expect(cleared.status).toBe(422);
+});
+
+test("a role's layout variant decides for its users: without the condition the field shows and is required", async () => {
+  const seller = await userClient(env.platform, `${server.url}/api`, await createTestUser(env.platform, { login: 'seller', roles: ['salesperson'] }));
+  const person = { ...base, name: 'Anna Wiśniewska', contractor_type: 'natural_person' };
+  const form = formSays(person, ['salesperson']);
+  expect(form.hidden.has('industry')).toBe(false);
+  expect(form.problems).toEqual(['/industry']);
+  const refused = await seller.post('/records/contractor', person);
+  expect(refused.status).toBe(422);
+  expect(refused.body.errors).toEqual([expect.objectContaining({ pointer: '/industry', code: 'REQUIRED' })]);
+  expect((await seller.post('/records/contractor', { ...person, industry: 'retail' })).status).toBe(201);
 });

@@ -2,7 +2,7 @@
 // layout follows the metadata, conditions evaluate in FEEL, and submits send the right values.
 import { recordInputSchema, type Model } from '../../../metadata/index.ts';
 import { evaluateConditions, conditionalProblems, formValues, recordForm, writeValues } from '../../../forms/index.ts';
-import { activityKind, contractor, deal, entity, entityOf, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
+import { activityKind, contractor, role, deal, entity, entityOf, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
 
 function crmModel(): Model {
   const c = contractor([
@@ -179,6 +179,24 @@ describe('conditions (FEEL over the form values)', () => {
   test('a hidden field is not required (the server checks requiredWhen only while a field is shown)', () => {
     const conditions = { fields: ['a'], visibleWhen: { a: 'false' }, requiredWhen: { a: 'true' } };
     expect(evaluateConditions(conditions, {})).toEqual({ hidden: new Set(['a']), required: new Set() });
+  });
+
+  test("a role's layout variant is its users' form (the first naming one of their roles), with its own conditions", () => {
+    const c = contractor([field('enum', 'kind', { values: values('company', 'person') }), field('string', 'krs', { requiredWhen: 'true' })]);
+    c.layout = [{ id: 's.main', fields: ['name', 'kind', 'krs'] }];
+    c.layoutVariants = [
+      { roles: ['salesperson'], layout: [{ id: 's.short', fields: ['name', 'kind'] }, { id: 's.company', visibleWhen: 'kind = "company"', fields: ['krs'] }] },
+      { roles: ['analyst', 'salesperson'], layout: [{ id: 's.other', fields: ['krs'] }] },
+    ];
+    const m = modelOf(packageOf(c, person(), deal(), salesPipeline(), role('salesperson'), role('analyst')));
+    const sections = (roles?: string[]) => recordForm(m, 'contractor', { mode: 'create', ...(roles ? { roles } : {}) }).layout.flatMap((t) => t.sections.map((s) => s.id));
+    expect(sections()).toEqual(['s.main', 'other']);
+    expect(sections(['manager'])).toEqual(['s.main', 'other']);
+    expect(sections(['manager', 'salesperson'])).toEqual(['s.short', 's.company', 'other']);
+    expect(sections(['analyst'])).toEqual(['s.other', 'other']);
+    const seller = recordForm(m, 'contractor', { mode: 'create', roles: ['salesperson'] });
+    expect(evaluateConditions(seller.conditions, { kind: 'person' })).toEqual({ hidden: new Set(['krs']), required: new Set() });
+    expect(evaluateConditions(recordForm(m, 'contractor', { mode: 'create' }).conditions, { kind: 'person' })).toEqual({ hidden: new Set(), required: new Set(['krs']) });
   });
 
   test('a conditional section hides its fields while its condition does not hold; a required field always shows', () => {

@@ -380,6 +380,16 @@ describe('META_FEEL_SYNTAX', () => {
     expect(validatePackage(packageOf(c, person(), deal(), salesPipeline())).ok).toBe(true);
   });
 
+  test('a layout variant is checked as the layout, and names roles of the package', () => {
+    const c = contractor([field('string', 'krs')]);
+    c.layoutVariants = [{ roles: ['nobody'], layout: [{ id: 's.v', visibleWhen: 'krs =', fields: ['krs', 'nope'] }] }];
+    expect(where(packageOf(c, person(), deal(), salesPipeline()))).toEqual([
+      ['META_UNKNOWN_FIELD', 'entities/contractor.json', '/layoutVariants/0/roles/0'],
+      ['META_UNKNOWN_FIELD', 'entities/contractor.json', '/layoutVariants/0/layout/0/fields/1'],
+      ['META_FEEL_SYNTAX', 'entities/contractor.json', '/layoutVariants/0/layout/0/visibleWhen'],
+    ]);
+  });
+
   test('valid FEEL passes, including references to unknown variables', () => {
     const d = deal([field('string', 'competitor', { visibleWhen: 'stage = "lost" and amount.amount > 1000', requiredWhen: 'stage in ["lost", "sale"]' })]);
     expect(validatePackage(packageOf(contractor(), person(), d, salesPipeline())).ok).toBe(true);
