@@ -129,3 +129,31 @@ export function updateSection(layout: readonly LayoutSection[], id: string, patc
     return next;
   });
 }
+
+/** A role's form layout (metadata `layoutVariants`). */
+export interface LayoutVariantDraft {
+  readonly roles: readonly string[];
+  readonly layout: readonly LayoutSection[];
+}
+
+/** The variants with one added for a role, starting from a copy of `from` (the default layout). */
+export function addVariant(variants: readonly LayoutVariantDraft[], role: string, from: readonly LayoutSection[]): LayoutVariantDraft[] {
+  return [...variants, { roles: [role], layout: from.map((s) => ({ ...s, fields: [...s.fields] })) }];
+}
+
+/** The variants with variant `index`'s layout replaced. */
+export function setVariantLayout(variants: readonly LayoutVariantDraft[], index: number, layout: readonly LayoutSection[]): LayoutVariantDraft[] {
+  return variants.map((v, i) => (i === index ? { ...v, layout } : v));
+}
+
+/** The variants with a role given to or taken from variant `index`; a variant left without roles is removed. */
+export function toggleVariantRole(variants: readonly LayoutVariantDraft[], index: number, role: string): LayoutVariantDraft[] {
+  return variants
+    .map((v, i) => (i !== index ? v : { ...v, roles: v.roles.includes(role) ? v.roles.filter((r) => r !== role) : [...v.roles, role] }))
+    .filter((v) => v.roles.length > 0);
+}
+
+/** The variants without variant `index`. */
+export function removeVariant(variants: readonly LayoutVariantDraft[], index: number): LayoutVariantDraft[] {
+  return variants.filter((_, i) => i !== index);
+}

@@ -4,7 +4,7 @@
 // live preview of the generated form for the edited layout with an empty record. It edits the
 // item in the designer's draft: nothing is applied but through the plan and apply of the page.
 import { useMemo, useState, type DragEvent } from 'react';
-import { addSection, MAX_COLUMNS, MIN_COLUMNS, moveField, newSectionId, normalizeLayout, problemText, recordForm, removeSection, shiftField, shiftSection, unplacedFields, updateSection, type LayoutSection, type LayoutTarget } from '../../../../forms/index.ts';
+import { addSection, addVariant, removeVariant, setVariantLayout, toggleVariantRole, type LayoutVariantDraft, MAX_COLUMNS, MIN_COLUMNS, moveField, newSectionId, normalizeLayout, problemText, recordForm, removeSection, shiftField, shiftSection, unplacedFields, updateSection, type LayoutSection, type LayoutTarget } from '../../../../forms/index.ts';
 import { buildModel, groupItems, type Label, type MetadataItem, type Model } from '../../../../metadata/browser.ts';
 import type { ProblemEntry } from '../../api/client.ts';
 import { useI18n } from '../../app/i18n.tsx';
@@ -39,13 +39,27 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
   const words = useProblemWords();
   const defs = (item.fields as FieldDef[] | undefined) ?? [];
   const fields = defs.map((f) => f.name);
-  const layout = normalizeLayout(item.layout as LayoutSection[] | undefined, fields);
+  const variants = (item.layoutVariants as LayoutVariantDraft[] | undefined) ?? [];
+  // The layout edited: the default (null) or a role's variant.
+  const [variantAt, setVariantAt] = useState<number | null>(null);
+  const variant = variantAt !== null && variantAt < variants.length ? variantAt : null;
+  const layout = normalizeLayout(variant === null ? (item.layout as LayoutSection[] | undefined) : variants[variant]!.layout, fields);
+  const roles = Object.values(files).filter((f) => f.kind === 'role' && typeof f.name === 'string');
+  const roleName = (name: string) => {
+    const role = roles.find((r) => r.name === name);
+    return role?.label ? label(role.label) : name;
+  };
+  const setVariants = (next: LayoutVariantDraft[]) => {
+    const { layoutVariants: _old, ...rest } = item;
+    onChange(next.length > 0 ? { ...rest, layoutVariants: next } : (rest as DesignerItem));
+  };
   const unplaced = unplacedFields(layout, fields);
   const fieldLabel = (name: string) => {
     const def = defs.find((f) => f.name === name);
     return def?.label ? label(def.label) : name;
   };
   const set = (next: LayoutSection[]) => {
+    if (variant !== null) return setVariants(setVariantLayout(variants, variant, next));
     const { layout: _old, ...rest } = item;
     onChange(next.length > 0 ? { ...rest, layout: next } : (rest as DesignerItem));
   };
@@ -54,7 +68,7 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
   const [over, setOver] = useState<string | null>(null);
 
   // Problems of the last review under this item's layout: per section index, and the rest.
-  const prefix = `/files/${segment(path)}/layout`;
+  const prefix = `/files/${segment(path)}${variant === null ? '/layout' : `/layoutVariants/${variant}/layout`}`;
   const ours = problems.filter((p) => p.pointer === prefix || p.pointer.startsWith(`${prefix}/`));
   const problemsOf = (index: number | null) =>
     ours.filter((p) => {
@@ -147,6 +161,57 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
         </button>
       </div>
       <p className="muted">{t('designer.layoutHelp')}</p>
+      <div className="layout-variants" role="group" aria-label={t('designer.variantFor')}>
+        <label className="lang-input">
+          <span>{t('designer.variantFor')}</span>
+          <select className="input" aria-label={t('designer.variantFor')} value={variant ?? ''} onChange={(e) => setVariantAt(e.target.value === '' ? null : Number(e.target.value))}>
+            <option value="">{t('designer.variantDefault')}</option>
+            {variants.map((v, i) => (
+              <option key={i} value={i}>
+                {v.roles.map(roleName).join(', ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="lang-input">
+          <span>{t('designer.addVariant')}</span>
+          <select
+            className="input"
+            aria-label={t('designer.addVariant')}
+            value=""
+            onChange={(e) => {
+              if (!e.target.value) return;
+              setVariants(addVariant(variants, e.target.value, normalizeLayout(item.layout as LayoutSection[] | undefined, fields)));
+              setVariantAt(variants.length);
+            }}
+          >
+            <option value="">—</option>
+            {roles
+              .filter((r) => !variants.some((v) => v.roles.includes(String(r.name))))
+              .map((r) => (
+                <option key={String(r.name)} value={String(r.name)}>
+                  {roleName(String(r.name))}
+                </option>
+              ))}
+          </select>
+        </label>
+        {variant !== null && (
+          <>
+            <fieldset className="layout-variant-roles">
+              <legend>{t('designer.variantRoles')}</legend>
+              {roles.map((r) => (
+                <label key={String(r.name)} className="check">
+                  <input type="checkbox" checked={variants[variant]!.roles.includes(String(r.name))} onChange={() => setVariants(toggleVariantRole(variants, variant, String(r.name)))} /> {roleName(String(r.name))}
+                </label>
+              ))}
+            </fieldset>
+            <button type="button" className="btn btn-small" onClick={() => setVariants(removeVariant(variants, variant))}>
+              {t('designer.removeVariant')}
+            </button>
+          </>
+        )}
+        <p className="muted">{t('designer.variantHelp')}</p>
+      </div>
       {problemsOf(null).map((p, i) => (
         <div key={i} className="field-errors">
           {say(p)}
@@ -211,13 +276,13 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
           </ul>
         </div>
       </div>
-      <LayoutPreview item={item} files={files} layout={layout} />
+      <LayoutPreview item={item} files={files} layout={layout} roles={variant === null ? undefined : variants[variant]!.roles} />
     </section>
   );
 }
 
 /** The generated form of the draft's entity type with the edited layout, over an empty record. */
-function LayoutPreview({ item, files, layout }: { item: DesignerItem; files: Readonly<Record<string, DesignerItem>>; layout: readonly LayoutSection[] }) {
+function LayoutPreview({ item, files, layout, roles }: { item: DesignerItem; files: Readonly<Record<string, DesignerItem>>; layout: readonly LayoutSection[]; roles: readonly string[] | undefined }) {
   const { t, language } = useI18n();
   const applied = useMeta().model;
   const name = String(item.name ?? '');
@@ -231,16 +296,17 @@ function LayoutPreview({ item, files, layout }: { item: DesignerItem; files: Rea
     }
     const entity = applied.entities.get(name);
     if (!entity) return null;
-    return { ...applied, entities: new Map(applied.entities).set(name, { ...entity, layout: [...layout] }) };
+    // The edited layout as the only one, whichever variant it is.
+    return { ...applied, entities: new Map(applied.entities).set(name, { ...entity, layout: [...layout], layoutVariants: [] }) };
   }, [files, name, applied, layout]);
   const form = useMemo(() => {
     if (!model) return null;
     try {
-      return recordForm(model, name, { mode: 'create', language });
+      return recordForm(model, name, { mode: 'create', language, ...(roles ? { roles } : {}) });
     } catch {
       return null;
     }
-  }, [model, name, language]);
+  }, [model, name, language, roles]);
   return (
     <section className="layout-preview" aria-label={t('designer.preview')}>
       <h3>{t('designer.preview')}</h3>
