@@ -2,7 +2,8 @@
 // contractor form's "Dane handlowe" section a FEEL condition in the layout editor — checked as it is
 // typed (unknown fields, syntax errors with where) — reviews and applies it; an operator in another
 // browser session then sees the section appear and disappear as the contractor's type changes, and
-// saves a natural person without the section's required-when field. In Polish.
+// saves a natural person with the hidden value kept. Then the analyst gives salespeople their own
+// layout variant (a role chooser), and the operator's form follows it. In Polish.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
@@ -81,4 +82,33 @@ test('an analyst makes a section conditional; an operator sees it follow the fie
   await operator.getByTestId('record-title').filter({ hasText: 'Jan Nowak' }).waitFor();
   const id = operator.url().split('/').pop()!;
   expect((await b.api.get(`/records/contractor/${id}`)).body).toMatchObject({ contractor_type: 'natural_person', industry: 'energy' });
+});
+
+test("an analyst gives salespeople a layout variant; the operator's form is the variant", async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  await page.getByRole('navigation', { name: 'Elementy' }).getByRole('button', { name: 'Kontrahent', exact: true }).click();
+  const layout = page.getByRole('region', { name: 'Układ formularza' });
+  await layout.getByLabel('Dodaj wariant dla roli').selectOption({ label: 'Handlowiec' });
+  await expect(layout.getByRole('combobox', { name: 'Formularz dla', exact: true }).locator('option:checked').textContent()).resolves.toBe('Handlowiec');
+  await layout.getByRole('group', { name: 'Role tego wariantu' }).getByLabel('Handlowiec').waitFor();
+  // The variant starts as a copy of the default form: the notes section is taken out of it only.
+  await layout.getByRole('group', { name: 'Uwagi', exact: true }).getByRole('button', { name: 'Usuń sekcję' }).click();
+  await layout.getByRole('group', { name: 'Nieumieszczone' }).locator('[data-layout-field="notes"]').waitFor();
+  await layout.getByRole('combobox', { name: 'Formularz dla', exact: true }).selectOption({ label: 'Pozostali (domyślny)' });
+  await layout.getByRole('group', { name: 'Uwagi', exact: true }).waitFor();
+  await b.screenshot('designer-layout-variant');
+
+  await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
+  await page.getByRole('dialog', { name: 'Plan migracji' }).getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
+  await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych 3' }).waitFor();
+  const applied = (await b.api.get('/meta')).body.files['entities/contractor.json'];
+  expect(applied.layoutVariants.map((v: { roles: string[] }) => v.roles)).toEqual([['salesperson']]);
+  expect(applied.layout.some((s: { id: string }) => s.id === 'crm.contractor.section.notes')).toBe(true);
+
+  const operator = operatorContext!.pages()[0]!;
+  await operator.goto(`${b.url}/r/contractor/new`);
+  await operator.getByRole('region', { name: 'Adres' }).waitFor();
+  await operator.getByRole('region', { name: 'Pozostałe' }).locator('[data-field="notes"]').waitFor();
+  expect(await operator.getByRole('region', { name: 'Uwagi' }).count()).toBe(0);
 });
