@@ -23,7 +23,9 @@ function holds(expression: string, values: Readonly<Record<string, unknown>>): b
 
 export function evaluateConditions(conditions: FormConditions, formValues: Readonly<Record<string, unknown>>): ConditionState {
   const values = recordFeelContext(conditions.fields, formValues);
-  const hidden = hiddenFields({ fields: conditions.visibleWhen, sections: conditions.sections ?? [], alwaysShown: conditions.alwaysShown ?? [] }, values);
+  // An activity of a kind with its own layout: that layout's sections, as the server reads them (layoutFor).
+  const kindSections = typeof formValues.kind === 'string' ? conditions.kindSections?.[formValues.kind] : undefined;
+  const hidden = hiddenFields({ fields: conditions.visibleWhen, sections: kindSections ?? conditions.sections ?? [], alwaysShown: conditions.alwaysShown ?? [] }, values);
   const required = new Set<string>();
   for (const [field, expression] of Object.entries(conditions.requiredWhen)) if (!hidden.has(field) && holds(expression, values) === true) required.add(field);
   return { hidden, required };

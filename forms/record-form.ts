@@ -43,6 +43,8 @@ export interface FormConditions {
   readonly sections?: VisibilityRules['sections'];
   /** Fields no condition hides (`required: true`). */
   readonly alwaysShown?: readonly string[];
+  /** Activities: per kind with its own layout, that layout's conditional sections (instead of `sections`). */
+  readonly kindSections?: Readonly<Record<string, VisibilityRules['sections']>>;
   /** field → FEEL condition over the record; the field is required while it holds. */
   readonly requiredWhen: Readonly<Record<string, string>>;
   /** Postal code fields checked against the country another field holds (as the server does). */
@@ -147,9 +149,10 @@ function layoutOf(sections: readonly FormSection[] | undefined, shown: readonly 
 }
 
 /** The layout's conditional sections and the fields they cannot hide, as the server reads them. */
-function sectionRules(entity: EntityModel, layout: readonly FormSection[] | undefined): Pick<FormConditions, 'sections' | 'alwaysShown'> {
+function sectionRules(entity: EntityModel, layout: readonly FormSection[] | undefined): Pick<FormConditions, 'sections' | 'alwaysShown' | 'kindSections'> {
   const { sections, alwaysShown } = visibilityRules(entity.fields, layout);
-  return { sections, alwaysShown };
+  const kindSections = Object.fromEntries([...(entity.kinds ?? [])].filter(([, k]) => k.layout).map(([name, k]) => [name, visibilityRules(entity.fields, k.layout).sections]));
+  return { sections, alwaysShown, ...(Object.keys(kindSections).length > 0 ? { kindSections } : {}) };
 }
 
 const OTHER: Record<Language, string> = { en: 'Other', pl: 'Pozostałe', ro: 'Altele' };
@@ -183,7 +186,7 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
   for (const [name, machine] of entity.machines) if (machine.initial[0]) defaults[name] = machine.initial[0];
   Object.assign(defaults, declaredDefaults(entity));
   const sections = layoutFor(entity, options.roles);
-  const kinds = kindForms(entity, options.mode, shown, (f) => layoutOf(sections, f, language, OTHER[language]));
+  const kinds = kindForms(entity, options.mode, shown, (f, own) => layoutOf(own ?? sections, f, language, OTHER[language]));
   const uiSchema: UiSchema = { ...fields, 'ui:order': [...entity.fields.map((f) => f.name), '*'], 'ui:submitButtonOptions': { norender: true } };
   return {
     entity: entity.name,

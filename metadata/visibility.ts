@@ -17,10 +17,17 @@ export interface VisibilityRules {
 }
 
 /**
- * The layout a user's form uses: the first variant naming one of their roles, else the default.
- * The platform itself (no roles) and users of no variant's role get the default.
+ * The layout a user's form uses: an activity kind's own layout for an activity of that kind, else
+ * the first variant naming one of the user's roles, else the default. The platform itself (no
+ * roles) and users of no variant's role get the default.
  */
-export function layoutFor(entity: { readonly layout?: readonly FormSection[] | undefined; readonly layoutVariants?: readonly LayoutVariant[] | undefined }, roles: readonly string[] | undefined): readonly FormSection[] | undefined {
+export function layoutFor(
+  entity: { readonly layout?: readonly FormSection[] | undefined; readonly layoutVariants?: readonly LayoutVariant[] | undefined; readonly kinds?: ReadonlyMap<string, { readonly layout?: readonly FormSection[] | undefined }> | undefined },
+  roles: readonly string[] | undefined,
+  kind?: unknown,
+): readonly FormSection[] | undefined {
+  const own = typeof kind === 'string' ? entity.kinds?.get(kind)?.layout : undefined;
+  if (own) return own;
   const mine = new Set(roles ?? []);
   return (entity.layoutVariants ?? []).find((v) => v.roles.some((r) => mine.has(r)))?.layout ?? entity.layout;
 }

@@ -66,7 +66,7 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
   }
   const context = recordFeelContext(entity.fields.map((f) => f.name), record);
   // Required only while shown: the form hides the same fields, in the layout of the writer's role (metadata/visibility.ts).
-  const hidden = hiddenFields(visibilityRules(entity.fields, layoutFor(entity, options.roles)), context);
+  const hidden = hiddenFields(visibilityRules(entity.fields, layoutFor(entity, options.roles, record.kind)), context);
   for (const field of entity.fields) {
     if (!('requiredWhen' in field) || !field.requiredWhen || hidden.has(field.name)) continue;
     const value = record[field.name];

@@ -688,6 +688,10 @@ export interface ActivityKind {
    */
   form?: Identifier[];
   /**
+   * The full form of activities of this kind in sections (common fields, links and the kind's own fields), instead of the activity type's layout; fields not placed follow at the end.
+   */
+  layout?: FormSection[];
+  /**
    * Values a new activity of this kind starts with, by field name (common fields, links, the kind's own fields): literals, "$today" (date), "$now" (datetime), "$me" (reference to user). Applied by the server on create and prefilled in the form.
    */
   defaults?: {};
