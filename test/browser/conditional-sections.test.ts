@@ -3,7 +3,8 @@
 // typed (unknown fields, syntax errors with where) — reviews and applies it; an operator in another
 // browser session then sees the section appear and disappear as the contractor's type changes, and
 // saves a natural person with the hidden value kept. Then the analyst gives salespeople their own
-// layout variant (a role chooser), and the operator's form follows it. In Polish.
+// layout variant (a role chooser), and the operator's form follows it; and gives the task kind its
+// own full form, which a new task shows behind "all fields". In Polish.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
@@ -111,4 +112,32 @@ test("an analyst gives salespeople a layout variant; the operator's form is the 
   await operator.getByRole('region', { name: 'Adres' }).waitFor();
   await operator.getByRole('region', { name: 'Pozostałe' }).locator('[data-field="notes"]').waitFor();
   expect(await operator.getByRole('region', { name: 'Uwagi' }).count()).toBe(0);
+});
+
+test("an analyst gives the task kind its own full form; the operator's task shows it behind all fields", async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  await page.getByRole('navigation', { name: 'Elementy' }).getByRole('button', { name: 'Zadanie', exact: true }).click();
+  const layout = page.getByRole('region', { name: 'Układ formularza' });
+  // The kind's fields (common, links, its own) are the palette; no role chooser for a kind.
+  await layout.getByRole('group', { name: 'Nieumieszczone' }).locator('[data-layout-field="planned_hours"]').waitFor();
+  await layout.getByRole('group', { name: 'Nieumieszczone' }).locator('[data-layout-field="subject"]').waitFor();
+  expect(await layout.getByRole('combobox', { name: 'Formularz dla', exact: true }).count()).toBe(0);
+  await layout.getByRole('button', { name: 'Dodaj sekcję' }).click();
+  await layout.getByLabel('Do sekcji: planned_hours').selectOption({ label: 'Sekcja 1' });
+  await layout.getByRole('group', { name: 'Sekcja 1', exact: true }).getByLabel('Etykieta sekcji pl').fill('Planowanie');
+  await layout.getByRole('region', { name: 'Podgląd' }).getByRole('region', { name: 'Planowanie' }).locator('[data-field="planned_hours"]').waitFor();
+
+  await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
+  await page.getByRole('dialog', { name: 'Plan migracji' }).getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
+  await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych 4' }).waitFor();
+  expect((await b.api.get('/meta')).body.files['activity-kinds/task.json'].layout).toEqual([expect.objectContaining({ fields: ['planned_hours'], label: expect.objectContaining({ pl: 'Planowanie' }) })]);
+
+  // A new task opens on its short form; all fields are the kind's full form.
+  const operator = operatorContext!.pages()[0]!;
+  await operator.goto(`${b.url}/r/activity/new?kind=task`);
+  await operator.locator('[data-field="subject"]').waitFor();
+  expect(await operator.getByRole('region', { name: 'Planowanie' }).count()).toBe(0);
+  await operator.getByRole('button', { name: 'Wszystkie pola' }).click();
+  await operator.getByRole('region', { name: 'Planowanie' }).locator('[data-field="planned_hours"]').waitFor();
 });
