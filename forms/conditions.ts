@@ -1,14 +1,15 @@
-// Conditional fields: `visibleWhen` and `requiredWhen` are FEEL conditions over the form values,
-// evaluated on every change with the same interpreter the server uses for requiredWhen (feelin via
-// metadata/feel.ts). A condition that does not evaluate (e.g. it names a field the form lacks)
-// leaves the field visible and not required: the server has the last word on requirements.
-import { feelConditionHolds, recordFeelContext, postalCodeProblems } from '../metadata/browser.ts';
+// Conditional fields: `visibleWhen` (of a field or of its layout section) and `requiredWhen` are
+// FEEL conditions over the form values, evaluated on every change by the very rule the server
+// applies (metadata/visibility.ts, feelin via metadata/feel.ts): a hidden field keeps its value and
+// is not required. A condition that does not evaluate (e.g. it names a field the form lacks) hides
+// nothing and requires nothing: the server has the last word on requirements.
+import { feelConditionHolds, hiddenFields, recordFeelContext, postalCodeProblems } from '../metadata/browser.ts';
 import type { FormConditions } from './record-form.ts';
 
 export interface ConditionState {
-  /** Fields whose visibleWhen does not hold. */
+  /** Fields whose visibleWhen (or their section's) does not hold. */
   readonly hidden: ReadonlySet<string>;
-  /** Fields whose requiredWhen holds. */
+  /** Fields shown whose requiredWhen holds. */
   readonly required: ReadonlySet<string>;
 }
 
@@ -22,11 +23,11 @@ function holds(expression: string, values: Readonly<Record<string, unknown>>): b
 
 export function evaluateConditions(conditions: FormConditions, formValues: Readonly<Record<string, unknown>>): ConditionState {
   const values = recordFeelContext(conditions.fields, formValues);
-  const hidden = new Set<string>();
+  // An activity of a kind with its own layout: that layout's sections, as the server reads them (layoutFor).
+  const kindSections = typeof formValues.kind === 'string' ? conditions.kindSections?.[formValues.kind] : undefined;
+  const hidden = hiddenFields({ fields: conditions.visibleWhen, sections: kindSections ?? conditions.sections ?? [], alwaysShown: conditions.alwaysShown ?? [] }, values);
   const required = new Set<string>();
-  for (const [field, expression] of Object.entries(conditions.requiredWhen)) if (holds(expression, values) === true) required.add(field);
-  // A field the server will demand stays on screen even when its visibleWhen does not hold.
-  for (const [field, expression] of Object.entries(conditions.visibleWhen)) if (holds(expression, values) === false && !required.has(field)) hidden.add(field);
+  for (const [field, expression] of Object.entries(conditions.requiredWhen)) if (!hidden.has(field) && holds(expression, values) === true) required.add(field);
   return { hidden, required };
 }
 

@@ -26,4 +26,4 @@ export { PROBLEM_WORDS, wordProblem, placeholders, type ProblemWording } from '.
 export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaItemKind } from './meta-forms.ts';
 export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type CamundaFormComponent, type TaskForm } from './camunda-form.ts';
 export { localizeDescriptions, META_HELP } from './meta-help.ts';
-export { addSection, moveField, newSectionId, normalizeLayout, removeSection, sectionOf, shiftField, shiftSection, unplacedFields, updateSection, MAX_COLUMNS, MIN_COLUMNS, type LayoutSection, type LayoutTarget } from './layout-edit.ts';
+export { addSection, addVariant, moveField, newSectionId, normalizeLayout, removeSection, removeVariant, sectionOf, setVariantLayout, shiftField, shiftSection, toggleVariantRole, unplacedFields, updateSection, MAX_COLUMNS, MIN_COLUMNS, type LayoutSection, type LayoutTarget, type LayoutVariantDraft } from './layout-edit.ts';

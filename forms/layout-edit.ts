@@ -104,8 +104,8 @@ export function shiftSection(layout: readonly LayoutSection[], id: string, by: -
 
 const clampColumns = (n: number) => Math.max(MIN_COLUMNS, Math.min(MAX_COLUMNS, Math.round(Number.isFinite(n) ? n : 1)));
 
-/** Changes a section's label, tab (empty: the main tab) or columns (1–4); absent optional parts are left out. */
-export function updateSection(layout: readonly LayoutSection[], id: string, patch: { label?: Label; tab?: string; columns?: number }): LayoutSection[] {
+/** Changes a section's label, tab (empty: the main tab), columns (1–4) or condition (blank: always shown); absent optional parts are left out. */
+export function updateSection(layout: readonly LayoutSection[], id: string, patch: { label?: Label; tab?: string; columns?: number; visibleWhen?: string }): LayoutSection[] {
   return layout.map((section) => {
     if (section.id !== id) return section;
     const next: LayoutSection = { ...section };
@@ -121,6 +121,39 @@ export function updateSection(layout: readonly LayoutSection[], id: string, patc
       else delete next.tab;
     }
     if (patch.columns !== undefined) next.columns = clampColumns(patch.columns);
+    // Kept as typed (not trimmed) while it is being edited; only a blank condition is left out.
+    if ('visibleWhen' in patch) {
+      if (patch.visibleWhen?.trim()) next.visibleWhen = patch.visibleWhen;
+      else delete next.visibleWhen;
+    }
     return next;
   });
+}
+
+/** A role's form layout (metadata `layoutVariants`). */
+export interface LayoutVariantDraft {
+  readonly roles: readonly string[];
+  readonly layout: readonly LayoutSection[];
+}
+
+/** The variants with one added for a role, starting from a copy of `from` (the default layout). */
+export function addVariant(variants: readonly LayoutVariantDraft[], role: string, from: readonly LayoutSection[]): LayoutVariantDraft[] {
+  return [...variants, { roles: [role], layout: from.map((s) => ({ ...s, fields: [...s.fields] })) }];
+}
+
+/** The variants with variant `index`'s layout replaced. */
+export function setVariantLayout(variants: readonly LayoutVariantDraft[], index: number, layout: readonly LayoutSection[]): LayoutVariantDraft[] {
+  return variants.map((v, i) => (i === index ? { ...v, layout } : v));
+}
+
+/** The variants with a role given to or taken from variant `index`; a variant left without roles is removed. */
+export function toggleVariantRole(variants: readonly LayoutVariantDraft[], index: number, role: string): LayoutVariantDraft[] {
+  return variants
+    .map((v, i) => (i !== index ? v : { ...v, roles: v.roles.includes(role) ? v.roles.filter((r) => r !== role) : [...v.roles, role] }))
+    .filter((v) => v.roles.length > 0);
+}
+
+/** The variants without variant `index`. */
+export function removeVariant(variants: readonly LayoutVariantDraft[], index: number): LayoutVariantDraft[] {
+  return variants.filter((_, i) => i !== index);
 }

@@ -2,7 +2,7 @@
 // server validates with), an rjsf uiSchema naming a widget per field type with its options, the
 // layout (tabs → sections → columns) and the FEEL conditions. Pure data: the UI supplies the React
 // widgets by these names, the server can build the same description (e.g. for docs or previews).
-import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type LineColumn, type WidgetName, declaredDefaults } from '../metadata/browser.ts';
+import { labelText, type EntityModel, type Model, recordInputSchema, type JsonSchema, type Language, type Field, fieldTypeOf, type CustomFieldName, type FieldUiOptions, type LineColumn, type WidgetName, declaredDefaults, layoutFor, visibilityRules, type FormSection, type VisibilityRules } from '../metadata/browser.ts';
 import { kindForms, type KindForm } from './kind-form.ts';
 
 // The control names and their options are the field types' (metadata/field-types/widget.ts).
@@ -39,6 +39,12 @@ export interface FormConditions {
   readonly fields: readonly string[];
   /** field → FEEL condition over the form values; the field shows only while it holds. */
   readonly visibleWhen: Readonly<Record<string, string>>;
+  /** Sections with a FEEL condition: their fields show only while it holds. */
+  readonly sections?: VisibilityRules['sections'];
+  /** Fields no condition hides (`required: true`). */
+  readonly alwaysShown?: readonly string[];
+  /** Activities: per kind with its own layout, that layout's conditional sections (instead of `sections`). */
+  readonly kindSections?: Readonly<Record<string, VisibilityRules['sections']>>;
   /** field → FEEL condition over the record; the field is required while it holds. */
   readonly requiredWhen: Readonly<Record<string, string>>;
   /** Postal code fields checked against the country another field holds (as the server does). */
@@ -72,6 +78,8 @@ export interface RecordFormOptions {
   readonly record?: Readonly<Record<string, unknown>>;
   /** The user's field rights (a role's `fields`): "none" leaves a field out, "read" shows it read-only. */
   readonly fieldAccess?: Readonly<Record<string, 'none' | 'read' | 'write'>>;
+  /** The user's roles: the first layout variant naming one of them is the form's layout (`layoutFor`). */
+  readonly roles?: readonly string[];
 }
 
 function fieldUi(model: Model, entity: EntityModel, field: Field, options: RecordFormOptions, language: Language): FieldUi {
@@ -112,7 +120,7 @@ function kindCondition(entity: EntityModel, fieldName: string): string | undefin
 
 const both = (a: string | undefined, b: string | undefined): string | undefined => (a && b ? `(${a}) and (${b})` : (a ?? b));
 
-function layoutOf(entity: EntityModel, shown: readonly string[], language: Language, otherLabel: string): FormTabLayout[] {
+function layoutOf(sections: readonly FormSection[] | undefined, shown: readonly string[], language: Language, otherLabel: string): FormTabLayout[] {
   const visible = new Set(shown);
   const placed = new Set<string>();
   const tabs: { tab: string | null; sections: FormSectionLayout[] }[] = [];
@@ -125,7 +133,7 @@ function layoutOf(entity: EntityModel, shown: readonly string[], language: Langu
     }
     return tab;
   };
-  for (const section of entity.layout ?? []) {
+  for (const section of sections ?? []) {
     const fields = section.fields.filter((f) => visible.has(f) && !placed.has(f));
     fields.forEach((f) => placed.add(f));
     if (fields.length === 0) continue;
@@ -133,11 +141,18 @@ function layoutOf(entity: EntityModel, shown: readonly string[], language: Langu
   }
   const rest = shown.filter((f) => !placed.has(f));
   if (rest.length > 0) {
-    const hasLayout = (entity.layout ?? []).length > 0;
+    const hasLayout = (sections ?? []).length > 0;
     // Without a layout the whole form is one two-column section; fields a layout leaves out follow at the end.
     tabOf(null).sections.push({ id: hasLayout ? 'other' : 'main', label: hasLayout ? otherLabel : '', columns: hasLayout ? 1 : 2, fields: rest });
   }
   return tabs;
+}
+
+/** The layout's conditional sections and the fields they cannot hide, as the server reads them. */
+function sectionRules(entity: EntityModel, layout: readonly FormSection[] | undefined): Pick<FormConditions, 'sections' | 'alwaysShown' | 'kindSections'> {
+  const { sections, alwaysShown } = visibilityRules(entity.fields, layout);
+  const kindSections = Object.fromEntries([...(entity.kinds ?? [])].filter(([, k]) => k.layout).map(([name, k]) => [name, visibilityRules(entity.fields, k.layout).sections]));
+  return { sections, alwaysShown, ...(Object.keys(kindSections).length > 0 ? { kindSections } : {}) };
 }
 
 const OTHER: Record<Language, string> = { en: 'Other', pl: 'Pozostałe', ro: 'Altele' };
@@ -170,7 +185,8 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
   const defaults: Record<string, unknown> = {};
   for (const [name, machine] of entity.machines) if (machine.initial[0]) defaults[name] = machine.initial[0];
   Object.assign(defaults, declaredDefaults(entity));
-  const kinds = kindForms(entity, options.mode, shown, (f) => layoutOf(entity, f, language, OTHER[language]));
+  const sections = layoutFor(entity, options.roles);
+  const kinds = kindForms(entity, options.mode, shown, (f, own) => layoutOf(own ?? sections, f, language, OTHER[language]));
   const uiSchema: UiSchema = { ...fields, 'ui:order': [...entity.fields.map((f) => f.name), '*'], 'ui:submitButtonOptions': { norender: true } };
   return {
     entity: entity.name,
@@ -179,8 +195,8 @@ export function recordForm(model: Model, entityName: string, options: RecordForm
     schema,
     uiSchema,
     fields,
-    layout: layoutOf(entity, shown, language, OTHER[language]),
-    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen, countryChecks: entity.fields.filter((f) => f.type === 'string' && f.format === 'postalCode' && f.countryField) },
+    layout: layoutOf(sections, shown, language, OTHER[language]),
+    conditions: { fields: entity.fields.map((f) => f.name), visibleWhen, requiredWhen, ...sectionRules(entity, sections), countryChecks: entity.fields.filter((f) => f.type === 'string' && f.format === 'postalCode' && f.countryField) },
     writable,
     defaults,
     ...(kinds ? { kinds } : {}),

@@ -12,7 +12,8 @@ export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterTerm
 export { COMPUTED_FIELD_TYPES, computeRecord, computedOrder, computedValue, feelNames, hasComputed, isComputed, roundTo, type ComputedOrder } from './computed.ts';
 export { hasRollups, isRollup, referenceId, rollupOrder, rollupProblems, rollupsFrom, rollupTargets, ROLLUP_FIELD_TYPES, type RollupChange, type RollupProblem, type RollupRef, type RollupTarget } from './rollup.ts';
 export { conversionAllowed, conversionProblems, conversionValues, mappingContext, numberingProblems, type DeclarationProblem } from './conversions.ts';
-export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext, type FeelContext } from './feel.ts';
+export { checkFeel, evaluateFeel, feelConditionHolds, feelConditionProblems, feelNameRefs, recordFeelContext, type FeelContext, type FeelNameRef, type FeelSyntaxProblem } from './feel.ts';
+export { hiddenFields, layoutFor, visibilityRules, type VisibilityRules } from './visibility.ts';
 export { normalizeUrl, isValidUrl, isValidPostalCode, postalCodeCountry, postalCodeDetail, postalCodeProblems, formatDetail, RECORD_FORMATS, POSTAL_CODE_PATTERNS, type FormatCheck, type PostalCodeCountry } from './field-formats.ts';
 export { declaredDefaults, defaultValues, resolveDefault, type DefaultContext } from './defaults.ts';
 export { DUPLICATE_FIELD_TYPES, PHONE_DIGITS, applicableRules, duplicateOperand, type DuplicateOperand } from './duplicates.ts';

@@ -2,8 +2,7 @@
 // server computes them in the write transaction and stores them in real columns (filterable,
 // sortable, indexable); the browser runs this very module for live recomputation in the form, so a
 // total shown while typing is the total stored. Browser-safe.
-import { parseExpression } from 'feelin';
-import { evaluateFeel, recordFeelContext } from './feel.ts';
+import { evaluateFeel, feelNameRefs, recordFeelContext } from './feel.ts';
 import type { EntityModel, Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
@@ -18,23 +17,7 @@ export const isComputed = (field: Field): boolean => typeof field.computed === '
  * taken as dependencies, so function and loop names do no harm.
  */
 export function feelNames(expression: string): Set<string> {
-  const names = new Set<string>();
-  try {
-    const tree = parseExpression(expression, {}, undefined);
-    tree.iterate({
-      enter(ref) {
-        if (ref.name !== 'VariableName') return;
-        // Inside a filter (`lines[margin != null]`) names are the items' own, not the record's.
-        for (let p = ref.node.parent; p; p = p.parent) {
-          if (p.name === 'FilterExpression' && p.firstChild && ref.from >= p.firstChild.to) return;
-        }
-        names.add(expression.slice(ref.from, ref.to).trim());
-      },
-    });
-  } catch {
-    // A syntax error is reported by the FEEL syntax check; no dependencies are known then.
-  }
-  return names;
+  return new Set(feelNameRefs(expression).map((r) => r.name));
 }
 
 export interface ComputedOrder {

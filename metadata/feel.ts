@@ -1,7 +1,7 @@
 // FEEL (Friendly Enough Expression Language) is the only expression language of Tessera: guards,
 // conditional fields, row conditions and BPMN conditions/mappings. Diagrams and metadata never carry
 // JavaScript. feelin is a pure interpreter, so evaluation has no side effects.
-import { evaluate as feelEvaluate, SyntaxError as FeelSyntaxError } from 'feelin';
+import { evaluate as feelEvaluate, parseExpression, SyntaxError as FeelSyntaxError } from 'feelin';
 
 export type FeelContext = Record<string, unknown>;
 
@@ -19,6 +19,51 @@ export function checkFeel(expression: string): FeelSyntaxProblem | null {
     if (error instanceof FeelSyntaxError) return { message: error.message, position: error.position };
     throw error;
   }
+}
+
+/** A variable name an expression reads, where it stands, and whether it names a called function. */
+export interface FeelNameRef {
+  readonly name: string;
+  readonly position: { from: number; to: number };
+  readonly call: boolean;
+}
+
+/**
+ * The variable names an expression reads, in order (path roots, function names and loop variables
+ * included; not the names inside a filter, which are the items'). The parser recovers from errors:
+ * an unfinished expression gives the names read so far.
+ */
+export function feelNameRefs(expression: string): FeelNameRef[] {
+  const refs: FeelNameRef[] = [];
+  try {
+    parseExpression(expression, {}, undefined).iterate({
+      enter(ref) {
+        if (ref.name !== 'VariableName') return;
+        // Inside a filter (`lines[margin != null]`) names are the items' own, not the record's.
+        for (let p = ref.node.parent; p; p = p.parent) {
+          if (p.name === 'FilterExpression' && p.firstChild && ref.from >= p.firstChild.to) return;
+        }
+        const raw = expression.slice(ref.from, ref.to);
+        const from = ref.from + (raw.length - raw.trimStart().length);
+        const call = ref.node.parent?.name === 'FunctionInvocation' && ref.node.parent.firstChild?.from === ref.from;
+        refs.push({ name: raw.trim(), position: { from, to: from + raw.trim().length }, call });
+      },
+    });
+  } catch {
+    // The syntax check reports what does not parse.
+  }
+  return refs;
+}
+
+/**
+ * What an editor says about a condition over a record as it is typed: its syntax error (with where),
+ * or the names it reads that are neither fields of the record nor called functions.
+ */
+export function feelConditionProblems(expression: string, fields: Iterable<string>): { syntax: FeelSyntaxProblem | null; unknown: readonly FeelNameRef[] } {
+  const syntax = checkFeel(expression);
+  if (syntax) return { syntax, unknown: [] };
+  const known = new Set(fields);
+  return { syntax: null, unknown: feelNameRefs(expression).filter((r) => !r.call && !known.has(r.name)) };
 }
 
 /** Evaluates a FEEL expression; a syntax error throws, a missing variable evaluates to null. */

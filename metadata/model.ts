@@ -8,6 +8,7 @@ import type {
   RecordGuard,
   Field,
   FormSection,
+  LayoutVariant,
   Index,
   Label,
   Numbering,
@@ -104,6 +105,8 @@ export interface EntityModel {
   /** Guards checked on every save (engine/rules/guards.ts); empty when none are declared. */
   readonly guards: readonly RecordGuard[];
   readonly layout?: readonly FormSection[];
+  /** Layouts of some roles' users (`layoutFor` picks one); empty when none. */
+  readonly layoutVariants: readonly LayoutVariant[];
   /** Activities can link to records of this type. */
   readonly activities: boolean;
   /** Related records whose activities roll into this record's timeline (`timeline.include`). */
@@ -218,6 +221,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     exclusions: entity.exclusions ?? [],
     guards: entity.guards ?? [],
     ...(entity.layout ? { layout: entity.layout } : {}),
+    layoutVariants: entity.layoutVariants ?? [],
     activities: entity.activities ?? false,
     timelineIncludes: entity.timeline?.include ?? [],
     machines: bound,

@@ -24,7 +24,7 @@ import { dashboardProblems, reportProblems } from './reports.ts';
 import { CURRENCY_SUFFIX, joinTableName, physicalSchema, SYSTEM_COLUMNS } from './physical.ts';
 import { entityNameProblem, fieldNameProblem } from './reserved.ts';
 import { metaSchema } from './schema/meta-schema.ts';
-import type { EntityType, Field, Lookup, MetadataItem } from './schema/types.generated.ts';
+import type { EntityType, Field, FormSection, Lookup, MetadataItem } from './schema/types.generated.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -294,6 +294,24 @@ function checkEnumValues(ctx: Ctx, ownerId: string, at: readonly (string | numbe
   });
 }
 
+/** A form layout (the default or a role's variant): each field known and placed once, conditions valid. */
+function checkLayout(ctx: Ctx, ownerId: string, fieldOf: (name: string) => Field | undefined, layout: readonly FormSection[], at: readonly (string | number)[]): void {
+  const placed = new Set<string>();
+  layout.forEach((section, i) => {
+    section.fields.forEach((name, j) => {
+      if (!fieldOf(name)) report(ctx, 'META_UNKNOWN_FIELD', ownerId, [...at, i, 'fields', j], `unknown field "${name}"`);
+      else if (placed.has(name)) report(ctx, 'META_DUPLICATE_NAME', ownerId, [...at, i, 'fields', j], `field "${name}" is placed twice`);
+      placed.add(name);
+      // The database demands a required field whatever the form shows: it cannot be hidden.
+      if (section.visibleWhen !== undefined && fieldOf(name)?.required) report(ctx, 'META_FIELD_KIND', ownerId, [...at, i, 'fields', j], `required field "${name}" cannot be in a section with visibleWhen; use requiredWhen`);
+    });
+    if (section.visibleWhen !== undefined) {
+      const problem = checkFeel(section.visibleWhen);
+      if (problem) report(ctx, 'META_FEEL_SYNTAX', ownerId, [...at, i, 'visibleWhen'], `FEEL syntax error: ${problem.message}`);
+    }
+  });
+}
+
 function checkEntity(ctx: Ctx, entity: EntityType): void {
   const problem = entityNameProblem(entity.name);
   if (problem) report(ctx, 'META_RESERVED_NAME', entity.id, ['name'], problem);
@@ -341,13 +359,14 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
       else if (!DUPLICATE_FIELD_TYPES.has(field.type)) report(ctx, 'META_FIELD_KIND', entity.id, ['duplicates', i, 'fields', j], `a duplicate rule compares ${[...DUPLICATE_FIELD_TYPES].join(', ')} fields, not ${field.type}`);
     });
   });
-  const placed = new Set<string>();
-  entity.layout?.forEach((section, i) => {
-    section.fields.forEach((name, j) => {
-      if (!names.has(name)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['layout', i, 'fields', j], `unknown field "${name}"`);
-      else if (placed.has(name)) report(ctx, 'META_DUPLICATE_NAME', entity.id, ['layout', i, 'fields', j], `field "${name}" is placed twice`);
-      placed.add(name);
+  const fieldByName = (name: string) => entity.fields.find((f) => f.name === name);
+  checkLayout(ctx, entity.id, fieldByName, entity.layout ?? [], ['layout']);
+  const roles = new Set(ctx.pkg.roles.map((r) => r.name));
+  entity.layoutVariants?.forEach((variant, v) => {
+    variant.roles.forEach((role, r) => {
+      if (!roles.has(role)) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['layoutVariants', v, 'roles', r], `unknown role "${role}"`);
     });
+    checkLayout(ctx, entity.id, fieldByName, variant.layout, ['layoutVariants', v, 'layout']);
   });
   if (entity.activities) {
     if (ACTIVITY_COMMON_FIELD_NAMES.has(entity.name)) report(ctx, 'META_COLUMN_CLASH', entity.id, ['name'], `an entity type named "${entity.name}" cannot accept activities: the activity model has a field of that name`);
@@ -581,6 +600,7 @@ function checkKindForms(ctx: Ctx, model: Model): void {
     kind.form?.forEach((name, i) => {
       if (!usable(name)) report(ctx, 'META_UNKNOWN_FIELD', kind.id, ['form', i], `"${name}" is not a writable field of an activity of kind "${kind.name}"`);
     });
+    if (kind.layout) checkLayout(ctx, kind.id, (name) => (own.has(name) ? activity.fieldsByName.get(name) : undefined), kind.layout, ['layout']);
     for (const [name, value] of Object.entries(kind.defaults ?? {})) {
       const field = activity.fieldsByName.get(name);
       if (!field || !usable(name) || name === 'kind') {

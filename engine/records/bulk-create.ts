@@ -57,7 +57,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const all = written.map((w, i) =>
       refusals.check(i, () => {
         const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w!, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
-        checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
+        checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly), roles: access.subject?.roles });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);
         // A conditional create right holds or not per record, as it would be stored.

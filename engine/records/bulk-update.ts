@@ -91,7 +91,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
           throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
         }
         prefixed('/values', () => {
-          checkRecordRules(entity, w, next, { allowReadOnly, lines: lineWriteProblems(model, entity, w, allowReadOnly) });
+          checkRecordRules(entity, w, next, { allowReadOnly, lines: lineWriteProblems(model, entity, w, allowReadOnly), roles: access.subject?.roles });
           internals.checkActivityLinks(entity, next);
         });
         const transitions = prefixed('/values', () => checkTransitions(entity, previous, next, lookups[i]));

@@ -731,7 +731,7 @@ export class RecordService {
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
       const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
-      checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
+      checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly), roles: access.subject?.roles });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
       const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
@@ -837,7 +837,7 @@ export class RecordService {
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
       }
-      checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
+      checkRecordRules(entity, written, next, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly), roles: access.subject?.roles });
       this.#checkActivityLinks(entity, next);
       const transitions = checkTransitions(entity, previous!, next, await readLookups(trx, model, entity, id, previous!, next));
       await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);

@@ -3,7 +3,7 @@
 // kind-specific activity fields, conditional requirements). Errors carry JSON pointers.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { feelConditionHolds, postalCodeProblems, recordFeelContext, recordInputSchema, RECORD_FORMATS, type EntityModel, type Model } from '../../metadata/index.ts';
+import { feelConditionHolds, hiddenFields, layoutFor, postalCodeProblems, recordFeelContext, recordInputSchema, RECORD_FORMATS, visibilityRules, type EntityModel, type Model } from '../../metadata/index.ts';
 import { schemaProblems as formProblems } from '../../forms/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 
@@ -47,7 +47,7 @@ export function validateInput(entity: EntityModel, validate: ValidateFunction, i
 
 /** Rules beyond JSON Schema, over the complete record after the write. */
 /** `lines`: the problems of the lines written (engine/records/lines.ts), reported with the record's. */
-export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean; lines?: readonly Problem[] }): void {
+export function checkRecordRules(entity: EntityModel, written: Readonly<Record<string, unknown>>, record: Readonly<Record<string, unknown>>, options: { allowReadOnly: boolean; lines?: readonly Problem[]; roles?: readonly string[] | undefined }): void {
   const problems: Problem[] = [...(options.lines ?? [])];
   for (const name of Object.keys(written)) {
     const field = entity.fieldsByName.get(name);
@@ -65,8 +65,10 @@ export function checkRecordRules(entity: EntityModel, written: Readonly<Record<s
     }
   }
   const context = recordFeelContext(entity.fields.map((f) => f.name), record);
+  // Required only while shown: the form hides the same fields, in the layout of the writer's role (metadata/visibility.ts).
+  const hidden = hiddenFields(visibilityRules(entity.fields, layoutFor(entity, options.roles, record.kind)), context);
   for (const field of entity.fields) {
-    if (!('requiredWhen' in field) || !field.requiredWhen) continue;
+    if (!('requiredWhen' in field) || !field.requiredWhen || hidden.has(field.name)) continue;
     const value = record[field.name];
     if ((value === null || value === undefined || value === '') && feelConditionHolds(field.requiredWhen, context)) {
       problems.push({ pointer: `/${field.name}`, detail: 'is required here', code: 'REQUIRED' });

@@ -336,6 +336,12 @@ export interface EntityType {
    */
   layout?: FormSection[];
   /**
+   * Form layouts for some roles: a user's form uses the first variant naming one of their roles, else `layout`. The server checks conditional sections of the same variant.
+   *
+   * @maxItems 32
+   */
+  layoutVariants?: LayoutVariant[];
+  /**
    * Activities can link to records of this type (a column on the activity table); the record's card shows its timeline.
    */
   activities?: boolean;
@@ -403,7 +409,7 @@ export interface FieldCommon {
    */
   default?: unknown;
   /**
-   * FEEL condition over the form values: the field is shown only while it holds.
+   * FEEL condition over the record: the field is shown only while it holds. A hidden field keeps its value and is not required (its requiredWhen is checked only while it is shown).
    */
   visibleWhen?: string;
   /**
@@ -619,6 +625,25 @@ export interface FormSection {
    * @minItems 1
    */
   fields: string[];
+  /**
+   * A FEEL expression (feelin). Never JavaScript.
+   */
+  visibleWhen?: string;
+}
+/**
+ * The form layout of the users of some roles.
+ */
+export interface LayoutVariant {
+  /**
+   * Role names whose users see this layout.
+   *
+   * @minItems 1
+   */
+  roles: Identifier[];
+  /**
+   * Form sections of this variant; fields not placed in any section follow at the end.
+   */
+  layout: FormSection[];
 }
 /**
  * An exclusion rule: no two records that match `where` and are equal in every `equal` field may have overlapping periods. Enforced in the write transaction (the refused write names the record it collides with) and, when no `equal` field is many-to-many, by the database too (an EXCLUDE constraint with btree_gist).
@@ -728,6 +753,10 @@ export interface ActivityKind {
    * @minItems 1
    */
   form?: Identifier[];
+  /**
+   * The full form of activities of this kind in sections (common fields, links and the kind's own fields), instead of the activity type's layout; fields not placed follow at the end.
+   */
+  layout?: FormSection[];
   /**
    * Values a new activity of this kind starts with, by field name (common fields, links, the kind's own fields): literals, "$today" (date), "$now" (datetime), "$me" (reference to user). Applied by the server on create and prefilled in the form.
    */

@@ -2,7 +2,7 @@
 // kind's fields, opens on the kind's short form, starts from the same defaults the server applies,
 // and a board's stage dialog asks for what the stage requires.
 import { declaredDefaults, defaultValues, type Model } from '../../../metadata/index.ts';
-import { initialValues, kindView, narrowForm, recordForm, stageFields, switchKind, writeValues } from '../../../forms/index.ts';
+import { evaluateConditions, initialValues, kindView, narrowForm, recordForm, stageFields, switchKind, writeValues } from '../../../forms/index.ts';
 import { activityKind, contractor, deal, entityOf, errorsOf, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
 
 const call = activityKind('call', [field('enum', 'direction', { values: values('inbound', 'outbound') }), field('integer', 'duration_min')], {
@@ -97,5 +97,42 @@ describe('validation of the declarations', () => {
       ['META_UNKNOWN_FIELD', '/fields/9/countryField'],
     ]);
     expect(errorsOf(packageOf(contractor(), person(), deal(), salesPipeline({ lostCommentField: 'amount' }))).map((e) => [e.code, e.pointer])).toEqual([['META_FIELD_KIND', '/lostCommentField']]);
+  });
+});
+
+describe("a kind's own full form (layout)", () => {
+  const meeting = activityKind('meeting', [field('enum', 'mode', { values: values('onsite', 'online') }), field('string', 'link', { requiredWhen: 'true' }), field('string', 'room')], {
+    layout: [
+      { id: 'm.main', label: { en: 'Meeting' }, fields: ['subject', 'mode', 'start_at'] },
+      { id: 'm.online', label: { en: 'Online' }, visibleWhen: 'mode = "online"', fields: ['link'] },
+    ],
+  });
+  const m = modelOf(packageOf(contractor(), person(), deal(), salesPipeline(), call, task, meeting));
+
+  test('an activity of the kind is laid out by it (the full form), other kinds by the activity layout', () => {
+    const form = recordForm(m, 'activity', { mode: 'update' });
+    const sections = form.kinds!.meeting!.layout!.flatMap((t) => t.sections.map((s) => s.id));
+    expect(sections).toEqual(['m.main', 'm.online', 'other']);
+    expect(form.kinds!.call!.layout).toBeNull();
+    expect(kindView(form.kinds, form.links, { kind: 'meeting' }, false).layout).toBe(form.kinds!.meeting!.layout);
+    expect(kindView(form.kinds, form.links, { kind: 'task' }, false).layout).toBeNull();
+  });
+
+  test("the kind's conditional sections hide and un-require their fields, only for that kind", () => {
+    const form = recordForm(m, 'activity', { mode: 'update' });
+    const onsite = evaluateConditions(form.conditions, { kind: 'meeting', mode: 'onsite' });
+    expect(onsite.hidden.has('link')).toBe(true);
+    expect(onsite.required).toEqual(new Set());
+    const online = evaluateConditions(form.conditions, { kind: 'meeting', mode: 'online' });
+    expect(online.hidden.has('link')).toBe(false);
+    expect(online.required).toEqual(new Set(['link']));
+  });
+
+  test('the layout places fields an activity of the kind has, each once', () => {
+    const bad = activityKind('visit', [field('string', 'room')], { layout: [{ id: 'v.s', fields: ['room', 'duration_min', 'room'] }] });
+    expect(errorsOf(packageOf(contractor(), person(), deal(), salesPipeline(), call, bad)).map((e) => [e.code, e.pointer])).toEqual([
+      ['META_UNKNOWN_FIELD', '/layout/0/fields/1'],
+      ['META_DUPLICATE_NAME', '/layout/0/fields/2'],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // The designer's layout editor operations: fields move between sections and the palette, reorder,
 // sections are added, changed, reordered and removed; every result places each field at most once
 // and names only fields of the type, and the edited layout validates and drives the generated form.
-import { addSection, moveField, newSectionId, normalizeLayout, recordForm, removeSection, sectionOf, shiftField, shiftSection, unplacedFields, updateSection, type LayoutSection } from '../../../forms/index.ts';
+import { addSection, addVariant, moveField, removeVariant, setVariantLayout, toggleVariantRole, newSectionId, normalizeLayout, recordForm, removeSection, sectionOf, shiftField, shiftSection, unplacedFields, updateSection, type LayoutSection } from '../../../forms/index.ts';
 import { contractor, errorsOf, modelOf, packageOf } from '../metadata/package-builder.ts';
 
 const FIELDS = ['name', 'nip', 'segment', 'email'];
@@ -77,6 +77,12 @@ describe('sections', () => {
     expect(shiftSection(LAYOUT, 'more', -1).map((s) => s.id)).toEqual(['more', 'main']);
     expect(shiftSection(LAYOUT, 'more', 1).map((s) => s.id)).toEqual(['main', 'more']);
   });
+
+  test('a condition is kept as typed; a blank one is left out', () => {
+    const conditional = updateSection(LAYOUT, 'more', { visibleWhen: 'segment = "b2b" ' });
+    expect(conditional[1]!.visibleWhen).toBe('segment = "b2b" ');
+    expect(updateSection(conditional, 'more', { visibleWhen: '  ' })[1]).not.toHaveProperty('visibleWhen');
+  });
 });
 
 test('an edited layout validates and is the generated form\'s layout; an empty section is refused', () => {
@@ -89,4 +95,22 @@ test('an edited layout validates and is the generated form\'s layout; an empty s
   ]);
   const errors = errorsOf(packageOf({ ...contractor(), layout: addSection(LAYOUT, { id: 'empty' }) }));
   expect(errors.map((e) => e.pointer)).toContain('/layout/2/fields');
+});
+
+describe('role variants', () => {
+  test('a variant starts as a copy of the default layout and changes apart from it', () => {
+    const variants = addVariant([], 'salesperson', LAYOUT);
+    expect(variants).toEqual([{ roles: ['salesperson'], layout: LAYOUT }]);
+    const moved = setVariantLayout(variants, 0, moveField(variants[0]!.layout, FIELDS, 'segment', { section: null }));
+    expect(unplacedFields(moved[0]!.layout, FIELDS)).toContain('segment');
+    expect(unplacedFields(LAYOUT, FIELDS)).not.toContain('segment');
+  });
+
+  test('roles are given and taken; a variant without roles, or removed, is gone', () => {
+    const two = addVariant(addVariant([], 'salesperson', LAYOUT), 'analyst', []);
+    const shared = toggleVariantRole(two, 0, 'sales_manager');
+    expect(shared[0]!.roles).toEqual(['salesperson', 'sales_manager']);
+    expect(toggleVariantRole(shared, 1, 'analyst').map((v) => v.roles)).toEqual([['salesperson', 'sales_manager']]);
+    expect(removeVariant(shared, 0).map((v) => v.roles)).toEqual([['analyst']]);
+  });
 });

@@ -2,7 +2,7 @@
 // layout follows the metadata, conditions evaluate in FEEL, and submits send the right values.
 import { recordInputSchema, type Model } from '../../../metadata/index.ts';
 import { evaluateConditions, conditionalProblems, formValues, recordForm, writeValues } from '../../../forms/index.ts';
-import { activityKind, contractor, deal, entity, entityOf, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
+import { activityKind, contractor, role, deal, entity, entityOf, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
 
 function crmModel(): Model {
   const c = contractor([
@@ -176,9 +176,42 @@ describe('conditions (FEEL over the form values)', () => {
     expect(evaluateConditions(conditions, { product: 'p-1' }).required).toEqual(new Set());
   });
 
-  test('a field the server will require stays visible', () => {
+  test('a hidden field is not required (the server checks requiredWhen only while a field is shown)', () => {
     const conditions = { fields: ['a'], visibleWhen: { a: 'false' }, requiredWhen: { a: 'true' } };
-    expect(evaluateConditions(conditions, {})).toEqual({ hidden: new Set(), required: new Set(['a']) });
+    expect(evaluateConditions(conditions, {})).toEqual({ hidden: new Set(['a']), required: new Set() });
+  });
+
+  test("a role's layout variant is its users' form (the first naming one of their roles), with its own conditions", () => {
+    const c = contractor([field('enum', 'kind', { values: values('company', 'person') }), field('string', 'krs', { requiredWhen: 'true' })]);
+    c.layout = [{ id: 's.main', fields: ['name', 'kind', 'krs'] }];
+    c.layoutVariants = [
+      { roles: ['salesperson'], layout: [{ id: 's.short', fields: ['name', 'kind'] }, { id: 's.company', visibleWhen: 'kind = "company"', fields: ['krs'] }] },
+      { roles: ['analyst', 'salesperson'], layout: [{ id: 's.other', fields: ['krs'] }] },
+    ];
+    const m = modelOf(packageOf(c, person(), deal(), salesPipeline(), role('salesperson'), role('analyst')));
+    const sections = (roles?: string[]) => recordForm(m, 'contractor', { mode: 'create', ...(roles ? { roles } : {}) }).layout.flatMap((t) => t.sections.map((s) => s.id));
+    expect(sections()).toEqual(['s.main', 'other']);
+    expect(sections(['manager'])).toEqual(['s.main', 'other']);
+    expect(sections(['manager', 'salesperson'])).toEqual(['s.short', 's.company', 'other']);
+    expect(sections(['analyst'])).toEqual(['s.other', 'other']);
+    const seller = recordForm(m, 'contractor', { mode: 'create', roles: ['salesperson'] });
+    expect(evaluateConditions(seller.conditions, { kind: 'person' })).toEqual({ hidden: new Set(['krs']), required: new Set() });
+    expect(evaluateConditions(recordForm(m, 'contractor', { mode: 'create' }).conditions, { kind: 'person' })).toEqual({ hidden: new Set(), required: new Set(['krs']) });
+  });
+
+  test('a conditional section hides its fields while its condition does not hold; a required field always shows', () => {
+    const c = contractor([field('enum', 'kind', { values: values('company', 'person') }), field('string', 'krs', { requiredWhen: 'true' }), field('integer', 'employees')]);
+    c.layout = [
+      { id: 's.main', fields: ['name', 'kind'] },
+      { id: 's.company', visibleWhen: 'kind = "company"', fields: ['krs', 'employees'] },
+    ];
+    const sectioned = recordForm(modelOf(packageOf(c, person(), deal(), salesPipeline())), 'contractor', { mode: 'create' });
+    expect(sectioned.conditions.sections).toEqual([{ id: 's.company', when: 'kind = "company"', fields: ['krs', 'employees'] }]);
+    expect(evaluateConditions(sectioned.conditions, { kind: 'person' })).toEqual({ hidden: new Set(['krs', 'employees']), required: new Set() });
+    expect(evaluateConditions(sectioned.conditions, {})).toEqual({ hidden: new Set(['krs', 'employees']), required: new Set() });
+    expect(evaluateConditions(sectioned.conditions, { kind: 'company' })).toEqual({ hidden: new Set(), required: new Set(['krs']) });
+    // `name` is required: a condition never hides it.
+    expect(evaluateConditions({ ...sectioned.conditions, sections: [{ id: 's.main', when: 'false', fields: ['name', 'kind'] }] }, {}).hidden).toEqual(new Set(['kind']));
   });
 
   test('a condition that cannot be evaluated neither hides nor requires', () => {

@@ -365,6 +365,31 @@ describe('META_FEEL_SYNTAX', () => {
     ]);
   });
 
+  test('visibleWhen of a layout section; a required field cannot be in a conditional section', () => {
+    const c = contractor([field('string', 'krs'), field('string', 'regon', { required: true })]);
+    c.layout = [
+      { id: 's.main', fields: ['name'] },
+      { id: 's.company', visibleWhen: 'kind = "company" and', fields: ['krs'] },
+      { id: 's.registry', visibleWhen: 'krs != null', fields: ['regon'] },
+    ];
+    expect(where(packageOf(c, person(), deal(), salesPipeline()))).toEqual([
+      ['META_FEEL_SYNTAX', 'entities/contractor.json', '/layout/1/visibleWhen'],
+      ['META_FIELD_KIND', 'entities/contractor.json', '/layout/2/fields/0'],
+    ]);
+    c.layout = [{ id: 's.company', visibleWhen: 'krs != null', fields: ['krs'] }];
+    expect(validatePackage(packageOf(c, person(), deal(), salesPipeline())).ok).toBe(true);
+  });
+
+  test('a layout variant is checked as the layout, and names roles of the package', () => {
+    const c = contractor([field('string', 'krs')]);
+    c.layoutVariants = [{ roles: ['nobody'], layout: [{ id: 's.v', visibleWhen: 'krs =', fields: ['krs', 'nope'] }] }];
+    expect(where(packageOf(c, person(), deal(), salesPipeline()))).toEqual([
+      ['META_UNKNOWN_FIELD', 'entities/contractor.json', '/layoutVariants/0/roles/0'],
+      ['META_UNKNOWN_FIELD', 'entities/contractor.json', '/layoutVariants/0/layout/0/fields/1'],
+      ['META_FEEL_SYNTAX', 'entities/contractor.json', '/layoutVariants/0/layout/0/visibleWhen'],
+    ]);
+  });
+
   test('valid FEEL passes, including references to unknown variables', () => {
     const d = deal([field('string', 'competitor', { visibleWhen: 'stage = "lost" and amount.amount > 1000', requiredWhen: 'stage in ["lost", "sale"]' })]);
     expect(validatePackage(packageOf(contractor(), person(), d, salesPipeline())).ok).toBe(true);

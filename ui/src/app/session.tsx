@@ -9,6 +9,8 @@ export interface SessionUser {
   readonly displayName: string;
   readonly isAdmin: boolean;
   readonly language: string;
+  /** Role names: the form uses the layout variant of the first one a variant names. */
+  readonly roles?: readonly string[];
   /** Signed in with a temporary password (invitation, reset): the server allows nothing but choosing one's own. */
   readonly mustChangePassword?: boolean;
 }

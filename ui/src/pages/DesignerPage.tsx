@@ -299,8 +299,8 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
           <>
             <MetaForm schema={form.schema} uiSchema={form.uiSchema} data={own} onChange={(data) => onChange({ ...item, ...(data as Item) })} />
             {hasFields && <FieldsEditor item={item} onChange={onChange} />}
-            {/* An activity kind's short form (`form`) is a list of names, edited in the form above. */}
-            {kind === 'entity' && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
+            {/* An activity kind's short form (`form`) is a list of names, edited in the form above; its full form (`layout`) here. */}
+            {(kind === 'entity' || kind === 'activityKind') && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
           </>
         )}
       </fieldset>

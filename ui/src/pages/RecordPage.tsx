@@ -74,7 +74,8 @@ export function NewRecordForm({ model, entity, given, onCreated, formId, onDirty
   const { fieldAccess, me } = useSession();
   const notify = useNotify();
   const access = fieldAccess(entity.name);
-  const form = useMemo(() => recordForm(model, entity.name, { mode: 'create', language, ...(access ? { fieldAccess: access } : {}) }), [model, entity, language, access]);
+  const roles = me?.user.roles;
+  const form = useMemo(() => recordForm(model, entity.name, { mode: 'create', language, ...(access ? { fieldAccess: access } : {}), ...(roles ? { roles } : {}) }), [model, entity, language, access, roles]);
   const userId = me?.user.id ?? null;
   const initial = useMemo(() => initialValues(form, given, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId }), [form, given, model, userId]);
   const state = useSaveState();
@@ -132,7 +133,8 @@ function NewRecord({ model, entity }: { model: Model; entity: EntityModel }) {
 function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityModel; id: string }) {
   const { t, label, language, locale } = useI18n();
   const words = useProblemWords();
-  const { may, fieldAccess } = useSession();
+  const { may, fieldAccess, me } = useSession();
+  const roles = me?.user.roles;
   const canUpdate = may(entity.name, 'update');
   const access = fieldAccess(entity.name);
   const notify = useNotify();
@@ -151,7 +153,7 @@ function ExistingRecord({ model, entity, id }: { model: Model; entity: EntityMod
   const [composing, setComposing] = useState(false);
   // Bumped after a merge: the timeline and related lists load again (records moved to this one).
   const [generation, setGeneration] = useState(0);
-  const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}) }) : null), [model, entity, language, current, access]);
+  const form = useMemo(() => (current ? recordForm(model, entity.name, { mode: 'update', language, record: current, ...(access ? { fieldAccess: access } : {}), ...(roles ? { roles } : {}) }) : null), [model, entity, language, current, access, roles]);
   const initial = useMemo(() => (form && current ? formValues(form, current) : {}), [form, current]);
 
   if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;

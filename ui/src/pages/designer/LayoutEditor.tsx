@@ -4,13 +4,35 @@
 // live preview of the generated form for the edited layout with an empty record. It edits the
 // item in the designer's draft: nothing is applied but through the plan and apply of the page.
 import { useMemo, useState, type DragEvent } from 'react';
-import { addSection, MAX_COLUMNS, MIN_COLUMNS, moveField, newSectionId, normalizeLayout, problemText, recordForm, removeSection, shiftField, shiftSection, unplacedFields, updateSection, type LayoutSection, type LayoutTarget } from '../../../../forms/index.ts';
-import { buildModel, groupItems, type Label, type MetadataItem, type Model } from '../../../../metadata/browser.ts';
+import {
+  addSection,
+  addVariant,
+  removeVariant,
+  setVariantLayout,
+  toggleVariantRole,
+  type LayoutVariantDraft,
+  MAX_COLUMNS,
+  MIN_COLUMNS,
+  moveField,
+  newSectionId,
+  normalizeLayout,
+  problemText,
+  recordForm,
+  removeSection,
+  shiftField,
+  shiftSection,
+  unplacedFields,
+  updateSection,
+  type LayoutSection,
+  type LayoutTarget,
+} from '../../../../forms/index.ts';
+import { ACTIVITY_ENTITY, buildModel, fieldsOfKind, groupItems, type Label, type MetadataItem, type Model } from '../../../../metadata/browser.ts';
 import type { ProblemEntry } from '../../api/client.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useMeta } from '../../app/meta.tsx';
 import { useProblemWords } from '../../app/problems.ts';
 import { RecordFormView } from '../../form/RecordFormView.tsx';
+import { FeelConditionInput } from './FeelConditionInput.tsx';
 
 export type DesignerItem = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type FieldDef = { name: string; label?: Label };
@@ -36,15 +58,33 @@ export interface LayoutEditorProps {
 export function LayoutEditor({ path, item, files, problems = [], disabled = false, onChange }: LayoutEditorProps) {
   const { t, label, language } = useI18n();
   const words = useProblemWords();
-  const defs = (item.fields as FieldDef[] | undefined) ?? [];
+  const applied = useMeta().model;
+  const draft = useMemo(() => draftModel(files), [files]);
+  // An activity kind's form places the fields an activity of the kind has (common, links, its own).
+  const isKind = item.kind === 'activityKind';
+  const defs = isKind ? kindFieldDefs(draft ?? applied, String(item.name ?? '')) : ((item.fields as FieldDef[] | undefined) ?? []);
   const fields = defs.map((f) => f.name);
-  const layout = normalizeLayout(item.layout as LayoutSection[] | undefined, fields);
+  const variants = (item.layoutVariants as LayoutVariantDraft[] | undefined) ?? [];
+  // The layout edited: the default (null) or a role's variant.
+  const [variantAt, setVariantAt] = useState<number | null>(null);
+  const variant = variantAt !== null && variantAt < variants.length ? variantAt : null;
+  const layout = normalizeLayout(variant === null ? (item.layout as LayoutSection[] | undefined) : variants[variant]!.layout, fields);
+  const roles = Object.values(files).filter((f) => f.kind === 'role' && typeof f.name === 'string');
+  const roleName = (name: string) => {
+    const role = roles.find((r) => r.name === name);
+    return role?.label ? label(role.label) : name;
+  };
+  const setVariants = (next: LayoutVariantDraft[]) => {
+    const { layoutVariants: _old, ...rest } = item;
+    onChange(next.length > 0 ? { ...rest, layoutVariants: next } : (rest as DesignerItem));
+  };
   const unplaced = unplacedFields(layout, fields);
   const fieldLabel = (name: string) => {
     const def = defs.find((f) => f.name === name);
     return def?.label ? label(def.label) : name;
   };
   const set = (next: LayoutSection[]) => {
+    if (variant !== null) return setVariants(setVariantLayout(variants, variant, next));
     const { layout: _old, ...rest } = item;
     onChange(next.length > 0 ? { ...rest, layout: next } : (rest as DesignerItem));
   };
@@ -53,7 +93,7 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
   const [over, setOver] = useState<string | null>(null);
 
   // Problems of the last review under this item's layout: per section index, and the rest.
-  const prefix = `/files/${segment(path)}/layout`;
+  const prefix = `/files/${segment(path)}${variant === null ? '/layout' : `/layoutVariants/${variant}/layout`}`;
   const ours = problems.filter((p) => p.pointer === prefix || p.pointer.startsWith(`${prefix}/`));
   const problemsOf = (index: number | null) =>
     ours.filter((p) => {
@@ -114,15 +154,32 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
         <span className="layout-card-actions">
           {section && (
             <>
-              <button type="button" className="icon-btn" aria-label={`${t('designer.moveUp')}: ${name}`} disabled={at === 0} onClick={() => set(shiftField(layout, fields, name, -1))}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={`${t('designer.moveUp')}: ${name}`}
+                disabled={at === 0}
+                onClick={() => set(shiftField(layout, fields, name, -1))}
+              >
                 ↑
               </button>
-              <button type="button" className="icon-btn" aria-label={`${t('designer.moveDown')}: ${name}`} disabled={at === section.fields.length - 1} onClick={() => set(shiftField(layout, fields, name, 1))}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={`${t('designer.moveDown')}: ${name}`}
+                disabled={at === section.fields.length - 1}
+                onClick={() => set(shiftField(layout, fields, name, 1))}
+              >
                 ↓
               </button>
             </>
           )}
-          <select className="input input-small" aria-label={`${t('designer.toSection')}: ${name}`} value={section?.id ?? ''} onChange={(e) => move(name, { section: e.target.value || null })}>
+          <select
+            className="input input-small"
+            aria-label={`${t('designer.toSection')}: ${name}`}
+            value={section?.id ?? ''}
+            onChange={(e) => move(name, { section: e.target.value || null })}
+          >
             <option value="">{t('designer.unplaced')}</option>
             {layout.map((s, i) => (
               <option key={s.id} value={s.id}>
@@ -141,11 +198,87 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
     <section aria-label={t('designer.layout')} className="layout-editor">
       <div className="card-head">
         <h3>{t('designer.layout')}</h3>
-        <button type="button" className="btn btn-small" onClick={() => set(addSection(layout, { id: newSectionId(String(item.id ?? item.name ?? 'layout'), layout), label: { en: t('designer.section', { n: layout.length + 1 }) }, columns: 1 }))}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() =>
+            set(
+              addSection(layout, {
+                id: newSectionId(String(item.id ?? item.name ?? 'layout'), layout),
+                label: { en: t('designer.section', { n: layout.length + 1 }) },
+                columns: 1,
+              }),
+            )
+          }
+        >
           + {t('designer.addSection')}
         </button>
       </div>
       <p className="muted">{t('designer.layoutHelp')}</p>
+      {/* Role variants are an entity type's; an activity kind has one full form. */}
+      {!isKind && (
+        <div className="layout-variants" role="group" aria-label={t('designer.variantFor')}>
+          <label className="lang-input">
+            <span>{t('designer.variantFor')}</span>
+            <select
+              className="input"
+              aria-label={t('designer.variantFor')}
+              value={variant ?? ''}
+              onChange={(e) => setVariantAt(e.target.value === '' ? null : Number(e.target.value))}
+            >
+              <option value="">{t('designer.variantDefault')}</option>
+              {variants.map((v, i) => (
+                <option key={i} value={i}>
+                  {v.roles.map(roleName).join(', ')}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="lang-input">
+            <span>{t('designer.addVariant')}</span>
+            <select
+              className="input"
+              aria-label={t('designer.addVariant')}
+              value=""
+              onChange={(e) => {
+                if (!e.target.value) return;
+                setVariants(addVariant(variants, e.target.value, normalizeLayout(item.layout as LayoutSection[] | undefined, fields)));
+                setVariantAt(variants.length);
+              }}
+            >
+              <option value="">—</option>
+              {roles
+                .filter((r) => !variants.some((v) => v.roles.includes(String(r.name))))
+                .map((r) => (
+                  <option key={String(r.name)} value={String(r.name)}>
+                    {roleName(String(r.name))}
+                  </option>
+                ))}
+            </select>
+          </label>
+          {variant !== null && (
+            <>
+              <fieldset className="layout-variant-roles">
+                <legend>{t('designer.variantRoles')}</legend>
+                {roles.map((r) => (
+                  <label key={String(r.name)} className="check">
+                    <input
+                      type="checkbox"
+                      checked={variants[variant]!.roles.includes(String(r.name))}
+                      onChange={() => setVariants(toggleVariantRole(variants, variant, String(r.name)))}
+                    />{' '}
+                    {roleName(String(r.name))}
+                  </label>
+                ))}
+              </fieldset>
+              <button type="button" className="btn btn-small" onClick={() => setVariants(removeVariant(variants, variant))}>
+                {t('designer.removeVariant')}
+              </button>
+            </>
+          )}
+          <p className="muted">{t('designer.variantHelp')}</p>
+        </div>
+      )}
       {problemsOf(null).map((p, i) => (
         <div key={i} className="field-errors">
           {say(p)}
@@ -160,27 +293,55 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
                   {LANGUAGES.map((l) => (
                     <label key={l} className="lang-input">
                       <span>{l}</span>
-                      <input className="input" aria-label={`${t('designer.sectionLabel')} ${l}`} value={section.label?.[l] ?? ''} onChange={(e) => set(updateSection(layout, section.id, { label: { ...(section.label ?? { en: '' }), [l]: e.target.value } }))} />
+                      <input
+                        className="input"
+                        aria-label={`${t('designer.sectionLabel')} ${l}`}
+                        value={section.label?.[l] ?? ''}
+                        onChange={(e) => set(updateSection(layout, section.id, { label: { ...(section.label ?? { en: '' }), [l]: e.target.value } }))}
+                      />
                     </label>
                   ))}
                 </div>
                 <div className="layout-section-tools">
                   <label className="lang-input">
                     <span>{t('designer.tab')}</span>
-                    <input className="input" aria-label={t('designer.tab')} placeholder={t('form.tabMain')} value={section.tab ?? ''} onChange={(e) => set(updateSection(layout, section.id, { tab: e.target.value }))} />
+                    <input
+                      className="input"
+                      aria-label={t('designer.tab')}
+                      placeholder={t('form.tabMain')}
+                      value={section.tab ?? ''}
+                      onChange={(e) => set(updateSection(layout, section.id, { tab: e.target.value }))}
+                    />
                   </label>
                   <label className="lang-input">
                     <span>{t('designer.columns')}</span>
-                    <select className="input input-small" aria-label={t('designer.columns')} value={section.columns ?? 1} onChange={(e) => set(updateSection(layout, section.id, { columns: Number(e.target.value) }))}>
+                    <select
+                      className="input input-small"
+                      aria-label={t('designer.columns')}
+                      value={section.columns ?? 1}
+                      onChange={(e) => set(updateSection(layout, section.id, { columns: Number(e.target.value) }))}
+                    >
                       {Array.from({ length: MAX_COLUMNS - MIN_COLUMNS + 1 }, (_, n) => n + MIN_COLUMNS).map((n) => (
                         <option key={n}>{n}</option>
                       ))}
                     </select>
                   </label>
-                  <button type="button" className="icon-btn" aria-label={t('designer.sectionUp')} disabled={i === 0} onClick={() => set(shiftSection(layout, section.id, -1))}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={t('designer.sectionUp')}
+                    disabled={i === 0}
+                    onClick={() => set(shiftSection(layout, section.id, -1))}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="icon-btn" aria-label={t('designer.sectionDown')} disabled={i === layout.length - 1} onClick={() => set(shiftSection(layout, section.id, 1))}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={t('designer.sectionDown')}
+                    disabled={i === layout.length - 1}
+                    onClick={() => set(shiftSection(layout, section.id, 1))}
+                  >
                     ↓
                   </button>
                   <button type="button" className="icon-btn" aria-label={t('designer.removeSection')} onClick={() => set(removeSection(layout, section.id))}>
@@ -188,7 +349,18 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
                   </button>
                 </div>
               </div>
-              <ul {...zone(section.id, section.id)} style={{ ['--layout-columns' as string]: String(section.columns ?? 1) }} aria-label={t('designer.sectionFields')}>
+              <FeelConditionInput
+                label={t('designer.visibleWhen')}
+                help={t('designer.visibleWhenHelp')}
+                value={section.visibleWhen ?? ''}
+                fields={fields}
+                onChange={(v) => set(updateSection(layout, section.id, { visibleWhen: v }))}
+              />
+              <ul
+                {...zone(section.id, section.id)}
+                style={{ ['--layout-columns' as string]: String(section.columns ?? 1) }}
+                aria-label={t('designer.sectionFields')}
+              >
                 {section.fields.map((f) => card(f, section))}
                 {section.fields.length === 0 && <li className="muted layout-empty">{t('designer.dropHere')}</li>}
               </ul>
@@ -209,40 +381,87 @@ export function LayoutEditor({ path, item, files, problems = [], disabled = fals
           </ul>
         </div>
       </div>
-      <LayoutPreview item={item} files={files} layout={layout} />
+      <LayoutPreview item={item} draft={draft} layout={layout} roles={variant === null ? undefined : variants[variant]!.roles} />
     </section>
   );
 }
 
-/** The generated form of the draft's entity type with the edited layout, over an empty record. */
-function LayoutPreview({ item, files, layout }: { item: DesignerItem; files: Readonly<Record<string, DesignerItem>>; layout: readonly LayoutSection[] }) {
+/** The model of the whole draft (so unapplied fields show), or null while it does not build. */
+function draftModel(files: Readonly<Record<string, DesignerItem>>): Model | null {
+  try {
+    return buildModel(groupItems(files as Record<string, MetadataItem>));
+  } catch {
+    return null; // an unfinished draft
+  }
+}
+
+/** The fields an activity of a kind may show, as the kind's form places them. */
+function kindFieldDefs(model: Model, kind: string): FieldDef[] {
+  const activity = model.entities.get(ACTIVITY_ENTITY);
+  if (!activity) return [];
+  return (fieldsOfKind(activity, kind) ?? []).flatMap((name) => {
+    const field = activity.fieldsByName.get(name);
+    return field && !field.readOnly ? [{ name, label: field.label }] : [];
+  });
+}
+
+/** The generated form of the draft's entity type (or activity kind) with the edited layout, over an empty record. */
+function LayoutPreview({
+  item,
+  draft,
+  layout,
+  roles,
+}: {
+  item: DesignerItem;
+  draft: Model | null;
+  layout: readonly LayoutSection[];
+  roles: readonly string[] | undefined;
+}) {
   const { t, language } = useI18n();
   const applied = useMeta().model;
-  const name = String(item.name ?? '');
+  const isKind = item.kind === 'activityKind';
+  const kindName = String(item.name ?? '');
+  const name = isKind ? ACTIVITY_ENTITY : kindName;
   // The draft's model when it builds (unapplied fields show); else the applied one with this layout.
   const model = useMemo((): Model | null => {
-    try {
-      const draft = buildModel(groupItems(files as Record<string, MetadataItem>));
-      if (draft.entities.has(name)) return draft;
-    } catch {
-      // an unfinished draft: fall back to the applied model
-    }
+    if (draft?.entities.has(name) && (!isKind || draft.entities.get(name)!.kinds?.has(kindName))) return draft;
     const entity = applied.entities.get(name);
     if (!entity) return null;
-    return { ...applied, entities: new Map(applied.entities).set(name, { ...entity, layout: [...layout] }) };
-  }, [files, name, applied, layout]);
+    if (isKind) {
+      const kind = entity.kinds?.get(kindName);
+      if (!kind) return null;
+      return {
+        ...applied,
+        entities: new Map(applied.entities).set(name, { ...entity, kinds: new Map(entity.kinds).set(kindName, { ...kind, layout: [...layout] }) }),
+      };
+    }
+    // The edited layout as the only one, whichever variant it is.
+    return { ...applied, entities: new Map(applied.entities).set(name, { ...entity, layout: [...layout], layoutVariants: [] }) };
+  }, [draft, name, kindName, isKind, applied, layout]);
   const form = useMemo(() => {
     if (!model) return null;
     try {
-      return recordForm(model, name, { mode: 'create', language });
+      // An activity kind's full form: as on its card (the short form is for a new activity).
+      return recordForm(model, name, { mode: isKind ? 'update' : 'create', language, ...(roles ? { roles } : {}) });
     } catch {
       return null;
     }
-  }, [model, name, language]);
+  }, [model, name, language, roles]);
   return (
     <section className="layout-preview" aria-label={t('designer.preview')}>
       <h3>{t('designer.preview')}</h3>
-      {form && model ? <RecordFormView key={`${language}.${JSON.stringify(form.layout)}`} model={model} form={form} initial={{}} readonly onSubmit={() => undefined} /> : <div className="muted">{t('designer.noPreview')}</div>}
+      {form && model ? (
+        <RecordFormView
+          key={`${language}.${JSON.stringify(form.layout)}.${JSON.stringify(form.kinds?.[kindName]?.layout ?? null)}`}
+          model={model}
+          form={form}
+          initial={isKind ? { kind: kindName } : {}}
+          readonly
+          onSubmit={() => undefined}
+        />
+      ) : (
+        <div className="muted">{t('designer.noPreview')}</div>
+      )}
     </section>
   );
 }
