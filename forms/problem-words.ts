@@ -84,6 +84,21 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   CONFLICT: plain('This cannot be done in the current state.', 'Nie można tego zrobić w obecnym stanie.', 'Acest lucru nu se poate face în starea actuală.'),
   WORKFLOW_INVALID: plain('The process definition cannot be deployed.', 'Nie można wdrożyć definicji procesu.', 'Definiția procesului nu poate fi implementată.'),
   INTERNAL: plain('Something went wrong on the server; it has been logged.', 'Wystąpił błąd serwera; został zapisany w dzienniku.', 'A apărut o eroare pe server; a fost înregistrată.'),
+  // ---- backup and restore (tessera backup / restore) ----
+  BACKUP_EXISTS: plain('A file of that name exists already; a backup never overwrites one.', 'Plik o tej nazwie już istnieje; kopia zapasowa nigdy go nie nadpisuje.', 'Un fișier cu acest nume există deja; o copie de rezervă nu îl suprascrie niciodată.'),
+  BACKUP_NO_DATABASE: plain('There is no database here to back up.', 'Nie ma tu bazy danych do skopiowania.', 'Aici nu există nicio bază de date de salvat.'),
+  BACKUP_UNREADABLE: plain('The file is not a readable Tessera backup.', 'Plik nie jest czytelną kopią zapasową Tessery.', 'Fișierul nu este o copie de rezervă Tessera lizibilă.'),
+  BACKUP_MANIFEST_INVALID: plain('The backup\'s description (manifest) is not valid.', 'Opis kopii zapasowej (manifest) jest nieprawidłowy.', 'Descrierea copiei de rezervă (manifestul) nu este validă.'),
+  BACKUP_FILE_MISSING: plain('A file the backup lists is missing from it.', 'W kopii zapasowej brakuje pliku, który wymienia.', 'Din copia de rezervă lipsește un fișier pe care îl listează.'),
+  BACKUP_CHECKSUM_MISMATCH: plain('The backup is damaged or was changed: a checksum does not match.', 'Kopia zapasowa jest uszkodzona lub zmieniona: suma kontrolna się nie zgadza.', 'Copia de rezervă este deteriorată sau modificată: o sumă de control nu corespunde.'),
+  BACKUP_WRONG_DATABASE_KIND: plain('This backup is of the other kind of database (embedded or server).', 'Ta kopia zapasowa dotyczy innego rodzaju bazy (wbudowanej lub serwera).', 'Această copie de rezervă este a celuilalt tip de bază de date (încorporată sau server).'),
+  BACKUP_METADATA_CHANGED: plain('The metadata changed while the backup ran; run it again.', 'Metadane zmieniły się w trakcie kopiowania; uruchom kopię ponownie.', 'Metadatele s-au schimbat în timpul copierii; rulați din nou.'),
+  BACKUP_METADATA_MISMATCH: plain('The restored database does not hold the metadata version the backup names.', 'Odtworzona baza nie ma wersji metadanych podanej w kopii.', 'Baza de date restaurată nu are versiunea de metadate indicată în copie.'),
+  RESTORE_TARGET_NOT_EMPTY: plain('Restore only into an empty place: this one holds data.', 'Odtwarzaj tylko do pustego miejsca: to zawiera dane.', 'Restaurați doar într-un loc gol: acesta conține date.'),
+  RESTORE_TARGET_IN_USE: plain('A server is running on that data directory; stop it first.', 'Na tym katalogu danych działa serwer; najpierw go zatrzymaj.', 'Pe acest director de date rulează un server; opriți-l mai întâi.'),
+  DUMP_TOOL_MISSING: plain('PostgreSQL\'s client tools (pg_dump, pg_restore) are not installed.', 'Narzędzia klienta PostgreSQL (pg_dump, pg_restore) nie są zainstalowane.', 'Instrumentele client PostgreSQL (pg_dump, pg_restore) nu sunt instalate.'),
+  DUMP_TOOL_TOO_OLD: plain('PostgreSQL\'s client tools are older than the server; install newer ones.', 'Narzędzia klienta PostgreSQL są starsze niż serwer; zainstaluj nowsze.', 'Instrumentele client PostgreSQL sunt mai vechi decât serverul; instalați unele mai noi.'),
+  DUMP_TOOL_FAILED: plain('pg_dump or pg_restore failed; nothing was restored.', 'pg_dump lub pg_restore zakończył się błędem; nic nie odtworzono.', 'pg_dump sau pg_restore a eșuat; nu s-a restaurat nimic.'),
 
   // ---- one value (an entry of `errors`) ----
   REQUIRED: plain('is required', 'jest wymagane', 'este obligatoriu'),

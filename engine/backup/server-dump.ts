@@ -17,9 +17,10 @@ function run(tool: Tool, args: readonly string[], env: NodeJS.ProcessEnv = {}): 
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new BackupError('DUMP_TOOL_MISSING', `${tool} was not found on PATH: install PostgreSQL's client tools (Debian: postgresql-client)`) : error),
-    );
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      const notInstalled = error.code === 'ENOENT';
+      reject(notInstalled ? new BackupError('DUMP_TOOL_MISSING', `${tool} was not found on PATH: install PostgreSQL's client tools (Debian: postgresql-client)`) : error);
+    });
     child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
