@@ -83,6 +83,7 @@ export {
   type GroupKind,
   type MeasureFunction,
   type ParsedAggregate,
+  type RateDate,
   type ResolvedGroup,
   type ResolvedMeasure,
 } from './aggregate.ts';

@@ -19,6 +19,7 @@ import {
   type ParsedAggregate,
 } from '../../metadata/index.ts';
 import { choiceKey, describe, groupFilter, measureValue, moneyFields, runAggregate, type AggregateResult, type GroupKey } from './aggregate.ts';
+import { conversionOf, refuseMissingRates } from './aggregate-conversion.ts';
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
@@ -367,9 +368,6 @@ export class RecordService {
     if (!query) throw new TesseraError('BAD_QUERY', `invalid aggregate query: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`, { problems: problems.map((p) => ({ pointer: p.pointer, detail: p.message })) });
     const hidden = access.unrestricted ? NOTHING_HIDDEN : hiddenFields(rights);
     checkAggregateFields(entity, hidden, query, base);
-    if (query.convertTo && moneyFields(query).length) {
-      throw new TesseraError('BAD_QUERY', `no exchange rates are available to convert amounts to ${query.convertTo}`, { problems: [{ pointer: `${base}/convertTo`, detail: 'no exchange rates are available; amounts stay in their own currencies' }] });
-    }
     const bound = query.filter && bindFilter(query.filter, { userId: access.subject?.userId ?? null, teamIds: access.subject?.teamIds ?? [] });
     const rule: RowRule = access.unrestricted ? [] : [rights.read];
     const rows = () => {
@@ -390,7 +388,9 @@ export class RecordService {
       narrowed = rows().whereRaw('??.id = ANY(?::uuid[])', [entity.table, admitted]);
     }
     const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
-    const result = await runAggregate(db, narrowed, entity, query, timeZone);
+    const conversion = moneyFields(query).length ? conversionOf(query, entity.table, timeZone) : null;
+    if (conversion) await refuseMissingRates(db, narrowed, entity, moneyFields(query), conversion, `${base}/convertTo`);
+    const result = await runAggregate(db, narrowed, entity, query, timeZone, conversion);
     const titles = await this.#groupTitles(ctx, db, query, result.rows);
     const currencies = moneyFields(query);
     const filterParts = (input as { filter?: unknown }).filter;
@@ -409,8 +409,8 @@ export class RecordService {
         const parts = [...(filterParts !== undefined && filterParts !== null && filterParts !== '' ? [typeof filterParts === 'string' ? (JSON.parse(filterParts) as unknown) : filterParts] : []), ...terms];
         return {
           keys,
-          ...(currencies.length ? { currency: Object.fromEntries(currencies.map((f, i) => [f, (row[`c${i}`] ?? null) as string | null])) } : {}),
-          values: query.measures.map((m, i) => measureValue(m, entity, row[`m${i}`])),
+          ...(currencies.length ? { currency: Object.fromEntries(currencies.map((f, i) => [f, conversion ? conversion.to : ((row[`c${i}`] ?? null) as string | null)])) } : {}),
+          values: query.measures.map((m, i) => measureValue(m, entity, row[`m${i}`], conversion !== null)),
           filter: parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { and: parts },
         };
       }),
