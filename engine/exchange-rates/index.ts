@@ -1,1 +1,2 @@
 export * from './rates.ts';
+export * from './document-rate.ts';

@@ -20,6 +20,7 @@ import {
 } from '../../metadata/index.ts';
 import { choiceKey, describe, groupFilter, measureValue, moneyFields, runAggregate, type AggregateResult, type GroupKey } from './aggregate.ts';
 import { conversionOf, refuseMissingRates } from './aggregate-conversion.ts';
+import { documentRateValues } from '../exchange-rates/index.ts';
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
@@ -717,7 +718,9 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
+      const given: ApiRecord = { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) };
+      const rated: ApiRecord = { ...given, ...(await documentRateValues(trx, entity, given, null, written)) };
+      const values: ApiRecord = withComputed(model, entity, rated, { now, timeZone, userId: ctx.actor.userId });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -825,7 +828,8 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+      const rate = await documentRateValues(trx, entity, { ...previous!, ...written }, previous!, written);
+      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written, ...rate }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
@@ -836,7 +840,7 @@ export class RecordService {
       await lockRollupParents(trx, model, entity, [{ before: current, after: next, changed: Object.keys(written) }]);
       await this.#checkReferences(trx, entity, written, access);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
-      const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
+      const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...rate, ...computedFieldValues(entity, next) });
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
         set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
       }
