@@ -174,8 +174,13 @@ export function periodRange(period: Period, today: Date): [string, string] | nul
   }
 }
 
+/** The currencies a report's money can be converted to (the aggregate API's convertTo). */
+export const REPORT_CURRENCIES = ['PLN', 'EUR', 'RON', 'USD'] as const;
+
 export interface ReportFilters {
   readonly period?: Period;
+  /** Money converted to this currency at today's central bank rates; absent: each in its own. */
+  readonly currency?: string;
   /** A record or user id; "$me" for the signed-in user. */
   readonly owner?: string;
   readonly campaign?: string;
@@ -198,5 +203,14 @@ export function reportQuery(report: Report, entity: EntityModel, filters: Report
     groupBy: report.groupBy ?? [],
     measures: report.measures,
     ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
+    ...(filters.currency && reportHasMoney(report, entity) ? { convertTo: filters.currency } : {}),
   };
+}
+
+/** Whether a report measures a money field (only then is there anything to convert). */
+export function reportHasMoney(report: Report, entity: EntityModel): boolean {
+  return report.measures.some((m) => {
+    const field = typeof m === 'string' ? m.split(':')[1] : m.field;
+    return field !== undefined && entity.fieldsByName.get(field)?.type === 'money';
+  });
 }
