@@ -65,12 +65,32 @@ describe('the invoice rate', () => {
     expect(rateOf(zloty.body)).toEqual([null, null, null]);
   });
 
-  test('with no stored rate the rate typed by hand stays (no table); a typed rate is replaced when one is stored', async () => {
+  test('with no stored rate the rate typed by hand stays (no table); a rate typed alone is replaced by the stored one, one typed with its table day is kept', async () => {
     expect(rateOf(await invoice({ currency: 'eur', issue_date: '2026-06-15', exchange_rate: 4.31 }))).toEqual([4.31, null, null]);
     expect(rateOf(await invoice({ currency: 'eur', issue_date: '2026-04-07', exchange_rate: 4.31 }))).toEqual([4.2788, '065/A/NBP/2026', '2026-04-03']);
-    // Table and day are the bank's, not the user's.
-    const typed = await api.post('/records/invoice', { contractor, lines, currency: 'eur', issue_date: '2026-04-07', exchange_rate_table: '999/A/NBP/2026' });
-    expect([typed.status, typed.body.errors?.[0]?.pointer]).toEqual([422, '/exchange_rate_table']);
+    // A rate typed with its table and day (read off a table NBP published) is the user's to keep.
+    expect(rateOf(await invoice({ currency: 'eur', issue_date: '2026-04-07', exchange_rate: 4.2801, exchange_rate_table: '065/A/NBP/2026', exchange_rate_date: '2026-04-03' }))).toEqual([4.2801, '065/A/NBP/2026', '2026-04-03']);
+  });
+
+  test('a correction keeps its invoice\'s rate; bulk writes (imports) fill the rate as single writes do', async () => {
+    const original = await invoice({ currency: 'eur', issue_date: '2026-04-03' });
+    const corrected = await api.post(`/records/invoice/${original.id as string}/actions/generate_correction`);
+    expect([corrected.status, corrected.body.errors]).toEqual([201, undefined]);
+    const correction = (await api.get(`/records/invoice/${corrected.body.result.records[0].id as string}`)).body;
+    // Issued on another day, but with the corrected invoice's rate and table.
+    expect([correction.kind, ...rateOf(correction)]).toEqual(['correction', ...rateOf(original)]);
+
+    const system = { actor: { userId: null, via: 'system' as const } };
+    const [first, second] = await env.platform.records.createMany(system, 'invoice', [
+      { contractor, lines, currency: 'usd', issue_date: '2026-04-07' },
+      { contractor, lines, currency: 'pln', issue_date: '2026-04-07' },
+    ]);
+    expect([rateOf(first!), rateOf(second!)]).toEqual([
+      [3.9601, '065/A/NBP/2026', '2026-04-03'],
+      [null, null, null],
+    ]);
+    const [moved] = await env.platform.records.updateMany(system, 'invoice', [{ id: second!.id as string, values: { currency: 'eur' }, expectedVersion: second!.version as number }]);
+    expect(rateOf(moved!)).toEqual([4.2788, '065/A/NBP/2026', '2026-04-03']);
   });
 
   withPdfText('the invoice PDF shows the rate, its table and its day', async () => {
