@@ -1,5 +1,7 @@
 // The sales funnel report with the demo data: at 390 px nothing overflows sideways; a figure of the
-// report opens the list of exactly the records behind it.
+// report opens the list of exactly the records behind it; its amounts convert to one currency
+// chosen above it, a missing rate said in words.
+import { addDays, saveRates } from '../../engine/exchange-rates/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { loadDemo } from './demo.ts';
 import { browserSuite } from './support.ts';
@@ -31,4 +33,24 @@ test('the funnel report drills down from a figure to the filtered list', async (
   const expected = (await b.api.get(`/records/deal?count=true&limit=1&filter=${encodeURIComponent(JSON.stringify({ stage: { eq: stage } }))}`)).body.count as number;
   expect(listed).toBe(expected);
   expect(listed).toBeGreaterThanOrEqual(count);
+});
+
+test('the amounts convert to one currency chosen above the report; a missing rate is said, not summed without', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${b.url}/reports/sales_funnel`);
+  const table = page.getByTestId('funnel-report-table');
+  await table.locator('tbody tr').first().waitFor();
+  // The demo's deals are in PLN and RON: kept apart.
+  expect(await table.textContent()).toContain('RON');
+  await page.getByLabel('Amounts in').selectOption('PLN');
+  await page.getByRole('alert').filter({ hasText: /no NBP rate of RON on or before \d{4}-\d{2}-\d{2}/ }).waitFor();
+  expect(new URL(page.url()).searchParams.get('currency')).toBe('PLN');
+  // The connector's rates of the last days arrive: the same page converts.
+  const today = new Date().toISOString().slice(0, 10);
+  await saveRates(b.env.platform.knex, [-4, -3, -2, -1, 0].map((n) => ({ source: 'nbp' as const, currency: 'RON', date: addDays(today, n), rate: 0.8512, multiplier: 1, table: null })));
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await table.locator('tbody tr').first().waitFor();
+  const converted = (await table.textContent())!;
+  expect([converted.includes('PLN'), converted.includes('RON')]).toEqual([true, false]);
 });
