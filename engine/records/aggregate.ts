@@ -5,7 +5,7 @@
 // (RecordService.aggregate); nothing a client sends is spliced into SQL: field names come from the
 // model, buckets and the time zone from fixed lists and the validated manifest.
 import type { Knex } from 'knex';
-import { factorSql, type Conversion } from './aggregate-conversion.ts';
+import { factorAlias, type Conversion } from './aggregate-conversion.ts';
 import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type AggregateResult, type AggregateRow, type DateBucket, type EntityModel, type GroupKey, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
 
 export type { AggregateResult, AggregateRow, GroupKey };
@@ -32,12 +32,12 @@ function groupSql(table: string, group: ResolvedGroup, timeZone: string): [strin
   return ['??', [col]];
 }
 
-function measureSql(table: string, entity: EntityModel, m: ResolvedMeasure, conversion: Conversion | null): [string, string[]] {
+function measureSql(table: string, entity: EntityModel, m: ResolvedMeasure, conversion: Conversion | null, moneyIndex: (m: ResolvedMeasure) => number): [string, string[]] {
   if (m.fn === 'count') return ['count(*)', []];
   const col = `${table}.${m.field!}`;
   const type = entity.fieldsByName.get(m.field!)?.type;
-  // Converted money: each amount times its own factor, before it is added up.
-  const value = m.money && conversion ? `(?? * ${factorSql(table, m.field!, conversion)})` : '??';
+  // Converted money: each amount times its own factor (joined by joinFactors), before it is added up.
+  const value = m.money && conversion ? `(?? * ${factorAlias(moneyIndex(m))}.fx_factor)` : '??';
   switch (m.fn) {
     case 'weightedSum':
       return [`sum(${value} * coalesce(??, 0) / 100)`, [col, `${table}.${m.weight!}`]];
@@ -75,7 +75,7 @@ export async function runAggregate(db: Knex | Knex.Transaction, base: Knex.Query
     bindings.push(`${t}.${field}${CURRENCY_SUFFIX}`);
   });
   query.measures.forEach((m, i) => {
-    const [sql, b] = measureSql(t, entity, m, conversion);
+    const [sql, b] = measureSql(t, entity, m, conversion, (measure) => moneyFields(query).indexOf(measure.field!));
     selects.push(`${sql} AS m${i}`);
     bindings.push(...b);
   });

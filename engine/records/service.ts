@@ -19,7 +19,7 @@ import {
   type ParsedAggregate,
 } from '../../metadata/index.ts';
 import { choiceKey, describe, groupFilter, measureValue, moneyFields, runAggregate, type AggregateResult, type GroupKey } from './aggregate.ts';
-import { conversionOf, refuseMissingRates } from './aggregate-conversion.ts';
+import { conversionOf, joinFactors } from './aggregate-conversion.ts';
 import { documentRateValues } from '../exchange-rates/index.ts';
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
@@ -390,7 +390,7 @@ export class RecordService {
     }
     const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
     const conversion = moneyFields(query).length ? conversionOf(query, entity.table, timeZone) : null;
-    if (conversion) await refuseMissingRates(db, narrowed, entity, moneyFields(query), conversion, `${base}/convertTo`);
+    if (conversion) await joinFactors(db, narrowed, entity, moneyFields(query), conversion, `${base}/convertTo`);
     const result = await runAggregate(db, narrowed, entity, query, timeZone, conversion);
     const titles = await this.#groupTitles(ctx, db, query, result.rows);
     const currencies = moneyFields(query);
