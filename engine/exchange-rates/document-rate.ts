@@ -21,7 +21,9 @@ export async function documentRateValues(db: Knex | Knex.Transaction, entity: En
   const currency = typeof next[spec.currencyField] === 'string' ? (next[spec.currencyField] as string).toUpperCase() : '';
   const day = dayOf(next[spec.dateField]);
   const changed = previous === null || previous[spec.currencyField] !== next[spec.currencyField] || dayOf(previous[spec.dateField]) !== day;
-  if (!changed) return {};
+  // A document saved before its day's rates were fetched gets its rate on a later save.
+  const missing = previous !== null && previous[spec.rateField] == null && !Object.hasOwn(written, spec.rateField);
+  if (!changed && !missing) return {};
   // A rate given with the day of its table was copied from the document it comes from (a
   // correction takes its invoice's rate): it is kept.
   if (previous === null && spec.rateDateField && written[spec.rateField] != null && written[spec.rateDateField] != null) return {};

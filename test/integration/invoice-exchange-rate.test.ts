@@ -67,6 +67,12 @@ describe('the invoice rate', () => {
 
   test('with no stored rate the rate typed by hand stays (no table); a rate typed alone is replaced by the stored one, one typed with its table day is kept', async () => {
     expect(rateOf(await invoice({ currency: 'eur', issue_date: '2026-06-15', exchange_rate: 4.31 }))).toEqual([4.31, null, null]);
+    // Saved before its rates were fetched: the next save takes the rate.
+    const early = await invoice({ currency: 'eur', issue_date: '2026-06-16' });
+    expect(rateOf(early)).toEqual([null, null, null]);
+    await saveRates(env.platform.knex, nbp('2026-06-15', '114/A/NBP/2026', [['EUR', 4.2999]]));
+    const later = await api.patch(`/records/invoice/${early.id as string}`, { notes: 'Kurs już jest', version: early.version });
+    expect(rateOf(later.body)).toEqual([4.2999, '114/A/NBP/2026', '2026-06-15']);
     expect(rateOf(await invoice({ currency: 'eur', issue_date: '2026-04-07', exchange_rate: 4.31 }))).toEqual([4.2788, '065/A/NBP/2026', '2026-04-03']);
     // A rate typed with its table and day (read off a table NBP published) is the user's to keep.
     expect(rateOf(await invoice({ currency: 'eur', issue_date: '2026-04-07', exchange_rate: 4.2801, exchange_rate_table: '065/A/NBP/2026', exchange_rate_date: '2026-04-03' }))).toEqual([4.2801, '065/A/NBP/2026', '2026-04-03']);
