@@ -41,16 +41,18 @@ test('the amounts convert to one currency chosen above the report; a missing rat
   await page.goto(`${b.url}/reports/sales_funnel`);
   const table = page.getByTestId('funnel-report-table');
   await table.locator('tbody tr').first().waitFor();
-  // The demo's deals are in PLN and RON: kept apart.
+  // The demo's deals are in PLN, EUR and RON: kept apart.
   expect(await table.textContent()).toContain('RON');
   await page.getByLabel('Amounts in').selectOption('PLN');
-  await page.getByRole('alert').filter({ hasText: /no NBP rate of RON on or before \d{4}-\d{2}-\d{2}/ }).waitFor();
+  await page.getByRole('alert').filter({ hasText: /no NBP rate of (EUR|RON) on or before \d{4}-\d{2}-\d{2}/ }).waitFor();
   expect(new URL(page.url()).searchParams.get('currency')).toBe('PLN');
   // The connector's rates of the last days arrive: the same page converts.
+  // (Days around today in UTC: the business's day in Warsaw is one of them.)
   const today = new Date().toISOString().slice(0, 10);
-  await saveRates(b.env.platform.knex, [-4, -3, -2, -1, 0].map((n) => ({ source: 'nbp' as const, currency: 'RON', date: addDays(today, n), rate: 0.8512, multiplier: 1, table: null })));
+  const days = [-4, -3, -2, -1, 0, 1].map((n) => addDays(today, n));
+  await saveRates(b.env.platform.knex, days.flatMap((date) => [['RON', 0.8512], ['EUR', 4.2344]].map(([currency, rate]) => ({ source: 'nbp' as const, currency: currency as string, date, rate: rate as number, multiplier: 1, table: null }))));
   await page.getByRole('button', { name: 'Retry' }).click();
   await table.locator('tbody tr').first().waitFor();
   const converted = (await table.textContent())!;
-  expect([converted.includes('PLN'), converted.includes('RON')]).toEqual([true, false]);
+  expect([converted.includes('PLN'), converted.includes('RON'), converted.includes('EUR')]).toEqual([true, false, false]);
 });
