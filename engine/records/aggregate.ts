@@ -6,6 +6,7 @@
 // model, buckets and the time zone from fixed lists and the validated manifest.
 import type { Knex } from 'knex';
 import { factorAlias, type Conversion } from './aggregate-conversion.ts';
+import { addDays } from '../exchange-rates/index.ts';
 import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type AggregateResult, type AggregateRow, type DateBucket, type EntityModel, type GroupKey, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
 
 export type { AggregateResult, AggregateRow, GroupKey };
@@ -172,7 +173,7 @@ export function measureValue(measure: ResolvedMeasure, entity: EntityModel, raw:
 }
 
 /** The days `n` days before `day` (YYYY-MM-DD). */
-const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
+const daysBefore = (day: string, n: number) => addDays(day, -n);
 
 /** The filter of an age band: the value fell on one of its days (counted back from today in the business time zone). */
 function ageFilter(group: ResolvedGroup, key: string, timeZone: string): Record<string, unknown> {
