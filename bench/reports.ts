@@ -2,11 +2,13 @@
 // of the value (per currency), under a filter (follow-up date in a year) — over 1,000,000 deals,
 // through the records service's aggregate (parsing, rights, the GROUP BY, shaping the rows), as the
 // administrator and as a salesperson who reads only their own deals; beside, in the same run, the
-// same GROUP BY sent raw through pg. On a PostgreSQL server when TESSERA_BENCH_PG_URL names one
+// same GROUP BY sent raw through pg; and the same query converting the money to PLN (convertTo) at
+// one day's NBP rate and at each deal's own follow-up day's. On a PostgreSQL server when TESSERA_BENCH_PG_URL names one
 // (scratch database), else on the embedded database.
 import { accessFor, loadSubject } from '../engine/access/index.ts';
 import { startPlatform } from '../engine/platform.ts';
 import type { RecordContext } from '../engine/records/index.ts';
+import { addDays, saveRates, type CurrencyRate } from '../engine/exchange-rates/index.ts';
 import { createServerDatabase } from '../test/support/database.ts';
 import { crmMiniPackage } from '../test/support/packages.ts';
 
@@ -56,6 +58,13 @@ export async function reportsBenchmark(options: { rows: number; samples: number;
     await platform.knex.raw('VACUUM ANALYZE ??', [table]);
     log(`reports (${scratch ? `PostgreSQL server ${new URL(options.adminUrl!).host}` : 'embedded PGlite: no server given in TESSERA_BENCH_PG_URL'}): ${rows.toLocaleString('en-US')} deals loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+    // An NBP EUR rate for every weekday of the deals' three years (what the connector's backfill stores).
+    const rates: CurrencyRate[] = [];
+    for (let day = '2023-12-20'; day <= '2026-12-31'; day = addDays(day, 1)) {
+      if (![0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) rates.push({ source: 'nbp', currency: 'EUR', date: day, rate: 4.2 + (rates.length % 50) / 1000, multiplier: 1, table: null });
+    }
+    await saveRates(platform.knex, rates);
+    await platform.knex.raw('ANALYZE tessera.currency_rates');
     const filter = { follow_up: { gte: '2025-01-01', lte: '2025-12-31' } };
     const query = { groupBy: ['stage'], measures: ['count', 'sum:value'], filter };
     const admin: RecordContext = { actor: { userId: null, via: 'system' } };
@@ -73,7 +82,9 @@ export async function reportsBenchmark(options: { rows: number; samples: number;
       await platform.knex.raw(rawSql, period);
       await platform.knex.raw(literalSql);
     }
-    const times = { admin: [] as number[], own: [] as number[], raw: [] as number[], literal: [] as number[] };
+    const times = { admin: [] as number[], own: [] as number[], raw: [] as number[], literal: [] as number[], oneDay: [] as number[], ownDay: [] as number[] };
+    const oneDay = { ...query, convertTo: 'PLN', rateDate: '2025-12-31' };
+    const ownDay = { ...query, convertTo: 'PLN', rateDate: 'follow_up' };
     let groups = 0;
     for (let i = 0; i < samples; i++) {
       let t0 = performance.now();
@@ -89,12 +100,20 @@ export async function reportsBenchmark(options: { rows: number; samples: number;
       t0 = performance.now();
       await platform.knex.raw(literalSql);
       times.literal.push(performance.now() - t0);
+      t0 = performance.now();
+      await platform.records.aggregate(admin, 'deal', oneDay);
+      times.oneDay.push(performance.now() - t0);
+      t0 = performance.now();
+      await platform.records.aggregate(admin, 'deal', ownDay);
+      times.ownDay.push(performance.now() - t0);
     }
     log(`  group by stage, count + sum of value per currency, follow-up in 2025 (${groups} groups), ${indexed ? 'live covering index (follow_up, stage, value, value_currency)' : 'no index'}, ${samples} samples each:`);
     log(`    aggregate API, administrator (every deal):      ${figures(times.admin)}  (target p95 < 300 ms)`);
     log(`    aggregate API, salesperson (own deals, 1/${OWNERS}):  ${figures(times.own)}`);
     log(`    raw SQL, the same GROUP BY through pg, bound:  ${figures(times.raw)}`);
     log(`    raw SQL, the same with the dates as literals:  ${figures(times.literal)}`);
+    log(`    aggregate API, converted to PLN at one day:    ${figures(times.oneDay)}`);
+    log(`    aggregate API, converted at each deal's day:    ${figures(times.ownDay)}`);
     log(`    plan: ${plan.rows.map((r) => r['QUERY PLAN'].trim()).filter((l) => /Scan|Aggregate/.test(l)).join(' | ')}`);
   } finally {
     await platform.close();

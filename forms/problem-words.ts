@@ -102,6 +102,14 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
 
   // ---- one value (an entry of `errors`) ----
   REQUIRED: plain('is required', 'jest wymagane', 'este obligatoriu'),
+  RATE_MISSING: params(
+    w('no exchange rate to convert the amounts: the rates of that day have not been fetched', 'brak kursu do przeliczenia kwot: kursy z tego dnia nie zostały pobrane', 'lipsește cursul pentru conversia sumelor: cursurile din acea zi nu au fost preluate'),
+    w('no {source} rate of {currency} on or before {date}', 'brak kursu {source} dla {currency} z dnia {date} ani wcześniejszego', 'lipsește cursul {source} pentru {currency} din {date} sau anterior'),
+  ),
+  RATE_DATE_MISSING: params(
+    w('a record has no date to take the exchange rate of', 'rekord nie ma daty, z której wziąć kurs', 'o înregistrare nu are data pentru care să se ia cursul'),
+    w('a {entity} has no “{field}” to take the exchange rate of', 'rekord {entity} nie ma pola „{field}”, z którego wziąć kurs', 'o înregistrare {entity} nu are „{field}” pentru care să se ia cursul'),
+  ),
   // The e-mail connector (connectors/email): addresses, templates, serial correspondence.
   EMAIL_ADDRESS: plain('is not an e-mail address', 'nie jest adresem e-mail', 'nu este o adresă de e-mail'),
   CALENDAR_NO_MAIL_ACCOUNT: plain('You have no mail account to send the invitation from.', 'Nie masz konta pocztowego, z którego można wysłać zaproszenie.', 'Nu aveți un cont de e-mail din care să trimiteți invitația.'),

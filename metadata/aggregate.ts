@@ -51,9 +51,17 @@ export interface AggregateQuery {
   readonly groupBy: readonly (AggregateGroup | string)[];
   readonly measures: readonly (AggregateMeasure | string)[];
   readonly filter?: unknown;
-  /** Convert money to this currency (needs exchange rates; none are available yet). */
+  /**
+   * Convert money to this currency with the central banks' rates (tessera.currency_rates): each
+   * amount at the rate of `rateDate`, the last published on or before it.
+   */
   readonly convertTo?: string;
+  /** With convertTo: a date or datetime field (each record's own day) or a day (YYYY-MM-DD); default today. */
+  readonly rateDate?: string;
 }
+
+/** Whose day an amount is converted at: a field of the record (its local day), or one day for all. */
+export type RateDate = { readonly field: string; readonly kind: 'date' | 'datetime' } | { readonly day: string } | { readonly today: true };
 
 /** A group resolved against the entity type. */
 export interface ResolvedGroup extends AggregateGroup {
@@ -71,6 +79,8 @@ export interface ParsedAggregate {
   readonly measures: readonly ResolvedMeasure[];
   readonly filter: FilterExpr | null;
   readonly convertTo?: string;
+  /** Present with convertTo. */
+  readonly rateDate?: RateDate;
 }
 
 export const MAX_GROUPS = 3;
@@ -183,7 +193,7 @@ function resolveMeasure(entity: EntityModel, raw: unknown, at: string, problems:
 export function parseAggregate(entity: EntityModel, input: unknown, base = ''): { query: ParsedAggregate | null; problems: FilterProblem[] } {
   const problems: FilterProblem[] = [];
   if (!isObject(input)) return { query: null, problems: [{ pointer: base || '/', message: 'must be an object with groupBy and measures' }] };
-  for (const key of Object.keys(input)) if (!['groupBy', 'measures', 'filter', 'convertTo'].includes(key)) problems.push({ pointer: `${base}/${key}`, message: `unknown property "${key}"` });
+  for (const key of Object.keys(input)) if (!['groupBy', 'measures', 'filter', 'convertTo', 'rateDate'].includes(key)) problems.push({ pointer: `${base}/${key}`, message: `unknown property "${key}"` });
   const groupsRaw = input.groupBy ?? [];
   const measuresRaw = input.measures ?? ['count'];
   const groupBy: ResolvedGroup[] = [];
@@ -212,8 +222,24 @@ export function parseAggregate(entity: EntityModel, input: unknown, base = ''): 
     if (typeof input.convertTo !== 'string' || !/^[A-Z]{3}$/.test(input.convertTo)) problems.push({ pointer: `${base}/convertTo`, message: 'must be a currency code (e.g. PLN)' });
     else convertTo = input.convertTo;
   }
+  const rateDate = parseRateDate(entity, input.rateDate, convertTo !== undefined, `${base}/rateDate`, problems);
   if (problems.length) return { query: null, problems };
-  return { query: { groupBy, measures, filter, ...(convertTo ? { convertTo } : {}) }, problems };
+  return { query: { groupBy, measures, filter, ...(convertTo ? { convertTo, rateDate: rateDate ?? { today: true } } : {}) }, problems };
+}
+
+function parseRateDate(entity: EntityModel, raw: unknown, converting: boolean, at: string, problems: FilterProblem[]): RateDate | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (!converting) {
+    problems.push({ pointer: at, message: 'only with convertTo' });
+    return null;
+  }
+  // A real day: 2026-02-30 parses (as 2 March), so the day must come back unchanged.
+  if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(Date.parse(`${raw}T00:00:00Z`) || 0).toISOString().slice(0, 10) === raw) return { day: raw };
+  const name = typeof raw === 'string' ? raw : '';
+  const type = entity.fieldsByName.get(name)?.type ?? SYSTEM_FIELD_TYPES.get(name);
+  if (type === 'date' || type === 'datetime') return { field: name, kind: type };
+  problems.push({ pointer: at, message: 'give a day (YYYY-MM-DD) or a date field of the record' });
+  return null;
 }
 
 /** A measure's column name in results: "count", "sum:estimated_revenue", "weightedSum:estimated_revenue". */

@@ -60,7 +60,7 @@ export {
 } from './field-types/index.ts';
 export type { SearchGroup, SearchHit } from './search-result.ts';
 export type { RunProgress } from './run-progress.ts';
-export { keyText, measureText, periodRange, PERIODS, reportHeadings, reportQuery, reportTable, rowCurrency, type Period, type ReportFilters, type ReportHeadings, type Texts } from './report-figures.ts';
+export { keyText, measureText, periodRange, PERIODS, REPORT_CURRENCIES, reportHasMoney, reportHeadings, reportQuery, reportTable, rowCurrency, type Period, type ReportFilters, type ReportHeadings, type Texts } from './report-figures.ts';
 export { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO, reportWord, type ReportWord } from './report-words.ts';
 export { DASHBOARD_FILTERS, type AggregateResult, type AggregateRow, type DashboardFilter, type DashboardView, type GroupKey } from './aggregate-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
@@ -86,6 +86,7 @@ export {
   type GroupKind,
   type MeasureFunction,
   type ParsedAggregate,
+  type RateDate,
   type ResolvedGroup,
   type ResolvedMeasure,
 } from './aggregate.ts';

@@ -12,6 +12,7 @@ import type {
   Index,
   Label,
   Numbering,
+  ExchangeRate,
   Conversion,
   RecordAction,
   Pipeline,
@@ -93,6 +94,8 @@ export interface EntityModel {
   readonly defaultSort: readonly SortKey[];
   readonly searchFields: readonly string[];
   readonly numbering?: Numbering;
+  /** The central bank's rate filled on save (engine/exchange-rates/document-rate.ts). */
+  readonly exchangeRate?: ExchangeRate;
   /** Declared conversions into other types (metadata/conversions.ts); empty when none. */
   readonly conversions: readonly Conversion[];
   /** Buttons of the record page: a conversion or a workflow; empty when none. */
@@ -214,6 +217,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     defaultSort: entity.defaultSort ?? [{ field: 'created_at', direction: 'desc' }],
     searchFields,
     ...(entity.numbering ? { numbering: entity.numbering } : {}),
+    ...(entity.exchangeRate ? { exchangeRate: entity.exchangeRate } : {}),
     conversions: entity.conversions ?? [],
     actions: entity.actions ?? [],
     indexes: entity.indexes ?? [],

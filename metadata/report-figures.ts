@@ -128,8 +128,21 @@ export function periodRange(period: Period, today: Date): [string, string] | nul
   }
 }
 
+/** The currencies a report's money can be converted to (the aggregate API's convertTo). */
+export const REPORT_CURRENCIES = ['PLN', 'EUR', 'RON', 'USD'] as const;
+
+/** Whether a report measures a money field (only then is there anything to convert). */
+export function reportHasMoney(report: Report, entity: EntityModel): boolean {
+  return report.measures.some((m) => {
+    const field = typeof m === 'string' ? m.split(':')[1] : m.field;
+    return field !== undefined && entity.fieldsByName.get(field)?.type === 'money';
+  });
+}
+
 export interface ReportFilters {
   readonly period?: Period;
+  /** Money converted to this currency at the central banks' rates; absent: each in its own. */
+  readonly currency?: string;
   /** A record or user id; "$me" for the signed-in user. */
   readonly owner?: string;
   readonly campaign?: string;
@@ -155,5 +168,6 @@ export function reportQuery(report: Report, entity: EntityModel, filters: Report
     groupBy: report.groupBy ?? [],
     measures: report.measures,
     ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
+    ...(filters.currency && reportHasMoney(report, entity) ? { convertTo: filters.currency } : {}),
   };
 }

@@ -336,6 +336,23 @@ function checkEntity(ctx: Ctx, entity: EntityType): void {
     if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['numbering', 'field'], `unknown field "${entity.numbering.field}"`);
     else if (field.type !== 'string' || !field.readOnly) report(ctx, 'META_FIELD_KIND', entity.id, ['numbering', 'field'], 'the numbered field must be a read-only string field');
   }
+  if (entity.exchangeRate) {
+    // Each named field must be of the kind the rate is written as (or read from).
+    const kinds: [keyof typeof entity.exchangeRate, readonly string[]][] = [
+      ['currencyField', ['enum', 'string']],
+      ['dateField', ['date']],
+      ['rateField', ['decimal']],
+      ['tableField', ['string']],
+      ['rateDateField', ['date']],
+    ];
+    for (const [key, types] of kinds) {
+      const name = entity.exchangeRate[key];
+      if (name === undefined || key === 'source') continue;
+      const field = fieldOf(name);
+      if (!field) report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['exchangeRate', key], `unknown field "${name}"`);
+      else if (!types.includes(field.type)) report(ctx, 'META_FIELD_KIND', entity.id, ['exchangeRate', key], `"${name}" must be a ${types.join(' or ')} field`);
+    }
+  }
   const byName = new Map(ctx.pkg.entities.map((e) => [e.name, e]));
   for (const p of [...numberingProblems(entity), ...conversionProblems(entity, byName)]) report(ctx, p.code, entity.id, p.path, p.message);
   const indexIds = new Set<string>();

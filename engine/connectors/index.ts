@@ -10,3 +10,4 @@ export { checkFeel, evaluateFeel, feelConditionHolds, recordFeelContext } from '
 export { SECRET_KEY_FILE } from './secrets.ts';
 export type { TesseraPorts, IdentityRef, RecordEvent, EventAction, ListQuery, TesseraNodeError } from '../automation/ports.ts';
 export { TesseraError, type Problem } from '../errors.ts';
+export { saveRates, findRate, storedDays, addDays, documentRateRule, SOURCE_CURRENCY, type CurrencyRate, type RateSource } from '../exchange-rates/index.ts';

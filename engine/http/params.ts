@@ -84,17 +84,18 @@ export function requireJsonObject(req: Request): Record<string, unknown> {
 
 /**
  * An aggregate query from a query string: groupBy=stage,deal_date:month, measures=count,sum:amount,
- * filter=<JSON>, convertTo=PLN; problems point at /query/<name>.
+ * filter=<JSON>, convertTo=PLN, rateDate=<field or day>; problems point at /query/<name>.
  */
 export function aggregateRequest(req: Request): Record<string, unknown> {
   const q = req.query as Record<string, unknown>;
-  const known = new Set(['groupBy', 'measures', 'filter', 'convertTo']);
+  const known = new Set(['groupBy', 'measures', 'filter', 'convertTo', 'rateDate']);
   const unknown = Object.keys(q).filter((k) => !known.has(k));
   if (unknown.length) throw new TesseraError('BAD_QUERY', `unknown query parameter(s): ${unknown.join(', ')}`, { problems: unknown.map((k) => ({ pointer: `/query/${k}`, detail: 'unknown parameter' })) });
   const groupBy = listParam(q.groupBy, 'groupBy');
   const measures = listParam(q.measures, 'measures');
   const filterText = stringParam(q.filter, 'filter');
   const convertTo = stringParam(q.convertTo, 'convertTo');
+  const rateDate = stringParam(q.rateDate, 'rateDate');
   let filter: unknown;
   if (filterText !== undefined && filterText !== '') {
     try {
@@ -103,5 +104,5 @@ export function aggregateRequest(req: Request): Record<string, unknown> {
       throw new TesseraError('BAD_QUERY', 'invalid filter: /query/filter is not valid JSON', { problems: [{ pointer: '/query/filter', detail: 'is not valid JSON' }] });
     }
   }
-  return { ...(groupBy ? { groupBy } : {}), ...(measures ? { measures } : {}), ...(filter !== undefined ? { filter } : {}), ...(convertTo !== undefined ? { convertTo } : {}) };
+  return { ...(groupBy ? { groupBy } : {}), ...(measures ? { measures } : {}), ...(filter !== undefined ? { filter } : {}), ...(convertTo !== undefined ? { convertTo } : {}), ...(rateDate !== undefined ? { rateDate } : {}) };
 }

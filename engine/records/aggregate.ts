@@ -5,6 +5,8 @@
 // (RecordService.aggregate); nothing a client sends is spliced into SQL: field names come from the
 // model, buckets and the time zone from fixed lists and the validated manifest.
 import type { Knex } from 'knex';
+import { factorAlias, type Conversion } from './aggregate-conversion.ts';
+import { addDays } from '../exchange-rates/index.ts';
 import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type AggregateResult, type AggregateRow, type DateBucket, type EntityModel, type GroupKey, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
 
 export type { AggregateResult, AggregateRow, GroupKey };
@@ -31,20 +33,22 @@ function groupSql(table: string, group: ResolvedGroup, timeZone: string): [strin
   return ['??', [col]];
 }
 
-function measureSql(table: string, entity: EntityModel, m: ResolvedMeasure): [string, string[]] {
+function measureSql(table: string, entity: EntityModel, m: ResolvedMeasure, conversion: Conversion | null, moneyIndex: (m: ResolvedMeasure) => number): [string, string[]] {
   if (m.fn === 'count') return ['count(*)', []];
   const col = `${table}.${m.field!}`;
   const type = entity.fieldsByName.get(m.field!)?.type;
+  // Converted money: each amount times its own factor (joined by joinFactors), before it is added up.
+  const value = m.money && conversion ? `(?? * ${factorAlias(moneyIndex(m))}.fx_factor)` : '??';
   switch (m.fn) {
     case 'weightedSum':
-      return ['sum(?? * coalesce(??, 0) / 100)', [col, `${table}.${m.weight!}`]];
+      return [`sum(${value} * coalesce(??, 0) / 100)`, [col, `${table}.${m.weight!}`]];
     case 'min':
     case 'max':
       if (type === 'date') return [`${m.fn}(??)::text`, [col]];
       if (type === 'datetime') return [`to_char(${m.fn}(??) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, [col]];
-      return [`${m.fn}(??)`, [col]];
+      return [`${m.fn}(${value})`, [col]];
     default:
-      return [`${m.fn}(??)`, [col]];
+      return [`${m.fn}(${value})`, [col]];
   }
 }
 
@@ -56,7 +60,7 @@ export const moneyFields = (query: ParsedAggregate): string[] => [...new Set(que
  * reader may aggregate). Rows come back in group order: choices in their declared order (pipeline
  * stages as the pipeline lists them), other values ascending, empty values last.
  */
-export async function runAggregate(db: Knex | Knex.Transaction, base: Knex.QueryBuilder, entity: EntityModel, query: ParsedAggregate, timeZone: string): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
+export async function runAggregate(db: Knex | Knex.Transaction, base: Knex.QueryBuilder, entity: EntityModel, query: ParsedAggregate, timeZone: string, conversion: Conversion | null = null): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
   const t = entity.table;
   const selects: string[] = [];
   const bindings: string[] = [];
@@ -65,13 +69,14 @@ export async function runAggregate(db: Knex | Knex.Transaction, base: Knex.Query
     selects.push(`${sql} AS g${i}`);
     bindings.push(...b);
   });
-  const currencies = moneyFields(query);
+  // Converted money is all in one currency: the currencies do not group the rows.
+  const currencies = conversion ? [] : moneyFields(query);
   currencies.forEach((field, i) => {
     selects.push(`?? AS c${i}`);
     bindings.push(`${t}.${field}${CURRENCY_SUFFIX}`);
   });
   query.measures.forEach((m, i) => {
-    const [sql, b] = measureSql(t, entity, m);
+    const [sql, b] = measureSql(t, entity, m, conversion, (measure) => moneyFields(query).indexOf(measure.field!));
     selects.push(`${sql} AS m${i}`);
     bindings.push(...b);
   });
@@ -155,17 +160,20 @@ export function describe(entity: EntityModel, query: ParsedAggregate): Pick<Aggr
   };
 }
 
-/** A measure's value as JSON: numbers (PostgreSQL's numeric and bigint arrive as text), dates as text. */
-export function measureValue(measure: ResolvedMeasure, entity: EntityModel, raw: unknown): number | string | null {
+/**
+ * A measure's value as JSON: numbers (PostgreSQL's numeric and bigint arrive as text), dates as
+ * text; averages and converted money to the cent.
+ */
+export function measureValue(measure: ResolvedMeasure, entity: EntityModel, raw: unknown, converted = false): number | string | null {
   if (raw === null || raw === undefined) return measure.fn === 'count' ? 0 : null;
   const type = measure.field ? entity.fieldsByName.get(measure.field)?.type : undefined;
   if ((measure.fn === 'min' || measure.fn === 'max') && (type === 'date' || type === 'datetime')) return String(raw);
   const n = Number(raw);
-  return measure.fn === 'avg' || measure.fn === 'weightedSum' ? Math.round(n * 100) / 100 : n;
+  return measure.fn === 'avg' || measure.fn === 'weightedSum' || (converted && measure.money) ? Math.round(n * 100) / 100 : n;
 }
 
 /** The days `n` days before `day` (YYYY-MM-DD). */
-const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
+const daysBefore = (day: string, n: number) => addDays(day, -n);
 
 /** The filter of an age band: the value fell on one of its days (counted back from today in the business time zone). */
 function ageFilter(group: ResolvedGroup, key: string, timeZone: string): Record<string, unknown> {

@@ -17,6 +17,7 @@ import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
+import { documentRateValues } from '../exchange-rates/index.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { RecordContext } from './service.ts';
@@ -54,9 +55,13 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
     const model = internals.runtime.snapshot.model;
+    const given = written.map((w) => (w ? { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w, ...rollupInitialValues(entity) } : null));
+    // The documents' exchange rates are read before the synchronous checks.
+    const rates: ApiRecord[] = [];
+    for (const [i, values] of given.entries()) rates[i] = values ? await documentRateValues(trx, entity, values, null, written[i]!) : {};
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w!, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
+        const values: ApiRecord = withComputed(model, entity, { ...given[i]!, ...rates[i] }, { now, timeZone, userId: ctx.actor.userId });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly), roles: access.subject?.roles });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);

@@ -15,6 +15,7 @@ import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, t
 import { checkWritable, forbidden, requireAny } from './enforce.ts';
 import { sealSecrets, secretChanges } from './secret-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { documentRateValues } from '../exchange-rates/index.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups } from './rollup-fields.ts';
 import type { RecordContext } from './service.ts';
@@ -76,6 +77,12 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
       const previous = previousById.get(item.id);
       lookups[i] = previous && written[i] ? await readLookups(trx, model, entity, item.id, previous, { ...previous, ...written[i] }) : {};
     }
+    // The documents' exchange rates, likewise read before the synchronous checks.
+    const rates: ApiRecord[] = [];
+    for (const [i, item] of items.entries()) {
+      const previous = previousById.get(item.id);
+      rates[i] = previous && written[i] ? await documentRateValues(trx, entity, { ...previous, ...written[i] }, previous, written[i]!) : {};
+    }
     const planned = items.map((item, i) =>
       refusals.check(i, () => {
         const current = byId.get(item.id);
@@ -86,7 +93,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
         }
         const w = written[i]!;
         const previous = previousById.get(item.id)!;
-        const next: ApiRecord = withComputed(model, entity, { ...previous, ...w }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+        const next: ApiRecord = withComputed(model, entity, { ...previous, ...w, ...rates[i] }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
         if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...w }))) {
           throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
         }
@@ -128,7 +135,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
       const w = written[i]!;
       const { previous, next } = planned[i]!;
       // The computed fields move with the values they are computed from.
-      const set = recordToColumns(entity, sealSecrets(entity, { ...w, ...computedFieldValues(entity, next) }, internals.secrets));
+      const set = recordToColumns(entity, sealSecrets(entity, { ...w, ...rates[i], ...computedFieldValues(entity, next) }, internals.secrets));
       if (entity.name === ACTIVITY_ENTITY && w.status !== undefined && w.status !== previous.status) set.resolved_at = w.status === 'resolved' ? new Date().toISOString() : null;
       const key = JSON.stringify(set);
       const group = groups.get(key) ?? { set, ids: [] };

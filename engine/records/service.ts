@@ -19,6 +19,8 @@ import {
   type ParsedAggregate,
 } from '../../metadata/index.ts';
 import { choiceKey, describe, groupFilter, measureValue, moneyFields, runAggregate, type AggregateResult, type GroupKey } from './aggregate.ts';
+import { conversionOf, joinFactors } from './aggregate-conversion.ts';
+import { documentRateValues } from '../exchange-rates/index.ts';
 import { isRetryableDbError, postgresError } from '../db/errors.ts';
 import { SYSTEM_ACCESS, conditionHolds, diff, grantAdmits, type Access, type Grant, type Subject } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
@@ -380,9 +382,6 @@ export class RecordService {
     if (!query) throw new TesseraError('BAD_QUERY', `invalid aggregate query: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`, { problems: problems.map((p) => ({ pointer: p.pointer, detail: p.message })) });
     const hidden = access.unrestricted ? NOTHING_HIDDEN : hiddenFields(rights);
     checkAggregateFields(entity, hidden, query, base);
-    if (query.convertTo && moneyFields(query).length) {
-      throw new TesseraError('BAD_QUERY', `no exchange rates are available to convert amounts to ${query.convertTo}`, { problems: [{ pointer: `${base}/convertTo`, detail: 'no exchange rates are available; amounts stay in their own currencies' }] });
-    }
     const bound = query.filter && bindFilter(query.filter, { userId: access.subject?.userId ?? null, teamIds: access.subject?.teamIds ?? [] });
     const rule: RowRule = access.unrestricted ? [] : [rights.read];
     const rows = () => {
@@ -403,7 +402,9 @@ export class RecordService {
       narrowed = rows().whereRaw('??.id = ANY(?::uuid[])', [entity.table, admitted]);
     }
     const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
-    const result = await runAggregate(db, narrowed, entity, query, timeZone);
+    const conversion = moneyFields(query).length ? conversionOf(query, entity.table, timeZone) : null;
+    if (conversion) await joinFactors(db, narrowed, entity, moneyFields(query), conversion, `${base}/convertTo`);
+    const result = await runAggregate(db, narrowed, entity, query, timeZone, conversion);
     const titles = await this.#groupTitles(ctx, db, query, result.rows);
     const currencies = moneyFields(query);
     const filterParts = (input as { filter?: unknown }).filter;
@@ -422,8 +423,8 @@ export class RecordService {
         const parts = [...(filterParts !== undefined && filterParts !== null && filterParts !== '' ? [typeof filterParts === 'string' ? (JSON.parse(filterParts) as unknown) : filterParts] : []), ...terms];
         return {
           keys,
-          ...(currencies.length ? { currency: Object.fromEntries(currencies.map((f, i) => [f, (row[`c${i}`] ?? null) as string | null])) } : {}),
-          values: query.measures.map((m, i) => measureValue(m, entity, row[`m${i}`])),
+          ...(currencies.length ? { currency: Object.fromEntries(currencies.map((f, i) => [f, conversion ? conversion.to : ((row[`c${i}`] ?? null) as string | null)])) } : {}),
+          values: query.measures.map((m, i) => measureValue(m, entity, row[`m${i}`], conversion !== null)),
           filter: parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { and: parts },
         };
       }),
@@ -730,7 +731,9 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
+      const given: ApiRecord = { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) };
+      const rated: ApiRecord = { ...given, ...(await documentRateValues(trx, entity, given, null, written)) };
+      const values: ApiRecord = withComputed(model, entity, rated, { now, timeZone, userId: ctx.actor.userId });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly), roles: access.subject?.roles });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -832,7 +835,8 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+      const rate = await documentRateValues(trx, entity, { ...previous!, ...written }, previous!, written);
+      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written, ...rate }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
@@ -844,7 +848,7 @@ export class RecordService {
       await this.#checkReferences(trx, entity, written, access);
       await checkRecordGuards(trx, model, access, entity, id, previous!, next);
       if (entity.duplicates.some((r) => r.action === 'refuse' && r.fields.some((f) => Object.hasOwn(written, f)))) await this.#refuseDuplicates(trx, access, rt, next, id);
-      const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...computedFieldValues(entity, next) });
+      const set = recordToColumns(entity, { ...sealSecrets(entity, written, this.#secrets), ...rate, ...computedFieldValues(entity, next) });
       if (entity.name === ACTIVITY_ENTITY && written.status !== undefined && written.status !== previous!.status) {
         set.resolved_at = written.status === 'resolved' ? new Date().toISOString() : null;
       }

@@ -11,6 +11,7 @@ import {
   labelText,
   measureText,
   PERIODS,
+  REPORT_CURRENCIES,
   REPORT_LOCALES,
   reportHeadings,
   reportQuery,
@@ -50,7 +51,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   pdf: 'application/pdf',
 };
 
-/** The export's query string: format, lang (else `fallback`), period, owner, campaign; nothing else. */
+/** The export's query string: format, lang (else `fallback`), period, owner, campaign, currency; nothing else. */
 export function parseExportRequest(query: Readonly<Record<string, unknown>>, fallback: string | undefined): ExportRequest {
   const problems: Problem[] = [];
   const text = (name: string): string | undefined => {
@@ -60,7 +61,7 @@ export function parseExportRequest(query: Readonly<Record<string, unknown>>, fal
     else return v;
     return undefined;
   };
-  for (const key of Object.keys(query)) if (!['format', 'lang', 'period', 'owner', 'campaign'].includes(key)) problems.push({ pointer: `/query/${key}`, detail: 'unknown parameter' });
+  for (const key of Object.keys(query)) if (!['format', 'lang', 'period', 'owner', 'campaign', 'currency'].includes(key)) problems.push({ pointer: `/query/${key}`, detail: 'unknown parameter' });
   const format = text('format');
   if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) problems.push({ pointer: '/query/format', detail: `must be one of ${EXPORT_FORMATS.join(', ')}`, code: 'ENUM', params: { allowed: [...EXPORT_FORMATS] } });
   const lang = text('lang');
@@ -69,9 +70,11 @@ export function parseExportRequest(query: Readonly<Record<string, unknown>>, fal
   if (period !== undefined && !(PERIODS as readonly string[]).includes(period)) problems.push({ pointer: '/query/period', detail: `must be one of ${PERIODS.join(', ')}`, code: 'ENUM', params: { allowed: [...PERIODS] } });
   const owner = text('owner');
   const campaign = text('campaign');
+  const currency = text('currency');
+  if (currency !== undefined && !(REPORT_CURRENCIES as readonly string[]).includes(currency)) problems.push({ pointer: '/query/currency', detail: `must be one of ${REPORT_CURRENCIES.join(', ')}`, code: 'ENUM', params: { allowed: [...REPORT_CURRENCIES] } });
   if (problems.length) throw new TesseraError('BAD_QUERY', `invalid report export: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
   const language = (lang ?? (LANGUAGES as readonly string[]).find((l) => l === fallback) ?? 'en') as Language;
-  return { format: format as ExportFormat, language, filters: { ...(period && period !== 'all' ? { period: period as Period } : {}), ...(owner ? { owner } : {}), ...(campaign ? { campaign } : {}) } };
+  return { format: format as ExportFormat, language, filters: { ...(period && period !== 'all' ? { period: period as Period } : {}), ...(owner ? { owner } : {}), ...(campaign ? { campaign } : {}), ...(currency ? { currency } : {}) } };
 }
 
 export interface Exporting {
@@ -171,6 +174,7 @@ async function describeFilters(exporting: Exporting, ctx: RecordContext, report:
   if (filters.period && params.period) parts.push(`${reportWord(language, 'report.filter.period')}: ${reportWord(language, `report.period.${filters.period}`)}`);
   if (filters.owner && params.owner) parts.push(`${reportWord(language, 'report.filter.owner')}: ${await titleOf(exporting, ctx, report, params.owner, filters.owner, language)}`);
   if (filters.campaign && params.campaign) parts.push(`${reportWord(language, 'report.filter.campaign')}: ${await titleOf(exporting, ctx, report, params.campaign, filters.campaign, language)}`);
+  if (filters.currency) parts.push(`${reportWord(language, 'report.filter.currency')}: ${filters.currency}`);
   return parts.join(' · ');
 }
 

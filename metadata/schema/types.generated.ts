@@ -312,6 +312,7 @@ export interface EntityType {
   displayField?: string;
   defaultSort?: SortKey[];
   numbering?: Numbering;
+  exchangeRate?: ExchangeRate;
   /**
    * Conversions of a record of this type into records of other types (offer → sales order).
    *
@@ -510,6 +511,35 @@ export interface NumberingSeries {
    * @maxItems 4
    */
   per?: string[];
+}
+/**
+ * A document in a foreign currency gets the central bank's rate filled on save, on the server, from the rates the exchange-rates connector stores: NBP's rate of the last business day before the document's date (Poland, art. 31a of the VAT act) or BNR's rate of the day or the last published before it (Romania). Filled when the record is created or its currency or date changes; when no rate is stored the value typed stays.
+ */
+export interface ExchangeRate {
+  /**
+   * The central bank: nbp (rates in PLN, of the last business day before the date; default) or bnr (rates in RON, of the day or the last published before it).
+   */
+  source?: 'nbp' | 'bnr';
+  /**
+   * The enum or string field holding the document's currency code (any letter case); in the bank's own currency the rate fields are emptied.
+   */
+  currencyField: string;
+  /**
+   * The date field the rate's day is counted from (an invoice's issue or sale date).
+   */
+  dateField: string;
+  /**
+   * The decimal field receiving the rate, per one unit of the currency.
+   */
+  rateField: string;
+  /**
+   * A string field receiving the bank's table number (NBP: 058/A/NBP/2026).
+   */
+  tableField?: string;
+  /**
+   * A date field receiving the day of the table the rate comes from.
+   */
+  rateDateField?: string;
 }
 /**
  * A declared conversion of a record of this type into a new record of another type, with field and line mapping; the result references its source.

@@ -1,5 +1,7 @@
 // The sales funnel report with the demo data: at 390 px nothing overflows sideways; a figure of the
-// report opens the list of exactly the records behind it.
+// report opens the list of exactly the records behind it; its amounts convert to one currency
+// chosen above it, a missing rate said in words.
+import { addDays, saveRates } from '../../engine/exchange-rates/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { loadDemo } from './demo.ts';
 import { browserSuite } from './support.ts';
@@ -55,4 +57,26 @@ test('the report page exports XLSX and PDF from the server under its filters, in
     expect([res.status(), res.headers()['content-type']]).toEqual([200, type]);
   }
   expect(Number(await page.evaluate('document.documentElement.scrollWidth - innerWidth'))).toBeLessThanOrEqual(0);
+});
+
+test('the amounts convert to one currency chosen above the report; a missing rate is said, not summed without', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${b.url}/reports/sales_funnel`);
+  const table = page.getByTestId('funnel-report-table');
+  await table.locator('tbody tr').first().waitFor();
+  // The demo's deals are in PLN, EUR and RON: kept apart.
+  expect(await table.textContent()).toContain('RON');
+  await page.getByLabel('Amounts in').selectOption('PLN');
+  await page.getByRole('alert').filter({ hasText: /no NBP rate of (EUR|RON) on or before \d{4}-\d{2}-\d{2}/ }).waitFor();
+  expect(new URL(page.url()).searchParams.get('currency')).toBe('PLN');
+  // The connector's rates of the last days arrive: the same page converts.
+  // (Days around today in UTC: the business's day in Warsaw is one of them.)
+  const today = new Date().toISOString().slice(0, 10);
+  const days = [-4, -3, -2, -1, 0, 1].map((n) => addDays(today, n));
+  await saveRates(b.env.platform.knex, days.flatMap((date) => [['RON', 0.8512], ['EUR', 4.2344]].map(([currency, rate]) => ({ source: 'nbp' as const, currency: currency as string, date, rate: rate as number, multiplier: 1, table: null }))));
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await table.locator('tbody tr').first().waitFor();
+  const converted = (await table.textContent())!;
+  expect([converted.includes('PLN'), converted.includes('RON'), converted.includes('EUR')]).toEqual([true, false, false]);
 });

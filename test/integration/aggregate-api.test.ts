@@ -6,6 +6,7 @@ import { createTestUser, userClient } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type JsonClient, type JsonResponse, type TestServer } from '../support/http.ts';
 import { crmMiniPackage } from '../support/packages.ts';
+import { saveRates } from '../../engine/exchange-rates/index.ts';
 
 const role = (name: string, permissions: unknown[]) => ({ kind: 'role', id: `t.role.${name}`, name, label: { en: name }, permissions });
 
@@ -166,7 +167,10 @@ describe('the aggregate API', () => {
       [() => admin.post('/records/deal/aggregate', { measures: ['sum:title'] }), 400, '/measures/0/field'],
       [() => admin.post('/records/deal/aggregate', { measures: ['median:value'] }), 400, '/measures/0/fn'],
       [() => admin.post('/records/deal/aggregate', { measures: ['count'], filter: { value: { gt: 'lots' } } }), 400, '/filter/value/gt'],
-      [() => admin.post('/records/deal/aggregate', { measures: ['sum:value'], convertTo: 'PLN' }), 400, '/convertTo'],
+      [() => admin.post('/records/deal/aggregate', { measures: ['sum:value'], convertTo: 'pln' }), 400, '/convertTo'],
+      [() => admin.post('/records/deal/aggregate', { measures: ['sum:value'], convertTo: 'PLN', rateDate: 'title' }), 400, '/rateDate'],
+      [() => admin.post('/records/deal/aggregate', { measures: ['sum:value'], rateDate: '2026-04-01' }), 400, '/rateDate'],
+      [() => admin.get('/records/deal/aggregate?measures=sum:value&convertTo=PLN&rateDate=2026-02-30'), 400, '/query/rateDate'],
       [() => admin.post('/records/deal/aggregate', { groupBy: 'stage' }), 400, '/groupBy'],
       [() => admin.get('/records/deal/aggregate?filter={oops'), 400, '/query/filter'],
       [() => admin.get('/records/deal/aggregate?groupBy=stage:week'), 400, '/query/groupBy/0/bucket'],
@@ -178,6 +182,67 @@ describe('the aggregate API', () => {
       expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
     }
     expect((await admin.get('/records/nothing/aggregate')).status).toBe(404);
+  });
+});
+
+describe('currency conversion', () => {
+  const rates = (source: 'nbp' | 'bnr', date: string, list: [string, number][]) =>
+    saveRates(env.platform.knex, list.map(([currency, rate]) => ({ source, currency, date, rate, multiplier: 1, table: source === 'nbp' ? `063/A/NBP/2026` : null })));
+  const byStage = async (client: JsonClient, body: Record<string, unknown>) => {
+    const res = await client.post('/records/deal/aggregate', { groupBy: ['stage'], measures: ['sum:value', 'max:value'], ...body });
+    expect(res.status).toBe(200);
+    return table(res.body.rows);
+  };
+
+  test('a missing rate is a 422 at /convertTo naming the currency and the day, not a sum without it', async () => {
+    const res = await admin.post('/records/deal/aggregate', { groupBy: ['stage'], measures: ['sum:value'], convertTo: 'PLN', rateDate: '2026-01-15' });
+    expect([res.status, res.contentType.includes('problem+json')]).toEqual([422, true]);
+    expect(res.body.errors).toEqual([{ pointer: '/convertTo', detail: 'no NBP rate of EUR on or before 2026-01-15', code: 'RATE_MISSING', params: { currency: 'EUR', date: '2026-01-15', source: 'NBP' } }]);
+    const query = await admin.get('/records/deal/aggregate?groupBy=stage&measures=sum:value&convertTo=PLN&rateDate=2026-01-15');
+    expect([query.status, query.body.errors[0].pointer]).toEqual([422, '/query/convertTo']);
+  });
+
+  test('amounts converted at the rate of a chosen day (NBP for PLN and through PLN, BNR for RON), within the reader\'s rows', async () => {
+    await rates('nbp', '2026-03-31', [['EUR', 4.3], ['USD', 4.0]]);
+    await rates('bnr', '2026-03-31', [['EUR', 4.97], ['PLN', 1.16]]);
+    // Amounts stay apart without convertTo.
+    expect(await byStage(admin, {})).toEqual([
+      ['new', 'EUR', 50, 50],
+      ['new', 'PLN', 1100, 1000],
+      ['won', 'PLN', 500, 300],
+    ]);
+    // 1 April: the last rates on or before it are those of 31 March.
+    expect(await byStage(admin, { convertTo: 'PLN', rateDate: '2026-04-01' })).toEqual([
+      ['new', 'PLN', 100 + 50 * 4.3 + 1000, 1000],
+      ['won', 'PLN', 500, 300],
+    ]);
+    expect(await byStage(admin, { convertTo: 'USD', rateDate: '2026-04-01' })).toEqual([
+      ['new', 'USD', Math.round(((1100 + 50 * 4.3) / 4.0) * 100) / 100, 250],
+      ['won', 'USD', 125, 75],
+    ]);
+    expect(await byStage(admin, { convertTo: 'RON', rateDate: '2026-04-01' })).toEqual([
+      ['new', 'RON', Math.round((1100 * 1.16 + 50 * 4.97) * 100) / 100, 1160],
+      ['won', 'RON', Math.round(500 * 1.16 * 100) / 100, 348],
+    ]);
+    // Anna aggregates her own deals only, converted the same way.
+    expect(await byStage(anna, { convertTo: 'PLN', rateDate: '2026-04-01' })).toEqual([
+      ['new', 'PLN', 100 + 50 * 4.3, 50 * 4.3],
+      ['won', 'PLN', 200, 200],
+    ]);
+  });
+
+  test("each record's own day: a date field of the record picks its rate", async () => {
+    await rates('nbp', '2026-04-01', [['EUR', 4.25]]);
+    const res = await admin.post('/records/deal/aggregate', { groupBy: [{ field: 'closed_at', bucket: 'month' }], measures: ['sum:value'], convertTo: 'EUR', rateDate: 'closed_at', filter: { stage: { eq: 'won' } } });
+    expect(res.status).toBe(200);
+    // Closed 31 March in Warsaw: 300 PLN at 4.30; closed 1 April: 200 PLN at 4.25.
+    expect(table(res.body.rows)).toEqual([
+      ['2026-03-01', 'EUR', Math.round((300 / 4.3) * 100) / 100],
+      ['2026-04-01', 'EUR', Math.round((200 / 4.25) * 100) / 100],
+    ]);
+    // The open deals have no closing day: no rate to take, said so.
+    const open = await admin.post('/records/deal/aggregate', { measures: ['sum:value'], convertTo: 'EUR', rateDate: 'closed_at' });
+    expect([open.status, open.body.errors]).toEqual([422, [{ pointer: '/convertTo', detail: 'a record has no closed_at to take the rate of', code: 'RATE_DATE_MISSING', params: { field: 'closed_at', entity: 'deal' } }]]);
   });
 });
 

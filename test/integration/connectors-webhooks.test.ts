@@ -62,7 +62,7 @@ test('without administerConnectors (or a token without the connectors scope) the
   expect(refused.body.code).toBe('FORBIDDEN');
   const listed = await api.get('/connectors');
   expect(listed.status).toBe(200);
-  expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual(['webhooks', 'http', 'email', 'sms', 'calendar', 'fiscal']);
+  expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual(['webhooks', 'http', 'email', 'sms', 'calendar', 'fiscal', 'exchange-rates']);
   expect(listed.body.data[0].label).toEqual({ pl: 'Webhooki wychodzące', en: 'Outgoing webhooks', ro: 'Webhook-uri de ieșire' });
 });
 

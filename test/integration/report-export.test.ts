@@ -3,6 +3,7 @@
 // the title, filters and the figures; the caller's rights as in the aggregate API; problems for bad input.
 import readXlsxFile from 'read-excel-file/node';
 import { inflateRawSync } from 'node:zlib';
+import { addDays, saveRates } from '../../engine/exchange-rates/index.ts';
 import type { PackageFiles } from '../../metadata/index.ts';
 import { createTestUser, tokenFor } from '../support/auth.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -153,5 +154,23 @@ describe('report export', () => {
     expect(bad.json().errors!.map((e) => e.pointer).sort()).toEqual(['/query/colour', '/query/format', '/query/period']);
     expect((await download('anna', '/reports/nothing/export?format=pdf')).status).toBe(404);
     expect((await download('anna', '/reports/deals_by_stage/export?format=pdf&owner=not-an-id')).status).toBe(400);
+    const currency = await download('anna', '/reports/deals_by_stage/export?format=pdf&currency=XYZ');
+    expect([currency.status, currency.json().errors!.map((e) => e.pointer)]).toEqual([400, ['/query/currency']]);
+  });
+
+  test('amounts converted to one currency, as the report page shows them: the file names the currency, a missing rate is a 422', async () => {
+    const missing = await download('boss', '/reports/deals_by_stage/export?format=pdf&currency=PLN');
+    expect(missing.status).toBe(422);
+    expect(missing.json().errors).toEqual([expect.objectContaining({ pointer: '/query/convertTo', code: 'RATE_MISSING' })]);
+    // The EUR deal's rate of the days around today (the business's day in Warsaw is one of them).
+    const today = new Date().toISOString().slice(0, 10);
+    await saveRates(env.platform.knex, [-2, -1, 0, 1].map((n) => ({ source: 'nbp' as const, currency: 'EUR', date: addDays(today, n), rate: 4, multiplier: 1, table: null })));
+    const converted = await download('boss', '/reports/deals_by_stage/export?format=pdf&currency=PLN&lang=pl');
+    expect(converted.status).toBe(200);
+    const text = await pdfText(converted.bytes);
+    expect(text).toContain('Kwoty w: PLN');
+    // 1,234.50 + 50 EUR × 4 + 1,000 PLN in "new": one PLN figure, no EUR.
+    expect(text).toMatch(/2\s?434,50/);
+    expect(text).not.toContain('EUR');
   });
 });

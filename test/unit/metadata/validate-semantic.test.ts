@@ -516,3 +516,17 @@ describe('META_FIELD_KIND', () => {
     expect(where(packageOf(activityKind('call', [field('integer', 'duration', { required: true })])))).toEqual([['META_FIELD_KIND', 'activity-kinds/call.json', '/fields/0/required']]);
   });
 });
+
+describe('exchangeRate', () => {
+  test('each field it names exists and is of the kind the rate is read from or written to', () => {
+    const fields = [field('enum', 'currency', { values: values('eur', 'pln') }), field('date', 'issue_date'), field('decimal', 'rate'), field('string', 'table_no'), field('datetime', 'rate_day')];
+    const ok = entity('invoice', fields, { exchangeRate: { currencyField: 'currency', dateField: 'issue_date', rateField: 'rate', tableField: 'table_no' } });
+    expect(validatePackage(packageOf(ok)).ok).toBe(true);
+    const bad = entity('invoice', fields, { exchangeRate: { source: 'bnr', currencyField: 'currency', dateField: 'rate_day', rateField: 'nope', rateDateField: 'table_no' } });
+    expect(where(packageOf(bad))).toEqual([
+      ['META_FIELD_KIND', 'entities/invoice.json', '/exchangeRate/dateField'],
+      ['META_UNKNOWN_FIELD', 'entities/invoice.json', '/exchangeRate/rateField'],
+      ['META_FIELD_KIND', 'entities/invoice.json', '/exchangeRate/rateDateField'],
+    ]);
+  });
+});

@@ -57,3 +57,13 @@ test('a dashboard filter narrows the fields the report declares; a drill-down ad
   expect(parseFilterParam(new URL(path, 'http://x').searchParams.get('filter'))).toEqual({ stage: { eq: 'new' } });
   expect(parseFilterParam('{oops')).toBeUndefined();
 });
+
+test('the currency choice converts money measures (convertTo), and only where the report measures money', () => {
+  const deal = modelOf(packageOf(entity('deal', [field('money', 'value'), field('integer', 'seats')]))).entities.get('deal')!;
+  const money: Report = { kind: 'report', id: 'r.m', name: 'm', label: { en: 'M' }, entity: 'deal', type: 'table', groupBy: [], measures: ['count', { fn: 'sum', field: 'value' }] };
+  const seats: Report = { ...money, id: 'r.s', name: 's', measures: ['sum:seats'] };
+  const today = new Date(2026, 4, 15);
+  expect(reportQuery(money, deal, { currency: 'RON' }, today)).toEqual({ groupBy: [], measures: ['count', { fn: 'sum', field: 'value' }], convertTo: 'RON' });
+  expect(reportQuery(money, deal, {}, today)).toEqual({ groupBy: [], measures: ['count', { fn: 'sum', field: 'value' }] });
+  expect(reportQuery(seats, deal, { currency: 'RON' }, today)).toEqual({ groupBy: [], measures: ['sum:seats'] });
+});

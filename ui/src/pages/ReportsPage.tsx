@@ -5,6 +5,7 @@ import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { FilterBar, filterQuery, filtersOf, parameterTargets, ReportCard } from './reports/ReportCard.tsx';
+import { reportHasMoney } from './reports/figures.ts';
 
 export default function ReportsPage({ params }: { params: Record<string, string> }) {
   return params.name ? <OneReport name={params.name} /> : <ReportList />;
@@ -52,7 +53,9 @@ function OneReport({ name }: { name: string }) {
   if (!report) return <div className="empty-state">{t('common.notFound')}</div>;
   const filters = filtersOf(location.query);
   const targets = parameterTargets(model, report);
-  const offered = (['period', 'owner', 'campaign'] as const).filter((p) => report.parameters?.[p]);
+  const entity = model.entities.get(report.entity);
+  // Money can be converted to one currency (at today's central bank rates) in any report measuring it.
+  const offered = [...(['period', 'owner', 'campaign'] as const).filter((p) => report.parameters?.[p]), ...(entity && reportHasMoney(report, entity) ? (['currency'] as const) : [])];
   return (
     <div className="page">
       <div className="page-head">

@@ -7,7 +7,7 @@ import { useI18n } from '../../app/i18n.tsx';
 import { Link } from '../../app/router.tsx';
 import { RecordPicker } from '../../components/RecordPicker.tsx';
 import { ErrorBox, Spinner, useLoad } from '../../components/ui.tsx';
-import { PERIODS, reportCsv, reportQuery, type Period, type ReportFilters } from './figures.ts';
+import { PERIODS, REPORT_CURRENCIES, reportCsv, reportQuery, type Period, type ReportFilters } from './figures.ts';
 import { ReportView, useHeadings, useTexts, type ReportType } from './ReportView.tsx';
 
 export interface CardProps {
@@ -89,14 +89,16 @@ export function filtersOf(query: URLSearchParams): ReportFilters {
     ...((PERIODS as readonly string[]).includes(period ?? '') ? { period: period as Period } : {}),
     ...(query.get('owner') ? { owner: query.get('owner')! } : {}),
     ...(query.get('campaign') ? { campaign: query.get('campaign')! } : {}),
+    ...((REPORT_CURRENCIES as readonly string[]).includes(query.get('currency') ?? '') ? { currency: query.get('currency')! } : {}),
   };
 }
 
 /**
  * The filters above a report or dashboard: period, owner (the signed-in user or a record of the
- * owner field's type), campaign. `ownerTarget`: what the owner filter picks ("user": me or all).
+ * owner field's type), campaign, and the currency money is converted to. `ownerTarget`: what the
+ * owner filter picks ("user": me or all).
  */
-export function FilterBar({ model, offered, filters, onChange, ownerTarget, campaignTarget }: { model: Model; offered: readonly ('period' | 'owner' | 'campaign')[]; filters: ReportFilters; onChange(f: ReportFilters): void; ownerTarget: string | null; campaignTarget: string | null }) {
+export function FilterBar({ model, offered, filters, onChange, ownerTarget, campaignTarget }: { model: Model; offered: readonly ('period' | 'owner' | 'campaign' | 'currency')[]; filters: ReportFilters; onChange(f: ReportFilters): void; ownerTarget: string | null; campaignTarget: string | null }) {
   const { t } = useI18n();
   const set = (change: Partial<ReportFilters>) => {
     const next: Record<string, unknown> = { ...filters, ...change };
@@ -133,6 +135,19 @@ export function FilterBar({ model, offered, filters, onChange, ownerTarget, camp
       {offered.includes('campaign') && campaignTarget && (
         <label>
           {t('report.filter.campaign')} <RecordPicker model={model} target={campaignTarget} value={filters.campaign ?? null} onChange={(v) => set({ campaign: v ?? undefined })} />
+        </label>
+      )}
+      {offered.includes('currency') && (
+        <label>
+          {t('report.filter.currency')}{' '}
+          <select value={filters.currency ?? ''} onChange={(e) => set({ currency: e.target.value })}>
+            <option value="">{t('report.currency.own')}</option>
+            {REPORT_CURRENCIES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
         </label>
       )}
     </div>

@@ -3,7 +3,7 @@
 // result and a report's query under filters are shared with the server's export (metadata/report-figures.ts).
 import { keyText, reportTable, rowCurrency, type AggregateResult, type AggregateRow, type GroupKey, type ReportHeadings, type Texts } from '../../../../metadata/browser.ts';
 
-export { keyText, measureText, periodRange, PERIODS, reportQuery, rowCurrency, type Period, type ReportFilters, type Texts } from '../../../../metadata/browser.ts';
+export { keyText, measureText, periodRange, PERIODS, REPORT_CURRENCIES, reportHasMoney, reportQuery, rowCurrency, type Period, type ReportFilters, type Texts } from '../../../../metadata/browser.ts';
 
 /** The list of the records behind a row: the list page with the row's filter in the address. */
 export const drillPath = (entity: string, filter: unknown): string => `/r/${entity}?view=*&filter=${encodeURIComponent(JSON.stringify(filter))}`;
