@@ -23,7 +23,7 @@ export function checkFeel(expression: string): FeelSyntaxProblem | null {
 
 /** Evaluates a FEEL expression; a syntax error throws, a missing variable evaluates to null. */
 export function evaluateFeel(expression: string, context: FeelContext): unknown {
-  return feelEvaluate(expression, toFeelContext(context)).value;
+  return feelEvaluate(expression, feelContextFor(expression, context)).value;
 }
 
 /** A condition holds only when it evaluates to true (null, false or a non-boolean do not hold). */
@@ -42,8 +42,41 @@ export function recordFeelContext(fieldNames: Iterable<string>, values: Readonly
 }
 
 // FEEL has no `undefined`: absent keys and undefined values both read as null.
-function toFeelContext(context: FeelContext): FeelContext {
+// Only the names the expression can mention are passed: feelin parses against its context, and the
+// parser's work grows with every key and with every key of a nested context it steps into; a
+// trigger's condition on a record of 80 fields plus `previous` (80 more) spent most of a record
+// update in that parse. The top-level context is not reachable as a value in FEEL, so a name whose
+// first word is not in the text cannot be read by it (`due date` is kept where the text has `due`);
+// a nested record is cut the same way only where the text reads nothing but its fields
+// (`previous.status`, never `previous` itself).
+export function feelContextFor(expression: string, context: FeelContext): FeelContext {
   const result: FeelContext = {};
-  for (const [key, value] of Object.entries(context)) if (value !== undefined) result[key] = value;
+  for (const [key, value] of Object.entries(context)) {
+    if (value === undefined || !mayMention(expression, key)) continue;
+    result[key] = isPlainRecord(value) && onlyFieldsRead(expression, key) ? feelContextFor(expression, value) : value;
+  }
   return result;
+}
+
+function firstWord(key: string): string {
+  return key.trim().split(/[\s./\-'+*]/, 1)[0] ?? '';
+}
+
+function mayMention(expression: string, key: string): boolean {
+  const word = firstWord(key);
+  return word === '' || expression.includes(word);
+}
+
+function isPlainRecord(value: unknown): value is FeelContext {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Every mention of `key` in the text is followed by `.` (a field of it is read, never the whole). */
+function onlyFieldsRead(expression: string, key: string): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return false;
+  for (let at = expression.indexOf(key); at !== -1; at = expression.indexOf(key, at + 1)) {
+    const after = expression.slice(at + key.length).trimStart();
+    if (!after.startsWith('.')) return false;
+  }
+  return true;
 }

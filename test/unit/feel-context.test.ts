@@ -1,0 +1,30 @@
+// The FEEL context handed to the parser holds only the names an expression can mention (the parse
+// cost grows with every key; a trigger on a wide record with `previous` paid it per update), and
+// what an expression evaluates to is the same as with the whole context.
+import { describe, expect, it } from '@jest/globals';
+import { evaluateFeel, feelContextFor } from '../../metadata/feel.ts';
+
+const record: Record<string, unknown> = { status: 'resolved', deadline: null, sms_status: 'sent', subject: 'x', 'due date': '2026-01-01', product: 'p' };
+const context = { ...record, previous: { ...record, sms_status: 'queued' }, action: 'update' };
+
+describe('feelContextFor', () => {
+  it('keeps the names the text mentions, and only the read fields of a nested record', () => {
+    const cut = feelContextFor('status != previous.status or deadline != previous.deadline', context);
+    expect(Object.keys(cut).sort()).toEqual(['deadline', 'previous', 'status']);
+    expect(Object.keys(cut.previous as object).sort()).toEqual(['deadline', 'status']);
+  });
+
+  it('keeps a nested record whole where the text reads it as a value, and names with spaces by their first word', () => {
+    const cut = feelContextFor('count(get entries(previous)) > 0 and due date != null', context);
+    expect(Object.keys(cut.previous as object)).toHaveLength(Object.keys(context.previous).length);
+    expect(cut['due date']).toBe('2026-01-01');
+  });
+
+  it('evaluates as with the whole context', () => {
+    expect(evaluateFeel('sms_status != previous.sms_status', context)).toBe(true);
+    expect(evaluateFeel('count(get entries(previous))', context)).toBe(Object.keys(context.previous).length);
+    expect(evaluateFeel('due date', context)).toBe('2026-01-01');
+    expect(evaluateFeel('product', context)).toBe('p');
+    expect(evaluateFeel('missing = null', context)).toBe(true);
+  });
+});
