@@ -23,7 +23,43 @@ export function checkFeel(expression: string): FeelSyntaxProblem | null {
 
 /** Evaluates a FEEL expression; a syntax error throws, a missing variable evaluates to null. */
 export function evaluateFeel(expression: string, context: FeelContext): unknown {
-  return feelEvaluate(expression, feelContextFor(expression, context)).value;
+  const cut = feelContextFor(expression, context);
+  const key = CLOCK.test(expression) ? null : plainKey(cut);
+  if (key === null) return feelEvaluate(expression, cut).value;
+  const cacheKey = `${expression}\u0000${key}`;
+  if (results.has(cacheKey)) return results.get(cacheKey);
+  const value = feelEvaluate(expression, cut).value;
+  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') remember(cacheKey, value);
+  return value;
+}
+
+// feelin parses an expression on every evaluation (about a millisecond for a trigger's condition,
+// more than the rest of a record update), and the same condition meets the same values again and
+// again (every SMS activity's state change reads the same empty reminder fields). FEEL has no side
+// effects, so a result depends only on the text and the values it can read: plain results of plain
+// values are kept, a bounded number, the oldest dropped first. Text reading the clock is never kept.
+const CLOCK = /\b(now|today)\s*\(/;
+const RESULTS_KEPT = 2000;
+const results = new Map<string, unknown>();
+
+function remember(key: string, value: unknown): void {
+  if (results.size >= RESULTS_KEPT) results.delete(results.keys().next().value!);
+  results.set(key, value);
+}
+
+/** The values as a key, or null when one is not plain data (a date object would read as its text). */
+function plainKey(value: unknown): string | null {
+  const plain = (v: unknown): boolean => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return true;
+    if (Array.isArray(v)) return v.every(plain);
+    return isPlainRecord(v) && Object.values(v).every(plain);
+  };
+  return plain(value) ? JSON.stringify(value) : null;
+}
+
+/** How many results are kept (tests). */
+export function keptFeelResults(): number {
+  return results.size;
 }
 
 /** A condition holds only when it evaluates to true (null, false or a non-boolean do not hold). */

@@ -2,7 +2,7 @@
 // cost grows with every key; a trigger on a wide record with `previous` paid it per update), and
 // what an expression evaluates to is the same as with the whole context.
 import { describe, expect, it } from '@jest/globals';
-import { evaluateFeel, feelContextFor } from '../../metadata/feel.ts';
+import { evaluateFeel, feelContextFor, keptFeelResults } from '../../metadata/feel.ts';
 
 const record: Record<string, unknown> = { status: 'resolved', deadline: null, sms_status: 'sent', subject: 'x', 'due date': '2026-01-01', product: 'p' };
 const context = { ...record, previous: { ...record, sms_status: 'queued' }, action: 'update' };
@@ -26,5 +26,23 @@ describe('feelContextFor', () => {
     expect(evaluateFeel('due date', context)).toBe('2026-01-01');
     expect(evaluateFeel('product', context)).toBe('p');
     expect(evaluateFeel('missing = null', context)).toBe(true);
+  });
+});
+
+describe('kept results', () => {
+  it('keeps the result of a text for the values it reads, and never one that reads the clock or non-plain values', () => {
+    const condition = 'status = "open" and deadline != previous.deadline';
+    const before = keptFeelResults();
+    expect(evaluateFeel(condition, { ...context, subject: 'a' })).toBe(false);
+    expect(keptFeelResults()).toBe(before + 1);
+    // Other values of fields the text does not read: the same entry.
+    expect(evaluateFeel(condition, { ...context, subject: 'b', sms_status: 'delivered' })).toBe(false);
+    expect(keptFeelResults()).toBe(before + 1);
+    // Other values of what it reads: another result, not the kept one.
+    expect(evaluateFeel(condition, { ...context, status: 'open', deadline: '2026-12-01' })).toBe(true);
+    expect(keptFeelResults()).toBe(before + 2);
+    expect(evaluateFeel('today() != null', context)).toBe(true);
+    expect(evaluateFeel('x != null', { x: new Date() })).toBe(true);
+    expect(keptFeelResults()).toBe(before + 2);
   });
 });
