@@ -132,17 +132,17 @@ async function prepareSms(ctx: ConnectorContext, cfg: SmsConfig, request: SmsReq
 
 /**
  * The text of a request's template: one of the connector's settings by that id, else the template
- * store e-mail uses (by code or id, in the request's language), filled with the record's fields and
- * its references (read with the requester's rights) and the request's values over them.
+ * store e-mail uses (by code or id, in the request's language); either filled with the record's
+ * fields and its references (read with the requester's rights) and the request's values over them.
  */
 async function renderRequested(ctx: ConnectorContext, cfg: SmsConfig, request: SmsRequest, trx: Knex.Transaction): Promise<TemplateResult> {
   const ref = request.template!;
-  const values = request.values ?? {};
-  if ((cfg.templates ?? []).some((t) => t.id === ref)) return renderTemplate(cfg.templates ?? [], ref, request.language ?? 'pl', values);
-  const stored = await findTemplate(ctx, ref, request.language ?? null, trx);
-  if (!stored) return renderTemplate([], ref, 'pl', values);
+  const own = (cfg.templates ?? []).some((t) => t.id === ref);
+  const stored = own ? null : await findTemplate(ctx, ref, request.language ?? null, trx);
+  if (!own && !stored) return renderTemplate([], ref, 'pl', {});
   const data = request.record ? await templateData(ctx, request.actor, request.record.entity, request.record.id, trx) : {};
-  return renderStoredTemplate(stored, { ...data, ...values });
+  const values = { ...data, ...(request.values ?? {}) };
+  return stored ? renderStoredTemplate(stored, values) : renderTemplate(cfg.templates ?? [], ref, request.language ?? 'pl', values);
 }
 
 const newMessage = (p: PreparedSms): NewSmsMessage => ({

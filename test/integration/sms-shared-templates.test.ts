@@ -29,7 +29,7 @@ beforeAll(async () => {
   const email = await api.put('/connectors/email/settings', { enabled: true, config: { publicUrl: server.url } });
   expect(email.status).toBe(200);
   const current = await api.get('/connectors/sms/settings');
-  const sms = await api.put('/connectors/sms/settings', { enabled: true, version: current.body.version, config: { defaultAccount: 'bramka', defaultRegion: 'PL', accounts: [{ id: 'bramka', kind: 'smsapi', token: TOKEN, baseUrl: smsapi.url }] } });
+  const sms = await api.put('/connectors/sms/settings', { enabled: true, version: current.body.version, config: { defaultAccount: 'bramka', defaultRegion: 'PL', accounts: [{ id: 'bramka', kind: 'smsapi', token: TOKEN, baseUrl: smsapi.url }], templates: [{ id: 'karta', text: { pl: 'Cześć {{first_name}}{{#contractor}} ({{contractor.name}}){{/contractor}}' } }] } });
   expect(sms.status).toBe(200);
   const contractor = (await env.platform.records.create(ctx, 'contractor', { name: 'Stalbud Sp. z o.o.', contractor_type: 'company', country: 'pl' })).id as string;
   anna = (await env.platform.records.create(ctx, 'person', { first_name: 'Anna', last_name: 'Wiśniewska', contractor, mobile: '600 100 200' })).id as string;
@@ -65,7 +65,7 @@ test('the SMS compose dialog offers the store templates that have an SMS text, a
   const compose = await api.get('/connectors/sms/compose');
   expect(compose.status).toBe(200);
   const offered = compose.body.templates as { id: string; purpose: string; text: Record<string, string> }[];
-  expect(offered.map((t) => t.id).sort()).toEqual(['braki', 'gotowe']);
+  expect(offered.map((t) => t.id).sort()).toEqual(['braki', 'gotowe', 'karta']);
   expect(offered.find((t) => t.id === 'gotowe')).toEqual({ id: 'gotowe', purpose: 'transactional', text: { pl: expect.stringContaining('{{first_name}}'), ro: expect.stringContaining('Bună ziua') } });
 });
 
@@ -81,6 +81,12 @@ test('an SMS from the shared template is filled with the record and its referenc
   // Values given with the request fill what the record does not have.
   const withValues = await api.post('/connectors/sms/messages', { record: { entity: 'person', id: anna }, template: 'braki', values: { kod_odbioru: 'A-17' } });
   expect((await row(withValues.body.id)).body).toBe('Kod A-17');
+});
+
+test("a template of the SMS settings is filled by the same merge, with the record's fields and references", async () => {
+  const sent = await api.post('/connectors/sms/messages', { record: { entity: 'person', id: anna }, template: 'karta' });
+  expect(sent.status).toBe(201);
+  expect((await row(sent.body.id)).body).toBe('Cześć Anna (Stalbud Sp. z o.o.)');
 });
 
 test('a template without an SMS text, or one missing a value, is refused with its code at /template', async () => {
