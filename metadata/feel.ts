@@ -25,7 +25,7 @@ export function checkFeel(expression: string): FeelSyntaxProblem | null {
 export function evaluateFeel(expression: string, context: FeelContext): unknown {
   const cut = feelContextFor(expression, context);
   const key = CLOCK.test(expression) ? null : plainKey(cut);
-  if (key === null) return feelEvaluate(expression, cut).value;
+  if (key === null || key.length > KEY_MAX) return feelEvaluate(expression, cut).value;
   const cacheKey = `${expression}\u0000${key}`;
   if (results.has(cacheKey)) return results.get(cacheKey);
   const value = feelEvaluate(expression, cut).value;
@@ -40,6 +40,8 @@ export function evaluateFeel(expression: string, context: FeelContext): unknown 
 // values are kept, a bounded number, the oldest dropped first. Text reading the clock is never kept.
 const CLOCK = /\b(now|today)\s*\(/;
 const RESULTS_KEPT = 2000;
+/** Values longer than this as text (a long description read by the text) are not kept: memory stays small. */
+const KEY_MAX = 4096;
 const results = new Map<string, unknown>();
 
 function remember(key: string, value: unknown): void {

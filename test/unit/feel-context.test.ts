@@ -43,6 +43,7 @@ describe('kept results', () => {
     expect(keptFeelResults()).toBe(before + 2);
     expect(evaluateFeel('today() != null', context)).toBe(true);
     expect(evaluateFeel('x != null', { x: new Date() })).toBe(true);
+    expect(evaluateFeel('string length(x) > 0', { x: 'a'.repeat(5000) })).toBe(true);
     expect(keptFeelResults()).toBe(before + 2);
   });
 });
