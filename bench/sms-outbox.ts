@@ -4,6 +4,7 @@
 // states in batches), to the SMSAPI double over loopback HTTP and to the emulated modem over a pty.
 // Baseline in the same run: the provider alone, 8 concurrent. min/median/max over several runs.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { connectors } from '../connectors/index.ts';
 import { SmsapiProvider } from '../connectors/sms/http/smsapi.ts';
 import { queueSms, queueSmsMany, smsProviderPool } from '../connectors/sms/index.ts';
@@ -20,6 +21,11 @@ const TEXT = 'Zamówienie ZS/2026/0042 gotowe do odbioru.';
 function stats(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   return `min ${sorted[0]!.toFixed(0)} / median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} / max ${sorted[sorted.length - 1]!.toFixed(0)}`;
+}
+
+function statsMs(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `min ${sorted[0]!.toFixed(2)} / median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} / max ${sorted[sorted.length - 1]!.toFixed(2)}`;
 }
 
 async function providerAlone(provider: SmsProvider, messages: number): Promise<number> {
@@ -49,9 +55,11 @@ async function throughPlatform(label: string, pkg: PackageFiles, account: 'gate'
     const ctx = host.context('sms');
     const queued: number[] = [];
     const handed: number[] = [];
+    const cpu: number[] = [];
     for (let run = 0; run < runs; run++) {
       const tag = randomUUID();
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       let next = 0;
       const request = (i: number) => ({ to: `+4860020${String(i % 10_000).padStart(4, '0')}`, text: TEXT, account, idempotencyKey: `bench:${tag}:${i}`, actor: { userId: null, via: 'system' as const } });
       // Bulk: one queueSmsMany per 100 (a serial SMS to a list), one writer.
@@ -76,8 +84,12 @@ async function throughPlatform(label: string, pkg: PackageFiles, account: 'gate'
         await new Promise((r) => setTimeout(r, 20));
       }
       handed.push(messages / ((performance.now() - started) / 1000));
+      // CPU of the process (its threads, the embedded database's too) per message: what the load of
+      // the machine does not change much, unlike the wall-clock rates.
+      const used = process.cpuUsage(cpuBefore);
+      cpu.push((used.user + used.system) / 1000 / messages);
     }
-    log(`sms outbox → ${label}: queued ${stats(queued)}; queued → handed to the provider ${stats(handed)} messages/s (${messages} × ${runs} runs, ${bulk ? 'queueSmsMany per 100, 1 writer' : '8 writers'}; target ≥ 100/s)`);
+    log(`sms outbox → ${label}: queued ${stats(queued)}; queued → handed to the provider ${stats(handed)} messages/s (${messages} × ${runs} runs, ${bulk ? 'queueSmsMany per 100, 1 writer' : '8 writers'}; target ≥ 100/s); CPU per message ${statsMs(cpu)} ms (load ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`);
     // The modem the outbox used (this process holds its port), alone, as the baseline.
     const modem = account === 'modem' ? smsProviderPool.modems()[0]?.modem : undefined;
     if (modem) {

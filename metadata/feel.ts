@@ -68,7 +68,45 @@ export function feelConditionProblems(expression: string, fields: Iterable<strin
 
 /** Evaluates a FEEL expression; a syntax error throws, a missing variable evaluates to null. */
 export function evaluateFeel(expression: string, context: FeelContext): unknown {
-  return feelEvaluate(expression, toFeelContext(context)).value;
+  const cut = feelContextFor(expression, context);
+  const key = CLOCK.test(expression) ? null : plainKey(cut);
+  if (key === null || key.length > KEY_MAX) return feelEvaluate(expression, cut).value;
+  const cacheKey = `${expression}\u0000${key}`;
+  if (results.has(cacheKey)) return results.get(cacheKey);
+  const value = feelEvaluate(expression, cut).value;
+  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') remember(cacheKey, value);
+  return value;
+}
+
+// feelin parses an expression on every evaluation (about a millisecond for a trigger's condition,
+// more than the rest of a record update), and the same condition meets the same values again and
+// again (every SMS activity's state change reads the same empty reminder fields). FEEL has no side
+// effects, so a result depends only on the text and the values it can read: plain results of plain
+// values are kept, a bounded number, the oldest dropped first. Text reading the clock is never kept.
+const CLOCK = /\b(now|today)\s*\(/;
+const RESULTS_KEPT = 2000;
+/** Values longer than this as text (a long description read by the text) are not kept: memory stays small. */
+const KEY_MAX = 4096;
+const results = new Map<string, unknown>();
+
+function remember(key: string, value: unknown): void {
+  if (results.size >= RESULTS_KEPT) results.delete(results.keys().next().value!);
+  results.set(key, value);
+}
+
+/** The values as a key, or null when one is not plain data (a date object would read as its text). */
+function plainKey(value: unknown): string | null {
+  const plain = (v: unknown): boolean => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return true;
+    if (Array.isArray(v)) return v.every(plain);
+    return isPlainRecord(v) && Object.values(v).every(plain);
+  };
+  return plain(value) ? JSON.stringify(value) : null;
+}
+
+/** How many results are kept (tests). */
+export function keptFeelResults(): number {
+  return results.size;
 }
 
 /** A condition holds only when it evaluates to true (null, false or a non-boolean do not hold). */
@@ -87,8 +125,41 @@ export function recordFeelContext(fieldNames: Iterable<string>, values: Readonly
 }
 
 // FEEL has no `undefined`: absent keys and undefined values both read as null.
-function toFeelContext(context: FeelContext): FeelContext {
+// Only the names the expression can mention are passed: feelin parses against its context, and the
+// parser's work grows with every key and with every key of a nested context it steps into; a
+// trigger's condition on a record of 80 fields plus `previous` (80 more) spent most of a record
+// update in that parse. The top-level context is not reachable as a value in FEEL, so a name whose
+// first word is not in the text cannot be read by it (`due date` is kept where the text has `due`);
+// a nested record is cut the same way only where the text reads nothing but its fields
+// (`previous.status`, never `previous` itself).
+export function feelContextFor(expression: string, context: FeelContext): FeelContext {
   const result: FeelContext = {};
-  for (const [key, value] of Object.entries(context)) if (value !== undefined) result[key] = value;
+  for (const [key, value] of Object.entries(context)) {
+    if (value === undefined || !mayMention(expression, key)) continue;
+    result[key] = isPlainRecord(value) && onlyFieldsRead(expression, key) ? feelContextFor(expression, value) : value;
+  }
   return result;
+}
+
+function firstWord(key: string): string {
+  return key.trim().split(/[\s./\-'+*]/, 1)[0] ?? '';
+}
+
+function mayMention(expression: string, key: string): boolean {
+  const word = firstWord(key);
+  return word === '' || expression.includes(word);
+}
+
+function isPlainRecord(value: unknown): value is FeelContext {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Every mention of `key` in the text is followed by `.` (a field of it is read, never the whole). */
+function onlyFieldsRead(expression: string, key: string): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return false;
+  for (let at = expression.indexOf(key); at !== -1; at = expression.indexOf(key, at + 1)) {
+    const after = expression.slice(at + key.length).trimStart();
+    if (!after.startsWith('.')) return false;
+  }
+  return true;
 }

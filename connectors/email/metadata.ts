@@ -1,6 +1,8 @@
 // The e-mail connector's own entity types, merged into the installation's model (docs/connectors.md,
 // "Metadata a connector brings"): mail accounts and templates are data, edited in the generated forms.
 // Passwords are `secret` fields: stored sealed, never returned by the API, read with ctx.revealSecret.
+import { TEMPLATE_ENTITY } from '../message-templates.ts';
+
 type Lang = { readonly en: string; readonly pl: string; readonly ro: string };
 const l = (en: string, pl: string, ro: string): Lang => ({ en, pl, ro });
 
@@ -12,7 +14,7 @@ const option = (entity: string, field: string, value: string, label: Lang) => ({
 export const PASSWORD_FIELD_TYPE = 'secret';
 
 export const ACCOUNT_ENTITY = 'email_account';
-export const TEMPLATE_ENTITY = 'email_template';
+export { TEMPLATE_ENTITY };
 
 const account = {
   kind: 'entity',
@@ -126,6 +128,17 @@ const template = {
     { name: 'subject', type: 'string', required: true, maxLength: 300, label: l('Subject', 'Temat', 'Subiect') },
     { name: 'body_html', type: 'text', label: l('Body (HTML)', 'Treść (HTML)', 'Conținut (HTML)') },
     { name: 'body_text', type: 'text', label: l('Body (text)', 'Treść (tekst)', 'Conținut (text)') },
+    {
+      name: 'body_sms',
+      type: 'text',
+      maxLength: 1600,
+      label: l('SMS text', 'Treść SMS', 'Textul SMS'),
+      help: l(
+        'What an SMS from this template says (same placeholders as the e-mail); empty: the template is for e-mail only.',
+        'Treść SMS-a z tego szablonu (te same znaczniki co w e-mailu); puste: szablon tylko dla e-maili.',
+        'Ce spune un SMS trimis din acest șablon (aceleași marcaje ca în e-mail); gol: șablonul este doar pentru e-mail.',
+      ),
+    },
     { name: 'marketing', type: 'boolean', default: false, label: l('Marketing (needs consent)', 'Marketingowy (wymaga zgody)', 'Marketing (necesită acord)') },
   ]),
 };

@@ -69,7 +69,7 @@ function isDraft(value: unknown): value is JsonObject {
 /** A template as typed in the editor: subject and bodies (strings), never stored. */
 function draftTemplate(draft: JsonObject): MailTemplate {
   const textOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-  return { id: 'draft', code: 'draft', language: 'pl', subject: typeof draft.subject === 'string' ? draft.subject : '', bodyHtml: textOf(draft.body_html), bodyText: textOf(draft.body_text), marketing: false };
+  return { id: 'draft', code: 'draft', language: 'pl', subject: typeof draft.subject === 'string' ? draft.subject : '', bodyHtml: textOf(draft.body_html), bodyText: textOf(draft.body_text), smsText: textOf(draft.body_sms), marketing: false };
 }
 
 export const emailRoutes: ConnectorRoutes = (router, ctx) => {

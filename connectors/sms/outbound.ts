@@ -4,6 +4,7 @@
 // on (sent → delivered | failed | expired), on the activity and in the outbox alike.
 import type { Knex } from 'knex';
 import { SendFailure, type Actor, type ConnectorContext, type JsonObject, type OutboundChannel, type OutboxMessage, type SendResult } from '../../engine/connectors/index.ts';
+import { findTemplate, templateData } from '../message-templates.ts';
 import { showSmsState } from './activity-states.ts';
 import { type SmsAccount, type SmsConfig, chooseAccount } from './accounts.ts';
 import { type SmsPurpose, mayReceive } from './consent.ts';
@@ -14,7 +15,7 @@ import { canReceiveSms, normalisePhoneNumber } from './phone-numbers.ts';
 import type { ModemPartReport } from './ports.ts';
 import { type SmsStatus, type StatusUpdate, combinePartStatuses } from './provider.ts';
 import type { ProviderPool } from './provider-pool.ts';
-import { renderTemplate } from './templates.ts';
+import { type TemplateResult, renderStoredTemplate, renderTemplate } from './templates.ts';
 
 export const SMS_CHANNEL = 'sms';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,8 +95,9 @@ async function prepareSms(ctx: ConnectorContext, cfg: SmsConfig, request: SmsReq
 
   let text = request.text ?? '';
   let purpose: SmsPurpose = request.purpose ?? 'transactional';
+  const contacts = request.record ? await contactsOf(ctx, request.actor, trx, request.record) : [];
   if (request.template) {
-    const rendered = renderTemplate(cfg.templates ?? [], request.template, request.language ?? 'pl', request.values ?? {});
+    const rendered = await renderRequested(ctx, cfg, request, trx);
     if (!rendered.ok) return refused(rendered.code, rendered.detail, '/template');
     text = rendered.text;
     if (!request.purpose) purpose = rendered.purpose;
@@ -103,7 +105,6 @@ async function prepareSms(ctx: ConnectorContext, cfg: SmsConfig, request: SmsReq
   if (!text.trim()) return refused('sms.text.empty', 'the message has no text', request.template ? '/template' : '/text');
   if (text.length > 1600) return refused('sms.text.tooLong', 'at most 1600 characters', '/text');
 
-  const contacts = request.record ? await contactsOf(ctx, request.actor, trx, request.record) : [];
   const entities = model(ctx).entities;
   let to: string | null = null;
   if (request.to) {
@@ -127,6 +128,21 @@ async function prepareSms(ctx: ConnectorContext, cfg: SmsConfig, request: SmsReq
     }
   }
   return { ok: true, prepared: { request, account, to, text, purpose, contacts } };
+}
+
+/**
+ * The text of a request's template: one of the connector's settings by that id, else the template
+ * store e-mail uses (by code or id, in the request's language); either filled with the record's
+ * fields and its references (read with the requester's rights) and the request's values over them.
+ */
+async function renderRequested(ctx: ConnectorContext, cfg: SmsConfig, request: SmsRequest, trx: Knex.Transaction): Promise<TemplateResult> {
+  const ref = request.template!;
+  const own = (cfg.templates ?? []).some((t) => t.id === ref);
+  const stored = own ? null : await findTemplate(ctx, ref, request.language ?? null, trx);
+  if (!own && !stored) return renderTemplate([], ref, 'pl', {});
+  const data = request.record ? await templateData(ctx, request.actor, request.record.entity, request.record.id, trx) : {};
+  const values = { ...data, ...(request.values ?? {}) };
+  return stored ? renderStoredTemplate(stored, values) : renderTemplate(cfg.templates ?? [], ref, request.language ?? 'pl', values);
 }
 
 const newMessage = (p: PreparedSms): NewSmsMessage => ({

@@ -2,6 +2,7 @@
 // incoming messages carry our secret in the URL (SMSAPI signs nothing); Twilio's are checked
 // against X-Twilio-Signature over the exact URL we gave it. Behind sign-in: sending from a record
 // card, the accounts and templates for the compose dialog, and the state of sent messages.
+import { smsTemplates } from '../message-templates.ts';
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Actor, ConnectorContext, ConnectorRoutes } from '../../engine/connectors/index.ts';
@@ -128,12 +129,17 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 export function userRoutes(router: Router, ctx: UserRoutesContext): void {
   const json = express.json({ limit: '64kb' });
 
-  // What the compose dialog offers: accounts (no secrets) and templates.
+  // What the compose dialog offers: accounts (no secrets) and templates: the settings' own, then the
+  // shared store's (e-mail templates with an SMS text, as far as the caller may read them) by code.
   router.get('/compose', async (_req, res) => {
     const config = await configOf(ctx);
     const accounts = (config.accounts ?? []).filter((a) => a.enabled !== false).map((a) => ({ id: a.id, label: a.label ?? a.id, kind: a.kind, usable: chooseAccount(config, a.id).ok }));
     const def = chooseAccount(config, null);
-    res.json({ accounts, defaultAccount: def.ok ? def.account.id : null, templates: (config.templates ?? []).map((t) => ({ id: t.id, purpose: t.purpose ?? 'transactional', text: t.text })) });
+    const own = (config.templates ?? []).map((t) => ({ id: t.id, purpose: t.purpose ?? 'transactional', text: t.text }));
+    const actor = actorOf(ctx, res);
+    const stored = actor ? await smsTemplates(ctx, actor) : [];
+    const shared = stored.filter((t) => !own.some((o) => o.id === t.code)).map((t) => ({ id: t.code, purpose: t.marketing ? 'marketing' : 'transactional', text: t.text }));
+    res.json({ accounts, defaultAccount: def.ok ? def.account.id : null, templates: [...own, ...shared] });
   });
 
   router.post('/messages', json, async (req, res) => {

@@ -78,6 +78,9 @@ test('the template editor at 1440 px: the draft previewed with a real person, an
   await preview.getByText('Rekord nie ma pola „imie”.').waitFor();
   await page.getByLabel('Temat').fill('Oferta dla {{first_name}} {{last_name}}');
   await preview.getByTestId('preview-subject').filter({ hasText: 'Oferta dla Anna Kowalska' }).waitFor();
+  // The same template carries the SMS text (one store for e-mail and SMS), previewed by the same merge.
+  await page.getByLabel('Treść SMS').fill('Dzień dobry {{first_name}}, oferta {{contractor.name}} czeka.');
+  await preview.getByTestId('preview-sms').filter({ hasText: 'Dzień dobry Anna, oferta Hurtownia Łożysk Sp. z o.o. czeka.' }).waitFor();
   await b.screenshot('email-template-editor-1440');
   await page.getByRole('tab', { name: /RO/ }).click();
   await page.getByLabel('Temat').fill('Ofertă pentru {{first_name}}');

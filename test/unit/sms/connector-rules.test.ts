@@ -44,10 +44,12 @@ test('marketing needs no opt-out and, where the type has the field, consent; tra
   expect(mayReceive('marketing', false, { optedOut: false })).toEqual({ allowed: true });
 });
 
-test('templates fill {{paths}} and nothing else; a missing value is named; the language picks the text', () => {
+test('templates fill with the merge language of e-mail templates; a missing value is named; the language picks the text', () => {
   expect(fillTemplate('Zlecenie {{order.number}} dla {{ name }}: {{total}} zł', { order: { number: 'ZS/1' }, name: 'Ana', total: 12.5 })).toEqual({ ok: true, text: 'Zlecenie ZS/1 dla Ana: 12.5 zł' });
-  expect(fillTemplate('{{a}} {{b.c}} {{a}}', { b: {} })).toEqual({ ok: false, missing: ['a', 'b.c'] });
-  expect(fillTemplate('{{constructor}} {{__proto__}}', {})).toEqual({ ok: false, missing: ['constructor', '__proto__'] });
+  // The sections of e-mail templates work in SMS texts too (one merge implementation).
+  expect(fillTemplate('Dzień dobry{{#vip}} (VIP){{/vip}}{{^vip}}!{{/vip}}', { vip: true })).toEqual({ ok: true, text: 'Dzień dobry (VIP)' });
+  expect(fillTemplate('{{a}} {{b.c}} {{a}}', { b: {} })).toEqual({ ok: false, missing: ['a'], syntax: false });
+  expect(fillTemplate('{{constructor}} {{__proto__}}', {})).toEqual({ ok: false, missing: ['constructor'], syntax: true });
   const templates = [{ id: 'ready', text: { pl: 'Gotowe, {{name}}', ro: 'Gata, {{name}}' } }, { id: 'promo', purpose: 'marketing' as const, text: { en: 'Sale' } }];
   expect(renderTemplate(templates, 'ready', 'ro', { name: 'Ana' })).toEqual({ ok: true, text: 'Gata, Ana', purpose: 'transactional' });
   expect(renderTemplate(templates, 'ready', 'en', { name: 'Ana' })).toMatchObject({ ok: true, text: 'Gotowe, Ana' });

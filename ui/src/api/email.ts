@@ -43,10 +43,12 @@ export interface RenderedMail {
   readonly subject: string;
   readonly html: string | null;
   readonly text: string;
+  /** The template's SMS text filled (templates are shared with SMS); absent: e-mail only. */
+  readonly sms?: string;
 }
 
 /** The template to render: a saved one (code or id, and language) or what the editor holds. */
-export type PreviewTemplate = { readonly template: string; readonly language: string } | { readonly draft: { readonly subject: string; readonly body_html: string; readonly body_text: string } };
+export type PreviewTemplate = { readonly template: string; readonly language: string } | { readonly draft: { readonly subject: string; readonly body_html: string; readonly body_text: string; readonly body_sms?: string } };
 
 export interface MergeInput {
   readonly account: string;

@@ -19,6 +19,14 @@ export function MailPreview({ mail, label }: { mail: RenderedMail; label: string
           {mail.text}
         </pre>
       )}
+      {mail.sms !== undefined && (
+        <div className="mail-preview-sms">
+          <span className="muted">{t('mail.previewSms')}: </span>
+          <pre className="mail-preview-text" data-testid="preview-sms">
+            {mail.sms}
+          </pre>
+        </div>
+      )}
     </section>
   );
 }

@@ -179,17 +179,18 @@ function DraftPreview({ model, draft, defaultEntity }: { model: Model; draft: Dr
   const subject = text(draft.subject);
   const html = text(draft.body_html);
   const plain = text(draft.body_text);
+  const sms = text(draft.body_sms);
   useEffect(() => {
     if (!record) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
       emailApi
-        .preview({ draft: { subject, body_html: html, body_text: plain } }, entity, record, controller.signal)
+        .preview({ draft: { subject, body_html: html, body_text: plain, body_sms: sms } }, entity, record, controller.signal)
         .then((mail) => setResult({ mail, error: null }))
         .catch((error: unknown) => !controller.signal.aborted && setResult({ mail: null, error }));
     }, 400);
     return () => (controller.abort(), clearTimeout(timer));
-  }, [entity, record, subject, html, plain]);
+  }, [entity, record, subject, html, plain, sms]);
   return (
     <section className="card templates-preview" aria-label={t('mailMerge.stepPreview')}>
       <h2>{t('mailMerge.stepPreview')}</h2>

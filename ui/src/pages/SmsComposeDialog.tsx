@@ -41,11 +41,15 @@ function defaultNumber(entity: EntityModel, record: ApiRecord): string {
   return '';
 }
 
-function fill(text: string, values: Record<string, unknown>): string {
-  return text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (all, path: string) => {
-    const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values);
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : all;
-  });
+/** A template's text filled with the record by the server's merge code; one it cannot fill (a field of
+ * a referenced record, which the card does not hold) is left as written, to be completed by hand. */
+function fill(text: string, record: Record<string, unknown>): string {
+  try {
+    return renderTemplate(text, { ...record, record }, { html: false });
+  } catch (error) {
+    if (error instanceof TemplateProblem) return text;
+    throw error;
+  }
 }
 
 export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { entity: EntityModel; records: readonly ApiRecord[]; title: string; onClose(): void; onSent(): void }) {
@@ -57,6 +61,7 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
   const [text, setText] = useState('');
   const [account, setAccount] = useState<string>('');
   const [template, setTemplate] = useState('');
+  const [unfilled, setUnfilled] = useState<string | null>(null);
   const [marketing, setMarketing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<{ pointer: string; text: string }[]>([]);
@@ -87,7 +92,10 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
     if (!chosen) return;
     const body = chosen.text[language as Language] ?? chosen.text.pl ?? chosen.text.en ?? chosen.text.ro ?? '';
     // One record: the values are filled in here, to read and edit. Several: each gets its own on the server.
-    setText(bulk ? body : fill(body, record as Record<string, unknown>));
+    const filled = bulk ? body : fill(body, record as Record<string, unknown>);
+    setText(filled);
+    // Not fillable here (a referenced record's field): sent as the template, the server fills it.
+    setUnfilled(!bulk && filled === body && body.includes('{{') ? body : null);
     setMarketing(chosen.purpose === 'marketing');
   };
 
@@ -104,7 +112,8 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
     setProblems([]);
     try {
       if (!bulk) {
-        await smsApi.send({ record: { entity: entity.name, id: String(record.id) }, ...(account ? { account } : {}), purpose, idempotencyKey, language, text, to });
+        const content = unfilled !== null && text === unfilled ? { template } : { text };
+        await smsApi.send({ record: { entity: entity.name, id: String(record.id) }, ...(account ? { account } : {}), purpose, idempotencyKey, language, ...content, to });
         onSent();
         return;
       }
