@@ -25,6 +25,7 @@ import * as auditOrigin023 from './migrations/023-audit-origin.ts';
 import * as imports025 from './migrations/025-imports.ts';
 import * as userDashboards030 from './migrations/030-user-dashboards.ts';
 import * as recordSetRuns031 from './migrations/031-record-set-runs.ts';
+import * as recordJobs039 from './migrations/039-record-jobs.ts';
 import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
 
 interface Migration {
@@ -58,6 +59,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['030-user-dashboards', userDashboards030],
   ['031-record-set-runs', recordSetRuns031],
   ['032-sms-delivery', smsDelivery032],
+  ['039-record-jobs', recordJobs039],
 ];
 
 const source: Knex.MigrationSource<string> = {

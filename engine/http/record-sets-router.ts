@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { isUuid } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { MARKETING_ACTION, runForRecords, runProgress, startMarketingAction, type RecordSetServices } from '../record-sets/index.ts';
+import { MARKETING_ACTION, WORKFLOW_JOB, runForRecords, runProgress, startMarketingAction, type RecordSetServices } from '../record-sets/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
@@ -37,6 +37,42 @@ export function recordSetsRouter(platform: Platform): Router {
       ...(typeof body.runId === 'string' ? { runId: body.runId } : {}),
     });
     res.json({ ...result, progress: await runProgress(platform.knex, { runId: result.runId }) });
+  });
+
+  // The same as a background job (engine/record-sets/jobs.ts): records by ids or by a list filter,
+  // any number of them, in chunks with the user's rights; 202 with the job's first report.
+  router.post('/records/:type/bulk/workflow/jobs', async (req, res) => {
+    const body = requireJsonObject(req);
+    const problems: Problem[] = [];
+    const known = new Set(['processId', 'ids', 'filter', 'variables']);
+    for (const key of Object.keys(body)) if (!known.has(key)) problems.push({ pointer: `/${key}`, detail: 'unknown member' });
+    if (typeof body.processId !== 'string' || body.processId === '') problems.push({ pointer: '/processId', detail: 'name the process to run' });
+    if ((body.ids === undefined) === (body.filter === undefined)) problems.push({ pointer: '/ids', detail: 'choose the records either by ids or by a filter' });
+    if (body.ids !== undefined) {
+      if (!Array.isArray(body.ids)) problems.push({ pointer: '/ids', detail: 'must be a list of record ids' });
+      else body.ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
+    }
+    if (body.variables !== undefined && (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))) problems.push({ pointer: '/variables', detail: 'must be an object' });
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk action', { problems: problems.slice(0, 20) });
+    const actor = recordContext(req).actor;
+    const id = await platform.recordJobs.submit(actor, {
+      kind: WORKFLOW_JOB,
+      entity: req.params.type,
+      selection: body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter },
+      params: { processId: body.processId as string, variables: (body.variables as JsonObject | undefined) ?? {} },
+    });
+    res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(actor, id));
+  });
+
+  // A bulk job's progress (done, failed, total) and first failures; its starter's only.
+  router.get('/record-jobs/:id', async (req, res) => {
+    res.json(await platform.recordJobs.report(recordContext(req).actor, req.params.id));
+  });
+
+  router.post('/record-jobs/:id/cancel', async (req, res) => {
+    const actor = recordContext(req).actor;
+    await platform.recordJobs.cancel(actor, req.params.id);
+    res.status(202).json(await platform.recordJobs.report(actor, req.params.id));
   });
 
   router.get('/record-sets/:runId', async (req, res) => {
