@@ -193,7 +193,7 @@ export type ConnectorTaskType =
 export interface ConnectorRecordJobKind {
   /** Unique within the connector (the job's kind is `<connector>:<name>`). */
   readonly name: string;
-  include?(entity: string, params: JsonObject): readonly string[];
+  include?(entity: string, params: JsonObject, ctx: ConnectorContext): readonly string[];
   handle(work: RecordJobWork, ctx: ConnectorContext): Promise<readonly RecordJobItem[]>;
 }
 

@@ -157,7 +157,7 @@ export class ConnectorHost {
       for (const type of connector.taskTypes ?? []) await runtime.registerTaskType(whileEnabled(type, ctx));
       for (const channel of connector.channels ?? []) this.outbox.addChannel(connector.id, channel);
       for (const kind of connector.recordJobKinds ?? []) {
-        this.#options.recordJobs?.define({ name: `${connector.id}:${kind.name}`, ...(kind.include ? { include: kind.include } : {}), handle: (work) => kind.handle(work, ctx) });
+        this.#options.recordJobs?.define({ name: `${connector.id}:${kind.name}`, ...(kind.include ? { include: (entity: string, params: JsonObject) => kind.include!(entity, params, ctx) } : {}), handle: (work) => kind.handle(work, ctx) });
       }
       for (const poller of connector.pollers ?? []) {
         const queue = `tessera.poll.${connector.id}.${poller.id}`;

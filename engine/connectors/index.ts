@@ -11,3 +11,4 @@ export { SECRET_KEY_FILE } from './secrets.ts';
 export type { TesseraPorts, IdentityRef, RecordEvent, EventAction, ListQuery, TesseraNodeError } from '../automation/ports.ts';
 export { TesseraError, type Problem } from '../errors.ts';
 export type { RecordJobItem, RecordJobReport, RecordJobWork, RecordSelection } from '../record-sets/index.ts';
+export { RECORD_JOB_MAX_IDS } from '../record-sets/index.ts';
