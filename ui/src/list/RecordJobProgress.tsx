@@ -6,7 +6,7 @@ import { ApiError } from '../api/client.ts';
 import { cancelRecordJob, jobOpen, recordJob, type RecordJobReport } from '../api/record-sets.ts';
 import { useI18n } from '../app/i18n.tsx';
 
-export function RecordJobProgress({ job: first, nameOf, onChange }: { job: RecordJobReport; nameOf?(id: string): string; onChange?(job: RecordJobReport): void }) {
+export function RecordJobProgress({ job: first, nameOf, describe, onChange }: { job: RecordJobReport; nameOf?(id: string): string; describe?(code: string, detail: string): string; onChange?(job: RecordJobReport): void }) {
   const { t } = useI18n();
   const [job, setJob] = useState(first);
   const [problem, setProblem] = useState<string | null>(null);
@@ -40,7 +40,7 @@ export function RecordJobProgress({ job: first, nameOf, onChange }: { job: Recor
         <ul className="muted" aria-label={t('recordJob.failures')}>
           {job.failures.map((f) => (
             <li key={f.id}>
-              {nameOf?.(f.id) ?? f.id}: {f.code === 'UNREADABLE' ? t('recordJob.unreadable') : (f.detail ?? f.code)}
+              {nameOf?.(f.id) ?? f.id}: {f.code === 'UNREADABLE' ? t('recordJob.unreadable') : describe && f.code ? describe(f.code, f.detail ?? '') : (f.detail ?? f.code)}
             </li>
           ))}
         </ul>
