@@ -8,7 +8,7 @@ import { TesseraError } from '../errors.ts';
 import { ChunkedJobs, type JobLease, type JobSettings as ChunkedJobSettings } from '../jobs/chunked-jobs.ts';
 import type { Actor, RecordService } from '../records/index.ts';
 import { runChunk, type ChunkSettings, type OnDuplicate, type RowProblem, type SeenKeys } from './chunk.ts';
-import { resolveMapping } from './mapping.ts';
+import { relatedImports, relatedMapping, resolveMapping } from './mapping.ts';
 import { readTable, type Table } from './table.ts';
 import type { TextEncoding } from './decode.ts';
 
@@ -86,7 +86,7 @@ export class ImportJobs {
     if (!actor.userId) throw new TesseraError('FORBIDDEN', 'an import acts as a user: sign in or use a user’s API token');
     const { entity } = this.#records.runtime.entity(input.entity);
     const table = await readTable(input.content, { fileName: input.fileName, ...(input.options.encoding ? { encoding: input.options.encoding } : {}), ...(input.options.delimiter ? { delimiter: input.options.delimiter } : {}) });
-    const mapping = resolveMapping(entity, table.headers, input.options.mapping);
+    const mapping = resolveMapping(entity, table.headers, input.options.mapping, '/mapping', relatedImports(entity, this.#records.runtime.snapshot.model.entities.values()));
     const key = input.options.key ?? null;
     if (key !== null && !entity.fieldsByName.has(key)) {
       throw new TesseraError('VALIDATION_FAILED', `"${key}" is not a field of ${entity.name}`, { problems: [{ pointer: '/key', detail: 'is not a field of the type', code: 'UNKNOWN_FIELD' }] });
@@ -151,6 +151,10 @@ export class ImportJobs {
       onDuplicate: job.options.onDuplicate,
       cells: { entity, timeZone: pkg.manifest.timeZone ?? 'UTC', ...(pkg.manifest.defaultCurrency ? { defaultCurrency: pkg.manifest.defaultCurrency } : {}) },
       entityOf: (name) => model.entities.get(name) ?? this.#records.runtime.entity(name).entity,
+      // The related types the mapping has columns for (a contractor's person).
+      related: relatedImports(entity, model.entities.values())
+        .map((r) => ({ ...r, mapping: relatedMapping(job.options.mapping, r) }))
+        .filter((r) => Object.values(r.mapping).some((t) => t !== null)),
     };
     const seen: SeenKeys = new Map();
     let processed = job.processed;
@@ -187,18 +191,18 @@ export class ImportJobs {
             if (!(error instanceof RollBack)) throw error;
           });
         const o = outcome!;
-        await save(this.#knex, { created: o.written.filter((w) => w.action === 'create').length, updated: o.written.filter((w) => w.action === 'update').length, skipped: o.skipped, failed: o.failed }, o.problems);
+        await save(this.#knex, { created: o.written.filter((w) => w.action === 'create' && !w.part).length, updated: o.written.filter((w) => w.action === 'update' && !w.part).length, skipped: o.skipped, failed: o.failed }, o.problems);
       } else {
         await this.#knex.transaction(async (trx) => {
           const o = await runChunk(trx, this.#records, actor, settings, rows, seen);
           if (o.written.length) {
             await trx.batchInsert(
               'tessera.import_records',
-              o.written.map((w) => ({ import_id: id, row_number: w.row, record_id: w.recordId, action: w.action, version: w.version, audit_id: w.auditId })),
+              o.written.map((w) => ({ import_id: id, row_number: w.row, part: w.part ?? 0, entity: w.entity ?? null, record_id: w.recordId, action: w.action, version: w.version, audit_id: w.auditId })),
               500,
             );
           }
-          await save(trx, { created: o.written.filter((w) => w.action === 'create').length, updated: o.written.filter((w) => w.action === 'update').length, skipped: o.skipped, failed: o.failed }, o.problems);
+          await save(trx, { created: o.written.filter((w) => w.action === 'create' && !w.part).length, updated: o.written.filter((w) => w.action === 'update' && !w.part).length, skipped: o.skipped, failed: o.failed }, o.problems);
         });
       }
       processed = end;

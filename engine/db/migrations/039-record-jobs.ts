@@ -5,7 +5,11 @@ import type { Knex } from 'knex';
 // filter read with the starter's rights), the cursor the last committed chunk ended at and the
 // progress; `record_job_items` one row per record done or failed, committed with the record's work:
 // its key (job, record) is what makes a record done at most once, also across a restart.
+// An import's row may also create related records (a contractor's person): its undo list gets a
+// `part` per record of the row (0 the row's own) and their `entity` (null: the import's type).
 export async function up(knex: Knex): Promise<void> {
+  await knex.raw(`ALTER TABLE tessera.import_records ADD COLUMN part smallint NOT NULL DEFAULT 0, ADD COLUMN entity varchar(63)`);
+  await knex.raw(`ALTER TABLE tessera.import_records DROP CONSTRAINT import_records_pkey, ADD PRIMARY KEY (import_id, row_number, part)`);
   await knex.raw(`
     CREATE TABLE tessera.record_jobs (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -41,4 +45,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP TABLE tessera.record_job_items, tessera.record_jobs');
+  await knex.raw(`DELETE FROM tessera.import_records WHERE part <> 0`);
+  await knex.raw(`ALTER TABLE tessera.import_records DROP CONSTRAINT import_records_pkey, ADD PRIMARY KEY (import_id, row_number), DROP COLUMN part, DROP COLUMN entity`);
 }
