@@ -90,9 +90,12 @@ function ImportWizard({ entity }: { entity: EntityModel }) {
 
   const settings = () => ({ type: entity.name, fileId: fileId!, mapping, key: key || null, onDuplicate });
   const problemLine = (p: ImportReport['problems'][number]) => {
-    const field = entity.fieldsByName.get(p.pointer.split('/')[1] ?? '');
+    const [, first = '', index, rest = ''] = p.pointer.split('/');
+    const field = entity.fieldsByName.get(first);
+    // A related record's field (`/person/0/email`) under its type's name, as in the mapping.
+    const related = index === '0' && model.entities.get(first)?.fieldsByName.has(rest) ? targetLabel(`${first}.${rest}`) : null;
     const detail = problemDetail(words.entry({ pointer: p.pointer, detail: p.detail, ...(p.code ? { code: p.code } : {}), ...(p.params ? { params: p.params } : {}) }), language);
-    return `${t('import.row', { n: p.row.toLocaleString(locale) })} ${field ? label(field.label) : p.pointer || '/'}: ${detail}`;
+    return `${t('import.row', { n: p.row.toLocaleString(locale) })} ${related ?? (field ? label(field.label) : p.pointer || '/')}: ${detail}`;
   };
 
   const summary = (r: ImportReport) => (
