@@ -68,17 +68,16 @@ export interface JobSettings extends ChunkedJobSettings {
   readonly chunkSize?: number;
 }
 
-export class ImportJobs {
+export class ImportJobs extends ChunkedJobs<ImportRow> {
   readonly #knex: Knex;
   readonly #records: RecordService;
   readonly #chunkSize: number;
-  readonly #jobs: ChunkedJobs<ImportRow>;
 
   constructor(knex: Knex, records: RecordService, settings: JobSettings = {}) {
+    super(knex, { table: 'tessera.imports', label: 'imports' }, settings);
     this.#knex = knex;
     this.#records = records;
     this.#chunkSize = settings.chunkSize ?? 500;
-    this.#jobs = new ChunkedJobs(knex, { table: 'tessera.imports', label: 'imports', open: (job, lease) => this.#open(job, lease) }, settings);
   }
 
   /** Reads the file (refusing what cannot be read or mapped), stores the job and starts it. */
@@ -110,31 +109,15 @@ export class ImportJobs {
         total: table.rows.length,
       })
       .returning('id')) as { id: string }[];
-    this.#jobs.start(row!.id);
+    this.start(row!.id);
     return row!.id;
   }
 
-  /** Runs the jobs no live runner holds (after a restart): queued ones and those whose heartbeat stopped. */
-  resume(): Promise<string[]> {
-    return this.#jobs.resume();
-  }
 
-  /** Resumes interrupted jobs now and then every `intervalMs` (see ChunkedJobs.supervise). */
-  supervise(intervalMs?: number): Promise<void> {
-    return this.#jobs.supervise(intervalMs);
-  }
 
-  /** Stops taking new chunks and waits for the running ones to commit (a server shutting down). */
-  stop(): Promise<void> {
-    return this.#jobs.stop();
-  }
 
-  /** Resolves when the job this process runs has stopped (tests, the CLI). */
-  settled(id: string): Promise<void> {
-    return this.#jobs.settled(id);
-  }
 
-  async #open(job: ImportRow, lease: JobLease): Promise<() => Promise<boolean>> {
+  protected async open(job: ImportRow, lease: JobLease): Promise<() => Promise<boolean>> {
     const id = job.id;
     const subject = job.user_id ? await loadSubject(this.#knex, job.user_id) : null;
     if (!subject) throw new Error('the importing user no longer exists or is deactivated');

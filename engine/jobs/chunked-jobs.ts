@@ -4,7 +4,7 @@
 // The runner of a job holds it by a heartbeat; a job whose runner stopped beating is taken over, and
 // a chunk of a runner that lost its job is rolled back (`JobLease.progress` refuses it), so no chunk
 // counts twice. Cancelling (status `cancelling`) stops between chunks. The kinds of job differ only
-// in what a chunk does (`JobKind.open`).
+// in what a chunk does (`open`).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
@@ -23,16 +23,11 @@ export interface JobLease {
   progress(db: Knex | Knex.Transaction, changes: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
-export interface JobKind<J extends JobRow> {
+export interface JobTable {
   /** The job table, e.g. `tessera.imports`. */
   readonly table: string;
   /** Names the jobs in logs. */
   readonly label: string;
-  /**
-   * Prepares a claimed job: the function that runs its next chunk (committing its work and
-   * `lease.progress` in one transaction) and answers whether it did one (false: nothing was left).
-   */
-  open(job: J, lease: JobLease): Promise<() => Promise<boolean>>;
 }
 
 export interface JobSettings {
@@ -43,23 +38,30 @@ export interface JobSettings {
 /** The job was taken over by another runner (this one was thought dead). */
 export class LostJob extends Error {}
 
-export class ChunkedJobs<J extends JobRow> {
+/** A kind of chunked job: what `open` returns is all that differs between imports and record jobs. */
+export abstract class ChunkedJobs<J extends JobRow> {
   readonly #knex: Knex;
-  readonly #kind: JobKind<J>;
+  readonly #kind: JobTable;
   readonly #runner = randomUUID();
   readonly #staleAfterMs: number;
   readonly #running = new Map<string, Promise<void>>();
   #stopping = false;
   #supervisor: ReturnType<typeof setInterval> | null = null;
 
-  constructor(knex: Knex, kind: JobKind<J>, settings: JobSettings = {}) {
+  constructor(knex: Knex, kind: JobTable, settings: JobSettings = {}) {
     this.#knex = knex;
     this.#kind = kind;
     this.#staleAfterMs = settings.staleAfterMs ?? 60_000;
   }
 
+  /**
+   * Prepares a claimed job: the function that runs its next chunk (committing its work and
+   * `lease.progress` in one transaction) and answers whether it did one (false: nothing was left).
+   */
+  protected abstract open(job: J, lease: JobLease): Promise<() => Promise<boolean>>;
+
   /** Runs a job in this process (just submitted, or found by `resume`). */
-  start(id: string): void {
+  protected start(id: string): void {
     if (this.#running.has(id) || this.#stopping) return;
     const run = this.#run(id)
       .catch(async (error: unknown) => {
@@ -125,7 +127,7 @@ export class ChunkedJobs<J extends JobRow> {
         if (updated !== 1) throw new LostJob();
       },
     };
-    const next = await this.#kind.open(job, lease);
+    const next = await this.open(job, lease);
     for (;;) {
       if (this.#stopping) return;
       const state = (await this.#knex(table).where({ id }).first('status', 'runner')) as { status: string; runner: string };

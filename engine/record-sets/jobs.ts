@@ -91,18 +91,17 @@ export interface RecordJobSettings extends JobSettings {
   readonly chunkSize?: number;
 }
 
-export class RecordJobs {
+export class RecordJobs extends ChunkedJobs<RecordJobRow> {
   readonly #knex: Knex;
   readonly #records: RecordService;
   readonly #chunkSize: number;
   readonly #kinds = new Map<string, RecordJobKind>();
-  readonly #jobs: ChunkedJobs<RecordJobRow>;
 
   constructor(knex: Knex, records: RecordService, settings: RecordJobSettings = {}) {
+    super(knex, { table: 'tessera.record_jobs', label: 'record jobs' }, settings);
     this.#knex = knex;
     this.#records = records;
     this.#chunkSize = Math.min(settings.chunkSize ?? 200, 500);
-    this.#jobs = new ChunkedJobs(knex, { table: 'tessera.record_jobs', label: 'record jobs', open: (job, lease) => this.#open(job, lease) }, settings);
   }
 
   /** A kind of job (before `supervise`: a resumed job needs its kind). */
@@ -138,7 +137,7 @@ export class RecordJobs {
     const [row] = (await this.#knex('tessera.record_jobs')
       .insert({ kind: submission.kind, entity: submission.entity, user_id: actor.userId, via: actor.via, status: 'queued', selection: JSON.stringify(submission.selection), params: JSON.stringify(submission.params), total })
       .returning('id')) as { id: string }[];
-    this.#jobs.start(row!.id);
+    this.start(row!.id);
     return row!.id;
   }
 
@@ -170,21 +169,9 @@ export class RecordJobs {
     });
   }
 
-  resume(): Promise<string[]> {
-    return this.#jobs.resume();
-  }
 
-  supervise(intervalMs?: number): Promise<void> {
-    return this.#jobs.supervise(intervalMs);
-  }
 
-  stop(): Promise<void> {
-    return this.#jobs.stop();
-  }
 
-  settled(id: string): Promise<void> {
-    return this.#jobs.settled(id);
-  }
 
   async #own(db: Knex | Knex.Transaction, actor: Actor, id: string, lock = false): Promise<RecordJobRow> {
     if (!isUuid(id)) throw new TesseraError('NOT_FOUND', 'no such job of yours');
@@ -195,7 +182,7 @@ export class RecordJobs {
     return row;
   }
 
-  async #open(job: RecordJobRow, lease: JobLease): Promise<() => Promise<boolean>> {
+  protected async open(job: RecordJobRow, lease: JobLease): Promise<() => Promise<boolean>> {
     const kind = this.#kinds.get(job.kind);
     if (!kind) throw new Error(`no record job kind ${job.kind} (a connector that is no longer installed?)`);
     const subject = job.user_id ? await loadSubject(this.#knex, job.user_id) : null;
