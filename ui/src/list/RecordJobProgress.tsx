@@ -4,10 +4,19 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { cancelRecordJob, jobOpen, recordJob, type RecordJobReport } from '../api/record-sets.ts';
+import { problemDetail } from '../../../forms/index.ts';
 import { useI18n } from '../app/i18n.tsx';
+import { useProblemWords } from '../app/problems.ts';
 
 export function RecordJobProgress({ job: first, nameOf, describe, onChange }: { job: RecordJobReport; nameOf?(id: string): string; describe?(code: string, detail: string): string; onChange?(job: RecordJobReport): void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
+  const words = useProblemWords();
+  // A failure's code in the user's words (FORBIDDEN, NOT_FOUND… as the forms say them); the kind's own words first.
+  const say = (code: string | null, detail: string | null): string => {
+    if (code === 'UNREADABLE') return t('recordJob.unreadable');
+    if (describe && code) return describe(code, detail ?? '');
+    return problemDetail(words.entry({ pointer: '', detail: detail ?? '', ...(code ? { code } : {}) }), language);
+  };
   const [job, setJob] = useState(first);
   const [problem, setProblem] = useState<string | null>(null);
   const open = jobOpen(job);
@@ -40,7 +49,7 @@ export function RecordJobProgress({ job: first, nameOf, describe, onChange }: { 
         <ul className="muted" aria-label={t('recordJob.failures')}>
           {job.failures.map((f) => (
             <li key={f.id}>
-              {nameOf?.(f.id) ?? f.id}: {f.code === 'UNREADABLE' ? t('recordJob.unreadable') : describe && f.code ? describe(f.code, f.detail ?? '') : (f.detail ?? f.code)}
+              {nameOf?.(f.id) ?? f.id}: {say(f.code, f.detail)}
             </li>
           ))}
         </ul>
