@@ -57,7 +57,7 @@ export interface RecordJobReport {
   readonly done: number;
   readonly failed: number;
   readonly error: string | null;
-  /** The first failures (RECORD_JOB_FAILURES_SHOWN), in the order they happened. */
+  /** Failures, at most RECORD_JOB_FAILURES_SHOWN of them (the counts are complete). */
   readonly failures: readonly { readonly id: string; readonly code: string | null; readonly detail: string | null }[];
   readonly createdAt: Date;
   readonly finishedAt: Date | null;
