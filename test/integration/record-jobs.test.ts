@@ -112,6 +112,56 @@ test('a job stopped mid-run goes on after a restart: every record once, none ski
   expect(instances.map((r: { member_id: string }) => r.member_id).sort()).toEqual([...own].sort());
 });
 
+/** The process died in the middle of a chunk: its transaction is rolled back, and it writes nothing more (no failure, no heartbeat). */
+class Killed extends Error {}
+
+class KillableJobs extends RecordJobs {
+  protected override async open(...args: Parameters<RecordJobs['open']>): ReturnType<RecordJobs['open']> {
+    const next = await super.open(...args);
+    return async () => {
+      try {
+        return await next();
+      } catch (error) {
+        if (error instanceof Killed) await new Promise<never>(() => undefined);
+        throw error;
+      }
+    };
+  }
+}
+
+test('a job whose process is killed mid-chunk is taken over: the half-done chunk left nothing and is done again, each record once', async () => {
+  const own = await deals('Killed', users.ola!, 7);
+  const killed = new KillableJobs(env.platform.knex, env.platform.records, { chunkSize: 3 });
+  const workflow = workflowJobKind({ knex: env.platform.knex, records: env.platform.records, processes: env.platform.processes });
+  let chunks = 0;
+  // The process dies in the second chunk after its three instances were started (and their deals
+  // changed) in the chunk's transaction, before the items and the cursor were written.
+  killed.define({
+    name: WORKFLOW_JOB,
+    async handle(work) {
+      const items = await workflow.handle(work);
+      chunks += 1;
+      if (chunks === 2) throw new Killed();
+      return items;
+    },
+  });
+  const id = await killed.submit({ userId: users.ola!, via: 'api' }, { kind: WORKFLOW_JOB, entity: 'deal', selection: { ids: own }, params: { processId: 'touch-deal' } });
+  for (let i = 0; i < 200 && chunks < 2; i += 1) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100));
+  // Only the first chunk committed; what the second did in its transaction is gone.
+  expect(await env.platform.knex('tessera.record_jobs').where({ id }).first('status', 'done', 'cursor')).toEqual({ status: 'running', done: 3, cursor: '3' });
+  expect([...(await touches(own)).values()].map((actors) => actors.length)).toEqual([1, 1, 1, 0, 0, 0, 0]);
+
+  const second = new RecordJobs(env.platform.knex, env.platform.records, { chunkSize: 3, staleAfterMs: 0 });
+  second.define(workflowJobKind({ knex: env.platform.knex, records: env.platform.records, processes: env.platform.processes }));
+  expect(await second.resume()).toContain(id);
+  await second.settled(id);
+  await second.stop();
+  expect(await env.platform.knex('tessera.record_jobs').where({ id }).first('status', 'done', 'failed')).toEqual({ status: 'done', done: 7, failed: 0 });
+  const byRecord = await touches(own);
+  for (const deal of own) expect(byRecord.get(deal)).toEqual([users.ola]);
+});
+
 test('over HTTP by a list filter: only the records the starter may read, progress readable, another user’s job hidden', async () => {
   const own = await deals('Filtered', users.ola!, 5);
   const foreign = await deals('Filtered', users.piotr!, 3);
