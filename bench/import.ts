@@ -31,7 +31,7 @@ function file(rows: number): { csv: string; raw: string[][] } {
   return { csv: lines.join('\r\n'), raw };
 }
 
-function stats(values: number[]): string {
+export function stats(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return `min ${sorted[0]!.toFixed(2)} / median ${median.toFixed(2)} / max ${sorted[sorted.length - 1]!.toFixed(2)} s`;

@@ -12,6 +12,7 @@ import { exclusionsBenchmark } from './exclusions.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
 import { pdfBenchmark } from './pdf.ts';
+import { recordJobsBenchmark } from './record-jobs.ts';
 import { recordsBenchmark } from './records.ts';
 import { reportsBenchmark } from './reports.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
@@ -23,7 +24,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, pdf, rollups or reports runs one of them.
+// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups or reports runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -74,6 +75,9 @@ try {
   }
   if (!only || only === 'import') {
     await importBenchmark({ rows: Number(process.env.BENCH_IMPORT_ROWS ?? 100_000), runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3), ...(adminUrl ? { adminUrl } : {}), log });
+  }
+  if (!only || only === 'record-jobs') {
+    await recordJobsBenchmark({ records: Number(process.env.BENCH_RECORD_JOB_RECORDS ?? 2000), runs: Number(process.env.BENCH_RECORD_JOB_RUNS ?? 3), ...(adminUrl ? { adminUrl } : {}), log });
   }
   if (!only || only === 'pdf') await pdfBenchmark({ lines: Number(process.env.BENCH_PDF_LINES ?? 100), runs: Number(process.env.BENCH_PDF_RUNS ?? 9), log });
   if (!only || only === 'reports') {

@@ -10,6 +10,7 @@ import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
 import { ImportJobs } from './imports/index.ts';
+import { RecordJobs, workflowJobKind } from './record-sets/index.ts';
 import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
 import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
@@ -29,6 +30,8 @@ export interface Platform {
   readonly connectors: ConnectorHost;
   /** File imports as jobs (engine/imports); servers take over the interrupted ones (`supervise()`). */
   readonly imports: ImportJobs;
+  /** Bulk actions over sets of records as jobs (engine/record-sets/jobs.ts); servers take over the interrupted ones. */
+  readonly recordJobs: RecordJobs;
   /** The secrets key (connector secrets, secret fields, automation credentials); null without a key or data directory. */
   readonly keyring: SecretKeyring | null;
   /**
@@ -91,7 +94,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const records = new RecordService(db.knex, runtime, { secrets: keyring });
     // The users workflows act for are cached only where identity changes are heard (like tokens).
     const processes = new WorkflowRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
-    const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, model: () => (runtime.loaded ? runtime.snapshot.model : null) });
+    const recordJobs = new RecordJobs(db.knex, records);
+    recordJobs.define(workflowJobKind({ knex: db.knex, records, processes }));
+    const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, recordJobs, model: () => (runtime.loaded ? runtime.snapshot.model : null) });
     await connectors.start();
     await processes.start();
     const imports = new ImportJobs(db.knex, records);
@@ -114,9 +119,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
       connectors,
       imports,
+      recordJobs,
       keyring,
       async close() {
         await imports.stop();
+        await recordJobs.stop();
         await connectors.stop();
         await processes.stop();
         await vacuum?.stop();

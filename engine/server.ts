@@ -42,6 +42,7 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     // Imports a stopped server left half done go on from their last committed chunk (and, with
     // several servers, those of a server that died, once its heartbeat is stale).
     await platform.imports.supervise();
+    await platform.recordJobs.supervise();
     const exampleFlows = config.automation ? (JSON.parse(await readFile(SEED_AUTOMATION_FLOWS, 'utf8')) as unknown[]) : [];
     const automation = config.automation ? createAutomation(platform, { palette: tesseraPalette, userDir: join(config.dataDir, 'automation'), session: resolveAuthOptions(config.auth).session, exampleFlows }) : null;
     // Without Node-RED here, this server's record changes still reach the flows another server runs.

@@ -13,6 +13,7 @@ import { ProviderPool } from './provider-pool.ts';
 import { reserveSends } from './rate-buckets.ts';
 import { callbackBase, publicRoutes, userRoutes } from './routes.ts';
 import { smsSendAction } from './flow-action.ts';
+import { smsListJob } from './list-send.ts';
 import { sendTask, takeNotifications } from './send-task.ts';
 
 let context: ConnectorContext | null = null;
@@ -82,6 +83,7 @@ export const sms: Connector = {
   configSchema,
   uiSchema,
   taskTypes: [sendTask],
+  recordJobKinds: [smsListJob],
   channels: [smsChannel({ pool, reserve: reserveSends, callbackBase })],
   pollers: [
     { id: 'notifications', everySeconds: 5, run: async (ctx) => void (await takeNotifications(ctx)) },

@@ -5,7 +5,7 @@
 import { smsTemplates } from '../message-templates.ts';
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Actor, ConnectorContext, ConnectorRoutes } from '../../engine/connectors/index.ts';
+import { RECORD_JOB_MAX_IDS, type Actor, type ConnectorContext, type ConnectorRoutes } from '../../engine/connectors/index.ts';
 import { type SmsAccount, type SmsConfig, chooseAccount } from './accounts.ts';
 import { parseSmsapiCallback } from './http/smsapi.ts';
 import { readTwilioStatus, twilioSignature } from './http/twilio.ts';
@@ -14,7 +14,7 @@ import { receiveSms } from './incoming.ts';
 import { messagesOfActivities } from './message-store.ts';
 import { type SmsRequest, applyStatus, queueSms } from './outbound.ts';
 import { callbackUrls } from './provider-pool.ts';
-import { LIST_SEND_MAX, SmsListProblem, queueSmsList } from './list-send.ts';
+import { LIST_SEND_MAX, SmsListProblem, compileListText, queueSmsList, smsListJob, type SmsListJobParams } from './list-send.ts';
 
 export const CALLBACK_PATH = '/api/connectors/sms/public';
 
@@ -179,7 +179,8 @@ export function userRoutes(router: Router, ctx: UserRoutesContext): void {
   });
 
   // Serial SMS to a list (ids or a list filter): one merged text per record, refusals per record.
-  router.post('/bulk', express.json({ limit: '256kb' }), async (req, res) => {
+  // More than LIST_SEND_MAX recipients: a background job (202 with `job`, its progress at /api/record-jobs/:id).
+  router.post('/bulk', express.json({ limit: '5mb' }), async (req, res) => {
     const actor = actorOf(ctx, res);
     if (!actor) return problem(res, 401, 'UNAUTHENTICATED', 'sign in first', []);
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -189,7 +190,7 @@ export function userRoutes(router: Router, ctx: UserRoutesContext): void {
     if (body.ids !== undefined && body.filter !== undefined) problems.push({ pointer: '/filter', detail: 'give ids or a filter, not both', code: 'sms.list.idsOrFilter' });
     else if (body.ids === undefined && body.filter === undefined) problems.push({ pointer: '/ids', detail: 'give ids or a filter', code: 'REQUIRED' });
     if (body.ids !== undefined) {
-      if (!Array.isArray(body.ids) || body.ids.length === 0 || body.ids.length > LIST_SEND_MAX) problems.push({ pointer: '/ids', detail: `a list of 1 to ${LIST_SEND_MAX} record ids`, code: 'sms.list.tooMany' });
+      if (!Array.isArray(body.ids) || body.ids.length === 0 || body.ids.length > RECORD_JOB_MAX_IDS) problems.push({ pointer: '/ids', detail: `a list of 1 to ${RECORD_JOB_MAX_IDS} record ids`, code: 'sms.list.tooMany' });
       else {
         const bad = body.ids.findIndex((v) => typeof v !== 'string' || !UUID.test(v));
         if (bad >= 0) problems.push({ pointer: `/ids/${bad}`, detail: 'not a record id', code: 'FORMAT' });
@@ -216,6 +217,13 @@ export function userRoutes(router: Router, ctx: UserRoutesContext): void {
     }
     if (problems.length) return problem(res, 422, problems[0]!.code ?? 'VALIDATION_FAILED', 'invalid serial SMS', problems);
     try {
+      const large = body.ids !== undefined ? (body.ids as string[]).length > LIST_SEND_MAX : ((await ctx.records.list({ actor }, entity, { filter: body.filter, count: true, limit: 1, fields: ['id'] })).count ?? 0) > LIST_SEND_MAX;
+      if (large) {
+        compileListText(ctx, entity, body.text as string);
+        const params: SmsListJobParams = { text: body.text as string, account: str(body.account), purpose: body.purpose === 'marketing' ? 'marketing' : 'transactional', idempotencyKey: key! };
+        const job = await ctx.submitRecordJob(actor, { kind: smsListJob.name, entity, selection: body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter }, params: { ...params } });
+        return res.status(202).json({ job });
+      }
       const result = await queueSmsList(ctx, {
         entity,
         ...(body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter }),

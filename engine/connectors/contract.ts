@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue } from '../workflows/expression.ts';
 import type { InlineTaskContext, InlineTaskType, JobTaskContext, JobTaskType, TaskInput } from '../workflows/runtime/index.ts';
 import type { Actor, RecordChange, RecordService } from '../records/index.ts';
 import type { Access } from '../access/index.ts';
+import type { RecordJobItem, RecordJobReport, RecordJobWork, RecordSelection } from '../record-sets/index.ts';
 
 /** A user-visible text in every language of the app. */
 export interface Labels {
@@ -175,6 +176,11 @@ export interface ConnectorContext {
    * so one that fails is logged and undone without undoing the caller's work.
    */
   publish(trx: Knex.Transaction, event: ConnectorEvent): Promise<void>;
+  /**
+   * Starts a bulk job of one of this connector's `recordJobKinds` (by its name) over records chosen
+   * by ids or a list filter, acting as `actor` (engine/record-sets/jobs.ts); its first report.
+   */
+  submitRecordJob(actor: Actor, submission: { readonly kind: string; readonly entity: string; readonly selection: RecordSelection; readonly params: JsonObject }): Promise<RecordJobReport>;
   log(message: string, error?: unknown): void;
 }
 
@@ -182,6 +188,14 @@ export interface ConnectorContext {
 export type ConnectorTaskType =
   | (Omit<InlineTaskType, 'handler'> & { handler(input: TaskInput, ctx: InlineTaskContext & { readonly connector: ConnectorContext }): Promise<JsonObject | void> })
   | (Omit<JobTaskType, 'handler'> & { handler(input: TaskInput, ctx: JobTaskContext & { readonly connector: ConnectorContext }): Promise<JsonObject | void> });
+
+/** A kind of bulk job of a connector: its chunk's work also gets the connector's context. */
+export interface ConnectorRecordJobKind {
+  /** Unique within the connector (the job's kind is `<connector>:<name>`). */
+  readonly name: string;
+  include?(entity: string, params: JsonObject, ctx: ConnectorContext): readonly string[];
+  handle(work: RecordJobWork, ctx: ConnectorContext): Promise<readonly RecordJobItem[]>;
+}
 
 /** Express router of a connector's HTTP routes, mounted at /api/connectors/<id>/. */
 export type ConnectorRoutes = (router: Router, ctx: ConnectorContext & { access(res: Response): Access | null }) => void;
@@ -219,6 +233,11 @@ export interface Connector {
   readonly taskTypes?: readonly ConnectorTaskType[];
   /** Outbound channels whose messages the outbox sends. */
   readonly channels?: readonly OutboundChannel[];
+  /**
+   * Kinds of bulk job over sets of records (serial SMS to a large list): run in chunks with the
+   * starter's rights, resumed after a restart, each record at most once (engine/record-sets/jobs.ts).
+   */
+  readonly recordJobKinds?: readonly ConnectorRecordJobKind[];
   /** Periodic inbound work (one process polls per period). */
   readonly pollers?: readonly Poller[];
   /**

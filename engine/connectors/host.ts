@@ -15,6 +15,7 @@ import { secretValues } from './config-secrets.ts';
 import { Outbox } from './outbox.ts';
 import { ConnectorSettingsStore } from './settings.ts';
 import type { SecretKeyring } from './secrets.ts';
+import type { RecordJobs } from '../record-sets/index.ts';
 
 const ID = /^[a-z][a-z0-9-]{0,62}$/;
 const LANGUAGES = ['pl', 'en', 'ro'] as const;
@@ -44,6 +45,8 @@ export interface ConnectorHostOptions {
   readonly records: RecordService;
   readonly runtime: WorkflowRuntime;
   readonly keyring: SecretKeyring | null;
+  /** Where connectors' kinds of bulk job run (absent: a connector cannot submit one). */
+  readonly recordJobs?: RecordJobs;
   readonly model: () => Model | null;
   readonly log?: (message: string, error?: unknown) => void;
 }
@@ -112,6 +115,12 @@ export class ConnectorHost {
         return { userId, via: 'automation', access: accessFor(this.#options.model(), subject) };
       },
       publish: (trx, event) => this.#publish(connectorId, trx, event),
+      submitRecordJob: async (actor, submission) => {
+        const jobs = this.#options.recordJobs;
+        if (!jobs) throw new TesseraError('UNAVAILABLE', 'background jobs do not run in this process');
+        const id = await jobs.submit(actor, { ...submission, kind: `${connectorId}:${submission.kind}` });
+        return jobs.report(actor, id);
+      },
       workersRunning: () => this.#options.runtime.workersRunning,
       // Secrets never reach a log line: the message and the error's message are scrubbed.
       log: (message, error) => {
@@ -147,6 +156,9 @@ export class ConnectorHost {
       const ctx = this.context(connector.id);
       for (const type of connector.taskTypes ?? []) await runtime.registerTaskType(whileEnabled(type, ctx));
       for (const channel of connector.channels ?? []) this.outbox.addChannel(connector.id, channel);
+      for (const kind of connector.recordJobKinds ?? []) {
+        this.#options.recordJobs?.define({ name: `${connector.id}:${kind.name}`, ...(kind.include ? { include: (entity: string, params: JsonObject) => kind.include!(entity, params, ctx) } : {}), handle: (work) => kind.handle(work, ctx) });
+      }
       for (const poller of connector.pollers ?? []) {
         const queue = `tessera.poll.${connector.id}.${poller.id}`;
         await runtime.registerQueue({

@@ -27,6 +27,7 @@ import * as userDashboards030 from './migrations/030-user-dashboards.ts';
 import * as recordSetRuns031 from './migrations/031-record-set-runs.ts';
 import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
 import * as currencyRates036 from './migrations/036-currency-rates.ts';
+import * as recordJobs039 from './migrations/039-record-jobs.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['031-record-set-runs', recordSetRuns031],
   ['032-sms-delivery', smsDelivery032],
   ['036-currency-rates', currencyRates036],
+  ['039-record-jobs', recordJobs039],
 ];
 
 const source: Knex.MigrationSource<string> = {

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { isUuid } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
-import { autoMap, cancelImport, getMapping, importReport, importTargets, listMappings, readTable, saveMapping, TEXT_ENCODINGS, undoImport, type ImportOptions, type OnDuplicate, type TextEncoding } from '../imports/index.ts';
+import { autoMap, relatedImports, cancelImport, getMapping, importReport, importTargets, listMappings, readTable, saveMapping, TEXT_ENCODINGS, undoImport, type ImportOptions, type OnDuplicate, type TextEncoding } from '../imports/index.ts';
 import type { Platform } from '../platform.ts';
 import { requireScope } from './authenticate.ts';
 import { recordContext } from './context.ts';
@@ -69,8 +69,9 @@ export function importsRouter(platform: Platform): Router {
     const options = readOptions(body, problems);
     refuse(problems);
     const { entity } = platform.records.runtime.entity(body.type as string);
+    const related = relatedImports(entity, platform.records.runtime.snapshot.model.entities.values());
     const table = await readTable(file!.content, { fileName: file!.fileName, ...options });
-    res.json({ format: table.format, encoding: table.encoding, delimiter: table.delimiter, headers: table.headers, total: table.rows.length, sample: table.rows.slice(0, 5), mapping: autoMap(entity, table.headers), targets: importTargets(entity) });
+    res.json({ format: table.format, encoding: table.encoding, delimiter: table.delimiter, headers: table.headers, total: table.rows.length, sample: table.rows.slice(0, 5), mapping: autoMap(entity, table.headers, related), targets: importTargets(entity, related) });
   });
 
   router.get('/imports/mappings', async (req, res) => {

@@ -5,10 +5,21 @@ import { Router } from 'express';
 import { isUuid } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { MARKETING_ACTION, runForRecords, runProgress, startMarketingAction, type RecordSetServices } from '../record-sets/index.ts';
+import { MARKETING_ACTION, WORKFLOW_JOB, runForRecords, runProgress, startMarketingAction, type RecordSetServices } from '../record-sets/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
+
+/** The problems of a bulk workflow run's body common to both ways of running it: members, process, ids, variables. */
+function workflowRunProblems(body: Record<string, unknown>, more: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const known = new Set(['processId', 'ids', 'variables', ...more]);
+  for (const key of Object.keys(body)) if (!known.has(key)) problems.push({ pointer: `/${key}`, detail: 'unknown member' });
+  if (typeof body.processId !== 'string' || body.processId === '') problems.push({ pointer: '/processId', detail: 'name the process to run' });
+  if (Array.isArray(body.ids)) body.ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
+  if (body.variables !== undefined && (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))) problems.push({ pointer: '/variables', detail: 'must be an object' });
+  return problems;
+}
 
 export function recordSetsRouter(platform: Platform): Router {
   const router = Router();
@@ -17,14 +28,9 @@ export function recordSetsRouter(platform: Platform): Router {
   // Runs a workflow once per selected record, as the user: each record needs the right to start it (change the record).
   router.post('/records/:type/bulk/workflow', async (req, res) => {
     const body = requireJsonObject(req);
-    const problems: Problem[] = [];
-    const known = new Set(['processId', 'ids', 'variables', 'runId']);
-    for (const key of Object.keys(body)) if (!known.has(key)) problems.push({ pointer: `/${key}`, detail: 'unknown member' });
-    if (typeof body.processId !== 'string' || body.processId === '') problems.push({ pointer: '/processId', detail: 'name the process to run' });
+    const problems = workflowRunProblems(body, ['runId']);
     const ids = Array.isArray(body.ids) ? body.ids : null;
     if (!ids) problems.push({ pointer: '/ids', detail: 'must be a list of record ids' });
-    else ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
-    if (body.variables !== undefined && (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))) problems.push({ pointer: '/variables', detail: 'must be an object' });
     if (body.runId !== undefined && (typeof body.runId !== 'string' || !isUuid(body.runId))) problems.push({ pointer: '/runId', detail: 'must be the runId of an earlier chunk' });
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk action', { problems });
     const ctx = recordContext(req);
@@ -37,6 +43,35 @@ export function recordSetsRouter(platform: Platform): Router {
       ...(typeof body.runId === 'string' ? { runId: body.runId } : {}),
     });
     res.json({ ...result, progress: await runProgress(platform.knex, { runId: result.runId }) });
+  });
+
+  // The same as a background job (engine/record-sets/jobs.ts): records by ids or by a list filter,
+  // any number of them, in chunks with the user's rights; 202 with the job's first report.
+  router.post('/records/:type/bulk/workflow/jobs', async (req, res) => {
+    const body = requireJsonObject(req);
+    const problems = workflowRunProblems(body, ['filter']);
+    if ((body.ids === undefined) === (body.filter === undefined)) problems.push({ pointer: '/ids', detail: 'choose the records either by ids or by a filter' });
+    else if (body.ids !== undefined && !Array.isArray(body.ids)) problems.push({ pointer: '/ids', detail: 'must be a list of record ids' });
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk action', { problems: problems.slice(0, 20) });
+    const actor = recordContext(req).actor;
+    const id = await platform.recordJobs.submit(actor, {
+      kind: WORKFLOW_JOB,
+      entity: req.params.type,
+      selection: body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter },
+      params: { processId: body.processId as string, variables: (body.variables as JsonObject | undefined) ?? {} },
+    });
+    res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(actor, id));
+  });
+
+  // A bulk job's progress (done, failed, total) and first failures; its starter's only.
+  router.get('/record-jobs/:id', async (req, res) => {
+    res.json(await platform.recordJobs.report(recordContext(req).actor, req.params.id));
+  });
+
+  router.post('/record-jobs/:id/cancel', async (req, res) => {
+    const actor = recordContext(req).actor;
+    await platform.recordJobs.cancel(actor, req.params.id);
+    res.status(202).json(await platform.recordJobs.report(actor, req.params.id));
   });
 
   router.get('/record-sets/:runId', async (req, res) => {

@@ -1,7 +1,8 @@
 // One chunk of an import's rows through the records service, inside the caller's transaction: cells
 // read (rows.ts), references looked up, the duplicate key matched against live records and the rows
 // before it in the file, then each row created or updated in a savepoint of its own, so a refused row
-// is reported at its pointers and the others go on. The problems are the records service's own (its
+// is reported at its pointers and the others go on. A row's related records (a contractor's person)
+// are created with it in its savepoint: refused, the whole row is, at `/person/0/<field>`. The problems are the records service's own (its
 // validation, rights, references, duplicate rules): the import adds only what reading a cell finds.
 import type { Knex } from 'knex';
 import type { EntityModel, Field } from '../../metadata/index.ts';
@@ -9,6 +10,7 @@ import { isTesseraError, type Problem } from '../errors.ts';
 import type { Actor, AuditRow, RecordService } from '../records/index.ts';
 import { isReferenceText, type CellContext } from './cells.ts';
 import { existingByKey, keyOf, resolveTexts } from './lookups.ts';
+import type { RelatedImport } from './mapping.ts';
 import { rowInput } from './rows.ts';
 
 export type OnDuplicate = 'skip' | 'update' | 'create';
@@ -21,6 +23,13 @@ export interface ChunkSettings {
   readonly onDuplicate: OnDuplicate;
   readonly cells: CellContext;
   readonly entityOf: (name: string) => EntityModel;
+  /** Related types the row also creates a record of, about the row's record (`/person/0/…`); none: the fast path. */
+  readonly related?: readonly RelatedColumns[];
+}
+
+export interface RelatedColumns extends RelatedImport {
+  /** Header → field of the related type. */
+  readonly mapping: Readonly<Record<string, string | null>>;
 }
 
 export interface RowProblem extends Problem {
@@ -33,6 +42,10 @@ export interface Written {
   readonly action: 'create' | 'update';
   readonly version: number;
   readonly auditId: number | null;
+  /** A related record of the row (1, 2…: in the order of `related`); absent: the row's own. */
+  readonly part?: number;
+  /** The related record's type. */
+  readonly entity?: string;
 }
 
 export interface ChunkResult {
@@ -50,8 +63,20 @@ function asProblems(error: unknown): Problem[] {
   return error.problems.length ? [...error.problems] : [{ pointer: '', detail: error.message, code: error.code }];
 }
 
+/** A related record's problems, at their place under the row: `/person/0/email`. */
+const relatedPointer = (related: RelatedImport, pointer: string) => `/${related.entity.name}/0${pointer}`;
+
+/** A related record of a row was refused: the row is, with the problems at their related pointers. */
+class RelatedRefused extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    super('a related record was refused');
+    this.problems = problems;
+  }
+}
+
 /** Reference texts → ids, in place; problems for texts naming no record or several. */
-async function resolveReferences(trx: Knex.Transaction, settings: ChunkSettings, inputs: Record<string, unknown>[], problems: Problem[][]): Promise<void> {
+async function resolveReferences(trx: Knex.Transaction, settings: Pick<ChunkSettings, 'entity' | 'entityOf'>, inputs: Record<string, unknown>[], problems: Problem[][], at: (pointer: string) => string = (p) => p): Promise<void> {
   for (const field of settings.entity.fields) {
     if (field.type !== 'reference' && field.type !== 'manyToMany') continue;
     const texts = new Set<string>();
@@ -67,6 +92,7 @@ async function resolveReferences(trx: Knex.Transaction, settings: ChunkSettings,
         if (!isReferenceText(ref)) return null;
         const ids = found.get(ref.lookup) ?? [];
         if (ids.length === 1) return ids[0]!;
+        pointer = at(pointer);
         problems[i]!.push(
           ids.length === 0
             ? { pointer, code: 'IMPORT_REFERENCE_NOT_FOUND', detail: `no ${field.target} named "${ref.lookup}"`, params: { value: ref.lookup, entity: field.target } }
@@ -86,6 +112,8 @@ interface Prepared {
   readonly problems: Problem[][];
   readonly keys: (string | null)[];
   readonly existing: Map<string, { id: string; version: number }[]>;
+  /** Per row, the input of each related record (null: its columns are empty in the row). */
+  readonly relatedInputs: (Record<string, unknown> | null)[][];
 }
 
 /** Cells read, references looked up, keys matched: everything before the writes. */
@@ -94,10 +122,25 @@ async function prepare(trx: Knex.Transaction, settings: ChunkSettings, rows: rea
   const inputs = read.map((r) => r.input);
   const problems = read.map((r) => [...r.problems]);
   await resolveReferences(trx, settings, inputs, problems);
+  const relatedInputs: (Record<string, unknown> | null)[][] = rows.map(() => []);
+  for (const related of settings.related ?? []) {
+    const at = (pointer: string) => relatedPointer(related, pointer);
+    const cells = { ...settings.cells, entity: related.entity };
+    const parts = rows.map((r, i) => {
+      const part = rowInput(settings.headers, r.cells, related.mapping, cells);
+      problems[i]!.push(...part.problems.map((p) => ({ ...p, pointer: at(p.pointer) })));
+      return Object.keys(part.input).length || part.problems.length ? part.input : null;
+    });
+    const present = parts.flatMap((p, i) => (p ? [{ p, i }] : []));
+    const partProblems = present.map(() => [] as Problem[]);
+    await resolveReferences(trx, { entity: related.entity, entityOf: settings.entityOf }, present.map((x) => x.p), partProblems, at);
+    present.forEach((x, n) => problems[x.i]!.push(...partProblems[n]!));
+    parts.forEach((p, i) => relatedInputs[i]!.push(p));
+  }
   const { key } = settings;
   const keys = key ? inputs.map((input) => keyOf(key, input[key.name])) : inputs.map(() => null);
   const existing = key ? await existingByKey(trx, settings.entity, key, [...new Set(keys.filter((k): k is string => k !== null))]) : new Map<string, { id: string; version: number }[]>();
-  return { rows, inputs, problems, keys, existing };
+  return { rows, inputs, problems, keys, existing, relatedInputs };
 }
 
 /** A write refused in the fast pass: the chunk is run again row by row in savepoints. */
@@ -110,7 +153,7 @@ class RowRefused extends Error {}
  * and the caller rolls the chunk back and runs it again slow: each row in a savepoint of its own.
  */
 async function write(trx: Knex.Transaction, records: RecordService, actor: Actor, settings: ChunkSettings, prepared: Prepared, seen: SeenKeys, fast: boolean): Promise<ChunkResult> {
-  const { rows, inputs, problems, keys, existing } = prepared;
+  const { rows, inputs, problems, keys, existing, relatedInputs } = prepared;
   const { key } = settings;
   const result: ChunkResult = { written: [], skipped: 0, failed: 0, problems: [] };
   let skipped = 0;
@@ -164,22 +207,34 @@ async function write(trx: Knex.Transaction, records: RecordService, actor: Actor
           if (k !== null) pendingKeys.add(k);
           continue;
         }
-        const once = async (db: Knex.Transaction): Promise<Written> => {
+        const once = async (db: Knex.Transaction): Promise<Written[]> => {
           const ctx = { actor, trx: db };
           const record = update ? await records.update(ctx, settings.entity.name, update.id, inputs[i], { expectedVersion: update.version }) : await records.create(ctx, settings.entity.name, inputs[i]);
           const id = String(record.id);
           // In the fast pass the audit row is not written yet: its id is filled in below.
           const audit = update && !fast ? ((await db('tessera.audit_log').where({ entity: settings.entity.name, record_id: id }).max('id as id').first()) as { id: string | number | null } | undefined) : undefined;
-          return { row, recordId: id, action: update ? 'update' : 'create', version: Number(record.version), auditId: audit?.id != null ? Number(audit.id) : null };
+          const own: Written = { row, recordId: id, action: update ? 'update' : 'create', version: Number(record.version), auditId: audit?.id != null ? Number(audit.id) : null };
+          const parts: Written[] = [];
+          for (const [n, related] of (settings.related ?? []).entries()) {
+            const input = relatedInputs[i]![n];
+            if (!input) continue;
+            try {
+              const made = await records.create(ctx, related.entity.name, { ...input, [related.via]: id });
+              parts.push({ row, recordId: String(made.id), action: 'create', version: Number(made.version), auditId: null, part: n + 1, entity: related.entity.name });
+            } catch (error) {
+              throw new RelatedRefused(asProblems(error).map((p) => ({ ...p, pointer: relatedPointer(related, p.pointer) })));
+            }
+          }
+          return [own, ...parts];
         };
         try {
-          const written = fast ? await once(trx) : await trx.transaction(once);
-          result.written.push(written);
-          remember(k, written);
+          const [written, ...parts] = fast ? await once(trx) : await trx.transaction(once);
+          result.written.push(written!, ...parts);
+          remember(k, written!);
           continue;
         } catch (error) {
           if (fast) throw new RowRefused('', { cause: error });
-          rowProblems.push(...asProblems(error));
+          rowProblems.push(...(error instanceof RelatedRefused ? error.problems : asProblems(error)));
         }
       }
       failed += 1;
@@ -227,6 +282,8 @@ export async function runChunk(
   seen: SeenKeys,
 ): Promise<ChunkResult> {
   const prepared = await prepare(trx, settings, rows);
+  // A row with related records is written with them in a savepoint of its own: the slow pass.
+  if (settings.related?.length) return write(trx, records, actor, settings, prepared, seen, false);
   try {
     return await trx.transaction((fast) => write(fast, records, actor, settings, prepared, seen, true));
   } catch (error) {

@@ -6,6 +6,6 @@ export { importReport, cancelImport, problemLine, type ImportReport } from './re
 export { undoImport } from './undo.ts';
 export { saveMapping, listMappings, getMapping, type SavedMapping } from './saved-mappings.ts';
 export { readTable, type Table, type ReadOptions } from './table.ts';
-export { autoMap, resolveMapping, importTargets, type ColumnMapping } from './mapping.ts';
+export { autoMap, resolveMapping, importTargets, relatedImports, type ColumnMapping, type RelatedImport } from './mapping.ts';
 export { TEXT_ENCODINGS, type TextEncoding } from './decode.ts';
 export type { OnDuplicate } from './chunk.ts';

@@ -1,15 +1,14 @@
-// Imports as jobs: a submitted file is stored with its options and run in chunks; each chunk's
-// records, undo entries, problems and progress commit in one transaction, so after a restart the
-// job goes on from the last committed chunk (`resume`). A dry run runs the same chunks and rolls
-// each back. The runner of a job holds it by a heartbeat; a job whose runner stopped beating is
-// taken over. Cancelling stops between chunks; what was imported stays and can be undone.
-import { randomUUID } from 'node:crypto';
+// Imports as jobs (engine/jobs/chunked-jobs.ts): a submitted file is stored with its options and run
+// in chunks; each chunk's records, undo entries, problems and progress commit in one transaction, so
+// after a restart the job goes on from the last committed chunk. A dry run runs the same chunks and
+// rolls each back. Cancelling stops between chunks; what was imported stays and can be undone.
 import type { Knex } from 'knex';
 import { accessFor, loadSubject } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
+import { ChunkedJobs, type JobLease, type JobSettings as ChunkedJobSettings } from '../jobs/chunked-jobs.ts';
 import type { Actor, RecordService } from '../records/index.ts';
 import { runChunk, type ChunkSettings, type OnDuplicate, type RowProblem, type SeenKeys } from './chunk.ts';
-import { resolveMapping } from './mapping.ts';
+import { relatedImports, relatedMapping, resolveMapping } from './mapping.ts';
 import { readTable, type Table } from './table.ts';
 import type { TextEncoding } from './decode.ts';
 
@@ -64,28 +63,21 @@ interface ImportRow {
 
 export const IMPORT_PROBLEMS_SHOWN = 1000;
 
-export interface JobSettings {
+export interface JobSettings extends ChunkedJobSettings {
   /** Rows per transaction. */
   readonly chunkSize?: number;
-  /** A running job whose heartbeat is older than this is taken over by `resume`. */
-  readonly staleAfterMs?: number;
 }
 
-export class ImportJobs {
+export class ImportJobs extends ChunkedJobs<ImportRow> {
   readonly #knex: Knex;
   readonly #records: RecordService;
-  readonly #runner = randomUUID();
   readonly #chunkSize: number;
-  readonly #staleAfterMs: number;
-  readonly #running = new Map<string, Promise<void>>();
-  #stopping = false;
-  #supervisor: ReturnType<typeof setInterval> | null = null;
 
   constructor(knex: Knex, records: RecordService, settings: JobSettings = {}) {
+    super(knex, { table: 'tessera.imports', label: 'imports' }, settings);
     this.#knex = knex;
     this.#records = records;
     this.#chunkSize = settings.chunkSize ?? 500;
-    this.#staleAfterMs = settings.staleAfterMs ?? 60_000;
   }
 
   /** Reads the file (refusing what cannot be read or mapped), stores the job and starts it. */
@@ -93,7 +85,7 @@ export class ImportJobs {
     if (!actor.userId) throw new TesseraError('FORBIDDEN', 'an import acts as a user: sign in or use a user’s API token');
     const { entity } = this.#records.runtime.entity(input.entity);
     const table = await readTable(input.content, { fileName: input.fileName, ...(input.options.encoding ? { encoding: input.options.encoding } : {}), ...(input.options.delimiter ? { delimiter: input.options.delimiter } : {}) });
-    const mapping = resolveMapping(entity, table.headers, input.options.mapping);
+    const mapping = resolveMapping(entity, table.headers, input.options.mapping, '/mapping', relatedImports(entity, this.#records.runtime.snapshot.model.entities.values()));
     const key = input.options.key ?? null;
     if (key !== null && !entity.fieldsByName.has(key)) {
       throw new TesseraError('VALIDATION_FAILED', `"${key}" is not a field of ${entity.name}`, { problems: [{ pointer: '/key', detail: 'is not a field of the type', code: 'UNKNOWN_FIELD' }] });
@@ -117,68 +109,16 @@ export class ImportJobs {
         total: table.rows.length,
       })
       .returning('id')) as { id: string }[];
-    this.#start(row!.id);
+    this.start(row!.id);
     return row!.id;
   }
 
-  /** Runs the jobs no live runner holds (after a restart): queued ones and those whose heartbeat stopped. */
-  async resume(): Promise<string[]> {
-    const rows = (await this.#knex('tessera.imports')
-      .whereIn('status', ['queued', 'running', 'cancelling'])
-      .where((q) => q.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', new Date(Date.now() - this.#staleAfterMs)))
-      .select('id')) as { id: string }[];
-    for (const { id } of rows) this.#start(id);
-    return rows.map((r) => r.id);
-  }
 
-  /**
-   * Resumes interrupted jobs now and then every `intervalMs`: with several servers on one database,
-   * a job whose server died is taken over by another once its heartbeat is stale.
-   */
-  async supervise(intervalMs = 30_000): Promise<void> {
-    await this.resume();
-    this.#supervisor ??= setInterval(() => {
-      this.resume().catch((error: unknown) => console.error(`[tessera imports] resuming jobs: ${error instanceof Error ? error.message : String(error)}`));
-    }, intervalMs);
-    this.#supervisor.unref();
-  }
 
-  /** Stops taking new chunks and waits for the running ones to commit (a server shutting down). */
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    if (this.#supervisor) clearInterval(this.#supervisor);
-    await Promise.allSettled([...this.#running.values()]);
-  }
 
-  /** Resolves when the job this process runs has stopped (tests, the CLI). */
-  async settled(id: string): Promise<void> {
-    await this.#running.get(id);
-  }
 
-  #start(id: string): void {
-    if (this.#running.has(id) || this.#stopping) return;
-    const run = this.#run(id)
-      .catch(async (error: unknown) => {
-        await this.#knex('tessera.imports').where({ id, runner: this.#runner }).update({ status: 'failed', error: error instanceof Error ? error.message : String(error), finished_at: this.#knex.fn.now() });
-      })
-      .finally(() => this.#running.delete(id));
-    this.#running.set(id, run);
-  }
-
-  async #claim(id: string): Promise<ImportRow | null> {
-    const stale = new Date(Date.now() - this.#staleAfterMs);
-    const claimed = (await this.#knex('tessera.imports')
-      .where({ id })
-      .whereIn('status', ['queued', 'running', 'cancelling'])
-      .where((q) => q.whereNull('runner').orWhere('runner', this.#runner).orWhereNull('heartbeat_at').orWhere('heartbeat_at', '<', stale))
-      .update({ runner: this.#runner, heartbeat_at: this.#knex.fn.now(), status: this.#knex.raw(`CASE WHEN status = 'queued' THEN 'running' ELSE status END`) })
-      .returning('*')) as ImportRow[];
-    return claimed[0] ?? null;
-  }
-
-  async #run(id: string): Promise<void> {
-    const job = await this.#claim(id);
-    if (!job) return;
+  protected async open(job: ImportRow, lease: JobLease): Promise<() => Promise<boolean>> {
+    const id = job.id;
     const subject = job.user_id ? await loadSubject(this.#knex, job.user_id) : null;
     if (!subject) throw new Error('the importing user no longer exists or is deactivated');
     const actor: Actor = { userId: job.user_id, via: 'import', access: accessFor(this.#records.runtime.snapshot.model, subject) };
@@ -194,20 +134,19 @@ export class ImportJobs {
       onDuplicate: job.options.onDuplicate,
       cells: { entity, timeZone: pkg.manifest.timeZone ?? 'UTC', ...(pkg.manifest.defaultCurrency ? { defaultCurrency: pkg.manifest.defaultCurrency } : {}) },
       entityOf: (name) => model.entities.get(name) ?? this.#records.runtime.entity(name).entity,
+      // The related types the mapping has columns for (a contractor's person).
+      related: relatedImports(entity, model.entities.values())
+        .map((r) => ({ ...r, mapping: relatedMapping(job.options.mapping, r) }))
+        .filter((r) => Object.values(r.mapping).some((t) => t !== null)),
     };
     const seen: SeenKeys = new Map();
     let processed = job.processed;
-    while (processed < table.rows.length) {
-      if (this.#stopping) return;
-      const state = (await this.#knex('tessera.imports').where({ id }).first('status', 'runner')) as { status: string; runner: string };
-      if (state.runner !== this.#runner) return;
-      if (state.status === 'cancelling') {
-        await this.#knex('tessera.imports').where({ id }).update({ status: 'cancelled', finished_at: this.#knex.fn.now() });
-        return;
-      }
+    return async () => {
+      if (processed >= table.rows.length) return false;
       const end = Math.min(processed + this.#chunkSize, table.rows.length);
       // Row numbers as a spreadsheet shows them: the header is row 1.
-      const rows = table.rows.slice(processed, end).map((cells, i) => ({ row: processed + i + 2, cells }));
+      const first = processed;
+      const rows = table.rows.slice(first, end).map((cells, i) => ({ row: first + i + 2, cells }));
       const save = async (db: Knex | Knex.Transaction, counts: { created: number; updated: number; skipped: number; failed: number }, problems: readonly RowProblem[]) => {
         if (problems.length) {
           await db.batchInsert(
@@ -216,56 +155,45 @@ export class ImportJobs {
             500,
           );
         }
-        const updated = await db('tessera.imports')
-          .where({ id, runner: this.#runner })
-          .update({
-            processed: end,
-            created: db.raw('created + ?', [counts.created]),
-            updated: db.raw('updated + ?', [counts.updated]),
-            skipped: db.raw('skipped + ?', [counts.skipped]),
-            failed: db.raw('failed + ?', [counts.failed]),
-            heartbeat_at: db.fn.now(),
-          });
-        // Another runner took the job over (this one was thought dead): its chunk must not count twice.
-        if (updated !== 1) throw new LostJob();
+        await lease.progress(db, {
+          processed: end,
+          created: db.raw('created + ?', [counts.created]),
+          updated: db.raw('updated + ?', [counts.updated]),
+          skipped: db.raw('skipped + ?', [counts.skipped]),
+          failed: db.raw('failed + ?', [counts.failed]),
+        });
       };
-      try {
-        if (job.dry_run) {
-          let outcome: Awaited<ReturnType<typeof runChunk>> | null = null;
-          await this.#knex
-            .transaction(async (trx) => {
-              outcome = await runChunk(trx, this.#records, actor, settings, rows, seen);
-              throw new RollBack();
-            })
-            .catch((error: unknown) => {
-              if (!(error instanceof RollBack)) throw error;
-            });
-          const o = outcome!;
-          await save(this.#knex, { created: o.written.filter((w) => w.action === 'create').length, updated: o.written.filter((w) => w.action === 'update').length, skipped: o.skipped, failed: o.failed }, o.problems);
-        } else {
-          await this.#knex.transaction(async (trx) => {
-            const o = await runChunk(trx, this.#records, actor, settings, rows, seen);
-            if (o.written.length) {
-              await trx.batchInsert(
-                'tessera.import_records',
-                o.written.map((w) => ({ import_id: id, row_number: w.row, record_id: w.recordId, action: w.action, version: w.version, audit_id: w.auditId })),
-                500,
-              );
-            }
-            await save(trx, { created: o.written.filter((w) => w.action === 'create').length, updated: o.written.filter((w) => w.action === 'update').length, skipped: o.skipped, failed: o.failed }, o.problems);
+      if (job.dry_run) {
+        let outcome: Awaited<ReturnType<typeof runChunk>> | null = null;
+        await this.#knex
+          .transaction(async (trx) => {
+            outcome = await runChunk(trx, this.#records, actor, settings, rows, seen);
+            throw new RollBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RollBack)) throw error;
           });
-        }
-      } catch (error) {
-        if (error instanceof LostJob) return;
-        throw error;
+        const o = outcome!;
+        await save(this.#knex, { created: o.written.filter((w) => w.action === 'create' && !w.part).length, updated: o.written.filter((w) => w.action === 'update' && !w.part).length, skipped: o.skipped, failed: o.failed }, o.problems);
+      } else {
+        await this.#knex.transaction(async (trx) => {
+          const o = await runChunk(trx, this.#records, actor, settings, rows, seen);
+          if (o.written.length) {
+            await trx.batchInsert(
+              'tessera.import_records',
+              o.written.map((w) => ({ import_id: id, row_number: w.row, part: w.part ?? 0, entity: w.entity ?? null, record_id: w.recordId, action: w.action, version: w.version, audit_id: w.auditId })),
+              500,
+            );
+          }
+          await save(trx, { created: o.written.filter((w) => w.action === 'create' && !w.part).length, updated: o.written.filter((w) => w.action === 'update' && !w.part).length, skipped: o.skipped, failed: o.failed }, o.problems);
+        });
       }
       processed = end;
-    }
-    await this.#knex('tessera.imports').where({ id, runner: this.#runner }).update({ status: 'done', finished_at: this.#knex.fn.now() });
+      return true;
+    };
   }
 }
 
 class RollBack extends Error {}
-class LostJob extends Error {}
 
 export type { ImportRow };

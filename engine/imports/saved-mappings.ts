@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { isUuid } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Actor, RecordService } from '../records/index.ts';
-import { importTargets } from './mapping.ts';
+import { importTargets, relatedImports } from './mapping.ts';
 
 export interface SavedMapping {
   readonly id: string;
@@ -20,7 +20,10 @@ export async function saveMapping(knex: Knex, records: RecordService, actor: Act
   const { entity, name, columns } = body;
   let targets: Set<string> | null = null;
   if (typeof entity !== 'string') problems.push({ pointer: '/entity', detail: 'must be an entity type name', code: 'REQUIRED' });
-  else targets = new Set(importTargets(records.runtime.entity(entity).entity));
+  else {
+    const model = records.runtime.entity(entity).entity;
+    targets = new Set(importTargets(model, relatedImports(model, records.runtime.snapshot.model.entities.values())));
+  }
   if (typeof name !== 'string' || name.trim() === '' || name.length > 100) problems.push({ pointer: '/name', detail: 'must be a name of 1–100 characters', code: 'REQUIRED' });
   if (!columns || typeof columns !== 'object' || Array.isArray(columns)) problems.push({ pointer: '/columns', detail: 'must map column headers to field names (or null)', code: 'REQUIRED' });
   else {

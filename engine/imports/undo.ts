@@ -1,4 +1,4 @@
-// Undoing an import: the records it created are deleted and the ones it updated get back the values
+// Undoing an import: the records it created (with the related records of its rows) are deleted and the ones it updated get back the values
 // the audit trail recorded before its change — all in one transaction, through the records service
 // as the undoing user, and only while nothing newer touched them (each record still has the version
 // the import left). Otherwise nothing is undone and the records changed since are named.
@@ -9,6 +9,9 @@ import { ownImport } from './report.ts';
 
 interface UndoEntry {
   row_number: number;
+  part: number;
+  /** A related record's type (a contractor's person); null: the import's own. */
+  entity: string | null;
   record_id: string;
   action: 'create' | 'update';
   version: number;
@@ -22,13 +25,18 @@ export async function undoImport(knex: Knex, records: RecordService, actor: Acto
     if (job.undone_at) throw new TesseraError('CONFLICT', 'the import has already been undone');
     if (['queued', 'running', 'cancelling'].includes(job.status)) throw new TesseraError('CONFLICT', 'the import is still running: cancel it first');
     const { entity } = records.runtime.entity(job.entity);
-    const entries = (await trx('tessera.import_records').where({ import_id: id }).orderBy('row_number', 'desc').select('row_number', 'record_id', 'action', 'version', 'audit_id')) as UndoEntry[];
+    const entries = (await trx('tessera.import_records').where({ import_id: id }).orderBy([{ column: 'row_number', order: 'desc' }, { column: 'part', order: 'desc' }]).select('row_number', 'part', 'entity', 'record_id', 'action', 'version', 'audit_id')) as UndoEntry[];
     // A record written twice by one import (a duplicate key in the file) is undone from its last write back.
-    const ids = [...new Set(entries.map((e) => e.record_id))];
+    // Related records (a row's persons) come before their row's own in `entries`: deleted first.
+    const typeOf = (e: UndoEntry) => e.entity ?? entity.name;
     const current = new Map<string, { version: number; deleted: boolean }>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      const rows = (await trx(entity.table).whereIn('id', ids.slice(i, i + 1000)).forUpdate().select('id', 'version', 'deleted_at')) as { id: string; version: number; deleted_at: Date | null }[];
-      for (const r of rows) current.set(r.id, { version: r.version, deleted: r.deleted_at !== null });
+    for (const type of new Set(entries.map(typeOf))) {
+      const table = records.runtime.entity(type).entity.table;
+      const ids = [...new Set(entries.filter((e) => typeOf(e) === type).map((e) => e.record_id))];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const rows = (await trx(table).whereIn('id', ids.slice(i, i + 1000)).forUpdate().select('id', 'version', 'deleted_at')) as { id: string; version: number; deleted_at: Date | null }[];
+        for (const r of rows) current.set(r.id, { version: r.version, deleted: r.deleted_at !== null });
+      }
     }
     const last = new Map<string, UndoEntry>();
     for (const e of entries) if (!last.has(e.record_id)) last.set(e.record_id, e);
@@ -47,7 +55,7 @@ export async function undoImport(knex: Knex, records: RecordService, actor: Acto
     let version = new Map([...last].map(([rid, e]) => [rid, e.version]));
     for (const e of entries) {
       if (e.action === 'create') {
-        await records.remove(ctx, entity.name, e.record_id, { expectedVersion: version.get(e.record_id)! });
+        await records.remove(ctx, typeOf(e), e.record_id, { expectedVersion: version.get(e.record_id)! });
         deleted += 1;
         continue;
       }

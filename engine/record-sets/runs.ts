@@ -12,6 +12,7 @@ import type { RecordContext, RecordService } from '../records/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import type { WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { RunProgress } from '../../metadata/index.ts';
+import type { RecordJobKind } from './jobs.ts';
 
 /** At most this many records in one bulk request (the web app sends a selection in chunks). */
 export const BULK_MAX_RECORDS = 200;
@@ -88,25 +89,34 @@ export interface MemberRun {
   readonly memberVariables?: (id: string) => JsonObject;
 }
 
+/**
+ * Starts the run's process for each member. Inside a transaction (`ctx.trx`, a job's chunk) each
+ * member runs in a savepoint: one refused start does not undo the others.
+ */
 export async function startMembers(services: RecordSetServices, ctx: RecordContext, run: MemberRun): Promise<RunResult> {
   const members: MemberStart[] = [];
+  const db = ctx.trx ?? services.knex;
   for (const id of run.ids) {
     let start: MemberStart;
-    try {
-      if (run.check) await mayStartAbout(services.records, ctx, run.memberEntity, id);
-      const instanceId = await services.processes.startInstance(ctx, {
+    const begin = async (trx?: Knex.Transaction): Promise<MemberStart> => {
+      const at: RecordContext = trx ? { ...ctx, trx } : ctx;
+      if (run.check) await mayStartAbout(services.records, at, run.memberEntity, id);
+      const instanceId = await services.processes.startInstance(at, {
         processId: run.processId,
         record: { entity: run.memberEntity, id },
         variables: { ...run.variables, ...(run.memberVariables?.(id) ?? {}), runId: run.runId },
       });
-      const row = (await services.knex('tessera.process_instances').where({ id: instanceId }).first('status')) as { status: string } | undefined;
-      start = { id, instanceId, status: row?.status ?? 'active' };
+      const row = (await (trx ?? services.knex)('tessera.process_instances').where({ id: instanceId }).first('status')) as { status: string } | undefined;
+      return { id, instanceId, status: row?.status ?? 'active' };
+    };
+    try {
+      start = ctx.trx ? await ctx.trx.transaction((savepoint) => begin(savepoint)) : await begin();
     } catch (error) {
       if (!(error instanceof TesseraError) || error.code === 'INTERNAL') throw error;
       start = { id, error: { code: error.code, detail: error.message } };
     }
     members.push(start);
-    await services.knex('tessera.record_set_members').insert({
+    await db('tessera.record_set_members').insert({
       run_id: run.runId,
       source_entity: run.source?.entity ?? null,
       source_id: run.source?.id ?? null,
@@ -140,4 +150,25 @@ export async function runProgress(knex: Knex, where: { readonly runId: string } 
     if (row.outcome !== null) progress.outcomes[row.outcome] = (progress.outcomes[row.outcome] ?? 0) + row.n;
   }
   return progress;
+}
+
+/** The record job kind of a bulk workflow run (engine/record-sets/jobs.ts): the job's id is the run's id. */
+export const WORKFLOW_JOB = 'workflow';
+
+export function workflowJobKind(services: RecordSetServices): RecordJobKind {
+  return {
+    name: WORKFLOW_JOB,
+    async handle({ trx, actor, job, records }) {
+      const variables = job.params.variables;
+      const result = await startMembers(services, { actor, trx }, {
+        runId: job.id,
+        memberEntity: job.entity,
+        ids: records.map((r) => String(r.id)),
+        processId: String(job.params.processId),
+        variables: typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? variables : {},
+        check: true,
+      });
+      return result.members.map((m) => (m.error ? { id: m.id, ok: false, code: m.error.code, detail: m.error.detail } : { id: m.id, ok: true }));
+    },
+  };
 }

@@ -48,3 +48,22 @@ test.each([
   await page.getByText('Import został wycofany.').waitFor();
   expect((await b.api.get('/records/contractor')).body.data).toEqual([]);
 }, 120_000);
+
+test('contractors with their persons: the mapping offers the person’s fields and the dry run names a person’s problem, in Polish', async () => {
+  const { page } = b;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${b.url}/r/contractor/import`);
+  await page.getByRole('heading', { name: 'Import: Kontrahenci' }).waitFor();
+  const file = Buffer.from('Nazwa;NIP;person.first_name;Nazwisko osoby\r\nAlfa Serwis;526-025-02-74;Anna;\r\n', 'utf8');
+  await page.locator('input[type=file]').setInputFiles({ name: 'osoby.csv', mimeType: 'text/csv', buffer: file });
+  // A column named as the mapping writes a related field is matched; another is chosen by its label.
+  await expect(page.getByLabel('person.first_name', { exact: true }).inputValue()).resolves.toBe('person.first_name');
+  const select = page.getByLabel('Nazwisko osoby', { exact: true });
+  await select.selectOption({ label: 'Osoba (nowy, tego wiersza): Nazwisko' });
+  await expect(select.inputValue()).resolves.toBe('person.last_name');
+  await page.getByRole('button', { name: 'Sprawdź plik' }).click();
+  await page.getByTestId('dry-summary').waitFor();
+  // The person has no last name: the row is refused, the problem named under the person.
+  const problems = await page.getByTestId('import-problems').locator('li').allTextContents();
+  expect(problems).toEqual([expect.stringMatching(/^Wiersz 2 Osoba \(nowy, tego wiersza\): Nazwisko: \S/)]);
+}, 120_000);

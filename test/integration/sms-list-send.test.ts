@@ -114,7 +114,7 @@ test('bad input is a problem with JSON pointers, and queues nothing', async () =
     [{ entity: 'person', ids: persons.slice(0, 2), idempotencyKey: 'k' }, ['/text']],
     [{ entity: 'nope', ids: persons.slice(0, 2), text: 'x', idempotencyKey: 'k' }, ['/entity']],
     [{ entity: 'person', ids: [persons[0], 'not-an-id'], text: 'x', idempotencyKey: 'k' }, ['/ids/1']],
-    [{ entity: 'person', ids: Array.from({ length: 1001 }, () => persons[0]), text: 'x', idempotencyKey: 'k' }, ['/ids']],
+    [{ entity: 'person', ids: [], text: 'x', idempotencyKey: 'k' }, ['/ids']],
     [{ entity: 'person', ids: persons.slice(0, 2), filter: {}, text: 'x', idempotencyKey: 'k' }, ['/filter']],
     [{ entity: 'person', text: 'x', idempotencyKey: 'k' }, ['/ids']],
     [{ entity: 'person', ids: persons.slice(0, 2), text: 'x' }, ['/idempotencyKey']],

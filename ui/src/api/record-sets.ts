@@ -1,5 +1,5 @@
-// Work over sets of records (docs/api.md): a workflow run for records selected in a list, in
-// chunks so the dialog shows progress; a marketing action started for its members; progress and
+// Work over sets of records (docs/api.md): a workflow run for records selected in a list as a
+// background job whose progress is read while it runs; a marketing action started for its members; progress and
 // results (counts per outcome) of both.
 import type { RunProgress } from '../../../metadata/browser.ts';
 import { api } from './client.ts';
@@ -15,11 +15,32 @@ export interface RunAnswer {
 }
 
 const enc = encodeURIComponent;
-/** Records per request: the dialog's progress moves in steps of this many. */
-export const BULK_CHUNK = 25;
+/** A bulk action running as a background job (GET /api/record-jobs/:id). */
+export interface RecordJobReport {
+  readonly id: string;
+  readonly kind: string;
+  readonly entity: string;
+  readonly status: 'queued' | 'running' | 'cancelling' | 'cancelled' | 'done' | 'failed';
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly error: string | null;
+  readonly failures: readonly { readonly id: string; readonly code: string | null; readonly detail: string | null }[];
+}
 
-export async function runWorkflowFor(entity: string, processId: string, ids: readonly string[], runId?: string): Promise<RunAnswer> {
-  return (await api.post<RunAnswer>(`/records/${enc(entity)}/bulk/workflow`, { processId, ids, ...(runId ? { runId } : {}) })).data;
+export const jobOpen = (job: RecordJobReport): boolean => job.status === 'queued' || job.status === 'running' || job.status === 'cancelling';
+
+/** A workflow per record as a job: the records by ids or by a list filter, any number of them. */
+export async function startWorkflowJob(entity: string, processId: string, selection: { readonly ids: readonly string[] } | { readonly filter: unknown }): Promise<RecordJobReport> {
+  return (await api.post<RecordJobReport>(`/records/${enc(entity)}/bulk/workflow/jobs`, { processId, ...selection })).data;
+}
+
+export async function recordJob(id: string): Promise<RecordJobReport> {
+  return (await api.get<RecordJobReport>(`/record-jobs/${enc(id)}`)).data;
+}
+
+export async function cancelRecordJob(id: string): Promise<RecordJobReport> {
+  return (await api.post<RecordJobReport>(`/record-jobs/${enc(id)}/cancel`, {})).data;
 }
 
 export async function processIds(): Promise<string[]> {

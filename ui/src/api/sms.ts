@@ -1,6 +1,7 @@
 // The SMS connector's routes for the compose dialog (any signed-in user; sending acts with the
 // user's rights on the record): its accounts and templates, sending one message, and serial SMS to a list.
 import { api } from './client.ts';
+import type { RecordJobReport } from './record-sets.ts';
 
 export interface SmsComposeInfo {
   readonly accounts: readonly { readonly id: string; readonly label: string; readonly kind: 'modem' | 'smsapi' | 'twilio'; readonly usable: boolean }[];
@@ -44,8 +45,13 @@ export interface SmsBulkResult {
   readonly refused: readonly { readonly id: string; readonly code: string; readonly detail: string }[];
 }
 
+/** More than 1,000 recipients: a background job (its progress at /api/record-jobs/:id). */
+export interface SmsBulkJob {
+  readonly job: RecordJobReport;
+}
+
 export const smsApi = {
   compose: async (signal?: AbortSignal) => (await api.get<SmsComposeInfo>('/connectors/sms/compose', signal ? { signal } : {})).data,
   send: async (request: SmsSendRequest) => (await api.post<SmsSent>('/connectors/sms/messages', request)).data,
-  bulk: async (request: SmsBulkRequest) => (await api.post<SmsBulkResult>('/connectors/sms/bulk', request)).data,
+  bulk: async (request: SmsBulkRequest) => (await api.post<SmsBulkResult | SmsBulkJob>('/connectors/sms/bulk', request)).data,
 };

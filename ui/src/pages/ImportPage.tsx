@@ -48,11 +48,18 @@ function ImportWizard({ entity }: { entity: EntityModel }) {
   usePolled(dry, setDry, setError);
   usePolled(run, setRun, setError);
 
-  const targetLabel = (target: string): string => {
-    const field = entity.fieldsByName.get(target);
+  const { model } = useMeta();
+  const ownLabel = (of: EntityModel, target: string): string => {
+    const field = of.fieldsByName.get(target);
     if (field) return label(field.label);
-    const money = entity.fieldsByName.get(target.slice(0, -CURRENCY_SUFFIX.length));
+    const money = of.fieldsByName.get(target.slice(0, -CURRENCY_SUFFIX.length));
     return money ? `${label(money.label)} — ${t('import.currency')}` : target;
+  };
+  // A related type's field (`person.email`: the row's contractor's person) under that type's name.
+  const targetLabel = (target: string): string => {
+    const dot = target.indexOf('.');
+    const related = dot > 0 ? model.entities.get(target.slice(0, dot)) : undefined;
+    return related ? t('import.relatedField', { entity: label(related.label), field: ownLabel(related, target.slice(dot + 1)) }) : ownLabel(entity, target);
   };
 
   const act = async (work: () => Promise<void>) => {
@@ -83,9 +90,12 @@ function ImportWizard({ entity }: { entity: EntityModel }) {
 
   const settings = () => ({ type: entity.name, fileId: fileId!, mapping, key: key || null, onDuplicate });
   const problemLine = (p: ImportReport['problems'][number]) => {
-    const field = entity.fieldsByName.get(p.pointer.split('/')[1] ?? '');
+    const [, first = '', index, rest = ''] = p.pointer.split('/');
+    const field = entity.fieldsByName.get(first);
+    // A related record's field (`/person/0/email`) under its type's name, as in the mapping.
+    const related = index === '0' && model.entities.get(first)?.fieldsByName.has(rest) ? targetLabel(`${first}.${rest}`) : null;
     const detail = problemDetail(words.entry({ pointer: p.pointer, detail: p.detail, ...(p.code ? { code: p.code } : {}), ...(p.params ? { params: p.params } : {}) }), language);
-    return `${t('import.row', { n: p.row.toLocaleString(locale) })} ${field ? label(field.label) : p.pointer || '/'}: ${detail}`;
+    return `${t('import.row', { n: p.row.toLocaleString(locale) })} ${related ?? (field ? label(field.label) : p.pointer || '/')}: ${detail}`;
   };
 
   const summary = (r: ImportReport) => (

@@ -16,6 +16,8 @@ import { useI18n } from '../app/i18n.tsx';
 import type { Language, MessageKey } from '../app/messages.ts';
 import { displayValue, recordTitle } from '../components/format.ts';
 import { Chip, ErrorBox, Modal, Spinner, useLoad } from '../components/ui.tsx';
+import type { RecordJobReport } from '../api/record-sets.ts';
+import { RecordJobProgress } from '../list/RecordJobProgress.tsx';
 
 const PLURAL = new Map<string, Intl.PluralRules>();
 
@@ -65,6 +67,7 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
   const [marketing, setMarketing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<{ pointer: string; text: string }[]>([]);
+  const [job, setJob] = useState<RecordJobReport | null>(null);
   const [result, setResult] = useState<{ queued: number; repeated: number; skipped: { id: string; title: string; text: string }[] } | null>(null);
   // One key per opened dialog: a double click or a retry after a lost answer sends once.
   const [idempotencyKey] = useState(() => globalThis.crypto.randomUUID());
@@ -119,6 +122,11 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
       }
       // One request for the whole selection; a repeat with the dialog's key queues nothing new.
       const answer = await smsApi.bulk({ entity: entity.name, ids: records.map((r) => String(r.id)), text, ...(account ? { account } : {}), purpose, idempotencyKey });
+      // Over 1,000 recipients the server answers with a background job: its progress is shown live.
+      if ('job' in answer) {
+        setJob(answer.job);
+        return;
+      }
       const byId = new Map(records.map((r) => [String(r.id), r]));
       setResult({
         queued: answer.queued,
@@ -149,7 +157,7 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
           <button type="button" className="btn" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          {result && !busy ? (
+          {(result || job) && !busy ? (
             <button type="button" className="btn btn-primary" onClick={onSent}>
               {t('common.close')}
             </button>
@@ -242,6 +250,11 @@ export function SmsComposeDialog({ entity, records, title, onClose, onSent }: { 
           <input type="checkbox" name="marketing" checked={marketing} onChange={(e) => setMarketing(e.target.checked)} />
           <span>{t('sms.compose.marketing')}</span>
         </label>
+        {job && (
+          <div className="sms-progress" data-testid="sms-progress">
+            <RecordJobProgress job={job} nameOf={(id) => recordTitle(entity, records.find((r) => String(r.id) === id) ?? { id }) || id} describe={words} />
+          </div>
+        )}
         {result && (
           <div className="sms-progress" data-testid="sms-progress" aria-live="polite">
             <div>{t('sms.bulk.queued', { n: result.queued })}</div>
