@@ -16,6 +16,7 @@ import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
+import { withPrices } from './pricing.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
@@ -53,9 +54,12 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
     const model = internals.runtime.snapshot.model;
+    // Lines' empty prices and discounts from the price lists, as a single create does (pricing.ts).
+    const priced: (ApiRecord | undefined)[] = [];
+    for (const w of written) priced.push(w ? await withPrices(trx, model, entity, { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w }, now) : w);
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, w!.kind, { now, timeZone, userId: ctx.actor.userId }), ...w!, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
+        const values: ApiRecord = withComputed(model, entity, { ...priced[i]!, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);

@@ -59,6 +59,7 @@ import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { withPrices } from './pricing.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 
@@ -717,7 +718,8 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
+      const priced = await withPrices(trx, model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written }, now);
+      const values: ApiRecord = withComputed(model, entity, { ...priced, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -825,7 +827,9 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+      // A line's empty price or discount comes from the price lists (engine/records/pricing.ts).
+      const priced = await withPrices(trx, model, entity, { ...previous!, ...written }, new Date(), new Set(Object.keys(written)));
+      const next: ApiRecord = withComputed(model, entity, priced, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
