@@ -94,12 +94,12 @@ const empty = (v: unknown) => v === null || v === undefined || v === '';
 
 /** The products of lines that need a price or a discount. */
 export function linesToPrice(pricing: Pricing, lines: readonly Readonly<Record<string, unknown>>[]): string[] {
-  return [...new Set(lines.filter((l) => typeof l[pricing.product] === 'string' && (empty(l[pricing.price]) || empty(l[pricing.discount]))).map((l) => l[pricing.product] as string))];
+  return [...new Set(lines.filter((l) => l !== null && typeof l === 'object' && typeof l[pricing.product] === 'string' && (empty(l[pricing.price]) || empty(l[pricing.discount]))).map((l) => l[pricing.product] as string))];
 }
 
 /** A line with its empty price and discount filled from the facts; what the user entered stays. */
 export function priceLine<L extends Readonly<Record<string, unknown>>>(pricing: Pricing, line: L, facts: PricingFacts): L {
-  const product = line[pricing.product];
+  const product = line !== null && typeof line === 'object' ? line[pricing.product] : undefined;
   if (typeof product !== 'string') return line;
   const filled: Record<string, unknown> = { ...line };
   if (empty(line[pricing.price])) {

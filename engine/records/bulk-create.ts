@@ -16,7 +16,7 @@ import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
-import { withPrices } from './pricing.ts';
+import { refuseUnpriced, withPrices } from './pricing.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
@@ -59,6 +59,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     for (const w of written) priced.push(w ? await withPrices(trx, model, entity, { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w }, now) : w);
     const all = written.map((w, i) =>
       refusals.check(i, () => {
+        refuseUnpriced(model, entity, priced[i]!);
         const values: ApiRecord = withComputed(model, entity, { ...priced[i]!, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly) });
         internals.checkActivityLinks(entity, values);

@@ -20,6 +20,7 @@ import {
   type PricingFacts,
   type ProductFacts,
 } from '../../metadata/index.ts';
+import { TesseraError, type Problem } from '../errors.ts';
 import { rowToRecord, type ApiRecord, type Row } from './values.ts';
 
 type LinesField = Extract<Field, { type: 'lines' }>;
@@ -124,4 +125,23 @@ export async function withPrices(db: Knex | Knex.Transaction, model: Model, enti
     result = { ...result, [field.name]: (lines as ApiRecord[]).map((line) => priceLine(pricing, line, facts)) };
   }
   return result;
+}
+
+/**
+ * A line naming a product that neither the user nor the price lists priced refuses the write (with
+ * the pointer of its price): a line is never stored without its price.
+ */
+export function refuseUnpriced(model: Model, entity: EntityModel, record: Readonly<ApiRecord>, only?: ReadonlySet<string>): void {
+  const problems: Problem[] = [];
+  for (const { field, pricing } of pricedLines(model, entity)) {
+    const lines = record[field.name];
+    if ((only && !only.has(field.name)) || !Array.isArray(lines)) continue;
+    (lines as ApiRecord[]).forEach((line, i) => {
+      const price = line?.[pricing.price];
+      if (typeof line?.[pricing.product] === 'string' && (price === null || price === undefined || price === '')) {
+        problems.push({ pointer: `/${field.name}/${i}/${pricing.price}`, detail: 'has no price in the price lists: enter it', code: 'NO_PRICE' });
+      }
+    });
+  }
+  if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
 }
