@@ -32,7 +32,7 @@ test('the product picked on an offer line brings the list price and the discount
   await page.getByRole('heading', { name: /Oferta/ }).first().waitFor();
   await field('title').locator('input').fill('Tonery dla hurtowni');
   await page.getByRole('button', { name: 'Dodaj pozycję' }).click();
-  await page.locator('.lines-grid [data-row="0"]').getByRole('combobox').fill('Toner');
+  await page.locator('#root_lines_0_product').fill('Toner');
   await page.getByRole('option', { name: /Toner czarny/ }).click();
   // The wholesale list's 95 zł (not the 120 zł sale price) and the wholesalers' 5%.
   await until(cellValue(0, 'net_price'), 95, 'cena netto');
