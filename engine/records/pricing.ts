@@ -25,7 +25,10 @@ import { rowToRecord, type ApiRecord, type Row } from './values.ts';
 
 type LinesField = Extract<Field, { type: 'lines' }>;
 
-const idOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : null);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The form's quote sends what the user has typed so far: an id that is no uuid names no record.
+const uuid = (v: unknown): string | null => (typeof v === 'string' && UUID.test(v) ? v : null);
+const idOf = (v: unknown): string | null => uuid(v && typeof v === 'object' ? (v as { id?: unknown }).id : v);
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
 const day = (v: unknown): string | null => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' && v !== '' ? v.slice(0, 10) : null);
 
@@ -119,10 +122,10 @@ export async function withPrices(db: Knex | Knex.Transaction, model: Model, enti
     const lines = record[field.name];
     if (only && !only.has(field.name)) continue;
     if (!Array.isArray(lines)) continue;
-    const products = linesToPrice(pricing, lines as ApiRecord[]);
+    const products = linesToPrice(pricing, lines as ApiRecord[]).filter((p) => uuid(p) !== null);
     if (products.length === 0) continue;
     const facts = await pricingFacts(db, model, pricing, record, products, now);
-    result = { ...result, [field.name]: (lines as ApiRecord[]).map((line) => priceLine(pricing, line, facts)) };
+    result = { ...result, [field.name]: (lines as ApiRecord[]).map((line) => (uuid(line?.[pricing.product]) ? priceLine(pricing, line, facts) : line)) };
   }
   return result;
 }

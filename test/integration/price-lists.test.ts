@@ -118,6 +118,9 @@ test("the form's live quote gives the prices the write would store, to users who
   const technician = await userClient(env.platform, `${server.url}/api`, await createTestUser(env.platform, { login: 'serwisant', roles: ['service_technician'] }));
   const refused = await technician.post('/records/offer/prices', { contractor: ids.wholesaler, currency: 'pln', lines: [{ product: ids.paper, quantity: 1 }] });
   expect(refused.status).toBe(403);
+  // What a half-filled form sends is no server error: ids that are no uuids price nothing.
+  const odd = await api.post('/records/offer/prices', { contractor: 'abc', currency: 7, offer_date: 'soon', lines: [{ product: 'xyz', quantity: 'many' }, null, 5] });
+  expect([odd.status, odd.body]).toEqual([200, { lines: [{ product: 'xyz', quantity: 'many' }, null, 5] }]);
   const unknown = await api.post('/records/nothing/prices', { lines: [] });
   expect(unknown.status).toBe(404);
 });
