@@ -4,18 +4,18 @@
 // numbering series, computed totals, price lookup). Each due period in a transaction of its own:
 // the definition's row is locked, the document created and the next date moved on by one period
 // together, so a second run (twice a day, after a restart, two workers at once) finds nothing due;
-// the target's unique index on (definition, period) refuses a second document for a period even
-// if the next date were set back by hand. The work is done with the rights of the definition's
+// a period whose document exists already (made by hand through the conversion, or the next date set
+// back) is passed over, and the target's unique index on (definition, period) is the last guard. The work is done with the rights of the definition's
 // owner, and the audit names the owner, the conversion and the definition (and the workflow
 // instance when one runs it).
 import type { Knex } from 'knex';
 import { accessFor, loadSubject } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
 import type { Actor, ApiRecord, RecordService } from '../records/index.ts';
-import { runConversion } from './declared.ts';
+import { declaredConversion, runConversion } from './declared.ts';
 
-/** The fields a recurring definition has (seed/metadata/entities/recurring_invoice.json). */
-export const RECURRING_FIELDS = { period: 'period', next: 'next_date', end: 'end_date', active: 'active' } as const;
+/** The fields a recurring definition has (seed/metadata/entities/recurring_invoice.json), and the target's period field (invoice.recurring_period). */
+export const RECURRING_FIELDS = { period: 'period', next: 'next_date', end: 'end_date', active: 'active', targetPeriod: 'recurring_period' } as const;
 
 const MONTHS: Readonly<Record<string, number>> = { monthly: 1, quarterly: 3, yearly: 12 };
 
@@ -53,7 +53,7 @@ export async function issueRecurring(records: RecordService, db: Knex | Knex.Tra
     // A transaction per period (a savepoint inside a workflow step's transaction).
     const created = await db.transaction((trx) => issueOnePeriod(records, trx, run));
     if (!created) return issued;
-    issued.push(created);
+    if (created !== SKIPPED) issued.push(created);
   }
 }
 
@@ -65,11 +65,21 @@ async function issueOnePeriod(records: RecordService, trx: Knex.Transaction, run
   const end = isoDay(row[RECURRING_FIELDS.end]);
   if (row[RECURRING_FIELDS.active] === false || next === null || next > run.today || (end !== null && next > end)) return null;
   const actor = await ownerActor(trx, records, row.owner as string | null, run);
-  const result = await runConversion(records, trx as unknown as Knex, { actor, trx }, run.entity, run.id, run.conversion);
+  // A period already issued (its document made by hand through the conversion, or next_date set
+  // back) is not issued again: the schedule only moves on.
+  const conversion = declaredConversion(records, run.entity, run.conversion);
+  const target = records.runtime.entity(conversion.target).entity;
+  const issued = target.fieldsByName.has(RECURRING_FIELDS.targetPeriod)
+    ? await trx(target.table).where({ [conversion.link]: run.id, [RECURRING_FIELDS.targetPeriod]: next }).whereNull('deleted_at').first('id')
+    : undefined;
+  const result = issued ? null : await runConversion(records, trx as unknown as Knex, { actor, trx }, run.entity, run.id, run.conversion);
   const definition = await records.get({ actor, trx }, run.entity, run.id, { fields: ['id', 'version'] });
   await records.update({ actor, trx }, run.entity, run.id, { [RECURRING_FIELDS.next]: nextPeriod(next, String(row[RECURRING_FIELDS.period])) }, { expectedVersion: definition.version as number });
-  return result.records[0] ?? null;
+  return result ? (result.records[0] ?? null) : SKIPPED;
 }
+
+/** A period found issued already: the loop goes on to the next period without a new document. */
+const SKIPPED: ApiRecord = Object.freeze({});
 
 /** The definition's owner, with their current rights: a deactivated owner issues nothing. */
 async function ownerActor(trx: Knex.Transaction, records: RecordService, owner: string | null, run: RecurringRun): Promise<Actor> {
