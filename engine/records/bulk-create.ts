@@ -16,7 +16,7 @@ import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
-import { refuseUnpriced, withPrices } from './pricing.ts';
+import { isConversion, refuseUnpriced, withPrices } from './pricing.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { AuditRow, RecordContext } from './service.ts';
@@ -56,7 +56,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const model = internals.runtime.snapshot.model;
     // Lines' empty prices and discounts from the price lists, as a single create does (pricing.ts).
     const priced: (ApiRecord | undefined)[] = [];
-    for (const w of written) priced.push(w ? await withPrices(trx, model, entity, { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w }, now) : w);
+    for (const w of written) priced.push(w ? await withPrices(trx, model, entity, { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w }, { now, copied: isConversion(ctx.actor) }) : w);
     const all = written.map((w, i) =>
       refusals.check(i, () => {
         refuseUnpriced(model, entity, priced[i]!);

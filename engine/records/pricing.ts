@@ -21,6 +21,7 @@ import {
   type ProductFacts,
 } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import type { Actor } from './service.ts';
 import { rowToRecord, type ApiRecord, type Row } from './values.ts';
 
 type LinesField = Extract<Field, { type: 'lines' }>;
@@ -116,7 +117,20 @@ async function discountRules(db: Knex | Knex.Transaction, model: Model, products
  * discount rules (lines fields present in `record`, and in `only` when given: the fields an update
  * writes; a record without priced lines is returned as is).
  */
-export async function withPrices(db: Knex | Knex.Transaction, model: Model, entity: EntityModel, record: ApiRecord, now = new Date(), only?: ReadonlySet<string>): Promise<ApiRecord> {
+export interface PriceOptions {
+  readonly now?: Date;
+  /** Only these fields (those an update writes). */
+  readonly only?: ReadonlySet<string>;
+  /**
+   * Lines copied from another record (a conversion): a line that came with its price keeps its
+   * discount as it came (none stays none: an offer's terms are not changed by its invoice); a line
+   * that came without a price (a recurring invoice's template line) is priced as a new line.
+   */
+  readonly copied?: boolean;
+}
+
+export async function withPrices(db: Knex | Knex.Transaction, model: Model, entity: EntityModel, record: ApiRecord, options: PriceOptions = {}): Promise<ApiRecord> {
+  const { now = new Date(), only, copied = false } = options;
   let result = record;
   for (const { field, pricing } of pricedLines(model, entity)) {
     const lines = record[field.name];
@@ -125,7 +139,8 @@ export async function withPrices(db: Knex | Knex.Transaction, model: Model, enti
     const products = linesToPrice(pricing, lines as ApiRecord[]).filter((p) => uuid(p) !== null);
     if (products.length === 0) continue;
     const facts = await pricingFacts(db, model, pricing, record, products, now);
-    result = { ...result, [field.name]: (lines as ApiRecord[]).map((line) => (uuid(line?.[pricing.product]) ? priceLine(pricing, line, facts) : line)) };
+    const keep = (line: ApiRecord) => !uuid(line?.[pricing.product]) || (copied && line[pricing.price] !== null && line[pricing.price] !== undefined);
+    result = { ...result, [field.name]: (lines as ApiRecord[]).map((line) => (keep(line) ? line : priceLine(pricing, line, facts))) };
   }
   return result;
 }
@@ -148,3 +163,6 @@ export function refuseUnpriced(model: Model, entity: EntityModel, record: Readon
   }
   if (problems.length > 0) throw new TesseraError('VALIDATION_FAILED', `invalid ${entity.name}: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, { problems });
 }
+
+/** Does the actor write a record made by a declared conversion (its lines copied from the source)? */
+export const isConversion = (actor: Actor): boolean => actor.origin !== undefined && 'conversion' in actor.origin;

@@ -59,7 +59,7 @@ import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
-import { pricedLines, refuseUnpriced, withPrices } from './pricing.ts';
+import { isConversion, pricedLines, refuseUnpriced, withPrices } from './pricing.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 
@@ -712,7 +712,7 @@ export class RecordService {
     if (!access.unrestricted && rights.create.length === 0) requireAny(access, rights, 'update');
     const model = this.#runtime.snapshot.model;
     const fields = pricedLines(model, entity).map((p) => p.field.name).filter((name) => Array.isArray(input[name]));
-    const priced = await withPrices(this.#knex, model, entity, { ...input }, new Date(), new Set(fields));
+    const priced = await withPrices(this.#knex, model, entity, { ...input }, { only: new Set(fields) });
     return Object.fromEntries(fields.map((name) => [name, priced[name]]));
   }
 
@@ -734,7 +734,7 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const priced = await withPrices(trx, model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written }, now);
+      const priced = await withPrices(trx, model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written }, { now, copied: isConversion(ctx.actor) });
       refuseUnpriced(model, entity, priced);
       const values: ApiRecord = withComputed(model, entity, { ...priced, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly) });
@@ -845,7 +845,7 @@ export class RecordService {
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
       // A line's empty price or discount comes from the price lists (engine/records/pricing.ts).
-      const priced = await withPrices(trx, model, entity, { ...previous!, ...written }, new Date(), new Set(Object.keys(written)));
+      const priced = await withPrices(trx, model, entity, { ...previous!, ...written }, { only: new Set(Object.keys(written)) });
       refuseUnpriced(model, entity, priced, new Set(Object.keys(written)));
       const next: ApiRecord = withComputed(model, entity, priced, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
       // The change must not take the record out of the conditions the user's update right has.

@@ -124,3 +124,15 @@ test("the form's live quote gives the prices the write would store, to users who
   const unknown = await api.post('/records/nothing/prices', { lines: [] });
   expect(unknown.status).toBe(404);
 });
+
+test("a conversion keeps the source's terms: a copied line with a price keeps its discount as it came, none staying none", async () => {
+  // The wholesale list prices the toner at 97 since the update test.
+  const source = await offer(ids.plain!, [{ product: ids.toner, quantity: 1 }]);
+  expect(prices(source.lines)).toEqual([[97, null, 97]]);
+  await create('discount_rule', { name: 'Nowak 10%', percent: 10, contractor: ids.plain });
+  const converted = await api.post(`/records/offer/${source.id}/convert/to_invoice`);
+  expect([converted.status, converted.body.errors]).toEqual([201, undefined]);
+  expect(prices(converted.body.records[0].lines)).toEqual([[97, null, 97]]);
+  // A new offer for the contractor gets the rule.
+  expect(prices((await offer(ids.plain!, [{ product: ids.toner, quantity: 1 }])).lines)).toEqual([[97, 10, 87.3]]);
+});
