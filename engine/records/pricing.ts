@@ -112,11 +112,6 @@ async function discountRules(db: Knex | Knex.Transaction, model: Model, products
   }));
 }
 
-/**
- * The record with the empty prices and discounts of its lines filled from the price lists and
- * discount rules (lines fields present in `record`, and in `only` when given: the fields an update
- * writes; a record without priced lines is returned as is).
- */
 export interface PriceOptions {
   readonly now?: Date;
   /** Only these fields (those an update writes). */
@@ -129,6 +124,11 @@ export interface PriceOptions {
   readonly copied?: boolean;
 }
 
+/**
+ * The record with the empty prices and discounts of its lines filled from the price lists and
+ * discount rules (lines fields present in `record`, and in `only` when given: the fields an update
+ * writes; a record without priced lines is returned as is).
+ */
 export async function withPrices(db: Knex | Knex.Transaction, model: Model, entity: EntityModel, record: ApiRecord, options: PriceOptions = {}): Promise<ApiRecord> {
   const { now = new Date(), only, copied = false } = options;
   let result = record;
