@@ -12,7 +12,7 @@ import { rollupPackage } from '../test/support/rollup-package.ts';
 
 const SYSTEM: RecordContext = { actor: { userId: null, via: 'system' } };
 
-function stats(values: readonly number[]): { min: number; median: number; max: number; text: string } {
+export function stats(values: readonly number[]): { min: number; median: number; max: number; text: string } {
   const sorted = [...values].sort((a, b) => a - b);
   const min = sorted[0]!;
   const median = sorted[Math.floor(sorted.length / 2)]!;

@@ -16,6 +16,7 @@ import { recordJobsBenchmark } from './record-jobs.ts';
 import { recordsBenchmark } from './records.ts';
 import { reportsBenchmark } from './reports.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
+import { pricingBenchmark } from './pricing.ts';
 import { rollupsBenchmark } from './rollups.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { smsOutboxBenchmark } from './sms-outbox.ts';
@@ -24,7 +25,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups or reports runs one of them.
+// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing or reports runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -65,6 +66,7 @@ try {
   if (!only || only === 'email') {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), deliveries: Number(process.env.BENCH_EMAIL_DELIVERIES ?? 1000), deliveryOnly: process.env.BENCH_EMAIL_PART === 'delivery', log });
   }
+  if (!only || only === 'pricing') await pricingBenchmark({ writes: Number(process.env.BENCH_PRICING_WRITES ?? 50), runs: Number(process.env.BENCH_PRICING_RUNS ?? 5), log });
   if (!only || only === 'rollups') await rollupsBenchmark({ writes: Number(process.env.BENCH_ROLLUP_WRITES ?? 50), runs: Number(process.env.BENCH_ROLLUP_RUNS ?? 5), children: (process.env.BENCH_ROLLUP_CHILDREN ?? '10,1000,10000').split(',').map(Number), log });
   if (!only || only === 'ui') await uiSizes({ log });
   if (!only || only === 'sms') await smsProvidersBenchmark({ messages: Number(process.env.BENCH_SMS_MESSAGES ?? 2000), log });

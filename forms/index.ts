@@ -27,3 +27,4 @@ export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaIt
 export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type CamundaFormComponent, type TaskForm } from './camunda-form.ts';
 export { localizeDescriptions, META_HELP } from './meta-help.ts';
 export { addSection, addVariant, moveField, newSectionId, normalizeLayout, removeSection, removeVariant, sectionOf, setVariantLayout, shiftField, shiftSection, toggleVariantRole, unplacedFields, updateSection, MAX_COLUMNS, MIN_COLUMNS, type LayoutSection, type LayoutTarget, type LayoutVariantDraft } from './layout-edit.ts';
+export { clearForQuote, mergeQuote } from './price-quote.ts';

@@ -126,6 +126,7 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   READ_ONLY: plain('is read-only', 'jest tylko do odczytu', 'este doar pentru citire'),
   NOT_A_LINE: plain('is not a line of this record', 'nie jest pozycją tego rekordu', 'nu este o linie a acestei înregistrări'),
   DUPLICATE_LINE: plain('is listed twice', 'występuje dwa razy', 'apare de două ori'),
+  NO_PRICE: plain('has no price in the price lists: enter it', 'nie ma ceny w cennikach: wpisz ją', 'nu are preț în listele de prețuri: introduceți-l'),
   FIELD_FORBIDDEN: plain('you may not change this field', 'nie możesz zmieniać tego pola', 'nu aveți voie să modificați acest câmp'),
   REQUIRES_LINK: params(w('link the record it is about', 'powiąż rekord, którego dotyczy', 'legați înregistrarea la care se referă'), w('link one of: {links}', 'powiąż jedno z: {links}', 'legați unul dintre: {links}')),
   DUPLICATE_LINK: plain('is linked twice', 'jest powiązany dwukrotnie', 'este legat de două ori'),

@@ -90,3 +90,4 @@ export {
   type ResolvedGroup,
   type ResolvedMeasure,
 } from './aggregate.ts';
+export { discountPercent, linesToPrice, listPrice, priceLine, PRICE_SOURCES, type DiscountRuleFacts, type PriceListFacts, type PricingFacts, type ProductFacts } from './pricing.ts';

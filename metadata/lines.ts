@@ -48,11 +48,28 @@ export function documentProblems(entities: readonly EntityType[]): DocumentProbl
         report('META_FIELD_KIND', ['parentField'], `"${line.name}.${field.parentField}" must be a required reference to ${entity.name} with "onDelete": "cascade"`);
       }
     });
+    if (entity.pricing) problems.push(...pricingProblems(entity, entities));
     const { cycle } = computedOrder(entity.fields);
     if (cycle.length > 0) {
       const first = entity.fields.findIndex((f) => f.name === cycle[0]);
       problems.push({ code: 'META_CYCLE', entity, path: ['fields', first, 'computed'], message: `computed fields read one another in a cycle (${[...cycle, cycle[0]].join(' → ')})` });
     }
+  }
+  return problems;
+}
+
+/** A price lookup names fields of its line type and of the type whose lines they are (metadata/pricing.ts). */
+function pricingProblems(line: EntityType, entities: readonly EntityType[]): DocumentProblem[] {
+  const pricing = line.pricing!;
+  const problems: DocumentProblem[] = [];
+  const report = (key: string, message: string) => problems.push({ code: 'META_UNKNOWN_FIELD', entity: line, path: ['pricing', key], message });
+  const has = (entity: EntityType, name: string) => entity.fields.some((f) => f.name === name);
+  for (const key of ['product', 'quantity', 'price', 'discount'] as const) if (!has(line, pricing[key])) report(key, `"${line.name}" has no field "${pricing[key]}"`);
+  const parent = entities.find((e) => e.fields.some((f) => f.type === 'lines' && f.target === line.name));
+  if (!parent) return [...problems, { code: 'META_FIELD_KIND', entity: line, path: ['pricing'], message: `"${line.name}" is not the line type of any entity type` }];
+  for (const key of ['contractor', 'currency', 'date'] as const) {
+    const name = pricing[key];
+    if (name !== undefined && !has(parent, name)) report(key, `"${parent.name}" has no field "${name}"`);
   }
   return problems;
 }

@@ -16,6 +16,7 @@ import type {
   Conversion,
   RecordAction,
   Pipeline,
+  Pricing,
   Role,
   SortKey,
   StatusMachine,
@@ -123,6 +124,8 @@ export interface EntityModel {
   readonly platform: boolean;
   /** A line type: the lines field of its parent type that owns its records, and its reference to the parent. */
   readonly lineOf?: LineOwner;
+  /** A line type: how its lines get their price and discount from price lists (metadata/pricing.ts). */
+  readonly pricing?: Pricing;
 }
 
 /** Activities of `from` records whose reference `via` points at the record show on its timeline. */
@@ -232,6 +235,7 @@ function entityModel(entity: EntityType, machines: readonly MachineModel[], plat
     ...(kinds ? { kindFields: new Map(kinds.map((k) => [k.name, new Set((k.fields ?? []).map((f) => f.name))])), kinds: new Map(kinds.map((k) => [k.name, k])) } : {}),
     platform,
     ...(lineOf ? { lineOf } : {}),
+    ...(entity.pricing ? { pricing: entity.pricing } : {}),
   };
 }
 

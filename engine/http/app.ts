@@ -15,6 +15,7 @@ import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.
 import type { Platform } from '../platform.ts';
 import { metaRouter } from './meta-router.ts';
 import { printRouter } from './print-router.ts';
+import { pricingRouter } from './pricing-router.ts';
 import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
@@ -105,6 +106,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use('/meta', metaRouter(platform));
   api.use(conversionRouter(platform));
   api.use(printRouter(platform));
+  api.use(pricingRouter(platform));
   api.use(recordSetsRouter(platform));
   api.use('/records', streamRouter(platform));
   api.use('/records', recordsRouter(platform));

@@ -18,6 +18,7 @@ import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
 import { refuseLineWrite, withComputed } from './computed-fields.ts';
 import { documentRateValues } from '../exchange-rates/index.ts';
+import { isConversion, refuseUnpriced, withPrices } from './pricing.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import type { RecordContext } from './service.ts';
@@ -55,13 +56,19 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     const owner = ctx.actor.owner !== undefined ? ctx.actor.owner : ctx.actor.userId;
     const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
     const model = internals.runtime.snapshot.model;
-    const given = written.map((w) => (w ? { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w, ...rollupInitialValues(entity) } : null));
-    // The documents' exchange rates are read before the synchronous checks.
+    // Lines' empty prices and discounts from the price lists, as a single create does (pricing.ts), and
+    // the documents' exchange rates: read before the synchronous checks.
+    const priced: (ApiRecord | undefined)[] = [];
     const rates: ApiRecord[] = [];
-    for (const [i, values] of given.entries()) rates[i] = values ? await documentRateValues(trx, entity, values, null, written[i]!) : {};
+    for (const w of written) {
+      const p = w ? await withPrices(trx, model, entity, { ...defaultsFor(entity, w.kind, { now, timeZone, userId: ctx.actor.userId }), ...w }, { now, copied: isConversion(ctx.actor) }) : undefined;
+      priced.push(p);
+      rates.push(p && w ? await documentRateValues(trx, entity, { ...p, ...rollupInitialValues(entity) }, null, w) : {});
+    }
     const all = written.map((w, i) =>
       refusals.check(i, () => {
-        const values: ApiRecord = withComputed(model, entity, { ...given[i]!, ...rates[i] }, { now, timeZone, userId: ctx.actor.userId });
+        refuseUnpriced(model, entity, priced[i]!);
+        const values: ApiRecord = withComputed(model, entity, { ...priced[i]!, ...rollupInitialValues(entity), ...rates[i] }, { now, timeZone, userId: ctx.actor.userId });
         checkRecordRules(entity, w!, values, { allowReadOnly, lines: lineWriteProblems(model, entity, w!, allowReadOnly), roles: access.subject?.roles });
         internals.checkActivityLinks(entity, values);
         checkInitialStates(entity, values);

@@ -63,6 +63,7 @@ import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { isConversion, pricedLines, refuseUnpriced, withPrices } from './pricing.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 
@@ -713,6 +714,22 @@ export class RecordService {
     }
   }
 
+  /**
+   * The prices and discounts the lines of a record being edited would get (the form's live quote,
+   * POST /api/records/:type/prices): the lines fields of `input` with their empty prices and
+   * discounts filled by the write path's own lookup. For users who may create or update the type.
+   */
+  async quotePrices(ctx: RecordContext, entityName: string, input: Readonly<ApiRecord>): Promise<ApiRecord> {
+    const access = this.#accessOf(ctx);
+    const { entity } = this.#runtime.entity(entityName);
+    const rights = access.entity(entityName);
+    if (!access.unrestricted && rights.create.length === 0) requireAny(access, rights, 'update');
+    const model = this.#runtime.snapshot.model;
+    const fields = pricedLines(model, entity).map((p) => p.field.name).filter((name) => Array.isArray(input[name]));
+    const priced = await withPrices(this.#knex, model, entity, { ...input }, { only: new Set(fields) });
+    return Object.fromEntries(fields.map((name) => [name, priced[name]]));
+  }
+
   // ---- writes --------------------------------------------------------------------------------
 
   async create(ctx: RecordContext, entityName: string, input: unknown, options: { allowReadOnly?: boolean } = {}): Promise<ApiRecord> {
@@ -731,7 +748,9 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const given: ApiRecord = { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) };
+      const priced = await withPrices(trx, model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written }, { now, copied: isConversion(ctx.actor) });
+      refuseUnpriced(model, entity, priced);
+      const given: ApiRecord = { ...priced, ...rollupInitialValues(entity) };
       const rated: ApiRecord = { ...given, ...(await documentRateValues(trx, entity, given, null, written)) };
       const values: ApiRecord = withComputed(model, entity, rated, { now, timeZone, userId: ctx.actor.userId });
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly), roles: access.subject?.roles });
@@ -835,8 +854,11 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const rate = await documentRateValues(trx, entity, { ...previous!, ...written }, previous!, written);
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written, ...rate }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+      // A line's empty price or discount comes from the price lists (engine/records/pricing.ts).
+      const priced = await withPrices(trx, model, entity, { ...previous!, ...written }, { only: new Set(Object.keys(written)) });
+      refuseUnpriced(model, entity, priced, new Set(Object.keys(written)));
+      const rate = await documentRateValues(trx, entity, priced, previous!, written);
+      const next: ApiRecord = withComputed(model, entity, { ...priced, ...rate }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);

@@ -382,6 +382,7 @@ export interface EntityType {
    * @maxItems 16
    */
   guards?: RecordGuard[];
+  pricing?: Pricing;
 }
 export interface FieldCommon {
   id: StableId;
@@ -757,6 +758,39 @@ export interface Lookup {
    */
   field?: string;
   where?: FilterNode2;
+}
+/**
+ * Price lookup of a line type (offer, order and invoice lines): when a line names a product and leaves its price or discount empty, they are taken on the server in the write transaction (and live in the form) from the price lists (price_list, price_list_item: the contractor's own list first, then by priority), else the product's sale price, and from the discount rules (discount_rule: by contractor, contractor group, product, product group, minimum quantity, validity, priority). A price or discount entered by the user is kept.
+ */
+export interface Pricing {
+  /**
+   * The line's reference field to the product.
+   */
+  product: string;
+  /**
+   * The line's quantity field (quantity breaks of discount rules).
+   */
+  quantity: string;
+  /**
+   * The line's unit price field filled from the price lists.
+   */
+  price: string;
+  /**
+   * The line's discount percent field filled from the discount rules.
+   */
+  discount: string;
+  /**
+   * The reference field of the line's record to the contractor (its price list and groups).
+   */
+  contractor: string;
+  /**
+   * The enum field of the line's record holding the currency: only price lists in it apply.
+   */
+  currency: string;
+  /**
+   * The date field of the line's record on which price lists and discount rules must be valid (default: today).
+   */
+  date?: string;
 }
 /**
  * A kind of activity (task, call, meeting…). All kinds share the activity table and its common fields; the fields listed here exist only for this kind.

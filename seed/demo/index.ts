@@ -573,6 +573,19 @@ export function demoRecords(today: string): DemoRecord[] {
   add('contract.klinika', 'contract', { title: 'Umowa serwisowa — urządzenia drukujące', contract_type: 'service', status: 'active', contractor: contractor('klinika'), deal: ref('deal.d21'), signed_on: day(-12), valid_from: day(-10), valid_to: day(720), auto_renew: true, value: pln(11_976), billing_period: 'monthly', covered_services: links(['product.inspection', 'product.support', 'product.subscription']), covered_devices: links(['device.klinika1', 'device.klinika2']) });
   add('contract.carpatica', 'contract', { title: 'Abonament CRM și suport — 24 de luni', contract_type: 'subscription', status: 'active', contractor: contractor('carpatica'), deal: ref('deal.d20'), signed_on: day(-35), valid_from: day(-30), valid_to: day(700), value: ron(72_000), billing_period: 'monthly', covered_services: links(['product.license', 'product.support']), covered_devices: links(['device.carpatica1']) });
 
+  // ── Price lists, discount rules, recurring invoices ─────────────────────
+  // A dated promotion on consumables (beats the products' sale prices while it lasts), an export list
+  // in euro, a key-account discount and a quantity break; the clinic's service contract invoiced monthly.
+  const priced = (items: readonly (readonly [string, number])[]) => items.map(([key, price]) => ({ product: product(key), price }));
+  add('price_list.promo', 'price_list', { name: 'Promocja — materiały eksploatacyjne', currency: 'pln', valid_from: day(-10), valid_to: day(50), priority: 10, active: true, items: priced([['toner', 389], ['fuser', 1190]]) });
+  add('price_list.export', 'price_list', { name: 'Cennik eksportowy EUR', currency: 'eur', priority: 0, active: true, items: priced([['printer', 2090], ['scanner', 730], ['toner', 99], ['license', 225]]) });
+  add('discount_rule.key_accounts', 'discount_rule', { name: 'Kluczowi klienci — 5%', percent: 5, contractor_group: ref('contractor_group.key_accounts'), min_quantity: 0, priority: 0, active: true });
+  add('discount_rule.consumables', 'discount_rule', { name: 'Materiały eksploatacyjne od 10 szt. — 8%', percent: 8, product_group: 'Materiały eksploatacyjne', min_quantity: 10, priority: 5, active: true });
+  add('recurring_invoice.klinika', 'recurring_invoice', {
+    name: 'Przeglądy i wsparcie — Klinika Uśmiech', contractor: contractor('klinika'), currency: 'pln', period: 'monthly', next_date: day(20), end_date: day(720), active: true, payment_terms_days: 14,
+    lines: [{ product: product('inspection'), quantity: 2, net_price: 350, vat_rate: 'vat23' }, { product: product('support'), quantity: 2, net_price: 180, vat_rate: 'vat23' }],
+  });
+
   // ── Projects and budgets ─────────────────────────────────────────────────
   add('project.baltic', 'project', { code: 'PRJ-001', name: 'Wdrożenie CRM — Bałtyckie Centrum Logistyczne', project_type: 'implementation', phase: 'execution', contractor: contractor('baltic'), campaign: ref('campaign.fair'), manager: employee('piotr'), start_date: day(-15), end_date: day(75), goal: 'Uruchomienie CRM dla 80 użytkowników w trzech magazynach.' });
   const budget: [name: string, type: 'cost' | 'revenue', amount: number, qty?: number, unit?: string, stage?: string][] = [

@@ -7,6 +7,7 @@ import { TesseraError } from '../../errors.ts';
 import { MAX_LIMIT, type ApiRecord, type RecordContext } from '../../records/index.ts';
 import { toJsonValue, type JsonObject, type JsonValue } from '../expression.ts';
 import { IN_APP, writeNotification } from './notifications.ts';
+import { issueRecurringTask } from './recurring-task.ts';
 import { sqlOf } from './sql.ts';
 import type { InlineTaskContext, InlineTaskType, TaskInput } from './task-types.ts';
 import { activityPriority, isoDateTime, resolveAssignee } from './user-tasks.ts';
@@ -247,4 +248,4 @@ const queryRecords: InlineTaskType = {
   },
 };
 
-export const BUILT_IN_TASK_TYPES: readonly InlineTaskType[] = [createRecord, updateRecord, getRecord, setStage, createActivity, notify, queryRecords];
+export const BUILT_IN_TASK_TYPES: readonly InlineTaskType[] = [createRecord, updateRecord, getRecord, setStage, createActivity, notify, queryRecords, issueRecurringTask];

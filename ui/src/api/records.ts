@@ -204,3 +204,8 @@ export async function recordStream(type: string, id: string, signal?: AbortSigna
 export async function postComment(type: string, id: string, body: string): Promise<StreamItem> {
   return (await api.post<StreamItem>(`/records/${enc(type)}/${enc(id)}/comments`, { body })).data;
 }
+
+/** The prices and discounts the server would give the lines of a record being edited (POST /api/records/:type/prices). */
+export async function quotePrices(type: string, values: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  return (await api.post<Record<string, unknown>>(`/records/${enc(type)}/prices`, values)).data;
+}

@@ -5,8 +5,9 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import Form from '@rjsf/core';
 import type { ErrorSchema, FormValidation, RJSFValidationError } from '@rjsf/utils';
-import { checkSchema, conditionalProblems, evaluateConditions, kindView, pointerField, problemText, schemaProblems, switchKind, writeValues, type FieldProblem, type RecordForm } from '../../../forms/index.ts';
+import { checkSchema, clearForQuote, conditionalProblems, mergeQuote, evaluateConditions, kindView, pointerField, problemText, schemaProblems, switchKind, writeValues, type FieldProblem, type RecordForm } from '../../../forms/index.ts';
 import { computeRecord, hasComputed, type Model } from '../../../metadata/browser.ts';
+import { quotePrices } from '../api/records.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useLeaveGuard } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -143,7 +144,19 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
     const taxIds = changed.filter((f) => form.fields[f]?.['ui:options'].fieldType === 'taxId' && completeTaxId(next[f]));
     if (taxIds.length) setLeft((s) => new Set([...s, ...taxIds]));
     const kindChanged = form.kinds && next.kind !== values.kind;
-    return recompute(kindChanged ? switchKind(form, next, values.kind, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: me?.user.id ?? null }) : next);
+    const switched = kindChanged ? switchKind(form, next, values.kind, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: me?.user.id ?? null }) : next;
+    // A line's product picked (or its quantity changed): its price and discount come from the server's price lookup.
+    const quote = clearForQuote(model, form.entity, values, switched);
+    if (quote.ask) askPrices(quote.values);
+    return recompute(quote.values);
+  };
+
+  const askPrices = (asked: Values) => {
+    quotePrices(form.entity, asked).then(
+      (answer) => setValues((current) => recompute(mergeQuote(model, form.entity, current, asked, answer))),
+      // No quote (offline, no right to write): the user types the price, as without price lists.
+      () => undefined,
+    );
   };
 
   return (
