@@ -86,3 +86,5 @@ export {
   type ResolvedGroup,
   type ResolvedMeasure,
 } from './aggregate.ts';
+export { CHANGE_OPS, diffPackages, type ChangeOp, type DiffGroup, type PackageDiff, type VersionChange } from './version-diff.ts';
+export { CHANGE_WORDS, describeChange, diffValue, itemWord, type DiffLanguage } from './version-diff-words.ts';
