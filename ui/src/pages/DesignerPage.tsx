@@ -17,6 +17,8 @@ import { Modal, useNotify } from '../components/ui.tsx';
 import { type FormContext, EMPTY_SET } from '../form/context.ts';
 import { formKit, wordErrors } from '../form/kit.ts';
 import { LayoutEditor } from './designer/LayoutEditor.tsx';
+import { PlanSteps, type PlanStep } from './designer/PlanSteps.tsx';
+import { Link } from '../app/router.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -25,7 +27,7 @@ type FieldDef = Record<string, unknown> & { name: string; type: string; id: stri
 interface Plan {
   readonly fromVersion: number | null;
   readonly destructive: boolean;
-  readonly steps: readonly { op: string; description: string; destructive: boolean }[];
+  readonly steps: readonly PlanStep[];
 }
 
 const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
@@ -132,6 +134,11 @@ export default function DesignerPage() {
       <div className="page-head">
         <h1>{t('nav.designer')}</h1>
         <span className="muted">v{base.version}</span>
+        <div className="page-actions">
+          <Link to="/designer/versions" className="btn">
+            {t('designer.versions')}
+          </Link>
+        </div>
       </div>
       {anyChange && (
         <div className="pending-bar" role="status">
@@ -206,25 +213,7 @@ export default function DesignerPage() {
               ))}
             </ul>
           )}
-          {review.plan && (
-            <>
-              {review.plan.steps.length === 0 && <div className="muted">{t('designer.noChanges')}</div>}
-              <ol className="plan-steps" aria-label={t('designer.plan')}>
-                {review.plan.steps.map((s, i) => (
-                  <li key={i} className={s.destructive ? 'destructive' : ''}>
-                    {s.description}
-                    {s.destructive && <strong> ({t('designer.destructive')})</strong>}
-                  </li>
-                ))}
-              </ol>
-              {review.plan.destructive && (
-                <label className="checkbox">
-                  <input type="checkbox" checked={allowDestructive} onChange={(e) => setAllowDestructive(e.target.checked)} />
-                  <span>{t('designer.allowDestructive')}</span>
-                </label>
-              )}
-            </>
-          )}
+          {review.plan && <PlanSteps steps={review.plan.steps} allowDestructive={allowDestructive} onAllow={setAllowDestructive} />}
         </Modal>
       )}
       {creating && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}
