@@ -2,7 +2,9 @@
 // administrator): the list of applied versions with who, when and how many changes; a version's diff
 // beside the plan it ran; reverting to an earlier version shows the revert's plan first, the
 // destructive step needs the explicit consent, and the earlier package is applied as a new version.
+import { readFileSync } from 'node:fs';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { packageFromZip, packageZip } from '../../ui/src/pages/designer/package-zip.ts';
 import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
 import { browserSuite, createRecord } from './support.ts';
 
@@ -68,4 +70,31 @@ test('the analyst opens the history, reads what version 2 changed beside its pla
   expect(meta.files).toEqual(v1);
   const archived = await b.env.platform.knex('tessera.archived_values').where({ meta_version: 3, column_name: 'pkd_code' }).select('record_id', 'value');
   expect(archived).toEqual([{ record_id: contractor, value: '42.21.Z' }]);
+});
+
+test('the analyst exports the package as a zip, and a zip imported becomes the working copy, applied through the plan', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Eksportuj pakiet (zip)' }).click()]);
+  expect(download.suggestedFilename()).toBe('tessera-metadata-v3.zip');
+  const exported = packageFromZip(new Uint8Array(readFileSync((await download.path())!)));
+  const applied = (await b.api.get('/meta')).body.files as Record<string, unknown>;
+  expect(exported).toEqual({ ok: true, files: applied });
+
+  // The zip edited (in git, say) and imported: nothing is applied until the plan is reviewed.
+  const edited = structuredClone(applied) as Record<string, Item>;
+  edited['entities/contractor.json']!.fields.push({ id: 'crm.contractor.regon', name: 'regon', type: 'string', maxLength: 14, label: { en: 'REGON', pl: 'REGON', ro: 'REGON' } });
+  await page.locator('input[type="file"]').setInputFiles({ name: 'crm.zip', mimeType: 'application/zip', buffer: Buffer.from(packageZip(edited)) });
+  await page.getByRole('status').filter({ hasText: 'entities/contractor.json' }).waitFor();
+  expect((await b.api.get('/meta')).body.version).toBe(3);
+  await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
+  const plan = page.getByRole('dialog', { name: 'Plan migracji' });
+  await expect(plan.getByRole('list', { name: 'Plan migracji' }).locator('li').allTextContents()).resolves.toEqual([expect.stringContaining('regon')]);
+  await plan.getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
+  await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych 4' }).waitFor();
+  expect((await b.api.get('/meta')).body.files).toEqual(edited);
+
+  // Not a package: refused in words, the working copy untouched.
+  await page.locator('input[type="file"]').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
+  await page.getByText('Plik nie jest archiwum zip').waitFor();
 });

@@ -18,6 +18,8 @@ import { type FormContext, EMPTY_SET } from '../form/context.ts';
 import { formKit, wordErrors } from '../form/kit.ts';
 import { LayoutEditor } from './designer/LayoutEditor.tsx';
 import { PlanSteps, type PlanStep } from './designer/PlanSteps.tsx';
+import { packageFromZip, packageZip } from './designer/package-zip.ts';
+import { saveFile } from '../components/save-file.ts';
 import { Link } from '../app/router.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
@@ -77,7 +79,7 @@ export default function DesignerPage() {
   const [creating, setCreating] = useState<MetaItemKind | null>(null);
 
   const changed = (path: string) => JSON.stringify(files[path]) !== JSON.stringify(base.files[path]);
-  const anyChange = Object.keys(files).length !== Object.keys(base.files).length || Object.keys(files).some(changed);
+  const anyChange = Object.keys(base.files).some((p) => !(p in files)) || Object.keys(files).some(changed);
   const item = files[selected];
   const update = (path: string, next: Item) => setFiles((f) => ({ ...f, [path]: next }));
 
@@ -113,6 +115,20 @@ export default function DesignerPage() {
     }
   };
 
+  // An imported package replaces the working copy only: it is reviewed and applied as any other edit.
+  const importZip = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const read = packageFromZip(new Uint8Array(await file.arrayBuffer()));
+    if (!read.ok) {
+      notify('error', t(`designer.zip.${read.problem.code}`, { file: read.problem.code === 'ZIP_BAD_JSON' ? read.problem.file : file.name }));
+      return;
+    }
+    setFiles(read.files as Files);
+    notify('info', t('designer.imported', { file: file.name }));
+  };
+
   const create = (kind: MetaItemKind, name: string, text: string) => {
     const id = `custom.${name}`;
     const path = `${FOLDER[kind] ?? kind}/${name}.json`;
@@ -138,6 +154,13 @@ export default function DesignerPage() {
           <Link to="/designer/versions" className="btn">
             {t('designer.versions')}
           </Link>
+          <button type="button" className="btn" onClick={() => saveFile(`tessera-metadata-v${base.version}.zip`, new Blob([packageZip(base.files)], { type: 'application/zip' }))}>
+            {t('designer.exportZip')}
+          </button>
+          <label className="btn">
+            {t('designer.importZip')}
+            <input type="file" accept=".zip,application/zip" hidden onChange={(e) => void importZip(e.target)} />
+          </label>
         </div>
       </div>
       {anyChange && (
