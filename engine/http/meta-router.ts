@@ -3,9 +3,9 @@
 import { Router, type Request } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { diffPackages, pointer, type PackageFiles } from '../../metadata/index.ts';
+import { diffPackages, pointer, revertedPackage, type PackageFiles } from '../../metadata/index.ts';
 import type { ApplyOptions } from '../schema-sync/index.ts';
-import { listVersions, revertedPackage, versionDetail, versionPackage } from '../schema-sync/versions.ts';
+import { listVersions, versionDetail, versionPackage } from '../schema-sync/versions.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
 

@@ -3,7 +3,7 @@
 // ran. Reverting to a version is no second way to change metadata: its package goes through the same
 // plan → apply as any other (apply.ts), as a new version.
 import type { Knex } from 'knex';
-import { diffPackages, ownerOfFile, type PackageDiff, type PackageFiles } from '../../metadata/index.ts';
+import { diffPackages, type PackageDiff, type PackageFiles } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
 
 export interface VersionEntry {
@@ -71,14 +71,4 @@ export async function versionPackage(knex: Knex, version: number): Promise<Packa
   const row = await knex('tessera.meta_versions').where({ version }).first('package');
   if (!row) throw new TesseraError('NOT_FOUND', `there is no metadata version ${version}`);
   return row.package as PackageFiles;
-}
-
-/**
- * The package that reverts to `target`: its own files, with the connectors' files as they are now
- * (they belong to the connectors, not to the version: the apply merges their current declarations).
- */
-export function revertedPackage(target: PackageFiles, current: PackageFiles): PackageFiles {
-  const own = Object.entries(target.files).filter(([path]) => ownerOfFile(path) === null);
-  const connectors = Object.entries(current.files).filter(([path]) => ownerOfFile(path) !== null);
-  return { files: Object.fromEntries([...own, ...connectors]) };
 }
