@@ -17,7 +17,7 @@ const ITEM_WORDS: Record<string, Record<DiffLanguage, string>> = {
   manifest: { en: 'package manifest', pl: 'manifest pakietu', ro: 'manifestul pachetului' },
 };
 
-/** Templates: {item} the item's kind in words, {name}, {part}, {property}, {before}, {after}. */
+/** Templates: {item} the item's kind in words, {state} `stage` or `state` as the item has them, {name}, {part}, {property}, {before}, {after}. */
 export const CHANGE_WORDS: Record<ChangeOp, Record<DiffLanguage, string>> = {
   itemAdded: { en: '{item} {name} added', pl: 'dodano {item} {name}', ro: '{item} {name} adăugat' },
   itemRemoved: { en: '{item} {name} removed', pl: 'usunięto {item} {name}', ro: '{item} {name} eliminat' },
@@ -29,10 +29,10 @@ export const CHANGE_WORDS: Record<ChangeOp, Record<DiffLanguage, string>> = {
   fieldChanged: { en: 'field {part}: {property} changed from {before} to {after}', pl: 'pole {part}: zmieniono {property} z {before} na {after}', ro: 'câmpul {part}: {property} schimbat din {before} în {after}' },
   valueAdded: { en: 'field {part}: value {after} added', pl: 'pole {part}: dodano wartość {after}', ro: 'câmpul {part}: valoarea {after} adăugată' },
   valueRemoved: { en: 'field {part}: value {before} removed', pl: 'pole {part}: usunięto wartość {before}', ro: 'câmpul {part}: valoarea {before} eliminată' },
-  stateAdded: { en: '{item} {name}: stage {part} added', pl: '{item} {name}: dodano etap {part}', ro: '{item} {name}: etapa {part} adăugată' },
-  stateRemoved: { en: '{item} {name}: stage {part} removed', pl: '{item} {name}: usunięto etap {part}', ro: '{item} {name}: etapa {part} eliminată' },
-  stateRenamed: { en: '{item} {name}: stage renamed from {before} to {after}', pl: '{item} {name}: zmieniono nazwę etapu z {before} na {after}', ro: '{item} {name}: etapă redenumită din {before} în {after}' },
-  stateChanged: { en: '{item} {name}: stage {part}: {property} changed from {before} to {after}', pl: '{item} {name}: etap {part}: zmieniono {property} z {before} na {after}', ro: '{item} {name}: etapa {part}: {property} schimbat din {before} în {after}' },
+  stateAdded: { en: '{item} {name}: {state} {part} added', pl: '{item} {name}: dodano {state} {part}', ro: '{item} {name}: {state} {part} adăugată' },
+  stateRemoved: { en: '{item} {name}: {state} {part} removed', pl: '{item} {name}: usunięto {state} {part}', ro: '{item} {name}: {state} {part} eliminată' },
+  stateRenamed: { en: '{item} {name}: {state} renamed from {before} to {after}', pl: '{item} {name}: zmieniono nazwę – {state} {before} → {after}', ro: '{item} {name}: {state} {before} redenumită în {after}' },
+  stateChanged: { en: '{item} {name}: {state} {part}: {property} changed from {before} to {after}', pl: '{item} {name}: {state} {part}: zmieniono {property} z {before} na {after}', ro: '{item} {name}: {state} {part}: {property} schimbat din {before} în {after}' },
   transitionAdded: { en: '{item} {name}: transition {part} added', pl: '{item} {name}: dodano przejście {part}', ro: '{item} {name}: tranziția {part} adăugată' },
   transitionRemoved: { en: '{item} {name}: transition {part} removed', pl: '{item} {name}: usunięto przejście {part}', ro: '{item} {name}: tranziția {part} eliminată' },
   transitionChanged: { en: '{item} {name}: transition {part}: {property} changed from {before} to {after}', pl: '{item} {name}: przejście {part}: zmieniono {property} z {before} na {after}', ro: '{item} {name}: tranziția {part}: {property} schimbat din {before} în {after}' },
@@ -40,6 +40,9 @@ export const CHANGE_WORDS: Record<ChangeOp, Record<DiffLanguage, string>> = {
   fieldRightChanged: { en: 'role {name}: access to field {part}.{property} changed from {before} to {after}', pl: 'rola {name}: dostęp do pola {part}.{property} zmieniony z {before} na {after}', ro: 'rolul {name}: accesul la câmpul {part}.{property} schimbat din {before} în {after}' },
 };
 
+// A pipeline has stages, a status machine states (both feminine in Romanian, so the sentences agree).
+const STAGE: Record<DiffLanguage, string> = { en: 'stage', pl: 'etap', ro: 'etapa' };
+const STATE: Record<DiffLanguage, string> = { en: 'state', pl: 'stan', ro: 'starea' };
 const NONE: Record<DiffLanguage, string> = { en: '(none)', pl: '(brak)', ro: '(nimic)' };
 const MAX_VALUE = 80;
 
@@ -65,6 +68,7 @@ export function itemWord(kind: string, language: DiffLanguage): string {
 export function describeChange(change: VersionChange, language: DiffLanguage): string {
   const words: Record<string, string> = {
     item: itemWord(change.item, language),
+    state: (change.item === 'pipeline' ? STAGE : STATE)[language],
     name: change.name,
     part: change.part ?? '',
     property: change.property ?? '',

@@ -82,7 +82,9 @@ describe('the diff of two metadata packages', () => {
     m.transitions[0]!.from = ['open'];
     const diff = diffPackages(before, after);
     expect(ops(diff, 'lead')).toEqual(['stateAdded:lost', 'stateRenamed:open', 'transitionAdded:open → lost', 'transitionChanged:open → won.from']);
-    expect(describeChange(diff.groups[0]!.changes[0]!, 'pl')).toBe('maszyna statusów lead_status: dodano etap lost');
+    expect(describeChange(diff.groups[0]!.changes[0]!, 'pl')).toBe('maszyna statusów lead_status: dodano stan lost');
+    expect(describeChange(diff.groups[0]!.changes[1]!, 'ro')).toBe('mașină de stări lead_status: starea new redenumită în open');
+    expect(describeChange({ op: 'stateAdded', item: 'pipeline', name: 'sales', part: 'won' }, 'en')).toBe('pipeline sales: stage won added');
   });
 
   it('tells a role’s rights and field rights per entity type, in the entity type’s group', () => {
