@@ -7,7 +7,7 @@ import { diffPackages, pointer, revertedPackage, type PackageFiles } from '../..
 import type { ApplyOptions } from '../schema-sync/index.ts';
 import { listVersions, versionDetail, versionPackage } from '../schema-sync/versions.ts';
 import { recordContext } from './context.ts';
-import { requireJsonObject } from './params.ts';
+import { requireJsonObject, stringParam } from './params.ts';
 
 /** The body's own members; any other is refused, not ignored (a misspelt flag must not pass silently). */
 function bodyOf(body: Record<string, unknown>, allowed: readonly string[]): Record<string, unknown> {
@@ -80,8 +80,10 @@ export function metaRouter(platform: Platform): Router {
     res.json(await apply(req, packageOf(body), 'api', applyFlags(body)));
   });
 
-  router.get('/versions', async (_req, res) => {
-    res.json({ data: await listVersions(platform.knex) });
+  router.get('/versions', async (req, res) => {
+    const before = stringParam(req.query.before, 'before');
+    if (before !== undefined && !/^[1-9]\d{0,8}$/.test(before)) throw new TesseraError('BAD_QUERY', 'before must be a version number', { problems: [{ pointer: '/query/before', detail: 'must be a positive integer' }] });
+    res.json({ data: await listVersions(platform.knex, before === undefined ? {} : { before: Number(before) }) });
   });
 
   router.get('/versions/:version', async (req, res) => {

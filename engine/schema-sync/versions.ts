@@ -51,9 +51,12 @@ function entry(row: Row, diff: PackageDiff): VersionEntry {
 
 const diffOf = (previous: Row | undefined, row: Row) => diffPackages(previous?.package.files ?? {}, row.package.files);
 
-/** The newest versions first, at most `limit`, each with the count of its changes. */
-export async function listVersions(knex: Knex, limit = VERSION_LIST_LIMIT): Promise<VersionEntry[]> {
-  const found = await rows(knex).orderBy('v.version', 'desc').limit(limit + 1);
+/** The newest versions first (older than `before`, when given), at most `limit`, each with the count of its changes. */
+export async function listVersions(knex: Knex, options: { before?: number; limit?: number } = {}): Promise<VersionEntry[]> {
+  const limit = options.limit ?? VERSION_LIST_LIMIT;
+  const query = rows(knex).orderBy('v.version', 'desc').limit(limit + 1);
+  if (options.before !== undefined) void query.where('v.version', '<', options.before);
+  const found = await query;
   return found.slice(0, limit).map((row, i) => entry(row, diffOf(found[i + 1], row)));
 }
 

@@ -107,6 +107,12 @@ test('the history needs the designer’s right; unknown versions and bad bodies 
     expect(res.status).toBe(403);
     expect(res.contentType).toContain('application/problem+json');
   }
+  // Older versions page by `before`.
+  expect((await api.get('/meta/versions?before=3')).body.data.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+  expect((await api.get('/meta/versions?before=1')).body.data).toEqual([]);
+  const badBefore = await api.get('/meta/versions?before=x');
+  expect(badBefore.status).toBe(400);
+  expect(badBefore.body.errors[0].pointer).toBe('/query/before');
   expect((await api.get('/meta/versions/99')).status).toBe(404);
   expect((await api.get('/meta/versions/abc')).status).toBe(404);
   expect((await api.post('/meta/versions/99/revert', {})).status).toBe(404);

@@ -9,7 +9,7 @@ import { api, ApiError } from '../../api/client.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import type { MessageKey } from '../../app/messages.ts';
-import { useMeta, useOptionalModel } from '../../app/meta.tsx';
+import { useMeta, useMetaState, useOptionalModel } from '../../app/meta.tsx';
 import { useProblemWords } from '../../app/problems.ts';
 import { Link, setQuery, useLocation } from '../../app/router.tsx';
 import { ErrorBox, Modal, Spinner, useLoad, useNotify } from '../../components/ui.tsx';
@@ -40,9 +40,12 @@ const SOURCES = new Set(['seed', 'api', 'cli', 'platform', 'revert']);
 export default function VersionsPage() {
   const { t, locale } = useI18n();
   const location = useLocation();
-  const { data, error, loading, reload } = useLoad((signal) => api.get<{ data: VersionEntry[] }>('/meta/versions', { signal }).then((r) => r.data.data), []);
+  const before = location.query.get('before');
+  const { data, error, loading, reload } = useLoad((signal) => api.get<{ data: VersionEntry[] }>(`/meta/versions${before ? `?before=${encodeURIComponent(before)}` : ''}`, { signal }).then((r) => r.data.data), [before]);
+  const current = useMetaState().meta?.version ?? 0;
   const versions = data ?? [];
   const selected = Number(location.query.get('v')) || versions[0]?.version;
+  const oldest = versions.at(-1)?.version ?? 1;
   const sourceWord = (source: string) => (SOURCES.has(source) ? t(`versions.source.${source}` as MessageKey) : source);
   return (
     <div className="page">
@@ -65,13 +68,13 @@ export default function VersionsPage() {
             </tr>
           </thead>
           <tbody>
-            {versions.map((v, i) => (
+            {versions.map((v) => (
               <tr key={v.version} data-version={v.version} className={v.version === selected ? 'active' : ''} aria-current={v.version === selected}>
                 <td>
                   <button type="button" className="btn btn-small" onClick={() => setQuery({ v: String(v.version) })}>
                     v{v.version}
                   </button>
-                  {i === 0 && <span className="muted"> ({t('versions.current')})</span>}
+                  {v.version === current && <span className="muted"> ({t('versions.current')})</span>}
                 </td>
                 <td>{formatDateTime(v.appliedAt, locale)}</td>
                 <td>{v.appliedBy?.name ?? t('versions.system')}</td>
@@ -80,8 +83,24 @@ export default function VersionsPage() {
               </tr>
             ))}
           </tbody>
+          <tfoot>
+            <tr>
+              <td colSpan={5}>
+                {before && (
+                  <button type="button" className="btn btn-small" onClick={() => setQuery({ before: null, v: null })}>
+                    {t('versions.newest')}
+                  </button>
+                )}{' '}
+                {oldest > 1 && versions.length > 0 && (
+                  <button type="button" className="btn btn-small" onClick={() => setQuery({ before: String(oldest), v: null })}>
+                    {t('versions.older')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          </tfoot>
         </table>
-        {selected ? <VersionView key={selected} version={selected} current={versions[0]?.version ?? 0} onReverted={reload} /> : null}
+        {selected ? <VersionView key={selected} version={selected} current={current} onReverted={reload} /> : null}
       </div>
     </div>
   );
