@@ -21,11 +21,12 @@ import { rollupsBenchmark } from './rollups.ts';
 import { smsProvidersBenchmark } from './sms-providers.ts';
 import { smsOutboxBenchmark } from './sms-outbox.ts';
 import { uiSizes } from './ui-size.ts';
+import { versionsBenchmark } from './versions.ts';
 import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing or reports runs one of them.
+// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports or versions runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -66,6 +67,7 @@ try {
   if (!only || only === 'email') {
     await emailBenchmark({ messages: Number(process.env.BENCH_EMAIL_MESSAGES ?? 2000), runs: Number(process.env.BENCH_EMAIL_RUNS ?? 5), deliveries: Number(process.env.BENCH_EMAIL_DELIVERIES ?? 1000), deliveryOnly: process.env.BENCH_EMAIL_PART === 'delivery', log });
   }
+  if (!only || only === 'versions') await versionsBenchmark({ runs: Number(process.env.BENCH_VERSION_RUNS ?? 7), ...(adminUrl ? { adminUrl } : {}), log });
   if (!only || only === 'pricing') await pricingBenchmark({ writes: Number(process.env.BENCH_PRICING_WRITES ?? 50), runs: Number(process.env.BENCH_PRICING_RUNS ?? 5), log });
   if (!only || only === 'rollups') await rollupsBenchmark({ writes: Number(process.env.BENCH_ROLLUP_WRITES ?? 50), runs: Number(process.env.BENCH_ROLLUP_RUNS ?? 5), children: (process.env.BENCH_ROLLUP_CHILDREN ?? '10,1000,10000').split(',').map(Number), log });
   if (!only || only === 'ui') await uiSizes({ log });

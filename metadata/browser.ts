@@ -5,7 +5,7 @@ export type * from './schema/types.generated.ts';
 export { metaSchema } from './schema/meta-schema.ts';
 export { MetadataValidationError, formatMetadataError, pointer, type MetadataError, type MetadataErrorCode } from './errors.ts';
 export { MANIFEST_FILE, groupItems, type MetadataPackage, type PackageFiles } from './package.ts';
-export { withContributions, contributedFileChanges, contributedPath, ownerOfFile, canonicalJson, type ContributedPackage } from './contributed-packages.ts';
+export { withContributions, contributedFileChanges, contributedPath, ownerOfFile, canonicalJson, revertedPackage, type ContributedPackage } from './contributed-packages.ts';
 export { buildModel, fieldsOfKind, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type LineOwner, type TimelineInclude, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
 export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES, PLATFORM_LEVEL, PLATFORM_ADDITIONS, atPlatformLevel } from './activity.ts';
 export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterTerms, filterableType, queryField, FILTER_OPERATORS, FILTER_TOKENS, MAX_FILTER_DEPTH, SYSTEM_FIELD_TYPES, type BoundFilterExpr, type FilterExpr, type FilterTerm, type FilterSubject, type FilterToken, type FilterOperator, type FilterProblem, type FilterValue, type FilterableType, type QueryField } from './filter.ts';
@@ -91,3 +91,5 @@ export {
   type ResolvedMeasure,
 } from './aggregate.ts';
 export { discountPercent, linesToPrice, listPrice, priceLine, PRICE_SOURCES, type DiscountRuleFacts, type PriceListFacts, type PricingFacts, type ProductFacts } from './pricing.ts';
+export { CHANGE_OPS, diffPackages, type ChangeOp, type DiffGroup, type PackageDiff, type VersionChange } from './version-diff.ts';
+export { CHANGE_WORDS, describeChange, diffValue, itemWord, type DiffLanguage } from './version-diff-words.ts';

@@ -62,6 +62,17 @@ export function contributedFileChanges(submitted: PackageFiles, applied: Package
   return changes;
 }
 
+/**
+ * The package that reverts to an earlier version (`target`): its own files, with the connectors'
+ * files as the applied version has them (they belong to the connectors, which declare them as they
+ * are now, not to the version).
+ */
+export function revertedPackage(target: PackageFiles, applied: PackageFiles): PackageFiles {
+  const own = Object.entries(target.files).filter(([path]) => ownerOfFile(path) === null);
+  const connectors = Object.entries(applied.files).filter(([path]) => ownerOfFile(path) !== null);
+  return { files: Object.fromEntries([...own, ...connectors]) };
+}
+
 /** JSON with object keys sorted, so key order never counts as a change. */
 export function canonicalJson(value: unknown): string {
   const canonical = (v: unknown): unknown => {

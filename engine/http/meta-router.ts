@@ -1,10 +1,13 @@
-// /api/meta — the applied metadata package; plan and apply new versions.
-import { Router } from 'express';
+// /api/meta — the applied metadata package; plan and apply new versions; the history of versions
+// (their diffs and plans) and reverting to one through the same plan → apply.
+import { Router, type Request } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { pointer, type PackageFiles } from '../../metadata/index.ts';
+import { diffPackages, pointer, revertedPackage, type PackageFiles } from '../../metadata/index.ts';
+import type { ApplyOptions } from '../schema-sync/index.ts';
+import { listVersions, versionDetail, versionPackage } from '../schema-sync/versions.ts';
 import { recordContext } from './context.ts';
-import { requireJsonObject } from './params.ts';
+import { requireJsonObject, stringParam } from './params.ts';
 
 /** The body's own members; any other is refused, not ignored (a misspelt flag must not pass silently). */
 function bodyOf(body: Record<string, unknown>, allowed: readonly string[]): Record<string, unknown> {
@@ -28,8 +31,36 @@ function packageOf(body: Record<string, unknown>): PackageFiles {
 const summary = (steps: readonly { step: { op: string }; description: string; destructive: boolean }[]) =>
   steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }));
 
+/** The apply flags of a body: allowDestructive (the confirmation of destructive steps) and the version planned against. */
+function applyFlags(body: Record<string, unknown>): { allowDestructive: boolean; expectedVersion?: number } {
+  if (body.allowDestructive !== undefined && typeof body.allowDestructive !== 'boolean') {
+    throw new TesseraError('VALIDATION_FAILED', 'allowDestructive must be true or false', { problems: [{ pointer: '/allowDestructive', detail: 'must be a boolean' }] });
+  }
+  const expected = body.expectedVersion;
+  if (expected !== undefined && !Number.isInteger(expected)) {
+    throw new TesseraError('VALIDATION_FAILED', 'expectedVersion must be an integer', { problems: [{ pointer: '/expectedVersion', detail: 'must be an integer' }] });
+  }
+  return { allowDestructive: body.allowDestructive === true, ...(expected !== undefined ? { expectedVersion: expected as number } : {}) };
+}
+
+function versionParam(value: string | undefined): number {
+  if (!/^[1-9]\d{0,8}$/.test(value ?? '')) throw new TesseraError('NOT_FOUND', `there is no metadata version ${JSON.stringify(String(value).slice(0, 20))}`);
+  return Number(value);
+}
+
 export function metaRouter(platform: Platform): Router {
   const router = Router();
+
+  const appliedPackage = async (): Promise<PackageFiles> => {
+    await platform.runtime.reload();
+    if (!platform.runtime.loaded) throw new TesseraError('NOT_FOUND', 'no metadata has been applied yet');
+    return { files: platform.runtime.snapshot.model.pkg.files };
+  };
+
+  const apply = async (req: Request, files: PackageFiles, source: ApplyOptions['source'], flags: ReturnType<typeof applyFlags>) => {
+    const result = await platform.applyMetadata(files, { source, actor: recordContext(req).actor.userId, ...flags });
+    return { version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps) };
+  };
 
   router.get('/', async (_req, res) => {
     // The running snapshot holds the applied package; the reload is a one-row check when current.
@@ -46,21 +77,34 @@ export function metaRouter(platform: Platform): Router {
 
   router.put('/', async (req, res) => {
     const body = bodyOf(requireJsonObject(req), ['files', 'allowDestructive', 'expectedVersion']);
-    if (body.allowDestructive !== undefined && typeof body.allowDestructive !== 'boolean') {
-      throw new TesseraError('VALIDATION_FAILED', 'allowDestructive must be true or false', { problems: [{ pointer: '/allowDestructive', detail: 'must be a boolean' }] });
+    res.json(await apply(req, packageOf(body), 'api', applyFlags(body)));
+  });
+
+  router.get('/versions', async (req, res) => {
+    const before = stringParam(req.query.before, 'before');
+    if (before !== undefined && !/^[1-9]\d{0,8}$/.test(before)) throw new TesseraError('BAD_QUERY', 'before must be a version number', { problems: [{ pointer: '/query/before', detail: 'must be a positive integer' }] });
+    res.json({ data: await listVersions(platform.knex, before === undefined ? {} : { before: Number(before) }) });
+  });
+
+  router.get('/versions/:version', async (req, res) => {
+    res.json(await versionDetail(platform.knex, versionParam(req.params.version)));
+  });
+
+  // A dry run (the plan and what would change) unless `apply` is true; then the same apply as PUT /meta.
+  router.post('/versions/:version/revert', async (req, res) => {
+    const body = bodyOf(req.body === undefined || Object.keys(req.body as object).length === 0 ? {} : requireJsonObject(req), ['apply', 'allowDestructive', 'expectedVersion']);
+    if (body.apply !== undefined && typeof body.apply !== 'boolean') {
+      throw new TesseraError('VALIDATION_FAILED', 'apply must be true or false', { problems: [{ pointer: '/apply', detail: 'must be a boolean' }] });
     }
-    const allowDestructive = body.allowDestructive === true;
-    const expected = body.expectedVersion;
-    if (expected !== undefined && !Number.isInteger(expected)) {
-      throw new TesseraError('VALIDATION_FAILED', 'expectedVersion must be an integer', { problems: [{ pointer: '/expectedVersion', detail: 'must be an integer' }] });
+    const flags = applyFlags(body);
+    const target = versionParam(req.params.version);
+    const files = revertedPackage(await versionPackage(platform.knex, target), await appliedPackage());
+    if (body.apply === true) {
+      res.json(await apply(req, files, 'revert', flags));
+      return;
     }
-    const result = await platform.applyMetadata(packageOf(body), {
-      source: 'api',
-      allowDestructive,
-      actor: recordContext(req).actor.userId,
-      ...(expected !== undefined ? { expectedVersion: expected as number } : {}),
-    });
-    res.json({ version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps) });
+    const { plan, fromVersion } = await platform.planMetadata(files);
+    res.json({ fromVersion, destructive: plan.destructive, steps: summary(plan.steps), diff: diffPackages((await appliedPackage()).files, files.files) });
   });
 
   return router;

@@ -179,6 +179,18 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     put: { tags: ['Metadata'], ...needs('metadata'), summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
   };
   paths['/api/meta/plan'] = { post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
+  paths['/api/meta/versions'] = { get: { tags: ['Metadata'], ...needs('metadata'), summary: 'The applied versions, newest first: who, when, from where, how many changes', responses: { 200: { description: '{data: [{version, appliedAt, source, appliedBy, changes}]}' } } } };
+  paths['/api/meta/versions/{version}'] = {
+    get: { tags: ['Metadata'], ...needs('metadata'), summary: 'One version: its diff against the version before it and the plan it ran', responses: { 200: { description: '{version, …, diff, plan}' }, 404: problemResponse('No such version') } },
+  };
+  paths['/api/meta/versions/{version}/revert'] = {
+    post: {
+      tags: ['Metadata'],
+      ...needs('metadata'),
+      summary: "Revert to a version: its package planned (a dry run) or, with {apply: true}, applied as a new version through the same plan and apply",
+      responses: { 200: { description: 'The plan and diff, or the applied version' }, 404: problemResponse('No such version'), 409: problemResponse('Destructive change refused or concurrent change') },
+    },
+  };
   paths['/api/search'] = {
     get: {
       tags: ['Records'],

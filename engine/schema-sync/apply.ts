@@ -35,8 +35,8 @@ export interface AppliedMetadata {
 
 export interface ApplyOptions {
   readonly allowDestructive?: boolean;
-  /** `platform`: the applied package again, for what a newer platform level adds (on start). */
-  readonly source: 'seed' | 'api' | 'cli' | 'platform';
+  /** `platform`: the applied package again, for what a newer platform level adds (on start); `revert`: an earlier version's package again (engine/schema-sync/versions.ts). */
+  readonly source: 'seed' | 'api' | 'cli' | 'platform' | 'revert';
   readonly actor?: string | null;
   /** Optimistic check: the version the caller planned against. */
   readonly expectedVersion?: number;

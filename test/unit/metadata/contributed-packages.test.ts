@@ -1,4 +1,4 @@
-import { contributedFileChanges, ownerOfFile, withContributions } from '../../../metadata/index.ts';
+import { contributedFileChanges, ownerOfFile, revertedPackage, withContributions } from '../../../metadata/index.ts';
 
 const account = { kind: 'entity', id: 'mail.account', name: 'mail_account', label: { en: 'Mail account' }, fields: [] };
 const accountV2 = { ...account, fields: [{ id: 'mail.account.host', name: 'host', type: 'string', label: { en: 'Host' } }] };
@@ -42,5 +42,15 @@ describe('connector metadata merged into the package', () => {
     ]);
     // A file put under a connector's folder by hand is a change too.
     expect(contributedFileChanges({ files: { ...own, 'connectors/mail/entities/extra.json': {} } }, applied, contributions)).toHaveLength(1);
+  });
+});
+
+describe('reverting to an earlier version', () => {
+  it('takes the version’s own files and the connectors’ files as applied now', () => {
+    const target = { files: { ...own, 'entities/old.json': { kind: 'entity', id: 'old' }, 'connectors/mail/entities/mail_account.json': account } };
+    const applied = { files: { ...own, 'entities/new.json': { kind: 'entity', id: 'new' }, 'connectors/mail/entities/mail_account.json': accountV2, 'connectors/sms/entities/sms_account.json': { kind: 'entity' } } };
+    expect(revertedPackage(target, applied)).toEqual({
+      files: { ...own, 'entities/old.json': { kind: 'entity', id: 'old' }, 'connectors/mail/entities/mail_account.json': accountV2, 'connectors/sms/entities/sms_account.json': { kind: 'entity' } },
+    });
   });
 });

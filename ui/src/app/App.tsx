@@ -25,6 +25,7 @@ const DashboardPage: Page = lazy(() => import('../pages/DashboardPage.tsx'));
 const DashboardsPage: Page = lazy(() => import('../pages/DashboardsPage.tsx'));
 const ReportsPage: Page = lazy(() => import('../pages/ReportsPage.tsx'));
 const DesignerPage: Page = lazy(() => import('../pages/DesignerPage.tsx'));
+const VersionsPage: Page = lazy(() => import('../pages/designer/VersionsPage.tsx'));
 const ModelerPage: Page = lazy(() => import('../pages/ModelerPage.tsx'));
 const AdminUsersPage: Page = lazy(() => import('../pages/AdminUsersPage.tsx'));
 const AdminTeamsPage: Page = lazy(() => import('../pages/AdminTeamsPage.tsx'));
@@ -51,6 +52,7 @@ const ROUTES: readonly [string, Page][] = [
   ['/calendar', CalendarPage],
   ['/resource-calendar', ResourceCalendarPage],
   ['/designer', DesignerPage],
+  ['/designer/versions', VersionsPage],
   ['/modeler', ModelerPage],
   ['/admin/users', AdminUsersPage],
   ['/admin/teams', AdminTeamsPage],

@@ -17,6 +17,10 @@ import { Modal, useNotify } from '../components/ui.tsx';
 import { type FormContext, EMPTY_SET } from '../form/context.ts';
 import { formKit, wordErrors } from '../form/kit.ts';
 import { LayoutEditor } from './designer/LayoutEditor.tsx';
+import { PlanSteps, type PlanStep } from './designer/PlanSteps.tsx';
+import { packageFromZip, packageZip } from './designer/package-zip.ts';
+import { saveFile } from '../components/save-file.ts';
+import { Link } from '../app/router.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -25,7 +29,7 @@ type FieldDef = Record<string, unknown> & { name: string; type: string; id: stri
 interface Plan {
   readonly fromVersion: number | null;
   readonly destructive: boolean;
-  readonly steps: readonly { op: string; description: string; destructive: boolean }[];
+  readonly steps: readonly PlanStep[];
 }
 
 const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
@@ -75,7 +79,7 @@ export default function DesignerPage() {
   const [creating, setCreating] = useState<MetaItemKind | null>(null);
 
   const changed = (path: string) => JSON.stringify(files[path]) !== JSON.stringify(base.files[path]);
-  const anyChange = Object.keys(files).length !== Object.keys(base.files).length || Object.keys(files).some(changed);
+  const anyChange = Object.keys(base.files).some((p) => !(p in files)) || Object.keys(files).some(changed);
   const item = files[selected];
   const update = (path: string, next: Item) => setFiles((f) => ({ ...f, [path]: next }));
 
@@ -111,6 +115,20 @@ export default function DesignerPage() {
     }
   };
 
+  // An imported package replaces the working copy only: it is reviewed and applied as any other edit.
+  const importZip = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const read = packageFromZip(new Uint8Array(await file.arrayBuffer()));
+    if (!read.ok) {
+      notify('error', t(`designer.zip.${read.problem.code}`, { file: read.problem.code === 'ZIP_BAD_JSON' ? read.problem.file : file.name }));
+      return;
+    }
+    setFiles(read.files as Files);
+    notify('info', t('designer.imported', { file: file.name }));
+  };
+
   const create = (kind: MetaItemKind, name: string, text: string) => {
     const id = `custom.${name}`;
     const path = `${FOLDER[kind] ?? kind}/${name}.json`;
@@ -132,6 +150,18 @@ export default function DesignerPage() {
       <div className="page-head">
         <h1>{t('nav.designer')}</h1>
         <span className="muted">v{base.version}</span>
+        <div className="page-actions">
+          <Link to="/designer/versions" className="btn">
+            {t('designer.versions')}
+          </Link>
+          <button type="button" className="btn" onClick={() => saveFile(`tessera-metadata-v${base.version}.zip`, new Blob([packageZip(base.files)], { type: 'application/zip' }))}>
+            {t('designer.exportZip')}
+          </button>
+          <label className="btn">
+            {t('designer.importZip')}
+            <input type="file" accept=".zip,application/zip" hidden onChange={(e) => void importZip(e.target)} />
+          </label>
+        </div>
       </div>
       {anyChange && (
         <div className="pending-bar" role="status">
@@ -206,25 +236,7 @@ export default function DesignerPage() {
               ))}
             </ul>
           )}
-          {review.plan && (
-            <>
-              {review.plan.steps.length === 0 && <div className="muted">{t('designer.noChanges')}</div>}
-              <ol className="plan-steps" aria-label={t('designer.plan')}>
-                {review.plan.steps.map((s, i) => (
-                  <li key={i} className={s.destructive ? 'destructive' : ''}>
-                    {s.description}
-                    {s.destructive && <strong> ({t('designer.destructive')})</strong>}
-                  </li>
-                ))}
-              </ol>
-              {review.plan.destructive && (
-                <label className="checkbox">
-                  <input type="checkbox" checked={allowDestructive} onChange={(e) => setAllowDestructive(e.target.checked)} />
-                  <span>{t('designer.allowDestructive')}</span>
-                </label>
-              )}
-            </>
-          )}
+          {review.plan && <PlanSteps steps={review.plan.steps} allowDestructive={allowDestructive} onAllow={setAllowDestructive} />}
         </Modal>
       )}
       {creating && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}

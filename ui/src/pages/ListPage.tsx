@@ -23,6 +23,7 @@ import { SmsComposeDialog } from './SmsComposeDialog.tsx';
 import { useConnectorEnabled } from '../components/ConnectorOff.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseFilterParam, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
 import { SAVED_PREFIX, SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
+import { saveFile } from '../components/save-file.ts';
 
 // The cell editor comes with the problem wording of forms/: loaded at the first edit, not with the list.
 const InlineEditor = lazy(() => import('../list/InlineEdit.tsx'));
@@ -196,11 +197,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       const head = columns.map((c) => csvCell(columnLabel(entity, c, { t, label }))).join(';');
       const body = data.map((r) => columns.map((c) => csvCell(displayValue(model, entity, entity.fieldsByName.get(c), r[c], language, locale).text)).join(';'));
       const blob = new Blob(['\ufeff', [head, ...body].join('\r\n')], { type: 'text/csv;charset=utf-8' });
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `${entity.name}.csv`;
-      a.click();
-      URL.revokeObjectURL(a.href);
+      saveFile(`${entity.name}.csv`, blob);
     } catch (e) {
       notify('error', t('common.error'), words.message(e));
     } finally {

@@ -24,6 +24,7 @@ import { useSession } from '../app/session.tsx';
 import { formatDateTime } from '../components/format.ts';
 import { InstanceTable, instanceStatus } from '../components/InstanceTable.tsx';
 import { Modal, useNotify } from '../components/ui.tsx';
+import { saveFile } from '../components/save-file.ts';
 
 /** A new executable process for the Zeebe dialect: one start event. */
 export const NEW_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
@@ -120,12 +121,7 @@ export default function ModelerPage() {
   };
 
   const download = async () => {
-    const blob = new Blob([await xml()], { type: 'application/xml' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    saveFile(name, new Blob([await xml()], { type: 'application/xml' }));
   };
 
   const deploy = async () => {

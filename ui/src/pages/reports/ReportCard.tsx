@@ -9,6 +9,7 @@ import { RecordPicker } from '../../components/RecordPicker.tsx';
 import { ErrorBox, Spinner, useLoad } from '../../components/ui.tsx';
 import { PERIODS, REPORT_CURRENCIES, reportCsv, reportQuery, type Period, type ReportFilters } from './figures.ts';
 import { ReportView, useHeadings, useTexts, type ReportType } from './ReportView.tsx';
+import { saveFile } from '../../components/save-file.ts';
 
 export interface CardProps {
   readonly model: Model;
@@ -20,14 +21,7 @@ export interface CardProps {
   readonly wide?: boolean;
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${name}.csv`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+const download = (name: string, text: string) => saveFile(`${name}.csv`, new Blob([text], { type: 'text/csv;charset=utf-8' }));
 
 export function ReportCard({ model, report, filters, type, linked, wide }: CardProps) {
   const { t, label, language } = useI18n();
