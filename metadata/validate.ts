@@ -671,10 +671,29 @@ function checkCrossRecordRules(ctx: Ctx, model: Model): void {
       });
       checkLookups(ctx, model, resolved, entity.id, ['guards', i, 'lookups'], guard.lookups);
     });
+    // Computed fields reading other records (engine/records/computed-fields.ts).
+    entity.fields.forEach((field, i) => {
+      if (field.lookups === undefined) return;
+      if (field.computed === undefined) report(ctx, 'META_FIELD_KIND', entity.id, ['fields', i, 'lookups'], 'only a computed field reads lookups');
+      else if (resolved.lineOf) report(ctx, 'META_FIELD_KIND', entity.id, ['fields', i, 'lookups'], 'a line type\'s computed field cannot read lookups; compute it on its record type');
+      checkLookups(ctx, model, resolved, entity.id, ['fields', i, 'lookups'], field.lookups);
+    });
   }
 }
 
-/** The lookups of a guard (a transition's or an entity type's) read from other records (engine/rules/lookups.ts). */
+/** A lookup's `via` (a reference field of `from`) and `on` (one of this record's naming the same type). */
+function checkLookupPath(ctx: Ctx, entity: EntityModel, from: EntityModel, itemId: string, at: (...rest: (string | number)[]) => (string | number)[], lookup: Lookup & { via: string }): void {
+  const via = lookup.via === 'id' ? null : from.fieldsByName.get(lookup.via);
+  const viaTarget = lookup.via === 'id' ? from.name : via?.type === 'reference' ? via.target : undefined;
+  if (!viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('via'), `"${lookup.via}" is not a reference field of ${from.name} (or "id")`);
+  const on = lookup.on ?? 'id';
+  const onField = on === 'id' ? null : entity.fieldsByName.get(on);
+  const onTarget = on === 'id' ? entity.name : onField?.type === 'reference' ? onField.target : undefined;
+  if (!onTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `"${on}" is not a reference field of ${entity.name} (or "id")`);
+  else if (viaTarget && onTarget !== viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `${entity.name}.${on} names a ${onTarget} but ${from.name}.${lookup.via} a ${viaTarget}`);
+}
+
+/** The lookups of a guard (a transition's or an entity type's) or of a computed field, read from other records (engine/rules/lookups.ts). */
 function checkLookups(ctx: Ctx, model: Model, entity: EntityModel, itemId: string, path: readonly (string | number)[], lookups: Readonly<Record<string, Lookup>> | undefined): void {
   for (const [name, lookup] of Object.entries(lookups ?? {})) {
     const at = (...rest: (string | number)[]) => [...path, name, ...rest];
@@ -684,14 +703,18 @@ function checkLookups(ctx: Ctx, model: Model, entity: EntityModel, itemId: strin
       report(ctx, 'META_UNKNOWN_ENTITY', itemId, at('from'), `unknown entity type "${lookup.from}"`);
       continue;
     }
-    const via = lookup.via === 'id' ? null : from.fieldsByName.get(lookup.via);
-    const viaTarget = lookup.via === 'id' ? from.name : via?.type === 'reference' ? via.target : undefined;
-    if (!viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('via'), `"${lookup.via}" is not a reference field of ${from.name} (or "id")`);
-    const on = lookup.on ?? 'id';
-    const onField = on === 'id' ? null : entity.fieldsByName.get(on);
-    const onTarget = on === 'id' ? entity.name : onField?.type === 'reference' ? onField.target : undefined;
-    if (!onTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `"${on}" is not a reference field of ${entity.name} (or "id")`);
-    else if (viaTarget && onTarget !== viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `${entity.name}.${on} names a ${onTarget} but ${from.name}.${lookup.via} a ${viaTarget}`);
+    for (const [field, cmp] of Object.entries(lookup.match ?? {})) {
+      const theirs = from.fieldsByName.get(field);
+      if (!theirs) report(ctx, 'META_UNKNOWN_FIELD', itemId, at('match', field), `${from.name} has no field "${field}"`);
+      for (const [op, own] of Object.entries(cmp)) {
+        const ours = entity.fieldsByName.get(own as string);
+        if (!ours) report(ctx, 'META_UNKNOWN_FIELD', itemId, at('match', field, op), `${entity.name} has no field "${String(own)}"`);
+        else if (theirs && (theirs.type === 'reference') !== (ours.type === 'reference')) report(ctx, 'META_FIELD_KIND', itemId, at('match', field, op), `${from.name}.${field} (${theirs.type}) cannot be compared with ${entity.name}.${ours.name} (${ours.type})`);
+      }
+    }
+    if (lookup.via === undefined) {
+      if (lookup.on !== undefined) report(ctx, 'META_FIELD_KIND', itemId, at('on'), '"on" names what "via" must equal: give "via" too');
+    } else checkLookupPath(ctx, entity, from, itemId, at, { ...lookup, via: lookup.via });
     if (lookup.aggregate === 'count') {
       if (lookup.field !== undefined) report(ctx, 'META_FIELD_KIND', itemId, at('field'), 'count counts records and takes no field');
     } else {

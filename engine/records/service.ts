@@ -60,7 +60,7 @@ import { updateMany, type UpdateItem, type UpdateManyOptions } from './bulk-upda
 import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
-import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { computedFieldValues, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 
@@ -730,7 +730,7 @@ export class RecordService {
       const timeZone = this.#runtime.snapshot.model.pkg.manifest.timeZone ?? 'UTC';
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const values: ApiRecord = withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId });
+      const values: ApiRecord = await withLookupComputed(trx, model, entity, null, null, withComputed(model, entity, { ...defaultsFor(entity, written.kind, { now, timeZone, userId: ctx.actor.userId }), ...written, ...rollupInitialValues(entity) }, { now, timeZone, userId: ctx.actor.userId }));
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly), roles: access.subject?.roles });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -832,7 +832,7 @@ export class RecordService {
       const [previous] = await this.#present(trx, rt, [current], []);
       const model = this.#runtime.snapshot.model;
       const allowReadOnly = options.allowReadOnly ?? ctx.actor.via === 'system';
-      const next: ApiRecord = withComputed(model, entity, { ...previous!, ...written }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+      const next: ApiRecord = await withLookupComputed(trx, model, entity, id, previous!, withComputed(model, entity, { ...previous!, ...written }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId }));
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);
