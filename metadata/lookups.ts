@@ -1,6 +1,6 @@
-// What a lookup (a value read from other records for a guard or a computed field; engine/rules/lookups.ts
-// reads them) takes from the record it is read for. Pure and browser-safe: the order of computed
-// fields and the guards' change detection both need it.
+// Lookups: values read from other records for a guard or a computed field (engine/rules/lookups.ts
+// reads them; metadata/lookup-problems.ts validates them). What one takes from the record it is read
+// for: the order of computed fields and the guards' change detection both need it. Pure, browser-safe.
 import type { Lookup } from './schema/types.generated.ts';
 
 /** A lookup's `match` as [field of `from`, operator, field of this record]. */

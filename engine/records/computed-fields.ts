@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import { computedOrder, computedReads, computeRecord, defaultValues, hasComputed, isComputed, readsLookups, type DefaultContext, type EntityModel, type LookupValues, type Model } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
-import { NO_RECORD, readLookupValues } from '../rules/lookups.ts';
+import { NO_RECORD, readLookupValues, same } from '../rules/lookups.ts';
 import type { ApiRecord } from './values.ts';
 
 /**
@@ -19,8 +19,6 @@ export function withComputed(model: Model, entity: EntityModel, values: ApiRecor
   const filled = defaults ? withLineDefaults(model, entity, values, defaults) : values;
   return hasComputed(model, entity) ? computeRecord(model, entity, filled) : filled;
 }
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * `next` (already through withComputed) with its computed fields that read lookups computed, in the

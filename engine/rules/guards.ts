@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { feelNames, labelText, lookupReads, type EntityModel, type Model, type RecordGuard } from '../../metadata/index.ts';
 import type { Access } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
-import { guardHolds, NO_RECORD, readLookupValues } from './lookups.ts';
+import { guardHolds, NO_RECORD, readLookupValues, same } from './lookups.ts';
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -15,8 +15,6 @@ type Values = Readonly<Record<string, unknown>>;
 export function guardReads(entity: EntityModel, guard: RecordGuard): Set<string> {
   return new Set([...feelNames(guard.condition)].filter((n) => entity.fieldsByName.has(n)).concat(...lookupReads(guard.lookups)));
 }
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * The guards a save must pass: all of them for a new record (`previous` null), else those reading a

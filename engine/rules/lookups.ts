@@ -36,6 +36,9 @@ export function lookupSql(model: Model, lookup: Lookup): string {
   return `SELECT ${value} AS value FROM ${q(from.table)} f WHERE f.deleted_at IS NULL${via} AND f.id <> ?${match}${filter ? ` AND ${conditionSql(filter, 'f')}` : ''}`;
 }
 
+/** Does a field keep its value through a change (empty and missing alike)? */
+export const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 /** The id given to the lookups of a record not stored yet: no record has it, so none is left out. */
 export const NO_RECORD = '00000000-0000-0000-0000-000000000000';
 
