@@ -96,6 +96,19 @@ describe('a commission on each paid invoice', () => {
   });
 });
 
+describe('batches', () => {
+  test('invoices created paid and paid by a batch update get their commissions too', async () => {
+    const line = { description: 'Usługa', quantity: 1, unit: 'szt.', net_price: 100_000, vat_rate: 'vat23' };
+    const created = await env.platform.records.createMany(ctx, 'invoice', [
+      { contractor, salesperson: anna, paid: true, paid_date: '2026-08-03', lines: [line] },
+      { contractor, salesperson: anna, lines: [line] },
+    ]);
+    expect(commissionOf(created[0]!)).toEqual({ period_revenue: 100_000, commission_rate: 5, commission: 5000 });
+    const [paid] = await env.platform.records.updateMany(ctx, 'invoice', [{ id: created[1]!.id as string, values: { paid: true, paid_date: '2026-08-04' }, expectedVersion: created[1]!.version as number }]);
+    expect(commissionOf(paid!)).toEqual({ period_revenue: 200_000, commission_rate: 7, commission: 7000 });
+  });
+});
+
 describe('rights', () => {
   test('a salesperson sees only their own commissions; the rules are the managers\'', async () => {
     const listed = await bogdanApi.get('/records/invoice?limit=100');
