@@ -1,8 +1,11 @@
 // Computed fields: a FEEL expression over the record (and its lines) gives the field's value. The
 // server computes them in the write transaction and stores them in real columns (filterable,
 // sortable, indexable); the browser runs this very module for live recomputation in the form, so a
-// total shown while typing is the total stored. Browser-safe.
+// total shown while typing is the total stored. A computed field with `lookups` (values read from
+// other records) is computed only by the server, which reads them (engine/records/computed-fields.ts):
+// without its lookups' values it keeps the value it has, so the form shows the stored one. Browser-safe.
 import { evaluateFeel, feelNameRefs, recordFeelContext } from './feel.ts';
+import { lookupReads } from './lookups.ts';
 import type { EntityModel, Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 
@@ -10,6 +13,12 @@ import type { Field } from './schema/types.generated.ts';
 export const COMPUTED_FIELD_TYPES: ReadonlySet<Field['type']> = new Set(['string', 'enum', 'integer', 'decimal', 'percent', 'money', 'boolean']);
 
 export const isComputed = (field: Field): boolean => typeof field.computed === 'string';
+
+/** Does a computed field read other records (its `lookups`), so only the server computes it? */
+export const readsLookups = (field: Field): boolean => isComputed(field) && Object.keys(field.lookups ?? {}).length > 0;
+
+/** The values of the lookups of computed fields, by field name, then by lookup name. */
+export type LookupValues = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 /**
  * The variable names an expression reads (path roots, function names and loop variables included;
@@ -27,10 +36,15 @@ export interface ComputedOrder {
   readonly cycle: readonly string[];
 }
 
-/** Orders an entity's computed fields by their dependencies on one another. */
+/** The names a computed field reads: its expression's, and the fields its lookups start from or compare with. */
+export function computedReads(field: Field): Set<string> {
+  return new Set([...feelNames(field.computed ?? ''), ...lookupReads(field.lookups)]);
+}
+
+/** Orders an entity's computed fields by their dependencies on one another (their lookups' included). */
 export function computedOrder(fields: readonly Field[]): ComputedOrder {
   const computed = new Map(fields.filter(isComputed).map((f) => [f.name, f]));
-  const reads = new Map([...computed.values()].map((f) => [f.name, [...feelNames(f.computed!)].filter((n) => computed.has(n))]));
+  const reads = new Map([...computed.values()].map((f) => [f.name, [...computedReads(f)].filter((n) => computed.has(n))]));
   const order: Field[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
@@ -110,15 +124,17 @@ function contextOf(entity: EntityModel, values: Readonly<Record<string, unknown>
 }
 
 /** Computes the entity's computed fields into a copy of `values` (the record as it will be stored). */
-function computeOwn(entity: EntityModel, values: Record<string, unknown>, lineContexts: Record<string, unknown>): Record<string, unknown> {
+function computeOwn(entity: EntityModel, values: Record<string, unknown>, lineContexts: Record<string, unknown>, lookups: LookupValues = {}): Record<string, unknown> {
   const result = { ...values };
   const order = orderOf(entity);
   if (order.length === 0) return result;
   const context = { ...contextOf(entity, result), ...lineContexts };
   for (const field of order) {
+    const read = lookups[field.name];
+    if (readsLookups(field) && read === undefined) continue;
     let value: unknown;
     try {
-      value = computedValue(field, evaluateFeel(field.computed!, context));
+      value = computedValue(field, evaluateFeel(field.computed!, read ? { ...read, ...context } : context));
     } catch {
       value = null;
     }
@@ -132,9 +148,10 @@ function computeOwn(entity: EntityModel, values: Record<string, unknown>, lineCo
  * The record with every computed field (its lines' first, then its own) recomputed. Lines are the
  * values of its `lines` fields (arrays of line values); in the record's FEEL context a lines field
  * is the list of its lines' contexts, so `sum(lines.net)` adds the lines' computed `net`. In FEEL a
- * money value is its amount.
+ * money value is its amount. A field with lookups is computed only when `lookups` has its values
+ * (by field name); otherwise it keeps the value it has.
  */
-export function computeRecord(model: Model, entity: EntityModel, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function computeRecord(model: Model, entity: EntityModel, values: Readonly<Record<string, unknown>>, lookups?: LookupValues): Record<string, unknown> {
   const record: Record<string, unknown> = { ...values };
   const lineContexts: Record<string, unknown> = {};
   for (const field of entity.fields) {
@@ -146,7 +163,7 @@ export function computeRecord(model: Model, entity: EntityModel, values: Readonl
     record[field.name] = computed;
     lineContexts[field.name] = computed.map((line) => contextOf(target, line));
   }
-  return computeOwn(entity, record, lineContexts);
+  return computeOwn(entity, record, lineContexts, lookups);
 }
 
 // FEEL evaluation costs milliseconds (feelin parses on every call), and a form recomputes on every

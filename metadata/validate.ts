@@ -12,7 +12,8 @@ import { rollupProblems } from './rollup.ts';
 import { conversionProblems, numberingProblems } from './conversions.ts';
 import { DUPLICATE_FIELD_TYPES } from './duplicates.ts';
 import { checkFeel } from './feel.ts';
-import { exclusionRuleProblems, parseCondition } from './exclusions.ts';
+import { exclusionRuleProblems } from './exclusions.ts';
+import { lookupProblems } from './lookup-problems.ts';
 import { parseFilter, SYSTEM_FIELD_TYPES } from './filter.ts';
 import { RECORD_FORMATS } from './field-formats.ts';
 import { fieldTypeOf } from './field-types/index.ts';
@@ -647,8 +648,6 @@ function defaultProblem(model: Model, entity: EntityModel, field: Field, value: 
   return defaultAjv.validate(fieldValueSchema(model, entity, field, currencies), value) ? null : `the default does not fit the ${field.type} field (${defaultAjv.errorsText()})`;
 }
 
-const NUMBER_TYPES: ReadonlySet<string> = new Set(['integer', 'decimal', 'money', 'percent']);
-
 /** Exclusion rules (metadata/exclusions.ts) and guards of entity types, the lookups of transition guards. */
 function checkCrossRecordRules(ctx: Ctx, model: Model): void {
   for (const entity of ctx.pkg.entities) {
@@ -688,37 +687,17 @@ function checkCrossRecordRules(ctx: Ctx, model: Model): void {
       });
       checkLookups(ctx, model, resolved, entity.id, ['guards', i, 'lookups'], guard.lookups);
     });
+    // Computed fields reading other records (engine/records/computed-fields.ts).
+    entity.fields.forEach((field, i) => {
+      if (field.lookups === undefined) return;
+      if (field.computed === undefined) report(ctx, 'META_FIELD_KIND', entity.id, ['fields', i, 'lookups'], 'only a computed field reads lookups');
+      else if (resolved.lineOf) report(ctx, 'META_FIELD_KIND', entity.id, ['fields', i, 'lookups'], 'a line type\'s computed field cannot read lookups; compute it on its record type');
+      checkLookups(ctx, model, resolved, entity.id, ['fields', i, 'lookups'], field.lookups);
+    });
   }
 }
 
-/** The lookups of a guard (a transition's or an entity type's) read from other records (engine/rules/lookups.ts). */
+/** The lookups of a guard (a transition's or an entity type's) or of a computed field (metadata/lookups.ts). */
 function checkLookups(ctx: Ctx, model: Model, entity: EntityModel, itemId: string, path: readonly (string | number)[], lookups: Readonly<Record<string, Lookup>> | undefined): void {
-  for (const [name, lookup] of Object.entries(lookups ?? {})) {
-    const at = (...rest: (string | number)[]) => [...path, name, ...rest];
-    if (entity.fieldsByName.has(name)) report(ctx, 'META_DUPLICATE_NAME', itemId, at(), `"${name}" is a field of ${entity.name}; give the lookup another name`);
-    const from = model.entities.get(lookup.from);
-    if (!from) {
-      report(ctx, 'META_UNKNOWN_ENTITY', itemId, at('from'), `unknown entity type "${lookup.from}"`);
-      continue;
-    }
-    const via = lookup.via === 'id' ? null : from.fieldsByName.get(lookup.via);
-    const viaTarget = lookup.via === 'id' ? from.name : via?.type === 'reference' ? via.target : undefined;
-    if (!viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('via'), `"${lookup.via}" is not a reference field of ${from.name} (or "id")`);
-    const on = lookup.on ?? 'id';
-    const onField = on === 'id' ? null : entity.fieldsByName.get(on);
-    const onTarget = on === 'id' ? entity.name : onField?.type === 'reference' ? onField.target : undefined;
-    if (!onTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `"${on}" is not a reference field of ${entity.name} (or "id")`);
-    else if (viaTarget && onTarget !== viaTarget) report(ctx, 'META_FIELD_KIND', itemId, at('on'), `${entity.name}.${on} names a ${onTarget} but ${from.name}.${lookup.via} a ${viaTarget}`);
-    if (lookup.aggregate === 'count') {
-      if (lookup.field !== undefined) report(ctx, 'META_FIELD_KIND', itemId, at('field'), 'count counts records and takes no field');
-    } else {
-      const field = lookup.field === undefined ? undefined : from.fieldsByName.get(lookup.field);
-      const dated = field?.type === 'date' || field?.type === 'datetime';
-      if (!field) report(ctx, 'META_UNKNOWN_FIELD', itemId, at('field'), `${lookup.aggregate} needs a field of ${from.name}`);
-      else if (!NUMBER_TYPES.has(field.type) && !(dated && lookup.aggregate !== 'sum')) report(ctx, 'META_FIELD_KIND', itemId, at('field'), `${lookup.aggregate} of a ${field.type} field is not possible`);
-    }
-    if (lookup.where !== undefined) {
-      for (const p of parseCondition(from, lookup.where, '').problems) report(ctx, 'META_FILTER', itemId, [...at('where'), ...p.pointer.split('/').slice(1)], p.message);
-    }
-  }
+  for (const p of lookupProblems(model, entity, lookups)) report(ctx, p.code, itemId, [...path, ...p.path], p.message);
 }

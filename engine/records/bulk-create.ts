@@ -16,7 +16,7 @@ import { BatchRefusals, checkBatchReferences, checkBatchSize, INSERT_CHUNK, writ
 import { duplicateQueries } from './duplicates.ts';
 import { checkWritable, forbidden, requireAny, ruleAdmits } from './enforce.ts';
 import { sealSecrets } from './secret-fields.ts';
-import { refuseLineWrite, withComputed } from './computed-fields.ts';
+import { refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { documentRateValues } from '../exchange-rates/index.ts';
 import { isConversion, refuseUnpriced, withPrices } from './pricing.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
@@ -81,6 +81,7 @@ export async function createMany(internals: BulkInternals, ctx: RecordContext, e
     );
     refusals.throwIfAny();
     const values = all as ApiRecord[];
+    for (const [i, v] of values.entries()) values[i] = await withLookupComputed(trx, model, entity, null, null, v);
     await lockRollupParents(trx, model, entity, values.map((v) => ({ before: null, after: v })));
     await checkBatchReferences(internals, trx, entity, values, access, refusals);
     refusals.throwIfAny();

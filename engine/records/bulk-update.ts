@@ -14,7 +14,7 @@ import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
 import { checkWritable, forbidden, requireAny } from './enforce.ts';
 import { sealSecrets, secretChanges } from './secret-fields.ts';
-import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { computedFieldValues, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { documentRateValues } from '../exchange-rates/index.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups } from './rollup-fields.ts';
@@ -106,6 +106,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
       }),
     );
     refusals.throwIfAny();
+    for (const [i, item] of items.entries()) planned[i]!.next = await withLookupComputed(trx, model, entity, item.id, planned[i]!.previous, planned[i]!.next);
     // Reference problems point into the item's values.
     const referenceRefusals = new BatchRefusals(entityName, items.length);
     await lockRollupParents(trx, model, entity, items.map((item, i) => ({ before: byId.get(item.id) ?? null, after: planned[i]!.next, changed: Object.keys(written[i]!) })));

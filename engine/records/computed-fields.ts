@@ -1,8 +1,13 @@
 // Computed fields in the write path (metadata/computed.ts): the record as it will be stored gets its
 // computed fields (and its lines' computed fields) from FEEL in the write transaction, so the stored
-// columns never disagree with the values they are computed from.
-import { computeRecord, defaultValues, hasComputed, isComputed, type DefaultContext, type EntityModel, type Model } from '../../metadata/index.ts';
+// columns never disagree with the values they are computed from. A computed field with `lookups`
+// reads other records here too, with the same lookups and reading code as guards
+// (engine/rules/lookups.ts): on create, and on an update changing a field it reads; otherwise it
+// keeps its stored value (a commission stays what it was when its invoice was paid).
+import type { Knex } from 'knex';
+import { computedOrder, computedReads, computeRecord, defaultValues, hasComputed, isComputed, readsLookups, type DefaultContext, type EntityModel, type LookupValues, type Model } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
+import { NO_RECORD, readLookupValues, same } from '../rules/lookups.ts';
 import type { ApiRecord } from './values.ts';
 
 /**
@@ -13,6 +18,26 @@ import type { ApiRecord } from './values.ts';
 export function withComputed(model: Model, entity: EntityModel, values: ApiRecord, defaults?: DefaultContext): ApiRecord {
   const filled = defaults ? withLineDefaults(model, entity, values, defaults) : values;
   return hasComputed(model, entity) ? computeRecord(model, entity, filled) : filled;
+}
+
+/**
+ * `next` (already through withComputed) with its computed fields that read lookups computed, in the
+ * write transaction: all of them for a new record (`previous` null), else those whose expression or
+ * lookups read a field the change moves. Each reads its lookups over the record as computed so far,
+ * so one may compare with a computed field before it (a month derived from the payment date).
+ */
+export async function withLookupComputed(trx: Knex.Transaction, model: Model, entity: EntityModel, id: string | null, previous: Readonly<ApiRecord> | null, next: ApiRecord): Promise<ApiRecord> {
+  const fields = computedOrder(entity.fields).order.filter(readsLookups);
+  if (fields.length === 0) return next;
+  const read: Record<string, LookupValues[string]> = {};
+  let record = next;
+  for (const field of fields) {
+    const reads = [...computedReads(field)].filter((n) => entity.fieldsByName.has(n));
+    if (previous !== null && reads.every((name) => same(previous[name], record[name]))) continue;
+    read[field.name] = await readLookupValues(trx, model, new Map(Object.entries(field.lookups!)), id ?? NO_RECORD, record);
+    record = computeRecord(model, entity, next, read) as ApiRecord;
+  }
+  return record;
 }
 
 function withLineDefaults(model: Model, entity: EntityModel, values: ApiRecord, ctx: DefaultContext): ApiRecord {

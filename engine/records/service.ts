@@ -62,7 +62,7 @@ import { updateMany, type UpdateItem, type UpdateManyOptions } from './bulk-upda
 import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
-import { computedFieldValues, refuseLineWrite, withComputed } from './computed-fields.ts';
+import { computedFieldValues, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { isConversion, pricedLines, refuseUnpriced, withPrices } from './pricing.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
@@ -752,7 +752,7 @@ export class RecordService {
       refuseUnpriced(model, entity, priced);
       const given: ApiRecord = { ...priced, ...rollupInitialValues(entity) };
       const rated: ApiRecord = { ...given, ...(await documentRateValues(trx, entity, given, null, written)) };
-      const values: ApiRecord = withComputed(model, entity, rated, { now, timeZone, userId: ctx.actor.userId });
+      const values: ApiRecord = await withLookupComputed(trx, model, entity, null, null, withComputed(model, entity, rated, { now, timeZone, userId: ctx.actor.userId }));
       checkRecordRules(entity, written, values, { allowReadOnly, lines: lineWriteProblems(model, entity, written, allowReadOnly), roles: access.subject?.roles });
       this.#checkActivityLinks(entity, values);
       checkInitialStates(entity, values);
@@ -858,7 +858,7 @@ export class RecordService {
       const priced = await withPrices(trx, model, entity, { ...previous!, ...written }, { only: new Set(Object.keys(written)) });
       refuseUnpriced(model, entity, priced, new Set(Object.keys(written)));
       const rate = await documentRateValues(trx, entity, priced, previous!, written);
-      const next: ApiRecord = withComputed(model, entity, { ...priced, ...rate }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId });
+      const next: ApiRecord = await withLookupComputed(trx, model, entity, id, previous!, withComputed(model, entity, { ...priced, ...rate }, { now: new Date(), timeZone: model.pkg.manifest.timeZone ?? 'UTC', userId: ctx.actor.userId }));
       // The change must not take the record out of the conditions the user's update right has.
       if (usable && !usable.some((g) => g.condition === undefined || conditionHolds(g.condition, access.subject!, { ...rowToRecord(entity, current), ...written }))) {
         throw forbidden(`after this change the ${entity.name} would no longer meet the condition of your update right`);

@@ -4,24 +4,17 @@
 // (engine/rules/lookups.ts), so the values read from other records are those the change commits
 // with. A user holding one of the guard's override roles (or an administrator) may save anyway.
 import type { Knex } from 'knex';
-import { feelNames, labelText, type EntityModel, type Model, type RecordGuard } from '../../metadata/index.ts';
+import { feelNames, labelText, lookupReads, type EntityModel, type Model, type RecordGuard } from '../../metadata/index.ts';
 import type { Access } from '../access/index.ts';
 import { TesseraError } from '../errors.ts';
-import { guardHolds, readLookupValues } from './lookups.ts';
+import { guardHolds, NO_RECORD, readLookupValues, same } from './lookups.ts';
 
 type Values = Readonly<Record<string, unknown>>;
 
-/** The id given to the lookups of a record not stored yet: no record has it, so none is left out. */
-const NO_RECORD = '00000000-0000-0000-0000-000000000000';
-
 /** The fields of the record a guard reads: those its condition names and those its lookups start from. */
 export function guardReads(entity: EntityModel, guard: RecordGuard): Set<string> {
-  const names = new Set([...feelNames(guard.condition)].filter((n) => entity.fieldsByName.has(n)));
-  for (const lookup of Object.values(guard.lookups ?? {})) if (lookup.on !== undefined && lookup.on !== 'id') names.add(lookup.on);
-  return names;
+  return new Set([...feelNames(guard.condition)].filter((n) => entity.fieldsByName.has(n)).concat(...lookupReads(guard.lookups)));
 }
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * The guards a save must pass: all of them for a new record (`previous` null), else those reading a

@@ -3,7 +3,7 @@
 // given to its FEEL condition like fields (e.g. the contractor's credit limit and the value of its
 // other won deals). Read in the same transaction as the change, after the record's row is locked.
 import type { Knex } from 'knex';
-import { conditionSql, feelConditionHolds, parseCondition, quoteIdent as q, referenceId, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
+import { conditionSql, feelConditionHolds, matchTerms, parseCondition, quoteIdent as q, referenceId, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -20,14 +20,27 @@ export function lookupsOfChange(entity: EntityModel, previous: Values, next: Val
   return found;
 }
 
-/** SQL of one lookup's value over `from`'s live records whose `via` is `?` (and that are not `?`, the record itself). */
+const MATCH_SQL: Readonly<Record<string, string>> = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+/**
+ * SQL of one lookup's value over `from`'s live records whose `via` is `?` (and that are not `?`, the
+ * record itself), then one `?` per `match` term (this record's value; an empty one of `from` matches).
+ */
 export function lookupSql(model: Model, lookup: Lookup): string {
   const from = model.entities.get(lookup.from)!;
   const column = lookup.field === undefined ? '' : `f.${q(lookup.field)}`;
   const value = lookup.aggregate === 'count' ? 'count(*)' : lookup.aggregate === 'sum' ? `coalesce(sum(${column}), 0)` : `${lookup.aggregate}(${column})`;
   const filter = lookup.where === undefined ? null : parseCondition(from, lookup.where, '').filter;
-  return `SELECT ${value} AS value FROM ${q(from.table)} f WHERE f.deleted_at IS NULL AND f.${q(lookup.via)} = ? AND f.id <> ?${filter ? ` AND ${conditionSql(filter, 'f')}` : ''}`;
+  const via = lookup.via === undefined ? '' : ` AND f.${q(lookup.via)} = ?`;
+  const match = matchTerms(lookup).map(([field, op]) => ` AND (f.${q(field)} IS NULL OR f.${q(field)} ${MATCH_SQL[op]} ?)`).join('');
+  return `SELECT ${value} AS value FROM ${q(from.table)} f WHERE f.deleted_at IS NULL${via} AND f.id <> ?${match}${filter ? ` AND ${conditionSql(filter, 'f')}` : ''}`;
 }
+
+/** Does a field keep its value through a change (empty and missing alike)? */
+export const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The id given to the lookups of a record not stored yet: no record has it, so none is left out. */
+export const NO_RECORD = '00000000-0000-0000-0000-000000000000';
 
 const asFeelValue = (value: unknown): unknown => {
   if (value === null || value === undefined) return null;
@@ -54,15 +67,25 @@ export async function readLookupValues(trx: Knex.Transaction, model: Model, look
   const values: Record<string, unknown> = {};
   for (const [name, lookup] of lookups) {
     const on = lookup.on ?? 'id';
-    const key = on === 'id' ? id : referenceId(next[on]);
+    const key = lookup.via === undefined ? undefined : on === 'id' ? id : referenceId(next[on]);
     if (key === null) {
       values[name] = lookup.aggregate === 'sum' || lookup.aggregate === 'count' ? 0 : null;
       continue;
     }
-    const result = (await trx.raw(lookupSql(model, lookup), [key, id])) as { rows: { value: unknown }[] };
+    const from = model.entities.get(lookup.from)!;
+    const matched = matchTerms(lookup).map(([field, , own]) => matchValue(from.fieldsByName.get(field)?.type, next[own]));
+    const result = (await trx.raw(lookupSql(model, lookup), [...(key === undefined ? [] : [key]), id, ...matched])) as { rows: { value: unknown }[] };
     values[name] = asFeelValue(result.rows[0]?.value);
   }
   return values;
+}
+
+/** This record's value compared by a `match` term: a reference's id, a money's amount; null matches only empty fields. */
+function matchValue(type: string | undefined, value: unknown): Knex.Value {
+  if (value === undefined || value === null) return null;
+  if (type === 'reference') return referenceId(value);
+  if (typeof value === 'object' && 'amount' in value) return (value as { amount: Knex.Value }).amount;
+  return value as Knex.Value;
 }
 
 /** Does a guard hold: FEEL over the record after the change, its lookups, and `previous` (the values before; null for a new record)? */

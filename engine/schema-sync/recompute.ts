@@ -2,8 +2,10 @@
 // existing record by the apply that brings it, in the apply's transaction: FEEL runs in the engine,
 // so the rows are read in pages, computed as a write would compute them, and their computed columns
 // (with their lines') updated. Versions stay: the record's values did not change, only derived ones.
+// Computed fields reading other records (lookups) are read again too, over the records as they are now.
 import type { Knex } from 'knex';
 import { computeRecord, isComputed, type Model } from '../../metadata/index.ts';
+import { withLookupComputed } from '../records/computed-fields.ts';
 import { loadLines } from '../records/lines.ts';
 import { recordToColumns, rowToRecord, type Row } from '../records/values.ts';
 
@@ -25,7 +27,7 @@ export async function recomputeRecords(trx: Knex.Transaction, model: Model, enti
     const records = rows.map((row) => rowToRecord(entity, row));
     await loadLines(trx, model, entity, records, undefined, true);
     for (const record of records) {
-      const computed = computeRecord(model, entity, record);
+      const computed = await withLookupComputed(trx, model, entity, record.id as string, null, computeRecord(model, entity, record));
       if (own.length > 0) await trx(entity.table).where({ id: record.id }).update(recordToColumns(entity, Object.fromEntries(own.map((f) => [f.name, computed[f.name]]))));
       for (const field of linesFields) {
         const target = model.entities.get(field.target)!;

@@ -63,9 +63,13 @@ export type StringField = FieldCommon & {
   countryField?: string;
 };
 /**
- * Only the records of `from` matching this filter (the filter language of lists; no $me or $myTeams) count.
+ * Filter on the records of `from` (comparisons with literal values only).
  */
 export type FilterNode = Record<string, unknown>;
+/**
+ * Only the records of `from` matching this filter (the filter language of lists; no $me or $myTeams) count.
+ */
+export type FilterNode1 = Record<string, unknown>;
 export type TextField = FieldCommon & {
   type: 'text';
   maxLength?: number;
@@ -227,10 +231,6 @@ export type LinesField = FieldCommon & {
 export type FeelExpression = string;
 /**
  * Filter naming the records the rule holds for (e.g. status not cancelled); comparisons of the record's own fields with literal values only (eq, ne, in, nin, lt, lte, gt, gte, isNull).
- */
-export type FilterNode1 = Record<string, unknown>;
-/**
- * Filter on the records of `from` (comparisons with literal values only).
  */
 export type FilterNode2 = Record<string, unknown>;
 /**
@@ -422,12 +422,56 @@ export interface FieldCommon {
    * FEEL expression over the record (and its lines: a lines field is a list of line contexts) giving the field's value. The platform computes it in the write transaction and stores it in the field's column; clients cannot write it. Allowed on string, integer, decimal, percent, money (with a fixed currency) and boolean fields.
    */
   computed?: string;
+  /**
+   * Values read from other records for the computed expression, by name (e.g. rate: the highest commission rate of the rules that apply); the expression uses them like fields. Read on the server in the write transaction and only when the record is created or a field they or the expression read changes (otherwise the stored value stays); a change of the looked-up records does not recompute it. Forms show the stored value and do not recompute it while typing.
+   */
+  lookups?: {
+    [k: string]: Lookup;
+  };
   rollup?: Rollup;
 }
 export interface HelpText {
   en: string;
   pl?: string;
   ro?: string;
+}
+/**
+ * A value read from other records when a guard is checked or a computed field computed, in the write transaction: an aggregate over the records of `from` whose `via` reference points at the record this one names in `on`.
+ */
+export interface Lookup {
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  from: string;
+  /**
+   * Reference field of `from` (or "id") that must equal the value of `on`. Without it every record of `from` matching `where` and `match` counts.
+   */
+  via?: string;
+  /**
+   * Field of this record whose value `via` must equal: a reference field, or "id" (the default) for this record itself. The record itself never counts.
+   */
+  on?: string;
+  /**
+   * sum, min and max of `field`; count of the records. Over no records: 0 for sum and count, null for min and max.
+   */
+  aggregate: 'sum' | 'count' | 'min' | 'max';
+  /**
+   * Number, money, date or datetime field of `from` aggregated (not for count).
+   */
+  field?: string;
+  where?: FilterNode;
+  /**
+   * Comparisons of fields of `from` (the keys) with fields of this record: {"valid_from": {"lte": "paid_date"}}. A looked-up record whose field is empty matches any value (an open end of a validity, a rule for everyone); an empty field of this record matches only those.
+   */
+  match?: {
+    [k: string]: {
+      eq?: string;
+      lt?: string;
+      lte?: string;
+      gt?: string;
+      gte?: string;
+    };
+  };
 }
 /**
  * An aggregate over related records kept by the platform: sum, count, min or max of the records of `from` whose reference `via` points at this record (and that match `filter`). Updated in the transaction of every change of a contributing record; clients cannot write it. Allowed on integer, decimal and money (with a fixed currency) fields.
@@ -449,7 +493,7 @@ export interface Rollup {
    * Name used as table, column and API property name: lower snake_case, starting with a letter.
    */
   field?: string;
-  filter?: FilterNode;
+  filter?: FilterNode1;
 }
 export interface EnumValue {
   id?: StableId;
@@ -697,7 +741,7 @@ export interface ExclusionRule {
    * @maxItems 2
    */
   overlap: string[];
-  where?: FilterNode1;
+  where?: FilterNode2;
 }
 /**
  * A condition a record must meet whenever it is saved. Checked on create, and on an update that changes a field the condition reads (its fields and the fields its lookups start from).
@@ -732,32 +776,6 @@ export interface Label1 {
   en: string;
   pl?: string;
   ro?: string;
-}
-/**
- * A value read from other records when the guard is checked, in the write transaction: an aggregate over the records of `from` whose `via` reference points at the record this one names in `on`.
- */
-export interface Lookup {
-  /**
-   * Name used as table, column and API property name: lower snake_case, starting with a letter.
-   */
-  from: string;
-  /**
-   * Reference field of `from` (or "id") that must equal the value of `on`.
-   */
-  via: string;
-  /**
-   * Field of this record whose value `via` must equal: a reference field, or "id" (the default) for this record itself. The record itself never counts.
-   */
-  on?: string;
-  /**
-   * sum, min and max of `field`; count of the records. Over no records: 0 for sum and count, null for min and max.
-   */
-  aggregate: 'sum' | 'count' | 'min' | 'max';
-  /**
-   * Number, money, date or datetime field of `from` aggregated (not for count).
-   */
-  field?: string;
-  where?: FilterNode2;
 }
 /**
  * Price lookup of a line type (offer, order and invoice lines): when a line names a product and leaves its price or discount empty, they are taken on the server in the write transaction (and live in the form) from the price lists (price_list, price_list_item: the contractor's own list first, then by priority), else the product's sale price, and from the discount rules (discount_rule: by contractor, contractor group, product, product group, minimum quantity, validity, priority). A price or discount entered by the user is kept.

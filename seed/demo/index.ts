@@ -539,9 +539,14 @@ export function demoRecords(today: string): DemoRecord[] {
       lines: offerLines(offerKey), ...extra,
     });
   };
+  // Sales commissions: three tiers of the month's paid revenue for everyone, a better top tier for one.
+  add('commission_rule.base', 'commission_rule', { name: 'Prowizja podstawowa do 50 tys. zł', min_revenue: 0, rate: 3, valid_from: day(-365) });
+  add('commission_rule.mid', 'commission_rule', { name: 'Prowizja od 50 tys. zł', min_revenue: 50_000, rate: 5, valid_from: day(-365) });
+  add('commission_rule.top', 'commission_rule', { name: 'Prowizja od 200 tys. zł', min_revenue: 200_000, rate: 7, valid_from: day(-365) });
+  add('commission_rule.katarzyna', 'commission_rule', { name: 'Katarzyna: od 200 tys. zł', salesperson: employee('katarzyna'), min_revenue: 200_000, rate: 8, valid_from: day(-90) });
   invoiceOf('pf1', 'o1', 'proforma', -5);
-  invoiceOf('fv1', 'o7', 'invoice', -10, { sales_order: ref('sales_order.z2'), business_unit: ref('business_unit.krk'), split_payment: true, paid: true, paid_amount: 54_735 });
-  invoiceOf('fv2', 'o6', 'invoice', -20, { sales_order: ref('sales_order.z1'), business_unit: ref('business_unit.waw'), paid_amount: 50_000 });
+  invoiceOf('fv1', 'o7', 'invoice', -10, { sales_order: ref('sales_order.z2'), business_unit: ref('business_unit.krk'), salesperson: employee('katarzyna'), split_payment: true, paid: true, paid_date: day(-4), paid_amount: 54_735 });
+  invoiceOf('fv2', 'o6', 'invoice', -20, { sales_order: ref('sales_order.z1'), business_unit: ref('business_unit.waw'), salesperson: employee('katarzyna'), paid_amount: 50_000 });
   // One printer came back damaged: the correction takes it off the invoice.
   invoiceOf('kor1', 'o7', 'correction', -3, { corrected_invoice: ref('invoice.fv1'), correction_reason: 'Zwrot jednego urządzenia uszkodzonego w transporcie.', lines: [{ product: product('printer'), quantity: -1, unit: 'szt.', net_price: 8900, vat_rate: 'vat23' }] });
 

@@ -55,6 +55,7 @@ export function RecordFormView({ model, form, initial, serverProblems = NO_PROBL
   const { language, t } = i18n;
   const { me } = useSession();
   // Computed fields follow the values as they change, by the server's own FEEL code: a total shown is the total stored.
+  // Those reading other records (lookups) keep the stored value: only the server reads them, on save.
   const recompute = useMemo(() => {
     const entity = model.entities.get(form.entity);
     return entity && hasComputed(model, entity) ? (v: Values) => computeRecord(model, entity, v) : (v: Values) => v;

@@ -1,0 +1,37 @@
+// Computed fields reading other records (Field.lookups): the browser and every caller without the
+// lookups' values keep the stored value (only the server, which reads them, computes the field), a
+// computed field a lookup compares with is computed first, and validation refuses lookups where
+// they cannot apply (a field that is not computed).
+import { computedOrder, computeRecord, validatePackage } from '../../../metadata/index.ts';
+import { entity, errorsOf, field, modelOf, packageOf } from './package-builder.ts';
+
+const rule = entity('rule', [field('string', 'month'), field('percent', 'rate')]);
+const sale = entity('sale', [
+  field('decimal', 'net', { scale: 2 }),
+  field('date', 'paid_date'),
+  field('decimal', 'commission', { scale: 2, computed: 'if rate = null then null else net * rate / 100' }),
+  field('percent', 'rate', { computed: 'if paid_date = null then null else found', lookups: { found: { from: 'rule', aggregate: 'max', field: 'rate', match: { month: { eq: 'paid_month' } } } } }),
+  field('string', 'paid_month', { computed: 'if paid_date = null then null else substring(string(paid_date), 1, 7)' }),
+]);
+
+test('a computed field with lookups is valid; the field its lookup compares with is computed before it', () => {
+  expect(validatePackage(packageOf(rule, sale)).ok).toBe(true);
+  const order = computedOrder(modelOf(packageOf(rule, sale)).entities.get('sale')!.fields).order.map((f) => f.name);
+  expect(order.indexOf('paid_month')).toBeLessThan(order.indexOf('rate'));
+  expect(order.indexOf('rate')).toBeLessThan(order.indexOf('commission'));
+});
+
+test('without its lookups\' values (the browser\'s live form) the field keeps the stored value; with them it is computed', () => {
+  const model = modelOf(packageOf(rule, sale));
+  const entityModel = model.entities.get('sale')!;
+  // The form: net typed, the stored rate kept, the commission following it.
+  expect(computeRecord(model, entityModel, { net: 2000, paid_date: '2026-03-05', rate: 5 })).toMatchObject({ rate: 5, commission: 100 });
+  expect(computeRecord(model, entityModel, { net: 2000, paid_date: '2026-03-05' }).rate).toBeUndefined();
+  // The server, having read the lookup.
+  expect(computeRecord(model, entityModel, { net: 2000, paid_date: '2026-03-05', rate: 5 }, { rate: { found: 7 } })).toMatchObject({ rate: 7, commission: 140 });
+});
+
+test('lookups on a field that is not computed are refused', () => {
+  const bad = entity('sale', [field('decimal', 'net', { lookups: { n: { from: 'rule', aggregate: 'count' } } })]);
+  expect(errorsOf(packageOf(rule, bad)).map((e) => [e.code, e.pointer])).toEqual([['META_FIELD_KIND', '/fields/0/lookups']]);
+});
