@@ -27,3 +27,4 @@ export { metaItemForm, metaFieldForm, metaFieldTypes, type MetaForm, type MetaIt
 export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type CamundaFormComponent, type TaskForm } from './camunda-form.ts';
 export { localizeDescriptions, META_HELP } from './meta-help.ts';
 export { addSection, moveField, newSectionId, normalizeLayout, removeSection, sectionOf, shiftField, shiftSection, unplacedFields, updateSection, MAX_COLUMNS, MIN_COLUMNS, type LayoutSection, type LayoutTarget } from './layout-edit.ts';
+export { addColumn, columnChoices, groupChoices, moveColumn, newView, removeColumn, setFilter, setGroupBy, setSort, setTotal, setWidth, totalChoices, MAX_WIDTH, MIN_WIDTH } from './view-edit.ts';
