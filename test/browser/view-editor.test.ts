@@ -78,10 +78,13 @@ test('an analyst adds a board grouped by an enum and reorders list columns; an o
   await expect(columns.locator('[data-view-column]').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-column')))).resolves.toEqual(['tax_id', 'name', 'locality', 'region', 'industry', 'sales_rep']);
   // The focus stays on the moved column, so it can be moved on.
   await expect(columns.locator('[data-view-column="tax_id"]:focus').count()).resolves.toBe(1);
+  // Industry dragged onto the name: it goes before it.
+  await columns.locator('[data-view-column="industry"]').dragTo(columns.locator('[data-view-column="name"]'));
+  await expect(columns.locator('[data-view-column]').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-column')))).resolves.toEqual(['tax_id', 'industry', 'name', 'locality', 'region', 'sales_rep']);
   await columns.getByLabel('Szerokość (px) kolumny NIP').fill('180');
   // The preview is the list with the edited columns.
   await page.locator('.grid-head [role="columnheader"]').nth(1).filter({ hasText: 'NIP' }).waitFor();
-  expect((await headers(page)).slice(1, 3)).toEqual(['NIP', 'Nazwa']);
+  expect((await headers(page)).slice(1, 4)).toEqual(['NIP', 'Branża', 'Nazwa']);
   await b.screenshot('view-editor-list');
 
   // One plan, applied by the analyst.
@@ -91,14 +94,14 @@ test('an analyst adds a board grouped by an enum and reorders list columns; an o
   await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych' }).waitFor();
   const stored = await b.api.get('/meta');
   const files = stored.body.files as Record<string, { columns?: string[]; widths?: Record<string, number>; groupBy?: string }>;
-  expect(files['views/contractor.companies_in_poland.json']!.columns!.slice(0, 2)).toEqual(['tax_id', 'name']);
+  expect(files['views/contractor.companies_in_poland.json']!.columns).toEqual(['tax_id', 'industry', 'name', 'locality', 'region', 'sales_rep']);
   expect(files['views/contractor.companies_in_poland.json']!.widths).toEqual({ tax_id: 180 });
   expect(files['views/contractor.by_country.json']!.groupBy).toBe('country');
 
   // The operator, in the other browser, without a restart: the new column order and the new board.
   await other.goto(`${b.url}/r/contractor`);
   await other.locator('.grid-body [role="row"]').filter({ hasText: 'Zielonka Dolna Sp. z o.o.' }).waitFor();
-  expect((await headers(other)).slice(1, 3)).toEqual(['Tax ID (NIP/CUI)', 'Name']);
+  expect((await headers(other)).slice(1, 4)).toEqual(['Tax ID (NIP/CUI)', 'Industry', 'Name']);
   expect(await other.locator('.grid-head').getAttribute('style')).toContain('40px 180px minmax(120px, 1fr)');
   await other.getByRole('link', { name: 'Board', exact: true }).click();
   await other.locator('[data-stage="ro"]').getByRole('article', { name: 'Brașov Tehnic SRL' }).waitFor();
