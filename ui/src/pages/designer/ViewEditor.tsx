@@ -70,33 +70,30 @@ function Preview({ model, entity, view }: { model: Model; entity: EntityModel; v
 }
 
 function BoardSettings({ entity, view, onChange }: { entity: EntityModel; view: View; onChange(view: View): void }) {
-  const { t, label } = useI18n();
-  const name = (f: string) => label(entity.fieldsByName.get(f)!.label);
+  const { t } = useI18n();
   return (
     <div className="toolbar">
-      <label className="inline-field">
-        {t('view.groupBy')}
-        <select className="input" value={view.groupBy ?? ''} onChange={(e) => onChange(setGroupBy(view, e.target.value || null))}>
-          <option value="">{t('view.groupDefault')}</option>
-          {groupChoices(entity).map((f) => (
-            <option key={f} value={f}>
-              {name(f)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-field">
-        {t('view.total')}
-        <select className="input" value={view.total ?? ''} onChange={(e) => onChange(setTotal(view, e.target.value || null))}>
-          <option value="">{t('view.noTotal')}</option>
-          {totalChoices(entity).map((f) => (
-            <option key={f} value={f}>
-              {name(f)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FieldChoice entity={entity} title={t('view.groupBy')} none={t('view.groupDefault')} fields={groupChoices(entity)} value={view.groupBy} onChange={(f) => onChange(setGroupBy(view, f))} />
+      <FieldChoice entity={entity} title={t('view.total')} none={t('view.noTotal')} fields={totalChoices(entity)} value={view.total} onChange={(f) => onChange(setTotal(view, f))} />
     </div>
+  );
+}
+
+/** One of some fields of the type by their labels, or none (null). */
+function FieldChoice({ entity, title, none, fields, value, onChange }: { entity: EntityModel; title: string; none: string; fields: readonly string[]; value: string | undefined; onChange(field: string | null): void }) {
+  const { label } = useI18n();
+  return (
+    <label className="inline-field">
+      {title}
+      <select className="input" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">{none}</option>
+        {fields.map((f) => (
+          <option key={f} value={f}>
+            {label(entity.fieldsByName.get(f)!.label)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
