@@ -26,7 +26,7 @@ export function ViewEditor({ view, onChange }: { view: View; onChange(view: View
   if (!entity) return <div className="muted">{t('view.noPreview')}</div>;
   const board = view.type === 'board';
   return (
-    <section aria-label={t('view.editor')} className="form-grid">
+    <section aria-label={t('view.editor')} className="form-grid view-editor">
       <p className="muted">{t('view.help')}</p>
       <p className="muted" role="note">
         {t('view.sharing')}
