@@ -28,3 +28,4 @@ export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type 
 export { localizeDescriptions, META_HELP } from './meta-help.ts';
 export { addSection, addVariant, moveField, newSectionId, normalizeLayout, removeSection, removeVariant, sectionOf, setVariantLayout, shiftField, shiftSection, toggleVariantRole, unplacedFields, updateSection, MAX_COLUMNS, MIN_COLUMNS, type LayoutSection, type LayoutTarget, type LayoutVariantDraft } from './layout-edit.ts';
 export { clearForQuote, mergeQuote } from './price-quote.ts';
+export { addColumn, columnChoices, groupChoices, moveColumn, newView, removeColumn, setFilter, setGroupBy, setSort, setTotal, setWidth, totalChoices, MAX_WIDTH, MIN_WIDTH } from './view-edit.ts';

@@ -549,7 +549,16 @@ function checkViews(ctx: Ctx, model: Model): void {
       const { problems } = parseFilter(entity, view.filter, '/filter');
       for (const p of problems) ctx.errors.push({ code: 'META_FILTER', file: ctx.pkg.fileOf.get(view.id) ?? '', pointer: p.pointer, message: p.message });
     }
-    if (view.type === 'board' && entity.machines.size === 0) report(ctx, 'META_FIELD_KIND', view.id, ['type'], `a board needs a pipeline or status machine on ${entity.name}`);
+    // A board's columns come from a state or an enum field; its totals from a money or number field.
+    if (view.groupBy !== undefined) {
+      const type = entity.fieldsByName.get(view.groupBy)?.type;
+      if (type !== 'state' && type !== 'enum') report(ctx, 'META_FIELD_KIND', view.id, ['groupBy'], `"${view.groupBy}" is not a state or enum field`);
+    }
+    if (view.total !== undefined && !['money', 'integer', 'decimal'].includes(entity.fieldsByName.get(view.total)?.type ?? '')) report(ctx, 'META_FIELD_KIND', view.id, ['total'], `"${view.total}" is not a money or number field`);
+    for (const name of Object.keys(view.widths ?? {})) {
+      if (!view.columns?.includes(name)) report(ctx, 'META_UNKNOWN_FIELD', view.id, ['widths', name], `"${name}" is not a column of the view`);
+    }
+    if (view.type === 'board' && entity.machines.size === 0 && view.groupBy === undefined) report(ctx, 'META_FIELD_KIND', view.id, ['type'], `a board needs a pipeline or status machine on ${entity.name}`);
     // A yearly date (a birthday) is a calendar view whose first column is a date.
     if (view.recurrence === 'yearly' && (view.type !== 'calendar' || entity.fieldsByName.get(view.columns?.[0] ?? '')?.type !== 'date')) report(ctx, 'META_FIELD_KIND', view.id, ['recurrence'], 'a yearly view is of type calendar with a date field as its first column');
   }

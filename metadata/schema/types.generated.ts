@@ -955,6 +955,20 @@ export interface View {
   columns?: string[];
   filter?: FilterNode3;
   sort?: SortKey[];
+  /**
+   * Column widths in pixels by column name (40 to 800); a column not named takes its natural width.
+   */
+  widths?: {
+    [k: string]: number;
+  };
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  groupBy?: string;
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  total?: string;
   default?: boolean;
   /**
    * A calendar view whose date comes back every year (birthdays, anniversaries): its first date column is shown on that day and month of each year, in the app's calendar and the yearly-dates ICS feed.

@@ -31,7 +31,7 @@ test('a connector’s entity type is shown as the connector’s and cannot be ed
   await expect(page.locator('fieldset.plain-fieldset input').first().isDisabled()).resolves.toBe(true);
 
   // The analyst's own entity types are editable as before.
-  await items.getByRole('button', { name: 'Contractor' }).click();
+  await items.getByRole('button', { name: 'Contractor', exact: true }).click();
   await expect(page.getByRole('note').filter({ hasText: 'Provided by the connector' }).count()).resolves.toBe(0);
   await expect(page.getByRole('region', { name: 'Fields' }).getByRole('button', { name: 'Add field' }).isDisabled()).resolves.toBe(false);
   expect(b.takePageErrors()).toEqual([]);

@@ -10,7 +10,7 @@ test('a field added in the designer is in the form at once', async () => {
   const { page } = b;
   await page.goto(`${b.url}/designer`);
   const items = page.getByRole('navigation', { name: 'Items' });
-  await items.getByRole('button', { name: 'Contractor' }).click();
+  await items.getByRole('button', { name: 'Contractor', exact: true }).click();
   const fields = page.getByRole('region', { name: 'Fields' });
   await fields.locator('[data-field-row="tax_id"]').waitFor();
 
@@ -57,7 +57,7 @@ test('a field added in the designer is in the form at once', async () => {
 test('an invalid package is refused with the problems, before anything is applied', async () => {
   const { page } = b;
   await page.goto(`${b.url}/designer`);
-  await page.getByRole('navigation', { name: 'Items' }).getByRole('button', { name: 'Deal' }).click();
+  await page.getByRole('navigation', { name: 'Items' }).getByRole('button', { name: 'Deal', exact: true }).click();
   await page.getByRole('tab', { name: 'JSON' }).click();
   const json = page.getByRole('textbox', { name: 'JSON' });
   const item = JSON.parse(await json.inputValue());
@@ -72,7 +72,7 @@ test('an invalid package is refused with the problems, before anything is applie
 test('the form layout is rearranged by buttons and by dragging, previewed, applied and used by the form', async () => {
   const { page } = b;
   await page.goto(`${b.url}/designer`);
-  await page.getByRole('navigation', { name: 'Items' }).getByRole('button', { name: 'Contractor' }).click();
+  await page.getByRole('navigation', { name: 'Items' }).getByRole('button', { name: 'Contractor', exact: true }).click();
   const layout = page.getByRole('region', { name: 'Form layout' });
   const section = (name: string) => layout.getByRole('group', { name, exact: true });
   const cards = (name: string) => section(name).locator('[data-layout-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-layout-field')));

@@ -1,9 +1,9 @@
 // The list's state as text (address bar) and as API filters, which board columns a board view
 // shows, and which collation text sorts in: pure functions of the web app and the list queries.
 import { collateText, parseSort, sortCollation } from '../../../engine/records/list.ts';
-import { statesShown } from '../../../ui/src/list/board.ts';
+import { boardMachine, boardsOf, statesShown } from '../../../ui/src/list/board.ts';
 import { combinedFilter, filterOf, parseColumns, parseRows, rowsOf, rowsText } from '../../../ui/src/list/query.ts';
-import { entity, entityOf, field, modelOf, packageOf, state, statusMachine, values } from '../metadata/package-builder.ts';
+import { entity, entityOf, field, modelOf, packageOf, state, statusMachine, values, view } from '../metadata/package-builder.ts';
 
 const model = modelOf(
   packageOf(
@@ -56,6 +56,25 @@ test('a board view\'s filter on the state field leaves the other columns out', (
   expect(names({ status: { nin: ['cancelled'] } })).toEqual(['new', 'done']);
   expect(names({ and: [{ kind: 'repair' }, { status: { in: ['new', 'done'] } }, { status: { ne: 'done' } }] })).toEqual(['new']);
   expect(names({ status: 'done' })).toEqual(['done']);
+});
+
+test('a board view is grouped by its state field, or by an enum\'s values as columns any card may move between', () => {
+  expect(boardMachine(order, undefined)?.name).toBe('order_status');
+  expect(boardMachine(order, view('by_status', 'work_order', { type: 'board', groupBy: 'status' }))?.name).toBe('order_status');
+  const byKind = boardMachine(order, view('by_kind', 'work_order', { type: 'board', groupBy: 'kind', label: { en: 'By kind' } }))!;
+  expect(byKind).toMatchObject({ field: 'kind', transitions: null, label: { en: 'By kind' } });
+  expect(byKind.states.map((s) => s.name)).toEqual(['repair', 'service']);
+  expect(boardMachine(order, view('by_name', 'work_order', { type: 'board', groupBy: 'name' }))).toBeNull();
+  // The list links each board view: a machine's board by the machine's name, an enum's by the type's.
+  const boards = modelOf(
+    packageOf(
+      ...[...model.pkg.entities, ...model.pkg.statusMachines],
+      view('by_status', 'work_order', { type: 'board', groupBy: 'status' }),
+      view('by_kind', 'work_order', { type: 'board', groupBy: 'kind' }),
+    ),
+  );
+  expect(boardsOf(boards, 'work_order').map((b) => b.to)).toEqual(['/board/work_order?view=by_kind', '/board/order_status?view=by_status']);
+  expect(boardsOf(model, 'work_order')).toEqual([]);
 });
 
 test('text sorts in the language\'s ICU collation when the database has it, else ICU root, else as the database does', () => {

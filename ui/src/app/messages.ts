@@ -1,6 +1,7 @@
 // UI strings in the three languages of our users. Metadata labels (entity types, fields, stages)
 // come from the metadata package in the same language; these are the app's own words.
 import { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO } from '../../../metadata/browser.ts';
+import { VIEW_EN, VIEW_PL, VIEW_RO } from './view-messages.ts';
 
 export const LANGUAGES = ['pl', 'en', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -736,6 +737,7 @@ const en = {
   'templates.previewWith': 'Preview with the record',
   'templates.pickRecord': 'Pick a record to see the message as it would be sent.',
   ...REPORT_EN,
+  ...VIEW_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -743,6 +745,7 @@ type Messages = Record<MessageKey, string>;
 
 const pl: Messages = {
   ...REPORT_PL,
+  ...VIEW_PL,
   'app.title': 'Tessera',
   'nav.dashboard': 'Pulpit',
   'nav.tasks': 'Zadania',
@@ -1475,6 +1478,7 @@ const pl: Messages = {
 
 const ro: Messages = {
   ...REPORT_RO,
+  ...VIEW_RO,
   'app.title': 'Tessera',
   'nav.dashboard': 'Panou',
   'nav.tasks': 'Sarcini',

@@ -1,12 +1,43 @@
 // Which board a list offers and which columns a board view shows. Pure.
-import type { MachineModel, MachineState, Model } from '../../../metadata/browser.ts';
+import type { EntityModel, MachineModel, MachineState, Model, View } from '../../../metadata/browser.ts';
 
-/** The board of a type: its pipeline, else its first status machine, with the board view to open. */
+/**
+ * The boards of a type: one per board view (docs/metadata.md#views), else its pipeline's. A board
+ * grouped by an enum has no machine of its own: its address names the entity type.
+ */
+export function boardsOf(model: Model, entity: string): { to: string; view?: View }[] {
+  const type = model.entities.get(entity);
+  if (!type) return [];
+  const views = model.views.filter((v) => v.entity === entity && v.type === 'board');
+  const pipeline = model.machines.find((m) => m.kind === 'pipeline' && m.entity === entity);
+  if (!views.length) return pipeline ? [{ to: `/board/${pipeline.name}` }] : [];
+  return views.flatMap((view) => {
+    const machine = boardMachine(type, view);
+    if (!machine) return [];
+    const at = type.machines.get(machine.field) ? machine.name : entity;
+    return [{ to: `/board/${at}?view=${encodeURIComponent(view.name)}`, view }];
+  });
+}
+
+/** The board of a type as the list offers it: its first board. */
 export function boardOf(model: Model, entity: string): { to: string } | null {
-  const machine = model.machines.find((m) => m.kind === 'pipeline' && m.entity === entity) ?? model.machines.find((m) => m.entity === entity && model.views.some((v) => v.entity === entity && v.type === 'board'));
-  if (!machine) return null;
-  const view = model.views.find((v) => v.entity === entity && v.type === 'board');
-  return { to: `/board/${machine.name}${view ? `?view=${encodeURIComponent(view.name)}` : ''}` };
+  return boardsOf(model, entity)[0] ?? null;
+}
+
+/**
+ * The columns of a board view: the machine of its `groupBy` state field, or an enum field's values as
+ * a machine whose every value may follow any other; without `groupBy`, the type's pipeline, else its
+ * first status machine.
+ */
+export function boardMachine(entity: EntityModel, view: View | undefined): MachineModel | null {
+  const machines = [...entity.machines.values()];
+  if (!view?.groupBy) return machines.find((m) => m.kind === 'pipeline') ?? machines[0] ?? null;
+  const machine = entity.machines.get(view.groupBy);
+  if (machine) return machine;
+  const field = entity.fieldsByName.get(view.groupBy);
+  if (field?.type !== 'enum') return null;
+  const states = field.values.map((v): MachineState => ({ id: `${field.id}.${v.value}`, name: v.value, label: v.label, ...(v.color ? { color: v.color } : {}), category: 'open', final: false, requiredFields: [] }));
+  return { id: field.id, name: entity.name, kind: 'statusMachine', label: view.label, entity: entity.name, field: field.name, states, transitions: null, initial: states.map((s) => s.name) };
 }
 
 /**

@@ -13,7 +13,7 @@ import { useMeta } from '../app/meta.tsx';
 import { Link, setQuery, useLocation } from '../app/router.tsx';
 import { displayValue, formatMoney, formatNumber, recordTitle } from '../components/format.ts';
 import { ErrorBox, Modal, Spinner, useNotify } from '../components/ui.tsx';
-import { statesShown } from '../list/board.ts';
+import { boardMachine, statesShown } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
 import { combinedFilter, filterOf, parseRows, rowsOf, rowsText, type FilterRow } from '../list/query.ts';
 import { SavedViewActions, useSavedViews } from '../list/SavedViews.tsx';
@@ -30,12 +30,14 @@ export default function BoardPage({ params }: { params: Record<string, string> }
   const { model } = useMeta();
   const { t } = useI18n();
   const location = useLocation();
-  // A pipeline's board, or the board of a status machine (a board view of its type, e.g. service orders).
-  const machine = model.machines.find((m) => m.name === params.pipeline);
-  const entity = machine ? model.entities.get(machine.entity) : undefined;
+  // A pipeline's board, the board of a status machine (a board view of its type, e.g. service orders),
+  // or a board view grouped by an enum (/board/<entity type>?view=<name>).
+  const named = model.machines.find((m) => m.name === params.pipeline);
+  const entity = model.entities.get(named?.entity ?? params.pipeline ?? '');
+  const views = entity ? model.views.filter((v) => v.entity === entity.name && v.type === 'board') : [];
+  const view = views.find((v) => v.name === location.query.get('view')) ?? views.find((v) => !v.groupBy || v.groupBy === named?.field);
+  const machine = entity && (view?.groupBy || !named ? boardMachine(entity, view) : named);
   if (!machine || !entity) return <div className="empty-state">{t('common.notFound')}</div>;
-  const views = model.views.filter((v) => v.entity === entity.name && v.type === 'board');
-  const view = views.find((v) => v.name === location.query.get('view')) ?? views[0];
   return <Board key={`${machine.name}.${view?.name ?? ''}`} model={model} machine={machine} entity={entity} boardView={view} />;
 }
 
@@ -53,7 +55,7 @@ function sums(cards: readonly ApiRecord[], field: string | undefined, fallback: 
   return result;
 }
 
-function Board({ model, machine, entity, boardView }: { model: Model; machine: MachineModel; entity: EntityModel; boardView: View | undefined }) {
+export function Board({ model, machine, entity, boardView }: { model: Model; machine: MachineModel; entity: EntityModel; boardView: View | undefined }) {
   const { t, label, language, locale } = useI18n();
   const words = useProblemWords();
   const notify = useNotify();
@@ -62,7 +64,8 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
   const [dragging, setDragging] = useState<string | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const [asking, setAsking] = useState<{ record: ApiRecord; stage: MachineState; required: string[]; optional: string[] } | null>(null);
-  const amountField = machine.amountField;
+  // The column total: the view's field, else the pipeline's amount.
+  const amountField = boardView?.total ?? machine.amountField;
   const currency = model.pkg.manifest.defaultCurrency ?? 'PLN';
   // What a card shows: the columns of the entity's board view (a view with "type": "board"), else
   // the first reference, a date and the amount. The view's filter applies to every column.
@@ -213,7 +216,7 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
         {states.map((stage) => {
           const column = columns.get(stage.name) ?? { cards: [], count: 0 };
           const totals = [...sums(column.cards, amountField, currency)];
-          const money = (factor: number) => totals.map(([cur, amount]) => formatMoney({ amount: amount * factor, currency: cur }, locale)).join(' + ');
+          const money = (factor: number) => totals.map(([cur, amount]) => (entity.fieldsByName.get(amountField ?? '')?.type === 'money' ? formatMoney({ amount: amount * factor, currency: cur }, locale) : formatNumber(amount * factor, locale))).join(' + ');
           return (
             <section
               key={stage.name}
@@ -241,9 +244,11 @@ function Board({ model, machine, entity, boardView }: { model: Model; machine: M
                     <span data-testid="stage-sum">
                       {t('board.sum')}: {money(1)}
                     </span>
-                    <span data-testid="stage-weighted">
-                      {t('board.weighted')} ({formatNumber(stage.probability ?? 0, locale)} %): {money((stage.probability ?? 0) / 100)}
-                    </span>
+                    {machine.kind === 'pipeline' && (
+                      <span data-testid="stage-weighted">
+                        {t('board.weighted')} ({formatNumber(stage.probability ?? 0, locale)} %): {money((stage.probability ?? 0) / 100)}
+                      </span>
+                    )}
                     {column.count > column.cards.length && <span>{t('board.truncated', { n: column.cards.length })}</span>}
                   </div>
                 )}

@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
-import { type Label, metaSchema, ownerOfFile } from '../../../metadata/browser.ts';
+import { type Label, metaSchema, ownerOfFile, type View } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
@@ -21,6 +21,7 @@ import { PlanSteps, type PlanStep } from './designer/PlanSteps.tsx';
 import { packageFromZip, packageZip } from './designer/package-zip.ts';
 import { saveFile } from '../components/save-file.ts';
 import { Link } from '../app/router.tsx';
+import { NewViewDialog, VIEW_EDITED, ViewEditor } from './designer/ViewEditor.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -38,6 +39,7 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
   { kind: 'activityKind', title: 'designer.kinds' },
   { kind: 'pipeline', title: 'designer.pipelines' },
   { kind: 'statusMachine', title: 'designer.machines' },
+  { kind: 'view', title: 'designer.views' },
   { kind: 'report', title: 'designer.reports' },
   { kind: 'dashboard', title: 'designer.dashboards' },
 ];
@@ -195,6 +197,11 @@ export default function DesignerPage() {
                     </li>
                   ))}
                 </ul>
+                {group.kind === 'view' && (
+                  <button type="button" className="btn btn-small" onClick={() => setCreating('view')}>
+                    + {t('designer.newView')}
+                  </button>
+                )}
                 {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report') && (
                   <button type="button" className="btn btn-small" onClick={() => setCreating(group.kind)}>
                     + {t(group.kind === 'entity' ? 'designer.newEntity' : group.kind === 'report' ? 'designer.newReport' : 'designer.newKind')}
@@ -239,7 +246,18 @@ export default function DesignerPage() {
           {review.plan && <PlanSteps steps={review.plan.steps} allowDestructive={allowDestructive} onAllow={setAllowDestructive} />}
         </Modal>
       )}
-      {creating && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}
+      {creating === 'view' && (
+        <NewViewDialog
+          onCancel={() => setCreating(null)}
+          onCreate={(view) => {
+            const path = `views/${view.entity}.${view.name}.json`;
+            setFiles((f) => ({ ...f, [path]: view as unknown as Item }));
+            setSelected(path);
+            setCreating(null);
+          }}
+        />
+      )}
+      {creating && creating !== 'view' && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}
     </div>
   );
 }
@@ -278,7 +296,7 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const kind = item.kind as MetaItemKind;
   // The help texts (the meta-schema's descriptions) in the analyst's language.
-  const form = useMemo(() => localizeDescriptions(metaItemForm(metaSchema, kind), language), [kind, language]);
+  const form = useMemo(() => withoutViewParts(localizeDescriptions(metaItemForm(metaSchema, kind), language), kind), [kind, language]);
   const hasFields = kind === 'entity' || kind === 'activityKind';
   // The form edits everything but the parts edited elsewhere; those are kept as they are.
   const own = useMemo(() => Object.fromEntries(Object.entries(item).filter(([k]) => k in (form.schema.properties as object))), [item, form]);
@@ -313,11 +331,19 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
             {hasFields && <FieldsEditor item={item} onChange={onChange} />}
             {/* An activity kind's short form (`form`) is a list of names, edited in the form above; its full form (`layout`) here. */}
             {(kind === 'entity' || kind === 'activityKind') && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
+            {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
           </>
         )}
       </fieldset>
     </div>
   );
+}
+
+/** A view's form without the parts the view editor edits (columns, sort, filter, board settings). */
+function withoutViewParts<T extends { schema: Record<string, unknown> }>(form: T, kind: MetaItemKind): T {
+  if (kind !== 'view') return form;
+  const properties = Object.fromEntries(Object.entries(form.schema.properties as object).filter(([k]) => !(VIEW_EDITED as readonly string[]).includes(k)));
+  return { ...form, schema: { ...form.schema, properties } };
 }
 
 function JsonEditor({ value, onChange }: { value: unknown; onChange(value: unknown): void }) {

@@ -13,7 +13,7 @@ import { useSession } from '../app/session.tsx';
 import { displayValue, recordTitle } from '../components/format.ts';
 import { Chip, ErrorBox, Spinner, useNotify } from '../components/ui.tsx';
 import { columnLabel } from '../list/columns.ts';
-import { boardOf } from '../list/board.ts';
+import { boardsOf } from '../list/board.ts';
 import { FilterEditor } from '../list/FilterEditor.tsx';
 import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
@@ -50,7 +50,8 @@ export default function ListPage({ params }: { params: Record<string, string> })
   return <EntityList key={entity.name} model={model} entity={entity} />;
 }
 
-function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
+/** The list of a type; `preview` shows that view instead of the one in the address (the designer's view editor). */
+export function EntityList({ model, entity, preview }: { model: Model; entity: EntityModel; preview?: View }) {
   const { t, label, language, locale } = useI18n();
   const words = useProblemWords();
   const { may, fieldAccess } = useSession();
@@ -63,7 +64,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
   const saved = useSavedViews(entity.name, 'list');
   const savedView = chosen?.startsWith(SAVED_PREFIX) ? saved.views.find((v) => `${SAVED_PREFIX}${v.id}` === chosen) : undefined;
   const viewName = chosen === ALL_RECORDS || chosen?.startsWith(SAVED_PREFIX) ? '' : (chosen ?? views.find((v) => v.default)?.name ?? '');
-  const view: View | undefined = views.find((v) => v.name === viewName);
+  const view: View | undefined = preview ?? views.find((v) => v.name === viewName);
   // A saved filter the editor can show as rows is put in the address as rows when the view is chosen;
   // any other applies as it is.
   const savedBase = savedView && rowsOf(savedView.filter, entity) === null ? savedView.filter : undefined;
@@ -221,7 +222,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
     void load(null);
   };
 
-  const board = boardOf(model, entity.name);
+  const boards = boardsOf(model, entity.name);
   const canEdit = may(entity.name, 'update');
   const access = fieldAccess(entity.name);
   // A saved cell: the row again with its included references (titled), in place.
@@ -232,6 +233,9 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
     setRows((list) => list.map((r) => (r.id === saved.id ? shown : r)));
   };
   const allSelected = rows.length > 0 && selected.size === rows.length;
+  // A view's column widths (px) where it sets them; the other columns share the rest.
+  const widths = columnsText === null ? (savedView ? undefined : view?.widths) : undefined;
+  const template = `40px ${columns.map((c) => (widths?.[c] ? `${widths[c]}px` : 'minmax(120px, 1fr)')).join(' ')}`;
 
   return (
     <div className="page list-page">
@@ -241,11 +245,11 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
           {count !== null ? t('list.records', { n: count }) : ''}
         </span>
         <div className="page-actions">
-          {board && (
-            <Link className="btn" to={board.to}>
-              {t('list.board')}
+          {boards.map((board) => (
+            <Link key={board.to} className="btn" to={board.to}>
+              {board.view && boards.length > 1 ? label(board.view.label) : t('list.board')}
             </Link>
-          )}
+          ))}
           {may(entity.name, 'delete') && (
             <Link className="btn" to={`/r/${entity.name}/trash`}>
               {t('list.trash')}
@@ -364,7 +368,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
       {error ? <ErrorBox error={error} onRetry={() => void load(null)} /> : null}
       {/* As wide as its columns need (--grid-min): a narrow screen scrolls the table sideways, never the page. */}
       <div className="grid" role="table" aria-label={label(entity.pluralLabel)} aria-rowcount={count ?? rows.length} style={{ ['--grid-min' as string]: `${40 + columns.length * 120}px` }}>
-        <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: `40px repeat(${columns.length}, minmax(120px, 1fr))` }}>
+        <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: template }}>
           <div role="columnheader">
             <input type="checkbox" aria-label="select all" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} />
           </div>
@@ -382,7 +386,7 @@ function EntityList({ model, entity }: { model: Model; entity: EntityModel }) {
                 key={record.id}
                 role="row"
                 className={`grid-row${selected.has(record.id) ? ' selected' : ''}${editing?.id === record.id ? ' editing' : ''}`}
-                style={{ position: 'absolute', top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, left: 0, right: 0, gridTemplateColumns: `40px repeat(${columns.length}, minmax(120px, 1fr))` }}
+                style={{ position: 'absolute', top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, left: 0, right: 0, gridTemplateColumns: template }}
                 onClick={() => navigate(`/r/${entity.name}/${record.id}`)}
               >
                 <div role="cell" onClick={(e) => e.stopPropagation()}>
