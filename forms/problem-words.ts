@@ -102,6 +102,8 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
 
   // ---- one value (an entry of `errors`) ----
   REQUIRED: plain('is required', 'jest wymagane', 'este obligatoriu'),
+  TOO_MANY: plain('lists too many records: choose them by a filter instead', 'wymienia zbyt wiele rekordów: wybierz je filtrem', 'enumeră prea multe înregistrări: alegeți-le printr-un filtru'),
+  UNREADABLE: plain('is a record you may not read', 'to rekord, którego nie możesz odczytać', 'este o înregistrare pe care nu o puteți citi'),
   RATE_MISSING: params(
     w('no exchange rate to convert the amounts: the rates of that day have not been fetched', 'brak kursu do przeliczenia kwot: kursy z tego dnia nie zostały pobrane', 'lipsește cursul pentru conversia sumelor: cursurile din acea zi nu au fost preluate'),
     w('no {source} rate of {currency} on or before {date}', 'brak kursu {source} dla {currency} z dnia {date} ani wcześniejszego', 'lipsește cursul {source} pentru {currency} din {date} sau anterior'),

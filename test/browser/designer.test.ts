@@ -35,6 +35,8 @@ test('a field added in the designer is in the form at once', async () => {
   await page.getByRole('status').filter({ hasText: 'Unapplied changes' }).waitFor();
   await page.getByRole('button', { name: 'Review changes' }).click();
   const plan = page.getByRole('dialog', { name: 'Migration plan' });
+  // The plan arrives from the server after the dialog opens.
+  await plan.getByRole('list', { name: 'Migration plan' }).locator('li').filter({ hasText: 'industry_code' }).first().waitFor();
   const steps = await plan.getByRole('list', { name: 'Migration plan' }).locator('li').allTextContents();
   expect(steps.some((s) => s.includes('industry_code'))).toBe(true);
   await b.screenshot('designer-plan');

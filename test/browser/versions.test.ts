@@ -89,6 +89,8 @@ test('the analyst exports the package as a zip, and a zip imported becomes the w
   expect((await b.api.get('/meta')).body.version).toBe(3);
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   const plan = page.getByRole('dialog', { name: 'Plan migracji' });
+  // The plan arrives from the server after the dialog opens.
+  await plan.getByRole('list', { name: 'Plan migracji' }).locator('li').filter({ hasText: 'regon' }).first().waitFor();
   await expect(plan.getByRole('list', { name: 'Plan migracji' }).locator('li').allTextContents()).resolves.toEqual([expect.stringContaining('regon')]);
   await plan.getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
   await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych 4' }).waitFor();
