@@ -26,6 +26,7 @@ import * as imports025 from './migrations/025-imports.ts';
 import * as userDashboards030 from './migrations/030-user-dashboards.ts';
 import * as recordSetRuns031 from './migrations/031-record-set-runs.ts';
 import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
+import * as connectorSettingsNotify043 from './migrations/043-connector-settings-notify.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -58,6 +59,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['030-user-dashboards', userDashboards030],
   ['031-record-set-runs', recordSetRuns031],
   ['032-sms-delivery', smsDelivery032],
+  ['043-connector-settings-notify', connectorSettingsNotify043],
 ];
 
 const source: Knex.MigrationSource<string> = {
