@@ -134,9 +134,13 @@ export class ConnectorSettingsStore {
     this.#cache.delete(connectorId);
   }
 
-  /** Drops the cached settings of a connector (another process changed them). */
+  /**
+   * Drops the cached settings of a connector another process changed; '' drops all (the listener's
+   * catch-up after a lost connection, when what changed meanwhile is unknown).
+   */
   forget(connectorId: string): void {
-    this.#cache.delete(connectorId);
+    if (connectorId === '') this.#cache.clear();
+    else this.#cache.delete(connectorId);
   }
 
   /** Seals every row's secrets again with the current key; returns how many rows changed. */
