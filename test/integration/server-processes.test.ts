@@ -4,13 +4,15 @@
 // different workers (round-robin). A metadata change applied through one worker is used by all
 // within 1 s; a token revoked through one is refused by all within 1 s (each had it cached); kill -9
 // of a worker while creates are in flight loses none that was answered 2xx, and the primary forks a
-// replacement. SIGTERM to the primary then drains and ends every worker.
+// replacement. SIGTERM to the primary then drains and ends every worker. What must run once at start
+// (migrations, the first admin, seeding) runs under an advisory lock, one process at a time.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { underStartupLock } from '../../engine/db/startup-lock.ts';
 import { createServerDatabase, testDatabaseKind } from '../support/database.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 
@@ -108,6 +110,25 @@ test('--processes refuses the embedded database with a clear message and exit co
     expect(stderr).toContain('--processes needs a PostgreSQL server (DATABASE_URL)');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}, 60_000);
+
+serverOnly('work under the startup lock (migrations, first admin, seeding) runs in one process at a time', async () => {
+  const scratch = await createServerDatabase(process.env.TESSERA_TEST_PG_URL!);
+  try {
+    let running = 0;
+    let most = 0;
+    const work = async () => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // long enough for the other to try
+      running--;
+      return running;
+    };
+    // Three "processes": each its own lock connection, as in two cluster workers.
+    expect(await Promise.all([underStartupLock({ url: scratch.url }, work), underStartupLock({ url: scratch.url }, work), underStartupLock({ url: scratch.url }, work)])).toEqual([0, 0, 0]);
+    expect(most).toBe(1);
+  } finally {
+    await scratch.drop();
   }
 }, 60_000);
 
