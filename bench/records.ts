@@ -39,7 +39,7 @@ export const BENCH_PACKAGE: PackageFiles = {
   },
 };
 
-const CITIES = ['Warszawa', 'Kraków', 'Gdańsk', 'Wrocław', 'Poznań', 'Łódź', 'Cluj-Napoca', 'București', 'Iași', 'Timișoara'];
+export const CITIES = ['Warszawa', 'Kraków', 'Gdańsk', 'Wrocław', 'Poznań', 'Łódź', 'Cluj-Napoca', 'București', 'Iași', 'Timișoara'];
 
 export interface Throughput {
   readonly name: string;
@@ -58,7 +58,7 @@ export interface Spread {
   readonly max: number;
 }
 
-function spread(values: readonly number[]): Spread {
+export function spread(values: readonly number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   return { min: sorted[0]!, median: sorted[Math.floor((sorted.length - 1) / 2)]!, max: sorted[sorted.length - 1]! };
 }
@@ -77,7 +77,7 @@ async function measure(total: number, concurrency: number, op: (i: number) => Pr
 const LOAD = fileURLToPath(new URL('./http-load.ts', import.meta.url));
 
 /** HTTP throughput measured by autocannon in a child process (the client must not share the server's event loop). */
-async function measureHttp(token: string, urls: readonly string[], total: number, concurrency: number, body?: unknown): Promise<number> {
+export async function measureHttp(token: string, urls: readonly string[], total: number, concurrency: number, body?: unknown): Promise<number> {
   const { stdout } = await promisify(execFile)(process.execPath, [LOAD, urls.join('|'), body ? 'POST' : 'GET', body ? JSON.stringify(body) : '', String(concurrency), String(total), token]);
   const result = JSON.parse(stdout) as { rps: number; failures: number };
   if (result.failures > 0) throw new Error(`HTTP benchmark: ${result.failures} failed requests`);

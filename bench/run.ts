@@ -13,6 +13,7 @@ import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
 import { pdfBenchmark } from './pdf.ts';
 import { recordJobsBenchmark } from './record-jobs.ts';
+import { processesBenchmark } from './processes.ts';
 import { recordsBenchmark } from './records.ts';
 import { reportsBenchmark } from './reports.ts';
 import { recordsBulkBenchmark } from './records-bulk.ts';
@@ -26,7 +27,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports or versions runs one of them.
+// BENCH=records (with processes), processes, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports or versions runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -42,6 +43,10 @@ try {
       httpRounds: Number(process.env.BENCH_HTTP_ROUNDS ?? 3),
       log,
     });
+  }
+  // `tessera start --processes 1` vs 2 over HTTP: a server database only (the embedded one is one process's).
+  if (adminUrl && (!only || only === 'records' || only === 'processes')) {
+    await processesBenchmark({ adminUrl, operations: Number(process.env.BENCH_OPERATIONS ?? 3000), concurrency: Number(process.env.BENCH_PROCESSES_CONNECTIONS ?? 20), rounds: Number(process.env.BENCH_PROCESSES_ROUNDS ?? 5), log });
   }
   if (platform && (!only || only === 'workflows')) {
     await workflowsBenchmark(platform, {

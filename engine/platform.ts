@@ -6,11 +6,13 @@ import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from
 import { scheduleVacuum } from './db/maintenance.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
 import { DatabaseListener } from './db/notifications.ts';
+import { underStartupLock } from './db/startup-lock.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
 import { ImportJobs } from './imports/index.ts';
 import { RecordJobs, workflowJobKind } from './record-sets/index.ts';
+import { CONNECTOR_SETTINGS_CHANNEL } from './connectors/settings.ts';
 import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
 import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
 
@@ -65,12 +67,16 @@ export interface PlatformOptions extends DatabaseOptions {
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const db = await openDatabase(options);
   try {
-    const capabilities = await migratePlatform(db.knex);
-    // Platform fields and indexes added since the applied metadata was applied (e.g. activity.team).
-    await upgradePlatformLevel(db.knex, capabilities.trigram);
-    // The connectors' entity types (mail accounts…), when a connector was installed or upgraded.
     const contributions = contributedPackages(options.connectors ?? []);
-    await applyContributions(db.knex, contributions, { trigram: capabilities.trigram });
+    // Once for processes starting together on one server (`tessera start --processes N`).
+    const capabilities = await underStartupLock(db, async () => {
+      const found = await migratePlatform(db.knex);
+      // Platform fields and indexes added since the applied metadata was applied (e.g. activity.team).
+      await upgradePlatformLevel(db.knex, found.trigram);
+      // The connectors' entity types (mail accounts…), when a connector was installed or upgraded.
+      await applyContributions(db.knex, contributions, { trigram: found.trigram });
+      return found;
+    });
     const runtime = new LiveMetadata(db.knex);
     // A new metadata version may have changed tables under the plans connections keep.
     runtime.onChange(() => db.prepared?.invalidate());
@@ -96,7 +102,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const processes = new WorkflowRuntime(db.knex, records, { url: db.url, pgClient: clientClassOf(db.knex), subjects: listener?.delivers ? subjects : new SubjectCache({ ttlMs: 0 }), ...options.workflows });
     const recordJobs = new RecordJobs(db.knex, records);
     recordJobs.define(workflowJobKind({ knex: db.knex, records, processes }));
-    const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, recordJobs, model: () => (runtime.loaded ? runtime.snapshot.model : null) });
+    const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, recordJobs, model: () => (runtime.loaded ? runtime.snapshot.model : null), ...(listener?.delivers ? { subjects } : {}) });
+    // Settings changed by another process (migration 043 NOTIFYs the connector's id).
+    await listener?.on(CONNECTOR_SETTINGS_CHANNEL, (connectorId) => connectors.settings.forget(connectorId));
     await connectors.start();
     await processes.start();
     const imports = new ImportJobs(db.knex, records);

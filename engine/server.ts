@@ -8,6 +8,7 @@ import { createApp } from './http/app.ts';
 import { createHttpServer } from './http/listener.ts';
 import { startPlatform, type Platform } from './platform.ts';
 import { seedIfEmpty } from './seeding.ts';
+import { underStartupLock } from './db/startup-lock.ts';
 import { loadConnectors } from './connectors/platform-api.ts';
 import { connectors } from '../connectors/index.ts';
 import { tesseraPalette } from '../connectors/node-red/index.ts';
@@ -31,12 +32,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { demo: boolean; quiet?: boolean }): Promise<RunningServer> {
+export async function startServer(config: Config, options: { demo: boolean; quiet?: boolean; clusterWorker?: boolean }): Promise<RunningServer> {
   const log = (line: string) => !options.quiet && console.log(line);
   const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), secretsDir: config.dataDir, connectors: await loadConnectors(connectors), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
   try {
-    const admin = await ensureAdmin(platform.knex, config.adminPassword);
-    const seeded = await seedIfEmpty(platform, { demo: options.demo });
+    // With several processes on one server, one creates the admin and seeds; the others find it done.
+    const { admin, seeded } = await underStartupLock(platform.db, async () => {
+      // The metadata another process seeded while this one waited (its NOTIFY may not be heard yet).
+      await platform.runtime.reload();
+      return { admin: await ensureAdmin(platform.knex, config.adminPassword), seeded: await seedIfEmpty(platform, { demo: options.demo }) };
+    });
     // Timers, deliveries and connector jobs of the workflow runtime; stopped by platform.close().
     await platform.processes.startWorkers();
     // Imports a stopped server left half done go on from their last committed chunk (and, with
@@ -57,7 +62,8 @@ export async function startServer(config: Config, options: { demo: boolean; quie
     });
     const address = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
-    log(`Tessera is running at ${url}`);
+    // A cluster's primary says where Tessera runs once all its workers listen (server-cluster.ts).
+    log(options.clusterWorker ? `  process ${process.pid} listening at ${url}` : `Tessera is running at ${url}`);
     if (automation) log(`  automation (Node-RED): ${url}${EDITOR_ROOT}/`);
     log(`  database: ${platform.db.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
     if (seeded.metadataVersion !== null) log(`  seeded the default CRM (metadata version ${seeded.metadataVersion}, ${seeded.demoRecords} demo records)`);
@@ -81,7 +87,12 @@ export async function startServer(config: Config, options: { demo: boolean; quie
       log('stopping…');
       void stop().then(() => process.exit(0));
     };
-    if (!options.quiet) {
+    if (options.clusterWorker) {
+      // The primary sends SIGTERM to each worker; Ctrl-C's SIGINT reaches the whole process group,
+      // and a worker ending on its own would be replaced before the primary heard of the stop.
+      process.on('SIGINT', () => undefined);
+      process.once('SIGTERM', onSignal);
+    } else if (!options.quiet) {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }

@@ -1,5 +1,6 @@
 // `tessera` — the command line: start the server, validate/plan/apply metadata, generate types, seed.
 // Errors print a message and exit non-zero; nothing is half-applied (every apply is one transaction).
+import cluster from 'node:cluster';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { loadConnectors } from '../connectors/platform-api.ts';
 import { connectors as shippedConnectors } from '../../connectors/index.ts';
 import { startHttpAgent } from '../../connectors/fiscal/index.ts';
 import { startServer } from '../server.ts';
+import { runPrimary } from '../server-cluster.ts';
 import { exportFlows, importFlows } from '../automation/index.ts';
 import { importCommand, ImportUsageError } from './import-command.ts';
 import { rebuildRollups } from '../records/index.ts';
@@ -25,6 +27,7 @@ const USAGE = `usage: tessera <command>
 
   start                         start the server (embedded database unless DATABASE_URL is set);
                                 seeds the demo CRM on first start   [--no-demo]
+                                [--processes <n>] n server processes on one port (needs DATABASE_URL)
   meta validate <dir>           validate a metadata package folder
   meta plan <dir>               show the migration a package would cause
   meta apply <dir>              apply a package                     [--allow-destructive]
@@ -117,6 +120,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     options: {
       'allow-destructive': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
+      processes: { type: 'string' },
       'platform-rights': { type: 'boolean', default: false },
       out: { type: 'string' },
       printer: { type: 'string' },
@@ -141,7 +145,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const config = configFromEnv();
   switch (command) {
     case 'start': {
-      await startServer(config, { demo: !values['no-demo'] });
+      const processes = values.processes === undefined ? 1 : Number(values.processes);
+      if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new UsageError(`--processes must be a whole number from 1 to 64, not "${values.processes ?? ''}"`);
+      if (processes > 1 && !config.databaseUrl) {
+        // The embedded database is one process's: its data directory is locked by the server holding it.
+        throw new UsageError('--processes needs a PostgreSQL server (DATABASE_URL): the embedded database serves one process');
+      }
+      if (processes > 1 && cluster.isPrimary) await runPrimary({ processes, host: config.host, log: (line) => console.log(line) });
+      else await startServer(config, { demo: !values['no-demo'], clusterWorker: cluster.isWorker });
       return -1; // keeps running
     }
     case 'meta': {

@@ -49,6 +49,8 @@ export interface ConnectorHostOptions {
   readonly recordJobs?: RecordJobs;
   readonly model: () => Model | null;
   readonly log?: (message: string, error?: unknown) => void;
+  /** Users' subjects; the platform hands in the one it empties on identity changes (default: a 5-second one of its own). */
+  readonly subjects?: SubjectCache;
 }
 
 export class ConnectorHost {
@@ -60,13 +62,14 @@ export class ConnectorHost {
   readonly #stops: (() => Promise<void>)[] = [];
   readonly #tickers: ReturnType<typeof setInterval>[] = [];
   // Short-lived: a connector acting for a user sees a change of their roles within seconds.
-  readonly #subjects = new SubjectCache({ ttlMs: 5000 });
+  readonly #subjects: SubjectCache;
 
   constructor(connectors: readonly Connector[], options: ConnectorHostOptions) {
     const problems = connectorListProblems(connectors);
     if (problems.length > 0) throw new Error(`the connector list is not valid:\n  ${problems.join('\n  ')}`);
     this.connectors = connectors;
     this.#options = options;
+    this.#subjects = options.subjects ?? new SubjectCache({ ttlMs: 5000 });
     this.settings = new ConnectorSettingsStore(options.knex, options.keyring, (id) => this.get(id)?.enabledByDefault === true);
     this.outbox = new Outbox(options.knex, options.runtime, (id) => this.context(id), (id, text) => this.scrub(id, text));
   }

@@ -1,7 +1,8 @@
 // Connector settings as data: one row per connector in tessera.connector_settings (absent: disabled,
 // empty configuration). Secrets (writeOnly fields) are sealed into one envelope per row; the rest of
 // the configuration is plain JSON. Reads are cached for a few seconds per process; a write through
-// this process is seen at once, one through another process within CACHE_MS.
+// this process is seen at once, one through another process as soon as its NOTIFY arrives (migration
+// 043; `forget`), or within CACHE_MS where notifications do not cross connections.
 import type { Knex } from 'knex';
 import { checkSchema, schemaProblems } from '../../forms/index.ts';
 import { TesseraError } from '../errors.ts';
@@ -12,6 +13,8 @@ import { joinSecrets, secretPointers, splitSecrets, withStoredSecrets } from './
 import type { SecretKeyring } from './secrets.ts';
 
 const CACHE_MS = 2000;
+/** Where migration 043's trigger announces a change of a connector's settings (payload: its id). */
+export const CONNECTOR_SETTINGS_CHANNEL = 'tessera_connector_settings';
 
 export interface StoredSettings {
   readonly enabled: boolean;
@@ -129,6 +132,15 @@ export class ConnectorSettingsStore {
       await auditAdminChange(trx, actor, 'connector', saved!.id, row ? 'update' : 'create', changes);
     });
     this.#cache.delete(connectorId);
+  }
+
+  /**
+   * Drops the cached settings of a connector another process changed; '' drops all (the listener's
+   * catch-up after a lost connection, when what changed meanwhile is unknown).
+   */
+  forget(connectorId: string): void {
+    if (connectorId === '') this.#cache.clear();
+    else this.#cache.delete(connectorId);
   }
 
   /** Seals every row's secrets again with the current key; returns how many rows changed. */

@@ -28,6 +28,7 @@ import * as recordSetRuns031 from './migrations/031-record-set-runs.ts';
 import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
 import * as currencyRates036 from './migrations/036-currency-rates.ts';
 import * as recordJobs039 from './migrations/039-record-jobs.ts';
+import * as connectorSettingsNotify043 from './migrations/043-connector-settings-notify.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -62,6 +63,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['032-sms-delivery', smsDelivery032],
   ['036-currency-rates', currencyRates036],
   ['039-record-jobs', recordJobs039],
+  ['043-connector-settings-notify', connectorSettingsNotify043],
 ];
 
 const source: Knex.MigrationSource<string> = {

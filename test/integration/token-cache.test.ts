@@ -1,5 +1,6 @@
 // Servers cache verified API tokens for a few seconds; a revocation or deactivation committed by any
-// process must still take effect at once everywhere (NOTIFY on the auth channel clears the caches).
+// process must still take effect at once everywhere (NOTIFY on the auth channel clears the caches);
+// connector settings likewise (their own channel, migration 043).
 import { createApiToken, TOKEN_SCOPES, userIdByLogin } from '../../engine/access/index.ts';
 import { startPlatform, type Platform } from '../../engine/platform.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -79,6 +80,21 @@ test('deactivating the user clears cached tokens everywhere', async () => {
   expect((await onA.get('/auth/me')).status).toBe(200);
   await other.knex('tessera.users').where({ id: row.id }).update({ active: false });
   expect(await eventually(async () => (await onA.get('/auth/me')).status === 401)).toBe(true);
+});
+
+test('connector settings changed through another process are read here at once, not after the cache’s seconds', async () => {
+  const settings = env.platform.connectors.settings;
+  expect((await settings.read('probe')).enabled).toBe(false); // now cached here (2 s)
+  const cachedAt = Date.now();
+  await other.connectors.settings.write('probe', undefined, { enabled: true }, { userId: null, via: 'system' });
+  // Migration 043's trigger NOTIFYs the connector's id; the cached copy goes long before it would expire.
+  expect(await eventually(async () => (await settings.read('probe')).enabled, 1000)).toBe(true);
+  expect(Date.now() - cachedAt).toBeLessThan(2000);
+  // A lost listening connection's catch-up ('' to every handler) drops every cached connector.
+  await settings.read('probe');
+  await other.knex('tessera.connector_settings').where({ connector_id: 'probe' }).update({ enabled: false });
+  settings.forget('');
+  expect((await settings.read('probe')).enabled).toBe(false);
 });
 
 test('after the database drops the listening connection, the listener reconnects and catches up', async () => {

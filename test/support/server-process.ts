@@ -18,13 +18,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'start'], {
+/** `args` follow `start` (e.g. `--processes 3`: then the URL is printed by the cluster's primary once every worker listens). */
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, args: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'start', ...args], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_SECRET_KEY: TEST_SECRET_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close' rather than 'exit': the pipes are closed too, so a stopped server leaves no handle open.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start within 90 s:\n${output}`)), 90_000);
     const onData = (chunk: Buffer): void => {
