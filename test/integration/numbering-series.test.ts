@@ -44,6 +44,8 @@ function beforeDocuments(pkg: PackageFiles): PackageFiles {
   for (const [path, item] of items) {
     if (item.kind === 'entity' && DOCUMENTS.includes(item.name)) continue;
     if (item.kind === 'documentTemplate' && DOCUMENTS.includes(item.entity)) continue;
+    // Reports over the documents, or over fields built on them (a campaign's paid revenue).
+    if (item.kind === 'report' && (DOCUMENTS.includes(item.entity) || [...gone].some((g) => g.startsWith(`${item.entity}.`) && new RegExp(`\\b${g.slice(item.entity.length + 1)}\\b`).test(JSON.stringify(item))))) continue;
     if (item.kind === 'entity') {
       const { conversions: _c, actions: _a, ...rest } = item;
       const kept = (name: string) => !gone.has(`${item.name}.${name}`);
