@@ -5,7 +5,8 @@ import { Router } from 'express';
 import { isUuid } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { MARKETING_ACTION, WORKFLOW_JOB, runForRecords, runProgress, startMarketingAction, type RecordSetServices } from '../record-sets/index.ts';
+import { declaredConversion } from '../conversion/index.ts';
+import { CONVERSION_JOB, MARKETING_ACTION, WORKFLOW_JOB, runForRecords, runProgress, startMarketingAction, type RecordSelection, type RecordSetServices } from '../record-sets/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
@@ -20,6 +21,15 @@ function workflowRunProblems(body: Record<string, unknown>, more: readonly strin
   if (body.variables !== undefined && (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))) problems.push({ pointer: '/variables', detail: 'must be an object' });
   return problems;
 }
+
+/** A bulk job's records: either ids or a list filter, not both. */
+function selectionProblems(body: Record<string, unknown>): Problem[] {
+  if ((body.ids === undefined) === (body.filter === undefined)) return [{ pointer: '/ids', detail: 'choose the records either by ids or by a filter' }];
+  if (body.ids !== undefined && !Array.isArray(body.ids)) return [{ pointer: '/ids', detail: 'must be a list of record ids' }];
+  return [];
+}
+
+const selectionOf = (body: Record<string, unknown>): RecordSelection => (body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter });
 
 export function recordSetsRouter(platform: Platform): Router {
   const router = Router();
@@ -49,17 +59,31 @@ export function recordSetsRouter(platform: Platform): Router {
   // any number of them, in chunks with the user's rights; 202 with the job's first report.
   router.post('/records/:type/bulk/workflow/jobs', async (req, res) => {
     const body = requireJsonObject(req);
-    const problems = workflowRunProblems(body, ['filter']);
-    if ((body.ids === undefined) === (body.filter === undefined)) problems.push({ pointer: '/ids', detail: 'choose the records either by ids or by a filter' });
-    else if (body.ids !== undefined && !Array.isArray(body.ids)) problems.push({ pointer: '/ids', detail: 'must be a list of record ids' });
+    const problems = [...workflowRunProblems(body, ['filter']), ...selectionProblems(body)];
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk action', { problems: problems.slice(0, 20) });
     const actor = recordContext(req).actor;
     const id = await platform.recordJobs.submit(actor, {
       kind: WORKFLOW_JOB,
       entity: req.params.type,
-      selection: body.ids !== undefined ? { ids: body.ids as string[] } : { filter: body.filter },
+      selection: selectionOf(body),
       params: { processId: body.processId as string, variables: (body.variables as JsonObject | undefined) ?? {} },
     });
+    res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(actor, id));
+  });
+
+  // A declared conversion (offer → sales order) per selected record, as a background job with the
+  // user's rights; an unknown conversion is refused before anything starts.
+  router.post('/records/:type/bulk/conversion/jobs', async (req, res) => {
+    const body = requireJsonObject(req);
+    const problems: Problem[] = [];
+    for (const key of Object.keys(body)) if (!['conversion', 'ids', 'filter'].includes(key)) problems.push({ pointer: `/${key}`, detail: 'unknown member' });
+    if (typeof body.conversion !== 'string' || body.conversion === '') problems.push({ pointer: '/conversion', detail: 'name the conversion to run' });
+    if (Array.isArray(body.ids)) body.ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
+    problems.push(...selectionProblems(body));
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk conversion', { problems: problems.slice(0, 20) });
+    declaredConversion(platform.records, req.params.type, body.conversion as string);
+    const actor = recordContext(req).actor;
+    const id = await platform.recordJobs.submit(actor, { kind: CONVERSION_JOB, entity: req.params.type, selection: selectionOf(body), params: { conversion: body.conversion as string } });
     res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(actor, id));
   });
 

@@ -4,6 +4,8 @@
 import type { RecordContext } from '../../engine/records/index.ts';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { reportQuery } from '../../metadata/report-figures.ts';
+import type { Report } from '../../metadata/schema/types.generated.ts';
 import { tessera } from '../support/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
@@ -65,4 +67,22 @@ test('paying an invoice of a campaign deal moves the campaign ROI, over the esti
   const rebuilt = await tessera(['rollups', 'rebuild', 'campaign'], { DATABASE_URL: env.platform.db.url! });
   expect([rebuilt.code, rebuilt.stderr]).toEqual([0, '']);
   expect(await roiOf(campaign)).toEqual({ paid_revenue: 12_300, roi: 23 });
+});
+
+test('the shipped report campaign_roi (on the management dashboard) lists each campaign with its costs, paid revenue and ROI', async () => {
+  const pkg = (await loadPackageDir(SEED_METADATA_DIR)).package;
+  const report = pkg.files['reports/campaign_roi.json'] as Report;
+  expect((pkg.files['dashboards/management.json'] as { widgets: { report: string }[] }).widgets.map((w) => w.report)).toContain('campaign_roi');
+  const campaign = (await records().create(system, 'campaign', { name: 'Webinar Cluj 2026', estimated_cost: { amount: 2_000, currency: 'PLN' } })).id as string;
+  await records().create(system, 'campaign', { name: 'Odwołana', status: 'cancelled', estimated_cost: { amount: 1, currency: 'PLN' } });
+  const contractor = (await records().create(system, 'contractor', { name: 'Tipografia Cluj SRL' })).id as string;
+  const deal = (await records().create(system, 'deal', { name: 'Ulotki', contractor, campaign })).id as string;
+  await records().create(system, 'invoice', { kind: 'invoice', contractor, deal, paid: true, lines: [{ description: 'Ulotki A5', quantity: 10, net_price: 400, vat_rate: 'vat23' }] });
+  const entity = env.platform.runtime.snapshot.model.entities.get('campaign')!;
+  const result = await records().aggregate(system, 'campaign', reportQuery(report, entity, {}, new Date()));
+  const rows = Object.fromEntries(result.rows.map((r) => [String(r.keys[0]!.value), r.values.map((v) => (v === null ? null : Number(v)))]));
+  expect(result.measures.map((m) => m.name)).toEqual(['sum:estimated_cost', 'sum:realised_cost', 'sum:paid_revenue', 'avg:roi']);
+  // 4,920 paid over 2,000 estimated: 146 %; the cancelled campaign is left out.
+  expect(rows['Webinar Cluj 2026']).toEqual([2_000, null, 4_920, 146]);
+  expect(rows['Odwołana']).toBeUndefined();
 });

@@ -209,3 +209,33 @@ test('cancelled between chunks: what was done stays, the rest is not touched; a 
   const again = await ola.post(`/record-jobs/${id}/cancel`, {});
   expect(again.status).toBe(409);
 });
+
+test('a conversion per selected record (offers → sales orders) over HTTP: as the starter, each once per job, refused ones reported, an unknown conversion refused', async () => {
+  const offer = async (title: string, owner: string) =>
+    (await env.platform.records.create(as(owner), 'offer', { title, contractor: users.contractor, lines: [{ description: 'Serwis', quantity: 1, net_price: 100, vat_rate: 'vat23' }] })).id as string;
+  const good = [await offer('Oferta A', users.ola!), await offer('Oferta B', users.ola!)];
+  const rejected = await offer('Oferta odrzucona', users.ola!);
+  await env.platform.knex('offer').where({ id: rejected }).update({ status: 'rejected' });
+  const foreign = await offer('Oferta Piotra', users.piotr!);
+  const orders = async () => (await env.platform.knex('sales_order').whereIn('offer', [...good, rejected, foreign]).select('offer', 'created_by')) as { offer: string; created_by: string }[];
+
+  const unknown = await ola.post('/records/offer/bulk/conversion/jobs', { conversion: 'to_nothing', ids: good });
+  expect(unknown.status).toBe(404);
+  expect(unknown.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/conversion']);
+  const bad = await ola.post('/records/offer/bulk/conversion/jobs', { ids: ['nope'], extra: 1 });
+  expect(bad.status).toBe(422);
+  expect(bad.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/extra', '/conversion', '/ids/0']);
+
+  const started = await ola.post('/records/offer/bulk/conversion/jobs', { conversion: 'to_sales_order', ids: [...good, rejected, foreign] });
+  expect(started.status).toBe(202);
+  const report = await finished(started.body.id);
+  // Piotr's offer Ola may not read is never touched; the rejected one is refused by the conversion's condition.
+  expect(report).toMatchObject({ kind: 'conversion', status: 'done', done: 2, failed: 2 });
+  expect(Object.fromEntries(report.failures.map((f: { id: string; code: string }) => [f.id, f.code]))).toEqual({ [rejected]: 'CONFLICT', [foreign]: 'UNREADABLE' });
+  const made = await orders();
+  expect(made.map((o) => o.offer).sort()).toEqual([...good].sort());
+  expect(new Set(made.map((o) => o.created_by))).toEqual(new Set([users.ola]));
+  // One item per record of the job: its key (job, record) keeps a record from being converted twice by the job.
+  const items = (await env.platform.knex('tessera.record_job_items').where({ job_id: started.body.id }).pluck('record_id')) as string[];
+  expect(items.sort()).toEqual([...good, rejected, foreign].sort());
+});

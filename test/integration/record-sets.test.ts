@@ -21,7 +21,7 @@ const isoDay = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 beforeAll(async () => {
   env = await startTestPlatform();
   await env.platform.applyMetadata(await seedPackage(), { source: 'seed' });
-  for (const file of ['contract-expiry', 'reservation-expiry', 'marketing-generate-opportunities']) {
+  for (const file of ['contract-expiry', 'device-inspection', 'reservation-expiry', 'marketing-generate-opportunities']) {
     await env.platform.processes.deploy(readFileSync(`${SHIPPED_WORKFLOWS_DIR}${file}.bpmn`, 'utf8'), { source: 'test', resourceName: `${file}.bpmn` });
   }
   server = await startTestServer(env.platform);
@@ -148,6 +148,22 @@ describe('shipped timer-started processes', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ kind: 'task', contract: expiring.id, assignee: ids.ola, priority: 'high' });
     expect(String(tasks[0]!.subject)).toBe(`Umowa wygasa ${isoDay(30)}: Serwis 2026`);
+  });
+
+  test('planned device inspections: a task to the owner due on the inspection date, once per device and date even when run twice', async () => {
+    const make = (name: string, nextInspection: string) => env.platform.records.create(as(ids.ola!), 'device', { name, serial_no: `SN-${name}`, next_inspection: nextInspection });
+    const due = await make('Kserokopiarka KM-2540', isoDay(7));
+    await make('Drukarka later', isoDay(8));
+    await make('Drukarka earlier', isoDay(6));
+    await fireStartTimer('device-inspection');
+    await fireStartTimer('device-inspection');
+    const statuses = (await env.platform.knex('tessera.process_instances').where({ process_id: 'device-inspection' }).pluck('status')) as string[];
+    expect(statuses).toEqual(['completed', 'completed']);
+    const tasks = (await env.platform.records.list(system, 'activity', { filter: { device: { isNull: false } } })).data;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ kind: 'task', device: due.id, assignee: ids.ola });
+    expect(String(tasks[0]!.deadline).slice(0, 10)).toBe(isoDay(7));
+    expect(String(tasks[0]!.subject)).toBe(`Przegląd urządzenia ${isoDay(7)}: Kserokopiarka KM-2540`);
   });
 
   test('reservation blocks past their end are set expired; current ones and plain reservations stay', async () => {

@@ -35,6 +35,11 @@ export async function startWorkflowJob(entity: string, processId: string, select
   return (await api.post<RecordJobReport>(`/records/${enc(entity)}/bulk/workflow/jobs`, { processId, ...selection })).data;
 }
 
+/** A declared conversion per record as a job (offers → sales orders). */
+export async function startConversionJob(entity: string, conversion: string, selection: { readonly ids: readonly string[] } | { readonly filter: unknown }): Promise<RecordJobReport> {
+  return (await api.post<RecordJobReport>(`/records/${enc(entity)}/bulk/conversion/jobs`, { conversion, ...selection })).data;
+}
+
 export async function recordJob(id: string): Promise<RecordJobReport> {
   return (await api.get<RecordJobReport>(`/record-jobs/${enc(id)}`)).data;
 }

@@ -1,20 +1,22 @@
 // "Run workflow…" on the selected rows of a list: one instance per record, started as the user,
 // as a background job (POST /api/records/:type/bulk/workflow/jobs) whose progress the dialog reads
 // while it runs (list/RecordJobProgress.tsx), cancellable, going on after a server restart; records
-// the user may not start it for are counted and named, the others run.
+// the user may not start it for are counted and named, the others run. "Convert…" is the same
+// dialog over a declared conversion of the type (POST /api/records/:type/bulk/conversion/jobs):
+// each record converted with the user's rights, refused ones named.
 import { useCallback, useState } from 'react';
 import type { EntityModel } from '../../../metadata/browser.ts';
 import { ApiError } from '../api/client.ts';
 import type { ApiRecord } from '../api/records.ts';
-import { jobOpen, processIds, startWorkflowJob, type RecordJobReport } from '../api/record-sets.ts';
+import { jobOpen, processIds, startConversionJob, startWorkflowJob, type RecordJobReport } from '../api/record-sets.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { Modal, useLoad } from '../components/ui.tsx';
 import { RecordJobProgress } from './RecordJobProgress.tsx';
 
-export function BulkWorkflowDialog({ entity, targets, onClose }: { entity: EntityModel; targets: readonly ApiRecord[]; onClose(): void }) {
-  const { t } = useI18n();
-  const processes = useLoad(() => processIds().catch(() => [] as string[]), []);
-  const [processId, setProcessId] = useState('');
+export function BulkWorkflowDialog({ entity, targets, onClose, convert = false }: { entity: EntityModel; targets: readonly ApiRecord[]; onClose(): void; convert?: boolean }) {
+  const { t, label } = useI18n();
+  const processes = useLoad(() => (convert ? Promise.resolve([] as string[]) : processIds().catch(() => [] as string[])), [convert]);
+  const [choice, setChoice] = useState('');
   const [job, setJob] = useState<RecordJobReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -22,7 +24,8 @@ export function BulkWorkflowDialog({ entity, targets, onClose }: { entity: Entit
     setBusy(true);
     setProblem(null);
     try {
-      setJob(await startWorkflowJob(entity.name, processId, { ids: targets.map((r) => r.id) }));
+      const selection = { ids: targets.map((r) => r.id) };
+      setJob(await (convert ? startConversionJob(entity.name, choice, selection) : startWorkflowJob(entity.name, choice, selection)));
     } catch (e) {
       setProblem(e instanceof ApiError ? (e.problem.detail ?? e.message) : String(e));
     } finally {
@@ -33,7 +36,7 @@ export function BulkWorkflowDialog({ entity, targets, onClose }: { entity: Entit
   const done = job !== null && !jobOpen(job);
   return (
     <Modal
-      title={`${t('bulk.runWorkflow')} (${t('list.selected', { n: targets.length })})`}
+      title={`${t(convert ? 'bulk.convert' : 'bulk.runWorkflow')} (${t('list.selected', { n: targets.length })})`}
       onClose={onClose}
       footer={
         <>
@@ -41,7 +44,7 @@ export function BulkWorkflowDialog({ entity, targets, onClose }: { entity: Entit
             {done ? t('common.close') : t('common.cancel')}
           </button>
           {!job && (
-            <button type="button" className="btn btn-primary" disabled={!processId || busy} onClick={() => void run()}>
+            <button type="button" className="btn btn-primary" disabled={!choice || busy} onClick={() => void run()}>
               {t('bulk.run')}
             </button>
           )}
@@ -49,15 +52,29 @@ export function BulkWorkflowDialog({ entity, targets, onClose }: { entity: Entit
       }
     >
       <div className="form-grid">
-        <label>
-          {t('bulk.process')}{' '}
-          <input className="input" list="bulk-processes" value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('bulk.process')} disabled={busy || job !== null} />
-          <datalist id="bulk-processes">
-            {(processes.data ?? []).map((id) => (
-              <option key={id} value={id} />
-            ))}
-          </datalist>
-        </label>
+        {convert ? (
+          <label>
+            {t('bulk.conversion')}{' '}
+            <select className="input" value={choice} onChange={(e) => setChoice(e.target.value)} aria-label={t('bulk.conversion')} disabled={busy || job !== null}>
+              <option value="" />
+              {entity.conversions.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {label(c.label)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <label>
+            {t('bulk.process')}{' '}
+            <input className="input" list="bulk-processes" value={choice} onChange={(e) => setChoice(e.target.value)} aria-label={t('bulk.process')} disabled={busy || job !== null} />
+            <datalist id="bulk-processes">
+              {(processes.data ?? []).map((id) => (
+                <option key={id} value={id} />
+              ))}
+            </datalist>
+          </label>
+        )}
         {job && <RecordJobProgress job={job} nameOf={nameOf} onChange={setJob} />}
         {problem && <div className="error">{problem}</div>}
       </div>

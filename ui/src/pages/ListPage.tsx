@@ -86,6 +86,7 @@ export function EntityList({ model, entity, preview }: { model: Model; entity: E
   const [bulkSet, setBulkSet] = useState(false);
   const [bulkSms, setBulkSms] = useState(false);
   const [bulkRun, setBulkRun] = useState(false);
+  const [bulkConvert, setBulkConvert] = useState(false);
   const [bulkPrint, setBulkPrint] = useState(false);
   const smsEnabled = useConnectorEnabled('sms');
   const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
@@ -326,6 +327,12 @@ export function EntityList({ model, entity, preview }: { model: Model; entity: E
                 {t('bulk.runWorkflow')}
               </button>
             )}
+            {/* A declared conversion per selected record (offers → orders), with progress (list/BulkWorkflowDialog.tsx). */}
+            {entity.conversions.length > 0 && may(entity.name, 'read') && (
+              <button type="button" className="btn" onClick={() => setBulkConvert(true)}>
+                {t('bulk.convert')}
+              </button>
+            )}
             {/* Serial printing (letters): the selection in one PDF with a document template of the type (list/BulkPrintDialog.tsx). */}
             {model.pkg.documentTemplates.some((d) => d.entity === entity.name) && (
               <button type="button" className="btn" onClick={() => setBulkPrint(true)}>
@@ -462,6 +469,7 @@ export function EntityList({ model, entity, preview }: { model: Model; entity: E
       )}
       {bulkPrint && <BulkPrintDialog model={model} entity={entity} ids={[...selected]} onClose={() => setBulkPrint(false)} />}
       {bulkRun && <BulkWorkflowDialog entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkRun(false)} />}
+      {bulkConvert && <BulkWorkflowDialog convert entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkConvert(false)} />}
       {bulkSet && (
         <MassUpdateDialog
           model={model}
