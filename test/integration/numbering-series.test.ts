@@ -40,12 +40,18 @@ function beforeDocuments(pkg: PackageFiles): PackageFiles {
       }
     }
   }
+  // Reports over the documents, or over fields built on them (a campaign's paid revenue), and their widgets.
+  const builtOn = (entity: string, item: MetadataItem) => [...gone].some((g) => g.startsWith(`${entity}.`) && new RegExp(`\\b${g.slice(entity.length + 1)}\\b`).test(JSON.stringify(item)));
+  const droppedReports = new Set(items.flatMap(([, item]) => (item.kind === 'report' && (DOCUMENTS.includes(item.entity) || builtOn(item.entity, item)) ? [item.name] : [])));
   const files: Record<string, MetadataItem> = {};
   for (const [path, item] of items) {
+    if (item.kind === 'report' && droppedReports.has(item.name)) continue;
+    if (item.kind === 'dashboard') {
+      files[path] = { ...item, widgets: item.widgets.filter((w) => !droppedReports.has((w as { report?: string }).report ?? '')) };
+      continue;
+    }
     if (item.kind === 'entity' && DOCUMENTS.includes(item.name)) continue;
     if (item.kind === 'documentTemplate' && DOCUMENTS.includes(item.entity)) continue;
-    // Reports over the documents, or over fields built on them (a campaign's paid revenue).
-    if (item.kind === 'report' && (DOCUMENTS.includes(item.entity) || [...gone].some((g) => g.startsWith(`${item.entity}.`) && new RegExp(`\\b${g.slice(item.entity.length + 1)}\\b`).test(JSON.stringify(item))))) continue;
     if (item.kind === 'entity') {
       const { conversions: _c, actions: _a, ...rest } = item;
       const kept = (name: string) => !gone.has(`${item.name}.${name}`);
