@@ -230,14 +230,31 @@ describe('the default CRM', () => {
 
 /** The package with its rollup fields left out (and out of its layouts): the CRM as it was before them. */
 function withoutRollups(pkg: PackageFiles): PackageFiles {
-  type Entity = { fields?: { name: string; rollup?: unknown }[]; layout?: { fields: string[] }[] };
+  type Entity = { kind: string; name: string; fields?: { name: string; rollup?: unknown }[]; layout?: { fields: string[] }[] };
+  const gone = new Map<string, Set<string>>();
   const files = Object.fromEntries(
     Object.entries(pkg.files).map(([path, item]) => {
       const entity = item as Entity;
       if (!entity.fields?.some((f) => f.rollup)) return [path, item];
-      const gone = new Set(entity.fields.filter((f) => f.rollup).map((f) => f.name));
-      return [path, { ...entity, fields: entity.fields.filter((f) => !gone.has(f.name)), ...(entity.layout ? { layout: entity.layout.map((s) => ({ ...s, fields: s.fields.filter((n) => !gone.has(n)) })) } : {}) }];
+      const names = new Set(entity.fields.filter((f) => f.rollup).map((f) => f.name));
+      gone.set(entity.name, names);
+      return [path, { ...entity, fields: entity.fields.filter((f) => !names.has(f.name)), ...(entity.layout ? { layout: entity.layout.map((s) => ({ ...s, fields: s.fields.filter((n) => !names.has(n)) })) } : {}) }];
     }),
   );
+  // Reports over rollup fields (the campaign ROI report), and their dashboard widgets, came with the rollups.
+  const dropped = new Set<string>();
+  for (const [path, item] of Object.entries(files)) {
+    const report = item as { kind: string; name: string; entity?: string };
+    if (report.kind !== 'report') continue;
+    const names = gone.get(report.entity ?? '');
+    if (names && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(JSON.stringify(report)))) {
+      dropped.add(report.name);
+      delete files[path];
+    }
+  }
+  for (const [path, item] of Object.entries(files)) {
+    const dashboard = item as { kind: string; widgets?: { report?: string }[] };
+    if (dashboard.kind === 'dashboard') files[path] = { ...dashboard, widgets: (dashboard.widgets ?? []).filter((w) => !dropped.has(w.report ?? '')) } as typeof item;
+  }
   return { files } as PackageFiles;
 }
