@@ -1,21 +1,19 @@
 // Campaign ROI in the shipped CRM (#17): the campaign's paid revenue is a rollup over its deals'
 // paid invoices (itself a rollup over invoices), and its ROI a computed field over that rollup and
 // the realised cost, so marking an invoice paid moves the campaign's ROI in the same transaction.
-import type { RecordContext } from '../../engine/records/index.ts';
 import { loadPackageDir } from '../../metadata/index.ts';
-import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { reportQuery } from '../../metadata/report-figures.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import type { Report } from '../../metadata/schema/types.generated.ts';
 import { tessera } from '../support/cli.ts';
-import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import type { TestPlatform } from '../support/database.ts';
+import { startSeedCrm, SYSTEM as system, updateStored } from '../support/seed-crm.ts';
 
 let env: TestPlatform;
-const system: RecordContext = { actor: { userId: null, via: 'system' } };
 type Rec = Record<string, unknown>;
 
 beforeAll(async () => {
-  env = await startTestPlatform();
-  await env.platform.applyMetadata((await loadPackageDir(SEED_METADATA_DIR)).package, { source: 'seed' });
+  env = await startSeedCrm();
 }, 120_000);
 
 afterAll(async () => {
@@ -24,10 +22,7 @@ afterAll(async () => {
 
 const records = () => env.platform.records;
 const get = (entity: string, id: string) => records().get(system, entity, id);
-const update = async (entity: string, id: string, values: Rec) => {
-  const current = await get(entity, id);
-  return records().update(system, entity, id, values, { expectedVersion: current.version as number });
-};
+const update = (entity: string, id: string, values: Rec) => updateStored(records(), entity, id, values);
 const roiOf = async (id: string) => {
   const c = await get('campaign', id);
   return { paid_revenue: Number(c.paid_revenue), roi: c.roi === null ? null : Number(c.roi) };

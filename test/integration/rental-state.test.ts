@@ -2,37 +2,26 @@
 // `rental_state` is a computed enum over count rollups of its rentals, so booking, handing out,
 // returning or cancelling a rental moves it in the same transaction; a device marked in service
 // stays so; two booked or running rentals of one device may not overlap.
-import { isTesseraError, type TesseraError } from '../../engine/errors.ts';
-import type { RecordContext } from '../../engine/records/index.ts';
-import { loadPackageDir } from '../../metadata/index.ts';
-import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import type { RecordService } from '../../engine/records/index.ts';
+import type { TestPlatform } from '../support/database.ts';
+import { refusal } from '../support/refusal.ts';
+import { startSeedCrm, SYSTEM, updateStored } from '../support/seed-crm.ts';
 
 let env: TestPlatform;
-const system: RecordContext = { actor: { userId: null, via: 'system' } };
 type Rec = Record<string, unknown>;
 
 beforeAll(async () => {
-  env = await startTestPlatform();
-  await env.platform.applyMetadata((await loadPackageDir(SEED_METADATA_DIR)).package, { source: 'seed' });
+  env = await startSeedCrm();
 }, 120_000);
 
 afterAll(async () => {
   await env?.close();
 });
 
-const records = () => env.platform.records;
-const create = async (entity: string, values: Rec) => (await records().create(system, entity, values)).id as string;
-const update = async (entity: string, id: string, values: Rec) => {
-  const current = await records().get(system, entity, id);
-  return records().update(system, entity, id, values, { expectedVersion: current.version as number });
-};
-const stateOf = async (device: string) => (await records().get(system, 'device', device)).rental_state;
-async function refusal(work: Promise<unknown>): Promise<TesseraError> {
-  const error = await work.then(() => null, (e: unknown) => e);
-  if (!isTesseraError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
+const records = (): RecordService => env.platform.records;
+const create = async (entity: string, values: Rec) => (await records().create(SYSTEM, entity, values)).id as string;
+const update = (entity: string, id: string, values: Rec) => updateStored(records(), entity, id, values);
+const stateOf = async (device: string) => (await records().get(SYSTEM, 'device', device)).rental_state;
 const day = (d: number, hour = 9) => new Date(Date.UTC(2027, 0, d, hour)).toISOString();
 
 test('booking, handing out, returning and cancelling rentals move the device\'s state with them', async () => {
@@ -56,7 +45,7 @@ test('booking, handing out, returning and cancelling rentals move the device\'s 
   // Deleting a running rental gives the device back too.
   const third = await create('rental', { device, contractor, rented_from: day(20), rented_until: day(22), status: 'reserved' });
   await update('rental', third, { status: 'rented' });
-  await records().remove(system, 'rental', third, { expectedVersion: (await records().get(system, 'rental', third)).version as number });
+  await records().remove(SYSTEM, 'rental', third, { expectedVersion: (await records().get(SYSTEM, 'rental', third)).version as number });
   expect(await stateOf(device)).toBe('available');
 });
 
