@@ -4,12 +4,12 @@
 // the same amount through later changes (nothing re-read it), and random sequences of creates,
 // updates, moves, deletes, restores, line edits and bulk writes end with every rollup equal to a
 // full rebuild (`tessera rollups rebuild`'s code).
-import { rebuildRollups, type RecordContext } from '../../engine/records/index.ts';
+import { rebuildRollups } from '../../engine/records/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { rollupPackage } from '../support/rollup-package.ts';
+import { SYSTEM as system, updateStored } from '../support/system-writes.ts';
 
 let env: TestPlatform;
-const system: RecordContext = { actor: { userId: null, via: 'system' } };
 type Rec = Record<string, unknown>;
 
 beforeAll(async () => {
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const records = () => env.platform.records;
 const version = async (entity: string, id: string) => (await records().get(system, entity, id)).version as number;
-const update = async (entity: string, id: string, values: Rec) => records().update(system, entity, id, values, { expectedVersion: await version(entity, id) });
+const update = (entity: string, id: string, values: Rec) => updateStored(records(), entity, id, values);
 const pln = (amount: number) => ({ amount, currency: 'PLN' });
 
 /** Every rollup column of every record holding rollups, by table and id. */
