@@ -7,6 +7,12 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL server; absent → the embedded database in dataDir. */
   readonly databaseUrl?: string;
+  /**
+   * A streaming replica of DATABASE_URL for lists, search, reports and exports (docs/deployment.md):
+   * `waitMs` the longest a session that just wrote waits for it to catch up before reading the
+   * primary, `retryMs` how long an unavailable replica is left alone.
+   */
+  readonly readReplica?: { readonly url: string; readonly waitMs: number; readonly retryMs: number };
   /** Admin password for the first start; absent → one is generated and printed once. */
   readonly adminPassword?: string;
   /** Browser sessions: idle timeout, absolute lifetime, Secure cookies behind a TLS proxy (docs/security.md). */
@@ -29,11 +35,16 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  // The embedded database is one process's PGlite: nothing streams from it.
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) throw new Error('DATABASE_READ_URL is set without DATABASE_URL: a read replica needs a PostgreSQL server as its primary (the embedded database has no replicas); set DATABASE_URL or unset DATABASE_READ_URL');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir: resolve(env.TESSERA_DATA_DIR ?? './data'),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.DATABASE_URL && env.DATABASE_READ_URL
+      ? { readReplica: { url: env.DATABASE_READ_URL, waitMs: positive(env, 'TESSERA_REPLICA_WAIT_MS', 500), retryMs: positive(env, 'TESSERA_REPLICA_RETRY_MS', 5000) } }
+      : {}),
     ...(env.TESSERA_ADMIN_PASSWORD ? { adminPassword: env.TESSERA_ADMIN_PASSWORD } : {}),
     auth: {
       session: { idleMinutes: positive(env, 'TESSERA_SESSION_IDLE_MINUTES', 30), absoluteHours: positive(env, 'TESSERA_SESSION_HOURS', 12) },

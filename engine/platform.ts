@@ -79,7 +79,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     const runtime = new LiveMetadata(db.knex);
     // A new metadata version may have changed tables under the plans connections keep.
-    runtime.onChange(() => db.prepared?.invalidate());
+    runtime.onChange(() => {
+      db.prepared?.invalidate();
+      db.replica?.invalidatePlans();
+    });
     await runtime.reload();
     const tokenCache = new TokenCache();
     const subjects = new SubjectCache();

@@ -34,7 +34,10 @@ export interface RunningServer {
 
 export async function startServer(config: Config, options: { demo: boolean; quiet?: boolean; clusterWorker?: boolean }): Promise<RunningServer> {
   const log = (line: string) => !options.quiet && console.log(line);
-  const platform = await startPlatform({ ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }), secretsDir: config.dataDir, connectors: await loadConnectors(connectors), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
+  const platform = await startPlatform({
+    ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
+    ...(config.readReplica ? { readUrl: config.readReplica.url, replica: { waitMs: config.readReplica.waitMs, retryMs: config.readReplica.retryMs } } : {}),
+    secretsDir: config.dataDir, connectors: await loadConnectors(connectors), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
   try {
     // With several processes on one server, one creates the admin and seeds; the others find it done.
     const { admin, seeded } = await underStartupLock(platform.db, async () => {

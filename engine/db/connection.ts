@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 import { PreparedStatements, preparingDriver } from './prepared.ts';
+import { ReadReplica, type ReplicaOptions } from './replica.ts';
 
 const { types } = pg;
 // Parse at the driver so every query agrees: DATE stays 'YYYY-MM-DD' (no time-zone shift),
@@ -26,6 +27,8 @@ export interface Database {
   readonly embedded?: EmbeddedPostgres;
   /** Statement naming on a server (null on the embedded database); invalidate() after schema changes. */
   readonly prepared: PreparedStatements | null;
+  /** The streaming replica lists, search, aggregates and exports may read (DATABASE_READ_URL); null without one. */
+  readonly replica: ReadReplica | null;
   close(): Promise<void>;
 }
 
@@ -34,13 +37,27 @@ export interface DatabaseOptions {
   readonly url?: string;
   readonly dataDir?: string;
   readonly poolSize?: number;
+  /** A streaming replica of `url` for reads (DATABASE_READ_URL); only beside a server `url`. */
+  readonly readUrl?: string;
+  readonly replica?: ReplicaOptions;
 }
 
+/** The replica's connections: named in pg_stat_activity, and quick to give up on an unreachable host (reads then use the primary). */
+const REPLICA_CONNECTION = { application_name: 'tessera-read', connectionTimeoutMillis: 3000 };
+/** knex's own warnings about the replica's failed connections: the replica logs one line per outage instead. */
+const quietConnectionErrors = (message: unknown) => {
+  if (!/connection error|acquire connection error/i.test(String(message))) console.warn(message);
+};
+const REPLICA_LOG = { warn: quietConnectionErrors, error: quietConnectionErrors };
+
 /** A knex on the URL; with `prepared`, its connections name statements by that policy. */
-export function createKnex(url: string, poolSize = 10, prepared: PreparedStatements | null = null): Knex {
+export function createKnex(url: string, poolSize = 10, prepared: PreparedStatements | null = null, extra: { connection?: Record<string, unknown>; log?: Knex.Config['log'] } = {}): Knex {
+  const { connection = {}, log } = extra;
   const knex = knexFactory({
     client: 'pg',
-    connection: { connectionString: url, types: pgTypes } as Knex.PgConnectionConfig,
+    ...(log ? { log } : {}),
+    // Settings in the URL (application_name=…) win over `connection`'s: pg reads the URL last.
+    connection: { ...connection, connectionString: url, types: pgTypes } as Knex.PgConnectionConfig,
     pool: { min: 0, max: poolSize },
     acquireConnectionTimeout: 30_000,
   });
@@ -67,11 +84,25 @@ async function isPglite(url: string): Promise<boolean> {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.readUrl && !options.url) throw new Error('DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replica');
   if (options.url) {
     // A URL may also lead to another process's embedded database (the CLI, engine workers): no names there.
     const prepared = (await isPglite(options.url)) ? null : new PreparedStatements();
     const knex = createKnex(options.url, options.poolSize, prepared);
-    return { knex, url: options.url, prepared, close: () => knex.destroy() };
+    if (!options.readUrl) return { knex, url: options.url, prepared, replica: null, close: () => knex.destroy() };
+    // Not probed here: a replica down at start is the same fall-back to the primary as one that stops later.
+    const replicaPlans = new PreparedStatements();
+    const replicaKnex = createKnex(options.readUrl, options.poolSize, replicaPlans, { connection: REPLICA_CONNECTION, log: REPLICA_LOG });
+    return {
+      knex,
+      url: options.url,
+      prepared,
+      replica: new ReadReplica(knex, replicaKnex, { ...options.replica, plans: replicaPlans }),
+      async close() {
+        await replicaKnex.destroy();
+        await knex.destroy();
+      },
+    };
   }
   const embedded = await startEmbeddedPostgres({ ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   // PGlite runs one statement at a time; a small pool avoids queueing connections that can only wait.
@@ -81,6 +112,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     url: embedded.url,
     embedded,
     prepared: null,
+    replica: null,
     async close() {
       await knex.destroy();
       await embedded.stop();

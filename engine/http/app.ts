@@ -19,6 +19,7 @@ import { pricingRouter } from './pricing-router.ts';
 import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
+import { markWrites } from './read-routing.ts';
 import { recordsRouter } from './records-router.ts';
 import { searchRouter } from './search-router.ts';
 import { savedViewsRouter } from './saved-views-router.ts';
@@ -80,6 +81,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // Connectors' public routes (ICS feeds read by calendar apps): no session, a token in the URL.
   api.use(connectorsPublicRouter(platform));
   api.use(authenticate(platform, auth));
+  // With a read replica: a session's writes are followed so that its next reads see them.
+  api.use(markWrites(platform));
   // A change of tokens, users or teams made here is seen by this process's very next request; other
   // processes hear of it through the database (migration 004 NOTIFYs the auth channel).
   api.use((req, res, next) => {

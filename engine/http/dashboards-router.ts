@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import type { Platform } from '../platform.ts';
 import { Dashboards, exportReport, parseExportRequest } from '../reports/index.ts';
-import { recordContext } from './context.ts';
+import { replicaRead } from './read-routing.ts';
 import { requireScope } from './authenticate.ts';
 import { requireJsonObject } from './params.ts';
 import { TesseraError } from '../errors.ts';
@@ -39,7 +39,7 @@ export function dashboardsRouter(platform: Platform): Router {
     // Without ?lang the file speaks the user's language, else the browser's.
     const own = access.subject ? ((await platform.knex('tessera.users').where({ id: access.subject.userId }).first('language')) as { language: string | null } | undefined) : undefined;
     const request = parseExportRequest(req.query as Record<string, unknown>, own?.language ?? (req.acceptsLanguages('pl', 'en', 'ro') || undefined));
-    const file = await exportReport(platform, recordContext(req), String(req.params.name), request);
+    const file = await replicaRead(platform, req, (ctx) => exportReport(platform, ctx, String(req.params.name), request));
     res
       .set({ 'Content-Type': file.contentType, 'Content-Language': file.language, 'Content-Disposition': `attachment; filename="${file.fileName}"`, 'Cache-Control': 'no-store' })
       .send(file.bytes);

@@ -5,6 +5,7 @@ import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts
 import { TesseraError } from '../errors.ts';
 import { csvColumns, csvLine } from './csv.ts';
 import { recordContext } from './context.ts';
+import { replicaRead } from './read-routing.ts';
 import { aggregateRequest, expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
 
 export function recordsRouter(platform: Platform): Router {
@@ -12,7 +13,8 @@ export function recordsRouter(platform: Platform): Router {
   const { records } = platform;
 
   router.get('/:type', async (req, res) => {
-    const result = await records.list(recordContext(req), req.params.type, listRequest(req));
+    const request = listRequest(req);
+    const result = await replicaRead(platform, req, (ctx) => records.list(ctx, req.params.type, request));
     if (result.next) {
       const url = new URL(req.originalUrl, 'http://x');
       url.searchParams.set('after', result.next);
@@ -23,11 +25,13 @@ export function recordsRouter(platform: Platform): Router {
 
   // Before /:type/:id. Groups and measures over the records the user may read (docs/reports.md).
   router.get('/:type/aggregate', async (req, res) => {
-    res.json(await records.aggregate(recordContext(req), req.params.type, aggregateRequest(req), '/query'));
+    const request = aggregateRequest(req);
+    res.json(await replicaRead(platform, req, (ctx) => records.aggregate(ctx, req.params.type, request, '/query')));
   });
 
   router.post('/:type/aggregate', async (req, res) => {
-    res.json(await records.aggregate(recordContext(req), req.params.type, requireJsonObject(req)));
+    const request = requireJsonObject(req);
+    res.json(await replicaRead(platform, req, (ctx) => records.aggregate(ctx, req.params.type, request)));
   });
 
   // Before /:type/:id. The export right applies on top of the read right; the first page is
@@ -35,8 +39,11 @@ export function recordsRouter(platform: Platform): Router {
   router.get('/:type/export', async (req, res) => {
     const { after: _after, limit: _limit, include: _include, count: _count, ...request } = listRequest(req);
     const entity = platform.runtime.entity(req.params.type).entity;
-    const pages = records.export(recordContext(req), req.params.type, request);
-    const first = await pages.next();
+    // The replica (or the primary) the first page was read on serves the following pages too.
+    const { pages, first } = await replicaRead(platform, req, async (ctx) => {
+      const exported = records.export(ctx, req.params.type, request);
+      return { pages: exported, first: await exported.next() };
+    });
     const firstPage = first.done ? [] : first.value;
     const columns = csvColumns(entity, firstPage[0], request.fields);
     res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${entity.name}.csv"` });

@@ -118,6 +118,11 @@ export interface RecordContext {
   readonly actor: Actor;
   /** Run inside this transaction (workflow steps commit their record changes with the step). */
   readonly trx?: Knex.Transaction;
+  /**
+   * Where lists, aggregates and exports read outside a transaction: the streaming replica the HTTP
+   * layer chose for this request (engine/db/replica.ts). Never used for writes, nor under `trx`.
+   */
+  readonly reader?: Knex;
 }
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'restore';
@@ -376,7 +381,7 @@ export class RecordService {
   async aggregate(ctx: RecordContext, entityName: string, input: unknown, base = ''): Promise<AggregateResult> {
     const access = this.#accessOf(ctx);
     const { entity } = this.#runtime.entity(entityName);
-    const db = ctx.trx ?? this.#knex;
+    const db = ctx.trx ?? ctx.reader ?? this.#knex;
     const rights = access.entity(entityName);
     if (!access.unrestricted) requireAny(access, rights, 'read');
     const { query, problems } = parseAggregate(entity, input, base);
@@ -464,7 +469,7 @@ export class RecordService {
     const access = this.#accessOf(ctx);
     const rt = this.#runtime.entity(entityName);
     const { entity } = rt;
-    const db = ctx.trx ?? this.#knex;
+    const db = ctx.trx ?? ctx.reader ?? this.#knex;
     const rights = access.entity(entityName);
     if (!access.unrestricted) {
       requireAny(access, rights, 'read');

@@ -1,0 +1,204 @@
+// A streaming replica for reads (DATABASE_READ_URL): lists, search, aggregates (reports) and
+// exports may run on it; everything else, and every read inside a write transaction, stays on the
+// primary. Two promises make that safe to switch on:
+//
+// Read-your-writes, per session or API token: a write request marks its session "writing" when it
+// starts; when it has finished (after its commit) the primary's WAL insert position is kept for
+// the session. A read of that session goes to the replica only once the replica's
+// pg_last_wal_replay_lsn() has reached it: the read waits up to `waitMs` (polling), then runs on the
+// primary instead. While a write of the session is still running, or its LSN is not known yet, its
+// reads go to the primary at once. Other sessions read the replica as it is (it may lag).
+//
+// The replica unavailable (stopped, unreachable, cancelling a query for a recovery conflict): the
+// read runs again on the primary, and the replica is left alone for `retryMs` before it is tried
+// again. Logged once per outage; never an error the user sees.
+//
+// The marks live in this process: with `tessera start --processes N` a session's next read may reach
+// another process, which has not seen the write (docs/deployment.md says what that means).
+import type { Knex } from 'knex';
+import { isTesseraError } from '../errors.ts';
+import { postgresError } from './errors.ts';
+import type { PreparedStatements } from './prepared.ts';
+
+export interface ReplicaOptions {
+  /** Longest a read of a session that just wrote waits for the replica to catch up before using the primary. */
+  readonly waitMs?: number;
+  /** After the replica failed, reads use the primary for this long before trying it again. */
+  readonly retryMs?: number;
+  /** Where outages and recoveries are told (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** The statement names of the replica's connections (renewed with the primary's on schema changes). */
+  readonly plans?: PreparedStatements | null;
+}
+
+/** Where one read ran and why (tests and logs). */
+export type ReadRoute = 'replica' | 'primary:writing' | 'primary:lagging' | 'primary:unavailable';
+
+interface SessionWrites {
+  /** Write requests of the session still running (or whose LSN is being read). */
+  pending: number;
+  /** The primary's WAL position after the session's last finished write. */
+  lsn: bigint | null;
+}
+
+/** PostgreSQL's pg_lsn text ("16/B374D848") as a number. */
+export function parseLsn(text: string): bigint {
+  const match = /^([0-9A-F]{1,8})\/([0-9A-F]{1,8})$/i.exec(text);
+  if (!match) throw new Error(`not a WAL position: ${text}`);
+  return (BigInt(`0x${match[1]!}`) << 32n) + BigInt(`0x${match[2]!}`);
+}
+
+/** Errors that say the replica itself is unavailable (rather than the query being wrong). */
+export function isReplicaUnavailable(error: unknown): boolean {
+  const code = postgresError(error).code;
+  // No SQLSTATE: the connection failed (ECONNREFUSED, terminated, pool timeout). 08 connection,
+  // 57 operator intervention (shutdown, recovery conflicts 57P0x… ), 53 resources, 40001 a query
+  // cancelled for a conflict with recovery, 58 system errors.
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return /^(08|57|53|58)/.test(code) || code === '40001';
+}
+
+export class ReadReplica {
+  readonly #primary: Knex;
+  readonly #replica: Knex;
+  readonly #waitMs: number;
+  readonly #retryMs: number;
+  readonly #log: (line: string) => void;
+  readonly #plans: PreparedStatements | null;
+  readonly #sessions = new Map<string, SessionWrites>();
+  /** The highest replay position the replica reported (it only grows while it is the same standby). */
+  #replayed = -1n;
+  #downUntil = 0;
+  #down = false;
+  readonly #counts: Record<ReadRoute, number> = { replica: 0, 'primary:writing': 0, 'primary:lagging': 0, 'primary:unavailable': 0 };
+
+  constructor(primary: Knex, replica: Knex, options: ReplicaOptions = {}) {
+    this.#primary = primary;
+    this.#replica = replica;
+    this.#waitMs = options.waitMs ?? 500;
+    this.#retryMs = options.retryMs ?? 5000;
+    this.#log = options.log ?? ((line) => console.error(`[tessera replica] ${line}`));
+    this.#plans = options.plans ?? null;
+  }
+
+  /** Tables may have changed (a new metadata version, replayed from the primary): prepare statements afresh. */
+  invalidatePlans(): void {
+    this.#plans?.invalidate();
+  }
+
+  /** The replica's knex (read-only work only). */
+  get knex(): Knex {
+    return this.#replica;
+  }
+
+  /** How many reads went where since the start. */
+  get routes(): Readonly<Record<ReadRoute, number>> {
+    return { ...this.#counts };
+  }
+
+  /**
+   * A write request of `session` starts; call the returned function once it has finished (committed
+   * or failed): the primary's WAL position is then kept for the session's next reads.
+   */
+  beginWrite(session: string): () => Promise<void> {
+    const writes = this.#sessions.get(session) ?? { pending: 0, lsn: null };
+    writes.pending++;
+    this.#sessions.set(session, writes);
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      try {
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit
+        // off the write's commit record may still wait in the WAL buffers, behind the write position.
+        const { rows } = (await this.#primary.raw('SELECT pg_current_wal_insert_lsn()::text AS lsn')) as { rows: { lsn: string }[] };
+        const lsn = parseLsn(rows[0]!.lsn);
+        if (writes.lsn === null || lsn > writes.lsn) writes.lsn = lsn;
+      } catch {
+        // The position is unknown: the session reads the primary until its next write finishes.
+        writes.lsn = BigInt(Number.MAX_SAFE_INTEGER) << 16n;
+      } finally {
+        writes.pending--;
+        this.#forgetCaughtUp();
+      }
+    };
+  }
+
+  /** Runs read-only `work` on the replica when it may serve `session` (null: no session), else on the primary. */
+  async read<T>(session: string | null, work: (db: Knex) => Promise<T>): Promise<T> {
+    const route = await this.#route(session);
+    this.#counts[route]++;
+    if (route !== 'replica') return work(this.#primary);
+    try {
+      return await work(this.#replica);
+    } catch (error) {
+      // Refusals (rights, bad queries) are the answer, wherever they were computed.
+      if (isTesseraError(error)) throw error;
+      if (isReplicaUnavailable(error)) this.#markDown(error);
+      else this.#log(`a read failed on the replica and runs on the primary: ${error instanceof Error ? error.message : String(error)}`);
+      this.#counts.replica--;
+      this.#counts['primary:unavailable']++;
+      return work(this.#primary);
+    }
+  }
+
+  async #route(session: string | null): Promise<ReadRoute> {
+    if (this.#down) {
+      if (Date.now() < this.#downUntil) return 'primary:unavailable';
+      // Time to try again: one probe decides.
+      try {
+        await this.#replayPosition();
+        this.#down = false;
+        this.#log('the replica answers again: reads go to it');
+      } catch (error) {
+        this.#markDown(error);
+        return 'primary:unavailable';
+      }
+    }
+    const writes = session === null ? undefined : this.#sessions.get(session);
+    if (!writes) return 'replica';
+    if (writes.pending > 0) return 'primary:writing';
+    const target = writes.lsn;
+    if (target === null || target <= this.#replayed) return 'replica';
+    const deadline = Date.now() + this.#waitMs;
+    for (;;) {
+      let replayed: bigint | null;
+      try {
+        replayed = await this.#replayPosition();
+      } catch (error) {
+        this.#markDown(error);
+        return 'primary:unavailable';
+      }
+      // NULL: the read server is not a streaming standby; its position cannot be compared.
+      if (replayed === null) return 'primary:lagging';
+      if (replayed >= target) {
+        this.#forgetCaughtUp();
+        return 'replica';
+      }
+      if (Date.now() >= deadline) return 'primary:lagging';
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async #replayPosition(): Promise<bigint | null> {
+    const { rows } = (await this.#replica.raw('SELECT pg_last_wal_replay_lsn()::text AS lsn')) as { rows: { lsn: string | null }[] };
+    const text = rows[0]?.lsn ?? null;
+    if (text === null) return null;
+    const lsn = parseLsn(text);
+    if (lsn > this.#replayed) this.#replayed = lsn;
+    return lsn;
+  }
+
+  /** Sessions whose last write the replica has replayed read it like everyone else. */
+  #forgetCaughtUp(): void {
+    for (const [session, writes] of this.#sessions) if (writes.pending === 0 && writes.lsn !== null && writes.lsn <= this.#replayed) this.#sessions.delete(session);
+  }
+
+  #markDown(error: unknown): void {
+    this.#downUntil = Date.now() + this.#retryMs;
+    if (this.#down) return;
+    this.#down = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#log(`the replica is unavailable (${reason}): reads use the primary, trying the replica again in ${this.#retryMs} ms`);
+  }
+}

@@ -1,0 +1,162 @@
+// DATABASE_READ_URL against a real streaming replica: a PostgreSQL 15 primary and a standby made
+// with pg_basebackup -R, both started here (test/support/streaming-replica.ts). Lists, search and
+// aggregates of a session that has not written are served by the standby (its statement log and
+// pg_stat_activity show the tessera-read connections); a session that just wrote reads its own
+// record at once, even with the standby's replay paused (it falls back to the primary after the
+// wait), while another session still reads the paused standby; the standby stopped, every read is
+// answered from the primary, and once it is back reads return to it; no write ever reaches it.
+// Embedded pass only: the test brings its own servers, so the server pass would only repeat it.
+import { loadPackageDir } from '../../metadata/index.ts';
+import { SEED_METADATA_DIR } from '../../seed/index.ts';
+import { startPlatform, type Platform } from '../../engine/platform.ts';
+import { tokenFor } from '../support/auth.ts';
+import { TEST_SECRET_KEY, testDatabaseKind } from '../support/database.ts';
+import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
+import { startStreamingReplica, streamingReplicaMissing, type StreamingReplica } from '../support/streaming-replica.ts';
+
+const missing = streamingReplicaMissing();
+if (missing) console.warn(missing);
+const serverPass = testDatabaseKind() === 'server';
+if (serverPass && !missing) console.warn('read replica tests: run in the embedded pass only (they start their own PostgreSQL primary and standby)');
+const suite = missing || serverPass ? describe.skip : describe;
+
+let pair: StreamingReplica | null = null;
+let platform: Platform | null = null;
+let server: TestServer | null = null;
+/** Two sessions (API tokens of the admin): A writes, B only reads. */
+let a: JsonClient;
+let b: JsonClient;
+const logs: string[] = [];
+
+afterAll(async () => {
+  await server?.close();
+  await platform?.close();
+  await pair?.stop();
+}, 60_000);
+
+const routes = () => platform!.db.replica!.routes;
+const names = async (client: JsonClient): Promise<string[]> => {
+  const res = await client.get('/records/contractor?limit=200&fields=id,name');
+  expect(res.status).toBe(200);
+  return (res.body.data as { name: string }[]).map((r) => r.name);
+};
+const create = async (client: JsonClient, name: string) => {
+  const res = await client.post('/records/contractor', { name });
+  expect(res.status).toBe(201);
+};
+/** Until the standby has replayed everything the primary has written so far. */
+const caughtUp = async () => {
+  const { rows } = (await platform!.knex.raw('SELECT pg_current_wal_insert_lsn()::text AS lsn')) as { rows: { lsn: string }[] };
+  for (let i = 0; i < 600; i++) {
+    const [row] = await pair!.onStandby<{ ok: boolean }>(`SELECT pg_last_wal_replay_lsn() >= '${rows[0]!.lsn}'::pg_lsn AS ok`);
+    if (row!.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the standby did not catch up within 30 s');
+};
+/** Statements the standby ran for Tessera's read connections. */
+const readStatements = () => pair!.standbyLog().split('\n').filter((line) => line.startsWith('[tessera-read] LOG:') && /(statement|execute [^:]*):/.test(line));
+
+suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
+  beforeAll(async () => {
+    pair = await startStreamingReplica();
+    platform = await startPlatform({ url: pair.primaryUrl, readUrl: pair.standbyUrl, secretKey: TEST_SECRET_KEY, replica: { waitMs: 300, retryMs: 200, log: (line) => logs.push(line) } });
+    const { package: files } = await loadPackageDir(SEED_METADATA_DIR);
+    await platform.applyMetadata(files, { source: 'cli' });
+    server = await startTestServer(platform);
+    a = jsonClient(`${server.url}/api`, { token: await tokenFor(platform, server.adminId) });
+    b = jsonClient(`${server.url}/api`, { token: await tokenFor(platform, server.adminId) });
+    await create(a, 'Replicated Sp. z o.o.');
+    await caughtUp();
+  }, 180_000);
+
+  test('a list, a search and an aggregate of a session that has not written are served by the standby', async () => {
+    const before = routes().replica;
+    const statementsBefore = readStatements().length;
+    expect(await names(b)).toContain('Replicated Sp. z o.o.');
+    const search = await b.get('/search?q=Replicated');
+    expect(search.status).toBe(200);
+    expect(JSON.stringify(search.body)).toContain('Replicated Sp. z o.o.');
+    const aggregate = await b.get('/records/contractor/aggregate?measures=count');
+    expect(aggregate.status).toBe(200);
+    expect(routes().replica).toBe(before + 3);
+    // The standby itself ran them, on connections named tessera-read.
+    const ran = readStatements().slice(statementsBefore);
+    expect(ran.some((line) => /select .*contractor/i.test(line))).toBe(true);
+    const sessions = await pair!.onStandby<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tessera-read'`);
+    expect(sessions[0]!.n).toBeGreaterThan(0);
+  });
+
+  test('read-your-writes: the session that wrote sees its record at once, even while the standby replays nothing', async () => {
+    await pair!.onStandby('SELECT pg_wal_replay_pause()');
+    for (let i = 0; i < 100; i++) {
+      const [row] = await pair!.onStandby<{ state: string }>('SELECT pg_get_wal_replay_pause_state() AS state');
+      if (row!.state === 'paused') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await create(a, 'Written Just Now S.A.');
+    const primary = () => routes()['primary:writing'] + routes()['primary:lagging'];
+    const before = primary();
+    // Right after the answer to the write, its WAL position may still be being read (A then reads
+    // the primary at once), else A waits for the standby, which stays behind, then reads the primary.
+    expect(await names(a)).toContain('Written Just Now S.A.');
+    expect(primary()).toBe(before + 1);
+    const lagging = routes()['primary:lagging'];
+    expect(await names(a)).toContain('Written Just Now S.A.');
+    expect(routes()['primary:lagging']).toBe(lagging + 1);
+    // B (which wrote nothing) reads the paused standby: the record is not there yet. This is what
+    // A would have seen without read-your-writes.
+    const replicaBefore = routes().replica;
+    expect(await names(b)).not.toContain('Written Just Now S.A.');
+    expect(routes().replica).toBe(replicaBefore + 1);
+    await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    await caughtUp();
+    // Caught up: A reads the standby again, and sees its record there.
+    const again = routes().replica;
+    expect(await names(a)).toContain('Written Just Now S.A.');
+    expect(routes().replica).toBe(again + 1);
+  });
+
+  test('a create followed at once by a list (standby replaying): the record is always in the list', async () => {
+    for (let i = 0; i < 10; i++) {
+      await create(a, `Quick ${i}`);
+      expect(await names(a)).toContain(`Quick ${i}`);
+    }
+  });
+
+  test('the standby stopped: reads are answered from the primary (logged, not an error); back, reads return to it', async () => {
+    await pair!.stopStandby();
+    const unavailable = routes()['primary:unavailable'];
+    expect(await names(b)).toContain('Quick 9');
+    expect((await b.get('/search?q=Replicated')).status).toBe(200);
+    expect((await b.get('/records/contractor/aggregate?measures=count')).status).toBe(200);
+    const exported = await b.get('/records/contractor/export');
+    expect(exported.status).toBe(200);
+    expect(String(exported.body)).toContain('Replicated Sp. z o.o.');
+    // Writes go on as ever (they never used the standby).
+    await create(b, 'Written While Standby Down');
+    expect(await names(b)).toContain('Written While Standby Down');
+    expect(routes()['primary:unavailable']).toBeGreaterThanOrEqual(unavailable + 5);
+    expect(logs.some((line) => line.includes('the replica is unavailable'))).toBe(true);
+
+    await pair!.startStandby();
+    await pair!.waitForStreaming();
+    await caughtUp();
+    // Past the retry delay (200 ms here), one probe finds it again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const replica = routes().replica;
+    expect(await names(b)).toContain('Written While Standby Down');
+    expect(routes().replica).toBe(replica + 1);
+    expect(logs.some((line) => line.includes('the replica answers again'))).toBe(true);
+  }, 120_000);
+
+  test('no write ever reached the standby: it ran only reads for Tessera', () => {
+    const ran = readStatements();
+    expect(ran.length).toBeGreaterThan(5);
+    const writes = ran.filter((line) => /\b(insert|update|delete|merge|create|alter|drop|truncate|copy|lock|nextval)\b/i.test(line.replace(/"[^"]*"/g, '')));
+    expect(writes).toEqual([]);
+    // Nor did anything else of Tessera connect there (its other connections have no application name).
+    const others = pair!.standbyLog().split('\n').filter((line) => /^\[[^\]]+\] LOG:\s+(statement|execute)/.test(line) && !line.startsWith('[tessera-read]') && !line.startsWith('[] '));
+    expect(others).toEqual([]);
+  });
+});
