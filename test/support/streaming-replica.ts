@@ -3,8 +3,8 @@
 // a temp dir. PostgreSQL refuses to run as root: as root (CI) every binary runs as Debian's
 // `postgres` user through runuser, with the temp dir given to it; otherwise as the current user.
 // The standby logs every statement with its application_name, so a test can see what ran there.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, appendFileSync, chmodSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,25 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 
 const run = promisify(execFile);
-export const PG_BIN = process.env.TESSERA_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL 15 server binaries (TESSERA_PG_BIN elsewhere); without 15, the newest version installed. */
+function serverBinaries(): string {
+  if (process.env.TESSERA_PG_BIN) return process.env.TESSERA_PG_BIN;
+  const root = '/usr/lib/postgresql';
+  if (existsSync(`${root}/15/bin`) || !existsSync(root)) return `${root}/15/bin`;
+  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x));
+  return `${root}/${versions[0] ?? '15'}/bin`;
+}
+export const PG_BIN = serverBinaries();
 const BINARIES = ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'];
+const asRoot = process.getuid?.() === 0;
 
 /** Why a streaming replica cannot be started here, or null when it can. Printed by the suites that skip. */
 export function streamingReplicaMissing(): string | null {
   const absent = BINARIES.filter((b) => !existsSync(join(PG_BIN, b)));
-  return absent.length ? `PostgreSQL server binaries not found in ${PG_BIN} (${absent.join(', ')}; Debian package postgresql-15, which .ci/run installs): read replica tests skipped` : null;
+  if (absent.length) return `PostgreSQL server binaries not found in ${PG_BIN} (${absent.join(', ')}; Debian package postgresql, which .ci/run installs): read replica tests skipped`;
+  // PostgreSQL refuses to run as root: the servers run as Debian's postgres user.
+  if (asRoot && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root and there is no postgres user to run PostgreSQL as: read replica tests skipped';
+  return null;
 }
 
 export interface StreamingReplica {
@@ -46,7 +58,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-const asRoot = process.getuid?.() === 0;
 
 /** A PostgreSQL binary, as `postgres` when we are root. */
 async function pgRun(binary: string, args: readonly string[]): Promise<string> {
@@ -56,7 +67,7 @@ async function pgRun(binary: string, args: readonly string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${binary} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error(`${binary} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: error });
   }
 }
 
