@@ -13,8 +13,10 @@
 // read runs again on the primary, and the replica is left alone for `retryMs` before it is tried
 // again. Logged once per outage; never an error the user sees.
 //
-// The marks live in this process: with `tessera start --processes N` a session's next read may reach
-// another process, which has not seen the write (docs/deployment.md says what that means).
+// The marks live in this process. With `tessera start --processes N` a session's next read may reach
+// another process, which has not seen the write: the HTTP layer then tells it that the client wrote
+// lately (a browser session's cookie, engine/http/read-routing.ts), and the read waits for the
+// replica to reach the primary's position of that moment.
 import type { Knex } from 'knex';
 import { isTesseraError } from '../errors.ts';
 import { postgresError } from './errors.ts';
@@ -109,10 +111,7 @@ export class ReadReplica {
       if (done) return;
       done = true;
       try {
-        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit
-        // off the write's commit record may still wait in the WAL buffers, behind the write position.
-        const { rows } = (await this.#primary.raw('SELECT pg_current_wal_insert_lsn()::text AS lsn')) as { rows: { lsn: string }[] };
-        const lsn = parseLsn(rows[0]!.lsn);
+        const lsn = await this.#primaryPosition();
         if (writes.lsn === null || lsn > writes.lsn) writes.lsn = lsn;
       } catch {
         // The position is unknown: the session reads the primary until its next write finishes.
@@ -124,9 +123,13 @@ export class ReadReplica {
     };
   }
 
-  /** Runs read-only `work` on the replica when it may serve `session` (null: no session), else on the primary. */
-  async read<T>(session: string | null, work: (db: Knex) => Promise<T>): Promise<T> {
-    const route = await this.#route(session);
+  /**
+   * Runs read-only `work` on the replica when it may serve `session` (null: no session), else on the
+   * primary. `wroteElsewhere`: the client says the session wrote lately through another process
+   * (which this one did not see): the replica must then have replayed all the primary holds now.
+   */
+  async read<T>(session: string | null, work: (db: Knex) => Promise<T>, options: { wroteElsewhere?: boolean } = {}): Promise<T> {
+    const route = await this.#route(session, options.wroteElsewhere ?? false);
     this.#counts[route]++;
     if (route !== 'replica') return work(this.#primary);
     try {
@@ -142,7 +145,7 @@ export class ReadReplica {
     }
   }
 
-  async #route(session: string | null): Promise<ReadRoute> {
+  async #route(session: string | null, wroteElsewhere: boolean): Promise<ReadRoute> {
     if (this.#down) {
       if (Date.now() < this.#downUntil) return 'primary:unavailable';
       // Time to try again: one probe decides.
@@ -156,9 +159,17 @@ export class ReadReplica {
       }
     }
     const writes = session === null ? undefined : this.#sessions.get(session);
-    if (!writes) return 'replica';
-    if (writes.pending > 0) return 'primary:writing';
-    const target = writes.lsn;
+    if (writes && writes.pending > 0) return 'primary:writing';
+    let target = writes?.lsn ?? null;
+    if (!writes && wroteElsewhere) {
+      // That write committed before its answer reached the client, so before this read was sent:
+      // the primary's position now is at or past it.
+      try {
+        target = await this.#primaryPosition();
+      } catch {
+        return 'primary:writing';
+      }
+    }
     if (target === null || target <= this.#replayed) return 'replica';
     const deadline = Date.now() + this.#waitMs;
     for (;;) {
@@ -178,6 +189,13 @@ export class ReadReplica {
       if (Date.now() >= deadline) return 'primary:lagging';
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+  }
+
+  async #primaryPosition(): Promise<bigint> {
+    // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit
+    // off a commit record may still wait in the WAL buffers, behind the write position.
+    const { rows } = (await this.#primary.raw('SELECT pg_current_wal_insert_lsn()::text AS lsn')) as { rows: { lsn: string }[] };
+    return parseLsn(rows[0]!.lsn);
   }
 
   async #replayPosition(): Promise<bigint | null> {

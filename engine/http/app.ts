@@ -82,7 +82,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(connectorsPublicRouter(platform));
   api.use(authenticate(platform, auth));
   // With a read replica: a session's writes are followed so that its next reads see them.
-  api.use(markWrites(platform));
+  api.use(markWrites(platform, { secureCookies: auth.secureCookies }));
   // A change of tokens, users or teams made here is seen by this process's very next request; other
   // processes hear of it through the database (migration 004 NOTIFYs the auth channel).
   api.use((req, res, next) => {

@@ -3,9 +3,18 @@
 import type { Request, RequestHandler } from 'express';
 import type { Platform } from '../platform.ts';
 import type { RecordContext } from '../records/index.ts';
+import { readCookies } from './authenticate.ts';
 import { recordContext } from './context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * A browser session's writes are also told to the browser: with several processes its next read
+ * may reach one that did not see the write (the marks below are per process). The cookie holds
+ * when the write began; for this long after it, a process without its own mark makes the read
+ * wait for the replica to reach the primary's position.
+ */
+export const WROTE_COOKIE = 'tessera_wrote';
+const WROTE_WINDOW_MS = 60_000;
 
 /** The session or API token a request acts through (read-your-writes is kept per each); null when anonymous. */
 function sessionOf(req: Request): string | null {
@@ -18,11 +27,13 @@ function sessionOf(req: Request): string | null {
  * After authentication: every request that may write marks its session until it has finished, and
  * then leaves the primary's WAL position for the session's next reads. Nothing without a replica.
  */
-export function markWrites(platform: Platform): RequestHandler {
+export function markWrites(platform: Platform, options: { secureCookies: boolean }): RequestHandler {
   return (req, res, next) => {
     const replica = platform.db.replica;
     const session = replica && !SAFE_METHODS.has(req.method) ? sessionOf(req) : null;
     if (replica && session) {
+      // Set before the handler runs (the headers are not sent yet); the browser keeps it with the answer.
+      if (res.locals.auth?.kind === 'session') res.cookie(WROTE_COOKIE, String(Date.now()), { path: '/api', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: WROTE_WINDOW_MS });
       const done = replica.beginWrite(session);
       // 'close' too: a request whose client went away may still have committed.
       res.on('finish', () => void done());
@@ -37,5 +48,13 @@ export function replicaRead<T>(platform: Platform, req: Request, work: (ctx: Rec
   const ctx = recordContext(req);
   const replica = platform.db.replica;
   if (!replica) return work(ctx);
-  return replica.read(sessionOf(req), (reader) => work({ ...ctx, reader }));
+  return replica.read(sessionOf(req), (reader) => work({ ...ctx, reader }), { wroteElsewhere: wroteLately(req) });
+}
+
+/** The browser says its session wrote within the window (a value from the future or the past beyond it counts for nothing). */
+function wroteLately(req: Request): boolean {
+  if (req.res?.locals.auth?.kind !== 'session') return false;
+  const at = Number(readCookies(req)[WROTE_COOKIE]);
+  const age = Date.now() - at;
+  return Number.isFinite(at) && age >= -5000 && age <= WROTE_WINDOW_MS;
 }

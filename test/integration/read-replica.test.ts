@@ -3,15 +3,16 @@
 // aggregates of a session that has not written are served by the standby (its statement log and
 // pg_stat_activity show the tessera-read connections); a session that just wrote reads its own
 // record at once, even with the standby's replay paused (it falls back to the primary after the
-// wait), while another session still reads the paused standby; the standby stopped, every read is
+// wait), while another session still reads the paused standby; a browser session that wrote through
+// one process reads through a second one (its tessera_wrote cookie); the standby stopped, every read is
 // answered from the primary, and once it is back reads return to it; no write ever reaches it.
 // Embedded pass only: the test brings its own servers, so the server pass would only repeat it.
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { startPlatform, type Platform } from '../../engine/platform.ts';
-import { tokenFor } from '../support/auth.ts';
+import { browserClient, tokenFor } from '../support/auth.ts';
 import { TEST_SECRET_KEY, testDatabaseKind } from '../support/database.ts';
-import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
+import { jsonClient, startTestServer, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type JsonClient, type TestServer } from '../support/http.ts';
 import { startStreamingReplica, streamingReplicaMissing, type StreamingReplica } from '../support/streaming-replica.ts';
 
 const missing = streamingReplicaMissing();
@@ -23,12 +24,17 @@ const suite = missing || serverPass ? describe.skip : describe;
 let pair: StreamingReplica | null = null;
 let platform: Platform | null = null;
 let server: TestServer | null = null;
+/** A second process on the same primary and standby (as with `tessera start --processes 2`). */
+let platform2: Platform | null = null;
+let server2: TestServer | null = null;
 /** Two sessions (API tokens of the admin): A writes, B only reads. */
 let a: JsonClient;
 let b: JsonClient;
 const logs: string[] = [];
 
 afterAll(async () => {
+  await server2?.close();
+  await platform2?.close();
   await server?.close();
   await platform?.close();
   await pair?.stop();
@@ -53,6 +59,14 @@ const caughtUp = async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('the standby did not catch up within 30 s');
+};
+const pauseReplay = async () => {
+  await pair!.onStandby('SELECT pg_wal_replay_pause()');
+  for (let i = 0; i < 100; i++) {
+    const [row] = await pair!.onStandby<{ state: string }>('SELECT pg_get_wal_replay_pause_state() AS state');
+    if (row!.state === 'paused') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 };
 /** Statements the standby ran for Tessera's read connections. */
 const readStatements = () => pair!.standbyLog().split('\n').filter((line) => line.startsWith('[tessera-read] LOG:') && /(statement|execute [^:]*):/.test(line));
@@ -88,12 +102,7 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
   });
 
   test('read-your-writes: the session that wrote sees its record at once, even while the standby replays nothing', async () => {
-    await pair!.onStandby('SELECT pg_wal_replay_pause()');
-    for (let i = 0; i < 100; i++) {
-      const [row] = await pair!.onStandby<{ state: string }>('SELECT pg_get_wal_replay_pause_state() AS state');
-      if (row!.state === 'paused') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await pauseReplay();
     await create(a, 'Written Just Now S.A.');
     const primary = () => routes()['primary:writing'] + routes()['primary:lagging'];
     const before = primary();
@@ -115,6 +124,30 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     const again = routes().replica;
     expect(await names(a)).toContain('Written Just Now S.A.');
     expect(routes().replica).toBe(again + 1);
+  });
+
+  test('a browser session that wrote through one process reads its record through another (the tessera_wrote cookie)', async () => {
+    platform2 = await startPlatform({ url: pair!.primaryUrl, readUrl: pair!.standbyUrl, secretKey: TEST_SECRET_KEY, replica: { waitMs: 300, retryMs: 200, log: (line) => logs.push(line) } });
+    server2 = await startTestServer(platform2);
+    const first = browserClient(`${server!.url}/api`);
+    expect((await first.login(TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)).status).toBe(200);
+    await caughtUp();
+    await pauseReplay();
+    expect((await first.post('/records/contractor', { name: 'Cross Process Sp. j.' })).status).toBe(201);
+    expect(first.cookies.has('tessera_wrote')).toBe(true);
+    // The same browser's next request reaches the other process, which never saw the write.
+    const second = browserClient(`${server2!.url}/api`);
+    for (const [name, value] of first.cookies) second.cookies.set(name, value);
+    const lagging = platform2.db.replica!.routes['primary:lagging'];
+    const seen = await second.get('/records/contractor?limit=200&fields=id,name');
+    expect((seen.body.data as { name: string }[]).map((r) => r.name)).toContain('Cross Process Sp. j.');
+    expect(platform2.db.replica!.routes['primary:lagging']).toBe(lagging + 1);
+    // Without the cookie that process would have read the paused standby, and missed it.
+    second.cookies.delete('tessera_wrote');
+    const stale = await second.get('/records/contractor?limit=200&fields=id,name');
+    expect((stale.body.data as { name: string }[]).map((r) => r.name)).not.toContain('Cross Process Sp. j.');
+    await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    await caughtUp();
   });
 
   test('a create followed at once by a list (standby replaying): the record is always in the list', async () => {
