@@ -93,6 +93,11 @@ export class ReadReplica {
     return this.#replica;
   }
 
+  /** Whether reads go to the replica now (false while it rests after a failure). */
+  get available(): boolean {
+    return !this.#down;
+  }
+
   /** How many reads went where since the start. */
   get routes(): Readonly<Record<ReadRoute, number>> {
     return { ...this.#counts };

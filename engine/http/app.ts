@@ -70,7 +70,9 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
     const embedded = platform.db.embedded;
     if (!embedded) {
       await platform.knex.raw('SELECT 1');
-      res.json({ status: 'ok', database: 'server', metadataVersion });
+      // A replica's outage is not the server's: reads fall back to the primary, so status stays ok.
+      const replica = platform.db.replica ? { replica: platform.db.replica.available ? 'ok' : 'unavailable' } : {};
+      res.json({ status: 'ok', database: 'server', metadataVersion, ...replica });
       return;
     }
     // The embedded database runs one statement at a time: a probe would wait behind a long one (a

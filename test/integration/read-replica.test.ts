@@ -171,6 +171,7 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     expect(await names(b)).toContain('Written While Standby Down');
     expect(routes()['primary:unavailable']).toBeGreaterThanOrEqual(unavailable + 5);
     expect(logs.some((line) => line.includes('the replica is unavailable'))).toBe(true);
+    expect((await b.get('/health')).body).toMatchObject({ status: 'ok', database: 'server', replica: 'unavailable' });
 
     await pair!.startStandby();
     await pair!.waitForStreaming();
@@ -181,6 +182,7 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     expect(await names(b)).toContain('Written While Standby Down');
     expect(routes().replica).toBe(replica + 1);
     expect(logs.some((line) => line.includes('the replica answers again'))).toBe(true);
+    expect((await b.get('/health')).body).toMatchObject({ status: 'ok', replica: 'ok' });
   }, 120_000);
 
   test('no write ever reached the standby: it ran only reads for Tessera', () => {
