@@ -633,6 +633,25 @@ export function demoRecords(today: string): DemoRecord[] {
   add('rental.rented', 'rental', { device: device('projector1'), contractor: contractor('hotel'), person: person('hotel', 2), rented_from: at(-2, '09:00'), rented_until: at(3, '18:00'), status: 'rented', price: pln(1_250), deposit: pln(2_000) });
   add('rental.returned', 'rental', { device: device('projector1'), contractor: contractor('wislomet'), person: person('wislomet'), rented_from: at(-30, '08:00'), rented_until: at(-27, '16:00'), returned_at: at(-27, '15:20'), status: 'returned', price: pln(750), condition_on_return: 'Bez uszkodzeń, komplet kabli.' });
 
+  // ── Vehicles and their mileage (fleet service) ───────────────────────────
+  add('vehicle.service_car', 'vehicle', { registration_number: 'WX 4821K', vin: 'TMBJJ7NE5K0123456', make: 'Škoda', model: 'Octavia Combi', production_year: 2019, fuel: 'diesel', next_service_mileage: 150_000, next_service_date: day(40) });
+  add('vehicle.baltic_truck', 'vehicle', { registration_number: 'GD 7315M', vin: 'WDB9066331S123456', make: 'Mercedes-Benz', model: 'Sprinter 316', production_year: 2021, fuel: 'diesel', owner_contractor: contractor('baltic'), next_service_mileage: 90_000, next_service_date: day(120) });
+  add('vehicle.dunarea_van', 'vehicle', { registration_number: 'GL 21 DLT', vin: 'VF1MA000X64123456', make: 'Renault', model: 'Master', production_year: 2018, fuel: 'diesel', owner_contractor: contractor('dunarea'), next_service_mileage: 200_000, next_service_date: day(60) });
+  const vehicle = (key: string) => ref(`vehicle.${key}`);
+  add('mileage_reading.service_car.1', 'mileage_reading', { vehicle: vehicle('service_car'), reading_date: day(-60), odometer: 141_200, source: 'manual' });
+  add('mileage_reading.service_car.2', 'mileage_reading', { vehicle: vehicle('service_car'), reading_date: day(-12), odometer: 146_950, source: 'fuel' });
+  add('mileage_reading.baltic_truck.1', 'mileage_reading', { vehicle: vehicle('baltic_truck'), reading_date: day(-30), odometer: 88_400, source: 'service' });
+  add('mileage_reading.baltic_truck.2', 'mileage_reading', { vehicle: vehicle('baltic_truck'), reading_date: day(-3), odometer: 90_730, source: 'fuel' });
+  add('mileage_reading.dunarea_van.1', 'mileage_reading', { vehicle: vehicle('dunarea_van'), reading_date: day(-20), odometer: 187_300, source: 'manual' });
+
+  // ── Loyalty programme (points per purchase) ──────────────────────────────
+  add('loyalty_programme.partner', 'loyalty_programme', { name: 'Program Partnerski Tessera', points_per_unit: 0.1, basis: 'net', validity_months: 24, active: true });
+  add('loyalty_account.klinika', 'loyalty_account', { card_number: 'TPP-000101', contractor: contractor('klinika'), programme: ref('loyalty_programme.partner'), joined_on: day(-200), active: true });
+  add('loyalty_account.lingwista', 'loyalty_account', { card_number: 'TPP-000102', contractor: contractor('lingwista'), programme: ref('loyalty_programme.partner'), joined_on: day(-90), active: true });
+  add('loyalty_entry.klinika.1', 'loyalty_entry', { account: ref('loyalty_account.klinika'), entry_date: day(-150), points: 1_240, reason: 'purchase', notes: 'Umowa serwisowa — I kwartał' });
+  add('loyalty_entry.klinika.2', 'loyalty_entry', { account: ref('loyalty_account.klinika'), entry_date: day(-40), points: -500, reason: 'redemption', notes: 'Rabat na tonery' });
+  add('loyalty_entry.lingwista.1', 'loyalty_entry', { account: ref('loyalty_account.lingwista'), entry_date: day(-60), points: 380, reason: 'purchase' });
+
   // ── Resources and reservations ───────────────────────────────────────────
   add('resource.wisla', 'resource', { name: 'Sala konferencyjna „Wisła”', resource_type: 'room', resource_group: 'Sale', capacity: 12, location: 'Warszawa, II piętro', active: true });
   add('resource.odra', 'resource', { name: 'Sala szkoleniowa „Odra”', resource_type: 'room', resource_group: 'Sale', capacity: 24, location: 'Warszawa, parter', active: true });

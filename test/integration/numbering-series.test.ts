@@ -30,7 +30,9 @@ function beforeDocuments(pkg: PackageFiles): PackageFiles {
         if (gone.has(key)) continue;
         const rollup = (field as { rollup?: { from: string; field?: string } }).rollup;
         const computed = (field as { computed?: string }).computed;
+        const target = (field as { type: string; target?: string }).type === 'reference' ? (field as { target?: string }).target : undefined;
         const builtOnDocuments =
+          (target !== undefined && DOCUMENTS.includes(target)) ||
           (rollup && (DOCUMENTS.includes(rollup.from) || gone.has(`${rollup.from}.${rollup.field ?? ''}`))) ||
           (computed !== undefined && [...gone].some((g) => g.startsWith(`${item.name}.`) && new RegExp(`\\b${g.slice(item.name.length + 1)}\\b`).test(computed)));
         if (builtOnDocuments) {
@@ -51,7 +53,7 @@ function beforeDocuments(pkg: PackageFiles): PackageFiles {
       continue;
     }
     if (item.kind === 'entity' && DOCUMENTS.includes(item.name)) continue;
-    if (item.kind === 'documentTemplate' && DOCUMENTS.includes(item.entity)) continue;
+    if ((item.kind === 'documentTemplate' || item.kind === 'trigger') && DOCUMENTS.includes(item.entity)) continue;
     if (item.kind === 'entity') {
       const { conversions: _c, actions: _a, ...rest } = item;
       const kept = (name: string) => !gone.has(`${item.name}.${name}`);
@@ -59,6 +61,7 @@ function beforeDocuments(pkg: PackageFiles): PackageFiles {
         ...rest,
         fields: rest.fields.filter((f) => kept(f.name)),
         ...(rest.layout ? { layout: rest.layout.map((section) => ({ ...section, fields: section.fields.filter(kept) })) } : {}),
+        ...(rest.indexes ? { indexes: rest.indexes.filter((index) => index.fields.every(kept)) } : {}),
       };
     } else if (item.kind === 'role') files[path] = { ...item, permissions: (item.permissions ?? []).filter((p) => !DOCUMENTS.includes(p.entity)) };
     else files[path] = item;

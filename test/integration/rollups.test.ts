@@ -241,6 +241,16 @@ function withoutRollups(pkg: PackageFiles): PackageFiles {
       return [path, { ...entity, fields: entity.fields.filter((f) => !names.has(f.name)), ...(entity.layout ? { layout: entity.layout.map((s) => ({ ...s, fields: s.fields.filter((n) => !names.has(n)) })) } : {}) }];
     }),
   );
+  // Views listing rollup fields (a vehicle's mileage) lose those columns; guards reading them (no
+  // reading below the mileage, no redemption below the balance) came with the rollups.
+  for (const [path, item] of Object.entries(files)) {
+    const view = item as { kind: string; entity?: string; columns?: string[] };
+    const names = gone.get(view.entity ?? '');
+    if (view.kind === 'view' && names && view.columns) files[path] = { ...view, columns: view.columns.filter((c) => !names.has(c)) } as typeof item;
+    const entity = item as { kind: string; guards?: { lookups?: Record<string, { from: string; field?: string }> }[] };
+    const readsGone = (g: { lookups?: Record<string, { from: string; field?: string }> }) => Object.values(g.lookups ?? {}).some((l) => gone.get(l.from)?.has(l.field ?? ''));
+    if (entity.kind === 'entity' && entity.guards?.some(readsGone)) files[path] = { ...entity, guards: entity.guards.filter((g) => !readsGone(g)) } as typeof item;
+  }
   // Reports over rollup fields (the campaign ROI report), and their dashboard widgets, came with the rollups.
   const dropped = new Set<string>();
   for (const [path, item] of Object.entries(files)) {
