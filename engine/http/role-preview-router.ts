@@ -17,6 +17,8 @@ export function rolePreviewRouter(platform: Platform): Router {
   router.get('/:name/preview', async (req, res) => {
     if (!holdsScope(res, 'read')) throw scopeMissing('a role preview', ['read']);
     const caller = res.locals.actor!.access!;
+    // The applied version, as another process may just have applied it (a one-row check when current).
+    await platform.runtime.reload();
     if (!platform.runtime.loaded) throw new TesseraError('NOT_FOUND', 'no metadata has been applied yet');
     const { model } = platform.runtime.snapshot;
     const name = req.params.name;

@@ -34,7 +34,9 @@ export function RolePreview({ role, pending, entity: initial }: { role: string; 
   const query = new URLSearchParams({ ...(entityName ? { entity: entityName } : {}), ...(as ? { as } : {}), limit: '10' });
   const loaded = useLoad(async (signal) => (await api.get<Preview>(`/meta/roles/${encodeURIComponent(role)}/preview?${query.toString()}`, { signal })).data, [role, entityName, as]);
   const entity = entityName ? model.entities.get(entityName) : undefined;
-  const rights = entityName ? loaded.data?.rights[entityName] : undefined;
+  // While another user or type loads, the previous answer is not shown as if it were the new one.
+  const shown = loaded.loading ? undefined : loaded.data;
+  const rights = entityName ? shown?.rights[entityName] : undefined;
   return (
     <section aria-label={t('roles.preview')} className="form-grid role-preview">
       <h3>{t('roles.preview')}</h3>
@@ -69,7 +71,16 @@ export function RolePreview({ role, pending, entity: initial }: { role: string; 
           {t('roles.show')}
         </button>
       </form>
-      {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : !loaded.data || !entity || !rights ? <Spinner /> : <PreviewBody key={`${entity.name}:${loaded.data.as}`} model={model} entity={entity} role={role} rights={rights} rows={loaded.data.data} />}
+      {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : !shown || !entity || !rights ? (
+        <Spinner />
+      ) : (
+        <>
+          <p className="muted" data-testid="role-preview-as">
+            {t('roles.previewOf', { login: shown.as })}
+          </p>
+          <PreviewBody key={`${entity.name}:${shown.as}`} model={model} entity={entity} role={role} rights={rights} rows={shown.data} />
+        </>
+      )}
     </section>
   );
 }
