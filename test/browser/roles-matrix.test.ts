@@ -4,45 +4,34 @@
 // checked as it is typed; one plan applied. "View as this role" then shows the contractors as the
 // salesperson sees them, the phone read-only in the form — and the salesperson, signed in in another
 // browser, gets the phone read-only at once without a restart, the server refusing a write to it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
-import { chromiumPath, SCREENSHOTS } from './paths.ts';
+import { createTestUser } from '../support/auth.ts';
+import { SCREENSHOTS } from './paths.ts';
+import { otherBrowser, signInBrowser, type OtherBrowser } from './sessions.ts';
 import { browserSuite } from './support.ts';
 
-let operator: BrowserContext;
-let profile: string;
+let operator: OtherBrowser;
 let contractorId: string;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR, signedIn: false }, async (b) => {
   await createTestUser(b.env.platform, { login: 'analityk', roles: ['analyst'] });
   await createTestUser(b.env.platform, { login: 'handlowiec', roles: ['salesperson'] });
-  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const res = await b.context.request.post(`${b.url}/api/auth/login`, { data: { login: 'analityk', password: TEST_PASSWORD } });
-  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
+  await signInBrowser(b.context, b.url, 'analityk', 'pl');
   // The salesperson: another browser, another session; the contractor is theirs (update: own).
-  profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-operator-'));
-  operator = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  await operator.addInitScript(() => localStorage.setItem('tessera.language', 'en'));
-  const signed = await operator.request.post(`${b.url}/api/auth/login`, { data: { login: 'handlowiec', password: TEST_PASSWORD } });
-  if (!signed.ok()) throw new Error(`sign-in failed: ${signed.status()}`);
-  const csrf = (await operator.cookies()).find((c) => c.name === 'tessera_csrf')!.value;
-  const created = await operator.request.post(`${b.url}/api/records/contractor`, { data: { name: 'Zielonka Dolna Sp. z o.o.', contractor_type: 'company', country: 'pl', phone: '+48 22 111 22 33' }, headers: { 'x-csrf-token': csrf } });
+  operator = await otherBrowser(b.url, 'handlowiec', 'en');
+  const created = await operator.context.request.post(`${b.url}/api/records/contractor`, { data: { name: 'Zielonka Dolna Sp. z o.o.', contractor_type: 'company', country: 'pl', phone: '+48 22 111 22 33' }, headers: { 'x-csrf-token': await operator.csrf() } });
   if (created.status() !== 201) throw new Error(`creating the contractor: ${await created.text()}`);
   contractorId = ((await created.json()) as { id: string }).id;
 });
 
 afterAll(async () => {
-  await operator?.close().catch(() => undefined);
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await operator?.close();
 });
 
 test('an analyst makes the phone read-only for salespeople; a salesperson gets it at once and the server refuses a write', async () => {
   const { page } = b;
-  const other = operator.pages()[0] ?? (await operator.newPage());
+  const other = operator.context.pages()[0] ?? (await operator.context.newPage());
   const phone = (p: typeof page) => p.locator('[data-field="phone"] input').first();
   // Before: the salesperson may change the phone of their contractor.
   await other.goto(`${b.url}/r/contractor/${contractorId}`);
@@ -104,7 +93,7 @@ test('an analyst makes the phone read-only for salespeople; a salesperson gets i
   await expect(phone(other).isEditable()).resolves.toBe(false);
   await expect(other.locator('[data-field="email"] input').first().isEditable()).resolves.toBe(true);
   // …and the server refuses a write to it, with a pointer at the field.
-  const csrf = (await operator.cookies()).find((c) => c.name === 'tessera_csrf')!.value;
+  const csrf = await operator.csrf();
   const current = (await (await other.request.get(`${b.url}/api/records/contractor/${contractorId}`)).json()) as { version: number };
   const refused = await other.request.patch(`${b.url}/api/records/contractor/${contractorId}`, { data: { phone: '+48 22 999 99 99', version: current.version }, headers: { 'x-csrf-token': csrf } });
   expect(refused.status()).toBe(403);
