@@ -28,4 +28,5 @@ export { camundaTaskForm, embeddedFormId, isCamundaForm, type CamundaForm, type 
 export { localizeDescriptions, META_HELP } from './meta-help.ts';
 export { addSection, addVariant, moveField, newSectionId, normalizeLayout, removeSection, removeVariant, sectionOf, setVariantLayout, shiftField, shiftSection, toggleVariantRole, unplacedFields, updateSection, MAX_COLUMNS, MIN_COLUMNS, type LayoutSection, type LayoutTarget, type LayoutVariantDraft } from './layout-edit.ts';
 export { clearForQuote, mergeQuote } from './price-quote.ts';
+export { cellText, cellValue, entryCount, fieldRight, rightCell, roleEntry, setCondition, setFieldRight, setRight, EVERY_ENTITY, FIELD_LEVELS, ROLE_RIGHTS, ROLE_SCOPES, type FieldLevel, type RightValue, type RoleRight } from './role-edit.ts';
 export { addColumn, columnChoices, groupChoices, moveColumn, newView, removeColumn, setFilter, setGroupBy, setSort, setTotal, setWidth, totalChoices, MAX_WIDTH, MIN_WIDTH } from './view-edit.ts';

@@ -4,7 +4,7 @@
 // (metadata/schema/package.schema.json), so the designer offers exactly what validation accepts.
 import type { JsonSchema } from '../metadata/browser.ts';
 
-export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard';
+export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard' | 'role';
 
 export interface MetaForm {
   readonly schema: JsonSchema;
@@ -20,6 +20,7 @@ const DEF_OF: Record<MetaItemKind, string> = {
   view: 'View',
   report: 'Report',
   dashboard: 'Dashboard',
+  role: 'Role',
 };
 
 /** Parts edited elsewhere in the designer (the field list) or as JSON (layout, indexes, filters). */
@@ -30,6 +31,8 @@ const EDITED_ELSEWHERE: Partial<Record<MetaItemKind, readonly string[]>> = {
   // A report's query and a dashboard's widgets are edited as JSON (docs/reports.md).
   report: ['groupBy', 'measures', 'filter', 'parameters', 'capacity'],
   dashboard: ['widgets'],
+  // A role's rights are the roles matrix (ui/src/pages/designer/RoleEditor.tsx).
+  role: ['permissions'],
 };
 
 type Defs = Record<string, JsonSchema>;

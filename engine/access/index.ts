@@ -31,3 +31,4 @@ export { createTeam, updateTeam, deleteTeam, getTeam, listTeams, parseTeamInput,
 export { adminHistory, diff } from './audit.ts';
 export { sameSecret, secretHash } from './secrets.ts';
 export { AUTH_CHANNEL, TokenCache, type CachedToken } from './token-cache.ts';
+export { previewSubject, roleAccess, withinCaller } from './role-preview.ts';

@@ -13,6 +13,7 @@ import { filesRouter } from './files-router.ts';
 import { importsRouter } from './imports-router.ts';
 import { checkJsonBody, checkPath, jsonParser, parseQueryString } from './input.ts';
 import type { Platform } from '../platform.ts';
+import { rolePreviewRouter } from './role-preview-router.ts';
 import { metaRouter } from './meta-router.ts';
 import { printRouter } from './print-router.ts';
 import { pricingRouter } from './pricing-router.ts';
@@ -109,6 +110,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.post('/meta/plan', requireRight('administerMetadata'));
   api.put('/meta', requireRight('administerMetadata'));
   api.use('/meta/versions', requireRight('administerMetadata'));
+  api.use('/meta/roles', requireRight('administerMetadata'), rolePreviewRouter(platform));
   api.use('/meta', metaRouter(platform));
   api.use(conversionRouter(platform));
   api.use(printRouter(platform));

@@ -191,6 +191,19 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
       responses: { 200: { description: 'The plan and diff, or the applied version' }, 404: problemResponse('No such version'), 409: problemResponse('Destructive change refused or concurrent change') },
     },
   };
+  paths['/api/meta/roles/{name}/preview'] = {
+    parameters: [
+      { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'entity', in: 'query', schema: { type: 'string' }, description: 'list this entity type as the role sees it (filter, sort, limit, after, search and fields as for lists)' },
+      { name: 'as', in: 'query', schema: { type: 'string' }, description: "the login of an active user whose owner and teams decide own/team (default: the caller's)" },
+    ],
+    get: {
+      tags: ['Metadata'],
+      security: [{ bearer: ['metadata', 'read'] }, { session: [] }],
+      summary: 'View as a role (administerMetadata): the rights a user holding only this role gets, and a page of a list as they see it, never more than the caller may read',
+      responses: { 200: { description: '{role, as, rights: {<type>: summary}, data?, next?}' }, 400: problemResponse('Unknown entity type or user'), 404: problemResponse('No such role') },
+    },
+  };
   paths['/api/search'] = {
     get: {
       tags: ['Records'],

@@ -1,13 +1,13 @@
 // The analyst's metadata designer. It edits a working copy of the applied package (GET /api/meta):
-// entity types and activity kinds (their properties and fields), pipelines, status machines and
-// the manifest, each as a form cut from the meta-schema (forms/meta-forms.ts), or as JSON. Nothing
+// entity types and activity kinds (their properties and fields), pipelines, status machines, roles
+// (the roles matrix) and the manifest, each as a form cut from the meta-schema (forms/meta-forms.ts), or as JSON. Nothing
 // reaches the database until the analyst reviews the migration plan (POST /api/meta/plan) and
 // applies it (PUT /api/meta with the version the copy was taken from); the running app then reloads
 // the model, so new fields appear in the forms at once.
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
-import { type Label, metaSchema, ownerOfFile, type View } from '../../../metadata/browser.ts';
+import { type Label, metaSchema, ownerOfFile, type Role, type View } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
@@ -22,6 +22,7 @@ import { packageFromZip, packageZip } from './designer/package-zip.ts';
 import { saveFile } from '../components/save-file.ts';
 import { Link } from '../app/router.tsx';
 import { NewViewDialog, VIEW_EDITED, ViewEditor } from './designer/ViewEditor.tsx';
+import { RoleEditor } from './designer/RoleEditor.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -42,6 +43,7 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
   { kind: 'view', title: 'designer.views' },
   { kind: 'report', title: 'designer.reports' },
   { kind: 'dashboard', title: 'designer.dashboards' },
+  { kind: 'role', title: 'designer.roles' },
 ];
 
 const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports' };
@@ -294,6 +296,7 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
 function ItemEditor({ path, item, files, problems, onChange }: { path: string; item: Item; files: Files; problems: readonly ProblemEntry[]; onChange(item: Item): void }) {
   const { t, language } = useI18n();
   const [mode, setMode] = useState<'form' | 'json'>('form');
+  const { files: applied } = useMeta();
   const kind = item.kind as MetaItemKind;
   // The help texts (the meta-schema's descriptions) in the analyst's language.
   const form = useMemo(() => withoutViewParts(localizeDescriptions(metaItemForm(metaSchema, kind), language), kind), [kind, language]);
@@ -332,6 +335,7 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
             {/* An activity kind's short form (`form`) is a list of names, edited in the form above; its full form (`layout`) here. */}
             {(kind === 'entity' || kind === 'activityKind') && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
             {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
+            {kind === 'role' && <RoleEditor role={item as unknown as Role} applied={applied[path] as Role | undefined} onChange={(next) => onChange(next as unknown as Item)} />}
           </>
         )}
       </fieldset>
