@@ -29,4 +29,4 @@ test('looking at every item of the shipped CRM leaves the package unchanged', as
   }
   expect(touched).toEqual([]);
   await expect(page.getByRole('status').filter({ hasText: 'Unapplied changes' }).count()).resolves.toBe(0);
-});
+}, 300_000);
