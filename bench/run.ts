@@ -11,6 +11,7 @@ import { emailBenchmark } from './email.ts';
 import { exclusionsBenchmark } from './exclusions.ts';
 import { fiscalBenchmark } from './fiscal.ts';
 import { importBenchmark } from './import.ts';
+import { largeDataBenchmark } from './large-data.ts';
 import { pdfBenchmark } from './pdf.ts';
 import { recordJobsBenchmark } from './record-jobs.ts';
 import { processesBenchmark } from './processes.ts';
@@ -27,7 +28,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records (with processes), processes, workflows, load, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports or versions runs one of them.
+// BENCH=records (with processes), processes, workflows, load, large, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports or versions runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -64,6 +65,18 @@ try {
       seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
       rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
       rounds: Number(process.env.BENCH_LOAD_ROUNDS ?? 1),
+      log,
+    });
+  }
+  // Large data only when asked for by name (minutes to load, gigabytes on disk) and on a server.
+  if (only === 'large') {
+    if (!adminUrl) throw new Error('BENCH=large needs a PostgreSQL server in TESSERA_BENCH_PG_URL');
+    await largeDataBenchmark({
+      adminUrl,
+      contractors: Number(process.env.BENCH_LARGE_CONTRACTORS ?? 1_000_000),
+      activities: Number(process.env.BENCH_LARGE_ACTIVITIES ?? 10_000_000),
+      timeline: Number(process.env.BENCH_LARGE_TIMELINE ?? 10_000),
+      samples: Number(process.env.BENCH_LARGE_SAMPLES ?? 50),
       log,
     });
   }

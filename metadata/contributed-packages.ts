@@ -4,6 +4,7 @@
 // applies them as a metadata version of their own when they change, and an analyst's package cannot
 // alter them. A connector that is no longer installed leaves its files (and so its tables and their
 // data) in place: nothing is dropped because a module went missing.
+import { canonicalJson } from './canonical-json.ts';
 import type { MetadataError } from './errors.ts';
 import type { PackageFiles } from './package.ts';
 
@@ -73,12 +74,3 @@ export function revertedPackage(target: PackageFiles, applied: PackageFiles): Pa
   return { files: Object.fromEntries([...own, ...connectors]) };
 }
 
-/** JSON with object keys sorted, so key order never counts as a change. */
-export function canonicalJson(value: unknown): string {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-    return v;
-  };
-  return JSON.stringify(canonical(value));
-}

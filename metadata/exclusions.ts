@@ -1,6 +1,7 @@
 // Exclusion rules (no two bookings of one resource overlap) and the conditions of rules that read
 // other records: how a rule resolves against its entity type, and the SQL of its filter. Pure: the
 // physical schema turns a rule into an EXCLUDE constraint, the engine into its write-time check.
+import { sortedKeys } from './canonical-json.ts';
 import { filterFields, parseFilter, type FilterExpr, type FilterProblem, type FilterValue } from './filter.ts';
 import type { EntityModel } from './model.ts';
 import { joinTableName, objectName, quoteIdent as q } from './physical.ts';
@@ -152,7 +153,8 @@ export function exclusionShapes(entity: EntityModel, rules: readonly ExclusionRu
     const keys: ExclusionKey[] = rule.equal.map((name) =>
       entity.fieldsByName.get(name)?.type === 'manyToMany' ? { field: name, join: joinTableName(entity.table, name) } : { field: name, column: name },
     );
-    const filter = rule.where === undefined ? null : parseCondition(entity, rule.where, '').filter;
+    // Sorted keys: the constraint's text must not change with the order jsonb reads the rule back in.
+    const filter = rule.where === undefined ? null : parseCondition(entity, sortedKeys(rule.where), '').filter;
     const identity = `${entity.id}/exclusion.${rule.id}`;
     return {
       rule,

@@ -3,6 +3,7 @@
 // planner can tell a rename from a drop and a create.
 import { createHash } from 'node:crypto';
 import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { exclusionShapes } from './exclusions.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
@@ -192,7 +193,7 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
     origin,
     ...(backfill !== undefined && typeof backfill !== 'object' ? { backfill } : {}),
     ...(field.computed !== undefined ? { computed: field.computed } : {}),
-    ...(field.rollup !== undefined ? { rollup: JSON.stringify(field.rollup) } : {}),
+    ...(field.rollup !== undefined ? { rollup: canonicalJson(field.rollup) } : {}),
   };
   return fieldType.columns(field, { model, entity, base, foreignKey: (target, onDelete) => fkFor(model, target, onDelete), filesKey });
 }

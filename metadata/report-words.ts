@@ -94,7 +94,7 @@ export const REPORT_PL: Record<Keys, string> = {
   'report.measure.avg': 'Średnia: {field}',
   'report.measure.min': 'Najmniej: {field}',
   'report.measure.max': 'Najwięcej: {field}',
-  'report.measure.weightedSum': '{field} ważone: {weight}',
+  'report.measure.weightedSum': '{field} (waga: {weight})',
   'dashboards.title': 'Pulpity',
   'dashboards.none': 'Brak pulpitu dla Twoich ról.',
   'dashboards.mine': 'Mój pulpit',

@@ -5,7 +5,7 @@
 // file path or name, so a rename reads as a rename. The changes are grouped by the entity type they
 // are about; the words are in version-diff-words.ts.
 import { ACTIVITY_ENTITY } from './activity.ts';
-import { canonicalJson } from './contributed-packages.ts';
+import { canonicalJson } from './canonical-json.ts';
 
 export const CHANGE_OPS = [
   'itemAdded',

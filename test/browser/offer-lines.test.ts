@@ -16,7 +16,7 @@ const field = (name: string) => b.page.locator(`.record-form [data-field="${name
 const cell = (row: number, column: string) => b.page.locator(`.lines-grid [data-row="${row}"] [data-column="${column}"]`);
 /** The focused grid cell as "row/column" (a script: the test project compiles without the DOM's types). */
 const focused = () => b.page.evaluate<string>("(() => { const a = document.activeElement; return a.closest('tr').dataset.row + '/' + a.dataset.column; })()");
-const total = async (name: string) => Number((await field(name).locator('input').inputValue()).replace(/\s/g, '').replace(',', '.'));
+const total = async (name: string) => Number((await field(name).locator('input').inputValue()).replace(/[^\d,.-]/g, '').replace(',', '.'));
 const until = async (name: string, value: number) => {
   for (let i = 0; i < 50 && (await total(name)) !== value; i++) await b.page.waitForTimeout(50);
   expect([name, await total(name)]).toEqual([name, value]);

@@ -18,7 +18,7 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (env) => {
 
 const field = (name: string) => b.page.locator(`.record-form [data-field="${name}"]`);
 const cell = (row: number, column: string) => b.page.locator(`.lines-grid [data-row="${row}"] [data-column="${column}"]`);
-const number = (text: string) => Number(text.replace(/\s/g, '').replace(',', '.'));
+const number = (text: string) => Number(text.replace(/[^\d,.-]/g, '').replace(',', '.'));
 const until = async (read: () => Promise<number>, value: number, what: string) => {
   for (let i = 0; i < 60 && (await read()) !== value; i++) await b.page.waitForTimeout(50);
   expect([what, await read()]).toEqual([what, value]);

@@ -5,7 +5,7 @@ import type { Field, FieldProps, RegistryFieldsType } from '@rjsf/utils';
 import type { CustomFieldName, FieldUiOptions } from '../../../forms/index.ts';
 import { getRecord } from '../api/records.ts';
 import { Link } from '../app/router.tsx';
-import { recordTitle } from '../components/format.ts';
+import { formatMoney, recordTitle } from '../components/format.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import type { FormContext } from './context.ts';
 import { LinesField } from './LinesField.tsx';
@@ -26,6 +26,11 @@ function MoneyField(props: FieldProps) {
   const currencies = options.currencies ?? ['PLN'];
   const currency = value?.currency ?? options.fixedCurrency ?? currencies[0]!;
   const set = (amount: string, nextCurrency: string) => change(props, amount === '' ? undefined : { amount: Number.isNaN(Number(amount)) ? amount : Number(amount), currency: nextCurrency });
+  if (readonly && typeof value?.amount === 'number') {
+    // Read-only money as the app's language writes it, with its currency ("12 345,00 zł").
+    const shown = formatMoney({ amount: value.amount, currency }, ctx(props).i18n.locale);
+    return <input id={fieldPathId.$id} className="input" type="text" value={shown} data-value={String(value.amount)} readOnly disabled={disabled} aria-invalid={(rawErrors?.length ?? 0) > 0} />;
+  }
   return (
     <div className="money">
       <input

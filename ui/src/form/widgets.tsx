@@ -4,7 +4,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { RegistryWidgetsType, Widget, WidgetProps } from '@rjsf/utils';
 import type { FieldUiOptions, WidgetName } from '../../../forms/index.ts';
-import { normalizeUrl, checkTaxId, SECRET_MASK } from '../../../metadata/browser.ts';
+import { normalizeUrl, checkTaxId, formatDate, formatDateTime, SECRET_MASK } from '../../../metadata/browser.ts';
 import { fileInfo, fileUrl, uploadFile, type FileInfo } from '../api/records.ts';
 import { problemMessage } from '../app/problems.ts';
 import { RecordPicker } from '../components/RecordPicker.tsx';
@@ -16,8 +16,26 @@ const ctx = (props: WidgetProps) => props.registry.formContext as FormContext;
 const invalid = (props: WidgetProps) => (props.rawErrors?.length ?? 0) > 0;
 const describedBy = (props: WidgetProps) => (invalid(props) ? `${props.id}__error` : undefined);
 
+/**
+ * A read-only date, time or number as the app's language writes it ("25.11.2026", "1 234,5"), not
+ * as the browser's own language would draw an <input type=date|number> (11/25/2026 in a Polish app
+ * on an English browser). Editable inputs stay native: the browser's pickers and keyboards.
+ */
+function readText(type: string, value: unknown, locale: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (type === 'date' && typeof value === 'string') return formatDate(value, locale);
+  if (type === 'datetime-local' && typeof value === 'string') return formatDateTime(value, locale);
+  // 'min2': a year or a code of four digits stays "2019", not "2,019".
+  if (type === 'number' && typeof value === 'number') return new Intl.NumberFormat(locale, { maximumFractionDigits: 6, useGrouping: 'min2' }).format(value);
+  return undefined;
+}
+
 function Input(props: WidgetProps & { type: string; parse?: (text: string) => unknown; format?: (value: unknown) => string; step?: string; inputMode?: 'text' | 'decimal' | 'numeric' | 'tel' | 'email' | 'url' | 'none' | 'search' }) {
   const { id, value, readonly, disabled, autofocus, onChange, onBlur, onFocus, type, parse, format, step, inputMode } = props;
+  const shown = readonly ? readText(type, value, ctx(props).i18n.locale) : undefined;
+  if (shown !== undefined) {
+    return <input id={id} name={id} className="input" type="text" value={shown} data-value={String(value)} readOnly disabled={disabled} aria-invalid={invalid(props)} aria-describedby={describedBy(props)} />;
+  }
   return (
     <input
       id={id}

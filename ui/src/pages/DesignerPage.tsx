@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
-import { type Label, metaSchema, ownerOfFile, type Role, type View } from '../../../metadata/browser.ts';
+import { canonicalJson, type Label, metaSchema, ownerOfFile, type Role, type View } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
@@ -48,6 +48,8 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
 
 const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports' };
 
+const QUIET_DEFAULTS = { emptyObjectFields: 'skipEmptyDefaults', arrayMinItems: { populate: 'never' } } as const;
+
 function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: unknown; onChange(data: unknown): void; onSubmit?(data: unknown): void; id?: string }) {
   const i18n = useI18n();
   const context: FormContext = useMemo(() => ({ i18n, hidden: EMPTY_SET, required: EMPTY_SET }), [i18n]);
@@ -61,6 +63,8 @@ function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: 
       formContext={context}
       transformErrors={wordErrors(i18n.language)}
       liveValidate="onBlur"
+      // Opening an item adds nothing to it: no empty objects or arrays for optional parts left out.
+      experimental_defaultFormStateBehavior={QUIET_DEFAULTS}
       onChange={(e) => onChange(e.formData)}
       onSubmit={(e) => onSubmit?.(e.formData)}
     />
@@ -82,7 +86,8 @@ export default function DesignerPage() {
   const [busy, setBusy] = useState(false);
   const [creating, setCreating] = useState<MetaItemKind | null>(null);
 
-  const changed = (path: string) => JSON.stringify(files[path]) !== JSON.stringify(base.files[path]);
+  // Key order is not a change: the designer's forms rebuild objects in their schema's order.
+  const changed = (path: string) => canonicalJson(files[path]) !== canonicalJson(base.files[path]);
   const anyChange = Object.keys(base.files).some((p) => !(p in files)) || Object.keys(files).some(changed);
   const item = files[selected];
   const update = (path: string, next: Item) => setFiles((f) => ({ ...f, [path]: next }));
