@@ -653,7 +653,7 @@ export function demoRecords(today: string): DemoRecord[] {
   enrol('szewczyk', 'person.baltic.2', 'Joanna Szewczyk', 'baltic');
   enrol('zielinski', 'person.baltic.1', 'Tomasz Zieliński', 'baltic');
   enrol('pawlak', 'person.wislomet.2', 'Beata Pawlak', 'wislomet');
-  const present = (key: string, here: boolean) => ({ enrolment: ref(`training_enrolment.${key}`), present: here });
+  const present = (key: string, here: boolean) => ({ enrolment: ref(`training_enrolment.${key}`), presence: here ? 'present' : 'absent' });
   add('training_session.ksef1.1', 'training_session', { training_group: ref('training_group.ksef1'), session_date: day(-7), topic: 'Uprawnienia i logowanie do KSeF', hours: 8, attendance: [present('szewczyk', true), present('zielinski', true), present('pawlak', true)] });
   add('training_session.ksef1.2', 'training_session', { training_group: ref('training_group.ksef1'), session_date: day(-6), topic: 'Wystawianie faktur i korekt', hours: 8, attendance: [present('szewczyk', true), present('zielinski', false), present('pawlak', true)] });
 

@@ -95,7 +95,7 @@ test('attendance lists of the sessions move each enrolment\'s attendance; a cert
   const good = await enrol(g, 'Małgorzata', 'Kręcisz');
   const poor = await enrol(g, 'Grzegorz', 'Brzęczyszczykiewicz');
   const day = (date: string, poorHere: boolean) =>
-    create('training_session', { training_group: g, session_date: date, topic: `Zajęcia ${date}`, hours: 8, attendance: [{ enrolment: good, present: true }, { enrolment: poor, present: poorHere }] });
+    create('training_session', { training_group: g, session_date: date, topic: `Zajęcia ${date}`, hours: 8, attendance: [{ enrolment: good, presence: 'present' }, { enrolment: poor, presence: poorHere ? 'present' : 'absent' }] });
   const s1 = await day('2027-03-01', true);
   await day('2027-03-02', false);
   const s3 = await day('2027-03-03', false);
@@ -114,7 +114,7 @@ test('attendance lists of the sessions move each enrolment\'s attendance; a cert
 
   // Marked present on the third day after all (the list edited), 66.67 % is still below 75 %…
   const third = await get('training_session', s3);
-  const lines = (third.attendance as Rec[]).map(({ id, enrolment, note }) => ({ id, enrolment, note, present: true }));
+  const lines = (third.attendance as Rec[]).map(({ id, enrolment, note }) => ({ id, enrolment, note, presence: 'present' }));
   await update('training_session', s3, { attendance: lines });
   expect(Number((await get('training_enrolment', poor)).attendance_percent)).toBeCloseTo(66.67, 2);
   expect((await refusal(certificate(poor, 'Grzegorz Brzęczyszczykiewicz'))).code).toBe('RECORD_GUARD_FAILED');
@@ -132,8 +132,8 @@ test('"Issue certificates" on a group issues a numbered certificate to every eli
   const b = await enrol(g, 'Bogdan', 'Știrbu');
   const absent = await enrol(g, 'Celina', 'Ćwik');
   const gone = await enrol(g, 'Dariusz', 'Dąb', 'cancelled');
-  await create('training_session', { training_group: g, session_date: '2027-03-01', topic: 'Teoria', hours: 8, attendance: [a, b, gone].map((enrolment) => ({ enrolment, present: true })).concat([{ enrolment: absent, present: false }]) });
-  await create('training_session', { training_group: g, session_date: '2027-03-02', topic: 'Praktyka', hours: 8, attendance: [a, b, absent, gone].map((enrolment) => ({ enrolment, present: true })) });
+  await create('training_session', { training_group: g, session_date: '2027-03-01', topic: 'Teoria', hours: 8, attendance: [a, b, gone].map((enrolment) => ({ enrolment, presence: 'present' })).concat([{ enrolment: absent, presence: 'absent' }]) });
+  await create('training_session', { training_group: g, session_date: '2027-03-02', topic: 'Praktyka', hours: 8, attendance: [a, b, absent, gone].map((enrolment) => ({ enrolment, presence: 'present' })) });
 
   // Only while the group is under way or completed.
   await expect(runRecordAction(records(), env.platform.knex, env.platform.processes, SYSTEM, 'training_group', g, 'issue_certificates')).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -161,7 +161,7 @@ withPdfText('the certificate prints in Polish, English and Romanian with the par
   const training = await course({ name: 'Księgowość w małej firmie', hours: 12, min_attendance: 50 });
   const g = await group(training, 5);
   const e = await enrol(g, 'Jolanta', 'Świętochowska');
-  await create('training_session', { training_group: g, session_date: '2027-03-01', topic: 'Podstawy', attendance: [{ enrolment: e, present: true }] });
+  await create('training_session', { training_group: g, session_date: '2027-03-01', topic: 'Podstawy', attendance: [{ enrolment: e, presence: 'present' }] });
   const id = await create('training_certificate', { enrolment: e, training_group: g, training, participant: 'Jolanta Świętochowska', course: 'Księgowość w małej firmie', hours: 12, start_date: '2027-03-01', end_date: '2027-03-03', attendance_percent: 100 });
   const { number } = await get('training_certificate', id);
   const text = async (lang: string) => pdfText((await printRecord(env.platform, SYSTEM, 'training_certificate', id, 'certificate', lang)).pdf);
