@@ -50,7 +50,7 @@ test('enrol through the form, mark attendance in the session\'s grid, issue the 
   expect((await b.api.get(`/records/training_enrolment/${enrolment}`)).body).toMatchObject({ sessions_present: 1, attendance_percent: 100 });
 
   // Under way: the group offers "Wystaw zaświadczenia".
-  await moveTo(b, ids.group, 'in_progress');
+  await moveTo(b, ids.group!, 'in_progress');
   await page.goto(`${b.url}/r/training_group/${ids.group}`);
   await page.getByTestId('record-title').filter({ hasText: 'Pierwsza pomoc — grupa wrześniowa' }).waitFor();
   await page.getByRole('button', { name: 'Wystaw zaświadczenia' }).click();
