@@ -664,6 +664,18 @@ export function demoRecords(today: string): DemoRecord[] {
   add('reservation.workshop', 'reservation', { title: 'Warsztaty wdrożeniowe — BCL', reservation_type: 'reservation', starts_at: at(-5, '08:00'), ends_at: at(-5, '14:00'), resources: links(['resource.wisla', 'resource.laptop']), status: 'closed', taken_at: at(-5, '07:50'), closed_at: at(-5, '14:10'), booked_by: admin, contractor: contractor('baltic') });
   add('reservation.expired', 'reservation', { title: 'Przegląd floty — samochód', reservation_type: 'block', starts_at: at(-2, '07:00'), ends_at: at(-2, '12:00'), resources: links(['resource.car']), status: 'expired', booked_by: admin, notes: 'Nikt nie pobrał samochodu; blokada minęła.' });
 
+  // ── Trainings (enova style): a course, its group under way, three enrolments, two sessions ───
+  add('training.ksef', 'training', { name: 'KSeF w praktyce — e-faktury od podstaw', code: 'KSEF-01', hours: 16, price: pln(1_200), min_attendance: 80, certificate_language: 'pl', description: 'Krajowy System e-Faktur: uprawnienia, wystawianie i odbiór faktur, korekty, tryb awaryjny.' });
+  add('training_group.ksef1', 'training_group', { name: 'KSeF w praktyce — grupa 1', training: ref('training.ksef'), start_date: day(-7), end_date: day(7), place: 'Sala szkoleniowa „Odra”, Warszawa', trainer: admin, capacity: 12, status: 'in_progress' });
+  const enrol = (key: string, who: string, participant: string, company: string) =>
+    add(`training_enrolment.${key}`, 'training_enrolment', { training_group: ref('training_group.ksef1'), person: ref(who), participant, contractor: contractor(company), status: 'enrolled' });
+  enrol('szewczyk', 'person.baltic.2', 'Joanna Szewczyk', 'baltic');
+  enrol('zielinski', 'person.baltic.1', 'Tomasz Zieliński', 'baltic');
+  enrol('pawlak', 'person.wislomet.2', 'Beata Pawlak', 'wislomet');
+  const present = (key: string, here: boolean) => ({ enrolment: ref(`training_enrolment.${key}`), presence: here ? 'present' : 'absent' });
+  add('training_session.ksef1.1', 'training_session', { training_group: ref('training_group.ksef1'), session_date: day(-7), topic: 'Uprawnienia i logowanie do KSeF', hours: 8, attendance: [present('szewczyk', true), present('zielinski', true), present('pawlak', true)] });
+  add('training_session.ksef1.2', 'training_session', { training_group: ref('training_group.ksef1'), session_date: day(-6), topic: 'Wystawianie faktur i korekt', hours: 8, attendance: [present('szewczyk', true), present('zielinski', false), present('pawlak', true)] });
+
   // ── Marketing actions ────────────────────────────────────────────────────
   add('marketing_action.inspections', 'marketing_action', {
     name: 'Telemarketing: przeglądy okresowe urządzeń', action_type: 'telemarketing', status: 'executing', responsible: employee('agnieszka'),
