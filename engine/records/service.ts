@@ -106,6 +106,8 @@ export interface FlowOrigin {
 export interface ConversionOrigin {
   readonly conversion: string;
   readonly source: { readonly entity: string; readonly id: string };
+  /** A fan-out's recipient the record was made for (a template's offer for one contractor). */
+  readonly recipient?: { readonly entity: string; readonly id: string };
 }
 
 /**
