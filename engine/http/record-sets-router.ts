@@ -81,7 +81,10 @@ export function recordSetsRouter(platform: Platform): Router {
     if (Array.isArray(body.ids)) body.ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
     problems.push(...selectionProblems(body));
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk conversion', { problems: problems.slice(0, 20) });
-    declaredConversion(platform.records, req.params.type, body.conversion as string);
+    if (declaredConversion(platform.records, req.params.type, body.conversion as string).recipients !== undefined) {
+      const detail = `conversion "${String(body.conversion)}" runs from one record for a selection of recipients: POST …/:id/convert/:conversion/jobs`;
+      throw new TesseraError('CONFLICT', detail, { problems: [{ pointer: '/conversion', detail, code: 'CONVERSION_RECIPIENTS' }] });
+    }
     const actor = recordContext(req).actor;
     const id = await platform.recordJobs.submit(actor, { kind: CONVERSION_JOB, entity: req.params.type, selection: selectionOf(body), params: { conversion: body.conversion as string } });
     res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(actor, id));

@@ -119,7 +119,9 @@ test('the fan-out checks its template before it starts: the starter must read it
   expect([notTemplate.status, notTemplate.body.errors?.[0]?.code]).toEqual([409, 'CONVERSION_NOT_ALLOWED']);
   const noRecipients = await ola.post(`/records/offer/${plain}/convert/to_sales_order/jobs`, { ids: [ids.beta] });
   expect([noRecipients.status, noRecipients.body.errors?.[0]?.code]).toEqual([409, 'CONVERSION_RECIPIENTS']);
-  // A fan-out is never run on the record alone.
+  // A fan-out is never run on the record alone, nor per selected template.
+  const bulk = await ola.post('/records/offer/bulk/conversion/jobs', { conversion: 'offers_from_template', ids: [ids.template] });
+  expect([bulk.status, bulk.body.errors?.[0]?.code]).toEqual([409, 'CONVERSION_RECIPIENTS']);
   const single = await ola.post(`/records/offer/${ids.template}/convert/offers_from_template`, {});
   expect([single.status, single.body.errors?.[0]?.code]).toEqual([409, 'CONVERSION_RECIPIENTS']);
   const bad = await ola.post(`/records/offer/${ids.template}/convert/offers_from_template/jobs`, { ids: ['nope'], extra: 1 });

@@ -40,7 +40,7 @@ describe('lookups on a line type', () => {
   const product = entity('product', [field('string', 'product_group')]);
   const groupRule = entity('group_rule', [field('string', 'product_group'), field('percent', 'rate'), field('date', 'valid_from')]);
   const doc = entity('doc', [field('date', 'paid_date'), field('lines', 'lines', { target: 'doc_line', parentField: 'doc' }), field('decimal', 'commission', { scale: 2, computed: 'sum(concatenate([0], lines[commission != null].commission))' })]);
-  const line = (match: Record<string, unknown>) =>
+  const line = (match: Record<string, Record<string, string>>) =>
     entity('doc_line', [
       field('reference', 'doc', { target: 'doc', required: true, onDelete: 'cascade' }),
       field('reference', 'product', { target: 'product' }),
