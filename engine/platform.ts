@@ -11,7 +11,7 @@ import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
 import { LiveMetadata, RecordService } from './records/index.ts';
 import { ImportJobs } from './imports/index.ts';
-import { conversionJobKind, RecordJobs, workflowJobKind } from './record-sets/index.ts';
+import { conversionFanOutJobKind, conversionJobKind, RecordJobs, workflowJobKind } from './record-sets/index.ts';
 import { CONNECTOR_SETTINGS_CHANNEL } from './connectors/settings.ts';
 import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
 import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
@@ -106,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const recordJobs = new RecordJobs(db.knex, records);
     recordJobs.define(workflowJobKind({ knex: db.knex, records, processes }));
     recordJobs.define(conversionJobKind({ knex: db.knex, records }));
+    recordJobs.define(conversionFanOutJobKind({ knex: db.knex, records }));
     const connectors = new ConnectorHost(options.connectors ?? [], { knex: db.knex, records, runtime: processes, keyring, recordJobs, model: () => (runtime.loaded ? runtime.snapshot.model : null), ...(listener?.delivers ? { subjects } : {}) });
     // Settings changed by another process (migration 043 NOTIFYs the connector's id).
     await listener?.on(CONNECTOR_SETTINGS_CHANNEL, (connectorId) => connectors.settings.forget(connectorId));

@@ -10,7 +10,7 @@ export { withContributions, contributedFileChanges, contributedPath, ownerOfFile
 export { buildModel, fieldsOfKind, allowedTargets, transitionsBetween, labelText, USER_TARGET, TEAM_TARGET, PLATFORM_TARGETS, platformTarget, type PlatformTarget, type EntityModel, type LineOwner, type TimelineInclude, type MachineModel, type MachineState, type Model, type FieldType } from './model.ts';
 export { ACTIVITY_ENTITY, ACTIVITY_COMMON_FIELDS, ACTIVITY_COMMON_FIELD_NAMES, PLATFORM_LEVEL, PLATFORM_ADDITIONS, atPlatformLevel } from './activity.ts';
 export { parseFilter, bindFilter, coerceScalar, isUuid, filterFields, filterTerms, filterableType, queryField, FILTER_OPERATORS, FILTER_TOKENS, MAX_FILTER_DEPTH, SYSTEM_FIELD_TYPES, type BoundFilterExpr, type FilterExpr, type FilterTerm, type FilterSubject, type FilterToken, type FilterOperator, type FilterProblem, type FilterValue, type FilterableType, type QueryField } from './filter.ts';
-export { lookupReads, matchTerms } from './lookups.ts';
+export { lookupPathReads, lookupReads, matchPath, matchTerms } from './lookups.ts';
 export { COMPUTED_FIELD_TYPES, computeRecord, computedOrder, computedReads, computedValue, feelNames, hasComputed, isComputed, readsLookups, roundTo, type ComputedOrder, type LookupValues } from './computed.ts';
 export { hasRollups, isRollup, referenceId, rollupOrder, rollupProblems, rollupsFrom, rollupTargets, ROLLUP_FIELD_TYPES, type RollupChange, type RollupProblem, type RollupRef, type RollupTarget } from './rollup.ts';
 export { conversionAllowed, conversionProblems, conversionValues, mappingContext, numberingProblems, type DeclarationProblem } from './conversions.ts';

@@ -175,7 +175,8 @@ const MAX_REMEMBERED_LINES = 5000;
 function computeLine(target: EntityModel, line: Record<string, unknown>): Record<string, unknown> {
   const order = orderOf(target);
   if (order.length === 0) return { ...line };
-  const own = Object.fromEntries(target.fields.filter((f) => !isComputed(f) && line[f.name] !== undefined).map((f) => [f.name, line[f.name]]));
+  // A field reading lookups is an input here (the server computed it, or it keeps its stored value).
+  const own = Object.fromEntries(target.fields.filter((f) => (!isComputed(f) || readsLookups(f)) && line[f.name] !== undefined).map((f) => [f.name, line[f.name]]));
   const key = JSON.stringify(own);
   let results = lineResults.get(target);
   if (!results) lineResults.set(target, (results = new Map()));

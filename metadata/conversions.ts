@@ -90,6 +90,7 @@ export function conversionProblems(entity: EntityType, entities: ReadonlyMap<str
     const link = target.fields.find((f) => f.name === conversion.link);
     if (!link) problems.push({ code: 'META_UNKNOWN_FIELD', path: [...at, 'link'], message: `"${conversion.link}" is not a field of ${target.name}` });
     else if (link.type !== 'reference' || link.target !== entity.name) problems.push({ code: 'META_FIELD_KIND', path: [...at, 'link'], message: `the link must be a reference field of ${target.name} to ${entity.name}` });
+    if (conversion.recipients !== undefined && !entities.has(conversion.recipients)) problems.push({ code: 'META_UNKNOWN_ENTITY', path: [...at, 'recipients'], message: `unknown entity type "${conversion.recipients}"` });
     checkMapping(problems, conversion.fields, target, conversion.link, [...at, 'fields']);
     conversion.lines?.forEach((lines, j) => {
       const from = entity.fields.find((f) => f.name === lines.from);
@@ -153,11 +154,14 @@ function mapped(mapping: FieldMapping | undefined, context: FeelContext): Record
 
 /**
  * The values of the record a conversion creates from `record` (of type `source`, lines included):
- * its mapped fields, the link to the source and the mapped lines. Pure; a FEEL error throws.
+ * its mapped fields, the link to the source and the mapped lines. Pure; a FEEL error throws. A
+ * fan-out (`recipients`) gives the recipient's record, which the record's field mapping reads as `recipient`.
  */
-export function conversionValues(model: Model, source: EntityModel, conversion: Conversion, record: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function conversionValues(model: Model, source: EntityModel, conversion: Conversion, record: Readonly<Record<string, unknown>>, recipient?: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const context = mappingContext(model, source, record);
-  const values = mapped(conversion.fields, context);
+  const recipientType = conversion.recipients === undefined ? undefined : model.entities.get(conversion.recipients);
+  // A fan-out's record fields read the recipient as `recipient` (recipient.id, recipient.name…).
+  const values = mapped(conversion.fields, recipient && recipientType ? { ...context, recipient: mappingContext(model, recipientType, recipient) } : context);
   values[conversion.link] = record.id;
   for (const lines of conversion.lines ?? []) {
     const list = Array.isArray(context[lines.from]) ? (context[lines.from] as FeelContext[]) : [];

@@ -2,7 +2,7 @@
 // field, metadata/lookups.ts): unknown types and fields, a path whose reference types differ, an
 // aggregate of a field it cannot aggregate, a bad filter. Pure.
 import { parseCondition } from './exclusions.ts';
-import { matchTerms } from './lookups.ts';
+import { matchPath, matchTerms } from './lookups.ts';
 import type { EntityModel, Model } from './model.ts';
 import type { Lookup } from './schema/types.generated.ts';
 
@@ -28,9 +28,14 @@ export function lookupProblems(model: Model, entity: EntityModel, lookups: Reado
     }
     for (const [field, op, own] of matchTerms(lookup)) {
       const theirs = from.fieldsByName.get(field);
-      const ours = entity.fieldsByName.get(own);
+      // A path reads a field of the record a reference of this one names (one step: `product.product_group`).
+      const path = matchPath(own);
+      const via = path ? entity.fieldsByName.get(path[0]) : undefined;
+      const hop = via?.type === 'reference' ? model.entities.get(via.target) : undefined;
+      const ours = path ? hop?.fieldsByName.get(path[1]) : entity.fieldsByName.get(own);
       if (!theirs) add('META_UNKNOWN_FIELD', ['match', field], `${from.name} has no field "${field}"`);
-      if (!ours) add('META_UNKNOWN_FIELD', ['match', field, op], `${entity.name} has no field "${own}"`);
+      if (path && !hop) add('META_FIELD_KIND', ['match', field, op], `"${path[0]}" is not a reference field of ${entity.name}`);
+      else if (!ours) add('META_UNKNOWN_FIELD', ['match', field, op], `${hop?.name ?? entity.name} has no field "${path?.[1] ?? own}"`);
       else if (theirs && (theirs.type === 'reference') !== (ours.type === 'reference')) add('META_FIELD_KIND', ['match', field, op], `${from.name}.${field} (${theirs.type}) cannot be compared with ${entity.name}.${own} (${ours.type})`);
     }
     if (lookup.via === undefined) {

@@ -700,7 +700,6 @@ function checkCrossRecordRules(ctx: Ctx, model: Model): void {
     entity.fields.forEach((field, i) => {
       if (field.lookups === undefined) return;
       if (field.computed === undefined) report(ctx, 'META_FIELD_KIND', entity.id, ['fields', i, 'lookups'], 'only a computed field reads lookups');
-      else if (resolved.lineOf) report(ctx, 'META_FIELD_KIND', entity.id, ['fields', i, 'lookups'], 'a line type\'s computed field cannot read lookups; compute it on its record type');
       checkLookups(ctx, model, resolved, entity.id, ['fields', i, 'lookups'], field.lookups);
     });
   }

@@ -6,7 +6,7 @@ import { isUuid } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { declaredConversion } from '../conversion/index.ts';
-import { CONVERSION_JOB, MARKETING_ACTION, WORKFLOW_JOB, runForRecords, runProgress, startMarketingAction, type RecordSelection, type RecordSetServices } from '../record-sets/index.ts';
+import { CONVERSION_FAN_OUT_JOB, CONVERSION_JOB, fanOutRecipients, MARKETING_ACTION, WORKFLOW_JOB, runForRecords, runProgress, startMarketingAction, type RecordSelection, type RecordSetServices } from '../record-sets/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject } from './params.ts';
@@ -81,10 +81,30 @@ export function recordSetsRouter(platform: Platform): Router {
     if (Array.isArray(body.ids)) body.ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
     problems.push(...selectionProblems(body));
     if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid bulk conversion', { problems: problems.slice(0, 20) });
-    declaredConversion(platform.records, req.params.type, body.conversion as string);
+    if (declaredConversion(platform.records, req.params.type, body.conversion as string).recipients !== undefined) {
+      const detail = `conversion "${String(body.conversion)}" runs from one record for a selection of recipients: POST …/:id/convert/:conversion/jobs`;
+      throw new TesseraError('CONFLICT', detail, { problems: [{ pointer: '/conversion', detail, code: 'CONVERSION_RECIPIENTS' }] });
+    }
     const actor = recordContext(req).actor;
     const id = await platform.recordJobs.submit(actor, { kind: CONVERSION_JOB, entity: req.params.type, selection: selectionOf(body), params: { conversion: body.conversion as string } });
     res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(actor, id));
+  });
+
+  // A fan-out: one source (a template offer) converted once per selected recipient (contractors by
+  // ids or a list filter), as a background job with the user's rights. The source must be theirs to
+  // read and its conversion allowed now, checked before anything starts.
+  router.post('/records/:type/:id/convert/:conversion/jobs', async (req, res) => {
+    const body = requireJsonObject(req);
+    const problems: Problem[] = [];
+    for (const key of Object.keys(body)) if (!['ids', 'filter'].includes(key)) problems.push({ pointer: `/${key}`, detail: 'unknown member' });
+    if (Array.isArray(body.ids)) body.ids.forEach((id, i) => (typeof id === 'string' && isUuid(id) ? undefined : problems.push({ pointer: `/ids/${i}`, detail: 'must be a record id' })));
+    problems.push(...selectionProblems(body));
+    if (problems.length) throw new TesseraError('VALIDATION_FAILED', 'invalid fan-out conversion', { problems: problems.slice(0, 20) });
+    const ctx = recordContext(req);
+    const { type, id: sourceId, conversion } = req.params;
+    const recipients = await fanOutRecipients(platform.records, ctx, type, sourceId, conversion);
+    const id = await platform.recordJobs.submit(ctx.actor, { kind: CONVERSION_FAN_OUT_JOB, entity: recipients, selection: selectionOf(body), params: { conversion, source: { entity: type, id: sourceId } } });
+    res.status(202).location(`${req.baseUrl}/record-jobs/${id}`).json(await platform.recordJobs.report(ctx.actor, id));
   });
 
   // A bulk job's progress (done, failed, total) and first failures; its starter's only.

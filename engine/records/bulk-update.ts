@@ -14,7 +14,7 @@ import { checkTransitions } from '../rules/machines.ts';
 import { BatchRefusals, checkBatchReferences, checkBatchSize, writeBatchLinks, type BulkInternals } from './bulk-items.ts';
 import { checkWritable, forbidden, requireAny } from './enforce.ts';
 import { sealSecrets, secretChanges } from './secret-fields.ts';
-import { computedFieldValues, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
+import { computedFieldValues, linesWritten, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { documentRateValues } from '../exchange-rates/index.ts';
 import { lineWriteProblems, writeLines } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups } from './rollup-fields.ts';
@@ -152,7 +152,7 @@ export async function updateMany(internals: BulkInternals, ctx: RecordContext, e
     if (entity.fields.some((f) => f.type === 'lines')) {
       for (const [i, item] of items.entries()) {
         const next = planned[i]!.next;
-        await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, item.id, Object.fromEntries(Object.keys(written[i]!).map((k) => [k, next[k]])), false);
+        await writeLines(internals.lineWriter(trx, ctx.actor), model, entity, item.id, linesWritten(model, entity, written[i]!, planned[i]!.previous, next), false);
       }
     }
     // Rollups over the lines just written moved the rows' own values.

@@ -62,7 +62,7 @@ import { updateMany, type UpdateItem, type UpdateManyOptions } from './bulk-upda
 import { checkRecordRules, validateInput } from './validation.ts';
 import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lines.ts';
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
-import { computedFieldValues, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
+import { computedFieldValues, linesWritten, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { isConversion, pricedLines, refuseUnpriced, withPrices } from './pricing.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
@@ -106,6 +106,8 @@ export interface FlowOrigin {
 export interface ConversionOrigin {
   readonly conversion: string;
   readonly source: { readonly entity: string; readonly id: string };
+  /** A fan-out's recipient the record was made for (a template's offer for one contractor). */
+  readonly recipient?: { readonly entity: string; readonly id: string };
 }
 
 /**
@@ -887,7 +889,7 @@ export class RecordService {
         return rows[0]!;
       });
       await this.#writeLinks(trx, entity, id, written, false);
-      await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, id, Object.fromEntries(Object.keys(written).map((k) => [k, next[k]])), false);
+      await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, id, linesWritten(model, entity, written, previous!, next), false);
       if (exclusionRules(entity).some((rule) => Object.keys(written).some((f) => rule.fields.has(f)))) await this.#refuseExclusions(trx, access, rt, id);
       const [record] = await this.#present(trx, rt, [await this.#afterRollups(trx, entity, updated)], []);
       const changes = { ...diff(previous!, record!, entity.fields.map((f) => f.name)), ...secretChanges(entity, written, previous!, record!) };

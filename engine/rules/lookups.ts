@@ -3,7 +3,7 @@
 // given to its FEEL condition like fields (e.g. the contractor's credit limit and the value of its
 // other won deals). Read in the same transaction as the change, after the record's row is locked.
 import type { Knex } from 'knex';
-import { conditionSql, feelConditionHolds, matchTerms, parseCondition, quoteIdent as q, referenceId, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
+import { conditionSql, feelConditionHolds, matchPath, matchTerms, parseCondition, quoteIdent as q, referenceId, transitionsBetween, type EntityModel, type Lookup, type Model } from '../../metadata/index.ts';
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -63,8 +63,13 @@ export async function readLookups(trx: Knex.Transaction, model: Model, entity: E
  * new record's is not stored yet: nothing references it). A lookup whose `on` is empty reads nothing
  * (null; 0 for sum and count).
  */
-export async function readLookupValues(trx: Knex.Transaction, model: Model, lookups: ReadonlyMap<string, Lookup>, id: string, next: Values): Promise<Record<string, unknown>> {
+export async function readLookupValues(trx: Knex.Transaction, model: Model, lookups: ReadonlyMap<string, Lookup>, id: string, next: Values, at?: LookupOrigin): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
+  const own = async (field: string, name: string): Promise<Knex.Value> => {
+    const path = matchPath(name);
+    if (!path) return matchValue(field, next[name]);
+    return matchValue(field, await pathValue(trx, model, next, path, at));
+  };
   for (const [name, lookup] of lookups) {
     const on = lookup.on ?? 'id';
     const key = lookup.via === undefined ? undefined : on === 'id' ? id : referenceId(next[on]);
@@ -73,11 +78,33 @@ export async function readLookupValues(trx: Knex.Transaction, model: Model, look
       continue;
     }
     const from = model.entities.get(lookup.from)!;
-    const matched = matchTerms(lookup).map(([field, , own]) => matchValue(from.fieldsByName.get(field)?.type, next[own]));
+    const matched: Knex.Value[] = [];
+    for (const [field, , name] of matchTerms(lookup)) matched.push(await own(from.fieldsByName.get(field)?.type ?? '', name));
     const result = (await trx.raw(lookupSql(model, lookup), [...(key === undefined ? [] : [key]), id, ...matched])) as { rows: { value: unknown }[] };
     values[name] = asFeelValue(result.rows[0]?.value);
   }
   return values;
+}
+
+/**
+ * Where lookups are read for: the record's type (needed by `match` paths through its references) and,
+ * for a line, its record as it is being written (a path through the reference back reads it, not
+ * the stored row: the record may be new or changing in this very write).
+ */
+export interface LookupOrigin {
+  readonly entity: EntityModel;
+  readonly parent?: { readonly field: string; readonly values: Values };
+}
+
+/** The value a `match` path names: a field of the record being written, or of the stored record a reference names. */
+async function pathValue(trx: Knex.Transaction, model: Model, next: Values, [ref, field]: [string, string], at: LookupOrigin | undefined): Promise<unknown> {
+  if (at?.parent?.field === ref) return at.parent.values[field];
+  const reference = at?.entity.fieldsByName.get(ref);
+  const target = reference?.type === 'reference' ? model.entities.get(reference.target) : undefined;
+  const id = referenceId(next[ref]);
+  if (!target || !id) return null;
+  const row = (await trx(target.table).where({ id }).whereNull('deleted_at').first(field)) as Record<string, unknown> | undefined;
+  return asFeelValue(row?.[field]);
 }
 
 /** This record's value compared by a `match` term: a reference's id, a money's amount; null matches only empty fields. */

@@ -611,6 +611,10 @@ export interface Conversion {
    * @maxItems 8
    */
   lines?: LineMapping[];
+  /**
+   * Name used as table, column and API property name: lower snake_case, starting with a letter.
+   */
+  recipients?: string;
 }
 /**
  * Target field name → FEEL expression over the source record (references as ids), e.g. "contractor" or "\"proforma\"".

@@ -35,3 +35,34 @@ test('lookups on a field that is not computed are refused', () => {
   const bad = entity('sale', [field('decimal', 'net', { lookups: { n: { from: 'rule', aggregate: 'count' } } })]);
   expect(errorsOf(packageOf(rule, bad)).map((e) => [e.code, e.pointer])).toEqual([['META_FIELD_KIND', '/fields/0/lookups']]);
 });
+
+describe('lookups on a line type', () => {
+  const product = entity('product', [field('string', 'product_group')]);
+  const groupRule = entity('group_rule', [field('string', 'product_group'), field('percent', 'rate'), field('date', 'valid_from')]);
+  const doc = entity('doc', [field('date', 'paid_date'), field('lines', 'lines', { target: 'doc_line', parentField: 'doc' }), field('decimal', 'commission', { scale: 2, computed: 'sum(concatenate([0], lines[commission != null].commission))' })]);
+  const line = (match: Record<string, Record<string, string>>) =>
+    entity('doc_line', [
+      field('reference', 'doc', { target: 'doc', required: true, onDelete: 'cascade' }),
+      field('reference', 'product', { target: 'product' }),
+      field('decimal', 'net', { scale: 2 }),
+      field('percent', 'rate', { computed: 'found', lookups: { found: { from: 'group_rule', aggregate: 'max', field: 'rate', match } } }),
+      field('decimal', 'commission', { scale: 2, computed: 'if rate = null then null else net * rate / 100' }),
+    ]);
+  const good = line({ product_group: { eq: 'product.product_group' }, valid_from: { lte: 'doc.paid_date' } });
+
+  test('are valid, with match paths through a reference (the product, the record); bad paths are refused with pointers', () => {
+    expect(validatePackage(packageOf(product, groupRule, doc, good)).ok).toBe(true);
+    const bad = line({ product_group: { eq: 'product.nope' }, valid_from: { lte: 'net.x' } });
+    expect(errorsOf(packageOf(product, groupRule, doc, bad)).map((e) => [e.code, e.pointer])).toEqual([
+      ['META_UNKNOWN_FIELD', '/fields/3/lookups/found/match/product_group/eq'],
+      ['META_FIELD_KIND', '/fields/3/lookups/found/match/valid_from/lte'],
+    ]);
+  });
+
+  test('a line\'s value computed by the server stays through the live recomputation, and its line and record fields follow it', () => {
+    const model = modelOf(packageOf(product, groupRule, doc, good));
+    const computed = computeRecord(model, model.entities.get('doc')!, { lines: [{ id: 'l1', net: 1000, rate: 5 }, { id: 'l2', net: 300 }] });
+    expect((computed.lines as Record<string, unknown>[]).map((l) => [l.rate, l.commission])).toEqual([[5, 50], [undefined, null]]);
+    expect(computed.commission).toBe(50);
+  });
+});

@@ -121,3 +121,14 @@ test('broken declarations are refused with pointers', () => {
   expect(problems(files({ order: { numbering: { field: 'number' } } }))).toEqual(['entities/purchase.json/numbering META_SCHEMA']);
   expect(problems(files({ order: { numbering: { field: 'number', pattern: 'Z/{seq}', dateField: 'subject' } } }))).toEqual(['entities/purchase.json/numbering/dateField META_FIELD_KIND']);
 });
+
+test('a fan-out (recipients): the field mapping reads the recipient, an unknown recipients type is refused', () => {
+  const fanOut = { name: 'for_each', label: label('Per contractor'), target: 'purchase', link: 'offer', recipients: 'contractor', fields: { subject: 'title + " — " + recipient.name', contractor: 'recipient.id' }, lines: [{ from: 'lines', to: 'lines', fields: { text: 'description' } }] };
+  const input = files({ offer: { conversions: [fanOut], actions: [] } });
+  expect(problems(input)).toEqual([]);
+  const model = modelOf(input);
+  const offer = model.entities.get('offer')!;
+  const record = { id: 'o-1', title: 'Szablon', lines: [{ id: 'l-1', description: 'A3' }] };
+  expect(conversionValues(model, offer, offer.conversions[0]!, record, { id: 'c-7', name: 'Kolorland' })).toEqual({ subject: 'Szablon — Kolorland', contractor: 'c-7', offer: 'o-1', lines: [{ text: 'A3' }] });
+  expect(problems(files({ offer: { conversions: [{ ...fanOut, recipients: 'ghost' }], actions: [] } }))).toEqual(['entities/offer.json/conversions/0/recipients META_UNKNOWN_ENTITY']);
+});

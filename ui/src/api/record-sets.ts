@@ -40,6 +40,11 @@ export async function startConversionJob(entity: string, conversion: string, sel
   return (await api.post<RecordJobReport>(`/records/${enc(entity)}/bulk/conversion/jobs`, { conversion, ...selection })).data;
 }
 
+/** A fan-out: one source (a template) converted once per recipient of the selection, as a job. */
+export async function startFanOutJob(source: { readonly entity: string; readonly id: string }, conversion: string, selection: { readonly ids: readonly string[] } | { readonly filter: unknown }): Promise<RecordJobReport> {
+  return (await api.post<RecordJobReport>(`/records/${enc(source.entity)}/${enc(source.id)}/convert/${enc(conversion)}/jobs`, selection)).data;
+}
+
 export async function recordJob(id: string): Promise<RecordJobReport> {
   return (await api.get<RecordJobReport>(`/record-jobs/${enc(id)}`)).data;
 }

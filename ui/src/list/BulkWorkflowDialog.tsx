@@ -57,7 +57,7 @@ export function BulkWorkflowDialog({ entity, targets, onClose, convert = false }
             {t('bulk.conversion')}{' '}
             <select className="input" value={choice} onChange={(e) => setChoice(e.target.value)} aria-label={t('bulk.conversion')} disabled={busy || job !== null}>
               <option value="" />
-              {entity.conversions.map((c) => (
+              {entity.conversions.filter((c) => c.recipients === undefined).map((c) => (
                 <option key={c.name} value={c.name}>
                   {label(c.label)}
                 </option>

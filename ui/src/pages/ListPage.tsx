@@ -19,6 +19,7 @@ import { inlineEditable } from '../list/editable.ts';
 import { MassUpdateDialog } from '../list/MassUpdateDialog.tsx';
 import { BulkPrintDialog } from '../list/BulkPrintDialog.tsx';
 import { BulkWorkflowDialog } from '../list/BulkWorkflowDialog.tsx';
+import { FanOutDialog, fanOutsTo } from '../list/FanOutDialog.tsx';
 import { SmsComposeDialog } from './SmsComposeDialog.tsx';
 import { useConnectorEnabled } from '../components/ConnectorOff.tsx';
 import { ALL_RECORDS, combinedFilter, filterOf, parseColumns, parseFilterParam, parseRows, rowsOf, rowsText, sortText, SYSTEM_COLUMNS, type FilterRow } from '../list/query.ts';
@@ -87,6 +88,8 @@ export function EntityList({ model, entity, preview }: { model: Model; entity: E
   const [bulkSms, setBulkSms] = useState(false);
   const [bulkRun, setBulkRun] = useState(false);
   const [bulkConvert, setBulkConvert] = useState(false);
+  const [bulkFanOut, setBulkFanOut] = useState(false);
+  const fanOuts = useMemo(() => fanOutsTo(model, entity.name), [model, entity.name]);
   const [bulkPrint, setBulkPrint] = useState(false);
   const smsEnabled = useConnectorEnabled('sms');
   const [editing, setEditing] = useState<{ id: string; column: string } | null>(null);
@@ -328,9 +331,15 @@ export function EntityList({ model, entity, preview }: { model: Model; entity: E
               </button>
             )}
             {/* A declared conversion per selected record (offers → orders), with progress (list/BulkWorkflowDialog.tsx). */}
-            {entity.conversions.length > 0 && may(entity.name, 'read') && (
+            {entity.conversions.some((c) => c.recipients === undefined) && may(entity.name, 'read') && (
               <button type="button" className="btn" onClick={() => setBulkConvert(true)}>
                 {t('bulk.convert')}
+              </button>
+            )}
+            {/* A template converted once per selected record (offers for many contractors), with progress (list/FanOutDialog.tsx). */}
+            {fanOuts.some((f) => may(f.source.name, 'read') && may(f.conversion.target, 'create')) && (
+              <button type="button" className="btn" onClick={() => setBulkFanOut(true)}>
+                {t('bulk.fromTemplate')}
               </button>
             )}
             {/* Serial printing (letters): the selection in one PDF with a document template of the type (list/BulkPrintDialog.tsx). */}
@@ -469,6 +478,7 @@ export function EntityList({ model, entity, preview }: { model: Model; entity: E
       )}
       {bulkPrint && <BulkPrintDialog model={model} entity={entity} ids={[...selected]} onClose={() => setBulkPrint(false)} />}
       {bulkRun && <BulkWorkflowDialog entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkRun(false)} />}
+      {bulkFanOut && <FanOutDialog model={model} entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkFanOut(false)} />}
       {bulkConvert && <BulkWorkflowDialog convert entity={entity} targets={rows.filter((r) => selected.has(r.id))} onClose={() => setBulkConvert(false)} />}
       {bulkSet && (
         <MassUpdateDialog
