@@ -1,4 +1,4 @@
-import { seriesFor } from '../../../engine/rules/numbering.ts';
+import { nextNumbers, seriesFor } from '../../../metadata/index.ts';
 import { defaultsFor } from '../../../engine/records/values.ts';
 import { buildModel, groupItems, isoLocalDate } from '../../../metadata/index.ts';
 
