@@ -4,7 +4,7 @@
 // (metadata/schema/package.schema.json), so the designer offers exactly what validation accepts.
 import type { JsonSchema } from '../metadata/browser.ts';
 
-export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard';
+export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard' | 'trigger';
 
 export interface MetaForm {
   readonly schema: JsonSchema;
@@ -20,6 +20,7 @@ const DEF_OF: Record<MetaItemKind, string> = {
   view: 'View',
   report: 'Report',
   dashboard: 'Dashboard',
+  trigger: 'Trigger',
 };
 
 /** Parts edited elsewhere in the designer (the field list) or as JSON (layout, indexes, filters). */
@@ -30,6 +31,8 @@ const EDITED_ELSEWHERE: Partial<Record<MetaItemKind, readonly string[]>> = {
   // A report's query and a dashboard's widgets are edited as JSON (docs/reports.md).
   report: ['groupBy', 'measures', 'filter', 'parameters', 'capacity'],
   dashboard: ['widgets'],
+  // The trigger editor (ui/src/pages/designer/TriggerEditor.tsx) edits the event and what it does.
+  trigger: ['entity', 'on', 'field', 'state', 'condition', 'start', 'message'],
 };
 
 type Defs = Record<string, JsonSchema>;

@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
-import { type Label, metaSchema, ownerOfFile, type View } from '../../../metadata/browser.ts';
+import { type Label, metaSchema, ownerOfFile, type Trigger, type View } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
@@ -22,6 +22,9 @@ import { packageFromZip, packageZip } from './designer/package-zip.ts';
 import { saveFile } from '../components/save-file.ts';
 import { Link } from '../app/router.tsx';
 import { NewViewDialog, VIEW_EDITED, ViewEditor } from './designer/ViewEditor.tsx';
+import { NumberingEditor } from './designer/NumberingEditor.tsx';
+import { SandboxDialog, type SandboxResult } from './designer/Sandbox.tsx';
+import { TriggerEditor } from './designer/TriggerEditor.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -42,9 +45,12 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
   { kind: 'view', title: 'designer.views' },
   { kind: 'report', title: 'designer.reports' },
   { kind: 'dashboard', title: 'designer.dashboards' },
+  { kind: 'trigger', title: 'designer.triggers' },
 ];
 
-const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports' };
+const NEW_TITLE: Partial<Record<MetaItemKind, MessageKey>> = { entity: 'designer.newEntity', report: 'designer.newReport', trigger: 'designer.newTrigger' };
+
+const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports', trigger: 'triggers' };
 
 function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: unknown; onChange(data: unknown): void; onSubmit?(data: unknown): void; id?: string }) {
   const i18n = useI18n();
@@ -79,6 +85,7 @@ export default function DesignerPage() {
   const [allowDestructive, setAllowDestructive] = useState(false);
   const [busy, setBusy] = useState(false);
   const [creating, setCreating] = useState<MetaItemKind | null>(null);
+  const [sandbox, setSandbox] = useState<SandboxResult | null>(null);
 
   const changed = (path: string) => JSON.stringify(files[path]) !== JSON.stringify(base.files[path]);
   const anyChange = Object.keys(base.files).some((p) => !(p in files)) || Object.keys(files).some(changed);
@@ -117,6 +124,18 @@ export default function DesignerPage() {
     }
   };
 
+  // The working copy tried on a rolled-back copy with sample records; an invalid one shows as a review does.
+  const trySandbox = async () => {
+    setBusy(true);
+    try {
+      setSandbox((await api.post<SandboxResult>('/meta/sandbox', { files })).data);
+    } catch (e) {
+      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   // An imported package replaces the working copy only: it is reviewed and applied as any other edit.
   const importZip = async (input: HTMLInputElement) => {
     const file = input.files?.[0];
@@ -141,7 +160,9 @@ export default function DesignerPage() {
         : kind === 'report'
           ? // A count of the first entity type's records, to be shaped in the form and as JSON (docs/reports.md).
             { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', type: 'table', groupBy: [], measures: ['count'] }
-          : { kind, ...common, fields: [] };
+          : kind === 'trigger'
+            ? { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', on: 'created', start: { process: '' } }
+            : { kind, ...common, fields: [] };
     setFiles((f) => ({ ...f, [path]: next }));
     setSelected(path);
     setCreating(null);
@@ -173,6 +194,9 @@ export default function DesignerPage() {
             <button type="button" className="btn" onClick={() => setFiles(structuredClone(base.files))}>
               {t('designer.discard')}
             </button>
+            <button type="button" className="btn" disabled={busy} onClick={() => void trySandbox()}>
+              {t('sandbox.try')}
+            </button>
             <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void plan()}>
               {t('designer.review')}
             </button>
@@ -202,9 +226,9 @@ export default function DesignerPage() {
                     + {t('designer.newView')}
                   </button>
                 )}
-                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report') && (
+                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report' || group.kind === 'trigger') && (
                   <button type="button" className="btn btn-small" onClick={() => setCreating(group.kind)}>
-                    + {t(group.kind === 'entity' ? 'designer.newEntity' : group.kind === 'report' ? 'designer.newReport' : 'designer.newKind')}
+                    + {t(NEW_TITLE[group.kind] ?? 'designer.newKind')}
                   </button>
                 )}
               </div>
@@ -257,6 +281,7 @@ export default function DesignerPage() {
           }}
         />
       )}
+      {sandbox && <SandboxDialog result={sandbox} onClose={() => setSandbox(null)} />}
       {creating && creating !== 'view' && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}
     </div>
   );
@@ -269,7 +294,7 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
   const valid = /^[a-z][a-z0-9_]{0,47}$/.test(name) && text.trim() !== '';
   return (
     <Modal
-      title={t(kind === 'entity' ? 'designer.newEntity' : 'designer.newKind')}
+      title={t(NEW_TITLE[kind] ?? 'designer.newKind')}
       onClose={onCancel}
       footer={
         <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => onCreate(name, text.trim())}>
@@ -293,6 +318,7 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
 
 function ItemEditor({ path, item, files, problems, onChange }: { path: string; item: Item; files: Files; problems: readonly ProblemEntry[]; onChange(item: Item): void }) {
   const { t, language } = useI18n();
+  const meta = useMeta();
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const kind = item.kind as MetaItemKind;
   // The help texts (the meta-schema's descriptions) in the analyst's language.
@@ -331,6 +357,8 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
             {hasFields && <FieldsEditor item={item} onChange={onChange} />}
             {/* An activity kind's short form (`form`) is a list of names, edited in the form above; its full form (`layout`) here. */}
             {(kind === 'entity' || kind === 'activityKind') && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
+            {kind === 'entity' && <NumberingEditor item={item} applied={meta.model.entities.has(String(item.name))} timeZone={String(files['tessera.json']?.timeZone ?? 'UTC')} onChange={onChange} />}
+            {kind === 'trigger' && <TriggerEditor trigger={item as unknown as Trigger} onChange={(next) => onChange(next as unknown as Item)} />}
             {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
           </>
         )}
