@@ -6,7 +6,7 @@
 import { createApiToken } from '../../engine/access/index.ts';
 import { loadPackageDir, nextNumbers, TOKEN_SCOPES, type PackageFiles } from '../../metadata/index.ts';
 import { createTestUser } from '../support/auth.ts';
-import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { startTestPlatform, testDatabaseKind, type TestPlatform } from '../support/database.ts';
 import { jsonClient, startTestServer, type JsonClient, type TestServer } from '../support/http.ts';
 
 let env: TestPlatform;
@@ -112,4 +112,21 @@ test('the preview of the next numbers from the current counter is what the engin
   const given: string[] = [];
   for (const title of ['C', 'D', 'E']) given.push((await api.post('/records/deal', { title, contractor })).body.number);
   expect(given).toEqual(next);
+});
+
+test('a sandbox does not queue behind real work: a table it alters held by another transaction makes it give up', async () => {
+  // The embedded database has one session: there is no second transaction to hold a lock.
+  if (testDatabaseKind() !== 'server') return;
+  const table = env.platform.runtime.snapshot.model.entities.get('deal')!.table;
+  const before = await footprint();
+  const holder = await env.platform.knex.transaction();
+  try {
+    await holder.raw(`LOCK TABLE ${table.split('.').map((p) => `"${p}"`).join('.')} IN SHARE MODE`);
+    const res = await api.post('/meta/sandbox', { files: changedPackage() });
+    expect(res.body.code).toBe('MIGRATION_FAILED');
+    expect(res.body.detail).toMatch(/lock/i);
+  } finally {
+    await holder.rollback();
+  }
+  expect(await footprint()).toEqual(before);
 });
