@@ -3,43 +3,34 @@
 // created, tried in the sandbox and applied without a restart; a salesperson in another browser
 // creates a contractor and its workflow instance starts. The numbering editor previews the next
 // offer numbers with the engine's own code (metadata/numbering.ts).
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { nextNumbers } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
-import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
-import { chromiumPath, ROOT, SCREENSHOTS } from './paths.ts';
+import { createTestUser } from '../support/auth.ts';
+import { ROOT, SCREENSHOTS } from './paths.ts';
+import { otherBrowser, signInSuiteBrowser } from './second-browser.ts';
 import { browserSuite } from './support.ts';
 
 const APPROVAL = readFileSync(new URL('../fixtures/bpmn-ui/approval.bpmn', import.meta.url), 'utf8');
-let operator: BrowserContext;
-let profile: string;
+let operator: Awaited<ReturnType<typeof otherBrowser>> | undefined;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await createTestUser(b.env.platform, { login: 'analityk', roles: ['analyst'] });
   await createTestUser(b.env.platform, { login: 'handlowiec', roles: ['salesperson'] });
   const deployed = await b.api.post('/workflows', APPROVAL, { 'content-type': 'application/xml' });
   if (deployed.status !== 201) throw new Error(`deploying: ${JSON.stringify(deployed.body)}`);
-  await b.context.clearCookies();
-  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const res = await b.context.request.post(`${b.url}/api/auth/login`, { data: { login: 'analityk', password: TEST_PASSWORD } });
-  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
-  profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-operator-'));
-  operator = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  await operator.addInitScript(() => localStorage.setItem('tessera.language', 'en'));
-  const signed = await operator.request.post(`${b.url}/api/auth/login`, { data: { login: 'handlowiec', password: TEST_PASSWORD } });
-  if (!signed.ok()) throw new Error(`sign-in failed: ${signed.status()}`);
+  await signInSuiteBrowser(b, 'analityk', 'pl');
+  operator = await otherBrowser(b.url, 'handlowiec', 'en');
 });
 
 afterAll(async () => {
-  await operator?.close().catch(() => undefined);
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await operator?.close();
 });
 
 /** A screenshot of one editor; with TESSERA_DOC_SCREENSHOTS=1 also copied into docs/screenshots (the docs' pictures), so plain runs leave the tree alone. */
-async function docScreenshot(locator: import('playwright-core').Locator, name: string): Promise<void> {
+async function docScreenshot(locator: Locator, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   if (process.env.TESSERA_DOC_SCREENSHOTS === '1') copyFileSync(join(SCREENSHOTS, `${name}.png`), join(ROOT, 'docs', 'screenshots', `${name}.png`));
@@ -87,7 +78,7 @@ test('an analyst adds a trigger starting a deployed workflow; a salesperson crea
   expect(stored).toMatchObject({ kind: 'trigger', entity: 'contractor', on: 'created', condition: 'country = "pl"', start: { process: 'approval' } });
 
   // The salesperson, in another browser, without a restart: a new contractor starts the workflow.
-  const other = operator.pages()[0] ?? (await operator.newPage());
+  const other = operator!.context.pages()[0] ?? (await operator!.context.newPage());
   await other.goto(`${b.url}/r/contractor/new`);
   await other.locator('[data-field="name"] input').fill('Młyny Pomorskie Sp. z o.o.');
   await other.getByRole('button', { name: 'Save' }).click();
