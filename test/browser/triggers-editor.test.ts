@@ -32,6 +32,8 @@ afterAll(async () => {
 /** A screenshot of one editor; with TESSERA_DOC_SCREENSHOTS=1 also copied into docs/screenshots (the docs' pictures), so plain runs leave the tree alone. */
 async function docScreenshot(locator: Locator, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // Clear of the app's sticky head.
+  await locator.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   if (process.env.TESSERA_DOC_SCREENSHOTS === '1') copyFileSync(join(SCREENSHOTS, `${name}.png`), join(ROOT, 'docs', 'screenshots', `${name}.png`));
 }
