@@ -9,7 +9,8 @@ import { DatabaseListener } from './db/notifications.ts';
 import { underStartupLock } from './db/startup-lock.ts';
 import { AUTH_CHANNEL, SubjectCache, TokenCache } from './access/index.ts';
 import { WorkflowRuntime } from './workflows/runtime/index.ts';
-import { LiveMetadata, RecordService } from './records/index.ts';
+import { LiveMetadata, RecordService, type Actor } from './records/index.ts';
+import { trySandbox, type SandboxResult, type SandboxSample } from './sandbox/index.ts';
 import { ImportJobs } from './imports/index.ts';
 import { conversionFanOutJobKind, conversionJobKind, RecordJobs, workflowJobKind } from './record-sets/index.ts';
 import { CONNECTOR_SETTINGS_CHANNEL } from './connectors/settings.ts';
@@ -42,6 +43,8 @@ export interface Platform {
    */
   applyMetadata(files: PackageFiles, options: Omit<ApplyOptions, 'trigram'>): Promise<ApplyResult>;
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
+  /** Tries a package on a transaction that is rolled back, with sample records (engine/sandbox). */
+  sandboxMetadata(files: PackageFiles, options: { actor: Actor; samples?: readonly SandboxSample[] }): Promise<SandboxResult>;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return result;
       },
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
+      sandboxMetadata: async (files, sandbox) =>
+        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null }),
       connectors,
       imports,
       recordJobs,

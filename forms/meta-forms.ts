@@ -4,7 +4,7 @@
 // (metadata/schema/package.schema.json), so the designer offers exactly what validation accepts.
 import type { JsonSchema } from '../metadata/browser.ts';
 
-export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard' | 'role';
+export type MetaItemKind = 'manifest' | 'entity' | 'activityKind' | 'pipeline' | 'statusMachine' | 'view' | 'report' | 'dashboard' | 'role' | 'trigger';
 
 export interface MetaForm {
   readonly schema: JsonSchema;
@@ -21,6 +21,7 @@ const DEF_OF: Record<MetaItemKind, string> = {
   report: 'Report',
   dashboard: 'Dashboard',
   role: 'Role',
+  trigger: 'Trigger',
 };
 
 /** Parts edited elsewhere in the designer (the field list) or as JSON (layout, indexes, filters). */
@@ -33,6 +34,8 @@ const EDITED_ELSEWHERE: Partial<Record<MetaItemKind, readonly string[]>> = {
   dashboard: ['widgets'],
   // A role's rights are the roles matrix (ui/src/pages/designer/RoleEditor.tsx).
   role: ['permissions'],
+  // The trigger editor (ui/src/pages/designer/TriggerEditor.tsx) edits the event and what it does.
+  trigger: ['entity', 'on', 'field', 'state', 'condition', 'start', 'message'],
 };
 
 type Defs = Record<string, JsonSchema>;

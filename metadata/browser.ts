@@ -25,6 +25,7 @@ export { textProblem } from './text.ts';
 export { DOCUMENT_LANGUAGES, NUMBER_FIELD_TYPES, documentText, templateLanguages, type DocumentLanguage } from './document-templates.ts';
 export { TemplateProblem, compileTemplate, escapeHtml, renderMail, renderTemplate, templateRoots, type CompiledTemplate, type RenderOptions, type RenderedMail, type TemplateProblemCode } from './merge-template.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
+export { nextNumbers, numberingMoment, seriesFor, type NumberingReset, type SeriesSpec } from './numbering.ts';
 export type { InstanceStatus, InstanceStartedVia, InstanceSummary } from './workflow-instance.ts';
 export {
   FIELD_TYPES,

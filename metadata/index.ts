@@ -31,4 +31,5 @@ export { conditionSql, exclusionShapes, parseCondition, periodSql, EXCLUSION_EQU
 export { entityTypesSource } from './types.ts';
 export { textProblem } from './text.ts';
 export { isoLocalDate, knownTimeZone, localDate, type LocalDate } from './calendar.ts';
+export { nextNumbers, numberingMoment, seriesFor, type NumberingReset, type SeriesSpec } from './numbering.ts';
 export type { AssigneeLoad, BusyItem } from './assignee-load.ts';

@@ -109,6 +109,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   });
   api.post('/meta/plan', requireRight('administerMetadata'));
   api.put('/meta', requireRight('administerMetadata'));
+  api.post('/meta/sandbox', requireRight('administerMetadata'));
+  api.use('/meta/numbering', requireRight('administerMetadata'));
   api.use('/meta/versions', requireRight('administerMetadata'));
   api.use('/meta/roles', requireRight('administerMetadata'), rolePreviewRouter(platform));
   api.use('/meta', metaRouter(platform));

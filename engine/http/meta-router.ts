@@ -5,6 +5,7 @@ import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { diffPackages, pointer, revertedPackage, type PackageFiles } from '../../metadata/index.ts';
 import type { ApplyOptions } from '../schema-sync/index.ts';
+import type { SandboxSample } from '../sandbox/index.ts';
 import { listVersions, versionDetail, versionPackage } from '../schema-sync/versions.ts';
 import { recordContext } from './context.ts';
 import { requireJsonObject, stringParam } from './params.ts';
@@ -43,6 +44,21 @@ function applyFlags(body: Record<string, unknown>): { allowDestructive: boolean;
   return { allowDestructive: body.allowDestructive === true, ...(expected !== undefined ? { expectedVersion: expected as number } : {}) };
 }
 
+/** The sandbox's sample records: at most 20 of {entity, values?}; absent: one generated per changed entity type. */
+function samplesOf(value: unknown): SandboxSample[] | undefined {
+  if (value === undefined) return undefined;
+  const bad = (at: string, detail: string) => new TesseraError('VALIDATION_FAILED', `samples${at}: ${detail}`, { problems: [{ pointer: `/samples${at}`, detail }] });
+  if (!Array.isArray(value) || value.length > 20) throw bad('', 'must be a list of at most 20 {entity, values}');
+  return value.map((sample: unknown, i) => {
+    if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) throw bad(`/${i}`, 'must be an object {entity, values}');
+    const { entity, values, ...rest } = sample as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) throw bad(`/${i}/${Object.keys(rest)[0]}`, 'unknown property');
+    if (typeof entity !== 'string') throw bad(`/${i}/entity`, 'must be an entity type name');
+    if (values !== undefined && (typeof values !== 'object' || values === null || Array.isArray(values))) throw bad(`/${i}/values`, 'must be an object of field values');
+    return { entity, ...(values !== undefined ? { values: values as Record<string, unknown> } : {}) };
+  });
+}
+
 function versionParam(value: string | undefined): number {
   if (!/^[1-9]\d{0,8}$/.test(value ?? '')) throw new TesseraError('NOT_FOUND', `there is no metadata version ${JSON.stringify(String(value).slice(0, 20))}`);
   return Number(value);
@@ -78,6 +94,23 @@ export function metaRouter(platform: Platform): Router {
   router.put('/', async (req, res) => {
     const body = bodyOf(requireJsonObject(req), ['files', 'allowDestructive', 'expectedVersion']);
     res.json(await apply(req, packageOf(body), 'api', applyFlags(body)));
+  });
+
+  // Tries the package on a transaction that is rolled back: the plan, and sample records created over the new model.
+  router.post('/sandbox', async (req, res) => {
+    const body = bodyOf(requireJsonObject(req), ['files', 'samples']);
+    const samples = samplesOf(body.samples);
+    res.json(await platform.sandboxMetadata(packageOf(body), { actor: recordContext(req).actor, ...(samples ? { samples } : {}) }));
+  });
+
+  // The counters of an entity type's numbering series (read-only), for the designer's preview of the next numbers.
+  router.get('/numbering/:entity', async (req, res) => {
+    await platform.runtime.reload();
+    const entity = platform.runtime.loaded ? platform.runtime.snapshot.model.entities.get(String(req.params.entity)) : undefined;
+    if (!entity) throw new TesseraError('UNKNOWN_ENTITY', `unknown entity type ${JSON.stringify(String(req.params.entity).slice(0, 60))}`);
+    const prefix = `${entity.name}.`;
+    const rows = (await platform.knex('tessera.number_series').whereRaw('left(series, ?) = ?', [prefix.length, prefix]).orderBy('series').select('series', 'last_value')) as { series: string; last_value: string | number }[];
+    res.json({ entity: entity.name, data: rows.map((r) => ({ series: r.series, lastValue: Number(r.last_value) })) });
   });
 
   router.get('/versions', async (req, res) => {

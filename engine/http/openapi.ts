@@ -179,6 +179,12 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
     put: { tags: ['Metadata'], ...needs('metadata'), summary: 'Validate, plan and apply a package', responses: { 200: { description: 'Applied' }, 409: problemResponse('Destructive change refused or concurrent change'), 422: problemResponse('Invalid package') } },
   };
   paths['/api/meta/plan'] = { post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
+  paths['/api/meta/sandbox'] = {
+    post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Try a package on a transaction that is rolled back: the plan and sample records created over the new model; nothing persists', responses: { 200: { description: '{fromVersion, version, changed, destructive, steps, samples: [{entity, values, record | problems}], rolledBack}' }, 422: problemResponse('Invalid package or samples') } },
+  };
+  paths['/api/meta/numbering/{entity}'] = {
+    get: { tags: ['Metadata'], ...needs('metadata'), summary: "The counters of an entity type's numbering series (read-only)", responses: { 200: { description: '{entity, data: [{series, lastValue}]}' }, 404: problemResponse('Unknown entity type') } },
+  };
   paths['/api/meta/versions'] = { get: { tags: ['Metadata'], ...needs('metadata'), summary: 'The applied versions, newest first: who, when, from where, how many changes', responses: { 200: { description: '{data: [{version, appliedAt, source, appliedBy, changes}]}' } } } };
   paths['/api/meta/versions/{version}'] = {
     get: { tags: ['Metadata'], ...needs('metadata'), summary: 'One version: its diff against the version before it and the plan it ran', responses: { 200: { description: '{version, …, diff, plan}' }, 404: problemResponse('No such version') } },

@@ -1,10 +1,10 @@
-// Numbering series (OF/{YYYY}/{seq:4}): the counter row is locked by the UPSERT inside the record's
+// Numbering series (OF/{YYYY}/{seq:4}; the text in metadata/numbering.ts): the counter row is locked by the UPSERT inside the record's
 // transaction, so numbers are gap-free per committed record and never repeat across processes (a
 // second writer waits on the row until the first commits or rolls back; a rollback gives the number
 // back). An entity type may have several series of one field (invoice FV/…, pro forma PF/…): the
 // one the user picked in the series field, else the first whose condition holds, else `pattern`.
 import type { Knex } from 'knex';
-import { feelConditionHolds, localDate, recordFeelContext, type EntityModel, type Numbering, type NumberingSeries } from '../../metadata/index.ts';
+import { feelConditionHolds, numberingMoment, recordFeelContext, seriesFor, type EntityModel, type Numbering, type NumberingSeries, type SeriesSpec } from '../../metadata/index.ts';
 import { TesseraError } from '../errors.ts';
 
 type Reset = NonNullable<Numbering['reset']>;
@@ -15,23 +15,6 @@ export interface ChosenSeries {
   readonly pattern: string;
   readonly reset: Reset;
   readonly per: readonly string[];
-}
-
-/** The counter key and the text around {seq} for a moment; pure. `per`: values keeping separate counters. */
-export function seriesFor(entity: string, numbering: { field: string; pattern: string; reset?: Reset; name?: string | null; per?: readonly unknown[] }, at: Date, timeZone = 'UTC'): { key: string; render: (seq: number) => string } {
-  const local = localDate(at, timeZone);
-  const yyyy = String(local.year);
-  const mm = String(local.month).padStart(2, '0');
-  const period = numbering.reset === 'monthly' ? `${yyyy}-${mm}` : numbering.reset === 'never' ? '' : yyyy;
-  const scope = numbering.per && numbering.per.length > 0 ? `[${numbering.per.map((v) => (v === null || v === undefined ? '' : String(v))).join('|')}]` : '';
-  const key = `${entity}.${numbering.field}${numbering.name ? `.${numbering.name}` : ''}${scope}${period ? `@${period}` : ''}`;
-  const render = (seq: number) =>
-    numbering.pattern
-      .replace(/\{YYYY\}/g, yyyy)
-      .replace(/\{YY\}/g, yyyy.slice(2))
-      .replace(/\{MM\}/g, mm)
-      .replace(/\{seq(?::(\d))?\}/g, (_m, width: string | undefined) => String(seq).padStart(width ? Number(width) : 1, '0'));
-  return { key, render };
 }
 
 const refId = (value: unknown): unknown => (value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value);
@@ -61,7 +44,7 @@ export function chooseSeries(entity: EntityModel, values: Readonly<Record<string
   throw new TesseraError('VALIDATION_FAILED', `no numbering series of ${entity.name} applies to this record`, { problems: [{ pointer, detail: 'no numbering series applies: choose one', code: 'NO_NUMBERING_SERIES', params: { entity: entity.name } }] });
 }
 
-export async function nextNumber(trx: Knex.Transaction, entity: string, numbering: Parameters<typeof seriesFor>[1], at: Date, timeZone = 'UTC'): Promise<string> {
+export async function nextNumber(trx: Knex.Transaction, entity: string, numbering: SeriesSpec, at: Date, timeZone = 'UTC'): Promise<string> {
   const { key, render } = seriesFor(entity, numbering, at, timeZone);
   const result = await trx.raw(
     `INSERT INTO tessera.number_series (series, last_value) VALUES (?, 1)
@@ -82,9 +65,8 @@ export async function assignNumber(trx: Knex.Transaction, entity: EntityModel, v
   const chosen = chooseSeries(entity, values);
   const per = chosen.per.map((name) => refId(values[name]));
   // The period of a dated document is its date's (an invoice issued on 30 November is a November one).
-  const dated = numbering.dateField ? values[numbering.dateField] : undefined;
-  const day = typeof dated === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(dated) ? new Date(`${dated}T12:00:00Z`) : null;
-  values[numbering.field] = await nextNumber(trx, entity.name, { field: numbering.field, pattern: chosen.pattern, reset: chosen.reset, name: chosen.name, per }, day ?? at, day ? 'UTC' : timeZone);
+  const moment = numberingMoment(numbering.dateField, values, at, timeZone);
+  values[numbering.field] = await nextNumber(trx, entity.name, { field: numbering.field, pattern: chosen.pattern, reset: chosen.reset, name: chosen.name, per }, moment.at, moment.timeZone);
   const seriesField = numbering.seriesField ? entity.fieldsByName.get(numbering.seriesField) : undefined;
   if (seriesField?.type === 'enum' && chosen.name && (values[seriesField.name] === undefined || values[seriesField.name] === null) && seriesField.values.some((v) => v.value === chosen.name)) {
     values[seriesField.name] = chosen.name;

@@ -64,7 +64,7 @@ export function metadataProblems(errors: readonly MetadataError[]): Problem[] {
   return errors.map((e) => ({ pointer: e.file ? `${pointer('files', e.file)}${e.pointer}` : e.pointer, detail: e.message, code: e.code }));
 }
 
-function validated(files: PackageFiles): Model {
+export function validated(files: PackageFiles): Model {
   const result = validatePackage(files);
   if (!result.ok) {
     throw new TesseraError('METADATA_INVALID', `metadata package is invalid (${result.errors.length} problem(s)): ${result.errors.slice(0, 3).map(formatMetadataError).join('; ')}`, {
@@ -128,65 +128,71 @@ function withinLimits(plan: MigrationPlan): MigrationPlan {
 
 export async function applyPackage(knex: Knex, files: PackageFiles, options: ApplyOptions): Promise<ApplyResult> {
   const model = validated(files);
+  return knex.transaction(async (trx) => applyInTransaction(trx, files, model, options));
+}
+
+/**
+ * The apply's work on a transaction the caller owns: the sandbox (engine/sandbox) runs it on one it
+ * then rolls back, so a tried change is the very change an apply would make.
+ */
+export async function applyInTransaction(trx: Knex.Transaction, files: PackageFiles, model: Model, options: ApplyOptions): Promise<ApplyResult & { model: Model }> {
   const checksum = packageChecksum(files);
-  return knex.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [APPLY_LOCK]);
-    const current = await currentMetadata(trx);
-    const previousVersion = current?.version ?? 0;
-    if (options.expectedVersion !== undefined && options.expectedVersion !== previousVersion) {
-      throw new TesseraError('METADATA_CONFLICT', `metadata changed meanwhile: expected version ${options.expectedVersion}, the applied version is ${previousVersion}; plan again`, {
-        extensions: { currentVersion: previousVersion },
-      });
-    }
-    const plan = withinLimits(planMigration(appliedSchema(current), physicalSchema(model)));
-    if (current && current.checksum === checksum && current.platformLevel === PLATFORM_LEVEL) return { version: previousVersion, previousVersion, plan, changed: false };
-    const destructive = plan.steps.filter((s) => s.destructive);
-    if (destructive.length > 0 && !options.allowDestructive) {
-      throw new TesseraError('MIGRATION_REFUSED', `the change would drop or narrow data in ${destructive.length} step(s); send it again with allowDestructive to apply it (data is archived first)`, {
-        problems: destructive.map((s) => ({ pointer: '', detail: s.description, code: s.step.op })),
-        extensions: { plan: plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive })) },
-      });
-    }
-    const version = previousVersion + 1;
-    const btreeGist = plan.steps.some((s) => s.step.op === 'addExclusion') ? await hasExtension(trx, 'btree_gist') : true;
-    for (const planned of plan.steps) {
-      for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist })) {
-        try {
-          if (action.kind === 'sql') {
-            await trx.raw(action.sql, (action.bindings ?? []) as Knex.RawBinding[]);
-          } else {
-            const found = await trx.raw(action.sql);
-            if (found.rows.length > 0) {
-              const rows = found.rows as { n?: unknown; conflict?: unknown }[];
-              const message = action.message.replace('{n}', String(rows[0]!.n ?? '')).replace('{rows}', rows.map((r) => String(r.conflict ?? '')).join('; '));
-              throw new TesseraError('MIGRATION_FAILED', message, { problems: [{ pointer: originPointer(action.origin), detail: message, code: planned.step.op }] });
-            }
+  await trx.raw('SELECT pg_advisory_xact_lock(?)', [APPLY_LOCK]);
+  const current = await currentMetadata(trx);
+  const previousVersion = current?.version ?? 0;
+  if (options.expectedVersion !== undefined && options.expectedVersion !== previousVersion) {
+    throw new TesseraError('METADATA_CONFLICT', `metadata changed meanwhile: expected version ${options.expectedVersion}, the applied version is ${previousVersion}; plan again`, {
+      extensions: { currentVersion: previousVersion },
+    });
+  }
+  const plan = withinLimits(planMigration(appliedSchema(current), physicalSchema(model)));
+  if (current && current.checksum === checksum && current.platformLevel === PLATFORM_LEVEL) return { version: previousVersion, previousVersion, plan, changed: false, model };
+  const destructive = plan.steps.filter((s) => s.destructive);
+  if (destructive.length > 0 && !options.allowDestructive) {
+    throw new TesseraError('MIGRATION_REFUSED', `the change would drop or narrow data in ${destructive.length} step(s); send it again with allowDestructive to apply it (data is archived first)`, {
+      problems: destructive.map((s) => ({ pointer: '', detail: s.description, code: s.step.op })),
+      extensions: { plan: plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive })) },
+    });
+  }
+  const version = previousVersion + 1;
+  const btreeGist = plan.steps.some((s) => s.step.op === 'addExclusion') ? await hasExtension(trx, 'btree_gist') : true;
+  for (const planned of plan.steps) {
+    for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist })) {
+      try {
+        if (action.kind === 'sql') {
+          await trx.raw(action.sql, (action.bindings ?? []) as Knex.RawBinding[]);
+        } else {
+          const found = await trx.raw(action.sql);
+          if (found.rows.length > 0) {
+            const rows = found.rows as { n?: unknown; conflict?: unknown }[];
+            const message = action.message.replace('{n}', String(rows[0]!.n ?? '')).replace('{rows}', rows.map((r) => String(r.conflict ?? '')).join('; '));
+            throw new TesseraError('MIGRATION_FAILED', message, { problems: [{ pointer: originPointer(action.origin), detail: message, code: planned.step.op }] });
           }
-        } catch (error) {
-          if (error instanceof TesseraError) throw error;
-          const reason = databaseMessage(error, action.sql);
-          throw new TesseraError('MIGRATION_FAILED', `step "${planned.description}" failed: ${reason}; nothing was applied`, {
-            problems: [{ pointer: '', detail: reason, code: planned.step.op }],
-            cause: error,
-          });
         }
+      } catch (error) {
+        if (error instanceof TesseraError) throw error;
+        const reason = databaseMessage(error, action.sql);
+        throw new TesseraError('MIGRATION_FAILED', `step "${planned.description}" failed: ${reason}; nothing was applied`, {
+          problems: [{ pointer: '', detail: reason, code: planned.step.op }],
+          cause: error,
+        });
       }
     }
-    for (const planned of plan.steps) if (planned.step.op === 'recompute') await recomputeRecords(trx, model, planned.step.entity);
-    const rollups = new Set(plan.steps.flatMap((planned) => (planned.step.op === 'rebuildRollups' ? [planned.step.entity] : [])));
-    if (rollups.size > 0) await rebuildRollups(trx, model, rollups);
-    await trx('tessera.meta_versions').insert({
-      version,
-      package: JSON.stringify(files),
-      checksum,
-      plan: JSON.stringify(plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }))),
-      source: options.source,
-      applied_by: options.actor ?? null,
-      platform_level: PLATFORM_LEVEL,
-    });
-    await trx.raw('SELECT pg_notify(?, ?)', [META_CHANNEL, String(version)]);
-    return { version, previousVersion, plan, changed: true };
+  }
+  for (const planned of plan.steps) if (planned.step.op === 'recompute') await recomputeRecords(trx, model, planned.step.entity);
+  const rollups = new Set(plan.steps.flatMap((planned) => (planned.step.op === 'rebuildRollups' ? [planned.step.entity] : [])));
+  if (rollups.size > 0) await rebuildRollups(trx, model, rollups);
+  await trx('tessera.meta_versions').insert({
+    version,
+    package: JSON.stringify(files),
+    checksum,
+    plan: JSON.stringify(plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }))),
+    source: options.source,
+    applied_by: options.actor ?? null,
+    platform_level: PLATFORM_LEVEL,
   });
+  await trx.raw('SELECT pg_notify(?, ?)', [META_CHANNEL, String(version)]);
+  return { version, previousVersion, plan, changed: true, model };
 }
 
 /**

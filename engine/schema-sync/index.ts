@@ -1,3 +1,3 @@
-export { applyPackage, planPackage, currentMetadata, upgradePlatformLevel, packageChecksum, metadataProblems, META_CHANNEL, type AppliedMetadata, type ApplyOptions, type ApplyResult } from './apply.ts';
+export { applyInTransaction, applyPackage, planPackage, validated, currentMetadata, upgradePlatformLevel, packageChecksum, metadataProblems, META_CHANNEL, type AppliedMetadata, type ApplyOptions, type ApplyResult } from './apply.ts';
 export { stepActions, type SqlAction, type SqlContext } from './sql.ts';
 export { applyContributions, packageWithContributions } from './contributions.ts';

@@ -1,4 +1,4 @@
-import { seriesFor } from '../../../engine/rules/numbering.ts';
+import { nextNumbers, numberingMoment, seriesFor } from '../../../metadata/index.ts';
 import { defaultsFor } from '../../../engine/records/values.ts';
 import { buildModel, groupItems, isoLocalDate } from '../../../metadata/index.ts';
 
@@ -26,3 +26,22 @@ test('"$today" is the calendar day in the business time zone', () => {
   expect(isoLocalDate(at, 'Europe/Bucharest')).toBe('2026-07-01');
 });
 
+
+test('the next numbers the designer previews are the renders of the counter values the engine takes next', () => {
+  const at = new Date('2026-03-31T22:30:00Z'); // already April in Warsaw
+  const spec = { field: 'number', pattern: 'FV/{YYYY}/{MM}/{seq}', reset: 'monthly' as const, name: 'invoice' };
+  const { key, render } = seriesFor('invoice', spec, at, 'Europe/Warsaw');
+  const preview = nextNumbers('invoice', spec, 41, 3, at, 'Europe/Warsaw');
+  expect(preview).toEqual({ key, numbers: [render(42), render(43), render(44)] });
+  expect(preview.numbers).toEqual(['FV/2026/04/42', 'FV/2026/04/43', 'FV/2026/04/44']);
+  expect(preview.key).toBe('invoice.number.invoice@2026-04');
+  // A fresh counter (a new series or period) starts at 1.
+  expect(nextNumbers('offer', offer, null, 2, at, 'UTC').numbers).toEqual(['OF/2026/03/0001', 'OF/2026/03/0002']);
+});
+
+test('a dated document is numbered in its date’s period, whatever the moment of typing', () => {
+  const typedIn = new Date('2026-04-02T09:00:00Z');
+  expect(numberingMoment('issue_date', { issue_date: '2026-03-31' }, typedIn, 'Europe/Warsaw')).toEqual({ at: new Date('2026-03-31T12:00:00Z'), timeZone: 'UTC' });
+  expect(numberingMoment('issue_date', {}, typedIn, 'Europe/Warsaw')).toEqual({ at: typedIn, timeZone: 'Europe/Warsaw' });
+  expect(numberingMoment(undefined, { issue_date: '2026-03-31' }, typedIn, 'Europe/Warsaw').at).toBe(typedIn);
+});

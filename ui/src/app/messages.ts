@@ -3,6 +3,7 @@
 import { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO } from '../../../metadata/browser.ts';
 import { VIEW_EN, VIEW_PL, VIEW_RO } from './view-messages.ts';
 import { ROLE_EN, ROLE_PL, ROLE_RO } from './role-messages.ts';
+import { STUDIO_EN, STUDIO_PL, STUDIO_RO } from './studio-messages.ts';
 
 export const LANGUAGES = ['pl', 'en', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -744,6 +745,7 @@ const en = {
   ...REPORT_EN,
   ...VIEW_EN,
   ...ROLE_EN,
+  ...STUDIO_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -753,6 +755,7 @@ const pl: Messages = {
   ...REPORT_PL,
   ...VIEW_PL,
   ...ROLE_PL,
+  ...STUDIO_PL,
   'app.title': 'Tessera',
   'nav.dashboard': 'Pulpit',
   'nav.tasks': 'Zadania',
@@ -1491,6 +1494,7 @@ const ro: Messages = {
   ...REPORT_RO,
   ...VIEW_RO,
   ...ROLE_RO,
+  ...STUDIO_RO,
   'app.title': 'Tessera',
   'nav.dashboard': 'Panou',
   'nav.tasks': 'Sarcini',

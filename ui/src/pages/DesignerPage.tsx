@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import Form from '@rjsf/core';
 import { metaFieldForm, metaFieldTypes, metaItemForm, type MetaItemKind, localizeDescriptions, problemText } from '../../../forms/index.ts';
-import { canonicalJson, type Label, metaSchema, ownerOfFile, type Role, type View } from '../../../metadata/browser.ts';
+import { canonicalJson, type Label, metaSchema, ownerOfFile, type Role, type Trigger, type View } from '../../../metadata/browser.ts';
 import { api, ApiError, type ProblemEntry } from '../api/client.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { useProblemWords } from '../app/problems.ts';
@@ -23,6 +23,9 @@ import { saveFile } from '../components/save-file.ts';
 import { Link } from '../app/router.tsx';
 import { NewViewDialog, VIEW_EDITED, ViewEditor } from './designer/ViewEditor.tsx';
 import { RoleEditor } from './designer/RoleEditor.tsx';
+import { NumberingEditor } from './designer/NumberingEditor.tsx';
+import { SandboxDialog, type SandboxResult } from './designer/Sandbox.tsx';
+import { TriggerEditor } from './designer/TriggerEditor.tsx';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -44,9 +47,12 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
   { kind: 'report', title: 'designer.reports' },
   { kind: 'dashboard', title: 'designer.dashboards' },
   { kind: 'role', title: 'designer.roles' },
+  { kind: 'trigger', title: 'designer.triggers' },
 ];
 
-const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports' };
+const NEW_TITLE: Partial<Record<MetaItemKind, MessageKey>> = { entity: 'designer.newEntity', report: 'designer.newReport', trigger: 'designer.newTrigger' };
+
+const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports', trigger: 'triggers' };
 
 const QUIET_DEFAULTS = { emptyObjectFields: 'skipEmptyDefaults', arrayMinItems: { populate: 'never' } } as const;
 
@@ -85,6 +91,7 @@ export default function DesignerPage() {
   const [allowDestructive, setAllowDestructive] = useState(false);
   const [busy, setBusy] = useState(false);
   const [creating, setCreating] = useState<MetaItemKind | null>(null);
+  const [sandbox, setSandbox] = useState<SandboxResult | null>(null);
 
   // Key order is not a change: the designer's forms rebuild objects in their schema's order.
   const changed = (path: string) => canonicalJson(files[path]) !== canonicalJson(base.files[path]);
@@ -124,6 +131,18 @@ export default function DesignerPage() {
     }
   };
 
+  // The working copy tried on a rolled-back copy with sample records; an invalid one shows as a review does.
+  const trySandbox = async () => {
+    setBusy(true);
+    try {
+      setSandbox((await api.post<SandboxResult>('/meta/sandbox', { files })).data);
+    } catch (e) {
+      setReview(e instanceof ApiError ? { problems: e.problem.errors ?? [], message: words.message(e, { entries: false }) } : { message: String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   // An imported package replaces the working copy only: it is reviewed and applied as any other edit.
   const importZip = async (input: HTMLInputElement) => {
     const file = input.files?.[0];
@@ -148,7 +167,9 @@ export default function DesignerPage() {
         : kind === 'report'
           ? // A count of the first entity type's records, to be shaped in the form and as JSON (docs/reports.md).
             { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', type: 'table', groupBy: [], measures: ['count'] }
-          : { kind, ...common, fields: [] };
+          : kind === 'trigger'
+            ? { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', on: 'created', start: { process: '' } }
+            : { kind, ...common, fields: [] };
     setFiles((f) => ({ ...f, [path]: next }));
     setSelected(path);
     setCreating(null);
@@ -180,6 +201,9 @@ export default function DesignerPage() {
             <button type="button" className="btn" onClick={() => setFiles(structuredClone(base.files))}>
               {t('designer.discard')}
             </button>
+            <button type="button" className="btn" disabled={busy} onClick={() => void trySandbox()}>
+              {t('sandbox.try')}
+            </button>
             <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void plan()}>
               {t('designer.review')}
             </button>
@@ -209,9 +233,9 @@ export default function DesignerPage() {
                     + {t('designer.newView')}
                   </button>
                 )}
-                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report') && (
+                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report' || group.kind === 'trigger') && (
                   <button type="button" className="btn btn-small" onClick={() => setCreating(group.kind)}>
-                    + {t(group.kind === 'entity' ? 'designer.newEntity' : group.kind === 'report' ? 'designer.newReport' : 'designer.newKind')}
+                    + {t(NEW_TITLE[group.kind] ?? 'designer.newKind')}
                   </button>
                 )}
               </div>
@@ -264,6 +288,7 @@ export default function DesignerPage() {
           }}
         />
       )}
+      {sandbox && <SandboxDialog result={sandbox} onClose={() => setSandbox(null)} />}
       {creating && creating !== 'view' && <NewItemDialog kind={creating} onCancel={() => setCreating(null)} onCreate={(name, text) => create(creating, name, text)} />}
     </div>
   );
@@ -276,7 +301,7 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
   const valid = /^[a-z][a-z0-9_]{0,47}$/.test(name) && text.trim() !== '';
   return (
     <Modal
-      title={t(kind === 'entity' ? 'designer.newEntity' : 'designer.newKind')}
+      title={t(NEW_TITLE[kind] ?? 'designer.newKind')}
       onClose={onCancel}
       footer={
         <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => onCreate(name, text.trim())}>
@@ -300,6 +325,7 @@ function NewItemDialog({ kind, onCancel, onCreate }: { kind: MetaItemKind; onCan
 
 function ItemEditor({ path, item, files, problems, onChange }: { path: string; item: Item; files: Files; problems: readonly ProblemEntry[]; onChange(item: Item): void }) {
   const { t, language } = useI18n();
+  const meta = useMeta();
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const { files: applied } = useMeta();
   const kind = item.kind as MetaItemKind;
@@ -339,6 +365,8 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
             {hasFields && <FieldsEditor item={item} onChange={onChange} />}
             {/* An activity kind's short form (`form`) is a list of names, edited in the form above; its full form (`layout`) here. */}
             {(kind === 'entity' || kind === 'activityKind') && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
+            {kind === 'entity' && <NumberingEditor item={item} applied={meta.model.entities.has(String(item.name))} timeZone={String(files['tessera.json']?.timeZone ?? 'UTC')} onChange={onChange} />}
+            {kind === 'trigger' && <TriggerEditor trigger={item as unknown as Trigger} onChange={(next) => onChange(next as unknown as Item)} />}
             {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
             {kind === 'role' && <RoleEditor role={item as unknown as Role} applied={applied[path] as Role | undefined} onChange={(next) => onChange(next as unknown as Item)} />}
           </>

@@ -1,0 +1,1 @@
+export { changedEntities, sampleValues, trySandbox, type SandboxOptions, type SandboxOutcome, type SandboxResult, type SandboxSample } from './sandbox.ts';
