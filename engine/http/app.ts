@@ -2,7 +2,6 @@
 // sign-in needs a session or an API token (engine/http/authenticate.ts); security headers by helmet.
 import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors.ts';
 import { authRouter } from './auth-router.ts';
@@ -23,6 +22,7 @@ import { problemHandler, sendProblem } from './problem.ts';
 import { markWrites } from './read-routing.ts';
 import { recordsRouter } from './records-router.ts';
 import { searchRouter } from './search-router.ts';
+import { securityHeaders } from './security-headers.ts';
 import { savedViewsRouter } from './saved-views-router.ts';
 import { dashboardsRouter } from './dashboards-router.ts';
 import { streamRouter } from './stream-router.ts';
@@ -54,7 +54,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // anywhere, because an e-mail's "show images" lives in a srcdoc frame that obeys this policy too.
   // That frame has its own stricter policy until the user asks; the sanitiser blocks remote images
   // everywhere else, and scripts stay 'self' only.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'] } } }));
+  // Computed once from helmet (engine/http/security-headers.ts): the same headers on every response.
+  app.use(securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'] } } }));
   // gzip for the web app's bundles and large JSON lists (threshold 1 KB, as the middleware defaults).
   app.use(compression());
 
@@ -103,6 +104,10 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(connectorsPublicRouter(platform));
   // Everything below needs a signed-in user or a token; the OpenAPI document too (it describes the whole data model).
   api.use(requireAuthenticated);
+  // The records API first: it serves most requests, and express tries every router mounted before it.
+  // No route below answers a path of its shapes (/records/:type, /records/:type/:id and the literal
+  // sub-paths it declares), so the order changes no answer.
+  api.use('/records', recordsRouter(platform));
   api.get('/openapi.json', (_req, res) => {
     const { model, version } = platform.runtime.snapshot;
     res.json(openApiDocument(model, version));
@@ -119,7 +124,6 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   api.use(pricingRouter(platform));
   api.use(recordSetsRouter(platform));
   api.use('/records', streamRouter(platform));
-  api.use('/records', recordsRouter(platform));
   api.use(searchRouter(platform));
   api.use(savedViewsRouter(platform));
   api.use(dashboardsRouter(platform));

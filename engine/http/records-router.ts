@@ -4,6 +4,7 @@ import type { Platform } from '../platform.ts';
 import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts';
 import { TesseraError } from '../errors.ts';
 import { csvColumns, csvLine } from './csv.ts';
+import { sendJson } from './json-response.ts';
 import { recordContext } from './context.ts';
 import { replicaRead } from './read-routing.ts';
 import { aggregateRequest, expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
@@ -20,7 +21,7 @@ export function recordsRouter(platform: Platform): Router {
       url.searchParams.set('after', result.next);
       res.links({ next: `${url.pathname}${url.search}` });
     }
-    res.json({ data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
+    sendJson(req, res, { data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
   });
 
   // Before /:type/:id. Groups and measures over the records the user may read (docs/reports.md).
@@ -58,7 +59,8 @@ export function recordsRouter(platform: Platform): Router {
 
   router.post('/:type', async (req, res) => {
     const record = await records.create(recordContext(req), req.params.type, requireJsonObject(req));
-    res.status(201).location(`${req.baseUrl}/${req.params.type}/${String(record.id)}`).set('ETag', `"${String(record.version)}"`).json(record);
+    res.location(`${req.baseUrl}/${req.params.type}/${String(record.id)}`).set('ETag', `"${String(record.version)}"`);
+    sendJson(req, res, record, 201);
   });
 
   // Before /:type/:id. Probable duplicates of the values sent (a form being filled in; ?exclude=<id> for an edit).
@@ -79,7 +81,8 @@ export function recordsRouter(platform: Platform): Router {
     const include = listParam(q.include, 'include');
     const fields = listParam(q.fields, 'fields');
     const record = await records.get(recordContext(req), req.params.type, req.params.id, { ...(include ? { include } : {}), ...(fields ? { fields } : {}) });
-    res.set('ETag', `"${String(record.version)}"`).json(record);
+    res.setHeader('ETag', `"${String(record.version)}"`);
+    sendJson(req, res, record);
   });
 
   router.patch('/:type/:id', async (req, res) => {

@@ -47,6 +47,11 @@ export function ruleNeedsConditions(rule: RowRule): boolean {
   return rule.some(needsConditions);
 }
 
+/** Whether applyRule adds no predicate: every part of the rule has an `all` grant (or there is none). */
+export function ruleNeedsNoSql(rule: RowRule, subject: Subject | null): boolean {
+  return rule.every((grants) => subject !== null && grants.some((g) => g.scope === 'all'));
+}
+
 export function applyRule(qb: Knex.QueryBuilder, table: string, entity: string, rule: RowRule, subject: Subject | null): void {
   for (const grants of rule) applyScope(qb, table, entity, grants, subject);
 }

@@ -101,6 +101,30 @@ describe('create and validation', () => {
   });
 });
 
+describe('responses of get, list and create (engine/http/json-response.ts)', () => {
+  test('JSON with its length and type; a conditional GET with the current ETag is 304 without a body; HEAD has no body', async () => {
+    const created = await contractor({ name: 'Warunkowa Sp. z o.o.', city: 'Kraków' });
+    const got = await api.get(`/records/contractor/${created.id}`);
+    expect(got.status).toBe(200);
+    expect(got.contentType).toBe('application/json; charset=utf-8');
+    expect(got.headers.get('etag')).toBe('"1"');
+    expect(Number(got.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(got.body)));
+    expect(got.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // fetch adds "Cache-Control: no-cache" to conditional requests unless told otherwise, and no-cache asks for the body.
+    const same = await api.get(`/records/contractor/${created.id}`, { 'if-none-match': '"1"', 'cache-control': 'max-age=0' });
+    expect(same.status).toBe(304);
+    expect(same.body).toBe('');
+    const changed = await api.get(`/records/contractor/${created.id}`, { 'if-none-match': '"0"', 'cache-control': 'max-age=0' });
+    expect(changed.status).toBe(200);
+    const head = await fetch(`${server.url}/api/records/contractor/${created.id}`, { method: 'HEAD', headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const list = await api.get('/records/contractor?limit=1');
+    expect(list.contentType).toBe('application/json; charset=utf-8');
+    expect(list.body).toMatchObject({ data: [expect.objectContaining({ id: expect.any(String) })] });
+  });
+});
+
 describe('lists', () => {
   const cities = ['Kraków', 'Gdańsk', 'Łódź', 'Poznań', 'Wrocław'];
   beforeAll(async () => {
