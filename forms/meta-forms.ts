@@ -30,6 +30,9 @@ const EDITED_ELSEWHERE: Partial<Record<MetaItemKind, readonly string[]>> = {
   // A report's query and a dashboard's widgets are edited as JSON (docs/reports.md).
   report: ['groupBy', 'measures', 'filter', 'parameters', 'capacity'],
   dashboard: ['widgets'],
+  // Drawn as a graph (forms/state-graph.ts, the designer's StateGraphEditor).
+  pipeline: ['stages', 'transitions'],
+  statusMachine: ['states', 'transitions'],
 };
 
 type Defs = Record<string, JsonSchema>;

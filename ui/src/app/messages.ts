@@ -2,6 +2,7 @@
 // come from the metadata package in the same language; these are the app's own words.
 import { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO } from '../../../metadata/browser.ts';
 import { VIEW_EN, VIEW_PL, VIEW_RO } from './view-messages.ts';
+import { GRAPH_EN, GRAPH_PL, GRAPH_RO } from './graph-messages.ts';
 
 export const LANGUAGES = ['pl', 'en', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -740,6 +741,7 @@ const en = {
   'templates.pickRecord': 'Pick a record to see the message as it would be sent.',
   ...REPORT_EN,
   ...VIEW_EN,
+  ...GRAPH_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -748,6 +750,7 @@ type Messages = Record<MessageKey, string>;
 const pl: Messages = {
   ...REPORT_PL,
   ...VIEW_PL,
+  ...GRAPH_PL,
   'app.title': 'Tessera',
   'nav.dashboard': 'Pulpit',
   'nav.tasks': 'Zadania',
@@ -1483,6 +1486,7 @@ const pl: Messages = {
 const ro: Messages = {
   ...REPORT_RO,
   ...VIEW_RO,
+  ...GRAPH_RO,
   'app.title': 'Tessera',
   'nav.dashboard': 'Panou',
   'nav.tasks': 'Sarcini',

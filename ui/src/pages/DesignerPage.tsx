@@ -1,6 +1,7 @@
 // The analyst's metadata designer. It edits a working copy of the applied package (GET /api/meta):
-// entity types and activity kinds (their properties and fields), pipelines, status machines and
-// the manifest, each as a form cut from the meta-schema (forms/meta-forms.ts), or as JSON. Nothing
+// entity types and activity kinds (their properties and fields), pipelines, status machines (their
+// stages, states and transitions as a graph: designer/StateGraphEditor.tsx) and the manifest, each
+// as a form cut from the meta-schema (forms/meta-forms.ts), or as JSON. Nothing
 // reaches the database until the analyst reviews the migration plan (POST /api/meta/plan) and
 // applies it (PUT /api/meta with the version the copy was taken from); the running app then reloads
 // the model, so new fields appear in the forms at once.
@@ -22,6 +23,8 @@ import { packageFromZip, packageZip } from './designer/package-zip.ts';
 import { saveFile } from '../components/save-file.ts';
 import { Link } from '../app/router.tsx';
 import { NewViewDialog, VIEW_EDITED, ViewEditor } from './designer/ViewEditor.tsx';
+import { StateGraphEditor } from './designer/StateGraphEditor.tsx';
+import type { StateGraphItem } from '../../../forms/index.ts';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -332,6 +335,7 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
             {/* An activity kind's short form (`form`) is a list of names, edited in the form above; its full form (`layout`) here. */}
             {(kind === 'entity' || kind === 'activityKind') && <LayoutEditor path={path} item={item} files={files} problems={problems} disabled={owner !== null} onChange={onChange} />}
             {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
+            {(kind === 'pipeline' || kind === 'statusMachine') && <StateGraphEditor item={item as unknown as StateGraphItem} files={files} disabled={owner !== null} onChange={(next) => onChange(next as unknown as Item)} />}
           </>
         )}
       </fieldset>
