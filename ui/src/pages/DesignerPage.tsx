@@ -49,6 +49,8 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
 
 const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports' };
 
+const ARRAY_DEFAULTS = { arrayMinItems: { populate: 'requiredOnly' } } as const;
+
 function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: unknown; onChange(data: unknown): void; onSubmit?(data: unknown): void; id?: string }) {
   const i18n = useI18n();
   const context: FormContext = useMemo(() => ({ i18n, hidden: EMPTY_SET, required: EMPTY_SET }), [i18n]);
@@ -62,6 +64,8 @@ function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: 
       formContext={context}
       transformErrors={wordErrors(i18n.language)}
       liveValidate="onBlur"
+      // An optional list with a minimum (a status machine's `initial`) stays absent until the analyst adds to it: filled with an empty entry it would not validate.
+      experimental_defaultFormStateBehavior={ARRAY_DEFAULTS}
       onChange={(e) => onChange(e.formData)}
       onSubmit={(e) => onSubmit?.(e.formData)}
     />
