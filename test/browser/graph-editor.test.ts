@@ -2,8 +2,8 @@
 // administrator) uses it in Polish: a new transition of the lead status machine drawn by dragging from
 // "Contacted" to "New", given a guard (the lead needs a phone) checked as it is typed, one plan applied
 // — and a salesperson signed in in another browser is at once offered the new transition, refused by
-// its guard for a lead without a phone and allowed for one with it. Then removing the "Contacted"
-// state, which a lead is still in, shows in the plan how many records hold it and where they go.
+// its guard for a lead without a phone and allowed for one with it. Then removing the "Nurturing"
+// state added with it, once a lead is in it, shows in the plan how many records hold it and where they go.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,18 @@ test('an analyst draws a guarded transition; an operator is offered it at once, 
   await arrow.getByLabel('Etykieta przejścia en').fill('Back to new');
   // The arrow is in the keyboard-usable list of transitions too.
   await graph.getByRole('list', { name: 'Przejścia' }).getByRole('button', { name: /Nawiązano kontakt → Nowy \(Back to new\)/ }).waitFor();
+  // A new state, and an arrow into it drawn from the keyboard (the node's panel: "draw a transition to").
+  await graph.getByLabel('Nazwa (a–z, 0–9, _)').fill('nurturing');
+  await graph.getByLabel('Etykieta', { exact: true }).last().fill('Nurturing');
+  await graph.getByRole('button', { name: '+ Dodaj węzeł' }).click();
+  await graph.locator('[data-graph-node="nurturing"]').waitFor();
+  await graph.locator('[data-graph-node="new"]').focus();
+  const fromNew = graph.getByRole('region', { name: 'Nowy' });
+  await fromNew.getByLabel('Narysuj przejście do').selectOption({ label: 'Nurturing' });
+  await fromNew.getByRole('button', { name: 'Narysuj' }).click();
+  await graph.locator('[data-graph-edge="new>nurturing"]').waitFor();
+  await graph.locator('[data-graph-edge="contacted>new"]').click();
+  await arrow.waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, 'graph-editor.png'), fullPage: false });
 
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
@@ -120,16 +132,18 @@ test('an analyst draws a guarded transition; an operator is offered it at once, 
   await other.getByText('version 3').waitFor();
   expect((await b.api.get(`/records/lead/${withPhone}`)).body.status).toBe('new');
 
-  // Removing Contacted, which one lead is still in: the plan says how many and where they go.
-  await page.locator('[data-graph-node="contacted"]').focus();
+  // Removing Nurturing, which a lead is in by now: the plan says how many records hold it and where they go.
+  const third = await b.api.get(`/records/lead/${withPhone}`);
+  const nurtured = await b.api.patch(`/records/lead/${withPhone}`, { status: 'nurturing', version: third.body.version });
+  expect(nurtured.status).toBe(200);
+  await page.locator('[data-graph-node="nurturing"]').focus();
   await page.keyboard.press('Delete');
-  await expect(page.locator('[data-graph-node="contacted"]').count()).resolves.toBe(0);
+  await expect(page.locator('[data-graph-node="nurturing"]').count()).resolves.toBe(0);
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   const removal = page.getByRole('dialog', { name: 'Plan migracji' });
   const note = removal.locator('.plan-records');
   await note.waitFor();
-  expect(await note.textContent()).toMatch(/contacted \(1\)/);
-  expect(await note.textContent()).toMatch(/1/);
+  expect(await note.textContent()).toMatch(/^Rekordów z wartością nurturing \(1\): 1; /);
   await b.screenshot('graph-editor-removal-plan');
   await removal.getByRole('button', { name: 'Anuluj' }).click();
 }, 180_000);
