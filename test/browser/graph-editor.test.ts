@@ -111,6 +111,7 @@ test('an analyst draws a guarded transition; an operator is offered it at once, 
   await graph.locator('[data-graph-edge="contacted>new"]').click();
   await arrow.waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, 'graph-editor.png'), fullPage: false });
+  await graph.locator('.state-graph-body').screenshot({ path: join(SCREENSHOTS, 'graph-editor-graph.png') });
 
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   const plan = page.getByRole('dialog', { name: 'Plan migracji' });
