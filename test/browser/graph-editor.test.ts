@@ -111,7 +111,12 @@ test('an analyst draws a guarded transition; an operator is offered it at once, 
   await graph.locator('[data-graph-edge="contacted>new"]').click();
   await arrow.waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, 'graph-editor.png'), fullPage: false });
-  await graph.locator('.state-graph-body').screenshot({ path: join(SCREENSHOTS, 'graph-editor-graph.png') });
+  // The graph and its panel alone (docs/screenshots/graph-editor.png), cut from the whole page so the app's header does not cover it.
+  const clip = await graph.locator('.state-graph-body').evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: Math.min(r.height, 640) };
+  });
+  await page.screenshot({ path: join(SCREENSHOTS, 'graph-editor-graph.png'), fullPage: true, clip });
 
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   const plan = page.getByRole('dialog', { name: 'Plan migracji' });
