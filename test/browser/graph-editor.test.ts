@@ -114,7 +114,8 @@ test('an analyst draws a guarded transition; an operator is offered it at once, 
   // The graph and its panel alone (docs/screenshots/graph-editor.png), cut from the whole page so the app's header does not cover it.
   const clip = await graph.locator('.state-graph-body').evaluate((e) => {
     const r = e.getBoundingClientRect();
-    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: Math.min(r.height, 640) };
+    const view = globalThis as unknown as { scrollX: number; scrollY: number };
+    return { x: r.x + view.scrollX, y: r.y + view.scrollY, width: r.width, height: Math.min(r.height, 640) };
   });
   await page.screenshot({ path: join(SCREENSHOTS, 'graph-editor-graph.png'), fullPage: true, clip });
 
