@@ -4,17 +4,15 @@
 // — and a salesperson signed in in another browser is at once offered the new transition, refused by
 // its guard for a lead without a phone and allowed for one with it. Then removing the "Nurturing"
 // state added with it, once a lead is in it, shows in the plan how many records hold it and where they go.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
-import { chromiumPath, SCREENSHOTS } from './paths.ts';
-import { browserSuite } from './support.ts';
+import { SCREENSHOTS } from './paths.ts';
+import { browserSuite, analystAndOperator } from './support.ts';
 
 let operator: BrowserContext;
-let profile: string;
+let closeOperator: (() => Promise<void>) | undefined;
 let withPhone: string;
 let withoutPhone: string;
 
@@ -30,21 +28,11 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
     if (phone) withPhone = String(lead.id);
     else withoutPhone = String(lead.id);
   }
-  await b.context.clearCookies();
-  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const res = await b.context.request.post(`${b.url}/api/auth/login`, { data: { login: 'analityk', password: TEST_PASSWORD } });
-  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
-  profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-operator-'));
-  operator = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  await operator.addInitScript(() => localStorage.setItem('tessera.language', 'en'));
-  const signed = await operator.request.post(`${b.url}/api/auth/login`, { data: { login: 'handlowiec', password: TEST_PASSWORD } });
-  if (!signed.ok()) throw new Error(`sign-in failed: ${signed.status()}`);
+  // The analyst in the suite's browser, in Polish; the operator in another browser, another session, in English.
+  ({ context: operator, close: closeOperator } = await analystAndOperator(b, 'analityk', 'handlowiec', TEST_PASSWORD));
 });
 
-afterAll(async () => {
-  await operator?.close().catch(() => undefined);
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => closeOperator?.());
 
 /** The operator's choices for the lead's status in its edit form (moves not allowed are shown disabled). */
 async function statusChoices(p: Page, id: string): Promise<string[]> {

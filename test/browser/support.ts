@@ -115,3 +115,35 @@ export async function createRecord(b: BrowserEnv, entity: string, values: Record
   if (res.status !== 201) throw new Error(`creating a ${entity}: ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
+
+/**
+ * The analyst's tests: the suite's browser signed in as the analyst in Polish, and a second browser
+ * (its own session) as an operator in English, to see a change the analyst applies at once.
+ */
+export async function analystAndOperator(b: BrowserEnv, analyst: string, operator: string, password: string): Promise<{ readonly context: BrowserContext; close(): Promise<void> }> {
+  await b.context.clearCookies();
+  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
+  const res = await b.context.request.post(`${b.url}/api/auth/login`, { data: { login: analyst, password } });
+  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
+  return operatorBrowser(b, operator, password, 'en');
+}
+
+/**
+ * A second browser (its own profile, so its own session), signed in as an operator: what another
+ * user sees at once after the analyst applies a change. `close` removes the profile too.
+ */
+export async function operatorBrowser(b: BrowserEnv, login: string, password: string, language: 'pl' | 'en' | 'ro'): Promise<{ readonly context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-operator-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  await context.addInitScript((l) => localStorage.setItem('tessera.language', l), language);
+  const signed = await context.request.post(`${b.url}/api/auth/login`, { data: { login, password } });
+  if (!signed.ok()) {
+    await close();
+    throw new Error(`sign-in failed: ${signed.status()}`);
+  }
+  return { context, close };
+}

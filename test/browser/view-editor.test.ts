@@ -3,40 +3,26 @@
 // reordered with the keyboard and given a width, a live preview of both, one plan applied — and a
 // salesperson signed in in another browser sees the new column order and the new board without a
 // restart of the server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser, TEST_PASSWORD } from '../support/auth.ts';
-import { chromiumPath, SCREENSHOTS } from './paths.ts';
-import { browserSuite, createRecord } from './support.ts';
+import { SCREENSHOTS } from './paths.ts';
+import { browserSuite, createRecord, analystAndOperator } from './support.ts';
 
 let operator: BrowserContext;
-let profile: string;
+let closeOperator: (() => Promise<void>) | undefined;
 
 const b = browserSuite({ packageDir: SEED_METADATA_DIR }, async (b) => {
   await createTestUser(b.env.platform, { login: 'analityk', roles: ['analyst'] });
   await createTestUser(b.env.platform, { login: 'handlowiec', roles: ['salesperson'] });
   await createRecord(b, 'contractor', { name: 'Zielonka Dolna Sp. z o.o.', country: 'pl' });
   await createRecord(b, 'contractor', { name: 'Brașov Tehnic SRL', country: 'ro', contractor_type: 'company' });
-  // The analyst signs in in the suite's browser, in Polish.
-  await b.context.clearCookies();
-  await b.context.addInitScript(() => localStorage.setItem('tessera.language', 'pl'));
-  const res = await b.context.request.post(`${b.url}/api/auth/login`, { data: { login: 'analityk', password: TEST_PASSWORD } });
-  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
-  // The operator: another browser, another session.
-  profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-operator-'));
-  operator = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  await operator.addInitScript(() => localStorage.setItem('tessera.language', 'en'));
-  const signed = await operator.request.post(`${b.url}/api/auth/login`, { data: { login: 'handlowiec', password: TEST_PASSWORD } });
-  if (!signed.ok()) throw new Error(`sign-in failed: ${signed.status()}`);
+  // The analyst in the suite's browser, in Polish; the operator in another browser, another session, in English.
+  ({ context: operator, close: closeOperator } = await analystAndOperator(b, 'analityk', 'handlowiec', TEST_PASSWORD));
 });
 
-afterAll(async () => {
-  await operator?.close().catch(() => undefined);
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => closeOperator?.());
 
 test('an analyst adds a board grouped by an enum and reorders list columns; an operator sees both without a restart', async () => {
   const { page } = b;
