@@ -3,7 +3,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { metaSchema } from '../../../metadata/index.ts';
 import { createRecordAjv } from '../../../engine/records/validation.ts';
-import { checkSchema, metaFieldForm, metaItemForm, recordForm, schemaProblems } from '../../../forms/index.ts';
+import { checkSchema, metaFieldForm, recordForm, schemaProblems } from '../../../forms/index.ts';
 import { activityKind, contractor, deal, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
 
 const model = modelOf(
