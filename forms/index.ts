@@ -30,3 +30,4 @@ export { addSection, addVariant, moveField, newSectionId, normalizeLayout, remov
 export { clearForQuote, mergeQuote } from './price-quote.ts';
 export { cellText, cellValue, entryCount, fieldRight, rightCell, roleEntry, setCondition, setFieldRight, setRight, EVERY_ENTITY, FIELD_LEVELS, ROLE_RIGHTS, ROLE_SCOPES, type FieldLevel, type RightValue, type RoleRight } from './role-edit.ts';
 export { addColumn, columnChoices, groupChoices, moveColumn, newView, removeColumn, setFilter, setGroupBy, setSort, setTotal, setWidth, totalChoices, MAX_WIDTH, MIN_WIDTH } from './view-edit.ts';
+export { addNode, addTransition, defaultPosition, graphEdges, graphNodes, isPipeline, moveNode, nodeList, reactions, removeEdge, removeNode, updateNode, updateTransition, MAX_POSITION, NODE_HEIGHT, NODE_WIDTH, type GraphEdge, type GraphNode, type NodePatch, type Reaction, type StateGraphItem, type TriggerLike } from './state-graph.ts';

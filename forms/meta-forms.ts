@@ -36,6 +36,9 @@ const EDITED_ELSEWHERE: Partial<Record<MetaItemKind, readonly string[]>> = {
   role: ['permissions'],
   // The trigger editor (ui/src/pages/designer/TriggerEditor.tsx) edits the event and what it does.
   trigger: ['entity', 'on', 'field', 'state', 'condition', 'start', 'message'],
+  // Drawn as a graph (forms/state-graph.ts, the designer's StateGraphEditor).
+  pipeline: ['stages', 'transitions'],
+  statusMachine: ['states', 'transitions'],
 };
 
 type Defs = Record<string, JsonSchema>;

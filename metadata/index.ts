@@ -26,7 +26,7 @@ export {
   type PhysicalSchema,
   type PhysicalTable,
 } from './physical.ts';
-export { planMigration, typeChange, describeType, checkConstraintName, foreignKeyName, type MigrationPlan, type MigrationStep, type PlannedStep } from './plan.ts';
+export { planMigration, typeChange, describeType, checkConstraintName, foreignKeyName, type MigrationPlan, type MigrationStep, type PlannedStep, type RecordsAffected } from './plan.ts';
 export { conditionSql, exclusionShapes, parseCondition, periodSql, EXCLUSION_EQUAL_TYPES, type ExclusionKey, type ExclusionShape } from './exclusions.ts';
 export { entityTypesSource } from './types.ts';
 export { textProblem } from './text.ts';

@@ -34,8 +34,19 @@ export type MigrationStep =
   /** Rollup fields were added or their declarations changed: their values (and those of rollups chained on them) are rebuilt from the records they aggregate. */
   | { readonly op: 'rebuildRollups'; readonly entity: string };
 
+/** The records a step touches, counted by the planner against the applied database (removed stages and states). */
+export interface RecordsAffected {
+  /** Records holding each removed value (deleted ones in the trash included: the step changes them too). */
+  readonly byValue: Readonly<Record<string, number>>;
+  readonly total: number;
+  /** Where they go: moved to `to` (a required state field's initial state), cleared (an optional field), or the step is refused while any remain. */
+  readonly outcome: 'moved' | 'cleared' | 'refused';
+  readonly to?: string;
+}
+
 export interface PlannedStep {
   readonly step: MigrationStep;
+  readonly records?: RecordsAffected;
   /** Could lose data: refused unless destructive changes are allowed; then archived before it runs. */
   readonly destructive: boolean;
   readonly description: string;

@@ -3,7 +3,7 @@
 import { Router, type Request } from 'express';
 import { TesseraError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
-import { diffPackages, pointer, revertedPackage, type PackageFiles } from '../../metadata/index.ts';
+import { diffPackages, pointer, revertedPackage, type PackageFiles, type PlannedStep } from '../../metadata/index.ts';
 import type { ApplyOptions } from '../schema-sync/index.ts';
 import type { SandboxSample } from '../sandbox/index.ts';
 import { listVersions, versionDetail, versionPackage } from '../schema-sync/versions.ts';
@@ -29,8 +29,8 @@ function packageOf(body: Record<string, unknown>): PackageFiles {
   return { files: files as Record<string, unknown> };
 }
 
-const summary = (steps: readonly { step: { op: string }; description: string; destructive: boolean }[]) =>
-  steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }));
+const summary = (steps: readonly PlannedStep[]) =>
+  steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive, ...(s.records ? { records: s.records } : {}) }));
 
 /** The apply flags of a body: allowDestructive (the confirmation of destructive steps) and the version planned against. */
 function applyFlags(body: Record<string, unknown>): { allowDestructive: boolean; expectedVersion?: number } {

@@ -8,6 +8,7 @@ import {
   formatMetadataError,
   physicalSchema,
   PLATFORM_LEVEL,
+  RECORD_SCHEMA,
   planLimitProblem,
   planMigration,
   pointer,
@@ -16,6 +17,7 @@ import {
   type MigrationPlan,
   type Model,
   type PackageFiles,
+  type RecordsAffected,
 } from '../../metadata/index.ts';
 import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
@@ -116,7 +118,37 @@ export async function planPackage(knex: Knex, files: PackageFiles): Promise<{ pl
     }
   }
   if (problems.length > 0) throw new TesseraError('MIGRATION_FAILED', problems.map((p) => p.detail).join(' — '), { problems });
-  return { plan, fromVersion: current?.version ?? 0 };
+  return { plan: await withRecordCounts(knex, plan, current), fromVersion: current?.version ?? 0 };
+}
+
+/**
+ * Removing a stage or a state (or an enum value) that records are in: the plan says how many are
+ * in each removed value and where they go, so the analyst sees it before confirming.
+ */
+async function withRecordCounts(knex: Knex, plan: MigrationPlan, current: AppliedMetadata | null): Promise<MigrationPlan> {
+  const tables = new Map(appliedSchema(current).tables.map((t) => [t.name, t]));
+  const steps: MigrationPlan['steps'][number][] = [];
+  for (const planned of plan.steps) {
+    const step = planned.step;
+    // A renamed table or column is counted by nobody: its old name is elsewhere in the plan, and the apply still archives.
+    if (step.op !== 'setAllowedValues' || step.removed.length === 0 || !tables.get(step.table)?.columns.some((c) => c.name === step.column)) {
+      steps.push(planned);
+      continue;
+    }
+    const rows: { value: string; n: string }[] = (
+      await knex.raw(`SELECT ?? AS value, count(*) AS n FROM ??.?? WHERE ?? IN (${step.removed.map(() => '?').join(', ')}) GROUP BY 1`, [step.column, RECORD_SCHEMA, step.table, step.column, ...step.removed])
+    ).rows;
+    const byValue = Object.fromEntries(step.removed.map((v) => [v, Number(rows.find((r) => r.value === v)?.n ?? 0)]));
+    const total = Object.values(byValue).reduce((a, b) => a + b, 0);
+    const records: RecordsAffected = !step.notNull
+      ? { byValue, total, outcome: 'cleared' }
+      : step.fallback !== undefined
+        ? { byValue, total, outcome: 'moved', to: String(step.fallback) }
+        : { byValue, total, outcome: 'refused' };
+    const where = records.outcome === 'moved' ? `move to ${records.to}` : records.outcome === 'cleared' ? 'are cleared' : 'refuse the step';
+    steps.push({ ...planned, records, description: total === 0 ? `${planned.description} (no records hold them)` : `${planned.description} (${total} record${total === 1 ? '' : 's'} hold them and ${where})` });
+  }
+  return { ...plan, steps };
 }
 
 /** Refuses a plan too large for one transaction, before anything runs. */

@@ -892,6 +892,14 @@ export interface Stage {
    * Fields that must hold a value to enter this stage.
    */
   requiredFields?: string[];
+  position?: GraphPosition;
+}
+/**
+ * Where the designer's graph draws this node (a layout hint, in pixels from the top left); without it the designer lays the nodes out in order.
+ */
+export interface GraphPosition {
+  x: number;
+  y: number;
 }
 export interface Transition {
   id?: StableId;
@@ -942,6 +950,7 @@ export interface State {
   color?: Color;
   final?: boolean;
   requiredFields?: string[];
+  position?: GraphPosition;
 }
 /**
  * A saved list view of an entity type.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { createTestUser } from '../support/auth.ts';
 import { SCREENSHOTS } from './paths.ts';
-import { otherBrowser, signInBrowser, type OtherBrowser } from './sessions.ts';
+import { otherBrowser, signInSuiteBrowser, type OtherBrowser } from './second-browser.ts';
 import { browserSuite } from './support.ts';
 
 let operator: OtherBrowser;
@@ -17,7 +17,7 @@ let contractorId: string;
 const b = browserSuite({ packageDir: SEED_METADATA_DIR, signedIn: false }, async (b) => {
   await createTestUser(b.env.platform, { login: 'analityk', roles: ['analyst'] });
   await createTestUser(b.env.platform, { login: 'handlowiec', roles: ['salesperson'] });
-  await signInBrowser(b.context, b.url, 'analityk', 'pl');
+  await signInSuiteBrowser(b, 'analityk', 'pl');
   // The salesperson: another browser, another session; the contractor is theirs (update: own).
   operator = await otherBrowser(b.url, 'handlowiec', 'en');
   const created = await operator.context.request.post(`${b.url}/api/records/contractor`, { data: { name: 'Zielonka Dolna Sp. z o.o.', contractor_type: 'company', country: 'pl', phone: '+48 22 111 22 33' }, headers: { 'x-csrf-token': await operator.csrf() } });

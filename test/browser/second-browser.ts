@@ -16,8 +16,15 @@ export async function signInSuiteBrowser(b: BrowserEnv, login: string, language:
   if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
 }
 
+export interface OtherBrowser {
+  readonly context: BrowserContext;
+  /** The session's CSRF token, for API requests made as this user. */
+  csrf(): Promise<string>;
+  close(): Promise<void>;
+}
+
 /** Another browser with a profile of its own, signed in as `login`; close() removes the profile. */
-export async function otherBrowser(url: string, login: string, language: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function otherBrowser(url: string, login: string, language: string): Promise<OtherBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-operator-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath()!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
   const close = async () => {
@@ -30,5 +37,5 @@ export async function otherBrowser(url: string, login: string, language: string)
     await close();
     throw new Error(`sign-in failed: ${signed.status()}`);
   }
-  return { context, close };
+  return { context, close, csrf: async () => (await context.cookies()).find((c) => c.name === 'tessera_csrf')!.value };
 }

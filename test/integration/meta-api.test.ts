@@ -229,6 +229,14 @@ describe('metadata API', () => {
       .filter((tr) => tr.to !== 'meeting')
       .map((tr) => ({ ...tr, from: tr.from.map((f) => (f === 'meeting' ? 'new' : f)) }))
       .map((tr) => (tr.to === 'offer' ? { ...tr, from: ['new'] } : tr));
+    // The plan says how many deals are in the removed stage and where they go.
+    const plan = await api.post('/meta/plan', { files: next });
+    expect(plan.status).toBe(200);
+    const narrowed = plan.body.steps.find((s: { op: string }) => s.op === 'setAllowedValues');
+    const inMeeting = Number((await env.platform.knex.raw(`SELECT count(*) AS n FROM public.deal WHERE stage = 'meeting'`)).rows[0].n);
+    expect(inMeeting).toBeGreaterThan(0);
+    expect(narrowed).toMatchObject({ destructive: true, records: { byValue: { meeting: inMeeting }, total: inMeeting, outcome: 'moved', to: 'new' } });
+    expect(narrowed.description).toContain(`${inMeeting} record`);
     expect((await put(next)).status).toBe(409);
     const res = await put(next, { allowDestructive: true });
     expect(res.status).toBe(200);

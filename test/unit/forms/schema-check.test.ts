@@ -3,7 +3,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { metaSchema } from '../../../metadata/index.ts';
 import { createRecordAjv } from '../../../engine/records/validation.ts';
-import { checkSchema, metaFieldForm, metaItemForm, recordForm, schemaProblems } from '../../../forms/index.ts';
+import { checkSchema, metaFieldForm, recordForm, schemaProblems } from '../../../forms/index.ts';
 import { activityKind, contractor, deal, field, modelOf, packageOf, person, salesPipeline, values } from '../metadata/package-builder.ts';
 
 const model = modelOf(
@@ -77,7 +77,9 @@ test('designer forms: $ref, allOf and unevaluatedProperties of the meta-schema',
     validate(input);
     expect(shape(checkSchema(schema, input))).toEqual(shape(validate.errors ?? []));
   }
-  const item = metaItemForm(metaSchema, 'pipeline').schema;
+  // A pipeline's whole definition (the designer's form leaves its stages to the graph).
+  const defs = (metaSchema as { $defs: Record<string, Record<string, unknown>> }).$defs;
+  const item = { ...defs.Pipeline, $defs: defs };
   expect(checkSchema(item, { kind: 'pipeline', id: 'p', name: 'sales', label: { en: 'Sales' }, entity: 'deal', field: 'stage', stages: [{ id: 's', name: 'new', label: { en: 'New' }, category: 'open' }], transitions: [{ from: '*', to: 'new' }] })).toEqual([]);
   expect(checkSchema(item, { kind: 'pipeline', id: 'p', name: 'sales', label: { en: 'Sales' }, entity: 'deal', field: 'stage', stages: [], transitions: [{ from: 'x', to: 'new' }] }).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/stages', '/transitions/0/from']));
   // The whole meta-schema (oneOf over item kinds, unevaluatedProperties over allOf) accepts a valid item.

@@ -4,6 +4,7 @@ import { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO } from '../../../metada
 import { VIEW_EN, VIEW_PL, VIEW_RO } from './view-messages.ts';
 import { ROLE_EN, ROLE_PL, ROLE_RO } from './role-messages.ts';
 import { STUDIO_EN, STUDIO_PL, STUDIO_RO } from './studio-messages.ts';
+import { GRAPH_EN, GRAPH_PL, GRAPH_RO } from './graph-messages.ts';
 
 export const LANGUAGES = ['pl', 'en', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -746,6 +747,7 @@ const en = {
   ...VIEW_EN,
   ...ROLE_EN,
   ...STUDIO_EN,
+  ...GRAPH_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -756,6 +758,7 @@ const pl: Messages = {
   ...VIEW_PL,
   ...ROLE_PL,
   ...STUDIO_PL,
+  ...GRAPH_PL,
   'app.title': 'Tessera',
   'nav.dashboard': 'Pulpit',
   'nav.tasks': 'Zadania',
@@ -1495,6 +1498,7 @@ const ro: Messages = {
   ...VIEW_RO,
   ...ROLE_RO,
   ...STUDIO_RO,
+  ...GRAPH_RO,
   'app.title': 'Tessera',
   'nav.dashboard': 'Panou',
   'nav.tasks': 'Sarcini',

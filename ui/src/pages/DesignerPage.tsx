@@ -1,6 +1,8 @@
 // The analyst's metadata designer. It edits a working copy of the applied package (GET /api/meta):
-// entity types and activity kinds (their properties and fields), pipelines, status machines, roles
-// (the roles matrix) and the manifest, each as a form cut from the meta-schema (forms/meta-forms.ts), or as JSON. Nothing
+// entity types and activity kinds (their properties and fields), pipelines, status machines (their
+// stages, states and transitions as a graph: designer/StateGraphEditor.tsx), roles (the roles
+// matrix), triggers and the manifest, each as a form cut from the meta-schema (forms/meta-forms.ts),
+// or as JSON. Nothing
 // reaches the database until the analyst reviews the migration plan (POST /api/meta/plan) and
 // applies it (PUT /api/meta with the version the copy was taken from); the running app then reloads
 // the model, so new fields appear in the forms at once.
@@ -26,6 +28,8 @@ import { RoleEditor } from './designer/RoleEditor.tsx';
 import { NumberingEditor } from './designer/NumberingEditor.tsx';
 import { SandboxDialog, type SandboxResult } from './designer/Sandbox.tsx';
 import { TriggerEditor } from './designer/TriggerEditor.tsx';
+import { StateGraphEditor } from './designer/StateGraphEditor.tsx';
+import type { StateGraphItem } from '../../../forms/index.ts';
 
 type Item = Record<string, unknown> & { kind: string; id?: string; name?: string; label?: Label };
 type Files = Record<string, Item>;
@@ -69,7 +73,8 @@ function MetaForm({ schema, uiSchema, data, onChange, onSubmit, id }: { schema: 
       formContext={context}
       transformErrors={wordErrors(i18n.language)}
       liveValidate="onBlur"
-      // Opening an item adds nothing to it: no empty objects or arrays for optional parts left out.
+      // Opening an item adds nothing to it: no empty objects or arrays for optional parts left out (a
+      // status machine's optional `initial`, filled with an empty entry, would not even validate).
       experimental_defaultFormStateBehavior={QUIET_DEFAULTS}
       onChange={(e) => onChange(e.formData)}
       onSubmit={(e) => onSubmit?.(e.formData)}
@@ -369,6 +374,7 @@ function ItemEditor({ path, item, files, problems, onChange }: { path: string; i
             {kind === 'trigger' && <TriggerEditor trigger={item as unknown as Trigger} onChange={(next) => onChange(next as unknown as Item)} />}
             {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
             {kind === 'role' && <RoleEditor role={item as unknown as Role} applied={applied[path] as Role | undefined} onChange={(next) => onChange(next as unknown as Item)} />}
+            {(kind === 'pipeline' || kind === 'statusMachine') && <StateGraphEditor item={item as unknown as StateGraphItem} files={files} disabled={owner !== null} onChange={(next) => onChange(next as unknown as Item)} />}
           </>
         )}
       </fieldset>
