@@ -2,7 +2,7 @@
 // current mileage is a max rollup over its mileage readings kept in the reading's transaction; a
 // guard refuses a reading below it (two readings racing: the later one sees the earlier); a service
 // order may name a vehicle and its mileage at intake, which the order's guard checks and the shipped
-// workflow vehicle-mileage-intake records as a reading; `service_due` follows mileage and date.
+// workflow vehicle-mileage-intake records as a reading (and corrects when the order's mileage is corrected); `service_due` follows mileage and date.
 import { readFileSync } from 'node:fs';
 import type { ApiRecord, RecordService } from '../../engine/records/index.ts';
 import { SHIPPED_WORKFLOWS_DIR } from '../../engine/seeding.ts';
@@ -93,6 +93,26 @@ test('a service order\'s mileage at intake is checked against the vehicle and re
   // Editing the order later records nothing more.
   await updateStored(records(), 'service_order', order.id as string, { diagnosis: 'Wymiana oleju' });
   expect((await records().list(SYSTEM, 'mileage_reading', { filter: { vehicle: { eq: vehicle } } })).data).toHaveLength(2);
+});
+
+test('a corrected intake mileage corrects the order\'s reading instead of adding one, also downwards while it is the highest', async () => {
+  const contractor = await create('contractor', { name: 'Taxi Wawel' });
+  const vehicle = await newVehicle({ owner_contractor: contractor });
+  await reading(vehicle, 40_000);
+  const order = await records().create(SYSTEM, 'service_order', { contractor, vehicle, intake_mileage: 41_250, problem: 'Hamulce', received_at: '2027-03-05T08:00:00Z' });
+  // A typo at intake corrected upwards, then downwards: one reading, following the order.
+  await updateStored(records(), 'service_order', order.id as string, { intake_mileage: 42_150 });
+  await updateStored(records(), 'service_order', order.id as string, { intake_mileage: 41_520 });
+  const readings = (await records().list(SYSTEM, 'mileage_reading', { filter: { service_order: { eq: order.id } } })).data;
+  expect(readings).toEqual([expect.objectContaining({ vehicle, odometer: 41_520, source: 'service' })]);
+  expect((await vehicleOf(vehicle)).current_mileage).toBe(41_520);
+  // Below the vehicle's other readings it stays refused.
+  const lower = await refusal(updateStored(records(), 'service_order', order.id as string, { intake_mileage: 39_000 }));
+  expect(lower.problems[0]).toMatchObject({ pointer: '/intake_mileage', code: 'RECORD_GUARD_FAILED' });
+  expect((await vehicleOf(vehicle)).current_mileage).toBe(41_520);
+  // Nor may the reading itself, the highest, go below the others.
+  const direct = await refusal(updateStored(records(), 'mileage_reading', readings[0]!.id as string, { odometer: 39_000 }));
+  expect(direct.problems[0]).toMatchObject({ pointer: '/odometer', code: 'RECORD_GUARD_FAILED' });
 });
 
 test('service is due when the mileage reaches the next service mileage or its date has come', async () => {

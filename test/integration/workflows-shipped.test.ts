@@ -17,7 +17,7 @@ beforeAll(async () => {
   env = await startTestPlatform();
   const { platform } = env;
   await platform.applyMetadata(await seedPackage(), { source: 'seed' });
-  expect(await deployShippedWorkflows(platform)).toEqual(['contract-expiry', 'deal-stage-follow-up', 'device-inspection', 'lead-qualification', 'loyalty-points', 'marketing-generate-opportunities', 'recurring-invoices', 'reservation-expiry', 'service-order-lifecycle', 'task-reminder', 'training-certificates', 'vehicle-mileage-intake']);
+  expect(await deployShippedWorkflows(platform)).toEqual(['contract-expiry', 'deal-stage-follow-up', 'device-inspection', 'lead-qualification', 'loyalty-points-expiry', 'loyalty-points', 'marketing-generate-opportunities', 'recurring-invoices', 'reservation-expiry', 'service-order-lifecycle', 'task-reminder', 'training-certificates', 'vehicle-mileage-intake', 'vehicle-service-due']);
   // A second call deploys nothing: the processes are there.
   expect(await deployShippedWorkflows(platform)).toEqual([]);
   await platform.processes.startWorkers();
