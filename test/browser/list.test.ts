@@ -23,7 +23,7 @@ test('10,000 records: counted, paged by keyset while scrolling, only visible row
   const { page } = b;
   const started = Date.now();
   await page.goto(`${b.url}/r/contractor`);
-  await page.getByTestId('list-count').filter({ hasText: `${TOTAL} records` }).waitFor();
+  await page.getByTestId('list-count').filter({ hasText: `${TOTAL.toLocaleString('en-GB')} records` }).waitFor();
   await expect(firstCells().first().textContent()).resolves.toBe('Firma 00001');
   expect(Date.now() - started).toBeLessThan(10_000);
   expect(await rows().count()).toBeLessThan(80);
@@ -54,18 +54,18 @@ test('sort by a column, search, filter and a saved view', async () => {
   await page.getByLabel('field', { exact: true }).selectOption('city');
   await page.getByLabel('operator').selectOption('eq');
   await page.getByLabel('value').fill('Gdańsk');
-  await page.getByTestId('list-count').filter({ hasText: '3333 records' }).waitFor();
+  await page.getByTestId('list-count').filter({ hasText: '3,333 records' }).waitFor();
   await page.getByRole('button', { name: 'Remove' }).click();
 
   await page.getByRole('combobox').filter({ hasText: 'All records' }).selectOption({ label: 'Companies in Warsaw' });
-  await page.getByTestId('list-count').filter({ hasText: '3333 records' }).waitFor();
+  await page.getByTestId('list-count').filter({ hasText: '3,333 records' }).waitFor();
   await expect(page.getByRole('columnheader').allTextContents()).resolves.toEqual(['', 'Name ▲', 'Tax id', 'Kind', 'City']);
 });
 
 test('bulk: set a value on the selected rows; export the filtered list as CSV', async () => {
   const { page } = b;
   await page.goto(`${b.url}/r/contractor?search=Firma%2000010`);
-  await page.getByTestId('list-count').filter({ hasText: '1 records' }).waitFor();
+  await page.getByTestId('list-count').filter({ hasText: '1 record' }).waitFor();
   await page.getByRole('searchbox', { name: 'Search…' }).fill('Firma 0001');
   await page.getByTestId('list-count').filter({ hasText: '10 records' }).waitFor();
   await rows().nth(0).getByRole('checkbox').check();

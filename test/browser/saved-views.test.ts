@@ -32,19 +32,19 @@ const count = () => b.page.getByTestId('list-count');
 test('sort and an ad-hoc filter are in the address and survive a reload', async () => {
   const { page } = b;
   await page.goto(`${b.url}/r/contractor?view=*`);
-  await count().filter({ hasText: '4 rekordów' }).waitFor();
+  await count().filter({ hasText: '4 rekordy' }).waitFor();
   await page.getByRole('columnheader', { name: 'Nazwa ▲', exact: true }).click(); // sorted by name: now descending
   await page.getByRole('columnheader', { name: 'Nazwa ▼' }).waitFor();
   await page.getByRole('button', { name: 'Dodaj filtr' }).click();
   await page.getByLabel('field', { exact: true }).selectOption({ label: 'Opiekun handlowy' });
   await page.locator('.filter-value').getByRole('combobox').fill('Piotr');
   await page.getByRole('option', { name: 'Piotr Wiśniewski' }).click();
-  await count().filter({ hasText: '2 rekordów' }).waitFor();
+  await count().filter({ hasText: '2 rekordy' }).waitFor();
   await expect(names()).resolves.toEqual(['Łódzkie Młyny S.A.', 'Anwil Włocławek']);
   expect(new URL(page.url()).searchParams.get('sort')).toBe('-name');
 
   await page.reload();
-  await count().filter({ hasText: '2 rekordów' }).waitFor();
+  await count().filter({ hasText: '2 rekordy' }).waitFor();
   await page.getByRole('columnheader', { name: 'Nazwa ▼' }).waitFor();
   await expect(names()).resolves.toEqual(['Łódzkie Młyny S.A.', 'Anwil Włocławek']);
   await expect(page.getByLabel('field', { exact: true }).inputValue()).resolves.toBe('sales_rep');
@@ -66,12 +66,12 @@ test('a saved list view, shared with the team: chosen again after a reload, seen
 
   // Another view, then the saved one again from the list of views.
   await view.selectOption({ label: 'Wszystkie rekordy' });
-  await count().filter({ hasText: '4 rekordów' }).waitFor();
+  await count().filter({ hasText: '4 rekordy' }).waitFor();
   await view.selectOption({ label: 'Klienci Piotra · Handlowcy' });
-  await count().filter({ hasText: '2 rekordów' }).waitFor();
+  await count().filter({ hasText: '2 rekordy' }).waitFor();
   await expect(names()).resolves.toEqual(['Łódzkie Młyny S.A.', 'Anwil Włocławek']);
   await page.reload();
-  await count().filter({ hasText: '2 rekordów' }).waitFor();
+  await count().filter({ hasText: '2 rekordy' }).waitFor();
   await view.locator('option:checked', { hasText: 'Klienci Piotra · Handlowcy' }).waitFor({ state: 'attached' });
   await b.screenshot('saved-view-list');
 

@@ -1,6 +1,7 @@
 // The language of the app (UI strings and metadata labels), chosen in the header and remembered.
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import { type Label, labelText } from '../../../metadata/browser.ts';
+import { formatMessage } from './message-format.ts';
 import { LANGUAGES, LOCALES, MESSAGES, type Language, type MessageKey } from './messages.ts';
 
 export interface I18n {
@@ -38,8 +39,7 @@ export function I18nProvider({ children, fallback }: { children: ReactNode; fall
         setLanguageState(next);
       },
       t(key, values) {
-        const text = messages[key] ?? MESSAGES.en[key] ?? key;
-        return values ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m)) : text;
+        return formatMessage(messages[key] ?? MESSAGES.en[key] ?? key, values, LOCALES[language]);
       },
       label: (l) => labelText(l, language),
     };
