@@ -4,36 +4,24 @@
 // the user may not start it for are counted and named, the others run. "Convert…" is the same
 // dialog over a declared conversion of the type (POST /api/records/:type/bulk/conversion/jobs):
 // each record converted with the user's rights, refused ones named.
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { EntityModel } from '../../../metadata/browser.ts';
-import { ApiError } from '../api/client.ts';
 import type { ApiRecord } from '../api/records.ts';
-import { jobOpen, processIds, startConversionJob, startWorkflowJob, type RecordJobReport } from '../api/record-sets.ts';
+import { processIds, startConversionJob, startWorkflowJob } from '../api/record-sets.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { Modal, useLoad } from '../components/ui.tsx';
 import { RecordJobProgress } from './RecordJobProgress.tsx';
+import { useRecordJobRun } from './record-job-run.ts';
 
 export function BulkWorkflowDialog({ entity, targets, onClose, convert = false }: { entity: EntityModel; targets: readonly ApiRecord[]; onClose(): void; convert?: boolean }) {
   const { t, label } = useI18n();
   const processes = useLoad(() => (convert ? Promise.resolve([] as string[]) : processIds().catch(() => [] as string[])), [convert]);
   const [choice, setChoice] = useState('');
-  const [job, setJob] = useState<RecordJobReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { job, setJob, busy, problem, done, start, nameOf } = useRecordJobRun(entity, targets);
   const run = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const selection = { ids: targets.map((r) => r.id) };
-      setJob(await (convert ? startConversionJob(entity.name, choice, selection) : startWorkflowJob(entity.name, choice, selection)));
-    } catch (e) {
-      setProblem(e instanceof ApiError ? (e.problem.detail ?? e.message) : String(e));
-    } finally {
-      setBusy(false);
-    }
+    const selection = { ids: targets.map((r) => r.id) };
+    await start(() => (convert ? startConversionJob(entity.name, choice, selection) : startWorkflowJob(entity.name, choice, selection)));
   };
-  const nameOf = useCallback((id: string) => String(targets.find((r) => r.id === id)?.[entity.displayField] ?? id), [targets, entity.displayField]);
-  const done = job !== null && !jobOpen(job);
   return (
     <Modal
       title={`${t(convert ? 'bulk.convert' : 'bulk.runWorkflow')} (${t('list.selected', { n: targets.length })})`}

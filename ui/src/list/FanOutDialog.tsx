@@ -2,15 +2,15 @@
 // this type (a template offer → an offer per contractor) run once per selected record as a
 // background job (POST /api/records/:source/:id/convert/:conversion/jobs) whose progress the dialog
 // follows; the user picks the conversion and its source record (the template), records refused are named.
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Conversion, EntityModel, Model } from '../../../metadata/browser.ts';
-import { ApiError } from '../api/client.ts';
 import type { ApiRecord } from '../api/records.ts';
-import { jobOpen, startFanOutJob, type RecordJobReport } from '../api/record-sets.ts';
+import { startFanOutJob } from '../api/record-sets.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Modal } from '../components/ui.tsx';
 import { RecordJobProgress } from './RecordJobProgress.tsx';
+import { useRecordJobRun } from './record-job-run.ts';
 
 /** The conversions of any type that fan out to records of `entity`, with their source type. */
 export function fanOutsTo(model: Model, entity: string): { readonly source: EntityModel; readonly conversion: Conversion }[] {
@@ -22,24 +22,12 @@ export function FanOutDialog({ model, entity, targets, onClose }: { model: Model
   const fanOuts = useMemo(() => fanOutsTo(model, entity.name), [model, entity.name]);
   const [choice, setChoice] = useState(fanOuts.length === 1 ? 0 : -1);
   const [source, setSource] = useState<string | null>(null);
-  const [job, setJob] = useState<RecordJobReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const chosen = fanOuts[choice];
+  const { job, setJob, busy, problem, done, start, nameOf } = useRecordJobRun(entity, targets);
   const run = async () => {
     if (!chosen || !source) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      setJob(await startFanOutJob({ entity: chosen.source.name, id: source }, chosen.conversion.name, { ids: targets.map((r) => r.id) }));
-    } catch (e) {
-      setProblem(e instanceof ApiError ? (e.problem.detail ?? e.message) : String(e));
-    } finally {
-      setBusy(false);
-    }
+    await start(() => startFanOutJob({ entity: chosen.source.name, id: source }, chosen.conversion.name, { ids: targets.map((r) => r.id) }));
   };
-  const nameOf = useCallback((id: string) => String(targets.find((r) => r.id === id)?.[entity.displayField] ?? id), [targets, entity.displayField]);
-  const done = job !== null && !jobOpen(job);
   return (
     <Modal
       title={`${t('bulk.fromTemplate')} (${t('list.selected', { n: targets.length })})`}
