@@ -100,3 +100,20 @@ test('an analyst makes the phone read-only for salespeople; a salesperson gets i
   expect(refused.headers()['content-type']).toContain('application/problem+json');
   expect(((await refused.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/phone']);
 }, 120_000);
+
+test('an analyst adds a role in the designer and gives it rights in the matrix', async () => {
+  const { page } = b;
+  await page.goto(`${b.url}/designer`);
+  await page.getByRole('button', { name: '+ Nowa rola' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Nowa rola' });
+  await dialog.locator('input').nth(0).fill('magazynier');
+  await dialog.locator('input').nth(1).fill('Warehouse keeper');
+  await dialog.getByRole('button', { name: 'Dodaj' }).click();
+  const matrix = page.getByRole('region', { name: 'Macierz uprawnień' }).getByRole('table', { name: 'Macierz uprawnień' });
+  await matrix.getByLabel('Odczyt — Towary i usługi').selectOption('all');
+  await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
+  await page.getByRole('dialog', { name: 'Plan migracji' }).getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
+  await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych' }).waitFor();
+  const stored = (await b.api.get('/meta')).body.files['roles/magazynier.json'] as { kind: string; name: string; permissions: { entity: string; read?: string }[] };
+  expect([stored.kind, stored.name, stored.permissions]).toEqual(['role', 'magazynier', [{ entity: 'product', read: 'all' }]]);
+}, 120_000);

@@ -1,6 +1,7 @@
 // The words of the designer's roles matrix and its "view as this role" preview
 // (pages/designer/RoleEditor.tsx, RolePreview.tsx), merged into the app's messages (messages.ts).
 export const ROLE_EN = {
+  'designer.newRole': 'New role',
   'designer.roles': 'Roles',
   'roles.editor': 'Roles matrix',
   'roles.help': 'A row per entity type, a column per right. An empty cell takes the value of the "Every type (*)" row; a user with several roles gets what any of them grants. Ctrl+arrows move between cells.',
@@ -44,6 +45,7 @@ export const ROLE_EN = {
 type Keys = keyof typeof ROLE_EN;
 
 export const ROLE_PL: Record<Keys, string> = {
+  'designer.newRole': 'Nowa rola',
   'designer.roles': 'Role',
   'roles.editor': 'Macierz uprawnień',
   'roles.help': 'Wiersz na typ rekordów, kolumna na prawo. Pusta komórka przyjmuje wartość wiersza „Każdy typ (*)”; użytkownik z kilkoma rolami dostaje to, co daje którakolwiek z nich. Ctrl+strzałki przechodzą między komórkami.',
@@ -85,6 +87,7 @@ export const ROLE_PL: Record<Keys, string> = {
 };
 
 export const ROLE_RO: Record<Keys, string> = {
+  'designer.newRole': 'Rol nou',
   'designer.roles': 'Roluri',
   'roles.editor': 'Matricea drepturilor',
   'roles.help': 'Un rând pe tip de înregistrare, o coloană pe drept. O celulă goală ia valoarea rândului „Orice tip (*)”; un utilizator cu mai multe roluri primește ce acordă oricare dintre ele. Ctrl+săgeți trec de la o celulă la alta.',

@@ -54,9 +54,9 @@ const GROUPS: readonly { kind: MetaItemKind; title: MessageKey }[] = [
   { kind: 'trigger', title: 'designer.triggers' },
 ];
 
-const NEW_TITLE: Partial<Record<MetaItemKind, MessageKey>> = { entity: 'designer.newEntity', report: 'designer.newReport', trigger: 'designer.newTrigger' };
+const NEW_TITLE: Partial<Record<MetaItemKind, MessageKey>> = { entity: 'designer.newEntity', report: 'designer.newReport', trigger: 'designer.newTrigger', role: 'designer.newRole' };
 
-const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports', trigger: 'triggers' };
+const FOLDER: Partial<Record<MetaItemKind, string>> = { entity: 'entities', activityKind: 'activity-kinds', report: 'reports', trigger: 'triggers', role: 'roles' };
 
 const QUIET_DEFAULTS = { emptyObjectFields: 'skipEmptyDefaults', arrayMinItems: { populate: 'never' } } as const;
 
@@ -174,7 +174,10 @@ export default function DesignerPage() {
             { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', type: 'table', groupBy: [], measures: ['count'] }
           : kind === 'trigger'
             ? { kind, ...common, entity: Object.values(files).find((x) => x.kind === 'entity')?.name ?? 'activity', on: 'created', start: { process: '' } }
-            : { kind, ...common, fields: [] };
+            : kind === 'role'
+              ? // No rights until the analyst gives them in the matrix.
+                { kind, ...common, permissions: [] }
+              : { kind, ...common, fields: [] };
     setFiles((f) => ({ ...f, [path]: next }));
     setSelected(path);
     setCreating(null);
@@ -238,7 +241,7 @@ export default function DesignerPage() {
                     + {t('designer.newView')}
                   </button>
                 )}
-                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report' || group.kind === 'trigger') && (
+                {(group.kind === 'entity' || group.kind === 'activityKind' || group.kind === 'report' || group.kind === 'trigger' || group.kind === 'role') && (
                   <button type="button" className="btn btn-small" onClick={() => setCreating(group.kind)}>
                     + {t(NEW_TITLE[group.kind] ?? 'designer.newKind')}
                   </button>
