@@ -10,7 +10,7 @@ import type { ApiRecord } from '../api/records.ts';
 import { processIds, startConversionJob, startWorkflowJob } from '../api/record-sets.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { Modal, useLoad } from '../components/ui.tsx';
-import { RecordJobProgress } from './RecordJobProgress.tsx';
+import { RecordJobFooter, RecordJobProgress } from './RecordJobProgress.tsx';
 import { useRecordJobRun } from './record-job-run.ts';
 
 export function BulkWorkflowDialog({ entity, targets, onClose, convert = false }: { entity: EntityModel; targets: readonly ApiRecord[]; onClose(): void; convert?: boolean }) {
@@ -26,18 +26,7 @@ export function BulkWorkflowDialog({ entity, targets, onClose, convert = false }
     <Modal
       title={`${t(convert ? 'bulk.convert' : 'bulk.runWorkflow')} (${t('list.selected', { n: targets.length })})`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {done ? t('common.close') : t('common.cancel')}
-          </button>
-          {!job && (
-            <button type="button" className="btn btn-primary" disabled={!choice || busy} onClick={() => void run()}>
-              {t('bulk.run')}
-            </button>
-          )}
-        </>
-      }
+      footer={<RecordJobFooter started={job !== null} done={done} canRun={!!choice && !busy} onRun={() => void run()} onClose={onClose} />}
     >
       <div className="form-grid">
         {convert ? (

@@ -9,7 +9,7 @@ import { startFanOutJob } from '../api/record-sets.ts';
 import { useI18n } from '../app/i18n.tsx';
 import { RecordPicker } from '../components/RecordPicker.tsx';
 import { Modal } from '../components/ui.tsx';
-import { RecordJobProgress } from './RecordJobProgress.tsx';
+import { RecordJobFooter, RecordJobProgress } from './RecordJobProgress.tsx';
 import { useRecordJobRun } from './record-job-run.ts';
 
 /** The conversions of any type that fan out to records of `entity`, with their source type. */
@@ -32,18 +32,7 @@ export function FanOutDialog({ model, entity, targets, onClose }: { model: Model
     <Modal
       title={`${t('bulk.fromTemplate')} (${t('list.selected', { n: targets.length })})`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {done ? t('common.close') : t('common.cancel')}
-          </button>
-          {!job && (
-            <button type="button" className="btn btn-primary" disabled={!chosen || !source || busy} onClick={() => void run()}>
-              {t('bulk.run')}
-            </button>
-          )}
-        </>
-      }
+      footer={<RecordJobFooter started={job !== null} done={done} canRun={!!chosen && !!source && !busy} onRun={() => void run()} onClose={onClose} />}
     >
       <div className="form-grid">
         <label>

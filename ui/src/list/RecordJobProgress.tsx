@@ -64,3 +64,20 @@ export function RecordJobProgress({ job: first, nameOf, describe, onChange }: { 
     </div>
   );
 }
+
+/** The footer of a dialog that starts a record job: Cancel (Close once it is over) and Run until it starts. */
+export function RecordJobFooter({ started, done, canRun, onRun, onClose }: { started: boolean; done: boolean; canRun: boolean; onRun(): void; onClose(): void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button type="button" className="btn" onClick={onClose}>
+        {done ? t('common.close') : t('common.cancel')}
+      </button>
+      {!started && (
+        <button type="button" className="btn btn-primary" disabled={!canRun} onClick={onRun}>
+          {t('bulk.run')}
+        </button>
+      )}
+    </>
+  );
+}
