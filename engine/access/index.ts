@@ -22,6 +22,7 @@ export {
   type Subject,
   type TokenScope,
 } from './permissions.ts';
+export { hiddenFields, stripHidden } from './field-visibility.ts';
 export { loadSubject, subjectOf, SubjectCache, type UserIdentityRow } from './subjects.ts';
 export { createSession, findSession, listSessions, revokeSession, revokeUserSessions, pruneSessions, DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.ts';
 export { createApiToken, findApiToken, listApiTokens, revokeApiToken, revokeUserTokens, checkScopes, TOKEN_PREFIX, type ApiTokenInfo } from './tokens.ts';

@@ -3,6 +3,7 @@
 // rights let them see: rows the caller may not read are left out and fields hidden from the caller
 // stripped, whatever the previewed role grants. No session is taken over: the subject is built here.
 import type { Model } from '../../metadata/index.ts';
+import { hiddenFields, stripHidden } from './field-visibility.ts';
 import { accessFor, admits, type Access, type Subject } from './permissions.ts';
 
 /** The subject of the preview: a real user's identity (owner, teams) holding only the previewed role. */
@@ -19,12 +20,6 @@ export function roleAccess(model: Model, identity: Subject, role: string): Acces
 export function withinCaller(caller: Access, entity: string, rows: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown>[] {
   if (caller.unrestricted || caller.subject?.admin) return rows.map((r) => ({ ...r }));
   const rights = caller.entity(entity);
-  const hidden = [...rights.fields].filter(([, level]) => level === 'none').map(([name]) => name);
-  return rows
-    .filter((row) => admits(rights.read, caller.subject, entity, row))
-    .map((row) => {
-      const copy = { ...row };
-      for (const name of hidden) delete copy[name];
-      return copy;
-    });
+  const hidden = hiddenFields(rights);
+  return rows.filter((row) => admits(rights.read, caller.subject, entity, row)).map((row) => ({ ...stripHidden(row, hidden) }));
 }

@@ -1,5 +1,6 @@
 // Which database a request reads (engine/db/replica.ts): lists, search, aggregates and exports may
 // read the streaming replica; a session's write requests are marked so that its next reads see them.
+import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Platform } from '../platform.ts';
 import type { RecordContext } from '../records/index.ts';
@@ -15,6 +16,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const WROTE_COOKIE = 'tessera_wrote';
 const WROTE_WINDOW_MS = 60_000;
+
+/** Which running platform (process) set a cookie: its own writes it knows by its marks. */
+const instances = new WeakMap<Platform, string>();
+function instanceOf(platform: Platform): string {
+  let id = instances.get(platform);
+  if (id === undefined) instances.set(platform, (id = randomUUID().slice(0, 8)));
+  return id;
+}
 
 /** The session or API token a request acts through (read-your-writes is kept per each); null when anonymous. */
 function sessionOf(req: Request): string | null {
@@ -33,7 +42,7 @@ export function markWrites(platform: Platform, options: { secureCookies: boolean
     const session = replica && !SAFE_METHODS.has(req.method) ? sessionOf(req) : null;
     if (replica && session) {
       // Set before the handler runs (the headers are not sent yet); the browser keeps it with the answer.
-      if (res.locals.auth?.kind === 'session') res.cookie(WROTE_COOKIE, String(Date.now()), { path: '/api', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: WROTE_WINDOW_MS });
+      if (res.locals.auth?.kind === 'session') res.cookie(WROTE_COOKIE, `${instanceOf(platform)}:${Date.now()}`, { path: '/api', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: WROTE_WINDOW_MS });
       const done = replica.beginWrite(session);
       // 'close' too: a request whose client went away may still have committed.
       res.on('finish', () => void done());
@@ -48,13 +57,20 @@ export function replicaRead<T>(platform: Platform, req: Request, work: (ctx: Rec
   const ctx = recordContext(req);
   const replica = platform.db.replica;
   if (!replica) return work(ctx);
-  return replica.read(sessionOf(req), (reader) => work({ ...ctx, reader }), { wroteElsewhere: wroteLately(req) });
+  return replica.read(sessionOf(req), (reader) => work({ ...ctx, reader }), { wroteElsewhere: wroteLately(platform, req) });
 }
 
-/** The browser says its session wrote within the window (a value from the future or the past beyond it counts for nothing). */
-function wroteLately(req: Request): boolean {
+/**
+ * The browser says its session wrote within the window through another process (a value from the
+ * future or the past beyond it counts for nothing). A write through this process is known by its
+ * own mark, which is dropped once the replica has it: the cookie must not make every later read
+ * wait for the primary's newest position.
+ */
+function wroteLately(platform: Platform, req: Request): boolean {
   if (req.res?.locals.auth?.kind !== 'session') return false;
-  const at = Number(readCookies(req)[WROTE_COOKIE]);
+  const [writer, time] = String(readCookies(req)[WROTE_COOKIE] ?? '').split(':');
+  if (writer === instanceOf(platform)) return false;
+  const at = Number(time);
   const age = Date.now() - at;
   return Number.isFinite(at) && age >= -5000 && age <= WROTE_WINDOW_MS;
 }

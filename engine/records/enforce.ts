@@ -8,6 +8,8 @@
 import type { Knex } from 'knex';
 import { filterFields, type EntityModel, type FilterExpr, type ParsedAggregate } from '../../metadata/index.ts';
 import { admits, needsConditions, ownerFields, teamQueueFields, type Access, type EntityRights, type Grant, type Subject } from '../access/index.ts';
+// What a user may not read of a record: the access module's, also used by the role preview.
+export { hiddenFields, stripHidden } from '../access/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import type { ApiRecord } from './values.ts';
 
@@ -58,21 +60,6 @@ export function applyRule(qb: Knex.QueryBuilder, table: string, entity: string, 
 
 export function ruleAdmits(rule: RowRule, subject: Subject | null, entity: string, record: Readonly<ApiRecord>): boolean {
   return rule.every((grants) => admits(grants, subject, entity, record));
-}
-
-/** Fields the user may not read. */
-export function hiddenFields(rights: EntityRights): ReadonlySet<string> {
-  const hidden = new Set<string>();
-  for (const [name, level] of rights.fields) if (level === 'none') hidden.add(name);
-  return hidden;
-}
-
-/** A copy of the record without the fields the user may not read (the record itself stays whole for hooks and audit). */
-export function stripHidden(record: ApiRecord, hidden: ReadonlySet<string>): ApiRecord {
-  if (hidden.size === 0) return record;
-  const copy: ApiRecord = {};
-  for (const [key, value] of Object.entries(record)) if (!hidden.has(key)) copy[key] = value;
-  return copy;
 }
 
 /** Values of fields the user may not write are refused (403), one problem per field. */

@@ -10,6 +10,7 @@ import {
   joinTableName,
   physicalSchema,
   platformTarget,
+  quoteIdent,
   type EntityModel,
   type Label,
   isUuid,
@@ -1303,7 +1304,7 @@ const getByIdStatements = new Map<string, string>();
 export function getByIdSql(table: string): string {
   let sql = getByIdStatements.get(table);
   if (sql === undefined) {
-    sql = `select * from "${table.replace(/"/g, '""')}" where "id" = ? and "deleted_at" is null limit 1`;
+    sql = `select * from ${quoteIdent(table)} where "id" = ? and "deleted_at" is null limit 1`;
     getByIdStatements.set(table, sql);
   }
   return sql;

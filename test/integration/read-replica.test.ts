@@ -150,6 +150,24 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     await caughtUp();
   });
 
+  test("a browser session's own process does not make its later reads wait for others' writes (the cookie is for other processes)", async () => {
+    const own = browserClient(`${server!.url}/api`);
+    expect((await own.login(TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)).status).toBe(200);
+    expect((await own.post('/records/contractor', { name: 'Own Write S.A.' })).status).toBe(201);
+    await caughtUp();
+    expect((await own.get('/records/contractor?limit=200&fields=id,name')).status).toBe(200);
+    // The standby now holds the session's write; someone else writes while it stops replaying.
+    await pauseReplay();
+    await create(a, 'Someone Else Sp. z o.o.');
+    const lagging = routes()['primary:lagging'];
+    const replica = routes().replica;
+    const seen = await own.get('/records/contractor?limit=200&fields=id,name');
+    expect((seen.body.data as { name: string }[]).map((r) => r.name)).toContain('Own Write S.A.');
+    expect([routes().replica - replica, routes()['primary:lagging'] - lagging]).toEqual([1, 0]);
+    await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    await caughtUp();
+  });
+
   test('a create followed at once by a list (standby replaying): the record is always in the list', async () => {
     for (let i = 0; i < 10; i++) {
       await create(a, `Quick ${i}`);
