@@ -99,6 +99,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         subjects.clear();
       });
       await listener.start();
+      // API tokens' writes told across processes (read-your-writes on the replica; engine/db/replica.ts).
+      if (db.replica && listener.delivers) await db.replica.shareWrites(listener);
       // Where notifications do not cross connections (a pooler in between), look for new metadata versions instead.
       if (!listener.delivers) poll = setInterval(() => void runtime.reload().catch(() => undefined), 2000);
     }

@@ -38,6 +38,18 @@ export class DatabaseListener {
     }
   }
 
+  /**
+   * Runs a statement on the listening connection. When it resolves, every notification committed
+   * before it was sent has been handed to the handlers: PostgreSQL sends a listening session's
+   * pending notifications before it reports ready for the next query, and they come in order on
+   * this one connection (engine/db/replica-announcements.ts relies on it). Fails while disconnected.
+   */
+  async run(sql: string, values: readonly unknown[] = []): Promise<void> {
+    const client = this.#client;
+    if (!client) throw new Error('the listening connection is not open');
+    await client.query(sql, [...values]);
+  }
+
   async start(): Promise<void> {
     this.#stopped = false;
     this.#client = await this.#connect();

@@ -14,13 +14,26 @@
 // again. Logged once per outage; never an error the user sees.
 //
 // The marks live in this process. With `tessera start --processes N` a session's next read may reach
-// another process, which has not seen the write: the HTTP layer then tells it that the client wrote
-// lately (a browser session's cookie, engine/http/read-routing.ts), and the read waits for the
-// replica to reach the primary's position of that moment.
+// another process, which has not seen the write: for a browser session the HTTP layer then tells it
+// that the client wrote lately (a cookie, engine/http/read-routing.ts), and the read waits for the
+// replica to reach the primary's position of that moment. API tokens have no cookie: their writes
+// are told to the other processes through the primary (engine/db/replica-announcements.ts), before
+// the write runs, and a token's read first makes sure this process has heard all that was told.
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isTesseraError } from '../errors.ts';
 import { postgresError } from './errors.ts';
+import type { DatabaseListener } from './notifications.ts';
 import type { PreparedStatements } from './prepared.ts';
+import { parseNotices, WriteAnnouncements, WROTE_CHANNEL } from './replica-announcements.ts';
+
+/**
+ * A write another process began and has not said it finished (its process may have died) counts
+ * for this long; meanwhile the token's reads wait for the primary's newest position.
+ */
+const OTHERS_PENDING_MS = 5 * 60_000;
+/** After the LISTEN connection was lost, notices may have been missed: this long, every token read waits as above. */
+const DEAF_WINDOW_MS = 60_000;
 
 export interface ReplicaOptions {
   /** Longest a read of a session that just wrote waits for the replica to catch up before using the primary. */
@@ -35,6 +48,22 @@ export interface ReplicaOptions {
 
 /** Where one read ran and why (tests and logs). */
 export type ReadRoute = 'replica' | 'primary:writing' | 'primary:lagging' | 'primary:unavailable';
+
+/** A write request begun (see beginWrite). */
+export interface WriteMark {
+  /** Settles once the other processes have been told (at once when nothing is shared); never fails. */
+  readonly told: Promise<void>;
+  /** Call once the request has finished (committed or failed). */
+  readonly done: () => Promise<void>;
+}
+
+/** Writes of a shared session (an API token) that other processes took. */
+interface OthersWrites {
+  /** Begun, not yet said finished: write id → when heard. */
+  readonly pending: Map<string, number>;
+  /** The highest position a finished one reported. */
+  lsn: bigint | null;
+}
 
 interface SessionWrites {
   /** Write requests of the session still running (or whose LSN is being read). */
@@ -68,6 +97,12 @@ export class ReadReplica {
   readonly #log: (line: string) => void;
   readonly #plans: PreparedStatements | null;
   readonly #sessions = new Map<string, SessionWrites>();
+  /** This process, as named in the notices it sends (its own come back to it and are skipped). */
+  readonly #instance = randomUUID().slice(0, 8);
+  #announcements: WriteAnnouncements | null = null;
+  readonly #others = new Map<string, OthersWrites>();
+  #writeCount = 0;
+  #deafUntil = 0;
   /** The highest replay position the replica reported (it only grows while it is the same standby). */
   #replayed = -1n;
   #downUntil = 0;
@@ -104,28 +139,74 @@ export class ReadReplica {
   }
 
   /**
-   * A write request of `session` starts; call the returned function once it has finished (committed
-   * or failed): the primary's WAL position is then kept for the session's next reads.
+   * Tells the other processes listening on the primary of this one's writes of shared sessions
+   * (API tokens), and hears theirs. Only where notifications cross connections (`listener.delivers`).
    */
-  beginWrite(session: string): () => Promise<void> {
+  async shareWrites(listener: DatabaseListener): Promise<void> {
+    await listener.on(WROTE_CHANNEL, (payload) => this.#heard(payload));
+    this.#announcements = new WriteAnnouncements(listener);
+  }
+
+  /** Whether writes of shared sessions are told to, and heard from, other processes. */
+  get sharesWrites(): boolean {
+    return this.#announcements !== null;
+  }
+
+  /**
+   * A write request of `session` starts; call `done` once it has finished (committed or failed): the
+   * primary's WAL position is then kept for the session's next reads. `shared` (API tokens): the
+   * other processes are told too; the request should go on once `told` has settled.
+   */
+  beginWrite(session: string, options: { shared?: boolean } = {}): WriteMark {
     const writes = this.#sessions.get(session) ?? { pending: 0, lsn: null };
     writes.pending++;
     this.#sessions.set(session, writes);
-    let done = false;
-    return async () => {
-      if (done) return;
-      done = true;
+    const announcements = options.shared ? this.#announcements : null;
+    const write = String(++this.#writeCount);
+    const told = announcements
+      ? announcements.tell({ kind: 'begin', instance: this.#instance, write, session }).catch((error: unknown) => {
+          // The write goes on; a read of this token through another process may then miss it.
+          this.#log(`other processes could not be told of a write (${error instanceof Error ? error.message : String(error)})`);
+        })
+      : Promise.resolve();
+    let finished = false;
+    const done = async (): Promise<void> => {
+      if (finished) return;
+      finished = true;
       try {
         const lsn = await this.#primaryPosition();
         if (writes.lsn === null || lsn > writes.lsn) writes.lsn = lsn;
+        // Not awaited: until the others hear it, the write counts there as still running.
+        if (announcements) void announcements.tell({ kind: 'end', instance: this.#instance, write, session, lsn }).catch(() => undefined);
       } catch {
-        // The position is unknown: the session reads the primary until its next write finishes.
+        // The position is unknown: the session reads the primary until its next write finishes
+        // (elsewhere: until the begun write expires).
         writes.lsn = BigInt(Number.MAX_SAFE_INTEGER) << 16n;
       } finally {
         writes.pending--;
         this.#forgetCaughtUp();
       }
     };
+    return { told, done };
+  }
+
+  /** Notices from other processes; an empty payload: the LISTEN connection was lost and is back. */
+  #heard(payload: string): void {
+    if (payload === '') {
+      this.#deafUntil = Date.now() + DEAF_WINDOW_MS;
+      return;
+    }
+    for (const notice of parseNotices(payload)) {
+      if (notice.instance === this.#instance) continue;
+      const others = this.#others.get(notice.session) ?? { pending: new Map<string, number>(), lsn: null };
+      this.#others.set(notice.session, others);
+      const key = `${notice.instance} ${notice.write}`;
+      if (notice.kind === 'begin') others.pending.set(key, Date.now());
+      else {
+        others.pending.delete(key);
+        if (others.lsn === null || notice.lsn > others.lsn) others.lsn = notice.lsn;
+      }
+    }
   }
 
   /**
@@ -133,8 +214,8 @@ export class ReadReplica {
    * primary. `wroteElsewhere`: the client says the session wrote lately through another process
    * (which this one did not see): the replica must then have replayed all the primary holds now.
    */
-  async read<T>(session: string | null, work: (db: Knex) => Promise<T>, options: { wroteElsewhere?: boolean } = {}): Promise<T> {
-    const route = await this.#route(session, options.wroteElsewhere ?? false);
+  async read<T>(session: string | null, work: (db: Knex) => Promise<T>, options: { wroteElsewhere?: boolean; shared?: boolean } = {}): Promise<T> {
+    const route = await this.#route(session, options.wroteElsewhere ?? false, options.shared ?? false);
     this.#counts[route]++;
     if (route !== 'replica') return work(this.#primary);
     try {
@@ -150,7 +231,7 @@ export class ReadReplica {
     }
   }
 
-  async #route(session: string | null, wroteElsewhere: boolean): Promise<ReadRoute> {
+  async #route(session: string | null, wroteElsewhere: boolean, shared: boolean): Promise<ReadRoute> {
     if (this.#down) {
       if (Date.now() < this.#downUntil) return 'primary:unavailable';
       // Time to try again: one probe decides.
@@ -166,11 +247,21 @@ export class ReadReplica {
     const writes = session === null ? undefined : this.#sessions.get(session);
     if (writes && writes.pending > 0) return 'primary:writing';
     let target = writes?.lsn ?? null;
-    if (!writes && wroteElsewhere) {
-      // That write committed before its answer reached the client, so before this read was sent:
-      // the primary's position now is at or past it.
+    let newest = !writes && wroteElsewhere;
+    if (shared && session !== null && this.#announcements) {
+      const others = await this.#othersWrites(session);
+      if (others === 'unknown') newest = true;
+      else if (others !== null) {
+        if (others.pending.size > 0) newest = true;
+        if (others.lsn !== null && (target === null || others.lsn > target)) target = others.lsn;
+      }
+    }
+    if (newest) {
+      // A write this process did not take committed before its answer reached the client, so
+      // before this read was sent: the primary's position now is at or past it.
       try {
-        target = await this.#primaryPosition();
+        const now = await this.#primaryPosition();
+        if (target === null || now > target) target = now;
       } catch {
         return 'primary:writing';
       }
@@ -196,6 +287,24 @@ export class ReadReplica {
     }
   }
 
+  /**
+   * What other processes told of `session`'s writes, once every notice told before this call has
+   * arrived; 'unknown' when that cannot be made sure of (the LISTEN connection lost, or lately).
+   */
+  async #othersWrites(session: string): Promise<OthersWrites | null | 'unknown'> {
+    try {
+      await this.#announcements!.fence();
+    } catch {
+      return 'unknown';
+    }
+    if (Date.now() < this.#deafUntil) return 'unknown';
+    const others = this.#others.get(session);
+    if (!others) return null;
+    const expired = Date.now() - OTHERS_PENDING_MS;
+    for (const [write, heard] of others.pending) if (heard < expired) others.pending.delete(write);
+    return others;
+  }
+
   async #primaryPosition(): Promise<bigint> {
     // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit
     // off a commit record may still wait in the WAL buffers, behind the write position.
@@ -215,6 +324,7 @@ export class ReadReplica {
   /** Sessions whose last write the replica has replayed read it like everyone else. */
   #forgetCaughtUp(): void {
     for (const [session, writes] of this.#sessions) if (writes.pending === 0 && writes.lsn !== null && writes.lsn <= this.#replayed) this.#sessions.delete(session);
+    for (const [session, others] of this.#others) if (others.pending.size === 0 && (others.lsn === null || others.lsn <= this.#replayed)) this.#others.delete(session);
   }
 
   #markDown(error: unknown): void {

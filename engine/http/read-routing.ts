@@ -9,6 +9,17 @@ import { recordContext } from './context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
+ * POSTs that only read (their query is too large for a URL): reports' and dashboards' aggregates.
+ * Counted as writes they would make the session's next reads wait for the replica or use the primary.
+ */
+const READING_POSTS = [/^\/records\/[^/]+\/aggregate\/?$/];
+
+/** Whether a request may write (and so is followed for the session's next reads). */
+export function mayWrite(method: string, path: string): boolean {
+  if (SAFE_METHODS.has(method)) return false;
+  return !(method === 'POST' && READING_POSTS.some((pattern) => pattern.test(path)));
+}
+/**
  * A browser session's writes are also told to the browser: with several processes its next read
  * may reach one that did not see the write (the marks below are per process). The cookie holds
  * when the write began; for this long after it, a process without its own mark makes the read
@@ -35,20 +46,25 @@ function sessionOf(req: Request): string | null {
 /**
  * After authentication: every request that may write marks its session until it has finished, and
  * then leaves the primary's WAL position for the session's next reads. Nothing without a replica.
+ * An API token's write is told to the other processes first (the request waits for that): unlike a
+ * browser, its client has no cookie to carry the news to whichever process takes its next read.
  */
 export function markWrites(platform: Platform, options: { secureCookies: boolean }): RequestHandler {
   return (req, res, next) => {
     const replica = platform.db.replica;
-    const session = replica && !SAFE_METHODS.has(req.method) ? sessionOf(req) : null;
-    if (replica && session) {
-      // Set before the handler runs (the headers are not sent yet); the browser keeps it with the answer.
-      if (res.locals.auth?.kind === 'session') res.cookie(WROTE_COOKIE, `${instanceOf(platform)}:${Date.now()}`, { path: '/api', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: WROTE_WINDOW_MS });
-      const done = replica.beginWrite(session);
-      // 'close' too: a request whose client went away may still have committed.
-      res.on('finish', () => void done());
-      res.on('close', () => void done());
+    const session = replica && mayWrite(req.method, req.path) ? sessionOf(req) : null;
+    if (!replica || !session) {
+      next();
+      return;
     }
-    next();
+    const kind = res.locals.auth?.kind;
+    // Set before the handler runs (the headers are not sent yet); the browser keeps it with the answer.
+    if (kind === 'session') res.cookie(WROTE_COOKIE, `${instanceOf(platform)}:${Date.now()}`, { path: '/api', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: WROTE_WINDOW_MS });
+    const { told, done } = replica.beginWrite(session, { shared: kind === 'token' });
+    // 'close' too: a request whose client went away may still have committed.
+    res.on('finish', () => void done());
+    res.on('close', () => void done());
+    void told.then(() => next());
   };
 }
 
@@ -57,7 +73,7 @@ export function replicaRead<T>(platform: Platform, req: Request, work: (ctx: Rec
   const ctx = recordContext(req);
   const replica = platform.db.replica;
   if (!replica) return work(ctx);
-  return replica.read(sessionOf(req), (reader) => work({ ...ctx, reader }), { wroteElsewhere: wroteLately(platform, req) });
+  return replica.read(sessionOf(req), (reader) => work({ ...ctx, reader }), { wroteElsewhere: wroteLately(platform, req), shared: req.res?.locals.auth?.kind === 'token' });
 }
 
 /**

@@ -4,15 +4,23 @@
 // pg_stat_activity show the tessera-read connections); a session that just wrote reads its own
 // record at once, even with the standby's replay paused (it falls back to the primary after the
 // wait), while another session still reads the paused standby; a browser session that wrote through
-// one process reads through a second one (its tessera_wrote cookie); the standby stopped, every read is
-// answered from the primary, and once it is back reads return to it; no write ever reaches it.
+// one process reads through a second one (its tessera_wrote cookie); an API token that writes through
+// one worker of `tessera start --processes 2` reads its write through the other, on a new connection
+// per request (the write was told through the primary); a POST aggregate is a read (it does not make
+// the session's next reads wait); the standby stopped, every read is answered from the primary, and
+// once it is back reads return to it; no write ever reaches it.
 // Embedded pass only: the test brings its own servers, so the server pass would only repeat it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { startPlatform, type Platform } from '../../engine/platform.ts';
 import { browserClient, tokenFor } from '../support/auth.ts';
 import { TEST_SECRET_KEY, testDatabaseKind } from '../support/database.ts';
 import { jsonClient, startTestServer, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type JsonClient, type TestServer } from '../support/http.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { startStreamingReplica, streamingReplicaMissing, type StreamingReplica } from '../support/streaming-replica.ts';
 
 const missing = streamingReplicaMissing();
@@ -31,8 +39,13 @@ let server2: TestServer | null = null;
 let a: JsonClient;
 let b: JsonClient;
 const logs: string[] = [];
+/** `tessera start --processes 2` on the same primary and standby, and its data directory. */
+let cluster: ServerProcess | null = null;
+let clusterDir: string | null = null;
 
 afterAll(async () => {
+  await cluster?.stop();
+  if (clusterDir) rmSync(clusterDir, { recursive: true, force: true });
   await server2?.close();
   await platform2?.close();
   await server?.close();
@@ -68,6 +81,23 @@ const pauseReplay = async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
+/** One request on a connection of its own (no keep-alive: the cluster hands the next one to the other worker). */
+function call(url: string, method: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { connection: 'close', authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 /** Statements the standby ran for Tessera's read connections. */
 const readStatements = () => pair!.standbyLog().split('\n').filter((line) => line.startsWith('[tessera-read] LOG:') && /(statement|execute [^:]*):/.test(line));
 
@@ -164,6 +194,52 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     const seen = await own.get('/records/contractor?limit=200&fields=id,name');
     expect((seen.body.data as { name: string }[]).map((r) => r.name)).toContain('Own Write S.A.');
     expect([routes().replica - replica, routes()['primary:lagging'] - lagging]).toEqual([1, 0]);
+    await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    await caughtUp();
+  });
+
+  test('an API token that writes through one worker of --processes 2 reads its write through the other, a new connection per request', async () => {
+    clusterDir = mkdtempSync(join(tmpdir(), 'tessera-replica-cluster-'));
+    cluster = await startServerProcess(clusterDir, { DATABASE_URL: pair!.primaryUrl, DATABASE_READ_URL: pair!.standbyUrl, TESSERA_REPLICA_WAIT_MS: '300', TESSERA_AUTOMATION: 'off' }, ['--processes', '2', '--no-demo']);
+    const writer = await tokenFor(platform!, server!.adminId);
+    const reader = await tokenFor(platform!, server!.adminId);
+    const list = async (token: string): Promise<string[]> => {
+      const res = await call(`${cluster!.url}/api/records/contractor?limit=500&fields=id,name`, 'GET', token);
+      expect(res.status).toBe(200);
+      return (res.body.data as { name: string }[]).map((r) => r.name);
+    };
+    // Both workers have read for both tokens (so each has its connections to the standby).
+    for (let i = 0; i < 4; i++) await list(i % 2 ? writer : reader);
+    await caughtUp();
+    await pauseReplay();
+    // Round-robin: each read below reaches the worker that did not take the write before it.
+    for (let i = 0; i < 6; i++) {
+      const name = `Token Across Processes ${i}`;
+      expect((await call(`${cluster!.url}/api/records/contractor`, 'POST', writer, { name })).status).toBe(201);
+      expect(await list(writer)).toContain(name);
+    }
+    // What the writer would have read without being told across: the paused standby, without them.
+    const seen = await list(reader);
+    expect(seen).toContain('Replicated Sp. z o.o.');
+    expect(seen).not.toContain('Token Across Processes 0');
+    await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    await caughtUp();
+    expect(await list(reader)).toContain('Token Across Processes 5');
+    await cluster.stop();
+    cluster = null;
+  }, 180_000);
+
+  test('a POST aggregate (reports, dashboards) is a read: the next list of the session does not wait for the standby', async () => {
+    await caughtUp();
+    // A's earlier writes are on the standby: its list reads the standby.
+    expect(await names(a)).toContain('Replicated Sp. z o.o.');
+    await pauseReplay();
+    await create(b, 'Written While Paused By B');
+    const aggregate = await a.post('/records/contractor/aggregate', { measures: ['count'] });
+    expect(aggregate.status).toBe(200);
+    const [replica, lagging, writing] = [routes().replica, routes()['primary:lagging'], routes()['primary:writing']];
+    expect(await names(a)).not.toContain('Written While Paused By B');
+    expect([routes().replica - replica, routes()['primary:lagging'] - lagging, routes()['primary:writing'] - writing]).toEqual([1, 0, 0]);
     await pair!.onStandby('SELECT pg_wal_replay_resume()');
     await caughtUp();
   });
