@@ -7,7 +7,9 @@
 // itself runs, so before its answer leaves, so before the client's next request is sent. (2) The
 // reading process, once that request has arrived, runs a statement on its own LISTEN connection
 // (a fence): PostgreSQL hands a listening session its pending notifications before it says ready
-// for the next query, so when the fence returns the notice has been heard. Notices are batched:
+// for the next query (postgres.c, before ReadyForQuery; the notifier signalled the listener's
+// backend when it committed, before the writer's answer), so when the fence returns the notice has
+// been heard — node-pg emits notifications as it parses them, before the fence's result. Notices are batched:
 // one statement carries every notice waiting, and one fence serves every read waiting for it
 // (a read joins only a fence sent after it arrived).
 //

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { SEED_METADATA_DIR } from '../../seed/index.ts';
 import { startPlatform, type Platform } from '../../engine/platform.ts';
+import { DatabaseListener } from '../../engine/db/notifications.ts';
 import { browserClient, tokenFor } from '../support/auth.ts';
 import { TEST_SECRET_KEY, testDatabaseKind } from '../support/database.ts';
 import { jsonClient, startTestServer, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type JsonClient, type TestServer } from '../support/http.ts';
@@ -198,6 +199,22 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     await caughtUp();
   });
 
+  test('a notice committed before a statement on the LISTEN connection is heard by the time that statement returns (the fence)', async () => {
+    const listener = new DatabaseListener(pair!.primaryUrl);
+    const heard: string[] = [];
+    await listener.on('tessera_fence_probe', (payload) => heard.push(payload));
+    await listener.start();
+    try {
+      for (let i = 0; i < 50; i++) {
+        await platform!.knex.raw('SELECT pg_notify(?, ?)', ['tessera_fence_probe', String(i)]);
+        await listener.run('SELECT 1');
+        expect(heard).toContain(String(i));
+      }
+    } finally {
+      await listener.stop();
+    }
+  });
+
   test('an API token that writes through one worker of --processes 2 reads its write through the other, a new connection per request', async () => {
     clusterDir = mkdtempSync(join(tmpdir(), 'tessera-replica-cluster-'));
     cluster = await startServerProcess(clusterDir, { DATABASE_URL: pair!.primaryUrl, DATABASE_READ_URL: pair!.standbyUrl, TESSERA_REPLICA_WAIT_MS: '300', TESSERA_AUTOMATION: 'off' }, ['--processes', '2', '--no-demo']);
@@ -212,17 +229,20 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     for (let i = 0; i < 4; i++) await list(i % 2 ? writer : reader);
     await caughtUp();
     await pauseReplay();
-    // Round-robin: each read below reaches the worker that did not take the write before it.
-    for (let i = 0; i < 6; i++) {
-      const name = `Token Across Processes ${i}`;
-      expect((await call(`${cluster!.url}/api/records/contractor`, 'POST', writer, { name })).status).toBe(201);
-      expect(await list(writer)).toContain(name);
+    try {
+      // Round-robin: each read below reaches the worker that did not take the write before it.
+      for (let i = 0; i < 6; i++) {
+        const name = `Token Across Processes ${i}`;
+        expect((await call(`${cluster!.url}/api/records/contractor`, 'POST', writer, { name })).status).toBe(201);
+        expect(await list(writer)).toContain(name);
+      }
+      // What the writer would have read without being told across: the paused standby, without them.
+      const seen = await list(reader);
+      expect(seen).toContain('Replicated Sp. z o.o.');
+      expect(seen).not.toContain('Token Across Processes 0');
+    } finally {
+      await pair!.onStandby('SELECT pg_wal_replay_resume()');
     }
-    // What the writer would have read without being told across: the paused standby, without them.
-    const seen = await list(reader);
-    expect(seen).toContain('Replicated Sp. z o.o.');
-    expect(seen).not.toContain('Token Across Processes 0');
-    await pair!.onStandby('SELECT pg_wal_replay_resume()');
     await caughtUp();
     expect(await list(reader)).toContain('Token Across Processes 5');
     await cluster.stop();
@@ -234,13 +254,16 @@ suite('read replica (DATABASE_READ_URL) on a real streaming standby', () => {
     // A's earlier writes are on the standby: its list reads the standby.
     expect(await names(a)).toContain('Replicated Sp. z o.o.');
     await pauseReplay();
-    await create(b, 'Written While Paused By B');
-    const aggregate = await a.post('/records/contractor/aggregate', { measures: ['count'] });
-    expect(aggregate.status).toBe(200);
-    const [replica, lagging, writing] = [routes().replica, routes()['primary:lagging'], routes()['primary:writing']];
-    expect(await names(a)).not.toContain('Written While Paused By B');
-    expect([routes().replica - replica, routes()['primary:lagging'] - lagging, routes()['primary:writing'] - writing]).toEqual([1, 0, 0]);
-    await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    try {
+      await create(b, 'Written While Paused By B');
+      const aggregate = await a.post('/records/contractor/aggregate', { measures: ['count'] });
+      expect(aggregate.status).toBe(200);
+      const [replica, lagging, writing] = [routes().replica, routes()['primary:lagging'], routes()['primary:writing']];
+      expect(await names(a)).not.toContain('Written While Paused By B');
+      expect([routes().replica - replica, routes()['primary:lagging'] - lagging, routes()['primary:writing'] - writing]).toEqual([1, 0, 0]);
+    } finally {
+      await pair!.onStandby('SELECT pg_wal_replay_resume()');
+    }
     await caughtUp();
   });
 

@@ -1,9 +1,13 @@
 // The read replica's pure parts: DATABASE_READ_URL needs DATABASE_URL (the embedded database has no
 // replica), WAL positions compare as numbers, and which errors mean "the replica is unavailable"
-// (read again on the primary) rather than "the query is wrong".
+// (read again on the primary) rather than "the query is wrong"; the notices that tell other processes
+// of an API token's writes read back as written (and foreign lines are skipped); which requests
+// count as writes (a POST aggregate does not).
 import { configFromEnv } from '../../engine/config.ts';
 import { openDatabase } from '../../engine/db/connection.ts';
 import { isReplicaUnavailable, parseLsn } from '../../engine/db/replica.ts';
+import { formatNotice, parseNotices, type WriteNotice } from '../../engine/db/replica-announcements.ts';
+import { mayWrite } from '../../engine/http/read-routing.ts';
 
 test('DATABASE_READ_URL without DATABASE_URL is a configuration error that says what to do', () => {
   expect(() => configFromEnv({ DATABASE_READ_URL: 'postgres://replica/db' })).toThrow(/DATABASE_READ_URL is set without DATABASE_URL.*embedded database has no replicas/);
@@ -35,4 +39,25 @@ test('connection failures and recovery conflicts mean the replica is unavailable
   expect(isReplicaUnavailable({ nativeError: { code: '08006' } })).toBe(true);
   expect(isReplicaUnavailable({ code: '42703' })).toBe(false); // a column the replica has not replayed yet: read again, but not "down"
   expect(isReplicaUnavailable({ code: '22P02' })).toBe(false);
+});
+
+test('write notices read back as written, several to a payload; lines that are not notices are skipped', () => {
+  const notices: WriteNotice[] = [
+    { kind: 'begin', instance: 'a1b2c3d4', write: '7', session: 'token:5f0e8a4c-2b1d-4c6e-9f3a-0d1e2f3a4b5c' },
+    { kind: 'end', instance: 'a1b2c3d4', write: '7', session: 'token:5f0e8a4c-2b1d-4c6e-9f3a-0d1e2f3a4b5c', lsn: parseLsn('16/B374D848') },
+  ];
+  expect(parseNotices(notices.map(formatNotice).join('\n'))).toEqual(notices);
+  expect(parseNotices('')).toEqual([]);
+  expect(parseNotices('x a b c\ne a 1 token:t not-hex\nb only-two')).toEqual([]);
+});
+
+test('requests that may write: not GET/HEAD/OPTIONS, and not a POST that only aggregates', () => {
+  expect(mayWrite('POST', '/records/contractor')).toBe(true);
+  expect(mayWrite('PATCH', '/records/contractor/1')).toBe(true);
+  expect(mayWrite('POST', '/records/contractor/duplicates')).toBe(true);
+  expect(mayWrite('GET', '/records/contractor')).toBe(false);
+  expect(mayWrite('POST', '/records/deal/aggregate')).toBe(false);
+  // A type named "aggregate" is still created by its POST.
+  expect(mayWrite('POST', '/records/aggregate')).toBe(true);
+  expect(mayWrite('DELETE', '/records/deal/aggregate')).toBe(true);
 });
