@@ -75,6 +75,7 @@ const CONTRACTOR_FILTERS: unknown[] = [
   { city: { ne: 'Kraków' } },
   { city: { nin: ['Kraków', 'Gdańsk'] } },
   { city: { isNull: true } },
+  { city: { isNull: false } },
   { city: { isNull: false }, employees: { gte: 2 } },
   { employees: { between: [1, 3] } },
   { employees: { lt: 2 } },
@@ -84,6 +85,7 @@ const CONTRACTOR_FILTERS: unknown[] = [
   { or: [] },
   { since: { lte: '2024-05-01' } },
   { parent: { isNull: false } },
+  { parent: { isNull: true } },
   { name: { contains: 'irma 0' } },
   { name: { startsWith: 'Firma 01' } },
 ];
