@@ -57,6 +57,7 @@ import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
 import { applyRule, checkAggregateFields, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, ruleNeedsNoSql, stripHidden, type RowRule } from './enforce.ts';
 import { ListStatements, type PageInputs } from './list-statements.ts';
+import { insertStatements } from './insert-statements.ts';
 import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
 import type { BulkInternals } from './bulk-items.ts';
@@ -806,7 +807,7 @@ export class RecordService {
         updated_by: ctx.actor.userId,
         owner,
       };
-      const inserted = await this.#write(entity, async () => ((await trx(entity.table).insert(row).returning('*')) as Row[])[0]!);
+      const inserted = await this.#write(entity, async () => (await insertStatements.insert(trx, entity.table, row, true))[0] as Row);
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, inserted.id as string, values, true);
       await refreshRollups(trx, model, entity, [{ before: null, after: inserted }]);
