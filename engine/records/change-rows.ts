@@ -6,6 +6,7 @@
 // statement it costs the server a few rows, and the writer nothing more.
 import type { Knex } from 'knex';
 import type { AuditRow, RecordChange } from './service.ts';
+import { insertStatements } from './insert-statements.ts';
 
 /** A table written with the audit rows: one row (or none) per change. */
 export interface ChangeRows {
@@ -42,7 +43,10 @@ export async function writeChangeRows(trx: Knex.Transaction, audits: readonly Au
   const kept = tables.map((table) => ({ table, rows: changes.map((change) => table.row(change)).filter((row) => row !== null) })).filter((k) => k.rows.length > 0);
   if (kept.length === 0) {
     // The audit rows alone: a plain multi-row INSERT, as always.
-    if (own.length > 0) await trx('tessera.audit_log').insert(own.map((row) => ({ ...row, changes: JSON.stringify(row.changes), origin: row.origin ? JSON.stringify(row.origin) : null })));
+    const rows = own.map((row) => ({ ...row, changes: JSON.stringify(row.changes), origin: row.origin ? JSON.stringify(row.origin) : null }));
+    // One row (a single create or update): a statement compiled once (insert-statements.ts).
+    if (rows.length === 1) await insertStatements.insert(trx, 'tessera.audit_log', rows[0]!, false);
+    else if (rows.length > 0) await trx('tessera.audit_log').insert(rows);
     return;
   }
   const parts = [...(own.length > 0 ? [auditInsert] : []), ...kept.map((k) => (param: string) => k.table.insert(param))];

@@ -11,6 +11,7 @@ import {
   physicalSchema,
   platformTarget,
   quoteIdent,
+  type BoundFilterExpr,
   type EntityModel,
   type Label,
   isUuid,
@@ -55,6 +56,8 @@ import { auditRowOf, writeChangeRows, type ChangeRows } from './change-rows.ts';
 import { includePlatformRows, livePlatformIds } from './platform-targets.ts';
 import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnapshot } from './live-metadata.ts';
 import { applyRule, checkAggregateFields, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, ruleNeedsNoSql, stripHidden, type RowRule } from './enforce.ts';
+import { ListStatements, type PageInputs } from './list-statements.ts';
+import { insertStatements } from './insert-statements.ts';
 import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
 import type { BulkInternals } from './bulk-items.ts';
@@ -298,6 +301,15 @@ export class RecordService {
   }
 
   #collations: Promise<ReadonlySet<string>> | undefined;
+  /** Compiled list page statements, per shape (engine/records/list-statements.ts). */
+  readonly #listStatements = new ListStatements();
+  /** Lists send compiled statements; off, every page is built by knex (tests compare the two). */
+  compiledLists = true;
+
+  /** How many list statement shapes are compiled now (tests check the compiled path was taken). */
+  get compiledListShapes(): number {
+    return this.#listStatements.size;
+  }
 
   /** The collation text sorts in for the business language (manifest defaultLanguage), if the database has one. */
   async #sortCollation(db: Knex | Knex.Transaction): Promise<string | null> {
@@ -499,22 +511,31 @@ export class RecordService {
     const rule: RowRule = access.unrestricted ? [] : purpose === 'export' ? [rights.read, rights.export] : [rights.read];
     // Search must not match on fields the user cannot see (it would reveal their content).
     const searchEntity: EntityModel = hidden.size ? { ...entity, searchFields: entity.searchFields.filter((f) => !hidden.has(f)) } : entity;
-    const base = () => {
+    const deleted = request.deleted ?? 'exclude';
+    const base = (filter: BoundFilterExpr | null = bound, subject: Subject | null = access.subject) => {
       const qb = db(entity.table);
-      const deleted = request.deleted ?? 'exclude';
       if (deleted === 'exclude') qb.whereNull(`${entity.table}.deleted_at`);
       if (deleted === 'only') qb.whereNotNull(`${entity.table}.deleted_at`);
-      if (bound) qb.where((b) => applyFilter(b, entity, bound));
+      if (filter) qb.where((b) => applyFilter(b, entity, filter));
       if (request.search) applySearch(qb, searchEntity, request.search);
-      applyRule(qb, entity.table, entity.name, rule, access.subject);
+      applyRule(qb, entity.table, entity.name, rule, subject);
       return qb;
     };
-    const pageQuery = (after: readonly unknown[] | null, size: number) => {
-      const page = base().select(`${entity.table}.*`);
+    // The page query of given inputs; every other part of it is fixed for this list (and named in `shape`).
+    const buildPage = (inputs: PageInputs) => {
+      const page = base(inputs.filter, inputs.subject ?? access.subject).select(`${entity.table}.*`);
       selectCursorColumns(page, entity.table, keys);
-      if (after) applyKeyset(page, entity.table, keys, after);
+      if (inputs.after) applyKeyset(page, entity.table, keys, inputs.after);
       applyOrder(page, entity.table, keys);
-      return page.limit(size) as Promise<Row[]>;
+      return page.limit(inputs.size);
+    };
+    // Without text search, a page is sent as a statement compiled once per shape (list-statements.ts).
+    const shape = request.search ? null : `${entity.table}|${deleted}|${rule.map((grants) => grants.map((g) => g.scope).join(',')).join(';')}|${JSON.stringify(keys)}`;
+    const subject = ruleNeedsNoSql(rule, access.subject) ? null : access.subject;
+    const pageQuery = (after: readonly unknown[] | null, size: number): Promise<Row[]> => {
+      const inputs: PageInputs = { filter: bound, subject, after, size };
+      if (shape === null || !this.compiledLists) return buildPage(inputs) as Promise<Row[]>;
+      return this.#listStatements.page(db, this.#runtime.snapshot, shape, inputs, buildPage);
     };
     const start = request.after ? decodeCursor(request.after, keys) : null;
     let pageRows: Row[];
@@ -786,7 +807,7 @@ export class RecordService {
         updated_by: ctx.actor.userId,
         owner,
       };
-      const inserted = await this.#write(entity, async () => ((await trx(entity.table).insert(row).returning('*')) as Row[])[0]!);
+      const inserted = await this.#write(entity, async () => (await insertStatements.insert(trx, entity.table, row, true))[0] as Row);
       await this.#writeLinks(trx, entity, inserted.id as string, values, true);
       await writeLines(this.#lineWriter(trx, ctx.actor), model, entity, inserted.id as string, values, true);
       await refreshRollups(trx, model, entity, [{ before: null, after: inserted }]);
