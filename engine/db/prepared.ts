@@ -111,18 +111,14 @@ export function preparingDriver(statements: PreparedStatements): typeof pg {
       const [config, second, third] = args;
       const plain = typeof config === 'string' || (typeof config === 'object' && config !== null && typeof (config as { submit?: unknown }).submit !== 'function' && typeof (config as { text?: unknown }).text === 'string');
       const ownName = typeof config === 'object' && config !== null && ((config as QueryConfig).name !== undefined || typeof (config as QueryConfig).callback === 'function');
-      if (!plain || ownName) {
-        this.#dropStalePlans();
-        return superQuery(this, args);
-      }
+      if (!plain || ownName) return this.#afterStalePlans(args, () => superQuery(this, args));
       const base: QueryConfig = typeof config === 'string' ? { text: config } : { ...(config as QueryConfig) };
       if (Array.isArray(second)) base.values = second as unknown[];
       const callback = (typeof second === 'function' ? second : third) as QueryCallback | undefined;
       // Statements without parameters (BEGIN, COMMIT, DDL) are not worth a name.
       const name = base.values && base.values.length > 0 ? statements.nameFor(base.text) : undefined;
       // After nameFor, which may have moved the epoch on: a plan prepared now must not be dropped next.
-      this.#dropStalePlans();
-      if (name === undefined) return superQuery(this, callback ? [base, callback] : [base]);
+      if (name === undefined) return this.#afterStalePlans(args, () => superQuery(this, callback ? [base, callback] : [base]));
       const named = { ...base, name };
       const epoch = statements.epoch;
       // Outside a transaction (the connection idle, whoever runs transactions on it) a refused plan is simply sent again.
@@ -131,42 +127,74 @@ export function preparingDriver(statements: PreparedStatements): typeof pg {
         if (isStalePlanError(error) && statements.epoch === epoch) statements.invalidate();
       };
       if (callback) {
-        return superQuery(this, [
-          named,
-          (error: Error | null, result: unknown) => {
-            if (error) onStale(error);
-            if (error && retryable(error)) superQuery(this, [base, callback]);
-            else callback(error, result);
-          },
-        ]);
+        return this.#afterStalePlans(args, () =>
+          superQuery(this, [
+            named,
+            (error: Error | null, result: unknown) => {
+              if (error) onStale(error);
+              if (error && retryable(error)) superQuery(this, [base, callback]);
+              else callback(error, result);
+            },
+          ]),
+        );
       }
-      return (superQuery(this, [named]) as Promise<unknown>).catch((error: unknown) => {
-        onStale(error);
-        if (retryable(error)) return superQuery(this, [base]);
-        throw error;
-      }) as never;
+      return this.#afterStalePlans(args, () =>
+        (superQuery(this, [named]) as Promise<unknown>).catch((error: unknown) => {
+          onStale(error);
+          if (retryable(error)) return superQuery(this, [base]);
+          throw error;
+        }),
+      );
     }
 
-    #dropStalePlans(): void {
-      if (this.#epoch === statements.epoch) return;
+    /**
+     * Runs `send` once this connection holds no plans of an earlier epoch. Dropping them is a
+     * statement of its own; the caller's is sent when it has finished, never queued behind it (node-pg
+     * deprecates queueing on a busy client). `args` tells how the caller takes the result: a callback
+     * (nothing returned), a submittable (returned as is) or a promise.
+     */
+    #afterStalePlans(args: unknown[], send: () => unknown): never {
+      if (this.#epoch === statements.epoch) return send() as never;
       // Not in an aborted transaction, where it would fail: a later query does it.
-      if (this.getTransactionStatus() === 'E') return;
+      if (this.getTransactionStatus() === 'E') return send() as never;
       this.#epoch = statements.epoch;
-      // Queued ahead of the next query on this connection. Its callback runs before the driver sends
-      // the next query, so the driver's list of prepared names is emptied in time: any statement
-      // named later is parsed again. Should it fail, the next query tries again.
-      superQuery(this, [
-        'DEALLOCATE ALL',
-        (error: Error | null) => {
-          if (error) this.#epoch = -1;
-          else forgetPreparedNames(this);
-        },
-      ]);
+      // A connection that never prepared a statement has no plans to drop.
+      if (!hasPreparedNames(this)) return send() as never;
+      const [config, second, third] = args;
+      const takesCallback = typeof second === 'function' || typeof third === 'function' || (typeof config === 'object' && config !== null && typeof (config as QueryConfig).callback === 'function');
+      const submittable = typeof config === 'object' && config !== null && typeof (config as { submit?: unknown }).submit === 'function';
+      const dropped = (error: Error | null): void => {
+        // Should it fail, the next query tries again; the caller's query goes ahead either way.
+        if (error) this.#epoch = -1;
+        else forgetPreparedNames(this);
+      };
+      if (takesCallback || submittable) {
+        superQuery(this, [
+          'DEALLOCATE ALL',
+          (error: Error | null) => {
+            dropped(error);
+            send();
+          },
+        ]);
+        return (submittable ? config : undefined) as never;
+      }
+      return new Promise((resolve, reject) => {
+        superQuery(this, [
+          'DEALLOCATE ALL',
+          (error: Error | null) => {
+            dropped(error);
+            (send() as Promise<unknown>).then(resolve, reject);
+          },
+        ]);
+      }) as never;
     }
   }
+  const parsedNames = (client: PreparingClient): Record<string, string> | undefined =>
+    (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
+  const hasPreparedNames = (client: PreparingClient): boolean => Object.keys(parsedNames(client) ?? {}).length > 0;
   /** node-pg remembers which names it prepared on a connection (and skips their Parse): after DEALLOCATE ALL, none. */
   const forgetPreparedNames = (client: PreparingClient): void => {
-    const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
+    const parsed = parsedNames(client);
     if (parsed) for (const name of Object.keys(parsed)) delete parsed[name];
   };
   const superQuery = (client: PreparingClient, args: unknown[]): never => (pg.Client.prototype.query as (...a: unknown[]) => never).apply(client, args);

@@ -3,7 +3,9 @@
 // survived (outside a transaction at once, inside one by running the transaction again); the
 // re-preparation schedule drops the old plans from the server. Each knex here has one connection,
 // so the embedded database's shared session sees only its names.
+import { jest } from '@jest/globals';
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { createKnex } from '../../engine/db/connection.ts';
 import { isStalePlanError, PreparedStatements } from '../../engine/db/prepared.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
@@ -89,6 +91,28 @@ test('when the epoch moves on, the connection drops its old plans before prepari
   expect(names).toHaveLength(1);
   expect(names[0]).not.toBe(old);
   expect(names[0]).toMatch(/^t1_/);
+});
+
+test('dropping old plans is awaited, not queued: no statement is sent while another runs on the connection', async () => {
+  await byId(knex, 1);
+  await byId(knex, 1);
+  // node-pg deprecates (pg 9 removes) sending a query to a client that is still executing one.
+  const busyAt: string[] = [];
+  const original = pg.Client.prototype.query;
+  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const state = this as unknown as { _activeQuery: unknown; _queryQueue: unknown[] };
+    if (state._activeQuery || state._queryQueue.length > 0) busyAt.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  try {
+    now = 60_000;
+    expect(await byId(knex, 2)).toEqual({ id: 2, a: 'two' });
+    expect(await byId(knex, 2)).toEqual({ id: 2, a: 'two' });
+  } finally {
+    spy.mockRestore();
+  }
+  expect(busyAt).toEqual([]);
+  expect((await prepared()).every((name) => name.startsWith('t1_'))).toBe(true);
 });
 
 test('the platform names statements on a server only: embedded connections share one session', () => {
