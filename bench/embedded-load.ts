@@ -180,6 +180,20 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 const spread = (values: readonly number[], digits = 0) =>
   values.length === 1 ? values[0]!.toFixed(digits) : `${Math.min(...values).toFixed(digits)} / ${median(values).toFixed(digits)} / ${Math.max(...values).toFixed(digits)}`;
 
+function logOperations(operationResults: ReadonlyMap<'embedded' | 'server', ReadonlyMap<Operation, Spread>>, options: LoadOptions): void {
+  const { log } = options;
+  const fixed = (v: number) => v.toFixed(0);
+  const range = (r: Spread) => `${fixed(r.min)}/${fixed(r.median)}/${fixed(r.max)}`;
+  log(`records over HTTP, each operation alone: req/s min/median/max of ${options.operationRounds} rounds alternating between the databases, ${options.operations} requests × ${options.operationConnections} connections each, ${options.rows.toLocaleString('en')} rows:`);
+  log(`  ${'operation'.padEnd(10)} ${'embedded'.padStart(18)} ${'server'.padStart(18)}  embedded / server (medians, target ≥ 50 %)`);
+  for (const operation of OPERATIONS) {
+    const embedded = operationResults.get('embedded')?.get(operation);
+    const server = operationResults.get('server')?.get(operation);
+    if (!embedded) continue;
+    log(`  ${operation.padEnd(10)} ${range(embedded).padStart(18)} ${(server ? range(server) : '—').padStart(18)}  ${server ? `${fixed((100 * embedded.median) / server.median).padStart(4)} %` : ''}`);
+  }
+}
+
 export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void> {
   const { log } = options;
   const kinds: ('embedded' | 'server')[] = options.adminUrl ? ['embedded', 'server'] : ['embedded'];
@@ -198,6 +212,7 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
       for (let i = 0; i < options.operationRounds; i++) for (const [kind, target] of targets) perOperation.get(kind)!.get(operation)!.push(await operationRound(target, operation, options));
     }
     for (const [kind, byOperation] of perOperation) operationResults.set(kind, new Map([...byOperation].map(([operation, values]) => [operation, spreadOf(values)])));
+    logOperations(operationResults, options);
     for (const [kind, target] of targets) timerResults.set(kind, await timersQuietAndLoaded(target, options));
     // Rounds alternate between the databases, so a change in the machine's load hits both alike.
     const rounds = new Map(kinds.map((kind) => [kind, [] as LoadFigures[]]));
@@ -207,16 +222,6 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
     for (const target of targets.values()) await target.close();
   }
   const label = { embedded: 'embedded (PGlite, own thread)', server: 'PostgreSQL server' };
-  const fixed = (v: number) => v.toFixed(0);
-  const range = (r: Spread) => `${fixed(r.min)}/${fixed(r.median)}/${fixed(r.max)}`;
-  log(`records over HTTP, each operation alone: req/s min/median/max of ${options.operationRounds} rounds alternating between the databases, ${options.operations} requests × ${options.operationConnections} connections each, ${options.rows.toLocaleString('en')} rows:`);
-  log(`  ${'operation'.padEnd(10)} ${'embedded'.padStart(18)} ${'server'.padStart(18)}  embedded / server (medians, target ≥ 50 %)`);
-  for (const operation of OPERATIONS) {
-    const embedded = operationResults.get('embedded')?.get(operation);
-    const server = operationResults.get('server')?.get(operation);
-    if (!embedded) continue;
-    log(`  ${operation.padEnd(10)} ${range(embedded).padStart(18)} ${(server ? range(server) : '—').padStart(18)}  ${server ? `${fixed((100 * embedded.median) / server.median).padStart(4)} %` : ''}`);
-  }
   log(`timer lateness (${options.timers} timers due over ${options.timerSpreadSeconds} s, fired by the server's own workers; target p99 < 1000 ms):`);
   for (const [kind, timers] of timerResults) {
     log(`  ${label[kind].padEnd(32)} quiet: ${formatLateness(timers.quiet)}`);
