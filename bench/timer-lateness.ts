@@ -20,6 +20,8 @@ export interface TimerLateness {
   readonly p99: number;
   readonly max: number;
   readonly early: number;
+  /** Timers that had not fired two minutes after the last was due (not in the percentiles). */
+  readonly unfired: number;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -54,7 +56,7 @@ export async function measureTimerLateness(platform: Platform, options: { timers
   for (;;) {
     const { rows: done } = await platform.knex.raw(`SELECT count(*)::int AS n FROM tessera.process_instances WHERE id = ANY(?::uuid[]) AND status = 'completed'`, [ids]);
     if (done[0].n >= ids.length) break;
-    if (Date.now() > lastDue + 120_000) throw new Error('timers did not fire within two minutes of their due time');
+    if (Date.now() > lastDue + 120_000) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const { rows: late } = await platform.knex.raw(
@@ -64,9 +66,9 @@ export async function measureTimerLateness(platform: Platform, options: { timers
     [ids],
   );
   const lateness = (late as { ms: number }[]).map((r) => Number(r.ms)).sort((a, b) => a - b);
-  return { count: lateness.length, p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: lateness.at(-1) ?? NaN, early: lateness.filter((ms) => ms < 0).length };
+  return { count: lateness.length, p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: lateness.at(-1) ?? NaN, early: lateness.filter((ms) => ms < 0).length, unfired: ids.length - lateness.length };
 }
 
 export function formatLateness(l: TimerLateness): string {
-  return `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms${l.early ? `, ${l.early} early` : ''}`;
+  return `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms${l.early ? `, ${l.early} early` : ''}${l.unfired ? `; ${l.unfired} of ${l.count + l.unfired} not fired 2 min after the last was due` : ''}`;
 }
