@@ -152,9 +152,9 @@ function operationRound(target: Target, operation: Operation, options: LoadOptio
  * Rows inserted back to back, `batch` per statement, until `done` settles: what loading data (an
  * import, a bulk insert) does to the database. Returns rows per second.
  */
-async function bulkLoadUntil(target: Target, batch: number, done: Promise<unknown>): Promise<number> {
+async function bulkLoadUntil(target: Target, batch: number, done: Promise<void>): Promise<number> {
   let finished = false;
-  void done.finally(() => (finished = true)).catch(() => undefined);
+  void done.then(() => (finished = true));
   const started = performance.now();
   let rows = 0;
   while (!finished) {
@@ -171,8 +171,10 @@ async function bulkLoadUntil(target: Target, batch: number, done: Promise<unknow
 async function timersQuietAndLoaded(target: Target, options: LoadOptions): Promise<{ quiet: TimerLateness; loaded: TimerLateness; loadedRowsPerSecond: number }> {
   const timerOptions = { timers: options.timers, spreadSeconds: options.timerSpreadSeconds, concurrency: 16 };
   const quiet = await measureTimerLateness(target.platform, timerOptions);
-  const measuring = measureTimerLateness(target.platform, timerOptions);
-  const [loaded, loadedRowsPerSecond] = await Promise.all([measuring, bulkLoadUntil(target, options.loadBatchRows, measuring)]);
+  let loadedRowsPerSecond = 0;
+  const loaded = await measureTimerLateness(target.platform, timerOptions, async (fired) => {
+    loadedRowsPerSecond = await bulkLoadUntil(target, options.loadBatchRows, fired);
+  });
   return { quiet, loaded, loadedRowsPerSecond };
 }
 

@@ -33,7 +33,12 @@ export function percentile(sorted: readonly number[], p: number): number {
  * ms. The first is due once all are started (at the rate 50 pilot starts took, with room to spare):
  * what is measured is how late timers fire, not how fast instances start.
  */
-export async function measureTimerLateness(platform: Platform, options: { timers: number; spreadSeconds: number; concurrency: number }): Promise<TimerLateness> {
+export async function measureTimerLateness(
+  platform: Platform,
+  options: { timers: number; spreadSeconds: number; concurrency: number },
+  /** Started once the timers are set, before the first is due; runs until `fired` settles (a load to measure under). */
+  whileDue?: (fired: Promise<void>) => Promise<void>,
+): Promise<TimerLateness> {
   const pilot = Math.min(50, options.timers);
   const pilotStarted = performance.now();
   const later = new Date(Date.now() + 3_600_000).toISOString();
@@ -41,7 +46,7 @@ export async function measureTimerLateness(platform: Platform, options: { timers
     await platform.processes.startInstance(CTX, { processId: 'bench-timer', variables: { dueAt: later } });
   });
   const startMs = (performance.now() - pilotStarted) / pilot;
-  const first = Date.now() + 2000 + 2 * startMs * options.timers;
+  const first = Date.now() + 3000 + 3 * startMs * options.timers;
   const ids: string[] = [];
   await forEachLimit(
     Array.from({ length: options.timers }, (_, i) => i),
@@ -53,12 +58,15 @@ export async function measureTimerLateness(platform: Platform, options: { timers
   );
   if (Date.now() > first) throw new Error('starting the timers took past the first due time: lateness would include start time');
   const lastDue = first + options.spreadSeconds * 1000;
-  for (;;) {
-    const { rows: done } = await platform.knex.raw(`SELECT count(*)::int AS n FROM tessera.process_instances WHERE id = ANY(?::uuid[]) AND status = 'completed'`, [ids]);
-    if (done[0].n >= ids.length) break;
-    if (Date.now() > lastDue + 120_000) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  let settle = () => undefined as void;
+  const beside = whileDue?.(new Promise<void>((resolve) => (settle = resolve)));
+  try {
+    await allFired(platform, ids, lastDue);
+  } finally {
+    settle();
+    await beside;
   }
+
   const { rows: late } = await platform.knex.raw(
     `SELECT extract(epoch FROM h.at - (i.state->'variables'->(i.state->>'rootElementInstanceId')->>'dueAt')::timestamptz) * 1000 AS ms
        FROM tessera.process_history h JOIN tessera.process_instances i ON i.id = h.instance_id
@@ -67,6 +75,15 @@ export async function measureTimerLateness(platform: Platform, options: { timers
   );
   const lateness = (late as { ms: number }[]).map((r) => Number(r.ms)).sort((a, b) => a - b);
   return { count: lateness.length, p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: lateness.at(-1) ?? NaN, early: lateness.filter((ms) => ms < 0).length, unfired: ids.length - lateness.length };
+}
+
+/** Until every instance completed, or two minutes after the last was due. */
+async function allFired(platform: Platform, ids: string[], lastDue: number): Promise<void> {
+  for (;;) {
+    const { rows: done } = await platform.knex.raw(`SELECT count(*)::int AS n FROM tessera.process_instances WHERE id = ANY(?::uuid[]) AND status = 'completed'`, [ids]);
+    if (done[0].n >= ids.length || Date.now() > lastDue + 120_000) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export function formatLateness(l: TimerLateness): string {
