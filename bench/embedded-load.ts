@@ -5,7 +5,7 @@
 // it: a file-backed data directory (or a scratch database), workflow workers running.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createHttpServer } from '../engine/http/listener.ts';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +18,11 @@ import { createApp } from '../engine/http/app.ts';
 import { startPlatform, type Platform } from '../engine/platform.ts';
 import type { PackageFiles } from '../metadata/index.ts';
 import { createServerDatabase } from '../test/support/database.ts';
-import { BENCH_PACKAGE } from './records.ts';
+import { BENCH_PACKAGE, CITIES, companyRequests, measureHttp, spread as spreadOf, type Spread } from './records.ts';
+import { formatLateness, measureTimerLateness, TIMER_PROCESS, type TimerLateness } from './timer-lateness.ts';
 
 const MIXED_LOAD = fileURLToPath(new URL('./mixed-load.ts', import.meta.url));
 const HEALTH_PROBE = fileURLToPath(new URL('./health-probe.ts', import.meta.url));
-const CITIES = ['Warszawa', 'Kraków', 'Gdańsk', 'Wrocław', 'Poznań'];
 
 export interface LoadOptions {
   /** Admin URL of a PostgreSQL server for the side-by-side run; without it only the embedded database runs. */
@@ -32,6 +32,15 @@ export interface LoadOptions {
   readonly rows: number;
   /** Load rounds per database (min / median / max printed when more than one). */
   readonly rounds: number;
+  /** Per operation (list, get, create): requests per round, connections, and alternating rounds per database. */
+  readonly operations: number;
+  readonly operationConnections: number;
+  readonly operationRounds: number;
+  /** Timers due over `timerSpreadSeconds`, measured quiet and while rows are bulk-inserted. */
+  readonly timers: number;
+  readonly timerSpreadSeconds: number;
+  /** Rows per INSERT statement of the bulk load that runs beside the timers. */
+  readonly loadBatchRows: number;
   readonly log: (line: string) => void;
 }
 
@@ -73,10 +82,11 @@ async function setUp(kind: 'embedded' | 'server', options: LoadOptions): Promise
   const platform = await startPlatform({ ...(scratch ? { url: scratch.url } : { dataDir: dataDir! }), listen: true, vacuumIntervalMs: 15 * 60_000 });
   await platform.processes.startWorkers();
   await platform.applyMetadata(BENCH_PACKAGE, { source: 'cli' });
+  await platform.processes.deploy(TIMER_PROCESS, { source: 'cli' });
   for (let from = 0; from < options.rows; from += 50_000) {
     await platform.knex.raw(
       `INSERT INTO company (name, city, employees, turnover, turnover_currency, status, created_at)
-       SELECT 'Firma ' || g, (?::text[])[1 + g % 5], g % 500, (g % 1000) * 1000, 'PLN', 'active', now() - (g || ' seconds')::interval
+       SELECT 'Firma ' || g, (?::text[])[1 + g % 10], g % 500, (g % 1000) * 1000, 'PLN', 'active', now() - (g || ' seconds')::interval
        FROM generate_series(?::int, ?::int) AS g`,
       [CITIES, from, Math.min(options.rows, from + 50_000) - 1],
     );
@@ -85,7 +95,7 @@ async function setUp(kind: 'embedded' | 'server', options: LoadOptions): Promise
   await ensureAdmin(platform.knex, 'bench-admin-password');
   const { token } = await createApiToken(platform.knex, (await userIdByLogin(platform.knex, 'admin'))!, { name: 'bench', scopes: TOKEN_SCOPES });
   const ids = ((await platform.knex.raw('SELECT id FROM company ORDER BY random() LIMIT 500')) as { rows: { id: string }[] }).rows.map((r) => r.id);
-  const server = createServer(createApp(platform));
+  const server = createHttpServer(createApp(platform));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     platform,
@@ -129,19 +139,83 @@ async function healthDuringApply(target: Target): Promise<ApplyFigures> {
   return { applyMs, ...(JSON.parse(stdout) as Omit<ApplyFigures, 'applyMs'>) };
 }
 
+type Operation = 'list' | 'get' | 'create';
+const OPERATIONS: readonly Operation[] = ['list', 'get', 'create'];
+
+/** One round of one operation over HTTP (bench/http-load.ts through measureHttp, as the records benchmark). */
+function operationRound(target: Target, operation: Operation, options: LoadOptions): Promise<number> {
+  const request = companyRequests(`${target.base}/api/records/company`, target.ids)[operation];
+  return measureHttp(target.token, request.urls, options.operations, options.operationConnections, request.body);
+}
+
+/**
+ * Rows inserted back to back, `batch` per statement, until `done` settles: what loading data (an
+ * import, a bulk insert) does to the database. Returns rows per second.
+ */
+async function bulkLoadUntil(target: Target, batch: number, done: Promise<void>): Promise<number> {
+  let finished = false;
+  void done.then(() => (finished = true));
+  const started = performance.now();
+  let rows = 0;
+  while (!finished) {
+    await target.platform.knex.raw(
+      `INSERT INTO company (name, city, employees, turnover, turnover_currency, status)
+       SELECT 'Loaded ' || g, (?::text[])[1 + g % 10], g % 500, g % 1000, 'PLN', 'active' FROM generate_series(1, ?::int) AS g`,
+      [CITIES, batch],
+    );
+    rows += batch;
+  }
+  return rows / ((performance.now() - started) / 1000);
+}
+
+async function timersQuietAndLoaded(target: Target, options: LoadOptions): Promise<{ quiet: TimerLateness; loaded: TimerLateness; loadedRowsPerSecond: number }> {
+  const timerOptions = { timers: options.timers, spreadSeconds: options.timerSpreadSeconds, concurrency: 16 };
+  const quiet = await measureTimerLateness(target.platform, timerOptions);
+  let loadedRowsPerSecond = 0;
+  const loaded = await measureTimerLateness(target.platform, timerOptions, async (fired) => {
+    loadedRowsPerSecond = await bulkLoadUntil(target, options.loadBatchRows, fired);
+  });
+  return { quiet, loaded, loadedRowsPerSecond };
+}
+
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const spread = (values: readonly number[], digits = 0) =>
   values.length === 1 ? values[0]!.toFixed(digits) : `${Math.min(...values).toFixed(digits)} / ${median(values).toFixed(digits)} / ${Math.max(...values).toFixed(digits)}`;
+
+function logOperations(operationResults: ReadonlyMap<'embedded' | 'server', ReadonlyMap<Operation, Spread>>, options: LoadOptions): void {
+  const { log } = options;
+  const fixed = (v: number) => v.toFixed(0);
+  const range = (r: Spread) => `${fixed(r.min)}/${fixed(r.median)}/${fixed(r.max)}`;
+  log(`records over HTTP, each operation alone: req/s min/median/max of ${options.operationRounds} rounds alternating between the databases, ${options.operations} requests × ${options.operationConnections} connections each, ${options.rows.toLocaleString('en')} rows:`);
+  log(`  ${'operation'.padEnd(10)} ${'embedded'.padStart(18)} ${'server'.padStart(18)}  embedded / server (medians, target ≥ 50 %)`);
+  for (const operation of OPERATIONS) {
+    const embedded = operationResults.get('embedded')?.get(operation);
+    const server = operationResults.get('server')?.get(operation);
+    if (!embedded) continue;
+    log(`  ${operation.padEnd(10)} ${range(embedded).padStart(18)} ${(server ? range(server) : '—').padStart(18)}  ${server ? `${fixed((100 * embedded.median) / server.median).padStart(4)} %` : ''}`);
+  }
+}
 
 export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void> {
   const { log } = options;
   const kinds: ('embedded' | 'server')[] = options.adminUrl ? ['embedded', 'server'] : ['embedded'];
   const results = new Map<string, { rounds: LoadFigures[]; apply: ApplyFigures }>();
+  const operationResults = new Map<'embedded' | 'server', Map<Operation, Spread>>();
+  const timerResults = new Map<'embedded' | 'server', Awaited<ReturnType<typeof timersQuietAndLoaded>>>();
   const targets = new Map<'embedded' | 'server', Target>();
   try {
     for (const kind of kinds) targets.set(kind, await setUp(kind, options));
     // Warm-up: JIT, pools, plan caches.
     for (const target of targets.values()) await loadRound(target, { ...options, seconds: 5 });
+    // List, get and create separately, rounds alternating between the databases.
+    for (const operation of OPERATIONS) for (const target of targets.values()) await operationRound(target, operation, { ...options, operations: Math.min(500, options.operations) });
+    const perOperation = new Map(kinds.map((kind) => [kind, new Map(OPERATIONS.map((operation) => [operation, [] as number[]]))]));
+    for (const operation of OPERATIONS) {
+      for (let i = 0; i < options.operationRounds; i++) for (const [kind, target] of targets) perOperation.get(kind)!.get(operation)!.push(await operationRound(target, operation, options));
+    }
+    for (const [kind, byOperation] of perOperation) operationResults.set(kind, new Map([...byOperation].map(([operation, values]) => [operation, spreadOf(values)])));
+    logOperations(operationResults, options);
+    for (const [kind, target] of targets) timerResults.set(kind, await timersQuietAndLoaded(target, options));
     // Rounds alternate between the databases, so a change in the machine's load hits both alike.
     const rounds = new Map(kinds.map((kind) => [kind, [] as LoadFigures[]]));
     for (let i = 0; i < options.rounds; i++) for (const [kind, target] of targets) rounds.get(kind)!.push(await loadRound(target, options));
@@ -150,8 +224,13 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
     for (const target of targets.values()) await target.close();
   }
   const label = { embedded: 'embedded (PGlite, own thread)', server: 'PostgreSQL server' };
-  const range = options.rounds > 1 ? ` (min / median / max of ${options.rounds} rounds)` : '';
-  log(`embedded under load: list / get / create over HTTP, ${options.connections} connections × ${options.seconds} s, ${options.rows.toLocaleString('en')} rows; load from a separate process${range}:`);
+  log(`timer lateness (${options.timers} timers due over ${options.timerSpreadSeconds} s, fired by the server's own workers; target p99 < 1000 ms):`);
+  for (const [kind, timers] of timerResults) {
+    log(`  ${label[kind].padEnd(32)} quiet: ${formatLateness(timers.quiet)}`);
+    log(`  ${''.padEnd(32)} while ${options.loadBatchRows.toLocaleString('en')}-row INSERTs run back to back (${timers.loadedRowsPerSecond.toFixed(0)} rows/s): ${formatLateness(timers.loaded)}`);
+  }
+  const roundsNote = options.rounds > 1 ? ` (min / median / max of ${options.rounds} rounds)` : '';
+  log(`embedded under load: list / get / create over HTTP, ${options.connections} connections × ${options.seconds} s, ${options.rows.toLocaleString('en')} rows; load from a separate process${roundsNote}:`);
   log(`  ${'database'.padEnd(32)} ${'req/s'.padStart(18)} ${'p50 ms'.padStart(18)} ${'p99 ms'.padStart(18)} ${'errors'.padStart(8)}  database thread busy`);
   for (const [kind, { rounds }] of results) {
     const errors = rounds.reduce((sum, r) => sum + r.errors, 0);

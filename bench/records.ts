@@ -74,6 +74,25 @@ async function measure(total: number, concurrency: number, op: (i: number) => Pr
   return total / ((performance.now() - started) / 1000);
 }
 
+/** The values each create sends (the HTTP rounds send `values(7)`). */
+export const companyValues = (i: number) => ({ name: `Firma ${i}`, city: CITIES[i % CITIES.length]!, employees: i % 500, turnover: { amount: (i % 1000) * 1000, currency: 'PLN' } });
+const listFilter = (i: number) => ({ city: { eq: CITIES[i % CITIES.length] }, employees: { gte: 100 } });
+const listQuery = (i: number) => `?limit=20&sort=-created_at&filter=${encodeURIComponent(JSON.stringify(listFilter(i)))}`;
+
+export interface HttpRequests {
+  readonly urls: readonly string[];
+  readonly body?: unknown;
+}
+
+/** The three HTTP requests the benchmarks time, for a collection URL (…/api/records/company) and some row ids. */
+export function companyRequests(base: string, ids: readonly string[]): { create: HttpRequests; get: HttpRequests; list: HttpRequests } {
+  return {
+    create: { urls: [base], body: companyValues(7) },
+    get: { urls: ids.slice(0, 200).map((id) => `${base}/${id}`) },
+    list: { urls: CITIES.map((_, i) => `${base}${listQuery(i)}`) },
+  };
+}
+
 const LOAD = fileURLToPath(new URL('./http-load.ts', import.meta.url));
 
 /** HTTP throughput measured by autocannon in a child process (the client must not share the server's event loop). */
@@ -117,13 +136,15 @@ export async function recordsBenchmark(platform: Platform, options: { operations
   const { token } = await createApiToken(platform.knex, (await userIdByLogin(platform.knex, 'admin'))!, { name: 'bench', scopes: TOKEN_SCOPES });
   const n = options.operations;
   const c = options.concurrency;
-  const values = (i: number) => ({ name: `Firma ${i}`, city: CITIES[i % CITIES.length]!, employees: i % 500, turnover: { amount: (i % 1000) * 1000, currency: 'PLN' } });
+  const values = companyValues;
   try {
     // Warm-up: JIT, pools, plan caches.
     await measure(200, c, (i) => platform.records.create(ctx, 'company', values(i)));
 
     const createApi = await measure(n, c, (i) => platform.records.create(ctx, 'company', values(i)));
-    const createHttp = await measureHttpRounds(rounds, () => measureHttp(token, [base], n, c, values(7)), () => measureHttp('', [rawHttp.base], n, c, values(7)));
+    const requests = companyRequests(base, []);
+    const rawRequests = companyRequests(rawHttp.base, []);
+    const createHttp = await measureHttpRounds(rounds, () => measureHttp(token, requests.create.urls, n, c, requests.create.body), () => measureHttp('', rawRequests.create.urls, n, c, rawRequests.create.body));
     // The same statements the records API runs for a create: the row and its audit entry, in one transaction.
     const createRaw = await measure(n, c, async (i) => {
       const client = await raw.connect();
@@ -149,18 +170,17 @@ export async function recordsBenchmark(platform: Platform, options: { operations
     const getApi = await measure(n, c, (i) => platform.records.get(ctx, 'company', ids[i % ids.length]!));
     const getHttp = await measureHttpRounds(
       rounds,
-      () => measureHttp(token, ids.slice(0, 200).map((id) => `${base}/${id}`), n, c),
-      () => measureHttp('', ids.slice(0, 200).map((id) => `${rawHttp.base}/${id}`), n, c),
+      () => measureHttp(token, companyRequests(base, ids).get.urls, n, c),
+      () => measureHttp('', companyRequests(rawHttp.base, ids).get.urls, n, c),
     );
     const getRaw = await measure(n, c, (i) => raw.query('SELECT * FROM company WHERE id = $1 AND deleted_at IS NULL', [ids[i % ids.length]]));
 
-    const filter = (i: number) => ({ city: { eq: CITIES[i % CITIES.length] }, employees: { gte: 100 } });
+    const filter = listFilter;
     const listApi = await measure(n, c, (i) => platform.records.list(ctx, 'company', { filter: filter(i), sort: '-created_at', limit: 20 }));
-    const listQuery = (i: number) => `?limit=20&sort=-created_at&filter=${encodeURIComponent(JSON.stringify(filter(i)))}`;
     const listHttp = await measureHttpRounds(
       rounds,
-      () => measureHttp(token, CITIES.map((_, i) => `${base}${listQuery(i)}`), n, c),
-      () => measureHttp('', CITIES.map((_, i) => `${rawHttp.base}${listQuery(i)}`), n, c),
+      () => measureHttp(token, requests.list.urls, n, c),
+      () => measureHttp('', rawRequests.list.urls, n, c),
     );
     const listRaw = await measure(n, c, (i) =>
       raw.query('SELECT * FROM company WHERE deleted_at IS NULL AND city = $1 AND employees >= $2 ORDER BY created_at DESC, id DESC LIMIT 21', [CITIES[i % CITIES.length], 100]),

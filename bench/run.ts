@@ -65,6 +65,12 @@ try {
       seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
       rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
       rounds: Number(process.env.BENCH_LOAD_ROUNDS ?? 1),
+      operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
+      operationConnections: Number(process.env.BENCH_LOAD_OPERATION_CONNECTIONS ?? 20),
+      operationRounds: Number(process.env.BENCH_HTTP_ROUNDS ?? 3),
+      timers: Number(process.env.BENCH_TIMERS ?? 2000),
+      timerSpreadSeconds: Number(process.env.BENCH_TIMER_SPREAD ?? 10),
+      loadBatchRows: Number(process.env.BENCH_LOAD_BATCH_ROWS ?? 10_000),
       log,
     });
   }

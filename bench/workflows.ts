@@ -12,9 +12,9 @@ import type { PackageFiles } from '../metadata/index.ts';
 import { forEachLimit } from '../engine/workflows/runtime/jobs.ts';
 import { BENCH_PACKAGE } from './records.ts';
 import { BENCH_TASK_TYPES } from './workflows-engine.ts';
+import { formatLateness, measureTimerLateness, TIMER_PROCESS } from './timer-lateness.ts';
 
 const ENGINE = fileURLToPath(new URL('./workflows-engine.ts', import.meta.url));
-const CTX = { actor: { userId: null, via: 'workflow' as const } };
 
 const definitions = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="bench" targetNamespace="https://tessera.dev/bench">${body}</bpmn:definitions>`;
@@ -26,12 +26,6 @@ const serviceThenUserTask = (id: string, type: string) =>
     <bpmn:sequenceFlow id="f2" sourceRef="service" targetRef="approve" />
     <bpmn:userTask id="approve" name="Approve"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="admin" /></bpmn:extensionElements></bpmn:userTask>
     <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="end" /><bpmn:endEvent id="end" />
-  </bpmn:process>`);
-
-const TIMER_PROCESS = definitions(`<bpmn:process id="bench-timer" isExecutable="true">
-    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
-    <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">=dueAt</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" /><bpmn:endEvent id="end" />
   </bpmn:process>`);
 
 /** The records benchmark's package plus what user tasks need: an activity kind `task`. */
@@ -108,10 +102,6 @@ async function rawFloor(url: string, total: number, concurrency: number): Promis
   return rate;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
 export interface WorkflowBenchOptions {
   readonly instances: number;
   readonly concurrency: number;
@@ -154,32 +144,8 @@ export async function workflowsBenchmark(platform: Platform, options: WorkflowBe
     // Timer lateness: timers due over the next few seconds, fired by one engine process.
     await engines[1]!.stop();
     engines.pop();
-    const first = Date.now() + 3000;
-    const ids: string[] = [];
-    await forEachLimit(
-      Array.from({ length: options.timers }, (_, i) => i),
-      c,
-      async (i) => {
-        const dueAt = new Date(first + Math.floor((i / options.timers) * options.timerSpreadSeconds * 1000)).toISOString();
-        ids.push(await platform.processes.startInstance(CTX, { processId: 'bench-timer', variables: { dueAt } }));
-      },
-    );
-    const lastDue = first + options.timerSpreadSeconds * 1000;
-    for (;;) {
-      const { rows: done } = await platform.knex.raw(`SELECT count(*)::int AS n FROM tessera.process_instances WHERE process_id = 'bench-timer' AND status = 'completed'`);
-      if (done[0].n >= ids.length) break;
-      if (Date.now() > lastDue + 60_000) throw new Error('timers did not fire within a minute of their due time');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const { rows: late } = await platform.knex.raw(`
-      SELECT extract(epoch FROM h.at - (i.state->'variables'->(i.state->>'rootElementInstanceId')->>'dueAt')::timestamptz) * 1000 AS ms
-        FROM tessera.process_history h JOIN tessera.process_instances i ON i.id = h.instance_id
-       WHERE i.process_id = 'bench-timer' AND h.element_id = 'wait' AND h.event = 'left'`);
-    const lateness = (late as { ms: number }[]).map((r) => Number(r.ms)).sort((a, b) => a - b);
-    const early = lateness.filter((ms) => ms < 0).length;
-    log(
-      `timer lateness (${lateness.length} timers due over ${options.timerSpreadSeconds} s, 1 engine process): p50 ${percentile(lateness, 50).toFixed(0)} ms, p99 ${percentile(lateness, 99).toFixed(0)} ms, max ${lateness.at(-1)?.toFixed(0)} ms${early ? `, ${early} early` : ''} (target p99 < 2000 ms)`,
-    );
+    const lateness = await measureTimerLateness(platform, { timers: options.timers, spreadSeconds: options.timerSpreadSeconds, concurrency: c });
+    log(`timer lateness (${lateness.count} timers due over ${options.timerSpreadSeconds} s, 1 engine process): ${formatLateness(lateness)} (target p99 < 1000 ms)`);
   } finally {
     for (const engine of engines) await engine.stop();
   }

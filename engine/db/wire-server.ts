@@ -50,6 +50,8 @@ interface Connection {
   readonly channels: Set<string>;
   /** A lone BEGIN already answered; it runs in front of the connection's next batch (see #deferBegin). */
   deferredBegin: Buffer | null;
+  /** Backend time this connection has used, on the scheduler's clock (see #next). */
+  usedMs: number;
 }
 
 export interface WireServerOptions {
@@ -126,6 +128,12 @@ function groupOpenAfter(batch: Buffer, open: boolean): boolean {
   return open;
 }
 
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+async function readArrived(): Promise<void> {
+  await turn();
+  await turn();
+}
+
 export class WireServer {
   readonly #db: PGlite;
   readonly #verifier: ScramVerifier;
@@ -144,6 +152,8 @@ export class WireServer {
   /** PGlite's answer to the first startup packet (see #password). */
   #startupAnswer: Buffer | null = null;
   #pumping: Promise<void> | null = null;
+  /** The backend time of the connection picked last: a connection that waits joins the queue no further back than this. */
+  #clock = 0;
 
   constructor(options: WireServerOptions) {
     this.#db = options.db;
@@ -182,7 +192,7 @@ export class WireServer {
       socket.end(fatal('53300', 'sorry, too many clients already'));
       return;
     }
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, usedMs: 0 };
     this.#connections.add(connection);
     socket.setTimeout(AUTHENTICATION_TIMEOUT_MS, () => {
       if (connection.phase !== 'ready') this.#refuse(connection, '08006', 'authentication timed out');
@@ -347,6 +357,8 @@ export class WireServer {
   #schedule(connection: Connection): void {
     if (!connection.queued && connection !== this.#owner) {
       connection.queued = true;
+      // An idle connection saves up no credit: it starts level with the one running now.
+      connection.usedMs = Math.max(connection.usedMs, this.#clock);
       this.#queue.push(connection);
     }
     void this.#pump();
@@ -366,18 +378,39 @@ export class WireServer {
         await this.#release(owner);
         continue;
       }
-      let next: Connection | null = null;
-      if (owner) next = owner.pending.length > 0 ? owner : null;
-      else {
-        while (!next && this.#queue.length > 0) {
-          const candidate = this.#queue.shift()!;
-          candidate.queued = false;
-          if (candidate.phase !== 'closed' && candidate.pending.length > 0) next = candidate;
-        }
-      }
+      // PGlite runs a batch synchronously: messages that arrived meanwhile wait unread in the sockets.
+      // Reading them before choosing (two turns of the event loop: the second polls the sockets) lets
+      // the choice see every connection that is waiting, not only the first one read.
+      if (!owner) await readArrived();
+      const next = owner ? (owner.pending.length > 0 ? owner : null) : this.#next();
       if (!next) return;
       await this.#execute(next);
     }
+  }
+
+  /**
+   * The waiting connection that has used the backend least (fair queueing by backend time; the
+   * earliest queued among equals). Taking turns one batch each would let a connection whose
+   * statements run for a second each (a bulk insert, an import) make every other connection wait a
+   * second per statement: a timer firing or a request needing five statements would wait five
+   * seconds. By time used, the short statements of the others run between two long ones.
+   */
+  #next(): Connection | null {
+    let best = -1;
+    for (let i = 0; i < this.#queue.length; i++) {
+      const candidate = this.#queue[i]!;
+      if (candidate.phase === 'closed' || candidate.pending.length === 0) {
+        candidate.queued = false;
+        this.#queue.splice(i--, 1);
+        continue;
+      }
+      if (best < 0 || candidate.usedMs < this.#queue[best]!.usedMs) best = i;
+    }
+    if (best < 0) return null;
+    const [next] = this.#queue.splice(best, 1);
+    next!.queued = false;
+    this.#clock = Math.max(this.#clock, next!.usedMs);
+    return next!;
   }
 
   async #execute(connection: Connection): Promise<void> {
@@ -398,7 +431,9 @@ export class WireServer {
     try {
       // One write per batch (PGlite may hand its reply over in several pieces).
       const chunks: Buffer[] = [];
+      const started = performance.now();
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
+      connection.usedMs += performance.now() - started;
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.
       this.#reply(connection, begin ? afterFirstReady(reply) : reply);

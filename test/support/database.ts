@@ -22,7 +22,9 @@ export interface TestDatabase {
 
 /** Creates a database on the test server (server kind only). */
 export async function createServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tessera_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  // TESSERA_TEST_DB_PREFIX: runs sharing one server keep to their own names (letters, digits, _).
+  const prefix = /^[a-z_][a-z0-9_]{0,30}$/.test(process.env.TESSERA_TEST_DB_PREFIX ?? '') ? process.env.TESSERA_TEST_DB_PREFIX! : 'tessera_test';
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -1,0 +1,44 @@
+// Who runs next on the embedded database's one backend (engine/db/wire-server.ts): of the connections
+// waiting, the one that has used the backend least, not the one read first. A connection running long
+// statements back to back (a bulk insert, an import) would otherwise make every other connection wait
+// one long statement per statement of its own: timers fired minutes late during a data load.
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../engine/db/embedded.ts';
+
+describe('the embedded database scheduler', () => {
+  let database: EmbeddedPostgres;
+
+  beforeAll(async () => {
+    // In memory, in its own thread, as the server runs it.
+    database = await startEmbeddedPostgres({});
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.stop();
+  });
+
+  test('a connection that has used the backend long waits behind one that has not, though its statement arrived first', async () => {
+    const heavy = new pg.Client(database.url);
+    const running = new pg.Client(database.url);
+    const light = new pg.Client(database.url);
+    await Promise.all([heavy.connect(), running.connect(), light.connect()]);
+    try {
+      await heavy.query('CREATE TABLE ran (n serial PRIMARY KEY, who text NOT NULL)');
+      // `heavy` has used the backend for a long statement; `light` has not.
+      await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
+      // While `running` holds the backend, `heavy` sends a statement, then `light` does.
+      const blocking = running.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      while (database.activity().busyMs === null) await new Promise((resolve) => setTimeout(resolve, 5));
+      const heavyInsert = heavy.query(`INSERT INTO ran (who) VALUES ('heavy')`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const lightInsert = light.query(`INSERT INTO ran (who) VALUES ('light')`);
+      // Both wait for the long statement (a second or more); `light`'s insert must not have run yet.
+      expect(database.activity().busyMs).not.toBeNull();
+      await Promise.all([blocking, heavyInsert, lightInsert]);
+      const { rows } = await light.query<{ who: string }>('SELECT who FROM ran ORDER BY n');
+      expect(rows.map((r) => r.who)).toEqual(['light', 'heavy']);
+    } finally {
+      await Promise.all([heavy.end(), running.end(), light.end()]);
+    }
+  }, 60_000);
+});
