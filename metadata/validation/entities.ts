@@ -62,6 +62,8 @@ export function checkEntity(ctx: Ctx, entity: EntityType): void {
       if (!isColumn(name) && currencyOf?.type !== 'money') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
     });
     if (index.fields.length === 0 && !index.sort) report(ctx, 'META_SCHEMA', entity.id, ['indexes', i, 'fields'], `an index needs fields, a sort or both`);
+    // The id ending a sorted index would make any set of values unique.
+    if (index.unique && index.sort) report(ctx, 'META_SCHEMA', entity.id, ['indexes', i, 'sort'], `a unique index takes no sort (declare a second index for the list)`);
     // The sort keys a list may use (as defaultSort checks them), then the id as the tie-breaker.
     index.sort?.forEach((part, j) => {
       const name = part.replace(/^-/, '');

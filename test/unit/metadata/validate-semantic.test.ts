@@ -251,7 +251,7 @@ describe('META_UNKNOWN_FIELD', () => {
     ]);
   });
 
-  test('an index\'s sort names sortable fields; an index names fields, a sort or both; at most 32 columns with the id', () => {
+  test('an index\'s sort names sortable fields; an index names fields, a sort or both; at most 32 columns with the id; a unique index has no sort', () => {
     const wide = Array.from({ length: 31 }, (_, i) => field('integer', `n${i}`));
     const e = entity('offer', [field('string', 'title'), field('json', 'data'), ...wide], {
       indexes: [
@@ -259,6 +259,7 @@ describe('META_UNKNOWN_FIELD', () => {
         { id: 'ix2', fields: [] },
         { id: 'ix3', fields: [], sort: ['-title'] },
         { id: 'ix4', fields: wide.map((f) => f.name), sort: ['title'] },
+        { id: 'ix5', fields: ['title'], sort: ['created_at'], unique: true },
       ],
     });
     expect(where(packageOf(e))).toEqual([
@@ -266,6 +267,7 @@ describe('META_UNKNOWN_FIELD', () => {
       ['META_UNKNOWN_FIELD', 'entities/offer.json', '/indexes/0/sort/1'],
       ['META_SCHEMA', 'entities/offer.json', '/indexes/1/fields'],
       ['META_LIMIT', 'entities/offer.json', '/indexes/3/sort'],
+      ['META_SCHEMA', 'entities/offer.json', '/indexes/4/sort'],
     ]);
   });
 
