@@ -9,6 +9,7 @@
 //   - a group-by report over the activities (target p95 < 300 ms),
 // and two metadata changes on the activity table: a nullable field (target < 1 s) and a field with
 // a default, which must not rewrite the table (its relfilenode stays the same).
+import { availableParallelism, loadavg } from 'node:os';
 import { loadPackageDir, type PackageFiles } from '../metadata/index.ts';
 import { startPlatform } from '../engine/platform.ts';
 import type { RecordContext } from '../engine/records/index.ts';
@@ -84,6 +85,9 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     const size = (await knex.raw('SELECT pg_size_pretty(pg_total_relation_size(?::regclass)) AS s', [activityTable])).rows[0].s as string;
     log(`  ${activities.toLocaleString('en-US')} activities (${timeline.toLocaleString('en-US')} on one contractor) in ${((performance.now() - t0) / 1000).toFixed(1)} s; activity table with indexes ${size}`);
 
+    // The machine may be shared: the figures below mean little without its load at the time.
+    const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+    log(`  load average before measuring (1, 5, 15 min): ${load()} on ${availableParallelism()} cores`);
     const admin: RecordContext = { actor: { userId: null, via: 'system' } };
     const list = await sample(samples, () => platform.records.list(admin, 'contractor', { filter: { country: { eq: 'pl' }, locality: { eq: 'Kraków' } }, sort: 'name', limit: 50 }));
     log(`  contractor list, country + locality filter, sorted by name, 50 rows: ${figures(list, 20)}`);
@@ -95,6 +99,7 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     log(`  global search over every type (${terms.length} terms in turn): ${figures(search, 100)}`);
     const report = await sample(samples, () => platform.records.aggregate(admin, 'activity', { groupBy: ['kind', 'status'], measures: ['count'], filter: { start_at: { gte: '2024-01-01T00:00:00Z', lt: '2025-01-01T00:00:00Z' } } }));
     log(`  report: activities of a year grouped by kind and status, count: ${figures(report, 300)}`);
+    log(`  load average after measuring: ${load()}`);
 
     // Two fields added to the activity table through a metadata change (the plan → apply path).
     let current: PackageFiles = pkg;

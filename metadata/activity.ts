@@ -14,7 +14,7 @@ const label = (en: string, pl: string, ro: string) => ({ en, pl, ro });
  * level it was applied at, so the migration of a database applied at a lower level adds what came
  * since (engine/schema-sync: on start, and with the next package applied).
  */
-export const PLATFORM_LEVEL = 2;
+export const PLATFORM_LEVEL = 3;
 
 /** Platform fields and indexes (stable ids) that came after level 1, with the level that brought them. */
 export const PLATFORM_ADDITIONS: ReadonlyMap<string, number> = new Map([
@@ -22,8 +22,13 @@ export const PLATFORM_ADDITIONS: ReadonlyMap<string, number> = new Map([
   ['platform.activity.ix.team_status', 2],
 ]);
 
+/** Stable id prefix of the timeline index of each entity type activities link to (level 3). */
+const TIMELINE_INDEX = 'platform.activity.ix.timeline.';
+const TIMELINE_INDEX_LEVEL = 3;
+
 /** Whether a platform field or index (by stable id) exists at this platform level. */
-export const atPlatformLevel = (id: string, level: number): boolean => (PLATFORM_ADDITIONS.get(id) ?? 1) <= level;
+export const atPlatformLevel = (id: string, level: number): boolean =>
+  (id.startsWith(TIMELINE_INDEX) ? TIMELINE_INDEX_LEVEL : (PLATFORM_ADDITIONS.get(id) ?? 1)) <= level;
 
 /** Common activity fields, in form order. Stable ids are fixed forever. */
 export const ACTIVITY_COMMON_FIELDS: readonly Field[] = [
@@ -94,6 +99,10 @@ export function activityEntity(kinds: readonly ActivityKind[], linkedEntities: r
       { id: 'platform.activity.ix.assignee_status', fields: ['assignee', 'status'] },
       // A team's open tasks (its queue in "my tasks").
       { id: 'platform.activity.ix.team_status', fields: ['team', 'status'] },
+      // A record's timeline (records.timeline: its activities, newest first): the first page is read
+      // from the index in order instead of sorting every activity the record has. Over every row (not
+      // live only), it stands in for the link's foreign key index (metadata/physical.ts).
+      ...linkedEntities.map((entity) => ({ id: `${TIMELINE_INDEX}${entity.id}`, fields: [entity.name], sort: ['-created_at'] })),
     ],
   };
 }

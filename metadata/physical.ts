@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { atPlatformLevel, PLATFORM_LEVEL } from './activity.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { exclusionShapes } from './exclusions.ts';
+import { queryField } from './filter.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
 import type { Field } from './schema/types.generated.ts';
 import { CURRENCY_SUFFIX, fieldTypeOf, LINE_POSITION_COLUMN } from './field-types/index.ts';
@@ -61,6 +62,14 @@ export interface PhysicalIndex {
   readonly method?: 'btree' | 'gin';
   /** Unique among live rows only (`WHERE deleted_at IS NULL`): soft-deleted records keep their values. */
   readonly liveOnly?: boolean;
+  /** Columns stored in descending order (an index serving a sort with mixed directions). */
+  readonly descending?: readonly string[];
+  /**
+   * Text columns stored in the order lists sort text in for this business language (schema-sync
+   * resolves it to the database's collation the way the records service does): an index only hands
+   * out rows in the order of an ORDER BY … COLLATE x when its column has that collation.
+   */
+  readonly sortText?: { readonly language: string; readonly columns: readonly string[] };
 }
 
 /**
@@ -198,6 +207,32 @@ function fieldColumns(model: Model, entity: EntityModel, field: Field, origin: s
   return fieldType.columns(field, { model, entity, base, foreignKey: (target, onDelete) => fkFor(model, target, onDelete), filesKey });
 }
 
+/** A sort key an index stores: its column, its direction, and whether it is text (sorted in the business language's order). */
+export interface IndexSortKey {
+  readonly column: string;
+  readonly descending: boolean;
+  readonly text: boolean;
+}
+
+/**
+ * The columns of an index's `sort` (as a list's sort parameter spells it: "name", "-created_at"),
+ * exactly as the records service orders a list sorted so (engine/records/list.ts parseSort and
+ * collateText): the record id follows the last key in its direction unless the sort names it, and
+ * text keys other than the id sort in the business language's collation. Names that are not
+ * sortable are left out (validation reports them).
+ */
+export function indexSortKeys(entity: EntityModel, sort: readonly string[]): IndexSortKey[] {
+  const keys: IndexSortKey[] = [];
+  for (const part of sort) {
+    const name = part.replace(/^-/, '');
+    const type = queryField(entity, name)?.type;
+    if (!type || type === 'json') continue;
+    keys.push({ column: name, descending: part.startsWith('-'), text: type === 'text' && name !== 'id' });
+  }
+  if (!keys.some((k) => k.column === 'id')) keys.push({ column: 'id', descending: keys[keys.length - 1]?.descending ?? false, text: false });
+  return keys;
+}
+
 function tableOf(model: Model, entity: EntityModel, platformLevel: number): PhysicalTable[] {
   const file = model.pkg.fileOf.get(entity.id) ?? `(platform)/${entity.name}`;
   const columns = systemColumns();
@@ -205,6 +240,9 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
   const joins: PhysicalTable[] = [];
   // The platform's own fields and indexes as they were at that level.
   const present = (id: string) => !entity.platform || atPlatformLevel(id, platformLevel);
+  // A declared index with a sort that leads with a column, over every row, serves what the column's
+  // own index would (foreign key checks and cascades, filters): one index to write instead of two.
+  const ledBy = new Set(entity.indexes.filter((x) => x.sort && !x.unique && !x.live && present(x.id)).map((x) => x.fields[0]));
   entity.fields.forEach((field, i) => {
     if (!present(field.id)) return;
     const origin = `${file}#/fields/${i}`;
@@ -219,7 +257,7 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     const idBase = `${entity.id}/field.${field.id}`;
     if (field.unique) {
       indexes.push({ identity: `${idBase}#unique`, name: objectName('uq', `${idBase}#unique`), columns: [first.name], unique: true, liveOnly: true });
-    } else if (field.indexed || first.references || field.type === 'state') {
+    } else if ((field.indexed || first.references || field.type === 'state') && !ledBy.has(first.name)) {
       // Foreign keys and state fields are always indexed: joins, cascades and boards filter on them.
       indexes.push({ identity: `${idBase}#index`, name: objectName('ix', `${idBase}#index`), columns: [first.name], unique: false });
     }
@@ -228,7 +266,18 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     if (!present(index.id)) continue;
     const cols = index.fields.map((name) => columns.find((c) => c.name === name)?.name ?? name);
     const identity = `${entity.id}/index.${index.id}`;
-    indexes.push({ identity, name: objectName(index.unique ? 'uq' : 'ix', identity), columns: cols, unique: index.unique ?? false, ...(index.unique || index.live ? { liveOnly: true } : {}) });
+    const keys = index.sort ? indexSortKeys(entity, index.sort) : [];
+    const descending = keys.filter((k) => k.descending).map((k) => k.column);
+    const text = keys.filter((k) => k.text).map((k) => k.column);
+    indexes.push({
+      identity,
+      name: objectName(index.unique ? 'uq' : 'ix', identity),
+      columns: [...cols, ...keys.map((k) => k.column)],
+      unique: index.unique ?? false,
+      ...(index.unique || index.live ? { liveOnly: true } : {}),
+      ...(descending.length ? { descending } : {}),
+      ...(text.length ? { sortText: { language: model.pkg.manifest.defaultLanguage ?? 'en', columns: text } } : {}),
+    });
   }
   if (entity.lineOf) {
     // A line's place among its record's lines; lines are read by record in this order.

@@ -618,10 +618,9 @@ export class RecordService {
     const { scope = 'all', kinds, filter: requested, ...rest } = request;
     const links: unknown[] = [{ [entityName]: { eq: id } }];
     if (scope === 'all') {
-      for (const include of rt.entity.timelineIncludes) {
-        const ids = await this.#relatedIds(ctx, include.from, include.via, id);
-        if (ids.length) links.push({ [include.from]: { in: ids } });
-      }
+      // Side by side, not one after another: a contractor rolls in five types, each a round trip.
+      const related = await Promise.all(rt.entity.timelineIncludes.map(async (include) => [include.from, await this.#relatedIds(ctx, include.from, include.via, id)] as const));
+      for (const [from, ids] of related) if (ids.length) links.push({ [from]: { in: ids } });
     }
     let extra: unknown = requested;
     if (typeof extra === 'string' && extra !== '') {

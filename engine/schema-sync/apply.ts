@@ -21,6 +21,7 @@ import {
 } from '../../metadata/index.ts';
 import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
+import { COLLATION_QUERY } from '../records/list.ts';
 import { rebuildRollups } from '../records/rollup-fields.ts';
 import { recomputeRecords } from './recompute.ts';
 import { stepActions } from './sql.ts';
@@ -188,8 +189,11 @@ export async function applyInTransaction(trx: Knex.Transaction, files: PackageFi
   }
   const version = previousVersion + 1;
   const btreeGist = plan.steps.some((s) => s.step.op === 'addExclusion') ? await hasExtension(trx, 'btree_gist') : true;
+  const collations = plan.steps.some((s) => s.step.op === 'createIndex' && s.step.index.sortText)
+    ? new Set(((await trx.raw(COLLATION_QUERY)).rows as { collname: string }[]).map((r) => r.collname))
+    : undefined;
   for (const planned of plan.steps) {
-    for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist })) {
+    for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist, ...(collations ? { collations } : {}) })) {
       try {
         if (action.kind === 'sql') {
           await trx.raw(action.sql, (action.bindings ?? []) as Knex.RawBinding[]);

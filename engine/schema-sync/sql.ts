@@ -10,6 +10,7 @@ import {
   type PhysicalExclusion,
   type PhysicalIndex,
 } from '../../metadata/index.ts';
+import { sortCollation } from '../records/list.ts';
 
 export type SqlAction =
   | { readonly kind: 'sql'; readonly sql: string; readonly bindings?: readonly unknown[] }
@@ -22,6 +23,11 @@ export interface SqlContext {
   readonly trigram: boolean;
   /** btree_gist is available; without it exclusion rules are enforced by the engine's check only. */
   readonly btreeGist?: boolean;
+  /**
+   * The collations sortCollation may pick that the database has (COLLATION_QUERY): text columns of
+   * an index serving a sort are stored in the one lists sort in. Unknown: the database's default.
+   */
+  readonly collations?: ReadonlySet<string>;
 }
 
 const t = (name: string) => `${q(RECORD_SCHEMA)}.${q(name)}`;
@@ -102,8 +108,12 @@ END $$`),
   return actions;
 }
 
-function indexSql(table: string, index: PhysicalIndex): string {
-  const target = index.expression ?? index.columns.map(q).join(', ');
+export function indexSql(table: string, index: PhysicalIndex, collations: ReadonlySet<string> = new Set()): string {
+  // The same collation the records service sorts text in (records/list.ts), else the ORDER BY would not match the index.
+  const collation = index.sortText ? sortCollation(index.sortText.language, collations) : null;
+  const column = (name: string) =>
+    `${q(name)}${collation && index.sortText!.columns.includes(name) ? ` COLLATE ${q(collation)}` : ''}${index.descending?.includes(name) ? ' DESC' : ''}`;
+  const target = index.expression ?? index.columns.map(column).join(', ');
   const using = index.method === 'gin' ? ' USING gin' : '';
   const where = index.liveOnly ? ' WHERE deleted_at IS NULL' : '';
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${t(table)}${using} (${target})${where}`;
@@ -192,7 +202,7 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
       return [sql(`ALTER TABLE ${t(step.table)} DROP CONSTRAINT IF EXISTS ${q(step.constraint)}`)];
     case 'createIndex':
       if (step.index.method === 'gin' && !ctx.trigram) return [];
-      return [sql(indexSql(step.table, step.index))];
+      return [sql(indexSql(step.table, step.index, ctx.collations))];
     case 'dropIndex':
       return [sql(`DROP INDEX IF EXISTS ${q(RECORD_SCHEMA)}.${q(step.name)}`)];
     case 'addExclusion':

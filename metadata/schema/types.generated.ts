@@ -664,7 +664,6 @@ export interface Index {
   /**
    * At most 32 columns: PostgreSQL's limit for one index.
    *
-   * @minItems 1
    * @maxItems 32
    */
   fields: string[];
@@ -673,6 +672,13 @@ export interface Index {
    * Index only records that are not deleted (a partial index, WHERE deleted_at IS NULL): what lists and reports read. Smaller, and a covering index (e.g. a report's date, its group and its sum, with a money field's <name>_currency) answers alone. Unique indexes are always live.
    */
   live?: boolean;
+  /**
+   * A list's sort after the fields, spelled as the list's sort parameter ("name", "-created_at"): the index then hands a list filtered by equality on the fields its rows in this order, without sorting them. Text is kept in the order lists sort it in (the business language's), and the record id follows as the tie-breaker.
+   *
+   * @minItems 1
+   * @maxItems 4
+   */
+  sort?: string[];
 }
 /**
  * A duplicate rule; its label names the match in the form's warning (e.g. "Same NIP").

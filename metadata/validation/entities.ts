@@ -61,6 +61,16 @@ export function checkEntity(ctx: Ctx, entity: EntityType): void {
       const currencyOf = name.endsWith(CURRENCY_SUFFIX) ? fieldOf(name.slice(0, -CURRENCY_SUFFIX.length)) : undefined;
       if (!isColumn(name) && currencyOf?.type !== 'money') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'fields', j], `"${name}" is not a stored field`);
     });
+    if (index.fields.length === 0 && !index.sort) report(ctx, 'META_SCHEMA', entity.id, ['indexes', i, 'fields'], `an index needs fields, a sort or both`);
+    // The id ending a sorted index would make any set of values unique.
+    if (index.unique && index.sort) report(ctx, 'META_SCHEMA', entity.id, ['indexes', i, 'sort'], `a unique index takes no sort (declare a second index for the list)`);
+    // The sort keys a list may use (as defaultSort checks them), then the id as the tie-breaker.
+    index.sort?.forEach((part, j) => {
+      const name = part.replace(/^-/, '');
+      if (!isColumn(name) || fieldOf(name)?.type === 'json' || fieldOf(name)?.type === 'secret') report(ctx, 'META_UNKNOWN_FIELD', entity.id, ['indexes', i, 'sort', j], `"${name}" is not a sortable field`);
+    });
+    const sortColumns = index.sort ? new Set(index.sort.map((p) => p.replace(/^-/, ''))).add('id').size : 0;
+    if (index.fields.length + sortColumns > 32) report(ctx, 'META_LIMIT', entity.id, ['indexes', i, 'sort'], `an index holds at most 32 columns (its fields, its sort and the id)`);
   });
   const ruleIds = new Set<string>();
   entity.duplicates?.forEach((rule, i) => {

@@ -115,6 +115,39 @@ describe('entity tables', () => {
     expect(searchOf([field('integer', 'qty')])).toBeUndefined();
   });
 
+  test('an index with a sort: the fields, then the sort keys as the list orders them (text in the business language, the id as tie-breaker in the last key\'s direction)', () => {
+    const c = contractor([field('string', 'city'), field('integer', 'rank'), field('reference', 'parent', { target: 'contractor' })]);
+    c.indexes = [
+      { id: 'by_place', fields: ['city', 'segment'], sort: ['name'], live: true },
+      { id: 'by_name', fields: [], sort: ['-name'], live: true },
+      { id: 'by_rank', fields: ['segment'], sort: ['-rank', 'email'] },
+      { id: 'by_id', fields: ['city'], sort: ['-id'] },
+    ];
+    const files = packageOf(c);
+    (files.files['tessera.json'] as Record<string, unknown>).defaultLanguage = 'pl';
+    const table = tableOf(physicalOf(files), 'contractor');
+    const declared = (id: string) => table.indexes.find((i) => i.identity.endsWith(`index.${id}`))!;
+    expect(declared('by_place')).toMatchObject({ columns: ['city', 'segment', 'name', 'id'], liveOnly: true, sortText: { language: 'pl', columns: ['name'] } });
+    expect(declared('by_place').descending).toBeUndefined();
+    expect(declared('by_name')).toMatchObject({ columns: ['name', 'id'], descending: ['name', 'id'], sortText: { language: 'pl', columns: ['name'] } });
+    // An enum and an e-mail sort as text; a number does not; the last key is ascending, so is the id.
+    expect(declared('by_rank')).toMatchObject({ columns: ['segment', 'rank', 'email', 'id'], descending: ['rank'], sortText: { language: 'pl', columns: ['email'] } });
+    expect(declared('by_id')).toMatchObject({ columns: ['city', 'id'], descending: ['id'] });
+    expect(declared('by_id').sortText).toBeUndefined();
+    // Without a business language, text sorts as English would.
+    expect(tableOf(physicalOf(packageOf(c)), 'contractor').indexes.find((i) => i.identity.endsWith('index.by_place'))!.sortText).toEqual({ language: 'en', columns: ['name'] });
+  });
+
+  test('a declared index with a sort over every row that leads with a reference, indexed or state column stands in for its own index; a live one does not', () => {
+    const columnsOf = (live: boolean) => {
+      const c = contractor([field('reference', 'parent', { target: 'contractor' }), field('string', 'city', { indexed: true })]);
+      c.indexes = [{ id: 'children', fields: ['parent'], sort: ['-created_at'], ...(live ? { live } : {}) }, { id: 'by_city', fields: ['city', 'name'] }];
+      return tableOf(physicalOf(packageOf(c)), 'contractor').indexes.map((i) => i.columns.join(','));
+    };
+    expect(columnsOf(false)).toEqual(['nip', 'city', 'parent,created_at,id', 'city,name', 'created_at,id', '']);
+    expect(columnsOf(true)).toEqual(['nip', 'parent', 'city', 'parent,created_at,id', 'city,name', 'created_at,id', '']);
+  });
+
   test('index names are unique across tables even when field and index ids repeat', () => {
     const invoice = entity('invoice', [field('reference', 'contractor', { id: 'contractor', target: 'contractor' }), field('string', 'number', { id: 'number', unique: true })], { indexes: [{ id: 'by_date', fields: ['created_at'] }] });
     const offer = entity('offer', [field('reference', 'contractor', { id: 'contractor', target: 'contractor' }), field('string', 'number', { id: 'number', unique: true })], { indexes: [{ id: 'by_date', fields: ['created_at'] }] });
@@ -204,14 +237,29 @@ describe('the activity table', () => {
 
   test('at platform level 1 (before the team field) the same model has no team column and no team indexes; entity types are the same', () => {
     const model = modelOf(packageOf(...crmItems()));
-    const [now, levelOne] = [physicalSchema(model), physicalSchema(model, 1)];
-    expect(PLATFORM_LEVEL).toBe(2);
+    const [levelTwo, levelOne] = [physicalSchema(model, 2), physicalSchema(model, 1)];
     expect(atPlatformLevel('platform.activity.team', 1)).toBe(false);
     expect(atPlatformLevel('platform.activity.assignee', 1)).toBe(true);
     const old = tableOf(levelOne, 'activity');
-    expect(old.columns.map((c) => c.name)).toEqual(tableOf(now, 'activity').columns.map((c) => c.name).filter((n) => n !== 'team'));
-    expect(old.indexes.map((i) => i.columns.join(','))).toEqual(tableOf(now, 'activity').indexes.map((i) => i.columns.join(',')).filter((c) => !c.startsWith('team')));
-    expect(tableOf(levelOne, 'contractor')).toEqual(tableOf(now, 'contractor'));
+    expect(old.columns.map((c) => c.name)).toEqual(tableOf(levelTwo, 'activity').columns.map((c) => c.name).filter((n) => n !== 'team'));
+    expect(old.indexes.map((i) => i.columns.join(','))).toEqual(tableOf(levelTwo, 'activity').indexes.map((i) => i.columns.join(',')).filter((c) => !c.startsWith('team')));
+    expect(tableOf(levelOne, 'contractor')).toEqual(tableOf(physicalSchema(model), 'contractor'));
+  });
+
+  test('at platform level 3 each link has a timeline index (the link, then newest first) in place of its own index; level 2 has the plain link index', () => {
+    const model = modelOf(packageOf(...crmItems()));
+    expect(PLATFORM_LEVEL).toBe(3);
+    const links = (level: number) =>
+      tableOf(physicalSchema(model, level), 'activity').indexes.filter((i) => ['contractor', 'person'].includes(i.columns[0]!)).map((i) => [i.columns.join(','), i.descending ?? [], i.liveOnly ?? false]);
+    expect(links(3)).toEqual([
+      ['contractor,created_at,id', ['created_at', 'id'], false],
+      ['person,created_at,id', ['created_at', 'id'], false],
+    ]);
+    expect(links(2)).toEqual([
+      ['contractor', [], false],
+      ['person', [], false],
+    ]);
+    expect(tableOf(physicalSchema(model, 2), 'contractor')).toEqual(tableOf(physicalSchema(model), 'contractor'));
   });
 
   test('entity types without activities get no link', () => {

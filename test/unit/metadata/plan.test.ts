@@ -201,6 +201,27 @@ describe('renaming by stable id', () => {
     expect(plan.destructive).toBe(true);
   });
 
+  test('an index given a sort, or sorting text in another business language, is rebuilt; the same sort is left alone', () => {
+    const withSort = (items: Item[], sort?: string[]) => void (entityIn(items, 'contractor').indexes = [{ id: 'by_segment', fields: ['segment'], ...(sort ? { sort } : {}) }]);
+    expect(lines(planChange((items) => withSort(items, ['name']), (() => { const items = crmItems(); withSort(items); return items; })))).toEqual([
+      expect.stringMatching(/^dropIndex ix_/),
+      'createIndex contractor(segment,name,id)',
+    ]);
+    expect(lines(planChange((items) => withSort(items, ['-name']), (() => { const items = crmItems(); withSort(items, ['name']); return items; })))).toEqual([
+      expect.stringMatching(/^dropIndex ix_/),
+      'createIndex contractor(segment,name,id)',
+    ]);
+    const sorted = crmItems();
+    withSort(sorted, ['name']);
+    const inLanguage = (language: string) => {
+      const files = packageOf(...structuredClone(sorted));
+      (files.files['tessera.json'] as Record<string, unknown>).defaultLanguage = language;
+      return physicalOf(files);
+    };
+    expect(planMigration(inLanguage('pl'), inLanguage('pl')).steps).toEqual([]);
+    expect(lines(planMigration(inLanguage('pl'), inLanguage('ro')))).toEqual([expect.stringMatching(/^dropIndex ix_/), 'createIndex contractor(segment,name,id)']);
+  });
+
   test('index names survive renames of the table and its columns', () => {
     const indexNames = (items: Item[]) => tableOf(physicalOf(packageOf(...items)), items === renamed ? 'client' : 'contractor').indexes.filter((i) => i.method !== 'gin').map((i) => i.name);
     const original = crmItems();

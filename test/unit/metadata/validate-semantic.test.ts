@@ -251,6 +251,26 @@ describe('META_UNKNOWN_FIELD', () => {
     ]);
   });
 
+  test('an index\'s sort names sortable fields; an index names fields, a sort or both; at most 32 columns with the id; a unique index has no sort', () => {
+    const wide = Array.from({ length: 31 }, (_, i) => field('integer', `n${i}`));
+    const e = entity('offer', [field('string', 'title'), field('json', 'data'), ...wide], {
+      indexes: [
+        { id: 'ix1', fields: ['title'], sort: ['-data', 'nope', '-created_at'] },
+        { id: 'ix2', fields: [] },
+        { id: 'ix3', fields: [], sort: ['-title'] },
+        { id: 'ix4', fields: wide.map((f) => f.name), sort: ['title'] },
+        { id: 'ix5', fields: ['title'], sort: ['created_at'], unique: true },
+      ],
+    });
+    expect(where(packageOf(e))).toEqual([
+      ['META_UNKNOWN_FIELD', 'entities/offer.json', '/indexes/0/sort/0'],
+      ['META_UNKNOWN_FIELD', 'entities/offer.json', '/indexes/0/sort/1'],
+      ['META_SCHEMA', 'entities/offer.json', '/indexes/1/fields'],
+      ['META_LIMIT', 'entities/offer.json', '/indexes/3/sort'],
+      ['META_SCHEMA', 'entities/offer.json', '/indexes/4/sort'],
+    ]);
+  });
+
   test('machine field, requiredFields, amountField and lostReasonField of a pipeline', () => {
     const sales = salesPipeline({ field: 'phase', amountField: 'value', lostReasonField: 'why' });
     sales.stages[3]!.requiredFields = ['amount', 'offer_date'];
