@@ -216,7 +216,7 @@ export class WorkflowRuntime {
   /** Queues jobs of a registered queue in the caller's transaction (so they exist if and only if it commits), or at once. */
   async enqueue(trx: Knex.Transaction | null, queue: string, jobs: readonly NewJob[]): Promise<void> {
     if (!this.#started) await this.start();
-    await this.#jobs.insert(trx ? (await sqlOf(trx)).bossDb : null, queue, jobs);
+    await this.#jobs.insert(trx ? (await sqlOf(trx)).bossDb : null, queue, jobs, trx?.executionPromise);
   }
 
   /** One job per slot of `seconds` and key, however many processes send it (pollers). */
