@@ -160,7 +160,7 @@ export class WorkflowRuntime {
       const activities = records.runtime.snapshot.entities.get(ACTIVITY_ENTITY);
       return activities ? hasOpenTaskAbout(db, activities.entity.table, subject, entity, id) : Promise.resolve(false);
     });
-    records.onChange(activityNotificationsHook(records));
+    records.onChange(activityNotificationsHook(records, this.notifications));
   }
 
   // ---- lifecycle ----
