@@ -7,8 +7,8 @@
 // Handlers settle their pg-boss job inside the step transaction too, so a job whose step committed is
 // never delivered again; one that was lost with its process expires and is delivered again.
 //
-// New jobs wake the workers of their queue with a NOTIFY sent after the inserting transaction
-// committed, not inside it (pg-boss's queue option `notify`). PostgreSQL serializes the commits of
+// New connector jobs wake the workers of their queue with a NOTIFY sent after the inserting
+// transaction committed, not inside it (pg-boss's queue option `notify`, kept for the other queues). PostgreSQL serializes the commits of
 // transactions that NOTIFY, each holding a server-wide lock through its WAL flush: one NOTIFY per
 // step capped the connector-job path at about one step per fsync. A wake-up is only a hint (a lost
 // one, a kill -9 between commit and wake-up, is made up by the workers' polling), so it is sent on
@@ -26,6 +26,12 @@ export interface QueueSpec {
   readonly name: string;
   /** Seconds one attempt may stay active before it counts as lost (its process died) and runs again. */
   readonly expireInSeconds: number;
+  /**
+   * Connector job queues: inserts do not NOTIFY inside their transaction, the workers are woken
+   * after it committed (below). The other queues keep pg-boss's own NOTIFY, which also wakes their
+   * workers when delayed jobs (timers, retries) come due.
+   */
+  readonly wakeAfterCommit?: boolean;
 }
 
 export interface NewJob {
@@ -111,8 +117,8 @@ export class JobQueue {
 
   async ensureQueue(queue: QueueSpec): Promise<void> {
     if (this.#queues.has(queue.name)) return;
-    // notify: false — inserts do not NOTIFY in their transaction; wakeAfter() does, after the commit.
-    const options = { expireInSeconds: queue.expireInSeconds, retryLimit: 50, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, deleteAfterSeconds: 3600, notify: false };
+    // notify: false — inserts do not NOTIFY in their transaction; insert() wakes the workers after the commit.
+    const options = { expireInSeconds: queue.expireInSeconds, retryLimit: 50, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, deleteAfterSeconds: 3600, notify: !queue.wakeAfterCommit };
     const existing = await this.#boss.getQueue(queue.name);
     if (existing) await this.#boss.updateQueue(queue.name, options);
     else await this.#boss.createQueue(queue.name, options);
@@ -137,6 +143,7 @@ export class JobQueue {
       jobs.map((job) => ({ ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) })),
       db ? { db } : {},
     );
+    if (!this.#queues.get(queue)?.wakeAfterCommit) return;
     // Jobs due later are found by the workers' polling, as pg-boss's own NOTIFY would have left them.
     const now = Date.now();
     if (!jobs.some((job) => !job.startAfter || job.startAfter.getTime() <= now)) return;

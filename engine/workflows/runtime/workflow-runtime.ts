@@ -229,7 +229,7 @@ export class WorkflowRuntime {
   async registerTaskType(type: TaskType): Promise<void> {
     this.registry.register(type);
     if (type.mode !== 'job' || !this.#started) return;
-    await this.#jobs.ensureQueue({ name: jobQueueName(type.type), expireInSeconds: type.timeoutSeconds ?? 60 });
+    await this.#jobs.ensureQueue({ name: jobQueueName(type.type), expireInSeconds: type.timeoutSeconds ?? 60, wakeAfterCommit: true });
     if (this.#workers) await this.#workJobType(type);
   }
 
@@ -259,7 +259,7 @@ export class WorkflowRuntime {
       { name: TIMER_QUEUE, expireInSeconds: expire },
       { name: DELIVER_QUEUE, expireInSeconds: expire },
       { name: SIGNAL_QUEUE, expireInSeconds: expire },
-      ...this.registry.jobTypes().map((t) => ({ name: jobQueueName(t.type), expireInSeconds: t.timeoutSeconds ?? 60 })),
+      ...this.registry.jobTypes().map((t) => ({ name: jobQueueName(t.type), expireInSeconds: t.timeoutSeconds ?? 60, wakeAfterCommit: true })),
       ...[...this.#workQueues.values()].map((q) => ({ name: q.name, expireInSeconds: q.expireInSeconds })),
     ];
   }
