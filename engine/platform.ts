@@ -54,7 +54,7 @@ export interface PlatformOptions extends DatabaseOptions {
   /** On the embedded database (no autovacuum): VACUUM (ANALYZE) its tables this often. Servers set it. */
   readonly vacuumIntervalMs?: number;
   /** Workflow runtime settings (tests shorten the time before lost jobs run again). */
-  readonly workflows?: { readonly expireInSeconds?: number; readonly superviseIntervalSeconds?: number };
+  readonly workflows?: { readonly expireInSeconds?: number; readonly superviseIntervalSeconds?: number; readonly pollingIntervalSeconds?: number };
   /**
    * The connectors (connectors/index.ts plus TESSERA_CONNECTOR_MODULES, see loadConnectors): the
    * entry points (server, worker, CLI) hand in the same list, so every process kind runs the same

@@ -29,6 +29,7 @@ import * as smsDelivery032 from './migrations/032-sms-delivery.ts';
 import * as currencyRates036 from './migrations/036-currency-rates.ts';
 import * as recordJobs039 from './migrations/039-record-jobs.ts';
 import * as connectorSettingsNotify043 from './migrations/043-connector-settings-notify.ts';
+import * as assignmentWakeUps046 from './migrations/046-assignment-wake-ups.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -64,6 +65,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['036-currency-rates', currencyRates036],
   ['039-record-jobs', recordJobs039],
   ['043-connector-settings-notify', connectorSettingsNotify043],
+  ['046-assignment-wake-ups', assignmentWakeUps046],
 ];
 
 const source: Knex.MigrationSource<string> = {

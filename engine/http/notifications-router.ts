@@ -1,17 +1,18 @@
 // The notification centre's live side: GET /api/notifications/stream (server-sent events) tells a
 // signed-in browser its unread count and newest notification id whenever they change, in whichever
 // process the notification was written (a workflow worker, another server). Migration 008 NOTIFYs
-// `tessera_notifications` with the user's id on every in-app notification written or read; where
-// NOTIFY does not cross connections (the embedded database) the feed polls the same summary instead.
+// `tessera_notifications` with the user's id on every in-app notification written or read (an
+// assignment's writer sends it after its commit, migration 046); where NOTIFY does not cross
+// connections (the embedded database) the feed polls the same summary instead.
 // Reading the list and marking one read stay in workflows-router.ts.
 import { Router, type Request, type Response } from 'express';
 import type { DatabaseListener } from '../db/notifications.ts';
 import { TesseraError } from '../errors.ts';
-import type { NotificationService } from '../workflows/runtime/index.ts';
+import { NOTIFICATIONS_CHANNEL, type NotificationService } from '../workflows/runtime/index.ts';
 import type { Platform } from '../platform.ts';
 import { requireScope } from './authenticate.ts';
 
-export const NOTIFICATIONS_CHANNEL = 'tessera_notifications';
+export { NOTIFICATIONS_CHANNEL };
 
 export interface NotificationSummary {
   readonly unread: number;

@@ -5,8 +5,9 @@ import pg from 'pg';
 import { loadPackageDir } from '../../metadata/index.ts';
 import { mentionedLogins } from '../../engine/workflows/runtime/activity-notifications.ts';
 import { createTestUser, tokenFor, userClient } from '../support/auth.ts';
-import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { startTestPlatform, testDatabaseKind, type TestPlatform } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/http.ts';
+import { eventually } from '../support/workflows.ts';
 
 let env: TestPlatform;
 let server: TestServer;
@@ -125,6 +126,35 @@ test('the stream sends the unread count at once and again when another connectio
     await reader.cancel().catch(() => undefined);
   }
 }, 60_000);
+
+// PostgreSQL serializes the commits of transactions that NOTIFY (a server-wide lock held through the
+// WAL flush): an assignment (every workflow user task) is written without one, and its writer wakes
+// the feeds after the commit (migration 046). The embedded database delivers no NOTIFY between connections.
+(testDatabaseKind() === 'server' ? test : test.skip)('an assignment commits without a NOTIFY; its writer wakes the assignee\'s feeds after the commit', async () => {
+  const heard: string[] = [];
+  const listener = new pg.Client({ connectionString: env.platform.db.url });
+  const writer = new pg.Client({ connectionString: env.platform.db.url });
+  await listener.connect();
+  await writer.connect();
+  try {
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query('LISTEN tessera_notifications');
+    // A row of kind `assigned` stays silent; the marker, committed after it, says that everything before it arrived.
+    await writer.query(`INSERT INTO tessera.notifications (channel, user_id, subject, status, kind) VALUES ('in-app', $1, 'Assigned by hand', 'delivered', 'assigned')`, [ids.cyril]);
+    await writer.query(`INSERT INTO tessera.notifications (channel, user_id, subject, status, kind) VALUES ('in-app', $1, 'A mention', 'delivered', 'mention')`, [ids.bob]);
+    await writer.query(`SELECT pg_notify('tessera_notifications', 'marker')`);
+    await eventually(async () => heard.includes('marker'), 10_000, 'the marker');
+    expect(heard).toEqual([ids.bob, 'marker']);
+    // Through the records service: the assignee's feeds are woken once the activity committed.
+    heard.length = 0;
+    const created = await clients.anna!.post('/records/activity', { kind: 'task', subject: 'Send the contract', assignee: ids.cyril });
+    expect(created.status).toBe(201);
+    await eventually(async () => heard.includes(ids.cyril!), 10_000, "cyril's wake-up");
+  } finally {
+    await listener.end();
+    await writer.end();
+  }
+});
 
 test('the stream needs the read scope and a user', async () => {
   const filesOnly = await tokenFor(env.platform, ids.bob!, ['files']);

@@ -8,7 +8,7 @@ import { ACTIVITY_ENTITY } from '../../../metadata/index.ts';
 import { accessFor, loadSubject } from '../../access/index.ts';
 import { isTesseraError } from '../../errors.ts';
 import type { RecordChange, RecordService } from '../../records/index.ts';
-import { IN_APP, writeNotification } from './notifications.ts';
+import { IN_APP, writeNotification, type NotificationService } from './notifications.ts';
 import { sqlOf } from './sql.ts';
 
 export const ASSIGNED = 'assigned';
@@ -43,7 +43,7 @@ export function newMentions(change: Pick<RecordChange, 'record' | 'previous'>, t
   return mentions;
 }
 
-export function activityNotificationsHook(records: RecordService): (trx: Knex.Transaction, change: RecordChange) => Promise<void> {
+export function activityNotificationsHook(records: RecordService, notifications: NotificationService): (trx: Knex.Transaction, change: RecordChange) => Promise<void> {
   return async (trx, change) => {
     // Platform writes (seed, migrations) are nobody's news; people's and workflows' are.
     if (change.entity !== ACTIVITY_ENTITY || (change.action !== 'create' && change.action !== 'update') || change.actor.via === 'system') return;
@@ -58,7 +58,11 @@ export function activityNotificationsHook(records: RecordService): (trx: Knex.Tr
     const mentions = newMentions(change, textFields);
     if (!assigned && mentions.size === 0) return;
     const { sql } = await sqlOf(trx);
-    if (assigned) await writeNotification(sql, { channel: IN_APP, kind: ASSIGNED, userId: assignee, subject, record: about });
+    if (assigned) {
+      await writeNotification(sql, { channel: IN_APP, kind: ASSIGNED, userId: assignee, subject, record: about });
+      // The trigger leaves assignments silent (migration 046): the feed is woken after the commit.
+      notifications.wakeAfter(trx.executionPromise, assignee);
+    }
     if (mentions.size === 0) return;
     const users = (await trx('tessera.users').where({ active: true }).whereRaw('lower(login) = ANY(?::text[])', [[...mentions.keys()]]).select('id', 'login')) as { id: string; login: string }[];
     for (const user of users) {

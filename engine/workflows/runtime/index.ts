@@ -3,7 +3,7 @@
 export { WorkflowRuntime, type ActivityTask, type DeployOptions, type DeployResult, type RuntimeOptions, type StartRequest, type WorkerOptions, type WorkQueue } from './workflow-runtime.ts';
 export type { QueuedJob, NewJob } from './jobs.ts';
 export { TaskTypeRegistry, TaskBpmnError, type TaskType, type InlineTaskType, type JobTaskType, type TaskInput, type InlineTaskContext, type JobTaskContext, type Backoff } from './task-types.ts';
-export { NotificationService, writeNotification, type Notification, type NotificationInput, IN_APP, OUTBOX_CHANNELS } from './notifications.ts';
+export { NotificationService, NOTIFICATIONS_CHANNEL, writeNotification, type Notification, type NotificationInput, IN_APP, OUTBOX_CHANNELS } from './notifications.ts';
 export { MENTION, mentionedLogins, userMayRead } from './activity-notifications.ts';
 export { sqlOf } from './sql.ts';
 export { MAX_FLOW_ELEMENTS, prepareDeployment, taskTypeWarnings, workflowInvalid, type DeployedProcess } from './deployments.ts';

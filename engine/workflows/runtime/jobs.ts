@@ -6,6 +6,13 @@
 // `tessera.deliver` (an event for one instance) and `tessera.job.<type>` per connector task type.
 // Handlers settle their pg-boss job inside the step transaction too, so a job whose step committed is
 // never delivered again; one that was lost with its process expires and is delivered again.
+//
+// New connector jobs wake the workers of their queue with a NOTIFY sent after the inserting
+// transaction committed, not inside it (pg-boss's queue option `notify`, kept for the other queues). PostgreSQL serializes the commits of
+// transactions that NOTIFY, each holding a server-wide lock through its WAL flush: one NOTIFY per
+// step capped the connector-job path at about one step per fsync. A wake-up is only a hint (a lost
+// one, a kill -9 between commit and wake-up, is made up by the workers' polling), so it is sent on
+// pg-boss's own connection, several queues in one statement that writes nothing and waits for no flush.
 import type pg from 'pg';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { BossDb } from './sql.ts';
@@ -19,6 +26,12 @@ export interface QueueSpec {
   readonly name: string;
   /** Seconds one attempt may stay active before it counts as lost (its process died) and runs again. */
   readonly expireInSeconds: number;
+  /**
+   * Connector job queues: inserts do not NOTIFY inside their transaction, the workers are woken
+   * after it committed (below). The other queues keep pg-boss's own NOTIFY, which also wakes their
+   * workers when delayed jobs (timers, retries) come due.
+   */
+  readonly wakeAfterCommit?: boolean;
 }
 
 export interface NewJob {
@@ -58,11 +71,17 @@ export interface QueuedJob<T> {
   readonly signal: AbortSignal;
 }
 
+/** pg-boss's LISTEN channel for the schema (plans.notifyChannelSql; the schema name is unquoted). */
+const WAKE_CHANNEL = `('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}'::bytea), 'hex'), 24))`;
+
 export class JobQueue {
   readonly #boss: PgBoss;
   readonly #queues = new Map<string, QueueSpec>();
   readonly #log: JobQueueOptions['log'];
   #started = false;
+  /** Queues with new jobs whose workers are yet to be woken, and whether a wake-up is on its way. */
+  readonly #toWake = new Set<string>();
+  #waking = false;
 
   constructor(options: JobQueueOptions) {
     this.#log = options.log;
@@ -98,7 +117,8 @@ export class JobQueue {
 
   async ensureQueue(queue: QueueSpec): Promise<void> {
     if (this.#queues.has(queue.name)) return;
-    const options = { expireInSeconds: queue.expireInSeconds, retryLimit: 50, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, deleteAfterSeconds: 3600, notify: true };
+    // notify: false — inserts do not NOTIFY in their transaction; insert() wakes the workers after the commit.
+    const options = { expireInSeconds: queue.expireInSeconds, retryLimit: 50, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, deleteAfterSeconds: 3600, notify: !queue.wakeAfterCommit };
     const existing = await this.#boss.getQueue(queue.name);
     if (existing) await this.#boss.updateQueue(queue.name, options);
     else await this.#boss.createQueue(queue.name, options);
@@ -111,14 +131,46 @@ export class JobQueue {
     return this.#queues.has(queue);
   }
 
-  /** Inserts jobs on the caller's connection (its transaction), or on pg-boss's own pool without one. */
-  async insert(db: BossDb | null, queue: string, jobs: readonly NewJob[]): Promise<void> {
+  /**
+   * Inserts jobs on the caller's connection (its transaction), or on pg-boss's own pool without one.
+   * Jobs due now wake their queue's workers: at once without a transaction, else once `committed`
+   * (the transaction's outcome) resolves; a rolled-back transaction wakes no one.
+   */
+  async insert(db: BossDb | null, queue: string, jobs: readonly NewJob[], committed?: Promise<unknown>): Promise<void> {
     if (jobs.length === 0) return;
     await this.#boss.insert(
       queue,
       jobs.map((job) => ({ ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) })),
       db ? { db } : {},
     );
+    if (!this.#queues.get(queue)?.wakeAfterCommit) return;
+    // Jobs due later are found by the workers' polling, as pg-boss's own NOTIFY would have left them.
+    const now = Date.now();
+    if (!jobs.some((job) => !job.startAfter || job.startAfter.getTime() <= now)) return;
+    if (!db) this.wake(queue);
+    else if (committed) committed.then(() => this.wake(queue), () => undefined);
+  }
+
+  /** Wakes the workers of a queue (in any process) to fetch now; wake-ups asked for meanwhile go together. */
+  wake(queue: string): void {
+    this.#toWake.add(queue);
+    if (this.#waking || !this.#started) return;
+    this.#waking = true;
+    void (async () => {
+      try {
+        while (this.#toWake.size > 0 && this.#started) {
+          const queues = [...this.#toWake];
+          this.#toWake.clear();
+          await this.#boss.getDb().executeSql(`SELECT pg_notify(${WAKE_CHANNEL}, q) FROM unnest($1::text[]) AS q`, [queues]);
+        }
+      } catch (error) {
+        // Only a hint: the workers' polling finds the jobs.
+        this.#toWake.clear();
+        this.#log('waking job workers failed; they will find the jobs by polling', error);
+      } finally {
+        this.#waking = false;
+      }
+    })();
   }
 
   /** At most one job per `seconds`-long slot and key, whoever sends it: several processes, one run. */

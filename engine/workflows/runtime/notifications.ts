@@ -104,11 +104,51 @@ function present(row: NotificationRow): Notification {
   };
 }
 
+/** The channel the live notification feed listens on (payload: the user's id). */
+export const NOTIFICATIONS_CHANNEL = 'tessera_notifications';
+
 export class NotificationService {
   readonly #knex: Knex;
+  /** Users whose live feeds are yet to be woken, and whether a wake-up is on its way. */
+  readonly #toWake = new Set<string>();
+  #waking = false;
 
   constructor(knex: Knex) {
     this.#knex = knex;
+  }
+
+  /**
+   * Wakes a user's live feeds (in every process) once `committed` — the writing transaction's
+   * outcome — resolves; a rolled-back write wakes no one. For writes whose rows the trigger leaves
+   * silent (assignments, migration 046): a NOTIFY inside the writing transaction would serialize its
+   * commit with every other one that NOTIFYs. A wake-up is a hint: one lost to a kill -9 between
+   * commit and wake-up is made up by the feed's next summary (a stream reconnects within minutes).
+   */
+  wakeAfter(committed: Promise<unknown>, userId: string): void {
+    committed.then(
+      () => {
+        this.#toWake.add(userId);
+        if (!this.#waking) void this.#wake();
+      },
+      () => undefined,
+    );
+  }
+
+  async #wake(): Promise<void> {
+    this.#waking = true;
+    try {
+      // Wake-ups asked for while one is on its way go together, in one statement that writes nothing.
+      while (this.#toWake.size > 0) {
+        const users = [...this.#toWake];
+        this.#toWake.clear();
+        await this.#knex.raw(`SELECT pg_notify(?, u) FROM unnest(?::text[]) AS u`, [NOTIFICATIONS_CHANNEL, users]);
+      }
+    } catch {
+      // Only a hint (the database went away, the platform closed): the feeds catch up on their own.
+      this.#toWake.clear();
+    } finally {
+      this.#waking = false;
+    }
   }
 
   /** A user's in-app notifications, newest first. */

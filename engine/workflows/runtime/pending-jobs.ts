@@ -32,13 +32,13 @@ export class PendingJobs {
     add(this.#deleted, queue, id);
   }
 
-  /** Sends everything pending: deletions, cancellations, then new jobs. */
-  async flush(jobs: JobQueue, bossDb: BossDb): Promise<void> {
+  /** Sends everything pending: deletions, cancellations, then new jobs (waking their workers once `committed` resolves). */
+  async flush(jobs: JobQueue, bossDb: BossDb, committed: Promise<unknown>): Promise<void> {
     for (const [queue, ids] of this.#deleted) await jobs.deleteJobs(bossDb, queue, [...ids]);
     this.#deleted.clear();
     for (const [queue, ids] of this.#cancelled) await jobs.cancel(bossDb, queue, [...ids]);
     this.#cancelled.clear();
-    for (const [queue, created] of this.#created) await jobs.insert(bossDb, queue, [...created.entries()].map(([id, job]) => ({ ...job, id })));
+    for (const [queue, created] of this.#created) await jobs.insert(bossDb, queue, [...created.entries()].map(([id, job]) => ({ ...job, id })), committed);
     this.#created.clear();
   }
 }

@@ -639,7 +639,7 @@ export class StepSession {
       audits: this.#audits,
     });
     if (statement) await this.sql(statement.text, statement.values);
-    await this.#jobs.flush(this.#services.jobs(), this.bossDb);
+    await this.#jobs.flush(this.#services.jobs(), this.bossDb, this.trx.executionPromise);
   }
 }
 

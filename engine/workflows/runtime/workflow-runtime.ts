@@ -160,7 +160,7 @@ export class WorkflowRuntime {
       const activities = records.runtime.snapshot.entities.get(ACTIVITY_ENTITY);
       return activities ? hasOpenTaskAbout(db, activities.entity.table, subject, entity, id) : Promise.resolve(false);
     });
-    records.onChange(activityNotificationsHook(records));
+    records.onChange(activityNotificationsHook(records, this.notifications));
   }
 
   // ---- lifecycle ----
@@ -216,7 +216,7 @@ export class WorkflowRuntime {
   /** Queues jobs of a registered queue in the caller's transaction (so they exist if and only if it commits), or at once. */
   async enqueue(trx: Knex.Transaction | null, queue: string, jobs: readonly NewJob[]): Promise<void> {
     if (!this.#started) await this.start();
-    await this.#jobs.insert(trx ? (await sqlOf(trx)).bossDb : null, queue, jobs);
+    await this.#jobs.insert(trx ? (await sqlOf(trx)).bossDb : null, queue, jobs, trx?.executionPromise);
   }
 
   /** One job per slot of `seconds` and key, however many processes send it (pollers). */
@@ -229,7 +229,7 @@ export class WorkflowRuntime {
   async registerTaskType(type: TaskType): Promise<void> {
     this.registry.register(type);
     if (type.mode !== 'job' || !this.#started) return;
-    await this.#jobs.ensureQueue({ name: jobQueueName(type.type), expireInSeconds: type.timeoutSeconds ?? 60 });
+    await this.#jobs.ensureQueue({ name: jobQueueName(type.type), expireInSeconds: type.timeoutSeconds ?? 60, wakeAfterCommit: true });
     if (this.#workers) await this.#workJobType(type);
   }
 
@@ -259,7 +259,7 @@ export class WorkflowRuntime {
       { name: TIMER_QUEUE, expireInSeconds: expire },
       { name: DELIVER_QUEUE, expireInSeconds: expire },
       { name: SIGNAL_QUEUE, expireInSeconds: expire },
-      ...this.registry.jobTypes().map((t) => ({ name: jobQueueName(t.type), expireInSeconds: t.timeoutSeconds ?? 60 })),
+      ...this.registry.jobTypes().map((t) => ({ name: jobQueueName(t.type), expireInSeconds: t.timeoutSeconds ?? 60, wakeAfterCommit: true })),
       ...[...this.#workQueues.values()].map((q) => ({ name: q.name, expireInSeconds: q.expireInSeconds })),
     ];
   }
