@@ -408,13 +408,6 @@ export class WireServer {
   }
 
   /**
-   * The waiting connection that has used the backend least (fair queueing by backend time; the
-   * earliest queued among equals). Taking turns one batch each would let a connection whose
-   * statements run for a second each (a bulk insert, an import) make every other connection wait a
-   * second per statement: a timer firing or a request needing five statements would wait five
-   * seconds. By time used, the short statements of the others run between two long ones.
-   */
-  /**
    * Whether to leave the backend idle a moment for the connection that just finished a batch, rather
    * than give it to a waiting connection that has used the backend more. The scheduler never idles
    * otherwise: a connection running long statements back to back (a bulk insert) got the backend
@@ -433,6 +426,13 @@ export class WireServer {
     return least !== null && least.usedMs > released.usedMs;
   }
 
+  /**
+   * The waiting connection that has used the backend least (fair queueing by backend time; the
+   * earliest queued among equals). Taking turns one batch each would let a connection whose
+   * statements run for a second each (a bulk insert, an import) make every other connection wait a
+   * second per statement: a timer firing or a request needing five statements would wait five
+   * seconds. By time used, the short statements of the others run between two long ones.
+   */
   #next(): Connection | null {
     let best = -1;
     for (let i = 0; i < this.#queue.length; i++) {
