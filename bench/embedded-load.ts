@@ -41,6 +41,8 @@ export interface LoadOptions {
   readonly timerSpreadSeconds: number;
   /** Rows per INSERT statement of the bulk load that runs beside the timers. */
   readonly loadBatchRows: number;
+  /** Only the timer lateness (BENCH_LOAD_PART=timers): no HTTP rounds, no apply. */
+  readonly timersOnly?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -196,6 +198,17 @@ function logOperations(operationResults: ReadonlyMap<'embedded' | 'server', Read
   }
 }
 
+const LABEL = { embedded: 'embedded (PGlite, own thread)', server: 'PostgreSQL server' };
+
+function logTimers(timerResults: ReadonlyMap<'embedded' | 'server', Awaited<ReturnType<typeof timersQuietAndLoaded>>>, options: LoadOptions): void {
+  const { log } = options;
+  log(`timer lateness (${options.timers} timers due over ${options.timerSpreadSeconds} s, fired by the server's own workers; target p99 < 1000 ms):`);
+  for (const [kind, timers] of timerResults) {
+    log(`  ${LABEL[kind].padEnd(32)} quiet: ${formatLateness(timers.quiet)}`);
+    log(`  ${''.padEnd(32)} while ${options.loadBatchRows.toLocaleString('en')}-row INSERTs run back to back (${timers.loadedRowsPerSecond.toFixed(0)} rows/s): ${formatLateness(timers.loaded)}`);
+  }
+}
+
 export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void> {
   const { log } = options;
   const kinds: ('embedded' | 'server')[] = options.adminUrl ? ['embedded', 'server'] : ['embedded'];
@@ -205,6 +218,10 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
   const targets = new Map<'embedded' | 'server', Target>();
   try {
     for (const kind of kinds) targets.set(kind, await setUp(kind, options));
+    if (options.timersOnly) {
+      for (const [kind, target] of targets) timerResults.set(kind, await timersQuietAndLoaded(target, options));
+      return logTimers(timerResults, options);
+    }
     // Warm-up: JIT, pools, plan caches.
     for (const target of targets.values()) await loadRound(target, { ...options, seconds: 5 });
     // List, get and create separately, rounds alternating between the databases.
@@ -223,18 +240,13 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
   } finally {
     for (const target of targets.values()) await target.close();
   }
-  const label = { embedded: 'embedded (PGlite, own thread)', server: 'PostgreSQL server' };
-  log(`timer lateness (${options.timers} timers due over ${options.timerSpreadSeconds} s, fired by the server's own workers; target p99 < 1000 ms):`);
-  for (const [kind, timers] of timerResults) {
-    log(`  ${label[kind].padEnd(32)} quiet: ${formatLateness(timers.quiet)}`);
-    log(`  ${''.padEnd(32)} while ${options.loadBatchRows.toLocaleString('en')}-row INSERTs run back to back (${timers.loadedRowsPerSecond.toFixed(0)} rows/s): ${formatLateness(timers.loaded)}`);
-  }
+  logTimers(timerResults, options);
   const roundsNote = options.rounds > 1 ? ` (min / median / max of ${options.rounds} rounds)` : '';
   log(`embedded under load: list / get / create over HTTP, ${options.connections} connections × ${options.seconds} s, ${options.rows.toLocaleString('en')} rows; load from a separate process${roundsNote}:`);
   log(`  ${'database'.padEnd(32)} ${'req/s'.padStart(18)} ${'p50 ms'.padStart(18)} ${'p99 ms'.padStart(18)} ${'errors'.padStart(8)}  database thread busy`);
   for (const [kind, { rounds }] of results) {
     const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
-    log(`  ${label[kind as 'embedded' | 'server'].padEnd(32)} ${spread(rounds.map((r) => r.rps)).padStart(18)} ${spread(rounds.map((r) => r.p50)).padStart(18)} ${spread(rounds.map((r) => r.p99)).padStart(18)} ${String(errors).padStart(8)}  ${kind === 'embedded' ? `${spread(rounds.map((r) => r.dbBusy ?? 0))} %` : '—'}`);
+    log(`  ${LABEL[kind as 'embedded' | 'server'].padEnd(32)} ${spread(rounds.map((r) => r.rps)).padStart(18)} ${spread(rounds.map((r) => r.p50)).padStart(18)} ${spread(rounds.map((r) => r.p99)).padStart(18)} ${String(errors).padStart(8)}  ${kind === 'embedded' ? `${spread(rounds.map((r) => r.dbBusy ?? 0))} %` : '—'}`);
   }
   const embedded = results.get('embedded')!;
   const server = results.get('server');
@@ -245,7 +257,7 @@ export async function embeddedLoadBenchmark(options: LoadOptions): Promise<void>
   log(`health while a metadata apply rewrites the table (employees → bigint), asked by a separate process:`);
   log(`  ${'database'.padEnd(32)} ${'apply s'.padStart(8)} ${'probes'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
   for (const [kind, { apply }] of results) {
-    log(`  ${label[kind as 'embedded' | 'server'].padEnd(32)} ${(apply.applyMs / 1000).toFixed(1).padStart(8)} ${String(apply.count).padStart(8)} ${apply.p50.toFixed(1).padStart(8)} ${apply.p99.toFixed(1).padStart(8)} ${apply.max.toFixed(1).padStart(8)}`);
+    log(`  ${LABEL[kind as 'embedded' | 'server'].padEnd(32)} ${(apply.applyMs / 1000).toFixed(1).padStart(8)} ${String(apply.count).padStart(8)} ${apply.p50.toFixed(1).padStart(8)} ${apply.p99.toFixed(1).padStart(8)} ${apply.max.toFixed(1).padStart(8)}`);
   }
   log(`  (target: health p99 < 200 ms during the apply)`);
 }

@@ -71,6 +71,7 @@ try {
       timers: Number(process.env.BENCH_TIMERS ?? 2000),
       timerSpreadSeconds: Number(process.env.BENCH_TIMER_SPREAD ?? 10),
       loadBatchRows: Number(process.env.BENCH_LOAD_BATCH_ROWS ?? 10_000),
+      timersOnly: process.env.BENCH_LOAD_PART === 'timers',
       log,
     });
   }

@@ -18,6 +18,11 @@ const CANCEL_REQUEST = 80877102;
 const MAX_HANDSHAKE_MESSAGE = 10_000;
 /** PostgreSQL's authentication_timeout. */
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
+/**
+ * How long the backend is kept for a connection that just finished a batch before one that has used
+ * more backend time gets it (see #anticipating).
+ */
+const ANTICIPATION_MS = 10;
 
 const SYNC = 0x53;
 const TERMINATE = 0x58;
@@ -52,7 +57,14 @@ interface Connection {
   deferredBegin: Buffer | null;
   /** Backend time this connection has used, on the scheduler's clock (see #next). */
   usedMs: number;
+  /** When it last joined the queue (performance.now()), for TESSERA_WIRE_TRACE. */
+  queuedAt: number;
+  readonly serial: number;
 }
+
+/** Set → every batch is written to stderr: connection, wait in the queue, backend time, statement (diagnosis only). */
+const TRACE = Boolean(process.env['TESSERA_WIRE_TRACE']);
+let serials = 0;
 
 export interface WireServerOptions {
   readonly db: PGlite;
@@ -154,6 +166,8 @@ export class WireServer {
   #pumping: Promise<void> | null = null;
   /** The backend time of the connection picked last: a connection that waits joins the queue no further back than this. */
   #clock = 0;
+  /** The connection that last finished a batch without holding the backend, when, and its backend time then. */
+  #released: { connection: Connection; at: number; usedMs: number } | null = null;
 
   constructor(options: WireServerOptions) {
     this.#db = options.db;
@@ -192,7 +206,7 @@ export class WireServer {
       socket.end(fatal('53300', 'sorry, too many clients already'));
       return;
     }
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, usedMs: 0 };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, usedMs: 0, queuedAt: 0, serial: ++serials };
     this.#connections.add(connection);
     socket.setTimeout(AUTHENTICATION_TIMEOUT_MS, () => {
       if (connection.phase !== 'ready') this.#refuse(connection, '08006', 'authentication timed out');
@@ -357,6 +371,7 @@ export class WireServer {
   #schedule(connection: Connection): void {
     if (!connection.queued && connection !== this.#owner) {
       connection.queued = true;
+      connection.queuedAt = performance.now();
       // An idle connection saves up no credit: it starts level with the one running now.
       connection.usedMs = Math.max(connection.usedMs, this.#clock);
       this.#queue.push(connection);
@@ -382,10 +397,33 @@ export class WireServer {
       // Reading them before choosing (two turns of the event loop: the second polls the sockets) lets
       // the choice see every connection that is waiting, not only the first one read.
       if (!owner) await readArrived();
+      while (!owner && this.#anticipating()) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await readArrived();
+      }
       const next = owner ? (owner.pending.length > 0 ? owner : null) : this.#next();
       if (!next) return;
       await this.#execute(next);
     }
+  }
+
+  /**
+   * Whether to leave the backend idle a moment for the connection that just finished a batch, rather
+   * than give it to a waiting connection that has used the backend more. The scheduler never idles
+   * otherwise: a connection running long statements back to back (a bulk insert) got the backend
+   * each time the short transactions of the others paused for their client's round trip between two
+   * of them, so each timer step (fetch, then its transaction) waited one whole long statement and
+   * timers fired at (worker connections) per long statement — minutes late during a data load. For
+   * the long-running connection this costs at most ANTICIPATION_MS per such pause, and only while it
+   * is ahead of the other by backend time: fair queueing still gives it its share.
+   */
+  #anticipating(): boolean {
+    const released = this.#released;
+    if (!released || performance.now() - released.at >= ANTICIPATION_MS) return false;
+    if (released.connection.phase === 'closed' || released.connection.pending.length > 0) return false;
+    let least: Connection | null = null;
+    for (const candidate of this.#queue) if (candidate.phase !== 'closed' && candidate.pending.length > 0 && (!least || candidate.usedMs < least.usedMs)) least = candidate;
+    return least !== null && least.usedMs > released.usedMs;
   }
 
   /**
@@ -434,6 +472,7 @@ export class WireServer {
       const started = performance.now();
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
       connection.usedMs += performance.now() - started;
+      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} wait ${(started - connection.queuedAt).toFixed(0)} run ${(performance.now() - started).toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#queue.length} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.
       this.#reply(connection, begin ? afterFirstReady(reply) : reply);
@@ -445,6 +484,7 @@ export class WireServer {
       this.#running = null;
     }
     this.#owner = connection.groupOpen || this.#db.isInTransaction() ? connection : null;
+    if (!this.#owner && !startup) this.#released = { connection, at: performance.now(), usedMs: connection.usedMs };
     if (connection.terminated && connection.pending.length === 0) this.#drop(connection);
     else if (!this.#owner && connection.pending.length > 0) this.#schedule(connection);
   }

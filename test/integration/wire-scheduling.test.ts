@@ -41,4 +41,30 @@ describe('the embedded database scheduler', () => {
       await Promise.all([heavy.end(), running.end(), light.end()]);
     }
   }, 60_000);
+
+  test('a connection that just finished a statement keeps its turn for its next one over a connection that has used the backend more', async () => {
+    // A timer step is a fetch, then a transaction: between the two (and between two steps) its client
+    // takes a round trip. A bulk insert waiting then got the backend every time, so each step waited a
+    // whole long statement.
+    const heavy = new pg.Client(database.url);
+    const running = new pg.Client(database.url);
+    const light = new pg.Client(database.url);
+    await Promise.all([heavy.connect(), running.connect(), light.connect()]);
+    try {
+      await heavy.query('CREATE TABLE turns (n serial PRIMARY KEY, who text NOT NULL)');
+      await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
+      const blocking = running.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      while (database.activity().busyMs === null) await new Promise((resolve) => setTimeout(resolve, 5));
+      const heavyInsert = heavy.query(`INSERT INTO turns (who) VALUES ('heavy')`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // `light` sends its second statement as soon as its first is answered, as a worker does.
+      const lightInserts = light.query(`INSERT INTO turns (who) VALUES ('light 1')`).then(() => light.query(`INSERT INTO turns (who) VALUES ('light 2')`));
+      expect(database.activity().busyMs).not.toBeNull();
+      await Promise.all([blocking, heavyInsert, lightInserts]);
+      const { rows } = await light.query<{ who: string }>('SELECT who FROM turns ORDER BY n');
+      expect(rows.map((r) => r.who)).toEqual(['light 1', 'light 2', 'heavy']);
+    } finally {
+      await Promise.all([heavy.end(), running.end(), light.end()]);
+    }
+  }, 60_000);
 });
