@@ -16,6 +16,7 @@
 import type pg from 'pg';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { BossDb } from './sql.ts';
+import { WakeUps } from '../../db/wake-ups.ts';
 
 export const TIMER_QUEUE = 'tessera.timer';
 export const SIGNAL_QUEUE = 'tessera.signal';
@@ -79,9 +80,13 @@ export class JobQueue {
   readonly #queues = new Map<string, QueueSpec>();
   readonly #log: JobQueueOptions['log'];
   #started = false;
-  /** Queues with new jobs whose workers are yet to be woken, and whether a wake-up is on its way. */
-  readonly #toWake = new Set<string>();
-  #waking = false;
+  /** Queues with new jobs whose workers are yet to be woken. */
+  readonly #wakeUps = new WakeUps({
+    send: (queues) => this.#boss.getDb().executeSql(`SELECT pg_notify(${WAKE_CHANNEL}, q) FROM unnest($1::text[]) AS q`, [queues]),
+    // Only a hint: the workers' polling finds the jobs.
+    failed: (error) => this.#log('waking job workers failed; they will find the jobs by polling', error),
+    open: () => this.#started,
+  });
 
   constructor(options: JobQueueOptions) {
     this.#log = options.log;
@@ -153,24 +158,7 @@ export class JobQueue {
 
   /** Wakes the workers of a queue (in any process) to fetch now; wake-ups asked for meanwhile go together. */
   wake(queue: string): void {
-    this.#toWake.add(queue);
-    if (this.#waking || !this.#started) return;
-    this.#waking = true;
-    void (async () => {
-      try {
-        while (this.#toWake.size > 0 && this.#started) {
-          const queues = [...this.#toWake];
-          this.#toWake.clear();
-          await this.#boss.getDb().executeSql(`SELECT pg_notify(${WAKE_CHANNEL}, q) FROM unnest($1::text[]) AS q`, [queues]);
-        }
-      } catch (error) {
-        // Only a hint: the workers' polling finds the jobs.
-        this.#toWake.clear();
-        this.#log('waking job workers failed; they will find the jobs by polling', error);
-      } finally {
-        this.#waking = false;
-      }
-    })();
+    this.#wakeUps.add(queue);
   }
 
   /** At most one job per `seconds`-long slot and key, whoever sends it: several processes, one run. */

@@ -5,6 +5,7 @@
 // job types `sms:send` / `email:send`) takes them with `pending()` and settles them with `settle()`.
 import type { Knex } from 'knex';
 import type { Sql } from './sql.ts';
+import { WakeUps } from '../../db/wake-ups.ts';
 
 export const IN_APP = 'in-app';
 export const OUTBOX_CHANNELS = ['sms', 'email'] as const;
@@ -109,12 +110,16 @@ export const NOTIFICATIONS_CHANNEL = 'tessera_notifications';
 
 export class NotificationService {
   readonly #knex: Knex;
-  /** Users whose live feeds are yet to be woken, and whether a wake-up is on its way. */
-  readonly #toWake = new Set<string>();
-  #waking = false;
+  /** Users whose live feeds are yet to be woken. */
+  readonly #wakeUps: WakeUps;
 
   constructor(knex: Knex) {
     this.#knex = knex;
+    this.#wakeUps = new WakeUps({
+      send: (users) => knex.raw(`SELECT pg_notify(?, u) FROM unnest(?::text[]) AS u`, [NOTIFICATIONS_CHANNEL, users]),
+      // Only a hint (the database went away, the platform closed): the feeds catch up on their own.
+      failed: () => undefined,
+    });
   }
 
   /**
@@ -126,29 +131,9 @@ export class NotificationService {
    */
   wakeAfter(committed: Promise<unknown>, userId: string): void {
     committed.then(
-      () => {
-        this.#toWake.add(userId);
-        if (!this.#waking) void this.#wake();
-      },
+      () => this.#wakeUps.add(userId),
       () => undefined,
     );
-  }
-
-  async #wake(): Promise<void> {
-    this.#waking = true;
-    try {
-      // Wake-ups asked for while one is on its way go together, in one statement that writes nothing.
-      while (this.#toWake.size > 0) {
-        const users = [...this.#toWake];
-        this.#toWake.clear();
-        await this.#knex.raw(`SELECT pg_notify(?, u) FROM unnest(?::text[]) AS u`, [NOTIFICATIONS_CHANNEL, users]);
-      }
-    } catch {
-      // Only a hint (the database went away, the platform closed): the feeds catch up on their own.
-      this.#toWake.clear();
-    } finally {
-      this.#waking = false;
-    }
   }
 
   /** A user's in-app notifications, newest first. */
