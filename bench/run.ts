@@ -84,6 +84,7 @@ try {
       activities: Number(process.env.BENCH_LARGE_ACTIVITIES ?? 10_000_000),
       timeline: Number(process.env.BENCH_LARGE_TIMELINE ?? 10_000),
       samples: Number(process.env.BENCH_LARGE_SAMPLES ?? 50),
+      ...(process.env.BENCH_LARGE_DATABASE ? { keep: process.env.BENCH_LARGE_DATABASE } : {}),
       log,
     });
   }
