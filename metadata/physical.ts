@@ -7,6 +7,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { exclusionShapes } from './exclusions.ts';
 import { queryField } from './filter.ts';
 import { platformTarget, USER_TARGET, type EntityModel, type Model } from './model.ts';
+import { reportIndexFields } from './report-indexes.ts';
 import type { Field } from './schema/types.generated.ts';
 import { CURRENCY_SUFFIX, fieldTypeOf, LINE_POSITION_COLUMN } from './field-types/index.ts';
 
@@ -70,6 +71,8 @@ export interface PhysicalIndex {
    * out rows in the order of an ORDER BY … COLLATE x when its column has that collation.
    */
   readonly sortText?: { readonly language: string; readonly columns: readonly string[] };
+  /** Columns stored in the index but not keyed (INCLUDE): a query reading only them needs no table row. */
+  readonly include?: readonly string[];
 }
 
 /**
@@ -278,6 +281,20 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
       ...(descending.length ? { descending } : {}),
       ...(text.length ? { sortText: { language: model.pkg.manifest.defaultLanguage ?? 'en', columns: text } } : {}),
     });
+  }
+  for (const report of model.pkg.reports) {
+    const fields = report.entity === entity.name ? reportIndexFields(report, entity) : null;
+    if (!fields) continue;
+    // A field's columns (money: the amount and its currency), or a system column by name.
+    const columnsOf = (name: string) => {
+      const field = entity.fieldsByName.get(name);
+      const own = field ? columns.filter((c) => c.identity === `field.${field.id}` || c.identity.startsWith(`field.${field.id}#`)) : columns.filter((c) => c.name === name);
+      return own.map((c) => c.name);
+    };
+    const key = columnsOf(fields.key);
+    const include = [...new Set(fields.stored.flatMap(columnsOf))].filter((c) => !key.includes(c));
+    const identity = `${entity.id}/report.${report.id}`;
+    indexes.push({ identity, name: objectName('ix', identity), columns: key, unique: false, liveOnly: true, ...(include.length ? { include } : {}) });
   }
   if (entity.lineOf) {
     // A line's place among its record's lines; lines are read by record in this order.

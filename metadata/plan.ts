@@ -125,7 +125,8 @@ const sameIndex = (a: PhysicalIndex, aTable: PhysicalTable, b: PhysicalIndex, bT
   indexColumns(aTable, { ...a, columns: a.descending ?? [] }) === indexColumns(bTable, { ...b, columns: b.descending ?? [] }) &&
   // Another business language sorts text in another collation: the index no longer serves the lists.
   (a.sortText?.language ?? null) === (b.sortText?.language ?? null) &&
-  indexColumns(aTable, { ...a, columns: a.sortText?.columns ?? [] }) === indexColumns(bTable, { ...b, columns: b.sortText?.columns ?? [] });
+  indexColumns(aTable, { ...a, columns: a.sortText?.columns ?? [] }) === indexColumns(bTable, { ...b, columns: b.sortText?.columns ?? [] }) &&
+  indexColumns(aTable, { ...a, columns: a.include ?? [] }) === indexColumns(bTable, { ...b, columns: b.include ?? [] });
 
 /** An exclusion's definition by column identities: renaming a column keeps the constraint (its filter's text aside). */
 const exclusionKey = (table: PhysicalTable, e: PhysicalExclusion): string => {

@@ -5,6 +5,7 @@
 import { parseAggregate } from './aggregate.ts';
 import type { MetadataErrorCode } from './errors.ts';
 import type { EntityModel, Model } from './model.ts';
+import { reportIndexFields } from './report-indexes.ts';
 import type { Dashboard, Report } from './schema/types.generated.ts';
 
 export interface ItemProblem {
@@ -34,6 +35,12 @@ export function reportProblems(report: Report, model: Model): ItemProblem[] {
   if (report.type === 'pie' && groups !== 1) add('META_FIELD_KIND', ['type'], 'a pie chart needs one group');
   if (report.type === 'funnel' && (groups < 1 || !entity.machines.has(query.groupBy[0]!.field))) add('META_FIELD_KIND', ['type'], 'a funnel groups first by the stage field of a pipeline');
   checkParameters(report, entity, add);
+  if (report.indexed) {
+    const fields = report.parameters?.period ? reportIndexFields(report, entity) : null;
+    if (!report.parameters?.period) add('META_FIELD_KIND', ['indexed'], 'an indexed report needs parameters.period: the field its index is keyed by');
+    // PostgreSQL's limit on an index's columns (INDEX_MAX_KEYS), stored ones included; money takes two.
+    else if (fields && fields.stored.length + 1 > 16) add('META_FIELD_KIND', ['indexed'], `an indexed report reads ${fields.stored.length + 1} fields; an index holds at most 16 of them`);
+  }
   if (report.capacity) {
     const people = model.entities.get(report.capacity.entity);
     if (!people) add('META_UNKNOWN_ENTITY', ['capacity', 'entity'], `unknown entity type "${report.capacity.entity}"`);

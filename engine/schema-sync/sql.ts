@@ -115,8 +115,9 @@ export function indexSql(table: string, index: PhysicalIndex, collations: Readon
     `${q(name)}${collation && index.sortText!.columns.includes(name) ? ` COLLATE ${q(collation)}` : ''}${index.descending?.includes(name) ? ' DESC' : ''}`;
   const target = index.expression ?? index.columns.map(column).join(', ');
   const using = index.method === 'gin' ? ' USING gin' : '';
+  const include = index.include?.length ? ` INCLUDE (${index.include.map(q).join(', ')})` : '';
   const where = index.liveOnly ? ' WHERE deleted_at IS NULL' : '';
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${t(table)}${using} (${target})${where}`;
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${t(table)}${using} (${target})${include}${where}`;
 }
 
 export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {

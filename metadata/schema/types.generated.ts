@@ -1209,6 +1209,10 @@ export interface Report {
     campaign?: Identifier;
   };
   /**
+   * Keep an index for this report on its entity type's table, for tables of millions of rows: its key is the period parameter's field, and it stores the fields the report groups, measures and filters, so PostgreSQL answers a period's report from the index alone (an index-only scan) instead of reading the table. Costs disk and a little time on every write to the table. Needs parameters.period.
+   */
+  indexed?: boolean;
+  /**
    * Compares a per-person, per-day measure with the hours people have: the entity type of people, its reference to their user account and its hours-per-day field (e.g. employee.user_account, employee.available_hours_per_day).
    */
   capacity?: {

@@ -68,3 +68,19 @@ test('a contractor\'s timeline (its activities, newest first) is read from the t
   expect(plans[0]).toMatch(/Index Cond: \(contractor = /);
   expect(plans[0]).not.toMatch(/Sort/);
 });
+
+test('the shipped "activities by kind and status" report (indexed) is answered from its index alone', async () => {
+  await env.platform.records.create(SYSTEM, 'activity', { kind: 'call', subject: 'Rozmowa', start_at: '2026-03-02T09:00:00Z', contractor });
+  const { knex } = env.platform;
+  const activity = env.platform.runtime.entity('activity').entity;
+  // The visibility map an index-only scan needs is VACUUM's (autovacuum sets it on a real table).
+  await knex.raw('VACUUM ??', [activity.table]);
+  const report = env.platform.runtime.snapshot.model.pkg.reports.find((r) => r.name === 'activities_by_kind_status')!;
+  const plans = await plansOf('activity', () =>
+    env.platform.records.aggregate(admin, 'activity', { groupBy: report.groupBy ?? [], measures: report.measures, filter: { start_at: { gte: '2026-01-01T00:00:00Z', lt: '2027-01-01T00:00:00Z' } } }),
+  );
+  const { rows } = await knex.raw(`SELECT indexname FROM pg_indexes WHERE tablename = ? AND indexdef LIKE '%INCLUDE%'`, [activity.table]);
+  expect(rows).toHaveLength(1);
+  expect(plans).toHaveLength(1);
+  expect(plans[0]).toContain(`Index Only Scan using ${rows[0].indexname as string}`);
+});

@@ -222,6 +222,18 @@ describe('renaming by stable id', () => {
     expect(lines(planMigration(inLanguage('pl'), inLanguage('ro')))).toEqual([expect.stringMatching(/^dropIndex ix_/), 'createIndex contractor(segment,name,id)']);
   });
 
+  test('an indexed report keeps an index keyed by its period over live rows, storing what it reads; reading something else rebuilds it; unmarking drops it', () => {
+    const report = (groupBy: string[], indexed = true): Item => ({ kind: 'report', id: 't.report.by_stage', name: 'by_stage', label: { en: 'By stage' }, entity: 'deal', type: 'table', groupBy, measures: ['count', 'sum:amount'], parameters: { period: 'deal_date', owner: 'owner' }, indexed });
+    const items = (groupBy: string[], indexed = true) => [contractor(), person(), deal([field('date', 'deal_date')]), salesPipeline(), report(groupBy, indexed)];
+    const index = tableOf(physicalOf(packageOf(...items(['stage']))), 'deal').indexes.find((i) => i.identity.endsWith('report.t.report.by_stage'));
+    // The money measure brings its currency (amounts are summed per currency); the owner parameter narrows dashboards.
+    expect(index).toMatchObject({ columns: ['deal_date'], include: ['stage', 'amount', 'amount_currency', 'owner'], liveOnly: true, unique: false });
+    expect(lines(planChange(() => items(['stage']), () => items(['stage'], false)))).toEqual(['createIndex deal(deal_date)']);
+    expect(lines(planChange(() => items(['contractor']), () => items(['stage'])))).toEqual([expect.stringMatching(/^dropIndex ix_/), 'createIndex deal(deal_date)']);
+    expect(lines(planChange(() => items(['stage'], false), () => items(['stage'])))).toEqual([expect.stringMatching(/^dropIndex ix_/)]);
+    expect(planChange(() => items(['stage']), () => items(['stage'])).steps).toEqual([]);
+  });
+
   test('index names survive renames of the table and its columns', () => {
     const indexNames = (items: Item[]) => tableOf(physicalOf(packageOf(...items)), items === renamed ? 'client' : 'contractor').indexes.filter((i) => i.method !== 'gin').map((i) => i.name);
     const original = crmItems();

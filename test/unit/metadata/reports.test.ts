@@ -39,6 +39,11 @@ test('the type fits the groups, parameters and capacity name fields of the right
   expect(errorsOf(report('bad_funnel', { type: 'funnel', groupBy: ['sale_type'] }))).toEqual(['reports/bad_funnel.json#/type: a funnel groups first by the stage field of a pipeline [META_FIELD_KIND]']);
 });
 
+test('an indexed report needs a period: its index is keyed by it', () => {
+  expect(errorsOf(report('unkeyed', { groupBy: ['stage'], indexed: true }))).toEqual(['reports/unkeyed.json#/indexed: an indexed report needs parameters.period: the field its index is keyed by [META_FIELD_KIND]']);
+  expect(errorsOf(report('keyed', { groupBy: ['stage'], parameters: { period: 'deal_date' }, indexed: true }))).toEqual([]);
+});
+
 test('a dashboard names reports and roles of the package', () => {
   const dashboard = { kind: 'dashboard', id: 't.dashboard.x', name: 'x', label: { en: 'x' }, roles: ['pilot'], widgets: [{ report: 'sales_funnel' }, { report: 'missing' }] };
   expect(errorsOf({ 'dashboards/x.json': dashboard })).toEqual(['dashboards/x.json#/widgets/1/report: unknown report "missing" [META_UNKNOWN_FIELD]', 'dashboards/x.json#/roles/0: unknown role "pilot" [META_UNKNOWN_FIELD]']);

@@ -25,3 +25,8 @@ test('descending sort columns are stored descending', () => {
   const timeline: PhysicalIndex = { identity: 'platform.activity/index.t', name: 'ix_fedcba9876543210', columns: ['contractor', 'created_at', 'id'], unique: false, descending: ['created_at', 'id'] };
   expect(indexSql('activity', timeline)).toBe('CREATE INDEX "ix_fedcba9876543210" ON "public"."activity" ("contractor", "created_at" DESC, "id" DESC)');
 });
+
+test('stored columns of a report\'s index follow its key in INCLUDE, over live rows', () => {
+  const report: PhysicalIndex = { identity: 'platform.activity/report.r', name: 'ix_00112233445566aa', columns: ['start_at'], unique: false, liveOnly: true, include: ['kind', 'status'] };
+  expect(indexSql('activity', report)).toBe('CREATE INDEX "ix_00112233445566aa" ON "public"."activity" ("start_at") INCLUDE ("kind", "status") WHERE deleted_at IS NULL');
+});
