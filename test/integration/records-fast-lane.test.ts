@@ -21,6 +21,7 @@ let readOnlyToken: string;
 let cookie: string;
 let csrf: string;
 let contractorId: string;
+let browserId: string;
 
 interface Answer {
   readonly status: number;
@@ -82,7 +83,7 @@ beforeAll(async () => {
   contractorId = large.body.id as string;
   noRoleToken = await tokenFor(env.platform, await createTestUser(env.platform, { login: 'norole' }));
   readOnlyToken = await tokenFor(env.platform, await createTestUser(env.platform, { login: 'reader', isAdmin: true }), ['read']);
-  await createTestUser(env.platform, { login: 'browser', isAdmin: true });
+  browserId = await createTestUser(env.platform, { login: 'browser', isAdmin: true });
   const browser = browserClient(`${fast.url}/api`);
   expect((await browser.login('browser')).status).toBe(200);
   cookie = [...browser.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
@@ -179,6 +180,14 @@ describe('the fast lane answers as express does', () => {
     const viaExpress = await send(plain.url, c.method, c.path(), headers, c.body);
     expect(served.length).toBe(before + (c.lane ? 1 : 0));
     const created = c.method === 'POST' && viaLane.status === 201;
+    if (created) {
+      // The audit names the user on both paths: the token's (via api) or the session's (via ui).
+      const audited = async (answer: Answer) =>
+        (await env.platform.knex('tessera.audit_log').where({ entity: 'contractor', record_id: (JSON.parse(answer.body) as { id: string }).id, action: 'create' }).first('actor', 'via')) as { actor: string; via: string };
+      const expected = c.headers?.().cookie ? { actor: browserId, via: 'ui' } : { actor: fast.adminId, via: 'api' };
+      expect(await audited(viaLane)).toEqual(expected);
+      expect(await audited(viaExpress)).toEqual(expected);
+    }
     if (c.status >= 400) expect(viaLane.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(comparable(viaLane, created)).toEqual(comparable(viaExpress, created));
     expect(viaLane.status).toBe(c.status);
