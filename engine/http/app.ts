@@ -91,6 +91,8 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   app.use(headers);
   app.use(compress);
 
+  // A middleware added below for the paths of /records (before the records router) goes into the
+  // fast lane's `before` above as well; test/integration/records-fast-lane.test.ts compares the two.
   const api = express.Router();
   api.use(checkPath);
   api.use(noStore);
