@@ -20,7 +20,8 @@ import { notificationsRouter } from './notifications-router.ts';
 import { openApiDocument } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { markWrites } from './read-routing.ts';
-import { recordsRouter } from './records-router.ts';
+import { hotRecordRoutes, recordsRouter } from './records-router.ts';
+import { recordsFastLane, type FastRoute } from './fast-lane.ts';
 import { searchRouter } from './search-router.ts';
 import { securityHeaders } from './security-headers.ts';
 import { savedViewsRouter } from './saved-views-router.ts';
@@ -37,6 +38,11 @@ export interface AppOptions {
   readonly auth?: AuthOptions;
   /** Embedded Node-RED (engine/automation): answers /automation with its own sign-in bridge and headers. */
   readonly automation?: RequestHandler;
+  /**
+   * The records API's list, get and create answered without express's routing (engine/http/fast-lane.ts);
+   * on unless false (tests compare both paths). `served` is told of each request the lane answers.
+   */
+  readonly fastLane?: false | { readonly served?: (route: FastRoute) => void };
 }
 
 export function createApp(platform: Platform, options: AppOptions = {}): Express {
@@ -55,18 +61,41 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // That frame has its own stricter policy until the user asks; the sanitiser blocks remote images
   // everywhere else, and scripts stay 'self' only.
   // Computed once from helmet (engine/http/security-headers.ts): the same headers on every response.
-  app.use(securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'] } } }));
+  const headers = securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'] } } });
   // gzip for the web app's bundles and large JSON lists (threshold 1 KB, as the middleware defaults).
-  app.use(compression());
-
+  const compress = compression();
   const auth = resolveAuthOptions(options.auth);
-  const api = express.Router();
-  api.use(checkPath);
   // Responses carry personal data: no caches (ASVS V8.2.1). Routes may loosen it (files are immutable).
-  api.use((_req, res, next) => {
+  const noStore: RequestHandler = (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
-  });
+  };
+  const authenticated = authenticate(platform, auth);
+  // With a read replica: a session's writes are followed so that its next reads see them.
+  const writes = markWrites(platform, { secureCookies: auth.secureCookies });
+  // A change of tokens, users or teams made here is seen by this process's very next request; other
+  // processes hear of it through the database (migration 004 NOTIFYs the auth channel).
+  const accountChanges: RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' && /^\/(auth|users|teams)(\/|$)/.test(req.path)) res.on('finish', () => platform.tokenCache.clear());
+    next();
+  };
+  const json = jsonParser('1mb');
+  const hot = hotRecordRoutes(platform);
+  if (options.fastLane !== false) {
+    // The same middleware as below, in the same order, for the paths of the three hot routes; the
+    // API's layers left out (health, the connectors' public routes, /files, /meta, /imports, /auth)
+    // answer no path of those shapes.
+    const before = [headers, compress, checkPath, noStore, authenticated, writes, accountChanges, json, checkJsonBody, requireAuthenticated];
+    app.use(recordsFastLane({ before, routes: hot, problems: problemHandler, ...(options.fastLane?.served ? { served: options.fastLane.served } : {}) }));
+  }
+  app.use(headers);
+  app.use(compress);
+
+  // A middleware added below for the paths of /records (before the records router) goes into the
+  // fast lane's `before` above as well; test/integration/records-fast-lane.test.ts compares the two.
+  const api = express.Router();
+  api.use(checkPath);
+  api.use(noStore);
   api.get('/health', async (_req, res) => {
     const metadataVersion = platform.runtime.loaded ? platform.runtime.snapshot.version : null;
     const embedded = platform.db.embedded;
@@ -84,19 +113,13 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   });
   // Connectors' public routes (ICS feeds read by calendar apps): no session, a token in the URL.
   api.use(connectorsPublicRouter(platform));
-  api.use(authenticate(platform, auth));
-  // With a read replica: a session's writes are followed so that its next reads see them.
-  api.use(markWrites(platform, { secureCookies: auth.secureCookies }));
-  // A change of tokens, users or teams made here is seen by this process's very next request; other
-  // processes hear of it through the database (migration 004 NOTIFYs the auth channel).
-  api.use((req, res, next) => {
-    if (req.method !== 'GET' && /^\/(auth|users|teams)(\/|$)/.test(req.path)) res.on('finish', () => platform.tokenCache.clear());
-    next();
-  });
+  api.use(authenticated);
+  api.use(writes);
+  api.use(accountChanges);
   api.use('/files', requireAuthenticated, filesRouter(platform)); // before the JSON parsers: uploads are raw bytes
   api.use('/meta', jsonParser('10mb'));
   api.use('/imports', jsonParser('28mb')); // a 20 MB file in base64
-  api.use(jsonParser('1mb'));
+  api.use(json);
   api.use(checkJsonBody);
 
   api.use('/auth', authRouter(platform, auth));
@@ -107,7 +130,7 @@ export function createApp(platform: Platform, options: AppOptions = {}): Express
   // The records API first: it serves most requests, and express tries every router mounted before it.
   // No route below answers a path of its shapes (/records/:type, /records/:type/:id and the literal
   // sub-paths it declares), so the order changes no answer.
-  api.use('/records', recordsRouter(platform));
+  api.use('/records', recordsRouter(platform, hot));
   api.get('/openapi.json', (_req, res) => {
     const { model, version } = platform.runtime.snapshot;
     res.json(openApiDocument(model, version));

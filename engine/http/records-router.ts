@@ -1,5 +1,5 @@
 // /api/records/:type — CRUD, lists, timeline, history of the records of every entity type.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Platform } from '../platform.ts';
 import { massUpdate, parseMassUpdate, type ApiRecord } from '../records/index.ts';
 import { TesseraError } from '../errors.ts';
@@ -9,20 +9,50 @@ import { recordContext } from './context.ts';
 import { replicaRead } from './read-routing.ts';
 import { aggregateRequest, expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
 
-export function recordsRouter(platform: Platform): Router {
+/** The three hot routes, one handler each, served by this router and by engine/http/fast-lane.ts. */
+export interface HotRecordRoutes {
+  /** GET /:type */
+  readonly list: RequestHandler<{ type: string }>;
+  /** GET /:type/:id */
+  readonly get: RequestHandler<{ type: string; id: string }>;
+  /** POST /:type */
+  readonly create: RequestHandler<{ type: string }>;
+}
+
+export function hotRecordRoutes(platform: Platform): HotRecordRoutes {
+  const { records } = platform;
+  return {
+    list: async (req, res) => {
+      const request = listRequest(req);
+      const result = await replicaRead(platform, req, (ctx) => records.list(ctx, req.params.type, request));
+      if (result.next) {
+        const url = new URL(req.originalUrl, 'http://x');
+        url.searchParams.set('after', result.next);
+        res.links({ next: `${url.pathname}${url.search}` });
+      }
+      sendJson(req, res, { data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
+    },
+    get: async (req, res) => {
+      const q = req.query as Record<string, unknown>;
+      const include = listParam(q.include, 'include');
+      const fields = listParam(q.fields, 'fields');
+      const record = await records.get(recordContext(req), req.params.type, req.params.id, { ...(include ? { include } : {}), ...(fields ? { fields } : {}) });
+      res.setHeader('ETag', `"${String(record.version)}"`);
+      sendJson(req, res, record);
+    },
+    create: async (req, res) => {
+      const record = await records.create(recordContext(req), req.params.type, requireJsonObject(req));
+      res.location(`${req.baseUrl}/${req.params.type}/${String(record.id)}`).set('ETag', `"${String(record.version)}"`);
+      sendJson(req, res, record, 201);
+    },
+  };
+}
+
+export function recordsRouter(platform: Platform, hot: HotRecordRoutes = hotRecordRoutes(platform)): Router {
   const router = Router();
   const { records } = platform;
 
-  router.get('/:type', async (req, res) => {
-    const request = listRequest(req);
-    const result = await replicaRead(platform, req, (ctx) => records.list(ctx, req.params.type, request));
-    if (result.next) {
-      const url = new URL(req.originalUrl, 'http://x');
-      url.searchParams.set('after', result.next);
-      res.links({ next: `${url.pathname}${url.search}` });
-    }
-    sendJson(req, res, { data: result.data, next: result.next ?? null, ...(result.count !== undefined ? { count: result.count } : {}) });
-  });
+  router.get('/:type', hot.list);
 
   // Before /:type/:id. Groups and measures over the records the user may read (docs/reports.md).
   router.get('/:type/aggregate', async (req, res) => {
@@ -57,11 +87,7 @@ export function recordsRouter(platform: Platform): Router {
     res.end();
   });
 
-  router.post('/:type', async (req, res) => {
-    const record = await records.create(recordContext(req), req.params.type, requireJsonObject(req));
-    res.location(`${req.baseUrl}/${req.params.type}/${String(record.id)}`).set('ETag', `"${String(record.version)}"`);
-    sendJson(req, res, record, 201);
-  });
+  router.post('/:type', hot.create);
 
   // Before /:type/:id. Probable duplicates of the values sent (a form being filled in; ?exclude=<id> for an edit).
   router.post('/:type/duplicates', async (req, res) => {
@@ -76,14 +102,7 @@ export function recordsRouter(platform: Platform): Router {
     res.json({ data });
   });
 
-  router.get('/:type/:id', async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const include = listParam(q.include, 'include');
-    const fields = listParam(q.fields, 'fields');
-    const record = await records.get(recordContext(req), req.params.type, req.params.id, { ...(include ? { include } : {}), ...(fields ? { fields } : {}) });
-    res.setHeader('ETag', `"${String(record.version)}"`);
-    sendJson(req, res, record);
-  });
+  router.get('/:type/:id', hot.get);
 
   router.patch('/:type/:id', async (req, res) => {
     const body = requireJsonObject(req);
