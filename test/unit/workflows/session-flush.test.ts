@@ -14,6 +14,7 @@ function pending(instances: LoadedInstance[] = []): PendingWrites {
     incidents: new IndexTable(),
     resolvedIncidents: new Set(),
     audits: [],
+    notifications: [],
   };
 }
 
