@@ -10,4 +10,5 @@ export { BULK_MAX_ITEMS } from './bulk-items.ts';
 export type { CreateManyOptions } from './bulk-create.ts';
 export type { UpdateItem, UpdateManyOptions } from './bulk-update.ts';
 export { rebuildRollups } from './rollup-fields.ts';
+export { holdLivePlatformRows } from './platform-targets.ts';
 export { MAX_AGGREGATE_ROWS, type AggregateResult, type AggregateRow, type GroupKey } from './aggregate.ts';

@@ -33,9 +33,30 @@ const tableOf = (target: PlatformTarget) => `${PLATFORM_SCHEMA}.${target.table}`
  * concurrent delete waits for the writer (and then sees the new dependent), or the writer for it.
  */
 export async function livePlatformIds(trx: Knex.Transaction, target: PlatformTarget, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const query = ROWS[target.name].live(trx(tableOf(target)).whereIn('id', ids)).forShare();
-  return new Set(((await query.select('id')) as { id: string }[]).map((r) => r.id));
+  const held = heldRows.get(trx)?.get(target.name);
+  const live = new Set(held ? ids.filter((id) => held.has(id)) : []);
+  const rest = ids.filter((id) => !live.has(id));
+  if (rest.length === 0) return live;
+  const query = ROWS[target.name].live(trx(tableOf(target)).whereIn('id', rest)).forShare();
+  for (const row of (await query.select('id')) as { id: string }[]) live.add(row.id);
+  return live;
+}
+
+/** Per transaction and platform target: ids its caller read live and holds FOR SHARE (see holdLivePlatformRows). */
+const heldRows = new WeakMap<Knex.Transaction, Map<PlatformTarget['name'], Set<string>>>();
+
+/**
+ * Tells the reference check that `trx` already read these rows of a platform target as live (the
+ * target's `live` condition, e.g. an active user) with FOR SHARE: the lock keeps them so until the
+ * transaction ends, so a reference to them in it need not read them again. A workflow's user task
+ * reads its assignee's language that way, and its activity's assignee check costs no statement.
+ */
+export function holdLivePlatformRows(trx: Knex.Transaction, target: PlatformTarget['name'], ids: readonly string[]): void {
+  let byTarget = heldRows.get(trx);
+  if (!byTarget) heldRows.set(trx, (byTarget = new Map()));
+  let held = byTarget.get(target);
+  if (!held) byTarget.set(target, (held = new Set()));
+  for (const id of ids) held.add(id);
 }
 
 /** Replaces the ids in `field` of each record by the row of the platform target it names (ids with no row stay as they are). */

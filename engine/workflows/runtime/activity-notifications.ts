@@ -8,8 +8,7 @@ import { ACTIVITY_ENTITY } from '../../../metadata/index.ts';
 import { accessFor, loadSubject } from '../../access/index.ts';
 import { isTesseraError } from '../../errors.ts';
 import type { RecordChange, RecordService } from '../../records/index.ts';
-import { IN_APP, writeNotification, type NotificationService } from './notifications.ts';
-import { sqlOf } from './sql.ts';
+import { IN_APP, type NotificationService } from './notifications.ts';
 
 export const ASSIGNED = 'assigned';
 export const MENTION = 'mention';
@@ -57,9 +56,8 @@ export function activityNotificationsHook(records: RecordService, notifications:
     const textFields = (entity?.fields ?? []).filter((f) => f.type === 'text').map((f) => f.name);
     const mentions = newMentions(change, textFields);
     if (!assigned && mentions.size === 0) return;
-    const { sql } = await sqlOf(trx);
     if (assigned) {
-      await writeNotification(sql, { channel: IN_APP, kind: ASSIGNED, userId: assignee, subject, record: about });
+      await notifications.write(trx, { channel: IN_APP, kind: ASSIGNED, userId: assignee, subject, record: about });
       // The trigger leaves assignments silent (migration 046): the feed is woken after the commit.
       notifications.wakeAfter(trx.executionPromise, assignee);
     }
@@ -69,7 +67,7 @@ export function activityNotificationsHook(records: RecordService, notifications:
       // The writer knows; a new assignee already has the assignment (which links the same activity).
       if (user.id === actorId || (assigned && user.id === assignee)) continue;
       if (!(await userMayRead(records, trx, user.id, ACTIVITY_ENTITY, about.id))) continue;
-      await writeNotification(sql, { channel: IN_APP, kind: MENTION, userId: user.id, subject, body: mentions.get(user.login.toLowerCase()) ?? null, record: about });
+      await notifications.write(trx, { channel: IN_APP, kind: MENTION, userId: user.id, subject, body: mentions.get(user.login.toLowerCase()) ?? null, record: about });
     }
   };
 }

@@ -4,7 +4,7 @@
 // `email`) are an outbox: they stay `pending` until the connector for that channel (registering the
 // job types `sms:send` / `email:send`) takes them with `pending()` and settles them with `settle()`.
 import type { Knex } from 'knex';
-import type { Sql } from './sql.ts';
+import { sqlOf, type Sql } from './sql.ts';
 import { WakeUps } from '../../db/wake-ups.ts';
 
 export const IN_APP = 'in-app';
@@ -44,29 +44,44 @@ export interface Notification {
   readonly readAt: string | null;
 }
 
+/** The columns of a notification row (statuses: in-app ones are delivered by being stored, the others wait in the outbox). */
+export function notificationColumns(input: NotificationInput): Record<string, unknown> {
+  return {
+    channel: input.channel,
+    user_id: input.userId ?? null,
+    recipient_entity: input.recipient?.entity ?? null,
+    recipient_id: input.recipient?.id ?? null,
+    address: input.address ?? null,
+    subject: input.subject,
+    body: input.body ?? null,
+    record_entity: input.record?.entity ?? null,
+    record_id: input.record?.id ?? null,
+    instance_id: input.instanceId ?? null,
+    status: input.channel === IN_APP ? 'delivered' : 'pending',
+    kind: input.kind ?? null,
+  };
+}
+
 /** Stores one notification in the caller's transaction; returns its id (null when the key was already used). */
 export async function writeNotification(sql: Sql, input: NotificationInput): Promise<number | null> {
+  const c = notificationColumns(input);
   const rows = await sql<{ id: number }>(
     `INSERT INTO tessera.notifications (channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, idempotency_key, status, kind)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
-    [
-      input.channel,
-      input.userId ?? null,
-      input.recipient?.entity ?? null,
-      input.recipient?.id ?? null,
-      input.address ?? null,
-      input.subject,
-      input.body ?? null,
-      input.record?.entity ?? null,
-      input.record?.id ?? null,
-      input.instanceId ?? null,
-      input.idempotencyKey ?? null,
-      input.channel === IN_APP ? 'delivered' : 'pending',
-      input.kind ?? null,
-    ],
+    [c.channel, c.user_id, c.recipient_entity, c.recipient_id, c.address, c.subject, c.body, c.record_entity, c.record_id, c.instance_id, input.idempotencyKey ?? null, c.status, c.kind],
   );
   return rows[0]?.id ?? null;
+}
+
+/** Inserts the notifications (rows of notificationColumns) of a jsonb array parameter, in their order: a step flush's part. */
+export function notificationsInsert(param: string): string {
+  return `INSERT INTO tessera.notifications (channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, status, kind)
+     SELECT channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, status, kind
+       FROM ROWS FROM (jsonb_to_recordset(${param}) AS (channel text, user_id uuid, recipient_entity text, recipient_id uuid, address text, subject text, body text,
+            record_entity text, record_id uuid, instance_id uuid, status text, kind text))
+            WITH ORDINALITY AS x(channel, user_id, recipient_entity, recipient_id, address, subject, body, record_entity, record_id, instance_id, status, kind, n)
+      ORDER BY n`;
 }
 
 interface NotificationRow {
@@ -134,6 +149,27 @@ export class NotificationService {
       () => this.#wakeUps.add(userId),
       () => undefined,
     );
+  }
+
+  /** Per transaction: who writes its notifications later in it (a workflow step's flush). */
+  readonly #collectors = new WeakMap<Knex.Transaction, (input: NotificationInput) => void>();
+
+  /**
+   * Notifications written on `trx` from now on go to `sink`, which stores them later in the same
+   * transaction (a workflow step writes them with its one flush statement); the returned function
+   * ends that. Notifications with an idempotency key are still written at once (their caller may
+   * want to know whether the key was new).
+   */
+  collect(trx: Knex.Transaction, sink: (input: NotificationInput) => void): () => void {
+    this.#collectors.set(trx, sink);
+    return () => this.#collectors.delete(trx);
+  }
+
+  /** Stores a notification in the transaction: now, or through the transaction's collector (see collect). */
+  async write(trx: Knex.Transaction, input: NotificationInput): Promise<void> {
+    const collector = this.#collectors.get(trx);
+    if (collector && !input.idempotencyKey) collector(input);
+    else await writeNotification((await sqlOf(trx)).sql, input);
   }
 
   /** A user's in-app notifications, newest first. */

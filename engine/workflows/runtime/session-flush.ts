@@ -1,5 +1,6 @@
 // The end of a step session: everything the session changed in the platform's tables (instance
-// states, history, index rows of timers, subscriptions, user tasks and incidents, audit rows) as ONE
+// states, history, index rows of timers, subscriptions, user tasks and incidents, audit rows and
+// notifications) as ONE
 // statement of data-modifying CTEs, so a step costs one round trip to write however much it did.
 // Pure: it drains the pending writes it is given and returns the SQL with its parameters.
 import type { ProcessGraph } from '../definition.ts';
@@ -7,6 +8,7 @@ import type { HistoryEntry } from '../events.ts';
 import type { InstanceState } from '../state.ts';
 import { auditInsert, type AuditRow } from '../../records/index.ts';
 import type { InstanceMeta } from './session.ts';
+import { notificationColumns, notificationsInsert, type NotificationInput } from './notifications.ts';
 
 export interface LoadedInstance {
   readonly meta: InstanceMeta;
@@ -51,6 +53,14 @@ export interface PendingWrites {
   readonly incidents: IndexTable;
   readonly resolvedIncidents: Set<string>;
   readonly audits: AuditRow[];
+  /** Notifications written on the step's transaction (an assignment's), held for the flush. */
+  readonly notifications: NotificationInput[];
+}
+
+/** Pending writes of audit rows and notifications alone (written ahead of a savepoint, or at a session's close). */
+export function heldWrites(audits: AuditRow[], notifications: NotificationInput[]): PendingWrites {
+  const none = new IndexTable();
+  return { instances: [], history: [], timers: none, messageSubscriptions: none, signalSubscriptions: none, userTasks: none, userTaskEnds: new Map(), incidents: none, resolvedIncidents: new Set(), audits, notifications };
 }
 
 /** The one statement writing everything pending (null when nothing is), with its parameters. */
@@ -181,6 +191,7 @@ export function flushStatement(pending: PendingWrites): { readonly text: string;
     );
   }
   if (pending.audits.length > 0) add(auditInsert, JSON.stringify(pending.audits.splice(0)));
+  if (pending.notifications.length > 0) add(notificationsInsert, JSON.stringify(pending.notifications.splice(0).map(notificationColumns)));
   return parts.length > 0 ? { text: `WITH ${parts.join(',\n')} SELECT 1`, values } : null;
 }
 

@@ -21,7 +21,8 @@ import type { Effect, HistoryEntry, InstanceEvent, StepRejection } from '../even
 import type { InstanceState, ParentLink } from '../state.ts';
 import type { IsoDuration } from '../timer.ts';
 import type { Access, SubjectCache, Subject } from '../../access/index.ts';
-import { auditInsert, type Actor, type AuditRow, type RecordService } from '../../records/index.ts';
+import type { Actor, AuditRow, RecordService } from '../../records/index.ts';
+import type { NotificationInput, NotificationService } from './notifications.ts';
 import { resolveCalledVersion } from './deployments.ts';
 import { type JobAttempt, type JobQueue, type NewJob } from './jobs.ts';
 import { keepMessage, lockMessageKey, messageStarts, messageSubscribers, takeKeptMessage } from './message-buffer.ts';
@@ -34,7 +35,7 @@ import { cancelTaskActivity, createTaskActivity, type TaskDirectory } from './us
 import { accessFor } from '../../access/index.ts';
 import { callOrigin, runAsOf, TIMER_ORIGIN, userAccess, workflowActor, type ActingAs, type RunAs, type StartedVia, type StartOrigin } from './run-as.ts';
 import { isUuid } from '../../../metadata/index.ts';
-import { flushStatement, type LoadedInstance as Loaded } from './session-flush.ts';
+import { flushStatement, heldWrites, type LoadedInstance as Loaded } from './session-flush.ts';
 
 export interface InstanceMeta {
   readonly id: string;
@@ -64,6 +65,8 @@ export interface SessionServices {
   readonly unbind: (trx: Knex.Transaction) => void;
   /** Assignees and candidate groups of user tasks, resolved to users and teams. */
   readonly directory: TaskDirectory;
+  /** Where record hooks write notifications: those on a session's transaction are held for its flush. */
+  readonly notifications: NotificationService;
   /** Users that instances act for (cached across sessions, emptied on identity changes). */
   readonly subjects: SubjectCache;
   /** Whether a definition version runs with platform rights (versions never change: cached). */
@@ -123,6 +126,9 @@ export class StepSession {
   /** Audit rows of record changes made on this transaction, written with the flush. */
   readonly #audits: AuditRow[] = [];
   readonly #stopCollectingAudit: () => void;
+  /** Notifications record hooks wrote on this transaction (an assignment's), written with the flush. */
+  readonly #notifications: NotificationInput[] = [];
+  readonly #stopCollectingNotifications: () => void;
 
   private constructor(trx: Knex.Transaction, sql: Sql, bossDb: BossDb, services: SessionServices) {
     this.trx = trx;
@@ -132,6 +138,7 @@ export class StepSession {
     this.#jobs = new PendingJobs(services.newId);
     this.#indexes = new SessionIndexes(this.#jobs);
     this.#stopCollectingAudit = services.records.collectAudit(trx, (row) => this.#audits.push(row));
+    this.#stopCollectingNotifications = services.notifications.collect(trx, (input) => this.#notifications.push(input));
   }
 
   static async open(trx: Knex.Transaction, services: SessionServices): Promise<StepSession> {
@@ -141,13 +148,14 @@ export class StepSession {
 
   /**
    * Record changes on the transaction after this are audited by the records service itself again.
-   * Audit rows still held (the work failed before settling) are written now: should the caller
-   * commit the transaction anyway, no record change goes without its row.
+   * Audit rows and notifications still held (the work failed before settling) are written now:
+   * should the caller commit the transaction anyway, no record change goes without its row.
    */
   async close(): Promise<void> {
     this.#stopCollectingAudit();
+    this.#stopCollectingNotifications();
     try {
-      await this.#writeAudits();
+      await this.#writeHeld();
     } catch {
       // The transaction is aborted: it cannot commit those changes either.
     }
@@ -526,8 +534,8 @@ export class StepSession {
     // Read-only actions leave nothing to undo: they run without the savepoint's two statements.
     const isolated = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
       if (type.readOnly) return work(this.trx);
-      // Audit rows written in the savepoint go in at once: those collected before must precede them.
-      await this.#writeAudits();
+      // Audit rows and notifications written in the savepoint go in at once: those collected before must precede them.
+      await this.#writeHeld();
       return this.trx.transaction(work);
     };
     const activation = { jobId, instanceId, processId: loaded.meta.processId, elementInstanceId, elementId: input.elementId, record: loaded.meta.record, actor: await this.#actorOf(loaded.meta), records: this.#services.records };
@@ -623,8 +631,10 @@ export class StepSession {
 
   // ---- writing ----
 
-  async #writeAudits(): Promise<void> {
-    if (this.#audits.length > 0) await this.sql(auditInsert('$1::jsonb'), [JSON.stringify(this.#audits.splice(0))]);
+  /** Audit rows and notifications held so far, written now (one statement). */
+  async #writeHeld(): Promise<void> {
+    const statement = flushStatement(heldWrites(this.#audits, this.#notifications));
+    if (statement) await this.sql(statement.text, statement.values);
   }
 
   /**
@@ -637,6 +647,7 @@ export class StepSession {
       history: this.#history,
       ...this.#indexes,
       audits: this.#audits,
+      notifications: this.#notifications,
     });
     if (statement) await this.sql(statement.text, statement.values);
     await this.#jobs.flush(this.#services.jobs(), this.bossDb, this.trx.executionPromise);

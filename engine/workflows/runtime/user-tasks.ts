@@ -2,10 +2,10 @@
 // deadline and priority, linked to the record the instance is about. This module turns a
 // createUserTask effect into that activity and back.
 import type { Knex } from 'knex';
-import { ACTIVITY_ENTITY, isUuid } from '../../../metadata/index.ts';
+import { ACTIVITY_ENTITY, isUuid, USER_TARGET } from '../../../metadata/index.ts';
 import type { Subject } from '../../access/index.ts';
 import { isTesseraError } from '../../errors.ts';
-import type { RecordContext, RecordService } from '../../records/index.ts';
+import { holdLivePlatformRows, type RecordContext, type RecordService } from '../../records/index.ts';
 import type { Effect } from '../events.ts';
 import type { Sql } from './sql.ts';
 import { isTaskLanguage, taskTexts, type TaskLanguage, type TaskRecordName } from './task-texts.ts';
@@ -123,7 +123,7 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   // The task goes to the first candidate group that is a team; the others stay in the description.
   const team = await directory.firstTeam(ctx.sql, task.candidateGroups);
   const workflow: RecordContext = { actor: ctx.actor, ...(ctx.trx ? { trx: ctx.trx } : {}) };
-  const language = await taskLanguage(records, ctx.sql, assignee);
+  const language = await taskLanguage(records, ctx, assignee);
   const texts = taskTexts(task, language, await recordName(records, workflow, owner.record, language), task.candidateGroups.filter((g) => g !== team?.group));
   const values: Record<string, unknown> = {
     kind: TASK_KIND,
@@ -158,10 +158,15 @@ export async function createTaskActivity(records: RecordService, ctx: RecordCont
   }
 }
 
-/** The assignee's language; the business language (the package's default) for a task nobody has yet. */
-async function taskLanguage(records: RecordService, sql: Sql, assignee: string | null): Promise<TaskLanguage> {
+/**
+ * The assignee's language; the business language (the package's default) for a task nobody has yet.
+ * The assignee is read as the activity's reference check would (active, held FOR SHARE), which
+ * then takes this read for its own: one statement for both.
+ */
+async function taskLanguage(records: RecordService, ctx: RecordContext & { sql: Sql }, assignee: string | null): Promise<TaskLanguage> {
   if (assignee) {
-    const [row] = await sql<{ language: string }>(`SELECT language FROM tessera.users WHERE id = $1`, [assignee]);
+    const [row] = await ctx.sql<{ language: string }>(`SELECT language FROM tessera.users WHERE id = $1 AND active FOR SHARE`, [assignee]);
+    if (row && ctx.trx) holdLivePlatformRows(ctx.trx, USER_TARGET, [assignee]);
     if (isTaskLanguage(row?.language)) return row.language;
   }
   const business = records.runtime.snapshot.model.pkg.manifest.defaultLanguage;

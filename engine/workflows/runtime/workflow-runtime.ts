@@ -151,6 +151,7 @@ export class WorkflowRuntime {
       bind: (trx, session) => this.#sessions.set(trx, session),
       unbind: (trx) => this.#sessions.delete(trx),
       directory: new TaskDirectory(),
+      notifications: this.notifications,
       subjects: options.subjects ?? new SubjectCache({ ttlMs: 0 }),
       platformRights: (sql, processId, version) => this.#platformRights(sql, processId, version),
     };

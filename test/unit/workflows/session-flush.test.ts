@@ -14,6 +14,7 @@ function pending(instances: LoadedInstance[] = []): PendingWrites {
     incidents: new IndexTable(),
     resolvedIncidents: new Set(),
     audits: [],
+    notifications: [],
   };
 }
 
@@ -51,5 +52,22 @@ test('a new instance, a timer kept, a timer added and removed, a deleted subscri
   expect(timers.map((t) => t.id)).toEqual([ID(2)]);
   // Drained: the instance is no longer new or dirty, the tables are empty.
   expect({ isNew: instance.isNew, dirty: instance.dirty, timers: writes.timers.empty, resolved: writes.resolvedIncidents.size }).toEqual({ isNew: false, dirty: false, timers: true, resolved: 0 });
+  expect(flushStatement(writes)).toBeNull();
+});
+
+test('notifications held for the flush: one more CTE with their rows in order, in-app ones delivered, outbox ones pending; drained', () => {
+  const writes = pending();
+  writes.notifications.push(
+    { channel: 'in-app', kind: 'assigned', userId: ID(6), subject: 'Approve', record: { entity: 'activity', id: ID(7) } },
+    { channel: 'email', address: 'a@example.com', subject: 'Hello' },
+  );
+  const statement = flushStatement(writes)!;
+  expect(statement.text).toContain('INSERT INTO tessera.notifications');
+  expect(statement.text).toContain('WITH ORDINALITY');
+  expect(JSON.parse(statement.values[0] as string)).toEqual([
+    { channel: 'in-app', user_id: ID(6), recipient_entity: null, recipient_id: null, address: null, subject: 'Approve', body: null, record_entity: 'activity', record_id: ID(7), instance_id: null, status: 'delivered', kind: 'assigned' },
+    { channel: 'email', user_id: null, recipient_entity: null, recipient_id: null, address: 'a@example.com', subject: 'Hello', body: null, record_entity: null, record_id: null, instance_id: null, status: 'pending', kind: null },
+  ]);
+  expect(writes.notifications).toEqual([]);
   expect(flushStatement(writes)).toBeNull();
 });

@@ -1,0 +1,100 @@
+// The statements one workflow instance costs (issue #19): start → engine action → user task →
+// completion, counted by wrapping the `pg` client. The bounds are today's counts, so a change that
+// adds a round trip to the step path fails here; the behaviour the folded statements carry (the
+// assignee's language, the reference check of the assignee, the assignment notification and the
+// audit rows) is checked on the same instance.
+import pg from 'pg';
+import { startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { crmMiniPackage } from '../support/packages.ts';
+import { WORKFLOW_CTX } from '../support/workflows.ts';
+
+let env: TestPlatform;
+let annaId: string;
+
+const PROCESS = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_counted" targetNamespace="https://tessera.dev/bpmn/test">
+  <bpmn:process id="counted" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:serviceTask id="act"><bpmn:extensionElements><zeebe:taskDefinition type="test:echo" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:userTask id="approve" name="Approve"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="anna" /></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="act" />
+    <bpmn:sequenceFlow id="f2" sourceRef="act" targetRef="approve" />
+    <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** The statements sent through any `pg` client while `work` runs (after-commit wake-ups apart: they go on their own, shared). */
+async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const query = pg.Client.prototype.query;
+  const counting = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    const text = typeof first === 'string' ? first : (first?.text ?? '');
+    if (!text.includes('pg_notify')) statements.push(text.replace(/\s+/g, ' ').slice(0, 100));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  pg.Client.prototype.query = counting as typeof query;
+  try {
+    return { result: await work(), statements };
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
+
+async function openTask(instanceId: string): Promise<string> {
+  const task = (await env.platform.knex('tessera.process_user_tasks').where({ instance_id: instanceId }).first('activity_id')) as { activity_id: string };
+  return task.activity_id;
+}
+
+beforeAll(async () => {
+  env = await startTestPlatform();
+  await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+  annaId = ((await env.platform.knex('tessera.users').insert({ login: 'anna', display_name: 'Anna', language: 'ro' }).returning('id')) as { id: string }[])[0]!.id;
+  await env.platform.processes.registerTaskType({ type: 'test:echo', mode: 'inline', readOnly: true, handler: async () => ({ echoed: true }) });
+  await env.platform.processes.deploy(PROCESS, { source: 'test', resourceName: 'counted.bpmn' });
+  // Warm: the assignee's login resolved, the latest version and the graph cached, statements named.
+  for (let i = 0; i < 2; i++) {
+    const id = await env.platform.processes.startInstance(WORKFLOW_CTX, { processId: 'counted' });
+    await env.platform.processes.completeActivity(WORKFLOW_CTX, await openTask(id), {});
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+test('an engine-action instance: 5 statements to start it up to its user task, 5 to complete it', async () => {
+  const started = await statementsOf(() => env.platform.processes.startInstance(WORKFLOW_CTX, { processId: 'counted' }));
+  // BEGIN; the assignee's language (held FOR SHARE: the activity's reference check); the activity; the flush (instance, user task, audit rows, notification); COMMIT.
+  expect(started.statements).toHaveLength(5);
+  const activityId = await openTask(started.result);
+  const completed = await statementsOf(() => env.platform.processes.completeActivity(WORKFLOW_CTX, activityId, {}));
+  // BEGIN; the activity, task and instance read and locked; the activity's update; the flush; COMMIT.
+  expect(completed.statements).toHaveLength(5);
+
+  // What the folded statements carry: the task in the assignee's language, assigned to her, her
+  // notification about it, the audit rows of both changes; and the instance completed.
+  const activity = await env.platform.records.get(WORKFLOW_CTX, 'activity', activityId);
+  expect(activity).toMatchObject({ kind: 'task', assignee: annaId, status: 'resolved', description: 'Sarcină din flux.' });
+  const notifications = await env.platform.knex('tessera.notifications').where({ record_id: activityId }).select('user_id', 'kind', 'subject', 'status');
+  expect(notifications).toEqual([{ user_id: annaId, kind: 'assigned', subject: activity.subject, status: 'delivered' }]);
+  const audits = await env.platform.knex('tessera.audit_log').where({ record_id: activityId }).orderBy('id').select('action', 'via', 'instance_id');
+  expect(audits).toEqual([
+    { action: 'create', via: 'workflow', instance_id: started.result },
+    { action: 'update', via: 'workflow', instance_id: null },
+  ]);
+  expect(((await env.platform.knex('tessera.process_instances').where({ id: started.result }).first('status')) as { status: string }).status).toBe('completed');
+});
+
+test('an assignee deactivated meanwhile: the language read finds nobody to hold, the reference check refuses her, the task is created for nobody', async () => {
+  await env.platform.knex('tessera.users').where({ id: annaId }).update({ active: false });
+  try {
+    const id = await env.platform.processes.startInstance(WORKFLOW_CTX, { processId: 'counted' });
+    const activity = await env.platform.records.get(WORKFLOW_CTX, 'activity', await openTask(id));
+    expect(activity.assignee).toBeNull();
+    expect(await env.platform.knex('tessera.notifications').where({ record_id: activity.id as string }).select('id')).toEqual([]);
+  } finally {
+    await env.platform.knex('tessera.users').where({ id: annaId }).update({ active: true });
+  }
+});
