@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { down as unpartition, up as partition } from '../../engine/db/migrations/049-audit-partitions.ts';
 import { archiveAuditMonths, archivedAuditMonths, auditPartitions, ensureAuditPartitions, exportArchivedMonth, monthOf, monthStart } from '../../engine/db/audit-partitions.ts';
 import { auditGaps, startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { tessera } from '../support/cli.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 
@@ -115,8 +116,16 @@ test('retention detaches old months into tessera_archive; export writes the mont
   expect(history.body.archived).toEqual({ before: monthStart(current, -12).toISOString(), complete: true });
 
   const file = join(dir, `${oldMonth}.csv.gz`);
-  const result = await exportArchivedMonth(knex, oldMonth, file);
-  expect(result).toEqual({ ok: true, rows: 3, file });
+  const dbEnv = { DATABASE_URL: env.platform.db.url };
+  const listed = await tessera(['audit-archive', 'list'], dbEnv);
+  expect(listed.stdout).toContain(`${oldMonth}  3 row(s)`);
+  const notArchived = await tessera(['audit-archive', 'export', current, join(dir, 'current.csv.gz')], dbEnv);
+  expect(notArchived.code).toBe(1);
+  expect(notArchived.stderr).toContain(`audit month ${current} is not archived`);
+  const exported = await tessera(['audit-archive', 'export', oldMonth, file], dbEnv);
+  expect(exported.stderr).toBe('');
+  expect(exported.code).toBe(0);
+  expect(exported.stdout).toContain(`audit month ${oldMonth}: 3 row(s) written to ${file}`);
   const lines = gunzipSync(await readFile(file)).toString('utf8').trimEnd().split('\n');
   expect(lines[0]).toBe('id,at,actor,via,entity,record_id,action,changes,meta_version,instance_id,origin');
   expect(lines.slice(1).map((l) => l.split(',').slice(3, 7).join(','))).toEqual([1, 2, 3].map((i) => `system,user,00000000-0000-4000-8000-00000000000${i},update`));
