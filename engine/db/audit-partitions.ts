@@ -4,7 +4,9 @@
 // A month leaves the trail only by these steps, each one recorded in tessera.audit_archive: the audit
 // trail is the record of who changed what, so nothing is dropped that was not written out first.
 import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { rm } from 'node:fs/promises';
 import { createGzip } from 'node:zlib';
 import type { Knex } from 'knex';
 
@@ -134,33 +136,25 @@ export async function exportArchivedMonth(knex: Knex, month: AuditMonth, file: s
   if (entry.droppedAt) return { ok: false, error: { code: 'ALREADY_DROPPED', message: `audit month ${month} was exported to ${entry.exportedTo ?? '?'} and dropped on ${entry.droppedAt}` } };
   const table = tableOf(month);
   let written = 0;
-  try {
-    const gzip = createGzip();
-    const out = createWriteStream(file, { flags: 'wx' });
-    const finished = once(out, 'close');
-    const failed = new Promise<never>((_, reject) => {
-      out.once('error', reject);
-      gzip.once('error', reject);
-    });
-    gzip.pipe(out);
-    const write = async (text: string) => {
-      if (!gzip.write(text)) await Promise.race([once(gzip, 'drain'), failed]);
-    };
-    await write(`${COLUMNS.join(',')}\n`);
+  async function* lines(): AsyncGenerator<string> {
+    yield `${COLUMNS.join(',')}\n`;
     let after = '-9223372036854775808';
     for (;;) {
       const { rows } = (await knex.raw(
         `SELECT ${COLUMNS.map((c) => `${c}::text`).join(', ')} FROM tessera_archive.?? WHERE id > ?::bigint ORDER BY id LIMIT ${PAGE}`,
         [table, after],
       )) as { rows: Record<(typeof COLUMNS)[number], string | null>[] };
-      if (rows.length === 0) break;
-      await write(rows.map((r) => `${COLUMNS.map((c) => csvField(r[c])).join(',')}\n`).join(''));
+      if (rows.length === 0) return;
+      yield rows.map((r) => `${COLUMNS.map((c) => csvField(r[c])).join(',')}\n`).join('');
       written += rows.length;
       after = rows[rows.length - 1]!.id!;
     }
-    gzip.end();
-    await Promise.race([finished, failed]);
+  }
+  try {
+    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { flags: 'wx' }));
   } catch (error) {
+    // A file that was there before is not ours to remove; a half-written one of ours is.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(file, { force: true }).catch(() => undefined);
     return { ok: false, error: { code: 'EXPORT_FAILED', message: `audit month ${month}: writing ${file} failed (${error instanceof Error ? error.message : String(error)}); nothing dropped` } };
   }
   return knex.transaction(async (trx): Promise<AuditExportResult> => {

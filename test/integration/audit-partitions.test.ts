@@ -2,7 +2,7 @@
 // partitions made ahead by the maintenance step, rows of a missing month split out of the DEFAULT
 // partition, retention detaching old months into tessera_archive, the export + drop of an archived
 // month, and the history saying where the kept trail begins.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -122,6 +122,15 @@ test('retention detaches old months into tessera_archive; export writes the mont
   const notArchived = await tessera(['audit-archive', 'export', current, join(dir, 'current.csv.gz')], dbEnv);
   expect(notArchived.code).toBe(1);
   expect(notArchived.stderr).toContain(`audit month ${current} is not archived`);
+  // A file in the way: nothing written over, nothing dropped, a non-zero exit.
+  await writeFile(file, 'not ours');
+  const inTheWay = await tessera(['audit-archive', 'export', oldMonth, file], dbEnv);
+  expect(inTheWay.code).toBe(1);
+  expect(inTheWay.stderr).toContain(`writing ${file} failed`);
+  expect(inTheWay.stderr).toContain('nothing dropped');
+  expect(await readFile(file, 'utf8')).toBe('not ours');
+  expect((await knex.raw(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(3);
+  await rm(file);
   const exported = await tessera(['audit-archive', 'export', oldMonth, file], dbEnv);
   expect(exported.stderr).toBe('');
   expect(exported.code).toBe(0);
