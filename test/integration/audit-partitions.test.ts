@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { down as unpartition, up as partition } from '../../engine/db/migrations/049-audit-partitions.ts';
 import { archiveAuditMonths, archivedAuditMonths, auditPartitions, ensureAuditPartitions, exportArchivedMonth, monthOf, monthStart } from '../../engine/db/audit-partitions.ts';
-import { auditGaps, startTestPlatform, type TestPlatform } from '../support/database.ts';
+import { configFromEnv } from '../../engine/config.ts';
+import { startPlatform } from '../../engine/platform.ts';
+import { auditGaps, startTestPlatform, TEST_SECRET_KEY, type TestPlatform } from '../support/database.ts';
 import { tessera } from '../support/cli.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
 import { crmMiniPackage } from '../support/packages.ts';
@@ -144,6 +146,19 @@ test('retention detaches old months into tessera_archive; export writes the mont
   const again = await exportArchivedMonth(knex, oldMonth, join(dir, 'again.csv.gz'));
   expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_DROPPED' } });
   expect(await exportArchivedMonth(knex, '1999-01', join(dir, 'none.csv.gz'))).toMatchObject({ ok: false, error: { code: 'NOT_ARCHIVED' } });
+});
+
+test('a server process applies TESSERA_AUDIT_RETENTION_MONTHS at start (the hourly step runs once right away)', async () => {
+  const { knex } = env.platform;
+  expect(configFromEnv({ TESSERA_AUDIT_RETENTION_MONTHS: '6' }).auditRetentionMonths).toBe(6);
+  expect(configFromEnv({}).auditRetentionMonths).toBeNull();
+  expect(() => configFromEnv({ TESSERA_AUDIT_RETENTION_MONTHS: '0' })).toThrow(/TESSERA_AUDIT_RETENTION_MONTHS must be a positive whole number/);
+  const old = monthOf(monthStart(current, -5));
+  expect(await auditPartitions(knex)).toContain(old);
+  const server = await startPlatform({ url: env.platform.db.url, secretKey: TEST_SECRET_KEY, auditPartitions: { intervalMs: 3_600_000, retentionMonths: 1 } });
+  await server.close(); // waits for the round in progress
+  expect(await auditPartitions(knex)).not.toContain(old);
+  expect((await archivedAuditMonths(knex)).map((m) => m.month)).toContain(old);
 });
 
 test('a record whose whole trail was archived: history is empty and says so; the completeness check allows for it', async () => {
