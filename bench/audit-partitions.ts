@@ -3,12 +3,14 @@
 // pruned to the partitions of that week), a record's trail as GET …/history reads it (by record id)
 // and with its entity (both served by the (record_id, id) index), beside the same queries on an
 // unpartitioned copy of the rows with the same indexes, and on that copy with migration 001's
-// (entity, record_id, id) index alone, which a read by record id alone scans whole; and the retention detaching the months past
-// 12 into tessera_archive. On a PostgreSQL server when TESSERA_BENCH_PG_URL names one (scratch
-// database), else on the embedded database.
+// (entity, record_id, id) index alone, which a read by record id alone scans whole; migration 049
+// itself over those rows; and the retention detaching the months past 12 into tessera_archive. On
+// a PostgreSQL server when TESSERA_BENCH_PG_URL names one (scratch database), else on the embedded
+// database.
 import { loadavg } from 'node:os';
 import { startPlatform } from '../engine/platform.ts';
 import { archiveAuditMonths, auditPartitions, monthOf, monthStart } from '../engine/db/audit-partitions.ts';
+import { down as unpartition, up as partition } from '../engine/db/migrations/049-audit-partitions.ts';
 import { createServerDatabase } from '../test/support/database.ts';
 
 function figures(samples: readonly number[]): string {
@@ -71,6 +73,13 @@ export async function auditPartitionsBenchmark(options: { records: number; chang
     await knex.raw(`DROP INDEX public.bench_audit_flat_record_ix`);
     await knex.raw(`CREATE INDEX bench_audit_flat_old_ix ON public.bench_audit_flat (entity, record_id, id)`);
     for (const [name, sql, bindings] of queries.slice(1)) log(`  ${name}, unpartitioned with the (entity, record_id, id) index of before: ${figures(await time(sql, bindings, 'public.bench_audit_flat'))}`);
+    // The upgrade itself: back to the unpartitioned table, then migration 049 over these rows.
+    await knex.raw(`DROP TABLE public.bench_audit_flat`);
+    await knex.transaction((trx) => unpartition(trx));
+    const migrationStarted = performance.now();
+    await knex.transaction((trx) => partition(trx));
+    log(`  migration 049 over ${rows.toLocaleString('en-US')} rows (copy into the partitions, in one transaction): ${((performance.now() - migrationStarted) / 1000).toFixed(1)} s; load average ${load()}`);
+    await knex.raw(`ANALYZE tessera.audit_log`);
     const detachStarted = performance.now();
     const moved = await archiveAuditMonths(knex, 12);
     const detachMs = performance.now() - detachStarted;
