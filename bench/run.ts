@@ -4,6 +4,7 @@
 // always runs the embedded database, and beside it the server when TESSERA_BENCH_PG_URL is set.
 import { createServerDatabase } from '../test/support/database.ts';
 import { startPlatform } from '../engine/platform.ts';
+import { auditPartitionsBenchmark } from './audit-partitions.ts';
 import { automationBenchmark } from './automation.ts';
 import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
@@ -28,7 +29,7 @@ import { workflowsBenchmark } from './workflows.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records (with processes), processes, workflows, load, large, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports or versions runs one of them.
+// BENCH=records (with processes), processes, workflows, load, large, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports, versions or audit runs one of them.
 const only = process.env.BENCH;
 const shared = !only || only === 'records' || only === 'workflows';
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
@@ -112,6 +113,9 @@ try {
   if (!only || only === 'pdf') await pdfBenchmark({ lines: Number(process.env.BENCH_PDF_LINES ?? 100), runs: Number(process.env.BENCH_PDF_RUNS ?? 9), log });
   if (!only || only === 'reports') {
     await reportsBenchmark({ rows: Number(process.env.BENCH_REPORT_ROWS ?? 1_000_000), samples: Number(process.env.BENCH_REPORT_SAMPLES ?? 40), ...(adminUrl ? { adminUrl } : {}), log });
+  }
+  if (!only || only === 'audit') {
+    await auditPartitionsBenchmark({ records: Number(process.env.BENCH_AUDIT_RECORDS ?? 60_000), changes: Number(process.env.BENCH_AUDIT_CHANGES ?? 10), months: Number(process.env.BENCH_AUDIT_MONTHS ?? 24), samples: Number(process.env.BENCH_AUDIT_SAMPLES ?? 30), ...(adminUrl ? { adminUrl } : {}), log });
   }
   if (!only || only === 'automation') {
     // A database of its own on the server (the seeded CRM), else the embedded one in a temporary directory.

@@ -19,6 +19,12 @@ export interface Config {
   readonly auth: { readonly session: { readonly idleMinutes: number; readonly absoluteHours: number }; readonly secureCookies: boolean };
   /** Minutes between VACUUM (ANALYZE) rounds of the embedded database (it has no autovacuum). */
   readonly vacuumMinutes: number;
+  /**
+   * Whole months of the audit trail kept before the current one (TESSERA_AUDIT_RETENTION_MONTHS);
+   * older months are detached into tessera_archive, never dropped (engine/db/audit-partitions.ts).
+   * null (unset): keep everything.
+   */
+  readonly auditRetentionMonths: number | null;
   /** Embedded Node-RED at /automation (docs/automation.md); TESSERA_AUTOMATION=off disables it. */
   readonly automation: boolean;
 }
@@ -51,6 +57,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: env.TESSERA_SECURE_COOKIES === 'true' || env.TESSERA_SECURE_COOKIES === '1',
     },
     vacuumMinutes: positive(env, 'TESSERA_VACUUM_MINUTES', 15),
+    auditRetentionMonths: env.TESSERA_AUDIT_RETENTION_MONTHS ? positive(env, 'TESSERA_AUDIT_RETENTION_MONTHS', 1) : null,
     automation: !['off', 'false', '0'].includes((env.TESSERA_AUTOMATION ?? '').toLowerCase()),
   };
 }

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { PackageFiles } from '../metadata/index.ts';
 import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
 import { scheduleVacuum } from './db/maintenance.ts';
+import { scheduleAuditPartitions } from './db/audit-partitions.ts';
 import { migratePlatform, type PlatformCapabilities } from './db/migrate.ts';
 import { DatabaseListener } from './db/notifications.ts';
 import { underStartupLock } from './db/startup-lock.ts';
@@ -53,6 +54,11 @@ export interface PlatformOptions extends DatabaseOptions {
   readonly listen?: boolean;
   /** On the embedded database (no autovacuum): VACUUM (ANALYZE) its tables this often. Servers set it. */
   readonly vacuumIntervalMs?: number;
+  /**
+   * Servers: the audit trail's monthly partitions made ahead (and the retention applied) at start and
+   * this often (engine/db/audit-partitions.ts). Absent: not in this process (one-shot commands).
+   */
+  readonly auditPartitions?: { readonly intervalMs: number; readonly retentionMonths: number | null };
   /** Workflow runtime settings (tests shorten the time before lost jobs run again). */
   readonly workflows?: { readonly expireInSeconds?: number; readonly superviseIntervalSeconds?: number; readonly pollingIntervalSeconds?: number };
   /**
@@ -119,6 +125,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await processes.start();
     const imports = new ImportJobs(db.knex, records);
     const vacuum = db.embedded && options.vacuumIntervalMs ? scheduleVacuum(db.knex, options.vacuumIntervalMs, (message) => console.error(`[tessera database] ${message}`)) : null;
+    const auditPartitions = options.auditPartitions ? scheduleAuditPartitions(db.knex, options.auditPartitions, (message) => console.error(`[tessera database] ${message}`)) : null;
     return {
       db,
       knex: db.knex,
@@ -147,6 +154,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await connectors.stop();
         await processes.stop();
         await vacuum?.stop();
+        await auditPartitions?.stop();
         if (poll) clearInterval(poll);
         await listener?.stop();
         await db.close();

@@ -37,7 +37,8 @@ export async function startServer(config: Config, options: { demo: boolean; quie
   const platform = await startPlatform({
     ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(config.readReplica ? { readUrl: config.readReplica.url, replica: { waitMs: config.readReplica.waitMs, retryMs: config.readReplica.retryMs } } : {}),
-    secretsDir: config.dataDir, connectors: await loadConnectors(connectors), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000 });
+    secretsDir: config.dataDir, connectors: await loadConnectors(connectors), listen: true, vacuumIntervalMs: config.vacuumMinutes * 60_000,
+    auditPartitions: { intervalMs: 3_600_000, retentionMonths: config.auditRetentionMonths } });
   try {
     // With several processes on one server, one creates the admin and seeds; the others find it done.
     const { admin, seeded } = await underStartupLock(platform.db, async () => {

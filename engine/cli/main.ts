@@ -20,6 +20,7 @@ import { startServer } from '../server.ts';
 import { runPrimary } from '../server-cluster.ts';
 import { exportFlows, importFlows } from '../automation/index.ts';
 import { importCommand, ImportUsageError } from './import-command.ts';
+import { auditArchiveCommand, AuditArchiveUsageError } from './audit-archive-command.ts';
 import { rebuildRollups } from '../records/index.ts';
 import { createBackup, restoreBackup } from '../backup/index.ts';
 
@@ -60,6 +61,11 @@ const USAGE = `usage: tessera <command>
                                 only with                           [--include-secret-key]
   restore <file>                restore a backup into an empty TESSERA_DATA_DIR (embedded) or an empty
                                 DATABASE_URL database (pg_restore, one transaction); checks its checksums first
+  audit-archive list            the audit months the retention (TESSERA_AUDIT_RETENTION_MONTHS) moved
+                                into schema tessera_archive, and which were exported
+  audit-archive detach          move the months past the retention there now (the server does it hourly)
+  audit-archive export <YYYY-MM> <file>
+                                write an archived month to a new gzip'd CSV file, then drop its table
   users reset-password <login>  give a user a new temporary password (printed once; they choose
                                 their own at the next sign-in) and end their sessions
 
@@ -137,7 +143,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const [command, sub, arg] = positionals;
+  const [command, sub, arg, arg2] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
@@ -223,6 +229,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(`restored ${sub} (taken ${manifest.createdAt} by ${manifest.createdBy}): metadata version ${manifest.metadata.version} into ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}`);
       return 0;
     }
+    case 'audit-archive':
+      try {
+        return await withPlatform(config, (platform) => auditArchiveCommand(platform, { sub, month: arg, file: arg2, retentionMonths: config.auditRetentionMonths }));
+      } catch (error) {
+        if (error instanceof AuditArchiveUsageError) throw new UsageError(error.message);
+        throw error;
+      }
     case 'users':
       return usersCommand(config, sub, arg);
     case 'rollups':

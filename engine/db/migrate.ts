@@ -30,6 +30,7 @@ import * as currencyRates036 from './migrations/036-currency-rates.ts';
 import * as recordJobs039 from './migrations/039-record-jobs.ts';
 import * as connectorSettingsNotify043 from './migrations/043-connector-settings-notify.ts';
 import * as assignmentWakeUps046 from './migrations/046-assignment-wake-ups.ts';
+import * as auditPartitions049 from './migrations/049-audit-partitions.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -66,6 +67,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['039-record-jobs', recordJobs039],
   ['043-connector-settings-notify', connectorSettingsNotify043],
   ['046-assignment-wake-ups', assignmentWakeUps046],
+  ['049-audit-partitions', auditPartitions049],
 ];
 
 const source: Knex.MigrationSource<string> = {

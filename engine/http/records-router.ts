@@ -6,6 +6,7 @@ import { TesseraError } from '../errors.ts';
 import { csvColumns, csvLine } from './csv.ts';
 import { sendJson } from './json-response.ts';
 import { recordContext } from './context.ts';
+import { auditArchivedBefore } from '../db/audit-partitions.ts';
 import { replicaRead } from './read-routing.ts';
 import { aggregateRequest, expectedVersion, listParam, listRequest, requireJsonObject, stringParam } from './params.ts';
 
@@ -131,7 +132,10 @@ export function recordsRouter(platform: Platform, hot: HotRecordRoutes = hotReco
   });
 
   router.get('/:type/:id/history', async (req, res) => {
-    res.json({ data: await records.history(recordContext(req), req.params.type, req.params.id) });
+    const data = await records.history(recordContext(req), req.params.type, req.params.id);
+    // Months past the audit retention were archived: the trail here is whole only if it begins with the create.
+    const before = await auditArchivedBefore(platform.knex);
+    res.json({ data, archived: before ? { before: before.toISOString(), complete: data[0]?.action === 'create' } : null });
   });
 
   router.get('/:type/:id/activities', async (req, res) => {

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { startPlatform, type Platform, type PlatformOptions } from '../../engine/platform.ts';
+import { auditArchivedBefore } from '../../engine/db/audit-partitions.ts';
 
 /** The secrets key of test platforms and the engine processes beside them (they must share it). */
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -67,8 +68,12 @@ export async function auditGaps(platform: Platform): Promise<string[]> {
   if (!entities.length) return [];
   // One statement: the trail is counted once per record (not once per row and entity), so the check
   // stays quick on the 10,000-row tables of the list tests.
+  // Months past the audit retention were detached (engine/db/audit-partitions.ts): a record created
+  // before the kept trail begins may have fewer rows than versions, and no create among them.
+  const archivedBefore = await auditArchivedBefore(platform.knex);
+  const older = archivedBefore ? platform.knex.raw(`AND NOT (e.created_at < ?::timestamptz AND coalesce(a.n, 0) <= e.version)`, [archivedBefore.toISOString()]).toQuery() : '';
   const perEntity = entities.map((entity) => platform.knex.raw(
-    `SELECT ?::text AS entity, e.id, e.version, coalesce(a.n, 0) AS n, a.first FROM ?? AS e LEFT JOIN trail a ON a.record_id = e.id WHERE e.version <> coalesce(a.n, 0) OR a.first <> 'create'`,
+    `SELECT ?::text AS entity, e.id, e.version, coalesce(a.n, 0) AS n, a.first FROM ?? AS e LEFT JOIN trail a ON a.record_id = e.id WHERE (e.version <> coalesce(a.n, 0) OR a.first <> 'create') ${older}`,
     [entity.name, entity.table],
   ).toQuery());
   const { rows } = (await platform.knex.raw(

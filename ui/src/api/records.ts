@@ -122,8 +122,15 @@ export interface HistoryEntry {
   readonly [key: string]: unknown;
 }
 
-export async function recordHistory(type: string, id: string): Promise<HistoryEntry[]> {
-  return (await api.get<{ data: HistoryEntry[] }>(`/records/${enc(type)}/${enc(id)}/history`)).data.data;
+/** A record's trail; `archived`: months past the audit retention were archived (the kept trail is whole from `before`). */
+export interface RecordHistory {
+  readonly data: readonly HistoryEntry[];
+  readonly archived: { readonly before: string; readonly complete: boolean } | null;
+}
+
+export async function recordHistory(type: string, id: string): Promise<RecordHistory> {
+  const body = (await api.get<{ data: HistoryEntry[]; archived?: RecordHistory['archived'] }>(`/records/${enc(type)}/${enc(id)}/history`)).data;
+  return { data: body.data, archived: body.archived ?? null };
 }
 
 /** The record's timeline: its activities and those of the related records its type rolls in (`timeline.include`); `kinds` limits the kinds. */

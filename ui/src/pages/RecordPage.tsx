@@ -13,7 +13,7 @@ import type { Language } from '../app/messages.ts';
 import { useMeta } from '../app/meta.tsx';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { displayValue, formatDateTime, recordTitle } from '../components/format.ts';
+import { displayValue, formatDate, formatDateTime, recordTitle } from '../components/format.ts';
 import { DuplicateWarning, MergeDialog, useDuplicates } from '../components/Duplicates.tsx';
 import { InstanceTable } from '../components/InstanceTable.tsx';
 import { RecordStream } from '../components/RecordStream.tsx';
@@ -593,36 +593,42 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
   );
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Spinner />;
-  if (loaded.data.length === 0) return <div className="muted">{t('record.noHistory')}</div>;
+  const { data, archived } = loaded.data;
+  // Months past the audit retention were archived: this record's trail here begins after its create.
+  const archivedNote = archived && !archived.complete ? <div className="muted">{t('history.archived', { date: formatDate(archived.before.slice(0, 10), locale) })}</div> : null;
+  if (data.length === 0) return archivedNote ?? <div className="muted">{t('record.noHistory')}</div>;
   return (
-    <ol className="history">
-      {[...loaded.data].reverse().map((h) => (
-        <li key={String(h.id)}>
-          <div className="history-head">
-            <strong>{['create', 'update', 'delete', 'restore', 'merge'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
-            {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
-            {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
-            {h.origin && 'flow' in h.origin && <span className="muted"> · {t('record.flow', { flow: h.origin.flowName || h.origin.flow })}</span>}
-            {h.origin && 'conversion' in h.origin && <span className="muted"> · {t('record.conversion', { conversion: conversionLabel(model, h.origin, label) })}</span>}
-          </div>
-          {h.action === 'merge' && Array.isArray(h.changes?.merged) ? (
-            <ul className="history-changes">
-              <li>
-                {(h.changes.merged as { title?: unknown }[]).map((m) => `«${String(m?.title ?? '∅')}»`).join(' → ')}
-              </li>
-            </ul>
-          ) : h.changes && (
-            <ul className="history-changes">
-              {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
-                <li key={field}>
-                  {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0], h.names)}</s> → {show(field, pair?.[1], h.names)}
+    <>
+      <ol className="history">
+        {[...data].reverse().map((h) => (
+          <li key={String(h.id)}>
+            <div className="history-head">
+              <strong>{['create', 'update', 'delete', 'restore', 'merge'].includes(h.action) ? t(`history.${h.action}` as 'history.update') : h.action}</strong> <span className="muted">{formatDateTime(h.at, locale)}</span>
+              {typeof h.actor_name === 'string' && <span className="muted"> · {t('record.by', { who: h.actor_name })}</span>}
+              {h.via && <span className="muted"> · {t('record.via', { via: h.via })}</span>}
+              {h.origin && 'flow' in h.origin && <span className="muted"> · {t('record.flow', { flow: h.origin.flowName || h.origin.flow })}</span>}
+              {h.origin && 'conversion' in h.origin && <span className="muted"> · {t('record.conversion', { conversion: conversionLabel(model, h.origin, label) })}</span>}
+            </div>
+            {h.action === 'merge' && Array.isArray(h.changes?.merged) ? (
+              <ul className="history-changes">
+                <li>
+                  {(h.changes.merged as { title?: unknown }[]).map((m) => `«${String(m?.title ?? '∅')}»`).join(' → ')}
                 </li>
-              ))}
-            </ul>
-          )}
-        </li>
-      ))}
-    </ol>
+              </ul>
+            ) : h.changes && (
+              <ul className="history-changes">
+                {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
+                  <li key={field}>
+                    {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0], h.names)}</s> → {show(field, pair?.[1], h.names)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
+      {archivedNote}
+    </>
   );
 }
 
