@@ -23,6 +23,14 @@ const AUTHENTICATION_TIMEOUT_MS = 60_000;
  * more backend time gets it (see #anticipating).
  */
 const ANTICIPATION_MS = 10;
+/**
+ * A batch that ran this long is a long statement (a bulk insert, an import's, a rewrite): the
+ * connection sending them waits while the connections behind it in backend time are between two of
+ * their statements (see #anticipating).
+ */
+const LONG_STATEMENT_MS = 50;
+/** The longest a client's time between an answer and its next batch is expected to be (see #thinking). */
+const THINK_CAP_MS = 100;
 
 const SYNC = 0x53;
 const TERMINATE = 0x58;
@@ -57,8 +65,14 @@ interface Connection {
   deferredBegin: Buffer | null;
   /** Backend time this connection has used, on the scheduler's clock (see #next). */
   usedMs: number;
-  /** When it last joined the queue (performance.now()), for TESSERA_WIRE_TRACE. */
-  queuedAt: number;
+  /** When the first message of its waiting batch arrived (performance.now()). */
+  arrivedAt: number;
+  /** When its last batch was answered; NaN before the first. */
+  answeredAt: number;
+  /** Its client's usual time between an answer and its next batch (a moving average; see #thinking). */
+  thinkMs: number;
+  /** How long its last batch ran. */
+  lastRunMs: number;
   readonly serial: number;
 }
 
@@ -206,7 +220,7 @@ export class WireServer {
       socket.end(fatal('53300', 'sorry, too many clients already'));
       return;
     }
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, usedMs: 0, queuedAt: 0, serial: ++serials };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0, serial: ++serials };
     this.#connections.add(connection);
     socket.setTimeout(AUTHENTICATION_TIMEOUT_MS, () => {
       if (connection.phase !== 'ready') this.#refuse(connection, '08006', 'authentication timed out');
@@ -257,6 +271,7 @@ export class WireServer {
         connection.terminated = true;
         if (connection.pending.length === 0) this.#drop(connection);
       } else {
+        if (connection.pending.length === 0) this.#arrived(connection);
         connection.pending.push(whole);
         this.#noteListens(connection, whole);
       }
@@ -275,7 +290,17 @@ export class WireServer {
     if (connection.pending.length !== 1 || !only || connection.deferredBegin || connection === this.#owner || connection === this.#running || !PLAIN_BEGIN.test(simpleQueryText(only))) return false;
     connection.deferredBegin = connection.pending.pop()!;
     connection.socket.write(BEGIN_ANSWER);
+    connection.answeredAt = performance.now();
     return true;
+  }
+
+  /** A batch begins to arrive: how long its client took since its last answer goes into its think time. */
+  #arrived(connection: Connection): void {
+    const now = performance.now();
+    connection.arrivedAt = now;
+    if (Number.isNaN(connection.answeredAt)) return;
+    const think = Math.min(now - connection.answeredAt, THINK_CAP_MS);
+    connection.thinkMs = Number.isNaN(connection.thinkMs) ? think : connection.thinkMs + (think - connection.thinkMs) / 4;
   }
 
   #startup(connection: Connection, packet: Buffer): void {
@@ -371,7 +396,6 @@ export class WireServer {
   #schedule(connection: Connection): void {
     if (!connection.queued && connection !== this.#owner) {
       connection.queued = true;
-      connection.queuedAt = performance.now();
       // An idle connection saves up no credit: it starts level with the one running now.
       connection.usedMs = Math.max(connection.usedMs, this.#clock);
       this.#queue.push(connection);
@@ -408,22 +432,41 @@ export class WireServer {
   }
 
   /**
-   * Whether to leave the backend idle a moment for the connection that just finished a batch, rather
-   * than give it to a waiting connection that has used the backend more. The scheduler never idles
-   * otherwise: a connection running long statements back to back (a bulk insert) got the backend
-   * each time the short transactions of the others paused for their client's round trip between two
-   * of them, so each timer step (fetch, then its transaction) waited one whole long statement and
-   * timers fired at (worker connections) per long statement — minutes late during a data load. For
-   * the long-running connection this costs at most ANTICIPATION_MS per such pause, and only while it
-   * is ahead of the other by backend time: fair queueing still gives it its share.
+   * Whether to leave the backend idle a moment for a connection that is between two of its batches,
+   * rather than give it to a waiting connection that has used the backend more. Without it the
+   * scheduler gave the backend to a connection running long statements back to back (a bulk insert)
+   * each time the short statements of the others paused for their client's round trip between two
+   * of them, so each timer step (fetch, then its transaction) waited one whole long statement.
+   *
+   * Two cases. The connection that just finished a batch keeps the backend up to ANTICIPATION_MS
+   * for its next one. And a waiting connection whose last batch was a long statement waits while any
+   * connection behind it in backend time is within its usual think time after its last answer
+   * (#thinking): the workers firing timers take longer than ANTICIPATION_MS between statements when
+   * the machine is busy, and the bulk insert then took four fifths of the backend and the timers fell
+   * seconds behind. That wait lasts at most as long as the waiting connection's own last statement
+   * ran, so a bulk load still gets at least half the time while others work; fair queueing by
+   * backend time still decides between connections that are both waiting.
    */
   #anticipating(): boolean {
-    const released = this.#released;
-    if (!released || performance.now() - released.at >= ANTICIPATION_MS) return false;
-    if (released.connection.phase === 'closed' || released.connection.pending.length > 0) return false;
     let least: Connection | null = null;
     for (const candidate of this.#queue) if (candidate.phase !== 'closed' && candidate.pending.length > 0 && (!least || candidate.usedMs < least.usedMs)) least = candidate;
-    return least !== null && least.usedMs > released.usedMs;
+    if (!least) return false;
+    const now = performance.now();
+    const released = this.#released;
+    if (released && now - released.at < ANTICIPATION_MS && released.connection.phase !== 'closed' && released.connection.pending.length === 0 && least.usedMs > released.usedMs) return true;
+    if (least.lastRunMs < LONG_STATEMENT_MS || now - least.arrivedAt >= least.lastRunMs) return false;
+    for (const connection of this.#connections) if (connection !== least && this.#thinking(connection, now) && connection.usedMs < least.usedMs) return true;
+    return false;
+  }
+
+  /**
+   * Whether a connection's client is between two batches: answered less than its usual think time
+   * ago (twice its moving average, at least ANTICIPATION_MS, at most THINK_CAP_MS), and not sending.
+   */
+  #thinking(connection: Connection, now: number): boolean {
+    if (connection.phase !== 'ready' || connection.pending.length > 0 || connection === this.#running || Number.isNaN(connection.answeredAt)) return false;
+    const usual = Number.isNaN(connection.thinkMs) ? ANTICIPATION_MS : Math.min(THINK_CAP_MS, Math.max(ANTICIPATION_MS, 2 * connection.thinkMs));
+    return now - connection.answeredAt < usual;
   }
 
   /**
@@ -471,11 +514,14 @@ export class WireServer {
       const chunks: Buffer[] = [];
       const started = performance.now();
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
-      connection.usedMs += performance.now() - started;
-      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} wait ${(started - connection.queuedAt).toFixed(0)} run ${(performance.now() - started).toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#queue.length} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
+      const ran = performance.now() - started;
+      connection.usedMs += ran;
+      connection.lastRunMs = ran;
+      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} at ${started.toFixed(0)} think ${(connection.arrivedAt - connection.answeredAt).toFixed(0)} wait ${(started - connection.arrivedAt).toFixed(0)} run ${ran.toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#queue.length} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.
       this.#reply(connection, begin ? afterFirstReady(reply) : reply);
+      connection.answeredAt = performance.now();
       if (startup) this.#startupAnswer ??= idleReady(reply);
     } catch (error) {
       // PGlite itself failed (SQL errors are protocol responses, not exceptions): this connection ends.

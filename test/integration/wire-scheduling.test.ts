@@ -67,4 +67,33 @@ describe('the embedded database scheduler', () => {
       await Promise.all([heavy.end(), running.end(), light.end()]);
     }
   }, 60_000);
+
+  test('a connection that last ran a long statement waits while a connection behind it is within its usual think time, though that is past the anticipation', async () => {
+    // The workers firing timers take tens of milliseconds between two statements on a busy machine:
+    // a bulk insert waiting got the backend in each of those gaps, took most of it, and timers fell
+    // seconds behind during a data load.
+    const heavy = new pg.Client(database.url);
+    const light = new pg.Client(database.url);
+    await Promise.all([heavy.connect(), light.connect()]);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 40));
+    try {
+      await heavy.query('CREATE TABLE thinking (n serial PRIMARY KEY, who text NOT NULL)');
+      // `heavy`'s last statement is a long one.
+      await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
+      // `light` pauses 40 ms between statements (four times the anticipation), as a worker does.
+      for (let i = 0; i < 4; i++) {
+        await light.query('SELECT 1');
+        await pause();
+      }
+      await light.query('SELECT 1');
+      // Just after `light`'s answer `heavy` sends a statement; `light` sends its next one 40 ms later.
+      const heavyInsert = heavy.query(`INSERT INTO thinking (who) VALUES ('heavy')`);
+      const lightInsert = pause().then(() => light.query(`INSERT INTO thinking (who) VALUES ('light')`));
+      await Promise.all([heavyInsert, lightInsert]);
+      const { rows } = await light.query<{ who: string }>('SELECT who FROM thinking ORDER BY n');
+      expect(rows.map((r) => r.who)).toEqual(['light', 'heavy']);
+    } finally {
+      await Promise.all([heavy.end(), light.end()]);
+    }
+  }, 60_000);
 });
