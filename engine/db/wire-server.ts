@@ -29,8 +29,13 @@ const ANTICIPATION_MS = 10;
  * their statements (see #anticipating).
  */
 const LONG_STATEMENT_MS = 50;
-/** The longest a client's time between an answer and its next batch is expected to be (see #thinking). */
+/**
+ * A connection whose client usually sends its next batch within this long of an answer is working
+ * through statements (a worker's step, a request) rather than polling or idle (see #thinking).
+ */
 const THINK_CAP_MS = 100;
+/** One long idle spell counts in a think time as this much at most, so a connection back at work is recognised after a few statements. */
+const THINK_SAMPLE_CAP_MS = 4 * THINK_CAP_MS;
 
 const SYNC = 0x53;
 const TERMINATE = 0x58;
@@ -299,8 +304,8 @@ export class WireServer {
     const now = performance.now();
     connection.arrivedAt = now;
     if (Number.isNaN(connection.answeredAt)) return;
-    const think = Math.min(now - connection.answeredAt, THINK_CAP_MS);
-    connection.thinkMs = Number.isNaN(connection.thinkMs) ? think : connection.thinkMs + (think - connection.thinkMs) / 4;
+    const think = Math.min(now - connection.answeredAt, THINK_SAMPLE_CAP_MS);
+    connection.thinkMs = Number.isNaN(connection.thinkMs) ? think : (connection.thinkMs + think) / 2;
   }
 
   #startup(connection: Connection, packet: Buffer): void {
@@ -460,13 +465,15 @@ export class WireServer {
   }
 
   /**
-   * Whether a connection's client is between two batches: answered less than its usual think time
-   * ago (twice its moving average, at least ANTICIPATION_MS, at most THINK_CAP_MS), and not sending.
+   * Whether a connection's client is between two batches of its work: it usually answers within
+   * THINK_CAP_MS (twice its moving average think time, at least ANTICIPATION_MS), was answered less
+   * than that ago, and is not sending. A connection that polls (pg-boss's fetches, every half second)
+   * or sits idle in a pool is not waited for.
    */
   #thinking(connection: Connection, now: number): boolean {
     if (connection.phase !== 'ready' || connection.pending.length > 0 || connection === this.#running || Number.isNaN(connection.answeredAt)) return false;
-    const usual = Number.isNaN(connection.thinkMs) ? ANTICIPATION_MS : Math.min(THINK_CAP_MS, Math.max(ANTICIPATION_MS, 2 * connection.thinkMs));
-    return now - connection.answeredAt < usual;
+    const usual = Number.isNaN(connection.thinkMs) ? ANTICIPATION_MS : Math.max(ANTICIPATION_MS, 2 * connection.thinkMs);
+    return usual <= THINK_CAP_MS && now - connection.answeredAt < usual;
   }
 
   /**

@@ -75,18 +75,18 @@ describe('the embedded database scheduler', () => {
     const heavy = new pg.Client(database.url);
     const light = new pg.Client(database.url);
     await Promise.all([heavy.connect(), light.connect()]);
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 40));
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
     try {
       await heavy.query('CREATE TABLE thinking (n serial PRIMARY KEY, who text NOT NULL)');
       // `heavy`'s last statement is a long one.
       await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
-      // `light` pauses 40 ms between statements (four times the anticipation), as a worker does.
+      // `light` pauses 25 ms between statements (more than the anticipation), as a worker does.
       for (let i = 0; i < 4; i++) {
         await light.query('SELECT 1');
         await pause();
       }
       await light.query('SELECT 1');
-      // Just after `light`'s answer `heavy` sends a statement; `light` sends its next one 40 ms later.
+      // Just after `light`'s answer `heavy` sends a statement; `light` sends its next one 25 ms later.
       const heavyInsert = heavy.query(`INSERT INTO thinking (who) VALUES ('heavy')`);
       const lightInsert = pause().then(() => light.query(`INSERT INTO thinking (who) VALUES ('light')`));
       await Promise.all([heavyInsert, lightInsert]);
