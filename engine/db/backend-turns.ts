@@ -54,6 +54,11 @@ export class BackendTurns<C extends TurnTaker> {
     return this.#queue.length;
   }
 
+  /** How much more backend time the connection has used than the one picked last (TESSERA_WIRE_TRACE). */
+  ahead(connection: C): number {
+    return connection.usedMs - this.#clock;
+  }
+
   /** A batch of the connection begins to arrive: how long its client took since its last answer goes into its think time. */
   arrived(connection: C): void {
     const now = performance.now();

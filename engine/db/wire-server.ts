@@ -411,7 +411,7 @@ export class WireServer {
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
       const ran = performance.now() - started;
       this.#turns.ran(connection, ran);
-      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} at ${started.toFixed(0)} think ${(connection.arrivedAt - connection.answeredAt).toFixed(0)} wait ${(started - connection.arrivedAt).toFixed(0)} run ${ran.toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#turns.waiting} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
+      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} at ${started.toFixed(0)} think ${(connection.arrivedAt - connection.answeredAt).toFixed(0)} wait ${(started - connection.arrivedAt).toFixed(0)} ahead ${this.#turns.ahead(connection).toFixed(0)} run ${ran.toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#turns.waiting} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.
       this.#reply(connection, begin ? afterFirstReady(reply) : reply);
