@@ -10,9 +10,10 @@ const ANTICIPATION_MS = 10;
 /**
  * A batch that ran this long is a long statement (a bulk insert, an import's, a rewrite): the
  * connection sending them waits while the connections behind it in backend time are between two of
- * their statements (see BackendTurns.anticipating).
+ * their statements (see BackendTurns.anticipating). Well above what a short statement takes when the
+ * thread is descheduled on a busy machine, so requests' statements are never taken for long ones.
  */
-const LONG_STATEMENT_MS = 50;
+const LONG_STATEMENT_MS = 200;
 /**
  * A connection whose client usually sends its next batch within this long of an answer is working
  * through statements (a worker's step, a request) rather than polling or idle (see #thinking).

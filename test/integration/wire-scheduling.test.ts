@@ -79,7 +79,7 @@ describe('the embedded database scheduler', () => {
     try {
       await heavy.query('CREATE TABLE thinking (n serial PRIMARY KEY, who text NOT NULL)');
       // `heavy`'s last statement is a long one.
-      await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
+      await heavy.query('SELECT count(*) FROM generate_series(1, 3000000)');
       // `light` pauses 25 ms between statements (more than the anticipation), as a worker does.
       for (let i = 0; i < 4; i++) {
         await light.query('SELECT 1');
