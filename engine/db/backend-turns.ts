@@ -19,6 +19,11 @@ const LONG_STATEMENT_MS = 200;
  * through statements (a worker's step, a request) rather than polling or idle (see #thinking).
  */
 const THINK_CAP_MS = 100;
+/**
+ * However busy the others are, a connection waiting with a long statement waits at most this many
+ * times that statement's time (so a bulk load keeps a fifth of the time).
+ */
+const LONG_STATEMENT_PATIENCE = 4;
 /** One long idle spell counts in a think time as this much at most, so a connection back at work is recognised after a few statements. */
 const THINK_SAMPLE_CAP_MS = 4 * THINK_CAP_MS;
 
@@ -38,10 +43,12 @@ export interface TurnTaker {
   thinkMs: number;
   /** How long its last batch ran. */
   lastRunMs: number;
+  /** All connections' backend time (BackendTurns' total) when its waiting batch arrived. */
+  totalAtArrival: number;
 }
 
-export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' | 'answeredAt' | 'thinkMs' | 'lastRunMs'> {
-  return { queued: false, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0 };
+export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' | 'answeredAt' | 'thinkMs' | 'lastRunMs' | 'totalAtArrival'> {
+  return { queued: false, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0, totalAtArrival: 0 };
 }
 
 export class BackendTurns<C extends TurnTaker> {
@@ -50,6 +57,8 @@ export class BackendTurns<C extends TurnTaker> {
   #clock = 0;
   /** The connection that last finished a batch without holding the backend, when, and its backend time then. */
   #released: { connection: C; at: number; usedMs: number } | null = null;
+  /** Backend time used by all connections. */
+  #totalMs = 0;
 
   get waiting(): number {
     return this.#queue.length;
@@ -64,6 +73,7 @@ export class BackendTurns<C extends TurnTaker> {
   arrived(connection: C): void {
     const now = performance.now();
     connection.arrivedAt = now;
+    connection.totalAtArrival = this.#totalMs;
     if (Number.isNaN(connection.answeredAt)) return;
     const think = Math.min(now - connection.answeredAt, THINK_SAMPLE_CAP_MS);
     connection.thinkMs = Number.isNaN(connection.thinkMs) ? think : (connection.thinkMs + think) / 2;
@@ -82,6 +92,7 @@ export class BackendTurns<C extends TurnTaker> {
   ran(connection: C, ms: number): void {
     connection.usedMs += ms;
     connection.lastRunMs = ms;
+    this.#totalMs += ms;
   }
 
   /** The connection's batch was answered; `released`: it does not hold the backend (no transaction or extended-query group open). */
@@ -102,9 +113,11 @@ export class BackendTurns<C extends TurnTaker> {
    * connection behind it in backend time is within its usual think time after its last answer
    * (#thinking): the workers firing timers take longer than ANTICIPATION_MS between statements when
    * the machine is busy, and a bulk insert then took four fifths of the backend while timers fell
-   * seconds behind. That wait lasts at most as long as the waiting connection's own last statement
-   * ran, so a bulk load still gets at least half the time while others work; fair queueing by
-   * backend time still decides between connections that are both waiting.
+   * seconds behind. That wait ends once the others have used as much backend time since it began as
+   * its own last statement took (its fair share, by the measure fair queueing uses: the idle moments
+   * spent waiting for a client count for no one), and after LONG_STATEMENT_PATIENCE times that
+   * statement's time in any case; fair queueing by backend time still decides between connections
+   * that are both waiting.
    */
   anticipating(connections: Iterable<C>, running: C | null): boolean {
     let least: C | null = null;
@@ -113,7 +126,7 @@ export class BackendTurns<C extends TurnTaker> {
     const now = performance.now();
     const released = this.#released;
     if (released && now - released.at < ANTICIPATION_MS && released.connection.phase !== 'closed' && released.connection.pending.length === 0 && least.usedMs > released.usedMs) return true;
-    if (least.lastRunMs < LONG_STATEMENT_MS || now - least.arrivedAt >= least.lastRunMs) return false;
+    if (least.lastRunMs < LONG_STATEMENT_MS || this.#totalMs - least.totalAtArrival >= least.lastRunMs || now - least.arrivedAt >= LONG_STATEMENT_PATIENCE * least.lastRunMs) return false;
     for (const connection of connections) if (connection !== least && connection !== running && this.#thinking(connection, now) && connection.usedMs < least.usedMs) return true;
     return false;
   }
