@@ -8,12 +8,12 @@
  */
 const ANTICIPATION_MS = 10;
 /**
- * A batch that ran this long is a long statement (a bulk insert, an import's, a rewrite): the
- * connection sending them waits while the connections behind it in backend time are between two of
- * their statements (see BackendTurns.anticipating). Well above what a short statement takes when the
- * thread is descheduled on a busy machine, so requests' statements are never taken for long ones.
+ * A connection whose batches run this long on average runs long statements (a bulk insert, an
+ * import's, a rewrite): it waits while the connections behind it in backend time are between two of
+ * their statements (see BackendTurns.anticipating). Well above what a request's statement takes when
+ * the thread is descheduled on a busy machine, so request traffic is never taken for bulk work.
  */
-const LONG_STATEMENT_MS = 200;
+const LONG_STATEMENT_MS = 300;
 /**
  * A connection whose client usually sends its next batch within this long of an answer is working
  * through statements (a worker's step, a request) rather than polling or idle (see #thinking).
@@ -43,12 +43,14 @@ export interface TurnTaker {
   thinkMs: number;
   /** How long its last batch ran. */
   lastRunMs: number;
+  /** How long its batches run (a moving average; NaN before the first). */
+  runMs: number;
   /** All connections' backend time (BackendTurns' total) when its waiting batch arrived. */
   totalAtArrival: number;
 }
 
-export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' | 'answeredAt' | 'thinkMs' | 'lastRunMs' | 'totalAtArrival'> {
-  return { queued: false, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0, totalAtArrival: 0 };
+export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' | 'answeredAt' | 'thinkMs' | 'lastRunMs' | 'runMs' | 'totalAtArrival'> {
+  return { queued: false, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0, runMs: Number.NaN, totalAtArrival: 0 };
 }
 
 export class BackendTurns<C extends TurnTaker> {
@@ -92,6 +94,7 @@ export class BackendTurns<C extends TurnTaker> {
   ran(connection: C, ms: number): void {
     connection.usedMs += ms;
     connection.lastRunMs = ms;
+    connection.runMs = Number.isNaN(connection.runMs) ? ms : (connection.runMs + ms) / 2;
     this.#totalMs += ms;
   }
 
@@ -109,7 +112,7 @@ export class BackendTurns<C extends TurnTaker> {
    * of them, so each timer step (fetch, then its transaction) waited one whole long statement.
    *
    * Two cases. The connection that just finished a batch keeps the backend up to ANTICIPATION_MS
-   * for its next one. And a waiting connection whose last batch was a long statement waits while any
+   * for its next one. And a waiting connection that runs long statements waits while any
    * connection behind it in backend time is within its usual think time after its last answer
    * (#thinking): the workers firing timers take longer than ANTICIPATION_MS between statements when
    * the machine is busy, and a bulk insert then took four fifths of the backend while timers fell
@@ -126,7 +129,7 @@ export class BackendTurns<C extends TurnTaker> {
     const now = performance.now();
     const released = this.#released;
     if (released && now - released.at < ANTICIPATION_MS && released.connection.phase !== 'closed' && released.connection.pending.length === 0 && least.usedMs > released.usedMs) return true;
-    if (least.lastRunMs < LONG_STATEMENT_MS || this.#totalMs - least.totalAtArrival >= least.lastRunMs || now - least.arrivedAt >= LONG_STATEMENT_PATIENCE * least.lastRunMs) return false;
+    if (!(least.runMs >= LONG_STATEMENT_MS) || this.#totalMs - least.totalAtArrival >= least.lastRunMs || now - least.arrivedAt >= LONG_STATEMENT_PATIENCE * least.lastRunMs) return false;
     for (const connection of connections) if (connection !== least && connection !== running && this.#thinking(connection, now) && connection.usedMs < least.usedMs) return true;
     return false;
   }
