@@ -7,6 +7,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createServer, type Server, type Socket } from 'node:net';
 import { BASE_BACKUP_QUERY, baseBackupRefusal, baseBackupReply } from './base-backup.ts';
+import { BackendTurns, turnTaker, type TurnTaker } from './backend-turns.ts';
 import { listenChanges, takeNotifications } from './notification-routing.ts';
 import { SCRAM_MECHANISM, scramServerFinal, scramServerFirst, type ScramChallenge, type ScramVerifier } from './scram.ts';
 import { message } from './wire-messages.ts';
@@ -18,11 +19,6 @@ const CANCEL_REQUEST = 80877102;
 const MAX_HANDSHAKE_MESSAGE = 10_000;
 /** PostgreSQL's authentication_timeout. */
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
-/**
- * How long the backend is kept for a connection that just finished a batch before one that has used
- * more backend time gets it (see #anticipating).
- */
-const ANTICIPATION_MS = 10;
 
 const SYNC = 0x53;
 const TERMINATE = 0x58;
@@ -32,7 +28,7 @@ const EXTENDED_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
 
 type Phase = 'startup' | 'sasl-initial' | 'sasl-final' | 'ready' | 'closed';
 
-interface Connection {
+interface Connection extends TurnTaker {
   readonly socket: Socket;
   /** Received bytes not yet taken as messages. */
   buffer: Buffer;
@@ -47,7 +43,6 @@ interface Connection {
   startup: Buffer | null;
   /** Complete messages waiting for the backend. */
   pending: Buffer[];
-  queued: boolean;
   groupOpen: boolean;
   /** The client sent Terminate: the connection ends once what it sent before has run. */
   terminated: boolean;
@@ -55,10 +50,6 @@ interface Connection {
   readonly channels: Set<string>;
   /** A lone BEGIN already answered; it runs in front of the connection's next batch (see #deferBegin). */
   deferredBegin: Buffer | null;
-  /** Backend time this connection has used, on the scheduler's clock (see #next). */
-  usedMs: number;
-  /** When it last joined the queue (performance.now()), for TESSERA_WIRE_TRACE. */
-  queuedAt: number;
   readonly serial: number;
 }
 
@@ -153,7 +144,7 @@ export class WireServer {
   readonly #onBusy: (busy: boolean) => void;
   readonly #baseBackup: (() => Promise<Uint8Array>) | undefined;
   readonly #connections = new Set<Connection>();
-  readonly #queue: Connection[] = [];
+  readonly #turns = new BackendTurns<Connection>();
   /** Channel → the connections listening to it. */
   readonly #listeners = new Map<string, Set<Connection>>();
   #server: Server | null = null;
@@ -164,11 +155,6 @@ export class WireServer {
   /** PGlite's answer to the first startup packet (see #password). */
   #startupAnswer: Buffer | null = null;
   #pumping: Promise<void> | null = null;
-  /** The backend time of the connection picked last: a connection that waits joins the queue no further back than this. */
-  #clock = 0;
-  /** The connection that last finished a batch without holding the backend, when, and its backend time then. */
-  #released: { connection: Connection; at: number; usedMs: number } | null = null;
-
   constructor(options: WireServerOptions) {
     this.#db = options.db;
     this.#verifier = options.verifier;
@@ -206,7 +192,7 @@ export class WireServer {
       socket.end(fatal('53300', 'sorry, too many clients already'));
       return;
     }
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], queued: false, groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, usedMs: 0, queuedAt: 0, serial: ++serials };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), more: [], moreBytes: 0, need: 0, phase: 'startup', user: '', challenge: null, startup: null, pending: [], groupOpen: false, terminated: false, channels: new Set(), deferredBegin: null, ...turnTaker(), serial: ++serials };
     this.#connections.add(connection);
     socket.setTimeout(AUTHENTICATION_TIMEOUT_MS, () => {
       if (connection.phase !== 'ready') this.#refuse(connection, '08006', 'authentication timed out');
@@ -257,6 +243,7 @@ export class WireServer {
         connection.terminated = true;
         if (connection.pending.length === 0) this.#drop(connection);
       } else {
+        if (connection.pending.length === 0) this.#turns.arrived(connection);
         connection.pending.push(whole);
         this.#noteListens(connection, whole);
       }
@@ -275,6 +262,7 @@ export class WireServer {
     if (connection.pending.length !== 1 || !only || connection.deferredBegin || connection === this.#owner || connection === this.#running || !PLAIN_BEGIN.test(simpleQueryText(only))) return false;
     connection.deferredBegin = connection.pending.pop()!;
     connection.socket.write(BEGIN_ANSWER);
+    this.#turns.answered(connection, false);
     return true;
   }
 
@@ -369,13 +357,7 @@ export class WireServer {
   }
 
   #schedule(connection: Connection): void {
-    if (!connection.queued && connection !== this.#owner) {
-      connection.queued = true;
-      connection.queuedAt = performance.now();
-      // An idle connection saves up no credit: it starts level with the one running now.
-      connection.usedMs = Math.max(connection.usedMs, this.#clock);
-      this.#queue.push(connection);
-    }
+    if (connection !== this.#owner) this.#turns.join(connection);
     void this.#pump();
   }
 
@@ -397,58 +379,14 @@ export class WireServer {
       // Reading them before choosing (two turns of the event loop: the second polls the sockets) lets
       // the choice see every connection that is waiting, not only the first one read.
       if (!owner) await readArrived();
-      while (!owner && this.#anticipating()) {
+      while (!owner && this.#turns.anticipating(this.#connections, this.#running)) {
         await new Promise((resolve) => setTimeout(resolve, 1));
         await readArrived();
       }
-      const next = owner ? (owner.pending.length > 0 ? owner : null) : this.#next();
+      const next = owner ? (owner.pending.length > 0 ? owner : null) : this.#turns.next();
       if (!next) return;
       await this.#execute(next);
     }
-  }
-
-  /**
-   * Whether to leave the backend idle a moment for the connection that just finished a batch, rather
-   * than give it to a waiting connection that has used the backend more. The scheduler never idles
-   * otherwise: a connection running long statements back to back (a bulk insert) got the backend
-   * each time the short transactions of the others paused for their client's round trip between two
-   * of them, so each timer step (fetch, then its transaction) waited one whole long statement and
-   * timers fired at (worker connections) per long statement — minutes late during a data load. For
-   * the long-running connection this costs at most ANTICIPATION_MS per such pause, and only while it
-   * is ahead of the other by backend time: fair queueing still gives it its share.
-   */
-  #anticipating(): boolean {
-    const released = this.#released;
-    if (!released || performance.now() - released.at >= ANTICIPATION_MS) return false;
-    if (released.connection.phase === 'closed' || released.connection.pending.length > 0) return false;
-    let least: Connection | null = null;
-    for (const candidate of this.#queue) if (candidate.phase !== 'closed' && candidate.pending.length > 0 && (!least || candidate.usedMs < least.usedMs)) least = candidate;
-    return least !== null && least.usedMs > released.usedMs;
-  }
-
-  /**
-   * The waiting connection that has used the backend least (fair queueing by backend time; the
-   * earliest queued among equals). Taking turns one batch each would let a connection whose
-   * statements run for a second each (a bulk insert, an import) make every other connection wait a
-   * second per statement: a timer firing or a request needing five statements would wait five
-   * seconds. By time used, the short statements of the others run between two long ones.
-   */
-  #next(): Connection | null {
-    let best = -1;
-    for (let i = 0; i < this.#queue.length; i++) {
-      const candidate = this.#queue[i]!;
-      if (candidate.phase === 'closed' || candidate.pending.length === 0) {
-        candidate.queued = false;
-        this.#queue.splice(i--, 1);
-        continue;
-      }
-      if (best < 0 || candidate.usedMs < this.#queue[best]!.usedMs) best = i;
-    }
-    if (best < 0) return null;
-    const [next] = this.#queue.splice(best, 1);
-    next!.queued = false;
-    this.#clock = Math.max(this.#clock, next!.usedMs);
-    return next!;
   }
 
   async #execute(connection: Connection): Promise<void> {
@@ -471,8 +409,9 @@ export class WireServer {
       const chunks: Buffer[] = [];
       const started = performance.now();
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
-      connection.usedMs += performance.now() - started;
-      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} wait ${(started - connection.queuedAt).toFixed(0)} run ${(performance.now() - started).toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#queue.length} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
+      const ran = performance.now() - started;
+      this.#turns.ran(connection, ran);
+      if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} at ${started.toFixed(0)} think ${(connection.arrivedAt - connection.answeredAt).toFixed(0)} wait ${(started - connection.arrivedAt).toFixed(0)} ahead ${this.#turns.ahead(connection).toFixed(0)} run ${ran.toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#turns.waiting} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.
       this.#reply(connection, begin ? afterFirstReady(reply) : reply);
@@ -484,7 +423,7 @@ export class WireServer {
       this.#running = null;
     }
     this.#owner = connection.groupOpen || this.#db.isInTransaction() ? connection : null;
-    if (!this.#owner && !startup) this.#released = { connection, at: performance.now(), usedMs: connection.usedMs };
+    this.#turns.answered(connection, !this.#owner && !startup);
     if (connection.terminated && connection.pending.length === 0) this.#drop(connection);
     else if (!this.#owner && connection.pending.length > 0) this.#schedule(connection);
   }

@@ -9,10 +9,15 @@ import { recordContext } from './context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
- * POSTs that only read (their query is too large for a URL): reports' and dashboards' aggregates.
- * Counted as writes they would make the session's next reads wait for the replica or use the primary.
+ * POSTs that only read (what they are sent is too large or too structured for a URL). Counted as
+ * writes they would make the session's next reads wait for the replica or use the primary:
+ * - reports' and dashboards' aggregates;
+ * - a form's duplicate check and its live price quote (records' duplicates and prices);
+ * - a metadata package's plan, and its sandbox (applied and tried on a transaction that is always
+ *   rolled back: nothing stays on the primary);
+ * - an import's preview (reads the file sent, or one the user uploaded before — that upload was the write).
  */
-const READING_POSTS = [/^\/records\/[^/]+\/aggregate\/?$/];
+const READING_POSTS = [/^\/records\/[^/]+\/(aggregate|duplicates|prices)\/?$/, /^\/meta\/(plan|sandbox)\/?$/, /^\/imports\/preview\/?$/];
 
 /** Whether a request may write (and so is followed for the session's next reads). */
 export function mayWrite(method: string, path: string): boolean {

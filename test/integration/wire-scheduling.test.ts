@@ -67,4 +67,34 @@ describe('the embedded database scheduler', () => {
       await Promise.all([heavy.end(), running.end(), light.end()]);
     }
   }, 60_000);
+
+  test('a connection that runs long statements waits while a connection behind it is within its usual think time, though that is past the anticipation', async () => {
+    // The workers firing timers take tens of milliseconds between two statements on a busy machine:
+    // a bulk insert waiting got the backend in each of those gaps, took most of it, and timers fell
+    // seconds behind during a data load.
+    const heavy = new pg.Client(database.url);
+    const light = new pg.Client(database.url);
+    await Promise.all([heavy.connect(), light.connect()]);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      await heavy.query('CREATE TABLE thinking (n serial PRIMARY KEY, who text NOT NULL)');
+      // `heavy` runs long statements.
+      await heavy.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      await heavy.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      // `light` pauses 25 ms between statements (more than the anticipation), as a worker does.
+      for (let i = 0; i < 4; i++) {
+        await light.query('SELECT 1');
+        await pause();
+      }
+      await light.query('SELECT 1');
+      // Just after `light`'s answer `heavy` sends a statement; `light` sends its next one 25 ms later.
+      const heavyInsert = heavy.query(`INSERT INTO thinking (who) VALUES ('heavy')`);
+      const lightInsert = pause().then(() => light.query(`INSERT INTO thinking (who) VALUES ('light')`));
+      await Promise.all([heavyInsert, lightInsert]);
+      const { rows } = await light.query<{ who: string }>('SELECT who FROM thinking ORDER BY n');
+      expect(rows.map((r) => r.who)).toEqual(['light', 'heavy']);
+    } finally {
+      await Promise.all([heavy.end(), light.end()]);
+    }
+  }, 60_000);
 });

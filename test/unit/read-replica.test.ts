@@ -51,10 +51,23 @@ test('write notices read back as written, several to a payload; lines that are n
   expect(parseNotices('x a b c\ne a 1 token:t not-hex\nb only-two')).toEqual([]);
 });
 
-test('requests that may write: not GET/HEAD/OPTIONS, and not a POST that only aggregates', () => {
+test('requests that may write: not GET/HEAD/OPTIONS, and not a POST that only reads', () => {
   expect(mayWrite('POST', '/records/contractor')).toBe(true);
   expect(mayWrite('PATCH', '/records/contractor/1')).toBe(true);
-  expect(mayWrite('POST', '/records/contractor/duplicates')).toBe(true);
+  // Reading POSTs: a form's duplicate check and price quote, a package's plan and sandbox, an import's preview.
+  expect(mayWrite('POST', '/records/contractor/duplicates')).toBe(false);
+  expect(mayWrite('POST', '/records/order/prices')).toBe(false);
+  expect(mayWrite('POST', '/meta/plan')).toBe(false);
+  expect(mayWrite('POST', '/meta/sandbox')).toBe(false);
+  expect(mayWrite('POST', '/imports/preview')).toBe(false);
+  // Their neighbours still write: applying a package, starting an import, saving a mapping, merging duplicates.
+  expect(mayWrite('PUT', '/meta')).toBe(true);
+  expect(mayWrite('POST', '/imports')).toBe(true);
+  expect(mayWrite('POST', '/imports/mappings')).toBe(true);
+  expect(mayWrite('POST', '/records/contractor/1/merge')).toBe(true);
+  expect(mayWrite('POST', '/records/duplicates')).toBe(true);
+  expect(mayWrite('POST', '/records/prices')).toBe(true);
+  expect(mayWrite('PUT', '/records/contractor/duplicates')).toBe(true);
   expect(mayWrite('GET', '/records/contractor')).toBe(false);
   expect(mayWrite('POST', '/records/deal/aggregate')).toBe(false);
   // A type named "aggregate" is still created by its POST.
