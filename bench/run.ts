@@ -7,6 +7,7 @@ import { startPlatform } from '../engine/platform.ts';
 import { automationBenchmark } from './automation.ts';
 import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
+import { memoryLoadBenchmark } from './memory-load.ts';
 import { emailBenchmark } from './email.ts';
 import { exclusionsBenchmark } from './exclusions.ts';
 import { fiscalBenchmark } from './fiscal.ts';
@@ -58,7 +59,18 @@ try {
       log,
     });
   }
-  if (!only || only === 'load') {
+  // BENCH_LOAD_PART=memory: only the server process's memory around the load (no throughput rounds).
+  if ((!only || only === 'load') && process.env.BENCH_LOAD_PART !== 'timers') {
+    await memoryLoadBenchmark({
+      ...(adminUrl ? { adminUrl } : {}),
+      connections: Number(process.env.BENCH_LOAD_CONNECTIONS ?? 200),
+      seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
+      rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
+      idleSeconds: (process.env.BENCH_MEMORY_IDLE ?? '30,120').split(',').map(Number),
+      log,
+    });
+  }
+  if ((!only || only === 'load') && process.env.BENCH_LOAD_PART !== 'memory') {
     await embeddedLoadBenchmark({
       ...(adminUrl ? { adminUrl } : {}),
       connections: Number(process.env.BENCH_LOAD_CONNECTIONS ?? 200),

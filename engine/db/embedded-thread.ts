@@ -15,7 +15,7 @@ export interface DatabaseThreadData {
   readonly pgliteDir?: string;
   readonly password: string;
   readonly maxConnections: number;
-  /** Three BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them. */
+  /** Four BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them, bytes of PGlite's WebAssembly memory after the last batch. */
   readonly activity: SharedArrayBuffer;
 }
 
@@ -32,6 +32,7 @@ async function run(data: DatabaseThreadData): Promise<void> {
   try {
     db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm, btree_gist } });
     const opened = db;
+    Atomics.store(activity, 3, BigInt(opened.Module.HEAPU8.byteLength));
     server = new WireServer({
       db,
       // A checkpoint first: the copy then needs no WAL replay to open.
@@ -50,6 +51,8 @@ async function run(data: DatabaseThreadData): Promise<void> {
         Atomics.store(activity, 0, 0n);
         Atomics.add(activity, 1, 1n);
         Atomics.add(activity, 2, BigInt(Math.round((performance.now() - started) * 1000)));
+        // WebAssembly memory only grows: its size after a batch is what PGlite holds from then on.
+        Atomics.store(activity, 3, BigInt(opened.Module.HEAPU8.byteLength));
       },
     });
     report({ type: 'ready', port: await server.listen() });

@@ -24,12 +24,22 @@ export interface EmbeddedActivity {
   readonly busyTotalMs: number;
 }
 
+/** What the database thread holds in memory (the process's RSS includes it). */
+export interface EmbeddedMemory {
+  /** PGlite's WebAssembly linear memory (PostgreSQL's shared buffers, caches and work memory): it never shrinks. */
+  readonly wasmBytes: number;
+  /** The thread's own JavaScript heap (its wire-protocol socket), not in the process's `process.memoryUsage().heapUsed`. */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+}
+
 export interface EmbeddedPostgres {
   /** Connection URL including the per-start secret: pass it only to processes of this OS user. */
   readonly url: string;
   /** Absent for an in-memory database. */
   readonly dataDir?: string;
   activity(): EmbeddedActivity;
+  memory(): Promise<EmbeddedMemory>;
   stop(): Promise<void>;
 }
 
@@ -135,7 +145,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await takeLock(dataDir);
   }
   const password = randomBytes(32).toString('hex');
-  const activity = new BigInt64Array(new SharedArrayBuffer(24));
+  const activity = new BigInt64Array(new SharedArrayBuffer(32));
   let worker: Worker | null = null;
   let port: number;
   try {
@@ -169,6 +179,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     activity() {
       const since = Number(Atomics.load(activity, 0));
       return { running, busyMs: running && since > 0 ? Math.max(0, Date.now() - since) : null, batches: Number(Atomics.load(activity, 1)), busyTotalMs: Number(Atomics.load(activity, 2)) / 1000 };
+    },
+    async memory() {
+      const heap = await thread.getHeapStatistics();
+      return { wasmBytes: Number(Atomics.load(activity, 3)), heapUsedBytes: heap.used_heap_size, heapTotalBytes: heap.total_heap_size };
     },
     stop() {
       stopping ??= (async () => {
