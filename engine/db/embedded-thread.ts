@@ -15,6 +15,8 @@ export interface DatabaseThreadData {
   readonly pgliteDir?: string;
   readonly password: string;
   readonly maxConnections: number;
+  /** postgresql.conf lines the instance starts with (EMBEDDED_SETTINGS). */
+  readonly settings: readonly string[];
   /** Four BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them, bytes of PGlite's WebAssembly memory after the last batch. */
   readonly activity: SharedArrayBuffer;
 }
@@ -30,7 +32,7 @@ async function run(data: DatabaseThreadData): Promise<void> {
   let db: PGlite;
   let server: WireServer;
   try {
-    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm, btree_gist } });
+    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), postgresqlconf: [...data.settings], extensions: { pg_trgm, btree_gist } });
     const opened = db;
     Atomics.store(activity, 3, BigInt(opened.Module.HEAPU8.byteLength));
     server = new WireServer({

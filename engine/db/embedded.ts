@@ -56,6 +56,14 @@ const LOCK_MODE = 0o600;
 const PGLITE_DIR = 'pglite';
 const THREAD = new URL('./embedded-thread.ts', import.meta.url);
 
+/**
+ * PostgreSQL settings of the embedded instance, sized for a small team. PGlite's WebAssembly memory
+ * holds PostgreSQL's shared buffers and never shrinks: with PostgreSQL's 128 MB of shared buffers it
+ * starts at 188 MB; with 64 MB it stays inside the module's initial 128 MB. The operating system's
+ * page cache still holds the data files PGlite reads (docs/deployment.md, "Memory").
+ */
+export const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers = 64MB'];
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -155,7 +163,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await mkdir(pgliteDir, { recursive: true, mode: 0o700 });
       await chmod(pgliteDir, 0o700);
     }
-    const data: DatabaseThreadData = { ...(pgliteDir ? { pgliteDir } : {}), password, maxConnections: options.maxConnections ?? 64, activity: activity.buffer as SharedArrayBuffer };
+    const data: DatabaseThreadData = { ...(pgliteDir ? { pgliteDir } : {}), password, maxConnections: options.maxConnections ?? 64, settings: EMBEDDED_SETTINGS, activity: activity.buffer as SharedArrayBuffer };
     worker = new Worker(THREAD, { workerData: data, name: 'tessera-database' });
     port = await threadStarted(worker);
   } catch (error) {
