@@ -38,6 +38,8 @@ export interface EmbeddedPostgres {
   readonly url: string;
   /** Absent for an in-memory database. */
   readonly dataDir?: string;
+  /** Database threads started: 2 when this start created the database (the thread that created it is replaced), else 1. */
+  readonly threadStarts: number;
   activity(): EmbeddedActivity;
   memory(): Promise<EmbeddedMemory>;
   stop(): Promise<void>;
@@ -152,9 +154,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // Lock before opening: a second open is what corrupts.
     await takeLock(dataDir);
   }
+  const created = dataDir !== undefined && !(await embeddedDatabaseExists(dataDir));
   const password = randomBytes(32).toString('hex');
   const activity = new BigInt64Array(new SharedArrayBuffer(32));
   let worker: Worker | null = null;
+  let threadStarts = 0;
   let port: number;
   try {
     const pgliteDir = dataDir ? join(dataDir, PGLITE_DIR) : undefined;
@@ -165,7 +169,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
     const data: DatabaseThreadData = { ...(pgliteDir ? { pgliteDir } : {}), password, maxConnections: options.maxConnections ?? 64, settings: EMBEDDED_SETTINGS, activity: activity.buffer as SharedArrayBuffer };
     worker = new Worker(THREAD, { workerData: data, name: 'tessera-database' });
+    threadStarts++;
     port = await threadStarted(worker);
+    if (created) {
+      // PGlite creates a database with a second PostgreSQL instance and initdb's own WebAssembly
+      // module; the thread that ran them kept 250–400 MB more than one that opens the database
+      // (docs/deployment.md, "Memory"). A fresh thread opens it (under a second); the first one ends.
+      await stopThread(worker);
+      worker = null;
+      activity.fill(0n);
+      worker = new Worker(THREAD, { workerData: data, name: 'tessera-database' });
+      threadStarts++;
+      port = await threadStarted(worker);
+    }
   } catch (error) {
     await worker?.terminate();
     if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });
@@ -184,6 +200,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     url,
     ...(dataDir ? { dataDir } : {}),
+    threadStarts,
     activity() {
       const since = Number(Atomics.load(activity, 0));
       return { running, busyMs: running && since > 0 ? Math.max(0, Date.now() - since) : null, batches: Number(Atomics.load(activity, 1)), busyTotalMs: Number(Atomics.load(activity, 2)) / 1000 };

@@ -29,10 +29,12 @@ describe('the embedded database settings', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('a new data directory and the same one opened again run with 64 MB of shared buffers, written once in postgresql.conf', async () => {
+  test('a new data directory is served by a thread other than the one that created it; it and the same one opened again run with 64 MB of shared buffers, written once in postgresql.conf', async () => {
     for (let start = 0; start < 2; start++) {
       const database = await startEmbeddedPostgres({ dataDir });
       try {
+        // Created on the first start and served by a fresh thread, not the one that ran initdb; opened by one on the second.
+        expect(database.threadStarts).toBe(start === 0 ? 2 : 1);
         expect(await show(database.url, 'shared_buffers')).toBe('64MB');
         // The thread reports the WebAssembly memory PGlite holds (what the memory bench prints).
         expect((await database.memory()).wasmBytes).toBe(128 * 1024 * 1024);
