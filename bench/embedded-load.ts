@@ -63,7 +63,7 @@ interface ApplyFigures {
   readonly max: number;
 }
 
-interface Target {
+export interface Target {
   readonly platform: Platform;
   readonly base: string;
   readonly token: string;
@@ -78,7 +78,7 @@ function widenedPackage(): PackageFiles {
   return { files } as PackageFiles;
 }
 
-async function setUp(kind: 'embedded' | 'server', options: LoadOptions): Promise<Target> {
+export async function setUp(kind: 'embedded' | 'server', options: Pick<LoadOptions, 'adminUrl' | 'rows'>): Promise<Target> {
   const dataDir = kind === 'embedded' ? mkdtempSync(join(tmpdir(), 'tessera-bench-')) : null;
   const scratch = kind === 'server' ? await createServerDatabase(options.adminUrl!) : null;
   const platform = await startPlatform({ ...(scratch ? { url: scratch.url } : { dataDir: dataDir! }), listen: true, vacuumIntervalMs: 15 * 60_000 });
@@ -114,7 +114,7 @@ async function setUp(kind: 'embedded' | 'server', options: LoadOptions): Promise
   };
 }
 
-async function loadRound(target: Target, options: LoadOptions): Promise<LoadFigures> {
+export async function loadRound(target: Target, options: Pick<LoadOptions, 'connections' | 'seconds'>): Promise<LoadFigures> {
   const before = target.platform.db.embedded?.activity().busyTotalMs;
   const started = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, [MIXED_LOAD, target.base, target.token, target.ids.join(','), String(options.connections), String(options.seconds)], { maxBuffer: 1 << 20 });

@@ -8,6 +8,7 @@ import { auditPartitionsBenchmark } from './audit-partitions.ts';
 import { automationBenchmark } from './automation.ts';
 import { calendarBenchmark } from './calendar.ts';
 import { embeddedLoadBenchmark } from './embedded-load.ts';
+import { memoryLoadBenchmark } from './memory-load.ts';
 import { emailBenchmark } from './email.ts';
 import { exclusionsBenchmark } from './exclusions.ts';
 import { fiscalBenchmark } from './fiscal.ts';
@@ -59,12 +60,24 @@ try {
       log,
     });
   }
-  if (!only || only === 'load') {
+  // The mixed HTTP load of BENCH=load, on the embedded database and (with TESSERA_BENCH_PG_URL) a server.
+  const mixedLoad = {
+    ...(adminUrl ? { adminUrl } : {}),
+    connections: Number(process.env.BENCH_LOAD_CONNECTIONS ?? 200),
+    seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
+    rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
+  };
+  // BENCH_LOAD_PART=memory: only the server process's memory around the load (no throughput rounds).
+  if ((!only || only === 'load') && process.env.BENCH_LOAD_PART !== 'timers') {
+    await memoryLoadBenchmark({
+      ...mixedLoad,
+      idleSeconds: (process.env.BENCH_MEMORY_IDLE ?? '30,120').split(',').map(Number),
+      log,
+    });
+  }
+  if ((!only || only === 'load') && process.env.BENCH_LOAD_PART !== 'memory') {
     await embeddedLoadBenchmark({
-      ...(adminUrl ? { adminUrl } : {}),
-      connections: Number(process.env.BENCH_LOAD_CONNECTIONS ?? 200),
-      seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
-      rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
+      ...mixedLoad,
       rounds: Number(process.env.BENCH_LOAD_ROUNDS ?? 1),
       operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
       operationConnections: Number(process.env.BENCH_LOAD_OPERATION_CONNECTIONS ?? 20),

@@ -15,7 +15,9 @@ export interface DatabaseThreadData {
   readonly pgliteDir?: string;
   readonly password: string;
   readonly maxConnections: number;
-  /** Three BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them. */
+  /** postgresql.conf lines the instance starts with (EMBEDDED_SETTINGS). */
+  readonly settings: readonly string[];
+  /** Four BigInt64 slots: when the running batch started (ms since the epoch, 0 when idle), batches run, microseconds spent running them, bytes of PGlite's WebAssembly memory after the last batch. */
   readonly activity: SharedArrayBuffer;
 }
 
@@ -30,8 +32,9 @@ async function run(data: DatabaseThreadData): Promise<void> {
   let db: PGlite;
   let server: WireServer;
   try {
-    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), extensions: { pg_trgm, btree_gist } });
+    db = await PGlite.create({ ...(data.pgliteDir ? { dataDir: data.pgliteDir } : {}), postgresqlconf: [...data.settings], extensions: { pg_trgm, btree_gist } });
     const opened = db;
+    Atomics.store(activity, 3, BigInt(opened.Module.HEAPU8.byteLength));
     server = new WireServer({
       db,
       // A checkpoint first: the copy then needs no WAL replay to open.
@@ -50,6 +53,8 @@ async function run(data: DatabaseThreadData): Promise<void> {
         Atomics.store(activity, 0, 0n);
         Atomics.add(activity, 1, 1n);
         Atomics.add(activity, 2, BigInt(Math.round((performance.now() - started) * 1000)));
+        // WebAssembly memory only grows: its size after a batch is what PGlite holds from then on.
+        Atomics.store(activity, 3, BigInt(opened.Module.HEAPU8.byteLength));
       },
     });
     report({ type: 'ready', port: await server.listen() });

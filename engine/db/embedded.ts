@@ -24,12 +24,24 @@ export interface EmbeddedActivity {
   readonly busyTotalMs: number;
 }
 
+/** What the database thread holds in memory (the process's RSS includes it). */
+export interface EmbeddedMemory {
+  /** PGlite's WebAssembly linear memory (PostgreSQL's shared buffers, caches and work memory): it never shrinks. */
+  readonly wasmBytes: number;
+  /** The thread's own JavaScript heap (its wire-protocol socket), not in the process's `process.memoryUsage().heapUsed`. */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+}
+
 export interface EmbeddedPostgres {
   /** Connection URL including the per-start secret: pass it only to processes of this OS user. */
   readonly url: string;
   /** Absent for an in-memory database. */
   readonly dataDir?: string;
+  /** Database threads started: 2 when this start created the database (the thread that created it is replaced), else 1. */
+  readonly threadStarts: number;
   activity(): EmbeddedActivity;
+  memory(): Promise<EmbeddedMemory>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +57,14 @@ const LOCK_FILE = 'tessera.lock';
 const LOCK_MODE = 0o600;
 const PGLITE_DIR = 'pglite';
 const THREAD = new URL('./embedded-thread.ts', import.meta.url);
+
+/**
+ * PostgreSQL settings of the embedded instance, sized for a small team. PGlite's WebAssembly memory
+ * holds PostgreSQL's shared buffers and never shrinks: with PostgreSQL's 128 MB of shared buffers it
+ * starts at 188 MB; with 64 MB it stays inside the module's initial 128 MB. The operating system's
+ * page cache still holds the data files PGlite reads (docs/deployment.md, "Memory").
+ */
+export const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers = 64MB'];
 
 function processAlive(pid: number): boolean {
   try {
@@ -134,9 +154,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // Lock before opening: a second open is what corrupts.
     await takeLock(dataDir);
   }
+  const created = dataDir !== undefined && !(await embeddedDatabaseExists(dataDir));
   const password = randomBytes(32).toString('hex');
-  const activity = new BigInt64Array(new SharedArrayBuffer(24));
+  const activity = new BigInt64Array(new SharedArrayBuffer(32));
   let worker: Worker | null = null;
+  let threadStarts = 0;
   let port: number;
   try {
     const pgliteDir = dataDir ? join(dataDir, PGLITE_DIR) : undefined;
@@ -145,9 +167,21 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await mkdir(pgliteDir, { recursive: true, mode: 0o700 });
       await chmod(pgliteDir, 0o700);
     }
-    const data: DatabaseThreadData = { ...(pgliteDir ? { pgliteDir } : {}), password, maxConnections: options.maxConnections ?? 64, activity: activity.buffer as SharedArrayBuffer };
+    const data: DatabaseThreadData = { ...(pgliteDir ? { pgliteDir } : {}), password, maxConnections: options.maxConnections ?? 64, settings: EMBEDDED_SETTINGS, activity: activity.buffer as SharedArrayBuffer };
     worker = new Worker(THREAD, { workerData: data, name: 'tessera-database' });
+    threadStarts++;
     port = await threadStarted(worker);
+    if (created) {
+      // PGlite creates a database with a second PostgreSQL instance and initdb's own WebAssembly
+      // module; the thread that ran them kept 250–400 MB more than one that opens the database
+      // (docs/deployment.md, "Memory"). A fresh thread opens it (under a second); the first one ends.
+      await stopThread(worker);
+      worker = null;
+      activity.fill(0n);
+      worker = new Worker(THREAD, { workerData: data, name: 'tessera-database' });
+      threadStarts++;
+      port = await threadStarted(worker);
+    }
   } catch (error) {
     await worker?.terminate();
     if (dataDir) await rm(join(dataDir, LOCK_FILE), { force: true });
@@ -166,9 +200,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     url,
     ...(dataDir ? { dataDir } : {}),
+    threadStarts,
     activity() {
       const since = Number(Atomics.load(activity, 0));
       return { running, busyMs: running && since > 0 ? Math.max(0, Date.now() - since) : null, batches: Number(Atomics.load(activity, 1)), busyTotalMs: Number(Atomics.load(activity, 2)) / 1000 };
+    },
+    async memory() {
+      const heap = await thread.getHeapStatistics();
+      return { wasmBytes: Number(Atomics.load(activity, 3)), heapUsedBytes: heap.used_heap_size, heapTotalBytes: heap.total_heap_size };
     },
     stop() {
       stopping ??= (async () => {
