@@ -15,6 +15,15 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 
+/**
+ * Leading comment of statements planned with their values every time, never named: a report's
+ * GROUP BY over a period. A kept generic plan cannot see how many rows the period holds (PostgreSQL
+ * guesses a fixed share) and so plans it without parallel workers: at 10,000,000 activities a
+ * year's report took 550 ms that way against 320 ms planned with its dates, while planning costs
+ * a millisecond.
+ */
+export const PLANNED_WITH_VALUES = '/* planned with values */ ';
+
 export interface PreparedStatementOptions {
   /** A text is named from its n-th use on (one-off texts, such as lists with ad-hoc filters, stay unnamed). */
   readonly minUses?: number;
@@ -57,6 +66,7 @@ export class PreparedStatements {
       this.#replanMs = Math.min(this.#replanMs * 2, this.#maxReplanMs);
       this.#replanAt = this.#now() + this.#replanMs;
     }
+    if (text.startsWith(PLANNED_WITH_VALUES)) return undefined;
     const known = this.#names.get(text);
     if (known !== undefined) return known;
     if (this.#names.size >= this.#maxNamed) return undefined;

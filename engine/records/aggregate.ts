@@ -6,6 +6,7 @@
 // model, buckets and the time zone from fixed lists and the validated manifest.
 import type { Knex } from 'knex';
 import { factorAlias, type Conversion } from './aggregate-conversion.ts';
+import { PLANNED_WITH_VALUES } from '../db/prepared.ts';
 import { addDays } from '../exchange-rates/index.ts';
 import { AGE_BANDS, CURRENCY_SUFFIX, isoLocalDate, groupName, measureName, type AggregateResult, type AggregateRow, type DateBucket, type EntityModel, type GroupKey, type ParsedAggregate, type ResolvedGroup, type ResolvedMeasure } from '../../metadata/index.ts';
 
@@ -91,7 +92,7 @@ export async function runAggregate(db: Knex | Knex.Transaction, base: Knex.Query
   if (keyCount) inner.groupByRaw(Array.from({ length: keyCount }, (_, i) => String(i + 1)).join(', '));
   const { sql, bindings: innerBindings } = inner.toSQL();
   // Ordering by the output names needs an outer query (they are not visible inside expressions).
-  const outer = `SELECT * FROM (${sql}) AS agg${order.length ? ` ORDER BY ${order.join(', ')}` : ''} LIMIT ${MAX_AGGREGATE_ROWS + 1}`;
+  const outer = `${PLANNED_WITH_VALUES}SELECT * FROM (${sql}) AS agg${order.length ? ` ORDER BY ${order.join(', ')}` : ''} LIMIT ${MAX_AGGREGATE_ROWS + 1}`;
   const result = (await db.raw(outer, innerBindings as Knex.RawBinding[])) as { rows: Record<string, unknown>[] };
   const truncated = result.rows.length > MAX_AGGREGATE_ROWS;
   return { rows: truncated ? result.rows.slice(0, MAX_AGGREGATE_ROWS) : result.rows, truncated };

@@ -7,7 +7,7 @@ import { jest } from '@jest/globals';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { createKnex } from '../../engine/db/connection.ts';
-import { isStalePlanError, PreparedStatements } from '../../engine/db/prepared.ts';
+import { isStalePlanError, PLANNED_WITH_VALUES, PreparedStatements } from '../../engine/db/prepared.ts';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 
 let env: TestPlatform;
@@ -49,6 +49,11 @@ test('a statement used twice is prepared on the connection under its name and gi
   expect(names[0]).toMatch(/^t0_/);
   expect(await byId(knex, 1)).toEqual({ id: 1, a: 'one' });
   expect(await prepared()).toEqual(names);
+});
+
+test('a statement marked as planned with its values (a report over a period) is never named, however often it comes', async () => {
+  for (let id = 1; id <= 3; id++) expect((await knex.raw(`${PLANNED_WITH_VALUES}SELECT count(*)::int AS n FROM prep_t WHERE id >= ?`, [id])).rows).toEqual([{ n: 3 - id }]);
+  expect(await prepared()).toEqual([]);
 });
 
 test('a column added under a kept plan: outside a transaction the statement is sent again at once', async () => {
