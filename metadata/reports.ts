@@ -38,8 +38,13 @@ export function reportProblems(report: Report, model: Model): ItemProblem[] {
   if (report.indexed) {
     const fields = report.parameters?.period ? reportIndexFields(report, entity) : null;
     if (!report.parameters?.period) add('META_FIELD_KIND', ['indexed'], 'an indexed report needs parameters.period: the field its index is keyed by');
-    // PostgreSQL's limit on an index's columns (INDEX_MAX_KEYS), stored ones included; money takes two.
+    // Well inside PostgreSQL's 32 columns per index (INDEX_MAX_KEYS), stored ones included; money takes two.
     else if (fields && fields.stored.length + 1 > 16) add('META_FIELD_KIND', ['indexed'], `an indexed report reads ${fields.stored.length + 1} fields; an index holds at most 16 of them`);
+    else if (fields) {
+      // An index entry holds at most about 2.7 kB: a long text stored in it would make saving its record fail.
+      const unbounded = [fields.key, ...fields.stored].filter((name) => ['text', 'json'].includes(entity.fieldsByName.get(name)?.type ?? ''));
+      if (unbounded.length) add('META_FIELD_KIND', ['indexed'], `an indexed report cannot store text or json fields (no length limit): ${unbounded.join(', ')}`);
+    }
   }
   if (report.capacity) {
     const people = model.entities.get(report.capacity.entity);

@@ -6,9 +6,17 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import type { Knex } from 'knex';
+
+/**
+ * How long making or detaching a partition waits for its lock on tessera.audit_log. Every record
+ * write inserts audit rows, and they would queue behind a DDL waiting for a long transaction; the
+ * next hourly round tries again.
+ */
+const PARTITION_LOCK_TIMEOUT = '2s';
 
 /** Months are calendar months in UTC, written YYYY-MM. */
 export type AuditMonth = string;
@@ -50,11 +58,20 @@ export async function auditPartitions(knex: Knex): Promise<AuditMonth[]> {
 export async function ensureAuditPartitions(knex: Knex, now: Date = new Date()): Promise<AuditMonth[]> {
   const before = new Set(await auditPartitions(knex));
   const current = monthOf(now);
-  await knex.transaction(async (trx) => {
-    const { rows } = (await trx.raw(`SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m FROM tessera.audit_log_default`)) as { rows: { m: Date }[] };
-    const months = new Set([current, monthOf(monthStart(current, 1)), monthOf(monthStart(current, 2)), ...rows.map((r) => monthOf(r.m))]);
-    for (const month of [...months].sort()) await trx.raw(`SELECT tessera.audit_log_partition(?::timestamptz)`, [monthStart(month).toISOString()]);
-  });
+  const { rows } = (await knex.raw(`SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m FROM tessera.audit_log_default`)) as { rows: { m: Date }[] };
+  const waiting = new Set(rows.map((r) => monthOf(r.m)));
+  // A month archived once (and maybe exported and dropped) is not made again: its rows in DEFAULT stay there.
+  const archived = new Set((await archivedAuditMonths(knex)).map((m) => m.month));
+  const months = [...new Set([current, monthOf(monthStart(current, 1)), monthOf(monthStart(current, 2)), ...waiting])].filter((m) => !before.has(m) && !archived.has(m)).sort();
+  // One transaction per month: one that cannot be made now (a lock not granted) leaves the others made.
+  for (const month of months) {
+    await knex.transaction(async (trx) => {
+      await trx.raw(`SET LOCAL lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
+      // Rows written into DEFAULT meanwhile would make the ATTACH fail: hold writes to it while they move.
+      if (waiting.has(month)) await trx.raw('LOCK TABLE tessera.audit_log_default IN SHARE ROW EXCLUSIVE MODE');
+      await trx.raw(`SELECT tessera.audit_log_partition(?::timestamptz)`, [monthStart(month).toISOString()]);
+    });
+  }
   return (await auditPartitions(knex)).filter((m) => !before.has(m));
 }
 
@@ -77,16 +94,18 @@ export async function archiveAuditMonths(knex: Knex, retentionMonths: number, no
   const moved: AuditMonth[] = [];
   for (const month of due) {
     const table = tableOf(month);
+    // Counted before the lock: a past month's rows do not change, and the lock is held as briefly as can be.
+    const { rows } = (await knex.raw(`SELECT count(*)::bigint AS n FROM tessera.??`, [table])) as { rows: { n: string }[] };
     await knex.transaction(async (trx) => {
       await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('tessera.audit_log partitions'))`);
       // Another process may have moved it meanwhile.
       if (!(await auditPartitions(trx)).includes(month)) return;
+      await trx.raw(`SET LOCAL lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
       await trx.raw(`ALTER TABLE tessera.audit_log DETACH PARTITION tessera.??`, [table]);
       await trx.raw(`ALTER TABLE tessera.?? SET SCHEMA tessera_archive`, [table]);
       // The row triggers were the parent's clones and went with the detach; the archive stays append-only.
       await trx.raw(`DROP TRIGGER IF EXISTS audit_log_no_change ON tessera_archive.??`, [table]);
       await trx.raw(`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON tessera_archive.?? FOR EACH ROW EXECUTE FUNCTION tessera.audit_log_append_only()`, [table]);
-      const { rows } = (await trx.raw(`SELECT count(*)::bigint AS n FROM tessera_archive.??`, [table])) as { rows: { n: string }[] };
       await trx('tessera.audit_archive').insert({ month: `${month}-01`, table_name: `tessera_archive.${table}`, rows: rows[0]!.n });
       moved.push(month);
     });
@@ -151,7 +170,17 @@ export async function exportArchivedMonth(knex: Knex, month: AuditMonth, file: s
     }
   }
   try {
-    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { flags: 'wx' }));
+    // Personal data: readable by its owner only. On disk before the table goes (a power cut after the
+    // DROP must not find the file empty): the file and its directory entry are synced.
+    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    for (const path of [file, dirname(resolve(file))]) {
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
   } catch (error) {
     // A file that was there before is not ours to remove; a half-written one of ours is.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(file, { force: true }).catch(() => undefined);

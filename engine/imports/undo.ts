@@ -60,6 +60,9 @@ export async function undoImport(knex: Knex, records: RecordService, actor: Acto
         continue;
       }
       const audit = (await trx('tessera.audit_log').where({ id: e.audit_id }).first('changes')) as { changes: Record<string, [unknown, unknown]> } | undefined;
+      // The audit retention archived the month of the import's changes: the values before it are no
+      // longer at hand, and an undo that reverted nothing must not say it did.
+      if (!audit) throw new TesseraError('CONFLICT', 'the values before the import were archived by the audit retention (TESSERA_AUDIT_RETENTION_MONTHS): the import can no longer be undone');
       const before = Object.fromEntries(Object.entries(audit?.changes ?? {}).filter(([name]) => entity.fieldsByName.has(name)).map(([name, [old]]) => [name, old ?? null]));
       if (Object.keys(before).length) {
         const record = await records.update(ctx, entity.name, e.record_id, before, { expectedVersion: version.get(e.record_id)! });

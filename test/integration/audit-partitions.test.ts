@@ -2,7 +2,7 @@
 // partitions made ahead by the maintenance step, rows of a missing month split out of the DEFAULT
 // partition, retention detaching old months into tessera_archive, the export + drop of an archived
 // month, and the history saying where the kept trail begins.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -10,7 +10,8 @@ import { down as unpartition, up as partition } from '../../engine/db/migrations
 import { archiveAuditMonths, archivedAuditMonths, auditPartitions, ensureAuditPartitions, exportArchivedMonth, monthOf, monthStart } from '../../engine/db/audit-partitions.ts';
 import { configFromEnv } from '../../engine/config.ts';
 import { startPlatform } from '../../engine/platform.ts';
-import { auditGaps, startTestPlatform, TEST_SECRET_KEY, type TestPlatform } from '../support/database.ts';
+import { auditGaps, startTestPlatform, testDatabaseKind, TEST_SECRET_KEY, type TestPlatform } from '../support/database.ts';
+import pg from 'pg';
 import { tessera } from '../support/cli.ts';
 import { jsonClient, startTestServer, type TestServer } from '../support/http.ts';
 import { crmMiniPackage } from '../support/packages.ts';
@@ -146,6 +147,15 @@ test('retention detaches old months into tessera_archive; export writes the mont
   const again = await exportArchivedMonth(knex, oldMonth, join(dir, 'again.csv.gz'));
   expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_DROPPED' } });
   expect(await exportArchivedMonth(knex, '1999-01', join(dir, 'none.csv.gz'))).toMatchObject({ ok: false, error: { code: 'NOT_ARCHIVED' } });
+  // The file holds personal data: its owner's alone.
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+  // A row written later for the dropped month waits in DEFAULT: the month is not made again (its
+  // next detach would collide with the archive's record of it), and the rounds go on.
+  await knex.raw(`INSERT INTO tessera.audit_log (at, via, entity, record_id, action, changes) VALUES (?, 'system', 'user', '00000000-0000-4000-8000-000000000009', 'update', '{}')`, [monthStart(oldMonth).toISOString()]);
+  expect(await ensureAuditPartitions(knex, now)).toEqual([]);
+  expect(await auditPartitions(knex)).not.toContain(oldMonth);
+  expect(await archiveAuditMonths(knex, 12, now)).toEqual([]);
 });
 
 test('a server process applies TESSERA_AUDIT_RETENTION_MONTHS at start (the hourly step runs once right away)', async () => {
@@ -171,4 +181,24 @@ test('a record whose whole trail was archived: history is empty and says so; the
   expect(history.body).toEqual({ data: [], archived: { before: monthStart(current, 2).toISOString(), complete: false } });
   expect((await jsonClient(`${server.url}/api`).get(`/records/contractor/00000000-0000-4000-8000-0000000000aa/history`)).status).toBe(404);
   expect(await auditGaps(env.platform)).toEqual([]);
+});
+
+// Two sessions at once: the embedded database runs one at a time.
+(testDatabaseKind() === 'server' ? test : test.skip)('making a partition gives up after its lock timeout instead of holding every audit write behind a long transaction', async () => {
+  const holder = new pg.Client({ connectionString: env.platform.db.url });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    // What every record write's audit INSERT takes, held as a long transaction would.
+    await holder.query('LOCK TABLE tessera.audit_log IN ROW EXCLUSIVE MODE');
+    const error = await ensureAuditPartitions(env.platform.knex, monthStart(current, 40)).then(
+      () => null,
+      (e: unknown) => e as { code?: string },
+    );
+    expect(error?.code).toBe('55P03');
+    expect(await auditPartitions(env.platform.knex)).not.toContain(monthOf(monthStart(current, 40)));
+  } finally {
+    await holder.query('ROLLBACK');
+    await holder.end();
+  }
 });

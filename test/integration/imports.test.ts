@@ -2,6 +2,7 @@
 // the records service (pointers, codes), duplicates by a key (skip, update, create; within the file
 // too), rights of the importing user and the audit naming them, undo (refused once a record changed
 // since), and an import stopped mid-file (a server shutting down) going on after a restart.
+import { archiveAuditMonths, monthOf, monthStart } from '../../engine/db/audit-partitions.ts';
 import iconv from 'iconv-lite';
 import writeXlsxFile from 'write-excel-file/node';
 import type { PackageFiles } from '../../metadata/index.ts';
@@ -232,4 +233,19 @@ test('cancelling stops between chunks; what was imported stays and is undone', a
   const access = accessFor(env.platform.runtime.snapshot.model, (await loadSubject(env.platform.knex, users.anna!))!);
   expect(await undoImport(env.platform.knex, env.platform.records, { ...actor, access }, id)).toEqual({ deleted: 2, reverted: 0 });
   await jobs.stop();
+});
+
+test('undo is refused, changing nothing, once the audit retention archived the values before the import', async () => {
+  const before = await anna.post('/records/contractor', { name: 'Psi', tax_id: nip(80), city: 'Opole' });
+  const content = csv(['name,tax_id,city', `Psi SA,${nip(80)},Nysa`]);
+  const report = await finished(anna, (await anna.post('/imports', { type: 'contractor', content, key: 'tax_id', onDuplicate: 'update' })).body.id);
+  expect(report).toMatchObject({ status: 'done', updated: 1 });
+  // The retention moves this month and the next out of the trail (as it would a year from now).
+  const current = monthOf(new Date());
+  expect(await archiveAuditMonths(env.platform.knex, 0, monthStart(current, 2))).toContain(current);
+  const undo = await anna.post(`/imports/${report.id}/undo`, {});
+  expect(undo.status).toBe(409);
+  expect(undo.body.detail).toContain('archived by the audit retention');
+  expect((await anna.get(`/records/contractor/${before.body.id}`)).body).toMatchObject({ name: 'Psi SA', city: 'Nysa' });
+  expect((await anna.get(`/imports/${report.id}`)).body.status).toBe('done');
 });

@@ -42,6 +42,11 @@ test('the type fits the groups, parameters and capacity name fields of the right
 test('an indexed report needs a period: its index is keyed by it', () => {
   expect(errorsOf(report('unkeyed', { groupBy: ['stage'], indexed: true }))).toEqual(['reports/unkeyed.json#/indexed: an indexed report needs parameters.period: the field its index is keyed by [META_FIELD_KIND]']);
   expect(errorsOf(report('keyed', { groupBy: ['stage'], parameters: { period: 'deal_date' }, indexed: true }))).toEqual([]);
+  // A text field has no length limit; an index entry has one (about 2.7 kB).
+  const text = [...(seed.files['entities/deal.json'] as { fields: { name: string; type: string }[] }).fields].find((f) => f.type === 'text')!.name;
+  expect(errorsOf(report('long', { groupBy: ['stage'], filter: { [text]: { contains: 'x' } }, parameters: { period: 'deal_date' }, indexed: true }))).toEqual([
+    `reports/long.json#/indexed: an indexed report cannot store text or json fields (no length limit): ${text} [META_FIELD_KIND]`,
+  ]);
 });
 
 test('a dashboard names reports and roles of the package', () => {
