@@ -67,11 +67,15 @@ async function bulkLoad(client: pg.Client, table: string, insert: () => Promise<
   for (const index of indexes) await client.query(`DROP INDEX ${pg.escapeIdentifier(index.name)}`);
   const superuser = (await client.query<{ s: string }>(`SELECT current_setting('is_superuser') AS s`)).rows[0]!.s === 'on';
   if (superuser) await client.query(`SET session_replication_role = replica`);
-  await insert();
-  if (superuser) await client.query(`SET session_replication_role = DEFAULT`);
-  await client.query(`SET maintenance_work_mem = '1GB'`);
-  await client.query(`SET max_parallel_maintenance_workers = ${Math.max(0, availableParallelism() - 1)}`);
-  for (const index of indexes) await client.query(index.definition);
+  try {
+    await insert();
+  } finally {
+    // A failed load still leaves the table with its indexes and the session as it was.
+    if (superuser) await client.query(`SET session_replication_role = DEFAULT`);
+    await client.query(`SET maintenance_work_mem = '1GB'`);
+    await client.query(`SET max_parallel_maintenance_workers = ${Math.max(0, availableParallelism() - 1)}`);
+    for (const index of indexes) await client.query(index.definition);
+  }
 }
 
 /** What a kept fixture database holds (BENCH_LARGE_DATABASE), so a later run measures without loading again. */
@@ -93,13 +97,26 @@ async function fixtureDatabase(adminUrl: string, kept: string | undefined): Prom
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(kept)) throw new Error('BENCH_LARGE_DATABASE is a database name: lower-case letters, digits and _');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
+  let existed: boolean;
   try {
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [kept])).rows.length === 0) await admin.query(`CREATE DATABASE ${kept}`);
+    existed = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [kept])).rows.length > 0;
+    if (!existed) await admin.query(`CREATE DATABASE ${kept}`);
   } finally {
     await admin.end();
   }
   const url = new URL(adminUrl);
   url.pathname = `/${kept}`;
+  // Only a database this bench made and loaded: it drops indexes and turns triggers off while it loads.
+  if (existed) {
+    const probe = new pg.Client({ connectionString: url.toString() });
+    await probe.connect();
+    try {
+      const { rows } = await probe.query<{ fixture: boolean }>(`SELECT to_regclass('public.bench_large_fixture') IS NOT NULL AS fixture`);
+      if (!rows[0]!.fixture) throw new Error(`BENCH_LARGE_DATABASE ${kept} exists but holds no loaded fixture of this bench: drop it, or name a database that does not exist yet`);
+    } finally {
+      await probe.end();
+    }
+  }
   return { url: url.toString(), drop: async () => {} };
 }
 
