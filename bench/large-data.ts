@@ -87,7 +87,9 @@ interface Fixture {
 }
 
 async function keptFixture(client: pg.Client): Promise<Fixture | null> {
-  const { rows } = await client.query<Fixture>(`SELECT contractors, activities, timeline, big::text AS big FROM bench_large_fixture WHERE loaded`).catch(() => ({ rows: [] as Fixture[] }));
+  const { rows } = await client
+    .query<Fixture>(`SELECT contractors, activities, timeline, big::text AS big FROM bench_large_fixture WHERE loaded`)
+    .catch(() => ({ rows: [] as Fixture[] }));
   return rows[0] ?? null;
 }
 
@@ -112,7 +114,8 @@ async function fixtureDatabase(adminUrl: string, kept: string | undefined): Prom
     await probe.connect();
     try {
       const { rows } = await probe.query<{ fixture: boolean }>(`SELECT to_regclass('public.bench_large_fixture') IS NOT NULL AS fixture`);
-      if (!rows[0]!.fixture) throw new Error(`BENCH_LARGE_DATABASE ${kept} exists but holds no loaded fixture of this bench: drop it, or name a database that does not exist yet`);
+      if (!rows[0]!.fixture)
+        throw new Error(`BENCH_LARGE_DATABASE ${kept} exists but holds no loaded fixture of this bench: drop it, or name a database that does not exist yet`);
     } finally {
       await probe.end();
     }
@@ -120,7 +123,15 @@ async function fixtureDatabase(adminUrl: string, kept: string | undefined): Prom
   return { url: url.toString(), drop: async () => {} };
 }
 
-export async function largeDataBenchmark(options: { adminUrl: string; contractors: number; activities: number; timeline: number; samples: number; keep?: string; log: (line: string) => void }): Promise<void> {
+export async function largeDataBenchmark(options: {
+  adminUrl: string;
+  contractors: number;
+  activities: number;
+  timeline: number;
+  samples: number;
+  keep?: string;
+  log: (line: string) => void;
+}): Promise<void> {
   const { contractors, activities, timeline, samples, log } = options;
   const scratch = await fixtureDatabase(options.adminUrl, options.keep);
   const platform = await startPlatform({ url: scratch.url });
@@ -131,7 +142,9 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     const { package: pkg } = await loadPackageDir(SEED_METADATA_DIR);
     let fixture = await keptFixture(client);
     if (fixture && (fixture.contractors !== contractors || fixture.activities !== activities || fixture.timeline !== timeline)) {
-      throw new Error(`BENCH_LARGE_DATABASE ${options.keep} holds ${fixture.contractors} contractors and ${fixture.activities} activities, not the sizes asked for; drop it or ask for those`);
+      throw new Error(
+        `BENCH_LARGE_DATABASE ${options.keep} holds ${fixture.contractors} contractors and ${fixture.activities} activities, not the sizes asked for; drop it or ask for those`,
+      );
     }
     // A kept database goes on from the metadata it has (earlier runs added fields to it).
     if (!fixture) await platform.applyMetadata(pkg, { source: 'cli' });
@@ -139,7 +152,9 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     const activityTable = platform.runtime.entity('activity').entity.table;
     const where = `PostgreSQL server ${new URL(options.adminUrl).host}, ${options.keep ? `database ${options.keep}, kept` : 'scratch database'}`;
     if (fixture) {
-      log(`large data (${where}): ${contractors.toLocaleString('en-US')} contractors and ${activities.toLocaleString('en-US')} activities loaded by an earlier run`);
+      log(
+        `large data (${where}): ${contractors.toLocaleString('en-US')} contractors and ${activities.toLocaleString('en-US')} activities loaded by an earlier run`,
+      );
     } else {
       // Bulk rows straight into the tables (a benchmark fixture, not business writes).
       let t0 = performance.now();
@@ -181,15 +196,22 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
         await client.query('INSERT INTO bench_large_fixture VALUES ($1, $2, $3, $4, true)', [contractors, activities, timeline, big]);
       }
       const size = (await client.query<{ s: string }>('SELECT pg_size_pretty(pg_total_relation_size($1::regclass)) AS s', [activityTable])).rows[0]!.s;
-      log(`  ${activities.toLocaleString('en-US')} activities (${timeline.toLocaleString('en-US')} on one contractor) in ${((performance.now() - t0) / 1000).toFixed(1)} s, indexes built after the rows; activity table with indexes ${size}`);
+      log(
+        `  ${activities.toLocaleString('en-US')} activities (${timeline.toLocaleString('en-US')} on one contractor) in ${((performance.now() - t0) / 1000).toFixed(1)} s, indexes built after the rows; activity table with indexes ${size}`,
+      );
     }
     const big = fixture.big;
 
     // The machine may be shared: the figures below mean little without its load at the time.
-    const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+    const load = () =>
+      loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ');
     log(`  load average before measuring (1, 5, 15 min): ${load()} on ${availableParallelism()} cores`);
     const admin: RecordContext = { actor: { userId: null, via: 'system' } };
-    const list = await sample(samples, () => platform.records.list(admin, 'contractor', { filter: { country: { eq: 'pl' }, locality: { eq: 'Kraków' } }, sort: 'name', limit: 50 }));
+    const list = await sample(samples, () =>
+      platform.records.list(admin, 'contractor', { filter: { country: { eq: 'pl' }, locality: { eq: 'Kraków' } }, sort: 'name', limit: 50 }),
+    );
     log(`  contractor list, country + locality filter, sorted by name, 50 rows: ${figures(list, 20)}`);
     const page = await sample(samples, () => platform.records.timeline(admin, 'contractor', big, { limit: 50 }));
     log(`  timeline of a contractor with ${timeline.toLocaleString('en-US')} activities, first page of 50: ${figures(page, 20)}`);
@@ -197,7 +219,13 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     let term = 0;
     const search = await sample(samples, () => searchRecords(platform.records, admin, { q: terms[term++ % terms.length]! }));
     log(`  global search over every type (${terms.length} terms in turn): ${figures(search, 100)}`);
-    const report = await sample(samples, () => platform.records.aggregate(admin, 'activity', { groupBy: ['kind', 'status'], measures: ['count'], filter: { start_at: { gte: '2024-01-01T00:00:00Z', lt: '2025-01-01T00:00:00Z' } } }));
+    const report = await sample(samples, () =>
+      platform.records.aggregate(admin, 'activity', {
+        groupBy: ['kind', 'status'],
+        measures: ['count'],
+        filter: { start_at: { gte: '2024-01-01T00:00:00Z', lt: '2025-01-01T00:00:00Z' } },
+      }),
+    );
     log(`  report: activities of a year grouped by kind and status, count: ${figures(report, 300)}`);
     log(`  load average after measuring: ${load()}`);
 
@@ -208,7 +236,9 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     const addField = async (field: Record<string, unknown>): Promise<{ ms: number; rewritten: boolean }> => {
       const node = async () => (await knex.raw('SELECT relfilenode FROM pg_class WHERE oid = ?::regclass', [activityTable])).rows[0].relfilenode as number;
       const before = await node();
-      const kindPath = Object.keys(current.files).find((p) => (current.files[p] as { kind?: string; name?: string }).kind === 'activityKind' && (current.files[p] as { name?: string }).name === 'call')!;
+      const kindPath = Object.keys(current.files).find(
+        (p) => (current.files[p] as { kind?: string; name?: string }).kind === 'activityKind' && (current.files[p] as { name?: string }).name === 'call',
+      )!;
       const kind = current.files[kindPath] as { fields?: unknown[] };
       const next: PackageFiles = { files: { ...current.files, [kindPath]: { ...kind, fields: [...(kind.fields ?? []), field] } } };
       const started = performance.now();
@@ -219,7 +249,9 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
     // Baseline in the same run: an apply that changes no table (a field's label), the fixed cost of a
     // metadata version (validation, plan, the new version's row, caches), whatever the table's size.
     const relabel = async (): Promise<number> => {
-      const kindPath = Object.keys(current.files).find((p) => (current.files[p] as { kind?: string; name?: string }).kind === 'activityKind' && (current.files[p] as { name?: string }).name === 'call')!;
+      const kindPath = Object.keys(current.files).find(
+        (p) => (current.files[p] as { kind?: string; name?: string }).kind === 'activityKind' && (current.files[p] as { name?: string }).name === 'call',
+      )!;
       const kind = current.files[kindPath] as { label?: Record<string, string> };
       const next: PackageFiles = { files: { ...current.files, [kindPath]: { ...kind, label: { ...kind.label, en: `${kind.label?.en ?? 'Call'}.` } } } };
       const started = performance.now();
@@ -228,10 +260,20 @@ export async function largeDataBenchmark(options: { adminUrl: string; contractor
       return performance.now() - started;
     };
     log(`  baseline: an apply that changes no table (a label): ${(await relabel()).toFixed(0)} ms`);
-    const nullable = await addField({ id: `bench.call.line_quality_${run}`, name: `line_quality_${run}`, type: 'string', maxLength: 40, label: { en: 'Line quality' } });
-    log(`  a nullable field added to the ${activities.toLocaleString('en-US')}-row activity table: ${nullable.ms.toFixed(0)} ms, table ${nullable.rewritten ? 'REWRITTEN' : 'not rewritten'} (target < 1,000 ms)`);
+    const nullable = await addField({
+      id: `bench.call.line_quality_${run}`,
+      name: `line_quality_${run}`,
+      type: 'string',
+      maxLength: 40,
+      label: { en: 'Line quality' },
+    });
+    log(
+      `  a nullable field added to the ${activities.toLocaleString('en-US')}-row activity table: ${nullable.ms.toFixed(0)} ms, table ${nullable.rewritten ? 'REWRITTEN' : 'not rewritten'} (target < 1,000 ms)`,
+    );
     const defaulted = await addField({ id: `bench.call.recorded_${run}`, name: `recorded_${run}`, type: 'boolean', default: false, label: { en: 'Recorded' } });
-    log(`  a field with a default added to it: ${defaulted.ms.toFixed(0)} ms, table ${defaulted.rewritten ? 'REWRITTEN' : 'not rewritten'} (target: not rewritten)`);
+    log(
+      `  a field with a default added to it: ${defaulted.ms.toFixed(0)} ms, table ${defaulted.rewritten ? 'REWRITTEN' : 'not rewritten'} (target: not rewritten)`,
+    );
   } finally {
     await client.end();
     await platform.close();

@@ -48,7 +48,11 @@ export async function auditPartitions(knex: Knex): Promise<AuditMonth[]> {
   const { rows } = (await knex.raw(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'tessera.audit_log'::regclass`,
   )) as { rows: { name: string }[] };
-  return rows.map((r) => PARTITION.exec(r.name)).filter((m) => m !== null).map((m) => `${m[1]}-${m[2]}`).sort();
+  return rows
+    .map((r) => PARTITION.exec(r.name))
+    .filter((m) => m !== null)
+    .map((m) => `${m[1]}-${m[2]}`)
+    .sort();
 }
 
 /**
@@ -58,11 +62,15 @@ export async function auditPartitions(knex: Knex): Promise<AuditMonth[]> {
 export async function ensureAuditPartitions(knex: Knex, now: Date = new Date()): Promise<AuditMonth[]> {
   const before = new Set(await auditPartitions(knex));
   const current = monthOf(now);
-  const { rows } = (await knex.raw(`SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m FROM tessera.audit_log_default`)) as { rows: { m: Date }[] };
+  const { rows } = (await knex.raw(`SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m FROM tessera.audit_log_default`)) as {
+    rows: { m: Date }[];
+  };
   const waiting = new Set(rows.map((r) => monthOf(r.m)));
   // A month archived once (and maybe exported and dropped) is not made again: its rows in DEFAULT stay there.
   const archived = new Set((await archivedAuditMonths(knex)).map((m) => m.month));
-  const months = [...new Set([current, monthOf(monthStart(current, 1)), monthOf(monthStart(current, 2)), ...waiting])].filter((m) => !before.has(m) && !archived.has(m)).sort();
+  const months = [...new Set([current, monthOf(monthStart(current, 1)), monthOf(monthStart(current, 2)), ...waiting])]
+    .filter((m) => !before.has(m) && !archived.has(m))
+    .sort();
   // One transaction per month: one that cannot be made now (a lock not granted) leaves the others made.
   for (const month of months) {
     await knex.transaction(async (trx) => {
@@ -105,7 +113,10 @@ export async function archiveAuditMonths(knex: Knex, retentionMonths: number, no
       await trx.raw(`ALTER TABLE tessera.?? SET SCHEMA tessera_archive`, [table]);
       // The row triggers were the parent's clones and went with the detach; the archive stays append-only.
       await trx.raw(`DROP TRIGGER IF EXISTS audit_log_no_change ON tessera_archive.??`, [table]);
-      await trx.raw(`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON tessera_archive.?? FOR EACH ROW EXECUTE FUNCTION tessera.audit_log_append_only()`, [table]);
+      await trx.raw(
+        `CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON tessera_archive.?? FOR EACH ROW EXECUTE FUNCTION tessera.audit_log_append_only()`,
+        [table],
+      );
       await trx('tessera.audit_archive').insert({ month: `${month}-01`, table_name: `tessera_archive.${table}`, rows: rows[0]!.n });
       moved.push(month);
     });
@@ -115,10 +126,24 @@ export async function archiveAuditMonths(knex: Knex, retentionMonths: number, no
 
 /** Every month detached so far (exported and dropped ones included), oldest first. */
 export async function archivedAuditMonths(knex: Knex): Promise<ArchivedMonth[]> {
-  const rows = (await knex('tessera.audit_archive').orderBy('month').select(knex.raw(`to_char(month, 'YYYY-MM') AS month`), 'table_name', 'rows', 'detached_at', 'exported_to', 'dropped_at')) as {
-    month: string; table_name: string; rows: string; detached_at: Date; exported_to: string | null; dropped_at: Date | null;
+  const rows = (await knex('tessera.audit_archive')
+    .orderBy('month')
+    .select(knex.raw(`to_char(month, 'YYYY-MM') AS month`), 'table_name', 'rows', 'detached_at', 'exported_to', 'dropped_at')) as {
+    month: string;
+    table_name: string;
+    rows: string;
+    detached_at: Date;
+    exported_to: string | null;
+    dropped_at: Date | null;
   }[];
-  return rows.map((r) => ({ month: r.month, table: r.table_name, rows: Number(r.rows), detachedAt: r.detached_at.toISOString(), exportedTo: r.exported_to, droppedAt: r.dropped_at?.toISOString() ?? null }));
+  return rows.map((r) => ({
+    month: r.month,
+    table: r.table_name,
+    rows: Number(r.rows),
+    detachedAt: r.detached_at.toISOString(),
+    exportedTo: r.exported_to,
+    droppedAt: r.dropped_at?.toISOString() ?? null,
+  }));
 }
 
 /** The trail in tessera.audit_log is complete from this instant on (null: nothing was ever archived). */
@@ -151,8 +176,13 @@ function csvField(value: string | null): string {
  */
 export async function exportArchivedMonth(knex: Knex, month: AuditMonth, file: string): Promise<AuditExportResult> {
   const entry = (await archivedAuditMonths(knex)).find((m) => m.month === month);
-  if (!entry) return { ok: false, error: { code: 'NOT_ARCHIVED', message: `audit month ${month} is not archived (only months detached by the retention are exported)` } };
-  if (entry.droppedAt) return { ok: false, error: { code: 'ALREADY_DROPPED', message: `audit month ${month} was exported to ${entry.exportedTo ?? '?'} and dropped on ${entry.droppedAt}` } };
+  if (!entry)
+    return { ok: false, error: { code: 'NOT_ARCHIVED', message: `audit month ${month} is not archived (only months detached by the retention are exported)` } };
+  if (entry.droppedAt)
+    return {
+      ok: false,
+      error: { code: 'ALREADY_DROPPED', message: `audit month ${month} was exported to ${entry.exportedTo ?? '?'} and dropped on ${entry.droppedAt}` },
+    };
   const table = tableOf(month);
   let written = 0;
   async function* lines(): AsyncGenerator<string> {
@@ -184,13 +214,25 @@ export async function exportArchivedMonth(knex: Knex, month: AuditMonth, file: s
   } catch (error) {
     // A file that was there before is not ours to remove; a half-written one of ours is.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(file, { force: true }).catch(() => undefined);
-    return { ok: false, error: { code: 'EXPORT_FAILED', message: `audit month ${month}: writing ${file} failed (${error instanceof Error ? error.message : String(error)}); nothing dropped` } };
+    return {
+      ok: false,
+      error: {
+        code: 'EXPORT_FAILED',
+        message: `audit month ${month}: writing ${file} failed (${error instanceof Error ? error.message : String(error)}); nothing dropped`,
+      },
+    };
   }
   return knex.transaction(async (trx): Promise<AuditExportResult> => {
     const { rows } = (await trx.raw(`SELECT count(*)::bigint AS n FROM tessera_archive.??`, [table])) as { rows: { n: string }[] };
-    if (Number(rows[0]!.n) !== written) return { ok: false, error: { code: 'EXPORT_FAILED', message: `audit month ${month}: ${written} row(s) written but the table holds ${rows[0]!.n}; nothing dropped` } };
+    if (Number(rows[0]!.n) !== written)
+      return {
+        ok: false,
+        error: { code: 'EXPORT_FAILED', message: `audit month ${month}: ${written} row(s) written but the table holds ${rows[0]!.n}; nothing dropped` },
+      };
     await trx.raw(`DROP TABLE tessera_archive.??`, [table]);
-    await trx('tessera.audit_archive').where({ month: `${month}-01` }).update({ exported_to: file, exported_rows: written, dropped_at: trx.fn.now() });
+    await trx('tessera.audit_archive')
+      .where({ month: `${month}-01` })
+      .update({ exported_to: file, exported_rows: written, dropped_at: trx.fn.now() });
     return { ok: true, rows: written, file };
   });
 }
@@ -203,7 +245,11 @@ export interface AuditPartitionSchedule {
  * Makes the partitions ahead and applies the retention now and every `intervalMs` (never two rounds
  * at once; stop() waits for a round in progress). `retentionMonths` null keeps everything.
  */
-export function scheduleAuditPartitions(knex: Knex, options: { readonly intervalMs: number; readonly retentionMonths: number | null }, log: (message: string) => void): AuditPartitionSchedule {
+export function scheduleAuditPartitions(
+  knex: Knex,
+  options: { readonly intervalMs: number; readonly retentionMonths: number | null },
+  log: (message: string) => void,
+): AuditPartitionSchedule {
   let running: Promise<void> | null = null;
   const round = () => {
     if (running) return;
@@ -211,7 +257,10 @@ export function scheduleAuditPartitions(knex: Knex, options: { readonly interval
       await ensureAuditPartitions(knex);
       if (options.retentionMonths !== null) {
         const moved = await archiveAuditMonths(knex, options.retentionMonths);
-        if (moved.length) log(`audit months ${moved.join(', ')} detached into tessera_archive (retention ${options.retentionMonths} months); export them with \`tessera audit-archive export\``);
+        if (moved.length)
+          log(
+            `audit months ${moved.join(', ')} detached into tessera_archive (retention ${options.retentionMonths} months); export them with \`tessera audit-archive export\``,
+          );
       }
     })()
       .catch((error: unknown) => log(`audit partition maintenance failed: ${error instanceof Error ? error.message : String(error)}`))
