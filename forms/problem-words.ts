@@ -84,6 +84,10 @@ export const PROBLEM_WORDS: Readonly<Record<string, ProblemWording>> = {
   CONFLICT: plain('This cannot be done in the current state.', 'Nie można tego zrobić w obecnym stanie.', 'Acest lucru nu se poate face în starea actuală.'),
   WORKFLOW_INVALID: plain('The process definition cannot be deployed.', 'Nie można wdrożyć definicji procesu.', 'Definiția procesului nu poate fi implementată.'),
   INTERNAL: plain('Something went wrong on the server; it has been logged.', 'Wystąpił błąd serwera; został zapisany w dzienniku.', 'A apărut o eroare pe server; a fost înregistrată.'),
+  // ---- the audit trail's archive (tessera audit-archive) ----
+  NOT_ARCHIVED: plain('That month of the audit trail is not archived: only months detached by the retention are exported.', 'Ten miesiąc dziennika zmian nie jest zarchiwizowany: eksportuje się tylko miesiące odłączone przez retencję.', 'Această lună a jurnalului de audit nu este arhivată: se exportă doar lunile detașate de retenție.'),
+  ALREADY_DROPPED: plain('That month of the audit trail was exported and removed already.', 'Ten miesiąc dziennika zmian został już wyeksportowany i usunięty.', 'Această lună a jurnalului de audit a fost deja exportată și ștearsă.'),
+  EXPORT_FAILED: plain('The archived month could not be written to the file; nothing was removed.', 'Nie udało się zapisać zarchiwizowanego miesiąca do pliku; niczego nie usunięto.', 'Luna arhivată nu a putut fi scrisă în fișier; nu s-a șters nimic.'),
   // ---- backup and restore (tessera backup / restore) ----
   BACKUP_EXISTS: plain('A file of that name exists already; a backup never overwrites one.', 'Plik o tej nazwie już istnieje; kopia zapasowa nigdy go nie nadpisuje.', 'Un fișier cu acest nume există deja; o copie de rezervă nu îl suprascrie niciodată.'),
   BACKUP_NO_DATABASE: plain('There is no database here to back up.', 'Nie ma tu bazy danych do skopiowania.', 'Aici nu există nicio bază de date de salvat.'),
