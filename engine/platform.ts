@@ -137,7 +137,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // Unless notifications reach us, another process's revocation could not clear this cache: cache nothing.
       tokenCache: listener?.delivers ? tokenCache : new TokenCache({ ttlMs: 0 }),
       async applyMetadata(files, applyOptions) {
-        const result = await applyPackage(db.knex, await packageWithContributions(db.knex, files, contributions), { ...applyOptions, trigram: capabilities.trigram });
+        // Reloaded on commit too: the indexes built after it (on a server) may take minutes.
+        const result = await applyPackage(db.knex, await packageWithContributions(db.knex, files, contributions), {
+          ...applyOptions,
+          trigram: capabilities.trigram,
+          afterCommit: () => runtime.reload(),
+        });
         await runtime.reload();
         return result;
       },
