@@ -28,6 +28,7 @@ interface OnlineIndexWork {
 
 /** The name a rebuild builds the new definition under, beside the old index. */
 const NEXT = '_next';
+const STRAY = /^ix_[0-9a-f]{16}_next$/;
 // Serialises builds across processes (any constant; the apply's own lock is 0x7e55e7a).
 const ONLINE_INDEX_LOCK = 0x7e55e7b;
 
@@ -99,15 +100,21 @@ async function build(run: Run, work: OnlineIndexWork): Promise<OnlineIndexBuild>
  * not build the same index twice. A failed build is reported, not thrown: the metadata is applied.
  */
 export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model: Model): Promise<OnlineIndexBuild[]> {
-  if (!physicalSchema(model).tables.some((t) => t.indexes.some((i) => i.online))) return [];
+  const online = new Set(physicalSchema(model).tables.flatMap((t) => t.indexes.filter((i) => i.online).map((i) => i.name)));
+  const stray = (found: ReadonlyMap<string, boolean>) => [...found.keys()].filter((name) => STRAY.test(name) && !online.has(name.slice(0, -NEXT.length)));
+  const fromPool: Run = async (sql) => (await knex.raw(sql)) as { rows: { name: string; valid: boolean }[] };
+  if (online.size === 0 && stray(await indexStates(fromPool)).length === 0) return [];
   // CONCURRENTLY outside any transaction, and the session lock, need the one connection throughout.
   const connection: unknown = await knex.client.acquireConnection();
   const run: Run = async (sql) => (await knex.raw(sql).connection(connection)) as { rows: { name: string; valid: boolean }[] };
   try {
     await run(`SELECT pg_advisory_lock(${ONLINE_INDEX_LOCK})`);
     try {
+      const found = await indexStates(run);
+      // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.
+      for (const name of stray(found)) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(name)}`).catch(() => undefined);
       const results: OnlineIndexBuild[] = [];
-      for (const work of onlineIndexWork(plan, model, await indexStates(run))) results.push(await build(run, work));
+      for (const work of onlineIndexWork(plan, model, found)) results.push(await build(run, work));
       return results;
     } finally {
       // A connection lost meanwhile has let go of the lock already.
