@@ -50,6 +50,12 @@ export interface ApplyOptions {
    * process reloads its model here, rather than serve the old one for the length of the builds).
    */
   readonly afterCommit?: () => Promise<void>;
+  /**
+   * false: the indexes left for after the apply are not built here; the caller builds them
+   * (buildOnlineIndexes with the result's plan) — on start, once the startup lock is released, which
+   * other processes wait for in a statement that CREATE INDEX CONCURRENTLY would wait for in turn.
+   */
+  readonly buildIndexes?: boolean;
 }
 
 export interface ApplyResult {
@@ -172,7 +178,7 @@ export async function applyPackage(knex: Knex, files: PackageFiles, options: App
   const online = await buildsIndexesOnline(knex);
   const result: ApplyResult = await knex.transaction(async (trx) => applyInTransaction(trx, files, model, options, online));
   await options.afterCommit?.();
-  if (!online) return result;
+  if (!online || options.buildIndexes === false) return result;
   const indexes = await buildOnlineIndexes(knex, result.plan, model);
   return indexes.length > 0 ? { ...result, indexes } : result;
 }
@@ -251,10 +257,10 @@ export async function applyInTransaction(trx: Knex.Transaction, files: PackageFi
  * (new platform fields and indexes): the applied package is applied again, as a version of its own
  * (source `platform`). null when there was nothing to do.
  */
-export async function upgradePlatformLevel(knex: Knex, trigram: boolean): Promise<ApplyResult | null> {
+export async function upgradePlatformLevel(knex: Knex, trigram: boolean, buildIndexes = true): Promise<ApplyResult | null> {
   const current = await currentMetadata(knex);
   if (!current || current.platformLevel >= PLATFORM_LEVEL) return null;
-  return applyPackage(knex, current.files, { source: 'platform', trigram });
+  return applyPackage(knex, current.files, { source: 'platform', trigram, buildIndexes });
 }
 
 /** "entities/deal.json#/fields/3" → "/files/entities~1deal.json/fields/3" */

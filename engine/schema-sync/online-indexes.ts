@@ -95,6 +95,19 @@ async function build(run: Run, work: OnlineIndexWork): Promise<OnlineIndexBuild>
 }
 
 /**
+ * Takes the builders' session lock by trying, not by waiting in a statement: CREATE INDEX
+ * CONCURRENTLY waits for every transaction older than its snapshot, a statement waiting for this
+ * lock among them, which would wait for the build in turn (a deadlock PostgreSQL breaks by failing one).
+ */
+async function lockWithoutSnapshot(run: Run): Promise<void> {
+  for (;;) {
+    const { rows } = (await run(`SELECT pg_try_advisory_lock(${ONLINE_INDEX_LOCK}) AS ok`)) as unknown as { rows: { ok: boolean }[] };
+    if (rows[0]!.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
  * After an apply has committed (server only): builds the plan's online indexes and repairs the
  * model's, one at a time on one connection, under a session lock so that two processes applying do
  * not build the same index twice. A failed build is reported, not thrown: the metadata is applied.
@@ -108,7 +121,7 @@ export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model:
   const connection: unknown = await knex.client.acquireConnection();
   const run: Run = async (sql) => (await knex.raw(sql).connection(connection)) as { rows: { name: string; valid: boolean }[] };
   try {
-    await run(`SELECT pg_advisory_lock(${ONLINE_INDEX_LOCK})`);
+    await lockWithoutSnapshot(run);
     try {
       const found = await indexStates(run);
       // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.

@@ -5,7 +5,9 @@
 // interrupted; the embedded database builds it within the apply.
 import pg from 'pg';
 import { objectName, type PackageFiles } from '../../metadata/index.ts';
-import { startTestPlatform, testDatabaseKind, type TestPlatform } from '../support/database.ts';
+import { jest } from '@jest/globals';
+import { startPlatform } from '../../engine/platform.ts';
+import { startTestPlatform, testDatabaseKind, TEST_SECRET_KEY, type TestPlatform } from '../support/database.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 
 let env: TestPlatform;
@@ -133,6 +135,18 @@ test('the plan says the report index is built after the apply without holding of
     const indexes = await dealIndexes();
     expect(indexes.has(`${INDEX}_next`)).toBe(false);
     expect(indexes.get(INDEX)).toEqual({ valid: true, def: expect.stringContaining('(follow_up) INCLUDE (stage, value, value_currency)') });
+
+    // The same on start, once the startup lock is let go of (processes starting together wait for it in a statement).
+    await knex.raw(`CREATE INDEX "${INDEX}_next" ON public.deal (title)`);
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const started = await startPlatform({ url: env.platform.db.url, secretKey: TEST_SECRET_KEY });
+      await started.close();
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContain(`[tessera database] index ${INDEX} on deal: rebuilt`);
+    } finally {
+      logged.mockRestore();
+    }
+    expect([...(await dealIndexes()).keys()].filter((name) => name.startsWith(INDEX))).toEqual([INDEX]);
 
     // Such a leftover of an index that is gone since (the report removed): dropped by the next apply.
     await knex.raw(`CREATE INDEX "${INDEX}_next" ON public.deal (title)`);
