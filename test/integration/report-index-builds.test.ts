@@ -155,3 +155,38 @@ test('the plan says the report index is built after the apply without holding of
   },
   60_000,
 );
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a builder waiting for another process\'s build holds no snapshot that build waits for (no deadlock)',
+  async () => {
+    const { knex } = env.platform;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    const before = Number((await knex('tessera.meta_versions').max('version as v').first())!.v);
+    // Another process building: it holds the builders' lock, and its CREATE INDEX CONCURRENTLY waits
+    // for every transaction older than its snapshot.
+    const other = new pg.Client({ connectionString: env.platform.db.url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [0x7e55e7b]);
+      const applying = env.platform.applyMetadata(await withReport(['count']), { source: 'cli' });
+      applying.catch(() => undefined);
+      for (let i = 0; i < 200; i++) {
+        if (Number((await knex('tessera.meta_versions').max('version as v').first())!.v) > before) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Committed; the builder now waits for the lock.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const built = await other.query('CREATE INDEX CONCURRENTLY deal_other_build ON public.deal (title)').then(
+        () => 'built',
+        (error: Error) => error.message,
+      );
+      await other.query('SELECT pg_advisory_unlock($1)', [0x7e55e7b]);
+      expect(built).toBe('built');
+      expect((await applying).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'built' }]);
+    } finally {
+      await other.query('DROP INDEX IF EXISTS public.deal_other_build');
+      await other.end();
+    }
+  },
+  60_000,
+);
