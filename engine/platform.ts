@@ -1,7 +1,7 @@
 // The composition root: database, platform migrations, the running metadata and the services on
 // top. Everything that serves requests (HTTP, CLI, workflows, Node-RED) gets its parts from here.
 import type { Knex } from 'knex';
-import type { PackageFiles } from '../metadata/index.ts';
+import type { Model, PackageFiles } from '../metadata/index.ts';
 import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
 import { scheduleVacuum } from './db/maintenance.ts';
 import { scheduleAuditPartitions } from './db/audit-partitions.ts';
@@ -16,7 +16,7 @@ import { ImportJobs } from './imports/index.ts';
 import { conversionFanOutJobKind, conversionJobKind, RecordJobs, workflowJobKind } from './record-sets/index.ts';
 import { CONNECTOR_SETTINGS_CHANNEL } from './connectors/settings.ts';
 import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
-import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
+import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult, validated } from './schema-sync/index.ts';
 
 export interface Platform {
   readonly db: Database;
@@ -46,6 +46,8 @@ export interface Platform {
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
   /** Tries a package on a transaction that is rolled back, with sample records (engine/sandbox). */
   sandboxMetadata(files: PackageFiles, options: { actor: Actor; samples?: readonly SandboxSample[] }): Promise<SandboxResult>;
+  /** The model of a package not applied (a designer's draft), validated as an apply would, the connectors' files merged in. */
+  draftModel(files: PackageFiles): Promise<Model>;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return result;
       },
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
+      draftModel: async (files) => validated(await packageWithContributions(db.knex, files, contributions)),
       sandboxMetadata: async (files, sandbox) =>
         trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null }),
       connectors,
