@@ -146,7 +146,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
       draftModel: async (files) => validated(await packageWithContributions(db.knex, files, contributions)),
       sandboxMetadata: async (files, sandbox) =>
-        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null }),
+        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null, hooksOf: records }),
       connectors,
       imports,
       recordJobs,
