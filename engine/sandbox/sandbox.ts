@@ -105,11 +105,17 @@ function sampleOf(field: EntityModel['fields'][number], now: Date, timeZone: str
   }
 }
 
-/** Entity types whose definition the change adds or alters: by default each gets one sample. */
+/**
+ * Entity types whose definition the change adds or alters, or whose triggers it adds or alters (a
+ * sample shows what the trigger would start): by default each gets one sample.
+ */
 export function changedEntities(before: Model | null, after: Model): string[] {
   // Canonical JSON: the stored package comes back from jsonb with its keys in another order.
   const declared = (model: Model | null, name: string) => canonicalJson(model?.pkg.entities.find((e) => e.name === name) ?? null);
-  return after.pkg.entities.filter((e) => declared(before, e.name) !== declared(after, e.name)).map((e) => e.name);
+  const trigger = (model: Model | null, name: string) => canonicalJson(model?.pkg.triggers?.find((t) => t.name === name) ?? null);
+  const entities = after.pkg.entities.filter((e) => declared(before, e.name) !== declared(after, e.name)).map((e) => e.name);
+  const triggered = (after.pkg.triggers ?? []).filter((t) => trigger(before, t.name) !== trigger(after, t.name) && after.entities.has(t.entity)).map((t) => t.entity);
+  return [...new Set([...entities, ...triggered])];
 }
 
 export interface SandboxOptions {

@@ -167,6 +167,12 @@ test("a sample fires the tried package's triggers: its workflows start in the tr
   expect(visit.fired.audited).toBeGreaterThanOrEqual(1);
   // A deal has no trigger: it fires nothing but its own audit row.
   expect(deal.fired).toMatchObject({ workflows: [], messages: [], jobs: {}, problems: [] });
+  // Without samples, the type whose trigger the change adds gets one, and shows what it would start.
+  const onlyTrigger = structuredClone(files) as Record<string, unknown>;
+  onlyTrigger['triggers/welcome.json'] = { kind: 'trigger', id: 't.trigger.welcome', name: 'welcome_contractor', label: { en: 'Welcome' }, entity: 'contractor', on: 'created', start: { process: 'welcome' } };
+  const generated = await api.post('/meta/sandbox', { files: onlyTrigger });
+  expect(generated.body.samples.map((s: { entity: string }) => s.entity)).toEqual(['contractor']);
+  expect(generated.body.samples[0].fired.workflows).toEqual([{ trigger: 'welcome_contractor', process: 'welcome', version: 1 }]);
   expect(await footprint()).toEqual(before);
   expect(sent).toEqual([]);
 });
