@@ -28,6 +28,8 @@ export interface TrialFired {
 export class TrialRun {
   /** The model tried: triggers are looked up in it, not in the applied one. */
   readonly model: Model;
+  /** False once its work has ended: a timer or callback begun inside it that runs later is no part of it. */
+  open = true;
   #audited = 0;
   readonly #workflows: { trigger: string; process: string; version: number | null }[] = [];
   readonly #messages: { trigger: string; name: string; correlationKey: string }[] = [];
@@ -77,11 +79,16 @@ export class TrialRun {
 const current = new AsyncLocalStorage<TrialRun>();
 
 /** Runs `work` as part of `trial` (everything it awaits notes into it). */
-export function withinTrial<T>(trial: TrialRun, work: () => Promise<T>): Promise<T> {
-  return current.run(trial, work);
+export async function withinTrial<T>(trial: TrialRun, work: () => Promise<T>): Promise<T> {
+  try {
+    return await current.run(trial, work);
+  } finally {
+    trial.open = false;
+  }
 }
 
-/** The trial this code runs in, if any. */
+/** The trial this code runs in, if any (never one that has ended, whose context a lazily started timer may have kept). */
 export function currentTrial(): TrialRun | undefined {
-  return current.getStore();
+  const trial = current.getStore();
+  return trial?.open ? trial : undefined;
 }

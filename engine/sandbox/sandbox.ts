@@ -28,8 +28,9 @@ export interface SandboxOutcome {
   readonly record?: ApiRecord;
   /** What creating it set off (workflows, messages, jobs, automation events), when created. */
   readonly fired?: TrialFired;
-  /** Why it was refused (validation, rights, numbering…). */
+  /** Why it was refused (validation, rights, numbering…): the problems, the error's code and message. */
   readonly problems?: readonly Problem[];
+  readonly code?: string;
   readonly message?: string;
 }
 
@@ -153,7 +154,7 @@ export async function trySandbox(knex: Knex, files: PackageFiles, options: Sandb
           samples.push({ entity: sample.entity, values, record, fired: trial.fired() });
         } catch (error) {
           if (!(error instanceof TesseraError)) throw error;
-          samples.push({ entity: sample.entity, values, problems: error.problems, message: error.message });
+          samples.push({ entity: sample.entity, values, problems: error.problems, code: error.code, message: error.message });
         }
       }
       const steps = applied.plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }));

@@ -2,7 +2,7 @@
 // transaction that is rolled back (POST /api/meta/sandbox); the dialog shows the plan it ran and each
 // sample record created or refused with its problems, and what creating it set off (the workflows
 // its triggers start, messages, the jobs that would be queued, automation events). Nothing is stored.
-import { problemText } from '../../../../forms/index.ts';
+import { problemText, wordProblem } from '../../../../forms/index.ts';
 import type { ProblemEntry } from '../../api/client.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useProblemWords } from '../../app/problems.ts';
@@ -22,7 +22,7 @@ export interface SandboxFired {
 export interface SandboxResult {
   readonly fromVersion: number;
   readonly steps: readonly PlanStep[];
-  readonly samples: readonly { entity: string; record?: Record<string, unknown>; fired?: SandboxFired; problems?: readonly ProblemEntry[]; message?: string }[];
+  readonly samples: readonly { entity: string; record?: Record<string, unknown>; fired?: SandboxFired; problems?: readonly ProblemEntry[]; code?: string; message?: string }[];
 }
 
 /** A job queue's name as the task type it runs (`tessera.job.email_3asend` → `email:send`). */
@@ -77,6 +77,7 @@ export function SandboxDialog({ result, onClose }: { result: SandboxResult; onCl
             <strong>{s.entity}</strong>: {s.record ? t('sandbox.created') : t('sandbox.refused')}
             {s.record && <code className="muted"> {JSON.stringify(Object.fromEntries(Object.entries(s.record).filter(([k, v]) => v !== null && !['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'].includes(k))))}</code>}
             {s.fired && <Fired fired={s.fired} />}
+            {!s.record && !s.problems?.length && s.message && <div className="muted">{wordProblem(s.code, undefined, language) ?? s.message}</div>}
             {s.problems && (
               <ul>
                 {s.problems.map((p, j) => (
