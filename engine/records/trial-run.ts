@@ -1,7 +1,7 @@
 // A trial run (the designer's sandbox, engine/sandbox): the real write path runs inside a
 // transaction that is rolled back, and what would have left that transaction is noted here rather
-// than assumed — the pg-boss jobs queued (connector tasks such as mail and SMS, webhooks, timers,
-// signals), the workflows triggers start, the record events kept for automations. The run is carried
+// than assumed — the outbox messages (mail, SMS, webhooks) and pg-boss jobs queued (connector
+// tasks, timers, signals), the workflows triggers start, the record events kept for automations. The run is carried
 // by AsyncLocalStorage, so the code on the write path (records service, workflow runtime, job queue)
 // notes into it without a parameter through every layer; outside a trial nothing is noted.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -19,6 +19,8 @@ export interface TrialFired {
   readonly messages: readonly { readonly trigger: string; readonly name: string; readonly correlationKey: string }[];
   /** Jobs queued per queue: work done after a commit, outside the transaction (not done in a trial). */
   readonly jobs: Readonly<Record<string, number>>;
+  /** Messages written to the outbox per channel (e-mail, SMS, webhooks…): what would be sent (not sent in a trial). */
+  readonly outbox: Readonly<Record<string, number>>;
   /** Record events kept for automation flows, per `<entity>.<action>`. */
   readonly automationEvents: Readonly<Record<string, number>>;
   /** Triggers that matched but failed (their FEEL), as a real change logs them. */
@@ -35,6 +37,7 @@ export class TrialRun {
   readonly #messages: { trigger: string; name: string; correlationKey: string }[] = [];
   readonly #jobs = new Map<string, number>();
   readonly #automationEvents = new Map<string, number>();
+  readonly #outbox = new Map<string, number>();
   readonly #problems: string[] = [];
 
   constructor(model: Model) {
@@ -55,6 +58,9 @@ export class TrialRun {
   jobsQueued(queue: string, count: number): void {
     this.#jobs.set(queue, (this.#jobs.get(queue) ?? 0) + count);
   }
+  outboxQueued(channel: string): void {
+    this.#outbox.set(channel, (this.#outbox.get(channel) ?? 0) + 1);
+  }
   automationEvent(entity: string, action: string): void {
     const key = `${entity}.${action}`;
     this.#automationEvents.set(key, (this.#automationEvents.get(key) ?? 0) + 1);
@@ -70,6 +76,7 @@ export class TrialRun {
       workflows: [...this.#workflows],
       messages: [...this.#messages],
       jobs: Object.fromEntries(this.#jobs),
+      outbox: Object.fromEntries(this.#outbox),
       automationEvents: Object.fromEntries(this.#automationEvents),
       problems: [...this.#problems],
     };

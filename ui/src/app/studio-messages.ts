@@ -58,6 +58,7 @@ export const STUDIO_EN = {
   'sandbox.message': 'Trigger {trigger} would publish message {name} (key {key}).',
   'sandbox.jobs': '{queue}: {n} job(s) would be queued after saving (e-mail, SMS, webhooks…); here they were neither queued nor run.',
   'sandbox.automation': 'Automation flows would receive the event {event} ({n}).',
+  'sandbox.outbox': '{channel}: {n} message(s) would be sent after saving; here none was sent.',
   'sandbox.problem': 'A trigger failed: {detail}',
 } as const;
 
@@ -121,6 +122,7 @@ export const STUDIO_PL: Record<Keys, string> = {
   'sandbox.message': 'Wyzwalacz {trigger} opublikowałby komunikat {name} (klucz {key}).',
   'sandbox.jobs': '{queue}: po zapisie trafiłoby do kolejki zadań: {n} (e-mail, SMS, webhooki…); tutaj nie zostały ani zakolejkowane, ani wykonane.',
   'sandbox.automation': 'Automatyzacje otrzymałyby zdarzenie {event} ({n}).',
+  'sandbox.outbox': '{channel}: po zapisie zostałoby wysłanych wiadomości: {n}; tutaj nic nie wysłano.',
   'sandbox.problem': 'Wyzwalacz zawiódł: {detail}',
 };
 
@@ -182,5 +184,6 @@ export const STUDIO_RO: Record<Keys, string> = {
   'sandbox.message': 'Declanșatorul {trigger} ar publica mesajul {name} (cheia {key}).',
   'sandbox.jobs': '{queue}: {n} job(uri) ar fi puse în coadă după salvare (e-mail, SMS, webhook-uri…); aici nu au fost nici puse în coadă, nici rulate.',
   'sandbox.automation': 'Automatizările ar primi evenimentul {event} ({n}).',
+  'sandbox.outbox': '{channel}: {n} mesaj(e) ar fi trimise după salvare; aici nu s-a trimis nimic.',
   'sandbox.problem': 'Un declanșator a eșuat: {detail}',
 };

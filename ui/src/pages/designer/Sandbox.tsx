@@ -1,7 +1,7 @@
 // The designer's "Try in sandbox": the working copy runs on the server with sample records on a
 // transaction that is rolled back (POST /api/meta/sandbox); the dialog shows the plan it ran and each
 // sample record created or refused with its problems, and what creating it set off (the workflows
-// its triggers start, messages, the jobs that would be queued, automation events). Nothing is stored.
+// its triggers start, messages, what would be sent and queued, automation events). Nothing is stored.
 import { problemText, wordProblem } from '../../../../forms/index.ts';
 import type { ProblemEntry } from '../../api/client.ts';
 import { useI18n } from '../../app/i18n.tsx';
@@ -15,6 +15,7 @@ export interface SandboxFired {
   readonly workflows: readonly { trigger: string; process: string; version: number | null }[];
   readonly messages: readonly { trigger: string; name: string; correlationKey: string }[];
   readonly jobs: Readonly<Record<string, number>>;
+  readonly outbox: Readonly<Record<string, number>>;
   readonly automationEvents: Readonly<Record<string, number>>;
   readonly problems: readonly string[];
 }
@@ -36,6 +37,7 @@ function Fired({ fired }: { fired: SandboxFired }) {
   const lines = [
     ...fired.workflows.map((w) => (w.version === null ? t('sandbox.workflowMissing', { trigger: w.trigger, process: w.process }) : t('sandbox.workflow', { trigger: w.trigger, process: w.process, version: String(w.version) }))),
     ...fired.messages.map((m) => t('sandbox.message', { trigger: m.trigger, name: m.name, key: m.correlationKey })),
+    ...Object.entries(fired.outbox).map(([channel, n]) => t('sandbox.outbox', { channel, n: String(n) })),
     ...Object.entries(fired.jobs).map(([queue, n]) => t('sandbox.jobs', { queue: queueLabel(queue), n: String(n) })),
     ...Object.entries(fired.automationEvents).map(([event, n]) => t('sandbox.automation', { event, n: String(n) })),
     ...fired.problems.map((detail) => t('sandbox.problem', { detail })),
