@@ -1,9 +1,10 @@
 // A trial run (the designer's sandbox, engine/sandbox): the real write path runs inside a
 // transaction that is rolled back, and what would have left that transaction is noted here rather
 // than assumed — the outbox messages (mail, SMS, webhooks) and pg-boss jobs queued (connector
-// tasks, timers, signals), the workflows triggers start, the record events kept for automations. The run is carried
-// by AsyncLocalStorage, so the code on the write path (records service, workflow runtime, job queue)
-// notes into it without a parameter through every layer; outside a trial nothing is noted.
+// tasks, timers, signals), the workflows triggers start, the record events kept for automations.
+// The run is carried by AsyncLocalStorage, so the code on the write path (records service, workflow
+// runtime, outbox, job queue) notes into it without a parameter through every layer; outside a
+// trial nothing is noted.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Model } from '../../metadata/index.ts';
 import type { ChangeRows } from './change-rows.ts';
