@@ -24,6 +24,7 @@ import {
   packageWithContributions,
   planPackage,
   upgradePlatformLevel,
+  validated,
   type ApplyOptions,
   type ApplyResult,
 } from './schema-sync/index.ts';
@@ -56,6 +57,8 @@ export interface Platform {
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
   /** Tries a package on a transaction that is rolled back, with sample records (engine/sandbox). */
   sandboxMetadata(files: PackageFiles, options: { actor: Actor; samples?: readonly SandboxSample[] }): Promise<SandboxResult>;
+  /** The model of a package not applied (a designer's draft), validated as an apply would, the connectors' files merged in. */
+  draftModel(files: PackageFiles): Promise<Model>;
   close(): Promise<void>;
 }
 
@@ -162,8 +165,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return result;
       },
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
+      draftModel: async (files) => validated(await packageWithContributions(db.knex, files, contributions)),
       sandboxMetadata: async (files, sandbox) =>
-        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null }),
+        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null, hooksOf: records }),
       connectors,
       imports,
       recordJobs,
