@@ -5,11 +5,14 @@
 // values. A value knex would not simply bind (a plain object it turns into JSON, a raw expression,
 // a function) keeps the builder; `undefined`, which knex writes as DEFAULT, is part of the shape.
 import type { Knex } from 'knex';
+import { positioned, sendStatement } from '../db/direct-statements.ts';
 
 const MARK = '\u{10FFFF}tessera-insert:';
 
 interface Statement {
   readonly sql: string;
+  /** `sql` as the driver is sent it ($1, $2, …). */
+  readonly text: string;
   /** The column each binding takes its value from. */
   readonly columns: readonly string[];
 }
@@ -37,11 +40,12 @@ export class InsertStatements {
       const query = db(table).insert(row);
       return returning ? ((await query.returning('*')) as Record<string, unknown>[]) : (await query, []);
     }
-    return ((await db.raw(statement.sql, statement.bindings)) as { rows: Record<string, unknown>[] }).rows;
+    // Sent on the connection without knex's runner (engine/db/direct-statements.ts).
+    return sendStatement(db, statement, statement.bindings);
   }
 
   /** The text and bindings knex compiles for the insert of `row` (the text compiled once per shape), or null where the builder must run. */
-  statement(db: Knex | Knex.Transaction, table: string, row: Readonly<Record<string, unknown>>, returning: boolean): { sql: string; bindings: Knex.RawBinding[] } | null {
+  statement(db: Knex | Knex.Transaction, table: string, row: Readonly<Record<string, unknown>>, returning: boolean): { sql: string; text: string; bindings: Knex.RawBinding[] } | null {
     const keys = Object.keys(row);
     let key = `${table}|${returning ? 'r' : '-'}`;
     for (const k of keys) {
@@ -58,7 +62,7 @@ export class InsertStatements {
       this.#statements.set(key, statement);
     }
     if (statement === null) return null;
-    return { sql: statement.sql, bindings: statement.columns.map((c) => row[c]) as Knex.RawBinding[] };
+    return { sql: statement.sql, text: statement.text, bindings: statement.columns.map((c) => row[c]) as Knex.RawBinding[] };
   }
 
   get size(): number {
@@ -77,7 +81,7 @@ export function statementOf(compiled: { sql: string; bindings: readonly unknown[
   }
   if (new Set(columns).size !== keys.length) return null;
   if (compiled.sql.includes(MARK) || compiled.sql.includes('\\?') || compiled.sql.includes('??') || compiled.sql.split('?').length - 1 !== columns.length) return null;
-  return { sql: compiled.sql, columns };
+  return { sql: compiled.sql, text: positioned(compiled.sql), columns };
 }
 
 /** The process's insert statements (their texts depend only on table and columns). */

@@ -14,6 +14,7 @@
 import type { Knex } from 'knex';
 import type { BoundFilterExpr } from '../../metadata/index.ts';
 import type { Subject } from '../access/index.ts';
+import { positioned, sendStatement } from '../db/direct-statements.ts';
 import type { Row } from './values.ts';
 
 /** The inputs of a page query that vary between requests of one statement shape. */
@@ -33,6 +34,8 @@ type Binding = { readonly slot: number } | { readonly constant: unknown };
 
 interface Statement {
   readonly sql: string;
+  /** `sql` as the driver is sent it ($1, $2, …). */
+  readonly text: string;
   readonly bindings: readonly Binding[];
 }
 
@@ -139,7 +142,7 @@ export function statementOf(compiled: { sql: string; bindings: readonly unknown[
   for (let slot = 0; slot < slots; slot++) if (!used.has(slot) && (slot < optional[0] || slot >= optional[1])) return null;
   // The text must hold exactly one placeholder per binding, since knex.raw reads it again.
   if (compiled.sql.includes(MARK) || compiled.sql.includes('\\?') || compiled.sql.includes('??') || compiled.sql.split('?').length - 1 !== bindings.length) return null;
-  return { sql: compiled.sql, bindings };
+  return { sql: compiled.sql, text: positioned(compiled.sql), bindings };
 }
 
 /**
@@ -174,8 +177,9 @@ export class ListStatements {
     }
     if (statement === null) return (await build(inputs)) as Row[];
     const { values } = described;
-    const bindings = statement.bindings.map((b) => ('slot' in b ? values[b.slot] : b.constant)) as Knex.RawBinding[];
-    return ((await db.raw(statement.sql, bindings)) as { rows: Row[] }).rows;
+    const bindings = statement.bindings.map((b) => ('slot' in b ? values[b.slot] : b.constant));
+    // Sent on the connection without knex's runner (engine/db/direct-statements.ts).
+    return sendStatement<Row>(db, statement, bindings);
   }
 
   get size(): number {

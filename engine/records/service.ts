@@ -58,6 +58,7 @@ import { relationName, type EntityRuntime, type LiveMetadata, type MetadataSnaps
 import { applyRule, checkAggregateFields, checkQueryFields, checkWritable, forbidden, hiddenFields, requireAny, ruleAdmits, ruleNeedsConditions, ruleNeedsNoSql, stripHidden, type RowRule } from './enforce.ts';
 import { ListStatements, type PageInputs } from './list-statements.ts';
 import { insertStatements } from './insert-statements.ts';
+import { directStatement, sendStatement, type DirectStatement } from '../db/direct-statements.ts';
 import { duplicateQueries, lockDuplicateKey } from './duplicates.ts';
 import { mergeRecords, type MergeResult } from './merge.ts';
 import type { BulkInternals } from './bulk-items.ts';
@@ -349,7 +350,7 @@ export class RecordService {
     if (!options.withDeleted && ruleNeedsNoSql(rule, access.subject)) {
       // The hot read path, when the read right adds no predicate: one statement text per table,
       // written once, instead of a knex query built and compiled on every request.
-      row = ((await db.raw(getByIdSql(rt.entity.table), [id])) as { rows: Row[] }).rows[0];
+      row = (await sendStatement<Row>(db, getByIdStatement(rt.entity.table), [id]))[0];
     } else {
       const query = db(rt.entity.table).where('id', id);
       if (!options.withDeleted) query.whereNull('deleted_at');
@@ -1333,16 +1334,16 @@ export interface AuditRow {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const getByIdStatements = new Map<string, string>();
+const getByIdStatements = new Map<string, DirectStatement>();
 
 /** The statement of a get by id of a live record, the same knex builds for it (a table name is an identifier from metadata). */
-export function getByIdSql(table: string): string {
-  let sql = getByIdStatements.get(table);
-  if (sql === undefined) {
-    sql = `select * from ${quoteIdent(table)} where "id" = ? and "deleted_at" is null limit 1`;
-    getByIdStatements.set(table, sql);
+export function getByIdStatement(table: string): DirectStatement {
+  let statement = getByIdStatements.get(table);
+  if (statement === undefined) {
+    statement = directStatement(`select * from ${quoteIdent(table)} where "id" = ? and "deleted_at" is null limit 1`);
+    getByIdStatements.set(table, statement);
   }
-  return sql;
+  return statement;
 }
 
 function notFound(entity: string, id: string, what = ''): TesseraError {

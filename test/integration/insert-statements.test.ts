@@ -25,7 +25,7 @@ const ROWS: Record<string, unknown>[] = [
   { a: '$1 ? ?? \\?', b: 7 },
 ];
 
-test('the text and bindings are those knex compiles, for every row, first and later use of a shape alike', () => {
+test('the text and bindings are those knex compiles (and the text it sends), for every row, first and later use of a shape alike', () => {
   const statements = new InsertStatements();
   const db = env.platform.knex;
   for (const returning of [true, false]) {
@@ -33,7 +33,7 @@ test('the text and bindings are those knex compiles, for every row, first and la
       for (const row of ROWS) {
         const query = db('insert_probe').insert(row);
         const knex = (returning ? query.returning('*') : query).toSQL();
-        expect([row, statements.statement(db, 'insert_probe', row, returning)]).toEqual([row, { sql: knex.sql, bindings: knex.bindings }]);
+        expect([row, statements.statement(db, 'insert_probe', row, returning)]).toEqual([row, { sql: knex.sql, text: knex.toNative().sql, bindings: knex.bindings }]);
       }
     }
   }
