@@ -68,7 +68,14 @@ export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' |
 
 export class BackendTurns<C extends TurnTaker> {
   readonly #queue: C[] = [];
-  /** The backend time of the connection picked last: a connection that waits joins the queue no further back than this. */
+  /**
+   * Where the connections taking turns stand: at least the backend time of the connection picked
+   * last, and moved on by each batch's time shared among it and the connections waiting meanwhile
+   * (a batch run with no one waiting owes no one). A connection that waits joins the queue no further
+   * back than this. Connections starting afresh (join) join at it, so without the share the clock
+   * stood still while they kept coming, and one repeating its statement (pg-boss's fetch, a bulk
+   * load) waited for them all: seconds for the fetch that fires timers.
+   */
   #clock = 0;
   /** The connection that last finished a batch without holding the backend, when, and its backend time then. */
   #released: { connection: C; at: number; usedMs: number } | null = null;
@@ -127,6 +134,7 @@ export class BackendTurns<C extends TurnTaker> {
     connection.runMs = Number.isNaN(connection.runMs) ? ms : (connection.runMs + ms) / 2;
     connection.statement = statement;
     this.#totalMs += ms;
+    if (this.#queue.length > 0) this.#clock += ms / (this.#queue.length + 1);
     const long = this.#long.get(statement);
     if (long) {
       // Kept in the order of use; a text that no longer runs long is no longer bulk work.
