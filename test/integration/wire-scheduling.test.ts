@@ -65,7 +65,9 @@ describe('the embedded database scheduler', () => {
       const heavyInsert = bulk(heavy, 'turns', 'heavy', 1);
       await new Promise((resolve) => setTimeout(resolve, 50));
       // `light` sends its second statement as soon as its first is answered, as a worker does.
-      const lightInserts = light.query(`INSERT INTO turns (who) VALUES ('light 1')`).then(() => light.query(`INSERT INTO turns (who) VALUES ('light 2')`));
+      // (The same statement twice: `light` keeps its own record of backend time between the two.)
+      const lightInsert = (who: string) => light.query('INSERT INTO turns (who) VALUES ($1)', [who]);
+      const lightInserts = lightInsert('light 1').then(() => lightInsert('light 2'));
       expect(database.activity().busyMs).not.toBeNull();
       await Promise.all([blocking, heavyInsert, lightInserts]);
       const { rows } = await light.query<{ who: string }>('SELECT who FROM turns ORDER BY n');
@@ -109,26 +111,23 @@ describe('the embedded database scheduler', () => {
     // A pool hands the connection a bulk INSERT just ran on to a timer step, and the loader's next
     // INSERT to another connection. Judged by the connection's record, the step waited behind that
     // INSERT as bulk work (BEGIN waits of 10 s during a data load).
-    const pooled = new pg.Client(database.url);
-    const running = new pg.Client(database.url);
-    const other = new pg.Client(database.url);
-    await Promise.all([pooled.connect(), running.connect(), other.connect()]);
+    const [pooled, running, other] = [0, 1, 2].map(() => new pg.Client(database.url)) as [pg.Client, pg.Client, pg.Client];
+    const clients = [pooled, running, other];
+    await Promise.all(clients.map((client) => client.connect()));
+    const order = async () => (await pooled.query<{ who: string }>('SELECT who FROM handed ORDER BY n')).rows.map((r) => r.who);
     try {
       await pooled.query('CREATE TABLE handed (n serial PRIMARY KEY, who text NOT NULL)');
       // The loader's INSERT ran on `pooled`, which goes back to the pool.
       await bulk(pooled, 'handed', 'loader 1', 3_000_000);
       const blocking = running.query('SELECT count(*) FROM generate_series(1, 3000000)');
       while (database.activity().busyMs === null) await new Promise((resolve) => setTimeout(resolve, 5));
-      // The loader's next INSERT arrives on `other`; then a timer step's statement on `pooled`.
-      const loaderInsert = bulk(other, 'handed', 'loader 2', 1_500_000);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const stepInsert = pooled.query(`INSERT INTO handed (who) VALUES ('step')`);
-      expect(database.activity().busyMs).not.toBeNull();
-      await Promise.all([blocking, loaderInsert, stepInsert]);
-      const { rows } = await pooled.query<{ who: string }>('SELECT who FROM handed ORDER BY n');
-      expect(rows.map((r) => r.who)).toEqual(['loader 1', 'step', 'loader 2']);
+      // While `running` holds the backend the loader's next INSERT arrives on `other`, then a timer
+      // step's statement on `pooled`.
+      const waiting = [bulk(other, 'handed', 'loader 2', 1_500_000), new Promise((resolve) => setTimeout(resolve, 50)).then(() => pooled.query(`INSERT INTO handed (who) VALUES ('step')`))];
+      await Promise.all([blocking, ...waiting]);
+      expect(await order()).toEqual(['loader 1', 'step', 'loader 2']);
     } finally {
-      await Promise.all([pooled.end(), running.end(), other.end()]);
+      await Promise.all(clients.map((client) => client.end()));
     }
   }, 60_000);
 });

@@ -25,16 +25,22 @@ function runNext(turns: BackendTurns<Waiting>, ms: number): Waiting {
   return next;
 }
 
+/** The turns after `first` ran one batch of `statement` for `ms`, no one else waiting. */
+function afterOneBatch(first: Waiting, statement: string, ms: number): BackendTurns<Waiting> {
+  const turns = new BackendTurns<Waiting>();
+  send(turns, first, statement);
+  runNext(turns, ms);
+  return turns;
+}
+
 describe('turns on the embedded backend', () => {
   test('a connection repeating its statement is not kept waiting for ever by connections that each start afresh', () => {
     // Workers' connections run a different statement each time and so start level with the clock;
     // pg-boss's fetch repeats its own. Had the clock stood still while they ran, the fetch (which
     // fires the timers) would wait as long as any of them kept sending.
-    const turns = new BackendTurns<Waiting>();
     const fetch = connection('fetch');
     const worker = connection('worker');
-    send(turns, fetch, 'fetch');
-    runNext(turns, 100);
+    const turns = afterOneBatch(fetch, 'fetch', 100);
     send(turns, fetch, 'fetch');
     const ran: string[] = [];
     for (let i = 0; i < 50 && !ran.includes('fetch'); i++) {
@@ -47,11 +53,9 @@ describe('turns on the embedded backend', () => {
   });
 
   test('a pooled connection whose next statement is another starts afresh; a long statement brings its backend time to its next connection', () => {
-    const turns = new BackendTurns<Waiting>();
     const pooled = connection('pooled');
     const other = connection('other');
-    send(turns, pooled, 'INSERT 10,000 rows');
-    runNext(turns, 1000);
+    const turns = afterOneBatch(pooled, 'INSERT 10,000 rows', 1000);
     // The loader's next INSERT on `other`, queued first; then a timer step on `pooled`.
     send(turns, other, 'INSERT 10,000 rows');
     send(turns, pooled, 'SELECT the instance');
