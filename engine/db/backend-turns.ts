@@ -26,6 +26,17 @@ const THINK_CAP_MS = 100;
 const LONG_STATEMENT_PATIENCE = 4;
 /** One long idle spell counts in a think time as this much at most, so a connection back at work is recognised after a few statements. */
 const THINK_SAMPLE_CAP_MS = 4 * THINK_CAP_MS;
+/** Statements that ran long whose record is kept (see BackendTurns.join); the oldest goes first. */
+const LONG_STATEMENTS_KEPT = 32;
+
+/** What the scheduler keeps of a statement text that ran long: the bulk work it belongs to, whichever connection runs it next. */
+interface LongStatement {
+  /** Backend time used by the connection that ran it last, just after it ran. */
+  usedMs: number;
+  /** How long it runs (a moving average). */
+  runMs: number;
+  lastRunMs: number;
+}
 
 /** What the scheduler keeps of a connection. */
 export interface TurnTaker {
@@ -47,20 +58,31 @@ export interface TurnTaker {
   runMs: number;
   /** All connections' backend time (BackendTurns' total) when its waiting batch arrived. */
   totalAtArrival: number;
+  /** The statement text of its last batch (null before the first): the work its record (usedMs, runMs) is of. */
+  statement: string | null;
 }
 
-export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' | 'answeredAt' | 'thinkMs' | 'lastRunMs' | 'runMs' | 'totalAtArrival'> {
-  return { queued: false, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0, runMs: Number.NaN, totalAtArrival: 0 };
+export function turnTaker(): Pick<TurnTaker, 'queued' | 'usedMs' | 'arrivedAt' | 'answeredAt' | 'thinkMs' | 'lastRunMs' | 'runMs' | 'totalAtArrival' | 'statement'> {
+  return { queued: false, usedMs: 0, arrivedAt: 0, answeredAt: Number.NaN, thinkMs: Number.NaN, lastRunMs: 0, runMs: Number.NaN, totalAtArrival: 0, statement: null };
 }
 
 export class BackendTurns<C extends TurnTaker> {
   readonly #queue: C[] = [];
-  /** The backend time of the connection picked last: a connection that waits joins the queue no further back than this. */
+  /**
+   * Where the connections taking turns stand: at least the backend time of the connection picked
+   * last, and moved on by each batch's time shared among it and the connections waiting meanwhile
+   * (a batch run with no one waiting owes no one). A connection that waits joins the queue no further
+   * back than this. Connections starting afresh (join) join at it, so without the share the clock
+   * stood still while they kept coming, and one repeating its statement (pg-boss's fetch, a bulk
+   * load) waited for them all: seconds for the fetch that fires timers.
+   */
   #clock = 0;
   /** The connection that last finished a batch without holding the backend, when, and its backend time then. */
   #released: { connection: C; at: number; usedMs: number } | null = null;
   /** Backend time used by all connections. */
   #totalMs = 0;
+  /** Statement texts that ran long (LONG_STATEMENT_MS or more), by text. */
+  readonly #long = new Map<string, LongStatement>();
 
   get waiting(): number {
     return this.#queue.length;
@@ -81,21 +103,47 @@ export class BackendTurns<C extends TurnTaker> {
     connection.thinkMs = Number.isNaN(connection.thinkMs) ? think : (connection.thinkMs + think) / 2;
   }
 
-  /** The connection waits for the backend. */
-  join(connection: C): void {
+  /**
+   * The connection waits for the backend to run a batch whose first statement is `statement` (not in
+   * a transaction: one holds the backend). A pooled connection passes from one piece of work to
+   * another: a timer step gets the connection a bulk INSERT just ran on. Its record (backend time
+   * used, how long its batches run) was of that INSERT, and the step then waited as bulk work, behind
+   * the loader's next INSERT on a less used connection. So a connection whose statement is not the
+   * one it ran last starts afresh, level with the connection picked last, and a statement text that
+   * ran long brings its own record along to whichever connection runs it: bulk work keeps its
+   * backend time and is still known as bulk when it moves to another pooled connection.
+   */
+  join(connection: C, statement: string): void {
     if (connection.queued) return;
+    if (connection.statement !== statement) {
+      const long = this.#long.get(statement);
+      connection.usedMs = long ? long.usedMs : this.#clock;
+      connection.runMs = long ? long.runMs : Number.NaN;
+      connection.lastRunMs = long ? long.lastRunMs : 0;
+    }
     connection.queued = true;
     // An idle connection saves up no credit: it starts level with the one running now.
     connection.usedMs = Math.max(connection.usedMs, this.#clock);
     this.#queue.push(connection);
   }
 
-  /** A batch of the connection ran for `ms`. */
-  ran(connection: C, ms: number): void {
+  /** A batch of the connection whose first statement is `statement` ran for `ms`. */
+  ran(connection: C, ms: number, statement: string): void {
     connection.usedMs += ms;
     connection.lastRunMs = ms;
     connection.runMs = Number.isNaN(connection.runMs) ? ms : (connection.runMs + ms) / 2;
+    connection.statement = statement;
     this.#totalMs += ms;
+    if (this.#queue.length > 0) this.#clock += ms / (this.#queue.length + 1);
+    const long = this.#long.get(statement);
+    if (long) {
+      // Kept in the order of use; a text that no longer runs long is no longer bulk work.
+      this.#long.delete(statement);
+      if ((long.runMs + ms) / 2 >= LONG_STATEMENT_MS) this.#long.set(statement, { usedMs: connection.usedMs, runMs: (long.runMs + ms) / 2, lastRunMs: ms });
+    } else if (ms >= LONG_STATEMENT_MS) {
+      this.#long.set(statement, { usedMs: connection.usedMs, runMs: ms, lastRunMs: ms });
+      if (this.#long.size > LONG_STATEMENTS_KEPT) this.#long.delete(this.#long.keys().next().value!);
+    }
   }
 
   /** The connection's batch was answered; `released`: it does not hold the backend (no transaction or extended-query group open). */

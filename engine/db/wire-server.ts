@@ -10,7 +10,7 @@ import { BASE_BACKUP_QUERY, baseBackupRefusal, baseBackupReply } from './base-ba
 import { BackendTurns, turnTaker, type TurnTaker } from './backend-turns.ts';
 import { listenChanges, takeNotifications } from './notification-routing.ts';
 import { SCRAM_MECHANISM, scramServerFinal, scramServerFirst, type ScramChallenge, type ScramVerifier } from './scram.ts';
-import { message } from './wire-messages.ts';
+import { firstStatementText, message } from './wire-messages.ts';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -357,7 +357,7 @@ export class WireServer {
   }
 
   #schedule(connection: Connection): void {
-    if (connection !== this.#owner) this.#turns.join(connection);
+    if (connection !== this.#owner) this.#turns.join(connection, firstStatementText(connection.pending));
     void this.#pump();
   }
 
@@ -394,6 +394,7 @@ export class WireServer {
     const startup = connection.pending[0]![0] === 0;
     const begin = startup ? null : connection.deferredBegin;
     connection.deferredBegin = null;
+    const statement = startup ? '' : firstStatementText(connection.pending);
     const batch = startup ? connection.pending.shift()! : Buffer.concat(begin ? [begin, ...connection.pending.splice(0)] : connection.pending.splice(0));
     if (!startup) connection.groupOpen = groupOpenAfter(batch, connection.groupOpen);
     this.#running = connection;
@@ -410,7 +411,7 @@ export class WireServer {
       const started = performance.now();
       await this.#exec(batch, (data) => chunks.push(Buffer.from(data)));
       const ran = performance.now() - started;
-      this.#turns.ran(connection, ran);
+      this.#turns.ran(connection, ran, statement);
       if (TRACE && !startup) process.stderr.write(`wire ${connection.serial} at ${started.toFixed(0)} think ${(connection.arrivedAt - connection.answeredAt).toFixed(0)} wait ${(started - connection.arrivedAt).toFixed(0)} ahead ${this.#turns.ahead(connection).toFixed(0)} run ${ran.toFixed(0)} owner ${connection.groupOpen || this.#db.isInTransaction() ? 1 : 0} q ${this.#turns.waiting} ${JSON.stringify(batch.subarray(5, 90).toString('latin1').replace(/[^ -~]/g, '.'))}\n`);
       const reply = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // The deferred BEGIN was answered already.

@@ -5,6 +5,13 @@
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../engine/db/embedded.ts';
 
+/**
+ * Bulk work as a loader sends it: the same statement text each time, long for many rows. It inserts
+ * one row saying who ran it, after counting `rows` rows.
+ */
+const bulk = (client: pg.Client, table: string, who: string, rows: number) =>
+  client.query(`INSERT INTO ${table} (who) SELECT $1 FROM (SELECT count(*) FROM generate_series(1, $2::int)) AS g`, [who, rows]);
+
 describe('the embedded database scheduler', () => {
   let database: EmbeddedPostgres;
 
@@ -24,19 +31,19 @@ describe('the embedded database scheduler', () => {
     await Promise.all([heavy.connect(), running.connect(), light.connect()]);
     try {
       await heavy.query('CREATE TABLE ran (n serial PRIMARY KEY, who text NOT NULL)');
-      // `heavy` has used the backend for a long statement; `light` has not.
-      await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
+      // `heavy` has used the backend for a long statement of its bulk work; `light` has not.
+      await bulk(heavy, 'ran', 'warm', 1_500_000);
       // While `running` holds the backend, `heavy` sends a statement, then `light` does.
       const blocking = running.query('SELECT count(*) FROM generate_series(1, 3000000)');
       while (database.activity().busyMs === null) await new Promise((resolve) => setTimeout(resolve, 5));
-      const heavyInsert = heavy.query(`INSERT INTO ran (who) VALUES ('heavy')`);
+      const heavyInsert = bulk(heavy, 'ran', 'heavy', 1);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const lightInsert = light.query(`INSERT INTO ran (who) VALUES ('light')`);
       // Both wait for the long statement (a second or more); `light`'s insert must not have run yet.
       expect(database.activity().busyMs).not.toBeNull();
       await Promise.all([blocking, heavyInsert, lightInsert]);
       const { rows } = await light.query<{ who: string }>('SELECT who FROM ran ORDER BY n');
-      expect(rows.map((r) => r.who)).toEqual(['light', 'heavy']);
+      expect(rows.map((r) => r.who)).toEqual(['warm', 'light', 'heavy']);
     } finally {
       await Promise.all([heavy.end(), running.end(), light.end()]);
     }
@@ -52,17 +59,19 @@ describe('the embedded database scheduler', () => {
     await Promise.all([heavy.connect(), running.connect(), light.connect()]);
     try {
       await heavy.query('CREATE TABLE turns (n serial PRIMARY KEY, who text NOT NULL)');
-      await heavy.query('SELECT count(*) FROM generate_series(1, 1500000)');
+      await bulk(heavy, 'turns', 'warm', 1_500_000);
       const blocking = running.query('SELECT count(*) FROM generate_series(1, 3000000)');
       while (database.activity().busyMs === null) await new Promise((resolve) => setTimeout(resolve, 5));
-      const heavyInsert = heavy.query(`INSERT INTO turns (who) VALUES ('heavy')`);
+      const heavyInsert = bulk(heavy, 'turns', 'heavy', 1);
       await new Promise((resolve) => setTimeout(resolve, 50));
       // `light` sends its second statement as soon as its first is answered, as a worker does.
-      const lightInserts = light.query(`INSERT INTO turns (who) VALUES ('light 1')`).then(() => light.query(`INSERT INTO turns (who) VALUES ('light 2')`));
+      // (The same statement twice: `light` keeps its own record of backend time between the two.)
+      const lightInsert = (who: string) => light.query('INSERT INTO turns (who) VALUES ($1)', [who]);
+      const lightInserts = lightInsert('light 1').then(() => lightInsert('light 2'));
       expect(database.activity().busyMs).not.toBeNull();
       await Promise.all([blocking, heavyInsert, lightInserts]);
       const { rows } = await light.query<{ who: string }>('SELECT who FROM turns ORDER BY n');
-      expect(rows.map((r) => r.who)).toEqual(['light 1', 'light 2', 'heavy']);
+      expect(rows.map((r) => r.who)).toEqual(['warm', 'light 1', 'light 2', 'heavy']);
     } finally {
       await Promise.all([heavy.end(), running.end(), light.end()]);
     }
@@ -79,8 +88,8 @@ describe('the embedded database scheduler', () => {
     try {
       await heavy.query('CREATE TABLE thinking (n serial PRIMARY KEY, who text NOT NULL)');
       // `heavy` runs long statements.
-      await heavy.query('SELECT count(*) FROM generate_series(1, 3000000)');
-      await heavy.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      await bulk(heavy, 'thinking', 'warm', 3_000_000);
+      await bulk(heavy, 'thinking', 'warm', 3_000_000);
       // `light` pauses 25 ms between statements (more than the anticipation), as a worker does.
       for (let i = 0; i < 4; i++) {
         await light.query('SELECT 1');
@@ -88,13 +97,37 @@ describe('the embedded database scheduler', () => {
       }
       await light.query('SELECT 1');
       // Just after `light`'s answer `heavy` sends a statement; `light` sends its next one 25 ms later.
-      const heavyInsert = heavy.query(`INSERT INTO thinking (who) VALUES ('heavy')`);
+      const heavyInsert = bulk(heavy, 'thinking', 'heavy', 1);
       const lightInsert = pause().then(() => light.query(`INSERT INTO thinking (who) VALUES ('light')`));
       await Promise.all([heavyInsert, lightInsert]);
       const { rows } = await light.query<{ who: string }>('SELECT who FROM thinking ORDER BY n');
-      expect(rows.map((r) => r.who)).toEqual(['light', 'heavy']);
+      expect(rows.map((r) => r.who)).toEqual(['warm', 'warm', 'light', 'heavy']);
     } finally {
       await Promise.all([heavy.end(), light.end()]);
+    }
+  }, 60_000);
+
+  test('a pooled connection that ran a bulk statement runs its next, other work afresh, while the bulk statement brings its backend time to the connection it moves to', async () => {
+    // A pool hands the connection a bulk INSERT just ran on to a timer step, and the loader's next
+    // INSERT to another connection. Judged by the connection's record, the step waited behind that
+    // INSERT as bulk work (BEGIN waits of 10 s during a data load).
+    const [pooled, running, other] = [0, 1, 2].map(() => new pg.Client(database.url)) as [pg.Client, pg.Client, pg.Client];
+    const clients = [pooled, running, other];
+    await Promise.all(clients.map((client) => client.connect()));
+    const order = async () => (await pooled.query<{ who: string }>('SELECT who FROM handed ORDER BY n')).rows.map((r) => r.who);
+    try {
+      await pooled.query('CREATE TABLE handed (n serial PRIMARY KEY, who text NOT NULL)');
+      // The loader's INSERT ran on `pooled`, which goes back to the pool.
+      await bulk(pooled, 'handed', 'loader 1', 3_000_000);
+      const blocking = running.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      while (database.activity().busyMs === null) await new Promise((resolve) => setTimeout(resolve, 5));
+      // While `running` holds the backend the loader's next INSERT arrives on `other`, then a timer
+      // step's statement on `pooled`.
+      const waiting = [bulk(other, 'handed', 'loader 2', 1_500_000), new Promise((resolve) => setTimeout(resolve, 50)).then(() => pooled.query(`INSERT INTO handed (who) VALUES ('step')`))];
+      await Promise.all([blocking, ...waiting]);
+      expect(await order()).toEqual(['loader 1', 'step', 'loader 2']);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
     }
   }, 60_000);
 });
