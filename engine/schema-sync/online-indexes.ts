@@ -7,9 +7,11 @@
 // (name + `_next`), which serves until then, drops the old one concurrently and renames the new one:
 // a `_next` index found later means a rebuild did not finish. The embedded database (PGlite, one
 // backend, no concurrent sessions to spare) builds them within the apply instead.
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import { physicalSchema, RECORD_SCHEMA, type MigrationPlan, type Model, type PhysicalIndex } from '../../metadata/index.ts';
 import { databaseMessage } from '../db/errors.ts';
+import { currentMetadata } from './apply.ts';
 import { indexSql } from './sql.ts';
 
 export interface OnlineIndexBuild {
@@ -46,7 +48,15 @@ export async function buildsIndexesOnline(knex: Knex): Promise<boolean> {
  * model that the database lacks, holds INVALID (`found`: name → valid), or was rebuilding.
  */
 export function onlineIndexWork(plan: MigrationPlan, model: Model, found: ReadonlyMap<string, boolean>): OnlineIndexWork[] {
-  const planned = plan.steps.flatMap(({ step }) => (step.op === 'createIndex' && step.afterApply ? [{ table: step.table, index: step.index, replaces: step.afterApply.replaces }] : []));
+  // A plan older than the model (a newer apply committed while this builder waited for the lock) builds
+  // only what the model still has, as it has it: else a removed report's index would come back, or an
+  // older definition replace the newer one already built, and no later apply would see the difference.
+  const wanted = new Map(physicalSchema(model).tables.flatMap((table) => table.indexes.map((index) => [index.name, index] as const)));
+  const planned = plan.steps.flatMap(({ step }) =>
+    step.op === 'createIndex' && step.afterApply && isDeepStrictEqual(wanted.get(step.index.name), step.index)
+      ? [{ table: step.table, index: step.index, replaces: step.afterApply.replaces }]
+      : [],
+  );
   const names = new Set(planned.map((w) => w.index.name));
   const repairs = physicalSchema(model).tables.flatMap((table) =>
     table.indexes.flatMap((index): OnlineIndexWork[] => {
@@ -123,11 +133,13 @@ export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model:
   try {
     await lockWithoutSnapshot(run);
     try {
+      // What is applied now, read once the lock is held: the caller's model may be older (see onlineIndexWork).
+      const applied = (await currentMetadata(knex))?.model ?? model;
       const found = await indexStates(run);
       // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.
       for (const name of stray(found)) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(name)}`).catch(() => undefined);
       const results: OnlineIndexBuild[] = [];
-      for (const work of onlineIndexWork(plan, model, found)) results.push(await build(run, work));
+      for (const work of onlineIndexWork(plan, applied, found)) results.push(await build(run, work));
       return results;
     } finally {
       // A connection lost meanwhile has let go of the lock already.

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { objectName, type PackageFiles } from '../../metadata/index.ts';
 import { jest } from '@jest/globals';
 import { startPlatform } from '../../engine/platform.ts';
+import { applyPackage, buildOnlineIndexes, validated } from '../../engine/schema-sync/index.ts';
 import { startTestPlatform, testDatabaseKind, TEST_SECRET_KEY, type TestPlatform } from '../support/database.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 
@@ -187,6 +188,31 @@ test('the plan says the report index is built after the apply without holding of
       await other.query('DROP INDEX IF EXISTS public.deal_other_build');
       await other.end();
     }
+  },
+  60_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a builder that gets the lock after a newer apply builds what the applied metadata has, not its own older plan',
+  async () => {
+    const { knex } = env.platform;
+    const trigram = env.platform.capabilities.trigram;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    // One process's apply committed; its builder waits for the builders' lock (another process building)…
+    const added = await withReport(['count', 'sum:value']);
+    const late = await applyPackage(knex, added, { source: 'cli', trigram, buildIndexes: false });
+    // …while another process applies the report removed, dropping an index not yet there.
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    expect(await buildOnlineIndexes(knex, late.plan, validated(added))).toEqual([]);
+    expect((await dealIndexes()).has(INDEX)).toBe(false);
+
+    // The same with a redefinition: the newer one is built first, the older plan must not replace it.
+    await env.platform.applyMetadata(added, { source: 'cli' });
+    const fewer = await withReport(['count']);
+    const older = await applyPackage(knex, fewer, { source: 'cli', trigram, buildIndexes: false });
+    expect((await env.platform.applyMetadata(added, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'rebuilt' }]);
+    expect(await buildOnlineIndexes(knex, older.plan, validated(fewer))).toEqual([]);
+    expect((await dealIndexes()).get(INDEX)).toEqual({ valid: true, def: expect.stringContaining('(follow_up) INCLUDE (stage, value, value_currency)') });
   },
   60_000,
 );
