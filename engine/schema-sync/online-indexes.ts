@@ -9,9 +9,9 @@
 // backend, no concurrent sessions to spare) builds them within the apply instead.
 import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
-import { physicalSchema, RECORD_SCHEMA, type MigrationPlan, type Model, type PhysicalIndex } from '../../metadata/index.ts';
+import { physicalSchema, RECORD_SCHEMA, type MigrationPlan, type Model, type PackageFiles, type PhysicalIndex } from '../../metadata/index.ts';
 import { databaseMessage } from '../db/errors.ts';
-import { currentMetadata } from './apply.ts';
+import { validated } from './apply.ts';
 import { indexSql } from './sql.ts';
 
 export interface OnlineIndexBuild {
@@ -68,7 +68,7 @@ export function onlineIndexWork(plan: MigrationPlan, model: Model, found: Readon
   return [...planned, ...repairs];
 }
 
-type Run = (sql: string) => Promise<{ rows: { name: string; valid: boolean }[] }>;
+export type Run = (sql: string) => Promise<{ rows: { name: string; valid: boolean }[] }>;
 
 async function indexStates(run: Run): Promise<Map<string, boolean>> {
   const { rows } = await run(
@@ -118,29 +118,19 @@ async function lockWithoutSnapshot(run: Run): Promise<void> {
 }
 
 /**
- * After an apply has committed (server only): builds the plan's online indexes and repairs the
- * model's, one at a time on one connection, under a session lock so that two processes applying do
- * not build the same index twice. A failed build is reported, not thrown: the metadata is applied.
+ * Runs `work` holding the builders' session lock on a connection of its own, taken out of the pool
+ * for the while (`connection`: for a transaction the work runs on it). An apply on a server runs
+ * under it too, before its transaction takes any table lock: an ALTER queued behind a build on its
+ * table would hold off every write to that table for the rest of the build (and the build would wait
+ * for the apply's transaction in turn).
  */
-export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model: Model): Promise<OnlineIndexBuild[]> {
-  const online = new Set(physicalSchema(model).tables.flatMap((t) => t.indexes.filter((i) => i.online).map((i) => i.name)));
-  const stray = (found: ReadonlyMap<string, boolean>) => [...found.keys()].filter((name) => STRAY.test(name) && !online.has(name.slice(0, -NEXT.length)));
-  const fromPool: Run = async (sql) => (await knex.raw(sql)) as { rows: { name: string; valid: boolean }[] };
-  if (online.size === 0 && stray(await indexStates(fromPool)).length === 0) return [];
-  // CONCURRENTLY outside any transaction, and the session lock, need the one connection throughout.
+export async function underBuildersLock<T>(knex: Knex, work: (run: Run, connection: unknown) => Promise<T>): Promise<T> {
   const connection: unknown = await knex.client.acquireConnection();
   const run: Run = async (sql) => (await knex.raw(sql).connection(connection)) as { rows: { name: string; valid: boolean }[] };
   try {
     await lockWithoutSnapshot(run);
     try {
-      // What is applied now, read once the lock is held: the caller's model may be older (see onlineIndexWork).
-      const applied = (await currentMetadata(knex))?.model ?? model;
-      const found = await indexStates(run);
-      // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.
-      for (const name of stray(found)) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(name)}`).catch(() => undefined);
-      const results: OnlineIndexBuild[] = [];
-      for (const work of onlineIndexWork(plan, applied, found)) results.push(await build(run, work));
-      return results;
+      return await work(run, connection);
     } finally {
       // A connection lost meanwhile has let go of the lock already.
       await run(`SELECT pg_advisory_unlock(${ONLINE_INDEX_LOCK})`).catch(() => undefined);
@@ -148,4 +138,37 @@ export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model:
   } finally {
     await knex.client.releaseConnection(connection);
   }
+}
+
+/**
+ * After an apply has committed (server only): builds the plan's online indexes and repairs the
+ * model's, one at a time on one connection, under a session lock so that two processes applying do
+ * not build the same index twice. A failed build is reported, not thrown: the metadata is applied.
+ */
+export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model: Model): Promise<OnlineIndexBuild[]> {
+  const fromPool: Run = async (sql) => (await knex.raw(sql)) as { rows: { name: string; valid: boolean }[] };
+  if (!hasOnlineIndexes(model) && stray(model, await indexStates(fromPool)).length === 0) return [];
+  // CONCURRENTLY outside any transaction, and the session lock, need the one connection throughout.
+  return underBuildersLock(knex, (run) => buildUnderLock(run, plan, model));
+}
+
+const onlineNames = (model: Model) => new Set(physicalSchema(model).tables.flatMap((t) => t.indexes.filter((i) => i.online).map((i) => i.name)));
+const hasOnlineIndexes = (model: Model) => onlineNames(model).size > 0;
+const stray = (model: Model, found: ReadonlyMap<string, boolean>) => {
+  const online = onlineNames(model);
+  return [...found.keys()].filter((name) => STRAY.test(name) && !online.has(name.slice(0, -NEXT.length)));
+};
+
+/** buildOnlineIndexes' work, on the connection that holds the builders' lock (underBuildersLock). */
+export async function buildUnderLock(run: Run, plan: MigrationPlan, model: Model): Promise<OnlineIndexBuild[]> {
+  // What is applied now, read once the lock is held: the caller's model may be older (see onlineIndexWork).
+  // Read on this connection: a pool of one has no other to give.
+  const { rows } = (await run(`SELECT package FROM tessera.meta_versions ORDER BY version DESC LIMIT 1`)) as unknown as { rows: { package: PackageFiles }[] };
+  const applied = rows[0] ? validated(rows[0].package) : model;
+  const found = await indexStates(run);
+  // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.
+  for (const name of stray(applied, found)) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(name)}`).catch(() => undefined);
+  const results: OnlineIndexBuild[] = [];
+  for (const work of onlineIndexWork(plan, applied, found)) results.push(await build(run, work));
+  return results;
 }

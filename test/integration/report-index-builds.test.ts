@@ -171,12 +171,9 @@ test('the plan says the report index is built after the apply without holding of
       await other.query('SELECT pg_advisory_lock($1)', [0x7e55e7b]);
       const applying = env.platform.applyMetadata(await withReport(['count']), { source: 'cli' });
       applying.catch(() => undefined);
-      for (let i = 0; i < 200; i++) {
-        if (Number((await knex('tessera.meta_versions').max('version as v').first())!.v) > before) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      // Committed; the builder now waits for the lock.
+      // The apply now waits for the lock (before its transaction, see underBuildersLock).
       await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(Number((await knex('tessera.meta_versions').max('version as v').first())!.v)).toBe(before);
       const built = await other.query('CREATE INDEX CONCURRENTLY deal_other_build ON public.deal (title)').then(
         () => 'built',
         (error: Error) => error.message,
@@ -213,6 +210,57 @@ test('the plan says the report index is built after the apply without holding of
     expect((await env.platform.applyMetadata(added, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'rebuilt' }]);
     expect(await buildOnlineIndexes(knex, older.plan, validated(fewer))).toEqual([]);
     expect((await dealIndexes()).get(INDEX)).toEqual({ valid: true, def: expect.stringContaining('(follow_up) INCLUDE (stage, value, value_currency)') });
+  },
+  60_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  "an apply that alters the table under a build waits for the build before it takes any lock: writes to the table go on meanwhile",
+  async () => {
+    const { knex } = env.platform;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    const files = await withReport(['count', 'sum:value']);
+    const deal = files.files['entities/deal.json'] as { fields: unknown[] };
+    const withField: PackageFiles = {
+      files: {
+        ...files.files,
+        'entities/deal.json': { ...deal, fields: [...deal.fields, { id: 't.deal.source', name: 'source', type: 'string', label: { en: 'Source' } }] },
+      },
+    };
+    // A write in progress holds the build (CREATE INDEX CONCURRENTLY waits for it), as a long one would.
+    const holder = new pg.Client({ connectionString: env.platform.db.url });
+    const writer = new pg.Client({ connectionString: env.platform.db.url });
+    await holder.connect();
+    await writer.connect();
+    let building: Promise<unknown> | null = null;
+    let altering: Promise<unknown> | null = null;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE public.deal IN ROW EXCLUSIVE MODE');
+      building = env.platform.applyMetadata(files, { source: 'cli' });
+      building.catch(() => undefined);
+      for (let i = 0; i < 200 && !(await dealIndexes()).has(INDEX); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await dealIndexes()).get(INDEX)?.valid).toBe(false);
+      // Another apply adds a column to deal meanwhile; it must not queue for deal behind the build.
+      altering = env.platform.applyMetadata(withField, { source: 'cli' });
+      altering.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await writer.query(`SET lock_timeout = '3s'`);
+      const written = await writer.query(`UPDATE public.deal SET title = title WHERE id = (SELECT id FROM public.deal LIMIT 1)`).then(
+        () => 'written',
+        (error: Error) => error.message,
+      );
+      expect(written).toBe('written');
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await writer.end();
+      await building?.catch(() => undefined);
+      await altering?.catch(() => undefined);
+    }
+    expect(await altering).toMatchObject({ changed: true });
+    expect((await dealIndexes()).get(INDEX)?.valid).toBe(true);
+    expect((await knex.raw(`SELECT 1 FROM information_schema.columns WHERE table_name = 'deal' AND column_name = 'source'`)).rows).toHaveLength(1);
   },
   60_000,
 );
