@@ -109,8 +109,9 @@ async function build(run: Run, work: OnlineIndexWork): Promise<OnlineIndexBuild>
  * CONCURRENTLY waits for every transaction older than its snapshot, a statement waiting for this
  * lock among them, which would wait for the build in turn (a deadlock PostgreSQL breaks by failing one).
  */
-async function lockWithoutSnapshot(run: Run): Promise<void> {
+async function lockWithoutSnapshot(run: Run, signal?: AbortSignal): Promise<void> {
   for (;;) {
+    signal?.throwIfAborted();
     const { rows } = (await run(`SELECT pg_try_advisory_lock(${ONLINE_INDEX_LOCK}) AS ok`)) as unknown as { rows: { ok: boolean }[] };
     if (rows[0]!.ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -124,11 +125,15 @@ async function lockWithoutSnapshot(run: Run): Promise<void> {
  * table would hold off every write to that table for the rest of the build (and the build would wait
  * for the apply's transaction in turn).
  */
-export async function underBuildersLock<T>(knex: Knex, work: (run: Run, connection: unknown) => Promise<T>): Promise<T> {
+export async function underBuildersLock<T>(knex: Knex, work: (run: Run, connection: unknown) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const connection: unknown = await knex.client.acquireConnection();
   const run: Run = async (sql) => (await knex.raw(sql).connection(connection)) as { rows: { name: string; valid: boolean }[] };
+  // Stopped (a process closing): the statement under way is cancelled from another connection.
+  const { rows } = (await run('SELECT pg_backend_pid() AS pid')) as unknown as { rows: { pid: number }[] };
+  const cancel = () => void knex.raw('SELECT pg_cancel_backend(?)', [rows[0]!.pid]).catch(() => undefined);
+  signal?.addEventListener('abort', cancel);
   try {
-    await lockWithoutSnapshot(run);
+    await lockWithoutSnapshot(run, signal);
     try {
       return await work(run, connection);
     } finally {
@@ -136,6 +141,7 @@ export async function underBuildersLock<T>(knex: Knex, work: (run: Run, connecti
       await run(`SELECT pg_advisory_unlock(${ONLINE_INDEX_LOCK})`).catch(() => undefined);
     }
   } finally {
+    signal?.removeEventListener('abort', cancel);
     await knex.client.releaseConnection(connection);
   }
 }
@@ -145,11 +151,11 @@ export async function underBuildersLock<T>(knex: Knex, work: (run: Run, connecti
  * model's, one at a time on one connection, under a session lock so that two processes applying do
  * not build the same index twice. A failed build is reported, not thrown: the metadata is applied.
  */
-export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model: Model): Promise<OnlineIndexBuild[]> {
+export async function buildOnlineIndexes(knex: Knex, plan: MigrationPlan, model: Model, signal?: AbortSignal): Promise<OnlineIndexBuild[]> {
   const fromPool: Run = async (sql) => (await knex.raw(sql)) as { rows: { name: string; valid: boolean }[] };
   if (!hasOnlineIndexes(model) && stray(model, await indexStates(fromPool)).length === 0) return [];
   // CONCURRENTLY outside any transaction, and the session lock, need the one connection throughout.
-  return underBuildersLock(knex, (run) => buildUnderLock(run, plan, model));
+  return underBuildersLock(knex, (run) => buildUnderLock(run, plan, model, signal), signal);
 }
 
 const onlineNames = (model: Model) => new Set(physicalSchema(model).tables.flatMap((t) => t.indexes.filter((i) => i.online).map((i) => i.name)));
@@ -160,7 +166,7 @@ const stray = (model: Model, found: ReadonlyMap<string, boolean>) => {
 };
 
 /** buildOnlineIndexes' work, on the connection that holds the builders' lock (underBuildersLock). */
-export async function buildUnderLock(run: Run, plan: MigrationPlan, model: Model): Promise<OnlineIndexBuild[]> {
+export async function buildUnderLock(run: Run, plan: MigrationPlan, model: Model, signal?: AbortSignal): Promise<OnlineIndexBuild[]> {
   // What is applied now, read once the lock is held: the caller's model may be older (see onlineIndexWork).
   // Read on this connection: a pool of one has no other to give.
   const { rows } = (await run(`SELECT package FROM tessera.meta_versions ORDER BY version DESC LIMIT 1`)) as unknown as { rows: { package: PackageFiles }[] };
@@ -169,6 +175,9 @@ export async function buildUnderLock(run: Run, plan: MigrationPlan, model: Model
   // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.
   for (const name of stray(applied, found)) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(name)}`).catch(() => undefined);
   const results: OnlineIndexBuild[] = [];
-  for (const work of onlineIndexWork(plan, applied, found)) results.push(await build(run, work));
+  for (const work of onlineIndexWork(plan, applied, found)) {
+    results.push(await build(run, work));
+    if (signal?.aborted) break;
+  }
   return results;
 }

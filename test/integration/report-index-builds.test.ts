@@ -142,8 +142,11 @@ test('the plan says the report index is built after the apply without holding of
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const started = await startPlatform({ url: env.platform.db.url, secretKey: TEST_SECRET_KEY });
+      // Built in the background once started (closing would cancel it).
+      const line = `[tessera database] index ${INDEX} on deal: rebuilt`;
+      for (let i = 0; i < 200 && !logged.mock.calls.some((c) => String(c[0]) === line); i++) await new Promise((resolve) => setTimeout(resolve, 50));
       await started.close();
-      expect(logged.mock.calls.map((c) => String(c[0]))).toContain(`[tessera database] index ${INDEX} on deal: rebuilt`);
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContain(line);
     } finally {
       logged.mockRestore();
     }
@@ -263,4 +266,32 @@ test('the plan says the report index is built after the apply without holding of
     expect((await knex.raw(`SELECT 1 FROM information_schema.columns WHERE table_name = 'deal' AND column_name = 'source'`)).rows).toHaveLength(1);
   },
   60_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a start does not wait for the index builds it repairs: a long transaction elsewhere does not keep the server from starting, and closing stops the build',
+  async () => {
+    const { knex } = env.platform;
+    const files = await withReport(['count', 'sum:value']);
+    await env.platform.applyMetadata(files, { source: 'cli', allowDestructive: true });
+    // As an interrupted build leaves it: the index the model has is missing.
+    await knex.raw(`DROP INDEX public."${INDEX}"`);
+    // A session idle in a transaction (a report tool, a psql left open): CREATE INDEX CONCURRENTLY waits for it.
+    const holder = new pg.Client({ connectionString: env.platform.db.url });
+    await holder.connect();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE public.deal IN ROW EXCLUSIVE MODE');
+      const started = await startPlatform({ url: env.platform.db.url, secretKey: TEST_SECRET_KEY });
+      await started.close();
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(new RegExp(`^\\[tessera database\\] index ${INDEX} on deal: failed \\(.*cancel`)));
+    } finally {
+      logged.mockRestore();
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect((await env.platform.applyMetadata(files, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'built' }]);
+  },
+  30_000,
 );
