@@ -23,7 +23,7 @@ import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { COLLATION_QUERY } from '../records/list.ts';
 import { rebuildRollups } from '../records/rollup-fields.ts';
-import { buildsIndexesOnline, buildUnderLock, underBuildersLock, type OnlineIndexBuild } from './online-indexes.ts';
+import { buildsIndexesOnline, buildUnderLock, markRebuildSql, underBuildersLock, type OnlineIndexBuild } from './online-indexes.ts';
 import { recomputeRecords } from './recompute.ts';
 import { stepActions } from './sql.ts';
 
@@ -221,7 +221,12 @@ export async function applyInTransaction(trx: Knex.Transaction, files: PackageFi
     ? new Set(((await trx.raw(COLLATION_QUERY)).rows as { collname: string }[]).map((r) => r.collname))
     : undefined;
   for (const planned of plan.steps) {
-    if (onlineIndexes && planned.step.op === 'createIndex' && planned.step.afterApply) continue;
+    if (onlineIndexes && planned.step.op === 'createIndex' && planned.step.afterApply) {
+      // The rebuild is marked on the old index with the apply (see REBUILD_PENDING): a process that stops
+      // before its build leaves the mark, and the next apply or start rebuilds it.
+      if (planned.step.afterApply.replaces) await trx.raw(markRebuildSql(planned.step.index.name));
+      continue;
+    }
     for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist, ...(collations ? { collations } : {}) })) {
       try {
         if (action.kind === 'sql') {

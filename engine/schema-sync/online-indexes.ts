@@ -28,6 +28,18 @@ interface OnlineIndexWork {
   readonly replaces: boolean;
 }
 
+/**
+ * The comment an apply puts on an index it leaves to be rebuilt after it commits, in its transaction:
+ * the rebuild's new index (renamed to the name) has none. Without it, a process stopped between the
+ * commit and the `_next` build would leave the old definition valid, and nothing would rebuild it.
+ */
+const REBUILD_PENDING = 'tessera: rebuild pending';
+
+/** The SQL that marks an existing index for rebuilding (nothing when it is missing: it is built anew then). */
+export function markRebuildSql(name: string): string {
+  return `DO $$ BEGIN IF to_regclass('${qualified(name).replace(/'/g, "''")}') IS NOT NULL THEN COMMENT ON INDEX ${qualified(name)} IS '${REBUILD_PENDING}'; END IF; END $$`;
+}
+
 /** The name a rebuild builds the new definition under, beside the old index. */
 const NEXT = '_next';
 const STRAY = /^ix_[0-9a-f]{16}_next$/;
@@ -47,7 +59,7 @@ export async function buildsIndexesOnline(knex: Knex): Promise<boolean> {
  * What to build, pure: the plan's steps left for after the apply, then every online index of the
  * model that the database lacks, holds INVALID (`found`: name → valid), or was rebuilding.
  */
-export function onlineIndexWork(plan: MigrationPlan, model: Model, found: ReadonlyMap<string, boolean>): OnlineIndexWork[] {
+export function onlineIndexWork(plan: MigrationPlan, model: Model, found: ReadonlyMap<string, boolean>, pending: ReadonlySet<string> = new Set()): OnlineIndexWork[] {
   // A plan older than the model (a newer apply committed while this builder waited for the lock) builds
   // only what the model still has, as it has it: else a removed report's index would come back, or an
   // older definition replace the newer one already built, and no later apply would see the difference.
@@ -61,7 +73,7 @@ export function onlineIndexWork(plan: MigrationPlan, model: Model, found: Readon
   const repairs = physicalSchema(model).tables.flatMap((table) =>
     table.indexes.flatMap((index): OnlineIndexWork[] => {
       if (!index.online || names.has(index.name)) return [];
-      if (found.has(index.name + NEXT)) return [{ table: table.name, index, replaces: true }];
+      if (found.has(index.name + NEXT) || pending.has(index.name)) return [{ table: table.name, index, replaces: true }];
       return found.get(index.name) === true ? [] : [{ table: table.name, index, replaces: false }];
     }),
   );
@@ -75,6 +87,14 @@ async function indexStates(run: Run): Promise<Map<string, boolean>> {
     `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${RECORD_SCHEMA}'`,
   );
   return new Map(rows.map((r) => [r.name, r.valid]));
+}
+
+/** The indexes an apply marked for rebuilding (markRebuildSql) that no rebuild has replaced yet. */
+async function pendingRebuilds(run: Run): Promise<Set<string>> {
+  const { rows } = await run(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${RECORD_SCHEMA}' AND c.relkind = 'i' AND obj_description(c.oid, 'pg_class') = '${REBUILD_PENDING}'`,
+  );
+  return new Set(rows.map((r) => r.name));
 }
 
 async function build(run: Run, work: OnlineIndexWork): Promise<OnlineIndexBuild> {
@@ -175,7 +195,7 @@ export async function buildUnderLock(run: Run, plan: MigrationPlan, model: Model
   // A rebuild left unfinished by an index that is gone since (its report removed): nothing to finish.
   for (const name of stray(applied, found)) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(name)}`).catch(() => undefined);
   const results: OnlineIndexBuild[] = [];
-  for (const work of onlineIndexWork(plan, applied, found)) {
+  for (const work of onlineIndexWork(plan, applied, found, await pendingRebuilds(run))) {
     results.push(await build(run, work));
     if (signal?.aborted) break;
   }

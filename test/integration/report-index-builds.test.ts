@@ -295,3 +295,21 @@ test('the plan says the report index is built after the apply without holding of
   },
   30_000,
 );
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a rebuild that never began (the process stopped right after the apply committed) is done by the next apply: the old definition does not stay for good',
+  async () => {
+    const { knex } = env.platform;
+    const trigram = env.platform.capabilities.trigram;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli', allowDestructive: true });
+    const wide = await withReport(['count', 'sum:value']);
+    await env.platform.applyMetadata(wide, { source: 'cli' });
+    // Committed, the build left undone (as a process stopped before it would leave).
+    const fewer = await withReport(['count']);
+    await applyPackage(knex, fewer, { source: 'cli', trigram, buildIndexes: false });
+    expect((await dealIndexes()).get(INDEX)?.def).toContain('INCLUDE (stage, value, value_currency)');
+    expect((await env.platform.applyMetadata(fewer, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'rebuilt' }]);
+    expect((await dealIndexes()).get(INDEX)).toEqual({ valid: true, def: expect.stringContaining('(follow_up) INCLUDE (stage) WHERE') });
+  },
+  60_000,
+);
