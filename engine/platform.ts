@@ -88,6 +88,8 @@ export interface PlatformOptions extends DatabaseOptions {
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const db = await openDatabase(options);
+  const stopBuilds = new AbortController();
+  let indexBuilds: Promise<void> = Promise.resolve();
   try {
     const contributions = contributedPackages(options.connectors ?? []);
     // Once for processes starting together on one server (`tessera start --processes N`).
@@ -110,7 +112,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await runtime.reload();
     // Outside the startup lock (see ApplyOptions.buildIndexes): what those applies left for after
     // them, and any index an interrupted build left INVALID.
-    if (runtime.loaded) await buildIndexesAfterStart(db.knex, applied, runtime.snapshot.model);
+    // Not waited for: a build waits for every older transaction in the database (a session left idle
+    // in one, for as long as it stays), and may take hours on a large table; the process serves
+    // meanwhile, with the old index or none. Closing cancels it (the next start or apply builds it again).
+    if (runtime.loaded)
+      indexBuilds = buildIndexesAfterStart(db.knex, applied, runtime.snapshot.model, stopBuilds.signal).catch((error: unknown) => {
+        if (!stopBuilds.signal.aborted) console.error(`[tessera database] index builds stopped: ${error instanceof Error ? error.message : String(error)}`);
+      });
     const tokenCache = new TokenCache();
     const subjects = new SubjectCache();
     // Servers follow what other processes commit: metadata versions, identity changes.
@@ -173,6 +181,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       recordJobs,
       keyring,
       async close() {
+        stopBuilds.abort();
+        await indexBuilds;
         await imports.stop();
         await recordJobs.stop();
         await connectors.stop();
@@ -185,15 +195,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     };
   } catch (error) {
+    stopBuilds.abort();
+    await indexBuilds;
     await db.close();
     throw error;
   }
 }
 
-async function buildIndexesAfterStart(knex: Knex, applied: readonly ApplyResult[], model: Model): Promise<void> {
+async function buildIndexesAfterStart(knex: Knex, applied: readonly ApplyResult[], model: Model, signal: AbortSignal): Promise<void> {
   if (!(await buildsIndexesOnline(knex))) return;
   for (const plan of applied.length ? applied.map((a) => a.plan) : [{ steps: [], destructive: false }]) {
-    for (const build of await buildOnlineIndexes(knex, plan, model)) {
+    if (signal.aborted) return;
+    for (const build of await buildOnlineIndexes(knex, plan, model, signal)) {
       console.error(`[tessera database] index ${build.name} on ${build.table}: ${build.outcome}${build.reason ? ` (${build.reason})` : ''}`);
     }
   }

@@ -23,7 +23,7 @@ import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { COLLATION_QUERY } from '../records/list.ts';
 import { rebuildRollups } from '../records/rollup-fields.ts';
-import { buildOnlineIndexes, buildsIndexesOnline, type OnlineIndexBuild } from './online-indexes.ts';
+import { buildsIndexesOnline, buildUnderLock, markRebuildSql, underBuildersLock, type OnlineIndexBuild } from './online-indexes.ts';
 import { recomputeRecords } from './recompute.ts';
 import { stepActions } from './sql.ts';
 
@@ -176,11 +176,19 @@ function withinLimits(plan: MigrationPlan): MigrationPlan {
 export async function applyPackage(knex: Knex, files: PackageFiles, options: ApplyOptions): Promise<ApplyResult> {
   const model = validated(files);
   const online = await buildsIndexesOnline(knex);
-  const result: ApplyResult = await knex.transaction(async (trx) => applyInTransaction(trx, files, model, options, online));
-  await options.afterCommit?.();
-  if (!online || options.buildIndexes === false) return result;
-  const indexes = await buildOnlineIndexes(knex, result.plan, model);
-  return indexes.length > 0 ? { ...result, indexes } : result;
+  if (!online || options.buildIndexes === false) {
+    const result: ApplyResult = await knex.transaction(async (trx) => applyInTransaction(trx, files, model, options, online));
+    await options.afterCommit?.();
+    return result;
+  }
+  // Under the builders' lock from before the transaction (see underBuildersLock), which runs on the
+  // lock's connection: no second one is needed from the pool while the lock is held.
+  return underBuildersLock(knex, async (run, connection) => {
+    const result: ApplyResult = await knex.transaction(async (trx) => applyInTransaction(trx, files, model, options, online), { connection });
+    await options.afterCommit?.();
+    const indexes = await buildUnderLock(run, result.plan, model);
+    return indexes.length > 0 ? { ...result, indexes } : result;
+  });
 }
 
 /**
@@ -213,7 +221,12 @@ export async function applyInTransaction(trx: Knex.Transaction, files: PackageFi
     ? new Set(((await trx.raw(COLLATION_QUERY)).rows as { collname: string }[]).map((r) => r.collname))
     : undefined;
   for (const planned of plan.steps) {
-    if (onlineIndexes && planned.step.op === 'createIndex' && planned.step.afterApply) continue;
+    if (onlineIndexes && planned.step.op === 'createIndex' && planned.step.afterApply) {
+      // The rebuild is marked on the old index with the apply (see REBUILD_PENDING): a process that stops
+      // before its build leaves the mark, and the next apply or start rebuilds it.
+      if (planned.step.afterApply.replaces) await trx.raw(markRebuildSql(planned.step.index.name));
+      continue;
+    }
     for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist, ...(collations ? { collations } : {}) })) {
       try {
         if (action.kind === 'sql') {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { objectName, type PackageFiles } from '../../metadata/index.ts';
 import { jest } from '@jest/globals';
 import { startPlatform } from '../../engine/platform.ts';
+import { applyPackage, buildOnlineIndexes, validated } from '../../engine/schema-sync/index.ts';
 import { startTestPlatform, testDatabaseKind, TEST_SECRET_KEY, type TestPlatform } from '../support/database.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 
@@ -141,8 +142,11 @@ test('the plan says the report index is built after the apply without holding of
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const started = await startPlatform({ url: env.platform.db.url, secretKey: TEST_SECRET_KEY });
+      // Built in the background once started (closing would cancel it).
+      const line = `[tessera database] index ${INDEX} on deal: rebuilt`;
+      for (let i = 0; i < 200 && !logged.mock.calls.some((c) => String(c[0]) === line); i++) await new Promise((resolve) => setTimeout(resolve, 50));
       await started.close();
-      expect(logged.mock.calls.map((c) => String(c[0]))).toContain(`[tessera database] index ${INDEX} on deal: rebuilt`);
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContain(line);
     } finally {
       logged.mockRestore();
     }
@@ -170,12 +174,9 @@ test('the plan says the report index is built after the apply without holding of
       await other.query('SELECT pg_advisory_lock($1)', [0x7e55e7b]);
       const applying = env.platform.applyMetadata(await withReport(['count']), { source: 'cli' });
       applying.catch(() => undefined);
-      for (let i = 0; i < 200; i++) {
-        if (Number((await knex('tessera.meta_versions').max('version as v').first())!.v) > before) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      // Committed; the builder now waits for the lock.
+      // The apply now waits for the lock (before its transaction, see underBuildersLock).
       await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(Number((await knex('tessera.meta_versions').max('version as v').first())!.v)).toBe(before);
       const built = await other.query('CREATE INDEX CONCURRENTLY deal_other_build ON public.deal (title)').then(
         () => 'built',
         (error: Error) => error.message,
@@ -187,6 +188,128 @@ test('the plan says the report index is built after the apply without holding of
       await other.query('DROP INDEX IF EXISTS public.deal_other_build');
       await other.end();
     }
+  },
+  60_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a builder that gets the lock after a newer apply builds what the applied metadata has, not its own older plan',
+  async () => {
+    const { knex } = env.platform;
+    const trigram = env.platform.capabilities.trigram;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    // One process's apply committed; its builder waits for the builders' lock (another process building)…
+    const added = await withReport(['count', 'sum:value']);
+    const late = await applyPackage(knex, added, { source: 'cli', trigram, buildIndexes: false });
+    // …while another process applies the report removed, dropping an index not yet there.
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    expect(await buildOnlineIndexes(knex, late.plan, validated(added))).toEqual([]);
+    expect((await dealIndexes()).has(INDEX)).toBe(false);
+
+    // The same with a redefinition: the newer one is built first, the older plan must not replace it.
+    await env.platform.applyMetadata(added, { source: 'cli' });
+    const fewer = await withReport(['count']);
+    const older = await applyPackage(knex, fewer, { source: 'cli', trigram, buildIndexes: false });
+    expect((await env.platform.applyMetadata(added, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'rebuilt' }]);
+    expect(await buildOnlineIndexes(knex, older.plan, validated(fewer))).toEqual([]);
+    expect((await dealIndexes()).get(INDEX)).toEqual({ valid: true, def: expect.stringContaining('(follow_up) INCLUDE (stage, value, value_currency)') });
+  },
+  60_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  "an apply that alters the table under a build waits for the build before it takes any lock: writes to the table go on meanwhile",
+  async () => {
+    const { knex } = env.platform;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
+    const files = await withReport(['count', 'sum:value']);
+    const deal = files.files['entities/deal.json'] as { fields: unknown[] };
+    const withField: PackageFiles = {
+      files: {
+        ...files.files,
+        'entities/deal.json': { ...deal, fields: [...deal.fields, { id: 't.deal.source', name: 'source', type: 'string', label: { en: 'Source' } }] },
+      },
+    };
+    // A write in progress holds the build (CREATE INDEX CONCURRENTLY waits for it), as a long one would.
+    const holder = new pg.Client({ connectionString: env.platform.db.url });
+    const writer = new pg.Client({ connectionString: env.platform.db.url });
+    await holder.connect();
+    await writer.connect();
+    let building: Promise<unknown> | null = null;
+    let altering: Promise<unknown> | null = null;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE public.deal IN ROW EXCLUSIVE MODE');
+      building = env.platform.applyMetadata(files, { source: 'cli' });
+      building.catch(() => undefined);
+      for (let i = 0; i < 200 && !(await dealIndexes()).has(INDEX); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await dealIndexes()).get(INDEX)?.valid).toBe(false);
+      // Another apply adds a column to deal meanwhile; it must not queue for deal behind the build.
+      altering = env.platform.applyMetadata(withField, { source: 'cli' });
+      altering.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await writer.query(`SET lock_timeout = '3s'`);
+      const written = await writer.query(`UPDATE public.deal SET title = title WHERE id = (SELECT id FROM public.deal LIMIT 1)`).then(
+        () => 'written',
+        (error: Error) => error.message,
+      );
+      expect(written).toBe('written');
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await writer.end();
+      await building?.catch(() => undefined);
+      await altering?.catch(() => undefined);
+    }
+    expect(await altering).toMatchObject({ changed: true });
+    expect((await dealIndexes()).get(INDEX)?.valid).toBe(true);
+    expect((await knex.raw(`SELECT 1 FROM information_schema.columns WHERE table_name = 'deal' AND column_name = 'source'`)).rows).toHaveLength(1);
+  },
+  60_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a start does not wait for the index builds it repairs: a long transaction elsewhere does not keep the server from starting, and closing stops the build',
+  async () => {
+    const { knex } = env.platform;
+    const files = await withReport(['count', 'sum:value']);
+    await env.platform.applyMetadata(files, { source: 'cli', allowDestructive: true });
+    // As an interrupted build leaves it: the index the model has is missing.
+    await knex.raw(`DROP INDEX public."${INDEX}"`);
+    // A session idle in a transaction (a report tool, a psql left open): CREATE INDEX CONCURRENTLY waits for it.
+    const holder = new pg.Client({ connectionString: env.platform.db.url });
+    await holder.connect();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE public.deal IN ROW EXCLUSIVE MODE');
+      const started = await startPlatform({ url: env.platform.db.url, secretKey: TEST_SECRET_KEY });
+      await started.close();
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(new RegExp(`^\\[tessera database\\] index ${INDEX} on deal: failed \\(.*cancel`)));
+    } finally {
+      logged.mockRestore();
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect((await env.platform.applyMetadata(files, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'built' }]);
+  },
+  30_000,
+);
+
+(testDatabaseKind() === 'server' ? test : test.skip)(
+  'a rebuild that never began (the process stopped right after the apply committed) is done by the next apply: the old definition does not stay for good',
+  async () => {
+    const { knex } = env.platform;
+    const trigram = env.platform.capabilities.trigram;
+    await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli', allowDestructive: true });
+    const wide = await withReport(['count', 'sum:value']);
+    await env.platform.applyMetadata(wide, { source: 'cli' });
+    // Committed, the build left undone (as a process stopped before it would leave).
+    const fewer = await withReport(['count']);
+    await applyPackage(knex, fewer, { source: 'cli', trigram, buildIndexes: false });
+    expect((await dealIndexes()).get(INDEX)?.def).toContain('INCLUDE (stage, value, value_currency)');
+    expect((await env.platform.applyMetadata(fewer, { source: 'cli' })).indexes).toEqual([{ table: 'deal', name: INDEX, outcome: 'rebuilt' }]);
+    expect((await dealIndexes()).get(INDEX)).toEqual({ valid: true, def: expect.stringContaining('(follow_up) INCLUDE (stage) WHERE') });
   },
   60_000,
 );

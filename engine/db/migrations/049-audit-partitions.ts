@@ -78,6 +78,12 @@ export async function up(knex: Knex): Promise<void> {
       exported_rows bigint,
       dropped_at timestamptz
     )`);
+  // Up again after down(): the months exported meanwhile are registered again (history says where the trail begins).
+  const { rows: exports } = (await knex.raw(`SELECT to_regclass('tessera_archive.audit_exports') AS t`)) as { rows: { t: string | null }[] };
+  if (exports[0]!.t) {
+    await knex.raw(`INSERT INTO tessera.audit_archive SELECT * FROM tessera_archive.audit_exports`);
+    await knex.raw(`DROP TABLE tessera_archive.audit_exports`);
+  }
 }
 
 // Going down loses no audit row. The months retention detached into tessera_archive and not yet
