@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startTestPlatform, type TestPlatform } from '../support/database.ts';
 import { crmMiniPackage } from '../support/packages.ts';
 import { WORKFLOW_CTX } from '../support/workflows.ts';
+import { jobQueueName } from '../../engine/workflows/runtime/task-types.ts';
 
 let env: TestPlatform;
 let annaId: string;
@@ -23,6 +24,8 @@ const PROCESS = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="end" />
   </bpmn:process>
 </bpmn:definitions>`;
+
+const JOB_PROCESS = PROCESS.replace('id="d_counted"', 'id="d_counted_job"').replace('id="counted"', 'id="counted_job"').replace('type="test:echo"', 'type="test:job"');
 
 /** The statements sent through any `pg` client while `work` runs (after-commit wake-ups apart: they go on their own, shared). */
 async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
@@ -52,7 +55,10 @@ beforeAll(async () => {
   await env.platform.applyMetadata(await crmMiniPackage(), { source: 'cli' });
   annaId = ((await env.platform.knex('tessera.users').insert({ login: 'anna', display_name: 'Anna', language: 'ro' }).returning('id')) as { id: string }[])[0]!.id;
   await env.platform.processes.registerTaskType({ type: 'test:echo', mode: 'inline', readOnly: true, handler: async () => ({ echoed: true }) });
+  await env.platform.processes.registerTaskType({ type: 'test:job', mode: 'job', timeoutSeconds: 45, handler: async () => ({}) });
   await env.platform.processes.deploy(PROCESS, { source: 'test', resourceName: 'counted.bpmn' });
+  await env.platform.processes.deploy(JOB_PROCESS, { source: 'test', resourceName: 'counted-job.bpmn' });
+  await env.platform.processes.startInstance(WORKFLOW_CTX, { processId: 'counted_job' });
   // Warm: the assignee's login resolved, the latest version and the graph cached, statements named.
   for (let i = 0; i < 2; i++) {
     const id = await env.platform.processes.startInstance(WORKFLOW_CTX, { processId: 'counted' });
@@ -97,4 +103,13 @@ test('an assignee deactivated meanwhile: the language read finds nobody to hold,
   } finally {
     await env.platform.knex('tessera.users').where({ id: annaId }).update({ active: true });
   }
+});
+
+test("a connector-job instance's start: 3 statements, pg-boss's job insert carried by the flush", async () => {
+  const started = await statementsOf(() => env.platform.processes.startInstance(WORKFLOW_CTX, { processId: 'counted_job' }));
+  // BEGIN; the flush (instance, history, audit rows and pg-boss's INSERT of the connector job); COMMIT.
+  expect(started.statements).toHaveLength(3);
+  // The job as pg-boss's own insert makes it: its queue's retry policy and expiry, due now, for this instance.
+  const jobs = await env.platform.knex('tessera_jobs.job').where({ name: jobQueueName('test:job') }).whereRaw(`data->>'instanceId' = ?`, [started.result]).select('state', 'retry_limit', 'expire_seconds', 'data');
+  expect(jobs).toMatchObject([{ state: 'created', retry_limit: 50, expire_seconds: 45, data: { instanceId: started.result, processId: 'counted_job' } }]);
 });

@@ -41,6 +41,12 @@ export interface NewJob {
   readonly startAfter?: Date;
 }
 
+/** A statement with its parameters ($1 … $n). */
+export interface JobStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
 export interface JobAttempt {
   readonly id: string;
   readonly retryCount: number;
@@ -143,11 +149,33 @@ export class JobQueue {
    */
   async insert(db: BossDb | null, queue: string, jobs: readonly NewJob[], committed?: Promise<unknown>): Promise<void> {
     if (jobs.length === 0) return;
-    await this.#boss.insert(
-      queue,
-      jobs.map((job) => ({ ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) })),
-      db ? { db } : {},
-    );
+    await this.#boss.insert(queue, jobs.map(bossJob), db ? { db } : {});
+    this.#wakeFor(db, queue, jobs, committed);
+  }
+
+  /**
+   * pg-boss's INSERT of `jobs` as pg-boss builds it (its queue's defaults, retry policy, expiry),
+   * taken instead of run, for the caller to run inside a statement of its own (a step's flush
+   * carries it as one of its CTEs); the workers are woken once `committed` resolves. Null (nothing
+   * taken) when pg-boss's statement is not one plain INSERT: a queue that NOTIFYs in the
+   * transaction wraps it in a WITH, which a CTE cannot hold.
+   */
+  async insertStatement(queue: string, jobs: readonly NewJob[], committed: Promise<unknown>): Promise<JobStatement | null> {
+    const taken: JobStatement[] = [];
+    const taking: BossDb = {
+      executeSql: async (text, values) => {
+        taken.push({ text, values: values ?? [] });
+        return { rows: [] };
+      },
+    };
+    await this.#boss.insert(queue, jobs.map(bossJob), { db: taking });
+    const [statement] = taken;
+    if (taken.length !== 1 || !isPlainInsert(statement!)) return null;
+    this.#wakeFor(taking, queue, jobs, committed);
+    return statement!;
+  }
+
+  #wakeFor(db: BossDb | null, queue: string, jobs: readonly NewJob[], committed: Promise<unknown> | undefined): void {
     if (!this.#queues.get(queue)?.wakeAfterCommit) return;
     // Jobs due later are found by the workers' polling, as pg-boss's own NOTIFY would have left them.
     const now = Date.now();
@@ -235,6 +263,16 @@ export class JobQueue {
     this.#started = false;
     await this.#boss.stop({ graceful: true, timeout: 10_000 });
   }
+}
+
+function bossJob(job: NewJob): { id?: string; data: object; startAfter?: Date } {
+  return { ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) };
+}
+
+/** One INSERT whose only placeholders are its own parameters: it can stand as a CTE of another statement. */
+function isPlainInsert(statement: JobStatement): boolean {
+  if (!/^\s*INSERT\s/i.test(statement.text)) return false;
+  return (statement.text.match(/\$\d+/g) ?? []).every((p) => Number(p.slice(1)) >= 1 && Number(p.slice(1)) <= statement.values.length);
 }
 
 /** Runs `work` over items with at most `limit` in flight. */

@@ -639,18 +639,21 @@ export class StepSession {
 
   /**
    * Writes everything pending in one statement (each table's change a data-modifying CTE: new and
-   * ended index rows, new and changed instances, history), then creates and cancels pg-boss jobs.
+   * ended index rows, new and changed instances, history, pg-boss's inserts of new jobs), then
+   * deletes and cancels pg-boss jobs (and inserts those that must follow a deletion).
    */
   async #flush(): Promise<void> {
+    const jobs = this.#services.jobs();
     const statement = flushStatement({
       instances: this.#instances.values(),
       history: this.#history,
       ...this.#indexes,
       audits: this.#audits,
       notifications: this.#notifications,
+      statements: await this.#jobs.takeInserts(jobs, this.trx.executionPromise),
     });
     if (statement) await this.sql(statement.text, statement.values);
-    await this.#jobs.flush(this.#services.jobs(), this.bossDb, this.trx.executionPromise);
+    await this.#jobs.flush(jobs, this.bossDb, this.trx.executionPromise);
   }
 }
 
