@@ -20,6 +20,7 @@ import type { PackageFiles } from '../metadata/index.ts';
 import { createServerDatabase } from '../test/support/database.ts';
 import { BENCH_PACKAGE, CITIES, companyRequests, measureHttp, spread as spreadOf, type Spread } from './records.ts';
 import { formatLateness, measureTimerLateness, TIMER_PROCESS, type TimerLateness } from './timer-lateness.ts';
+import { ratioScore, scoreGoal, type ScaleGoal } from './scorecard.ts';
 
 const MIXED_LOAD = fileURLToPath(new URL('./mixed-load.ts', import.meta.url));
 const HEALTH_PROBE = fileURLToPath(new URL('./health-probe.ts', import.meta.url));
@@ -143,6 +144,7 @@ async function healthDuringApply(target: Target): Promise<ApplyFigures> {
 
 type Operation = 'list' | 'get' | 'create';
 const OPERATIONS: readonly Operation[] = ['list', 'get', 'create'];
+const EMBEDDED_GOAL = { list: 'embeddedList', get: 'embeddedGet', create: 'embeddedCreate' } as const satisfies Record<Operation, ScaleGoal>;
 
 /** One round of one operation over HTTP (bench/http-load.ts through measureHttp, as the records benchmark). */
 function operationRound(target: Target, operation: Operation, options: LoadOptions): Promise<number> {
@@ -195,6 +197,7 @@ function logOperations(operationResults: ReadonlyMap<'embedded' | 'server', Read
     const server = operationResults.get('server')?.get(operation);
     if (!embedded) continue;
     log(`  ${operation.padEnd(10)} ${range(embedded).padStart(18)} ${(server ? range(server) : '—').padStart(18)}  ${server ? `${fixed((100 * embedded.median) / server.median).padStart(4)} %` : ''}`);
+    if (server) scoreGoal(EMBEDDED_GOAL[operation], ratioScore((100 * embedded.median) / server.median, 50, `medians of ${options.operationRounds} rounds`));
   }
 }
 
@@ -206,6 +209,7 @@ function logTimers(timerResults: ReadonlyMap<'embedded' | 'server', Awaited<Retu
   for (const [kind, timers] of timerResults) {
     log(`  ${LABEL[kind].padEnd(32)} quiet: ${formatLateness(timers.quiet)}`);
     log(`  ${''.padEnd(32)} while ${options.loadBatchRows.toLocaleString('en')}-row INSERTs run back to back (${timers.loadedRowsPerSecond.toFixed(0)} rows/s): ${formatLateness(timers.loaded)}`);
+    scoreGoal(kind === 'embedded' ? 'timersEmbedded' : 'timersServer', { measured: `p99 ${timers.loaded.p99.toFixed(0)} ms`, target: 'p99 < 1,000 ms', met: timers.loaded.p99 < 1000 && timers.loaded.unfired === 0, note: `quiet p99 ${timers.quiet.p99.toFixed(0)} ms` });
   }
 }
 

@@ -15,6 +15,7 @@ import type { Platform } from '../engine/platform.ts';
 import type { RecordContext } from '../engine/records/index.ts';
 import type { PackageFiles } from '../metadata/index.ts';
 import { startRawHttpServer } from './raw-http-server.ts';
+import { ratioScore, scoreGoal } from './scorecard.ts';
 
 const label = (en: string) => ({ en });
 export const BENCH_PACKAGE: PackageFiles = {
@@ -209,6 +210,7 @@ export async function recordsBenchmark(platform: Platform, options: { operations
     log(`              ${'operation'.padEnd(52)} ${'Tessera'.padStart(16)} ${'raw HTTP'.padStart(16)}  median ratio`);
     for (const t of throughput) log(`              ${t.name.padEnd(52)} ${range(t.httpRounds).padStart(16)} ${range(t.rawHttpRounds).padStart(16)}  ${fixed((100 * t.http) / t.rawHttp).padStart(6)} %`);
     log(`  (raw single INSERT without audit or transaction: ${createRawSingle.toFixed(0)} ops/s)`);
+    (['httpCreate', 'httpGet', 'httpList'] as const).forEach((goal, i) => scoreGoal(goal, ratioScore((100 * throughput[i]!.http) / throughput[i]!.rawHttp, 80, `medians of ${rounds} rounds, ${platform.db.embedded ? 'embedded' : 'server'}`)));
 
     // 1 M rows, generated server-side; then pages of a filtered, sorted list through the API.
     const existing = Number((await raw.query('SELECT count(*) AS n FROM company')).rows[0].n);

@@ -27,18 +27,24 @@ import { smsOutboxBenchmark } from './sms-outbox.ts';
 import { uiSizes } from './ui-size.ts';
 import { versionsBenchmark } from './versions.ts';
 import { workflowsBenchmark } from './workflows.ts';
+import { scorecardLines } from './scorecard.ts';
 
 const log = (line: string) => console.log(line);
 const adminUrl = process.env.TESSERA_BENCH_PG_URL;
-// BENCH=records (with processes), processes, workflows, load, large, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports, versions or audit runs one of them.
+// BENCH=scale (see above), records (with processes), processes, workflows, load, large, bulk, exclusions, email, ui, sms, fiscal, automation, calendar, import, record-jobs, pdf, rollups, pricing, reports, versions or audit runs one of them.
 const only = process.env.BENCH;
-const shared = !only || only === 'records' || only === 'workflows';
+// BENCH=scale: the issue #19 goals (records over HTTP against raw, workflows against their floor,
+// embedded against the server and timers while data loads; large data on a kept fixture when
+// BENCH_LARGE_DATABASE names one), then the goals table.
+const SCALE = new Set(['records', 'workflows', 'load', 'large']);
+const wants = (name: string) => !only || only === name || (only === 'scale' && SCALE.has(name));
+const shared = wants('records') || wants('workflows');
 const scratch = adminUrl && shared ? await createServerDatabase(adminUrl) : null;
 // As the server runs: following notifications (which also enables the API token cache).
 const platform = shared ? await startPlatform({ ...(scratch ? { url: scratch.url } : {}), listen: true }) : null;
 log(`database: ${adminUrl ? `PostgreSQL server ${new URL(adminUrl).host} (scratch database)` : 'embedded PGlite (in memory)'}; Node ${process.version}`);
 try {
-  if (platform && (!only || only === 'records')) {
+  if (platform && wants('records')) {
     await recordsBenchmark(platform, {
       operations: Number(process.env.BENCH_OPERATIONS ?? 3000),
       concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
@@ -51,10 +57,11 @@ try {
   if (adminUrl && (!only || only === 'records' || only === 'processes')) {
     await processesBenchmark({ adminUrl, operations: Number(process.env.BENCH_OPERATIONS ?? 3000), concurrency: Number(process.env.BENCH_PROCESSES_CONNECTIONS ?? 20), rounds: Number(process.env.BENCH_PROCESSES_ROUNDS ?? 5), log });
   }
-  if (platform && (!only || only === 'workflows')) {
+  if (platform && wants('workflows')) {
     await workflowsBenchmark(platform, {
       instances: Number(process.env.BENCH_INSTANCES ?? 3000),
       concurrency: Number(process.env.BENCH_WORKFLOW_CONCURRENCY ?? 32),
+      runs: Number(process.env.BENCH_WORKFLOW_RUNS ?? 5),
       timers: Number(process.env.BENCH_TIMERS ?? 2000),
       timerSpreadSeconds: Number(process.env.BENCH_TIMER_SPREAD ?? 10),
       log,
@@ -68,14 +75,14 @@ try {
     rows: Number(process.env.BENCH_LOAD_ROWS ?? 200_000),
   };
   // BENCH_LOAD_PART=memory: only the server process's memory around the load (no throughput rounds).
-  if ((!only || only === 'load') && process.env.BENCH_LOAD_PART !== 'timers') {
+  if (wants('load') && only !== 'scale' && process.env.BENCH_LOAD_PART !== 'timers') {
     await memoryLoadBenchmark({
       ...mixedLoad,
       idleSeconds: (process.env.BENCH_MEMORY_IDLE ?? '30,120').split(',').map(Number),
       log,
     });
   }
-  if ((!only || only === 'load') && process.env.BENCH_LOAD_PART !== 'memory') {
+  if (wants('load') && process.env.BENCH_LOAD_PART !== 'memory') {
     await embeddedLoadBenchmark({
       ...mixedLoad,
       rounds: Number(process.env.BENCH_LOAD_ROUNDS ?? 1),
@@ -90,7 +97,7 @@ try {
     });
   }
   // Large data only when asked for by name (minutes to load, gigabytes on disk) and on a server.
-  if (only === 'large') {
+  if (only === 'large' || (only === 'scale' && process.env.BENCH_LARGE_DATABASE)) {
     if (!adminUrl) throw new Error('BENCH=large needs a PostgreSQL server in TESSERA_BENCH_PG_URL');
     await largeDataBenchmark({
       adminUrl,
@@ -139,6 +146,7 @@ try {
       await automationDb?.drop();
     }
   }
+  for (const line of scorecardLines()) log(line);
 } finally {
   await platform?.close();
   await scratch?.drop();

@@ -1,7 +1,7 @@
 // The composition root: database, platform migrations, the running metadata and the services on
 // top. Everything that serves requests (HTTP, CLI, workflows, Node-RED) gets its parts from here.
 import type { Knex } from 'knex';
-import type { PackageFiles } from '../metadata/index.ts';
+import type { Model, PackageFiles } from '../metadata/index.ts';
 import { clientClassOf, openDatabase, type Database, type DatabaseOptions } from './db/connection.ts';
 import { scheduleVacuum } from './db/maintenance.ts';
 import { scheduleAuditPartitions } from './db/audit-partitions.ts';
@@ -16,7 +16,18 @@ import { ImportJobs } from './imports/index.ts';
 import { conversionFanOutJobKind, conversionJobKind, RecordJobs, workflowJobKind } from './record-sets/index.ts';
 import { CONNECTOR_SETTINGS_CHANNEL } from './connectors/settings.ts';
 import { ConnectorHost, contributedPackages, loadKeyring, type Connector, type SecretKeyring } from './connectors/platform-api.ts';
-import { applyContributions, applyPackage, packageWithContributions, planPackage, upgradePlatformLevel, type ApplyOptions, type ApplyResult } from './schema-sync/index.ts';
+import {
+  applyContributions,
+  applyPackage,
+  buildOnlineIndexes,
+  buildsIndexesOnline,
+  packageWithContributions,
+  planPackage,
+  upgradePlatformLevel,
+  validated,
+  type ApplyOptions,
+  type ApplyResult,
+} from './schema-sync/index.ts';
 
 export interface Platform {
   readonly db: Database;
@@ -46,6 +57,8 @@ export interface Platform {
   planMetadata(files: PackageFiles): ReturnType<typeof planPackage>;
   /** Tries a package on a transaction that is rolled back, with sample records (engine/sandbox). */
   sandboxMetadata(files: PackageFiles, options: { actor: Actor; samples?: readonly SandboxSample[] }): Promise<SandboxResult>;
+  /** The model of a package not applied (a designer's draft), validated as an apply would, the connectors' files merged in. */
+  draftModel(files: PackageFiles): Promise<Model>;
   close(): Promise<void>;
 }
 
@@ -78,12 +91,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     const contributions = contributedPackages(options.connectors ?? []);
     // Once for processes starting together on one server (`tessera start --processes N`).
+    const applied: ApplyResult[] = [];
     const capabilities = await underStartupLock(db, async () => {
       const found = await migratePlatform(db.knex);
       // Platform fields and indexes added since the applied metadata was applied (e.g. activity.team).
-      await upgradePlatformLevel(db.knex, found.trigram);
+      const upgraded = await upgradePlatformLevel(db.knex, found.trigram, false);
       // The connectors' entity types (mail accounts…), when a connector was installed or upgraded.
-      await applyContributions(db.knex, contributions, { trigram: found.trigram });
+      const contributed = await applyContributions(db.knex, contributions, { trigram: found.trigram, buildIndexes: false });
+      applied.push(...[upgraded, contributed].filter((a) => a !== null));
       return found;
     });
     const runtime = new LiveMetadata(db.knex);
@@ -93,6 +108,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       db.replica?.invalidatePlans();
     });
     await runtime.reload();
+    // Outside the startup lock (see ApplyOptions.buildIndexes): what those applies left for after
+    // them, and any index an interrupted build left INVALID.
+    if (runtime.loaded) await buildIndexesAfterStart(db.knex, applied, runtime.snapshot.model);
     const tokenCache = new TokenCache();
     const subjects = new SubjectCache();
     // Servers follow what other processes commit: metadata versions, identity changes.
@@ -137,13 +155,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // Unless notifications reach us, another process's revocation could not clear this cache: cache nothing.
       tokenCache: listener?.delivers ? tokenCache : new TokenCache({ ttlMs: 0 }),
       async applyMetadata(files, applyOptions) {
-        const result = await applyPackage(db.knex, await packageWithContributions(db.knex, files, contributions), { ...applyOptions, trigram: capabilities.trigram });
+        // Reloaded on commit too: the indexes built after it (on a server) may take minutes.
+        const result = await applyPackage(db.knex, await packageWithContributions(db.knex, files, contributions), {
+          ...applyOptions,
+          trigram: capabilities.trigram,
+          afterCommit: () => runtime.reload(),
+        });
         await runtime.reload();
         return result;
       },
       planMetadata: async (files) => planPackage(db.knex, await packageWithContributions(db.knex, files, contributions)),
+      draftModel: async (files) => validated(await packageWithContributions(db.knex, files, contributions)),
       sandboxMetadata: async (files, sandbox) =>
-        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null }),
+        trySandbox(db.knex, await packageWithContributions(db.knex, files, contributions), { ...sandbox, trigram: capabilities.trigram, secrets: keyring, current: runtime.loaded ? runtime.snapshot.model : null, hooksOf: records }),
       connectors,
       imports,
       recordJobs,
@@ -163,5 +187,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   } catch (error) {
     await db.close();
     throw error;
+  }
+}
+
+async function buildIndexesAfterStart(knex: Knex, applied: readonly ApplyResult[], model: Model): Promise<void> {
+  if (!(await buildsIndexesOnline(knex))) return;
+  for (const plan of applied.length ? applied.map((a) => a.plan) : [{ steps: [], destructive: false }]) {
+    for (const build of await buildOnlineIndexes(knex, plan, model)) {
+      console.error(`[tessera database] index ${build.name} on ${build.table}: ${build.outcome}${build.reason ? ` (${build.reason})` : ''}`);
+    }
   }
 }

@@ -73,6 +73,12 @@ export interface PhysicalIndex {
   readonly sortText?: { readonly language: string; readonly columns: readonly string[] };
   /** Columns stored in the index but not keyed (INCLUDE): a query reading only them needs no table row. */
   readonly include?: readonly string[];
+  /**
+   * Built without holding off writes to the table: on a PostgreSQL server with CREATE INDEX
+   * CONCURRENTLY once the apply has committed (engine/schema-sync/online-indexes.ts). An indexed
+   * report's index, on a table that may hold millions of rows by the time the report asks for it.
+   */
+  readonly online?: boolean;
 }
 
 /**
@@ -294,7 +300,7 @@ function tableOf(model: Model, entity: EntityModel, platformLevel: number): Phys
     const key = columnsOf(fields.key);
     const include = [...new Set(fields.stored.flatMap(columnsOf))].filter((c) => !key.includes(c));
     const identity = `${entity.id}/report.${report.id}`;
-    indexes.push({ identity, name: objectName('ix', identity), columns: key, unique: false, liveOnly: true, ...(include.length ? { include } : {}) });
+    indexes.push({ identity, name: objectName('ix', identity), columns: key, unique: false, liveOnly: true, online: true, ...(include.length ? { include } : {}) });
   }
   if (entity.lineOf) {
     // A line's place among its record's lines; lines are read by record in this order.

@@ -24,7 +24,12 @@ export type MigrationStep =
   | { readonly op: 'setAllowedValues'; readonly table: string; readonly column: string; readonly constraint: string; readonly values: readonly string[] | null; readonly removed: readonly string[]; readonly unrestricted: boolean; readonly notNull: boolean; readonly fallback?: unknown; readonly origin?: string }
   | { readonly op: 'addForeignKey'; readonly table: string; readonly column: string; readonly constraint: string; readonly references: ForeignKey }
   | { readonly op: 'dropForeignKey'; readonly table: string; readonly constraint: string }
-  | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex }
+  /**
+   * `afterApply`: an online index (PhysicalIndex.online) on a table that exists already. A server
+   * builds it once the apply has committed, without holding off writes (`replaces`: the index of the
+   * same name is built anew beside it, then the old one dropped); the embedded database, within the apply.
+   */
+  | { readonly op: 'createIndex'; readonly table: string; readonly index: PhysicalIndex; readonly afterApply?: { readonly replaces: boolean } }
   | { readonly op: 'dropIndex'; readonly name: string }
   /** An exclusion rule the database enforces; refused, naming them, while live records already collide. */
   | { readonly op: 'addExclusion'; readonly table: string; readonly exclusion: PhysicalExclusion }
@@ -147,6 +152,13 @@ function diffExclusions(old: PhysicalTable | undefined, table: PhysicalTable, ad
   if (old) for (const was of old.exclusions ?? []) if (!now.has(was.identity)) add(drops, { op: 'dropExclusion', table: old.name, name: was.name }, `drop exclusion rule ${was.name}`);
 }
 
+/** What the analyst reads in the plan for an index built without holding off writes. */
+function onlineIndexDescription(table: string, index: PhysicalIndex, replaces: boolean): string {
+  const what = `${replaces ? `rebuild index ${index.name}` : 'create index'} on ${table}(${index.columns.join(', ')})${index.include?.length ? ` including ${index.include.join(', ')}` : ''}`;
+  const old = replaces ? '; the old index serves until the new one is ready' : '';
+  return `${what}: built after the apply commits, without holding off writes to ${table} (the embedded database builds it within the apply)${old}`;
+}
+
 const valuesOf = (c: PhysicalColumn): string[] | null => (c.allowedValues ? c.allowedValues.map((v) => v.value) : null);
 
 /** Plans the migration from `from` (applied) to `to` (new). `from` is empty for a new database. */
@@ -183,6 +195,12 @@ export function planMigration(from: PhysicalSchema, to: PhysicalSchema): Migrati
     for (const index of table.indexes) {
       const was = oldIndexes.get(index.identity);
       if (was && sameIndex(was, old, index, table)) continue;
+      if (index.online) {
+        // The old index (same identity, so same name) serves until the new one is ready: no drop step before it.
+        const replaces = was !== undefined;
+        add(indexes, { op: 'createIndex', table: table.name, index, afterApply: { replaces } }, onlineIndexDescription(table.name, index, replaces));
+        continue;
+      }
       if (was) add(drops, { op: 'dropIndex', name: was.name }, `drop index ${was.name} (redefined)`);
       add(indexes, { op: 'createIndex', table: table.name, index }, `create ${index.unique ? 'unique ' : ''}index on ${table.name}(${index.columns.join(', ') || 'search'})`);
     }

@@ -188,7 +188,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             console.log(`applied metadata version ${result.version} (${result.plan.steps.length} step(s))`);
             for (const s of result.plan.steps) console.log(`  ${s.destructive ? '!' : '-'} ${s.description}`);
           }
-          return 0;
+          for (const i of result.indexes ?? []) console.log(`index ${i.name} on ${i.table}: ${i.outcome}${i.reason ? ` (${i.reason})` : ''}`);
+          return (result.indexes ?? []).some((i) => i.outcome === 'failed') ? 1 : 0;
         });
       }
       throw new UsageError(`unknown meta command "${sub ?? ''}"`);

@@ -9,6 +9,7 @@
 // expires, and the claim accepts a `sending` row that old.
 import type { Knex } from 'knex';
 import { TesseraError } from '../errors.ts';
+import { currentTrial } from '../records/trial-run.ts';
 import type { QueuedJob, WorkflowRuntime } from '../workflows/runtime/index.ts';
 import type { JsonObject } from '../workflows/expression.ts';
 import { SendFailure, type ConnectorContext, type NewOutboxMessage, type OutboundChannel, type OutboxMessage, type SendResult } from './contract.ts';
@@ -139,7 +140,10 @@ export class Outbox {
       if (!entry || (entry.connectorId !== connectorId && entry.channel.shared !== true)) throw new Error(`connector ${connectorId} provides no outbound channel "${m.channel}"`);
       return { connector_id: connectorId, channel: m.channel, recipient: m.recipient, payload: JSON.stringify(m.payload), idempotency_key: m.idempotencyKey, max_attempts: m.maxAttempts ?? entry.channel.maxAttempts ?? DEFAULT_MAX_ATTEMPTS };
     });
-    const inserted = (await trx('tessera.outbox').insert(rows).onConflict(['channel', 'idempotency_key']).ignore().returning('id')) as { id: string }[];
+    const inserted = (await trx('tessera.outbox').insert(rows).onConflict(['channel', 'idempotency_key']).ignore().returning(['id', 'channel'])) as { id: string; channel: string }[];
+    // In the designer's sandbox the rows are rolled back: what would have been sent is reported instead.
+    const trial = currentTrial();
+    for (const row of inserted) trial?.outboxQueued(row.channel);
     await this.#runtime.enqueue(trx, OUTBOX_QUEUE, inserted.map((r) => ({ data: { messageId: r.id } })));
     return inserted.length;
   }

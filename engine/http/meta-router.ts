@@ -75,7 +75,7 @@ export function metaRouter(platform: Platform): Router {
 
   const apply = async (req: Request, files: PackageFiles, source: ApplyOptions['source'], flags: ReturnType<typeof applyFlags>) => {
     const result = await platform.applyMetadata(files, { source, actor: recordContext(req).actor.userId, ...flags });
-    return { version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps) };
+    return { version: result.version, previousVersion: result.previousVersion, changed: result.changed, steps: summary(result.plan.steps), ...(result.indexes ? { indexes: result.indexes } : {}) };
   };
 
   router.get('/', async (_req, res) => {

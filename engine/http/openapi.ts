@@ -180,7 +180,7 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
   };
   paths['/api/meta/plan'] = { post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Plan only', responses: { 200: { description: 'The migration plan' }, 422: problemResponse('Invalid package') } } };
   paths['/api/meta/sandbox'] = {
-    post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Try a package on a transaction that is rolled back: the plan and sample records created over the new model; nothing persists', responses: { 200: { description: '{fromVersion, version, changed, destructive, steps, samples: [{entity, values, record | problems}], rolledBack}' }, 422: problemResponse('Invalid package or samples') } },
+    post: { tags: ['Metadata'], ...needs('metadata'), summary: 'Try a package on a transaction that is rolled back: the plan and sample records created over the new model; nothing persists', responses: { 200: { description: '{fromVersion, version, changed, destructive, steps, samples: [{entity, values, record, fired: {audited, workflows, messages, jobs, automationEvents, problems} | problems, code, message}], rolledBack}; a sample runs the triggers of the tried package, and what would leave the transaction (jobs) is reported, not queued' }, 422: problemResponse('Invalid package or samples') } },
   };
   paths['/api/meta/numbering/{entity}'] = {
     get: { tags: ['Metadata'], ...needs('metadata'), summary: "The counters of an entity type's numbering series (read-only)", responses: { 200: { description: '{entity, data: [{series, lastValue}]}' }, 404: problemResponse('Unknown entity type') } },
@@ -208,6 +208,13 @@ function buildOpenApiDocument(model: Model, version: number): JsonSchema {
       security: [{ bearer: ['metadata', 'read'] }, { session: [] }],
       summary: 'View as a role (administerMetadata): the rights a user holding only this role gets, and a page of a list as they see it, never more than the caller may read',
       responses: { 200: { description: '{role, as, rights: {<type>: summary}, data?, next?}' }, 400: problemResponse('Unknown entity type or user'), 404: problemResponse('No such role') },
+    },
+    post: {
+      tags: ['Metadata'],
+      security: [{ bearer: ['metadata', 'read'] }, { session: [] }],
+      summary: "View as a role as the designer's draft defines it: body {files} (the whole draft package); its rights, field rights and row conditions over the records stored now; nothing is applied",
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['files'], properties: { files: { type: 'object' } }, additionalProperties: false } } } },
+      responses: { 200: { description: '{role, as, rights: {<type>: summary}, data?, next?}' }, 400: problemResponse('Unknown entity type or user'), 404: problemResponse('No such role in the draft'), 422: problemResponse('Invalid draft package (pointers into /files)') },
     },
   };
   paths['/api/search'] = {

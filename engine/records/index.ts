@@ -12,3 +12,4 @@ export type { UpdateItem, UpdateManyOptions } from './bulk-update.ts';
 export { rebuildRollups } from './rollup-fields.ts';
 export { holdLivePlatformRows } from './platform-targets.ts';
 export { MAX_AGGREGATE_ROWS, type AggregateResult, type AggregateRow, type GroupKey } from './aggregate.ts';
+export { currentTrial, TrialRun, withinTrial, type TrialFired } from './trial-run.ts';

@@ -71,6 +71,7 @@ import { isConversion, pricedLines, refuseUnpriced, withPrices } from './pricing
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 import { auditArchivedBefore } from '../db/audit-partitions.ts';
+import { currentTrial } from './trial-run.ts';
 
 /**
  * Who acts and through what: recorded in the audit trail, used by permission checks. `via`: `ui`
@@ -196,18 +197,25 @@ const PG_NUMERIC_RANGE = '22003';
 export class RecordService {
   readonly #knex: Knex;
   readonly #runtime: LiveMetadata;
-  readonly #hooks: ChangeHook[] = [];
+  readonly #hooks: ChangeHook[];
   readonly #uniqueIndexes = new WeakMap<MetadataSnapshot, Map<string, { entity: string; columns: readonly string[] }>>();
   /** Rows a list under row conditions examines per request before returning a short page (tunable for tests). */
   scanBudget = SCAN_BUDGET;
 
   readonly #secrets: SecretSealer | null;
 
-  /** `secrets`: seals secret fields (the installation's keyring); without one they cannot be written. */
-  constructor(knex: Knex, runtime: LiveMetadata, options: { secrets?: SecretSealer | null } = {}) {
+  /**
+   * `secrets`: seals secret fields (the installation's keyring); without one they cannot be written.
+   * `hooksOf`: a service whose change hooks and change rows this one runs too (the sandbox's service
+   * over a tried model runs the platform's: workflow triggers, connectors, automation events).
+   */
+  constructor(knex: Knex, runtime: LiveMetadata, options: { secrets?: SecretSealer | null; hooksOf?: RecordService } = {}) {
     this.#knex = knex;
     this.#runtime = runtime;
     this.#secrets = options.secrets ?? null;
+    // The same arrays: hooks registered on the other service later run here as well.
+    this.#hooks = options.hooksOf ? options.hooksOf.#hooks : [];
+    this.#changeRows = options.hooksOf ? options.hooksOf.#changeRows : [];
   }
 
   /** Seals every stored secret field again with the current key; how many values changed. */
@@ -241,7 +249,7 @@ export class RecordService {
     this.#hooks.push(hook);
   }
 
-  readonly #changeRows: ChangeRows[] = [];
+  readonly #changeRows: ChangeRows[];
 
   /** A table keeping a row per change (the automation's record events), written by the statement of the changes' audit rows. */
   keepWithChanges(table: ChangeRows): () => void {
@@ -1303,6 +1311,7 @@ export class RecordService {
   async #changed(trx: Knex.Transaction, changes: readonly RecordChange[]): Promise<void> {
     const version = this.#runtime.snapshot.version;
     await writeChangeRows(trx, changes.map((change) => auditRowOf(change, version)), changes, this.#changeRows, this.#auditSinks.get(trx));
+    currentTrial()?.changesWritten(changes, this.#changeRows);
     for (const change of changes) for (const hook of this.#hooks) await hook(trx, change);
   }
 }

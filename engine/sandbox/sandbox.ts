@@ -1,14 +1,17 @@
 // Trying a pending metadata change before applying it: the very apply (engine/schema-sync) runs on a
 // transaction, sample records are created in it through the records service over the new model (its
-// validation, defaults, numbering, rights), and the transaction is rolled back — nothing persists:
-// no table, row, counter or metadata version, and no NOTIFY leaves (Postgres drops it with the
-// rollback). The tables the change alters stay locked until the rollback, so the sandbox is short and
+// validation, defaults, numbering, computed and rollup fields, rights, audit) with the platform's
+// change hooks — the tried package's workflow triggers, the connectors' record hooks, the events kept
+// for automations — and the transaction is rolled back: nothing persists (no table, row, counter,
+// metadata version, workflow instance or queued job), and no NOTIFY leaves (Postgres drops it with
+// the rollback). What a sample set off is noted as it runs (engine/records/trial-run.ts) and answered
+// per sample: the work that would have left the transaction is reported, not done. The tables the change alters stay locked until the rollback, so the sandbox is short and
 // gives up waiting on a lock after a few seconds instead of queueing real writes behind it; on the
 // embedded database (one session) every other statement waits for it, as for an apply.
 import type { Knex } from 'knex';
 import { canonicalJson, isoLocalDate, type EntityModel, type Model, type PackageFiles } from '../../metadata/index.ts';
 import { TesseraError, type Problem } from '../errors.ts';
-import { buildSnapshot, LiveMetadata, RecordService, type Actor, type ApiRecord, type MetadataSnapshot } from '../records/index.ts';
+import { buildSnapshot, LiveMetadata, RecordService, TrialRun, withinTrial, type Actor, type ApiRecord, type MetadataSnapshot, type TrialFired } from '../records/index.ts';
 import { applyInTransaction, validated } from '../schema-sync/index.ts';
 import type { SecretSealer } from '../records/secret-fields.ts';
 
@@ -23,8 +26,11 @@ export interface SandboxOutcome {
   readonly values: Readonly<Record<string, unknown>>;
   /** The record as the API would return it, when created. */
   readonly record?: ApiRecord;
-  /** Why it was refused (validation, rights, numbering…). */
+  /** What creating it set off (workflows, messages, jobs, automation events), when created. */
+  readonly fired?: TrialFired;
+  /** Why it was refused (validation, rights, numbering…): the problems, the error's code and message. */
   readonly problems?: readonly Problem[];
+  readonly code?: string;
   readonly message?: string;
 }
 
@@ -100,11 +106,17 @@ function sampleOf(field: EntityModel['fields'][number], now: Date, timeZone: str
   }
 }
 
-/** Entity types whose definition the change adds or alters: by default each gets one sample. */
+/**
+ * Entity types whose definition the change adds or alters, or whose triggers it adds or alters (a
+ * sample shows what the trigger would start): by default each gets one sample.
+ */
 export function changedEntities(before: Model | null, after: Model): string[] {
   // Canonical JSON: the stored package comes back from jsonb with its keys in another order.
   const declared = (model: Model | null, name: string) => canonicalJson(model?.pkg.entities.find((e) => e.name === name) ?? null);
-  return after.pkg.entities.filter((e) => declared(before, e.name) !== declared(after, e.name)).map((e) => e.name);
+  const trigger = (model: Model | null, name: string) => canonicalJson(model?.pkg.triggers?.find((t) => t.name === name) ?? null);
+  const entities = after.pkg.entities.filter((e) => declared(before, e.name) !== declared(after, e.name)).map((e) => e.name);
+  const triggered = (after.pkg.triggers ?? []).filter((t) => trigger(before, t.name) !== trigger(after, t.name) && after.entities.has(t.entity)).map((t) => t.entity);
+  return [...new Set([...entities, ...triggered])];
 }
 
 export interface SandboxOptions {
@@ -115,6 +127,8 @@ export interface SandboxOptions {
   /** The model applied now (for the default samples). */
   readonly current: Model | null;
   readonly now?: Date;
+  /** The platform's records service: its change hooks run for the samples too. */
+  readonly hooksOf?: RecordService;
 }
 
 /** Runs the change and the samples on a transaction that is always rolled back; returns what happened. */
@@ -126,8 +140,10 @@ export async function trySandbox(knex: Knex, files: PackageFiles, options: Sandb
     await knex.transaction(async (trx) => {
       // Waiting behind real work is refused rather than queued (the sandbox would hold it up in turn).
       await trx.raw(`SET LOCAL lock_timeout = '5s'`);
-      const applied = await applyInTransaction(trx, files, model, { source: 'api', actor: options.actor.userId, allowDestructive: true, trigram: options.trigram });
-      const records = new RecordService(knex, new TriedMetadata(knex, buildSnapshot(applied.version, model)), { secrets: options.secrets ?? null });
+      // An indexed report's index over a table with records is left out, as a server's apply transaction
+      // leaves it (built after the commit): building it here would hold off writes for nothing.
+      const applied = await applyInTransaction(trx, files, model, { source: 'api', actor: options.actor.userId, allowDestructive: true, trigram: options.trigram }, true);
+      const records = new RecordService(knex, new TriedMetadata(knex, buildSnapshot(applied.version, model)), { secrets: options.secrets ?? null, ...(options.hooksOf ? { hooksOf: options.hooksOf } : {}) });
       const wanted: readonly SandboxSample[] = options.samples ?? changedEntities(options.current, model).map((entity) => ({ entity }));
       const samples: SandboxOutcome[] = [];
       for (const sample of wanted) {
@@ -135,11 +151,12 @@ export async function trySandbox(knex: Knex, files: PackageFiles, options: Sandb
         const values = sample.values ?? (entity ? sampleValues(entity, now, timeZone) : {});
         try {
           // A savepoint per sample: a refused one leaves the others and the change in place.
-          const record = await trx.transaction(async (sp) => records.create({ actor: options.actor, trx: sp }, sample.entity, values));
-          samples.push({ entity: sample.entity, values, record });
+          const trial = new TrialRun(model);
+          const record = await withinTrial(trial, () => trx.transaction(async (sp) => records.create({ actor: options.actor, trx: sp }, sample.entity, values)));
+          samples.push({ entity: sample.entity, values, record, fired: trial.fired() });
         } catch (error) {
           if (!(error instanceof TesseraError)) throw error;
-          samples.push({ entity: sample.entity, values, problems: error.problems, message: error.message });
+          samples.push({ entity: sample.entity, values, problems: error.problems, code: error.code, message: error.message });
         }
       }
       const steps = applied.plan.steps.map((s) => ({ op: s.step.op, description: s.description, destructive: s.destructive }));

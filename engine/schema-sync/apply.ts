@@ -23,6 +23,7 @@ import { databaseMessage } from '../db/errors.ts';
 import { TesseraError, type Problem } from '../errors.ts';
 import { COLLATION_QUERY } from '../records/list.ts';
 import { rebuildRollups } from '../records/rollup-fields.ts';
+import { buildOnlineIndexes, buildsIndexesOnline, type OnlineIndexBuild } from './online-indexes.ts';
 import { recomputeRecords } from './recompute.ts';
 import { stepActions } from './sql.ts';
 
@@ -44,6 +45,17 @@ export interface ApplyOptions {
   /** Optimistic check: the version the caller planned against. */
   readonly expectedVersion?: number;
   readonly trigram: boolean;
+  /**
+   * Runs once the apply has committed, before the indexes left for after it are built (a server's
+   * process reloads its model here, rather than serve the old one for the length of the builds).
+   */
+  readonly afterCommit?: () => Promise<void>;
+  /**
+   * false: the indexes left for after the apply are not built here; the caller builds them
+   * (buildOnlineIndexes with the result's plan) — on start, once the startup lock is released, which
+   * other processes wait for in a statement that CREATE INDEX CONCURRENTLY would wait for in turn.
+   */
+  readonly buildIndexes?: boolean;
 }
 
 export interface ApplyResult {
@@ -52,6 +64,8 @@ export interface ApplyResult {
   readonly plan: MigrationPlan;
   /** False when the package equals the applied one (nothing stored). */
   readonly changed: boolean;
+  /** On a server: the indexes built after the apply committed (the plan's, and any an earlier build left unfinished). */
+  readonly indexes?: readonly OnlineIndexBuild[];
 }
 
 export const META_CHANNEL = 'tessera_meta';
@@ -161,14 +175,20 @@ function withinLimits(plan: MigrationPlan): MigrationPlan {
 
 export async function applyPackage(knex: Knex, files: PackageFiles, options: ApplyOptions): Promise<ApplyResult> {
   const model = validated(files);
-  return knex.transaction(async (trx) => applyInTransaction(trx, files, model, options));
+  const online = await buildsIndexesOnline(knex);
+  const result: ApplyResult = await knex.transaction(async (trx) => applyInTransaction(trx, files, model, options, online));
+  await options.afterCommit?.();
+  if (!online || options.buildIndexes === false) return result;
+  const indexes = await buildOnlineIndexes(knex, result.plan, model);
+  return indexes.length > 0 ? { ...result, indexes } : result;
 }
 
 /**
  * The apply's work on a transaction the caller owns: the sandbox (engine/sandbox) runs it on one it
- * then rolls back, so a tried change is the very change an apply would make.
+ * then rolls back, so a tried change is the very change an apply would make. `onlineIndexes`: the
+ * indexes planned for after the apply are left out (applyPackage builds them once it committed).
  */
-export async function applyInTransaction(trx: Knex.Transaction, files: PackageFiles, model: Model, options: ApplyOptions): Promise<ApplyResult & { model: Model }> {
+export async function applyInTransaction(trx: Knex.Transaction, files: PackageFiles, model: Model, options: ApplyOptions, onlineIndexes = false): Promise<ApplyResult & { model: Model }> {
   const checksum = packageChecksum(files);
   await trx.raw('SELECT pg_advisory_xact_lock(?)', [APPLY_LOCK]);
   const current = await currentMetadata(trx);
@@ -193,6 +213,7 @@ export async function applyInTransaction(trx: Knex.Transaction, files: PackageFi
     ? new Set(((await trx.raw(COLLATION_QUERY)).rows as { collname: string }[]).map((r) => r.collname))
     : undefined;
   for (const planned of plan.steps) {
+    if (onlineIndexes && planned.step.op === 'createIndex' && planned.step.afterApply) continue;
     for (const action of stepActions(planned.step, { metaVersion: version, trigram: options.trigram, btreeGist, ...(collations ? { collations } : {}) })) {
       try {
         if (action.kind === 'sql') {
@@ -236,10 +257,10 @@ export async function applyInTransaction(trx: Knex.Transaction, files: PackageFi
  * (new platform fields and indexes): the applied package is applied again, as a version of its own
  * (source `platform`). null when there was nothing to do.
  */
-export async function upgradePlatformLevel(knex: Knex, trigram: boolean): Promise<ApplyResult | null> {
+export async function upgradePlatformLevel(knex: Knex, trigram: boolean, buildIndexes = true): Promise<ApplyResult | null> {
   const current = await currentMetadata(knex);
   if (!current || current.platformLevel >= PLATFORM_LEVEL) return null;
-  return applyPackage(knex, current.files, { source: 'platform', trigram });
+  return applyPackage(knex, current.files, { source: 'platform', trigram, buildIndexes });
 }
 
 /** "entities/deal.json#/fields/3" → "/files/entities~1deal.json/fields/3" */

@@ -23,7 +23,7 @@ export async function packageWithContributions(knex: Knex, files: PackageFiles, 
  * applied: seeding or the first apply merges them. A package that no longer validates, or a change
  * that would drop data, stops the start with the reason: the connector's code needs its tables.
  */
-export async function applyContributions(knex: Knex, contributions: readonly ContributedPackage[], options: Pick<ApplyOptions, 'trigram'>): Promise<ApplyResult | null> {
+export async function applyContributions(knex: Knex, contributions: readonly ContributedPackage[], options: Pick<ApplyOptions, 'trigram' | 'buildIndexes'>): Promise<ApplyResult | null> {
   for (let attempt = 1; ; attempt++) {
     const current = await currentMetadata(knex);
     if (!current) return null;

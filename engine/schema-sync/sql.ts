@@ -108,7 +108,7 @@ END $$`),
   return actions;
 }
 
-export function indexSql(table: string, index: PhysicalIndex, collations: ReadonlySet<string> = new Set()): string {
+export function indexSql(table: string, index: PhysicalIndex, collations: ReadonlySet<string> = new Set(), options: { readonly concurrently?: boolean } = {}): string {
   // The same collation the records service sorts text in (records/list.ts), else the ORDER BY would not match the index.
   const collation = index.sortText ? sortCollation(index.sortText.language, collations) : null;
   const column = (name: string) =>
@@ -117,7 +117,7 @@ export function indexSql(table: string, index: PhysicalIndex, collations: Readon
   const using = index.method === 'gin' ? ' USING gin' : '';
   const include = index.include?.length ? ` INCLUDE (${index.include.map(q).join(', ')})` : '';
   const where = index.liveOnly ? ' WHERE deleted_at IS NULL' : '';
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${t(table)}${using} (${target})${include}${where}`;
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${options.concurrently ? 'CONCURRENTLY ' : ''}${q(index.name)} ON ${t(table)}${using} (${target})${include}${where}`;
 }
 
 export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
@@ -203,6 +203,8 @@ export function stepActions(step: MigrationStep, ctx: SqlContext): SqlAction[] {
       return [sql(`ALTER TABLE ${t(step.table)} DROP CONSTRAINT IF EXISTS ${q(step.constraint)}`)];
     case 'createIndex':
       if (step.index.method === 'gin' && !ctx.trigram) return [];
+      // Within the apply (the embedded database, the sandbox): the redefined index goes first.
+      if (step.afterApply?.replaces) return [sql(`DROP INDEX IF EXISTS ${q(RECORD_SCHEMA)}.${q(step.index.name)}`), sql(indexSql(step.table, step.index, ctx.collations))];
       return [sql(indexSql(step.table, step.index, ctx.collations))];
     case 'dropIndex':
       return [sql(`DROP INDEX IF EXISTS ${q(RECORD_SCHEMA)}.${q(step.name)}`)];

@@ -67,6 +67,10 @@ test('history names the referenced records instead of id fragments', async () =>
   const change = page.locator('.history-changes li').filter({ hasText: 'Klient' }).first();
   await expect(change.textContent()).resolves.toBe('Klient: Stalbud Sp. z o.o. → Elektromont S.A.');
   await expect(page.locator('.history').textContent()).resolves.not.toContain(String(first.id).slice(0, 8));
+  // A line that shows nothing changing (an empty set of groups on create: "∅ → ∅") is left out.
+  const lines = await page.locator('.history-changes li').allTextContents();
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines.filter((line) => / ∅ → ∅$/.test(line))).toEqual([]);
   await b.screenshot('day-one-history-names');
 });
 

@@ -66,6 +66,17 @@ test('an analyst makes the phone read-only for salespeople; a salesperson gets i
   // The grid alone, small enough for docs/screenshots/roles-matrix.png.
   await editor.locator('.role-matrix-scroll').screenshot({ path: join(SCREENSHOTS, 'roles-matrix.png'), scale: 'css' });
 
+  // Before applying, "view as this role" previews the draft: the phone is read-only there already
+  // (the salesperson, on the applied version, may still change it).
+  const draftPreview = editor.getByRole('region', { name: 'Podgląd jako ta rola' });
+  await draftPreview.getByText('podgląd pokazuje rolę tak, jak definiuje ją Twój szkic').waitFor();
+  await draftPreview.getByLabel('Jako użytkownik (login)').fill('handlowiec');
+  await draftPreview.getByRole('button', { name: 'Pokaż' }).click();
+  await draftPreview.getByText('Jako handlowiec, z tylko tą rolą').waitFor();
+  const draftPhone = draftPreview.getByRole('region', { name: 'Formularz jako ta rola' }).locator('[data-field="phone"] input').first();
+  await draftPhone.waitFor();
+  await expect(draftPhone.isEditable()).resolves.toBe(false);
+
   // One plan, applied by the analyst.
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   await page.getByRole('dialog', { name: 'Plan migracji' }).getByRole('button', { name: 'Zastosuj w bazie danych' }).click();

@@ -70,6 +70,9 @@ test('an analyst adds a trigger starting a deployed workflow; a salesperson crea
   await page.getByRole('button', { name: 'Wypróbuj w piaskownicy' }).click();
   const sandbox = page.getByRole('dialog', { name: 'Piaskownica: zmiana wypróbowana i wycofana' });
   await sandbox.getByText('nic nie zapisano').waitFor();
+  // The change adds a trigger on contractors, so a sample contractor is tried — with the analyst's
+  // rights, which create none: refused, and why in Polish (what a created one sets off is listed instead).
+  await sandbox.locator('[data-sample="contractor"]').getByText('Nie masz uprawnień do tej operacji.').waitFor();
   await sandbox.getByRole('button', { name: 'Zamknij' }).click();
   expect((await b.api.get('/meta')).body.version).toBe(before);
 

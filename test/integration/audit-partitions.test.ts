@@ -202,3 +202,30 @@ test('a record whose whole trail was archived: history is empty and says so; the
     await holder.end();
   }
 });
+
+test('undoing migration 049 loses no audit row: archived months come back into the one table, where exported ones went stays recorded', async () => {
+  const { knex } = env.platform;
+  const months = await archivedAuditMonths(knex);
+  const kept = months.filter((m) => m.droppedAt === null);
+  const exported = months.filter((m) => m.droppedAt !== null);
+  // The suite above left both: months only detached, and one exported to a file and dropped.
+  expect(kept.length).toBeGreaterThan(0);
+  expect(exported.map((m) => m.month)).toEqual([monthOf(monthStart(current, -14))]);
+  const trail = `SELECT * FROM tessera.audit_log ${kept.map((m) => `UNION ALL SELECT * FROM ${m.table}`).join(' ')} ORDER BY id`;
+  const before = (await knex.raw(trail)).rows as Record<string, unknown>[];
+  expect(before.length).toBeGreaterThan(Number((await knex('tessera.audit_log').count('* as n').first())!.n));
+
+  await knex.transaction((trx) => unpartition(trx));
+
+  expect((await knex.raw(`SELECT relkind FROM pg_class WHERE oid = 'tessera.audit_log'::regclass`)).rows[0].relkind).toBe('r');
+  expect((await knex.raw(`SELECT * FROM tessera.audit_log ORDER BY id`)).rows).toEqual(before);
+  for (const m of kept) expect(await knex.raw(`SELECT to_regclass(?) AS t`, [m.table]).then((r) => r.rows[0].t)).toBeNull();
+  expect(await knex.raw(`SELECT to_char(month, 'YYYY-MM') AS month, exported_to FROM tessera_archive.audit_exports`).then((r) => r.rows)).toEqual(
+    exported.map((m) => ({ month: m.month, exported_to: m.exportedTo })),
+  );
+
+  // And up again: every row back in its month.
+  await knex.transaction((trx) => partition(trx));
+  expect((await knex.raw(`SELECT * FROM tessera.audit_log ORDER BY id`)).rows).toEqual(before);
+  expect(await archivedAuditMonths(knex)).toEqual([]);
+});

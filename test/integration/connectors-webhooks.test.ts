@@ -156,6 +156,25 @@ test('after N deliveries failed in a row the subscription is disabled and admini
   expect((await api.post(`/outbox/${failed[0].id as string}/retry`)).status).toBe(409);
 });
 
+test("a sample in the designer's sandbox reports the webhook a real create would send, and sends none", async () => {
+  await configure({ signingSecret: SIGNING_SECRET, retryDelaySeconds: 0.2, subscriptions: [subscription('tried')] });
+  receiver.answer = () => ({ status: 200 });
+  receiver.received.length = 0;
+  const outbox = async () => Number((await env.platform.knex('tessera.outbox').count({ n: '*' }).first())?.n);
+  const before = await outbox();
+  const files = (await api.get('/meta')).body.files as Record<string, unknown>;
+  const tried = await api.post('/meta/sandbox', { files, samples: [{ entity: 'contractor', values: { name: 'Tried Ltd' } }] });
+  expect(tried.status).toBe(200);
+  expect(tried.body.samples[0].record).toMatchObject({ name: 'Tried Ltd' });
+  expect(tried.body.samples[0].fired.outbox).toEqual({ webhooks: 1 });
+  expect(Object.keys(tried.body.samples[0].fired.jobs)).toEqual(['tessera.outbox']);
+  expect(await outbox()).toBe(before);
+  // A real create afterwards is delivered; the tried one never is.
+  expect((await api.post('/records/contractor', { name: 'Real Ltd' })).status).toBe(201);
+  await eventually(async () => receiver.received.some((r) => r.body.includes('Real Ltd')), 15_000, 'the real delivery');
+  expect(receiver.received.filter((r) => r.body.includes('Tried Ltd'))).toEqual([]);
+});
+
 test('no secret appears in any log line, API answer or stored error', async () => {
   const everything = JSON.stringify([(await api.get('/connectors')).body, (await api.get('/outbox?limit=500')).body]);
   expect(everything).not.toContain(SIGNING_SECRET);

@@ -1,6 +1,8 @@
 // Trying a pending metadata change in the sandbox (POST /api/meta/sandbox): the apply runs on a
 // transaction with sample records and is rolled back — no table, column, row, counter or metadata
-// version is left — and only those who may apply metadata may try. The designer's preview of the
+// version is left — and only those who may apply metadata may try. A sample runs the real write
+// path: the tried package's triggers start their workflows in the transaction, and what would leave
+// it (the jobs the workflow queues) is reported, not queued. The designer's preview of the
 // next numbers (metadata/numbering.ts over GET /api/meta/numbering/{entity}) is what the engine
 // then gives out.
 import { createApiToken } from '../../engine/access/index.ts';
@@ -129,4 +131,48 @@ test('a sandbox does not queue behind real work: a table it alters held by anoth
     await holder.rollback();
   }
   expect(await footprint()).toEqual(before);
+});
+
+/** A workflow whose one step is a job (a mail, say): the work that leaves a transaction. */
+const WELCOME = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_welcome" targetNamespace="https://tessera.dev/bpmn/test">
+  <bpmn:process id="welcome" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:serviceTask id="mail"><bpmn:extensionElements><zeebe:taskDefinition type="test:welcome-mail" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="mail" /><bpmn:sequenceFlow id="f1" sourceRef="mail" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+test("a sample fires the tried package's triggers: its workflows start in the transaction and their jobs are reported, not queued", async () => {
+  const sent: unknown[] = [];
+  await env.platform.processes.registerTaskType({ type: 'test:welcome-mail', mode: 'job', handler: async (input) => void sent.push(input) });
+  await env.platform.processes.deploy(WELCOME, { source: 'test' });
+  // Deals exist by now: the package adds only the visit type (deal.channel would need a default).
+  const next = structuredClone(files) as Record<string, unknown>;
+  next['entities/visit.json'] = (changedPackage() as Record<string, unknown>)['entities/visit.json'];
+  next['triggers/welcome.json'] = { kind: 'trigger', id: 't.trigger.welcome', name: 'welcome_visit', label: { en: 'Welcome' }, entity: 'visit', on: 'created', start: { process: 'welcome' } };
+  next['triggers/later.json'] = { kind: 'trigger', id: 't.trigger.later', name: 'not_deployed', label: { en: 'Later' }, entity: 'visit', on: 'created', start: { process: 'not_deployed_yet' } };
+  const before = await footprint();
+  const res = await api.post('/meta/sandbox', { files: next, samples: [{ entity: 'visit' }, { entity: 'deal', values: { title: 'Próbna', contractor } }] });
+  expect(res.status).toBe(200);
+  const [visit, deal] = res.body.samples;
+  expect(visit.record).toMatchObject({ place: 'Sandbox' });
+  expect(visit.fired.workflows).toEqual([
+    { trigger: 'not_deployed', process: 'not_deployed_yet', version: null },
+    { trigger: 'welcome_visit', process: 'welcome', version: 1 },
+  ]);
+  // The step's job is what would have left the transaction: reported, and not left queued (the footprint below).
+  expect(Object.entries(visit.fired.jobs)).toEqual([[expect.stringContaining('welcome-mail'), 1]]);
+  expect(visit.fired.audited).toBeGreaterThanOrEqual(1);
+  // A deal has no trigger: it fires nothing but its own audit row.
+  expect(deal.fired).toMatchObject({ workflows: [], messages: [], jobs: {}, problems: [] });
+  // Without samples, the type whose trigger the change adds gets one, and shows what it would start.
+  const onlyTrigger = structuredClone(files) as Record<string, unknown>;
+  onlyTrigger['triggers/welcome.json'] = { kind: 'trigger', id: 't.trigger.welcome', name: 'welcome_contractor', label: { en: 'Welcome' }, entity: 'contractor', on: 'created', start: { process: 'welcome' } };
+  const generated = await api.post('/meta/sandbox', { files: onlyTrigger });
+  expect(generated.body.samples.map((s: { entity: string }) => s.entity)).toEqual(['contractor']);
+  expect(generated.body.samples[0].fired.workflows).toEqual([{ trigger: 'welcome_contractor', process: 'welcome', version: 1 }]);
+  expect(await footprint()).toEqual(before);
+  expect(sent).toEqual([]);
 });

@@ -91,3 +91,59 @@ test('bad input is a problem with a pointer', async () => {
   expect(entity.status).toBe(400);
   expect(entity.body.errors[0].pointer).toBe('/query/entity');
 });
+
+/** The applied package with the salesperson role's permissions changed by `edit` (a designer's draft). */
+async function draftWith(edit: (permissions: Record<string, unknown>[]) => void): Promise<Record<string, unknown>> {
+  const files = structuredClone((await admin.get('/meta')).body.files) as Record<string, Record<string, unknown>>;
+  const path = Object.keys(files).find((f) => files[f]!.kind === 'role' && files[f]!.name === 'salesperson')!;
+  edit(files[path]!.permissions as Record<string, unknown>[]);
+  return files;
+}
+
+test("a draft's role is previewed as the draft defines it, the applied one without a draft", async () => {
+  const before = (await admin.get('/meta')).body.version as number;
+  // Widened: deals readable by all; narrowed: contractors only of another country, credit limits hidden.
+  const files = await draftWith((permissions) => {
+    const deal = permissions.find((p) => p.entity === 'deal')!;
+    deal.read = 'all';
+    const contractor = permissions.find((p) => p.entity === 'contractor')!;
+    contractor.condition = 'country != "pl"';
+    contractor.fields = { credit_limit: 'none', balance: 'read' };
+  });
+  const deals = await sessions.analityk!.post('/meta/roles/salesperson/preview?entity=deal&as=ola', { files });
+  expect(deals.status).toBe(200);
+  expect(names(deals.body.data)).toEqual(['Deal of jan', 'Deal of ola']);
+  expect(deals.body.rights.deal.read).toBe('all');
+  const contractors = await sessions.analityk!.post('/meta/roles/salesperson/preview?entity=contractor&as=ola', { files });
+  expect(contractors.status).toBe(200);
+  expect(names(contractors.body.data)).not.toContain('Hydrobudowa Gdańsk');
+  expect(contractors.body.rights.contractor.fields).toMatchObject({ credit_limit: 'none' });
+  // The applied role is unchanged, and so is its preview.
+  expect((await admin.get('/meta')).body.version).toBe(before);
+  expect(names((await sessions.analityk!.get('/meta/roles/salesperson/preview?entity=deal&as=ola')).body.data)).toEqual(['Deal of ola']);
+  const applied = await sessions.analityk!.get('/meta/roles/salesperson/preview?entity=contractor&as=ola');
+  expect(names(applied.body.data)).toContain('Hydrobudowa Gdańsk');
+  expect(applied.body.data.find((r: { name: string }) => r.name === 'Hydrobudowa Gdańsk').credit_limit).toMatchObject({ currency: 'PLN' });
+});
+
+test('a role only the draft declares is previewed; an invalid draft is a problem with pointers; only designers preview drafts', async () => {
+  const files = (await draftWith(() => undefined)) as Record<string, unknown>;
+  files['roles/auditor.json'] = { kind: 'role', id: 'test.role.auditor', name: 'auditor', label: { en: 'Auditor' }, permissions: [{ entity: 'deal', read: 'all', fields: { name: 'read' } }] };
+  const auditor = await sessions.analityk!.post('/meta/roles/auditor/preview?entity=deal&as=ola', { files });
+  expect(auditor.status).toBe(200);
+  expect(names(auditor.body.data)).toEqual(['Deal of jan', 'Deal of ola']);
+  expect((await sessions.analityk!.get('/meta/roles/auditor/preview?entity=deal')).status).toBe(404);
+  const invalid = await draftWith((permissions) => {
+    permissions.find((p) => p.entity === 'deal')!.read = 'sometimes';
+  });
+  const refused = await sessions.analityk!.post('/meta/roles/salesperson/preview?entity=deal', { files: invalid });
+  expect(refused.status).toBe(422);
+  expect(refused.contentType).toContain('application/problem+json');
+  expect(refused.body.errors.length).toBeGreaterThan(0);
+  for (const error of refused.body.errors) expect(error.pointer).toMatch(/^\/files\//);
+  const bodyless = await sessions.analityk!.post('/meta/roles/salesperson/preview', { files: [] });
+  expect(bodyless.status).toBe(422);
+  expect(bodyless.body.errors[0].pointer).toBe('/files');
+  const salesperson = await sessions.ola!.post('/meta/roles/salesperson/preview?entity=deal', { files });
+  expect(salesperson.status).toBe(403);
+});

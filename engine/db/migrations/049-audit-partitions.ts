@@ -80,7 +80,20 @@ export async function up(knex: Knex): Promise<void> {
     )`);
 }
 
+// Going down loses no audit row. The months retention detached into tessera_archive and not yet
+// exported come back into the one table with the rest (the trail is whole again, as before 049);
+// a month exported and dropped is in its file only, so where that file is stays recorded in
+// tessera_archive.audit_exports (the register itself goes with the partitioning). It all runs in
+// the migration's transaction: a failure leaves the partitioned trail and its archive as they were.
 export async function down(knex: Knex): Promise<void> {
+  const { rows: archived } = (await knex.raw(`SELECT table_name FROM tessera.audit_archive WHERE dropped_at IS NULL ORDER BY month`)) as {
+    rows: { table_name: string }[];
+  };
+  const { rows: exported } = (await knex.raw(`SELECT count(*)::int AS n FROM tessera.audit_archive WHERE dropped_at IS NOT NULL`)) as { rows: { n: number }[] };
+  if (exported[0]!.n > 0) {
+    await knex.raw(`CREATE TABLE IF NOT EXISTS tessera_archive.audit_exports (LIKE tessera.audit_archive INCLUDING ALL)`);
+    await knex.raw(`INSERT INTO tessera_archive.audit_exports SELECT * FROM tessera.audit_archive WHERE dropped_at IS NOT NULL ON CONFLICT DO NOTHING`);
+  }
   await knex.raw(`DROP TABLE tessera.audit_archive`);
   await knex.raw(`ALTER TABLE tessera.audit_log RENAME TO audit_log_partitioned`);
   await knex.raw(`ALTER INDEX tessera.audit_log_pkey RENAME TO audit_log_partitioned_pkey`);
@@ -91,6 +104,12 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE tessera.audit_log ADD CONSTRAINT audit_log_actor_fkey FOREIGN KEY (actor) REFERENCES tessera.users(id) ON DELETE RESTRICT`);
   await knex.raw(`CREATE INDEX audit_log_record_ix ON tessera.audit_log (entity, record_id, id)`);
   await knex.raw(`INSERT INTO tessera.audit_log SELECT * FROM tessera.audit_log_partitioned`);
+  for (const { table_name } of archived) {
+    // table_name is tessera_archive.audit_log_YYYY_MM, written by engine/db/audit-partitions.ts.
+    const [schema, table] = table_name.split('.') as [string, string];
+    await knex.raw(`INSERT INTO tessera.audit_log SELECT * FROM ??.??`, [schema, table]);
+    await knex.raw(`DROP TABLE ??.??`, [schema, table]);
+  }
   await knex.raw(`DROP TABLE tessera.audit_log_partitioned`);
   await knex.raw(`DROP FUNCTION tessera.audit_log_partition(timestamptz)`);
   await knex.raw(`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON tessera.audit_log FOR EACH ROW EXECUTE FUNCTION tessera.audit_log_append_only()`);

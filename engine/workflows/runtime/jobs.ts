@@ -17,6 +17,7 @@ import type pg from 'pg';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { BossDb } from './sql.ts';
 import { WakeUps } from '../../db/wake-ups.ts';
+import { currentTrial } from '../../records/trial-run.ts';
 
 export const TIMER_QUEUE = 'tessera.timer';
 export const SIGNAL_QUEUE = 'tessera.signal';
@@ -149,6 +150,8 @@ export class JobQueue {
    */
   async insert(db: BossDb | null, queue: string, jobs: readonly NewJob[], committed?: Promise<unknown>): Promise<void> {
     if (jobs.length === 0) return;
+    // In the designer's sandbox the insert is rolled back with its transaction; the analyst is told what it would have queued.
+    currentTrial()?.jobsQueued(queue, jobs.length);
     await this.#boss.insert(queue, jobs.map(bossJob), db ? { db } : {});
     this.#wakeFor(db, queue, jobs, committed);
   }
@@ -163,6 +166,7 @@ export class JobQueue {
   async insertStatement(queue: string, jobs: readonly NewJob[], committed: Promise<unknown>): Promise<JobStatement | null> {
     const { statement, db } = await taken((taking) => this.#boss.insert(queue, jobs.map(bossJob), { db: taking }));
     if (!statement) return null;
+    currentTrial()?.jobsQueued(queue, jobs.length);
     this.#wakeFor(db, queue, jobs, committed);
     return statement;
   }

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { ACTIVITY_ENTITY, type Trigger, isUuid } from '../../../metadata/index.ts';
 import { TesseraError, type Problem } from '../../errors.ts';
 import { SubjectCache } from '../../access/index.ts';
-import type { RecordChange, RecordContext, RecordService } from '../../records/index.ts';
+import { currentTrial, type RecordChange, type RecordContext, type RecordService } from '../../records/index.ts';
 import { ProcessGraphCache } from '../deploy.ts';
 import type { ProcessGraph } from '../definition.ts';
 import type { InstanceEvent } from '../events.ts';
@@ -527,15 +527,23 @@ export class WorkflowRuntime {
     }
     const triggers = this.#triggersOf(change.entity);
     if (triggers.length === 0) return;
-    const outcome = evaluateTriggers(triggers, change, this.#records.runtime.snapshot.model.pkg.manifest.defaultLanguage);
-    for (const problem of outcome.problems) this.#log(problem);
+    const trial = currentTrial();
+    const outcome = evaluateTriggers(triggers, change, (trial?.model ?? this.#records.runtime.snapshot.model).pkg.manifest.defaultLanguage);
+    for (const problem of outcome.problems) {
+      this.#log(problem);
+      trial?.problem(problem);
+    }
     if (outcome.messages.length === 0 && outcome.starts.length === 0) return;
     // Triggered work acts with platform rights, on behalf of the user whose change it is, for the record's owner.
     const owner = typeof change.record.owner === 'string' ? change.record.owner : null;
     await this.#withSession(trx, async (session) => {
-      for (const message of outcome.messages) await session.publish(message.name, message.correlationKey, message.variables, 0, triggerOrigin(change.actor.userId, owner, 'message'));
+      for (const message of outcome.messages) {
+        await session.publish(message.name, message.correlationKey, message.variables, 0, triggerOrigin(change.actor.userId, owner, 'message'));
+        trial?.messagePublished(message.trigger, message.name, message.correlationKey);
+      }
       for (const start of outcome.starts) {
         const version = await this.#latestVersion(session.sql, start.processId);
+        trial?.workflowStarted(start.trigger, start.processId, version);
         if (version === null) {
           this.#log(`trigger ${start.trigger}: process ${start.processId} is not deployed; nothing started`);
           continue;
@@ -550,8 +558,10 @@ export class WorkflowRuntime {
 
   #triggersOf(entity: string): readonly Trigger[] {
     const runtime = this.#records.runtime;
-    if (!runtime.loaded) return [];
-    const model = runtime.snapshot.model;
+    // A sandbox's trial runs the triggers of the package it tries.
+    const trial = currentTrial()?.model;
+    if (!trial && !runtime.loaded) return [];
+    const model = trial ?? runtime.snapshot.model;
     let byEntity = this.#triggerCache.get(model);
     if (!byEntity) {
       byEntity = new Map();

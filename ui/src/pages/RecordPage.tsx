@@ -617,11 +617,15 @@ function History({ model, entity, id, version }: { model: Model; entity: EntityM
               </ul>
             ) : h.changes && (
               <ul className="history-changes">
-                {Object.entries(h.changes as Record<string, [unknown, unknown]>).map(([field, pair]) => (
-                  <li key={field}>
-                    {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{show(field, pair?.[0], h.names)}</s> → {show(field, pair?.[1], h.names)}
-                  </li>
-                ))}
+                {Object.entries(h.changes as Record<string, [unknown, unknown]>)
+                  .map(([field, pair]) => [field, show(field, pair?.[0], h.names), show(field, pair?.[1], h.names)] as const)
+                  // A change the reader cannot see (an empty set where there was none: "∅ → ∅") says nothing.
+                  .filter(([, before, after]) => before !== after)
+                  .map(([field, before, after]) => (
+                    <li key={field}>
+                      {entity.fieldsByName.get(field) ? label(entity.fieldsByName.get(field)!.label) : field}: <s>{before}</s> → {after}
+                    </li>
+                  ))}
               </ul>
             )}
           </li>

@@ -64,7 +64,7 @@ export function ItemEditor({ path, item, files, problems, onChange }: { path: st
             {kind === 'entity' && <NumberingEditor item={item} applied={meta.model.entities.has(String(item.name))} timeZone={String(files['tessera.json']?.timeZone ?? 'UTC')} onChange={onChange} />}
             {kind === 'trigger' && <TriggerEditor trigger={item as unknown as Trigger} onChange={(next) => onChange(next as unknown as Item)} />}
             {kind === 'view' && <ViewEditor view={item as unknown as View} onChange={(next) => onChange(next as unknown as Item)} />}
-            {kind === 'role' && <RoleEditor role={item as unknown as Role} applied={applied[path] as Role | undefined} onChange={(next) => onChange(next as unknown as Item)} />}
+            {kind === 'role' && <RoleEditor role={item as unknown as Role} applied={applied[path] as Role | undefined} files={files} onChange={(next) => onChange(next as unknown as Item)} />}
             {(kind === 'pipeline' || kind === 'statusMachine') && <StateGraphEditor item={item as unknown as StateGraphItem} files={files} disabled={owner !== null} onChange={(next) => onChange(next as unknown as Item)} />}
           </>
         )}

@@ -17,7 +17,8 @@ import { RolePreview } from './RolePreview.tsx';
 const RIGHT_WORD: Record<RoleRight, MessageKey> = { read: 'roles.right.read', create: 'roles.right.create', update: 'roles.right.update', delete: 'roles.right.delete', export: 'roles.right.export' };
 const LEVEL_WORD: Record<FieldLevel, MessageKey> = { none: 'roles.level.none', read: 'roles.level.read', write: 'roles.level.write' };
 
-export function RoleEditor({ role, applied, onChange }: { role: Role; applied: Role | undefined; onChange(role: Role): void }) {
+/** `files`: the whole draft package, sent with the preview while the role has unapplied changes. */
+export function RoleEditor({ role, applied, files, onChange }: { role: Role; applied: Role | undefined; files: Readonly<Record<string, unknown>>; onChange(role: Role): void }) {
   const { t, label } = useI18n();
   const { model } = useMeta();
   const entities = [...model.entities.values()].sort((a, b) => label(a.pluralLabel).localeCompare(label(b.pluralLabel)));
@@ -75,7 +76,7 @@ export function RoleEditor({ role, applied, onChange }: { role: Role; applied: R
         </table>
       </div>
       {entity && <EntityDetails role={role} entity={entity} onChange={onChange} />}
-      <RolePreview role={role.name} pending={JSON.stringify(role) !== JSON.stringify(applied)} entity={selected ?? entities[0]?.name ?? null} />
+      <RolePreview role={role.name} draft={JSON.stringify(role) !== JSON.stringify(applied) ? files : null} entity={selected ?? entities[0]?.name ?? null} />
     </section>
   );
 }

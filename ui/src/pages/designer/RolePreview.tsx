@@ -2,8 +2,9 @@
 // them (GET /api/meta/roles/:name/preview): the rows the role's scope and conditions let through,
 // without hidden fields, read-only fields read-only. The server computes it with the records
 // service and the role's rights, for the analyst's own identity or a user's login, and never shows
-// more than the analyst may read. It previews the applied version of the role.
-import { useMemo, useState } from 'react';
+// more than the analyst may read. While the role has unapplied changes, the draft package goes with
+// the request (POST) and the preview is of the role as the draft defines it.
+import { useEffect, useMemo, useState } from 'react';
 import { formValues, recordForm } from '../../../../forms/index.ts';
 import type { EntityModel, Model } from '../../../../metadata/browser.ts';
 import { api } from '../../api/client.ts';
@@ -24,7 +25,10 @@ interface Preview {
 const SKIPPED = new Set(['json', 'attachment', 'lines', 'secret', 'manyToMany']);
 const NO_SUBMIT = () => undefined;
 
-export function RolePreview({ role, pending, entity: initial }: { role: string; pending: boolean; entity: string | null }) {
+/** A draft is sent this long after its last change (the matrix and the condition input change it at each keystroke). */
+const DRAFT_PAUSE_MS = 400;
+
+export function RolePreview({ role, draft, entity: initial }: { role: string; draft: Readonly<Record<string, unknown>> | null; entity: string | null }) {
   const { t, label } = useI18n();
   const { model } = useMeta();
   const [picked, setPicked] = useState<string | null>(null);
@@ -32,7 +36,14 @@ export function RolePreview({ role, pending, entity: initial }: { role: string; 
   const [login, setLogin] = useState('');
   const [as, setAs] = useState('');
   const query = new URLSearchParams({ ...(entityName ? { entity: entityName } : {}), ...(as ? { as } : {}), limit: '10' });
-  const loaded = useLoad(async (signal) => (await api.get<Preview>(`/meta/roles/${encodeURIComponent(role)}/preview?${query.toString()}`, { signal })).data, [role, entityName, as]);
+  const [sent, setSent] = useState(draft);
+  useEffect(() => {
+    if (draft === null) return setSent(null);
+    const timer = setTimeout(() => setSent(draft), DRAFT_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [draft]);
+  const path = `/meta/roles/${encodeURIComponent(role)}/preview?${query.toString()}`;
+  const loaded = useLoad(async (signal) => (sent ? await api.post<Preview>(path, { files: sent }, { signal }) : await api.get<Preview>(path, { signal })).data, [role, entityName, as, sent]);
   const entity = entityName ? model.entities.get(entityName) : undefined;
   // While another user or type loads, the previous answer is not shown as if it were the new one.
   const shown = loaded.loading ? undefined : loaded.data;
@@ -41,7 +52,7 @@ export function RolePreview({ role, pending, entity: initial }: { role: string; 
     <section aria-label={t('roles.preview')} className="form-grid role-preview">
       <h3>{t('roles.preview')}</h3>
       <p className="muted">{t('roles.previewHelp')}</p>
-      {pending && (
+      {sent && (
         <p className="owned-note" role="note">
           {t('roles.pendingPreview')}
         </p>
