@@ -42,6 +42,12 @@ export interface NewJob {
   readonly startAfter?: Date;
 }
 
+/** A statement with its parameters ($1 … $n). */
+export interface JobStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
 export interface JobAttempt {
   readonly id: string;
   readonly retryCount: number;
@@ -146,11 +152,31 @@ export class JobQueue {
     if (jobs.length === 0) return;
     // In the designer's sandbox the insert is rolled back with its transaction; the analyst is told what it would have queued.
     currentTrial()?.jobsQueued(queue, jobs.length);
-    await this.#boss.insert(
-      queue,
-      jobs.map((job) => ({ ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) })),
-      db ? { db } : {},
-    );
+    await this.#boss.insert(queue, jobs.map(bossJob), db ? { db } : {});
+    this.#wakeFor(db, queue, jobs, committed);
+  }
+
+  /**
+   * pg-boss's INSERT of `jobs` as pg-boss builds it (its queue's defaults, retry policy, expiry),
+   * taken instead of run, for the caller to run inside a statement of its own (a step's flush
+   * carries it as one of its CTEs); the workers are woken once `committed` resolves. Null (nothing
+   * taken) when pg-boss's statement cannot be a CTE: a queue that NOTIFYs in the transaction wraps
+   * the insert in a WITH of its own.
+   */
+  async insertStatement(queue: string, jobs: readonly NewJob[], committed: Promise<unknown>): Promise<JobStatement | null> {
+    const { statement, db } = await taken((taking) => this.#boss.insert(queue, jobs.map(bossJob), { db: taking }));
+    if (!statement) return null;
+    currentTrial()?.jobsQueued(queue, jobs.length);
+    this.#wakeFor(db, queue, jobs, committed);
+    return statement;
+  }
+
+  /** pg-boss's completion of the attempt a handler holds, taken instead of run (as `insertStatement`); null when it cannot be a CTE. */
+  async completeStatement(queue: string, attempt: JobAttempt): Promise<JobStatement | null> {
+    return (await taken((taking) => this.#boss.complete(queue, { id: attempt.id, retryCount: attempt.retryCount }, null, { db: taking }))).statement;
+  }
+
+  #wakeFor(db: BossDb | null, queue: string, jobs: readonly NewJob[], committed: Promise<unknown> | undefined): void {
     if (!this.#queues.get(queue)?.wakeAfterCommit) return;
     // Jobs due later are found by the workers' polling, as pg-boss's own NOTIFY would have left them.
     const now = Date.now();
@@ -238,6 +264,36 @@ export class JobQueue {
     this.#started = false;
     await this.#boss.stop({ graceful: true, timeout: 10_000 });
   }
+}
+
+function bossJob(job: NewJob): { id?: string; data: object; startAfter?: Date } {
+  return { ...(job.id ? { id: job.id } : {}), data: job.data, ...(job.startAfter ? { startAfter: job.startAfter } : {}) };
+}
+
+/**
+ * The one statement `work` has pg-boss send, taken instead of run, as a data-modifying statement
+ * that can stand as a CTE of another (null when it cannot): a plain INSERT or UPDATE, or pg-boss's
+ * `WITH results AS (UPDATE … RETURNING id) SELECT <what it settled> FROM results`, whose UPDATE alone
+ * is kept (what it settled is only reported, and our callers do not read it).
+ */
+async function taken(work: (db: BossDb) => Promise<unknown>): Promise<{ statement: JobStatement | null; db: BossDb }> {
+  const statements: JobStatement[] = [];
+  const db: BossDb = {
+    executeSql: async (text, values) => {
+      statements.push({ text, values: values ?? [] });
+      // What pg-boss reads of a settling statement's answer (how many it settled): nothing yet.
+      return { rows: [{ count: 0, ids: [] }] };
+    },
+  };
+  await work(db);
+  const [statement] = statements;
+  if (statements.length !== 1 || !statement) return { statement: null, db };
+  const counted = /^\s*WITH results AS \(\s*(UPDATE\s[\s\S]*?)\s+RETURNING id\s*\)\s*SELECT COUNT\(\*\), COALESCE\(array_agg\(id\), '\{\}'::uuid\[\]\) AS ids FROM results\s*$/.exec(statement.text);
+  const text = counted ? counted[1]! : statement.text;
+  // pg-boss writes SQL keywords in capitals: a WITH or RETURNING left is a statement of another shape.
+  const single = /^\s*(INSERT|UPDATE)\s/.test(text) && !/\bRETURNING\b|\bWITH\b/.test(text);
+  const ownParameters = (text.match(/\$\d+/g) ?? []).every((p) => Number(p.slice(1)) >= 1 && Number(p.slice(1)) <= statement.values.length);
+  return { statement: single && ownParameters ? { text, values: statement.values } : null, db };
 }
 
 /** Runs `work` over items with at most `limit` in flight. */

@@ -8,6 +8,7 @@ import type { HistoryEntry } from '../events.ts';
 import type { InstanceState } from '../state.ts';
 import { auditInsert, type AuditRow } from '../../records/index.ts';
 import type { InstanceMeta } from './session.ts';
+import type { JobStatement } from './jobs.ts';
 import { notificationColumns, notificationsInsert, type NotificationInput } from './notifications.ts';
 
 export interface LoadedInstance {
@@ -55,12 +56,14 @@ export interface PendingWrites {
   readonly audits: AuditRow[];
   /** Notifications written on the step's transaction (an assignment's), held for the flush. */
   readonly notifications: NotificationInput[];
+  /** Statements built elsewhere (pg-boss's job inserts), each carried as a CTE with its parameters renumbered. */
+  readonly statements: JobStatement[];
 }
 
 /** Pending writes of audit rows and notifications alone (written ahead of a savepoint, or at a session's close). */
 export function heldWrites(audits: AuditRow[], notifications: NotificationInput[]): PendingWrites {
   const none = new IndexTable();
-  return { instances: [], history: [], timers: none, messageSubscriptions: none, signalSubscriptions: none, userTasks: none, userTaskEnds: new Map(), incidents: none, resolvedIncidents: new Set(), audits, notifications };
+  return { instances: [], history: [], timers: none, messageSubscriptions: none, signalSubscriptions: none, userTasks: none, userTaskEnds: new Map(), incidents: none, resolvedIncidents: new Set(), audits, notifications, statements: [] };
 }
 
 /** The one statement writing everything pending (null when nothing is), with its parameters. */
@@ -192,6 +195,11 @@ export function flushStatement(pending: PendingWrites): { readonly text: string;
   }
   if (pending.audits.length > 0) add(auditInsert, JSON.stringify(pending.audits.splice(0)));
   if (pending.notifications.length > 0) add(notificationsInsert, JSON.stringify(pending.notifications.splice(0).map(notificationColumns)));
+  for (const statement of pending.statements.splice(0)) {
+    const offset = values.length;
+    values.push(...statement.values);
+    parts.push(`w${parts.length} AS (${statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)})`);
+  }
   return parts.length > 0 ? { text: `WITH ${parts.join(',\n')} SELECT 1`, values } : null;
 }
 

@@ -309,9 +309,7 @@ export class StepSession {
   /** Runs what is queued and writes everything; the caller commits. */
   async settle(): Promise<void> {
     await this.#drain();
-    await this.#flush();
-    for (const { queue, attempt } of this.#settled) await this.#services.jobs().complete(this.bossDb, queue, attempt);
-    this.#settled.length = 0;
+    await this.#flush(this.#settled.splice(0));
   }
 
   /** The instances this session has stepped, as they will be written. */
@@ -639,18 +637,31 @@ export class StepSession {
 
   /**
    * Writes everything pending in one statement (each table's change a data-modifying CTE: new and
-   * ended index rows, new and changed instances, history), then creates and cancels pg-boss jobs.
+   * ended index rows, new and changed instances, history, pg-boss's inserts of new jobs and its
+   * completion of the attempts settled), then deletes and cancels pg-boss jobs (and inserts those
+   * that must follow a deletion).
    */
-  async #flush(): Promise<void> {
+  async #flush(settling: readonly { queue: string; attempt: JobAttempt }[] = []): Promise<void> {
+    const jobs = this.#services.jobs();
+    const statements = await this.#jobs.takeInserts(jobs, this.trx.executionPromise);
+    // The pg-boss attempts this work settles complete in the same statement (their completion is pg-boss's own UPDATE).
+    const unfolded: { queue: string; attempt: JobAttempt }[] = [];
+    for (const settled of settling) {
+      const completion = await jobs.completeStatement(settled.queue, settled.attempt);
+      if (completion) statements.push(completion);
+      else unfolded.push(settled);
+    }
     const statement = flushStatement({
       instances: this.#instances.values(),
       history: this.#history,
       ...this.#indexes,
       audits: this.#audits,
       notifications: this.#notifications,
+      statements,
     });
     if (statement) await this.sql(statement.text, statement.values);
-    await this.#jobs.flush(this.#services.jobs(), this.bossDb, this.trx.executionPromise);
+    await this.#jobs.flush(jobs, this.bossDb, this.trx.executionPromise);
+    for (const { queue, attempt } of unfolded) await jobs.complete(this.bossDb, queue, attempt);
   }
 }
 

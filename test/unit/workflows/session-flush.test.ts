@@ -15,6 +15,7 @@ function pending(instances: LoadedInstance[] = []): PendingWrites {
     resolvedIncidents: new Set(),
     audits: [],
     notifications: [],
+    statements: [],
   };
 }
 
@@ -70,4 +71,15 @@ test('notifications held for the flush: one more CTE with their rows in order, i
   ]);
   expect(writes.notifications).toEqual([]);
   expect(flushStatement(writes)).toBeNull();
+});
+
+test("a statement built elsewhere (pg-boss's job insert) rides along as a CTE, its parameters numbered after the flush's own", () => {
+  const writes = pending();
+  writes.history.push({ instanceId: ID(1), elementInstanceId: ID(2), elementId: 'start', elementType: 'startEvent', event: 'entered', at: '2026-01-01T00:00:00.000Z' });
+  writes.statements.push({ text: `INSERT INTO q.job (name, data) SELECT 'q', data FROM json_to_recordset($1::text::json) AS x (data jsonb) WHERE $2::int > 0`, values: ['[{"data":{}}]', 1] });
+  const statement = flushStatement(writes)!;
+  expect(statement.values).toHaveLength(3);
+  expect(statement.values.slice(1)).toEqual(['[{"data":{}}]', 1]);
+  expect(statement.text).toContain(`w1 AS (INSERT INTO q.job (name, data) SELECT 'q', data FROM json_to_recordset($2::text::json) AS x (data jsonb) WHERE $3::int > 0)`);
+  expect(writes.statements).toEqual([]);
 });
