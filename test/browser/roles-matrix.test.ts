@@ -10,6 +10,7 @@ import { createTestUser } from '../support/auth.ts';
 import { SCREENSHOTS } from './paths.ts';
 import { otherBrowser, signInSuiteBrowser, type OtherBrowser } from './second-browser.ts';
 import { browserSuite } from './support.ts';
+import { pageLayout } from './layout.ts';
 
 let operator: OtherBrowser;
 let contractorId: string;
@@ -76,6 +77,10 @@ test('an analyst makes the phone read-only for salespeople; a salesperson gets i
   const draftPhone = draftPreview.getByRole('region', { name: 'Formularz jako ta rola' }).locator('[data-field="phone"] input').first();
   await draftPhone.waitFor();
   await expect(draftPhone.isEditable()).resolves.toBe(false);
+  // At a phone's width the preview's controls stay on the screen (its type picker ran off the edge).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(pageLayout(page).then((l) => l.overflowing)).resolves.toEqual([]);
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // One plan, applied by the analyst.
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
