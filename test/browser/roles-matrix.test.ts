@@ -21,7 +21,10 @@ const b = browserSuite({ packageDir: SEED_METADATA_DIR, signedIn: false }, async
   await signInSuiteBrowser(b, 'analityk', 'pl');
   // The salesperson: another browser, another session; the contractor is theirs (update: own).
   operator = await otherBrowser(b.url, 'handlowiec', 'en');
-  const created = await operator.context.request.post(`${b.url}/api/records/contractor`, { data: { name: 'Zielonka Dolna Sp. z o.o.', contractor_type: 'company', country: 'pl', phone: '+48 22 111 22 33' }, headers: { 'x-csrf-token': await operator.csrf() } });
+  const created = await operator.context.request.post(`${b.url}/api/records/contractor`, {
+    data: { name: 'Zielonka Dolna Sp. z o.o.', contractor_type: 'company', country: 'pl', phone: '+48 22 111 22 33' },
+    headers: { 'x-csrf-token': await operator.csrf() },
+  });
   if (created.status() !== 201) throw new Error(`creating the contractor: ${await created.text()}`);
   contractorId = ((await created.json()) as { id: string }).id;
 });
@@ -86,7 +89,9 @@ test('an analyst makes the phone read-only for salespeople; a salesperson gets i
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   await page.getByRole('dialog', { name: 'Plan migracji' }).getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
   await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych' }).waitFor();
-  const stored = (await b.api.get('/meta')).body.files['roles/salesperson.json'] as { permissions: { entity: string; fields?: Record<string, string>; condition?: string }[] };
+  const stored = (await b.api.get('/meta')).body.files['roles/salesperson.json'] as {
+    permissions: { entity: string; fields?: Record<string, string>; condition?: string }[];
+  };
   const entry = stored.permissions.find((p) => p.entity === 'contractor')!;
   expect(entry.fields).toEqual({ credit_limit: 'read', balance: 'read', phone: 'read' });
   expect(entry.condition).toBeUndefined();
@@ -111,7 +116,10 @@ test('an analyst makes the phone read-only for salespeople; a salesperson gets i
   // …and the server refuses a write to it, with a pointer at the field.
   const csrf = await operator.csrf();
   const current = (await (await other.request.get(`${b.url}/api/records/contractor/${contractorId}`)).json()) as { version: number };
-  const refused = await other.request.patch(`${b.url}/api/records/contractor/${contractorId}`, { data: { phone: '+48 22 999 99 99', version: current.version }, headers: { 'x-csrf-token': csrf } });
+  const refused = await other.request.patch(`${b.url}/api/records/contractor/${contractorId}`, {
+    data: { phone: '+48 22 999 99 99', version: current.version },
+    headers: { 'x-csrf-token': csrf },
+  });
   expect(refused.status()).toBe(403);
   expect(refused.headers()['content-type']).toContain('application/problem+json');
   expect(((await refused.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/phone']);
@@ -130,6 +138,10 @@ test('an analyst adds a role in the designer and gives it rights in the matrix',
   await page.getByRole('button', { name: 'Przejrzyj zmiany' }).click();
   await page.getByRole('dialog', { name: 'Plan migracji' }).getByRole('button', { name: 'Zastosuj w bazie danych' }).click();
   await page.getByRole('status').filter({ hasText: 'Zastosowano: wersja metadanych' }).waitFor();
-  const stored = (await b.api.get('/meta')).body.files['roles/magazynier.json'] as { kind: string; name: string; permissions: { entity: string; read?: string }[] };
+  const stored = (await b.api.get('/meta')).body.files['roles/magazynier.json'] as {
+    kind: string;
+    name: string;
+    permissions: { entity: string; read?: string }[];
+  };
   expect([stored.kind, stored.name, stored.permissions]).toEqual(['role', 'magazynier', [{ entity: 'product', read: 'all' }]]);
 }, 120_000);
