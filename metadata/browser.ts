@@ -29,6 +29,7 @@ export { nextNumbers, numberingMoment, seriesFor, type NumberingReset, type Seri
 export type { InstanceStatus, InstanceStartedVia, InstanceSummary } from './workflow-instance.ts';
 export {
   FIELD_TYPES,
+  columnValue,
   fieldTypeOf,
   type ColumnContext,
   type CsvPart,

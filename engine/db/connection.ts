@@ -5,20 +5,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 import { PreparedStatements, preparingDriver } from './prepared.ts';
 import { ReadReplica, type ReplicaOptions } from './replica.ts';
-
-const { types } = pg;
-// Parse at the driver so every query agrees: DATE stays 'YYYY-MM-DD' (no time-zone shift),
-// int8 (counts) and numeric become numbers (amounts fit easily in a double).
-const typeParsers: Record<number, (value: string) => unknown> = {
-  1082: (v) => v,
-  20: (v) => Number(v),
-  1700: (v) => Number(v),
-};
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    return typeParsers[oid] ?? types.getTypeParser(oid, format);
-  },
-};
+import { driverTypes } from './type-parsers.ts';
 
 export interface Database {
   readonly knex: Knex;
@@ -57,7 +44,7 @@ export function createKnex(url: string, poolSize = 10, prepared: PreparedStateme
     client: 'pg',
     ...(log ? { log } : {}),
     // Settings in the URL (application_name=…) win over `connection`'s: pg reads the URL last.
-    connection: { ...connection, connectionString: url, types: pgTypes } as Knex.PgConnectionConfig,
+    connection: { ...connection, connectionString: url, types: driverTypes } as Knex.PgConnectionConfig,
     pool: { min: 0, max: poolSize },
     acquireConnectionTimeout: 30_000,
   });
@@ -119,5 +106,3 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
   };
 }
-
-export { pgTypes };

@@ -9,6 +9,7 @@
 // Errors reach callers as knex's would: the driver's error with knex's "<statement> - " in front of
 // the message; knex's `query` and `query-error` events are emitted for whoever listens.
 import type { Knex } from 'knex';
+import type { TypeParsers } from './type-parsers.ts';
 
 /** A statement compiled once: knex's text (`?` placeholders) and the text the driver is sent ($1, $2, …). */
 export interface DirectStatement {
@@ -29,7 +30,7 @@ export function directStatement(sql: string): DirectStatement {
 
 /** The part of a `pg` connection used here. */
 interface Connection {
-  query(config: { text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { text: string; values: readonly unknown[]; types?: TypeParsers }): Promise<{ rows: unknown[] }>;
   readonly __knexUid?: string;
   readonly __knexTxId?: string;
 }
@@ -65,9 +66,10 @@ function plainBinding(value: unknown): boolean {
 
 /**
  * The rows of `statement` with `bindings`, on `db`'s connection (a transaction's own in a
- * transaction), as `db.raw(statement.sql, bindings)` would give them in `.rows`.
+ * transaction), as `db.raw(statement.sql, bindings)` would give them in `.rows`. With `types`,
+ * its columns are parsed by those (on knex's own path, kept for the odd binding, by the connection's).
  */
-export async function sendStatement<R = Record<string, unknown>>(db: Knex | Knex.Transaction, statement: DirectStatement, bindings: readonly unknown[]): Promise<R[]> {
+export async function sendStatement<R = Record<string, unknown>>(db: Knex | Knex.Transaction, statement: DirectStatement, bindings: readonly unknown[], types?: TypeParsers): Promise<R[]> {
   const client = db.client as KnexClient;
   // A finished transaction, or a binding knex treats specially: knex's own answer (and error).
   if ((db.isTransaction && (db as Knex.Transaction).isCompleted()) || !bindings.every(plainBinding)) {
@@ -87,7 +89,7 @@ export async function sendStatement<R = Record<string, unknown>>(db: Knex | Knex
   const query = watched ? { __knexUid: connection.__knexUid, __knexTxId: connection.__knexTxId, method: 'raw', sql: statement.text, bindings } : null;
   try {
     if (query) client.emit('query', query);
-    const { rows } = await connection.query({ text: statement.text, values: bindings });
+    const { rows } = await connection.query(types ? { text: statement.text, values: bindings, types } : { text: statement.text, values: bindings });
     return rows as R[];
   } catch (error) {
     // knex's executeQuery: the statement (its placeholders are $n, so nothing is inlined) before the message.

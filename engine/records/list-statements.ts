@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import type { BoundFilterExpr } from '../../metadata/index.ts';
 import type { Subject } from '../access/index.ts';
 import { positioned, sendStatement } from '../db/direct-statements.ts';
+import { isoTimestampTypes } from '../db/type-parsers.ts';
 import type { Row } from './values.ts';
 
 /** The inputs of a page query that vary between requests of one statement shape. */
@@ -178,8 +179,10 @@ export class ListStatements {
     if (statement === null) return (await build(inputs)) as Row[];
     const { values } = described;
     const bindings = statement.bindings.map((b) => ('slot' in b ? values[b.slot] : b.constant));
-    // Sent on the connection without knex's runner (engine/db/direct-statements.ts).
-    return sendStatement<Row>(db, statement, bindings);
+    // Sent on the connection without knex's runner (engine/db/direct-statements.ts). A page's rows
+    // only become API records and cursors (cursors read their own text columns), so timestamps come
+    // as the records' ISO text, without a Date each (engine/db/type-parsers.ts).
+    return sendStatement<Row>(db, statement, bindings, isoTimestampTypes);
   }
 
   get size(): number {

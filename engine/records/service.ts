@@ -69,6 +69,7 @@ import { loadLines, lineWriteProblems, writeLines, type LineWriter } from './lin
 import { linesFeedRollups, lockRollupParents, refreshRollups, rollupInitialValues } from './rollup-fields.ts';
 import { computedFieldValues, linesWritten, refuseLineWrite, withComputed, withLookupComputed } from './computed-fields.ts';
 import { isConversion, pricedLines, refuseUnpriced, withPrices } from './pricing.ts';
+import { rowReader } from './row-reader.ts';
 import { defaultsFor, recordToColumns, rowToRecord, type ApiRecord, type Link, type Row } from './values.ts';
 import { resealSecretFields, sealSecrets, secretChanges, secretContext, type SecretSealer } from './secret-fields.ts';
 import { auditArchivedBefore } from '../db/audit-partitions.ts';
@@ -689,7 +690,8 @@ export class RecordService {
         links.set(l.source, perRecord);
       }
     }
-    const records = rows.map((row) => rowToRecord(entity, row, links.get(row.id as string), wanted));
+    const read = rowReader(entity, wanted);
+    const records = rows.map((row) => read(row, links.get(row.id as string)));
     await loadLines(db, this.#runtime.snapshot.model, entity, records, wanted);
     if (include.length) await this.#includeAll(db, rt, records, include, access);
     if (access.unrestricted) return records;

@@ -1,25 +1,19 @@
 // Row ↔ record: the API shape of a record (money as {amount, currency}, ISO date-times, many-to-many
 // as [{id, role}]) and the columns a write touches. Pure.
+import { rowReader } from './row-reader.ts';
 import { defaultValues, fieldTypeOf, type DefaultContext, type EntityModel, type FieldLink } from '../../metadata/index.ts';
 
 export type ApiRecord = Record<string, unknown>;
 export type Row = Record<string, unknown>;
 
-export const SYSTEM_OUTPUT = ['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'owner'] as const;
-
-const iso = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
+export { SYSTEM_OUTPUT } from './row-reader.ts';
 
 /** A link of a many-to-many field. */
 export type Link = FieldLink;
 
+/** The API record of a row (compiled once per entity type and selection: row-reader.ts). */
 export function rowToRecord(entity: EntityModel, row: Row, links?: ReadonlyMap<string, readonly Link[]>, fields?: ReadonlySet<string>): ApiRecord {
-  const record: ApiRecord = {};
-  for (const name of SYSTEM_OUTPUT) if (!fields || fields.has(name) || name === 'id') record[name] = iso(row[name] ?? null);
-  for (const field of entity.fields) {
-    if (fields && !fields.has(field.name)) continue;
-    record[field.name] = fieldTypeOf(field).fromRow(field, row, links);
-  }
-  return record;
+  return rowReader(entity, fields)(row, links);
 }
 
 /** Column values of the fields present in `values` (many-to-many write none: they go to join tables). */

@@ -74,6 +74,7 @@ export type {
   ValueSchemaContext,
   WidgetContext,
 } from './field-type.ts';
+export { columnValue } from './field-type.ts';
 export { choicesOf, stateOptions, targetOptions, type ChoiceOption, type CustomFieldName, type FieldUiOptions, type FormControl, type LineColumn, type WidgetName } from './widget.ts';
 export { formatDate, formatDateTime, formatMoney, formatNumber, recordTitle } from './format.ts';
 export { CURRENCY_SUFFIX } from './money.ts';

@@ -123,6 +123,23 @@ describe('responses of get, list and create (engine/http/json-response.ts)', () 
     expect(list.contentType).toBe('application/json; charset=utf-8');
     expect(list.body).toMatchObject({ data: [expect.objectContaining({ id: expect.any(String) })] });
   });
+
+  test('a list gives a record\'s timestamps as its get does (the list reads them as text, the get as a Date)', async () => {
+    const created = await contractor({ name: 'Znaczniki czasu Sp. z o.o.', city: 'Opole' });
+    const stamps = ['2026-12-06 05:43:01.289999+00', '2026-01-02 03:04:05+00', '1999-12-31 23:59:59.0005+00'];
+    const byId = `filter=${encodeURIComponent(JSON.stringify({ id: { eq: created.id } }))}`;
+    for (const i of [0, 1, 2]) {
+      await env.platform.knex('contractor').where({ id: created.id }).update({ created_at: stamps[i], updated_at: stamps[(i + 1) % 3] });
+      const got = await api.get(`/records/contractor/${created.id}`);
+      const list = await api.get(`/records/contractor?${byId}`);
+      expect(list.status).toBe(200);
+      expect((list.body as { data: unknown[] }).data).toEqual([got.body]);
+      expect(JSON.stringify((list.body as { data: unknown[] }).data[0])).toBe(JSON.stringify(got.body));
+    }
+    await env.platform.knex('contractor').where({ id: created.id }).update({ deleted_at: stamps[1] });
+    const deleted = (await api.get(`/records/contractor?${byId}&deleted=only`)).body as { data: Record<string, unknown>[] };
+    expect(deleted.data).toEqual([expect.objectContaining({ created_at: '1999-12-31T23:59:59.000Z', updated_at: '2026-12-06T05:43:01.289Z', deleted_at: '2026-01-02T03:04:05.000Z' })]);
+  });
 });
 
 describe('lists', () => {
