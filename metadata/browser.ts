@@ -66,6 +66,7 @@ export type { SearchGroup, SearchHit } from './search-result.ts';
 export type { RunProgress } from './run-progress.ts';
 export { keyText, measureText, periodRange, PERIODS, REPORT_CURRENCIES, reportHasMoney, reportHeadings, reportQuery, reportTable, rowCurrency, type Period, type ReportFilters, type ReportHeadings, type Texts } from './report-figures.ts';
 export { REPORT_EN, REPORT_LOCALES, REPORT_PL, REPORT_RO, reportWord, type ReportWord } from './report-words.ts';
+export type { TrialFired } from './trial-fired.ts';
 export { DASHBOARD_FILTERS, type AggregateResult, type AggregateRow, type DashboardFilter, type DashboardView, type GroupKey } from './aggregate-result.ts';
 export { OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.ts';
 export type { AssigneeLoad, BusyItem } from './assignee-load.ts';

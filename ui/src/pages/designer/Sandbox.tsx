@@ -7,18 +7,11 @@ import type { ProblemEntry } from '../../api/client.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useProblemWords } from '../../app/problems.ts';
 import { Modal } from '../../components/ui.tsx';
+import type { TrialFired } from '../../../../metadata/browser.ts';
 import { PlanSteps, type PlanStep } from './PlanSteps.tsx';
 
-/** What a sample set off (engine/records/trial-run.ts, TrialFired). */
-export interface SandboxFired {
-  readonly audited: number;
-  readonly workflows: readonly { trigger: string; process: string; version: number | null }[];
-  readonly messages: readonly { trigger: string; name: string; correlationKey: string }[];
-  readonly jobs: Readonly<Record<string, number>>;
-  readonly outbox: Readonly<Record<string, number>>;
-  readonly automationEvents: Readonly<Record<string, number>>;
-  readonly problems: readonly string[];
-}
+/** What a sample set off (metadata/trial-fired.ts). */
+export type SandboxFired = TrialFired;
 
 export interface SandboxResult {
   readonly fromVersion: number;
